@@ -1,0 +1,143 @@
+/**
+ * Which bytes to read, in which order (SPEC.md §2, §7): files, directories of `*.jsonl`
+ * files, or standard input; rotated files ordered by the `seq` of their first event (ties
+ * by name), never by modification time.
+ */
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeIoError, OperatorError } from '../errors.js';
+
+export interface LogSource {
+  /** The path as the operator named it, or as found in a named directory; `-` for stdin. */
+  readonly display: string;
+  /** null for standard input. */
+  readonly path: string | null;
+  /** A regular file (seekable, with a size). */
+  readonly regular: boolean;
+  /** Named on the command line (errors are the operator's), or found in a directory. */
+  readonly named: boolean;
+}
+
+/** A directory entry that is not a readable regular file. */
+export interface SkippedEntry {
+  readonly display: string;
+  readonly reason: string;
+}
+
+export interface ResolvedSources {
+  readonly sources: LogSource[];
+  readonly skipped: SkippedEntry[];
+}
+
+export const STDIN = '-';
+
+/** Expands the LOG arguments. Throws OperatorError for the operator's own mistakes. */
+export async function resolveSources(args: readonly string[]): Promise<ResolvedSources> {
+  if (args.length === 0) throw new OperatorError('no log given: name a file, a directory of *.jsonl files, or - for standard input');
+  if (args.includes(STDIN)) {
+    if (args.length > 1) throw new OperatorError('standard input (-) cannot be combined with other logs, because the order of rotated files is decided by their first events');
+    return { sources: [{ display: STDIN, path: null, regular: false, named: true }], skipped: [] };
+  }
+  const sources: LogSource[] = [];
+  const skipped: SkippedEntry[] = [];
+  const seen = new Set<string>();
+  const add = async (display: string, path: string, regular: boolean, named: boolean) => {
+    let key: string;
+    try {
+      key = await realpath(path);
+    } catch {
+      key = path;
+    }
+    if (seen.has(key)) return;
+    seen.add(key);
+    sources.push({ display, path, regular, named });
+  };
+
+  for (const arg of args) {
+    let st;
+    try {
+      st = await stat(arg);
+    } catch (e) {
+      throw new OperatorError(`cannot read log ${arg}: ${describeIoError(e)}`);
+    }
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = await readdir(arg);
+      } catch (e) {
+        throw new OperatorError(`cannot list directory ${arg}: ${describeIoError(e)}`);
+      }
+      const logs = names.filter((n) => n.endsWith('.jsonl')).sort();
+      if (logs.length === 0) throw new OperatorError(`directory ${arg} holds no *.jsonl files`);
+      for (const name of logs) {
+        const display = join(arg, name);
+        try {
+          const est = await stat(display);
+          if (est.isFile()) await add(display, display, true, false);
+          else skipped.push({ display, reason: est.isDirectory() ? 'it is a directory' : 'it is not a regular file' });
+        } catch (e) {
+          skipped.push({ display, reason: describeIoError(e) });
+        }
+      }
+    } else {
+      // A FIFO or character device named explicitly is read as a stream, like stdin.
+      await add(arg, arg, st.isFile(), true);
+    }
+  }
+  return { sources, skipped };
+}
+
+/**
+ * Orders sources by the `seq` of their first event, ties (and files whose first line has no
+ * usable seq) by name. Files without a readable first seq come after those with one: their
+ * place cannot be known, and putting them last keeps the known part of the order intact.
+ * Only regular files are peeked; streams keep their given order, after the files.
+ */
+export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
+  const keyed = await Promise.all(
+    sources.map(async (s, i) => ({ s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes) : null })),
+  );
+  keyed.sort((a, b) => {
+    if (a.s.regular !== b.s.regular) return a.s.regular ? -1 : 1;
+    if (!a.s.regular) return a.i - b.i;
+    if ((a.seq === null) !== (b.seq === null)) return a.seq === null ? 1 : -1;
+    if (a.seq !== null && b.seq !== null && a.seq !== b.seq) return a.seq - b.seq;
+    return a.s.display < b.s.display ? -1 : a.s.display > b.s.display ? 1 : 0;
+  });
+  return keyed.map((k) => k.s);
+}
+
+/** The `seq` of the first line of a file, if it is an object with a safe integer `seq`. */
+async function firstSeq(path: string, maxLineBytes: number): Promise<number | null> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return null; // reported when the file is read
+  }
+  try {
+    const limit = Math.min(maxLineBytes + 1, 1 << 20);
+    const buf = Buffer.allocUnsafe(Math.min(limit, 64 * 1024));
+    let have = 0;
+    let acc = Buffer.alloc(0);
+    while (have < limit) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, have);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      const lf = chunk.indexOf(0x0a);
+      acc = Buffer.concat([acc, lf < 0 ? chunk : chunk.subarray(0, lf)]);
+      have += bytesRead;
+      if (lf >= 0) break;
+    }
+    const v: unknown = JSON.parse(acc.toString('utf8'));
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const seq = (v as Record<string, unknown>)['seq'];
+      if (Number.isSafeInteger(seq) && (seq as number) >= 0) return seq as number;
+    }
+    return null;
+  } catch {
+    return null;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `--format text`: for people at a terminal. A heading, each finding at file:line with its
+ * code and message (and expected/actual where they help), then per-chain and per-code
+ * tallies and the verdict. Colour comes from the Chalk instance the CLI passes (level 0 when
+ * standard output is not a terminal). No locale-dependent formatting: same input, same bytes.
+ */
+import type { ChalkInstance } from 'chalk';
+import { CODES, type Severity } from '../findings/codes.js';
+import type { Finding } from '../findings/finding.js';
+import type { Report } from './report.js';
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function renderText(report: Report, c: ChalkInstance): string {
+  const s = report.summary;
+  const lines: string[] = [];
+  const sev = (x: Severity): string =>
+    x === 'error' ? c.red.bold('error') : x === 'warning' ? c.yellow.bold('warning') : c.cyan('note');
+
+  const range = s.timeRange === null ? '' : ` from ${s.timeRange.from} to ${s.timeRange.to}`;
+  lines.push(
+    c.bold(`sel verify: ${plural(s.files.length, 'file')}, ${plural(s.lines, 'line')}, ${plural(s.events, 'event')} in ${plural(s.chains.length, 'chain')}${range}`),
+  );
+  lines.push(
+    s.replay.performed ? 'replay: performed' : c.dim(`replay: skipped (${s.replay.reason ?? 'not requested'}); only integrity was checked`),
+  );
+
+  if (report.findings.length > 0) lines.push('');
+  for (const f of report.findings) lines.push(...renderFinding(f, c, sev));
+  if (s.findings.omitted > 0) {
+    lines.push('', c.yellow(`${plural(s.findings.omitted, 'more finding')} not listed (--max-findings); they are counted below`));
+  }
+
+  if (s.chains.length > 0) {
+    lines.push('', c.bold('chains'));
+    const w = Math.max(...s.chains.map((ch) => ch.chain.length));
+    for (const ch of s.chains) {
+      const seqs = ch.firstSeq === null ? '' : `  seq ${ch.firstSeq}–${ch.lastSeq}`;
+      const ts = ch.firstTs === null ? '' : `  ${ch.firstTs} → ${ch.lastTs}`;
+      lines.push(`  ${ch.chain.padEnd(w)}  ${plural(ch.events, 'event')}${seqs}${ts}`);
+    }
+  }
+
+  const codes = Object.entries(s.findings.byCode) as [keyof typeof CODES, number][];
+  if (codes.length > 0) {
+    lines.push('', c.bold('findings by code'));
+    const w = Math.max(...codes.map(([code]) => code.length));
+    for (const [code, n] of codes) {
+      lines.push(`  ${code.padEnd(w)}  ${String(n).padStart(6)}  ${sev(CODES[code].severity)}`);
+    }
+  }
+
+  const b = s.findings.bySeverity;
+  const tally = `${plural(b.error, 'error')}, ${plural(b.warning, 'warning')}, ${plural(b.note, 'note')}`;
+  const verdict = s.result === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  const gate = s.failOn === 'never' ? '--fail-on never' : `--fail-on ${s.failOn}`;
+  lines.push('', `${tally}: ${verdict} (${gate})`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderFinding(f: Finding, c: ChalkInstance, sev: (s: Severity) => string): string[] {
+  const where = f.location === null
+    ? '(no position)'
+    : `${f.location.file}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;
+  const chain = f.chain === null ? '' : c.dim(` chain ${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`}`);
+  const out = [`${c.bold(where)}  ${sev(f.severity)}  ${c.bold(f.code)}${chain}`, `    ${f.message}`];
+  if (f.expected !== undefined) out.push(c.dim(`    expected ${show(f.expected)}`));
+  if (f.actual !== undefined) out.push(c.dim(`    actual   ${show(f.actual)}`));
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * RFC 8785 conformance: the published vectors (test/fixtures/rfc8785, from the RFC author's
+ * repository) and properties over generated values.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalize, JcsError } from '../../src/canonical/jcs.js';
+import { scanCanonical } from '../../src/canonical/scan.js';
+
+const VECTORS = join(import.meta.dirname, '../fixtures/rfc8785');
+
+describe('RFC 8785 published vectors', () => {
+  const names = readdirSync(join(VECTORS, 'input')).filter((n) => n.endsWith('.json')).sort();
+  it('has the six vector files', () => {
+    expect(names).toEqual(['arrays.json', 'french.json', 'structures.json', 'unicode.json', 'values.json', 'weird.json']);
+  });
+  for (const name of names) {
+    it(`${name}: input canonicalizes to exactly the output bytes`, () => {
+      const input = JSON.parse(readFileSync(join(VECTORS, 'input', name), 'utf8')) as unknown;
+      const expected = readFileSync(join(VECTORS, 'output', name));
+      const hex = readFileSync(join(VECTORS, 'outhex', name.replace('.json', '.txt')), 'utf8').replace(/\s+/g, '');
+      const got = Buffer.from(canonicalize(input), 'utf8');
+      expect(got.equals(expected)).toBe(true);
+      expect(got.toString('hex')).toBe(hex.toLowerCase());
+    });
+    it(`${name}: the output is recognised as canonical, the input is not`, () => {
+      const output = readFileSync(join(VECTORS, 'output', name), 'utf8');
+      expect(scanCanonical(output).ok).toBe(true);
+      expect(scanCanonical(readFileSync(join(VECTORS, 'input', name), 'utf8')).ok).toBe(false);
+    });
+  }
+});
+
+describe('values JCS cannot represent', () => {
+  const cases: [string, unknown, string][] = [
+    ['a lone high surrogate', { a: '\ud800' }, 'lone-surrogate'],
+    ['a lone low surrogate in a key', { ['x\udc00']: 1 }, 'lone-surrogate'],
+    ['NaN', [Number.NaN], 'non-finite-number'],
+    ['Infinity', { n: Infinity }, 'non-finite-number'],
+    ['undefined', { u: undefined }, 'unsupported-type'],
+    ['a function', { f: () => 1 }, 'unsupported-type'],
+    ['a bigint', { b: 1n }, 'unsupported-type'],
+    ['a Date', { d: new Date(0) }, 'unsupported-type'],
+  ];
+  for (const [what, value, reason] of cases) {
+    it(`rejects ${what}`, () => {
+      expect(() => canonicalize(value)).toThrow(JcsError);
+      try {
+        canonicalize(value);
+      } catch (e) {
+        expect((e as JcsError).reason).toBe(reason);
+      }
+    });
+  }
+  it('rejects nesting deeper than the limit without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => canonicalize(deep)).toThrow(/deeper than/);
+  });
+  it('accepts a well-formed surrogate pair and writes it as itself', () => {
+    expect(canonicalize({ e: '😂' })).toBe('{"e":"😂"}');
+  });
+  it('writes -0 as 0 and 1e30 as 1e+30 (Number#toString)', () => {
+    expect(canonicalize([-0, 1e30, 4.5, 0.002, 1e-7])).toBe('[0,1e+30,4.5,0.002,1e-7]');
+  });
+  it('keeps a __proto__ key as data', () => {
+    const v = JSON.parse('{"__proto__":{"x":1},"a":2}') as unknown;
+    expect(canonicalize(v)).toBe('{"__proto__":{"x":1},"a":2}');
+  });
+});
+
+const jsonValue = fc.jsonValue({ maxDepth: 4 });
+
+describe('canonical form properties', () => {
+  it('is idempotent: canonicalizing the parsed canonical form gives the same text', () => {
+    fc.assert(
+      fc.property(jsonValue, (v) => {
+        const c = canonicalize(v);
+        expect(canonicalize(JSON.parse(c))).toBe(c);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it('does not depend on key insertion order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), jsonValue, { maxKeys: 8 }), (obj) => {
+        const reversed = Object.fromEntries(Object.entries(obj).reverse());
+        expect(canonicalize(reversed)).toBe(canonicalize(obj));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('is what the single-pass scanner accepts, for every generated value', () => {
+    fc.assert(
+      fc.property(jsonValue, (v) => {
+        expect(scanCanonical(canonicalize(v)).ok).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
