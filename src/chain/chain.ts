@@ -59,6 +59,12 @@ interface Pending {
   readonly acceptedAtArrival: number;
 }
 
+/** A hole waiting to explain gaps: how many events it may still stand for. */
+interface HoleSlot {
+  readonly hole: Hole;
+  left: number;
+}
+
 interface Recent {
   readonly hash: string;
   readonly ref: LineRef;
@@ -95,7 +101,7 @@ const MAX_GAPS_REMEMBERED = 16;
 
 export class ChainVerifier {
   private readonly chains = new Map<string, ChainState>();
-  private readonly holes: { hole: Hole; claimed: boolean }[] = [];
+  private readonly holes: HoleSlot[] = [];
   private readonly starts: ReadonlyMap<string, ChainPosition>;
 
   constructor(
@@ -110,7 +116,7 @@ export class ChainVerifier {
   /** Feeds the next record in reading order. */
   push(rec: PlacedEvent | Hole): void {
     if (rec.kind === 'hole') {
-      this.holes.push({ hole: rec, claimed: false });
+      this.holes.push({ hole: rec, left: rec.capacity });
       if (this.holes.length > this.opts.holeWindow) this.holes.shift();
       return;
     }
@@ -364,10 +370,17 @@ export class ChainVerifier {
     const succ = min.rec;
     const missing = succ.seq - st.next;
     const candidates = this.holeCandidates(st, succ, missing);
-    if (!force && candidates.length < missing) return;
-    const claimed = candidates.slice(0, missing);
-    for (const c of claimed) c.claimed = true;
-    const unexplained = missing - claimed.length;
+    const claimed: { slot: HoleSlot; take: number }[] = [];
+    let explained = 0;
+    for (const slot of candidates) {
+      if (explained >= missing) break;
+      const take = Math.min(slot.left, missing - explained);
+      claimed.push({ slot, take });
+      explained += take;
+    }
+    if (!force && explained < missing) return;
+    for (const c of claimed) c.slot.left -= c.take;
+    const unexplained = missing - explained;
     if (unexplained > 0) {
       const to = succ.seq - 1;
       st.gaps.push({ from: st.next, to });
@@ -386,7 +399,7 @@ export class ChainVerifier {
       );
     }
     // The parent of `succ` is known only when one hole with known hashes stands for it.
-    const only = missing === 1 && claimed.length === 1 ? claimed[0]!.hole : null;
+    const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
     st.parentAlt = null;
     st.next = succ.seq;
@@ -395,12 +408,12 @@ export class ChainVerifier {
   }
 
   /** Unclaimed holes between the chain's last accepted event and `succ`, best first. */
-  private holeCandidates(st: ChainState, succ: PlacedEvent, missing: number): { hole: Hole; claimed: boolean }[] {
-    const byHash: { hole: Hole; claimed: boolean }[] = [];
-    const sameChain: { hole: Hole; claimed: boolean }[] = [];
-    const anyChain: { hole: Hole; claimed: boolean }[] = [];
+  private holeCandidates(st: ChainState, succ: PlacedEvent, missing: number): HoleSlot[] {
+    const byHash: HoleSlot[] = [];
+    const sameChain: HoleSlot[] = [];
+    const anyChain: HoleSlot[] = [];
     for (const h of this.holes) {
-      if (h.claimed) continue;
+      if (h.left === 0) continue;
       const o = h.hole.ref.ordinal;
       if (o <= st.lastOrdinal || o >= succ.ref.ordinal) continue;
       if (missing === 1 && h.hole.hashes.includes(succ.prevHash)) byHash.push(h);

@@ -89,7 +89,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
         message: `byte ${prefix + offset + 1} of the line starts an invalid UTF-8 sequence (0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'})`,
         detail: { byteOffset: prefix + offset },
       }),
-    ]);
+    ], bytes);
   }
   const text = bytes.toString('utf8');
 
@@ -106,7 +106,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
         message: `not JSON: ${REASON_TEXT[reason]} at column ${columnOf(offset, prefix > 0)}`,
         detail: { reason },
       }),
-    ]);
+    ], bytes);
   }
 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -201,9 +201,16 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       ]);
     }
     hashForm = computed === hashField ? 'sha256' : checkDigest(hashField).kind;
-    if (hashForm === 'sha256' && computed !== hashField) {
+    // A recorded hash that claims sha256, or whose digits are our sha256 under another
+    // prefix, was sha256 when written: any difference now is tampering, not an algorithm
+    // this verifier lacks and not a schema slip.
+    const tampered = computed !== hashField &&
+      (hashField.startsWith('sha256:') || (hashField.length > 64 && hashField.endsWith(computed.slice(7))));
+    if (tampered) {
       // The content was changed after it was hashed. None of its members can be trusted,
-      // so schema and fingerprint problems are consequences, not separate faults.
+      // so non-canonical form, schema and fingerprint problems are consequences of the
+      // change, not separate faults (SPEC.md §6: one fault, one finding).
+      findings.length = 0;
       findings.push(
         makeFinding('HASH_MISMATCH', {
           ...where,
@@ -213,7 +220,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
           actual: hashField,
         }),
       );
-      return hole(ref, claimedChain, [hashField, computed], findings);
+      return hole(ref, claimedChain, [hashField, computed], findings, raw);
     }
     if (hashForm === 'sha256') KNOWN_GOOD.add(computed);
   }
@@ -272,8 +279,20 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
   };
 }
 
-function hole(ref: LineRef, chain: string | null, hashes: string[], findings: Finding[]): Hole {
-  return { kind: 'hole', ref, chain, hashes, findings };
+function hole(ref: LineRef, chain: string | null, hashes: string[], findings: Finding[], bytes: Buffer | null = null): Hole {
+  return { kind: 'hole', ref, chain, hashes, findings, capacity: bytes === null ? 1 : eventsIn(bytes) };
+}
+
+const VERSION_MEMBER = Buffer.from(`"v":"${CONTRACT_VERSION}"`);
+
+/**
+ * How many events a damaged line may stand for: a line feed changed into another byte
+ * merges two events into one line, and the gap that leaves is the same fault.
+ */
+function eventsIn(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(VERSION_MEMBER); at >= 0; at = bytes.indexOf(VERSION_MEMBER, at + 1)) n++;
+  return Math.max(1, n);
 }
 
 const DIGEST_MEMBERS = ['hash', 'prev_hash', 'request_fingerprint', 'policy_hash'] as const;

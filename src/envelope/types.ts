@@ -66,6 +66,8 @@ export interface Hole {
   readonly chain: string | null;
   /** Hashes a successor may name as its prev_hash (recorded and recomputed), when known. */
   readonly hashes: readonly string[];
+  /** How many events the line may stand for (more than one when line feeds were lost). */
+  readonly capacity: number;
   readonly findings: readonly Finding[];
 }
 

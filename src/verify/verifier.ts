@@ -141,7 +141,7 @@ export class IntegrityVerifier {
           location: { file, line: lineNo },
           message: 'empty line; only the very last line of a file may be empty',
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], findings: [f] }, stats);
+        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
       },
       tooLong: (lineNo, length, terminated) => {
         stats.bytes += length + (terminated ? 1 : 0);
@@ -153,7 +153,7 @@ export class IntegrityVerifier {
           expected: `<= ${this.opts.maxLineBytes}`,
           actual: length,
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], findings: [f] }, stats);
+        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
       },
       torn: (lineNo, bytes) => {
         stats.bytes += bytes.length;
@@ -164,7 +164,7 @@ export class IntegrityVerifier {
           message: `the last line (${bytes.length} bytes) has no line feed: a torn write; it is not evaluated`,
           detail: { bytes: bytes.length },
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], findings: [f] }, stats);
+        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
       },
     };
     return new LineSplitter(sink, this.opts.maxLineBytes);

@@ -1,0 +1,199 @@
+/** The line check: one line → one record, each SPEC.md §2 problem as its code. */
+import { describe, expect, it } from 'vitest';
+import { checkLine, firstInvalidUtf8 } from '../../src/envelope/check.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
+import { digestOf } from '../../src/canonical/digest.js';
+import type { EventRecord } from '../../src/envelope/types.js';
+import { chainLines, codes } from '../helpers/chains.js';
+
+const REF = { file: 'log.jsonl', line: 7, ordinal: 6 };
+const OPTS = { maxDepth: 128, keepEvent: true };
+
+function check(line: string | Buffer): EventRecord {
+  return checkLine(Buffer.isBuffer(line) ? line : Buffer.from(line, 'utf8'), REF, OPTS);
+}
+
+const [first, second] = chainLines(2);
+const base = JSON.parse(second!) as Record<string, unknown>;
+
+/** Re-seals an edited event: a consistent hash over the new content. */
+function reseal(edit: (e: Record<string, unknown>) => void, fingerprint = true): string {
+  const e = structuredClone(base);
+  edit(e);
+  delete e['hash'];
+  if (fingerprint) e['request_fingerprint'] = digestOf(e['request']);
+  e['hash'] = digestOf(e);
+  return canonicalize(e);
+}
+
+describe('a clean line', () => {
+  it('is placed in its chain with no findings and the parsed event', () => {
+    const r = check(second!);
+    expect(r.kind).toBe('event');
+    if (r.kind === 'event') {
+      expect(r.findings).toEqual([]);
+      expect(r.chain).toBe('prod');
+      expect(r.seq).toBe(1);
+      expect(r.hash).toBe(base['hash']);
+      expect(r.prevHash).toBe(JSON.parse(first!).hash);
+      expect(r.event?.decision).toEqual(base['decision']);
+    }
+  });
+  it('does not keep the parsed event when not asked to', () => {
+    const r = checkLine(Buffer.from(second!), REF, { maxDepth: 128, keepEvent: false });
+    expect(r.kind === 'event' && r.event).toBe(null);
+  });
+});
+
+describe('bytes that are not UTF-8', () => {
+  const cases: [string, number[]][] = [
+    ['an overlong "/" (C0 AF)', [0xc0, 0xaf]],
+    ['an encoded surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['a stray continuation byte', [0x80]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ];
+  for (const [what, bad] of cases) {
+    it(`reports ${what} as LINE_INVALID_UTF8 at its byte`, () => {
+      const line = Buffer.concat([Buffer.from('{"a":"'), Buffer.from(bad), Buffer.from('"}')]);
+      const r = check(line);
+      expect(r.kind).toBe('hole');
+      expect(codes(r.findings)).toEqual(['LINE_INVALID_UTF8']);
+      expect(r.findings[0]!.location).toEqual({ file: 'log.jsonl', line: 7, column: 7 });
+      expect(firstInvalidUtf8(line)).toBe(6);
+    });
+  }
+});
+
+describe('lines that are not JSON', () => {
+  for (const [what, text] of [
+    ['a truncated object', '{"v":"sel.audit/1","chain":"prod"'],
+    ['NUL bytes', '\u0000\u0000\u0000'],
+    ['a raw control character in a string', '{"a":"\u0001"}'],
+    ['trailing content', '{"a":1} {"b":2}'],
+  ] as const) {
+    it(`reports ${what} as LINE_INVALID_JSON`, () => {
+      const r = check(text);
+      expect(r.kind).toBe('hole');
+      expect(codes(r.findings)).toEqual(['LINE_INVALID_JSON']);
+      expect(r.findings[0]!.location?.column).toBeGreaterThan(0);
+    });
+  }
+  it('reports JSON that is not an object as EVENT_SCHEMA', () => {
+    for (const t of ['[1,2]', '"x"', '42', 'null']) expect(codes(check(t).findings)).toEqual(['EVENT_SCHEMA']);
+  });
+  it('survives 100 000 levels of nesting', () => {
+    const r = check(`{"v":"sel.audit/1","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(r.kind).toBe('hole');
+    expect(r.findings[0]?.detail).toEqual({ reason: 'too-deep' });
+  });
+});
+
+describe('lines that are JSON but not canonical', () => {
+  it('still verifies an event written with extra white space, and says so', () => {
+    const r = check(second!.replace('","kind"', '", "kind"'));
+    expect(r.kind).toBe('event');
+    expect(codes(r.findings)).toEqual(['EVENT_NONCANONICAL']);
+    expect(r.findings[0]!.detail).toEqual({ reason: 'whitespace' });
+  });
+  it('reports unsorted keys', () => {
+    const e = JSON.parse(second!) as Record<string, unknown>;
+    const { v, ...rest } = e;
+    const r = check(JSON.stringify({ v, ...rest }));
+    expect(r.kind).toBe('event');
+    expect(r.findings.map((f) => f.detail)).toEqual([{ reason: 'key-order' }]);
+  });
+  it('reports a CRLF line ending and a byte order mark, and verifies the event', () => {
+    const crlf = check(`${second!}\r`);
+    expect(crlf.kind).toBe('event');
+    expect(crlf.findings.map((f) => f.detail)).toEqual([{ reason: 'crlf' }]);
+    const bom = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(second!)]));
+    expect(bom.kind).toBe('event');
+    expect(bom.findings.map((f) => f.detail)).toEqual([{ reason: 'byte-order-mark' }]);
+  });
+  it('does not use an event with duplicate keys: parsers disagree on it', () => {
+    const r = check(second!.replace('"kind":', '"kind":"x","kind":'));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'duplicate-key' }]]);
+  });
+  it('does not use an event holding a lone surrogate or an unrepresentable number', () => {
+    expect(check(second!.replace('"tool":"http.fetch"', '"tool":"\\ud800"')).findings[0]!.detail).toEqual({ reason: 'lone-surrogate' });
+    expect(check(second!.replace('"n":1', '"n":1e400')).findings[0]!.detail).toEqual({ reason: 'number-out-of-range' });
+    expect(check(second!.replace('"n":1', '"n":9007199254740993')).findings[0]!.detail).toEqual({ reason: 'integer-precision-loss' });
+  });
+});
+
+describe('envelope', () => {
+  it('reports an unknown contract version without judging anything else', () => {
+    const r = check(reseal((e) => (e['v'] = 'sel.audit/2')));
+    expect(r.kind).toBe('hole');
+    expect(codes(r.findings)).toEqual(['EVENT_VERSION_UNKNOWN']);
+    expect(r.findings[0]!.actual).toBe('sel.audit/2');
+  });
+  it('reports a schema violation and still places the event when its chain members are sound', () => {
+    const r = check(reseal((e) => ((e['actor'] as Record<string, unknown>)['zone'] = 'root')));
+    expect(r.kind).toBe('event');
+    expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+    expect(r.findings[0]!.detail).toEqual({ pointer: '/actor/zone' });
+    expect(r.kind === 'event' && r.event).toBe(null);
+  });
+  it('rejects timestamps that name no real instant or are not UTC with milliseconds', () => {
+    for (const ts of ['2026-02-30T00:00:00.000Z', '2026-11-01T24:00:00.000Z', '2026-11-01T12:00:00Z', '2026-11-01T12:00:00.000+00:00']) {
+      const r = check(reseal((e) => (e['ts'] = ts)));
+      expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+      expect(r.kind === 'event' && r.ts).toBe(null);
+    }
+    expect(check(reseal((e) => (e['ts'] = '2028-02-29T23:59:59.999Z'))).findings).toEqual([]);
+  });
+  it('reports a missing member', () => {
+    const r = check(reseal((e) => delete e['kind']));
+    expect(r.findings.map((f) => f.message)).toEqual(['/kind missing required member "kind"']);
+  });
+});
+
+describe('hashes and fingerprints', () => {
+  it('reports content changed after hashing as HASH_MISMATCH and does not trust the event', () => {
+    const tampered = second!.replace('"action":"warn"', '"action":"allow"');
+    expect(tampered).not.toBe(second);
+    const r = check(tampered);
+    expect(r.kind).toBe('hole');
+    expect(codes(r.findings)).toEqual(['HASH_MISMATCH']);
+    expect(r.findings[0]!.actual).toBe(base['hash']);
+    if (r.kind === 'hole') expect(r.hashes).toContain(base['hash']);
+  });
+  it('reports a fingerprint that does not match the request (the event re-hashed)', () => {
+    const r = check(reseal((e) => ((e['request'] as Record<string, unknown>)['n'] = 99), false));
+    expect(r.kind).toBe('event');
+    expect(codes(r.findings)).toEqual(['FINGERPRINT_MISMATCH']);
+  });
+  it('reports a digest algorithm it does not implement, never skipping it', () => {
+    const e = structuredClone(base);
+    e['hash'] = 'sha512:' + 'ab'.repeat(64);
+    const r = check(canonicalize(e));
+    expect(r.kind).toBe('event');
+    expect(codes(r.findings)).toEqual(['DIGEST_UNSUPPORTED']);
+  });
+  it('reports a malformed sha256 digest', () => {
+    const r = check(reseal((e) => (e['policy_hash'] = 'sha256:ABC')));
+    expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+  });
+  it('hashes non-ASCII lines over their UTF-8 bytes', () => {
+    const lines = chainLines(8);
+    for (const l of lines) expect(check(l).findings).toEqual([]);
+    expect(lines.some((l) => /[^\x00-\x7f]/.test(l))).toBe(true);
+  });
+});
+
+describe('hostile keys', () => {
+  it('keeps __proto__ and constructor as data and never touches Object.prototype', () => {
+    const line = reseal((e) => {
+      const req = e['request'] as Record<string, unknown>;
+      Object.defineProperty(req, '__proto__', { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
+      req['constructor'] = { prototype: { polluted: true } };
+    });
+    expect(line).toContain('"__proto__":{"polluted":true}');
+    const r = check(line);
+    expect(r.findings).toEqual([]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});

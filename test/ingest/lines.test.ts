@@ -1,0 +1,77 @@
+/** Byte-level line splitting: LF only, views not strings, bounded memory per line. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, type LineSink } from '../../src/ingest/lines.js';
+
+type Ev = [string, number, string | number];
+
+function split(input: Buffer, chunkSizes: number[] | number, max = 1 << 20): Ev[] {
+  const out: Ev[] = [];
+  const sink: LineSink = {
+    line: (b, n) => out.push(['line', n, b.toString('latin1')]),
+    emptyLine: (n) => out.push(['empty', n, '']),
+    tooLong: (n, len) => out.push(['long', n, len]),
+    torn: (n, b) => out.push(['torn', n, b.toString('latin1')]),
+  };
+  const s = new LineSplitter(sink, max);
+  const sizes = typeof chunkSizes === 'number' ? [chunkSizes] : chunkSizes;
+  let at = 0;
+  let k = 0;
+  while (at < input.length) {
+    const size = Math.max(1, sizes[k++ % sizes.length]!);
+    s.push(input.subarray(at, at + size));
+    at += size;
+  }
+  s.end();
+  return out;
+}
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+describe('LineSplitter', () => {
+  it('splits on LF only and keeps CR and invalid bytes as they are', () => {
+    expect(split(b('a\r\nb\xff\nc\n'), 1 << 20)).toEqual([
+      ['line', 1, 'a\r'],
+      ['line', 2, 'b\xff'],
+      ['line', 3, 'c'],
+    ]);
+  });
+  it('allows one empty line at the very end, reports empty lines elsewhere', () => {
+    expect(split(b('a\n\n'), 100)).toEqual([['line', 1, 'a']]);
+    expect(split(b('a\n\nb\n'), 100)).toEqual([['line', 1, 'a'], ['empty', 2, ''], ['line', 3, 'b']]);
+    expect(split(b('a\n\n\n'), 100)).toEqual([['line', 1, 'a'], ['empty', 2, '']]);
+    expect(split(b('\n'), 100)).toEqual([]);
+  });
+  it('reports a last line without LF as torn', () => {
+    expect(split(b('a\nbc'), 1)).toEqual([['line', 1, 'a'], ['torn', 2, 'bc']]);
+  });
+  it('skips lines over the limit without buffering them, wherever the chunks fall', () => {
+    const input = b(`ok\n${'x'.repeat(50)}\nfine\n${'y'.repeat(20)}`);
+    for (const chunk of [1, 3, 7, 64, 1000]) {
+      expect(split(input, chunk, 10)).toEqual([
+        ['line', 1, 'ok'],
+        ['long', 2, 50],
+        ['line', 3, 'fine'],
+        ['long', 4, 20],
+      ]);
+    }
+  });
+  it('gives the same lines for any chunking of the input', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a.map((x) => (x % 5 === 0 ? 10 : x)))),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        (input, sizes) => {
+          expect(split(input, sizes, 32)).toEqual(split(input, input.length + 1, 32));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+  it('numbers lines from 1 and counts every line, empty or not', () => {
+    const s = new LineSplitter({ line() {}, emptyLine() {}, tooLong() {}, torn() {} }, 100);
+    s.push(b('a\n\nb\nc'));
+    s.end();
+    expect(s.lines).toBe(4);
+  });
+});
