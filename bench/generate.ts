@@ -15,8 +15,8 @@
  * - three policy hashes, each used for one contiguous era of the log.
  *
  * Line size: the envelope alone (four sha256 digests, chain, seq, ts, actor, decision) is
- * ~590 bytes with an empty request, so lines average ~690 bytes and range ~620–1100, close to
- * the 671-byte events DESIGN.md's measurements were taken with.
+ * ~590 bytes with an empty request, so with realistic requests lines average ~760 bytes and
+ * range ~635–990 (DESIGN.md's measurements used 671-byte events).
  *
  * Run alone: `node dist/bench/generate.js NAME MEGABYTES`.
  */
