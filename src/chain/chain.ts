@@ -55,8 +55,6 @@ export type AcceptHook = (rec: PlacedEvent) => void;
 
 interface Pending {
   readonly rec: PlacedEvent;
-  /** How many events the chain had accepted when this one arrived. */
-  readonly acceptedAtArrival: number;
 }
 
 /** A hole waiting to explain gaps: how many events it may still stand for. */
@@ -138,7 +136,7 @@ export class ChainVerifier {
         this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
         return;
       }
-      st.pending.set(rec.seq, { rec, acceptedAtArrival: st.accepted });
+      st.pending.set(rec.seq, { rec });
       if (this.minPending(st)!.rec === rec) this.fill(st, false);
       while (st.pending.size > this.opts.reorderWindow) this.fill(st, true);
       return;
@@ -307,46 +305,65 @@ export class ChainVerifier {
   }
 
   /**
-   * After `first` was accepted, accepts the early events that now follow in seq order. When
-   * they arrived before `first` did, the run is out of order: one SEQ_REORDER, placed on
-   * whichever explanation displaces fewer events (the late `first`, or the early run).
+   * After `first` was accepted, accepts the waiting events that now follow in seq order.
+   * Whenever an event arrived before the one accepted ahead of it (a lower ordinal), the log
+   * is out of order there: each such run gives one SEQ_REORDER (see `reorder`).
    */
   private drain(st: ChainState, first: PlacedEvent): void {
-    const acceptedBefore = st.accepted - 1;
-    const drained: Pending[] = [];
+    let lead = first;
+    let run: PlacedEvent[] = [];
     for (let p = st.pending.get(st.next); p !== undefined; p = st.pending.get(st.next)) {
       st.pending.delete(st.next);
-      if (this.accept(st, p.rec)) drained.push(p);
-      else break;
+      if (!this.accept(st, p.rec)) break;
+      if (p.rec.ref.ordinal < lead.ref.ordinal) {
+        run.push(p.rec);
+      } else {
+        if (run.length > 0) this.reorder(st, lead, run);
+        run = [];
+        lead = p.rec;
+      }
     }
-    if (drained.length === 0) return;
-    // Early events arrived before `first` (a lower ordinal): the run is out of order.
-    const early = drained.filter((p) => p.rec.ref.ordinal < first.ref.ordinal);
-    if (early.length === 0) return;
-    const arrivedAt = Math.min(...early.map((p) => p.acceptedAtArrival));
-    const lateCount = acceptedBefore - arrivedAt + 1;
-    const from = early[0]!.rec.seq;
-    const to = early[early.length - 1]!.rec.seq;
-    const range = from === to ? `seq ${from}` : `seq ${from}–${to}`;
-    if (lateCount < early.length) {
+    if (run.length > 0) this.reorder(st, lead, run);
+  }
+
+  /**
+   * `run` (consecutive seqs after `lead`) arrived before `lead` did. Two explanations: `lead`
+   * and the events just before it came late, or `run` came early. The finding goes on the one
+   * that displaces fewer events (on ties, the early run, which comes first in the file).
+   */
+  private reorder(st: ChainState, lead: PlacedEvent, run: readonly PlacedEvent[]): void {
+    const earliest = Math.min(...run.map((r) => r.ref.ordinal));
+    // Events accepted up to `lead` that arrived after the earliest of the run: what it jumped.
+    let late = 0;
+    for (let seq = lead.seq; ; seq--) {
+      const r = st.recent.get(seq);
+      if (r === undefined || r.ref.ordinal <= earliest) break;
+      late++;
+    }
+    const from = run[0]!.seq;
+    const to = run[run.length - 1]!.seq;
+    const runText = from === to ? `seq ${from}` : `seq ${from}–${to}`;
+    const lateFrom = lead.seq - late + 1;
+    const lateText = lateFrom === lead.seq ? `seq ${lead.seq}` : `seq ${lateFrom}–${lead.seq}`;
+    if (late < run.length) {
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
-          seq: first.seq,
-          location: loc(first.ref),
-          message: `seq ${first.seq} appears after ${range}; it belongs before ${early[0]!.rec.ref.file}:${early[0]!.rec.ref.line}`,
-          detail: { displaced: [first.seq], after: [from, to] },
+          seq: lead.seq,
+          location: loc(lead.ref),
+          message: `${lateText} ${late === 1 ? 'appears' : 'appear'} after ${runText}, out of order`,
+          detail: { displaced: [lateFrom, lead.seq], after: [from, to] },
         }),
       );
     } else {
-      const head = early.reduce((a, b) => (b.rec.ref.ordinal < a.rec.ref.ordinal ? b : a));
+      const head = run.reduce((a, b) => (b.ref.ordinal < a.ref.ordinal ? b : a));
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
-          seq: head.rec.seq,
-          location: loc(head.rec.ref),
-          message: `${range} ${from === to ? 'appears' : 'appear'} before seq ${first.seq - lateCount + 1 === first.seq ? first.seq : `${first.seq - lateCount + 1}–${first.seq}`}, out of order`,
-          detail: { displaced: [from, to], before: [first.seq - lateCount + 1, first.seq] },
+          seq: head.seq,
+          location: loc(head.ref),
+          message: `${runText} ${from === to ? 'appears' : 'appear'} before ${lateText}, out of order`,
+          detail: { displaced: [from, to], before: [lateFrom, lead.seq] },
         }),
       );
     }

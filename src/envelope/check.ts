@@ -184,9 +184,23 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
   // The hash and the fingerprint are computed first and compared: when they match, the
   // recorded digests are well-formed without a character-by-character check.
   const hashField = obj['hash'];
+  if (typeof hashField !== 'string') {
+    // Without its hash nothing in the event is authenticated, so whatever else is wrong with
+    // the line may be the same change (a renamed "hash" key is also out of key order).
+    return hole(ref, claimedChain, [], [
+      makeFinding('EVENT_SCHEMA', {
+        ...where,
+        location: at(),
+        message: hashField === undefined
+          ? 'the event has no "hash" member: nothing in it can be verified'
+          : '/hash must be a digest string: nothing in the event can be verified',
+        detail: { pointer: '/hash' },
+      }),
+    ], raw);
+  }
   let computed: string | null = null;
   let hashForm: DigestCheck['kind'] = 'malformed';
-  if (typeof hashField === 'string') {
+  {
     try {
       computed = spans?.hash ? hashWithoutMember(bytes, text, spans.hash) : sha256Digest(canonicalize(withoutHash(obj), opts.maxDepth));
     } catch (e) {

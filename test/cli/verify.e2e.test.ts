@@ -1,0 +1,131 @@
+/** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+
+const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
+const CLEAN = join(LOGS, 'clean', 'audit.jsonl');
+const INCIDENT = join(LOGS, 'incident', 'audit.jsonl');
+const tmp = mkdtempSync(join(tmpdir(), 'sel-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('exit status and formats', () => {
+  it('exits 0 on a clean log and says PASS', () => {
+    const r = sel(['verify', CLEAN]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('PASS');
+    expect(r.stdout).toContain('replay: skipped (no --repo given)');
+    expect(r.stderr).toBe('');
+  });
+  it('exits 1 on a tampered log and lists each finding at file:line', () => {
+    const r = sel(['verify', INCIDENT]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${INCIDENT}:4  error  HASH_MISMATCH`);
+    expect(r.stdout).toContain('FAIL (--fail-on error)');
+  });
+  it('--format json prints one object with summary and findings', () => {
+    const r = sel(['verify', INCIDENT, '--format', 'json']);
+    const out = JSON.parse(r.stdout) as { summary: Record<string, unknown>; findings: { code: string }[] };
+    expect(Object.keys(out)).toEqual(['summary', 'findings']);
+    expect(out.findings.map((f) => f.code)).toEqual(['HASH_MISMATCH', 'PREV_HASH_MISMATCH', 'SEQ_GAP', 'SEQ_REORDER']);
+    expect(out.summary).toMatchObject({ lines: 23, events: 22, result: 'fail', replay: { performed: false } });
+  });
+  it('--format jsonl prints one finding per line and the summary last', () => {
+    const lines = sel(['verify', INCIDENT, '--format', 'jsonl']).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(5);
+    expect(lines.slice(0, 4).every((l) => typeof l['code'] === 'string')).toBe(true);
+    expect(Object.keys(lines[4]!)).toEqual(['summary']);
+  });
+  it('--fail-on decides which severities fail the run', () => {
+    const ts = join(LOGS, 'tampered', 'ts-regression.jsonl');
+    expect(sel(['verify', ts]).status).toBe(0);
+    expect(sel(['verify', ts, '--fail-on', 'warning']).status).toBe(1);
+    expect(sel(['verify', INCIDENT, '--fail-on', 'never']).status).toBe(0);
+  });
+  it('gives byte-identical reports for the same input', () => {
+    const a = sel(['verify', join(LOGS, 'tampered'), '--format', 'json']).stdout;
+    const b = sel(['verify', join(LOGS, 'tampered'), '--format', 'json']).stdout;
+    expect(a).toBe(b);
+    expect(a.length).toBeGreaterThan(1000);
+  });
+  it('writes no colour codes into a pipe, and colour with --color', () => {
+    expect(sel(['verify', INCIDENT]).stdout).not.toContain('\u001b[');
+    expect(sel(['--color', 'verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+  });
+  it('--max-findings lists fewer findings but counts them all', () => {
+    const out = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '2']).stdout) as {
+      summary: { findings: { total: number; omitted: number } };
+      findings: unknown[];
+    };
+    expect(out.findings).toHaveLength(2);
+    expect(out.summary.findings).toMatchObject({ total: 4, omitted: 2 });
+  });
+});
+
+describe('inputs', () => {
+  it('reads standard input with -', () => {
+    const r = sel(['verify', '-', '--format', 'json'], { input: readFileSync(INCIDENT) });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { findings: { code: string; location: { file: string } }[] };
+    expect(out.findings[0]!.location.file).toBe('-');
+  });
+  it('reads a directory of *.jsonl files, ordered by first seq', () => {
+    const r = sel(['verify', join(LOGS, 'rotated'), '--format', 'json']);
+    expect(r.status).toBe(0);
+    const files = (JSON.parse(r.stdout) as { summary: { files: { file: string }[] } }).summary.files.map((f) => f.file);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['audit-8.jsonl', 'audit-9.jsonl', 'audit-10.jsonl']);
+  });
+  it('reports directory entries it cannot read and goes on', () => {
+    const dir = join(tmp, 'mixed');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.jsonl'), readFileSync(CLEAN));
+    symlinkSync(join(dir, 'missing-target'), join(dir, 'b.jsonl'));
+    mkdirSync(join(dir, 'c.jsonl'));
+    execFileSync('mkfifo', [join(dir, 'd.jsonl')]);
+    const r = sel(['verify', dir, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { summary: { events: number }; findings: { code: string; location: { file: string } }[] };
+    expect(out.summary.events).toBe(40);
+    expect(out.findings.map((f) => [f.code, f.location.file.split('/').pop()])).toEqual([
+      ['LOG_UNREADABLE', 'b.jsonl'],
+      ['LOG_UNREADABLE', 'c.jsonl'],
+      ['LOG_UNREADABLE', 'd.jsonl'],
+    ]);
+  });
+});
+
+describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => {
+  it('a missing file', () => {
+    expect(expectOneSentence(sel(['verify', join(tmp, 'nope.jsonl')]))).toMatch(/cannot read log .*nope\.jsonl: it does not exist/);
+  });
+  it('an unknown flag', () => {
+    expect(expectOneSentence(sel(['verify', CLEAN, '--frobnicate']))).toContain("unknown option '--frobnicate'");
+  });
+  it('a bad --format or --fail-on value', () => {
+    expect(expectOneSentence(sel(['verify', CLEAN, '--format', 'xml']))).toContain('--format must be one of text, json, jsonl');
+    expect(expectOneSentence(sel(['verify', CLEAN, '--fail-on', 'fatal']))).toContain('--fail-on must be one of');
+  });
+  it('a bad number', () => {
+    expect(expectOneSentence(sel(['verify', CLEAN, '--max-line-bytes', '-5']))).toContain('--max-line-bytes');
+  });
+  it('no log at all, and stdin mixed with files', () => {
+    expect(expectOneSentence(sel(['verify']))).toContain("missing required argument 'log'");
+    expect(expectOneSentence(sel(['verify', '-', CLEAN]))).toContain('standard input (-) cannot be combined');
+  });
+  it('a directory without logs', () => {
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    expect(expectOneSentence(sel(['verify', empty]))).toContain('holds no *.jsonl files');
+  });
+  it('an unknown command', () => {
+    expect(sel(['frob']).status).toBe(2);
+  });
+  it('help and version exit 0', () => {
+    expect(sel(['--help']).status).toBe(0);
+    expect(sel(['verify', '--help']).stdout).toContain('--fail-on');
+    expect(sel(['--version']).stdout.trim()).toBe('0.1.0');
+  });
+});
