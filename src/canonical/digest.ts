@@ -40,33 +40,36 @@ export function isDigestForm(value: string): boolean {
 }
 
 /**
- * The last few digests known to be well-formed because this process computed them (event
- * hashes, fingerprints, policy hashes). Checking a digest's form character by character
- * costs ~0.5 us here, several times per event; a successor's prev_hash or a repeated
- * policy_hash is usually one of these, and `===` against them is far cheaper. Only a cache:
- * a miss falls back to the full check, so results never depend on it.
+ * Digests known to be well-formed because this process computed them (event hashes,
+ * fingerprints) or already checked them (policy hashes). Checking a digest's form character
+ * by character costs ~0.5 us here, several times per event; a successor's prev_hash or a
+ * repeated policy_hash is almost always among the last few, and `===` against a handful of
+ * strings (which differ from each other within the first characters) is far cheaper than
+ * the check, and than a Set, which must hash the whole string. Only a cache: a miss falls
+ * back to the full check, so results never depend on it.
  */
 class DigestMemo {
-  private readonly ring: string[] = [];
+  private readonly ring: string[];
   private next = 0;
-  constructor(private readonly size: number) {}
+  constructor(size: number) {
+    this.ring = new Array<string>(size).fill('');
+  }
 
+  /** Most recent first: a prev_hash is usually the hash added just before. */
   has(value: string): boolean {
     const ring = this.ring;
-    for (let i = 0; i < ring.length; i++) if (ring[i] === value) return true;
+    const n = ring.length;
+    for (let k = 1; k <= n; k++) if (ring[(this.next - k + n) % n] === value) return true;
     return false;
   }
 
   add(value: string): void {
-    if (this.ring.length < this.size) this.ring.push(value);
-    else {
-      this.ring[this.next] = value;
-      this.next = (this.next + 1) % this.size;
-    }
+    this.ring[this.next] = value;
+    this.next = (this.next + 1) % this.ring.length;
   }
 }
 
-export const KNOWN_GOOD = new DigestMemo(32);
+export const KNOWN_GOOD = new DigestMemo(16);
 
 /** Is `value` a well-formed sha256 digest? The memo first, then the full check. */
 export function isGoodSha256(value: unknown): boolean {

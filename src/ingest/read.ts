@@ -35,19 +35,37 @@ export async function readSource(
     if (source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
     return { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` };
   }
+  // Only I/O failures become findings; an exception thrown by `push` is a bug of ours and
+  // must not be disguised as an unreadable file, so it propagates.
+  const ioFailure = (e: unknown): ReadProblem => ({ code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` });
   try {
-    const size = (await fh.stat()).size;
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+    } catch (e) {
+      return ioFailure(e);
+    }
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size)));
     let pos = 0;
     while (pos < size) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos));
+      } catch (e) {
+        return ioFailure(e);
+      }
       if (bytesRead === 0) {
         return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${pos} could be read` };
       }
       push(buf.subarray(0, bytesRead));
       pos += bytesRead;
     }
-    const after = (await fh.stat()).size;
+    let after: number;
+    try {
+      after = (await fh.stat()).size;
+    } catch (e) {
+      return ioFailure(e);
+    }
     if (after !== size) {
       return {
         code: 'LOG_CHANGED',
@@ -57,8 +75,6 @@ export async function readSource(
       };
     }
     return null;
-  } catch (e) {
-    return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
   } finally {
     await fh.close().catch(() => undefined);
   }
@@ -69,15 +85,19 @@ async function readStream(
   stream: NodeJS.ReadableStream,
   push: (chunk: Buffer) => void,
 ): Promise<ReadProblem | null> {
-  try {
-    for await (const chunk of stream) {
-      push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
+  const it = stream[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<string | Buffer>;
+    try {
+      next = (await it.next()) as IteratorResult<string | Buffer>;
+    } catch (e) {
+      if (source.named && source.path !== null) {
+        throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+      }
+      return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
     }
-    return null;
-  } catch (e) {
-    if (source.named && source.path !== null) {
-      throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
-    }
-    return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+    if (next.done === true) return null;
+    const chunk = next.value;
+    push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   }
 }
