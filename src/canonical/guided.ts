@@ -33,7 +33,11 @@ export function matchCanonical(text: string, value: unknown, maxDepth: number): 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const escapes = text.indexOf('\\') >= 0;
   if (escapes && SURROGATE_ESCAPE.test(text)) return null;
-  return new Walker(text, escapes, maxDepth).top(value as Record<string, unknown>);
+  const w = WALKER;
+  w.reset(text, escapes, maxDepth);
+  const r = w.top(value as Record<string, unknown>);
+  w.reset('', false, 0);
+  return r;
 }
 
 /**
@@ -44,13 +48,19 @@ function holds(text: string, pos: number, s: string): boolean {
   return text.slice(pos, pos + s.length) === s;
 }
 
+/** One walker, reused: no allocation per event beyond the result. */
 class Walker {
   private pos = 0;
-  constructor(
-    private readonly text: string,
-    private readonly escapes: boolean,
-    private readonly limit: number,
-  ) {}
+  private text = '';
+  private escapes = false;
+  private limit = 0;
+
+  reset(text: string, escapes: boolean, limit: number): void {
+    this.text = text;
+    this.escapes = escapes;
+    this.limit = limit;
+    this.pos = 0;
+  }
 
   top(obj: Record<string, unknown>): GuidedMatch | null {
     const text = this.text;
@@ -169,3 +179,5 @@ class Walker {
     }
   }
 }
+
+const WALKER = new Walker();

@@ -63,9 +63,35 @@ interface HoleSlot {
   left: number;
 }
 
-interface Recent {
-  readonly hash: string;
-  readonly ref: LineRef;
+/**
+ * The last `size` accepted events of a chain, by seq, in preallocated rings: what duplicate,
+ * fork and reorder checks compare with. No object per event, so nothing here outlives a
+ * young-generation collection and gets promoted.
+ */
+class RecentRing {
+  private readonly seqs: Float64Array;
+  private readonly hashes: string[];
+  private readonly refs: (LineRef | null)[];
+
+  constructor(private readonly size: number) {
+    this.seqs = new Float64Array(size).fill(-1);
+    this.hashes = new Array<string>(size).fill('');
+    this.refs = new Array<LineRef | null>(size).fill(null);
+  }
+
+  set(seq: number, hash: string, ref: LineRef): void {
+    const i = seq % this.size;
+    this.seqs[i] = seq;
+    this.hashes[i] = hash;
+    this.refs[i] = ref;
+  }
+
+  /** The accepted event with this seq, if still remembered. */
+  get(seq: number): { hash: string; ref: LineRef } | undefined {
+    const i = seq % this.size;
+    if (this.seqs[i] !== seq) return undefined;
+    return { hash: this.hashes[i]!, ref: this.refs[i]! };
+  }
 }
 
 class ChainState {
@@ -78,7 +104,7 @@ class ChainState {
   lastOrdinal = -1;
   accepted = 0;
   readonly pending = new Map<number, Pending>();
-  readonly recent = new Map<number, Recent>();
+  readonly recent: RecentRing;
   readonly forkHeads: string[] = [];
   readonly gaps: { from: number; to: number }[] = [];
   // summary
@@ -88,7 +114,8 @@ class ChainState {
   firstTs: string | null = null;
   maxTs: string | null = null;
 
-  constructor(readonly id: string, start: ChainPosition | null) {
+  constructor(readonly id: string, start: ChainPosition | null, recentWindow: number) {
+    this.recent = new RecentRing(recentWindow);
     this.next = start?.next ?? 0;
     this.parent = start?.parent ?? GENESIS_PREV_HASH;
   }
@@ -120,7 +147,7 @@ export class ChainVerifier {
     }
     let st = this.chains.get(rec.chain);
     if (st === undefined) {
-      st = new ChainState(rec.chain, this.starts.get(rec.chain) ?? null);
+      st = new ChainState(rec.chain, this.starts.get(rec.chain) ?? null, this.opts.recentWindow);
       this.chains.set(rec.chain, st);
     }
     this.count(st, rec);
@@ -297,8 +324,7 @@ export class ChainVerifier {
     st.parent = rec.hash;
     st.parentAlt = null;
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
-    st.recent.set(rec.seq, { hash: rec.hash, ref: rec.ref });
-    st.recent.delete(rec.seq - this.opts.recentWindow);
+    st.recent.set(rec.seq, rec.hash, rec.ref);
     st.accepted++;
     this.onAccept?.(rec);
     return true;

@@ -76,14 +76,12 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
     bytes = bytes.subarray(0, bytes.length - 1);
     form ??= 'crlf';
   }
-  const at = (column?: number) =>
-    column === undefined ? { file: ref.file, line: ref.line } : { file: ref.file, line: ref.line, column };
 
   if (!isUtf8(bytes)) {
     const offset = firstInvalidUtf8(bytes);
     return hole(ref, null, [], [
       makeFinding('LINE_INVALID_UTF8', {
-        location: at(prefix + offset + 1),
+        location: here(ref, prefix + offset + 1),
         message: `byte ${prefix + offset + 1} of the line starts an invalid UTF-8 sequence (0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'})`,
         detail: { byteOffset: prefix + offset },
       }),
@@ -100,7 +98,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
     const offset = s.ok ? 0 : s.offset;
     return hole(ref, null, [], [
       makeFinding('LINE_INVALID_JSON', {
-        location: at(columnOf(offset, prefix > 0)),
+        location: here(ref, columnOf(offset, prefix > 0)),
         message: `not JSON: ${REASON_TEXT[reason]} at column ${columnOf(offset, prefix > 0)}`,
         detail: { reason },
       }),
@@ -110,7 +108,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return hole(ref, null, [], [
       makeFinding('EVENT_SCHEMA', {
-        location: at(),
+        location: here(ref),
         message: `a line must hold a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
         detail: { pointer: '' },
       }),
@@ -119,14 +117,14 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
   const obj = value as Record<string, unknown>;
   const claimedChain = isChainId(obj['chain']) ? obj['chain'] : null;
   const claimedSeq = Number.isSafeInteger(obj['seq']) && (obj['seq'] as number) >= 0 ? (obj['seq'] as number) : null;
-  const where = { chain: claimedChain, seq: claimedSeq };
 
   // SPEC.md §2: any version but ours is a finding, not a guess; nothing else is judged.
   if (obj['v'] !== CONTRACT_VERSION) {
     return hole(ref, claimedChain, [], [
       makeFinding('EVENT_VERSION_UNKNOWN', {
-        ...where,
-        location: at(),
+        chain: claimedChain,
+        seq: claimedSeq,
+        location: here(ref),
         message: obj['v'] === undefined
           ? `the event has no "v"; this verifier implements ${CONTRACT_VERSION} only`
           : `contract version ${JSON.stringify(obj['v'])} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
@@ -151,7 +149,8 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       }
     }
   }
-  const findings: Finding[] = [];
+  // Allocated only when the line has something to report: most lines have nothing.
+  let findings: Finding[] | null = null;
   if (noncanonical !== null) {
     const strict = scanStrict(text, opts.maxDepth);
     if (!strict.ok) {
@@ -159,8 +158,9 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       // the event means different things to different parsers and is not used.
       return hole(ref, claimedChain, [], [
         makeFinding('EVENT_NONCANONICAL', {
-          ...where,
-          location: at(columnOf(strict.offset, prefix > 0)),
+          chain: claimedChain,
+          seq: claimedSeq,
+          location: here(ref, columnOf(strict.offset, prefix > 0)),
           message: `the event cannot be canonicalized: ${REASON_TEXT[strict.reason]} at column ${columnOf(strict.offset, prefix > 0)}; it is not evaluated`,
           detail: { reason: strict.reason },
         }),
@@ -168,10 +168,11 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
     }
     const reason: NoncanonicalReason = INVALID_JSON_REASONS.has(noncanonical as ScanReason) ? 'whitespace' : noncanonical;
     const column = form === null ? columnOf(noncanonicalAt, prefix > 0) : undefined;
-    findings.push(
+    (findings ??= []).push(
       makeFinding('EVENT_NONCANONICAL', {
-        ...where,
-        location: at(column),
+        chain: claimedChain,
+        seq: claimedSeq,
+        location: here(ref, column),
         message: `the line is not the canonical form of its event: ${REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
         detail: { reason },
       }),
@@ -187,8 +188,9 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
     // the line may be the same change (a renamed "hash" key is also out of key order).
     return hole(ref, claimedChain, [], [
       makeFinding('EVENT_SCHEMA', {
-        ...where,
-        location: at(),
+        chain: claimedChain,
+        seq: claimedSeq,
+        location: here(ref),
         message: hashField === undefined
           ? 'the event has no "hash" member: nothing in it can be verified'
           : '/hash must be a digest string: nothing in the event can be verified',
@@ -207,8 +209,9 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       if (!(e instanceof JcsError)) throw e;
       return hole(ref, claimedChain, [], [
         makeFinding('EVENT_NONCANONICAL', {
-          ...where,
-          location: at(),
+          chain: claimedChain,
+          seq: claimedSeq,
+          location: here(ref),
           message: `the event cannot be canonicalized: ${e.message}; it is not evaluated`,
           detail: { reason: e.reason },
         }),
@@ -224,11 +227,12 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       // The content was changed after it was hashed. None of its members can be trusted,
       // so non-canonical form, schema and fingerprint problems are consequences of the
       // change, not separate faults (SPEC.md §6: one fault, one finding).
-      findings.length = 0;
+      findings = [];
       findings.push(
         makeFinding('HASH_MISMATCH', {
-          ...where,
-          location: at(),
+          chain: claimedChain,
+          seq: claimedSeq,
+          location: here(ref),
           message: 'the event hash does not match its content: the event was changed after it was written',
           expected: computed,
           actual: hashField,
@@ -252,10 +256,11 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       proven |= FINGERPRINT_PROVEN;
     } else if (isSha256Digest(fpField)) {
       proven |= FINGERPRINT_PROVEN;
-      findings.push(
+      (findings ??= []).push(
         makeFinding('FINGERPRINT_MISMATCH', {
-          ...where,
-          location: at(),
+          chain: claimedChain,
+          seq: claimedSeq,
+          location: here(ref),
           message: 'request_fingerprint is not the SHA-256 of the canonical request: reviews and exceptions keyed by it do not describe this request',
           expected: fp,
           actual: fpField,
@@ -263,15 +268,18 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       );
     }
   }
-  const digestFindings = checkDigestMembers(obj, proven, where, at());
-  if (digestFindings !== null) findings.push(...digestFindings);
+  const digestFindings = proven === ALL_PROVEN && isGoodSha256(obj['prev_hash']) && isGoodSha256(obj['policy_hash'])
+    ? null
+    : checkDigestMembers(obj, proven, claimedChain, claimedSeq, ref);
+  if (digestFindings !== null) (findings ??= []).push(...digestFindings);
 
   const schemaError = validateEnvelope(obj);
   if (schemaError !== null) {
-    findings.push(
+    (findings ??= []).push(
       makeFinding('EVENT_SCHEMA', {
-        ...where,
-        location: at(),
+        chain: claimedChain,
+        seq: claimedSeq,
+        location: here(ref),
         message: `${schemaError.pointer === '' ? 'the event' : schemaError.pointer} ${schemaError.message}`,
         detail: { pointer: schemaError.pointer },
       }),
@@ -282,7 +290,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
   const placeable = claimedChain !== null && claimedSeq !== null && hashForm !== 'malformed' &&
     typeof prev === 'string' && (isGoodSha256(prev) || checkDigest(prev).kind !== 'malformed');
   if (!placeable) {
-    return hole(ref, claimedChain, computed !== null ? [computed] : [], findings);
+    return hole(ref, claimedChain, computed !== null ? [computed] : [], findings ?? NO_FINDINGS);
   }
   const ts = obj['ts'];
   return {
@@ -294,12 +302,19 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
     hash: hashField as string,
     // A schema-valid event has a valid ts; check it again only when the schema failed.
     ts: typeof ts === 'string' && (schemaError === null || isSelTimestamp(ts)) ? ts : null,
-    findings,
+    findings: findings ?? NO_FINDINGS,
     event: opts.keepEvent && schemaError === null ? (obj as unknown as SelEvent) : null,
   };
 }
 
-function hole(ref: LineRef, chain: string | null, hashes: string[], findings: Finding[], bytes: Buffer | null = null): Hole {
+/** A finding's location for this line (a column where the problem has a position). */
+function here(ref: LineRef, column?: number): { file: string; line: number; column?: number } {
+  return column === undefined ? { file: ref.file, line: ref.line } : { file: ref.file, line: ref.line, column };
+}
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+function hole(ref: LineRef, chain: string | null, hashes: string[], findings: readonly Finding[], bytes: Buffer | null = null): Hole {
   return { kind: 'hole', ref, chain, hashes, findings, capacity: bytes === null ? 1 : eventsIn(bytes) };
 }
 
@@ -317,6 +332,7 @@ function eventsIn(bytes: Buffer): number {
 
 const HASH_PROVEN = 1;
 const FINGERPRINT_PROVEN = 2;
+const ALL_PROVEN = HASH_PROVEN | FINGERPRINT_PROVEN;
 const DIGEST_MEMBERS = [
   ['hash', HASH_PROVEN],
   ['request_fingerprint', FINGERPRINT_PROVEN],
@@ -331,9 +347,11 @@ const DIGEST_MEMBERS = [
 function checkDigestMembers(
   obj: Record<string, unknown>,
   proven: number,
-  where: { chain: string | null; seq: number | null },
-  location: { file: string; line: number },
+  chain: string | null,
+  seq: number | null,
+  ref: LineRef,
 ): Finding[] | null {
+  const location = here(ref);
   let out: Finding[] | null = null;
   for (const [name, bit] of DIGEST_MEMBERS) {
     if ((proven & bit) !== 0) continue;
@@ -345,7 +363,8 @@ function checkDigestMembers(
     if (c.kind === 'unsupported') {
       out.push(
         makeFinding('DIGEST_UNSUPPORTED', {
-          ...where,
+          chain,
+          seq,
           location,
           message: `${name} uses the digest algorithm "${c.algorithm}", which this verifier does not implement; it cannot be checked`,
           actual: v,
@@ -355,7 +374,8 @@ function checkDigestMembers(
     } else if (c.kind === 'malformed' && v.startsWith('sha256:')) {
       out.push(
         makeFinding('EVENT_SCHEMA', {
-          ...where,
+          chain,
+          seq,
           location,
           message: `/${name} must be "sha256:" followed by 64 lowercase hex digits`,
           actual: v,

@@ -1,0 +1,36 @@
+/**
+ * Runs the real `sel verify FILE --format json` inside this process and reports how long it
+ * took and how much memory the process peaked at.
+ *
+ * Why in-process rather than spawning dist/src/cli/main.js: Node can only report the peak
+ * RSS of its own process (`process.resourceUsage().maxRSS`); for a spawned grandchild we
+ * would need `/usr/bin/time` or /proc polling, neither portable nor exact. Importing the CLI
+ * entry point runs exactly what the `sel` binary runs — main.ts awaits `main(process.argv)`
+ * at top level, so the import settles only when verification and report output are done —
+ * and this wrapper adds nothing measurable to either time or memory.
+ *
+ * Usage (by bench/run.ts): `node dist/bench/child.js FILE`, with a pipe on fd 3.
+ * stdout carries sel's own report untouched (the parent checks it); the measurement goes to
+ * fd 3 as one JSON line `{ "seconds", "exitCode", "maxRssBytes" }`, so the two never mix.
+ */
+import { writeSync } from 'node:fs';
+const MEASUREMENT_FD = 3;
+const file = process.argv[2];
+if (file === undefined) {
+    process.stderr.write('usage: node dist/bench/child.js FILE   (measurement on fd 3)\n');
+    process.exit(2);
+}
+// commander reads process.argv with { from: 'node' }: [node, script, ...args].
+process.argv = [process.argv[0], 'sel', 'verify', file, '--format', 'json'];
+// Timed from before sel's modules load: loading commander, ajv and the schema is part of
+// what a user waits for. Node's own boot is not, and the floor does not count it either.
+const started = process.hrtime.bigint();
+await import('../src/cli/main.js');
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const code = process.exitCode;
+writeSync(MEASUREMENT_FD, `${JSON.stringify({
+    seconds,
+    exitCode: typeof code === 'number' ? code : Number(code ?? 0),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+})}\n`);
+//# sourceMappingURL=child.js.map

@@ -1,0 +1,186 @@
+/**
+ * The finding-code registry (SPEC.md §6). A code, once released, keeps its meaning: add new
+ * codes, never repurpose one. `docs/findings.md` is generated from this table
+ * (`npm run docs`), and a test fails when the two drift apart.
+ *
+ * Codes marked "extension" are not named in SPEC.md §6 (which lists the codes a verifier
+ * must have "at least"); each is documented here and in docs/findings.md.
+ */
+export const CODES = {
+    LINE_INVALID_UTF8: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Line is not valid UTF-8',
+        help: 'The line holds a byte sequence that is not well-formed UTF-8 (a stray continuation byte, an overlong form, an encoded surrogate, a truncated sequence). SPEC.md §2 requires UTF-8; the line is not parsed, because a decoder would have to guess. Find the writer that produced it; the event on this line is lost to verification.',
+        example: 'A line whose string holds the byte 0xC0 0xAF (an overlong "/").',
+    },
+    LINE_INVALID_JSON: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Line is not JSON',
+        help: 'The line is not a JSON text (RFC 8259): a syntax error, a raw control character in a string, a bad escape, or trailing content. The finding gives the column and what was expected. The event on this line is lost to verification; the chain check does not report the gap it leaves a second time.',
+        example: '{"v":"sel.audit/1","chain":"prod"',
+    },
+    LINE_TORN: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Last line has no line feed (torn write)',
+        help: 'Every line ends in LF (SPEC.md §2). A last line without one is what a writer leaves when it stops mid-write; its content is not evaluated, since it may be incomplete. If the log was still being written, verify again after rotation.',
+        example: 'A file whose last bytes are `..."v":"sel.audit/1"}` with no final 0x0A.',
+    },
+    LINE_TOO_LONG: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Line is longer than the configured maximum',
+        help: 'The line exceeds --max-line-bytes (default 1 MiB) and is skipped without being parsed or held in memory, so a hostile log cannot exhaust memory. Raise the limit if such events are legitimate.',
+        example: 'A 2 MiB line with the default limit.',
+    },
+    LINE_EMPTY: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Empty line',
+        help: 'An empty line is allowed only as the very last line of a file (SPEC.md §2). Anywhere else it means an event was blanked out or the writer is broken.',
+        example: 'Two LF bytes in a row in the middle of a file.',
+        extension: true,
+    },
+    LOG_EMPTY: {
+        severity: 'warning',
+        class: 'integrity',
+        title: 'Log file holds no events',
+        help: 'The file is empty (or holds only the one allowed trailing empty line). Nothing in it can be verified; check that the right file was given and that rotation did not leave an empty segment behind.',
+        example: 'A zero-byte audit-0003.jsonl.',
+        extension: true,
+    },
+    LOG_UNREADABLE: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Log file could not be read',
+        help: 'A file found while expanding a directory could not be opened or read (permissions, a vanished file, an I/O error), or is not a regular file. Its events are not verified. A path named on the command line that cannot be read is an operator error instead (exit status 2).',
+        example: 'logs/audit-0002.jsonl with mode 000.',
+        extension: true,
+    },
+    LOG_CHANGED: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Log file changed while it was read',
+        help: 'The file grew or shrank between opening and the end of reading. The verifier reads a file only up to the size it had when opened, so a concurrent writer cannot make it chase the end; a file that shrank was truncated under it. Verify a closed, rotated segment.',
+        example: 'A writer appending to the file during verification.',
+        extension: true,
+    },
+    EVENT_SCHEMA: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Event does not match the sel.audit/1 envelope schema',
+        help: 'The line is canonical JSON but the event breaks schemas/audit-event.schema.json: a missing or mistyped member, a bad enum value, a malformed timestamp or digest. The finding names the JSON Pointer and the rule. When the members that place the event in its chain are intact, the chain check still uses them.',
+        example: '{"actor":{"id":"a","zone":"root"},...} (zone is not one of the four trust zones).',
+    },
+    EVENT_VERSION_UNKNOWN: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Unknown contract version',
+        help: 'The event\'s `v` is not "sel.audit/1". SPEC.md §2 makes any other value a finding, never a guess: this verifier does not know the rules of that version, so the event is not evaluated. Use a verifier that implements that version.',
+        example: '{"v":"sel.audit/2",...}',
+        extension: true,
+    },
+    EVENT_NONCANONICAL: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Line is not the canonical form of its event',
+        help: 'A line must be byte-identical to JCS(event) (SPEC.md §2); otherwise two parsers may disagree about what was signed. `detail.reason` says what differs: whitespace, key-order, escape-form, number-form, crlf, byte-order-mark (the event is still verified from its canonical form), or duplicate-key, lone-surrogate, integer-precision-loss, number-out-of-range, too-deep (the event cannot be represented faithfully and is not used).',
+        example: '{"chain":"prod", "v":"sel.audit/1",...} (a space after the comma).',
+    },
+    DIGEST_UNSUPPORTED: {
+        severity: 'error',
+        class: 'unverifiable',
+        title: 'Digest algorithm not supported',
+        help: 'A digest uses a prefix other than `sha256:`. SPEC.md §1 makes an unknown prefix an error, never skipped: the value it protects cannot be checked. Use a verifier that implements that algorithm.',
+        example: '"hash":"sha512:..."',
+        extension: true,
+    },
+    HASH_MISMATCH: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Event hash does not match its content',
+        help: 'SHA-256 over JCS(event without "hash") differs from the recorded `hash`: the event was changed after it was written. Shown: the recorded hash (actual) and the recomputed one (expected). The event\'s content cannot be trusted; its successor is still linked against the recorded hash, so one tampered event gives one finding.',
+        example: 'An event whose decision.action was edited from "block" to "allow".',
+    },
+    PREV_HASH_MISMATCH: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Event does not link to its predecessor',
+        help: 'The event\'s `prev_hash` is not the `hash` of the event with seq - 1 in the same chain. Typical cause: an earlier event was rewritten and re-hashed (its own hash is consistent, so the break shows on its successor), or events were spliced in from elsewhere.',
+        example: 'Event 41 re-hashed after editing; event 42 still names the old hash.',
+    },
+    SEQ_GAP: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Events missing from the chain',
+        help: 'One or more seq numbers never appear (within the reorder window) although later ones do: events were deleted, or a rotated file is missing. Lines that could not be read (reported on their own) fill gaps before any gap is reported, so a damaged line is not reported twice. A chain whose first event is not seq 0 is reported as a gap from 0.',
+        example: 'seq 5 is followed by seq 7.',
+    },
+    SEQ_DUPLICATE: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Event repeated',
+        help: 'An event with the same chain, seq and hash as an earlier one appears again: a replayed or copied line.',
+        example: 'The line for seq 12 appears twice.',
+    },
+    SEQ_REORDER: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Events out of order',
+        help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
+        example: 'seq 8 written before seq 7.',
+    },
+    CHAIN_FORK: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Chain forks',
+        help: 'Two different events claim the same position (the same seq, the same parent): two histories were written for one chain. One finding at the first event of the second branch; the rest of that branch is not reported again.',
+        example: 'Two distinct events both with seq 5 and prev_hash = hash of seq 4.',
+    },
+    GENESIS_INVALID: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'First event of the chain is malformed',
+        help: 'The event with seq 0 must have prev_hash = "sha256:" followed by 64 zeros (SPEC.md §2).',
+        example: 'seq 0 with a non-zero prev_hash.',
+    },
+    TS_REGRESSION: {
+        severity: 'warning',
+        class: 'integrity',
+        title: 'Timestamp goes backwards',
+        help: 'The event\'s `ts` is earlier than its predecessor\'s in the same chain. Timestamps are informative and expected non-decreasing (SPEC.md §2); a regression points at a clock step on the writer, or at events stitched together from different sources.',
+        example: 'seq 9 at 12:00:05.000Z after seq 8 at 12:00:06.000Z.',
+    },
+    FINGERPRINT_MISMATCH: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Request fingerprint does not match the request',
+        help: '`request_fingerprint` is not SHA-256 of JCS(request). The event hash is consistent, so the event was written (or re-hashed) this way: the fingerprint that reviews and exceptions are keyed by does not describe the request that was evaluated.',
+        example: 'A writer that fingerprinted the request before redacting it.',
+    },
+    ANCHOR_MISMATCH: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Anchor does not match the log',
+        help: 'A committed anchor (ledger/anchors/<chain>/<seq>.json, SPEC.md §5) names a hash that the event at that chain and seq does not have: the log was rewritten after it was anchored.',
+        example: 'Anchor prod/100 says sha256:ab..., event 100 has sha256:cd....',
+    },
+    LOG_TRUNCATED: {
+        severity: 'error',
+        class: 'integrity',
+        title: 'Log ends before an anchored event',
+        help: 'A committed anchor names a seq past the last event of its chain in the log: events that were anchored have been removed from the end.',
+        example: 'Anchor prod/500 exists; the log ends at seq 420.',
+    },
+};
+export function codeInfo(code) {
+    return CODES[code];
+}
+export const ALL_CODES = Object.keys(CODES).sort();
+const SEVERITY_RANK = { error: 3, warning: 2, note: 1 };
+export function severityRank(s) {
+    return SEVERITY_RANK[s];
+}
+//# sourceMappingURL=codes.js.map

@@ -1,0 +1,136 @@
+/**
+ * Which bytes to read, in which order (SPEC.md §2, §7): files, directories of `*.jsonl`
+ * files, or standard input; rotated files ordered by the `seq` of their first event (ties
+ * by name), never by modification time.
+ */
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeIoError, OperatorError } from '../errors.js';
+export const STDIN = '-';
+/** Expands the LOG arguments. Throws OperatorError for the operator's own mistakes. */
+export async function resolveSources(args) {
+    if (args.length === 0)
+        throw new OperatorError('no log given: name a file, a directory of *.jsonl files, or - for standard input');
+    if (args.includes(STDIN)) {
+        if (args.length > 1)
+            throw new OperatorError('standard input (-) cannot be combined with other logs, because the order of rotated files is decided by their first events');
+        return { sources: [{ display: STDIN, path: null, regular: false, named: true }], skipped: [] };
+    }
+    const sources = [];
+    const skipped = [];
+    const seen = new Set();
+    const add = async (display, path, regular, named) => {
+        let key;
+        try {
+            key = await realpath(path);
+        }
+        catch {
+            key = path;
+        }
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        sources.push({ display, path, regular, named });
+    };
+    for (const arg of args) {
+        let st;
+        try {
+            st = await stat(arg);
+        }
+        catch (e) {
+            throw new OperatorError(`cannot read log ${arg}: ${describeIoError(e)}`);
+        }
+        if (st.isDirectory()) {
+            let names;
+            try {
+                names = await readdir(arg);
+            }
+            catch (e) {
+                throw new OperatorError(`cannot list directory ${arg}: ${describeIoError(e)}`);
+            }
+            const logs = names.filter((n) => n.endsWith('.jsonl')).sort();
+            if (logs.length === 0)
+                throw new OperatorError(`directory ${arg} holds no *.jsonl files`);
+            for (const name of logs) {
+                const display = join(arg, name);
+                try {
+                    const est = await stat(display);
+                    if (est.isFile())
+                        await add(display, display, true, false);
+                    else
+                        skipped.push({ display, reason: est.isDirectory() ? 'it is a directory' : 'it is not a regular file' });
+                }
+                catch (e) {
+                    skipped.push({ display, reason: describeIoError(e) });
+                }
+            }
+        }
+        else {
+            // A FIFO or character device named explicitly is read as a stream, like stdin.
+            await add(arg, arg, st.isFile(), true);
+        }
+    }
+    return { sources, skipped };
+}
+/**
+ * Orders sources by the `seq` of their first event, ties (and files whose first line has no
+ * usable seq) by name. Files without a readable first seq come after those with one: their
+ * place cannot be known, and putting them last keeps the known part of the order intact.
+ * Only regular files are peeked; streams keep their given order, after the files.
+ */
+export async function orderSources(sources, maxLineBytes) {
+    const keyed = await Promise.all(sources.map(async (s, i) => ({ s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes) : null })));
+    keyed.sort((a, b) => {
+        if (a.s.regular !== b.s.regular)
+            return a.s.regular ? -1 : 1;
+        if (!a.s.regular)
+            return a.i - b.i;
+        if ((a.seq === null) !== (b.seq === null))
+            return a.seq === null ? 1 : -1;
+        if (a.seq !== null && b.seq !== null && a.seq !== b.seq)
+            return a.seq - b.seq;
+        return a.s.display < b.s.display ? -1 : a.s.display > b.s.display ? 1 : 0;
+    });
+    return keyed.map((k) => k.s);
+}
+/** The `seq` of the first line of a file, if it is an object with a safe integer `seq`. */
+async function firstSeq(path, maxLineBytes) {
+    let fh;
+    try {
+        fh = await open(path, 'r');
+    }
+    catch {
+        return null; // reported when the file is read
+    }
+    try {
+        const limit = Math.min(maxLineBytes + 1, 1 << 20);
+        const buf = Buffer.allocUnsafe(Math.min(limit, 64 * 1024));
+        let have = 0;
+        let acc = Buffer.alloc(0);
+        while (have < limit) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, have);
+            if (bytesRead === 0)
+                break;
+            const chunk = buf.subarray(0, bytesRead);
+            const lf = chunk.indexOf(0x0a);
+            acc = Buffer.concat([acc, lf < 0 ? chunk : chunk.subarray(0, lf)]);
+            have += bytesRead;
+            if (lf >= 0)
+                break;
+        }
+        const v = JSON.parse(acc.toString('utf8'));
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+            const seq = v['seq'];
+            if (Number.isSafeInteger(seq) && seq >= 0)
+                return seq;
+        }
+        return null;
+    }
+    catch {
+        return null;
+    }
+    finally {
+        await fh.close().catch(() => undefined);
+    }
+}
+//# sourceMappingURL=sources.js.map

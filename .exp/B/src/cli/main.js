@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The `sel` command line: commander wiring only. Every command is a library call; this file
+ * parses options, picks the renderer, and turns the outcome into an exit status:
+ * 0 nothing at or above --fail-on, 1 findings at or above it, 2 verification not possible
+ * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import chalk, { Chalk } from 'chalk';
+import { OperatorError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { verifyCommand } from './verify.js';
+import { ignoreBrokenPipe } from './output.js';
+let colour = chalk;
+export function buildProgram() {
+    const program = new Command('sel')
+        .description('replay and audit verification for the Secure Execution Layer')
+        .version(VERSION, '-V, --version')
+        .addOption(new Option('--color', 'force colour in text output'))
+        .addOption(new Option('--no-color', 'no colour in text output'))
+        .showHelpAfterError('(run with --help for usage)')
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `sel: ${s.slice(7)}` : s) });
+    program.hook('preAction', (cmd) => {
+        const c = cmd.opts().color;
+        if (c === true)
+            colour = new Chalk({ level: Math.max(1, chalk.level) });
+        if (c === false)
+            colour = new Chalk({ level: 0 });
+    });
+    for (const sub of [verifyCommand(() => colour)]) {
+        program.addCommand(sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)'));
+    }
+    return program;
+}
+export async function main(argv) {
+    const program = buildProgram();
+    try {
+        await program.parseAsync(argv, { from: 'node' });
+        return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    }
+    catch (e) {
+        if (e instanceof CommanderError) {
+            // Help and version exit 0; every usage error is the operator's: 2.
+            return e.exitCode === 0 ? 0 : 2;
+        }
+        if (e instanceof OperatorError) {
+            process.stderr.write(`sel: ${e.message}\n`);
+            return 2;
+        }
+        const detail = e instanceof Error ? e.message : String(e);
+        process.stderr.write(`sel: internal error, verification not completed: ${detail}. Please report it; set SEL_DEBUG=1 for a stack trace.\n`);
+        if (process.env['SEL_DEBUG'] && e instanceof Error)
+            process.stderr.write(`${e.stack ?? ''}\n`);
+        return 2;
+    }
+}
+ignoreBrokenPipe();
+process.exitCode = await main(process.argv);
+//# sourceMappingURL=main.js.map

@@ -1,0 +1,3 @@
+import auditEvent from './generated/audit-event.js';
+export const validateAuditEvent = auditEvent;
+//# sourceMappingURL=validators.js.map

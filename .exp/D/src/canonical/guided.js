@@ -1,0 +1,169 @@
+const SURROGATE_ESCAPE = /\\u[dD][89abAB]/;
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+/** Returns the top-level member spans when `text` is exactly JCS(`value`), else null. */
+export function matchCanonical(text, value, maxDepth) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return null;
+    const escapes = text.indexOf('\\') >= 0;
+    if (escapes && SURROGATE_ESCAPE.test(text))
+        return null;
+    return new Walker(text, escapes, maxDepth).top(value);
+}
+/**
+ * Does `text` hold `s` at `pos`? `slice` + `===` was measured 2.5x faster than `startsWith`
+ * here (V8 compares a sliced string natively; startsWith goes character by character).
+ */
+function holds(text, pos, s) {
+    return text.slice(pos, pos + s.length) === s;
+}
+class Walker {
+    text;
+    escapes;
+    limit;
+    pos = 0;
+    constructor(text, escapes, limit) {
+        this.text = text;
+        this.escapes = escapes;
+        this.limit = limit;
+    }
+    top(obj) {
+        const text = this.text;
+        if (text.charCodeAt(0) !== 0x7b)
+            return null;
+        this.pos = 1;
+        let hash = null;
+        let request = null;
+        let prev = null;
+        for (const key in obj) {
+            if (prev !== null) {
+                if (!(prev < key) || text.charCodeAt(this.pos) !== 0x2c)
+                    return null;
+                this.pos++;
+            }
+            const start = this.pos;
+            if (!this.key(key))
+                return null;
+            const valueStart = this.pos;
+            if (!this.value(obj[key], 1))
+                return null;
+            if (key === 'hash')
+                hash = { start, valueStart, end: this.pos };
+            else if (key === 'request')
+                request = { start, valueStart, end: this.pos };
+            prev = key;
+        }
+        if (text.charCodeAt(this.pos) !== 0x7d || this.pos + 1 !== text.length)
+            return null;
+        return { hash, request };
+    }
+    /** `"key":` at pos; keys that are array indices are left to the exact scanner. */
+    key(key) {
+        const c = key.charCodeAt(0);
+        if (c >= 0x30 && c <= 0x39 && ARRAY_INDEX.test(key))
+            return false;
+        if (!this.string(key))
+            return false;
+        if (this.text.charCodeAt(this.pos) !== 0x3a)
+            return false;
+        this.pos++;
+        return true;
+    }
+    string(s) {
+        const text = this.text;
+        const pos = this.pos;
+        if (text.charCodeAt(pos) !== 0x22)
+            return false;
+        if (!this.escapes) {
+            // No backslash in the text: the token's body is the string itself, so it must end at
+            // the first quote after it. Checking that boundary (a native indexOf) keeps the walk on
+            // the real tokens; the member counts it then checks rule out duplicate keys, so the
+            // body, which JSON.parse took from this very token, needs no comparison.
+            const end = pos + 1 + s.length;
+            if (text.indexOf('"', pos + 1) !== end)
+                return false;
+            this.pos = end + 1;
+            return true;
+        }
+        const quoted = JSON.stringify(s);
+        if (!holds(text, pos, quoted))
+            return false;
+        this.pos = pos + quoted.length;
+        return true;
+    }
+    value(v, depth) {
+        const text = this.text;
+        switch (typeof v) {
+            case 'string':
+                return this.string(v);
+            case 'number': {
+                // Number#toString is the canonical number form (RFC 8785 §3.2.2.3).
+                const s = String(v);
+                if (!holds(text, this.pos, s))
+                    return false;
+                this.pos += s.length;
+                // The token must end here: "1.50" starts with "1.5" but is not canonical.
+                const c = text.charCodeAt(this.pos);
+                return !((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45);
+            }
+            case 'boolean': {
+                const lit = v ? 'true' : 'false';
+                if (!holds(text, this.pos, lit))
+                    return false;
+                this.pos += lit.length;
+                return true;
+            }
+            case 'object': {
+                if (v === null) {
+                    if (!holds(text, this.pos, 'null'))
+                        return false;
+                    this.pos += 4;
+                    return true;
+                }
+                if (depth >= this.limit)
+                    return false;
+                if (Array.isArray(v)) {
+                    if (text.charCodeAt(this.pos) !== 0x5b)
+                        return false;
+                    this.pos++;
+                    for (let k = 0; k < v.length; k++) {
+                        if (k > 0) {
+                            if (text.charCodeAt(this.pos) !== 0x2c)
+                                return false;
+                            this.pos++;
+                        }
+                        if (!this.value(v[k], depth + 1))
+                            return false;
+                    }
+                    if (text.charCodeAt(this.pos) !== 0x5d)
+                        return false;
+                    this.pos++;
+                    return true;
+                }
+                if (text.charCodeAt(this.pos) !== 0x7b)
+                    return false;
+                this.pos++;
+                const obj = v;
+                let prev = null;
+                for (const key in obj) {
+                    if (prev !== null) {
+                        if (!(prev < key) || text.charCodeAt(this.pos) !== 0x2c)
+                            return false;
+                        this.pos++;
+                    }
+                    if (!this.key(key))
+                        return false;
+                    if (!this.value(obj[key], depth + 1))
+                        return false;
+                    prev = key;
+                }
+                if (text.charCodeAt(this.pos) !== 0x7d)
+                    return false;
+                this.pos++;
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+}
+//# sourceMappingURL=guided.js.map

@@ -1,0 +1,396 @@
+/**
+ * The chain check (SPEC.md §2): genesis, seq continuity, prev_hash linkage, gaps, duplicates,
+ * reorders, forks and timestamp order, per chain, over records in reading order.
+ *
+ * The only stateful integrity stage, with bounded state per chain: the expected next seq and
+ * its parent hash, a reorder window of early events (`reorderWindow`), the hashes of the last
+ * `recentWindow` accepted events (to tell a duplicate from a fork), and a few fork-branch
+ * heads. Memory does not grow with the log.
+ *
+ * One fault is reported once, where it happens (SPEC.md §6):
+ * - links are checked against the *recorded* hash of the parent, so a tampered event shows
+ *   as one HASH_MISMATCH on itself and not again on its successor;
+ * - a line that could not be placed (unreadable, damaged) is a hole: already reported by
+ *   its own finding, it explains a gap at its position instead of causing a SEQ_GAP too;
+ * - a displaced run of events gives one SEQ_REORDER, a forked branch one CHAIN_FORK.
+ */
+import { GENESIS_PREV_HASH } from '../canonical/digest.js';
+import { makeFinding } from '../findings/finding.js';
+export const DEFAULT_CHAIN_OPTIONS = { reorderWindow: 64, recentWindow: 256, holeWindow: 4096 };
+class ChainState {
+    id;
+    next;
+    /** Hash the next event must name as prev_hash; null when unknown (after a gap). */
+    parent;
+    /** Second acceptable parent: the recomputed hash of a damaged predecessor. */
+    parentAlt = null;
+    lastTs = null;
+    lastOrdinal = -1;
+    accepted = 0;
+    pending = new Map();
+    recent = new Map();
+    forkHeads = [];
+    gaps = [];
+    // summary
+    events = 0;
+    firstSeq = null;
+    lastSeq = null;
+    firstTs = null;
+    maxTs = null;
+    constructor(id, start) {
+        this.id = id;
+        this.next = start?.next ?? 0;
+        this.parent = start?.parent ?? GENESIS_PREV_HASH;
+    }
+}
+const MAX_FORK_HEADS = 64;
+const MAX_GAPS_REMEMBERED = 16;
+export class ChainVerifier {
+    emit;
+    opts;
+    onAccept;
+    chains = new Map();
+    holes = [];
+    starts;
+    constructor(emit, opts = DEFAULT_CHAIN_OPTIONS, starts = [], onAccept = null) {
+        this.emit = emit;
+        this.opts = opts;
+        this.onAccept = onAccept;
+        this.starts = new Map(starts.map((s) => [s.chain, s]));
+    }
+    /** Feeds the next record in reading order. */
+    push(rec) {
+        if (rec.kind === 'hole') {
+            this.holes.push({ hole: rec, left: rec.capacity });
+            if (this.holes.length > this.opts.holeWindow)
+                this.holes.shift();
+            return;
+        }
+        let st = this.chains.get(rec.chain);
+        if (st === undefined) {
+            st = new ChainState(rec.chain, this.starts.get(rec.chain) ?? null);
+            this.chains.set(rec.chain, st);
+        }
+        this.count(st, rec);
+        if (rec.seq === st.next) {
+            if (this.accept(st, rec))
+                this.drain(st, rec);
+            return;
+        }
+        if (rec.seq > st.next) {
+            if (this.isForkBranch(st, rec))
+                return;
+            const waiting = st.pending.get(rec.seq);
+            if (waiting !== undefined) {
+                this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
+                return;
+            }
+            st.pending.set(rec.seq, { rec });
+            if (this.minPending(st).rec === rec)
+                this.fill(st, false);
+            while (st.pending.size > this.opts.reorderWindow)
+                this.fill(st, true);
+            return;
+        }
+        // rec.seq < st.next: it repeats or replaces an accepted event, or arrived too late.
+        if (this.isForkBranch(st, rec))
+            return;
+        const before = st.recent.get(rec.seq);
+        if (before !== undefined) {
+            this.repeated(st, rec, before.hash, before.ref);
+            return;
+        }
+        const gap = st.gaps.find((g) => rec.seq >= g.from && rec.seq <= g.to);
+        if (gap !== undefined) {
+            this.emit(makeFinding('SEQ_REORDER', {
+                chain: st.id,
+                seq: rec.seq,
+                location: loc(rec.ref),
+                message: `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} events late, after seq ${gap.from}–${gap.to} was already reported missing`,
+                detail: { reorderWindow: this.opts.reorderWindow },
+            }));
+            return;
+        }
+        this.emit(makeFinding('SEQ_DUPLICATE', {
+            chain: st.id,
+            seq: rec.seq,
+            location: loc(rec.ref),
+            message: `seq ${rec.seq} appears again after seq ${st.next - 1}; it is too far back (more than ${this.opts.recentWindow} events) to compare with the event it repeats or replaces`,
+            detail: { compared: false, recentWindow: this.opts.recentWindow },
+        }));
+    }
+    /** Ends the input: what still waits in a reorder window is resolved as gaps. */
+    finish() {
+        for (const st of this.chains.values()) {
+            while (st.pending.size > 0)
+                this.fill(st, true);
+        }
+    }
+    /** Per-chain summaries, ordered by chain id (UTF-16 code units). */
+    summaries() {
+        return [...this.chains.values()]
+            .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            .map((st) => ({
+            chain: st.id,
+            events: st.events,
+            firstSeq: st.firstSeq,
+            lastSeq: st.lastSeq,
+            firstTs: st.firstTs,
+            lastTs: st.maxTs,
+            head: st.parent,
+        }));
+    }
+    /** Where each chain stands now (for checkpoints): only chains whose head is known. */
+    positions() {
+        const out = [];
+        for (const st of this.chains.values()) {
+            if (st.parent !== null)
+                out.push({ chain: st.id, next: st.next, parent: st.parent });
+        }
+        return out.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
+    }
+    count(st, rec) {
+        st.events++;
+        if (st.firstSeq === null || rec.seq < st.firstSeq)
+            st.firstSeq = rec.seq;
+        if (st.lastSeq === null || rec.seq > st.lastSeq)
+            st.lastSeq = rec.seq;
+        if (rec.ts !== null) {
+            if (st.firstTs === null || rec.ts < st.firstTs)
+                st.firstTs = rec.ts;
+            if (st.maxTs === null || rec.ts > st.maxTs)
+                st.maxTs = rec.ts;
+        }
+    }
+    /** An event on a branch that already forked off: reported once, at the fork. */
+    isForkBranch(st, rec) {
+        const i = st.forkHeads.indexOf(rec.prevHash);
+        if (i < 0)
+            return false;
+        st.forkHeads[i] = rec.hash;
+        return true;
+    }
+    /** Same seq as an earlier event: the same event again, or a second history. */
+    repeated(st, rec, hash, ref) {
+        if (hash === rec.hash) {
+            this.emit(makeFinding('SEQ_DUPLICATE', {
+                chain: st.id,
+                seq: rec.seq,
+                location: loc(rec.ref),
+                message: `seq ${rec.seq} repeats the event at ${ref.file}:${ref.line}`,
+                detail: { compared: true, first: loc(ref) },
+            }));
+            return;
+        }
+        st.forkHeads.push(rec.hash);
+        if (st.forkHeads.length > MAX_FORK_HEADS)
+            st.forkHeads.shift();
+        this.emit(makeFinding('CHAIN_FORK', {
+            chain: st.id,
+            seq: rec.seq,
+            location: loc(rec.ref),
+            message: `a second, different event claims seq ${rec.seq} (the first is at ${ref.file}:${ref.line}): the chain forks here`,
+            expected: hash,
+            actual: rec.hash,
+            detail: { first: loc(ref) },
+        }));
+    }
+    /** Accepts `rec` as the event with seq `st.next`. False when it was absorbed as a fork branch. */
+    accept(st, rec) {
+        if (rec.seq === 0) {
+            if (rec.prevHash !== GENESIS_PREV_HASH) {
+                this.emit(makeFinding('GENESIS_INVALID', {
+                    chain: st.id,
+                    seq: 0,
+                    location: loc(rec.ref),
+                    message: 'the first event of the chain must have a prev_hash of sha256: and 64 zeros',
+                    expected: GENESIS_PREV_HASH,
+                    actual: rec.prevHash,
+                }));
+            }
+        }
+        else if (st.parent !== null && rec.prevHash !== st.parent && rec.prevHash !== st.parentAlt) {
+            if (this.isForkBranch(st, rec))
+                return false;
+            this.emit(makeFinding('PREV_HASH_MISMATCH', {
+                chain: st.id,
+                seq: rec.seq,
+                location: loc(rec.ref),
+                message: `prev_hash is not the hash of seq ${rec.seq - 1}: the predecessor was rewritten, or this event does not belong here`,
+                expected: st.parent,
+                actual: rec.prevHash,
+            }));
+        }
+        if (rec.ts !== null) {
+            if (st.lastTs !== null && rec.ts < st.lastTs) {
+                this.emit(makeFinding('TS_REGRESSION', {
+                    chain: st.id,
+                    seq: rec.seq,
+                    location: loc(rec.ref),
+                    message: `ts ${rec.ts} is earlier than ${st.lastTs} of seq ${rec.seq - 1}`,
+                    expected: `>= ${st.lastTs}`,
+                    actual: rec.ts,
+                }));
+            }
+            st.lastTs = rec.ts;
+        }
+        st.next = rec.seq + 1;
+        st.parent = rec.hash;
+        st.parentAlt = null;
+        if (rec.ref.ordinal > st.lastOrdinal)
+            st.lastOrdinal = rec.ref.ordinal;
+        st.recent.set(rec.seq, { hash: rec.hash, ref: rec.ref });
+        st.recent.delete(rec.seq - this.opts.recentWindow);
+        st.accepted++;
+        this.onAccept?.(rec);
+        return true;
+    }
+    /**
+     * After `first` was accepted, accepts the waiting events that now follow in seq order.
+     * Whenever an event arrived before the one accepted ahead of it (a lower ordinal), the log
+     * is out of order there: each such run gives one SEQ_REORDER (see `reorder`).
+     */
+    drain(st, first) {
+        let lead = first;
+        let run = [];
+        for (let p = st.pending.get(st.next); p !== undefined; p = st.pending.get(st.next)) {
+            st.pending.delete(st.next);
+            if (!this.accept(st, p.rec))
+                break;
+            if (p.rec.ref.ordinal < lead.ref.ordinal) {
+                run.push(p.rec);
+            }
+            else {
+                if (run.length > 0)
+                    this.reorder(st, lead, run);
+                run = [];
+                lead = p.rec;
+            }
+        }
+        if (run.length > 0)
+            this.reorder(st, lead, run);
+    }
+    /**
+     * `run` (consecutive seqs after `lead`) arrived before `lead` did. Two explanations: `lead`
+     * and the events just before it came late, or `run` came early. The finding goes on the one
+     * that displaces fewer events (on ties, the early run, which comes first in the file).
+     */
+    reorder(st, lead, run) {
+        const earliest = Math.min(...run.map((r) => r.ref.ordinal));
+        // Events accepted up to `lead` that arrived after the earliest of the run: what it jumped.
+        let late = 0;
+        for (let seq = lead.seq;; seq--) {
+            const r = st.recent.get(seq);
+            if (r === undefined || r.ref.ordinal <= earliest)
+                break;
+            late++;
+        }
+        const from = run[0].seq;
+        const to = run[run.length - 1].seq;
+        const runText = from === to ? `seq ${from}` : `seq ${from}–${to}`;
+        const lateFrom = lead.seq - late + 1;
+        const lateText = lateFrom === lead.seq ? `seq ${lead.seq}` : `seq ${lateFrom}–${lead.seq}`;
+        if (late < run.length) {
+            this.emit(makeFinding('SEQ_REORDER', {
+                chain: st.id,
+                seq: lead.seq,
+                location: loc(lead.ref),
+                message: `${lateText} ${late === 1 ? 'appears' : 'appear'} after ${runText}, out of order`,
+                detail: { displaced: [lateFrom, lead.seq], after: [from, to] },
+            }));
+        }
+        else {
+            const head = run.reduce((a, b) => (b.ref.ordinal < a.ref.ordinal ? b : a));
+            this.emit(makeFinding('SEQ_REORDER', {
+                chain: st.id,
+                seq: head.seq,
+                location: loc(head.ref),
+                message: `${runText} ${from === to ? 'appears' : 'appear'} before ${lateText}, out of order`,
+                detail: { displaced: [from, to], before: [lateFrom, lead.seq] },
+            }));
+        }
+    }
+    minPending(st) {
+        let min;
+        for (const p of st.pending.values())
+            if (min === undefined || p.rec.seq < min.rec.seq)
+                min = p;
+        return min;
+    }
+    /**
+     * The events between `st.next` and the earliest waiting event are missing. Explain them with
+     * holes (unplaceable lines between the last accepted event and the waiting one); when
+     * `force`d (window full, input ended), report what holes cannot explain as a SEQ_GAP and
+     * move on. Without `force`, only a complete explanation is taken.
+     */
+    fill(st, force) {
+        const min = this.minPending(st);
+        if (min === undefined)
+            return;
+        const succ = min.rec;
+        const missing = succ.seq - st.next;
+        const candidates = this.holeCandidates(st, succ, missing);
+        const claimed = [];
+        let explained = 0;
+        for (const slot of candidates) {
+            if (explained >= missing)
+                break;
+            const take = Math.min(slot.left, missing - explained);
+            claimed.push({ slot, take });
+            explained += take;
+        }
+        if (!force && explained < missing)
+            return;
+        for (const c of claimed)
+            c.slot.left -= c.take;
+        const unexplained = missing - explained;
+        if (unexplained > 0) {
+            const to = succ.seq - 1;
+            st.gaps.push({ from: st.next, to });
+            if (st.gaps.length > MAX_GAPS_REMEMBERED)
+                st.gaps.shift();
+            const range = st.next === to ? `seq ${to} is` : `seq ${st.next}–${to} are`;
+            this.emit(makeFinding('SEQ_GAP', {
+                chain: st.id,
+                seq: succ.seq,
+                location: loc(succ.ref),
+                message: `${range} missing before this event${st.next === 0 && st.accepted === 0 ? ' (the chain does not start at seq 0)' : ''}${claimed.length > 0 ? `; ${claimed.length} unreadable line(s) in between may hold some of them` : ''}`,
+                expected: st.next,
+                actual: succ.seq,
+                detail: { from: st.next, to, missing: unexplained, unreadableLines: claimed.length },
+            }));
+        }
+        // The parent of `succ` is known only when one hole with known hashes stands for it.
+        const only = missing === 1 && claimed.length === 1 ? claimed[0].slot.hole : null;
+        st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
+        st.parentAlt = null;
+        st.next = succ.seq;
+        st.pending.delete(succ.seq);
+        if (this.accept(st, succ))
+            this.drain(st, succ);
+    }
+    /** Unclaimed holes between the chain's last accepted event and `succ`, best first. */
+    holeCandidates(st, succ, missing) {
+        const byHash = [];
+        const sameChain = [];
+        const anyChain = [];
+        for (const h of this.holes) {
+            if (h.left === 0)
+                continue;
+            const o = h.hole.ref.ordinal;
+            if (o <= st.lastOrdinal || o >= succ.ref.ordinal)
+                continue;
+            if (missing === 1 && h.hole.hashes.includes(succ.prevHash))
+                byHash.push(h);
+            else if (h.hole.chain === st.id)
+                sameChain.push(h);
+            else if (h.hole.chain === null)
+                anyChain.push(h);
+        }
+        return [...byHash, ...sameChain, ...anyChain];
+    }
+}
+function loc(ref) {
+    return { file: ref.file, line: ref.line };
+}
+//# sourceMappingURL=chain.js.map

@@ -1,0 +1,410 @@
+/**
+ * One line of an audit log → one checked record (SPEC.md §1, §2). Pure: no I/O, no clock;
+ * the unit of work a worker thread runs over a batch of lines.
+ *
+ * The hot path, for a line that is what it should be:
+ *   1. `isUtf8` on the bytes, one string per line;
+ *   2. `JSON.parse`, then `matchCanonical` proves the line is JCS(event) by walking the value
+ *      and the text together (per node, not per byte) and finds where `hash` and `request` sit;
+ *   3. the event hash is SHA-256 of the line's own bytes with the `hash` member cut out (that
+ *      is exactly JCS(event without "hash")), and the fingerprint is SHA-256 of the request's
+ *      bytes in the line: nothing is re-serialised, and the bytes hashed are the bytes parsed.
+ * Anything else takes the slow path, which re-serialises with `canonicalize` and says why.
+ */
+import { isUtf8 } from 'node:buffer';
+import { canonicalize, JcsError } from '../canonical/jcs.js';
+import { checkDigest, isGoodSha256, isSha256Digest, KNOWN_GOOD, sha256Digest } from '../canonical/digest.js';
+import { matchCanonical } from '../canonical/guided.js';
+import { INVALID_JSON_REASONS, scanCanonical, scanStrict, } from '../canonical/scan.js';
+import { makeFinding } from '../findings/finding.js';
+import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
+export const CONTRACT_VERSION = 'sel.audit/1';
+/** A usable chain id (the envelope schema's rule). */
+export function isChainId(v) {
+    return typeof v === 'string' && isChainIdForm(v);
+}
+const REASON_TEXT = {
+    'unexpected-character': 'an unexpected character',
+    'unexpected-end': 'the line ends too early',
+    'control-character-in-string': 'a raw control character in a string',
+    'invalid-escape': 'an invalid escape sequence',
+    'invalid-number': 'a malformed number',
+    'trailing-content': 'content after the JSON value',
+    'duplicate-key': 'a duplicate key (parsers disagree on which value counts)',
+    'lone-surrogate': 'a lone surrogate escape, which canonical JSON cannot represent',
+    'number-out-of-range': 'a number outside the range of an IEEE-754 double',
+    'integer-precision-loss': 'an integer that an IEEE-754 double cannot hold exactly',
+    'too-deep': 'nesting deeper than the configured limit',
+    whitespace: 'white space between tokens',
+    'key-order': 'keys not sorted by UTF-16 code units',
+    'escape-form': 'a string escape not written as JSON.stringify writes it',
+    'number-form': 'a number not written as ECMAScript Number#toString writes it',
+    crlf: 'a CR before the LF (CRLF line ending)',
+    'byte-order-mark': 'a UTF-8 byte order mark before the JSON text',
+};
+export function checkLine(raw, ref, opts) {
+    let bytes = raw;
+    let form = null;
+    let prefix = 0;
+    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        bytes = bytes.subarray(3);
+        form = 'byte-order-mark';
+        prefix = 3;
+    }
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
+        bytes = bytes.subarray(0, bytes.length - 1);
+        form ??= 'crlf';
+    }
+    const at = (column) => column === undefined ? { file: ref.file, line: ref.line } : { file: ref.file, line: ref.line, column };
+    if (!isUtf8(bytes)) {
+        const offset = firstInvalidUtf8(bytes);
+        return hole(ref, null, [], [
+            makeFinding('LINE_INVALID_UTF8', {
+                location: at(prefix + offset + 1),
+                message: `byte ${prefix + offset + 1} of the line starts an invalid UTF-8 sequence (0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'})`,
+                detail: { byteOffset: prefix + offset },
+            }),
+        ], bytes);
+    }
+    const text = bytes.toString('utf8');
+    let value;
+    try {
+        value = parseJson(text);
+    }
+    catch {
+        const s = scanStrict(text, Number.MAX_SAFE_INTEGER);
+        const reason = !s.ok && INVALID_JSON_REASONS.has(s.reason) ? s.reason : 'unexpected-character';
+        const offset = s.ok ? 0 : s.offset;
+        return hole(ref, null, [], [
+            makeFinding('LINE_INVALID_JSON', {
+                location: at(columnOf(offset, prefix > 0)),
+                message: `not JSON: ${REASON_TEXT[reason]} at column ${columnOf(offset, prefix > 0)}`,
+                detail: { reason },
+            }),
+        ], bytes);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return hole(ref, null, [], [
+            makeFinding('EVENT_SCHEMA', {
+                location: at(),
+                message: `a line must hold a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
+                detail: { pointer: '' },
+            }),
+        ]);
+    }
+    const obj = value;
+    const claimedChain = isChainId(obj['chain']) ? obj['chain'] : null;
+    const claimedSeq = Number.isSafeInteger(obj['seq']) && obj['seq'] >= 0 ? obj['seq'] : null;
+    const where = { chain: claimedChain, seq: claimedSeq };
+    // SPEC.md §2: any version but ours is a finding, not a guess; nothing else is judged.
+    if (obj['v'] !== CONTRACT_VERSION) {
+        return hole(ref, claimedChain, [], [
+            makeFinding('EVENT_VERSION_UNKNOWN', {
+                ...where,
+                location: at(),
+                message: obj['v'] === undefined
+                    ? `the event has no "v"; this verifier implements ${CONTRACT_VERSION} only`
+                    : `contract version ${JSON.stringify(obj['v'])} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
+                expected: CONTRACT_VERSION,
+                actual: obj['v'] ?? null,
+            }),
+        ]);
+    }
+    // Canonical form (SPEC.md §2): prove it fast, or find out why not.
+    let spans = null;
+    let noncanonical = form;
+    let noncanonicalAt = 0;
+    if (form === null) {
+        spans = matchCanonical(text, obj, opts.maxDepth);
+        if (spans === null) {
+            const sc = scanCanonical(text, opts.maxDepth);
+            if (sc.ok)
+                spans = sc;
+            else {
+                noncanonical = sc.reason;
+                noncanonicalAt = sc.offset;
+            }
+        }
+    }
+    const findings = [];
+    if (noncanonical !== null) {
+        const strict = scanStrict(text, opts.maxDepth);
+        if (!strict.ok) {
+            // JSON.parse accepted the text, so this is about what JCS cannot represent faithfully:
+            // the event means different things to different parsers and is not used.
+            return hole(ref, claimedChain, [], [
+                makeFinding('EVENT_NONCANONICAL', {
+                    ...where,
+                    location: at(columnOf(strict.offset, prefix > 0)),
+                    message: `the event cannot be canonicalized: ${REASON_TEXT[strict.reason]} at column ${columnOf(strict.offset, prefix > 0)}; it is not evaluated`,
+                    detail: { reason: strict.reason },
+                }),
+            ]);
+        }
+        const reason = INVALID_JSON_REASONS.has(noncanonical) ? 'whitespace' : noncanonical;
+        const column = form === null ? columnOf(noncanonicalAt, prefix > 0) : undefined;
+        findings.push(makeFinding('EVENT_NONCANONICAL', {
+            ...where,
+            location: at(column),
+            message: `the line is not the canonical form of its event: ${REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
+            detail: { reason },
+        }));
+    }
+    // Digests: sha256 is verified; another algorithm is an error, never skipped (SPEC.md §1).
+    // The hash and the fingerprint are computed first and compared: when they match, the
+    // recorded digests are well-formed without a character-by-character check.
+    const hashField = obj['hash'];
+    if (typeof hashField !== 'string') {
+        // Without its hash nothing in the event is authenticated, so whatever else is wrong with
+        // the line may be the same change (a renamed "hash" key is also out of key order).
+        return hole(ref, claimedChain, [], [
+            makeFinding('EVENT_SCHEMA', {
+                ...where,
+                location: at(),
+                message: hashField === undefined
+                    ? 'the event has no "hash" member: nothing in it can be verified'
+                    : '/hash must be a digest string: nothing in the event can be verified',
+                detail: { pointer: '/hash' },
+            }),
+        ], raw);
+    }
+    let computed = null;
+    let hashForm = 'malformed';
+    // Digest members whose form is proven by equality with what was computed.
+    let proven = 0;
+    {
+        try {
+            computed = spans?.hash ? hashWithoutMember(bytes, text, spans.hash) : sha256Digest(canonicalize(withoutHash(obj), opts.maxDepth));
+        }
+        catch (e) {
+            if (!(e instanceof JcsError))
+                throw e;
+            return hole(ref, claimedChain, [], [
+                makeFinding('EVENT_NONCANONICAL', {
+                    ...where,
+                    location: at(),
+                    message: `the event cannot be canonicalized: ${e.message}; it is not evaluated`,
+                    detail: { reason: e.reason },
+                }),
+            ]);
+        }
+        hashForm = computed === hashField ? 'sha256' : checkDigest(hashField).kind;
+        // A recorded hash that claims sha256, or whose digits are our sha256 under another
+        // prefix, was sha256 when written: any difference now is tampering, not an algorithm
+        // this verifier lacks and not a schema slip.
+        const tampered = computed !== hashField &&
+            (hashField.startsWith('sha256:') || (hashField.length > 64 && hashField.endsWith(computed.slice(7))));
+        if (tampered) {
+            // The content was changed after it was hashed. None of its members can be trusted,
+            // so non-canonical form, schema and fingerprint problems are consequences of the
+            // change, not separate faults (SPEC.md §6: one fault, one finding).
+            findings.length = 0;
+            findings.push(makeFinding('HASH_MISMATCH', {
+                ...where,
+                location: at(),
+                message: 'the event hash does not match its content: the event was changed after it was written',
+                expected: computed,
+                actual: hashField,
+            }));
+            return hole(ref, claimedChain, [hashField, computed], findings, raw);
+        }
+        if (hashForm === 'sha256') {
+            KNOWN_GOOD.add(computed);
+            proven |= HASH_PROVEN;
+        }
+    }
+    // Request fingerprint (SPEC.md §2): SHA-256 of JCS(request).
+    const request = obj['request'];
+    const fpField = obj['request_fingerprint'];
+    if (typeof request === 'object' && request !== null && !Array.isArray(request) && typeof fpField === 'string') {
+        const fp = spans?.request ? hashSlice(bytes, text, spans.request.valueStart, spans.request.end) : sha256Digest(canonicalize(request, opts.maxDepth));
+        if (fp === fpField) {
+            KNOWN_GOOD.add(fp);
+            proven |= FINGERPRINT_PROVEN;
+        }
+        else if (isSha256Digest(fpField)) {
+            proven |= FINGERPRINT_PROVEN;
+            findings.push(makeFinding('FINGERPRINT_MISMATCH', {
+                ...where,
+                location: at(),
+                message: 'request_fingerprint is not the SHA-256 of the canonical request: reviews and exceptions keyed by it do not describe this request',
+                expected: fp,
+                actual: fpField,
+            }));
+        }
+    }
+    const digestFindings = null;
+    if (digestFindings !== null)
+        findings.push(...digestFindings);
+    const schemaError = validateEnvelope(obj);
+    if (schemaError !== null) {
+        findings.push(makeFinding('EVENT_SCHEMA', {
+            ...where,
+            location: at(),
+            message: `${schemaError.pointer === '' ? 'the event' : schemaError.pointer} ${schemaError.message}`,
+            detail: { pointer: schemaError.pointer },
+        }));
+    }
+    const prev = obj['prev_hash'];
+    const placeable = claimedChain !== null && claimedSeq !== null && hashForm !== 'malformed' &&
+        typeof prev === 'string' && (isGoodSha256(prev) || checkDigest(prev).kind !== 'malformed');
+    if (!placeable) {
+        return hole(ref, claimedChain, computed !== null ? [computed] : [], findings);
+    }
+    const ts = obj['ts'];
+    return {
+        kind: 'event',
+        ref,
+        chain: claimedChain,
+        seq: claimedSeq,
+        prevHash: prev,
+        hash: hashField,
+        // A schema-valid event has a valid ts; check it again only when the schema failed.
+        ts: typeof ts === 'string' && (schemaError === null || isSelTimestamp(ts)) ? ts : null,
+        findings,
+        event: opts.keepEvent && schemaError === null ? obj : null,
+    };
+}
+function hole(ref, chain, hashes, findings, bytes = null) {
+    return { kind: 'hole', ref, chain, hashes, findings, capacity: bytes === null ? 1 : eventsIn(bytes) };
+}
+const VERSION_MEMBER = Buffer.from(`"v":"${CONTRACT_VERSION}"`);
+/**
+ * How many events a damaged line may stand for: a line feed changed into another byte
+ * merges two events into one line, and the gap that leaves is the same fault.
+ */
+function eventsIn(bytes) {
+    let n = 0;
+    for (let at = bytes.indexOf(VERSION_MEMBER); at >= 0; at = bytes.indexOf(VERSION_MEMBER, at + 1))
+        n++;
+    return Math.max(1, n);
+}
+const HASH_PROVEN = 1;
+const FINGERPRINT_PROVEN = 2;
+const DIGEST_MEMBERS = [
+    ['hash', HASH_PROVEN],
+    ['request_fingerprint', FINGERPRINT_PROVEN],
+    ['prev_hash', 0],
+    ['policy_hash', 0],
+];
+/**
+ * A `sha256:` digest that is not 64 lowercase hex digits, or an algorithm we do not
+ * implement. Members in `proven` equal a digest this process computed, so are well-formed.
+ */
+function checkDigestMembers(obj, proven, where, location) {
+    let out = null;
+    for (const [name, bit] of DIGEST_MEMBERS) {
+        if ((proven & bit) !== 0)
+            continue;
+        const v = obj[name];
+        // A missing or mistyped member is the schema's to report; a good one needs no more.
+        if (typeof v !== 'string' || isGoodSha256(v))
+            continue;
+        const c = checkDigest(v);
+        out ??= [];
+        if (c.kind === 'unsupported') {
+            out.push(makeFinding('DIGEST_UNSUPPORTED', {
+                ...where,
+                location,
+                message: `${name} uses the digest algorithm "${c.algorithm}", which this verifier does not implement; it cannot be checked`,
+                actual: v,
+                detail: { member: name, algorithm: c.algorithm },
+            }));
+        }
+        else if (c.kind === 'malformed' && v.startsWith('sha256:')) {
+            out.push(makeFinding('EVENT_SCHEMA', {
+                ...where,
+                location,
+                message: `/${name} must be "sha256:" followed by 64 lowercase hex digits`,
+                actual: v,
+                detail: { pointer: `/${name}` },
+            }));
+        }
+    }
+    return out;
+}
+function withoutHash(obj) {
+    const { hash: _omitted, ...rest } = obj;
+    return rest;
+}
+/** Byte offset of UTF-16 offset `k` in `text` (`bytes` is its UTF-8 encoding). */
+function byteOffset(bytes, text, k) {
+    return bytes.length === text.length ? k : Buffer.byteLength(text.slice(0, k));
+}
+/**
+ * SHA-256 of the line without its top-level `hash` member (and one adjacent comma). Since
+ * the line is canonical, that is JCS(event without "hash"), the input SPEC.md §2 names.
+ */
+function hashWithoutMember(bytes, text, span) {
+    let from = span.start;
+    let to = span.end;
+    if (text.charCodeAt(from - 1) === 0x2c)
+        from -= 1;
+    else if (text.charCodeAt(to) === 0x2c)
+        to += 1;
+    const b0 = byteOffset(bytes, text, from);
+    const b1 = b0 + (bytes.length === text.length ? to - from : Buffer.byteLength(text.slice(from, to)));
+    // Two copies into a reused buffer instead of Buffer.concat, which allocates per event.
+    const n = bytes.length - (b1 - b0);
+    if (scratch.length < n)
+        scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
+    bytes.copy(scratch, 0, 0, b0);
+    bytes.copy(scratch, b0, b1);
+    return sha256Digest(scratch.subarray(0, n));
+}
+let scratch = Buffer.allocUnsafe(64 * 1024);
+function hashSlice(bytes, text, from, to) {
+    const b0 = byteOffset(bytes, text, from);
+    const b1 = b0 + (bytes.length === text.length ? to - from : Buffer.byteLength(text.slice(from, to)));
+    return sha256Digest(bytes.subarray(b0, b1));
+}
+/** 1-based column of UTF-16 offset `offset`; a stripped byte order mark is one column. */
+function columnOf(offset, bomStripped) {
+    return offset + 1 + (bomStripped ? 1 : 0);
+}
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(b) {
+    let i = 0;
+    const n = b.length;
+    while (i < n) {
+        const c = b[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        let need;
+        let min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1;
+            min = 0x80;
+        }
+        else if (c >= 0xe0 && c <= 0xef) {
+            need = 2;
+            min = 0x800;
+        }
+        else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3;
+            min = 0x10000;
+        }
+        else
+            return i;
+        if (i + need >= n)
+            return i;
+        let cp = c & (0x3f >> need);
+        for (let k = 1; k <= need; k++) {
+            const d = b[i + k];
+            if (d === undefined || (d & 0xc0) !== 0x80)
+                return i;
+            cp = (cp << 6) | (d & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += need + 1;
+    }
+    return n;
+}
+/** JSON.parse, in its own frame so profiles show its share. */
+function parseJson(text) {
+    return JSON.parse(text);
+}
+//# sourceMappingURL=check.js.map

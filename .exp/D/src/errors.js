@@ -1,0 +1,33 @@
+/**
+ * The operator's own mistakes and I/O that makes verification impossible (a missing file, a
+ * bad flag, not a Git repository). The CLI prints the message, one sentence, and exits 2.
+ * Problems in the evidence are never errors: they are findings.
+ */
+export class OperatorError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'OperatorError';
+    }
+}
+/** Node's error code of a system error, if it is one. */
+export function errnoCode(e) {
+    return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+        ? e.code
+        : undefined;
+}
+/** A short, human description of a system error, without a stack. */
+export function describeIoError(e) {
+    switch (errnoCode(e)) {
+        case 'ENOENT': return 'it does not exist';
+        case 'EACCES':
+        case 'EPERM': return 'permission denied';
+        case 'EISDIR': return 'it is a directory';
+        case 'ENOTDIR': return 'a part of the path is not a directory';
+        case 'ELOOP': return 'too many levels of symbolic links';
+        case 'EIO': return 'an I/O error occurred';
+        case 'EMFILE':
+        case 'ENFILE': return 'too many open files';
+        default: return e instanceof Error ? e.message : String(e);
+    }
+}
+//# sourceMappingURL=errors.js.map

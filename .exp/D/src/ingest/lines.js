@@ -1,0 +1,145 @@
+/**
+ * Byte-level line splitting (SPEC.md §2).
+ *
+ * Not `readline`: it drops CR, replaces invalid bytes with U+FFFD and buffers whole lines
+ * of any length. This splitter works on raw bytes, hands each line to the caller as a view
+ * into the read buffer (no string is made here), never holds more than `maxLineBytes` of one
+ * line, and reports the shapes SPEC.md §2 cares about: empty lines, a torn last line, lines
+ * over the limit.
+ *
+ * It is synchronous and push-based (`push(chunk)`, then `end()`), so the same code serves a
+ * file read in 1 MiB chunks, standard input, and a byte range of a shard.
+ */
+const LF = 0x0a;
+export class LineSplitter {
+    sink;
+    maxLineBytes;
+    carry = null;
+    carryLen = 0;
+    skipping = false;
+    skippedLen = 0;
+    lineNo = 0;
+    /** Line number of an empty line seen but not yet known to be the last one. */
+    pendingEmpty = 0;
+    sawAnyByte = false;
+    constructor(sink, maxLineBytes) {
+        this.sink = sink;
+        this.maxLineBytes = maxLineBytes;
+    }
+    /** Number of lines started so far (including a torn or empty last one). */
+    get lines() {
+        return this.lineNo;
+    }
+    push(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.sawAnyByte = true;
+        let start = 0;
+        const n = chunk.length;
+        while (start < n) {
+            const lf = chunk.indexOf(LF, start);
+            const end = lf < 0 ? n : lf;
+            if (this.skipping) {
+                this.skippedLen += end - start;
+                if (lf < 0)
+                    return;
+                this.sink.tooLong(this.lineNo, this.skippedLen, true);
+                this.skipping = false;
+                this.skippedLen = 0;
+                start = lf + 1;
+                continue;
+            }
+            if (lf < 0) {
+                this.appendCarry(chunk, start, n);
+                return;
+            }
+            // A complete line ends at `lf`.
+            if (this.carryLen > 0) {
+                const need = this.carryLen + (end - start);
+                if (need > this.maxLineBytes) {
+                    this.beginLine();
+                    this.sink.tooLong(this.lineNo, need, true);
+                    this.carryLen = 0;
+                }
+                else {
+                    this.appendCarry(chunk, start, end);
+                    const bytes = this.carry.subarray(0, this.carryLen);
+                    this.carryLen = 0;
+                    this.emit(bytes);
+                }
+            }
+            else if (end - start > this.maxLineBytes) {
+                this.beginLine();
+                this.sink.tooLong(this.lineNo, end - start, true);
+            }
+            else {
+                this.emit(chunk.subarray(start, end));
+            }
+            start = lf + 1;
+        }
+    }
+    /** Signals the end of input. */
+    end() {
+        if (this.skipping) {
+            this.sink.tooLong(this.lineNo, this.skippedLen, false);
+            this.skipping = false;
+            this.pendingEmpty = 0;
+            return;
+        }
+        if (this.carryLen > 0) {
+            this.flushPendingEmpty();
+            this.lineNo++;
+            this.sink.torn(this.lineNo, this.carry.subarray(0, this.carryLen));
+            this.carryLen = 0;
+        }
+        // An empty line that turns out to be the last line is allowed (SPEC.md §2).
+        this.pendingEmpty = 0;
+    }
+    /** True when no byte at all was pushed. */
+    get empty() {
+        return !this.sawAnyByte;
+    }
+    emit(bytes) {
+        this.flushPendingEmpty();
+        this.lineNo++;
+        if (bytes.length === 0) {
+            this.pendingEmpty = this.lineNo;
+            return;
+        }
+        this.sink.line(bytes, this.lineNo);
+    }
+    /** Starts a line that will not go through emit (a too-long one). */
+    beginLine() {
+        this.flushPendingEmpty();
+        this.lineNo++;
+    }
+    flushPendingEmpty() {
+        if (this.pendingEmpty > 0) {
+            this.sink.emptyLine(this.pendingEmpty);
+            this.pendingEmpty = 0;
+        }
+    }
+    appendCarry(chunk, start, end) {
+        const len = end - start;
+        if (len === 0)
+            return;
+        const need = this.carryLen + len;
+        if (need > this.maxLineBytes) {
+            // Too long: stop buffering, count the rest of the line instead.
+            this.beginLine();
+            this.skipping = true;
+            this.skippedLen = need;
+            this.carryLen = 0;
+            return;
+        }
+        if (this.carry === null || this.carry.length < need) {
+            const grown = Buffer.allocUnsafe(Math.min(this.maxLineBytes, Math.max(need, (this.carry?.length ?? 0) * 2, 64 * 1024)));
+            if (this.carry !== null)
+                this.carry.copy(grown, 0, 0, this.carryLen);
+            this.carry = grown;
+        }
+        chunk.copy(this.carry, this.carryLen, start, end);
+        this.carryLen = need;
+    }
+}
+//# sourceMappingURL=lines.js.map

@@ -1,0 +1,97 @@
+/**
+ * Reads one log source as a sequence of byte chunks. A regular file is read only up to the
+ * size it had when opened, so a writer appending to it cannot keep the verifier chasing the
+ * end, and a file that changes under the reader is reported (LOG_CHANGED), not trusted.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { describeIoError, OperatorError } from '../errors.js';
+/** 1 MiB reads: measured ~1.5 GB/s here, well above what the checks consume. */
+export const CHUNK_BYTES = 1 << 20;
+/**
+ * Pushes the bytes of `source` to `push`, in order; each chunk is only valid during the call.
+ * Returns a problem to report, or null. Throws OperatorError when a file the operator named
+ * cannot be opened.
+ */
+export async function readSource(source, push, stdin = process.stdin) {
+    if (source.path === null)
+        return readStream(source, stdin, push);
+    if (!source.regular)
+        return readStream(source, createReadStream(source.path), push);
+    let fh;
+    try {
+        fh = await open(source.path, 'r');
+    }
+    catch (e) {
+        if (source.named)
+            throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+        return { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` };
+    }
+    // Only I/O failures become findings; an exception thrown by `push` is a bug of ours and
+    // must not be disguised as an unreadable file, so it propagates.
+    const ioFailure = (e) => ({ code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` });
+    try {
+        let size;
+        try {
+            size = (await fh.stat()).size;
+        }
+        catch (e) {
+            return ioFailure(e);
+        }
+        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size)));
+        let pos = 0;
+        while (pos < size) {
+            let bytesRead;
+            try {
+                ({ bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos));
+            }
+            catch (e) {
+                return ioFailure(e);
+            }
+            if (bytesRead === 0) {
+                return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${pos} could be read` };
+            }
+            push(buf.subarray(0, bytesRead));
+            pos += bytesRead;
+        }
+        let after;
+        try {
+            after = (await fh.stat()).size;
+        }
+        catch (e) {
+            return ioFailure(e);
+        }
+        if (after !== size) {
+            return {
+                code: 'LOG_CHANGED',
+                message: after > size
+                    ? `the file grew from ${size} to ${after} bytes while it was read; only the first ${size} bytes were verified`
+                    : `the file shrank from ${size} to ${after} bytes while it was read`,
+            };
+        }
+        return null;
+    }
+    finally {
+        await fh.close().catch(() => undefined);
+    }
+}
+async function readStream(source, stream, push) {
+    const it = stream[Symbol.asyncIterator]();
+    for (;;) {
+        let next;
+        try {
+            next = (await it.next());
+        }
+        catch (e) {
+            if (source.named && source.path !== null) {
+                throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+            }
+            return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+        }
+        if (next.done === true)
+            return null;
+        const chunk = next.value;
+        push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    }
+}
+//# sourceMappingURL=read.js.map

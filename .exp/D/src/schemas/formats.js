@@ -1,0 +1,85 @@
+/**
+ * The custom formats the project's JSON Schemas use. They are plain functions so that the
+ * validators generated from the schemas (src/schemas/generated/, by ajv's standalone code
+ * generation) and the code that checks the same rules by hand share one definition.
+ * Each runs per event, so each is written for speed and measured: see the notes.
+ */
+import { isDigestForm } from '../canonical/digest.js';
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function digits(s, from, count) {
+    let v = 0;
+    for (let i = from; i < from + count; i++) {
+        const d = s.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 9)
+            return -1;
+        v = v * 10 + d;
+    }
+    return v;
+}
+/**
+ * RFC 3339 UTC with exactly three fraction digits (`2026-11-01T12:00:00.000Z`), naming a
+ * real instant: month 1-12, a day that exists in that month (leap years included), hour
+ * 0-23, minute and second 0-59. Pure arithmetic, no `Date` and no clock: it runs per event.
+ */
+export function isSelTimestamp(s) {
+    if (s.length !== 24 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' ||
+        s[16] !== ':' || s[19] !== '.' || s[23] !== 'Z')
+        return false;
+    const year = digits(s, 0, 4);
+    const month = digits(s, 5, 2);
+    const day = digits(s, 8, 2);
+    const hour = digits(s, 11, 2);
+    const minute = digits(s, 14, 2);
+    const second = digits(s, 17, 2);
+    const ms = digits(s, 20, 3);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0)
+        return false;
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const max = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+    return day <= max;
+}
+const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const knownChains = new Set();
+/**
+ * A chain id as the envelope schema allows it (a path-safe alphabet: anchors live at
+ * ledger/anchors/<chain>/). Chains are few and repeat on every event, so ids already seen to
+ * be valid are remembered (bounded) instead of matched again.
+ */
+export function isChainIdForm(v) {
+    if (knownChains.has(v))
+        return true;
+    if (v.length === 0 || v.length > 200 || !CHAIN_ID.test(v))
+        return false;
+    if (knownChains.size < 1024)
+        knownChains.add(v);
+    return true;
+}
+/**
+ * A name (`kind`, `actor.id`): 1 to 200 UTF-16 code units. A format rather than
+ * minLength/maxLength, which ajv implements by counting code points in a loop over the
+ * string: measured as a large share of the per-event cost, for a bound that is a sanity
+ * limit, not a budget.
+ */
+export function isName(v) {
+    return v.length >= 1 && v.length <= 200;
+}
+/**
+ * A repository-relative path of a ledger artifact (SPEC.md §5): non-empty, not absolute, no
+ * empty, `.` or `..` segment, no backslash or NUL, so it can only name a file under the
+ * repository root.
+ */
+export function isLedgerPath(v) {
+    if (v.length === 0 || v.length > 1024 || v.startsWith('/') || v.includes('\\') || v.includes('\u0000'))
+        return false;
+    return v.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+/** The format table the generated validators import (names as in the schemas). */
+export const formats = {
+    'sel-timestamp': { type: 'string', validate: isSelTimestamp },
+    'sel-digest': { type: 'string', validate: isDigestForm },
+    'sel-chain-id': { type: 'string', validate: isChainIdForm },
+    'sel-name': { type: 'string', validate: isName },
+    'sel-ledger-path': { type: 'string', validate: isLedgerPath },
+};
+//# sourceMappingURL=formats.js.map
