@@ -5,7 +5,7 @@
  *   node dist/bench/run.js [--sizes 30,300] [--reps 3] [--quick] [--regen]
  *
  * --sizes  log sizes in MB (10^6 bytes), default 30,300
- * --reps   runs of each program per size, default 3; the best (fastest) run is reported
+ * --reps   runs of each program per size, default 5 (see SizeResult.ratio for how they combine)
  * --quick  one 10 MB log, one rep: a smoke test of the harness, not a measurement
  * --regen  rebuild the logs even when bench/data holds current ones
  *
@@ -50,7 +50,7 @@ class BenchError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
   let sizesMb: number[] = [30, 300];
-  let reps = 3;
+  let reps = 5;
   let regen = false;
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
@@ -176,11 +176,24 @@ interface SizeResult {
   readonly events: number;
   readonly floor: { readonly best: Run; readonly maxRssBytes: number; readonly runs: readonly Run[] };
   readonly sel: { readonly best: Run; readonly maxRssBytes: number; readonly runs: readonly Run[] };
-  /** sel throughput / floor throughput, best runs. */
+  /**
+   * sel throughput / floor throughput: the median over the reps of the ratio within each rep
+   * (floor and sel run back to back). This machine's speed drifts by up to 2x between
+   * minutes; a ratio of two runs made seconds apart is far steadier than a ratio of the two
+   * best runs, which may come from different minutes.
+   */
   readonly ratio: number;
+  /** The ratio of the two best runs, for reference. */
+  readonly bestRatio: number;
 }
 
 const best = (runs: readonly Run[]): Run => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
 const peak = (runs: readonly Run[]): number => Math.max(...runs.map((r) => r.maxRssBytes));
 const mbps = (r: Run): number => r.bytes / MB / r.seconds;
 const eps = (r: Run): number => r.events / r.seconds;
@@ -204,12 +217,12 @@ function printResults(results: readonly SizeResult[], opts: Options): { targets:
       fmt(eps(r.floor.best), 0),
       fmt(mbps(r.sel.best)),
       fmt(eps(r.sel.best), 0),
-      `${fmt(r.ratio, 2)}x`,
+      `${fmt(r.ratio, 2)}x (${fmt(r.bestRatio, 2)}x)`,
       fmt(r.floor.maxRssBytes / MB),
       fmt(r.sel.maxRssBytes / MB),
     ]);
   }
-  console.log(`\nbest of ${opts.reps} run(s) each; throughput in MB = 10^6 bytes; RSS = highest peak over the runs\n`);
+  console.log(`\nthroughput: best of ${opts.reps} run(s) each; sel/floor: median of the per-rep ratios (best-run ratio in brackets);\nMB = 10^6 bytes; RSS = highest peak over the runs\n`);
   console.log(table(rows));
 
   console.log('\ntargets');
@@ -275,7 +288,8 @@ async function main(): Promise<void> {
       events: fb.events,
       floor: { best: fb, maxRssBytes: peak(floorRuns), runs: floorRuns },
       sel: { best: sb, maxRssBytes: peak(selRuns), runs: selRuns },
-      ratio: mbps(sb) / mbps(fb),
+      ratio: median(floorRuns.map((f, i) => f.seconds / selRuns[i]!.seconds)),
+      bestRatio: mbps(sb) / mbps(fb),
     });
   }
 

@@ -13,7 +13,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { canonicalize, JcsError } from '../canonical/jcs.js';
-import { checkDigest, isGoodSha256, isSha256Digest, KNOWN_GOOD, sha256Digest, type DigestCheck } from '../canonical/digest.js';
+import { checkDigest, hasSha256Prefix, isSha256Digest, KNOWN_GOOD, sha256Digest, type DigestCheck } from '../canonical/digest.js';
 import { matchCanonical } from '../canonical/guided.js';
 import {
   INVALID_JSON_REASONS,
@@ -268,12 +268,11 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
       );
     }
   }
-  const digestFindings = proven === ALL_PROVEN && isGoodSha256(obj['prev_hash']) && isGoodSha256(obj['policy_hash'])
-    ? null
-    : checkDigestMembers(obj, proven, claimedChain, claimedSeq, ref);
-  if (digestFindings !== null) (findings ??= []).push(...digestFindings);
-
+  // The schema checks each digest's form (a sha256 digest is exactly 64 lowercase hex
+  // digits); what it cannot say is that another algorithm is one this verifier lacks.
   const schemaError = validateEnvelope(obj);
+  const digestFindings = checkDigestMembers(obj, proven, schemaError, claimedChain, claimedSeq, ref);
+  if (digestFindings !== null) (findings ??= []).push(...digestFindings);
   if (schemaError !== null) {
     (findings ??= []).push(
       makeFinding('EVENT_SCHEMA', {
@@ -288,7 +287,7 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
 
   const prev = obj['prev_hash'];
   const placeable = claimedChain !== null && claimedSeq !== null && hashForm !== 'malformed' &&
-    typeof prev === 'string' && (isGoodSha256(prev) || checkDigest(prev).kind !== 'malformed');
+    typeof prev === 'string' && (schemaError === null || checkDigest(prev).kind !== 'malformed');
   if (!placeable) {
     return hole(ref, claimedChain, computed !== null ? [computed] : [], findings ?? NO_FINDINGS);
   }
@@ -332,7 +331,6 @@ function eventsIn(bytes: Buffer): number {
 
 const HASH_PROVEN = 1;
 const FINGERPRINT_PROVEN = 2;
-const ALL_PROVEN = HASH_PROVEN | FINGERPRINT_PROVEN;
 const DIGEST_MEMBERS = [
   ['hash', HASH_PROVEN],
   ['request_fingerprint', FINGERPRINT_PROVEN],
@@ -341,42 +339,43 @@ const DIGEST_MEMBERS = [
 ] as const;
 
 /**
- * A `sha256:` digest that is not 64 lowercase hex digits, or an algorithm we do not
- * implement. Members in `proven` equal a digest this process computed, so are well-formed.
+ * Digests under an algorithm this verifier does not implement (DIGEST_UNSUPPORTED), and,
+ * when the schema failed elsewhere, a `sha256:` digest that is not 64 lowercase hex digits.
+ * Members in `proven` equal a digest this process computed. When the schema passed, every
+ * digest has a valid form, so only the prefix is looked at.
  */
 function checkDigestMembers(
   obj: Record<string, unknown>,
   proven: number,
+  schemaError: { pointer: string } | null,
   chain: string | null,
   seq: number | null,
   ref: LineRef,
 ): Finding[] | null {
-  const location = here(ref);
   let out: Finding[] | null = null;
   for (const [name, bit] of DIGEST_MEMBERS) {
     if ((proven & bit) !== 0) continue;
     const v = obj[name];
-    // A missing or mistyped member is the schema's to report; a good one needs no more.
-    if (typeof v !== 'string' || isGoodSha256(v)) continue;
+    // A missing or mistyped member is the schema's to report.
+    if (typeof v !== 'string' || hasSha256Prefix(v) && (schemaError === null || isSha256Digest(v))) continue;
     const c = checkDigest(v);
-    out ??= [];
     if (c.kind === 'unsupported') {
-      out.push(
+      (out ??= []).push(
         makeFinding('DIGEST_UNSUPPORTED', {
           chain,
           seq,
-          location,
+          location: here(ref),
           message: `${name} uses the digest algorithm "${c.algorithm}", which this verifier does not implement; it cannot be checked`,
           actual: v,
           detail: { member: name, algorithm: c.algorithm },
         }),
       );
-    } else if (c.kind === 'malformed' && v.startsWith('sha256:')) {
-      out.push(
+    } else if (c.kind === 'malformed' && hasSha256Prefix(v) && schemaError?.pointer !== `/${name}`) {
+      (out ??= []).push(
         makeFinding('EVENT_SCHEMA', {
           chain,
           seq,
-          location,
+          location: here(ref),
           message: `/${name} must be "sha256:" followed by 64 lowercase hex digits`,
           actual: v,
           detail: { pointer: `/${name}` },
