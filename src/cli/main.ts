@@ -10,6 +10,7 @@ import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { verifyCommand } from './verify.js';
+import { policyCommand } from './policy.js';
 import { ignoreBrokenPipe } from './output.js';
 
 let colour: ChalkInstance = chalk;
@@ -28,10 +29,17 @@ export function buildProgram(): Command {
     if (c === true) colour = new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
     if (c === false) colour = new Chalk({ level: 0 });
   });
-  for (const sub of [verifyCommand(() => colour)]) {
-    program.addCommand(sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError('(run with --help for usage)'));
+  for (const sub of [verifyCommand(() => colour), policyCommand(() => colour)]) {
+    program.addCommand(configure(sub, program));
   }
   return program;
+}
+
+/** Every command, nested ones too, reports usage errors the same way (exit 2, one sentence). */
+function configure(cmd: Command, root: Command): Command {
+  cmd.exitOverride().configureOutput(root.configureOutput()).showHelpAfterError('(run with --help for usage)');
+  for (const sub of cmd.commands) configure(sub, root);
+  return cmd;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

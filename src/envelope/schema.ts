@@ -2,7 +2,7 @@
  * The sel.audit/1 envelope schema (schemas/audit-event.schema.json, JSON Schema 2020-12).
  * The validator is ajv's standalone code for that schema, generated ahead of time into
  * src/schemas/generated/ (`npm run schemas`; a test keeps it in step with the schema), so a
- * run neither loads ajv nor compiles the schema: measured ~150 ms of start-up saved.
+ * run neither loads ajv's compiler nor compiles the schema: measured ~150 ms of start-up saved.
  */
 import type { ErrorObject } from 'ajv';
 import { validateAuditEvent } from '../schemas/validators.js';
@@ -35,6 +35,12 @@ export function describeSchemaError(e: ErrorObject | undefined): SchemaError {
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     return { pointer: e.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  if (e.keyword === 'pattern') {
+    return { pointer: e.instancePath, message: `is not of the allowed form (the schema's pattern ${(e.params as { pattern: string }).pattern})` };
+  }
+  if (e.keyword === 'format') {
+    return { pointer: e.instancePath, message: `is not a valid ${(e.params as { format: string }).format} value` };
   }
   return { pointer: e.instancePath, message: e.message ?? `fails "${e.keyword}"` };
 }

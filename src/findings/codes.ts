@@ -16,7 +16,9 @@ export type FindingClass =
   /** The evidence shows the recorded decision was wrong. */
   | 'diverged'
   /** The evidence needed to decide is missing. */
-  | 'unverifiable';
+  | 'unverifiable'
+  /** A policy bundle is invalid or questionable (`sel policy check`, replay). */
+  | 'policy';
 
 export interface CodeInfo {
   readonly severity: Severity;
@@ -197,6 +199,61 @@ export const CODES = {
     title: 'Log ends before an anchored event',
     help: 'A committed anchor names a seq past the last event of its chain in the log: events that were anchored have been removed from the end.',
     example: 'Anchor prod/500 exists; the log ends at seq 420.',
+  },
+  POLICY_INVALID: {
+    severity: 'error',
+    class: 'policy',
+    title: 'Policy bundle is invalid',
+    help: 'A policy file is missing, not strict JSON (duplicate keys, lone surrogates, integers that lose precision), fails its JSON Schema (schemas/policy-*.schema.json), names an unknown contract or schema version, or reuses a rule id. An invalid bundle decides nothing: on replay, every event under it is reported. The finding names the file, line and JSON Pointer.',
+    example: 'policy/network-egress.json with "private_ip_mode": "allow".',
+  },
+  POLICY_WILDCARD_PUBLIC_SUFFIX: {
+    severity: 'error',
+    class: 'policy',
+    title: 'Wildcard host directly over a public suffix',
+    help: 'A host pattern "*.X" where X is a public suffix (Public Suffix List, ICANN and private sections: com, co.uk, github.io, ...) lets anyone who registers a name under X receive traffic or secrets. Name the registrable domain: *.example.co.uk, not *.co.uk.',
+    example: '"host": "*.co.uk"',
+    extension: true,
+  },
+  POLICY_TIE_BREAK: {
+    severity: 'warning',
+    class: 'policy',
+    title: 'Overlapping rules decided only by the tie-break',
+    help: 'Two rules of one contract can match the same request with equal specificity, so which one decides depends on the declared tie-break (the strictest action, then the smallest rule id). That is deterministic, but rarely what the author meant: make one more specific, or merge them.',
+    example: 'Two grants for principal "coder" in zone executor.',
+    extension: true,
+  },
+  POLICY_LEAK_PRONE_MODE: {
+    severity: 'warning',
+    class: 'policy',
+    title: 'Leak-prone secret injection mode',
+    help: 'A secrets rule allows query_param or url_path, which put the secret into URLs, proxies and logs. The evaluator allows such an injection only when an exception artifact (review, justification, expiry) covers the request; without one, every such request is blocked.',
+    example: '"modes": ["query_param"]',
+    extension: true,
+  },
+  POLICY_PLAIN_HTTP: {
+    severity: 'warning',
+    class: 'policy',
+    title: 'Egress rule allows plain http',
+    help: 'An egress rule lists the http scheme. The evaluator allows plain http only when an exception artifact covers the request; without one, every such request is blocked.',
+    example: '"schemes": ["https", "http"]',
+    extension: true,
+  },
+  POLICY_UNKNOWN_REFERENCE: {
+    severity: 'error',
+    class: 'policy',
+    title: 'Reference to something the bundle does not define',
+    help: 'A grant names an egress rule id, MCP server or secret alias that no rule of the bundle defines. It grants nothing (fail closed), which is almost certainly not what was meant: a renamed rule left its grants behind.',
+    example: '"http": ["egress.github"] when the rule is egress.github-api.',
+    extension: true,
+  },
+  POLICY_USERLAND_GRANT: {
+    severity: 'note',
+    class: 'policy',
+    title: 'Grant holds in userland',
+    help: 'Userland never gains authority implicitly; this grant names the userland zone explicitly. Worth a second look in review.',
+    example: '"zones": ["executor", "userland"]',
+    extension: true,
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -8,6 +8,7 @@ const CLASS_TEXT: Record<CodeInfo['class'], string> = {
   integrity: 'integrity (the bytes of the log)',
   diverged: 'diverged (the evidence says the decision was wrong)',
   unverifiable: 'unverifiable (the evidence needed to decide is missing)',
+  policy: 'policy (a policy bundle is invalid or questionable)',
 };
 
 export function renderFindingsDoc(): string {

@@ -20,8 +20,7 @@ function show(v: unknown): string {
 export function renderText(report: Report, c: ChalkInstance): string {
   const s = report.summary;
   const lines: string[] = [];
-  const sev = (x: Severity): string =>
-    x === 'error' ? c.red.bold('error') : x === 'warning' ? c.yellow.bold('warning') : c.cyan('note');
+  const sev = severityLabel(c);
 
   const range = s.timeRange === null ? '' : ` from ${s.timeRange.from} to ${s.timeRange.to}`;
   lines.push(
@@ -56,15 +55,22 @@ export function renderText(report: Report, c: ChalkInstance): string {
     }
   }
 
-  const b = s.findings.bySeverity;
-  const tally = `${plural(b.error, 'error')}, ${plural(b.warning, 'warning')}, ${plural(b.note, 'note')}`;
-  const verdict = s.result === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
-  const gate = s.failOn === 'never' ? '--fail-on never' : `--fail-on ${s.failOn}`;
-  lines.push('', `${tally}: ${verdict} (${gate})`);
+  lines.push('', verdictLine(s.findings.bySeverity, s.result, s.failOn, c));
   return `${lines.join('\n')}\n`;
 }
 
-function renderFinding(f: Finding, c: ChalkInstance, sev: (s: Severity) => string): string[] {
+export function severityLabel(c: ChalkInstance): (s: Severity) => string {
+  return (x) => (x === 'error' ? c.red.bold('error') : x === 'warning' ? c.yellow.bold('warning') : c.cyan('note'));
+}
+
+/** "2 errors, 1 warning, 0 notes: FAIL (--fail-on error)" */
+export function verdictLine(b: Readonly<Record<Severity, number>>, result: 'pass' | 'fail', failOn: string, c: ChalkInstance): string {
+  const tally = `${plural(b.error, 'error')}, ${plural(b.warning, 'warning')}, ${plural(b.note, 'note')}`;
+  const verdict = result === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  return `${tally}: ${verdict} (--fail-on ${failOn})`;
+}
+
+export function renderFinding(f: Finding, c: ChalkInstance, sev: (s: Severity) => string = severityLabel(c)): string[] {
   const where = f.location === null
     ? '(no position)'
     : `${f.location.file}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;

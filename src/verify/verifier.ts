@@ -7,7 +7,8 @@ import { checkLine, type CheckOptions } from '../envelope/check.js';
 import type { EventRecord, LineRef, PlacedEvent } from '../envelope/types.js';
 import { ChainVerifier, DEFAULT_CHAIN_OPTIONS, type ChainOptions, type ChainPosition, type ChainSummary } from '../chain/chain.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
-import { CODES, type FindingClass, type FindingCode, type Severity } from '../findings/codes.js';
+import { FindingTally, type FindingCounts } from '../findings/counts.js';
+export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
 import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
 
@@ -36,15 +37,6 @@ export interface FileSummary {
   readonly bytes: number;
   readonly lines: number;
   readonly events: number;
-}
-
-export interface FindingCounts {
-  readonly total: number;
-  readonly bySeverity: Readonly<Record<Severity, number>>;
-  readonly byClass: Readonly<Record<FindingClass, number>>;
-  readonly byCode: Readonly<Partial<Record<FindingCode, number>>>;
-  /** Findings not listed because of the --max-findings limit (still counted above). */
-  readonly omitted: number;
 }
 
 export interface IntegritySummary {
@@ -89,11 +81,7 @@ export class IntegrityVerifier {
   private readonly fileIndex = new Map<string, number>();
   private ordinal = 0;
   private readonly kept: Kept[] = [];
-  private found = 0;
-  private omitted = 0;
-  private readonly bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
-  private readonly byClass: Record<FindingClass, number> = { integrity: 0, diverged: 0, unverifiable: 0 };
-  private readonly byCode = new Map<FindingCode, number>();
+  private readonly tally = new FindingTally();
   private tsMin: string | null = null;
   private tsMax: string | null = null;
   private events = 0;
@@ -108,18 +96,15 @@ export class IntegrityVerifier {
 
   /** Records a finding (from any stage). */
   report(f: Finding): void {
-    this.found++;
-    this.bySeverity[f.severity]++;
-    this.byClass[CODES[f.code].class]++;
-    this.byCode.set(f.code, (this.byCode.get(f.code) ?? 0) + 1);
+    this.tally.add(f);
     if (this.opts.maxFindings > 0 && this.kept.length >= this.opts.maxFindings) {
-      this.omitted++;
+      this.tally.omitted++;
       return;
     }
     const order = f.location === null
       ? Number.MAX_SAFE_INTEGER
       : (this.fileIndex.get(f.location.file) ?? this.files.length) * 2 ** 32 + f.location.line;
-    this.kept.push({ order, index: this.found, finding: f });
+    this.kept.push({ order, index: this.tally.total, finding: f });
   }
 
   /** Starts a file; returns the splitter to push its bytes into. */
@@ -201,8 +186,6 @@ export class IntegrityVerifier {
   finish(): IntegrityResult {
     this.chain.finish();
     const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);
-    const byCode: Partial<Record<FindingCode, number>> = {};
-    for (const code of [...this.byCode.keys()].sort()) byCode[code] = this.byCode.get(code)!;
     return {
       summary: {
         files: this.files.map((f) => ({ file: f.file, bytes: f.bytes, lines: f.lines, events: f.events })),
@@ -211,13 +194,7 @@ export class IntegrityVerifier {
         bytes: this.files.reduce((n, f) => n + f.bytes, 0),
         chains: this.chain.summaries(),
         timeRange: this.tsMin === null || this.tsMax === null ? null : { from: this.tsMin, to: this.tsMax },
-        findings: {
-          total: this.found,
-          bySeverity: { ...this.bySeverity },
-          byClass: { ...this.byClass },
-          byCode,
-          omitted: this.omitted,
-        },
+        findings: this.tally.counts(),
       },
       findings: kept.map((k) => k.finding),
       positions: this.chain.positions(),

@@ -1,0 +1,200 @@
+/** `sel policy check|hash|eval DIR` (issue 3): commander wiring and output only. */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { Command, Option } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { digestOf } from '../canonical/digest.js';
+import { describeIoError, OperatorError } from '../errors.js';
+import { countFindings, type FindingCounts } from '../findings/counts.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
+import { readPolicyDir } from '../ingest/policy-dir.js';
+import { readLedgerDir } from '../ingest/ledger-dir.js';
+import { loadBundle } from '../policy/bundle.js';
+import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
+import { lintBundle } from '../policy/lint.js';
+import { EMPTY_LEDGER } from '../policy/types.js';
+import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
+import { renderFinding, verdictLine } from '../report/text.js';
+import { VERSION } from '../version.js';
+import { oneOf } from './options.js';
+import { writeOut } from './output.js';
+
+const FORMATS = ['text', 'json', 'jsonl'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** How a directory is named in findings: relative to the working directory when inside it. */
+function label(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
+}
+
+interface CheckReport {
+  readonly summary: {
+    readonly tool: { readonly name: 'sel'; readonly version: string };
+    readonly command: 'policy check';
+    readonly policy: string;
+    readonly files: readonly string[];
+    readonly hash: string | null;
+    readonly valid: boolean;
+    readonly findings: FindingCounts;
+    readonly failOn: FailOn;
+    readonly result: 'pass' | 'fail';
+  };
+  readonly findings: readonly Finding[];
+}
+
+async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
+  const pd = await readPolicyDir(dirArg);
+  const loaded = loadBundle(pd.files);
+  const where = label(pd.dir);
+  const findings = [
+    ...pd.refused.map((r) =>
+      makeFinding('POLICY_INVALID', { location: { file: `${where}/${r.file}`, line: 1 }, message: `policy/${r.file} is not read: ${r.reason}`, detail: { problem: 'not-a-file' } }),
+    ),
+    ...lintBundle(loaded, where),
+  ].sort((a, b) => (a.location!.file < b.location!.file ? -1 : a.location!.file > b.location!.file ? 1 : a.location!.line - b.location!.line));
+  const counts = countFindings(findings);
+  return {
+    summary: {
+      tool: { name: 'sel', version: VERSION },
+      command: 'policy check',
+      policy: where,
+      files: [...pd.files.keys()].sort(),
+      hash: loaded.hash,
+      valid: loaded.ok && pd.refused.length === 0,
+      findings: counts,
+      failOn,
+      result: fails(counts, failOn) ? 'fail' : 'pass',
+    },
+    findings,
+  };
+}
+
+function renderCheck(r: CheckReport, format: Format, c: ChalkInstance): string {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  if (format === 'jsonl') return `${r.findings.map((f) => JSON.stringify(f)).join('\n')}${r.findings.length > 0 ? '\n' : ''}${JSON.stringify({ summary: r.summary })}\n`;
+  const s = r.summary;
+  const lines = [c.bold(`sel policy check: ${s.policy}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON)'}`)];
+  if (r.findings.length > 0) lines.push('');
+  for (const f of r.findings) lines.push(...renderFinding(f, c));
+  lines.push('', s.valid ? c.green('bundle: valid') : c.red('bundle: invalid (events under it cannot be replayed)'));
+  lines.push(verdictLine(s.findings.bySeverity, s.result, s.failOn, c));
+  return `${lines.join('\n')}\n`;
+}
+
+async function readEvent(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (e) {
+    throw new OperatorError(`cannot read event ${file}: ${describeIoError(e)}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new OperatorError(`event ${file} is not JSON`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new OperatorError(`event ${file} is not a JSON object`);
+  const e = v as Record<string, unknown>;
+  const actor = e['actor'] as Record<string, unknown> | undefined;
+  if (typeof e['kind'] !== 'string' || typeof actor !== 'object' || actor === null || typeof actor['id'] !== 'string' ||
+      typeof actor['zone'] !== 'string' || typeof e['request'] !== 'object' || e['request'] === null || Array.isArray(e['request'])) {
+    throw new OperatorError(`event ${file} needs "kind", "actor": {"id", "zone"} and a "request" object`);
+  }
+  return e;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function policyCommand(chalk: () => ChalkInstance): Command {
+  const cmd = new Command('policy').description('policy bundles: check them, hash them, evaluate a request against one');
+
+  cmd
+    .command('check')
+    .description('validate every policy file against its schema and lint the bundle (a PR gate)')
+    .argument('<dir>', 'the policy directory, or a repository holding policy/')
+    .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
+    .action(async (dir: string, flags: { format: Format; failOn: FailOn }) => {
+      const r = await check(dir, flags.failOn);
+      await writeOut(renderCheck(r, flags.format, chalk()));
+      process.exitCode = r.summary.result === 'fail' ? 1 : 0;
+    });
+
+  cmd
+    .command('hash')
+    .description('print the bundle hash (SPEC.md section 3: sha256 of JCS of { name: parsed file })')
+    .argument('<dir>', 'the policy directory, or a repository holding policy/')
+    .action(async (dir: string) => {
+      const pd = await readPolicyDir(dir);
+      const loaded = loadBundle(pd.files);
+      if (!loaded.ok && loaded.hash === null) {
+        const p = loaded.problems.find((x) => x.kind === 'not-json' || x.kind === 'too-large');
+        throw new OperatorError(`the bundle has no hash: ${p === undefined ? 'a file is not JSON' : `policy/${p.file}: ${p.message}`}`);
+      }
+      await writeOut(`${loaded.hash}\n`);
+      if (!loaded.ok || pd.refused.length > 0) {
+        process.stderr.write(`sel: the bundle is not valid (run sel policy check ${dir})\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  cmd
+    .command('eval')
+    .description('evaluate one request against the bundle and print the decision and its trace')
+    .argument('<dir>', 'the policy directory, or a repository holding policy/')
+    .requiredOption('--event <file>', 'a JSON event (kind, actor, request, and optionally ts, exception_ref and a recorded decision), or - for stdin')
+    .option('--ledger <dir>', 'a repository holding ledger/ (reviews, exceptions) to evaluate with')
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
+    .action(async (dir: string, flags: { event: string; ledger?: string; format: 'text' | 'json' }) => {
+      const pd = await readPolicyDir(dir);
+      const loaded = loadBundle(pd.files);
+      if (!loaded.ok) {
+        const p = loaded.problems[0]!;
+        throw new OperatorError(`the bundle is not valid, so it decides nothing: policy/${p.file}: ${p.message}`);
+      }
+      const event = await readEvent(flags.event);
+      const ledger = flags.ledger === undefined ? EMPTY_LEDGER : (await readLedgerDir(flags.ledger)).ledger;
+      const actor = event['actor'] as { id: string; zone: 'kernel' | 'supervisor' | 'executor' | 'userland' };
+      const request = event['request'] as Record<string, unknown>;
+      const ts = typeof event['ts'] === 'string' ? event['ts'] : '1970-01-01T00:00:00.000Z';
+      const fingerprint = digestOf(request);
+      const result = evaluate(loaded.policy, {
+        kind: event['kind'] as string,
+        actor,
+        request,
+        ts,
+        fingerprint,
+        exceptionRef: typeof event['exception_ref'] === 'string' ? event['exception_ref'] : null,
+      }, ledger);
+      const recorded = event['decision'] as Evaluation['decision'] | undefined;
+      const same = recorded === undefined ? null
+        : recorded.action === result.decision.action && recorded.rule === result.decision.rule && recorded.severity === result.decision.severity;
+      if (flags.format === 'json') {
+        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, ...result, recorded: recorded ?? null, matches_recorded: same }, null, 2)}\n`);
+      } else {
+        const c = chalk();
+        const d = result.decision;
+        const lines = [
+          `${c.bold('decision')}  ${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`,
+          `policy    ${loaded.hash}  (${label(join(pd.dir))})`,
+          `request   ${fingerprint}  at ${ts}`,
+          c.bold('trace'),
+          ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`),
+        ];
+        if (recorded !== undefined) {
+          lines.push(same === true
+            ? c.green(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`)
+            : c.red(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: DIVERGES`));
+        }
+        await writeOut(`${lines.join('\n')}\n`);
+      }
+      process.exitCode = same === false ? 1 : 0;
+    });
+  return cmd;
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads a policy directory from the file system (`sel policy check|hash|eval DIR`): every
+ * `*.json` file in it, as bytes. DIR may be the policy directory itself or a repository root
+ * holding `policy/`. Symbolic links and other non-regular files are refused: a bundle is
+ * what its files say, not what they point to.
+ */
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeIoError, OperatorError } from '../errors.js';
+import { MAX_POLICY_FILE_BYTES } from '../policy/bundle.js';
+
+export interface PolicyDir {
+  /** The directory the files were read from, as the operator would name it. */
+  readonly dir: string;
+  readonly files: Map<string, Uint8Array>;
+  /** Entries that are not regular files. */
+  readonly refused: { readonly file: string; readonly reason: string }[];
+}
+
+export async function readPolicyDir(arg: string): Promise<PolicyDir> {
+  let st;
+  try {
+    st = await stat(arg);
+  } catch (e) {
+    throw new OperatorError(`cannot read policy directory ${arg}: ${describeIoError(e)}`);
+  }
+  if (!st.isDirectory()) throw new OperatorError(`${arg} is not a directory: give the policy directory or a repository holding policy/`);
+  let dir = arg;
+  let names = await listJson(dir);
+  if (names.length === 0) {
+    const nested = join(arg, 'policy');
+    const ns = await stat(nested).catch(() => null);
+    if (ns?.isDirectory()) {
+      dir = nested;
+      names = await listJson(dir);
+    }
+  }
+  if (names.length === 0) throw new OperatorError(`${arg} holds no policy files (*.json), and no policy/ directory that does`);
+  const files = new Map<string, Uint8Array>();
+  const refused: PolicyDir['refused'] = [];
+  for (const name of names) {
+    const p = join(dir, name);
+    const l = await lstat(p);
+    if (!l.isFile()) {
+      refused.push({ file: name, reason: l.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file' });
+      continue;
+    }
+    if (l.size > MAX_POLICY_FILE_BYTES) {
+      refused.push({ file: name, reason: `it is ${l.size} bytes, more than ${MAX_POLICY_FILE_BYTES}` });
+      continue;
+    }
+    try {
+      files.set(name, await readFile(p));
+    } catch (e) {
+      throw new OperatorError(`cannot read ${p}: ${describeIoError(e)}`);
+    }
+  }
+  return { dir, files, refused };
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  } catch (e) {
+    throw new OperatorError(`cannot list ${dir}: ${describeIoError(e)}`);
+  }
+}

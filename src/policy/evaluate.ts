@@ -1,0 +1,504 @@
+/**
+ * The deterministic evaluator (SPEC.md §4; docs/policy.md). A pure function of
+ * (kind, actor, request, compiled bundle, ledger view, ts): no clock, environment, network
+ * or locale. It returns the decision `{ action, rule, severity }` and a trace of every rule
+ * considered, in a fixed order, so the same inputs give the same decision and the same trace.
+ *
+ * How a decision is made:
+ *  1. The event kind picks the contracts that apply (`KINDS`); a kind they do not cover is
+ *     blocked. Each contract either denies (block), or passes with the rule that allowed it.
+ *  2. A denial is `block`, with the denying rule (null when no rule allowed the request:
+ *     nothing is granted by default) and that rule's severity (else `default_deny`).
+ *  3. A pass is gated: the action is `gates[severity]`, severity being the highest of the
+ *     passing rules'. A contract that requires review (an elevation) raises allow or warn to
+ *     review. A request that is `review` becomes `allow` while an approved review artifact
+ *     for its fingerprint and policy hash is in force at `ts`.
+ *  4. Where several rules of one contract match, the contract's declared resolution decides:
+ *     most specific first, then the strictest action, then the smallest rule id.
+ */
+import { canonicalize } from '../canonical/jcs.js';
+import { digestOf } from '../canonical/digest.js';
+import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
+import { checkAddress } from './ip.js';
+import { normalizeToolName } from './names.js';
+import { hasPrefix, normalizeUrl, type NormalizedUrl } from './url.js';
+import {
+  ACTION_RANK,
+  hostMatches,
+  SEVERITY_RANK,
+  type CompiledEgressRule,
+  type CompiledPolicy,
+  type CompiledSecretRule,
+} from './compile.js';
+import {
+  LEAK_PRONE_MODES,
+  RESOURCES,
+  type ExceptionArtifact,
+  type ExceptionScope,
+  type Grant,
+  type InjectionMode,
+  type LedgerView,
+  type ReviewArtifact,
+} from './types.js';
+
+export interface EvalInput {
+  readonly kind: string;
+  readonly actor: { readonly id: string; readonly zone: TrustZone };
+  readonly request: Readonly<Record<string, unknown>>;
+  readonly ts: string;
+  /** request_fingerprint: the key of review artifacts. */
+  readonly fingerprint: string;
+  /** The event's exception_ref, if any. */
+  readonly exceptionRef: string | null;
+}
+
+/** One step of the evaluation, as a person reads it. */
+export interface TraceStep {
+  readonly contract: string;
+  readonly rule: string | null;
+  readonly result: 'match' | 'no-match' | 'allow' | 'deny' | 'review' | 'info';
+  readonly note: string;
+}
+
+export type ReviewStatus = 'approved' | 'missing' | 'rejected' | 'mismatch' | 'expired' | 'not-yet-valid';
+export type ExceptionStatus = 'covers' | 'no-ref' | 'not-found' | 'expired' | 'not-yet-valid' | 'scope-mismatch' | 'review-not-approved';
+
+export interface Evaluation {
+  readonly decision: Decision;
+  readonly trace: readonly TraceStep[];
+  /** Set when the outcome depended on a review artifact (the request was review before it). */
+  readonly review: { readonly status: ReviewStatus; readonly path: string } | null;
+  /** Set when the outcome depended on an exception artifact. */
+  readonly exception: { readonly status: ExceptionStatus; readonly ref: string | null } | null;
+}
+
+const ZONE_RANK: Readonly<Record<TrustZone, number>> = { userland: 0, executor: 1, supervisor: 2, kernel: 3 };
+
+type Outcome =
+  | { readonly type: 'deny'; readonly rule: string | null; readonly severity: DecisionSeverity | null }
+  | { readonly type: 'pass'; readonly rule: string; readonly severity: DecisionSeverity; readonly review: boolean };
+
+class Ctx {
+  readonly trace: TraceStep[] = [];
+  exception: Evaluation['exception'] = null;
+  constructor(
+    readonly policy: CompiledPolicy,
+    readonly input: EvalInput,
+    readonly ledger: LedgerView,
+  ) {}
+
+  step(contract: string, rule: string | null, result: TraceStep['result'], note: string): void {
+    this.trace.push({ contract, rule, result, note });
+  }
+
+  /** A denial: `rule` null when no rule allowed the request (nothing is granted by default). */
+  deny(contract: string, rule: string | null, note: string, severity: DecisionSeverity | null = null): Outcome {
+    this.step(contract, rule, 'deny', note);
+    return { type: 'deny', rule, severity };
+  }
+}
+
+export function evaluate(policy: CompiledPolicy, input: EvalInput, ledger: LedgerView): Evaluation {
+  const ctx = new Ctx(policy, input, ledger);
+  const handler = Object.hasOwn(KINDS, input.kind) ? KINDS[input.kind] : undefined;
+  const outcome = handler === undefined
+    ? ctx.deny('contract', null, `the contracts do not cover events of kind ${JSON.stringify(input.kind)}: fail closed`)
+    : handler(ctx);
+  return decide(ctx, outcome);
+}
+
+/** Steps 2 and 3 of the decision (see the module comment). */
+function decide(ctx: Ctx, o: Outcome): Evaluation {
+  const p = ctx.policy;
+  if (o.type === 'deny') {
+    const severity = o.severity ?? p.defaultDeny;
+    return { decision: { action: 'block', rule: o.rule, severity }, trace: ctx.trace, review: null, exception: ctx.exception };
+  }
+  // The gate map is total by schema; an unknown severity would fail closed.
+  let action: Action = Object.hasOwn(p.gates, o.severity) ? p.gates[o.severity] : 'block';
+  ctx.step('severity-gating', null, 'info', `severity ${o.severity} is gated to ${action}`);
+  if (o.review && ACTION_RANK[action] < ACTION_RANK.review) {
+    action = 'review';
+    ctx.step('severity-gating', o.rule, 'review', 'the contract requires review');
+  }
+  let review: Evaluation['review'] = null;
+  if (action === 'review') {
+    const r = reviewStatus(ctx);
+    review = r;
+    if (r.status === 'approved') {
+      action = 'allow';
+      ctx.step('ledger', null, 'allow', `approved review ${r.path} is in force at ${ctx.input.ts}`);
+    } else {
+      ctx.step('ledger', null, 'review', `no approved review in force (${r.status}): the request waits for review`);
+    }
+  }
+  return { decision: { action, rule: o.rule, severity: o.severity }, trace: ctx.trace, review, exception: ctx.exception };
+}
+
+/** ledger/reviews/<hex>.json for this request, judged at ts (SPEC.md §5). */
+function reviewStatus(ctx: Ctx): { status: ReviewStatus; path: string } {
+  const fp = ctx.input.fingerprint;
+  const path = `ledger/reviews/${fp.startsWith('sha256:') ? fp.slice(7) : fp}.json`;
+  const r: ReviewArtifact | null = ctx.ledger.review(fp);
+  if (r === null) return { status: 'missing', path };
+  if (r.request_fingerprint !== fp || r.policy_hash !== ctx.policy.hash) return { status: 'mismatch', path };
+  if (r.decision !== 'approved') return { status: 'rejected', path };
+  if (ctx.input.ts < r.reviewed_at) return { status: 'not-yet-valid', path };
+  if (ctx.input.ts >= r.expires_at) return { status: 'expired', path };
+  return { status: 'approved', path };
+}
+
+/** Does the event's exception artifact cover this request at ts? Records what was found. */
+function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): boolean {
+  const ref = ctx.input.exceptionRef;
+  const set = (status: ExceptionStatus, note: string): boolean => {
+    ctx.exception = { status, ref };
+    ctx.step('ledger', null, status === 'covers' ? 'allow' : 'info', note);
+    return status === 'covers';
+  };
+  if (ref === null) return set('no-ref', 'the event names no exception artifact');
+  const ex: ExceptionArtifact | null = ctx.ledger.exception(ref);
+  if (ex === null) return set('not-found', `exception ${ref} is not in the ledger`);
+  const ts = ctx.input.ts;
+  if (ts < ex.granted_at) return set('not-yet-valid', `exception ${ex.id} is granted only from ${ex.granted_at}`);
+  if (ts >= ex.expires_at) return set('expired', `exception ${ex.id} expired at ${ex.expires_at}`);
+  const want: Record<string, unknown> = { ...scope, principal: ctx.input.actor.id };
+  for (const [k, v] of Object.entries(ex.scope)) {
+    if (want[k] !== v) return set('scope-mismatch', `exception ${ex.id} is scoped to ${k}=${JSON.stringify(v)}, the request has ${JSON.stringify(want[k] ?? null)}`);
+  }
+  for (const k of Object.keys(want)) {
+    if (!Object.hasOwn(ex.scope, k)) return set('scope-mismatch', `exception ${ex.id} does not name the request's ${k}`);
+  }
+  const review = ctx.ledger.reviewAt(ex.review_ref);
+  if (review === null || review.decision !== 'approved' || ts < review.reviewed_at || ts >= review.expires_at) {
+    return set('review-not-approved', `exception ${ex.id} names review ${ex.review_ref}, which is not approved and in force`);
+  }
+  return set('covers', `exception ${ex.id} covers the request until ${ex.expires_at}`);
+}
+
+// --- request fields ------------------------------------------------------------------------
+
+function str(ctx: Ctx, name: string): string | null {
+  const v = ctx.input.request[name];
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+// --- capabilities ----------------------------------------------------------------------------
+
+/** The grant that applies: the most specific match for principal and zone, then the smallest id. */
+function grantFor(ctx: Ctx): Grant | null {
+  const { id, zone } = ctx.input.actor;
+  for (const g of ctx.policy.grants) {
+    if ((g.principal === id || g.principal === '*') && g.zones.includes(zone)) {
+      ctx.step('capabilities', g.id, 'match', `grant ${g.id} applies to ${id} in zone ${zone}`);
+      return g;
+    }
+  }
+  return null;
+}
+
+function requireGrant(ctx: Ctx): Grant | Outcome {
+  const g = grantFor(ctx);
+  if (g !== null) return g;
+  const { id, zone } = ctx.input.actor;
+  return ctx.deny('capabilities', null, `no grant applies to ${id} in zone ${zone}: nothing is granted by default`);
+}
+
+/** Resource use declared by the request, against the grant's caps (a request over a cap is blocked). */
+function checkCaps(ctx: Ctx, g: Grant): Outcome | null {
+  const res = ctx.input.request['resources'];
+  if (res === undefined) return null;
+  if (typeof res !== 'object' || res === null || Array.isArray(res)) return ctx.deny('capabilities', g.id, 'request.resources is not an object');
+  for (const key of Object.keys(res).sort()) {
+    const v = (res as Record<string, unknown>)[key];
+    if (!(RESOURCES as readonly string[]).includes(key)) return ctx.deny('capabilities', g.id, `request.resources.${key} is not a resource the contract knows`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return ctx.deny('capabilities', g.id, `request.resources.${key} is not a whole number`);
+    const cap = g.caps?.[key as (typeof RESOURCES)[number]];
+    if (cap === undefined) return ctx.deny('capabilities', g.id, `grant ${g.id} has no ${key} cap: none is granted`);
+    if (v > cap) return ctx.deny('capabilities', g.id, `request.resources.${key} = ${v} is over the cap of ${cap}`);
+  }
+  ctx.step('capabilities', g.id, 'allow', 'resource use is within the caps');
+  return null;
+}
+
+const maxSeverity = (a: DecisionSeverity, b: DecisionSeverity): DecisionSeverity => (SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b);
+
+// --- the kinds -------------------------------------------------------------------------------
+
+type Handler = (ctx: Ctx) => Outcome;
+
+function toolInvoke(ctx: Ctx): Outcome {
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
+  const tool = str(ctx, 'tool');
+  if (tool === null) return ctx.deny('capabilities', null, 'request.tool is missing');
+  if (!(g.tools ?? []).includes(tool)) return ctx.deny('capabilities', null, `grant ${g.id} does not include tool ${JSON.stringify(tool)}`);
+  ctx.step('capabilities', g.id, 'allow', `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
+}
+
+/** A workspace path: absolute, no empty, "." or ".." segment, no NUL or backslash. */
+function workspaceSegments(path: string): string[] | null {
+  if (!path.startsWith('/') || /[\\\u0000]/.test(path)) return null;
+  const segs = path === '/' ? [] : path.slice(1).split('/');
+  if (segs.some((s) => s === '' || s === '.' || s === '..')) return null;
+  return segs;
+}
+
+function workspace(access: 'read' | 'write'): Handler {
+  return (ctx) => {
+    const g = requireGrant(ctx);
+    if (!('principal' in g)) return g;
+    const path = str(ctx, 'path');
+    if (path === null) return ctx.deny('capabilities', null, 'request.path is missing');
+    const segs = workspaceSegments(path);
+    if (segs === null) return ctx.deny('capabilities', null, `request.path ${JSON.stringify(path)} is not a plain absolute path (empty, dot or .. segment, NUL or backslash)`);
+    const prefixes = g.workspace?.[access] ?? [];
+    const hit = prefixes.find((p) => hasPrefix(segs, p === '/' ? [] : p.slice(1).split('/')));
+    if (hit === undefined) return ctx.deny('capabilities', null, `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
+    ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
+    return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
+  };
+}
+
+/** Candidate rules in resolution order: most specific, then strictest, then smallest id. */
+function resolve<T extends { rule: { id: string; effect: 'allow' | 'deny'; severity: DecisionSeverity } }>(
+  ctx: Ctx,
+  matches: readonly { c: T; specificity: number }[],
+): T | null {
+  if (matches.length === 0) return null;
+  const strictness = (c: T) => (c.rule.effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[ctx.policy.gates[c.rule.severity]]);
+  const sorted = [...matches].sort(
+    (a, b) => b.specificity - a.specificity || strictness(b.c) - strictness(a.c) || (a.c.rule.id < b.c.rule.id ? -1 : a.c.rule.id > b.c.rule.id ? 1 : 0),
+  );
+  return sorted[0]!.c;
+}
+
+function longestPrefix(segments: readonly string[], prefixes: readonly (readonly string[])[]): number {
+  let best = -1;
+  for (const p of prefixes) if (p.length > best && hasPrefix(segments, p)) best = p.length;
+  return best;
+}
+
+/** The addresses the request says it went to, each checked (private_ip_mode is deny). */
+function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
+  let addresses: unknown;
+  if (url.hostKind !== 'name') {
+    addresses = [url.host];
+  } else if (ctx.input.request['pinned_ips'] !== undefined) {
+    addresses = ctx.input.request['pinned_ips'];
+  } else if (ctx.input.request['dns_snapshot'] !== undefined) {
+    const snap = ctx.input.request['dns_snapshot'];
+    const ok = typeof snap === 'object' && snap !== null && !Array.isArray(snap);
+    const addrs = ok ? (snap as Record<string, unknown>)['addresses'] : undefined;
+    const digest = ok ? (snap as Record<string, unknown>)['digest'] : undefined;
+    let expected: string | null = null;
+    try {
+      expected = Array.isArray(addrs) ? digestOf(addrs) : null;
+    } catch {
+      expected = null;
+    }
+    if (expected === null || digest !== expected) {
+      return ctx.deny('network-egress', null, 'request.dns_snapshot is not { digest, addresses } with digest = sha256 of JCS(addresses)');
+    }
+    addresses = addrs;
+  } else {
+    return ctx.deny('network-egress', null, 'the request records no DNS evidence (pinned_ips or dns_snapshot): its addresses cannot be checked');
+  }
+  if (!Array.isArray(addresses) || addresses.length === 0) return ctx.deny('network-egress', null, 'the recorded addresses are not a non-empty list');
+  for (const a of addresses) {
+    const v = checkAddress(a);
+    if (!v.ok) return ctx.deny('network-egress', null, `private_ip_mode deny: ${v.reason}`);
+  }
+  ctx.step('network-egress', null, 'allow', `every recorded address is public (${addresses.length})`);
+  return null;
+}
+
+function httpEgress(ctx: Ctx): Outcome {
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
+  const parsed = normalizeUrl(ctx.input.request['url']);
+  if (!parsed.ok) return ctx.deny('network-egress', null, `request.url is refused: ${parsed.reason}`);
+  const url = parsed.url;
+  const method = ctx.input.request['method'];
+  if (typeof method !== 'string') return ctx.deny('network-egress', null, 'request.method is missing');
+  const dns = checkDns(ctx, url);
+  if (dns !== null) return dns;
+  const p = ctx.policy;
+  // Exact-host rules, when any exist, are the only ones for that host: a wildcard can never
+  // reach a path or depth an explicit rule for the same host does not allow.
+  const exact = url.hostKind === 'name' || url.hostKind === 'ipv4' ? p.egressExact.get(url.host) : undefined;
+  const pool = exact ?? p.egressWildcard.filter((c) => hostMatches(c.host, url.host, url.hostKind === 'name'));
+  ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
+  const matches: { c: CompiledEgressRule; specificity: number }[] = [];
+  for (const c of pool) {
+    const why = egressMismatch(c, url, method);
+    if (why !== null) {
+      ctx.step('network-egress', c.rule.id, 'no-match', why);
+      continue;
+    }
+    const depth = longestPrefix(url.segments, c.paths);
+    ctx.step('network-egress', c.rule.id, 'match', `matches ${url.scheme}://${url.host}:${url.port} ${method} with a ${depth}-segment path prefix`);
+    matches.push({ c, specificity: c.host.specificity * 100 + depth });
+  }
+  const chosen = resolve(ctx, matches);
+  if (chosen === null) return ctx.deny('network-egress', null, `no egress rule allows ${method} ${url.scheme}://${url.host}:${url.port}/${url.segments.join('/')}`);
+  const rule = chosen.rule;
+  if (rule.effect === 'deny') return ctx.deny('network-egress', rule.id, `egress rule ${rule.id} denies it`, rule.severity);
+  if (!(g.http ?? []).includes(rule.id)) return ctx.deny('capabilities', null, `grant ${g.id} does not include egress rule ${rule.id}`);
+  if (url.scheme === 'http' && !exceptionCovers(ctx, { kind: 'http.egress', host: url.host, scheme: 'http' })) {
+    return ctx.deny('network-egress', rule.id, 'plain http needs an exception artifact that covers the request', null);
+  }
+  ctx.step('network-egress', rule.id, 'allow', `egress rule ${rule.id} allows it`);
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity), review: false };
+}
+
+function egressMismatch(c: CompiledEgressRule, url: NormalizedUrl, method: string): string | null {
+  if (!c.schemes.has(url.scheme)) return `scheme ${url.scheme} is not one of ${[...c.schemes].join(', ')}`;
+  if (!c.ports.has(url.port)) return `port ${url.port} is not one of ${[...c.ports].join(', ')}`;
+  if (!c.methods.has(method)) return `method ${method} is not one of ${[...c.methods].join(', ')}`;
+  if (longestPrefix(url.segments, c.paths) < 0) return `path /${url.segments.join('/')} is under none of its prefixes`;
+  if (c.rule.max_depth !== undefined && url.segments.length > c.rule.max_depth) return `path depth ${url.segments.length} exceeds ${c.rule.max_depth}`;
+  return null;
+}
+
+const MODES: readonly InjectionMode[] = ['header', 'bearer', 'basic', 'query_param', 'url_path'];
+
+function secretInject(ctx: Ctx): Outcome {
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
+  const secret = str(ctx, 'secret');
+  const mode = str(ctx, 'mode');
+  if (secret === null) return ctx.deny('secrets-boundary', null, 'request.secret (the alias) is missing');
+  if (mode === null || !(MODES as readonly string[]).includes(mode)) return ctx.deny('secrets-boundary', null, `request.mode ${JSON.stringify(mode)} is not a known injection mode`);
+  if (!(g.secrets ?? []).includes(secret)) return ctx.deny('capabilities', null, `grant ${g.id} does not include secret ${secret}`);
+  const parsed = normalizeUrl(ctx.input.request['url']);
+  if (!parsed.ok) return ctx.deny('secrets-boundary', null, `request.url is refused: ${parsed.reason}`);
+  const url = parsed.url;
+  const matches: { c: CompiledSecretRule; specificity: number }[] = [];
+  for (const c of ctx.policy.secretsByAlias.get(secret) ?? []) {
+    if (!c.modes.has(mode)) {
+      ctx.step('secrets-boundary', c.rule.id, 'no-match', `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
+      continue;
+    }
+    const host = c.hosts.filter((h) => hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);
+    const depth = longestPrefix(url.segments, c.paths);
+    if (host < 0 || depth < 0) {
+      ctx.step('secrets-boundary', c.rule.id, 'no-match', `${url.host}/${url.segments.join('/')} is outside its host and path scope`);
+      continue;
+    }
+    ctx.step('secrets-boundary', c.rule.id, 'match', `scope covers ${url.host} with a ${depth}-segment path prefix`);
+    matches.push({ c, specificity: host * 100 + depth });
+  }
+  const chosen = resolve(ctx, matches);
+  if (chosen === null) return ctx.deny('secrets-boundary', null, `no rule allows injecting ${secret} as ${mode} for ${url.host}`);
+  const rule = chosen.rule;
+  if (rule.effect === 'deny') return ctx.deny('secrets-boundary', rule.id, `rule ${rule.id} denies it`, rule.severity);
+  if (LEAK_PRONE_MODES.has(mode as InjectionMode) && !exceptionCovers(ctx, { kind: 'secret.inject', secret, mode: mode as InjectionMode, host: url.host })) {
+    return ctx.deny('secrets-boundary', rule.id, `${mode} leaks the secret into URLs and logs: it needs an exception artifact that covers the request`);
+  }
+  ctx.step('secrets-boundary', rule.id, 'allow', `rule ${rule.id} allows it`);
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity), review: false };
+}
+
+function leakMatch(ctx: Ctx): Outcome {
+  const pattern = str(ctx, 'pattern');
+  const version = str(ctx, 'pattern_set');
+  if (pattern === null) return ctx.deny('secrets-boundary', null, 'request.pattern is missing');
+  if (version !== ctx.policy.leakVersion) {
+    return ctx.deny('secrets-boundary', null, `the match was made with pattern set ${JSON.stringify(version)}, the policy has ${JSON.stringify(ctx.policy.leakVersion)}`);
+  }
+  const severity = ctx.policy.leakPatterns.get(pattern);
+  if (severity === undefined) return ctx.deny('secrets-boundary', null, `leak pattern ${JSON.stringify(pattern)} is not in the pattern set: fail closed`);
+  ctx.step('secrets-boundary', pattern, 'match', `leak pattern ${pattern} has severity ${severity}`);
+  return { type: 'pass', rule: pattern, severity, review: false };
+}
+
+function mcpCall(ctx: Ctx): Outcome {
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
+  const server = str(ctx, 'server');
+  const tool = str(ctx, 'tool');
+  if (server === null || tool === null) return ctx.deny('trust-zones', null, 'request.server or request.tool is missing');
+  const s = ctx.policy.mcpByServer.get(server);
+  if (s === undefined) return ctx.deny('trust-zones', null, `MCP server ${JSON.stringify(server)} is not declared: integrations are off unless declared`);
+  if (!(g.mcp ?? []).includes(server)) return ctx.deny('capabilities', null, `grant ${g.id} does not include MCP server ${server}`);
+  if (!s.tools.includes(tool)) return ctx.deny('trust-zones', null, `MCP server ${server} does not offer tool ${JSON.stringify(tool)}`);
+  ctx.step('trust-zones', s.id, 'allow', `MCP server ${server} (${s.url}) offers ${tool}`);
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: s.id, severity: maxSeverity(g.severity, s.severity), review: false };
+}
+
+function zoneElevate(ctx: Ctx): Outcome {
+  const from = str(ctx, 'from');
+  const to = str(ctx, 'to');
+  const zones = Object.keys(ZONE_RANK);
+  if (from === null || to === null || !zones.includes(from) || !zones.includes(to)) return ctx.deny('trust-zones', null, 'request.from and request.to must be trust zones');
+  const actor = ctx.input.actor;
+  if (from !== actor.zone) return ctx.deny('trust-zones', null, `the actor is in zone ${actor.zone}, not ${from}: userland never gains authority implicitly`);
+  if (ZONE_RANK[to as TrustZone] <= ZONE_RANK[from as TrustZone]) return ctx.deny('trust-zones', null, `${from} to ${to} is not an elevation`);
+  const rule = ctx.policy.elevations.find((e) => e.principal === actor.id && e.from === from && e.to === to)
+    ?? ctx.policy.elevations.find((e) => e.principal === '*' && e.from === from && e.to === to);
+  if (rule === undefined) return ctx.deny('trust-zones', null, `no elevation rule lets ${actor.id} go from ${from} to ${to}`);
+  ctx.step('trust-zones', rule.id, 'match', `elevation rule ${rule.id} names ${from} to ${to}`);
+  const covered = exceptionCovers(ctx, { kind: 'zone.elevate', from: from as TrustZone, to: to as TrustZone });
+  return { type: 'pass', rule: rule.id, severity: rule.severity, review: !covered };
+}
+
+function toolRegister(ctx: Ctx): Outcome {
+  const name = str(ctx, 'name');
+  if (name === null) return ctx.deny('tool-registry', null, 'request.name is missing');
+  const n = normalizeToolName(name);
+  const hit = ctx.policy.reserved.get(n);
+  if (hit !== undefined) {
+    return ctx.deny('tool-registry', 'tool-registry.reserved', `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
+  }
+  ctx.step('tool-registry', 'tool-registry.open', 'allow', `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
+  return { type: 'pass', rule: 'tool-registry.open', severity: ctx.policy.registrySeverity, review: false };
+}
+
+function extensionInstall(ctx: Ctx): Outcome {
+  const ext = str(ctx, 'extension');
+  const version = str(ctx, 'version');
+  const artifacts = ctx.input.request['artifacts'];
+  if (ext === null || version === null) return ctx.deny('extensions', null, 'request.extension or request.version is missing');
+  const pin = ctx.policy.pins.get(`${ext}@${version}`);
+  if (pin === undefined) return ctx.deny('extensions', null, `${ext}@${version} is not pinned: a missing pin is a block`);
+  if (!Array.isArray(artifacts) || artifacts.length === 0) return ctx.deny('extensions', pin.id, 'request.artifacts is not a non-empty list');
+  const seen = new Set<string>();
+  for (const a of artifacts) {
+    const path = typeof a === 'object' && a !== null ? (a as Record<string, unknown>)['path'] : undefined;
+    const sha = typeof a === 'object' && a !== null ? (a as Record<string, unknown>)['sha256'] : undefined;
+    if (typeof path !== 'string' || typeof sha !== 'string') return ctx.deny('extensions', pin.id, 'an artifact is not { path, sha256 }');
+    if (seen.has(path)) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} is listed twice`);
+    seen.add(path);
+    const pinned = Object.hasOwn(pin.artifacts, path) ? pin.artifacts[path] : undefined;
+    if (pinned === undefined) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} has no pin`);
+    if (pinned.toLowerCase() !== sha.toLowerCase()) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} has SHA-256 ${sha}, pinned ${pinned}`);
+  }
+  ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
+  return { type: 'pass', rule: pin.id, severity: pin.severity, review: false };
+}
+
+/** The event kinds the contracts cover, and the contract checks each goes through. */
+export const KINDS: Readonly<Record<string, Handler>> = {
+  'tool.invoke': toolInvoke,
+  'fs.read': workspace('read'),
+  'fs.write': workspace('write'),
+  'http.egress': httpEgress,
+  'secret.inject': secretInject,
+  'secret.leak_match': leakMatch,
+  'mcp.call': mcpCall,
+  'zone.elevate': zoneElevate,
+  'tool.register': toolRegister,
+  'extension.install': extensionInstall,
+};
+
+/** The trace as text lines, for `sel policy eval` and `sel explain`. */
+export function traceLines(trace: readonly TraceStep[]): string[] {
+  return trace.map((t) => `${t.contract}${t.rule === null ? '' : ` ${t.rule}`}: ${t.result}: ${t.note}`);
+}
+
+/** A stable serialisation of an evaluation (tests compare these). */
+export function evaluationKey(e: Evaluation): string {
+  return canonicalize({ decision: e.decision, trace: e.trace, review: e.review, exception: e.exception } as unknown);
+}

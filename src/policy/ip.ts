@@ -1,0 +1,51 @@
+/**
+ * Private addresses (issue 3): `private_ip_mode` is deny and cannot be turned off, so every
+ * address a request resolved to is checked here, with ipaddr.js's range tables rather than
+ * hand-written ones. Anything that is not global unicast is refused: loopback, RFC 1918,
+ * link-local (the cloud metadata address 169.254.169.254 among them), CGNAT 100.64/10,
+ * 0/8, multicast, broadcast, 198.18/15 and the other reserved blocks, IPv6 ULA and
+ * link-local. An IPv4 address embedded in IPv6 (mapped ::ffff:0:0/96, compatible ::/96,
+ * NAT64 64:ff9b::/96, 6to4 2002::/16, Teredo) is judged as the IPv4 address it carries.
+ */
+import ipaddr from 'ipaddr.js';
+
+export type AddressVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+function judgeV4(a: ipaddr.IPv4, shown: string): AddressVerdict {
+  const range = a.range();
+  return range === 'unicast' ? { ok: true } : { ok: false, reason: `${shown} is not a public address (${range})` };
+}
+
+/** The IPv4 address an IPv6 address carries, if it is of an embedding form. */
+function embeddedV4(a: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const range = a.range();
+  const p = a.parts;
+  const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  if (range === 'ipv4Mapped' || range === 'rfc6145') return v4(p[6]!, p[7]!); // ::ffff:a.b.c.d, ::ffff:0:a.b.c.d
+  if (range === 'rfc6052') return v4(p[6]!, p[7]!); // NAT64 64:ff9b::/96
+  if (range === '6to4') return v4(p[1]!, p[2]!); // 2002:AABB:CCDD::/48
+  if (range === 'teredo') return v4(p[6]! ^ 0xffff, p[7]! ^ 0xffff); // obfuscated client address
+  // IPv4-compatible ::a.b.c.d (deprecated): the first 96 bits zero, but not :: or ::1.
+  if (p.slice(0, 6).every((x) => x === 0) && (p[6] !== 0 || p[7]! > 1)) return v4(p[6]!, p[7]!);
+  return null;
+}
+
+/** Is this recorded address one a request may go to? */
+export function checkAddress(text: unknown): AddressVerdict {
+  if (typeof text !== 'string' || text.length > 64) return { ok: false, reason: 'a recorded address is not a string' };
+  let a: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // Strict forms only: ipaddr.parse would also accept "0x7f.1" and other IPv4 shorthands.
+    if (ipaddr.IPv4.isValidFourPartDecimal(text)) a = ipaddr.IPv4.parse(text);
+    else if (ipaddr.IPv6.isValid(text) && !text.includes('%')) a = ipaddr.IPv6.parse(text);
+    else return { ok: false, reason: `${JSON.stringify(text)} is not an IPv4 address in dotted-decimal form or an IPv6 address` };
+  } catch {
+    return { ok: false, reason: `${JSON.stringify(text)} is not an IP address` };
+  }
+  if (a.kind() === 'ipv4') return judgeV4(a as ipaddr.IPv4, text);
+  const v6 = a as ipaddr.IPv6;
+  const inner = embeddedV4(v6);
+  if (inner !== null) return judgeV4(inner, `${text} (embedding ${inner.toString()})`);
+  const range = v6.range();
+  return range === 'unicast' ? { ok: true } : { ok: false, reason: `${text} is not a public address (${range})` };
+}

@@ -1,0 +1,112 @@
+/**
+ * `sel policy check`: the bundle's validity problems and lints, as findings at file:line.
+ * Pure: takes the loaded bundle (and the texts, for line numbers).
+ */
+import { getPublicSuffix } from 'tldts';
+import { makeFinding, type Finding } from '../findings/finding.js';
+import type { FindingCode } from '../findings/codes.js';
+import type { LoadedBundle } from './bundle.js';
+import { ACTION_RANK, hostPattern } from './compile.js';
+import { lineOf } from './positions.js';
+import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
+
+/**
+ * Is `suffix` a public suffix? Both sections of the Public Suffix List count (ICANN: com,
+ * co.uk; private: github.io), and an unlisted last label counts too (the PSL default rule
+ * "*"), so a wildcard over a single label is always refused. The list is the one in the
+ * pinned tldts version: the same on every machine.
+ */
+export function isPublicSuffix(suffix: string): boolean {
+  return getPublicSuffix(suffix, { allowPrivateDomains: true }) === suffix;
+}
+
+export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
+  const out: Finding[] = [];
+  const at = (file: string, pointer: string) => ({
+    file: `${dirLabel}/${file}`,
+    line: lineOf(loaded.texts.get(file) ?? '', pointer),
+  });
+  const add = (code: FindingCode, file: string, pointer: string, message: string, detail?: Record<string, unknown>) =>
+    out.push(makeFinding(code, { location: at(file, pointer), message, detail: { pointer, ...detail } }));
+
+  if (!loaded.ok) {
+    for (const p of loaded.problems) add('POLICY_INVALID', p.file, p.pointer, p.message, { problem: p.kind });
+    return out;
+  }
+  const b: PolicyBundle = loaded.policy.bundle;
+
+  // Wildcards directly over a public suffix.
+  b['network-egress'].rules.forEach((r, i) => {
+    const h = hostPattern(r.host);
+    if (h.wildcard && isPublicSuffix(h.base)) {
+      add('POLICY_WILDCARD_PUBLIC_SUFFIX', 'network-egress.json', `/rules/${i}/host`, `egress rule ${r.id}: "${r.host}" is a wildcard directly over the public suffix ${h.base}`);
+    }
+    if ((r.schemes ?? []).includes('http') && r.effect === 'allow') {
+      add('POLICY_PLAIN_HTTP', 'network-egress.json', `/rules/${i}/schemes`, `egress rule ${r.id} allows plain http: each such request needs an exception artifact`);
+    }
+  });
+  b['secrets-boundary'].rules.forEach((r, i) => {
+    r.hosts.forEach((host, k) => {
+      const h = hostPattern(host);
+      if (h.wildcard && isPublicSuffix(h.base)) {
+        add('POLICY_WILDCARD_PUBLIC_SUFFIX', 'secrets-boundary.json', `/rules/${i}/hosts/${k}`, `secrets rule ${r.id}: "${host}" is a wildcard directly over the public suffix ${h.base}`);
+      }
+    });
+    const leaky = r.modes.filter((m) => LEAK_PRONE_MODES.has(m));
+    if (leaky.length > 0 && r.effect === 'allow') {
+      add('POLICY_LEAK_PRONE_MODE', 'secrets-boundary.json', `/rules/${i}/modes`, `secrets rule ${r.id} allows ${leaky.join(' and ')}: each such injection needs an exception artifact`);
+    }
+  });
+
+  // References a grant makes to what the bundle defines.
+  const egressIds = new Set(b['network-egress'].rules.map((r) => r.id));
+  const servers = new Set(b['trust-zones'].mcp_servers.map((m) => m.server));
+  const aliases = new Set(b['secrets-boundary'].rules.flatMap((r) => r.aliases));
+  b.capabilities.grants.forEach((g, i) => {
+    (g.http ?? []).forEach((id, k) => {
+      if (!egressIds.has(id)) add('POLICY_UNKNOWN_REFERENCE', 'capabilities.json', `/grants/${i}/http/${k}`, `grant ${g.id} names egress rule ${id}, which the bundle does not define`);
+    });
+    (g.mcp ?? []).forEach((s, k) => {
+      if (!servers.has(s)) add('POLICY_UNKNOWN_REFERENCE', 'capabilities.json', `/grants/${i}/mcp/${k}`, `grant ${g.id} names MCP server ${s}, which trust-zones.json does not declare`);
+    });
+    (g.secrets ?? []).forEach((a, k) => {
+      if (!aliases.has(a)) add('POLICY_UNKNOWN_REFERENCE', 'capabilities.json', `/grants/${i}/secrets/${k}`, `grant ${g.id} names secret ${a}, which no secrets-boundary rule covers`);
+    });
+    if (g.zones.includes('userland')) add('POLICY_USERLAND_GRANT', 'capabilities.json', `/grants/${i}/zones`, `grant ${g.id} holds in userland`);
+  });
+
+  // Overlaps that only the tie-break resolves.
+  const pairs = <T>(items: readonly T[], f: (a: T, b: T, i: number, j: number) => void) => {
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) f(items[i]!, items[j]!, i, j);
+  };
+  const overlap = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined, dflt: readonly T[]) =>
+    (a ?? dflt).some((x) => (b ?? dflt).includes(x));
+  pairs(b.capabilities.grants, (x, y, _i, j) => {
+    if (x.principal === y.principal && x.zones.some((z) => y.zones.includes(z))) {
+      add('POLICY_TIE_BREAK', 'capabilities.json', `/grants/${j}`, `grants ${x.id} and ${y.id} both apply to principal ${x.principal} in a shared zone; only the smallest id (${x.id < y.id ? x.id : y.id}) is used`);
+    }
+  });
+  const gate = (effect: string, severity: keyof PolicyBundle['severity-gating']['gates']) =>
+    effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[b['severity-gating'].gates[severity]];
+  pairs(b['network-egress'].rules, (x, y, _i, j) => {
+    if (x.host !== y.host || !overlap(x.schemes, y.schemes, ['https']) || !overlap(x.ports, y.ports, [443]) || !overlap(x.methods, y.methods, [])) return;
+    const shared = (x.paths ?? ['/']).filter((p) => (y.paths ?? ['/']).includes(p));
+    if (shared.length > 0) {
+      const how = gate(x.effect, x.severity) === gate(y.effect, y.severity) ? 'the smallest id' : 'the strictest action';
+      add('POLICY_TIE_BREAK', 'network-egress.json', `/rules/${j}`, `egress rules ${x.id} and ${y.id} match ${x.host}${shared[0]} with equal specificity; ${how} decides`);
+    }
+  });
+  pairs(b['secrets-boundary'].rules, (x, y, _i, j) => {
+    if (!x.aliases.some((a) => y.aliases.includes(a)) || !x.modes.some((m) => y.modes.includes(m))) return;
+    if (!x.hosts.some((h) => y.hosts.includes(h))) return;
+    if ((x.paths ?? ['/']).some((p) => (y.paths ?? ['/']).includes(p))) {
+      add('POLICY_TIE_BREAK', 'secrets-boundary.json', `/rules/${j}`, `secrets rules ${x.id} and ${y.id} cover the same alias, mode, host and path with equal specificity`);
+    }
+  });
+  pairs(b['trust-zones'].elevations, (x, y, _i, j) => {
+    if (x.principal === y.principal && x.from === y.from && x.to === y.to) {
+      add('POLICY_TIE_BREAK', 'trust-zones.json', `/elevations/${j}`, `elevation rules ${x.id} and ${y.id} name the same principal and zones; only the smallest id is used`);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,97 @@
+/** `sel policy check|hash|eval` end to end, on real directories. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-policy-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function copy(name: string): string {
+  const dir = join(tmp, name, 'policy');
+  cpSync(SAMPLE_POLICY_DIR, dir, { recursive: true });
+  return dir;
+}
+
+describe('sel policy check', () => {
+  it('passes the shipped sample bundle, with its warnings', () => {
+    const r = sel(['policy', 'check', SAMPLE_POLICY_DIR]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('bundle: valid');
+    expect(r.stdout).toContain('POLICY_LEAK_PRONE_MODE');
+  });
+  it('accepts a repository root holding policy/', () => {
+    const dir = copy('root');
+    expect(sel(['policy', 'check', join(dir, '..'), '--format', 'json']).status).toBe(0);
+  });
+  it('fails an invalid bundle with findings at file:line, and --fail-on warning fails on lints', () => {
+    const dir = copy('bad');
+    const f = join(dir, 'network-egress.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('"private_ip_mode": "deny"', '"private_ip_mode": "allow"'));
+    const r = sel(['policy', 'check', dir, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { summary: { valid: boolean }; findings: { code: string; location: { line: number } }[] };
+    expect(out.summary.valid).toBe(false);
+    expect(out.findings.map((x) => [x.code, x.location.line])).toEqual([['POLICY_INVALID', 4]]);
+    expect(sel(['policy', 'check', SAMPLE_POLICY_DIR, '--fail-on', 'warning']).status).toBe(1);
+  });
+  it('refuses symbolic links in the policy directory', () => {
+    const dir = copy('links');
+    rmSync(join(dir, 'extensions.json'));
+    symlinkSync(join(SAMPLE_POLICY_DIR, 'extensions.json'), join(dir, 'extensions.json'));
+    const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] };
+    expect(out.findings.some((x) => x.code === 'POLICY_INVALID' && x.message.includes('symbolic link'))).toBe(true);
+  });
+  it('exits 2 for a directory that does not exist or holds no policy', () => {
+    expectOneSentence(sel(['policy', 'check', join(tmp, 'nope')]));
+    expect(expectOneSentence(sel(['policy', 'check', tmp]))).toContain('holds no policy files');
+  });
+});
+
+describe('sel policy hash', () => {
+  it('prints the bundle hash, the same however the files are formatted', () => {
+    const a = sel(['policy', 'hash', SAMPLE_POLICY_DIR]);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    const dir = copy('reformatted');
+    for (const f of ['capabilities.json', 'trust-zones.json']) {
+      writeFileSync(join(dir, f), JSON.stringify(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+    }
+    expect(sel(['policy', 'hash', dir]).stdout).toBe(a.stdout);
+  });
+  it('exits 2 when a file is not JSON', () => {
+    const dir = copy('broken');
+    writeFileSync(join(dir, 'extensions.json'), '{ "schema": ');
+    expect(expectOneSentence(sel(['policy', 'hash', dir]))).toContain('the bundle has no hash');
+  });
+});
+
+describe('sel policy eval', () => {
+  const event = (decision?: object) => JSON.stringify({
+    kind: 'http.egress',
+    actor: { id: 'coder', zone: 'executor' },
+    ts: '2026-11-01T12:00:00.000Z',
+    request: { method: 'GET', url: 'https://api.github.com/repos/acme/app/hooks/9', pinned_ips: ['140.82.112.6'] },
+    ...(decision === undefined ? {} : { decision }),
+  });
+  it('prints the decision and the trace', () => {
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event() });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^decision {2}block {2}rule egress\.github-admin {2}severity high/);
+    expect(r.stdout).toContain('egress.github-api: match');
+  });
+  it('compares with a recorded decision: exit 1 when it diverges', () => {
+    const same = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: event({ action: 'block', rule: 'egress.github-admin', severity: 'high' }) });
+    expect(same.status).toBe(0);
+    expect((JSON.parse(same.stdout) as { matches_recorded: boolean }).matches_recorded).toBe(true);
+    const differs = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event({ action: 'allow', rule: 'egress.github-api', severity: 'info' }) });
+    expect(differs.status).toBe(1);
+    expect(differs.stdout).toContain('DIVERGES');
+  });
+  it('exits 2 for an event file that is not an event', () => {
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '[1]' }))).toContain('not a JSON object');
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '{"kind":"x"}' }))).toContain('needs "kind"');
+  });
+});

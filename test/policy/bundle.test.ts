@@ -1,0 +1,107 @@
+/** Bundles: hash (SPEC.md §3), validity, and the lints of `sel policy check`. */
+import { describe, expect, it } from 'vitest';
+import { loadBundle } from '../../src/policy/bundle.js';
+import { isPublicSuffix, lintBundle } from '../../src/policy/lint.js';
+import { lineOf } from '../../src/policy/positions.js';
+import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
+
+const files = (f: Record<string, unknown>, fmt: (v: unknown) => string) => new Map(Object.entries(f).map(([k, v]) => [`${k}.json`, fmt(v)]));
+
+describe('bundle hash', () => {
+  it('does not change when a file is reformatted or its keys reordered', () => {
+    const f = sampleFiles();
+    const a = loadBundle(files(f, (v) => JSON.stringify(v)));
+    const b = loadBundle(files(f, (v) => JSON.stringify(v, null, 4)));
+    const reordered = Object.fromEntries(Object.entries(f).map(([k, v]) => [k, Object.fromEntries(Object.entries(v as object).reverse())]));
+    const c = loadBundle(files(reordered, (v) => `\n${JSON.stringify(v, null, 1)}\n\n`));
+    expect(a.ok && b.ok && c.ok).toBe(true);
+    expect(b.hash).toBe(a.hash);
+    expect(c.hash).toBe(a.hash);
+  });
+  it('changes with any change of meaning', () => {
+    const base = bundleOf(sampleFiles()).hash;
+    expect(bundleOf(edited((f) => (f['severity-gating'].gates.low = 'allow'))).hash).not.toBe(base);
+    expect(bundleOf(edited((f) => f['tool-registry'].reserved.push('x'))).hash).not.toBe(base);
+  });
+  it('only counts *.json files', () => {
+    const m = files(sampleFiles(), (v) => JSON.stringify(v));
+    const base = loadBundle(m).hash;
+    m.set('README.md', '# not policy');
+    expect(loadBundle(m).hash).toBe(base);
+  });
+});
+
+describe('invalid bundles', () => {
+  const problems = (f: Record<string, unknown>) => {
+    const b = bundleOf(f);
+    return b.ok ? [] : b.problems.map((p) => `${p.kind} ${p.file} ${p.pointer}`);
+  };
+  it('a schema violation, with its pointer', () => {
+    expect(problems(edited((f) => (f['network-egress'].private_ip_mode = 'allow')))).toEqual(['schema network-egress.json /private_ip_mode']);
+    expect(problems(edited((f) => (f['network-egress'].rules[0].host = '*')))).toEqual(['schema network-egress.json /rules/0/host']);
+    expect(problems(edited((f) => (f['capabilities'].grants[0].extra = 1)))).toEqual(['schema capabilities.json /grants/0/extra']);
+    expect(problems(edited((f) => delete f['severity-gating'].gates.critical))).toEqual(['schema severity-gating.json /gates/critical']);
+  });
+  it('a missing contract, an unknown one, an unknown schema version', () => {
+    expect(problems(edited((f) => delete f['extensions']))).toEqual(['missing extensions.json ']);
+    expect(problems(edited((f) => (f['firewall'] = { schema: 'sel.policy.firewall/1' })))).toEqual(['unknown-contract firewall.json ']);
+    expect(problems(edited((f) => (f['extensions'].schema = 'sel.policy.extensions/2')))).toEqual(['version extensions.json /schema']);
+  });
+  it('a rule id used twice', () => {
+    expect(problems(edited((f) => (f['secrets-boundary'].rules[0].id = 'egress.github-api')))).toEqual(['duplicate-id secrets-boundary.json /rules/0/id']);
+  });
+  it('a file that is not strict JSON has no hash', () => {
+    const m = files(sampleFiles(), (v) => JSON.stringify(v));
+    m.set('tool-registry.json', '{"schema":"sel.policy.tool-registry/1","reserved":[],"severity":"low","severity":"info"}');
+    const b = loadBundle(m);
+    expect(b.ok).toBe(false);
+    expect(b.hash).toBe(null);
+    if (!b.ok) expect(b.problems[0]!.message).toContain('duplicate key');
+  });
+});
+
+describe('lints', () => {
+  const lint = (f: Record<string, unknown>) => lintBundle(bundleOf(f), 'policy').map((x) => `${x.code} ${x.location?.file}:${x.location?.line}`);
+  it('the sample bundle: only what its authors chose on purpose', () => {
+    expect(lint(sampleFiles()).map((s) => s.split(' ')[0])).toEqual(['POLICY_PLAIN_HTTP', 'POLICY_LEAK_PRONE_MODE', 'POLICY_USERLAND_GRANT']);
+  });
+  it('wildcards over public suffixes, ICANN and private', () => {
+    expect(isPublicSuffix('com')).toBe(true);
+    expect(isPublicSuffix('co.uk')).toBe(true);
+    expect(isPublicSuffix('github.io')).toBe(true);
+    expect(isPublicSuffix('example.com')).toBe(false);
+    for (const host of ['*.co.uk', '*.github.io', '*.s3.amazonaws.com']) {
+      const out = lint(edited((f) => (f['network-egress'].rules[3].host = host)));
+      expect(out, host).toContain('POLICY_WILDCARD_PUBLIC_SUFFIX policy/network-egress.json:47');
+    }
+    // A wildcard over a single label is not even a valid host pattern.
+    expect(lint(edited((f) => (f['network-egress'].rules[3].host = '*.com')))).toEqual(['POLICY_INVALID policy/network-egress.json:47']);
+  });
+  it('overlaps only the tie-break resolves', () => {
+    const out = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' })));
+    expect(out.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+    const grants = lint(edited((f) => f['capabilities'].grants.push({ ...f['capabilities'].grants[0], id: 'cap.coder-2' })));
+    expect(grants.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+  });
+  it('references to what the bundle does not define', () => {
+    const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
+    expect(out).toContain('POLICY_UNKNOWN_REFERENCE policy/capabilities.json:20');
+  });
+  it('invalid bundles are reported as POLICY_INVALID at the line of the problem', () => {
+    const out = lint(edited((f) => (f['severity-gating'].gates.low = 'ignore')));
+    expect(out).toEqual(['POLICY_INVALID policy/severity-gating.json:5']);
+  });
+});
+
+describe('lineOf', () => {
+  it('finds the line of a pointer, or of its deepest ancestor', () => {
+    const text = '{\n  "a": [\n    1,\n    {"b": "x\\"y"},\n    []\n  ],\n  "c/d": {}\n}';
+    expect(lineOf(text, '')).toBe(1);
+    expect(lineOf(text, '/a')).toBe(2);
+    expect(lineOf(text, '/a/1')).toBe(4);
+    expect(lineOf(text, '/a/1/b')).toBe(4);
+    expect(lineOf(text, '/a/2')).toBe(5);
+    expect(lineOf(text, '/c~1d')).toBe(7);
+    expect(lineOf(text, '/c~1d/missing')).toBe(7);
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * The evaluator, contract by contract, against the sample bundle (ledger-samples/policy):
+ * what is allowed, what every known bypass style gets, and the determinism properties.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { digestOf } from '../../src/canonical/digest.js';
+import { evaluationKey } from '../../src/policy/evaluate.js';
+import type { ExceptionArtifact, LedgerView, ReviewArtifact } from '../../src/policy/types.js';
+import { compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
+
+const P = compiled();
+
+describe('capabilities', () => {
+  it('allows a granted tool, with the grant as the rule', () => {
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git' })))).toBe('allow cap.coder info');
+  });
+  it('grants nothing by default: an unknown principal, a tool not granted, a zone the grant does not hold in', () => {
+    expect(d(run(P, input('tool.invoke', 'stranger', 'supervisor', { tool: 'git' })))).toBe('block null high');
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'rm' })))).toBe('block null high');
+    expect(d(run(P, input('tool.invoke', 'coder', 'userland', { tool: 'git' })))).toBe('block null high');
+  });
+  it('falls back from an exact principal to "*" only when the exact grant does not hold in the zone', () => {
+    expect(d(run(P, input('tool.invoke', 'somebody', 'executor', { tool: 'fs.read' })))).toBe('allow cap.baseline info');
+  });
+  it('blocks a request over a cap, or using a resource with no cap', () => {
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 512, wall_ms: 1000 } })))).toBe('allow cap.coder info');
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 4096 } })))).toBe('block cap.coder high');
+    expect(d(run(P, input('tool.invoke', 'browser', 'executor', { tool: 'http.fetch', resources: { fuel: 1 } })))).toBe('block cap.browser high');
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { gpu: 1 } })))).toBe('block cap.coder high');
+  });
+  it('checks workspace paths on segment boundaries and refuses traversal', () => {
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/src/main.ts' })))).toBe('allow cap.coder info');
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/srcx/main.ts' })))).toBe('block null high');
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/src/../../etc/passwd' })))).toBe('block null high');
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace' })))).toBe('block null high');
+    expect(d(run(P, input('fs.read', 'coder', 'executor', { path: '/workspace' })))).toBe('allow cap.coder info');
+  });
+});
+
+describe('network egress', () => {
+  const coder = (url: string, extra: Record<string, unknown> = {}) => d(run(P, input('http.egress', 'coder', 'executor', egress(url, extra))));
+  it('allows what a rule and the grant allow', () => {
+    expect(coder('https://api.github.com/repos/acme/app/pulls/3')).toBe('allow egress.github-api info');
+    expect(coder('https://API.GITHUB.COM/repos/acme')).toBe('allow egress.github-api info');
+  });
+  it('lets the most specific rule win: a deny under an allowed prefix', () => {
+    expect(coder('https://api.github.com/repos/acme/app/hooks/1')).toBe('block egress.github-admin high');
+  });
+  const bypasses: [string, string][] = [
+    ['port smuggling: another port', 'https://api.github.com:8443/repos/x'],
+    ['port smuggling: userinfo', 'https://api.github.com:443@evil.net/repos/x'],
+    ['userinfo disguise', 'https://api.github.com@evil.net/repos/x'],
+    ['.. traversal', 'https://api.github.com/repos/../admin'],
+    ['%2e%2e traversal', 'https://api.github.com/repos/%2e%2e/admin'],
+    ['%252e double encoding', 'https://api.github.com/%252e%252e/admin'],
+    ['%2F in a segment', 'https://api.github.com/repos%2F..%2Fadmin'],
+    ['a backslash', 'https://api.github.com\\@evil.net/repos'],
+    ['a trailing-dot host', 'https://api.github.com./repos/x'],
+    ['prefix without a segment boundary', 'https://api.github.com/reposx/1'],
+    ['path deeper than max_depth', 'https://api.github.com/repos/a/b/c/d/e/f/g/h'],
+    ['a method not allowed', 'https://registry.npmjs.org/left-pad'],
+    ['plain http without an exception', 'http://api.github.com/repos/x'],
+    ['an IDN look-alike host', 'https://аpi.github.com/repos/x'],
+  ];
+  for (const [what, url] of bypasses) {
+    it(`blocks ${what}`, () => {
+      const extra = what.startsWith('a method') ? { method: 'DELETE' } : {};
+      expect(coder(url, extra)).toMatch(/^block /);
+    });
+  }
+  it('blocks private addresses whatever the host says: loopback, metadata, mapped and NAT64 forms', () => {
+    for (const ip of ['127.0.0.1', '169.254.169.254', '::ffff:127.0.0.1', '64:ff9b::a9fe:a9fe', '10.0.0.5', '100.64.1.1', '2002:7f00:1::']) {
+      expect(coder('https://api.github.com/repos/x', { pinned_ips: ['140.82.112.6', ip] }), ip).toBe('block null high');
+    }
+    for (const host of ['127.0.0.1', '2130706433', '0x7f.1', '[::ffff:127.0.0.1]', '169.254.169.254', '[::1]']) {
+      expect(coder(`https://${host}/repos/x`), host).toBe('block null high');
+    }
+  });
+  it('blocks a request with no DNS evidence, and accepts a well-formed dns_snapshot', () => {
+    expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined })).toBe('block null high');
+    const addresses = ['140.82.112.6'];
+    expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(addresses), addresses } })).toBe('allow egress.github-api info');
+    expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(['1.1.1.1']), addresses } })).toBe('block null high');
+  });
+  it('never lets a wildcard reach what an explicit rule for the same host does not allow', () => {
+    const browser = (url: string) => d(run(P, input('http.egress', 'browser', 'executor', egress(url))));
+    // severity is the higher of the grant's (low) and the rule's (info): gated to warn.
+    expect(browser('https://guides.docs.example.com/a/b')).toBe('warn egress.docs-wildcard low');
+    expect(browser('https://api.docs.example.com/v1/items')).toBe('warn egress.docs-example-api low');
+    // api.docs.example.com has an explicit rule (paths /v1): the wildcard does not cover /v2 there.
+    expect(browser('https://api.docs.example.com/v2/items')).toBe('block null high');
+    // A wildcard never matches the apex.
+    expect(browser('https://docs.example.com/x')).toBe('block null high');
+  });
+  it('requires the grant to include the rule', () => {
+    expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://api.github.com/repos/x'))))).toBe('block null high');
+  });
+});
+
+const APPROVED_UNTIL = '2026-12-01T00:00:00.000Z';
+function ledgerWith(reviews: ReviewArtifact[], exceptions: Record<string, ExceptionArtifact>): LedgerView {
+  const byFp = new Map(reviews.map((r) => [r.request_fingerprint, r]));
+  const byPath = new Map(reviews.map((r) => [`ledger/reviews/${r.request_fingerprint.slice(7)}.json`, r]));
+  return { review: (fp) => byFp.get(fp) ?? null, exception: (p) => exceptions[p] ?? null, reviewAt: (p) => byPath.get(p) ?? null };
+}
+
+describe('secrets boundary', () => {
+  const inject = (req: Record<string, unknown>, extra = {}, ledger?: LedgerView) =>
+    d(run(P, input('secret.inject', 'coder', 'executor', { tool: 'http.fetch', ...req }, extra), ledger));
+  it('allows a granted alias in an allowed mode and scope', () => {
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' })).toBe('allow secrets.github-bearer info');
+  });
+  it('refuses other modes, hosts, paths, and aliases not granted', () => {
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'basic', url: 'https://api.github.com/repos/acme' })).toBe('block null high');
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://evil.example/repos' })).toBe('block null high');
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/reposx' })).toBe('block null high');
+    expect(inject({ secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' })).toBe('block null high');
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'cookie', url: 'https://api.github.com/repos' })).toBe('block null high');
+  });
+  it('gates a medium-severity injection to review, and an approved review resumes it', () => {
+    const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    const fp = digestOf(req);
+    expect(inject(req)).toBe('review secrets.npm-publish medium');
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: fp, policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T11:00:00.000Z', expires_at: APPROVED_UNTIL };
+    expect(inject(req, {}, ledgerWith([review], {}))).toBe('allow secrets.npm-publish medium');
+    expect(inject(req, { ts: APPROVED_UNTIL }, ledgerWith([review], {}))).toBe('review secrets.npm-publish medium');
+    expect(inject(req, {}, ledgerWith([{ ...review, policy_hash: digestOf('other') }], {}))).toBe('review secrets.npm-publish medium');
+    expect(inject(req, {}, ledgerWith([{ ...review, decision: 'rejected' }], {}))).toBe('review secrets.npm-publish medium');
+  });
+  it('allows a leak-prone mode only under an exception in force whose review is approved', () => {
+    const ops = (extra = {}, ledger?: LedgerView) =>
+      d(run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, extra), ledger));
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf('EX-1'), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    const ex: ExceptionArtifact = {
+      v: 'sel.exception/1', id: 'EX-1', justification: 'the status API only takes its key as a query parameter',
+      review_ref: `ledger/reviews/${review.request_fingerprint.slice(7)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z',
+      scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+    };
+    const ledger = ledgerWith([review], { 'ledger/exceptions/EX-1.json': ex });
+    expect(ops()).toBe('block secrets.status-query high');
+    expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json' }, ledger)).toBe('warn secrets.status-query low');
+    expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json', ts: '2026-11-15T00:00:00.000Z' }, ledger)).toBe('block secrets.status-query high');
+    expect(ops({ exceptionRef: 'ledger/exceptions/EX-2.json' }, ledger)).toBe('block secrets.status-query high');
+    const wrongScope = ledgerWith([review], { 'ledger/exceptions/EX-1.json': { ...ex, scope: { ...ex.scope, mode: 'url_path' } } });
+    expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json' }, wrongScope)).toBe('block secrets.status-query high');
+    const noReview = ledgerWith([], { 'ledger/exceptions/EX-1.json': ex });
+    expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json' }, noReview)).toBe('block secrets.status-query high');
+  });
+  it('gates a recorded leak match by its pattern severity; unknown patterns and versions fail closed', () => {
+    const leak = (req: Record<string, unknown>) => d(run(P, input('secret.leak_match', 'coder', 'executor', req)));
+    expect(leak({ pattern: 'leak.generic-high-entropy', pattern_set: '2026-11-01' })).toBe('warn leak.generic-high-entropy low');
+    expect(leak({ pattern: 'leak.aws-access-key', pattern_set: '2026-11-01' })).toBe('block leak.aws-access-key critical');
+    expect(leak({ pattern: 'leak.unknown', pattern_set: '2026-11-01' })).toBe('block null high');
+    expect(leak({ pattern: 'leak.aws-access-key', pattern_set: '2026-10-01' })).toBe('block null high');
+  });
+});
+
+describe('trust zones and MCP', () => {
+  it('makes an elevation review, and never lets userland gain authority implicitly', () => {
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' })))).toBe('review trust.ops-restart low');
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'userland', { from: 'executor', to: 'supervisor' })))).toBe('block null high');
+    expect(d(run(P, input('zone.elevate', 'coder', 'executor', { from: 'executor', to: 'supervisor' })))).toBe('block null high');
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'kernel' })))).toBe('block null high');
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'supervisor', { from: 'supervisor', to: 'executor' })))).toBe('block null high');
+  });
+  it('allows an MCP call only to a declared server the grant names, for a tool it offers', () => {
+    expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'read' })))).toBe('warn mcp.browser low');
+    expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'exec' })))).toBe('block null high');
+    expect(d(run(P, input('mcp.call', 'coder', 'executor', { server: 'browser', tool: 'read' })))).toBe('block null high');
+    expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'filesystem', tool: 'read' })))).toBe('block null high');
+  });
+});
+
+describe('reserved tool names', () => {
+  const reg = (name: string) => d(run(P, input('tool.register', 'coder', 'executor', { name })));
+  it('blocks registrations that collide after normalisation', () => {
+    for (const n of ['shell.exec', 'Shell.Exec', 'shell\u2024exec', 'ｓｈｅｌｌ．ｅｘｅｃ', 'FS.READ', 'fs.\u200Bwrite', 'deploy_restart', 'Deploy-Restart', 'deploy\u2010restart']) {
+      expect(reg(n), n).toBe('block tool-registry.reserved high');
+    }
+  });
+  it('allows names that shadow nothing', () => {
+    expect(reg('shell.exec2')).toBe('warn tool-registry.open low');
+  });
+});
+
+describe('extension installs', () => {
+  const install = (artifacts: unknown, version = '1.2.0') => d(run(P, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version, artifacts })));
+  const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+  const caps = { path: 'capabilities.json', sha256: '8D969EEF6ECAD3C29A3A629280E686CF0C3F5D5A86AFF3CA12020C923ADC6C92' };
+  it('allows an install whose every artifact matches its pin (hex case-insensitive)', () => {
+    expect(install([wasm, caps])).toBe('allow ext.pdf-tools-1.2.0 info');
+  });
+  it('blocks a changed hash, an unpinned artifact, an unpinned version', () => {
+    expect(install([{ ...wasm, sha256: '0'.repeat(64) }, caps])).toBe('block ext.pdf-tools-1.2.0 high');
+    expect(install([wasm, caps, { path: 'postinstall.sh', sha256: '1'.repeat(64) }])).toBe('block ext.pdf-tools-1.2.0 high');
+    expect(install([wasm, caps], '1.2.1')).toBe('block null high');
+  });
+});
+
+describe('fail closed', () => {
+  it('blocks kinds the contracts do not cover, prototype keys included', () => {
+    for (const k of ['tool.delete', 'constructor', '__proto__', 'toString']) {
+      expect(d(run(P, input(k, 'coder', 'executor', { tool: 'git' }))), k).toBe('block null high');
+    }
+  });
+  it('blocks requests missing what their kind needs', () => {
+    expect(d(run(P, input('http.egress', 'coder', 'executor', { method: 'GET' })))).toBe('block null high');
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', {})))).toBe('block null high');
+  });
+});
+
+describe('determinism properties', () => {
+  const KINDS_AND_REQUESTS = fc.constantFrom(
+    input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/app/hooks/2')),
+    input('http.egress', 'browser', 'executor', egress('https://guides.docs.example.com/a')),
+    input('secret.inject', 'coder', 'executor', { secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/x' }),
+    input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 10 } }),
+    input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' }),
+    input('tool.register', 'coder', 'executor', { name: 'Shell.Exec' }),
+    input('fs.write', 'coder', 'executor', { path: '/workspace/notes/a.md' }),
+  );
+
+  /** The same JSON value with every object's keys in a shuffled order. */
+  function shuffleKeys(v: unknown, rnd: () => number): unknown {
+    if (Array.isArray(v)) return v.map((x) => shuffleKeys(x, rnd));
+    if (typeof v !== 'object' || v === null) return v;
+    const keys = Object.keys(v).sort(() => rnd() - 0.5);
+    return Object.fromEntries(keys.map((k) => [k, shuffleKeys((v as Record<string, unknown>)[k], rnd)]));
+  }
+
+  it('does not depend on the key order of the policy or the request', () => {
+    fc.assert(
+      fc.property(KINDS_AND_REQUESTS, fc.integer(), (i, seed) => {
+        let s = seed;
+        const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const files = shuffleKeys(sampleFiles(), rnd) as Record<string, unknown>;
+        const q = compiled(files);
+        expect(q.hash).toBe(P.hash);
+        const a = run(P, i);
+        const b = run(q, { ...i, request: shuffleKeys(i.request, rnd) as Record<string, unknown> });
+        expect(evaluationKey(b)).toBe(evaluationKey(a));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives the same decision and trace for the same inputs', () => {
+    fc.assert(
+      fc.property(KINDS_AND_REQUESTS, (i) => {
+        expect(evaluationKey(run(compiled(), i))).toBe(evaluationKey(run(P, i)));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('never turns a block into an allow when a block rule is added', () => {
+    const urls = fc.constantFrom(
+      'https://api.github.com/repos/a', 'https://api.github.com/repos/acme/app/hooks', 'https://api.github.com/user/x',
+      'https://registry.npmjs.org/p', 'https://guides.docs.example.com/a', 'https://api.docs.example.com/v1/x', 'http://status.example.net/api/incidents',
+    );
+    const newRule = fc.record({
+      host: fc.constantFrom('api.github.com', 'registry.npmjs.org', '*.docs.example.com', 'api.docs.example.com', 'status.example.net'),
+      paths: fc.constantFrom(['/'], ['/repos'], ['/repos/acme'], ['/v1'], ['/api']),
+      methods: fc.constantFrom(['GET'], ['GET', 'POST'], ['DELETE']),
+      severity: fc.constantFrom('info', 'low', 'medium', 'high', 'critical'),
+      schemes: fc.constantFrom(['https'], ['https', 'http']),
+    });
+    fc.assert(
+      fc.property(urls, fc.constantFrom('coder', 'browser', 'ops-bot'), fc.constantFrom('GET', 'POST'), newRule, (url, who, method, r) => {
+        const i = input('http.egress', who, 'executor', egress(url, { method }));
+        const before = run(P, i).decision.action;
+        const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.zz-added-block', effect: 'deny', ...r })));
+        const after = run(q, i).decision.action;
+        if (before === 'block') expect(after).toBe('block');
+        if (after === 'allow') expect(before).toBe('allow');
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

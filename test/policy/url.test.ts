@@ -1,0 +1,97 @@
+/** The one URL normalisation procedure, and the private-address check. */
+import { describe, expect, it } from 'vitest';
+import { hasPrefix, normalizeUrl } from '../../src/policy/url.js';
+import { checkAddress } from '../../src/policy/ip.js';
+import { normalizeToolName } from '../../src/policy/names.js';
+
+const ok = (u: string) => {
+  const r = normalizeUrl(u);
+  if (!r.ok) throw new Error(`${u}: ${r.reason}`);
+  return r.url;
+};
+const refused = (u: string) => {
+  const r = normalizeUrl(u);
+  return r.ok ? null : r.reason;
+};
+
+describe('normalizeUrl', () => {
+  it('lowercases the host, applies default ports, decodes each segment once', () => {
+    const u = ok('https://API.Example.COM/v1/caf%C3%A9/%252e%252e?q=1');
+    expect(u).toEqual({ scheme: 'https', host: 'api.example.com', hostKind: 'name', port: 443, segments: ['v1', 'café', '%2e%2e'], query: 'q=1' });
+    expect(ok('http://example.com').port).toBe(80);
+    expect(ok('https://example.com:8443/').port).toBe(8443);
+    expect(ok('https://example.com/v1/').segments).toEqual(['v1']);
+  });
+  it('turns IDN hosts into punycode', () => {
+    expect(ok('https://bücher.example/x').host).toBe('xn--bcher-kva.example');
+  });
+  it('recognises IPv4 in decimal, hex and octal forms, and IPv6 literals', () => {
+    expect(ok('http://2130706433/').host).toBe('127.0.0.1');
+    expect(ok('http://0x7f.1/').host).toBe('127.0.0.1');
+    expect(ok('http://0251.0376.0251.0376/').host).toBe('169.254.169.254');
+    expect(ok('https://[::ffff:127.0.0.1]/')).toMatchObject({ host: '::ffff:7f00:1', hostKind: 'ipv6' });
+  });
+  const refusals: [string, RegExp][] = [
+    ['https://api.example.com@evil.net/', /userinfo/],
+    ['https://api.example.com:443@evil.net/', /userinfo/],
+    ['https://user:pw@api.example.com/', /userinfo/],
+    ['https://api.example.com/repos/../admin', /dot segment/],
+    ['https://api.example.com/repos/%2e%2e/admin', /dot segment/],
+    ['https://api.example.com/repos/%2E%2e/admin', /dot segment/],
+    ['https://api.example.com/./x', /dot segment/],
+    ['https://api.example.com/a%2Fb', /encodes/],
+    ['https://api.example.com/a%5Cb', /encodes/],
+    ['https://api.example.com/a%00b', /encodes/],
+    ['https://api.example.com\\admin', /backslash/],
+    ['https://api.example.com/a\\b', /backslash/],
+    ['https://api.example.com./x', /ends with a dot/],
+    ['https://api.example.com//x', /empty segment/],
+    ['https://api.example.com/%zz', /not a valid escape/],
+    ['https://api.example.com/x#frag', /fragment/],
+    ['https://api.example.com/ x', /white space/],
+    ['ftp://example.com/', /not http or https/],
+    ['https://api.example.com:99999/', /out of range/],
+    ['https://api.example.com:8o/', /not a number/],
+    ['https:///x', /no host/],
+    ['https://exa%6dple.com/', /percent-encoded/],
+  ];
+  for (const [u, why] of refusals) {
+    it(`refuses ${u}`, () => expect(refused(u)).toMatch(why));
+  }
+});
+
+describe('path prefixes on segment boundaries', () => {
+  it('/v1 matches /v1 and /v1/x, never /v10 or /v1-admin', () => {
+    expect(hasPrefix(['v1'], ['v1'])).toBe(true);
+    expect(hasPrefix(['v1', 'x'], ['v1'])).toBe(true);
+    expect(hasPrefix(['v10'], ['v1'])).toBe(false);
+    expect(hasPrefix(['v1-admin'], ['v1'])).toBe(false);
+    expect(hasPrefix([], [])).toBe(true);
+  });
+});
+
+describe('checkAddress (private_ip_mode deny)', () => {
+  const priv = [
+    '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '0.1.2.3',
+    '224.0.0.1', '255.255.255.255', '198.18.0.1', '198.19.255.254', '::1', '::', 'fd00::1', 'fe80::1', 'ff02::1',
+    '::ffff:127.0.0.1', '::ffff:169.254.169.254', '::127.0.0.1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2002:c0a8:101::',
+  ];
+  for (const a of priv) it(`refuses ${a}`, () => expect(checkAddress(a).ok).toBe(false));
+  for (const a of ['140.82.112.6', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808']) {
+    it(`allows public ${a}`, () => expect(checkAddress(a)).toEqual({ ok: true }));
+  }
+  it('refuses shorthand and non-address forms', () => {
+    for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
+  });
+});
+
+describe('normalizeToolName', () => {
+  it('folds case, dashes, NFKC forms, confusable dots and invisible characters', () => {
+    const want = normalizeToolName('shell.exec');
+    for (const n of ['SHELL.EXEC', 'shell\u2024exec', 'shell\uFF0Eexec', 'ｓｈｅｌｌ.ｅｘｅｃ', 'shell.\u200Bexec', 'shell\u3002exec']) {
+      expect(normalizeToolName(n), n).toBe(want);
+    }
+    expect(normalizeToolName('fs-read')).toBe(normalizeToolName('fs_read'));
+    expect(normalizeToolName('shell.exec2')).not.toBe(want);
+  });
+});
