@@ -2,6 +2,8 @@
 import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { verifyLogs } from '../verify/run.js';
+import { verifyWithReplay } from '../verify/replay-run.js';
+import { OperatorError } from '../errors.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
@@ -21,6 +23,8 @@ export function render(report: Report, format: Format, chalk: ChalkInstance): st
 }
 
 interface VerifyFlags {
+  repo?: string;
+  ref: string;
   format: Format;
   failOn: FailOn;
   maxLineBytes: number;
@@ -33,6 +37,8 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
   return new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or - for standard input')
+    .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
+    .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
@@ -56,13 +62,20 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
     )
     .action(async (logs: string[], flags: VerifyFlags) => {
-      const result = await verifyLogs(logs, {
+      const options = {
         maxLineBytes: flags.maxLineBytes,
         maxDepth: flags.maxDepth,
         maxFindings: flags.maxFindings,
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
-      });
-      const report = buildReport(result, { performed: false, reason: 'no --repo given' }, flags.failOn);
+      };
+      let report: Report;
+      if (flags.repo === undefined) {
+        if (flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
+        report = buildReport(await verifyLogs(logs, options), { performed: false, reason: 'no --repo given' }, flags.failOn);
+      } else {
+        const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
+        report = buildReport(result, replay, flags.failOn);
+      }
       await writeOut(render(report, flags.format, chalk()));
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });

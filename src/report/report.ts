@@ -6,15 +6,13 @@ import type { Finding } from '../findings/finding.js';
 import { severityRank, type Severity } from '../findings/codes.js';
 import type { IntegrityResult, IntegritySummary } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
+import type { ReplaySummary } from '../verify/replay-run.js';
 
 export type FailOn = Severity | 'never';
 export const FAIL_ON_VALUES: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
 
-export interface ReplayStatus {
-  readonly performed: boolean;
-  /** Why replay did not run. */
-  readonly reason?: string;
-}
+/** Replay's part of the summary: what was replayed, or why not. */
+export type ReplayStatus = { readonly performed: false; readonly reason: string } | ReplaySummary;
 
 export interface ReportSummary extends IntegritySummary {
   readonly tool: { readonly name: 'sel'; readonly version: string };

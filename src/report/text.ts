@@ -26,9 +26,15 @@ export function renderText(report: Report, c: ChalkInstance): string {
   lines.push(
     c.bold(`sel verify: ${plural(s.files.length, 'file')}, ${plural(s.lines, 'line')}, ${plural(s.events, 'event')} in ${plural(s.chains.length, 'chain')}${range}`),
   );
-  lines.push(
-    s.replay.performed ? 'replay: performed' : c.dim(`replay: skipped (${s.replay.reason ?? 'not requested'}); only integrity was checked`),
-  );
+  if (!s.replay.performed) {
+    lines.push(c.dim(`replay: skipped (${s.replay.reason}); only integrity was checked`));
+  } else {
+    const r = s.replay;
+    const e = r.events;
+    lines.push(`replay: ${r.repo} at ${r.ref} (${r.commit.slice(0, 12)}), ${plural(r.bundles, 'policy bundle')} in ${plural(r.commitsScanned, 'commit')}`);
+    lines.push(`        ${plural(e.events, 'decision')}: ${e.matched} matched, ${e.diverged} diverged, ${e.unverifiable} unverifiable${e.skipped > 0 ? `, ${e.skipped} not replayable (see their findings)` : ''}`);
+    for (const n of r.notes) lines.push(c.dim(`        note: ${n}`));
+  }
 
   if (report.findings.length > 0) lines.push('');
   for (const f of report.findings) lines.push(...renderFinding(f, c, sev));
@@ -39,10 +45,17 @@ export function renderText(report: Report, c: ChalkInstance): string {
   if (s.chains.length > 0) {
     lines.push('', c.bold('chains'));
     const w = Math.max(...s.chains.map((ch) => ch.chain.length));
+    const anchors = s.replay.performed ? new Map(s.replay.anchors.map((a) => [a.chain, a])) : null;
     for (const ch of s.chains) {
       const seqs = ch.firstSeq === null ? '' : `  seq ${ch.firstSeq}–${ch.lastSeq}`;
       const ts = ch.firstTs === null ? '' : `  ${ch.firstTs} → ${ch.lastTs}`;
       lines.push(`  ${ch.chain.padEnd(w)}  ${plural(ch.events, 'event')}${seqs}${ts}`);
+      const a = anchors?.get(ch.chain);
+      if (a !== undefined) {
+        const covered = a.lastAnchoredSeq === null ? 'no anchor' : `anchored to seq ${a.lastAnchoredSeq} (${plural(a.anchors, 'anchor')})`;
+        const open = a.unanchored === null ? 'every event covered' : `events ${a.unanchored[0]}–${a.unanchored[1]} unanchored`;
+        lines.push(c.dim(`  ${' '.repeat(w)}  ${covered}; ${open}`));
+      }
     }
   }
 

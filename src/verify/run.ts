@@ -5,6 +5,8 @@
 import { orderSources, resolveSources } from '../ingest/sources.js';
 import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
+import type { ChainSummary } from '../chain/chain.js';
+import type { Finding } from '../findings/finding.js';
 
 export interface RunOptions extends VerifyOptions {
   /** Standard input, for `-` (tests pass their own stream). */
@@ -13,15 +15,24 @@ export interface RunOptions extends VerifyOptions {
   readonly onBytes?: (n: number) => void;
 }
 
+/** Stages that ride on the integrity pass (replay): every accepted event, then the end. */
+export interface VerifyExtension {
+  readonly onEvent: EventHook;
+  /** Findings that do not come from a line (e.g. about the repository), reported first. */
+  readonly begin?: (report: (f: Finding) => void) => void;
+  readonly finish?: (report: (f: Finding) => void, chains: readonly ChainSummary[]) => void;
+}
+
 export async function verifyLogs(
   logs: readonly string[],
   options: Partial<RunOptions> = {},
-  onEvent: EventHook | null = null,
+  extension: VerifyExtension | null = null,
 ): Promise<IntegrityResult> {
   const opts: RunOptions = { ...DEFAULT_VERIFY_OPTIONS, ...options };
   const { sources, skipped } = await resolveSources(logs);
   const ordered = await orderSources(sources, opts.maxLineBytes);
-  const verifier = new IntegrityVerifier(opts, onEvent);
+  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null);
+  extension?.begin?.((f) => verifier.report(f));
   for (const source of ordered) {
     const splitter = verifier.beginFile(source.display);
     const onBytes = opts.onBytes;
@@ -38,5 +49,5 @@ export async function verifyLogs(
     verifier.endFile(source.display, splitter, problem);
   }
   for (const s of skipped) verifier.fileProblem(s.display, 'LOG_UNREADABLE', `skipped: ${s.reason}`);
-  return verifier.finish();
+  return verifier.finish((chains) => extension?.finish?.((f) => verifier.report(f), chains));
 }

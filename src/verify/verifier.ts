@@ -183,8 +183,13 @@ export class IntegrityVerifier {
     this.report(makeFinding(code, { location: { file, line: 1 }, message }));
   }
 
-  finish(): IntegrityResult {
+  /**
+   * Ends the input. `after` runs once the chains are complete (every gap resolved), with
+   * their summaries, and may still report findings (replay's anchor checks do).
+   */
+  finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
     this.chain.finish();
+    after?.(this.chain.summaries());
     const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);
     return {
       summary: {

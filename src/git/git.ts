@@ -1,0 +1,294 @@
+/**
+ * The only code that talks to Git. It runs the real `git` binary with `spawn` (never `exec`,
+ * whose output is capped), pinned to safe behaviour whatever the user's or the repository's
+ * configuration says:
+ *  - no system or global config (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL=/dev/null), hooks off
+ *    (core.hooksPath=/dev/null), no fsmonitor, no credential or terminal prompts;
+ *  - replace refs and grafts ignored (GIT_NO_REPLACE_OBJECTS, GIT_GRAFT_FILE=/dev/null): the
+ *    history verified is the one the objects record;
+ *  - no GIT_DIR, GIT_WORK_TREE or other GIT_* from the caller's environment;
+ *  - only plumbing commands, so no alias can stand in for them.
+ * Object reads go through one long-lived `git cat-file --batch` process (framed by byte
+ * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { OperatorError } from '../errors.js';
+
+export interface GitObject {
+  readonly oid: string;
+  readonly type: 'blob' | 'tree' | 'commit' | 'tag';
+  readonly size: number;
+}
+
+export interface TreeEntry {
+  readonly mode: string;
+  readonly name: string;
+  readonly oid: string;
+  readonly kind: 'file' | 'executable' | 'symlink' | 'tree' | 'submodule' | 'other';
+}
+
+const SAFE_CONFIG = [
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.untrackedCache=false',
+  '-c', 'safe.directory=*',
+  '-c', 'credential.helper=',
+  '-c', 'protocol.allow=never',
+];
+
+function safeEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: '/nonexistent',
+    LC_ALL: 'C',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_GRAFT_FILE: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_ATTR_NOSYSTEM: '1',
+  };
+}
+
+/** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
+export class GitFailure extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(' ')} failed (${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    this.name = 'GitFailure';
+  }
+}
+
+function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'ENOENT' ? new OperatorError('git is not installed or not on PATH: sel reads policy history with the git binary') : e);
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new GitFailure(args, code, Buffer.concat(err).toString('utf8')));
+    });
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+interface Pending {
+  readonly resolve: (v: { header: string; body: Buffer | null }) => void;
+  readonly reject: (e: Error) => void;
+  readonly withBody: boolean;
+}
+
+/**
+ * A long-lived `git cat-file --batch` (or `--batch-check`) process. Requests are written one
+ * per line; responses come back in order, each a header line and, for --batch, exactly
+ * `size` bytes of content and a LF.
+ */
+class CatFile {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private buf: Buffer = Buffer.alloc(0);
+  private failed: Error | null = null;
+
+  constructor(dir: string, private readonly withBody: boolean) {
+    this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, 'cat-file', withBody ? '--batch' : '--batch-check'], { env: safeEnv(), stdio: 'pipe' });
+    const stderr: Buffer[] = [];
+    this.child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    this.child.stdout.on('data', (c: Buffer) => {
+      this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
+      this.drain();
+    });
+    const fail = (e: Error) => {
+      this.failed = e;
+      for (const p of this.queue.splice(0)) p.reject(e);
+    };
+    this.child.on('error', (e) => fail(e));
+    this.child.on('close', (code) => {
+      if (this.queue.length > 0 || code !== 0) {
+        fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${Buffer.concat(stderr).toString('utf8')}`));
+      }
+    });
+    this.child.stdin.on('error', (e) => fail(e));
+  }
+
+  private drain(): void {
+    for (;;) {
+      const p = this.queue[0];
+      if (p === undefined) return;
+      const lf = this.buf.indexOf(0x0a);
+      if (lf < 0) return;
+      const header = this.buf.subarray(0, lf).toString('utf8');
+      if (!p.withBody || header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        this.queue.shift();
+        this.buf = this.buf.subarray(lf + 1);
+        p.resolve({ header, body: null });
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      if (!Number.isSafeInteger(size)) {
+        this.queue.shift();
+        p.reject(new GitFailure(['cat-file'], null, `unexpected response: ${header}`));
+        continue;
+      }
+      if (this.buf.length < lf + 1 + size + 1) return;
+      const body = Buffer.from(this.buf.subarray(lf + 1, lf + 1 + size));
+      this.buf = this.buf.subarray(lf + 1 + size + 1);
+      this.queue.shift();
+      p.resolve({ header, body });
+    }
+  }
+
+  request(spec: string): Promise<{ header: string; body: Buffer | null }> {
+    if (this.failed !== null) return Promise.reject(this.failed);
+    if (/[\n\r]/.test(spec)) return Promise.reject(new Error('object names cannot hold a line break'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ resolve, reject, withBody: this.withBody });
+      this.child.stdin.write(`${spec}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+export class GitRepo {
+  private readonly check: CatFile;
+  private readonly batch: CatFile;
+  private constructor(
+    readonly dir: string,
+    /** Length of an object id in hex (40 for SHA-1 repositories, 64 for SHA-256). */
+    readonly oidHexLength: number,
+  ) {
+    this.check = new CatFile(dir, false);
+    this.batch = new CatFile(dir, true);
+  }
+
+  /** Opens a repository, failing with one actionable sentence when it cannot be used. */
+  static async open(dir: string): Promise<GitRepo> {
+    let out: string;
+    try {
+      out = (await run(dir, ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository'])).toString('utf8');
+      if (!out.trim().endsWith('true')) out += (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8');
+    } catch (e) {
+      if (e instanceof OperatorError) throw e;
+      if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${e.stderr.trim().split('\n')[0] ?? 'no detail'})`);
+      throw new OperatorError(`cannot run git in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const [shallow, format, bare, top] = out.trim().split('\n');
+    if (bare !== 'true' && top !== undefined) {
+      // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
+      // silently read as its enclosing repository, which is not what was named.
+      const here = await realpath(dir).catch(() => dir);
+      if (here !== top) throw new OperatorError(`${dir} is inside the Git repository ${top}, not its top level: pass ${top} as --repo`);
+    }
+    if (shallow === 'true') {
+      throw new OperatorError(`${dir} is a shallow clone, so its policy history is incomplete: fetch the full history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)`);
+    }
+    return new GitRepo(dir, format === 'sha256' ? 64 : 40);
+  }
+
+  /** The commit a ref names. */
+  async resolveCommit(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
+    try {
+      return (await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString('utf8').trim();
+    } catch {
+      throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check --ref; in CI, fetch the branch or tag it names)`);
+    }
+  }
+
+  /** Every commit reachable from `commit`, oldest first (parents before children). */
+  async revList(commit: string): Promise<string[]> {
+    const out = (await run(this.dir, ['rev-list', '--topo-order', '--reverse', commit])).toString('utf8');
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  /** Parents of every commit reachable from `commit`, for the history of one path. */
+  async pathHistory(commit: string, path: string): Promise<{ commit: string; parents: string[] }[]> {
+    const out = (await run(this.dir, ['rev-list', '--topo-order', '--reverse', '--parents', '--full-history', commit, '--', path])).toString('utf8');
+    return out.split('\n').filter((l) => l.length > 0).map((l) => {
+      const [c, ...ps] = l.split(' ');
+      return { commit: c!, parents: ps };
+    });
+  }
+
+  /** One line of metadata per commit: date (ISO 8601 strict), author, subject. */
+  async commitInfo(commit: string): Promise<{ date: string; author: string; subject: string }> {
+    const out = (await run(this.dir, ['show', '-s', '--no-show-signature', '--format=%cI%x00%an <%ae>%x00%s', commit])).toString('utf8');
+    const [date, author, subject] = out.replace(/\n$/, '').split('\0');
+    return { date: date ?? '', author: author ?? '', subject: subject ?? '' };
+  }
+
+  /** Refs under refs/replace/ (ignored, but worth reporting). */
+  async replaceRefs(): Promise<string[]> {
+    const out = (await run(this.dir, ['for-each-ref', '--format=%(refname)', 'refs/replace/'])).toString('utf8');
+    return out.split('\n').filter((l) => l.length > 0);
+  }
+
+  /** Type and size of an object (`<rev>:<path>` or an oid), or null when it does not exist. */
+  async info(spec: string): Promise<GitObject | null> {
+    const { header } = await this.check.request(spec);
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return null;
+    const [oid, type, size] = header.split(' ');
+    return { oid: oid!, type: type as GitObject['type'], size: Number(size) };
+  }
+
+  /** The content of an object by oid. */
+  async read(oid: string): Promise<Buffer> {
+    const { body } = await this.batch.request(oid);
+    if (body === null) throw new GitFailure(['cat-file', oid], null, 'object missing');
+    return body;
+  }
+
+  /** The entries of a tree object (binary tree format: "<mode> <name>\0<oid bytes>"). */
+  async tree(oid: string): Promise<TreeEntry[]> {
+    const data = await this.read(oid);
+    const bytes = this.oidHexLength / 2;
+    const out: TreeEntry[] = [];
+    let i = 0;
+    while (i < data.length) {
+      const sp = data.indexOf(0x20, i);
+      const nul = data.indexOf(0x00, sp + 1);
+      if (sp < 0 || nul < 0 || nul + 1 + bytes > data.length) throw new GitFailure(['cat-file', oid], null, 'malformed tree object');
+      const mode = data.subarray(i, sp).toString('latin1');
+      const name = data.subarray(sp + 1, nul).toString('utf8');
+      const entryOid = data.subarray(nul + 1, nul + 1 + bytes).toString('hex');
+      out.push({ mode, name, oid: entryOid, kind: kindOf(mode) });
+      i = nul + 1 + bytes;
+    }
+    return out;
+  }
+
+  close(): void {
+    this.check.close();
+    this.batch.close();
+  }
+}
+
+function kindOf(mode: string): TreeEntry['kind'] {
+  switch (mode) {
+    case '100644': return 'file';
+    case '100755': return 'executable';
+    case '120000': return 'symlink';
+    case '40000': return 'tree';
+    case '160000': return 'submodule';
+    default: return 'other';
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The governance state at a ref, built once per run: every policy bundle reachable from the
+ * ref, by hash, with the commits that hold it; and the ledger (reviews, exceptions, anchors)
+ * as it is at the ref. Policy trees are deduplicated by object id, so a repository with
+ * thousands of commits but few policy changes is indexed in a few object reads per change.
+ */
+import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
+import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
+import type { GitRepo, TreeEntry } from './git.js';
+
+export interface BundleVersion {
+  readonly hash: string;
+  readonly loaded: LoadedBundle;
+  /** Commits whose policy/ is this bundle, oldest first. */
+  readonly commits: readonly string[];
+}
+
+export interface PolicyIndex {
+  readonly byHash: ReadonlyMap<string, BundleVersion>;
+  /** Commits whose policy/ could not be hashed (a file that is not JSON, a symlink, ...). */
+  readonly unhashable: readonly { readonly commit: string; readonly problems: readonly PolicyProblem[] }[];
+  readonly commitsScanned: number;
+  readonly policyTrees: number;
+}
+
+export interface Governance {
+  readonly repo: GitRepo;
+  readonly ref: string;
+  readonly commit: string;
+  readonly index: PolicyIndex;
+  readonly ledger: Ledger;
+  /** Things about the repository worth saying that are not findings (replace refs ignored). */
+  readonly notes: readonly string[];
+}
+
+/** Limits on what a hostile repository can make the verifier read. */
+const MAX_LEDGER_FILES = 200_000;
+const MAX_LEDGER_DEPTH = 4;
+
+export async function readGovernance(repo: GitRepo, ref: string): Promise<Governance> {
+  const commit = await repo.resolveCommit(ref);
+  const [index, ledger, replace] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs()]);
+  const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
+  return { repo, ref, commit, index, ledger, notes };
+}
+
+export async function indexPolicies(repo: GitRepo, head: string): Promise<PolicyIndex> {
+  const commits = await repo.revList(head);
+  const infos = await Promise.all(commits.map((c) => repo.info(`${c}:policy`)));
+  const byTree = new Map<string, string[]>();
+  commits.forEach((c, i) => {
+    const o = infos[i];
+    if (o === null || o === undefined || o.type !== 'tree') return;
+    const list = byTree.get(o.oid) ?? [];
+    list.push(c);
+    byTree.set(o.oid, list);
+  });
+  const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[] }>();
+  const unhashable: { commit: string; problems: readonly PolicyProblem[] }[] = [];
+  const order = new Map(commits.map((c, i) => [c, i]));
+  for (const [tree, holding] of byTree) {
+    const loaded = await readBundle(repo, tree);
+    if (loaded.hash === null) {
+      unhashable.push({ commit: holding[0]!, problems: loaded.ok ? [] : loaded.problems });
+      continue;
+    }
+    const v = versions.get(loaded.hash);
+    if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding] });
+    else v.commits.push(...holding);
+  }
+  for (const v of versions.values()) v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
+  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+}
+
+/** The bundle in one policy/ tree: its *.json regular files; anything else there is refused. */
+async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
+  const entries = await repo.tree(tree);
+  const files = new Map<string, Uint8Array>();
+  const refused: PolicyProblem[] = [];
+  for (const e of entries.filter((x: TreeEntry) => x.name.endsWith('.json'))) {
+    if (e.kind !== 'file' && e.kind !== 'executable') {
+      refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} is a ${e.kind === 'symlink' ? 'symbolic link' : e.kind}, not a file: a bundle is what its files say` });
+      continue;
+    }
+    const info = await repo.info(e.oid);
+    if (info === null || info.size > MAX_POLICY_FILE_BYTES) {
+      refused.push({ kind: 'too-large', file: e.name, pointer: '', message: `policy/${e.name} is ${info?.size ?? '?'} bytes, more than the ${MAX_POLICY_FILE_BYTES} a policy file may have` });
+      continue;
+    }
+    files.set(e.name, await repo.read(e.oid));
+  }
+  const loaded = loadBundle(files);
+  if (refused.length === 0) return loaded;
+  // A file that could not be read leaves the bundle without a hash (SPEC.md §3 hashes every
+  // policy/*.json file), so no event can name it.
+  return { ok: false, hash: null, problems: [...refused, ...(loaded.ok ? [] : loaded.problems)], texts: loaded.texts };
+}
+
+/** ledger/ at the commit: every regular file, by repository-relative path. */
+async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
+  const root = await repo.info(`${commit}:ledger`);
+  const files = new Map<string, Uint8Array>();
+  const problems: LedgerProblem[] = [];
+  if (root !== null && root.type === 'tree') {
+    const walk = async (oid: string, path: string, depth: number): Promise<void> => {
+      for (const e of await repo.tree(oid)) {
+        const p = `${path}/${e.name}`;
+        if (files.size + problems.length >= MAX_LEDGER_FILES) return;
+        if (e.kind === 'tree') {
+          if (depth < MAX_LEDGER_DEPTH) await walk(e.oid, p, depth + 1);
+          else problems.push({ path: p, message: 'the directory is nested too deep to be part of the ledger' });
+        } else if (e.kind === 'file' || e.kind === 'executable') {
+          const info = await repo.info(e.oid);
+          if (info === null || info.size > MAX_ARTIFACT_BYTES) problems.push({ path: p, message: `the artifact is ${info?.size ?? '?'} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+          else files.set(p, await repo.read(e.oid));
+        } else {
+          problems.push({ path: p, message: `a ${e.kind === 'symlink' ? 'symbolic link' : e.kind} is not a ledger artifact; it is not used` });
+        }
+      }
+    };
+    await walk(root.oid, 'ledger', 0);
+  }
+  const ledger = buildLedger(files);
+  return { ...ledger, problems: [...problems, ...ledger.problems] };
+}

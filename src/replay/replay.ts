@@ -1,0 +1,235 @@
+/**
+ * Replay (SPEC.md §4, §5): for every event accepted into its chain, find the bundle its
+ * policy_hash names, re-run the evaluator with the ledger as it is at the ref, judged at the
+ * event's ts, and compare with the recorded decision; check anchors against the log. Pure:
+ * the governance state comes in as data (built by src/git/history.ts).
+ *
+ * Findings keep "diverged" (the evidence says the decision was wrong: DECISION_DIVERGENCE,
+ * REVIEW_MISMATCH, REVIEW_EXPIRED, EXCEPTION_EXPIRED) apart from "unverifiable" (what is
+ * needed to decide is missing: POLICY_UNKNOWN, POLICY_INVALID, REVIEW_MISSING,
+ * EXCEPTION_MISSING); the summary counts both.
+ */
+import type { PlacedEvent } from '../envelope/types.js';
+import type { ChainSummary } from '../chain/chain.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
+import type { BundleVersion, PolicyIndex } from '../git/history.js';
+import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
+import type { AnchorArtifact, Ledger } from '../policy/ledger.js';
+
+export interface ReplayInput {
+  readonly index: PolicyIndex;
+  readonly ledger: Ledger;
+  /** How the repository is named in findings about its files. */
+  readonly repoLabel: string;
+}
+
+export interface AnchorSummary {
+  readonly chain: string;
+  readonly anchors: number;
+  readonly lastAnchoredSeq: number | null;
+  /** Events after the last anchor: [from, to], or null when every event is covered. */
+  readonly unanchored: readonly [number, number] | null;
+}
+
+export interface ReplayCounts {
+  readonly events: number;
+  readonly replayed: number;
+  readonly matched: number;
+  readonly diverged: number;
+  readonly unverifiable: number;
+  /** Events without a replayable body (their line-level findings say why). */
+  readonly skipped: number;
+}
+
+export class Replayer {
+  private readonly anchors = new Map<string, { anchor: AnchorArtifact; path: string; seen: boolean }>();
+  private readonly anchorsByChain = new Map<string, number[]>();
+  private counts = { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 };
+  private readonly reportedInvalid = new Set<string>();
+
+  constructor(
+    private readonly input: ReplayInput,
+    private readonly emit: (f: Finding) => void,
+  ) {
+    for (const [path, a] of input.ledger.anchors) {
+      this.anchors.set(`${a.chain}\u0000${a.seq}`, { anchor: a, path, seen: false });
+      const list = this.anchorsByChain.get(a.chain) ?? [];
+      list.push(a.seq);
+      this.anchorsByChain.set(a.chain, list);
+    }
+    for (const list of this.anchorsByChain.values()) list.sort((x, y) => x - y);
+  }
+
+  /** Ledger artifacts that could not be used, as findings (once per run). */
+  ledgerFindings(): void {
+    for (const p of this.input.ledger.problems) {
+      this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message }));
+    }
+  }
+
+  /** Called for each event accepted into its chain, in seq order. */
+  onEvent(rec: PlacedEvent): void {
+    this.counts.events++;
+    const key = `${rec.chain}\u0000${rec.seq}`;
+    const anchor = this.anchors.get(key);
+    if (anchor !== undefined && !anchor.seen) {
+      anchor.seen = true;
+      if (anchor.anchor.hash !== rec.hash) {
+        this.emit(makeFinding('ANCHOR_MISMATCH', {
+          chain: rec.chain,
+          seq: rec.seq,
+          location: { file: rec.ref.file, line: rec.ref.line },
+          message: `the event differs from the one anchored at ${anchor.path}: the log was rewritten after it was anchored`,
+          expected: anchor.anchor.hash,
+          actual: rec.hash,
+          detail: { anchor: anchor.path },
+        }));
+      }
+    }
+    const e = rec.event;
+    if (e === null) {
+      this.counts.skipped++;
+      return;
+    }
+    const where = { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
+    const version: BundleVersion | undefined = this.input.index.byHash.get(e.policy_hash);
+    if (version === undefined) {
+      this.counts.unverifiable++;
+      this.emit(makeFinding('POLICY_UNKNOWN', {
+        ...where,
+        message: `policy_hash ${e.policy_hash} names no bundle in the repository's history: the decision cannot be replayed`,
+        actual: e.policy_hash,
+      }));
+      return;
+    }
+    if (!version.loaded.ok) {
+      this.counts.unverifiable++;
+      const first = version.loaded.problems[0];
+      this.emit(makeFinding('POLICY_INVALID', {
+        ...where,
+        message: `the bundle ${e.policy_hash} (commit ${version.commits[0]!.slice(0, 12)}) is invalid, so it decides nothing: ${first === undefined ? 'see sel policy check' : `policy/${first.file}: ${first.message}`}`,
+        actual: e.policy_hash,
+        detail: { commit: version.commits[0], problems: version.loaded.problems.length },
+      }));
+      return;
+    }
+    this.counts.replayed++;
+    const ev = evaluate(version.loaded.policy, {
+      kind: e.kind,
+      actor: e.actor,
+      request: e.request,
+      ts: e.ts,
+      fingerprint: e.request_fingerprint,
+      exceptionRef: e.exception_ref ?? null,
+    }, this.input.ledger);
+    const got = ev.decision;
+    const rec_ = e.decision;
+    if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) {
+      this.counts.matched++;
+      return;
+    }
+    const f = classify(ev, rec_, where);
+    if (f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING') this.counts.unverifiable++;
+    else this.counts.diverged++;
+    this.emit(f);
+  }
+
+  /** After the whole log: anchors the log never reached. */
+  finish(chains: readonly ChainSummary[]): AnchorSummary[] {
+    const lastSeq = new Map(chains.map((c) => [c.chain, c.lastSeq]));
+    for (const { anchor, path, seen } of this.anchors.values()) {
+      if (seen) continue;
+      const last = lastSeq.get(anchor.chain);
+      const loc = { file: `${this.input.repoLabel}/${path}`, line: 1 };
+      if (last === undefined || last === null || anchor.seq > last) {
+        this.emit(makeFinding('LOG_TRUNCATED', {
+          chain: anchor.chain,
+          seq: anchor.seq,
+          location: loc,
+          message: last === undefined || last === null
+            ? `the log holds no event of chain ${anchor.chain}, which is anchored up to at least seq ${anchor.seq}`
+            : `the log of chain ${anchor.chain} ends at seq ${last}, but seq ${anchor.seq} was anchored: events were removed from the end`,
+          expected: anchor.seq,
+          actual: last ?? null,
+          detail: { anchor: path },
+        }));
+      } else {
+        this.emit(makeFinding('ANCHOR_MISMATCH', {
+          chain: anchor.chain,
+          seq: anchor.seq,
+          location: loc,
+          message: `no intact event of chain ${anchor.chain} has seq ${anchor.seq}, which was anchored: the event was removed or damaged`,
+          expected: anchor.hash,
+          detail: { anchor: path },
+        }));
+      }
+    }
+    const out: AnchorSummary[] = [];
+    for (const c of chains) {
+      const list = this.anchorsByChain.get(c.chain) ?? [];
+      const lastAnchored = list.length === 0 ? null : list[list.length - 1]!;
+      const from = lastAnchored === null ? (c.firstSeq ?? 0) : lastAnchored + 1;
+      out.push({
+        chain: c.chain,
+        anchors: list.length,
+        lastAnchoredSeq: lastAnchored,
+        unanchored: c.lastSeq === null || from > c.lastSeq ? null : [from, c.lastSeq],
+      });
+    }
+    return out;
+  }
+
+  replayCounts(): ReplayCounts {
+    return { ...this.counts };
+  }
+}
+
+/** Which finding a divergence is: a review or exception problem, or a plain divergence. */
+function classify(
+  ev: Evaluation,
+  recorded: { action: string; rule: string | null; severity: string },
+  where: { chain: string; seq: number; location: { file: string; line: number } },
+): Finding {
+  const got = ev.decision;
+  const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule ?? 'none'}, ${d.severity})`;
+  const base = { ...where, expected: got, actual: recorded, detail: { trace: traceLines(ev.trace) } as Record<string, unknown> };
+  const permissive = recorded.action === 'allow' || recorded.action === 'warn';
+  if (permissive && got.action === 'review' && ev.review !== null) {
+    const s = ev.review.status;
+    const detail = { ...base.detail, review: ev.review.path, status: s };
+    if (s === 'missing' || s === 'not-yet-valid') {
+      return makeFinding('REVIEW_MISSING', {
+        ...base,
+        detail,
+        message: s === 'missing'
+          ? `recorded ${recorded.action} for a request that needs review, and no review artifact ${ev.review.path} exists`
+          : `recorded ${recorded.action} before the review ${ev.review.path} was approved`,
+      });
+    }
+    if (s === 'expired') return makeFinding('REVIEW_EXPIRED', { ...base, detail, message: `resumed after its review ${ev.review.path} had expired` });
+    return makeFinding('REVIEW_MISMATCH', {
+      ...base,
+      detail,
+      message: s === 'rejected' ? `resumed although its review ${ev.review.path} rejected it` : `the review ${ev.review.path} is for another policy version, so it cannot resume this request`,
+    });
+  }
+  if (permissive && got.action === 'block' && ev.exception !== null && ev.exception.status !== 'covers') {
+    const s = ev.exception.status;
+    const detail = { ...base.detail, exception: ev.exception.ref, status: s };
+    if (s === 'expired' || s === 'not-yet-valid') {
+      return makeFinding('EXCEPTION_EXPIRED', {
+        ...base,
+        detail,
+        message: `recorded ${recorded.action} under exception ${ev.exception.ref}, which was ${s === 'expired' ? 'expired' : 'not yet granted'} at the event's ts`,
+      });
+    }
+    const why: Record<string, string> = {
+      'no-ref': 'the event names no exception',
+      'not-found': `exception ${ev.exception.ref} is not in the ledger`,
+      'scope-mismatch': `exception ${ev.exception.ref} does not cover this request`,
+      'review-not-approved': `exception ${ev.exception.ref} names a review that is not approved and in force`,
+    };
+    return makeFinding('EXCEPTION_MISSING', { ...base, detail, message: `recorded ${recorded.action} for a request that needs an exception: ${why[s] ?? s}` });
+  }
+  return makeFinding('DECISION_DIVERGENCE', { ...base, message: `recorded ${show(recorded)}, replay gives ${show(got)}` });
+}

@@ -1,0 +1,94 @@
+/**
+ * `sel verify LOG... --repo DIR [--ref REF]`: integrity and replay in one pass over the logs.
+ * The governance state (policy index, ledger) is built once, before the logs are read.
+ */
+import { resolve, relative, sep } from 'node:path';
+import { GitRepo } from '../git/git.js';
+import { readGovernance, type Governance } from '../git/history.js';
+import { findRewrites } from '../git/append-only.js';
+import { makeFinding } from '../findings/finding.js';
+import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/replay.js';
+import { resolveSources } from '../ingest/sources.js';
+import { verifyLogs, type RunOptions } from './run.js';
+import type { IntegrityResult } from './verifier.js';
+
+export interface ReplaySummary {
+  readonly performed: true;
+  readonly repo: string;
+  readonly ref: string;
+  readonly commit: string;
+  /** Distinct valid and invalid bundles in the history reachable from the ref. */
+  readonly bundles: number;
+  readonly commitsScanned: number;
+  readonly events: ReplayCounts;
+  readonly anchors: readonly AnchorSummary[];
+  readonly notes: readonly string[];
+}
+
+export async function verifyWithReplay(
+  logs: readonly string[],
+  repoDir: string,
+  ref: string,
+  options: Partial<RunOptions> = {},
+): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance }> {
+  const repo = await GitRepo.open(repoDir);
+  try {
+    const gov = await readGovernance(repo, ref);
+    const repoLabel = repoDir;
+    let replayer: Replayer | null = null;
+    let anchors: AnchorSummary[] = [];
+    const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
+    const result = await verifyLogs(logs, options, {
+      onEvent: (rec) => replayer!.onEvent(rec),
+      begin: (report) => {
+        replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel }, report);
+        replayer.ledgerFindings();
+        for (const r of rewrites) report(r);
+      },
+      finish: (_report, chains) => {
+        anchors = replayer!.finish(chains);
+      },
+    });
+    return {
+      result,
+      governance: gov,
+      replay: {
+        performed: true,
+        repo: repoDir,
+        ref,
+        commit: gov.commit,
+        bundles: gov.index.byHash.size,
+        commitsScanned: gov.index.commitsScanned,
+        events: (replayer as Replayer | null)?.replayCounts() ?? { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 },
+        anchors,
+        notes: gov.notes,
+      },
+    };
+  } finally {
+    repo.close();
+  }
+}
+
+/** LEDGER_REWRITTEN for each log file that is committed in the repository. */
+async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
+  const { sources } = await resolveSources(logs);
+  const root = resolve(repoDir);
+  const out = [];
+  for (const s of sources) {
+    if (s.path === null) continue;
+    const rel = relative(root, resolve(s.path));
+    if (rel.startsWith('..') || rel === '' || rel.startsWith(sep)) continue;
+    const gitPath = rel.split(sep).join('/');
+    const tracked = await repo.info(`${commit}:${gitPath}`);
+    if (tracked === null || tracked.type !== 'blob') continue;
+    const { rewrites } = await findRewrites(repo, commit, gitPath);
+    for (const r of rewrites) {
+      out.push(makeFinding('LEDGER_REWRITTEN', {
+        location: { file: s.display, line: 1 },
+        message: r.message,
+        detail: { commit: r.commit, parent: r.parent },
+      }));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+/**
+ * Replay end to end: the built CLI on real Git repositories made in a temporary directory
+ * (the shipped sample governance repository, and small ones with branches, merges, shallow
+ * clones and rewritten history).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGovernanceRepo, INCIDENT_EXPECTED, type GovernanceSample } from '../../ledger-samples/governance.js';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { digestOf } from '../../src/canonical/digest.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-replay-'));
+let sample: GovernanceSample;
+beforeAll(() => {
+  sample = buildGovernanceRepo(join(tmp, 'governance'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Out {
+  summary: { result: string; replay: { performed: boolean; commit: string; bundles: number; events: Record<string, number>; anchors: { chain: string; unanchored: [number, number] | null }[] } };
+  findings: { code: string; seq: number | null; location: { file: string; line: number }; detail?: Record<string, unknown> }[];
+}
+const json = (args: string[]): { status: number | null; out: Out } => {
+  const r = sel([...args, '--format', 'json']);
+  return { status: r.status, out: JSON.parse(r.stdout) as Out };
+};
+
+describe('the sample governance repository', () => {
+  it('is built with the same commit ids on every run', () => {
+    const again = buildGovernanceRepo(join(tmp, 'again'));
+    expect(git(again.repo, 'rev-parse', 'HEAD')).toBe(git(sample.repo, 'rev-parse', 'HEAD'));
+    expect(readFileSync(again.incident)).toEqual(readFileSync(sample.incident));
+  });
+  it('replays its committed audit log clean, across three policy versions', () => {
+    const { status, out } = json(['verify', sample.clean, '--repo', sample.repo]);
+    expect(out.findings).toEqual([]);
+    expect(status).toBe(0);
+    expect(out.summary.replay).toMatchObject({ performed: true, bundles: 3, events: { events: 49, replayed: 49, matched: 49, diverged: 0, unverifiable: 0 } });
+    expect(out.summary.replay.anchors).toEqual([{ chain: 'prod-agents', anchors: 2, lastAnchoredSeq: 48, unanchored: null }]);
+  });
+  it('finds every planted fault in the incident log, once each', () => {
+    const { status, out } = json(['verify', sample.incident, '--repo', sample.repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual(INCIDENT_EXPECTED);
+    const div = out.findings.find((f) => f.code === 'DECISION_DIVERGENCE')!;
+    expect((div.detail!['trace'] as string[]).some((l) => l.includes('is not a plain absolute path'))).toBe(true);
+  });
+  it('replays against an older ref: what that history does not hold is POLICY_UNKNOWN', () => {
+    const v2 = git(sample.repo, 'rev-list', '-n', '1', 'HEAD~2');
+    const { out } = json(['verify', sample.clean, '--repo', sample.repo, '--ref', v2]);
+    const codes = new Set(out.findings.map((f) => f.code));
+    expect([...codes].sort()).toEqual(['LEDGER_REWRITTEN', 'POLICY_UNKNOWN'].filter((c) => codes.has(c)));
+    expect(out.findings.filter((f) => f.code === 'POLICY_UNKNOWN')).toHaveLength(15);
+  });
+  it('counts the events after the last anchor as unanchored', () => {
+    const repo = join(tmp, 'unanchored');
+    cpSync(sample.repo, repo, { recursive: true });
+    git(repo, 'rm', '-q', 'ledger/anchors/prod-agents/48.json');
+    commit(repo, 'drop the last anchor');
+    const { out } = json(['verify', sample.clean, '--repo', repo]);
+    expect(out.summary.replay.anchors[0]!.unanchored).toEqual([16, 48]);
+    expect(sel(['verify', sample.clean, '--repo', repo]).stdout).toContain('events 16–48 unanchored');
+  });
+});
+
+describe('repositories that cannot be used: exit 2 with a sentence that says how to fix it', () => {
+  it('a shallow clone', () => {
+    const shallow = join(tmp, 'shallow');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${sample.repo}`, shallow);
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', shallow]))).toMatch(/shallow clone.*fetch-depth: 0/);
+  });
+  it('a directory that is not a repository, or only inside one', () => {
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', tmp]))).toMatch(/is not a Git repository/);
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, 'policy')]))).toMatch(/not its top level: pass .* as --repo/);
+  });
+  it('a ref that names no commit', () => {
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'no-such-branch']))).toMatch(/does not name a commit/);
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', '--output=x']))).toMatch(/cannot start with/);
+  });
+  it('--ref without --repo', () => {
+    expect(expectOneSentence(sel(['verify', sample.clean, '--ref', 'main']))).toMatch(/--ref needs --repo/);
+  });
+});
+
+/** A small governance repo: the shipped policy, and a chain decided under it. */
+function smallRepo(name: string): { repo: string; log: string; policyHash: string } {
+  const repo = initRepo(join(tmp, name));
+  for (const f of ['capabilities', 'extensions', 'network-egress', 'secrets-boundary', 'severity-gating', 'tool-registry', 'trust-zones']) {
+    write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+  }
+  commit(repo, 'policy');
+  const policyHash = sel(['policy', 'hash', repo]).stdout.trim();
+  const w = new ChainWriter('c');
+  const lines = [0, 1, 2].map((i) => w.append({
+    ts: `2026-11-0${i + 1}T00:00:00.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+    request: { tool: 'git', n: i }, policy_hash: policyHash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+  }).line);
+  const log = join(repo, 'audit.jsonl');
+  writeFileSync(log, `${lines.join('\n')}\n`);
+  return { repo, log, policyHash };
+}
+
+describe('history shapes', () => {
+  it('indexes policy versions on merged branches', () => {
+    const { repo, log } = smallRepo('branches');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    const caps = JSON.parse(readFileSync(join(repo, 'policy/capabilities.json'), 'utf8')) as { grants: { tools: string[] }[] };
+    caps.grants[0]!.tools.push('make');
+    write(repo, { 'policy/capabilities.json': JSON.stringify(caps, null, 2) });
+    commit(repo, 'feature: allow make');
+    const featureHash = sel(['policy', 'hash', repo]).stdout.trim();
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'notes.md': 'x' });
+    commit(repo, 'main moves on');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merge feature', 'feature');
+    const w = new ChainWriter('m');
+    const line = w.append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'make' }, policy_hash: featureHash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' } }).line;
+    writeFileSync(join(repo, 'm.jsonl'), `${line}\n`);
+    const { out } = json(['verify', log, join(repo, 'm.jsonl'), '--repo', repo]);
+    expect(out.findings).toEqual([]);
+    expect(out.summary.replay.bundles).toBe(2);
+  });
+  it('reports a committed log whose history was rewritten, naming the commit', () => {
+    const { repo, log } = smallRepo('rewritten');
+    const original = readFileSync(log, 'utf8');
+    commit(repo, 'log');
+    writeFileSync(log, original.split('\n').slice(0, 2).join('\n') + '\n');
+    const rewrite = commit(repo, 'oops: truncate the log');
+    writeFileSync(log, original);
+    commit(repo, 'restore it');
+    const { out } = json(['verify', log, '--repo', repo]);
+    const f = out.findings.filter((x) => x.code === 'LEDGER_REWRITTEN');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.detail!['commit']).toBe(rewrite);
+  });
+  it('ignores replace refs and says so', () => {
+    const { repo, log } = smallRepo('replace');
+    const a = commit(repo, 'a');
+    const b = commit(repo, 'b');
+    git(repo, 'replace', a, b);
+    const r = sel(['verify', log, '--repo', repo]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('replace ref(s) under refs/replace/ were ignored');
+  });
+});
+
+describe('reviews and ledger artifacts', () => {
+  it('reports malformed ledger artifacts and does not use them', () => {
+    const { repo, log } = smallRepo('ledger');
+    write(repo, { [`ledger/reviews/${'a'.repeat(64)}.json`]: '{"v":"sel.review/1"}', 'ledger/notes.json': '{}' });
+    commit(repo, 'bad ledger');
+    const { out } = json(['verify', log, '--repo', repo]);
+    expect(out.findings.map((f) => f.code)).toEqual(['LEDGER_ARTIFACT_INVALID', 'LEDGER_ARTIFACT_INVALID']);
+  });
+  it('REVIEW_MISMATCH: a review for another policy version does not resume the request', () => {
+    const { repo, policyHash } = smallRepo('review-mismatch');
+    const request = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    const fp = digestOf(request);
+    write(repo, {
+      [`ledger/reviews/${fp.slice(7)}.json`]: JSON.stringify({ v: 'sel.review/1', request_fingerprint: fp, policy_hash: digestOf('older policy'), decision: 'approved', reviewer: 'a', reviewed_at: '2026-11-01T00:00:00.000Z', expires_at: '2026-12-01T00:00:00.000Z' }),
+    });
+    commit(repo, 'review');
+    const w = new ChainWriter('r');
+    const line = w.append({ ts: '2026-11-02T00:00:00.000Z', kind: 'secret.inject', actor: { id: 'coder', zone: 'executor' }, request, policy_hash: policyHash, decision: { action: 'allow', rule: 'secrets.npm-publish', severity: 'medium' } }).line;
+    writeFileSync(join(repo, 'r.jsonl'), `${line}\n`);
+    const { out } = json(['verify', join(repo, 'r.jsonl'), '--repo', repo]);
+    expect(out.findings.map((f) => f.code)).toEqual(['REVIEW_MISMATCH']);
+  });
+});

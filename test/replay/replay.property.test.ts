@@ -1,0 +1,97 @@
+/**
+ * Replay as a property: logs produced with the producer API and the evaluator replay with
+ * no finding, and flipping any one recorded decision gives exactly one finding, at that seq.
+ * In memory (no Git): the policy index and ledger are built directly.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { digestOf } from '../../src/canonical/digest.js';
+import type { PolicyIndex } from '../../src/git/history.js';
+import { evaluate } from '../../src/policy/evaluate.js';
+import { buildLedger } from '../../src/policy/ledger.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { Replayer } from '../../src/replay/replay.js';
+import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
+import type { Action, DecisionSeverity, TrustZone } from '../../src/envelope/types.js';
+import { bundleOf, edited, egress } from '../helpers/policy.js';
+
+const EMPTY = buildLedger(new Map());
+
+interface Req {
+  kind: string;
+  actor: { id: string; zone: TrustZone };
+  request: Record<string, unknown>;
+}
+
+const REQUESTS: Req[] = [
+  { kind: 'http.egress', actor: { id: 'coder', zone: 'executor' }, request: egress('https://api.github.com/repos/acme/app') },
+  { kind: 'http.egress', actor: { id: 'coder', zone: 'executor' }, request: egress('https://api.github.com/repos/acme/app/hooks/3', { method: 'POST' }) },
+  { kind: 'http.egress', actor: { id: 'browser', zone: 'executor' }, request: egress('https://guides.docs.example.com/a/b') },
+  { kind: 'http.egress', actor: { id: 'coder', zone: 'executor' }, request: egress('https://registry.npmjs.org/left-pad') },
+  { kind: 'secret.inject', actor: { id: 'coder', zone: 'executor' }, request: { secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/x' } },
+  { kind: 'secret.inject', actor: { id: 'coder', zone: 'executor' }, request: { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/x' } },
+  { kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', resources: { memory_mb: 100 } } },
+  { kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'rm' } },
+  { kind: 'fs.write', actor: { id: 'coder', zone: 'executor' }, request: { path: '/workspace/notes/x.md' } },
+  { kind: 'zone.elevate', actor: { id: 'ops-bot', zone: 'executor' }, request: { from: 'executor', to: 'supervisor' } },
+  { kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name: 'Shell.Exec' } },
+  { kind: 'mcp.call', actor: { id: 'browser', zone: 'executor' }, request: { server: 'browser', tool: 'open' } },
+];
+
+const SEVERITIES: DecisionSeverity[] = ['info', 'low', 'medium', 'high', 'critical'];
+const ACTIONS: Action[] = ['allow', 'warn', 'review', 'block'];
+
+/** A policy: the sample with generated gates and grant severities. */
+const policyArb = fc.record({
+  gates: fc.tuple(...SEVERITIES.map(() => fc.constantFrom(...ACTIONS))),
+  coderSeverity: fc.constantFrom(...SEVERITIES),
+  dropNpm: fc.boolean(),
+});
+
+function run(lines: string[], index: PolicyIndex) {
+  let replayer: Replayer;
+  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec));
+  replayer = new Replayer({ index, ledger: EMPTY, repoLabel: 'repo' }, (f) => verifier.report(f));
+  const s = verifier.beginFile('log.jsonl');
+  s.push(Buffer.from(`${lines.join('\n')}\n`));
+  verifier.endFile('log.jsonl', s);
+  return verifier.finish((chains) => replayer.finish(chains));
+}
+
+describe('replay properties', () => {
+  it('logs made with the producer API and the evaluator replay clean; one flipped decision is one finding at its seq', () => {
+    fc.assert(
+      fc.property(policyArb, fc.array(fc.nat({ max: REQUESTS.length - 1 }), { minLength: 1, maxLength: 25 }), fc.nat(), fc.nat(), (p, picks, flipAt, flipTo) => {
+        const files = edited((f) => {
+          SEVERITIES.forEach((s, i) => (f['severity-gating'].gates[s] = p.gates[i]));
+          f['capabilities'].grants[0].severity = p.coderSeverity;
+          if (p.dropNpm) f['network-egress'].rules = f['network-egress'].rules.filter((r: { id: string }) => r.id !== 'egress.registry-npm');
+          if (p.dropNpm) f['capabilities'].grants[0].http = ['egress.github-api'];
+        });
+        const b = bundleOf(files);
+        if (!b.ok) throw new Error(JSON.stringify(b.problems));
+        const index: PolicyIndex = { byHash: new Map([[b.hash, { hash: b.hash, loaded: b, commits: ['c0'] }]]), unhashable: [], commitsScanned: 1, policyTrees: 1 };
+        const make = (flip: number | null) => {
+          const w = new ChainWriter('prop');
+          return picks.map((k, i) => {
+            const r = REQUESTS[k]!;
+            const ts = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+            let decision = evaluate(b.policy, { ...r, ts, fingerprint: digestOf(r.request), exceptionRef: null }, EMPTY).decision;
+            if (i === flip) {
+              const others = ACTIONS.filter((a) => a !== decision.action);
+              decision = { ...decision, action: others[flipTo % others.length]! };
+            }
+            return w.append({ ts, kind: r.kind, actor: r.actor, request: r.request, policy_hash: b.hash, decision }).line;
+          });
+        };
+        expect(run(make(null), index).findings).toEqual([]);
+        const k = flipAt % picks.length;
+        const flipped = run(make(k), index).findings;
+        expect(flipped).toHaveLength(1);
+        expect(flipped[0]!.seq).toBe(k);
+        expect(['DECISION_DIVERGENCE', 'REVIEW_MISSING', 'EXCEPTION_MISSING']).toContain(flipped[0]!.code);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
