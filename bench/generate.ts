@@ -41,7 +41,7 @@ const WRITE_BATCH_BYTES = 8 << 20;
 // --- PRNG -------------------------------------------------------------------------------
 
 /** mulberry32: tiny, fast, and good enough for picking test data; not for anything secret. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -52,7 +52,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-class Rng {
+export class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -90,7 +90,7 @@ class Rng {
 
 // --- vocabulary -------------------------------------------------------------------------
 
-const WORDS = [
+export const WORDS = [
   'deploy', 'rollback', 'build', 'cache', 'invoice', 'customer', 'report', 'summary', 'quarterly',
   'metrics', 'latency', 'pipeline', 'staging', 'release', 'notes', 'schema', 'migration', 'index',
   'backup', 'restore', 'token', 'rotate', 'audit', 'review', 'ticket', 'incident', 'postmortem',
@@ -100,7 +100,7 @@ const WORDS = [
 ];
 
 /** Non-ASCII phrases: Latin-1 accents, other BMP scripts, and astral emoji (surrogate pairs). */
-const INTL = [
+export const INTL = [
   'Café Zürich – façade rénovée', 'naïve coöperation', 'Ångström Straße', 'señor Muñoz, año 2026',
   '東京の天気予報', '会议纪要 第三季度', '데이터베이스 백업 완료', 'Привет, мир', 'Ελληνικά κείμενα',
   'שלום עולם', 'مرحبا بالعالم', '🚀 deploy done', '✅ tests passed 🎉', 'build 🔥🔥 hot path',
@@ -163,7 +163,7 @@ const RULES: Record<Kind, readonly string[]> = {
 // --- requests ---------------------------------------------------------------------------
 
 /** Free text whose length is what makes line sizes vary: mostly short, sometimes long. */
-function text(rng: Rng, intl: boolean): string {
+export function text(rng: Rng, intl: boolean): string {
   const n = rng.weighted([[rng.int(1, 2), 60], [rng.int(3, 8), 30], [rng.int(10, 30), 10]] as const);
   const words: string[] = [];
   for (let i = 0; i < n; i++) words.push(rng.pick(WORDS));

@@ -3,7 +3,12 @@ import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { verifyLogs } from '../verify/run.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
-import { OperatorError } from '../errors.js';
+import { describeIoError, OperatorError } from '../errors.js';
+import { appendFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { renderSarif } from '../report/sarif.js';
+import { renderJunit } from '../report/junit.js';
+import { renderGithub, renderStepSummary } from '../report/github.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
@@ -11,14 +16,44 @@ import { renderText } from '../report/text.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';
 import { writeOut } from './output.js';
 
-export const FORMATS = ['text', 'json', 'jsonl'] as const;
+export const FORMATS = ['text', 'json', 'jsonl', 'sarif', 'junit', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function render(report: Report, format: Format, chalk: ChalkInstance): string {
+/**
+ * How a log path appears in CI formats: relative to the governance repository when the log
+ * is inside it, else to the working directory; forward slashes (SARIF URIs, annotations).
+ */
+export function relativizer(repo: string | undefined): (file: string) => string {
+  const base = repo === undefined ? process.cwd() : resolve(repo);
+  return (file) => {
+    if (file === '-') return file;
+    const abs = resolve(file);
+    let rel = relative(base, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) rel = relative(process.cwd(), abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) return abs.split(sep).join('/');
+    return rel.split(sep).join('/');
+  };
+}
+
+export function render(report: Report, format: Format, chalk: ChalkInstance, relativize: (f: string) => string): string {
   switch (format) {
     case 'text': return renderText(report, chalk);
     case 'json': return renderJson(report);
     case 'jsonl': return renderJsonl(report);
+    case 'sarif': return renderSarif(report, { relativize, category: 'verify' });
+    case 'junit': return renderJunit(report, relativize);
+    case 'github': return renderGithub(report, relativize);
+  }
+}
+
+/** --format github: also append the Markdown summary to $GITHUB_STEP_SUMMARY when set. */
+function stepSummary(report: Report, relativize: (f: string) => string): void {
+  const path = process.env['GITHUB_STEP_SUMMARY'];
+  if (path === undefined || path === '') return;
+  try {
+    appendFileSync(path, renderStepSummary(report, relativize));
+  } catch (e) {
+    throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${describeIoError(e)}`);
   }
 }
 
@@ -76,7 +111,9 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
         report = buildReport(result, replay, flags.failOn);
       }
-      await writeOut(render(report, flags.format, chalk()));
+      const relativize = relativizer(flags.repo);
+      await writeOut(render(report, flags.format, chalk(), relativize));
+      if (flags.format === 'github') stepSummary(report, relativize);
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });
 }

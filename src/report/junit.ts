@@ -1,0 +1,84 @@
+/**
+ * `--format junit`: JUnit XML as GitLab, Jenkins and most CI systems read it. One suite per
+ * kind of check (integrity, replay, policy); in each, one passing test case for the check
+ * when it found nothing, and one test case per finding. Findings at or above --fail-on are
+ * <failure>s typed by their code; the others pass with the finding in <system-out>, so the
+ * test report fails exactly when the exit status does. Names are unique; times are 0 (the
+ * report is byte-identical between runs).
+ */
+import type { FindingClass } from '../findings/codes.js';
+import { CODES, severityRank } from '../findings/codes.js';
+import type { Finding } from '../findings/finding.js';
+import type { Report } from './report.js';
+
+const XML_INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text safe in XML 1.0 attributes and content. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(XML_INVALID, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+type Suite = 'integrity' | 'replay' | 'policy';
+const SUITE: Record<FindingClass, Suite> = { integrity: 'integrity', diverged: 'replay', unverifiable: 'replay', policy: 'policy' };
+
+function where(f: Finding, relativize: (file: string) => string): string {
+  const loc = f.location === null ? '' : ` ${relativize(f.location.file)}:${f.location.line}`;
+  const ev = f.chain === null ? '' : ` (${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`})`;
+  return `${loc}${ev}`;
+}
+
+export function renderJunit(report: Report, relativize: (file: string) => string = (f) => f): string {
+  const s = report.summary;
+  const failRank = s.failOn === 'never' ? Infinity : severityRank(s.failOn);
+  const suites: Suite[] = s.replay.performed ? ['integrity', 'replay'] : ['integrity'];
+  if (report.findings.some((f) => SUITE[CODES[f.code].class] === 'policy') && !suites.includes('policy')) suites.push('policy');
+  const names = new Set<string>();
+  const unique = (name: string) => {
+    let n = name;
+    for (let k = 2; names.has(n); k++) n = `${name} #${k}`;
+    names.add(n);
+    return n;
+  };
+  let total = 0;
+  let failures = 0;
+  const body: string[] = [];
+  for (const suite of suites) {
+    const findings = report.findings.filter((f) => SUITE[CODES[f.code].class] === suite);
+    const cases: string[] = [];
+    let suiteFailures = 0;
+    if (findings.length === 0) {
+      const what = suite === 'integrity'
+        ? `${s.events} events in ${s.chains.length} chain(s) are intact`
+        : suite === 'replay' && s.replay.performed
+          ? `${s.replay.events.events} decisions replay as recorded`
+          : 'no policy problem';
+      cases.push(`    <testcase name="${xmlEscape(unique(`${suite}: ${what}`))}" classname="sel.${suite}" time="0"/>`);
+    }
+    for (const f of findings) {
+      const name = xmlEscape(unique(`${f.code}${where(f, relativize)}`));
+      const classname = `sel.${suite}.${f.code}`;
+      const detail = [f.message, f.expected === undefined ? null : `expected: ${JSON.stringify(f.expected)}`, f.actual === undefined ? null : `actual: ${JSON.stringify(f.actual)}`]
+        .filter((x): x is string => x !== null)
+        .join('\n');
+      if (severityRank(f.severity) >= failRank) {
+        suiteFailures++;
+        cases.push(`    <testcase name="${name}" classname="${classname}" time="0">\n      <failure message="${xmlEscape(f.message)}" type="${f.code}">${xmlEscape(detail)}</failure>\n    </testcase>`);
+      } else {
+        cases.push(`    <testcase name="${name}" classname="${classname}" time="0">\n      <system-out>${xmlEscape(`${f.severity}: ${detail}`)}</system-out>\n    </testcase>`);
+      }
+    }
+    const omitted = suite === 'integrity' && s.findings.omitted > 0
+      ? `\n    <system-out>${xmlEscape(`${s.findings.omitted} more finding(s) are counted but not listed (--max-findings)`)}</system-out>`
+      : '';
+    total += cases.length;
+    failures += suiteFailures;
+    body.push(`  <testsuite name="sel.${suite}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}${omitted}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sel verify" tests="${total}" failures="${failures}" errors="0" skipped="0" time="0">\n${body.join('\n')}\n</testsuites>\n`;
+}

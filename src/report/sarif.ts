@@ -1,0 +1,120 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 (OASIS; schema vendored as test data) as GitHub code scanning
+ * accepts it. One rule per finding code, from the registry (short and full description, help
+ * text); one result per finding with level, message, a repository-relative location and a
+ * partialFingerprint that does not change between runs; automationDetails.id names the
+ * analysis. GitHub's limits are respected: at most 25 000 results per run and 10 MB gzipped;
+ * when over, the most severe findings are kept and the run says how many were left out.
+ */
+import { gzipSync } from 'node:zlib';
+import { sha256Hex } from '../canonical/digest.js';
+import { ALL_CODES, CODES, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
+import type { Finding } from '../findings/finding.js';
+import { VERSION } from '../version.js';
+import type { Report } from './report.js';
+
+export const SARIF_MAX_RESULTS = 25_000;
+export const SARIF_MAX_GZIP_BYTES = 10 * 1024 * 1024;
+
+export interface SarifOptions {
+  /** Turns a finding's file into a repository-relative URI (forward slashes). */
+  readonly relativize: (file: string) => string;
+  /** The analysis category (automationDetails.id is "sel/<category>/"). */
+  readonly category: string;
+  /** For tests: override the result and size limits. */
+  readonly maxResults?: number;
+  readonly maxGzipBytes?: number;
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
+
+function ruleName(code: FindingCode): string {
+  return code.toLowerCase().split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+/** Stable across runs: the code and where the fault is, never the wording of the message. */
+export function fingerprint(f: Finding, uri: string): string {
+  const where = f.seq !== null && f.chain !== null ? `${f.chain}#${f.seq}` : `${uri}:${f.location?.line ?? 0}`;
+  return sha256Hex(`${f.code}\u0000${uri}\u0000${where}`).slice(0, 32);
+}
+
+function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: string): Record<string, unknown> {
+  const uri = f.location === null ? fallbackUri : opts.relativize(f.location.file);
+  const region: Record<string, number> = { startLine: f.location?.line ?? 1 };
+  if (f.location?.column !== undefined) region['startColumn'] = f.location.column;
+  const props: Record<string, unknown> = {};
+  if (f.chain !== null) props['chain'] = f.chain;
+  if (f.seq !== null) props['seq'] = f.seq;
+  if (f.expected !== undefined) props['expected'] = f.expected;
+  if (f.actual !== undefined) props['actual'] = f.actual;
+  return {
+    ruleId: f.code,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region } }],
+    partialFingerprints: { 'selFinding/v1': fingerprint(f, uri) },
+    ...(Object.keys(props).length > 0 ? { properties: props } : {}),
+  };
+}
+
+export function renderSarif(report: Report, opts: SarifOptions): string {
+  const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
+  const rules = ALL_CODES.map((code) => {
+    const info = CODES[code];
+    return {
+      id: code,
+      name: ruleName(code),
+      shortDescription: { text: info.title },
+      fullDescription: { text: info.help },
+      help: { text: `${info.help}\n\nExample: ${info.example}`, markdown: `**${info.title}**\n\n${info.help}\n\nExample: \`${info.example.replace(/`/g, "'")}\`` },
+      defaultConfiguration: { level: LEVEL[info.severity] },
+      properties: { tags: ['security', `sel-${info.class}`], precision: 'very-high' },
+    };
+  });
+  const fallbackUri = report.summary.files[0] === undefined ? '.' : opts.relativize(report.summary.files[0].file);
+  // Most severe first, then in report order: what is cut when over a limit is the least severe.
+  const ordered = report.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i)
+    .map((x) => x.f);
+  const maxResults = opts.maxResults ?? SARIF_MAX_RESULTS;
+  const maxGzip = opts.maxGzipBytes ?? SARIF_MAX_GZIP_BYTES;
+  let kept = ordered.slice(0, maxResults);
+  const listedElsewhere = report.summary.findings.omitted;
+  const build = (list: readonly Finding[]) => {
+    const left = report.findings.length - list.length + listedElsewhere;
+    const notifications = left > 0
+      ? [{
+          level: 'warning',
+          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or --max-findings): the most severe were kept. Run sel verify --format json for all of them.` },
+        }]
+      : [];
+    const doc = {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'sel', version: VERSION, semanticVersion: VERSION, rules } },
+          automationDetails: { id: `sel/${opts.category}/` },
+          invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+          results: list.map((f) => result(f, ruleIndex.get(f.code)!, opts, fallbackUri)),
+          properties: {
+            result: report.summary.result,
+            failOn: report.summary.failOn,
+            findings: report.summary.findings,
+            resultsLeftOut: left,
+          },
+        },
+      ],
+    };
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  };
+  let text = build(kept);
+  // Over the size limit: halve what is kept until it fits (results are similar in size).
+  while (kept.length > 0 && gzipSync(text).length > maxGzip) {
+    kept = kept.slice(0, Math.floor(kept.length / 2));
+    text = build(kept);
+  }
+  return text;
+}

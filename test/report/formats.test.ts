@@ -1,0 +1,124 @@
+/** The CI formats, each checked against what its consumer accepts. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
+import { validateXML } from 'xmllint-wasm';
+import { describe, expect, it } from 'vitest';
+import { buildReport, type Report } from '../../src/report/report.js';
+import { fingerprint, renderSarif } from '../../src/report/sarif.js';
+import { renderJunit, xmlEscape } from '../../src/report/junit.js';
+import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, renderGithub, renderStepSummary } from '../../src/report/github.js';
+import { verifyLogs } from '../../src/verify/run.js';
+import { makeFinding } from '../../src/findings/finding.js';
+
+const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const rel = (f: string) => f.replace(/^.*ledger-samples\//, 'ledger-samples/');
+
+async function reportOf(dir: string, failOn: 'error' | 'warning' = 'error'): Promise<Report> {
+  return buildReport(await verifyLogs([join(LOGS, dir)]), { performed: false, reason: 'no --repo given' }, failOn);
+}
+
+const sarifSchema = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+const validateSarif = new AjvDraft04({ allErrors: true, strict: false }).compile(sarifSchema);
+
+describe('--format sarif', () => {
+  it('validates against the official SARIF 2.1.0 schema', async () => {
+    for (const dir of ['tampered', 'clean', 'incident']) {
+      const doc = JSON.parse(renderSarif(await reportOf(dir), { relativize: rel, category: 'verify' })) as unknown;
+      const ok = validateSarif(doc);
+      expect(validateSarif.errors ?? [], dir).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+  it('has one rule per finding code, results with level, location and a stable fingerprint', async () => {
+    const report = await reportOf('incident');
+    const doc = JSON.parse(renderSarif(report, { relativize: rel, category: 'verify' })) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; partialFingerprints: Record<string, string> }[]; automationDetails: { id: string } }[];
+    };
+    const run = doc.runs[0]!;
+    expect(run.automationDetails.id).toBe('sel/verify/');
+    const ids = run.tool.driver.rules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of run.results) {
+      expect(ids[r.ruleIndex]).toBe(r.ruleId);
+      expect(r.level).toBe('error');
+      expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toBe('ledger-samples/logs/incident/audit.jsonl');
+    }
+    // The same input gives the same fingerprints; they do not depend on the message wording.
+    const again = JSON.parse(renderSarif(await reportOf('incident'), { relativize: rel, category: 'verify' })) as typeof doc;
+    expect(again.runs[0]!.results.map((r) => r.partialFingerprints)).toEqual(run.results.map((r) => r.partialFingerprints));
+    const f = report.findings[0]!;
+    expect(fingerprint({ ...f, message: 'reworded' }, 'x')).toBe(fingerprint(f, 'x'));
+  });
+  it('keeps the most severe results under the platform limits and says how many were left out', async () => {
+    const base = await reportOf('clean');
+    const findings = Array.from({ length: 60 }, (_, i) =>
+      makeFinding(i % 3 === 0 ? 'HASH_MISMATCH' : 'TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: `finding ${i}` }));
+    const report: Report = { ...base, findings };
+    const doc = JSON.parse(renderSarif(report, { relativize: rel, category: 'verify', maxResults: 25 })) as {
+      runs: { results: { level: string }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[]; properties: { resultsLeftOut: number } }[];
+    };
+    const run = doc.runs[0]!;
+    expect(run.results).toHaveLength(25);
+    expect(run.results.slice(0, 20).every((r) => r.level === 'error')).toBe(true);
+    expect(run.properties.resultsLeftOut).toBe(35);
+    expect(run.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain('35 finding(s) are not in this file');
+    const small = JSON.parse(renderSarif(report, { relativize: rel, category: 'verify', maxGzipBytes: 4000 })) as typeof doc;
+    expect(small.runs[0]!.results.length).toBeLessThan(60);
+    expect(validateSarif(small)).toBe(true);
+  });
+});
+
+describe('--format junit', () => {
+  const xsd = readFileSync(join(FIXTURES, 'junit', 'junit.xsd'), 'utf8');
+  const validate = async (xml: string) => {
+    const r = await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: xsd }] });
+    return r.errors.map((e) => e.message);
+  };
+  it('validates against the JUnit schema, for clean and tampered logs', async () => {
+    for (const dir of ['clean', 'tampered', 'incident']) expect(await validate(renderJunit(await reportOf(dir), rel)), dir).toEqual([]);
+  });
+  it('has unique test names, failures typed by code, and fails exactly when the exit status does', async () => {
+    const xml = renderJunit(await reportOf('tampered'), rel);
+    const names = [...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]);
+    expect(new Set(names).size).toBe(names.length);
+    expect(xml).toContain('<failure message="the event hash does not match its content: the event was changed after it was written" type="HASH_MISMATCH">');
+    // A warning is not a failure under --fail-on error, and is one under --fail-on warning.
+    const ts = buildReport(await verifyLogs([join(LOGS, 'tampered', 'ts-regression.jsonl')]), { performed: false, reason: 'x' }, 'error');
+    expect(renderJunit(ts, rel)).toContain('failures="0"');
+    expect(renderJunit({ ...ts, summary: { ...ts.summary, failOn: 'warning' } }, rel)).toContain('type="TS_REGRESSION"');
+    expect(renderJunit(await reportOf('clean'), rel)).toContain('<testcase name="integrity: 40 events in 2 chain(s) are intact" classname="sel.integrity" time="0"/>');
+  });
+  it('escapes what XML cannot hold', async () => {
+    expect(xmlEscape('a<b>&"\'\u0001\u{1F600}')).toBe('a&lt;b&gt;&amp;&quot;&apos;\uFFFD\u{1F600}');
+    const base = await reportOf('clean');
+    const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
+    expect(await validate(xml)).toEqual([]);
+  });
+});
+
+describe('--format github', () => {
+  it('escapes data and properties as the Actions toolkit does', () => {
+    expect(escapeData('50% done\r\nnext')).toBe('50%25 done%0D%0Anext');
+    expect(escapeProperty('a:b,c%\n')).toBe('a%3Ab%2Cc%25%0A');
+  });
+  it('annotates at most 10 findings per level, most severe first, and notes the rest', async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      ...Array.from({ length: 14 }, (_, i) => makeFinding('TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'x/a,b:c.jsonl', line: i + 1 }, message: `late ${i}` })),
+      ...Array.from({ length: 12 }, (_, i) => makeFinding('HASH_MISMATCH', { chain: 'c', seq: 100 + i, location: { file: 'x/a,b:c.jsonl', line: 100 + i }, message: `bad\nline ${i}` })),
+    ];
+    const out = renderGithub({ ...base, findings }, (f) => f).trimEnd().split('\n');
+    expect(out.filter((l) => l.startsWith('::error ')).length).toBe(ANNOTATIONS_PER_LEVEL);
+    expect(out.filter((l) => l.startsWith('::warning ')).length).toBe(ANNOTATIONS_PER_LEVEL);
+    expect(out[0]).toBe('::error file=x/a%2Cb%3Ac.jsonl,line=100,title=HASH_MISMATCH (c seq 100)::bad%0Aline 0');
+    expect(out.find((l) => l.startsWith('::notice title=sel::'))).toContain('6 more finding(s) are not annotated');
+  });
+  it('writes a Markdown step summary with a table of findings', async () => {
+    const md = renderStepSummary(await reportOf('incident'), rel);
+    expect(md).toMatch(/^## sel verify: FAIL/);
+    expect(md).toContain('| `HASH_MISMATCH` | error | 1 |');
+    expect(md).toContain('| ledger-samples/logs/incident/audit.jsonl:4 | `HASH_MISMATCH` |');
+  });
+});
