@@ -9,9 +9,14 @@
  * at top level, so the import settles only when verification and report output are done —
  * and this wrapper adds nothing measurable to either time or memory.
  *
- * Usage (by bench/run.ts): `node dist/bench/child.js FILE`, with a pipe on fd 3.
- * stdout carries sel's own report untouched (the parent checks it); the measurement goes to
- * fd 3 as one JSON line `{ "seconds", "exitCode", "maxRssBytes" }`, so the two never mix.
+ * Usage (by bench/run.ts): `node dist/bench/child.js FILE [SEL_ARGS...]`, with a pipe on
+ * fd 3; it runs `sel verify FILE --format json SEL_ARGS...` (e.g. `--repo DIR` for a full
+ * replay). stdout carries sel's own report untouched (the parent checks it); the measurement
+ * goes to fd 3 as one JSON line `{ "seconds", "exitCode", "maxRssBytes" }`, so the two never
+ * mix.
+ *
+ * maxRssBytes is this process's peak only: with --repo, sel also runs `git` (rev-list and
+ * two long-lived cat-file processes), whose memory is not included.
  */
 import { writeSync } from 'node:fs';
 
@@ -19,12 +24,13 @@ const MEASUREMENT_FD = 3;
 
 const file = process.argv[2];
 if (file === undefined) {
-  process.stderr.write('usage: node dist/bench/child.js FILE   (measurement on fd 3)\n');
+  process.stderr.write('usage: node dist/bench/child.js FILE [SEL_ARGS...]   (measurement on fd 3)\n');
   process.exit(2);
 }
 
 // commander reads process.argv with { from: 'node' }: [node, script, ...args].
-process.argv = [process.argv[0]!, 'sel', 'verify', file, '--format', 'json'];
+const extra = process.argv.slice(3);
+process.argv = [process.argv[0]!, 'sel', 'verify', file, '--format', 'json', ...extra];
 
 // Timed from before sel's modules load: loading commander, ajv and the schema is part of
 // what a user waits for. Node's own boot is not, and the floor does not count it either.

@@ -11,6 +11,8 @@ import { OperatorError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
+import { gateCommand } from './gate.js';
+import { forensicsCommands } from './forensics.js';
 import { ignoreBrokenPipe } from './output.js';
 
 let colour: ChalkInstance = chalk;
@@ -29,7 +31,7 @@ export function buildProgram(): Command {
     if (c === true) colour = new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
     if (c === false) colour = new Chalk({ level: 0 });
   });
-  for (const sub of [verifyCommand(() => colour), policyCommand(() => colour)]) {
+  for (const sub of [verifyCommand(() => colour), policyCommand(() => colour), gateCommand(() => colour), ...forensicsCommands(() => colour)]) {
     program.addCommand(configure(sub, program));
   }
   return program;

@@ -9,12 +9,20 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { renderSarif } from '../report/sarif.js';
 import { renderJunit } from '../report/junit.js';
 import { renderGithub, renderStepSummary } from '../report/github.js';
+import { progressBar } from './progress.js';
+import { loadCheckpoint, makeCheckpoint, prepareResume, saveCheckpoint } from '../verify/checkpoint.js';
+import { resolveSources } from '../ingest/sources.js';
+import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';
 import { writeOut } from './output.js';
+
+function withProgress(p: ReturnType<typeof progressBar>): { progress?: NonNullable<ReturnType<typeof progressBar>> } {
+  return p === undefined ? {} : { progress: p };
+}
 
 export const FORMATS = ['text', 'json', 'jsonl', 'sarif', 'junit', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -58,6 +66,8 @@ function stepSummary(report: Report, relativize: (f: string) => string): void {
 }
 
 interface VerifyFlags {
+  quiet?: boolean;
+  checkpoint?: string;
   repo?: string;
   ref: string;
   format: Format;
@@ -74,6 +84,8 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or - for standard input')
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
+    .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
+    .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
     .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
@@ -97,19 +109,37 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
     )
     .action(async (logs: string[], flags: VerifyFlags) => {
+      const checkpoint = flags.checkpoint === undefined ? null : await loadCheckpoint(flags.checkpoint);
+      const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
+      const prepared = checkpoint === null ? { resume: null, findings: [] } : await prepareResume(checkpoint, sources, flags.maxLineBytes);
       const options = {
         maxLineBytes: flags.maxLineBytes,
         maxDepth: flags.maxDepth,
         maxFindings: flags.maxFindings,
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
+        resume: prepared.resume,
+        preFindings: prepared.findings,
+        ...withProgress(progressBar(flags.quiet !== true)),
       };
+      let positions: readonly ChainPosition[] = [];
       let report: Report;
       if (flags.repo === undefined) {
         if (flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
-        report = buildReport(await verifyLogs(logs, options), { performed: false, reason: 'no --repo given' }, flags.failOn);
+        const result = await verifyLogs(logs, options);
+        positions = result.positions;
+        report = buildReport(result, { performed: false, reason: 'no --repo given' }, flags.failOn);
       } else {
         const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
+        positions = result.positions;
         report = buildReport(result, replay, flags.failOn);
+      }
+      if (flags.checkpoint !== undefined) {
+        if (report.summary.findings.bySeverity.error === 0) {
+          const lines = new Map(report.summary.files.map((f) => [f.file, f.firstLine - 1 + f.lines]));
+          await saveCheckpoint(flags.checkpoint, await makeCheckpoint(positions, sources, lines, flags.maxLineBytes));
+        } else {
+          process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: the run has errors\n`);
+        }
       }
       const relativize = relativizer(flags.repo);
       await writeOut(render(report, flags.format, chalk(), relativize));

@@ -186,6 +186,14 @@ export const CODES = {
     help: '`request_fingerprint` is not SHA-256 of JCS(request). The event hash is consistent, so the event was written (or re-hashed) this way: the fingerprint that reviews and exceptions are keyed by does not describe the request that was evaluated.',
     example: 'A writer that fingerprinted the request before redacting it.',
   },
+  CHECKPOINT_MISMATCH: {
+    severity: 'error',
+    class: 'integrity',
+    title: 'Log does not match the checkpoint',
+    help: 'An incremental run (--checkpoint) found that a file it verified before has changed in the part already verified: it is shorter than the checkpoint says, or the last verified line is not the same line. The part after the checkpoint cannot be trusted to follow from what was verified; the whole file is verified again from its start, and the checkpoint is not advanced.',
+    example: 'logs/audit.jsonl rewritten and re-hashed after last night\'s run.',
+    extension: true,
+  },
   ANCHOR_MISMATCH: {
     severity: 'error',
     class: 'integrity',

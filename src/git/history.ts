@@ -123,3 +123,11 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
   const ledger = buildLedger(files);
   return { ...ledger, problems: [...problems, ...ledger.problems] };
 }
+
+/** The bundle in policy/ at a ref (what `--policy-at REF` and `--policy REF` name). */
+export async function bundleAtRef(repo: GitRepo, ref: string): Promise<{ commit: string; loaded: LoadedBundle | null }> {
+  const commit = await repo.resolveCommit(ref);
+  const tree = await repo.info(`${commit}:policy`);
+  if (tree === null || tree.type !== 'tree') return { commit, loaded: null };
+  return { commit, loaded: await readBundle(repo, tree.oid) };
+}

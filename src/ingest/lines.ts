@@ -37,7 +37,11 @@ export class LineSplitter {
   constructor(
     private readonly sink: LineSink,
     private readonly maxLineBytes: number,
-  ) {}
+    /** The number of the first line pushed (a resumed file starts past line 1). */
+    firstLine = 1,
+  ) {
+    this.lineNo = firstLine - 1;
+  }
 
   /** Number of lines started so far (including a torn or empty last one). */
   get lines(): number {

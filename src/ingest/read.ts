@@ -24,6 +24,8 @@ export async function readSource(
   source: LogSource,
   push: (chunk: Buffer) => void,
   stdin: NodeJS.ReadableStream = process.stdin,
+  /** Resume a regular file at this byte offset (a checkpoint). */
+  startAt = 0,
 ): Promise<ReadProblem | null> {
   if (source.path === null) return readStream(source, stdin, push);
   if (!source.regular) return readStream(source, createReadStream(source.path), push);
@@ -46,7 +48,7 @@ export async function readSource(
       return ioFailure(e);
     }
     const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size)));
-    let pos = 0;
+    let pos = Math.min(startAt, size);
     while (pos < size) {
       let bytesRead: number;
       try {

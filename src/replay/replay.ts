@@ -21,6 +21,8 @@ export interface ReplayInput {
   readonly ledger: Ledger;
   /** How the repository is named in findings about its files. */
   readonly repoLabel: string;
+  /** Chains resumed from a checkpoint: anchors before these positions were checked then. */
+  readonly starts?: readonly { readonly chain: string; readonly next: number }[];
 }
 
 export interface AnchorSummary {
@@ -51,7 +53,9 @@ export class Replayer {
     private readonly input: ReplayInput,
     private readonly emit: (f: Finding) => void,
   ) {
+    const start = new Map((input.starts ?? []).map((p) => [p.chain, p.next]));
     for (const [path, a] of input.ledger.anchors) {
+      if (a.seq < (start.get(a.chain) ?? 0)) continue;
       this.anchors.set(`${a.chain}\u0000${a.seq}`, { anchor: a, path, seen: false });
       const list = this.anchorsByChain.get(a.chain) ?? [];
       list.push(a.seq);

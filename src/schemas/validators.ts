@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import auditEvent from './generated/audit-event.js';
+import checkpoint from './generated/checkpoint.js';
 import ledgerAnchor from './generated/ledger-anchor.js';
 import ledgerException from './generated/ledger-exception.js';
 import ledgerReview from './generated/ledger-review.js';
@@ -26,6 +27,7 @@ export const validateAuditEvent = v(auditEvent);
 export const validateReview = v(ledgerReview);
 export const validateException = v(ledgerException);
 export const validateAnchor = v(ledgerAnchor);
+export const validateCheckpoint = v(checkpoint);
 
 /** Policy contract validators, by contract (file name without .json). */
 export const POLICY_VALIDATORS: Readonly<Record<string, Validator>> = {

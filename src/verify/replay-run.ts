@@ -11,6 +11,7 @@ import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/repla
 import { resolveSources } from '../ingest/sources.js';
 import { verifyLogs, type RunOptions } from './run.js';
 import type { IntegrityResult } from './verifier.js';
+import type { PlacedEvent } from '../envelope/types.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -30,6 +31,8 @@ export async function verifyWithReplay(
   repoDir: string,
   ref: string,
   options: Partial<RunOptions> = {},
+  /** Sees every accepted event too (release gates collect what their assertions need). */
+  tap?: (rec: PlacedEvent) => void,
 ): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance }> {
   const repo = await GitRepo.open(repoDir);
   try {
@@ -39,9 +42,12 @@ export async function verifyWithReplay(
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const result = await verifyLogs(logs, options, {
-      onEvent: (rec) => replayer!.onEvent(rec),
+      onEvent: (rec) => {
+        replayer!.onEvent(rec);
+        tap?.(rec);
+      },
       begin: (report) => {
-        replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel }, report);
+        replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [] }, report);
         replayer.ledgerFindings();
         for (const r of rewrites) report(r);
       },

@@ -34,9 +34,13 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = {
 
 export interface FileSummary {
   readonly file: string;
+  /** Bytes read in this run. */
   readonly bytes: number;
+  /** Lines read in this run. */
   readonly lines: number;
   readonly events: number;
+  /** The first line read (past 1 when a checkpoint resumed the file). */
+  readonly firstLine: number;
 }
 
 export interface IntegritySummary {
@@ -66,6 +70,7 @@ interface FileStats {
   events: number;
   /** Lines with content (events or not). */
   content: number;
+  firstLine: number;
 }
 
 interface Kept {
@@ -107,10 +112,10 @@ export class IntegrityVerifier {
     this.kept.push({ order, index: this.tally.total, finding: f });
   }
 
-  /** Starts a file; returns the splitter to push its bytes into. */
-  beginFile(file: string): LineSplitter {
+  /** Starts a file (or resumes one at `firstLine`); returns the splitter to push its bytes into. */
+  beginFile(file: string, firstLine = 1): LineSplitter {
     const index = this.files.length;
-    const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0 };
+    const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine };
     this.files.push(stats);
     this.fileIndex.set(file, index);
     const sink: LineSink = {
@@ -152,7 +157,7 @@ export class IntegrityVerifier {
         this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
       },
     };
-    return new LineSplitter(sink, this.opts.maxLineBytes);
+    return new LineSplitter(sink, this.opts.maxLineBytes, firstLine);
   }
 
   /**
@@ -162,9 +167,9 @@ export class IntegrityVerifier {
   endFile(file: string, splitter: LineSplitter, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
     splitter.end();
     const stats = this.files[this.fileIndex.get(file)!]!;
-    stats.lines = splitter.lines;
+    stats.lines = splitter.lines - (stats.firstLine - 1);
     if (problem !== null) this.report(makeFinding(problem.code, { location: { file, line: 1 }, message: problem.message }));
-    if (stats.content === 0 && problem?.code !== 'LOG_UNREADABLE') {
+    if (stats.content === 0 && stats.firstLine === 1 && problem?.code !== 'LOG_UNREADABLE') {
       this.report(
         makeFinding('LOG_EMPTY', {
           location: { file, line: 1 },
@@ -178,7 +183,7 @@ export class IntegrityVerifier {
   fileProblem(file: string, code: 'LOG_UNREADABLE' | 'LOG_CHANGED', message: string): void {
     if (!this.fileIndex.has(file)) {
       this.fileIndex.set(file, this.files.length);
-      this.files.push({ file, bytes: 0, lines: 0, events: 0, content: 0 });
+      this.files.push({ file, bytes: 0, lines: 0, events: 0, content: 0, firstLine: 1 });
     }
     this.report(makeFinding(code, { location: { file, line: 1 }, message }));
   }
@@ -193,7 +198,7 @@ export class IntegrityVerifier {
     const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);
     return {
       summary: {
-        files: this.files.map((f) => ({ file: f.file, bytes: f.bytes, lines: f.lines, events: f.events })),
+        files: this.files.map((f) => ({ file: f.file, bytes: f.bytes, lines: f.lines, events: f.events, firstLine: f.firstLine })),
         lines: this.files.reduce((n, f) => n + f.lines, 0),
         events: this.events,
         bytes: this.files.reduce((n, f) => n + f.bytes, 0),
@@ -204,6 +209,11 @@ export class IntegrityVerifier {
       findings: kept.map((k) => k.finding),
       positions: this.chain.positions(),
     };
+  }
+
+  /** Lines read so far, over all files. */
+  get linesSeen(): number {
+    return this.ordinal;
   }
 
   private ref(file: string, line: number): LineRef {

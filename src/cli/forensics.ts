@@ -1,0 +1,281 @@
+/**
+ * Forensics: `sel explain` (one event, as a person reads it, with its policy version, the
+ * evaluation trace rule by rule, the ledger artifacts that applied and its links; `--policy
+ * REF` for what-if), `sel impact` (what a policy version would change across a whole log),
+ * and `sel timeline` (filtered events, streaming).
+ */
+import { Command, Option } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { OperatorError } from '../errors.js';
+import type { PlacedEvent, SelEvent } from '../envelope/types.js';
+import { GitRepo } from '../git/git.js';
+import { bundleAtRef, readGovernance, type Governance } from '../git/history.js';
+import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
+import type { CompiledPolicy } from '../policy/compile.js';
+import { verifyWithReplay } from '../verify/replay-run.js';
+import { verifyLogs } from '../verify/run.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { nonNegativeInt, oneOf } from './options.js';
+import { writeOut } from './output.js';
+
+const sameDecision = (a: SelEvent['decision'], b: SelEvent['decision']) => a.action === b.action && a.rule === b.rule && a.severity === b.severity;
+const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
+
+function evalUnder(policy: CompiledPolicy, e: SelEvent, gov: Governance): Evaluation {
+  return evaluate(policy, { kind: e.kind, actor: e.actor, request: e.request, ts: e.ts, fingerprint: e.request_fingerprint, exceptionRef: e.exception_ref ?? null }, gov.ledger);
+}
+
+async function policyAt(repoDir: string, ref: string): Promise<{ commit: string; policy: CompiledPolicy }> {
+  const repo = await GitRepo.open(repoDir);
+  try {
+    const { commit, loaded } = await bundleAtRef(repo, ref);
+    if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
+    if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
+    return { commit, policy: loaded.policy };
+  } finally {
+    repo.close();
+  }
+}
+
+interface ExplainFlags {
+  repo: string;
+  ref: string;
+  seq: number;
+  chain?: string;
+  policy?: string;
+  format: 'text' | 'json';
+}
+
+function explainCommand(chalk: () => ChalkInstance): Command {
+  return new Command('explain')
+    .description('one event as a person reads it: its policy version, the evaluation trace, recorded vs replayed decision, ledger artifacts, links')
+    .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
+    .requiredOption('--repo <dir>', 'the governance repository')
+    .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
+    .requiredOption('--seq <n>', 'the event seq', nonNegativeInt('--seq'))
+    .option('--chain <id>', 'the chain (needed when several chains have that seq)')
+    .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
+    .action(async (logs: string[], f: ExplainFlags) => {
+      const near = new Map<string, PlacedEvent>();
+      const chains = new Set<string>();
+      const tap = (rec: PlacedEvent) => {
+        if (f.chain !== undefined && rec.chain !== f.chain) return;
+        if (rec.seq === f.seq) chains.add(rec.chain);
+        if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
+      };
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, tap);
+      if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
+      if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
+      const chain = [...chains][0]!;
+      const rec = near.get(`${chain}\u0000${f.seq}`)!;
+      const prev = near.get(`${chain}\u0000${f.seq - 1}`);
+      const next = near.get(`${chain}\u0000${f.seq + 1}`);
+      const findings = result.findings.filter((x) => x.chain === chain && x.seq === f.seq);
+      const e = rec.event;
+      let policyInfo: { hash: string; commit: string | null; date: string; author: string; subject: string; valid: boolean } | null = null;
+      let replayed: Evaluation | null = null;
+      let whatIf: { ref: string; commit: string; evaluation: Evaluation } | null = null;
+      if (e !== null) {
+        const v = gov.index.byHash.get(e.policy_hash);
+        if (v !== undefined) {
+          const repo = await GitRepo.open(f.repo);
+          try {
+            const info = await repo.commitInfo(v.commits[0]!);
+            policyInfo = { hash: e.policy_hash, commit: v.commits[0]!, ...info, valid: v.loaded.ok };
+          } finally {
+            repo.close();
+          }
+          if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov);
+        } else {
+          policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
+        }
+        if (f.policy !== undefined) {
+          const p = await policyAt(f.repo, f.policy);
+          whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov) };
+        }
+      }
+      const links = {
+        prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: prev.hash === rec.prevHash },
+        next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: next.prevHash === rec.hash },
+      };
+      if (f.format === 'json') {
+        await writeOut(`${JSON.stringify({
+          chain, seq: f.seq, location: { file: rec.ref.file, line: rec.ref.line }, event: e, policy: policyInfo,
+          recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
+          matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
+          trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
+          whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
+          links, findings,
+        }, null, 2)}\n`);
+        return;
+      }
+      const c = chalk();
+      const L: string[] = [c.bold(`event ${chain} seq ${f.seq}`) + c.dim(`  ${rec.ref.file}:${rec.ref.line}`)];
+      if (e === null) {
+        L.push('  the event did not pass its line checks, so it is not evaluated: see the findings below');
+      } else {
+        L.push(`  ts          ${e.ts}`, `  kind        ${e.kind}`, `  actor       ${e.actor.id} (${e.actor.zone})`, `  request     ${JSON.stringify(e.request)}`,
+          `  fingerprint ${e.request_fingerprint}`, `  hash        ${e.hash}`);
+        if (e.exception_ref !== undefined) L.push(`  exception   ${e.exception_ref}`);
+        L.push(c.bold('policy') + `  ${e.policy_hash}`);
+        if (policyInfo?.commit === null || policyInfo === null) L.push(c.red('  not in the repository history reachable from the ref: the decision cannot be replayed'));
+        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${policyInfo.date}  ${policyInfo.author}`, `  "${policyInfo.subject}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
+        L.push(c.bold('decision'), `  recorded  ${showDecision(e.decision)}`);
+        if (replayed !== null) {
+          const same = sameDecision(e.decision, replayed.decision);
+          L.push(`  replayed  ${showDecision(replayed.decision)}  ${same ? c.green('(the same)') : c.red('(DIVERGES)')}`);
+          L.push(c.bold('trace'), ...traceLines(replayed.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`));
+          if (replayed.review !== null) L.push(`  review    ${replayed.review.path}: ${replayed.review.status}`);
+          if (replayed.exception !== null) L.push(`  exception ${replayed.exception.ref ?? '(none named)'}: ${replayed.exception.status}`);
+        }
+        if (whatIf !== null) {
+          L.push(c.bold(`what if --policy ${whatIf.ref}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
+            `  decision  ${showDecision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
+            ...traceLines(whatIf.evaluation.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`));
+        }
+      }
+      L.push(c.bold('links'));
+      L.push(links.prev === null ? '  no intact seq ' + (f.seq - 1) : `  seq ${links.prev.seq} at ${links.prev.location.file}:${links.prev.location.line}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
+      L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${links.next.location.file}:${links.next.location.line}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
+      L.push(c.bold('findings at this event'));
+      if (findings.length === 0) L.push('  none');
+      for (const x of findings) L.push(`  ${x.code}: ${x.message}`);
+      await writeOut(`${L.join('\n')}\n`);
+    });
+}
+
+interface ImpactFlags {
+  repo: string;
+  ref: string;
+  policy: string;
+  maxEvents: number;
+  format: 'text' | 'json';
+}
+
+function impactCommand(chalk: () => ChalkInstance): Command {
+  return new Command('impact')
+    .description('replay a whole log under one policy version and report which past decisions would change')
+    .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
+    .requiredOption('--repo <dir>', 'the governance repository')
+    .option('--ref <ref>', 'the commit whose ledger is used', 'HEAD')
+    .requiredOption('--policy <ref>', 'the policy version to replay under (e.g. a PR branch)')
+    .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
+    .action(async (logs: string[], f: ImpactFlags) => {
+      const target = await policyAt(f.repo, f.policy);
+      const repo = await GitRepo.open(f.repo);
+      let gov: Governance;
+      try {
+        gov = await readGovernance(repo, f.ref);
+      } finally {
+        repo.close();
+      }
+      const transitions = new Map<string, number>();
+      const changed: { chain: string; seq: number; location: { file: string; line: number }; kind: string; recorded: SelEvent['decision']; would: SelEvent['decision'] }[] = [];
+      let evaluated = 0;
+      let changes = 0;
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS }, {
+        onEvent: (rec) => {
+          const e = rec.event;
+          if (e === null) return;
+          evaluated++;
+          const would = evalUnder(target.policy, e, gov).decision;
+          if (sameDecision(e.decision, would)) return;
+          changes++;
+          const key = `${e.decision.action} ${e.decision.rule ?? '(none)'} -> ${would.action} ${would.rule ?? '(none)'}`;
+          transitions.set(key, (transitions.get(key) ?? 0) + 1);
+          if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: e.kind, recorded: e.decision, would });
+        },
+      });
+      const sorted = [...transitions.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const integrity = result.summary.findings.total;
+      if (f.format === 'json') {
+        await writeOut(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity }, null, 2)}\n`);
+      } else {
+        const c = chalk();
+        const L = [c.bold(`sel impact: ${evaluated} decisions replayed under ${f.policy} (${target.commit.slice(0, 12)}, ${target.policy.hash.slice(0, 19)}…)`),
+          `${changes} would change${changes === 0 ? '' : ':'}`];
+        for (const [t, n] of sorted) L.push(`  ${String(n).padStart(7)}  ${t}`);
+        if (changed.length > 0) L.push(c.bold('events'));
+        for (const x of changed) L.push(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`);
+        if (changes > changed.length) L.push(c.dim(`  ${changes - changed.length} more (--max-events)`));
+        if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); events that failed them are not replayed (run sel verify)`));
+        await writeOut(`${L.join('\n')}\n`);
+      }
+      process.exitCode = 0;
+    });
+}
+
+interface TimelineFlags {
+  actor?: string;
+  tool?: string;
+  action?: string;
+  kind?: string;
+  chain?: string;
+  from?: string;
+  to?: string;
+  format: 'text' | 'jsonl';
+}
+
+function timelineCommand(): Command {
+  return new Command('timeline')
+    .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way; findings go to stderr)')
+    .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
+    .option('--actor <id>', 'only this actor')
+    .option('--tool <name>', 'only requests for this tool (request.tool)')
+    .addOption(new Option('--action <action>', 'only this recorded action').argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
+    .option('--kind <kind>', 'only this event kind')
+    .option('--chain <id>', 'only this chain')
+    .option('--from <ts>', 'only events at or after this time (RFC 3339)')
+    .option('--to <ts>', 'only events before this time (RFC 3339)')
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'))
+    .action(async (logs: string[], f: TimelineFlags) => {
+      const bound = (t: string | undefined, name: string) => {
+        if (t === undefined) return null;
+        const ms = Date.parse(t);
+        if (Number.isNaN(ms)) throw new OperatorError(`${name} ${t} is not an RFC 3339 time`);
+        return new Date(ms).toISOString();
+      };
+      const from = bound(f.from, '--from');
+      const to = bound(f.to, '--to');
+      let buf = '';
+      let shown = 0;
+      const flush = () => {
+        if (buf.length > 0) process.stdout.write(buf);
+        buf = '';
+      };
+      if (f.format === 'text') buf += `${'ts'.padEnd(24)}  ${'chain'.padEnd(14)} ${'seq'.padStart(7)}  ${'kind'.padEnd(18)} ${'actor'.padEnd(14)} ${'action'.padEnd(6)}  rule / target\n`;
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS }, {
+        onEvent: (rec) => {
+          const e = rec.event;
+          if (e === null) return;
+          if (f.actor !== undefined && e.actor.id !== f.actor) return;
+          if (f.kind !== undefined && e.kind !== f.kind) return;
+          if (f.chain !== undefined && e.chain !== f.chain) return;
+          if (f.action !== undefined && e.decision.action !== f.action) return;
+          if (f.tool !== undefined && e.request['tool'] !== f.tool) return;
+          if (from !== null && e.ts < from) return;
+          if (to !== null && e.ts >= to) return;
+          shown++;
+          if (f.format === 'jsonl') {
+            buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line } })}\n`;
+          } else {
+            const target = typeof e.request['url'] === 'string' ? e.request['url'] : typeof e.request['tool'] === 'string' ? e.request['tool'] : typeof e.request['path'] === 'string' ? e.request['path'] : typeof e.request['name'] === 'string' ? e.request['name'] : '';
+            buf += `${e.ts}  ${e.chain.padEnd(14)} ${String(e.seq).padStart(7)}  ${e.kind.padEnd(18)} ${e.actor.id.padEnd(14)} ${e.decision.action.padEnd(6)}  ${e.decision.rule ?? '-'}  ${String(target).slice(0, 80)}\n`;
+          }
+          if (buf.length > 64 * 1024) flush();
+        },
+      });
+      flush();
+      const n = result.summary.findings.total;
+      if (n > 0) process.stderr.write(`sel: the logs have ${n} integrity finding(s); events that failed them are not shown (run sel verify)\n`);
+      if (f.format === 'text') await writeOut(`(${shown} event${shown === 1 ? '' : 's'})\n`);
+      process.exitCode = 0;
+    });
+}
+
+export function forensicsCommands(chalk: () => ChalkInstance): Command[] {
+  return [explainCommand(chalk), impactCommand(chalk), timelineCommand()];
+}
+

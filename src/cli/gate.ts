@@ -1,0 +1,112 @@
+/** `sel gate LOG... --repo DIR [assertions]`: a release gate over verification and replay. */
+import { Command, Option } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { OperatorError } from '../errors.js';
+import { GitRepo } from '../git/git.js';
+import { bundleAtRef } from '../git/history.js';
+import { GateCollector, judge, parseSince, type GateAssertions, type Since } from '../gate/gate.js';
+import type { Severity } from '../findings/codes.js';
+import { verifyWithReplay } from '../verify/replay-run.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { VERSION } from '../version.js';
+import { oneOf } from './options.js';
+import { writeOut } from './output.js';
+
+interface GateFlags {
+  repo: string;
+  ref: string;
+  since?: string;
+  maxSeverity?: Severity | 'none';
+  divergence?: boolean;
+  unverifiable?: boolean;
+  requireAnchored?: boolean;
+  policyAt?: string;
+  unreviewedElevation?: boolean;
+  format: 'text' | 'json';
+}
+
+async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
+  if (text === undefined) return { kind: 'all' };
+  const s = parseSince(text);
+  if (s.kind !== 'ref') return s;
+  const repo = await GitRepo.open(repoDir);
+  try {
+    const commit = await repo.resolveCommit(s.ref);
+    const { date } = await repo.commitInfo(commit);
+    const ms = Date.parse(date);
+    if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
+    return { kind: 'ts', ts: new Date(ms).toISOString(), label: `${s.ref} (${date})` };
+  } finally {
+    repo.close();
+  }
+}
+
+async function policyHashAt(repoDir: string, ref: string): Promise<string> {
+  const repo = await GitRepo.open(repoDir);
+  try {
+    const { loaded } = await bundleAtRef(repo, ref);
+    if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory, so --policy-at cannot name a bundle`);
+    if (loaded.hash === null) throw new OperatorError(`the policy at ${ref} has no hash (a file there is not JSON): run sel policy check`);
+    return loaded.hash;
+  } finally {
+    repo.close();
+  }
+}
+
+export function gateCommand(chalk: () => ChalkInstance): Command {
+  return new Command('gate')
+    .description('a release gate: verify and replay the logs, then check assertions over the events after --since')
+    .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
+    .requiredOption('--repo <dir>', 'the governance repository')
+    .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
+    .option('--since <point>', 'only events after it count: a Git ref (its commit date), a seq number, or an RFC 3339 time')
+    .addOption(new Option('--max-severity <level>', 'no finding above this severity').argParser(oneOf('--max-severity', ['none', 'note', 'warning', 'error'] as const)))
+    .option('--no-divergence', 'no replayed decision differs from the recorded one')
+    .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')
+    .option('--require-anchored', 'every event in range is covered by a matching anchor')
+    .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
+    .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had its review or exception')
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
+    .action(async (logs: string[], flags: GateFlags) => {
+      // commander's --no-X options default to true; an assertion is asked for when it is false.
+      const assertions: GateAssertions = {
+        ...(flags.maxSeverity === undefined ? {} : { maxSeverity: flags.maxSeverity }),
+        ...(flags.divergence === false ? { noDivergence: true } : {}),
+        ...(flags.unverifiable === false ? { noUnverifiable: true } : {}),
+        ...(flags.requireAnchored === true ? { requireAnchored: true } : {}),
+        ...(flags.unreviewedElevation === false ? { noUnreviewedElevation: true } : {}),
+      };
+      const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
+      const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
+      if (Object.keys(all).length === 0) {
+        throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation)');
+      }
+      const since = await resolveSince(flags.repo, flags.since);
+      const collector = new GateCollector(since, policyAt?.hash ?? null);
+      const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, (rec) => collector.onEvent(rec));
+      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
+      const pass = results.every((r) => r.pass);
+      const inRange = [...collector.eventsInRange.values()].reduce((a, b) => a + b, 0);
+      const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events after ${since.label}`;
+      if (flags.format === 'json') {
+        await writeOut(`${JSON.stringify({
+          tool: { name: 'sel', version: VERSION },
+          command: 'gate',
+          repo: flags.repo,
+          ref: flags.ref,
+          commit: replay.commit,
+          since: since.kind === 'all' ? null : since,
+          eventsInRange: inRange,
+          result: pass ? 'pass' : 'fail',
+          assertions: results,
+        }, null, 2)}\n`);
+      } else {
+        const c = chalk();
+        const lines = [c.bold(`sel gate: ${sinceText} (${inRange} in range), ${flags.repo} at ${flags.ref} (${replay.commit.slice(0, 12)})`)];
+        for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${r.name}: ${r.reason}`);
+        lines.push(pass ? c.green.bold('gate: PASS') : c.red.bold('gate: FAIL'));
+        await writeOut(`${lines.join('\n')}\n`);
+      }
+      process.exitCode = pass ? 0 : 1;
+    });
+}

@@ -1,0 +1,156 @@
+/**
+ * Release gates (`sel gate`): assertions over the events after a point (--since), each
+ * reported pass or fail with its reason. Pure: it judges facts collected during one
+ * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
+ */
+import { CODES, severityRank, type Severity } from '../findings/codes.js';
+import type { Finding } from '../findings/finding.js';
+import type { PlacedEvent } from '../envelope/types.js';
+import type { AnchorSummary } from '../replay/replay.js';
+
+export type Since =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'seq'; readonly seq: number }
+  | { readonly kind: 'ts'; readonly ts: string; readonly label: string };
+
+export interface GateAssertions {
+  readonly maxSeverity?: Severity | 'none';
+  readonly noDivergence?: boolean;
+  readonly noUnverifiable?: boolean;
+  readonly requireAnchored?: boolean;
+  /** The bundle hash every event in range must name (from --policy-at REF). */
+  readonly policyAt?: { readonly ref: string; readonly hash: string };
+  readonly noUnreviewedElevation?: boolean;
+}
+
+export interface AssertionResult {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly reason: string;
+}
+
+/** Collects, during the verification pass, what the assertions need. Bounded per chain. */
+export class GateCollector {
+  /** First seq in range, per chain. */
+  readonly rangeStart = new Map<string, number>();
+  readonly eventsInRange = new Map<string, number>();
+  readonly otherPolicies = new Map<string, { count: number; first: { chain: string; seq: number } }>();
+  /** Elevations recorded as allowed (or warned), in range: "chain\0seq". */
+  readonly elevations = new Set<string>();
+  private static readonly MAX_ELEVATIONS = 1_000_000;
+
+  constructor(
+    private readonly since: Since,
+    private readonly policyHash: string | null,
+  ) {}
+
+  inRange(rec: PlacedEvent): boolean {
+    switch (this.since.kind) {
+      case 'all': return true;
+      case 'seq': return rec.seq > this.since.seq;
+      case 'ts': return rec.ts !== null && rec.ts > this.since.ts;
+    }
+  }
+
+  onEvent(rec: PlacedEvent): void {
+    if (!this.inRange(rec)) return;
+    if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
+    this.eventsInRange.set(rec.chain, (this.eventsInRange.get(rec.chain) ?? 0) + 1);
+    const e = rec.event;
+    if (e === null) return;
+    if (this.policyHash !== null && e.policy_hash !== this.policyHash) {
+      const o = this.otherPolicies.get(e.policy_hash);
+      if (o === undefined) this.otherPolicies.set(e.policy_hash, { count: 1, first: { chain: rec.chain, seq: rec.seq } });
+      else o.count++;
+    }
+    if (e.kind === 'zone.elevate' && (e.decision.action === 'allow' || e.decision.action === 'warn') && this.elevations.size < GateCollector.MAX_ELEVATIONS) {
+      this.elevations.add(`${rec.chain}\u0000${rec.seq}`);
+    }
+  }
+
+  /** Is a finding about something in range? Findings that cannot be placed count (fail closed). */
+  findingInRange(f: Finding): boolean {
+    if (this.since.kind === 'all' || f.chain === null || f.seq === null) return true;
+    const start = this.rangeStart.get(f.chain);
+    return start !== undefined && f.seq >= start;
+  }
+}
+
+const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
+
+export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[]): AssertionResult[] {
+  const inRange = findings.filter((f) => c.findingInRange(f));
+  const out: AssertionResult[] = [];
+  const first = (fs: readonly Finding[]) => {
+    const f = fs[0]!;
+    return `${f.code} at ${f.location?.file ?? '?'}:${f.location?.line ?? '?'}${f.chain === null ? '' : ` (${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`})`}`;
+  };
+  const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
+  if (a.maxSeverity !== undefined) {
+    const limit = a.maxSeverity === 'none' ? 0 : severityRank(a.maxSeverity);
+    const over = inRange.filter((f) => severityRank(f.severity) > limit);
+    out.push({
+      name: `--max-severity ${a.maxSeverity}`,
+      pass: over.length === 0 && omitted === 0,
+      reason: over.length === 0 ? (omitted === 0 ? `no finding above ${a.maxSeverity}` : `cannot tell: findings were left out${incomplete}`) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
+    });
+  }
+  const ofClass = (cls: string) => inRange.filter((f) => CODES[f.code].class === cls);
+  if (a.noDivergence === true) {
+    const d = ofClass('diverged');
+    out.push({ name: '--no-divergence', pass: d.length === 0, reason: d.length === 0 ? 'every replayed decision matches the policy it names' : `${d.length} diverged decision(s), first ${first(d)}` });
+  }
+  if (a.noUnverifiable === true) {
+    const u = ofClass('unverifiable');
+    out.push({ name: '--no-unverifiable', pass: u.length === 0, reason: u.length === 0 ? 'every decision could be replayed' : `${u.length} decision(s) could not be verified, first ${first(u)}` });
+  }
+  if (a.requireAnchored === true) {
+    const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED');
+    const open = anchors.filter((x) => {
+      const start = c.rangeStart.get(x.chain);
+      return start !== undefined && x.unanchored !== null && x.unanchored[1] >= start;
+    });
+    const pass = bad.length === 0 && open.length === 0;
+    out.push({
+      name: '--require-anchored',
+      pass,
+      reason: pass
+        ? 'every event in range is covered by a matching anchor'
+        : bad.length > 0
+          ? `${first(bad)}`
+          : open.map((x) => `${x.chain}: events ${Math.max(x.unanchored![0], c.rangeStart.get(x.chain)!)}–${x.unanchored![1]} unanchored`).join('; '),
+    });
+  }
+  if (a.policyAt !== undefined) {
+    const others = [...c.otherPolicies.entries()];
+    const n = others.reduce((s, [, o]) => s + o.count, 0);
+    const [h, o] = others[0] ?? [];
+    out.push({
+      name: `--policy-at ${a.policyAt.ref}`,
+      pass: n === 0,
+      reason: n === 0
+        ? `every event in range used the bundle at ${a.policyAt.ref} (${a.policyAt.hash.slice(0, 19)}…)`
+        : `${n} event(s) used another bundle, first ${o!.first.chain} seq ${o!.first.seq} under ${h}`,
+    });
+  }
+  if (a.noUnreviewedElevation === true) {
+    const bad = inRange.filter((f) => f.chain !== null && f.seq !== null && REVIEW_CODES.has(f.code) && c.elevations.has(`${f.chain}\u0000${f.seq}`));
+    out.push({
+      name: '--no-unreviewed-elevation',
+      pass: bad.length === 0,
+      reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the review or exception it needs` : `${bad.length} elevation(s) allowed without a review in force, first ${first(bad)}`,
+    });
+  }
+  return out;
+}
+
+/** Parses --since: a seq number, an RFC 3339 timestamp, or (returned as null) a Git ref. */
+export function parseSince(text: string): Since | { kind: 'ref'; ref: string } {
+  if (/^\d+$/.test(text)) return { kind: 'seq', seq: Number(text) };
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) return { kind: 'ref', ref: text };
+    return { kind: 'ts', ts: new Date(ms).toISOString(), label: text };
+  }
+  return { kind: 'ref', ref: text };
+}

@@ -1,0 +1,143 @@
+/**
+ * Incremental runs (`sel verify --checkpoint FILE`). After a run without error findings, the
+ * checkpoint records where each chain stands (next seq, the hash it must link to) and how
+ * far each log file was verified (bytes, lines, and the hash of the last verified line). The
+ * next run starts each file there, and each chain from its recorded position: the first new
+ * event must link to the checkpoint, or the chain check reports it. A file that no longer
+ * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
+ * everything is verified again from the start: never a silent restart.
+ */
+import { open, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { sha256Digest } from '../canonical/digest.js';
+import { scanStrict } from '../canonical/scan.js';
+import type { ChainPosition } from '../chain/chain.js';
+import { describeIoError, errnoCode, OperatorError } from '../errors.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
+import type { LogSource } from '../ingest/sources.js';
+import { validateCheckpoint } from '../schemas/validators.js';
+
+export interface CheckpointFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly tail: string;
+}
+
+export interface Checkpoint {
+  readonly v: 'sel.checkpoint/1';
+  readonly chains: readonly ChainPosition[];
+  readonly files: readonly CheckpointFile[];
+}
+
+/** Where to resume: per file (by real path) and per chain. */
+export interface Resume {
+  readonly files: ReadonlyMap<string, { readonly bytes: number; readonly lines: number }>;
+  readonly starts: readonly ChainPosition[];
+}
+
+/** Reads a checkpoint; null when the file does not exist yet (the first run). */
+export async function loadCheckpoint(path: string): Promise<Checkpoint | null> {
+  let text: string;
+  try {
+    const bytes = await readFile(path);
+    if (!isUtf8(bytes)) throw new OperatorError(`checkpoint ${path} is not UTF-8`);
+    text = bytes.toString('utf8');
+  } catch (e) {
+    if (e instanceof OperatorError) throw e;
+    if (errnoCode(e) === 'ENOENT') return null;
+    throw new OperatorError(`cannot read checkpoint ${path}: ${describeIoError(e)}`);
+  }
+  const ok = scanStrict(text).ok;
+  const value = ok ? (JSON.parse(text) as unknown) : null;
+  if (!ok || !validateCheckpoint(value)) {
+    throw new OperatorError(`${path} is not a sel checkpoint (sel.checkpoint/1); remove it to verify from the start`);
+  }
+  return value as Checkpoint;
+}
+
+/** The last line before `end` in a file (with its LF), hashed; of nothing when end is 0. */
+async function tailHash(path: string, end: number, maxLineBytes: number): Promise<string | null> {
+  if (end === 0) return sha256Digest('');
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    if (size < end) return null;
+    const from = Math.max(0, end - maxLineBytes - 1);
+    const buf = Buffer.alloc(end - from);
+    await fh.read(buf, 0, buf.length, from);
+    if (buf[buf.length - 1] !== 0x0a) return null;
+    const lf = buf.lastIndexOf(0x0a, buf.length - 2);
+    if (lf < 0 && from > 0) return null;
+    return sha256Digest(buf.subarray(lf + 1));
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Checks the checkpoint against the files as they are now. A mismatch is a finding, and
+ * then nothing is resumed: a partial resume would mix verified and unverified state.
+ */
+export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number): Promise<{ resume: Resume | null; findings: Finding[] }> {
+  const byPath = new Map(cp.files.map((f) => [f.path, f]));
+  const files = new Map<string, { bytes: number; lines: number }>();
+  const findings: Finding[] = [];
+  for (const s of sources) {
+    if (s.path === null || !s.regular) continue;
+    const real = await realpath(s.path).catch(() => s.path!);
+    const f = byPath.get(real);
+    if (f === undefined) continue;
+    let tail: string | null;
+    try {
+      tail = await tailHash(s.path, f.bytes, maxLineBytes);
+    } catch {
+      tail = null;
+    }
+    if (tail !== f.tail) {
+      findings.push(makeFinding('CHECKPOINT_MISMATCH', {
+        location: { file: s.display, line: Math.max(1, f.lines) },
+        message: tail === null
+          ? `the file is shorter than the ${f.bytes} bytes the checkpoint verified: it was truncated or replaced; verifying everything again`
+          : `line ${f.lines}, the last the checkpoint verified, is not the same line any more: the file was rewritten; verifying everything again`,
+        expected: f.tail,
+        actual: tail,
+      }));
+      continue;
+    }
+    files.set(real, { bytes: f.bytes, lines: f.lines });
+  }
+  if (findings.length > 0) return { resume: null, findings };
+  return { resume: { files, starts: cp.chains }, findings };
+}
+
+/** The checkpoint after a clean run: chain positions, and each regular file read to its end. */
+export async function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], linesByDisplay: ReadonlyMap<string, number>, maxLineBytes: number): Promise<Checkpoint> {
+  const files: CheckpointFile[] = [];
+  for (const s of sources) {
+    if (s.path === null || !s.regular) continue;
+    const real = await realpath(s.path);
+    const fh = await open(s.path, 'r');
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+    } finally {
+      await fh.close();
+    }
+    const tail = await tailHash(s.path, size, maxLineBytes);
+    if (tail === null) continue; // a torn last line: a clean run would not have one
+    files.push({ path: real, bytes: size, lines: linesByDisplay.get(s.display) ?? 0, tail });
+  }
+  return { v: 'sel.checkpoint/1', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+/** Writes the checkpoint atomically (a temporary file, then rename). */
+export async function saveCheckpoint(path: string, cp: Checkpoint): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, `${JSON.stringify(cp, null, 2)}\n`);
+    await rename(tmp, path);
+  } catch (e) {
+    throw new OperatorError(`cannot write checkpoint ${path}: ${describeIoError(e)}`);
+  }
+}

@@ -1,0 +1,168 @@
+/** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+import { git } from '../helpers/git.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
+let s: GovernanceSample;
+beforeAll(() => {
+  s = buildGovernanceRepo(join(tmp, 'governance'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Gate { result: string; eventsInRange: number; assertions: { name: string; pass: boolean; reason: string }[] }
+const gate = (args: string[]) => {
+  const r = sel(['gate', ...args, '--format', 'json']);
+  return { status: r.status, out: r.status === 2 ? null : (JSON.parse(r.stdout) as Gate) };
+};
+
+describe('sel gate', () => {
+  it('passes a clean log on every assertion', () => {
+    const { status, out } = gate([s.clean, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--require-anchored', '--no-unreviewed-elevation', '--max-severity', 'none']);
+    expect(out!.assertions.filter((a) => !a.pass)).toEqual([]);
+    expect(status).toBe(0);
+  });
+  it('fails each assertion the incident breaks, with its reason, and passes the others', () => {
+    const { status, out } = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--require-anchored', '--no-unreviewed-elevation']);
+    expect(status).toBe(1);
+    expect(Object.fromEntries(out!.assertions.map((a) => [a.name, a.pass]))).toEqual({
+      '--no-divergence': false,
+      '--no-unverifiable': false,
+      '--require-anchored': false,
+      '--no-unreviewed-elevation': false,
+    });
+    expect(out!.assertions.find((a) => a.name === '--no-unreviewed-elevation')!.reason).toContain('seq 29');
+  });
+  it('--since limits what counts: a seq, a time, or a Git ref (its commit date)', () => {
+    const after36 = gate([s.incident, '--repo', s.repo, '--since', '36', '--no-divergence', '--no-unverifiable']);
+    expect(after36.out!.eventsInRange).toBe(3);
+    expect(after36.out!.assertions.every((a) => a.pass)).toBe(true);
+    const byTime = gate([s.incident, '--repo', s.repo, '--since', '2026-11-02T00:00:00Z', '--no-unverifiable']);
+    expect(byTime.out!.assertions[0]!.pass).toBe(true);
+    const byRef = gate([s.clean, '--repo', s.repo, '--since', 'HEAD~1', '--policy-at', 'HEAD']);
+    expect(byRef.out!.assertions[0]).toMatchObject({ name: '--policy-at HEAD', pass: true });
+    expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[0]!.pass).toBe(false);
+  });
+  it('exits 2 when it cannot decide', () => {
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
+    expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--policy-at', 'nope', '--no-divergence']));
+  });
+});
+
+describe('sel explain', () => {
+  it('shows the event, its policy commit, the trace, recorded vs replayed, and its links', () => {
+    const r = sel(['explain', s.incident, '--repo', s.repo, '--seq', '35']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('event prod-agents seq 35');
+    expect(r.stdout).toContain('"policy v3: reserve deploy-restart, deny hook administration"');
+    expect(r.stdout).toContain('replayed  block  rule (none)  severity high  (DIVERGES)');
+    expect(r.stdout).toContain('seq 34 at');
+    expect(r.stdout).toContain('DECISION_DIVERGENCE');
+  });
+  it('answers what-if questions with --policy, and gives JSON', () => {
+    const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
+    const out = JSON.parse(r.stdout) as { recorded: { action: string }; replayed: { action: string }; matches: boolean; whatIf: { decision: { action: string; rule: string } }; review: unknown };
+    expect(out.matches).toBe(true);
+    expect(out.recorded.action).toBe('warn');
+    // Deploy_Restart was free under v2; v3 reserves it.
+    expect(out.whatIf.decision).toMatchObject({ action: 'block', rule: 'tool-registry.reserved' });
+  });
+  it('shows the review an event depended on', () => {
+    const out = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8', '--format', 'json']).stdout) as { review: { status: string } };
+    expect(out.review.status).toBe('approved');
+  });
+  it('exits 2 for a seq no intact event has', () => {
+    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no intact event has seq 45');
+  });
+});
+
+describe('sel impact', () => {
+  it('counts the decisions a policy version would change, by transition, with the events', () => {
+    const v1 = git(s.repo, 'rev-list', '-n', '1', 'HEAD~4');
+    const out = JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', v1, '--format', 'json']).stdout) as { events: number; changed: number; transitions: { transition: string; count: number }[]; examples: { seq: number }[] };
+    expect(out.events).toBe(49);
+    expect(out.changed).toBe(6);
+    expect(out.transitions[0]).toEqual({ transition: 'warn secrets.status-query -> block (none)', count: 2 });
+    expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 24, 38]);
+    expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 3 });
+  });
+});
+
+describe('sel timeline', () => {
+  it('filters events and prints a table or JSONL', () => {
+    const table = sel(['timeline', s.clean, '--action', 'block']).stdout;
+    expect(table).toContain('(7 events)');
+    expect(table).toContain('egress.github-admin');
+    const lines = sel(['timeline', s.clean, '--actor', 'ops-bot', '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { actor: { id: string }; seq: number });
+    expect(lines.every((l) => l.actor.id === 'ops-bot')).toBe(true);
+    expect(lines.map((l) => l.seq)).toEqual([7, 8, 23, 38]);
+    expect(sel(['timeline', s.clean, '--from', '2026-11-01T00:00:00Z', '--to', '2026-11-02T00:00:00Z', '--format', 'jsonl']).stdout.trim().split('\n')).toHaveLength(2);
+    expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
+  });
+});
+
+describe('sel verify --checkpoint', () => {
+  it('verifies only what follows a clean run, and proves it links', () => {
+    const dir = join(tmp, 'cp');
+    cpSync(s.clean, join(tmp, 'full.jsonl'));
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(s.repo, dir, { recursive: true });
+    const log = join(tmp, 'growing.jsonl');
+    writeFileSync(log, `${all.slice(0, 20).join('\n')}\n`);
+    const state = join(tmp, 'state.json');
+    rmSync(state, { force: true });
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
+    appendFileSync(log, `${all.slice(20).join('\n')}\n`);
+    const second = JSON.parse(sel(['verify', log, '--checkpoint', state, '--format', 'json']).stdout) as { summary: { lines: number; events: number; files: { firstLine: number }[] }; findings: unknown[] };
+    expect(second.findings).toEqual([]);
+    expect(second.summary).toMatchObject({ lines: 29, events: 29 });
+    expect(second.summary.files[0]!.firstLine).toBe(21);
+    const cp = JSON.parse(readFileSync(state, 'utf8')) as { chains: { next: number }[]; files: { lines: number }[] };
+    expect(cp.chains[0]!.next).toBe(49);
+    expect(cp.files[0]!.lines).toBe(49);
+  });
+  it('reports new events that do not link to the checkpoint', () => {
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(tmp, 'forked.jsonl');
+    const state = join(tmp, 'state2.json');
+    rmSync(state, { force: true });
+    writeFileSync(log, `${all.slice(0, 10).join('\n')}\n`);
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
+    const incident = readFileSync(s.incident, 'utf8').split('\n').filter((l) => l.length > 0);
+    appendFileSync(log, `${all.slice(10, 26).join('\n')}\n${incident.slice(26, 30).join('\n')}\n`);
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
+    const before = readFileSync(state, 'utf8');
+    appendFileSync(log, `${all.slice(30, 32).join('\n')}\n`);
+    const r = JSON.parse(sel(['verify', log, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
+    expect(r.findings.map((f) => [f.code, f.seq])).toEqual([['PREV_HASH_MISMATCH', 30]]);
+    expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+  it('reports a checkpointed file that was rewritten, and verifies everything again', () => {
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(tmp, 'rewritten.jsonl');
+    const state = join(tmp, 'state3.json');
+    rmSync(state, { force: true });
+    writeFileSync(log, `${all.slice(0, 10).join('\n')}\n`);
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
+    writeFileSync(log, `${all.slice(0, 9).join('\n')}\n`);
+    const r = JSON.parse(sel(['verify', log, '--checkpoint', state, '--format', 'json']).stdout) as { summary: { lines: number }; findings: { code: string }[] };
+    expect(r.findings.map((f) => f.code)).toEqual(['CHECKPOINT_MISMATCH']);
+    expect(r.summary.lines).toBe(9);
+  });
+  it('exits 2 on a file that is not a checkpoint', () => {
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, '{"v":"something else"}');
+    expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', bad]))).toContain('is not a sel checkpoint');
+  });
+});
+
+describe('progress', () => {
+  it('draws nothing when standard error is not a terminal', () => {
+    expect(sel(['verify', s.clean]).stderr).toBe('');
+  });
+});
