@@ -8,6 +8,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
+import { GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
 import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
@@ -56,6 +57,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (e instanceof OperatorError) {
       process.stderr.write(`sel: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof GitFailure) {
+      // git itself failed mid-run (a corrupt object store, a git that exits early): the
+      // verification cannot be completed, and that is not a bug of ours.
+      const detail = e.stderr.trim().split('\n')[0] ?? '';
+      process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : `exit status ${e.code}`}); check the repository with git fsck\n`);
       return 2;
     }
     const detail = e instanceof Error ? e.message : String(e);

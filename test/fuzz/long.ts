@@ -1,0 +1,39 @@
+/**
+ * The long fuzz run (not in CI): `npm run fuzz -- [--seed N] [--count N]`. Runs the fuzzing
+ * properties with many more cases than the test suite and prints what it ran and found.
+ */
+import fc from 'fast-check';
+import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isSafeInteger(v)) {
+    process.stderr.write(`${name} takes a whole number\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const seed = arg('--seed', Date.now() % 2 ** 31);
+const count = arg('--count', 20_000);
+let failed = false;
+const props: [string, fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>, number][] = [
+  ['never throws on arbitrary bytes', neverThrowsOnBytes as fc.IProperty<unknown[]>, count],
+  ['reports every mutation of a valid chain', reportsEveryMutation as fc.IProperty<unknown[]>, count],
+  ['clean interleaved chains give no finding', cleanChainsAreClean as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 20))],
+];
+process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
+for (const [name, prop, runs] of props) {
+  const t = Date.now();
+  const r = fc.check(prop, { seed, numRuns: runs });
+  const secs = ((Date.now() - t) / 1000).toFixed(1);
+  if (r.failed) {
+    failed = true;
+    process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
+  } else {
+    process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped), ${secs} s\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
