@@ -241,7 +241,9 @@ function describeFindings(report: SelReport, max = 5): string {
 async function runSel(file: string, selArgs: readonly string[] = []): Promise<{ run: Run; report: SelReport }> {
   const p = await spawnNode(CHILD_JS, [file, ...selArgs], true);
   const what = `sel verify ${file}${selArgs.length > 0 ? ` ${selArgs.join(' ')}` : ''}`;
-  if (p.code !== 0 || p.fd3.trim() === '') {
+  // sel's own exit status passes through the child: 1 means findings, which the report
+  // below describes; anything else, or no measurement, means sel did not complete.
+  if ((p.code !== 0 && p.code !== 1) || p.fd3.trim() === '') {
     throw new BenchError(`${what} did not complete (${describeExit(p)}); report starts: ${JSON.stringify(p.stdout.slice(0, 300))}`);
   }
   const m = parseJson(p.fd3, 'the sel measurement') as { seconds: number; exitCode: number; maxRssBytes: number };

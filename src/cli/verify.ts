@@ -5,6 +5,7 @@ import { verifyLogs } from '../verify/run.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { renderSarif } from '../report/sarif.js';
 import { renderJunit } from '../report/junit.js';
@@ -66,6 +67,7 @@ function stepSummary(report: Report, relativize: (f: string) => string): void {
 }
 
 interface VerifyFlags {
+  jobs: number;
   quiet?: boolean;
   checkpoint?: string;
   repo?: string;
@@ -85,6 +87,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
+    .addOption(new Option('-j, --jobs <n>', 'worker threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', 64)).default(availableParallelism()))
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
     .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
     .addOption(
@@ -108,7 +111,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         .argParser(positiveInt('--reorder-window', 1_000_000))
         .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
     )
-    .action(async (logs: string[], flags: VerifyFlags) => {
+    .action(async (logs: string[], flags: VerifyFlags, cmd: Command) => {
       const checkpoint = flags.checkpoint === undefined ? null : await loadCheckpoint(flags.checkpoint);
       const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
       const prepared = checkpoint === null ? { resume: null, findings: [] } : await prepareResume(checkpoint, sources, flags.maxLineBytes);
@@ -118,6 +121,8 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         maxFindings: flags.maxFindings,
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
         resume: prepared.resume,
+        jobs: flags.jobs,
+        jobsAuto: cmd.getOptionValueSource('jobs') === 'default',
         preFindings: prepared.findings,
         ...withProgress(progressBar(flags.quiet !== true)),
       };

@@ -52,6 +52,11 @@ export interface PlacedEvent {
   readonly findings: readonly Finding[];
   /** The parsed event when it passed every line-level check and the caller asked for it. */
   readonly event: SelEvent | null;
+  /**
+   * The replay outcome, when it was computed next to the line check (in a worker thread).
+   * Typed loosely here so the envelope stage does not depend on replay.
+   */
+  readonly replay?: import('../replay/replay.js').ReplayOutcome;
 }
 
 /**

@@ -26,9 +26,11 @@ export async function readSource(
   stdin: NodeJS.ReadableStream = process.stdin,
   /** Resume a regular file at this byte offset (a checkpoint). */
   startAt = 0,
+  /** Awaited after each chunk: lets a consumer that works asynchronously hold the reader back. */
+  pace?: () => Promise<void>,
 ): Promise<ReadProblem | null> {
-  if (source.path === null) return readStream(source, stdin, push);
-  if (!source.regular) return readStream(source, createReadStream(source.path), push);
+  if (source.path === null) return readStream(source, stdin, push, pace);
+  if (!source.regular) return readStream(source, createReadStream(source.path), push, pace);
 
   let fh;
   try {
@@ -61,6 +63,7 @@ export async function readSource(
       }
       push(buf.subarray(0, bytesRead));
       pos += bytesRead;
+      if (pace !== undefined) await pace();
     }
     let after: number;
     try {
@@ -86,6 +89,7 @@ async function readStream(
   source: LogSource,
   stream: NodeJS.ReadableStream,
   push: (chunk: Buffer) => void,
+  pace?: () => Promise<void>,
 ): Promise<ReadProblem | null> {
   const it = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -101,5 +105,6 @@ async function readStream(
     if (next.done === true) return null;
     const chunk = next.value;
     push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    if (pace !== undefined) await pace();
   }
 }

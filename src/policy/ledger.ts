@@ -23,6 +23,8 @@ export interface LedgerProblem {
 }
 
 export interface Ledger extends LedgerView {
+  /** The files it was built from, by path (worker threads rebuild it from these). */
+  readonly files: ReadonlyMap<string, Uint8Array>;
   readonly reviews: ReadonlyMap<string, ReviewArtifact>;
   readonly exceptions: ReadonlyMap<string, ExceptionArtifact>;
   /** Anchors by path (ledger/anchors/<chain>/<seq>.json). */
@@ -100,6 +102,7 @@ export function buildLedger(files: ReadonlyMap<string, Uint8Array>): Ledger {
     }
   }
   return {
+    files,
     reviews,
     exceptions,
     anchors,

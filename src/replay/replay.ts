@@ -90,52 +90,21 @@ export class Replayer {
         }));
       }
     }
-    const e = rec.event;
-    if (e === null) {
-      this.counts.skipped++;
-      return;
+    const o = rec.replay ?? replayEvent(rec, this.input);
+    switch (o.type) {
+      case 'skipped':
+        this.counts.skipped++;
+        return;
+      case 'matched':
+        this.counts.replayed++;
+        this.counts.matched++;
+        return;
+      case 'finding':
+        if (o.replayed) this.counts.replayed++;
+        if (o.counted === 'diverged') this.counts.diverged++;
+        else this.counts.unverifiable++;
+        this.emit(o.finding);
     }
-    const where = { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
-    const version: BundleVersion | undefined = this.input.index.byHash.get(e.policy_hash);
-    if (version === undefined) {
-      this.counts.unverifiable++;
-      this.emit(makeFinding('POLICY_UNKNOWN', {
-        ...where,
-        message: `policy_hash ${e.policy_hash} names no bundle in the repository's history: the decision cannot be replayed`,
-        actual: e.policy_hash,
-      }));
-      return;
-    }
-    if (!version.loaded.ok) {
-      this.counts.unverifiable++;
-      const first = version.loaded.problems[0];
-      this.emit(makeFinding('POLICY_INVALID', {
-        ...where,
-        message: `the bundle ${e.policy_hash} (commit ${version.commits[0]!.slice(0, 12)}) is invalid, so it decides nothing: ${first === undefined ? 'see sel policy check' : `policy/${first.file}: ${first.message}`}`,
-        actual: e.policy_hash,
-        detail: { commit: version.commits[0], problems: version.loaded.problems.length },
-      }));
-      return;
-    }
-    this.counts.replayed++;
-    const ev = evaluate(version.loaded.policy, {
-      kind: e.kind,
-      actor: e.actor,
-      request: e.request,
-      ts: e.ts,
-      fingerprint: e.request_fingerprint,
-      exceptionRef: e.exception_ref ?? null,
-    }, this.input.ledger);
-    const got = ev.decision;
-    const rec_ = e.decision;
-    if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) {
-      this.counts.matched++;
-      return;
-    }
-    const f = classify(ev, rec_, where);
-    if (f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING') this.counts.unverifiable++;
-    else this.counts.diverged++;
-    this.emit(f);
   }
 
   /** After the whole log: anchors the log never reached. */
@@ -186,6 +155,65 @@ export class Replayer {
   replayCounts(): ReplayCounts {
     return { ...this.counts };
   }
+}
+
+/** What replaying one event gives: computed where the event is checked (a worker, or here). */
+export type ReplayOutcome =
+  | { readonly type: 'skipped' }
+  | { readonly type: 'matched' }
+  | { readonly type: 'finding'; readonly finding: Finding; readonly counted: 'diverged' | 'unverifiable'; readonly replayed: boolean };
+
+const SKIPPED: ReplayOutcome = { type: 'skipped' };
+const MATCHED: ReplayOutcome = { type: 'matched' };
+
+/**
+ * Replays one event against the bundle its policy_hash names: pure, so a worker thread can
+ * run it next to the line check, with the same index and ledger.
+ */
+export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyIndex; readonly ledger: Ledger }): ReplayOutcome {
+  const e = rec.event;
+  if (e === null) return SKIPPED;
+  const where = { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
+  const version: BundleVersion | undefined = input.index.byHash.get(e.policy_hash);
+  if (version === undefined) {
+    return {
+      type: 'finding',
+      counted: 'unverifiable',
+      replayed: false,
+      finding: makeFinding('POLICY_UNKNOWN', {
+        ...where,
+        message: `policy_hash ${e.policy_hash} names no bundle in the repository's history: the decision cannot be replayed`,
+        actual: e.policy_hash,
+      }),
+    };
+  }
+  if (!version.loaded.ok) {
+    const first = version.loaded.problems[0];
+    return {
+      type: 'finding',
+      counted: 'unverifiable',
+      replayed: false,
+      finding: makeFinding('POLICY_INVALID', {
+        ...where,
+        message: `the bundle ${e.policy_hash} (commit ${version.commits[0]!.slice(0, 12)}) is invalid, so it decides nothing: ${first === undefined ? 'see sel policy check' : `policy/${first.file}: ${first.message}`}`,
+        actual: e.policy_hash,
+        detail: { commit: version.commits[0], problems: version.loaded.problems.length },
+      }),
+    };
+  }
+  const ev = evaluate(version.loaded.policy, {
+    kind: e.kind,
+    actor: e.actor,
+    request: e.request,
+    ts: e.ts,
+    fingerprint: e.request_fingerprint,
+    exceptionRef: e.exception_ref ?? null,
+  }, input.ledger);
+  const got = ev.decision;
+  const rec_ = e.decision;
+  if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) return MATCHED;
+  const f = classify(ev, rec_, where);
+  return { type: 'finding', finding: f, counted: f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING' ? 'unverifiable' : 'diverged', replayed: true };
 }
 
 /** Which finding a divergence is: a review or exception problem, or a plain divergence. */

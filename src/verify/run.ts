@@ -4,13 +4,19 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import type { Resume } from './checkpoint.js';
-import { orderSources, resolveSources } from '../ingest/sources.js';
+import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
+import { LinePool } from './pool.js';
+import type { WorkerInit } from './worker-protocol.js';
 import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { ChainSummary } from '../chain/chain.js';
 import type { Finding } from '../findings/finding.js';
 
 export interface RunOptions extends VerifyOptions {
+  /** Worker threads for the per-line work; 1 checks lines on this thread. */
+  readonly jobs?: number;
+  /** `jobs` was not asked for but defaulted: small inputs then run on one thread. */
+  readonly jobsAuto?: boolean;
   /** Standard input, for `-` (tests pass their own stream). */
   readonly stdin?: NodeJS.ReadableStream;
   /** Resume from a checkpoint: files start past what was verified, chains at their positions. */
@@ -28,6 +34,12 @@ export interface RunOptions extends VerifyOptions {
 /** Stages that ride on the integrity pass (replay): every accepted event, then the end. */
 export interface VerifyExtension {
   readonly onEvent: EventHook;
+  /**
+   * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
+   * records carrying the outcome (`rec.replay`) instead of the parsed event. Absent: the
+   * workers keep parsed events for onEvent.
+   */
+  readonly workerReplay?: WorkerInit['replay'];
   /** Findings that do not come from a line (e.g. about the repository), reported first. */
   readonly begin?: (report: (f: Finding) => void) => void;
   readonly finish?: (report: (f: Finding) => void, chains: readonly ChainSummary[]) => void;
@@ -42,14 +54,43 @@ export async function verifyLogs(
   const opts: RunOptions = base.resume == null ? base : { ...base, starts: base.resume.starts };
   const { sources, skipped } = await resolveSources(logs);
   const ordered = await orderSources(sources, opts.maxLineBytes);
-  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null);
+  // Workers cost ~0.1 s each to start: below a few megabytes one thread is faster.
+  const total = await totalBytes(ordered);
+  const jobs = opts.jobsAuto === true && total !== null && total < PARALLEL_MIN_BYTES ? 1 : Math.max(1, opts.jobs ?? 1);
+  const pool = jobs > 1
+    ? new LinePool(jobs, { maxDepth: opts.maxDepth, keepEvents: extension !== null && extension.workerReplay === undefined, replay: extension?.workerReplay ?? null })
+    : null;
+  try {
+    return await run(opts, ordered, skipped, pool, extension);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Below this many bytes of input, the default --jobs is 1 (the report is the same either way). */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+
+async function totalBytes(sources: readonly LogSource[]): Promise<number | null> {
+  let total = 0;
+  for (const s of sources) {
+    if (!s.regular || s.path === null) return null;
+    total += (await stat(s.path).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+async function run(
+  opts: RunOptions,
+  ordered: readonly LogSource[],
+  skipped: readonly { display: string; reason: string }[],
+  pool: LinePool | null,
+  extension: VerifyExtension | null,
+): Promise<IntegrityResult> {
+  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null, pool);
   for (const f of opts.preFindings ?? []) verifier.report(f);
   extension?.begin?.((f) => verifier.report(f));
   const progress = opts.progress;
-  if (progress !== undefined) {
-    const sizes = await Promise.all(ordered.map(async (s) => (s.regular && s.path !== null ? (await stat(s.path).catch(() => null))?.size ?? 0 : null)));
-    progress.start(sizes.includes(null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0));
-  }
+  if (progress !== undefined) progress.start(await totalBytes(ordered));
   let bytes = 0;
   try {
     for (const source of ordered) {
@@ -68,6 +109,7 @@ export async function verifyLogs(
             },
         opts.stdin,
         at?.bytes ?? 0,
+        pool === null ? undefined : () => verifier.settle(),
       );
       verifier.endFile(source.display, splitter, problem);
     }
@@ -75,5 +117,6 @@ export async function verifyLogs(
     progress?.stop();
   }
   for (const s of skipped) verifier.fileProblem(s.display, 'LOG_UNREADABLE', `skipped: ${s.reason}`);
+  await verifier.settle(true);
   return verifier.finish((chains) => extension?.finish?.((f) => verifier.report(f), chains));
 }

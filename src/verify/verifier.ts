@@ -11,6 +11,9 @@ import { FindingTally, type FindingCounts } from '../findings/counts.js';
 export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
 import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
+import type { LinePool } from './pool.js';
+import type { BatchRequest, BatchResult, ExtraEvent, ExtraHole } from './worker-protocol.js';
+import type { ReplayOutcome } from '../replay/replay.js';
 
 export interface VerifyOptions {
   /** Longest line read; longer lines are LINE_TOO_LONG (SPEC.md §2: default 1 MiB). */
@@ -73,6 +76,100 @@ interface FileStats {
   firstLine: number;
 }
 
+interface RecordStep {
+  readonly kind: 'record';
+  rec: EventRecord | null;
+  readonly stats: FileStats;
+}
+
+type Step = RecordStep | { readonly kind: 'findings'; readonly findings: readonly Finding[] };
+
+/** Lines copied into one buffer, to be checked together by a worker. */
+class BatchBuilder {
+  static readonly MAX_LINES = 1024;
+  static readonly MAX_BYTES = 1 << 20;
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private offsets: number[] = [];
+  private fileIdx: number[] = [];
+  private lines: number[] = [];
+  private ordinals: number[] = [];
+  private readonly files: string[] = [];
+  readonly slots: RecordStep[] = [];
+  readonly refs: LineRef[] = [];
+
+  get count(): number {
+    return this.slots.length;
+  }
+
+  get full(): boolean {
+    return this.slots.length >= BatchBuilder.MAX_LINES || this.used >= BatchBuilder.MAX_BYTES;
+  }
+
+  add(bytes: Buffer, ref: LineRef, slot: RecordStep): void {
+    if (this.used + bytes.length > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes.length));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    bytes.copy(this.buf, this.used);
+    this.offsets.push(this.used, this.used + bytes.length);
+    this.used += bytes.length;
+    let fi = this.files.length - 1;
+    if (fi < 0 || this.files[fi] !== ref.file) {
+      this.files.push(ref.file);
+      fi = this.files.length - 1;
+    }
+    this.fileIdx.push(fi);
+    this.lines.push(ref.line);
+    this.ordinals.push(ref.ordinal);
+    this.slots.push(slot);
+    this.refs.push(ref);
+  }
+
+  request(id: number): BatchRequest {
+    const buf = new ArrayBuffer(this.used);
+    new Uint8Array(buf).set(this.buf.subarray(0, this.used));
+    return {
+      id,
+      buf,
+      offsets: Int32Array.from(this.offsets),
+      files: this.files,
+      fileIdx: Int32Array.from(this.fileIdx),
+      lines: Float64Array.from(this.lines),
+      ordinals: Float64Array.from(this.ordinals),
+    };
+  }
+}
+
+const NONE: readonly Finding[] = Object.freeze([]);
+const MATCHED: ReplayOutcome = { type: 'matched' };
+const SKIPPED: ReplayOutcome = { type: 'skipped' };
+
+/** One line's record from a worker's columns (see BatchResult). */
+function decodeRecord(r: BatchResult, i: number, ref: LineRef): EventRecord {
+  const kind = r.kinds[i]!;
+  if (kind === 2) {
+    const h = r.extra[i] as ExtraHole;
+    return { kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings };
+  }
+  const x = kind === 1 ? (r.extra[i] as ExtraEvent) : null;
+  const code = r.replay[i]!;
+  const replay = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay;
+  return {
+    kind: 'event',
+    ref,
+    chain: r.chains[i]!,
+    seq: r.seqs[i]!,
+    prevHash: r.prevHashes[i]!,
+    hash: r.hashes[i]!,
+    ts: r.ts[i]!,
+    findings: x?.findings ?? NONE,
+    event: x?.event ?? null,
+    ...(replay === undefined ? {} : { replay }),
+  };
+}
+
 interface Kept {
   readonly order: number;
   readonly index: number;
@@ -94,9 +191,65 @@ export class IntegrityVerifier {
   constructor(
     private readonly opts: VerifyOptions = DEFAULT_VERIFY_OPTIONS,
     onEvent: EventHook | null = null,
+    /** With a pool, lines are checked by worker threads in batches; the result is the same. */
+    private readonly pool: LinePool | null = null,
   ) {
     this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null };
     this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent);
+  }
+
+  // --- ordering: records (and findings between them) are applied strictly in input order,
+  // whether a line was checked here or in a worker.
+  private readonly queue: Step[] = [];
+  private batch: BatchBuilder | null = null;
+  private readonly inflight: Promise<void>[] = [];
+  private batchId = 0;
+
+  private enqueue(step: Step): void {
+    this.queue.push(step);
+    if (step.kind !== 'record' || step.rec !== null) this.drain();
+  }
+
+  private drain(): void {
+    let i = 0;
+    for (; i < this.queue.length; i++) {
+      const step = this.queue[i]!;
+      if (step.kind === 'record') {
+        if (step.rec === null) break;
+        this.record(step.rec, step.stats);
+      } else {
+        for (const f of step.findings) this.report(f);
+      }
+    }
+    if (i > 0) this.queue.splice(0, i);
+  }
+
+  private dispatch(): void {
+    const b = this.batch;
+    if (b === null || b.count === 0) return;
+    this.batch = null;
+    const req = b.request(this.batchId++);
+    const slots = b.slots;
+    const refs = b.refs;
+    const p = this.pool!.run(req).then((r) => {
+      for (let i = 0; i < slots.length; i++) slots[i]!.rec = decodeRecord(r, i, refs[i]!);
+      this.drain();
+    });
+    this.inflight.push(p);
+  }
+
+  /**
+   * Waits for batches in flight: call between reads to bound memory (at most `jobs * 2`
+   * batches outstanding), and before `finish`.
+   */
+  async settle(all = false): Promise<void> {
+    if (all) this.dispatch();
+    const limit = all ? 0 : Math.max(2, (this.pool === null ? 0 : 2 * this.poolSize));
+    while (this.inflight.length > limit) await this.inflight.shift();
+  }
+
+  private get poolSize(): number {
+    return this.pool?.size ?? 0;
   }
 
   /** Records a finding (from any stage). */
@@ -122,7 +275,16 @@ export class IntegrityVerifier {
       line: (bytes, lineNo) => {
         stats.bytes += bytes.length + 1;
         stats.content++;
-        this.record(checkLine(bytes, this.ref(file, lineNo), this.check), stats);
+        const ref = this.ref(file, lineNo);
+        if (this.pool === null) {
+          this.enqueue({ kind: 'record', rec: checkLine(bytes, ref, this.check), stats });
+          return;
+        }
+        const slot: RecordStep = { kind: 'record', rec: null, stats };
+        this.queue.push(slot);
+        this.batch ??= new BatchBuilder();
+        this.batch.add(bytes, ref, slot);
+        if (this.batch.full) this.dispatch();
       },
       emptyLine: (lineNo) => {
         stats.bytes += 1;
@@ -131,7 +293,7 @@ export class IntegrityVerifier {
           location: { file, line: lineNo },
           message: 'empty line; only the very last line of a file may be empty',
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
+        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
       },
       tooLong: (lineNo, length, terminated) => {
         stats.bytes += length + (terminated ? 1 : 0);
@@ -143,7 +305,7 @@ export class IntegrityVerifier {
           expected: `<= ${this.opts.maxLineBytes}`,
           actual: length,
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
+        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
       },
       torn: (lineNo, bytes) => {
         stats.bytes += bytes.length;
@@ -154,7 +316,7 @@ export class IntegrityVerifier {
           message: `the last line (${bytes.length} bytes) has no line feed: a torn write; it is not evaluated`,
           detail: { bytes: bytes.length },
         });
-        this.record({ kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats);
+        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
       },
     };
     return new LineSplitter(sink, this.opts.maxLineBytes, firstLine);
@@ -168,15 +330,12 @@ export class IntegrityVerifier {
     splitter.end();
     const stats = this.files[this.fileIndex.get(file)!]!;
     stats.lines = splitter.lines - (stats.firstLine - 1);
-    if (problem !== null) this.report(makeFinding(problem.code, { location: { file, line: 1 }, message: problem.message }));
+    const findings: Finding[] = [];
+    if (problem !== null) findings.push(makeFinding(problem.code, { location: { file, line: 1 }, message: problem.message }));
     if (stats.content === 0 && stats.firstLine === 1 && problem?.code !== 'LOG_UNREADABLE') {
-      this.report(
-        makeFinding('LOG_EMPTY', {
-          location: { file, line: 1 },
-          message: 'the file holds no events',
-        }),
-      );
+      findings.push(makeFinding('LOG_EMPTY', { location: { file, line: 1 }, message: 'the file holds no events' }));
     }
+    if (findings.length > 0) this.enqueue({ kind: 'findings', findings });
   }
 
   /** A file that could not be read, or that changed under the reader. */
@@ -193,6 +352,7 @@ export class IntegrityVerifier {
    * their summaries, and may still report findings (replay's anchor checks do).
    */
   finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
+    if (this.queue.length > 0 || this.inflight.length > 0) throw new Error('finish() before settle(true): lines are still being checked');
     this.chain.finish();
     after?.(this.chain.summaries());
     const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);
