@@ -18,6 +18,8 @@ export {
   type FileSummary,
 } from './verify/verifier.js';
 export { verifyLogs, type RunOptions } from './verify/run.js';
+export { runShard, parseShard, SHARD_VERSION, type ShardHeader, type ShardTrailer } from './shard/shard.js';
+export { mergeShards, readShardHeader, type MergeInput } from './shard/merge.js';
 export { CODES, ALL_CODES, type FindingCode, type Severity, type CodeInfo, type FindingClass } from './findings/codes.js';
 export { makeFinding, type Finding, type Location } from './findings/finding.js';
 export { buildReport, fails, type Report, type ReportSummary, type FailOn } from './report/report.js';

@@ -14,6 +14,7 @@ import { verifyCommand } from './verify.js';
 import { policyCommand } from './policy.js';
 import { gateCommand } from './gate.js';
 import { forensicsCommands } from './forensics.js';
+import { mergeCommand } from './shard.js';
 import { ignoreBrokenPipe } from './output.js';
 
 let colour: ChalkInstance = chalk;
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
     if (c === true) colour = new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
     if (c === false) colour = new Chalk({ level: 0 });
   });
-  for (const sub of [verifyCommand(() => colour), policyCommand(() => colour), gateCommand(() => colour), ...forensicsCommands(() => colour)]) {
+  for (const sub of [verifyCommand(() => colour), policyCommand(() => colour), gateCommand(() => colour), ...forensicsCommands(() => colour), mergeCommand(() => colour)]) {
     program.addCommand(configure(sub, program));
   }
   return program;

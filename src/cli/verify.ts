@@ -11,6 +11,7 @@ import { renderSarif } from '../report/sarif.js';
 import { renderJunit } from '../report/junit.js';
 import { renderGithub, renderStepSummary } from '../report/github.js';
 import { progressBar } from './progress.js';
+import { verifyShard } from './shard.js';
 import { loadCheckpoint, makeCheckpoint, prepareResume, saveCheckpoint } from '../verify/checkpoint.js';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
@@ -68,6 +69,8 @@ function stepSummary(report: Report, relativize: (f: string) => string): void {
 
 interface VerifyFlags {
   jobs: number;
+  shard?: string;
+  shardOut?: string;
   quiet?: boolean;
   checkpoint?: string;
   repo?: string;
@@ -88,6 +91,8 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
     .addOption(new Option('-j, --jobs <n>', 'worker threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', 64)).default(availableParallelism()))
+    .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
+    .option('--shard-out <file>', 'where --shard writes its result')
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
     .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
     .addOption(
@@ -112,6 +117,13 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
     )
     .action(async (logs: string[], flags: VerifyFlags, cmd: Command) => {
+      if (flags.shard !== undefined) {
+        if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
+        if (cmd.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
+        await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, { maxLineBytes: flags.maxLineBytes, maxDepth: flags.maxDepth });
+        return;
+      }
+      if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
       const checkpoint = flags.checkpoint === undefined ? null : await loadCheckpoint(flags.checkpoint);
       const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
       const prepared = checkpoint === null ? { resume: null, findings: [] } : await prepareResume(checkpoint, sources, flags.maxLineBytes);

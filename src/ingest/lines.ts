@@ -92,8 +92,16 @@ export class LineSplitter {
     }
   }
 
-  /** Signals the end of input. */
-  end(): void {
+  /**
+   * Signals the end of input. `atFileEnd` false: the input is a byte range that stops before
+   * the end of its file (a shard), so a trailing empty line is not the file's last line.
+   */
+  end(atFileEnd = true): void {
+    if (!atFileEnd) {
+      this.flushPendingEmpty();
+      this.end();
+      return;
+    }
     if (this.skipping) {
       this.sink.tooLong(this.lineNo, this.skippedLen, false);
       this.skipping = false;

@@ -90,7 +90,7 @@ function workerReplayData(gov: Governance): WorkerInit['replay'] {
 }
 
 /** LEDGER_REWRITTEN for each log file that is committed in the repository. */
-async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
+export async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
   const { sources } = await resolveSources(logs);
   const root = resolve(repoDir);
   const out = [];

@@ -4,7 +4,7 @@
  * does no I/O; `run.ts` reads files and feeds it, and so can a test, a worker or a shard.
  */
 import { checkLine, type CheckOptions } from '../envelope/check.js';
-import type { EventRecord, LineRef, PlacedEvent } from '../envelope/types.js';
+import type { EventRecord, Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { ChainVerifier, DEFAULT_CHAIN_OPTIONS, type ChainOptions, type ChainPosition, type ChainSummary } from '../chain/chain.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
@@ -74,6 +74,31 @@ interface FileStats {
   /** Lines with content (events or not). */
   content: number;
   firstLine: number;
+}
+
+/** The record for an empty line that is not the last of its file (SPEC.md §2). */
+export function emptyLineHole(ref: LineRef): Hole {
+  const f = makeFinding('LINE_EMPTY', { location: { file: ref.file, line: ref.line }, message: 'empty line; only the very last line of a file may be empty' });
+  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
+}
+
+export function tooLongHole(ref: LineRef, length: number, max: number): Hole {
+  const f = makeFinding('LINE_TOO_LONG', {
+    location: { file: ref.file, line: ref.line },
+    message: `line of ${length} bytes exceeds the limit of ${max} bytes (--max-line-bytes); it was skipped unread`,
+    expected: `<= ${max}`,
+    actual: length,
+  });
+  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
+}
+
+export function tornHole(ref: LineRef, length: number): Hole {
+  const f = makeFinding('LINE_TORN', {
+    location: { file: ref.file, line: ref.line },
+    message: `the last line (${length} bytes) has no line feed: a torn write; it is not evaluated`,
+    detail: { bytes: length },
+  });
+  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
 }
 
 interface RecordStep {
@@ -288,38 +313,54 @@ export class IntegrityVerifier {
       },
       emptyLine: (lineNo) => {
         stats.bytes += 1;
-        const ref = this.ref(file, lineNo);
-        const f = makeFinding('LINE_EMPTY', {
-          location: { file, line: lineNo },
-          message: 'empty line; only the very last line of a file may be empty',
-        });
-        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
+        this.enqueue({ kind: 'record', rec: emptyLineHole(this.ref(file, lineNo)), stats });
       },
       tooLong: (lineNo, length, terminated) => {
         stats.bytes += length + (terminated ? 1 : 0);
         stats.content++;
-        const ref = this.ref(file, lineNo);
-        const f = makeFinding('LINE_TOO_LONG', {
-          location: { file, line: lineNo },
-          message: `line of ${length} bytes exceeds the limit of ${this.opts.maxLineBytes} bytes (--max-line-bytes); it was skipped unread`,
-          expected: `<= ${this.opts.maxLineBytes}`,
-          actual: length,
-        });
-        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
+        this.enqueue({ kind: 'record', rec: tooLongHole(this.ref(file, lineNo), length, this.opts.maxLineBytes), stats });
       },
       torn: (lineNo, bytes) => {
         stats.bytes += bytes.length;
         stats.content++;
-        const ref = this.ref(file, lineNo);
-        const f = makeFinding('LINE_TORN', {
-          location: { file, line: lineNo },
-          message: `the last line (${bytes.length} bytes) has no line feed: a torn write; it is not evaluated`,
-          detail: { bytes: bytes.length },
-        });
-        this.enqueue({ kind: 'record', rec: { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] }, stats });
+        this.enqueue({ kind: 'record', rec: tornHole(this.ref(file, lineNo), bytes.length), stats });
       },
     };
     return new LineSplitter(sink, this.opts.maxLineBytes, firstLine);
+  }
+
+  /**
+   * Starts a file whose line records were made elsewhere (a shard): returns the function to
+   * add them with, in order. Records' refs must carry this file and an ordinal from `nextRef`.
+   */
+  beginRecords(file: string, firstLine = 1): (rec: EventRecord) => void {
+    const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine };
+    this.fileIndex.set(file, this.files.length);
+    this.files.push(stats);
+    return (rec) => this.enqueue({ kind: 'record', rec, stats });
+  }
+
+  /** Ends a file whose records came from elsewhere, with its totals. */
+  endRecords(file: string, totals: { lines: number; bytes: number; content: number }, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
+    const stats = this.files[this.fileIndex.get(file)!]!;
+    stats.lines = totals.lines;
+    stats.bytes = totals.bytes;
+    stats.content = totals.content;
+    this.fileFindings(file, stats, problem);
+  }
+
+  /** A LineRef for a record made elsewhere, with the next ordinal. */
+  nextRef(file: string, line: number): LineRef {
+    return this.ref(file, line);
+  }
+
+  private fileFindings(file: string, stats: FileStats, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null): void {
+    const findings: Finding[] = [];
+    if (problem !== null) findings.push(makeFinding(problem.code, { location: { file, line: 1 }, message: problem.message }));
+    if (stats.content === 0 && stats.firstLine === 1 && problem?.code !== 'LOG_UNREADABLE') {
+      findings.push(makeFinding('LOG_EMPTY', { location: { file, line: 1 }, message: 'the file holds no events' }));
+    }
+    if (findings.length > 0) this.enqueue({ kind: 'findings', findings });
   }
 
   /**
@@ -330,12 +371,7 @@ export class IntegrityVerifier {
     splitter.end();
     const stats = this.files[this.fileIndex.get(file)!]!;
     stats.lines = splitter.lines - (stats.firstLine - 1);
-    const findings: Finding[] = [];
-    if (problem !== null) findings.push(makeFinding(problem.code, { location: { file, line: 1 }, message: problem.message }));
-    if (stats.content === 0 && stats.firstLine === 1 && problem?.code !== 'LOG_UNREADABLE') {
-      findings.push(makeFinding('LOG_EMPTY', { location: { file, line: 1 }, message: 'the file holds no events' }));
-    }
-    if (findings.length > 0) this.enqueue({ kind: 'findings', findings });
+    this.fileFindings(file, stats, problem);
   }
 
   /** A file that could not be read, or that changed under the reader. */

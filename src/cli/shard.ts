@@ -1,0 +1,118 @@
+/**
+ * Sharded verification: `sel verify LOG... --shard I/N --shard-out FILE` (one machine's part)
+ * and `sel merge FILE...` (the report one run would have given). See src/shard/shard.ts.
+ */
+import { Command, Option } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { OperatorError } from '../errors.js';
+import { GitRepo } from '../git/git.js';
+import { readGovernance } from '../git/history.js';
+import { Replayer } from '../replay/replay.js';
+import { mergeShards, readShardHeader } from '../shard/merge.js';
+import { parseShard, runShard } from '../shard/shard.js';
+import { buildReport, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { committedLogRewrites } from '../verify/replay-run.js';
+import { FORMATS, relativizer, render, type Format } from './verify.js';
+import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { writeOut } from './output.js';
+
+/** verify --shard: checks one part and writes its records. */
+export async function verifyShard(
+  logs: readonly string[],
+  shard: string,
+  out: string | undefined,
+  repo: string | undefined,
+  ref: string,
+  opts: { maxLineBytes: number; maxDepth: number },
+): Promise<void> {
+  if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
+  const { index, of } = parseShard(shard);
+  let replay = null;
+  let git: GitRepo | null = null;
+  try {
+    if (repo !== undefined) {
+      git = await GitRepo.open(repo);
+      const gov = await readGovernance(git, ref);
+      replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit };
+    }
+    const run = await runShard(logs, index, of, out, { ...DEFAULT_VERIFY_OPTIONS, ...opts }, replay);
+    const lines = run.trailer.files.reduce((a, f) => a + f.lines, 0);
+    process.stderr.write(`sel: shard ${index + 1}/${of}: ${lines} lines checked, written to ${out}; run sel merge on all ${of} shard results\n`);
+  } finally {
+    git?.close();
+  }
+}
+
+interface MergeFlags {
+  repo?: string;
+  format: Format;
+  failOn: FailOn;
+  maxFindings: number;
+  reorderWindow: number;
+}
+
+export function mergeCommand(chalk: () => ChalkInstance): Command {
+  return new Command('merge')
+    .description('stitch shard results (sel verify --shard I/N --shard-out FILE) into the report one run would give')
+    .argument('<shard...>', 'shard result files, one per shard, in any order')
+    .option('--repo <dir>', 'the governance repository (required when the shards replayed)')
+    .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
+    .addOption(new Option('--max-findings <n>', 'findings listed in the report (all are counted); 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
+    .addOption(
+      new Option('--reorder-window <n>', 'early events per chain held while waiting for a missing one (the chain check runs here, not in the shards)')
+        .argParser(positiveInt('--reorder-window', 1_000_000))
+        .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
+    )
+    .action(async (shards: string[], f: MergeFlags) => {
+      await runMerge(shards, f, chalk);
+    });
+}
+
+async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInstance): Promise<void> {
+  const header = await readShardHeader(shards[0]!);
+  const replayed = header.replay;
+  const options = { maxFindings: f.maxFindings, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } };
+  if (replayed === null) {
+    if (f.repo !== undefined) throw new OperatorError('these shards did not replay (no --repo when they ran), so --repo cannot be used to merge them');
+    const { result } = await mergeShards({ shards, options });
+    const report = buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn);
+    await writeOut(render(report, f.format, chalk(), relativizer(undefined)));
+    process.exitCode = report.summary.result === 'fail' ? 1 : 0;
+    return;
+  }
+  if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${replayed.ref} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
+  const git = await GitRepo.open(f.repo);
+  try {
+    const gov = await readGovernance(git, replayed.commit);
+    const rewrites = await committedLogRewrites(git, gov.commit, f.repo, header.files.map((x) => x.display));
+    const { result, replayer, anchors } = await mergeShards({
+      shards,
+      options,
+      replayer: (report) => {
+        const r = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel: f.repo! }, report);
+        r.ledgerFindings();
+        return r;
+      },
+      begin: (report) => {
+        for (const r of rewrites) report(r);
+      },
+    });
+    const report = buildReport(result, {
+      performed: true,
+      repo: f.repo,
+      ref: replayed.ref,
+      commit: gov.commit,
+      bundles: gov.index.byHash.size,
+      commitsScanned: gov.index.commitsScanned,
+      events: replayer!.replayCounts(),
+      anchors,
+      notes: gov.notes,
+    }, f.failOn);
+    await writeOut(render(report, f.format, chalk(), relativizer(f.repo)));
+    process.exitCode = report.summary.result === 'fail' ? 1 : 0;
+  } finally {
+    git.close();
+  }
+}

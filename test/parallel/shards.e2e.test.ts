@@ -1,0 +1,182 @@
+/**
+ * `sel verify --shard I/N` + `sel merge` gives exactly the single-run report: byte-identical
+ * output for every shard count, with faults dense enough that shard boundaries land on them
+ * (checked, so the test cannot pass vacuously), over several files, integrity-only and with
+ * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+import { chainLines, interleavedLines } from '../helpers/chains.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-'));
+let gov: GovernanceSample;
+let faulty: string;
+let rotated: string;
+let seq = 0;
+
+beforeAll(() => {
+  gov = buildGovernanceRepo(join(tmp, 'governance'));
+  // 3 chains x 150 events; a fault every few lines, of every kind the chain check has.
+  const lines = interleavedLines(150, ['a', 'b', 'c']);
+  for (let i = 5; i < lines.length; i += 23) lines[i] = lines[i]!.replace('"action":"', '"action":"x'); // hash mismatch
+  for (let i = 40; i < lines.length - 10; i += 61) [lines[i], lines[i + 3]] = [lines[i + 3]!, lines[i]!]; // reorder
+  for (let i = 420; i > 0; i -= 97) lines.splice(i, 1); // gaps
+  for (let i = 30; i < lines.length; i += 89) lines.splice(i, 0, lines[i - 6]!); // duplicates
+  for (let i = 77, k = 0; i < lines.length; i += 131, k++) lines.splice(i, 0, k % 2 === 0 ? '{"not":"an event"}' : '{"not": json'); // holes
+  lines.splice(200, 0, ''); // an empty line
+  lines.splice(260, 0, `{"pad":"${'x'.repeat(5000)}"}`); // over --max-line-bytes 4096
+  lines[300] = `${lines[300]!}\r`; // CR before LF
+  faulty = join(tmp, 'faulty.jsonl');
+  writeFileSync(faulty, lines.join('\n')); // and a torn last line
+  rotated = join(tmp, 'rotated');
+  mkdirSync(rotated);
+  const src = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'rotated');
+  for (const f of readdirSync(src)) copyFileSync(join(src, f), join(rotated, f));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const ok = (args: string[]): string => {
+  const r = sel(args);
+  expect(r.stderr, r.stderr).toBe('');
+  return r.stdout;
+};
+
+/** Runs n shards and merges them; returns the merged report and the shard files. */
+function sharded(logs: string[], n: number, extra: string[] = [], mergeExtra: string[] = []): { out: string; status: number | null; files: string[] } {
+  const dir = join(tmp, `run-${seq++}`);
+  mkdirSync(dir);
+  const files: string[] = [];
+  for (let i = n; i >= 1; i--) {
+    const out = join(dir, `shard-${i}.jsonl`);
+    const r = sel(['verify', ...logs, '--shard', `${i}/${n}`, '--shard-out', out, ...extra]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    files.push(out);
+  }
+  const m = sel(['merge', ...files, ...mergeExtra]);
+  expect(m.stderr).toBe('');
+  return { out: m.stdout, status: m.status, files };
+}
+
+interface Loc { code: string; location: { file: string; line: number } | null }
+
+describe('sharded verification', () => {
+  it('integrity-only: every shard count gives the single run\'s report, faults on shard boundaries included', () => {
+    const opts = ['--max-line-bytes', '4096'];
+    const one = ok(['verify', faulty, '--format', 'json', ...opts]);
+    const findings = (JSON.parse(one) as { findings: Loc[] }).findings;
+    const codes = new Set(findings.map((f) => f.code));
+    for (const c of ['HASH_MISMATCH', 'SEQ_REORDER', 'SEQ_GAP', 'SEQ_DUPLICATE', 'LINE_INVALID_JSON', 'EVENT_VERSION_UNKNOWN', 'LINE_EMPTY', 'LINE_TOO_LONG', 'LINE_TORN']) expect(codes).toContain(c);
+    let onBoundary = 0;
+    for (const n of [2, 4, 9, 19]) {
+      const r = sharded([faulty], n, opts, ['--format', 'json']);
+      expect(r.out, `${n} shards`).toBe(one);
+      // Where each shard started: a finding on a shard's first line means a fault straddled a cut.
+      const starts = r.files.map((f) => JSON.parse(readFileSync(f, 'utf8').split('\n', 1)[0]!) as { shard: number; files: { start: number }[] });
+      const bytes = readFileSync(faulty);
+      for (const s of starts) {
+        if (s.shard === 0) continue;
+        const line = bytes.subarray(0, s.files[0]!.start).filter((b) => b === 0x0a).length + 1;
+        if (findings.some((f) => f.location?.line === line || f.location?.line === line - 1)) onBoundary++;
+      }
+    }
+    expect(onBoundary).toBeGreaterThanOrEqual(4);
+  });
+
+  it('text, SARIF and JUnit reports are byte-identical too, and the exit status is the same', () => {
+    const single = sel(['verify', faulty, '--format', 'sarif']);
+    const r = sharded([faulty], 4, [], ['--format', 'sarif']);
+    expect(r.out).toBe(single.stdout);
+    expect(r.status).toBe(single.status);
+    expect(r.status).toBe(1);
+    const files = sharded([faulty], 3).files;
+    for (const format of ['text', 'junit', 'jsonl']) {
+      expect(sel(['merge', ...files, '--format', format]).stdout).toBe(sel(['verify', faulty, '--format', format]).stdout);
+    }
+    // The chain check runs in the merge, so its options are the merge's.
+    const lines = chainLines(40);
+    lines.splice(30, 0, ...lines.splice(3, 1)); // seq 3 arrives 27 events late
+    const late = join(tmp, 'late.jsonl');
+    writeFileSync(late, `${lines.join('\n')}\n`);
+    const narrow = sel(['verify', late, '--format', 'json', '--reorder-window', '4']).stdout;
+    expect(narrow).not.toBe(sel(['verify', late, '--format', 'json']).stdout);
+    expect(sharded([late], 2, [], ['--format', 'json', '--reorder-window', '4']).out).toBe(narrow);
+  });
+
+  it('over several files: a shard may hold parts of two files, or none of one', () => {
+    const one = ok(['verify', rotated, '--format', 'json']);
+    expect(JSON.parse(one).summary.files).toHaveLength(3);
+    for (const n of [2, 4, 5]) expect(sharded([rotated], n, [], ['--format', 'json']).out, `${n} shards`).toBe(one);
+  });
+
+  it('with replay: divergences, unknown policies, anchors and the truncated tail as in one run', () => {
+    for (const log of [gov.clean, gov.incident]) {
+      const one = ok(['verify', log, '--repo', gov.repo, '--format', 'json']);
+      for (const n of [3, 4]) {
+        expect(sharded([log], n, ['--repo', gov.repo], ['--repo', gov.repo, '--format', 'json']).out, `${log}, ${n} shards`).toBe(one);
+      }
+    }
+    const incident = JSON.parse(ok(['verify', gov.incident, '--repo', gov.repo, '--format', 'json'])) as { findings: { code: string }[] };
+    expect(incident.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'LOG_TRUNCATED']));
+  });
+});
+
+describe('shard results that cannot be merged are refused', () => {
+  let files: string[];
+  beforeAll(() => {
+    files = sharded([faulty], 4).files; // files[0] is shard 4/4, files[3] is shard 1/4
+  });
+  const refuse = (args: string[]): string => expectOneSentence(sel(args));
+
+  it('an incomplete set', () => {
+    expect(refuse(['merge', ...files.slice(1)])).toMatch(/not one complete set: expected shards 1\.\.4 of 4, got 1\/4, 2\/4, 3\/4/);
+    expect(refuse(['merge', ...files, files[0]!])).toMatch(/not one complete set/);
+  });
+
+  it('shards of different runs', () => {
+    const other = join(tmp, 'other-4.jsonl');
+    expect(sel(['verify', gov.clean, '--shard', '4/4', '--shard-out', other]).status).toBe(0);
+    expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
+    expect(sel(['verify', faulty, '--shard', '4/4', '--shard-out', other, '--max-line-bytes', '4096']).status).toBe(0);
+    expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
+  });
+
+  it('a truncated, edited or foreign file', () => {
+    const text = readFileSync(files[1]!, 'utf8');
+    const cut = join(tmp, 'cut.jsonl');
+    writeFileSync(cut, text.slice(0, Math.floor(text.length / 2)));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/1 shard result \(.*truncated/);
+    // Drop one row and fix nothing else: the row count and digest catch it.
+    const rows = text.split('\n');
+    writeFileSync(cut, [...rows.slice(0, 3), ...rows.slice(4)].join('\n'));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/rows, its trailer says|digest/);
+    // One byte changed inside a row (a seq): the digest catches it.
+    const at = text.indexOf('"e",') + 4;
+    writeFileSync(cut, text.slice(0, at) + text.slice(at).replace(/,(\d)/, (_m, d: string) => `,${(Number(d) + 1) % 10}`));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
+    writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/1 shard result/);
+    expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
+  });
+
+  it('--repo must match how the shards ran', () => {
+    expect(refuse(['merge', ...files, '--repo', gov.repo])).toMatch(/did not replay/);
+    const replayed = sharded([gov.clean], 2, ['--repo', gov.repo], ['--repo', gov.repo]).files;
+    expect(refuse(['merge', ...replayed])).toMatch(/pass the same repository with --repo/);
+  });
+
+  it('operator mistakes on the shard side', () => {
+    expect(refuse(['verify', faulty, '--shard', '5/4', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard 5\/4 is not I\/N/);
+    expect(refuse(['verify', faulty, '--shard', '1/4'])).toMatch(/--shard needs --shard-out FILE/);
+    expect(refuse(['verify', faulty, '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard-out needs --shard I\/N/);
+    expect(refuse(['verify', faulty, '--shard', '1/4', '--shard-out', join(tmp, 'x.jsonl'), '--reorder-window', '3'])).toMatch(/belongs to sel merge/);
+    expect(refuse(['verify', '-', '--shard', '1/2', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/regular files/);
+    expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/cannot write the shard result/);
+    expect(readdirSync(tmp).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+});
