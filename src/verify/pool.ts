@@ -1,13 +1,18 @@
 /**
- * The worker pool for `--jobs N`: batches go round-robin to N workers; results come back as
- * promises, which the verifier applies in submission order, so the output does not depend
- * on which worker finished first. A worker that dies fails the run (an internal error).
+ * The worker pool for `--jobs N`: N threads check lines, and the main thread is one of them.
+ * It also reads, splits and stitches the chains, so it checks a batch itself only when every
+ * one of the N-1 worker threads already has a batch waiting: the share balances itself to
+ * what each thread can do. On a machine with N cores this keeps N threads busy rather than
+ * N+1 fighting for them. Results come back as
+ * promises, which the verifier applies in submission order, so the output does not depend on
+ * which thread finished first. A worker that dies fails the run (an internal error).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../assets.js';
+import { batchContext, processBatch, type BatchContext } from './batch.js';
 import type { BatchRequest, BatchResult, WorkerInit } from './worker-protocol.js';
 
 /** The compiled worker script: beside this module, or in dist/ when running from sources. */
@@ -20,17 +25,24 @@ function workerScript(): string {
 }
 
 export class LinePool {
+  /** A worker with this many batches waiting is busy enough: the main thread checks the next one. */
+  static readonly QUEUED = 2;
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
-  private next = 0;
   private failed: Error | null = null;
+  private inline: BatchContext | null = null;
+  /** Batches sent to each worker and not yet answered. */
+  private readonly pending: number[] = [];
 
-  constructor(jobs: number, init: WorkerInit) {
+  constructor(jobs: number, private readonly init: WorkerInit) {
     const script = workerScript();
-    for (let i = 0; i < jobs; i++) {
+    const threads = Math.max(1, jobs - 1);
+    for (let i = 0; i < threads; i++) {
       // A bounded young generation keeps each worker's heap, and so the process's RSS, flat.
       const w = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      this.pending.push(0);
       w.on('message', (r: BatchResult) => {
+        this.pending[i]!--;
         const p = this.waiting.get(r.id);
         this.waiting.delete(r.id);
         p?.resolve(r);
@@ -48,15 +60,23 @@ export class LinePool {
     }
   }
 
+  /** Threads checking lines, the main thread included. */
   get size(): number {
-    return this.workers.length;
+    return this.workers.length + 1;
   }
 
   run(req: BatchRequest): Promise<BatchResult> {
     if (this.failed !== null) return Promise.reject(this.failed);
+    let k = 0;
+    for (let i = 1; i < this.pending.length; i++) if (this.pending[i]! < this.pending[k]!) k = i;
+    if (this.pending[k]! >= LinePool.QUEUED) {
+      this.inline ??= batchContext(this.init);
+      return Promise.resolve(processBatch(req, this.inline));
+    }
+    this.pending[k]!++;
     return new Promise((resolve, reject) => {
       this.waiting.set(req.id, { resolve, reject });
-      const w = this.workers[this.next++ % this.workers.length]!;
+      const w = this.workers[k]!;
       w.postMessage(req, [req.buf, req.offsets.buffer, req.fileIdx.buffer, req.lines.buffer, req.ordinals.buffer] as ArrayBuffer[]);
     });
   }
