@@ -7,11 +7,16 @@
  *
  * 1. integrity  integrity-only `sel verify LOG` against the floor (bench/floor.ts), on
  *               generated logs of several sizes (bench/generate.ts), and memory flatness.
- * 2. replay     full replay `sel verify LOG --repo REPO` against integrity-only `sel verify LOG`
+ * 2. scale      on the same logs: `sel verify --jobs 1` against `--jobs 2`, and against a plain
+ *               Python verifier (bench/baseline.py: json.loads, sorted json.dumps, hashlib);
+ *               what this machine gives two independent processes at once (two floors side by
+ *               side: the ceiling for any parallel speed-up here); and `--shard I/4` x 4 +
+ *               `sel merge`, whose report must be byte-identical to one run's.
+ * 3. replay     full replay `sel verify LOG --repo REPO` against integrity-only `sel verify LOG`
  *               on the same log: a log whose every decision is the evaluator's under the policy
  *               version it names, and a repository holding those versions (bench/replay-data.ts),
  *               so the replay is clean. Target: full replay >= 0.6x integrity-only throughput.
- * 3. index      `sel verify TINY --repo REPO` on a 1 000-commit history where every commit
+ * 4. index      `sel verify TINY --repo REPO` on a 1 000-commit history where every commit
  *               changes the policy, and on one where only 10 do (bench/index-data.ts): the time
  *               to index the history, which dominates a run on a 5-event log.
  *
@@ -21,8 +26,8 @@
  *                  the best run, ratios the median of per-rep ratios (see SizeResult.ratio)
  * --quick          10 MB logs, one rep: a smoke test of the harness, not a measurement
  * --regen          rebuild logs and repositories even when bench/data holds current ones
- * --integrity, --replay, --index      run only the sections named (any combination)
- * --no-integrity, --no-replay, --no-index   skip a section
+ * --integrity, --scale, --replay, --index   run only the sections named (any combination)
+ * --no-integrity, --no-scale, ...           skip a section
  * --index-commits  length of the indexing histories, default 1000
  *
  * Paired programs run alternately (floor, sel, floor, sel, ...; integrity, replay, ...) so
@@ -39,7 +44,7 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_DIR, ensureLog } from './generate.js';
@@ -48,6 +53,9 @@ import { ensureIndexRepo, type IndexShape } from './index-data.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FLOOR_JS = join(HERE, 'floor.js');
+const SEL_JS = join(HERE, '..', 'src', 'cli', 'main.js');
+/** bench/baseline.py lives beside the sources (dist/bench/ holds only compiled files). */
+const BASELINE_PY = join(HERE, '..', '..', 'bench', 'baseline.py');
 const CHILD_JS = join(HERE, 'child.js');
 
 const MB = 1e6;
@@ -62,10 +70,14 @@ const TARGETS = {
   rssFlatness: 0.1,
   /** full replay / integrity-only, same log */
   replayRatio: 0.6,
+  /** --jobs 2 / --jobs 1 on a 2-core machine */
+  jobs2Speedup: 1.6,
+  /** sel / the plain Python verifier (bench/baseline.py) */
+  overPython: 4,
 } as const;
 
-type Section = 'integrity' | 'replay' | 'index';
-const SECTIONS: readonly Section[] = ['integrity', 'replay', 'index'];
+type Section = 'integrity' | 'scale' | 'replay' | 'index';
+const SECTIONS: readonly Section[] = ['integrity', 'scale', 'replay', 'index'];
 
 interface Options {
   readonly sizesMb: readonly number[];
@@ -115,7 +127,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a.startsWith('--no-') && SECTIONS.includes(a.slice(5) as Section)) skip.add(a.slice(5) as Section);
     else {
       throw new BenchError(
-        `unknown argument ${a} (use --sizes 30,300 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --replay --index --no-integrity --no-replay --no-index --index-commits 1000)`,
+        `unknown argument ${a} (use --sizes 30,300 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --index-commits 1000)`,
       );
     }
   }
@@ -325,7 +337,7 @@ async function measureIntegrity(opts: Options): Promise<SizeResult[]> {
     for (let rep = 1; rep <= opts.reps; rep++) {
       const f = await runFloor(file);
       floorRuns.push(f);
-      const { run: s } = await runSel(file);
+      const { run: s } = await runSel(file, ['--jobs', '1']);
       selRuns.push(s);
       // Two independent counts of the same file must agree, or one of them is not
       // processing what we think it is.
@@ -404,7 +416,179 @@ function printIntegrity(results: readonly SizeResult[], opts: Options): Record<s
   return targets;
 }
 
-// --- 2. full replay against integrity-only ----------------------------------------------
+
+// --- 2. scale: threads, the Python baseline, shards ---------------------------------------
+
+/** Spawns any program; resolves with its output and wall time. */
+function spawnProgram(command: string, args: readonly string[]): Promise<Spawned> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), fd3: '', seconds });
+    });
+  });
+}
+
+async function runPython(file: string): Promise<Run> {
+  const p = await spawnProgram('python3', [BASELINE_PY, file]);
+  if (p.code !== 0) throw new BenchError(`the Python baseline failed (${describeExit(p)}); is python3 installed?`);
+  const r = parseJson(p.stdout, 'the Python baseline output') as { events: number; bytes: number; seconds: number; problems: number; maxRssBytes: number };
+  if (r.problems !== 0) throw new BenchError(`the Python baseline found ${r.problems} problem(s) in the clean log ${file}: it does not check what sel checks`);
+  return { seconds: r.seconds, processSeconds: p.seconds, events: r.events, bytes: r.bytes, maxRssBytes: r.maxRssBytes };
+}
+
+/** Two floors at once: what this machine gives two independent CPU-bound processes. */
+async function runTwoFloors(file: string): Promise<{ single: Run; pair: number }> {
+  const single = await runFloor(file);
+  const [a, b] = await Promise.all([runFloor(file), runFloor(file)]);
+  // Aggregate throughput of the pair over one floor alone: 2.0 on two free cores.
+  return { single, pair: (2 * single.seconds) / Math.max(a!.seconds, b!.seconds) };
+}
+
+interface ShardCheck {
+  readonly shards: number;
+  /** The slowest shard, as wall time of its process. */
+  readonly slowestShardSeconds: number;
+  readonly mergeSeconds: number;
+  readonly shardBytes: number;
+  readonly identical: boolean;
+}
+
+async function runShards(file: string, n: number): Promise<ShardCheck> {
+  const dir = join(DATA_DIR, 'shards');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const single = await spawnProgram(process.execPath, [SEL_JS, 'verify', file, '--format', 'json', '--jobs', '1', '--quiet']);
+  if (single.code !== 0) throw new BenchError(`sel verify ${file} failed (${describeExit(single)})`);
+  let slowest = 0;
+  let shardBytes = 0;
+  const outs: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const out = join(dir, `shard-${i}.jsonl`);
+    const p = await spawnProgram(process.execPath, [SEL_JS, 'verify', file, '--shard', `${i}/${n}`, '--shard-out', out]);
+    if (p.code !== 0) throw new BenchError(`sel verify --shard ${i}/${n} failed (${describeExit(p)})`);
+    slowest = Math.max(slowest, p.seconds);
+    shardBytes += statSync(out).size;
+    outs.push(out);
+  }
+  const m = await spawnProgram(process.execPath, [SEL_JS, 'merge', ...outs, '--format', 'json']);
+  if (m.code !== 0) throw new BenchError(`sel merge failed (${describeExit(m)})`);
+  const identical = m.stdout === single.stdout;
+  if (!identical) throw new BenchError(`sel merge of ${n} shards of ${file} did not print the single run's report`);
+  rmSync(dir, { recursive: true, force: true });
+  return { shards: n, slowestShardSeconds: slowest, mergeSeconds: m.seconds, shardBytes, identical };
+}
+
+interface ScaleResult {
+  readonly sizeMb: number;
+  readonly bytes: number;
+  readonly events: number;
+  readonly jobs1: Series;
+  readonly jobs2: Series;
+  readonly python: Series;
+  /** Median per-rep ratios. */
+  readonly jobs2Speedup: number;
+  readonly jobs1OverPython: number;
+  readonly jobs2OverPython: number;
+  /** Two independent floors at once, aggregate throughput over one (median of reps). */
+  readonly machinePairScaling: number;
+  readonly shards: ShardCheck;
+}
+
+async function measureScale(opts: Options): Promise<ScaleResult[]> {
+  const results: ScaleResult[] = [];
+  for (const sizeMb of opts.sizesMb) {
+    const file = await ensureLog(`log-${sizeMb}mb`, Math.round(sizeMb * MB), { force: opts.regen });
+    const j1: Run[] = [];
+    const j2: Run[] = [];
+    const py: Run[] = [];
+    const pairs: number[] = [];
+    for (let rep = 1; rep <= opts.reps; rep++) {
+      const { run: a } = await runSel(file, ['--jobs', '1']);
+      const { run: b } = await runSel(file, ['--jobs', '2']);
+      const c = await runPython(file);
+      const { pair } = await runTwoFloors(file);
+      if (a.events !== c.events || b.events !== a.events) throw new BenchError(`sel and the Python baseline disagree on ${file}: ${a.events} / ${b.events} / ${c.events} events`);
+      j1.push(a);
+      j2.push(b);
+      py.push(c);
+      pairs.push(pair);
+      process.stderr.write(
+        `  scale ${sizeMb} MB rep ${rep}/${opts.reps}: --jobs 1 ${a.seconds.toFixed(3)} s, --jobs 2 ${b.seconds.toFixed(3)} s (${fmt(b.maxRssBytes / MB)} MB RSS), ` +
+          `python ${c.seconds.toFixed(3)} s, two floors at once ${fmt(pair, 2)}x\n`,
+      );
+    }
+    const shards = await runShards(file, 4);
+    process.stderr.write(`  scale ${sizeMb} MB: 4 shards + merge: identical report; slowest shard ${shardsText(shards)}\n`);
+    results.push({
+      sizeMb,
+      bytes: j1[0]!.bytes,
+      events: j1[0]!.events,
+      jobs1: series(j1),
+      jobs2: series(j2),
+      python: series(py),
+      jobs2Speedup: median(j1.map((a, i) => a.seconds / j2[i]!.seconds)),
+      jobs1OverPython: median(py.map((c, i) => c.seconds / j1[i]!.seconds)),
+      jobs2OverPython: median(py.map((c, i) => c.seconds / j2[i]!.seconds)),
+      machinePairScaling: median(pairs),
+      shards,
+    });
+  }
+  return results;
+}
+
+function shardsText(s: ShardCheck): string {
+  return `${s.slowestShardSeconds.toFixed(2)} s, merge ${s.mergeSeconds.toFixed(2)} s, results ${fmt(s.shardBytes / MB)} MB`;
+}
+
+function printScale(results: readonly ScaleResult[], opts: Options): Record<string, unknown> {
+  const rows: string[][] = [['size', 'events', 'python ev/s', '--jobs 1 ev/s', '--jobs 2 ev/s', 'jobs2/jobs1', 'jobs1/python', 'jobs2/python', 'two floors', '--jobs 2 RSS MB']];
+  for (const r of results) {
+    rows.push([
+      `${fmt(r.bytes / MB)} MB`,
+      r.events.toLocaleString('en-US'),
+      fmt(eps(r.python.best), 0),
+      fmt(eps(r.jobs1.best), 0),
+      fmt(eps(r.jobs2.best), 0),
+      `${fmt(r.jobs2Speedup, 2)}x`,
+      `${fmt(r.jobs1OverPython, 2)}x`,
+      `${fmt(r.jobs2OverPython, 2)}x`,
+      `${fmt(r.machinePairScaling, 2)}x`,
+      fmt(r.jobs2.maxRssBytes / MB),
+    ]);
+  }
+  console.log('\n== scale: threads, the Python baseline (bench/baseline.py), shards ==');
+  console.log(
+    `throughput: best of ${opts.reps} run(s); ratios: median of the per-rep ratios; "two floors": the aggregate throughput of two\n` +
+      'floor processes run side by side over one alone (2.00x on two free cores): the most any parallel speed-up can reach here\n',
+  );
+  console.log(table(rows));
+  for (const r of results) console.log(`${fmt(r.bytes / MB, 0)} MB: --shard I/4 x 4 + sel merge: report identical to one run; slowest shard ${shardsText(r.shards)}`);
+  console.log('\ntargets');
+  const lines: string[][] = [];
+  const targets: Record<string, unknown> = {};
+  for (const r of results) {
+    const label = `${fmt(r.bytes / MB, 0)} MB`;
+    const speedOk = r.jobs2Speedup >= TARGETS.jobs2Speedup;
+    const best = Math.max(r.jobs1OverPython, r.jobs2OverPython);
+    const pyOk = best >= TARGETS.overPython;
+    lines.push([`  --jobs 2 >= ${TARGETS.jobs2Speedup}x --jobs 1, ${label} (this machine: two floors ${fmt(r.machinePairScaling, 2)}x)`, ratioText(r.jobs2Speedup, TARGETS.jobs2Speedup), mark(speedOk)]);
+    lines.push([`  sel >= ${TARGETS.overPython}x the Python baseline, ${label}`, ratioText(best, TARGETS.overPython), mark(pyOk)]);
+    lines.push([`  4 shards + merge = one run's report, ${label}`, 'identical', mark(r.shards.identical)]);
+    targets[`scale ${label}`] = { jobs2Speedup: r.jobs2Speedup, machinePairScaling: r.machinePairScaling, overPython: best, shardsIdentical: r.shards.identical };
+  }
+  console.log(table(lines));
+  return targets;
+}
+
+// --- 3. full replay against integrity-only ----------------------------------------------
 
 interface ReplayResult {
   readonly sizeMb: number;
@@ -436,9 +620,9 @@ async function measureReplay(opts: Options): Promise<ReplayResult[]> {
     const replayRuns: Run[] = [];
     let bundles = 0;
     for (let rep = 1; rep <= opts.reps; rep++) {
-      const { run: i } = await runSel(file);
+      const { run: i } = await runSel(file, ['--jobs', '1']);
       integrityRuns.push(i);
-      const { run: r, report } = await runSel(file, ['--repo', repo.dir]);
+      const { run: r, report } = await runSel(file, ['--repo', repo.dir, '--jobs', '1']);
       replayRuns.push(r);
       if (report.summary.replay.performed) bundles = report.summary.replay.bundles;
       if (i.events !== r.events || i.bytes !== r.bytes) {
@@ -507,7 +691,7 @@ function printReplay(results: readonly ReplayResult[], opts: Options): Record<st
   return targets;
 }
 
-// --- 3. indexing a long policy history --------------------------------------------------
+// --- 4. indexing a long policy history --------------------------------------------------
 
 interface IndexResult {
   readonly name: string;
@@ -610,12 +794,14 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const opts = parseArgs(process.argv.slice(2));
   const integrity = opts.sections.integrity ? await measureIntegrity(opts) : [];
+  const scale = opts.sections.scale ? await measureScale(opts) : [];
   const replay = opts.sections.replay ? await measureReplay(opts) : [];
   const index = opts.sections.index ? await measureIndex(opts) : [];
 
   if (opts.quick) console.log('\n--quick: 10 MB logs, one rep each: a smoke test of the harness, not a measurement');
   const results: Record<string, unknown> = {};
   if (integrity.length > 0) Object.assign(results, printIntegrity(integrity, opts));
+  if (scale.length > 0) Object.assign(results, printScale(scale, opts));
   if (replay.length > 0) Object.assign(results, printReplay(replay, opts));
   if (index.length > 0) Object.assign(results, printIndex(index, opts));
 
@@ -635,6 +821,7 @@ async function main(): Promise<void> {
         seconds,
         targets: { definitions: TARGETS, results },
         sizes: integrity,
+        scale,
         replay,
         index,
       },
