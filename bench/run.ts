@@ -44,7 +44,7 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_DIR, ensureLog } from './generate.js';
@@ -158,11 +158,22 @@ interface Spawned {
   readonly seconds: number;
 }
 
+/**
+ * The Node flags on the `#!` line of the sel binary (`#!/usr/bin/env -S node FLAGS`): sel is
+ * measured as the binary runs, so bench/child.ts and the shards get them too.
+ */
+function selNodeFlags(): string[] {
+  const first = readFileSync(SEL_JS, 'utf8').split('\n', 1)[0]!;
+  const m = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(first);
+  if (m === null) throw new BenchError(`${SEL_JS} does not start with a #!/usr/bin/env node line`);
+  return m[1]!.split(' ').filter((x) => x !== '');
+}
+
 /** Runs `node script args`, collecting stdout, stderr and (when asked) a pipe on fd 3. */
-function spawnNode(script: string, args: readonly string[], withFd3: boolean): Promise<Spawned> {
+function spawnNode(script: string, args: readonly string[], withFd3: boolean, nodeFlags: readonly string[] = []): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
       stdio: withFd3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     const collect = (stream: NodeJS.ReadableStream | null | undefined): (() => string) => {
@@ -251,7 +262,7 @@ function describeFindings(report: SelReport, max = 5): string {
  * also have been replayed and have matched.
  */
 async function runSel(file: string, selArgs: readonly string[] = []): Promise<{ run: Run; report: SelReport }> {
-  const p = await spawnNode(CHILD_JS, [file, ...selArgs], true);
+  const p = await spawnNode(CHILD_JS, [file, ...selArgs], true, selNodeFlags());
   const what = `sel verify ${file}${selArgs.length > 0 ? ` ${selArgs.join(' ')}` : ''}`;
   // sel's own exit status passes through the child: 1 means findings, which the report
   // below describes; anything else, or no measurement, means sel did not complete.
@@ -465,20 +476,21 @@ async function runShards(file: string, n: number): Promise<ShardCheck> {
   const dir = join(DATA_DIR, 'shards');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const single = await spawnProgram(process.execPath, [SEL_JS, 'verify', file, '--format', 'json', '--jobs', '1', '--quiet']);
+  const node = [...selNodeFlags(), SEL_JS];
+  const single = await spawnProgram(process.execPath, [...node, 'verify', file, '--format', 'json', '--jobs', '1', '--quiet']);
   if (single.code !== 0) throw new BenchError(`sel verify ${file} failed (${describeExit(single)})`);
   let slowest = 0;
   let shardBytes = 0;
   const outs: string[] = [];
   for (let i = 1; i <= n; i++) {
     const out = join(dir, `shard-${i}.jsonl`);
-    const p = await spawnProgram(process.execPath, [SEL_JS, 'verify', file, '--shard', `${i}/${n}`, '--shard-out', out]);
+    const p = await spawnProgram(process.execPath, [...node, 'verify', file, '--shard', `${i}/${n}`, '--shard-out', out]);
     if (p.code !== 0) throw new BenchError(`sel verify --shard ${i}/${n} failed (${describeExit(p)})`);
     slowest = Math.max(slowest, p.seconds);
     shardBytes += statSync(out).size;
     outs.push(out);
   }
-  const m = await spawnProgram(process.execPath, [SEL_JS, 'merge', ...outs, '--format', 'json']);
+  const m = await spawnProgram(process.execPath, [...node, 'merge', ...outs, '--format', 'json']);
   if (m.code !== 0) throw new BenchError(`sel merge failed (${describeExit(m)})`);
   const identical = m.stdout === single.stdout;
   if (!identical) throw new BenchError(`sel merge of ${n} shards of ${file} did not print the single run's report`);
