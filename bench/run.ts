@@ -375,23 +375,26 @@ async function measureIntegrity(opts: Options): Promise<SizeResult[]> {
   return results;
 }
 
+/** A table row comparing two programs on one log: throughput of each, their ratio, their RSS. */
+function pairRow(r: { bytes: number; events: number; ratio: number; bestRatio: number }, a: Series, b: Series): string[] {
+  return [
+    `${fmt(r.bytes / MB)} MB`,
+    r.events.toLocaleString('en-US'),
+    fmt(mbps(a.best)),
+    fmt(eps(a.best), 0),
+    fmt(mbps(b.best)),
+    fmt(eps(b.best), 0),
+    `${fmt(r.ratio, 2)}x (${fmt(r.bestRatio, 2)}x)`,
+    fmt(a.maxRssBytes / MB),
+    fmt(b.maxRssBytes / MB),
+  ];
+}
+
 function printIntegrity(results: readonly SizeResult[], opts: Options): Record<string, unknown> {
   const rows: string[][] = [
     ['size', 'events', 'floor MB/s', 'floor ev/s', 'sel MB/s', 'sel ev/s', 'sel/floor', 'floor RSS MB', 'sel RSS MB'],
   ];
-  for (const r of results) {
-    rows.push([
-      `${fmt(r.bytes / MB)} MB`,
-      r.events.toLocaleString('en-US'),
-      fmt(mbps(r.floor.best)),
-      fmt(eps(r.floor.best), 0),
-      fmt(mbps(r.sel.best)),
-      fmt(eps(r.sel.best), 0),
-      `${fmt(r.ratio, 2)}x (${fmt(r.bestRatio, 2)}x)`,
-      fmt(r.floor.maxRssBytes / MB),
-      fmt(r.sel.maxRssBytes / MB),
-    ]);
-  }
+  for (const r of results) rows.push(pairRow(r, r.floor, r.sel));
   console.log('\n== integrity only: sel verify LOG against the floor ==');
   console.log(`throughput: best of ${opts.reps} run(s) each; sel/floor: median of the per-rep ratios (best-run ratio in brackets);\nMB = 10^6 bytes; RSS = highest peak over the runs\n`);
   console.log(table(rows));
@@ -667,19 +670,7 @@ function printReplay(results: readonly ReplayResult[], opts: Options): Record<st
   const rows: string[][] = [
     ['size', 'events', 'integrity MB/s', 'integrity ev/s', 'replay MB/s', 'replay ev/s', 'replay/integrity', 'integrity RSS MB', 'replay RSS MB'],
   ];
-  for (const r of results) {
-    rows.push([
-      `${fmt(r.bytes / MB)} MB`,
-      r.events.toLocaleString('en-US'),
-      fmt(mbps(r.integrity.best)),
-      fmt(eps(r.integrity.best), 0),
-      fmt(mbps(r.replay.best)),
-      fmt(eps(r.replay.best), 0),
-      `${fmt(r.ratio, 2)}x (${fmt(r.bestRatio, 2)}x)`,
-      fmt(r.integrity.maxRssBytes / MB),
-      fmt(r.replay.maxRssBytes / MB),
-    ]);
-  }
+  for (const r of results) rows.push(pairRow(r, r.integrity, r.replay));
   const first = results[0]!;
   console.log('\n== full replay: sel verify LOG --repo REPO against sel verify LOG, same log ==');
   console.log(
