@@ -85,6 +85,8 @@ describe('inputs', () => {
     symlinkSync(join(dir, 'missing-target'), join(dir, 'b.jsonl'));
     mkdirSync(join(dir, 'c.jsonl'));
     execFileSync('mkfifo', [join(dir, 'd.jsonl')]);
+    symlinkSync('.', join(dir, 'e.jsonl')); // a directory symlink loop
+    symlinkSync('f.jsonl', join(dir, 'f.jsonl')); // a symlink to itself
     const r = sel(['verify', dir, '--format', 'json']);
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { summary: { events: number }; findings: { code: string; location: { file: string } }[] };
@@ -93,6 +95,8 @@ describe('inputs', () => {
       ['LOG_UNREADABLE', 'b.jsonl'],
       ['LOG_UNREADABLE', 'c.jsonl'],
       ['LOG_UNREADABLE', 'd.jsonl'],
+      ['LOG_UNREADABLE', 'e.jsonl'],
+      ['LOG_UNREADABLE', 'f.jsonl'],
     ]);
   });
 });
