@@ -36,7 +36,8 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** The mutated log, or null when the mutation is not a fault the log alone can show. */
 export function mutate(m: Mutation): Buffer | null {
   switch (m.op) {
-    case 'insert': return Buffer.concat([LOG.subarray(0, m.at), Buffer.from([m.byte]), LOG.subarray(m.at)]);
+    // A LF next to the final one makes one empty line at the very end: SPEC.md §2 allows it.
+    case 'insert': return m.byte === 0x0a && m.at >= LOG.length - 1 ? null : Buffer.concat([LOG.subarray(0, m.at), Buffer.from([m.byte]), LOG.subarray(m.at)]);
     case 'delete': return Buffer.concat([LOG.subarray(0, m.at), LOG.subarray(m.at + 1)]);
     case 'flip': {
       const b = Buffer.from(LOG);
