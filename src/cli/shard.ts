@@ -2,7 +2,7 @@
  * Sharded verification: `sel verify LOG... --shard I/N --shard-out FILE` (one machine's part)
  * and `sel merge FILE...` (the report one run would have given). See src/shard/shard.ts.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
@@ -10,11 +10,10 @@ import { readGovernance } from '../git/history.js';
 import { Replayer } from '../replay/replay.js';
 import { mergeShards, readShardHeader } from '../shard/merge.js';
 import { parseShard, runShard } from '../shard/shard.js';
-import { buildReport, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
+import { buildReport, type FailOn } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { committedLogRewrites } from '../verify/replay-run.js';
-import { FORMATS, relativizer, render, type Format } from './verify.js';
-import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
 
 /** verify --shard: checks one part and writes its records. */
@@ -53,21 +52,14 @@ interface MergeFlags {
 }
 
 export function mergeCommand(chalk: () => ChalkInstance): Command {
-  return new Command('merge')
+  const cmd = new Command('merge')
     .description('stitch shard results (sel verify --shard I/N --shard-out FILE) into the report one run would give')
     .argument('<shard...>', 'shard result files, one per shard, in any order')
-    .option('--repo <dir>', 'the governance repository (required when the shards replayed)')
-    .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
-    .addOption(new Option('--max-findings <n>', 'findings listed in the report (all are counted); 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
-    .addOption(
-      new Option('--reorder-window <n>', 'early events per chain held while waiting for a missing one (the chain check runs here, not in the shards)')
-        .argParser(positiveInt('--reorder-window', 1_000_000))
-        .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
-    )
-    .action(async (shards: string[], f: MergeFlags) => {
-      await runMerge(shards, f, chalk);
-    });
+    .option('--repo <dir>', 'the governance repository (required when the shards replayed)');
+  for (const o of [...reportOptions(), reorderWindowOption(' (the chain check runs here, not in the shards)')]) cmd.addOption(o);
+  return cmd.action(async (shards: string[], f: MergeFlags) => {
+    await runMerge(shards, f, chalk);
+  });
 }
 
 async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInstance): Promise<void> {

@@ -83,8 +83,29 @@ interface VerifyFlags {
   reorderWindow: number;
 }
 
+/**
+ * The report options, shared by `verify` and `merge`: a merge must be able to print exactly
+ * what the single run would have, so both take the same flags, defaults and limits.
+ */
+export function reportOptions(): Option[] {
+  return [
+    new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'),
+    new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
+    new Option('--max-findings <n>', 'findings listed in the report (all are counted); 0 for no limit')
+      .argParser(nonNegativeInt('--max-findings'))
+      .default(DEFAULT_VERIFY_OPTIONS.maxFindings),
+  ];
+}
+
+/** The chain check's window (it runs in `verify`, or in `merge` for shards). */
+export function reorderWindowOption(note: string): Option {
+  return new Option('--reorder-window <n>', `early events per chain held while waiting for a missing one${note}`)
+    .argParser(positiveInt('--reorder-window', 1_000_000))
+    .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
+}
+
 export function verifyCommand(chalk: () => ChalkInstance): Command {
-  return new Command('verify')
+  const cmd = new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or - for standard input')
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
@@ -94,10 +115,6 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
-    .addOption(new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'))
-    .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
-    )
     .addOption(
       new Option('--max-line-bytes <n>', 'longest line read; longer lines are reported unread')
         .argParser(positiveInt('--max-line-bytes', 2 ** 30))
@@ -105,21 +122,12 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     )
     .addOption(
       new Option('--max-depth <n>', 'deepest nesting accepted in an event').argParser(positiveInt('--max-depth', 10_000)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
-    )
-    .addOption(
-      new Option('--max-findings <n>', 'findings listed in the report (all are counted); 0 for no limit')
-        .argParser(nonNegativeInt('--max-findings'))
-        .default(DEFAULT_VERIFY_OPTIONS.maxFindings),
-    )
-    .addOption(
-      new Option('--reorder-window <n>', 'early events per chain held while waiting for a missing one')
-        .argParser(positiveInt('--reorder-window', 1_000_000))
-        .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
-    )
-    .action(async (logs: string[], flags: VerifyFlags, cmd: Command) => {
+    );
+  for (const o of [...reportOptions(), reorderWindowOption('')]) cmd.addOption(o);
+  return cmd.action(async (logs: string[], flags: VerifyFlags, command: Command) => {
       if (flags.shard !== undefined) {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
-        if (cmd.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
+        if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
         await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, { maxLineBytes: flags.maxLineBytes, maxDepth: flags.maxDepth });
         return;
       }
@@ -134,7 +142,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
         resume: prepared.resume,
         jobs: flags.jobs,
-        jobsAuto: cmd.getOptionValueSource('jobs') === 'default',
+        jobsAuto: command.getOptionValueSource('jobs') === 'default',
         preFindings: prepared.findings,
         ...withProgress(progressBar(flags.quiet !== true)),
       };
