@@ -171,9 +171,14 @@ function selNodeFlags(): string[] {
 
 /** Runs `node script args`, collecting stdout, stderr and (when asked) a pipe on fd 3. */
 function spawnNode(script: string, args: readonly string[], withFd3: boolean, nodeFlags: readonly string[] = []): Promise<Spawned> {
+  return spawnProgram(process.execPath, [...nodeFlags, script, ...args], withFd3);
+}
+
+/** Runs any program, collecting stdout, stderr and (when asked) a pipe on fd 3, and its wall time. */
+function spawnProgram(command: string, args: readonly string[], withFd3 = false): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
+    const child = spawn(command, args, {
       stdio: withFd3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     const collect = (stream: NodeJS.ReadableStream | null | undefined): (() => string) => {
@@ -432,23 +437,6 @@ function printIntegrity(results: readonly SizeResult[], opts: Options): Record<s
 
 
 // --- 2. scale: threads, the Python baseline, shards ---------------------------------------
-
-/** Spawns any program; resolves with its output and wall time. */
-function spawnProgram(command: string, args: readonly string[]): Promise<Spawned> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), fd3: '', seconds });
-    });
-  });
-}
 
 async function runPython(file: string): Promise<Run> {
   const p = await spawnProgram('python3', [BASELINE_PY, file]);
