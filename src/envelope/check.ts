@@ -10,6 +10,9 @@
  *      is exactly JCS(event without "hash")), and the fingerprint is SHA-256 of the request's
  *      bytes in the line: nothing is re-serialised, and the bytes hashed are the bytes parsed.
  * Anything else takes the slow path, which re-serialises with `canonicalize` and says why.
+ *
+ * Before all of that, `fastCheckLine` (fast.ts) tries to prove the line clean on its bytes
+ * alone, without JSON.parse; only a line it cannot prove clean comes here.
  */
 import { isUtf8 } from 'node:buffer';
 import { canonicalize, JcsError } from '../canonical/jcs.js';
@@ -23,6 +26,7 @@ import {
   type ScanReason,
 } from '../canonical/scan.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
+import { fastCheckLine } from './fast.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
 import type { EventRecord, Hole, LineRef, SelEvent } from './types.js';
 
@@ -64,6 +68,14 @@ const REASON_TEXT: Record<NoncanonicalReason, string> = {
 };
 
 export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
+  return fastCheckLine(raw, ref, opts.maxDepth, opts.keepEvent) ?? checkLineFully(raw, ref, opts);
+}
+
+/**
+ * The full check: every finding a line can have. `checkLine` runs it for any line the fast
+ * path (fast.ts) does not accept; exported so tests can hold the two to the same answer.
+ */
+export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
   let bytes = raw;
   let form: FormReason | null = null;
   let prefix = 0;
