@@ -70,7 +70,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
     if (f.repo !== undefined) throw new OperatorError('these shards did not replay (no --repo when they ran), so --repo cannot be used to merge them');
     const { result } = await mergeShards({ shards, options });
     const report = buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn);
-    await writeOut(render(report, f.format, chalk(), relativizer(undefined)));
+    await writeOut(await render(report, f.format, chalk(), relativizer(undefined)));
     process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     return;
   }
@@ -102,7 +102,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
       anchors,
       notes: gov.notes,
     }, f.failOn);
-    await writeOut(render(report, f.format, chalk(), relativizer(f.repo)));
+    await writeOut(await render(report, f.format, chalk(), relativizer(f.repo)));
     process.exitCode = report.summary.result === 'fail' ? 1 : 0;
   } finally {
     git.close();

@@ -1,18 +1,11 @@
 /** `sel verify LOG... [options]` (SPEC.md §7). */
 import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
-import { verifyLogs } from '../verify/run.js';
-import { verifyWithReplay } from '../verify/replay-run.js';
+import { verifyLogs, type RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { renderSarif } from '../report/sarif.js';
-import { renderJunit } from '../report/junit.js';
-import { renderGithub, renderStepSummary } from '../report/github.js';
-import { progressBar } from './progress.js';
-import { verifyShard } from './shard.js';
-import { loadCheckpoint, makeCheckpoint, prepareResume, saveCheckpoint } from '../verify/checkpoint.js';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
@@ -22,7 +15,10 @@ import { renderText } from '../report/text.js';
 import { nonNegativeInt, oneOf, positiveInt } from './options.js';
 import { writeOut } from './output.js';
 
-function withProgress(p: ReturnType<typeof progressBar>): { progress?: NonNullable<ReturnType<typeof progressBar>> } {
+/** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
+async function withProgress(enabled: boolean): Promise<{ progress?: NonNullable<RunOptions['progress']> }> {
+  if (!enabled || process.stderr.isTTY !== true) return {};
+  const p = (await import('./progress.js')).progressBar(enabled);
   return p === undefined ? {} : { progress: p };
 }
 
@@ -45,21 +41,23 @@ export function relativizer(repo: string | undefined): (file: string) => string 
   };
 }
 
-export function render(report: Report, format: Format, chalk: ChalkInstance, relativize: (f: string) => string): string {
+/** The report in `format`; the CI formats' renderers are loaded when asked for. */
+export async function render(report: Report, format: Format, chalk: ChalkInstance, relativize: (f: string) => string): Promise<string> {
   switch (format) {
     case 'text': return renderText(report, chalk);
     case 'json': return renderJson(report);
     case 'jsonl': return renderJsonl(report);
-    case 'sarif': return renderSarif(report, { relativize, category: 'verify' });
-    case 'junit': return renderJunit(report, relativize);
-    case 'github': return renderGithub(report, relativize);
+    case 'sarif': return (await import('../report/sarif.js')).renderSarif(report, { relativize, category: 'verify' });
+    case 'junit': return (await import('../report/junit.js')).renderJunit(report, relativize);
+    case 'github': return (await import('../report/github.js')).renderGithub(report, relativize);
   }
 }
 
 /** --format github: also append the Markdown summary to $GITHUB_STEP_SUMMARY when set. */
-function stepSummary(report: Report, relativize: (f: string) => string): void {
+async function stepSummary(report: Report, relativize: (f: string) => string): Promise<void> {
   const path = process.env['GITHUB_STEP_SUMMARY'];
   if (path === undefined || path === '') return;
+  const { renderStepSummary } = await import('../report/github.js');
   try {
     appendFileSync(path, renderStepSummary(report, relativize));
   } catch (e) {
@@ -128,13 +126,16 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
       if (flags.shard !== undefined) {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
         if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
+        const { verifyShard } = await import('./shard.js');
         await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, { maxLineBytes: flags.maxLineBytes, maxDepth: flags.maxDepth });
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
-      const checkpoint = flags.checkpoint === undefined ? null : await loadCheckpoint(flags.checkpoint);
+      // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
+      const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
+      const checkpoint = flags.checkpoint === undefined || cp === null ? null : await cp.loadCheckpoint(flags.checkpoint);
       const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
-      const prepared = checkpoint === null ? { resume: null, findings: [] } : await prepareResume(checkpoint, sources, flags.maxLineBytes);
+      const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes);
       const options = {
         maxLineBytes: flags.maxLineBytes,
         maxDepth: flags.maxDepth,
@@ -144,7 +145,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         jobs: flags.jobs,
         jobsAuto: command.getOptionValueSource('jobs') === 'default',
         preFindings: prepared.findings,
-        ...withProgress(progressBar(flags.quiet !== true)),
+        ...(await withProgress(flags.quiet !== true)),
       };
       let positions: readonly ChainPosition[] = [];
       let report: Report;
@@ -154,21 +155,22 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         positions = result.positions;
         report = buildReport(result, { performed: false, reason: 'no --repo given' }, flags.failOn);
       } else {
+        const { verifyWithReplay } = await import('../verify/replay-run.js');
         const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
         positions = result.positions;
         report = buildReport(result, replay, flags.failOn);
       }
-      if (flags.checkpoint !== undefined) {
+      if (flags.checkpoint !== undefined && cp !== null) {
         if (report.summary.findings.bySeverity.error === 0) {
           const lines = new Map(report.summary.files.map((f) => [f.file, f.firstLine - 1 + f.lines]));
-          await saveCheckpoint(flags.checkpoint, await makeCheckpoint(positions, sources, lines, flags.maxLineBytes));
+          await cp.saveCheckpoint(flags.checkpoint, await cp.makeCheckpoint(positions, sources, lines, flags.maxLineBytes));
         } else {
           process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: the run has errors\n`);
         }
       }
       const relativize = relativizer(flags.repo);
-      await writeOut(render(report, flags.format, chalk(), relativize));
-      if (flags.format === 'github') stepSummary(report, relativize);
+      await writeOut(await render(report, flags.format, chalk(), relativize));
+      if (flags.format === 'github') await stepSummary(report, relativize);
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });
 }

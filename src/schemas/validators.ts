@@ -2,7 +2,6 @@
  * Typed entry points to the generated validators (src/schemas/generated/). Each is ajv
  * standalone code for one schema in schemas/: call it, and on false read `.errors`.
  */
-import type { ErrorObject } from 'ajv';
 import auditEvent from './generated/audit-event.js';
 import checkpoint from './generated/checkpoint.js';
 import ledgerAnchor from './generated/ledger-anchor.js';
@@ -16,12 +15,8 @@ import policySeverityGating from './generated/policy-severity-gating.js';
 import policyToolRegistry from './generated/policy-tool-registry.js';
 import policyTrustZones from './generated/policy-trust-zones.js';
 
-export interface Validator {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
-
-const v = (f: unknown): Validator => f as Validator;
+export { asValidator, type Validator } from './validator.js';
+import { asValidator as v, type Validator } from './validator.js';
 
 export const validateAuditEvent = v(auditEvent);
 export const validateReview = v(ledgerReview);

@@ -15,7 +15,10 @@ import type { ChainPosition } from '../chain/chain.js';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { LogSource } from '../ingest/sources.js';
-import { validateCheckpoint } from '../schemas/validators.js';
+import checkpointSchema from '../schemas/generated/checkpoint.js';
+import { asValidator } from '../schemas/validator.js';
+
+const validateCheckpoint = asValidator(checkpointSchema);
 
 export interface CheckpointFile {
   readonly path: string;

@@ -5,7 +5,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { Resume } from './checkpoint.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
-import { LinePool } from './pool.js';
+import type { LinePool } from './pool.js';
 import type { WorkerInit } from './worker-protocol.js';
 import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
@@ -57,8 +57,10 @@ export async function verifyLogs(
   // Workers cost ~0.1 s each to start: below a few megabytes one thread is faster.
   const total = await totalBytes(ordered);
   const jobs = opts.jobsAuto === true && total !== null && total < PARALLEL_MIN_BYTES ? 1 : Math.max(1, opts.jobs ?? 1);
+  // The pool (and, through the batch code the main thread shares with workers, replay) is
+  // loaded only for a parallel run.
   const pool = jobs > 1
-    ? new LinePool(jobs, { maxDepth: opts.maxDepth, keepEvents: extension !== null && extension.workerReplay === undefined, replay: extension?.workerReplay ?? null })
+    ? new (await import('./pool.js')).LinePool(jobs, { maxDepth: opts.maxDepth, keepEvents: extension !== null && extension.workerReplay === undefined, replay: extension?.workerReplay ?? null })
     : null;
   try {
     return await run(opts, ordered, skipped, pool, extension);
