@@ -489,9 +489,10 @@ function chainSlot(value: string): number {
 const policies: string[] = new Array<string>(4).fill('');
 let nextPolicy = 0;
 
-function knownPolicy(value: string): boolean {
-  for (let k = 0; k < policies.length; k++) if (policies[k] === value) return true;
-  return false;
+/** The kept copy of `value` (whose hash code V8 then computes once), or null. */
+function knownPolicy(value: string): string | null {
+  for (let k = 0; k < policies.length; k++) if (policies[k] === value) return policies[k]!;
+  return null;
 }
 
 /** `"sha256:` at `vs` (eight characters: a copied substring, compared at once). */
@@ -621,10 +622,13 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
   let prevHash = t.substring(vs[PREV_HASH]! + 1, ve[PREV_HASH]! - 1);
   if (prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
   else if (!sha256Head(vs[PREV_HASH]!) || !hexDigits(vs[PREV_HASH]!)) return null;
-  const policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
-  if (!knownPolicy(policyHash)) {
+  let policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
+  const kept = knownPolicy(policyHash);
+  if (kept !== null) policyHash = kept;
+  else {
     if (!sha256Head(vs[POLICY_HASH]!) || !hexDigits(vs[POLICY_HASH]!)) return null;
-    policies[nextPolicy] = flatCopy(policyHash);
+    policyHash = flatCopy(policyHash);
+    policies[nextPolicy] = policyHash;
     nextPolicy = (nextPolicy + 1) % policies.length;
   }
   if (!ledgerPathValid(REVIEW_REF) || !ledgerPathValid(EXCEPTION_REF)) return null;

@@ -85,10 +85,12 @@ class Ctx {
     readonly policy: CompiledPolicy,
     readonly input: EvalInput,
     readonly ledger: LedgerView,
+    /** Keep the trace. Without it the decision is the same; only the steps are not kept. */
+    readonly tracing: boolean,
   ) {}
 
   step(contract: string, rule: string | null, result: TraceStep['result'], note: string): void {
-    this.trace.push({ contract, rule, result, note });
+    if (this.tracing) this.trace.push({ contract, rule, result, note });
   }
 
   /** A denial: `rule` null when no rule allowed the request (nothing is granted by default). */
@@ -98,8 +100,14 @@ class Ctx {
   }
 }
 
-export function evaluate(policy: CompiledPolicy, input: EvalInput, ledger: LedgerView): Evaluation {
-  const ctx = new Ctx(policy, input, ledger);
+/**
+ * The decision `policy` gives `input`, with the trace of how. `trace` false leaves the trace
+ * empty (and skips composing the longest notes): replay compares millions of decisions and
+ * needs a trace only for the few that diverge, which it evaluates again with one. The
+ * decision never depends on it.
+ */
+export function evaluate(policy: CompiledPolicy, input: EvalInput, ledger: LedgerView, trace = true): Evaluation {
+  const ctx = new Ctx(policy, input, ledger, trace);
   const handler = Object.hasOwn(KINDS, input.kind) ? KINDS[input.kind] : undefined;
   const outcome = handler === undefined
     ? ctx.deny('contract', null, `the contracts do not cover events of kind ${JSON.stringify(input.kind)}: fail closed`)
@@ -332,7 +340,7 @@ function httpEgress(ctx: Ctx): Outcome {
   ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
   const matches: { c: CompiledEgressRule; specificity: number }[] = [];
   for (const c of pool) {
-    const why = egressMismatch(c, url, method);
+    const why = egressMismatch(c, url, method, ctx.tracing);
     if (why !== null) {
       ctx.step('network-egress', c.rule.id, 'no-match', why);
       continue;
@@ -353,7 +361,13 @@ function httpEgress(ctx: Ctx): Outcome {
   return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity), review: false };
 }
 
-function egressMismatch(c: CompiledEgressRule, url: NormalizedUrl, method: string): string | null {
+/** Why rule `c` does not match, or null when it does; `explain` false: a reason without its words. */
+function egressMismatch(c: CompiledEgressRule, url: NormalizedUrl, method: string, explain: boolean): string | null {
+  if (!explain) {
+    const fits = c.schemes.has(url.scheme) && c.ports.has(url.port) && c.methods.has(method) && longestPrefix(url.segments, c.paths) >= 0 &&
+      (c.rule.max_depth === undefined || url.segments.length <= c.rule.max_depth);
+    return fits ? null : 'no match';
+  }
   if (!c.schemes.has(url.scheme)) return `scheme ${url.scheme} is not one of ${[...c.schemes].join(', ')}`;
   if (!c.ports.has(url.port)) return `port ${url.port} is not one of ${[...c.ports].join(', ')}`;
   if (!c.methods.has(method)) return `method ${method} is not one of ${[...c.methods].join(', ')}`;

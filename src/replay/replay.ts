@@ -173,8 +173,8 @@ const MATCHED: ReplayOutcome = { type: 'matched' };
 export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyIndex; readonly ledger: Ledger }): ReplayOutcome {
   const e = rec.event;
   if (e === null) return SKIPPED;
-  const where = { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
   const version: BundleVersion | undefined = input.index.byHash.get(e.policy_hash);
+  const where = { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
   if (version === undefined) {
     return {
       type: 'finding',
@@ -201,18 +201,19 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
       }),
     };
   }
-  const ev = evaluate(version.loaded.policy, {
+  const evalInput = {
     kind: e.kind,
     actor: e.actor,
     request: e.request,
     ts: e.ts,
     fingerprint: e.request_fingerprint,
     exceptionRef: e.exception_ref ?? null,
-  }, input.ledger);
-  const got = ev.decision;
+  };
+  const got = evaluate(version.loaded.policy, evalInput, input.ledger, false).decision;
   const rec_ = e.decision;
   if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) return MATCHED;
-  const f = classify(ev, rec_, where);
+  // A divergence is explained by its trace: evaluate again, keeping it (same decision).
+  const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, where);
   return { type: 'finding', finding: f, counted: f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING' ? 'unverifiable' : 'diverged', replayed: true };
 }
 

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/canonical/digest.js';
-import { evaluationKey } from '../../src/policy/evaluate.js';
+import { evaluate, evaluationKey } from '../../src/policy/evaluate.js';
+import { EMPTY_LEDGER } from '../../src/policy/types.js';
 import type { ExceptionArtifact, LedgerView, ReviewArtifact } from '../../src/policy/types.js';
 import { compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
 
@@ -251,6 +252,28 @@ describe('determinism properties', () => {
         expect(evaluationKey(run(compiled(), i))).toBe(evaluationKey(run(P, i)));
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('decides the same without a trace (replay evaluates so, and again with one on divergence)', () => {
+    const urls = fc.constantFrom(
+      'https://api.github.com/repos/acme/app', 'https://api.github.com:8443/repos/a', 'http://api.github.com/repos/a',
+      'https://registry.npmjs.org/p/q', 'https://guides.docs.example.com/a/b/c/d/e/f', 'https://evil.example/x', 'https://10.0.0.1/',
+      'http://status.example.net/api/incidents', 'ftp://api.github.com/x',
+    );
+    const egressInputs = fc.tuple(urls, fc.constantFrom('coder', 'browser', 'ops-bot'), fc.constantFrom('GET', 'POST', 'DELETE'))
+      .map(([url, who, method]) => input('http.egress', who, 'executor', egress(url, { method })));
+    fc.assert(
+      fc.property(fc.oneof(KINDS_AND_REQUESTS, egressInputs), (i) => {
+        const traced = run(P, i);
+        const bare = evaluate(P, i, EMPTY_LEDGER, false);
+        expect(bare.decision).toEqual(traced.decision);
+        expect(bare.review).toEqual(traced.review);
+        expect(bare.exception).toEqual(traced.exception);
+        expect(bare.trace).toEqual([]);
+        expect(traced.trace.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 200 },
     );
   });
 
