@@ -45,6 +45,8 @@ export interface ReplayCounts {
 
 export class Replayer {
   private readonly anchors = new Map<string, { anchor: AnchorArtifact; path: string; seen: boolean }>();
+  /** The same anchors by chain, then seq: looked up per event without building a key string. */
+  private readonly anchorAt = new Map<string, Map<number, { anchor: AnchorArtifact; path: string; seen: boolean }>>();
   private readonly anchorsByChain = new Map<string, number[]>();
   private counts = { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 };
   private readonly reportedInvalid = new Set<string>();
@@ -56,7 +58,11 @@ export class Replayer {
     const start = new Map((input.starts ?? []).map((p) => [p.chain, p.next]));
     for (const [path, a] of input.ledger.anchors) {
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
-      this.anchors.set(`${a.chain}\u0000${a.seq}`, { anchor: a, path, seen: false });
+      const entry = { anchor: a, path, seen: false };
+      this.anchors.set(`${a.chain}\u0000${a.seq}`, entry);
+      let bySeq = this.anchorAt.get(a.chain);
+      if (bySeq === undefined) this.anchorAt.set(a.chain, (bySeq = new Map()));
+      bySeq.set(a.seq, entry);
       const list = this.anchorsByChain.get(a.chain) ?? [];
       list.push(a.seq);
       this.anchorsByChain.set(a.chain, list);
@@ -74,8 +80,7 @@ export class Replayer {
   /** Called for each event accepted into its chain, in seq order. */
   onEvent(rec: PlacedEvent): void {
     this.counts.events++;
-    const key = `${rec.chain}\u0000${rec.seq}`;
-    const anchor = this.anchors.get(key);
+    const anchor = this.anchorAt.get(rec.chain)?.get(rec.seq);
     if (anchor !== undefined && !anchor.seen) {
       anchor.seen = true;
       if (anchor.anchor.hash !== rec.hash) {
