@@ -602,7 +602,9 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
     seq = seq * 10 + d;
   }
   if (ve[TS]! - vs[TS]! !== 26 || t.charCodeAt(vs[TS]!) !== QUOTE) return null;
-  const ts = t.slice(vs[TS]! + 1, ve[TS]! - 1);
+  // Two short copies joined, not a slice: a slice would keep the whole line alive for as long
+  // as the record (and the chain's last ts) lives, which with --jobs is batches of them.
+  const ts = t.substring(vs[TS]! + 1, vs[TS]! + 13) + t.substring(vs[TS]! + 13, ve[TS]! - 1);
   if (!isSelTimestamp(ts)) return null;
   if (name(vs[KIND]!) !== ve[KIND]) return null;
   const actor = t.substring(vs[ACTOR]!, ve[ACTOR]!);
