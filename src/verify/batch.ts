@@ -1,8 +1,8 @@
 /**
  * The per-line work of a batch (`--jobs N`): UTF-8, parse, canonical form, hash,
  * fingerprint, schema, and with --repo the replay evaluation, over a batch of lines, into
- * columnar results. Run by the worker threads, and by the main thread for its own share
- * (pool.ts), from the same set-up data, so both give the same records.
+ * columnar results. Run by the worker threads; the main thread checks its own share with
+ * checkLine directly (verifier.ts), and replays those events as one thread would.
  */
 import { checkLine } from '../envelope/check.js';
 import type { BundleVersion, PolicyIndex } from '../git/history.js';

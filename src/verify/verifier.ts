@@ -152,6 +152,11 @@ class BatchBuilder {
     this.refs.push(ref);
   }
 
+  /** Line `i` of the batch, as added. */
+  line(i: number): Buffer {
+    return this.buf.subarray(this.offsets[2 * i]!, this.offsets[2 * i + 1]!);
+  }
+
   request(id: number): BatchRequest {
     const buf = new ArrayBuffer(this.used);
     new Uint8Array(buf).set(this.buf.subarray(0, this.used));
@@ -253,9 +258,15 @@ export class IntegrityVerifier {
     const b = this.batch;
     if (b === null || b.count === 0) return;
     this.batch = null;
-    const req = b.request(this.batchId++);
     const slots = b.slots;
     const refs = b.refs;
+    if (this.pool!.saturated) {
+      // The main thread's share: checked here, into records, as one thread would.
+      for (let i = 0; i < slots.length; i++) slots[i]!.rec = checkLine(b.line(i), refs[i]!, this.check);
+      this.drain();
+      return;
+    }
+    const req = b.request(this.batchId++);
     const p = this.pool!.run(req).then((r) => {
       for (let i = 0; i < slots.length; i++) slots[i]!.rec = decodeRecord(r, i, refs[i]!);
       this.drain();
@@ -269,7 +280,7 @@ export class IntegrityVerifier {
    */
   async settle(all = false): Promise<void> {
     if (all) this.dispatch();
-    const limit = all ? 0 : Math.max(2, (this.pool === null ? 0 : 2 * this.poolSize));
+    const limit = all ? 0 : Math.max(2, (this.pool === null ? 0 : 4 * this.poolSize));
     while (this.inflight.length > limit) await this.inflight.shift();
   }
 
