@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
+import { fastPathAgrees, fastPathStats } from './fast-path.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -23,6 +24,7 @@ const props: [string, fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>
   ['never throws on arbitrary bytes', neverThrowsOnBytes as fc.IProperty<unknown[]>, count],
   ['reports every mutation of a valid chain', reportsEveryMutation as fc.IProperty<unknown[]>, count],
   ['clean interleaved chains give no finding', cleanChainsAreClean as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 20))],
+  ['the line check\'s fast path answers only as the full check does', fastPathAgrees as fc.IProperty<unknown[]>, count],
 ];
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
 for (const [name, prop, runs] of props) {
@@ -33,7 +35,8 @@ for (const [name, prop, runs] of props) {
     failed = true;
     process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
   } else {
-    process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped), ${secs} s\n`);
+    const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path` : '';
+    process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
   }
 }
 process.exitCode = failed ? 1 : 0;
