@@ -240,6 +240,12 @@ export class IntegrityVerifier {
     if (step.kind !== 'record' || step.rec !== null) this.drain();
   }
 
+  /** A record checked here: applied at once when nothing is waiting before it (one thread). */
+  private recordNow(rec: EventRecord, stats: FileStats): void {
+    if (this.queue.length === 0) this.record(rec, stats);
+    else this.enqueue({ kind: 'record', rec, stats });
+  }
+
   private drain(): void {
     let i = 0;
     for (; i < this.queue.length; i++) {
@@ -313,7 +319,7 @@ export class IntegrityVerifier {
         stats.content++;
         const ref = this.ref(file, lineNo);
         if (this.pool === null) {
-          this.enqueue({ kind: 'record', rec: checkLine(bytes, ref, this.check), stats });
+          this.recordNow(checkLine(bytes, ref, this.check), stats);
           return;
         }
         const slot: RecordStep = { kind: 'record', rec: null, stats };
