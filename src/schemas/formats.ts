@@ -24,15 +24,24 @@ function digits(s: string, from: number, count: number): number {
  * 0-23, minute and second 0-59. Pure arithmetic, no `Date` and no clock: it runs per event.
  */
 export function isSelTimestamp(s: string): boolean {
-  if (s.length !== 24 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' ||
-      s[16] !== ':' || s[19] !== '.' || s[23] !== 'Z') return false;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const ms = digits(s, 20, 3);
+  return s.length === 24 && isSelTimestampAt(s, 0);
+}
+
+/**
+ * The 24 characters of `s` from `at` are a timestamp `isSelTimestamp` accepts: so the line
+ * check can judge one in place, before making a string of it. Character codes only.
+ */
+export function isSelTimestampAt(s: string, at: number): boolean {
+  if (s.charCodeAt(at + 4) !== 0x2d || s.charCodeAt(at + 7) !== 0x2d || s.charCodeAt(at + 10) !== 0x54 ||
+      s.charCodeAt(at + 13) !== 0x3a || s.charCodeAt(at + 16) !== 0x3a || s.charCodeAt(at + 19) !== 0x2e ||
+      s.charCodeAt(at + 23) !== 0x5a) return false;
+  const year = digits(s, at, 4);
+  const month = digits(s, at + 5, 2);
+  const day = digits(s, at + 8, 2);
+  const hour = digits(s, at + 11, 2);
+  const minute = digits(s, at + 14, 2);
+  const second = digits(s, at + 17, 2);
+  const ms = digits(s, at + 20, 3);
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
       minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
