@@ -109,11 +109,29 @@ interface RecordStep {
 
 type Step = RecordStep | { readonly kind: 'findings'; readonly findings: readonly Finding[] };
 
+/**
+ * Batch buffers, recycled: a worker sends each batch's buffer back with its results. A fresh
+ * 1 MiB ArrayBuffer per batch (two, with the copy that was sent) is external memory, and V8
+ * answers that much of it with full collections: with --jobs 2 the main thread spent ~0.5 s
+ * of a 300 MB run in the garbage collector (profile), against ~0.1 s on one thread.
+ */
+const BATCH_BYTES = 1 << 20;
+const spareBuffers: ArrayBuffer[] = [];
+
+function takeBuffer(): ArrayBuffer {
+  return spareBuffers.pop() ?? new ArrayBuffer(BATCH_BYTES);
+}
+
+/** Returns a batch buffer for reuse (a grown one is left to the collector). */
+export function recycleBuffer(ab: ArrayBuffer | undefined): void {
+  if (ab !== undefined && ab.byteLength === BATCH_BYTES && spareBuffers.length < 16) spareBuffers.push(ab);
+}
+
 /** Lines copied into one buffer, to be checked together by a worker. */
 class BatchBuilder {
   static readonly MAX_LINES = 1024;
-  static readonly MAX_BYTES = 1 << 20;
-  private buf = Buffer.allocUnsafe(1 << 20);
+  static readonly MAX_BYTES = BATCH_BYTES;
+  private buf = Buffer.from(takeBuffer());
   private used = 0;
   private offsets: number[] = [];
   private fileIdx: number[] = [];
@@ -133,7 +151,7 @@ class BatchBuilder {
 
   add(bytes: Buffer, ref: LineRef, slot: RecordStep): void {
     if (this.used + bytes.length > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes.length));
+      const grown = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.used + bytes.length)));
       this.buf.copy(grown, 0, 0, this.used);
       this.buf = grown;
     }
@@ -152,17 +170,21 @@ class BatchBuilder {
     this.refs.push(ref);
   }
 
+  /** Done with the batch here (checked on this thread): its buffer can be reused. */
+  release(): void {
+    recycleBuffer(this.buf.buffer as ArrayBuffer);
+  }
+
   /** Line `i` of the batch, as added. */
   line(i: number): Buffer {
     return this.buf.subarray(this.offsets[2 * i]!, this.offsets[2 * i + 1]!);
   }
 
+  /** The batch for a worker: its buffer goes along (transferred, not copied), and comes back. */
   request(id: number): BatchRequest {
-    const buf = new ArrayBuffer(this.used);
-    new Uint8Array(buf).set(this.buf.subarray(0, this.used));
     return {
       id,
-      buf,
+      buf: this.buf.buffer as ArrayBuffer,
       offsets: Int32Array.from(this.offsets),
       files: this.files,
       fileIdx: Int32Array.from(this.fileIdx),
@@ -269,11 +291,13 @@ export class IntegrityVerifier {
     if (this.pool!.saturated) {
       // The main thread's share: checked here, into records, as one thread would.
       for (let i = 0; i < slots.length; i++) slots[i]!.rec = checkLine(b.line(i), refs[i]!, this.check);
+      b.release();
       this.drain();
       return;
     }
     const req = b.request(this.batchId++);
     const p = this.pool!.run(req).then((r) => {
+      recycleBuffer(r.buf);
       for (let i = 0; i < slots.length; i++) slots[i]!.rec = decodeRecord(r, i, refs[i]!);
       this.drain();
     });

@@ -23,6 +23,7 @@ export interface WorkerInit {
 
 export interface BatchRequest {
   readonly id: number;
+  /** The lines (the batch's whole buffer, transferred; only the ranges in `offsets` count). */
   readonly buf: ArrayBuffer;
   /** [start, end) of each line in `buf`. */
   readonly offsets: Int32Array;
@@ -50,6 +51,8 @@ export interface BatchResult {
   /** Replay outcome: 0 none computed, 1 matched, 2 skipped (else in `extra`). */
   readonly replay: Uint8Array;
   readonly extra: readonly (ExtraEvent | ExtraHole | null)[];
+  /** The request's buffer, handed back for the next batch. */
+  readonly buf?: ArrayBuffer;
 }
 
 export interface ExtraEvent {

@@ -9,6 +9,7 @@ import type { BatchRequest, WorkerInit } from './worker-protocol.js';
 const ctx = batchContext(workerData as WorkerInit);
 
 parentPort!.on('message', (req: BatchRequest) => {
-  const result = processBatch(req, ctx);
-  parentPort!.postMessage(result, [result.kinds.buffer, result.seqs.buffer, result.replay.buffer] as ArrayBuffer[]);
+  // The batch's buffer goes back with the results, for the main thread to fill again.
+  const result = { ...processBatch(req, ctx), buf: req.buf };
+  parentPort!.postMessage(result, [result.kinds.buffer, result.seqs.buffer, result.replay.buffer, req.buf] as ArrayBuffer[]);
 });
