@@ -33,6 +33,16 @@ describe('clean events', () => {
     }
   });
 
+  it('agree with the full check under any --max-depth, and are accepted only within it', () => {
+    const deep = seal(apply(GOOD, { op: 'value', member: 'request', pick: VARIANTS['request']!.indexOf('{"x":{"y":{"z":{}}}}') }), false);
+    const accepted: number[] = [];
+    for (let maxDepth = 1; maxDepth <= 6; maxDepth++) {
+      for (const keepEvent of [true, false]) if (agreed(deep, { maxDepth, keepEvent }) !== null) accepted.push(maxDepth);
+    }
+    // The event object, request, x, y, z: five levels.
+    expect(accepted).toEqual([5, 5, 6, 6]);
+  });
+
   it('with review and exception references are accepted', () => {
     const [line] = chainLines(1);
     const e = JSON.parse(line!) as Record<string, unknown>;
