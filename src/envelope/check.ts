@@ -28,9 +28,9 @@ import {
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { fastCheckLine } from './fast.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
-import type { EventRecord, Hole, LineRef, SelEvent } from './types.js';
+import { CONTRACT_VERSION, type EventRecord, type Hole, type LineRef, type SelEvent } from './types.js';
 
-export const CONTRACT_VERSION = 'sel.audit/1';
+export { CONTRACT_VERSION };
 
 export interface CheckOptions {
   /** Deepest nesting accepted in an event (objects and arrays). */

@@ -20,14 +20,14 @@
  * JavaScript only walks the structure (punctuation, keys, numbers) and the envelope's few
  * members. Canonical form (RFC 8785) is: no white space, keys strictly increasing in UTF-16
  * code units (which also rules out duplicates), escapes as JSON.stringify writes them,
- * numbers as Number#toString writes them. Measured on the bench log: ~2.5 us a line where
- * parse + guided walk + schema took ~8 us.
+ * numbers as Number#toString writes them. Measured on the 300 MB bench log, one thread:
+ * 50 000-57 000 events/s with JSON.parse + guided walk + schema, 69 000-76 000 with this.
  */
 import { isUtf8 } from 'node:buffer';
 import { hash } from 'node:crypto';
 import { SHA256_PREFIX } from '../canonical/digest.js';
 import { isChainIdForm, isLedgerPath, isSelTimestampAt } from '../schemas/formats.js';
-import type { LineRef, PlacedEvent, SelEvent } from './types.js';
+import { CONTRACT_VERSION, type LineRef, type PlacedEvent, type SelEvent } from './types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -346,7 +346,6 @@ function scanTop(): boolean {
 
 // ---- the envelope schema, on a line already known to be canonical ----
 
-const CONTRACT_VERSION = 'sel.audit/1';
 const VERSION_VALUE = `"${CONTRACT_VERSION}"`;
 const ACTOR_HEAD = '{"id":';
 const ACTOR_ZONE = ',"zone":"';

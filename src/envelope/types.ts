@@ -1,5 +1,8 @@
 import type { Finding } from '../findings/finding.js';
 
+/** The one contract version this verifier implements (SPEC.md §2). */
+export const CONTRACT_VERSION = 'sel.audit/1';
+
 /** Where a line is: the file as named, its 1-based line number, its position in the whole input. */
 export interface LineRef {
   readonly file: string;
