@@ -49,21 +49,37 @@ export async function readSource(
     } catch (e) {
       return ioFailure(e);
     }
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size)));
+    // Two buffers: the next chunk is read (by libuv's thread pool) while this one is checked,
+    // so the verifying thread does not sit idle waiting for each read (~0.2 s of a 300 MB
+    // run, profile). `push` must not keep the chunk after it returns (LineSplitter copies).
+    const bufs = [0, 1].map(() => Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size))));
     let pos = Math.min(startAt, size);
-    while (pos < size) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos));
-      } catch (e) {
-        return ioFailure(e);
+    let which = 0;
+    const readAt = (at: number) => fh.read(bufs[which]!, 0, Math.min(bufs[which]!.length, size - at), at);
+    let pending = pos < size ? readAt(pos) : null;
+    try {
+      while (pending !== null) {
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await pending);
+        } catch (e) {
+          pending = null;
+          return ioFailure(e);
+        }
+        if (bytesRead === 0) {
+          pending = null;
+          return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${pos} could be read` };
+        }
+        const chunk = bufs[which]!.subarray(0, bytesRead);
+        pos += bytesRead;
+        which ^= 1;
+        pending = pos < size ? readAt(pos) : null;
+        push(chunk);
+        if (pace !== undefined) await pace();
       }
-      if (bytesRead === 0) {
-        return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${pos} could be read` };
-      }
-      push(buf.subarray(0, bytesRead));
-      pos += bytesRead;
-      if (pace !== undefined) await pace();
+    } finally {
+      // Leaving early (an exception from push): let the read in flight finish before closing.
+      if (pending !== null) await pending.catch(() => undefined);
     }
     let after: number;
     try {
