@@ -241,7 +241,7 @@ function toolInvoke(ctx: Ctx): Outcome {
   const tool = str(ctx, 'tool');
   if (tool === null) return ctx.deny('capabilities', null, 'request.tool is missing');
   if (!(g.tools ?? []).includes(tool)) return ctx.deny('capabilities', null, `grant ${g.id} does not include tool ${JSON.stringify(tool)}`);
-  ctx.step('capabilities', g.id, 'allow', `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
+  if (ctx.tracing) ctx.step('capabilities', g.id, 'allow', `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
 }
 
@@ -250,6 +250,18 @@ function workspaceSegments(path: string): string[] | null {
   if (!path.startsWith('/') || /[\\\u0000]/.test(path)) return null;
   const segs = path === '/' ? [] : path.slice(1).split('/');
   if (segs.some((s) => s === '' || s === '.' || s === '..')) return null;
+  return segs;
+}
+
+/** A grant's workspace prefix as segments, split once per prefix rather than once per event. */
+const PREFIX_SEGMENTS = new Map<string, readonly string[]>();
+function prefixSegments(p: string): readonly string[] {
+  let segs = PREFIX_SEGMENTS.get(p);
+  if (segs === undefined) {
+    segs = p === '/' ? [] : p.slice(1).split('/');
+    if (PREFIX_SEGMENTS.size >= 4096) PREFIX_SEGMENTS.clear();
+    PREFIX_SEGMENTS.set(p, segs);
+  }
   return segs;
 }
 
@@ -262,7 +274,7 @@ function workspace(access: 'read' | 'write'): Handler {
     const segs = workspaceSegments(path);
     if (segs === null) return ctx.deny('capabilities', null, `request.path ${JSON.stringify(path)} is not a plain absolute path (empty, dot or .. segment, NUL or backslash)`);
     const prefixes = g.workspace?.[access] ?? [];
-    const hit = prefixes.find((p) => hasPrefix(segs, p === '/' ? [] : p.slice(1).split('/')));
+    const hit = prefixes.find((p) => hasPrefix(segs, prefixSegments(p)));
     if (hit === undefined) return ctx.deny('capabilities', null, `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
     ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
     return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
