@@ -2,10 +2,10 @@
  * The worker pool for `--jobs N`: N threads check lines, and the main thread is one of them.
  * It also reads, splits and stitches the chains, so it checks a batch itself (verifier.ts)
  * only when every one of the N-1 worker threads already has batches waiting: the share
- * balances itself to what each thread can do. On a machine with N cores this keeps N threads busy rather than
- * N+1 fighting for them. Results come back as
- * promises, which the verifier applies in submission order, so the output does not depend on
- * which thread finished first. A worker that dies fails the run (an internal error).
+ * balances itself to what each thread can do. On a machine with N cores this keeps N threads
+ * busy rather than N+1 fighting for them. Results come back as promises, which the verifier
+ * applies in submission order, so the output does not depend on which thread finished first.
+ * A worker that dies fails the run (an internal error).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +27,9 @@ export class LinePool {
   /**
    * A worker with this many batches waiting is busy enough: the main thread checks the next
    * one. 4, not 2: the main thread learns that a worker finished only between reads, so with
-   * 2 the worker sat idle ~16% of a run (profile) while the main thread checked a batch;
-   * --jobs 2 / --jobs 1 went from ~1.2x to ~1.35x on the 300 MB bench log, 8 gained no more.
+   * 2 the worker sat idle ~16% of a run (profile) while the main thread checked a batch.
+   * With the main thread's share checked directly (verifier.ts), --jobs 2 / --jobs 1 on the
+   * 300 MB bench log went from ~1.05-1.1x to ~1.2-1.3x; 8 gained no more.
    */
   static readonly QUEUED = 4;
   private readonly workers: Worker[] = [];
@@ -37,7 +38,7 @@ export class LinePool {
   /** Batches sent to each worker and not yet answered. */
   private readonly pending: number[] = [];
 
-  constructor(jobs: number, private readonly init: WorkerInit) {
+  constructor(jobs: number, init: WorkerInit) {
     const script = workerScript();
     const threads = Math.max(1, jobs - 1);
     for (let i = 0; i < threads; i++) {

@@ -123,7 +123,7 @@ function takeBuffer(): ArrayBuffer {
 }
 
 /** Returns a batch buffer for reuse (a grown one is left to the collector). */
-export function recycleBuffer(ab: ArrayBuffer | undefined): void {
+function recycleBuffer(ab: ArrayBuffer | undefined): void {
   if (ab !== undefined && ab.byteLength === BATCH_BYTES && spareBuffers.length < 16) spareBuffers.push(ab);
 }
 
