@@ -277,6 +277,10 @@ const ACTOR = 0, CHAIN = 1, DECISION = 2, EXCEPTION_REF = 3, HASH = 4, KIND = 5,
 const REQUIRED = [ACTOR, CHAIN, DECISION, HASH, KIND, POLICY_HASH, PREV_HASH, REQUEST, FINGERPRINT, SEQ, TS, V];
 /** Top-level members the envelope does not name, in the line just scanned. */
 let otherMembers = 0;
+/** Bit `slot` set: the line just scanned has that member (its spans below are valid). */
+let present = 0;
+const REQUIRED_MASK = REQUIRED.reduce((m, slot) => m | (1 << slot), 0);
+const hasMember = (slot: number): boolean => (present & (1 << slot)) !== 0;
 const keyStart = new Int32Array(MEMBERS.length);
 const valueStart = new Int32Array(MEMBERS.length);
 const valueEnd = new Int32Array(MEMBERS.length);
@@ -299,7 +303,7 @@ function slotOf(ks: number, ke: number): number {
 
 /** The top-level object, recording where the envelope's members are. */
 function scanTop(): boolean {
-  valueStart.fill(-1);
+  present = 0;
   otherMembers = 0;
   if (t.charCodeAt(0) !== LBRACE || t.charCodeAt(1) === RBRACE) return false;
   let i = 1;
@@ -328,6 +332,7 @@ function scanTop(): boolean {
     const vs = p;
     if (!scanValue(1)) return false;
     if (slot >= 0) {
+      present |= 1 << slot;
       keyStart[slot] = i;
       valueStart[slot] = vs;
       valueEnd[slot] = p;
@@ -413,8 +418,8 @@ function hexDigits(vs: number): boolean {
 
 /** An optional `sel-ledger-path` member: absent, or a string without escapes that is one. */
 function ledgerPathValid(slot: number): boolean {
+  if (!hasMember(slot)) return true;
   const vs = valueStart[slot]!;
-  if (vs < 0) return true;
   const ve = valueEnd[slot]!;
   if (t.charCodeAt(vs) !== QUOTE) return false;
   const body = t.slice(vs + 1, ve - 1);
@@ -574,14 +579,14 @@ function eventOf(chain: string, seq: number, ts: string, prevHash: string, polic
   e['actor'] = provenActors.parsed(t.substring(valueStart[ACTOR]!, valueEnd[ACTOR]!));
   e['chain'] = chain;
   e['decision'] = provenDecisions.parsed(t.substring(valueStart[DECISION]!, valueEnd[DECISION]!));
-  if (valueStart[EXCEPTION_REF]! >= 0) e['exception_ref'] = valueOf(EXCEPTION_REF);
+  if (hasMember(EXCEPTION_REF)) e['exception_ref'] = valueOf(EXCEPTION_REF);
   e['hash'] = hash;
   e['kind'] = kindOf();
   e['policy_hash'] = policyHash;
   e['prev_hash'] = prevHash;
   e['request'] = valueOf(REQUEST);
   e['request_fingerprint'] = SHA256_PREFIX + fingerprint;
-  if (valueStart[REVIEW_REF]! >= 0) e['review_ref'] = valueOf(REVIEW_REF);
+  if (hasMember(REVIEW_REF)) e['review_ref'] = valueOf(REVIEW_REF);
   e['seq'] = seq;
   e['ts'] = ts;
   e['v'] = CONTRACT_VERSION;
@@ -610,7 +615,7 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
   if (!scanTop()) return null;
   const vs = valueStart;
   const ve = valueEnd;
-  for (const slot of REQUIRED) if (vs[slot]! < 0) return null;
+  if ((present & REQUIRED_MASK) !== REQUIRED_MASK) return null;
   // The checks below re-read strings behind the scan position: find backslashes afresh.
   backslash = 0;
 

@@ -43,6 +43,17 @@ describe('clean events', () => {
     expect(accepted).toEqual([5, 5, 6, 6]);
   });
 
+  it('a required member renamed in place is never taken from the line before', () => {
+    // Each renamed key has the same length and sorts in the same place, so the value sits
+    // where the previous line's did: a stale position must not stand in for the member.
+    for (const [from, to] of [['ts', 'tt'], ['seq', 'sep'], ['kind', 'kine'], ['chain', 'chaio']] as const) {
+      const good = seal(GOOD, false);
+      expect(agreed(good)).not.toBeNull();
+      const renamed = seal(GOOD.map(([k, v]): [string, string] => [k === from ? to : k, v]), false);
+      expect(agreed(renamed), from).toBeNull();
+    }
+  });
+
   it('with review and exception references are accepted', () => {
     const [line] = chainLines(1);
     const e = JSON.parse(line!) as Record<string, unknown>;
