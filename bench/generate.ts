@@ -279,31 +279,67 @@ export interface GeneratedLog {
 }
 
 /**
- * Writes `targetBytes` (rounded up to a whole line) of log to `path`. Written to a temporary
- * name and renamed at the end, so an interrupted run never leaves a truncated file that a
- * later run would take for a finished one.
+ * A log written in large batches to a temporary name and renamed when complete, so an
+ * interrupted run never leaves a truncated file that a later run would take for a finished
+ * one. Shared by the generators here and in replay-data.ts.
  */
+export class LogFileWriter {
+  private readonly tmp: string;
+  private readonly fd: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  /** Bytes and lines added so far (each line with its LF). */
+  bytes = 0;
+  events = 0;
+
+  constructor(private readonly path: string, private readonly progress?: (bytes: number) => void) {
+    this.tmp = `${path}.tmp-${process.pid}`;
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  /** Adds one line (without its LF); returns its size in bytes with the LF. */
+  add(line: string): number {
+    const n = Buffer.byteLength(line, 'utf8') + 1;
+    this.pending.push(line);
+    this.pendingBytes += n;
+    this.bytes += n;
+    this.events++;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.flush();
+    return n;
+  }
+
+  /** Writes what is left and puts the file in place. */
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+  }
+
+  /** Leaves nothing behind after a failure. */
+  abort(): void {
+    closeSync(this.fd);
+    unlinkSync(this.tmp);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.pending.push(''); // join with a trailing LF: every line of the log ends in LF (SPEC.md §2)
+    writeSync(this.fd, this.pending.join('\n'));
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.progress?.(this.bytes);
+  }
+}
+
+/** Writes `targetBytes` (rounded up to a whole line) of log to `path` (via LogFileWriter). */
 export function generateLog(path: string, targetBytes: number, progress?: (bytes: number) => void): GeneratedLog {
   const rng = new Rng(SEED);
   const writers = CHAINS.map((c) => ({ ...c, writer: new ChainWriter(c.id) }));
   const chainTable = writers.map((w) => [w, w.weight] as const);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
+  const out = new LogFileWriter(path, progress);
   let clock = EPOCH_MS;
-  let bytes = 0;
-  let events = 0;
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    pending.push(''); // join with a trailing LF: every line of the log ends in LF (SPEC.md §2)
-    writeSync(fd, pending.join('\n'));
-    pending = [];
-    pendingBytes = 0;
-    progress?.(bytes);
-  };
   try {
-    while (bytes < targetBytes) {
+    while (out.bytes < targetBytes) {
       // Several events may share a millisecond; `ts` never goes backwards in any chain.
       clock += rng.weighted([[0, 15], [rng.int(1, 20), 80], [rng.int(200, 5000), 5]] as const);
       const chain = rng.weighted(chainTable);
@@ -314,7 +350,7 @@ export function generateLog(path: string, targetBytes: number, progress?: (bytes
         kind,
         actor: { id: rng.pick(chain.actors), zone: rng.weighted(ZONES) },
         request: buildRequest(kind, rng, rng.chance(0.1)),
-        policy_hash: POLICY_HASHES[Math.min(2, Math.floor((3 * bytes) / targetBytes))]!,
+        policy_hash: POLICY_HASHES[Math.min(2, Math.floor((3 * out.bytes) / targetBytes))]!,
         decision: {
           action,
           rule: action === 'allow' && rng.chance(0.4) ? null : rng.pick(RULES[kind]),
@@ -322,23 +358,14 @@ export function generateLog(path: string, targetBytes: number, progress?: (bytes
         },
         ...(action === 'review' ? { review_ref: `reviews/2026/R-${rng.int(1000, 99999)}.json` } : {}),
       };
-      const { line } = chain.writer.append(input);
-      const n = Buffer.byteLength(line, 'utf8') + 1;
-      pending.push(line);
-      pendingBytes += n;
-      bytes += n;
-      events++;
-      if (pendingBytes >= WRITE_BATCH_BYTES) flush();
+      out.add(chain.writer.append(input).line);
     }
-    flush();
   } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
+    out.abort();
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
-  return { path, bytes, events };
+  out.commit();
+  return { path, bytes: out.bytes, events: out.events };
 }
 
 interface Meta {

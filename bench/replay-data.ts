@@ -31,7 +31,7 @@
  * when any of them changes the log is regenerated, because the decisions it records might no
  * longer be the evaluator's.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,7 @@ import { evaluate } from '../src/policy/evaluate.js';
 import { EMPTY_LEDGER } from '../src/policy/types.js';
 import { ChainWriter } from '../src/producer/producer.js';
 import type { Action, TrustZone } from '../src/envelope/types.js';
-import { DATA_DIR, INTL, Rng, WORDS } from './generate.js';
+import { DATA_DIR, INTL, LogFileWriter, Rng, WORDS } from './generate.js';
 import { ensureRepo, type PlannedCommit } from './gitrepo.js';
 import { benchPolicy, compileFiles, type PolicyFiles, type Version } from './policies.js';
 
@@ -51,7 +51,6 @@ export const REPLAY_GENERATOR_VERSION = 1;
 const SEED = 0x5e1_4e91;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const WRITE_BATCH_BYTES = 8 << 20;
 
 // --- the repository ---------------------------------------------------------------------
 
@@ -449,29 +448,16 @@ export function generateReplayLog(path: string, targetBytes: number, repo: Repla
     if (p === undefined) profiles.set(key, (p = profileOf(repo.files[era]!, a)));
     return p;
   };
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
+  const out = new LogFileWriter(path, progress);
   let clock: number = VERSION_DATES[0] + 3_600_000;
   let era = 0;
-  let bytes = 0;
-  let events = 0;
   let intlEvents = 0;
   let minLine = Infinity;
   let maxLine = 0;
   const actions: Record<Action, number> = { allow: 0, warn: 0, review: 0, block: 0 };
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    pending.push('');
-    writeSync(fd, pending.join('\n'));
-    pending = [];
-    pendingBytes = 0;
-    progress?.(bytes);
-  };
   try {
-    while (bytes < targetBytes) {
-      const nextEra = Math.min(2, Math.floor((3 * bytes) / targetBytes));
+    while (out.bytes < targetBytes) {
+      const nextEra = Math.min(2, Math.floor((3 * out.bytes) / targetBytes));
       if (nextEra !== era) {
         era = nextEra;
         clock = Math.max(clock, VERSION_DATES[era as 0 | 1 | 2] + 3_600_000);
@@ -489,26 +475,18 @@ export function generateReplayLog(path: string, targetBytes: number, repo: Repla
       // The real evaluator on this exact event, as replay will run it.
       const decision = evaluate(policy, { kind, actor, request, ts, fingerprint: digestOf(request), exceptionRef: null }, EMPTY_LEDGER).decision;
       const { line } = chain.writer.append({ ts, kind, actor, request, policy_hash: policy.hash, decision });
-      const n = Buffer.byteLength(line, 'utf8') + 1;
+      const n = out.add(line);
       actions[decision.action]++;
       if (intl) intlEvents++;
       if (n < minLine) minLine = n;
       if (n > maxLine) maxLine = n;
-      pending.push(line);
-      pendingBytes += n;
-      bytes += n;
-      events++;
-      if (pendingBytes >= WRITE_BATCH_BYTES) flush();
     }
-    flush();
   } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
+    out.abort();
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
-  return { path, bytes, events, actions, intlEvents, minLine, maxLine };
+  out.commit();
+  return { path, bytes: out.bytes, events: out.events, actions, intlEvents, minLine, maxLine };
 }
 
 /** Digest of the compiled code the recorded bytes depend on (see the module comment). */
