@@ -17,6 +17,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync 
 import { hash } from 'node:crypto';
 import { join } from 'node:path';
 import { DATA_DIR } from './generate.js';
+import { safeEnv } from '../src/git/git.js';
 
 /** Bump when the way repositories are written changes. */
 const REPO_BUILDER_VERSION = 1;
@@ -29,20 +30,10 @@ export interface PlannedCommit {
   readonly files: Readonly<Record<string, string | null>>;
 }
 
-function gitEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: '/nonexistent',
-    LC_ALL: 'C',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-}
-
 /** Runs git in `dir`; throws with git's stderr on failure. stdout as a string. */
 export function git(dir: string, args: readonly string[], input?: Buffer): string {
   const r = spawnSync('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', '-C', dir, ...args], {
-    env: gitEnv(),
+    env: safeEnv(),
     input,
     maxBuffer: 64 << 20,
   });

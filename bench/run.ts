@@ -50,6 +50,7 @@ import { fileURLToPath } from 'node:url';
 import { DATA_DIR, ensureLog } from './generate.js';
 import { ensureReplayLog, ensureReplayRepo } from './replay-data.js';
 import { ensureIndexRepo, type IndexShape } from './index-data.js';
+import type { ReplayCounts } from '../src/replay/replay.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FLOOR_JS = join(HERE, 'floor.js');
@@ -219,14 +220,6 @@ async function runFloor(file: string): Promise<Run> {
   return { seconds: r.seconds, processSeconds: p.seconds, events: r.events, bytes: r.bytes, maxRssBytes: r.maxRssBytes };
 }
 
-interface ReplayCounts {
-  readonly events: number;
-  readonly replayed: number;
-  readonly matched: number;
-  readonly diverged: number;
-  readonly unverifiable: number;
-  readonly skipped: number;
-}
 
 interface SelReport {
   readonly summary: {

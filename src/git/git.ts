@@ -37,7 +37,11 @@ const SAFE_CONFIG = [
   '-c', 'protocol.allow=never',
 ];
 
-function safeEnv(): NodeJS.ProcessEnv {
+/**
+ * The environment every git process runs in: no user or system configuration, no replace
+ * objects or grafts, no prompts. Exported for bench/, which builds its repositories with it.
+ */
+export function safeEnv(): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: '/nonexistent',
