@@ -16,7 +16,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { canonicalize, JcsError } from '../canonical/jcs.js';
-import { checkDigest, hasSha256Prefix, isSha256Digest, KNOWN_GOOD, sha256Digest, type DigestCheck } from '../canonical/digest.js';
+import { checkDigest, hasSha256Prefix, isSha256Digest, KNOWN_GOOD, SHA256_PREFIX, sha256Digest, type DigestCheck } from '../canonical/digest.js';
 import { matchCanonical } from '../canonical/guided.js';
 import {
   INVALID_JSON_REASONS,
@@ -27,6 +27,7 @@ import {
 } from '../canonical/scan.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { fastCheckLine } from './fast.js';
+import { sha256HexOf, sha256HexWithout } from './line-digest.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
 import { CONTRACT_VERSION, type EventRecord, type Hole, type LineRef, type SelEvent } from './types.js';
 
@@ -216,7 +217,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
   let proven = 0;
   {
     try {
-      computed = spans?.hash ? hashWithoutMember(bytes, text, spans.hash) : sha256Digest(canonicalize(withoutHash(obj), opts.maxDepth));
+      computed = spans?.hash ? SHA256_PREFIX + sha256HexWithout(bytes, text, spans.hash.start, spans.hash.end) : sha256Digest(canonicalize(withoutHash(obj), opts.maxDepth));
     } catch (e) {
       if (!(e instanceof JcsError)) throw e;
       return hole(ref, claimedChain, [], [
@@ -262,7 +263,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
   const request = obj['request'];
   const fpField = obj['request_fingerprint'];
   if (typeof request === 'object' && request !== null && !Array.isArray(request) && typeof fpField === 'string') {
-    const fp = spans?.request ? hashSlice(bytes, text, spans.request.valueStart, spans.request.end) : sha256Digest(canonicalize(request, opts.maxDepth));
+    const fp = spans?.request ? SHA256_PREFIX + sha256HexOf(bytes, text, spans.request.valueStart, spans.request.end) : sha256Digest(canonicalize(request, opts.maxDepth));
     if (fp === fpField) {
       KNOWN_GOOD.add(fp);
       proven |= FINGERPRINT_PROVEN;
@@ -401,38 +402,6 @@ function checkDigestMembers(
 function withoutHash(obj: Record<string, unknown>): Record<string, unknown> {
   const { hash: _omitted, ...rest } = obj;
   return rest;
-}
-
-/** Byte offset of UTF-16 offset `k` in `text` (`bytes` is its UTF-8 encoding). */
-function byteOffset(bytes: Buffer, text: string, k: number): number {
-  return bytes.length === text.length ? k : Buffer.byteLength(text.slice(0, k));
-}
-
-/**
- * SHA-256 of the line without its top-level `hash` member (and one adjacent comma). Since
- * the line is canonical, that is JCS(event without "hash"), the input SPEC.md §2 names.
- */
-function hashWithoutMember(bytes: Buffer, text: string, span: MemberSpan): string {
-  let from = span.start;
-  let to = span.end;
-  if (text.charCodeAt(from - 1) === 0x2c) from -= 1;
-  else if (text.charCodeAt(to) === 0x2c) to += 1;
-  const b0 = byteOffset(bytes, text, from);
-  const b1 = b0 + (bytes.length === text.length ? to - from : Buffer.byteLength(text.slice(from, to)));
-  // Two copies into a reused buffer instead of Buffer.concat, which allocates per event.
-  const n = bytes.length - (b1 - b0);
-  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
-  bytes.copy(scratch, 0, 0, b0);
-  bytes.copy(scratch, b0, b1);
-  return sha256Digest(scratch.subarray(0, n));
-}
-
-let scratch = Buffer.allocUnsafe(64 * 1024);
-
-function hashSlice(bytes: Buffer, text: string, from: number, to: number): string {
-  const b0 = byteOffset(bytes, text, from);
-  const b1 = b0 + (bytes.length === text.length ? to - from : Buffer.byteLength(text.slice(from, to)));
-  return sha256Digest(bytes.subarray(b0, b1));
 }
 
 /** 1-based column of UTF-16 offset `offset`; a stripped byte order mark is one column. */
