@@ -464,40 +464,59 @@ function flatCopy(s: string): string {
 
 
 /**
- * Chains seen recently (chains interleave in a log), each with its id as it appears in a line
- * (`"id"`), the id, and the hash of its last event that this path accepted. An event's
- * `prev_hash` is usually that hash: one comparison then proves its form, and the record takes
- * the very same string, so the chain check's comparison is one of identity.
+ * Texts seen in the last few lines, each kept (as a copy: a slice would keep its whole line
+ * alive) with what was derived from it, so the next line's copy is matched with `===`
+ * against a handful of strings instead of being checked again. Only a cache: what it does
+ * not hold is checked in full. The oldest entry makes room.
  */
-const CHAIN_SLOTS = 8;
-const chainValues: string[] = new Array<string>(CHAIN_SLOTS).fill('');
-const chainIds: string[] = new Array<string>(CHAIN_SLOTS).fill('');
-const chainHeads: string[] = new Array<string>(CHAIN_SLOTS).fill('');
-let nextChain = 0;
+class Recent<V> {
+  readonly texts: string[];
+  readonly values: V[];
+  private next = 0;
+  constructor(size: number, empty: V) {
+    this.texts = new Array<string>(size).fill('');
+    this.values = new Array<V>(size).fill(empty);
+  }
+  /** The slot holding `text`, or -1. */
+  find(text: string): number {
+    const texts = this.texts;
+    for (let k = 0; k < texts.length; k++) if (texts[k] === text) return k;
+    return -1;
+  }
+  /** Keeps `text` (copied) with `value`; returns its slot. */
+  put(text: string, value: V): number {
+    const k = this.next;
+    this.next = (k + 1) % this.texts.length;
+    this.texts[k] = flatCopy(text);
+    this.values[k] = value;
+    return k;
+  }
+}
+
+/**
+ * Chains seen recently (chains interleave in a log), by their id as it appears in a line
+ * (`"id"`), with the id; and per slot the hash of the chain's last event this path accepted.
+ * An event's `prev_hash` is usually that hash: one comparison then proves its form, and the
+ * record takes the very same string, so the chain check's comparison is one of identity.
+ */
+const chains = new Recent<string>(8, '');
+const chainHeads: string[] = new Array<string>(8).fill('');
 
 /** The slot of the chain whose id is written `value` in the line, or -1 for an invalid id. */
 function chainSlot(value: string): number {
-  for (let k = 0; k < CHAIN_SLOTS; k++) if (chainValues[k] === value) return k;
+  const k = chains.find(value);
+  if (k >= 0) return k;
   if (value.charCodeAt(0) !== QUOTE) return -1;
   const id = value.slice(1, -1);
   if (id.indexOf('\\') >= 0 || !isChainIdForm(id)) return -1;
-  const k = nextChain;
-  nextChain = (nextChain + 1) % CHAIN_SLOTS;
-  chainValues[k] = flatCopy(value);
-  chainIds[k] = flatCopy(id);
-  chainHeads[k] = '';
-  return k;
+  const slot = chains.put(value, flatCopy(id));
+  chainHeads[slot] = '';
+  return slot;
 }
 
-/** Policy hashes proven well-formed lately: a log names few policy versions. */
-const policies: string[] = new Array<string>(4).fill('');
-let nextPolicy = 0;
-
-/** The kept copy of `value` (whose hash code V8 then computes once), or null. */
-function knownPolicy(value: string): string | null {
-  for (let k = 0; k < policies.length; k++) if (policies[k] === value) return policies[k]!;
-  return null;
-}
+/** Policy hashes proven well-formed lately (a log names few policy versions); the kept copy
+ * is the one records carry, so its hash code is computed once for the index lookup. */
+const policies = new Recent<null>(4, null);
 
 /** `"sha256:` at `vs` (eight characters: a copied substring, compared at once). */
 function sha256Head(vs: number): boolean {
@@ -522,19 +541,14 @@ function valueOf(slot: number): unknown {
  * looks its handler up by it, and a property lookup with a fresh substring must search V8's
  * string table each time (~1% of a replay, profile); a kept string is found once.
  */
-const kinds: string[] = new Array<string>(16).fill('\u0000');
-const kindTexts: string[] = new Array<string>(16).fill('\u0000');
-let nextKind = 0;
+const kinds = new Recent<string>(16, '');
 
 function kindOf(): unknown {
   const text = t.substring(valueStart[KIND]!, valueEnd[KIND]!);
-  for (let k = 0; k < kindTexts.length; k++) if (kindTexts[k] === text) return kinds[k];
+  const k = kinds.find(text);
+  if (k >= 0) return kinds.values[k];
   const value = valueOf(KIND);
-  if (typeof value === 'string') {
-    kindTexts[nextKind] = flatCopy(text);
-    kinds[nextKind] = flatCopy(value);
-    nextKind = (nextKind + 1) % kinds.length;
-  }
+  if (typeof value === 'string') kinds.put(text, flatCopy(value));
   return value;
 }
 
@@ -625,14 +639,12 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
   if (prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
   else if (!sha256Head(vs[PREV_HASH]!) || !hexDigits(vs[PREV_HASH]!)) return null;
   let policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
-  const kept = knownPolicy(policyHash);
-  if (kept !== null) policyHash = kept;
-  else {
+  let kept = policies.find(policyHash);
+  if (kept < 0) {
     if (!sha256Head(vs[POLICY_HASH]!) || !hexDigits(vs[POLICY_HASH]!)) return null;
-    policyHash = flatCopy(policyHash);
-    policies[nextPolicy] = policyHash;
-    nextPolicy = (nextPolicy + 1) % policies.length;
+    kept = policies.put(policyHash, null);
   }
+  policyHash = policies.texts[kept]!;
   if (!ledgerPathValid(REVIEW_REF) || !ledgerPathValid(EXCEPTION_REF)) return null;
 
   // The digests, over the line's own bytes: equal to the recorded ones (which proves their
@@ -648,12 +660,12 @@ function checkText(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boo
   return {
     kind: 'event',
     ref,
-    chain: chainIds[slot]!,
+    chain: chains.values[slot]!,
     seq,
     prevHash,
     hash: recorded,
     ts,
     findings: NO_FINDINGS,
-    event: keepEvent ? eventOf(chainIds[slot]!, seq, ts, prevHash, policyHash, fingerprint, recorded) : null,
+    event: keepEvent ? eventOf(chains.values[slot]!, seq, ts, prevHash, policyHash, fingerprint, recorded) : null,
   };
 }
