@@ -78,6 +78,8 @@ export interface CompiledPolicy {
   readonly reserved: ReadonlyMap<string, string>;
   readonly registrySeverity: DecisionSeverity;
   readonly pins: ReadonlyMap<string, ExtensionPin>;
+  /** Every grant's workspace prefix, as path segments (split once, here). */
+  readonly workspaceSegments: ReadonlyMap<string, readonly string[]>;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -158,5 +160,8 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
     reserved,
     registrySeverity: bundle['tool-registry'].severity,
     pins,
+    workspaceSegments: new Map(
+      bundle.capabilities.grants.flatMap((g) => [...(g.workspace?.read ?? []), ...(g.workspace?.write ?? [])]).map((p) => [p, prefixSegments(p)]),
+    ),
   };
 }

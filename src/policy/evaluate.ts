@@ -253,18 +253,6 @@ function workspaceSegments(path: string): string[] | null {
   return segs;
 }
 
-/** A grant's workspace prefix as segments, split once per prefix rather than once per event. */
-const PREFIX_SEGMENTS = new Map<string, readonly string[]>();
-function prefixSegments(p: string): readonly string[] {
-  let segs = PREFIX_SEGMENTS.get(p);
-  if (segs === undefined) {
-    segs = p === '/' ? [] : p.slice(1).split('/');
-    if (PREFIX_SEGMENTS.size >= 4096) PREFIX_SEGMENTS.clear();
-    PREFIX_SEGMENTS.set(p, segs);
-  }
-  return segs;
-}
-
 function workspace(access: 'read' | 'write'): Handler {
   return (ctx) => {
     const g = requireGrant(ctx);
@@ -274,7 +262,7 @@ function workspace(access: 'read' | 'write'): Handler {
     const segs = workspaceSegments(path);
     if (segs === null) return ctx.deny('capabilities', null, `request.path ${JSON.stringify(path)} is not a plain absolute path (empty, dot or .. segment, NUL or backslash)`);
     const prefixes = g.workspace?.[access] ?? [];
-    const hit = prefixes.find((p) => hasPrefix(segs, prefixSegments(p)));
+    const hit = prefixes.find((p) => hasPrefix(segs, ctx.policy.workspaceSegments.get(p)!));
     if (hit === undefined) return ctx.deny('capabilities', null, `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
     ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
     return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
