@@ -78,6 +78,9 @@ type Outcome =
   | { readonly type: 'deny'; readonly rule: string | null; readonly severity: DecisionSeverity | null }
   | { readonly type: 'pass'; readonly rule: string; readonly severity: DecisionSeverity; readonly review: boolean };
 
+/** A trace note, or how to compose one (for notes that cost something to write). */
+type Note = string | (() => string);
+
 class Ctx {
   readonly trace: TraceStep[] = [];
   exception: Evaluation['exception'] = null;
@@ -89,12 +92,13 @@ class Ctx {
     readonly tracing: boolean,
   ) {}
 
-  step(contract: string, rule: string | null, result: TraceStep['result'], note: string): void {
-    if (this.tracing) this.trace.push({ contract, rule, result, note });
+  /** `note` may be a function: composed only when the trace is kept. */
+  step(contract: string, rule: string | null, result: TraceStep['result'], note: Note): void {
+    if (this.tracing) this.trace.push({ contract, rule, result, note: typeof note === 'string' ? note : note() });
   }
 
   /** A denial: `rule` null when no rule allowed the request (nothing is granted by default). */
-  deny(contract: string, rule: string | null, note: string, severity: DecisionSeverity | null = null): Outcome {
+  deny(contract: string, rule: string | null, note: Note, severity: DecisionSeverity | null = null): Outcome {
     this.step(contract, rule, 'deny', note);
     return { type: 'deny', rule, severity };
   }
@@ -110,7 +114,7 @@ export function evaluate(policy: CompiledPolicy, input: EvalInput, ledger: Ledge
   const ctx = new Ctx(policy, input, ledger, trace);
   const handler = Object.hasOwn(KINDS, input.kind) ? KINDS[input.kind] : undefined;
   const outcome = handler === undefined
-    ? ctx.deny('contract', null, `the contracts do not cover events of kind ${JSON.stringify(input.kind)}: fail closed`)
+    ? ctx.deny('contract', null, () => `the contracts do not cover events of kind ${JSON.stringify(input.kind)}: fail closed`)
     : handler(ctx);
   return decide(ctx, outcome);
 }
@@ -240,8 +244,8 @@ function toolInvoke(ctx: Ctx): Outcome {
   if (!('principal' in g)) return g;
   const tool = str(ctx, 'tool');
   if (tool === null) return ctx.deny('capabilities', null, 'request.tool is missing');
-  if (!(g.tools ?? []).includes(tool)) return ctx.deny('capabilities', null, `grant ${g.id} does not include tool ${JSON.stringify(tool)}`);
-  if (ctx.tracing) ctx.step('capabilities', g.id, 'allow', `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
+  if (!(g.tools ?? []).includes(tool)) return ctx.deny('capabilities', null, () => `grant ${g.id} does not include tool ${JSON.stringify(tool)}`);
+  ctx.step('capabilities', g.id, 'allow', () => `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
 }
 
@@ -260,10 +264,10 @@ function workspace(access: 'read' | 'write'): Handler {
     const path = str(ctx, 'path');
     if (path === null) return ctx.deny('capabilities', null, 'request.path is missing');
     const segs = workspaceSegments(path);
-    if (segs === null) return ctx.deny('capabilities', null, `request.path ${JSON.stringify(path)} is not a plain absolute path (empty, dot or .. segment, NUL or backslash)`);
+    if (segs === null) return ctx.deny('capabilities', null, () => `request.path ${JSON.stringify(path)} is not a plain absolute path (empty, dot or .. segment, NUL or backslash)`);
     const prefixes = g.workspace?.[access] ?? [];
     const hit = prefixes.find((p) => hasPrefix(segs, ctx.policy.workspaceSegments.get(p)!));
-    if (hit === undefined) return ctx.deny('capabilities', null, `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
+    if (hit === undefined) return ctx.deny('capabilities', null, () => `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
     ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
     return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
   };
@@ -350,7 +354,7 @@ function httpEgress(ctx: Ctx): Outcome {
     matches.push({ c, specificity: c.host.specificity * 100 + depth });
   }
   const chosen = resolve(ctx, matches);
-  if (chosen === null) return ctx.deny('network-egress', null, `no egress rule allows ${method} ${url.scheme}://${url.host}:${url.port}/${url.segments.join('/')}`);
+  if (chosen === null) return ctx.deny('network-egress', null, () => `no egress rule allows ${method} ${url.scheme}://${url.host}:${url.port}/${url.segments.join('/')}`);
   const rule = chosen.rule;
   if (rule.effect === 'deny') return ctx.deny('network-egress', rule.id, `egress rule ${rule.id} denies it`, rule.severity);
   if (!(g.http ?? []).includes(rule.id)) return ctx.deny('capabilities', null, `grant ${g.id} does not include egress rule ${rule.id}`);
@@ -384,7 +388,7 @@ function secretInject(ctx: Ctx): Outcome {
   const secret = str(ctx, 'secret');
   const mode = str(ctx, 'mode');
   if (secret === null) return ctx.deny('secrets-boundary', null, 'request.secret (the alias) is missing');
-  if (mode === null || !(MODES as readonly string[]).includes(mode)) return ctx.deny('secrets-boundary', null, `request.mode ${JSON.stringify(mode)} is not a known injection mode`);
+  if (mode === null || !(MODES as readonly string[]).includes(mode)) return ctx.deny('secrets-boundary', null, () => `request.mode ${JSON.stringify(mode)} is not a known injection mode`);
   if (!(g.secrets ?? []).includes(secret)) return ctx.deny('capabilities', null, `grant ${g.id} does not include secret ${secret}`);
   const parsed = normalizeUrl(ctx.input.request['url']);
   if (!parsed.ok) return ctx.deny('secrets-boundary', null, `request.url is refused: ${parsed.reason}`);
@@ -392,13 +396,13 @@ function secretInject(ctx: Ctx): Outcome {
   const matches: { c: CompiledSecretRule; specificity: number }[] = [];
   for (const c of ctx.policy.secretsByAlias.get(secret) ?? []) {
     if (!c.modes.has(mode)) {
-      ctx.step('secrets-boundary', c.rule.id, 'no-match', `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
+      ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
       continue;
     }
     const host = c.hosts.filter((h) => hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);
     const depth = longestPrefix(url.segments, c.paths);
     if (host < 0 || depth < 0) {
-      ctx.step('secrets-boundary', c.rule.id, 'no-match', `${url.host}/${url.segments.join('/')} is outside its host and path scope`);
+      ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `${url.host}/${url.segments.join('/')} is outside its host and path scope`);
       continue;
     }
     ctx.step('secrets-boundary', c.rule.id, 'match', `scope covers ${url.host} with a ${depth}-segment path prefix`);
@@ -420,10 +424,10 @@ function leakMatch(ctx: Ctx): Outcome {
   const version = str(ctx, 'pattern_set');
   if (pattern === null) return ctx.deny('secrets-boundary', null, 'request.pattern is missing');
   if (version !== ctx.policy.leakVersion) {
-    return ctx.deny('secrets-boundary', null, `the match was made with pattern set ${JSON.stringify(version)}, the policy has ${JSON.stringify(ctx.policy.leakVersion)}`);
+    return ctx.deny('secrets-boundary', null, () => `the match was made with pattern set ${JSON.stringify(version)}, the policy has ${JSON.stringify(ctx.policy.leakVersion)}`);
   }
   const severity = ctx.policy.leakPatterns.get(pattern);
-  if (severity === undefined) return ctx.deny('secrets-boundary', null, `leak pattern ${JSON.stringify(pattern)} is not in the pattern set: fail closed`);
+  if (severity === undefined) return ctx.deny('secrets-boundary', null, () => `leak pattern ${JSON.stringify(pattern)} is not in the pattern set: fail closed`);
   ctx.step('secrets-boundary', pattern, 'match', `leak pattern ${pattern} has severity ${severity}`);
   return { type: 'pass', rule: pattern, severity, review: false };
 }
@@ -435,9 +439,9 @@ function mcpCall(ctx: Ctx): Outcome {
   const tool = str(ctx, 'tool');
   if (server === null || tool === null) return ctx.deny('trust-zones', null, 'request.server or request.tool is missing');
   const s = ctx.policy.mcpByServer.get(server);
-  if (s === undefined) return ctx.deny('trust-zones', null, `MCP server ${JSON.stringify(server)} is not declared: integrations are off unless declared`);
+  if (s === undefined) return ctx.deny('trust-zones', null, () => `MCP server ${JSON.stringify(server)} is not declared: integrations are off unless declared`);
   if (!(g.mcp ?? []).includes(server)) return ctx.deny('capabilities', null, `grant ${g.id} does not include MCP server ${server}`);
-  if (!s.tools.includes(tool)) return ctx.deny('trust-zones', null, `MCP server ${server} does not offer tool ${JSON.stringify(tool)}`);
+  if (!s.tools.includes(tool)) return ctx.deny('trust-zones', null, () => `MCP server ${server} does not offer tool ${JSON.stringify(tool)}`);
   ctx.step('trust-zones', s.id, 'allow', `MCP server ${server} (${s.url}) offers ${tool}`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: s.id, severity: maxSeverity(g.severity, s.severity), review: false };
 }
@@ -464,9 +468,9 @@ function toolRegister(ctx: Ctx): Outcome {
   const n = normalizeToolName(name);
   const hit = ctx.policy.reserved.get(n);
   if (hit !== undefined) {
-    return ctx.deny('tool-registry', 'tool-registry.reserved', `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
+    return ctx.deny('tool-registry', 'tool-registry.reserved', () => `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
   }
-  ctx.step('tool-registry', 'tool-registry.open', 'allow', `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
+  ctx.step('tool-registry', 'tool-registry.open', 'allow', () => `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
   return { type: 'pass', rule: 'tool-registry.open', severity: ctx.policy.registrySeverity, review: false };
 }
 
@@ -483,11 +487,11 @@ function extensionInstall(ctx: Ctx): Outcome {
     const path = typeof a === 'object' && a !== null ? (a as Record<string, unknown>)['path'] : undefined;
     const sha = typeof a === 'object' && a !== null ? (a as Record<string, unknown>)['sha256'] : undefined;
     if (typeof path !== 'string' || typeof sha !== 'string') return ctx.deny('extensions', pin.id, 'an artifact is not { path, sha256 }');
-    if (seen.has(path)) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} is listed twice`);
+    if (seen.has(path)) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} is listed twice`);
     seen.add(path);
     const pinned = Object.hasOwn(pin.artifacts, path) ? pin.artifacts[path] : undefined;
-    if (pinned === undefined) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} has no pin`);
-    if (pinned.toLowerCase() !== sha.toLowerCase()) return ctx.deny('extensions', pin.id, `artifact ${JSON.stringify(path)} has SHA-256 ${sha}, pinned ${pinned}`);
+    if (pinned === undefined) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} has no pin`);
+    if (pinned.toLowerCase() !== sha.toLowerCase()) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} has SHA-256 ${sha}, pinned ${pinned}`);
   }
   ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
   return { type: 'pass', rule: pin.id, severity: pin.severity, review: false };
