@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
-import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
+import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
+import { scannedBy } from '../../src/envelope/fast.js';
 
 describe('clean events', () => {
   it('are accepted, with the record the full check gives', () => {
@@ -24,6 +25,15 @@ describe('clean events', () => {
         const r = agreed(Buffer.from(line), opts);
         expect(r, line).not.toBeNull();
       }
+    }
+  });
+
+  it('are proven by the WebAssembly scanner, at the places the text scanner finds', () => {
+    const lines = interleavedLines(20, ['prod', 'staging', 'a.b_c-d', 'Z9']);
+    for (const line of lines) {
+      const bytes = Buffer.from(line);
+      expect(scannedBy('wasm', bytes, 128), line).not.toBeNull();
+      scannersAgree(bytes, 128);
     }
   });
 
@@ -63,9 +73,12 @@ describe('events sealed over their own bytes', () => {
   it('the fast path answers only as the full check does', () => {
     fastPathStats.runs = 0;
     fastPathStats.accepted = 0;
+    scannerStats.lines = scannerStats.wasm = scannerStats.text = 0;
     fc.assert(fastPathAgrees, { numRuns: 3000 });
-    // Not a vacuous pass: clean and validly edited events do take the fast path.
+    // Not a vacuous pass: clean and validly edited events do take the fast path, and most
+    // lines the text scanner proves, the WebAssembly scanner proves too.
     expect(fastPathStats.accepted).toBeGreaterThan(fastPathStats.runs / 20);
+    expect(scannerStats.wasm).toBeGreaterThan(scannerStats.text / 2);
   });
 
   it('every variant of every member, alone', () => {
@@ -92,6 +105,51 @@ describe('events sealed over their own bytes', () => {
     invalidUtf8[invalidUtf8.indexOf(Buffer.from('é'))] = 0xff;
     variants.push(invalidUtf8);
     for (const v of variants) expect(agreed(v)).toBeNull();
+  });
+});
+
+describe('the two scanners', () => {
+  const bodies = (s: string): string => `{"a":"${s}","b":{"${s}":[1,-2,true,false,null,{}]},"c":0}`;
+
+  it('agree on UTF-8 at every boundary, valid and not, in keys and values', () => {
+    const valid = ['\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', 'é😂x'];
+    for (const v of valid) {
+      const bytes = Buffer.from(bodies(v));
+      expect(scannedBy('wasm', bytes, 128), v).not.toBeNull();
+      scannersAgree(bytes, 128);
+    }
+    // Overlong, surrogate, beyond U+10FFFF, truncated, stray continuation, invalid lead bytes.
+    const invalid = [[0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xe0, 0x9f, 0xbf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf],
+      [0xf0, 0x80, 0x80, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xff], [0x80],
+      [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3, 0x28], [0xe2, 0x28, 0xa1], [0xf0, 0x28, 0x8c, 0xbc]];
+    const valid4 = Buffer.from('😂');
+    // The same line with a valid character instead is proven: the bytes are its only fault.
+    expect(scannedBy('wasm', Buffer.from(bodies('é😂é')), 128)).not.toBeNull();
+    for (const seq of invalid) {
+      // In the value, in the key, in both; around valid characters.
+      const parts = bodies('é\u0000é').split('\u0000').map((part) => Buffer.from(part));
+      for (const [inValue, inKey] of [[seq, [...valid4]], [[...valid4], seq], [seq, seq]]) {
+        const bytes = Buffer.concat([parts[0]!, Buffer.from(inValue!), parts[1]!, Buffer.from(inKey!), parts[2]!]);
+        expect(scannedBy('wasm', bytes, 128), seq.join(' ')).toBeNull();
+        scannersAgree(bytes, 128);
+      }
+    }
+  });
+
+  it('agree on a line that is the start of the line scanned before it', () => {
+    const [, line] = chainLines(2);
+    for (let k = 1; k < line!.length; k++) {
+      scannersAgree(Buffer.from(line!), 128);
+      scannersAgree(Buffer.from(`${line!.slice(0, k)}}`), 128);
+      scannersAgree(Buffer.from(`${line!.slice(0, k)}]}`), 128);
+    }
+  });
+
+  it('agree under every depth limit, down to the recursion cap', () => {
+    for (const depth of [1, 2, 3, 511, 512, 513, 600]) {
+      const nested = `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      for (const maxDepth of [1, 2, 3, 128, 512, 513, 1000]) scannersAgree(Buffer.from(nested), maxDepth);
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { deepStrictEqual } from 'node:assert';
 import fc from 'fast-check';
 import { checkLineFully, type CheckOptions } from '../../src/envelope/check.js';
-import { fastCheckLine } from '../../src/envelope/fast.js';
+import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import type { EventRecord, LineRef } from '../../src/envelope/types.js';
 
@@ -26,16 +26,42 @@ export function sha256(data: string | Buffer): string {
 
 /**
  * The fast path's answer for `bytes`, after checking that it is the full check's record
- * (values, and the parsed event's member order); throws when it is not.
+ * (values, and the parsed event's member order), that the fast path gives the same answer
+ * with its text scanner alone, and that the two scanners agree (`scannersAgree`); throws when
+ * any of that does not hold.
  */
 export function agreed(bytes: Buffer, opts: CheckOptions = KEEP): EventRecord | null {
+  scannersAgree(bytes, opts.maxDepth);
   const fast = fastCheckLine(bytes, REF, opts.maxDepth, opts.keepEvent);
+  const textOnly = fastCheckLine(bytes, REF, opts.maxDepth, opts.keepEvent, false);
+  deepStrictEqual(fast, textOnly);
   if (fast !== null) {
     const full = checkLineFully(bytes, REF, opts);
     deepStrictEqual({ ...fast, findings: [...fast.findings] }, { ...full, findings: [...full.findings] });
     if (fast.event !== null && full.kind === 'event') deepStrictEqual(Object.keys(fast.event), Object.keys(full.event!));
   }
   return fast;
+}
+
+/** Lines the WebAssembly scanner proved, over all lines `scannersAgree` saw. */
+export const scannerStats = { lines: 0, wasm: 0, text: 0 };
+
+/**
+ * The WebAssembly scanner proves a line only when the text scanner does, with the same
+ * members at the same places, and its byte offsets are those places in UTF-8. (The text
+ * scanner may prove more: fractions, escaped keys.)
+ */
+export function scannersAgree(bytes: Buffer, maxDepth: number): void {
+  const wasm = scannedBy('wasm', bytes, maxDepth);
+  const text = scannedBy('text', bytes, maxDepth);
+  scannerStats.lines++;
+  if (wasm !== null) scannerStats.wasm++;
+  if (text !== null) scannerStats.text++;
+  if (wasm === null) return;
+  if (text === null) throw new Error(`the WebAssembly scanner proves a line the text scanner does not: ${JSON.stringify(bytes.toString('latin1'))}`);
+  deepStrictEqual({ ...wasm, byteSpans: null }, text);
+  const decoded = bytes.toString('utf8');
+  deepStrictEqual(wasm.byteSpans, wasm.spans.map((k) => Buffer.byteLength(decoded.slice(0, k))));
 }
 
 export type Members = [key: string, value: string][];

@@ -1,0 +1,97 @@
+/**
+ * The WebAssembly line scanner (src/wasm/line-scan.as.ts), loaded once per thread: the line
+ * is copied into its memory, scanned there, and the spans of the envelope's members are read
+ * back through views of that memory. See the AssemblyScript source for what it proves.
+ */
+import { WASM_BASE64 } from '../wasm/line-scan.wasm.js';
+
+// The little of WebAssembly's JavaScript API used here (neither ES2023's lib nor @types/node 20
+// declares it).
+declare global {
+  namespace WebAssembly {
+    class Module {
+      constructor(bytes: Uint8Array);
+    }
+    class Instance {
+      constructor(module: Module, imports: Record<string, Record<string, unknown>>);
+      readonly exports: Record<string, unknown>;
+    }
+    class Memory {
+      readonly buffer: ArrayBuffer;
+    }
+  }
+}
+
+// The layout, as in src/wasm/line-scan.as.ts.
+const OUT = 65536;
+const NAMES = OUT + 1024;
+const LINE = 131072;
+
+interface Exports {
+  readonly memory: WebAssembly.Memory;
+  readonly scan: (n: number, maxDepth: number) => number;
+}
+
+const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')), {
+  env: {
+    abort: () => {
+      throw new Error('the line scanner aborted');
+    },
+  },
+});
+const wasm = instance.exports as unknown as Exports;
+// The module's memory has a fixed size (no grow), so these views stay attached.
+const bytesView = new Uint8Array(wasm.memory.buffer);
+
+/** The longest line the scanner takes (one byte after it is a sentinel); longer: the text path. */
+export const WASM_LINE_CAPACITY = bytesView.length - LINE - 1;
+
+/**
+ * Per member slot (in the order of `names` given to `setMemberNames`): where its key's opening
+ * quote, its value's start and its value's end are, as UTF-16 offsets into the decoded line
+ * (`key16`, `start16`, `end16`) and as byte offsets (`keyByte`, `startByte`, `endByte`).
+ */
+export function memberTables(slots: number): {
+  key16: Int32Array; start16: Int32Array; end16: Int32Array;
+  keyByte: Int32Array; startByte: Int32Array; endByte: Int32Array;
+} {
+  const table = (k: number): Int32Array => new Int32Array(wasm.memory.buffer, OUT + k * 14 * 4, slots);
+  return { key16: table(0), start16: table(1), end16: table(2), keyByte: table(3), startByte: table(4), endByte: table(5) };
+}
+
+const status = new Int32Array(wasm.memory.buffer, OUT + 6 * 14 * 4, 2);
+
+/** The member names the scanner records, in key order (at most 14, each under 32 bytes). */
+export function setMemberNames(names: readonly string[]): void {
+  if (names.length > 14) throw new Error('the line scanner has 14 member slots');
+  names.forEach((name, slot) => {
+    const at = NAMES + slot * 32;
+    const encoded = Buffer.from(name, 'utf8');
+    if (encoded.length >= 32) throw new Error(`member name too long for the line scanner: ${name}`);
+    bytesView.set(encoded, at + 1);
+    bytesView[at] = encoded.length;
+  });
+}
+
+/**
+ * Scans `bytes` (one line, without its LF): true when it is proven valid UTF-8 and canonical
+ * JSON, the member tables and `presentMask` / `otherMembers` then describe it.
+ */
+export function wasmScan(bytes: Uint8Array, maxDepth: number): boolean {
+  const n = bytes.length;
+  if (n > WASM_LINE_CAPACITY) return false;
+  bytesView.set(bytes, LINE);
+  // A sentinel no scan accepts, so nothing reads a stale byte of an earlier, longer line.
+  bytesView[LINE + n] = 0;
+  return wasm.scan(n, maxDepth) === 1;
+}
+
+/** Bit `slot` set: the line last accepted has that member. */
+export function presentMask(): number {
+  return status[0]!;
+}
+
+/** Top-level members the last accepted line has that are not among the names. */
+export function otherMembers(): number {
+  return status[1]!;
+}
