@@ -26,10 +26,14 @@ declare global {
 const OUT = 65536;
 const NAMES = OUT + 1024;
 const LINE = 131072;
+const ARENA = 20 * 65536;
 
 interface Exports {
   readonly memory: WebAssembly.Memory;
   readonly scan: (n: number, maxDepth: number) => number;
+  readonly lookup: (slot: number) => number;
+  readonly intern: (slot: number) => number;
+  readonly clearInterned: () => void;
 }
 
 const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')), {
@@ -44,7 +48,7 @@ const wasm = instance.exports as unknown as Exports;
 const bytesView = new Uint8Array(wasm.memory.buffer);
 
 /** The longest line the scanner takes (one byte after it is a sentinel); longer: the text path. */
-export const WASM_LINE_CAPACITY = bytesView.length - LINE - 1;
+export const WASM_LINE_CAPACITY = ARENA - LINE - 1;
 
 /**
  * Per member slot (in the order of `names` given to `setMemberNames`): where its key's opening
@@ -95,3 +99,13 @@ export function presentMask(): number {
 export function otherMembers(): number {
   return status[1]!;
 }
+
+/**
+ * Interned values: member `slot`'s value in the line last accepted, by its bytes. `internedIndex`
+ * gives the index it was interned under (below INTERN_INDEXES), or -1; `internValue` interns it
+ * and gives its index, or -1 when the store is full (`clearInterned` empties it).
+ */
+export const INTERN_INDEXES = 4096;
+export const internedIndex: (slot: number) => number = wasm.lookup;
+export const internValue: (slot: number) => number = wasm.intern;
+export const clearInterned: () => void = wasm.clearInterned;

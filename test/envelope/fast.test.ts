@@ -58,6 +58,20 @@ describe('clean events', () => {
     }
   });
 
+  it('keep their own actor and decision across more distinct ones than the intern store holds', () => {
+    // 4096 entries, half used at most: 2 x 2500 values fill it more than twice over, and a
+    // value seen again after a clear must still come back as itself.
+    for (let i = 0; i < 2500; i++) {
+      const k = i % 2 === 0 ? i : 2500 - i;
+      const actor = `{"id":"agent-${k}","zone":"executor"}`;
+      const decision = `{"action":"allow","rule":"r-${k}","severity":"info"}`;
+      const line = seal(GOOD.map(([key, v]): [string, string] => [key, key === 'actor' ? actor : key === 'decision' ? decision : v]), false);
+      const r = agreed(line, KEEP);
+      expect(r?.event?.actor).toEqual(JSON.parse(actor));
+      expect(r?.event?.decision).toEqual(JSON.parse(decision));
+    }
+  });
+
   it('with review and exception references are accepted', () => {
     const [line] = chainLines(1);
     const e = JSON.parse(line!) as Record<string, unknown>;
@@ -134,6 +148,23 @@ describe('the two scanners', () => {
         scannersAgree(bytes, 128);
       }
     }
+  });
+
+  it('agree wherever in a long string a byte needs a look (the scanner crosses 16 at a time)', () => {
+    const specials = ['"', '\\n', '\\u0001', 'é', '😂', '\u0001', '\u007f', '\\', '\\x'];
+    let proven = 0;
+    for (const special of specials) {
+      for (let at = 0; at < 40; at++) {
+        const body = `${'a'.repeat(at)}${special}${'b'.repeat(40 - at)}`;
+        for (const line of [`{"k":"${body}"}`, `{"${body}":1,"z":"${body}"}`, `{"k":"${body}","m":[]}`]) {
+          const bytes = Buffer.from(line);
+          if (scannedBy('wasm', bytes, 128) !== null) proven++;
+          scannersAgree(bytes, 128);
+        }
+      }
+    }
+    // Everything but the raw controls, the lone backslash and the bad escape is proven.
+    expect(proven).toBeGreaterThan(40 * 3 * 4);
   });
 
   it('agree on a line that is the start of the line scanned before it', () => {
