@@ -36,16 +36,32 @@ interface Exports {
   readonly clearInterned: () => void;
 }
 
-const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')), {
-  env: {
-    abort: () => {
-      throw new Error('the line scanner aborted');
-    },
-  },
-});
-const wasm = instance.exports as unknown as Exports;
-// The module's memory has a fixed size (no grow), so these views stay attached.
-const bytesView = new Uint8Array(wasm.memory.buffer);
+/**
+ * The instance, or null where WebAssembly is switched off (`node --jitless` has no
+ * WebAssembly): the text scanner then does all the work, and only speed differs.
+ */
+function instantiate(): Exports | null {
+  if (typeof WebAssembly !== 'object') return null;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')), {
+      env: {
+        abort: () => {
+          throw new Error('the line scanner aborted');
+        },
+      },
+    });
+    return instance.exports as unknown as Exports;
+  } catch {
+    return null;
+  }
+}
+
+const wasm = instantiate();
+/** The WebAssembly scanner runs in this process. */
+export const WASM_AVAILABLE = wasm !== null;
+// The module's memory has a fixed size (no grow), so these views stay attached. Without the
+// module, plain memory holds the tables the text scanner fills.
+const bytesView = new Uint8Array(wasm?.memory.buffer ?? new ArrayBuffer(LINE));
 
 /** The longest line the scanner takes (one byte after it is a sentinel); longer: the text path. */
 export const WASM_LINE_CAPACITY = ARENA - LINE - 1;
@@ -59,11 +75,11 @@ export function memberTables(slots: number): {
   key16: Int32Array; start16: Int32Array; end16: Int32Array;
   keyByte: Int32Array; startByte: Int32Array; endByte: Int32Array;
 } {
-  const table = (k: number): Int32Array => new Int32Array(wasm.memory.buffer, OUT + k * 14 * 4, slots);
+  const table = (k: number): Int32Array => new Int32Array(bytesView.buffer, OUT + k * 14 * 4, slots);
   return { key16: table(0), start16: table(1), end16: table(2), keyByte: table(3), startByte: table(4), endByte: table(5) };
 }
 
-const status = new Int32Array(wasm.memory.buffer, OUT + 6 * 14 * 4, 2);
+const status = new Int32Array(bytesView.buffer, OUT + 6 * 14 * 4, 2);
 
 /** The member names the scanner records, in key order (at most 14, each under 32 bytes). */
 export function setMemberNames(names: readonly string[]): void {
@@ -83,7 +99,7 @@ export function setMemberNames(names: readonly string[]): void {
  */
 export function wasmScan(bytes: Uint8Array, maxDepth: number): boolean {
   const n = bytes.length;
-  if (n > WASM_LINE_CAPACITY) return false;
+  if (wasm === null || n > WASM_LINE_CAPACITY) return false;
   bytesView.set(bytes, LINE);
   // A sentinel no scan accepts, so nothing reads a stale byte of an earlier, longer line.
   bytesView[LINE + n] = 0;
@@ -106,6 +122,6 @@ export function otherMembers(): number {
  * and gives its index, or -1 when the store is full (`clearInterned` empties it).
  */
 export const INTERN_INDEXES = 4096;
-export const internedIndex: (slot: number) => number = wasm.lookup;
-export const internValue: (slot: number) => number = wasm.intern;
-export const clearInterned: () => void = wasm.clearInterned;
+export const internedIndex: (slot: number) => number = wasm?.lookup ?? (() => -1);
+export const internValue: (slot: number) => number = wasm?.intern ?? (() => -1);
+export const clearInterned: () => void = wasm?.clearInterned ?? (() => undefined);

@@ -1,10 +1,10 @@
 /** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
 const CLEAN = join(LOGS, 'clean', 'audit.jsonl');
@@ -51,6 +51,15 @@ describe('exit status and formats', () => {
     expect(a).toBe(b);
     expect(a.length).toBeGreaterThan(1000);
   });
+  it('gives the same report where WebAssembly is off (node --jitless: the text scanner alone)', () => {
+    const args = ['verify', join(LOGS, 'tampered'), '--format', 'json', '--jobs', '1'];
+    const normal = sel(args);
+    const jitless = spawnSync(process.execPath, ['--jitless', CLI, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(normal.status).toBe(1);
+    expect(jitless.status).toBe(1);
+    expect(jitless.stdout).toBe(normal.stdout);
+  });
+
   it('writes no colour codes into a pipe, and colour with --color', () => {
     expect(sel(['verify', INCIDENT]).stdout).not.toContain('\u001b[');
     expect(sel(['--color', 'verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
