@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
-import { fastPathAgrees, fastPathStats } from './fast-path.js';
+import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -35,7 +35,8 @@ for (const [name, prop, runs] of props) {
     failed = true;
     process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
   } else {
-    const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path` : '';
+    const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
+      : '';
     process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
   }
 }
