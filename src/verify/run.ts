@@ -54,7 +54,7 @@ export async function verifyLogs(
   const opts: RunOptions = base.resume == null ? base : { ...base, starts: base.resume.starts };
   const { sources, skipped } = await resolveSources(logs);
   const ordered = await orderSources(sources, opts.maxLineBytes);
-  // Workers cost ~0.1 s each to start: below a few megabytes one thread is faster.
+  // Below PARALLEL_MIN_BYTES one thread is faster (see there).
   const total = await totalBytes(ordered);
   const jobs = opts.jobsAuto === true && total !== null && total < PARALLEL_MIN_BYTES ? 1 : Math.max(1, opts.jobs ?? 1);
   // The pool (and, through the batch code the main thread shares with workers, replay) is
@@ -71,11 +71,14 @@ export async function verifyLogs(
 
 /**
  * Below this many bytes of input, the default --jobs is 1 (the report is the same either
- * way). Measured on a 2-core machine: a second thread costs as much as it gains at ~60 MB
- * (start-up, the worker's own JIT warm-up, copying lines out and results back) and gains
- * 10% at 100 MB, 25-35% at 300 MB. An explicit --jobs N is always obeyed.
+ * way). Measured on a 2-core machine since the line check moved to WebAssembly (3 pairs
+ * each): --jobs 2 / --jobs 1 = 0.6x-0.8x at 30 MB, 0.8x at 100 MB, 0.9x-1.1x at 300 MB for
+ * integrity, and 0.8x-1.0x for full replay at 100 MB. The main thread's share of the parallel
+ * path (splitting, copying lines out, decoding results, the chain check, their garbage) now
+ * costs about what a worker saves it, so a second thread only pays on inputs larger than
+ * these; below 1 GiB the default stays on one thread. An explicit --jobs N is always obeyed.
  */
-export const PARALLEL_MIN_BYTES = 96 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 1024 * 1024 * 1024;
 
 async function totalBytes(sources: readonly LogSource[]): Promise<number | null> {
   let total = 0;
