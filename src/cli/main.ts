@@ -58,7 +58,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   });
   const name = commandName(argv);
   const named = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
-  for (const [, load] of named.length > 0 ? named : COMMANDS) {
+  // `sel --version` needs no command (loading them all took ~0.3 s); help and errors list them.
+  const versionOnly = argv.length === 3 && (argv[2] === '-V' || argv[2] === '--version');
+  for (const [, load] of versionOnly ? [] : named.length > 0 ? named : COMMANDS) {
     for (const sub of await load(() => colour)) program.addCommand(configure(sub, program));
   }
   return program;
