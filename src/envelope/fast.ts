@@ -34,8 +34,8 @@ import { isUtf8 } from 'node:buffer';
 import { SHA256_PREFIX } from '../canonical/digest.js';
 import { sha256HexOf, sha256HexOfBytes, sha256HexWithout, sha256HexWithoutBytes } from './line-digest.js';
 import {
-  clearInterned, INTERN_INDEXES, internedIndex, internValue, memberTables, otherMembers as wasmOtherMembers, presentMask,
-  setMemberNames, wasmScan,
+  clearInterned, configureEnvelope, envelopeProven, envelopeSeq, INTERN_INDEXES, internedIndex, internValue, memberTables,
+  otherMembers as wasmOtherMembers, presentMask, setMemberNames, wasmScan,
 } from './wasm-scan.js';
 import { isChainIdForm, isLedgerPath, isSelTimestampAt } from '../schemas/formats.js';
 import { CONTRACT_VERSION, type LineRef, type PlacedEvent, type SelEvent } from './types.js';
@@ -295,6 +295,7 @@ const hasMember = (slot: number): boolean => (present & (1 << slot)) !== 0;
 // The members' spans, as UTF-16 offsets into `t`: the WebAssembly scanner's tables (it also
 // gives byte offsets), which the text scanner fills the same way when it is the one scanning.
 setMemberNames(MEMBERS);
+configureEnvelope({ hash: HASH, kind: KIND, policy: POLICY_HASH, prev: PREV_HASH, request: REQUEST, fingerprint: FINGERPRINT, seq: SEQ, ts: TS });
 const tables = memberTables(MEMBERS.length);
 const keyStart = tables.key16;
 const valueStart = tables.start16;
@@ -392,6 +393,8 @@ function word(at: number, words: readonly string[]): number {
  */
 function name(at: number): number {
   if (t.charCodeAt(at) !== QUOTE) return -1;
+  // The envelope checks visit members in any order: the next backslash is found afresh.
+  backslash = 0;
   p = at;
   if (!scanString()) return -1;
   const body = p - at - 2;
@@ -412,6 +415,7 @@ function decisionValid(vs: number, ve: number): boolean {
   if (at < 0 || !lit(at, DECISION_RULE)) return false;
   at += DECISION_RULE.length;
   if (t.charCodeAt(at) === QUOTE) {
+    backslash = 0;
     p = at;
     if (!scanString()) return false;
     at = p;
@@ -664,6 +668,8 @@ export interface Scanned {
   readonly spans: readonly number[];
   /** The same as byte offsets (the WebAssembly scanner's own; null for the text scanner). */
   readonly byteSpans: readonly number[] | null;
+  /** The WebAssembly scanner also proved the envelope members it checks (false: text scanner). */
+  readonly envelope: boolean;
 }
 
 /** The spans `tier`'s scanner finds in `bytes`, or null when it proves nothing. */
@@ -689,7 +695,7 @@ export function scannedBy(tier: 'wasm' | 'text', bytes: Buffer, maxDepth: number
     spans.push(keyStart[slot]!, valueStart[slot]!, valueEnd[slot]!);
     byteSpans.push(tables.keyByte[slot]!, tables.startByte[slot]!, tables.endByte[slot]!);
   }
-  return { present, others: otherMembers, spans, byteSpans: tier === 'wasm' ? byteSpans : null };
+  return { present, others: otherMembers, spans, byteSpans: tier === 'wasm' ? byteSpans : null, envelope: tier === 'wasm' && envelopeProven() };
 }
 
 /** The text scanner: the line `t` is canonical JSON (the spans then describe it). */
@@ -714,19 +720,29 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
   if (ve[V]! - vs[V]! !== VERSION_VALUE.length || t.substring(vs[V]! + 1, ve[V]! - 1) !== CONTRACT_VERSION) return null;
   const slot = chainSlot(t.substring(vs[CHAIN]!, ve[CHAIN]!));
   if (slot < 0) return null;
+  // The WebAssembly scanner checked the digests' form, seq, ts, kind and request's type
+  // itself (`proven`); otherwise they are checked here.
+  const proven = byteSpans && envelopeProven();
   // seq: a plain integer (the scanner allowed at most 15 digits), not negative.
   let seq = 0;
-  for (let i = vs[SEQ]!; i < ve[SEQ]!; i++) {
-    const d = t.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return null;
-    seq = seq * 10 + d;
+  if (proven) seq = envelopeSeq();
+  else {
+    for (let i = vs[SEQ]!; i < ve[SEQ]!; i++) {
+      const d = t.charCodeAt(i) - ZERO;
+      if (d < 0 || d > 9) return null;
+      seq = seq * 10 + d;
+    }
+    if (ve[TS]! - vs[TS]! !== 26 || t.charCodeAt(vs[TS]!) !== QUOTE || !isSelTimestampAt(t, vs[TS]! + 1)) return null;
+    if (name(vs[KIND]!) !== ve[KIND]) return null;
+    if (t.charCodeAt(vs[REQUEST]!) !== LBRACE) return null;
+    // Digests: each is 73 characters, `"sha256:` + 64 + `"` (the string scan found the quote).
+    if (ve[HASH]! - vs[HASH]! !== DIGEST_VALUE_LENGTH || ve[FINGERPRINT]! - vs[FINGERPRINT]! !== DIGEST_VALUE_LENGTH ||
+        ve[PREV_HASH]! - vs[PREV_HASH]! !== DIGEST_VALUE_LENGTH || ve[POLICY_HASH]! - vs[POLICY_HASH]! !== DIGEST_VALUE_LENGTH) return null;
+    if (!sha256Head(vs[FINGERPRINT]!) || !sha256Head(vs[HASH]!)) return null;
   }
-  if (ve[TS]! - vs[TS]! !== 26 || t.charCodeAt(vs[TS]!) !== QUOTE) return null;
   // Two short copies joined, not a slice: a slice would keep the whole line alive for as long
   // as the record (and the chain's last ts) lives, which with --jobs is batches of them.
-  if (!isSelTimestampAt(t, vs[TS]! + 1)) return null;
   const ts = t.substring(vs[TS]! + 1, vs[TS]! + 13) + t.substring(vs[TS]! + 13, ve[TS]! - 1);
-  if (name(vs[KIND]!) !== ve[KIND]) return null;
   if (byteSpans) {
     actorIndex = internedIndex(ACTOR);
     if (actorIndex < 0) {
@@ -751,17 +767,13 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
       provenDecisions.add(decision);
     }
   }
-  if (t.charCodeAt(vs[REQUEST]!) !== LBRACE) return null;
-  // Digests: each is 73 characters, `"sha256:` + 64 + `"` (the string scan found the quote).
-  if (ve[HASH]! - vs[HASH]! !== DIGEST_VALUE_LENGTH || ve[FINGERPRINT]! - vs[FINGERPRINT]! !== DIGEST_VALUE_LENGTH ||
-      ve[PREV_HASH]! - vs[PREV_HASH]! !== DIGEST_VALUE_LENGTH || ve[POLICY_HASH]! - vs[POLICY_HASH]! !== DIGEST_VALUE_LENGTH) return null;
   let prevHash = t.substring(vs[PREV_HASH]! + 1, ve[PREV_HASH]! - 1);
   if (prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
-  else if (!sha256Head(vs[PREV_HASH]!) || !hexDigits(vs[PREV_HASH]!)) return null;
+  else if (!proven && (!sha256Head(vs[PREV_HASH]!) || !hexDigits(vs[PREV_HASH]!))) return null;
   let policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
   let kept = policies.find(policyHash);
   if (kept < 0) {
-    if (!sha256Head(vs[POLICY_HASH]!) || !hexDigits(vs[POLICY_HASH]!)) return null;
+    if (!proven && (!sha256Head(vs[POLICY_HASH]!) || !hexDigits(vs[POLICY_HASH]!))) return null;
     kept = policies.put(policyHash, null);
   }
   policyHash = policies.texts[kept]!;
@@ -769,7 +781,6 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
 
   // The digests, over the line's own bytes: equal to the recorded ones (which proves their
   // digits), or the full check explains the difference.
-  if (!sha256Head(vs[FINGERPRINT]!) || !sha256Head(vs[HASH]!)) return null;
   const fingerprint = byteSpans ? sha256HexOfBytes(bytes, tables.startByte[REQUEST]!, tables.endByte[REQUEST]!)
     : sha256HexOf(bytes, t, vs[REQUEST]!, ve[REQUEST]!);
   if (t.substring(vs[FINGERPRINT]! + 8, ve[FINGERPRINT]! - 1) !== fingerprint) return null;

@@ -34,6 +34,7 @@ interface Exports {
   readonly lookup: (slot: number) => number;
   readonly intern: (slot: number) => number;
   readonly clearInterned: () => void;
+  readonly configure: (hash: number, kind: number, policy: number, prev: number, request: number, fingerprint: number, seq: number, ts: number) => void;
 }
 
 /**
@@ -79,7 +80,30 @@ export function memberTables(slots: number): {
   return { key16: table(0), start16: table(1), end16: table(2), keyByte: table(3), startByte: table(4), endByte: table(5) };
 }
 
-const status = new Int32Array(bytesView.buffer, OUT + 6 * 14 * 4, 2);
+const status = new Int32Array(bytesView.buffer, OUT + 6 * 14 * 4, 3);
+const seqValue = new Float64Array(bytesView.buffer, OUT + 512, 1);
+
+/**
+ * Names the slots of the members the scanner checks itself after proving a line canonical
+ * (the digests, `kind`, `request`, `seq`, `ts`: see `envelope` in src/wasm/line-scan.as.ts).
+ */
+export function configureEnvelope(slots: { hash: number; kind: number; policy: number; prev: number; request: number; fingerprint: number; seq: number; ts: number }): void {
+  wasm?.configure(slots.hash, slots.kind, slots.policy, slots.prev, slots.request, slots.fingerprint, slots.seq, slots.ts);
+}
+
+/**
+ * The line last accepted also passed the scanner's envelope checks: its digests are
+ * `sha256:` + 64 lowercase hex digits, `kind` a string of 1-200 code units, `request` an
+ * object, `ts` a timestamp and `seq` a non-negative integer (`envelopeSeq`).
+ */
+export function envelopeProven(): boolean {
+  return status[2] === 1;
+}
+
+/** The `seq` of a line `envelopeProven` holds for. */
+export function envelopeSeq(): number {
+  return seqValue[0]!;
+}
 
 /** The member names the scanner records, in key order (at most 14, each under 32 bytes). */
 export function setMemberNames(names: readonly string[]): void {

@@ -43,6 +43,10 @@ const VSB: usize = KB + SLOTS * 4;
 const VEB: usize = VSB + SLOTS * 4;
 const PRESENT: usize = VEB + SLOTS * 4;
 const OTHERS: usize = PRESENT + 4;
+/** 1 when the envelope members `configure` named passed their checks here (see `envelope`). */
+const ENVELOPE: usize = OTHERS + 4;
+/** The `seq` value (f64) of a line whose envelope passed. */
+const SEQ_VALUE: usize = OUT + 512;
 /** SLOTS records of 32 bytes: length, then the name's bytes. */
 const NAMES: usize = OUT + 1024;
 /** 256 bytes: 0 for a byte that continues a string's body as is. */
@@ -392,8 +396,126 @@ export function scan(n: i32, maxDepth: i32): i32 {
     if (c != RBRACE || p != last) return 0;
     store<i32>(PRESENT, present);
     store<i32>(OTHERS, others);
+    store<i32>(ENVELOPE, envelope(present) ? 1 : 0);
     return 1;
   }
+}
+
+// ---- the envelope's simple members, on a line just proven canonical ----
+
+// Slots of the members checked here, as the caller numbers them (`configure`); -1: not set.
+let sHash: i32 = -1;
+let sKind: i32 = -1;
+let sPolicy: i32 = -1;
+let sPrev: i32 = -1;
+let sRequest: i32 = -1;
+let sFingerprint: i32 = -1;
+let sSeq: i32 = -1;
+let sTs: i32 = -1;
+let envelopeMask: i32 = 0;
+
+/** Names the slots of the members `envelope` checks. */
+export function configure(hash: i32, kind: i32, policy: i32, prev: i32, request: i32, fingerprint: i32, seq: i32, ts: i32): void {
+  sHash = hash;
+  sKind = kind;
+  sPolicy = policy;
+  sPrev = prev;
+  sRequest = request;
+  sFingerprint = fingerprint;
+  sSeq = seq;
+  sTs = ts;
+  envelopeMask = (1 << hash) | (1 << kind) | (1 << policy) | (1 << prev) | (1 << request) | (1 << fingerprint) | (1 << seq) | (1 << ts);
+}
+
+// @ts-ignore: decorator
+@inline function valueAt(slot: i32): usize {
+  return LINE + <usize>load<i32>(VSB + (<usize>slot << 2));
+}
+
+// @ts-ignore: decorator
+@inline function valueEnd(slot: i32): usize {
+  return LINE + <usize>load<i32>(VEB + (<usize>slot << 2));
+}
+
+// @ts-ignore: decorator
+@inline function isDigit(c: u32): bool {
+  return c - ZERO <= 9;
+}
+
+/** `"sha256:` and 64 lowercase hex digits, quoted: 73 bytes. */
+function digestForm(slot: i32): bool {
+  const s = valueAt(slot);
+  if (valueEnd(slot) - s != 73) return false;
+  // The eight bytes `"sha256:` read as one little-endian u64.
+  if (load<u64>(s) != 0x3a36353261687322) return false;
+  for (let i = s + 8; i < s + 72; i++) {
+    const c = at(i);
+    if (!isDigit(c) && (c < 0x61 || c > 0x66)) return false;
+  }
+  return at(s + 72) == QUOTE;
+}
+
+/** `count` digits at `i`, as a number; -1 if one is not a digit. */
+function digitsAt(i: usize, count: usize): i32 {
+  let v: i32 = 0;
+  for (let k: usize = 0; k < count; k++) {
+    const d = at(i + k) - ZERO;
+    if (d > 9) return -1;
+    v = v * 10 + <i32>d;
+  }
+  return v;
+}
+
+/**
+ * `"YYYY-MM-DDThh:mm:ss.sssZ"`, naming a real instant: as isSelTimestamp in
+ * src/schemas/formats.ts (month 1-12, a day of that month, leap years, hour 0-23, minute and
+ * second 0-59).
+ */
+function timestampForm(): bool {
+  const q = valueAt(sTs);
+  if (valueEnd(sTs) - q != 26 || at(q) != QUOTE) return false;
+  const s = q + 1;
+  if (at(s + 4) != 0x2d || at(s + 7) != 0x2d || at(s + 10) != 0x54 || at(s + 13) != 0x3a || at(s + 16) != 0x3a ||
+      at(s + 19) != 0x2e || at(s + 23) != 0x5a) return false;
+  const year = digitsAt(s, 4);
+  const month = digitsAt(s + 5, 2);
+  const day = digitsAt(s + 8, 2);
+  const hour = digitsAt(s + 11, 2);
+  const minute = digitsAt(s + 14, 2);
+  const second = digitsAt(s + 17, 2);
+  const ms = digitsAt(s + 20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 59 || ms < 0) return false;
+  let max = 31;
+  if (month == 4 || month == 6 || month == 9 || month == 11) max = 30;
+  else if (month == 2) max = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28;
+  return day <= max;
+}
+
+/**
+ * The members `configure` named are present and well-formed: the four digests, `seq` a
+ * non-negative integer (its value then at SEQ_VALUE), `ts` a timestamp, `kind` a string of 1
+ * to 200 UTF-16 code units in its text, `request` an object. The caller checks the rest
+ * (`v`, `chain`, `actor`, `decision`, the ledger references) and, when this says no, all of it.
+ */
+function envelope(present: i32): bool {
+  if (envelopeMask == 0 || (present & envelopeMask) != envelopeMask) return false;
+  if (!digestForm(sHash) || !digestForm(sFingerprint) || !digestForm(sPrev) || !digestForm(sPolicy)) return false;
+  if (at(valueAt(sRequest)) != LBRACE) return false;
+  if (at(valueAt(sKind)) != QUOTE) return false;
+  const units = load<i32>(VE16 + (<usize>sKind << 2)) - load<i32>(VS16 + (<usize>sKind << 2)) - 2;
+  if (units < 1 || units > 200) return false;
+  if (!timestampForm()) return false;
+  // seq: digits only (the scan allowed at most 15, so the value is exact).
+  let seq: f64 = 0;
+  const e = valueEnd(sSeq);
+  for (let i = valueAt(sSeq); i < e; i++) {
+    const d = at(i) - ZERO;
+    if (d > 9) return false;
+    seq = seq * 10 + <f64>d;
+  }
+  store<f64>(SEQ_VALUE, seq);
+  return true;
 }
 
 // ---- interned member values ----

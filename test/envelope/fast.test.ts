@@ -37,6 +37,20 @@ describe('clean events', () => {
     }
   });
 
+  it('have their simple members proven by the WebAssembly scanner too, at the edges of each form', () => {
+    const lines = interleavedLines(20, ['prod', 'staging', 'a.b_c-d', 'Z9']).map((l) => Buffer.from(l));
+    const edges = [
+      ['ts', '"2000-02-29T23:59:59.999Z"'], ['ts', '"2024-02-29T00:00:00.000Z"'], ['ts', '"2026-12-31T00:00:00.000Z"'],
+      ['ts', '"2026-04-30T00:00:00.000Z"'], ['seq', '123456789012345'], ['kind', `"${'k'.repeat(200)}"`], ['kind', `"${'😂'.repeat(100)}"`],
+      ['policy_hash', `"sha256:${'0123456789abcdef'.repeat(4)}"`],
+    ] as const;
+    for (const [member, value] of edges) lines.push(seal(GOOD.map(([k, v]): [string, string] => [k, k === member ? value : v]), false));
+    for (const bytes of lines) {
+      expect(scannedBy('wasm', bytes, 128)?.envelope, bytes.toString()).toBe(true);
+      expect(agreed(bytes), bytes.toString()).not.toBeNull();
+    }
+  });
+
   it('agree with the full check under any --max-depth, and are accepted only within it', () => {
     const deep = seal(apply(GOOD, { op: 'value', member: 'request', pick: VARIANTS['request']!.indexOf('{"x":{"y":{"z":{}}}}') }), false);
     const accepted: number[] = [];
