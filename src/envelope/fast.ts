@@ -720,8 +720,8 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
   if (ve[V]! - vs[V]! !== VERSION_VALUE.length || t.substring(vs[V]! + 1, ve[V]! - 1) !== CONTRACT_VERSION) return null;
   const slot = chainSlot(t.substring(vs[CHAIN]!, ve[CHAIN]!));
   if (slot < 0) return null;
-  // The WebAssembly scanner checked the digests' form, seq, ts, kind and request's type
-  // itself (`proven`); otherwise they are checked here.
+  // The WebAssembly scanner checked the digests' shape (not their digits), seq, ts, kind and
+  // request's type itself (`proven`); otherwise they are checked here.
   const proven = byteSpans && envelopeProven();
   // seq: a plain integer (the scanner allowed at most 15 digits), not negative.
   let seq = 0;
@@ -769,11 +769,11 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
   }
   let prevHash = t.substring(vs[PREV_HASH]! + 1, ve[PREV_HASH]! - 1);
   if (prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
-  else if (!proven && (!sha256Head(vs[PREV_HASH]!) || !hexDigits(vs[PREV_HASH]!))) return null;
+  else if ((!proven && !sha256Head(vs[PREV_HASH]!)) || !hexDigits(vs[PREV_HASH]!)) return null;
   let policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
   let kept = policies.find(policyHash);
   if (kept < 0) {
-    if (!proven && (!sha256Head(vs[POLICY_HASH]!) || !hexDigits(vs[POLICY_HASH]!))) return null;
+    if ((!proven && !sha256Head(vs[POLICY_HASH]!)) || !hexDigits(vs[POLICY_HASH]!)) return null;
     kept = policies.put(policyHash, null);
   }
   policyHash = policies.texts[kept]!;

@@ -92,8 +92,8 @@ export function configureEnvelope(slots: { hash: number; kind: number; policy: n
 }
 
 /**
- * The line last accepted also passed the scanner's envelope checks: its digests are
- * `sha256:` + 64 lowercase hex digits, `kind` a string of 1-200 code units, `request` an
+ * The line last accepted also passed the scanner's envelope checks: its digests are strings
+ * of `sha256:` + 64 characters (the digits are the caller's to check), `kind` a string of 1-200 code units, `request` an
  * object, `ts` a timestamp and `seq` a non-negative integer (`envelopeSeq`).
  */
 export function envelopeProven(): boolean {

@@ -437,22 +437,17 @@ export function configure(hash: i32, kind: i32, policy: i32, prev: i32, request:
   return LINE + <usize>load<i32>(VEB + (<usize>slot << 2));
 }
 
-// @ts-ignore: decorator
-@inline function isDigit(c: u32): bool {
-  return c - ZERO <= 9;
-}
-
-/** `"sha256:` and 64 lowercase hex digits, quoted: 73 bytes. */
-function digestForm(slot: i32): bool {
+/**
+ * A string of 73 bytes starting `"sha256:`. Its 64 digits are not looked at here: the caller
+ * compares `hash` and `request_fingerprint` with the digests it computes (lowercase hex, so
+ * equality proves the form) and checks `prev_hash` and `policy_hash` only when they are not
+ * among the few it has already seen (the last hash of the chain, the last policy versions).
+ */
+function digestShape(slot: i32): bool {
   const s = valueAt(slot);
   if (valueEnd(slot) - s != 73) return false;
   // The eight bytes `"sha256:` read as one little-endian u64.
-  if (load<u64>(s) != 0x3a36353261687322) return false;
-  for (let i = s + 8; i < s + 72; i++) {
-    const c = at(i);
-    if (!isDigit(c) && (c < 0x61 || c > 0x66)) return false;
-  }
-  return at(s + 72) == QUOTE;
+  return load<u64>(s) == 0x3a36353261687322 && at(s + 72) == QUOTE;
 }
 
 /** `count` digits at `i`, as a number; -1 if one is not a digit. */
@@ -493,14 +488,14 @@ function timestampForm(): bool {
 }
 
 /**
- * The members `configure` named are present and well-formed: the four digests, `seq` a
+ * The members `configure` named are present and well-formed: the four digests' shape, `seq` a
  * non-negative integer (its value then at SEQ_VALUE), `ts` a timestamp, `kind` a string of 1
  * to 200 UTF-16 code units in its text, `request` an object. The caller checks the rest
  * (`v`, `chain`, `actor`, `decision`, the ledger references) and, when this says no, all of it.
  */
 function envelope(present: i32): bool {
   if (envelopeMask == 0 || (present & envelopeMask) != envelopeMask) return false;
-  if (!digestForm(sHash) || !digestForm(sFingerprint) || !digestForm(sPrev) || !digestForm(sPolicy)) return false;
+  if (!digestShape(sHash) || !digestShape(sFingerprint) || !digestShape(sPrev) || !digestShape(sPolicy)) return false;
   if (at(valueAt(sRequest)) != LBRACE) return false;
   if (at(valueAt(sKind)) != QUOTE) return false;
   const units = load<i32>(VE16 + (<usize>sKind << 2)) - load<i32>(VS16 + (<usize>sKind << 2)) - 2;
