@@ -38,6 +38,11 @@ export interface CheckOptions {
   readonly maxDepth: number;
   /** Keep the parsed event on the record (replay needs it; integrity-only does not). */
   readonly keepEvent: boolean;
+  /**
+   * The event's only reader takes request members by name (replay's evaluator): the fast
+   * path may then give a request that parses its members as they are read (fast.ts).
+   */
+  readonly lazyRequest?: boolean;
 }
 
 type FormReason = 'byte-order-mark' | 'crlf';
@@ -69,7 +74,7 @@ const REASON_TEXT: Record<NoncanonicalReason, string> = {
 };
 
 export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
-  return fastCheckLine(raw, ref, opts.maxDepth, opts.keepEvent) ?? checkLineFully(raw, ref, opts);
+  return fastCheckLine(raw, ref, opts.maxDepth, opts.keepEvent, opts.lazyRequest === true) ?? checkLineFully(raw, ref, opts);
 }
 
 /**

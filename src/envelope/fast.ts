@@ -35,7 +35,7 @@ import { SHA256_PREFIX } from '../canonical/digest.js';
 import { sha256HexOf, sha256HexOfBytes, sha256HexWithout, sha256HexWithoutBytes } from './line-digest.js';
 import {
   clearInterned, configureEnvelope, envelopeProven, envelopeSeq, INTERN_INDEXES, internedIndex, internValue, memberTables,
-  otherMembers as wasmOtherMembers, presentMask, setMemberNames, wasmScan,
+  otherMembers as wasmOtherMembers, presentMask, requestMembers, requestSpans, setMemberNames, wasmScan,
 } from './wasm-scan.js';
 import { isChainIdForm, isLedgerPath, isSelTimestampAt } from '../schemas/formats.js';
 import { CONTRACT_VERSION, type LineRef, type PlacedEvent, type SelEvent } from './types.js';
@@ -602,13 +602,116 @@ function kindOf(): unknown {
 }
 
 /**
+ * A request whose members are parsed as they are read, for a consumer that only reads them
+ * by name (replay's evaluator reads 2-4 of them): JSON.parse of the whole request was the
+ * largest single cost of a replay (~16% of the samples, more than both SHA-256 calls). Any
+ * other use (keys, `in`, a descriptor, JSON.stringify, a write) first parses the whole text
+ * into the proxy's target, so the object behaves as JSON.parse's would; values already read
+ * keep their identity. The spans come from the WebAssembly scanner (keys without escapes).
+ */
+class LazyRequest implements ProxyHandler<Record<string, unknown>> {
+  private whole = false;
+  private values: unknown[] | null = null;
+
+  constructor(
+    private readonly text: string,
+    /** Per member: key start, key end, value start, value end, relative to `text`. */
+    private readonly spans: readonly number[],
+  ) {}
+
+  get(target: Record<string, unknown>, name: string | symbol, receiver: unknown): unknown {
+    if (!this.whole && typeof name === 'string') {
+      const k = this.find(name);
+      if (k >= 0) return this.value(k);
+    }
+    return Reflect.get(target, name, receiver);
+  }
+
+  has(target: Record<string, unknown>, name: string | symbol): boolean {
+    return Reflect.has(this.parsed(target), name);
+  }
+
+  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
+    return Reflect.ownKeys(this.parsed(target));
+  }
+
+  getOwnPropertyDescriptor(target: Record<string, unknown>, name: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.parsed(target), name);
+  }
+
+  set(target: Record<string, unknown>, name: string | symbol, value: unknown, receiver: unknown): boolean {
+    return Reflect.set(this.parsed(target), name, value, receiver);
+  }
+
+  defineProperty(target: Record<string, unknown>, name: string | symbol, desc: PropertyDescriptor): boolean {
+    return Reflect.defineProperty(this.parsed(target), name, desc);
+  }
+
+  deleteProperty(target: Record<string, unknown>, name: string | symbol): boolean {
+    return Reflect.deleteProperty(this.parsed(target), name);
+  }
+
+  /** The member named `name`, or -1. Keys are compared on the text (they have no escapes). */
+  private find(name: string): number {
+    const spans = this.spans;
+    for (let k = 0; k < spans.length; k += 4) {
+      if (spans[k + 1]! - spans[k]! === name.length && this.text.startsWith(name, spans[k]!)) return k >> 2;
+    }
+    return -1;
+  }
+
+  private value(k: number): unknown {
+    const values = (this.values ??= new Array<unknown>(this.spans.length >> 2));
+    if (k in values) return values[k];
+    const vs = this.spans[4 * k + 2]!;
+    const ve = this.spans[4 * k + 3]!;
+    let v: unknown;
+    if (this.text.charCodeAt(vs) === QUOTE) {
+      const body = this.text.substring(vs + 1, ve - 1);
+      v = body.indexOf('\\') < 0 ? body : JSON.parse(this.text.substring(vs, ve));
+    } else v = JSON.parse(this.text.substring(vs, ve));
+    values[k] = v;
+    return v;
+  }
+
+  /** The target, holding every member as JSON.parse gives it (values read before kept). */
+  private parsed(target: Record<string, unknown>): Record<string, unknown> {
+    if (this.whole) return target;
+    this.whole = true;
+    const all = JSON.parse(this.text) as Record<string, unknown>;
+    const read = new Map<string, unknown>();
+    if (this.values !== null) {
+      for (let k = 0; k < this.values.length; k++) {
+        if (k in this.values) read.set(this.text.substring(this.spans[4 * k]!, this.spans[4 * k + 1]!), this.values[k]);
+      }
+    }
+    // defineProperty, not assignment: a member named __proto__ is data, as in JSON.parse; and
+    // Object.keys orders the target's keys as it orders JSON.parse's (integer-like keys first).
+    for (const key of Object.keys(all)) {
+      const value = read.has(key) ? read.get(key) : all[key];
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+    return target;
+  }
+}
+
+/** The request of the line being checked, as a LazyRequest over its `members` spans. */
+function lazyRequestOf(members: number): Record<string, unknown> {
+  const base = valueStart[REQUEST]!;
+  // A plain array: a typed array per event was measured slower to make than it saves.
+  const spans: number[] = [];
+  for (let i = 0; i < 4 * members; i++) spans.push(requestSpans[i]! - base);
+  return new Proxy({}, new LazyRequest(t.substring(base, valueEnd[REQUEST]!), spans));
+}
+
+/**
  * The parsed event replay needs, equal to JSON.parse of the line (same members, same order:
  * the line's, which is key order), without parsing again what the scan already took apart:
  * only `request`, `actor` and `decision` go through JSON.parse. A line with members the
  * envelope does not name is parsed whole. `actor` and `decision` are shared, frozen objects
  * (flat: strings and null only, so freezing the object freezes the value).
  */
-function eventOf(chain: string, seq: number, ts: string, prevHash: string, policyHash: string, fingerprint: string, hash: string): SelEvent {
+function eventOf(chain: string, seq: number, ts: string, prevHash: string, policyHash: string, fingerprint: string, hash: string, lazyRequest: boolean): SelEvent {
   if (otherMembers > 0) return JSON.parse(t) as SelEvent;
   const e: Record<string, unknown> = {};
   e['actor'] = actorIndex >= 0 ? parsedInterned(actorIndex, ACTOR) : provenActors.parsed(t.substring(valueStart[ACTOR]!, valueEnd[ACTOR]!));
@@ -620,7 +723,8 @@ function eventOf(chain: string, seq: number, ts: string, prevHash: string, polic
   e['kind'] = kindOf();
   e['policy_hash'] = policyHash;
   e['prev_hash'] = prevHash;
-  e['request'] = valueOf(REQUEST);
+  const members = lazyRequest ? requestMembers() : -1;
+  e['request'] = members >= 0 ? lazyRequestOf(members) : valueOf(REQUEST);
   e['request_fingerprint'] = SHA256_PREFIX + fingerprint;
   if (hasMember(REVIEW_REF)) e['review_ref'] = valueOf(REVIEW_REF);
   e['seq'] = seq;
@@ -633,7 +737,7 @@ function eventOf(chain: string, seq: number, ts: string, prevHash: string, polic
  * The record of a line that is a clean event, or null when the line needs the full check.
  * `keepEvent`: also parse the event (replay needs it).
  */
-export function fastCheckLine(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boolean, wasm = true): PlacedEvent | null {
+export function fastCheckLine(bytes: Buffer, ref: LineRef, maxDepth: number, keepEvent: boolean, lazyRequest = false, wasm = true): PlacedEvent | null {
   const n = bytes.length;
   if (n < 2 || bytes[0] !== LBRACE || bytes[n - 1] !== RBRACE) return null;
   const depth = maxDepth < RECURSION_CAP ? maxDepth : RECURSION_CAP;
@@ -653,7 +757,7 @@ export function fastCheckLine(bytes: Buffer, ref: LineRef, maxDepth: number, kee
   t = bytes.toString('utf8');
   try {
     if (!inWasm && !scanText(depth)) return null;
-    return checkEnvelope(bytes, ref, keepEvent, inWasm);
+    return checkEnvelope(bytes, ref, keepEvent, inWasm, lazyRequest);
   } finally {
     t = '';
   }
@@ -710,7 +814,7 @@ function scanText(depth: number): boolean {
  * The envelope's schema and digests, on a line proven canonical. `byteSpans`: the scanner's
  * byte offsets are valid (the WebAssembly scanner ran), so the digests need no conversion.
  */
-function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpans: boolean): PlacedEvent | null {
+function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpans: boolean, lazyRequest: boolean): PlacedEvent | null {
   const vs = valueStart;
   const ve = valueEnd;
   if ((present & REQUIRED_MASK) !== REQUIRED_MASK) return null;
@@ -799,6 +903,6 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
     hash: recorded,
     ts,
     findings: NO_FINDINGS,
-    event: keepEvent ? eventOf(chains.values[slot]!, seq, ts, prevHash, policyHash, fingerprint, recorded) : null,
+    event: keepEvent ? eventOf(chains.values[slot]!, seq, ts, prevHash, policyHash, fingerprint, recorded, lazyRequest && byteSpans) : null,
   };
 }

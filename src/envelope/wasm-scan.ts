@@ -100,6 +100,18 @@ export function envelopeProven(): boolean {
   return status[2] === 1;
 }
 
+const requestCount = new Int32Array(bytesView.buffer, OUT + 3072, 1);
+/** Per member of the request object: key start, key end, value start, value end (UTF-16). */
+export const requestSpans = new Int32Array(bytesView.buffer, OUT + 3076, 4 * 32);
+
+/**
+ * How many members the request object of the line last accepted has, their spans in
+ * `requestSpans`; -1 when they were not recorded (more than 32, or no WebAssembly).
+ */
+export function requestMembers(): number {
+  return wasm === null ? -1 : requestCount[0]!;
+}
+
 /** The `seq` of a line `envelopeProven` holds for. */
 export function envelopeSeq(): number {
   return seqValue[0]!;

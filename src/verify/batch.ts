@@ -14,7 +14,7 @@ import type { BatchRequest, BatchResult, WorkerInit } from './worker-protocol.js
 export interface BatchContext {
   readonly init: WorkerInit;
   readonly replay: { index: PolicyIndex; ledger: Ledger } | null;
-  readonly options: { maxDepth: number; keepEvent: boolean };
+  readonly options: { maxDepth: number; keepEvent: boolean; lazyRequest: boolean };
 }
 
 /** Builds what processing needs from the set-up data (each worker does this once). */
@@ -32,7 +32,9 @@ export function batchContext(init: WorkerInit): BatchContext {
     }
     replay = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: buildLedger(new Map(init.replay.ledger)) };
   }
-  return { init, replay, options: { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null } };
+  // Requests parsed as they are read when only this worker's replay reads them (an event sent
+  // back to the main thread is cloned, which needs a plain object).
+  return { init, replay, options: { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null, lazyRequest: replay !== null && !init.keepEvents } };
 }
 
 export function processBatch(req: BatchRequest, ctx: BatchContext): BatchResult {

@@ -45,6 +45,9 @@ export async function verifyWithReplay(
     const jobs = Math.max(1, options.jobs ?? 1);
     const result = await verifyLogs(logs, options, {
       ...(jobs > 1 && tap === undefined ? { workerReplay: workerReplayData(gov) } : {}),
+      // Without a tap, the replayer is the only reader of events, and it reads requests only
+      // through the evaluator, member by member.
+      requestsByName: tap === undefined,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
         tap?.(rec);

@@ -40,6 +40,11 @@ export interface VerifyExtension {
    * workers keep parsed events for onEvent.
    */
   readonly workerReplay?: WorkerInit['replay'];
+  /**
+   * onEvent reads an event's request only member by member (replay's evaluator, nothing
+   * else): the line check may then give requests that are parsed as they are read.
+   */
+  readonly requestsByName?: boolean;
   /** Findings that do not come from a line (e.g. about the repository), reported first. */
   readonly begin?: (report: (f: Finding) => void) => void;
   readonly finish?: (report: (f: Finding) => void, chains: readonly ChainSummary[]) => void;
@@ -96,7 +101,7 @@ async function run(
   pool: LinePool | null,
   extension: VerifyExtension | null,
 ): Promise<IntegrityResult> {
-  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null, pool);
+  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null, pool, extension?.requestsByName === true);
   for (const f of opts.preFindings ?? []) verifier.report(f);
   extension?.begin?.((f) => verifier.report(f));
   const progress = opts.progress;

@@ -245,8 +245,10 @@ export class IntegrityVerifier {
     onEvent: EventHook | null = null,
     /** With a pool, lines are checked by worker threads in batches; the result is the same. */
     private readonly pool: LinePool | null = null,
+    /** onEvent reads requests only member by member (CheckOptions.lazyRequest). */
+    requestsByName = false,
   ) {
-    this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null };
+    this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null, lazyRequest: requestsByName && onEvent !== null };
     this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent);
   }
 

@@ -47,6 +47,14 @@ const OTHERS: usize = PRESENT + 4;
 const ENVELOPE: usize = OTHERS + 4;
 /** The `seq` value (f64) of a line whose envelope passed. */
 const SEQ_VALUE: usize = OUT + 512;
+/**
+ * The members of the `request` object (the member slot `configure` names): a count (-1: not
+ * recorded, e.g. more than REQ_MAX members), then per member its key's and value's spans as
+ * UTF-16 offsets into the decoded line: [key start, key end, value start, value end].
+ */
+const REQ_COUNT: usize = OUT + 3072;
+const REQ_SPANS: usize = REQ_COUNT + 4;
+const REQ_MAX: i32 = 32;
 /** SLOTS records of 32 bytes: length, then the name's bytes. */
 const NAMES: usize = OUT + 1024;
 /** 256 bytes: 0 for a byte that continues a string's body as is. */
@@ -92,6 +100,8 @@ let extra: i32 = 0;
 let depthLimit: i32 = 0;
 /** The string just scanned had an escape. */
 let escaped: bool = false;
+/** The next object at depth 2 is the request's: record its members. */
+let recordRequest: bool = false;
 
 // @ts-ignore: decorator
 @inline function at(i: usize): u32 {
@@ -266,9 +276,14 @@ function keyAfter(ps: usize, pe: usize, ks: usize, ke: usize): i32 {
 
 function scanObject(depth: i32): bool {
   if (depth > depthLimit) return false;
+  // Only the request object itself records its members, not the objects inside it.
+  const record = recordRequest && depth == 2;
+  if (record) recordRequest = false;
+  let count: i32 = 0;
   p++;
   if (at(p) == RBRACE) {
     p++;
+    if (record) store<i32>(REQ_COUNT, 0);
     return true;
   }
   let ps: usize = 0;
@@ -276,14 +291,25 @@ function scanObject(depth: i32): bool {
   for (;;) {
     if (at(p) != QUOTE) return false;
     const ks = p + 1;
+    const ks16 = <i32>(ks - LINE) - extra;
     if (!scanKey()) return false;
     const ke = p - 1;
+    const ke16 = <i32>(ke - LINE) - extra;
     if (ps != 0 && keyAfter(ps, pe, ks, ke) != 1) return false;
     ps = ks;
     pe = ke;
     if (at(p) != COLON) return false;
     p++;
+    const vs16 = <i32>(p - LINE) - extra;
     if (!scanValue(depth)) return false;
+    if (record && count < REQ_MAX) {
+      const at16 = REQ_SPANS + (<usize>count << 4);
+      store<i32>(at16, ks16);
+      store<i32>(at16 + 4, ke16);
+      store<i32>(at16 + 8, vs16);
+      store<i32>(at16 + 12, <i32>(p - LINE) - extra);
+    }
+    count++;
     const c = at(p);
     if (c == COMMA) {
       p++;
@@ -291,6 +317,7 @@ function scanObject(depth: i32): bool {
     }
     if (c == RBRACE) {
       p++;
+      if (record) store<i32>(REQ_COUNT, count <= REQ_MAX ? count : -1);
       return true;
     }
     return false;
@@ -349,6 +376,7 @@ export function scan(n: i32, maxDepth: i32): i32 {
   if (at(start) != LBRACE || at(last) != RBRACE || at(start + 1) == RBRACE) return 0;
   depthLimit = maxDepth;
   extra = 0;
+  store<i32>(REQ_COUNT, -1);
   p = start + 1;
   let present: i32 = 0;
   let others: i32 = 0;
@@ -376,7 +404,10 @@ export function scan(n: i32, maxDepth: i32): i32 {
     p++;
     const vs = p;
     const vs16 = <i32>(p - start) - extra;
-    if (!scanValue(1)) return 0;
+    recordRequest = slot == sRequest && slot >= 0;
+    const scanned = scanValue(1);
+    recordRequest = false;
+    if (!scanned) return 0;
     if (slot >= 0) {
       present |= 1 << slot;
       put(K16, slot, keyQuote16);

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
-import { scannedBy } from '../../src/envelope/fast.js';
+import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
 
 describe('clean events', () => {
   it('are accepted, with the record the full check gives', () => {
@@ -133,6 +133,59 @@ describe('events sealed over their own bytes', () => {
     invalidUtf8[invalidUtf8.indexOf(Buffer.from('é'))] = 0xff;
     variants.push(invalidUtf8);
     for (const v of variants) expect(agreed(v)).toBeNull();
+  });
+});
+
+describe('requests parsed as they are read (replay)', () => {
+  const REF = { file: 'log.jsonl', line: 1, ordinal: 0 };
+  const lazyEvent = (line: Buffer) => {
+    const rec = fastCheckLine(line, REF, 128, true, true);
+    expect(rec, line.toString()).not.toBeNull();
+    return rec!.event!;
+  };
+
+  it('read member by member, or whole, they are what JSON.parse gives', () => {
+    const requests = [
+      '{"a":[1,{"b":null}],"c":"d","e":true,"f":1.5,"g":"x\\ny","h":{}}',
+      '{"1":"one","10":"ten","2":"two","__proto__":{"p":1},"a":"A","constructor":"c"}',
+      '{}',
+      '{"z":"é\\u0001","é":1,"😂":[2]}',
+    ];
+    for (const request of requests) {
+      const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+      const plain = JSON.parse(request) as Record<string, unknown>;
+      // Member by member, then whole: values read first keep their identity.
+      const e1 = lazyEvent(line);
+      const r1 = e1.request as Record<string, unknown>;
+      const read = Object.keys(plain).map((k) => r1[k]);
+      expect(read).toEqual(Object.keys(plain).map((k) => plain[k]));
+      expect(r1['missing']).toBeUndefined();
+      expect(typeof r1['toString']).toBe('function');
+      expect(JSON.stringify(r1)).toBe(JSON.stringify(plain));
+      expect(Object.keys(r1)).toEqual(Object.keys(plain));
+      Object.keys(plain).forEach((k, i) => {
+        if (typeof read[i] === 'object' && read[i] !== null) expect(r1[k]).toBe(read[i]);
+      });
+      // Whole first: keys, `in`, descriptors, deep equality, a write.
+      const r2 = lazyEvent(line).request as Record<string, unknown>;
+      expect('c' in r2).toBe('c' in plain);
+      expect(r2).toEqual(plain);
+      expect(Object.getOwnPropertyDescriptor(r2, Object.keys(plain)[0] ?? 'none')).toEqual(Object.getOwnPropertyDescriptor(plain, Object.keys(plain)[0] ?? 'none'));
+      r2['new'] = 1;
+      expect(r2['new']).toBe(1);
+      // The rest of the event is the full check's.
+      const full = fastCheckLine(line, REF, 128, true)!.event!;
+      expect({ ...e1, request: null }).toEqual({ ...full, request: null });
+    }
+  });
+
+  it('are given only when the WebAssembly scanner recorded the members', () => {
+    // More than 32 members: not recorded, so the request is parsed whole (a plain object).
+    const many = `{${Array.from({ length: 40 }, (_, i) => `"k${String(i).padStart(2, '0')}":${i}`).join(',')}}`;
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? many : v]), false);
+    const r = lazyEvent(line).request;
+    expect(r).toEqual(JSON.parse(many));
+    expect(structuredClone(r)).toEqual(JSON.parse(many));
   });
 });
 

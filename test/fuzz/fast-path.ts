@@ -33,7 +33,7 @@ export function sha256(data: string | Buffer): string {
 export function agreed(bytes: Buffer, opts: CheckOptions = KEEP): EventRecord | null {
   scannersAgree(bytes, opts.maxDepth);
   const fast = fastCheckLine(bytes, REF, opts.maxDepth, opts.keepEvent);
-  const textOnly = fastCheckLine(bytes, REF, opts.maxDepth, opts.keepEvent, false);
+  const textOnly = fastCheckLine(bytes, REF, opts.maxDepth, opts.keepEvent, false, false);
   deepStrictEqual(fast, textOnly);
   if (fast !== null) {
     const full = checkLineFully(bytes, REF, opts);

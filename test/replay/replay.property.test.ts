@@ -48,9 +48,10 @@ const policyArb = fc.record({
   dropNpm: fc.boolean(),
 });
 
-function run(lines: string[], index: PolicyIndex) {
+/** `lazy`: requests parsed member by member as the evaluator reads them (what sel verify --repo does). */
+function run(lines: string[], index: PolicyIndex, lazy = false) {
   let replayer: Replayer;
-  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec));
+  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec), null, lazy);
   replayer = new Replayer({ index, ledger: EMPTY, repoLabel: 'repo' }, (f) => verifier.report(f));
   const s = verifier.beginFile('log.jsonl');
   s.push(Buffer.from(`${lines.join('\n')}\n`));
@@ -85,8 +86,10 @@ describe('replay properties', () => {
           });
         };
         expect(run(make(null), index).findings).toEqual([]);
+        expect(run(make(null), index, true).findings).toEqual([]);
         const k = flipAt % picks.length;
         const flipped = run(make(k), index).findings;
+        expect(run(make(k), index, true).findings).toEqual(flipped);
         expect(flipped).toHaveLength(1);
         expect(flipped[0]!.seq).toBe(k);
         expect(['DECISION_DIVERGENCE', 'REVIEW_MISSING', 'EXCEPTION_MISSING']).toContain(flipped[0]!.code);
