@@ -80,7 +80,7 @@ export function memberTables(slots: number): {
   return { key16: table(0), start16: table(1), end16: table(2), keyByte: table(3), startByte: table(4), endByte: table(5) };
 }
 
-const status = new Int32Array(bytesView.buffer, OUT + 6 * 14 * 4, 3);
+const status = new Int32Array(bytesView.buffer, OUT + 6 * 14 * 4, 4);
 const seqValue = new Float64Array(bytesView.buffer, OUT + 512, 1);
 
 /**
@@ -110,6 +110,11 @@ export const requestSpans = new Int32Array(bytesView.buffer, OUT + 3076, 4 * 32)
  */
 export function requestMembers(): number {
   return wasm === null ? -1 : requestCount[0]!;
+}
+
+/** Every byte of the line last accepted is ASCII. */
+export function asciiLine(): boolean {
+  return status[3] === 1;
 }
 
 /** The `seq` of a line `envelopeProven` holds for. */

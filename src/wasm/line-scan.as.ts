@@ -45,6 +45,8 @@ const PRESENT: usize = VEB + SLOTS * 4;
 const OTHERS: usize = PRESENT + 4;
 /** 1 when the envelope members `configure` named passed their checks here (see `envelope`). */
 const ENVELOPE: usize = OTHERS + 4;
+/** 1 when every byte of the line just accepted is ASCII (its UTF-8 and Latin-1 decodings agree). */
+const ASCII: usize = ENVELOPE + 4;
 /** The `seq` value (f64) of a line whose envelope passed. */
 const SEQ_VALUE: usize = OUT + 512;
 /**
@@ -428,6 +430,7 @@ export function scan(n: i32, maxDepth: i32): i32 {
     store<i32>(PRESENT, present);
     store<i32>(OTHERS, others);
     store<i32>(ENVELOPE, envelope(present) ? 1 : 0);
+    store<i32>(ASCII, extra == 0 ? 1 : 0);
     return 1;
   }
 }
