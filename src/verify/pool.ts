@@ -43,10 +43,9 @@ export class LinePool {
     const threads = Math.max(1, jobs - 1);
     for (let i = 0; i < threads; i++) {
       // A bounded young generation keeps each worker's heap, and so the process's RSS, flat.
-      // 16 MB, not 4: with the line check's per-event work now small, the worker's
-      // scavenges were a tenth of its time (profile); 16 MB cut --jobs 2 on the 300 MB bench
-      // log by ~15% (3 pairs: 4.33/5.41/3.74 s -> 3.87/4.22/3.20 s), at the same peak RSS.
-      const w = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+      // 16 MB was tried: maybe ~10% faster (3 pairs, within this VM's noise), but --jobs 2
+      // then peaked at 186-195 MB on the 300 MB bench log against 168-182 MB with 4.
+      const w = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       this.pending.push(0);
       w.on('message', (r: BatchResult) => {
         this.pending[i]!--;
