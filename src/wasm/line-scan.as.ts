@@ -31,7 +31,7 @@
  * ITAB, the line at LINE, the interned texts' bytes at ARENA.
  */
 
-// ---- layout: kept in step with src/envelope/wasm-scan.ts ----
+// ---- layout: exported below (LAYOUT_*), so src/envelope/wasm-scan.ts reads it from here ----
 const OUT: usize = 65536;
 /** Per slot, i32 each: [K16, VS16, VE16, KB, VSB, VEB] tables of SLOTS entries, then present, others. */
 const SLOTS: usize = 14;
@@ -70,6 +70,20 @@ const ITAB_LIMIT: u32 = 2048;
 /** Interned texts' bytes: the last 4 pages of the 24. */
 const ARENA: usize = 20 * 65536;
 const ARENA_SIZE: usize = 4 * 65536;
+
+/** The layout, for the caller's views of this memory (read as exported globals). */
+export const LAYOUT_SLOTS: i32 = <i32>SLOTS;
+export const LAYOUT_TABLES: i32 = <i32>K16;
+export const LAYOUT_STATUS: i32 = <i32>PRESENT;
+export const LAYOUT_SEQ: i32 = <i32>SEQ_VALUE;
+export const LAYOUT_REQUEST: i32 = <i32>REQ_COUNT;
+export const LAYOUT_REQUEST_MAX: i32 = REQ_MAX;
+export const LAYOUT_NAMES: i32 = <i32>NAMES;
+export const LAYOUT_NAME_BYTES: i32 = 32;
+export const LAYOUT_LINE: i32 = <i32>LINE;
+/** The longest line taken: up to the arena, less one byte for the sentinel. */
+export const LAYOUT_LINE_CAPACITY: i32 = <i32>(ARENA - LINE - 1);
+export const LAYOUT_INTERN_INDEXES: i32 = <i32>ITAB_SIZE;
 
 const QUOTE: u32 = 0x22;
 const BACKSLASH: u32 = 0x5c;
