@@ -17,17 +17,9 @@
 import { GENESIS_PREV_HASH } from '../canonical/digest.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
+import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
+export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 
-export interface ChainOptions {
-  /** How many early events of one chain wait for a missing one before it is a gap. */
-  readonly reorderWindow: number;
-  /** How many accepted events per chain are remembered to tell duplicates from forks. */
-  readonly recentWindow: number;
-  /** How many unclaimed holes are remembered to explain gaps. */
-  readonly holeWindow: number;
-}
-
-export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { reorderWindow: 64, recentWindow: 256, holeWindow: 4096 };
 
 /** Where a chain stands: the position a checkpoint records and a later run starts from. */
 export interface ChainPosition {

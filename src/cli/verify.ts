@@ -1,14 +1,14 @@
 /** `sel verify LOG... [options]` (SPEC.md §7). */
 import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
-import { verifyLogs, type RunOptions } from '../verify/run.js';
+import type { RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { resolveSources } from '../ingest/sources.js';
+import { resolveSources, totalBytes } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
-import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -67,6 +67,7 @@ async function stepSummary(report: Report, relativize: (f: string) => string): P
 
 interface VerifyFlags {
   jobs: number;
+  unitBytes?: number;
   shard?: string;
   shardOut?: string;
   quiet?: boolean;
@@ -102,6 +103,19 @@ export function reorderWindowOption(note: string): Option {
     .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
 }
 
+/**
+ * Starts the worker threads of a parallel run now, so that they start while this thread loads
+ * the verifier and reads the repository (pool.ts). The run decides again, on the same
+ * rule; a guess that turns out wrong costs one thread's start. A bad LOG is left for the
+ * run to report.
+ */
+async function prestart(logs: readonly string[], jobs: number, jobsAuto: boolean): Promise<void> {
+  if (jobs < 2) return;
+  const { effectiveJobs, prestartPool } = await import('../verify/pool.js');
+  const total = await resolveSources(logs).then(({ sources }) => totalBytes(sources), () => null);
+  if (total !== null && effectiveJobs(jobs, jobsAuto, total) > 1) prestartPool(jobs);
+}
+
 export function verifyCommand(chalk: () => ChalkInstance): Command {
   const cmd = new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
@@ -109,7 +123,10 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
-    .addOption(new Option('-j, --jobs <n>', 'worker threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', 64)).default(availableParallelism()))
+    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', 64)).default(availableParallelism()))
+    // How big a unit of --jobs work is: for tests that put faults on unit boundaries, and for
+    // measuring. Not a user's setting, so not in --help (docs/contract.md).
+    .addOption(new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp())
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
@@ -131,6 +148,9 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
+      const jobsAuto = command.getOptionValueSource('jobs') === 'default';
+      await prestart(logs, flags.jobs, jobsAuto);
+      const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
       const checkpoint = flags.checkpoint === undefined || cp === null ? null : await cp.loadCheckpoint(flags.checkpoint);
@@ -143,7 +163,8 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
         resume: prepared.resume,
         jobs: flags.jobs,
-        jobsAuto: command.getOptionValueSource('jobs') === 'default',
+        ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
+        jobsAuto,
         preFindings: prepared.findings,
         ...(await withProgress(flags.quiet !== true)),
       };

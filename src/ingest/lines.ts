@@ -33,6 +33,7 @@ export class LineSplitter {
   /** Line number of an empty line seen but not yet known to be the last one. */
   private pendingEmpty = 0;
   private sawAnyByte = false;
+  private pushed = 0;
 
   constructor(
     private readonly sink: LineSink,
@@ -48,9 +49,15 @@ export class LineSplitter {
     return this.lineNo;
   }
 
+  /** Bytes pushed so far (a last empty line's LF included, though no sink call counts it). */
+  get bytes(): number {
+    return this.pushed;
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.sawAnyByte = true;
+    this.pushed += chunk.length;
     let start = 0;
     const n = chunk.length;
     while (start < n) {

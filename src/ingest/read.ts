@@ -26,11 +26,9 @@ export async function readSource(
   stdin: NodeJS.ReadableStream = process.stdin,
   /** Resume a regular file at this byte offset (a checkpoint). */
   startAt = 0,
-  /** Awaited after each chunk: lets a consumer that works asynchronously hold the reader back. */
-  pace?: () => Promise<void>,
 ): Promise<ReadProblem | null> {
-  if (source.path === null) return readStream(source, stdin, push, pace);
-  if (!source.regular) return readStream(source, createReadStream(source.path), push, pace);
+  if (source.path === null) return readStream(source, stdin, push);
+  if (!source.regular) return readStream(source, createReadStream(source.path), push);
 
   let fh;
   try {
@@ -75,7 +73,6 @@ export async function readSource(
         which ^= 1;
         pending = pos < size ? readAt(pos) : null;
         push(chunk);
-        if (pace !== undefined) await pace();
       }
     } finally {
       // Leaving early (an exception from push): let the read in flight finish before closing.
@@ -105,7 +102,6 @@ async function readStream(
   source: LogSource,
   stream: NodeJS.ReadableStream,
   push: (chunk: Buffer) => void,
-  pace?: () => Promise<void>,
 ): Promise<ReadProblem | null> {
   const it = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -121,6 +117,5 @@ async function readStream(
     if (next.done === true) return null;
     const chunk = next.value;
     push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    if (pace !== undefined) await pace();
   }
 }

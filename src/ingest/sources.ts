@@ -141,3 +141,13 @@ async function firstSeq(path: string, maxLineBytes: number): Promise<number | nu
     await fh.close().catch(() => undefined);
   }
 }
+
+/** The bytes of `sources` together, or null when one of them is a stream (no size to add). */
+export async function totalBytes(sources: readonly LogSource[]): Promise<number | null> {
+  let total = 0;
+  for (const s of sources) {
+    if (!s.regular || s.path === null) return null;
+    total += (await stat(s.path).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}

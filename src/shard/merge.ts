@@ -242,7 +242,6 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
     verifier.endRecords(display, { lines: base, bytes, content }, changed ? { code: 'LOG_CHANGED', message: 'the file is not the same size in every shard: it changed while the shards read it' } : null);
   }
   for (const shard of loaded) await shard.done();
-  await verifier.settle(true);
   let anchors: AnchorSummary[] = [];
   const result = verifier.finish((chains) => {
     anchors = replayer?.finish(chains) ?? [];

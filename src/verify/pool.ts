@@ -1,18 +1,23 @@
 /**
- * The worker pool for `--jobs N`: N threads check lines, and the main thread is one of them.
- * It also reads, splits and stitches the chains, so it checks a batch itself (verifier.ts)
- * only when every one of the N-1 worker threads already has batches waiting: the share
- * balances itself to what each thread can do. On a machine with N cores this keeps N threads
- * busy rather than N+1 fighting for them. Results come back as promises, which the verifier
- * applies in submission order, so the output does not depend on which thread finished first.
- * A worker that dies fails the run (an internal error).
+ * The worker pool for `--jobs N`: N threads check units (byte ranges of the logs), and the
+ * main thread is one of them. It also cuts the units and stitches their records into the
+ * chains, so it checks a unit itself (units.ts) only when every one of the N-1 worker threads
+ * already has units waiting: the share balances itself to what each thread can do. On a
+ * machine with N cores this keeps N threads busy rather than N+1 fighting for them. Results
+ * come back as promises, which are applied in unit order, so the output does not depend on
+ * which thread finished first. A worker that dies fails the run (an internal error).
+ *
+ * A worker takes ~50-120 ms to start (Node's internals are compiled again in each thread, and
+ * the line check's modules loaded), so the CLI starts the pool as soon as it knows a run
+ * will be parallel (`prestartPool`), before it loads the rest of itself, and hands the set-up
+ * data over later (`takePool`). This module imports nothing heavy for that reason.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../assets.js';
-import type { BatchRequest, BatchResult, WorkerInit } from './worker-protocol.js';
+import type { ToWorker, UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
 
 /** The compiled worker script: beside this module, or in dist/ when running from sources. */
 function workerScript(): string {
@@ -23,31 +28,33 @@ function workerScript(): string {
   throw new Error('the worker script is not built: run npm run build');
 }
 
+/**
+ * Each worker's young generation, in MB. Bounded so that the process's RSS stays flat (and
+ * under 200 MB with --jobs 2); 16 rather than 4 since units replaced batches: with 4 the
+ * worker spent ~0.3 s of a 300 MB run collecting (profile), with 16 ~0.08 s, for ~10 MB more.
+ */
+const WORKER_YOUNG_MB = 16;
+
 export class LinePool {
   /**
-   * A worker with this many batches waiting is busy enough: the main thread checks the next
-   * one. 4, not 2: the main thread learns that a worker finished only between reads, so with
-   * 2 the worker sat idle ~16% of a run (profile) while the main thread checked a batch.
-   * With the main thread's share checked directly (verifier.ts), --jobs 2 / --jobs 1 on the
-   * 300 MB bench log went from ~1.05-1.1x to ~1.2-1.3x; 8 gained no more.
+   * A worker with this many units waiting is busy enough: the main thread checks the next
+   * one. More than one, because the main thread learns that a worker finished only between
+   * its own units: the worker must not run dry while the main thread checks one.
    */
-  static readonly QUEUED = 4;
+  static readonly QUEUED = 2;
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
-  /** Batches sent to each worker and not yet answered. */
+  /** Units sent to each worker and not yet answered. */
   private readonly pending: number[] = [];
 
-  constructor(jobs: number, init: WorkerInit) {
+  /** Starts `threads` workers; they wait for `init` before checking anything. */
+  constructor(readonly threads: number) {
     const script = workerScript();
-    const threads = Math.max(1, jobs - 1);
     for (let i = 0; i < threads; i++) {
-      // A bounded young generation keeps each worker's heap, and so the process's RSS, flat.
-      // 16 MB was tried: maybe ~10% faster (3 pairs, within this VM's noise), but --jobs 2
-      // then peaked at 186-195 MB on the 300 MB bench log against 168-182 MB with 4.
-      const w = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       this.pending.push(0);
-      w.on('message', (r: BatchResult) => {
+      w.on('message', (r: UnitResult) => {
         this.pending[i]!--;
         const p = this.waiting.get(r.id);
         this.waiting.delete(r.id);
@@ -66,33 +73,79 @@ export class LinePool {
     }
   }
 
+  /** Hands the workers their set-up data. Until then a pool does not keep the process alive. */
+  init(init: WorkerInit): void {
+    for (const w of this.workers) {
+      w.ref();
+      w.postMessage({ kind: 'init', init } satisfies ToWorker);
+    }
+  }
+
+  /** Lets the process exit even though these workers run (a started pool nobody took). */
+  unref(): void {
+    for (const w of this.workers) w.unref();
+  }
+
   /** Threads checking lines, the main thread included. */
   get size(): number {
     return this.workers.length + 1;
   }
 
-  /**
-   * Every worker has QUEUED batches waiting: the caller checks the next batch itself, on the
-   * main thread, directly into records (no copy into a request, no columns to decode).
-   */
+  /** Every worker has QUEUED units waiting: the caller checks the next unit itself. */
   get saturated(): boolean {
     return this.pending.every((n) => n >= LinePool.QUEUED);
   }
 
-  /** Sends a batch to the least busy worker. */
-  run(req: BatchRequest): Promise<BatchResult> {
+  /** Sends a unit to the least busy worker. */
+  run(req: UnitRequest): Promise<UnitResult> {
     if (this.failed !== null) return Promise.reject(this.failed);
     let k = 0;
     for (let i = 1; i < this.pending.length; i++) if (this.pending[i]! < this.pending[k]!) k = i;
     this.pending[k]!++;
     return new Promise((resolve, reject) => {
       this.waiting.set(req.id, { resolve, reject });
-      const w = this.workers[k]!;
-      w.postMessage(req, [req.buf, req.offsets.buffer, req.fileIdx.buffer, req.lines.buffer, req.ordinals.buffer] as ArrayBuffer[]);
+      this.workers[k]!.postMessage({ kind: 'unit', unit: req } satisfies ToWorker);
     });
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+let started: LinePool | null = null;
+
+/**
+ * Starts the workers of a `--jobs` run early, while the caller still loads and prepares. The
+ * pool does not keep the process alive until it is taken, so one that is never taken (the
+ * run turned out not to be parallel, or failed first) costs nothing but its start.
+ */
+export function prestartPool(jobs: number): void {
+  if (jobs < 2 || started !== null) return;
+  started = new LinePool(jobs - 1);
+  started.unref();
+}
+
+/** The pool for a run with `jobs` threads: the one started early if it fits, else a new one. */
+export function takePool(jobs: number, init: WorkerInit): LinePool {
+  let pool = started;
+  started = null;
+  if (pool === null || pool.threads !== jobs - 1) {
+    void pool?.close();
+    pool = new LinePool(jobs - 1);
+  }
+  pool.init(init);
+  return pool;
+}
+
+/**
+ * The default --jobs is one thread below this many bytes of input, the cores above it (an
+ * explicit --jobs N is always obeyed). Set from `npm run bench` (README, "Speed and memory").
+ */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+
+/** The threads a run uses: `jobs`, unless it was defaulted and the input is small or a stream. */
+export function effectiveJobs(jobs: number, jobsAuto: boolean, totalBytes: number | null): number {
+  if (jobsAuto && (totalBytes === null || totalBytes < PARALLEL_MIN_BYTES)) return 1;
+  return Math.max(1, jobs);
 }

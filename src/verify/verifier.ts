@@ -5,35 +5,15 @@
  */
 import { checkLine, type CheckOptions } from '../envelope/check.js';
 import type { EventRecord, Hole, LineRef, PlacedEvent } from '../envelope/types.js';
-import { ChainVerifier, DEFAULT_CHAIN_OPTIONS, type ChainOptions, type ChainPosition, type ChainSummary } from '../chain/chain.js';
+import { ChainVerifier, type ChainPosition, type ChainSummary } from '../chain/chain.js';
+import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
+export { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
 export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
-import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
-import type { LinePool } from './pool.js';
-import type { BatchRequest, BatchResult, ExtraEvent, ExtraHole } from './worker-protocol.js';
-import type { ReplayOutcome } from '../replay/replay.js';
-
-export interface VerifyOptions {
-  /** Longest line read; longer lines are LINE_TOO_LONG (SPEC.md §2: default 1 MiB). */
-  readonly maxLineBytes: number;
-  /** Deepest nesting accepted in an event. */
-  readonly maxDepth: number;
-  readonly chain: ChainOptions;
-  /** How many findings are kept for the report; the rest are counted. 0: no limit. */
-  readonly maxFindings: number;
-  /** Chains start here instead of at seq 0 (a checkpoint). */
-  readonly starts: readonly ChainPosition[];
-}
-
-export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = {
-  maxLineBytes: 1024 * 1024,
-  maxDepth: DEFAULT_MAX_DEPTH,
-  chain: DEFAULT_CHAIN_OPTIONS,
-  maxFindings: 100_000,
-  starts: [],
-};
+import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
+export { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 
 export interface FileSummary {
   readonly file: string;
@@ -76,152 +56,6 @@ interface FileStats {
   firstLine: number;
 }
 
-/** The record for an empty line that is not the last of its file (SPEC.md §2). */
-export function emptyLineHole(ref: LineRef): Hole {
-  const f = makeFinding('LINE_EMPTY', { location: { file: ref.file, line: ref.line }, message: 'empty line; only the very last line of a file may be empty' });
-  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
-}
-
-export function tooLongHole(ref: LineRef, length: number, max: number): Hole {
-  const f = makeFinding('LINE_TOO_LONG', {
-    location: { file: ref.file, line: ref.line },
-    message: `line of ${length} bytes exceeds the limit of ${max} bytes (--max-line-bytes); it was skipped unread`,
-    expected: `<= ${max}`,
-    actual: length,
-  });
-  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
-}
-
-export function tornHole(ref: LineRef, length: number): Hole {
-  const f = makeFinding('LINE_TORN', {
-    location: { file: ref.file, line: ref.line },
-    message: `the last line (${length} bytes) has no line feed: a torn write; it is not evaluated`,
-    detail: { bytes: length },
-  });
-  return { kind: 'hole', ref, chain: null, hashes: [], capacity: 1, findings: [f] };
-}
-
-interface RecordStep {
-  readonly kind: 'record';
-  rec: EventRecord | null;
-  readonly stats: FileStats;
-}
-
-type Step = RecordStep | { readonly kind: 'findings'; readonly findings: readonly Finding[] };
-
-/**
- * Batch buffers, recycled: a worker sends each batch's buffer back with its results. A fresh
- * 1 MiB ArrayBuffer per batch (two, with the copy that was sent) is external memory, and V8
- * answers that much of it with full collections: with --jobs 2 the main thread spent ~0.5 s
- * of a 300 MB run in the garbage collector (profile), against ~0.1 s on one thread.
- */
-const BATCH_BYTES = 1 << 20;
-const spareBuffers: ArrayBuffer[] = [];
-
-function takeBuffer(): ArrayBuffer {
-  return spareBuffers.pop() ?? new ArrayBuffer(BATCH_BYTES);
-}
-
-/** Returns a batch buffer for reuse (a grown one is left to the collector). */
-function recycleBuffer(ab: ArrayBuffer | undefined): void {
-  if (ab !== undefined && ab.byteLength === BATCH_BYTES && spareBuffers.length < 16) spareBuffers.push(ab);
-}
-
-/** Lines copied into one buffer, to be checked together by a worker. */
-class BatchBuilder {
-  static readonly MAX_LINES = 1024;
-  static readonly MAX_BYTES = BATCH_BYTES;
-  private buf = Buffer.from(takeBuffer());
-  private used = 0;
-  private offsets: number[] = [];
-  private fileIdx: number[] = [];
-  private lines: number[] = [];
-  private ordinals: number[] = [];
-  private readonly files: string[] = [];
-  readonly slots: RecordStep[] = [];
-  readonly refs: LineRef[] = [];
-
-  get count(): number {
-    return this.slots.length;
-  }
-
-  get full(): boolean {
-    return this.slots.length >= BatchBuilder.MAX_LINES || this.used >= BatchBuilder.MAX_BYTES;
-  }
-
-  add(bytes: Buffer, ref: LineRef, slot: RecordStep): void {
-    if (this.used + bytes.length > this.buf.length) {
-      const grown = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.used + bytes.length)));
-      this.buf.copy(grown, 0, 0, this.used);
-      this.buf = grown;
-    }
-    bytes.copy(this.buf, this.used);
-    this.offsets.push(this.used, this.used + bytes.length);
-    this.used += bytes.length;
-    let fi = this.files.length - 1;
-    if (fi < 0 || this.files[fi] !== ref.file) {
-      this.files.push(ref.file);
-      fi = this.files.length - 1;
-    }
-    this.fileIdx.push(fi);
-    this.lines.push(ref.line);
-    this.ordinals.push(ref.ordinal);
-    this.slots.push(slot);
-    this.refs.push(ref);
-  }
-
-  /** Done with the batch here (checked on this thread): its buffer can be reused. */
-  release(): void {
-    recycleBuffer(this.buf.buffer as ArrayBuffer);
-  }
-
-  /** Line `i` of the batch, as added. */
-  line(i: number): Buffer {
-    return this.buf.subarray(this.offsets[2 * i]!, this.offsets[2 * i + 1]!);
-  }
-
-  /** The batch for a worker: its buffer goes along (transferred, not copied), and comes back. */
-  request(id: number): BatchRequest {
-    return {
-      id,
-      buf: this.buf.buffer as ArrayBuffer,
-      offsets: Int32Array.from(this.offsets),
-      files: this.files,
-      fileIdx: Int32Array.from(this.fileIdx),
-      lines: Float64Array.from(this.lines),
-      ordinals: Float64Array.from(this.ordinals),
-    };
-  }
-}
-
-const NONE: readonly Finding[] = Object.freeze([]);
-const MATCHED: ReplayOutcome = { type: 'matched' };
-const SKIPPED: ReplayOutcome = { type: 'skipped' };
-
-/** One line's record from a worker's columns (see BatchResult). */
-function decodeRecord(r: BatchResult, i: number, ref: LineRef): EventRecord {
-  const kind = r.kinds[i]!;
-  if (kind === 2) {
-    const h = r.extra[i] as ExtraHole;
-    return { kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings };
-  }
-  const x = kind === 1 ? (r.extra[i] as ExtraEvent) : null;
-  const code = r.replay[i]!;
-  const replay = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay;
-  return {
-    kind: 'event',
-    ref,
-    chain: r.chains[i]!,
-    seq: r.seqs[i]!,
-    prevHash: r.prevHashes[i]!,
-    hash: r.hashes[i]!,
-    ts: r.ts[i]!,
-    findings: x?.findings ?? NONE,
-    event: x?.event ?? null,
-    ...(replay === undefined ? {} : { replay }),
-  };
-}
-
 interface Kept {
   readonly order: number;
   readonly index: number;
@@ -243,81 +77,11 @@ export class IntegrityVerifier {
   constructor(
     private readonly opts: VerifyOptions = DEFAULT_VERIFY_OPTIONS,
     onEvent: EventHook | null = null,
-    /** With a pool, lines are checked by worker threads in batches; the result is the same. */
-    private readonly pool: LinePool | null = null,
     /** onEvent reads requests only member by member (CheckOptions.lazyRequest). */
     requestsByName = false,
   ) {
     this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null, lazyRequest: requestsByName && onEvent !== null };
     this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent);
-  }
-
-  // --- ordering: records (and findings between them) are applied strictly in input order,
-  // whether a line was checked here or in a worker.
-  private readonly queue: Step[] = [];
-  private batch: BatchBuilder | null = null;
-  private readonly inflight: Promise<void>[] = [];
-  private batchId = 0;
-
-  private enqueue(step: Step): void {
-    this.queue.push(step);
-    if (step.kind !== 'record' || step.rec !== null) this.drain();
-  }
-
-  /** A record checked here: applied at once when nothing is waiting before it (one thread). */
-  private recordNow(rec: EventRecord, stats: FileStats): void {
-    if (this.queue.length === 0) this.record(rec, stats);
-    else this.enqueue({ kind: 'record', rec, stats });
-  }
-
-  private drain(): void {
-    let i = 0;
-    for (; i < this.queue.length; i++) {
-      const step = this.queue[i]!;
-      if (step.kind === 'record') {
-        if (step.rec === null) break;
-        this.record(step.rec, step.stats);
-      } else {
-        for (const f of step.findings) this.report(f);
-      }
-    }
-    if (i > 0) this.queue.splice(0, i);
-  }
-
-  private dispatch(): void {
-    const b = this.batch;
-    if (b === null || b.count === 0) return;
-    this.batch = null;
-    const slots = b.slots;
-    const refs = b.refs;
-    if (this.pool!.saturated) {
-      // The main thread's share: checked here, into records, as one thread would.
-      for (let i = 0; i < slots.length; i++) slots[i]!.rec = checkLine(b.line(i), refs[i]!, this.check);
-      b.release();
-      this.drain();
-      return;
-    }
-    const req = b.request(this.batchId++);
-    const p = this.pool!.run(req).then((r) => {
-      recycleBuffer(r.buf);
-      for (let i = 0; i < slots.length; i++) slots[i]!.rec = decodeRecord(r, i, refs[i]!);
-      this.drain();
-    });
-    this.inflight.push(p);
-  }
-
-  /**
-   * Waits for batches in flight: call between reads to bound memory (at most `jobs * 2`
-   * batches outstanding), and before `finish`.
-   */
-  async settle(all = false): Promise<void> {
-    if (all) this.dispatch();
-    const limit = all ? 0 : Math.max(2, (this.pool === null ? 0 : 4 * this.poolSize));
-    while (this.inflight.length > limit) await this.inflight.shift();
-  }
-
-  private get poolSize(): number {
-    return this.pool?.size ?? 0;
   }
 
   /** Records a finding (from any stage). */
@@ -341,32 +105,19 @@ export class IntegrityVerifier {
     this.fileIndex.set(file, index);
     const sink: LineSink = {
       line: (bytes, lineNo) => {
-        stats.bytes += bytes.length + 1;
         stats.content++;
-        const ref = this.ref(file, lineNo);
-        if (this.pool === null) {
-          this.recordNow(checkLine(bytes, ref, this.check), stats);
-          return;
-        }
-        const slot: RecordStep = { kind: 'record', rec: null, stats };
-        this.queue.push(slot);
-        this.batch ??= new BatchBuilder();
-        this.batch.add(bytes, ref, slot);
-        if (this.batch.full) this.dispatch();
+        this.record(checkLine(bytes, this.ref(file, lineNo), this.check), stats);
       },
       emptyLine: (lineNo) => {
-        stats.bytes += 1;
-        this.enqueue({ kind: 'record', rec: emptyLineHole(this.ref(file, lineNo)), stats });
+        this.record(emptyLineHole(this.ref(file, lineNo)), stats);
       },
-      tooLong: (lineNo, length, terminated) => {
-        stats.bytes += length + (terminated ? 1 : 0);
+      tooLong: (lineNo, length) => {
         stats.content++;
-        this.enqueue({ kind: 'record', rec: tooLongHole(this.ref(file, lineNo), length, this.opts.maxLineBytes), stats });
+        this.record(tooLongHole(this.ref(file, lineNo), length, this.opts.maxLineBytes), stats);
       },
       torn: (lineNo, bytes) => {
-        stats.bytes += bytes.length;
         stats.content++;
-        this.enqueue({ kind: 'record', rec: tornHole(this.ref(file, lineNo), bytes.length), stats });
+        this.record(tornHole(this.ref(file, lineNo), bytes.length), stats);
       },
     };
     return new LineSplitter(sink, this.opts.maxLineBytes, firstLine);
@@ -380,7 +131,7 @@ export class IntegrityVerifier {
     const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine };
     this.fileIndex.set(file, this.files.length);
     this.files.push(stats);
-    return (rec) => this.enqueue({ kind: 'record', rec, stats });
+    return (rec) => this.record(rec, stats);
   }
 
   /** Ends a file whose records came from elsewhere, with its totals. */
@@ -403,7 +154,7 @@ export class IntegrityVerifier {
     if (stats.content === 0 && stats.firstLine === 1 && problem?.code !== 'LOG_UNREADABLE') {
       findings.push(makeFinding('LOG_EMPTY', { location: { file, line: 1 }, message: 'the file holds no events' }));
     }
-    if (findings.length > 0) this.enqueue({ kind: 'findings', findings });
+    for (const f of findings) this.report(f);
   }
 
   /**
@@ -414,6 +165,8 @@ export class IntegrityVerifier {
     splitter.end();
     const stats = this.files[this.fileIndex.get(file)!]!;
     stats.lines = splitter.lines - (stats.firstLine - 1);
+    // Every byte read, a last empty line's LF too (no sink call stands for that line).
+    stats.bytes = splitter.bytes;
     this.fileFindings(file, stats, problem);
   }
 
@@ -431,7 +184,6 @@ export class IntegrityVerifier {
    * their summaries, and may still report findings (replay's anchor checks do).
    */
   finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
-    if (this.queue.length > 0 || this.inflight.length > 0) throw new Error('finish() before settle(true): lines are still being checked');
     this.chain.finish();
     after?.(this.chain.summaries());
     const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);

@@ -1,13 +1,19 @@
 /**
- * What the main thread and the line-check workers say to each other. A batch is many lines
- * copied into one transferable buffer (so nothing is cloned on the way in); the results are
- * the records, in the batch's order.
+ * What the main thread and the verification workers say to each other (`--jobs N`). The work
+ * is a unit: a byte range of one log file that starts and ends on line boundaries. The thread
+ * that checks it reads it itself (the file descriptor is the process's, shared by all its
+ * threads), splits it into lines, checks each, and with replay evaluates each event; the
+ * result is the unit's records in columns. The main thread only stitches units in order
+ * (line numbers, ordinals) and runs the chain check.
  */
-import type { EventRecord } from '../envelope/types.js';
+import type { EventRecord, SelEvent } from '../envelope/types.js';
+import type { ReadProblem } from '../ingest/read.js';
+import type { ReplayOutcome } from '../replay/replay.js';
 
 /** How a worker is set up: the check options, and for replay the governance state as data. */
 export interface WorkerInit {
   readonly maxDepth: number;
+  readonly maxLineBytes: number;
   /** Keep parsed events on the records (consumers on the main thread need them). */
   readonly keepEvents: boolean;
   /** Set when replay runs in the workers. */
@@ -21,44 +27,73 @@ export interface WorkerInit {
   } | null;
 }
 
-export interface BatchRequest {
+/** Messages to a worker: its set-up data first, then units. */
+export type ToWorker = { readonly kind: 'init'; readonly init: WorkerInit } | { readonly kind: 'unit'; readonly unit: UnitRequest };
+
+/** One unit: bytes [start, end) of an open file; both ends are line starts (or the file's end). */
+export interface UnitRequest {
   readonly id: number;
-  /** The lines (the batch's whole buffer, transferred; only the ranges in `offsets` count). */
-  readonly buf: ArrayBuffer;
-  /** [start, end) of each line in `buf`. */
-  readonly offsets: Int32Array;
-  readonly files: readonly string[];
-  /** Per line: index into `files`, line number, ordinal. */
-  readonly fileIdx: Int32Array;
-  readonly lines: Float64Array;
-  readonly ordinals: Float64Array;
+  readonly fd: number;
+  /** The file as the report names it (findings made in the unit carry it). */
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  /** The file's size when it was opened: the unit that ends there ends the file. */
+  readonly size: number;
 }
 
+export const KIND_EVENT = 0;
+export const KIND_EVENT_EXTRA = 1;
+export const KIND_HOLE = 2;
+export const KIND_MASK = 3;
+export const LINKED = 4;
+export const NO_TS = 8;
+
 /**
- * Results in columns rather than one object per line: structured cloning many small objects
- * was measured as the main thread's largest cost. The common line (an event with no finding)
- * is a few strings and numbers; anything else travels in `extra`.
+ * A unit's records in columns rather than one object per line: structured cloning many
+ * small objects was measured as the main thread's largest cost. Line numbers count from 1
+ * within the unit, in `lineNos` and in the findings' locations; the main thread adds the
+ * lines of the file before the unit. The common line (an event with no finding) is a few
+ * numbers and strings; anything else travels in `extra`.
  */
-export interface BatchResult {
+export interface UnitResult {
   readonly id: number;
-  /** 0: an event with nothing else to say; 1: an event with `extra`; 2: a hole (in `extra`). */
+  /** Lines started in the unit (LineSplitter#lines), and how many had content. */
+  readonly lines: number;
+  readonly content: number;
+  /** Bytes read: the unit's length, or less when reading failed. */
+  readonly bytes: number;
+  /** Reading stopped: the records before it stand, the file's remaining units are not read. */
+  readonly problem: ReadProblem | null;
+  /**
+   * Per record: KIND_* in the low bits (event, event with `extra`, hole in `extra`), and for
+   * an event the flags LINKED (its prev_hash is the hash of the unit's previous event of the
+   * same chain: that string does not cross twice) and NO_TS (its ts is not valid).
+   */
   readonly kinds: Uint8Array;
+  readonly lineNos: Int32Array;
   readonly seqs: Float64Array;
-  readonly chains: readonly string[];
-  readonly prevHashes: readonly string[];
-  readonly hashes: readonly string[];
-  readonly ts: readonly (string | null)[];
+  /** Index into `chainNames`: each chain id crosses once per unit, not once per event. */
+  readonly chainIdx: Int32Array;
+  readonly chainNames: readonly string[];
+  /**
+   * Each event's hash, prev_hash (unless LINKED) and ts (unless NO_TS), as UTF-8, one after
+   * the other; their byte lengths in `lens`, three per record. Bytes, not strings: strings
+   * cloned into the main thread lived until their unit was applied, long enough to be
+   * promoted, and the main thread spent 4x the one-thread run's time collecting them.
+   */
+  readonly text: Uint8Array;
+  readonly lens: Int32Array;
   /** Replay outcome: 0 none computed, 1 matched, 2 skipped (else in `extra`). */
   readonly replay: Uint8Array;
-  readonly extra: readonly (ExtraEvent | ExtraHole | null)[];
-  /** The request's buffer, handed back for the next batch. */
-  readonly buf?: ArrayBuffer;
+  /** Per record with kind 1 or 2, in order. */
+  readonly extra: readonly (ExtraEvent | ExtraHole)[];
 }
 
 export interface ExtraEvent {
   readonly findings: EventRecord['findings'];
-  readonly event: import('../envelope/types.js').SelEvent | null;
-  readonly replay?: import('../replay/replay.js').ReplayOutcome;
+  readonly event: SelEvent | null;
+  readonly replay?: ReplayOutcome;
 }
 
 export interface ExtraHole {

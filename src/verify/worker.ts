@@ -1,15 +1,21 @@
 /**
- * A line-check worker (`--jobs N`): runs processBatch (batch.ts) over the batches the main
- * thread sends and returns the records. The chain check stays on the main thread.
+ * A verification worker (`--jobs N`): checks the units the main thread sends (unit.ts) and
+ * returns their records. The chain check stays on the main thread. The line check's modules
+ * load as the worker starts; the set-up data (options, replay's governance state) comes in
+ * the first message, which may arrive later (pool.ts, prestartPool).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { batchContext, processBatch } from './batch.js';
-import type { BatchRequest, WorkerInit } from './worker-protocol.js';
+import { parentPort } from 'node:worker_threads';
+import { processUnit, unitContext, type UnitContext } from './unit.js';
+import type { ToWorker } from './worker-protocol.js';
 
-const ctx = batchContext(workerData as WorkerInit);
+let ctx: Promise<UnitContext> | null = null;
 
-parentPort!.on('message', (req: BatchRequest) => {
-  // The batch's buffer goes back with the results, for the main thread to fill again.
-  const result = { ...processBatch(req, ctx), buf: req.buf };
-  parentPort!.postMessage(result, [result.kinds.buffer, result.seqs.buffer, result.replay.buffer, req.buf] as ArrayBuffer[]);
+parentPort!.on('message', async (m: ToWorker) => {
+  if (m.kind === 'init') {
+    ctx = unitContext(m.init);
+    return;
+  }
+  // Messages are handled in order: each waits for the same context, then runs to its end.
+  const r = processUnit(m.unit, await ctx!);
+  parentPort!.postMessage(r, [r.kinds.buffer, r.lineNos.buffer, r.seqs.buffer, r.chainIdx.buffer, r.replay.buffer, r.text.buffer, r.lens.buffer] as ArrayBuffer[]);
 });

@@ -1,8 +1,10 @@
 /**
- * --jobs N gives exactly the single-thread report: byte-identical output, with faults
- * planted at batch boundaries (a batch is 1024 lines), integrity-only and with replay.
+ * --jobs N gives exactly the single-thread report: byte-identical output, with faults planted
+ * around the cuts between units (--unit-bytes makes them small: every few lines), integrity-only,
+ * with replay, and resuming from a checkpoint. test/parallel/units.test.ts holds the library to
+ * the same with units down to one byte.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,8 @@ let gov: GovernanceSample;
 let log: string;
 beforeAll(() => {
   gov = buildGovernanceRepo(join(tmp, 'governance'));
-  // 3 chains x 1100 events, with faults on both sides of the batch boundaries (1024, 2048).
+  // 3 chains x 1100 events (~1.8 MB), faults close together: with 4 KiB units (~6 lines)
+  // some fall on each side of a cut; with the default 2 MiB units the file is one unit.
   const lines = interleavedLines(1100, ['a', 'b', 'c']);
   const damage = (i: number) => (lines[i] = lines[i]!.replace('"action":"', '"action":"x'));
   for (const i of [1022, 1023, 1024, 1025, 2047, 2048]) damage(i);
@@ -35,17 +38,39 @@ const run = (args: string[]) => {
 };
 
 describe('parallel verification', () => {
-  it('integrity-only: --jobs 1, 2 and 3 give byte-identical reports', () => {
+  it('integrity-only: --jobs 1, 2 and 3 give byte-identical reports, whatever the unit size', () => {
     const one = run(['verify', log, '--format', 'json', '--jobs', '1']);
     expect(JSON.parse(one).findings.map((f: { code: string }) => f.code)).toContain('SEQ_REORDER');
     expect(JSON.parse(one).findings.length).toBeGreaterThan(5);
     for (const j of ['2', '3']) expect(run(['verify', log, '--format', 'json', '--jobs', j])).toBe(one);
-    expect(run(['verify', log, '--format', 'sarif', '--jobs', '2'])).toBe(run(['verify', log, '--format', 'sarif', '--jobs', '1']));
+    for (const u of ['4096', '65536']) expect(run(['verify', log, '--format', 'json', '--jobs', '2', '--unit-bytes', u])).toBe(one);
+    expect(run(['verify', log, '--format', 'sarif', '--jobs', '2', '--unit-bytes', '4096'])).toBe(run(['verify', log, '--format', 'sarif', '--jobs', '1']));
   });
   it('with replay in the workers: the same report as on one thread', () => {
     for (const l of [gov.clean, gov.incident]) {
       const one = run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '1']);
       expect(run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '2'])).toBe(one);
+      expect(run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '2', '--unit-bytes', '512'])).toBe(one);
     }
+  });
+  it('resuming from a checkpoint: the same report and the same new checkpoint', () => {
+    const lines = interleavedLines(200, ['a', 'b']);
+    const grown = join(tmp, 'grown.jsonl');
+    writeFileSync(grown, `${lines.slice(0, 250).join('\n')}\n`);
+    const state = join(tmp, 'state.json');
+    expect(sel(['verify', grown, '--checkpoint', state, '--jobs', '1']).status).toBe(0);
+    appendFileSync(grown, `${lines.slice(250).join('\n')}\n`);
+    const other = join(tmp, 'state-copy.json');
+    copyFileSync(state, other);
+    const one = run(['verify', grown, '--checkpoint', state, '--format', 'json', '--jobs', '1']);
+    expect(JSON.parse(one).summary.files[0].firstLine).toBe(251);
+    expect(run(['verify', grown, '--checkpoint', other, '--format', 'json', '--jobs', '2', '--unit-bytes', '1000'])).toBe(one);
+    expect(readFileSync(other, 'utf8')).toBe(readFileSync(state, 'utf8'));
+  });
+  it('standard input with --jobs 2 is checked on one thread, with the same report', () => {
+    const piped = (j: string) => sel(['verify', '-', '--format', 'json', '--jobs', j], { input: readFileSync(log) });
+    const one = piped('1');
+    expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(5);
+    expect(piped('2')).toEqual(one);
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * The verifier's options and their defaults, in a module of their own: the CLI shows them in
+ * --help and parses flags against them before it loads the verifier itself.
+ */
+import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
+import type { ChainPosition } from '../chain/chain.js';
+import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
+
+export interface VerifyOptions {
+  /** Longest line read; longer lines are LINE_TOO_LONG (SPEC.md §2: default 1 MiB). */
+  readonly maxLineBytes: number;
+  /** Deepest nesting accepted in an event. */
+  readonly maxDepth: number;
+  readonly chain: ChainOptions;
+  /** How many findings are kept for the report; the rest are counted. 0: no limit. */
+  readonly maxFindings: number;
+  /** Chains start here instead of at seq 0 (a checkpoint). */
+  readonly starts: readonly ChainPosition[];
+}
+
+export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = {
+  maxLineBytes: 1024 * 1024,
+  maxDepth: DEFAULT_MAX_DEPTH,
+  chain: DEFAULT_CHAIN_OPTIONS,
+  maxFindings: 100_000,
+  starts: [],
+};

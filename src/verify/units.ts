@@ -1,0 +1,235 @@
+/**
+ * `--jobs N` over regular files: the logs are cut into units (byte ranges that start and end
+ * on line boundaries), and each unit is read, split and checked by one thread (unit.ts): a
+ * worker, or this thread when every worker already has units waiting. This thread cuts the
+ * units, which costs a small read at each cut, and applies their records in input order:
+ * line numbers made absolute, ordinals, the chain check. So the report is the one a single
+ * thread gives, byte for byte, whichever thread checked which unit.
+ *
+ * A line belongs to the unit in which it starts, and a cut is placed at the first line start
+ * at or after the nominal unit size, found by reading forward from there: every byte is
+ * scanned for a cut at most once, even inside a line far longer than a unit.
+ */
+import { fstatSync, openSync, closeSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { describeIoError, OperatorError } from '../errors.js';
+import type { EventRecord, LineRef } from '../envelope/types.js';
+import type { Finding } from '../findings/finding.js';
+import type { ReadProblem } from '../ingest/read.js';
+import { nextLineStartSync } from '../ingest/range.js';
+import type { LogSource } from '../ingest/sources.js';
+import type { ReplayOutcome } from '../replay/replay.js';
+import { takePool } from './pool.js';
+import type { RunOptions } from './run.js';
+import { processUnit, unitContext } from './unit.js';
+import type { IntegrityVerifier } from './verifier.js';
+import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+
+/**
+ * The nominal size of a unit. Large enough that cutting and messaging are noise (a cut is one
+ * 4 KiB read; a message ~50 us against ~10 ms of checking), small enough that the threads
+ * finish together and a unit's results (~1.5 MB of strings) stay small.
+ */
+export const UNIT_BYTES = 2 * 1024 * 1024;
+/** Units cut and not yet applied, at most: what bounds memory when one thread runs behind. */
+const MAX_OUTSTANDING = 24;
+
+interface FileState {
+  readonly display: string;
+  fd: number;
+  size: number;
+  readonly firstLine: number;
+  /** Lines of the file before the next unit to apply (past the resumed ones). */
+  lineBase: number;
+  bytes: number;
+  content: number;
+  /** What stopped reading this file; its later units are not applied. */
+  problem: ReadProblem | null;
+  add: ((rec: EventRecord) => void) | null;
+}
+
+interface UnitSlot {
+  readonly kind: 'unit';
+  readonly file: FileState;
+  result: UnitResult | null;
+  pending: Promise<UnitResult> | null;
+}
+type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonly cutProblem: ReadProblem | null };
+
+const NONE: readonly Finding[] = Object.freeze([]);
+const MATCHED: ReplayOutcome = { type: 'matched' };
+const SKIPPED: ReplayOutcome = { type: 'skipped' };
+
+/** Checks `ordered` (regular files only) with `jobs` threads, into `verifier`. */
+export async function runUnits(
+  opts: RunOptions,
+  ordered: readonly LogSource[],
+  verifier: IntegrityVerifier,
+  init: WorkerInit,
+  jobs: number,
+  unitBytes = UNIT_BYTES,
+): Promise<void> {
+  const pool = takePool(jobs, init);
+  const ctx = await unitContext(init);
+  const scratch = Buffer.allocUnsafe(1 << 20);
+  const slots: Slot[] = [];
+  const progress = opts.progress;
+  let bytesDone = 0;
+  let nextId = 0;
+  const fds: number[] = [];
+  try {
+    for (const source of ordered) {
+      const at = opts.resume != null ? opts.resume.files.get(await realpath(source.path!).catch(() => source.path!)) : undefined;
+      const file: FileState = { display: source.display, fd: -1, size: 0, firstLine: at === undefined ? 1 : at.lines + 1, lineBase: at?.lines ?? 0, bytes: 0, content: 0, problem: null, add: null };
+      let cutProblem: ReadProblem | null = null;
+      try {
+        file.fd = openSync(source.path!, 'r');
+        fds.push(file.fd);
+        file.size = fstatSync(file.fd).size;
+      } catch (e) {
+        if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+        cutProblem = { code: 'LOG_UNREADABLE', message: file.fd < 0 ? `the file could not be opened: ${describeIoError(e)}` : `reading failed: ${describeIoError(e)}` };
+      }
+      let pos = cutProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
+      while (pos < file.size) {
+        const cut = pos + unitBytes >= file.size ? file.size : nextLineStartSync(file.fd, pos + unitBytes - 1, file.size, scratch);
+        if (typeof cut !== 'number') {
+          cutProblem = cut;
+          break;
+        }
+        const req: UnitRequest = { id: nextId++, fd: file.fd, file: file.display, start: pos, end: cut, size: file.size };
+        pos = cut;
+        while (slots.length >= MAX_OUTSTANDING) await applyHead();
+        if (pool.saturated) {
+          // This thread's share. Checking it blocks the event loop, so the workers' answers
+          // are taken (and the head applied) only after it.
+          slots.push({ kind: 'unit', file, result: processUnit(req, ctx), pending: null });
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        } else {
+          const slot: UnitSlot = { kind: 'unit', file, result: null, pending: null };
+          slot.pending = pool.run(req).then((r) => (slot.result = r));
+          // A failed worker rejects every unit it held; the run fails on the first one applied,
+          // and the others must not surface as unhandled rejections meanwhile.
+          slot.pending.catch(() => undefined);
+          slots.push(slot);
+        }
+        applyReady();
+      }
+      slots.push({ kind: 'end', file, cutProblem });
+      applyReady();
+    }
+    while (slots.length > 0) await applyHead();
+  } finally {
+    // Every unit read from these descriptors is answered by now (or the run failed).
+    await pool.close();
+    for (const fd of fds) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed: nothing to release
+      }
+    }
+  }
+
+  function applyReady(): void {
+    while (slots.length > 0) {
+      const s = slots[0]!;
+      if (s.kind === 'unit' && s.result === null) return;
+      slots.shift();
+      apply(s);
+    }
+  }
+
+  async function applyHead(): Promise<void> {
+    const s = slots[0]!;
+    if (s.kind === 'unit' && s.result === null) await s.pending;
+    applyReady();
+  }
+
+  function begin(file: FileState): (rec: EventRecord) => void {
+    if (file.add === null) {
+      file.add = verifier.beginRecords(file.display, file.firstLine);
+    }
+    return file.add;
+  }
+
+  function apply(s: Slot): void {
+    const file = s.file;
+    const add = begin(file);
+    if (s.kind === 'end') {
+      let problem = file.problem ?? s.cutProblem;
+      if (problem === null && file.fd >= 0) problem = sizeChange(file);
+      verifier.endRecords(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
+      return;
+    }
+    if (file.problem !== null) return;
+    const r = s.result!;
+    applyUnit(file, r, add);
+    file.lineBase += r.lines;
+    file.bytes += r.bytes;
+    file.content += r.content;
+    file.problem = r.problem;
+    bytesDone += r.bytes;
+    progress?.update(bytesDone, verifier.linesSeen);
+  }
+
+  /** One unit's records, in order, as the records a single thread makes. */
+  function applyUnit(file: FileState, r: UnitResult, add: (rec: EventRecord) => void): void {
+    const display = file.display;
+    const base = file.lineBase;
+    const fix = base === 0 ? (f: Finding) => f : (f: Finding): Finding => (f.location !== null && f.location.file === display ? { ...f, location: { ...f.location, line: f.location.line + base } } : f);
+    const last: string[] = r.chainNames.map(() => '');
+    const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+    const lens = r.lens;
+    let t = 0;
+    let e = 0;
+    const n = r.kinds.length;
+    for (let i = 0; i < n; i++) {
+      const ref: LineRef = verifier.nextRef(display, base + r.lineNos[i]!);
+      const kind = r.kinds[i]!;
+      if ((kind & KIND_MASK) === KIND_HOLE) {
+        const h = r.extra[e++] as ExtraHole;
+        add({ kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings.map(fix) });
+        continue;
+      }
+      const c = r.chainIdx[i]!;
+      const hash = text.toString('utf8', t, (t += lens[3 * i]!));
+      const prevHash = (kind & LINKED) !== 0 ? last[c]! : text.toString('utf8', t, (t += lens[3 * i + 1]!));
+      const ts = (kind & NO_TS) !== 0 ? null : text.toString('utf8', t, (t += lens[3 * i + 2]!));
+      last[c] = hash;
+      const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (r.extra[e++] as ExtraEvent) : null;
+      const code = r.replay[i]!;
+      const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
+      const rec: EventRecord = {
+        kind: 'event',
+        ref,
+        chain: r.chainNames[c]!,
+        seq: r.seqs[i]!,
+        prevHash,
+        hash,
+        ts,
+        findings: x === null ? NONE : x.findings.map(fix),
+        event: x?.event ?? null,
+        ...(outcome === undefined ? {} : { replay: outcome }),
+      };
+      add(rec);
+    }
+  }
+}
+
+/** LOG_CHANGED when the file is no longer the size it had when it was opened (as read.ts). */
+function sizeChange(file: FileState): ReadProblem | null {
+  let after: number;
+  try {
+    after = fstatSync(file.fd).size;
+  } catch (e) {
+    return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+  }
+  if (after === file.size) return null;
+  return {
+    code: 'LOG_CHANGED',
+    message: after > file.size
+      ? `the file grew from ${file.size} to ${after} bytes while it was read; only the first ${file.size} bytes were verified`
+      : `the file shrank from ${file.size} to ${after} bytes while it was read`,
+  };
+}

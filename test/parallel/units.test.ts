@@ -1,0 +1,146 @@
+/**
+ * --jobs N cuts the logs into units (byte ranges on line boundaries) that threads check
+ * independently (src/verify/units.ts). Whatever the cuts and the thread count, the result must
+ * be the one-thread result, exactly: the same findings with the same lines, the same counts,
+ * the same chain summaries. These tests run the library in process with real worker threads
+ * (the built dist/ worker) on real files, with units as small as one byte, so that every kind
+ * of line and fault lands on, before and after a cut.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nextLineStartSync, readRangeSync } from '../../src/ingest/range.js';
+import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
+import { interleavedLines } from '../helpers/chains.js';
+import { openSync, closeSync } from 'node:fs';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-units-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let n = 0;
+function file(bytes: Buffer | string, dir = tmp): string {
+  const p = join(dir, `log-${n++}.jsonl`);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+/** One thread's result against `jobs` threads with `unitBytes`-byte units: must be equal. */
+async function expectSame(logs: string[], opts: Partial<RunOptions>, jobs: number, unitBytes: number): Promise<void> {
+  const one = await verifyLogs(logs, { ...opts, jobs: 1 });
+  const many = await verifyLogs(logs, { ...opts, jobs, unitBytes });
+  expect(many, `--jobs ${jobs}, units of ${unitBytes} bytes`).toEqual(one);
+}
+
+/** Lines of every shape SPEC.md §2 names, and chain faults, among clean events of 3 chains. */
+function assorted(): string[] {
+  const lines = interleavedLines(12, ['a', 'b', 'c']);
+  lines[4] = lines[4]!.replace('"action":"', '"action":"x'); // HASH_MISMATCH
+  lines.splice(7, 0, ''); // an empty line mid-file
+  lines[10] = `${lines[10]!}\r`; // CRLF
+  lines.splice(12, 0, '{"v":"sel.audit/1","x":"\xff"}'); // invalid UTF-8 once written as latin1, below
+  lines.splice(15, 0, 'x'.repeat(3000)); // longer than --max-line-bytes 2000
+  lines.splice(18, 0, lines[16]!); // a duplicate
+  [lines[20], lines[23]] = [lines[23]!, lines[20]!]; // a swap within one chain
+  lines.splice(27, 1); // a gap
+  lines.splice(30, 0, '{"not":"an event"}');
+  return lines;
+}
+
+function assortedBytes(torn: boolean): Buffer {
+  const parts = assorted().map((l) => (l.includes('\xff') ? Buffer.from(l, 'latin1') : Buffer.from(l, 'utf8')));
+  const body = Buffer.concat(parts.flatMap((p) => [p, Buffer.from('\n')]));
+  // A torn last line: the first 100 bytes of an event, without its line feed.
+  return torn ? Buffer.concat([body, Buffer.from(interleavedLines(1, ['d'])[0]!.slice(0, 100))]) : body;
+}
+
+describe('units: the one-thread result for any cut', () => {
+  const opts: Partial<RunOptions> = { maxLineBytes: 2000 };
+
+  it('every line shape and fault, at units from 1 byte to the whole file', async () => {
+    const log = file(assortedBytes(true));
+    const one = await verifyLogs([log], { ...opts, jobs: 1 });
+    // The log has what it was made to have, so the equality below compares something.
+    const codes = new Set(one.findings.map((f) => f.code));
+    for (const c of ['HASH_MISMATCH', 'LINE_EMPTY', 'EVENT_NONCANONICAL', 'LINE_INVALID_UTF8', 'LINE_TOO_LONG', 'SEQ_DUPLICATE', 'SEQ_REORDER', 'SEQ_GAP', 'LINE_TORN']) {
+      expect([...codes], c).toContain(c);
+    }
+    for (const unitBytes of [1, 2, 61, 500, 777, 1999, 2000, 2001, 4096, 10_000, 1 << 20]) {
+      await expectSame([log], opts, 2, unitBytes);
+    }
+    await expectSame([log], opts, 3, 333);
+  });
+
+  it('a file that ends in an empty line, a file of one empty line, an empty file, in one directory', async () => {
+    const dir = join(tmp, 'rotated');
+    mkdirSync(dir);
+    const lines = interleavedLines(30, ['r']);
+    file(`${lines.slice(0, 10).join('\n')}\n\n`, dir);
+    file(`${lines.slice(10, 20).join('\n')}\n`, dir);
+    file('\n', dir);
+    file('', dir);
+    file(`${lines.slice(20).join('\n')}\n`, dir);
+    const one = await verifyLogs([dir], { jobs: 1 });
+    expect(one.findings.map((f) => f.code)).toContain('LOG_EMPTY');
+    for (const unitBytes of [1, 100, 700, 5000]) await expectSame([dir], {}, 2, unitBytes);
+  });
+
+  it('a line far longer than a unit is cut around, once', async () => {
+    const lines = interleavedLines(6, ['z']);
+    lines.splice(3, 0, `{"pad":"${'y'.repeat(200_000)}"}`);
+    const log = file(`${lines.join('\n')}\n`);
+    for (const maxLineBytes of [1 << 20, 10_000]) {
+      for (const unitBytes of [1, 1000, 65_536]) await expectSame([log], { maxLineBytes }, 2, unitBytes);
+    }
+  });
+
+  it('property: random damage, random cuts, 2 or 3 threads', async () => {
+    const base = interleavedLines(20, ['p', 'q']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(base.length - 1), op: fc.constantFrom('drop', 'dup', 'flip', 'blank', 'swap', 'junk') }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 8000 }),
+        fc.constantFrom(2, 3),
+        async (ops, unitBytes, jobs) => {
+          const lines = [...base];
+          for (const { at, op } of ops) {
+            const i = Math.min(at, lines.length - 1);
+            if (i < 0) break;
+            if (op === 'drop') lines.splice(i, 1);
+            else if (op === 'dup') lines.splice(i, 0, lines[i]!);
+            else if (op === 'flip') lines[i] = lines[i]!.replace('"seq":', '"seq": ');
+            else if (op === 'blank') lines.splice(i, 0, '');
+            else if (op === 'swap' && i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1]!, lines[i]!];
+            else if (op === 'junk') lines.splice(i, 0, '{"junk":true');
+          }
+          const log = file(`${lines.join('\n')}\n`);
+          await expectSame([log], {}, jobs, unitBytes);
+        },
+      ),
+      { numRuns: 12, seed: 20261201 },
+    );
+  });
+});
+
+describe('range reading (src/ingest/range.ts)', () => {
+  it('finds line starts, and reports a file shorter than its recorded size', () => {
+    const p = file('ab\ncd\n\nef');
+    const fd = openSync(p, 'r');
+    try {
+      const scratch = Buffer.alloc(4);
+      expect(nextLineStartSync(fd, 0, 9, scratch)).toBe(3);
+      expect(nextLineStartSync(fd, 3, 9, scratch)).toBe(6);
+      expect(nextLineStartSync(fd, 6, 9, scratch)).toBe(7);
+      expect(nextLineStartSync(fd, 7, 9, scratch)).toBe(9);
+      // The file was 9 bytes; a reader told it has 12 finds it shrank.
+      expect(nextLineStartSync(fd, 7, 12, scratch)).toMatchObject({ code: 'LOG_CHANGED' });
+      const chunks: string[] = [];
+      expect(readRangeSync(fd, 3, 9, 9, scratch, (c) => chunks.push(c.toString()))).toBeNull();
+      expect(chunks.join('')).toBe('cd\n\nef');
+      expect(readRangeSync(fd, 3, 12, 12, scratch, () => undefined)).toMatchObject({ code: 'LOG_CHANGED', message: expect.stringContaining('only 9 could be read') });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
