@@ -37,11 +37,12 @@ const WORKER_YOUNG_MB = 16;
 
 export class LinePool {
   /**
-   * A worker with this many units waiting is busy enough: the main thread checks the next
-   * one. More than one, because the main thread learns that a worker finished only between
-   * its own units: the worker must not run dry while the main thread checks one.
+   * A worker with this many units is busy enough: the main thread checks the next one. One of
+   * them is being checked, so with 2 a worker ran dry whenever the main thread's own unit took
+   * longer than the worker's one queued unit: ~0.1 s of idle gaps in a 300 MB run (measured);
+   * with 4, ~0.01 s.
    */
-  static readonly QUEUED = 2;
+  static readonly QUEUED = 4;
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
@@ -140,9 +141,13 @@ export function takePool(jobs: number, init: WorkerInit): LinePool {
 
 /**
  * The default --jobs is one thread below this many bytes of input, the cores above it (an
- * explicit --jobs N is always obeyed). Set from `npm run bench` (README, "Speed and memory").
+ * explicit --jobs N is always obeyed). Measured on a 2-core machine (alternating pairs):
+ * --jobs 2 / --jobs 1 = 0.75x at 30 MB, 0.93x at 100 MB, 1.2-1.3x at 300 MB. A second thread
+ * costs ~0.13 s up front (its start, and warming up a second copy of the hot code while the
+ * first warms up too), then runs ~1.45x as fast; so it pays from ~150 MB, and the default
+ * switches with a margin.
  */
-export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
+export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
 
 /** The threads a run uses: `jobs`, unless it was defaulted and the input is small or a stream. */
 export function effectiveJobs(jobs: number, jobsAuto: boolean, totalBytes: number | null): number {

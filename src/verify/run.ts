@@ -79,7 +79,7 @@ export async function verifyLogs(
     const { runUnits } = await import('./units.js');
     opts.progress?.start(total);
     try {
-      await runUnits(opts, ordered, verifier, init, jobs, opts.unitBytes);
+      await runUnits(opts, ordered, verifier, init, jobs, total, opts.unitBytes);
     } finally {
       opts.progress?.stop();
     }

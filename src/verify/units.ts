@@ -19,7 +19,7 @@ import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import type { ReplayOutcome } from '../replay/replay.js';
-import { takePool } from './pool.js';
+import { LinePool, takePool } from './pool.js';
 import type { RunOptions } from './run.js';
 import { processUnit, unitContext } from './unit.js';
 import type { IntegrityVerifier } from './verifier.js';
@@ -67,6 +67,8 @@ export async function runUnits(
   verifier: IntegrityVerifier,
   init: WorkerInit,
   jobs: number,
+  /** The input's size (the files' sizes before they are opened: only a guide for cutting). */
+  totalBytes: number,
   unitBytes = UNIT_BYTES,
 ): Promise<void> {
   const pool = takePool(jobs, init);
@@ -75,6 +77,7 @@ export async function runUnits(
   const slots: Slot[] = [];
   const progress = opts.progress;
   let bytesDone = 0;
+  let bytesCut = 0;
   let nextId = 0;
   const fds: number[] = [];
   try {
@@ -91,13 +94,18 @@ export async function runUnits(
         cutProblem = { code: 'LOG_UNREADABLE', message: file.fd < 0 ? `the file could not be opened: ${describeIoError(e)}` : `reading failed: ${describeIoError(e)}` };
       }
       let pos = cutProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
+      bytesCut += pos;
       while (pos < file.size) {
-        const cut = pos + unitBytes >= file.size ? file.size : nextLineStartSync(file.fd, pos + unitBytes - 1, file.size, scratch);
+        // Near the end, units a quarter the size: the main thread has nothing left to check
+        // while the workers finish what they hold, so what they hold should be small.
+        const size = totalBytes - bytesCut < pool.size * LinePool.QUEUED * unitBytes ? Math.max(1, unitBytes >> 2) : unitBytes;
+        const cut = pos + size >= file.size ? file.size : nextLineStartSync(file.fd, pos + size - 1, file.size, scratch);
         if (typeof cut !== 'number') {
           cutProblem = cut;
           break;
         }
         const req: UnitRequest = { id: nextId++, fd: file.fd, file: file.display, start: pos, end: cut, size: file.size };
+        bytesCut += cut - pos;
         pos = cut;
         while (slots.length >= MAX_OUTSTANDING) await applyHead();
         if (pool.saturated) {
