@@ -145,6 +145,12 @@ export function normalizeUrl(raw: unknown): UrlResult {
       if (i === rawSegments.length - 1) break; // one trailing slash: /v1/ is /v1
       return bad('the path has an empty segment (//)');
     }
+    if (!seg.includes('%')) {
+      // Nothing to decode: "/" cannot occur in a segment, "\\" and NUL were refused above.
+      if (seg === '.' || seg === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
+      segments.push(seg);
+      continue;
+    }
     const decoded = decodeOnce(seg);
     if (decoded === null) return bad('the path has a "%" that is not a valid escape');
     if (decoded === '.' || decoded === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
