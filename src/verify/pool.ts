@@ -97,15 +97,15 @@ export class LinePool {
     return this.pending.every((n) => n >= LinePool.QUEUED);
   }
 
-  /** Sends a unit to the least busy worker. */
-  run(req: UnitRequest): Promise<UnitResult> {
+  /** Sends a unit to the least busy worker, with a result buffer to reuse (transferred). */
+  run(req: UnitRequest, spare: ArrayBuffer | null = null): Promise<UnitResult> {
     if (this.failed !== null) return Promise.reject(this.failed);
     let k = 0;
     for (let i = 1; i < this.pending.length; i++) if (this.pending[i]! < this.pending[k]!) k = i;
     this.pending[k]!++;
     return new Promise((resolve, reject) => {
       this.waiting.set(req.id, { resolve, reject });
-      this.workers[k]!.postMessage({ kind: 'unit', unit: req } satisfies ToWorker);
+      this.workers[k]!.postMessage({ kind: 'unit', unit: req, spare } satisfies ToWorker, spare === null ? [] : [spare]);
     });
   }
 

@@ -12,7 +12,7 @@ import { readRangeSync } from '../ingest/range.js';
 import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
-import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 export interface UnitContext {
   readonly init: WorkerInit;
@@ -21,7 +21,14 @@ export interface UnitContext {
   readonly check: CheckOptions;
   /** The read buffer, reused unit after unit. */
   readonly buf: Buffer;
+  /** The result columns, reused unit after unit. */
+  readonly cols: Columns;
+  /** Result buffers sent back by the main thread, to write results into (at most SPARES). */
+  readonly spares: ArrayBuffer[];
 }
+
+/** Result buffers a thread keeps for reuse; more than the units it holds at once is waste. */
+export const SPARES = 8;
 
 /**
  * Builds what checking units needs from the set-up data (each thread does this once). The
@@ -47,7 +54,7 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   // Requests parsed as they are read when only this thread's replay reads them (an event sent
   // back to the main thread is cloned, which needs a plain object).
   const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null, lazyRequest: replay !== null && !init.keepEvents };
-  return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20) };
+  return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
 function grow<T extends Uint8Array | Int32Array | Float64Array>(a: T, min: number): T {
@@ -67,11 +74,26 @@ class Columns {
   lens = new Int32Array(3 * 1024);
   text = Buffer.allocUnsafe(128 * 1024);
   used = 0;
-  readonly chainNames: string[] = [];
-  readonly extra: (ExtraEvent | ExtraHole)[] = [];
+  chainNames: string[] = [];
+  extra: (ExtraEvent | ExtraHole)[] = [];
   private readonly chainAt = new Map<string, number>();
   /** Per chain index: the hash of the unit's last event of that chain (null: none yet). */
-  private readonly lastHash: (string | null)[] = [];
+  private lastHash: (string | null)[] = [];
+
+  /**
+   * Empties the columns for the next unit. Their buffers are kept: a unit's result is a copy
+   * of the part used, so each unit allocates what it sends and no more (buffers grown afresh
+   * for every unit were ~1.4 MB of external memory a unit, and --jobs 2 peaked at 196 MB on a
+   * 1 GB log against 168 MB on 300 MB).
+   */
+  reset(): void {
+    this.n = 0;
+    this.used = 0;
+    this.chainNames = [];
+    this.extra = [];
+    this.chainAt.clear();
+    this.lastHash = [];
+  }
 
   private slot(lineNo: number, kind: number): number {
     const i = this.n++;
@@ -149,7 +171,8 @@ class Columns {
  */
 export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
   const { init, replay, check } = ctx;
-  const cols = new Columns();
+  const cols = ctx.cols;
+  cols.reset();
   let content = 0;
   const ref = (line: number): LineRef => ({ file: req.file, line, ordinal: 0 });
   const splitter = new LineSplitter({
@@ -181,22 +204,31 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
   // and an empty last line is not the file's last. After a failed read nothing more is said
   // about the part read (a torn tail there is the failure's, not the writer's).
   if (problem === null) splitter.end(req.end >= req.size);
+  return { id: req.id, lines: splitter.lines, content, bytes, problem, ...pack(cols, ctx.spares) };
+}
+
+/**
+ * The used part of the columns, copied into one buffer: a spare one that is large enough, or
+ * a new one rounded up to 1 MiB (the size of most units' results) so that it can be reused.
+ */
+function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'lines' | 'content' | 'bytes' | 'problem'> {
   const n = cols.n;
-  return {
-    id: req.id,
-    lines: splitter.lines,
-    content,
-    bytes,
-    problem,
-    kinds: cols.kinds.slice(0, n),
-    lineNos: cols.lineNos.slice(0, n),
-    seqs: cols.seqs.slice(0, n),
-    chainIdx: cols.chainIdx.slice(0, n),
-    chainNames: cols.chainNames,
-    // A copy of the used part: the rest of the buffer would cross too.
-    text: new Uint8Array(cols.text.buffer.slice(cols.text.byteOffset, cols.text.byteOffset + cols.used)),
-    lens: cols.lens.slice(0, 3 * n),
-    replay: cols.replay.slice(0, n),
-    extra: cols.extra,
-  };
+  const at = resultLayout(n, cols.used);
+  let k = spares.findIndex((b) => b.byteLength >= at.total);
+  const mem = k >= 0 ? spares.splice(k, 1)[0]! : new ArrayBuffer(Math.ceil(at.total / (1 << 20)) * (1 << 20));
+  const seqs = new Float64Array(mem, at.seqs, n);
+  seqs.set(cols.seqs.subarray(0, n));
+  const lineNos = new Int32Array(mem, at.lineNos, n);
+  lineNos.set(cols.lineNos.subarray(0, n));
+  const chainIdx = new Int32Array(mem, at.chainIdx, n);
+  chainIdx.set(cols.chainIdx.subarray(0, n));
+  const lens = new Int32Array(mem, at.lens, 3 * n);
+  lens.set(cols.lens.subarray(0, 3 * n));
+  const kinds = new Uint8Array(mem, at.kinds, n);
+  kinds.set(cols.kinds.subarray(0, n));
+  const replay = new Uint8Array(mem, at.replay, n);
+  replay.set(cols.replay.subarray(0, n));
+  const text = new Uint8Array(mem, at.text, cols.used);
+  text.set(cols.text.subarray(0, cols.used));
+  return { kinds, lineNos, seqs, chainIdx, chainNames: cols.chainNames, text, lens, replay, extra: cols.extra, mem };
 }

@@ -21,7 +21,7 @@ import type { LogSource } from '../ingest/sources.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import { LinePool, takePool } from './pool.js';
 import type { RunOptions } from './run.js';
-import { processUnit, unitContext } from './unit.js';
+import { processUnit, SPARES, unitContext } from './unit.js';
 import type { IntegrityVerifier } from './verifier.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
@@ -75,6 +75,7 @@ export async function runUnits(
   const ctx = await unitContext(init);
   const scratch = Buffer.allocUnsafe(1 << 20);
   const slots: Slot[] = [];
+  const spares: ArrayBuffer[] = [];
   const progress = opts.progress;
   let bytesDone = 0;
   let bytesCut = 0;
@@ -111,11 +112,13 @@ export async function runUnits(
         if (pool.saturated) {
           // This thread's share. Checking it blocks the event loop, so the workers' answers
           // are taken (and the head applied) only after it.
+          const spare = spares.pop();
+          if (spare !== undefined && ctx.spares.length < SPARES) ctx.spares.push(spare);
           slots.push({ kind: 'unit', file, result: processUnit(req, ctx), pending: null });
           await new Promise<void>((resolve) => setImmediate(resolve));
         } else {
           const slot: UnitSlot = { kind: 'unit', file, result: null, pending: null };
-          slot.pending = pool.run(req).then((r) => (slot.result = r));
+          slot.pending = pool.run(req, spares.pop() ?? null).then((r) => (slot.result = r));
           // A failed worker rejects every unit it held; the run fails on the first one applied,
           // and the others must not surface as unhandled rejections meanwhile.
           slot.pending.catch(() => undefined);
@@ -173,6 +176,9 @@ export async function runUnits(
     if (file.problem !== null) return;
     const r = s.result!;
     applyUnit(file, r, add);
+    // Its buffer goes back to a thread with the next unit: units reuse a few buffers (flat
+    // memory: new ones for each unit piled up as external memory between collections).
+    if (spares.length < SPARES) spares.push(r.mem);
     file.lineBase += r.lines;
     file.bytes += r.bytes;
     file.content += r.content;

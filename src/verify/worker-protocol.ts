@@ -28,7 +28,10 @@ export interface WorkerInit {
 }
 
 /** Messages to a worker: its set-up data first, then units. */
-export type ToWorker = { readonly kind: 'init'; readonly init: WorkerInit } | { readonly kind: 'unit'; readonly unit: UnitRequest };
+export type ToWorker =
+  | { readonly kind: 'init'; readonly init: WorkerInit }
+  /** `spare`: a result's memory coming back, for the worker to write a later result into. */
+  | { readonly kind: 'unit'; readonly unit: UnitRequest; readonly spare: ArrayBuffer | null };
 
 /** One unit: bytes [start, end) of an open file; both ends are line starts (or the file's end). */
 export interface UnitRequest {
@@ -88,6 +91,19 @@ export interface UnitResult {
   readonly replay: Uint8Array;
   /** Per record with kind 1 or 2, in order. */
   readonly extra: readonly (ExtraEvent | ExtraHole)[];
+  /**
+   * The one buffer every typed array above is a view of (resultLayout): transferred, and sent
+   * back once applied, so that units reuse a few buffers instead of allocating new ones.
+   */
+  readonly mem: ArrayBuffer;
+}
+
+/**
+ * Where each column of a unit's result sits in its buffer, for `n` records and `textBytes`
+ * bytes of text: the 8-byte column first, so every view is aligned.
+ */
+export function resultLayout(n: number, textBytes: number) {
+  return { seqs: 0, lineNos: 8 * n, chainIdx: 12 * n, lens: 16 * n, kinds: 28 * n, replay: 29 * n, text: 30 * n, total: 30 * n + textBytes };
 }
 
 export interface ExtraEvent {

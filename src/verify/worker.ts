@@ -5,7 +5,7 @@
  * the first message, which may arrive later (pool.ts, prestartPool).
  */
 import { parentPort } from 'node:worker_threads';
-import { processUnit, unitContext, type UnitContext } from './unit.js';
+import { processUnit, SPARES, unitContext, type UnitContext } from './unit.js';
 import type { ToWorker } from './worker-protocol.js';
 
 let ctx: Promise<UnitContext> | null = null;
@@ -16,6 +16,8 @@ parentPort!.on('message', async (m: ToWorker) => {
     return;
   }
   // Messages are handled in order: each waits for the same context, then runs to its end.
-  const r = processUnit(m.unit, await ctx!);
-  parentPort!.postMessage(r, [r.kinds.buffer, r.lineNos.buffer, r.seqs.buffer, r.chainIdx.buffer, r.replay.buffer, r.text.buffer, r.lens.buffer] as ArrayBuffer[]);
+  const c = await ctx!;
+  if (m.spare !== null && c.spares.length < SPARES) c.spares.push(m.spare);
+  const r = processUnit(m.unit, c);
+  parentPort!.postMessage(r, [r.mem]);
 });
