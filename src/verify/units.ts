@@ -80,7 +80,8 @@ export async function runUnits(
   let bytesDone = 0;
   let bytesCut = 0;
   let nextId = 0;
-  const fds: number[] = [];
+  /** Descriptors open now (closed as each file ends, or when the run stops). */
+  const fds = new Set<number>();
   try {
     for (const source of ordered) {
       const at = opts.resume != null ? opts.resume.files.get(await realpath(source.path!).catch(() => source.path!)) : undefined;
@@ -88,7 +89,7 @@ export async function runUnits(
       let cutProblem: ReadProblem | null = null;
       try {
         file.fd = openSync(source.path!, 'r');
-        fds.push(file.fd);
+        fds.add(file.fd);
         file.size = fstatSync(file.fd).size;
       } catch (e) {
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
@@ -131,7 +132,7 @@ export async function runUnits(
     }
     while (slots.length > 0) await applyHead();
   } finally {
-    // Every unit read from these descriptors is answered by now (or the run failed).
+    // The workers stop before the descriptors they may still read from are closed.
     await pool.close();
     for (const fd of fds) {
       try {
@@ -170,6 +171,12 @@ export async function runUnits(
     if (s.kind === 'end') {
       let problem = file.problem ?? s.cutProblem;
       if (problem === null && file.fd >= 0) problem = sizeChange(file);
+      // Every unit of the file was answered before this slot: nothing reads it any more. (A
+      // directory of many rotated files must not hold a descriptor for each.)
+      if (file.fd >= 0) {
+        fds.delete(file.fd);
+        closeSync(file.fd);
+      }
       verifier.endRecords(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
       return;
     }

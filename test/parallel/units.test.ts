@@ -6,7 +6,7 @@
  * (the built dist/ worker) on real files, with units as small as one byte, so that every kind
  * of line and fault lands on, before and after a cut.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -120,6 +120,27 @@ describe('units: the one-thread result for any cut', () => {
       ),
       { numRuns: 12, seed: 20261201 },
     );
+  });
+});
+
+describe('units: resources', () => {
+  // Counts descriptors in /proc (Linux, as on these machines and CI).
+  it.skipIf(!existsSync('/proc/self/fd'))('closes each file when it is done: a directory of many files does not hold them all open', async () => {
+    const dir = join(tmp, 'many');
+    mkdirSync(dir);
+    const lines = interleavedLines(120, ['m']);
+    for (let i = 0; i < 120; i++) file(`${lines[i]!}\n`, dir);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const one = await verifyLogs([dir], { jobs: 1 });
+    expect(one.summary.files.length).toBe(120);
+    const before = open();
+    let most = 0;
+    const progress = { start: () => undefined, stop: () => undefined, update: () => void (most = Math.max(most, open())) };
+    expect(await verifyLogs([dir], { jobs: 2, unitBytes: 100, progress })).toEqual(one);
+    // A file is open from its first cut to its end: at most the units in flight (24), plus
+    // what a worker thread opens for itself; never one per file.
+    expect(most - before).toBeLessThan(60);
+    expect(open()).toBe(before);
   });
 });
 
