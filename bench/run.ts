@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: three measurements in one run, every program in a fresh process.
  *
- *   node dist/bench/run.js [--sizes 30,300] [--replay-sizes 30,300] [--reps 5] [--quick] [--regen]
+ *   node dist/bench/run.js [--sizes 30,300] [--scale-sizes 30,300,1000] [--replay-sizes 30,300] [--reps 5] [--quick] [--regen]
  *                          [--integrity] [--replay] [--index] [--no-integrity] [--no-replay] [--no-index]
  *                          [--index-commits 1000]
  *
@@ -21,6 +21,9 @@
  *               to index the history, which dominates a run on a 5-event log.
  *
  * --sizes          log sizes in MB (10^6 bytes) for integrity, default 30,300
+ * --scale-sizes    log sizes in MB for the scale section, default: the --sizes list and 1000
+ *                  (a second thread costs ~0.13 s up front, so its gain shows on a nightly
+ *                  job's millions of events, ~1 GB, more than on 300 MB)
  * --replay-sizes   log sizes in MB for replay, default: the --sizes list
  * --reps           runs of each program per size (and per repository), default 5; throughput is
  *                  the best run, ratios the median of per-rep ratios (see SizeResult.ratio)
@@ -83,6 +86,7 @@ const SECTIONS: readonly Section[] = ['integrity', 'scale', 'replay', 'index'];
 interface Options {
   readonly sizesMb: readonly number[];
   readonly replaySizesMb: readonly number[];
+  readonly scaleSizesMb: readonly number[];
   readonly reps: number;
   readonly regen: boolean;
   readonly quick: boolean;
@@ -101,6 +105,7 @@ function sizeList(flag: string, v: string): number[] {
 function parseArgs(argv: readonly string[]): Options {
   let sizesMb: number[] = [30, 300];
   let replaySizesMb: number[] | null = null;
+  let scaleSizesMb: number[] | null = null;
   let reps = 5;
   let regen = false;
   let quick = false;
@@ -116,6 +121,7 @@ function parseArgs(argv: readonly string[]): Options {
     };
     if (a === '--sizes') sizesMb = sizeList(a, value());
     else if (a === '--replay-sizes') replaySizesMb = sizeList(a, value());
+    else if (a === '--scale-sizes') scaleSizesMb = sizeList(a, value());
     else if (a === '--reps') {
       reps = Number(value());
       if (!Number.isInteger(reps) || reps < 1) throw new BenchError('--reps takes a positive integer');
@@ -128,15 +134,24 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a.startsWith('--no-') && SECTIONS.includes(a.slice(5) as Section)) skip.add(a.slice(5) as Section);
     else {
       throw new BenchError(
-        `unknown argument ${a} (use --sizes 30,300 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --index-commits 1000)`,
+        `unknown argument ${a} (use --sizes 30,300 --scale-sizes 30,300,1000 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --index-commits 1000)`,
       );
     }
   }
   const sections = Object.fromEntries(SECTIONS.map((s) => [s, (only.size === 0 || only.has(s)) && !skip.has(s)])) as Record<Section, boolean>;
   if (!SECTIONS.some((s) => sections[s])) throw new BenchError('every section is excluded: nothing to measure');
-  if (quick) return { sizesMb: [10], replaySizesMb: [10], reps: 1, regen, quick, sections, indexCommits };
-  const sorted = (xs: readonly number[]) => [...xs].sort((x, y) => x - y);
-  return { sizesMb: sorted(sizesMb), replaySizesMb: sorted(replaySizesMb ?? sizesMb), reps, regen, quick, sections, indexCommits };
+  if (quick) return { sizesMb: [10], replaySizesMb: [10], scaleSizesMb: [10], reps: 1, regen, quick, sections, indexCommits };
+  const sorted = (xs: readonly number[]) => [...new Set(xs)].sort((x, y) => x - y);
+  return {
+    sizesMb: sorted(sizesMb),
+    replaySizesMb: sorted(replaySizesMb ?? sizesMb),
+    scaleSizesMb: sorted(scaleSizesMb ?? [...sizesMb, 1000]),
+    reps,
+    regen,
+    quick,
+    sections,
+    indexCommits,
+  };
 }
 
 // --- running the programs ---------------------------------------------------------------
@@ -500,7 +515,7 @@ interface ScaleResult {
 
 async function measureScale(opts: Options): Promise<ScaleResult[]> {
   const results: ScaleResult[] = [];
-  for (const sizeMb of opts.sizesMb) {
+  for (const sizeMb of opts.scaleSizesMb) {
     const file = await ensureLog(`log-${sizeMb}mb`, Math.round(sizeMb * MB), { force: opts.regen });
     const j1: Run[] = [];
     const j2: Run[] = [];

@@ -123,6 +123,20 @@ describe('units: the one-thread result for any cut', () => {
   });
 });
 
+describe('units: a consumer of events on the main thread', () => {
+  it('receives every accepted event, parsed, in the order one thread gives them', async () => {
+    const log = file(assortedBytes(false));
+    const collect = async (jobs: number) => {
+      const seen: unknown[] = [];
+      const result = await verifyLogs([log], { maxLineBytes: 2000, jobs, unitBytes: 700 }, { onEvent: (rec) => seen.push([rec.ref, rec.chain, rec.seq, rec.hash, rec.event]) });
+      return { result, seen };
+    };
+    const one = await collect(1);
+    expect(one.seen.length).toBeGreaterThan(20);
+    expect(await collect(2)).toEqual(one);
+  });
+});
+
 describe('units: resources', () => {
   // Counts descriptors in /proc (Linux, as on these machines and CI).
   it.skipIf(!existsSync('/proc/self/fd'))('closes each file when it is done: a directory of many files does not hold them all open', async () => {
