@@ -17,6 +17,11 @@ export interface RunOptions extends VerifyOptions {
   readonly jobs?: number;
   /** With jobs > 1: the nominal size of a unit of work (units.ts); tests make it small. */
   readonly unitBytes?: number;
+  /**
+   * With jobs > 1, false: every unit goes to a worker, the main thread only cuts and applies
+   * them. Slower; tests use it so that the workers' path is taken whatever their timing.
+   */
+  readonly mainThreadUnits?: boolean;
   /** `jobs` was not asked for but defaulted: small inputs then run on one thread. */
   readonly jobsAuto?: boolean;
   /** Standard input, for `-` (tests pass their own stream). */

@@ -110,7 +110,7 @@ export async function runUnits(
         bytesCut += cut - pos;
         pos = cut;
         while (slots.length >= MAX_OUTSTANDING) await applyHead();
-        if (pool.saturated) {
+        if (opts.mainThreadUnits !== false && pool.saturated) {
           // This thread's share. Checking it blocks the event loop, so the workers' answers
           // are taken (and the head applied) only after it.
           const spare = spares.pop();

@@ -26,11 +26,18 @@ function file(bytes: Buffer | string, dir = tmp): string {
   return p;
 }
 
-/** One thread's result against `jobs` threads with `unitBytes`-byte units: must be equal. */
+/**
+ * One thread's result against `jobs` threads with `unitBytes`-byte units: must be equal. Twice:
+ * as a run shares the units (the main thread takes most of a small log's units while a worker
+ * starts), and with every unit checked by a worker, so that results that cross between
+ * threads are always compared too.
+ */
 async function expectSame(logs: string[], opts: Partial<RunOptions>, jobs: number, unitBytes: number): Promise<void> {
   const one = await verifyLogs(logs, { ...opts, jobs: 1 });
-  const many = await verifyLogs(logs, { ...opts, jobs, unitBytes });
-  expect(many, `--jobs ${jobs}, units of ${unitBytes} bytes`).toEqual(one);
+  for (const mainThreadUnits of [true, false]) {
+    const many = await verifyLogs(logs, { ...opts, jobs, unitBytes, mainThreadUnits });
+    expect(many, `--jobs ${jobs}, units of ${unitBytes} bytes${mainThreadUnits ? '' : ', all in workers'}`).toEqual(one);
+  }
 }
 
 /** Lines of every shape SPEC.md §2 names, and chain faults, among clean events of 3 chains. */
@@ -128,7 +135,7 @@ describe('units: a consumer of events on the main thread', () => {
     const log = file(assortedBytes(false));
     const collect = async (jobs: number) => {
       const seen: unknown[] = [];
-      const result = await verifyLogs([log], { maxLineBytes: 2000, jobs, unitBytes: 700 }, { onEvent: (rec) => seen.push([rec.ref, rec.chain, rec.seq, rec.hash, rec.event]) });
+      const result = await verifyLogs([log], { maxLineBytes: 2000, jobs, unitBytes: 700, mainThreadUnits: false }, { onEvent: (rec) => seen.push([rec.ref, rec.chain, rec.seq, rec.hash, rec.event]) });
       return { result, seen };
     };
     const one = await collect(1);
@@ -150,7 +157,7 @@ describe('units: resources', () => {
     const before = open();
     let most = 0;
     const progress = { start: () => undefined, stop: () => undefined, update: () => void (most = Math.max(most, open())) };
-    expect(await verifyLogs([dir], { jobs: 2, unitBytes: 100, progress })).toEqual(one);
+    expect(await verifyLogs([dir], { jobs: 2, unitBytes: 100, progress, mainThreadUnits: false })).toEqual(one);
     // A file is open from its first cut to its end: at most the units in flight (24), plus
     // what a worker thread opens for itself; never one per file.
     expect(most - before).toBeLessThan(60);
