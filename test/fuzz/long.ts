@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
 import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
+import { fuzzDir, unitsAgree, unitStats } from './units.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -26,18 +27,23 @@ const props: [string, fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>
   ['clean interleaved chains give no finding', cleanChainsAreClean as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 20))],
   ['the line check\'s fast path answers only as the full check does', fastPathAgrees as fc.IProperty<unknown[]>, count],
 ];
+const units = fuzzDir();
+// Each case runs the verifier twice, and starts worker threads: a fiftieth of the cases.
+props.push(['--jobs gives the one-thread result on every mutation, whatever the cuts', unitsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
 for (const [name, prop, runs] of props) {
   const t = Date.now();
-  const r = fc.check(prop, { seed, numRuns: runs });
+  const r = await fc.check(prop, { seed, numRuns: runs });
   const secs = ((Date.now() - t) / 1000).toFixed(1);
   if (r.failed) {
     failed = true;
     process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
   } else {
     const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
+      : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings in all)`
       : '';
     process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
   }
 }
+units.remove();
 process.exitCode = failed ? 1 : 0;

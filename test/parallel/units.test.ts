@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nextLineStartSync, readRangeSync } from '../../src/ingest/range.js';
 import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
 import { interleavedLines } from '../helpers/chains.js';
+import { fuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-units-'));
@@ -162,6 +163,17 @@ describe('units: resources', () => {
     // what a worker thread opens for itself; never one per file.
     expect(most - before).toBeLessThan(60);
     expect(open()).toBe(before);
+  });
+});
+
+describe('units: fuzzed logs (test/fuzz/units.ts; npm run fuzz runs many more)', () => {
+  it('every mutation of a valid log, random cuts, 2 or 3 threads: the one-thread result', async () => {
+    const f = fuzzDir();
+    try {
+      await fc.assert(unitsAgree(f.dir), { numRuns: 15, seed: 61 });
+    } finally {
+      f.remove();
+    }
   });
 });
 
