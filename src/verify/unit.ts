@@ -57,8 +57,9 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
-function grow<T extends Uint8Array | Int32Array | Float64Array>(a: T, min: number): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
+/** A typed array twice as long, with `a`'s elements first. */
+function grow<T extends Uint8Array | Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
   return b;
 }
@@ -98,12 +99,12 @@ class Columns {
   private slot(lineNo: number, kind: number): number {
     const i = this.n++;
     if (i === this.kinds.length) {
-      this.kinds = grow(this.kinds, 0);
-      this.lineNos = grow(this.lineNos, 0);
-      this.seqs = grow(this.seqs, 0);
-      this.chainIdx = grow(this.chainIdx, 0);
-      this.replay = grow(this.replay, 0);
-      this.lens = grow(this.lens, 0);
+      this.kinds = grow(this.kinds);
+      this.lineNos = grow(this.lineNos);
+      this.seqs = grow(this.seqs);
+      this.chainIdx = grow(this.chainIdx);
+      this.replay = grow(this.replay);
+      this.lens = grow(this.lens);
     }
     this.kinds[i] = kind;
     this.lineNos[i] = lineNo;
