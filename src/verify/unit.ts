@@ -39,15 +39,20 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   let replay: UnitContext['replay'] = null;
   if (init.replay !== null) {
     const [{ loadBundle }, { buildLedger }, { replayEvent }] = await Promise.all([import('../policy/bundle.js'), import('../policy/ledger.js'), import('../replay/replay.js')]);
-    const byHash = new Map<string, BundleVersion>();
-    for (const b of init.replay.bundles) {
-      const loaded = loadBundle(new Map(b.files));
-      if (loaded.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${loaded.hash}`);
-      byHash.set(b.hash, { hash: b.hash, loaded, commits: b.commits });
-    }
-    for (const b of init.replay.invalid) {
-      byHash.set(b.hash, { hash: b.hash, loaded: { ok: false, hash: b.hash, problems: b.problems as never, texts: new Map() }, commits: b.commits });
-    }
+    // Each bundle is loaded (validated, compiled) when an event first names it: a history of
+    // a thousand policy versions took each worker ~1 s to load whole before its first unit.
+    const files = new Map(init.replay.bundles.map((b) => [b.hash, b]));
+    const invalid = new Map(init.replay.invalid.map((b) => [b.hash, b]));
+    const byHash = new VersionsOnDemand((hash) => {
+      const b = files.get(hash);
+      if (b !== undefined) {
+        const loaded = loadBundle(new Map(b.files));
+        if (loaded.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${loaded.hash}`);
+        return { hash, loaded, commits: b.commits };
+      }
+      const bad = invalid.get(hash);
+      return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits };
+    });
     const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: buildLedger(new Map(init.replay.ledger)) };
     replay = (rec) => replayEvent(rec, input);
   }
@@ -55,6 +60,29 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   // back to the main thread is cloned, which needs a plain object).
   const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null, lazyRequest: replay !== null && !init.keepEvents };
   return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
+}
+
+/**
+ * The policy versions by hash, each made on its first look-up. Replay reads the index only
+ * with get() (replayEvent); size and iteration see the versions made so far.
+ */
+class VersionsOnDemand extends Map<string, BundleVersion> {
+  constructor(private readonly make: (hash: string) => BundleVersion | undefined) {
+    super();
+  }
+
+  override get(hash: string): BundleVersion | undefined {
+    let v = super.get(hash);
+    if (v === undefined) {
+      v = this.make(hash);
+      if (v !== undefined) super.set(hash, v);
+    }
+    return v;
+  }
+
+  override has(hash: string): boolean {
+    return this.get(hash) !== undefined;
+  }
 }
 
 /** A typed array twice as long, with `a`'s elements first. */

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { sel } from '../helpers/cli.js';
-import { interleavedLines } from '../helpers/chains.js';
+import { interleavedLines, sampleInput } from '../helpers/chains.js';
+import { commit, initRepo, write } from '../helpers/git.js';
+import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { digestOf } from '../../src/canonical/digest.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-parallel-'));
 let gov: GovernanceSample;
@@ -52,6 +56,28 @@ describe('parallel verification', () => {
       expect(run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '2'])).toBe(one);
       expect(run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '2', '--unit-bytes', '512'])).toBe(one);
     }
+  });
+  it('with replay: events under a valid, an invalid and an unknown policy version, from the first unit on', () => {
+    const repo = initRepo(join(tmp, 'versions'));
+    const good = sampleFiles();
+    const bad = edited((f) => (f['severity-gating'].gates.high = 'maybe'));
+    const put = (files: Record<string, unknown>, msg: string) => {
+      write(repo, Object.fromEntries(Object.entries(files).map(([k, v]) => [`policy/${k}.json`, JSON.stringify(v, null, 2)])));
+      commit(repo, msg);
+    };
+    put(good, 'v1');
+    put(bad, 'v2');
+    const hashes = [bundleOf(good).hash, bundleOf(bad).hash, digestOf({ never: 'committed' })];
+    const w = new ChainWriter('versions');
+    const lines = Array.from({ length: 40 }, (_, i) => w.append(sampleInput(i, { policy_hash: hashes[i % 3]! })).line);
+    const log = join(tmp, 'versions.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const one = run(['verify', log, '--repo', repo, '--format', 'json', '--jobs', '1']);
+    const codes = new Set(JSON.parse(one).findings.map((f: { code: string }) => f.code));
+    expect(codes).toContain('POLICY_INVALID');
+    expect(codes).toContain('POLICY_UNKNOWN');
+    // One event a unit: the worker takes the first units, whatever its start.
+    expect(run(['verify', log, '--repo', repo, '--format', 'json', '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
   });
   it('resuming from a checkpoint: the same report and the same new checkpoint', () => {
     const lines = interleavedLines(200, ['a', 'b']);
