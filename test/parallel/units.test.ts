@@ -6,7 +6,7 @@
  * (the built dist/ worker) on real files, with units as small as one byte, so that every kind
  * of line and fault lands on, before and after a cut.
  */
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -142,6 +142,30 @@ describe('units: a consumer of events on the main thread', () => {
     const one = await collect(1);
     expect(one.seen.length).toBeGreaterThan(20);
     expect(await collect(2)).toEqual(one);
+  });
+});
+
+describe('units: a file that changes while it is read', () => {
+  const changing = async (change: (log: string) => void) => {
+    const log = file(`${interleavedLines(40, ['g']).join('\n')}\n`);
+    let done = false;
+    const progress = { start: () => undefined, stop: () => undefined, update: () => {
+      if (!done) change(log);
+      done = true;
+    } };
+    return verifyLogs([log], { jobs: 2, unitBytes: 2000, progress, mainThreadUnits: false });
+  };
+  it('grows: LOG_CHANGED, and only the bytes there were at the start are verified', async () => {
+    const r = await changing((log) => appendFileSync(log, 'more\n'));
+    expect(r.findings.map((f) => [f.code, f.message])).toEqual([['LOG_CHANGED', expect.stringContaining('grew')]]);
+    expect(r.summary.events).toBe(40);
+  });
+  it('shrinks: LOG_CHANGED, whether a unit still had to be read or only the end saw it', async () => {
+    const r = await changing((log) => truncateSync(log, 5000));
+    const changed = r.findings.filter((f) => f.code === 'LOG_CHANGED');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.message).toMatch(/shrank/);
+    expect(r.summary.events).toBeGreaterThan(0);
   });
 });
 
