@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources, totalBytes } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
-import { DEFAULT_VERIFY_OPTIONS } from '../verify/options.js';
+import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -136,7 +136,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         .default(DEFAULT_VERIFY_OPTIONS.maxLineBytes),
     )
     .addOption(
-      new Option('--max-depth <n>', 'deepest nesting accepted in an event').argParser(positiveInt('--max-depth', 10_000)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
+      new Option('--max-depth <n>', 'deepest nesting accepted in an event').argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
     );
   for (const o of [...reportOptions(), reorderWindowOption('')]) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: VerifyFlags, command: Command) => {

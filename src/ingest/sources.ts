@@ -94,9 +94,18 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
  * Only regular files are peeked; streams keep their given order, after the files.
  */
 export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
-  const keyed = await Promise.all(
-    sources.map(async (s, i) => ({ s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes) : null })),
-  );
+  // A few files at a time: a directory of thousands of rotated segments opened all at once ran
+  // out of descriptors (a file that cannot be opened here sorts last, out of its place) and
+  // held a 64 KiB buffer for each.
+  const keyed: { s: LogSource; i: number; seq: number | null }[] = new Array(sources.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < sources.length; i = next++) {
+      const s = sources[i]!;
+      keyed[i] = { s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes) : null };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ORDER_LANES, sources.length) }, lane));
   keyed.sort((a, b) => {
     if (a.s.regular !== b.s.regular) return a.s.regular ? -1 : 1;
     if (!a.s.regular) return a.i - b.i;
@@ -106,6 +115,9 @@ export async function orderSources(sources: readonly LogSource[], maxLineBytes: 
   });
   return keyed.map((k) => k.s);
 }
+
+/** Files whose first line is read at once to order them. */
+const ORDER_LANES = 16;
 
 /** The `seq` of the first line of a file, if it is an object with a safe integer `seq`. */
 async function firstSeq(path: string, maxLineBytes: number): Promise<number | null> {

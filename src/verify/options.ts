@@ -25,3 +25,11 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = {
   maxFindings: 100_000,
   starts: [],
 };
+
+/**
+ * The deepest `--max-depth` the CLI accepts. Parts of the check and of replay walk nested
+ * values recursively: an event nested 5 000 deep overflowed the stack (an internal error, exit
+ * 2) where 3 000 passed every path (one thread, --jobs, events handed to the main thread).
+ * 2 000 keeps a margin; the default is 128.
+ */
+export const MAX_DEPTH_LIMIT = 2000;

@@ -46,6 +46,7 @@ export class LinePool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
   private failed: Error | null = null;
+  private closing = false;
   /** Units sent to each worker and not yet answered. */
   private readonly pending: number[] = [];
 
@@ -67,8 +68,13 @@ export class LinePool {
         this.waiting.clear();
       };
       w.on('error', fail);
+      // A result that cannot be cloned into this thread fires only this: without it, its unit
+      // would wait forever.
+      w.on('messageerror', fail);
+      // A worker that ends before the pool is closed fails the run, even between units: a
+      // unit sent to it later would never be answered.
       w.on('exit', (code) => {
-        if (code !== 0 && this.waiting.size > 0) fail(new Error(`a verification worker exited with code ${code}`));
+        if (!this.closing) fail(new Error(`a verification worker exited with code ${code}`));
       });
       this.workers.push(w);
     }
@@ -110,6 +116,7 @@ export class LinePool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -230,9 +230,10 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
     splitter.push(chunk);
   });
   // A unit that ends before the file does ends on a line start: its last line is complete,
-  // and an empty last line is not the file's last. After a failed read nothing more is said
-  // about the part read (a torn tail there is the failure's, not the writer's).
-  if (problem === null) splitter.end(req.end >= req.size);
+  // and an empty last line is not the file's last. A read that failed ends the file where it
+  // stopped, as on one thread (verifier.endFile): a line cut there is torn, a long one is
+  // reported with the length read.
+  splitter.end(problem !== null || req.end >= req.size);
   return { id: req.id, lines: splitter.lines, content, bytes, problem, ...pack(cols, ctx.spares) };
 }
 

@@ -54,7 +54,7 @@ interface UnitSlot {
   result: UnitResult | null;
   pending: Promise<UnitResult> | null;
 }
-type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonly cutProblem: ReadProblem | null };
+type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonly openProblem: ReadProblem | null };
 
 const NONE: readonly Finding[] = Object.freeze([]);
 const MATCHED: ReplayOutcome = { type: 'matched' };
@@ -72,7 +72,13 @@ export async function runUnits(
   unitBytes = UNIT_BYTES,
 ): Promise<void> {
   const pool = takePool(jobs, init);
-  const ctx = await unitContext(init);
+  let ctx: Awaited<ReturnType<typeof unitContext>>;
+  try {
+    ctx = await unitContext(init);
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
   const scratch = Buffer.allocUnsafe(1 << 20);
   const slots: Slot[] = [];
   const spares: ArrayBuffer[] = [];
@@ -84,28 +90,29 @@ export async function runUnits(
   const fds = new Set<number>();
   try {
     for (const source of ordered) {
+      // A file is open from here to its end slot: as many at once as there are slots.
+      while (slots.length >= MAX_OUTSTANDING) await applyHead();
       const at = opts.resume != null ? opts.resume.files.get(await realpath(source.path!).catch(() => source.path!)) : undefined;
       const file: FileState = { display: source.display, fd: -1, size: 0, firstLine: at === undefined ? 1 : at.lines + 1, lineBase: at?.lines ?? 0, bytes: 0, content: 0, problem: null, add: null };
-      let cutProblem: ReadProblem | null = null;
+      let openProblem: ReadProblem | null = null;
       try {
         file.fd = openSync(source.path!, 'r');
         fds.add(file.fd);
         file.size = fstatSync(file.fd).size;
       } catch (e) {
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
-        cutProblem = { code: 'LOG_UNREADABLE', message: file.fd < 0 ? `the file could not be opened: ${describeIoError(e)}` : `reading failed: ${describeIoError(e)}` };
+        openProblem = { code: 'LOG_UNREADABLE', message: file.fd < 0 ? `the file could not be opened: ${describeIoError(e)}` : `reading failed: ${describeIoError(e)}` };
       }
-      let pos = cutProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
+      let pos = openProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
       bytesCut += pos;
       while (pos < file.size) {
         // Near the end, units a quarter the size: the main thread has nothing left to check
         // while the workers finish what they hold, so what they hold should be small.
         const size = totalBytes - bytesCut < pool.size * LinePool.QUEUED * unitBytes ? Math.max(1, unitBytes >> 2) : unitBytes;
-        const cut = pos + size >= file.size ? file.size : nextLineStartSync(file.fd, pos + size - 1, file.size, scratch);
-        if (typeof cut !== 'number') {
-          cutProblem = cut;
-          break;
-        }
+        const next = pos + size >= file.size ? file.size : nextLineStartSync(file.fd, pos + size - 1, file.size, scratch);
+        // A cut that cannot be read (the file shrank, an I/O error) makes the rest one last
+        // unit: its own read stops where the file does, and says so as one thread would.
+        const cut = typeof next === 'number' ? next : file.size;
         const req: UnitRequest = { id: nextId++, fd: file.fd, file: file.display, start: pos, end: cut, size: file.size };
         bytesCut += cut - pos;
         pos = cut;
@@ -127,7 +134,7 @@ export async function runUnits(
         }
         applyReady();
       }
-      slots.push({ kind: 'end', file, cutProblem });
+      slots.push({ kind: 'end', file, openProblem });
       applyReady();
     }
     while (slots.length > 0) await applyHead();
@@ -169,7 +176,7 @@ export async function runUnits(
     const file = s.file;
     const add = begin(file);
     if (s.kind === 'end') {
-      let problem = file.problem ?? s.cutProblem;
+      let problem = file.problem ?? s.openProblem;
       if (problem === null && file.fd >= 0) problem = sizeChange(file);
       // Every unit of the file was answered before this slot: nothing reads it any more. (A
       // directory of many rotated files must not hold a descriptor for each.)

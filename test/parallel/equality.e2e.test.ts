@@ -4,12 +4,13 @@
  * with replay, and resuming from a checkpoint. test/parallel/units.test.ts holds the library to
  * the same with units down to one byte.
  */
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
-import { sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
 import { interleavedLines, sampleInput } from '../helpers/chains.js';
 import { commit, initRepo, write } from '../helpers/git.js';
 import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
@@ -92,6 +93,27 @@ describe('parallel verification', () => {
     expect(JSON.parse(one).summary.files[0].firstLine).toBe(251);
     expect(run(['verify', grown, '--checkpoint', other, '--format', 'json', '--jobs', '2', '--unit-bytes', '1000'])).toBe(one);
     expect(readFileSync(other, 'utf8')).toBe(readFileSync(state, 'utf8'));
+  });
+  it('a directory of many small files under a low descriptor limit: the one-thread report', () => {
+    // A log whose last units are still being checked when the 300 empty files after it are
+    // reached: a file is opened only when there is a slot for it, so 100 descriptors do.
+    const dir = join(tmp, 'many-empty');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.jsonl'), `${interleavedLines(60, ['m']).join('\n')}\n`);
+    for (let i = 0; i < 300; i++) writeFileSync(join(dir, `z-${String(i).padStart(3, '0')}.jsonl`), '');
+    const limited = (jobs: string) => spawnSync('bash', ['-c', `ulimit -n 100 && exec "$0" "$@"`, process.execPath, CLI, 'verify', dir, '--format', 'json', '--jobs', jobs, '--unit-bytes', '500'], { encoding: 'utf8' });
+    const one = limited('1');
+    expect(one.stderr).toBe('');
+    const out = JSON.parse(one.stdout) as { findings: { code: string }[] };
+    expect(out.findings.map((f) => f.code)).toEqual(Array(300).fill('LOG_EMPTY'));
+    const two = limited('2');
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toBe(one.stdout);
+  });
+  it('--max-depth is capped where the recursive parts of the check still have stack', () => {
+    const r = sel(['verify', log, '--max-depth', '2001']);
+    expect(expectOneSentence(r)).toMatch(/--max-depth/);
+    expect(sel(['verify', log, '--max-depth', '2000', '--format', 'json']).status).toBe(1);
   });
   it('standard input with --jobs 2 is checked on one thread, with the same report', () => {
     const piped = (j: string) => sel(['verify', '-', '--format', 'json', '--jobs', j], { input: readFileSync(log) });

@@ -13,7 +13,12 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextLineStartSync, readRangeSync } from '../../src/ingest/range.js';
 import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
-import { interleavedLines } from '../helpers/chains.js';
+import { MAX_DEPTH_LIMIT } from '../../src/verify/options.js';
+import { interleavedLines, sampleInput } from '../helpers/chains.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
+import { GENESIS_PREV_HASH, sha256Digest } from '../../src/canonical/digest.js';
+import { processUnit, unitContext } from '../../src/verify/unit.js';
+import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
 import { fuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
 
@@ -169,6 +174,28 @@ describe('units: a file that changes while it is read', () => {
   });
 });
 
+describe('a unit whose file ends before it does (it shrank after the cut)', () => {
+  it('reports the shrink where reading stopped, and the line cut there as torn, as one thread does', async () => {
+    const lines = interleavedLines(3, ['t']);
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    const cutAt = whole.length - 40; // inside the last line
+    const p = file(whole.subarray(0, cutAt));
+    const fd = openSync(p, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null });
+      // The unit as it was cut from the file at its old size.
+      const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
+      expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
+      expect(r.lines).toBe(3);
+      expect(r.bytes).toBe(cutAt);
+      expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT, KIND_HOLE]);
+      expect(r.extra[0]).toMatchObject({ findings: [{ code: 'LINE_TORN', location: { line: 3 } }] });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
 describe('units: resources', () => {
   // Counts descriptors in /proc (Linux, as on these machines and CI).
   it.skipIf(!existsSync('/proc/self/fd'))('closes each file when it is done: a directory of many files does not hold them all open', async () => {
@@ -187,6 +214,61 @@ describe('units: resources', () => {
     // what a worker thread opens for itself; never one per file.
     expect(most - before).toBeLessThan(60);
     expect(open()).toBe(before);
+  });
+  it.skipIf(!existsSync('/proc/self/fd'))('files with nothing to read (empty ones) are not opened all at once behind a pending unit', async () => {
+    const dir = join(tmp, 'empties');
+    mkdirSync(dir);
+    file(`${interleavedLines(100, ['e']).join('\n')}\n`, dir);
+    for (let i = 0; i < 300; i++) file('', dir);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const one = await verifyLogs([dir], { jobs: 1 });
+    expect(one.findings.filter((f) => f.code === 'LOG_EMPTY')).toHaveLength(300);
+    const before = open();
+    let most = 0;
+    const poll = setInterval(() => void (most = Math.max(most, open())), 0);
+    try {
+      expect(await verifyLogs([dir], { jobs: 2, unitBytes: 500, mainThreadUnits: false })).toEqual(one);
+    } finally {
+      clearInterval(poll);
+    }
+    expect(most - before).toBeLessThan(60);
+    expect(open()).toBe(before);
+  });
+});
+
+/** A log of one clean event whose request nests `depth` arrays deep. */
+function deepLog(depth: number): string {
+  let deep = '1';
+  for (let d = 0; d < depth; d++) deep = `[${deep}]`;
+  const big = depth + 100;
+  const request = JSON.parse(`{"deep":${deep}}`) as unknown;
+  const body = { ...sampleInput(0), request, v: 'sel.audit/1', chain: 'deep', seq: 0, prev_hash: GENESIS_PREV_HASH, request_fingerprint: sha256Digest(canonicalize(request, big)) };
+  return file(`${canonicalize({ ...body, hash: sha256Digest(canonicalize(body, big)) }, big)}\n`);
+}
+
+describe('deep nesting up to the CLI\'s --max-depth limit', () => {
+  it('an event nested MAX_DEPTH_LIMIT deep is verified on one thread and in workers, events handed over too', async () => {
+    const log = deepLog(MAX_DEPTH_LIMIT - 2);
+    for (const jobs of [1, 2]) {
+      let seen = 0;
+      const r = await verifyLogs([log], { jobs, unitBytes: 1, mainThreadUnits: false, maxDepth: MAX_DEPTH_LIMIT }, { onEvent: () => void seen++ });
+      expect(r.findings).toEqual([]);
+      expect(seen).toBe(1);
+    }
+  });
+});
+
+describe('units: a worker whose result cannot be handed over', () => {
+  it('fails the run at once instead of waiting for it forever', async () => {
+    // An event nested 4 000 deep, kept for a consumer on the main thread: the structured
+    // clone of the parsed event overflows the receiving thread's stack (only through the
+    // library: the CLI caps --max-depth at MAX_DEPTH_LIMIT).
+    const big = 4100;
+    const log = deepLog(4000);
+    expect((await verifyLogs([log], { jobs: 1, maxDepth: big }, { onEvent: () => undefined })).findings).toEqual([]);
+    const run = verifyLogs([log], { jobs: 2, unitBytes: 1, mainThreadUnits: false, maxDepth: big }, { onEvent: () => undefined });
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000).unref());
+    await expect(Promise.race([run, timeout])).rejects.toThrow(/stack/);
   });
 });
 
