@@ -6,19 +6,12 @@
  * reported (LOG_CHANGED), an I/O failure is LOG_UNREADABLE, as `read.ts` does for a whole file.
  */
 import { readSync } from 'node:fs';
-import { describeIoError } from '../errors.js';
-import type { ReadProblem } from './read.js';
+import { readFailed as failed, shrankWhileRead as shrank, type ReadProblem } from './read.js';
 
 /** Reads of 1 MiB, as read.ts does (measured ~1.5 GB/s here). */
 const READ_BYTES = 1 << 20;
 /** Most lines are far shorter: a line start is looked for in a small read first. */
 const PROBE_BYTES = 4096;
-
-const shrank = (size: number, at: number): ReadProblem => ({
-  code: 'LOG_CHANGED',
-  message: `the file shrank while it was read: ${size} bytes at open, only ${at} could be read`,
-});
-const failed = (e: unknown): ReadProblem => ({ code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` });
 
 /**
  * The first line start after byte `p` (the byte after the first LF at or past `p`), or `size`

@@ -15,6 +15,27 @@ export type ReadProblem =
   | { readonly code: 'LOG_UNREADABLE'; readonly message: string }
   | { readonly code: 'LOG_CHANGED'; readonly message: string };
 
+/** Reading failed (an I/O error): what was read before stands. */
+export function readFailed(e: unknown): ReadProblem {
+  return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+}
+
+/** A read at `at` found the end of a file that had `size` bytes when it was opened. */
+export function shrankWhileRead(size: number, at: number): ReadProblem {
+  return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${at} could be read` };
+}
+
+/** The file is `after` bytes once read, not the `size` it had when opened: null when the same. */
+export function sizeChanged(size: number, after: number): ReadProblem | null {
+  if (after === size) return null;
+  return {
+    code: 'LOG_CHANGED',
+    message: after > size
+      ? `the file grew from ${size} to ${after} bytes while it was read; only the first ${size} bytes were verified`
+      : `the file shrank from ${size} to ${after} bytes while it was read`,
+  };
+}
+
 /**
  * Pushes the bytes of `source` to `push`, in order; each chunk is only valid during the call.
  * Returns a problem to report, or null. Throws OperatorError when a file the operator named
@@ -39,13 +60,12 @@ export async function readSource(
   }
   // Only I/O failures become findings; an exception thrown by `push` is a bug of ours and
   // must not be disguised as an unreadable file, so it propagates.
-  const ioFailure = (e: unknown): ReadProblem => ({ code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` });
   try {
     let size: number;
     try {
       size = (await fh.stat()).size;
     } catch (e) {
-      return ioFailure(e);
+      return readFailed(e);
     }
     // Two buffers: the next chunk is read (by libuv's thread pool) while this one is checked,
     // so the verifying thread does not sit idle waiting for each read (~0.2 s of a 300 MB
@@ -62,11 +82,11 @@ export async function readSource(
           ({ bytesRead } = await pending);
         } catch (e) {
           pending = null;
-          return ioFailure(e);
+          return readFailed(e);
         }
         if (bytesRead === 0) {
           pending = null;
-          return { code: 'LOG_CHANGED', message: `the file shrank while it was read: ${size} bytes at open, only ${pos} could be read` };
+          return shrankWhileRead(size, pos);
         }
         const chunk = bufs[which]!.subarray(0, bytesRead);
         pos += bytesRead;
@@ -82,17 +102,9 @@ export async function readSource(
     try {
       after = (await fh.stat()).size;
     } catch (e) {
-      return ioFailure(e);
+      return readFailed(e);
     }
-    if (after !== size) {
-      return {
-        code: 'LOG_CHANGED',
-        message: after > size
-          ? `the file grew from ${size} to ${after} bytes while it was read; only the first ${size} bytes were verified`
-          : `the file shrank from ${size} to ${after} bytes while it was read`,
-      };
-    }
-    return null;
+    return sizeChanged(size, after);
   } finally {
     await fh.close().catch(() => undefined);
   }
@@ -112,7 +124,7 @@ async function readStream(
       if (source.named && source.path !== null) {
         throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
       }
-      return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+      return readFailed(e);
     }
     if (next.done === true) return null;
     const chunk = next.value;

@@ -15,7 +15,7 @@ import { realpath } from 'node:fs/promises';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
 import type { Finding } from '../findings/finding.js';
-import type { ReadProblem } from '../ingest/read.js';
+import { readFailed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import type { ReplayOutcome } from '../replay/replay.js';
@@ -101,7 +101,7 @@ export async function runUnits(
         file.size = fstatSync(file.fd).size;
       } catch (e) {
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
-        openProblem = { code: 'LOG_UNREADABLE', message: file.fd < 0 ? `the file could not be opened: ${describeIoError(e)}` : `reading failed: ${describeIoError(e)}` };
+        openProblem = file.fd < 0 ? { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` } : readFailed(e);
       }
       let pos = openProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
       bytesCut += pos;
@@ -247,17 +247,9 @@ export async function runUnits(
 
 /** LOG_CHANGED when the file is no longer the size it had when it was opened (as read.ts). */
 function sizeChange(file: FileState): ReadProblem | null {
-  let after: number;
   try {
-    after = fstatSync(file.fd).size;
+    return sizeChanged(file.size, fstatSync(file.fd).size);
   } catch (e) {
-    return { code: 'LOG_UNREADABLE', message: `reading failed: ${describeIoError(e)}` };
+    return readFailed(e);
   }
-  if (after === file.size) return null;
-  return {
-    code: 'LOG_CHANGED',
-    message: after > file.size
-      ? `the file grew from ${file.size} to ${after} bytes while it was read; only the first ${file.size} bytes were verified`
-      : `the file shrank from ${file.size} to ${after} bytes while it was read`,
-  };
 }
