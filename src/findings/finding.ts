@@ -57,3 +57,11 @@ export function makeFinding(code: FindingCode, init: FindingInit): Finding {
 export function findingClass(f: Finding): FindingClass {
   return CODES[f.code].class;
 }
+
+/**
+ * The finding with its line moved down by `lines` when it is located in `file`: findings made
+ * on a part of a file (a shard, a --jobs unit) count lines from the part's start.
+ */
+export function shiftLines(f: Finding, file: string, lines: number): Finding {
+  return lines !== 0 && f.location !== null && f.location.file === file ? { ...f, location: { ...f.location, line: f.location.line + lines } } : f;
+}

@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { OperatorError, describeIoError } from '../errors.js';
-import type { Finding } from '../findings/finding.js';
+import { shiftLines, type Finding } from '../findings/finding.js';
 import type { AnchorSummary, Replayer } from '../replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult, type VerifyOptions } from '../verify/verifier.js';
 import { decode, isRow, SHARD_VERSION, type Encoded, type ShardHeader, type ShardTrailer } from './shard.js';
@@ -227,7 +227,7 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
         if (part.start !== covered) throw new OperatorError(`the shards do not cover ${display} contiguously (a gap or overlap at byte ${covered}): they come from different runs`);
         covered = part.end;
       }
-      const fix = (x: Finding): Finding => (x.location !== null && x.location.file === display ? { ...x, location: { ...x.location, line: x.location.line + base } } : x);
+      const fix = (x: Finding): Finding => shiftLines(x, display, base);
       for (let row = await shard.peek(); row !== null && row[1] === f; row = await shard.peek()) {
         if (row[2] > counts.lines) throw notAShard(shard.path, `a row names line ${row[2]} of a part with ${counts.lines} lines`);
         add(decode(row, verifier.nextRef(display, base + row[2]), fix));

@@ -24,6 +24,7 @@ import { OperatorError, describeIoError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
 import { LineSplitter } from '../ingest/lines.js';
+import { nextLineStartSync } from '../ingest/range.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import { replayEvent, type ReplayOutcome } from '../replay/replay.js';
 import type { PolicyIndex } from '../git/history.js';
@@ -68,16 +69,13 @@ export function parseShard(text: string): { index: number; of: number } {
   return { index: index - 1, of };
 }
 
-/** The first byte after the line containing byte `p` (the next line start), or `size`. */
-async function nextLineStart(fh: FileHandle, p: number, size: number): Promise<number> {
-  const buf = Buffer.allocUnsafe(64 * 1024);
-  for (let at = p; at < size; at += buf.length) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - at), at);
-    const lf = buf.subarray(0, bytesRead).indexOf(0x0a);
-    if (lf >= 0) return at + lf + 1;
-    if (bytesRead === 0) break;
-  }
-  return size;
+/**
+ * The first byte after the line containing byte `p` (the next line start), or `size`. A file
+ * that cannot be read that far is cut at `size`: reading the part then reports it.
+ */
+function nextLineStart(fh: FileHandle, p: number, size: number, scratch: Buffer): number {
+  const at = nextLineStartSync(fh.fd, p, size, scratch);
+  return typeof at === 'number' ? at : size;
 }
 
 /** Buffered, digesting writer of a shard file. */
@@ -132,6 +130,7 @@ export async function runShard(
   const to = Math.floor(((index + 1) * total) / of);
   // Where this shard's part of each file starts and ends.
   const files: ShardFile[] = [];
+  const scratch = Buffer.allocUnsafe(1 << 20);
   let base = 0;
   for (let f = 0; f < ordered.length; f++) {
     const s = ordered[f]!;
@@ -144,8 +143,8 @@ export async function runShard(
     if (lo < hi) {
       const fh = await open(s.path!, 'r');
       try {
-        start = lo === 0 ? 0 : await nextLineStart(fh, lo - 1, size);
-        end = hi >= size ? size : await nextLineStart(fh, hi - 1, size);
+        start = lo === 0 ? 0 : nextLineStart(fh, lo - 1, size, scratch);
+        end = hi >= size ? size : nextLineStart(fh, hi - 1, size, scratch);
       } finally {
         await fh.close();
       }

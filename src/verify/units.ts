@@ -14,7 +14,7 @@ import { fstatSync, openSync, closeSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
-import type { Finding } from '../findings/finding.js';
+import { shiftLines, type Finding } from '../findings/finding.js';
 import { readFailed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
@@ -205,7 +205,7 @@ export async function runUnits(
   function applyUnit(file: FileState, r: UnitResult, add: (rec: EventRecord) => void): void {
     const display = file.display;
     const base = file.lineBase;
-    const fix = base === 0 ? (f: Finding) => f : (f: Finding): Finding => (f.location !== null && f.location.file === display ? { ...f, location: { ...f.location, line: f.location.line + base } } : f);
+    const fix = (f: Finding): Finding => shiftLines(f, display, base);
     const last: string[] = r.chainNames.map(() => '');
     const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
     const lens = r.lens;
