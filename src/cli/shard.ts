@@ -23,7 +23,7 @@ export async function verifyShard(
   out: string | undefined,
   repo: string | undefined,
   ref: string,
-  opts: { maxLineBytes: number; maxDepth: number },
+  opts: { maxLineBytes: number; maxDepth: number; jobs: number; jobsAuto: boolean; unitBytes?: number },
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
   const { index, of } = parseShard(shard);

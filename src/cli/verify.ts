@@ -144,7 +144,13 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
         if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
         const { verifyShard } = await import('./shard.js');
-        await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, { maxLineBytes: flags.maxLineBytes, maxDepth: flags.maxDepth });
+        await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, {
+          maxLineBytes: flags.maxLineBytes,
+          maxDepth: flags.maxDepth,
+          jobs: flags.jobs,
+          jobsAuto: command.getOptionValueSource('jobs') === 'default',
+          ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
+        });
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');

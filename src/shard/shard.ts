@@ -17,19 +17,23 @@
  * trailer's digest covers every byte before it, so a truncated or damaged result is refused.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { checkLine } from '../envelope/check.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
 import { OperatorError, describeIoError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
-import { LineSplitter } from '../ingest/lines.js';
+import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
-import { replayEvent, type ReplayOutcome } from '../replay/replay.js';
+import type { ReplayOutcome } from '../replay/replay.js';
 import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
-import { emptyLineHole, tooLongHole, tornHole, DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
+import { effectiveJobs } from '../verify/pool.js';
+import { replayData } from '../verify/replay-data.js';
+import { runUnits, type RecordSink, type UnitPart } from '../verify/units.js';
+import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
+import type { WorkerInit } from '../verify/worker-protocol.js';
 
 export const SHARD_VERSION = 'sel.shard/1';
 
@@ -78,47 +82,90 @@ function nextLineStart(fh: FileHandle, p: number, size: number, scratch: Buffer)
   return typeof at === 'number' ? at : size;
 }
 
-/** Buffered, digesting writer of a shard file. */
+/** Buffered, digesting writer of a shard file (synchronous: rows come from the unit driver). */
 class ShardWriter {
   private chunks: string[] = [];
   private pending = 0;
   private readonly hash = createHash('sha256');
   rows = 0;
-  constructor(private readonly fh: FileHandle) {}
+  constructor(private readonly fd: number) {}
   line(text: string): void {
     this.chunks.push(text, '\n');
     this.pending += text.length;
+    if (this.pending >= 1 << 20) this.flush();
   }
   row(value: unknown): void {
     this.rows++;
     this.line(JSON.stringify(value));
   }
-  async flush(force = false): Promise<void> {
-    if (this.chunks.length === 0 || (!force && this.pending < 1 << 20)) return;
+  flush(): void {
+    if (this.chunks.length === 0) return;
     const data = Buffer.from(this.chunks.join(''), 'utf8');
     this.chunks = [];
     this.pending = 0;
     this.hash.update(data);
-    await this.fh.write(data);
+    for (let at = 0; at < data.length;) at += writeSync(this.fd, data, at, data.length - at);
   }
   digest(): string {
     return `sha256:${this.hash.digest('hex')}`;
   }
 }
 
+/** The shard's rows, as the units are applied in order; a part that cannot be read fails the shard. */
+class ShardSink implements RecordSink {
+  linesSeen = 0;
+  readonly counts: { lines: number; content: number }[];
+  private readonly index: ReadonlyMap<string, number>;
+
+  constructor(private readonly w: ShardWriter, files: readonly ShardFile[]) {
+    this.counts = files.map(() => ({ lines: 0, content: 0 }));
+    this.index = new Map(files.map((f, i) => [f.display, i]));
+  }
+
+  beginRecords(file: string): (rec: EventRecord) => void {
+    const f = this.index.get(file)!;
+    return (rec) => this.w.row(encode(rec, f, rec.kind === 'event' ? rec.replay ?? null : null));
+  }
+
+  nextRef(file: string, line: number): LineRef {
+    this.linesSeen++;
+    return { file, line, ordinal: 0 };
+  }
+
+  endRecords(file: string, totals: { lines: number; content: number }, problem: ReadProblem | null): void {
+    // A shard's result stands for every line of its part; one it could not read is no result.
+    if (problem !== null) throw new OperatorError(`cannot read log ${file}: ${problem.message}`);
+    this.counts[this.index.get(file)!] = { lines: totals.lines, content: totals.content };
+  }
+}
+
+/** What a shard runs with: the line check's options, and its threads (as for a whole run). */
+export interface ShardOptions extends VerifyOptions {
+  /** Threads for the per-line work, this one included (default 1). */
+  readonly jobs?: number;
+  /** `jobs` was defaulted: a part smaller than PARALLEL_MIN_BYTES is checked on one thread. */
+  readonly jobsAuto?: boolean;
+  /** The nominal size of a unit of work (units.ts); tests make it small. */
+  readonly unitBytes?: number;
+  /** False: every unit goes to a worker (tests). */
+  readonly mainThreadUnits?: boolean;
+}
+
 /**
  * Checks the lines of one shard and writes its result to `out`. Lines belong to the shard in
  * whose byte range they start; the boundaries of shard k and k+1 are found the same way by
- * both, so every line is checked exactly once. The result is written as it is made (memory
- * stays flat), to a temporary name renamed into place at the end, so a shard that fails
- * leaves no file a merge could mistake for a result.
+ * both, so every line is checked exactly once. The shard's part is checked in units, as a
+ * `--jobs N` run checks a whole log (src/verify/units.ts), with `opts.jobs` threads; the rows
+ * are written as units are applied, in order (memory stays flat), to a temporary name renamed
+ * into place at the end, so a shard that fails leaves no file a merge could mistake for a
+ * result.
  */
 export async function runShard(
   logs: readonly string[],
   index: number,
   of: number,
   out: string,
-  opts: VerifyOptions = DEFAULT_VERIFY_OPTIONS,
+  opts: ShardOptions = DEFAULT_VERIFY_OPTIONS,
   replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
   const { sources } = await resolveSources(logs);
@@ -159,67 +206,45 @@ export async function runShard(
     options: { maxLineBytes: opts.maxLineBytes, maxDepth: opts.maxDepth },
     replay: replay === null ? null : { ref: replay.ref, commit: replay.commit },
   };
+  const parts: UnitPart[] = [];
+  let partBytes = 0;
+  for (let f = 0; f < ordered.length; f++) {
+    const { start, end, size } = files[f]!;
+    if (start >= end) continue;
+    parts.push({ source: ordered[f]!, start, cut: { end, size }, firstLine: 1 });
+    partBytes += end - start;
+  }
+  const init: WorkerInit = {
+    maxDepth: opts.maxDepth,
+    maxLineBytes: opts.maxLineBytes,
+    keepEvents: false,
+    replay: replay === null ? null : replayData(replay),
+  };
+  const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);
   const temp = `${out}.partial`;
-  let outFh: FileHandle;
+  let fd: number;
   try {
-    outFh = await open(temp, 'w');
+    fd = openSync(temp, 'w');
   } catch (e) {
     throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
   }
-  const w = new ShardWriter(outFh);
-  const counts: { lines: number; content: number }[] = [];
+  const w = new ShardWriter(fd);
+  const sink = new ShardSink(w, files);
   try {
     w.line(JSON.stringify(header));
-    const check = { maxDepth: opts.maxDepth, keepEvent: replay !== null };
-    for (let f = 0; f < ordered.length; f++) {
-      const s = ordered[f]!;
-      const { start, end, size } = files[f]!;
-      let lines = 0;
-      let content = 0;
-      if (start < end) {
-        const fh = await open(s.path!, 'r');
-        try {
-          const emit = (rec: EventRecord) => w.row(encode(rec, f, replay === null ? null : rec.kind === 'event' ? replayEvent(rec, replay) : null));
-          const ref = (line: number): LineRef => ({ file: s.display, line, ordinal: 0 });
-          const splitter = new LineSplitter({
-            line: (bytes, lineNo) => {
-              content++;
-              emit(checkLine(bytes, ref(lineNo), check));
-            },
-            emptyLine: (lineNo) => emit(emptyLineHole(ref(lineNo))),
-            tooLong: (lineNo, length) => {
-              content++;
-              emit(tooLongHole(ref(lineNo), length, opts.maxLineBytes));
-            },
-            torn: (lineNo, bytes) => {
-              content++;
-              emit(tornHole(ref(lineNo), bytes.length));
-            },
-          }, opts.maxLineBytes);
-          const buf = Buffer.allocUnsafe(1 << 20);
-          for (let at = start; at < end;) {
-            const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - at), at);
-            if (bytesRead === 0) throw new OperatorError(`${s.display} changed while it was read (it is shorter than ${end} bytes)`);
-            splitter.push(buf.subarray(0, bytesRead));
-            at += bytesRead;
-            await w.flush();
-          }
-          splitter.end(end >= size);
-          lines = splitter.lines;
-        } finally {
-          await fh.close();
-        }
-      }
-      counts.push({ lines, content });
-    }
-    await w.flush(true);
-    const trailer: ShardTrailer = { rows: w.rows, digest: w.digest(), files: counts };
-    await outFh.write(`${JSON.stringify(['end', trailer])}\n`);
-    await outFh.close();
+    await runUnits({ ...(opts.mainThreadUnits === undefined ? {} : { mainThreadUnits: opts.mainThreadUnits }) }, parts, sink, init, jobs, partBytes, opts.unitBytes);
+    w.flush();
+    const trailer: ShardTrailer = { rows: w.rows, digest: w.digest(), files: sink.counts };
+    writeSync(fd, `${JSON.stringify(['end', trailer])}\n`);
+    closeSync(fd);
     await rename(temp, out);
     return { header, trailer };
   } catch (e) {
-    await outFh.close().catch(() => undefined);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
     await rm(temp, { force: true });
     if (e instanceof OperatorError) throw e;
     throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);

@@ -12,7 +12,7 @@ import { resolveSources } from '../ingest/sources.js';
 import { verifyLogs, type RunOptions } from './run.js';
 import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
-import type { WorkerInit } from './worker-protocol.js';
+import { replayData } from './replay-data.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -44,7 +44,7 @@ export async function verifyWithReplay(
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && tap === undefined ? { workerReplay: workerReplayData(gov) } : {}),
+      ...(jobs > 1 && tap === undefined ? { workerReplay: replayData(gov) } : {}),
       // Without a tap, the replayer is the only reader of events, and it reads requests only
       // through the evaluator, member by member.
       requestsByName: tap === undefined,
@@ -79,17 +79,6 @@ export async function verifyWithReplay(
   } finally {
     repo.close();
   }
-}
-
-/** The governance state as plain data, for replay in worker threads. */
-function workerReplayData(gov: Governance): WorkerInit['replay'] {
-  const bundles: NonNullable<WorkerInit['replay']>['bundles'][number][] = [];
-  const invalid: NonNullable<WorkerInit['replay']>['invalid'][number][] = [];
-  for (const v of gov.index.byHash.values()) {
-    if (v.loaded.ok) bundles.push({ hash: v.hash, files: [...v.loaded.texts.entries()], commits: v.commits });
-    else invalid.push({ hash: v.hash, commits: v.commits, problems: v.loaded.problems.map((p) => ({ ...p })) });
-  }
-  return { bundles, invalid, ledger: [...gov.ledger.files.entries()] };
 }
 
 /** LEDGER_REWRITTEN for each log file that is committed in the repository. */

@@ -82,9 +82,13 @@ export async function verifyLogs(
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits } = await import('./units.js');
+    const parts = await Promise.all(ordered.map(async (source) => {
+      const at = await resumeAt(opts, source);
+      return { source, start: at?.bytes ?? 0, cut: null, firstLine: at === undefined ? 1 : at.lines + 1 };
+    }));
     opts.progress?.start(total);
     try {
-      await runUnits(opts, ordered, verifier, init, jobs, total, opts.unitBytes);
+      await runUnits(opts, parts, verifier, init, jobs, total - parts.reduce((a, p) => a + p.start, 0), opts.unitBytes);
     } finally {
       opts.progress?.stop();
     }
@@ -102,9 +106,7 @@ async function run(opts: RunOptions, ordered: readonly LogSource[], verifier: In
   let bytes = 0;
   try {
     for (const source of ordered) {
-      const at = source.regular && source.path !== null && opts.resume != null
-        ? opts.resume.files.get(await realpath(source.path).catch(() => source.path!))
-        : undefined;
+      const at = await resumeAt(opts, source);
       const splitter = verifier.beginFile(source.display, at === undefined ? 1 : at.lines + 1);
       const problem = await readSource(
         source,
@@ -123,4 +125,10 @@ async function run(opts: RunOptions, ordered: readonly LogSource[], verifier: In
   } finally {
     progress?.stop();
   }
+}
+
+/** Where a checkpoint says `source` was verified up to, if it does. */
+async function resumeAt(opts: RunOptions, source: LogSource): Promise<{ bytes: number; lines: number } | undefined> {
+  if (!source.regular || source.path === null || opts.resume == null) return undefined;
+  return opts.resume.files.get(await realpath(source.path).catch(() => source.path!));
 }

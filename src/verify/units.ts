@@ -11,7 +11,6 @@
  * scanned for a cut at most once, even inside a line far longer than a unit.
  */
 import { fstatSync, openSync, closeSync } from 'node:fs';
-import { realpath } from 'node:fs/promises';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
 import { shiftLines, type Finding } from '../findings/finding.js';
@@ -22,7 +21,6 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import { LinePool, takePool } from './pool.js';
 import type { RunOptions } from './run.js';
 import { processUnit, SPARES, unitContext } from './unit.js';
-import type { IntegrityVerifier } from './verifier.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 /**
@@ -34,10 +32,39 @@ export const UNIT_BYTES = 2 * 1024 * 1024;
 /** Units cut and not yet applied, at most: what bounds memory when one thread runs behind. */
 const MAX_OUTSTANDING = 24;
 
+/**
+ * A part of one log to check: bytes [start, end) of the file, both line starts. A whole file
+ * is [0, its size when opened); a resumed one starts where its checkpoint ends; a shard's part
+ * (src/shard/shard.ts) is cut in advance, for the file's size as the shard saw it.
+ */
+export interface UnitPart {
+  readonly source: LogSource;
+  readonly start: number;
+  /** Null: to the file's size when it is opened, and a change of size after is LOG_CHANGED. */
+  readonly cut: { readonly end: number; readonly size: number } | null;
+  /** The number of the part's first line. */
+  readonly firstLine: number;
+}
+
+/**
+ * Where the records go, in input order: the integrity verifier (its chain check), or a shard's
+ * result file. A file's records come between its beginRecords and its endRecords.
+ */
+export interface RecordSink {
+  beginRecords(file: string, firstLine: number): (rec: EventRecord) => void;
+  /** The ref of the file's next record (the ordinal counts records across all files). */
+  nextRef(file: string, line: number): LineRef;
+  endRecords(file: string, totals: { lines: number; bytes: number; content: number }, problem: ReadProblem | null): void;
+  readonly linesSeen: number;
+}
+
 interface FileState {
   readonly display: string;
   fd: number;
   size: number;
+  /** The part's end: the file's size, or a shard's cut. */
+  end: number;
+  readonly fixedSize: boolean;
   readonly firstLine: number;
   /** Lines of the file before the next unit to apply (past the resumed ones). */
   lineBase: number;
@@ -60,14 +87,14 @@ const NONE: readonly Finding[] = Object.freeze([]);
 const MATCHED: ReplayOutcome = { type: 'matched' };
 const SKIPPED: ReplayOutcome = { type: 'skipped' };
 
-/** Checks `ordered` (regular files only) with `jobs` threads, into `verifier`. */
+/** Checks `parts` (of regular files only) with `jobs` threads, into `sink`. */
 export async function runUnits(
-  opts: RunOptions,
-  ordered: readonly LogSource[],
-  verifier: IntegrityVerifier,
+  opts: Pick<RunOptions, 'progress' | 'mainThreadUnits'>,
+  parts: readonly UnitPart[],
+  sink: RecordSink,
   init: WorkerInit,
   jobs: number,
-  /** The input's size (the files' sizes before they are opened: only a guide for cutting). */
+  /** The bytes to check (from the files' sizes before they are opened: only a guide for cutting). */
   totalBytes: number,
   unitBytes = UNIT_BYTES,
 ): Promise<void> {
@@ -89,30 +116,42 @@ export async function runUnits(
   /** Descriptors open now (closed as each file ends, or when the run stops). */
   const fds = new Set<number>();
   try {
-    for (const source of ordered) {
+    for (const part of parts) {
+      const source = part.source;
       // A file is open from here to its end slot: as many at once as there are slots.
       while (slots.length >= MAX_OUTSTANDING) await applyHead();
-      const at = opts.resume != null ? opts.resume.files.get(await realpath(source.path!).catch(() => source.path!)) : undefined;
-      const file: FileState = { display: source.display, fd: -1, size: 0, firstLine: at === undefined ? 1 : at.lines + 1, lineBase: at?.lines ?? 0, bytes: 0, content: 0, problem: null, add: null };
+      const file: FileState = {
+        display: source.display,
+        fd: -1,
+        size: part.cut?.size ?? 0,
+        end: part.cut?.end ?? 0,
+        fixedSize: part.cut !== null,
+        firstLine: part.firstLine,
+        lineBase: part.firstLine - 1,
+        bytes: 0,
+        content: 0,
+        problem: null,
+        add: null,
+      };
       let openProblem: ReadProblem | null = null;
       try {
         file.fd = openSync(source.path!, 'r');
         fds.add(file.fd);
-        file.size = fstatSync(file.fd).size;
+        if (!file.fixedSize) file.size = file.end = fstatSync(file.fd).size;
       } catch (e) {
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
         openProblem = file.fd < 0 ? { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` } : readFailed(e);
       }
-      let pos = openProblem === null ? Math.min(at?.bytes ?? 0, file.size) : file.size;
-      bytesCut += pos;
-      while (pos < file.size) {
+      const end = file.end;
+      let pos = openProblem === null ? Math.min(part.start, end) : end;
+      while (pos < end) {
         // Near the end, units a quarter the size: the main thread has nothing left to check
         // while the workers finish what they hold, so what they hold should be small.
         const size = totalBytes - bytesCut < pool.size * LinePool.QUEUED * unitBytes ? Math.max(1, unitBytes >> 2) : unitBytes;
-        const next = pos + size >= file.size ? file.size : nextLineStartSync(file.fd, pos + size - 1, file.size, scratch);
+        const next = pos + size >= end ? end : nextLineStartSync(file.fd, pos + size - 1, end, scratch);
         // A cut that cannot be read (the file shrank, an I/O error) makes the rest one last
         // unit: its own read stops where the file does, and says so as one thread would.
-        const cut = typeof next === 'number' ? next : file.size;
+        const cut = typeof next === 'number' ? next : end;
         const req: UnitRequest = { id: nextId++, fd: file.fd, file: file.display, start: pos, end: cut, size: file.size };
         bytesCut += cut - pos;
         pos = cut;
@@ -167,7 +206,7 @@ export async function runUnits(
 
   function begin(file: FileState): (rec: EventRecord) => void {
     if (file.add === null) {
-      file.add = verifier.beginRecords(file.display, file.firstLine);
+      file.add = sink.beginRecords(file.display, file.firstLine);
     }
     return file.add;
   }
@@ -177,14 +216,15 @@ export async function runUnits(
     const add = begin(file);
     if (s.kind === 'end') {
       let problem = file.problem ?? s.openProblem;
-      if (problem === null && file.fd >= 0) problem = sizeChange(file);
+      // A shard's part was cut for the size the shard saw; the merge compares the shards' sizes.
+      if (problem === null && file.fd >= 0 && !file.fixedSize) problem = sizeChange(file);
       // Every unit of the file was answered before this slot: nothing reads it any more. (A
       // directory of many rotated files must not hold a descriptor for each.)
       if (file.fd >= 0) {
         fds.delete(file.fd);
         closeSync(file.fd);
       }
-      verifier.endRecords(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
+      sink.endRecords(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
       return;
     }
     if (file.problem !== null) return;
@@ -198,7 +238,7 @@ export async function runUnits(
     file.content += r.content;
     file.problem = r.problem;
     bytesDone += r.bytes;
-    progress?.update(bytesDone, verifier.linesSeen);
+    progress?.update(bytesDone, sink.linesSeen);
   }
 
   /** One unit's records, in order, as the records a single thread makes. */
@@ -213,7 +253,7 @@ export async function runUnits(
     let e = 0;
     const n = r.kinds.length;
     for (let i = 0; i < n; i++) {
-      const ref: LineRef = verifier.nextRef(display, base + r.lineNos[i]!);
+      const ref: LineRef = sink.nextRef(display, base + r.lineNos[i]!);
       const kind = r.kinds[i]!;
       if ((kind & KIND_MASK) === KIND_HOLE) {
         const h = r.extra[e++] as ExtraHole;

@@ -113,6 +113,24 @@ describe('sharded verification', () => {
     for (const n of [2, 4, 5]) expect(sharded([rotated], n, [], ['--format', 'json']).out, `${n} shards`).toBe(one);
   });
 
+  it('a shard checks its part with --jobs N: the same shard result, byte for byte, on any number of threads', () => {
+    const opts = ['--max-line-bytes', '4096'];
+    const one = ok(['verify', faulty, '--format', 'json', ...opts]);
+    // Small units, so that every shard's part is many units and cuts land on the faults.
+    const base = sharded([faulty], 3, [...opts, '--jobs', '1']);
+    for (const jobs of ['2', '3']) {
+      for (const unit of ['1', '97', '4096']) {
+        const r = sharded([faulty], 3, [...opts, '--jobs', jobs, '--unit-bytes', unit], ['--format', 'json']);
+        expect(r.out, `--jobs ${jobs} --unit-bytes ${unit}`).toBe(one);
+        r.files.forEach((f, i) => expect(readFileSync(f, 'utf8'), `shard file ${i}, --jobs ${jobs} --unit-bytes ${unit}`).toBe(readFileSync(base.files[i]!, 'utf8')));
+      }
+    }
+    const rotatedOne = ok(['verify', rotated, '--format', 'json']);
+    expect(sharded([rotated], 2, ['--jobs', '2', '--unit-bytes', '300'], ['--format', 'json']).out).toBe(rotatedOne);
+    const replayed = ok(['verify', gov.incident, '--repo', gov.repo, '--format', 'json']);
+    expect(sharded([gov.incident], 2, ['--repo', gov.repo, '--jobs', '2', '--unit-bytes', '512'], ['--repo', gov.repo, '--format', 'json']).out).toBe(replayed);
+  });
+
   it('with replay: divergences, unknown policies, anchors and the truncated tail as in one run', () => {
     for (const log of [gov.clean, gov.incident]) {
       const one = ok(['verify', log, '--repo', gov.repo, '--format', 'json']);
