@@ -5,14 +5,10 @@
 import { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
-import { GitRepo } from '../git/git.js';
-import { readGovernance } from '../git/history.js';
-import { Replayer } from '../replay/replay.js';
+import type { GitRepo } from '../git/git.js';
 import { mergeShards, readShardHeader } from '../shard/merge.js';
-import { parseShard, runShard } from '../shard/shard.js';
 import { buildReport, type FailOn } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { committedLogRewrites } from '../verify/replay-run.js';
 import { relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
 
@@ -26,11 +22,15 @@ export async function verifyShard(
   opts: { maxLineBytes: number; maxDepth: number; jobs: number; jobsAuto: boolean; unitBytes?: number },
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
+  // The line check is loaded for a shard, not for a merge.
+  const { parseShard, runShard } = await import('../shard/shard.js');
   const { index, of } = parseShard(shard);
   let replay = null;
   let git: GitRepo | null = null;
   try {
     if (repo !== undefined) {
+      // Git and the governance state are loaded only for a replay.
+      const [{ GitRepo }, { readGovernance }] = await Promise.all([import('../git/git.js'), import('../git/history.js')]);
       git = await GitRepo.open(repo);
       const gov = await readGovernance(git, ref);
       replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit };
@@ -75,6 +75,12 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${replayed.ref} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
+  const [{ GitRepo }, { readGovernance }, { Replayer }, { committedLogRewrites }] = await Promise.all([
+    import('../git/git.js'),
+    import('../git/history.js'),
+    import('../replay/replay.js'),
+    import('../verify/replay-run.js'),
+  ]);
   const git = await GitRepo.open(f.repo);
   try {
     const gov = await readGovernance(git, replayed.commit);

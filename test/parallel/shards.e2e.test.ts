@@ -5,6 +5,7 @@
  * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +181,45 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
     expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/1 shard result/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
+  });
+
+  /** A shard result with its body replaced, and its trailer's digest made to match again. */
+  const reseal = (text: string, edit: (rows: string[]) => string[]): Buffer => {
+    const lines = text.split('\n');
+    const trailer = JSON.parse(lines[lines.length - 2]!) as ['end', { rows: number; digest: string }];
+    const body = Buffer.concat([Buffer.from(`${lines[0]!}\n`), ...edit(lines.slice(1, -2)).map((r) => Buffer.from(`${r}\n`, 'latin1'))]);
+    trailer[1].digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    return Buffer.concat([body, Buffer.from(`${JSON.stringify(trailer)}\n`)]);
+  };
+
+  it('a resealed result: bytes that are not UTF-8 are refused; a row longer than the read buffer is read whole', () => {
+    const text = readFileSync(files[1]!, 'utf8');
+    const cut = join(tmp, 'resealed.jsonl');
+    // An unchanged body resealed merges as before (so the refusals below are the edits').
+    writeFileSync(cut, reseal(text, (rows) => rows));
+    expect(sel(['merge', files[0]!, cut, ...files.slice(2)]).stdout).toBe(sel(['merge', ...files]).stdout);
+    // A byte that is not UTF-8 inside a row's string (written as latin1: 0xE9 alone).
+    const first = text.split('\n').findIndex((r) => r.startsWith('["e",')) - 1;
+    expect(first).toBeGreaterThanOrEqual(0);
+    writeFileSync(cut, reseal(text, (rows) => rows.map((r, i) => (i === first ? r.replace(/^(\["e",\d+,\d+,")/, '$1\u00e9') : r))));
+    expect(readFileSync(cut).includes(Buffer.from([0x2c, 0x22, 0xe9]))).toBe(true);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not UTF-8/);
+    // A finding whose message is 3 MiB: the row is longer than the 1 MiB read buffer.
+    const long = 'm'.repeat(3 << 20);
+    let edited = -1;
+    writeFileSync(cut, reseal(text, (rows) => rows.map((r, i) => {
+      const row = JSON.parse(r) as unknown[];
+      if (edited >= 0 || row[0] !== 'e' || row[8] === 0) return r;
+      edited = i;
+      (row[8] as { message: string }[])[0]!.message = long;
+      return JSON.stringify(row);
+    })));
+    expect(edited).toBeGreaterThanOrEqual(0);
+    const merged = sel(['merge', files[0]!, cut, ...files.slice(2), '--format', 'json']);
+    expect(merged.stderr).toBe('');
+    const report = JSON.parse(merged.stdout) as { findings: { message: string }[] };
+    expect(report.findings.filter((f) => f.message === long)).toHaveLength(1);
+    expect(report.findings).toHaveLength((JSON.parse(sel(['merge', ...files, '--format', 'json']).stdout) as { findings: unknown[] }).findings.length);
   });
 
   it('--repo must match how the shards ran', () => {
