@@ -1,14 +1,27 @@
 /**
- * The shard result format (`sel.shard/1`, docs/shards.md): header, rows and trailer, and the
- * codec of a row. Shared by the shard writer (shard.ts) and the merge (merge.ts), which needs
- * nothing of the line check.
+ * The shard result format (`sel.shard/2`, docs/shards.md): a JSON header line, the shard's
+ * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
+ * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
+ * records with the code that applies units (src/verify/apply.ts), after checking every value a
+ * hostile file could get wrong. Shared by the shard writer (shard.ts) and the merge
+ * (merge.ts), which needs nothing of the line check.
+ *
+ *   block = "SELU" | u32 LE meta bytes | u32 LE column bytes | meta (JSON) | columns | LF
+ *
+ * meta: {file, lines, content, bytes, n, textBytes, chainNames, extra}; columns: exactly
+ * resultLayout(n, textBytes) bytes, little-endian. (sel.shard/1 was a JSON row per line:
+ * parsing the rows was most of the merge's time.)
  */
-import type { EventRecord, LineRef } from '../envelope/types.js';
+import { isUtf8 } from 'node:buffer';
+import { endianness } from 'node:os';
+import { OperatorError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
 import type { ReplayOutcome } from '../replay/replay.js';
+import type { UnitColumns } from '../verify/apply.js';
+import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/1';
+export const SHARD_VERSION = 'sel.shard/2';
 
 export interface ShardFile {
   readonly display: string;
@@ -30,6 +43,7 @@ export interface ShardHeader {
 
 /** The last line of a shard file: what was read, and a digest that proves the body whole. */
 export interface ShardTrailer {
+  /** Records in all blocks (one per line read). */
   readonly rows: number;
   /** SHA-256 of the header and body bytes (every byte before the trailer). */
   readonly digest: string;
@@ -37,14 +51,45 @@ export interface ShardTrailer {
   readonly files: readonly { readonly lines: number; readonly content: number }[];
 }
 
-export type Encoded =
-  | ['e', number, number, string, number, string, string, string | null, Finding[] | 0, ReplayOutcome | 0]
-  | ['h', number, number, string | null, readonly string[], number, Finding[]];
+/** What opens every block. */
+export const BLOCK_MAGIC = Buffer.from('SELU', 'latin1');
+export const BLOCK_PREFIX_BYTES = 12;
+/** A block's meta is a few hundred bytes plus its findings; more than this is not one sel wrote. */
+export const MAX_BLOCK_META = 256 << 20;
 
-export function encode(rec: EventRecord, file: number, replay: ReplayOutcome | null): Encoded {
-  if (rec.kind === 'hole') return ['h', file, rec.ref.line, rec.chain, rec.hashes, rec.capacity, [...rec.findings]];
-  return ['e', file, rec.ref.line, rec.chain, rec.seq, rec.prevHash, rec.hash, rec.ts, rec.findings.length === 0 ? 0 : [...rec.findings], replay ?? 0];
+/** A block's JSON part: what the unit is, and what does not fit the columns. */
+export interface BlockMeta {
+  /** The file, as an index into the header's files. */
+  readonly file: number;
+  readonly lines: number;
+  readonly content: number;
+  readonly bytes: number;
+  readonly n: number;
+  readonly textBytes: number;
+  readonly chainNames: readonly string[];
+  readonly extra: readonly (ExtraEvent | ExtraHole)[];
 }
+
+/** The columns are written and read as the machine lays out typed arrays. */
+export function assertLittleEndian(): void {
+  if (endianness() !== 'LE') throw new OperatorError(`${SHARD_VERSION} results are little-endian and this machine is not: run shards and merge on little-endian machines`);
+}
+
+/** A unit's result (`file`: its index in the header) as the parts of one block, in order. */
+export function encodeBlock(file: number, r: UnitResult): Uint8Array[] {
+  const n = r.kinds.length;
+  const textBytes = r.text.byteLength;
+  const meta: BlockMeta = { file, lines: r.lines, content: r.content, bytes: r.bytes, n, textBytes, chainNames: r.chainNames, extra: r.extra };
+  const json = Buffer.from(JSON.stringify(meta), 'utf8');
+  const columns = new Uint8Array(r.mem, 0, resultLayout(n, textBytes).total);
+  const prefix = Buffer.allocUnsafe(BLOCK_PREFIX_BYTES);
+  BLOCK_MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(json.length, 4);
+  prefix.writeUInt32LE(columns.length, 8);
+  return [prefix, json, columns, LF];
+}
+
+const LF = Buffer.from('\n', 'latin1');
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
@@ -67,33 +112,81 @@ function isOutcome(x: unknown): x is ReplayOutcome {
   return o['type'] === 'finding' && isFinding(o['finding']) && (o['counted'] === 'diverged' || o['counted'] === 'unverifiable') && typeof o['replayed'] === 'boolean';
 }
 
-/** Checks a body row's shape; a result that is not what `sel verify --shard` writes is refused. */
-export function isRow(row: unknown, files: number): row is Encoded {
-  if (!Array.isArray(row) || !isInt(row[1]) || row[1] < 0 || row[1] >= files || !isInt(row[2]) || row[2] < 1) return false;
-  if (row[0] === 'h') {
-    return row.length === 7 && (row[3] === null || isStr(row[3])) && Array.isArray(row[4]) && row[4].every(isStr) && isInt(row[5]) && row[5] >= 0 && isFindings(row[6]);
-  }
-  return row[0] === 'e' && row.length === 10 && isStr(row[3]) && isInt(row[4]) && isStr(row[5]) && isStr(row[6]) && (row[7] === null || isStr(row[7])) &&
-    (row[8] === 0 || isFindings(row[8])) && (row[9] === 0 || isOutcome(row[9]));
+function isHole(x: unknown): x is ExtraHole {
+  if (typeof x !== 'object' || x === null) return false;
+  const h = x as Record<string, unknown>;
+  return (h['chain'] === null || isStr(h['chain'])) && Array.isArray(h['hashes']) && h['hashes'].every(isStr) &&
+    isInt(h['capacity']) && h['capacity'] >= 0 && isFindings(h['findings']);
 }
 
-/** Decodes a checked body row into a record, with its ref and its findings' lines fixed up. */
-export function decode(row: Encoded, ref: LineRef, fixLine: (f: Finding) => Finding): EventRecord {
-  if (row[0] === 'h') {
-    return { kind: 'hole', ref, chain: row[3], hashes: row[4], capacity: row[5], findings: row[6].map(fixLine) };
+function isExtraEvent(x: unknown): x is ExtraEvent {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as Record<string, unknown>;
+  // A shard keeps no parsed events; a replay outcome here is a finding (the others are codes).
+  return isFindings(e['findings']) && e['event'] === null && (e['replay'] === undefined || (isOutcome(e['replay']) && (e['replay'] as ReplayOutcome).type === 'finding'));
+}
+
+/** Checks a block's meta; `files` is the header's file count. */
+export function isBlockMeta(x: unknown, files: number): x is BlockMeta {
+  if (typeof x !== 'object' || x === null) return false;
+  const m = x as Record<string, unknown>;
+  const counts = ['lines', 'content', 'bytes', 'n', 'textBytes'].every((k) => isInt(m[k]) && (m[k] as number) >= 0);
+  return counts && isInt(m['file']) && m['file'] >= 0 && m['file'] < files && (m['n'] as number) <= (m['lines'] as number) &&
+    (m['content'] as number) <= (m['lines'] as number) && Array.isArray(m['chainNames']) && m['chainNames'].every(isStr) && Array.isArray(m['extra']);
+}
+
+/**
+ * The block's columns over `mem` (resultLayout(meta.n, meta.textBytes).total bytes), checked
+ * so that applying them cannot fail or misplace a record: every kind and flag known, lines
+ * increasing within the unit, chains named, seqs integers, text lengths that add up and cut
+ * the text only between characters, one `extra` per record that needs one, of its shape.
+ * Null when any of it does not hold.
+ */
+export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | null {
+  const { n, textBytes } = meta;
+  const at = resultLayout(n, textBytes);
+  const seqs = new Float64Array(mem, at.seqs, n);
+  const lineNos = new Int32Array(mem, at.lineNos, n);
+  const chainIdx = new Int32Array(mem, at.chainIdx, n);
+  const lens = new Int32Array(mem, at.lens, 3 * n);
+  const kinds = new Uint8Array(mem, at.kinds, n);
+  const replay = new Uint8Array(mem, at.replay, n);
+  const text = new Uint8Array(mem, at.text, textBytes);
+  const chains = meta.chainNames.length;
+  const seen = new Uint8Array(chains);
+  const extra = meta.extra;
+  let line = 0;
+  let t = 0;
+  let e = 0;
+  const boundary = (p: number): boolean => p >= textBytes || (text[p]! & 0xc0) !== 0x80;
+  for (let i = 0; i < n; i++) {
+    if (!(lineNos[i]! > line && lineNos[i]! <= meta.lines)) return null;
+    line = lineNos[i]!;
+    const kind = kinds[i]!;
+    const base = kind & KIND_MASK;
+    const flags = kind & ~KIND_MASK;
+    if (replay[i]! > 2) return null;
+    if (base === KIND_HOLE) {
+      const blank = chainIdx[i] === -1 && seqs[i] === 0 && lens[3 * i] === 0 && lens[3 * i + 1] === 0 && lens[3 * i + 2] === 0;
+      if (flags !== 0 || replay[i] !== 0 || !blank || !isHole(extra[e++])) return null;
+      continue;
+    }
+    if (base !== KIND_EVENT_EXTRA && base !== 0) return null;
+    if ((flags & ~(LINKED | NO_TS)) !== 0) return null;
+    const c = chainIdx[i]!;
+    if (!(c >= 0 && c < chains) || !Number.isSafeInteger(seqs[i]!)) return null;
+    const [h, p, s] = [lens[3 * i]!, lens[3 * i + 1]!, lens[3 * i + 2]!];
+    if (h < 0 || p < 0 || s < 0) return null;
+    if ((flags & LINKED) !== 0 && (p !== 0 || seen[c] === 0)) return null;
+    if ((flags & NO_TS) !== 0 && s !== 0) return null;
+    seen[c] = 1;
+    if (t + h + p + s > textBytes || !boundary(t + h) || !boundary(t + h + p) || !boundary(t + h + p + s)) return null;
+    t += h + p + s;
+    if (base === KIND_EVENT_EXTRA) {
+      const x = extra[e++];
+      if (!isExtraEvent(x) || (x.replay !== undefined && replay[i] !== 0)) return null;
+    }
   }
-  const replay = row[9] === 0 ? undefined : row[9];
-  const fixedReplay = replay !== undefined && replay.type === 'finding' ? { ...replay, finding: fixLine(replay.finding) } : replay;
-  return {
-    kind: 'event',
-    ref,
-    chain: row[3],
-    seq: row[4],
-    prevHash: row[5],
-    hash: row[6],
-    ts: row[7],
-    findings: row[8] === 0 ? [] : row[8].map(fixLine),
-    event: null,
-    ...(fixedReplay === undefined ? {} : { replay: fixedReplay }),
-  };
+  if (e !== extra.length || t !== textBytes || !isUtf8(text)) return null;
+  return { seqs, lineNos, chainIdx, lens, kinds, replay, text, chainNames: meta.chainNames, extra };
 }

@@ -10,10 +10,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { OperatorError, describeIoError } from '../errors.js';
-import { shiftLines, type Finding } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { AnchorSummary, Replayer } from '../replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult, type VerifyOptions } from '../verify/verifier.js';
-import { decode, isRow, SHARD_VERSION, type Encoded, type ShardHeader, type ShardTrailer } from './format.js';
+import { addUnitRecords, type UnitColumns } from '../verify/apply.js';
+import { resultLayout } from '../verify/worker-protocol.js';
+import { assertLittleEndian, BLOCK_MAGIC, BLOCK_PREFIX_BYTES, blockColumns, isBlockMeta, MAX_BLOCK_META, SHARD_VERSION, type BlockMeta, type ShardHeader, type ShardTrailer } from './format.js';
 
 const CHUNK = 1 << 20;
 /** A header or trailer longer than this is not one sel wrote (it is a few bytes per log file). */
@@ -21,21 +23,23 @@ const MAX_FRAME = 64 << 20;
 
 const notAShard = (path: string, why: string) => new OperatorError(`${path} is not a complete ${SHARD_VERSION} shard result (${why}); write it again with sel verify --shard I/N --shard-out FILE`);
 
-/** One shard file: header and trailer read up front, the body streamed row by row. */
+/** A block of a shard file, checked: one unit's records. */
+interface Block {
+  readonly meta: BlockMeta;
+  readonly columns: UnitColumns;
+}
+
+/** One shard file: header and trailer read up front, the body streamed block by block. */
 class ShardReader {
   header!: ShardHeader;
   trailer!: ShardTrailer;
   private bodyStart = 0;
   private bodyEnd = 0;
-  /** The file offset of buf[0]. */
-  private at = 0;
-  /** Body bytes read, [0, filled) of buf; rows are parsed from `pos` on. */
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private filled = 0;
-  private pos = 0;
-  /** buf[0, checked) is known to be UTF-8 (up to a row's end). */
-  private checked = 0;
-  private head: Encoded | null = null;
+  /** The file offset of the next byte to read (-1: the header is not digested yet). */
+  private at = -1;
+  /** The current block's columns (blocks are applied one at a time, so one buffer serves). */
+  private mem = new ArrayBuffer(1 << 20);
+  private head: Block | null = null;
   private rowsRead = 0;
   private readonly hash: Hash = createHash('sha256');
 
@@ -94,7 +98,6 @@ class ShardReader {
       Array.isArray(t.files) && t.files.length === h.files.length && t.files.every((c) => Number.isSafeInteger(c?.lines) && Number.isSafeInteger(c?.content)) &&
       Number.isSafeInteger(t.rows) && typeof t.digest === 'string';
     if (!ok) throw notAShard(this.path, 'its header or trailer is malformed');
-    this.at = 0;
     this.bodyStart = headerEnd;
     this.bodyEnd = trailerStart;
   }
@@ -120,90 +123,63 @@ class ShardReader {
   }
 
   /**
-   * The next row, without taking it; null when the body is done. Rows are found and parsed in
-   * the bytes read (one string per row, as JSON.parse needs): decoding whole chunks and
-   * splitting the text was half of the merge's time.
+   * The next block, checked, without taking it; null when the body is done. Read with
+   * readSync: blocks are taken one by one, each applied before the next is read.
    */
-  peek(): Encoded | null {
+  peek(): Block | null {
     if (this.head !== null) return this.head;
-    let lf = this.buf.indexOf(0x0a, this.pos);
-    while (lf < 0 || lf >= this.filled) {
-      if (this.at + this.filled >= this.bodyEnd) {
-        if (this.pos < this.filled) throw notAShard(this.path, 'its last row has no line feed');
-        return null;
-      }
-      this.fill();
-      lf = this.buf.indexOf(0x0a, this.pos);
+    if (this.at < 0) {
+      // The header is digested too: every byte before the trailer is.
+      this.consume(this.bodyStart, Buffer.allocUnsafe(this.bodyStart), 0);
     }
-    if (lf >= this.checked) {
-      // Up to the last row end read: a row's bytes are checked once, and never cut mid-character.
-      const end = this.buf.subarray(0, this.filled).lastIndexOf(0x0a) + 1;
-      if (!isUtf8(this.buf.subarray(this.checked, end))) throw notAShard(this.path, 'it is not UTF-8');
-      this.checked = end;
-    }
-    const row = this.parse(this.buf.toString('utf8', this.pos, lf), `row ${this.rowsRead + 1}`);
-    this.pos = lf + 1;
-    if (!isRow(row, this.header.files.length)) throw notAShard(this.path, `row ${this.rowsRead + 1} is malformed`);
-    this.head = row;
-    return row;
+    if (this.at >= this.bodyEnd) return null;
+    const where = `block ${this.blocks + 1}`;
+    if (this.at + BLOCK_PREFIX_BYTES > this.bodyEnd) throw notAShard(this.path, `${where} is cut short`);
+    const prefix = this.consume(BLOCK_PREFIX_BYTES, Buffer.allocUnsafe(BLOCK_PREFIX_BYTES), this.at);
+    if (!prefix.subarray(0, 4).equals(BLOCK_MAGIC)) throw notAShard(this.path, `${where} does not start as a block`);
+    const metaBytes = prefix.readUInt32LE(4);
+    const columnBytes = prefix.readUInt32LE(8);
+    if (metaBytes > MAX_BLOCK_META || this.at + metaBytes + columnBytes + 1 > this.bodyEnd) throw notAShard(this.path, `${where} is longer than the file`);
+    const json = this.consume(metaBytes, Buffer.allocUnsafe(metaBytes), this.at);
+    const meta = isUtf8(json) ? this.parse(json.toString('utf8'), `${where}'s meta`) : null;
+    if (!isBlockMeta(meta, this.header.files.length) || resultLayout(meta.n, meta.textBytes).total !== columnBytes) throw notAShard(this.path, `${where} is malformed`);
+    if (this.mem.byteLength < columnBytes) this.mem = new ArrayBuffer(Math.max(columnBytes, 2 * this.mem.byteLength));
+    this.consume(columnBytes, new Uint8Array(this.mem, 0, columnBytes), this.at);
+    if (this.consume(1, Buffer.allocUnsafe(1), this.at)[0] !== 0x0a) throw notAShard(this.path, `${where} does not end with a line feed`);
+    const columns = blockColumns(meta, this.mem);
+    if (columns === null) throw notAShard(this.path, `${where} is malformed`);
+    this.head = { meta, columns };
+    return this.head;
   }
 
   take(): void {
+    this.rowsRead += this.head!.meta.n;
+    this.blocks++;
     this.head = null;
-    this.rowsRead++;
   }
 
-  /**
-   * Reads more of the body after what is left unparsed, which moves to the buffer's start.
-   * Synchronous: rows are taken one by one, and a promise per row cost more than the reads.
-   */
-  private fill(): void {
-    if (this.at === 0 && this.filled === 0) {
-      // The header is digested too: every byte before the trailer is.
-      const head = Buffer.allocUnsafe(this.bodyStart);
-      this.readFully(head, 0);
-      this.hash.update(head);
-      this.at = this.bodyStart;
-    }
-    const keep = this.filled - this.pos;
-    this.buf.copy(this.buf, 0, this.pos, this.filled);
-    this.at += this.pos;
-    this.checked = Math.max(0, this.checked - this.pos);
-    this.pos = 0;
-    this.filled = keep;
-    // A row longer than the buffer: a bigger buffer, rather than a row cut in two.
-    if (keep === this.buf.length) {
-      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(bigger, 0, 0, keep);
-      this.buf = bigger;
-    }
-    const want = Math.min(this.buf.length - keep, this.bodyEnd - (this.at + keep));
-    if (want === 0) return;
-    const bytesRead = this.read(this.buf, keep, want, this.at + keep);
-    if (bytesRead === 0) throw notAShard(this.path, 'it changed while it was read');
-    this.hash.update(this.buf.subarray(keep, keep + bytesRead));
-    this.filled += bytesRead;
-  }
+  private blocks = 0;
 
-  private read(b: Buffer, at: number, length: number, from: number): number {
-    try {
-      return readSync(this.fh.fd, b, at, length, from);
-    } catch (e) {
-      throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
-    }
-  }
-
-  private readFully(b: Buffer, from: number): void {
-    for (let got = 0; got < b.length;) {
-      const bytesRead = this.read(b, got, b.length - got, from + got);
+  /** Reads `n` bytes at `from` into `b`, digests them, and moves past them. */
+  private consume<T extends Uint8Array>(n: number, b: T, from: number): T {
+    for (let got = 0; got < n;) {
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(this.fh.fd, b, got, n - got, from + got);
+      } catch (e) {
+        throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
+      }
       if (bytesRead === 0) throw notAShard(this.path, 'it changed while it was read');
       got += bytesRead;
     }
+    this.hash.update(b);
+    this.at = from + n;
+    return b;
   }
 
-  /** Checks that every row was read and the digest holds. */
+  /** Checks that every block was read and the digest holds. */
   done(): void {
-    if (this.peek() !== null) throw notAShard(this.path, `row ${this.rowsRead + 1} is out of order`);
+    if (this.peek() !== null) throw notAShard(this.path, `block ${this.blocks + 1} is out of order`);
     if (this.rowsRead !== this.trailer.rows) throw notAShard(this.path, `it has ${this.rowsRead} rows, its trailer says ${this.trailer.rows}`);
     if (`sha256:${this.hash.digest('hex')}` !== this.trailer.digest) throw notAShard(this.path, 'its digest does not match its bytes: it was damaged or edited');
   }
@@ -230,6 +206,7 @@ export async function readShardHeader(path: string): Promise<ShardHeader> {
 }
 
 export async function mergeShards(input: MergeInput): Promise<{ result: IntegrityResult; headers: readonly ShardHeader[]; replayer: Replayer | null; anchors: AnchorSummary[] }> {
+  assertLittleEndian();
   const readers: ShardReader[] = [];
   try {
     for (const path of input.shards) readers.push(await ShardReader.open(path));
@@ -258,6 +235,7 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
   const verifier = new IntegrityVerifier(opts, input.replayer === undefined ? null : (rec) => replayer!.onEvent(rec));
   if (input.replayer !== undefined) replayer = input.replayer((f) => verifier.report(f));
   input.begin?.((f) => verifier.report(f));
+  const nextRef = (file: string, line: number) => verifier.nextRef(file, line);
   for (let f = 0; f < files.length; f++) {
     const display = files[f]!.display;
     const sizes = new Set(loaded.map((l) => l.header.files[f]!.size));
@@ -273,11 +251,19 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
         if (part.start !== covered) throw new OperatorError(`the shards do not cover ${display} contiguously (a gap or overlap at byte ${covered}): they come from different runs`);
         covered = part.end;
       }
-      const fix = (x: Finding): Finding => shiftLines(x, display, base);
-      for (let row = shard.peek(); row !== null && row[1] === f; row = shard.peek()) {
-        if (row[2] > counts.lines) throw notAShard(shard.path, `a row names line ${row[2]} of a part with ${counts.lines} lines`);
-        add(decode(row, verifier.nextRef(display, base + row[2]), fix));
+      // The shard's units of this file, in order; what they add up to must be what it says.
+      let lines = 0;
+      let partBytes = 0;
+      let partContent = 0;
+      for (let b = shard.peek(); b !== null && b.meta.file === f; b = shard.peek()) {
+        addUnitRecords(b.columns, display, base + lines, nextRef, add);
+        lines += b.meta.lines;
+        partBytes += b.meta.bytes;
+        partContent += b.meta.content;
         shard.take();
+      }
+      if (lines !== counts.lines || partContent !== counts.content || partBytes !== part.end - part.start) {
+        throw notAShard(shard.path, `its units of ${display} do not add up to its part: ${counts.lines} lines, ${part.end - part.start} bytes`);
       }
       base += counts.lines;
       bytes += part.end - part.start;

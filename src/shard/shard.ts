@@ -6,15 +6,11 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/1`, docs/shards.md) is JSON lines: a header, one row per log line,
- * and a trailer:
- *   {"v":"sel.shard/1", ...}                                              the header
- *   ["e", file, line, chain, seq, prevHash, hash, ts, findings, replay]   an event
- *   ["h", file, line, chain, hashes, capacity, findings]                  a hole
- *   ["end", {"rows", "digest", "files"}]                                  the trailer
- * `line` counts from 1 within the shard's part of the file; the merge adds the lines of the
- * file that earlier shards read. Line numbers in findings are fixed up the same way. The
- * trailer's digest covers every byte before it, so a truncated or damaged result is refused.
+ * A shard file (`sel.shard/2`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
+ * between threads), and a JSON trailer line with the row count and a digest of every byte
+ * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
+ * each unit; the merge adds the lines before it.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -30,8 +26,8 @@ import { effectiveJobs } from '../verify/pool.js';
 import { replayData } from '../verify/replay-data.js';
 import { runUnits, type RecordSink, type UnitPart } from '../verify/units.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
-import type { WorkerInit } from '../verify/worker-protocol.js';
-import { encode, SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
+import type { UnitResult, WorkerInit } from '../verify/worker-protocol.js';
+import { assertLittleEndian, encodeBlock, SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
 export { SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
 
 /** Parses "I/N" (1-based I). */
@@ -52,38 +48,28 @@ function nextLineStart(fh: FileHandle, p: number, size: number, scratch: Buffer)
   return typeof at === 'number' ? at : size;
 }
 
-/** Buffered, digesting writer of a shard file (synchronous: rows come from the unit driver). */
+/** Digesting writer of a shard file: every byte before the trailer goes through the digest. */
 class ShardWriter {
-  private chunks: string[] = [];
-  private pending = 0;
   private readonly hash = createHash('sha256');
-  rows = 0;
   constructor(private readonly fd: number) {}
-  line(text: string): void {
-    this.chunks.push(text, '\n');
-    this.pending += text.length;
-    if (this.pending >= 1 << 20) this.flush();
-  }
-  row(value: unknown): void {
-    this.rows++;
-    this.line(JSON.stringify(value));
-  }
-  flush(): void {
-    if (this.chunks.length === 0) return;
-    const data = Buffer.from(this.chunks.join(''), 'utf8');
-    this.chunks = [];
-    this.pending = 0;
-    this.hash.update(data);
-    for (let at = 0; at < data.length;) at += writeSync(this.fd, data, at, data.length - at);
+  write(parts: readonly Uint8Array[]): void {
+    for (const p of parts) {
+      this.hash.update(p);
+      for (let at = 0; at < p.length;) at += writeSync(this.fd, p, at, p.length - at);
+    }
   }
   digest(): string {
     return `sha256:${this.hash.digest('hex')}`;
   }
 }
 
-/** The shard's rows, as the units are applied in order; a part that cannot be read fails the shard. */
+/**
+ * Writes each unit's result as a block, as the units are applied in order (runUnits calls
+ * `unit` in place of making records). A part that cannot be read fails the shard.
+ */
 class ShardSink implements RecordSink {
   linesSeen = 0;
+  rows = 0;
   readonly counts: { lines: number; content: number }[];
   private readonly index: ReadonlyMap<string, number>;
 
@@ -92,14 +78,20 @@ class ShardSink implements RecordSink {
     this.index = new Map(files.map((f, i) => [f.display, i]));
   }
 
-  beginRecords(file: string): (rec: EventRecord) => void {
-    const f = this.index.get(file)!;
-    return (rec) => this.w.row(encode(rec, f, rec.kind === 'event' ? rec.replay ?? null : null));
+  beginRecords(): (rec: EventRecord) => void {
+    return () => {
+      throw new Error('a shard writes units, not records');
+    };
   }
 
   nextRef(file: string, line: number): LineRef {
-    this.linesSeen++;
     return { file, line, ordinal: 0 };
+  }
+
+  unit(file: string, r: UnitResult): void {
+    this.w.write(encodeBlock(this.index.get(file)!, r));
+    this.rows += r.kinds.length;
+    this.linesSeen += r.lines;
   }
 
   endRecords(file: string, totals: { lines: number; content: number }, problem: ReadProblem | null): void {
@@ -138,6 +130,7 @@ export async function runShard(
   opts: ShardOptions = DEFAULT_VERIFY_OPTIONS,
   replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
+  assertLittleEndian();
   const { sources } = await resolveSources(logs);
   if (sources.some((s) => !s.regular || s.path === null)) throw new OperatorError('--shard needs regular files: a stream cannot be split by bytes');
   const ordered: LogSource[] = await orderSources(sources, opts.maxLineBytes);
@@ -201,10 +194,9 @@ export async function runShard(
   const w = new ShardWriter(fd);
   const sink = new ShardSink(w, files);
   try {
-    w.line(JSON.stringify(header));
+    w.write([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8')]);
     await runUnits({ ...(opts.mainThreadUnits === undefined ? {} : { mainThreadUnits: opts.mainThreadUnits }) }, parts, sink, init, jobs, partBytes, opts.unitBytes);
-    w.flush();
-    const trailer: ShardTrailer = { rows: w.rows, digest: w.digest(), files: sink.counts };
+    const trailer: ShardTrailer = { rows: sink.rows, digest: w.digest(), files: sink.counts };
     writeSync(fd, `${JSON.stringify(['end', trailer])}\n`);
     closeSync(fd);
     await rename(temp, out);

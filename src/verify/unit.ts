@@ -154,7 +154,12 @@ class Columns {
 
   hole(rec: { chain: string | null; hashes: readonly string[]; capacity: number; findings: EventRecord['findings'] }, lineNo: number): void {
     const i = this.slot(lineNo, KIND_HOLE);
+    // Every column is written for every record: a shard writes them as they are, and its
+    // result must not depend on what an earlier unit left in the buffers.
     this.chainIdx[i] = -1;
+    this.seqs[i] = 0;
+    this.lens[3 * i] = this.lens[3 * i + 1] = this.lens[3 * i + 2] = 0;
+    this.replay[i] = 0;
     this.extra.push({ chain: rec.chain, hashes: rec.hashes, capacity: rec.capacity, findings: rec.findings });
   }
 

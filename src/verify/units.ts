@@ -13,15 +13,14 @@
 import { fstatSync, openSync, closeSync } from 'node:fs';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
-import { shiftLines, type Finding } from '../findings/finding.js';
 import { readFailed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
-import type { ReplayOutcome } from '../replay/replay.js';
-import { LinePool, takePool } from './pool.js';
+import { addUnitRecords } from './apply.js';
+import { takePool } from './pool.js';
 import type { RunOptions } from './run.js';
 import { processUnit, SPARES, unitContext } from './unit.js';
-import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import type { UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
 
 /**
  * The nominal size of a unit. Large enough that cutting and messaging are noise (a cut is one
@@ -29,6 +28,11 @@ import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent,
  * finish together and a unit's results (~1.5 MB of strings) stay small.
  */
 export const UNIT_BYTES = 2 * 1024 * 1024;
+/**
+ * The last this many units' worth of input is cut in quarter units: as many as 4 threads hold
+ * at once (LinePool.QUEUED each), so all of them finish together.
+ */
+const TAIL_UNITS = 16;
 /** Units cut and not yet applied, at most: what bounds memory when one thread runs behind. */
 const MAX_OUTSTANDING = 24;
 
@@ -56,6 +60,11 @@ export interface RecordSink {
   nextRef(file: string, line: number): LineRef;
   endRecords(file: string, totals: { lines: number; bytes: number; content: number }, problem: ReadProblem | null): void;
   readonly linesSeen: number;
+  /**
+   * Takes each unit's result as it is, in place of its records (a shard writes them): called
+   * in order, before the result's memory is reused.
+   */
+  unit?(file: string, r: UnitResult): void;
 }
 
 interface FileState {
@@ -83,9 +92,6 @@ interface UnitSlot {
 }
 type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonly openProblem: ReadProblem | null };
 
-const NONE: readonly Finding[] = Object.freeze([]);
-const MATCHED: ReplayOutcome = { type: 'matched' };
-const SKIPPED: ReplayOutcome = { type: 'skipped' };
 
 /** Checks `parts` (of regular files only) with `jobs` threads, into `sink`. */
 export async function runUnits(
@@ -146,8 +152,10 @@ export async function runUnits(
       let pos = openProblem === null ? Math.min(part.start, end) : end;
       while (pos < end) {
         // Near the end, units a quarter the size: the main thread has nothing left to check
-        // while the workers finish what they hold, so what they hold should be small.
-        const size = totalBytes - bytesCut < pool.size * LinePool.QUEUED * unitBytes ? Math.max(1, unitBytes >> 2) : unitBytes;
+        // while the workers finish what they hold, so what they hold should be small. Where
+        // that starts does not depend on the threads: the cuts, and so a shard's result, are
+        // the same for every --jobs N.
+        const size = totalBytes - bytesCut < TAIL_UNITS * unitBytes ? Math.max(1, unitBytes >> 2) : unitBytes;
         const next = pos + size >= end ? end : nextLineStartSync(file.fd, pos + size - 1, end, scratch);
         // A cut that cannot be read (the file shrank, an I/O error) makes the rest one last
         // unit: its own read stops where the file does, and says so as one thread would.
@@ -204,6 +212,10 @@ export async function runUnits(
     applyReady();
   }
 
+  function nextRef(file: string, line: number): LineRef {
+    return sink.nextRef(file, line);
+  }
+
   function begin(file: FileState): (rec: EventRecord) => void {
     if (file.add === null) {
       file.add = sink.beginRecords(file.display, file.firstLine);
@@ -229,7 +241,8 @@ export async function runUnits(
     }
     if (file.problem !== null) return;
     const r = s.result!;
-    applyUnit(file, r, add);
+    if (sink.unit !== undefined) sink.unit(file.display, r);
+    else addUnitRecords(r, file.display, file.lineBase, nextRef, add);
     // Its buffer goes back to a thread with the next unit: units reuse a few buffers (flat
     // memory: new ones for each unit piled up as external memory between collections).
     if (spares.length < SPARES) spares.push(r.mem);
@@ -239,49 +252,6 @@ export async function runUnits(
     file.problem = r.problem;
     bytesDone += r.bytes;
     progress?.update(bytesDone, sink.linesSeen);
-  }
-
-  /** One unit's records, in order, as the records a single thread makes. */
-  function applyUnit(file: FileState, r: UnitResult, add: (rec: EventRecord) => void): void {
-    const display = file.display;
-    const base = file.lineBase;
-    const fix = (f: Finding): Finding => shiftLines(f, display, base);
-    const last: string[] = r.chainNames.map(() => '');
-    const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
-    const lens = r.lens;
-    let t = 0;
-    let e = 0;
-    const n = r.kinds.length;
-    for (let i = 0; i < n; i++) {
-      const ref: LineRef = sink.nextRef(display, base + r.lineNos[i]!);
-      const kind = r.kinds[i]!;
-      if ((kind & KIND_MASK) === KIND_HOLE) {
-        const h = r.extra[e++] as ExtraHole;
-        add({ kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings.map(fix) });
-        continue;
-      }
-      const c = r.chainIdx[i]!;
-      const hash = text.toString('utf8', t, (t += lens[3 * i]!));
-      const prevHash = (kind & LINKED) !== 0 ? last[c]! : text.toString('utf8', t, (t += lens[3 * i + 1]!));
-      const ts = (kind & NO_TS) !== 0 ? null : text.toString('utf8', t, (t += lens[3 * i + 2]!));
-      last[c] = hash;
-      const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (r.extra[e++] as ExtraEvent) : null;
-      const code = r.replay[i]!;
-      const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
-      const rec: EventRecord = {
-        kind: 'event',
-        ref,
-        chain: r.chainNames[c]!,
-        seq: r.seqs[i]!,
-        prevHash,
-        hash,
-        ts,
-        findings: x === null ? NONE : x.findings.map(fix),
-        event: x?.event ?? null,
-        ...(outcome === undefined ? {} : { replay: outcome }),
-      };
-      add(rec);
-    }
   }
 }
 

@@ -5,13 +5,13 @@
  * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { expectOneSentence, sel } from '../helpers/cli.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
+import { columnsAt, joinShard, splitShard } from '../helpers/shard-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-'));
 let gov: GovernanceSample;
@@ -117,13 +117,15 @@ describe('sharded verification', () => {
   it('a shard checks its part with --jobs N: the same shard result, byte for byte, on any number of threads', () => {
     const opts = ['--max-line-bytes', '4096'];
     const one = ok(['verify', faulty, '--format', 'json', ...opts]);
-    // Small units, so that every shard's part is many units and cuts land on the faults.
-    const base = sharded([faulty], 3, [...opts, '--jobs', '1']);
-    for (const jobs of ['2', '3']) {
-      for (const unit of ['1', '97', '4096']) {
+    // Small units, so that every shard's part is many units and cuts land on the faults. The
+    // cuts depend on the unit size, never on the threads: so does the result file.
+    for (const unit of ['1', '97', '4096']) {
+      const base = sharded([faulty], 3, [...opts, '--jobs', '1', '--unit-bytes', unit], ['--format', 'json']);
+      expect(base.out, `--jobs 1 --unit-bytes ${unit}`).toBe(one);
+      for (const jobs of ['2', '3']) {
         const r = sharded([faulty], 3, [...opts, '--jobs', jobs, '--unit-bytes', unit], ['--format', 'json']);
         expect(r.out, `--jobs ${jobs} --unit-bytes ${unit}`).toBe(one);
-        r.files.forEach((f, i) => expect(readFileSync(f, 'utf8'), `shard file ${i}, --jobs ${jobs} --unit-bytes ${unit}`).toBe(readFileSync(base.files[i]!, 'utf8')));
+        r.files.forEach((f, i) => expect(readFileSync(f).equals(readFileSync(base.files[i]!)), `shard file ${i}, --jobs ${jobs} --unit-bytes ${unit}`).toBe(true));
       }
     }
     const rotatedOne = ok(['verify', rotated, '--format', 'json']);
@@ -147,7 +149,8 @@ describe('sharded verification', () => {
 describe('shard results that cannot be merged are refused', () => {
   let files: string[];
   beforeAll(() => {
-    files = sharded([faulty], 4).files; // files[0] is shard 4/4, files[3] is shard 1/4
+    // Small units: each result is several blocks. files[0] is shard 4/4, files[3] is shard 1/4.
+    files = sharded([faulty], 4, ['--unit-bytes', '4096']).files;
   });
   const refuse = (args: string[]): string => expectOneSentence(sel(args));
 
@@ -165,57 +168,79 @@ describe('shard results that cannot be merged are refused', () => {
   });
 
   it('a truncated, edited or foreign file', () => {
-    const text = readFileSync(files[1]!, 'utf8');
+    const bytes = readFileSync(files[1]!);
     const cut = join(tmp, 'cut.jsonl');
-    writeFileSync(cut, text.slice(0, Math.floor(text.length / 2)));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/1 shard result \(.*truncated/);
-    // Drop one row and fix nothing else: the row count and digest catch it.
-    const rows = text.split('\n');
-    writeFileSync(cut, [...rows.slice(0, 3), ...rows.slice(4)].join('\n'));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/rows, its trailer says|digest/);
-    // One byte changed inside a row (a seq): the digest catches it.
-    const at = text.indexOf('"e",') + 4;
-    writeFileSync(cut, text.slice(0, at) + text.slice(at).replace(/,(\d)/, (_m, d: string) => `,${(Number(d) + 1) % 10}`));
+    let half = Math.floor(bytes.length / 2);
+    while (bytes[half - 1] === 0x0a) half++;
+    writeFileSync(cut, bytes.subarray(0, half));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/2 shard result \(.*truncated/);
+    // One block dropped, nothing else touched: the row count and digest catch it.
+    const parts = splitShard(bytes);
+    expect(parts.blocks.length).toBeGreaterThan(2);
+    const dropped = joinShard({ ...parts, blocks: parts.blocks.filter((_b, i) => i !== 1) });
+    writeFileSync(cut, Buffer.concat([dropped.subarray(0, dropped.lastIndexOf(0x0a, dropped.length - 2) + 1), bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1)]));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/do not add up to its part|rows, its trailer says|digest/);
+    // One byte changed inside an event's hash (the block stays well-formed): the digest
+    // catches it.
+    const edited = Buffer.from(bytes);
+    let first = edited.indexOf('SELU');
+    while ((JSON.parse(edited.toString('utf8', first + 12, first + 12 + edited.readUInt32LE(first + 4))) as { textBytes: number }).textBytes === 0) first = edited.indexOf('SELU', first + 1);
+    const n = (JSON.parse(edited.toString('utf8', first + 12, first + 12 + edited.readUInt32LE(first + 4))) as { n: number }).n;
+    edited[first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10] ^= 1;
+    writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/2"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/1 shard result/);
+    // A result of the older JSON-rows format is refused as such, not misread.
+    writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/2 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/2 shard result/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
   });
 
-  /** A shard result with its body replaced, and its trailer's digest made to match again. */
-  const reseal = (text: string, edit: (rows: string[]) => string[]): Buffer => {
-    const lines = text.split('\n');
-    const trailer = JSON.parse(lines[lines.length - 2]!) as ['end', { rows: number; digest: string }];
-    const body = Buffer.concat([Buffer.from(`${lines[0]!}\n`), ...edit(lines.slice(1, -2)).map((r) => Buffer.from(`${r}\n`, 'latin1'))]);
-    trailer[1].digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    return Buffer.concat([body, Buffer.from(`${JSON.stringify(trailer)}\n`)]);
-  };
-
-  it('a resealed result: bytes that are not UTF-8 are refused; a row longer than the read buffer is read whole', () => {
-    const text = readFileSync(files[1]!, 'utf8');
+  it('a resealed result (digest made to match): every damaged value is refused, never trusted', () => {
+    const bytes = readFileSync(files[1]!);
+    const parts = splitShard(bytes);
     const cut = join(tmp, 'resealed.jsonl');
-    // An unchanged body resealed merges as before (so the refusals below are the edits').
-    writeFileSync(cut, reseal(text, (rows) => rows));
-    expect(sel(['merge', files[0]!, cut, ...files.slice(2)]).stdout).toBe(sel(['merge', ...files]).stdout);
-    // A byte that is not UTF-8 inside a row's string (written as latin1: 0xE9 alone).
-    const first = text.split('\n').findIndex((r) => r.startsWith('["e",')) - 1;
-    expect(first).toBeGreaterThanOrEqual(0);
-    writeFileSync(cut, reseal(text, (rows) => rows.map((r, i) => (i === first ? r.replace(/^(\["e",\d+,\d+,")/, '$1\u00e9') : r))));
-    expect(readFileSync(cut).includes(Buffer.from([0x2c, 0x22, 0xe9]))).toBe(true);
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not UTF-8/);
-    // A finding whose message is 3 MiB: the row is longer than the 1 MiB read buffer.
+    const merge = () => sel(['merge', files[0]!, cut, ...files.slice(2), '--format', 'json']);
+    // Resealed unchanged: merges as before, so each refusal below is its edit's.
+    writeFileSync(cut, joinShard(parts));
+    expect(merge().stdout).toBe(sel(['merge', ...files, '--format', 'json']).stdout);
+    const block = parts.blocks.findIndex((b) => (b.meta['chainNames'] as string[]).length > 0 && Number(b.meta['n']) > 1);
+    expect(block).toBeGreaterThanOrEqual(0);
+    const n = Number(parts.blocks[block]!.meta['n']);
+    const at = columnsAt(n);
+    const damaged = (what: string, edit: (columns: Buffer, meta: Record<string, unknown>) => void, pattern = /is malformed/) => {
+      const copy = { ...parts, blocks: parts.blocks.map((b, i) => (i === block ? { meta: structuredClone(b.meta), columns: Buffer.from(b.columns) } : b)) };
+      edit(copy.blocks[block]!.columns, copy.blocks[block]!.meta);
+      writeFileSync(cut, joinShard(copy));
+      expect(expectOneSentence(merge()), what).toMatch(pattern);
+    };
+    damaged('a chain index past the chains named', (c) => c.writeInt32LE(99, at.chainIdx));
+    damaged('an unknown kind', (c) => (c[at.kinds] = 3));
+    damaged('an unknown flag', (c) => (c[at.kinds] = c[at.kinds]! | 16));
+    damaged('lines that do not increase', (c) => c.writeInt32LE(c.readInt32LE(at.lineNos + 4), at.lineNos));
+    damaged('a seq that is not an integer', (c) => c.writeDoubleLE(0.5, at.seqs));
+    damaged('a replay code past 2', (c) => (c[at.replay] = 7));
+    damaged('text lengths past the text', (c) => c.writeInt32LE(1 << 20, at.lens));
+    damaged('a negative text length', (c) => c.writeInt32LE(-1, at.lens));
+    damaged('a byte that is not UTF-8 in the text', (c) => (c[at.text] = 0xe9));
+    damaged('one extra too many', (_c, m) => (m['extra'] as unknown[]).push({ findings: [], event: null }));
+    damaged('a unit that claims more records than lines', (_c, m) => (m['lines'] = 0));
+    damaged('a file index past the files', (_c, m) => (m['file'] = 7));
+    damaged('lines that do not add up to the part', (_c, m) => (m['lines'] = Number(m['lines']) + 1), /do not add up/);
+    // Meta that is not UTF-8, or not JSON.
+    writeFileSync(cut, joinShard(parts, { rawMeta: (i, json) => (i === block ? Buffer.concat([json.subarray(0, 10), Buffer.from([0xe9]), json.subarray(11)]) : json) }));
+    expect(expectOneSentence(merge())).toMatch(/is malformed|is not JSON/);
+    // A finding whose message is 3 MiB: a block longer than the 1 MiB column buffer, read whole.
     const long = 'm'.repeat(3 << 20);
-    let edited = -1;
-    writeFileSync(cut, reseal(text, (rows) => rows.map((r, i) => {
-      const row = JSON.parse(r) as unknown[];
-      if (edited >= 0 || row[0] !== 'e' || row[8] === 0) return r;
-      edited = i;
-      (row[8] as { message: string }[])[0]!.message = long;
-      return JSON.stringify(row);
-    })));
-    expect(edited).toBeGreaterThanOrEqual(0);
-    const merged = sel(['merge', files[0]!, cut, ...files.slice(2), '--format', 'json']);
+    const withFinding = parts.blocks.findIndex((b) => (b.meta['extra'] as { findings?: { message: string }[] }[]).some((x) => (x.findings?.length ?? 0) > 0));
+    expect(withFinding).toBeGreaterThanOrEqual(0);
+    const longParts = structuredClone(parts);
+    (longParts.blocks[withFinding]!.meta['extra'] as { findings: { message: string }[] }[]).find((x) => x.findings.length > 0)!.findings[0]!.message = long;
+    longParts.blocks.forEach((b, i) => (b.columns = parts.blocks[i]!.columns));
+    writeFileSync(cut, joinShard(longParts));
+    const merged = merge();
     expect(merged.stderr).toBe('');
     const report = JSON.parse(merged.stdout) as { findings: { message: string }[] };
     expect(report.findings.filter((f) => f.message === long)).toHaveLength(1);

@@ -1,0 +1,66 @@
+/**
+ * A unit's result (worker-protocol.ts: columns and UTF-8 text) turned back into the records a
+ * single thread makes, in order: used where `--jobs N` applies its units (units.ts) and where
+ * `sel merge` applies the units a shard wrote (src/shard/merge.ts, after checking them).
+ */
+import type { EventRecord, LineRef } from '../envelope/types.js';
+import { shiftLines, type Finding } from '../findings/finding.js';
+import type { ReplayOutcome } from '../replay/replay.js';
+import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, type ExtraEvent, type ExtraHole, type UnitResult } from './worker-protocol.js';
+
+/** The columns of a unit's result, without its bookkeeping. */
+export type UnitColumns = Pick<UnitResult, 'kinds' | 'lineNos' | 'seqs' | 'chainIdx' | 'chainNames' | 'text' | 'lens' | 'replay' | 'extra'>;
+
+const NONE: readonly Finding[] = Object.freeze([]);
+const MATCHED: ReplayOutcome = { type: 'matched' };
+const SKIPPED: ReplayOutcome = { type: 'skipped' };
+
+/**
+ * Adds the unit's records to `add`, in order. Its line numbers (and its findings') count from
+ * 1 within the unit: `base` lines of `file` come before it. `nextRef` gives each record's ref.
+ */
+export function addUnitRecords(
+  r: UnitColumns,
+  file: string,
+  base: number,
+  nextRef: (file: string, line: number) => LineRef,
+  add: (rec: EventRecord) => void,
+): void {
+  const fix = (f: Finding): Finding => shiftLines(f, file, base);
+  const last: string[] = r.chainNames.map(() => '');
+  const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+  const lens = r.lens;
+  let t = 0;
+  let e = 0;
+  const n = r.kinds.length;
+  for (let i = 0; i < n; i++) {
+    const ref = nextRef(file, base + r.lineNos[i]!);
+    const kind = r.kinds[i]!;
+    if ((kind & KIND_MASK) === KIND_HOLE) {
+      const h = r.extra[e++] as ExtraHole;
+      add({ kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings.map(fix) });
+      continue;
+    }
+    const c = r.chainIdx[i]!;
+    const hash = text.toString('utf8', t, (t += lens[3 * i]!));
+    const prevHash = (kind & LINKED) !== 0 ? last[c]! : text.toString('utf8', t, (t += lens[3 * i + 1]!));
+    const ts = (kind & NO_TS) !== 0 ? null : text.toString('utf8', t, (t += lens[3 * i + 2]!));
+    last[c] = hash;
+    const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (r.extra[e++] as ExtraEvent) : null;
+    const code = r.replay[i]!;
+    const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
+    const rec: EventRecord = {
+      kind: 'event',
+      ref,
+      chain: r.chainNames[c]!,
+      seq: r.seqs[i]!,
+      prevHash,
+      hash,
+      ts,
+      findings: x === null ? NONE : x.findings.map(fix),
+      event: x?.event ?? null,
+      ...(outcome === undefined ? {} : { replay: outcome }),
+    };
+    add(rec);
+  }
+}
