@@ -511,6 +511,12 @@ interface ScaleResult {
   /** Two independent floors at once, aggregate throughput over one (median of reps). */
   readonly machinePairScaling: number;
   readonly shards: ShardCheck;
+  /**
+   * One machine's --jobs 2 run (best, process wall time) over 4 machines like this one running
+   * the shards at once and then the merge (slowest shard + merge, process wall times): what
+   * sharding buys end to end, the merge being sequential.
+   */
+  readonly shardedSpeedup: number;
 }
 
 async function measureScale(opts: Options): Promise<ScaleResult[]> {
@@ -537,7 +543,8 @@ async function measureScale(opts: Options): Promise<ScaleResult[]> {
       );
     }
     const shards = await runShards(file, 4);
-    process.stderr.write(`  scale ${sizeMb} MB: 4 shards + merge: identical report; slowest shard ${shardsText(shards)}\n`);
+    const shardedSpeedup = series(j2).best.processSeconds / (shards.slowestShardSeconds + shards.mergeSeconds);
+    process.stderr.write(`  scale ${sizeMb} MB: 4 shards + merge: identical report; slowest shard ${shardsText(shards)}; ${fmt(shardedSpeedup, 2)}x one --jobs 2 run\n`);
     results.push({
       sizeMb,
       bytes: j1[0]!.bytes,
@@ -550,6 +557,7 @@ async function measureScale(opts: Options): Promise<ScaleResult[]> {
       jobs2OverPython: median(py.map((c, i) => c.seconds / j2[i]!.seconds)),
       machinePairScaling: median(pairs),
       shards,
+      shardedSpeedup,
     });
   }
   return results;
@@ -581,7 +589,12 @@ function printScale(results: readonly ScaleResult[], opts: Options): Record<stri
       'floor processes run side by side over one alone (2.00x on two free cores): the most any parallel speed-up can reach here\n',
   );
   console.log(table(rows));
-  for (const r of results) console.log(`${fmt(r.bytes / MB, 0)} MB: --shard I/4 x 4 + sel merge: report identical to one run; slowest shard ${shardsText(r.shards)}`);
+  for (const r of results) {
+    console.log(
+      `${fmt(r.bytes / MB, 0)} MB: --shard I/4 x 4 + sel merge: report identical to one run; slowest shard ${shardsText(r.shards)};\n` +
+        `  on 4 machines like this one (shards at once, then the merge): ${fmt(r.shards.slowestShardSeconds + r.shards.mergeSeconds, 2)} s, ${fmt(r.shardedSpeedup, 2)}x one machine's --jobs 2 (${fmt(r.jobs2.best.processSeconds, 2)} s; process wall times)`,
+    );
+  }
   console.log('\ntargets');
   const lines: string[][] = [];
   const targets: Record<string, unknown> = {};
@@ -593,7 +606,7 @@ function printScale(results: readonly ScaleResult[], opts: Options): Record<stri
     lines.push([`  --jobs 2 >= ${TARGETS.jobs2Speedup}x --jobs 1, ${label} (this machine: two floors ${fmt(r.machinePairScaling, 2)}x)`, ratioText(r.jobs2Speedup, TARGETS.jobs2Speedup), mark(speedOk)]);
     lines.push([`  sel >= ${TARGETS.overPython}x the Python baseline, ${label}`, ratioText(best, TARGETS.overPython), mark(pyOk)]);
     lines.push([`  4 shards + merge = one run's report, ${label}`, 'identical', mark(r.shards.identical)]);
-    targets[`scale ${label}`] = { jobs2Speedup: r.jobs2Speedup, machinePairScaling: r.machinePairScaling, overPython: best, shardsIdentical: r.shards.identical };
+    targets[`scale ${label}`] = { jobs2Speedup: r.jobs2Speedup, machinePairScaling: r.machinePairScaling, overPython: best, shardsIdentical: r.shards.identical, shardedSpeedup: r.shardedSpeedup };
   }
   console.log(table(lines));
   return targets;
