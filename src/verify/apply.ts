@@ -3,6 +3,7 @@
  * single thread makes, in order: used where `--jobs N` applies its units (units.ts) and where
  * `sel merge` applies the units a shard wrote (src/shard/merge.ts, after checking them).
  */
+import { isAscii } from 'node:buffer';
 import type { EventRecord, LineRef } from '../envelope/types.js';
 import { shiftLines, type Finding } from '../findings/finding.js';
 import type { ReplayOutcome } from '../replay/replay.js';
@@ -29,6 +30,10 @@ export function addUnitRecords(
   const fix = (f: Finding): Finding => shiftLines(f, file, base);
   const last: string[] = r.chainNames.map(() => '');
   const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+  // Hashes and timestamps are ASCII but for a damaged event's: a unit whose text is all ASCII
+  // is decoded as latin1, a plain copy, where UTF-8 decoding scans each value first (merge of
+  // the bench's 300 MB in 4 shards: 1.05x).
+  const str = isAscii(text) ? (s: number, e: number) => text.toString('latin1', s, e) : (s: number, e: number) => text.toString('utf8', s, e);
   const lens = r.lens;
   let t = 0;
   let e = 0;
@@ -42,9 +47,9 @@ export function addUnitRecords(
       continue;
     }
     const c = r.chainIdx[i]!;
-    const hash = text.toString('utf8', t, (t += lens[3 * i]!));
-    const prevHash = (kind & LINKED) !== 0 ? last[c]! : text.toString('utf8', t, (t += lens[3 * i + 1]!));
-    const ts = (kind & NO_TS) !== 0 ? null : text.toString('utf8', t, (t += lens[3 * i + 2]!));
+    const hash = str(t, (t += lens[3 * i]!));
+    const prevHash = (kind & LINKED) !== 0 ? last[c]! : str(t, (t += lens[3 * i + 1]!));
+    const ts = (kind & NO_TS) !== 0 ? null : str(t, (t += lens[3 * i + 2]!));
     last[c] = hash;
     const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (r.extra[e++] as ExtraEvent) : null;
     const code = r.replay[i]!;
