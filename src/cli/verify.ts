@@ -9,6 +9,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources, totalBytes } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
+import { MAX_JOBS } from '../verify/jobs.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -111,9 +112,9 @@ export function reorderWindowOption(note: string): Option {
  */
 async function prestart(logs: readonly string[], jobs: number, jobsAuto: boolean): Promise<void> {
   if (jobs < 2) return;
-  const { effectiveJobs, prestartPool } = await import('../verify/pool.js');
+  const { effectiveJobs } = await import('../verify/jobs.js');
   const total = await resolveSources(logs).then(({ sources }) => totalBytes(sources), () => null);
-  if (total !== null && effectiveJobs(jobs, jobsAuto, total) > 1) prestartPool(jobs);
+  if (total !== null && effectiveJobs(jobs, jobsAuto, total) > 1) (await import('../verify/pool.js')).prestartPool(jobs);
 }
 
 export function verifyCommand(chalk: () => ChalkInstance): Command {
@@ -123,7 +124,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
-    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', 64)).default(availableParallelism()))
+    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(availableParallelism()))
     // How big a unit of --jobs work is: for tests that put faults on unit boundaries, and for
     // measuring. Not a user's setting, so not in --help (docs/contract.md).
     .addOption(new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp())

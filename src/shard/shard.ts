@@ -22,7 +22,7 @@ import { nextLineStartSync } from '../ingest/range.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
-import { effectiveJobs } from '../verify/pool.js';
+import { effectiveJobs } from '../verify/jobs.js';
 import { replayData } from '../verify/replay-data.js';
 import { runUnits, type RecordSink, type UnitPart } from '../verify/units.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';

@@ -6,7 +6,7 @@ import { realpath } from 'node:fs/promises';
 import type { Resume } from './checkpoint.js';
 import { orderSources, resolveSources, totalBytes, type LogSource } from '../ingest/sources.js';
 import type { WorkerInit } from './worker-protocol.js';
-import { effectiveJobs } from './pool.js';
+import { effectiveJobs } from './jobs.js';
 import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { ChainSummary } from '../chain/chain.js';
