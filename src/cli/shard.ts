@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import type { ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import type { GitRepo } from '../git/git.js';
-import { mergeShards, readShardHeader } from '../shard/merge.js';
+import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
 import { buildReport, type FailOn } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
@@ -74,8 +74,8 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
     process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     return;
   }
-  if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${replayed.ref} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
-  const [{ GitRepo }, { readGovernance }, { Replayer }, { committedLogRewrites }] = await Promise.all([
+  if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
+  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesOf }] = await Promise.all([
     import('../git/git.js'),
     import('../git/history.js'),
     import('../replay/replay.js'),
@@ -84,7 +84,8 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
   const git = await GitRepo.open(f.repo);
   try {
     const gov = await readGovernance(git, replayed.commit);
-    const rewrites = await committedLogRewrites(git, gov.commit, f.repo, header.files.map((x) => x.display));
+    // The shards' file names: the logs themselves need not be where the merge runs.
+    const rewrites = await rewritesOf(git, gov.commit, f.repo, header.files.map((x) => ({ display: x.display, path: x.display })));
     const { result, replayer, anchors } = await mergeShards({
       shards,
       options,

@@ -37,6 +37,8 @@ export interface ShardHeader {
   readonly of: number;
   /** Every source of the run, in order (all shards agree on it), with this shard's part. */
   readonly files: readonly ShardFile[];
+  /** Entries of a named directory that are not logs read (a dangling link, a subdirectory): as a run reports them. */
+  readonly skipped: readonly { readonly display: string; readonly reason: string }[];
   readonly options: { readonly maxLineBytes: number; readonly maxDepth: number };
   readonly replay: { readonly ref: string; readonly commit: string } | null;
 }
@@ -94,13 +96,40 @@ const LF = Buffer.from('\n', 'latin1');
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 
+/** Deepest nesting accepted in a finding's expected, actual or detail (sel's are a few levels). */
+const MAX_VALUE_DEPTH = 32;
+
+/** A JSON value no deeper than MAX_VALUE_DEPTH: what renderers can print without recursing away. */
+function isJsonValue(x: unknown, depth = 0): boolean {
+  if (x === null || typeof x === 'string' || typeof x === 'boolean') return true;
+  if (typeof x === 'number') return Number.isFinite(x);
+  if (typeof x !== 'object' || depth >= MAX_VALUE_DEPTH) return false;
+  return (Array.isArray(x) ? x : Object.values(x)).every((v) => isJsonValue(v, depth + 1));
+}
+
+const FINDING_KEYS = new Set(['code', 'severity', 'chain', 'seq', 'location', 'message', 'expected', 'actual', 'detail']);
+const LOCATION_KEYS = new Set(['file', 'line', 'column']);
+
+/**
+ * A finding as sel makes them (findings/finding.ts), every member checked: renderers print
+ * them into text, SARIF, JUnit and GitHub workflow commands, where a column that is not a
+ * number, or a value nested deep enough to exhaust the stack, must never arrive.
+ */
 function isFinding(x: unknown): x is Finding {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const f = x as Record<string, unknown>;
+  if (!Object.keys(f).every((k) => FINDING_KEYS.has(k))) return false;
   if (!isStr(f['code']) || !Object.hasOwn(CODES, f['code']) || f['severity'] !== CODES[f['code'] as FindingCode].severity) return false;
   if (!isStr(f['message']) || !(f['chain'] === null || isStr(f['chain'])) || !(f['seq'] === null || isInt(f['seq']))) return false;
+  for (const k of ['expected', 'actual'] as const) if (f[k] !== undefined && !isJsonValue(f[k])) return false;
+  const d = f['detail'];
+  if (d !== undefined && (typeof d !== 'object' || d === null || Array.isArray(d) || !isJsonValue(d))) return false;
   const l = f['location'];
-  return l === null || (typeof l === 'object' && l !== null && isStr((l as Record<string, unknown>)['file']) && isInt((l as Record<string, unknown>)['line']));
+  if (l === null) return true;
+  if (typeof l !== 'object' || l === undefined || Array.isArray(l)) return false;
+  const loc = l as Record<string, unknown>;
+  return Object.keys(loc).every((k) => LOCATION_KEYS.has(k)) && isStr(loc['file']) && isInt(loc['line']) && loc['line'] >= 1 &&
+    (loc['column'] === undefined || (isInt(loc['column']) && loc['column'] >= 1));
 }
 
 const isFindings = (x: unknown): x is Finding[] => Array.isArray(x) && x.every(isFinding);

@@ -7,8 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { OperatorError, describeIoError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import type { AnchorSummary, Replayer } from '../replay/replay.js';
@@ -21,154 +20,188 @@ const CHUNK = 1 << 20;
 /** A header or trailer longer than this is not one sel wrote (it is a few bytes per log file). */
 const MAX_FRAME = 64 << 20;
 
+/**
+ * A name read from a shard's header, as a refusal quotes it: one line whatever it holds (a
+ * header is input like any other, and a refusal must stay one sentence on one line).
+ */
+export const quoted = (name: string): string => JSON.stringify(name);
+
 const notAShard = (path: string, why: string) => new OperatorError(`${path} is not a complete ${SHARD_VERSION} shard result (${why}); write it again with sel verify --shard I/N --shard-out FILE`);
 
-/** A block of a shard file, checked: one unit's records. */
+/** A block of a shard file whose meta is read and checked; its columns are read when taken. */
 interface Block {
   readonly meta: BlockMeta;
-  readonly columns: UnitColumns;
+  readonly columnBytes: number;
 }
 
-/** One shard file: header and trailer read up front, the body streamed block by block. */
+/**
+ * The columns of the block being applied. The merge applies one block at a time, across all
+ * shards, so one buffer serves them all (a thousand shards must not cost a buffer each).
+ */
+let columnMem = new ArrayBuffer(1 << 20);
+
+/**
+ * One shard file: header and trailer read when it is opened, the body read block by block.
+ * The file is open only while its body is being read: the merge goes through the shards in
+ * order, so a set of many shards holds one or two descriptors, not one each.
+ */
 class ShardReader {
   header!: ShardHeader;
   trailer!: ShardTrailer;
+  private size = 0;
   private bodyStart = 0;
   private bodyEnd = 0;
+  private fd: number | null = null;
   /** The file offset of the next byte to read (-1: the header is not digested yet). */
   private at = -1;
-  /** The current block's columns (blocks are applied one at a time, so one buffer serves). */
-  private mem = new ArrayBuffer(1 << 20);
   private head: Block | null = null;
   private rowsRead = 0;
+  private blocks = 0;
   private readonly hash: Hash = createHash('sha256');
 
-  private constructor(readonly path: string, private readonly fh: FileHandle) {}
+  private constructor(readonly path: string) {}
 
-  static async open(path: string): Promise<ShardReader> {
-    let fh: FileHandle;
+  static open(path: string): ShardReader {
+    const r = new ShardReader(path);
     try {
-      fh = await open(path, 'r');
-    } catch (e) {
-      throw new OperatorError(`cannot read shard ${path}: ${describeIoError(e)}`);
-    }
-    const r = new ShardReader(path, fh);
-    try {
-      await r.frame();
-    } catch (e) {
-      await fh.close();
-      throw e;
+      r.frame();
+    } finally {
+      r.close();
     }
     return r;
   }
 
+  private openFile(): number {
+    if (this.fd !== null) return this.fd;
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (e) {
+      throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
+    }
+    this.fd = fd;
+    let stat;
+    try {
+      stat = fstatSync(fd);
+    } catch (e) {
+      throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
+    }
+    if (!stat.isFile()) throw new OperatorError(`cannot read shard ${this.path}: it is not a regular file`);
+    if (this.at >= 0 || this.size > 0) {
+      if (stat.size !== this.size) throw notAShard(this.path, 'it changed while it was read');
+    } else {
+      this.size = stat.size;
+    }
+    return fd;
+  }
+
   /** Reads the first line (header) and the last (trailer). */
-  private async frame(): Promise<void> {
-    const size = (await this.fh.stat()).size;
+  private frame(): void {
+    this.openFile();
+    const size = this.size;
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(size, 1)));
     let headerEnd = -1;
     for (let at = 0; at < size && at < MAX_FRAME && headerEnd < 0; at += buf.length) {
-      const { bytesRead } = await this.fh.read(buf, 0, Math.min(buf.length, size - at), at);
+      const bytesRead = this.read(buf, 0, Math.min(buf.length, size - at), at);
       const lf = buf.subarray(0, bytesRead).indexOf(0x0a);
       if (lf >= 0) headerEnd = at + lf + 1;
     }
     if (headerEnd < 0) throw notAShard(this.path, 'no header line');
-    if (size === 0 || (await this.byteAt(size - 1)) !== 0x0a) throw notAShard(this.path, 'it does not end with its trailer line: truncated?');
+    if (size === 0 || this.slice(size - 1, size)[0] !== 0x0a) throw notAShard(this.path, 'it does not end with its trailer line: truncated?');
     let trailerStart = -1;
     for (let end = size - 1; end > headerEnd - 1 && size - end < MAX_FRAME && trailerStart < 0;) {
       const from = Math.max(headerEnd - 1, end - buf.length);
-      const { bytesRead } = await this.fh.read(buf, 0, end - from, from);
+      const bytesRead = this.read(buf, 0, end - from, from);
       const lf = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
       if (lf >= 0) trailerStart = from + lf + 1;
       end = from;
     }
     if (trailerStart < headerEnd) throw notAShard(this.path, 'no trailer line: truncated?');
-    const header = this.parse(await this.slice(0, headerEnd - 1), 'its header');
-    const trailer = this.parse(await this.slice(trailerStart, size - 1), 'its trailer');
+    const header = this.parse(this.slice(0, headerEnd - 1), 'its header');
+    const trailer = this.parse(this.slice(trailerStart, size - 1), 'its trailer');
     if (typeof header !== 'object' || header === null || (header as { v?: unknown }).v !== SHARD_VERSION) throw notAShard(this.path, `no ${SHARD_VERSION} header`);
     if (!Array.isArray(trailer) || trailer[0] !== 'end' || typeof trailer[1] !== 'object' || trailer[1] === null) throw notAShard(this.path, 'no trailer: truncated?');
-    this.header = header as ShardHeader;
-    this.trailer = trailer[1] as ShardTrailer;
-    const h = this.header;
-    const t = this.trailer;
-    const ok = Number.isSafeInteger(h.shard) && Number.isSafeInteger(h.of) && h.shard >= 0 && h.shard < h.of &&
-      Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => Number.isSafeInteger(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
-      typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
-      (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit))) &&
-      Array.isArray(t.files) && t.files.length === h.files.length && t.files.every((c) => Number.isSafeInteger(c?.lines) && Number.isSafeInteger(c?.content)) &&
-      Number.isSafeInteger(t.rows) && typeof t.digest === 'string';
-    if (!ok) throw notAShard(this.path, 'its header or trailer is malformed');
+    if (!isHeader(header) || !isTrailer(trailer[1], header.files.length)) throw notAShard(this.path, 'its header or trailer is malformed');
+    this.header = header;
+    this.trailer = trailer[1];
     this.bodyStart = headerEnd;
     this.bodyEnd = trailerStart;
   }
 
-  private async byteAt(p: number): Promise<number> {
-    const b = Buffer.alloc(1);
-    await this.fh.read(b, 0, 1, p);
-    return b[0]!;
-  }
-
-  private async slice(from: number, to: number): Promise<string> {
-    const b = Buffer.allocUnsafe(to - from);
-    await this.fh.read(b, 0, b.length, from);
-    return b.toString('utf8');
-  }
-
-  private parse(text: string, what: string): unknown {
+  private read(b: Uint8Array, at: number, length: number, from: number): number {
+    const fd = this.openFile();
     try {
-      return JSON.parse(text) as unknown;
+      return readSync(fd, b, at, length, from);
+    } catch (e) {
+      throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
+    }
+  }
+
+  private slice(from: number, to: number): Buffer {
+    const b = Buffer.allocUnsafe(to - from);
+    for (let got = 0; got < b.length;) {
+      const n = this.read(b, got, b.length - got, from + got);
+      if (n === 0) throw notAShard(this.path, 'it changed while it was read');
+      got += n;
+    }
+    return b;
+  }
+
+  private parse(bytes: Buffer, what: string): unknown {
+    if (!isUtf8(bytes)) throw notAShard(this.path, `${what} is not UTF-8`);
+    try {
+      return JSON.parse(bytes.toString('utf8')) as unknown;
     } catch {
       throw notAShard(this.path, `${what} is not JSON`);
     }
   }
 
-  /**
-   * The next block, checked, without taking it; null when the body is done. Read with
-   * readSync: blocks are taken one by one, each applied before the next is read.
-   */
+  /** The next block's meta, checked, without taking the block; null when the body is done. */
   peek(): Block | null {
     if (this.head !== null) return this.head;
     if (this.at < 0) {
       // The header is digested too: every byte before the trailer is.
       this.consume(this.bodyStart, Buffer.allocUnsafe(this.bodyStart), 0);
     }
-    if (this.at >= this.bodyEnd) return null;
+    if (this.at >= this.bodyEnd) {
+      this.close();
+      return null;
+    }
     const where = `block ${this.blocks + 1}`;
     if (this.at + BLOCK_PREFIX_BYTES > this.bodyEnd) throw notAShard(this.path, `${where} is cut short`);
     const prefix = this.consume(BLOCK_PREFIX_BYTES, Buffer.allocUnsafe(BLOCK_PREFIX_BYTES), this.at);
     if (!prefix.subarray(0, 4).equals(BLOCK_MAGIC)) throw notAShard(this.path, `${where} does not start as a block`);
     const metaBytes = prefix.readUInt32LE(4);
     const columnBytes = prefix.readUInt32LE(8);
-    if (metaBytes > MAX_BLOCK_META || this.at + metaBytes + columnBytes + 1 > this.bodyEnd) throw notAShard(this.path, `${where} is longer than the file`);
-    const json = this.consume(metaBytes, Buffer.allocUnsafe(metaBytes), this.at);
-    const meta = isUtf8(json) ? this.parse(json.toString('utf8'), `${where}'s meta`) : null;
+    if (this.at + metaBytes + columnBytes + 1 > this.bodyEnd) throw notAShard(this.path, `${where} is longer than the file`);
+    if (metaBytes > MAX_BLOCK_META) throw notAShard(this.path, `${where}'s meta is longer than ${MAX_BLOCK_META} bytes`);
+    const meta = this.parse(this.consume(metaBytes, Buffer.allocUnsafe(metaBytes), this.at), `${where}'s meta`);
     if (!isBlockMeta(meta, this.header.files.length) || resultLayout(meta.n, meta.textBytes).total !== columnBytes) throw notAShard(this.path, `${where} is malformed`);
-    if (this.mem.byteLength < columnBytes) this.mem = new ArrayBuffer(Math.max(columnBytes, 2 * this.mem.byteLength));
-    this.consume(columnBytes, new Uint8Array(this.mem, 0, columnBytes), this.at);
-    if (this.consume(1, Buffer.allocUnsafe(1), this.at)[0] !== 0x0a) throw notAShard(this.path, `${where} does not end with a line feed`);
-    const columns = blockColumns(meta, this.mem);
-    if (columns === null) throw notAShard(this.path, `${where} is malformed`);
-    this.head = { meta, columns };
+    this.head = { meta, columnBytes };
     return this.head;
   }
 
-  take(): void {
-    this.rowsRead += this.head!.meta.n;
+  /** Reads the peeked block's columns, checks them, and takes the block. */
+  take(): UnitColumns {
+    const { meta, columnBytes } = this.head!;
+    const where = `block ${this.blocks + 1}`;
+    if (columnMem.byteLength < columnBytes) columnMem = new ArrayBuffer(Math.max(columnBytes, 2 * columnMem.byteLength));
+    this.consume(columnBytes, new Uint8Array(columnMem, 0, columnBytes), this.at);
+    if (this.consume(1, Buffer.allocUnsafe(1), this.at)[0] !== 0x0a) throw notAShard(this.path, `${where} does not end with a line feed`);
+    const columns = blockColumns(meta, columnMem);
+    if (columns === null) throw notAShard(this.path, `${where} is malformed`);
+    this.rowsRead += meta.n;
     this.blocks++;
     this.head = null;
+    // Past its last block, the file is not needed again.
+    if (this.at >= this.bodyEnd) this.close();
+    return columns;
   }
-
-  private blocks = 0;
 
   /** Reads `n` bytes at `from` into `b`, digests them, and moves past them. */
   private consume<T extends Uint8Array>(n: number, b: T, from: number): T {
     for (let got = 0; got < n;) {
-      let bytesRead: number;
-      try {
-        bytesRead = readSync(this.fh.fd, b, got, n - got, from + got);
-      } catch (e) {
-        throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
-      }
+      const bytesRead = this.read(b, got, n - got, from + got);
       if (bytesRead === 0) throw notAShard(this.path, 'it changed while it was read');
       got += bytesRead;
     }
@@ -180,13 +213,37 @@ class ShardReader {
   /** Checks that every block was read and the digest holds. */
   done(): void {
     if (this.peek() !== null) throw notAShard(this.path, `block ${this.blocks + 1} is out of order`);
+    this.close();
     if (this.rowsRead !== this.trailer.rows) throw notAShard(this.path, `it has ${this.rowsRead} rows, its trailer says ${this.trailer.rows}`);
     if (`sha256:${this.hash.digest('hex')}` !== this.trailer.digest) throw notAShard(this.path, 'its digest does not match its bytes: it was damaged or edited');
   }
 
-  async close(): Promise<void> {
-    await this.fh.close();
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    try {
+      closeSync(fd);
+    } catch {
+      // nothing to release
+    }
   }
+}
+
+const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
+
+function isHeader(x: unknown): x is ShardHeader {
+  const h = x as ShardHeader;
+  return isInt(h.shard) && isInt(h.of) && h.shard >= 0 && h.shard < h.of &&
+    Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
+    Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
+    typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
+    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit)));
+}
+
+function isTrailer(x: unknown, files: number): x is ShardTrailer {
+  const t = x as ShardTrailer;
+  return Array.isArray(t.files) && t.files.length === files && t.files.every((c) => isInt(c?.lines) && isInt(c?.content)) && isInt(t.rows) && typeof t.digest === 'string';
 }
 
 export interface MergeInput {
@@ -200,19 +257,17 @@ export interface MergeInput {
 
 /** Reads only the shards' headers: what the merge needs to know before it starts (the replay ref). */
 export async function readShardHeader(path: string): Promise<ShardHeader> {
-  const r = await ShardReader.open(path);
-  await r.close();
-  return r.header;
+  return Promise.resolve(ShardReader.open(path).header);
 }
 
 export async function mergeShards(input: MergeInput): Promise<{ result: IntegrityResult; headers: readonly ShardHeader[]; replayer: Replayer | null; anchors: AnchorSummary[] }> {
   assertLittleEndian();
   const readers: ShardReader[] = [];
   try {
-    for (const path of input.shards) readers.push(await ShardReader.open(path));
+    for (const path of input.shards) readers.push(ShardReader.open(path));
     return await merge(readers.sort((a, b) => a.header.shard - b.header.shard), input);
   } finally {
-    for (const r of readers) await r.close();
+    for (const r of readers) r.close();
   }
 }
 
@@ -226,6 +281,7 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
   const sameRun = loaded.every((l) =>
     l.header.files.length === files.length &&
     l.header.files.every((f, i) => f.display === files[i]!.display) &&
+    JSON.stringify(l.header.skipped) === JSON.stringify(first.skipped) &&
     l.header.options.maxLineBytes === first.options.maxLineBytes &&
     l.header.options.maxDepth === first.options.maxDepth &&
     JSON.stringify(l.header.replay) === JSON.stringify(first.replay));
@@ -244,35 +300,42 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
     let bytes = 0;
     let content = 0;
     let covered = 0;
+    // Shards cut the log set by its total size: if a file's size was not the same for all of
+    // them, their parts of it overlap or leave gaps, and no merge can give one run's report.
+    if (sizes.size > 1) {
+      throw new OperatorError(`${quoted(display)} was not the same size in every shard (${[...sizes].join(' and ')} bytes): it changed while they ran; run the shards again on logs that are not being written`);
+    }
     for (const shard of loaded) {
       const part = shard.header.files[f]!;
       const counts = shard.trailer.files[f]!;
       if (part.start < part.end) {
-        if (part.start !== covered) throw new OperatorError(`the shards do not cover ${display} contiguously (a gap or overlap at byte ${covered}): they come from different runs`);
+        if (part.start !== covered) throw new OperatorError(`the shards do not cover ${quoted(display)} contiguously (a gap or overlap at byte ${covered}): they come from different runs`);
         covered = part.end;
       }
-      // The shard's units of this file, in order; what they add up to must be what it says.
+      // The shard's units of this file, in order; what they add up to must be what it says. A
+      // shard with no part of it is not read here (it would hold its file open for nothing).
       let lines = 0;
       let partBytes = 0;
       let partContent = 0;
-      for (let b = shard.peek(); b !== null && b.meta.file === f; b = shard.peek()) {
-        addUnitRecords(b.columns, display, base + lines, nextRef, add);
+      for (let b = part.start < part.end ? shard.peek() : null; b !== null && b.meta.file === f; b = shard.peek()) {
+        addUnitRecords(shard.take(), display, base + lines, nextRef, add);
         lines += b.meta.lines;
         partBytes += b.meta.bytes;
         partContent += b.meta.content;
-        shard.take();
       }
       if (lines !== counts.lines || partContent !== counts.content || partBytes !== part.end - part.start) {
-        throw notAShard(shard.path, `its units of ${display} do not add up to its part: ${counts.lines} lines, ${part.end - part.start} bytes`);
+        throw notAShard(shard.path, `its units of ${quoted(display)} do not add up to its part: ${counts.lines} lines, ${part.end - part.start} bytes`);
       }
       base += counts.lines;
       bytes += part.end - part.start;
       content += counts.content;
     }
     const size = files[f]!.size;
-    const changed = sizes.size > 1 || (size > 0 && covered !== size);
-    verifier.endRecords(display, { lines: base, bytes, content }, changed ? { code: 'LOG_CHANGED', message: 'the file is not the same size in every shard: it changed while the shards read it' } : null);
+    if (size > 0 && covered !== size) throw new OperatorError(`the shards do not cover ${quoted(display)} to its end (byte ${covered} of ${size}): they come from different runs`);
+    verifier.endRecords(display, { lines: base, bytes, content }, null);
   }
+  // As a run reports them: after the files it read.
+  for (const s of first.skipped) verifier.fileProblem(s.display, 'LOG_UNREADABLE', `skipped: ${s.reason}`);
   for (const shard of loaded) shard.done();
   let anchors: AnchorSummary[] = [];
   const result = verifier.finish((chains) => {

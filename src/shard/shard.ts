@@ -131,7 +131,7 @@ export async function runShard(
   replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
   assertLittleEndian();
-  const { sources } = await resolveSources(logs);
+  const { sources, skipped } = await resolveSources(logs);
   if (sources.some((s) => !s.regular || s.path === null)) throw new OperatorError('--shard needs regular files: a stream cannot be split by bytes');
   const ordered: LogSource[] = await orderSources(sources, opts.maxLineBytes);
   const sizes = await Promise.all(ordered.map(async (s) => (await stat(s.path!)).size));
@@ -166,6 +166,7 @@ export async function runShard(
     shard: index,
     of,
     files,
+    skipped: skipped.map((s) => ({ display: s.display, reason: s.reason })),
     options: { maxLineBytes: opts.maxLineBytes, maxDepth: opts.maxDepth },
     replay: replay === null ? null : { ref: replay.ref, commit: replay.commit },
   };

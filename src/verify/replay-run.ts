@@ -84,10 +84,17 @@ export async function verifyWithReplay(
 /** LEDGER_REWRITTEN for each log file that is committed in the repository. */
 export async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
   const { sources } = await resolveSources(logs);
+  return rewritesOf(repo, commit, repoDir, sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }])));
+}
+
+/**
+ * LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the
+ * repository. The files need not exist here: a merge has the shards' names, not their logs.
+ */
+export async function rewritesOf(repo: GitRepo, commit: string, repoDir: string, files: readonly { display: string; path: string }[]) {
   const root = resolve(repoDir);
   const out = [];
-  for (const s of sources) {
-    if (s.path === null) continue;
+  for (const s of files) {
     const rel = relative(root, resolve(s.path));
     if (rel.startsWith('..') || rel === '' || rel.startsWith(sep)) continue;
     const gitPath = rel.split(sep).join('/');

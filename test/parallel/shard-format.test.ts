@@ -81,11 +81,57 @@ describe('a damaged shard result is merged or refused, never a crash', () => {
         const outcome = await mergeWith(changed);
         // The digest covers every byte before the trailer: only a change that keeps the bytes
         // the same, or one inside the trailer that still says the same, can merge.
-        if (outcome === 'merged') expect(cut ? p : byte === bytes[p] ? -1 : p, 'merged a changed file').toBeGreaterThanOrEqual(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1);
-        else expect(outcome).toMatch(/not a complete sel\.shard\/2 shard result|cannot read shard|different runs|not one complete set/);
+        const unchanged = !cut && byte === bytes[p];
+        if (outcome === 'merged') {
+          if (!unchanged) expect(p, 'merged a changed file').toBeGreaterThanOrEqual(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1);
+        } else expect(outcome).toMatch(/not a complete sel\.shard\/2 shard result|cannot read shard|different runs|not one complete set/);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a finding of a shape sel never makes is refused: renderers print findings into text and workflow commands', async () => {
+    const at = parts.blocks.findIndex((b) => (b.meta['extra'] as { findings?: unknown[] }[]).some((x) => (x.findings?.length ?? 0) > 0));
+    expect(at).toBeGreaterThanOrEqual(0);
+    // `raw`: JSON text put where the patch wrote "__RAW__" (a value too deep to stringify here).
+    const withFinding = async (patch: (f: Record<string, unknown>) => void, raw?: string): Promise<string> => {
+      const copy = structuredClone(parts);
+      copy.blocks.forEach((x, i) => (x.columns = parts.blocks[i]!.columns));
+      const x = (copy.blocks[at]!.meta['extra'] as { findings: Record<string, unknown>[] }[]).find((e) => e.findings.length > 0)!;
+      patch(x.findings[0]!);
+      return mergeWith(joinShard(copy, raw === undefined ? {} : { rawMeta: (i, json) => (i === at ? Buffer.from(json.toString().replace('"__RAW__"', raw)) : json) }));
+    };
+    expect(await withFinding(() => undefined)).toBe('merged');
+    expect(await withFinding((f) => (f['expected'] = '__RAW__'), `${'['.repeat(5000)}1${']'.repeat(5000)}`), 'expected nested 5000 deep').toMatch(/is malformed/);
+    expect(await withFinding((f) => (f['expected'] = '__RAW__'), `${'['.repeat(20)}1${']'.repeat(20)}`), 'expected nested 20 deep').toBe('merged');
+    const bad: [string, (f: Record<string, unknown>) => void][] = [
+      ['a column that is an object', (f) => ((f['location'] as Record<string, unknown>)['column'] = { toString: 0 })],
+      ['a column that is text with a workflow command', (f) => ((f['location'] as Record<string, unknown>)['column'] = '1::\n::stop-commands::x')],
+      ['a line of 0', (f) => ((f['location'] as Record<string, unknown>)['line'] = 0)],
+      ['a member sel never writes', (f) => (f['html'] = '<b>')],
+      ['a location with a member sel never writes', (f) => ((f['location'] as Record<string, unknown>)['href'] = 'x')],
+      ['detail that is not an object', (f) => (f['detail'] = [1])],
+      ['a severity not the code\'s', (f) => (f['severity'] = 'note')],
+    ];
+    for (const [what, patch] of bad) expect(await withFinding(patch), what).toMatch(/is malformed/);
+  });
+
+  it('a refusal quotes a name from a header on one line, whatever it holds', async () => {
+    const renamed = (file: Buffer, extraLine: boolean): Buffer => {
+      const p = splitShard(file);
+      const h = JSON.parse(p.header) as { files: { display: string }[] };
+      h.files[0]!.display = 'log.jsonl\nsel: merge complete: PASS\u001b[8m';
+      p.header = JSON.stringify(h);
+      if (extraLine) (p.trailer[1].files[0] as { lines: number }).lines += 1;
+      return joinShard(p);
+    };
+    const first = join(tmp, 'renamed-1');
+    const second = join(tmp, 'renamed-2');
+    writeFileSync(first, renamed(readFileSync(shards[0]!), false));
+    writeFileSync(second, renamed(readFileSync(shards[1]!), true));
+    const message = await mergeShards({ shards: [first, second] }).then(() => 'merged', (e: Error) => e.message);
+    expect(message).toMatch(/its units of "log\.jsonl\\nsel: merge complete: PASS\\u001b\[8m" do not add up/);
+    expect(message).not.toMatch(/[\n\u001b]/);
   });
 
   it('property: a block\'s meta with any value changed to another JSON value, digest resealed', async () => {

@@ -4,13 +4,15 @@
  * (checked, so the test cannot pass vacuously), over several files, integrity-only and with
  * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
+import { runShard } from '../../src/shard/shard.js';
 import { columnsAt, joinShard, splitShard } from '../helpers/shard-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-'));
@@ -231,7 +233,7 @@ describe('shard results that cannot be merged are refused', () => {
     damaged('lines that do not add up to the part', (_c, m) => (m['lines'] = Number(m['lines']) + 1), /do not add up/);
     // Meta that is not UTF-8, or not JSON.
     writeFileSync(cut, joinShard(parts, { rawMeta: (i, json) => (i === block ? Buffer.concat([json.subarray(0, 10), Buffer.from([0xe9]), json.subarray(11)]) : json) }));
-    expect(expectOneSentence(merge())).toMatch(/is malformed|is not JSON/);
+    expect(expectOneSentence(merge())).toMatch(/meta is not UTF-8/);
     // A finding whose message is 3 MiB: a block longer than the 1 MiB column buffer, read whole.
     const long = 'm'.repeat(3 << 20);
     const withFinding = parts.blocks.findIndex((b) => (b.meta['extra'] as { findings?: { message: string }[] }[]).some((x) => (x.findings?.length ?? 0) > 0));
@@ -245,6 +247,62 @@ describe('shard results that cannot be merged are refused', () => {
     const report = JSON.parse(merged.stdout) as { findings: { message: string }[] };
     expect(report.findings.filter((f) => f.message === long)).toHaveLength(1);
     expect(report.findings).toHaveLength((JSON.parse(sel(['merge', ...files, '--format', 'json']).stdout) as { findings: unknown[] }).findings.length);
+  });
+
+  it('a review\'s findings: skipped entries, a merge without the logs, a grown log, many shards, a directory', async () => {
+    // Entries a run skips (a dangling link, a directory named like a log) are in the merge too.
+    const dir = join(tmp, 'with-skips');
+    mkdirSync(dir);
+    copyFileSync(faulty, join(dir, 'a.jsonl'));
+    symlinkSync(join(dir, 'gone.jsonl'), join(dir, 'b.jsonl'));
+    mkdirSync(join(dir, 'c.jsonl'));
+    const single = sel(['verify', dir, '--format', 'json']);
+    expect((JSON.parse(single.stdout) as { findings: { code: string }[] }).findings.filter((f) => f.code === 'LOG_UNREADABLE')).toHaveLength(2);
+    const merged = sharded([dir], 3, [], ['--format', 'json']);
+    expect(merged.out).toBe(single.stdout);
+    expect(merged.status).toBe(single.status);
+    // With --repo, the merge needs the shards and the repository, not the logs: run elsewhere.
+    const root = dirname(gov.repo);
+    const name = basename(gov.repo);
+    const log = `${name}/logs/incident.jsonl`;
+    const one = sel(['verify', log, '--repo', name, '--format', 'json'], { cwd: root });
+    expect(one.stdout).toContain('DECISION_DIVERGENCE');
+    const elsewhere = join(tmp, 'merge-elsewhere');
+    mkdirSync(elsewhere);
+    // The same history, and no files checked out: the logs are not there.
+    expect(spawnSync('git', ['clone', '-q', '--no-checkout', gov.repo, join(elsewhere, name)]).status).toBe(0);
+    expect(existsSync(join(elsewhere, log))).toBe(false);
+    const outs = [1, 2].map((i) => {
+      const out = join(elsewhere, `s${i}`);
+      expect(sel(['verify', log, '--repo', name, '--shard', `${i}/2`, '--shard-out', out], { cwd: root }).status).toBe(0);
+      return out;
+    });
+    const m = sel(['merge', ...outs, '--repo', name, '--format', 'json'], { cwd: elsewhere });
+    expect(m.stderr).toBe('');
+    expect(m.stdout).toBe(one.stdout);
+    // A log that grew between two shards' cuts: refused, naming it.
+    const growing = join(tmp, 'growing.jsonl');
+    writeFileSync(growing, readFileSync(faulty).subarray(0, 40_000));
+    expect(sel(['verify', growing, '--shard', '1/2', '--shard-out', join(tmp, 'g1')]).status).toBe(0);
+    writeFileSync(growing, readFileSync(faulty).subarray(0, 60_000));
+    expect(sel(['verify', growing, '--shard', '2/2', '--shard-out', join(tmp, 'g2')]).status).toBe(0);
+    expect(refuse(['merge', join(tmp, 'g1'), join(tmp, 'g2')])).toMatch(/"[^"]*growing\.jsonl" was not the same size in every shard \(40000 and 60000 bytes\)/);
+    // A directory given as a shard.
+    expect(refuse(['merge', tmp])).toMatch(/cannot read shard .*: it is not a regular file/);
+    // 300 shards under a limit of 100 descriptors: the merge holds one or two at a time.
+    const many = join(tmp, 'many');
+    mkdirSync(many);
+    const small = join(many, 'log.jsonl');
+    writeFileSync(small, readFileSync(faulty).subarray(0, 30_000));
+    const shardFiles: string[] = [];
+    // Made in-process (300 processes would take half a minute); the merge is the CLI's.
+    for (let i = 0; i < 300; i += 1) {
+      shardFiles.push(join(many, `s${i + 1}`));
+      await runShard([small], i, 300, shardFiles[i]!);
+    }
+    const limited = spawnSync('bash', ['-c', 'ulimit -n 100 && exec "$0" "$@"', process.execPath, CLI, 'merge', ...shardFiles, '--format', 'json'], { encoding: 'utf8' });
+    expect(limited.stderr).toBe('');
+    expect(limited.stdout).toBe(sel(['verify', small, '--format', 'json']).stdout);
   });
 
   it('--repo must match how the shards ran', () => {
