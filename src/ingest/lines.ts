@@ -34,6 +34,9 @@ export class LineSplitter {
   private pendingEmpty = 0;
   private sawAnyByte = false;
   private pushed = 0;
+  /** Stop at the first line start once this many lines were started (0: never). */
+  private stopAtLines = 0;
+  private stopped = false;
 
   constructor(
     private readonly sink: LineSink,
@@ -49,18 +52,41 @@ export class LineSplitter {
     return this.lineNo;
   }
 
-  /** Bytes pushed so far (a last empty line's LF included, though no sink call counts it). */
+  /**
+   * Bytes taken so far (a last empty line's LF included, though no sink call counts it); once
+   * stopped, up to the line start where it stopped.
+   */
   get bytes(): number {
     return this.pushed;
   }
 
+  /**
+   * Stops taking input at the first line start after `lines` lines were started: the rest of
+   * that chunk and later ones are left (see `stoppedShort`, `bytes`). What bounds the records
+   * one unit of --jobs work holds, whatever its lines are like (unit.ts).
+   */
+  stopAfter(lines: number): void {
+    this.stopAtLines = lines;
+  }
+
+  /** True when stopAfter stopped it before the end of its input. */
+  get stoppedShort(): boolean {
+    return this.stopped;
+  }
+
   push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.stopped) return;
     this.sawAnyByte = true;
     this.pushed += chunk.length;
     let start = 0;
     const n = chunk.length;
     while (start < n) {
+      if (this.stopAtLines > 0 && this.lineNo >= this.stopAtLines && !this.skipping && this.carryLen === 0) {
+        // At a line start: the bytes from here on are not taken.
+        this.stopped = true;
+        this.pushed -= n - start;
+        return;
+      }
       const lf = chunk.indexOf(LF, start);
       const end = lf < 0 ? n : lf;
       if (this.skipping) {

@@ -40,7 +40,7 @@ export function nextLineStartSync(fd: number, p: number, size: number, scratch: 
  * Pushes the bytes [start, end) of the file to `push`, in chunks of at most `buf.length` bytes,
  * each valid only during the call. Returns a problem, or null when every byte was read.
  */
-export function readRangeSync(fd: number, start: number, end: number, size: number, buf: Buffer, push: (chunk: Buffer) => void): ReadProblem | null {
+export function readRangeSync(fd: number, start: number, end: number, size: number, buf: Buffer, push: (chunk: Buffer) => boolean | void): ReadProblem | null {
   for (let at = start; at < end;) {
     let got: number;
     try {
@@ -49,7 +49,8 @@ export function readRangeSync(fd: number, start: number, end: number, size: numb
       return failed(e);
     }
     if (got === 0) return shrank(size, at);
-    push(buf.subarray(0, got));
+    // false: the reader has what it wants (a unit that stopped short).
+    if (push(buf.subarray(0, got)) === false) return null;
     at += got;
   }
   return null;

@@ -27,6 +27,15 @@ export interface UnitContext {
   readonly spares: ArrayBuffer[];
 }
 
+/**
+ * The most lines one unit checks: a unit of short lines stops at the first line start past
+ * this many, and the rest of its bytes is checked as another unit (units.ts). Events are
+ * 600 bytes and more (two digests alone are 142), ~2 800 to a 2 MiB unit, so no log of events
+ * stops short; 2 MiB of bad two-byte lines would make a million records, each with a finding,
+ * held until the unit is applied (--jobs 2 on a 20 MB log of them peaked at 3.3 GB).
+ */
+export const MAX_UNIT_LINES = 8192;
+
 /** Result buffers a thread keeps for reuse; more than the units it holds at once is waste. */
 export const SPARES = 8;
 
@@ -229,17 +238,18 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
       cols.hole(tornHole(ref(lineNo), bytes.length), lineNo);
     },
   }, init.maxLineBytes);
-  let bytes = 0;
+  splitter.stopAfter(MAX_UNIT_LINES);
   const problem = readRangeSync(req.fd, req.start, req.end, req.size, ctx.buf, (chunk) => {
-    bytes += chunk.length;
     splitter.push(chunk);
+    return !splitter.stoppedShort;
   });
   // A unit that ends before the file does ends on a line start: its last line is complete,
-  // and an empty last line is not the file's last. A read that failed ends the file where it
+  // and an empty last line is not the file's last. So does one that stopped short (the main
+  // thread checks the rest as a unit of its own). A read that failed ends the file where it
   // stopped, as on one thread (verifier.endFile): a line cut there is torn, a long one is
   // reported with the length read.
-  splitter.end(problem !== null || req.end >= req.size);
-  return { id: req.id, lines: splitter.lines, content, bytes, problem, ...pack(cols, ctx.spares) };
+  splitter.end(problem !== null || (!splitter.stoppedShort && req.end >= req.size));
+  return { id: req.id, lines: splitter.lines, content, bytes: splitter.bytes, problem, ...pack(cols, ctx.spares) };
 }
 
 /**

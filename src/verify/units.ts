@@ -87,6 +87,7 @@ interface FileState {
 interface UnitSlot {
   readonly kind: 'unit';
   readonly file: FileState;
+  readonly req: UnitRequest;
   result: UnitResult | null;
   pending: Promise<UnitResult> | null;
 }
@@ -164,21 +165,9 @@ export async function runUnits(
         bytesCut += cut - pos;
         pos = cut;
         while (slots.length >= MAX_OUTSTANDING) await applyHead();
-        if (opts.mainThreadUnits !== false && pool.saturated) {
-          // This thread's share. Checking it blocks the event loop, so the workers' answers
-          // are taken (and the head applied) only after it.
-          const spare = spares.pop();
-          if (spare !== undefined && ctx.spares.length < SPARES) ctx.spares.push(spare);
-          slots.push({ kind: 'unit', file, result: processUnit(req, ctx), pending: null });
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        } else {
-          const slot: UnitSlot = { kind: 'unit', file, result: null, pending: null };
-          slot.pending = pool.run(req, spares.pop() ?? null).then((r) => (slot.result = r));
-          // A failed worker rejects every unit it held; the run fails on the first one applied,
-          // and the others must not surface as unhandled rejections meanwhile.
-          slot.pending.catch(() => undefined);
-          slots.push(slot);
-        }
+        // On this thread, checking blocks the event loop: the workers' answers are taken (and
+        // the head applied) after a turn of it.
+        if (dispatch(req, file, false)) await new Promise<void>((resolve) => setImmediate(resolve));
         applyReady();
       }
       slots.push({ kind: 'end', file, openProblem });
@@ -195,6 +184,28 @@ export async function runUnits(
         // already closed: nothing to release
       }
     }
+  }
+
+  /**
+   * Has `req` checked: by this thread when every worker has units waiting (returns true), else
+   * by a worker. Its slot goes last, or `first` (the rest of a unit that stopped short, which
+   * comes next).
+   */
+  function dispatch(req: UnitRequest, file: FileState, first: boolean): boolean {
+    const slot: UnitSlot = { kind: 'unit', file, req, result: null, pending: null };
+    if (first) slots.unshift(slot);
+    else slots.push(slot);
+    if (opts.mainThreadUnits !== false && pool.saturated) {
+      const spare = spares.pop();
+      if (spare !== undefined && ctx.spares.length < SPARES) ctx.spares.push(spare);
+      slot.result = processUnit(req, ctx);
+      return true;
+    }
+    slot.pending = pool.run(req, spares.pop() ?? null).then((r) => (slot.result = r));
+    // A failed worker rejects every unit it held; the run fails on the first one applied,
+    // and the others must not surface as unhandled rejections meanwhile.
+    slot.pending.catch(() => undefined);
+    return false;
   }
 
   function applyReady(): void {
@@ -243,6 +254,11 @@ export async function runUnits(
     const r = s.result!;
     if (sink.unit !== undefined) sink.unit(file.display, r);
     else addUnitRecords(r, file.display, file.lineBase, nextRef, add);
+    // A unit that stopped short (unit.ts, MAX_UNIT_LINES: lines far shorter than any event's):
+    // the rest of it is checked next, once this part is applied, so that such input holds at
+    // most MAX_OUTSTANDING short units at once instead of piling up parts ahead of the head.
+    const req = s.req;
+    if (r.problem === null && r.bytes < req.end - req.start) dispatch({ ...req, id: nextId++, start: req.start + r.bytes }, file, true);
     // Its buffer goes back to a thread with the next unit: units reuse a few buffers (flat
     // memory: new ones for each unit piled up as external memory between collections).
     if (spares.length < SPARES) spares.push(r.mem);

@@ -74,4 +74,42 @@ describe('LineSplitter', () => {
     s.end();
     expect(s.lines).toBe(4);
   });
+
+  it('property: stopAfter(k) stops at the line start after k lines, however the input is chunked', () => {
+    const line = fc.oneof(fc.constant(''), fc.constant('x'), fc.string({ maxLength: 12 }).map((t) => t.replace(/\n/g, '.')), fc.constant('y'.repeat(40)));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), fc.boolean(), fc.nat({ max: 45 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 5 }), (lines, lf, k, sizes) => {
+        const input = b(lines.join('\n') + (lf ? '\n' : ''));
+        const run = (chunks: number[] | number) => {
+          const out: Ev[] = [];
+          const s = new LineSplitter({
+            line: (x, n) => out.push(['line', n, x.toString('latin1')]),
+            emptyLine: (n) => out.push(['empty', n, '']),
+            tooLong: (n, len) => out.push(['long', n, len]),
+            torn: (n, x) => out.push(['torn', n, x.toString('latin1')]),
+          }, 30);
+          if (k > 0) s.stopAfter(k);
+          const ss = typeof chunks === 'number' ? [chunks] : chunks;
+          for (let at = 0, i = 0; at < input.length && !s.stoppedShort; i++) {
+            const size = ss[i % ss.length]!;
+            s.push(input.subarray(at, at + size));
+            at += size;
+          }
+          s.end(!s.stoppedShort);
+          return { out, bytes: s.bytes, lines: s.lines, stopped: s.stoppedShort };
+        };
+        const whole = run(input.length + 1);
+        expect(run(sizes)).toEqual(whole);
+        if (whole.stopped) {
+          // At a line start past exactly k lines, and the rest split on its own gives the rest.
+          expect(whole.lines).toBe(k);
+          expect(input[whole.bytes - 1]).toBe(0x0a);
+          expect(whole.bytes).toBeLessThan(input.length);
+        } else {
+          expect(whole.bytes).toBe(input.length);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

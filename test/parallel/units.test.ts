@@ -6,7 +6,7 @@
  * (the built dist/ worker) on real files, with units as small as one byte, so that every kind
  * of line and fault lands on, before and after a cut.
  */
-import { appendFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -17,7 +17,7 @@ import { MAX_DEPTH_LIMIT } from '../../src/verify/options.js';
 import { interleavedLines, sampleInput } from '../helpers/chains.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { GENESIS_PREV_HASH, sha256Digest } from '../../src/canonical/digest.js';
-import { processUnit, unitContext } from '../../src/verify/unit.js';
+import { MAX_UNIT_LINES, processUnit, unitContext } from '../../src/verify/unit.js';
 import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
 import { fuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
@@ -302,5 +302,34 @@ describe('range reading (src/ingest/range.ts)', () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe('units of many short lines stop short, and the rest is checked as units of its own', () => {
+  it('a unit stops at the first line start past MAX_UNIT_LINES lines, whatever the line shapes', async () => {
+    // Empty lines, two-byte junk lines and a few events, more than MAX_UNIT_LINES of them in
+    // one nominal unit: the unit must stop short, and the result must be one thread's.
+    const events = interleavedLines(3, ['a']);
+    const lines: string[] = [];
+    for (let i = 0; i < 3 * MAX_UNIT_LINES; i++) lines.push(i % 3 === 0 ? '' : i % 3 === 1 ? 'x' : i % 1000 === 2 ? events[(i / 1000) % 3 | 0]! : '{');
+    lines.push(...interleavedLines(4, ['b']));
+    const log = file(`${lines.join('\n')}\n`);
+    const fd = openSync(log, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null });
+      const size = statSync(log).size;
+      const r = processUnit({ id: 0, fd, file: log, start: 0, end: size, size }, ctx);
+      expect(r.lines).toBe(MAX_UNIT_LINES);
+      expect(r.kinds.length).toBe(MAX_UNIT_LINES);
+      expect(r.bytes).toBeLessThan(size);
+      // It stopped at a line start: the byte before is a line feed.
+      const b = Buffer.alloc(1);
+      readRangeSync(fd, r.bytes - 1, r.bytes, size, b, (chunk) => void b.set(chunk));
+      expect(b[0]).toBe(0x0a);
+    } finally {
+      closeSync(fd);
+    }
+    for (const unitBytes of [1 << 20, 7000]) await expectSame([log], {}, 2, unitBytes);
+    await expectSame([log], {}, 3, 1 << 20);
   });
 });
