@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
 import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
 import { fuzzDir, unitsAgree, unitStats } from './units.js';
+import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture } from './shards.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -30,6 +31,12 @@ const props: [string, fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>
 const units = fuzzDir();
 // Each case runs the verifier twice, and starts worker threads: a fiftieth of the cases.
 props.push(['--jobs gives the one-thread result on every mutation, whatever the cuts', unitsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
+// Each case writes a shard result and merges it (~1 ms): half the cases.
+const shards = await shardFixture();
+const shardRuns = Math.max(1, Math.floor(count / 2));
+props.push(['a shard result with any column byte changed (resealed) is merged or refused', columnsDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
+props.push(['a shard result with any byte changed or cut anywhere is merged or refused', bytesDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
+props.push(['a shard result with any meta value changed (resealed) is merged or refused', metaDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
 for (const [name, prop, runs] of props) {
   const t = Date.now();
@@ -46,4 +53,5 @@ for (const [name, prop, runs] of props) {
   }
 }
 units.remove();
+shards.remove();
 process.exitCode = failed ? 1 : 0;
