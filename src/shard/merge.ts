@@ -7,7 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { OperatorError, describeIoError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import type { AnchorSummary, Replayer } from '../replay/replay.js';
@@ -75,7 +75,9 @@ class ShardReader {
     if (this.fd !== null) return this.fd;
     let fd: number;
     try {
-      fd = openSync(this.path, 'r');
+      // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, forever,
+      // before the check below could refuse it. (No effect on a regular file.)
+      fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (e) {
       throw new OperatorError(`cannot read shard ${this.path}: ${describeIoError(e)}`);
     }

@@ -287,8 +287,11 @@ describe('shard results that cannot be merged are refused', () => {
     writeFileSync(growing, readFileSync(faulty).subarray(0, 60_000));
     expect(sel(['verify', growing, '--shard', '2/2', '--shard-out', join(tmp, 'g2')]).status).toBe(0);
     expect(refuse(['merge', join(tmp, 'g1'), join(tmp, 'g2')])).toMatch(/"[^"]*growing\.jsonl" was not the same size in every shard \(40000 and 60000 bytes\)/);
-    // A directory given as a shard.
+    // A directory, or a FIFO nobody writes to (opening it must not wait), given as a shard.
     expect(refuse(['merge', tmp])).toMatch(/cannot read shard .*: it is not a regular file/);
+    const fifo = join(tmp, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(refuse(['merge', fifo])).toMatch(/cannot read shard .*fifo: it is not a regular file/);
     // 300 shards under a limit of 100 descriptors: the merge holds one or two at a time.
     const many = join(tmp, 'many');
     mkdirSync(many);
