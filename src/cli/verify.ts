@@ -4,12 +4,11 @@ import type { ChalkInstance } from 'chalk';
 import type { RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources, totalBytes } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
-import { MAX_JOBS } from '../verify/jobs.js';
+import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -124,7 +123,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
     .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
-    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(availableParallelism()))
+    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(defaultJobs(), 'the cores, or fewer under a CPU quota'))
     // How big a unit of --jobs work is: for tests that put faults on unit boundaries, and for
     // measuring. Not a user's setting, so not in --help (docs/contract.md).
     .addOption(new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp())
