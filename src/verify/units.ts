@@ -93,7 +93,6 @@ interface UnitSlot {
 }
 type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonly openProblem: ReadProblem | null };
 
-
 /** Checks `parts` (of regular files only) with `jobs` threads, into `sink`. */
 export async function runUnits(
   opts: Pick<RunOptions, 'progress' | 'mainThreadUnits'>,
