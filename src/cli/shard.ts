@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import type { GitRepo } from '../git/git.js';
 import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
+import type { ShardOptions } from '../shard/shard.js';
 import { buildReport, type FailOn } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
@@ -19,7 +20,7 @@ export async function verifyShard(
   out: string | undefined,
   repo: string | undefined,
   ref: string,
-  opts: { maxLineBytes: number; maxDepth: number; jobs: number; jobsAuto: boolean; unitBytes?: number },
+  opts: { maxLineBytes: number; maxDepth: number; jobs: number; jobsAuto: boolean; unitBytes?: number; progress?: NonNullable<ShardOptions['progress']> },
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
   // The line check is loaded for a shard, not for a merge.

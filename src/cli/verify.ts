@@ -150,6 +150,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
           jobs: flags.jobs,
           jobsAuto: command.getOptionValueSource('jobs') === 'default',
           ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
+          ...(await withProgress(flags.quiet !== true)),
         });
         return;
       }

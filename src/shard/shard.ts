@@ -25,6 +25,7 @@ import type { Ledger } from '../policy/ledger.js';
 import { effectiveJobs } from '../verify/jobs.js';
 import { replayData } from '../verify/replay-data.js';
 import { runUnits, type RecordSink, type UnitPart } from '../verify/units.js';
+import type { RunOptions } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
 import type { UnitResult, WorkerInit } from '../verify/worker-protocol.js';
 import { assertLittleEndian, encodeBlock, SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
@@ -111,6 +112,8 @@ export interface ShardOptions extends VerifyOptions {
   readonly unitBytes?: number;
   /** False: every unit goes to a worker (tests). */
   readonly mainThreadUnits?: boolean;
+  /** Progress display (a terminal's progress bar): the part's bytes, then running counts. */
+  readonly progress?: RunOptions['progress'];
 }
 
 /**
@@ -196,7 +199,12 @@ export async function runShard(
   const sink = new ShardSink(w, files);
   try {
     w.write([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8')]);
-    await runUnits({ ...(opts.mainThreadUnits === undefined ? {} : { mainThreadUnits: opts.mainThreadUnits }) }, parts, sink, init, jobs, partBytes, opts.unitBytes);
+    opts.progress?.start(partBytes);
+    try {
+      await runUnits({ mainThreadUnits: opts.mainThreadUnits ?? true, ...(opts.progress === undefined ? {} : { progress: opts.progress }) }, parts, sink, init, jobs, partBytes, opts.unitBytes);
+    } finally {
+      opts.progress?.stop();
+    }
     const trailer: ShardTrailer = { rows: sink.rows, digest: w.digest(), files: sink.counts };
     writeSync(fd, `${JSON.stringify(['end', trailer])}\n`);
     closeSync(fd);

@@ -5,7 +5,7 @@
  * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { runShard } from '../../src/shard/shard.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/verifier.js';
 import { columnsAt, joinShard, splitShard } from '../helpers/shard-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-'));
@@ -306,6 +307,25 @@ describe('shard results that cannot be merged are refused', () => {
     const limited = spawnSync('bash', ['-c', 'ulimit -n 100 && exec "$0" "$@"', process.execPath, CLI, 'merge', ...shardFiles, '--format', 'json'], { encoding: 'utf8' });
     expect(limited.stderr).toBe('');
     expect(limited.stdout).toBe(sel(['verify', small, '--format', 'json']).stdout);
+  });
+
+  it('a log that shrinks while a shard reads it fails the shard, in one sentence, leaving no result', async () => {
+    const log = join(tmp, 'shrinking.jsonl');
+    writeFileSync(log, readFileSync(faulty));
+    const out = join(tmp, 'shrunk-shard');
+    let done = false;
+    // The progress display sees each unit applied: the first one shrinks the log under the rest.
+    const progress = { start: () => undefined, stop: () => undefined, update: () => {
+      if (!done) truncateSync(log, 20_000);
+      done = true;
+    } };
+    const outcome = await runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, maxLineBytes: 4096, jobs: 2, unitBytes: 4000, mainThreadUnits: false, progress })
+      .then(() => 'written', (e: Error) => `${e.constructor.name}: ${e.message}`);
+    expect(done).toBe(true);
+    expect(outcome).toMatch(/^OperatorError: cannot read log .*shrinking\.jsonl: the file shrank while it was read/);
+    expect(outcome).not.toContain('\n');
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
   it('--repo must match how the shards ran', () => {
