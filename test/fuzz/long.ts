@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from './properties.js';
 import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
 import { fuzzDir, unitsAgree, unitStats } from './units.js';
-import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture } from './shards.js';
+import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture, shardsAgree, shardStats } from './shards.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -37,6 +37,8 @@ const shardRuns = Math.max(1, Math.floor(count / 2));
 props.push(['a shard result with any column byte changed (resealed) is merged or refused', columnsDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
 props.push(['a shard result with any byte changed or cut anywhere is merged or refused', bytesDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
 props.push(['a shard result with any meta value changed (resealed) is merged or refused', metaDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
+// Each case runs one verification and up to 6 shards and a merge: a fiftieth of the cases.
+props.push(['shards + merge give one run\'s report on every mutation, whatever the cuts', shardsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
 for (const [name, prop, runs] of props) {
   const t = Date.now();
@@ -48,6 +50,7 @@ for (const [name, prop, runs] of props) {
   } else {
     const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
       : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings in all)`
+      : name.startsWith('shards + merge') ? `, ${shardStats.logs} mutated logs compared (${shardStats.shards} shards in all)`
       : '';
     process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
   }

@@ -1,10 +1,11 @@
 /**
- * Damaged shard results: whatever a result's bytes (its digest made to match again or not),
- * the merge merges it or refuses it in one sentence (an OperatorError), and never crashes or
- * uses a value it did not check. Used by test/parallel/shard-format.test.ts and by the long
- * fuzz run (`npm run fuzz`), which runs many more cases.
+ * Shards on fuzzed input. Damaged shard results: whatever a result's bytes (its digest made to
+ * match again or not), the merge merges it or refuses it in one sentence (an OperatorError),
+ * and never crashes or uses a value it did not check. Fuzzed logs: shards + merge print one
+ * run's report. Used by test/parallel/ and by the long fuzz run (`npm run fuzz`), which runs
+ * many more cases.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -12,6 +13,10 @@ import { OperatorError } from '../../src/errors.js';
 import { mergeShards } from '../../src/shard/merge.js';
 import { runShard } from '../../src/shard/shard.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/verifier.js';
+import { verifyLogs } from '../../src/verify/run.js';
+import { buildReport } from '../../src/report/report.js';
+import { renderJson } from '../../src/report/json.js';
+import { mutate, mutation } from './properties.js';
 import { interleavedLines } from '../helpers/chains.js';
 import { joinShard, splitShard, type ShardParts } from '../helpers/shard-file.js';
 
@@ -98,5 +103,40 @@ export function metaDamaged(fx: ShardFixture) {
     copy.blocks[b % copy.blocks.length]!.meta[key] = value;
     const outcome = await fx.mergeWith(joinShard(copy));
     if (outcome !== 'merged' && !REFUSED.test(outcome)) throw new Error(`neither merged nor refused as a shard result: ${outcome}`);
+  });
+}
+
+/** Counts what shardsAgree compared, for the long run's report. */
+export const shardStats = { logs: 0, shards: 0 };
+
+/**
+ * Shards + merge against one run on fuzzed logs: every mutation of a valid log, split into 1
+ * to 6 shards checked in units of a random size on 1 or 2 threads, merged, must print exactly
+ * the one run's JSON report.
+ */
+export function shardsAgree(dir: string) {
+  let n = 0;
+  return fc.asyncProperty(mutation, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3000 }), fc.constantFrom(1, 2), async (m, of, unitBytes, jobs) => {
+    const bytes = mutate(m);
+    if (bytes === null) return;
+    const run = join(dir, `shards-${n++}`);
+    mkdirSync(run);
+    try {
+      const log = join(run, 'log.jsonl');
+      writeFileSync(log, bytes);
+      const notReplayed = { performed: false, reason: 'no --repo given' } as const;
+      const one = renderJson(buildReport(await verifyLogs([log], { jobs: 1 }), notReplayed, 'error'));
+      const outs: string[] = [];
+      for (let i = 0; i < of; i++) {
+        outs.push(join(run, `s${i}`));
+        await runShard([log], i, of, outs[i]!, { ...DEFAULT_VERIFY_OPTIONS, unitBytes, jobs });
+      }
+      const merged = renderJson(buildReport((await mergeShards({ shards: outs })).result, notReplayed, 'error'));
+      shardStats.logs++;
+      shardStats.shards += of;
+      if (merged !== one) throw new Error(`${of} shards (${unitBytes}-byte units, --jobs ${jobs}) merge to another report than one run's`);
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
   });
 }
