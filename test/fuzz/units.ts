@@ -43,3 +43,13 @@ export function fuzzDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'sel-fuzz-units-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Runs `body` with a temporary directory for a property's logs, removed after. */
+export async function inFuzzDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const f = fuzzDir();
+  try {
+    await body(f.dir);
+  } finally {
+    f.remove();
+  }
+}

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeShards } from '../../src/shard/merge.js';
 import { joinShard, splitShard, type ShardParts } from '../helpers/shard-file.js';
 import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture, shardsAgree, type ShardFixture } from '../fuzz/shards.js';
-import { fuzzDir } from '../fuzz/units.js';
+import { inFuzzDir } from '../fuzz/units.js';
 
 let fx: ShardFixture;
 let tmp: string;
@@ -98,11 +98,6 @@ describe('a damaged shard result is merged or refused, never a crash', () => {
 
 describe('shards of fuzzed logs', () => {
   it('property: every mutation of a valid log, 1-6 shards, random units, 1 or 2 threads: one run\'s report', async () => {
-    const f = fuzzDir();
-    try {
-      await fc.assert(shardsAgree(f.dir), { numRuns: 25, seed: 67 });
-    } finally {
-      f.remove();
-    }
+    await inFuzzDir((dir) => fc.assert(shardsAgree(dir), { numRuns: 25, seed: 67 }));
   });
 });

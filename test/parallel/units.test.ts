@@ -19,7 +19,7 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 import { GENESIS_PREV_HASH, sha256Digest } from '../../src/canonical/digest.js';
 import { MAX_UNIT_LINES, processUnit, unitContext } from '../../src/verify/unit.js';
 import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
-import { fuzzDir, unitsAgree } from '../fuzz/units.js';
+import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-units-'));
@@ -274,12 +274,7 @@ describe('units: a worker whose result cannot be handed over', () => {
 
 describe('units: fuzzed logs (test/fuzz/units.ts; npm run fuzz runs many more)', () => {
   it('every mutation of a valid log, random cuts, 2 or 3 threads: the one-thread result', async () => {
-    const f = fuzzDir();
-    try {
-      await fc.assert(unitsAgree(f.dir), { numRuns: 15, seed: 61 });
-    } finally {
-      f.remove();
-    }
+    await inFuzzDir((dir) => fc.assert(unitsAgree(dir), { numRuns: 15, seed: 61 }));
   });
 });
 
