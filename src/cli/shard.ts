@@ -64,7 +64,7 @@ export function mergeCommand(chalk: () => ChalkInstance): Command {
 }
 
 async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInstance): Promise<void> {
-  const header = await readShardHeader(shards[0]!);
+  const header = readShardHeader(shards[0]!);
   const replayed = header.replay;
   const options = { maxFindings: f.maxFindings, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } };
   if (replayed === null) {

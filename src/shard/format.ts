@@ -134,6 +134,22 @@ function isFinding(x: unknown): x is Finding {
 
 const isFindings = (x: unknown): x is Finding[] => Array.isArray(x) && x.every(isFinding);
 
+/** A header of the right shape (the merge then checks the shards agree). */
+export function isHeader(x: unknown): x is ShardHeader {
+  const h = x as ShardHeader;
+  return isInt(h.shard) && isInt(h.of) && h.shard >= 0 && h.shard < h.of &&
+    Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
+    Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
+    typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
+    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit)));
+}
+
+/** A trailer of the right shape for a header of `files` files. */
+export function isTrailer(x: unknown, files: number): x is ShardTrailer {
+  const t = x as ShardTrailer;
+  return Array.isArray(t.files) && t.files.length === files && t.files.every((c) => isInt(c?.lines) && isInt(c?.content)) && isInt(t.rows) && typeof t.digest === 'string';
+}
+
 function isOutcome(x: unknown): x is ReplayOutcome {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;

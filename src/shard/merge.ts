@@ -14,7 +14,7 @@ import type { AnchorSummary, Replayer } from '../replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult, type VerifyOptions } from '../verify/verifier.js';
 import { addUnitRecords, type UnitColumns } from '../verify/apply.js';
 import { resultLayout } from '../verify/worker-protocol.js';
-import { assertLittleEndian, BLOCK_MAGIC, BLOCK_PREFIX_BYTES, blockColumns, isBlockMeta, MAX_BLOCK_META, SHARD_VERSION, type BlockMeta, type ShardHeader, type ShardTrailer } from './format.js';
+import { assertLittleEndian, BLOCK_MAGIC, BLOCK_PREFIX_BYTES, blockColumns, isBlockMeta, isHeader, isTrailer, MAX_BLOCK_META, SHARD_VERSION, type BlockMeta, type ShardHeader, type ShardTrailer } from './format.js';
 
 const CHUNK = 1 << 20;
 /** A header or trailer longer than this is not one sel wrote (it is a few bytes per log file). */
@@ -232,22 +232,6 @@ class ShardReader {
   }
 }
 
-const isInt = (x: unknown): x is number => Number.isSafeInteger(x);
-
-function isHeader(x: unknown): x is ShardHeader {
-  const h = x as ShardHeader;
-  return isInt(h.shard) && isInt(h.of) && h.shard >= 0 && h.shard < h.of &&
-    Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
-    Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
-    typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
-    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit)));
-}
-
-function isTrailer(x: unknown, files: number): x is ShardTrailer {
-  const t = x as ShardTrailer;
-  return Array.isArray(t.files) && t.files.length === files && t.files.every((c) => isInt(c?.lines) && isInt(c?.content)) && isInt(t.rows) && typeof t.digest === 'string';
-}
-
 export interface MergeInput {
   readonly shards: readonly string[];
   readonly options?: Partial<VerifyOptions>;
@@ -258,8 +242,8 @@ export interface MergeInput {
 }
 
 /** Reads only the shards' headers: what the merge needs to know before it starts (the replay ref). */
-export async function readShardHeader(path: string): Promise<ShardHeader> {
-  return Promise.resolve(ShardReader.open(path).header);
+export function readShardHeader(path: string): ShardHeader {
+  return ShardReader.open(path).header;
 }
 
 export async function mergeShards(input: MergeInput): Promise<{ result: IntegrityResult; headers: readonly ShardHeader[]; replayer: Replayer | null; anchors: AnchorSummary[] }> {

@@ -15,7 +15,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import type { EventRecord, LineRef } from '../envelope/types.js';
 import { OperatorError, describeIoError } from '../errors.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
@@ -24,7 +23,7 @@ import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
 import { effectiveJobs } from '../verify/jobs.js';
 import { replayData } from '../verify/replay-data.js';
-import { runUnits, type RecordSink, type UnitPart } from '../verify/units.js';
+import { runUnits, type UnitPart, type UnitSink } from '../verify/units.js';
 import type { RunOptions } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
 import type { UnitResult, WorkerInit } from '../verify/worker-protocol.js';
@@ -64,11 +63,8 @@ class ShardWriter {
   }
 }
 
-/**
- * Writes each unit's result as a block, as the units are applied in order (runUnits calls
- * `unit` in place of making records). A part that cannot be read fails the shard.
- */
-class ShardSink implements RecordSink {
+/** Writes each unit's result as a block, in order. A part that cannot be read fails the shard. */
+class ShardSink implements UnitSink {
   linesSeen = 0;
   rows = 0;
   readonly counts: { lines: number; content: number }[];
@@ -79,23 +75,16 @@ class ShardSink implements RecordSink {
     this.index = new Map(files.map((f, i) => [f.display, i]));
   }
 
-  beginRecords(): (rec: EventRecord) => void {
-    return () => {
-      throw new Error('a shard writes units, not records');
+  begin(file: string): (r: UnitResult) => void {
+    const f = this.index.get(file)!;
+    return (r) => {
+      this.w.write(encodeBlock(f, r));
+      this.rows += r.kinds.length;
+      this.linesSeen += r.lines;
     };
   }
 
-  nextRef(file: string, line: number): LineRef {
-    return { file, line, ordinal: 0 };
-  }
-
-  unit(file: string, r: UnitResult): void {
-    this.w.write(encodeBlock(this.index.get(file)!, r));
-    this.rows += r.kinds.length;
-    this.linesSeen += r.lines;
-  }
-
-  endRecords(file: string, totals: { lines: number; content: number }, problem: ReadProblem | null): void {
+  end(file: string, totals: { lines: number; content: number }, problem: ReadProblem | null): void {
     // A shard's result stands for every line of its part; one it could not read is no result.
     if (problem !== null) throw new OperatorError(`cannot read log ${file}: ${problem.message}`);
     this.counts[this.index.get(file)!] = { lines: totals.lines, content: totals.content };

@@ -81,14 +81,14 @@ export async function verifyLogs(
       replay: extension?.workerReplay ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
-    const { runUnits } = await import('./units.js');
+    const { runUnits, verifierSink } = await import('./units.js');
     const parts = await Promise.all(ordered.map(async (source) => {
       const at = await resumeAt(opts, source);
       return { source, start: at?.bytes ?? 0, cut: null, firstLine: at === undefined ? 1 : at.lines + 1 };
     }));
     opts.progress?.start(total);
     try {
-      await runUnits(opts, parts, verifier, init, jobs, total - parts.reduce((a, p) => a + p.start, 0), opts.unitBytes);
+      await runUnits(opts, parts, verifierSink(verifier), init, jobs, total - parts.reduce((a, p) => a + p.start, 0), opts.unitBytes);
     } finally {
       opts.progress?.stop();
     }

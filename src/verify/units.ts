@@ -12,13 +12,14 @@
  */
 import { fstatSync, openSync, closeSync } from 'node:fs';
 import { describeIoError, OperatorError } from '../errors.js';
-import type { EventRecord, LineRef } from '../envelope/types.js';
+import type { LineRef } from '../envelope/types.js';
 import { readFailed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
 import { takePool } from './pool.js';
 import type { RunOptions } from './run.js';
+import type { IntegrityVerifier } from './verifier.js';
 import { processUnit, SPARES, unitContext } from './unit.js';
 import type { UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
 
@@ -51,20 +52,33 @@ export interface UnitPart {
 }
 
 /**
- * Where the records go, in input order: the integrity verifier (its chain check), or a shard's
- * result file. A file's records come between its beginRecords and its endRecords.
+ * Where the units' results go, in input order: the integrity verifier, which makes them into
+ * records for its chain check (verifierSink), or a shard's result file, which keeps them as
+ * they are (src/shard/shard.ts). Each file is begun once, before its first unit and its end.
  */
-export interface RecordSink {
-  beginRecords(file: string, firstLine: number): (rec: EventRecord) => void;
-  /** The ref of the file's next record (the ordinal counts records across all files). */
-  nextRef(file: string, line: number): LineRef;
-  endRecords(file: string, totals: { lines: number; bytes: number; content: number }, problem: ReadProblem | null): void;
-  readonly linesSeen: number;
+export interface UnitSink {
   /**
-   * Takes each unit's result as it is, in place of its records (a shard writes them): called
-   * in order, before the result's memory is reused.
+   * A file's units follow; the function takes each with the lines of the file before it, in
+   * order, before the result's memory is reused.
    */
-  unit?(file: string, r: UnitResult): void;
+  begin(file: string, firstLine: number): (r: UnitResult, lineBase: number) => void;
+  end(file: string, totals: { lines: number; bytes: number; content: number }, problem: ReadProblem | null): void;
+  readonly linesSeen: number;
+}
+
+/** The integrity verifier as a sink: each unit's records, as one thread makes them. */
+export function verifierSink(verifier: IntegrityVerifier): UnitSink {
+  const nextRef = (file: string, line: number): LineRef => verifier.nextRef(file, line);
+  return {
+    begin(file, firstLine) {
+      const add = verifier.beginRecords(file, firstLine);
+      return (r, lineBase) => addUnitRecords(r, file, lineBase, nextRef, add);
+    },
+    end: (file, totals, problem) => verifier.endRecords(file, totals, problem),
+    get linesSeen() {
+      return verifier.linesSeen;
+    },
+  };
 }
 
 interface FileState {
@@ -81,7 +95,7 @@ interface FileState {
   content: number;
   /** What stopped reading this file; its later units are not applied. */
   problem: ReadProblem | null;
-  add: ((rec: EventRecord) => void) | null;
+  take: ((r: UnitResult, lineBase: number) => void) | null;
 }
 
 interface UnitSlot {
@@ -97,7 +111,7 @@ type Slot = UnitSlot | { readonly kind: 'end'; readonly file: FileState; readonl
 export async function runUnits(
   opts: Pick<RunOptions, 'progress' | 'mainThreadUnits'>,
   parts: readonly UnitPart[],
-  sink: RecordSink,
+  sink: UnitSink,
   init: WorkerInit,
   jobs: number,
   /** The bytes to check (from the files' sizes before they are opened: only a guide for cutting). */
@@ -137,7 +151,7 @@ export async function runUnits(
         bytes: 0,
         content: 0,
         problem: null,
-        add: null,
+        take: null,
       };
       let openProblem: ReadProblem | null = null;
       try {
@@ -224,20 +238,9 @@ export async function runUnits(
     applyReady();
   }
 
-  function nextRef(file: string, line: number): LineRef {
-    return sink.nextRef(file, line);
-  }
-
-  function begin(file: FileState): (rec: EventRecord) => void {
-    if (file.add === null) {
-      file.add = sink.beginRecords(file.display, file.firstLine);
-    }
-    return file.add;
-  }
-
   function apply(s: Slot): void {
     const file = s.file;
-    const add = begin(file);
+    file.take ??= sink.begin(file.display, file.firstLine);
     if (s.kind === 'end') {
       let problem = file.problem ?? s.openProblem;
       // A shard's part was cut for the size the shard saw; the merge compares the shards' sizes.
@@ -248,13 +251,12 @@ export async function runUnits(
         fds.delete(file.fd);
         closeSync(file.fd);
       }
-      sink.endRecords(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
+      sink.end(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
       return;
     }
     if (file.problem !== null) return;
     const r = s.result!;
-    if (sink.unit !== undefined) sink.unit(file.display, r);
-    else addUnitRecords(r, file.display, file.lineBase, nextRef, add);
+    file.take(r, file.lineBase);
     // A unit that stopped short (unit.ts, MAX_UNIT_LINES: lines far shorter than any event's):
     // the rest of it is checked next, once this part is applied, so that such input holds at
     // most MAX_OUTSTANDING short units at once instead of piling up parts ahead of the head.
