@@ -20,7 +20,7 @@ export async function verifyShard(
   out: string | undefined,
   repo: string | undefined,
   ref: string,
-  opts: { maxLineBytes: number; maxDepth: number; jobs: number; jobsAuto: boolean; unitBytes?: number; progress?: NonNullable<ShardOptions['progress']> },
+  opts: Pick<ShardOptions, 'maxLineBytes' | 'maxDepth' | 'jobs' | 'jobsAuto' | 'unitBytes' | 'progress'>,
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
   // The line check is loaded for a shard, not for a merge.

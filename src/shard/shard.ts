@@ -91,19 +91,12 @@ class ShardSink implements UnitSink {
   }
 }
 
-/** What a shard runs with: the line check's options, and its threads (as for a whole run). */
-export interface ShardOptions extends VerifyOptions {
-  /** Threads for the per-line work, this one included (default 1). */
-  readonly jobs?: number;
-  /** `jobs` was defaulted: a part smaller than PARALLEL_MIN_BYTES is checked on one thread. */
-  readonly jobsAuto?: boolean;
-  /** The nominal size of a unit of work (units.ts); tests make it small. */
-  readonly unitBytes?: number;
-  /** False: every unit goes to a worker (tests). */
-  readonly mainThreadUnits?: boolean;
-  /** Progress display (a terminal's progress bar): the part's bytes, then running counts. */
-  readonly progress?: RunOptions['progress'];
-}
+/**
+ * What a shard runs with: the line check's options, and its threads and progress display as
+ * for a whole run (`jobs` defaults to 1; defaulted, a part smaller than PARALLEL_MIN_BYTES is
+ * checked on one thread).
+ */
+export type ShardOptions = VerifyOptions & Pick<RunOptions, 'jobs' | 'jobsAuto' | 'unitBytes' | 'mainThreadUnits' | 'progress'>;
 
 /**
  * Checks the lines of one shard and writes its result to `out`. Lines belong to the shard in
@@ -190,7 +183,7 @@ export async function runShard(
     w.write([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8')]);
     opts.progress?.start(partBytes);
     try {
-      await runUnits({ mainThreadUnits: opts.mainThreadUnits ?? true, ...(opts.progress === undefined ? {} : { progress: opts.progress }) }, parts, sink, init, jobs, partBytes, opts.unitBytes);
+      await runUnits(opts, parts, sink, init, jobs, partBytes, opts.unitBytes);
     } finally {
       opts.progress?.stop();
     }

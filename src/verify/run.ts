@@ -93,16 +93,16 @@ export async function verifyLogs(
       opts.progress?.stop();
     }
   } else {
-    await run(opts, ordered, verifier);
+    await run(opts, ordered, total, verifier);
   }
   for (const s of skipped) verifier.fileProblem(s.display, 'LOG_UNREADABLE', `skipped: ${s.reason}`);
   return verifier.finish((chains) => extension?.finish?.((f) => verifier.report(f), chains));
 }
 
 /** One thread: each file read in order, its lines checked as they are split. */
-async function run(opts: RunOptions, ordered: readonly LogSource[], verifier: IntegrityVerifier): Promise<void> {
+async function run(opts: RunOptions, ordered: readonly LogSource[], total: number | null, verifier: IntegrityVerifier): Promise<void> {
   const progress = opts.progress;
-  if (progress !== undefined) progress.start(await totalBytes(ordered));
+  progress?.start(total);
   let bytes = 0;
   try {
     for (const source of ordered) {
