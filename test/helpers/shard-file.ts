@@ -46,7 +46,10 @@ export function joinShard(parts: ShardParts, opts: { rawMeta?: (i: number, json:
     prefix.writeUInt32LE(json.length, 4);
     prefix.writeUInt32LE(b.columns.length, 8);
     chunks.push(prefix, json, b.columns, Buffer.from('\n'));
-    rows += Number(b.meta['n']);
+    // A damaged meta may hold anything as n (an object whose toString is not a function made
+    // Number() throw, in the fuzz run); the merge refuses such a block whatever the trailer says.
+    const n = b.meta['n'];
+    rows += typeof n === 'number' ? n : 0;
   });
   const body = Buffer.concat(chunks);
   const trailer: ShardParts['trailer'] = ['end', { ...parts.trailer[1], rows, digest: `sha256:${createHash('sha256').update(body).digest('hex')}` }];
