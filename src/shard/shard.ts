@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { OperatorError, describeIoError } from '../errors.js';
+import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
@@ -170,10 +171,11 @@ export async function runShard(
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);
-  const temp = `${out}.partial`;
+  const target = await outputTarget(out, 'the shard result', ordered.map((s) => s.path!));
+  const temp = await temporaryBeside(target, '.partial');
   let fd: number;
   try {
-    fd = openSync(temp, 'w');
+    fd = openSync(temp, 'wx');
   } catch (e) {
     throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
   }
@@ -190,7 +192,7 @@ export async function runShard(
     const trailer: ShardTrailer = { rows: sink.rows, digest: w.digest(), files: sink.counts };
     writeSync(fd, `${JSON.stringify(['end', trailer])}\n`);
     closeSync(fd);
-    await rename(temp, out);
+    await rename(temp, target);
     return { header, trailer };
   } catch (e) {
     try {

@@ -14,6 +14,7 @@ import { scanStrict } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
+import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { LogSource } from '../ingest/sources.js';
 import checkpointSchema from '../schemas/generated/checkpoint.js';
 import { asValidator } from '../schemas/validator.js';
@@ -41,6 +42,8 @@ export interface Resume {
 
 /** Reads a checkpoint; null when the file does not exist yet (the first run). */
 export async function loadCheckpoint(path: string): Promise<Checkpoint | null> {
+  // Where it will be written, checked before the run rather than after it.
+  await outputTarget(path, 'checkpoint', []);
   let text: string;
   try {
     const bytes = await readFile(path);
@@ -134,12 +137,13 @@ export async function makeCheckpoint(positions: readonly ChainPosition[], source
   return { v: 'sel.checkpoint/1', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
-/** Writes the checkpoint atomically (a temporary file, then rename). */
+/** Writes the checkpoint atomically (a temporary file, then rename), never over a log or a device. */
 export async function saveCheckpoint(path: string, cp: Checkpoint): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const target = await outputTarget(path, 'checkpoint', cp.files.map((f) => f.path));
   try {
-    await writeFile(tmp, `${JSON.stringify(cp, null, 2)}\n`);
-    await rename(tmp, path);
+    const tmp = await temporaryBeside(target, `.tmp-${process.pid}`);
+    await writeFile(tmp, `${JSON.stringify(cp, null, 2)}\n`, { flag: 'wx' });
+    await rename(tmp, target);
   } catch (e) {
     throw new OperatorError(`cannot write checkpoint ${path}: ${describeIoError(e)}`);
   }

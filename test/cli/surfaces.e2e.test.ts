@@ -1,4 +1,5 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,12 @@ describe('sel verify --checkpoint', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"v":"something else"}');
     expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', bad]))).toContain('is not a sel checkpoint');
+  });
+  it('refuses, before the run, a checkpoint path that is a pipe or in a missing directory', () => {
+    const fifo = join(tmp, 'checkpoint-pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', fifo]))).toContain('is a named pipe, not a file sel may replace');
+    expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', join(tmp, 'none', 'cp.json')]))).toMatch(/the directory .*none does not exist/);
   });
 });
 

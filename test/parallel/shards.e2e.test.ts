@@ -340,7 +340,39 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['verify', faulty, '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard-out needs --shard I\/N/);
     expect(refuse(['verify', faulty, '--shard', '1/4', '--shard-out', join(tmp, 'x.jsonl'), '--reorder-window', '3'])).toMatch(/belongs to sel merge/);
     expect(refuse(['verify', '-', '--shard', '1/2', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/regular files/);
-    expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/cannot write the shard result/);
+    expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/the directory .*such does not exist/);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+  it('--shard-out never replaces a log, a pipe or a directory; it writes through a link, and not through a link left at its temporary name', () => {
+    const dir = join(tmp, 'targets');
+    mkdirSync(dir);
+    const log = join(dir, 'log.jsonl');
+    copyFileSync(faulty, log);
+    const before = readFileSync(log);
+    // The log itself, by its name or by a link to it: the evidence would be lost.
+    expect(refuse(['verify', log, '--shard', '1/1', '--shard-out', log])).toMatch(/is the log .*log\.jsonl: sel does not overwrite the logs it verifies/);
+    symlinkSync(log, join(dir, 'alias'));
+    expect(refuse(['verify', log, '--shard', '1/1', '--shard-out', join(dir, 'alias')])).toMatch(/is the log/);
+    expect(readFileSync(log).equals(before)).toBe(true);
+    // A named pipe (like /dev/null, which a rename would replace with a file for the whole machine).
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(refuse(['verify', log, '--shard', '1/1', '--shard-out', fifo])).toMatch(/is a named pipe, not a file sel may replace/);
+    expect(refuse(['verify', log, '--shard', '1/1', '--shard-out', dir])).toMatch(/is a directory/);
+    symlinkSync(join(dir, 'nothing'), join(dir, 'dangling'));
+    expect(refuse(['verify', log, '--shard', '1/1', '--shard-out', join(dir, 'dangling')])).toMatch(/symbolic link to a file that does not exist/);
+    // A link to a regular file: the result goes where it points, and the link stays.
+    writeFileSync(join(dir, 'real.shard'), 'old');
+    symlinkSync(join(dir, 'real.shard'), join(dir, 'link.shard'));
+    expect(sel(['verify', log, '--shard', '1/1', '--shard-out', join(dir, 'link.shard')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'real.shard'), 'utf8')).toMatch(/^\{"v":"sel\.shard\//);
+    expect(readdirSync(dir).sort()).toEqual(['alias', 'dangling', 'link.shard', 'log.jsonl', 'pipe', 'real.shard']);
+    // A link planted at the temporary name is removed, not written through.
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, join(dir, 'new.shard.partial'));
+    expect(sel(['verify', log, '--shard', '1/1', '--shard-out', join(dir, 'new.shard')]).status).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(existsSync(join(dir, 'new.shard.partial'))).toBe(false);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Where sel may write a file it produces (a shard result, a checkpoint): written beside the
+ * target under a temporary name and renamed over it, so a reader never sees half a file.
+ * A rename replaces whatever has the name, so the target is checked first: it may be missing
+ * or a regular file (through symbolic links, which then stay links), never a device, a pipe or
+ * a directory (`--shard-out /dev/null` replaced the system's /dev/null with a file), and never
+ * one of the logs being verified (evidence overwritten by its own shard result).
+ */
+import { lstat, realpath, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { describeIoError, errnoCode, OperatorError } from '../errors.js';
+
+/** What a file that is not a regular one is, in a few words. */
+function kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The path to write `what` (e.g. "the shard result") named `path` to: `path`, or the file a
+ * symbolic link there names. Refuses, with one sentence, a target that is not a regular file
+ * or is one of `inputs` (the logs' paths), and a directory that does not exist.
+ */
+export async function outputTarget(path: string, what: string, inputs: readonly string[]): Promise<string> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    if (errnoCode(e) !== 'ENOENT') throw new OperatorError(`cannot write ${what} ${path}: ${describeIoError(e)}`);
+    const link = await lstat(path).catch(() => null);
+    if (link?.isSymbolicLink()) throw new OperatorError(`cannot write ${what} ${path}: it is a symbolic link to a file that does not exist`);
+    const dir = dirname(path);
+    let d;
+    try {
+      d = await stat(dir);
+    } catch (err) {
+      throw new OperatorError(`cannot write ${what} ${path}: the directory ${dir} ${errnoCode(err) === 'ENOENT' ? 'does not exist' : `cannot be read (${describeIoError(err)})`}`);
+    }
+    if (!d.isDirectory()) throw new OperatorError(`cannot write ${what} ${path}: ${dir} is not a directory`);
+    return path;
+  }
+  if (!st.isFile()) throw new OperatorError(`${what} ${path} is ${kindOf(st)}, not a file sel may replace: name a new or regular file`);
+  for (const input of inputs) {
+    const other = await stat(input).catch(() => null);
+    if (other !== null && other.dev === st.dev && other.ino === st.ino) {
+      throw new OperatorError(`${what} ${path} is the log ${input}: sel does not overwrite the logs it verifies`);
+    }
+  }
+  return realpath(path);
+}
+
+/**
+ * The temporary name beside `target`, free: a file left there by a run that was killed is
+ * removed (a link itself, not what it names). The caller creates it with the `wx` flag, so
+ * nothing that appears there meanwhile, a link or a pipe, is written through.
+ */
+export async function temporaryBeside(target: string, suffix: string): Promise<string> {
+  const path = `${target}${suffix}`;
+  const left = await lstat(path).catch(() => null);
+  if (left !== null && (left.isFile() || left.isSymbolicLink())) await rm(path, { force: true });
+  return path;
+}
