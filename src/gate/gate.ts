@@ -1,6 +1,6 @@
 /**
  * Release gates (`sel gate`): assertions over the events after a point (--since), each
- * reported pass or fail with its reason. Pure: it judges facts collected during one
+ * reported pass or fail with its reason; the first, integrity, is always made. Pure: it judges facts collected during one
  * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
  */
 import { CODES, severityRank, type Severity } from '../findings/codes.js';
@@ -85,6 +85,17 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     const f = fs[0]!;
     return `${f.code} at ${f.location?.file ?? '?'}:${f.location?.line ?? '?'}${f.chain === null ? '' : ` (${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`})`}`;
   };
+  // Always asserted, first: every other assertion judges the events the log says happened,
+  // which means nothing of a log that was changed or damaged (a tampered decision passed
+  // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
+  const damaged = inRange.filter((f) => CODES[f.code].class === 'integrity' && f.severity === 'error');
+  out.push({
+    name: 'integrity',
+    pass: damaged.length === 0 && omitted === 0,
+    reason: damaged.length > 0
+      ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged`
+      : omitted === 0 ? 'every line in range is an intact, canonical, linked event' : 'cannot tell: findings were left out',
+  });
   const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
   if (a.maxSeverity !== undefined) {
     const limit = a.maxSeverity === 'none' ? 0 : severityRank(a.maxSeverity);

@@ -31,6 +31,7 @@ describe('sel gate', () => {
     const { status, out } = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--require-anchored', '--no-unreviewed-elevation']);
     expect(status).toBe(1);
     expect(Object.fromEntries(out!.assertions.map((a) => [a.name, a.pass]))).toEqual({
+      integrity: false,
       '--no-divergence': false,
       '--no-unverifiable': false,
       '--require-anchored': false,
@@ -41,12 +42,31 @@ describe('sel gate', () => {
   it('--since limits what counts: a seq, a time, or a Git ref (its commit date)', () => {
     const after36 = gate([s.incident, '--repo', s.repo, '--since', '36', '--no-divergence', '--no-unverifiable']);
     expect(after36.out!.eventsInRange).toBe(3);
-    expect(after36.out!.assertions.every((a) => a.pass)).toBe(true);
+    // The incident's log ends before the anchor's last seq: events in range are missing.
+    expect(after36.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-divergence', true], ['--no-unverifiable', true]]);
+    expect(after36.out!.assertions[0]!.reason).toContain('LOG_TRUNCATED');
     const byTime = gate([s.incident, '--repo', s.repo, '--since', '2026-11-02T00:00:00Z', '--no-unverifiable']);
-    expect(byTime.out!.assertions[0]!.pass).toBe(true);
+    expect(byTime.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-unverifiable', true]]);
     const byRef = gate([s.clean, '--repo', s.repo, '--since', 'HEAD~1', '--policy-at', 'HEAD']);
-    expect(byRef.out!.assertions[0]).toMatchObject({ name: '--policy-at HEAD', pass: true });
-    expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[0]!.pass).toBe(false);
+    expect(byRef.out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: true });
+    expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: false });
+  });
+  it('always asserts integrity first: a changed decision or a damaged line fails the gate, whatever else passes', () => {
+    const dir = mkdtempSync(join(tmp, 'gate-'));
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"action":"allow"'));
+    const tampered = join(dir, 'tampered.jsonl');
+    writeFileSync(tampered, lines.map((l, i) => (i === at ? l.replace('"action":"allow"', '"action":"block"') : l)).join('\n'));
+    const t = gate([tampered, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--require-anchored']);
+    expect(t.status).toBe(1);
+    expect(t.out!.assertions[0]).toMatchObject({ name: 'integrity', pass: false });
+    expect(t.out!.assertions[0]!.reason).toMatch(new RegExp(`^1 integrity error\\(s\\), first HASH_MISMATCH at .*tampered\\.jsonl:${at + 1} `));
+    const garbage = join(dir, 'garbage.jsonl');
+    writeFileSync(garbage, Buffer.from([0xff, 0xfe, 0x0a, 0x7b, 0x0a]));
+    const g = gate([garbage, '--repo', s.repo, '--no-divergence']);
+    expect(g.status).toBe(1);
+    expect(g.out!.eventsInRange).toBe(0);
+    expect(g.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-divergence', true]]);
   });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
