@@ -15,6 +15,7 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { printable } from '../report/printable.js';
 import { nonNegativeInt, oneOf } from './options.js';
 import { writeOut } from './output.js';
 
@@ -111,36 +112,42 @@ function explainCommand(chalk: () => ChalkInstance): Command {
         return;
       }
       const c = chalk();
-      const L: string[] = [c.bold(`event ${chain} seq ${f.seq}`) + c.dim(`  ${rec.ref.file}:${rec.ref.line}`)];
+      // Everything from the log, the repository or the command line is shown through p
+      // (printable): an event's fields must not forge lines or drive the terminal.
+      const p = printable;
+      const at = (ref: { file: string; line: number }) => `${p(ref.file)}:${ref.line}`;
+      const decision = (d: SelEvent['decision']) => p(showDecision(d));
+      const trace = (t: Evaluation['trace']) => traceLines(t).map((l, i) => `  ${String(i + 1).padStart(2)}. ${p(l)}`);
+      const L: string[] = [c.bold(`event ${p(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
       if (e === null) {
         L.push('  the event did not pass its line checks, so it is not evaluated: see the findings below');
       } else {
-        L.push(`  ts          ${e.ts}`, `  kind        ${e.kind}`, `  actor       ${e.actor.id} (${e.actor.zone})`, `  request     ${JSON.stringify(e.request)}`,
-          `  fingerprint ${e.request_fingerprint}`, `  hash        ${e.hash}`);
-        if (e.exception_ref !== undefined) L.push(`  exception   ${e.exception_ref}`);
-        L.push(c.bold('policy') + `  ${e.policy_hash}`);
+        L.push(`  ts          ${p(e.ts)}`, `  kind        ${p(e.kind)}`, `  actor       ${p(e.actor.id)} (${p(e.actor.zone)})`, `  request     ${p(JSON.stringify(e.request))}`,
+          `  fingerprint ${p(e.request_fingerprint)}`, `  hash        ${p(e.hash)}`);
+        if (e.exception_ref !== undefined) L.push(`  exception   ${p(e.exception_ref)}`);
+        L.push(c.bold('policy') + `  ${p(e.policy_hash)}`);
         if (policyInfo?.commit === null || policyInfo === null) L.push(c.red('  not in the repository history reachable from the ref: the decision cannot be replayed'));
-        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${policyInfo.date}  ${policyInfo.author}`, `  "${policyInfo.subject}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
-        L.push(c.bold('decision'), `  recorded  ${showDecision(e.decision)}`);
+        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${p(policyInfo.date)}  ${p(policyInfo.author)}`, `  "${p(policyInfo.subject)}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
+        L.push(c.bold('decision'), `  recorded  ${decision(e.decision)}`);
         if (replayed !== null) {
           const same = sameDecision(e.decision, replayed.decision);
-          L.push(`  replayed  ${showDecision(replayed.decision)}  ${same ? c.green('(the same)') : c.red('(DIVERGES)')}`);
-          L.push(c.bold('trace'), ...traceLines(replayed.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`));
-          if (replayed.review !== null) L.push(`  review    ${replayed.review.path}: ${replayed.review.status}`);
-          if (replayed.exception !== null) L.push(`  exception ${replayed.exception.ref ?? '(none named)'}: ${replayed.exception.status}`);
+          L.push(`  replayed  ${decision(replayed.decision)}  ${same ? c.green('(the same)') : c.red('(DIVERGES)')}`);
+          L.push(c.bold('trace'), ...trace(replayed.trace));
+          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${p(replayed.review.status)}`);
+          if (replayed.exception !== null) L.push(`  exception ${p(replayed.exception.ref ?? '(none named)')}: ${p(replayed.exception.status)}`);
         }
         if (whatIf !== null) {
-          L.push(c.bold(`what if --policy ${whatIf.ref}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
-            `  decision  ${showDecision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
-            ...traceLines(whatIf.evaluation.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`));
+          L.push(c.bold(`what if --policy ${p(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
+            `  decision  ${decision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
+            ...trace(whatIf.evaluation.trace));
         }
       }
       L.push(c.bold('links'));
-      L.push(links.prev === null ? '  no intact seq ' + (f.seq - 1) : `  seq ${links.prev.seq} at ${links.prev.location.file}:${links.prev.location.line}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
-      L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${links.next.location.file}:${links.next.location.line}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
+      L.push(links.prev === null ? '  no intact seq ' + (f.seq - 1) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
+      L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
-      for (const x of findings) L.push(`  ${x.code}: ${x.message}`);
+      for (const x of findings) L.push(`  ${x.code}: ${p(x.message)}`);
       await writeOut(`${L.join('\n')}\n`);
     });
 }
@@ -194,11 +201,12 @@ function impactCommand(chalk: () => ChalkInstance): Command {
         await writeOut(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity }, null, 2)}\n`);
       } else {
         const c = chalk();
-        const L = [c.bold(`sel impact: ${evaluated} decisions replayed under ${f.policy} (${target.commit.slice(0, 12)}, ${target.policy.hash.slice(0, 19)}…)`),
+        const p = printable;
+        const L = [c.bold(`sel impact: ${evaluated} decisions replayed under ${p(f.policy)} (${target.commit.slice(0, 12)}, ${target.policy.hash.slice(0, 19)}…)`),
           `${changes} would change${changes === 0 ? '' : ':'}`];
-        for (const [t, n] of sorted) L.push(`  ${String(n).padStart(7)}  ${t}`);
+        for (const [t, n] of sorted) L.push(`  ${String(n).padStart(7)}  ${p(t)}`);
         if (changed.length > 0) L.push(c.bold('events'));
-        for (const x of changed) L.push(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`);
+        for (const x of changed) L.push(p(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`));
         if (changes > changed.length) L.push(c.dim(`  ${changes - changed.length} more (--max-events)`));
         if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); events that failed them are not replayed (run sel verify)`));
         await writeOut(`${L.join('\n')}\n`);
@@ -262,7 +270,9 @@ function timelineCommand(): Command {
             buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line } })}\n`;
           } else {
             const target = typeof e.request['url'] === 'string' ? e.request['url'] : typeof e.request['tool'] === 'string' ? e.request['tool'] : typeof e.request['path'] === 'string' ? e.request['path'] : typeof e.request['name'] === 'string' ? e.request['name'] : '';
-            buf += `${e.ts}  ${e.chain.padEnd(14)} ${String(e.seq).padStart(7)}  ${e.kind.padEnd(18)} ${e.actor.id.padEnd(14)} ${e.decision.action.padEnd(6)}  ${e.decision.rule ?? '-'}  ${String(target).slice(0, 80)}\n`;
+            // One row per event, whatever its fields hold (printable: no forged rows, no escapes).
+            const p = printable;
+            buf += `${e.ts}  ${p(e.chain).padEnd(14)} ${String(e.seq).padStart(7)}  ${p(e.kind).padEnd(18)} ${p(e.actor.id).padEnd(14)} ${e.decision.action.padEnd(6)}  ${p(e.decision.rule ?? '-')}  ${p(String(target).slice(0, 80))}\n`;
           }
           if (buf.length > 64 * 1024) flush();
         },

@@ -9,6 +9,7 @@ import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
+import { printable } from '../report/printable.js';
 import { oneOf } from './options.js';
 import { writeOut } from './output.js';
 
@@ -102,8 +103,9 @@ export function gateCommand(chalk: () => ChalkInstance): Command {
         }, null, 2)}\n`);
       } else {
         const c = chalk();
-        const lines = [c.bold(`sel gate: ${sinceText} (${inRange} in range), ${flags.repo} at ${flags.ref} (${replay.commit.slice(0, 12)})`)];
-        for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${r.name}: ${r.reason}`);
+        const p = printable;
+        const lines = [c.bold(`sel gate: ${p(sinceText)} (${inRange} in range), ${p(flags.repo)} at ${p(flags.ref)} (${replay.commit.slice(0, 12)})`)];
+        for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${p(r.name)}: ${p(r.reason)}`);
         lines.push(pass ? c.green.bold('gate: PASS') : c.red.bold('gate: FAIL'));
         await writeOut(`${lines.join('\n')}\n`);
       }

@@ -14,6 +14,7 @@ import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import { lintBundle } from '../policy/lint.js';
 import { EMPTY_LEDGER } from '../policy/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
+import { printable } from '../report/printable.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { oneOf } from './options.js';
@@ -74,7 +75,7 @@ function renderCheck(r: CheckReport, format: Format, c: ChalkInstance): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   if (format === 'jsonl') return `${r.findings.map((f) => JSON.stringify(f)).join('\n')}${r.findings.length > 0 ? '\n' : ''}${JSON.stringify({ summary: r.summary })}\n`;
   const s = r.summary;
-  const lines = [c.bold(`sel policy check: ${s.policy}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON)'}`)];
+  const lines = [c.bold(`sel policy check: ${printable(s.policy)}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON)'}`)];
   if (r.findings.length > 0) lines.push('');
   for (const f of r.findings) lines.push(...renderFinding(f, c));
   lines.push('', s.valid ? c.green('bundle: valid') : c.red('bundle: invalid (events under it cannot be replayed)'));
@@ -181,16 +182,16 @@ export function policyCommand(chalk: () => ChalkInstance): Command {
         const c = chalk();
         const d = result.decision;
         const lines = [
-          `${c.bold('decision')}  ${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`,
-          `policy    ${loaded.hash}  (${label(join(pd.dir))})`,
+          `${c.bold('decision')}  ${d.action}  rule ${printable(d.rule ?? '(none)')}  severity ${d.severity}`,
+          `policy    ${loaded.hash}  (${printable(label(join(pd.dir)))})`,
           `request   ${fingerprint}  at ${ts}`,
           c.bold('trace'),
-          ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${l}`),
+          ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${printable(l)}`),
         ];
         if (recorded !== undefined) {
           lines.push(same === true
-            ? c.green(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`)
-            : c.red(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: DIVERGES`));
+            ? c.green(printable(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`))
+            : c.red(printable(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: DIVERGES`)));
         }
         await writeOut(`${lines.join('\n')}\n`);
       }

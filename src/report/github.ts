@@ -8,13 +8,17 @@
  */
 import { CODES } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
+import { printable } from './printable.js';
 import type { Report } from './report.js';
 
 export const ANNOTATIONS_PER_LEVEL = 10;
 
-/** @actions/core escapeData. */
+/**
+ * @actions/core escapeData, then printable (printable.ts): the other controls of a hostile
+ * log (an ESC) must not reach the runner's log either.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** @actions/core escapeProperty. */
@@ -58,7 +62,7 @@ export function renderGithub(report: Report, relativize: (file: string) => strin
 }
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return printable(s.replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|');
 }
 
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict, counts by code, the first findings. */

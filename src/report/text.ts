@@ -7,14 +7,16 @@
 import type { ChalkInstance } from 'chalk';
 import { CODES, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
+import { printable } from './printable.js';
 import type { Report } from './report.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** A value from the evidence as one line of text (printable.ts: nothing that acts on a terminal). */
 function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return printable(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 export function renderText(report: Report, c: ChalkInstance): string {
@@ -31,9 +33,9 @@ export function renderText(report: Report, c: ChalkInstance): string {
   } else {
     const r = s.replay;
     const e = r.events;
-    lines.push(`replay: ${r.repo} at ${r.ref} (${r.commit.slice(0, 12)}), ${plural(r.bundles, 'policy bundle')} in ${plural(r.commitsScanned, 'commit')}`);
+    lines.push(`replay: ${printable(r.repo)} at ${printable(r.ref)} (${r.commit.slice(0, 12)}), ${plural(r.bundles, 'policy bundle')} in ${plural(r.commitsScanned, 'commit')}`);
     lines.push(`        ${plural(e.events, 'decision')}: ${e.matched} matched, ${e.diverged} diverged, ${e.unverifiable} unverifiable${e.skipped > 0 ? `, ${e.skipped} not replayable (see their findings)` : ''}`);
-    for (const n of r.notes) lines.push(c.dim(`        note: ${n}`));
+    for (const n of r.notes) lines.push(c.dim(`        note: ${printable(n)}`));
   }
 
   if (report.findings.length > 0) lines.push('');
@@ -44,12 +46,13 @@ export function renderText(report: Report, c: ChalkInstance): string {
 
   if (s.chains.length > 0) {
     lines.push('', c.bold('chains'));
-    const w = Math.max(...s.chains.map((ch) => ch.chain.length));
+    const name = (ch: { chain: string }) => printable(ch.chain);
+    const w = Math.max(...s.chains.map((ch) => name(ch).length));
     const anchors = s.replay.performed ? new Map(s.replay.anchors.map((a) => [a.chain, a])) : null;
     for (const ch of s.chains) {
       const seqs = ch.firstSeq === null ? '' : `  seq ${ch.firstSeq}–${ch.lastSeq}`;
       const ts = ch.firstTs === null ? '' : `  ${ch.firstTs} → ${ch.lastTs}`;
-      lines.push(`  ${ch.chain.padEnd(w)}  ${plural(ch.events, 'event')}${seqs}${ts}`);
+      lines.push(`  ${name(ch).padEnd(w)}  ${plural(ch.events, 'event')}${seqs}${ts}`);
       const a = anchors?.get(ch.chain);
       if (a !== undefined) {
         const covered = a.lastAnchoredSeq === null ? 'no anchor' : `anchored to seq ${a.lastAnchoredSeq} (${plural(a.anchors, 'anchor')})`;
@@ -86,9 +89,9 @@ export function verdictLine(b: Readonly<Record<Severity, number>>, result: 'pass
 export function renderFinding(f: Finding, c: ChalkInstance, sev: (s: Severity) => string = severityLabel(c)): string[] {
   const where = f.location === null
     ? '(no position)'
-    : `${f.location.file}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;
-  const chain = f.chain === null ? '' : c.dim(` chain ${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`}`);
-  const out = [`${c.bold(where)}  ${sev(f.severity)}  ${c.bold(f.code)}${chain}`, `    ${f.message}`];
+    : `${printable(f.location.file)}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;
+  const chain = f.chain === null ? '' : c.dim(` chain ${printable(f.chain)}${f.seq === null ? '' : ` seq ${f.seq}`}`);
+  const out = [`${c.bold(where)}  ${sev(f.severity)}  ${c.bold(f.code)}${chain}`, `    ${printable(f.message)}`];
   if (f.expected !== undefined) out.push(c.dim(`    expected ${show(f.expected)}`));
   if (f.actual !== undefined) out.push(c.dim(`    actual   ${show(f.actual)}`));
   return out;

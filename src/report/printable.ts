@@ -1,0 +1,23 @@
+/**
+ * Text from the evidence (an event's fields, a file name, a commit subject) shown to a person.
+ * A log is hostile input: a value holding a newline forges report lines, an escape sequence
+ * (ESC, or the one-byte CSI U+009B) moves the cursor, clears the screen or hides text, and
+ * bidirectional controls make a terminal show text in another order than it is (Trojan
+ * Source). Every such character is written as a `\uXXXX` escape in the human-readable outputs
+ * (text, github, and the forensics commands); the JSON outputs escape them as JSON does.
+ */
+
+/**
+ * C0 controls, DEL and C1 controls; the bidirectional marks, embeddings, overrides and
+ * isolates; the line and paragraph separators.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** `s` with every character that could act on a terminal written as a `\uXXXX` escape. */
+export function printable(s: string): string {
+  UNPRINTABLE.lastIndex = 0;
+  return UNPRINTABLE.test(s) ? s.replace(UNPRINTABLE, escape) : s;
+}
+

@@ -1,0 +1,94 @@
+/**
+ * A log is hostile input, and what people read of it must not be able to forge report lines
+ * or drive their terminal: every human-readable output writes control, bidirectional and
+ * separator characters from the evidence as `\uXXXX` escapes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
+import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
+import { printable } from '../../src/report/printable.js';
+import { sel } from '../helpers/cli.js';
+
+describe('printable', () => {
+  it('escapes C0, DEL, C1, bidirectional controls and separators, and nothing else', () => {
+    expect(printable('a\nb\rc\td\u0000e\u001b[2Jf\u007fg\u009b31mh')).toBe('a\\u000ab\\u000dc\\u0009d\\u0000e\\u001b[2Jf\\u007fg\\u009b31mh');
+    expect(printable('\u202eevil\u202c \u2066x\u2069 \u200e\u200f\u061c \u2028\u2029')).toBe('\\u202eevil\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c \\u2028\\u2029');
+    const plain = 'données — 数据 😂 \\u001b "quoted" ‐ \u00a0 \u00ff';
+    expect(printable(plain)).toBe(plain);
+    expect(printable('')).toBe('');
+  });
+});
+
+// Control characters anywhere in a line the reports show: an event's fields, the contract version.
+const HOSTILE = 'r\nFAKE LINE\u001b[2J\u009b31m\u202e';
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-printable-'));
+let s: GovernanceSample;
+let hostile: string;
+let badVersion: string;
+beforeAll(() => {
+  s = buildGovernanceRepo(join(tmp, 'governance'));
+  // The sample log, rewritten through the producer so that it stays intact: one event's rule,
+  // actor, kind and a request value carry the hostile text.
+  const events = readFileSync(s.clean, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const w = new ChainWriter(String(events[0]!['chain']));
+  const lines = events.map((e, i) => {
+    const { v: _v, chain: _c, seq: _s, prev_hash: _p, hash: _h, request_fingerprint: _f, ...input } = e;
+    if (i === 3) {
+      const x = input as unknown as EventInput & Record<string, any>;
+      x.decision = { ...x.decision, rule: HOSTILE };
+      x.actor = { ...x.actor, id: `a\nFAKE ROW\u001b[8m` };
+      x.kind = `k\u001b]0;title\u0007`;
+      x.request = { ...x.request, tool: `t\n${HOSTILE}` };
+    }
+    return w.append(input as unknown as EventInput).line;
+  });
+  hostile = join(tmp, 'hostile.jsonl');
+  writeFileSync(hostile, `${lines.join('\n')}\n`);
+  badVersion = join(tmp, 'version.jsonl');
+  writeFileSync(badVersion, `${lines[0]!.replace('"v":"sel.audit/1"', `"v":"sel.audit/2\\nFAKE\\u001b[2J"`)}\n`);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** No raw control character but LF, and no line that starts with the forged text. */
+function expectPrintable(out: string, what: string): void {
+  expect(RAW.test(out), `${what}: ${JSON.stringify(out.slice(0, 2000))}`).toBe(false);
+  expect(out.split('\n').filter((l) => /^\s*FAKE/.test(l)), what).toEqual([]);
+}
+
+describe('human-readable outputs show hostile text escaped', () => {
+  it('verify (text, github), explain, impact, timeline and gate', () => {
+    const runs: [string, string[]][] = [
+      ['verify text', ['verify', badVersion]],
+      ['verify github', ['verify', badVersion, '--format', 'github']],
+      ['verify --repo text', ['verify', hostile, '--repo', s.repo]],
+      ['explain', ['explain', hostile, '--repo', s.repo, '--seq', '3']],
+      ['impact', ['impact', hostile, '--repo', s.repo, '--policy', 'HEAD~2']],
+      ['timeline', ['timeline', hostile]],
+      ['gate', ['gate', badVersion, '--repo', s.repo, '--no-divergence']],
+    ];
+    for (const [what, args] of runs) {
+      const r = sel(args);
+      expect([0, 1], `${what}: ${r.stderr}`).toContain(r.status);
+      expectPrintable(r.stdout + r.stderr, what);
+    }
+    // The text is still there to read, escaped: the explain output names the rule and the actor.
+    const explained = sel(['explain', hostile, '--repo', s.repo, '--seq', '3']).stdout;
+    expect(explained).toContain('r\\u000aFAKE LINE\\u001b[2J\\u009b31m\\u202e');
+    expect(explained).toContain('a\\u000aFAKE ROW\\u001b[8m');
+    // One timeline row per event, whatever its fields hold.
+    const rows = sel(['timeline', hostile]).stdout.trim().split('\n');
+    const events = readFileSync(hostile, 'utf8').trim().split('\n').length;
+    expect(rows.length).toBe(1 + events + 1);
+  });
+  it('the JSON formats keep the exact values (escaped as JSON)', () => {
+    const r = sel(['verify', badVersion, '--format', 'json']);
+    const report = JSON.parse(r.stdout) as { findings: { actual?: unknown }[] };
+    expect(report.findings.map((f) => f.actual)).toContain('sel.audit/2\nFAKE\u001b[2J');
+    expect(RAW.test(r.stdout)).toBe(false);
+  });
+});
