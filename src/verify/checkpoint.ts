@@ -8,6 +8,7 @@
  * everything is verified again from the start: never a silent restart.
  */
 import { open, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
 import { scanStrict } from '../canonical/scan.js';
@@ -89,17 +90,37 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
   const byPath = new Map(cp.files.map((f) => [f.path, f]));
   const files = new Map<string, { bytes: number; lines: number }>();
   const findings: Finding[] = [];
-  for (const s of sources) {
-    if (s.path === null || !s.regular) continue;
-    const real = await realpath(s.path).catch(() => s.path!);
+  const regular = sources.filter((s) => s.path !== null && s.regular);
+  const reals = await Promise.all(regular.map((s) => realpath(s.path!).catch(() => s.path!)));
+  // Checkpointed files not given under their path, by base name: the directory was moved or
+  // copied since. Such a file read from its start would repeat every event the checkpoint
+  // verified (a flood of SEQ_DUPLICATE); one whose verified part is still its beginning is
+  // the same file, and resumes. (A new segment of a rotated log has another name.)
+  const given = new Set(reals);
+  const moved = new Map<string, CheckpointFile[]>();
+  for (const f of cp.files) {
+    if (given.has(f.path)) continue;
+    const list = moved.get(basename(f.path));
+    if (list === undefined) moved.set(basename(f.path), [f]);
+    else list.push(f);
+  }
+  const tailOf = (path: string, end: number): Promise<string | null> => tailHash(path, end, maxLineBytes).catch(() => null);
+  for (let i = 0; i < regular.length; i++) {
+    const s = regular[i]!;
+    const real = reals[i]!;
     const f = byPath.get(real);
-    if (f === undefined) continue;
-    let tail: string | null;
-    try {
-      tail = await tailHash(s.path, f.bytes, maxLineBytes);
-    } catch {
-      tail = null;
+    if (f === undefined) {
+      const candidates = moved.get(basename(real)) ?? [];
+      for (let k = 0; k < candidates.length; k++) {
+        const c = candidates[k]!;
+        if ((await tailOf(s.path!, c.bytes)) !== c.tail) continue;
+        candidates.splice(k, 1);
+        files.set(real, { bytes: c.bytes, lines: c.lines });
+        break;
+      }
+      continue;
     }
+    const tail = await tailOf(s.path!, f.bytes);
     if (tail !== f.tail) {
       findings.push(makeFinding('CHECKPOINT_MISMATCH', {
         location: { file: s.display, line: Math.max(1, f.lines) },

@@ -1,6 +1,6 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,30 @@ describe('sel verify --checkpoint', () => {
     const r = JSON.parse(sel(['verify', log, '--checkpoint', state, '--format', 'json']).stdout) as { summary: { lines: number }; findings: { code: string }[] };
     expect(r.findings.map((f) => f.code)).toEqual(['CHECKPOINT_MISMATCH']);
     expect(r.summary.lines).toBe(9);
+  });
+  it('follows a directory that was moved: its files resume by name and content, not by path', () => {
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const before = join(tmp, 'moved-from');
+    const after = join(tmp, 'moved-to');
+    const state = join(tmp, 'state-moved.json');
+    rmSync(state, { force: true });
+    mkdirSync(before);
+    writeFileSync(join(before, 'a.jsonl'), `${all.slice(0, 20).join('\n')}\n`);
+    expect(sel(['verify', before, '--checkpoint', state]).status).toBe(0);
+    renameSync(before, after);
+    appendFileSync(join(after, 'a.jsonl'), `${all.slice(20, 30).join('\n')}\n`);
+    // Read from its start, the file would repeat seq 0-19 after the checkpoint's seq 19.
+    const r = JSON.parse(sel(['verify', after, '--checkpoint', state, '--format', 'json']).stdout) as { summary: { lines: number; files: { firstLine: number }[] }; findings: unknown[] };
+    expect(r.findings).toEqual([]);
+    expect(r.summary.lines).toBe(10);
+    expect(r.summary.files[0]!.firstLine).toBe(21);
+    // A file of that name whose verified part changed is not the same file: read whole, and
+    // its repeated events are reported, not taken as resumed.
+    writeFileSync(join(after, 'a.jsonl'), `${all.slice(1, 40).join('\n')}\n`);
+    renameSync(after, before);
+    const codes = (JSON.parse(sel(['verify', before, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['SEQ_DUPLICATE']));
   });
   it('exits 2 on a file that is not a checkpoint', () => {
     const bad = join(tmp, 'bad.json');
