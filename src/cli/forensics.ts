@@ -29,7 +29,7 @@ function evalUnder(policy: CompiledPolicy, e: SelEvent, gov: Governance): Evalua
 async function policyAt(repoDir: string, ref: string): Promise<{ commit: string; policy: CompiledPolicy }> {
   const repo = await GitRepo.open(repoDir);
   try {
-    const { commit, loaded } = await bundleAtRef(repo, ref);
+    const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
     if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
     return { commit, policy: loaded.policy };

@@ -29,10 +29,11 @@ interface GateFlags {
 async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
   if (text === undefined) return { kind: 'all' };
   const s = parseSince(text);
+  if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor an RFC 3339 time (like 2026-11-01T00:00:00Z)`);
   if (s.kind !== 'ref') return s;
   const repo = await GitRepo.open(repoDir);
   try {
-    const commit = await repo.resolveCommit(s.ref);
+    const commit = await repo.resolveCommit(s.ref, '--since');
     const { date } = await repo.commitInfo(commit);
     const ms = Date.parse(date);
     if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
@@ -45,7 +46,7 @@ async function resolveSince(repoDir: string, text: string | undefined): Promise<
 async function policyHashAt(repoDir: string, ref: string): Promise<string> {
   const repo = await GitRepo.open(repoDir);
   try {
-    const { loaded } = await bundleAtRef(repo, ref);
+    const { loaded } = await bundleAtRef(repo, ref, '--policy-at');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory, so --policy-at cannot name a bundle`);
     if (loaded.hash === null) throw new OperatorError(`the policy at ${ref} has no hash (a file there is not JSON): run sel policy check`);
     return loaded.hash;

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
     const n = Number(value);
     if (!Number.isSafeInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be between 1 and ${max}.`);
     return n;
@@ -12,7 +12,7 @@ export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
 
 export function nonNegativeInt(name: string) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
     const n = Number(value);
     if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} is too large.`);
     return n;

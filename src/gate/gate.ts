@@ -155,12 +155,18 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   return out;
 }
 
-/** Parses --since: a seq number, an RFC 3339 timestamp, or (returned as null) a Git ref. */
-export function parseSince(text: string): Since | { kind: 'ref'; ref: string } {
-  if (/^\d+$/.test(text)) return { kind: 'seq', seq: Number(text) };
+/**
+ * Parses --since: a seq number, an RFC 3339 timestamp, or a Git ref; null when it is a seq or
+ * a time that cannot be one (too large, or not a date), which is the operator's mistake.
+ */
+export function parseSince(text: string): Since | { kind: 'ref'; ref: string } | null {
+  if (/^\d+$/.test(text)) {
+    const seq = Number(text);
+    return Number.isSafeInteger(seq) ? { kind: 'seq', seq } : null;
+  }
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) return { kind: 'ref', ref: text };
+    if (Number.isNaN(ms)) return null;
     return { kind: 'ts', ts: new Date(ms).toISOString(), label: text };
   }
   return { kind: 'ref', ref: text };

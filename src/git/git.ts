@@ -208,13 +208,13 @@ export class GitRepo {
     return new GitRepo(dir, format === 'sha256' ? 64 : 40);
   }
 
-  /** The commit a ref names. */
-  async resolveCommit(ref: string): Promise<string> {
+  /** The commit a ref names; `flag` is the option that named it, for the error. */
+  async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
     if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
     try {
       return (await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString('utf8').trim();
     } catch {
-      throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check --ref; in CI, fetch the branch or tag it names)`);
+      throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
     }
   }
 

@@ -125,8 +125,8 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
 }
 
 /** The bundle in policy/ at a ref (what `--policy-at REF` and `--policy REF` name). */
-export async function bundleAtRef(repo: GitRepo, ref: string): Promise<{ commit: string; loaded: LoadedBundle | null }> {
-  const commit = await repo.resolveCommit(ref);
+export async function bundleAtRef(repo: GitRepo, ref: string, flag: string): Promise<{ commit: string; loaded: LoadedBundle | null }> {
+  const commit = await repo.resolveCommit(ref, flag);
   const tree = await repo.info(`${commit}:policy`);
   if (tree === null || tree.type !== 'tree') return { commit, loaded: null };
   return { commit, loaded: await readBundle(repo, tree.oid) };

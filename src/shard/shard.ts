@@ -31,12 +31,15 @@ import type { UnitResult, WorkerInit } from '../verify/worker-protocol.js';
 import { assertLittleEndian, encodeBlock, SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
 export { SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
 
+/** The most shards a run is split into: far more machines than any run needs. */
+export const MAX_SHARDS = 100_000;
+
 /** Parses "I/N" (1-based I). */
 export function parseShard(text: string): { index: number; of: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = m === null ? NaN : Number(m[1]);
   const of = m === null ? NaN : Number(m[2]);
-  if (!(of >= 1 && of <= 100_000 && index >= 1 && index <= of)) throw new OperatorError(`--shard ${text} is not I/N with 1 <= I <= N`);
+  if (!(of >= 1 && of <= MAX_SHARDS && index >= 1 && index <= of)) throw new OperatorError(`--shard ${text} is not I/N with 1 <= I <= N <= ${MAX_SHARDS}`);
   return { index: index - 1, of };
 }
 

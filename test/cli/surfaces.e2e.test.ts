@@ -70,7 +70,13 @@ describe('sel gate', () => {
   });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
-    expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--policy-at', 'nope', '--no-divergence']));
+    // Each names the option that was wrong, with what it takes.
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--policy-at', 'nope', '--no-divergence']))).toContain('check --policy-at');
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--since', 'nope', '--no-divergence']))).toContain('check --since');
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--since', '2026-13-45T99:00:00Z', '--no-divergence']))).toContain('is neither a seq');
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--since', '99999999999999999999', '--no-divergence']))).toContain('is neither a seq');
+    expect(expectOneSentence(sel(['explain', s.clean, '--repo', s.repo, '--seq', '3', '--policy', 'nope']))).toContain('check --policy');
+    expect(expectOneSentence(sel(['verify', s.clean, '--repo', s.repo, '--ref', 'nope']))).toContain('check --ref');
   });
 });
 

@@ -336,6 +336,8 @@ describe('shard results that cannot be merged are refused', () => {
 
   it('operator mistakes on the shard side', () => {
     expect(refuse(['verify', faulty, '--shard', '5/4', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard 5\/4 is not I\/N/);
+    expect(refuse(['verify', faulty, '--shard', '1/1000000', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/1 <= I <= N <= 100000/);
+    expect(refuse(['verify', faulty, '--jobs', '-1'])).toMatch(/--jobs must be a whole number from 1 to/);
     expect(refuse(['verify', faulty, '--shard', '1/4'])).toMatch(/--shard needs --shard-out FILE/);
     expect(refuse(['verify', faulty, '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard-out needs --shard I\/N/);
     expect(refuse(['verify', faulty, '--shard', '1/4', '--shard-out', join(tmp, 'x.jsonl'), '--reorder-window', '3'])).toMatch(/belongs to sel merge/);
