@@ -108,6 +108,7 @@ class ShardReader {
       const lf = buf.subarray(0, bytesRead).indexOf(0x0a);
       if (lf >= 0) headerEnd = at + lf + 1;
     }
+    if (size === 0) throw notAShard(this.path, 'the file is empty');
     if (headerEnd < 0) throw notAShard(this.path, 'no header line');
     if (size === 0 || this.slice(size - 1, size)[0] !== 0x0a) throw notAShard(this.path, 'it does not end with its trailer line: truncated?');
     let trailerStart = -1;

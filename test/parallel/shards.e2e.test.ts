@@ -198,6 +198,8 @@ describe('shard results that cannot be merged are refused', () => {
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/2 header/);
     expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/2 shard result/);
+    writeFileSync(cut, '');
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
   });
 
