@@ -72,12 +72,29 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
   return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
 }
 
+/**
+ * Names that appear more than once in a tree. Git never writes such a tree, but one can be
+ * made by hand, and tools disagree on which entry it means (git show takes the first, a map
+ * the last): a policy or ledger file of such a name is refused, never guessed.
+ */
+function duplicateNames(entries: readonly TreeEntry[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const e of entries) (seen.has(e.name) ? twice : seen).add(e.name);
+  return twice;
+}
+
 /** The bundle in one policy/ tree: its *.json regular files; anything else there is refused. */
 async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
   const entries = await repo.tree(tree);
   const files = new Map<string, Uint8Array>();
   const refused: PolicyProblem[] = [];
+  const twice = duplicateNames(entries);
   for (const e of entries.filter((x: TreeEntry) => x.name.endsWith('.json'))) {
+    if (twice.has(e.name)) {
+      if (!refused.some((r) => r.file === e.name)) refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} appears more than once in the commit's tree (git fsck: duplicateEntries): which one is the bundle is not defined` });
+      continue;
+    }
     if (e.kind !== 'file' && e.kind !== 'executable') {
       refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} is a ${e.kind === 'symlink' ? 'symbolic link' : e.kind}, not a file: a bundle is what its files say` });
       continue;
@@ -103,10 +120,14 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
   const problems: LedgerProblem[] = [];
   if (root !== null && root.type === 'tree') {
     const walk = async (oid: string, path: string, depth: number): Promise<void> => {
-      for (const e of await repo.tree(oid)) {
+      const entries = await repo.tree(oid);
+      const twice = duplicateNames(entries);
+      for (const e of entries) {
         const p = `${path}/${e.name}`;
         if (files.size + problems.length >= MAX_LEDGER_FILES) return;
-        if (e.kind === 'tree') {
+        if (twice.has(e.name)) {
+          if (!problems.some((x) => x.path === p)) problems.push({ path: p, message: 'the name appears more than once in its tree (git fsck: duplicateEntries): which artifact it is is not defined, so neither is used' });
+        } else if (e.kind === 'tree') {
           if (depth < MAX_LEDGER_DEPTH) await walk(e.oid, p, depth + 1);
           else problems.push({ path: p, message: 'the directory is nested too deep to be part of the ledger' });
         } else if (e.kind === 'file' || e.kind === 'executable') {

@@ -3,6 +3,7 @@
  * (the shipped sample governance repository, and small ones with branches, merges, shallow
  * clones and rewritten history).
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,54 @@ describe('history shapes', () => {
     const r = sel(['verify', log, '--repo', repo]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('replace ref(s) under refs/replace/ were ignored');
+  });
+});
+
+/**
+ * A tree object holding `name` twice (git never writes one; `git hash-object --literally`
+ * does), the other entries of `tree` kept: git show takes the first entry, a map the last.
+ */
+function treeWithTwice(repo: string, tree: string, name: string, oids: [string, string]): string {
+  const entries = git(repo, 'ls-tree', tree).split('\n').filter((l) => l !== '').map((l) => /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/.exec(l)!).map((m) => ({ mode: m[1]!, oid: m[2]!, name: m[3]! }));
+  const rest = entries.filter((e) => e.name !== name);
+  const all = [...rest, { mode: '100644', oid: oids[0], name }, { mode: '100644', oid: oids[1], name }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const body = Buffer.concat(all.map((e) => Buffer.concat([Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.name}\0`), Buffer.from(e.oid, 'hex')])));
+  const file = join(tmp, `tree-${name}`);
+  writeFileSync(file, body);
+  return git(repo, 'hash-object', '-t', 'tree', '--literally', '-w', file);
+}
+
+describe('trees git would not write', () => {
+  it('a policy file or ledger artifact named twice in one tree is refused, never guessed', () => {
+    const { repo, log } = smallRepo('twice');
+    const blob = (text: string) => { writeFileSync(join(tmp, 'blob'), text); return git(repo, 'hash-object', '-w', join(tmp, 'blob')); };
+    // policy/: capabilities.json twice, the second granting more. The events were decided
+    // under the shipped bundle; a bundle built from the last copy would have another hash.
+    const caps = readFileSync(join(repo, 'policy/capabilities.json'), 'utf8');
+    const more = JSON.parse(caps) as { grants: { tools: string[] }[] };
+    more.grants[0]!.tools.push('rm-rf');
+    const policyTree = treeWithTwice(repo, 'HEAD:policy', 'capabilities.json', [blob(caps), blob(JSON.stringify(more))]);
+    const root = git(repo, 'ls-tree', 'HEAD').split('\n').map((l) => (l.endsWith('\tpolicy') ? l.replace(/[0-9a-f]{40}/, policyTree) : l)).join('\n');
+    writeFileSync(join(tmp, 'root'), `${root}\n`);
+    const rootTree = execFileSync('git', ['-C', repo, 'mktree', '--missing'], { input: readFileSync(join(tmp, 'root')), encoding: 'utf8' }).trim();
+    const c = git(repo, 'commit-tree', rootTree, '-p', 'HEAD', '-m', 'capabilities twice');
+    git(repo, 'update-ref', 'refs/heads/main', c);
+    const w = new ChainWriter('t');
+    const hashOfMore = (() => { const d = join(tmp, 'more'); cpSync(join(repo, 'policy'), join(d, 'policy'), { recursive: true }); writeFileSync(join(d, 'policy/capabilities.json'), JSON.stringify(more)); return sel(['policy', 'hash', d]).stdout.trim(); })();
+    const line = w.append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'rm-rf' }, policy_hash: hashOfMore, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' } }).line;
+    writeFileSync(join(repo, 't.jsonl'), `${line}\n`);
+    const { status, out } = json(['verify', log, join(repo, 't.jsonl'), '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
+    // ledger/reviews/: one review name twice; neither copy is used, and that is reported.
+    const review = (decision: string) => blob(JSON.stringify({ v: 'sel.review/1', request_fingerprint: `sha256:${'a'.repeat(64)}`, policy_hash: hashOfMore, decision, reviewer: 'r', reviewed_at: '2026-11-01T00:00:00.000Z', expires_at: '2026-12-01T00:00:00.000Z' }));
+    const reviews = treeWithTwice(repo, '4b825dc642cb6eb9a060e54bf8d69288fbee4904', `${'a'.repeat(64)}.json`, [review('rejected'), review('approved')]);
+    const mk = (lines: string) => execFileSync('git', ['-C', repo, 'mktree', '--missing'], { input: `${lines}\n`, encoding: 'utf8' }).trim();
+    const ledger = mk(`040000 tree ${reviews}\treviews`);
+    const withLedger = mk(`${git(repo, 'ls-tree', 'HEAD')}\n040000 tree ${ledger}\tledger`);
+    git(repo, 'update-ref', 'refs/heads/main', git(repo, 'commit-tree', withLedger, '-p', 'HEAD', '-m', 'a review twice'));
+    const again = json(['verify', log, '--repo', repo]).out.findings;
+    expect(again.map((f) => [f.code, f.location.file])).toEqual([['LEDGER_ARTIFACT_INVALID', expect.stringMatching(new RegExp(`ledger/reviews/${'a'.repeat(64)}\\.json$`))]]);
   });
 });
 
