@@ -94,4 +94,18 @@ describe('normalizeToolName', () => {
     expect(normalizeToolName('fs-read')).toBe(normalizeToolName('fs_read'));
     expect(normalizeToolName('shell.exec2')).not.toBe(want);
   });
+  it('removes every default-ignorable character and folds every dash, not a list of some', () => {
+    const want = normalizeToolName('shell.exec');
+    // Directional marks and isolates, invisible operators, the grapheme joiner, variation
+    // selectors, the Hangul filler, tag characters: all render as nothing.
+    for (const c of ['\u200E', '\u200F', '\u2062', '\u2063', '\u034F', '\uFE0F', '\u061C', '\u202E', '\u2066', '\u3164', '\u{E0020}', '\u00AD', '\u180E']) {
+      expect(normalizeToolName(`shell${c}.exec`), JSON.stringify(c)).toBe(want);
+    }
+    const dashed = normalizeToolName('deploy_restart');
+    for (const c of ['\u2E3A', '\u2E3B', '\u058A', '\u05BE', '\u2043', '\u02D7', '\u2010', '\u2212', '\uFF0D', '\u203F', '\uFE4D']) {
+      expect(normalizeToolName(`deploy${c}restart`), JSON.stringify(c)).toBe(dashed);
+    }
+    // Letters of other scripts are names, not decoration.
+    expect(normalizeToolName('données.工具')).toBe('données.工具');
+  });
 });
