@@ -64,5 +64,8 @@ function judge(text: string): AddressVerdict {
   const inner = embeddedV4(v6);
   if (inner !== null) return judgeV4(inner, `${text} (embedding ${inner.toString()})`);
   const range = v6.range();
-  return range === 'unicast' ? { ok: true } : { ok: false, reason: `${text} is not a public address (${range})` };
+  if (range !== 'unicast') return { ok: false, reason: `${text} is not a public address (${range})` };
+  // ipaddr.js calls every address it has no other name for unicast; global unicast is 2000::/3
+  // only (4000::/3 and up are unassigned, and ::/8 holds other embeddings).
+  return (v6.parts[0]! & 0xe000) === 0x2000 ? { ok: true } : { ok: false, reason: `${text} is not a public address (outside 2000::/3, global unicast)` };
 }

@@ -6,7 +6,7 @@
  * a request goes: userinfo (`https://api.example.com@evil.net/`), backslashes, control
  * characters and white space, fragments, a percent sign that does not start an escape, an
  * encoded `/`, `\` or NUL, dot segments (`.`, `..`, and their encoded forms `%2e%2e`), empty
- * segments, and a host with a trailing dot. It decodes percent-escapes once: `%252e` is the
+ * segments, a host with a trailing dot, and a host name that is not letters, digits and hyphens. It decodes percent-escapes once: `%252e` is the
  * literal segment text `%2e`, never a dot. The host goes through the WHATWG host parser
  * (lowercase, IDN to punycode, IPv4 in decimal/hex/octal to dotted form, IPv6 compressed), so
  * `http://2130706433/` is recognised as 127.0.0.1.
@@ -67,6 +67,9 @@ function parseHost(scheme: string, hostPart: string): ParsedHost | string {
   return hit;
 }
 
+/** Labels of letters, digits and inner hyphens (RFC 1123), as punycode leaves IDN labels. */
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
 function parseHostUncached(scheme: string, hostPart: string): ParsedHost | string {
   // The WHATWG host parser: lowercase, IDN to punycode, numeric IPv4 forms to dotted quads.
   let host: string;
@@ -84,6 +87,10 @@ function parseHostUncached(scheme: string, hostPart: string): ParsedHost | strin
     hostKind = 'ipv4';
   } else if (domainToASCII(host) !== host) {
     return 'the host does not survive IDN normalisation';
+  } else if (!HOST_NAME.test(host) || host.length > 253) {
+    // The WHATWG parser lets through what no DNS name holds ("a&b", "*", "{"): clients and
+    // resolvers may read such a host differently from a policy's host patterns.
+    return 'the host is not a DNS name (letters, digits and hyphens in labels of 1-63, RFC 1123)';
   }
   return { host, hostKind };
 }

@@ -25,6 +25,14 @@ describe('normalizeUrl', () => {
   it('turns IDN hosts into punycode', () => {
     expect(ok('https://bücher.example/x').host).toBe('xn--bcher-kva.example');
   });
+  it('refuses a host name that is not letters, digits and hyphens, which the WHATWG parser lets through', () => {
+    for (const u of ['https://evil.com&.docs.example.com/', 'https://a"b.docs.example.com/', 'https://*.docs.example.com/', 'https://x{y}.docs.example.com/', 'https://a_b.example.com/', 'https://-a.example.com/', `https://${'a'.repeat(64)}.example.com/`]) {
+      const r = normalizeUrl(u);
+      expect(r.ok, u).toBe(false);
+      if (!r.ok) expect(r.reason, u).toMatch(/not a DNS name|not a valid host/);
+    }
+    expect(ok(`https://${'a'.repeat(63)}.a-b.example.com/`).host).toBe(`${'a'.repeat(63)}.a-b.example.com`);
+  });
   it('recognises IPv4 in decimal, hex and octal forms, and IPv6 literals', () => {
     expect(ok('http://2130706433/').host).toBe('127.0.0.1');
     expect(ok('http://0x7f.1/').host).toBe('127.0.0.1');
@@ -75,6 +83,8 @@ describe('checkAddress (private_ip_mode deny)', () => {
     '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '0.1.2.3',
     '224.0.0.1', '255.255.255.255', '198.18.0.1', '198.19.255.254', '::1', '::', 'fd00::1', 'fe80::1', 'ff02::1',
     '::ffff:127.0.0.1', '::ffff:169.254.169.254', '::127.0.0.1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2002:c0a8:101::',
+    // Outside 2000::/3, which ipaddr.js still calls unicast: unassigned, or other embeddings.
+    '4000::1', '8000::7f00:1', '::5efe:7f00:1', 'e000::1',
   ];
   for (const a of priv) it(`refuses ${a}`, () => expect(checkAddress(a).ok).toBe(false));
   for (const a of ['140.82.112.6', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808']) {
