@@ -15,6 +15,7 @@ import { lintBundle } from '../policy/lint.js';
 import { EMPTY_LEDGER } from '../policy/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
 import { printable } from '../report/printable.js';
+import { isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { oneOf } from './options.js';
@@ -102,6 +103,11 @@ async function readEvent(file: string): Promise<Record<string, unknown>> {
   if (typeof e['kind'] !== 'string' || typeof actor !== 'object' || actor === null || typeof actor['id'] !== 'string' ||
       typeof actor['zone'] !== 'string' || typeof e['request'] !== 'object' || e['request'] === null || Array.isArray(e['request'])) {
     throw new OperatorError(`event ${file} needs "kind", "actor": {"id", "zone"} and a "request" object`);
+  }
+  // Reviews and exceptions are in force by comparing times as text, which holds for the one
+  // form an event's ts has (SPEC.md §2); 2026-11-02T23:30:00.000-01:00 would compare wrongly.
+  if (e['ts'] !== undefined && (typeof e['ts'] !== 'string' || !isSelTimestamp(e['ts']))) {
+    throw new OperatorError(`event ${file}: "ts" must be an RFC 3339 UTC time with milliseconds, like 2026-11-01T12:00:00.000Z`);
   }
   return e;
 }

@@ -93,5 +93,10 @@ describe('sel policy eval', () => {
   it('exits 2 for an event file that is not an event', () => {
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '[1]' }))).toContain('not a JSON object');
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '{"kind":"x"}' }))).toContain('needs "kind"');
+    // Times are compared as text: only the envelope's one form compares rightly.
+    for (const ts of ['2026-11-02T23:30:00.000-01:00', '2026-11-02T23:30:00Z', '2026-11-02 23:30:00.000Z', 17]) {
+      const bad = JSON.stringify({ ...(JSON.parse(event()) as object), ts });
+      expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: bad })), String(ts)).toContain('"ts" must be an RFC 3339 UTC time with milliseconds');
+    }
   });
 });
