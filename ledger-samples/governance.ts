@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { digestOf } from '../src/canonical/digest.js';
 import { loadBundle } from '../src/policy/bundle.js';
 import type { CompiledPolicy } from '../src/policy/compile.js';
-import { evaluate } from '../src/policy/evaluate.js';
+import { evaluate, exceptionFingerprint } from '../src/policy/evaluate.js';
 import type { ExceptionArtifact, ReviewArtifact } from '../src/policy/types.js';
 import { buildLedger } from '../src/policy/ledger.js';
 import { ChainWriter, type EventInput } from '../src/producer/producer.js';
@@ -170,8 +170,8 @@ export function buildGovernanceRepo(repo: string): GovernanceSample {
   // Ledger artifacts the story needs. Reviews key on fingerprint and policy version.
   const elevate = steps[7]!.request;
   const npm = steps[21]!.request;
-  const exceptionReview = review(digestOf({ exception: 'EX-status-2026' }), p2.hash, at(1, 9), at(32 + 60, 0), 'security@example.com');
-  const oldExceptionReview = review(digestOf({ exception: 'EX-status-2025' }), p1.hash, at(1, 9), at(31, 0), 'security@example.com');
+  const exceptionReview = review(exceptionFingerprint('EX-status-2026'), p2.hash, at(1, 9), at(32 + 60, 0), 'security@example.com');
+  const oldExceptionReview = review(exceptionFingerprint('EX-status-2025'), p1.hash, at(1, 9), at(31, 0), 'security@example.com');
   const LAST = steps.length - 1;
   const ledgerFiles: Record<string, string> = {
     [`ledger/reviews/${digestOf(elevate).slice(7)}.json`]: pretty(review(digestOf(elevate), p1.hash, at(4, 8, 20), at(4, 20))),

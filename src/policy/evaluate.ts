@@ -61,7 +61,7 @@ export interface TraceStep {
 }
 
 export type ReviewStatus = 'approved' | 'missing' | 'rejected' | 'mismatch' | 'expired' | 'not-yet-valid';
-export type ExceptionStatus = 'covers' | 'no-ref' | 'not-found' | 'expired' | 'not-yet-valid' | 'scope-mismatch' | 'review-not-approved';
+export type ExceptionStatus = 'covers' | 'no-ref' | 'not-found' | 'expired' | 'not-yet-valid' | 'scope-mismatch' | 'review-not-approved' | 'review-of-another';
 
 export interface Evaluation {
   readonly decision: Decision;
@@ -160,6 +160,11 @@ function reviewStatus(ctx: Ctx): { status: ReviewStatus; path: string } {
   return { status: 'approved', path };
 }
 
+/** What a review of exception `id` approves: sha256 of JCS({"exception": id}). */
+export function exceptionFingerprint(id: string): string {
+  return digestOf({ exception: id });
+}
+
 /** Does the event's exception artifact cover this request at ts? Records what was found. */
 function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): boolean {
   const ref = ctx.input.exceptionRef;
@@ -184,6 +189,12 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): bo
   const review = ctx.ledger.reviewAt(ex.review_ref);
   if (review === null || review.decision !== 'approved' || ts < review.reviewed_at || ts >= review.expires_at) {
     return set('review-not-approved', `exception ${ex.id} names review ${ex.review_ref}, which is not approved and in force`);
+  }
+  // The review must be of this exception (its request_fingerprint is the digest of
+  // {"exception": id}): any approved review, of some other request, would otherwise do.
+  const about = exceptionFingerprint(ex.id);
+  if (review.request_fingerprint !== about) {
+    return set('review-of-another', `exception ${ex.id} names review ${ex.review_ref}, which approves another request (${review.request_fingerprint}), not this exception (${about})`);
   }
   return set('covers', `exception ${ex.id} covers the request until ${ex.expires_at}`);
 }

@@ -267,6 +267,7 @@ function classify(
       'not-found': `exception ${ev.exception.ref} is not in the ledger`,
       'scope-mismatch': `exception ${ev.exception.ref} does not cover this request`,
       'review-not-approved': `exception ${ev.exception.ref} names a review that is not approved and in force`,
+      'review-of-another': `exception ${ev.exception.ref} names a review of another request, not of the exception`,
     };
     return makeFinding('EXCEPTION_MISSING', { ...base, detail, message: `recorded ${recorded.action} for a request that needs an exception: ${why[s] ?? s}` });
   }

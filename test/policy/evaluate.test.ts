@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/canonical/digest.js';
-import { evaluate, evaluationKey } from '../../src/policy/evaluate.js';
+import { evaluate, evaluationKey, exceptionFingerprint } from '../../src/policy/evaluate.js';
 import { EMPTY_LEDGER } from '../../src/policy/types.js';
 import type { ExceptionArtifact, LedgerView, ReviewArtifact } from '../../src/policy/types.js';
 import { compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
@@ -132,7 +132,7 @@ describe('secrets boundary', () => {
   it('allows a leak-prone mode only under an exception in force whose review is approved', () => {
     const ops = (extra = {}, ledger?: LedgerView) =>
       d(run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, extra), ledger));
-    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf('EX-1'), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: exceptionFingerprint('EX-1'), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
     const ex: ExceptionArtifact = {
       v: 'sel.exception/1', id: 'EX-1', justification: 'the status API only takes its key as a query parameter',
       review_ref: `ledger/reviews/${review.request_fingerprint.slice(7)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z',
@@ -147,6 +147,12 @@ describe('secrets boundary', () => {
     expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json' }, wrongScope)).toBe('block secrets.status-query high');
     const noReview = ledgerWith([], { 'ledger/exceptions/EX-1.json': ex });
     expect(ops({ exceptionRef: 'ledger/exceptions/EX-1.json' }, noReview)).toBe('block secrets.status-query high');
+    // An approved review of some other request does not make an exception: it must be of this one.
+    const other: ReviewArtifact = { ...review, request_fingerprint: digestOf({ tool: 'anything' }) };
+    const borrowed = ledgerWith([other], { 'ledger/exceptions/EX-1.json': { ...ex, review_ref: `ledger/reviews/${other.request_fingerprint.slice(7)}.json` } });
+    const e = run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }), borrowed);
+    expect(d(e)).toBe('block secrets.status-query high');
+    expect(e.exception).toEqual({ status: 'review-of-another', ref: 'ledger/exceptions/EX-1.json' });
   });
   it('gates a recorded leak match by its pattern severity; unknown patterns and versions fail closed', () => {
     const leak = (req: Record<string, unknown>) => d(run(P, input('secret.leak_match', 'coder', 'executor', req)));
