@@ -87,8 +87,8 @@ function plan(): Planned[] {
   add(at(3, 11), 'http.egress', browser, { tool: 'http.fetch', method: 'GET', url: 'https://guides.docs.example.com/start/install', pinned_ips: ['93.184.216.34'] });
   add(at(3, 11, 2), 'http.egress', browser, { tool: 'http.fetch', method: 'POST', url: 'https://paste.example.net/upload', pinned_ips: ['203.0.113.9'] });
   add(at(3, 12), 'mcp.call', browser, { server: 'browser', tool: 'screenshot' });
-  add(at(4, 8), 'zone.elevate', ops, { from: 'executor', to: 'supervisor', reason: 'restart the staging deploy' });
-  add(at(4, 8, 30), 'zone.elevate', ops, { from: 'executor', to: 'supervisor', reason: 'restart the staging deploy' }); // resumed after review
+  add(at(4, 8), 'zone.elevate', ops, { from: 'executor', to: 'supervisor', reason: 'restart the staging deploy' }); // blocked: no exception yet
+  add(at(4, 8, 30), 'zone.elevate', ops, { from: 'executor', to: 'supervisor', reason: 'restart the staging deploy' }, 'ledger/exceptions/EX-ops-restart.json'); // allowed under the exception granted at 08:20
   add(at(5, 14), 'tool.register', coder, { name: 'Shell.Exec' });
   add(at(5, 14, 1), 'tool.register', coder, { name: 'repo-summary' });
   add(at(6, 9), 'http.egress', coder, { tool: 'http.fetch', method: 'GET', url: 'http://169.254.169.254/latest/meta-data/', pinned_ips: ['169.254.169.254'] });
@@ -124,7 +124,7 @@ export interface GovernanceSample {
 /** What verifying logs/incident.jsonl against the sample repository reports. */
 export const INCIDENT_EXPECTED: readonly { code: string; seq: number | null }[] = [
   { code: 'POLICY_UNKNOWN', seq: 26 },
-  { code: 'REVIEW_MISSING', seq: 29 },
+  { code: 'EXCEPTION_MISSING', seq: 29 },
   { code: 'EXCEPTION_EXPIRED', seq: 32 },
   { code: 'DECISION_DIVERGENCE', seq: 35 },
   { code: 'LOG_TRUNCATED', seq: 48 },
@@ -168,13 +168,13 @@ export function buildGovernanceRepo(repo: string): GovernanceSample {
   const eraOf = (ts: string) => (ts < at(15, 0) ? p1 : ts < at(32, 0) ? p2 : p3);
 
   // Ledger artifacts the story needs. Reviews key on fingerprint and policy version.
-  const elevate = steps[7]!.request;
   const npm = steps[21]!.request;
   const exceptionReview = review(exceptionFingerprint('EX-status-2026'), p2.hash, at(1, 9), at(32 + 60, 0), 'security@example.com');
   const oldExceptionReview = review(exceptionFingerprint('EX-status-2025'), p1.hash, at(1, 9), at(31, 0), 'security@example.com');
+  const elevationReview = review(exceptionFingerprint('EX-ops-restart'), p1.hash, at(4, 8, 20), at(4, 20));
   const LAST = steps.length - 1;
   const ledgerFiles: Record<string, string> = {
-    [`ledger/reviews/${digestOf(elevate).slice(7)}.json`]: pretty(review(digestOf(elevate), p1.hash, at(4, 8, 20), at(4, 20))),
+    [`ledger/reviews/${elevationReview.request_fingerprint.slice(7)}.json`]: pretty(elevationReview),
     [`ledger/reviews/${digestOf(npm).slice(7)}.json`]: pretty(review(digestOf(npm), p2.hash, at(16, 14), at(17, 0))),
     [`ledger/reviews/${exceptionReview.request_fingerprint.slice(7)}.json`]: pretty(exceptionReview),
     [`ledger/reviews/${oldExceptionReview.request_fingerprint.slice(7)}.json`]: pretty(oldExceptionReview),
@@ -182,6 +182,11 @@ export function buildGovernanceRepo(repo: string): GovernanceSample {
       v: 'sel.exception/1', id: 'EX-status-2026', justification: 'The status page API accepts its key only as a query parameter; rotated weekly.',
       review_ref: `ledger/reviews/${exceptionReview.request_fingerprint.slice(7)}.json`, granted_at: at(10, 0), expires_at: at(32 + 60, 0),
       scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+    } satisfies ExceptionArtifact),
+    'ledger/exceptions/EX-ops-restart.json': pretty({
+      v: 'sel.exception/1', id: 'EX-ops-restart', justification: 'Restart the staging deploy: ops-bot may act as supervisor for the rest of the day.',
+      review_ref: `ledger/reviews/${elevationReview.request_fingerprint.slice(7)}.json`, granted_at: at(4, 8, 20), expires_at: at(4, 20),
+      scope: { kind: 'zone.elevate', principal: 'ops-bot', from: 'executor', to: 'supervisor' },
     } satisfies ExceptionArtifact),
     'ledger/exceptions/EX-status-2025.json': pretty({
       v: 'sel.exception/1', id: 'EX-status-2025', justification: 'Last year\'s status page key exception, kept for the record.',
@@ -240,7 +245,7 @@ export function buildGovernanceRepo(repo: string): GovernanceSample {
     let input: EventInput = { ts: s.ts, kind: s.kind, actor: s.actor, request: s.request, policy_hash: policy.hash, decision: ev, ...(s.exception_ref === undefined ? {} : { exception_ref: s.exception_ref }) };
     // An agent run under a policy that was never committed (never reviewed).
     if (seq === 26) input = { ...input, policy_hash: digestOf({ policy: 'never committed' }) };
-    // An elevation resumed without any review.
+    // An elevation allowed without any exception.
     if (seq === 29) input = { ...input, kind: 'zone.elevate', actor: { id: 'ops-bot', zone: 'executor' }, request: { from: 'executor', to: 'supervisor', reason: 'hotfix' }, decision: { action: 'allow', rule: 'trust.ops-restart', severity: 'low' } };
     // A leak-prone secret mode used under last year's expired exception.
     if (seq === 32) input = { ...input, kind: 'secret.inject', actor: { id: 'ops-bot', zone: 'executor' }, request: { tool: 'http.fetch', secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, exception_ref: 'ledger/exceptions/EX-status-2025.json', decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' } };

@@ -67,7 +67,7 @@ export function gateCommand(chalk: () => ChalkInstance): Command {
     .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')
     .option('--require-anchored', 'every event in range is covered by a matching anchor')
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
-    .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had its review or exception')
+    .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
     .action(async (logs: string[], flags: GateFlags) => {
       // commander's --no-X options default to true; an assertion is asked for when it is false.

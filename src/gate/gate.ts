@@ -149,7 +149,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     out.push({
       name: '--no-unreviewed-elevation',
       pass: bad.length === 0,
-      reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the review or exception it needs` : `${bad.length} elevation(s) allowed without a review in force, first ${first(bad)}`,
+      reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the exception it needs` : `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}`,
     });
   }
   return out;

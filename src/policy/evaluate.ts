@@ -10,9 +10,9 @@
  *  2. A denial is `block`, with the denying rule (null when no rule allowed the request:
  *     nothing is granted by default) and that rule's severity (else `default_deny`).
  *  3. A pass is gated: the action is `gates[severity]`, severity being the highest of the
- *     passing rules'. A contract that requires review (an elevation) raises allow or warn to
- *     review. A request that is `review` becomes `allow` while an approved review artifact
- *     for its fingerprint and policy hash is in force at `ts`.
+ *     passing rules'. A request that is `review` becomes `allow` while an approved review
+ *     artifact for its fingerprint and policy hash is in force at `ts`. (What only an
+ *     exception may allow, a review cannot: those contracts deny without one.)
  *  4. Where several rules of one contract match, the contract's declared resolution decides:
  *     most specific first, then the strictest action, then the smallest rule id.
  */
@@ -76,7 +76,7 @@ const ZONE_RANK: Readonly<Record<TrustZone, number>> = { userland: 0, executor: 
 
 type Outcome =
   | { readonly type: 'deny'; readonly rule: string | null; readonly severity: DecisionSeverity | null }
-  | { readonly type: 'pass'; readonly rule: string; readonly severity: DecisionSeverity; readonly review: boolean };
+  | { readonly type: 'pass'; readonly rule: string; readonly severity: DecisionSeverity };
 
 /** A trace note, or how to compose one (for notes that cost something to write). */
 type Note = string | (() => string);
@@ -129,10 +129,6 @@ function decide(ctx: Ctx, o: Outcome): Evaluation {
   // The gate map is total by schema; an unknown severity would fail closed.
   let action: Action = Object.hasOwn(p.gates, o.severity) ? p.gates[o.severity] : 'block';
   ctx.step('severity-gating', null, 'info', `severity ${o.severity} is gated to ${action}`);
-  if (o.review && ACTION_RANK[action] < ACTION_RANK.review) {
-    action = 'review';
-    ctx.step('severity-gating', o.rule, 'review', 'the contract requires review');
-  }
   let review: Evaluation['review'] = null;
   if (action === 'review') {
     const r = reviewStatus(ctx);
@@ -257,7 +253,7 @@ function toolInvoke(ctx: Ctx): Outcome {
   if (tool === null) return ctx.deny('capabilities', null, 'request.tool is missing');
   if (!(g.tools ?? []).includes(tool)) return ctx.deny('capabilities', null, () => `grant ${g.id} does not include tool ${JSON.stringify(tool)}`);
   ctx.step('capabilities', g.id, 'allow', () => `grant ${g.id} includes tool ${JSON.stringify(tool)}`);
-  return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity };
 }
 
 /** A workspace path: absolute, no empty, "." or ".." segment, no NUL or backslash. */
@@ -280,7 +276,7 @@ function workspace(access: 'read' | 'write'): Handler {
     const hit = prefixes.find((p) => hasPrefix(segs, ctx.policy.workspaceSegments.get(p)!));
     if (hit === undefined) return ctx.deny('capabilities', null, () => `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
     ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
-    return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity, review: false };
+    return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity };
   };
 }
 
@@ -373,7 +369,7 @@ function httpEgress(ctx: Ctx): Outcome {
     return ctx.deny('network-egress', rule.id, 'plain http needs an exception artifact that covers the request', null);
   }
   ctx.step('network-egress', rule.id, 'allow', `egress rule ${rule.id} allows it`);
-  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity), review: false };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity) };
 }
 
 /** Why rule `c` does not match, or null when it does; `explain` false: a reason without its words. */
@@ -427,7 +423,7 @@ function secretInject(ctx: Ctx): Outcome {
     return ctx.deny('secrets-boundary', rule.id, `${mode} leaks the secret into URLs and logs: it needs an exception artifact that covers the request`);
   }
   ctx.step('secrets-boundary', rule.id, 'allow', `rule ${rule.id} allows it`);
-  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity), review: false };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity) };
 }
 
 function leakMatch(ctx: Ctx): Outcome {
@@ -440,7 +436,7 @@ function leakMatch(ctx: Ctx): Outcome {
   const severity = ctx.policy.leakPatterns.get(pattern);
   if (severity === undefined) return ctx.deny('secrets-boundary', null, () => `leak pattern ${JSON.stringify(pattern)} is not in the pattern set: fail closed`);
   ctx.step('secrets-boundary', pattern, 'match', `leak pattern ${pattern} has severity ${severity}`);
-  return { type: 'pass', rule: pattern, severity, review: false };
+  return { type: 'pass', rule: pattern, severity };
 }
 
 function mcpCall(ctx: Ctx): Outcome {
@@ -454,7 +450,7 @@ function mcpCall(ctx: Ctx): Outcome {
   if (!(g.mcp ?? []).includes(server)) return ctx.deny('capabilities', null, `grant ${g.id} does not include MCP server ${server}`);
   if (!s.tools.includes(tool)) return ctx.deny('trust-zones', null, () => `MCP server ${server} does not offer tool ${JSON.stringify(tool)}`);
   ctx.step('trust-zones', s.id, 'allow', `MCP server ${server} (${s.url}) offers ${tool}`);
-  return checkCaps(ctx, g) ?? { type: 'pass', rule: s.id, severity: maxSeverity(g.severity, s.severity), review: false };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: s.id, severity: maxSeverity(g.severity, s.severity) };
 }
 
 function zoneElevate(ctx: Ctx): Outcome {
@@ -469,8 +465,13 @@ function zoneElevate(ctx: Ctx): Outcome {
     ?? ctx.policy.elevations.find((e) => e.principal === '*' && e.from === from && e.to === to);
   if (rule === undefined) return ctx.deny('trust-zones', null, `no elevation rule lets ${actor.id} go from ${from} to ${to}`);
   ctx.step('trust-zones', rule.id, 'match', `elevation rule ${rule.id} names ${from} to ${to}`);
-  const covered = exceptionCovers(ctx, { kind: 'zone.elevate', from: from as TrustZone, to: to as TrustZone });
-  return { type: 'pass', rule: rule.id, severity: rule.severity, review: !covered };
+  // SPEC.md §5: exceptions "are the only way to allow ... a trust-zone elevation"; an approved
+  // review of the request alone does not (it resumes a request gated to review, and this one
+  // is not allowed at all without an exception).
+  if (!exceptionCovers(ctx, { kind: 'zone.elevate', from: from as TrustZone, to: to as TrustZone })) {
+    return ctx.deny('trust-zones', rule.id, 'an elevation is allowed only under an exception artifact that covers it (SPEC.md §5)');
+  }
+  return { type: 'pass', rule: rule.id, severity: rule.severity };
 }
 
 function toolRegister(ctx: Ctx): Outcome {
@@ -482,7 +483,7 @@ function toolRegister(ctx: Ctx): Outcome {
     return ctx.deny('tool-registry', 'tool-registry.reserved', () => `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
   }
   ctx.step('tool-registry', 'tool-registry.open', 'allow', () => `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
-  return { type: 'pass', rule: 'tool-registry.open', severity: ctx.policy.registrySeverity, review: false };
+  return { type: 'pass', rule: 'tool-registry.open', severity: ctx.policy.registrySeverity };
 }
 
 function extensionInstall(ctx: Ctx): Outcome {
@@ -505,7 +506,7 @@ function extensionInstall(ctx: Ctx): Outcome {
     if (pinned.toLowerCase() !== sha.toLowerCase()) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} has SHA-256 ${sha}, pinned ${pinned}`);
   }
   ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
-  return { type: 'pass', rule: pin.id, severity: pin.severity, review: false };
+  return { type: 'pass', rule: pin.id, severity: pin.severity };
 }
 
 /** The event kinds the contracts cover, and the contract checks each goes through. */

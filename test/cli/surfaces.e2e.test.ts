@@ -98,9 +98,12 @@ describe('sel explain', () => {
     // Deploy_Restart was free under v2; v3 reserves it.
     expect(out.whatIf.decision).toMatchObject({ action: 'block', rule: 'tool-registry.reserved' });
   });
-  it('shows the review an event depended on', () => {
-    const out = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8', '--format', 'json']).stdout) as { review: { status: string } };
-    expect(out.review.status).toBe('approved');
+  it('shows the review or the exception an event depended on', () => {
+    type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };
+    const resumed = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '22', '--format', 'json']).stdout) as Out;
+    expect(resumed.review!.status).toBe('approved');
+    const elevated = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8', '--format', 'json']).stdout) as Out;
+    expect(elevated.exception).toEqual({ status: 'covers', ref: 'ledger/exceptions/EX-ops-restart.json' });
   });
   it('exits 2 for a seq no intact event has', () => {
     expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no intact event has seq 45');
@@ -115,14 +118,14 @@ describe('sel impact', () => {
     expect(out.changed).toBe(6);
     expect(out.transitions[0]).toEqual({ transition: 'warn secrets.status-query -> block (none)', count: 2 });
     expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 24, 38]);
-    expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 3 });
+    expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 2 });
   });
 });
 
 describe('sel timeline', () => {
   it('filters events and prints a table or JSONL', () => {
     const table = sel(['timeline', s.clean, '--action', 'block']).stdout;
-    expect(table).toContain('(7 events)');
+    expect(table).toContain('(8 events)');
     expect(table).toContain('egress.github-admin');
     const lines = sel(['timeline', s.clean, '--actor', 'ops-bot', '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { actor: { id: string }; seq: number });
     expect(lines.every((l) => l.actor.id === 'ops-bot')).toBe(true);

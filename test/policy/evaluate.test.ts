@@ -164,8 +164,21 @@ describe('secrets boundary', () => {
 });
 
 describe('trust zones and MCP', () => {
-  it('makes an elevation review, and never lets userland gain authority implicitly', () => {
-    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' })))).toBe('review trust.ops-restart low');
+  it('allows an elevation only under an exception, never on a review, and never lets userland gain authority implicitly', () => {
+    const elevate = { from: 'executor', to: 'supervisor' };
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', elevate)))).toBe('block trust.ops-restart high');
+    // SPEC.md §5: exceptions are the only way to allow an elevation. An approved review of the
+    // request itself does not.
+    const reviewed: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(elevate), policy_hash: P.hash, decision: 'approved', reviewer: 'a', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', elevate), ledgerWith([reviewed], {})))).toBe('block trust.ops-restart high');
+    const exReview: ReviewArtifact = { ...reviewed, request_fingerprint: exceptionFingerprint('EX-up') };
+    const ex: ExceptionArtifact = {
+      v: 'sel.exception/1', id: 'EX-up', justification: 'restart', review_ref: `ledger/reviews/${exReview.request_fingerprint.slice(7)}.json`,
+      granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z', scope: { kind: 'zone.elevate', principal: 'ops-bot', from: 'executor', to: 'supervisor' },
+    };
+    const withEx = ledgerWith([exReview], { 'ledger/exceptions/EX-up.json': ex });
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', elevate, { exceptionRef: 'ledger/exceptions/EX-up.json' }), withEx))).toBe('warn trust.ops-restart low');
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'kernel' }, { exceptionRef: 'ledger/exceptions/EX-up.json' }), withEx))).toBe('block null high');
     expect(d(run(P, input('zone.elevate', 'ops-bot', 'userland', { from: 'executor', to: 'supervisor' })))).toBe('block null high');
     expect(d(run(P, input('zone.elevate', 'coder', 'executor', { from: 'executor', to: 'supervisor' })))).toBe('block null high');
     expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'kernel' })))).toBe('block null high');
