@@ -25,7 +25,10 @@ export interface GuidedMatch {
   readonly request: MemberSpan | null;
 }
 
-const SURROGATE_ESCAPE = /\\u[dD][89abAB]/;
+// Any surrogate escape, high (D800-DBFF) or low (DC00-DFFF): the walk compares re-serialised
+// text, and JSON.stringify writes a lone surrogate as the very escape it was read from, so a
+// line holding one would match; the exact scanner judges them instead.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
 /** Returns the top-level member spans when `text` is exactly JCS(`value`), else null. */

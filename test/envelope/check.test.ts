@@ -118,6 +118,11 @@ describe('lines that are JSON but not canonical', () => {
   });
   it('does not use an event holding a lone surrogate or an unrepresentable number', () => {
     expect(check(second!.replace('"tool":"http.fetch"', '"tool":"\\ud800"')).findings[0]!.detail).toEqual({ reason: 'lone-surrogate' });
+    // A lone low surrogate (U+DC00-U+DFFF) too, as JSON.stringify writes it, in a value and in a key.
+    for (const [from, to] of [['"tool":"http.fetch"', '"tool":"a\\udc00"'], ['"tool":"http.fetch"', '"tool":"\\udfff"'], ['"tool":', '"\\udc00":"x","tool":']]) {
+      const r = check(second!.replace(from!, to!));
+      expect(r.findings.map((f) => [f.code, f.detail]), to).toEqual([['EVENT_NONCANONICAL', { reason: 'lone-surrogate' }]]);
+    }
     expect(check(second!.replace('"n":1', '"n":1e400')).findings[0]!.detail).toEqual({ reason: 'number-out-of-range' });
     expect(check(second!.replace('"n":1', '"n":9007199254740993')).findings[0]!.detail).toEqual({ reason: 'integer-precision-loss' });
   });
