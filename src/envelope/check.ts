@@ -228,7 +228,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
           : '/hash must be a digest string: nothing in the event can be verified',
         detail: { pointer: '/hash' },
       }),
-    ], raw);
+    ]);
   }
   let computed: string | null = null;
   let hashForm: DigestCheck['kind'] = 'malformed';
@@ -270,7 +270,8 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
           actual: hashField,
         }),
       );
-      return hole(ref, claimedChain, [hashField, computed], findings, raw);
+      // One JSON object is one event: it stands for no more than itself.
+      return hole(ref, claimedChain, [hashField, computed], findings);
     }
     if (hashForm === 'sha256') {
       KNOWN_GOOD.add(computed);
@@ -352,13 +353,21 @@ function hole(ref: LineRef, chain: string | null, hashes: string[], findings: re
 const VERSION_MEMBER = Buffer.from(`"v":"${CONTRACT_VERSION}"`);
 
 /**
- * How many events a damaged line may stand for: a line feed changed into another byte
- * merges two events into one line, and the gap that leaves is the same fault.
+ * The fewest bytes an event's line can have: every required member, empty strings, the
+ * shortest enum values, an empty request (536 bytes), rounded down.
+ */
+const MIN_EVENT_BYTES = 512;
+
+/**
+ * How many events a damaged line that is not JSON may stand for: a line feed changed into
+ * another byte merges two events into one line, and the gap that leaves is the same fault.
+ * Each merged event brings its `"v"` member and at least MIN_EVENT_BYTES: counting the member
+ * alone let one short line of fifty `{"v":"sel.audit/1"}` explain fifty deleted events.
  */
 function eventsIn(bytes: Buffer): number {
   let n = 0;
   for (let at = bytes.indexOf(VERSION_MEMBER); at >= 0; at = bytes.indexOf(VERSION_MEMBER, at + 1)) n++;
-  return Math.max(1, n);
+  return Math.max(1, Math.min(n, Math.floor(bytes.length / MIN_EVENT_BYTES)));
 }
 
 const HASH_PROVEN = 1;

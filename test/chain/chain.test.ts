@@ -93,6 +93,19 @@ describe('each fault gives one finding where it happens', () => {
     l[10] = '{"this is": not json';
     expect(codeLines(verifyLines(l).findings)).toEqual(['LINE_INVALID_JSON@11']);
   });
+  it('a damaged line stands for the events it can hold, no more: a deletion past it is still a SEQ_GAP', () => {
+    // Two events merged by a line feed turned into a space: one line, two events' worth.
+    const merged = [...LINES.slice(0, 10), `${LINES[10]!} ${LINES[11]!}`, ...LINES.slice(12)];
+    expect(codeLines(verifyLines(merged).findings)).toEqual(['LINE_INVALID_JSON@11']);
+    // Fifty version members in one short bad line cannot be fifty events.
+    const short = [...LINES.slice(0, 10), '{"v":"sel.audit/1"}'.repeat(30), ...LINES.slice(30)];
+    expect(codeLines(verifyLines(short).findings)).toEqual(['LINE_INVALID_JSON@11', 'SEQ_GAP@12']);
+    // One JSON object is one event, however many version members its request repeats.
+    const nested = reseal(LINES[10]!, (e) => ((e['request'] as Record<string, unknown>)['x'] = Array.from({ length: 30 }, () => ({ v: 'sel.audit/1' }))))
+      .replace('"action":"', '"action":"x');
+    const r = verifyLines([...LINES.slice(0, 10), nested, ...LINES.slice(30)]);
+    expect(codeLines(r.findings)).toEqual(['HASH_MISMATCH@11', 'SEQ_GAP@12']);
+  });
   it('an edited seq: HASH_MISMATCH only', () => {
     const l = [...LINES];
     l[10] = l[10]!.replace('"seq":10', '"seq":13');
