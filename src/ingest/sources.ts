@@ -119,7 +119,16 @@ export async function orderSources(sources: readonly LogSource[], maxLineBytes: 
 /** Files whose first line is read at once to order them. */
 const ORDER_LANES = 16;
 
-/** The `seq` of the first line of a file, if it is an object with a safe integer `seq`. */
+/** Lines looked at for a file's first event: past garbage, empty lines and a byte-order mark. */
+const FIRST_EVENT_LINES = 64;
+
+/**
+ * The `seq` of a file's first event (SPEC.md §2 orders rotated files by it): the first of its
+ * first FIRST_EVENT_LINES lines, within its first MiB, that is an object with a safe integer
+ * `seq` (a byte-order mark and a CR before the LF do not hide it). Ordering by the first
+ * line alone put a segment whose first line was damaged after the next segment, and added a
+ * SEQ_REORDER to the line's own finding.
+ */
 async function firstSeq(path: string, maxLineBytes: number): Promise<number | null> {
   let fh;
   try {
@@ -128,29 +137,51 @@ async function firstSeq(path: string, maxLineBytes: number): Promise<number | nu
     return null; // reported when the file is read
   }
   try {
+    // Read in 64 KiB steps, as far as needed: the first line is nearly always the event.
     const limit = Math.min(maxLineBytes + 1, 1 << 20);
-    const buf = Buffer.allocUnsafe(Math.min(limit, 64 * 1024));
+    const buf = Buffer.allocUnsafe(limit);
     let have = 0;
-    let acc = Buffer.alloc(0);
-    while (have < limit) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, have);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      const lf = chunk.indexOf(0x0a);
-      acc = Buffer.concat([acc, lf < 0 ? chunk : chunk.subarray(0, lf)]);
-      have += bytesRead;
-      if (lf >= 0) break;
-    }
-    const v: unknown = JSON.parse(acc.toString('utf8'));
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      const seq = (v as Record<string, unknown>)['seq'];
-      if (Number.isSafeInteger(seq) && (seq as number) >= 0) return seq as number;
+    let eof = false;
+    let start = 0;
+    for (let n = 0; n < FIRST_EVENT_LINES;) {
+      const lf = buf.subarray(0, have).indexOf(0x0a, start);
+      if (lf < 0) {
+        if (eof || have === limit) {
+          // The last line (without LF) is whole only at the end of the file.
+          return eof && start < have ? seqOf(buf.subarray(start, have)) : null;
+        }
+        const { bytesRead } = await fh.read(buf, have, Math.min(64 * 1024, limit - have), have);
+        if (bytesRead === 0) eof = true;
+        have += bytesRead;
+        continue;
+      }
+      const seq = seqOf(buf.subarray(start, lf));
+      if (seq !== null) return seq;
+      start = lf + 1;
+      n++;
     }
     return null;
   } catch {
     return null;
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+/** A line's `seq` when it is an object with a safe integer one, else null. */
+function seqOf(line: Buffer): number | null {
+  let from = 0;
+  let to = line.length;
+  if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) from = 3;
+  if (to > from && line[to - 1] === 0x0d) to--;
+  if (to === from) return null;
+  try {
+    const v: unknown = JSON.parse(line.toString('utf8', from, to));
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    const seq = (v as Record<string, unknown>)['seq'];
+    return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+  } catch {
+    return null;
   }
 }
 

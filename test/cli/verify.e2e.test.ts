@@ -87,6 +87,19 @@ describe('inputs', () => {
     const files = (JSON.parse(r.stdout) as { summary: { files: { file: string }[] } }).summary.files.map((f) => f.file);
     expect(files.map((f) => f.split('/').pop())).toEqual(['audit-8.jsonl', 'audit-9.jsonl', 'audit-10.jsonl']);
   });
+  it('orders by the first event, past a damaged, empty or BOM-marked first line', () => {
+    // Names that sort against the seqs: only the first events can put z-first.jsonl first.
+    const lines = readFileSync(CLEAN, 'utf8').split('\n').filter((l) => l !== '');
+    for (const [name, first] of [['garbage', '{"not": json'], ['empty', ''], ['bom', `\ufeff${lines[0]!}`]] as const) {
+      const dir = join(tmp, `first-${name}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'z-first.jsonl'), `${[first, ...lines.slice(name === 'bom' ? 1 : 0, 10)].join('\n')}\n`);
+      writeFileSync(join(dir, 'a-second.jsonl'), `${lines.slice(10).join('\n')}\n`);
+      const out = JSON.parse(sel(['verify', dir, '--format', 'json']).stdout) as { summary: { files: { file: string }[] }; findings: { code: string }[] };
+      expect(out.summary.files.map((f) => f.file.split('/').pop()), name).toEqual(['z-first.jsonl', 'a-second.jsonl']);
+      expect(out.findings.map((f) => f.code), name).toEqual([{ garbage: 'LINE_INVALID_JSON', empty: 'LINE_EMPTY', bom: 'EVENT_NONCANONICAL' }[name]]);
+    }
+  });
   it('reports directory entries it cannot read and goes on', () => {
     const dir = join(tmp, 'mixed');
     mkdirSync(dir);
