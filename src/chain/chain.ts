@@ -3,9 +3,10 @@
  * reorders, forks and timestamp order, per chain, over records in reading order.
  *
  * The only stateful integrity stage, with bounded state per chain: the expected next seq and
- * its parent hash, a reorder window of early events (`reorderWindow`), the hashes of the last
- * `recentWindow` accepted events (to tell a duplicate from a fork), and a few fork-branch
- * heads. Memory does not grow with the log.
+ * its parent hash, a reorder window of early events (`reorderWindow`) with at most one rival
+ * each, the hashes of the last `recentWindow` accepted events (to tell a duplicate from a
+ * fork), a few fork-branch heads, and the last events set aside (fork branches, late
+ * arrivals), so that a copy of one is a duplicate. Memory does not grow with the log.
  *
  * One fault is reported once, where it happens (SPEC.md §6):
  * - links are checked against the *recorded* hash of the parent, so a tampered event shows
@@ -96,8 +97,12 @@ class ChainState {
   lastOrdinal = -1;
   accepted = 0;
   readonly pending = new Map<number, Pending>();
+  /** A second, different event for a waiting seq: which of the two is the fork is decided when the seq's turn comes. */
+  readonly rivals = new Map<number, PlacedEvent>();
   readonly recent: RecentRing;
   readonly forkHeads: string[] = [];
+  /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
+  readonly offChain = new Map<string, LineRef>();
   readonly gaps: { from: number; to: number }[] = [];
   // summary
   events = 0;
@@ -114,6 +119,7 @@ class ChainState {
 }
 
 const MAX_FORK_HEADS = 64;
+const MAX_OFF_CHAIN = 256;
 const MAX_GAPS_REMEMBERED = 16;
 
 export class ChainVerifier {
@@ -144,6 +150,14 @@ export class ChainVerifier {
     }
     this.count(st, rec);
 
+    // A copy of an event already set aside (a fork branch's, a late one's) repeats it.
+    if (st.offChain.size > 0) {
+      const first = st.offChain.get(rec.hash);
+      if (first !== undefined) {
+        this.repeated(st, rec, rec.hash, first);
+        return;
+      }
+    }
     if (rec.seq === st.next) {
       if (this.accept(st, rec)) this.drain(st, rec);
       return;
@@ -152,7 +166,10 @@ export class ChainVerifier {
       if (this.isForkBranch(st, rec)) return;
       const waiting = st.pending.get(rec.seq);
       if (waiting !== undefined) {
-        this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
+        // Two different events for a seq still to come: the one that links to its
+        // predecessor is the chain, the other the fork, known only when that seq's turn comes.
+        if (waiting.rec.hash !== rec.hash && !st.rivals.has(rec.seq)) st.rivals.set(rec.seq, rec);
+        else this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
         return;
       }
       st.pending.set(rec.seq, { rec });
@@ -169,6 +186,7 @@ export class ChainVerifier {
     }
     const gap = st.gaps.find((g) => rec.seq >= g.from && rec.seq <= g.to);
     if (gap !== undefined) {
+      this.setAside(st, rec);
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
@@ -237,7 +255,28 @@ export class ChainVerifier {
     const i = st.forkHeads.indexOf(rec.prevHash);
     if (i < 0) return false;
     st.forkHeads[i] = rec.hash;
+    this.setAside(st, rec);
     return true;
+  }
+
+  /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
+  private setAside(st: ChainState, rec: PlacedEvent): void {
+    st.offChain.set(rec.hash, rec.ref);
+    if (st.offChain.size > MAX_OFF_CHAIN) st.offChain.delete(st.offChain.keys().next().value!);
+  }
+
+  /**
+   * The waiting event `rec` for seq `st.next`, or its rival: the one that links to the
+   * chain's head (the other is the fork); when both or neither do, the first to arrive.
+   */
+  private resolve(st: ChainState, rec: PlacedEvent): PlacedEvent {
+    const rival = st.rivals.get(rec.seq);
+    if (rival === undefined) return rec;
+    st.rivals.delete(rec.seq);
+    const links = (r: PlacedEvent): boolean => st.parent !== null && (r.prevHash === st.parent || r.prevHash === st.parentAlt);
+    const [main, fork] = !links(rec) && links(rival) ? [rival, rec] : [rec, rival];
+    this.repeated(st, fork, main.hash, main.ref);
+    return main;
   }
 
   /** Same seq as an earlier event: the same event again, or a second history. */
@@ -256,12 +295,13 @@ export class ChainVerifier {
     }
     st.forkHeads.push(rec.hash);
     if (st.forkHeads.length > MAX_FORK_HEADS) st.forkHeads.shift();
+    this.setAside(st, rec);
     this.emit(
       makeFinding('CHAIN_FORK', {
         chain: st.id,
         seq: rec.seq,
         location: loc(rec.ref),
-        message: `a second, different event claims seq ${rec.seq} (the first is at ${ref.file}:${ref.line}): the chain forks here`,
+        message: `a second, different event claims seq ${rec.seq} (the one the chain goes on with is at ${ref.file}:${ref.line}): the chain forks here`,
         expected: hash,
         actual: rec.hash,
         detail: { first: loc(ref) },
@@ -332,13 +372,14 @@ export class ChainVerifier {
     let run: PlacedEvent[] = [];
     for (let p = st.pending.get(st.next); p !== undefined; p = st.pending.get(st.next)) {
       st.pending.delete(st.next);
-      if (!this.accept(st, p.rec)) break;
-      if (p.rec.ref.ordinal < lead.ref.ordinal) {
-        run.push(p.rec);
+      const rec = this.resolve(st, p.rec);
+      if (!this.accept(st, rec)) break;
+      if (rec.ref.ordinal < lead.ref.ordinal) {
+        run.push(rec);
       } else {
         if (run.length > 0) this.reorder(st, lead, run);
         run = [];
-        lead = p.rec;
+        lead = rec;
       }
     }
     if (run.length > 0) this.reorder(st, lead, run);
@@ -439,7 +480,8 @@ export class ChainVerifier {
     st.parentAlt = null;
     st.next = succ.seq;
     st.pending.delete(succ.seq);
-    if (this.accept(st, succ)) this.drain(st, succ);
+    const chosen = this.resolve(st, succ);
+    if (this.accept(st, chosen)) this.drain(st, chosen);
   }
 
   /** Unclaimed holes between the chain's last accepted event and `succ`, best first. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { ChainWriter } from '../../src/producer/producer.js';
+import { DEFAULT_CHAIN_OPTIONS } from '../../src/chain/options.js';
 import { chainLines, codeLines, codes, interleavedLines, sampleInput, toLog, verifyBytes } from '../helpers/chains.js';
 
 const LINES = chainLines(40);
@@ -123,6 +124,30 @@ describe('each fault gives one finding where it happens', () => {
     const branch = [0, 1, 2].map((i) => w.append(sampleInput(100 + i)).line);
     const l = [...LINES.slice(0, 21), branch[0]!, LINES[21]!, branch[1]!, LINES[22]!, branch[2]!, ...LINES.slice(23)];
     expect(codes(verifyLines(l).findings)).toEqual(['CHAIN_FORK']);
+  });
+  it('a fork with repeats: a copy of a branch event is a SEQ_DUPLICATE, and the chain goes on', () => {
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const w = new ChainWriter('prod', { lastSeq: 1, lastHash: hashOf(LINES[1]!) });
+    const [b2, b3] = [0, 1].map((i) => w.append(sampleInput(100 + i)).line);
+    // The forking event twice.
+    expect(codeLines(verifyLines([...LINES.slice(0, 3), b2!, b2!, ...LINES.slice(3)]).findings)).toEqual(['CHAIN_FORK@4', 'SEQ_DUPLICATE@5']);
+    // A later branch event twice: not taken into the chain, whose seq 3, 4... still follow.
+    const r = verifyLines([...LINES.slice(0, 3), b2!, b3!, b3!, ...LINES.slice(3)]);
+    expect(codeLines(r.findings)).toEqual(['CHAIN_FORK@4', 'SEQ_DUPLICATE@6']);
+    expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+  });
+  it('two events for a seq still to come: the one that links is the chain, the other the fork', () => {
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    // An event for seq 3 whose predecessor is not in the log, ahead of the real 3 and 2.
+    const alien = new ChainWriter('prod', { lastSeq: 2, lastHash: `sha256:${'7'.repeat(64)}` }).append(sampleInput(103)).line;
+    const r = verifyLines([...LINES.slice(0, 2), alien, LINES[3]!, LINES[2]!, ...LINES.slice(4)]);
+    // The fork on the alien; the real 3 before 2 is the reorder it is.
+    expect(codeLines(r.findings)).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4']);
+    expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+  });
+  it('a late event beyond the reorder window, then a copy of it: SEQ_REORDER, then SEQ_DUPLICATE', () => {
+    const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
+    expect(codeLines(verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } }).findings)).toEqual(['SEQ_GAP@4', 'SEQ_REORDER@7', 'SEQ_DUPLICATE@8']);
   });
   it('a first event whose prev_hash is not zeros: GENESIS_INVALID', () => {
     const w = new ChainWriter('prod', { lastSeq: -1, lastHash: `sha256:${'1'.repeat(64)}` });
