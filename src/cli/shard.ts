@@ -91,7 +91,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
       shards,
       options,
       replayer: (report) => {
-        const r = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel: f.repo! }, report);
+        const r = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel: f.repo!, ledgerRewrites: gov.ledgerRewrites }, report);
         r.ledgerFindings();
         return r;
       },

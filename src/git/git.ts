@@ -233,6 +233,32 @@ export class GitRepo {
     });
   }
 
+  /**
+   * Files under `dir` that a commit reachable from `commit` modified or deleted, oldest first,
+   * once per path and previous content (a merge shows again what a branch changed).
+   */
+  async changedOrDeleted(commit: string, dir: string): Promise<{ commit: string; path: string; status: 'M' | 'D' }[]> {
+    const out = (await run(this.dir, ['log', '--reverse', '-m', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=MD', commit, '--', `${dir}/`])).toString('utf8');
+    const found: { commit: string; path: string; status: 'M' | 'D' }[] = [];
+    const seen = new Set<string>();
+    const tokens = out.split('\0');
+    let current = '';
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!.replace(/^\n/, '');
+      if (t.startsWith('commit ')) current = t.slice(7);
+      else if (t.startsWith(':')) {
+        const [, , before, , status] = t.slice(1).split(' ');
+        const path = tokens[++i] ?? '';
+        const key = `${path}\0${before}`;
+        if ((status === 'M' || status === 'D') && !seen.has(key)) {
+          seen.add(key);
+          found.push({ commit: current, path, status });
+        }
+      }
+    }
+    return found;
+  }
+
   /** One line of metadata per commit: date (ISO 8601 strict), author, subject. */
   async commitInfo(commit: string): Promise<{ date: string; author: string; subject: string }> {
     const out = (await run(this.dir, ['show', '-s', '--no-show-signature', '--format=%cI%x00%an <%ae>%x00%s', commit])).toString('utf8');

@@ -31,6 +31,14 @@ export interface Governance {
   readonly ledger: Ledger;
   /** Things about the repository worth saying that are not findings (replace refs ignored). */
   readonly notes: readonly string[];
+  /** Ledger files a commit in the history changed or deleted: the ledger is only ever added to. */
+  readonly ledgerRewrites: readonly LedgerRewrite[];
+}
+
+export interface LedgerRewrite {
+  readonly commit: string;
+  readonly path: string;
+  readonly status: 'M' | 'D';
 }
 
 /** Limits on what a hostile repository can make the verifier read. */
@@ -39,9 +47,9 @@ const MAX_LEDGER_DEPTH = 4;
 
 export async function readGovernance(repo: GitRepo, ref: string): Promise<Governance> {
   const commit = await repo.resolveCommit(ref);
-  const [index, ledger, replace] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs()]);
+  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, 'ledger')]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
-  return { repo, ref, commit, index, ledger, notes };
+  return { repo, ref, commit, index, ledger, notes, ledgerRewrites };
 }
 
 export async function indexPolicies(repo: GitRepo, head: string): Promise<PolicyIndex> {

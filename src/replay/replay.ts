@@ -12,7 +12,7 @@
 import type { PlacedEvent } from '../envelope/types.js';
 import type { ChainSummary } from '../chain/chain.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
-import type { BundleVersion, PolicyIndex } from '../git/history.js';
+import type { BundleVersion, LedgerRewrite, PolicyIndex } from '../git/history.js';
 import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import type { AnchorArtifact, Ledger } from '../policy/ledger.js';
 
@@ -23,6 +23,8 @@ export interface ReplayInput {
   readonly repoLabel: string;
   /** Chains resumed from a checkpoint: anchors before these positions were checked then. */
   readonly starts?: readonly { readonly chain: string; readonly next: number }[];
+  /** Ledger files changed or deleted in the history (LEDGER_REWRITTEN). */
+  readonly ledgerRewrites?: readonly LedgerRewrite[];
 }
 
 export interface AnchorSummary {
@@ -70,10 +72,19 @@ export class Replayer {
     for (const list of this.anchorsByChain.values()) list.sort((x, y) => x - y);
   }
 
-  /** Ledger artifacts that could not be used, as findings (once per run). */
+  /** Ledger artifacts that could not be used, or were changed in history, as findings (once per run). */
   ledgerFindings(): void {
     for (const p of this.input.ledger.problems) {
       this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message }));
+    }
+    // A ledger is only ever added to: a deleted anchor hides a truncated log, an edited review
+    // or exception can approve after the fact what it did not approve when it was used.
+    for (const r of this.input.ledgerRewrites ?? []) {
+      this.emit(makeFinding('LEDGER_REWRITTEN', {
+        location: { file: `${this.input.repoLabel}/${r.path}`, line: 1 },
+        message: `commit ${r.commit.slice(0, 12)} ${r.status === 'D' ? 'deleted' : 'changed'} ${r.path}: ledger artifacts are only ever added, never changed or removed`,
+        detail: { commit: r.commit },
+      }));
     }
   }
 

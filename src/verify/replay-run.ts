@@ -53,7 +53,7 @@ export async function verifyWithReplay(
         tap?.(rec);
       },
       begin: (report) => {
-        replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [] }, report);
+        replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);
         replayer.ledgerFindings();
         for (const r of rewrites) report(r);
       },

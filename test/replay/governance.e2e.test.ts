@@ -206,6 +206,29 @@ describe('reviews and ledger artifacts', () => {
     const { out } = json(['verify', log, '--repo', repo]);
     expect(out.findings.map((f) => f.code)).toEqual(['LEDGER_ARTIFACT_INVALID', 'LEDGER_ARTIFACT_INVALID']);
   });
+  it('the ledger is only added to: an anchor deleted or a review edited in a later commit is LEDGER_REWRITTEN', () => {
+    const { repo, log } = smallRepo('append-only');
+    const review = (expires: string) => JSON.stringify({ v: 'sel.review/1', request_fingerprint: `sha256:${'b'.repeat(64)}`, policy_hash: digestOf('p'), decision: 'approved', reviewer: 'a', reviewed_at: '2026-11-01T00:00:00.000Z', expires_at: expires });
+    const anchorOf = (seq: number) => JSON.stringify({ v: 'sel.anchor/1', chain: 'c', seq, hash: (JSON.parse(readFileSync(log, 'utf8').split('\n')[seq]!) as { hash: string }).hash, ts: `2026-11-0${seq + 1}T00:00:00.000Z` });
+    write(repo, { [`ledger/reviews/${'b'.repeat(64)}.json`]: review('2026-11-02T00:00:00.000Z'), 'ledger/anchors/c/1.json': anchorOf(1) });
+    commit(repo, 'ledger');
+    write(repo, { 'ledger/anchors/c/2.json': anchorOf(2) });
+    commit(repo, 'one more anchor: adding is what a ledger does');
+    expect(json(['verify', log, '--repo', repo]).out.findings).toEqual([]);
+    // Without the last event, anchor 2 says the log was cut; deleting the anchor must not hide it.
+    const cut = join(repo, 'cut.jsonl');
+    writeFileSync(cut, `${readFileSync(log, 'utf8').split('\n').slice(0, 2).join('\n')}\n`);
+    rmSync(join(repo, 'ledger/anchors/c/2.json'));
+    const deleted = commit(repo, 'tidy anchors');
+    write(repo, { [`ledger/reviews/${'b'.repeat(64)}.json`]: review('2027-01-01T00:00:00.000Z') });
+    const edited = commit(repo, 'extend a review');
+    const { status, out } = json(['verify', cut, '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => [f.code, f.location.file.split('/').slice(-3).join('/'), f.detail?.['commit']])).toEqual([
+      ['LEDGER_REWRITTEN', 'anchors/c/2.json', deleted],
+      ['LEDGER_REWRITTEN', `ledger/reviews/${'b'.repeat(64)}.json`, edited],
+    ]);
+  });
   it('REVIEW_MISMATCH: a review for another policy version does not resume the request', () => {
     const { repo, policyHash } = smallRepo('review-mismatch');
     const request = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
