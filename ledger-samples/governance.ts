@@ -36,9 +36,10 @@ function shippedPolicy(): Files {
   return out;
 }
 
-/** Policy v1 (2026-10-01): no npm access yet, no status-page secret. */
+/** Policy v1 (2026-10-01): no npm access yet, no status-page secret, deploy-restart not reserved yet. */
 function policyV1(): Files {
   const p = structuredClone(shippedPolicy()) as Record<string, any>;
+  p['tool-registry.json'].reserved = p['tool-registry.json'].reserved.filter((n: string) => n !== 'deploy-restart');
   p['network-egress.json'].rules = p['network-egress.json'].rules.filter((r: { id: string }) => r.id !== 'egress.registry-npm');
   p['capabilities.json'].grants[0].http = ['egress.github-api'];
   p['capabilities.json'].grants[0].secrets = ['GITHUB_TOKEN'];
@@ -47,7 +48,7 @@ function policyV1(): Files {
   return p;
 }
 
-/** Policy v2 (2026-10-15): npm registry and the status page's query-parameter key. */
+/** Policy v2 (2026-10-15): npm registry and the status page's query-parameter key. (Reserved names are only ever added: v3 adds deploy-restart.) */
 function policyV2(): Files {
   const p = structuredClone(shippedPolicy()) as Record<string, any>;
   p['tool-registry.json'].reserved = p['tool-registry.json'].reserved.filter((n: string) => n !== 'deploy-restart');

@@ -218,10 +218,13 @@ export class GitRepo {
     }
   }
 
-  /** Every commit reachable from `commit`, oldest first (parents before children). */
-  async revList(commit: string): Promise<string[]> {
-    const out = (await run(this.dir, ['rev-list', '--topo-order', '--reverse', commit])).toString('utf8');
-    return out.split('\n').filter((l) => l.length > 0);
+  /** Every commit reachable from `commit` with its parents, oldest first (parents before children). */
+  async revList(commit: string): Promise<{ commit: string; parents: string[] }[]> {
+    const out = (await run(this.dir, ['rev-list', '--topo-order', '--reverse', '--parents', commit])).toString('utf8');
+    return out.split('\n').filter((l) => l.length > 0).map((l) => {
+      const [c, ...ps] = l.split(' ');
+      return { commit: c!, parents: ps };
+    });
   }
 
   /** Parents of every commit reachable from `commit`, for the history of one path. */

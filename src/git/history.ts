@@ -53,12 +53,15 @@ export async function readGovernance(repo: GitRepo, ref: string): Promise<Govern
 }
 
 export async function indexPolicies(repo: GitRepo, head: string): Promise<PolicyIndex> {
-  const commits = await repo.revList(head);
+  const history = await repo.revList(head);
+  const commits = history.map((h) => h.commit);
   const infos = await Promise.all(commits.map((c) => repo.info(`${c}:policy`)));
   const byTree = new Map<string, string[]>();
+  const treeOf = new Map<string, string>();
   commits.forEach((c, i) => {
     const o = infos[i];
     if (o === null || o === undefined || o.type !== 'tree') return;
+    treeOf.set(c, o.oid);
     const list = byTree.get(o.oid) ?? [];
     list.push(c);
     byTree.set(o.oid, list);
@@ -66,18 +69,64 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
   const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[] }>();
   const unhashable: { commit: string; problems: readonly PolicyProblem[] }[] = [];
   const order = new Map(commits.map((c, i) => [c, i]));
+  const loadedTrees = new Map<string, LoadedBundle>();
+  for (const tree of byTree.keys()) loadedTrees.set(tree, await readBundle(repo, tree));
+  const removals = reservedRemovals(history, treeOf, loadedTrees);
   for (const [tree, holding] of byTree) {
-    const loaded = await readBundle(repo, tree);
+    const read = loadedTrees.get(tree)!;
+    const removal = removals.get(tree);
+    const loaded: LoadedBundle = removal === undefined || read.hash === null ? read
+      : { ok: false, hash: read.hash, problems: [removal, ...(read.ok ? [] : read.problems)], texts: read.texts };
     if (loaded.hash === null) {
       unhashable.push({ commit: holding[0]!, problems: loaded.ok ? [] : loaded.problems });
       continue;
     }
     const v = versions.get(loaded.hash);
     if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding] });
-    else v.commits.push(...holding);
+    else {
+      v.commits.push(...holding);
+      // The same bundle in another tree (reformatted) that removed a name is invalid too.
+      if (!loaded.ok && v.loaded.ok) v.loaded = loaded;
+    }
   }
   for (const v of versions.values()) v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
   return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+}
+
+/**
+ * Reserved tool names may be added by a later policy version, never removed (the
+ * tool-registry schema): a commit whose bundle lacks a name its parent's reserved is a
+ * problem of that bundle, which then decides nothing (its events are POLICY_INVALID). Names
+ * are compared normalised, so rewriting one in another case is no removal.
+ */
+function reservedRemovals(
+  history: readonly { commit: string; parents: readonly string[] }[],
+  treeOf: ReadonlyMap<string, string>,
+  loaded: ReadonlyMap<string, LoadedBundle>,
+): Map<string, PolicyProblem> {
+  const out = new Map<string, PolicyProblem>();
+  for (const { commit, parents } of history) {
+    const tree = treeOf.get(commit);
+    if (tree === undefined || out.has(tree)) continue;
+    const now = loaded.get(tree)!;
+    if (!now.ok) continue;
+    for (const parent of parents) {
+      const before = treeOf.get(parent);
+      if (before === undefined || before === tree) continue;
+      const then = loaded.get(before)!;
+      if (!then.ok) continue;
+      const gone = [...then.policy.reserved].filter(([n]) => !now.policy.reserved.has(n)).map(([, name]) => name);
+      if (gone.length === 0) continue;
+      out.set(tree, {
+        kind: 'schema',
+        file: 'tool-registry.json',
+        pointer: '/reserved',
+        message: `commit ${commit.slice(0, 12)} removes the reserved name${gone.length === 1 ? '' : 's'} ${gone.map((g) => JSON.stringify(g)).join(', ')} that its parent ${parent.slice(0, 12)} reserved: a later policy may add reserved names, never remove one`,
+      });
+      break;
+    }
+  }
+  return out;
 }
 
 /**

@@ -117,7 +117,7 @@ describe('sel impact', () => {
     expect(out.events).toBe(49);
     expect(out.changed).toBe(6);
     expect(out.transitions[0]).toEqual({ transition: 'warn secrets.status-query -> block (none)', count: 2 });
-    expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 24, 38]);
+    expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 34, 38]);
     expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 2 });
   });
 });

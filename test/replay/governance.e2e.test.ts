@@ -139,6 +139,23 @@ describe('history shapes', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.detail!['commit']).toBe(rewrite);
   });
+  it('a policy version that removes a reserved tool name decides nothing; adding one is fine', () => {
+    const { repo, log } = smallRepo('reserved');
+    const registry = JSON.parse(readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8')) as { reserved: string[] };
+    const [gone, ...kept] = registry.reserved;
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...registry.reserved, 'new-tool'] }) });
+    commit(repo, 'reserve one more name');
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...kept, 'NEW_TOOL'] }) });
+    const removing = commit(repo, `free ${gone}`);
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    const line = new ChainWriter('g').append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name: gone! }, policy_hash: hash, decision: { action: 'warn', rule: 'tool-registry.open', severity: 'low' } }).line;
+    writeFileSync(join(repo, 'g.jsonl'), `${line}\n`);
+    const { out } = json(['verify', log, join(repo, 'g.jsonl'), '--repo', repo]);
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_INVALID']);
+    const f = out.findings[0] as unknown as { message: string };
+    expect(f.message).toContain(`commit ${removing.slice(0, 12)} removes the reserved name ${JSON.stringify(gone)}`);
+    expect(f.message).not.toContain('new-tool');
+  });
   it('ignores replace refs and says so', () => {
     const { repo, log } = smallRepo('replace');
     const a = commit(repo, 'a');
