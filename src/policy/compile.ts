@@ -56,6 +56,7 @@ export interface CompiledSecretRule {
   readonly hosts: readonly HostPattern[];
   readonly paths: readonly (readonly string[])[];
   readonly modes: ReadonlySet<string>;
+  readonly ports: ReadonlySet<number>;
 }
 
 export interface CompiledPolicy {
@@ -126,6 +127,7 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
       hosts: rule.hosts.map(hostPattern),
       paths: (rule.paths ?? ['/']).map(prefixSegments),
       modes: new Set(rule.modes),
+      ports: new Set(rule.ports ?? [443]),
     };
     for (const alias of rule.aliases) {
       const list = secretsByAlias.get(alias) ?? [];

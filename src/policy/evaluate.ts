@@ -400,10 +400,16 @@ function secretInject(ctx: Ctx): Outcome {
   const parsed = normalizeUrl(ctx.input.request['url']);
   if (!parsed.ok) return ctx.deny('secrets-boundary', null, `request.url is refused: ${parsed.reason}`);
   const url = parsed.url;
+  // A secret never travels in clear text: no rule and no exception makes http fit.
+  if (url.scheme !== 'https') return ctx.deny('secrets-boundary', null, `secrets are injected over https only, not ${url.scheme}`);
   const matches: { c: CompiledSecretRule; specificity: number }[] = [];
   for (const c of ctx.policy.secretsByAlias.get(secret) ?? []) {
     if (!c.modes.has(mode)) {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
+      continue;
+    }
+    if (!c.ports.has(url.port)) {
+      ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `port ${url.port} is not one of ${[...c.ports].join(', ')}`);
       continue;
     }
     const host = c.hosts.filter((h) => hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);

@@ -77,6 +77,8 @@ export interface SecretRule {
   readonly modes: readonly InjectionMode[];
   readonly hosts: readonly string[];
   readonly paths?: readonly string[];
+  /** Default [443]; the scheme is always https. */
+  readonly ports?: readonly number[];
   readonly effect: Effect;
   readonly severity: DecisionSeverity;
 }

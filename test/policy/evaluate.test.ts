@@ -119,6 +119,20 @@ describe('secrets boundary', () => {
     expect(inject({ secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' })).toBe('block null high');
     expect(inject({ secret: 'GITHUB_TOKEN', mode: 'cookie', url: 'https://api.github.com/repos' })).toBe('block null high');
   });
+  it('injects over https only, and on the rule\'s ports (443 unless it names others)', () => {
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'http://api.github.com/repos/acme' })).toBe('block null high');
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com:8443/repos/acme' })).toBe('block null high');
+    expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com:443/repos/acme' })).toBe('allow secrets.github-bearer info');
+    const files = edited((f) => {
+      const rule = (f['secrets-boundary'].rules as { id: string; ports?: number[] }[]).find((r) => r.id === 'secrets.github-bearer')!;
+      rule.ports = [8443];
+    });
+    const withPort = compiled(files);
+    const on = (url: string) => d(run(withPort, input('secret.inject', 'coder', 'executor', { tool: 'http.fetch', secret: 'GITHUB_TOKEN', mode: 'bearer', url })));
+    expect(on('https://api.github.com:8443/repos/acme')).toBe('allow secrets.github-bearer info');
+    expect(on('https://api.github.com/repos/acme')).toBe('block null high');
+    expect(on('http://api.github.com:8443/repos/acme')).toBe('block null high');
+  });
   it('gates a medium-severity injection to review, and an approved review resumes it', () => {
     const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
     const fp = digestOf(req);

@@ -6,8 +6,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:policy-secrets-boundary:1","title":"secrets-boundary contract (policy/secrets-boundary.json)","description":"Where secret aliases may be injected, host-side, and how. Tools see aliases only. header, bearer and basic may be allowed per host and path scope (segment boundaries); query_param and url_path leak the secret into URLs and logs, and are refused unless an exception artifact covers the request at its ts. A versioned leak-pattern set names what a recorded leak match means.","type":"object","additionalProperties":false,"required":["schema","resolution","rules","leak_patterns"],"properties":{"schema":{"const":"sel.policy.secrets-boundary/1"},"resolution":{"const":"most-specific-then-strictest-then-smallest-id"},"rules":{"type":"array","items":{"$ref":"#/$defs/rule"}},"leak_patterns":{"type":"object","additionalProperties":false,"required":["version","patterns"],"properties":{"version":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,64}$"},"patterns":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","severity"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"severity":{"enum":["info","low","medium","high","critical"]}}}}}}},"$defs":{"rule":{"type":"object","additionalProperties":false,"required":["id","aliases","modes","hosts","effect","severity"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"aliases":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]{1,128}$"}},"modes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["header","bearer","basic","query_param","url_path"]}},"hosts":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"}},"paths":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^/(?:[^/?#%\\\\\\u0000]+(?:/[^/?#%\\\\\\u0000]+)*)?$"},"description":"Default [\"/\"]."},"effect":{"enum":["allow","deny"]},"severity":{"enum":["info","low","medium","high","critical"]}}}}};
-const schema32 = {"type":"object","additionalProperties":false,"required":["id","aliases","modes","hosts","effect","severity"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"aliases":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]{1,128}$"}},"modes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["header","bearer","basic","query_param","url_path"]}},"hosts":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"}},"paths":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^/(?:[^/?#%\\\\\\u0000]+(?:/[^/?#%\\\\\\u0000]+)*)?$"},"description":"Default [\"/\"]."},"effect":{"enum":["allow","deny"]},"severity":{"enum":["info","low","medium","high","critical"]}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:policy-secrets-boundary:1","title":"secrets-boundary contract (policy/secrets-boundary.json)","description":"Where secret aliases may be injected, host-side, and how. Tools see aliases only. header, bearer and basic may be allowed per host and path scope (segment boundaries); query_param and url_path leak the secret into URLs and logs, and are refused unless an exception artifact covers the request at its ts. A versioned leak-pattern set names what a recorded leak match means.","type":"object","additionalProperties":false,"required":["schema","resolution","rules","leak_patterns"],"properties":{"schema":{"const":"sel.policy.secrets-boundary/1"},"resolution":{"const":"most-specific-then-strictest-then-smallest-id"},"rules":{"type":"array","items":{"$ref":"#/$defs/rule"}},"leak_patterns":{"type":"object","additionalProperties":false,"required":["version","patterns"],"properties":{"version":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,64}$"},"patterns":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["name","severity"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"severity":{"enum":["info","low","medium","high","critical"]}}}}}}},"$defs":{"rule":{"type":"object","additionalProperties":false,"required":["id","aliases","modes","hosts","effect","severity"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"aliases":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]{1,128}$"}},"modes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["header","bearer","basic","query_param","url_path"]}},"hosts":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"}},"paths":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^/(?:[^/?#%\\\\\\u0000]+(?:/[^/?#%\\\\\\u0000]+)*)?$"},"description":"Default [\"/\"]."},"ports":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":1,"maximum":65535},"description":"Default [443]. Secrets are injected over https only, whatever a rule or an exception says."},"effect":{"enum":["allow","deny"]},"severity":{"enum":["info","low","medium","high","critical"]}}}}};
+const schema32 = {"type":"object","additionalProperties":false,"required":["id","aliases","modes","hosts","effect","severity"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,127}$"},"aliases":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]{1,128}$"}},"modes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["header","bearer","basic","query_param","url_path"]}},"hosts":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"}},"paths":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^/(?:[^/?#%\\\\\\u0000]+(?:/[^/?#%\\\\\\u0000]+)*)?$"},"description":"Default [\"/\"]."},"ports":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"integer","minimum":1,"maximum":65535},"description":"Default [443]. Secrets are injected over https only, whatever a rule or an exception says."},"effect":{"enum":["allow","deny"]},"severity":{"enum":["info","low","medium","high","critical"]}}};
 const pattern4 = new RegExp("^[a-z0-9][a-z0-9._-]{0,127}$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9_.-]{1,128}$", "u");
 const pattern6 = new RegExp("^(?:\\*\\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
@@ -88,7 +88,7 @@ return false;
 else {
 const _errs9 = errors;
 for(const key1 in data3){
-if(!(((((((key1 === "id") || (key1 === "aliases")) || (key1 === "modes")) || (key1 === "hosts")) || (key1 === "paths")) || (key1 === "effect")) || (key1 === "severity"))){
+if(!((((((((key1 === "id") || (key1 === "aliases")) || (key1 === "modes")) || (key1 === "hosts")) || (key1 === "paths")) || (key1 === "ports")) || (key1 === "effect")) || (key1 === "severity"))){
 validate20.errors = [{instancePath:instancePath+"/rules/" + i0,schemaPath:"#/$defs/rule/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -364,12 +364,70 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data3.effect !== undefined){
-let data13 = data3.effect;
+if(data3.ports !== undefined){
+let data13 = data3.ports;
 const _errs27 = errors;
-if(!((data13 === "allow") || (data13 === "deny"))){
-validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/effect",schemaPath:"#/$defs/rule/properties/effect/enum",keyword:"enum",params:{allowedValues: schema32.properties.effect.enum},message:"must be equal to one of the allowed values"}];
+if(errors === _errs27){
+if(Array.isArray(data13)){
+if(data13.length < 1){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports",schemaPath:"#/$defs/rule/properties/ports/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
+}
+else {
+var valid12 = true;
+const len5 = data13.length;
+for(let i9=0; i9<len5; i9++){
+let data14 = data13[i9];
+const _errs29 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports/" + i9,schemaPath:"#/$defs/rule/properties/ports/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs29){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 65535 || isNaN(data14)){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports/" + i9,schemaPath:"#/$defs/rule/properties/ports/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"}];
+return false;
+}
+else {
+if(data14 < 1 || isNaN(data14)){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports/" + i9,schemaPath:"#/$defs/rule/properties/ports/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid12 = _errs29 === errors;
+if(!valid12){
+break;
+}
+}
+if(valid12){
+let i10 = data13.length;
+let j4;
+if(i10 > 1){
+const indices3 = {};
+for(;i10--;){
+let item3 = data13[i10];
+if(!(((typeof item3 == "number") && (!(item3 % 1) && !isNaN(item3))) && (isFinite(item3)))){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports",schemaPath:"#/$defs/rule/properties/ports/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)"}];
+return false;
+break;
+}
+indices3[item3] = i10;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/ports",schemaPath:"#/$defs/rule/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid3 = _errs27 === errors;
 }
@@ -377,17 +435,31 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data3.severity !== undefined){
-let data14 = data3.severity;
-const _errs28 = errors;
-if(!(((((data14 === "info") || (data14 === "low")) || (data14 === "medium")) || (data14 === "high")) || (data14 === "critical"))){
-validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/severity",schemaPath:"#/$defs/rule/properties/severity/enum",keyword:"enum",params:{allowedValues: schema32.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+if(data3.effect !== undefined){
+let data15 = data3.effect;
+const _errs31 = errors;
+if(!((data15 === "allow") || (data15 === "deny"))){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/effect",schemaPath:"#/$defs/rule/properties/effect/enum",keyword:"enum",params:{allowedValues: schema32.properties.effect.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid3 = _errs28 === errors;
+var valid3 = _errs31 === errors;
 }
 else {
 var valid3 = true;
+}
+if(valid3){
+if(data3.severity !== undefined){
+let data16 = data3.severity;
+const _errs32 = errors;
+if(!(((((data16 === "info") || (data16 === "low")) || (data16 === "medium")) || (data16 === "high")) || (data16 === "critical"))){
+validate20.errors = [{instancePath:instancePath+"/rules/" + i0+"/severity",schemaPath:"#/$defs/rule/properties/severity/enum",keyword:"enum",params:{allowedValues: schema32.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
 }
 }
 }
@@ -421,31 +493,31 @@ var valid0 = true;
 }
 if(valid0){
 if(data.leak_patterns !== undefined){
-let data15 = data.leak_patterns;
-const _errs29 = errors;
-if(errors === _errs29){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let data17 = data.leak_patterns;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 let missing2;
-if(((data15.version === undefined) && (missing2 = "version")) || ((data15.patterns === undefined) && (missing2 = "patterns"))){
+if(((data17.version === undefined) && (missing2 = "version")) || ((data17.patterns === undefined) && (missing2 = "patterns"))){
 validate20.errors = [{instancePath:instancePath+"/leak_patterns",schemaPath:"#/properties/leak_patterns/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs31 = errors;
-for(const key2 in data15){
+const _errs35 = errors;
+for(const key2 in data17){
 if(!((key2 === "version") || (key2 === "patterns"))){
 validate20.errors = [{instancePath:instancePath+"/leak_patterns",schemaPath:"#/properties/leak_patterns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs31 === errors){
-if(data15.version !== undefined){
-let data16 = data15.version;
-const _errs32 = errors;
-if(errors === _errs32){
-if(typeof data16 === "string"){
-if(!pattern8.test(data16)){
+if(_errs35 === errors){
+if(data17.version !== undefined){
+let data18 = data17.version;
+const _errs36 = errors;
+if(errors === _errs36){
+if(typeof data18 === "string"){
+if(!pattern8.test(data18)){
 validate20.errors = [{instancePath:instancePath+"/leak_patterns/version",schemaPath:"#/properties/leak_patterns/properties/version/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9._-]{1,64}$"+"\""}];
 return false;
 }
@@ -455,83 +527,83 @@ validate20.errors = [{instancePath:instancePath+"/leak_patterns/version",schemaP
 return false;
 }
 }
-var valid12 = _errs32 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data15.patterns !== undefined){
-let data17 = data15.patterns;
-const _errs34 = errors;
-if(errors === _errs34){
-if(Array.isArray(data17)){
-var valid13 = true;
-const len5 = data17.length;
-for(let i9=0; i9<len5; i9++){
-let data18 = data17[i9];
-const _errs36 = errors;
-if(errors === _errs36){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if(((data18.name === undefined) && (missing3 = "name")) || ((data18.severity === undefined) && (missing3 = "severity"))){
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9,schemaPath:"#/properties/leak_patterns/properties/patterns/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs38 = errors;
-for(const key3 in data18){
-if(!((key3 === "name") || (key3 === "severity"))){
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9,schemaPath:"#/properties/leak_patterns/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs38 === errors){
-if(data18.name !== undefined){
-let data19 = data18.name;
-const _errs39 = errors;
-if(errors === _errs39){
-if(typeof data19 === "string"){
-if(!pattern4.test(data19)){
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9+"/name",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{0,127}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{0,127}$"+"\""}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9+"/name",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid14 = _errs39 === errors;
+var valid14 = _errs36 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
-if(data18.severity !== undefined){
-let data20 = data18.severity;
-const _errs41 = errors;
-if(!(((((data20 === "info") || (data20 === "low")) || (data20 === "medium")) || (data20 === "high")) || (data20 === "critical"))){
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9+"/severity",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.leak_patterns.properties.patterns.items.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+if(data17.patterns !== undefined){
+let data19 = data17.patterns;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data19)){
+var valid15 = true;
+const len6 = data19.length;
+for(let i11=0; i11<len6; i11++){
+let data20 = data19[i11];
+const _errs40 = errors;
+if(errors === _errs40){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing3;
+if(((data20.name === undefined) && (missing3 = "name")) || ((data20.severity === undefined) && (missing3 = "severity"))){
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11,schemaPath:"#/properties/leak_patterns/properties/patterns/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
-var valid14 = _errs41 === errors;
-}
 else {
-var valid14 = true;
+const _errs42 = errors;
+for(const key3 in data20){
+if(!((key3 === "name") || (key3 === "severity"))){
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11,schemaPath:"#/properties/leak_patterns/properties/patterns/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
 }
 }
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i9,schemaPath:"#/properties/leak_patterns/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(_errs42 === errors){
+if(data20.name !== undefined){
+let data21 = data20.name;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data21 === "string"){
+if(!pattern4.test(data21)){
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11+"/name",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{0,127}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{0,127}$"+"\""}];
 return false;
 }
 }
-var valid13 = _errs36 === errors;
-if(!valid13){
+else {
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11+"/name",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid16 = _errs43 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data20.severity !== undefined){
+let data22 = data20.severity;
+const _errs45 = errors;
+if(!(((((data22 === "info") || (data22 === "low")) || (data22 === "medium")) || (data22 === "high")) || (data22 === "critical"))){
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11+"/severity",schemaPath:"#/properties/leak_patterns/properties/patterns/items/properties/severity/enum",keyword:"enum",params:{allowedValues: schema31.properties.leak_patterns.properties.patterns.items.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid16 = _errs45 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns/" + i11,schemaPath:"#/properties/leak_patterns/properties/patterns/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid15 = _errs40 === errors;
+if(!valid15){
 break;
 }
 }
@@ -541,10 +613,10 @@ validate20.errors = [{instancePath:instancePath+"/leak_patterns/patterns",schema
 return false;
 }
 }
-var valid12 = _errs34 === errors;
+var valid14 = _errs38 === errors;
 }
 else {
-var valid12 = true;
+var valid14 = true;
 }
 }
 }
@@ -555,7 +627,7 @@ validate20.errors = [{instancePath:instancePath+"/leak_patterns",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs29 === errors;
+var valid0 = _errs33 === errors;
 }
 else {
 var valid0 = true;
