@@ -47,8 +47,15 @@ export interface CompiledEgressRule {
   readonly host: HostPattern;
   readonly schemes: ReadonlySet<string>;
   readonly ports: ReadonlySet<number>;
+  /** Lowercased for a deny rule (`fold`), which matches paths whatever their case. */
   readonly paths: readonly (readonly string[])[];
   readonly methods: ReadonlySet<string>;
+  /**
+   * A deny rule matches paths without regard to case: many servers read paths so (GitHub's
+   * owner and repository names), and a deny must not be passed by writing /repos/ACME/...
+   * An allow rule matches case exactly: both ways, the stricter reading.
+   */
+  readonly fold: boolean;
 }
 
 export interface CompiledSecretRule {
@@ -57,6 +64,8 @@ export interface CompiledSecretRule {
   readonly paths: readonly (readonly string[])[];
   readonly modes: ReadonlySet<string>;
   readonly ports: ReadonlySet<number>;
+  /** As for egress rules: a deny rule's paths are lowercased and matched without regard to case. */
+  readonly fold: boolean;
 }
 
 export interface CompiledPolicy {
@@ -99,6 +108,11 @@ function firstByKey<T>(items: readonly T[], key: (t: T) => string): Map<string, 
   return out;
 }
 
+/** Segments lowercased (locale-independent) when `fold`. */
+function foldIf(fold: boolean, segments: string[]): string[] {
+  return fold ? segments.map((s) => s.toLowerCase()) : segments;
+}
+
 export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolicy {
   const egressExact = new Map<string, CompiledEgressRule[]>();
   const egressWildcard: CompiledEgressRule[] = [];
@@ -109,8 +123,9 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
       host: hostPattern(rule.host),
       schemes: new Set(rule.schemes ?? ['https']),
       ports: new Set(rule.ports ?? [443]),
-      paths: (rule.paths ?? ['/']).map(prefixSegments),
+      paths: (rule.paths ?? ['/']).map((p) => foldIf(rule.effect === 'deny', prefixSegments(p))),
       methods: new Set(rule.methods),
+      fold: rule.effect === 'deny',
     };
     egressById.set(rule.id, rule);
     if (c.host.wildcard) egressWildcard.push(c);
@@ -125,9 +140,10 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
     const c: CompiledSecretRule = {
       rule,
       hosts: rule.hosts.map(hostPattern),
-      paths: (rule.paths ?? ['/']).map(prefixSegments),
+      paths: (rule.paths ?? ['/']).map((p) => foldIf(rule.effect === 'deny', prefixSegments(p))),
       modes: new Set(rule.modes),
       ports: new Set(rule.ports ?? [443]),
+      fold: rule.effect === 'deny',
     };
     for (const alias of rule.aliases) {
       const list = secretsByAlias.get(alias) ?? [];

@@ -350,13 +350,14 @@ function httpEgress(ctx: Ctx): Outcome {
   const pool = exact ?? p.egressWildcard.filter((c) => hostMatches(c.host, url.host, url.hostKind === 'name'));
   ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
   const matches: { c: CompiledEgressRule; specificity: number }[] = [];
+  const segs = segmentsFor(url);
   for (const c of pool) {
-    const why = egressMismatch(c, url, method, ctx.tracing);
+    const why = egressMismatch(c, url, segs(c.fold), method, ctx.tracing);
     if (why !== null) {
       ctx.step('network-egress', c.rule.id, 'no-match', why);
       continue;
     }
-    const depth = longestPrefix(url.segments, c.paths);
+    const depth = longestPrefix(segs(c.fold), c.paths);
     ctx.step('network-egress', c.rule.id, 'match', `matches ${url.scheme}://${url.host}:${url.port} ${method} with a ${depth}-segment path prefix`);
     matches.push({ c, specificity: c.host.specificity * 100 + depth });
   }
@@ -372,17 +373,23 @@ function httpEgress(ctx: Ctx): Outcome {
   return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity) };
 }
 
+/** The URL's path segments as a rule compares them: lowercased for a folding (deny) rule, once. */
+function segmentsFor(url: NormalizedUrl): (fold: boolean) => readonly string[] {
+  let folded: string[] | null = null;
+  return (fold) => (fold ? (folded ??= url.segments.map((s) => s.toLowerCase())) : url.segments);
+}
+
 /** Why rule `c` does not match, or null when it does; `explain` false: a reason without its words. */
-function egressMismatch(c: CompiledEgressRule, url: NormalizedUrl, method: string, explain: boolean): string | null {
+function egressMismatch(c: CompiledEgressRule, url: NormalizedUrl, segments: readonly string[], method: string, explain: boolean): string | null {
   if (!explain) {
-    const fits = c.schemes.has(url.scheme) && c.ports.has(url.port) && c.methods.has(method) && longestPrefix(url.segments, c.paths) >= 0 &&
+    const fits = c.schemes.has(url.scheme) && c.ports.has(url.port) && c.methods.has(method) && longestPrefix(segments, c.paths) >= 0 &&
       (c.rule.max_depth === undefined || url.segments.length <= c.rule.max_depth);
     return fits ? null : 'no match';
   }
   if (!c.schemes.has(url.scheme)) return `scheme ${url.scheme} is not one of ${[...c.schemes].join(', ')}`;
   if (!c.ports.has(url.port)) return `port ${url.port} is not one of ${[...c.ports].join(', ')}`;
   if (!c.methods.has(method)) return `method ${method} is not one of ${[...c.methods].join(', ')}`;
-  if (longestPrefix(url.segments, c.paths) < 0) return `path /${url.segments.join('/')} is under none of its prefixes`;
+  if (longestPrefix(segments, c.paths) < 0) return `path /${url.segments.join('/')} is under none of its prefixes${c.fold ? ' (in any case)' : ''}`;
   if (c.rule.max_depth !== undefined && url.segments.length > c.rule.max_depth) return `path depth ${url.segments.length} exceeds ${c.rule.max_depth}`;
   return null;
 }
@@ -403,6 +410,7 @@ function secretInject(ctx: Ctx): Outcome {
   // A secret never travels in clear text: no rule and no exception makes http fit.
   if (url.scheme !== 'https') return ctx.deny('secrets-boundary', null, `secrets are injected over https only, not ${url.scheme}`);
   const matches: { c: CompiledSecretRule; specificity: number }[] = [];
+  const segs = segmentsFor(url);
   for (const c of ctx.policy.secretsByAlias.get(secret) ?? []) {
     if (!c.modes.has(mode)) {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
@@ -413,7 +421,7 @@ function secretInject(ctx: Ctx): Outcome {
       continue;
     }
     const host = c.hosts.filter((h) => hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);
-    const depth = longestPrefix(url.segments, c.paths);
+    const depth = longestPrefix(segs(c.fold), c.paths);
     if (host < 0 || depth < 0) {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `${url.host}/${url.segments.join('/')} is outside its host and path scope`);
       continue;

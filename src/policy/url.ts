@@ -6,7 +6,8 @@
  * a request goes: userinfo (`https://api.example.com@evil.net/`), backslashes, control
  * characters and white space, fragments, a percent sign that does not start an escape, an
  * encoded `/`, `\` or NUL, dot segments (`.`, `..`, and their encoded forms `%2e%2e`), empty
- * segments, a host with a trailing dot, and a host name that is not letters, digits and hyphens. It decodes percent-escapes once: `%252e` is the
+ * segments, a ";" in a segment (a path parameter, cut by some servers), a host with a trailing
+ * dot, and a host name that is not letters, digits and hyphens. It decodes percent-escapes once: `%252e` is the
  * literal segment text `%2e`, never a dot. The host goes through the WHATWG host parser
  * (lowercase, IDN to punycode, IPv4 in decimal/hex/octal to dotted form, IPv6 compressed), so
  * `http://2130706433/` is recognised as 127.0.0.1.
@@ -155,6 +156,7 @@ export function normalizeUrl(raw: unknown): UrlResult {
     if (!seg.includes('%')) {
       // Nothing to decode: "/" cannot occur in a segment, "\\" and NUL were refused above.
       if (seg === '.' || seg === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
+      if (seg.includes(';')) return bad(SEMICOLON);
       segments.push(seg);
       continue;
     }
@@ -162,10 +164,17 @@ export function normalizeUrl(raw: unknown): UrlResult {
     if (decoded === null) return bad('the path has a "%" that is not a valid escape');
     if (decoded === '.' || decoded === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
     if (/[/\\\u0000]/.test(decoded)) return bad('the path encodes "/", "\\" or NUL');
+    if (decoded.includes(';')) return bad(SEMICOLON);
     segments.push(decoded);
   }
   return { ok: true, url: { scheme, host, hostKind, port, segments, query: m[4] ?? null } };
 }
+
+/**
+ * Path parameters: servers that cut a segment at ";" (Tomcat, Spring, Jetty) read "..;" as
+ * "..", and "hooks;v=1" as "hooks", past a prefix that names the segment whole.
+ */
+const SEMICOLON = 'the path has a ";" in a segment, which some servers cut there (so "..;" is "..")';
 
 /** Splits a policy path prefix ("/v1/items") into segments. */
 export function prefixSegments(prefix: string): string[] {

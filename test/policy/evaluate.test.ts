@@ -48,6 +48,16 @@ describe('network egress', () => {
   it('lets the most specific rule win: a deny under an allowed prefix', () => {
     expect(coder('https://api.github.com/repos/acme/app/hooks/1')).toBe('block egress.github-admin high');
   });
+  it('matches a deny rule\'s paths in any case (servers may), an allow rule\'s exactly', () => {
+    expect(coder('https://api.github.com/repos/ACME/app/hooks/1')).toBe('block egress.github-admin high');
+    expect(coder('https://api.github.com/repos/acme/App/HOOKS')).toBe('block egress.github-admin high');
+    expect(coder('https://api.github.com/REPOS/acme/app/pulls/3')).toBe('block null high');
+  });
+  it('refuses a ";" in a path segment, which some servers cut there', () => {
+    for (const u of ['https://api.github.com/repos/..;/repos/acme/app/hooks/1', 'https://api.github.com/repos/acme/app/hooks;v=1/1', 'https://api.github.com/repos/acme%3Bx/app']) {
+      expect(coder(u), u).toBe('block null high');
+    }
+  });
   const bypasses: [string, string][] = [
     ['port smuggling: another port', 'https://api.github.com:8443/repos/x'],
     ['port smuggling: userinfo', 'https://api.github.com:443@evil.net/repos/x'],
