@@ -489,6 +489,9 @@ function zoneElevate(ctx: Ctx): Outcome {
 }
 
 function toolRegister(ctx: Ctx): Outcome {
+  // Nothing is granted by default: a registration, too, needs a grant for its actor.
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
   const name = str(ctx, 'name');
   if (name === null) return ctx.deny('tool-registry', null, 'request.name is missing');
   const n = normalizeToolName(name);
@@ -501,6 +504,9 @@ function toolRegister(ctx: Ctx): Outcome {
 }
 
 function extensionInstall(ctx: Ctx): Outcome {
+  // Nothing is granted by default: an install, too, needs a grant for its actor.
+  const g = requireGrant(ctx);
+  if (!('principal' in g)) return g;
   const ext = str(ctx, 'extension');
   const version = str(ctx, 'version');
   const artifacts = ctx.input.request['artifacts'];
@@ -519,6 +525,10 @@ function extensionInstall(ctx: Ctx): Outcome {
     if (pinned === undefined) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} has no pin`);
     if (pinned.toLowerCase() !== sha.toLowerCase()) return ctx.deny('extensions', pin.id, () => `artifact ${JSON.stringify(path)} has SHA-256 ${sha}, pinned ${pinned}`);
   }
+  // An install carries every pinned artifact: one left out is not verified, and the pin
+  // describes the extension whole.
+  const missing = Object.keys(pin.artifacts).filter((p) => !seen.has(p)).sort();
+  if (missing.length > 0) return ctx.deny('extensions', pin.id, () => `pinned artifact ${JSON.stringify(missing[0])} is not in the install${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`);
   ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
   return { type: 'pass', rule: pin.id, severity: pin.severity };
 }

@@ -226,6 +226,9 @@ describe('reserved tool names', () => {
   it('allows names that shadow nothing', () => {
     expect(reg('shell.exec2')).toBe('warn tool-registry.open low');
   });
+  it('needs a grant for the actor, as every request does', () => {
+    expect(d(run(P, input('tool.register', 'mallory', 'userland', { name: 'shell.exec2' })))).toBe('block null high');
+  });
 });
 
 describe('extension installs', () => {
@@ -239,6 +242,11 @@ describe('extension installs', () => {
     expect(install([{ ...wasm, sha256: '0'.repeat(64) }, caps])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(install([wasm, caps, { path: 'postinstall.sh', sha256: '1'.repeat(64) }])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(install([wasm, caps], '1.2.1')).toBe('block null high');
+  });
+  it('blocks an install that leaves out a pinned artifact, and one by an actor without a grant', () => {
+    expect(install([wasm])).toBe('block ext.pdf-tools-1.2.0 high');
+    expect(install([caps])).toBe('block ext.pdf-tools-1.2.0 high');
+    expect(d(run(P, input('extension.install', 'mallory', 'userland', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] })))).toBe('block null high');
   });
 });
 
