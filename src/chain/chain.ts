@@ -94,6 +94,8 @@ class ChainState {
   /** Second acceptable parent: the recomputed hash of a damaged predecessor. */
   parentAlt: string | null = null;
   lastTs: string | null = null;
+  /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
+  lastTsSeq = -1;
   lastOrdinal = -1;
   accepted = 0;
   readonly pending = new Map<number, Pending>();
@@ -344,13 +346,14 @@ export class ChainVerifier {
             chain: st.id,
             seq: rec.seq,
             location: loc(rec.ref),
-            message: `ts ${rec.ts} is earlier than ${st.lastTs} of seq ${rec.seq - 1}`,
+            message: `ts ${rec.ts} is earlier than ${st.lastTs} of seq ${st.lastTsSeq}`,
             expected: `>= ${st.lastTs}`,
             actual: rec.ts,
           }),
         );
       }
       st.lastTs = rec.ts;
+      st.lastTsSeq = rec.seq;
     }
     st.next = rec.seq + 1;
     st.parent = rec.hash;

@@ -169,9 +169,18 @@ describe('each fault gives one finding where it happens', () => {
     const r = verifyLines(l);
     expect(codeLines(r.findings)).toEqual(['TS_REGRESSION@3']);
     expect(r.findings[0]!.severity).toBe('warning');
+    // After a gap, the ts compared is the last event's there is, and the message names it.
+    const w2 = new ChainWriter('prod');
+    const l2 = [0, 1, 2, 3, 4].map((i) => w2.append(sampleInput(i === 4 ? 1 : i)).line);
+    const r2 = verifyLines([l2[0]!, l2[1]!, l2[2]!, l2[4]!]);
+    expect(codeLines(r2.findings)).toEqual(['SEQ_GAP@4', 'TS_REGRESSION@4']);
+    expect(r2.findings[1]!.message).toMatch(/ of seq 2$/);
   });
   it('an empty line in the middle: LINE_EMPTY; one at the very end is allowed', () => {
     expect(codeLines(verifyBytes([Buffer.from(`${LINES.slice(0, 3).join('\n')}\n\n${LINES.slice(3).join('\n')}\n`)]).findings)).toEqual(['LINE_EMPTY@4']);
+    // Written with CRLF, an empty line is a lone CR: still LINE_EMPTY, not a line of bad JSON.
+    expect(codeLines(verifyBytes([Buffer.from(`${LINES.slice(0, 3).join('\n')}\n\r\n${LINES.slice(3).join('\n')}\n`)]).findings)).toEqual(['LINE_EMPTY@4']);
+    expect(codeLines(verifyBytes([Buffer.from(`${LINES.join('\n')}\n\r\n`)]).findings)).toEqual(['LINE_EMPTY@41']);
     expect(verifyBytes([Buffer.from(`${LINES.join('\n')}\n\n`)]).findings).toEqual([]);
   });
   it('a torn last line: LINE_TORN', () => {
