@@ -170,7 +170,11 @@ export class ChainVerifier {
       if (waiting !== undefined) {
         // Two different events for a seq still to come: the one that links to its
         // predecessor is the chain, the other the fork, known only when that seq's turn comes.
-        if (waiting.rec.hash !== rec.hash && !st.rivals.has(rec.seq)) st.rivals.set(rec.seq, rec);
+        const rival = st.rivals.get(rec.seq);
+        if (waiting.rec.hash === rec.hash) this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
+        else if (rival === undefined) st.rivals.set(rec.seq, rec);
+        // A copy of the rival repeats it; a third, different event is a fork of its own.
+        else if (rival.hash === rec.hash) this.repeated(st, rec, rival.hash, rival.ref);
         else this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
         return;
       }
@@ -278,6 +282,10 @@ export class ChainVerifier {
     const links = (r: PlacedEvent): boolean => st.parent !== null && (r.prevHash === st.parent || r.prevHash === st.parentAlt);
     const [main, fork] = !links(rec) && links(rival) ? [rival, rec] : [rec, rival];
     this.repeated(st, fork, main.hash, main.ref);
+    // The event the chain goes on with is not set aside, whatever was said of a copy of it.
+    st.offChain.delete(main.hash);
+    const head = st.forkHeads.indexOf(main.hash);
+    if (head >= 0) st.forkHeads.splice(head, 1);
     return main;
   }
 

@@ -33,6 +33,8 @@ export interface AssertionResult {
 export class GateCollector {
   /** First seq in range, per chain. */
   readonly rangeStart = new Map<string, number>();
+  /** The highest seq of each chain's events, in range or not. */
+  private readonly lastSeq = new Map<string, number>();
   readonly eventsInRange = new Map<string, number>();
   readonly otherPolicies = new Map<string, { count: number; first: { chain: string; seq: number } }>();
   /** Elevations recorded as allowed (or warned), in range: "chain\0seq". */
@@ -53,6 +55,7 @@ export class GateCollector {
   }
 
   onEvent(rec: PlacedEvent): void {
+    if (rec.seq > (this.lastSeq.get(rec.chain) ?? -1)) this.lastSeq.set(rec.chain, rec.seq);
     if (!this.inRange(rec)) return;
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
     this.eventsInRange.set(rec.chain, (this.eventsInRange.get(rec.chain) ?? 0) + 1);
@@ -72,7 +75,11 @@ export class GateCollector {
   findingInRange(f: Finding): boolean {
     if (this.since.kind === 'all' || f.chain === null || f.seq === null) return true;
     const start = this.rangeStart.get(f.chain);
-    return start !== undefined && f.seq >= start;
+    if (start !== undefined) return f.seq >= start;
+    // No event of the chain is in range: a finding about events the log does not hold (past
+    // its last one, as a LOG_TRUNCATED from an anchor) may be about the range, and counts. A
+    // log cut back to before --since must not pass as 'nothing in range'.
+    return this.since.kind === 'seq' ? f.seq > this.since.seq : f.seq > (this.lastSeq.get(f.chain) ?? -1);
   }
 }
 
@@ -88,13 +95,16 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   // Always asserted, first: every other assertion judges the events the log says happened,
   // which means nothing of a log that was changed or damaged (a tampered decision passed
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
-  const damaged = inRange.filter((f) => CODES[f.code].class === 'integrity' && f.severity === 'error');
+  // A digest this verifier cannot compute (DIGEST_UNSUPPORTED) proves nothing either.
+  const damaged = inRange.filter((f) => (CODES[f.code].class === 'integrity' || f.code === 'DIGEST_UNSUPPORTED') && f.severity === 'error');
+  const events = [...c.eventsInRange.values()].reduce((a, b) => a + b, 0);
   out.push({
     name: 'integrity',
     pass: damaged.length === 0 && omitted === 0,
     reason: damaged.length > 0
       ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged`
-      : omitted === 0 ? 'every line in range is an intact, canonical, linked event' : 'cannot tell: findings were left out',
+      : omitted > 0 ? 'cannot tell: findings were left out'
+        : events === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
   });
   const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
   if (a.maxSeverity !== undefined) {

@@ -144,6 +144,13 @@ describe('each fault gives one finding where it happens', () => {
     // The fork on the alien; the real 3 before 2 is the reorder it is.
     expect(codeLines(r.findings)).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4']);
     expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+    // A copy of either claimant is a duplicate, and the chain still goes on to its end.
+    const copyOfRival = verifyLines([...LINES.slice(0, 2), alien, LINES[3]!, LINES[3]!, LINES[4]!, LINES[2]!, ...LINES.slice(5)]);
+    expect(codeLines(copyOfRival.findings)).toEqual(['CHAIN_FORK@3', 'SEQ_DUPLICATE@5', 'SEQ_REORDER@7']);
+    expect(copyOfRival.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+    const copyOfAlien = verifyLines([...LINES.slice(0, 2), LINES[3]!, alien, alien, LINES[2]!, ...LINES.slice(4)]);
+    expect(codes(copyOfAlien.findings).sort()).toEqual(['CHAIN_FORK', 'SEQ_DUPLICATE', 'SEQ_REORDER']);
+    expect(copyOfAlien.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
   });
   it('a late event beyond the reorder window, then a copy of it: SEQ_REORDER, then SEQ_DUPLICATE', () => {
     const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
