@@ -26,11 +26,18 @@ function evalUnder(policy: CompiledPolicy, e: SelEvent, gov: Governance): Evalua
   return evaluate(policy, { kind: e.kind, actor: e.actor, request: e.request, ts: e.ts, fingerprint: e.request_fingerprint, exceptionRef: e.exception_ref ?? null }, gov.ledger);
 }
 
-async function policyAt(repoDir: string, ref: string): Promise<{ commit: string; policy: CompiledPolicy }> {
+/**
+ * The bundle at `ref` (--policy), refused when it is not valid: in itself, or in the history
+ * `gov` indexed (a version that removed a reserved tool name decides nothing there either).
+ */
+async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy }> {
   const repo = await GitRepo.open(repoDir);
   try {
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
+    const known = loaded.hash === null ? undefined : gov.index.byHash.get(loaded.hash);
+    const judged = known === undefined ? loaded : known.loaded;
+    if (!judged.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${judged.problems[0]?.message ?? 'see sel policy check'}`);
     if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
     return { commit, policy: loaded.policy };
   } finally {
@@ -92,7 +99,7 @@ function explainCommand(chalk: () => ChalkInstance): Command {
           policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
         }
         if (f.policy !== undefined) {
-          const p = await policyAt(f.repo, f.policy);
+          const p = await policyAt(f.repo, f.policy, gov);
           whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov) };
         }
       }
@@ -170,7 +177,6 @@ function impactCommand(chalk: () => ChalkInstance): Command {
     .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
     .action(async (logs: string[], f: ImpactFlags) => {
-      const target = await policyAt(f.repo, f.policy);
       const repo = await GitRepo.open(f.repo);
       let gov: Governance;
       try {
@@ -178,6 +184,7 @@ function impactCommand(chalk: () => ChalkInstance): Command {
       } finally {
         repo.close();
       }
+      const target = await policyAt(f.repo, f.policy, gov);
       const transitions = new Map<string, number>();
       const changed: { chain: string; seq: number; location: { file: string; line: number }; kind: string; recorded: SelEvent['decision']; would: SelEvent['decision'] }[] = [];
       let evaluated = 0;

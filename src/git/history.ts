@@ -95,9 +95,12 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
 
 /**
  * Reserved tool names may be added by a later policy version, never removed (the
- * tool-registry schema): a commit whose bundle lacks a name its parent's reserved is a
- * problem of that bundle, which then decides nothing (its events are POLICY_INVALID). Names
- * are compared normalised, so rewriting one in another case is no removal.
+ * tool-registry schema). Walking the history oldest first, each commit carries the names any
+ * valid bundle at or before it reserved (an invalid bundle in between does not reset them);
+ * a policy tree that, where it first appears, lacks one of them is a problem of that bundle,
+ * which then decides nothing (its events are POLICY_INVALID). Names compare normalised, so
+ * rewriting one in another case is no removal. A tree is judged where it first appears: a
+ * rollback to an earlier version is that version, judged as it was then.
  */
 function reservedRemovals(
   history: readonly { commit: string; parents: readonly string[] }[],
@@ -105,26 +108,47 @@ function reservedRemovals(
   loaded: ReadonlyMap<string, LoadedBundle>,
 ): Map<string, PolicyProblem> {
   const out = new Map<string, PolicyProblem>();
+  const judged = new Set<string>();
+  // Per commit, normalised name -> as first written; shared between commits until it grows.
+  const names = new Map<string, ReadonlyMap<string, string>>();
+  const none: ReadonlyMap<string, string> = new Map();
   for (const { commit, parents } of history) {
-    const tree = treeOf.get(commit);
-    if (tree === undefined || out.has(tree)) continue;
-    const now = loaded.get(tree)!;
-    if (!now.ok) continue;
+    let before = none;
     for (const parent of parents) {
-      const before = treeOf.get(parent);
-      if (before === undefined || before === tree) continue;
-      const then = loaded.get(before)!;
-      if (!then.ok) continue;
-      const gone = [...then.policy.reserved].filter(([n]) => !now.policy.reserved.has(n)).map(([, name]) => name);
-      if (gone.length === 0) continue;
-      out.set(tree, {
-        kind: 'schema',
-        file: 'tool-registry.json',
-        pointer: '/reserved',
-        message: `commit ${commit.slice(0, 12)} removes the reserved name${gone.length === 1 ? '' : 's'} ${gone.map((g) => JSON.stringify(g)).join(', ')} that its parent ${parent.slice(0, 12)} reserved: a later policy may add reserved names, never remove one`,
-      });
-      break;
+      const theirs = names.get(parent) ?? none;
+      if (theirs.size === 0 || theirs === before) continue;
+      if (before.size === 0) before = theirs;
+      else {
+        const merged = new Map(before);
+        for (const [n, name] of theirs) if (!merged.has(n)) merged.set(n, name);
+        before = merged;
+      }
     }
+    const tree = treeOf.get(commit);
+    const bundle = tree === undefined ? undefined : loaded.get(tree);
+    if (tree !== undefined && !judged.has(tree)) {
+      judged.add(tree);
+      if (bundle?.ok) {
+        const gone = [...before].filter(([n]) => !bundle.policy.reserved.has(n)).map(([, name]) => name);
+        if (gone.length > 0) {
+          out.set(tree, {
+            kind: 'schema',
+            file: 'tool-registry.json',
+            pointer: '/reserved',
+            message: `commit ${commit.slice(0, 12)} removes the reserved name${gone.length === 1 ? '' : 's'} ${gone.map((g) => JSON.stringify(g)).join(', ')} that an earlier policy version reserved: a later policy may add reserved names, never remove one`,
+          });
+        }
+      }
+    }
+    let mine = before;
+    if (bundle?.ok) {
+      for (const [n, name] of bundle.policy.reserved) {
+        if (mine.has(n)) continue;
+        if (mine === before) mine = new Map(before);
+        (mine as Map<string, string>).set(n, name);
+      }
+    }
+    names.set(commit, mine);
   }
   return out;
 }

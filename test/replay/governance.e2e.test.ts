@@ -153,8 +153,28 @@ describe('history shapes', () => {
     const { out } = json(['verify', log, join(repo, 'g.jsonl'), '--repo', repo]);
     expect(out.findings.map((f) => f.code)).toEqual(['POLICY_INVALID']);
     const f = out.findings[0] as unknown as { message: string };
-    expect(f.message).toContain(`commit ${removing.slice(0, 12)} removes the reserved name ${JSON.stringify(gone)}`);
+    expect(f.message).toContain(`commit ${removing.slice(0, 12)} removes the reserved name ${JSON.stringify(gone)} that an earlier policy version reserved`);
     expect(f.message).not.toContain('new-tool');
+    // What-if under that version is refused the same way.
+    expect(expectOneSentence(sel(['impact', log, '--repo', repo, '--policy', 'HEAD']))).toContain(`removes the reserved name ${JSON.stringify(gone)}`);
+  });
+  it('an invalid version in between does not reset the reserved names; a rollback is the version it restores', () => {
+    const { repo, log } = smallRepo('reserved-2');
+    const original = readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8');
+    const registry = JSON.parse(original) as { reserved: string[] };
+    const [gone, ...kept] = registry.reserved;
+    write(repo, { 'policy/tool-registry.json': '{"schema": "not a registry"}' });
+    commit(repo, 'an invalid registry');
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: kept }) });
+    commit(repo, `free ${gone} after an invalid version`);
+    const freed = sel(['policy', 'hash', repo]).stdout.trim();
+    write(repo, { 'policy/tool-registry.json': original });
+    commit(repo, 'roll back to the shipped registry');
+    const line = new ChainWriter('g').append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name: gone! }, policy_hash: freed, decision: { action: 'warn', rule: 'tool-registry.open', severity: 'low' } }).line;
+    writeFileSync(join(repo, 'g.jsonl'), `${line}\n`);
+    // The small repo's own events, under the shipped bundle, stay valid after the rollback.
+    const { out } = json(['verify', log, join(repo, 'g.jsonl'), '--repo', repo]);
+    expect(out.findings.map((x) => [x.code, x.location.file.split('/').pop()])).toEqual([['POLICY_INVALID', 'g.jsonl']]);
   });
   it('ignores replace refs and says so', () => {
     const { repo, log } = smallRepo('replace');
