@@ -160,8 +160,9 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
-      const checkpoint = flags.checkpoint === undefined || cp === null ? null : await cp.loadCheckpoint(flags.checkpoint);
       const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
+      const checkpoint = flags.checkpoint === undefined || cp === null ? null
+        : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])));
       const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes);
       const options = {
         maxLineBytes: flags.maxLineBytes,

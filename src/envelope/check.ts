@@ -93,12 +93,6 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
   if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
     bytes = bytes.subarray(0, bytes.length - 1);
     form ??= 'crlf';
-    // A lone CR is an empty line written with CRLF, not a line of bad JSON.
-    if (bytes.length === 0 && prefix === 0) {
-      return hole(ref, null, [], [
-        makeFinding('LINE_EMPTY', { location: here(ref), message: 'empty line (a lone CR before the line feed); only the very last line of a file may be empty', detail: { crlf: true } }),
-      ]);
-    }
   }
 
   if (!isUtf8(bytes)) {

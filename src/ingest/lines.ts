@@ -159,7 +159,8 @@ export class LineSplitter {
   private emit(bytes: Buffer): void {
     this.flushPendingEmpty();
     this.lineNo++;
-    if (bytes.length === 0) {
+    // Empty, or empty as CRLF writes it (a lone CR): allowed as the very last line only.
+    if (bytes.length === 0 || (bytes.length === 1 && bytes[0] === 0x0d)) {
       this.pendingEmpty = this.lineNo;
       return;
     }

@@ -500,7 +500,7 @@ function toolRegister(ctx: Ctx): Outcome {
     return ctx.deny('tool-registry', 'tool-registry.reserved', () => `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
   }
   ctx.step('tool-registry', 'tool-registry.open', 'allow', () => `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
-  return { type: 'pass', rule: 'tool-registry.open', severity: ctx.policy.registrySeverity };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: 'tool-registry.open', severity: maxSeverity(g.severity, ctx.policy.registrySeverity) };
 }
 
 function extensionInstall(ctx: Ctx): Outcome {
@@ -530,7 +530,7 @@ function extensionInstall(ctx: Ctx): Outcome {
   const missing = Object.keys(pin.artifacts).filter((p) => !seen.has(p)).sort();
   if (missing.length > 0) return ctx.deny('extensions', pin.id, () => `pinned artifact ${JSON.stringify(missing[0])} is not in the install${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`);
   ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
-  return { type: 'pass', rule: pin.id, severity: pin.severity };
+  return checkCaps(ctx, g) ?? { type: 'pass', rule: pin.id, severity: maxSeverity(g.severity, pin.severity) };
 }
 
 /** The event kinds the contracts cover, and the contract checks each goes through. */

@@ -218,6 +218,8 @@ describe('sel verify --checkpoint', () => {
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', fifo]))).toContain('is a named pipe, not a file sel may replace');
     expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', join(tmp, 'none', 'cp.json')]))).toMatch(/the directory .*none does not exist/);
+    // The log itself: refused as the log it is, never 'not a checkpoint; remove it'.
+    expect(expectOneSentence(sel(['verify', s.clean, '--checkpoint', s.clean]))).toContain('sel does not overwrite the logs it verifies');
   });
 });
 
