@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/2`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/3`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -10,7 +10,10 @@
  *
  * meta: {file, lines, content, bytes, n, textBytes, chainNames, extra}; columns: exactly
  * resultLayout(n, textBytes) bytes, little-endian. (sel.shard/1 was a JSON row per line:
- * parsing the rows was most of the merge's time.)
+ * parsing the rows was most of the merge's time. sel.shard/2 had the same layout, but its
+ * records were made by an older line check: a damaged line's capacity counted every "v"
+ * member, a lone low surrogate passed, a lone CR was a bad line. A merge must apply records
+ * the way this verifier makes them, so those results are refused, not merged.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -21,7 +24,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/2';
+export const SHARD_VERSION = 'sel.shard/3';
 
 export interface ShardFile {
   readonly display: string;
