@@ -84,7 +84,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
   ]);
   const git = await GitRepo.open(f.repo);
   try {
-    const gov = await readGovernance(git, replayed.commit);
+    const gov = await readGovernance(git, replayed.commit, 'the commit the shards replayed at, from their --ref');
     // The shards' file names: the logs themselves need not be where the merge runs.
     const rewrites = await rewritesOf(git, gov.commit, f.repo, header.files.map((x) => ({ display: x.display, path: x.display })));
     const { result, replayer, anchors } = await mergeShards({

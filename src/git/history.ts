@@ -45,8 +45,9 @@ export interface LedgerRewrite {
 const MAX_LEDGER_FILES = 200_000;
 const MAX_LEDGER_DEPTH = 4;
 
-export async function readGovernance(repo: GitRepo, ref: string): Promise<Governance> {
-  const commit = await repo.resolveCommit(ref);
+/** `flag`: what named `ref`, for the error when it names no commit. */
+export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref'): Promise<Governance> {
+  const commit = await repo.resolveCommit(ref, flag);
   const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, 'ledger')]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
   return { repo, ref, commit, index, ledger, notes, ledgerRewrites };

@@ -88,15 +88,15 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
 }
 
 /**
- * Orders sources by the `seq` of their first event, ties (and files whose first line has no
- * usable seq) by name. Files without a readable first seq come after those with one: their
+ * Orders sources by the `seq` of their first event (firstSeq), ties (and files without one
+ * among their first lines) by name. Files without a readable first seq come after those with one: their
  * place cannot be known, and putting them last keeps the known part of the order intact.
  * Only regular files are peeked; streams keep their given order, after the files.
  */
 export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
   // A few files at a time: a directory of thousands of rotated segments opened all at once ran
   // out of descriptors (a file that cannot be opened here sorts last, out of its place) and
-  // held a 64 KiB buffer for each.
+  // held a buffer for each (up to 1 MiB now, filled 64 KiB at a time as far as needed).
   const keyed: { s: LogSource; i: number; seq: number | null }[] = new Array(sources.length);
   let next = 0;
   const lane = async (): Promise<void> => {

@@ -29,7 +29,7 @@ describe('normalizeUrl', () => {
     for (const u of ['https://evil.com&.docs.example.com/', 'https://a"b.docs.example.com/', 'https://*.docs.example.com/', 'https://x{y}.docs.example.com/', 'https://a_b.example.com/', 'https://-a.example.com/', `https://${'a'.repeat(64)}.example.com/`]) {
       const r = normalizeUrl(u);
       expect(r.ok, u).toBe(false);
-      if (!r.ok) expect(r.reason, u).toMatch(/not a DNS name|not a valid host/);
+      if (!r.ok) expect(r.reason, u).toMatch(/not a DNS name/);
     }
     expect(ok(`https://${'a'.repeat(63)}.a-b.example.com/`).host).toBe(`${'a'.repeat(63)}.a-b.example.com`);
   });

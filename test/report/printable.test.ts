@@ -30,6 +30,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'sel-printable-'));
 let s: GovernanceSample;
 let hostile: string;
 let badVersion: string;
+let hostileName: string;
 beforeAll(() => {
   s = buildGovernanceRepo(join(tmp, 'governance'));
   // The sample log, rewritten through the producer so that it stays intact: one event's rule,
@@ -51,6 +52,8 @@ beforeAll(() => {
   writeFileSync(hostile, `${lines.join('\n')}\n`);
   badVersion = join(tmp, 'version.jsonl');
   writeFileSync(badVersion, `${lines[0]!.replace('"v":"sel.audit/1"', `"v":"sel.audit/2\\nFAKE\\u001b[2J"`)}\n`);
+  hostileName = join(tmp, 'v\u001b[2J\nFAKE.jsonl');
+  writeFileSync(hostileName, readFileSync(badVersion));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -69,7 +72,9 @@ describe('human-readable outputs show hostile text escaped', () => {
       ['explain', ['explain', hostile, '--repo', s.repo, '--seq', '3']],
       ['impact', ['impact', hostile, '--repo', s.repo, '--policy', 'HEAD~2']],
       ['timeline', ['timeline', hostile]],
-      ['gate', ['gate', badVersion, '--repo', s.repo, '--no-divergence']],
+      // The gate shows a finding by its file name: one that holds the hostile text.
+      ['gate', ['gate', hostileName, '--repo', s.repo, '--no-divergence']],
+      ['verify, a hostile file name', ['verify', hostileName]],
     ];
     for (const [what, args] of runs) {
       const r = sel(args);
@@ -81,6 +86,8 @@ describe('human-readable outputs show hostile text escaped', () => {
     expect(explained).toContain('r\\u000aFAKE LINE\\u001b[2J\\u009b31m\\u202e');
     expect(explained).toContain('a\\u000aFAKE ROW\\u001b[8m');
     // One timeline row per event, whatever its fields hold.
+    // The gate's reason names the file, escaped.
+    expect(sel(['gate', hostileName, '--repo', s.repo, '--no-divergence']).stdout).toContain('v\\u001b[2J\\u000aFAKE.jsonl:1');
     const rows = sel(['timeline', hostile]).stdout.trim().split('\n');
     const events = readFileSync(hostile, 'utf8').trim().split('\n').length;
     expect(rows.length).toBe(1 + events + 1);
