@@ -88,9 +88,16 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   });
   const gate = (effect: string, severity: keyof PolicyBundle['severity-gating']['gates']) =>
     effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[b['severity-gating'].gates[severity]];
+  // Path prefixes two rules share as the evaluator compares them: a deny rule's in any case.
+  const sharedPaths = (x: { paths?: readonly string[]; effect: string }, y: { paths?: readonly string[]; effect: string }): string[] => {
+    const fold = x.effect === 'deny' || y.effect === 'deny';
+    const key = (p: string) => (fold ? p.toLowerCase() : p);
+    const theirs = new Set((y.paths ?? ['/']).map(key));
+    return (x.paths ?? ['/']).filter((p) => theirs.has(key(p)));
+  };
   pairs(b['network-egress'].rules, (x, y, _i, j) => {
     if (x.host !== y.host || !overlap(x.schemes, y.schemes, ['https']) || !overlap(x.ports, y.ports, [443]) || !overlap(x.methods, y.methods, [])) return;
-    const shared = (x.paths ?? ['/']).filter((p) => (y.paths ?? ['/']).includes(p));
+    const shared = sharedPaths(x, y);
     if (shared.length > 0) {
       const how = gate(x.effect, x.severity) === gate(y.effect, y.severity) ? 'the smallest id' : 'the strictest action';
       add('POLICY_TIE_BREAK', 'network-egress.json', `/rules/${j}`, `egress rules ${x.id} and ${y.id} match ${x.host}${shared[0]} with equal specificity; ${how} decides`);
@@ -98,8 +105,8 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   });
   pairs(b['secrets-boundary'].rules, (x, y, _i, j) => {
     if (!x.aliases.some((a) => y.aliases.includes(a)) || !x.modes.some((m) => y.modes.includes(m))) return;
-    if (!x.hosts.some((h) => y.hosts.includes(h))) return;
-    if ((x.paths ?? ['/']).some((p) => (y.paths ?? ['/']).includes(p))) {
+    if (!x.hosts.some((h) => y.hosts.includes(h)) || !overlap(x.ports, y.ports, [443])) return;
+    if (sharedPaths(x, y).length > 0) {
       add('POLICY_TIE_BREAK', 'secrets-boundary.json', `/rules/${j}`, `secrets rules ${x.id} and ${y.id} cover the same alias, mode, host and path with equal specificity`);
     }
   });

@@ -82,6 +82,14 @@ describe('lints', () => {
     expect(out.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
     const grants = lint(edited((f) => f['capabilities'].grants.push({ ...f['capabilities'].grants[0], id: 'cap.coder-2' })));
     expect(grants.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+    // As the evaluator compares: a deny rule's paths in any case; secrets rules on disjoint ports do not meet.
+    const upper = (p: string) => p.toUpperCase();
+    const cased = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-3', effect: 'deny', paths: (f['network-egress'].rules[0].paths ?? ['/']).map(upper) })));
+    expect(cased.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+    const ported = lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.zz-other-port', ports: [8443] })));
+    expect(ported.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(0);
+    const samePort = lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.zz-same-port' })));
+    expect(samePort.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
   });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
