@@ -33,8 +33,8 @@ export interface AssertionResult {
 export class GateCollector {
   /** First seq in range, per chain. */
   readonly rangeStart = new Map<string, number>();
-  /** The highest seq of each chain's events, in range or not. */
-  private readonly lastSeq = new Map<string, number>();
+  /** With --since TIME: the highest seq of each chain's events before the range. */
+  private readonly lastBefore = new Map<string, number>();
   readonly eventsInRange = new Map<string, number>();
   readonly otherPolicies = new Map<string, { count: number; first: { chain: string; seq: number } }>();
   /** Elevations recorded as allowed (or warned), in range: "chain\0seq". */
@@ -55,8 +55,10 @@ export class GateCollector {
   }
 
   onEvent(rec: PlacedEvent): void {
-    if (rec.seq > (this.lastSeq.get(rec.chain) ?? -1)) this.lastSeq.set(rec.chain, rec.seq);
-    if (!this.inRange(rec)) return;
+    if (!this.inRange(rec)) {
+      if (rec.seq > (this.lastBefore.get(rec.chain) ?? -1)) this.lastBefore.set(rec.chain, rec.seq);
+      return;
+    }
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
     this.eventsInRange.set(rec.chain, (this.eventsInRange.get(rec.chain) ?? 0) + 1);
     const e = rec.event;
@@ -71,15 +73,19 @@ export class GateCollector {
     }
   }
 
-  /** Is a finding about something in range? Findings that cannot be placed count (fail closed). */
+  /**
+   * Is a finding about something in range? By its seq, not by the events placed: a tampered
+   * event is never placed, and the first one after --since must count; so must a finding
+   * about events the log does not hold (a LOG_TRUNCATED from an anchor past a log cut back
+   * before --since). With --since TIME, everything after the chain's last event before that
+   * time counts. Findings that cannot be placed count too (fail closed).
+   */
   findingInRange(f: Finding): boolean {
     if (this.since.kind === 'all' || f.chain === null || f.seq === null) return true;
+    if (this.since.kind === 'seq') return f.seq > this.since.seq;
+    // Times need not rise with seqs: an event in range before the last one before it counts too.
     const start = this.rangeStart.get(f.chain);
-    if (start !== undefined) return f.seq >= start;
-    // No event of the chain is in range: a finding about events the log does not hold (past
-    // its last one, as a LOG_TRUNCATED from an anchor) may be about the range, and counts. A
-    // log cut back to before --since must not pass as 'nothing in range'.
-    return this.since.kind === 'seq' ? f.seq > this.since.seq : f.seq > (this.lastSeq.get(f.chain) ?? -1);
+    return f.seq > (this.lastBefore.get(f.chain) ?? -1) || (start !== undefined && f.seq >= start);
   }
 }
 

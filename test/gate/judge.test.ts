@@ -23,6 +23,13 @@ describe('the integrity assertion', () => {
     // A fault before the range, in events the log holds, is not the range's.
     expect(integrity({ kind: 'seq', seq: 7 }, cut, [at('HASH_MISMATCH', 2)])).toMatchObject({ pass: true, reason: 'no integrity error, and no event in range' });
   });
+  it('counts a tampered event just after --since, which is never placed in its chain', () => {
+    // Events 0-5 and 7-9 placed; 6 was tampered (HASH_MISMATCH, not placed).
+    const seqs = [0, 1, 2, 3, 4, 5, 7, 8, 9];
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
+    expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
+    expect(integrity({ kind: 'seq', seq: 6 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(true);
+  });
   it('counts a digest sel cannot compute as a fault: it proves nothing', () => {
     expect(integrity({ kind: 'all' }, [0, 1], [at('DIGEST_UNSUPPORTED', 1)]).pass).toBe(false);
     expect(integrity({ kind: 'all' }, [0, 1], [at('TS_REGRESSION', 1)]).pass).toBe(true); // a warning
