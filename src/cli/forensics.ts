@@ -35,10 +35,11 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
   try {
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
-    const known = loaded.hash === null ? undefined : gov.index.byHash.get(loaded.hash);
-    const judged = known === undefined ? loaded : known.loaded;
-    if (!judged.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${judged.problems[0]?.message ?? 'see sel policy check'}`);
     if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
+    // In the history --ref reaches, a version that dropped a name its ancestors reserved.
+    const before = gov.index.reservedBefore.get(commit);
+    const gone = before === undefined ? [] : [...before].filter(([n]) => !loaded.policy.reserved.has(n)).map(([, name]) => name);
+    if (gone.length > 0) throw new OperatorError(`the policy at ${ref} drops the reserved tool name ${JSON.stringify(gone[0])} that its history reserved, so it decides nothing`);
     return { commit, policy: loaded.policy };
   } finally {
     repo.close();

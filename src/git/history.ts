@@ -21,6 +21,10 @@ export interface PolicyIndex {
   readonly unhashable: readonly { readonly commit: string; readonly problems: readonly PolicyProblem[] }[];
   readonly commitsScanned: number;
   readonly policyTrees: number;
+  /** Commits whose policy dropped reserved tool names (reported once per run). */
+  readonly reservedRemovals: readonly ReservedRemoval[];
+  /** Per commit of the history, the reserved names (normalised -> as written) of its ancestors. */
+  readonly reservedBefore: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export interface Governance {
@@ -72,73 +76,76 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
   const order = new Map(commits.map((c, i) => [c, i]));
   const loadedTrees = new Map<string, LoadedBundle>();
   for (const tree of byTree.keys()) loadedTrees.set(tree, await readBundle(repo, tree));
-  const removals = reservedRemovals(history, treeOf, loadedTrees);
+  const { removals, reservedBefore } = reservedRemovals(history, treeOf, loadedTrees);
   for (const [tree, holding] of byTree) {
-    const read = loadedTrees.get(tree)!;
-    const removal = removals.get(tree);
-    const loaded: LoadedBundle = removal === undefined || read.hash === null ? read
-      : { ok: false, hash: read.hash, problems: [removal, ...(read.ok ? [] : read.problems)], texts: read.texts };
+    const loaded = loadedTrees.get(tree)!;
     if (loaded.hash === null) {
       unhashable.push({ commit: holding[0]!, problems: loaded.ok ? [] : loaded.problems });
       continue;
     }
     const v = versions.get(loaded.hash);
     if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding] });
-    else {
-      v.commits.push(...holding);
-      // The same bundle in another tree (reformatted) that removed a name is invalid too.
-      if (!loaded.ok && v.loaded.ok) v.loaded = loaded;
-    }
+    else v.commits.push(...holding);
   }
   for (const v of versions.values()) v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, reservedRemovals: removals, reservedBefore };
+}
+
+/** A commit whose policy drops reserved tool names its history had reserved. */
+export interface ReservedRemoval {
+  readonly commit: string;
+  /** The names dropped, as first written. */
+  readonly names: readonly string[];
 }
 
 /**
  * Reserved tool names may be added by a later policy version, never removed (the
  * tool-registry schema). Walking the history oldest first, each commit carries the names any
- * valid bundle at or before it reserved (an invalid bundle in between does not reset them);
- * a policy tree that, where it first appears, lacks one of them is a problem of that bundle,
- * which then decides nothing (its events are POLICY_INVALID). Names compare normalised, so
- * rewriting one in another case is no removal. A tree is judged where it first appears: a
- * rollback to an earlier version is that version, judged as it was then.
+ * valid bundle at or before it reserved (an invalid bundle in between does not reset them,
+ * and a merge carries both sides'). Every commit that changes policy/ relative to a parent
+ * and whose valid bundle lacks one of the names its parents carry is a removal: a finding
+ * of the history, whichever branch brought the tree and in whichever parent order. The bundle
+ * itself is not made invalid: the same content may have been a valid version before (a
+ * rollback), and events decided under it then were decided rightly.
  */
 function reservedRemovals(
   history: readonly { commit: string; parents: readonly string[] }[],
   treeOf: ReadonlyMap<string, string>,
   loaded: ReadonlyMap<string, LoadedBundle>,
-): Map<string, PolicyProblem> {
-  const out = new Map<string, PolicyProblem>();
-  const judged = new Set<string>();
-  // Per commit, normalised name -> as first written; shared between commits until it grows.
-  const names = new Map<string, ReadonlyMap<string, string>>();
+): { removals: ReservedRemoval[]; reservedBefore: Map<string, ReadonlyMap<string, string>> } {
+  const removals: ReservedRemoval[] = [];
   const none: ReadonlyMap<string, string> = new Map();
-  for (const { commit, parents } of history) {
-    let before = none;
-    for (const parent of parents) {
-      const theirs = names.get(parent) ?? none;
-      if (theirs.size === 0 || theirs === before) continue;
-      if (before.size === 0) before = theirs;
+  // Per commit: the names reserved at or before it (normalised -> as first written), and the
+  // names already reported dropped on its way (one removal, one finding, not one per later
+  // edit). Maps are shared between commits until they grow.
+  const names = new Map<string, ReadonlyMap<string, string>>();
+  const reported = new Map<string, ReadonlyMap<string, string>>();
+  const reservedBefore = new Map<string, ReadonlyMap<string, string>>();
+  const union = (maps: readonly ReadonlyMap<string, string>[]): ReadonlyMap<string, string> => {
+    let out = none;
+    for (const m of maps) {
+      if (m.size === 0 || m === out) continue;
+      if (out.size === 0) out = m;
       else {
-        const merged = new Map(before);
-        for (const [n, name] of theirs) if (!merged.has(n)) merged.set(n, name);
-        before = merged;
+        const merged = new Map(out);
+        for (const [n, name] of m) if (!merged.has(n)) merged.set(n, name);
+        out = merged;
       }
     }
+    return out;
+  };
+  for (const { commit, parents } of history) {
+    const before = union(parents.map((p) => names.get(p) ?? none));
+    let dropped = union(parents.map((p) => reported.get(p) ?? none));
+    reservedBefore.set(commit, before);
     const tree = treeOf.get(commit);
     const bundle = tree === undefined ? undefined : loaded.get(tree);
-    if (tree !== undefined && !judged.has(tree)) {
-      judged.add(tree);
-      if (bundle?.ok) {
-        const gone = [...before].filter(([n]) => !bundle.policy.reserved.has(n)).map(([, name]) => name);
-        if (gone.length > 0) {
-          out.set(tree, {
-            kind: 'schema',
-            file: 'tool-registry.json',
-            pointer: '/reserved',
-            message: `commit ${commit.slice(0, 12)} removes the reserved name${gone.length === 1 ? '' : 's'} ${gone.map((g) => JSON.stringify(g)).join(', ')} that an earlier policy version reserved: a later policy may add reserved names, never remove one`,
-          });
-        }
+    const changes = tree !== undefined && (parents.length === 0 || parents.some((p) => treeOf.get(p) !== tree));
+    if (changes && bundle?.ok) {
+      const gone = [...before].filter(([n]) => !bundle.policy.reserved.has(n) && !dropped.has(n));
+      if (gone.length > 0) {
+        removals.push({ commit, names: gone.map(([, name]) => name) });
+        dropped = union([dropped, new Map(gone)]);
       }
     }
     let mine = before;
@@ -150,8 +157,9 @@ function reservedRemovals(
       }
     }
     names.set(commit, mine);
+    reported.set(commit, dropped);
   }
-  return out;
+  return { removals, reservedBefore };
 }
 
 /**

@@ -62,7 +62,7 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
       const bad = invalid.get(hash);
       return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits };
     });
-    const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: buildLedger(new Map(init.replay.ledger)) };
+    const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0, reservedRemovals: [], reservedBefore: new Map() }, ledger: buildLedger(new Map(init.replay.ledger)) };
     replay = (rec) => replayEvent(rec, input);
   }
   // Requests parsed as they are read when only this thread's replay reads them (an event sent

@@ -139,7 +139,7 @@ describe('history shapes', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.detail!['commit']).toBe(rewrite);
   });
-  it('a policy version that removes a reserved tool name decides nothing; adding one is fine', () => {
+  it('a commit that drops a reserved tool name is a finding of the history, once; adding one is fine', () => {
     const { repo, log } = smallRepo('reserved');
     const registry = JSON.parse(readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8')) as { reserved: string[] };
     const [gone, ...kept] = registry.reserved;
@@ -147,34 +147,43 @@ describe('history shapes', () => {
     commit(repo, 'reserve one more name');
     write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...kept, 'NEW_TOOL'] }) });
     const removing = commit(repo, `free ${gone}`);
-    const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const line = new ChainWriter('g').append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name: gone! }, policy_hash: hash, decision: { action: 'warn', rule: 'tool-registry.open', severity: 'low' } }).line;
-    writeFileSync(join(repo, 'g.jsonl'), `${line}\n`);
-    const { out } = json(['verify', log, join(repo, 'g.jsonl'), '--repo', repo]);
-    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_INVALID']);
-    const f = out.findings[0] as unknown as { message: string };
-    expect(f.message).toContain(`commit ${removing.slice(0, 12)} removes the reserved name ${JSON.stringify(gone)} that an earlier policy version reserved`);
-    expect(f.message).not.toContain('new-tool');
-    // What-if under that version is refused the same way.
-    expect(expectOneSentence(sel(['impact', log, '--repo', repo, '--policy', 'HEAD']))).toContain(`removes the reserved name ${JSON.stringify(gone)}`);
+    // A later edit that still lacks the name is not a second finding.
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...kept, 'NEW_TOOL'], severity: 'medium' }) });
+    commit(repo, 'registrations are medium now');
+    const { status, out } = json(['verify', log, '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => [f.code, f.location.file.split('/').slice(-2).join('/'), f.detail?.['commit']])).toEqual([['POLICY_INVALID', 'policy/tool-registry.json', removing]]);
+    const f = out.findings[0] as unknown as { message: string; detail: { names: string[] } };
+    expect(f.message).toContain(`commit ${removing.slice(0, 12)} drops the reserved tool name ${JSON.stringify(gone)} that its history reserved`);
+    expect(f.detail.names).toEqual([gone]);
+    // What-if under a version that lacks it is refused.
+    expect(expectOneSentence(sel(['impact', log, '--repo', repo, '--policy', 'HEAD']))).toContain(`drops the reserved tool name ${JSON.stringify(gone)}`);
   });
-  it('an invalid version in between does not reset the reserved names; a rollback is the version it restores', () => {
+  it('judged across history whatever the order of parents: an invalid version in between, a merge, a rollback', () => {
     const { repo, log } = smallRepo('reserved-2');
     const original = readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8');
     const registry = JSON.parse(original) as { reserved: string[] };
     const [gone, ...kept] = registry.reserved;
+    const base = git(repo, 'rev-parse', 'HEAD');
+    // An invalid registry in between does not reset what was reserved.
     write(repo, { 'policy/tool-registry.json': '{"schema": "not a registry"}' });
     commit(repo, 'an invalid registry');
     write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: kept }) });
-    commit(repo, `free ${gone} after an invalid version`);
-    const freed = sel(['policy', 'hash', repo]).stdout.trim();
+    const freed = commit(repo, `free ${gone} after an invalid version`);
+    // A side branch reserves one more name; merged with the side's tree taken whole.
+    git(repo, 'checkout', '-q', '-b', 'side', base);
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...registry.reserved, 'side-tool'] }) });
+    commit(repo, 'reserve side-tool');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'merge', '-q', '-s', 'ours', '-m', 'merge side, keeping main', 'side');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    // Rolling back to the shipped registry restores the name: no finding, and the shipped
+    // bundle's own events (the small repo's log) stay valid.
     write(repo, { 'policy/tool-registry.json': original });
     commit(repo, 'roll back to the shipped registry');
-    const line = new ChainWriter('g').append({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name: gone! }, policy_hash: freed, decision: { action: 'warn', rule: 'tool-registry.open', severity: 'low' } }).line;
-    writeFileSync(join(repo, 'g.jsonl'), `${line}\n`);
-    // The small repo's own events, under the shipped bundle, stay valid after the rollback.
-    const { out } = json(['verify', log, join(repo, 'g.jsonl'), '--repo', repo]);
-    expect(out.findings.map((x) => [x.code, x.location.file.split('/').pop()])).toEqual([['POLICY_INVALID', 'g.jsonl']]);
+    const { out } = json(['verify', log, '--repo', repo]);
+    expect(out.findings.map((x) => x.detail?.['commit'])).toEqual([freed, merge]);
+    expect(out.findings.map((x) => (x.detail as { names: string[] }).names)).toEqual([[gone], ['side-tool']]);
   });
   it('ignores replace refs and says so', () => {
     const { repo, log } = smallRepo('replace');
