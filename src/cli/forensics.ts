@@ -9,7 +9,7 @@ import type { ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
 import { GitRepo } from '../git/git.js';
-import { bundleAtRef, readGovernance, type Governance } from '../git/history.js';
+import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
@@ -27,8 +27,8 @@ function evalUnder(policy: CompiledPolicy, e: SelEvent, gov: Governance): Evalua
 }
 
 /**
- * The bundle at `ref` (--policy), refused when it is not valid: in itself, or in the history
- * `gov` indexed (a version that removed a reserved tool name decides nothing there either).
+ * The bundle at `ref` (--policy), refused when it is not valid, compiled as replay would:
+ * with the reserved tool names its history reserved (history.ts, reservedBefore).
  */
 async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy }> {
   const repo = await GitRepo.open(repoDir);
@@ -36,11 +36,10 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
     if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
-    // In the history --ref reaches, a version that dropped a name its ancestors reserved.
-    const before = gov.index.reservedBefore.get(commit);
-    const gone = before === undefined ? [] : [...before].filter(([n]) => !loaded.policy.reserved.has(n)).map(([, name]) => name);
-    if (gone.length > 0) throw new OperatorError(`the policy at ${ref} drops the reserved tool name ${JSON.stringify(gone[0])} that its history reserved, so it decides nothing`);
-    return { commit, policy: loaded.policy };
+    // As replay evaluates it: with the reserved names its history adds. A version outside the
+    // history --ref reaches (an open branch) is indexed on its own history for that.
+    const known = gov.index.byHash.get(loaded.hash) ?? (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
+    return { commit, policy: known?.loaded.ok === true ? known.loaded.policy : loaded.policy };
   } finally {
     repo.close();
   }

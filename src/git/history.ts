@@ -6,13 +6,20 @@
  */
 import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
 import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
+import { withReserved } from '../policy/compile.js';
 import type { GitRepo, TreeEntry } from './git.js';
 
 export interface BundleVersion {
   readonly hash: string;
+  /** Valid: compiled with the reserved names its history adds (`inherited`). */
   readonly loaded: LoadedBundle;
   /** Commits whose policy/ is this bundle, oldest first. */
   readonly commits: readonly string[];
+  /**
+   * Reserved tool names (normalised, as first written) that versions before this one's
+   * commits reserved and it lacks: reserved names are only ever added, so they still hold.
+   */
+  readonly inherited: readonly (readonly [string, string])[];
 }
 
 export interface PolicyIndex {
@@ -21,10 +28,6 @@ export interface PolicyIndex {
   readonly unhashable: readonly { readonly commit: string; readonly problems: readonly PolicyProblem[] }[];
   readonly commitsScanned: number;
   readonly policyTrees: number;
-  /** Commits whose policy dropped reserved tool names (reported once per run). */
-  readonly reservedRemovals: readonly ReservedRemoval[];
-  /** Per commit of the history, the reserved names (normalised -> as written) of its ancestors. */
-  readonly reservedBefore: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export interface Governance {
@@ -71,12 +74,12 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     list.push(c);
     byTree.set(o.oid, list);
   });
-  const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[] }>();
+  const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[]; inherited: (readonly [string, string])[] }>();
   const unhashable: { commit: string; problems: readonly PolicyProblem[] }[] = [];
   const order = new Map(commits.map((c, i) => [c, i]));
   const loadedTrees = new Map<string, LoadedBundle>();
   for (const tree of byTree.keys()) loadedTrees.set(tree, await readBundle(repo, tree));
-  const { removals, reservedBefore } = reservedRemovals(history, treeOf, loadedTrees);
+  const before = reservedBefore(history, loadedTrees, treeOf);
   for (const [tree, holding] of byTree) {
     const loaded = loadedTrees.get(tree)!;
     if (loaded.hash === null) {
@@ -84,82 +87,59 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
       continue;
     }
     const v = versions.get(loaded.hash);
-    if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding] });
+    if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding], inherited: [] });
     else v.commits.push(...holding);
   }
-  for (const v of versions.values()) v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, reservedRemovals: removals, reservedBefore };
-}
-
-/** A commit whose policy drops reserved tool names its history had reserved. */
-export interface ReservedRemoval {
-  readonly commit: string;
-  /** The names dropped, as first written. */
-  readonly names: readonly string[];
+  for (const v of versions.values()) {
+    v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
+    if (!v.loaded.ok) continue;
+    // The names any commit holding this bundle inherited and it lacks, made part of it.
+    const own = v.loaded.policy.reserved;
+    const extra = new Map<string, string>();
+    for (const c of v.commits) for (const [n, name] of before.get(c) ?? []) if (!own.has(n) && !extra.has(n)) extra.set(n, name);
+    if (extra.size === 0) continue;
+    v.inherited = [...extra].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    v.loaded = { ...v.loaded, policy: withReserved(v.loaded.policy, v.inherited) };
+  }
+  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
 }
 
 /**
  * Reserved tool names may be added by a later policy version, never removed (the
- * tool-registry schema). Walking the history oldest first, each commit carries the names any
- * valid bundle at or before it reserved (an invalid bundle in between does not reset them,
- * and a merge carries both sides'). Every commit that changes policy/ relative to a parent
- * and whose valid bundle lacks one of the names its parents carry is a removal: a finding
- * of the history, whichever branch brought the tree and in whichever parent order. The bundle
- * itself is not made invalid: the same content may have been a valid version before (a
- * rollback), and events decided under it then were decided rightly.
+ * tool-registry schema). Per commit, the names (normalised -> as first written) that valid
+ * versions of its ancestors reserved, across merges and through invalid versions. A version
+ * that lacks one is evaluated as if it held it (indexPolicies), so a registration of a name
+ * the history reserved is blocked whatever a later commit dropped: the decision that
+ * recorded it allowed diverges, on that event. (Judging the version instead made a merge
+ * caught or not by its parents' order, and a rollback invalidate the events of the version
+ * it restored.) Maps are shared between commits until one gains a name.
  */
-function reservedRemovals(
+function reservedBefore(
   history: readonly { commit: string; parents: readonly string[] }[],
-  treeOf: ReadonlyMap<string, string>,
   loaded: ReadonlyMap<string, LoadedBundle>,
-): { removals: ReservedRemoval[]; reservedBefore: Map<string, ReadonlyMap<string, string>> } {
-  const removals: ReservedRemoval[] = [];
+  treeOf: ReadonlyMap<string, string>,
+): Map<string, ReadonlyMap<string, string>> {
   const none: ReadonlyMap<string, string> = new Map();
-  // Per commit: the names reserved at or before it (normalised -> as first written), and the
-  // names already reported dropped on its way (one removal, one finding, not one per later
-  // edit). Maps are shared between commits until they grow.
-  const names = new Map<string, ReadonlyMap<string, string>>();
-  const reported = new Map<string, ReadonlyMap<string, string>>();
-  const reservedBefore = new Map<string, ReadonlyMap<string, string>>();
-  const union = (maps: readonly ReadonlyMap<string, string>[]): ReadonlyMap<string, string> => {
-    let out = none;
-    for (const m of maps) {
-      if (m.size === 0 || m === out) continue;
-      if (out.size === 0) out = m;
-      else {
-        const merged = new Map(out);
-        for (const [n, name] of m) if (!merged.has(n)) merged.set(n, name);
-        out = merged;
-      }
+  const atOrBefore = new Map<string, ReadonlyMap<string, string>>();
+  const before = new Map<string, ReadonlyMap<string, string>>();
+  const add = (into: ReadonlyMap<string, string>, from: Iterable<readonly [string, string]>): ReadonlyMap<string, string> => {
+    let out = into;
+    for (const [n, name] of from) {
+      if (out.has(n)) continue;
+      if (out === into) out = new Map(into);
+      (out as Map<string, string>).set(n, name);
     }
     return out;
   };
   for (const { commit, parents } of history) {
-    const before = union(parents.map((p) => names.get(p) ?? none));
-    let dropped = union(parents.map((p) => reported.get(p) ?? none));
-    reservedBefore.set(commit, before);
+    let mine = none;
+    for (const p of parents) mine = mine.size === 0 ? (atOrBefore.get(p) ?? none) : add(mine, atOrBefore.get(p) ?? none);
+    before.set(commit, mine);
     const tree = treeOf.get(commit);
     const bundle = tree === undefined ? undefined : loaded.get(tree);
-    const changes = tree !== undefined && (parents.length === 0 || parents.some((p) => treeOf.get(p) !== tree));
-    if (changes && bundle?.ok) {
-      const gone = [...before].filter(([n]) => !bundle.policy.reserved.has(n) && !dropped.has(n));
-      if (gone.length > 0) {
-        removals.push({ commit, names: gone.map(([, name]) => name) });
-        dropped = union([dropped, new Map(gone)]);
-      }
-    }
-    let mine = before;
-    if (bundle?.ok) {
-      for (const [n, name] of bundle.policy.reserved) {
-        if (mine.has(n)) continue;
-        if (mine === before) mine = new Map(before);
-        (mine as Map<string, string>).set(n, name);
-      }
-    }
-    names.set(commit, mine);
-    reported.set(commit, dropped);
+    atOrBefore.set(commit, bundle?.ok ? add(mine, bundle.policy.reserved) : mine);
   }
-  return { removals, reservedBefore };
+  return before;
 }
 
 /**

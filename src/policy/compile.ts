@@ -183,3 +183,11 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
     ),
   };
 }
+
+/** `policy` with `extra` reserved names (normalised, as written) added to its own. */
+export function withReserved(policy: CompiledPolicy, extra: readonly (readonly [string, string])[]): CompiledPolicy {
+  if (extra.length === 0) return policy;
+  const reserved = new Map(policy.reserved);
+  for (const [n, name] of extra) if (!reserved.has(n)) reserved.set(n, name);
+  return { ...policy, reserved };
+}

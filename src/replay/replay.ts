@@ -72,18 +72,8 @@ export class Replayer {
     for (const list of this.anchorsByChain.values()) list.sort((x, y) => x - y);
   }
 
-  /**
-   * What the repository's history says, as findings (once per run): ledger artifacts that
-   * could not be used or were changed, and policy versions that dropped reserved names.
-   */
+  /** Ledger artifacts that could not be used, or were changed in history, as findings (once per run). */
   ledgerFindings(): void {
-    for (const r of this.input.index.reservedRemovals) {
-      this.emit(makeFinding('POLICY_INVALID', {
-        location: { file: `${this.input.repoLabel}/policy/tool-registry.json`, line: 1 },
-        message: `commit ${r.commit.slice(0, 12)} drops the reserved tool name${r.names.length === 1 ? '' : 's'} ${r.names.map((n) => JSON.stringify(n)).join(', ')} that its history reserved: a later policy may add reserved names, never remove one`,
-        detail: { commit: r.commit, names: r.names },
-      }));
-    }
     for (const p of this.input.ledger.problems) {
       this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message }));
     }

@@ -10,7 +10,7 @@ export function replayData(gov: { readonly index: PolicyIndex; readonly ledger: 
   const bundles: NonNullable<WorkerInit['replay']>['bundles'][number][] = [];
   const invalid: NonNullable<WorkerInit['replay']>['invalid'][number][] = [];
   for (const v of gov.index.byHash.values()) {
-    if (v.loaded.ok) bundles.push({ hash: v.hash, files: [...v.loaded.texts.entries()], commits: v.commits });
+    if (v.loaded.ok) bundles.push({ hash: v.hash, files: [...v.loaded.texts.entries()], commits: v.commits, inherited: v.inherited });
     else invalid.push({ hash: v.hash, commits: v.commits, problems: v.loaded.problems.map((p) => ({ ...p })) });
   }
   return { bundles, invalid, ledger: [...gov.ledger.files.entries()] };

@@ -47,7 +47,7 @@ export const SPARES = 8;
 export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   let replay: UnitContext['replay'] = null;
   if (init.replay !== null) {
-    const [{ loadBundle }, { buildLedger }, { replayEvent }] = await Promise.all([import('../policy/bundle.js'), import('../policy/ledger.js'), import('../replay/replay.js')]);
+    const [{ loadBundle }, { buildLedger }, { replayEvent }, { withReserved }] = await Promise.all([import('../policy/bundle.js'), import('../policy/ledger.js'), import('../replay/replay.js'), import('../policy/compile.js')]);
     // Each bundle is loaded (validated, compiled) when an event first names it: a history of
     // a thousand policy versions took each worker ~0.3 s to load whole before its first unit.
     const files = new Map(init.replay.bundles.map((b) => [b.hash, b]));
@@ -55,14 +55,16 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
     const byHash = new VersionsOnDemand((hash) => {
       const b = files.get(hash);
       if (b !== undefined) {
-        const loaded = loadBundle(new Map(b.files));
-        if (loaded.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${loaded.hash}`);
-        return { hash, loaded, commits: b.commits };
+        const read = loadBundle(new Map(b.files));
+        if (read.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${read.hash}`);
+        // With the reserved names its history adds, as the main thread compiled it.
+        const loaded = read.ok ? { ...read, policy: withReserved(read.policy, b.inherited) } : read;
+        return { hash, loaded, commits: b.commits, inherited: b.inherited };
       }
       const bad = invalid.get(hash);
-      return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits };
+      return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits, inherited: [] };
     });
-    const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0, reservedRemovals: [], reservedBefore: new Map() }, ledger: buildLedger(new Map(init.replay.ledger)) };
+    const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: buildLedger(new Map(init.replay.ledger)) };
     replay = (rec) => replayEvent(rec, input);
   }
   // Requests parsed as they are read when only this thread's replay reads them (an event sent

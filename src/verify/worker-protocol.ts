@@ -19,7 +19,7 @@ export interface WorkerInit {
   /** Set when replay runs in the workers. */
   readonly replay: {
     /** Valid bundles as their files (each worker loads and compiles them itself). */
-    readonly bundles: readonly { readonly hash: string; readonly files: readonly [string, string][]; readonly commits: readonly string[] }[];
+    readonly bundles: readonly { readonly hash: string; readonly files: readonly [string, string][]; readonly commits: readonly string[]; readonly inherited: readonly (readonly [string, string])[] }[];
     /** Invalid bundles: what replay reports about events under them. */
     readonly invalid: readonly { readonly hash: string; readonly commits: readonly string[]; readonly problems: readonly { kind: string; file: string; pointer: string; message: string }[] }[];
     /** The ledger's files, by path. */
