@@ -281,7 +281,8 @@ export class ChainVerifier {
     st.rivals.delete(rec.seq);
     const links = (r: PlacedEvent): boolean => st.parent !== null && (r.prevHash === st.parent || r.prevHash === st.parentAlt);
     const [main, fork] = !links(rec) && links(rival) ? [rival, rec] : [rec, rival];
-    this.repeated(st, fork, main.hash, main.ref);
+    // The next event of a branch already reported goes with it; a new branch is a fork.
+    if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
     st.offChain.delete(main.hash);
     const head = st.forkHeads.indexOf(main.hash);

@@ -151,6 +151,12 @@ describe('each fault gives one finding where it happens', () => {
     const copyOfAlien = verifyLines([...LINES.slice(0, 2), LINES[3]!, alien, alien, LINES[2]!, ...LINES.slice(4)]);
     expect(codes(copyOfAlien.findings).sort()).toEqual(['CHAIN_FORK', 'SEQ_DUPLICATE', 'SEQ_REORDER']);
     expect(copyOfAlien.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+    // A two-event alien branch whose events both wait for a missing seq: one fork, reported once.
+    const aw = new ChainWriter('prod', { lastSeq: 4, lastHash: `sha256:${'7'.repeat(64)}` });
+    const [a5, a6] = [0, 1].map((i) => aw.append(sampleInput(105 + i)).line);
+    const branch = verifyLines([...LINES.slice(0, 4), a5!, a6!, LINES[5]!, LINES[6]!, LINES[4]!, ...LINES.slice(7)]);
+    expect(codes(branch.findings).filter((c) => c === 'CHAIN_FORK')).toHaveLength(1);
+    expect(branch.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
   });
   it('a late event beyond the reorder window, then a copy of it: SEQ_REORDER, then SEQ_DUPLICATE', () => {
     const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
