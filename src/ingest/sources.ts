@@ -96,13 +96,15 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
 export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
   // A few files at a time: a directory of thousands of rotated segments opened all at once ran
   // out of descriptors (a file that cannot be opened here sorts last, out of its place) and
-  // held a buffer for each (up to 1 MiB now, filled 64 KiB at a time as far as needed).
+  // held a buffer for each. Each lane reads into one buffer of its own, grown only for a file
+  // whose first event is far in.
   const keyed: { s: LogSource; i: number; seq: number | null }[] = new Array(sources.length);
   let next = 0;
   const lane = async (): Promise<void> => {
+    const buf = { bytes: Buffer.allocUnsafe(FIRST_READ_BYTES) };
     for (let i = next++; i < sources.length; i = next++) {
       const s = sources[i]!;
-      keyed[i] = { s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes) : null };
+      keyed[i] = { s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes, buf) : null };
     }
   };
   await Promise.all(Array.from({ length: Math.min(ORDER_LANES, sources.length) }, lane));
@@ -122,6 +124,9 @@ const ORDER_LANES = 16;
 /** Lines looked at for a file's first event: past garbage, empty lines and a byte-order mark. */
 const FIRST_EVENT_LINES = 64;
 
+/** How much of a file firstSeq reads at a time. */
+const FIRST_READ_BYTES = 64 * 1024;
+
 /**
  * The `seq` of a file's first event (SPEC.md §2 orders rotated files by it): the first of its
  * first FIRST_EVENT_LINES lines, within its first MiB, that is an object with a safe integer
@@ -129,7 +134,7 @@ const FIRST_EVENT_LINES = 64;
  * line alone put a segment whose first line was damaged after the next segment, and added a
  * SEQ_REORDER to the line's own finding.
  */
-async function firstSeq(path: string, maxLineBytes: number): Promise<number | null> {
+async function firstSeq(path: string, maxLineBytes: number, into: { bytes: Buffer }): Promise<number | null> {
   let fh;
   try {
     fh = await open(path, 'r');
@@ -139,7 +144,7 @@ async function firstSeq(path: string, maxLineBytes: number): Promise<number | nu
   try {
     // Read in 64 KiB steps, as far as needed: the first line is nearly always the event.
     const limit = Math.min(maxLineBytes + 1, 1 << 20);
-    const buf = Buffer.allocUnsafe(limit);
+    let buf = into.bytes;
     let have = 0;
     let eof = false;
     let start = 0;
@@ -150,7 +155,13 @@ async function firstSeq(path: string, maxLineBytes: number): Promise<number | nu
           // The last line (without LF) is whole only at the end of the file.
           return eof && start < have ? seqOf(buf.subarray(start, have)) : null;
         }
-        const { bytesRead } = await fh.read(buf, have, Math.min(64 * 1024, limit - have), have);
+        const step = Math.min(FIRST_READ_BYTES, limit - have);
+        if (buf.length < have + step) {
+          const bigger = Buffer.allocUnsafe(Math.min(limit, Math.max(buf.length * 2, have + step)));
+          buf.copy(bigger, 0, 0, have);
+          buf = into.bytes = bigger;
+        }
+        const { bytesRead } = await fh.read(buf, have, step, have);
         if (bytesRead === 0) eof = true;
         have += bytesRead;
         continue;
