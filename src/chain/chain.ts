@@ -279,8 +279,7 @@ export class ChainVerifier {
     const rival = st.rivals.get(rec.seq);
     if (rival === undefined) return rec;
     st.rivals.delete(rec.seq);
-    const links = (r: PlacedEvent): boolean => st.parent !== null && (r.prevHash === st.parent || r.prevHash === st.parentAlt);
-    const [main, fork] = !links(rec) && links(rival) ? [rival, rec] : [rec, rival];
+    const [main, fork] = !linksTo(st, rec) && linksTo(st, rival) ? [rival, rec] : [rec, rival];
     // The next event of a branch already reported goes with it; a new branch is a fork.
     if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
@@ -335,7 +334,7 @@ export class ChainVerifier {
           }),
         );
       }
-    } else if (st.parent !== null && rec.prevHash !== st.parent && rec.prevHash !== st.parentAlt) {
+    } else if (st.parent !== null && !linksTo(st, rec)) {
       if (this.isForkBranch(st, rec)) return false;
       this.emit(
         makeFinding('PREV_HASH_MISMATCH', {
@@ -511,6 +510,11 @@ export class ChainVerifier {
     }
     return [...byHash, ...sameChain, ...anyChain];
   }
+}
+
+/** Does `rec` name the chain's head (or the head's recomputed hash) as its parent? */
+function linksTo(st: ChainState, rec: PlacedEvent): boolean {
+  return st.parent !== null && (rec.prevHash === st.parent || rec.prevHash === st.parentAlt);
 }
 
 function loc(ref: LineRef): { file: string; line: number } {

@@ -88,7 +88,7 @@ export function gateCommand(chalk: () => ChalkInstance): Command {
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, (rec) => collector.onEvent(rec));
       const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
       const pass = results.every((r) => r.pass);
-      const inRange = [...collector.eventsInRange.values()].reduce((a, b) => a + b, 0);
+      const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events after ${since.label}`;
       if (flags.format === 'json') {
         await writeOut(`${JSON.stringify({

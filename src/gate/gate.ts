@@ -35,7 +35,8 @@ export class GateCollector {
   readonly rangeStart = new Map<string, number>();
   /** With --since TIME: the highest seq of each chain's events before the range. */
   private readonly lastBefore = new Map<string, number>();
-  readonly eventsInRange = new Map<string, number>();
+  /** Events in range, all chains. */
+  eventsInRange = 0;
   readonly otherPolicies = new Map<string, { count: number; first: { chain: string; seq: number } }>();
   /** Elevations recorded as allowed (or warned), in range: "chain\0seq". */
   readonly elevations = new Set<string>();
@@ -60,7 +61,7 @@ export class GateCollector {
       return;
     }
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
-    this.eventsInRange.set(rec.chain, (this.eventsInRange.get(rec.chain) ?? 0) + 1);
+    this.eventsInRange++;
     const e = rec.event;
     if (e === null) return;
     if (this.policyHash !== null && e.policy_hash !== this.policyHash) {
@@ -103,14 +104,13 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
   // A digest this verifier cannot compute (DIGEST_UNSUPPORTED) proves nothing either.
   const damaged = inRange.filter((f) => (CODES[f.code].class === 'integrity' || f.code === 'DIGEST_UNSUPPORTED') && f.severity === 'error');
-  const events = [...c.eventsInRange.values()].reduce((a, b) => a + b, 0);
   out.push({
     name: 'integrity',
     pass: damaged.length === 0 && omitted === 0,
     reason: damaged.length > 0
       ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged`
       : omitted > 0 ? 'cannot tell: findings were left out'
-        : events === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
+        : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
   });
   const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
   if (a.maxSeverity !== undefined) {

@@ -134,8 +134,8 @@ function reservedBefore(
   for (const { commit, parents } of history) {
     let mine = none;
     for (const p of parents) mine = mine.size === 0 ? (atOrBefore.get(p) ?? none) : add(mine, atOrBefore.get(p) ?? none);
-    before.set(commit, mine);
     const tree = treeOf.get(commit);
+    if (tree !== undefined) before.set(commit, mine); // read only for commits that hold a bundle
     const bundle = tree === undefined ? undefined : loaded.get(tree);
     atOrBefore.set(commit, bundle?.ok ? add(mine, bundle.policy.reserved) : mine);
   }
