@@ -30,8 +30,6 @@ export interface NormalizedUrl {
 
 export type UrlResult = { readonly ok: true; readonly url: NormalizedUrl } | { readonly ok: false; readonly reason: string };
 
-const AUTHORITY = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(?:\?([^#]*))?$/;
-
 function bad(reason: string): UrlResult {
   return { ok: false, reason };
 }
@@ -52,18 +50,19 @@ type ParsedHost = { readonly host: string; readonly hostKind: NormalizedUrl['hos
 /**
  * Hosts already parsed, by scheme and host text: a log names few hosts, and the WHATWG parser
  * plus the IDN round trip cost ~1 us an event in replay (profile). A pure function of its
- * key, so the cache changes nothing but time; bounded (cleared when full).
+ * key, so the cache changes nothing but time; bounded (cleared when full). One map per scheme,
+ * so the key is the host text as it is (no string built per lookup).
  */
-const hostCache = new Map<string, ParsedHost | string>();
+const hostCache: Readonly<Record<Scheme, Map<string, ParsedHost | string>>> = { http: new Map(), https: new Map() };
 
 /** The host as the WHATWG URL parser reads it, or why it is refused. */
-function parseHost(scheme: string, hostPart: string): ParsedHost | string {
-  const key = `${scheme}://${hostPart}`;
-  let hit = hostCache.get(key);
+function parseHost(scheme: Scheme, hostPart: string): ParsedHost | string {
+  const cache = hostCache[scheme];
+  let hit = cache.get(hostPart);
   if (hit === undefined) {
     hit = parseHostUncached(scheme, hostPart);
-    if (hostCache.size >= 4096) hostCache.clear();
-    hostCache.set(key, hit);
+    if (cache.size >= 4096) cache.clear();
+    cache.set(hostPart, hit);
   }
   return hit;
 }
@@ -96,17 +95,58 @@ function parseHostUncached(scheme: string, hostPart: string): ParsedHost | strin
   return { host, hostKind };
 }
 
+const SLASH = 0x2f;
+const QUESTION = 0x3f;
+const HASH = 0x23;
+const BACKSLASH = 0x5c;
+
+/**
+ * Where `raw` has `scheme://`: the index of its ":" when the scheme is a letter and then
+ * letters, digits, "+", "." or "-" (RFC 3986), else -1.
+ */
+function schemeEnd(raw: string): number {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i) | 0x20; // ASCII letters to lowercase; ":" and the rest unchanged or not letters
+    const letter = c >= 0x61 && c <= 0x7a;
+    if (i === 0 && !letter) return -1;
+    if (letter) continue;
+    const d = raw.charCodeAt(i);
+    if ((d >= 0x30 && d <= 0x39) || d === 0x2b || d === 0x2e || d === 0x2d) continue;
+    return d === 0x3a && raw.charCodeAt(i + 1) === SLASH && raw.charCodeAt(i + 2) === SLASH ? i : -1;
+  }
+  return -1;
+}
+
 export function normalizeUrl(raw: unknown): UrlResult {
   if (typeof raw !== 'string') return bad('the URL is not a string');
-  if (raw.length > 8192) return bad('the URL is longer than 8192 characters');
-  // Control characters, white space and backslashes are refused anywhere: parsers differ on them.
-  if (/[\u0000-\u0020\u007f\\]/.test(raw)) return bad('the URL holds a control character, white space or a backslash');
-  if (raw.includes('#')) return bad('the URL has a fragment');
-  const m = AUTHORITY.exec(raw);
-  if (m === null) return bad('the URL is not scheme://host/path');
-  const scheme = m[1]!.toLowerCase();
-  if (scheme !== 'https' && scheme !== 'http') return bad(`the scheme "${scheme}" is not http or https`);
-  const authority = m[2]!;
+  const n = raw.length;
+  if (n > 8192) return bad('the URL is longer than 8192 characters');
+  // Control characters, white space and backslashes are refused anywhere: parsers differ on
+  // them. One pass over the characters, which also notes a fragment's "#".
+  let fragment = false;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || c === BACKSLASH) return bad('the URL holds a control character, white space or a backslash');
+    if (c === HASH) fragment = true;
+  }
+  if (fragment) return bad('the URL has a fragment');
+  // scheme://authority[/path][?query]: the authority runs to the first "/" or "?", the path
+  // from that "/" to the first "?", the query is the rest.
+  const colon = schemeEnd(raw);
+  if (colon < 0) return bad('the URL is not scheme://host/path');
+  const schemeText = raw.slice(0, colon).toLowerCase();
+  if (schemeText !== 'https' && schemeText !== 'http') return bad(`the scheme "${schemeText}" is not http or https`);
+  const scheme: Scheme = schemeText;
+  const hostStart = colon + 3;
+  let pathStart = hostStart;
+  while (pathStart < n) {
+    const c = raw.charCodeAt(pathStart);
+    if (c === SLASH || c === QUESTION) break;
+    pathStart++;
+  }
+  const question = raw.indexOf('?', pathStart);
+  const pathEnd = question < 0 ? n : question;
+  const authority = raw.slice(hostStart, pathStart);
   if (authority.includes('@')) return bad('the URL has userinfo (user@host), which can disguise the host');
   if (authority.length === 0) return bad('the URL has no host');
 
@@ -142,17 +182,15 @@ export function normalizeUrl(raw: unknown): UrlResult {
   if (typeof parsed === 'string') return bad(parsed);
   const { host, hostKind } = parsed;
 
-  // Path: decoded once, segment by segment, refusing what changes meaning when decoded.
-  const path = m[3] ?? '/';
-  const rawSegments = path.split('/').slice(1);
-  if (rawSegments.length === 1 && rawSegments[0] === '') rawSegments.length = 0;
+  // Path: decoded once, segment by segment, refusing what changes meaning when decoded. No
+  // path, or "/" alone, has no segments, and one trailing slash ends the last: /v1/ is /v1.
   const segments: string[] = [];
-  for (let i = 0; i < rawSegments.length; i++) {
-    const seg = rawSegments[i]!;
-    if (seg === '') {
-      if (i === rawSegments.length - 1) break; // one trailing slash: /v1/ is /v1
-      return bad('the path has an empty segment (//)');
-    }
+  for (let start = pathStart + 1; start < pathEnd;) {
+    let end = raw.indexOf('/', start);
+    if (end < 0 || end > pathEnd) end = pathEnd;
+    if (end === start) return bad('the path has an empty segment (//)');
+    const seg = raw.slice(start, end);
+    start = end + 1;
     if (!seg.includes('%')) {
       // Nothing to decode: "/" cannot occur in a segment, "\\" and NUL were refused above.
       if (seg === '.' || seg === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
@@ -167,7 +205,7 @@ export function normalizeUrl(raw: unknown): UrlResult {
     if (decoded.includes(';')) return bad(SEMICOLON);
     segments.push(decoded);
   }
-  return { ok: true, url: { scheme, host, hostKind, port, segments, query: m[4] ?? null } };
+  return { ok: true, url: { scheme, host, hostKind, port, segments, query: question < 0 ? null : raw.slice(question + 1) } };
 }
 
 /**
