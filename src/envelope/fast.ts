@@ -39,6 +39,7 @@ import {
 } from './wasm-scan.js';
 import { isChainIdForm, isLedgerPath, isSelTimestampAt } from '../schemas/formats.js';
 import { CONTRACT_VERSION, type LineRef, type PlacedEvent, type SelEvent } from './types.js';
+import { lazyRequest as makeLazyRequest } from './lazy-request.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -601,107 +602,14 @@ function kindOf(): unknown {
   return value;
 }
 
-/**
- * A request whose members are parsed as they are read, for a consumer that only reads them
- * by name (replay's evaluator reads 2-4 of them): JSON.parse of the whole request was the
- * largest single cost of a replay (~16% of the samples, more than both SHA-256 calls). Any
- * other use (keys, `in`, a descriptor, JSON.stringify, a write) first parses the whole text
- * into the proxy's target, so the object behaves as JSON.parse's would; values already read
- * keep their identity. The spans come from the WebAssembly scanner (keys without escapes).
- */
-class LazyRequest implements ProxyHandler<Record<string, unknown>> {
-  private whole = false;
-  private values: unknown[] | null = null;
-
-  constructor(
-    private readonly text: string,
-    /** Per member: key start, key end, value start, value end, relative to `text`. */
-    private readonly spans: readonly number[],
-  ) {}
-
-  get(target: Record<string, unknown>, name: string | symbol, receiver: unknown): unknown {
-    if (!this.whole && typeof name === 'string') {
-      const k = this.find(name);
-      if (k >= 0) return this.value(k);
-    }
-    return Reflect.get(target, name, receiver);
-  }
-
-  has(target: Record<string, unknown>, name: string | symbol): boolean {
-    return Reflect.has(this.parsed(target), name);
-  }
-
-  ownKeys(target: Record<string, unknown>): (string | symbol)[] {
-    return Reflect.ownKeys(this.parsed(target));
-  }
-
-  getOwnPropertyDescriptor(target: Record<string, unknown>, name: string | symbol): PropertyDescriptor | undefined {
-    return Reflect.getOwnPropertyDescriptor(this.parsed(target), name);
-  }
-
-  set(target: Record<string, unknown>, name: string | symbol, value: unknown, receiver: unknown): boolean {
-    return Reflect.set(this.parsed(target), name, value, receiver);
-  }
-
-  defineProperty(target: Record<string, unknown>, name: string | symbol, desc: PropertyDescriptor): boolean {
-    return Reflect.defineProperty(this.parsed(target), name, desc);
-  }
-
-  deleteProperty(target: Record<string, unknown>, name: string | symbol): boolean {
-    return Reflect.deleteProperty(this.parsed(target), name);
-  }
-
-  /** The member named `name`, or -1. Keys are compared on the text (they have no escapes). */
-  private find(name: string): number {
-    const spans = this.spans;
-    for (let k = 0; k < spans.length; k += 4) {
-      if (spans[k + 1]! - spans[k]! === name.length && this.text.startsWith(name, spans[k]!)) return k >> 2;
-    }
-    return -1;
-  }
-
-  private value(k: number): unknown {
-    const values = (this.values ??= new Array<unknown>(this.spans.length >> 2));
-    if (k in values) return values[k];
-    const vs = this.spans[4 * k + 2]!;
-    const ve = this.spans[4 * k + 3]!;
-    let v: unknown;
-    if (this.text.charCodeAt(vs) === QUOTE) {
-      const body = this.text.substring(vs + 1, ve - 1);
-      v = body.indexOf('\\') < 0 ? body : JSON.parse(this.text.substring(vs, ve));
-    } else v = JSON.parse(this.text.substring(vs, ve));
-    values[k] = v;
-    return v;
-  }
-
-  /** The target, holding every member as JSON.parse gives it (values read before kept). */
-  private parsed(target: Record<string, unknown>): Record<string, unknown> {
-    if (this.whole) return target;
-    this.whole = true;
-    const all = JSON.parse(this.text) as Record<string, unknown>;
-    const read = new Map<string, unknown>();
-    if (this.values !== null) {
-      for (let k = 0; k < this.values.length; k++) {
-        if (k in this.values) read.set(this.text.substring(this.spans[4 * k]!, this.spans[4 * k + 1]!), this.values[k]);
-      }
-    }
-    // defineProperty, not assignment: a member named __proto__ is data, as in JSON.parse; and
-    // Object.keys orders the target's keys as it orders JSON.parse's (integer-like keys first).
-    for (const key of Object.keys(all)) {
-      const value = read.has(key) ? read.get(key) : all[key];
-      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-    }
-    return target;
-  }
-}
-
 /** The request of the line being checked, as a LazyRequest over its `members` spans. */
 function lazyRequestOf(members: number): Record<string, unknown> {
   const base = valueStart[REQUEST]!;
-  // A plain array: a typed array per event was measured slower to make than it saves.
-  const spans: number[] = [];
-  for (let i = 0; i < 4 * members; i++) spans.push(requestSpans[i]! - base);
-  return new Proxy({}, new LazyRequest(t.substring(base, valueEnd[REQUEST]!), spans));
+  // A plain array made at its size: a typed array per event was measured slower to make
+  // than it saves, and one grown by push is copied as it grows.
+  const spans = new Array<number>(4 * members);
+  for (let i = 0; i < 4 * members; i++) spans[i] = requestSpans[i]! - base;
+  return makeLazyRequest(t.substring(base, valueEnd[REQUEST]!), spans);
 }
 
 /**
@@ -713,19 +621,31 @@ function lazyRequestOf(members: number): Record<string, unknown> {
  */
 function eventOf(chain: string, seq: number, ts: string, prevHash: string, policyHash: string, fingerprint: string, hash: string, lazyRequest: boolean): SelEvent {
   if (otherMembers > 0) return JSON.parse(t) as SelEvent;
-  const e: Record<string, unknown> = {};
-  e['actor'] = actorIndex >= 0 ? parsedInterned(actorIndex, ACTOR) : provenActors.parsed(t.substring(valueStart[ACTOR]!, valueEnd[ACTOR]!));
-  e['chain'] = chain;
-  e['decision'] = decisionIndex >= 0 ? parsedInterned(decisionIndex, DECISION)
+  const actor = actorIndex >= 0 ? parsedInterned(actorIndex, ACTOR) : provenActors.parsed(t.substring(valueStart[ACTOR]!, valueEnd[ACTOR]!));
+  const decision = decisionIndex >= 0 ? parsedInterned(decisionIndex, DECISION)
     : provenDecisions.parsed(t.substring(valueStart[DECISION]!, valueEnd[DECISION]!));
+  const kind = kindOf();
+  const members = lazyRequest ? requestMembers() : -1;
+  const request = members >= 0 ? lazyRequestOf(members) : valueOf(REQUEST);
+  const requestFingerprint = SHA256_PREFIX + fingerprint;
+  if (!hasMember(EXCEPTION_REF) && !hasMember(REVIEW_REF)) {
+    // Most events: one literal, so the object is made at its full size at once. Members added
+    // one by one go to a separate store that is grown and copied as they come (~0.9 KB of
+    // garbage an event, the largest share of a replay's, allocation profile).
+    const e = { actor, chain, decision, hash, kind, policy_hash: policyHash, prev_hash: prevHash, request, request_fingerprint: requestFingerprint, seq, ts, v: CONTRACT_VERSION };
+    return e as unknown as SelEvent;
+  }
+  const e: Record<string, unknown> = {};
+  e['actor'] = actor;
+  e['chain'] = chain;
+  e['decision'] = decision;
   if (hasMember(EXCEPTION_REF)) e['exception_ref'] = valueOf(EXCEPTION_REF);
   e['hash'] = hash;
-  e['kind'] = kindOf();
+  e['kind'] = kind;
   e['policy_hash'] = policyHash;
   e['prev_hash'] = prevHash;
-  const members = lazyRequest ? requestMembers() : -1;
-  e['request'] = members >= 0 ? lazyRequestOf(members) : valueOf(REQUEST);
-  e['request_fingerprint'] = SHA256_PREFIX + fingerprint;
+  e['request'] = request;
+  e['request_fingerprint'] = requestFingerprint;
   if (hasMember(REVIEW_REF)) e['review_ref'] = valueOf(REVIEW_REF);
   e['seq'] = seq;
   e['ts'] = ts;

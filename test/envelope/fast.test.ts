@@ -15,6 +15,7 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
 import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
+import { lazyFields } from '../../src/envelope/lazy-request.js';
 
 describe('clean events', () => {
   it('are accepted, with the record the full check gives', () => {
@@ -176,7 +177,28 @@ describe('requests parsed as they are read (replay)', () => {
       // The rest of the event is the full check's.
       const full = fastCheckLine(line, REF, 128, true)!.event!;
       expect({ ...e1, request: null }).toEqual({ ...full, request: null });
+      expect(Object.keys(e1)).toEqual(Object.keys(JSON.parse(line.toString()) as object));
     }
+  });
+
+  it('read through their handler (the evaluator does), give what reading the object gives', () => {
+    const request = '{"1":"one","__proto__":{"p":1},"a":[1,{"b":null}],"c":"d","e":"x\\ny"}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const plain = JSON.parse(request) as Record<string, unknown>;
+    const names = [...Object.keys(plain), 'missing', 'toString', 'constructor'];
+    const r = lazyEvent(line).request as Record<string, unknown>;
+    const fields = lazyFields(r)!;
+    expect(fields).toBeDefined();
+    for (const k of names) expect(fields.field(k), k).toEqual(plain[k]);
+    // The same values as the proxy hands out, identical objects included.
+    expect(fields.field('a')).toBe(r['a']);
+    // Once the whole request is parsed (a write here), reads see the object as it is now.
+    r['c'] = 'changed';
+    expect(fields.field('c')).toBe('changed');
+    expect(fields.field('a')).toBe(r['a']);
+    // A plain object has no handler: the evaluator reads its members directly.
+    expect(lazyFields(plain)).toBeUndefined();
+    expect(lazyFields(fastCheckLine(line, REF, 128, true)!.event!.request)).toBeUndefined();
   });
 
   it('are given only when the WebAssembly scanner recorded the members', () => {
