@@ -19,6 +19,7 @@
 import { canonicalize } from '../canonical/jcs.js';
 import { digestOf } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
+import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
 import { normalizeToolName } from './names.js';
 import { hasPrefix, normalizeUrl, type NormalizedUrl } from './url.js';
@@ -72,6 +73,8 @@ export interface Evaluation {
   readonly exception: { readonly status: ExceptionStatus; readonly ref: string | null } | null;
 }
 
+const SLASH = 0x2f;
+
 const ZONE_RANK: Readonly<Record<TrustZone, number>> = { userland: 0, executor: 1, supervisor: 2, kernel: 3 };
 
 type Outcome =
@@ -84,15 +87,28 @@ type Note = string | (() => string);
 class Ctx {
   readonly trace: TraceStep[] = [];
   exception: Evaluation['exception'] = null;
+  /** The request's lazy reader, when it is a lazy request (replay's): read without its proxy. */
+  private readonly lazy: LazyRequest | undefined;
   constructor(
     readonly policy: CompiledPolicy,
     readonly input: EvalInput,
     readonly ledger: LedgerView,
     /** Keep the trace. Without it the decision is the same; only the steps are not kept. */
     readonly tracing: boolean,
-  ) {}
+  ) {
+    this.lazy = lazyFields(input.request);
+  }
 
-  /** `note` may be a function: composed only when the trace is kept. */
+  /** `request[name]`: every read of the request goes through here. */
+  field(name: string): unknown {
+    return this.lazy === undefined ? this.input.request[name] : this.lazy.field(name);
+  }
+
+  /**
+   * `note` may be a function: composed only when the trace is kept. Notes on the paths most
+   * events take are written under `if (ctx.tracing)` instead: a replay then builds no strings
+   * (nor closures) for the millions of decisions that match.
+   */
   step(contract: string, rule: string | null, result: TraceStep['result'], note: Note): void {
     if (this.tracing) this.trace.push({ contract, rule, result, note: typeof note === 'string' ? note : note() });
   }
@@ -128,7 +144,7 @@ function decide(ctx: Ctx, o: Outcome): Evaluation {
   }
   // The gate map is total by schema; an unknown severity would fail closed.
   let action: Action = Object.hasOwn(p.gates, o.severity) ? p.gates[o.severity] : 'block';
-  ctx.step('severity-gating', null, 'info', `severity ${o.severity} is gated to ${action}`);
+  if (ctx.tracing) ctx.step('severity-gating', null, 'info', `severity ${o.severity} is gated to ${action}`);
   let review: Evaluation['review'] = null;
   if (action === 'review') {
     const r = reviewStatus(ctx);
@@ -198,7 +214,7 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): bo
 // --- request fields ------------------------------------------------------------------------
 
 function str(ctx: Ctx, name: string): string | null {
-  const v = ctx.input.request[name];
+  const v = ctx.field(name);
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
@@ -209,7 +225,7 @@ function grantFor(ctx: Ctx): Grant | null {
   const { id, zone } = ctx.input.actor;
   for (const g of ctx.policy.grants) {
     if ((g.principal === id || g.principal === '*') && g.zones.includes(zone)) {
-      ctx.step('capabilities', g.id, 'match', `grant ${g.id} applies to ${id} in zone ${zone}`);
+      if (ctx.tracing) ctx.step('capabilities', g.id, 'match', `grant ${g.id} applies to ${id} in zone ${zone}`);
       return g;
     }
   }
@@ -225,7 +241,7 @@ function requireGrant(ctx: Ctx): Grant | Outcome {
 
 /** Resource use declared by the request, against the grant's caps (a request over a cap is blocked). */
 function checkCaps(ctx: Ctx, g: Grant): Outcome | null {
-  const res = ctx.input.request['resources'];
+  const res = ctx.field('resources');
   if (res === undefined) return null;
   if (typeof res !== 'object' || res === null || Array.isArray(res)) return ctx.deny('capabilities', g.id, 'request.resources is not an object');
   for (const key of Object.keys(res).sort()) {
@@ -258,10 +274,18 @@ function toolInvoke(ctx: Ctx): Outcome {
 
 /** A workspace path: absolute, no empty, "." or ".." segment, no NUL or backslash. */
 function workspaceSegments(path: string): string[] | null {
-  if (!path.startsWith('/') || /[\\\u0000]/.test(path)) return null;
-  const segs = path === '/' ? [] : path.slice(1).split('/');
-  if (segs.some((s) => s === '' || s === '.' || s === '..')) return null;
-  return segs;
+  if (path.charCodeAt(0) !== SLASH) return null;
+  if (path.length === 1) return [];
+  const segs: string[] = [];
+  for (let start = 1; ;) {
+    const slash = path.indexOf('/', start);
+    const end = slash < 0 ? path.length : slash;
+    const seg = path.slice(start, end);
+    if (seg === '' || seg === '.' || seg === '..' || seg.includes('\\') || seg.includes('\u0000')) return null;
+    segs.push(seg);
+    if (slash < 0) return segs;
+    start = slash + 1;
+  }
 }
 
 function workspace(access: 'read' | 'write'): Handler {
@@ -275,7 +299,7 @@ function workspace(access: 'read' | 'write'): Handler {
     const prefixes = g.workspace?.[access] ?? [];
     const hit = prefixes.find((p) => hasPrefix(segs, ctx.policy.workspaceSegments.get(p)!));
     if (hit === undefined) return ctx.deny('capabilities', null, () => `grant ${g.id} does not allow ${access} under ${JSON.stringify(path)}`);
-    ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
+    if (ctx.tracing) ctx.step('capabilities', g.id, 'allow', `grant ${g.id} allows ${access} under ${hit}`);
     return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity };
   };
 }
@@ -285,12 +309,19 @@ function resolve<T extends { rule: { id: string; effect: 'allow' | 'deny'; sever
   ctx: Ctx,
   matches: readonly { c: T; specificity: number }[],
 ): T | null {
-  if (matches.length === 0) return null;
-  const strictness = (c: T) => (c.rule.effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[ctx.policy.gates[c.rule.severity]]);
-  const sorted = [...matches].sort(
-    (a, b) => b.specificity - a.specificity || strictness(b.c) - strictness(a.c) || (a.c.rule.id < b.c.rule.id ? -1 : a.c.rule.id > b.c.rule.id ? 1 : 0),
-  );
-  return sorted[0]!.c;
+  // The first in that order, found in one pass (no copy, no sort: most requests match one rule).
+  let best = matches.length === 0 ? null : matches[0]!;
+  for (let i = 1; i < matches.length; i++) {
+    const m = matches[i]!;
+    const d = m.specificity - best!.specificity || strictness(ctx, m.c) - strictness(ctx, best!.c);
+    if (d > 0 || (d === 0 && m.c.rule.id < best!.c.rule.id)) best = m;
+  }
+  return best === null ? null : best.c;
+}
+
+/** How strict a rule's outcome is: a deny is a block, an allow is what its severity gates to. */
+function strictness(ctx: Ctx, c: { rule: { effect: 'allow' | 'deny'; severity: DecisionSeverity } }): number {
+  return c.rule.effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[ctx.policy.gates[c.rule.severity]];
 }
 
 function longestPrefix(segments: readonly string[], prefixes: readonly (readonly string[])[]): number {
@@ -304,10 +335,10 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
   let addresses: unknown;
   if (url.hostKind !== 'name') {
     addresses = [url.host];
-  } else if (ctx.input.request['pinned_ips'] !== undefined) {
-    addresses = ctx.input.request['pinned_ips'];
-  } else if (ctx.input.request['dns_snapshot'] !== undefined) {
-    const snap = ctx.input.request['dns_snapshot'];
+  } else if (ctx.field('pinned_ips') !== undefined) {
+    addresses = ctx.field('pinned_ips');
+  } else if (ctx.field('dns_snapshot') !== undefined) {
+    const snap = ctx.field('dns_snapshot');
     const ok = typeof snap === 'object' && snap !== null && !Array.isArray(snap);
     const addrs = ok ? (snap as Record<string, unknown>)['addresses'] : undefined;
     const digest = ok ? (snap as Record<string, unknown>)['digest'] : undefined;
@@ -329,17 +360,17 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
     const v = checkAddress(a);
     if (!v.ok) return ctx.deny('network-egress', null, `private_ip_mode deny: ${v.reason}`);
   }
-  ctx.step('network-egress', null, 'allow', `every recorded address is public (${addresses.length})`);
+  if (ctx.tracing) ctx.step('network-egress', null, 'allow', `every recorded address is public (${addresses.length})`);
   return null;
 }
 
 function httpEgress(ctx: Ctx): Outcome {
   const g = requireGrant(ctx);
   if (!('principal' in g)) return g;
-  const parsed = normalizeUrl(ctx.input.request['url']);
+  const parsed = normalizeUrl(ctx.field('url'));
   if (!parsed.ok) return ctx.deny('network-egress', null, `request.url is refused: ${parsed.reason}`);
   const url = parsed.url;
-  const method = ctx.input.request['method'];
+  const method = ctx.field('method');
   if (typeof method !== 'string') return ctx.deny('network-egress', null, 'request.method is missing');
   const dns = checkDns(ctx, url);
   if (dns !== null) return dns;
@@ -348,7 +379,7 @@ function httpEgress(ctx: Ctx): Outcome {
   // reach a path or depth an explicit rule for the same host does not allow.
   const exact = url.hostKind === 'name' || url.hostKind === 'ipv4' ? p.egressExact.get(url.host) : undefined;
   const pool = exact ?? p.egressWildcard.filter((c) => hostMatches(c.host, url.host, url.hostKind === 'name'));
-  ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
+  if (ctx.tracing) ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
   const matches: { c: CompiledEgressRule; specificity: number }[] = [];
   const segs = segmentsFor(url);
   for (const c of pool) {
@@ -358,7 +389,7 @@ function httpEgress(ctx: Ctx): Outcome {
       continue;
     }
     const depth = longestPrefix(segs(c.fold), c.paths);
-    ctx.step('network-egress', c.rule.id, 'match', `matches ${url.scheme}://${url.host}:${url.port} ${method} with a ${depth}-segment path prefix`);
+    if (ctx.tracing) ctx.step('network-egress', c.rule.id, 'match', `matches ${url.scheme}://${url.host}:${url.port} ${method} with a ${depth}-segment path prefix`);
     matches.push({ c, specificity: c.host.specificity * 100 + depth });
   }
   const chosen = resolve(ctx, matches);
@@ -369,7 +400,7 @@ function httpEgress(ctx: Ctx): Outcome {
   if (url.scheme === 'http' && !exceptionCovers(ctx, { kind: 'http.egress', host: url.host, scheme: 'http' })) {
     return ctx.deny('network-egress', rule.id, 'plain http needs an exception artifact that covers the request', null);
   }
-  ctx.step('network-egress', rule.id, 'allow', `egress rule ${rule.id} allows it`);
+  if (ctx.tracing) ctx.step('network-egress', rule.id, 'allow', `egress rule ${rule.id} allows it`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity) };
 }
 
@@ -404,7 +435,7 @@ function secretInject(ctx: Ctx): Outcome {
   if (secret === null) return ctx.deny('secrets-boundary', null, 'request.secret (the alias) is missing');
   if (mode === null || !(MODES as readonly string[]).includes(mode)) return ctx.deny('secrets-boundary', null, () => `request.mode ${JSON.stringify(mode)} is not a known injection mode`);
   if (!(g.secrets ?? []).includes(secret)) return ctx.deny('capabilities', null, `grant ${g.id} does not include secret ${secret}`);
-  const parsed = normalizeUrl(ctx.input.request['url']);
+  const parsed = normalizeUrl(ctx.field('url'));
   if (!parsed.ok) return ctx.deny('secrets-boundary', null, `request.url is refused: ${parsed.reason}`);
   const url = parsed.url;
   // A secret never travels in clear text: no rule and no exception makes http fit.
@@ -426,7 +457,7 @@ function secretInject(ctx: Ctx): Outcome {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `${url.host}/${url.segments.join('/')} is outside its host and path scope`);
       continue;
     }
-    ctx.step('secrets-boundary', c.rule.id, 'match', `scope covers ${url.host} with a ${depth}-segment path prefix`);
+    if (ctx.tracing) ctx.step('secrets-boundary', c.rule.id, 'match', `scope covers ${url.host} with a ${depth}-segment path prefix`);
     matches.push({ c, specificity: host * 100 + depth });
   }
   const chosen = resolve(ctx, matches);
@@ -436,7 +467,7 @@ function secretInject(ctx: Ctx): Outcome {
   if (LEAK_PRONE_MODES.has(mode as InjectionMode) && !exceptionCovers(ctx, { kind: 'secret.inject', secret, mode: mode as InjectionMode, host: url.host })) {
     return ctx.deny('secrets-boundary', rule.id, `${mode} leaks the secret into URLs and logs: it needs an exception artifact that covers the request`);
   }
-  ctx.step('secrets-boundary', rule.id, 'allow', `rule ${rule.id} allows it`);
+  if (ctx.tracing) ctx.step('secrets-boundary', rule.id, 'allow', `rule ${rule.id} allows it`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: rule.id, severity: maxSeverity(g.severity, rule.severity) };
 }
 
@@ -449,7 +480,7 @@ function leakMatch(ctx: Ctx): Outcome {
   }
   const severity = ctx.policy.leakPatterns.get(pattern);
   if (severity === undefined) return ctx.deny('secrets-boundary', null, () => `leak pattern ${JSON.stringify(pattern)} is not in the pattern set: fail closed`);
-  ctx.step('secrets-boundary', pattern, 'match', `leak pattern ${pattern} has severity ${severity}`);
+  if (ctx.tracing) ctx.step('secrets-boundary', pattern, 'match', `leak pattern ${pattern} has severity ${severity}`);
   return { type: 'pass', rule: pattern, severity };
 }
 
@@ -463,7 +494,7 @@ function mcpCall(ctx: Ctx): Outcome {
   if (s === undefined) return ctx.deny('trust-zones', null, () => `MCP server ${JSON.stringify(server)} is not declared: integrations are off unless declared`);
   if (!(g.mcp ?? []).includes(server)) return ctx.deny('capabilities', null, `grant ${g.id} does not include MCP server ${server}`);
   if (!s.tools.includes(tool)) return ctx.deny('trust-zones', null, () => `MCP server ${server} does not offer tool ${JSON.stringify(tool)}`);
-  ctx.step('trust-zones', s.id, 'allow', `MCP server ${server} (${s.url}) offers ${tool}`);
+  if (ctx.tracing) ctx.step('trust-zones', s.id, 'allow', `MCP server ${server} (${s.url}) offers ${tool}`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: s.id, severity: maxSeverity(g.severity, s.severity) };
 }
 
@@ -509,7 +540,7 @@ function extensionInstall(ctx: Ctx): Outcome {
   if (!('principal' in g)) return g;
   const ext = str(ctx, 'extension');
   const version = str(ctx, 'version');
-  const artifacts = ctx.input.request['artifacts'];
+  const artifacts = ctx.field('artifacts');
   if (ext === null || version === null) return ctx.deny('extensions', null, 'request.extension or request.version is missing');
   const pin = ctx.policy.pins.get(`${ext}@${version}`);
   if (pin === undefined) return ctx.deny('extensions', null, `${ext}@${version} is not pinned: a missing pin is a block`);
@@ -529,7 +560,7 @@ function extensionInstall(ctx: Ctx): Outcome {
   // describes the extension whole.
   const missing = Object.keys(pin.artifacts).filter((p) => !seen.has(p)).sort();
   if (missing.length > 0) return ctx.deny('extensions', pin.id, () => `pinned artifact ${JSON.stringify(missing[0])} is not in the install${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`);
-  ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
+  if (ctx.tracing) ctx.step('extensions', pin.id, 'allow', `every artifact (${artifacts.length}) matches its pin`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: pin.id, severity: maxSeverity(g.severity, pin.severity) };
 }
 
