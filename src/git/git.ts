@@ -186,21 +186,28 @@ export class GitRepo {
 
   /** Opens a repository, failing with one actionable sentence when it cannot be used. */
   static async open(dir: string): Promise<GitRepo> {
-    let out: string;
+    let shallow: string | undefined;
+    let format: string | undefined;
     try {
-      out = (await run(dir, ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository'])).toString('utf8');
-      if (!out.trim().endsWith('true')) out += (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8');
+      // One process for every run that names a usable repository: --show-cdup is an empty line
+      // at a work tree's top level, and no line at all in a bare repository or in .git.
+      const out = (await run(dir, ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--show-cdup'])).toString('utf8');
+      const lines = out.split('\n');
+      let bare: string | undefined;
+      let cdup: string | undefined;
+      [shallow, format, bare, cdup] = lines;
+      if (bare !== 'true' && (cdup !== '' || lines.length < 5)) {
+        // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
+        // silently read as its enclosing repository, which is not what was named. (Outside a
+        // work tree, as in .git, this fails, and the failure is the message.)
+        const top = (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+        const here = await realpath(dir).catch(() => dir);
+        if (here !== top) throw new OperatorError(`${dir} is inside the Git repository ${top}, not its top level: pass ${top} as --repo`);
+      }
     } catch (e) {
       if (e instanceof OperatorError) throw e;
       if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${e.stderr.trim().split('\n')[0] ?? 'no detail'})`);
       throw new OperatorError(`cannot run git in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const [shallow, format, bare, top] = out.trim().split('\n');
-    if (bare !== 'true' && top !== undefined) {
-      // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
-      // silently read as its enclosing repository, which is not what was named.
-      const here = await realpath(dir).catch(() => dir);
-      if (here !== top) throw new OperatorError(`${dir} is inside the Git repository ${top}, not its top level: pass ${top} as --repo`);
     }
     if (shallow === 'true') {
       throw new OperatorError(`${dir} is a shallow clone, so its policy history is incomplete: fetch the full history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)`);

@@ -78,6 +78,15 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
   it('a directory that is not a repository, or only inside one', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', tmp]))).toMatch(/is not a Git repository/);
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, 'policy')]))).toMatch(/not its top level: pass .* as --repo/);
+    // Its .git directory is not a work tree's top level either.
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, '.git')]))).toMatch(/is not a Git repository.*work tree/);
+  });
+  it('a bare clone is its history: usable as it is', () => {
+    const bare = join(tmp, 'bare.git');
+    git(tmp, 'clone', '-q', '--bare', `file://${sample.repo}`, bare);
+    const { out } = json(['verify', sample.clean, '--repo', bare]);
+    expect(out.summary.replay.performed).toBe(true);
+    expect(out.summary.result).toBe('pass');
   });
   it('a ref that names no commit', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'no-such-branch']))).toMatch(/does not name a commit/);
