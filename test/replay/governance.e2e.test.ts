@@ -257,6 +257,36 @@ describe('trees git would not write', () => {
   });
 });
 
+describe('reading many objects at once', () => {
+  it('every ledger artifact and policy version is read, and problems are reported in tree order', () => {
+    const { repo, log, policyHash } = smallRepo('many');
+    // More artifacts than are read ahead at once (64), with problems of every kind among them.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`ledger/notes/${String(i).padStart(3, '0')}.json`] = '{}';
+    files['ledger/notes/070-big.json'] = `{"pad":"${'x'.repeat(300 * 1024)}"}`;
+    files['ledger/notes/a/b/c/d/e/deep.json'] = '{}';
+    write(repo, files);
+    execFileSync('ln', ['-s', '000.json', join(repo, 'ledger/notes/071-link.json')]);
+    // Policy versions, more than are read ahead at once (16): each grants one more tool.
+    const caps = JSON.parse(readFileSync(join(repo, 'policy/capabilities.json'), 'utf8')) as { grants: { tools: string[] }[] };
+    for (let i = 0; i < 20; i++) {
+      caps.grants[0]!.tools.push(`tool-${i}`);
+      write(repo, { 'policy/capabilities.json': JSON.stringify(caps) });
+      commit(repo, `grant tool-${i}`);
+    }
+    const { out } = json(['verify', log, '--repo', repo]);
+    expect(out.summary.replay.bundles).toBe(21);
+    expect(out.summary.replay.events['matched']).toBe(3);
+    const paths = out.findings.map((f) => [f.code, f.location.file.slice(repo.length + 1)]);
+    // What cannot be read, as the walk met it (git orders "070-big.json" before "070.json"),
+    // then what was read and is not an artifact, in the same order.
+    const expected = ['ledger/notes/070-big.json', 'ledger/notes/071-link.json', 'ledger/notes/a/b/c/d',
+      ...Array.from({ length: 150 }, (_, i) => `ledger/notes/${String(i).padStart(3, '0')}.json`)].map((f) => ['LEDGER_ARTIFACT_INVALID', f]);
+    expect(paths).toEqual(expected);
+    expect(policyHash).toMatch(/^sha256:/);
+  });
+});
+
 describe('reviews and ledger artifacts', () => {
   it('reports malformed ledger artifacts and does not use them', () => {
     const { repo, log } = smallRepo('ledger');
