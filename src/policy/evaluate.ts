@@ -84,8 +84,11 @@ type Outcome =
 /** A trace note, or how to compose one (for notes that cost something to write). */
 type Note = string | (() => string);
 
+/** The trace of an evaluation that keeps none (shared: nothing is ever added to it). */
+const NO_TRACE: readonly TraceStep[] = Object.freeze([]);
+
 class Ctx {
-  readonly trace: TraceStep[] = [];
+  readonly trace: TraceStep[];
   exception: Evaluation['exception'] = null;
   /** The request's lazy reader, when it is a lazy request (replay's): read without its proxy. */
   private readonly lazy: LazyRequest | undefined;
@@ -96,6 +99,7 @@ class Ctx {
     /** Keep the trace. Without it the decision is the same; only the steps are not kept. */
     readonly tracing: boolean,
   ) {
+    this.trace = tracing ? [] : (NO_TRACE as TraceStep[]);
     this.lazy = lazyFields(input.request);
   }
 

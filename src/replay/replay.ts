@@ -190,15 +190,13 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
   const e = rec.event;
   if (e === null) return SKIPPED;
   const version: BundleVersion | undefined = input.index.byHash.get(e.policy_hash);
-  // Made only for a finding: most events match, and replay runs per event.
-  const at = () => ({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } });
   if (version === undefined) {
     return {
       type: 'finding',
       counted: 'unverifiable',
       replayed: false,
       finding: makeFinding('POLICY_UNKNOWN', {
-        ...at(),
+        ...at(rec),
         message: `policy_hash ${e.policy_hash} names no bundle in the repository's history: the decision cannot be replayed`,
         actual: e.policy_hash,
       }),
@@ -211,7 +209,7 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
       counted: 'unverifiable',
       replayed: false,
       finding: makeFinding('POLICY_INVALID', {
-        ...at(),
+        ...at(rec),
         message: `the bundle ${e.policy_hash} (commit ${version.commits[0]!.slice(0, 12)}) is invalid, so it decides nothing: ${first === undefined ? 'see sel policy check' : `policy/${first.file}: ${first.message}`}`,
         actual: e.policy_hash,
         detail: { commit: version.commits[0], problems: version.loaded.problems.length },
@@ -230,8 +228,13 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
   const rec_ = e.decision;
   if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) return MATCHED;
   // A divergence is explained by its trace: evaluate again, keeping it (same decision).
-  const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, at());
+  const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, at(rec));
   return { type: 'finding', finding: f, counted: f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING' ? 'unverifiable' : 'diverged', replayed: true };
+}
+
+/** Where a finding about `rec` is: made only for a finding (most events match, and replay runs per event). */
+function at(rec: PlacedEvent): { chain: string; seq: number; location: { file: string; line: number } } {
+  return { chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line } };
 }
 
 /** Which finding a divergence is: a review or exception problem, or a plain divergence. */
