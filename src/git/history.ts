@@ -181,8 +181,12 @@ async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
   return { ok: false, hash: null, problems: [...refused, ...(loaded.ok ? [] : loaded.problems)], texts: loaded.texts };
 }
 
-/** Policy trees read at once, and blobs of one tree: enough to keep git busy, few enough to hold. */
-const TREES_AHEAD = 16;
+/**
+ * Policy trees read ahead of the one being recorded, and blobs of one tree: enough to keep git
+ * busy (1 000 versions: 1.05 s with none ahead, 0.83 s with 2, 0.77 s with 16), few enough to
+ * hold: a tree's files are held until its bundle is loaded, so at most three trees' at once.
+ */
+const TREES_AHEAD = 2;
 const BLOBS_AHEAD = 64;
 
 /** A blob's size (null: no such object), and its bytes when it has at most `max`. */
