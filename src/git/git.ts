@@ -118,17 +118,19 @@ class CatFile {
       this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
       this.drain();
     });
-    const fail = (e: Error) => {
-      this.failed = e;
-      for (const p of this.queue.splice(0)) p.reject(e);
-    };
-    this.child.on('error', (e) => fail(e));
+    this.child.on('error', (e) => this.fail(e));
     this.child.on('close', (code) => {
       if (this.queue.length > 0 || code !== 0) {
-        fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${Buffer.concat(stderr).toString('utf8')}`));
+        this.fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${Buffer.concat(stderr).toString('utf8')}`));
       }
     });
-    this.child.stdin.on('error', (e) => fail(e));
+    this.child.stdin.on('error', (e) => this.fail(e));
+  }
+
+  /** Every request waiting and every later one fails with `e`. */
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.queue.splice(0)) p.reject(e);
   }
 
   private drain(): void {
@@ -145,10 +147,12 @@ class CatFile {
         continue;
       }
       const size = Number(header.split(' ')[2]);
-      if (!Number.isSafeInteger(size)) {
-        this.queue.shift();
-        p.reject(new GitFailure(['cat-file'], null, `unexpected response: ${header}`));
-        continue;
+      // An answer that is not "<oid> <type> <size>", or whose content does not end where its
+      // size says (git sends fewer bytes for a damaged object): from there on nothing marks
+      // where an answer starts, so none from this process can be trusted any more.
+      if (!Number.isSafeInteger(size) || (this.buf.length >= lf + 1 + size + 1 && this.buf[lf + 1 + size] !== 0x0a)) {
+        this.fail(new GitFailure(['cat-file'], null, 'git cat-file sent an answer that is not the size it announced (a damaged object)'));
+        return;
       }
       if (this.buf.length < lf + 1 + size + 1) return;
       const body = Buffer.from(this.buf.subarray(lf + 1, lf + 1 + size));
@@ -200,7 +204,8 @@ export class GitRepo {
         // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
         // silently read as its enclosing repository, which is not what was named. (Outside a
         // work tree, as in .git, this fails, and the failure is the message.)
-        const top = (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+        // Only the line break git ends it with: a path may end in white space.
+        const top = (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').replace(/\n$/, '');
         const here = await realpath(dir).catch(() => dir);
         if (here !== top) throw new OperatorError(`${dir} is inside the Git repository ${top}, not its top level: pass ${top} as --repo`);
       }

@@ -4,7 +4,8 @@
  * clones and rewritten history).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,18 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     const { out } = json(['verify', sample.clean, '--repo', bare]);
     expect(out.summary.replay.performed).toBe(true);
     expect(out.summary.result).toBe('pass');
+  });
+  it('a damaged object that git answers for with fewer bytes than it announces', () => {
+    const { repo, log } = smallRepo('damaged');
+    // The first policy file's loose object, rewritten to hold 11 bytes under its real size:
+    // git cat-file --batch then sends the header, 11 bytes, and the next answers right after.
+    const oid = git(repo, 'rev-parse', 'HEAD:policy/capabilities.json');
+    const size = Number(git(repo, 'cat-file', '-s', oid));
+    const file = join(repo, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${size}\0`), Buffer.from('{"v":"sel.p')])));
+    const r = sel(['verify', log, '--repo', repo], { timeout: 20_000 });
+    expect(expectOneSentence(r)).toMatch(/git failed while reading the repository \(git cat-file sent an answer that is not the size it announced \(a damaged object\)\)/);
   });
   it('a ref that names no commit', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'no-such-branch']))).toMatch(/does not name a commit/);
