@@ -323,9 +323,14 @@ function resolve<T extends { rule: { id: string; effect: 'allow' | 'deny'; sever
   return best === null ? null : best.c;
 }
 
-/** How strict a rule's outcome is: a deny is a block, an allow is what its severity gates to. */
+/**
+ * How strict a rule's outcome is: a deny is a block, an allow is what its severity gates to
+ * (a severity without a gate, which the schema rules out, as a block: as decide() takes it).
+ */
 function strictness(ctx: Ctx, c: { rule: { effect: 'allow' | 'deny'; severity: DecisionSeverity } }): number {
-  return c.rule.effect === 'deny' ? ACTION_RANK.block : ACTION_RANK[ctx.policy.gates[c.rule.severity]];
+  const gates = ctx.policy.gates;
+  const sev = c.rule.severity;
+  return c.rule.effect === 'deny' || !Object.hasOwn(gates, sev) ? ACTION_RANK.block : ACTION_RANK[gates[sev]];
 }
 
 function longestPrefix(segments: readonly string[], prefixes: readonly (readonly string[])[]): number {
