@@ -39,11 +39,7 @@ export class LazyRequest implements ProxyHandler<Record<string, unknown>> {
 
   get(target: Record<string, unknown>, name: string | symbol, receiver: unknown): unknown {
     if (name === FIELDS) return this;
-    if (!this.whole && typeof name === 'string') {
-      const k = this.find(name);
-      if (k >= 0) return this.value(k);
-    }
-    return Reflect.get(target, name, receiver);
+    return typeof name === 'string' ? this.field(name) : Reflect.get(target, name, receiver);
   }
 
   has(target: Record<string, unknown>, name: string | symbol): boolean {
