@@ -56,7 +56,7 @@ export function safeEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
+/** git itself failed mid-run (a corrupt object store, a git that exits early): not a bug of ours. */
 export class GitFailure extends Error {
   constructor(
     readonly args: readonly string[],
@@ -68,6 +68,7 @@ export class GitFailure extends Error {
   }
 }
 
+/** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
 function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let child: ChildProcessWithoutNullStreams;
