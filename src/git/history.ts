@@ -162,11 +162,10 @@ async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
   const files = new Map<string, Uint8Array>();
   const refused: PolicyProblem[] = [];
   const twice = duplicateNames(entries);
-  const usable = (e: TreeEntry) => !twice.has(e.name) && (e.kind === 'file' || e.kind === 'executable');
-  await pipelined(entries.filter((x: TreeEntry) => x.name.endsWith('.json')), BLOBS_AHEAD, (e) => (usable(e) ? readUpTo(repo, e.oid, MAX_POLICY_FILE_BYTES) : NOTHING), (e, got) => {
+  await pipelined(entries.filter((x: TreeEntry) => x.name.endsWith('.json')), BLOBS_AHEAD, (e) => (readable(e, twice) ? readUpTo(repo, e.oid, MAX_POLICY_FILE_BYTES) : NOTHING), (e, got) => {
     if (twice.has(e.name)) {
       if (!refused.some((r) => r.file === e.name)) refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} appears more than once in the commit's tree (git fsck: duplicateEntries): which one is the bundle is not defined` });
-    } else if (!usable(e)) {
+    } else if (!readable(e, twice)) {
       refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} is a ${e.kind === 'symlink' ? 'symbolic link' : e.kind}, not a file: a bundle is what its files say` });
     } else if (got.bytes === null) {
       refused.push({ kind: 'too-large', file: e.name, pointer: '', message: `policy/${e.name} is ${got.size ?? '?'} bytes, more than the ${MAX_POLICY_FILE_BYTES} a policy file may have` });
@@ -188,6 +187,11 @@ async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
  */
 const TREES_AHEAD = 2;
 const BLOBS_AHEAD = 64;
+
+/** A tree entry whose content is read: a regular file whose name the tree holds once. */
+function readable(e: TreeEntry, twice: ReadonlySet<string>): boolean {
+  return !twice.has(e.name) && (e.kind === 'file' || e.kind === 'executable');
+}
 
 /** A blob's size (null: no such object), and its bytes when it has at most `max`. */
 interface Blob {
@@ -236,8 +240,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
     const walk = async (oid: string, path: string, depth: number): Promise<void> => {
       const entries = await repo.tree(oid);
       const twice = duplicateNames(entries);
-      const artifact = (e: TreeEntry) => !twice.has(e.name) && (e.kind === 'file' || e.kind === 'executable');
-      await pipelined(entries, BLOBS_AHEAD, (e) => (artifact(e) ? readUpTo(repo, e.oid, MAX_ARTIFACT_BYTES) : NOTHING), async (e, got) => {
+      await pipelined(entries, BLOBS_AHEAD, (e) => (readable(e, twice) ? readUpTo(repo, e.oid, MAX_ARTIFACT_BYTES) : NOTHING), async (e, got) => {
         const p = `${path}/${e.name}`;
         if (files.size + problems.length >= MAX_LEDGER_FILES) return false;
         if (twice.has(e.name)) {
@@ -245,7 +248,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
         } else if (e.kind === 'tree') {
           if (depth < MAX_LEDGER_DEPTH) await walk(e.oid, p, depth + 1);
           else problems.push({ path: p, message: 'the directory is nested too deep to be part of the ledger' });
-        } else if (artifact(e)) {
+        } else if (readable(e, twice)) {
           if (got.bytes === null) problems.push({ path: p, message: `the artifact is ${got.size ?? '?'} bytes, more than ${MAX_ARTIFACT_BYTES}` });
           else files.set(p, got.bytes);
         } else {
