@@ -27,38 +27,54 @@ export function addUnitRecords(
   nextRef: (file: string, line: number) => LineRef,
   add: (rec: EventRecord) => void,
 ): void {
-  const fix = (f: Finding): Finding => shiftLines(f, file, base);
-  const last: string[] = r.chainNames.map(() => '');
+  // A result made on this thread and one cloned from a worker are objects (and arrays) of
+  // different shapes: the loop, reading them, was thrown out of its optimised code when the
+  // second shape came, several times early in each run. It reads them in one shape.
+  const names: string[] = [];
+  for (const name of r.chainNames) names.push(name);
+  addColumns({ kinds: r.kinds, lineNos: r.lineNos, seqs: r.seqs, chainIdx: r.chainIdx, chainNames: names, text: r.text, lens: r.lens, replay: r.replay, extra: r.extra }, file, base, nextRef, add);
+}
+
+function addColumns(
+  r: UnitColumns,
+  file: string,
+  base: number,
+  nextRef: (file: string, line: number) => LineRef,
+  add: (rec: EventRecord) => void,
+): void {
+  const { kinds, lineNos, seqs, chainIdx, chainNames, lens, replay, extra } = r;
   const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
   // Hashes and timestamps are ASCII but for a damaged event's: a unit whose text is all ASCII
   // is decoded as latin1, a plain copy, where UTF-8 decoding scans each value first (merge of
   // the bench's 300 MB in 4 shards: 1.05x).
-  const str = isAscii(text) ? (s: number, e: number) => text.toString('latin1', s, e) : (s: number, e: number) => text.toString('utf8', s, e);
-  const lens = r.lens;
+  const encoding = isAscii(text) ? 'latin1' : 'utf8';
+  const fix = (f: Finding): Finding => shiftLines(f, file, base);
+  const last: string[] = [];
+  for (let c = 0; c < chainNames.length; c++) last.push('');
   let t = 0;
   let e = 0;
-  const n = r.kinds.length;
+  const n = kinds.length;
   for (let i = 0; i < n; i++) {
-    const ref = nextRef(file, base + r.lineNos[i]!);
-    const kind = r.kinds[i]!;
+    const ref = nextRef(file, base + lineNos[i]!);
+    const kind = kinds[i]!;
     if ((kind & KIND_MASK) === KIND_HOLE) {
-      const h = r.extra[e++] as ExtraHole;
+      const h = extra[e++] as ExtraHole;
       add({ kind: 'hole', ref, chain: h.chain, hashes: h.hashes, capacity: h.capacity, findings: h.findings.map(fix) });
       continue;
     }
-    const c = r.chainIdx[i]!;
-    const hash = str(t, (t += lens[3 * i]!));
-    const prevHash = (kind & LINKED) !== 0 ? last[c]! : str(t, (t += lens[3 * i + 1]!));
-    const ts = (kind & NO_TS) !== 0 ? null : str(t, (t += lens[3 * i + 2]!));
+    const c = chainIdx[i]!;
+    const hash = text.toString(encoding, t, (t += lens[3 * i]!));
+    const prevHash = (kind & LINKED) !== 0 ? last[c]! : text.toString(encoding, t, (t += lens[3 * i + 1]!));
+    const ts = (kind & NO_TS) !== 0 ? null : text.toString(encoding, t, (t += lens[3 * i + 2]!));
     last[c] = hash;
-    const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (r.extra[e++] as ExtraEvent) : null;
-    const code = r.replay[i]!;
+    const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (extra[e++] as ExtraEvent) : null;
+    const code = replay[i]!;
     const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
     const rec: EventRecord = {
       kind: 'event',
       ref,
-      chain: r.chainNames[c]!,
-      seq: r.seqs[i]!,
+      chain: chainNames[c]!,
+      seq: seqs[i]!,
       prevHash,
       hash,
       ts,

@@ -114,11 +114,18 @@ class Columns {
   lens = new Int32Array(3 * 1024);
   text = Buffer.allocUnsafe(128 * 1024);
   used = 0;
-  chainNames: string[] = [];
-  extra: (ExtraEvent | ExtraHole)[] = [];
+  /**
+   * The unit's chain names and extras. These arrays, and lastHash, live as long as the columns
+   * and are emptied by length: a new `[]` for each unit starts out holding small integers, and
+   * the first string or object pushed into it changed its kind under the optimised code, which
+   * was thrown away (and compiled again) at the start of a thread's early units. The result
+   * takes copies (pack).
+   */
+  readonly chainNames: string[] = [];
+  readonly extra: (ExtraEvent | ExtraHole)[] = [];
   private readonly chainAt = new Map<string, number>();
   /** Per chain index: the hash of the unit's last event of that chain (null: none yet). */
-  private lastHash: (string | null)[] = [];
+  private readonly lastHash: (string | null)[] = [];
 
   /**
    * Empties the columns for the next unit. Their buffers are kept: a unit's result is a copy
@@ -129,10 +136,10 @@ class Columns {
   reset(): void {
     this.n = 0;
     this.used = 0;
-    this.chainNames = [];
-    this.extra = [];
+    this.chainNames.length = 0;
+    this.extra.length = 0;
     this.chainAt.clear();
-    this.lastHash = [];
+    this.lastHash.length = 0;
   }
 
   private slot(lineNo: number, kind: number): number {
@@ -219,7 +226,10 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
   const cols = ctx.cols;
   cols.reset();
   let content = 0;
-  const ref = (line: number): LineRef => ({ file: req.file, line, ordinal: 0 });
+  // The name is read here, once: the closure reads no member of `req`, whose shape differs
+  // between a request made on this thread and one cloned into a worker.
+  const file = req.file;
+  const ref = (line: number): LineRef => ({ file, line, ordinal: 0 });
   const splitter = new LineSplitter({
     line: (bytes, lineNo) => {
       content++;
@@ -277,5 +287,5 @@ function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'li
   replay.set(cols.replay.subarray(0, n));
   const text = new Uint8Array(mem, at.text, cols.used);
   text.set(cols.text.subarray(0, cols.used));
-  return { kinds, lineNos, seqs, chainIdx, chainNames: cols.chainNames, text, lens, replay, extra: cols.extra, mem };
+  return { kinds, lineNos, seqs, chainIdx, chainNames: cols.chainNames.slice(), text, lens, replay, extra: cols.extra.slice(), mem };
 }
