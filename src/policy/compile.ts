@@ -5,7 +5,7 @@
  */
 import type { Action, DecisionSeverity } from '../envelope/types.js';
 import { normalizeToolName } from './names.js';
-import { prefixSegments } from './url.js';
+import { lowerSegments, prefixSegments } from './url.js';
 import type {
   EgressRule,
   ElevationRule,
@@ -110,7 +110,7 @@ function firstByKey<T>(items: readonly T[], key: (t: T) => string): Map<string, 
 
 /** Segments lowercased (locale-independent) when `fold`. */
 function foldIf(fold: boolean, segments: string[]): string[] {
-  return fold ? segments.map((s) => s.toLowerCase()) : segments;
+  return fold ? lowerSegments(segments) : segments;
 }
 
 export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolicy {

@@ -22,7 +22,7 @@ import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
 import { normalizeToolName } from './names.js';
-import { hasPrefix, normalizeUrl, type NormalizedUrl } from './url.js';
+import { hasPrefix, lowerSegments, normalizeUrl, type NormalizedUrl } from './url.js';
 import {
   ACTION_RANK,
   hostMatches,
@@ -416,7 +416,7 @@ function httpEgress(ctx: Ctx): Outcome {
 /** The URL's path segments as a rule compares them: lowercased for a folding (deny) rule, once. */
 function segmentsFor(url: NormalizedUrl): (fold: boolean) => readonly string[] {
   let folded: string[] | null = null;
-  return (fold) => (fold ? (folded ??= url.segments.map((s) => s.toLowerCase())) : url.segments);
+  return (fold) => (fold ? (folded ??= lowerSegments(url.segments)) : url.segments);
 }
 
 /** Why rule `c` does not match, or null when it does; `explain` false: a reason without its words. */

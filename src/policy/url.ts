@@ -219,6 +219,17 @@ export function prefixSegments(prefix: string): string[] {
   return prefix === '/' ? [] : prefix.split('/').slice(1);
 }
 
+/**
+ * The segments in lower case, for the rules that match paths in any case. Built by push, as
+ * parsed paths and prefixes are: arrays from `map` are of another kind, and hasPrefix, having
+ * seen one kind, was thrown out of its optimised code at the first array of the other.
+ */
+export function lowerSegments(segments: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of segments) out.push(s.toLowerCase());
+  return out;
+}
+
 /** Does a path (segments) start with a prefix (segments), on segment boundaries? */
 export function hasPrefix(segments: readonly string[], prefix: readonly string[]): boolean {
   if (prefix.length > segments.length) return false;
