@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../assets.js';
-import type { ToWorker, UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
+import { detachEarly, type ToWorker, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 /** The compiled worker script: beside this module, or in dist/ when running from sources. */
 function workerScript(): string {
@@ -53,6 +53,8 @@ export class LinePool {
   /** Starts `threads` workers; they wait for `init` before checking anything. */
   constructor(readonly threads: number) {
     const script = workerScript();
+    // This thread transfers spare buffers to the workers (worker-protocol.ts).
+    detachEarly();
     for (let i = 0; i < threads; i++) {
       const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       this.pending.push(0);

@@ -6,7 +6,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { processUnit, SPARES, unitContext, type UnitContext } from './unit.js';
-import type { ToWorker } from './worker-protocol.js';
+import { detachEarly, type ToWorker } from './worker-protocol.js';
+
+detachEarly();
 
 let ctx: Promise<UnitContext> | null = null;
 
