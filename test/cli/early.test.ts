@@ -1,0 +1,33 @@
+// The early start of a parallel run's threads (src/cli/early.ts): its reading of the arguments.
+// That a guess never changes a report is shown by every --jobs run of the CLI in the e2e tests.
+import { describe, expect, it } from 'vitest';
+import { readVerifyArgs, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
+import { verifyCommand } from '../../src/cli/verify.js';
+import chalk from 'chalk';
+
+describe('early start: reading the arguments', () => {
+  it('knows every option of sel verify that takes a value, and no other', () => {
+    const cmd = verifyCommand(() => chalk);
+    const takingValues = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
+    expect([...VERIFY_VALUE_OPTIONS].sort()).toEqual(takingValues.sort());
+  });
+
+  it('finds the logs and --jobs of a verify run', () => {
+    expect(readVerifyArgs(['verify', 'a.jsonl', '--jobs', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readVerifyArgs(['--no-color', 'verify', '--repo', 'gov', 'logs/', '-q', 'b.jsonl'])).toEqual({ logs: ['logs/', 'b.jsonl'], jobs: null });
+    expect(readVerifyArgs(['verify', '--jobs=3', '--format', 'json', '--', '-odd.jsonl'])).toEqual({ logs: ['-odd.jsonl'], jobs: 3 });
+    expect(readVerifyArgs(['verify', '-j', '4', '-'])).toEqual({ logs: ['-'], jobs: 4 });
+    expect(readVerifyArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
+  });
+
+  it('makes no guess for other commands, shards, or arguments it cannot read', () => {
+    expect(readVerifyArgs(['policy', 'check', 'dir'])).toBeNull();
+    expect(readVerifyArgs(['merge', 'a.shard'])).toBeNull();
+    expect(readVerifyArgs(['--version'])).toBeNull();
+    expect(readVerifyArgs(['verify', '--shard', '1/4', '--shard-out', 'o', 'x.jsonl'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', 'two'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '0'])).toBeNull();
+    expect(readVerifyArgs(['verify', '--repo', 'gov'])).toBeNull();
+  });
+});
