@@ -176,13 +176,14 @@ interface Spawned {
 }
 
 /**
- * The Node flags on the `#!` line of the sel binary (`#!/usr/bin/env -S node FLAGS`): sel is
- * measured as the binary runs, so bench/child.ts and the shards get them too.
+ * The Node flags the sel binary starts node with (its second line: `//usr/bin/env true; exec
+ * node FLAGS "$0" "$@"`, src/cli/main.ts): sel is measured as the binary runs, so
+ * bench/child.ts and the shards get them too.
  */
 function selNodeFlags(): string[] {
-  const first = readFileSync(SEL_JS, 'utf8').split('\n', 1)[0]!;
-  const m = /^#!\/usr\/bin\/env (?:-S )?node(.*)$/.exec(first);
-  if (m === null) throw new BenchError(`${SEL_JS} does not start with a #!/usr/bin/env node line`);
+  const second = readFileSync(SEL_JS, 'utf8').split('\n', 2)[1] ?? '';
+  const m = /^\/\/usr\/bin\/env true; exec node(.*) "\$0" "\$@"$/.exec(second);
+  if (m === null) throw new BenchError(`${SEL_JS} does not start node with its flags on its second line`);
   return m[1]!.split(' ').filter((x) => x !== '');
 }
 

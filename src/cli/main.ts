@@ -1,11 +1,17 @@
-#!/usr/bin/env -S node --min-semi-space-size=16 --single-threaded-gc
+#!/bin/sh
+//usr/bin/env true; exec node --min-semi-space-size=16 --single-threaded-gc "$0" "$@"
 /**
  * The `sel` command line: commander wiring only. Every command is a library call; this file
  * parses options, picks the renderer, and turns the outcome into an exit status:
  * 0 nothing at or above --fail-on, 1 findings at or above it, 2 verification not possible
  * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
  *
- * The `#!` line fixes V8's young generation at its full 16 MB semi-spaces from the start.
+ * The first two lines start Node.js with two flags. They are read by sh: `//usr/bin/env true`
+ * does nothing, and `exec` runs node on this file, to which they are a `#!` line and a comment.
+ * `#!/usr/bin/env -S node FLAGS` says the same more plainly, but the `env` of BusyBox (Alpine
+ * images) has no -S, and sel would not start there.
+ *
+ * --min-semi-space-size=16 fixes V8's young generation at its full 16 MB semi-spaces from the start.
  * By default it starts small and grows during a long run, so peak RSS grew with the log's
  * size (87 MB at 30 MB, 110 MB at 300 MB, measured); fixed, it stays within a few percent
  * (~100 MB at both), which is what a nightly job sizing its container needs.
@@ -14,7 +20,7 @@
  * With --jobs the checking threads already use the cores, and helpers only took turns with
  * them: --jobs 2 ran 5-7% faster without them (1 GB: 4 alternating pairs; 300 MB: 8), one
  * thread the same within noise (30 MB: 1.01x, replay 100 MB: 1.04x), peak RSS the same.
- * bench/ runs sel with the flags of this line, so it measures what the `sel` binary does.
+ * bench/ runs sel with these flags, so it measures what the `sel` binary does.
  */
 import { startEarly } from './early.js';
 import { ignoreBrokenPipe } from './output.js';

@@ -1,0 +1,53 @@
+// The sel binary as npm installs it: a link to dist/src/cli/main.js, run through its first two
+// lines (sh, then node with sel's flags), not as `node main.js` like the other CLI tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sel-bin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A link named sel in a bin directory, as node_modules/.bin/sel is; npm makes the target executable. */
+function linkedBinary(): string {
+  chmodSync(CLI, 0o755);
+  const bin = join(dir, 'sel');
+  symlinkSync(CLI, bin);
+  return bin;
+}
+
+describe('the sel binary', () => {
+  const bin = linkedBinary();
+  const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+
+  it('runs through a link, from another directory, by its #! line and under plain sh', () => {
+    const direct = spawnSync(bin, ['verify', '-'], { cwd: tmpdir(), env, input: '', encoding: 'utf8' });
+    expect(direct.stderr).toBe('');
+    expect(direct.status).toBe(0);
+    const viaSh = spawnSync('sh', [bin, '--version'], { cwd: tmpdir(), env, encoding: 'utf8' });
+    expect(viaSh.stderr).toBe('');
+    expect(viaSh.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.runIf(process.platform === 'linux')('runs node with its flags, in the process the shell started (exec)', async () => {
+    const child = spawn(bin, ['verify', '-', '--format', 'json'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // Until the shell has become node (exec keeps the process id), its command line is sh's;
+    // node waits for standard input to end.
+    let argv: string[] = [];
+    for (let i = 0; i < 400 && !/node$/.test(argv[0] ?? ''); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+    }
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(argv[0]).toMatch(/node$/);
+    expect(argv).toContain('--single-threaded-gc');
+    expect(argv).toContain('--min-semi-space-size=16');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).summary.tool.name).toBe('sel');
+  });
+});
