@@ -5,7 +5,7 @@
  * and `sel timeline` (filtered events, streaming).
  */
 import { Command, Option } from 'commander';
-import type { ChalkInstance } from 'chalk';
+import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
 import { GitRepo } from '../git/git.js';
@@ -54,7 +54,7 @@ interface ExplainFlags {
   format: 'text' | 'json';
 }
 
-function explainCommand(chalk: () => ChalkInstance): Command {
+function explainCommand(chalk: Colour): Command {
   return new Command('explain')
     .description('one event as a person reads it: its policy version, the evaluation trace, recorded vs replayed decision, ledger artifacts, links')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
@@ -118,7 +118,7 @@ function explainCommand(chalk: () => ChalkInstance): Command {
         }, null, 2)}\n`);
         return;
       }
-      const c = chalk();
+      const c = await chalk();
       // Everything from the log, the repository or the command line is shown through p
       // (printable): an event's fields must not forge lines or drive the terminal.
       const p = printable;
@@ -167,7 +167,7 @@ interface ImpactFlags {
   format: 'text' | 'json';
 }
 
-function impactCommand(chalk: () => ChalkInstance): Command {
+function impactCommand(chalk: Colour): Command {
   return new Command('impact')
     .description('replay a whole log under one policy version and report which past decisions would change')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
@@ -207,7 +207,7 @@ function impactCommand(chalk: () => ChalkInstance): Command {
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity }, null, 2)}\n`);
       } else {
-        const c = chalk();
+        const c = await chalk();
         const p = printable;
         const L = [c.bold(`sel impact: ${evaluated} decisions replayed under ${p(f.policy)} (${target.commit.slice(0, 12)}, ${target.policy.hash.slice(0, 19)}…)`),
           `${changes} would change${changes === 0 ? '' : ':'}`];
@@ -292,7 +292,7 @@ function timelineCommand(): Command {
     });
 }
 
-export function forensicsCommands(chalk: () => ChalkInstance): Command[] {
+export function forensicsCommands(chalk: Colour): Command[] {
   return [explainCommand(chalk), impactCommand(chalk), timelineCommand()];
 }
 

@@ -1,6 +1,6 @@
 /** `sel gate LOG... --repo DIR [assertions]`: a release gate over verification and replay. */
 import { Command, Option } from 'commander';
-import type { ChalkInstance } from 'chalk';
+import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef } from '../git/history.js';
@@ -55,7 +55,7 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
   }
 }
 
-export function gateCommand(chalk: () => ChalkInstance): Command {
+export function gateCommand(chalk: Colour): Command {
   return new Command('gate')
     .description('a release gate: verify and replay the logs, then check assertions over the events after --since')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
@@ -103,7 +103,7 @@ export function gateCommand(chalk: () => ChalkInstance): Command {
           assertions: results,
         }, null, 2)}\n`);
       } else {
-        const c = chalk();
+        const c = await chalk();
         const p = printable;
         const lines = [c.bold(`sel gate: ${p(sinceText)} (${inRange} in range), ${p(flags.repo)} at ${p(flags.ref)} (${replay.commit.slice(0, 12)})`)];
         for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${p(r.name)}: ${p(r.reason)}`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ChalkInstance } from 'chalk';
+import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { countFindings, type FindingCounts } from '../findings/counts.js';
@@ -118,7 +119,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function policyCommand(chalk: () => ChalkInstance): Command {
+export function policyCommand(chalk: Colour): Command {
   const cmd = new Command('policy').description('policy bundles: check them, hash them, evaluate a request against one');
 
   cmd
@@ -129,7 +130,7 @@ export function policyCommand(chalk: () => ChalkInstance): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
     .action(async (dir: string, flags: { format: Format; failOn: FailOn }) => {
       const r = await check(dir, flags.failOn);
-      await writeOut(renderCheck(r, flags.format, chalk()));
+      await writeOut(renderCheck(r, flags.format, await chalk()));
       process.exitCode = r.summary.result === 'fail' ? 1 : 0;
     });
 
@@ -185,7 +186,7 @@ export function policyCommand(chalk: () => ChalkInstance): Command {
       if (flags.format === 'json') {
         await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, ...result, recorded: recorded ?? null, matches_recorded: same }, null, 2)}\n`);
       } else {
-        const c = chalk();
+        const c = await chalk();
         const d = result.decision;
         const lines = [
           `${c.bold('decision')}  ${d.action}  rule ${printable(d.rule ?? '(none)')}  severity ${d.severity}`,

@@ -5,14 +5,14 @@
  * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
  */
 import { Command, CommanderError, Option } from 'commander';
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { OperatorError } from '../errors.js';
 import { GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
+import { colourFor, type Colour } from './colour.js';
 
-let colour: ChalkInstance = chalk;
-
-type Colour = () => ChalkInstance;
+/** --color / --no-color, once parsed. */
+let forceColour: boolean | undefined;
+const colour = colourFor(() => forceColour);
 
 /**
  * The commands, each with the module that defines it, loaded only when it is the command run
@@ -44,16 +44,14 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `sel: ${s.slice(7)}` : s) });
   program.hook('preAction', (cmd) => {
-    const c = cmd.opts<{ color?: boolean }>().color;
-    if (c === true) colour = new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
-    if (c === false) colour = new Chalk({ level: 0 });
+    forceColour = cmd.opts<{ color?: boolean }>().color;
   });
   const name = commandName(argv);
   const named = COMMANDS.filter(([names]) => name !== undefined && names.includes(name));
   // `sel --version` needs no command (loading them all took ~0.3 s); help and errors list them.
   const versionOnly = argv.length === 3 && (argv[2] === '-V' || argv[2] === '--version');
   for (const [, load] of versionOnly ? [] : named.length > 0 ? named : COMMANDS) {
-    for (const sub of await load(() => colour)) program.addCommand(configure(sub, program));
+    for (const sub of await load(colour)) program.addCommand(configure(sub, program));
   }
   return program;
 }

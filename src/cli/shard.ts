@@ -3,7 +3,7 @@
  * and `sel merge FILE...` (the report one run would have given). See src/shard/shard.ts.
  */
 import { Command } from 'commander';
-import type { ChalkInstance } from 'chalk';
+import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import type { GitRepo } from '../git/git.js';
 import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
@@ -52,7 +52,7 @@ interface MergeFlags {
   reorderWindow: number;
 }
 
-export function mergeCommand(chalk: () => ChalkInstance): Command {
+export function mergeCommand(chalk: Colour): Command {
   const cmd = new Command('merge')
     .description('stitch shard results (sel verify --shard I/N --shard-out FILE) into the report one run would give')
     .argument('<shard...>', 'shard result files, one per shard, in any order')
@@ -63,7 +63,7 @@ export function mergeCommand(chalk: () => ChalkInstance): Command {
   });
 }
 
-async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInstance): Promise<void> {
+async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise<void> {
   const header = readShardHeader(shards[0]!);
   const replayed = header.replay;
   const options = { maxFindings: f.maxFindings, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } };
@@ -71,7 +71,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
     if (f.repo !== undefined) throw new OperatorError('these shards did not replay (no --repo when they ran), so --repo cannot be used to merge them');
     const { result } = await mergeShards({ shards, options });
     const report = buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn);
-    await writeOut(await render(report, f.format, chalk(), relativizer(undefined)));
+    await writeOut(await render(report, f.format, chalk, relativizer(undefined)));
     process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     return;
   }
@@ -110,7 +110,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: () => ChalkInsta
       anchors,
       notes: gov.notes,
     }, f.failOn);
-    await writeOut(await render(report, f.format, chalk(), relativizer(f.repo)));
+    await writeOut(await render(report, f.format, chalk, relativizer(f.repo)));
     process.exitCode = report.summary.result === 'fail' ? 1 : 0;
   } finally {
     git.close();

@@ -1,6 +1,6 @@
 /** `sel verify LOG... [options]` (SPEC.md §7). */
 import { Command, Option } from 'commander';
-import type { ChalkInstance } from 'chalk';
+import type { Colour } from './colour.js';
 import type { RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
@@ -42,9 +42,9 @@ export function relativizer(repo: string | undefined): (file: string) => string 
 }
 
 /** The report in `format`; the CI formats' renderers are loaded when asked for. */
-export async function render(report: Report, format: Format, chalk: ChalkInstance, relativize: (f: string) => string): Promise<string> {
+export async function render(report: Report, format: Format, chalk: Colour, relativize: (f: string) => string): Promise<string> {
   switch (format) {
-    case 'text': return renderText(report, chalk);
+    case 'text': return renderText(report, await chalk());
     case 'json': return renderJson(report);
     case 'jsonl': return renderJsonl(report);
     case 'sarif': return (await import('../report/sarif.js')).renderSarif(report, { relativize, category: 'verify' });
@@ -116,7 +116,7 @@ async function prestart(logs: readonly string[], jobs: number, jobsAuto: boolean
   if (total !== null && effectiveJobs(jobs, jobsAuto, total) > 1) (await import('../verify/pool.js')).prestartPool(jobs);
 }
 
-export function verifyCommand(chalk: () => ChalkInstance): Command {
+export function verifyCommand(chalk: Colour): Command {
   const cmd = new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or - for standard input')
@@ -198,7 +198,7 @@ export function verifyCommand(chalk: () => ChalkInstance): Command {
         }
       }
       const relativize = relativizer(flags.repo);
-      await writeOut(await render(report, flags.format, chalk(), relativize));
+      await writeOut(await render(report, flags.format, chalk, relativize));
       if (flags.format === 'github') await stepSummary(report, relativize);
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });

@@ -2,12 +2,12 @@
 // That a guess never changes a report is shown by every --jobs run of the CLI in the e2e tests.
 import { describe, expect, it } from 'vitest';
 import { readVerifyArgs, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
+import { colourFor } from '../../src/cli/colour.js';
 import { verifyCommand } from '../../src/cli/verify.js';
-import chalk from 'chalk';
 
 describe('early start: reading the arguments', () => {
   it('knows every option of sel verify that takes a value, and no other', () => {
-    const cmd = verifyCommand(() => chalk);
+    const cmd = verifyCommand(colourFor(() => undefined));
     const takingValues = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
     expect([...VERIFY_VALUE_OPTIONS].sort()).toEqual(takingValues.sort());
   });

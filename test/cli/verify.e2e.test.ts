@@ -63,6 +63,9 @@ describe('exit status and formats', () => {
   it('writes no colour codes into a pipe, and colour with --color', () => {
     expect(sel(['verify', INCIDENT]).stdout).not.toContain('\u001b[');
     expect(sel(['--color', 'verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
+    expect(sel(['--color', 'verify', INCIDENT]).stdout).toContain('\u001b[');
+    expect(sel(['--no-color', 'verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+    expect(sel(['verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
   });
   it('--max-findings lists fewer findings but counts them all', () => {
     const out = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '2']).stdout) as {

@@ -1,0 +1,20 @@
+/**
+ * The colours of text output. chalk is loaded only when text is rendered: with its terminal
+ * checks (node:tty, and node:process, whose module facade reads every property of process)
+ * it was ~7 ms of every run, one that prints JSON or SARIF included.
+ */
+import type { ChalkInstance } from 'chalk';
+
+/** The Chalk instance to render text with, as --color / --no-color and the terminal say. */
+export type Colour = () => Promise<ChalkInstance>;
+
+/** `force`: --color (true), --no-color (false), neither (undefined: chalk's own detection). */
+export function colourFor(force: () => boolean | undefined): Colour {
+  return async () => {
+    const { default: chalk, Chalk } = await import('chalk');
+    const f = force();
+    if (f === true) return new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
+    if (f === false) return new Chalk({ level: 0 });
+    return chalk;
+  };
+}
