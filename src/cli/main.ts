@@ -1,15 +1,16 @@
 #!/bin/sh
 //usr/bin/env true; exec node --min-semi-space-size=16 --single-threaded-gc "$0" "$@"
 /**
- * The `sel` command line: commander wiring only. Every command is a library call; this file
- * parses options, picks the renderer, and turns the outcome into an exit status:
- * 0 nothing at or above --fail-on, 1 findings at or above it, 2 verification not possible
- * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
+ * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads early
+ * (early.ts), and runs the command line (program.ts: commander, exit status).
  *
  * The first two lines start Node.js with two flags. They are read by sh: `//usr/bin/env true`
- * does nothing, and `exec` runs node on this file, to which they are a `#!` line and a comment.
- * `#!/usr/bin/env -S node FLAGS` says the same more plainly, but the `env` of BusyBox (Alpine
- * images) has no -S, and sel would not start there.
+ * does nothing (but costs two short processes, ~1.4 ms: `":"`, a shell built-in, is what tsc
+ * turns into `":";`, which sh then breaks on), and `exec` runs node on this file, in the
+ * same process, to which they are a `#!` line and a comment. `#!/usr/bin/env -S node FLAGS`
+ * says the same more plainly, but the `env` of BusyBox (Alpine images, common in CI and
+ * Kubernetes) has no -S, and sel would not start there. The price: npm's Windows shim runs
+ * `/bin/sh`, which Windows has only with Git Bash or WSL (README.md).
  *
  * --min-semi-space-size=16 fixes V8's young generation at its full 16 MB semi-spaces from the start.
  * By default it starts small and grows during a long run, so peak RSS grew with the log's
@@ -25,9 +26,11 @@
 import { startEarly } from './early.js';
 import { ignoreBrokenPipe } from './output.js';
 
+// First: each worker adds a listener to stdout, and this one must not be the 11th (Node's
+// MaxListenersExceededWarning, on standard error, with --jobs 11 or more).
+ignoreBrokenPipe();
 // Before the rest of sel loads (program.ts, commander): a parallel verify run's threads start
 // booting now (early.ts).
 await startEarly(process.argv);
-ignoreBrokenPipe();
 const { main } = await import('./program.js');
 process.exitCode = await main(process.argv);

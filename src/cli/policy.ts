@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
-import type { ChalkInstance } from 'chalk';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -73,9 +72,10 @@ async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
   };
 }
 
-function renderCheck(r: CheckReport, format: Format, c: ChalkInstance): string {
+async function renderCheck(r: CheckReport, format: Format, colour: Colour): Promise<string> {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   if (format === 'jsonl') return `${r.findings.map((f) => JSON.stringify(f)).join('\n')}${r.findings.length > 0 ? '\n' : ''}${JSON.stringify({ summary: r.summary })}\n`;
+  const c = await colour();
   const s = r.summary;
   const lines = [c.bold(`sel policy check: ${printable(s.policy)}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON)'}`)];
   if (r.findings.length > 0) lines.push('');
@@ -130,7 +130,7 @@ export function policyCommand(chalk: Colour): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
     .action(async (dir: string, flags: { format: Format; failOn: FailOn }) => {
       const r = await check(dir, flags.failOn);
-      await writeOut(renderCheck(r, flags.format, await chalk()));
+      await writeOut(await renderCheck(r, flags.format, chalk));
       process.exitCode = r.summary.result === 'fail' ? 1 : 0;
     });
 

@@ -9,6 +9,7 @@ import { OperatorError } from '../errors.js';
 import { GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
 import { colourFor, type Colour } from './colour.js';
+import { isCommandName } from './early.js';
 
 /** --color / --no-color, once parsed. */
 let forceColour: boolean | undefined;
@@ -29,9 +30,9 @@ const COMMANDS: readonly (readonly [names: readonly string[], load: (c: Colour) 
   [['merge'], async (c) => [(await import('./shard.js')).mergeCommand(c)]],
 ];
 
-/** The command `argv` names: its first argument that is not an option (the global ones take no value). */
+/** The command `argv` names. */
 function commandName(argv: readonly string[]): string | undefined {
-  return argv.slice(2).find((a) => !a.startsWith('-'));
+  return argv.slice(2).find(isCommandName);
 }
 
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {

@@ -31,6 +31,23 @@ describe('the sel binary', () => {
     expect(viaSh.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('says nothing more with many threads, or when the early start guessed another number of them', () => {
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'incident');
+    const one = spawnSync(process.execPath, [CLI, 'verify', log, '--format', 'json', '--jobs', '1'], { env, encoding: 'utf8' });
+    expect(one.status).toBe(1);
+    // Each worker listens on stdout: 11 of them once made Node warn on standard error.
+    const many = spawnSync(bin, ['verify', log, '--format', 'json', '--jobs', '12'], { env, encoding: 'utf8' });
+    expect(many.stderr).toBe('');
+    expect(many.stdout).toBe(one.stdout);
+    expect(many.status).toBe(1);
+    // early.ts reads --jobs 2 and starts one worker; commander takes the last, -j3: the run
+    // closes that pool and starts its own.
+    const guessed = spawnSync(bin, ['verify', log, '--format', 'json', '--jobs', '2', '-j3'], { env, encoding: 'utf8' });
+    expect(guessed.stderr).toBe('');
+    expect(guessed.stdout).toBe(one.stdout);
+    expect(guessed.status).toBe(1);
+  });
+
   it.runIf(process.platform === 'linux')('runs node with its flags, in the process the shell started (exec)', async () => {
     const child = spawn(bin, ['verify', '-', '--format', 'json'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

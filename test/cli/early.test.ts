@@ -29,5 +29,11 @@ describe('early start: reading the arguments', () => {
     expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', 'two'])).toBeNull();
     expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '0'])).toBeNull();
     expect(readVerifyArgs(['verify', '--repo', 'gov'])).toBeNull();
+    // What commander refuses, and help, start no thread (--jobs 100 was read as 64 threads).
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '100'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs=65'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '99999999999999999999'])).toBeNull();
+    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
+    expect(readVerifyArgs(['verify', '-h'])).toBeNull();
   });
 });
