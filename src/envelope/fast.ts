@@ -568,6 +568,20 @@ function chainSlot(value: string): number {
  * is the one records carry, so its hash code is computed once for the index lookup. */
 const policies = new Recent<null>(4, null);
 
+/**
+ * Lines this thread checks with its caches' shortcuts (a chain's last hash, the recent policy
+ * hashes) not taken: the first WARM_LINES, then none. Only a matter of speed, as the caches
+ * are: what they would have proven is checked in full. V8 compiles checkEnvelope once it is
+ * hot, with what it has seen run; a branch it has not seen run since it began recording (a
+ * few calls in) is left out, and the first time it is taken the compiled code is thrown away.
+ * The cache misses are such branches: they come in a thread's first lines, then again at each
+ * new policy version and at each unit's first event of a chain. checkEnvelope, the largest
+ * function of the line check, was compiled three times per thread, not once (--trace-deopt),
+ * on cores that --jobs fills. Checking the first lines in full lets V8 see those branches run.
+ */
+const WARM_LINES = 256;
+let warmLines = 0;
+
 /** `"sha256:` at `vs` (eight characters: a copied substring, compared at once). */
 function sha256Head(vs: number): boolean {
   return t.substring(vs, vs + 8) === DIGEST_HEAD;
@@ -792,11 +806,13 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
       provenDecisions.add(decision);
     }
   }
+  const warm = warmLines === WARM_LINES;
+  if (!warm) warmLines++;
   let prevHash = t.substring(vs[PREV_HASH]! + 1, ve[PREV_HASH]! - 1);
-  if (prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
+  if (warm && prevHash === chainHeads[slot]) prevHash = chainHeads[slot]!;
   else if ((!proven && !sha256Head(vs[PREV_HASH]!)) || !hexDigits(vs[PREV_HASH]!)) return null;
   let policyHash = t.substring(vs[POLICY_HASH]! + 1, ve[POLICY_HASH]! - 1);
-  let kept = policies.find(policyHash);
+  let kept = warm ? policies.find(policyHash) : -1;
   if (kept < 0) {
     if ((!proven && !sha256Head(vs[POLICY_HASH]!)) || !hexDigits(vs[POLICY_HASH]!)) return null;
     kept = policies.put(policyHash, null);
