@@ -16,32 +16,29 @@ const NONE: readonly Finding[] = Object.freeze([]);
 const MATCHED: ReplayOutcome = { type: 'matched' };
 const SKIPPED: ReplayOutcome = { type: 'skipped' };
 
+type NextRef = (file: string, line: number) => LineRef;
+type AddRecord = (rec: EventRecord) => void;
+
 /**
  * Adds the unit's records to `add`, in order. Its line numbers (and its findings') count from
  * 1 within the unit: `base` lines of `file` come before it. `nextRef` gives each record's ref.
  */
-export function addUnitRecords(
-  r: UnitColumns,
-  file: string,
-  base: number,
-  nextRef: (file: string, line: number) => LineRef,
-  add: (rec: EventRecord) => void,
-): void {
-  // A result made on this thread and one cloned from a worker are objects (and arrays) of
-  // different shapes: the loop, reading them, was thrown out of its optimised code when the
-  // second shape came, several times early in each run. It reads them in one shape.
-  const names: string[] = [];
-  for (const name of r.chainNames) names.push(name);
-  addColumns({ kinds: r.kinds, lineNos: r.lineNos, seqs: r.seqs, chainIdx: r.chainIdx, chainNames: names, text: r.text, lens: r.lens, replay: r.replay, extra: r.extra }, file, base, nextRef, add);
+export function addUnitRecords(r: UnitColumns, file: string, base: number, nextRef: NextRef, add: AddRecord): void {
+  addColumns(oneShape(r), file, base, nextRef, add);
 }
 
-function addColumns(
-  r: UnitColumns,
-  file: string,
-  base: number,
-  nextRef: (file: string, line: number) => LineRef,
-  add: (rec: EventRecord) => void,
-): void {
+/**
+ * The columns as an object (and chain names as an array) of one shape. A result made on this
+ * thread and one cloned from a worker differ: the loop, reading them, was thrown out of its
+ * optimised code when the second shape came, several times early in each run.
+ */
+function oneShape(r: UnitColumns): UnitColumns {
+  const names: string[] = [];
+  for (const name of r.chainNames) names.push(name);
+  return { kinds: r.kinds, lineNos: r.lineNos, seqs: r.seqs, chainIdx: r.chainIdx, chainNames: names, text: r.text, lens: r.lens, replay: r.replay, extra: r.extra };
+}
+
+function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef, add: AddRecord): void {
   const { kinds, lineNos, seqs, chainIdx, chainNames, lens, replay, extra } = r;
   const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
   // Hashes and timestamps are ASCII but for a damaged event's: a unit whose text is all ASCII
