@@ -779,9 +779,13 @@ function checkEnvelope(bytes: Buffer, ref: LineRef, keepEvent: boolean, byteSpan
         ve[PREV_HASH]! - vs[PREV_HASH]! !== DIGEST_VALUE_LENGTH || ve[POLICY_HASH]! - vs[POLICY_HASH]! !== DIGEST_VALUE_LENGTH) return null;
     if (!sha256Head(vs[FINGERPRINT]!) || !sha256Head(vs[HASH]!)) return null;
   }
-  // Two short copies joined, not a slice: a slice would keep the whole line alive for as long
-  // as the record (and the chain's last ts) lives, which with --jobs is batches of them.
-  const ts = t.substring(vs[TS]! + 1, vs[TS]! + 13) + t.substring(vs[TS]! + 13, ve[TS]! - 1);
+  // A copy, not a slice: a slice would keep the whole line alive for as long as the record
+  // (and the chain's last ts) lives, which with --jobs is batches of them. From the bytes
+  // (the value is ASCII, proven above), one flat string: two substrings joined made a rope,
+  // which each of the five comparisons of ts that follow (report range, chain range, order)
+  // had to flatten first (one thread, 300 MB: 1.03x).
+  const ts = byteSpans ? bytes.toString('latin1', tables.startByte[TS]! + 1, tables.endByte[TS]! - 1)
+    : t.substring(vs[TS]! + 1, vs[TS]! + 13) + t.substring(vs[TS]! + 13, ve[TS]! - 1);
   if (byteSpans) {
     actorIndex = internedIndex(ACTOR);
     if (actorIndex < 0) {
