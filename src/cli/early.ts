@@ -8,7 +8,7 @@
  * This is a guess from a light reading of the arguments, and only a guess: the run decides
  * again, on the same rule, from what commander parsed (verify.ts, prestart), and takes the
  * started pool only if it has the right number of threads (pool.ts, takePool). A wrong
- * guess costs the threads' boot, on a run of 160 MiB or more (or an explicit --jobs); a
+ * guess costs the threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a
  * missed one, those milliseconds. So anything unusual (a value commander would refuse,
  * help, standard input, a file it cannot stat) is no guess, and nothing here reports or
  * throws.
