@@ -67,18 +67,14 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
     const x = (kind & KIND_MASK) === KIND_EVENT_EXTRA ? (extra[e++] as ExtraEvent) : null;
     const code = replay[i]!;
     const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
-    const rec: EventRecord = {
-      kind: 'event',
-      ref,
-      chain: chainNames[c]!,
-      seq: seqs[i]!,
-      prevHash,
-      hash,
-      ts,
-      findings: x === null ? NONE : x.findings.map(fix),
-      event: x?.event ?? null,
-      ...(outcome === undefined ? {} : { replay: outcome }),
-    };
-    add(rec);
+    const chain = chainNames[c]!;
+    const seq = seqs[i]!;
+    const findings = x === null ? NONE : x.findings.map(fix);
+    const event = x?.event ?? null;
+    // Two literals, not one with `...(replay ? { replay } : {})`: the spread copied an empty
+    // object into every record of an integrity run.
+    add(outcome === undefined
+      ? { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event }
+      : { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
   }
 }
