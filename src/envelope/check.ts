@@ -90,10 +90,13 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
     form = 'byte-order-mark';
     prefix = 3;
   }
-  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
+  // Every CR before the LF: `}\r\r` is not a CRLF ending, and its second CR is no content.
+  let crs = 0;
+  while (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
     bytes = bytes.subarray(0, bytes.length - 1);
-    form ??= 'crlf';
+    crs++;
   }
+  if (crs > 0) form ??= 'crlf';
 
   if (!isUtf8(bytes)) {
     const offset = firstInvalidUtf8(bytes);
@@ -205,7 +208,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
         chain: claimedChain,
         seq: claimedSeq,
         location: here(ref, column),
-        message: `the line is not the canonical form of its event: ${REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
+        message: `the line is not the canonical form of its event: ${reason === 'crlf' && crs > 1 ? `${crs} CRs before the LF` : REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
         detail: { reason },
       }),
     );

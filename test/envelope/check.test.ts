@@ -107,6 +107,12 @@ describe('lines that are JSON but not canonical', () => {
     const crlf = check(`${second!}\r`);
     expect(crlf.kind).toBe('event');
     expect(crlf.findings.map((f) => f.detail)).toEqual([{ reason: 'crlf' }]);
+    expect(crlf.findings[0]!.message).toContain('a CR before the LF (CRLF line ending)');
+    // Two CRs are not a CRLF ending, and the second is not content after the value.
+    const crcr = check(`${second!}\r\r`);
+    expect(crcr.kind).toBe('event');
+    expect(crcr.findings.map((f) => f.detail)).toEqual([{ reason: 'crlf' }]);
+    expect(crcr.findings[0]!.message).toContain('2 CRs before the LF');
     const bom = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(second!)]));
     expect(bom.kind).toBe('event');
     expect(bom.findings.map((f) => f.detail)).toEqual([{ reason: 'byte-order-mark' }]);
