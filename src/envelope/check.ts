@@ -73,6 +73,17 @@ const REASON_TEXT: Record<NoncanonicalReason, string> = {
   'byte-order-mark': 'a UTF-8 byte order mark before the JSON text',
 };
 
+/**
+ * What a line's CRs before the LF are: one is a CRLF ending; more (`}\r\r`) are not, and are
+ * counted. Only the last is cut before the JSON is read (the others are white space to it),
+ * so that lines which are not events are read as they always were.
+ */
+function crlfText(raw: Buffer): string {
+  let n = 0;
+  for (let i = raw.length - 1; i >= 0 && raw[i] === 0x0d; i--) n++;
+  return n > 1 ? `${n} CRs before the LF` : REASON_TEXT.crlf;
+}
+
 export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
   return fastCheckLine(raw, ref, opts.maxDepth, opts.keepEvent, opts.lazyRequest === true) ?? checkLineFully(raw, ref, opts);
 }
@@ -90,13 +101,10 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
     form = 'byte-order-mark';
     prefix = 3;
   }
-  // Every CR before the LF: `}\r\r` is not a CRLF ending, and its second CR is no content.
-  let crs = 0;
-  while (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) {
     bytes = bytes.subarray(0, bytes.length - 1);
-    crs++;
+    form ??= 'crlf';
   }
-  if (crs > 0) form ??= 'crlf';
 
   if (!isUtf8(bytes)) {
     const offset = firstInvalidUtf8(bytes);
@@ -208,7 +216,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
         chain: claimedChain,
         seq: claimedSeq,
         location: here(ref, column),
-        message: `the line is not the canonical form of its event: ${reason === 'crlf' && crs > 1 ? `${crs} CRs before the LF` : REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
+        message: `the line is not the canonical form of its event: ${reason === 'crlf' ? crlfText(raw) : REASON_TEXT[reason]}${column === undefined ? '' : ` at column ${column}`}`,
         detail: { reason },
       }),
     );

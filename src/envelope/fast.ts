@@ -570,7 +570,8 @@ const policies = new Recent<null>(4, null);
 
 /**
  * Lines this thread checks with its caches' shortcuts (a chain's last hash, the recent policy
- * hashes) not taken: the first WARM_LINES, then none. Only a matter of speed, as the caches
+ * hashes) not taken: the first WARM_LINES that come this far (past the actor and decision
+ * checks), then none. Only a matter of speed, as the caches
  * are: what they would have proven is checked in full. V8 compiles checkEnvelope once it is
  * hot, with what it has seen run; a branch it has not seen run since it began recording (a
  * few calls in) is left out, and the first time it is taken the compiled code is thrown away.

@@ -489,7 +489,8 @@ export function configure(hash: i32, kind: i32, policy: i32, prev: i32, request:
  * A string of 73 bytes starting `"sha256:`. Its 64 digits are not looked at here: the caller
  * compares `hash` and `request_fingerprint` with the digests it computes (lowercase hex, so
  * equality proves the form) and checks `prev_hash` and `policy_hash` only when they are not
- * among the few it has already seen (the last hash of the chain, the last policy versions).
+ * among the few it has already seen (the last hash of the chain, the last policy versions;
+ * always, for a thread's first lines: fast.ts, WARM_LINES).
  */
 function digestShape(slot: i32): bool {
   const s = valueAt(slot);
