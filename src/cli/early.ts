@@ -6,15 +6,14 @@
  * sel: its first unit began ~45 ms sooner (132-148 ms into the process, was 180-197).
  *
  * This is a guess from a light reading of the arguments, and only a guess: the run decides
- * again, on the same rule, from what commander parsed (verify.ts, prestart), and takes the
+ * again, on the same rule, from what commander parsed (verify.ts calls prestartFor), and takes the
  * started pool only if it has the right number of threads (pool.ts, takePool). A wrong
  * guess costs the threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a
  * missed one, those milliseconds. So anything unusual (a value commander would refuse,
- * help, standard input, a file it cannot stat) is no guess, and nothing here reports or
+ * help, standard input, a log the run cannot read) is no guess, and nothing here reports or
  * throws.
  */
-import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolveSources, totalBytes } from '../ingest/sources.js';
 import { defaultJobs, effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
 
 /**
@@ -76,47 +75,32 @@ export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs:
   return logs.length > 0 ? { logs, jobs } : null;
 }
 
-/** The bytes of the regular files the logs name (a directory: its *.jsonl files); null: not all regular. */
-function logBytes(logs: readonly string[]): number | null {
-  // Each file once, as the run reads it once (a file named twice, or also by its directory).
-  const sizes = new Map<string, number>();
-  const add = (path: string, size: number) => sizes.set(realpathSync(path), size);
-  for (const log of logs) {
-    if (log === '-') return null;
-    const st = statSync(log);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(log)) {
-        if (!name.endsWith('.jsonl')) continue;
-        const f = statSync(join(log, name));
-        if (f.isFile()) add(join(log, name), f.size);
-      }
-    } else if (st.isFile()) {
-      add(log, st.size);
-    } else {
-      return null;
-    }
-  }
-  let total = 0;
-  for (const size of sizes.values()) total += size;
-  return total;
+/**
+ * Starts the worker threads now when `argv` (process.argv) is a verify run that will use them.
+ */
+export async function startEarly(argv: readonly string[]): Promise<void> {
+  const run = readVerifyArgs(argv.slice(2));
+  if (run !== null) await prestartFor(run.logs, run.jobs);
 }
 
 /**
- * Starts the worker threads now when `argv` (process.argv) is a verify run that will use them
- * (the pool's module, and worker_threads, are loaded only then).
+ * Starts the worker threads of a verify run over `logs` with `jobs` threads (null: the
+ * default) when the run will use more than one, by the run's own rule (jobs.ts) on the logs
+ * as the run resolves them (sources.ts). Called here, before commander loads, and again by
+ * the verify command once it has parsed its options (a second call starts nothing). The pool's
+ * module, and worker_threads, are loaded only then. Never throws: a log the run cannot read,
+ * or a pool that cannot start, is for the run itself to report.
  */
-export async function startEarly(argv: readonly string[]): Promise<void> {
+export async function prestartFor(logs: readonly string[], jobs: number | null): Promise<void> {
+  if (jobs !== null && jobs < 2) return;
   try {
-    const run = readVerifyArgs(argv.slice(2));
-    if (run === null) return;
-    const total = logBytes(run.logs);
+    const total = await resolveSources(logs).then(({ sources }) => totalBytes(sources));
     if (total === null) return;
     // Most runs are small: their default is one thread, whatever the cores (no cgroup reads).
-    const jobs = run.jobs ?? (effectiveJobs(2, true, total) < 2 ? 1 : defaultJobs());
-    if (effectiveJobs(jobs, run.jobs === null, total) < 2) return;
-    (await import('../verify/pool.js')).prestartPool(jobs);
+    const threads = jobs ?? (effectiveJobs(2, true, total) < 2 ? 1 : defaultJobs());
+    if (effectiveJobs(threads, jobs === null, total) < 2) return;
+    (await import('../verify/pool.js')).prestartPool(threads);
   } catch {
-    // No guess, and nothing said: the run reports what is wrong with its arguments, and a
-    // pool that cannot start fails the run the same way when the run starts it itself.
+    // No guess, and nothing said.
   }
 }

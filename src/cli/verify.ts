@@ -5,7 +5,8 @@ import type { RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { resolveSources, totalBytes } from '../ingest/sources.js';
+import { resolveSources } from '../ingest/sources.js';
+import { prestartFor } from './early.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
 import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
@@ -103,18 +104,6 @@ export function reorderWindowOption(note: string): Option {
     .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
 }
 
-/**
- * Starts the worker threads of a parallel run now, so that they start while this thread loads
- * the verifier and reads the repository (pool.ts). The run decides again, on the same
- * rule; a guess that turns out wrong costs one thread's start. A bad LOG is left for the
- * run to report.
- */
-async function prestart(logs: readonly string[], jobs: number, jobsAuto: boolean): Promise<void> {
-  if (jobs < 2) return;
-  const { effectiveJobs } = await import('../verify/jobs.js');
-  const total = await resolveSources(logs).then(({ sources }) => totalBytes(sources), () => null);
-  if (total !== null && effectiveJobs(jobs, jobsAuto, total) > 1) (await import('../verify/pool.js')).prestartPool(jobs);
-}
 
 export function verifyCommand(chalk: Colour): Command {
   const cmd = new Command('verify')
@@ -156,7 +145,9 @@ export function verifyCommand(chalk: Colour): Command {
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
       const jobsAuto = command.getOptionValueSource('jobs') === 'default';
-      await prestart(logs, flags.jobs, jobsAuto);
+      // The threads start while this thread loads the verifier and reads the repository, if
+      // the binary's first lines did not start them already (early.ts).
+      await prestartFor(logs, jobsAuto ? null : flags.jobs);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
