@@ -1,7 +1,8 @@
 /**
  * The first thing the `sel` binary does, before it loads the command line parser: when the
- * arguments ask for a `sel verify` that will use more than one thread, start the worker
- * threads (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms
+ * arguments name a governance repository, start the git commands the run begins with
+ * (readRepoArgs, git.ts prefetchGovernance); when they ask for a `sel verify` that will use
+ * more than one thread, start the worker threads (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms
  * before commander has parsed the arguments, it boots while this thread loads the rest of
  * sel: its first unit began ~45 ms sooner (132-148 ms into the process, was 180-197).
  *
@@ -75,11 +76,52 @@ export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs:
   return logs.length > 0 ? { logs, jobs } : null;
 }
 
+/** The commands that read a governance repository with `--repo DIR [--ref REF]` (default ref HEAD). */
+export const REPO_COMMANDS: readonly string[] = ['verify', 'gate', 'explain', 'impact'];
+
 /**
- * Starts the worker threads now when `argv` (process.argv) is a verify run that will use them.
+ * The repository and ref a run of one of REPO_COMMANDS names; null: none, or help. Only what
+ * to prefetch: the run's own calls take a prefetched output only when they ask for exactly
+ * the same command in the same directory (git.ts), so a misreading costs a wasted git process,
+ * never a wrong answer.
+ */
+export function readRepoArgs(args: readonly string[]): { dir: string; ref: string } | null {
+  const at = args.findIndex(isCommandName);
+  if (at < 0 || !REPO_COMMANDS.includes(args[at]!)) return null;
+  let dir: string | null = null;
+  let ref = 'HEAD';
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a === '-h' || a === '--help') return null;
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (name !== '--repo' && name !== '--ref') continue;
+    const value = name === a ? args[++i] : a.slice(eq + 1);
+    if (value === undefined) return null;
+    if (name === '--repo') dir = value;
+    else ref = value;
+  }
+  return dir === null ? null : { dir, ref };
+}
+
+/**
+ * Starts what a run of `argv` (process.argv) can start before the rest of sel has loaded: the
+ * worker threads of a verify run that will use them, and the first git commands of a run
+ * with `--repo` (git.ts, prefetchGovernance).
  */
 export async function startEarly(argv: readonly string[]): Promise<void> {
-  const run = readVerifyArgs(argv.slice(2));
+  const args = argv.slice(2);
+  const repo = readRepoArgs(args);
+  if (repo !== null) {
+    try {
+      // Not awaited: git works while this thread loads the rest of sel.
+      void (await import('../git/git.js')).prefetchGovernance(repo.dir, repo.ref);
+    } catch {
+      // Nothing said: the run reports what it cannot load or run.
+    }
+  }
+  const run = readVerifyArgs(args);
   if (run !== null) await prestartFor(run.logs, run.jobs);
 }
 

@@ -68,10 +68,19 @@ export class GitFailure extends Error {
   }
 }
 
-/** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
-function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let child: ChildProcessWithoutNullStreams;
+/** A git command under way: its stdout, and how to make it hold the process open. */
+interface Started {
+  readonly output: Promise<Buffer>;
+  readonly hold: () => void;
+}
+
+/**
+ * Starts a git command; stdout as a Buffer, GitFailure on non-zero exit. `held`: whether the
+ * process waits for it (a prefetched command does not, until a caller asks for its output).
+ */
+function start(dir: string, args: readonly string[], input: string | undefined, held: boolean): Started {
+  let child: ChildProcessWithoutNullStreams | null = null;
+  const output = new Promise<Buffer>((resolve, reject) => {
     try {
       child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
     } catch (e) {
@@ -92,6 +101,98 @@ function run(dir: string, args: readonly string[], input?: string): Promise<Buff
     if (input !== undefined) child.stdin.end(input);
     else child.stdin.end();
   });
+  const c = child as ChildProcessWithoutNullStreams | null;
+  if (c !== null && !held) holdOpen(c, false);
+  return { output, hold: () => { if (c !== null) holdOpen(c, true); } };
+}
+
+/**
+ * Whether a child process keeps this process running: a prefetched command does not until
+ * a caller takes it, so that one nobody takes never delays the exit.
+ */
+function holdOpen(child: ChildProcessWithoutNullStreams, held: boolean): void {
+  // The pipes are sockets (net.Socket), which the stream types do not say.
+  for (const h of [child, child.stdout, child.stderr, child.stdin] as unknown as { ref(): unknown; unref(): unknown }[]) {
+    if (held) h.ref();
+    else h.unref();
+  }
+}
+
+/**
+ * Commands started before anything asked for them (prefetchGovernance), by directory and
+ * arguments. Each output goes to the first call of the same command, and only to that one.
+ */
+const prefetched = new Map<string, Started>();
+const commandKey = (dir: string, args: readonly string[]): string => JSON.stringify([dir, args]);
+
+/** cat-file processes started by prefetchGovernance, by directory and kind, each for the first repository opened there. */
+const prefetchedCatFiles = new Map<string, CatFile>();
+const catFileKey = (dir: string, withBody: boolean): string => `${withBody ? 'batch' : 'check'}\0${dir}`;
+
+function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
+  const key = commandKey(dir, args);
+  const known = prefetched.get(key);
+  if (known !== undefined) return known.output;
+  const s = start(dir, args, undefined, false);
+  // A prefetch nobody takes fails unheard; the caller that takes it sees the failure.
+  s.output.catch(() => {});
+  prefetched.set(key, s);
+  return s.output;
+}
+
+/** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
+function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
+  if (input === undefined) {
+    const key = commandKey(dir, args);
+    const early = prefetched.get(key);
+    if (early !== undefined) {
+      prefetched.delete(key);
+      early.hold();
+      return early.output;
+    }
+  }
+  return start(dir, args, input, true).output;
+}
+
+/** Prefetched commands and cat-file processes nothing has taken yet (for tests). */
+export function prefetchesPending(): number {
+  return prefetched.size + prefetchedCatFiles.size;
+}
+
+// The commands a run begins with, built in one place for the run and for prefetchGovernance.
+const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--show-cdup'];
+const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
+const revListArgs = (commit: string): string[] => ['rev-list', '--topo-order', '--reverse', '--parents', commit];
+const REPLACE_REFS_ARGS = ['for-each-ref', '--format=%(refname)', 'refs/replace/'];
+const changedArgs = (commit: string, dir: string): string[] =>
+  ['log', '--reverse', '-m', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=MD', commit, '--', `${dir}/`];
+
+/** The directory of the governance ledger in the repository (SPEC.md §4). */
+export const LEDGER_DIR = 'ledger';
+
+/**
+ * Starts, before the rest of sel has loaded, the git commands that a run with `--repo dir
+ * --ref ref` begins with: GitRepo.open's and its two cat-file processes, resolveCommit's, and
+ * then the first three that readGovernance (history.ts) asks for. git runs them on another core while this thread loads
+ * sel's modules (~100 ms for a replay). The run's own calls take their outputs (run); a
+ * command nobody asks for holds nothing open and changes nothing. Their results are exactly
+ * what the same calls would give a few milliseconds later: the run reads the repository as
+ * it was when it started. Resolves once every command it started has ended; never rejects.
+ */
+export async function prefetchGovernance(dir: string, ref: string): Promise<void> {
+  const open = prefetch(dir, OPEN_ARGS);
+  for (const withBody of [false, true]) {
+    const key = catFileKey(dir, withBody);
+    if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
+  }
+  const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
+  if (ref.startsWith('-')) return ended(open);
+  const rest = prefetch(dir, resolveArgs(ref)).then((out) => {
+    const commit = out.toString('utf8').trim();
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return;
+    return Promise.all([prefetch(dir, revListArgs(commit)), prefetch(dir, REPLACE_REFS_ARGS), prefetch(dir, changedArgs(commit, LEDGER_DIR))]);
+  });
+  await Promise.all([ended(open), ended(rest)]);
 }
 
 interface Pending {
@@ -111,8 +212,9 @@ class CatFile {
   private buf: Buffer = Buffer.alloc(0);
   private failed: Error | null = null;
 
-  constructor(dir: string, private readonly withBody: boolean) {
+  constructor(dir: string, private readonly withBody: boolean, held = true) {
     this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, 'cat-file', withBody ? '--batch' : '--batch-check'], { env: safeEnv(), stdio: 'pipe' });
+    if (!held) holdOpen(this.child, false);
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (c: Buffer) => stderr.push(c));
     this.child.stdout.on('data', (c: Buffer) => {
@@ -172,9 +274,23 @@ class CatFile {
     });
   }
 
+  /** A prefetched process, taken: it keeps this process running again while it works. */
+  hold(): void {
+    holdOpen(this.child, true);
+  }
+
   close(): void {
     this.child.stdin.end();
   }
+}
+
+function catFile(dir: string, withBody: boolean): CatFile {
+  const key = catFileKey(dir, withBody);
+  const early = prefetchedCatFiles.get(key);
+  if (early === undefined) return new CatFile(dir, withBody);
+  prefetchedCatFiles.delete(key);
+  early.hold();
+  return early;
 }
 
 export class GitRepo {
@@ -185,8 +301,8 @@ export class GitRepo {
     /** Length of an object id in hex (40 for SHA-1 repositories, 64 for SHA-256). */
     readonly oidHexLength: number,
   ) {
-    this.check = new CatFile(dir, false);
-    this.batch = new CatFile(dir, true);
+    this.check = catFile(dir, false);
+    this.batch = catFile(dir, true);
   }
 
   /** Opens a repository, failing with one actionable sentence when it cannot be used. */
@@ -196,7 +312,7 @@ export class GitRepo {
     try {
       // One process for every run that names a usable repository: --show-cdup is an empty line
       // at a work tree's top level, and no line at all in a bare repository or in .git.
-      const out = (await run(dir, ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--show-cdup'])).toString('utf8');
+      const out = (await run(dir, OPEN_ARGS)).toString('utf8');
       const lines = out.split('\n');
       let bare: string | undefined;
       let cdup: string | undefined;
@@ -225,7 +341,7 @@ export class GitRepo {
   async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
     if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
     try {
-      return (await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).toString('utf8').trim();
+      return (await run(this.dir, resolveArgs(ref))).toString('utf8').trim();
     } catch {
       throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
     }
@@ -233,7 +349,7 @@ export class GitRepo {
 
   /** Every commit reachable from `commit` with its parents, oldest first (parents before children). */
   async revList(commit: string): Promise<{ commit: string; parents: string[] }[]> {
-    const out = (await run(this.dir, ['rev-list', '--topo-order', '--reverse', '--parents', commit])).toString('utf8');
+    const out = (await run(this.dir, revListArgs(commit))).toString('utf8');
     return out.split('\n').filter((l) => l.length > 0).map((l) => {
       const [c, ...ps] = l.split(' ');
       return { commit: c!, parents: ps };
@@ -254,7 +370,7 @@ export class GitRepo {
    * once per path and previous content (a merge shows again what a branch changed).
    */
   async changedOrDeleted(commit: string, dir: string): Promise<{ commit: string; path: string; status: 'M' | 'D' }[]> {
-    const out = (await run(this.dir, ['log', '--reverse', '-m', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=MD', commit, '--', `${dir}/`])).toString('utf8');
+    const out = (await run(this.dir, changedArgs(commit, dir))).toString('utf8');
     const found: { commit: string; path: string; status: 'M' | 'D' }[] = [];
     const seen = new Set<string>();
     const tokens = out.split('\0');
@@ -284,7 +400,7 @@ export class GitRepo {
 
   /** Refs under refs/replace/ (ignored, but worth reporting). */
   async replaceRefs(): Promise<string[]> {
-    const out = (await run(this.dir, ['for-each-ref', '--format=%(refname)', 'refs/replace/'])).toString('utf8');
+    const out = (await run(this.dir, REPLACE_REFS_ARGS)).toString('utf8');
     return out.split('\n').filter((l) => l.length > 0);
   }
 

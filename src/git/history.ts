@@ -7,7 +7,7 @@
 import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
 import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
 import { withReserved } from '../policy/compile.js';
-import type { GitRepo, TreeEntry } from './git.js';
+import { LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
 
 export interface BundleVersion {
   readonly hash: string;
@@ -55,7 +55,7 @@ const MAX_LEDGER_DEPTH = 4;
 /** `flag`: what named `ref`, for the error when it names no commit. */
 export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref'): Promise<Governance> {
   const commit = await repo.resolveCommit(ref, flag);
-  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, 'ledger')]);
+  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR)]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
   return { repo, ref, commit, index, ledger, notes, ledgerRewrites };
 }

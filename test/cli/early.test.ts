@@ -1,9 +1,10 @@
 // The early start of a parallel run's threads (src/cli/early.ts): its reading of the arguments.
 // That a guess never changes a report is shown by every --jobs run of the CLI in the e2e tests.
 import { describe, expect, it } from 'vitest';
-import { readVerifyArgs, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
+import { readRepoArgs, readVerifyArgs, REPO_COMMANDS, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
 import { colourFor } from '../../src/cli/colour.js';
 import { verifyCommand } from '../../src/cli/verify.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 describe('early start: reading the arguments', () => {
   it('knows every option of sel verify that takes a value, and no other', () => {
@@ -35,5 +36,36 @@ describe('early start: reading the arguments', () => {
     expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '99999999999999999999'])).toBeNull();
     expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
     expect(readVerifyArgs(['verify', '-h'])).toBeNull();
+  });
+});
+
+describe('early start: the repository to prefetch from', () => {
+  it('is read for the commands that read a repository at --ref, and only for them', async () => {
+    const withRepo: string[] = [];
+    // All commands: what `sel --help` loads.
+    for (const cmd of (await buildProgram()).commands) {
+      const ref = cmd.options.find((o) => o.long === '--ref');
+      if (ref === undefined || !cmd.options.some((o) => o.long === '--repo')) continue;
+      withRepo.push(cmd.name());
+      // Each defaults --ref to HEAD, as the prefetch does.
+      expect(ref.defaultValue).toBe('HEAD');
+    }
+    expect(withRepo.sort()).toEqual([...REPO_COMMANDS].sort());
+  });
+
+  it('finds --repo and --ref in either form, the last of each', () => {
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo', 'gov'])).toEqual({ dir: 'gov', ref: 'HEAD' });
+    expect(readRepoArgs(['--no-color', 'gate', '--repo=gov', '--ref', 'v1', 'a.jsonl'])).toEqual({ dir: 'gov', ref: 'v1' });
+    expect(readRepoArgs(['explain', 'a.jsonl', '--ref=main', '--seq', '3', '--repo', 'x', '--repo', 'y'])).toEqual({ dir: 'y', ref: 'main' });
+  });
+
+  it('is nothing without --repo, for help, after --, or with a missing value', () => {
+    expect(readRepoArgs(['verify', 'a.jsonl'])).toBeNull();
+    expect(readRepoArgs(['policy', 'check', '--repo', 'gov'])).toBeNull();
+    expect(readRepoArgs(['timeline', 'a.jsonl', '--repo', 'gov'])).toBeNull();
+    expect(readRepoArgs(['merge', 'a.shard', '--repo', 'gov'])).toBeNull();
+    expect(readRepoArgs(['verify', '--repo', 'gov', '--help'])).toBeNull();
+    expect(readRepoArgs(['verify', 'a.jsonl', '--', '--repo', 'gov'])).toBeNull();
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo'])).toBeNull();
   });
 });
