@@ -3,7 +3,8 @@
  * whose output is capped), pinned to safe behaviour whatever the user's or the repository's
  * configuration says:
  *  - no system or global config (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL=/dev/null), hooks off
- *    (core.hooksPath=/dev/null), no fsmonitor, no credential or terminal prompts;
+ *    (core.hooksPath=/dev/null), no fsmonitor, no credential or terminal prompts, no
+ *    signature checks (log.showSignature in a repository's config ran its gpg.program);
  *  - replace refs and grafts ignored (GIT_NO_REPLACE_OBJECTS, GIT_GRAFT_FILE=/dev/null): the
  *    history verified is the one the objects record;
  *  - no GIT_DIR, GIT_WORK_TREE or other GIT_* from the caller's environment;
@@ -35,6 +36,9 @@ const SAFE_CONFIG = [
   '-c', 'safe.directory=*',
   '-c', 'credential.helper=',
   '-c', 'protocol.allow=never',
+  // A repository's own config must not make `git log` verify signatures: that runs the
+  // program gpg.program names.
+  '-c', 'log.showSignature=false',
 ];
 
 /**

@@ -1,6 +1,6 @@
 /** Hostile governance repositories: reported, never trusted, never able to crash or hang sel. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +93,37 @@ describe('a git that fails', () => {
     const { repo, log } = repoWithLog('nogit');
     const r = sel(['verify', log, '--repo', repo], { env: { PATH: join(tmp, 'empty-path') } });
     expect(expectOneSentence(r)).toMatch(/git is not installed or not on PATH/);
+  });
+});
+
+describe("a repository's own config runs nothing", () => {
+  it('a signed commit with log.showSignature and gpg.program set does not run that program', () => {
+    const { repo, log } = repoWithLog('signed');
+    const marker = join(tmp, 'signed-ran');
+    const program = join(tmp, 'fake-gpg');
+    writeFileSync(program, `#!/bin/sh\ntouch ${marker}\nexit 1\n`);
+    chmodSync(program, 0o755);
+    // A commit touching ledger/ with a gpgsig header (its signature need not be valid: git
+    // asks gpg.program to check any).
+    write(repo, { 'ledger/README': 'one\n' });
+    commit(repo, 'ledger');
+    write(repo, { 'ledger/README': 'two\n' });
+    git(repo, 'add', '-A');
+    const tree = git(repo, 'write-tree');
+    const parent = git(repo, 'rev-parse', 'HEAD');
+    const body = `tree ${tree}\nparent ${parent}\nauthor Test <test@example.com> 1790000000 +0000\ncommitter Test <test@example.com> 1790000000 +0000\n` +
+      'gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEEAAAAAAAAAAAAAAAAAAAAAAAAAAAFAmAAAAAACgkQAAAAAAAAAAA=\n -----END PGP SIGNATURE-----\n\nsigned\n';
+    const signed = execFileSync('git', ['-C', repo, 'hash-object', '-t', 'commit', '-w', '--stdin'], { input: body, encoding: 'utf8' }).trim();
+    git(repo, 'update-ref', 'HEAD', signed);
+    git(repo, 'config', 'log.showSignature', 'true');
+    git(repo, 'config', 'gpg.program', program);
+    // git itself runs it, so the test would see it if sel did.
+    git(repo, 'log', '-1', '--format=%H');
+    expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
+    const r = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    expect(r.status).toBe(1); // LEDGER_REWRITTEN: ledger/README was modified
+    expect(r.stdout).toContain('LEDGER_REWRITTEN');
+    expect(existsSync(marker)).toBe(false);
   });
 });
