@@ -1,18 +1,24 @@
 /**
- * The first thing the `sel` binary does, before it loads the command line parser: when the
- * arguments name a governance repository, start the git commands the run begins with
- * (readRepoArgs, git.ts prefetchGovernance); when they ask for a `sel verify` that will use
- * more than one thread, start the worker threads (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms
- * before commander has parsed the arguments, it boots while this thread loads the rest of
- * sel: its first unit began ~45 ms sooner (132-148 ms into the process, was 180-197).
+ * The first thing the `sel` binary does, before it loads the command line parser, from a
+ * light reading of the arguments. Two things start here and run while this thread loads the
+ * rest of sel (~100 ms with commander, the verifier and, for a replay, the policy code):
  *
- * This is a guess from a light reading of the arguments, and only a guess: the run decides
- * again, on the same rule, from what commander parsed (verify.ts calls prestartFor), and takes the
- * started pool only if it has the right number of threads (pool.ts, takePool). A wrong
- * guess costs the threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a
- * missed one, those milliseconds. So anything unusual (a value commander would refuse,
- * help, standard input, a log the run cannot read) is no guess, and nothing here reports or
- * throws.
+ * - The git commands a run with `--repo` begins with (readRepoArgs; git.ts,
+ *   prefetchGovernance). The run's own calls take their outputs, each only for the very same
+ *   command, so a misreading costs a git process, never a different answer. This is started
+ *   even when commander will refuse the arguments: what it runs is what the run would run,
+ *   and what nothing takes is stopped at exit.
+ * - The worker threads of a `sel verify` that will use more than one (pool.ts,
+ *   prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before commander
+ *   has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into the process,
+ *   was 180-197). This is a guess, and only a guess: the run decides again, on the same rule,
+ *   from what commander parsed (verify.ts calls prestartFor), and takes the started pool only
+ *   if it has the right number of threads (pool.ts, takePool). A wrong guess costs the
+ *   threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a missed
+ *   one, those milliseconds. So anything unusual (a value commander would refuse, help,
+ *   standard input, a log the run cannot read) is no guess.
+ *
+ * Nothing here reports or throws.
  */
 import { resolveSources, totalBytes } from '../ingest/sources.js';
 import { defaultJobs, effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
@@ -102,7 +108,8 @@ export function readRepoArgs(args: readonly string[]): { dir: string; ref: strin
     if (name === '--repo') dir = value;
     else ref = value;
   }
-  return dir === null ? null : { dir, ref };
+  // An empty --repo is refused by the run (git.ts, GitRepo.open).
+  return dir === null || dir === '' ? null : { dir, ref };
 }
 
 /**

@@ -1,8 +1,9 @@
 #!/bin/sh
 //usr/bin/env true; exec node --min-semi-space-size=16 --single-threaded-gc "$0" "$@"
 /**
- * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads early
- * (early.ts), and runs the command line (program.ts: commander, exit status).
+ * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads and a
+ * replay's first git commands early (early.ts), and runs the command line (program.ts:
+ * commander, exit status).
  *
  * The first two lines start Node.js with two flags. They are read by sh: `//usr/bin/env true`
  * does nothing (but costs two short processes, ~1.4 ms: `":"`, a shell built-in, is what tsc
@@ -30,7 +31,7 @@ import { ignoreBrokenPipe } from './output.js';
 // MaxListenersExceededWarning, on standard error, with --jobs 11 or more).
 ignoreBrokenPipe();
 // Before the rest of sel loads (program.ts, commander): a parallel verify run's threads start
-// booting now (early.ts).
+// booting now, and a replay's first git commands start running (early.ts).
 await startEarly(process.argv);
 const { main } = await import('./program.js');
 process.exitCode = await main(process.argv);

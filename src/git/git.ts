@@ -76,6 +76,8 @@ export class GitFailure extends Error {
 interface Started {
   readonly output: Promise<Buffer>;
   readonly hold: () => void;
+  /** Stops the command if it still runs. */
+  readonly stop: () => void;
 }
 
 /**
@@ -107,7 +109,11 @@ function start(dir: string, args: readonly string[], input: string | undefined, 
   });
   const c = child as ChildProcessWithoutNullStreams | null;
   if (c !== null && !held) holdOpen(c, false);
-  return { output, hold: () => { if (c !== null) holdOpen(c, true); } };
+  return {
+    output,
+    hold: () => { if (c !== null) holdOpen(c, true); },
+    stop: () => { if (c !== null && c.exitCode === null && c.signalCode === null) c.kill(); },
+  };
 }
 
 /**
@@ -133,10 +139,25 @@ const commandKey = (dir: string, args: readonly string[]): string => JSON.string
 const prefetchedCatFiles = new Map<string, CatFile>();
 const catFileKey = (dir: string, withBody: boolean): string => `${withBody ? 'batch' : 'check'}\0${dir}`;
 
+/**
+ * What nothing took is stopped when sel exits: unref'd, it would not delay the exit, but git
+ * would go on working (a rev-list of a long history) after sel has gone.
+ */
+let stopsAtExit = false;
+function stopUntakenAtExit(): void {
+  if (stopsAtExit) return;
+  stopsAtExit = true;
+  process.once('exit', () => {
+    for (const s of prefetched.values()) s.stop();
+    for (const c of prefetchedCatFiles.values()) c.stop();
+  });
+}
+
 function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
   const key = commandKey(dir, args);
   const known = prefetched.get(key);
   if (known !== undefined) return known.output;
+  stopUntakenAtExit();
   const s = start(dir, args, undefined, false);
   // A prefetch nobody takes fails unheard; the caller that takes it sees the failure.
   s.output.catch(() => {});
@@ -178,16 +199,24 @@ export const LEDGER_DIR = 'ledger';
  * Starts, before the rest of sel has loaded, the git commands that a run with `--repo dir
  * --ref ref` begins with: GitRepo.open's and its two cat-file processes, resolveCommit's, and
  * then the first three that readGovernance (history.ts) asks for. git runs them on another core while this thread loads
- * sel's modules (~100 ms for a replay). The run's own calls take their outputs (run); a
- * command nobody asks for holds nothing open and changes nothing. Their results are exactly
- * what the same calls would give a few milliseconds later: the run reads the repository as
- * it was when it started. Resolves once every command it started has ended; never rejects.
+ * sel's modules (~100 ms for a replay). The run's own calls take their outputs (run), each
+ * once; a command nothing takes does not delay the exit and is stopped then. The outputs are
+ * what the same calls would have given ~100 ms later, unless the repository changed in
+ * between: the run reads the repository as it was when it started. (A command that opens the
+ * repository more than once, as `sel gate --policy-at` does, may read it at two moments
+ * anyway.) Resolves once every command it started has ended; never rejects.
  */
 export async function prefetchGovernance(dir: string, ref: string): Promise<void> {
-  const open = prefetch(dir, OPEN_ARGS);
-  for (const withBody of [false, true]) {
-    const key = catFileKey(dir, withBody);
-    if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
+  let open: Promise<Buffer>;
+  try {
+    open = prefetch(dir, OPEN_ARGS);
+    for (const withBody of [false, true]) {
+      const key = catFileKey(dir, withBody);
+      if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
+    }
+  } catch {
+    // spawn itself can throw (no file descriptors left): the run's own calls will say so.
+    return;
   }
   const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
   if (ref.startsWith('-')) return ended(open);
@@ -283,6 +312,11 @@ class CatFile {
     holdOpen(this.child, true);
   }
 
+  /** A prefetched process nothing took, at exit. */
+  stop(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+
   close(): void {
     this.child.stdin.end();
   }
@@ -311,6 +345,8 @@ export class GitRepo {
 
   /** Opens a repository, failing with one actionable sentence when it cannot be used. */
   static async open(dir: string): Promise<GitRepo> {
+    // `git -C ''` stays where it is: an empty --repo would be the current directory's repository.
+    if (dir === '') throw new OperatorError('--repo is empty: name the governance repository\'s directory');
     let shallow: string | undefined;
     let format: string | undefined;
     try {

@@ -1,5 +1,7 @@
-// The early start of a parallel run's threads (src/cli/early.ts): its reading of the arguments.
-// That a guess never changes a report is shown by every --jobs run of the CLI in the e2e tests.
+// The early start of a parallel run's threads and of a replay's first git commands
+// (src/cli/early.ts): its reading of the arguments. That a guess never changes a report is shown
+// by every --jobs and --repo run of the CLI in the e2e tests; that the binary takes the git
+// commands it prefetched, by test/hostile/git.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
 import { readRepoArgs, readVerifyArgs, REPO_COMMANDS, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
 import { colourFor } from '../../src/cli/colour.js';
@@ -67,5 +69,6 @@ describe('early start: the repository to prefetch from', () => {
     expect(readRepoArgs(['verify', '--repo', 'gov', '--help'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--', '--repo', 'gov'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--repo'])).toBeNull();
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo='])).toBeNull();
   });
 });

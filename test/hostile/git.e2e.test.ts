@@ -127,3 +127,52 @@ describe("a repository's own config runs nothing", () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe('the git commands started before sel has loaded (early.ts, git.ts prefetchGovernance)', () => {
+  /** A git that logs each call and answers only after `seconds`, so that sel asks before it answers. */
+  function slowGit(name: string, seconds: number): { bin: string; calls: string } {
+    const bin = join(tmp, name);
+    mkdirSync(bin, { recursive: true });
+    const calls = join(tmp, `${name}.calls`);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "start $*" >> ${calls}\nsleep ${seconds}\necho "run $*" >> ${calls}\nexec ${realGit} "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    return { bin, calls };
+  }
+  const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n') : []);
+
+  it('are taken by the run, still running, each command run once, with the report of a run without them', () => {
+    const { repo, log } = repoWithLog('prefetch');
+    const plain = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    expect(plain.status).toBe(0);
+    const { bin, calls } = slowGit('slow-bin', 0.3);
+    const slow = sel(['verify', log, '--repo', repo, '--format', 'json'], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    expect(slow.status).toBe(0);
+    expect(slow.stdout).toBe(plain.stdout);
+    const started = lines(calls).filter((l) => l.startsWith('start '));
+    // rev-parse (open), two cat-file, rev-parse (the ref), rev-list, for-each-ref, log; a
+    // command the run asked for again instead of taking it would be here twice.
+    expect(started.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(started).size).toBe(started.length);
+  });
+
+  it('do not keep a refused run waiting, and are stopped when it exits', async () => {
+    const { repo, log } = repoWithLog('refused');
+    const { bin, calls } = slowGit('slower-bin', 2);
+    const t = Date.now();
+    const r = sel(['verify', log, '--repo', repo, '--format', 'bogus'], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    const seconds = (Date.now() - t) / 1000;
+    expect(expectOneSentence(r)).toMatch(/--format must be one of/);
+    expect(lines(calls).filter((l) => l.startsWith('start ')).length).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(1.8);
+    // Had the commands been left running, they would log "run" once their 2 s are over.
+    await new Promise((done) => setTimeout(done, (2.5 - seconds) * 1000));
+    expect(lines(calls).filter((l) => l.startsWith('run '))).toEqual([]);
+  });
+
+  it('an empty --repo is refused, not read as the current directory', () => {
+    const { repo, log } = repoWithLog('empty-repo-arg');
+    const r = sel(['verify', log, '--repo='], { cwd: repo });
+    expect(expectOneSentence(r)).toMatch(/--repo is empty/);
+  });
+});
