@@ -192,19 +192,20 @@ const REPLACE_REFS_ARGS = ['for-each-ref', '--format=%(refname)', 'refs/replace/
 const changedArgs = (commit: string, dir: string): string[] =>
   ['log', '--reverse', '-m', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=MD', commit, '--', `${dir}/`];
 
-/** The directory of the governance ledger in the repository (SPEC.md §4). */
+/** The directory of the governance ledger in the repository (SPEC.md §5). */
 export const LEDGER_DIR = 'ledger';
 
 /**
  * Starts, before the rest of sel has loaded, the git commands that a run with `--repo dir
  * --ref ref` begins with: GitRepo.open's and its two cat-file processes, resolveCommit's, and
- * then the first three that readGovernance (history.ts) asks for. git runs them on another core while this thread loads
- * sel's modules (~100 ms for a replay). The run's own calls take their outputs (run), each
- * once; a command nothing takes does not delay the exit and is stopped then. The outputs are
- * what the same calls would have given ~100 ms later, unless the repository changed in
- * between: the run reads the repository as it was when it started. (A command that opens the
- * repository more than once, as `sel gate --policy-at` does, may read it at two moments
- * anyway.) Resolves once every command it started has ended; never rejects.
+ * then the first three that readGovernance (history.ts) asks for. git runs them on another
+ * core while this thread loads sel's modules (~100 ms for a replay). The run's own calls take
+ * their outputs (run), each once; a command nothing takes does not delay the exit and is
+ * stopped then. The outputs are what the same calls would have given ~100 ms later, unless
+ * the repository changed in between: the run reads the repository as it was when it started.
+ * (A command that opens the repository more than once, as `sel gate --policy-at` does, may
+ * read it at two moments anyway.) Resolves once every command it started has ended; never
+ * rejects.
  */
 export async function prefetchGovernance(dir: string, ref: string): Promise<void> {
   let open: Promise<Buffer>;
