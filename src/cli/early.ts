@@ -49,6 +49,19 @@ export function isCommandName(arg: string): boolean {
   return !arg.startsWith('-');
 }
 
+/** The name of the option argument `a`: `--name` of `--name=value`, or `a` itself. */
+function optionName(a: string): string {
+  const eq = a.indexOf('=');
+  return a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+}
+
+/** The value of the option at `args[i]` (after its `=`, or the next argument) and the index of its last argument. */
+function optionValue(args: readonly string[], i: number): { value: string | undefined; last: number } {
+  const a = args[i]!;
+  const name = optionName(a);
+  return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
+}
+
 /** What the arguments ask of a verify run, as far as starting threads goes; null: not a plain one. */
 export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
   const at = args.findIndex(isCommandName);
@@ -65,11 +78,11 @@ export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs:
       logs.push(a);
       continue;
     }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const name = optionName(a);
     if (name === '-h' || name === '--help') return null;
     if (!VERIFY_VALUE_OPTIONS.includes(name)) continue;
-    const value = name === a ? args[++i] : a.slice(eq + 1);
+    const { value, last } = optionValue(args, i);
+    i = last;
     if (value === undefined) return null;
     // A shard is verified by its own path (no early start there).
     if (name === '--shard') return null;
@@ -100,10 +113,10 @@ export function readRepoArgs(args: readonly string[]): { dir: string; ref: strin
     const a = args[i]!;
     if (a === '--') break;
     if (a === '-h' || a === '--help') return null;
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const name = optionName(a);
     if (name !== '--repo' && name !== '--ref') continue;
-    const value = name === a ? args[++i] : a.slice(eq + 1);
+    const { value, last } = optionValue(args, i);
+    i = last;
     if (value === undefined) return null;
     if (name === '--repo') dir = value;
     else ref = value;

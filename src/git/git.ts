@@ -112,8 +112,13 @@ function start(dir: string, args: readonly string[], input: string | undefined, 
   return {
     output,
     hold: () => { if (c !== null) holdOpen(c, true); },
-    stop: () => { if (c !== null && c.exitCode === null && c.signalCode === null) c.kill(); },
+    stop: () => { if (c !== null) stopChild(c); },
   };
+}
+
+/** Kills a child process that still runs. */
+function stopChild(child: ChildProcessWithoutNullStreams): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill();
 }
 
 /**
@@ -135,9 +140,18 @@ function holdOpen(child: ChildProcessWithoutNullStreams, held: boolean): void {
 const prefetched = new Map<string, Started>();
 const commandKey = (dir: string, args: readonly string[]): string => JSON.stringify([dir, args]);
 
-/** cat-file processes started by prefetchGovernance, by directory and kind, each for the first repository opened there. */
+/** cat-file processes started by prefetchGovernance, by directory and command, each for the first repository opened there. */
 const prefetchedCatFiles = new Map<string, CatFile>();
-const catFileKey = (dir: string, withBody: boolean): string => `${withBody ? 'batch' : 'check'}\0${dir}`;
+const catFileArgs = (withBody: boolean): string[] => ['cat-file', withBody ? '--batch' : '--batch-check'];
+
+/** What was prefetched under `key`, now taken: it holds the process open again, and goes to no one else. */
+function take<T extends { hold(): void }>(map: Map<string, T>, key: string): T | undefined {
+  const early = map.get(key);
+  if (early === undefined) return undefined;
+  map.delete(key);
+  early.hold();
+  return early;
+}
 
 /**
  * What nothing took is stopped when sel exits: unref'd, it would not delay the exit, but git
@@ -167,16 +181,8 @@ function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
 
 /** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
 function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
-  if (input === undefined) {
-    const key = commandKey(dir, args);
-    const early = prefetched.get(key);
-    if (early !== undefined) {
-      prefetched.delete(key);
-      early.hold();
-      return early.output;
-    }
-  }
-  return start(dir, args, input, true).output;
+  const early = input === undefined ? take(prefetched, commandKey(dir, args)) : undefined;
+  return (early ?? start(dir, args, input, true)).output;
 }
 
 /** Prefetched commands and cat-file processes nothing has taken yet (for tests). */
@@ -212,7 +218,7 @@ export async function prefetchGovernance(dir: string, ref: string): Promise<void
   try {
     open = prefetch(dir, OPEN_ARGS);
     for (const withBody of [false, true]) {
-      const key = catFileKey(dir, withBody);
+      const key = commandKey(dir, catFileArgs(withBody));
       if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
     }
   } catch {
@@ -247,7 +253,7 @@ class CatFile {
   private failed: Error | null = null;
 
   constructor(dir: string, private readonly withBody: boolean, held = true) {
-    this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, 'cat-file', withBody ? '--batch' : '--batch-check'], { env: safeEnv(), stdio: 'pipe' });
+    this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...catFileArgs(withBody)], { env: safeEnv(), stdio: 'pipe' });
     if (!held) holdOpen(this.child, false);
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (c: Buffer) => stderr.push(c));
@@ -315,7 +321,7 @@ class CatFile {
 
   /** A prefetched process nothing took, at exit. */
   stop(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    stopChild(this.child);
   }
 
   close(): void {
@@ -324,12 +330,7 @@ class CatFile {
 }
 
 function catFile(dir: string, withBody: boolean): CatFile {
-  const key = catFileKey(dir, withBody);
-  const early = prefetchedCatFiles.get(key);
-  if (early === undefined) return new CatFile(dir, withBody);
-  prefetchedCatFiles.delete(key);
-  early.hold();
-  return early;
+  return take(prefetchedCatFiles, commandKey(dir, catFileArgs(withBody))) ?? new CatFile(dir, withBody);
 }
 
 export class GitRepo {

@@ -233,7 +233,7 @@ async function pipelined<T, R>(
 
 /** ledger/ at the commit: every regular file, by repository-relative path. */
 async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
-  const root = await repo.info(`${commit}:ledger`);
+  const root = await repo.info(`${commit}:${LEDGER_DIR}`);
   const files = new Map<string, Uint8Array>();
   const problems: LedgerProblem[] = [];
   if (root !== null && root.type === 'tree') {
@@ -257,7 +257,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
         return true;
       });
     };
-    await walk(root.oid, 'ledger', 0);
+    await walk(root.oid, LEDGER_DIR, 0);
   }
   const ledger = buildLedger(files);
   return { ...ledger, problems: [...problems, ...ledger.problems] };
