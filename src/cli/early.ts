@@ -8,11 +8,11 @@
  *   command, so a misreading costs a git process, never a different answer. This is started
  *   even when commander will refuse the arguments: what it runs is what the run would run,
  *   and what nothing takes is stopped at exit.
- * - The worker threads of a `sel verify` that will use more than one (pool.ts,
+ * - The worker threads of a `sel verify` or `sel gate` that will use more than one (pool.ts,
  *   prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before commander
  *   has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into the process,
  *   was 180-197). This is a guess, and only a guess: the run decides again, on the same rule,
- *   from what commander parsed (verify.ts calls prestartFor), and takes the started pool only
+ *   from what commander parsed (verify.ts and gate.ts call prestartFor), and takes the started pool only
  *   if it has the right number of threads (pool.ts, takePool). A wrong guess costs the
  *   threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a missed
  *   one, those milliseconds. So anything unusual (a value commander would refuse, help,
@@ -24,25 +24,29 @@ import { resolveSources, totalBytes } from '../ingest/sources.js';
 import { defaultJobs, effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
 
 /**
- * The options of `sel verify` that take a value (verify.ts), long and short names. A test
- * holds this list to the command's definition.
+ * The commands that check lines on several threads, and their options that take a value
+ * (verify.ts, gate.ts), long and short names. A test holds these lists to the commands'
+ * definitions.
  */
-export const VERIFY_VALUE_OPTIONS: readonly string[] = [
-  '--repo',
-  '--ref',
-  '-j',
-  '--jobs',
-  '--unit-bytes',
-  '--shard',
-  '--shard-out',
-  '--checkpoint',
-  '--max-line-bytes',
-  '--max-depth',
-  '--format',
-  '--fail-on',
-  '--max-findings',
-  '--reorder-window',
-];
+export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  verify: [
+    '--repo',
+    '--ref',
+    '-j',
+    '--jobs',
+    '--unit-bytes',
+    '--shard',
+    '--shard-out',
+    '--checkpoint',
+    '--max-line-bytes',
+    '--max-depth',
+    '--format',
+    '--fail-on',
+    '--max-findings',
+    '--reorder-window',
+  ],
+  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--format', '-j', '--jobs', '--unit-bytes'],
+};
 
 /** The command of `sel ARGS` is its first argument that is not an option (the global ones take no value). */
 export function isCommandName(arg: string): boolean {
@@ -62,10 +66,12 @@ function optionValue(args: readonly string[], i: number): { value: string | unde
   return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
 }
 
-/** What the arguments ask of a verify run, as far as starting threads goes; null: not a plain one. */
-export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
+/** What the arguments ask of a verify or gate run, as far as starting threads goes; null: not a plain one. */
+export function readParallelArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
   const at = args.findIndex(isCommandName);
-  if (at < 0 || args[at] !== 'verify') return null;
+  const command = at < 0 ? '' : args[at]!;
+  if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
+  const valueOptions = PARALLEL_VALUE_OPTIONS[command]!;
   const logs: string[] = [];
   let jobs: number | null = null;
   for (let i = at + 1; i < args.length; i++) {
@@ -80,7 +86,7 @@ export function readVerifyArgs(args: readonly string[]): { logs: string[]; jobs:
     }
     const name = optionName(a);
     if (name === '-h' || name === '--help') return null;
-    if (!VERIFY_VALUE_OPTIONS.includes(name)) continue;
+    if (!valueOptions.includes(name)) continue;
     const { value, last } = optionValue(args, i);
     i = last;
     if (value === undefined) return null;
@@ -127,7 +133,7 @@ export function readRepoArgs(args: readonly string[]): { dir: string; ref: strin
 
 /**
  * Starts what a run of `argv` (process.argv) can start before the rest of sel has loaded: the
- * worker threads of a verify run that will use them, and the first git commands of a run
+ * worker threads of a verify or gate run that will use them, and the first git commands of a run
  * with `--repo` (git.ts, prefetchGovernance).
  */
 export async function startEarly(argv: readonly string[]): Promise<void> {
@@ -141,17 +147,17 @@ export async function startEarly(argv: readonly string[]): Promise<void> {
       // Nothing said: the run reports what it cannot load or run.
     }
   }
-  const run = readVerifyArgs(args);
+  const run = readParallelArgs(args);
   if (run !== null) await prestartFor(run.logs, run.jobs);
 }
 
 /**
- * Starts the worker threads of a verify run over `logs` with `jobs` threads (null: the
+ * Starts the worker threads of a verify or gate run over `logs` with `jobs` threads (null: the
  * default) when the run will use more than one, by the run's own rule (jobs.ts) on the logs
  * as the run resolves them (sources.ts). Called here, before commander loads, and again by
- * the verify command once it has parsed its options (a second call starts nothing). The pool's
- * module, and worker_threads, are loaded only then. Never throws: a log the run cannot read,
- * or a pool that cannot start, is for the run itself to report.
+ * the verify and gate commands once they have parsed their options (a second call starts
+ * nothing). The pool's module, and worker_threads, are loaded only then. Never throws: a log
+ * the run cannot read, or a pool that cannot start, is for the run itself to report.
  */
 export async function prestartFor(logs: readonly string[], jobs: number | null): Promise<void> {
   if (jobs !== null && jobs < 2) return;

@@ -72,7 +72,7 @@ function explainCommand(chalk: Colour): Command {
         if (rec.seq === f.seq) chains.add(rec.chain);
         if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
       };
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, tap);
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, { onEvent: tap });
       if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
       const chain = [...chains][0]!;

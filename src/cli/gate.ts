@@ -10,7 +10,8 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
-import { oneOf } from './options.js';
+import { jobsOptions, jobsRunOptions, oneOf } from './options.js';
+import { prestartFor } from './early.js';
 import { writeOut } from './output.js';
 
 interface GateFlags {
@@ -24,6 +25,8 @@ interface GateFlags {
   policyAt?: string;
   unreviewedElevation?: boolean;
   format: 'text' | 'json';
+  jobs: number;
+  unitBytes?: number;
 }
 
 async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
@@ -56,7 +59,7 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
 }
 
 export function gateCommand(chalk: Colour): Command {
-  return new Command('gate')
+  const cmd = new Command('gate')
     .description('a release gate: verify and replay the logs, then check assertions over the events after --since')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .requiredOption('--repo <dir>', 'the governance repository')
@@ -68,8 +71,9 @@ export function gateCommand(chalk: Colour): Command {
     .option('--require-anchored', 'every event in range is covered by a matching anchor')
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
-    .action(async (logs: string[], flags: GateFlags) => {
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+  for (const o of jobsOptions()) cmd.addOption(o);
+  return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {
       // commander's --no-X options default to true; an assertion is asked for when it is false.
       const assertions: GateAssertions = {
         ...(flags.maxSeverity === undefined ? {} : { maxSeverity: flags.maxSeverity }),
@@ -78,14 +82,20 @@ export function gateCommand(chalk: Colour): Command {
         ...(flags.requireAnchored === true ? { requireAnchored: true } : {}),
         ...(flags.unreviewedElevation === false ? { noUnreviewedElevation: true } : {}),
       };
-      const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
-      const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
-      if (Object.keys(all).length === 0) {
+      if (Object.keys(assertions).length === 0 && flags.policyAt === undefined) {
         throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation)');
       }
+      const jobs = jobsRunOptions(flags, command);
+      // The threads start while this thread reads the repository, as for sel verify.
+      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+      const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
+      const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
       const since = await resolveSince(flags.repo, flags.since);
       const collector = new GateCollector(since, policyAt?.hash ?? null);
-      const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, (rec) => collector.onEvent(rec));
+      const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
+        onEvent: (rec) => collector.onEvent(rec),
+        gateFacts: { policyHash: collector.policyHash },
+      });
       const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;

@@ -1,5 +1,6 @@
 /** Option parsers shared by the commands. Bad values are the operator's: exit status 2. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -25,5 +26,27 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
       throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}.`);
     }
     return value as T;
+  };
+}
+
+/**
+ * `-j, --jobs N` and the hidden `--unit-bytes N`, of the commands that check lines on several
+ * threads (verify, gate). --unit-bytes sets how big a unit of that work is: for tests that put
+ * faults on unit boundaries, and for measuring; not a user's setting, so not in --help
+ * (docs/contract.md).
+ */
+export function jobsOptions(): Option[] {
+  return [
+    new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(defaultJobs(), 'the cores, or fewer under a CPU quota'),
+    new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp(),
+  ];
+}
+
+/** What jobsOptions() parsed, as run options: `jobsAuto` when --jobs was not given. */
+export function jobsRunOptions(flags: { jobs: number; unitBytes?: number }, command: Command): { jobs: number; jobsAuto: boolean; unitBytes?: number } {
+  return {
+    jobs: flags.jobs,
+    jobsAuto: command.getOptionValueSource('jobs') === 'default',
+    ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
   };
 }

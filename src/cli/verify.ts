@@ -9,11 +9,10 @@ import { resolveSources } from '../ingest/sources.js';
 import { prestartFor } from './early.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
-import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
-import { nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt } from './options.js';
 import { writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
@@ -111,11 +110,9 @@ export function verifyCommand(chalk: Colour): Command {
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or - for standard input')
     .option('--repo <dir>', 'the governance repository: replay every decision at its policy version, check reviews, exceptions and anchors')
     .option('--ref <ref>', 'the commit whose history and ledger replay uses (with --repo)', 'HEAD')
-    .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)')
-    .addOption(new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(defaultJobs(), 'the cores, or fewer under a CPU quota'))
-    // How big a unit of --jobs work is: for tests that put faults on unit boundaries, and for
-    // measuring. Not a user's setting, so not in --help (docs/contract.md).
-    .addOption(new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp())
+    .option('-q, --quiet', 'no progress bar (it is shown only when standard error is a terminal)');
+  for (const o of jobsOptions()) cmd.addOption(o);
+  cmd
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
@@ -136,18 +133,16 @@ export function verifyCommand(chalk: Colour): Command {
         await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, {
           maxLineBytes: flags.maxLineBytes,
           maxDepth: flags.maxDepth,
-          jobs: flags.jobs,
-          jobsAuto: command.getOptionValueSource('jobs') === 'default',
-          ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
+          ...jobsRunOptions(flags, command),
           ...(await withProgress(flags.quiet !== true)),
         });
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
-      const jobsAuto = command.getOptionValueSource('jobs') === 'default';
+      const jobs = jobsRunOptions(flags, command);
       // The threads start while this thread loads the verifier and reads the repository, if
       // the binary's first lines did not start them already (early.ts).
-      await prestartFor(logs, jobsAuto ? null : flags.jobs);
+      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
@@ -161,9 +156,7 @@ export function verifyCommand(chalk: Colour): Command {
         maxFindings: flags.maxFindings,
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
         resume: prepared.resume,
-        jobs: flags.jobs,
-        ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
-        jobsAuto,
+        ...jobs,
         preFindings: prepared.findings,
         ...(await withProgress(flags.quiet !== true)),
       };

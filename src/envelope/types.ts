@@ -60,6 +60,8 @@ export interface PlacedEvent {
    * Typed loosely here so the envelope stage does not depend on replay.
    */
   readonly replay?: import('../replay/replay.js').ReplayOutcome;
+  /** With --jobs and a release gate: what the gate reads of the event, made in the worker (absent: nothing to note). */
+  readonly gate?: import('../gate/facts.js').GateFacts;
 }
 
 /**

@@ -7,6 +7,7 @@ import { CODES, severityRank, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
+import { gateFacts } from './facts.js';
 
 export type Since =
   | { readonly kind: 'all' }
@@ -44,7 +45,8 @@ export class GateCollector {
 
   constructor(
     private readonly since: Since,
-    private readonly policyHash: string | null,
+    /** The bundle --policy-at names (null: none): what a worker needs to make the facts. */
+    readonly policyHash: string | null,
   ) {}
 
   inRange(rec: PlacedEvent): boolean {
@@ -62,14 +64,16 @@ export class GateCollector {
     }
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
     this.eventsInRange++;
-    const e = rec.event;
-    if (e === null) return;
-    if (this.policyHash !== null && e.policy_hash !== this.policyHash) {
-      const o = this.otherPolicies.get(e.policy_hash);
-      if (o === undefined) this.otherPolicies.set(e.policy_hash, { count: 1, first: { chain: rec.chain, seq: rec.seq } });
+    // On one thread the record has its event; from a worker (--jobs), the facts the worker
+    // made of it, on the records that have any. Neither for an event whose line has findings.
+    const facts = rec.event !== null ? gateFacts(rec.event, this.policyHash) : rec.gate ?? null;
+    if (facts === null) return;
+    if (facts.otherPolicy !== null) {
+      const o = this.otherPolicies.get(facts.otherPolicy);
+      if (o === undefined) this.otherPolicies.set(facts.otherPolicy, { count: 1, first: { chain: rec.chain, seq: rec.seq } });
       else o.count++;
     }
-    if (e.kind === 'zone.elevate' && (e.decision.action === 'allow' || e.decision.action === 'warn') && this.elevations.size < GateCollector.MAX_ELEVATIONS) {
+    if (facts.elevation && this.elevations.size < GateCollector.MAX_ELEVATIONS) {
       this.elevations.add(`${rec.chain}\u0000${rec.seq}`);
     }
   }

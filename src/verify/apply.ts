@@ -71,10 +71,11 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
     const seq = seqs[i]!;
     const findings = x === null ? NONE : x.findings.map(fix);
     const event = x?.event ?? null;
-    // Two literals, not one with `...(replay ? { replay } : {})`: the spread copied an empty
-    // object into every record of an integrity run.
-    add(outcome === undefined
-      ? { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event }
-      : { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
+    const gate = x?.gate;
+    // Literals, not one with `...(replay ? { replay } : {})`: the spread copied an empty
+    // object into every record of an integrity run. A gate's facts are on few records.
+    if (gate !== undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, ...(outcome === undefined ? {} : { replay: outcome }), gate });
+    else if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event });
+    else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
   }
 }

@@ -27,13 +27,25 @@ export interface ReplaySummary {
   readonly notes: readonly string[];
 }
 
+/** What sees every accepted event of a replay besides the replayer. */
+export interface ReplayTap {
+  readonly onEvent: (rec: PlacedEvent) => void;
+  /**
+   * Set when the tap reads of an event only its gate facts (src/gate/facts.ts), for a gate
+   * whose --policy-at names this bundle (null: none): with --jobs N, replay then stays in the
+   * workers, which make the facts. Without it, the workers hand whole events to this thread,
+   * which replays them itself.
+   */
+  readonly gateFacts?: { readonly policyHash: string | null };
+}
+
 export async function verifyWithReplay(
   logs: readonly string[],
   repoDir: string,
   ref: string,
   options: Partial<RunOptions> = {},
   /** Sees every accepted event too (release gates collect what their assertions need). */
-  tap?: (rec: PlacedEvent) => void,
+  tap?: ReplayTap,
 ): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance }> {
   const repo = await GitRepo.open(repoDir);
   try {
@@ -43,14 +55,16 @@ export async function verifyWithReplay(
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
+    const factsOnly = tap?.gateFacts;
+    const inWorkers = tap === undefined || factsOnly !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && tap === undefined ? { workerReplay: replayData(gov) } : {}),
-      // Without a tap, the replayer is the only reader of events, and it reads requests only
-      // through the evaluator, member by member.
-      requestsByName: tap === undefined,
+      ...(jobs > 1 && inWorkers ? { workerReplay: replayData(gov), ...(factsOnly === undefined ? {} : { workerGate: factsOnly }) } : {}),
+      // Without a tap that reads whole events, the replayer is the only reader of requests,
+      // and it reads them only through the evaluator, member by member.
+      requestsByName: inWorkers,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
-        tap?.(rec);
+        tap?.onEvent(rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);

@@ -47,6 +47,8 @@ export interface VerifyExtension {
    * workers keep parsed events for onEvent.
    */
   readonly workerReplay?: WorkerInit['replay'];
+  /** With workerReplay, for a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
+  readonly workerGate?: WorkerInit['gate'];
   /**
    * onEvent reads an event's request only member by member (replay's evaluator, nothing
    * else): the line check may then give requests that are parsed as they are read.
@@ -79,6 +81,7 @@ export async function verifyLogs(
       maxLineBytes: opts.maxLineBytes,
       keepEvents: extension !== null && extension.workerReplay === undefined,
       replay: extension?.workerReplay ?? null,
+      gate: extension?.workerGate ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits, verifierSink } = await import('./units.js');

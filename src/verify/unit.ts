@@ -11,6 +11,7 @@ import { LineSplitter } from '../ingest/lines.js';
 import { readRangeSync } from '../ingest/range.js';
 import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
+import { gateFacts, type GateFacts } from '../gate/facts.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
@@ -181,9 +182,9 @@ class Columns {
     this.extra.push({ chain: rec.chain, hashes: rec.hashes, capacity: rec.capacity, findings: rec.findings });
   }
 
-  event(rec: Extract<EventRecord, { kind: 'event' }>, lineNo: number, outcome: ReplayOutcome | undefined, keepEvent: boolean): void {
+  event(rec: Extract<EventRecord, { kind: 'event' }>, lineNo: number, outcome: ReplayOutcome | undefined, keepEvent: boolean, facts: GateFacts | null): void {
     const keep = keepEvent ? rec.event : null;
-    const odd = rec.findings.length > 0 || keep !== null || (outcome !== undefined && outcome.type === 'finding');
+    const odd = rec.findings.length > 0 || keep !== null || (outcome !== undefined && outcome.type === 'finding') || facts !== null;
     let c = this.chainAt.get(rec.chain);
     if (c === undefined) {
       c = this.chainNames.length;
@@ -213,7 +214,7 @@ class Columns {
       this.lens[3 * i + 2] = this.write(ts);
     }
     this.replay[i] = outcome === undefined ? 0 : outcome.type === 'matched' ? 1 : outcome.type === 'skipped' ? 2 : 0;
-    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(outcome?.type === 'finding' ? { replay: outcome } : {}) });
+    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(outcome?.type === 'finding' ? { replay: outcome } : {}), ...(facts === null ? {} : { gate: facts }) });
   }
 }
 
@@ -238,7 +239,8 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
         cols.hole(rec, lineNo);
         return;
       }
-      cols.event(rec, lineNo, replay === null ? undefined : replay(rec), init.keepEvents);
+      const facts = init.gate == null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
+      cols.event(rec, lineNo, replay === null ? undefined : replay(rec), init.keepEvents, facts);
     },
     emptyLine: (lineNo) => cols.hole(emptyLineHole(ref(lineNo)), lineNo),
     tooLong: (lineNo, length) => {

@@ -3,41 +3,54 @@
 // by every --jobs and --repo run of the CLI in the e2e tests; that the binary takes the git
 // commands it prefetched, by test/hostile/git.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import { readRepoArgs, readVerifyArgs, REPO_COMMANDS, VERIFY_VALUE_OPTIONS } from '../../src/cli/early.js';
-import { colourFor } from '../../src/cli/colour.js';
-import { verifyCommand } from '../../src/cli/verify.js';
+import { PARALLEL_VALUE_OPTIONS, readParallelArgs, readRepoArgs, REPO_COMMANDS } from '../../src/cli/early.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 describe('early start: reading the arguments', () => {
-  it('knows every option of sel verify that takes a value, and no other', () => {
-    const cmd = verifyCommand(colourFor(() => undefined));
-    const takingValues = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
-    expect([...VERIFY_VALUE_OPTIONS].sort()).toEqual(takingValues.sort());
+  it('knows every option of sel verify and sel gate that takes a value, and no other', async () => {
+    const parallel: string[] = [];
+    for (const cmd of (await buildProgram()).commands) {
+      // The commands that check lines on several threads.
+      if (!cmd.options.some((o) => o.long === '--jobs')) continue;
+      parallel.push(cmd.name());
+      const takingValues = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
+      expect([...PARALLEL_VALUE_OPTIONS[cmd.name()]!].sort()).toEqual(takingValues.sort());
+    }
+    expect(parallel.sort()).toEqual(Object.keys(PARALLEL_VALUE_OPTIONS).sort());
   });
 
   it('finds the logs and --jobs of a verify run', () => {
-    expect(readVerifyArgs(['verify', 'a.jsonl', '--jobs', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
-    expect(readVerifyArgs(['--no-color', 'verify', '--repo', 'gov', 'logs/', '-q', 'b.jsonl'])).toEqual({ logs: ['logs/', 'b.jsonl'], jobs: null });
-    expect(readVerifyArgs(['verify', '--jobs=3', '--format', 'json', '--', '-odd.jsonl'])).toEqual({ logs: ['-odd.jsonl'], jobs: 3 });
-    expect(readVerifyArgs(['verify', '-j', '4', '-'])).toEqual({ logs: ['-'], jobs: 4 });
-    expect(readVerifyArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
+    expect(readParallelArgs(['verify', 'a.jsonl', '--jobs', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['--no-color', 'verify', '--repo', 'gov', 'logs/', '-q', 'b.jsonl'])).toEqual({ logs: ['logs/', 'b.jsonl'], jobs: null });
+    expect(readParallelArgs(['verify', '--jobs=3', '--format', 'json', '--', '-odd.jsonl'])).toEqual({ logs: ['-odd.jsonl'], jobs: 3 });
+    expect(readParallelArgs(['verify', '-j', '4', '-'])).toEqual({ logs: ['-'], jobs: 4 });
+    expect(readParallelArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
+  });
+
+  it('finds the logs and --jobs of a gate run, past the options of its own that take a value', () => {
+    expect(readParallelArgs(['gate', '--repo', 'gov', '--since', 'v1', '--policy-at', 'HEAD', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['gate', '--max-severity', 'none', '--no-divergence', 'logs/'])).toEqual({ logs: ['logs/'], jobs: null });
+    // --since takes a value in gate, not in verify.
+    expect(readParallelArgs(['verify', '--since', 'v1', 'a.jsonl'])).toEqual({ logs: ['v1', 'a.jsonl'], jobs: null });
   });
 
   it('makes no guess for other commands, shards, or arguments it cannot read', () => {
-    expect(readVerifyArgs(['policy', 'check', 'dir'])).toBeNull();
-    expect(readVerifyArgs(['merge', 'a.shard'])).toBeNull();
-    expect(readVerifyArgs(['--version'])).toBeNull();
-    expect(readVerifyArgs(['verify', '--shard', '1/4', '--shard-out', 'o', 'x.jsonl'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', 'two'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '0'])).toBeNull();
-    expect(readVerifyArgs(['verify', '--repo', 'gov'])).toBeNull();
+    expect(readParallelArgs(['policy', 'check', 'dir'])).toBeNull();
+    expect(readParallelArgs(['merge', 'a.shard'])).toBeNull();
+    expect(readParallelArgs(['explain', 'a.jsonl', '--repo', 'gov', '--seq', '4'])).toBeNull();
+    expect(readParallelArgs(['constructor', 'a.jsonl'])).toBeNull();
+    expect(readParallelArgs(['--version'])).toBeNull();
+    expect(readParallelArgs(['verify', '--shard', '1/4', '--shard-out', 'o', 'x.jsonl'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', 'two'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '0'])).toBeNull();
+    expect(readParallelArgs(['verify', '--repo', 'gov'])).toBeNull();
     // What commander refuses, and help, start no thread (--jobs 100 was read as 64 threads).
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '100'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs=65'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '99999999999999999999'])).toBeNull();
-    expect(readVerifyArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
-    expect(readVerifyArgs(['verify', '-h'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '100'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs=65'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '99999999999999999999'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
+    expect(readParallelArgs(['verify', '-h'])).toBeNull();
   });
 });
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GateCollector, judge, type Since } from '../../src/gate/gate.js';
 import { makeFinding, type Finding } from '../../src/findings/finding.js';
-import type { PlacedEvent } from '../../src/envelope/types.js';
+import type { PlacedEvent, SelEvent } from '../../src/envelope/types.js';
+import { gateFacts } from '../../src/gate/facts.js';
 
 const event = (seq: number): PlacedEvent => ({
   kind: 'event', ref: { file: 'a.jsonl', line: seq + 1, ordinal: seq }, chain: 'c', seq, prevHash: '', hash: `h${seq}`, ts: `2026-11-01T00:00:${String(seq).padStart(2, '0')}.000Z`, findings: [], event: null,
@@ -33,5 +34,27 @@ describe('the integrity assertion', () => {
   it('counts a digest sel cannot compute as a fault: it proves nothing', () => {
     expect(integrity({ kind: 'all' }, [0, 1], [at('DIGEST_UNSUPPORTED', 1)]).pass).toBe(false);
     expect(integrity({ kind: 'all' }, [0, 1], [at('TS_REGRESSION', 1)]).pass).toBe(true); // a warning
+  });
+});
+
+describe('the facts a gate reads of each event', () => {
+  it('are the same made from the event on this thread as made by a worker and carried on its record (--jobs)', () => {
+    const e = (kind: string, action: string, policy: string) => ({ kind, policy_hash: policy, decision: { action } }) as unknown as SelEvent;
+    const events = [e('tool.call', 'allow', 'sha256:a'), e('zone.elevate', 'allow', 'sha256:b'), e('zone.elevate', 'block', 'sha256:a'), e('zone.elevate', 'warn', 'sha256:b'), e('tool.call', 'allow', 'sha256:b')];
+    const here = new GateCollector({ kind: 'seq', seq: 0 }, 'sha256:a');
+    const worker = new GateCollector({ kind: 'seq', seq: 0 }, 'sha256:a');
+    events.forEach((ev, seq) => {
+      here.onEvent({ ...event(seq), event: ev });
+      const facts = gateFacts(ev, worker.policyHash);
+      worker.onEvent({ ...event(seq), ...(facts === null ? {} : { gate: facts }) });
+    });
+    // Seq 0 is not in range; allowed and warned elevations count, a blocked one does not.
+    expect([...here.elevations]).toEqual(['c\u00001', 'c\u00003']);
+    expect([...here.otherPolicies]).toEqual([['sha256:b', { count: 3, first: { chain: 'c', seq: 1 } }]]);
+    expect(worker.elevations).toEqual(here.elevations);
+    expect(worker.otherPolicies).toEqual(here.otherPolicies);
+    // Nothing to note: no facts cross.
+    expect(gateFacts(events[0]!, 'sha256:a')).toBeNull();
+    expect(gateFacts(events[4]!, null)).toBeNull();
   });
 });

@@ -58,6 +58,22 @@ describe('parallel verification', () => {
       expect(run(['verify', l, '--repo', gov.repo, '--format', 'json', '--jobs', '2', '--unit-bytes', '512'])).toBe(one);
     }
   });
+  it('a release gate: --jobs 2 gives the one-thread verdict, its facts made where replay runs, in the workers', () => {
+    const assertions = ['--no-divergence', '--no-unverifiable', '--require-anchored', '--no-unreviewed-elevation', '--policy-at', 'HEAD', '--max-severity', 'none'];
+    const gate = (l: string, args: string[]) => run(['gate', l, '--repo', gov.repo, '--format', 'json', ...assertions, ...args]);
+    const reasons: string[] = [];
+    for (const l of [gov.clean, gov.incident]) {
+      for (const since of [[], ['--since', '30'], ['--since', '2026-11-02T00:00:00Z']]) {
+        const one = gate(l, [...since, '--jobs', '1']);
+        reasons.push(...JSON.parse(one).assertions.map((a: { reason: string }) => a.reason));
+        for (const u of ['300', '4096']) expect(gate(l, [...since, '--jobs', '2', '--unit-bytes', u])).toBe(one);
+      }
+    }
+    // The verdicts depend on the facts: elevations counted, events under another bundle.
+    expect(reasons.some((r) => /^every allowed elevation in range \([1-9]/.test(r))).toBe(true);
+    expect(reasons.some((r) => /elevation\(s\) allowed without an exception/.test(r))).toBe(true);
+    expect(reasons.some((r) => /event\(s\) used another bundle/.test(r))).toBe(true);
+  });
   it('with replay: events under a valid, an invalid and an unknown policy version, from the first unit on', () => {
     const repo = initRepo(join(tmp, 'versions'));
     const good = sampleFiles();
