@@ -60,7 +60,10 @@ export interface PlacedEvent {
    * Typed loosely here so the envelope stage does not depend on replay.
    */
   readonly replay?: import('../replay/replay.js').ReplayOutcome;
-  /** With --jobs and a release gate: what the gate reads of the event, made in the worker (absent: nothing to note). */
+  /**
+   * With a release gate's --jobs N: what the gate reads of the event, made in the worker
+   * (src/gate/facts.ts). Absent when there was nothing to note, and on one thread.
+   */
   readonly gate?: import('../gate/facts.js').GateFacts;
 }
 

@@ -4,7 +4,12 @@
  * which sends it with the event's record only when there is something to note, so that replay
  * can stay in the workers and no whole event crosses between threads.
  */
-import type { SelEvent } from '../envelope/types.js';
+import type { PlacedEvent, SelEvent } from '../envelope/types.js';
+
+/** What a worker needs to make the facts: the bundle --policy-at names (null: none). */
+export interface GateSettings {
+  readonly policyHash: string | null;
+}
 
 export interface GateFacts {
   /** The event's policy_hash, when --policy-at names another bundle (null: no --policy-at, or the same). */
@@ -18,4 +23,14 @@ export function gateFacts(e: SelEvent, policyHash: string | null): GateFacts | n
   const otherPolicy = policyHash !== null && e.policy_hash !== policyHash ? e.policy_hash : null;
   const elevation = e.kind === 'zone.elevate' && (e.decision.action === 'allow' || e.decision.action === 'warn');
   return otherPolicy === null && !elevation ? null : { otherPolicy, elevation };
+}
+
+/**
+ * The facts of a record's event: those the worker that parsed it made (--jobs: the record has
+ * no event then, and no facts when there was nothing to note), or made here from the event.
+ * The collector sees nothing else of an event, so what it reads is what the workers send.
+ */
+export function recordFacts(rec: PlacedEvent, settings: GateSettings): GateFacts | null {
+  if (rec.gate !== undefined) return rec.gate;
+  return rec.event === null ? null : gateFacts(rec.event, settings.policyHash);
 }

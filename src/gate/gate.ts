@@ -7,7 +7,10 @@ import { CODES, severityRank, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
-import { gateFacts } from './facts.js';
+import type { GateFacts } from './facts.js';
+
+/** What the collector reads of an accepted event's record (its event: only the facts). */
+export type GateRecord = Pick<PlacedEvent, 'chain' | 'seq' | 'ts'>;
 
 export type Since =
   | { readonly kind: 'all' }
@@ -43,13 +46,9 @@ export class GateCollector {
   readonly elevations = new Set<string>();
   private static readonly MAX_ELEVATIONS = 1_000_000;
 
-  constructor(
-    private readonly since: Since,
-    /** The bundle --policy-at names (null: none): what a worker needs to make the facts. */
-    readonly policyHash: string | null,
-  ) {}
+  constructor(private readonly since: Since) {}
 
-  inRange(rec: PlacedEvent): boolean {
+  inRange(rec: GateRecord): boolean {
     switch (this.since.kind) {
       case 'all': return true;
       case 'seq': return rec.seq > this.since.seq;
@@ -57,16 +56,17 @@ export class GateCollector {
     }
   }
 
-  onEvent(rec: PlacedEvent): void {
+  /**
+   * An accepted event: its place, and the facts of it (facts.ts, recordFacts), the only thing
+   * the collector reads of the event itself, on one thread as with --jobs.
+   */
+  onEvent(rec: GateRecord, facts: GateFacts | null): void {
     if (!this.inRange(rec)) {
       if (rec.seq > (this.lastBefore.get(rec.chain) ?? -1)) this.lastBefore.set(rec.chain, rec.seq);
       return;
     }
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
     this.eventsInRange++;
-    // On one thread the record has its event; from a worker (--jobs), the facts the worker
-    // made of it, on the records that have any. Neither for an event whose line has findings.
-    const facts = rec.event !== null ? gateFacts(rec.event, this.policyHash) : rec.gate ?? null;
     if (facts === null) return;
     if (facts.otherPolicy !== null) {
       const o = this.otherPolicies.get(facts.otherPolicy);

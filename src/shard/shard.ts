@@ -171,6 +171,7 @@ export async function runShard(
     maxDepth: opts.maxDepth,
     maxLineBytes: opts.maxLineBytes,
     keepEvents: false,
+    gate: null,
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);

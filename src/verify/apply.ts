@@ -73,9 +73,11 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
     const event = x?.event ?? null;
     const gate = x?.gate;
     // Literals, not one with `...(replay ? { replay } : {})`: the spread copied an empty
-    // object into every record of an integrity run. A gate's facts are on few records.
-    if (gate !== undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, ...(outcome === undefined ? {} : { replay: outcome }), gate });
-    else if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event });
-    else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
+    // object into every record of an integrity run. A gate's facts: sel gate --jobs N.
+    if (gate === undefined) {
+      if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event });
+      else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
+    } else if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, gate });
+    else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome, gate });
   }
 }

@@ -13,6 +13,7 @@ import { verifyLogs, type RunOptions } from './run.js';
 import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
+import type { GateSettings } from '../gate/facts.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -31,12 +32,11 @@ export interface ReplaySummary {
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
   /**
-   * Set when the tap reads of an event only its gate facts (src/gate/facts.ts), for a gate
-   * whose --policy-at names this bundle (null: none): with --jobs N, replay then stays in the
-   * workers, which make the facts. Without it, the workers hand whole events to this thread,
-   * which replays them itself.
+   * Set when the tap reads of an event only its gate facts (src/gate/facts.ts, recordFacts):
+   * with --jobs N, replay then stays in the workers, which make the facts with these
+   * settings. Without it, the workers hand whole events to this thread, which replays them.
    */
-  readonly gateFacts?: { readonly policyHash: string | null };
+  readonly gate?: GateSettings;
 }
 
 export async function verifyWithReplay(
@@ -55,13 +55,13 @@ export async function verifyWithReplay(
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
-    const factsOnly = tap?.gateFacts;
-    const inWorkers = tap === undefined || factsOnly !== undefined;
+    const gate = tap?.gate;
+    // No reader of whole events but the replayer: replay can run where events are parsed.
+    const replayerOnly = tap === undefined || gate !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && inWorkers ? { workerReplay: replayData(gov), ...(factsOnly === undefined ? {} : { workerGate: factsOnly }) } : {}),
-      // Without a tap that reads whole events, the replayer is the only reader of requests,
-      // and it reads them only through the evaluator, member by member.
-      requestsByName: inWorkers,
+      ...(jobs > 1 && replayerOnly ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }) } : {}),
+      // And the replayer reads requests only through the evaluator, member by member.
+      requestsByName: replayerOnly,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
         tap?.onEvent(rec);

@@ -47,7 +47,7 @@ export interface VerifyExtension {
    * workers keep parsed events for onEvent.
    */
   readonly workerReplay?: WorkerInit['replay'];
-  /** With workerReplay, for a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
+  /** For a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
   readonly workerGate?: WorkerInit['gate'];
   /**
    * onEvent reads an event's request only member by member (replay's evaluator, nothing

@@ -70,7 +70,8 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   }
   // Requests parsed as they are read when only this thread's replay reads them (an event sent
   // back to the main thread is cloned, which needs a plain object).
-  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null, lazyRequest: replay !== null && !init.keepEvents };
+  // The gate's facts are made from the event too (they read no request).
+  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent: init.keepEvents || replay !== null || init.gate !== null, lazyRequest: replay !== null && !init.keepEvents };
   return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
@@ -239,7 +240,7 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
         cols.hole(rec, lineNo);
         return;
       }
-      const facts = init.gate == null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
+      const facts = init.gate === null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
       cols.event(rec, lineNo, replay === null ? undefined : replay(rec), init.keepEvents, facts);
     },
     emptyLine: (lineNo) => cols.hole(emptyLineHole(ref(lineNo)), lineNo),

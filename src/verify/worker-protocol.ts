@@ -9,7 +9,7 @@
 import type { EventRecord, SelEvent } from '../envelope/types.js';
 import type { ReadProblem } from '../ingest/read.js';
 import type { ReplayOutcome } from '../replay/replay.js';
-import type { GateFacts } from '../gate/facts.js';
+import type { GateFacts, GateSettings } from '../gate/facts.js';
 
 /** How a worker is set up: the check options, and for replay the governance state as data. */
 export interface WorkerInit {
@@ -30,7 +30,7 @@ export interface WorkerInit {
    * Set for a release gate (`sel gate --jobs N`): each event's gate facts are made here, and
    * cross with its record when there is something to note (src/gate/facts.ts).
    */
-  readonly gate?: { readonly policyHash: string | null } | null;
+  readonly gate: GateSettings | null;
 }
 
 /** Messages to a worker: its set-up data first, then units. */

@@ -30,6 +30,9 @@ describe('early start: reading the arguments', () => {
   it('finds the logs and --jobs of a gate run, past the options of its own that take a value', () => {
     expect(readParallelArgs(['gate', '--repo', 'gov', '--since', 'v1', '--policy-at', 'HEAD', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--max-severity', 'none', '--no-divergence', 'logs/'])).toEqual({ logs: ['logs/'], jobs: null });
+    expect(readParallelArgs(['gate', '--policy-at=v2', '--jobs=2', '--', '--odd.jsonl'])).toEqual({ logs: ['--odd.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['gate', 'a.jsonl', '--jobs', '100'])).toBeNull();
+    expect(readParallelArgs(['gate', 'a.jsonl', '-h'])).toBeNull();
     // --since takes a value in gate, not in verify.
     expect(readParallelArgs(['verify', '--since', 'v1', 'a.jsonl'])).toEqual({ logs: ['v1', 'a.jsonl'], jobs: null });
   });

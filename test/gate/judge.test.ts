@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GateCollector, judge, type Since } from '../../src/gate/gate.js';
 import { makeFinding, type Finding } from '../../src/findings/finding.js';
 import type { PlacedEvent, SelEvent } from '../../src/envelope/types.js';
-import { gateFacts } from '../../src/gate/facts.js';
+import { gateFacts, recordFacts } from '../../src/gate/facts.js';
 
 const event = (seq: number): PlacedEvent => ({
   kind: 'event', ref: { file: 'a.jsonl', line: seq + 1, ordinal: seq }, chain: 'c', seq, prevHash: '', hash: `h${seq}`, ts: `2026-11-01T00:00:${String(seq).padStart(2, '0')}.000Z`, findings: [], event: null,
@@ -11,8 +11,8 @@ const event = (seq: number): PlacedEvent => ({
 const at = (code: Parameters<typeof makeFinding>[0], seq: number): Finding => makeFinding(code, { chain: 'c', seq, location: { file: 'a.jsonl', line: seq + 1 }, message: 'm' });
 
 function integrity(since: Since, seqs: number[], findings: Finding[]) {
-  const c = new GateCollector(since, null);
-  for (const s of seqs) c.onEvent(event(s));
+  const c = new GateCollector(since);
+  for (const s of seqs) c.onEvent(event(s), null);
   return judge({ noDivergence: true }, c, findings, 0, []).find((r) => r.name === 'integrity')!;
 }
 
@@ -41,12 +41,14 @@ describe('the facts a gate reads of each event', () => {
   it('are the same made from the event on this thread as made by a worker and carried on its record (--jobs)', () => {
     const e = (kind: string, action: string, policy: string) => ({ kind, policy_hash: policy, decision: { action } }) as unknown as SelEvent;
     const events = [e('tool.call', 'allow', 'sha256:a'), e('zone.elevate', 'allow', 'sha256:b'), e('zone.elevate', 'block', 'sha256:a'), e('zone.elevate', 'warn', 'sha256:b'), e('tool.call', 'allow', 'sha256:b')];
-    const here = new GateCollector({ kind: 'seq', seq: 0 }, 'sha256:a');
-    const worker = new GateCollector({ kind: 'seq', seq: 0 }, 'sha256:a');
+    const settings = { policyHash: 'sha256:a' };
+    const here = new GateCollector({ kind: 'seq', seq: 0 });
+    const worker = new GateCollector({ kind: 'seq', seq: 0 });
     events.forEach((ev, seq) => {
-      here.onEvent({ ...event(seq), event: ev });
-      const facts = gateFacts(ev, worker.policyHash);
-      worker.onEvent({ ...event(seq), ...(facts === null ? {} : { gate: facts }) });
+      here.onEvent(event(seq), recordFacts({ ...event(seq), event: ev }, settings));
+      // From a worker: no event, the facts it made when there were any.
+      const facts = gateFacts(ev, settings.policyHash);
+      worker.onEvent(event(seq), recordFacts({ ...event(seq), ...(facts === null ? {} : { gate: facts }) }, settings));
     });
     // Seq 0 is not in range; allowed and warned elevations count, a blocked one does not.
     expect([...here.elevations]).toEqual(['c\u00001', 'c\u00003']);

@@ -63,10 +63,11 @@ describe('parallel verification', () => {
     const gate = (l: string, args: string[]) => run(['gate', l, '--repo', gov.repo, '--format', 'json', ...assertions, ...args]);
     const reasons: string[] = [];
     for (const l of [gov.clean, gov.incident]) {
-      for (const since of [[], ['--since', '30'], ['--since', '2026-11-02T00:00:00Z']]) {
+      for (const since of [[], ['--since', '30'], ['--since', '2026-11-02T00:00:00Z'], ['--since', 'HEAD~1']]) {
         const one = gate(l, [...since, '--jobs', '1']);
         reasons.push(...JSON.parse(one).assertions.map((a: { reason: string }) => a.reason));
         for (const u of ['300', '4096']) expect(gate(l, [...since, '--jobs', '2', '--unit-bytes', u])).toBe(one);
+        expect(gate(l, [...since, '--jobs', '3', '--unit-bytes', '500'])).toBe(one);
       }
     }
     // The verdicts depend on the facts: elevations counted, events under another bundle.

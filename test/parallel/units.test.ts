@@ -14,10 +14,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nextLineStartSync, readRangeSync } from '../../src/ingest/range.js';
 import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
 import { MAX_DEPTH_LIMIT } from '../../src/verify/options.js';
-import { interleavedLines, sampleInput } from '../helpers/chains.js';
+import { interleavedLines, POLICY_A, sampleInput } from '../helpers/chains.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
-import { GENESIS_PREV_HASH, sha256Digest } from '../../src/canonical/digest.js';
+import { digestOf, GENESIS_PREV_HASH, sha256Digest } from '../../src/canonical/digest.js';
 import { MAX_UNIT_LINES, processUnit, unitContext } from '../../src/verify/unit.js';
+import { addUnitRecords } from '../../src/verify/apply.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { gateFacts, type GateFacts } from '../../src/gate/facts.js';
+import type { EventRecord, SelEvent } from '../../src/envelope/types.js';
 import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
 import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
@@ -182,7 +186,7 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
     const p = file(whole.subarray(0, cutAt));
     const fd = openSync(p, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null });
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null });
       // The unit as it was cut from the file at its old size.
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
       expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
@@ -190,6 +194,56 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
       expect(r.bytes).toBe(cutAt);
       expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT, KIND_HOLE]);
       expect(r.extra[0]).toMatchObject({ findings: [{ code: 'LINE_TORN', location: { line: 3 } }] });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('a release gate\'s facts (sel gate --jobs N)', () => {
+  it('are made in the unit and land on their own record, past holes, findings and other chains', async () => {
+    // Two chains; elevations allowed, warned and blocked, under two bundles; a hole and a
+    // damaged event between them.
+    const POLICY_B = digestOf({ policy: 'b' });
+    const writers = [new ChainWriter('a'), new ChainWriter('b')];
+    const lines: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      const kind = i % 3 === 0 ? 'zone.elevate' : 'tool.invoke';
+      lines.push(writers[i % 2]!.append(sampleInput(i, { kind, policy_hash: i % 5 === 0 ? POLICY_B : POLICY_A })).line);
+    }
+    lines.splice(7, 0, '{"not":"an event"}');
+    lines[12] = lines[12]!.replace('"action":"', '"action":"x');
+    // Placed, with a line finding (a zone the schema does not know; sealed again, last of its
+    // chain): an allowed elevation, but no event, so no facts, as on one thread.
+    const last = JSON.parse(writers[0]!.append(sampleInput(24, { kind: 'zone.elevate', decision: { action: 'allow', rule: null, severity: 'info' } })).line) as Record<string, unknown>;
+    (last['actor'] as Record<string, unknown>)['zone'] = 'root';
+    delete last['hash'];
+    last['hash'] = digestOf(last);
+    lines.push(canonicalize(last));
+    const p = file(`${lines.join('\n')}\n`);
+    const fd = openSync(p, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: { policyHash: POLICY_A } });
+      const r = processUnit({ id: 0, fd, file: p, start: 0, end: statSync(p).size, size: statSync(p).size }, ctx);
+      const records: EventRecord[] = [];
+      addUnitRecords(r, p, 0, (f, line) => ({ file: f, line, ordinal: line }), (rec) => records.push(rec));
+      // The same facts as made from each intact event, on the very record.
+      const noted: GateFacts[] = [];
+      for (const rec of records) {
+        if (rec.kind !== 'event') continue;
+        const line = lines[rec.ref.line - 1]!;
+        const intact = rec.findings.length === 0;
+        const expected = intact ? gateFacts(JSON.parse(line) as SelEvent, POLICY_A) : null;
+        expect(rec.gate ?? null, `line ${rec.ref.line}`).toEqual(expected);
+        expect(rec.event).toBeNull();
+        if (rec.gate !== undefined) noted.push(rec.gate);
+      }
+      expect(records.some((rec) => rec.kind === 'hole')).toBe(true);
+      expect(records.some((rec) => rec.kind === 'event' && rec.findings.length > 0)).toBe(true);
+      // Both kinds of fact, alone and together.
+      expect(noted.filter((f) => f.elevation && f.otherPolicy === null).length).toBeGreaterThan(0);
+      expect(noted.filter((f) => !f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
+      expect(noted.filter((f) => f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
     } finally {
       closeSync(fd);
     }
@@ -311,7 +365,7 @@ describe('units of many short lines stop short, and the rest is checked as units
     const log = file(`${lines.join('\n')}\n`);
     const fd = openSync(log, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null });
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null });
       const size = statSync(log).size;
       const r = processUnit({ id: 0, fd, file: log, start: 0, end: size, size }, ctx);
       expect(r.lines).toBe(MAX_UNIT_LINES);
