@@ -8,12 +8,12 @@
  *   command, so a misreading costs a git process, never a different answer. This is started
  *   even when commander will refuse the arguments: what it runs is what the run would run,
  *   and what nothing takes is stopped at exit.
- * - The worker threads of a `sel verify` or `sel gate` that will use more than one (pool.ts,
- *   prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before commander
- *   has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into the process,
- *   was 180-197). This is a guess, and only a guess: the run decides again, on the same rule,
- *   from what commander parsed (verify.ts and gate.ts call prestartFor), and takes the started pool only
- *   if it has the right number of threads (pool.ts, takePool). A wrong guess costs the
+ * - The worker threads of a `sel verify`, `gate` or `explain` that will use more than one
+ *   (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before
+ *   commander has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into
+ *   the process, was 180-197). This is a guess, and only a guess: the run decides again, on
+ *   the same rule, from what commander parsed (those commands call prestartFor), and takes the
+ *   started pool only if it has the right number of threads (pool.ts, takePool). A wrong guess costs the
  *   threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a missed
  *   one, those milliseconds. So anything unusual (a value commander would refuse, help,
  *   standard input, a log the run cannot read) is no guess.
@@ -25,8 +25,8 @@ import { defaultJobs, effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
 
 /**
  * The commands that check lines on several threads, and their options that take a value
- * (verify.ts, gate.ts), long and short names. A test holds these lists to the commands'
- * definitions.
+ * (verify.ts, gate.ts, forensics.ts), long and short names. A test holds these lists to the
+ * commands' definitions.
  */
 export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   verify: [
@@ -46,6 +46,7 @@ export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>>
     '--reorder-window',
   ],
   gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--format', '-j', '--jobs', '--unit-bytes'],
+  explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes'],
 };
 
 /** The command of `sel ARGS` is its first argument that is not an option (the global ones take no value). */
@@ -66,7 +67,7 @@ function optionValue(args: readonly string[], i: number): { value: string | unde
   return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
 }
 
-/** What the arguments ask of a verify or gate run, as far as starting threads goes; null: not a plain one. */
+/** What the arguments ask of a verify, gate or explain run, as far as starting threads goes; null: not a plain one. */
 export function readParallelArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
   const at = args.findIndex(isCommandName);
   const command = at < 0 ? '' : args[at]!;
@@ -133,8 +134,8 @@ export function readRepoArgs(args: readonly string[]): { dir: string; ref: strin
 
 /**
  * Starts what a run of `argv` (process.argv) can start before the rest of sel has loaded: the
- * worker threads of a verify or gate run that will use them, and the first git commands of a run
- * with `--repo` (git.ts, prefetchGovernance).
+ * worker threads of a verify, gate or explain run that will use them, and the first git
+ * commands of a run with `--repo` (git.ts, prefetchGovernance).
  */
 export async function startEarly(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
@@ -152,12 +153,12 @@ export async function startEarly(argv: readonly string[]): Promise<void> {
 }
 
 /**
- * Starts the worker threads of a verify or gate run over `logs` with `jobs` threads (null: the
- * default) when the run will use more than one, by the run's own rule (jobs.ts) on the logs
- * as the run resolves them (sources.ts). Called here, before commander loads, and again by
- * the verify and gate commands once they have parsed their options (a second call starts
- * nothing). The pool's module, and worker_threads, are loaded only then. Never throws: a log
- * the run cannot read, or a pool that cannot start, is for the run itself to report.
+ * Starts the worker threads of a verify, gate or explain run over `logs` with `jobs` threads
+ * (null: the default) when the run will use more than one, by the run's own rule (jobs.ts) on
+ * the logs as the run resolves them (sources.ts). Called here, before commander loads, and
+ * again by those commands once they have parsed their options (a second call starts nothing).
+ * The pool's module, and worker_threads, are loaded only then. Never throws: a log the run
+ * cannot read, or a pool that cannot start, is for the run itself to report.
  */
 export async function prestartFor(logs: readonly string[], jobs: number | null): Promise<void> {
   if (jobs !== null && jobs < 2) return;

@@ -16,7 +16,8 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
-import { nonNegativeInt, oneOf } from './options.js';
+import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf } from './options.js';
+import { prestartFor } from './early.js';
 import { writeOut } from './output.js';
 
 const sameDecision = (a: SelEvent['decision'], b: SelEvent['decision']) => a.action === b.action && a.rule === b.rule && a.severity === b.severity;
@@ -52,10 +53,12 @@ interface ExplainFlags {
   chain?: string;
   policy?: string;
   format: 'text' | 'json';
+  jobs: number;
+  unitBytes?: number;
 }
 
 function explainCommand(chalk: Colour): Command {
-  return new Command('explain')
+  const cmd = new Command('explain')
     .description('one event as a person reads it: its policy version, the evaluation trace, recorded vs replayed decision, ledger artifacts, links')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .requiredOption('--repo <dir>', 'the governance repository')
@@ -63,8 +66,12 @@ function explainCommand(chalk: Colour): Command {
     .requiredOption('--seq <n>', 'the event seq', nonNegativeInt('--seq'))
     .option('--chain <id>', 'the chain (needed when several chains have that seq)')
     .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
-    .action(async (logs: string[], f: ExplainFlags) => {
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+  for (const o of jobsOptions()) cmd.addOption(o);
+  return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
+      const jobs = jobsRunOptions(f, command);
+      // The threads start while this thread reads the repository, as for sel verify.
+      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
       const near = new Map<string, PlacedEvent>();
       const chains = new Set<string>();
       const tap = (rec: PlacedEvent) => {
@@ -72,7 +79,11 @@ function explainCommand(chalk: Colour): Command {
         if (rec.seq === f.seq) chains.add(rec.chain);
         if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
       };
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0 }, { onEvent: tap });
+      // With --jobs, replay stays in the workers; they send whole only the events at --seq.
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
+        onEvent: tap,
+        keepAt: { seq: f.seq, chain: f.chain ?? null },
+      });
       if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
       const chain = [...chains][0]!;

@@ -10,6 +10,8 @@
  * skipping the proxy's trap and its invariant checks on every read (~4 reads an event).
  */
 
+import type { SelEvent } from './types.js';
+
 const QUOTE = 0x22;
 
 /** The key under which a lazy request's get trap hands out its handler (no JSON key is a symbol). */
@@ -89,6 +91,14 @@ export class LazyRequest implements ProxyHandler<Record<string, unknown>> {
     return v;
   }
 
+  /**
+   * The whole request as a plain object, as JSON.parse gives it: the proxy's target, parsed.
+   * What crosses to another thread (a proxy cannot be cloned).
+   */
+  plain(): Record<string, unknown> {
+    return this.parsed(this.target);
+  }
+
   /** The target, holding every member as JSON.parse gives it (values read before kept). */
   private parsed(target: Record<string, unknown>): Record<string, unknown> {
     if (this.whole) return target;
@@ -119,4 +129,15 @@ export function lazyRequest(text: string, spans: readonly number[]): Record<stri
 /** The handler behind a lazy request, or undefined for any other object (a plain JSON.parse result). */
 export function lazyFields(request: Readonly<Record<string, unknown>>): LazyRequest | undefined {
   return (request as { readonly [FIELDS]?: LazyRequest })[FIELDS];
+}
+
+/**
+ * The event with its request as JSON.parse gives it: a request parsed as it is read (a proxy)
+ * is parsed whole into a plain object. What crosses to another thread (a proxy cannot be
+ * cloned), and what a reader of the whole event gets (sel explain), on one thread as from a
+ * worker.
+ */
+export function plainEvent(e: SelEvent | null): SelEvent | null {
+  const fields = e === null ? undefined : lazyFields(e.request);
+  return fields === undefined ? e : { ...e!, request: fields.plain() };
 }

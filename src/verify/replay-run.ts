@@ -14,6 +14,8 @@ import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
 import type { GateSettings } from '../gate/facts.js';
+import { keptAt, type KeepAt } from './worker-protocol.js';
+import { plainEvent } from '../envelope/lazy-request.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -37,6 +39,11 @@ export interface ReplayTap {
    * settings. Without it, the workers hand whole events to this thread, which replays them.
    */
   readonly gate?: GateSettings;
+  /**
+   * Set when the tap reads whole events only at this seq (in this chain, or in any): with
+   * --jobs N, replay stays in the workers, which send those events whole (sel explain).
+   */
+  readonly keepAt?: KeepAt;
 }
 
 export async function verifyWithReplay(
@@ -56,15 +63,18 @@ export async function verifyWithReplay(
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
     const gate = tap?.gate;
-    // No reader of whole events but the replayer: replay can run where events are parsed.
-    const replayerOnly = tap === undefined || gate !== undefined;
+    const keepAt = tap?.keepAt;
+    // Unless the tap reads every event whole, replay runs where events are parsed, and reads
+    // requests only through the evaluator, member by member.
+    const byName = tap === undefined || gate !== undefined || keepAt !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && replayerOnly ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }) } : {}),
-      // And the replayer reads requests only through the evaluator, member by member.
-      requestsByName: replayerOnly,
+      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(keepAt === undefined ? {} : { workerKeepAt: keepAt }) } : {}),
+      requestsByName: byName,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
-        tap?.onEvent(rec);
+        if (tap === undefined) return;
+        // The events the tap reads whole, with their requests parsed whole, as a worker sends them.
+        tap.onEvent(keepAt !== undefined && rec.event !== null && keptAt(keepAt, rec) ? { ...rec, event: plainEvent(rec.event) } : rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);

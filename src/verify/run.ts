@@ -49,6 +49,8 @@ export interface VerifyExtension {
   readonly workerReplay?: WorkerInit['replay'];
   /** For a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
   readonly workerGate?: WorkerInit['gate'];
+  /** With workerReplay, for `sel explain`: the workers send the events at this seq whole. */
+  readonly workerKeepAt?: WorkerInit['keepAt'];
   /**
    * onEvent reads an event's request only member by member (replay's evaluator, nothing
    * else): the line check may then give requests that are parsed as they are read.
@@ -82,6 +84,7 @@ export async function verifyLogs(
       keepEvents: extension !== null && extension.workerReplay === undefined,
       replay: extension?.workerReplay ?? null,
       gate: extension?.workerGate ?? null,
+      keepAt: extension?.workerKeepAt ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits, verifierSink } = await import('./units.js');

@@ -31,6 +31,22 @@ export interface WorkerInit {
    * cross with its record when there is something to note (src/gate/facts.ts).
    */
   readonly gate: GateSettings | null;
+  /**
+   * Set for `sel explain --jobs N`: the events with this seq (in this chain, or in any) are
+   * sent whole with their records; the others stay in the worker.
+   */
+  readonly keepAt: KeepAt | null;
+}
+
+/** Events to send whole (sel explain): those with this seq, in this chain or (null) in any. */
+export interface KeepAt {
+  readonly seq: number;
+  readonly chain: string | null;
+}
+
+/** Is the event `rec` one `at` asks for whole? */
+export function keptAt(at: KeepAt | null, rec: { readonly chain: string; readonly seq: number }): boolean {
+  return at !== null && rec.seq === at.seq && (at.chain === null || rec.chain === at.chain);
 }
 
 /** Messages to a worker: its set-up data first, then units. */

@@ -75,6 +75,22 @@ describe('parallel verification', () => {
     expect(reasons.some((r) => /elevation\(s\) allowed without an exception/.test(r))).toBe(true);
     expect(reasons.some((r) => /event\(s\) used another bundle/.test(r))).toBe(true);
   });
+  it('explain: --jobs N gives the one-thread account of an event, which the workers send whole, its request parsed in full', () => {
+    const explain = (l: string, args: string[]) => run(['explain', l, '--repo', gov.repo, ...args]);
+    const seen = new Set<string>();
+    for (const l of [gov.clean, gov.incident]) {
+      for (const seq of ['0', '26', '29', '32', '39']) {
+        for (const format of ['json', 'text']) {
+          const args = ['--seq', seq, '--policy', 'HEAD~1', '--format', format];
+          const one = explain(l, [...args, '--jobs', '1']);
+          if (format === 'json') seen.add(JSON.parse(one).event === null ? 'no event' : 'event');
+          expect(explain(l, [...args, '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
+          expect(explain(l, [...args, '--jobs', '3', '--unit-bytes', '700'])).toBe(one);
+        }
+      }
+    }
+    expect(seen).toContain('event');
+  });
   it('with replay: events under a valid, an invalid and an unknown policy version, from the first unit on', () => {
     const repo = initRepo(join(tmp, 'versions'));
     const good = sampleFiles();
