@@ -16,6 +16,8 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
+import { matchesFilter, type EventFilter } from '../envelope/filter.js';
+import { plainEvent } from '../envelope/lazy-request.js';
 import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf } from './options.js';
 import { prestartFor } from './early.js';
 import { writeOut } from './output.js';
@@ -82,7 +84,7 @@ function explainCommand(chalk: Colour): Command {
       // With --jobs, replay stays in the workers; they send whole only the events at --seq.
       const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
         onEvent: tap,
-        keepAt: { seq: f.seq, chain: f.chain ?? null },
+        keep: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
       if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -242,10 +244,12 @@ interface TimelineFlags {
   from?: string;
   to?: string;
   format: 'text' | 'jsonl';
+  jobs: number;
+  unitBytes?: number;
 }
 
 function timelineCommand(): Command {
-  return new Command('timeline')
+  const cmd = new Command('timeline')
     .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way; findings go to stderr)')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .option('--actor <id>', 'only this actor')
@@ -255,8 +259,11 @@ function timelineCommand(): Command {
     .option('--chain <id>', 'only this chain')
     .option('--from <ts>', 'only events at or after this time (RFC 3339)')
     .option('--to <ts>', 'only events before this time (RFC 3339)')
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'))
-    .action(async (logs: string[], f: TimelineFlags) => {
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
+  for (const o of jobsOptions()) cmd.addOption(o);
+  return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
+      const jobs = jobsRunOptions(f, command);
+      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
         const ms = Date.parse(t);
@@ -272,17 +279,23 @@ function timelineCommand(): Command {
         buf = '';
       };
       if (f.format === 'text') buf += `${'ts'.padEnd(24)}  ${'chain'.padEnd(14)} ${'seq'.padStart(7)}  ${'kind'.padEnd(18)} ${'actor'.padEnd(14)} ${'action'.padEnd(6)}  rule / target\n`;
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS }, {
+      const filter: EventFilter = {
+        ...(f.actor === undefined ? {} : { actor: f.actor }),
+        ...(f.kind === undefined ? {} : { kind: f.kind }),
+        ...(f.chain === undefined ? {} : { chain: f.chain }),
+        ...(f.action === undefined ? {} : { action: f.action }),
+        ...(f.tool === undefined ? {} : { tool: f.tool }),
+        ...(from === null ? {} : { from }),
+        ...(to === null ? {} : { to }),
+      };
+      // With --jobs, the workers send whole only the events shown; requests are read member by
+      // member until an event is shown, then parsed whole (plainEvent), as a worker sends it.
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
+        workerKeep: filter,
+        requestsByName: true,
         onEvent: (rec) => {
-          const e = rec.event;
-          if (e === null) return;
-          if (f.actor !== undefined && e.actor.id !== f.actor) return;
-          if (f.kind !== undefined && e.kind !== f.kind) return;
-          if (f.chain !== undefined && e.chain !== f.chain) return;
-          if (f.action !== undefined && e.decision.action !== f.action) return;
-          if (f.tool !== undefined && e.request['tool'] !== f.tool) return;
-          if (from !== null && e.ts < from) return;
-          if (to !== null && e.ts >= to) return;
+          if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
+          const e = plainEvent(rec.event)!;
           shown++;
           if (f.format === 'jsonl') {
             buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line } })}\n`;

@@ -172,7 +172,7 @@ export async function runShard(
     maxLineBytes: opts.maxLineBytes,
     keepEvents: false,
     gate: null,
-    keepAt: null,
+    keep: null,
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);

@@ -14,7 +14,7 @@ import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
 import type { GateSettings } from '../gate/facts.js';
-import { keptAt, type KeepAt } from './worker-protocol.js';
+import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 
 export interface ReplaySummary {
@@ -40,10 +40,10 @@ export interface ReplayTap {
    */
   readonly gate?: GateSettings;
   /**
-   * Set when the tap reads whole events only at this seq (in this chain, or in any): with
-   * --jobs N, replay stays in the workers, which send those events whole (sel explain).
+   * Set when the tap reads whole only the events that match (sel explain: one seq): with
+   * --jobs N, replay stays in the workers, which send those events whole.
    */
-  readonly keepAt?: KeepAt;
+  readonly keep?: EventFilter;
 }
 
 export async function verifyWithReplay(
@@ -63,18 +63,18 @@ export async function verifyWithReplay(
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
     const gate = tap?.gate;
-    const keepAt = tap?.keepAt;
+    const keep = tap?.keep;
     // Unless the tap reads every event whole, replay runs where events are parsed, and reads
     // requests only through the evaluator, member by member.
-    const byName = tap === undefined || gate !== undefined || keepAt !== undefined;
+    const byName = tap === undefined || gate !== undefined || keep !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(keepAt === undefined ? {} : { workerKeepAt: keepAt }) } : {}),
+      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(keep === undefined ? {} : { workerKeep: keep }) } : {}),
       requestsByName: byName,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
         if (tap === undefined) return;
         // The events the tap reads whole, with their requests parsed whole, as a worker sends them.
-        tap.onEvent(keepAt !== undefined && rec.event !== null && keptAt(keepAt, rec) ? { ...rec, event: plainEvent(rec.event) } : rec);
+        tap.onEvent(keep !== undefined && rec.event !== null && matchesFilter(keep, rec, rec.event) ? { ...rec, event: plainEvent(rec.event) } : rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);

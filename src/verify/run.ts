@@ -49,8 +49,11 @@ export interface VerifyExtension {
   readonly workerReplay?: WorkerInit['replay'];
   /** For a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
   readonly workerGate?: WorkerInit['gate'];
-  /** With workerReplay, for `sel explain`: the workers send the events at this seq whole. */
-  readonly workerKeepAt?: WorkerInit['keepAt'];
+  /**
+   * The only events onEvent reads whole (sel explain, sel timeline): the workers send those
+   * (src/envelope/filter.ts), and no other.
+   */
+  readonly workerKeep?: WorkerInit['keep'];
   /**
    * onEvent reads an event's request only member by member (replay's evaluator, nothing
    * else): the line check may then give requests that are parsed as they are read.
@@ -81,10 +84,10 @@ export async function verifyLogs(
     const init: WorkerInit = {
       maxDepth: opts.maxDepth,
       maxLineBytes: opts.maxLineBytes,
-      keepEvents: extension !== null && extension.workerReplay === undefined,
+      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerKeep === undefined,
       replay: extension?.workerReplay ?? null,
       gate: extension?.workerGate ?? null,
-      keepAt: extension?.workerKeepAt ?? null,
+      keep: extension?.workerKeep ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits, verifierSink } = await import('./units.js');

@@ -7,6 +7,7 @@
 import { checkLine, type CheckOptions } from '../envelope/check.js';
 import type { EventRecord, LineRef } from '../envelope/types.js';
 import { plainEvent } from '../envelope/lazy-request.js';
+import { matchesFilter } from '../envelope/filter.js';
 import type { BundleVersion, PolicyIndex } from '../git/history.js';
 import { LineSplitter } from '../ingest/lines.js';
 import { readRangeSync } from '../ingest/range.js';
@@ -14,7 +15,7 @@ import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import { gateFacts, type GateFacts } from '../gate/facts.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
-import { keptAt, KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 export interface UnitContext {
   readonly init: WorkerInit;
@@ -71,10 +72,10 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   }
   // Requests parsed as they are read when only this thread's replay reads them (an event sent
   // back to the main thread is cloned, which needs a plain object).
-  // The gate's facts are made from the event too (they read no request), and explain's events
-  // are sent whole (their requests made plain first).
-  const keepEvent = init.keepEvents || replay !== null || init.gate !== null || init.keepAt !== null;
-  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: replay !== null && !init.keepEvents };
+  // The gate's facts are made from the event too (they read no request), and the events a
+  // filter keeps are sent whole (their requests made plain first), the others not at all.
+  const keepEvent = init.keepEvents || replay !== null || init.gate !== null || init.keep !== null;
+  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: (replay !== null || init.keep !== null) && !init.keepEvents };
   return { init, replay, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
@@ -244,7 +245,7 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
         return;
       }
       const facts = init.gate === null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
-      const keep = init.keepEvents || keptAt(init.keepAt, rec);
+      const keep = init.keepEvents || (init.keep !== null && matchesFilter(init.keep, rec, rec.event));
       cols.event(rec, lineNo, replay === null ? undefined : replay(rec), keep, facts);
     },
     emptyLine: (lineNo) => cols.hole(emptyLineHole(ref(lineNo)), lineNo),

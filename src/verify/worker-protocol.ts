@@ -10,6 +10,7 @@ import type { EventRecord, SelEvent } from '../envelope/types.js';
 import type { ReadProblem } from '../ingest/read.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import type { GateFacts, GateSettings } from '../gate/facts.js';
+import type { EventFilter } from '../envelope/filter.js';
 
 /** How a worker is set up: the check options, and for replay the governance state as data. */
 export interface WorkerInit {
@@ -32,21 +33,10 @@ export interface WorkerInit {
    */
   readonly gate: GateSettings | null;
   /**
-   * Set for `sel explain --jobs N`: the events with this seq (in this chain, or in any) are
-   * sent whole with their records; the others stay in the worker.
+   * Set for `sel explain` and `sel timeline` with --jobs N: the events that match are sent
+   * whole with their records (src/envelope/filter.ts); the others stay in the worker.
    */
-  readonly keepAt: KeepAt | null;
-}
-
-/** Events to send whole (sel explain): those with this seq, in this chain or (null) in any. */
-export interface KeepAt {
-  readonly seq: number;
-  readonly chain: string | null;
-}
-
-/** Is the event `rec` one `at` asks for whole? */
-export function keptAt(at: KeepAt | null, rec: { readonly chain: string; readonly seq: number }): boolean {
-  return at !== null && rec.seq === at.seq && (at.chain === null || rec.chain === at.chain);
+  readonly keep: EventFilter | null;
 }
 
 /** Messages to a worker: its set-up data first, then units. */

@@ -27,8 +27,9 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
   });
 
-  it('finds the logs and --jobs of a gate or explain run, past the options of its own that take a value', () => {
+  it('finds the logs and --jobs of a gate, explain or timeline run, past the options of its own that take a value', () => {
     expect(readParallelArgs(['explain', '--seq', '41817', 'a.jsonl', '--chain', 'prod', '--repo', 'gov', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['timeline', '--actor', 'ops-bot', 'logs/', '--from', '2026-11-01T00:00:00Z'])).toEqual({ logs: ['logs/'], jobs: null });
     expect(readParallelArgs(['gate', '--repo', 'gov', '--since', 'v1', '--policy-at', 'HEAD', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--max-severity', 'none', '--no-divergence', 'logs/'])).toEqual({ logs: ['logs/'], jobs: null });
     expect(readParallelArgs(['gate', '--policy-at=v2', '--jobs=2', '--', '--odd.jsonl'])).toEqual({ logs: ['--odd.jsonl'], jobs: 2 });

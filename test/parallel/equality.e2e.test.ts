@@ -91,6 +91,29 @@ describe('parallel verification', () => {
     }
     expect(seen).toContain('event');
   });
+  it('timeline: --jobs N shows the one-thread rows, the workers sending whole only the events shown', () => {
+    const filters = [[], ['--actor', 'agent-1'], ['--kind', 'tool.invoke', '--action', 'allow'], ['--chain', 'b', '--from', '2026-11-01T12:05:00.000Z', '--to', '2026-11-01T12:30:00Z'], ['--tool', 'http.fetch', '--action', 'block']];
+    const rows = filters.map(() => 0);
+    for (const l of [log, gov.incident]) {
+      for (const [k, filter] of filters.entries()) {
+        for (const format of ['text', 'jsonl']) {
+          const args = ['timeline', l, ...filter, '--format', format];
+          const one = sel([...args, '--jobs', '1']);
+          expect(one.status, one.stderr).toBe(0);
+          if (format === 'jsonl') rows[k] += one.stdout.split('\n').length - 1;
+          for (const more of [['--jobs', '2', '--unit-bytes', '4096'], ['--jobs', '3', '--unit-bytes', '700']]) {
+            const r = sel([...args, ...more]);
+            expect(r.stdout).toBe(one.stdout);
+            expect(r.stderr).toBe(one.stderr);
+            expect(r.status).toBe(0);
+          }
+        }
+      }
+    }
+    // Every filter shows some events, and not all.
+    for (const n of rows.slice(1)) expect(n).toBeGreaterThan(0);
+    for (const n of rows.slice(1)) expect(n).toBeLessThan(rows[0]!);
+  });
   it('with replay: events under a valid, an invalid and an unknown policy version, from the first unit on', () => {
     const repo = initRepo(join(tmp, 'versions'));
     const good = sampleFiles();
