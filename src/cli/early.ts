@@ -12,11 +12,11 @@
  *   (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before
  *   commander has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into
  *   the process, was 180-197). This is a guess, and only a guess: the run decides again, on
- *   the same rule, from what commander parsed (those commands call prestartFor), and takes the
- *   started pool only if it has the right number of threads (pool.ts, takePool). A wrong guess costs the
- *   threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a missed
- *   one, those milliseconds. So anything unusual (a value commander would refuse, help,
- *   standard input, a log the run cannot read) is no guess.
+ *   the same rule, from what commander parsed (options.ts, startJobs), and takes the started
+ *   pool only if it has the right number of threads (pool.ts, takePool). A wrong guess costs
+ *   the threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a
+ *   missed one, those milliseconds. So anything unusual (a value commander would refuse,
+ *   help, standard input, a log the run cannot read) is no guess.
  *
  * Nothing here reports or throws.
  */

@@ -18,8 +18,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { plainEvent } from '../envelope/lazy-request.js';
-import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf } from './options.js';
-import { prestartFor } from './early.js';
+import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 
 const sameDecision = (a: SelEvent['decision'], b: SelEvent['decision']) => a.action === b.action && a.rule === b.rule && a.severity === b.severity;
@@ -71,9 +70,7 @@ function explainCommand(chalk: Colour): Command {
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
-      const jobs = jobsRunOptions(f, command);
-      // The threads start while this thread reads the repository, as for sel verify.
-      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+      const jobs = await startJobs(logs, f, command);
       const near = new Map<string, PlacedEvent>();
       const chains = new Set<string>();
       const tap = (rec: PlacedEvent) => {
@@ -262,8 +259,7 @@ function timelineCommand(): Command {
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
-      const jobs = jobsRunOptions(f, command);
-      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+      const jobs = await startJobs(logs, f, command);
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
         const ms = Date.parse(t);

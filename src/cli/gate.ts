@@ -11,8 +11,7 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
-import { jobsOptions, jobsRunOptions, oneOf } from './options.js';
-import { prestartFor } from './early.js';
+import { jobsOptions, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 
 interface GateFlags {
@@ -86,9 +85,7 @@ export function gateCommand(chalk: Colour): Command {
       if (Object.keys(assertions).length === 0 && flags.policyAt === undefined) {
         throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation)');
       }
-      const jobs = jobsRunOptions(flags, command);
-      // The threads start while this thread reads the repository, as for sel verify.
-      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+      const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
       const since = await resolveSince(flags.repo, flags.since);

@@ -1,6 +1,7 @@
 /** Option parsers shared by the commands. Bad values are the operator's: exit status 2. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
+import { prestartFor } from './early.js';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -49,4 +50,15 @@ export function jobsRunOptions(flags: { jobs: number; unitBytes?: number }, comm
     jobsAuto: command.getOptionValueSource('jobs') === 'default',
     ...(flags.unitBytes === undefined ? {} : { unitBytes: flags.unitBytes }),
   };
+}
+
+/**
+ * The run options of jobsOptions(), with the threads of a run over `logs` started now if the
+ * run will use them and the binary's first lines did not start them already (early.ts): they
+ * boot while this thread loads the rest and reads the repository.
+ */
+export async function startJobs(logs: readonly string[], flags: { jobs: number; unitBytes?: number }, command: Command): Promise<{ jobs: number; jobsAuto: boolean; unitBytes?: number }> {
+  const jobs = jobsRunOptions(flags, command);
+  await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+  return jobs;
 }

@@ -6,13 +6,12 @@ import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { prestartFor } from './early.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
-import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt } from './options.js';
+import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
 import { writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
@@ -139,10 +138,7 @@ export function verifyCommand(chalk: Colour): Command {
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
-      const jobs = jobsRunOptions(flags, command);
-      // The threads start while this thread loads the verifier and reads the repository, if
-      // the binary's first lines did not start them already (early.ts).
-      await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+      const jobs = await startJobs(logs, flags, command);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
