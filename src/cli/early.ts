@@ -47,6 +47,7 @@ export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>>
   ],
   gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--format', '-j', '--jobs', '--unit-bytes'],
   explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes'],
+  impact: ['--repo', '--ref', '--policy', '--max-events', '--format', '-j', '--jobs', '--unit-bytes'],
   timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes'],
 };
 

@@ -10,7 +10,9 @@ import { OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
-import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
+import { traceLines, type Evaluation } from '../policy/evaluate.js';
+import { evalUnder, impactOf, sameDecision } from '../replay/impact.js';
+import type { WorkerInit } from '../verify/worker-protocol.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
@@ -21,18 +23,13 @@ import { plainEvent } from '../envelope/lazy-request.js';
 import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 
-const sameDecision = (a: SelEvent['decision'], b: SelEvent['decision']) => a.action === b.action && a.rule === b.rule && a.severity === b.severity;
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
-
-function evalUnder(policy: CompiledPolicy, e: SelEvent, gov: Governance): Evaluation {
-  return evaluate(policy, { kind: e.kind, actor: e.actor, request: e.request, ts: e.ts, fingerprint: e.request_fingerprint, exceptionRef: e.exception_ref ?? null }, gov.ledger);
-}
 
 /**
  * The bundle at `ref` (--policy), refused when it is not valid, compiled as replay would:
  * with the reserved tool names its history reserved (history.ts, reservedBefore).
  */
-async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy }> {
+async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy; bundle: NonNullable<WorkerInit['impact']>['bundle'] }> {
   const repo = await GitRepo.open(repoDir);
   try {
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
@@ -41,7 +38,10 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
     // As replay evaluates it: with the reserved names its history adds. A version outside the
     // history --ref reaches (an open branch) is indexed on its own history for that.
     const known = gov.index.byHash.get(loaded.hash) ?? (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
-    return { commit, policy: known?.loaded.ok === true ? known.loaded.policy : loaded.policy };
+    const inherited = known?.loaded.ok === true ? known.inherited : [];
+    // The same version as data, for threads that compile it themselves (impact --jobs).
+    const bundle = { hash: loaded.hash, files: [...loaded.texts.entries()], inherited };
+    return { commit, policy: known?.loaded.ok === true ? known.loaded.policy : loaded.policy, bundle };
   } finally {
     repo.close();
   }
@@ -104,13 +104,13 @@ function explainCommand(chalk: Colour): Command {
           } finally {
             repo.close();
           }
-          if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov);
+          if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov.ledger);
         } else {
           policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
         }
         if (f.policy !== undefined) {
           const p = await policyAt(f.repo, f.policy, gov);
-          whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov) };
+          whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov.ledger) };
         }
       }
       const links = {
@@ -170,6 +170,8 @@ function explainCommand(chalk: Colour): Command {
 }
 
 interface ImpactFlags {
+  jobs: number;
+  unitBytes?: number;
   repo: string;
   ref: string;
   policy: string;
@@ -178,15 +180,17 @@ interface ImpactFlags {
 }
 
 function impactCommand(chalk: Colour): Command {
-  return new Command('impact')
+  const cmd = new Command('impact')
     .description('replay a whole log under one policy version and report which past decisions would change')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .requiredOption('--repo <dir>', 'the governance repository')
     .option('--ref <ref>', 'the commit whose ledger is used', 'HEAD')
     .requiredOption('--policy <ref>', 'the policy version to replay under (e.g. a PR branch)')
     .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
-    .action(async (logs: string[], f: ImpactFlags) => {
+    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+  for (const o of jobsOptions()) cmd.addOption(o);
+  return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
+      const jobs = await startJobs(logs, f, command);
       const repo = await GitRepo.open(f.repo);
       let gov: Governance;
       try {
@@ -199,17 +203,22 @@ function impactCommand(chalk: Colour): Command {
       const changed: { chain: string; seq: number; location: { file: string; line: number }; kind: string; recorded: SelEvent['decision']; would: SelEvent['decision'] }[] = [];
       let evaluated = 0;
       let changes = 0;
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS }, {
+      // With --jobs, the workers evaluate each event and note only what would change or was not
+      // evaluated (src/replay/impact.ts); on one thread the note is made here, the same way.
+      let parallel = false;
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
+        workerImpact: { bundle: target.bundle, ledger: [...gov.ledger.files.entries()] },
+        requestsByName: true,
+        begin: (_report, how) => void (parallel = how.parallel),
         onEvent: (rec) => {
-          const e = rec.event;
-          if (e === null) return;
+          const note = parallel ? rec.impact ?? null : impactOf(target.policy, rec.event, gov.ledger);
+          if (note !== null && !note.evaluated) return;
           evaluated++;
-          const would = evalUnder(target.policy, e, gov).decision;
-          if (sameDecision(e.decision, would)) return;
+          if (note === null) return;
           changes++;
-          const key = `${e.decision.action} ${e.decision.rule ?? '(none)'} -> ${would.action} ${would.rule ?? '(none)'}`;
+          const key = `${note.recorded.action} ${note.recorded.rule ?? '(none)'} -> ${note.would.action} ${note.would.rule ?? '(none)'}`;
           transitions.set(key, (transitions.get(key) ?? 0) + 1);
-          if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: e.kind, recorded: e.decision, would });
+          if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: note.kind, recorded: note.recorded, would: note.would });
         },
       });
       const sorted = [...transitions.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

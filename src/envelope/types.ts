@@ -65,6 +65,11 @@ export interface PlacedEvent {
    * (src/gate/facts.ts). Absent when there was nothing to note, and on one thread.
    */
   readonly gate?: import('../gate/facts.js').GateFacts;
+  /**
+   * With `sel impact --jobs N`: the worker's note of the event (src/replay/impact.ts). Absent
+   * when it was evaluated and would decide as recorded, and on one thread.
+   */
+  readonly impact?: import('../replay/impact.js').ImpactNote;
 }
 
 /**

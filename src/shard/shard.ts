@@ -173,6 +173,7 @@ export async function runShard(
     keepEvents: false,
     gate: null,
     keep: null,
+    impact: null,
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);

@@ -69,15 +69,19 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
     const outcome = code === 1 ? MATCHED : code === 2 ? SKIPPED : x?.replay === undefined ? undefined : x.replay.type === 'finding' ? { ...x.replay, finding: fix(x.replay.finding) } : x.replay;
     const chain = chainNames[c]!;
     const seq = seqs[i]!;
-    const findings = x === null ? NONE : x.findings.map(fix);
-    const event = x?.event ?? null;
-    const gate = x?.gate;
-    // Literals, not one with `...(replay ? { replay } : {})`: the spread copied an empty
-    // object into every record of an integrity run. A gate's facts: sel gate --jobs N.
-    if (gate === undefined) {
-      if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event });
-      else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
-    } else if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, gate });
-    else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome, gate });
+    if (x === null) {
+      // The common record: two literals, not one with `...(replay ? { replay } : {})`, whose
+      // spread copied an empty object into every record of an integrity run.
+      if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: NONE, event: null });
+      else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: NONE, event: null, replay: outcome });
+      continue;
+    }
+    // A record with more to it: findings, its event, a gate's facts, an impact note.
+    add({
+      kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: x.findings.map(fix), event: x.event,
+      ...(outcome === undefined ? {} : { replay: outcome }),
+      ...(x.gate === undefined ? {} : { gate: x.gate }),
+      ...(x.impact === undefined ? {} : { impact: x.impact }),
+    });
   }
 }

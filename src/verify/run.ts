@@ -54,13 +54,19 @@ export interface VerifyExtension {
    * (src/envelope/filter.ts), and no other.
    */
   readonly workerKeep?: WorkerInit['keep'];
+  /** For `sel impact`: the workers evaluate each event under this version (src/replay/impact.ts). */
+  readonly workerImpact?: WorkerInit['impact'];
   /**
    * onEvent reads an event's request only member by member (replay's evaluator, nothing
    * else): the line check may then give requests that are parsed as they are read.
    */
   readonly requestsByName?: boolean;
-  /** Findings that do not come from a line (e.g. about the repository), reported first. */
-  readonly begin?: (report: (f: Finding) => void) => void;
+  /**
+   * Findings that do not come from a line (e.g. about the repository), reported first; and
+   * whether the lines are checked in units (`parallel`: every record then comes from a unit,
+   * with what the workers noted of it).
+   */
+  readonly begin?: (report: (f: Finding) => void, how: { readonly parallel: boolean }) => void;
   readonly finish?: (report: (f: Finding) => void, chains: readonly ChainSummary[]) => void;
 }
 
@@ -79,15 +85,16 @@ export async function verifyLogs(
   const parallel = jobs > 1 && total !== null && ordered.length > 0;
   const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null, extension?.requestsByName === true);
   for (const f of opts.preFindings ?? []) verifier.report(f);
-  extension?.begin?.((f) => verifier.report(f));
+  extension?.begin?.((f) => verifier.report(f), { parallel });
   if (parallel) {
     const init: WorkerInit = {
       maxDepth: opts.maxDepth,
       maxLineBytes: opts.maxLineBytes,
-      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerKeep === undefined,
+      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerKeep === undefined && extension.workerImpact === undefined,
       replay: extension?.workerReplay ?? null,
       gate: extension?.workerGate ?? null,
       keep: extension?.workerKeep ?? null,
+      impact: extension?.workerImpact ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits, verifierSink } = await import('./units.js');

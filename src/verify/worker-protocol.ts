@@ -9,6 +9,7 @@
 import type { EventRecord, SelEvent } from '../envelope/types.js';
 import type { ReadProblem } from '../ingest/read.js';
 import type { ReplayOutcome } from '../replay/replay.js';
+import type { ImpactNote } from '../replay/impact.js';
 import type { GateFacts, GateSettings } from '../gate/facts.js';
 import type { EventFilter } from '../envelope/filter.js';
 
@@ -37,6 +38,15 @@ export interface WorkerInit {
    * whole with their records (src/envelope/filter.ts); the others stay in the worker.
    */
   readonly keep: EventFilter | null;
+  /**
+   * Set for `sel impact --jobs N`: each event is evaluated here under this policy version, and
+   * a note crosses with its record when it would change or was not evaluated (src/replay/impact.ts).
+   */
+  readonly impact: {
+    /** The version's files, and the reserved names its history adds (as in `replay.bundles`). */
+    readonly bundle: { readonly hash: string; readonly files: readonly [string, string][]; readonly inherited: readonly (readonly [string, string])[] };
+    readonly ledger: readonly [string, Uint8Array][];
+  } | null;
 }
 
 /** Messages to a worker: its set-up data first, then units. */
@@ -123,6 +133,7 @@ export interface ExtraEvent {
   readonly event: SelEvent | null;
   readonly replay?: ReplayOutcome;
   readonly gate?: GateFacts;
+  readonly impact?: ImpactNote;
 }
 
 export interface ExtraHole {

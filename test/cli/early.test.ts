@@ -27,9 +27,10 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
   });
 
-  it('finds the logs and --jobs of a gate, explain or timeline run, past the options of its own that take a value', () => {
+  it('finds the logs and --jobs of a gate, explain, impact or timeline run, past the options of its own that take a value', () => {
     expect(readParallelArgs(['explain', '--seq', '41817', 'a.jsonl', '--chain', 'prod', '--repo', 'gov', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['timeline', '--actor', 'ops-bot', 'logs/', '--from', '2026-11-01T00:00:00Z'])).toEqual({ logs: ['logs/'], jobs: null });
+    expect(readParallelArgs(['impact', 'a.jsonl', '--repo', 'gov', '--policy', 'HEAD', '--max-events', '5', '--jobs=2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--repo', 'gov', '--since', 'v1', '--policy-at', 'HEAD', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--max-severity', 'none', '--no-divergence', 'logs/'])).toEqual({ logs: ['logs/'], jobs: null });
     expect(readParallelArgs(['gate', '--policy-at=v2', '--jobs=2', '--', '--odd.jsonl'])).toEqual({ logs: ['--odd.jsonl'], jobs: 2 });
@@ -42,7 +43,7 @@ describe('early start: reading the arguments', () => {
   it('makes no guess for other commands, shards, or arguments it cannot read', () => {
     expect(readParallelArgs(['policy', 'check', 'dir'])).toBeNull();
     expect(readParallelArgs(['merge', 'a.shard'])).toBeNull();
-    expect(readParallelArgs(['impact', 'a.jsonl', '--repo', 'gov', '--policy', 'HEAD'])).toBeNull();
+    expect(readParallelArgs(['policy', 'eval', 'dir', '--event', 'e.json'])).toBeNull();
     expect(readParallelArgs(['constructor', 'a.jsonl'])).toBeNull();
     expect(readParallelArgs(['--version'])).toBeNull();
     expect(readParallelArgs(['verify', '--shard', '1/4', '--shard-out', 'o', 'x.jsonl'])).toBeNull();

@@ -16,6 +16,7 @@ import { commit, initRepo, write } from '../helpers/git.js';
 import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { digestOf } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-parallel-'));
 let gov: GovernanceSample;
@@ -90,6 +91,33 @@ describe('parallel verification', () => {
       }
     }
     expect(seen).toContain('event');
+  });
+  it('impact: --jobs N counts and lists the one-thread changes, evaluated in the workers', () => {
+    // The sample's logs, and one with a placed event whose line fails the schema (not evaluated).
+    const w = new ChainWriter('odd');
+    const lines = Array.from({ length: 30 }, (_, i) => w.append(sampleInput(i, { kind: i % 3 === 0 ? 'zone.elevate' : 'tool.invoke' })).line);
+    const last = JSON.parse(lines[29]!) as Record<string, unknown>;
+    (last['actor'] as Record<string, unknown>)['zone'] = 'root';
+    delete last['hash'];
+    last['hash'] = digestOf(last);
+    lines[29] = canonicalize(last);
+    const odd = join(tmp, 'impact-odd.jsonl');
+    writeFileSync(odd, `${lines.join('\n')}\n`);
+    const counts: number[] = [];
+    for (const l of [[gov.clean, gov.incident], [odd]]) {
+      for (const policy of ['HEAD', 'HEAD~1', 'HEAD~2']) {
+        for (const format of ['json', 'text']) {
+          const args = ['impact', ...l, '--repo', gov.repo, '--policy', policy, '--max-events', '3', '--format', format];
+          const one = run([...args, '--jobs', '1']);
+          if (format === 'json') counts.push(JSON.parse(one).events, JSON.parse(one).changed);
+          expect(run([...args, '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
+          expect(run([...args, '--jobs', '3', '--unit-bytes', '700'])).toBe(one);
+        }
+      }
+    }
+    // Events evaluated (the one that fails its line checks is not: 29 of 30), and changes found.
+    expect(counts.filter((_, i) => i % 2 === 1).some((n) => n > 0)).toBe(true);
+    expect(counts.slice(-6).filter((_, i) => i % 2 === 0)).toEqual([29, 29, 29]);
   });
   it('timeline: --jobs N shows the one-thread rows, the workers sending whole only the events shown', () => {
     const filters = [[], ['--actor', 'agent-1'], ['--kind', 'tool.invoke', '--action', 'allow'], ['--chain', 'b', '--from', '2026-11-01T12:05:00.000Z', '--to', '2026-11-01T12:30:00Z'], ['--tool', 'http.fetch', '--action', 'block']];
