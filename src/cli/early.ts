@@ -8,8 +8,8 @@
  *   command, so a misreading costs a git process, never a different answer. This is started
  *   even when commander will refuse the arguments: what it runs is what the run would run,
  *   and what nothing takes is stopped at exit.
- * - The worker threads of a `sel verify`, `gate` or `explain` that will use more than one
- *   (pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before
+ * - The worker threads of a run that will use more than one (`sel verify`, `gate`, `explain`,
+ *   `impact`, `timeline`; pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before
  *   commander has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into
  *   the process, was 180-197). This is a guess, and only a guess: the run decides again, on
  *   the same rule, from what commander parsed (options.ts, startJobs), and takes the started
@@ -69,7 +69,10 @@ function optionValue(args: readonly string[], i: number): { value: string | unde
   return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
 }
 
-/** What the arguments ask of a verify, gate or explain run, as far as starting threads goes; null: not a plain one. */
+/**
+ * What the arguments ask of a run of one of PARALLEL_VALUE_OPTIONS's commands, as far as
+ * starting threads goes; null: not a plain one.
+ */
 export function readParallelArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
   const at = args.findIndex(isCommandName);
   const command = at < 0 ? '' : args[at]!;
@@ -136,8 +139,8 @@ export function readRepoArgs(args: readonly string[]): { dir: string; ref: strin
 
 /**
  * Starts what a run of `argv` (process.argv) can start before the rest of sel has loaded: the
- * worker threads of a verify, gate or explain run that will use them, and the first git
- * commands of a run with `--repo` (git.ts, prefetchGovernance).
+ * worker threads of a run that will use them (PARALLEL_VALUE_OPTIONS's commands), and the
+ * first git commands of a run with `--repo` (git.ts, prefetchGovernance).
  */
 export async function startEarly(argv: readonly string[]): Promise<void> {
   const args = argv.slice(2);
@@ -155,12 +158,12 @@ export async function startEarly(argv: readonly string[]): Promise<void> {
 }
 
 /**
- * Starts the worker threads of a verify, gate or explain run over `logs` with `jobs` threads
- * (null: the default) when the run will use more than one, by the run's own rule (jobs.ts) on
- * the logs as the run resolves them (sources.ts). Called here, before commander loads, and
- * again by those commands once they have parsed their options (a second call starts nothing).
- * The pool's module, and worker_threads, are loaded only then. Never throws: a log the run
- * cannot read, or a pool that cannot start, is for the run itself to report.
+ * Starts the worker threads of a run over `logs` with `jobs` threads (null: the default) when
+ * the run will use more than one, by the run's own rule (jobs.ts) on the logs as the run
+ * resolves them (sources.ts). Called here, before commander loads, and again by those
+ * commands once they have parsed their options (options.ts, startJobs; a second call starts
+ * nothing). The pool's module, and worker_threads, are loaded only then. Never throws: a log
+ * the run cannot read, or a pool that cannot start, is for the run itself to report.
  */
 export async function prestartFor(logs: readonly string[], jobs: number | null): Promise<void> {
   if (jobs !== null && jobs < 2) return;

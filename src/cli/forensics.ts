@@ -12,7 +12,7 @@ import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation } from '../policy/evaluate.js';
 import { evalUnder, impactOf, sameDecision } from '../replay/impact.js';
-import type { WorkerInit } from '../verify/worker-protocol.js';
+import type { BundleFiles } from '../verify/worker-protocol.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
@@ -29,7 +29,7 @@ const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ??
  * The bundle at `ref` (--policy), refused when it is not valid, compiled as replay would:
  * with the reserved tool names its history reserved (history.ts, reservedBefore).
  */
-async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy; bundle: NonNullable<WorkerInit['impact']>['bundle'] }> {
+async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<{ commit: string; policy: CompiledPolicy; bundle: BundleFiles }> {
   const repo = await GitRepo.open(repoDir);
   try {
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
@@ -81,7 +81,7 @@ function explainCommand(chalk: Colour): Command {
       // With --jobs, replay stays in the workers; they send whole only the events at --seq.
       const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
         onEvent: tap,
-        keep: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
+        sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
       if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -268,7 +268,6 @@ function timelineCommand(): Command {
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
-      const jobs = await startJobs(logs, f, command);
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
         const ms = Date.parse(t);
@@ -277,6 +276,7 @@ function timelineCommand(): Command {
       };
       const from = bound(f.from, '--from');
       const to = bound(f.to, '--to');
+      const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;
       const flush = () => {
@@ -296,7 +296,7 @@ function timelineCommand(): Command {
       // With --jobs, the workers send whole only the events shown; requests are read member by
       // member until an event is shown, then parsed whole (plainEvent), as a worker sends it.
       const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
-        workerKeep: filter,
+        workerSendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
           if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;

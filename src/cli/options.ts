@@ -32,9 +32,9 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
 
 /**
  * `-j, --jobs N` and the hidden `--unit-bytes N`, of the commands that check lines on several
- * threads (verify, gate, explain). --unit-bytes sets how big a unit of that work is: for tests
- * that put faults on unit boundaries, and for measuring; not a user's setting, so not in
- * --help (docs/contract.md).
+ * threads (verify, gate, explain, impact, timeline). --unit-bytes sets how big a unit of that
+ * work is: for tests that put faults on unit boundaries, and for measuring; not a user's
+ * setting, so not in --help (docs/contract.md).
  */
 export function jobsOptions(): Option[] {
   return [

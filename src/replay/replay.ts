@@ -9,6 +9,7 @@
  * needed to decide is missing: POLICY_UNKNOWN, POLICY_INVALID, REVIEW_MISSING,
  * EXCEPTION_MISSING); the summary counts both.
  */
+import { evalInputOf } from './impact.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { ChainSummary } from '../chain/chain.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
@@ -216,14 +217,7 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
       }),
     };
   }
-  const evalInput = {
-    kind: e.kind,
-    actor: e.actor,
-    request: e.request,
-    ts: e.ts,
-    fingerprint: e.request_fingerprint,
-    exceptionRef: e.exception_ref ?? null,
-  };
+  const evalInput = evalInputOf(e);
   const got = evaluate(version.loaded.policy, evalInput, input.ledger, false).decision;
   const rec_ = e.decision;
   if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) return MATCHED;

@@ -172,7 +172,7 @@ export async function runShard(
     maxLineBytes: opts.maxLineBytes,
     keepEvents: false,
     gate: null,
-    keep: null,
+    sendWhole: null,
     impact: null,
     replay: replay === null ? null : replayData(replay),
   };

@@ -36,14 +36,15 @@ export interface ReplayTap {
   /**
    * Set when the tap reads of an event only its gate facts (src/gate/facts.ts, recordFacts):
    * with --jobs N, replay then stays in the workers, which make the facts with these
-   * settings. Without it, the workers hand whole events to this thread, which replays them.
+   * settings. Without this or sendWhole, the workers hand every event whole to this thread,
+   * which replays them.
    */
   readonly gate?: GateSettings;
   /**
    * Set when the tap reads whole only the events that match (sel explain: one seq): with
    * --jobs N, replay stays in the workers, which send those events whole.
    */
-  readonly keep?: EventFilter;
+  readonly sendWhole?: EventFilter;
 }
 
 export async function verifyWithReplay(
@@ -63,18 +64,18 @@ export async function verifyWithReplay(
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
     const gate = tap?.gate;
-    const keep = tap?.keep;
+    const sendWhole = tap?.sendWhole;
     // Unless the tap reads every event whole, replay runs where events are parsed, and reads
     // requests only through the evaluator, member by member.
-    const byName = tap === undefined || gate !== undefined || keep !== undefined;
+    const byName = tap === undefined || gate !== undefined || sendWhole !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(keep === undefined ? {} : { workerKeep: keep }) } : {}),
+      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(sendWhole === undefined ? {} : { workerSendWhole: sendWhole }) } : {}),
       requestsByName: byName,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
         if (tap === undefined) return;
         // The events the tap reads whole, with their requests parsed whole, as a worker sends them.
-        tap.onEvent(keep !== undefined && rec.event !== null && matchesFilter(keep, rec, rec.event) ? { ...rec, event: plainEvent(rec.event) } : rec);
+        tap.onEvent(sendWhole !== undefined && rec.event !== null && matchesFilter(sendWhole, rec, rec.event) ? { ...rec, event: plainEvent(rec.event) } : rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);

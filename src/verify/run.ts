@@ -38,13 +38,16 @@ export interface RunOptions extends VerifyOptions {
   };
 }
 
-/** Stages that ride on the integrity pass (replay): every accepted event, then the end. */
+/**
+ * Stages that ride on the integrity pass (replay; gate, explain, impact and timeline): every
+ * accepted event, then the end.
+ */
 export interface VerifyExtension {
   readonly onEvent: EventHook;
   /**
    * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
-   * records carrying the outcome (`rec.replay`) instead of the parsed event. Absent: the
-   * workers keep parsed events for onEvent.
+   * records carrying the outcome (`rec.replay`) instead of the parsed event. When this,
+   * workerSendWhole and workerImpact are all absent, the workers send every parsed event.
    */
   readonly workerReplay?: WorkerInit['replay'];
   /** For a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
@@ -53,12 +56,13 @@ export interface VerifyExtension {
    * The only events onEvent reads whole (sel explain, sel timeline): the workers send those
    * (src/envelope/filter.ts), and no other.
    */
-  readonly workerKeep?: WorkerInit['keep'];
+  readonly workerSendWhole?: WorkerInit['sendWhole'];
   /** For `sel impact`: the workers evaluate each event under this version (src/replay/impact.ts). */
   readonly workerImpact?: WorkerInit['impact'];
   /**
-   * onEvent reads an event's request only member by member (replay's evaluator, nothing
-   * else): the line check may then give requests that are parsed as they are read.
+   * onEvent reads an event's request only member by member (the evaluator), or makes the
+   * event plain first (plainEvent): the line check may then give requests that are parsed as
+   * they are read.
    */
   readonly requestsByName?: boolean;
   /**
@@ -90,10 +94,10 @@ export async function verifyLogs(
     const init: WorkerInit = {
       maxDepth: opts.maxDepth,
       maxLineBytes: opts.maxLineBytes,
-      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerKeep === undefined && extension.workerImpact === undefined,
+      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerSendWhole === undefined && extension.workerImpact === undefined,
       replay: extension?.workerReplay ?? null,
       gate: extension?.workerGate ?? null,
-      keep: extension?.workerKeep ?? null,
+      sendWhole: extension?.workerSendWhole ?? null,
       impact: extension?.workerImpact ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.

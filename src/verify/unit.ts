@@ -17,7 +17,7 @@ import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import { gateFacts, type GateFacts } from '../gate/facts.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
-import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import { type BundleFiles, KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 export interface UnitContext {
   readonly init: WorkerInit;
@@ -57,7 +57,7 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   if (init.replay !== null || init.impact !== null) {
     const [{ loadBundle }, { buildLedger }, { withReserved }] = await Promise.all([import('../policy/bundle.js'), import('../policy/ledger.js'), import('../policy/compile.js')]);
     /** A version from its files, compiled with the reserved names its history adds, as the main thread compiled it. */
-    const load = (b: { hash: string; files: readonly [string, string][]; inherited: readonly (readonly [string, string])[] }) => {
+    const load = (b: BundleFiles) => {
       const read = loadBundle(new Map(b.files));
       if (read.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${read.hash}`);
       return read.ok ? { ...read, policy: withReserved(read.policy, b.inherited) } : read;
@@ -75,15 +75,15 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
   // reads them (an event sent back to the main thread is cloned, which needs a plain object).
   // The gate's facts are made from the event too (they read no request), and the events a
   // filter keeps are sent whole (their requests made plain first), the others not at all.
-  const keepEvent = init.keepEvents || replay !== null || impact !== null || init.gate !== null || init.keep !== null;
-  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: (replay !== null || impact !== null || init.keep !== null) && !init.keepEvents };
+  const keepEvent = init.keepEvents || replay !== null || impact !== null || init.gate !== null || init.sendWhole !== null;
+  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: (replay !== null || impact !== null || init.sendWhole !== null) && !init.keepEvents };
   return { init, replay, impact, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
 /** Replay in this thread, from the governance state as data. */
 async function replayFor(
   data: NonNullable<WorkerInit['replay']>,
-  load: (b: NonNullable<WorkerInit['replay']>['bundles'][number]) => LoadedBundle,
+  load: (b: BundleFiles) => LoadedBundle,
   buildLedger: (files: Map<string, Uint8Array>) => Ledger,
 ): Promise<NonNullable<UnitContext['replay']>> {
   const { replayEvent } = await import('../replay/replay.js');
@@ -267,7 +267,7 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
         return;
       }
       const facts = init.gate === null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
-      const keep = init.keepEvents || (init.keep !== null && matchesFilter(init.keep, rec, rec.event));
+      const keep = init.keepEvents || (init.sendWhole !== null && matchesFilter(init.sendWhole, rec, rec.event));
       const note = impact === null ? null : impact(rec.event);
       cols.event(rec, lineNo, replay === null ? undefined : replay(rec), keep, facts, note);
     },

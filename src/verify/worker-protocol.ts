@@ -22,7 +22,7 @@ export interface WorkerInit {
   /** Set when replay runs in the workers. */
   readonly replay: {
     /** Valid bundles as their files (each worker loads and compiles them itself). */
-    readonly bundles: readonly { readonly hash: string; readonly files: readonly [string, string][]; readonly commits: readonly string[]; readonly inherited: readonly (readonly [string, string])[] }[];
+    readonly bundles: readonly (BundleFiles & { readonly commits: readonly string[] })[];
     /** Invalid bundles: what replay reports about events under them. */
     readonly invalid: readonly { readonly hash: string; readonly commits: readonly string[]; readonly problems: readonly { kind: string; file: string; pointer: string; message: string }[] }[];
     /** The ledger's files, by path. */
@@ -37,16 +37,19 @@ export interface WorkerInit {
    * Set for `sel explain` and `sel timeline` with --jobs N: the events that match are sent
    * whole with their records (src/envelope/filter.ts); the others stay in the worker.
    */
-  readonly keep: EventFilter | null;
+  readonly sendWhole: EventFilter | null;
   /**
    * Set for `sel impact --jobs N`: each event is evaluated here under this policy version, and
    * a note crosses with its record when it would change or was not evaluated (src/replay/impact.ts).
    */
-  readonly impact: {
-    /** The version's files, and the reserved names its history adds (as in `replay.bundles`). */
-    readonly bundle: { readonly hash: string; readonly files: readonly [string, string][]; readonly inherited: readonly (readonly [string, string])[] };
-    readonly ledger: readonly [string, Uint8Array][];
-  } | null;
+  readonly impact: { readonly bundle: BundleFiles; readonly ledger: readonly [string, Uint8Array][] } | null;
+}
+
+/** A valid policy version as data: its files, and the reserved names its history adds (history.ts). */
+export interface BundleFiles {
+  readonly hash: string;
+  readonly files: readonly [string, string][];
+  readonly inherited: readonly (readonly [string, string])[];
 }
 
 /** Messages to a worker: its set-up data first, then units. */

@@ -7,7 +7,7 @@ import { PARALLEL_VALUE_OPTIONS, readParallelArgs, readRepoArgs, REPO_COMMANDS }
 import { buildProgram } from '../../src/cli/program.js';
 
 describe('early start: reading the arguments', () => {
-  it('knows every option of sel verify and sel gate that takes a value, and no other', async () => {
+  it('knows every option of each command that checks lines on several threads that takes a value, and no other', async () => {
     const parallel: string[] = [];
     for (const cmd of (await buildProgram()).commands) {
       // The commands that check lines on several threads.

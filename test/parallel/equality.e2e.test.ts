@@ -21,6 +21,8 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 const tmp = mkdtempSync(join(tmpdir(), 'sel-parallel-'));
 let gov: GovernanceSample;
 let log: string;
+/** One chain, 30 events; the last is placed but fails the schema (sealed again), so it has no event. */
+let odd: string;
 beforeAll(() => {
   gov = buildGovernanceRepo(join(tmp, 'governance'));
   // 3 chains x 1100 events (~1.8 MB), faults close together: with 4 KiB units (~6 lines)
@@ -34,6 +36,15 @@ beforeAll(() => {
   lines.splice(1700, 0, lines[1600]!); // a duplicate
   log = join(tmp, 'faults.jsonl');
   writeFileSync(log, `${lines.join('\n')}\n`);
+  const w = new ChainWriter('odd');
+  const oddLines = Array.from({ length: 30 }, (_, i) => w.append(sampleInput(i, { kind: i % 3 === 0 ? 'zone.elevate' : 'tool.invoke' })).line);
+  const last = JSON.parse(oddLines[29]!) as Record<string, unknown>;
+  (last['actor'] as Record<string, unknown>)['zone'] = 'root';
+  delete last['hash'];
+  last['hash'] = digestOf(last);
+  oddLines[29] = canonicalize(last);
+  odd = join(tmp, 'odd.jsonl');
+  writeFileSync(odd, `${oddLines.join('\n')}\n`);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -79,32 +90,37 @@ describe('parallel verification', () => {
   it('explain: --jobs N gives the one-thread account of an event, which the workers send whole, its request parsed in full', () => {
     const explain = (l: string, args: string[]) => run(['explain', l, '--repo', gov.repo, ...args]);
     const seen = new Set<string>();
-    for (const l of [gov.clean, gov.incident]) {
-      for (const seq of ['0', '26', '29', '32', '39']) {
-        for (const format of ['json', 'text']) {
-          const args = ['--seq', seq, '--policy', 'HEAD~1', '--format', format];
-          const one = explain(l, [...args, '--jobs', '1']);
-          if (format === 'json') seen.add(JSON.parse(one).event === null ? 'no event' : 'event');
-          expect(explain(l, [...args, '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
-          expect(explain(l, [...args, '--jobs', '3', '--unit-bytes', '700'])).toBe(one);
-        }
+    const cases: [string, string[]][] = [
+      ...[gov.clean, gov.incident].flatMap((l) => ['0', '26', '29', '32', '39'].map((seq): [string, string[]] => [l, ['--seq', seq]])),
+      // The last event fails the schema: placed, but no event to evaluate.
+      [odd, ['--seq', '29']],
+      [odd, ['--seq', '28']],
+      // Three chains: one named, next to faults.
+      [log, ['--seq', '340', '--chain', 'a']],
+      [log, ['--seq', '533', '--chain', 'c']],
+    ];
+    for (const [l, at] of cases) {
+      for (const format of ['json', 'text']) {
+        const args = [...at, '--policy', 'HEAD~1', '--format', format];
+        const one = explain(l, [...args, '--jobs', '1']);
+        if (format === 'json') seen.add(JSON.parse(one).event === null ? 'no event' : 'event');
+        expect(explain(l, [...args, '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
+        expect(explain(l, [...args, '--jobs', '3', '--unit-bytes', '700'])).toBe(one);
       }
     }
-    expect(seen).toContain('event');
+    expect([...seen].sort()).toEqual(['event', 'no event']);
+    // Several chains have the seq: the same refusal on any number of threads.
+    const several = ['explain', log, '--repo', gov.repo, '--seq', '12'];
+    const refused = sel([...several, '--jobs', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/several chains have seq 12/);
+    expect(sel([...several, '--jobs', '2', '--unit-bytes', '300'])).toEqual(refused);
   });
   it('impact: --jobs N counts and lists the one-thread changes, evaluated in the workers', () => {
-    // The sample's logs, and one with a placed event whose line fails the schema (not evaluated).
-    const w = new ChainWriter('odd');
-    const lines = Array.from({ length: 30 }, (_, i) => w.append(sampleInput(i, { kind: i % 3 === 0 ? 'zone.elevate' : 'tool.invoke' })).line);
-    const last = JSON.parse(lines[29]!) as Record<string, unknown>;
-    (last['actor'] as Record<string, unknown>)['zone'] = 'root';
-    delete last['hash'];
-    last['hash'] = digestOf(last);
-    lines[29] = canonicalize(last);
-    const odd = join(tmp, 'impact-odd.jsonl');
-    writeFileSync(odd, `${lines.join('\n')}\n`);
+    // The sample's logs; the faults log (duplicates, a fork, a swap, holes); and one with a
+    // placed event whose line fails the schema (not evaluated).
     const counts: number[] = [];
-    for (const l of [[gov.clean, gov.incident], [odd]]) {
+    for (const l of [[gov.clean, gov.incident], [log], [odd]]) {
       for (const policy of ['HEAD', 'HEAD~1', 'HEAD~2']) {
         for (const format of ['json', 'text']) {
           const args = ['impact', ...l, '--repo', gov.repo, '--policy', policy, '--max-events', '3', '--format', format];
@@ -118,9 +134,17 @@ describe('parallel verification', () => {
     // Events evaluated (the one that fails its line checks is not: 29 of 30), and changes found.
     expect(counts.filter((_, i) => i % 2 === 1).some((n) => n > 0)).toBe(true);
     expect(counts.slice(-6).filter((_, i) => i % 2 === 0)).toEqual([29, 29, 29]);
+    // Not parallel though --jobs says 2 (standard input), and the default (one thread, a small
+    // log): each note made on this thread, the same report.
+    const args = ['impact', '--repo', gov.repo, '--policy', 'HEAD~2', '--format', 'json'];
+    const one = run([...args, odd, '--jobs', '1']);
+    expect(run([...args, odd])).toBe(one);
+    const fromStdin = (jobs: string) => sel([...args, '-', '--jobs', jobs], { input: readFileSync(odd) }).stdout;
+    expect(fromStdin('2')).toBe(fromStdin('1'));
+    expect(JSON.parse(fromStdin('2')).changed).toBe(JSON.parse(one).changed);
   });
   it('timeline: --jobs N shows the one-thread rows, the workers sending whole only the events shown', () => {
-    const filters = [[], ['--actor', 'agent-1'], ['--kind', 'tool.invoke', '--action', 'allow'], ['--chain', 'b', '--from', '2026-11-01T12:05:00.000Z', '--to', '2026-11-01T12:30:00Z'], ['--tool', 'http.fetch', '--action', 'block']];
+    const filters = [[], ['--actor', 'agent-1'], ['--kind', 'tool.invoke', '--action', 'allow'], ['--chain', 'b', '--from', '2026-11-01T14:05:00+02:00', '--to', '2026-11-01T12:30:00Z'], ['--tool', 'http.fetch', '--action', 'block']];
     const rows = filters.map(() => 0);
     for (const l of [log, gov.incident]) {
       for (const [k, filter] of filters.entries()) {

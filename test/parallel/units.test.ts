@@ -186,7 +186,7 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
     const p = file(whole.subarray(0, cutAt));
     const fd = openSync(p, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, keep: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, sendWhole: null, impact: null });
       // The unit as it was cut from the file at its old size.
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
       expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
@@ -223,7 +223,7 @@ describe('a release gate\'s facts (sel gate --jobs N)', () => {
     const p = file(`${lines.join('\n')}\n`);
     const fd = openSync(p, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: { policyHash: POLICY_A }, keep: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: { policyHash: POLICY_A }, sendWhole: null, impact: null });
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: statSync(p).size, size: statSync(p).size }, ctx);
       const records: EventRecord[] = [];
       addUnitRecords(r, p, 0, (f, line) => ({ file: f, line, ordinal: line }), (rec) => records.push(rec));
@@ -365,7 +365,7 @@ describe('units of many short lines stop short, and the rest is checked as units
     const log = file(`${lines.join('\n')}\n`);
     const fd = openSync(log, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, keep: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, sendWhole: null, impact: null });
       const size = statSync(log).size;
       const r = processUnit({ id: 0, fd, file: log, start: 0, end: size, size }, ctx);
       expect(r.lines).toBe(MAX_UNIT_LINES);
