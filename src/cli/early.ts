@@ -51,6 +51,9 @@ export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>>
   timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes'],
 };
 
+/** Of PARALLEL_VALUE_OPTIONS's commands, those whose default --jobs is one thread. */
+export const ONE_THREAD_BY_DEFAULT: readonly string[] = ['timeline'];
+
 /** The command of `sel ARGS` is its first argument that is not an option (the global ones take no value). */
 export function isCommandName(arg: string): boolean {
   return !arg.startsWith('-');
@@ -104,6 +107,8 @@ export function readParallelArgs(args: readonly string[]): { logs: string[]; job
       if (jobs > MAX_JOBS) return null;
     }
   }
+  // timeline uses one thread unless --jobs says otherwise (forensics.ts).
+  if (jobs === null && ONE_THREAD_BY_DEFAULT.includes(command)) return null;
   return logs.length > 0 ? { logs, jobs } : null;
 }
 

@@ -36,9 +36,10 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
  * work is: for tests that put faults on unit boundaries, and for measuring; not a user's
  * setting, so not in --help (docs/contract.md).
  */
-export function jobsOptions(): Option[] {
+export function jobsOptions(oneByDefault = false): Option[] {
+  const jobs = new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS));
   return [
-    new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS)).default(defaultJobs(), 'the cores, or fewer under a CPU quota'),
+    oneByDefault ? jobs.default(1, 'one') : jobs.default(defaultJobs(), 'the cores, or fewer under a CPU quota'),
     new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp(),
   ];
 }
@@ -59,6 +60,7 @@ export function jobsRunOptions(flags: { jobs: number; unitBytes?: number }, comm
  */
 export async function startJobs(logs: readonly string[], flags: { jobs: number; unitBytes?: number }, command: Command): Promise<{ jobs: number; jobsAuto: boolean; unitBytes?: number }> {
   const jobs = jobsRunOptions(flags, command);
-  await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+  // One thread (a default of one, or of the cores on a machine with one) starts none.
+  if (jobs.jobs > 1) await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
   return jobs;
 }

@@ -3,7 +3,7 @@
 // by every --jobs and --repo run of the CLI in the e2e tests; that the binary takes the git
 // commands it prefetched, by test/hostile/git.e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import { PARALLEL_VALUE_OPTIONS, readParallelArgs, readRepoArgs, REPO_COMMANDS } from '../../src/cli/early.js';
+import { ONE_THREAD_BY_DEFAULT, PARALLEL_VALUE_OPTIONS, readParallelArgs, readRepoArgs, REPO_COMMANDS } from '../../src/cli/early.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 describe('early start: reading the arguments', () => {
@@ -15,6 +15,9 @@ describe('early start: reading the arguments', () => {
       parallel.push(cmd.name());
       const takingValues = cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((n): n is string => n !== undefined));
       expect([...PARALLEL_VALUE_OPTIONS[cmd.name()]!].sort()).toEqual(takingValues.sort());
+      // Its default --jobs: one thread exactly for ONE_THREAD_BY_DEFAULT's commands.
+      const jobs = cmd.options.find((o) => o.long === '--jobs')!;
+      expect(jobs.defaultValueDescription === 'one', cmd.name()).toBe(ONE_THREAD_BY_DEFAULT.includes(cmd.name()));
     }
     expect(parallel.sort()).toEqual(Object.keys(PARALLEL_VALUE_OPTIONS).sort());
   });
@@ -29,7 +32,9 @@ describe('early start: reading the arguments', () => {
 
   it('finds the logs and --jobs of a gate, explain, impact or timeline run, past the options of its own that take a value', () => {
     expect(readParallelArgs(['explain', '--seq', '41817', 'a.jsonl', '--chain', 'prod', '--repo', 'gov', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
-    expect(readParallelArgs(['timeline', '--actor', 'ops-bot', 'logs/', '--from', '2026-11-01T00:00:00Z'])).toEqual({ logs: ['logs/'], jobs: null });
+    // timeline: one thread unless --jobs says otherwise.
+    expect(readParallelArgs(['timeline', '--actor', 'ops-bot', 'logs/', '--from', '2026-11-01T00:00:00Z'])).toBeNull();
+    expect(readParallelArgs(['timeline', '--actor', 'ops-bot', 'logs/', '--jobs', '2'])).toEqual({ logs: ['logs/'], jobs: 2 });
     expect(readParallelArgs(['impact', 'a.jsonl', '--repo', 'gov', '--policy', 'HEAD', '--max-events', '5', '--jobs=2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--repo', 'gov', '--since', 'v1', '--policy-at', 'HEAD', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
     expect(readParallelArgs(['gate', '--max-severity', 'none', '--no-divergence', 'logs/'])).toEqual({ logs: ['logs/'], jobs: null });
