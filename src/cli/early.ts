@@ -9,9 +9,9 @@
  *   even when commander will refuse the arguments: what it runs is what the run would run,
  *   and what nothing takes is stopped at exit.
  * - The worker threads of a run that will use more than one (`sel verify`, `gate`, `explain`,
- *   `impact`, `timeline`; pool.ts, prestartPool). A worker takes 50-100 ms to boot; started here, ~30 ms before
- *   commander has parsed the arguments, its first unit began ~45 ms sooner (132-148 ms into
- *   the process, was 180-197). This is a guess, and only a guess: the run decides again, on
+ *   `impact`, `timeline`; pool.ts, prestartPool). A worker takes 50-100 ms to boot; started
+ *   here, ~30 ms before commander has parsed the arguments, its first unit began ~45 ms
+ *   sooner (132-148 ms into the process, was 180-197). This is a guess, and only a guess: the run decides again, on
  *   the same rule, from what commander parsed (options.ts, startJobs), and takes the started
  *   pool only if it has the right number of threads (pool.ts, takePool). A wrong guess costs
  *   the threads' boot, on a run of PARALLEL_MIN_BYTES or more (or an explicit --jobs); a
@@ -72,48 +72,72 @@ function optionValue(args: readonly string[], i: number): { value: string | unde
   return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
 }
 
+/** One reading of the arguments of a run of one of PARALLEL_VALUE_OPTIONS's commands. */
+interface Reading {
+  readonly command: string;
+  readonly logs: string[];
+  /** --jobs; NaN: a value commander would refuse. */
+  jobs: number | null;
+  dir: string | null;
+  ref: string;
+  /** Help was asked for, or an option that takes a value has none: no run. */
+  stopped: { readonly help: boolean; readonly missing: string | null } | null;
+  shard: boolean;
+}
+
+/** The arguments read once for both early starts, past each option that takes a value; null: not such a command. */
+function readArgs(args: readonly string[]): Reading | null {
+  const at = args.findIndex(isCommandName);
+  const command = at < 0 ? '' : args[at]!;
+  if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
+  const valueOptions = PARALLEL_VALUE_OPTIONS[command]!;
+  const r: Reading = { command, logs: [], jobs: null, dir: null, ref: 'HEAD', stopped: null, shard: false };
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      r.logs.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-' || !a.startsWith('-')) {
+      r.logs.push(a);
+      continue;
+    }
+    const name = optionName(a);
+    if (name === '-h' || name === '--help') {
+      r.stopped = { help: true, missing: null };
+      break;
+    }
+    if (!valueOptions.includes(name)) continue;
+    const { value, last } = optionValue(args, i);
+    i = last;
+    if (value === undefined) {
+      r.stopped = { help: false, missing: name };
+      break;
+    }
+    if (name === '--shard') r.shard = true;
+    else if (name === '--repo') r.dir = value;
+    else if (name === '--ref') r.ref = value;
+    // What commander would refuse is no guess (--jobs 100 is an error, not 64 threads).
+    else if (name === '-j' || name === '--jobs') r.jobs = /^[1-9][0-9]{0,3}$/.test(value) && Number(value) <= MAX_JOBS ? Number(value) : NaN;
+  }
+  return r;
+}
+
 /**
  * What the arguments ask of a run of one of PARALLEL_VALUE_OPTIONS's commands, as far as
  * starting threads goes; null: not a plain one.
  */
 export function readParallelArgs(args: readonly string[]): { logs: string[]; jobs: number | null } | null {
-  const at = args.findIndex(isCommandName);
-  const command = at < 0 ? '' : args[at]!;
-  if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
-  const valueOptions = PARALLEL_VALUE_OPTIONS[command]!;
-  const logs: string[] = [];
-  let jobs: number | null = null;
-  for (let i = at + 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      logs.push(...args.slice(i + 1));
-      break;
-    }
-    if (a === '-' || !a.startsWith('-')) {
-      logs.push(a);
-      continue;
-    }
-    const name = optionName(a);
-    if (name === '-h' || name === '--help') return null;
-    if (!valueOptions.includes(name)) continue;
-    const { value, last } = optionValue(args, i);
-    i = last;
-    if (value === undefined) return null;
-    // A shard is verified by its own path (no early start there).
-    if (name === '--shard') return null;
-    if (name === '-j' || name === '--jobs') {
-      // What commander would refuse is no guess (--jobs 100 is an error, not 64 threads).
-      jobs = /^[1-9][0-9]{0,3}$/.test(value) ? Number(value) : MAX_JOBS + 1;
-      if (jobs > MAX_JOBS) return null;
-    }
-  }
+  const r = readArgs(args);
+  // A shard is verified by its own path (no early start there).
+  if (r === null || r.stopped !== null || r.shard || Number.isNaN(r.jobs)) return null;
   // timeline uses one thread unless --jobs says otherwise (forensics.ts).
-  if (jobs === null && ONE_THREAD_BY_DEFAULT.includes(command)) return null;
-  return logs.length > 0 ? { logs, jobs } : null;
+  if (r.jobs === null && ONE_THREAD_BY_DEFAULT.includes(r.command)) return null;
+  return r.logs.length > 0 ? { logs: r.logs, jobs: r.jobs } : null;
 }
 
 /** The commands that read a governance repository with `--repo DIR [--ref REF]` (default ref HEAD). */
-export const REPO_COMMANDS: readonly string[] = ['verify', 'gate', 'explain', 'impact'];
+export const REPO_COMMANDS: readonly string[] = Object.keys(PARALLEL_VALUE_OPTIONS).filter((c) => PARALLEL_VALUE_OPTIONS[c]!.includes('--repo') && PARALLEL_VALUE_OPTIONS[c]!.includes('--ref'));
 
 /**
  * The repository and ref a run of one of REPO_COMMANDS names; null: none, or help. Only what
@@ -122,24 +146,11 @@ export const REPO_COMMANDS: readonly string[] = ['verify', 'gate', 'explain', 'i
  * never a wrong answer.
  */
 export function readRepoArgs(args: readonly string[]): { dir: string; ref: string } | null {
-  const at = args.findIndex(isCommandName);
-  if (at < 0 || !REPO_COMMANDS.includes(args[at]!)) return null;
-  let dir: string | null = null;
-  let ref = 'HEAD';
-  for (let i = at + 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') break;
-    if (a === '-h' || a === '--help') return null;
-    const name = optionName(a);
-    if (name !== '--repo' && name !== '--ref') continue;
-    const { value, last } = optionValue(args, i);
-    i = last;
-    if (value === undefined) return null;
-    if (name === '--repo') dir = value;
-    else ref = value;
-  }
+  const r = readArgs(args);
+  if (r === null || !REPO_COMMANDS.includes(r.command) || r.stopped?.help === true) return null;
+  if (r.stopped !== null && (r.stopped.missing === '--repo' || r.stopped.missing === '--ref')) return null;
   // An empty --repo is refused by the run (git.ts, GitRepo.open).
-  return dir === null || dir === '' ? null : { dir, ref };
+  return r.dir === null || r.dir === '' ? null : { dir: r.dir, ref: r.ref };
 }
 
 /**

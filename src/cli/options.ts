@@ -60,7 +60,7 @@ export function jobsRunOptions(flags: { jobs: number; unitBytes?: number }, comm
  */
 export async function startJobs(logs: readonly string[], flags: { jobs: number; unitBytes?: number }, command: Command): Promise<{ jobs: number; jobsAuto: boolean; unitBytes?: number }> {
   const jobs = jobsRunOptions(flags, command);
-  // One thread (a default of one, or of the cores on a machine with one) starts none.
-  if (jobs.jobs > 1) await prestartFor(logs, jobs.jobsAuto ? null : jobs.jobs);
+  // A default of one thread (timeline's, or the cores of a machine with one) starts none.
+  await prestartFor(logs, jobs.jobsAuto && jobs.jobs > 1 ? null : jobs.jobs);
   return jobs;
 }

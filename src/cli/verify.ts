@@ -102,7 +102,6 @@ export function reorderWindowOption(note: string): Option {
     .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
 }
 
-
 export function verifyCommand(chalk: Colour): Command {
   const cmd = new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
