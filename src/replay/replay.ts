@@ -52,7 +52,6 @@ export class Replayer {
   private readonly anchorAt = new Map<string, Map<number, { anchor: AnchorArtifact; path: string; seen: boolean }>>();
   private readonly anchorsByChain = new Map<string, number[]>();
   private counts = { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 };
-  private readonly reportedInvalid = new Set<string>();
 
   constructor(
     private readonly input: ReplayInput,

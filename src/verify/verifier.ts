@@ -4,7 +4,7 @@
  * does no I/O; `run.ts` reads files and feeds it, and so can a test, a worker or a shard.
  */
 import { checkLine, type CheckOptions } from '../envelope/check.js';
-import type { EventRecord, Hole, LineRef, PlacedEvent } from '../envelope/types.js';
+import type { EventRecord, LineRef, PlacedEvent } from '../envelope/types.js';
 import { ChainVerifier, type ChainPosition, type ChainSummary } from '../chain/chain.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 export { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
