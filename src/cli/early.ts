@@ -72,6 +72,24 @@ function optionValue(args: readonly string[], i: number): { value: string | unde
   return name === a ? { value: args[i + 1], last: i + 1 } : { value: a.slice(name.length + 1), last: i };
 }
 
+/**
+ * The options of a cluster of short ones (`-qj2`, past the command), one by one: flags up to
+ * the first that takes a value, which takes the rest of the cluster when there is any (else
+ * the next argument).
+ */
+function shortCluster(a: string, valueOptions: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 1; k < a.length; k++) {
+    const o = `-${a[k]!}`;
+    out.push(o);
+    if (valueOptions.includes(o)) {
+      if (k + 1 < a.length) out.push(a.slice(k + 1));
+      break;
+    }
+  }
+  return out;
+}
+
 /** One reading of the arguments of a run of one of PARALLEL_VALUE_OPTIONS's commands. */
 interface Reading {
   readonly command: string;
@@ -86,7 +104,8 @@ interface Reading {
 }
 
 /** The arguments read once for both early starts, past each option that takes a value; null: not such a command. */
-function readArgs(args: readonly string[]): Reading | null {
+function readArgs(argv: readonly string[]): Reading | null {
+  const args = argv.slice();
   const at = args.findIndex(isCommandName);
   const command = at < 0 ? '' : args[at]!;
   if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
@@ -94,6 +113,12 @@ function readArgs(args: readonly string[]): Reading | null {
   const r: Reading = { command, logs: [], jobs: null, dir: null, ref: 'HEAD', stopped: null, shard: false };
   for (let i = at + 1; i < args.length; i++) {
     const a = args[i]!;
+    // A cluster of short options, as commander reads it: `-qj2` is `-q -j 2`, `-j2` is `-j 2`.
+    if (a.length > 2 && a[0] === '-' && a[1] !== '-') {
+      args.splice(i, 1, ...shortCluster(a, valueOptions));
+      i--;
+      continue;
+    }
     if (a === '--') {
       r.logs.push(...args.slice(i + 1));
       break;

@@ -28,6 +28,13 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['verify', '--jobs=3', '--format', 'json', '--', '-odd.jsonl'])).toEqual({ logs: ['-odd.jsonl'], jobs: 3 });
     expect(readParallelArgs(['verify', '-j', '4', '-'])).toEqual({ logs: ['-'], jobs: 4 });
     expect(readParallelArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
+    // Short options run together, as commander reads them.
+    expect(readParallelArgs(['verify', '-j2', 'a.jsonl'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['verify', '-qj3', 'a.jsonl'])).toEqual({ logs: ['a.jsonl'], jobs: 3 });
+    expect(readParallelArgs(['verify', '-qj', '3', 'a.jsonl'])).toEqual({ logs: ['a.jsonl'], jobs: 3 });
+    expect(readParallelArgs(['verify', '-jq', 'a.jsonl'])).toBeNull();
+    expect(readParallelArgs(['verify', 'a.jsonl', '-qh'])).toBeNull();
+    expect(readParallelArgs(['gate', '--since', '-j9', 'a.jsonl'])).toEqual({ logs: ['a.jsonl'], jobs: null });
   });
 
   it('finds the logs and --jobs of a gate, explain, impact or timeline run, past the options of its own that take a value', () => {
