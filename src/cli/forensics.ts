@@ -11,7 +11,8 @@ import type { PlacedEvent, SelEvent } from '../envelope/types.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation } from '../policy/evaluate.js';
-import { evalUnder, impactOf, sameDecision } from '../replay/impact.js';
+import { evalUnder, sameDecision } from '../replay/impact.js';
+import { impactNote } from '../verify/notes.js';
 import type { BundleFiles } from '../verify/worker-protocol.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
@@ -203,15 +204,13 @@ function impactCommand(chalk: Colour): Command {
       const changed: { chain: string; seq: number; location: { file: string; line: number }; kind: string; recorded: SelEvent['decision']; would: SelEvent['decision'] }[] = [];
       let evaluated = 0;
       let changes = 0;
-      // With --jobs, the workers evaluate each event and note only what would change or was not
-      // evaluated (src/replay/impact.ts); on one thread the note is made here, the same way.
-      let parallel = false;
+      // Each event is evaluated where it is parsed, and noted only when it would change or was
+      // not evaluated (src/replay/impact.ts).
       const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
-        workerImpact: { bundle: target.bundle, ledger: [...gov.ledger.files.entries()] },
+        note: { kind: 'impact', bundle: target.bundle, ledger: [...gov.ledger.files.entries()] },
         requestsByName: true,
-        begin: (_report, how) => void (parallel = how.parallel),
         onEvent: (rec) => {
-          const note = parallel ? rec.impact ?? null : impactOf(target.policy, rec.event, gov.ledger);
+          const note = impactNote(rec);
           if (note !== null && !note.evaluated) return;
           evaluated++;
           if (note === null) return;

@@ -5,7 +5,7 @@ import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef } from '../git/history.js';
 import { GateCollector, judge, parseSince, type GateAssertions, type Since } from '../gate/gate.js';
-import { recordFacts, type GateSettings } from '../gate/facts.js';
+import { gateNote } from '../verify/notes.js';
 import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
@@ -90,10 +90,9 @@ export function gateCommand(chalk: Colour): Command {
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
       const since = await resolveSince(flags.repo, flags.since);
       const collector = new GateCollector(since);
-      const settings: GateSettings = { policyHash: policyAt?.hash ?? null };
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
-        onEvent: (rec) => collector.onEvent(rec, recordFacts(rec, settings)),
-        gate: settings,
+        onEvent: (rec) => collector.onEvent(rec, gateNote(rec)),
+        note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
       const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
       const pass = results.every((r) => r.pass);

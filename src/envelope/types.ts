@@ -61,15 +61,10 @@ export interface PlacedEvent {
    */
   readonly replay?: import('../replay/replay.js').ReplayOutcome;
   /**
-   * With a release gate's --jobs N: what the gate reads of the event, made in the worker
-   * (src/gate/facts.ts). Absent when there was nothing to note, and on one thread.
+   * What `sel gate` or `sel impact` notes of the event (src/verify/notes.ts), made where it
+   * was parsed. Absent when there was nothing to note, and when the run makes no notes.
    */
-  readonly gate?: import('../gate/facts.js').GateFacts;
-  /**
-   * With `sel impact --jobs N`: the worker's note of the event (src/replay/impact.ts). Absent
-   * when it was evaluated and would decide as recorded, and on one thread.
-   */
-  readonly impact?: import('../replay/impact.js').ImpactNote;
+  readonly note?: import('../verify/notes.js').EventNote;
 }
 
 /**

@@ -1,17 +1,11 @@
 /**
- * What a release gate reads of one event (src/gate/gate.ts, GateCollector). Made where the
- * event is parsed: on the main thread, or with `--jobs N` in the worker that checked its line,
- * which sends it with the event's record only when there is something to note, so that replay
- * can stay in the workers and no whole event crosses between threads.
+ * What a release gate reads of one event (src/gate/gate.ts, GateCollector): its note
+ * (src/verify/notes.ts), made where the event is parsed.
  */
-import type { PlacedEvent, SelEvent } from '../envelope/types.js';
-
-/** What a worker needs to make the facts: the bundle --policy-at names (null: none). */
-export interface GateSettings {
-  readonly policyHash: string | null;
-}
+import type { SelEvent } from '../envelope/types.js';
 
 export interface GateFacts {
+  readonly type: 'gate';
   /** The event's policy_hash, when --policy-at names another bundle (null: no --policy-at, or the same). */
   readonly otherPolicy: string | null;
   /** A trust-zone elevation recorded as allowed or warned (--no-unreviewed-elevation). */
@@ -36,18 +30,8 @@ export function gateFacts(e: SelEvent, policyHash: string | null): GateFacts | n
   let f = made.get(key);
   if (f === undefined) {
     if (made.size >= MADE_MAX) made.clear();
-    f = Object.freeze({ otherPolicy, elevation });
+    f = Object.freeze({ type: 'gate' as const, otherPolicy, elevation });
     made.set(key, f);
   }
   return f;
-}
-
-/**
- * The facts of a record's event: those the worker that parsed it made (--jobs: the record has
- * no event then, and no facts when there was nothing to note), or made here from the event.
- * The collector sees nothing else of an event, so what it reads is what the workers send.
- */
-export function recordFacts(rec: PlacedEvent, settings: GateSettings): GateFacts | null {
-  if (rec.gate !== undefined) return rec.gate;
-  return rec.event === null ? null : gateFacts(rec.event, settings.policyHash);
 }

@@ -57,8 +57,8 @@ export class GateCollector {
   }
 
   /**
-   * An accepted event: its place, and the facts of it (facts.ts, recordFacts), the only thing
-   * the collector reads of the event itself, on one thread as with --jobs.
+   * An accepted event: its place, and the facts noted of it (facts.ts; src/verify/notes.ts,
+   * gateNote), the only thing the collector reads of the event itself.
    */
   onEvent(rec: GateRecord, facts: GateFacts | null): void {
     if (!this.inRange(rec)) {

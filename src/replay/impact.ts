@@ -1,8 +1,7 @@
 /**
  * `sel impact`: an event's decision under another policy version, against the one it
- * recorded. Made where the event is parsed: on the main thread, or with `--jobs N` in the
- * worker that checked its line, which sends a note only for an event that would change or was
- * not evaluated, so that no whole event crosses between threads.
+ * recorded. Noted (src/verify/notes.ts) only for an event that would change or was not
+ * evaluated.
  */
 import type { SelEvent } from '../envelope/types.js';
 import { evaluate, type EvalInput, type Evaluation } from '../policy/evaluate.js';
@@ -25,15 +24,15 @@ export function evalUnder(policy: CompiledPolicy, e: SelEvent, ledger: Ledger, t
 
 /** What impact notes of an event: not evaluated (its line failed a check), or a change. */
 export type ImpactNote =
-  | { readonly evaluated: false }
-  | { readonly evaluated: true; readonly kind: string; readonly recorded: SelEvent['decision']; readonly would: SelEvent['decision'] };
+  | { readonly type: 'impact'; readonly evaluated: false }
+  | { readonly type: 'impact'; readonly evaluated: true; readonly kind: string; readonly recorded: SelEvent['decision']; readonly would: SelEvent['decision'] };
 
-const NOT_EVALUATED: ImpactNote = Object.freeze({ evaluated: false });
+const NOT_EVALUATED: ImpactNote = Object.freeze({ type: 'impact', evaluated: false });
 
 /** The note of event `e` (null: its line failed a check) under `policy`; null: evaluated, and it would decide as recorded. */
 export function impactOf(policy: CompiledPolicy, e: SelEvent | null, ledger: Ledger): ImpactNote | null {
   if (e === null) return NOT_EVALUATED;
   // No trace: the decision is the same without it, and impact shows none.
   const would = evalUnder(policy, e, ledger, false).decision;
-  return sameDecision(e.decision, would) ? null : { evaluated: true, kind: e.kind, recorded: e.decision, would };
+  return sameDecision(e.decision, would) ? null : { type: 'impact', evaluated: true, kind: e.kind, recorded: e.decision, would };
 }

@@ -170,9 +170,9 @@ function isHole(x: unknown): x is ExtraHole {
 function isExtraEvent(x: unknown): x is ExtraEvent {
   if (typeof x !== 'object' || x === null) return false;
   const e = x as Record<string, unknown>;
-  // A shard keeps no parsed events and makes no gate facts or impact notes; a replay outcome
-  // here is a finding (the others are codes).
-  return isFindings(e['findings']) && e['event'] === null && e['gate'] === undefined && e['impact'] === undefined && (e['replay'] === undefined || (isOutcome(e['replay']) && (e['replay'] as ReplayOutcome).type === 'finding'));
+  // A shard keeps no parsed events and makes no notes; a replay outcome here is a finding (the
+  // others are codes).
+  return isFindings(e['findings']) && e['event'] === null && e['note'] === undefined && (e['replay'] === undefined || (isOutcome(e['replay']) && (e['replay'] as ReplayOutcome).type === 'finding'));
 }
 
 /** Checks a block's meta; `files` is the header's file count. */

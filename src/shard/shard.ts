@@ -171,9 +171,8 @@ export async function runShard(
     maxDepth: opts.maxDepth,
     maxLineBytes: opts.maxLineBytes,
     keepEvents: false,
-    gate: null,
+    note: null,
     sendWhole: null,
-    impact: null,
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);

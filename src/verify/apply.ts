@@ -76,12 +76,11 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
       else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: NONE, event: null, replay: outcome });
       continue;
     }
-    // A record with more to it: findings, its event, a gate's facts, an impact note.
+    // A record with more to it: findings, its event, a note (a gate's facts, impact's).
     add({
       kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: x.findings.map(fix), event: x.event,
       ...(outcome === undefined ? {} : { replay: outcome }),
-      ...(x.gate === undefined ? {} : { gate: x.gate }),
-      ...(x.impact === undefined ? {} : { impact: x.impact }),
+      ...(x.note === undefined ? {} : { note: x.note }),
     });
   }
 }

@@ -13,7 +13,7 @@ import { verifyLogs, type RunOptions } from './run.js';
 import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
-import type { GateSettings } from '../gate/facts.js';
+import type { NoteSpec } from './notes.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 
@@ -34,12 +34,11 @@ export interface ReplaySummary {
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
   /**
-   * Set when the tap reads of an event only its gate facts (src/gate/facts.ts, recordFacts):
-   * with --jobs N, replay then stays in the workers, which make the facts with these
-   * settings. Without this or sendWhole, the workers hand every event whole to this thread,
-   * which replays them.
+   * Set when the tap reads of an event only what it notes (src/verify/notes.ts, `rec.note`):
+   * with --jobs N, replay then stays in the workers, which make the notes. Without this or
+   * sendWhole, the workers hand every event whole to this thread, which replays them.
    */
-  readonly gate?: GateSettings;
+  readonly note?: NoteSpec;
   /**
    * Set when the tap reads whole only the events that match (sel explain: one seq): with
    * --jobs N, replay stays in the workers, which send those events whole.
@@ -63,13 +62,14 @@ export async function verifyWithReplay(
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
     const jobs = Math.max(1, options.jobs ?? 1);
-    const gate = tap?.gate;
+    const note = tap?.note;
     const sendWhole = tap?.sendWhole;
     // Unless the tap reads every event whole, replay runs where events are parsed, and reads
     // requests only through the evaluator, member by member.
-    const byName = tap === undefined || gate !== undefined || sendWhole !== undefined;
+    const byName = tap === undefined || note !== undefined || sendWhole !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(gate === undefined ? {} : { workerGate: gate }), ...(sendWhole === undefined ? {} : { workerSendWhole: sendWhole }) } : {}),
+      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(sendWhole === undefined ? {} : { workerSendWhole: sendWhole }) } : {}),
+      ...(note === undefined ? {} : { note }),
       requestsByName: byName,
       onEvent: (rec) => {
         replayer!.onEvent(rec);

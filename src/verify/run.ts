@@ -11,6 +11,7 @@ import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { ChainSummary } from '../chain/chain.js';
 import type { Finding } from '../findings/finding.js';
+import { makeNoter, withNote, type NoteSpec } from './notes.js';
 
 export interface RunOptions extends VerifyOptions {
   /** Threads for the per-line work, this one included; 1 checks lines on this thread. */
@@ -47,30 +48,27 @@ export interface VerifyExtension {
   /**
    * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
    * records carrying the outcome (`rec.replay`) instead of the parsed event. When this,
-   * workerSendWhole and workerImpact are all absent, the workers send every parsed event.
+   * workerSendWhole and note are all absent, the workers send every parsed event.
    */
   readonly workerReplay?: WorkerInit['replay'];
-  /** For a release gate: the workers make each event's gate facts (src/gate/facts.ts). */
-  readonly workerGate?: WorkerInit['gate'];
+  /**
+   * What to note of each accepted event (src/verify/notes.ts): onEvent receives it as
+   * `rec.note`, made by the thread that parsed the event, this one included.
+   */
+  readonly note?: NoteSpec;
   /**
    * The only events onEvent reads whole (sel explain, sel timeline): the workers send those
    * (src/envelope/filter.ts), and no other.
    */
   readonly workerSendWhole?: WorkerInit['sendWhole'];
-  /** For `sel impact`: the workers evaluate each event under this version (src/replay/impact.ts). */
-  readonly workerImpact?: WorkerInit['impact'];
   /**
    * onEvent reads an event's request only member by member (the evaluator), or makes the
    * event plain first (plainEvent): the line check may then give requests that are parsed as
    * they are read.
    */
   readonly requestsByName?: boolean;
-  /**
-   * Findings that do not come from a line (e.g. about the repository), reported first; and
-   * whether the lines are checked in units (`parallel`: every record then comes from a unit,
-   * with what the workers noted of it).
-   */
-  readonly begin?: (report: (f: Finding) => void, how: { readonly parallel: boolean }) => void;
+  /** Findings that do not come from a line (e.g. about the repository), reported first. */
+  readonly begin?: (report: (f: Finding) => void) => void;
   readonly finish?: (report: (f: Finding) => void, chains: readonly ChainSummary[]) => void;
 }
 
@@ -87,18 +85,24 @@ export async function verifyLogs(
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, total);
   // Units are byte ranges: a stream (standard input, a pipe) is checked on this thread.
   const parallel = jobs > 1 && total !== null && ordered.length > 0;
-  const verifier = new IntegrityVerifier(opts, extension?.onEvent ?? null, extension?.requestsByName === true);
+  // In units, each thread notes the events it parses (unit.ts); on this one, the note is made
+  // here, from the record's event, before the extension sees the record.
+  const noter = extension?.note === undefined || parallel ? null : await makeNoter(extension.note);
+  const onEvent: EventHook | null = extension === null ? null : noter === null ? extension.onEvent : (rec) => {
+    const note = noter(rec.event);
+    extension.onEvent(note === null ? rec : withNote(rec, note));
+  };
+  const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true);
   for (const f of opts.preFindings ?? []) verifier.report(f);
-  extension?.begin?.((f) => verifier.report(f), { parallel });
+  extension?.begin?.((f) => verifier.report(f));
   if (parallel) {
     const init: WorkerInit = {
       maxDepth: opts.maxDepth,
       maxLineBytes: opts.maxLineBytes,
-      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerSendWhole === undefined && extension.workerImpact === undefined,
+      keepEvents: extension !== null && extension.workerReplay === undefined && extension.workerSendWhole === undefined && extension.note === undefined,
       replay: extension?.workerReplay ?? null,
-      gate: extension?.workerGate ?? null,
+      note: extension?.note ?? null,
       sendWhole: extension?.workerSendWhole ?? null,
-      impact: extension?.workerImpact ?? null,
     };
     // The pool and the unit code are loaded only for a parallel run.
     const { runUnits, verifierSink } = await import('./units.js');

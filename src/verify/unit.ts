@@ -5,9 +5,7 @@
  * and by the main thread for its own share, so every unit is checked by the same code.
  */
 import { checkLine, type CheckOptions } from '../envelope/check.js';
-import type { EventRecord, LineRef, SelEvent } from '../envelope/types.js';
-import type { LoadedBundle } from '../policy/bundle.js';
-import type { ImpactNote } from '../replay/impact.js';
+import type { EventRecord, LineRef } from '../envelope/types.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { matchesFilter } from '../envelope/filter.js';
 import type { BundleVersion, PolicyIndex } from '../git/history.js';
@@ -15,16 +13,16 @@ import { LineSplitter } from '../ingest/lines.js';
 import { readRangeSync } from '../ingest/range.js';
 import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
-import { gateFacts, type GateFacts } from '../gate/facts.js';
+import { makeNoter, type EventNote, type Noter } from './notes.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
-import { type BundleFiles, KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import { KIND_EVENT, KIND_EVENT_EXTRA, KIND_HOLE, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 export interface UnitContext {
   readonly init: WorkerInit;
   /** With replay: the evaluation of one event, at its policy version. */
   readonly replay: ((rec: Extract<EventRecord, { kind: 'event' }>) => ReplayOutcome) | null;
-  /** With `sel impact`: the note of one event under the version it asks about. */
-  readonly impact: ((e: SelEvent | null) => ImpactNote | null) | null;
+  /** With `sel gate` or `sel impact`: what the command notes of one event (notes.ts). */
+  readonly note: Noter | null;
   readonly check: CheckOptions;
   /** The read buffer, reused unit after unit. */
   readonly buf: Buffer;
@@ -52,52 +50,31 @@ export const SPARES = 8;
  * start ~15 ms sooner without them.
  */
 export async function unitContext(init: WorkerInit): Promise<UnitContext> {
-  let replay: UnitContext['replay'] = null;
-  let impact: UnitContext['impact'] = null;
-  if (init.replay !== null || init.impact !== null) {
-    const [{ loadBundle }, { buildLedger }, { withReserved }] = await Promise.all([import('../policy/bundle.js'), import('../policy/ledger.js'), import('../policy/compile.js')]);
-    /** A version from its files, compiled with the reserved names its history adds, as the main thread compiled it. */
-    const load = (b: BundleFiles) => {
-      const read = loadBundle(new Map(b.files));
-      if (read.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${read.hash}`);
-      return read.ok ? { ...read, policy: withReserved(read.policy, b.inherited) } : read;
-    };
-    if (init.impact !== null) {
-      const { impactOf } = await import('../replay/impact.js');
-      const loaded = load(init.impact.bundle);
-      if (!loaded.ok) throw new Error(`bundle ${init.impact.bundle.hash} is not valid`);
-      const ledger = buildLedger(new Map(init.impact.ledger));
-      impact = (e) => impactOf(loaded.policy, e, ledger);
-    }
-    if (init.replay !== null) replay = await replayFor(init.replay, load, buildLedger);
-  }
-  // Requests parsed as they are read when only this thread's replay (or impact's evaluation)
-  // reads them (an event sent back to the main thread is cloned, which needs a plain object).
-  // The gate's facts are made from the event too (they read no request), and the events a
-  // filter keeps are sent whole (their requests made plain first), the others not at all.
-  const keepEvent = init.keepEvents || replay !== null || impact !== null || init.gate !== null || init.sendWhole !== null;
-  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: (replay !== null || impact !== null || init.sendWhole !== null) && !init.keepEvents };
-  return { init, replay, impact, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
+  const replay = init.replay === null ? null : await replayFor(init.replay);
+  const note = init.note === null ? null : await makeNoter(init.note);
+  // Requests parsed as they are read when only this thread reads them (replay's and impact's
+  // evaluation; an event sent back to the main thread is cloned, which needs a plain object).
+  // Notes are made from the event too, and the events a filter keeps are sent whole (their
+  // requests made plain first), the others not at all.
+  const keepEvent = init.keepEvents || replay !== null || note !== null || init.sendWhole !== null;
+  const check: CheckOptions = { maxDepth: init.maxDepth, keepEvent, lazyRequest: keepEvent && !init.keepEvents };
+  return { init, replay, note, check, buf: Buffer.allocUnsafe(1 << 20), cols: new Columns(), spares: [] };
 }
 
 /** Replay in this thread, from the governance state as data. */
-async function replayFor(
-  data: NonNullable<WorkerInit['replay']>,
-  load: (b: BundleFiles) => LoadedBundle,
-  buildLedger: (files: Map<string, Uint8Array>) => Ledger,
-): Promise<NonNullable<UnitContext['replay']>> {
-  const { replayEvent } = await import('../replay/replay.js');
+async function replayFor(data: NonNullable<WorkerInit['replay']>): Promise<NonNullable<UnitContext['replay']>> {
+  const [{ replayEvent }, { loadBundleFiles, ledgerFromFiles }] = await Promise.all([import('../replay/replay.js'), import('./bundle-files.js')]);
   // Each bundle is loaded (validated, compiled) when an event first names it: a history of
   // a thousand policy versions took each worker ~0.3 s to load whole before its first unit.
   const files = new Map(data.bundles.map((b) => [b.hash, b]));
   const invalid = new Map(data.invalid.map((b) => [b.hash, b]));
   const byHash = new VersionsOnDemand((hash) => {
     const b = files.get(hash);
-    if (b !== undefined) return { hash, loaded: load(b), commits: b.commits, inherited: b.inherited };
+    if (b !== undefined) return { hash, loaded: loadBundleFiles(b), commits: b.commits, inherited: b.inherited };
     const bad = invalid.get(hash);
     return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits, inherited: [] };
   });
-  const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: buildLedger(new Map(data.ledger)) };
+  const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: ledgerFromFiles(data.ledger) };
   return (rec) => replayEvent(rec, input);
 }
 
@@ -209,9 +186,9 @@ class Columns {
     this.extra.push({ chain: rec.chain, hashes: rec.hashes, capacity: rec.capacity, findings: rec.findings });
   }
 
-  event(rec: Extract<EventRecord, { kind: 'event' }>, lineNo: number, outcome: ReplayOutcome | undefined, keepEvent: boolean, facts: GateFacts | null, note: ImpactNote | null): void {
+  event(rec: Extract<EventRecord, { kind: 'event' }>, lineNo: number, outcome: ReplayOutcome | undefined, keepEvent: boolean, note: EventNote | null): void {
     const keep = keepEvent ? plainEvent(rec.event) : null;
-    const odd = rec.findings.length > 0 || keep !== null || (outcome !== undefined && outcome.type === 'finding') || facts !== null || note !== null;
+    const odd = rec.findings.length > 0 || keep !== null || (outcome !== undefined && outcome.type === 'finding') || note !== null;
     let c = this.chainAt.get(rec.chain);
     if (c === undefined) {
       c = this.chainNames.length;
@@ -241,7 +218,7 @@ class Columns {
       this.lens[3 * i + 2] = this.write(ts);
     }
     this.replay[i] = outcome === undefined ? 0 : outcome.type === 'matched' ? 1 : outcome.type === 'skipped' ? 2 : 0;
-    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(outcome?.type === 'finding' ? { replay: outcome } : {}), ...(facts === null ? {} : { gate: facts }), ...(note === null ? {} : { impact: note }) });
+    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(outcome?.type === 'finding' ? { replay: outcome } : {}), ...(note === null ? {} : { note }) });
   }
 }
 
@@ -250,7 +227,7 @@ class Columns {
  * the unit; refs carry ordinal 0, which nothing before the chain check reads.
  */
 export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
-  const { init, replay, impact, check } = ctx;
+  const { init, replay, note, check } = ctx;
   const cols = ctx.cols;
   cols.reset();
   let content = 0;
@@ -266,10 +243,8 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
         cols.hole(rec, lineNo);
         return;
       }
-      const facts = init.gate === null || rec.event === null ? null : gateFacts(rec.event, init.gate.policyHash);
       const keep = init.keepEvents || (init.sendWhole !== null && matchesFilter(init.sendWhole, rec, rec.event));
-      const note = impact === null ? null : impact(rec.event);
-      cols.event(rec, lineNo, replay === null ? undefined : replay(rec), keep, facts, note);
+      cols.event(rec, lineNo, replay === null ? undefined : replay(rec), keep, note === null ? null : note(rec.event));
     },
     emptyLine: (lineNo) => cols.hole(emptyLineHole(ref(lineNo)), lineNo),
     tooLong: (lineNo, length) => {

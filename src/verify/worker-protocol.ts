@@ -9,8 +9,7 @@
 import type { EventRecord, SelEvent } from '../envelope/types.js';
 import type { ReadProblem } from '../ingest/read.js';
 import type { ReplayOutcome } from '../replay/replay.js';
-import type { ImpactNote } from '../replay/impact.js';
-import type { GateFacts, GateSettings } from '../gate/facts.js';
+import type { EventNote, NoteSpec } from './notes.js';
 import type { EventFilter } from '../envelope/filter.js';
 
 /** How a worker is set up: the check options, and for replay the governance state as data. */
@@ -29,20 +28,15 @@ export interface WorkerInit {
     readonly ledger: readonly [string, Uint8Array][];
   } | null;
   /**
-   * Set for a release gate (`sel gate --jobs N`): each event's gate facts are made here, and
-   * cross with its record when there is something to note (src/gate/facts.ts).
+   * Set for `sel gate` and `sel impact`: what to note of each event (src/verify/notes.ts). The
+   * note is made here, and crosses with the event's record when there is something to note.
    */
-  readonly gate: GateSettings | null;
+  readonly note: NoteSpec | null;
   /**
    * Set for `sel explain` and `sel timeline` with --jobs N: the events that match are sent
    * whole with their records (src/envelope/filter.ts); the others stay in the worker.
    */
   readonly sendWhole: EventFilter | null;
-  /**
-   * Set for `sel impact --jobs N`: each event is evaluated here under this policy version, and
-   * a note crosses with its record when it would change or was not evaluated (src/replay/impact.ts).
-   */
-  readonly impact: { readonly bundle: BundleFiles; readonly ledger: readonly [string, Uint8Array][] } | null;
 }
 
 /** A valid policy version as data: its files, and the reserved names its history adds (history.ts). */
@@ -135,8 +129,7 @@ export interface ExtraEvent {
   readonly findings: EventRecord['findings'];
   readonly event: SelEvent | null;
   readonly replay?: ReplayOutcome;
-  readonly gate?: GateFacts;
-  readonly impact?: ImpactNote;
+  readonly note?: EventNote;
 }
 
 export interface ExtraHole {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { GateCollector, judge, type Since } from '../../src/gate/gate.js';
 import { makeFinding, type Finding } from '../../src/findings/finding.js';
 import type { PlacedEvent, SelEvent } from '../../src/envelope/types.js';
-import { gateFacts, recordFacts } from '../../src/gate/facts.js';
+import { gateFacts } from '../../src/gate/facts.js';
+import { gateNote, makeNoter } from '../../src/verify/notes.js';
 
 const event = (seq: number): PlacedEvent => ({
   kind: 'event', ref: { file: 'a.jsonl', line: seq + 1, ordinal: seq }, chain: 'c', seq, prevHash: '', hash: `h${seq}`, ts: `2026-11-01T00:00:${String(seq).padStart(2, '0')}.000Z`, findings: [], event: null,
@@ -38,25 +39,25 @@ describe('the integrity assertion', () => {
 });
 
 describe('the facts a gate reads of each event', () => {
-  it('are the same made from the event on this thread as made by a worker and carried on its record (--jobs)', () => {
+  it('are noted only when there is something to note, and the collector counts what is noted', async () => {
     const e = (kind: string, action: string, policy: string) => ({ kind, policy_hash: policy, decision: { action } }) as unknown as SelEvent;
     const events = [e('tool.call', 'allow', 'sha256:a'), e('zone.elevate', 'allow', 'sha256:b'), e('zone.elevate', 'block', 'sha256:a'), e('zone.elevate', 'warn', 'sha256:b'), e('tool.call', 'allow', 'sha256:b')];
-    const settings = { policyHash: 'sha256:a' };
-    const here = new GateCollector({ kind: 'seq', seq: 0 });
-    const worker = new GateCollector({ kind: 'seq', seq: 0 });
+    const noter = await makeNoter({ kind: 'gate', policyHash: 'sha256:a' });
+    const collector = new GateCollector({ kind: 'seq', seq: 0 });
     events.forEach((ev, seq) => {
-      here.onEvent(event(seq), recordFacts({ ...event(seq), event: ev }, settings));
-      // From a worker: no event, the facts it made when there were any.
-      const facts = gateFacts(ev, settings.policyHash);
-      worker.onEvent(event(seq), recordFacts({ ...event(seq), ...(facts === null ? {} : { gate: facts }) }, settings));
+      const note = noter(ev);
+      collector.onEvent(event(seq), gateNote(note === null ? {} : { note }));
     });
     // Seq 0 is not in range; allowed and warned elevations count, a blocked one does not.
-    expect([...here.elevations]).toEqual(['c\u00001', 'c\u00003']);
-    expect([...here.otherPolicies]).toEqual([['sha256:b', { count: 3, first: { chain: 'c', seq: 1 } }]]);
-    expect(worker.elevations).toEqual(here.elevations);
-    expect(worker.otherPolicies).toEqual(here.otherPolicies);
-    // Nothing to note: no facts cross.
-    expect(gateFacts(events[0]!, 'sha256:a')).toBeNull();
+    expect([...collector.elevations]).toEqual(['c\u00001', 'c\u00003']);
+    expect([...collector.otherPolicies]).toEqual([['sha256:b', { count: 3, first: { chain: 'c', seq: 1 } }]]);
+    // Nothing to note: no facts, and none for an event whose line failed a check.
+    expect(noter(events[0]!)).toBeNull();
+    expect(noter(null)).toBeNull();
     expect(gateFacts(events[4]!, null)).toBeNull();
+    // Equal facts are one object (a unit's result carries it once).
+    expect(noter(events[1]!)).toBe(noter(events[3]!));
+    // A gate never reads another command's note as nothing to note.
+    expect(() => gateNote({ note: { type: 'impact', evaluated: false } })).toThrow();
   });
 });

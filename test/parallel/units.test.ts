@@ -21,6 +21,7 @@ import { MAX_UNIT_LINES, processUnit, unitContext } from '../../src/verify/unit.
 import { addUnitRecords } from '../../src/verify/apply.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { gateFacts, type GateFacts } from '../../src/gate/facts.js';
+import { gateNote } from '../../src/verify/notes.js';
 import type { EventRecord, SelEvent } from '../../src/envelope/types.js';
 import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
 import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
@@ -186,7 +187,7 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
     const p = file(whole.subarray(0, cutAt));
     const fd = openSync(p, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, sendWhole: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
       // The unit as it was cut from the file at its old size.
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
       expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
@@ -201,7 +202,7 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
 });
 
 describe('a release gate\'s facts (sel gate --jobs N)', () => {
-  it('are made in the unit and land on their own record, past holes, findings and other chains', async () => {
+  it('are made in the unit and land on their own record, past holes, findings and other chains; one thread notes the same', async () => {
     // Two chains; elevations allowed, warned and blocked, under two bundles; a hole and a
     // damaged event between them.
     const POLICY_B = digestOf({ policy: 'b' });
@@ -221,32 +222,39 @@ describe('a release gate\'s facts (sel gate --jobs N)', () => {
     last['hash'] = digestOf(last);
     lines.push(canonicalize(last));
     const p = file(`${lines.join('\n')}\n`);
+    const note = { kind: 'gate', policyHash: POLICY_A } as const;
     const fd = openSync(p, 'r');
+    const records: EventRecord[] = [];
     try {
-      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: { policyHash: POLICY_A }, sendWhole: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note, sendWhole: null });
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: statSync(p).size, size: statSync(p).size }, ctx);
-      const records: EventRecord[] = [];
       addUnitRecords(r, p, 0, (f, line) => ({ file: f, line, ordinal: line }), (rec) => records.push(rec));
-      // The same facts as made from each intact event, on the very record.
-      const noted: GateFacts[] = [];
-      for (const rec of records) {
-        if (rec.kind !== 'event') continue;
-        const line = lines[rec.ref.line - 1]!;
-        const intact = rec.findings.length === 0;
-        const expected = intact ? gateFacts(JSON.parse(line) as SelEvent, POLICY_A) : null;
-        expect(rec.gate ?? null, `line ${rec.ref.line}`).toEqual(expected);
-        expect(rec.event).toBeNull();
-        if (rec.gate !== undefined) noted.push(rec.gate);
-      }
-      expect(records.some((rec) => rec.kind === 'hole')).toBe(true);
-      expect(records.some((rec) => rec.kind === 'event' && rec.findings.length > 0)).toBe(true);
-      // Both kinds of fact, alone and together.
-      expect(noted.filter((f) => f.elevation && f.otherPolicy === null).length).toBeGreaterThan(0);
-      expect(noted.filter((f) => !f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
-      expect(noted.filter((f) => f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
     } finally {
       closeSync(fd);
     }
+    // The same facts as made from each intact event, on the very record.
+    const noted: GateFacts[] = [];
+    for (const rec of records) {
+      if (rec.kind !== 'event') continue;
+      const line = lines[rec.ref.line - 1]!;
+      const intact = rec.findings.length === 0;
+      const expected = intact ? gateFacts(JSON.parse(line) as SelEvent, POLICY_A) : null;
+      expect(gateNote(rec), `line ${rec.ref.line}`).toEqual(expected);
+      expect(rec.event).toBeNull();
+      const facts = gateNote(rec);
+      if (facts !== null) noted.push(facts);
+    }
+    expect(records.some((rec) => rec.kind === 'hole')).toBe(true);
+    expect(records.some((rec) => rec.kind === 'event' && rec.findings.length > 0)).toBe(true);
+    // Both kinds of fact, alone and together.
+    expect(noted.filter((f) => f.elevation && f.otherPolicy === null).length).toBeGreaterThan(0);
+    expect(noted.filter((f) => !f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
+    expect(noted.filter((f) => f.elevation && f.otherPolicy === POLICY_B).length).toBeGreaterThan(0);
+    // One thread: the run notes each event before the extension sees its record, the same notes.
+    const placed = records.filter((rec) => rec.kind === 'event');
+    const here: [number, GateFacts | null][] = [];
+    await verifyLogs([p], { jobs: 1 }, { note, onEvent: (rec) => void here.push([rec.ref.line, gateNote(rec)]) });
+    expect(here).toEqual(placed.map((rec) => [rec.ref.line, gateNote(rec)]));
   });
 });
 
@@ -365,7 +373,7 @@ describe('units of many short lines stop short, and the rest is checked as units
     const log = file(`${lines.join('\n')}\n`);
     const fd = openSync(log, 'r');
     try {
-      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, gate: null, sendWhole: null, impact: null });
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
       const size = statSync(log).size;
       const r = processUnit({ id: 0, fd, file: log, start: 0, end: size, size }, ctx);
       expect(r.lines).toBe(MAX_UNIT_LINES);
