@@ -40,7 +40,7 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
     // history --ref reaches (an open branch) is indexed on its own history for that.
     const known = gov.index.byHash.get(loaded.hash) ?? (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
     const inherited = known?.loaded.ok === true ? known.inherited : [];
-    // The same version as data, for threads that compile it themselves (impact --jobs).
+    // The same version as data: impact's notes are made from it on every thread (src/verify/notes.ts).
     const bundle = { hash: loaded.hash, files: [...loaded.texts.entries()], inherited };
     return { commit, policy: known?.loaded.ok === true ? known.loaded.policy : loaded.policy, bundle };
   } finally {

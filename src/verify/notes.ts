@@ -44,6 +44,8 @@ export async function makeNoter(spec: NoteSpec): Promise<Noter> {
  */
 export function withNote(rec: PlacedEvent, note: EventNote): PlacedEvent {
   const { ref, chain, seq, prevHash, hash, ts, findings, event, replay } = rec;
+  // A record made on one thread carries no replay outcome (the replayer runs after the note);
+  // one that did would keep it.
   return replay === undefined
     ? { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, note }
     : { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay, note };

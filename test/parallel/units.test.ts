@@ -6,7 +6,7 @@
  * (the built dist/ worker) on real files, with units as small as one byte, so that every kind
  * of line and fault lands on, before and after a cut.
  */
-import { appendFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -21,7 +21,11 @@ import { MAX_UNIT_LINES, processUnit, unitContext } from '../../src/verify/unit.
 import { addUnitRecords } from '../../src/verify/apply.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { gateFacts, type GateFacts } from '../../src/gate/facts.js';
-import { gateNote } from '../../src/verify/notes.js';
+import { gateNote, impactNote } from '../../src/verify/notes.js';
+import { evalUnder, impactOf, type ImpactNote } from '../../src/replay/impact.js';
+import { buildLedger } from '../../src/policy/ledger.js';
+import { loadBundle } from '../../src/policy/bundle.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import type { EventRecord, SelEvent } from '../../src/envelope/types.js';
 import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
 import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
@@ -255,6 +259,51 @@ describe('a release gate\'s facts (sel gate --jobs N)', () => {
     const here: [number, GateFacts | null][] = [];
     await verifyLogs([p], { jobs: 1 }, { note, onEvent: (rec) => void here.push([rec.ref.line, gateNote(rec)]) });
     expect(here).toEqual(placed.map((rec) => [rec.ref.line, gateNote(rec)]));
+  });
+});
+
+describe('impact\'s notes (sel impact --jobs N)', () => {
+  it('are made by the workers for their own records, as one thread makes them, as evaluating each event gives', async () => {
+    const texts = readdirSync(SAMPLE_POLICY_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => [f, readFileSync(join(SAMPLE_POLICY_DIR, f), 'utf8')] as [string, string]);
+    const loaded = loadBundle(new Map(texts));
+    if (!loaded.ok) throw new Error('the sample bundle is not valid');
+    const ledger = buildLedger(new Map());
+    // Events recorded as the sample policy decides them (every third), the others not; a
+    // line that is not an event and a damaged one between them (holes: never placed).
+    const draft = new ChainWriter('a');
+    const writer = new ChainWriter('a');
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const input = sampleInput(i, { kind: 'tool.invoke', policy_hash: loaded.hash });
+      const decision = evalUnder(loaded.policy, JSON.parse(draft.append(input).line) as SelEvent, ledger, false).decision;
+      lines.push(writer.append(i % 3 === 0 ? { ...input, decision } : input).line);
+    }
+    lines.splice(20, 0, '{"not":"an event"}');
+    lines[40] = lines[40]!.replace('"action":"', '"action":"x');
+    // Placed, but with a line finding (a zone the schema does not know, sealed again): not evaluated.
+    const odd = JSON.parse(writer.append(sampleInput(60, { kind: 'tool.invoke', policy_hash: loaded.hash })).line) as Record<string, unknown>;
+    (odd['actor'] as Record<string, unknown>)['zone'] = 'root';
+    delete odd['hash'];
+    odd['hash'] = digestOf(odd);
+    lines.push(canonicalize(odd));
+    const p = file(`${lines.join('\n')}\n`);
+    const note = { kind: 'impact', bundle: { hash: loaded.hash, files: texts, inherited: [] }, ledger: [] } as const;
+    const notes = async (options: Partial<RunOptions>) => {
+      const out: [number, ImpactNote | null][] = [];
+      await verifyLogs([p], options, { note, requestsByName: true, onEvent: (rec) => void out.push([rec.ref.line, impactNote(rec)]) });
+      return out;
+    };
+    const one = await notes({ jobs: 1 });
+    // What evaluating each placed event gives: intact lines evaluated, the damaged one not.
+    expect(one).toEqual(one.map(([line]) => {
+      const text = lines[line - 1]!;
+      const intact = line !== lines.length;
+      return [line, impactOf(loaded.policy, intact ? JSON.parse(text) as SelEvent : null, ledger)];
+    }));
+    const kinds = one.map(([, n]) => (n === null ? 'same' : n.evaluated ? 'change' : 'not evaluated'));
+    expect(new Set(kinds)).toEqual(new Set(['same', 'change', 'not evaluated']));
+    // Workers only (the main thread cuts and applies), in units of a few lines.
+    expect(await notes({ jobs: 3, unitBytes: 2000, mainThreadUnits: false })).toEqual(one);
   });
 });
 
