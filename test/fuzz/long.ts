@@ -30,7 +30,7 @@ const props: [string, fc.IPropertyWithHooks<unknown[]> | fc.IProperty<unknown[]>
 ];
 const units = fuzzDir();
 // Each case runs the verifier twice, and starts worker threads: a fiftieth of the cases.
-props.push(['--jobs gives the one-thread result on every mutation, whatever the cuts', unitsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
+props.push(['--jobs gives the one-thread result and notes on every mutation, whatever the cuts', unitsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
 // Each case writes a shard result and merges it (~1 ms): half the cases.
 const shards = await shardFixture();
 const shardRuns = Math.max(1, Math.floor(count / 2));
@@ -49,7 +49,7 @@ for (const [name, prop, runs] of props) {
     process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
   } else {
     const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
-      : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings in all)`
+      : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings, ${unitStats.notes} gate notes in all)`
       : name.startsWith('shards + merge') ? `, ${shardStats.logs} mutated logs compared (${shardStats.shards} shards in all)`
       : '';
     process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
