@@ -76,11 +76,16 @@ function addColumns(r: UnitColumns, file: string, base: number, nextRef: NextRef
       else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: NONE, event: null, replay: outcome });
       continue;
     }
-    // A record with more to it: findings, its event, a note (a gate's facts, impact's).
-    add({
-      kind: 'event', ref, chain, seq, prevHash, hash, ts, findings: x.findings.map(fix), event: x.event,
-      ...(outcome === undefined ? {} : { replay: outcome }),
-      ...(x.note === undefined ? {} : { note: x.note }),
-    });
+    // A record with more to it: findings, its event, a note (a gate's facts, impact's). Each
+    // shape written out, and no new array for no findings: against spreads, a 300 MB gate that
+    // notes most events (--policy-at naming another bundle) 1.03x, impact 1.05x (5-8 pairs).
+    const findings = x.findings.length === 0 ? NONE : x.findings.map(fix);
+    const event = x.event;
+    const note = x.note;
+    if (note === undefined) {
+      if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event });
+      else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome });
+    } else if (outcome === undefined) add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, note });
+    else add({ kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay: outcome, note });
   }
 }
