@@ -23,6 +23,7 @@ import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
+import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
@@ -262,8 +263,8 @@ function timelineCommand(): Command {
     .addOption(new Option('--action <action>', 'only this recorded action').argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
     .option('--kind <kind>', 'only this event kind')
     .option('--chain <id>', 'only this chain')
-    .option('--from <ts>', 'only events at or after this time (RFC 3339)')
-    .option('--to <ts>', 'only events before this time (RFC 3339)')
+    .option('--from <ts>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC)')
+    .option('--to <ts>', 'only events before this time (RFC 3339, or a date: from 00:00 UTC)')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
   // One thread unless --jobs says otherwise: with few filters most events are shown, and
   // sending them whole from the workers costs more than checking them there saves (300 MB,
@@ -272,9 +273,9 @@ function timelineCommand(): Command {
   return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
-        const ms = Date.parse(t);
-        if (Number.isNaN(ms)) throw new OperatorError(`${name} ${t} is not an RFC 3339 time`);
-        return new Date(ms).toISOString();
+        const ts = parseTimePoint(t);
+        if (ts === null) throw new OperatorError(`${name} ${t} is not ${TIME_FORMS}`);
+        return ts;
       };
       const from = bound(f.from, '--from');
       const to = bound(f.to, '--to');

@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
 import { jobsOptions, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
+import { TIME_FORMS } from '../envelope/time.js';
 
 interface GateFlags {
   repo: string;
@@ -32,7 +33,7 @@ interface GateFlags {
 async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
   if (text === undefined) return { kind: 'all' };
   const s = parseSince(text);
-  if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor an RFC 3339 time (like 2026-11-01T00:00:00Z)`);
+  if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor ${TIME_FORMS}`);
   if (s.kind !== 'ref') return s;
   const repo = await GitRepo.open(repoDir);
   try {
@@ -64,7 +65,7 @@ export function gateCommand(chalk: Colour): Command {
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .requiredOption('--repo <dir>', 'the governance repository')
     .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
-    .option('--since <point>', 'only events after it count: a Git ref (its commit date), a seq number, or an RFC 3339 time')
+    .option('--since <point>', 'only events after it count: a Git ref (its commit date), a seq number, an RFC 3339 time, or a date (from 00:00 UTC)')
     .addOption(new Option('--max-severity <level>', 'no finding above this severity').argParser(oneOf('--max-severity', ['none', 'note', 'warning', 'error'] as const)))
     .option('--no-divergence', 'no replayed decision differs from the recorded one')
     .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')

@@ -8,6 +8,7 @@ import type { Finding } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
 import type { GateFacts } from './facts.js';
+import { parseTimePoint } from '../envelope/time.js';
 
 /** What the collector reads of an accepted event's record (its event: only the facts). */
 export type GateRecord = Pick<PlacedEvent, 'chain' | 'seq' | 'ts'>;
@@ -176,18 +177,19 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
 }
 
 /**
- * Parses --since: a seq number, an RFC 3339 timestamp, or a Git ref; null when it is a seq or
- * a time that cannot be one (too large, or not a date), which is the operator's mistake.
+ * Parses --since: a seq number, a time (src/cli/time.ts: RFC 3339, or a date), or a Git ref;
+ * null when it is a seq or a time that cannot be one (too large, or no such time), which is
+ * the operator's mistake. Whatever starts like a date is a time, never a ref (a tag named
+ * like a date: refs/tags/NAME).
  */
 export function parseSince(text: string): Since | { kind: 'ref'; ref: string } | null {
   if (/^\d+$/.test(text)) {
     const seq = Number(text);
     return Number.isSafeInteger(seq) ? { kind: 'seq', seq } : null;
   }
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const ms = Date.parse(text);
-    if (Number.isNaN(ms)) return null;
-    return { kind: 'ts', ts: new Date(ms).toISOString(), label: text };
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const ts = parseTimePoint(text);
+    return ts === null ? null : { kind: 'ts', ts, label: text };
   }
   return { kind: 'ref', ref: text };
 }

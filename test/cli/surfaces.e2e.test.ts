@@ -47,6 +47,8 @@ describe('sel gate', () => {
     expect(after36.out!.assertions[0]!.reason).toContain('LOG_TRUNCATED');
     const byTime = gate([s.incident, '--repo', s.repo, '--since', '2026-11-02T00:00:00Z', '--no-unverifiable']);
     expect(byTime.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-unverifiable', true]]);
+    // A date alone is its first instant in UTC.
+    expect(gate([s.incident, '--repo', s.repo, '--since', '2026-11-02', '--no-unverifiable']).out).toEqual({ ...byTime.out!, since: { ...(byTime.out!.since as object), label: '2026-11-02' } });
     const byRef = gate([s.clean, '--repo', s.repo, '--since', 'HEAD~1', '--policy-at', 'HEAD']);
     expect(byRef.out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: true });
     expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: false });
@@ -131,6 +133,9 @@ describe('sel timeline', () => {
     expect(lines.every((l) => l.actor.id === 'ops-bot')).toBe(true);
     expect(lines.map((l) => l.seq)).toEqual([7, 8, 23, 38]);
     expect(sel(['timeline', s.clean, '--from', '2026-11-01T00:00:00Z', '--to', '2026-11-02T00:00:00Z', '--format', 'jsonl']).stdout.trim().split('\n')).toHaveLength(2);
+    expect(sel(['timeline', s.clean, '--from', '2026-11-01', '--to', '2026-11-02', '--format', 'jsonl']).stdout.trim().split('\n')).toHaveLength(2);
+    // A time the machine's zone would decide is refused, not read in local time.
+    expect(expectOneSentence(sel(['timeline', s.clean, '--from', 'Nov 1 2026']))).toContain('is not an RFC 3339 time');
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
   });
 });
