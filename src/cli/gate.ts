@@ -11,7 +11,7 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
-import { jobsOptions, oneOf, startJobs } from './options.js';
+import { jobsOptions, oneOf, positiveInt, startJobs } from './options.js';
 import { writeOut } from './output.js';
 import { TIME_FORMS } from '../envelope/time.js';
 
@@ -25,6 +25,7 @@ interface GateFlags {
   requireAnchored?: boolean;
   policyAt?: string;
   unreviewedElevation?: boolean;
+  minEvents?: number;
   format: 'text' | 'json';
   jobs: number;
   unitBytes?: number;
@@ -72,6 +73,7 @@ export function gateCommand(chalk: Colour): Command {
     .option('--require-anchored', 'every event in range is covered by a matching anchor')
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
+    .addOption(new Option('--min-events <n>', 'at least this many events in range (a log that stopped arriving fails)').argParser(positiveInt('--min-events')))
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {
@@ -82,9 +84,10 @@ export function gateCommand(chalk: Colour): Command {
         ...(flags.unverifiable === false ? { noUnverifiable: true } : {}),
         ...(flags.requireAnchored === true ? { requireAnchored: true } : {}),
         ...(flags.unreviewedElevation === false ? { noUnreviewedElevation: true } : {}),
+        ...(flags.minEvents === undefined ? {} : { minEvents: flags.minEvents }),
       };
       if (Object.keys(assertions).length === 0 && flags.policyAt === undefined) {
-        throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation)');
+        throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation, --min-events)');
       }
       const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };

@@ -26,6 +26,8 @@ export interface GateAssertions {
   /** The bundle hash every event in range must name (from --policy-at REF). */
   readonly policyAt?: { readonly ref: string; readonly hash: string };
   readonly noUnreviewedElevation?: boolean;
+  /** At least this many events in range: a gate over logs that stopped arriving fails. */
+  readonly minEvents?: number;
 }
 
 export interface AssertionResult {
@@ -171,6 +173,14 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       name: '--no-unreviewed-elevation',
       pass: bad.length === 0,
       reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the exception it needs` : `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}`,
+    });
+  }
+  if (a.minEvents !== undefined) {
+    const n = c.eventsInRange;
+    out.push({
+      name: `--min-events ${a.minEvents}`,
+      pass: n >= a.minEvents,
+      reason: n >= a.minEvents ? `${n} event(s) in range` : `only ${n} event(s) in range, at least ${a.minEvents} asked: did the logs stop arriving?`,
     });
   }
   return out;

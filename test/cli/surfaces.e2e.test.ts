@@ -53,6 +53,17 @@ describe('sel gate', () => {
     expect(byRef.out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: true });
     expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: false });
   });
+  it('--min-events fails a gate that saw too few events in range (logs that stopped arriving)', () => {
+    const none = gate([s.clean, '--repo', s.repo, '--since', '2030-01-01', '--no-divergence', '--min-events', '1']);
+    expect(none.status).toBe(1);
+    expect(none.out!.eventsInRange).toBe(0);
+    expect(none.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', true], ['--no-divergence', true], ['--min-events 1', false]]);
+    expect(none.out!.assertions[2]!.reason).toContain('did the logs stop arriving');
+    const all = gate([s.clean, '--repo', s.repo, '--min-events', '3']);
+    expect(all.status).toBe(0);
+    expect(all.out!.assertions[1]).toMatchObject({ name: '--min-events 3', pass: true });
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--min-events', '0']))).toContain('--min-events');
+  });
   it('always asserts integrity first: a changed decision or a damaged line fails the gate, whatever else passes', () => {
     const dir = mkdtempSync(join(tmp, 'gate-'));
     const lines = readFileSync(s.clean, 'utf8').split('\n');
