@@ -1,6 +1,6 @@
 /** Option parsers shared by the commands. Bad values are the operator's: exit status 2. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { defaultJobs, MAX_JOBS } from '../verify/jobs.js';
+import { defaultJobs, MAX_JOBS, PARALLEL_MIN_BYTES } from '../verify/jobs.js';
 import { prestartFor } from './early.js';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -39,7 +39,7 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
 export function jobsOptions(oneByDefault = false): Option[] {
   const jobs = new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS));
   return [
-    oneByDefault ? jobs.default(1, 'one') : jobs.default(defaultJobs(), 'the cores, or fewer under a CPU quota'),
+    oneByDefault ? jobs.default(1, 'one') : jobs.default(defaultJobs(), `every core (fewer under a CPU quota) for ${PARALLEL_MIN_BYTES / 2 ** 20} MiB of input or more, else one`),
     new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp(),
   ];
 }
