@@ -113,8 +113,12 @@ class ChainState {
   firstTs: string | null = null;
   maxTs: string | null = null;
 
+  /** With a checkpoint: the seq this chain resumed at (the events before were verified by an earlier run). */
+  readonly resumedAt: number | null;
+
   constructor(readonly id: string, start: ChainPosition | null, recentWindow: number) {
     this.recent = new RecentRing(recentWindow);
+    this.resumedAt = start?.next ?? null;
     this.next = start?.next ?? 0;
     this.parent = start?.parent ?? GENESIS_PREV_HASH;
   }
@@ -204,13 +208,18 @@ export class ChainVerifier {
       );
       return;
     }
+    // Before a checkpoint's position: an event an earlier run verified, here again (a file
+    // read from its start under a new name, the same input twice), which this run never saw.
+    const resumed = st.resumedAt !== null && rec.seq < st.resumedAt;
     this.emit(
       makeFinding('SEQ_DUPLICATE', {
         chain: st.id,
         seq: rec.seq,
         location: loc(rec.ref),
-        message: `seq ${rec.seq} appears again after seq ${st.next - 1}; it is too far back (more than ${this.opts.recentWindow} events) to compare with the event it repeats or replaces`,
-        detail: { compared: false, recentWindow: this.opts.recentWindow },
+        message: resumed
+          ? `seq ${rec.seq} was verified by an earlier run (the checkpoint resumes this chain at seq ${st.resumedAt}) and appears again: the same events are read twice (a file under a new name, or the same input twice)`
+          : `seq ${rec.seq} appears again after seq ${st.next - 1}; it is too far back (more than ${this.opts.recentWindow} events) to compare with the event it repeats or replaces`,
+        detail: resumed ? { compared: false, resumedAt: st.resumedAt } : { compared: false, recentWindow: this.opts.recentWindow },
       }),
     );
   }

@@ -220,9 +220,11 @@ describe('sel verify --checkpoint', () => {
     // its repeated events are reported, not taken as resumed.
     writeFileSync(join(after, 'a.jsonl'), `${all.slice(1, 40).join('\n')}\n`);
     renameSync(after, before);
-    const codes = (JSON.parse(sel(['verify', before, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
-    expect(codes.length).toBeGreaterThan(0);
-    expect(new Set(codes)).toEqual(new Set(['SEQ_DUPLICATE']));
+    const found = (JSON.parse(sel(['verify', before, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string; seq: number; message: string }[] }).findings;
+    expect(found.length).toBeGreaterThan(0);
+    expect(new Set(found.map((f) => f.code))).toEqual(new Set(['SEQ_DUPLICATE']));
+    // Each says why: verified by the run that wrote the checkpoint, not compared here.
+    expect(found[0]!.message).toBe(`seq ${found[0]!.seq} was verified by an earlier run (the checkpoint resumes this chain at seq 30) and appears again: the same events are read twice (a file under a new name, or the same input twice)`);
   });
   it('exits 2 on a file that is not a checkpoint', () => {
     const bad = join(tmp, 'bad.json');
