@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
+import type { Finding } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation } from '../policy/evaluate.js';
@@ -85,7 +86,14 @@ function explainCommand(chalk: Colour): Command {
         onEvent: tap,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
-      if (chains.size === 0) throw new OperatorError(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (run sel verify to see why)`);
+      if (chains.size === 0) {
+        // What the log says about that seq instead (a damaged line still names the seq it claims).
+        const about = result.findings.filter((x) => x.seq === f.seq && (f.chain === undefined || x.chain === f.chain));
+        const where = (x: Finding) => `${x.code} at ${x.location === null ? '?' : `${x.location.file}:${x.location.line}`}`;
+        const why = about.length === 0 ? 'run sel verify to see why'
+          : `the log's findings about it: ${about.slice(0, 3).map(where).join(', ')}${about.length > 3 ? `, and ${about.length - 3} more (run sel verify)` : ''}`;
+        throw new OperatorError(printable(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (${why})`));
+      }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
       const chain = [...chains][0]!;
       const rec = near.get(`${chain}\u0000${f.seq}`)!;

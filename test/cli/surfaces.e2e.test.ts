@@ -103,6 +103,13 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('seq 34 at');
     expect(r.stdout).toContain('DECISION_DIVERGENCE');
   });
+  it('of a seq whose line is damaged, says what the findings say about it', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"seq":2,'));
+    const log = join(tmp, 'explain-damaged.jsonl');
+    writeFileSync(log, lines.map((l, i) => (i === at ? l.replace('"action":"', '"action":"x') : l)).join('\n'));
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '2']))).toContain(`no intact event has seq 2 (the log's findings about it: HASH_MISMATCH at ${log}:${at + 1})`);
+  });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
     const out = JSON.parse(r.stdout) as { recorded: { action: string }; replayed: { action: string }; matches: boolean; whatIf: { decision: { action: string; rule: string } }; review: unknown };
