@@ -11,7 +11,7 @@ import type { PlacedEvent, SelEvent } from '../envelope/types.js';
 import type { Finding } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
-import { traceLines, type Evaluation } from '../policy/evaluate.js';
+import { traceLines, type Evaluation, type ExceptionStatus, type ReviewStatus } from '../policy/evaluate.js';
 import { evalUnder, sameDecision } from '../replay/impact.js';
 import { impactNote } from '../verify/notes.js';
 import type { BundleFiles } from '../verify/worker-protocol.js';
@@ -25,6 +25,26 @@ import { plainEvent } from '../envelope/lazy-request.js';
 import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
+
+/** What a review's or an exception's status means, for people (JSON gives the status). */
+const REVIEW_TEXT: Readonly<Record<ReviewStatus, string>> = {
+  'approved': 'approved, for this request and policy version',
+  'missing': 'not in the ledger',
+  'rejected': 'rejected',
+  'mismatch': 'for another request or policy version',
+  'expired': 'expired before the event',
+  'not-yet-valid': 'not yet valid at the event',
+};
+const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
+  'covers': 'in force, and covers the request',
+  'no-ref': 'the event names no exception',
+  'not-found': 'not in the ledger',
+  'expired': 'expired before the event',
+  'not-yet-valid': 'not yet granted at the event',
+  'scope-mismatch': 'scoped to another request',
+  'review-not-approved': 'its review is not approved',
+  'review-of-another': 'its review is of another exception',
+};
 
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
@@ -160,8 +180,11 @@ function explainCommand(chalk: Colour): Command {
           const same = sameDecision(e.decision, replayed.decision);
           L.push(`  replayed  ${decision(replayed.decision)}  ${same ? c.green('(the same)') : c.red('(DIVERGES)')}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
-          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${p(replayed.review.status)}`);
-          if (replayed.exception !== null) L.push(`  exception ${p(replayed.exception.ref ?? '(none named)')}: ${p(replayed.exception.status)}`);
+          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
+          if (replayed.exception !== null) {
+            const ex = replayed.exception;
+            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${EXCEPTION_TEXT[ex.status]} (${ex.status})`);
+          }
         }
         if (whatIf !== null) {
           L.push(c.bold(`what if --policy ${p(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),

@@ -124,6 +124,10 @@ describe('sel explain', () => {
     expect(resumed.review!.status).toBe('approved');
     const elevated = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8', '--format', 'json']).stdout) as Out;
     expect(elevated.exception).toEqual({ status: 'covers', ref: 'ledger/exceptions/EX-ops-restart.json' });
+    // As text: what the status means, then the status.
+    expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '22']).stdout).toMatch(/\n {2}review {4}\S+: approved, for this request and policy version \(approved\)\n/);
+    expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8']).stdout).toContain('\n  exception ledger/exceptions/EX-ops-restart.json: in force, and covers the request (covers)\n');
+    expect(sel(['explain', s.incident, '--repo', s.repo, '--seq', '29']).stdout).toContain('\n  exception none: the event names no exception (no-ref)\n');
   });
   it('exits 2 for a seq no intact event has', () => {
     expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no intact event has seq 45');
