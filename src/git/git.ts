@@ -370,7 +370,9 @@ export class GitRepo {
       }
     } catch (e) {
       if (e instanceof OperatorError) throw e;
-      if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${e.stderr.trim().split('\n')[0] ?? 'no detail'})`);
+      // `--repo --format json`: the next option was taken as the directory.
+      const hint = dir.startsWith('-') ? '; --repo takes a directory: was its value left out?' : '';
+      if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${e.stderr.trim().split('\n')[0] ?? 'no detail'}${hint})`);
       throw new OperatorError(`cannot run git in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (shallow === 'true') {

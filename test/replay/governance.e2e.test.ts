@@ -78,6 +78,8 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
   });
   it('a directory that is not a repository, or only inside one', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', tmp]))).toMatch(/is not a Git repository/);
+    // The next option taken as the directory: said so.
+    expect(expectOneSentence(sel(['verify', '--repo', '--format', 'json', sample.clean]))).toContain('--repo takes a directory: was its value left out?');
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, 'policy')]))).toMatch(/not its top level: pass .* as --repo/);
     // Its .git directory is not a work tree's top level either.
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, '.git')]))).toMatch(/is not a Git repository.*work tree/);
