@@ -56,7 +56,10 @@ export function renderText(report: Report, c: ChalkInstance): string {
       const a = anchors?.get(ch.chain);
       if (a !== undefined) {
         const covered = a.lastAnchoredSeq === null ? 'no anchor' : `anchored to seq ${a.lastAnchoredSeq} (${plural(a.anchors, 'anchor')})`;
-        const open = a.unanchored === null ? 'every event covered' : `events ${a.unanchored[0]}–${a.unanchored[1]} unanchored`;
+        // An anchor past the last event says the log was cut (LOG_TRUNCATED): not "covered".
+        const cut = a.lastAnchoredSeq !== null && ch.lastSeq !== null && a.lastAnchoredSeq > ch.lastSeq;
+        const open = cut ? `the log ends at seq ${ch.lastSeq}, before the anchored seq ${a.lastAnchoredSeq}`
+          : a.unanchored === null ? 'every event covered' : `events ${a.unanchored[0]}–${a.unanchored[1]} unanchored`;
         lines.push(c.dim(`  ${' '.repeat(w)}  ${covered}; ${open}`));
       }
     }

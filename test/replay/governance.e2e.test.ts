@@ -51,6 +51,10 @@ describe('the sample governance repository', () => {
     expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual(INCIDENT_EXPECTED);
     const div = out.findings.find((f) => f.code === 'DECISION_DIVERGENCE')!;
     expect((div.detail!['trace'] as string[]).some((l) => l.includes('is not a plain absolute path'))).toBe(true);
+    // The chain's line says the log was cut, not that every event is covered.
+    const text = sel(['verify', sample.incident, '--repo', sample.repo]).stdout;
+    expect(text).toContain('anchored to seq 48 (2 anchors); the log ends at seq 39, before the anchored seq 48');
+    expect(sel(['verify', sample.clean, '--repo', sample.repo]).stdout).toContain('anchored to seq 48 (2 anchors); every event covered');
   });
   it('replays against an older ref: what that history does not hold is POLICY_UNKNOWN', () => {
     const v2 = git(sample.repo, 'rev-list', '-n', '1', 'HEAD~2');
