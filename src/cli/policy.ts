@@ -20,8 +20,9 @@ import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { oneOf } from './options.js';
 import { writeOut } from './output.js';
+import { relativizer } from './verify.js';
 
-const FORMATS = ['text', 'json', 'jsonl'] as const;
+const FORMATS = ['text', 'json', 'jsonl', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** How a directory is named in findings: relative to the working directory when inside it. */
@@ -75,8 +76,22 @@ async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
 async function renderCheck(r: CheckReport, format: Format, colour: Colour): Promise<string> {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
   if (format === 'jsonl') return `${r.findings.map((f) => JSON.stringify(f)).join('\n')}${r.findings.length > 0 ? '\n' : ''}${JSON.stringify({ summary: r.summary })}\n`;
-  const c = await colour();
   const s = r.summary;
+  // The CI formats, for a pull request that changes the policy: paths relative to the working
+  // directory (the repository's top level, in a workflow), as the findings name them.
+  const relativize = relativizer(undefined);
+  if (format === 'sarif') {
+    const { renderSarif } = await import('../report/sarif.js');
+    const files = s.files.map((f) => ({ file: `${s.policy}/${f}` }));
+    return renderSarif({ findings: r.findings, summary: { result: s.result, failOn: s.failOn, findings: s.findings, files } }, { relativize, category: 'policy' });
+  }
+  if (format === 'github') {
+    const { annotations } = await import('../report/github.js');
+    const b = s.findings.bySeverity;
+    const verdict = `sel policy check: ${printable(s.policy)}: bundle ${s.valid ? 'valid' : 'invalid'}; ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`;
+    return `${[...annotations(r.findings, s.findings.omitted, relativize, 'run with --format json'), verdict].join('\n')}\n`;
+  }
+  const c = await colour();
   const lines = [c.bold(`sel policy check: ${printable(s.policy)}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON)'}`)];
   if (r.findings.length > 0) lines.push('');
   for (const f of r.findings) lines.push(...renderFinding(f, c));

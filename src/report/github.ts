@@ -39,22 +39,30 @@ function annotation(f: Finding, relativize: (file: string) => string): string {
   return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;
 }
 
-export function renderGithub(report: Report, relativize: (file: string) => string): string {
+/**
+ * The annotations of `findings` (the first ANNOTATIONS_PER_LEVEL of each level), and a notice
+ * of how many were left out, these and `omitted` (not listed at all).
+ */
+export function annotations(findings: readonly Finding[], omitted: number, relativize: (file: string) => string, elsewhere: string): string[] {
   const lines: string[] = [];
   const shown = { error: 0, warning: 0, note: 0 };
-  let hidden = 0;
+  let hidden = omitted;
   for (const level of ['error', 'warning', 'note'] as const) {
-    for (const f of report.findings.filter((x) => x.severity === level)) {
+    for (const f of findings.filter((x) => x.severity === level)) {
       if (shown[level] < ANNOTATIONS_PER_LEVEL) {
         lines.push(annotation(f, relativize));
         shown[level]++;
       } else hidden++;
     }
   }
-  hidden += report.summary.findings.omitted;
   if (hidden > 0) {
-    lines.push(`::notice title=sel::${escapeData(`${hidden} more finding(s) are not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step): see the step summary, or run with --format json`)}`);
+    lines.push(`::notice title=sel::${escapeData(`${hidden} more finding(s) are not annotated (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step): ${elsewhere}`)}`);
   }
+  return lines;
+}
+
+export function renderGithub(report: Report, relativize: (file: string) => string): string {
+  const lines = annotations(report.findings, report.summary.findings.omitted, relativize, 'see the step summary, or run with --format json');
   const s = report.summary;
   const b = s.findings.bySeverity;
   lines.push(`sel verify: ${s.events} events in ${s.chains.length} chain(s); ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`);

@@ -11,7 +11,8 @@ import { sha256Hex } from '../canonical/digest.js';
 import { ALL_CODES, CODES, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
-import type { Report } from './report.js';
+import type { FindingCounts } from '../findings/counts.js';
+import type { FailOn } from './report.js';
 
 export const SARIF_MAX_RESULTS = 25_000;
 export const SARIF_MAX_GZIP_BYTES = 10 * 1024 * 1024;
@@ -58,7 +59,19 @@ function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: 
   };
 }
 
-export function renderSarif(report: Report, opts: SarifOptions): string {
+/** What a SARIF file is made from: a verify report, or a policy check's (src/cli/policy.ts). */
+export interface SarifReport {
+  readonly findings: readonly Finding[];
+  readonly summary: {
+    readonly result: 'pass' | 'fail';
+    readonly failOn: FailOn;
+    readonly findings: FindingCounts;
+    /** The files read: the first is where a finding without a location is put. */
+    readonly files: readonly { readonly file: string }[];
+  };
+}
+
+export function renderSarif(report: SarifReport, opts: SarifOptions): string {
   const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
   const rules = ALL_CODES.map((code) => {
     const info = CODES[code];
@@ -87,7 +100,7 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
     const notifications = left > 0
       ? [{
           level: 'warning',
-          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or --max-findings): the most severe were kept. Run sel verify --format json for all of them.` },
+          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or --max-findings): the most severe were kept. Run sel with --format json for all of them.` },
         }]
       : [];
     const doc = {

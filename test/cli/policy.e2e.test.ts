@@ -37,6 +37,28 @@ describe('sel policy check', () => {
     expect(out.findings.map((x) => [x.code, x.location.line])).toEqual([['POLICY_INVALID', 4]]);
     expect(sel(['policy', 'check', SAMPLE_POLICY_DIR, '--fail-on', 'warning']).status).toBe(1);
   });
+  it('gives GitHub annotations and SARIF for a pull request, at paths from the working directory', () => {
+    const dir = copy('ci');
+    const f = join(dir, 'network-egress.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('"private_ip_mode": "deny"', '"private_ip_mode": "allow"'));
+    const top = join(dir, '..');
+    const gh = sel(['policy', 'check', 'policy', '--format', 'github'], { cwd: top });
+    expect(gh.status).toBe(1);
+    const lines = gh.stdout.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^::error file=policy\/network-egress\.json,line=4,title=POLICY_INVALID::/),
+      'sel policy check: policy: bundle invalid; 1 error(s), 0 warning(s), 0 note(s): FAIL (--fail-on error)',
+    ]);
+    // A valid bundle: its lints, at their lines, and a pass.
+    const ok = sel(['policy', 'check', SAMPLE_POLICY_DIR, '--format', 'github']).stdout.trim().split('\n');
+    expect(ok.filter((l) => /^::warning file=.*network-egress\.json,line=\d+,title=POLICY_PLAIN_HTTP::/.test(l))).toHaveLength(1);
+    expect(ok.at(-1)).toMatch(/: bundle valid; 0 error\(s\), \d+ warning\(s\), \d+ note\(s\): PASS \(--fail-on error\)$/);
+    const sarif = sel(['policy', 'check', 'policy', '--format', 'sarif'], { cwd: top });
+    expect(sarif.status).toBe(1);
+    const run = (JSON.parse(sarif.stdout) as { runs: { automationDetails: { id: string }; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] }).runs[0]!;
+    expect(run.automationDetails.id).toBe('sel/policy/');
+    expect(run.results[0]).toMatchObject({ ruleId: 'POLICY_INVALID', locations: [{ physicalLocation: { artifactLocation: { uri: 'policy/network-egress.json' }, region: { startLine: 4 } } }] });
+  });
   it('refuses symbolic links in the policy directory', () => {
     const dir = copy('links');
     rmSync(join(dir, 'extensions.json'));

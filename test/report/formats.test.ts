@@ -10,6 +10,7 @@ import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, renderGithub, renderStepSummary } from '../../src/report/github.js';
 import { verifyLogs } from '../../src/verify/run.js';
 import { makeFinding } from '../../src/findings/finding.js';
+import { countFindings } from '../../src/findings/counts.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -30,6 +31,11 @@ describe('--format sarif', () => {
       expect(validateSarif.errors ?? [], dir).toEqual([]);
       expect(ok).toBe(true);
     }
+  });
+  it('of a policy check validates too', () => {
+    const finding = makeFinding('POLICY_INVALID', { location: { file: 'policy/trust-zones.json', line: 7 }, message: 'bad' });
+    const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'fail', failOn: 'error', findings: countFindings([finding]), files: [{ file: 'policy/trust-zones.json' }] } }, { relativize: (f) => f, category: 'policy' })) as unknown;
+    expect(validateSarif(doc)).toBe(true);
   });
   it('has one rule per finding code, results with level, location and a stable fingerprint', async () => {
     const report = await reportOf('incident');
