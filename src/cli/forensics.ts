@@ -42,7 +42,7 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
   'expired': 'expired before the event',
   'not-yet-valid': 'not yet granted at the event',
   'scope-mismatch': 'scoped to another request',
-  'review-not-approved': 'its review is not approved',
+  'review-not-approved': 'its review is not approved and in force',
   'review-of-another': 'its review is of another exception',
 };
 
@@ -294,8 +294,8 @@ function timelineCommand(): Command {
     .addOption(new Option('--action <action>', 'only this recorded action').argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
     .option('--kind <kind>', 'only this event kind')
     .option('--chain <id>', 'only this chain')
-    .option('--from <ts>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC)')
-    .option('--to <ts>', 'only events before this time (RFC 3339, or a date: from 00:00 UTC)')
+    .option('--from <time>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC that day)')
+    .option('--to <time>', 'only events before this time (RFC 3339, or a date: before 00:00 UTC that day)')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
   // One thread unless --jobs says otherwise: with few filters most events are shown, and
   // sending them whole from the workers costs more than checking them there saves (300 MB,
@@ -304,7 +304,8 @@ function timelineCommand(): Command {
   return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
-        const ts = parseTimePoint(t);
+        // --from: at or after; --to: before. Either way a finer time rounds up (time.ts).
+        const ts = parseTimePoint(t, 'ceil');
         if (ts === null) throw new OperatorError(`${name} ${t} is not ${TIME_FORMS}`);
         return ts;
       };

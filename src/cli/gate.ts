@@ -73,7 +73,7 @@ export function gateCommand(chalk: Colour): Command {
     .option('--require-anchored', 'every event in range is covered by a matching anchor')
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
-    .addOption(new Option('--min-events <n>', 'at least this many events in range (a log that stopped arriving fails)').argParser(positiveInt('--min-events')))
+    .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {

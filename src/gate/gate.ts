@@ -187,7 +187,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
 }
 
 /**
- * Parses --since: a seq number, a time (src/cli/time.ts: RFC 3339, or a date), or a Git ref;
+ * Parses --since: a seq number, a time (src/envelope/time.ts: RFC 3339, or a date), or a Git ref;
  * null when it is a seq or a time that cannot be one (too large, or no such time), which is
  * the operator's mistake. Whatever starts like a date is a time, never a ref (a tag named
  * like a date: refs/tags/NAME).
@@ -198,8 +198,10 @@ export function parseSince(text: string): Since | { kind: 'ref'; ref: string } |
     return Number.isSafeInteger(seq) ? { kind: 'seq', seq } : null;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const ts = parseTimePoint(text);
-    return ts === null ? null : { kind: 'ts', ts, label: text };
+    // Events after it: a finer time rounds down (time.ts).
+    const ts = parseTimePoint(text, 'floor');
+    // A date alone is shown as the time it means ("events after 2026-11-02T00:00:00Z").
+    return ts === null ? null : { kind: 'ts', ts, label: /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text };
   }
   return { kind: 'ref', ref: text };
 }

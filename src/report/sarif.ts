@@ -39,8 +39,17 @@ export function fingerprint(f: Finding, uri: string): string {
   return sha256Hex(`${f.code}\u0000${uri}\u0000${where}`).slice(0, 32);
 }
 
+/**
+ * A path as a URI reference: each segment percent-encoded, so that a file named `a%b #c?.json`
+ * (a log's or a pull request's) stays a path, not a fragment or a query, and a line break in
+ * a name cannot end up in the document's URIs.
+ */
+export function pathUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: string): Record<string, unknown> {
-  const uri = f.location === null ? fallbackUri : opts.relativize(f.location.file);
+  const uri = f.location === null ? fallbackUri : pathUri(opts.relativize(f.location.file));
   const region: Record<string, number> = { startLine: f.location?.line ?? 1 };
   if (f.location?.column !== undefined) region['startColumn'] = f.location.column;
   const props: Record<string, unknown> = {};
@@ -85,7 +94,7 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
       properties: { tags: ['security', `sel-${info.class}`], precision: 'very-high' },
     };
   });
-  const fallbackUri = report.summary.files[0] === undefined ? '.' : opts.relativize(report.summary.files[0].file);
+  const fallbackUri = report.summary.files[0] === undefined ? '.' : pathUri(opts.relativize(report.summary.files[0].file));
   // Most severe first, then in report order: what is cut when over a limit is the least severe.
   const ordered = report.findings
     .map((f, i) => ({ f, i }))
@@ -100,7 +109,7 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
     const notifications = left > 0
       ? [{
           level: 'warning',
-          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or --max-findings): the most severe were kept. Run sel with --format json for all of them.` },
+          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or a limit on findings listed): the most severe were kept. Run sel with --format json for all of them.` },
         }]
       : [];
     const doc = {

@@ -17,8 +17,8 @@ export const MAX_JOBS = 64;
  * runs 1.6x-1.7x as fast. That cost was ~0.15 s, and the default 160 MiB; once the warm-up
  * stopped compiling the hot code several times over (docs/performance.md, `--jobs N`),
  * alternating pairs measured 1.06x-1.10x at 100 MB and 1.24x at 150 MB (12-16 pairs, later
- * that day): it pays from ~90 MB, and the default switches with a margin. (It was 256 MiB at first, which left
- * shards of a 1 GB log in 4, 250 MB each, on one thread.)
+ * that day): it pays from ~90 MB, and the default switches with a margin. (It was 256 MiB at
+ * first, which left shards of a 1 GB log in 4, 250 MB each, on one thread.)
  */
 export const PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
 

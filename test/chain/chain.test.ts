@@ -158,6 +158,27 @@ describe('each fault gives one finding where it happens', () => {
     expect(codes(branch.findings).filter((c) => c === 'CHAIN_FORK')).toHaveLength(1);
     expect(branch.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
   });
+  it('a repeat too far back to compare: said so, and, before a checkpoint\'s position, that an earlier run verified that seq', () => {
+    const recent = { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } };
+    const far = (r: ReturnType<typeof verifyLines>) => r.findings.map((f) => [f.code, f.seq, f.message.replace(/:.*/, ''), f.detail]);
+    // No checkpoint: too far back.
+    expect(far(verifyLines([...LINES.slice(0, 12), LINES[2]!], recent))).toEqual([
+      ['SEQ_DUPLICATE', 2, 'seq 2 appears again after seq 11; it is too far back (more than 4 events) to compare with the event it repeats or replaces', { compared: false, recentWindow: 4 }],
+    ]);
+    // Resumed at seq 10 (the checkpoint's chain): seq 2 and seq 9 come before it; seq 11 does not.
+    const starts = [{ chain: 'prod', next: 10, parent: (JSON.parse(LINES[9]!) as { hash: string }).hash }];
+    const resumed = verifyLines([...LINES.slice(10, 20), LINES[2]!, LINES[9]!, LINES[11]!], { ...recent, starts });
+    expect(far(resumed)).toEqual([
+      ['SEQ_DUPLICATE', 2, 'seq 2 comes before where the checkpoint resumes this chain (seq 10)', { compared: false, resumedAt: 10 }],
+      ['SEQ_DUPLICATE', 9, 'seq 9 comes before where the checkpoint resumes this chain (seq 10)', { compared: false, resumedAt: 10 }],
+      ['SEQ_DUPLICATE', 11, 'seq 11 appears again after seq 19; it is too far back (more than 4 events) to compare with the event it repeats or replaces', { compared: false, recentWindow: 4 }],
+    ]);
+    // A chain the checkpoint does not hold, in the resumed run: too far back, as without one.
+    const other = chainLines(12, 'other');
+    expect(far(verifyLines([...other, other[2]!], { ...recent, starts }))).toEqual([
+      ['SEQ_DUPLICATE', 2, 'seq 2 appears again after seq 11; it is too far back (more than 4 events) to compare with the event it repeats or replaces', { compared: false, recentWindow: 4 }],
+    ]);
+  });
   it('a late event beyond the reorder window, then a copy of it: SEQ_REORDER, then SEQ_DUPLICATE', () => {
     const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
     expect(codeLines(verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } }).findings)).toEqual(['SEQ_GAP@4', 'SEQ_REORDER@7', 'SEQ_DUPLICATE@8']);

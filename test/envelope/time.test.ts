@@ -6,38 +6,50 @@ import { parseSince } from '../../src/gate/gate.js';
 
 describe('a point in time on the command line', () => {
   it('is written as the log writes timestamps', () => {
-    expect(parseTimePoint('2026-11-01T12:30:05Z')).toBe('2026-11-01T12:30:05.000Z');
-    expect(parseTimePoint('2026-11-01t12:30:05.1234z')).toBe('2026-11-01T12:30:05.123Z');
-    expect(parseTimePoint('2026-11-01T12:30:05.5+02:00')).toBe('2026-11-01T10:30:05.500Z');
-    expect(parseTimePoint('2026-11-01T00:30:00-01:30')).toBe('2026-11-01T02:00:00.000Z');
+    expect(parseTimePoint('2026-11-01T12:30:05Z', 'floor')).toBe('2026-11-01T12:30:05.000Z');
+    expect(parseTimePoint('2026-11-01t12:30:05.1234z', 'floor')).toBe('2026-11-01T12:30:05.123Z');
+    expect(parseTimePoint('2026-11-01T12:30:05.5+02:00', 'floor')).toBe('2026-11-01T10:30:05.500Z');
+    expect(parseTimePoint('2026-11-01T00:30:00-01:30', 'floor')).toBe('2026-11-01T02:00:00.000Z');
     // A date alone: its first instant in UTC.
-    expect(parseTimePoint('2026-11-01')).toBe('2026-11-01T00:00:00.000Z');
-    expect(parseTimePoint('0050-03-01')).toBe('0050-03-01T00:00:00.000Z');
-    expect(parseTimePoint('2028-02-29')).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseTimePoint('2026-11-01', 'floor')).toBe('2026-11-01T00:00:00.000Z');
+    expect(parseTimePoint('0050-03-01', 'floor')).toBe('0050-03-01T00:00:00.000Z');
+    expect(parseTimePoint('2028-02-29', 'floor')).toBe('2028-02-29T00:00:00.000Z');
+  });
+
+  it('rounds a time finer than the log\'s milliseconds down for a bound events must be after, up for one they must be at or after, or before', () => {
+    expect(parseTimePoint('2026-11-01T12:00:00.0005Z', 'floor')).toBe('2026-11-01T12:00:00.000Z');
+    expect(parseTimePoint('2026-11-01T12:00:00.0005Z', 'ceil')).toBe('2026-11-01T12:00:00.001Z');
+    // Only when a digit past the milliseconds is not zero.
+    expect(parseTimePoint('2026-11-01T12:00:00.123000Z', 'ceil')).toBe('2026-11-01T12:00:00.123Z');
+    expect(parseTimePoint('2026-11-01T23:59:59.9999Z', 'ceil')).toBe('2026-11-02T00:00:00.000Z');
+    // Past 9999 once the offset is applied: no such time in the log's form.
+    expect(parseTimePoint('9999-12-31T23:30:00-01:00', 'floor')).toBeNull();
+    expect(parseTimePoint('9999-12-31T23:30:00+01:00', 'floor')).toBe('9999-12-31T22:30:00.000Z');
   });
 
   it('is refused when it is no such time, or a form that depends on where it is read', () => {
     for (const t of ['2026-13-01', '2026-02-30', '2026-11-01T24:00:00Z', '2026-11-01T12:60:00Z', '2026-11-01T12:00:00',
       '2026-11-01T12:00Z', 'Nov 1 2026', '2026-11-01 12:00:00Z', '2026-11-01T12:00:00+2:00', '2026-11-01T12:00:00+24:00',
       '0000-01-01T00:00:00+00:01', ' 2026-11-01', '2026-11-1', '']) {
-      expect(parseTimePoint(t), t).toBeNull();
+      expect(parseTimePoint(t, 'floor'), t).toBeNull();
     }
   });
 
   it('gives back any timestamp it was given in the log\'s own form, whatever the offset written', () => {
     fc.assert(fc.property(fc.date({ min: new Date('0001-01-02T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -23 * 60, max: 23 * 60 }), (d, offset) => {
       const iso = d.toISOString();
-      expect(parseTimePoint(iso)).toBe(iso);
+      expect(parseTimePoint(iso, 'ceil')).toBe(iso);
       // The same instant written with an offset.
       const shifted = new Date(d.getTime() + offset * 60_000).toISOString().slice(0, 23);
       const a = Math.abs(offset);
       const off = `${offset < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-      expect(parseTimePoint(shifted + off)).toBe(iso);
+      expect(parseTimePoint(shifted + off, 'floor')).toBe(iso);
     }));
   });
 
   it('is what gate --since reads as a time, and a date-like text is never a ref', () => {
-    expect(parseSince('2026-11-01')).toEqual({ kind: 'ts', ts: '2026-11-01T00:00:00.000Z', label: '2026-11-01' });
+    expect(parseSince('2026-11-01')).toEqual({ kind: 'ts', ts: '2026-11-01T00:00:00.000Z', label: '2026-11-01T00:00:00Z' });
+    expect(parseSince('2026-11-01T12:00:00.0009Z')).toEqual({ kind: 'ts', ts: '2026-11-01T12:00:00.000Z', label: '2026-11-01T12:00:00.0009Z' });
     expect(parseSince('2026-13-01')).toBeNull();
     expect(parseSince('41817')).toEqual({ kind: 'seq', seq: 41817 });
     expect(parseSince('v1.4.0')).toEqual({ kind: 'ref', ref: 'v1.4.0' });

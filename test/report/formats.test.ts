@@ -37,6 +37,15 @@ describe('--format sarif', () => {
     const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'fail', failOn: 'error', findings: countFindings([finding]), files: [{ file: 'policy/trust-zones.json' }] } }, { relativize: (f) => f, category: 'policy' })) as unknown;
     expect(validateSarif(doc)).toBe(true);
   });
+  it('writes a file name as a path whatever characters it holds (percent-encoded segments)', () => {
+    const hostile = 'policy/a%b #c?,:d\n.json';
+    const finding = makeFinding('POLICY_INVALID', { location: { file: hostile, line: 2 }, message: 'bad' });
+    const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'fail', failOn: 'error', findings: countFindings([finding]), files: [{ file: hostile }] } }, { relativize: (f) => f, category: 'policy' })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uri = doc.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri;
+    expect(uri).toBe('policy/a%25b%20%23c%3F%2C%3Ad%0A.json');
+    expect(decodeURIComponent(uri)).toBe(hostile);
+    expect(new URL(uri, 'file:///repo/').pathname).toBe('/repo/policy/a%25b%20%23c%3F%2C%3Ad%0A.json');
+  });
   it('has one rule per finding code, results with level, location and a stable fingerprint', async () => {
     const report = await reportOf('incident');
     const doc = JSON.parse(renderSarif(report, { relativize: rel, category: 'verify' })) as {
