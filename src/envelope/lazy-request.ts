@@ -133,9 +133,8 @@ export function lazyFields(request: Readonly<Record<string, unknown>>): LazyRequ
 
 /**
  * The event with its request as JSON.parse gives it: a request parsed as it is read (a proxy)
- * is parsed whole into a plain object. What crosses to another thread (a proxy cannot be
- * cloned), and what a reader of the whole event gets (sel explain, sel timeline), on one
- * thread as from a worker.
+ * is parsed whole into a plain object: what crosses to another thread (a proxy cannot be
+ * cloned).
  */
 export function plainEvent(e: SelEvent | null): SelEvent | null {
   const fields = e === null ? undefined : lazyFields(e.request);

@@ -8,7 +8,7 @@
  * `rec.note` and nothing else of the event, so what it reads cannot depend on how many
  * threads made it.
  */
-import type { PlacedEvent, SelEvent } from '../envelope/types.js';
+import type { SelEvent } from '../envelope/types.js';
 import { gateFacts, type GateFacts } from '../gate/facts.js';
 import type { ImpactNote } from '../replay/impact.js';
 import type { BundleFiles } from './worker-protocol.js';
@@ -35,20 +35,6 @@ export async function makeNoter(spec: NoteSpec): Promise<Noter> {
   if (!loaded.ok) throw new Error(`bundle ${spec.bundle.hash} is not valid`);
   const ledger = ledgerFromFiles(spec.ledger);
   return (e) => impactOf(loaded.policy, e, ledger);
-}
-
-/**
- * `rec` with its note, for the record made on one thread. Written out member by member: a
- * `{ ...rec, note }` made one-thread gates 15% slower (a 300 MB log with --policy-at, where
- * most events have a note).
- */
-export function withNote(rec: PlacedEvent, note: EventNote): PlacedEvent {
-  const { ref, chain, seq, prevHash, hash, ts, findings, event, replay } = rec;
-  // A record made on one thread carries no replay outcome (the replayer runs after the note);
-  // one that did would keep it.
-  return replay === undefined
-    ? { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, note }
-    : { kind: 'event', ref, chain, seq, prevHash, hash, ts, findings, event, replay, note };
 }
 
 /** A gate's note of a record (null: nothing to note). A run makes one kind of note only. */

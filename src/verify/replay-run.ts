@@ -14,8 +14,7 @@ import type { IntegrityResult } from './verifier.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
 import type { NoteSpec } from './notes.js';
-import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { plainEvent } from '../envelope/lazy-request.js';
+import type { EventFilter } from '../envelope/filter.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -68,14 +67,13 @@ export async function verifyWithReplay(
     // requests only through the evaluator, member by member.
     const byName = tap === undefined || note !== undefined || sendWhole !== undefined;
     const result = await verifyLogs(logs, options, {
-      ...(jobs > 1 && byName ? { workerReplay: replayData(gov), ...(sendWhole === undefined ? {} : { workerSendWhole: sendWhole }) } : {}),
+      ...(jobs > 1 && byName ? { workerReplay: replayData(gov) } : {}),
       ...(note === undefined ? {} : { note }),
+      ...(sendWhole === undefined ? {} : { sendWhole }),
       requestsByName: byName,
       onEvent: (rec) => {
         replayer!.onEvent(rec);
-        if (tap === undefined) return;
-        // The events the tap reads whole, with their requests parsed whole, as a worker sends them.
-        tap.onEvent(sendWhole !== undefined && rec.event !== null && matchesFilter(sendWhole, rec, rec.event) ? { ...rec, event: plainEvent(rec.event) } : rec);
+        tap?.onEvent(rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);
