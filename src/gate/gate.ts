@@ -26,7 +26,7 @@ export interface GateAssertions {
   /** The bundle hash every event in range must name (from --policy-at REF). */
   readonly policyAt?: { readonly ref: string; readonly hash: string };
   readonly noUnreviewedElevation?: boolean;
-  /** At least this many events in range: a gate over logs that stopped arriving fails. */
+  /** At least this many events in range, all chains together: a gate over logs that stopped arriving fails. */
   readonly minEvents?: number;
 }
 
