@@ -6,9 +6,9 @@
  */
 import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
-import { OperatorError } from '../errors.js';
+import { describeIoError, OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Location } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation, type ExceptionStatus, type ReviewStatus } from '../policy/evaluate.js';
@@ -25,6 +25,8 @@ import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
+import { readLineAt } from '../ingest/line-at.js';
+import { resolveSources } from '../ingest/sources.js';
 
 /** What a review's or an exception's status means, for people (JSON gives the status). */
 const REVIEW_TEXT: Readonly<Record<ReviewStatus, string>> = {
@@ -107,12 +109,18 @@ function explainCommand(chalk: Colour): Command {
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
       if (chains.size === 0) {
-        // What the log says about that seq instead (a damaged line still names the seq it claims).
-        const about = result.findings.filter((x) => x.seq === f.seq && (f.chain === undefined || x.chain === f.chain));
-        const where = (x: Finding) => `${x.code} at ${x.location === null ? '?' : `${x.location.file}:${x.location.line}`}`;
-        const why = about.length === 0 ? 'run sel verify to see why'
-          : `the log's findings about it: ${about.slice(0, 3).map(where).join(', ')}${about.length > 3 ? `, and ${about.length - 3} more (run sel verify)` : ''}`;
-        throw new OperatorError(printable(`no intact event has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`} (${why})`));
+        // No intact event: what the log and the ledger say about the seq instead. A damaged
+        // line still names the seq it claims; a missing one leaves a gap, or an anchor.
+        const about = result.findings.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === f.chain));
+        if (about.length === 0) {
+          throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding is about it (run sel verify to see the log's findings)`));
+        }
+        const claimed = [...new Set(about.map((x) => x.chain))];
+        if (claimed.length > 1) {
+          throw new OperatorError(printable(`findings about seq ${f.seq} are in several chains (${claimed.map((x) => x ?? 'unknown').sort().join(', ')}): name one with --chain`));
+        }
+        await explainMissing(logs, f, claimed[0]!, about, near, chalk);
+        return;
       }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
       const chain = [...chains][0]!;
@@ -143,13 +151,15 @@ function explainCommand(chalk: Colour): Command {
           whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov.ledger) };
         }
       }
+      // A line placed in its chain whose event failed a line check: shown as it reads now.
+      const lines = e === null ? [await rawLine((await logPaths(logs)).get(rec.ref.file) ?? null, { file: rec.ref.file, line: rec.ref.line })] : [];
       const links = {
         prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: next.prevHash === rec.hash },
       };
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
-          chain, seq: f.seq, location: { file: rec.ref.file, line: rec.ref.line }, event: e, policy: policyInfo,
+          chain, seq: f.seq, location: { file: rec.ref.file, line: rec.ref.line }, event: e, lines, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
@@ -168,6 +178,7 @@ function explainCommand(chalk: Colour): Command {
       const L: string[] = [c.bold(`event ${p(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
       if (e === null) {
         L.push('  the event did not pass its line checks, so it is not evaluated: see the findings below');
+        for (const raw of lines) L.push(...showLine(raw, c));
       } else {
         L.push(`  ts          ${p(e.ts)}`, `  kind        ${p(e.kind)}`, `  actor       ${p(e.actor.id)} (${p(e.actor.zone)})`, `  request     ${p(JSON.stringify(e.request))}`,
           `  fingerprint ${p(e.request_fingerprint)}`, `  hash        ${p(e.hash)}`);
@@ -200,6 +211,126 @@ function explainCommand(chalk: Colour): Command {
       for (const x of findings) L.push(`  ${x.code}: ${p(x.message)}`);
       await writeOut(`${L.join('\n')}\n`);
     });
+}
+
+/** A SEQ_GAP whose missing range holds `seq` (its own seq is the event after the gap). */
+function coversSeq(x: Finding, seq: number): boolean {
+  const from = x.detail?.['from'];
+  const to = x.detail?.['to'];
+  return x.code === 'SEQ_GAP' && typeof from === 'number' && typeof to === 'number' && from <= seq && seq <= to;
+}
+
+/** A line of the log as it reads now, or why it cannot be read again. */
+type RawLine = { readonly location: Location; readonly bytes: number; readonly text: string; readonly truncated: boolean } | { readonly location: Location; readonly error: string };
+
+/** The most of a line explain shows. */
+const RAW_LINE_BYTES = 4096;
+
+/** Each log's path by the name findings give it (null: standard input). */
+async function logPaths(logs: readonly string[]): Promise<Map<string, string | null>> {
+  return new Map((await resolveSources(logs)).sources.map((x) => [x.display, x.path]));
+}
+
+/** The line at `location` of the log read from `path` (null: standard input, not kept). */
+async function rawLine(path: string | null, location: Location): Promise<RawLine> {
+  if (path === null) return { location, error: 'read from standard input, which sel does not keep' };
+  try {
+    const line = await readLineAt(path, location.line, RAW_LINE_BYTES);
+    return line === null ? { location, error: 'the file has fewer lines now' } : { location, ...line };
+  } catch (e) {
+    return { location, error: `cannot read it again: ${describeIoError(e)}` };
+  }
+}
+
+/** A line read again, for people: where, how long, and its text (escaped as evidence is). */
+function showLine(raw: RawLine, c: Awaited<ReturnType<Colour>>): string[] {
+  const at = `${printable(raw.location.file)}:${raw.location.line}`;
+  if ('error' in raw) return [c.bold('line') + `  ${at}: ${printable(raw.error)}`];
+  const size = `${raw.bytes} byte${raw.bytes === 1 ? '' : 's'}${raw.truncated ? `, the first ${Buffer.byteLength(raw.text)} shown` : ''}`;
+  return [c.bold('line') + `  ${at}` + c.dim(`  (${size}, as it reads now)`), `  ${printable(raw.text)}`];
+}
+
+/** The hashes a line names, when it is a JSON object that names them as strings. */
+function namedHashes(raw: RawLine | undefined): { prevHash: string | null; hash: string | null } {
+  const none = { prevHash: null, hash: null };
+  if (raw === undefined || !('text' in raw) || raw.truncated) return none;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw.text);
+  } catch {
+    return none;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return none;
+  const o = v as Record<string, unknown>;
+  return { prevHash: typeof o['prev_hash'] === 'string' ? o['prev_hash'] : null, hash: typeof o['hash'] === 'string' ? o['hash'] : null };
+}
+
+/**
+ * `sel explain` of a seq no intact event has: the lines of the log that claim it (damaged,
+ * as they read now), the findings about it (their own, a gap it falls in, an anchor that
+ * names it), and what the intact events around it link to.
+ */
+async function explainMissing(
+  logs: readonly string[],
+  f: ExplainFlags,
+  chain: string | null,
+  findings: readonly Finding[],
+  near: ReadonlyMap<string, PlacedEvent>,
+  chalk: Colour,
+): Promise<void> {
+  // The lines that claim the seq: its findings located in the log (not the gap's successor,
+  // not an anchor in the repository), each read again from its file.
+  const paths = await logPaths(logs);
+  const lines: RawLine[] = [];
+  for (const x of findings) {
+    const loc = x.location;
+    if (loc === null || x.seq !== f.seq || !paths.has(loc.file)) continue;
+    if (lines.some((l) => l.location.file === loc.file && l.location.line === loc.line)) continue;
+    lines.push(await rawLine(paths.get(loc.file)!, loc));
+  }
+  const named = namedHashes(lines[0]);
+  const prev = chain === null ? undefined : near.get(`${chain}\u0000${f.seq - 1}`);
+  const next = chain === null ? undefined : near.get(`${chain}\u0000${f.seq + 1}`);
+  // Whether a neighbour links to the (first) line; null when there is no line to compare with.
+  const links = {
+    prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: named.prevHash === null ? null : prev.hash === named.prevHash },
+    next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: named.hash === null ? null : next.prevHash === named.hash },
+  };
+  if (f.format === 'json') {
+    await writeOut(`${JSON.stringify({
+      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, policy: null,
+      recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
+      links, findings,
+    }, null, 2)}\n`);
+    return;
+  }
+  const c = await chalk();
+  const p = printable;
+  const at = (ref: Location) => `${p(ref.file)}:${ref.line}`;
+  const L: string[] = [c.bold(`event ${p(chain ?? '(unknown chain)')} seq ${f.seq}`) + c.red('  no intact event')];
+  if (lines.length === 0) L.push('  no line of the log claims this seq: it is missing');
+  else L.push(`  ${lines.length === 1 ? 'one damaged line claims' : `${lines.length} damaged lines claim`} this seq; nothing in a damaged line can be trusted, so it is not evaluated`);
+  for (const raw of lines) L.push(...showLine(raw, c));
+  L.push(c.bold('findings about this seq'));
+  for (const x of findings) {
+    L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
+    if (x.expected !== undefined) L.push(`    expected ${p(JSON.stringify(x.expected))}`);
+    if (x.actual !== undefined) L.push(`    actual   ${p(JSON.stringify(x.actual))}`);
+  }
+  const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
+  L.push(c.bold('links'));
+  if (links.prev === null) L.push(`  no intact seq ${f.seq - 1}`);
+  else if (links.prev.links === null) L.push(`  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash is ${p(links.prev.hash)}`);
+  else L.push(`  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${verb(links.prev.links)} the prev_hash this line names`);
+  if (links.next === null) L.push(`  no intact seq ${f.seq + 1}`);
+  else if (links.next.links === null) L.push(`  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash, the hash of seq ${f.seq} when it was written, is ${p(links.next.prevHash)}`);
+  else L.push(`  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${verb(links.next.links)} the hash this line records`);
+  // An anchor names the hash the seq had when it was anchored: does the successor agree?
+  const anchor = findings.find((x) => x.code === 'ANCHOR_MISMATCH' && typeof x.expected === 'string' && x.location !== null);
+  if (links.next !== null && anchor !== undefined) {
+    L.push(`  seq ${links.next.seq}'s prev_hash ${verb(links.next.prevHash === anchor.expected)} the hash the anchor at ${at(anchor.location!)} records for seq ${f.seq}`);
+  }
+  await writeOut(`${L.join('\n')}\n`);
 }
 
 interface ImpactFlags {

@@ -103,12 +103,42 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('seq 34 at');
     expect(r.stdout).toContain('DECISION_DIVERGENCE');
   });
-  it('of a seq whose line is damaged, says what the findings say about it', () => {
+  it('of a seq whose line is damaged: the line as it reads now, its findings, and whether its neighbours link to it', () => {
     const lines = readFileSync(s.clean, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.includes('"seq":2,'));
+    const damaged = lines[at]!.replace('"action":"', '"action":"x');
     const log = join(tmp, 'explain-damaged.jsonl');
-    writeFileSync(log, lines.map((l, i) => (i === at ? l.replace('"action":"', '"action":"x') : l)).join('\n'));
-    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '2']))).toContain(`no intact event has seq 2 (the log's findings about it: HASH_MISMATCH at ${log}:${at + 1})`);
+    writeFileSync(log, lines.map((l, i) => (i === at ? damaged : l)).join('\n'));
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('seq 2  no intact event\n  one damaged line claims this seq;');
+    expect(r.stdout).toContain(`\n  ${damaged}\n`);
+    expect(r.stdout).toContain(`\n  HASH_MISMATCH at ${log}:${at + 1}: the event hash does not match its content`);
+    // Only the content changed: both neighbours still link to the hashes the line names.
+    expect(r.stdout).toMatch(/\n {2}seq 1 at \S+: its hash is the prev_hash this line names\n {2}seq 3 at \S+: its prev_hash is the hash this line records\n$/);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      seq: 2,
+      location: { file: log, line: at + 1 },
+      event: null,
+      lines: [{ location: { file: log, line: at + 1 }, text: damaged, bytes: Buffer.byteLength(damaged), truncated: false }],
+      links: { prev: { seq: 1, links: true }, next: { seq: 3, links: true } },
+    });
+    expect((out['findings'] as { code: string }[]).map((x) => x.code)).toEqual(['HASH_MISMATCH']);
+  });
+  it('of a seq the log lost: the gap it falls in, and the hash its successor names for it', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"seq":5,'));
+    const lost = JSON.parse(lines[at]!) as { hash: string };
+    const log = join(tmp, 'explain-lost.jsonl');
+    writeFileSync(log, lines.filter((_, i) => i !== at).join('\n'));
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '5']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log claims this seq: it is missing\n');
+    expect(r.stdout).toContain(`\n  SEQ_GAP at ${log}:${at + 1}: seq 5 is missing before this event\n`);
+    expect(r.stdout).toContain(`: its prev_hash, the hash of seq 5 when it was written, is ${lost.hash}\n`);
+    // A seq before the chain's first line has nothing said about it: refused in one sentence.
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding is about it');
   });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
@@ -129,8 +159,8 @@ describe('sel explain', () => {
     expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8']).stdout).toContain('\n  exception ledger/exceptions/EX-ops-restart.json: in force, and covers the request (covers)\n');
     expect(sel(['explain', s.incident, '--repo', s.repo, '--seq', '29']).stdout).toContain('\n  exception none: the event names no exception (no-ref)\n');
   });
-  it('exits 2 for a seq no intact event has', () => {
-    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no intact event has seq 45');
+  it('exits 2 for a seq no line has and no finding is about', () => {
+    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no line of the log has seq 45');
   });
 });
 

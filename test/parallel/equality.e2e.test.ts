@@ -98,17 +98,23 @@ describe('parallel verification', () => {
       // Three chains: one named, next to faults.
       [log, ['--seq', '340', '--chain', 'a']],
       [log, ['--seq', '533', '--chain', 'c']],
+      // A damaged line (its text read again from the file), and a seq the log lost (a gap).
+      [log, ['--seq', '341', '--chain', 'a']],
+      [log, ['--seq', '1000', '--chain', 'a']],
     ];
     for (const [l, at] of cases) {
       for (const format of ['json', 'text']) {
         const args = [...at, '--policy', 'HEAD~1', '--format', format];
         const one = explain(l, [...args, '--jobs', '1']);
-        if (format === 'json') seen.add(JSON.parse(one).event === null ? 'no event' : 'event');
+        if (format === 'json') {
+          const out = JSON.parse(one) as { event: unknown; lines: unknown[]; findings: { code: string }[] };
+          seen.add(out.event !== null ? 'event' : out.lines.length > 0 ? `no event, ${out.findings[0]!.code}` : `no line, ${out.findings[0]!.code}`);
+        }
         expect(explain(l, [...args, '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
         expect(explain(l, [...args, '--jobs', '3', '--unit-bytes', '700'])).toBe(one);
       }
     }
-    expect([...seen].sort()).toEqual(['event', 'no event']);
+    expect([...seen].sort()).toEqual(['event', 'no event, EVENT_SCHEMA', 'no event, HASH_MISMATCH', 'no line, SEQ_GAP']);
     // Several chains have the seq: the same refusal on any number of threads.
     const several = ['explain', log, '--repo', gov.repo, '--seq', '12'];
     const refused = sel([...several, '--jobs', '1']);

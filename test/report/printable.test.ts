@@ -29,6 +29,7 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]
 const tmp = mkdtempSync(join(tmpdir(), 'sel-printable-'));
 let s: GovernanceSample;
 let hostile: string;
+let hostileDamaged: string;
 let badVersion: string;
 let hostileName: string;
 beforeAll(() => {
@@ -50,6 +51,10 @@ beforeAll(() => {
   });
   hostile = join(tmp, 'hostile.jsonl');
   writeFileSync(hostile, `${lines.join('\n')}\n`);
+  // The hostile event changed after it was written: explain shows its line as it reads now,
+  // raw C1 and bidirectional characters and all (JSON escapes only C0).
+  hostileDamaged = join(tmp, 'hostile-damaged.jsonl');
+  writeFileSync(hostileDamaged, `${lines.map((l, i) => (i === 3 ? l.replace('"kind":"', '"kind":"x') : l)).join('\n')}\n`);
   badVersion = join(tmp, 'version.jsonl');
   writeFileSync(badVersion, `${lines[0]!.replace('"v":"sel.audit/1"', `"v":"sel.audit/2\\nFAKE\\u001b[2J"`)}\n`);
   hostileName = join(tmp, 'v\u001b[2J\nFAKE.jsonl');
@@ -70,6 +75,7 @@ describe('human-readable outputs show hostile text escaped', () => {
       ['verify github', ['verify', badVersion, '--format', 'github']],
       ['verify --repo text', ['verify', hostile, '--repo', s.repo]],
       ['explain', ['explain', hostile, '--repo', s.repo, '--seq', '3']],
+      ['explain, a damaged line', ['explain', hostileDamaged, '--repo', s.repo, '--seq', '3']],
       ['impact', ['impact', hostile, '--repo', s.repo, '--policy', 'HEAD~2']],
       ['timeline', ['timeline', hostile]],
       // The gate shows a finding by its file name: one that holds the hostile text.
@@ -85,6 +91,10 @@ describe('human-readable outputs show hostile text escaped', () => {
     const explained = sel(['explain', hostile, '--repo', s.repo, '--seq', '3']).stdout;
     expect(explained).toContain('r\\u000aFAKE LINE\\u001b[2J\\u009b31m\\u202e');
     expect(explained).toContain('a\\u000aFAKE ROW\\u001b[8m');
+    // A damaged line is shown as it reads now: escaped as JSON wrote it, and where JSON did not.
+    const damaged = sel(['explain', hostileDamaged, '--repo', s.repo, '--seq', '3']).stdout;
+    expect(damaged).toContain('HASH_MISMATCH');
+    expect(damaged).toContain('"rule":"r\\nFAKE LINE\\u001b[2J\\u009b31m\\u202e"');
     // One timeline row per event, whatever its fields hold.
     // The gate's reason names the file, escaped.
     expect(sel(['gate', hostileName, '--repo', s.repo, '--no-divergence']).stdout).toContain('v\\u001b[2J\\u000aFAKE.jsonl:1');
