@@ -4,7 +4,7 @@ import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef } from '../git/history.js';
-import { GateCollector, judge, parseSince, type GateAssertions, type Since } from '../gate/gate.js';
+import { GateCollector, judge, parseSince, type GateAssertions, type GateReport, type Since } from '../gate/gate.js';
 import { gateNote } from '../verify/notes.js';
 import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
 import { jobsOptions, oneOf, positiveInt, startJobs } from './options.js';
 import { writeOut } from './output.js';
+import { appendStepSummary, relativizer } from './verify.js';
 import { TIME_FORMS } from '../envelope/time.js';
 
 interface GateFlags {
@@ -26,7 +27,7 @@ interface GateFlags {
   policyAt?: string;
   unreviewedElevation?: boolean;
   minEvents?: number;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'junit' | 'github';
   jobs: number;
   unitBytes?: number;
 }
@@ -74,7 +75,7 @@ export function gateCommand(chalk: Colour): Command {
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+    .addOption(new Option('--format <format>', 'output format (junit and github for CI: one test case or annotation per assertion)').argParser(oneOf('--format', ['text', 'json', 'junit', 'github'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {
       // commander's --no-X options default to true; an assertion is asked for when it is false.
@@ -102,6 +103,9 @@ export function gateCommand(chalk: Colour): Command {
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events after ${since.label}`;
+      const report: GateReport = { range: sinceText, eventsInRange: inRange, repo: flags.repo, ref: flags.ref, commit: replay.commit, pass, assertions: results };
+      // CI formats name files as verify's do: relative to the governance repository.
+      const relativize = relativizer(flags.repo);
       if (flags.format === 'json') {
         await writeOut(`${JSON.stringify({
           tool: { name: 'sel', version: VERSION },
@@ -114,6 +118,12 @@ export function gateCommand(chalk: Colour): Command {
           result: pass ? 'pass' : 'fail',
           assertions: results,
         }, null, 2)}\n`);
+      } else if (flags.format === 'junit') {
+        await writeOut((await import('../report/gate-formats.js')).renderGateJunit(report, relativize));
+      } else if (flags.format === 'github') {
+        const formats = await import('../report/gate-formats.js');
+        await writeOut(formats.renderGateGithub(report, relativize));
+        await appendStepSummary(async () => formats.renderGateStepSummary(report, relativize));
       } else {
         const c = await chalk();
         const p = printable;

@@ -52,13 +52,16 @@ export async function render(report: Report, format: Format, chalk: Colour, rela
   }
 }
 
-/** --format github: also append the Markdown summary to $GITHUB_STEP_SUMMARY when set. */
-async function stepSummary(report: Report, relativize: (f: string) => string): Promise<void> {
+/**
+ * --format github: also append a Markdown summary to $GITHUB_STEP_SUMMARY when it is set
+ * (`markdown` is made only then).
+ */
+export async function appendStepSummary(markdown: () => Promise<string>): Promise<void> {
   const path = process.env['GITHUB_STEP_SUMMARY'];
   if (path === undefined || path === '') return;
-  const { renderStepSummary } = await import('../report/github.js');
+  const text = await markdown();
   try {
-    appendFileSync(path, renderStepSummary(report, relativize));
+    appendFileSync(path, text);
   } catch (e) {
     throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${describeIoError(e)}`);
   }
@@ -178,7 +181,7 @@ export function verifyCommand(chalk: Colour): Command {
       }
       const relativize = relativizer(flags.repo);
       await writeOut(await render(report, flags.format, chalk, relativize));
-      if (flags.format === 'github') await stepSummary(report, relativize);
+      if (flags.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });
 }

@@ -4,7 +4,7 @@
  * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
  */
 import { CODES, severityRank, type Severity } from '../findings/codes.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Location } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
 import type { GateFacts } from './facts.js';
@@ -34,6 +34,20 @@ export interface AssertionResult {
   readonly name: string;
   readonly pass: boolean;
   readonly reason: string;
+  /** A failed assertion's first finding, where it is (for CI annotations); absent otherwise. */
+  readonly at?: Location;
+}
+
+/** A gate's verdict as the CI formats render it (src/report/gate-formats.ts). */
+export interface GateReport {
+  /** What counts, for people: "all events", "events after seq 30", "events after REF (DATE)". */
+  readonly range: string;
+  readonly eventsInRange: number;
+  readonly repo: string;
+  readonly ref: string;
+  readonly commit: string;
+  readonly pass: boolean;
+  readonly assertions: readonly AssertionResult[];
 }
 
 /** Collects, during the verification pass, what the assertions need. Bounded per chain. */
@@ -106,6 +120,8 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     const f = fs[0]!;
     return `${f.code} at ${f.location?.file ?? '?'}:${f.location?.line ?? '?'}${f.chain === null ? '' : ` (${f.chain}${f.seq === null ? '' : ` seq ${f.seq}`})`}`;
   };
+  // Where a failed assertion's first finding is: `{ ...at(fs) }` adds nothing when it has no place.
+  const at = (fs: readonly Finding[]): { at?: Location } => (fs.length > 0 && fs[0]!.location !== null ? { at: fs[0]!.location } : {});
   // Always asserted, first: every other assertion judges the events the log says happened,
   // which means nothing of a log that was changed or damaged (a tampered decision passed
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
@@ -118,6 +134,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged`
       : omitted > 0 ? 'cannot tell: findings were left out'
         : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
+    ...at(damaged),
   });
   const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
   if (a.maxSeverity !== undefined) {
@@ -127,16 +144,17 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       name: `--max-severity ${a.maxSeverity}`,
       pass: over.length === 0 && omitted === 0,
       reason: over.length === 0 ? (omitted === 0 ? `no finding above ${a.maxSeverity}` : `cannot tell: findings were left out${incomplete}`) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
+      ...at(over),
     });
   }
   const ofClass = (cls: string) => inRange.filter((f) => CODES[f.code].class === cls);
   if (a.noDivergence === true) {
     const d = ofClass('diverged');
-    out.push({ name: '--no-divergence', pass: d.length === 0, reason: d.length === 0 ? 'every replayed decision matches the policy it names' : `${d.length} diverged decision(s), first ${first(d)}` });
+    out.push({ name: '--no-divergence', pass: d.length === 0, reason: d.length === 0 ? 'every replayed decision matches the policy it names' : `${d.length} diverged decision(s), first ${first(d)}`, ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');
-    out.push({ name: '--no-unverifiable', pass: u.length === 0, reason: u.length === 0 ? 'every decision could be replayed' : `${u.length} decision(s) could not be verified, first ${first(u)}` });
+    out.push({ name: '--no-unverifiable', pass: u.length === 0, reason: u.length === 0 ? 'every decision could be replayed' : `${u.length} decision(s) could not be verified, first ${first(u)}`, ...at(u) });
   }
   if (a.requireAnchored === true) {
     const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED');
@@ -153,6 +171,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
         : bad.length > 0
           ? `${first(bad)}`
           : open.map((x) => `${x.chain}: events ${Math.max(x.unanchored![0], c.rangeStart.get(x.chain)!)}–${x.unanchored![1]} unanchored`).join('; '),
+      ...at(bad),
     });
   }
   if (a.policyAt !== undefined) {
@@ -173,6 +192,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       name: '--no-unreviewed-elevation',
       pass: bad.length === 0,
       reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the exception it needs` : `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}`,
+      ...at(bad),
     });
   }
   if (a.minEvents !== undefined) {

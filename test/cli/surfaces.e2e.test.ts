@@ -64,6 +64,25 @@ describe('sel gate', () => {
     expect(all.out!.assertions[1]).toMatchObject({ name: '--min-events 3', pass: true });
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--min-events', '0']))).toContain('--min-events');
   });
+  it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {
+    const args = [s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1'];
+    const junit = sel(['gate', ...args, '--format', 'junit']);
+    expect(junit.status).toBe(1);
+    expect([...junit.stdout.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1])).toEqual(['integrity', '--no-divergence', '--min-events 1']);
+    expect(junit.stdout).toContain('<testsuites name="sel gate" tests="3" failures="2"');
+    // Files are named from the governance repository's top, as verify's CI formats name them.
+    const summary = join(tmp, 'gate-summary.md');
+    const gh = sel(['gate', ...args, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(gh.status).toBe(1);
+    const lines = gh.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^::error file=logs\/incident\.jsonl,line=\d+,title=sel gate --no-divergence::\d+ diverged decision/));
+    expect(lines.at(-1)).toMatch(/^sel gate: all events \(\d+ in range\), .* FAIL \(2 of 3 assertion\(s\) failed\)$/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## sel gate: FAIL\n[^]*\| `--min-events 1` \| pass \|/);
+    const clean = sel(['gate', s.clean, '--repo', s.repo, '--no-divergence', '--format', 'github']);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(/^sel gate: all events \(\d+ in range\), .*: PASS\n$/);
+  });
   it('always asserts integrity first: a changed decision or a damaged line fails the gate, whatever else passes', () => {
     const dir = mkdtempSync(join(tmp, 'gate-'));
     const lines = readFileSync(s.clean, 'utf8').split('\n');

@@ -11,6 +11,8 @@ import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, renderGithub, render
 import { verifyLogs } from '../../src/verify/run.js';
 import { makeFinding } from '../../src/findings/finding.js';
 import { countFindings } from '../../src/findings/counts.js';
+import type { GateReport } from '../../src/gate/gate.js';
+import { renderGateGithub, renderGateJunit, renderGateStepSummary } from '../../src/report/gate-formats.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -135,5 +137,47 @@ describe('--format github', () => {
     expect(md).toMatch(/^## sel verify: FAIL/);
     expect(md).toContain('| `HASH_MISMATCH` | error | 1 |');
     expect(md).toContain('| ledger-samples/logs/incident/audit.jsonl:4 | `HASH_MISMATCH` |');
+  });
+});
+
+describe('sel gate --format junit and github', () => {
+  const xsd = readFileSync(join(FIXTURES, 'junit', 'junit.xsd'), 'utf8');
+  const validate = async (xml: string) => (await validateXML({ xml: [{ fileName: 'gate.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: xsd }] })).errors.map((e) => e.message);
+  const gate: GateReport = {
+    range: 'events after seq 30',
+    eventsInRange: 12,
+    repo: 'gov',
+    ref: 'HEAD',
+    commit: 'b4343799ec60aa',
+    pass: false,
+    assertions: [
+      { name: 'integrity', pass: true, reason: 'every line in range is an intact, canonical, linked event' },
+      { name: '--no-divergence', pass: false, reason: '2 diverged decision(s), first X at gov/logs/a.jsonl:33', at: { file: 'gov/logs/a.jsonl', line: 33 } },
+      // Text from the command line and the evidence: a hostile ref, a reason with controls.
+      { name: '--policy-at <v3>&"x"', pass: false, reason: '1 event(s) used another bundle\n::error::forged \u0000 \u001b[2J | cell' },
+    ],
+  };
+  const rel = (f: string) => f.replace(/^gov\//, '');
+  it('JUnit: one test case per assertion, failures where they failed, valid against the schema', async () => {
+    const xml = renderGateJunit(gate, rel);
+    expect(await validate(xml)).toEqual([]);
+    expect([...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1])).toEqual(['integrity', '--no-divergence', '--policy-at &lt;v3&gt;&amp;&quot;x&quot;']);
+    expect(xml).toContain('<testsuites name="sel gate" tests="3" failures="2"');
+    expect(xml).toContain('at logs/a.jsonl:33</failure>');
+    expect(await validate(renderGateJunit({ ...gate, pass: true, assertions: [gate.assertions[0]!] }, rel))).toEqual([]);
+  });
+  it('GitHub: an error annotation per failed assertion, at its first finding, escaped; then the verdict', () => {
+    const lines = renderGateGithub(gate, rel).trimEnd().split('\n');
+    expect(lines).toEqual([
+      '::error file=logs/a.jsonl,line=33,title=sel gate --no-divergence::2 diverged decision(s), first X at gov/logs/a.jsonl:33',
+      '::error title=sel gate --policy-at <v3>&"x"::1 event(s) used another bundle%0A::error::forged \\u0000 \\u001b[2J | cell',
+      'sel gate: events after seq 30 (12 in range), gov at HEAD (b4343799ec60): FAIL (2 of 3 assertion(s) failed)',
+    ]);
+    const summary = renderGateStepSummary(gate, rel);
+    expect(summary).toContain('## sel gate: FAIL');
+    expect(summary).toContain('| `--no-divergence` | **fail** | 2 diverged decision(s), first X at gov/logs/a.jsonl:33 | logs/a.jsonl:33 |');
+    // One table row per assertion, whatever its reason holds.
+    expect(summary.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(3);
+    expect(summary).toContain('\\| cell');
   });
 });
