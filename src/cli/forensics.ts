@@ -208,7 +208,7 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
-      for (const x of findings) L.push(`  ${x.code}: ${p(x.message)}`);
+      for (const x of findings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
       await writeOut(`${L.join('\n')}\n`);
     });
 }
@@ -308,7 +308,7 @@ async function explainMissing(
   const p = printable;
   const at = (ref: Location) => `${p(ref.file)}:${ref.line}`;
   const L: string[] = [c.bold(`event ${p(chain ?? '(unknown chain)')} seq ${f.seq}`) + c.red('  no intact event')];
-  if (lines.length === 0) L.push('  no line of the log claims this seq: it is missing');
+  if (lines.length === 0) L.push('  no line of the log names this seq');
   else L.push(`  ${lines.length === 1 ? 'one damaged line claims' : `${lines.length} damaged lines claim`} this seq; nothing in a damaged line can be trusted, so it is not evaluated`);
   for (const raw of lines) L.push(...showLine(raw, c));
   L.push(c.bold('findings about this seq'));

@@ -144,6 +144,11 @@ describe('sel explain', () => {
       links: { prev: { seq: 1, links: true }, next: { seq: 3, links: true } },
     });
     expect((out['findings'] as { code: string }[]).map((x) => x.code)).toEqual(['HASH_MISMATCH']);
+    // Standard input is not kept: the account says so, and the rest stands.
+    const piped = sel(['explain', '-', '--repo', s.repo, '--seq', '2'], { input: readFileSync(log) });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toContain(`\nline  -:${at + 1}: read from standard input, which sel does not keep\n`);
+    expect(piped.stdout).toContain('\n  HASH_MISMATCH at -:');
   });
   it('of a seq the log lost: the gap it falls in, and the hash its successor names for it', () => {
     const lines = readFileSync(s.clean, 'utf8').split('\n');
@@ -153,7 +158,7 @@ describe('sel explain', () => {
     writeFileSync(log, lines.filter((_, i) => i !== at).join('\n'));
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '5']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log claims this seq: it is missing\n');
+    expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log names this seq\n');
     expect(r.stdout).toContain(`\n  SEQ_GAP at ${log}:${at + 1}: seq 5 is missing before this event\n`);
     expect(r.stdout).toContain(`: its prev_hash, the hash of seq 5 when it was written, is ${lost.hash}\n`);
     // A seq before the chain's first line has nothing said about it: refused in one sentence.
