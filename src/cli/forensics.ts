@@ -25,7 +25,7 @@ import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
-import { readLineAt } from '../ingest/line-at.js';
+import { readLinesAt, type LineText } from '../ingest/line-at.js';
 import { resolveSources } from '../ingest/sources.js';
 
 /** What a review's or an exception's status means, for people (JSON gives the status). */
@@ -109,17 +109,10 @@ function explainCommand(chalk: Colour): Command {
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
       if (chains.size === 0) {
-        // No intact event: what the log and the ledger say about the seq instead. A damaged
-        // line still names the seq it claims; a missing one leaves a gap, or an anchor.
-        const about = result.findings.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === f.chain));
-        if (about.length === 0) {
-          throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding is about it (run sel verify to see the log's findings)`));
-        }
-        const claimed = [...new Set(about.map((x) => x.chain))];
-        if (claimed.length > 1) {
-          throw new OperatorError(printable(`findings about seq ${f.seq} are in several chains (${claimed.map((x) => x ?? 'unknown').sort().join(', ')}): name one with --chain`));
-        }
-        await explainMissing(logs, f, claimed[0]!, about, near, chalk);
+        // No intact event: what the log and the ledger say about the seq instead. A bad
+        // --policy is refused here too, though there is no event to evaluate under it.
+        if (f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
+        await explainMissing(logs, f, result.findings, result.summary.files.map((x) => x.file), near, chalk);
         return;
       }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -151,8 +144,10 @@ function explainCommand(chalk: Colour): Command {
           whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov.ledger) };
         }
       }
+      // No event to evaluate under --policy: a bad one is refused all the same.
+      if (e === null && f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
       // A line placed in its chain whose event failed a line check: shown as it reads now.
-      const lines = e === null ? [await rawLine((await logPaths(logs)).get(rec.ref.file) ?? null, { file: rec.ref.file, line: rec.ref.line })] : [];
+      const lines = e === null ? [await readBack(logs, { file: rec.ref.file, line: rec.ref.line })] : [];
       const links = {
         prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: next.prevHash === rec.hash },
@@ -204,7 +199,7 @@ function explainCommand(chalk: Colour): Command {
         }
       }
       L.push(c.bold('links'));
-      L.push(links.prev === null ? '  no intact seq ' + (f.seq - 1) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
+      L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
@@ -213,50 +208,87 @@ function explainCommand(chalk: Colour): Command {
     });
 }
 
-/** A SEQ_GAP whose missing range holds `seq` (its own seq is the event after the gap). */
+/**
+ * A finding about a range of seqs that holds `seq`: the SEQ_GAP it falls in (the gap's own seq
+ * is the event after it), or the LOG_TRUNCATED that says the log ends before it.
+ */
 function coversSeq(x: Finding, seq: number): boolean {
-  const from = x.detail?.['from'];
-  const to = x.detail?.['to'];
-  return x.code === 'SEQ_GAP' && typeof from === 'number' && typeof to === 'number' && from <= seq && seq <= to;
+  if (x.code === 'SEQ_GAP') {
+    const from = x.detail?.['from'];
+    const to = x.detail?.['to'];
+    return typeof from === 'number' && typeof to === 'number' && from <= seq && seq <= to;
+  }
+  if (x.code === 'LOG_TRUNCATED' && x.seq !== null) return seq <= x.seq && (typeof x.actual !== 'number' || seq > x.actual);
+  return false;
 }
 
-/** A line of the log as it reads now, or why it cannot be read again. */
-type RawLine = { readonly location: Location; readonly bytes: number; readonly text: string; readonly truncated: boolean } | { readonly location: Location; readonly error: string };
+/** Codes that make a line damaged: nothing in it can be trusted (it becomes a hole in its chain). */
+const DAMAGE = new Set(['LINE_INVALID_UTF8', 'LINE_INVALID_JSON', 'LINE_EMPTY', 'LINE_TORN', 'LINE_TOO_LONG', 'EVENT_SCHEMA', 'EVENT_VERSION_UNKNOWN', 'EVENT_NONCANONICAL', 'DIGEST_UNSUPPORTED', 'HASH_MISMATCH', 'FINGERPRINT_MISMATCH']);
 
-/** The most of a line explain shows. */
-const RAW_LINE_BYTES = 4096;
+/** The most lines explain reads again and shows, and the most bytes of each it shows. */
+const MAX_LINES = 10;
+const SHOWN_BYTES = 4096;
+/** A line is read whole up to this, to compare the hashes it names with its neighbours'. */
+const KEPT_BYTES = 1 << 20;
+/** The most findings the text lists (JSON has them all). */
+const MAX_FINDINGS_SHOWN = 20;
 
-/** Each log's path by the name findings give it (null: standard input). */
+/** A line that may hold the seq, as it reads now; or why it cannot be read again. */
+interface ShownLine {
+  readonly location: Location;
+  /** Whether it names the seq ('claims') or is a line that could not be placed next to where the seq belongs ('between'). */
+  readonly relation: 'claims' | 'between';
+  /** The codes of the findings on it. */
+  readonly codes: readonly string[];
+  readonly damaged: boolean;
+  readonly text?: string;
+  readonly bytes?: number;
+  readonly truncated?: boolean;
+  readonly error?: string;
+  /** Whether seq - 1's hash is the prev_hash it names, and seq + 1's prev_hash the hash it records (null: not known). */
+  readonly links: { readonly prev: boolean | null; readonly next: boolean | null };
+}
+
+/** Each log's path by the name findings give it; null for one read as a stream (not kept). */
 async function logPaths(logs: readonly string[]): Promise<Map<string, string | null>> {
-  return new Map((await resolveSources(logs)).sources.map((x) => [x.display, x.path]));
+  return new Map((await resolveSources(logs)).sources.map((x) => [x.display, x.regular ? x.path : null]));
 }
 
-/** The line at `location` of the log read from `path` (null: standard input, not kept). */
-async function rawLine(path: string | null, location: Location): Promise<RawLine> {
-  if (path === null) return { location, error: 'read from standard input, which sel does not keep' };
+/** Why a line cannot be read again, or null when its file can be. */
+function unreadable(paths: ReadonlyMap<string, string | null>, file: string): string | null {
+  const path = paths.get(file);
+  if (path === undefined) return 'its file is no longer where it was read';
+  return path === null ? 'the log was read as a stream (standard input or a pipe), which sel does not keep' : null;
+}
+
+/** One line read again as JSON shows it (its text, or why it cannot be read). */
+async function readBack(logs: readonly string[], location: Location): Promise<{ location: Location; text?: string; bytes?: number; truncated?: boolean; error?: string }> {
+  const paths = await logPaths(logs);
+  const why = unreadable(paths, location.file);
+  if (why !== null) return { location, error: why };
   try {
-    const line = await readLineAt(path, location.line, RAW_LINE_BYTES);
-    return line === null ? { location, error: 'the file has fewer lines now' } : { location, ...line };
+    const line = (await readLinesAt(paths.get(location.file)!, [location.line], SHOWN_BYTES)).get(location.line);
+    return line === undefined ? { location, error: 'the file has fewer lines now' } : { location, text: line.text, bytes: line.bytes, truncated: line.truncated };
   } catch (e) {
     return { location, error: `cannot read it again: ${describeIoError(e)}` };
   }
 }
 
-/** A line read again, for people: where, how long, and its text (escaped as evidence is). */
-function showLine(raw: RawLine, c: Awaited<ReturnType<Colour>>): string[] {
+/** A line read again, for people: where, how long, and its text (escaped as all evidence is). */
+function showLine(raw: { location: Location; text?: string; bytes?: number; truncated?: boolean; error?: string }, c: Awaited<ReturnType<Colour>>, label = ''): string[] {
   const at = `${printable(raw.location.file)}:${raw.location.line}`;
-  if ('error' in raw) return [c.bold('line') + `  ${at}: ${printable(raw.error)}`];
-  const size = `${raw.bytes} byte${raw.bytes === 1 ? '' : 's'}${raw.truncated ? `, the first ${Buffer.byteLength(raw.text)} shown` : ''}`;
-  return [c.bold('line') + `  ${at}` + c.dim(`  (${size}, as it reads now)`), `  ${printable(raw.text)}`];
+  if (raw.error !== undefined || raw.text === undefined) return [c.bold('line') + `  ${at}${label}: ${printable(raw.error ?? 'not read')}`];
+  const size = `${raw.bytes} byte${raw.bytes === 1 ? '' : 's'}${raw.truncated === true ? `, the first ${SHOWN_BYTES} at most shown` : ''}`;
+  return [c.bold('line') + `  ${at}${label}` + c.dim(`  (${size}, as it reads now)`), `  ${printable(raw.text)}`];
 }
 
-/** The hashes a line names, when it is a JSON object that names them as strings. */
-function namedHashes(raw: RawLine | undefined): { prevHash: string | null; hash: string | null } {
+/** The hashes a line names, when it is a JSON object (a BOM before it, as a file may start) that names them as strings. */
+function namedHashes(whole: string | null): { prevHash: string | null; hash: string | null } {
   const none = { prevHash: null, hash: null };
-  if (raw === undefined || !('text' in raw) || raw.truncated) return none;
+  if (whole === null) return none;
   let v: unknown;
   try {
-    v = JSON.parse(raw.text);
+    v = JSON.parse(whole.charCodeAt(0) === 0xfeff ? whole.slice(1) : whole);
   } catch {
     return none;
   }
@@ -266,39 +298,92 @@ function namedHashes(raw: RawLine | undefined): { prevHash: string | null; hash:
 }
 
 /**
- * `sel explain` of a seq no intact event has: the lines of the log that claim it (damaged,
- * as they read now), the findings about it (their own, a gap it falls in, an anchor that
- * names it), and what the intact events around it link to.
+ * `sel explain` of a seq no intact event has, from the evidence: the lines that may hold it
+ * (those that name it, and lines that could not be placed between its neighbours), each read
+ * again as it reads now and compared with the neighbours' hashes; the findings about it (its
+ * own, the gap it falls in, an anchor that names it, a log that ends before it); and the hash
+ * its successor names for it. Exit 2 only when nothing mentions it.
  */
 async function explainMissing(
   logs: readonly string[],
   f: ExplainFlags,
-  chain: string | null,
-  findings: readonly Finding[],
+  all: readonly Finding[],
+  files: readonly string[],
   near: ReadonlyMap<string, PlacedEvent>,
   chalk: Colour,
 ): Promise<void> {
-  // The lines that claim the seq: its findings located in the log (not the gap's successor,
-  // not an anchor in the repository), each read again from its file.
-  const paths = await logPaths(logs);
-  const lines: RawLine[] = [];
-  for (const x of findings) {
-    const loc = x.location;
-    if (loc === null || x.seq !== f.seq || !paths.has(loc.file)) continue;
-    if (lines.some((l) => l.location.file === loc.file && l.location.line === loc.line)) continue;
-    lines.push(await rawLine(paths.get(loc.file)!, loc));
+  const about = all.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === f.chain));
+  // The chain: named, else the one the findings name, else the one whose neighbours are here.
+  const named = new Set(about.map((x) => x.chain).filter((x): x is string => x !== null));
+  const around = new Set([...near.values()].filter((r) => r.seq === f.seq - 1 || r.seq === f.seq + 1).map((r) => r.chain));
+  const candidates = f.chain !== undefined ? [f.chain] : named.size > 0 ? [...named] : [...around];
+  if (candidates.length > 1) {
+    throw new OperatorError(printable(`seq ${f.seq} is missing from several chains (${candidates.sort().join(', ')}): name one with --chain`));
   }
-  const named = namedHashes(lines[0]);
+  const chain = candidates[0] ?? null;
   const prev = chain === null ? undefined : near.get(`${chain}\u0000${f.seq - 1}`);
   const next = chain === null ? undefined : near.get(`${chain}\u0000${f.seq + 1}`);
-  // Whether a neighbour links to the (first) line; null when there is no line to compare with.
-  const links = {
-    prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: named.prevHash === null ? null : prev.hash === named.prevHash },
-    next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: named.hash === null ? null : next.prevHash === named.hash },
+  // Lines that could not be placed (no seq read from them) where the seq belongs: between its
+  // neighbours, or after the one before it (before the one after it) in the same file.
+  const order = new Map(files.map((file, i) => [file, i]));
+  const pos = (l: { file: string; line: number }) => (order.get(l.file) ?? -1) * 2 ** 32 + l.line;
+  const between = (l: Location): boolean => {
+    if (prev === undefined && next === undefined) return false;
+    if (prev !== undefined && pos(l) <= pos(prev.ref)) return false;
+    if (next !== undefined && pos(l) >= pos(next.ref)) return false;
+    return prev !== undefined && next !== undefined ? true : l.file === (prev ?? next)!.ref.file;
   };
+  const unplaced = all.filter((x) => x.seq === null && x.location !== null && order.has(x.location.file) && between(x.location));
+  if (about.length === 0 && unplaced.length === 0) {
+    throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding is about it (run sel verify to see the log's findings)`));
+  }
+
+  // The lines, in reading order, with the codes of the findings on each: those that name the
+  // seq first, then the unplaced ones; at most MAX_LINES read again (one pass per file).
+  const byPlace = new Map<string, { location: Location; relation: ShownLine['relation']; codes: string[] }>();
+  for (const [x, relation] of [...about.map((x) => [x, 'claims'] as const), ...unplaced.map((x) => [x, 'between'] as const)]) {
+    const loc = x.location;
+    if (loc === null || !order.has(loc.file) || (relation === 'claims' && x.seq !== f.seq)) continue;
+    const key = `${loc.file}\u0000${loc.line}`;
+    const entry = byPlace.get(key);
+    if (entry === undefined) byPlace.set(key, { location: loc, relation, codes: [x.code] });
+    else if (!entry.codes.includes(x.code)) entry.codes.push(x.code);
+  }
+  const places = [...byPlace.values()].sort((a, b) => (a.relation === b.relation ? pos(a.location) - pos(b.location) : a.relation === 'claims' ? -1 : 1));
+  const shown = places.slice(0, MAX_LINES);
+  const paths = await logPaths(logs);
+  const read = new Map<string, Map<number, LineText> | string>();
+  for (const file of new Set(shown.map((x) => x.location.file))) {
+    const why = unreadable(paths, file);
+    if (why !== null) {
+      read.set(file, why);
+      continue;
+    }
+    try {
+      read.set(file, await readLinesAt(paths.get(file)!, shown.filter((x) => x.location.file === file).map((x) => x.location.line), SHOWN_BYTES, KEPT_BYTES));
+    } catch (e) {
+      read.set(file, `cannot read it again: ${describeIoError(e)}`);
+    }
+  }
+  const lines: ShownLine[] = shown.map(({ location, relation, codes }) => {
+    const damaged = relation === 'between' || codes.some((code) => DAMAGE.has(code));
+    const got = read.get(location.file)!;
+    const line = typeof got === 'string' ? got : got.get(location.line) ?? 'the file has fewer lines now';
+    if (typeof line === 'string') return { location, relation, codes, damaged, error: line, links: { prev: null, next: null } };
+    const h = namedHashes(line.whole);
+    return {
+      location, relation, codes, damaged, text: line.text, bytes: line.bytes, truncated: line.truncated,
+      links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
+    };
+  });
+  const links = {
+    prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash },
+    next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash },
+  };
+  const findings = [...about, ...unplaced.filter((x) => !about.includes(x))];
   if (f.format === 'json') {
     await writeOut(`${JSON.stringify({
-      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, policy: null,
+      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
       links, findings,
     }, null, 2)}\n`);
@@ -308,27 +393,37 @@ async function explainMissing(
   const p = printable;
   const at = (ref: Location) => `${p(ref.file)}:${ref.line}`;
   const L: string[] = [c.bold(`event ${p(chain ?? '(unknown chain)')} seq ${f.seq}`) + c.red('  no intact event')];
-  if (lines.length === 0) L.push('  no line of the log names this seq');
-  else L.push(`  ${lines.length === 1 ? 'one damaged line claims' : `${lines.length} damaged lines claim`} this seq; nothing in a damaged line can be trusted, so it is not evaluated`);
-  for (const raw of lines) L.push(...showLine(raw, c));
+  const claiming = places.filter((x) => x.relation === 'claims').length;
+  const near_ = places.length - claiming;
+  // Unplaced lines are looked for only next to a neighbour (`between`), so one is there.
+  const where = prev !== undefined && next !== undefined ? `between seq ${prev.seq} and seq ${next.seq}` : prev !== undefined ? `after seq ${prev.seq}` : `before seq ${next?.seq}`;
+  L.push(`  ${claiming === 0 ? 'no line of the log names this seq' : claiming === 1 ? 'one line of the log names this seq' : `${claiming} lines of the log name this seq`}` +
+    (near_ === 0 ? '' : `; ${near_ === 1 ? 'one line' : `${near_} lines`} ${where} could not be read as ${near_ === 1 ? 'an event' : 'events'}, and may hold it`));
+  if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
+  for (const x of lines) {
+    const what = x.relation === 'between' ? `could not be placed (${x.codes.join(', ')})` : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+    L.push(...showLine(x, c, `  ${what}`));
+    const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
+    const link: string[] = [];
+    if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);
+    if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
+    if (link.length > 0) L.push(`  ${link.join('; ')}`);
+  }
+  if (places.length > shown.length) L.push(`  and ${places.length - shown.length} more line(s) (sel verify --format json lists their findings)`);
   L.push(c.bold('findings about this seq'));
-  for (const x of findings) {
+  for (const x of findings.slice(0, MAX_FINDINGS_SHOWN)) {
     L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
     if (x.expected !== undefined) L.push(`    expected ${p(JSON.stringify(x.expected))}`);
     if (x.actual !== undefined) L.push(`    actual   ${p(JSON.stringify(x.actual))}`);
   }
-  const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
+  if (findings.length > MAX_FINDINGS_SHOWN) L.push(`  and ${findings.length - MAX_FINDINGS_SHOWN} more (--format json lists them all)`);
   L.push(c.bold('links'));
-  if (links.prev === null) L.push(`  no intact seq ${f.seq - 1}`);
-  else if (links.prev.links === null) L.push(`  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash is ${p(links.prev.hash)}`);
-  else L.push(`  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${verb(links.prev.links)} the prev_hash this line names`);
-  if (links.next === null) L.push(`  no intact seq ${f.seq + 1}`);
-  else if (links.next.links === null) L.push(`  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash, the hash of seq ${f.seq} when it was written, is ${p(links.next.prevHash)}`);
-  else L.push(`  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${verb(links.next.links)} the hash this line records`);
+  L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash is ${p(links.prev.hash)}`);
+  L.push(links.next === null ? `  no intact seq ${f.seq + 1}` : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash, the hash of seq ${f.seq} when it was written, is ${p(links.next.prevHash)}`);
   // An anchor names the hash the seq had when it was anchored: does the successor agree?
-  const anchor = findings.find((x) => x.code === 'ANCHOR_MISMATCH' && typeof x.expected === 'string' && x.location !== null);
+  const anchor = findings.find((x) => x.code === 'ANCHOR_MISMATCH' && x.seq === f.seq && typeof x.expected === 'string' && x.location !== null);
   if (links.next !== null && anchor !== undefined) {
-    L.push(`  seq ${links.next.seq}'s prev_hash ${verb(links.next.prevHash === anchor.expected)} the hash the anchor at ${at(anchor.location!)} records for seq ${f.seq}`);
+    L.push(`  seq ${links.next.seq}'s prev_hash ${links.next.prevHash === anchor.expected ? c.green('is') : c.red('is not')} the hash the anchor at ${at(anchor.location!)} records for seq ${f.seq}`);
   }
   await writeOut(`${L.join('\n')}\n`);
 }

@@ -5,9 +5,8 @@
  * any assertion fails, stays what a pipeline reads. The same input gives the same bytes.
  */
 import type { GateReport } from '../gate/gate.js';
-import { escapeData, escapeProperty } from './github.js';
+import { escapeData, escapeProperty, markdownCell as cell } from './github.js';
 import { xmlEscape } from './junit.js';
-import { printable } from './printable.js';
 
 type Relativize = (file: string) => string;
 
@@ -45,10 +44,6 @@ export function renderGateGithub(g: GateReport, relativize: Relativize): string 
   return `${lines.join('\n')}\n`;
 }
 
-function cell(s: string): string {
-  return printable(s.replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|');
-}
-
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict and every assertion with its reason. */
 export function renderGateStepSummary(g: GateReport, relativize: Relativize): string {
   const out = [
@@ -61,7 +56,7 @@ export function renderGateStepSummary(g: GateReport, relativize: Relativize): st
   ];
   for (const a of g.assertions) {
     const where = a.at === undefined ? '' : `${relativize(a.at.file)}:${a.at.line}`;
-    out.push(`| \`${cell(a.name)}\` | ${a.pass ? 'pass' : '**fail**'} | ${cell(a.reason)} | ${cell(where)} |`);
+    out.push(`| ${cell(a.name)} | ${a.pass ? 'pass' : '**fail**'} | ${cell(a.reason)} | ${cell(where)} |`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -69,8 +69,13 @@ export function renderGithub(report: Report, relativize: (file: string) => strin
   return `${lines.join('\n')}\n`;
 }
 
-function cell(s: string): string {
-  return printable(s.replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|');
+/**
+ * Text for a Markdown table cell: on one line, escaped as evidence is (printable), and every
+ * character Markdown reads as markup backslash-escaped, so that a hostile file name or
+ * message cannot make a link, an image, HTML or a new column in the step summary.
+ */
+export function markdownCell(s: string): string {
+  return printable(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
 }
 
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict, counts by code, the first findings. */
@@ -89,7 +94,7 @@ export function renderStepSummary(report: Report, relativize: (file: string) => 
     out.push('', '| where | code | message |', '|---|---|---|');
     for (const f of report.findings.slice(0, limit)) {
       const where = f.location === null ? '' : `${relativize(f.location.file)}:${f.location.line}`;
-      out.push(`| ${cell(where)} | \`${f.code}\` | ${cell(f.message)} |`);
+      out.push(`| ${markdownCell(where)} | \`${f.code}\` | ${markdownCell(f.message)} |`);
     }
     if (report.findings.length > limit) out.push('', `${report.findings.length - limit} more finding(s) not shown here.`);
   } else {

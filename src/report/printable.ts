@@ -9,9 +9,10 @@
 
 /**
  * C0 controls, DEL and C1 controls; the bidirectional marks, embeddings, overrides and
- * isolates; the line and paragraph separators.
+ * isolates; the line and paragraph separators; and U+FEFF, the byte order mark, which shows
+ * as nothing (a rotated file may start with one; a damaged line is shown as it reads).
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 
 const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
@@ -78,7 +78,7 @@ describe('sel gate', () => {
     expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(2);
     expect(lines).toContainEqual(expect.stringMatching(/^::error file=logs\/incident\.jsonl,line=\d+,title=sel gate --no-divergence::\d+ diverged decision/));
     expect(lines.at(-1)).toMatch(/^sel gate: all events \(\d+ in range\), .* FAIL \(2 of 3 assertion\(s\) failed\)$/);
-    expect(readFileSync(summary, 'utf8')).toMatch(/^## sel gate: FAIL\n[^]*\| `--min-events 1` \| pass \|/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/^## sel gate: FAIL\n[^]*\| --min-events 1 \| pass \|/);
     const clean = sel(['gate', s.clean, '--repo', s.repo, '--no-divergence', '--format', 'github']);
     expect(clean.status).toBe(0);
     expect(clean.stdout).toMatch(/^sel gate: all events \(\d+ in range\), .*: PASS\n$/);
@@ -130,27 +130,71 @@ describe('sel explain', () => {
     writeFileSync(log, lines.map((l, i) => (i === at ? damaged : l)).join('\n'));
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('seq 2  no intact event\n  one damaged line claims this seq;');
-    expect(r.stdout).toContain(`\n  ${damaged}\n`);
-    expect(r.stdout).toContain(`\n  HASH_MISMATCH at ${log}:${at + 1}: the event hash does not match its content`);
+    expect(r.stdout).toContain('seq 2  no intact event\n  one line of the log names this seq\n  nothing in a damaged line can be trusted, so it is not evaluated\n');
+    expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  damaged (HASH_MISMATCH)  (${Buffer.byteLength(damaged)} bytes, as it reads now)\n  ${damaged}\n`);
     // Only the content changed: both neighbours still link to the hashes the line names.
-    expect(r.stdout).toMatch(/\n {2}seq 1 at \S+: its hash is the prev_hash this line names\n {2}seq 3 at \S+: its prev_hash is the hash this line records\n$/);
+    expect(r.stdout).toContain("\n  seq 1's hash is the prev_hash it names; seq 3's prev_hash is the hash it records\n");
+    expect(r.stdout).toContain(`\n  HASH_MISMATCH at ${log}:${at + 1}: the event hash does not match its content`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({
       seq: 2,
       location: { file: log, line: at + 1 },
       event: null,
-      lines: [{ location: { file: log, line: at + 1 }, text: damaged, bytes: Buffer.byteLength(damaged), truncated: false }],
-      links: { prev: { seq: 1, links: true }, next: { seq: 3, links: true } },
+      lines: [{ location: { file: log, line: at + 1 }, relation: 'claims', codes: ['HASH_MISMATCH'], damaged: true, text: damaged, bytes: Buffer.byteLength(damaged), truncated: false, links: { prev: true, next: true } }],
+      linesNotShown: 0,
+      links: { prev: { seq: 1 }, next: { seq: 3 } },
     });
     expect((out['findings'] as { code: string }[]).map((x) => x.code)).toEqual(['HASH_MISMATCH']);
-    // Standard input is not kept: the account says so, and the rest stands.
+    // A log read as a stream is not kept: the account says so, and the rest stands.
+    const stream = (name: string) => `\nline  ${name}:${at + 1}  damaged (HASH_MISMATCH): the log was read as a stream (standard input or a pipe), which sel does not keep\n`;
     const piped = sel(['explain', '-', '--repo', s.repo, '--seq', '2'], { input: readFileSync(log) });
     expect(piped.status).toBe(0);
-    expect(piped.stdout).toContain(`\nline  -:${at + 1}: read from standard input, which sel does not keep\n`);
-    expect(piped.stdout).toContain('\n  HASH_MISMATCH at -:');
+    expect(piped.stdout).toContain(stream('-'));
+    // A pipe named as a file is not opened again (it would wait for a writer that is gone).
+    const named = spawnSync('sh', ['-c', `cat "$0" | "$1" "$2" explain /dev/stdin --repo "$3" --seq 2`, log, process.execPath, CLI, s.repo], { encoding: 'utf8', timeout: 60_000 });
+    expect(named.status).toBe(0);
+    expect(named.stdout).toContain(stream('/dev/stdin'));
   });
-  it('of a seq the log lost: the gap it falls in, and the hash its successor names for it', () => {
+  it('of a seq claimed by several lines: each compared with the neighbours, at most 10 read again', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"seq":2,'));
+    // A decoy first (it names other hashes), then the real line changed after it was written.
+    const decoy = lines[at]!.replace(/"prev_hash":"sha256:[0-9a-f]{64}"/, `"prev_hash":"sha256:${'0'.repeat(64)}"`);
+    const real = lines[at]!.replace('"action":"', '"action":"x');
+    const log = join(tmp, 'explain-decoy.jsonl');
+    writeFileSync(log, [...lines.slice(0, at), decoy, real, ...lines.slice(at + 1)].join('\n'));
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as { lines: { location: { line: number }; links: unknown }[] };
+    expect(out.lines.map((x) => [x.location.line, x.links])).toEqual([[at + 1, { prev: false, next: true }], [at + 2, { prev: true, next: true }]]);
+    // Many lines that name the seq (a hostile log): ten read again and shown, the rest counted.
+    const many = join(tmp, 'explain-many.jsonl');
+    writeFileSync(many, [...lines.slice(0, at), ...Array.from({ length: 30 }, () => real), ...lines.slice(at + 1)].join('\n'));
+    const text = sel(['explain', many, '--repo', s.repo, '--seq', '2']);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(10);
+    expect(text.stdout).toContain('\n  and 20 more line(s) (sel verify --format json lists their findings)\n');
+    expect(text.stdout).toContain('\n  and 10 more (--format json lists them all)\n');
+    expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
+  });
+  it('of a seq in a line too damaged to name it: the unreadable line between its neighbours', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"seq":4,'));
+    const cut = lines[at]!.slice(0, 120);
+    const log = join(tmp, 'explain-unreadable.jsonl');
+    // A byte order mark before the first line, as some writers put: the verifier accepts it.
+    writeFileSync(log, `\ufeff${lines.map((l, i) => (i === at ? cut : l)).join('\n')}`);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\n  no line of the log names this seq; one line between seq 3 and seq 5 could not be read as an event, and may hold it\n');
+    expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  could not be placed (LINE_INVALID_JSON)  (120 bytes, as it reads now)\n  ${cut}\n`);
+    // seq 0's line, with the BOM shown as an escape, and its links read past it.
+    const bom = join(tmp, 'explain-bom.jsonl');
+    writeFileSync(bom, `\ufeff${lines.map((l, i) => (i === 0 ? l.replace('"action":"', '"action":"x') : l)).join('\n')}`);
+    const zero = sel(['explain', bom, '--repo', s.repo, '--seq', '0']);
+    expect(zero.stdout).toContain('\n  \\ufeff{"actor"');
+    expect(zero.stdout).toContain("\n  seq 1's prev_hash is the hash it records\n");
+    expect(zero.stdout).toContain('\n  seq 0 starts its chain\n');
+  });
+  it('of a seq the log lost: the gap it falls in, or the anchor past the end, and the hash its successor names for it', () => {
     const lines = readFileSync(s.clean, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.includes('"seq":5,'));
     const lost = JSON.parse(lines[at]!) as { hash: string };
@@ -161,8 +205,14 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log names this seq\n');
     expect(r.stdout).toContain(`\n  SEQ_GAP at ${log}:${at + 1}: seq 5 is missing before this event\n`);
     expect(r.stdout).toContain(`: its prev_hash, the hash of seq 5 when it was written, is ${lost.hash}\n`);
-    // A seq before the chain's first line has nothing said about it: refused in one sentence.
+    // The incident's log ends before its last anchor: a seq in between was cut from the end.
+    const cutOff = sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']);
+    expect(cutOff.status).toBe(0);
+    expect(cutOff.stdout).toMatch(/\n {2}LOG_TRUNCATED at \S+: the log of chain \S+ ends at seq \d+, but seq \d+ was anchored/);
+    // A chain nothing is known of: refused in one sentence.
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding is about it');
+    // There is no event to evaluate under --policy, and a bad one is still refused.
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--policy', 'nope']))).toContain('check --policy');
   });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
@@ -184,7 +234,7 @@ describe('sel explain', () => {
     expect(sel(['explain', s.incident, '--repo', s.repo, '--seq', '29']).stdout).toContain('\n  exception none: the event names no exception (no-ref)\n');
   });
   it('exits 2 for a seq no line has and no finding is about', () => {
-    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']))).toContain('no line of the log has seq 45');
+    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '4500']))).toContain('no line of the log has seq 4500');
   });
 });
 

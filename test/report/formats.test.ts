@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, type Report } from '../../src/report/report.js';
 import { fingerprint, renderSarif } from '../../src/report/sarif.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
-import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, renderGithub, renderStepSummary } from '../../src/report/github.js';
+import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, renderGithub, renderStepSummary } from '../../src/report/github.js';
 import { verifyLogs } from '../../src/verify/run.js';
 import { makeFinding } from '../../src/findings/finding.js';
 import { countFindings } from '../../src/findings/counts.js';
@@ -175,9 +175,11 @@ describe('sel gate --format junit and github', () => {
     ]);
     const summary = renderGateStepSummary(gate, rel);
     expect(summary).toContain('## sel gate: FAIL');
-    expect(summary).toContain('| `--no-divergence` | **fail** | 2 diverged decision(s), first X at gov/logs/a.jsonl:33 | logs/a.jsonl:33 |');
-    // One table row per assertion, whatever its reason holds.
-    expect(summary.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(3);
+    expect(summary).toContain('| --no-divergence | **fail** | 2 diverged decision(s), first X at gov/logs/a.jsonl:33 | logs/a.jsonl:33 |');
+    // One table row per assertion, whatever its reason holds; Markdown in it is text.
+    expect(summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| assertion'))).toHaveLength(3);
     expect(summary).toContain('\\| cell');
+    expect(summary).toContain('| --policy-at \\<v3\\>\\&"x" | **fail** |');
+    expect(markdownCell('[x](https://evil.example) <img src=x> *b* `c` a|b')).toBe('\\[x\\](https://evil.example) \\<img src=x\\> \\*b\\* \\`c\\` a\\|b');
   });
 });

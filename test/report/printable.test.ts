@@ -16,6 +16,7 @@ describe('printable', () => {
   it('escapes C0, DEL, C1, bidirectional controls and separators, and nothing else', () => {
     expect(printable('a\nb\rc\td\u0000e\u001b[2Jf\u007fg\u009b31mh')).toBe('a\\u000ab\\u000dc\\u0009d\\u0000e\\u001b[2Jf\\u007fg\\u009b31mh');
     expect(printable('\u202eevil\u202c \u2066x\u2069 \u200e\u200f\u061c \u2028\u2029')).toBe('\\u202eevil\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c \\u2028\\u2029');
+    expect(printable('\ufeff{}')).toBe('\\ufeff{}');
     const plain = 'données — 数据 😂 \\u001b "quoted" ‐ \u00a0 \u00ff';
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
