@@ -333,7 +333,7 @@ async function explainMissing(
     if (next !== undefined && pos(l) >= pos(next.ref)) return false;
     return prev !== undefined && next !== undefined ? true : l.file === (prev ?? next)!.ref.file;
   };
-  const unplaced = all.filter((x) => x.seq === null && x.location !== null && order.has(x.location.file) && between(x.location));
+  const unplaced = all.filter((x) => x.seq === null && DAMAGE.has(x.code) && x.location !== null && order.has(x.location.file) && between(x.location));
   if (about.length === 0 && unplaced.length === 0) {
     throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding is about it (run sel verify to see the log's findings)`));
   }
