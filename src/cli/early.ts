@@ -45,7 +45,7 @@ export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>>
     '--max-findings',
     '--reorder-window',
   ],
-  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--format', '-j', '--jobs', '--unit-bytes'],
+  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', '-j', '--jobs', '--unit-bytes'],
   explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes'],
   impact: ['--repo', '--ref', '--policy', '--max-events', '--format', '-j', '--jobs', '--unit-bytes'],
   timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes'],

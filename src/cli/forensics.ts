@@ -104,7 +104,12 @@ function explainCommand(chalk: Colour): Command {
         if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
       };
       // With --jobs, replay stays in the workers; they send whole only the events at --seq.
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
+      // Only the findings an account can show are kept (about the seq, a range that holds it,
+      // a line that could not be read), the first 100 000 of them: memory stays flat whatever
+      // the log holds. The summary counts them all.
+      const keepFinding = (x: Finding) => (f.chain === undefined || x.chain === null || x.chain === f.chain) &&
+        (x.seq === f.seq || coversSeq(x, f.seq) || (x.seq === null && DAMAGE.has(x.code)));
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, keepFinding, ...jobs }, {
         onEvent: tap,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
@@ -112,7 +117,7 @@ function explainCommand(chalk: Colour): Command {
         // No intact event: what the log and the ledger say about the seq instead. A bad
         // --policy is refused here too, though there is no event to evaluate under it.
         if (f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
-        await explainMissing(logs, f, result.findings, result.summary.files.map((x) => x.file), near, chalk);
+        await explainMissing(logs, f, result.findings, result.summary.findings.omitted, result.summary.files.map((x) => x.file), near, chalk);
         return;
       }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -159,7 +164,7 @@ function explainCommand(chalk: Colour): Command {
           matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
-          links, findings,
+          links, findings, findingsNotKept: result.summary.findings.omitted,
         }, null, 2)}\n`);
         return;
       }
@@ -203,6 +208,7 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
+      if (result.summary.findings.omitted > 0) L.push(notKept(result.summary.findings.omitted));
       for (const x of findings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
       await writeOut(`${L.join('\n')}\n`);
     });
@@ -220,6 +226,11 @@ function coversSeq(x: Finding, seq: number): boolean {
   }
   if (x.code === 'LOG_TRUNCATED' && x.seq !== null) return seq <= x.seq && (typeof x.actual !== 'number' || seq > x.actual);
   return false;
+}
+
+/** The note that explain kept only the first findings it could show (DEFAULT_VERIFY_OPTIONS.maxFindings). */
+function notKept(omitted: number): string {
+  return `  and ${omitted} more that were counted, not kept (explain keeps the first ${DEFAULT_VERIFY_OPTIONS.maxFindings}; sel verify --format jsonl lists every finding)`;
 }
 
 /** Codes that make a line damaged: nothing in it can be trusted (it becomes a hole in its chain). */
@@ -308,6 +319,8 @@ async function explainMissing(
   logs: readonly string[],
   f: ExplainFlags,
   all: readonly Finding[],
+  /** Findings explain could have shown but did not keep (past the first 100 000). */
+  omitted: number,
   files: readonly string[],
   near: ReadonlyMap<string, PlacedEvent>,
   chalk: Colour,
@@ -385,7 +398,7 @@ async function explainMissing(
     await writeOut(`${JSON.stringify({
       chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
-      links, findings,
+      links, findings, findingsNotKept: omitted,
     }, null, 2)}\n`);
     return;
   }
@@ -417,6 +430,7 @@ async function explainMissing(
     if (x.actual !== undefined) L.push(`    actual   ${p(JSON.stringify(x.actual))}`);
   }
   if (findings.length > MAX_FINDINGS_SHOWN) L.push(`  and ${findings.length - MAX_FINDINGS_SHOWN} more (--format json lists them all)`);
+  if (omitted > 0) L.push(notKept(omitted));
   L.push(c.bold('links'));
   L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash is ${p(links.prev.hash)}`);
   L.push(links.next === null ? `  no intact seq ${f.seq + 1}` : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash, the hash of seq ${f.seq} when it was written, is ${p(links.next.prevHash)}`);

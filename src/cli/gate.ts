@@ -11,7 +11,8 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
-import { jobsOptions, oneOf, positiveInt, startJobs } from './options.js';
+import { jobsOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
+import type { Finding } from '../findings/finding.js';
 import { writeOut } from './output.js';
 import { appendStepSummary, relativizer } from './verify.js';
 import { TIME_FORMS } from '../envelope/time.js';
@@ -27,6 +28,7 @@ interface GateFlags {
   policyAt?: string;
   unreviewedElevation?: boolean;
   minEvents?: number;
+  maxFindings: number;
   format: 'text' | 'json' | 'junit' | 'github';
   jobs: number;
   unitBytes?: number;
@@ -75,6 +77,7 @@ export function gateCommand(chalk: Colour): Command {
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))
+    .addOption(new Option('--max-findings <n>', 'findings kept to judge (all are counted); past it, assertions that found nothing fail: cannot tell. 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
     .addOption(new Option('--format <format>', 'output format (junit and github for CI: one test case or annotation per assertion)').argParser(oneOf('--format', ['text', 'json', 'junit', 'github'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {
@@ -95,7 +98,11 @@ export function gateCommand(chalk: Colour): Command {
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
       const since = await resolveSince(flags.repo, flags.since);
       const collector = new GateCollector(since);
-      const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, ...jobs }, {
+      // Findings are kept up to --max-findings (memory stays flat on a log full of faults); with
+      // --since SEQ only those in range, which is decided as they come (with a time, a finding's
+      // place depends on events not read yet, so all are kept).
+      const keep = since.kind === 'seq' ? { keepFinding: (x: Finding) => collector.findingInRange(x) } : {};
+      const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: flags.maxFindings, ...keep, ...jobs }, {
         onEvent: (rec) => collector.onEvent(rec, gateNote(rec)),
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });

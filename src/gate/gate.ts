@@ -122,6 +122,10 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   };
   // Where a failed assertion's first finding is: `{ ...at(fs) }` adds nothing when it has no place.
   const at = (fs: readonly Finding[]): { at?: Location } => (fs.length > 0 && fs[0]!.location !== null ? { at: fs[0]!.location } : {});
+  const incomplete = omitted > 0 ? ` (${omitted} more findings were not kept: raise --max-findings to judge them)` : '';
+  // Past --max-findings, findings are counted but not kept: an assertion that found nothing
+  // among those kept cannot tell that there is nothing (fail closed).
+  const notKept = `cannot tell: ${omitted} finding(s) were counted but not kept (--max-findings)`;
   // Always asserted, first: every other assertion judges the events the log says happened,
   // which means nothing of a log that was changed or damaged (a tampered decision passed
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
@@ -131,30 +135,29 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     name: 'integrity',
     pass: damaged.length === 0 && omitted === 0,
     reason: damaged.length > 0
-      ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged`
-      : omitted > 0 ? 'cannot tell: findings were left out'
+      ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged${incomplete}`
+      : omitted > 0 ? notKept
         : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
     ...at(damaged),
   });
-  const incomplete = omitted > 0 ? ` (${omitted} more findings were not listed: raise --max-findings to see them)` : '';
   if (a.maxSeverity !== undefined) {
     const limit = a.maxSeverity === 'none' ? 0 : severityRank(a.maxSeverity);
     const over = inRange.filter((f) => severityRank(f.severity) > limit);
     out.push({
       name: `--max-severity ${a.maxSeverity}`,
       pass: over.length === 0 && omitted === 0,
-      reason: over.length === 0 ? (omitted === 0 ? `no finding above ${a.maxSeverity}` : `cannot tell: findings were left out${incomplete}`) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
+      reason: over.length === 0 ? (omitted === 0 ? `no finding above ${a.maxSeverity}` : notKept) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
       ...at(over),
     });
   }
   const ofClass = (cls: string) => inRange.filter((f) => CODES[f.code].class === cls);
   if (a.noDivergence === true) {
     const d = ofClass('diverged');
-    out.push({ name: '--no-divergence', pass: d.length === 0, reason: d.length === 0 ? 'every replayed decision matches the policy it names' : `${d.length} diverged decision(s), first ${first(d)}`, ...at(d) });
+    out.push({ name: '--no-divergence', pass: d.length === 0 && omitted === 0, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : omitted > 0 ? notKept : 'every replayed decision matches the policy it names', ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');
-    out.push({ name: '--no-unverifiable', pass: u.length === 0, reason: u.length === 0 ? 'every decision could be replayed' : `${u.length} decision(s) could not be verified, first ${first(u)}`, ...at(u) });
+    out.push({ name: '--no-unverifiable', pass: u.length === 0 && omitted === 0, reason: u.length > 0 ? `${u.length} decision(s) could not be verified, first ${first(u)}${incomplete}` : omitted > 0 ? notKept : 'every decision could be replayed', ...at(u) });
   }
   if (a.requireAnchored === true) {
     const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED');
@@ -162,12 +165,13 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       const start = c.rangeStart.get(x.chain);
       return start !== undefined && x.unanchored !== null && x.unanchored[1] >= start;
     });
-    const pass = bad.length === 0 && open.length === 0;
+    const pass = bad.length === 0 && open.length === 0 && omitted === 0;
     out.push({
       name: '--require-anchored',
       pass,
       reason: pass
         ? 'every event in range is covered by a matching anchor'
+        : bad.length === 0 && open.length === 0 ? notKept
         : bad.length > 0
           ? `${first(bad)}`
           : open.map((x) => `${x.chain}: events ${Math.max(x.unanchored![0], c.rangeStart.get(x.chain)!)}–${x.unanchored![1]} unanchored`).join('; '),
@@ -190,8 +194,9 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     const bad = inRange.filter((f) => f.chain !== null && f.seq !== null && REVIEW_CODES.has(f.code) && c.elevations.has(`${f.chain}\u0000${f.seq}`));
     out.push({
       name: '--no-unreviewed-elevation',
-      pass: bad.length === 0,
-      reason: bad.length === 0 ? `every allowed elevation in range (${c.elevations.size}) had the exception it needs` : `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}`,
+      pass: bad.length === 0 && omitted === 0,
+      reason: bad.length > 0 ? `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}${incomplete}`
+        : omitted > 0 ? notKept : `every allowed elevation in range (${c.elevations.size}) had the exception it needs`,
       ...at(bad),
     });
   }

@@ -5,6 +5,7 @@
 import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
+import type { Finding } from '../findings/finding.js';
 
 export interface VerifyOptions {
   /** Longest line read; longer lines are LINE_TOO_LONG (SPEC.md §2: default 1 MiB). */
@@ -14,6 +15,12 @@ export interface VerifyOptions {
   readonly chain: ChainOptions;
   /** How many findings are kept for the report; the rest are counted. 0: no limit. */
   readonly maxFindings: number;
+  /**
+   * Which findings the caller needs kept (a command that reads a few of them: explain, a gate
+   * with --since SEQ); the others are counted in the summary but neither kept nor `omitted`,
+   * so memory stays flat on a log with millions of faults. Default: all.
+   */
+  readonly keepFinding?: (f: Finding) => boolean;
   /** Chains start here instead of at seq 0 (a checkpoint). */
   readonly starts: readonly ChainPosition[];
 }

@@ -87,6 +87,7 @@ export class IntegrityVerifier {
   /** Records a finding (from any stage). */
   report(f: Finding): void {
     this.tally.add(f);
+    if (this.opts.keepFinding !== undefined && !this.opts.keepFinding(f)) return;
     if (this.opts.maxFindings > 0 && this.kept.length >= this.opts.maxFindings) {
       this.tally.omitted++;
       return;

@@ -64,6 +64,17 @@ describe('sel gate', () => {
     expect(all.out!.assertions[1]).toMatchObject({ name: '--min-events 3', pass: true });
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--min-events', '0']))).toContain('--min-events');
   });
+  it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
+    const all = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable']);
+    const capped = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--max-findings', '1']);
+    expect(all.out!.assertions.map((a) => a.pass)).toEqual([false, false, false]);
+    expect(capped.status).toBe(1);
+    expect(capped.out!.assertions.map((a) => a.pass)).toEqual([false, false, false]);
+    expect(capped.out!.assertions.map((a) => a.reason).join('\n')).toMatch(/(more findings were not kept|counted but not kept)/);
+    // After seq 36 one finding is in range: kept under a cap of 1, so the verdict is the full one.
+    const since = [s.incident, '--repo', s.repo, '--since', '36', '--no-divergence', '--no-unverifiable'];
+    expect(gate([...since, '--max-findings', '1']).out).toEqual(gate(since).out);
+  });
   it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {
     const args = [s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1'];
     const junit = sel(['gate', ...args, '--format', 'junit']);

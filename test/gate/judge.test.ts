@@ -61,3 +61,23 @@ describe('the facts a gate reads of each event', () => {
     expect(() => gateNote({ note: { type: 'impact', evaluated: false } })).toThrow();
   });
 });
+
+describe('findings counted but not kept (--max-findings)', () => {
+  it('fail every assertion that judges findings and found none among those kept: it cannot tell', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const all = { maxSeverity: 'warning', noDivergence: true, noUnverifiable: true, requireAnchored: true, noUnreviewedElevation: true, minEvents: 1 } as const;
+    const results = judge(all, c, [], 5, []);
+    expect(results.map((r) => [r.name, r.pass])).toEqual([
+      ['integrity', false], ['--max-severity warning', false], ['--no-divergence', false], ['--no-unverifiable', false],
+      ['--require-anchored', false], ['--no-unreviewed-elevation', false], ['--min-events 1', true],
+    ]);
+    for (const r of results.slice(0, -1)) expect(r.reason).toBe('cannot tell: 5 finding(s) were counted but not kept (--max-findings)');
+    // All kept: the same facts pass.
+    expect(judge(all, c, [], 0, []).every((r) => r.pass)).toBe(true);
+    // A finding kept fails its assertion as before, and says that more were not kept.
+    const d = judge({ noDivergence: true }, c, [at('DECISION_DIVERGENCE', 1)], 5, []).find((r) => r.name === '--no-divergence')!;
+    expect(d).toMatchObject({ pass: false, at: { file: 'a.jsonl', line: 2 } });
+    expect(d.reason).toMatch(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at a\.jsonl:2 \(c seq 1\) \(5 more findings were not kept/);
+  });
+});
