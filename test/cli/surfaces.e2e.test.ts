@@ -133,12 +133,21 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('seq 34 at');
     expect(r.stdout).toContain('DECISION_DIVERGENCE');
   });
-  it('of a seq whose line is damaged: the line as it reads now, its findings, and whether its neighbours link to it', () => {
+  /** The clean sample's lines, and where seq's line is among them. */
+  const sampleLines = (seq: number) => {
     const lines = readFileSync(s.clean, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('"seq":2,'));
+    return { lines, at: lines.findIndex((l) => l.includes(`"seq":${seq},`)) };
+  };
+  /** `lines` as the log tmp/NAME (after `prefix`). */
+  const writeLog = (name: string, lines: readonly string[], prefix = ''): string => {
+    const log = join(tmp, name);
+    writeFileSync(log, `${prefix}${lines.join('\n')}`);
+    return log;
+  };
+  it('of a seq whose line is damaged: the line as it reads now, its findings, and whether its neighbours link to it', () => {
+    const { lines, at } = sampleLines(2);
     const damaged = lines[at]!.replace('"action":"', '"action":"x');
-    const log = join(tmp, 'explain-damaged.jsonl');
-    writeFileSync(log, lines.map((l, i) => (i === at ? damaged : l)).join('\n'));
+    const log = writeLog('explain-damaged.jsonl', lines.map((l, i) => (i === at ? damaged : l)));
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('seq 2  no intact event\n  one line of the log names this seq\n  nothing in a damaged line can be trusted, so it is not evaluated\n');
@@ -167,18 +176,15 @@ describe('sel explain', () => {
     expect(named.stdout).toContain(stream('/dev/stdin'));
   });
   it('of a seq claimed by several lines: each compared with the neighbours, at most 10 read again', () => {
-    const lines = readFileSync(s.clean, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('"seq":2,'));
+    const { lines, at } = sampleLines(2);
     // A decoy first (it names other hashes), then the real line changed after it was written.
     const decoy = lines[at]!.replace(/"prev_hash":"sha256:[0-9a-f]{64}"/, `"prev_hash":"sha256:${'0'.repeat(64)}"`);
     const real = lines[at]!.replace('"action":"', '"action":"x');
-    const log = join(tmp, 'explain-decoy.jsonl');
-    writeFileSync(log, [...lines.slice(0, at), decoy, real, ...lines.slice(at + 1)].join('\n'));
+    const log = writeLog('explain-decoy.jsonl', [...lines.slice(0, at), decoy, real, ...lines.slice(at + 1)]);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as { lines: { location: { line: number }; links: unknown }[] };
     expect(out.lines.map((x) => [x.location.line, x.links])).toEqual([[at + 1, { prev: false, next: true }], [at + 2, { prev: true, next: true }]]);
     // Many lines that name the seq (a hostile log): ten read again and shown, the rest counted.
-    const many = join(tmp, 'explain-many.jsonl');
-    writeFileSync(many, [...lines.slice(0, at), ...Array.from({ length: 30 }, () => real), ...lines.slice(at + 1)].join('\n'));
+    const many = writeLog('explain-many.jsonl', [...lines.slice(0, at), ...Array.from({ length: 30 }, () => real), ...lines.slice(at + 1)]);
     const text = sel(['explain', many, '--repo', s.repo, '--seq', '2']);
     expect(text.status).toBe(0);
     expect(text.stdout.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(10);
@@ -187,30 +193,25 @@ describe('sel explain', () => {
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
   });
   it('of a seq in a line too damaged to name it: the unreadable line between its neighbours', () => {
-    const lines = readFileSync(s.clean, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('"seq":4,'));
+    const { lines, at } = sampleLines(4);
     const cut = lines[at]!.slice(0, 120);
-    const log = join(tmp, 'explain-unreadable.jsonl');
     // A byte order mark before the first line, as some writers put: the verifier accepts it.
-    writeFileSync(log, `\ufeff${lines.map((l, i) => (i === at ? cut : l)).join('\n')}`);
+    const log = writeLog('explain-unreadable.jsonl', lines.map((l, i) => (i === at ? cut : l)), '\ufeff');
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('\n  no line of the log names this seq; one line between seq 3 and seq 5 could not be read as an event, and may hold it\n');
     expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  could not be placed (LINE_INVALID_JSON)  (120 bytes, as it reads now)\n  ${cut}\n`);
     // seq 0's line, with the BOM shown as an escape, and its links read past it.
-    const bom = join(tmp, 'explain-bom.jsonl');
-    writeFileSync(bom, `\ufeff${lines.map((l, i) => (i === 0 ? l.replace('"action":"', '"action":"x') : l)).join('\n')}`);
+    const bom = writeLog('explain-bom.jsonl', lines.map((l, i) => (i === 0 ? l.replace('"action":"', '"action":"x') : l)), '\ufeff');
     const zero = sel(['explain', bom, '--repo', s.repo, '--seq', '0']);
     expect(zero.stdout).toContain('\n  \\ufeff{"actor"');
     expect(zero.stdout).toContain("\n  seq 1's prev_hash is the hash it records\n");
     expect(zero.stdout).toContain('\n  seq 0 starts its chain\n');
   });
   it('of a seq the log lost: the gap it falls in, or the anchor past the end, and the hash its successor names for it', () => {
-    const lines = readFileSync(s.clean, 'utf8').split('\n');
-    const at = lines.findIndex((l) => l.includes('"seq":5,'));
+    const { lines, at } = sampleLines(5);
     const lost = JSON.parse(lines[at]!) as { hash: string };
-    const log = join(tmp, 'explain-lost.jsonl');
-    writeFileSync(log, lines.filter((_, i) => i !== at).join('\n'));
+    const log = writeLog('explain-lost.jsonl', lines.filter((_, i) => i !== at));
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '5']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log names this seq\n');
