@@ -5,6 +5,7 @@
  * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { printable } from '../report/printable.js';
 import { OperatorError } from '../errors.js';
 import { GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
@@ -75,7 +76,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof OperatorError) {
-      process.stderr.write(`sel: ${e.message}\n`);
+      // Messages name files and refs the operator gave, or the logs hold: shown as evidence is.
+      process.stderr.write(`sel: ${printable(e.message)}\n`);
       return 2;
     }
     if (e instanceof GitFailure) {

@@ -64,6 +64,18 @@ describe('sel gate', () => {
     expect(all.out!.assertions[1]).toMatchObject({ name: '--min-events 3', pass: true });
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo, '--min-events', '0']))).toContain('--min-events');
   });
+  it('counts a changed line wherever the seq it names would put it: a changed event cannot hide before --since', () => {
+    // seq 40 changed to claim seq 3: it fills its own gap, and its finding names seq 3.
+    const lines = readFileSync(s.clean, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"seq":40,'));
+    const moved = join(tmp, 'gate-moved.jsonl');
+    writeFileSync(moved, lines.map((l, i) => (i === at ? l.replace('"seq":40,', '"seq":3,') : l)).join('\n'));
+    for (const since of ['30', '2026-11-01', 'HEAD~1']) {
+      const r = gate([moved, '--repo', s.repo, '--since', since, '--max-severity', 'none', '--max-findings', '1']);
+      expect(r.status, since).toBe(1);
+      expect(r.out!.assertions[0], since).toMatchObject({ name: 'integrity', pass: false, at: { file: moved, line: at + 1 } });
+    }
+  });
   it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
     const all = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable']);
     const capped = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--max-findings', '1']);

@@ -23,14 +23,20 @@ describe('the integrity assertion', () => {
     expect(integrity({ kind: 'seq', seq: 7 }, cut, [at('LOG_TRUNCATED', 9)]).pass).toBe(false);
     expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:07.000Z', label: 't' }, cut, [at('LOG_TRUNCATED', 9)]).pass).toBe(false);
     // A fault before the range, in events the log holds, is not the range's.
-    expect(integrity({ kind: 'seq', seq: 7 }, cut, [at('HASH_MISMATCH', 2)])).toMatchObject({ pass: true, reason: 'no integrity error, and no event in range' });
+    expect(integrity({ kind: 'seq', seq: 7 }, cut, [at('PREV_HASH_MISMATCH', 2)])).toMatchObject({ pass: true, reason: 'no integrity error, and no event in range' });
+    // But a changed line names whatever seq it likes: it counts wherever it claims to be.
+    for (const code of ['HASH_MISMATCH', 'EVENT_NONCANONICAL', 'DIGEST_UNSUPPORTED'] as const) {
+      expect(integrity({ kind: 'seq', seq: 7 }, cut, [at(code, 2)]).pass, code).toBe(false);
+      expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:07.000Z', label: 't' }, cut, [at(code, 2)]).pass, code).toBe(false);
+    }
   });
   it('counts a tampered event just after --since, which is never placed in its chain', () => {
     // Events 0-5 and 7-9 placed; 6 was tampered (HASH_MISMATCH, not placed).
     const seqs = [0, 1, 2, 3, 4, 5, 7, 8, 9];
     expect(integrity({ kind: 'seq', seq: 5 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
     expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
-    expect(integrity({ kind: 'seq', seq: 6 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(true);
+    // Even where it claims a seq before the range: what it claims is not evidence.
+    expect(integrity({ kind: 'seq', seq: 6 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
   });
   it('counts a digest sel cannot compute as a fault: it proves nothing', () => {
     expect(integrity({ kind: 'all' }, [0, 1], [at('DIGEST_UNSUPPORTED', 1)]).pass).toBe(false);
