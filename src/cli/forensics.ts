@@ -26,6 +26,7 @@ import { writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 import { readLinesAt, type LineText } from '../ingest/line-at.js';
+import { PLACE_NOT_EVIDENCE } from '../findings/codes.js';
 import { resolveSources } from '../ingest/sources.js';
 
 /** What a review's or an exception's status means, for people (JSON gives the status). */
@@ -104,12 +105,10 @@ function explainCommand(chalk: Colour): Command {
         if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
       };
       // With --jobs, replay stays in the workers; they send whole only the events at --seq.
-      // Only the findings an account can show are kept (about the seq, a range that holds it,
-      // a line that could not be read), the first 100 000 of them: memory stays flat whatever
-      // the log holds. The summary counts them all.
-      const keepFinding = (x: Finding) => (f.chain === undefined || x.chain === null || x.chain === f.chain) &&
-        (x.seq === f.seq || coversSeq(x, f.seq) || (x.seq === null && DAMAGE.has(x.code)));
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, keepFinding, ...jobs }, {
+      // Only the findings an account can show are kept (FindingKeeper): memory stays flat
+      // whatever the log holds. The summary counts them all.
+      const keeper = new FindingKeeper(f.seq, f.chain);
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, keepFinding: keeper.keep, ...jobs }, {
         onEvent: tap,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
@@ -117,7 +116,7 @@ function explainCommand(chalk: Colour): Command {
         // No intact event: what the log and the ledger say about the seq instead. A bad
         // --policy is refused here too, though there is no event to evaluate under it.
         if (f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
-        await explainMissing(logs, f, result.findings, result.summary.findings.omitted, result.summary.files.map((x) => x.file), near, chalk);
+        await explainMissing(logs, f, result.findings, keeper, result.summary.files.map((x) => x.file), near, chalk);
         return;
       }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -154,8 +153,8 @@ function explainCommand(chalk: Colour): Command {
       // A line placed in its chain whose event failed a line check: shown as it reads now.
       const lines = e === null ? [await readBack(logs, { file: rec.ref.file, line: rec.ref.line })] : [];
       const links = {
-        prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash, links: prev.hash === rec.prevHash },
-        next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash, links: next.prevHash === rec.hash },
+        prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash, links: prev.hash === rec.prevHash },
+        next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash, links: next.prevHash === rec.hash },
       };
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
@@ -164,7 +163,7 @@ function explainCommand(chalk: Colour): Command {
           matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
-          links, findings, findingsNotKept: result.summary.findings.omitted,
+          links, findings, findingsNotKept: keeper.dropped(),
         }, null, 2)}\n`);
         return;
       }
@@ -208,7 +207,7 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
-      if (result.summary.findings.omitted > 0) L.push(notKept(result.summary.findings.omitted));
+      if (keeper.aboutDropped > 0) L.push(notKept(keeper));
       for (const x of findings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
       await writeOut(`${L.join('\n')}\n`);
     });
@@ -228,13 +227,70 @@ function coversSeq(x: Finding, seq: number): boolean {
   return false;
 }
 
-/** The note that explain kept only the first findings it could show (DEFAULT_VERIFY_OPTIONS.maxFindings). */
-function notKept(omitted: number): string {
-  return `  and ${omitted} more that were counted, not kept (explain keeps the first ${DEFAULT_VERIFY_OPTIONS.maxFindings}; sel verify --format jsonl lists every finding)`;
+/** Codes that make a line damaged: nothing in it can be trusted (it becomes a hole in its chain). */
+const DAMAGE: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'EVENT_SCHEMA', 'FINGERPRINT_MISMATCH']);
+
+/** A damaged line whose place is not evidence: it may hold a seq whatever it names. */
+const mayHoldAnySeq = (x: Finding): boolean => DAMAGE.has(x.code) && (x.seq === null || PLACE_NOT_EVIDENCE.has(x.code));
+
+/**
+ * How many findings of each kind explain keeps: beyond, they are counted. Damaged lines that
+ * may hold the seq are kept for their place only, and there can be one per line of the log: a
+ * smaller budget (each kept finding is promoted to V8's old space, whose growth, not the live
+ * findings, set the peak: 80 000 kept, 36 MB live, 244 MB peak RSS on 300 MB; with 10 000,
+ * 201 MB on 300 MB and 199 MB on 1 GB).
+ */
+const KEEP_FINDINGS = 100_000;
+const KEEP_LINE_FINDINGS = 10_000;
+
+/**
+ * Which findings explain keeps, as they are reported: those about the seq (or a range that
+ * holds it), and damaged lines that may hold it whatever they name, each up to KEEP_FINDINGS
+ * with a budget of its own, so that a log full of unreadable lines cannot crowd out the
+ * findings about the seq. With --chain, findings of other chains are not kept.
+ */
+class FindingKeeper {
+  aboutDropped = 0;
+  linesDropped = 0;
+  private about = 0;
+  private lines = 0;
+  constructor(private readonly seq: number, private readonly chain: string | undefined) {}
+
+  readonly keep = (x: Finding): boolean => {
+    if (this.chain !== undefined && x.chain !== null && x.chain !== this.chain) return false;
+    if (x.seq === this.seq || coversSeq(x, this.seq)) {
+      if (this.about === KEEP_FINDINGS) {
+        this.aboutDropped++;
+        return false;
+      }
+      this.about++;
+      return true;
+    }
+    if (!mayHoldAnySeq(x)) return false;
+    if (this.lines === KEEP_LINE_FINDINGS) {
+      this.linesDropped++;
+      return false;
+    }
+    this.lines++;
+    return true;
+  };
+
+  dropped(): { about: number; lines: number } {
+    return { about: this.aboutDropped, lines: this.linesDropped };
+  }
 }
 
-/** Codes that make a line damaged: nothing in it can be trusted (it becomes a hole in its chain). */
-const DAMAGE = new Set(['LINE_INVALID_UTF8', 'LINE_INVALID_JSON', 'LINE_EMPTY', 'LINE_TORN', 'LINE_TOO_LONG', 'EVENT_SCHEMA', 'EVENT_VERSION_UNKNOWN', 'EVENT_NONCANONICAL', 'DIGEST_UNSUPPORTED', 'HASH_MISMATCH', 'FINGERPRINT_MISMATCH']);
+/** The note that explain kept only the first findings of a kind. */
+function notKept(k: FindingKeeper): string {
+  const parts = [
+    ...(k.aboutDropped > 0 ? [`${k.aboutDropped} more finding(s) about this seq`] : []),
+    ...(k.linesDropped > 0 ? [`${k.linesDropped} more damaged line(s) that might hold it`] : []),
+  ];
+  return `  and ${parts.join(', and ')}, counted but not kept (explain keeps the first ${KEEP_FINDINGS} about the seq and ${KEEP_LINE_FINDINGS} damaged lines; sel verify --format jsonl lists every finding)`;
+}
+
+/** Where an event is, as findings say it. */
+const placeOf = (r: PlacedEvent): Location => ({ file: r.ref.file, line: r.ref.line });
 
 /** The most lines explain reads again and shows, and the most bytes of each it shows. */
 const MAX_LINES = 10;
@@ -319,13 +375,12 @@ async function explainMissing(
   logs: readonly string[],
   f: ExplainFlags,
   all: readonly Finding[],
-  /** Findings explain could have shown but did not keep (past the first 100 000). */
-  omitted: number,
+  keeper: FindingKeeper,
   files: readonly string[],
   near: ReadonlyMap<string, PlacedEvent>,
   chalk: Colour,
 ): Promise<void> {
-  const about = all.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === f.chain));
+  const about = all.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === null || x.chain === f.chain));
   // The chain: named, else the one the findings name, else the one whose neighbours are here.
   const named = new Set(about.map((x) => x.chain).filter((x): x is string => x !== null));
   const around = new Set([...near.values()].filter((r) => r.seq === f.seq - 1 || r.seq === f.seq + 1).map((r) => r.chain));
@@ -346,9 +401,12 @@ async function explainMissing(
     if (next !== undefined && pos(l) >= pos(next.ref)) return false;
     return prev !== undefined && next !== undefined ? true : l.file === (prev ?? next)!.ref.file;
   };
-  const unplaced = all.filter((x) => x.seq === null && DAMAGE.has(x.code) && x.location !== null && order.has(x.location.file) && between(x.location));
+  // (A changed line that names another seq may hold this one: what it names is not evidence.)
+  const unplaced = all.filter((x) => mayHoldAnySeq(x) && x.seq !== f.seq && (x.chain === null || x.chain === chain) &&
+    x.location !== null && order.has(x.location.file) && between(x.location));
   if (about.length === 0 && unplaced.length === 0) {
-    throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding is about it (run sel verify to see the log's findings)`));
+    const dropped = keeper.linesDropped > 0 ? `; ${keeper.linesDropped} damaged line(s) past the first ${KEEP_LINE_FINDINGS} were counted, not kept, and one may hold it (sel verify --format jsonl lists them)` : ' (run sel verify to see the log\'s findings)';
+    throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding kept is about it${dropped}`));
   }
 
   // The lines, in reading order, with the codes of the findings on each: those that name the
@@ -390,15 +448,15 @@ async function explainMissing(
     };
   });
   const links = {
-    prev: prev === undefined ? null : { seq: prev.seq, location: prev.ref, hash: prev.hash },
-    next: next === undefined ? null : { seq: next.seq, location: next.ref, prevHash: next.prevHash },
+    prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash },
+    next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash },
   };
   const findings = [...about, ...unplaced.filter((x) => !about.includes(x))];
   if (f.format === 'json') {
     await writeOut(`${JSON.stringify({
       chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
-      links, findings, findingsNotKept: omitted,
+      links, findings, findingsNotKept: keeper.dropped(),
     }, null, 2)}\n`);
     return;
   }
@@ -411,10 +469,10 @@ async function explainMissing(
   // Unplaced lines are looked for only next to a neighbour (`between`), so one is there.
   const where = prev !== undefined && next !== undefined ? `between seq ${prev.seq} and seq ${next.seq}` : prev !== undefined ? `after seq ${prev.seq}` : `before seq ${next?.seq}`;
   L.push(`  ${claiming === 0 ? 'no line of the log names this seq' : claiming === 1 ? 'one line of the log names this seq' : `${claiming} lines of the log name this seq`}` +
-    (near_ === 0 ? '' : `; ${near_ === 1 ? 'one line' : `${near_} lines`} ${where} could not be read as ${near_ === 1 ? 'an event' : 'events'}, and may hold it`));
+    (near_ === 0 ? '' : `; ${keeper.linesDropped > 0 ? 'at least ' : ''}${near_ === 1 ? 'one damaged line' : `${near_} damaged lines`} ${where} may hold it`));
   if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
   for (const x of lines) {
-    const what = x.relation === 'between' ? `could not be placed (${x.codes.join(', ')})` : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+    const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs` : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
     const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
     const link: string[] = [];
@@ -429,8 +487,8 @@ async function explainMissing(
     if (x.expected !== undefined) L.push(`    expected ${p(JSON.stringify(x.expected))}`);
     if (x.actual !== undefined) L.push(`    actual   ${p(JSON.stringify(x.actual))}`);
   }
-  if (findings.length > MAX_FINDINGS_SHOWN) L.push(`  and ${findings.length - MAX_FINDINGS_SHOWN} more (--format json lists them all)`);
-  if (omitted > 0) L.push(notKept(omitted));
+  if (findings.length > MAX_FINDINGS_SHOWN) L.push(`  and ${findings.length - MAX_FINDINGS_SHOWN} more (--format json lists every one kept)`);
+  if (keeper.aboutDropped > 0 || keeper.linesDropped > 0) L.push(notKept(keeper));
   L.push(c.bold('links'));
   L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash is ${p(links.prev.hash)}`);
   L.push(links.next === null ? `  no intact seq ${f.seq + 1}` : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash, the hash of seq ${f.seq} when it was written, is ${p(links.next.prevHash)}`);

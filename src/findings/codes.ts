@@ -338,6 +338,17 @@ export function codeInfo(code: FindingCode): CodeInfo {
 
 export const ALL_CODES = Object.keys(CODES).sort() as FindingCode[];
 
+/**
+ * Findings about a line whose content no verified hash covers (changed after it was written,
+ * or not readable as an event): the chain and seq it names, if any, are not evidence of where
+ * it belongs. A gate counts them whatever --since says; explain looks at them wherever a
+ * missing seq could be.
+ */
+export const PLACE_NOT_EVIDENCE: ReadonlySet<string> = new Set<FindingCode>([
+  'HASH_MISMATCH', 'EVENT_NONCANONICAL', 'EVENT_VERSION_UNKNOWN', 'DIGEST_UNSUPPORTED',
+  'LINE_INVALID_UTF8', 'LINE_INVALID_JSON', 'LINE_EMPTY', 'LINE_TORN', 'LINE_TOO_LONG',
+]);
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
 export function severityRank(s: Severity): number {

@@ -3,7 +3,7 @@
  * reported pass or fail with its reason; the first, integrity, is always made. Pure: it judges facts collected during one
  * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
  */
-import { CODES, severityRank, type Severity } from '../findings/codes.js';
+import { CODES, PLACE_NOT_EVIDENCE, severityRank, type Severity } from '../findings/codes.js';
 import type { Finding, Location } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
@@ -101,25 +101,17 @@ export class GateCollector {
    * about events the log does not hold (a LOG_TRUNCATED from an anchor past a log cut back
    * before --since). With --since TIME, everything after the chain's last event before that
    * time counts. Findings that cannot be placed count too (fail closed), and so do those
-   * about a line whose place is not evidence (UNPLACED).
+   * about a line whose place is not evidence (PLACE_NOT_EVIDENCE: seq 40 changed to claim
+   * seq 3 fills its own gap, and its one finding names seq 3).
    */
   findingInRange(f: Finding): boolean {
-    if (this.since.kind === 'all' || f.chain === null || f.seq === null || UNPLACED.has(f.code)) return true;
+    if (this.since.kind === 'all' || f.chain === null || f.seq === null || PLACE_NOT_EVIDENCE.has(f.code)) return true;
     if (this.since.kind === 'seq') return f.seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.
     const start = this.rangeStart.get(f.chain);
     return f.seq > (this.lastBefore.get(f.chain) ?? -1) || (start !== undefined && f.seq >= start);
   }
 }
-
-/**
- * Findings about a line whose content no verified hash covers (changed after it was written,
- * or not readable as an event): the chain and seq it names are not evidence, so they cannot
- * place it before --since. A changed event's line can claim any seq (its "seq":40 made "seq":3
- * would hide it from a gate since seq 30, and nothing else would show: it fills its own gap).
- * They count whatever --since says. (A line whose hash verifies names its place as written.)
- */
-const UNPLACED = new Set(['HASH_MISMATCH', 'EVENT_NONCANONICAL', 'EVENT_VERSION_UNKNOWN', 'DIGEST_UNSUPPORTED', 'LINE_INVALID_UTF8', 'LINE_INVALID_JSON', 'LINE_EMPTY', 'LINE_TORN', 'LINE_TOO_LONG']);
 
 const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 

@@ -201,8 +201,21 @@ describe('sel explain', () => {
     expect(text.status).toBe(0);
     expect(text.stdout.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(10);
     expect(text.stdout).toContain('\n  and 20 more line(s) (sel verify --format json lists their findings)\n');
-    expect(text.stdout).toContain('\n  and 10 more (--format json lists them all)\n');
+    expect(text.stdout).toContain('\n  and 10 more (--format json lists every one kept)\n');
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
+  });
+  it('keeps the findings about the seq whatever else the log holds: unreadable lines have a budget of their own', () => {
+    const { lines, at } = sampleLines(6);
+    const changed = lines[at]!.replace('"action":"', '"action":"x');
+    // 10 001 unreadable lines first: one more than explain keeps of them.
+    const log = writeLog('explain-crowded.jsonl', [...Array.from({ length: 10_001 }, () => 'x'), ...lines.map((l, i) => (i === at ? changed : l))]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '6']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`\nline  ${log}:${10_001 + at + 1}  damaged (HASH_MISMATCH)`);
+    expect(r.stdout).toContain('\n  and 1 more damaged line(s) that might hold it, counted but not kept (explain keeps the first 100000 about the seq and 10000 damaged lines;');
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '6', '--format', 'json']).stdout) as { findings: unknown[]; findingsNotKept: unknown };
+    expect(out.findingsNotKept).toEqual({ about: 0, lines: 1 });
+    expect(out.findings).toHaveLength(1);
   });
   it('of a seq in a line too damaged to name it: the unreadable line between its neighbours', () => {
     const { lines, at } = sampleLines(4);
@@ -211,8 +224,17 @@ describe('sel explain', () => {
     const log = writeLog('explain-unreadable.jsonl', lines.map((l, i) => (i === at ? cut : l)), '\ufeff');
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('\n  no line of the log names this seq; one line between seq 3 and seq 5 could not be read as an event, and may hold it\n');
-    expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  could not be placed (LINE_INVALID_JSON)  (120 bytes, as it reads now)\n  ${cut}\n`);
+    expect(r.stdout).toContain('\n  no line of the log names this seq; one damaged line between seq 3 and seq 5 may hold it\n');
+    expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  damaged (LINE_INVALID_JSON), where this seq belongs  (120 bytes, as it reads now)\n  ${cut}\n`);
+    // A changed line that names another seq (and so fills this one's gap) is looked at too;
+    // one that names no chain is one --chain keeps.
+    const moved = writeLog('explain-moved.jsonl', lines.map((l, i) => (i === at ? l.replace('"seq":4,', '"seq":1,') : l)));
+    const m = JSON.parse(sel(['explain', moved, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as { lines: { relation: string; codes: string[]; links: unknown }[] };
+    expect(m.lines).toMatchObject([{ relation: 'between', codes: ['HASH_MISMATCH'], links: { prev: true, next: true } }]);
+    const chainless = writeLog('explain-chainless.jsonl', lines.map((l, i) => (i === at ? l.replace(/"chain":"[^"]*",/, '') : l)));
+    const named = sel(['explain', chainless, '--repo', s.repo, '--seq', '4', '--chain', JSON.parse(lines[0]!).chain as string]);
+    expect(named.status).toBe(0);
+    expect(named.stdout).toContain(`\nline  ${chainless}:${at + 1}  damaged (`);
     // seq 0's line, with the BOM shown as an escape, and its links read past it.
     const bom = writeLog('explain-bom.jsonl', lines.map((l, i) => (i === 0 ? l.replace('"action":"', '"action":"x') : l)), '\ufeff');
     const zero = sel(['explain', bom, '--repo', s.repo, '--seq', '0']);
@@ -234,7 +256,7 @@ describe('sel explain', () => {
     expect(cutOff.status).toBe(0);
     expect(cutOff.stdout).toMatch(/\n {2}LOG_TRUNCATED at \S+: the log of chain \S+ ends at seq \d+, but seq \d+ was anchored/);
     // A chain nothing is known of: refused in one sentence.
-    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding is about it');
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding kept is about it');
     // There is no event to evaluate under --policy, and a bad one is still refused.
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--policy', 'nope']))).toContain('check --policy');
   });
