@@ -391,8 +391,8 @@ async function explainMissing(
   const chain = candidates[0] ?? null;
   const prev = chain === null ? undefined : near.get(`${chain}\u0000${f.seq - 1}`);
   const next = chain === null ? undefined : near.get(`${chain}\u0000${f.seq + 1}`);
-  // Lines that could not be placed (no seq read from them) where the seq belongs: between its
-  // neighbours, or after the one before it (before the one after it) in the same file.
+  // Damaged lines whose place is not evidence (mayHoldAnySeq), where the seq belongs: between
+  // its neighbours, or after the one before it (before the one after it) in the same file.
   const order = new Map(files.map((file, i) => [file, i]));
   const pos = (l: { file: string; line: number }) => (order.get(l.file) ?? -1) * 2 ** 32 + l.line;
   const between = (l: Location): boolean => {
