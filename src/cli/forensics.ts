@@ -151,14 +151,20 @@ function explainCommand(chalk: Colour): Command {
       // No event to evaluate under --policy: a bad one is refused all the same.
       if (e === null && f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
       // A line placed in its chain whose event failed a line check: shown as it reads now.
-      const lines = e === null ? [await readBack(logs, { file: rec.ref.file, line: rec.ref.line })] : [];
+      const lines: ShownLine[] = e === null ? [{
+        ...(await readBack(logs, placeOf(rec))),
+        relation: 'placed',
+        codes: [...new Set(findings.filter((x) => x.location?.file === rec.ref.file && x.location.line === rec.ref.line).map((x) => x.code))],
+        damaged: true,
+        links: { prev: prev === undefined ? null : prev.hash === rec.prevHash, next: next === undefined ? null : next.prevHash === rec.hash },
+      }] : [];
       const links = {
         prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash, links: next.prevHash === rec.hash },
       };
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
-          chain, seq: f.seq, location: { file: rec.ref.file, line: rec.ref.line }, event: e, lines, policy: policyInfo,
+          chain, seq: f.seq, location: placeOf(rec), event: e, lines, linesNotShown: 0, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
@@ -303,8 +309,11 @@ const MAX_FINDINGS_SHOWN = 20;
 /** A line that may hold the seq, as it reads now; or why it cannot be read again. */
 interface ShownLine {
   readonly location: Location;
-  /** Whether it names the seq ('claims') or is a line that could not be placed next to where the seq belongs ('between'). */
-  readonly relation: 'claims' | 'between';
+  /**
+   * The event's own line, placed in its chain though it failed a line check ('placed'); a line
+   * that names the seq ('claims'); or a damaged line where the seq belongs ('between').
+   */
+  readonly relation: 'placed' | 'claims' | 'between';
   /** The codes of the findings on it. */
   readonly codes: readonly string[];
   readonly damaged: boolean;
@@ -329,7 +338,7 @@ function unreadable(paths: ReadonlyMap<string, string | null>, file: string): st
 }
 
 /** One line read again as JSON shows it (its text, or why it cannot be read). */
-async function readBack(logs: readonly string[], location: Location): Promise<{ location: Location; text?: string; bytes?: number; truncated?: boolean; error?: string }> {
+async function readBack(logs: readonly string[], location: Location): Promise<Pick<ShownLine, 'location' | 'text' | 'bytes' | 'truncated' | 'error'>> {
   const paths = await logPaths(logs);
   const why = unreadable(paths, location.file);
   if (why !== null) return { location, error: why };

@@ -204,6 +204,17 @@ describe('sel explain', () => {
     expect(text.stdout).toContain('\n  and 10 more (--format json lists every one kept)\n');
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
   });
+  it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      event: null,
+      lines: [{ location: { file: log, line: 3 }, relation: 'placed', codes: ['EVENT_SCHEMA'], damaged: true, truncated: false, links: { prev: true, next: true } }],
+      linesNotShown: 0,
+      links: { prev: { seq: 1, location: { file: log, line: 2 }, links: true } },
+    });
+    expect(Object.keys((out['links'] as { prev: { location: object } }).prev.location)).toEqual(['file', 'line']);
+  });
   it('keeps the findings about the seq whatever else the log holds: unreadable lines have a budget of their own', () => {
     const { lines, at } = sampleLines(6);
     const changed = lines[at]!.replace('"action":"', '"action":"x');
