@@ -249,11 +249,15 @@ const mayHoldAnySeq = (x: Finding): boolean => DAMAGE.has(x.code) && (x.seq === 
 const KEEP_FINDINGS = 100_000;
 const KEEP_LINE_FINDINGS = 10_000;
 
+/** A finding about `seq` (or a range that holds it) of the chain asked for (any, or unknown). */
+const isAbout = (x: Finding, seq: number, chain: string | undefined): boolean =>
+  (x.seq === seq || coversSeq(x, seq)) && (chain === undefined || x.chain === null || x.chain === chain);
+
 /**
  * Which findings explain keeps, as they are reported: those about the seq (or a range that
- * holds it), and damaged lines that may hold it whatever they name, each up to KEEP_FINDINGS
- * with a budget of its own, so that a log full of unreadable lines cannot crowd out the
- * findings about the seq. With --chain, findings of other chains are not kept.
+ * holds it), and damaged lines that may hold it whatever chain and seq they name, each with a
+ * budget of its own, so that a log full of unreadable lines cannot crowd out the findings
+ * about the seq. With --chain, findings about the seq in other chains are not kept.
  */
 class FindingKeeper {
   aboutDropped = 0;
@@ -263,8 +267,7 @@ class FindingKeeper {
   constructor(private readonly seq: number, private readonly chain: string | undefined) {}
 
   readonly keep = (x: Finding): boolean => {
-    if (this.chain !== undefined && x.chain !== null && x.chain !== this.chain) return false;
-    if (x.seq === this.seq || coversSeq(x, this.seq)) {
+    if (isAbout(x, this.seq, this.chain)) {
       if (this.about === KEEP_FINDINGS) {
         this.aboutDropped++;
         return false;
@@ -389,7 +392,7 @@ async function explainMissing(
   near: ReadonlyMap<string, PlacedEvent>,
   chalk: Colour,
 ): Promise<void> {
-  const about = all.filter((x) => (x.seq === f.seq || coversSeq(x, f.seq)) && (f.chain === undefined || x.chain === null || x.chain === f.chain));
+  const about = all.filter((x) => isAbout(x, f.seq, f.chain));
   // The chain: named, else the one the findings name, else the one whose neighbours are here.
   const named = new Set(about.map((x) => x.chain).filter((x): x is string => x !== null));
   const around = new Set([...near.values()].filter((r) => r.seq === f.seq - 1 || r.seq === f.seq + 1).map((r) => r.chain));
@@ -410,8 +413,10 @@ async function explainMissing(
     if (next !== undefined && pos(l) >= pos(next.ref)) return false;
     return prev !== undefined && next !== undefined ? true : l.file === (prev ?? next)!.ref.file;
   };
-  // (A changed line that names another seq may hold this one: what it names is not evidence.)
-  const unplaced = all.filter((x) => mayHoldAnySeq(x) && x.seq !== f.seq && (x.chain === null || x.chain === chain) &&
+  // (A changed line that names another seq or chain may hold this one: what it names is not
+  // evidence. Lines of other chains between the neighbours are shown too, as lines that may.)
+  const isAboutSeq = new Set(about);
+  const unplaced = all.filter((x) => mayHoldAnySeq(x) && !isAboutSeq.has(x) &&
     x.location !== null && order.has(x.location.file) && between(x.location));
   if (about.length === 0 && unplaced.length === 0) {
     const dropped = keeper.linesDropped > 0 ? `; ${keeper.linesDropped} damaged line(s) past the first ${KEEP_LINE_FINDINGS} were counted, not kept, and one may hold it (sel verify --format jsonl lists them)` : ' (run sel verify to see the log\'s findings)';
@@ -460,7 +465,7 @@ async function explainMissing(
     prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash },
     next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash },
   };
-  const findings = [...about, ...unplaced.filter((x) => !about.includes(x))];
+  const findings = [...about, ...unplaced];
   if (f.format === 'json') {
     await writeOut(`${JSON.stringify({
       chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length - shown.length, policy: null,

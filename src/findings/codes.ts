@@ -339,13 +339,16 @@ export function codeInfo(code: FindingCode): CodeInfo {
 export const ALL_CODES = Object.keys(CODES).sort() as FindingCode[];
 
 /**
- * Findings about a line whose content no verified hash covers (changed after it was written,
- * or not readable as an event): the chain and seq it names, if any, are not evidence of where
- * it belongs. A gate counts them whatever --since says; explain looks at them wherever a
- * missing seq could be.
+ * Findings that can be about a line the chain check could not place (a hole: changed after it
+ * was written, not readable as an event, or failing the schema where a place is read): the
+ * chain and seq it names, if any, are not evidence of where it belongs. Whoever changes a line
+ * can make it one (drop its prev_hash, and seal it again), and then it fills a gap without a
+ * SEQ_GAP, naming any seq. A gate counts them whatever --since says; explain looks at them
+ * wherever a missing seq could be. (EVENT_SCHEMA is also made for events that are placed,
+ * which then count too: fail closed.)
  */
 export const PLACE_NOT_EVIDENCE: ReadonlySet<string> = new Set<FindingCode>([
-  'HASH_MISMATCH', 'EVENT_NONCANONICAL', 'EVENT_VERSION_UNKNOWN', 'DIGEST_UNSUPPORTED',
+  'HASH_MISMATCH', 'EVENT_NONCANONICAL', 'EVENT_VERSION_UNKNOWN', 'DIGEST_UNSUPPORTED', 'EVENT_SCHEMA',
   'LINE_INVALID_UTF8', 'LINE_INVALID_JSON', 'LINE_EMPTY', 'LINE_TORN', 'LINE_TOO_LONG',
 ]);
 

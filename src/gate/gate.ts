@@ -106,11 +106,26 @@ export class GateCollector {
    */
   findingInRange(f: Finding): boolean {
     if (this.since.kind === 'all' || f.chain === null || f.seq === null || PLACE_NOT_EVIDENCE.has(f.code)) return true;
-    if (this.since.kind === 'seq') return f.seq > this.since.seq;
+    const seq = highestSeq(f);
+    if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.
     const start = this.rangeStart.get(f.chain);
-    return f.seq > (this.lastBefore.get(f.chain) ?? -1) || (start !== undefined && f.seq >= start);
+    return seq > (this.lastBefore.get(f.chain) ?? -1) || (start !== undefined && seq >= start);
   }
+}
+
+/**
+ * The highest seq a finding is about: its own, or for a run of events displaced (SEQ_REORDER),
+ * the highest of the runs it names: an event moved among later ones disorders those too.
+ */
+function highestSeq(f: Finding): number {
+  let seq = f.seq!;
+  if (f.code !== 'SEQ_REORDER' || f.detail === undefined) return seq;
+  for (const key of ['displaced', 'after', 'before']) {
+    const range = f.detail[key];
+    if (Array.isArray(range) && typeof range[1] === 'number' && range[1] > seq) seq = range[1];
+  }
+  return seq;
 }
 
 const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);

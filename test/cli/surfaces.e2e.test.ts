@@ -70,10 +70,15 @@ describe('sel gate', () => {
     const at = lines.findIndex((l) => l.includes('"seq":40,'));
     const moved = join(tmp, 'gate-moved.jsonl');
     writeFileSync(moved, lines.map((l, i) => (i === at ? l.replace('"seq":40,', '"seq":3,') : l)).join('\n'));
-    for (const since of ['30', '2026-11-01', 'HEAD~1']) {
-      const r = gate([moved, '--repo', s.repo, '--since', since, '--max-severity', 'none', '--max-findings', '1']);
-      expect(r.status, since).toBe(1);
-      expect(r.out!.assertions[0], since).toMatchObject({ name: 'integrity', pass: false, at: { file: moved, line: at + 1 } });
+    // Or its hash dropped too: a schema error, and no hash to compare, but the same hole.
+    const unsealed = join(tmp, 'gate-unsealed.jsonl');
+    writeFileSync(unsealed, lines.map((l, i) => (i === at ? l.replace('"seq":40,', '"seq":3,').replace(/"hash":"sha256:[0-9a-f]{64}",/, '') : l)).join('\n'));
+    for (const log of [moved, unsealed]) {
+      for (const since of ['30', '2026-11-01', 'HEAD~1']) {
+        const r = gate([log, '--repo', s.repo, '--since', since, '--max-severity', 'none', '--max-findings', '1']);
+        expect(r.status, `${log} ${since}`).toBe(1);
+        expect(r.out!.assertions[0], since).toMatchObject({ name: 'integrity', pass: false, at: { file: log, line: at + 1 } });
+      }
     }
   });
   it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
@@ -246,6 +251,11 @@ describe('sel explain', () => {
     const named = sel(['explain', chainless, '--repo', s.repo, '--seq', '4', '--chain', JSON.parse(lines[0]!).chain as string]);
     expect(named.status).toBe(0);
     expect(named.stdout).toContain(`\nline  ${chainless}:${at + 1}  damaged (`);
+    // One that names another chain is looked at too: what it names is not evidence.
+    const elsewhere = writeLog('explain-elsewhere.jsonl', lines.map((l, i) => (i === at ? l.replace(/"chain":"[^"]*",/, '"chain":"other",') : l)));
+    const other = sel(['explain', elsewhere, '--repo', s.repo, '--seq', '4', '--chain', JSON.parse(lines[0]!).chain as string]);
+    expect(other.status).toBe(0);
+    expect(other.stdout).toContain(`\nline  ${elsewhere}:${at + 1}  damaged (HASH_MISMATCH), where this seq belongs`);
     // seq 0's line, with the BOM shown as an escape, and its links read past it.
     const bom = writeLog('explain-bom.jsonl', lines.map((l, i) => (i === 0 ? l.replace('"action":"', '"action":"x') : l)), '\ufeff');
     const zero = sel(['explain', bom, '--repo', s.repo, '--seq', '0']);

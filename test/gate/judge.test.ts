@@ -68,6 +68,18 @@ describe('the facts a gate reads of each event', () => {
   });
 });
 
+describe('a reorder', () => {
+  it('counts when the runs it names reach into the range, though the event it names is before it', () => {
+    const reorder = (detail: Record<string, unknown>) => makeFinding('SEQ_REORDER', { chain: 'c', seq: 3, location: { file: 'a.jsonl', line: 9 }, message: 'm', detail });
+    const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [reorder({ displaced: [3, 3], after: [4, 8] })]).pass).toBe(false);
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [reorder({ displaced: [2, 3], before: [4, 7] })]).pass).toBe(false);
+    expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }, seqs, [reorder({ displaced: [3, 3], after: [4, 8] })]).pass).toBe(false);
+    // All of it before the range: not the range's.
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [reorder({ displaced: [3, 3], after: [4, 5] })]).pass).toBe(true);
+  });
+});
+
 describe('findings counted but not kept (--max-findings)', () => {
   it('fail every assertion that judges findings and found none among those kept: it cannot tell', () => {
     const c = new GateCollector({ kind: 'all' });
