@@ -61,7 +61,9 @@ export class GateCollector {
   readonly otherPolicies = new Map<string, { count: number; first: { chain: string; seq: number } }>();
   /** Elevations recorded as allowed (or warned), in range: "chain\0seq". */
   readonly elevations = new Set<string>();
-  private static readonly MAX_ELEVATIONS = 1_000_000;
+  /** Elevations past MAX_ELEVATIONS, not remembered: the assertion cannot tell about them. */
+  elevationsNotKept = 0;
+  static readonly MAX_ELEVATIONS = 1_000_000;
 
   constructor(private readonly since: Since) {}
 
@@ -90,7 +92,8 @@ export class GateCollector {
       if (o === undefined) this.otherPolicies.set(facts.otherPolicy, { count: 1, first: { chain: rec.chain, seq: rec.seq } });
       else o.count++;
     }
-    if (facts.elevation && this.elevations.size < GateCollector.MAX_ELEVATIONS) {
+    if (facts.elevation && this.elevations.size === GateCollector.MAX_ELEVATIONS) this.elevationsNotKept++;
+    else if (facts.elevation) {
       this.elevations.add(`${rec.chain}\u0000${rec.seq}`);
     }
   }
@@ -211,9 +214,11 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     const bad = inRange.filter((f) => f.chain !== null && f.seq !== null && REVIEW_CODES.has(f.code) && c.elevations.has(`${f.chain}\u0000${f.seq}`));
     out.push({
       name: '--no-unreviewed-elevation',
-      pass: bad.length === 0 && omitted === 0,
+      pass: bad.length === 0 && omitted === 0 && c.elevationsNotKept === 0,
       reason: bad.length > 0 ? `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}${incomplete}`
-        : omitted > 0 ? notKept : `every allowed elevation in range (${c.elevations.size}) had the exception it needs`,
+        : omitted > 0 ? notKept
+          : c.elevationsNotKept > 0 ? `cannot tell: ${c.elevationsNotKept} elevation(s) past the first ${GateCollector.MAX_ELEVATIONS} in range were not remembered`
+            : `every allowed elevation in range (${c.elevations.size}) had the exception it needs`,
       ...at(bad),
     });
   }

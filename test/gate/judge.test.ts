@@ -99,3 +99,22 @@ describe('findings counted but not kept (--max-findings)', () => {
     expect(d.reason).toMatch(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at a\.jsonl:2 \(c seq 1\) \(5 more findings were not kept/);
   });
 });
+
+describe('elevations past what the collector remembers', () => {
+  it('fail --no-unreviewed-elevation: it cannot tell about them', () => {
+    const limit = GateCollector.MAX_ELEVATIONS;
+    const writable = GateCollector as unknown as { MAX_ELEVATIONS: number };
+    writable.MAX_ELEVATIONS = 2;
+    try {
+      const c = new GateCollector({ kind: 'all' });
+      for (const s of [0, 1, 2]) c.onEvent(event(s), { otherPolicy: null, elevation: true });
+      const r = judge({ noUnreviewedElevation: true }, c, [], 0, []).find((x) => x.name === '--no-unreviewed-elevation')!;
+      expect(r).toMatchObject({ pass: false, reason: 'cannot tell: 1 elevation(s) past the first 2 in range were not remembered' });
+      const two = new GateCollector({ kind: 'all' });
+      for (const s of [0, 1]) two.onEvent(event(s), { otherPolicy: null, elevation: true });
+      expect(judge({ noUnreviewedElevation: true }, two, [], 0, []).find((x) => x.name === '--no-unreviewed-elevation')!.pass).toBe(true);
+    } finally {
+      writable.MAX_ELEVATIONS = limit;
+    }
+  });
+});
