@@ -109,6 +109,11 @@ export class GateCollector {
    */
   findingInRange(f: Finding): boolean {
     if (this.since.kind === 'all' || f.chain === null || f.seq === null || PLACE_NOT_EVIDENCE.has(f.code)) return true;
+    // A fork is a second event at a seq, sealed and linked: whoever can write the log can fork
+    // it at any old seq, and a branch is reported once, by its first seq, its events never
+    // placed or replayed (a branch from seq 30 went on to new seqs 49-50 that allowed egress to
+    // evil.example, and a gate since seq 30 passed). It counts whatever --since says.
+    if (f.code === 'CHAIN_FORK') return true;
     const seq = highestSeq(f);
     if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
+import { digestOf } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
 let s: GovernanceSample;
@@ -79,6 +81,26 @@ describe('sel gate', () => {
         expect(r.status, `${log} ${since}`).toBe(1);
         expect(r.out!.assertions[0], since).toMatchObject({ name: 'integrity', pass: false, at: { file: log, line: at + 1 } });
       }
+    }
+  });
+  it('counts a fork wherever it starts: a branch sealed off an old seq cannot add events past --since', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    // A second seq 10 (another actor), linked to seq 9 and sealed, and a seq 11 after it.
+    let prev = (JSON.parse(lines.find((l) => l.includes('"seq":9,'))!) as { hash: string }).hash;
+    const branch = [10, 11].map((seq) => {
+      const e = JSON.parse(lines.find((l) => l.includes(`"seq":${seq},`))!) as Record<string, unknown>;
+      e['actor'] = { ...(e['actor'] as object), id: 'forger' };
+      e['prev_hash'] = prev;
+      delete e['hash'];
+      e['hash'] = prev = digestOf(e);
+      return canonicalize(e);
+    });
+    const forked = join(tmp, 'gate-forked.jsonl');
+    writeFileSync(forked, `${[...lines, ...branch].join('\n')}\n`);
+    for (const since of ['30', '2026-11-02', 'HEAD~1']) {
+      const r = gate([forked, '--repo', s.repo, '--since', since, '--max-severity', 'none']);
+      expect(r.status, since).toBe(1);
+      expect(r.out!.assertions[0]!.reason, since).toContain('CHAIN_FORK');
     }
   });
   it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
