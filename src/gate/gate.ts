@@ -114,6 +114,10 @@ export class GateCollector {
     // placed or replayed (a branch from seq 30 went on to new seqs 49-50 that allowed egress to
     // evil.example, and a gate since seq 30 passed). It counts whatever --since says.
     if (f.code === 'CHAIN_FORK') return true;
+    // An anchor that disagrees with the log says the log was rewritten after it was anchored,
+    // and the events' ts are the writer's to change: events sealed again with older times all
+    // fell before a --since time, and the anchor's finding with them. It counts wherever it is.
+    if (f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED') return true;
     const seq = highestSeq(f);
     if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.

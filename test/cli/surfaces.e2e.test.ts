@@ -103,6 +103,26 @@ describe('sel gate', () => {
       expect(r.out!.assertions[0]!.reason, since).toContain('CHAIN_FORK');
     }
   });
+  it('counts an anchor that disagrees wherever it is: events sealed again with older times cannot leave the range', () => {
+    const events = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+    events.sort((a, b) => (a['seq'] as number) - (b['seq'] as number));
+    const at = events.findIndex((e) => e['seq'] === 34);
+    for (let i = at; i < events.length; i++) {
+      const e = events[i]!;
+      e['ts'] = events[at - 1]!['ts'];
+      e['prev_hash'] = events[i - 1]!['hash'];
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+    }
+    const resealed = join(tmp, 'gate-resealed.jsonl');
+    writeFileSync(resealed, `${events.map((e) => canonicalize(e)).join('\n')}\n`);
+    for (const since of ['2026-11-02', 'HEAD~1']) {
+      const r = gate([resealed, '--repo', s.repo, '--since', since, '--max-severity', 'none', '--require-anchored']);
+      expect(r.status, since).toBe(1);
+      expect(r.out!.assertions.map((a) => a.pass), since).toEqual([false, false, false]);
+      expect(r.out!.assertions[0]!.reason, since).toContain('ANCHOR_MISMATCH');
+    }
+  });
   it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
     const all = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable']);
     const capped = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable', '--max-findings', '1']);
