@@ -73,7 +73,7 @@ export function gateCommand(chalk: Colour): Command {
     .addOption(new Option('--max-severity <level>', 'no finding above this severity').argParser(oneOf('--max-severity', ['none', 'note', 'warning', 'error'] as const)))
     .option('--no-divergence', 'no replayed decision differs from the recorded one')
     .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')
-    .option('--require-anchored', 'every event in range is covered by a matching anchor')
+    .option('--require-anchored', 'every event, in range or not, is covered by a matching anchor')
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))

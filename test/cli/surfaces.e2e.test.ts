@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
-import { digestOf } from '../../src/canonical/digest.js';
+import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
@@ -122,6 +122,23 @@ describe('sel gate', () => {
       expect(r.out!.assertions.map((a) => a.pass), since).toEqual([false, false, false]);
       expect(r.out!.assertions[0]!.reason, since).toContain('ANCHOR_MISMATCH');
     }
+  });
+  it('--require-anchored asks an anchor of every event: a chain added with times before --since is not out of its reach', () => {
+    const lines = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    let prev = GENESIS_PREV_HASH;
+    const added = lines.slice(0, 3).map((l, seq) => {
+      const e = { ...(JSON.parse(l) as Record<string, unknown>), chain: 'x', seq, ts: '2026-10-01T00:00:00.000Z', prev_hash: prev };
+      delete e['hash'];
+      e['hash'] = prev = digestOf(e);
+      return canonicalize(e);
+    });
+    const backdated = join(tmp, 'gate-backdated.jsonl');
+    writeFileSync(backdated, `${[...lines, ...added].join('\n')}\n`);
+    const r = gate([backdated, '--repo', s.repo, '--since', '2026-11-02', '--max-severity', 'none', '--require-anchored', '--min-events', '1']);
+    expect(r.status).toBe(1);
+    expect(r.out!.assertions.find((a) => a.name === '--require-anchored')).toMatchObject({ pass: false, reason: 'x: events 0–2 unanchored' });
+    // The sample alone is anchored to its last event.
+    expect(gate([s.clean, '--repo', s.repo, '--since', '2026-11-02', '--require-anchored']).status).toBe(0);
   });
   it('--max-findings bounds what a gate keeps; past it, what it cannot see fails (and --since SEQ keeps only what is in range)', () => {
     const all = gate([s.incident, '--repo', s.repo, '--no-divergence', '--no-unverifiable']);
