@@ -152,7 +152,8 @@ function explainCommand(chalk: Colour): Command {
       if (e === null && f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
       // A line placed in its chain whose event failed a line check: shown as it reads now.
       const lines: ShownLine[] = e === null ? [{
-        ...(await readBack(logs, placeOf(rec))),
+        location: placeOf(rec),
+        ...shownText((await readBack(logs, [placeOf(rec)]))[0]!),
         relation: 'placed',
         codes: [...new Set(findings.filter((x) => x.location?.file === rec.ref.file && x.location.line === rec.ref.line).map((x) => x.code))],
         damaged: true,
@@ -213,8 +214,8 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
       if (findings.length === 0) L.push('  none');
-      if (keeper.aboutDropped > 0) L.push(notKept(keeper));
       for (const x of findings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
+      if (keeper.aboutDropped > 0) L.push(notKept(keeper));
       await writeOut(`${L.join('\n')}\n`);
     });
 }
@@ -234,7 +235,7 @@ function coversSeq(x: Finding, seq: number): boolean {
 }
 
 /** Codes that make a line damaged: nothing in it can be trusted (it becomes a hole in its chain). */
-const DAMAGE: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'EVENT_SCHEMA', 'FINGERPRINT_MISMATCH']);
+const DAMAGE: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'FINGERPRINT_MISMATCH']);
 
 /** A damaged line whose place is not evidence: it may hold a seq whatever it names. */
 const mayHoldAnySeq = (x: Finding): boolean => DAMAGE.has(x.code) && (x.seq === null || PLACE_NOT_EVIDENCE.has(x.code));
@@ -306,7 +307,7 @@ const MAX_LINES = 10;
 const SHOWN_BYTES = 4096;
 /** A line is read whole up to this, to compare the hashes it names with its neighbours'. */
 const KEPT_BYTES = 1 << 20;
-/** The most findings the text lists (JSON has them all). */
+/** The most findings the text lists (JSON lists every one kept). */
 const MAX_FINDINGS_SHOWN = 20;
 
 /** A line that may hold the seq, as it reads now; or why it cannot be read again. */
@@ -340,21 +341,37 @@ function unreadable(paths: ReadonlyMap<string, string | null>, file: string): st
   return path === null ? 'the log was read as a stream (standard input or a pipe), which sel does not keep' : null;
 }
 
-/** One line read again as JSON shows it (its text, or why it cannot be read). */
-async function readBack(logs: readonly string[], location: Location): Promise<Pick<ShownLine, 'location' | 'text' | 'bytes' | 'truncated' | 'error'>> {
+/**
+ * The lines at `locations`, read again (one pass per file), each kept whole up to KEPT_BYTES;
+ * in their place, why one cannot be read.
+ */
+async function readBack(logs: readonly string[], locations: readonly Location[]): Promise<(LineText | string)[]> {
   const paths = await logPaths(logs);
-  const why = unreadable(paths, location.file);
-  if (why !== null) return { location, error: why };
-  try {
-    const line = (await readLinesAt(paths.get(location.file)!, [location.line], SHOWN_BYTES)).get(location.line);
-    return line === undefined ? { location, error: 'the file has fewer lines now' } : { location, text: line.text, bytes: line.bytes, truncated: line.truncated };
-  } catch (e) {
-    return { location, error: `cannot read it again: ${describeIoError(e)}` };
+  const byFile = new Map<string, Map<number, LineText> | string>();
+  for (const file of new Set(locations.map((x) => x.file))) {
+    const why = unreadable(paths, file);
+    if (why !== null) {
+      byFile.set(file, why);
+      continue;
+    }
+    try {
+      byFile.set(file, await readLinesAt(paths.get(file)!, locations.filter((x) => x.file === file).map((x) => x.line), SHOWN_BYTES, KEPT_BYTES));
+    } catch (e) {
+      byFile.set(file, `cannot read it again: ${describeIoError(e)}`);
+    }
   }
+  return locations.map(({ file, line }) => {
+    const got = byFile.get(file)!;
+    return typeof got === 'string' ? got : got.get(line) ?? 'the file has fewer lines now';
+  });
 }
 
+/** A line as JSON shows it: its text, or why it could not be read again. */
+const shownText = (line: LineText | string): Pick<ShownLine, 'text' | 'bytes' | 'truncated' | 'error'> =>
+  typeof line === 'string' ? { error: line } : { text: line.text, bytes: line.bytes, truncated: line.truncated };
+
 /** A line read again, for people: where, how long, and its text (escaped as all evidence is). */
-function showLine(raw: { location: Location; text?: string; bytes?: number; truncated?: boolean; error?: string }, c: Awaited<ReturnType<Colour>>, label = ''): string[] {
+function showLine(raw: Pick<ShownLine, 'location' | 'text' | 'bytes' | 'truncated' | 'error'>, c: Awaited<ReturnType<Colour>>, label = ''): string[] {
   const at = `${printable(raw.location.file)}:${raw.location.line}`;
   if (raw.error !== undefined || raw.text === undefined) return [c.bold('line') + `  ${at}${label}: ${printable(raw.error ?? 'not read')}`];
   const size = `${raw.bytes} byte${raw.bytes === 1 ? '' : 's'}${raw.truncated === true ? `, the first ${SHOWN_BYTES} at most shown` : ''}`;
@@ -436,28 +453,12 @@ async function explainMissing(
   }
   const places = [...byPlace.values()].sort((a, b) => (a.relation === b.relation ? pos(a.location) - pos(b.location) : a.relation === 'claims' ? -1 : 1));
   const shown = places.slice(0, MAX_LINES);
-  const paths = await logPaths(logs);
-  const read = new Map<string, Map<number, LineText> | string>();
-  for (const file of new Set(shown.map((x) => x.location.file))) {
-    const why = unreadable(paths, file);
-    if (why !== null) {
-      read.set(file, why);
-      continue;
-    }
-    try {
-      read.set(file, await readLinesAt(paths.get(file)!, shown.filter((x) => x.location.file === file).map((x) => x.location.line), SHOWN_BYTES, KEPT_BYTES));
-    } catch (e) {
-      read.set(file, `cannot read it again: ${describeIoError(e)}`);
-    }
-  }
-  const lines: ShownLine[] = shown.map(({ location, relation, codes }) => {
-    const damaged = relation === 'between' || codes.some((code) => DAMAGE.has(code));
-    const got = read.get(location.file)!;
-    const line = typeof got === 'string' ? got : got.get(location.line) ?? 'the file has fewer lines now';
-    if (typeof line === 'string') return { location, relation, codes, damaged, error: line, links: { prev: null, next: null } };
-    const h = namedHashes(line.whole);
+  const read = await readBack(logs, shown.map((x) => x.location));
+  const lines: ShownLine[] = shown.map(({ location, relation, codes }, i) => {
+    const line = read[i]!;
+    const h = namedHashes(typeof line === 'string' ? null : line.whole);
     return {
-      location, relation, codes, damaged, text: line.text, bytes: line.bytes, truncated: line.truncated,
+      location, relation, codes, damaged: relation === 'between' || codes.some((code) => DAMAGE.has(code)), ...shownText(line),
       links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
     };
   });
@@ -485,10 +486,10 @@ async function explainMissing(
   L.push(`  ${claiming === 0 ? 'no line of the log names this seq' : claiming === 1 ? 'one line of the log names this seq' : `${claiming} lines of the log name this seq`}` +
     (near_ === 0 ? '' : `; ${keeper.linesDropped > 0 ? 'at least ' : ''}${near_ === 1 ? 'one damaged line' : `${near_} damaged lines`} ${where} may hold it`));
   if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
+  const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs` : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
-    const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);
     if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
@@ -509,7 +510,7 @@ async function explainMissing(
   // An anchor names the hash the seq had when it was anchored: does the successor agree?
   const anchor = findings.find((x) => x.code === 'ANCHOR_MISMATCH' && x.seq === f.seq && typeof x.expected === 'string' && x.location !== null);
   if (links.next !== null && anchor !== undefined) {
-    L.push(`  seq ${links.next.seq}'s prev_hash ${links.next.prevHash === anchor.expected ? c.green('is') : c.red('is not')} the hash the anchor at ${at(anchor.location!)} records for seq ${f.seq}`);
+    L.push(`  seq ${links.next.seq}'s prev_hash ${verb(links.next.prevHash === anchor.expected)} the hash the anchor at ${at(anchor.location!)} records for seq ${f.seq}`);
   }
   await writeOut(`${L.join('\n')}\n`);
 }

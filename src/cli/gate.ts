@@ -4,7 +4,7 @@ import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef } from '../git/history.js';
-import { GateCollector, judge, parseSince, type GateAssertions, type GateReport, type Since } from '../gate/gate.js';
+import { GateCollector, gateHeading, judge, parseSince, type GateAssertions, type GateReport, type Since } from '../gate/gate.js';
 import { gateNote } from '../verify/notes.js';
 import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
@@ -134,7 +134,7 @@ export function gateCommand(chalk: Colour): Command {
       } else {
         const c = await chalk();
         const p = printable;
-        const lines = [c.bold(`sel gate: ${p(sinceText)} (${inRange} in range), ${p(flags.repo)} at ${p(flags.ref)} (${replay.commit.slice(0, 12)})`)];
+        const lines = [c.bold(p(gateHeading(report)))];
         for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${p(r.name)}: ${p(r.reason)}`);
         lines.push(pass ? c.green.bold('gate: PASS') : c.red.bold('gate: FAIL'));
         await writeOut(`${lines.join('\n')}\n`);

@@ -50,6 +50,11 @@ export interface GateReport {
   readonly assertions: readonly AssertionResult[];
 }
 
+/** What the gate judged, in one line (unescaped: each output escapes it its own way). */
+export function gateHeading(g: GateReport): string {
+  return `sel gate: ${g.range} (${g.eventsInRange} in range), ${g.repo} at ${g.ref} (${g.commit.slice(0, 12)})`;
+}
+
 /** Collects, during the verification pass, what the assertions need. Bounded per chain. */
 export class GateCollector {
   /** First seq in range, per chain. */
@@ -103,21 +108,11 @@ export class GateCollector {
    * event is never placed, and the first one after --since must count; so must a finding
    * about events the log does not hold (a LOG_TRUNCATED from an anchor past a log cut back
    * before --since). With --since TIME, everything after the chain's last event before that
-   * time counts. Findings that cannot be placed count too (fail closed), and so do those
-   * about a line whose place is not evidence (PLACE_NOT_EVIDENCE: seq 40 changed to claim
-   * seq 3 fills its own gap, and its one finding names seq 3).
+   * time counts. Findings that cannot be placed count too (fail closed), and so do those whose
+   * place is the writer's to choose (COUNTS_ANYWHERE).
    */
   findingInRange(f: Finding): boolean {
-    if (this.since.kind === 'all' || f.chain === null || f.seq === null || PLACE_NOT_EVIDENCE.has(f.code)) return true;
-    // A fork is a second event at a seq, sealed and linked: whoever can write the log can fork
-    // it at any old seq, and a branch is reported once, by its first seq, its events never
-    // placed or replayed (a branch from seq 30 went on to new seqs 49-50 that allowed egress to
-    // evil.example, and a gate since seq 30 passed). It counts whatever --since says.
-    if (f.code === 'CHAIN_FORK') return true;
-    // An anchor that disagrees with the log says the log was rewritten after it was anchored,
-    // and the events' ts are the writer's to change: events sealed again with older times all
-    // fell before a --since time, and the anchor's finding with them. It counts wherever it is.
-    if (f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED') return true;
+    if (this.since.kind === 'all' || f.chain === null || f.seq === null || COUNTS_ANYWHERE.has(f.code)) return true;
     const seq = highestSeq(f);
     if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.
@@ -125,6 +120,19 @@ export class GateCollector {
     return seq > (this.lastBefore.get(f.chain) ?? -1) || (start !== undefined && seq >= start);
   }
 }
+
+/**
+ * Findings that count whatever --since says: the seq (or time) they would be placed by is the
+ * writer's to choose.
+ * - About a line the chain check could not place (PLACE_NOT_EVIDENCE): seq 40 changed to
+ *   claim seq 3 fills its own gap, and its one finding names seq 3.
+ * - A fork: a second event sealed at an old seq can start a branch that goes on past the
+ *   range, reported once, by its first seq, its events never placed nor replayed (a branch
+ *   from seq 30 went on to new seqs 49-50 allowing egress to evil.example).
+ * - An anchor that disagrees with the log: events sealed again with older times all fell
+ *   before a --since time, and the anchor's finding with them; the anchor is committed.
+ */
+const COUNTS_ANYWHERE: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'CHAIN_FORK', 'ANCHOR_MISMATCH', 'LOG_TRUNCATED']);
 
 /**
  * The highest seq a finding is about: its own, or for a run of events displaced (SEQ_REORDER),

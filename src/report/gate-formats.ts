@@ -4,16 +4,11 @@
  * annotation (GitHub), placed at its first finding when it has one; the exit status, 1 when
  * any assertion fails, stays what a pipeline reads. The same input gives the same bytes.
  */
-import type { GateReport } from '../gate/gate.js';
+import { gateHeading, type GateReport } from '../gate/gate.js';
 import { escapeData, escapeProperty, markdownCell as cell } from './github.js';
 import { xmlEscape } from './junit.js';
 
 type Relativize = (file: string) => string;
-
-/** What the gate judged, in one line. */
-function heading(g: GateReport): string {
-  return `sel gate: ${g.range} (${g.eventsInRange} in range), ${g.repo} at ${g.ref} (${g.commit.slice(0, 12)})`;
-}
 
 /** One suite, `sel.gate`; one test case per assertion, a <failure> with its reason when it failed. */
 export function renderGateJunit(g: GateReport, relativize: Relativize): string {
@@ -27,7 +22,7 @@ export function renderGateJunit(g: GateReport, relativize: Relativize): string {
   const n = g.assertions.length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sel gate" tests="${n}" failures="${failures}" errors="0" skipped="0" time="0">\n` +
     `  <testsuite name="sel.gate" tests="${n}" failures="${failures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}\n` +
-    `    <system-out>${xmlEscape(heading(g))}</system-out>\n  </testsuite>\n</testsuites>\n`;
+    `    <system-out>${xmlEscape(gateHeading(g))}</system-out>\n  </testsuite>\n</testsuites>\n`;
 }
 
 /** An error annotation per failed assertion (at its first finding when it has one), then the verdict. */
@@ -40,7 +35,7 @@ export function renderGateGithub(g: GateReport, relativize: Relativize): string 
     lines.push(`::error ${props.join(',')}::${escapeData(a.reason)}`);
   }
   const failed = g.assertions.filter((a) => !a.pass).length;
-  lines.push(escapeData(`${heading(g)}: ${g.pass ? 'PASS' : `FAIL (${failed} of ${g.assertions.length} assertion(s) failed)`}`));
+  lines.push(escapeData(`${gateHeading(g)}: ${g.pass ? 'PASS' : `FAIL (${failed} of ${g.assertions.length} assertion(s) failed)`}`));
   return `${lines.join('\n')}\n`;
 }
 
