@@ -62,7 +62,7 @@ const NAMES: usize = OUT + 1024;
 /** 256 bytes: 0 for a byte that continues a string's body as is. */
 const CLASS: usize = OUT + 2048;
 const LINE: usize = 131072;
-/** The interned texts' table: ITAB_SIZE entries of [hash, offset into ARENA, length], u32 each. */
+/** The interned texts' table: ITAB_SIZE entries of [hash, offset into ARENA, length and member (entryKey)], u32 each. */
 const ITAB: usize = OUT + 8192;
 const ITAB_SIZE: u32 = 4096;
 /** At most this many entries (half the table, so probes stay short). */
@@ -574,15 +574,27 @@ function fnv(s: usize, e: usize): u32 {
   return h == 0 ? 1 : h;
 }
 
+/**
+ * An entry's third word: the value's length, and in the top byte the member it was proven as.
+ * A text proven as one member is no proof for another: an actor's text written as the
+ * decision (or the reverse) was taken as a proven decision, and a line with no action passed
+ * (found by review). Lines are shorter than 2^24 bytes (LAYOUT_LINE_CAPACITY) and slots fewer
+ * than 256.
+ */
+function entryKey(slot: i32, n: usize): u32 {
+  return <u32>n | (<u32>slot << 24);
+}
+
 /** The entry holding member `slot`'s value (of the line last scanned), or the empty one to use. */
 function probe(slot: i32, h: u32): u32 {
   const s = LINE + <usize>load<i32>(VSB + (<usize>slot << 2));
   const n = <usize>load<i32>(VEB + (<usize>slot << 2)) - (s - LINE);
+  const key = entryKey(slot, n);
   let k = h & (ITAB_SIZE - 1);
   let e = ITAB + <usize>k * 12;
   // The table is at most half full, so an empty entry ends every probe.
   while (load<u32>(e) != 0) {
-    if (load<u32>(e) == h && <usize>load<u32>(e + 8) == n && memory.compare(ARENA + <usize>load<u32>(e + 4), s, n) == 0) return k;
+    if (load<u32>(e) == h && load<u32>(e + 8) == key && memory.compare(ARENA + <usize>load<u32>(e + 4), s, n) == 0) return k;
     k = (k + 1) & (ITAB_SIZE - 1);
     e = ITAB + <usize>k * 12;
   }
@@ -611,7 +623,7 @@ export function intern(slot: i32): i32 {
   memory.copy(ARENA + arenaUsed, s, n);
   store<u32>(entry, h);
   store<u32>(entry + 4, <u32>arenaUsed);
-  store<u32>(entry + 8, <u32>n);
+  store<u32>(entry + 8, entryKey(slot, n));
   arenaUsed += n;
   interned++;
   return <i32>k;

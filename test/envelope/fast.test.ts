@@ -15,6 +15,7 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
 import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
+import { checkLineFully } from '../../src/envelope/check.js';
 import { lazyFields } from '../../src/envelope/lazy-request.js';
 
 describe('clean events', () => {
@@ -84,6 +85,22 @@ describe('clean events', () => {
       const r = agreed(line, KEEP);
       expect(r?.event?.actor).toEqual(JSON.parse(actor));
       expect(r?.event?.decision).toEqual(JSON.parse(decision));
+    }
+  });
+
+  it('an actor proven is no proof of a decision with the same text, nor the reverse', () => {
+    // The WebAssembly scanner's intern store once keyed values by their bytes alone: an
+    // actor's text written as the decision (interned a moment before, in the same line) or a
+    // decision's text written as the next line's actor passed, with no action or no zone.
+    const actor = GOOD.find(([k]) => k === 'actor')![1];
+    const decision = GOOD.find(([k]) => k === 'decision')![1];
+    const swapped = (a: string, d: string): Buffer =>
+      seal(GOOD.map(([k, v]): [string, string] => [k, k === 'actor' ? a : k === 'decision' ? d : v]), false);
+    for (const line of [swapped(actor, actor), swapped(decision, decision), swapped(decision, actor)]) {
+      expect(agreed(seal(GOOD, false))).not.toBeNull(); // both texts interned, each as its own member
+      expect(agreed(line), line.toString()).toBeNull();
+      const full = checkLineFully(line, { file: 'x', line: 1, ordinal: 0 }, KEEP);
+      expect(full.findings.map((f) => f.code)).toContain('EVENT_SCHEMA');
     }
   });
 

@@ -91,6 +91,8 @@ export const VARIANTS: Record<string, string[]> = {
     '{"zone":"kernel","id":"a"}', '{"id":"a","x":1,"zone":"kernel"}', '{"id":"a"}', '{"id":1,"zone":"kernel"}',
     '{"id":"a","zone":"kernel","zone":"kernel"}', '{"id":"a","zone":"kernel" }', '{"id":"\\u0041","zone":"kernel"}',
     '{"id":"a\\u0001","zone":"kernel"}', '{"id":"a","zone":"kernel\\u0000"}', '[]', 'null', '"agent"',
+    // A decision's text (GOOD's and another), proven as a decision: no proof of an actor.
+    '{"action":"allow","rule":"r-1","severity":"info"}', '{"action":"block","rule":null,"severity":"critical"}',
   ],
   chain: ['"p"', '"a.b_c-d"', '"9z"', '""', '"-a"', '".a"', '"a b"', '"a/b"', '"é"', '"a\\u0062"', `"${'c'.repeat(200)}"`, `"${'c'.repeat(201)}"`, '1', 'null'],
   decision: [
@@ -100,6 +102,8 @@ export const VARIANTS: Record<string, string[]> = {
     '{"action":"allow","severity":"info"}', '{"action":"allow","rule":null,"severity":"info","x":0}',
     '{"rule":null,"action":"allow","severity":"info"}', '{"action":"allow","rule":nul,"severity":"info"}',
     '{"action":"allow","rule":"x","rule":"y","severity":"info"}',
+    // An actor's text (GOOD's and another), proven as an actor: no proof of a decision.
+    '{"id":"agent-1","zone":"executor"}', '{"id":"agent-1","zone":"kernel"}',
   ],
   kind: ['"k"', '"é"', '""', '[1,2,3]', '12345', 'false', '{"a":1}', '"a\\"b"', `"${'k'.repeat(200)}"`, `"${'k'.repeat(201)}"`, `"${'😂'.repeat(100)}"`, `"${'😂'.repeat(101)}"`, '"a\\tb"', '"\\u001f"', '"\\u001F"', '"\\/"', '7', '{}'],
   policy_hash: [
