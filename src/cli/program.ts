@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { printable } from '../report/printable.js';
 import { OperatorError } from '../errors.js';
-import { GitFailure } from '../git/git.js';
+import { firstErrorLine, GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
 import { colourFor, type Colour } from './colour.js';
 import { isCommandName } from './early.js';
@@ -83,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof GitFailure) {
       // git itself failed mid-run (a corrupt object store, a git that exits early): the
       // verification cannot be completed, and that is not a bug of ours.
-      const detail = e.stderr.trim().split('\n')[0] ?? '';
+      const detail = firstErrorLine(e.stderr);
       process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : `exit status ${e.code}`}); check the repository with git fsck\n`);
       return 2;
     }

@@ -5,8 +5,12 @@
  *  - no system or global config (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL=/dev/null), hooks off
  *    (core.hooksPath=/dev/null), no fsmonitor, no credential or terminal prompts, no
  *    signature checks (log.showSignature in a repository's config ran its gpg.program);
- *  - replace refs and grafts ignored (GIT_NO_REPLACE_OBJECTS, GIT_GRAFT_FILE=/dev/null): the
- *    history verified is the one the objects record;
+ *  - replace refs, grafts and the commit-graph file ignored (GIT_NO_REPLACE_OBJECTS,
+ *    GIT_GRAFT_FILE=/dev/null, core.commitGraph=false): the history verified is the one the
+ *    objects record (a commit-graph file is a cache of parents that git trusts: one edited to
+ *    give a commit another parent acted as a graft, found by review);
+ *  - what a merge shows in `git log` fixed (log.diffMerges=separate): a repository's own
+ *    `first-parent` or `combined` hid a deletion made in a merge (found by review);
  *  - no GIT_DIR, GIT_WORK_TREE or other GIT_* from the caller's environment;
  *  - only plumbing commands, so no alias can stand in for them.
  * Object reads go through one long-lived `git cat-file --batch` process (framed by byte
@@ -39,6 +43,11 @@ const SAFE_CONFIG = [
   // A repository's own config must not make `git log` verify signatures: that runs the
   // program gpg.program names.
   '-c', 'log.showSignature=false',
+  '-c', 'core.commitGraph=false',
+  '-c', 'log.diffMerges=separate',
+  // GIT_GRAFT_FILE makes git print a deprecation hint first on standard error, which stood
+  // in for the real error in sel's one sentence.
+  '-c', 'advice.graftFileDeprecated=false',
 ];
 
 /**
@@ -60,6 +69,12 @@ export function safeEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/** The first line of git's standard error that is not a hint (what a person needs to see). */
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => l.length > 0 && !l.startsWith('hint:')) ?? lines[0] ?? '';
+}
+
 /** git itself failed mid-run (a corrupt object store, a git that exits early): not a bug of ours. */
 export class GitFailure extends Error {
   constructor(
@@ -67,7 +82,7 @@ export class GitFailure extends Error {
     readonly code: number | null,
     readonly stderr: string,
   ) {
-    super(`git ${args.join(' ')} failed (${code}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    super(`git ${args.join(' ')} failed (${code}): ${firstErrorLine(stderr)}`);
     this.name = 'GitFailure';
   }
 }
@@ -195,8 +210,11 @@ const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format
 const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
 const revListArgs = (commit: string): string[] => ['rev-list', '--topo-order', '--reverse', '--parents', commit];
 const REPLACE_REFS_ARGS = ['for-each-ref', '--format=%(refname)', 'refs/replace/'];
+// Every change but an addition (`--diff-filter=a`): a type change (a file made a symlink and
+// then a file again, with new content) is a rewrite as much as an edit is (found by review).
+// --full-history: no merge is skipped as the same as one parent.
 const changedArgs = (commit: string, dir: string): string[] =>
-  ['log', '--reverse', '-m', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=MD', commit, '--', `${dir}/`];
+  ['log', '--reverse', '-m', '--full-history', '--no-renames', '--raw', '--no-abbrev', '-z', '--format=commit %H', '--diff-filter=a', commit, '--', `${dir}/`];
 
 /** The directory of the governance ledger in the repository (SPEC.md §5). */
 export const LEDGER_DIR = 'ledger';
@@ -264,7 +282,7 @@ class CatFile {
     this.child.on('error', (e) => this.fail(e));
     this.child.on('close', (code) => {
       if (this.queue.length > 0 || code !== 0) {
-        this.fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${Buffer.concat(stderr).toString('utf8')}`));
+        this.fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${firstErrorLine(Buffer.concat(stderr).toString('utf8'))}`));
       }
     });
     this.child.stdin.on('error', (e) => this.fail(e));
@@ -372,7 +390,7 @@ export class GitRepo {
       if (e instanceof OperatorError) throw e;
       // `--repo --format json`: the next option was taken as the directory.
       const hint = dir.startsWith('-') ? '; --repo takes a directory: was its value left out?' : '';
-      if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${e.stderr.trim().split('\n')[0] ?? 'no detail'}${hint})`);
+      if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${firstErrorLine(e.stderr) || 'no detail'}${hint})`);
       throw new OperatorError(`cannot run git in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (shallow === 'true') {
@@ -413,9 +431,9 @@ export class GitRepo {
    * Files under `dir` that a commit reachable from `commit` modified or deleted, oldest first,
    * once per path and previous content (a merge shows again what a branch changed).
    */
-  async changedOrDeleted(commit: string, dir: string): Promise<{ commit: string; path: string; status: 'M' | 'D' }[]> {
+  async changedOrDeleted(commit: string, dir: string): Promise<{ commit: string; path: string; status: 'M' | 'D' | 'T' }[]> {
     const out = (await run(this.dir, changedArgs(commit, dir))).toString('utf8');
-    const found: { commit: string; path: string; status: 'M' | 'D' }[] = [];
+    const found: { commit: string; path: string; status: 'M' | 'D' | 'T' }[] = [];
     const seen = new Set<string>();
     const tokens = out.split('\0');
     let current = '';
@@ -426,9 +444,11 @@ export class GitRepo {
         const [, , before, , status] = t.slice(1).split(' ');
         const path = tokens[++i] ?? '';
         const key = `${path}\0${before}`;
-        if ((status === 'M' || status === 'D') && !seen.has(key)) {
+        // Any status but A is a change (M, D, T; without rename detection there is no R or C,
+        // and anything else git may add is counted as a change: fail closed).
+        if (status !== undefined && status !== 'A' && !seen.has(key)) {
           seen.add(key);
-          found.push({ commit: current, path, status });
+          found.push({ commit: current, path, status: status === 'D' || status === 'T' ? status : 'M' });
         }
       }
     }

@@ -8,6 +8,7 @@ import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProble
 import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
 import { withReserved } from '../policy/compile.js';
 import { LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
+import { OperatorError } from '../errors.js';
 
 export interface BundleVersion {
   readonly hash: string;
@@ -45,11 +46,19 @@ export interface Governance {
 export interface LedgerRewrite {
   readonly commit: string;
   readonly path: string;
-  readonly status: 'M' | 'D';
+  readonly status: 'M' | 'D' | 'T';
 }
 
 /** Limits on what a hostile repository can make the verifier read. */
-const MAX_LEDGER_FILES = 200_000;
+/**
+ * The most entries (files, directories, anything) and directories sel reads of a ledger. Past
+ * either, the run stops with exit status 2: a ledger read in part would drop what comes after,
+ * anchors among it (200 000 empty files added in a directory sorted first hid an anchor, and
+ * the truncated log passed; found by review), and the same subtree named 60 times at each of 4
+ * levels made a 140 KB repository take hours.
+ */
+const MAX_LEDGER_ENTRIES = 200_000;
+const MAX_LEDGER_TREES = 10_000;
 const MAX_LEDGER_DEPTH = 4;
 
 /** `flag`: what named `ref`, for the error when it names no commit. */
@@ -231,25 +240,48 @@ async function pipelined<T, R>(
   }
 }
 
+const SAME_PATH = 'another tree entry names the same path (git fsck: fullPathname): which artifact it is is not defined, so neither is used';
+
+/** A tree entry's name that makes exactly one path component (git fsck refuses the others). */
+function nameIsPlain(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/');
+}
+
 /** ledger/ at the commit: every regular file, by repository-relative path. */
 async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
   const root = await repo.info(`${commit}:${LEDGER_DIR}`);
   const files = new Map<string, Uint8Array>();
   const problems: LedgerProblem[] = [];
   if (root !== null && root.type === 'tree') {
+    let entriesRead = 0;
+    let treesRead = 0;
+    const tooLarge = (what: string, max: number): OperatorError =>
+      new OperatorError(`the ledger at commit ${commit.slice(0, 12)} holds more than ${max.toLocaleString('en-US').replace(/,/g, ' ')} ${what}; sel does not verify against part of a ledger`);
+    /** Paths named twice (by a tree entry whose name holds a slash, or twice in one tree): neither is used. */
+    const ambiguous = new Set<string>();
     const walk = async (oid: string, path: string, depth: number): Promise<void> => {
+      if (++treesRead > MAX_LEDGER_TREES) throw tooLarge('directories', MAX_LEDGER_TREES);
       const entries = await repo.tree(oid);
+      entriesRead += entries.length;
+      if (entriesRead > MAX_LEDGER_ENTRIES) throw tooLarge('entries', MAX_LEDGER_ENTRIES);
       const twice = duplicateNames(entries);
-      await pipelined(entries, BLOBS_AHEAD, (e) => (readable(e, twice) ? readUpTo(repo, e.oid, MAX_ARTIFACT_BYTES) : NOTHING), async (e, got) => {
+      const usable = (e: TreeEntry): boolean => readable(e, twice) && nameIsPlain(e.name);
+      await pipelined(entries, BLOBS_AHEAD, (e) => (usable(e) ? readUpTo(repo, e.oid, MAX_ARTIFACT_BYTES) : NOTHING), async (e, got) => {
         const p = `${path}/${e.name}`;
-        if (files.size + problems.length >= MAX_LEDGER_FILES) return false;
-        if (twice.has(e.name)) {
+        if (!nameIsPlain(e.name)) {
+          // git fsck: fullPathname, hasDot, hasDotdot, emptyName. A name `reviews/x.json` in
+          // ledger/ named the same path as the real reviews/x.json, and the later one won.
+          problems.push({ path: p, message: 'the tree entry\'s name is empty, `.`, `..` or holds a slash (git fsck: fullPathname): the path it would make is not defined, so it is not used' });
+          if (files.delete(p)) problems.push({ path: p, message: SAME_PATH });
+          ambiguous.add(p);
+        } else if (twice.has(e.name)) {
           if (!problems.some((x) => x.path === p)) problems.push({ path: p, message: 'the name appears more than once in its tree (git fsck: duplicateEntries): which artifact it is is not defined, so neither is used' });
         } else if (e.kind === 'tree') {
           if (depth < MAX_LEDGER_DEPTH) await walk(e.oid, p, depth + 1);
           else problems.push({ path: p, message: 'the directory is nested too deep to be part of the ledger' });
         } else if (readable(e, twice)) {
           if (got.bytes === null) problems.push({ path: p, message: `the artifact is ${got.size ?? '?'} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+          else if (ambiguous.has(p)) problems.push({ path: p, message: SAME_PATH });
           else files.set(p, got.bytes);
         } else {
           problems.push({ path: p, message: `a ${e.kind === 'symlink' ? 'symbolic link' : e.kind} is not a ledger artifact; it is not used` });

@@ -82,7 +82,7 @@ export class Replayer {
     for (const r of this.input.ledgerRewrites ?? []) {
       this.emit(makeFinding('LEDGER_REWRITTEN', {
         location: { file: `${this.input.repoLabel}/${r.path}`, line: 1 },
-        message: `commit ${r.commit.slice(0, 12)} ${r.status === 'D' ? 'deleted' : 'changed'} ${r.path}: ledger artifacts are only ever added, never changed or removed`,
+        message: `commit ${r.commit.slice(0, 12)} ${r.status === 'D' ? 'deleted' : r.status === 'T' ? 'changed the type of' : 'changed'} ${r.path}: ledger artifacts are only ever added, never changed or removed`,
         detail: { commit: r.commit },
       }));
     }

@@ -176,3 +176,110 @@ describe('the git commands started before sel has loaded (early.ts, git.ts prefe
     expect(expectOneSentence(r)).toMatch(/--repo is empty/);
   });
 });
+
+describe('a ledger shaped to hide what it holds (found by review)', () => {
+  /** Writes a tree object from raw entries (git mktree refuses some of these names). */
+  function rawTree(repo: string, entries: { mode: string; name: string; oid: string }[]): string {
+    const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.mode === '40000' ? `${a.name}/` : a.name), Buffer.from(b.mode === '40000' ? `${b.name}/` : b.name)));
+    const body = Buffer.concat(sorted.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, 'hex')])));
+    return execFileSync('git', ['-C', repo, 'hash-object', '-t', 'tree', '--literally', '-w', '--stdin'], { input: body, encoding: 'utf8' }).trim();
+  }
+  const blob = (repo: string, content: string): string =>
+    execFileSync('git', ['-C', repo, 'hash-object', '-w', '--stdin'], { input: content, encoding: 'utf8' }).trim();
+  /** Commits `ledgerTree` as ledger/ on top of HEAD's tree. */
+  function commitLedger(repo: string, ledgerTree: string, message: string): string {
+    const root = git(repo, 'rev-parse', 'HEAD^{tree}');
+    const entries = git(repo, 'ls-tree', root).split('\n').map((l) => {
+      const [meta, name] = l.split('\t');
+      const [mode, , oid] = meta!.split(' ');
+      return { mode: mode === '040000' ? '40000' : mode!, name: name!, oid: oid! };
+    }).filter((e) => e.name !== 'ledger');
+    const tree = rawTree(repo, [...entries, { mode: '40000', name: 'ledger', oid: ledgerTree }]);
+    const c = git(repo, 'commit-tree', tree, '-p', 'HEAD', '-m', message);
+    git(repo, 'update-ref', 'HEAD', c);
+    return c;
+  }
+  const anchor = (hash: string, seq = 0) => JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq, hash, ts: '2026-11-01T00:00:00.000Z' });
+
+  it('a file made a symlink and then a file again, with new content, is LEDGER_REWRITTEN', () => {
+    const { repo, log, hash } = repoWithLog('type-change');
+    write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
+    commit(repo, 'anchor');
+    rmSync(join(repo, 'ledger/anchors/h/0.json'));
+    symlinkSync('../../../README', join(repo, 'ledger/anchors/h/0.json'));
+    const toLink = commit(repo, 'a link');
+    rmSync(join(repo, 'ledger/anchors/h/0.json'));
+    write(repo, { 'ledger/anchors/h/0.json': anchor(`sha256:${'e'.repeat(64)}`) });
+    const back = commit(repo, 'a file again');
+    expect(git(repo, 'show', '--format=', '--name-status', back)).toMatch(/^T\t/);
+    const out = verify(log, repo) as Out & { findings: { code: string; message: string; detail?: { commit?: string } }[] };
+    const rewrites = out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN');
+    expect(rewrites.map((f) => f.detail?.commit)).toEqual([toLink, back]);
+    expect(rewrites[0]!.message).toContain('changed the type of ledger/anchors/h/0.json');
+  });
+
+  it('a tree entry whose name holds a slash does not stand in for the artifact at that path', () => {
+    const { repo, log, hash } = repoWithLog('slash-name');
+    write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
+    commit(repo, 'anchor');
+    // ledger/ gains an entry named "anchors/h/0.json": the same path, another anchor.
+    const ledger = git(repo, 'rev-parse', 'HEAD:ledger');
+    const anchors = git(repo, 'rev-parse', 'HEAD:ledger/anchors');
+    const forged = rawTree(repo, [{ mode: '40000', name: 'anchors', oid: anchors }, { mode: '100644', name: 'anchors/h/0.json', oid: blob(repo, anchor(`sha256:${'e'.repeat(64)}`)) }]);
+    expect(forged).not.toBe(ledger);
+    commitLedger(repo, forged, 'a second entry for the same path');
+    const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+    const invalid = out.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID');
+    expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
+    expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path|names the same path.*holds a slash/);
+    expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false); // neither anchor was used
+  });
+
+  it('a ledger too large to read whole stops the run (exit 2), never read in part', () => {
+    const { repo, log } = repoWithLog('too-large');
+    const empty = blob(repo, '');
+    // The same subtree named 101 times at two levels: 10 302 directories (the cap is 10 000);
+    // read without a cap, 60 at each of four levels took hours.
+    const leaf = rawTree(repo, [{ mode: '100644', name: 'x', oid: empty }]);
+    const mid = rawTree(repo, Array.from({ length: 101 }, (_, i) => ({ mode: '40000', name: `d${i}`, oid: leaf })));
+    const top = rawTree(repo, Array.from({ length: 101 }, (_, i) => ({ mode: '40000', name: `d${i}`, oid: mid })));
+    commitLedger(repo, top, 'many directories');
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo]))).toMatch(/holds more than 10 000 directories; sel does not verify against part of a ledger/);
+    // 200 001 files in one directory, sorted before anchors/.
+    const many = rawTree(repo, Array.from({ length: 200_001 }, (_, i) => ({ mode: '100644', name: `f${i}`, oid: empty })));
+    commitLedger(repo, rawTree(repo, [{ mode: '40000', name: 'aaa', oid: many }]), 'many files');
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo]))).toMatch(/holds more than 200 000 entries/);
+  });
+
+  it("a repository's log.diffMerges does not hide an anchor deleted in a merge", () => {
+    const { repo, log, hash } = repoWithLog('diff-merges');
+    git(repo, 'branch', 'side');
+    write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
+    commit(repo, 'anchor');
+    git(repo, 'checkout', '-q', 'side');
+    write(repo, { 'side.txt': 'x' });
+    commit(repo, 'side work');
+    git(repo, 'merge', '-q', '--no-ff', '--no-commit', 'main');
+    git(repo, 'rm', '-q', '-f', 'ledger/anchors/h/0.json');
+    git(repo, 'commit', '-q', '-m', 'merge main, without its anchor');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    for (const setting of [null, 'first-parent', 'combined', 'dense-combined']) {
+      if (setting !== null) git(repo, 'config', 'log.diffMerges', setting);
+      const out = verify(log, repo) as Out & { findings: { code: string; detail?: { commit?: string } }[] };
+      expect(out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.detail?.commit), String(setting)).toEqual([merge]);
+    }
+  });
+
+  it("git's hints are not taken for its error", () => {
+    const { repo, log } = repoWithLog('hint');
+    const bin = join(tmp, 'hint-bin');
+    mkdirSync(bin, { recursive: true });
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ncase "$*" in *cat-file*) printf 'hint: Support for <GIT_DIR>/info/grafts is deprecated\\nhint: and will be removed\\nfatal: bad object\\n' >&2; exit 128;; esac\nexec ${realGit} "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const r = sel(['verify', log, '--repo', repo], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    const said = expectOneSentence(r);
+    expect(said).toMatch(/git failed while reading the repository \(.*fatal: bad object\)/);
+    expect(said).not.toContain('hint');
+  });
+});
