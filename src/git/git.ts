@@ -268,6 +268,13 @@ class CatFile {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly queue: Pending[] = [];
   private buf: Buffer = Buffer.alloc(0);
+  /**
+   * Chunks held back while an answer's body is still short of `need` bytes (with buf): joined
+   * once it is all there. Joined chunk by chunk, a 39 MB tree took 8 s to read (quadratic).
+   */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private need = 0;
   private failed: Error | null = null;
 
   constructor(dir: string, private readonly withBody: boolean, held = true) {
@@ -276,7 +283,15 @@ class CatFile {
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (c: Buffer) => stderr.push(c));
     this.child.stdout.on('data', (c: Buffer) => {
-      this.buf = this.buf.length === 0 ? c : Buffer.concat([this.buf, c]);
+      if (this.buf.length + this.heldBytes + c.length < this.need) {
+        this.held.push(c);
+        this.heldBytes += c.length;
+        return;
+      }
+      this.buf = this.buf.length === 0 && this.held.length === 0 ? c : Buffer.concat([this.buf, ...this.held, c]);
+      this.held = [];
+      this.heldBytes = 0;
+      this.need = 0;
       this.drain();
     });
     this.child.on('error', (e) => this.fail(e));
@@ -315,7 +330,10 @@ class CatFile {
         this.fail(new GitFailure(['cat-file'], null, 'git cat-file sent an answer that is not the size it announced (a damaged object)'));
         return;
       }
-      if (this.buf.length < lf + 1 + size + 1) return;
+      if (this.buf.length < lf + 1 + size + 1) {
+        this.need = lf + 1 + size + 1;
+        return;
+      }
       const body = Buffer.from(this.buf.subarray(lf + 1, lf + 1 + size));
       this.buf = this.buf.subarray(lf + 1 + size + 1);
       this.queue.shift();
