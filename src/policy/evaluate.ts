@@ -341,13 +341,21 @@ function longestPrefix(segments: readonly string[], prefixes: readonly (readonly
 
 /** The addresses the request says it went to, each checked (private_ip_mode is deny). */
 function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
-  let addresses: unknown;
-  if (url.hostKind !== 'name') {
-    addresses = [url.host];
-  } else if (ctx.field('pinned_ips') !== undefined) {
-    addresses = ctx.field('pinned_ips');
-  } else if (ctx.field('dns_snapshot') !== undefined) {
-    const snap = ctx.field('dns_snapshot');
+  // Every address the request records is judged: the host's own (an IP literal), pinned_ips
+  // and dns_snapshot's, whichever are there. With both recorded, pinned_ips alone used to be
+  // read, and a snapshot naming 127.0.0.1 under a wrong digest passed (found by review).
+  const addresses: unknown[] = [];
+  if (url.hostKind !== 'name') addresses.push(url.host);
+  const pinned = ctx.field('pinned_ips');
+  const snap = ctx.field('dns_snapshot');
+  if (url.hostKind === 'name' && pinned === undefined && snap === undefined) {
+    return ctx.deny('network-egress', null, 'the request records no DNS evidence (pinned_ips or dns_snapshot): its addresses cannot be checked');
+  }
+  if (pinned !== undefined) {
+    if (!Array.isArray(pinned) || pinned.length === 0) return ctx.deny('network-egress', null, 'request.pinned_ips is not a non-empty list');
+    addresses.push(...(pinned as unknown[]));
+  }
+  if (snap !== undefined) {
     const ok = typeof snap === 'object' && snap !== null && !Array.isArray(snap);
     const addrs = ok ? (snap as Record<string, unknown>)['addresses'] : undefined;
     const digest = ok ? (snap as Record<string, unknown>)['digest'] : undefined;
@@ -360,11 +368,9 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
     if (expected === null || digest !== expected) {
       return ctx.deny('network-egress', null, 'request.dns_snapshot is not { digest, addresses } with digest = sha256 of JCS(addresses)');
     }
-    addresses = addrs;
-  } else {
-    return ctx.deny('network-egress', null, 'the request records no DNS evidence (pinned_ips or dns_snapshot): its addresses cannot be checked');
+    if ((addrs as unknown[]).length === 0) return ctx.deny('network-egress', null, 'request.dns_snapshot.addresses is not a non-empty list');
+    addresses.push(...(addrs as unknown[]));
   }
-  if (!Array.isArray(addresses) || addresses.length === 0) return ctx.deny('network-egress', null, 'the recorded addresses are not a non-empty list');
   for (const a of addresses) {
     const v = checkAddress(a);
     if (!v.ok) return ctx.deny('network-egress', null, `private_ip_mode deny: ${v.reason}`);
@@ -451,7 +457,13 @@ function secretInject(ctx: Ctx): Outcome {
   if (url.scheme !== 'https') return ctx.deny('secrets-boundary', null, `secrets are injected over https only, not ${url.scheme}`);
   const matches: { c: CompiledSecretRule; specificity: number }[] = [];
   const segs = segmentsFor(url);
-  for (const c of ctx.policy.secretsByAlias.get(secret) ?? []) {
+  const rules = ctx.policy.secretsByAlias.get(secret) ?? [];
+  // As for egress: when a rule for this secret names the host exactly, only exact hosts count,
+  // so a wildcard can never reach a path an explicit rule does not allow. A `*.github.com` rule
+  // reached /admin/keys on api.github.com, which the exact rule kept to /repos (found by review).
+  const named = url.hostKind !== 'ipv6' && rules.some((c) => c.hosts.some((h) => !h.wildcard && hostMatches(h, url.host, url.hostKind === 'name')));
+  if (named && ctx.tracing) ctx.step('secrets-boundary', null, 'info', `a rule for ${secret} names ${url.host} exactly: wildcard hosts do not count`);
+  for (const c of rules) {
     if (!c.modes.has(mode)) {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `mode ${mode} is not one of ${[...c.modes].join(', ')}`);
       continue;
@@ -460,7 +472,7 @@ function secretInject(ctx: Ctx): Outcome {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `port ${url.port} is not one of ${[...c.ports].join(', ')}`);
       continue;
     }
-    const host = c.hosts.filter((h) => hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);
+    const host = c.hosts.filter((h) => (!named || !h.wildcard) && hostMatches(h, url.host, url.hostKind === 'name')).reduce((a, h) => Math.max(a, h.specificity), -1);
     const depth = longestPrefix(segs(c.fold), c.paths);
     if (host < 0 || depth < 0) {
       ctx.step('secrets-boundary', c.rule.id, 'no-match', () => `${url.host}/${url.segments.join('/')} is outside its host and path scope`);

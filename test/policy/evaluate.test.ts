@@ -94,6 +94,16 @@ describe('network egress', () => {
     expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(addresses), addresses } })).toBe('allow egress.github-api info');
     expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(['1.1.1.1']), addresses } })).toBe('block null high');
   });
+  it('judges all the DNS evidence recorded: pinned_ips does not hide a dns_snapshot (found by review)', () => {
+    const loopback = ['127.0.0.1'];
+    const good = ['140.82.112.6'];
+    // The default request pins 140.82.112.6; a snapshot next to it counts too.
+    expect(coder('https://api.github.com/repos/x', { dns_snapshot: { digest: digestOf(good), addresses: good } })).toBe('allow egress.github-api info');
+    expect(coder('https://api.github.com/repos/x', { dns_snapshot: { digest: digestOf(loopback), addresses: loopback } })).toBe('block null high');
+    expect(coder('https://api.github.com/repos/x', { dns_snapshot: { digest: `sha256:${'0'.repeat(64)}`, addresses: good } })).toBe('block null high');
+    // An IP-literal host's recorded evidence counts as well.
+    expect(coder('https://140.82.112.6/repos/x', { pinned_ips: loopback })).toBe('block null high');
+  });
   it('never lets a wildcard reach what an explicit rule for the same host does not allow', () => {
     const browser = (url: string) => d(run(P, input('http.egress', 'browser', 'executor', egress(url))));
     // severity is the higher of the grant's (low) and the rule's (info): gated to warn.
@@ -128,6 +138,16 @@ describe('secrets boundary', () => {
     expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/reposx' })).toBe('block null high');
     expect(inject({ secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' })).toBe('block null high');
     expect(inject({ secret: 'GITHUB_TOKEN', mode: 'cookie', url: 'https://api.github.com/repos' })).toBe('block null high');
+  });
+  it('never lets a wildcard host reach a path that a rule naming the host exactly does not allow (found by review)', () => {
+    const files = edited((f) => {
+      (f['secrets-boundary'].rules as unknown[]).push({ id: 'secrets.github-wild', effect: 'allow', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['*.github.com'], paths: ['/'], severity: 'info' });
+    });
+    const wild = compiled(files);
+    const on = (url: string) => d(run(wild, input('secret.inject', 'coder', 'executor', { tool: 'http.fetch', secret: 'GITHUB_TOKEN', mode: 'bearer', url })));
+    expect(on('https://api.github.com/repos/acme')).toBe('allow secrets.github-bearer info');
+    expect(on('https://api.github.com/admin/keys')).toBe('block null high');
+    expect(on('https://uploads.github.com/admin/keys')).toBe('allow secrets.github-wild info');
   });
   it('injects over https only, and on the rule\'s ports (443 unless it names others)', () => {
     expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'http://api.github.com/repos/acme' })).toBe('block null high');
