@@ -7,6 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
+import type { IntegrityResult } from '../verify/verifier.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
@@ -148,6 +149,7 @@ export function verifyCommand(chalk: Colour): Command {
       const checkpoint = flags.checkpoint === undefined || cp === null ? null
         : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])));
       const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes);
+      const reals = cp === null ? new Map<string, string>() : await cp.realPaths(sources);
       const options = {
         maxLineBytes: flags.maxLineBytes,
         maxDepth: flags.maxDepth,
@@ -159,22 +161,25 @@ export function verifyCommand(chalk: Colour): Command {
         ...(await withProgress(flags.quiet !== true)),
       };
       let positions: readonly ChainPosition[] = [];
+      let ends: IntegrityResult['ends'] = new Map();
       let report: Report;
       if (flags.repo === undefined) {
         if (flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
         const result = await verifyLogs(logs, options);
         positions = result.positions;
+        ends = result.ends;
         report = buildReport(result, { performed: false, reason: 'no --repo given' }, flags.failOn);
       } else {
         const { verifyWithReplay } = await import('../verify/replay-run.js');
         const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
         positions = result.positions;
+        ends = result.ends;
         report = buildReport(result, replay, flags.failOn);
       }
       if (flags.checkpoint !== undefined && cp !== null) {
         if (report.summary.findings.bySeverity.error === 0) {
-          const lines = new Map(report.summary.files.map((f) => [f.file, f.firstLine - 1 + f.lines]));
-          await cp.saveCheckpoint(flags.checkpoint, await cp.makeCheckpoint(positions, sources, lines, flags.maxLineBytes));
+          // What the run verified (its report's bytes and lines), not the files as they are now.
+          await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals));
         } else {
           process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: the run has errors\n`);
         }

@@ -37,6 +37,15 @@ export class LineSplitter {
   /** Stop at the first line start once this many lines were started (0: never). */
   private stopAtLines = 0;
   private stopped = false;
+  /**
+   * The last line taken, with its LF (`lastLine`): kept in `tail` when it went through the
+   * carry, else as a range of the current chunk, copied into `tail` when the push returns (one
+   * copy per chunk, not per line). tailLen -1: no such line (none yet, or too long, or torn).
+   */
+  private tail: Buffer | null = null;
+  private tailLen = -1;
+  private tailStart = -1;
+  private tailEnd = -1;
 
   constructor(
     private readonly sink: LineSink,
@@ -74,8 +83,25 @@ export class LineSplitter {
     return this.stopped;
   }
 
+  /**
+   * The last line taken (the one that ends at `bytes`), with its LF: null when no line was
+   * taken, or the last one is too long or torn (no LF). What a checkpoint recognises the end
+   * of the verified part by (src/verify/checkpoint.ts). Valid until the next push.
+   */
+  get lastLine(): Buffer | null {
+    return this.tailLen < 0 ? null : this.tail!.subarray(0, this.tailLen);
+  }
+
   push(chunk: Buffer): void {
     if (chunk.length === 0 || this.stopped) return;
+    this.pushChunk(chunk);
+    if (this.tailStart >= 0) {
+      this.keepTail(chunk, this.tailStart, this.tailEnd, 0);
+      this.tailStart = -1;
+    }
+  }
+
+  private pushChunk(chunk: Buffer): void {
     this.sawAnyByte = true;
     this.pushed += chunk.length;
     let start = 0;
@@ -93,6 +119,7 @@ export class LineSplitter {
         this.skippedLen += end - start;
         if (lf < 0) return;
         this.sink.tooLong(this.lineNo, this.skippedLen, true);
+        this.noTail();
         this.skipping = false;
         this.skippedLen = 0;
         start = lf + 1;
@@ -108,17 +135,24 @@ export class LineSplitter {
         if (need > this.maxLineBytes) {
           this.beginLine();
           this.sink.tooLong(this.lineNo, need, true);
+          this.noTail();
           this.carryLen = 0;
         } else {
           this.appendCarry(chunk, start, end);
           const bytes = this.carry!.subarray(0, this.carryLen);
           this.carryLen = 0;
+          // Copied now: the carry is reused by a line that ends in a later chunk.
+          this.tailStart = -1;
+          this.keepTail(bytes, 0, bytes.length, 1);
           this.emit(bytes);
         }
       } else if (end - start > this.maxLineBytes) {
         this.beginLine();
         this.sink.tooLong(this.lineNo, end - start, true);
+        this.noTail();
       } else {
+        this.tailStart = start;
+        this.tailEnd = lf + 1;
         this.emit(chunk.subarray(start, end));
       }
       start = lf + 1;
@@ -136,6 +170,7 @@ export class LineSplitter {
       return;
     }
     if (this.skipping) {
+      this.noTail();
       this.sink.tooLong(this.lineNo, this.skippedLen, false);
       this.skipping = false;
       this.pendingEmpty = 0;
@@ -144,6 +179,7 @@ export class LineSplitter {
     if (this.carryLen > 0) {
       this.flushPendingEmpty();
       this.lineNo++;
+      this.noTail();
       this.sink.torn(this.lineNo, this.carry!.subarray(0, this.carryLen));
       this.carryLen = 0;
     }
@@ -165,6 +201,21 @@ export class LineSplitter {
       return;
     }
     this.sink.line(bytes, this.lineNo);
+  }
+
+  /** The last line is not one a checkpoint can end at (too long, torn). */
+  private noTail(): void {
+    this.tailLen = -1;
+    this.tailStart = -1;
+  }
+
+  /** Keeps bytes [start, end) of `from` as the last line, and `lf` LFs after them (0 or 1). */
+  private keepTail(from: Buffer, start: number, end: number, lf: 0 | 1): void {
+    const len = end - start + lf;
+    if (this.tail === null || this.tail.length < len) this.tail = Buffer.allocUnsafe(Math.max(len, 1024));
+    from.copy(this.tail, 0, start, end);
+    if (lf === 1) this.tail[len - 1] = LF;
+    this.tailLen = len;
   }
 
   /** Starts a line that will not go through emit (a too-long one). */

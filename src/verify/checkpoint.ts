@@ -13,6 +13,7 @@ import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
 import { scanStrict } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
+import type { IntegrityResult } from './verifier.js';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
@@ -37,7 +38,7 @@ export interface Checkpoint {
 
 /** Where to resume: per file (by real path) and per chain. */
 export interface Resume {
-  readonly files: ReadonlyMap<string, { readonly bytes: number; readonly lines: number }>;
+  readonly files: ReadonlyMap<string, { readonly bytes: number; readonly lines: number; readonly tail: string }>;
   readonly starts: readonly ChainPosition[];
 }
 
@@ -89,7 +90,7 @@ async function tailHash(path: string, end: number, maxLineBytes: number): Promis
  */
 export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number): Promise<{ resume: Resume | null; findings: Finding[] }> {
   const byPath = new Map(cp.files.map((f) => [f.path, f]));
-  const files = new Map<string, { bytes: number; lines: number }>();
+  const files = new Map<string, { bytes: number; lines: number; tail: string }>();
   const findings: Finding[] = [];
   const regular = sources.filter((s) => s.path !== null && s.regular);
   const reals = await Promise.all(regular.map((s) => realpath(s.path!).catch(() => s.path!)));
@@ -116,7 +117,7 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
         const c = candidates[k]!;
         if ((await tailOf(s.path!, c.bytes)) !== c.tail) continue;
         candidates.splice(k, 1);
-        files.set(real, { bytes: c.bytes, lines: c.lines });
+        files.set(real, { bytes: c.bytes, lines: c.lines, tail: c.tail });
         break;
       }
       continue;
@@ -133,30 +134,37 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
       }));
       continue;
     }
-    files.set(real, { bytes: f.bytes, lines: f.lines });
+    files.set(real, { bytes: f.bytes, lines: f.lines, tail: f.tail });
   }
   if (findings.length > 0) return { resume: null, findings };
   return { resume: { files, starts: cp.chains }, findings };
 }
 
-/** The checkpoint after a clean run: chain positions, and each regular file read to its end. */
-export async function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], linesByDisplay: ReadonlyMap<string, number>, maxLineBytes: number): Promise<Checkpoint> {
+/**
+ * The checkpoint after a clean run: chain positions, and each regular file as far as the run
+ * verified it (IntegrityResult.ends: where it resumed plus the bytes it read, and the digest
+ * of the line that ends there, from the bytes read). Never the file as it is now: a writer may
+ * have appended to it after the run read it, and a checkpoint that covered those bytes would
+ * have every later run skip them unverified. A verified part that changed since is the next
+ * run's CHECKPOINT_MISMATCH. `reals`: each file's real path, as prepareResume found it.
+ */
+export function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], ends: IntegrityResult['ends'], reals: ReadonlyMap<string, string>): Checkpoint {
   const files: CheckpointFile[] = [];
   for (const s of sources) {
     if (s.path === null || !s.regular) continue;
-    const real = await realpath(s.path);
-    const fh = await open(s.path, 'r');
-    let size: number;
-    try {
-      size = (await fh.stat()).size;
-    } finally {
-      await fh.close();
-    }
-    const tail = await tailHash(s.path, size, maxLineBytes);
-    if (tail === null) continue; // a torn last line: a clean run would not have one
-    files.push({ path: real, bytes: size, lines: linesByDisplay.get(s.display) ?? 0, tail });
+    const end = ends.get(s.display);
+    if (end === undefined) continue; // not read by the run (it vanished in between): nothing verified
+    if (end.tail === null) continue; // a torn or too long last line: a clean run would not have one
+    files.push({ path: reals.get(s.path) ?? s.path, bytes: end.bytes, lines: end.lines, tail: end.tail });
   }
   return { v: 'sel.checkpoint/1', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+/** The real path of each regular file among `sources` (as prepareResume keys them), by path. */
+export async function realPaths(sources: readonly LogSource[]): Promise<Map<string, string>> {
+  const regular = sources.filter((s) => s.path !== null && s.regular);
+  const reals = await Promise.all(regular.map((s) => realpath(s.path!).catch(() => s.path!)));
+  return new Map(regular.map((s, i) => [s.path!, reals[i]!]));
 }
 
 /** Writes the checkpoint atomically (a temporary file, then rename), never over a log or a device. */

@@ -113,7 +113,9 @@ export async function verifyLogs(
     const { runUnits, verifierSink } = await import('./units.js');
     const parts = await Promise.all(ordered.map(async (source) => {
       const at = await resumeAt(opts, source);
-      return { source, start: at?.bytes ?? 0, cut: null, firstLine: at === undefined ? 1 : at.lines + 1 };
+      return at === undefined
+        ? { source, start: 0, cut: null, firstLine: 1 }
+        : { source, start: at.bytes, cut: null, firstLine: at.lines + 1, resumedTail: at.tail };
     }));
     opts.progress?.start(total);
     try {
@@ -149,7 +151,7 @@ async function run(opts: RunOptions, ordered: readonly LogSource[], total: numbe
   try {
     for (const source of ordered) {
       const at = await resumeAt(opts, source);
-      const splitter = verifier.beginFile(source.display, at === undefined ? 1 : at.lines + 1);
+      const splitter = verifier.beginFile(source.display, at === undefined ? 1 : at.lines + 1, at ?? null);
       const problem = await readSource(
         source,
         progress === undefined
@@ -170,7 +172,7 @@ async function run(opts: RunOptions, ordered: readonly LogSource[], total: numbe
 }
 
 /** Where a checkpoint says `source` was verified up to, if it does. */
-async function resumeAt(opts: RunOptions, source: LogSource): Promise<{ bytes: number; lines: number } | undefined> {
+async function resumeAt(opts: RunOptions, source: LogSource): Promise<{ bytes: number; lines: number; tail: string } | undefined> {
   if (!source.regular || source.path === null || opts.resume == null) return undefined;
   return opts.resume.files.get(await realpath(source.path).catch(() => source.path!));
 }

@@ -10,6 +10,7 @@ import { plainEvent } from '../envelope/lazy-request.js';
 import { matchesFilter } from '../envelope/filter.js';
 import type { BundleVersion, PolicyIndex } from '../git/history.js';
 import { LineSplitter } from '../ingest/lines.js';
+import { sha256Digest } from '../canonical/digest.js';
 import { readRangeSync } from '../ingest/range.js';
 import type { Ledger } from '../policy/ledger.js';
 import type { ReplayOutcome } from '../replay/replay.js';
@@ -267,14 +268,16 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
   // stopped, as on one thread (verifier.endFile): a line cut there is torn, a long one is
   // reported with the length read.
   splitter.end(problem !== null || (!splitter.stoppedShort && req.end >= req.size));
-  return { id: req.id, lines: splitter.lines, content, bytes: splitter.bytes, problem, ...pack(cols, ctx.spares) };
+  const last = splitter.lastLine;
+  const tail = last === null ? null : sha256Digest(last);
+  return { id: req.id, lines: splitter.lines, content, bytes: splitter.bytes, problem, tail, ...pack(cols, ctx.spares) };
 }
 
 /**
  * The used part of the columns, copied into one buffer: a spare one that is large enough, or
  * a new one rounded up to 1 MiB (the size of most units' results) so that it can be reused.
  */
-function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'lines' | 'content' | 'bytes' | 'problem'> {
+function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'lines' | 'content' | 'bytes' | 'problem' | 'tail'> {
   const n = cols.n;
   const at = resultLayout(n, cols.used);
   let k = spares.findIndex((b) => b.byteLength >= at.total);

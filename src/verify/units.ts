@@ -19,7 +19,7 @@ import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
 import { takePool } from './pool.js';
 import type { RunOptions } from './run.js';
-import type { IntegrityVerifier } from './verifier.js';
+import type { FileStart, IntegrityVerifier } from './verifier.js';
 import { processUnit, SPARES, unitContext } from './unit.js';
 import type { UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
 
@@ -49,6 +49,8 @@ export interface UnitPart {
   readonly cut: { readonly end: number; readonly size: number } | null;
   /** The number of the part's first line. */
   readonly firstLine: number;
+  /** A resumed file: the digest of the line that ends at `start` (FileStart). */
+  readonly resumedTail?: string;
 }
 
 /**
@@ -61,8 +63,8 @@ export interface UnitSink {
    * A file's units follow; the function takes each with the lines of the file before it, in
    * order, before the result's memory is reused.
    */
-  begin(file: string, firstLine: number): (r: UnitResult, lineBase: number) => void;
-  end(file: string, totals: { lines: number; bytes: number; content: number }, problem: ReadProblem | null): void;
+  begin(file: string, firstLine: number, from: FileStart | null): (r: UnitResult, lineBase: number) => void;
+  end(file: string, totals: { lines: number; bytes: number; content: number; tail: string | null }, problem: ReadProblem | null): void;
   readonly linesSeen: number;
 }
 
@@ -70,8 +72,8 @@ export interface UnitSink {
 export function verifierSink(verifier: IntegrityVerifier): UnitSink {
   const nextRef = (file: string, line: number): LineRef => verifier.nextRef(file, line);
   return {
-    begin(file, firstLine) {
-      const add = verifier.beginRecords(file, firstLine);
+    begin(file, firstLine, from) {
+      const add = verifier.beginRecords(file, firstLine, from);
       return (r, lineBase) => addUnitRecords(r, file, lineBase, nextRef, add);
     },
     end: (file, totals, problem) => verifier.endRecords(file, totals, problem),
@@ -89,10 +91,14 @@ interface FileState {
   end: number;
   readonly fixedSize: boolean;
   readonly firstLine: number;
+  /** Where a resumed part starts (FileStart). */
+  readonly from: FileStart | null;
   /** Lines of the file before the next unit to apply (past the resumed ones). */
   lineBase: number;
   bytes: number;
   content: number;
+  /** The last applied unit's UnitResult.tail. */
+  tail: string | null;
   /** What stopped reading this file; its later units are not applied. */
   problem: ReadProblem | null;
   take: ((r: UnitResult, lineBase: number) => void) | null;
@@ -147,9 +153,11 @@ export async function runUnits(
         end: part.cut?.end ?? 0,
         fixedSize: part.cut !== null,
         firstLine: part.firstLine,
+        from: part.resumedTail === undefined ? null : { bytes: part.start, tail: part.resumedTail },
         lineBase: part.firstLine - 1,
         bytes: 0,
         content: 0,
+        tail: null,
         problem: null,
         take: null,
       };
@@ -240,7 +248,7 @@ export async function runUnits(
 
   function apply(s: Slot): void {
     const file = s.file;
-    file.take ??= sink.begin(file.display, file.firstLine);
+    file.take ??= sink.begin(file.display, file.firstLine, file.from);
     if (s.kind === 'end') {
       let problem = file.problem ?? s.openProblem;
       // A shard's part was cut for the size the shard saw; the merge compares the shards' sizes.
@@ -251,7 +259,7 @@ export async function runUnits(
         fds.delete(file.fd);
         closeSync(file.fd);
       }
-      sink.end(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content }, problem);
+      sink.end(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content, tail: file.tail }, problem);
       return;
     }
     if (file.problem !== null) return;
@@ -268,6 +276,7 @@ export async function runUnits(
     file.lineBase += r.lines;
     file.bytes += r.bytes;
     file.content += r.content;
+    if (r.bytes > 0) file.tail = r.tail;
     file.problem = r.problem;
     bytesDone += r.bytes;
     progress?.update(bytesDone, sink.linesSeen);

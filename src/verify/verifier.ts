@@ -12,6 +12,7 @@ import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
 export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
+import { sha256Digest } from '../canonical/digest.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 export { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 
@@ -41,6 +42,30 @@ export interface IntegrityResult {
   /** Findings in report order: by position in the input, then in the order found. */
   readonly findings: readonly Finding[];
   readonly positions: readonly ChainPosition[];
+  /** Per file (by its name in the report): where this run left it (what a checkpoint records). */
+  readonly ends: ReadonlyMap<string, FileEnd>;
+}
+
+/**
+ * The end of what was verified of a file, by the bytes read (src/verify/checkpoint.ts): not the
+ * file as it is later, when a writer may have appended bytes that nobody verified.
+ */
+export interface FileEnd {
+  /** The byte offset the run read to: where it resumed (0, or a checkpoint's), plus the bytes it read. */
+  readonly bytes: number;
+  /** The lines before that offset. */
+  readonly lines: number;
+  /**
+   * The digest of the line that ends there, with its LF (of nothing at offset 0); the
+   * resumed checkpoint's when the run read nothing; null when that line is torn or too long.
+   */
+  readonly tail: string | null;
+}
+
+/** Where a file resumes: a checkpoint's byte offset, and the digest of the line that ends there. */
+export interface FileStart {
+  readonly bytes: number;
+  readonly tail: string;
 }
 
 /** Per-event hook for stages downstream of integrity (replay): every placed event, in seq order. */
@@ -54,6 +79,9 @@ interface FileStats {
   /** Lines with content (events or not). */
   content: number;
   firstLine: number;
+  /** The byte offset read from (FileStart), and FileEnd.tail. */
+  start: number;
+  tail: string | null;
 }
 
 interface Kept {
@@ -99,9 +127,9 @@ export class IntegrityVerifier {
   }
 
   /** Starts a file (or resumes one at `firstLine`); returns the splitter to push its bytes into. */
-  beginFile(file: string, firstLine = 1): LineSplitter {
+  beginFile(file: string, firstLine = 1, from: FileStart | null = null): LineSplitter {
     const index = this.files.length;
-    const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine };
+    const stats = fileStats(file, firstLine, from);
     this.files.push(stats);
     this.fileIndex.set(file, index);
     const sink: LineSink = {
@@ -128,19 +156,20 @@ export class IntegrityVerifier {
    * Starts a file whose line records were made elsewhere (a shard): returns the function to
    * add them with, in order. Records' refs must carry this file and an ordinal from `nextRef`.
    */
-  beginRecords(file: string, firstLine = 1): (rec: EventRecord) => void {
-    const stats: FileStats = { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine };
+  beginRecords(file: string, firstLine = 1, from: FileStart | null = null): (rec: EventRecord) => void {
+    const stats = fileStats(file, firstLine, from);
     this.fileIndex.set(file, this.files.length);
     this.files.push(stats);
     return (rec) => this.record(rec, stats);
   }
 
   /** Ends a file whose records came from elsewhere, with its totals. */
-  endRecords(file: string, totals: { lines: number; bytes: number; content: number }, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
+  endRecords(file: string, totals: { lines: number; bytes: number; content: number; tail?: string | null }, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
     const stats = this.files[this.fileIndex.get(file)!]!;
     stats.lines = totals.lines;
     stats.bytes = totals.bytes;
     stats.content = totals.content;
+    if (totals.bytes > 0) stats.tail = totals.tail ?? null;
     this.fileFindings(file, stats, problem);
   }
 
@@ -168,6 +197,8 @@ export class IntegrityVerifier {
     stats.lines = splitter.lines - (stats.firstLine - 1);
     // Every byte read, a last empty line's LF too (no sink call stands for that line).
     stats.bytes = splitter.bytes;
+    const last = splitter.lastLine;
+    if (stats.bytes > 0) stats.tail = last === null ? null : sha256Digest(last);
     this.fileFindings(file, stats, problem);
   }
 
@@ -175,7 +206,7 @@ export class IntegrityVerifier {
   fileProblem(file: string, code: 'LOG_UNREADABLE' | 'LOG_CHANGED', message: string): void {
     if (!this.fileIndex.has(file)) {
       this.fileIndex.set(file, this.files.length);
-      this.files.push({ file, bytes: 0, lines: 0, events: 0, content: 0, firstLine: 1 });
+      this.files.push({ ...fileStats(file, 1, null), tail: null });
     }
     this.report(makeFinding(code, { location: { file, line: 1 }, message }));
   }
@@ -200,6 +231,7 @@ export class IntegrityVerifier {
       },
       findings: kept.map((k) => k.finding),
       positions: this.chain.positions(),
+      ends: new Map(this.files.map((f) => [f.file, { bytes: f.start + f.bytes, lines: f.firstLine - 1 + f.lines, tail: f.tail }])),
     };
   }
 
@@ -224,4 +256,8 @@ export class IntegrityVerifier {
     }
     this.chain.push(rec);
   }
+}
+
+function fileStats(file: string, firstLine: number, from: FileStart | null): FileStats {
+  return { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine, start: from?.bytes ?? 0, tail: from?.tail ?? sha256Digest('') };
 }

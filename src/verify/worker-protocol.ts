@@ -88,6 +88,11 @@ export interface UnitResult {
   /** Reading stopped: the records before it stand, the file's remaining units are not read. */
   readonly problem: ReadProblem | null;
   /**
+   * The digest of the unit's last complete line, with its LF (LineSplitter#lastLine); null
+   * when it has none. The last applied unit's is the file's (IntegrityResult.tails).
+   */
+  readonly tail: string | null;
+  /**
    * Per record: KIND_* in the low bits (event, event with `extra`, hole in `extra`), and for
    * an event the flags LINKED (its prev_hash is the hash of the unit's previous event of the
    * same chain: that string does not cross twice) and NO_TS (its ts is not valid).
