@@ -246,11 +246,19 @@ export class ChainVerifier {
       }));
   }
 
-  /** Where each chain stands now (for checkpoints): only chains whose head is known. */
+  /**
+   * Where each chain stands now (for checkpoints): only chains whose head is known. A chain
+   * resumed from a checkpoint that this run saw no event of stands where it started: it is
+   * kept, or the next event appended to it would look like a chain that does not start at
+   * seq 0 (SEQ_GAP) instead of being checked against what was verified before.
+   */
   positions(): ChainPosition[] {
     const out: ChainPosition[] = [];
     for (const st of this.chains.values()) {
       if (st.parent !== null) out.push({ chain: st.id, next: st.next, parent: st.parent });
+    }
+    for (const s of this.starts.values()) {
+      if (!this.chains.has(s.chain)) out.push({ chain: s.chain, next: s.next, parent: s.parent });
     }
     return out.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
   }
