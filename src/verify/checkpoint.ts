@@ -76,7 +76,9 @@ async function tailHash(path: string, end: number, maxLineBytes: number): Promis
     const buf = Buffer.alloc(end - from);
     await fh.read(buf, 0, buf.length, from);
     if (buf[buf.length - 1] !== 0x0a) return null;
-    const lf = buf.lastIndexOf(0x0a, buf.length - 2);
+    // (lastIndexOf from -1 would search from the end, and take a file of one LF for a line
+    // of nothing: a run reads it as the line it is, LF and all.)
+    const lf = buf.length < 2 ? -1 : buf.lastIndexOf(0x0a, buf.length - 2);
     if (lf < 0 && from > 0) return null;
     return sha256Digest(buf.subarray(lf + 1));
   } finally {

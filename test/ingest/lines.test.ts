@@ -112,4 +112,30 @@ describe('LineSplitter', () => {
       { numRuns: 500 },
     );
   });
+
+  it('property: lastLine is the line that ends where the bytes taken end, with its LF, however the input is chunked', () => {
+    // What a checkpoint recognises the end of the verified part by (checkpoint.ts, tailHash):
+    // the bytes after the LF before the last one, when the input taken ends with an LF and
+    // that line is not too long; nothing otherwise.
+    const line = fc.oneof(fc.constant(''), fc.constant('\r'), fc.constant('x'), fc.string({ maxLength: 12 }).map((t) => t.replace(/\n/g, '.')), fc.constant('y'.repeat(31)), fc.constant('z'.repeat(70)));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.nat({ max: 35 }), fc.array(fc.integer({ min: 1, max: 45 }), { minLength: 1, maxLength: 5 }), (lines, lf, k, sizes) => {
+        const input = b(lines.join('\n') + (lf ? '\n' : ''));
+        const s = new LineSplitter({ line() {}, emptyLine() {}, tooLong() {}, torn() {} }, 30);
+        if (k > 0) s.stopAfter(k);
+        for (let at = 0, i = 0; at < input.length && !s.stoppedShort; i++) {
+          const size = sizes[i % sizes.length]!;
+          s.push(input.subarray(at, at + size));
+          at += size;
+        }
+        s.end(!s.stoppedShort);
+        const taken = input.subarray(0, s.bytes);
+        // (lastIndexOf with -1 would search from the end: a lone LF is a line of its own.)
+        const from = taken.length < 2 ? 0 : taken.lastIndexOf(0x0a, taken.length - 2) + 1;
+        const expected = taken.length === 0 || taken[taken.length - 1] !== 0x0a || taken.length - from - 1 > 30 ? null : taken.subarray(from).toString('latin1');
+        expect(s.lastLine?.toString('latin1') ?? null).toBe(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -1,0 +1,122 @@
+/**
+ * What a checkpoint records: where each file was verified to by the run, from the bytes the run
+ * read (IntegrityResult.ends), never the file as it is when the checkpoint is written. Real
+ * files in a temporary directory, the real run and checkpoint code.
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sha256Digest } from '../../src/canonical/digest.js';
+import { resolveSources } from '../../src/ingest/sources.js';
+import { loadCheckpoint, makeCheckpoint, prepareResume, realPaths, saveCheckpoint } from '../../src/verify/checkpoint.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/options.js';
+import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
+import { chainLines, codeLines } from '../helpers/chains.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-checkpoint-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const GARBAGE = 'this line was never verified\n';
+const MAX = DEFAULT_VERIFY_OPTIONS.maxLineBytes;
+
+/** a.jsonl (chain x, 3 events, read first: it starts at seq 0 and sorts first) and b.jsonl (chain y). */
+function logs(name: string): { dir: string; a: string; aLines: string[] } {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  const aLines = chainLines(3, 'x');
+  writeFileSync(join(dir, 'a.jsonl'), `${aLines.join('\n')}\n`);
+  writeFileSync(join(dir, 'b.jsonl'), `${chainLines(40, 'y').join('\n')}\n`);
+  return { dir, a: join(dir, 'a.jsonl'), aLines };
+}
+
+/** Verifies `dir`, runs `between` (the run is over, the checkpoint not yet made), saves the checkpoint. */
+async function runAndSave(dir: string, state: string, opts: Partial<RunOptions>, between: () => void): Promise<void> {
+  const { sources } = await resolveSources([dir]);
+  const previous = await loadCheckpoint(state, [dir]);
+  const prepared = previous === null ? { resume: null, findings: [] } : await prepareResume(previous, sources, MAX);
+  expect(prepared.findings).toEqual([]);
+  const reals = await realPaths(sources);
+  const result = await verifyLogs([dir], { ...opts, resume: prepared.resume });
+  expect(result.summary.findings.bySeverity.error).toBe(0);
+  between();
+  await saveCheckpoint(state, makeCheckpoint(result.positions, sources, result.ends, reals));
+}
+
+/** The next run from the checkpoint: its findings ("CODE@line"), those of resuming first. */
+async function resumed(dir: string, state: string, opts: Partial<RunOptions> = {}): Promise<string[]> {
+  const { sources } = await resolveSources([dir]);
+  const prepared = await prepareResume((await loadCheckpoint(state, [dir]))!, sources, MAX);
+  const result = await verifyLogs([dir], { ...opts, resume: prepared.resume, preFindings: prepared.findings });
+  return codeLines(result.findings);
+}
+
+const RUNS: [string, Partial<RunOptions>][] = [
+  ['one thread', { jobs: 1 }],
+  ['--jobs 2, in workers', { jobs: 2, unitBytes: 4000, mainThreadUnits: false }],
+];
+
+describe('makeCheckpoint', () => {
+  for (const [name, opts] of RUNS) {
+    it(`records the bytes the run verified, not what was appended after the run read the file (${name})`, async () => {
+      const { dir, a, aLines } = logs(`appended-${opts.jobs}`);
+      const state = join(dir, '..', `appended-${opts.jobs}.json`);
+      const verified = statSync(a).size;
+      await runAndSave(dir, state, opts, () => appendFileSync(a, GARBAGE));
+      const cp = JSON.parse(readFileSync(state, 'utf8')) as { files: { path: string; bytes: number; lines: number; tail: string }[] };
+      const entry = cp.files.find((f) => f.path.endsWith('a.jsonl'))!;
+      expect(entry).toMatchObject({ bytes: verified, lines: 3, tail: sha256Digest(`${aLines[2]}\n`) });
+      expect(statSync(a).size).toBe(verified + Buffer.byteLength(GARBAGE));
+      // The next run starts where the verified bytes end, and so reads the appended line.
+      expect(await resumed(dir, state, opts)).toEqual(['LINE_INVALID_JSON@4']);
+    });
+  }
+
+  it('a verified part rewritten after the run read it, before the checkpoint: the next run\'s CHECKPOINT_MISMATCH', async () => {
+    const { dir, a } = logs('rewritten');
+    const state = join(dir, '..', 'rewritten.json');
+    // The same length, other lines (a clean chain of its own): the checkpoint holds the
+    // digest of the last line the run read, not of the one there when it is written.
+    const forged = `${chainLines(3, 'w').join('\n')}\n`;
+    expect(Buffer.byteLength(forged)).toBe(statSync(a).size);
+    await runAndSave(dir, state, {}, () => writeFileSync(a, forged));
+    expect(await resumed(dir, state)).toEqual(['CHECKPOINT_MISMATCH@3']);
+  });
+
+  it('a file shorter than the run verified, when the checkpoint is made: the next run\'s CHECKPOINT_MISMATCH', async () => {
+    const { dir, a, aLines } = logs('shrunk');
+    const state = join(dir, '..', 'shrunk.json');
+    await runAndSave(dir, state, {}, () => writeFileSync(a, `${aLines.slice(0, 2).join('\n')}\n`));
+    const cp = JSON.parse(readFileSync(state, 'utf8')) as { files: { path: string; lines: number }[] };
+    expect(cp.files.find((f) => f.path.endsWith('a.jsonl'))!.lines).toBe(3);
+    expect(await resumed(dir, state)).toEqual(['CHECKPOINT_MISMATCH@3']);
+  });
+
+  for (const [name, opts] of RUNS) {
+    it(`a resumed file the run read nothing of keeps its checkpoint; one it read more of moves on (${name})`, async () => {
+      const { dir, a } = logs(`resumed-${opts.jobs}`);
+      const state = join(dir, '..', `resumed-${opts.jobs}.json`);
+      await runAndSave(dir, state, opts, () => undefined);
+      const first = readFileSync(state, 'utf8');
+      await runAndSave(dir, state, opts, () => undefined);
+      expect(readFileSync(state, 'utf8')).toBe(first);
+      const more = chainLines(5, 'x').slice(3);
+      appendFileSync(a, `${more.join('\n')}\n`);
+      const size = statSync(a).size;
+      await runAndSave(dir, state, opts, () => appendFileSync(a, GARBAGE));
+      const cp = JSON.parse(readFileSync(state, 'utf8')) as { files: { path: string; bytes: number; lines: number; tail: string }[] };
+      expect(cp.files.find((f) => f.path.endsWith('a.jsonl'))).toMatchObject({ bytes: size, lines: 5, tail: sha256Digest(`${more[1]}\n`) });
+      expect(await resumed(dir, state, opts)).toEqual(['LINE_INVALID_JSON@6']);
+    });
+  }
+
+  it('a file of one empty line: the run and the next one agree on its last line', async () => {
+    const dir = join(tmp, 'lone-lf');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.jsonl'), `${chainLines(3, 'x').join('\n')}\n`);
+    writeFileSync(join(dir, 'z.jsonl'), '\n');
+    const state = join(tmp, 'lone-lf.json');
+    await runAndSave(dir, state, {}, () => undefined);
+    expect(await resumed(dir, state)).toEqual([]);
+  });
+});
