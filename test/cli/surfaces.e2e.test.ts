@@ -1,6 +1,7 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, closeSync, constants, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { git } from '../helpers/git.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
+import { chainLines } from '../helpers/chains.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
 let s: GovernanceSample;
@@ -471,6 +473,40 @@ describe('sel verify --checkpoint', () => {
     expect(new Set(found.map((f) => f.code))).toEqual(new Set(['SEQ_DUPLICATE']));
     // Each says why: verified by the run that wrote the checkpoint, not compared here.
     for (const f of found) expect(f.message).toBe(`seq ${f.seq} comes before where the checkpoint resumes this chain (seq 30): an earlier run verified an event with that seq, and this run cannot compare the two; usually the same events are read twice (a file under a new name, or the same input twice)`);
+  });
+  it('records what the run read, not what was appended to a file while a later input was read', async () => {
+    // The run reads regular files first, then the pipe: it opens the pipe once a.jsonl is read
+    // to its end, and opening the pipe to write waits for that. What is appended to a.jsonl
+    // then was never verified, and must not be skipped by the next run.
+    const dir = join(tmp, 'appended-while-read');
+    mkdirSync(dir);
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(dir, 'a.jsonl');
+    writeFileSync(log, `${all.slice(0, 3).join('\n')}\n`);
+    const verified = readFileSync(log).length;
+    const pipe = join(dir, 'later');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    const state = join(dir, 'cp.json');
+    const child = spawn(process.execPath, [CLI, 'verify', log, pipe, '--checkpoint', state, '--format', 'json', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const writer = await Promise.race([open(pipe, 'w'), exited.then((code) => {
+      // Release the open still waiting for a reader, then fail.
+      closeSync(openSync(pipe, constants.O_RDONLY | constants.O_NONBLOCK));
+      throw new Error(`sel exited (${code}) before it read the pipe`);
+    })]);
+    appendFileSync(log, 'this line was never verified\n');
+    await writer.writeFile(`${chainLines(3, 'later').join('\n')}\n`);
+    await writer.close();
+    expect(await exited).toBe(0);
+    const first = JSON.parse(out) as { summary: { files: { file: string; bytes: number; lines: number }[] } };
+    expect(first.summary.files[0]).toMatchObject({ file: log, bytes: verified, lines: 3 });
+    const cp = JSON.parse(readFileSync(state, 'utf8')) as { files: { bytes: number; lines: number }[] };
+    expect(cp.files).toMatchObject([{ bytes: verified, lines: 3 }]);
+    const r = sel(['verify', log, '--checkpoint', state, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect((JSON.parse(r.stdout) as { findings: { code: string; location: { line: number } }[] }).findings.map((f) => [f.code, f.location.line])).toEqual([['LINE_INVALID_JSON', 4]]);
   });
   it('exits 2 on a file that is not a checkpoint', () => {
     const bad = join(tmp, 'bad.json');
