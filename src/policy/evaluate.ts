@@ -311,13 +311,15 @@ function workspace(access: 'read' | 'write'): Handler {
 /** Candidate rules in resolution order: most specific, then strictest, then smallest id. */
 function resolve<T extends { rule: { id: string; effect: 'allow' | 'deny'; severity: DecisionSeverity } }>(
   ctx: Ctx,
-  matches: readonly { c: T; specificity: number }[],
+  matches: readonly { c: T; host: number; depth: number }[],
 ): T | null {
   // The first in that order, found in one pass (no copy, no sort: most requests match one rule).
+  // Host specificity and path depth compare as a pair, host first: never as one sum, where a
+  // deep enough path prefix would spill into the host's score and outrank a longer wildcard.
   let best = matches.length === 0 ? null : matches[0]!;
   for (let i = 1; i < matches.length; i++) {
     const m = matches[i]!;
-    const d = m.specificity - best!.specificity || strictness(ctx, m.c) - strictness(ctx, best!.c);
+    const d = m.host - best!.host || m.depth - best!.depth || strictness(ctx, m.c) - strictness(ctx, best!.c);
     if (d > 0 || (d === 0 && m.c.rule.id < best!.c.rule.id)) best = m;
   }
   return best === null ? null : best.c;
@@ -395,7 +397,7 @@ function httpEgress(ctx: Ctx): Outcome {
   const exact = url.hostKind === 'name' || url.hostKind === 'ipv4' ? p.egressExact.get(url.host) : undefined;
   const pool = exact ?? p.egressWildcard.filter((c) => hostMatches(c.host, url.host, url.hostKind === 'name'));
   if (ctx.tracing) ctx.step('network-egress', null, 'info', exact !== undefined ? `${exact.length} rule(s) name ${url.host} exactly` : `${pool.length} wildcard rule(s) cover ${url.host}`);
-  const matches: { c: CompiledEgressRule; specificity: number }[] = [];
+  const matches: { c: CompiledEgressRule; host: number; depth: number }[] = [];
   const segs = segmentsFor(url);
   for (const c of pool) {
     const why = egressMismatch(c, url, segs(c.fold), method, ctx.tracing);
@@ -405,7 +407,7 @@ function httpEgress(ctx: Ctx): Outcome {
     }
     const depth = longestPrefix(segs(c.fold), c.paths);
     if (ctx.tracing) ctx.step('network-egress', c.rule.id, 'match', `matches ${url.scheme}://${url.host}:${url.port} ${method} with a ${depth}-segment path prefix`);
-    matches.push({ c, specificity: c.host.specificity * 100 + depth });
+    matches.push({ c, host: c.host.specificity, depth });
   }
   const chosen = resolve(ctx, matches);
   if (chosen === null) return ctx.deny('network-egress', null, () => `no egress rule allows ${method} ${url.scheme}://${url.host}:${url.port}/${url.segments.join('/')}`);
@@ -455,7 +457,7 @@ function secretInject(ctx: Ctx): Outcome {
   const url = parsed.url;
   // A secret never travels in clear text: no rule and no exception makes http fit.
   if (url.scheme !== 'https') return ctx.deny('secrets-boundary', null, `secrets are injected over https only, not ${url.scheme}`);
-  const matches: { c: CompiledSecretRule; specificity: number }[] = [];
+  const matches: { c: CompiledSecretRule; host: number; depth: number }[] = [];
   const segs = segmentsFor(url);
   const rules = ctx.policy.secretsByAlias.get(secret) ?? [];
   // As for egress: when a rule for this secret names the host exactly, only exact hosts count,
@@ -479,7 +481,7 @@ function secretInject(ctx: Ctx): Outcome {
       continue;
     }
     if (ctx.tracing) ctx.step('secrets-boundary', c.rule.id, 'match', `scope covers ${url.host} with a ${depth}-segment path prefix`);
-    matches.push({ c, specificity: host * 100 + depth });
+    matches.push({ c, host, depth });
   }
   const chosen = resolve(ctx, matches);
   if (chosen === null) return ctx.deny('secrets-boundary', null, `no rule allows injecting ${secret} as ${mode} for ${url.host}`);

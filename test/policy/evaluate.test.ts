@@ -117,6 +117,20 @@ describe('network egress', () => {
   it('requires the grant to include the rule', () => {
     expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://api.github.com/repos/x'))))).toBe('block null high');
   });
+  it('ranks a longer wildcard suffix above any path depth: a 101-segment prefix does not spill into the host score', () => {
+    const deep = `/${Array(101).fill('a').join('/')}`;
+    const policy = compiled(edited((f) => {
+      f['network-egress'].rules.push(
+        { id: 'egress.org-deep', host: '*.example.org', paths: [deep], methods: ['GET'], effect: 'allow', severity: 'info' },
+        { id: 'egress.api-org-deny', host: '*.api.example.org', methods: ['GET'], effect: 'deny', severity: 'high' },
+      );
+      (f.capabilities.grants as { id: string; http?: string[] }[]).find((g) => g.id === 'cap.coder')!.http!.push('egress.org-deep');
+    }));
+    const coder = (url: string) => d(run(policy, input('http.egress', 'coder', 'executor', egress(url))));
+    expect(coder(`https://x.api.example.org${deep}`)).toBe('block egress.api-org-deny high');
+    // Where the deny's host does not match, the deep allow still applies.
+    expect(coder(`https://x.example.org${deep}`)).toBe('allow egress.org-deep info');
+  });
 });
 
 const APPROVED_UNTIL = '2026-12-01T00:00:00.000Z';
@@ -125,6 +139,21 @@ function ledgerWith(reviews: ReviewArtifact[], exceptions: Record<string, Except
   const byPath = new Map(reviews.map((r) => [`ledger/reviews/${r.request_fingerprint.slice(7)}.json`, r]));
   return { review: (fp) => byFp.get(fp) ?? null, exception: (p) => exceptions[p] ?? null, reviewAt: (p) => byPath.get(p) ?? null };
 }
+
+describe('secrets boundary specificity', () => {
+  it('ranks a longer wildcard suffix above any path depth: a 101-segment prefix does not spill into the host score', () => {
+    const deep = `/${Array(101).fill('a').join('/')}`;
+    const policy = compiled(edited((f) => {
+      f['secrets-boundary'].rules.push(
+        { id: 'secrets.org-deep', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['*.example.org'], paths: [deep], effect: 'allow', severity: 'info' },
+        { id: 'secrets.api-org-deny', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['*.api.example.org'], effect: 'deny', severity: 'high' },
+      );
+    }));
+    const inject = (url: string) => d(run(policy, input('secret.inject', 'coder', 'executor', { tool: 'http.fetch', secret: 'GITHUB_TOKEN', mode: 'bearer', url })));
+    expect(inject(`https://x.api.example.org${deep}`)).toBe('block secrets.api-org-deny high');
+    expect(inject(`https://x.example.org${deep}`)).toBe('allow secrets.org-deep info');
+  });
+});
 
 describe('secrets boundary', () => {
   const inject = (req: Record<string, unknown>, extra = {}, ledger?: LedgerView) =>
