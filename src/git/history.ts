@@ -17,7 +17,7 @@ export interface BundleVersion {
   /** Commits whose policy/ is this bundle, oldest first. */
   readonly commits: readonly string[];
   /**
-   * Reserved tool names (normalised, as first written) that versions before this one's
+   * Reserved tool names (skeleton, names.ts; as first written) that versions before this one's
    * commits reserved and it lacks: reserved names are only ever added, so they still hold.
    */
   readonly inherited: readonly (readonly [string, string])[];
@@ -117,7 +117,7 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
 
 /**
  * Reserved tool names may be added by a later policy version, never removed (the
- * tool-registry schema). Per commit, the names (normalised -> as first written) that valid
+ * tool-registry schema). Per commit, the names (skeleton -> as first written) that valid
  * versions of its ancestors reserved, across merges and through invalid versions. A version
  * that lacks one is evaluated as if it held it (indexPolicies), so a registration of a name
  * the history reserved is blocked whatever a later commit dropped: the decision that

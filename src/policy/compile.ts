@@ -1,10 +1,10 @@
 /**
  * A bundle compiled once per policy hash into the lookup structures the evaluator needs:
  * grants by principal, egress rules by exact host and by wildcard suffix, secret rules by
- * alias, normalised reserved names, pins by extension and version. Pure.
+ * alias, reserved names by skeleton, pins by extension and version. Pure.
  */
 import type { Action, DecisionSeverity } from '../envelope/types.js';
-import { normalizeToolName } from './names.js';
+import { toolNameSkeleton } from './names.js';
 import { lowerSegments, prefixSegments } from './url.js';
 import type {
   EgressRule,
@@ -84,7 +84,7 @@ export interface CompiledPolicy {
   readonly leakVersion: string;
   readonly elevations: readonly ElevationRule[];
   readonly mcpByServer: ReadonlyMap<string, McpServer>;
-  /** Normalised reserved name → the reserved name as written. */
+  /** Reserved name's skeleton (names.ts) → the reserved name as written (the first, sorted). */
   readonly reserved: ReadonlyMap<string, string>;
   readonly registrySeverity: DecisionSeverity;
   readonly pins: ReadonlyMap<string, ExtensionPin>;
@@ -153,7 +153,7 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
   }
   const reserved = new Map<string, string>();
   for (const name of [...bundle['tool-registry'].reserved].sort()) {
-    const n = normalizeToolName(name);
+    const n = toolNameSkeleton(name);
     if (!reserved.has(n)) reserved.set(n, name);
   }
   const pins = new Map<string, ExtensionPin>();
@@ -184,10 +184,17 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
   };
 }
 
-/** `policy` with `extra` reserved names (normalised, as written) added to its own. */
+/**
+ * `policy` with `extra` reserved names (skeleton, as written) added to its own. The skeleton is
+ * made again from the name as written: a key carried from elsewhere (a worker's message) is
+ * never trusted to be the skeleton this evaluator compares.
+ */
 export function withReserved(policy: CompiledPolicy, extra: readonly (readonly [string, string])[]): CompiledPolicy {
   if (extra.length === 0) return policy;
   const reserved = new Map(policy.reserved);
-  for (const [n, name] of extra) if (!reserved.has(n)) reserved.set(n, name);
+  for (const [, name] of extra) {
+    const n = toolNameSkeleton(name);
+    if (!reserved.has(n)) reserved.set(n, name);
+  }
   return { ...policy, reserved };
 }

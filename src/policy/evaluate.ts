@@ -21,7 +21,7 @@ import { digestOf } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
-import { normalizeToolName } from './names.js';
+import { collidesWithReserved, toolNameSkeleton } from './names.js';
 import { hasPrefix, lowerSegments, normalizeUrl, type NormalizedUrl } from './url.js';
 import {
   ACTION_RANK,
@@ -548,12 +548,13 @@ function toolRegister(ctx: Ctx): Outcome {
   if (!('principal' in g)) return g;
   const name = str(ctx, 'name');
   if (name === null) return ctx.deny('tool-registry', null, 'request.name is missing');
-  const n = normalizeToolName(name);
-  const hit = ctx.policy.reserved.get(n);
-  if (hit !== undefined) {
-    return ctx.deny('tool-registry', 'tool-registry.reserved', () => `${JSON.stringify(name)} normalises to ${JSON.stringify(n)}, the reserved name ${JSON.stringify(hit)}`);
+  // Fail closed on look-alikes: skeletons compared as names.ts describes (docs/policy.md).
+  const hit = collidesWithReserved(name, ctx.policy.reserved);
+  if (hit !== null) {
+    return ctx.deny('tool-registry', 'tool-registry.reserved', () =>
+      `${JSON.stringify(name)} collides with the reserved name ${JSON.stringify(hit.name)}: skeleton ${JSON.stringify(hit.skeleton)}${hit.reservedSkeleton === hit.skeleton ? ', the same' : ` against ${JSON.stringify(hit.reservedSkeleton)}`}`);
   }
-  ctx.step('tool-registry', 'tool-registry.open', 'allow', () => `${JSON.stringify(name)} (${JSON.stringify(n)}) shadows no reserved name`);
+  ctx.step('tool-registry', 'tool-registry.open', 'allow', () => `${JSON.stringify(name)} (skeleton ${JSON.stringify(toolNameSkeleton(name))}) shadows no reserved name`);
   return checkCaps(ctx, g) ?? { type: 'pass', rule: 'tool-registry.open', severity: maxSeverity(g.severity, ctx.policy.registrySeverity) };
 }
 

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/canonical/digest.js';
 import { evaluate, evaluationKey, exceptionFingerprint } from '../../src/policy/evaluate.js';
+import { withReserved } from '../../src/policy/compile.js';
 import { EMPTY_LEDGER } from '../../src/policy/types.js';
 import type { ExceptionArtifact, LedgerView, ReviewArtifact } from '../../src/policy/types.js';
 import { compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
@@ -267,13 +268,30 @@ describe('trust zones and MCP', () => {
 
 describe('reserved tool names', () => {
   const reg = (name: string) => d(run(P, input('tool.register', 'coder', 'executor', { name })));
-  it('blocks registrations that collide after normalisation', () => {
-    for (const n of ['shell.exec', 'Shell.Exec', 'shell\u2024exec', 'ｓｈｅｌｌ．ｅｘｅｃ', 'FS.READ', 'fs.\u200Bwrite', 'deploy_restart', 'Deploy-Restart', 'deploy\u2010restart']) {
-      expect(reg(n), n).toBe('block tool-registry.reserved high');
+  it('blocks registrations whose skeleton collides with a reserved one (src/policy/names.ts)', () => {
+    for (const n of ['shell.exec', 'Shell.Exec', 'shell\u2024exec', 'ｓｈｅｌｌ．ｅｘｅｃ', 'FS.READ', 'FS.WRITE', 'fs.\u200Bwrite', 'deploy_restart', 'Deploy-Restart', 'deploy\u2010restart', 'deploy.restart',
+      'shell.exec ', '\u00a0shell.exec', 'sel.audit\u0000', 'shell\t.exec', 'shell.\nexec', 'FS.WR\u0130TE', 'http.fetch\u0301', 'shell\u2E3Cexec', 'shell\u2022exec',
+      'shell\u16EBexec', 'shell\uA78Fexec', 'shell\u0660exec', 'shell\u2500exec', 'shell\u2796exec', 'shell\u23AFexec', 'shell\u02CDexec', 'shell\u2581exec', 'deploy\u30FCrestart', 'sh\u0435ll.exec']) {
+      expect(reg(n), JSON.stringify(n)).toBe('block tool-registry.reserved high');
     }
   });
+  it('says in the trace which reserved name it collided with, and the skeletons', () => {
+    const e = run(P, input('tool.register', 'coder', 'executor', { name: 'sh\u0435ll.exec' }));
+    expect(e.trace.at(-1)?.note).toBe('"sh\u0435ll.exec" collides with the reserved name "shell.exec": skeleton "sh\u0435ll.exec" against "shell.exec"');
+    const same = run(P, input('tool.register', 'coder', 'executor', { name: 'Deploy_Restart' }));
+    expect(same.trace.at(-1)?.note).toBe('"Deploy_Restart" collides with the reserved name "deploy-restart": skeleton "deploy.restart", the same');
+  });
+  it('holds names a history adds by their skeleton, made again from the name as written (withReserved)', () => {
+    // A key carried from elsewhere (a worker message) is not trusted to be the skeleton.
+    const held = withReserved(P, [['new_tool', 'new-tool']]);
+    expect(held.reserved.get('new.tool')).toBe('new-tool');
+    expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'NEW.T0OL' })))).toBe('block tool-registry.reserved high');
+    expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'n\u0435w_tool' })))).toBe('block tool-registry.reserved high');
+  });
   it('allows names that shadow nothing', () => {
-    expect(reg('shell.exec2')).toBe('warn tool-registry.open low');
+    for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'deploy-restarts', 'repo-summary']) {
+      expect(reg(n), n).toBe('warn tool-registry.open low');
+    }
   });
   it('needs a grant for the actor, as every request does', () => {
     expect(d(run(P, input('tool.register', 'mallory', 'userland', { name: 'shell.exec2' })))).toBe('block null high');

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasPrefix, normalizeUrl } from '../../src/policy/url.js';
 import { checkAddress } from '../../src/policy/ip.js';
-import { normalizeToolName } from '../../src/policy/names.js';
 
 const ok = (u: string) => {
   const r = normalizeUrl(u);
@@ -92,30 +91,5 @@ describe('checkAddress (private_ip_mode deny)', () => {
   }
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
-  });
-});
-
-describe('normalizeToolName', () => {
-  it('folds case, dashes, NFKC forms, confusable dots and invisible characters', () => {
-    const want = normalizeToolName('shell.exec');
-    for (const n of ['SHELL.EXEC', 'shell\u2024exec', 'shell\uFF0Eexec', 'ｓｈｅｌｌ.ｅｘｅｃ', 'shell.\u200Bexec', 'shell\u3002exec']) {
-      expect(normalizeToolName(n), n).toBe(want);
-    }
-    expect(normalizeToolName('fs-read')).toBe(normalizeToolName('fs_read'));
-    expect(normalizeToolName('shell.exec2')).not.toBe(want);
-  });
-  it('removes every default-ignorable character and folds every dash, not a list of some', () => {
-    const want = normalizeToolName('shell.exec');
-    // Directional marks and isolates, invisible operators, the grapheme joiner, variation
-    // selectors, the Hangul filler, tag characters: all render as nothing.
-    for (const c of ['\u200E', '\u200F', '\u2062', '\u2063', '\u034F', '\uFE0F', '\u061C', '\u202E', '\u2066', '\u3164', '\u{E0020}', '\u00AD', '\u180E']) {
-      expect(normalizeToolName(`shell${c}.exec`), JSON.stringify(c)).toBe(want);
-    }
-    const dashed = normalizeToolName('deploy_restart');
-    for (const c of ['\u2E3A', '\u2E3B', '\u058A', '\u05BE', '\u2043', '\u02D7', '\u2010', '\u2212', '\uFF0D', '\u203F', '\uFE4D']) {
-      expect(normalizeToolName(`deploy${c}restart`), JSON.stringify(c)).toBe(dashed);
-    }
-    // Letters of other scripts are names, not decoration.
-    expect(normalizeToolName('données.工具')).toBe('données.工具');
   });
 });

@@ -1,0 +1,206 @@
+/** Reserved tool names: the skeleton comparison (src/policy/names.ts, docs/policy.md "Reserved names"). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { collidesWithReserved, skeletonsCollide, toolNameSkeleton } from '../../src/policy/names.js';
+
+// The sample bundle's reserved names (ledger-samples/policy/tool-registry.json), compiled as compile.ts does.
+const SAMPLE = ['fs.read', 'fs.write', 'shell.exec', 'http.fetch', 'secrets.inject', 'sel.audit', 'deploy-restart'];
+const mapOf = (names: readonly string[]) => {
+  const m = new Map<string, string>();
+  for (const n of [...names].sort()) if (!m.has(toolNameSkeleton(n))) m.set(toolNameSkeleton(n), n);
+  return m;
+};
+const RESERVED = mapOf(SAMPLE);
+const hit = (name: string, reserved: ReadonlyMap<string, string> = RESERVED) => collidesWithReserved(name, reserved)?.name ?? null;
+
+/** Every code point (surrogates left out) of which `re` holds, computed once. */
+function codePoints(re: RegExp, keep: (c: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    if (re.test(c) && keep(c)) out.push(c);
+  }
+  return out;
+}
+
+describe('toolNameSkeleton', () => {
+  it('folds case, NFKC forms, marks, invisibles, look-alikes and every separator', () => {
+    expect(toolNameSkeleton('shell.exec')).toBe('shell.exec');
+    for (const n of ['SHELL.EXEC', 'shell-exec', 'shell_exec', 'shell..exec', '.shell.exec-', 'shell\u2E3Cexec', 'ｓｈｅｌｌ．ｅｘｅｃ', 'shell\u2024exec', 'shell\u3002exec', 'shell.\u200Bexec', ' shell.exec\t']) {
+      expect(toolNameSkeleton(n), JSON.stringify(n)).toBe('shell.exec');
+    }
+    expect(toolNameSkeleton('fs-read')).toBe(toolNameSkeleton('fs_read'));
+    expect(toolNameSkeleton('Deploy_Restart')).toBe('deploy.restart');
+    // Capital I reads as l; so does i, or a capital I read as i would miss: FS.WRITE.
+    expect(toolNameSkeleton('FS.WRITE')).toBe(toolNameSkeleton('fs.write'));
+    expect(toolNameSkeleton('sheIl.exec')).toBe('shell.exec');
+    expect(toolNameSkeleton('fs.write')).toBe('fs.wrlte');
+    expect(toolNameSkeleton('FS.WR\u0130TE')).toBe('fs.wrlte');
+    expect(toolNameSkeleton('she11.exec')).toBe('shell.exec');
+    expect(toolNameSkeleton('she|l.exec')).toBe('shell.exec');
+    expect(toolNameSkeleton('f0o')).toBe('foo');
+    expect(toolNameSkeleton('rnodern')).toBe('modem');
+    expect(toolNameSkeleton('vvvrite')).toBe('wvrlte');
+    // Letters and numbers of other scripts stay; their marks go.
+    expect(toolNameSkeleton('données.工具')).toBe('donnees.工具');
+    expect(toolNameSkeleton('shell\u30FCexec')).toBe('shell\u30FCexec');
+  });
+  it('removes every default-ignorable, format, control and space character', () => {
+    // Directional marks and isolates, invisible operators, the grapheme joiner, variation
+    // selectors, the Hangul filler, tag characters, soft hyphen, Mongolian vowel separator,
+    // NUL, tab, LF, NBSP, ideographic space, a lone surrogate, private use, unassigned.
+    for (const c of ['\u200E', '\u200F', '\u2062', '\u2063', '\u034F', '\uFE0F', '\u061C', '\u202E', '\u2066', '\u3164', '\u{E0020}', '\u00AD', '\u180E', '\u0000', '\t', '\n', '\u00A0', '\u3000', '\uD800', '\uE000', '\u{10FFFF}', '\u0378']) {
+      expect(toolNameSkeleton(`she${c}ll.exec`), JSON.stringify(c)).toBe('shell.exec');
+    }
+  });
+  it('makes a separator of a visible character that NFKC turns into spaces and marks (never removes it)', () => {
+    for (const c of ['\u2017', '\u203E', '\u02D9', '\u00AF', '\u00A8', '\u00B4', '\uFE4D', '\uFE49', '\uFFE3', '\u309B']) {
+      expect(toolNameSkeleton(`deploy${c}restart`), JSON.stringify(c)).toBe('deploy.restart');
+    }
+  });
+  it('is deterministic, and made of letters, numbers and single inner dots only', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => {
+        const k = toolNameSkeleton(s);
+        expect(toolNameSkeleton(s)).toBe(k);
+        expect(k).not.toMatch(/^\.|\.$|\.\./);
+        expect(k).toMatch(/^[\p{L}\p{N}.]*$/u);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('collisions with reserved names', () => {
+  it('blocks every form a review found open', () => {
+    const cases: [string, string][] = [
+      ['shell.exec ', 'shell.exec'],
+      ['\u00a0shell.exec', 'shell.exec'],
+      ['sel.audit\u0000', 'sel.audit'],
+      ['shell\t.exec', 'shell.exec'],
+      ['shell.\nexec', 'shell.exec'],
+      ['sh\tell.exec', 'shell.exec'],
+      ['FS.WR\u0130TE', 'fs.write'],
+      ['http.fetch\u0301', 'http.fetch'],
+      ['shell\u2E3Cexec', 'shell.exec'],
+      ['shell\u2022exec', 'shell.exec'],
+      ['deploy\u30FCrestart', 'deploy-restart'],
+      ['sh\u0435ll.exec', 'shell.exec'],
+    ];
+    for (const sep of ['\u16EB', '\uA78F', '\u0660', '\u2500', '\u2796', '\u23AF', '\u02CD', '\u2581']) {
+      cases.push([`shell${sep}exec`, 'shell.exec'], [`deploy${sep}restart`, 'deploy-restart'], [`fs${sep}write`, 'fs.write']);
+    }
+    for (const [n, want] of cases) expect(hit(n), JSON.stringify(n)).toBe(want);
+  });
+  it('blocks the plain look-alikes too', () => {
+    for (const [n, want] of [['Shell.Exec', 'shell.exec'], ['FS.WRITE', 'fs.write'], ['SEL.AUDIT', 'sel.audit'], ['SECRETS.INJECT', 'secrets.inject'], ['Deploy_Restart', 'deploy-restart'], ['deploy.restart', 'deploy-restart'], ['she11.exec', 'shell.exec'], ['fs.wr1te', 'fs.write'], ['ｓｈｅｌｌ．ｅｘｅｃ', 'shell.exec'], ['deploy\u2017restart', 'deploy-restart'], ['shell\u02D9exec', 'shell.exec']]) {
+      expect(hit(n), n).toBe(want);
+    }
+  });
+  it('says which reserved name and which skeletons collided', () => {
+    expect(collidesWithReserved('sh\u0435ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u0435ll.exec', reservedSkeleton: 'shell.exec' });
+    expect(collidesWithReserved('Deploy_Restart', RESERVED)).toEqual({ name: 'deploy-restart', skeleton: 'deploy.restart', reservedSkeleton: 'deploy.restart' });
+    // Two reserved names of one length: the smallest skeleton answers, whatever the map's order.
+    const both = ['shell.exec', 'http.fetch'];
+    for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445', m)).toBe('http.fetch');
+  });
+  it('allows names that shadow nothing', () => {
+    for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
+      expect(hit(n), n).toBeNull();
+    }
+  });
+  it('compares once more without the two-letter look-alikes, so a homoglyph of one of those letters collides', () => {
+    const reserved = mapOf(['return', 'vvget']);
+    expect(hit('return', reserved)).toBe('return');
+    expect(hit('retum', reserved)).toBe('return');
+    expect(hit('retu\u0433n', reserved)).toBe('return'); // Cyrillic г for r
+    expect(hit('\u0475vget', reserved)).toBe('vvget'); // Cyrillic ѵ for v
+    expect(hit('wget', reserved)).toBe('vvget');
+    expect(hit('retur', reserved)).toBeNull();
+  });
+  it('skeletonsCollide: equal length, ASCII agrees exactly, anything outside ASCII agrees with any character', () => {
+    expect(skeletonsCollide('shell.exec', 'shell.exec')).toBe(true);
+    expect(skeletonsCollide('sh\u0435ll.exec', 'shell.exec')).toBe(true);
+    expect(skeletonsCollide('sh\u0435ll.exe', 'shell.exec')).toBe(false);
+    expect(skeletonsCollide('shell.exed', 'shell.exec')).toBe(false);
+    // A non-ASCII character in the reserved name agrees only with itself, or a non-ASCII one.
+    expect(skeletonsCollide('donnees', 'donn\u00E9es')).toBe(false);
+    expect(skeletonsCollide('donn\u00EAes', 'donn\u00E9es')).toBe(true);
+    // Code points, not UTF-16 units.
+    expect(skeletonsCollide('\u{1D4B6}b', 'ab')).toBe(true);
+    expect(skeletonsCollide('\u{1D4B6}', 'ab')).toBe(false);
+  });
+});
+
+describe('collision properties', () => {
+  const SPACES_CONTROLS_FORMAT = codePoints(/^[\p{Z}\p{Cc}\p{Cf}]$/u);
+  const MARKS = codePoints(/^\p{M}$/u);
+  // Punctuation and symbols, but not those NFKC makes letters or numbers (™ reads TM, ① reads
+  // 1), nor `|` or what NFKC makes `|` (an l look-alike by design).
+  const SEPARATORS = codePoints(/^[\p{P}\p{S}]$/u, (c) => !/[\p{L}\p{N}|]/u.test(c.normalize('NFKC')));
+  // Letters outside ASCII that stay one non-ASCII letter: not one NFKC, case or marks make
+  // ASCII or several (é is e, ﬁ is fi), and not an invisible filler (U+3164).
+  const LETTERS = codePoints(/^\p{L}$/u, (c) => {
+    if (c.charCodeAt(0) < 0x80 || /\p{Default_Ignorable_Code_Point}/u.test(c)) return false;
+    const f = c.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+    return [...f].length === 1 && /^[^\x00-\x7F]$/u.test(f) && /^\p{L}$/u.test(f);
+  });
+  const pick = (list: readonly string[]) => fc.nat(list.length - 1).map((i) => list[i]!);
+  // Sample names, and made-up ones of words, digits and all three separators.
+  const word = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+  const made = fc.tuple(word, fc.array(fc.tuple(fc.constantFrom('.', '-', '_'), word), { maxLength: 3 })).map(([w, rest]) => w + rest.map(([s, x]) => s + x).join(''));
+  const reservedName = fc.oneof(fc.constantFrom(...SAMPLE), made);
+  const collides = (registration: string, reserved: string) => {
+    const m = mapOf([reserved]);
+    return collidesWithReserved(registration, m)?.name === reserved;
+  };
+
+  it('has every class it draws from', () => {
+    for (const l of [SPACES_CONTROLS_FORMAT, MARKS, SEPARATORS, LETTERS]) expect(l.length).toBeGreaterThan(100);
+    expect(SEPARATORS).toContain('\u2E3C');
+    expect(SEPARATORS).toContain('\u2017');
+    expect(LETTERS).toContain('\u0435');
+  });
+  it('every one of those characters, tried once each (exhaustive, one place)', () => {
+    const open: string[] = [];
+    for (const c of [...SPACES_CONTROLS_FORMAT, ...MARKS]) if (!collides(`shel${c}l.exec`, 'shell.exec')) open.push(`insert U+${c.codePointAt(0)!.toString(16)}`);
+    for (const c of SEPARATORS) if (!collides(`deploy${c}restart`, 'deploy-restart')) open.push(`separator U+${c.codePointAt(0)!.toString(16)}`);
+    for (const c of LETTERS) if (!collides(`sh${c}ll.exec`, 'shell.exec')) open.push(`letter U+${c.codePointAt(0)!.toString(16)}`);
+    expect(open).toEqual([]);
+  });
+  it('inserting any space, control, format character or combining mark anywhere still collides', () => {
+    fc.assert(
+      fc.property(reservedName, fc.array(fc.tuple(fc.nat(), fc.oneof(pick(SPACES_CONTROLS_FORMAT), pick(MARKS))), { minLength: 1, maxLength: 4 }), (name, inserts) => {
+        const chars = [...name]; // by code point: an insert never splits a surrogate pair
+        for (const [i, c] of inserts) chars.splice(i % (chars.length + 1), 0, c);
+        const n = chars.join('');
+        expect(collides(n, name), JSON.stringify(n)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('replacing any separator by any punctuation or symbol character still collides', () => {
+    fc.assert(
+      fc.property(reservedName, fc.array(pick(SEPARATORS), { minLength: 1, maxLength: 4 }), (name, seps) => {
+        let k = 0;
+        const n = name.replace(/[._-]/g, () => seps[k++ % seps.length]!);
+        expect(collides(n, name), JSON.stringify(n)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('replacing any letters by letters outside ASCII still collides', () => {
+    fc.assert(
+      fc.property(reservedName, fc.array(fc.tuple(fc.nat(), pick(LETTERS)), { minLength: 1, maxLength: 4 }), (name, swaps) => {
+        const chars = [...name];
+        const letters = chars.flatMap((c, i) => (/[a-z]/.test(c) ? [i] : []));
+        fc.pre(letters.length > 0);
+        for (const [i, l] of swaps) chars[letters[i % letters.length]!] = l;
+        const n = chars.join('');
+        expect(collides(n, name), JSON.stringify(n)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
