@@ -23,13 +23,19 @@
  *      skeleton `shell.exec` (dot and dash are one class: a reader can take one for the other).
  *   5. A registration collides with a reserved name when the two skeletons have the same length
  *      in code points and agree at every position, where a character outside ASCII in the
- *      registration's skeleton agrees with any character (it may be a look-alike of it: Cyrillic
- *      е, ー, ٠, ꞏ, ˍ ...). Equal skeletons always collide. The same comparison is also made on
+ *      registration's skeleton that may be a look-alike agrees with any character: a number of
+ *      any script (٠, ০), a character common to all scripts or inherited (ー, ˍ), or a letter of
+ *      a script with Latin look-alikes (Latin ꞏ ɑ, Greek, Cyrillic е, Armenian, Georgian,
+ *      Cherokee, Coptic, Lisu, Tifinagh, Canadian Aboriginal syllabics). A letter of another
+ *      script (Han, kana, Hangul, Arabic, Devanagari, ...) agrees only with itself, so a
+ *      Japanese tool name is not taken for `fs.write`. Equal skeletons always collide. The same comparison is also made on
  *      the two names' skeletons without step 3's two-letter look-alikes (`rn`, `vv`), so a
  *      look-alike of one of those letters collides too (Cyrillic г for r: `retuгn` and `return`,
  *      where the skeleton `retum` is one shorter).
- * The price of step 5: a name outside ASCII with exactly a reserved name's length and the same
- * ASCII characters in the same places is blocked too. A false alarm, never a fail-open.
+ * The price of step 5: a name of those look-alike characters with exactly a reserved name's
+ * length and the same ASCII characters in the same places is blocked too, though it may imitate
+ * nothing (an all-Cyrillic name of ten letters against `shell.exec`). A false alarm, never a
+ * fail-open.
  */
 
 // Step 2: invisible or not printable.
@@ -38,6 +44,8 @@ const MARKS = /\p{M}/gu;
 const LOOK_ALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '|': 'l', i: 'l', rn: 'm', vv: 'w' };
 const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{N}]+/gu;
 const NON_ASCII = /[^\x00-\x7F]/;
+/** Step 5: a character outside ASCII that may stand for any one character. */
+const LOOK_ALIKE_CHAR = /[\p{N}\p{Script=Common}\p{Script=Inherited}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Cherokee}\p{Script=Coptic}\p{Script=Lisu}\p{Script=Tifinagh}\p{Script=Canadian_Aboriginal}]/u;
 
 const ONE_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 const ONE_MARK = /\p{M}/u;
@@ -67,7 +75,7 @@ export function skeletonsCollide(registration: string, reserved: string): boolea
   const a = [...registration];
   const b = [...reserved];
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !NON_ASCII.test(a[i]!)) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(NON_ASCII.test(a[i]!) && LOOK_ALIKE_CHAR.test(a[i]!))) return false;
   return true;
 }
 

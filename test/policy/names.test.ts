@@ -106,7 +106,7 @@ describe('collisions with reserved names', () => {
     for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445', m)).toBe('http.fetch');
   });
   it('allows names that shadow nothing', () => {
-    for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
+    for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'ツールを登録する', '파일쓰기도구', 'أداة.كتابة', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
       expect(hit(n), n).toBeNull();
     }
   });
@@ -141,10 +141,12 @@ describe('collision properties', () => {
   const SEPARATORS = codePoints(/^[\p{P}\p{S}]$/u, (c) => !/[\p{L}\p{N}|]/u.test(c.normalize('NFKC')));
   // Letters outside ASCII that stay one non-ASCII letter: not one NFKC, case or marks make
   // ASCII or several (é is e, ﬁ is fi), and not an invisible filler (U+3164).
+  // docs/policy.md's list of scripts with Latin look-alikes (and Common, Inherited).
+  const LOOK_ALIKE_SCRIPTS = /^[\p{sc=Latn}\p{sc=Grek}\p{sc=Cyrl}\p{sc=Armn}\p{sc=Geor}\p{sc=Cher}\p{sc=Copt}\p{sc=Lisu}\p{sc=Tfng}\p{sc=Cans}\p{sc=Zyyy}\p{sc=Zinh}]$/u;
   const LETTERS = codePoints(/^\p{L}$/u, (c) => {
     if (c.charCodeAt(0) < 0x80 || /\p{Default_Ignorable_Code_Point}/u.test(c)) return false;
     const f = c.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-    return [...f].length === 1 && /^[^\x00-\x7F]$/u.test(f) && /^\p{L}$/u.test(f);
+    return [...f].length === 1 && /^[^\x00-\x7F]$/u.test(f) && /^\p{L}$/u.test(f) && LOOK_ALIKE_SCRIPTS.test(f);
   });
   const pick = (list: readonly string[]) => fc.nat(list.length - 1).map((i) => list[i]!);
   // Sample names, and made-up ones of words, digits and all three separators.
@@ -190,7 +192,10 @@ describe('collision properties', () => {
       { numRuns: 2000 },
     );
   });
-  it('replacing any letters by letters outside ASCII still collides', () => {
+  it('a letter of a script without Latin look-alikes is no wildcard: Han, kana, Hangul, Arabic, Hebrew, Devanagari', () => {
+    for (const c of ['\u5199', '\u30C4', '\u3064', '\uD30C', '\u0628', '\u05D0', '\u0915']) expect(collides(`sh${c}ll.exec`, 'shell.exec'), c).toBe(false);
+  });
+  it('replacing any letters by look-alike letters outside ASCII still collides', () => {
     fc.assert(
       fc.property(reservedName, fc.array(fc.tuple(fc.nat(), pick(LETTERS)), { minLength: 1, maxLength: 4 }), (name, swaps) => {
         const chars = [...name];
