@@ -208,6 +208,19 @@ export function prefetchesPending(): number {
 // The commands a run begins with, built in one place for the run and for prefetchGovernance.
 const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--show-cdup'];
 const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
+/**
+ * The refs a short name could mean (git's rules: refs/X, refs/tags/X, refs/heads/X,
+ * refs/remotes/X, refs/remotes/X/HEAD), or null for anything else (a full ref name, a commit
+ * id, HEAD, an expression such as main~2, which are checked by the refs they start from no
+ * further). git takes the first that exists, so a tag `main` stood in for the branch `main`
+ * (found by review): where branches are protected and tags are not, anyone who can push a
+ * tag chose the history verified.
+ */
+function candidateRefs(ref: string): string[] | null {
+  if (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.startsWith('refs/') || ref === 'HEAD' || /^[0-9a-f]{7,64}$/.test(ref)) return null;
+  return [`refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`, `refs/remotes/${ref}`, `refs/remotes/${ref}/HEAD`];
+}
+const candidateArgs = (candidates: readonly string[]): string[] => ['for-each-ref', '--format=%(refname)', ...candidates];
 const revListArgs = (commit: string): string[] => ['rev-list', '--topo-order', '--reverse', '--parents', commit];
 const REPLACE_REFS_ARGS = ['for-each-ref', '--format=%(refname)', 'refs/replace/'];
 // Every change but an addition (`--diff-filter=a`): a type change (a file made a symlink and
@@ -245,12 +258,14 @@ export async function prefetchGovernance(dir: string, ref: string): Promise<void
   }
   const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
   if (ref.startsWith('-')) return ended(open);
+  const candidates = candidateRefs(ref);
+  const named = candidates === null ? Promise.resolve() : ended(prefetch(dir, candidateArgs(candidates)));
   const rest = prefetch(dir, resolveArgs(ref)).then((out) => {
     const commit = out.toString('utf8').trim();
     if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return;
     return Promise.all([prefetch(dir, revListArgs(commit)), prefetch(dir, REPLACE_REFS_ARGS), prefetch(dir, changedArgs(commit, LEDGER_DIR))]);
   });
-  await Promise.all([ended(open), ended(rest)]);
+  await Promise.all([ended(open), ended(rest), named]);
 }
 
 interface Pending {
@@ -420,11 +435,20 @@ export class GitRepo {
   /** The commit a ref names; `flag` is the option that named it, for the error. */
   async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
     if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
-    try {
-      return (await run(this.dir, resolveArgs(ref))).toString('utf8').trim();
-    } catch {
-      throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
+    const candidates = candidateRefs(ref);
+    const [commit, named] = await Promise.all([
+      run(this.dir, resolveArgs(ref)).then((out) => out.toString('utf8').trim(), () => null),
+      candidates === null ? [] : run(this.dir, candidateArgs(candidates)).then((out) => {
+        // for-each-ref also lists refs under a pattern (refs/heads/main/x): only exact names count.
+        const listed = new Set(out.toString('utf8').split('\n'));
+        return candidates.filter((c) => listed.has(c));
+      }),
+    ]);
+    if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
+    if (named.length > 1) {
+      throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named.join(' and ')} all exist; name the one to verify in full (${flag} ${named.find((n) => n.startsWith('refs/heads/')) ?? named[0]})`);
     }
+    return commit;
   }
 
   /** Every commit reachable from `commit` with its parents, oldest first (parents before children). */

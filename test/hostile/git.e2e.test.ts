@@ -283,3 +283,23 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(said).not.toContain('hint');
   });
 });
+
+describe('a ref name that means two refs (found by review)', () => {
+  it('is refused, not resolved to the tag: a tag `main` must not stand in for the branch', () => {
+    const { repo, log } = repoWithLog('ambiguous-ref');
+    const policyCommit = git(repo, 'rev-parse', 'HEAD');
+    write(repo, { 'x.txt': '1' });
+    commit(repo, 'later');
+    git(repo, 'tag', 'main', policyCommit);
+    const said = expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', 'main']));
+    expect(said).toContain('--ref main is ambiguous');
+    expect(said).toContain('refs/tags/main and refs/heads/main');
+    expect(said).toContain('(--ref refs/heads/main)');
+    // Named in full, either one is verified; so is a name that means one ref only.
+    for (const ref of ['refs/heads/main', 'refs/tags/main', 'HEAD', policyCommit]) expect(sel(['verify', log, '--repo', repo, '--ref', ref]).status, ref).toBe(0);
+    // A tag under release/ is listed for the pattern refs/tags/release, yet it is not a ref named release.
+    git(repo, 'branch', 'release', 'refs/heads/main');
+    git(repo, 'tag', 'release/1');
+    expect(sel(['verify', log, '--repo', repo, '--ref', 'release']).status).toBe(0);
+  });
+});
