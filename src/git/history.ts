@@ -7,7 +7,7 @@
 import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
 import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
 import { withReserved } from '../policy/compile.js';
-import { LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
+import { GitFailure, LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
 import { OperatorError } from '../errors.js';
 
 export interface BundleVersion {
@@ -212,7 +212,10 @@ const NOTHING: Promise<Blob> = Promise.resolve({ size: null, bytes: null });
 
 async function readUpTo(repo: GitRepo, oid: string, max: number): Promise<Blob> {
   const info = await repo.info(oid);
-  if (info === null || info.size > max) return { size: info?.size ?? null, bytes: null };
+  // A tree names it and the repository does not hold it: damaged (or a partial clone). Not a
+  // file too large, as it was reported, nor a policy version without a hash: exit status 2.
+  if (info === null) throw new GitFailure(['cat-file', oid], null, `object ${oid} is missing (a damaged repository, or a partial clone)`);
+  if (info.size > max) return { size: info.size, bytes: null };
   return { size: info.size, bytes: await repo.read(oid) };
 }
 

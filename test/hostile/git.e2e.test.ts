@@ -89,6 +89,14 @@ describe('a git that fails', () => {
     const r = sel(['verify', log, '--repo', repo], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
     expect(expectOneSentence(r)).toMatch(/git failed while reading the repository/);
   });
+  it('exits 2 when the repository lacks a policy file it names, not calling the file too large', () => {
+    const { repo, log } = repoWithLog('missing-blob');
+    const oid = git(repo, 'rev-parse', 'HEAD:policy/capabilities.json');
+    rmSync(join(repo, '.git', 'objects', oid.slice(0, 2), oid.slice(2)));
+    const said = expectOneSentence(sel(['verify', log, '--repo', repo]));
+    expect(said).toMatch(/git failed while reading the repository \(object [0-9a-f]{40} is missing/);
+    expect(said).not.toContain('bytes');
+  });
   it('exits 2 when git is not installed', () => {
     const { repo, log } = repoWithLog('nogit');
     const r = sel(['verify', log, '--repo', repo], { env: { PATH: join(tmp, 'empty-path') } });
