@@ -110,6 +110,32 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
       add('POLICY_TIE_BREAK', 'secrets-boundary.json', `/rules/${j}`, `secrets rules ${x.id} and ${y.id} cover the same alias, mode, host and path with equal specificity`);
     }
   });
+  // A deny rule inside an allow rule's scope that leaves some of it open (found by review:
+  // egress.github-admin, on the default port 443, let GET :8443/repos/acme/app/hooks/1 pass
+  // egress.github-api, which allows 443 and 8443).
+  const under = (inner: readonly string[] | undefined, outer: readonly string[] | undefined): boolean => {
+    const segs = (p: string) => p.toLowerCase().split('/').filter((x) => x.length > 0);
+    return (inner ?? ['/']).some((d) => (outer ?? ['/']).some((a) => segs(a).every((x, k) => segs(d)[k] === x)));
+  };
+  const missing = <T>(allow: readonly T[] | undefined, deny: readonly T[] | undefined, dflt: readonly T[]): T[] =>
+    (allow ?? dflt).filter((x) => !(deny ?? dflt).includes(x));
+  const gap = (parts: [string, unknown[]][]): string => parts.filter(([, xs]) => xs.length > 0).map(([what, xs]) => `${what} ${xs.join(', ')}`).join('; ');
+  b['network-egress'].rules.forEach((d, j) => {
+    if (d.effect !== 'deny') return;
+    for (const a of b['network-egress'].rules) {
+      if (a.effect !== 'allow' || a.host !== d.host || !under(d.paths, a.paths)) continue;
+      const open = gap([['scheme', missing(a.schemes, d.schemes, ['https'])], ['port', missing(a.ports, d.ports, [443])], ['method', missing(a.methods, d.methods, [])]]);
+      if (open !== '') add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not on ${open}, which ${a.id} allows there`);
+    }
+  });
+  b['secrets-boundary'].rules.forEach((d, j) => {
+    if (d.effect !== 'deny') return;
+    for (const a of b['secrets-boundary'].rules) {
+      if (a.effect !== 'allow' || !a.aliases.some((x) => d.aliases.includes(x)) || !a.hosts.some((h) => d.hosts.includes(h)) || !under(d.paths, a.paths)) continue;
+      const open = gap([['port', missing(a.ports, d.ports, [443])], ['mode', missing(a.modes, d.modes, [])]]);
+      if (open !== '') add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not on ${open}, which ${a.id} allows there`);
+    }
+  });
   pairs(b['trust-zones'].elevations, (x, y, _i, j) => {
     if (x.principal === y.principal && x.from === y.from && x.to === y.to) {
       add('POLICY_TIE_BREAK', 'trust-zones.json', `/elevations/${j}`, `elevation rules ${x.id} and ${y.id} name the same principal and zones; only the smallest id is used`);

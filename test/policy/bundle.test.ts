@@ -91,6 +91,28 @@ describe('lints', () => {
     const samePort = lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.zz-same-port' })));
     expect(samePort.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
   });
+  it('a deny rule that leaves open a port, scheme, method or mode an allow rule around it opens (found by review)', () => {
+    const rules = (f: Record<string, any>) => f['network-egress'].rules as { id: string; ports?: number[]; methods: string[]; effect: string }[];
+    const gaps = (out: string[]) => out.filter((s) => s.startsWith('POLICY_DENY_GAP'));
+    // The sample: egress.github-admin (deny) sits inside egress.github-api on 443 and GET alike.
+    expect(gaps(lint(sampleFiles()))).toEqual([]);
+    const ported = lint(edited((f) => { rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443]; }));
+    expect(gaps(ported)).toHaveLength(1);
+    const r = lintBundle(bundleOf(edited((f) => { rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443]; })), 'policy').find((x) => x.code === 'POLICY_DENY_GAP')!;
+    expect(r.message).toContain('egress rule egress.github-admin denies api.github.com');
+    expect(r.message).toContain('port 8443, which egress.github-api allows there');
+    // Named by the deny rule too: no gap.
+    expect(gaps(lint(edited((f) => {
+      rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443];
+      rules(f).find((r) => r.id === 'egress.github-admin')!.ports = [443, 8443];
+    })))).toEqual([]);
+    const secrets = lint(edited((f) => {
+      const rs = f['secrets-boundary'].rules as { id: string; effect: string; ports?: number[]; paths?: string[] }[];
+      rs.push({ ...rs.find((x) => x.id === 'secrets.github-bearer')!, id: 'secrets.github-deny-admin', effect: 'deny', paths: ['/repos/acme/admin'], ports: [443] });
+      rs.find((x) => x.id === 'secrets.github-bearer')!.ports = [443, 8443];
+    }));
+    expect(gaps(secrets)).toHaveLength(1);
+  });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
     expect(out).toContain('POLICY_UNKNOWN_REFERENCE policy/capabilities.json:20');
