@@ -199,7 +199,9 @@ export function policyCommand(chalk: Colour): Command {
       const same = recorded === undefined ? null
         : recorded.action === result.decision.action && recorded.rule === result.decision.rule && recorded.severity === result.decision.severity;
       if (flags.format === 'json') {
-        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, ...result, recorded: recorded ?? null, matches_recorded: same }, null, 2)}\n`);
+        // inForce is replay's (the windows it judges again at the chain's time): not shown here.
+        const { decision, trace, review, exception } = result;
+        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same }, null, 2)}\n`);
       } else {
         const c = await chalk();
         const d = result.decision;

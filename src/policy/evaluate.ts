@@ -71,7 +71,34 @@ export interface Evaluation {
   readonly review: { readonly status: ReviewStatus; readonly path: string } | null;
   /** Set when the outcome depended on an exception artifact. */
   readonly exception: { readonly status: ExceptionStatus; readonly ref: string | null } | null;
+  /**
+   * The ledger artifacts an allow or warn was granted under (an exception that covers the
+   * request, an approved review that resumed it), with the times each is in force; empty when
+   * the decision relied on none (most decisions, and every block and review). Replay judges
+   * these windows again at the chain's time (src/replay/replay.ts, `outOfForce`).
+   */
+  readonly inForce: readonly InForce[];
 }
+
+/**
+ * A ledger artifact a decision relied on, in force from `from` (inclusive) until `until`
+ * (exclusive), and the decision the evaluator gives the request when it is not in force.
+ */
+export interface InForce {
+  readonly kind: 'review' | 'exception';
+  /** The review's path, or the exception's ref (its ledger path). */
+  readonly ref: string;
+  /** reviewed_at and expires_at of a review; granted_at and expires_at of an exception. */
+  readonly from: string;
+  readonly until: string;
+  /** An exception covers a request only while the review it names is in force too: that review. */
+  readonly review?: { readonly ref: string; readonly from: string; readonly until: string };
+  /** The decision without the artifact: review for a request a review resumed, block for one an exception allowed. */
+  readonly without: Decision;
+}
+
+/** No artifact relied on (shared: nothing is ever added to it). */
+const NO_ARTIFACTS: readonly InForce[] = Object.freeze([]);
 
 const SLASH = 0x2f;
 
@@ -90,6 +117,8 @@ const NO_TRACE: readonly TraceStep[] = Object.freeze([]);
 class Ctx {
   readonly trace: TraceStep[];
   exception: Evaluation['exception'] = null;
+  /** The exception that covers the request, when one does: its times, and the rule it let pass. */
+  covering: { readonly ex: ExceptionArtifact; readonly ref: string; readonly review: ReviewArtifact; readonly rule: string } | null = null;
   /** The request's lazy reader, when it is a lazy request (replay's): read without its proxy. */
   private readonly lazy: LazyRequest | undefined;
   constructor(
@@ -144,36 +173,60 @@ function decide(ctx: Ctx, o: Outcome): Evaluation {
   const p = ctx.policy;
   if (o.type === 'deny') {
     const severity = o.severity ?? p.defaultDeny;
-    return { decision: { action: 'block', rule: o.rule, severity }, trace: ctx.trace, review: null, exception: ctx.exception };
+    return { decision: { action: 'block', rule: o.rule, severity }, trace: ctx.trace, review: null, exception: ctx.exception, inForce: NO_ARTIFACTS };
   }
   // The gate map is total by schema; an unknown severity would fail closed.
   let action: Action = Object.hasOwn(p.gates, o.severity) ? p.gates[o.severity] : 'block';
   if (ctx.tracing) ctx.step('severity-gating', null, 'info', `severity ${o.severity} is gated to ${action}`);
   let review: Evaluation['review'] = null;
+  let approved: ReviewArtifact | null = null;
   if (action === 'review') {
     const r = reviewStatus(ctx);
     review = r;
     if (r.status === 'approved') {
       action = 'allow';
+      approved = r.artifact;
       ctx.step('ledger', null, 'allow', `approved review ${r.path} is in force at ${ctx.input.ts}`);
     } else {
       ctx.step('ledger', null, 'review', `no approved review in force (${r.status}): the request waits for review`);
     }
   }
-  return { decision: { action, rule: o.rule, severity: o.severity }, trace: ctx.trace, review, exception: ctx.exception };
+  const decision: Decision = { action, rule: o.rule, severity: o.severity };
+  return { decision, trace: ctx.trace, review: review === null ? null : { status: review.status, path: review.path }, exception: ctx.exception, inForce: inForce(ctx, decision, approved, review?.path ?? '') };
+}
+
+/**
+ * The artifacts an allow or warn relied on (Evaluation.inForce): the exception that let the
+ * request pass (without it: blocked by the rule that needed it, at default_deny), then the
+ * review that resumed it (without it: review). A block or a review relied on nothing it could
+ * lose.
+ */
+function inForce(ctx: Ctx, d: Decision, review: ReviewArtifact | null, reviewPath: string): readonly InForce[] {
+  const c = ctx.covering;
+  if ((c === null && review === null) || (d.action !== 'allow' && d.action !== 'warn')) return NO_ARTIFACTS;
+  const out: InForce[] = [];
+  if (c !== null) {
+    out.push({
+      kind: 'exception', ref: c.ref, from: c.ex.granted_at, until: c.ex.expires_at,
+      review: { ref: c.ex.review_ref, from: c.review.reviewed_at, until: c.review.expires_at },
+      without: { action: 'block', rule: c.rule, severity: ctx.policy.defaultDeny },
+    });
+  }
+  if (review !== null) out.push({ kind: 'review', ref: reviewPath, from: review.reviewed_at, until: review.expires_at, without: { action: 'review', rule: d.rule, severity: d.severity } });
+  return out;
 }
 
 /** ledger/reviews/<hex>.json for this request, judged at ts (SPEC.md §5). */
-function reviewStatus(ctx: Ctx): { status: ReviewStatus; path: string } {
+function reviewStatus(ctx: Ctx): { status: ReviewStatus; path: string; artifact: ReviewArtifact | null } {
   const fp = ctx.input.fingerprint;
   const path = `ledger/reviews/${fp.startsWith('sha256:') ? fp.slice(7) : fp}.json`;
   const r: ReviewArtifact | null = ctx.ledger.review(fp);
-  if (r === null) return { status: 'missing', path };
-  if (r.request_fingerprint !== fp || r.policy_hash !== ctx.policy.hash) return { status: 'mismatch', path };
-  if (r.decision !== 'approved') return { status: 'rejected', path };
-  if (ctx.input.ts < r.reviewed_at) return { status: 'not-yet-valid', path };
-  if (ctx.input.ts >= r.expires_at) return { status: 'expired', path };
-  return { status: 'approved', path };
+  if (r === null) return { status: 'missing', path, artifact: null };
+  if (r.request_fingerprint !== fp || r.policy_hash !== ctx.policy.hash) return { status: 'mismatch', path, artifact: r };
+  if (r.decision !== 'approved') return { status: 'rejected', path, artifact: r };
+  if (ctx.input.ts < r.reviewed_at) return { status: 'not-yet-valid', path, artifact: r };
+  if (ctx.input.ts >= r.expires_at) return { status: 'expired', path, artifact: r };
+  return { status: 'approved', path, artifact: r };
 }
 
 /** What a review of exception `id` approves: sha256 of JCS({"exception": id}). */
@@ -181,8 +234,11 @@ export function exceptionFingerprint(id: string): string {
   return digestOf({ exception: id });
 }
 
-/** Does the event's exception artifact cover this request at ts? Records what was found. */
-function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): boolean {
+/**
+ * Does the event's exception artifact cover this request at ts? Records what was found, and the
+ * covering exception with `rule`, the rule that lets the request pass only under it.
+ */
+function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>, rule: string): boolean {
   const ref = ctx.input.exceptionRef;
   const set = (status: ExceptionStatus, note: string): boolean => {
     ctx.exception = { status, ref };
@@ -212,6 +268,7 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>): bo
   if (review.request_fingerprint !== about) {
     return set('review-of-another', `exception ${ex.id} names review ${ex.review_ref}, which approves another request (${review.request_fingerprint}), not this exception (${about})`);
   }
+  ctx.covering = { ex, ref, review, rule };
   return set('covers', `exception ${ex.id} covers the request until ${ex.expires_at}`);
 }
 
@@ -414,7 +471,7 @@ function httpEgress(ctx: Ctx): Outcome {
   const rule = chosen.rule;
   if (rule.effect === 'deny') return ctx.deny('network-egress', rule.id, `egress rule ${rule.id} denies it`, rule.severity);
   if (!(g.http ?? []).includes(rule.id)) return ctx.deny('capabilities', null, `grant ${g.id} does not include egress rule ${rule.id}`);
-  if (url.scheme === 'http' && !exceptionCovers(ctx, { kind: 'http.egress', host: url.host, scheme: 'http' })) {
+  if (url.scheme === 'http' && !exceptionCovers(ctx, { kind: 'http.egress', host: url.host, scheme: 'http' }, rule.id)) {
     return ctx.deny('network-egress', rule.id, 'plain http needs an exception artifact that covers the request', null);
   }
   if (ctx.tracing) ctx.step('network-egress', rule.id, 'allow', `egress rule ${rule.id} allows it`);
@@ -487,7 +544,7 @@ function secretInject(ctx: Ctx): Outcome {
   if (chosen === null) return ctx.deny('secrets-boundary', null, `no rule allows injecting ${secret} as ${mode} for ${url.host}`);
   const rule = chosen.rule;
   if (rule.effect === 'deny') return ctx.deny('secrets-boundary', rule.id, `rule ${rule.id} denies it`, rule.severity);
-  if (LEAK_PRONE_MODES.has(mode as InjectionMode) && !exceptionCovers(ctx, { kind: 'secret.inject', secret, mode: mode as InjectionMode, host: url.host })) {
+  if (LEAK_PRONE_MODES.has(mode as InjectionMode) && !exceptionCovers(ctx, { kind: 'secret.inject', secret, mode: mode as InjectionMode, host: url.host }, rule.id)) {
     return ctx.deny('secrets-boundary', rule.id, `${mode} leaks the secret into URLs and logs: it needs an exception artifact that covers the request`);
   }
   if (ctx.tracing) ctx.step('secrets-boundary', rule.id, 'allow', `rule ${rule.id} allows it`);
@@ -536,7 +593,7 @@ function zoneElevate(ctx: Ctx): Outcome {
   // SPEC.md §5: exceptions "are the only way to allow ... a trust-zone elevation"; an approved
   // review of the request alone does not (it resumes a request gated to review, and this one
   // is not allowed at all without an exception).
-  if (!exceptionCovers(ctx, { kind: 'zone.elevate', from: from as TrustZone, to: to as TrustZone })) {
+  if (!exceptionCovers(ctx, { kind: 'zone.elevate', from: from as TrustZone, to: to as TrustZone }, rule.id)) {
     return ctx.deny('trust-zones', rule.id, 'an elevation is allowed only under an exception artifact that covers it (SPEC.md §5)');
   }
   return { type: 'pass', rule: rule.id, severity: rule.severity };
