@@ -14,7 +14,8 @@ import type { PlacedEvent } from '../envelope/types.js';
 import type { ChainSummary } from '../chain/chain.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { BundleVersion, LedgerRewrite, PolicyIndex } from '../git/history.js';
-import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
+import { evaluate, traceLines, type Evaluation, type InForce } from '../policy/evaluate.js';
+import type { Decision } from '../envelope/types.js';
 import type { AnchorArtifact, Ledger } from '../policy/ledger.js';
 
 export interface ReplayInput {
@@ -52,6 +53,12 @@ export class Replayer {
   private readonly anchorAt = new Map<string, Map<number, { anchor: AnchorArtifact; path: string; seen: boolean }>>();
   private readonly anchorsByChain = new Map<string, number[]>();
   private counts = { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 };
+  /**
+   * Per chain, the latest ts of the events accepted so far (in seq order) and the seq that
+   * had it: the chain's time, at which the artifacts a later decision relied on are judged
+   * again (`outOfForce`). One entry per chain.
+   */
+  private readonly chainTime = new Map<string, { ts: string; seq: number }>();
 
   constructor(
     private readonly input: ReplayInput,
@@ -107,14 +114,34 @@ export class Replayer {
       }
     }
     const o = rec.replay ?? replayEvent(rec, this.input);
+    // The chain's time before this event: the latest ts of the events before it in seq order.
+    let time = this.chainTime.get(rec.chain);
+    const before = time === undefined ? null : time.ts;
+    const beforeSeq = time === undefined ? -1 : time.seq;
+    if (rec.ts !== null) {
+      if (time === undefined) this.chainTime.set(rec.chain, (time = { ts: rec.ts, seq: rec.seq }));
+      else if (rec.ts > time.ts) {
+        time.ts = rec.ts;
+        time.seq = rec.seq;
+      }
+    }
     switch (o.type) {
       case 'skipped':
         this.counts.skipped++;
         return;
-      case 'matched':
+      case 'matched': {
         this.counts.replayed++;
-        this.counts.matched++;
+        // A decision granted under a review or exception, at a ts back before the chain's time
+        // (an earlier event's): the artifact must be in force at that time too.
+        const f = o.relied === undefined || before === null || rec.ts === null || before <= rec.ts ? null : outOfForce(rec, rec.ts, before, beforeSeq, o.relied);
+        if (f === null) {
+          this.counts.matched++;
+          return;
+        }
+        this.counts.diverged++;
+        this.emit(f);
         return;
+      }
       case 'finding':
         if (o.replayed) this.counts.replayed++;
         if (o.counted === 'diverged') this.counts.diverged++;
@@ -173,14 +200,66 @@ export class Replayer {
   }
 }
 
-/** What replaying one event gives: computed where the event is checked (a worker, or here). */
+/**
+ * What replaying one event gives: computed where the event is checked (a worker, or here). A
+ * match that relied on a review or exception carries the decision and the artifacts' windows
+ * (`relied`): the thread that replays an event does not know its chain's time (with --jobs N,
+ * nor the events before its unit), so Replayer#onEvent, which sees the chain in seq order,
+ * judges them again.
+ */
 export type ReplayOutcome =
   | { readonly type: 'skipped' }
-  | { readonly type: 'matched' }
+  | { readonly type: 'matched'; readonly relied?: Relied }
   | { readonly type: 'finding'; readonly finding: Finding; readonly counted: 'diverged' | 'unverifiable'; readonly replayed: boolean };
+
+/** A matched decision that a review or exception granted: the decision, and what it relied on. */
+export interface Relied {
+  readonly decision: Decision;
+  readonly artifacts: readonly InForce[];
+}
 
 const SKIPPED: ReplayOutcome = { type: 'skipped' };
 const MATCHED: ReplayOutcome = { type: 'matched' };
+
+/**
+ * REVIEW_EXPIRED or EXCEPTION_EXPIRED when an artifact that `rec`'s decision relied on (in force
+ * at its `ts`) is not in force at `time`, the later ts of seq `timeSeq` of the same chain, an
+ * earlier event: a writer's ts that goes back in time does not bring an artifact back into
+ * force. Null when every artifact is in force at `time` too. The first artifact not in force
+ * decides: the exception (without it, block), then the review (without it, review).
+ */
+export function outOfForce(rec: PlacedEvent, ts: string, time: string, timeSeq: number, relied: Relied): Finding | null {
+  const d = relied.decision;
+  for (const a of relied.artifacts) {
+    // The artifact's own window; an exception's, then that of the review it names.
+    const windows = a.review === undefined ? [a] : [a, a.review];
+    for (const w of windows) {
+      const early = time < w.from;
+      if (!early && time < w.until) continue;
+      const isReview = a.kind === 'review' || w !== a;
+      const field = early ? (isReview ? 'reviewed_at' : 'granted_at') : 'expires_at';
+      const bound = early ? w.from : w.until;
+      const state = early ? (isReview ? 'was not yet approved' : 'was not yet granted') : 'had expired';
+      const what = a.kind === 'review' ? `its review ${a.ref}` : w === a ? `exception ${a.ref}` : `review ${w.ref}, which exception ${a.ref} names,`;
+      return makeFinding(a.kind === 'review' ? 'REVIEW_EXPIRED' : 'EXCEPTION_EXPIRED', {
+        ...at(rec),
+        message: `recorded ${d.action} at ts ${ts}, which goes back before seq ${timeSeq}'s ${time}; at that time ${what} ${state} (${field} ${bound})`,
+        expected: a.without,
+        actual: d,
+        detail: {
+          [a.kind]: a.ref,
+          ...(w === a ? {} : { review: w.ref }),
+          status: early ? 'not-yet-valid' : 'expired',
+          ts,
+          chainTs: time,
+          chainTsSeq: timeSeq,
+          [field]: bound,
+        },
+      });
+    }
+  }
+  return null;
+}
 
 /**
  * Replays one event against the bundle its policy_hash names: pure, so a worker thread can
@@ -217,9 +296,12 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
     };
   }
   const evalInput = evalInputOf(e);
-  const got = evaluate(version.loaded.policy, evalInput, input.ledger, false).decision;
+  const ev = evaluate(version.loaded.policy, evalInput, input.ledger, false);
+  const got = ev.decision;
   const rec_ = e.decision;
-  if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) return MATCHED;
+  if (got.action === rec_.action && got.rule === rec_.rule && got.severity === rec_.severity) {
+    return ev.inForce.length === 0 ? MATCHED : { type: 'matched', relied: { decision: got, artifacts: ev.inForce } };
+  }
   // A divergence is explained by its trace: evaluate again, keeping it (same decision).
   const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, at(rec));
   return { type: 'finding', finding: f, counted: f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING' ? 'unverifiable' : 'diverged', replayed: true };

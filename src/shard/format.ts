@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/3`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/4`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -13,7 +13,10 @@
  * parsing the rows was most of the merge's time. sel.shard/2 had the same layout, but its
  * records were made by an older line check: a damaged line's capacity counted every "v"
  * member, a lone low surrogate passed, a lone CR was a bad line. A merge must apply records
- * the way this verifier makes them, so those results are refused, not merged.)
+ * the way this verifier makes them, so those results are refused, not merged. sel.shard/3 had
+ * no window on a match that a review or exception granted, which the merge judges at the
+ * chain's time: merged, they would pass a backdated use of an expired artifact, so they are
+ * refused too.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -24,7 +27,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/3';
+export const SHARD_VERSION = 'sel.shard/4';
 
 export interface ShardFile {
   readonly display: string;
@@ -153,10 +156,32 @@ export function isTrailer(x: unknown, files: number): x is ShardTrailer {
   return Array.isArray(t.files) && t.files.length === files && t.files.every((c) => isInt(c?.lines) && isInt(c?.content)) && isInt(t.rows) && typeof t.digest === 'string';
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const hasOnly = (o: Record<string, unknown>, keys: readonly string[]) => Object.keys(o).every((k) => keys.includes(k));
+
+function isDecision(x: unknown): boolean {
+  return isObject(x) && hasOnly(x, ['action', 'rule', 'severity']) && isStr(x['action']) && (x['rule'] === null || isStr(x['rule'])) && isStr(x['severity']);
+}
+
+/** [from, until) of an artifact: two times, as the ledger's schemas have them. */
+function isWindow(x: unknown, keys: readonly string[]): x is Record<string, unknown> {
+  return isObject(x) && hasOnly(x, keys) && isStr(x['ref']) && isStr(x['from']) && isStr(x['until']);
+}
+
+/** A match's `relied` (replay.ts): what the main thread judges at the chain's time. */
+function isRelied(x: unknown): boolean {
+  if (!isObject(x) || !hasOnly(x, ['decision', 'artifacts']) || !isDecision(x['decision'])) return false;
+  const a = x['artifacts'];
+  return Array.isArray(a) && a.length > 0 && a.length <= 2 && a.every((w) =>
+    isWindow(w, ['kind', 'ref', 'from', 'until', 'review', 'without']) && (w['kind'] === 'review' || w['kind'] === 'exception') && isDecision(w['without']) &&
+    (w['kind'] === 'exception' ? isWindow(w['review'], ['ref', 'from', 'until']) : w['review'] === undefined));
+}
+
+/** An outcome that crosses in `extra`: a finding, or a match that relied on a review or exception (the others are codes). */
 function isOutcome(x: unknown): x is ReplayOutcome {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  if (o['type'] === 'skipped' || o['type'] === 'matched') return true;
+  if (o['type'] === 'matched') return hasOnly(o, ['type', 'relied']) && isRelied(o['relied']);
   return o['type'] === 'finding' && isFinding(o['finding']) && (o['counted'] === 'diverged' || o['counted'] === 'unverifiable') && typeof o['replayed'] === 'boolean';
 }
 
@@ -170,9 +195,9 @@ function isHole(x: unknown): x is ExtraHole {
 function isExtraEvent(x: unknown): x is ExtraEvent {
   if (typeof x !== 'object' || x === null) return false;
   const e = x as Record<string, unknown>;
-  // A shard keeps no parsed events and makes no notes; a replay outcome here is a finding (the
-  // others are codes).
-  return isFindings(e['findings']) && e['event'] === null && e['note'] === undefined && (e['replay'] === undefined || (isOutcome(e['replay']) && (e['replay'] as ReplayOutcome).type === 'finding'));
+  // A shard keeps no parsed events and makes no notes; a replay outcome here is a finding or a
+  // match that relied on a review or exception (the others are codes).
+  return isFindings(e['findings']) && e['event'] === null && e['note'] === undefined && (e['replay'] === undefined || isOutcome(e['replay']));
 }
 
 /** Checks a block's meta; `files` is the header's file count. */

@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/3`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/4`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within

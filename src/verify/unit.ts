@@ -189,7 +189,10 @@ class Columns {
 
   event(rec: Extract<EventRecord, { kind: 'event' }>, lineNo: number, outcome: ReplayOutcome | undefined, keepEvent: boolean, note: EventNote | null): void {
     const keep = keepEvent ? plainEvent(rec.event) : null;
-    const odd = rec.findings.length > 0 || keep !== null || (outcome !== undefined && outcome.type === 'finding') || note !== null;
+    // An outcome crosses as a code (replay column) unless it is a finding or a match that relied
+    // on a review or exception (its windows, judged at the chain's time on the main thread).
+    const whole = outcome !== undefined && (outcome.type === 'finding' || (outcome.type === 'matched' && outcome.relied !== undefined));
+    const odd = rec.findings.length > 0 || keep !== null || whole || note !== null;
     let c = this.chainAt.get(rec.chain);
     if (c === undefined) {
       c = this.chainNames.length;
@@ -218,8 +221,8 @@ class Columns {
       this.lens[3 * i + 1] = this.write(prev);
       this.lens[3 * i + 2] = this.write(ts);
     }
-    this.replay[i] = outcome === undefined ? 0 : outcome.type === 'matched' ? 1 : outcome.type === 'skipped' ? 2 : 0;
-    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(outcome?.type === 'finding' ? { replay: outcome } : {}), ...(note === null ? {} : { note }) });
+    this.replay[i] = outcome === undefined || whole ? 0 : outcome.type === 'matched' ? 1 : 2;
+    if (odd) this.extra.push({ findings: rec.findings, event: keep, ...(whole ? { replay: outcome } : {}), ...(note === null ? {} : { note }) });
   }
 }
 

@@ -111,7 +111,7 @@ export interface UnitResult {
    */
   readonly text: Uint8Array;
   readonly lens: Int32Array;
-  /** Replay outcome: 0 none computed, 1 matched, 2 skipped (else in `extra`). */
+  /** Replay outcome: 0 none computed, 1 matched, 2 skipped (else in `extra`: a finding, or a match that relied on a review or exception). */
   readonly replay: Uint8Array;
   /** Per record with kind 1 or 2, in order. */
   readonly extra: readonly (ExtraEvent | ExtraHole)[];
