@@ -17,6 +17,7 @@ import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { digestOf } from '../../src/canonical/digest.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
+import { buildBackdated } from '../helpers/backdated.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-parallel-'));
 let gov: GovernanceSample;
@@ -193,6 +194,26 @@ describe('parallel verification', () => {
     expect(codes).toContain('POLICY_UNKNOWN');
     // One event a unit: the worker takes the first units, whatever its start.
     expect(run(['verify', log, '--repo', repo, '--format', 'json', '--jobs', '2', '--unit-bytes', '300'])).toBe(one);
+  });
+  it('with replay: a review or exception judged at the chain\'s time, its window crossing from the workers with the match', () => {
+    // Events that go back in time into an artifact's window after an earlier event of their
+    // chain said it had expired (test/helpers/backdated.ts): the finding is made on this thread,
+    // from the windows the workers send, in seq order.
+    const b = buildBackdated(join(tmp, 'backdated'));
+    for (const args of [['--format', 'json'], ['--format', 'text'], ['--format', 'sarif']]) {
+      const one = run(['verify', b.all, '--repo', b.repo, ...args, '--jobs', '1']);
+      if (args[1] === 'json') {
+        const codes = JSON.parse(one).findings.map((f: { code: string }) => f.code);
+        expect(codes.filter((c: string) => c.endsWith('_EXPIRED'))).toEqual(['EXCEPTION_EXPIRED', 'REVIEW_EXPIRED', 'EXCEPTION_EXPIRED']);
+      }
+      for (const u of ['300', '700', '4096']) expect(run(['verify', b.all, '--repo', b.repo, ...args, '--jobs', '2', '--unit-bytes', u])).toBe(one);
+      expect(run(['verify', b.all, '--repo', b.repo, ...args, '--jobs', '3', '--unit-bytes', '300'])).toBe(one);
+    }
+    // A release gate sees the same findings.
+    const gate = (j: string[]) => sel(['gate', b.all, '--repo', b.repo, '--no-divergence', '--format', 'json', ...j]);
+    const g1 = gate(['--jobs', '1']);
+    expect(g1.status).toBe(1);
+    expect(gate(['--jobs', '2', '--unit-bytes', '300'])).toEqual(g1);
   });
   it('resuming from a checkpoint: the same report and the same new checkpoint', () => {
     const lines = interleavedLines(200, ['a', 'b']);

@@ -15,6 +15,7 @@ import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { runShard } from '../../src/shard/shard.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/verifier.js';
 import { columnsAt, joinShard, splitShard } from '../helpers/shard-file.js';
+import { buildBackdated } from '../helpers/backdated.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-'));
 let gov: GovernanceSample;
@@ -147,6 +148,43 @@ describe('sharded verification', () => {
     const incident = JSON.parse(ok(['verify', gov.incident, '--repo', gov.repo, '--format', 'json'])) as { findings: { code: string }[] };
     expect(incident.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'LOG_TRUNCATED']));
   });
+  it('with replay: a review or exception judged at the chain\'s time, its window carried in the shard result', () => {
+    const b = buildBackdated(join(tmp, 'backdated'));
+    const one = ok(['verify', b.all, '--repo', b.repo, '--format', 'json']);
+    const codes = (JSON.parse(one) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes.filter((c) => c.endsWith('_EXPIRED'))).toEqual(['EXCEPTION_EXPIRED', 'REVIEW_EXPIRED', 'EXCEPTION_EXPIRED']);
+    for (const n of [2, 3, 5]) {
+      const r = sharded([b.all], n, ['--repo', b.repo, '--unit-bytes', '300'], ['--repo', b.repo, '--format', 'json']);
+      expect(r.out, `${n} shards`).toBe(one);
+      expect(r.status).toBe(1);
+    }
+    // A window damaged in a result whose digest was made to match again is refused, not judged.
+    const r = sharded([b.all], 1, ['--repo', b.repo], ['--repo', b.repo, '--format', 'json']);
+    expect(r.out).toBe(one);
+    const parts = splitShard(readFileSync(r.files[0]!));
+    const cut = join(tmp, 'backdated-resealed.jsonl');
+    type Relied = { decision: Record<string, unknown>; artifacts: Record<string, unknown>[] };
+    const relied = (m: Record<string, unknown>): Relied[] =>
+      (m['extra'] as { replay?: { type: string; relied?: Relied } }[]).flatMap((x) => (x.replay?.type === 'matched' && x.replay.relied !== undefined ? [x.replay.relied] : []));
+    expect(parts.blocks.flatMap((x) => relied(x.meta))).toHaveLength(5);
+    // Resealed unchanged, it merges as before: each refusal below is its edit's.
+    writeFileSync(cut, joinShard(parts));
+    expect(sel(['merge', cut, '--repo', b.repo, '--format', 'json']).stdout).toBe(one);
+    const edits: [string, (w: Relied) => void][] = [
+      ['no artifact', (w) => (w.artifacts = [])],
+      ['an until that is not a string', (w) => (w.artifacts[0]!['until'] = 5)],
+      ['an unknown kind', (w) => (w.artifacts[0]!['kind'] = 'anchor')],
+      ['an exception without its review', (w) => delete w.artifacts.find((a) => a['kind'] === 'exception')!['review']],
+      ['a member sel does not write', (w) => (w.decision['extra'] = 1)],
+    ];
+    for (const [what, edit] of edits) {
+      const copy = structuredClone(parts);
+      copy.blocks.forEach((x, i) => (x.columns = parts.blocks[i]!.columns));
+      edit(copy.blocks.flatMap((x) => relied(x.meta)).find((w) => w.artifacts.some((a) => a['kind'] === 'exception'))!);
+      writeFileSync(cut, joinShard(copy));
+      expect(expectOneSentence(sel(['merge', cut, '--repo', b.repo, '--format', 'json'])), what).toMatch(/is malformed/);
+    }
+  });
 });
 
 describe('shard results that cannot be merged are refused', () => {
@@ -176,7 +214,7 @@ describe('shard results that cannot be merged are refused', () => {
     let half = Math.floor(bytes.length / 2);
     while (bytes[half - 1] === 0x0a) half++;
     writeFileSync(cut, bytes.subarray(0, half));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/3 shard result \(.*truncated/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/4 shard result \(.*truncated/);
     // One block dropped, nothing else touched: the row count and digest catch it.
     const parts = splitShard(bytes);
     expect(parts.blocks.length).toBeGreaterThan(2);
@@ -192,15 +230,15 @@ describe('shard results that cannot be merged are refused', () => {
     edited[first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10] ^= 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/3"}\nSELU\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/4"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
     // A result of the previous format version, whose records an older line check made.
-    writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/3"', '"v":"sel.shard/2"'), 'latin1')]));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/3 header/);
+    writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/4"', '"v":"sel.shard/3"'), 'latin1')]));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/4 header/);
     // A result of the older JSON-rows format is refused as such, not misread.
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/3 header/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/3 shard result/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/4 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/4 shard result/);
     writeFileSync(cut, '');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);

@@ -1,0 +1,105 @@
+/**
+ * A review or exception is judged at the chain's time (docs/policy.md): an event whose ts goes
+ * back before an earlier event's, into the window of an artifact that had expired by then, does
+ * not bring the artifact back into force. The built CLI on a real Git repository, on one thread,
+ * with --jobs N (the windows cross from the workers), and sharded then merged.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sel } from '../helpers/cli.js';
+import { buildBackdated, type Backdated } from '../helpers/backdated.js';
+import { verifyWithReplay } from '../../src/verify/replay-run.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-backdated-'));
+let b: Backdated;
+beforeAll(() => {
+  b = buildBackdated(join(tmp, 'gov'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface F { code: string; severity: string; chain: string; seq: number; message: string; expected?: unknown; actual?: unknown; detail?: Record<string, unknown> }
+interface Out { summary: { result: string; replay: { events: Record<string, number> } }; findings: F[] }
+
+const verify = (log: string, extra: string[] = []) => {
+  const r = sel(['verify', log, '--repo', b.repo, '--format', 'json', ...extra]);
+  expect(r.stderr).toBe('');
+  return { status: r.status, text: r.stdout, out: JSON.parse(r.stdout) as Out };
+};
+const codes = (o: Out) => o.findings.map((f) => `${f.chain}/${f.seq} ${f.code}`);
+
+describe('reviews and exceptions are judged at the chain\'s time', () => {
+  it('the reviewer\'s case: an exception used at a ts back before an earlier event, when it had already expired, is EXCEPTION_EXPIRED', () => {
+    const { status, out } = verify(b.exception);
+    expect(codes(out)).toEqual(['x/4 TS_REGRESSION', 'x/4 EXCEPTION_EXPIRED']);
+    expect(status).toBe(1);
+    const f = out.findings[1]!;
+    expect(f.severity).toBe('error');
+    expect(f.message).toBe('recorded warn at ts 2026-11-04T23:59:59.999Z, which goes back before seq 3\'s 2026-11-10T00:00:00.000Z; at that time exception ledger/exceptions/EXEXP.json had expired (expires_at 2026-11-05T00:00:00.000Z)');
+    // As a replayed EXCEPTION_EXPIRED: expected what replay gives without it, actual the record.
+    expect(f.expected).toEqual({ action: 'block', rule: 'secrets.status-query', severity: 'high' });
+    expect(f.actual).toEqual({ action: 'warn', rule: 'secrets.status-query', severity: 'low' });
+    expect(f.detail).toEqual({
+      exception: 'ledger/exceptions/EXEXP.json', status: 'expired', ts: '2026-11-04T23:59:59.999Z',
+      chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3, expires_at: '2026-11-05T00:00:00.000Z',
+    });
+    expect(out.summary.replay.events).toMatchObject({ events: 5, replayed: 5, matched: 4, diverged: 1 });
+  });
+
+  it('a review: a request resumed at a ts back inside its review\'s window, after an earlier event past its expiry, is REVIEW_EXPIRED', () => {
+    const { status, out } = verify(b.review);
+    expect(codes(out)).toEqual(['r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED']);
+    expect(status).toBe(1);
+    const f = out.findings[1]!;
+    expect(f.message).toMatch(/^recorded allow at ts 2026-11-04T12:00:00\.000Z, which goes back before seq 3's 2026-11-10T00:00:00\.000Z; at that time its review ledger\/reviews\/[0-9a-f]{64}\.json had expired \(expires_at 2026-11-05T00:00:00\.000Z\)$/);
+    expect(f.expected).toEqual({ action: 'review', rule: 'secrets.npm-publish', severity: 'medium' });
+    expect(f.actual).toEqual({ action: 'allow', rule: 'secrets.npm-publish', severity: 'medium' });
+    expect(f.detail).toMatchObject({ status: 'expired', chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3 });
+  });
+
+  it('an exception whose review had expired at the chain\'s time is EXCEPTION_EXPIRED, naming the review', () => {
+    const { out } = verify(b.exceptionReview);
+    expect(codes(out)).toEqual(['y/4 TS_REGRESSION', 'y/4 EXCEPTION_EXPIRED']);
+    expect(out.findings[1]!.message).toMatch(/at that time review ledger\/reviews\/[0-9a-f]{64}\.json, which exception ledger\/exceptions\/EXREV\.json names, had expired \(expires_at 2026-11-05T00:00:00\.000Z\)$/);
+    expect(out.findings[1]!.detail).toMatchObject({ exception: 'ledger/exceptions/EXREV.json', status: 'expired' });
+  });
+
+  it('a ts back by 1 ms, the artifacts in force at both times: only the regression', () => {
+    const { status, out } = verify(b.small);
+    expect(codes(out)).toEqual(['s/4 TS_REGRESSION', 's/5 TS_REGRESSION']);
+    expect(status).toBe(0);
+    expect(out.summary.replay.events).toMatchObject({ events: 6, matched: 6, diverged: 0 });
+  });
+
+  it('the same report on one thread, with --jobs N (units of a line or two), and sharded then merged', () => {
+    const one = verify(b.all, ['--jobs', '1']);
+    expect(codes(one.out)).toEqual([
+      'x/4 TS_REGRESSION', 'x/4 EXCEPTION_EXPIRED', 'r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED',
+      'y/4 TS_REGRESSION', 'y/4 EXCEPTION_EXPIRED', 's/4 TS_REGRESSION', 's/5 TS_REGRESSION',
+    ]);
+    for (const jobs of [['--jobs', '2', '--unit-bytes', '300'], ['--jobs', '3', '--unit-bytes', '700'], ['--jobs', '2']]) {
+      expect(verify(b.all, jobs).text, jobs.join(' ')).toBe(one.text);
+    }
+    const dir = join(tmp, 'shards');
+    mkdirSync(dir, { recursive: true });
+    for (const n of [2, 3]) {
+      const files = Array.from({ length: n }, (_, i) => join(dir, `${n}-${i + 1}.shard`));
+      files.forEach((f, i) => expect(sel(['verify', b.all, '--repo', b.repo, '--shard', `${i + 1}/${n}`, '--shard-out', f]).status).toBe(0));
+      const m = sel(['merge', ...files, '--repo', b.repo, '--format', 'json']);
+      expect(m.stderr).toBe('');
+      expect(m.stdout, `${n} shards`).toBe(one.text);
+      expect(m.status).toBe(1);
+    }
+  });
+
+  it('every unit in a worker, down to units of one line: the windows cross with the matches, and the one-thread result', async () => {
+    const one = await verifyWithReplay([b.all], b.repo, 'HEAD', { jobs: 1 });
+    expect(one.result.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['EXCEPTION_EXPIRED', 'REVIEW_EXPIRED', 'EXCEPTION_EXPIRED']);
+    for (const unitBytes of [1, 300, 1500]) {
+      const many = await verifyWithReplay([b.all], b.repo, 'HEAD', { jobs: 2, unitBytes, mainThreadUnits: false });
+      expect(many.result, `units of ${unitBytes} bytes`).toEqual(one.result);
+      expect(many.replay).toEqual(one.replay);
+    }
+  });
+});
