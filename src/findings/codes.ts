@@ -247,7 +247,7 @@ export const CODES = {
     severity: 'error',
     class: 'diverged',
     title: 'Review had expired when the request was resumed',
-    help: 'The approved review artifact for the request expired (expires_at <= ts) before the resuming event. Renew the review, or treat the resume as unauthorised.',
+    help: 'The approved review artifact for the request expired (expires_at <= ts) before the resuming event. Also when the resuming event\'s ts goes back before an earlier event of its chain, at whose later ts (the chain\'s time, docs/policy.md) the review had expired: a writer\'s ts cannot bring it back into force; the message names both times, detail.chainTs and detail.chainTsSeq the earlier event\'s. Renew the review, or treat the resume as unauthorised.',
     example: 'expires_at 2026-11-01T00:00:00.000Z, resumed at 2026-11-02T09:00:00.000Z.',
   },
   EXCEPTION_MISSING: {
@@ -261,7 +261,7 @@ export const CODES = {
     severity: 'error',
     class: 'diverged',
     title: 'Exception had expired (or was not yet granted)',
-    help: 'The exception artifact the event names was not in force at its ts: expires_at <= ts, or ts < granted_at. An exception is temporary by design; using it past its expiry is a policy violation.',
+    help: 'The exception artifact the event names was not in force at its ts: expires_at <= ts, or ts < granted_at. Also when the event\'s ts goes back before an earlier event of its chain, at whose later ts (the chain\'s time, docs/policy.md) the exception, or the review it names, had expired: a writer\'s ts cannot bring it back into force; the message names both times, detail.chainTs and detail.chainTsSeq the earlier event\'s. An exception is temporary by design; using it past its expiry is a policy violation.',
     example: 'An exception that expired on 2026-10-31 still used on 2026-11-05.',
   },
   LEDGER_REWRITTEN: {
