@@ -59,6 +59,9 @@ export class Replayer {
    * again (`outOfForce`). One entry per chain.
    */
   private readonly chainTime = new Map<string, { ts: string; seq: number }>();
+  /** The last chain looked up there, and its entry: most events follow one of their own chain. */
+  private timeChain: string | null = null;
+  private timeOf: { ts: string; seq: number } | undefined = undefined;
 
   constructor(
     private readonly input: ReplayInput,
@@ -115,7 +118,7 @@ export class Replayer {
     }
     const o = rec.replay ?? replayEvent(rec, this.input);
     // The chain's time before this event: the latest ts of the events before it in seq order.
-    let time = this.chainTime.get(rec.chain);
+    let time = rec.chain === this.timeChain ? this.timeOf : this.chainTime.get(rec.chain);
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
     if (rec.ts !== null) {
@@ -125,6 +128,8 @@ export class Replayer {
         time.seq = rec.seq;
       }
     }
+    this.timeChain = rec.chain;
+    this.timeOf = time;
     switch (o.type) {
       case 'skipped':
         this.counts.skipped++;
