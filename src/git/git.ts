@@ -210,15 +210,16 @@ const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format
 const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
 /**
  * The refs a short name could mean (git's rules: refs/X, refs/tags/X, refs/heads/X,
- * refs/remotes/X, refs/remotes/X/HEAD), or null for anything else (a full ref name, a commit
- * id, HEAD, an expression such as main~2, which are checked by the refs they start from no
- * further). git takes the first that exists, so a tag `main` stood in for the branch `main`
- * (found by review): where branches are protected and tags are not, anyone who can push a
- * tag chose the history verified.
+ * refs/remotes/X, refs/remotes/X/HEAD), for a short name or an expression that starts with one
+ * (`main~2`, `v1.0^{}`: the name before the first `~ ^ @ : {`); null for a full ref name, a
+ * commit id or HEAD. git takes the first that exists, so a tag `main` stood in for the branch
+ * `main` (found by review): where branches are protected and tags are not, anyone who can push
+ * a tag chose the history verified.
  */
 function candidateRefs(ref: string): string[] | null {
-  if (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.startsWith('refs/') || ref === 'HEAD' || /^[0-9a-f]{7,64}$/.test(ref)) return null;
-  return [`refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`, `refs/remotes/${ref}`, `refs/remotes/${ref}/HEAD`];
+  const name = ref.split(/[~^@:{]/, 1)[0]!;
+  if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.startsWith('refs/') || name === 'HEAD' || /^[0-9a-f]{7,64}$/.test(name)) return null;
+  return [`refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`];
 }
 const candidateArgs = (candidates: readonly string[]): string[] => ['for-each-ref', '--format=%(refname)', ...candidates];
 const revListArgs = (commit: string): string[] => ['rev-list', '--topo-order', '--reverse', '--parents', commit];
@@ -444,10 +445,12 @@ export class GitRepo {
         return candidates.filter((c) => listed.has(c));
       }),
     ]);
-    if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
     if (named.length > 1) {
-      throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named.join(' and ')} all exist; name the one to verify in full (${flag} ${named.find((n) => n.startsWith('refs/heads/')) ?? named[0]})`);
+      const full = named.find((n) => n.startsWith('refs/heads/')) ?? named[0]!;
+      const short = ref.split(/[~^@:{]/, 1)[0]!;
+      throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named.join(' and ')} all exist; name the one to verify in full (${flag} ${full}${ref.slice(short.length)})`);
     }
+    if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
     return commit;
   }
 

@@ -259,7 +259,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
     let entriesRead = 0;
     let treesRead = 0;
     const tooLarge = (what: string, max: number): OperatorError =>
-      new OperatorError(`the ledger at commit ${commit.slice(0, 12)} holds more than ${max.toLocaleString('en-US').replace(/,/g, ' ')} ${what}; sel does not verify against part of a ledger`);
+      new OperatorError(`the ledger at commit ${commit.slice(0, 12)} holds more than ${String(max).replace(/\B(?=(\d{3})+$)/g, ' ')} ${what}; sel does not verify against part of a ledger`);
     /** Paths named twice (by a tree entry whose name holds a slash, or twice in one tree): neither is used. */
     const ambiguous = new Set<string>();
     const walk = async (oid: string, path: string, depth: number): Promise<void> => {

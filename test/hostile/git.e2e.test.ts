@@ -303,6 +303,8 @@ describe('a ref name that means two refs (found by review)', () => {
     expect(said).toContain('--ref main is ambiguous');
     expect(said).toContain('refs/tags/main and refs/heads/main');
     expect(said).toContain('(--ref refs/heads/main)');
+    // An expression starting from the name is refused too.
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', 'main~1']))).toContain('(--ref refs/heads/main~1)');
     // Named in full, either one is verified; so is a name that means one ref only.
     for (const ref of ['refs/heads/main', 'refs/tags/main', 'HEAD', policyCommit]) expect(sel(['verify', log, '--repo', repo, '--ref', ref]).status, ref).toBe(0);
     // A tag under release/ is listed for the pattern refs/tags/release, yet it is not a ref named release.
