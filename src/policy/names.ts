@@ -28,20 +28,57 @@
  *      a script with Latin look-alikes (Latin ꞏ ɑ, Greek, Cyrillic е, Armenian, Georgian,
  *      Cherokee, Coptic, Lisu, Tifinagh, Canadian Aboriginal syllabics). A letter of another
  *      script (Han, kana, Hangul, Arabic, Devanagari, ...) agrees only with itself, so a
- *      Japanese tool name is not taken for `fs.write`. Equal skeletons always collide. The same comparison is also made on
- *      the two names' skeletons without step 3's two-letter look-alikes (`rn`, `vv`), so a
- *      look-alike of one of those letters collides too (Cyrillic г for r: `retuгn` and `return`,
- *      where the skeleton `retum` is one shorter).
+ *      Japanese tool name is not taken for `fs.write`. Equal skeletons always collide.
+ *   6. Each name has several skeletons (VARIANTS), compared kind with kind: with UTS #39's
+ *      prototypes (confusables.ts: Cyrillic е is e, ǁ and ‖ are ll, ʦ is ts, m is rn) and
+ *      without (a look-alike the table misses still stands for any character), each with step
+ *      3's pairs (`rn`, `vv`, `cl`) and without (Cyrillic г for r: `retuгn` and `return`), and
+ *      for a registration with one, each again with the marks that draw a line or a dot
+ *      (SEPARATOR_MARKS) made a separator. An ASCII name has one skeleton that matters. A name
+ *      longer than MAX_TOOL_NAME_LENGTH is refused by the evaluator, not compared.
+ * docs/policy.md, "Reserved names", says the same with examples.
  * The price of step 5: a name of those look-alike characters with exactly a reserved name's
  * length and the same ASCII characters in the same places is blocked too, though it may imitate
  * nothing (an all-Cyrillic name of ten letters against `shell.exec`). A false alarm, never a
  * fail-open.
  */
 
+import { CONFUSABLES_JSON } from './confusables.js';
+
 // Step 2: invisible or not printable.
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u180E\p{C}\p{Z}\p{White_Space}]/gu;
 const MARKS = /\p{M}/gu;
-const LOOK_ALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '|': 'l', i: 'l', rn: 'm', vv: 'w' };
+const LOOK_ALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '|': 'l', i: 'l', rn: 'm', vv: 'w', cl: 'd' };
+/**
+ * Combining marks that draw a line or a dot where a separator would be (U+0332 low line reads
+ * `deploy̲restart` as deploy_restart; U+0323 dot below, `seḷaudit`): one of the compared
+ * skeletons makes them a separator instead of removing them (found by review).
+ */
+const SEPARATOR_MARKS = /[\u0305\u0320\u0323\u0324\u0331\u0332\u0333\u033F]/gu;
+const SEPARATOR_MARK = /[\u0305\u0320\u0323\u0324\u0331\u0332\u0333\u033F]/u;
+/** Longer names are refused, not compared: a 1 MiB name of U+FDFA made 5 M characters under NFKC. */
+export const MAX_TOOL_NAME_LENGTH = 1024;
+
+let confusables: { table: Map<string, string>; ascii: RegExp } | null = null;
+/** Each character replaced by its UTS #39 prototype (confusables.ts), parsed on first use. */
+function prototypes(s: string): string {
+  if (confusables === null) {
+    const table = new Map(Object.entries(JSON.parse(CONFUSABLES_JSON) as Record<string, string>));
+    // Look-alikes the table (version 10.0.0) lacks, found by review: a Han stroke that reads as l,
+    // a Bopomofo letter that reads as a dash (as the table makes 一 and ㅡ).
+    for (const [c, p] of [['\u4E28', 'l'], ['\u3127', '\u30FC']] as const) if (!table.has(c)) table.set(c, p);
+    // ASCII punctuation is a separator whatever it looks like (the table makes % letters): only
+    // letters, digits and | (for l) are mapped there.
+    const ascii = [...table.keys()].filter((k) => /^[A-Za-z0-9|]$/.test(k)).map((k) => `\\x${k.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    confusables = { table, ascii: new RegExp(`[${ascii.join('')}]`, 'g') };
+  }
+  const { table, ascii } = confusables;
+  // Most names are ASCII, and only a few ASCII characters have a prototype (0 1 I | m ...).
+  if (!NON_ASCII.test(s)) return s.replace(ascii, (c) => table.get(c)!);
+  let out = '';
+  for (const c of s) out += table.get(c) ?? c;
+  return out;
+}
 const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{N}]+/gu;
 const NON_ASCII = /[^\x00-\x7F]/;
 /** Step 5: a character outside ASCII that may stand for any one character. */
@@ -55,23 +92,72 @@ function vanishesUnderNfkc(c: string): boolean {
   return k !== c && !ONE_INVISIBLE.test(c) && !ONE_MARK.test(c) && k.replace(MARKS, '').replace(INVISIBLE, '') === '';
 }
 
-/** A skeleton (steps 1 to 4 above); `pairs` false leaves out step 3's `rn` and `vv`. */
-function skeletonOf(name: string, pairs: boolean): string {
+/** Which of the skeletons compared (step 5): with UTS #39's prototypes or not, step 3's pairs or not, marks as lines or not. */
+interface Variant {
+  readonly prototypes: boolean;
+  readonly pairs: boolean;
+  readonly lines: boolean;
+}
+/** The skeletons a reserved name is compared by, in this order; a registration's also `lines` ones. */
+const VARIANTS: readonly Variant[] = [
+  { prototypes: true, pairs: true, lines: false },
+  { prototypes: true, pairs: false, lines: false },
+  { prototypes: false, pairs: true, lines: false },
+  { prototypes: false, pairs: false, lines: false },
+];
+
+/** A skeleton (steps 1 to 4 above), as variant `v` makes it. */
+function skeletonOf(name: string, v: Variant): string {
   const visible = name.replace(/[^\x00-\x7F]/gu, (c) => (vanishesUnderNfkc(c) ? '.' : c));
-  const folded = visible.normalize('NFKC').replace(/I/g, 'l').toLowerCase().normalize('NFD').replace(MARKS, '');
-  const single = folded.replace(INVISIBLE, '').replace(/[01|i]/g, (c) => LOOK_ALIKE[c]!);
-  return (pairs ? single.replace(/rn|vv/g, (c) => LOOK_ALIKE[c]!) : single).replace(NOT_LETTER_OR_NUMBER, '.').replace(/^\.|\.$/g, '');
+  let s = visible.normalize('NFKC');
+  if (v.lines) s = s.normalize('NFD').replace(SEPARATOR_MARKS, '.');
+  if (v.prototypes) {
+    // UTS #39's prototypes, before and after case folding (the table maps I to l, m to rn, and
+    // some lowercase letters to others).
+    s = prototypes(s.normalize('NFD').replace(INVISIBLE, '')).normalize('NFD').replace(/I/g, 'l').toLowerCase();
+    s = prototypes(s).normalize('NFKC');
+  }
+  s = s.replace(/I/g, 'l').toLowerCase().normalize('NFD').replace(MARKS, '').replace(INVISIBLE, '');
+  const single = s.replace(/[01|i]/g, (c) => LOOK_ALIKE[c]!);
+  return (v.pairs ? single.replace(/rn|vv|cl/g, (c) => LOOK_ALIKE[c]!) : single).replace(NOT_LETTER_OR_NUMBER, '.').replace(/^\.|\.$/g, '');
 }
 
 /** The skeleton of a tool name (steps 1 to 4 above): the key of a compiled reserved name. */
 export function toolNameSkeleton(name: string): string {
-  return skeletonOf(name, true);
+  return skeletonOf(name, VARIANTS[0]!);
+}
+
+/** A reserved name's skeletons (VARIANTS), kept: a policy's list is small, and every registration is compared with it. */
+const reservedSkeletons = new Map<string, readonly string[]>();
+function skeletonsOfReserved(written: string): readonly string[] {
+  let k = reservedSkeletons.get(written);
+  if (k === undefined) {
+    if (reservedSkeletons.size >= 4096) reservedSkeletons.clear();
+    k = VARIANTS.map((v) => skeletonOf(written, v));
+    reservedSkeletons.set(written, k);
+  }
+  return k;
+}
+
+/** Code points in `s`, counted without making an array of them. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff || i + 1 === s.length) n++;
+    else {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+      n++;
+    }
+  }
+  return n;
 }
 
 /** Step 5 on two skeletons: does a registration's collide with a reserved name's? */
 export function skeletonsCollide(registration: string, reserved: string): boolean {
   if (registration === reserved) return true;
-  if (!NON_ASCII.test(registration)) return false;
+  if (!NON_ASCII.test(registration) || registration.length > 2 * reserved.length || codePoints(registration) !== codePoints(reserved)) return false;
   const a = [...registration];
   const b = [...reserved];
   if (a.length !== b.length) return false;
@@ -97,19 +183,25 @@ export function collidesWithReserved(name: string, reserved: ReadonlyMap<string,
   const skeleton = toolNameSkeleton(name);
   const exact = reserved.get(skeleton);
   if (exact !== undefined) return { name: exact, skeleton, reservedSkeleton: skeleton };
-  const unpaired = skeletonOf(name, false);
-  if (!NON_ASCII.test(unpaired)) return null; // the pairs are ASCII: then the skeleton is ASCII too
+  // An ASCII name has one skeleton that matters: the others only differ in what they do with
+  // characters outside ASCII, and ASCII skeletons collide only when equal.
+  if (!NON_ASCII.test(name)) return null;
+  // Each variant of the registration's against the same variant of each reserved name's, and the
+  // separator-like marks made lines against the variant without them.
+  const lines = SEPARATOR_MARK.test(name.normalize('NFD'));
+  const mine: [string, number][] = VARIANTS.map((v, k) => [skeletonOf(name, v), k]);
+  if (lines) VARIANTS.forEach((v, k) => mine.push([skeletonOf(name, { ...v, lines: true }), k]));
   let best: ReservedCollision | null = null;
   let bestKey = '';
   for (const [r, written] of reserved) {
     if (best !== null && r >= bestKey) continue;
-    let hit: ReservedCollision | null = null;
-    if (skeletonsCollide(skeleton, r)) hit = { name: written, skeleton, reservedSkeleton: r };
-    else {
-      const ru = skeletonOf(written, false);
-      if (skeletonsCollide(unpaired, ru)) hit = { name: written, skeleton: unpaired, reservedSkeleton: ru };
+    const theirs = skeletonsOfReserved(written);
+    for (const [v, k] of mine) {
+      if (skeletonsCollide(v, theirs[k]!)) {
+        [best, bestKey] = [{ name: written, skeleton: v, reservedSkeleton: theirs[k]! }, r];
+        break;
+      }
     }
-    if (hit !== null) [best, bestKey] = [hit, r];
   }
   return best;
 }

@@ -277,9 +277,16 @@ describe('reserved tool names', () => {
   });
   it('says in the trace which reserved name it collided with, and the skeletons', () => {
     const e = run(P, input('tool.register', 'coder', 'executor', { name: 'sh\u0435ll.exec' }));
-    expect(e.trace.at(-1)?.note).toBe('"sh\u0435ll.exec" collides with the reserved name "shell.exec": skeleton "sh\u0435ll.exec" against "shell.exec"');
+    // Cyrillic е has the prototype e (UTS #39): the skeletons are equal.
+    expect(e.trace.at(-1)?.note).toBe('"sh\u0435ll.exec" collides with the reserved name "shell.exec": skeleton "shell.exec", the same');
     const same = run(P, input('tool.register', 'coder', 'executor', { name: 'Deploy_Restart' }));
     expect(same.trace.at(-1)?.note).toBe('"Deploy_Restart" collides with the reserved name "deploy-restart": skeleton "deploy.restart", the same');
+  });
+  it('refuses a registration whose name is too long to compare (a 1 MiB name made 5 M characters under NFKC)', () => {
+    const d = (name: string) => { const x = run(P, input('tool.register', 'coder', 'executor', { name })).decision; return `${x.action} ${x.rule} ${x.severity}`; };
+    expect(d('x'.repeat(1024))).toBe('warn tool-registry.open low');
+    expect(d('x'.repeat(1025))).toBe('block null high');
+    expect(d('\uFDFA'.repeat(340_000))).toBe('block null high');
   });
   it('holds names a history adds by their skeleton, made again from the name as written (withReserved)', () => {
     // A key carried from elsewhere (a worker message) is not trusted to be the skeleton.

@@ -99,11 +99,24 @@ describe('collisions with reserved names', () => {
     }
   });
   it('says which reserved name and which skeletons collided', () => {
-    expect(collidesWithReserved('sh\u0435ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u0435ll.exec', reservedSkeleton: 'shell.exec' });
+    expect(collidesWithReserved('sh\u0435ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'shell.exec', reservedSkeleton: 'shell.exec' });
+    // A look-alike without a prototype in the table stands for any character (step 5).
+    expect(collidesWithReserved('sh\u10E7ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u10E7ll.exec', reservedSkeleton: 'shell.exec' });
     expect(collidesWithReserved('Deploy_Restart', RESERVED)).toEqual({ name: 'deploy-restart', skeleton: 'deploy.restart', reservedSkeleton: 'deploy.restart' });
     // Two reserved names of one length: the smallest skeleton answers, whatever the map's order.
     const both = ['shell.exec', 'http.fetch'];
     for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445', m)).toBe('http.fetch');
+  });
+  it('takes UTS #39 prototypes, one character for two letters and marks that draw a separator (found by review)', () => {
+    const reserved = mapOf(['shell.exec', 'secrets.inject', 'deploy-restart', 'sel.audit']);
+    for (const [n, r] of [
+      ['she\u01C1.exec', 'shell.exec'], ['she\u2016.exec', 'shell.exec'], ['secre\u02A6.inject', 'secrets.inject'],
+      ['deploy\u0332restart', 'deploy-restart'], ['deploy\u0305restart', 'deploy-restart'], ['sel\u0323audit', 'sel.audit'],
+      ['deploy\u4E00restart', 'deploy-restart'], ['deploy\u3161restart', 'deploy-restart'], ['deploy\u3127restart', 'deploy-restart'],
+      ['she\u4E28\u4E28.exec', 'shell.exec'], ['cleploy-restart', 'deploy-restart'],
+      // and what held before: a mark over a letter is still removed there (ẹ is e).
+      ['sh\u1EB9ll.exec', 'shell.exec'],
+    ] as const) expect(hit(n, reserved), n).toBe(r);
   });
   it('allows names that shadow nothing', () => {
     for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'ツールを登録する', '파일쓰기도구', 'أداة.كتابة', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
