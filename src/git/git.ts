@@ -217,9 +217,16 @@ const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quie
  * a tag chose the history verified.
  */
 function candidateRefs(ref: string): string[] | null {
-  const name = ref.split(/[~^@:{]/, 1)[0]!;
-  if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.startsWith('refs/') || name === 'HEAD' || /^[0-9a-f]{7,64}$/.test(name)) return null;
+  const name = refNameOf(ref);
+  // Any name git could take as a ref (`rel+1`, `renovate/x@y`, a hex-looking branch): a narrower
+  // list let `rel+1` name a tag and a branch at once (found by review). A full commit id is one.
+  if (name === '' || name.startsWith('refs/') || name === 'HEAD' || name === '@' || /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(name) || /[\x00-\x20\x7f*?[\\]/.test(name)) return null;
   return [`refs/${name}`, `refs/tags/${name}`, `refs/heads/${name}`, `refs/remotes/${name}`, `refs/remotes/${name}/HEAD`];
+}
+/** The ref name an expression starts from: what comes before its first `~`, `^`, `:` or `@{`. */
+function refNameOf(ref: string): string {
+  const m = /[~^:]|@\{/.exec(ref);
+  return m === null ? ref : ref.slice(0, m.index);
 }
 const candidateArgs = (candidates: readonly string[]): string[] => ['for-each-ref', '--format=%(refname)', ...candidates];
 const revListArgs = (commit: string): string[] => ['rev-list', '--topo-order', '--reverse', '--parents', commit];
@@ -447,7 +454,7 @@ export class GitRepo {
     ]);
     if (named.length > 1) {
       const full = named.find((n) => n.startsWith('refs/heads/')) ?? named[0]!;
-      const short = ref.split(/[~^@:{]/, 1)[0]!;
+      const short = refNameOf(ref);
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named.join(' and ')} all exist; name the one to verify in full (${flag} ${full}${ref.slice(short.length)})`);
     }
     if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);

@@ -307,6 +307,10 @@ describe('a ref name that means two refs (found by review)', () => {
     expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', 'main~1']))).toContain('(--ref refs/heads/main~1)');
     // Named in full, either one is verified; so is a name that means one ref only.
     for (const ref of ['refs/heads/main', 'refs/tags/main', 'HEAD', policyCommit]) expect(sel(['verify', log, '--repo', repo, '--ref', ref]).status, ref).toBe(0);
+    // Names with characters other than letters, digits and ./-_ are refs too (found by review).
+    git(repo, 'branch', 'rel+1', 'refs/heads/main');
+    git(repo, 'tag', 'rel+1', policyCommit);
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', 'rel+1']))).toContain('--ref rel+1 is ambiguous');
     // A tag under release/ is listed for the pattern refs/tags/release, yet it is not a ref named release.
     git(repo, 'branch', 'release', 'refs/heads/main');
     git(repo, 'tag', 'release/1');
