@@ -120,19 +120,33 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   const missing = <T>(allow: readonly T[] | undefined, deny: readonly T[] | undefined, dflt: readonly T[]): T[] =>
     (allow ?? dflt).filter((x) => !(deny ?? dflt).includes(x));
   const gap = (parts: [string, unknown[]][]): string => parts.filter(([, xs]) => xs.length > 0).map(([what, xs]) => `${what} ${xs.join(', ')}`).join('; ');
-  b['network-egress'].rules.forEach((d, j) => {
+  // What the deny rules over a path cover together: a deny split by port (one for 443, one for
+  // 8443) leaves no gap (found by review).
+  const union = <R, K extends keyof R, T>(rules: readonly R[], key: K, dflt: readonly T[]): T[] =>
+    [...new Set(rules.flatMap((r) => (r[key] as readonly T[] | undefined) ?? dflt))];
+  const egress = b['network-egress'].rules;
+  egress.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    for (const a of b['network-egress'].rules) {
+    // The deny rules on this host whose paths reach at least as far up as d's.
+    const over = egress.filter((o) => o.effect === 'deny' && o.host === d.host && under(d.paths, o.paths));
+    const deepest = over.some((o) => o.max_depth === undefined) ? undefined : Math.max(...over.map((o) => o.max_depth!));
+    for (const a of egress) {
       if (a.effect !== 'allow' || a.host !== d.host || !under(d.paths, a.paths)) continue;
-      const open = gap([['scheme', missing(a.schemes, d.schemes, ['https'])], ['port', missing(a.ports, d.ports, [443])], ['method', missing(a.methods, d.methods, [])]]);
+      const depth = deepest !== undefined && (a.max_depth === undefined || a.max_depth > deepest) ? [`deeper than ${deepest} segments`] : [];
+      const open = gap([
+        ['scheme', missing(a.schemes, union(over, 'schemes', ['https']), ['https'])], ['port', missing(a.ports, union(over, 'ports', [443]), [443])],
+        ['method', missing(a.methods, union(over, 'methods', []), [])], ['paths', depth],
+      ]);
       if (open !== '') add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not on ${open}, which ${a.id} allows there`);
     }
   });
-  b['secrets-boundary'].rules.forEach((d, j) => {
+  const secrets = b['secrets-boundary'].rules;
+  secrets.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    for (const a of b['secrets-boundary'].rules) {
+    const over = secrets.filter((o) => o.effect === 'deny' && o.aliases.some((x) => d.aliases.includes(x)) && o.hosts.some((h) => d.hosts.includes(h)) && under(d.paths, o.paths));
+    for (const a of secrets) {
       if (a.effect !== 'allow' || !a.aliases.some((x) => d.aliases.includes(x)) || !a.hosts.some((h) => d.hosts.includes(h)) || !under(d.paths, a.paths)) continue;
-      const open = gap([['port', missing(a.ports, d.ports, [443])], ['mode', missing(a.modes, d.modes, [])]]);
+      const open = gap([['port', missing(a.ports, union(over, 'ports', [443]), [443])], ['mode', missing(a.modes, union(over, 'modes', []), [])]]);
       if (open !== '') add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not on ${open}, which ${a.id} allows there`);
     }
   });

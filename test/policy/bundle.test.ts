@@ -112,6 +112,13 @@ describe('lints', () => {
       rs.find((x) => x.id === 'secrets.github-bearer')!.ports = [443, 8443];
     }));
     expect(gaps(secrets)).toHaveLength(1);
+    // A deny split by port leaves no gap; a deny limited in depth leaves the deeper paths open.
+    expect(gaps(lint(edited((f) => {
+      rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443];
+      rules(f).push({ ...rules(f).find((r) => r.id === 'egress.github-admin')!, id: 'egress.github-admin-8443', ports: [8443] });
+    })))).toEqual([]);
+    const deep = lintBundle(bundleOf(edited((f) => { (rules(f).find((r) => r.id === 'egress.github-admin') as { max_depth?: number }).max_depth = 5; })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(deep.map((x) => x.message)).toEqual([expect.stringContaining('but not on paths deeper than 5 segments, which egress.github-api allows there')]);
   });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
