@@ -13,6 +13,7 @@ import { loadCheckpoint, makeCheckpoint, prepareResume, realPaths, saveCheckpoin
 import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/options.js';
 import { verifyLogs, type RunOptions } from '../../src/verify/run.js';
 import { chainLines, codeLines } from '../helpers/chains.js';
+import { sel } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-checkpoint-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -118,5 +119,28 @@ describe('makeCheckpoint', () => {
     const state = join(tmp, 'lone-lf.json');
     await runAndSave(dir, state, {}, () => undefined);
     expect(await resumed(dir, state)).toEqual([]);
+  });
+});
+
+describe('a file whose verified part ends in an empty line (found by review)', () => {
+  it('does not advance the checkpoint: an append puts that line in the middle, and the next run reads it', () => {
+    const dir = join(tmp, 'trailing-empty');
+    mkdirSync(dir);
+    const lines = chainLines(3, 'e');
+    const log = join(dir, 'e.jsonl');
+    writeFileSync(log, `${lines.slice(0, 2).join('\n')}\n`);
+    const state = join(tmp, 'trailing-empty.json');
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
+    const first = readFileSync(state, 'utf8');
+    appendFileSync(log, '\n'); // an empty last line: allowed
+    const r = sel(['verify', log, '--checkpoint', state]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('not advanced: ');
+    expect(r.stderr).toContain('e.jsonl ends in an empty line');
+    expect(readFileSync(state, 'utf8')).toBe(first);
+    appendFileSync(log, `${lines[2]}\n`);
+    const after = sel(['verify', log, '--checkpoint', state, '--format', 'json']);
+    expect(after.status).toBe(1);
+    expect((JSON.parse(after.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LINE_EMPTY']);
   });
 });
