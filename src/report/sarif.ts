@@ -8,7 +8,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { sha256Hex } from '../canonical/digest.js';
-import { ALL_CODES, CODES, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
+import { ALL_CODES, CODES, PLACE_NOT_EVIDENCE, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { FindingCounts } from '../findings/counts.js';
@@ -33,9 +33,18 @@ function ruleName(code: FindingCode): string {
   return code.toLowerCase().split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/**
+ * Findings whose seq does not say which fault it is: a damaged line names whatever seq its writer
+ * chose (PLACE_NOT_EVIDENCE), and copies and forks share their seq with the event they copy. Their
+ * fingerprint holds the line too: eleven forged lines claiming one seq were one alert (found by
+ * review). A line of an append-only log keeps its number.
+ */
+const SEQ_NOT_ENOUGH: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'SEQ_DUPLICATE', 'CHAIN_FORK']);
+
 /** Stable across runs: the code and where the fault is, never the wording of the message. */
 export function fingerprint(f: Finding, uri: string): string {
-  const where = f.seq !== null && f.chain !== null ? `${f.chain}#${f.seq}` : `${uri}:${f.location?.line ?? 0}`;
+  const line = `${uri}:${f.location?.line ?? 0}`;
+  const where = f.seq !== null && f.chain !== null ? `${f.chain}#${f.seq}${SEQ_NOT_ENOUGH.has(f.code) ? `@${line}` : ''}` : line;
   return sha256Hex(`${f.code}\u0000${uri}\u0000${where}`).slice(0, 32);
 }
 

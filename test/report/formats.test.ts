@@ -68,6 +68,12 @@ describe('--format sarif', () => {
     const f = report.findings[0]!;
     expect(fingerprint({ ...f, message: 'reworded' }, 'x')).toBe(fingerprint(f, 'x'));
   });
+  it('gives forged lines that claim one seq a fingerprint each, and a placed event\'s finding one by its seq (found by review)', () => {
+    const at = (code: 'HASH_MISMATCH' | 'SEQ_DUPLICATE' | 'TS_REGRESSION', line: number) => makeFinding(code, { chain: 'c', seq: 0, location: { file: 'a.jsonl', line }, message: 'm' });
+    for (const code of ['HASH_MISMATCH', 'SEQ_DUPLICATE'] as const) expect(fingerprint(at(code, 3), 'a.jsonl'), code).not.toBe(fingerprint(at(code, 4), 'a.jsonl'));
+    // A placed event's seq is evidence: the same fault wherever the line (a file rotated in two).
+    expect(fingerprint(at('TS_REGRESSION', 3), 'a.jsonl')).toBe(fingerprint(at('TS_REGRESSION', 4), 'a.jsonl'));
+  });
   it('keeps the most severe results under the platform limits and says how many were left out', async () => {
     const base = await reportOf('clean');
     const findings = Array.from({ length: 60 }, (_, i) =>
