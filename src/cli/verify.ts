@@ -14,7 +14,6 @@ import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
 import { writeOut } from './output.js';
-import { printable } from '../report/printable.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
 async function withProgress(enabled: boolean): Promise<{ progress?: NonNullable<RunOptions['progress']> }> {
@@ -178,10 +177,7 @@ export function verifyCommand(chalk: Colour): Command {
         report = buildReport(result, replay, flags.failOn);
       }
       if (flags.checkpoint !== undefined && cp !== null) {
-        const emptyEnd = cp.endsInEmptyLine(sources, ends);
-        if (report.summary.findings.bySeverity.error === 0 && emptyEnd !== null) {
-          process.stderr.write(`sel: checkpoint ${printable(flags.checkpoint)} not advanced: ${printable(emptyEnd)} ends in an empty line, which an append would put in the middle of the file\n`);
-        } else if (report.summary.findings.bySeverity.error === 0) {
+        if (report.summary.findings.bySeverity.error === 0) {
           // What the run verified (its report's bytes and lines), not the files as they are now.
           await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals));
         } else {

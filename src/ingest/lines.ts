@@ -46,6 +46,13 @@ export class LineSplitter {
   private tailLen = -1;
   private tailStart = -1;
   private tailEnd = -1;
+  /**
+   * Empty lines (and their bytes, LFs included) after the last line kept in `tail`: a checkpoint
+   * ends before them, so that an append, which puts them in the middle of the file, is read
+   * with them (a LINE_EMPTY there; found by review).
+   */
+  private emptyAfterLines = 0;
+  private emptyAfterBytes = 0;
 
   constructor(
     private readonly sink: LineSink,
@@ -90,6 +97,11 @@ export class LineSplitter {
    */
   get lastLine(): Buffer | null {
     return this.tailLen < 0 ? null : this.tail!.subarray(0, this.tailLen);
+  }
+
+  /** The empty lines taken after `lastLine` (or since the start, when none), and their bytes. */
+  get emptyAfter(): { readonly lines: number; readonly bytes: number } {
+    return { lines: this.emptyAfterLines, bytes: this.emptyAfterBytes };
   }
 
   push(chunk: Buffer): void {
@@ -143,7 +155,11 @@ export class LineSplitter {
           this.carryLen = 0;
           // Copied now: the carry is reused by a line that ends in a later chunk.
           this.tailStart = -1;
-          this.keepTail(bytes, 0, bytes.length, 1);
+          if (isEmptyLine(bytes, 0, bytes.length)) this.countEmpty(bytes.length + 1);
+          else {
+            this.emptyAfterLines = this.emptyAfterBytes = 0;
+            this.keepTail(bytes, 0, bytes.length, 1);
+          }
           this.emit(bytes);
         }
       } else if (end - start > this.maxLineBytes) {
@@ -151,8 +167,12 @@ export class LineSplitter {
         this.sink.tooLong(this.lineNo, end - start, true);
         this.noTail();
       } else {
-        this.tailStart = start;
-        this.tailEnd = lf + 1;
+        if (isEmptyLine(chunk, start, end)) this.countEmpty(lf + 1 - start);
+        else {
+          this.tailStart = start;
+          this.tailEnd = lf + 1;
+          this.emptyAfterLines = this.emptyAfterBytes = 0;
+        }
         this.emit(chunk.subarray(start, end));
       }
       start = lf + 1;
@@ -207,6 +227,12 @@ export class LineSplitter {
   private noTail(): void {
     this.tailLen = -1;
     this.tailStart = -1;
+    this.emptyAfterLines = this.emptyAfterBytes = 0;
+  }
+
+  private countEmpty(bytes: number): void {
+    this.emptyAfterLines++;
+    this.emptyAfterBytes += bytes;
   }
 
   /** Keeps bytes [start, end) of `from` as the last line, and `lf` LFs after them (0 or 1). */
@@ -251,4 +277,9 @@ export class LineSplitter {
     chunk.copy(this.carry, this.carryLen, start, end);
     this.carryLen = need;
   }
+}
+
+/** An empty line, or one empty as CRLF writes it (a lone CR): what `emit` takes for one. */
+function isEmptyLine(b: Buffer, start: number, end: number): boolean {
+  return end === start || (end - start === 1 && b[start] === 0x0d);
 }

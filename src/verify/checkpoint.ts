@@ -162,22 +162,6 @@ export function makeCheckpoint(positions: readonly ChainPosition[], sources: rea
   return { v: 'sel.checkpoint/1', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
-const EMPTY_LINES: ReadonlySet<string> = new Set([sha256Digest('\n'), sha256Digest('\r\n')]);
-
-/**
- * A file whose verified part ends in an empty line (allowed as a file's last line), or null. A
- * checkpoint must not end there: an append makes that line one in the middle of the file, a
- * LINE_EMPTY that a run resuming after it would never read (found by review). The checkpoint
- * is then not advanced, and the next run reads the line again from the last one.
- */
-export function endsInEmptyLine(sources: readonly LogSource[], ends: IntegrityResult['ends']): string | null {
-  for (const s of sources) {
-    const end = ends.get(s.display);
-    if (s.path !== null && s.regular && end !== undefined && end.bytes > 0 && end.tail !== null && EMPTY_LINES.has(end.tail)) return s.display;
-  }
-  return null;
-}
-
 /** The real path of each regular file among `sources` (as prepareResume keys them), by path. */
 export async function realPaths(sources: readonly LogSource[]): Promise<Map<string, string>> {
   const regular = sources.filter((s) => s.path !== null && s.regular);

@@ -273,14 +273,15 @@ export function processUnit(req: UnitRequest, ctx: UnitContext): UnitResult {
   splitter.end(problem !== null || (!splitter.stoppedShort && req.end >= req.size));
   const last = splitter.lastLine;
   const tail = last === null ? null : sha256Digest(last);
-  return { id: req.id, lines: splitter.lines, content, bytes: splitter.bytes, problem, tail, ...pack(cols, ctx.spares) };
+  const empty = splitter.emptyAfter;
+  return { id: req.id, lines: splitter.lines, content, bytes: splitter.bytes, problem, tail, emptyLines: empty.lines, emptyBytes: empty.bytes, ...pack(cols, ctx.spares) };
 }
 
 /**
  * The used part of the columns, copied into one buffer: a spare one that is large enough, or
  * a new one rounded up to 1 MiB (the size of most units' results) so that it can be reused.
  */
-function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'lines' | 'content' | 'bytes' | 'problem' | 'tail'> {
+function pack(cols: Columns, spares: ArrayBuffer[]): Omit<UnitResult, 'id' | 'lines' | 'content' | 'bytes' | 'problem' | 'tail' | 'emptyLines' | 'emptyBytes'> {
   const n = cols.n;
   const at = resultLayout(n, cols.used);
   let k = spares.findIndex((b) => b.byteLength >= at.total);

@@ -19,7 +19,7 @@ import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
 import { takePool } from './pool.js';
 import type { RunOptions } from './run.js';
-import type { FileStart, IntegrityVerifier } from './verifier.js';
+import type { FileStart, FileTotals, IntegrityVerifier } from './verifier.js';
 import { processUnit, SPARES, unitContext } from './unit.js';
 import type { UnitRequest, UnitResult, WorkerInit } from './worker-protocol.js';
 
@@ -64,7 +64,7 @@ export interface UnitSink {
    * order, before the result's memory is reused.
    */
   begin(file: string, firstLine: number, from: FileStart | null): (r: UnitResult, lineBase: number) => void;
-  end(file: string, totals: { lines: number; bytes: number; content: number; tail: string | null }, problem: ReadProblem | null): void;
+  end(file: string, totals: FileTotals, problem: ReadProblem | null): void;
   readonly linesSeen: number;
 }
 
@@ -97,8 +97,10 @@ interface FileState {
   lineBase: number;
   bytes: number;
   content: number;
-  /** The last applied unit's UnitResult.tail. */
+  /** The last applied unit's UnitResult.tail with a line in it, and the empty lines after that line. */
   tail: string | null;
+  emptyLines: number;
+  emptyBytes: number;
   /** What stopped reading this file; its later units are not applied. */
   problem: ReadProblem | null;
   take: ((r: UnitResult, lineBase: number) => void) | null;
@@ -157,7 +159,9 @@ export async function runUnits(
         lineBase: part.firstLine - 1,
         bytes: 0,
         content: 0,
-        tail: null,
+        tail: part.resumedTail ?? null,
+        emptyLines: 0,
+        emptyBytes: 0,
         problem: null,
         take: null,
       };
@@ -259,7 +263,7 @@ export async function runUnits(
         fds.delete(file.fd);
         closeSync(file.fd);
       }
-      sink.end(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content, tail: file.tail }, problem);
+      sink.end(file.display, { lines: file.lineBase - (file.firstLine - 1), bytes: file.bytes, content: file.content, tail: file.tail, emptyLines: file.emptyLines, emptyBytes: file.emptyBytes }, problem);
       return;
     }
     if (file.problem !== null) return;
@@ -276,7 +280,15 @@ export async function runUnits(
     file.lineBase += r.lines;
     file.bytes += r.bytes;
     file.content += r.content;
-    if (r.bytes > 0) file.tail = r.tail;
+    if (r.bytes > r.emptyBytes) {
+      file.tail = r.tail;
+      file.emptyLines = r.emptyLines;
+      file.emptyBytes = r.emptyBytes;
+    } else {
+      // Only empty lines: the line before them is still the file's last.
+      file.emptyLines += r.emptyLines;
+      file.emptyBytes += r.emptyBytes;
+    }
     file.problem = r.problem;
     bytesDone += r.bytes;
     progress?.update(bytesDone, sink.linesSeen);

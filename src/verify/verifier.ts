@@ -62,6 +62,18 @@ export interface FileEnd {
   readonly tail: string | null;
 }
 
+/** What a file's units add up to (a run with --jobs, a shard). */
+export interface FileTotals {
+  readonly lines: number;
+  readonly bytes: number;
+  readonly content: number;
+  /** FileEnd.tail as the units saw it (absent: a merge, which records no checkpoint). */
+  readonly tail?: string | null;
+  /** Empty lines after the last line with content, and their bytes (FileStats). */
+  readonly emptyLines?: number;
+  readonly emptyBytes?: number;
+}
+
 /** Where a file resumes: a checkpoint's byte offset, and the digest of the line that ends there. */
 export interface FileStart {
   readonly bytes: number;
@@ -82,6 +94,12 @@ interface FileStats {
   /** The byte offset read from (FileStart), and FileEnd.tail. */
   start: number;
   tail: string | null;
+  /**
+   * Empty lines read after the line `tail` is of, and their bytes: a file's end as a checkpoint
+   * records it is before them (an append puts them in the middle, where they are LINE_EMPTY).
+   */
+  emptyLines: number;
+  emptyBytes: number;
 }
 
 interface Kept {
@@ -164,12 +182,14 @@ export class IntegrityVerifier {
   }
 
   /** Ends a file whose records came from elsewhere, with its totals. */
-  endRecords(file: string, totals: { lines: number; bytes: number; content: number; tail?: string | null }, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
+  endRecords(file: string, totals: FileTotals, problem: { code: 'LOG_UNREADABLE' | 'LOG_CHANGED'; message: string } | null = null): void {
     const stats = this.files[this.fileIndex.get(file)!]!;
     stats.lines = totals.lines;
     stats.bytes = totals.bytes;
     stats.content = totals.content;
-    if (totals.bytes > 0) stats.tail = totals.tail ?? null;
+    stats.emptyLines = totals.emptyLines ?? 0;
+    stats.emptyBytes = totals.emptyBytes ?? 0;
+    if (totals.bytes > stats.emptyBytes) stats.tail = totals.tail ?? null;
     this.fileFindings(file, stats, problem);
   }
 
@@ -198,7 +218,11 @@ export class IntegrityVerifier {
     // Every byte read, a last empty line's LF too (no sink call stands for that line).
     stats.bytes = splitter.bytes;
     const last = splitter.lastLine;
-    if (stats.bytes > 0) stats.tail = last === null ? null : sha256Digest(last);
+    const empty = splitter.emptyAfter;
+    stats.emptyLines = empty.lines;
+    stats.emptyBytes = empty.bytes;
+    // Only empty lines read: the line before them (the resumed one, or none) is still the last.
+    if (stats.bytes > empty.bytes) stats.tail = last === null ? null : sha256Digest(last);
     this.fileFindings(file, stats, problem);
   }
 
@@ -231,7 +255,7 @@ export class IntegrityVerifier {
       },
       findings: kept.map((k) => k.finding),
       positions: this.chain.positions(),
-      ends: new Map(this.files.map((f) => [f.file, { bytes: f.start + f.bytes, lines: f.firstLine - 1 + f.lines, tail: f.tail }])),
+      ends: new Map(this.files.map((f) => [f.file, { bytes: f.start + f.bytes - f.emptyBytes, lines: f.firstLine - 1 + f.lines - f.emptyLines, tail: f.tail }])),
     };
   }
 
@@ -259,5 +283,5 @@ export class IntegrityVerifier {
 }
 
 function fileStats(file: string, firstLine: number, from: FileStart | null): FileStats {
-  return { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine, start: from?.bytes ?? 0, tail: from?.tail ?? sha256Digest('') };
+  return { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine, start: from?.bytes ?? 0, tail: from?.tail ?? sha256Digest(''), emptyLines: 0, emptyBytes: 0 };
 }

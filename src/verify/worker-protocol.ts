@@ -92,6 +92,9 @@ export interface UnitResult {
    * when it has none. The last applied unit's is the file's (IntegrityResult.tails).
    */
   readonly tail: string | null;
+  /** The empty lines after the unit's last non-empty line (all of it, when it has none), and their bytes. */
+  readonly emptyLines: number;
+  readonly emptyBytes: number;
   /**
    * Per record: KIND_* in the low bits (event, event with `extra`, hole in `extra`), and for
    * an event the flags LINKED (its prev_hash is the hash of the unit's previous event of the

@@ -113,10 +113,11 @@ describe('LineSplitter', () => {
     );
   });
 
-  it('property: lastLine is the line that ends where the bytes taken end, with its LF, however the input is chunked', () => {
+  it('property: lastLine is the last line with content that ends where the bytes taken end but for empty lines, with its LF, however the input is chunked', () => {
     // What a checkpoint recognises the end of the verified part by (checkpoint.ts, tailHash):
-    // the bytes after the LF before the last one, when the input taken ends with an LF and
-    // that line is not too long; nothing otherwise.
+    // the input taken less the empty lines at its end (emptyAfter; an append puts them in the
+    // middle), then the bytes after the LF before the last one, when that ends with an LF and
+    // the line is not too long; nothing otherwise.
     const line = fc.oneof(fc.constant(''), fc.constant('\r'), fc.constant('x'), fc.string({ maxLength: 12 }).map((t) => t.replace(/\n/g, '.')), fc.constant('y'.repeat(31)), fc.constant('z'.repeat(70)));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.nat({ max: 35 }), fc.array(fc.integer({ min: 1, max: 45 }), { minLength: 1, maxLength: 5 }), (lines, lf, k, sizes) => {
@@ -130,10 +131,20 @@ describe('LineSplitter', () => {
         }
         s.end(!s.stoppedShort);
         const taken = input.subarray(0, s.bytes);
+        let end = taken.length;
+        let empties = 0;
         // (lastIndexOf with -1 would search from the end: a lone LF is a line of its own.)
-        const from = taken.length < 2 ? 0 : taken.lastIndexOf(0x0a, taken.length - 2) + 1;
-        const expected = taken.length === 0 || taken[taken.length - 1] !== 0x0a || taken.length - from - 1 > 30 ? null : taken.subarray(from).toString('latin1');
+        const startOf = (e: number): number => (e < 2 ? 0 : taken.lastIndexOf(0x0a, e - 2) + 1);
+        if (end > 0 && taken[end - 1] === 0x0a) {
+          for (let from = startOf(end); end > 0 && ['\n', '\r\n'].includes(taken.subarray(from, end).toString('latin1')); from = startOf(end)) {
+            empties++;
+            end = from;
+          }
+        }
+        const from = startOf(end);
+        const expected = end === 0 || taken[end - 1] !== 0x0a || end - from - 1 > 30 ? null : taken.subarray(from, end).toString('latin1');
         expect(s.lastLine?.toString('latin1') ?? null).toBe(expected);
+        expect(s.emptyAfter).toEqual(taken.length > 0 && taken[taken.length - 1] === 0x0a ? { lines: empties, bytes: taken.length - end } : { lines: 0, bytes: 0 });
       }),
       { numRuns: 1000 },
     );

@@ -111,36 +111,46 @@ describe('makeCheckpoint', () => {
     });
   }
 
-  it('a file of one empty line: the run and the next one agree on its last line', async () => {
+  it('a file of one empty line: the checkpoint ends before it, and the next run reads it again', async () => {
     const dir = join(tmp, 'lone-lf');
     mkdirSync(dir);
     writeFileSync(join(dir, 'a.jsonl'), `${chainLines(3, 'x').join('\n')}\n`);
     writeFileSync(join(dir, 'z.jsonl'), '\n');
     const state = join(tmp, 'lone-lf.json');
     await runAndSave(dir, state, {}, () => undefined);
-    expect(await resumed(dir, state)).toEqual([]);
+    // The checkpoint ends before the empty line, so the next run reads it again: still no event.
+    expect(JSON.parse(readFileSync(state, 'utf8')).files.find((f: { path: string }) => f.path.endsWith('z.jsonl'))).toMatchObject({ bytes: 0, lines: 0, tail: sha256Digest('') });
+    expect(await resumed(dir, state)).toEqual(['LOG_EMPTY@1']);
   });
 });
 
 describe('a file whose verified part ends in an empty line (found by review)', () => {
-  it('does not advance the checkpoint: an append puts that line in the middle, and the next run reads it', () => {
-    const dir = join(tmp, 'trailing-empty');
-    mkdirSync(dir);
-    const lines = chainLines(3, 'e');
-    const log = join(dir, 'e.jsonl');
-    writeFileSync(log, `${lines.slice(0, 2).join('\n')}\n`);
-    const state = join(tmp, 'trailing-empty.json');
-    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(0);
-    const first = readFileSync(state, 'utf8');
-    appendFileSync(log, '\n'); // an empty last line: allowed
-    const r = sel(['verify', log, '--checkpoint', state]);
-    expect(r.status).toBe(0);
-    expect(r.stderr).toContain('not advanced: ');
-    expect(r.stderr).toContain('e.jsonl ends in an empty line');
-    expect(readFileSync(state, 'utf8')).toBe(first);
-    appendFileSync(log, `${lines[2]}\n`);
-    const after = sel(['verify', log, '--checkpoint', state, '--format', 'json']);
-    expect(after.status).toBe(1);
-    expect((JSON.parse(after.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LINE_EMPTY']);
-  });
+  for (const [name, extra] of [['one thread', []], ['--jobs 2, units of 300 bytes', ['--jobs', '2', '--unit-bytes', '300']]] as const) {
+    it(`ends before that line, so the next run reads it with what an append puts after it (${name})`, () => {
+      const dir = join(tmp, `trailing-empty-${extra.length}`);
+      mkdirSync(dir);
+      const lines = chainLines(3, 'e');
+      const log = join(dir, 'e.jsonl');
+      const other = join(dir, 'f.jsonl');
+      writeFileSync(log, `${lines.slice(0, 2).join('\n')}\n`);
+      const otherLines = chainLines(4, 'f');
+      writeFileSync(other, `${otherLines.slice(0, 2).join('\n')}\n`);
+      const verified = statSync(log).size;
+      const state = join(tmp, `trailing-empty-${extra.length}.json`);
+      appendFileSync(log, '\r\n'); // an empty last line (as CRLF writes it): allowed
+      expect(sel(['verify', log, other, '--checkpoint', state, ...extra]).status).toBe(0);
+      type Cp = { files: { path: string; bytes: number; lines: number; tail: string }[] };
+      const entry = (cp: Cp, f: string) => cp.files.find((x) => x.path.endsWith(f))!;
+      const cp = JSON.parse(readFileSync(state, 'utf8')) as Cp;
+      expect(entry(cp, 'e.jsonl')).toMatchObject({ bytes: verified, lines: 2, tail: sha256Digest(`${lines[1]}\n`) });
+      // Nothing new: the same checkpoint, and the other file still advances.
+      appendFileSync(other, `${otherLines[2]}\n`);
+      expect(sel(['verify', log, other, '--checkpoint', state, ...extra]).status).toBe(0);
+      expect(entry(JSON.parse(readFileSync(state, 'utf8')) as Cp, 'f.jsonl').lines).toBe(3);
+      appendFileSync(log, `${lines[2]}\n`);
+      const after = sel(['verify', log, other, '--checkpoint', state, '--format', 'json', ...extra]);
+      expect(after.status).toBe(1);
+      expect((JSON.parse(after.stdout) as { findings: { code: string; location: { line: number } }[] }).findings.map((f) => `${f.code}@${f.location.line}`)).toEqual(['LINE_EMPTY@3']);
+    });
+  }
 });
