@@ -21,7 +21,7 @@ import { digestOf } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
-import { collidesWithReserved, MAX_TOOL_NAME_LENGTH, toolNameSkeleton } from './names.js';
+import { collidesWithReserved, MAX_TOOL_NAME_LENGTH, MAX_TOOL_NAME_NFKC_LENGTH, nameTooLong, toolNameSkeleton } from './names.js';
 import { hasPrefix, lowerSegments, normalizeUrl, type NormalizedUrl } from './url.js';
 import {
   ACTION_RANK,
@@ -606,8 +606,8 @@ function toolRegister(ctx: Ctx): Outcome {
   const name = str(ctx, 'name');
   if (name === null) return ctx.deny('tool-registry', null, 'request.name is missing');
   // Fail closed on look-alikes: skeletons compared as names.ts describes (docs/policy.md).
-  if (name.length > MAX_TOOL_NAME_LENGTH) {
-    return ctx.deny('tool-registry', null, `request.name is ${name.length} characters long, more than the ${MAX_TOOL_NAME_LENGTH} a name is compared at: refused, not compared`);
+  if (nameTooLong(name) !== null) {
+    return ctx.deny('tool-registry', null, () => `request.name is ${nameTooLong(name)} characters long${name.length > MAX_TOOL_NAME_LENGTH ? '' : ' under NFKC'}, more than a name is compared at (${MAX_TOOL_NAME_LENGTH}, ${MAX_TOOL_NAME_NFKC_LENGTH} under NFKC): refused, not compared`);
   }
   const hit = collidesWithReserved(name, ctx.policy.reserved);
   if (hit !== null) {

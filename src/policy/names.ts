@@ -25,8 +25,9 @@
  *      in code points and agree at every position, where a character outside ASCII in the
  *      registration's skeleton that may be a look-alike agrees with any character: a number of
  *      any script (٠, ০), a character common to all scripts or inherited (ー, ˍ), or a letter of
- *      a script with Latin look-alikes (Latin ꞏ ɑ, Greek, Cyrillic е, Armenian, Georgian,
- *      Cherokee, Coptic, Lisu, Tifinagh, Canadian Aboriginal syllabics). A letter of another
+ *      a script with Latin look-alikes (Latin ꞏ ɑ, Greek, Cyrillic ж, Armenian, Cherokee, Coptic,
+ *      Lisu, Tifinagh, Canadian Aboriginal syllabics, and historic scripts: LOOK_ALIKE_CHAR),
+ *      when it has no Latin prototype in the table (isWildcard; Cyrillic е is e, and only e). A letter of another
  *      script (Han, kana, Hangul, Arabic, Devanagari, ...) agrees only with itself, so a
  *      Japanese tool name is not taken for `fs.write`. Equal skeletons always collide.
  *   6. Each name has several skeletons (VARIANTS), compared kind with kind: with UTS #39's
@@ -34,8 +35,10 @@
  *      without (a look-alike the table misses still stands for any character), each with step
  *      3's pairs (`rn`, `vv`, `cl`) and without (Cyrillic г for r: `retuгn` and `return`), and
  *      for a registration with one, each again with the marks that draw a line or a dot
- *      (SEPARATOR_MARKS) made a separator. An ASCII name has one skeleton that matters. A name
- *      longer than MAX_TOOL_NAME_LENGTH is refused by the evaluator, not compared.
+ *      (SEPARATOR_MARKS, and visible spaces) made a separator, and for one with `$ 5 ! 3 4 @ 7`
+ *      the leet skeleton (LEET). An ASCII name has one skeleton that matters (or two). A name
+ *      longer than MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH under NFKC) is refused by
+ *      the evaluator, not compared.
  * docs/policy.md, "Reserved names", says the same with examples.
  * The price of step 5: a name of those look-alike characters with exactly a reserved name's
  * length and the same ASCII characters in the same places is blocked too, though it may imitate
@@ -50,23 +53,51 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u180E\p{C}\p{Z}\p{White_Spa
 const MARKS = /\p{M}/gu;
 const LOOK_ALIKE: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', '|': 'l', i: 'l', rn: 'm', vv: 'w', cl: 'd' };
 /**
+ * What a reader takes for letters when they stand among letters (found by review: `$hell.exec`,
+ * `fs.wr!te`): the `leet` skeleton. Only there: elsewhere `!` is punctuation, a separator.
+ */
+const LEET: Readonly<Record<string, string>> = { $: 's', '5': 's', '!': 'l', '3': 'e', '4': 'a', '@': 'a', '7': 't' };
+const LEET_CHARS = /[$5!34@7]/g;
+const HAS_LEET = /[$5!34@7]/;
+/**
  * Combining marks that draw a line or a dot where a separator would be (U+0332 low line reads
  * `deploy̲restart` as deploy_restart; U+0323 dot below, `seḷaudit`): one of the compared
  * skeletons makes them a separator instead of removing them (found by review).
  */
-const SEPARATOR_MARKS = /[\u0305\u0320\u0323\u0324\u0331\u0332\u0333\u033F]/gu;
-const SEPARATOR_MARK = /[\u0305\u0320\u0323\u0324\u0331\u0332\u0333\u033F]/u;
-/** Longer names are refused, not compared: a 1 MiB name of U+FDFA made 5 M characters under NFKC. */
-export const MAX_TOOL_NAME_LENGTH = 1024;
+const SEPARATOR_MARKS = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{Zs}]/gu;
+const SEPARATOR_MARK = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{Zs}]/u;
+/**
+ * Longer names are refused, not compared (in UTF-16 code units, as written and after NFKC): a
+ * 1 MiB name of U+FDFA made 5 M characters under NFKC and took 8 s, and 1 023 of them still 38 ms
+ * (found by review). A tool's name is a few dozen characters.
+ */
+export const MAX_TOOL_NAME_LENGTH = 256;
+export const MAX_TOOL_NAME_NFKC_LENGTH = 512;
+
+/** Too long to compare (MAX_TOOL_NAME_LENGTH): the length that is over, or null. */
+export function nameTooLong(name: string): number | null {
+  if (name.length > MAX_TOOL_NAME_LENGTH) return name.length;
+  const k = name.normalize('NFKC').length;
+  return k > MAX_TOOL_NAME_NFKC_LENGTH ? k : null;
+}
 
 let confusables: { table: Map<string, string>; ascii: RegExp } | null = null;
+/** A character's UTS #39 prototype (confusables.ts, with sel's additions), if it has one. */
+export function prototypeOf(c: string): string | undefined {
+  return tableOf().get(c);
+}
+function tableOf(): Map<string, string> {
+  if (confusables === null) prototypes('');
+  return confusables!.table;
+}
 /** Each character replaced by its UTS #39 prototype (confusables.ts), parsed on first use. */
 function prototypes(s: string): string {
   if (confusables === null) {
     const table = new Map(Object.entries(JSON.parse(CONFUSABLES_JSON) as Record<string, string>));
     // Look-alikes the table (version 10.0.0) lacks, found by review: a Han stroke that reads as l,
     // a Bopomofo letter that reads as a dash (as the table makes 一 and ㅡ).
-    for (const [c, p] of [['\u4E28', 'l'], ['\u3127', '\u30FC']] as const) if (!table.has(c)) table.set(c, p);
+    // and Hangul circles that read as o.
+    for (const [c, p] of [['\u4E28', 'l'], ['\u3127', '\u30FC'], ['\u3147', 'o'], ['\u110B', 'o']] as const) table.set(c, p);
     // ASCII punctuation is a separator whatever it looks like (the table makes % letters): only
     // letters, digits and | (for l) are mapped there.
     const ascii = [...table.keys()].filter((k) => /^[A-Za-z0-9|]$/.test(k)).map((k) => `\\x${k.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -82,7 +113,7 @@ function prototypes(s: string): string {
 const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{N}]+/gu;
 const NON_ASCII = /[^\x00-\x7F]/;
 /** Step 5: a character outside ASCII that may stand for any one character. */
-const LOOK_ALIKE_CHAR = /[\p{N}\p{Script=Common}\p{Script=Inherited}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Cherokee}\p{Script=Coptic}\p{Script=Lisu}\p{Script=Tifinagh}\p{Script=Canadian_Aboriginal}]/u;
+const LOOK_ALIKE_CHAR = /[\p{N}\p{Script=Common}\p{Script=Inherited}\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Armenian}\p{Script=Cherokee}\p{Script=Coptic}\p{Script=Lisu}\p{Script=Tifinagh}\p{Script=Canadian_Aboriginal}\p{Script=Runic}\p{Script=Gothic}\p{Script=Old_Italic}\p{Script=Deseret}\p{Script=Glagolitic}\p{Script=Osage}\p{Script=Old_Permic}\p{Script=Carian}\p{Script=Lycian}\p{Script=Lydian}\p{Script=Old_Hungarian}\p{Script=Elbasan}\p{Script=Caucasian_Albanian}\p{Script=Warang_Citi}]/u;
 
 const ONE_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
 const ONE_MARK = /\p{M}/u;
@@ -97,7 +128,10 @@ interface Variant {
   readonly prototypes: boolean;
   readonly pairs: boolean;
   readonly lines: boolean;
+  readonly leet?: boolean;
 }
+/** The skeleton with the leet look-alikes (LEET), compared for a name that has one of them. */
+const LEET_VARIANT: Variant = { prototypes: true, pairs: true, lines: false, leet: true };
 /** The skeletons a reserved name is compared by, in this order; a registration's also `lines` ones. */
 const VARIANTS: readonly Variant[] = [
   { prototypes: true, pairs: true, lines: false },
@@ -118,7 +152,7 @@ function skeletonOf(name: string, v: Variant): string {
     s = prototypes(s).normalize('NFKC');
   }
   s = s.replace(/I/g, 'l').toLowerCase().normalize('NFD').replace(MARKS, '').replace(INVISIBLE, '');
-  const single = s.replace(/[01|i]/g, (c) => LOOK_ALIKE[c]!);
+  const single = (v.leet === true ? s.replace(LEET_CHARS, (c) => LEET[c]!) : s).replace(/[01|i]/g, (c) => LOOK_ALIKE[c]!);
   return (v.pairs ? single.replace(/rn|vv|cl/g, (c) => LOOK_ALIKE[c]!) : single).replace(NOT_LETTER_OR_NUMBER, '.').replace(/^\.|\.$/g, '');
 }
 
@@ -133,7 +167,7 @@ function skeletonsOfReserved(written: string): readonly string[] {
   let k = reservedSkeletons.get(written);
   if (k === undefined) {
     if (reservedSkeletons.size >= 4096) reservedSkeletons.clear();
-    k = VARIANTS.map((v) => skeletonOf(written, v));
+    k = [...VARIANTS, LEET_VARIANT].map((v) => skeletonOf(written, v));
     reservedSkeletons.set(written, k);
   }
   return k;
@@ -161,8 +195,20 @@ export function skeletonsCollide(registration: string, reserved: string): boolea
   const a = [...registration];
   const b = [...reserved];
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(NON_ASCII.test(a[i]!) && LOOK_ALIKE_CHAR.test(a[i]!))) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isWildcard(a[i]!)) return false;
   return true;
+}
+
+/**
+ * Step 5's wildcard: a character outside ASCII of a look-alike script that has no ASCII
+ * prototype in the table. One that has one (Cyrillic р is p) stands for that letter only: the
+ * skeleton with prototypes compares it as such, and a Cyrillic word is not taken for any reserved
+ * name of its length (проверка for fs.write; found by review).
+ */
+export function isWildcard(c: string): boolean {
+  if (!NON_ASCII.test(c) || !LOOK_ALIKE_CHAR.test(c)) return false;
+  const p = tableOf().get(c);
+  return p === undefined || NON_ASCII.test(p);
 }
 
 export interface ReservedCollision {
@@ -183,12 +229,28 @@ export function collidesWithReserved(name: string, reserved: ReadonlyMap<string,
   const skeleton = toolNameSkeleton(name);
   const exact = reserved.get(skeleton);
   if (exact !== undefined) return { name: exact, skeleton, reservedSkeleton: skeleton };
-  // An ASCII name has one skeleton that matters: the others only differ in what they do with
-  // characters outside ASCII, and ASCII skeletons collide only when equal.
-  if (!NON_ASCII.test(name)) return null;
+  const lines = SEPARATOR_MARK.test(name.normalize('NFD'));
+  if (HAS_LEET.test(name)) {
+    const leet = skeletonOf(name, LEET_VARIANT);
+    let best: ReservedCollision | null = null;
+    let bestKey = '';
+    for (const [r, written] of reserved) {
+      const theirs = skeletonsOfReserved(written)[VARIANTS.length]!;
+      if (leet === theirs && (best === null || r < bestKey)) [best, bestKey] = [{ name: written, skeleton: leet, reservedSkeleton: theirs }, r];
+    }
+    if (best !== null) return best;
+  }
+  // An ASCII name has one skeleton that matters (two with a space: `deploy restart`): the others
+  // only differ in what they do with characters outside ASCII, and ASCII skeletons collide only
+  // when equal.
+  if (!NON_ASCII.test(name)) {
+    if (!lines) return null;
+    const spaced = skeletonOf(name, { ...VARIANTS[0]!, lines: true });
+    const e = reserved.get(spaced);
+    return e === undefined ? null : { name: e, skeleton: spaced, reservedSkeleton: spaced };
+  }
   // Each variant of the registration's against the same variant of each reserved name's, and the
   // separator-like marks made lines against the variant without them.
-  const lines = SEPARATOR_MARK.test(name.normalize('NFD'));
   const mine: [string, number][] = VARIANTS.map((v, k) => [skeletonOf(name, v), k]);
   if (lines) VARIANTS.forEach((v, k) => mine.push([skeletonOf(name, { ...v, lines: true }), k]));
   let best: ReservedCollision | null = null;

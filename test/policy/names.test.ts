@@ -1,7 +1,7 @@
 /** Reserved tool names: the skeleton comparison (src/policy/names.ts, docs/policy.md "Reserved names"). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collidesWithReserved, skeletonsCollide, toolNameSkeleton } from '../../src/policy/names.js';
+import { collidesWithReserved, isWildcard, prototypeOf, skeletonsCollide, toolNameSkeleton } from '../../src/policy/names.js';
 
 // The sample bundle's reserved names (ledger-samples/policy/tool-registry.json), compiled as compile.ts does.
 const SAMPLE = ['fs.read', 'fs.write', 'shell.exec', 'http.fetch', 'secrets.inject', 'sel.audit', 'deploy-restart'];
@@ -101,11 +101,11 @@ describe('collisions with reserved names', () => {
   it('says which reserved name and which skeletons collided', () => {
     expect(collidesWithReserved('sh\u0435ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'shell.exec', reservedSkeleton: 'shell.exec' });
     // A look-alike without a prototype in the table stands for any character (step 5).
-    expect(collidesWithReserved('sh\u10E7ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u10E7ll.exec', reservedSkeleton: 'shell.exec' });
+    expect(collidesWithReserved('sh\u0436ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u0436ll.exec', reservedSkeleton: 'shell.exec' });
     expect(collidesWithReserved('Deploy_Restart', RESERVED)).toEqual({ name: 'deploy-restart', skeleton: 'deploy.restart', reservedSkeleton: 'deploy.restart' });
     // Two reserved names of one length: the smallest skeleton answers, whatever the map's order.
     const both = ['shell.exec', 'http.fetch'];
-    for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445\u0445', m)).toBe('http.fetch');
+    for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436', m)).toBe('http.fetch');
   });
   it('takes UTS #39 prototypes, one character for two letters and marks that draw a separator (found by review)', () => {
     const reserved = mapOf(['shell.exec', 'secrets.inject', 'deploy-restart', 'sel.audit']);
@@ -117,6 +117,18 @@ describe('collisions with reserved names', () => {
       // and what held before: a mark over a letter is still removed there (ẹ is e).
       ['sh\u1EB9ll.exec', 'shell.exec'],
     ] as const) expect(hit(n, reserved), n).toBe(r);
+  });
+  it('catches what a third review found: historic scripts, Hangul circles, more marks, spaces, leetspeak', () => {
+    const reserved = mapOf(['shell.exec', 'secrets.inject', 'deploy-restart', 'sel.audit', 'http.fetch', 'fs.write']);
+    for (const [n, r] of [
+      ['depl\u3147y-restart', 'deploy-restart'], ['DEPL\u{10403}Y-RESTART', 'deploy-restart'], ['\u16BATTP.FETCH', 'http.fetch'],
+      ['DEPLOY-\u16B1ESTART', 'deploy-restart'], ['\u{10343}ECRET\u{10343}.INJECT', 'secrets.inject'],
+      ['deploy\u035Frestart', 'deploy-restart'], ['deploy\u0330restart', 'deploy-restart'], ['shell\u0358exec', 'shell.exec'],
+      ['deploy restart', 'deploy-restart'], ['deploy\u3000restart', 'deploy-restart'], [' shell exec ', 'shell.exec'],
+      ['$hell.exec', 'shell.exec'], ['SECRET5.INJECT', 'secrets.inject'], ['sel.aud!t', 'sel.audit'], ['fs.wr!te', 'fs.write'],
+    ] as const) expect(hit(n, reserved), n).toBe(r);
+    // Words of scripts with look-alikes, whose letters with a Latin prototype must match it.
+    for (const n of ['проверка', 'выполнить', 'развернуть', 'εκτέλεση', 'შემოწმება', 'ελεγχος', 'запуск.тест']) expect(hit(n, reserved), n).toBeNull();
   });
   it('allows names that shadow nothing', () => {
     for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'ツールを登録する', '파일쓰기도구', 'أداة.كتابة', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
@@ -134,15 +146,18 @@ describe('collisions with reserved names', () => {
   });
   it('skeletonsCollide: equal length, ASCII agrees exactly, anything outside ASCII agrees with any character', () => {
     expect(skeletonsCollide('shell.exec', 'shell.exec')).toBe(true);
-    expect(skeletonsCollide('sh\u0435ll.exec', 'shell.exec')).toBe(true);
+    // ж has no Latin prototype: any character. е has one (e): only e, and the skeleton with
+    // prototypes compares it as e already.
+    expect(skeletonsCollide('sh\u0436ll.exec', 'shell.exec')).toBe(true);
+    expect(skeletonsCollide('sh\u0435ll.exec', 'shell.exec')).toBe(false);
     expect(skeletonsCollide('sh\u0435ll.exe', 'shell.exec')).toBe(false);
     expect(skeletonsCollide('shell.exed', 'shell.exec')).toBe(false);
     // A non-ASCII character in the reserved name agrees only with itself, or a non-ASCII one.
     expect(skeletonsCollide('donnees', 'donn\u00E9es')).toBe(false);
     expect(skeletonsCollide('donn\u00EAes', 'donn\u00E9es')).toBe(true);
-    // Code points, not UTF-16 units.
-    expect(skeletonsCollide('\u{1D4B6}b', 'ab')).toBe(true);
-    expect(skeletonsCollide('\u{1D4B6}', 'ab')).toBe(false);
+    // Code points, not UTF-16 units (Gothic 𐌰 has no Latin prototype: a wildcard).
+    expect(skeletonsCollide('\u{10330}b', 'ab')).toBe(true);
+    expect(skeletonsCollide('\u{10330}', 'ab')).toBe(false);
   });
 });
 
@@ -155,11 +170,11 @@ describe('collision properties', () => {
   // Letters outside ASCII that stay one non-ASCII letter: not one NFKC, case or marks make
   // ASCII or several (é is e, ﬁ is fi), and not an invisible filler (U+3164).
   // docs/policy.md's list of scripts with Latin look-alikes (and Common, Inherited).
-  const LOOK_ALIKE_SCRIPTS = /^[\p{sc=Latn}\p{sc=Grek}\p{sc=Cyrl}\p{sc=Armn}\p{sc=Geor}\p{sc=Cher}\p{sc=Copt}\p{sc=Lisu}\p{sc=Tfng}\p{sc=Cans}\p{sc=Zyyy}\p{sc=Zinh}]$/u;
+  const LOOK_ALIKE_SCRIPTS = /^[\p{sc=Latn}\p{sc=Grek}\p{sc=Cyrl}\p{sc=Armn}\p{sc=Cher}\p{sc=Copt}\p{sc=Lisu}\p{sc=Tfng}\p{sc=Cans}\p{sc=Zyyy}\p{sc=Zinh}]$/u;
   const LETTERS = codePoints(/^\p{L}$/u, (c) => {
     if (c.charCodeAt(0) < 0x80 || /\p{Default_Ignorable_Code_Point}/u.test(c)) return false;
     const f = c.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-    return [...f].length === 1 && /^[^\x00-\x7F]$/u.test(f) && /^\p{L}$/u.test(f) && LOOK_ALIKE_SCRIPTS.test(f);
+    return [...f].length === 1 && /^[^\x00-\x7F]$/u.test(f) && /^\p{L}$/u.test(f) && LOOK_ALIKE_SCRIPTS.test(f) && isWildcard(f);
   });
   const pick = (list: readonly string[]) => fc.nat(list.length - 1).map((i) => list[i]!);
   // Sample names, and made-up ones of words, digits and all three separators.
@@ -175,7 +190,7 @@ describe('collision properties', () => {
     for (const l of [SPACES_CONTROLS_FORMAT, MARKS, SEPARATORS, LETTERS]) expect(l.length).toBeGreaterThan(100);
     expect(SEPARATORS).toContain('\u2E3C');
     expect(SEPARATORS).toContain('\u2017');
-    expect(LETTERS).toContain('\u0435');
+    expect(LETTERS).toContain('\u0436');
   });
   it('every one of those characters, tried once each (exhaustive, one place)', () => {
     const open: string[] = [];
@@ -207,6 +222,20 @@ describe('collision properties', () => {
   });
   it('a letter of a script without Latin look-alikes is no wildcard: Han, kana, Hangul, Arabic, Hebrew, Devanagari', () => {
     for (const c of ['\u5199', '\u30C4', '\u3064', '\uD30C', '\u0628', '\u05D0', '\u0915']) expect(collides(`sh${c}ll.exec`, 'shell.exec'), c).toBe(false);
+  });
+  it('a letter outside ASCII with a Latin prototype stands for that letter (Cyrillic е for e), through the skeleton with prototypes', () => {
+    let checked = 0;
+    for (let cp = 0x80; cp < 0x2FFFF; cp++) {
+      const c = String.fromCodePoint(cp);
+      const p = prototypeOf(c);
+      if (p === undefined || !/^[a-z]$/.test(p) || !/^\p{L}$/u.test(c) || c.normalize('NFKC') !== c || c.toLowerCase() !== c) continue;
+      const name = `sh${c}ll.exec`;
+      const wanted = 'shell.exec'.replace('e', p);
+      checked++;
+      expect(collidesWithReserved(name, mapOf([`sh${p}ll.exec`])), `U+${cp.toString(16)}`).not.toBeNull();
+      expect(wanted.length).toBe(10);
+    }
+    expect(checked).toBeGreaterThan(50);
   });
   it('replacing any letters by look-alike letters outside ASCII still collides', () => {
     fc.assert(
