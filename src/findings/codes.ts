@@ -300,7 +300,7 @@ export const CODES = {
     severity: 'warning',
     class: 'policy',
     title: 'A deny rule leaves open what an allow rule around it opens',
-    help: 'A deny rule inside the scope of an allow rule on the same host (its path under the allow rule\'s) covers fewer ports, schemes, methods or injection modes than the allow rule opens, or stops at a shallower max_depth, so requests to the denied path on those pass the allow rule. Deny rules over the same path are taken together (one for 443 and one for 8443 leave no gap). A deny rule takes port 443 and https when it names none: list every port, scheme and method the allow rule names, or narrow the allow rule.',
+    help: 'A deny rule inside the scope of an allow rule on the same host (its path under the allow rule\'s) covers fewer ports, schemes, methods or injection modes than the allow rule opens, or stops at a shallower max_depth, so requests to the denied path on those pass the allow rule. Deny rules over the same path are taken together, combination by combination (one for 443 and one for 8443 leave no gap; 443 with GET and POST next to 8443 with POST leave GET on 8443), and an allow rule whose max_depth stops short of the denied path is not counted. A deny rule takes port 443 and https when it names none: list every port, scheme and method the allow rule names, or narrow the allow rule.',
     example: 'egress.github-api allows ports [443, 8443] on api.github.com/repos; egress.github-admin denies api.github.com/repos/acme/app/hooks on the default port 443 only.',
     extension: true,
   },

@@ -117,37 +117,47 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
     const segs = (p: string) => p.toLowerCase().split('/').filter((x) => x.length > 0);
     return (inner ?? ['/']).some((d) => (outer ?? ['/']).some((a) => segs(a).every((x, k) => segs(d)[k] === x)));
   };
-  const missing = <T>(allow: readonly T[] | undefined, deny: readonly T[] | undefined, dflt: readonly T[]): T[] =>
-    (allow ?? dflt).filter((x) => !(deny ?? dflt).includes(x));
-  const gap = (parts: [string, unknown[]][]): string => parts.filter(([, xs]) => xs.length > 0).map(([what, xs]) => `${what} ${xs.join(', ')}`).join('; ');
-  // What the deny rules over a path cover together: a deny split by port (one for 443, one for
-  // 8443) leaves no gap (found by review).
-  const union = <R, K extends keyof R, T>(rules: readonly R[], key: K, dflt: readonly T[]): T[] =>
-    [...new Set(rules.flatMap((r) => (r[key] as readonly T[] | undefined) ?? dflt))];
+  // What the deny rules over a path cover together, combination by combination: a deny split
+  // by port (one for 443, one for 8443) leaves no gap, but one for 443 with GET and POST next
+  // to one for 8443 with POST only leaves GET on 8443 (both found by review). An allow rule
+  // whose max_depth stops short of the denied path never reaches it.
+  const depthOf = (paths: readonly string[] | undefined): number => Math.min(...(paths ?? ['/']).map((p) => p.split('/').filter((x) => x.length > 0).length));
   const egress = b['network-egress'].rules;
   egress.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    // The deny rules on this host whose paths reach at least as far up as d's.
     const over = egress.filter((o) => o.effect === 'deny' && o.host === d.host && under(d.paths, o.paths));
-    const deepest = over.some((o) => o.max_depth === undefined) ? undefined : Math.max(...over.map((o) => o.max_depth!));
     for (const a of egress) {
       if (a.effect !== 'allow' || a.host !== d.host || !under(d.paths, a.paths)) continue;
-      const depth = deepest !== undefined && (a.max_depth === undefined || a.max_depth > deepest) ? [`deeper than ${deepest} segments`] : [];
-      const open = gap([
-        ['scheme', missing(a.schemes, union(over, 'schemes', ['https']), ['https'])], ['port', missing(a.ports, union(over, 'ports', [443]), [443])],
-        ['method', missing(a.methods, union(over, 'methods', []), [])], ['paths', depth],
-      ]);
-      if (open !== '') add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not on ${open}, which ${a.id} allows there`);
+      if (a.max_depth !== undefined && a.max_depth < depthOf(d.paths)) continue;
+      const open: string[] = [];
+      for (const scheme of a.schemes ?? ['https']) {
+        for (const port of a.ports ?? [443]) {
+          for (const method of a.methods) {
+            const covering = over.filter((o) => (o.schemes ?? ['https']).includes(scheme) && (o.ports ?? [443]).includes(port) && o.methods.includes(method));
+            const reach = covering.some((o) => o.max_depth === undefined) ? undefined : Math.max(-1, ...covering.map((o) => o.max_depth!));
+            if (covering.length === 0) open.push(`${method} ${scheme}:${port}`);
+            else if (reach !== undefined && (a.max_depth === undefined || a.max_depth > reach)) open.push(`${method} ${scheme}:${port} deeper than ${reach} segments`);
+          }
+        }
+      }
+      if (open.length > 0) add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not ${open.join(', ')}, which ${a.id} allows there`);
     }
   });
   const secrets = b['secrets-boundary'].rules;
   secrets.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    const over = secrets.filter((o) => o.effect === 'deny' && o.aliases.some((x) => d.aliases.includes(x)) && o.hosts.some((h) => d.hosts.includes(h)) && under(d.paths, o.paths));
+    const over = secrets.filter((o) => o.effect === 'deny' && o.hosts.some((h) => d.hosts.includes(h)) && under(d.paths, o.paths));
     for (const a of secrets) {
       if (a.effect !== 'allow' || !a.aliases.some((x) => d.aliases.includes(x)) || !a.hosts.some((h) => d.hosts.includes(h)) || !under(d.paths, a.paths)) continue;
-      const open = gap([['port', missing(a.ports, union(over, 'ports', [443]), [443])], ['mode', missing(a.modes, union(over, 'modes', []), [])]]);
-      if (open !== '') add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not on ${open}, which ${a.id} allows there`);
+      const open: string[] = [];
+      for (const alias of a.aliases.filter((x) => d.aliases.includes(x))) {
+        for (const port of a.ports ?? [443]) {
+          for (const mode of a.modes) {
+            if (!over.some((o) => o.aliases.includes(alias) && (o.ports ?? [443]).includes(port) && o.modes.includes(mode))) open.push(`${alias} ${mode} on port ${port}`);
+          }
+        }
+      }
+      if (open.length > 0) add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not ${open.join(', ')}, which ${a.id} allows there`);
     }
   });
   pairs(b['trust-zones'].elevations, (x, y, _i, j) => {

@@ -100,7 +100,7 @@ describe('lints', () => {
     expect(gaps(ported)).toHaveLength(1);
     const r = lintBundle(bundleOf(edited((f) => { rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443]; })), 'policy').find((x) => x.code === 'POLICY_DENY_GAP')!;
     expect(r.message).toContain('egress rule egress.github-admin denies api.github.com');
-    expect(r.message).toContain('port 8443, which egress.github-api allows there');
+    expect(r.message).toContain('but not GET https:8443, POST https:8443, which egress.github-api allows there');
     // Named by the deny rule too: no gap.
     expect(gaps(lint(edited((f) => {
       rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443];
@@ -118,7 +118,23 @@ describe('lints', () => {
       rules(f).push({ ...rules(f).find((r) => r.id === 'egress.github-admin')!, id: 'egress.github-admin-8443', ports: [8443] });
     })))).toEqual([]);
     const deep = lintBundle(bundleOf(edited((f) => { (rules(f).find((r) => r.id === 'egress.github-admin') as { max_depth?: number }).max_depth = 5; })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
-    expect(deep.map((x) => x.message)).toEqual([expect.stringContaining('but not on paths deeper than 5 segments, which egress.github-api allows there')]);
+    expect(deep.map((x) => x.message)).toEqual([expect.stringContaining('but not GET https:443 deeper than 5 segments, POST https:443 deeper than 5 segments, which egress.github-api allows there')]);
+    // Deny rules that split ports and methods between them: what neither covers is a gap.
+    const split = lint(edited((f) => {
+      rules(f).find((r) => r.id === 'egress.github-api')!.ports = [443, 8443];
+      rules(f).find((r) => r.id === 'egress.github-api')!.methods = ['GET', 'POST'];
+      const admin = rules(f).find((r) => r.id === 'egress.github-admin')!;
+      admin.ports = [443];
+      admin.methods = ['GET', 'POST'];
+      rules(f).push({ ...admin, id: 'egress.github-admin-8443', ports: [8443], methods: ['POST'] });
+    }));
+    expect(gaps(split)).toHaveLength(2); // each deny rule reports GET on 8443
+    // An allow rule that stops short of the denied path never reaches it: no gap.
+    expect(gaps(lint(edited((f) => {
+      const api = rules(f).find((r) => r.id === 'egress.github-api')! as { ports?: number[]; max_depth?: number };
+      api.ports = [443, 8443];
+      api.max_depth = 3;
+    })))).toEqual([]);
   });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
