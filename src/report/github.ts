@@ -69,13 +69,39 @@ export function renderGithub(report: Report, relativize: (file: string) => strin
   return `${lines.join('\n')}\n`;
 }
 
+/** The most characters of one value a step summary cell shows. */
+const MAX_CELL = 300;
+/** Rows stop being added past this many bytes: GitHub refuses a step summary over 1 MiB. */
+const MAX_SUMMARY_BYTES = 512 * 1024;
+
 /**
- * Text for a Markdown table cell: on one line, escaped as evidence is (printable), and every
- * character Markdown reads as markup backslash-escaped, so that a hostile file name or
- * message cannot make a link, an image, HTML or a new column in the step summary.
+ * Text for a Markdown table cell: on one line, at most MAX_CELL characters, escaped as evidence
+ * is (printable), every character Markdown reads as markup backslash-escaped, and what GitHub
+ * makes a link or a mention of without markup (`https://`, `www.`, `@name`) broken with a
+ * written escape, so that a hostile file name or message cannot make a link, an image, HTML, a
+ * mention or a new column in the step summary (autolinks and mentions found by review).
  */
 export function markdownCell(s: string): string {
-  return printable(s.replace(/\r?\n/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
+  const one = s.replace(/\r?\n/g, ' ');
+  const cut = one.length > MAX_CELL ? `${one.slice(0, MAX_CELL)}... (${one.length - MAX_CELL} more characters)` : one;
+  return printable(cut)
+    .replace(/:\/\//g, ':\\u002F\\u002F')
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}\\u002E`)
+    .replace(/@/g, '\\u0040')
+    .replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
+}
+
+/** Appends rows while the summary stays under MAX_SUMMARY_BYTES; says how many it left out. */
+export function pushRows(out: string[], rows: readonly string[]): void {
+  let bytes = out.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+  for (let i = 0; i < rows.length; i++) {
+    bytes += Buffer.byteLength(rows[i]!) + 1;
+    if (bytes > MAX_SUMMARY_BYTES) {
+      out.push('', `${rows.length - i} more row(s) not shown: the step summary would pass GitHub's size limit.`);
+      return;
+    }
+    out.push(rows[i]!);
+  }
 }
 
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict, counts by code, the first findings. */
@@ -84,7 +110,7 @@ export function renderStepSummary(report: Report, relativize: (file: string) => 
   const out = [
     `## sel verify: ${s.result === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
-    `${s.events} events in ${s.chains.length} chain(s), ${s.files.length} file(s)${s.replay.performed ? `; ${s.replay.events.events} decisions replayed at ${s.replay.ref} (${s.replay.commit.slice(0, 12)})` : '; replay skipped'}.`,
+    `${s.events} events in ${s.chains.length} chain(s), ${s.files.length} file(s)${s.replay.performed ? `; ${s.replay.events.events} decisions replayed at ${markdownCell(s.replay.ref)} (${s.replay.commit.slice(0, 12)})` : '; replay skipped'}.`,
     '',
   ];
   const codes = Object.entries(s.findings.byCode);
@@ -92,10 +118,10 @@ export function renderStepSummary(report: Report, relativize: (file: string) => 
     out.push('| code | severity | count |', '|---|---|---|');
     for (const [code, n] of codes) out.push(`| \`${code}\` | ${CODES[code as keyof typeof CODES].severity} | ${n} |`);
     out.push('', '| where | code | message |', '|---|---|---|');
-    for (const f of report.findings.slice(0, limit)) {
+    pushRows(out, report.findings.slice(0, limit).map((f) => {
       const where = f.location === null ? '' : `${relativize(f.location.file)}:${f.location.line}`;
-      out.push(`| ${markdownCell(where)} | \`${f.code}\` | ${markdownCell(f.message)} |`);
-    }
+      return `| ${markdownCell(where)} | \`${f.code}\` | ${markdownCell(f.message)} |`;
+    }));
     if (report.findings.length > limit) out.push('', `${report.findings.length - limit} more finding(s) not shown here.`);
   } else {
     out.push('No findings.');

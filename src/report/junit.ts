@@ -21,7 +21,13 @@ export function xmlEscape(s: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    // As character references: a raw line break from a file name put `::warning::...` at the
+    // start of a line, a workflow command when the XML is echoed into a GitHub Actions log, and
+    // parsers read one in an attribute as a space (found by review).
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }
 
 type Suite = 'integrity' | 'replay' | 'policy';

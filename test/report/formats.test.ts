@@ -115,6 +115,8 @@ describe('--format junit', () => {
   });
   it('escapes what XML cannot hold', async () => {
     expect(xmlEscape('a<b>&"\'\u0001\u{1F600}')).toBe('a&lt;b&gt;&amp;&quot;&apos;\uFFFD\u{1F600}');
+    // Line breaks and tabs as character references: none reaches the output raw (found by review).
+    expect(xmlEscape('A\n::warning::pwn\r\tx')).toBe('A&#10;::warning::pwn&#13;&#9;x');
     const base = await reportOf('clean');
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
@@ -143,6 +145,14 @@ describe('--format github', () => {
     expect(md).toMatch(/^## sel verify: FAIL/);
     expect(md).toContain('| `HASH_MISMATCH` | error | 1 |');
     expect(md).toContain('| ledger-samples/logs/incident/audit.jsonl:4 | `HASH_MISMATCH` |');
+  });
+  it('keeps the step summary small whatever the findings say (GitHub refuses one over 1 MiB; found by review)', async () => {
+    const base = await reportOf('incident');
+    const findings = Array.from({ length: 60 }, (_, i) => makeFinding('EVENT_VERSION_UNKNOWN', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: `v is ${'A'.repeat(900_000)}` }));
+    const md = renderStepSummary({ ...base, findings }, rel);
+    expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
+    expect(md).toContain('10 more finding(s) not shown here.');
+    expect(md).toContain('(899705 more characters)');
   });
 });
 
@@ -186,6 +196,10 @@ describe('sel gate --format junit and github', () => {
     expect(summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| assertion'))).toHaveLength(3);
     expect(summary).toContain('\\| cell');
     expect(summary).toContain('| --policy-at \\<v3\\>\\&"x" | **fail** |');
-    expect(markdownCell('[x](https://evil.example) <img src=x> *b* `c` a|b')).toBe('\\[x\\](https://evil.example) \\<img src=x\\> \\*b\\* \\`c\\` a\\|b');
+    expect(markdownCell('[x](https://evil.example) <img src=x> *b* `c` a|b')).toBe('\\[x\\](https:\\\\u002F\\\\u002Fevil.example) \\<img src=x\\> \\*b\\* \\`c\\` a\\|b');
+    // What GitHub links or mentions without markup is broken with a written escape (found by review).
+    expect(markdownCell('see https://evil.example/z, WWW.evil.example and @alice')).toBe('see https:\\\\u002F\\\\u002Fevil.example/z, WWW\\\\u002Eevil.example and \\\\u0040alice');
+    // A cell shows at most 300 characters, and says how many more there were.
+    expect(markdownCell('v'.repeat(30_000))).toBe(`${'v'.repeat(300)}... (29700 more characters)`);
   });
 });
