@@ -41,9 +41,8 @@
  *      the evaluator, not compared.
  * docs/policy.md, "Reserved names", says the same with examples.
  * The price of step 5: a name of those look-alike characters with exactly a reserved name's
- * length and the same ASCII characters in the same places is blocked too, though it may imitate
- * nothing (an all-Cyrillic name of ten letters against `shell.exec`). A false alarm, never a
- * fail-open.
+ * length and the same ASCII characters in the same places (the others without a Latin
+ * prototype) is blocked too, though it may imitate nothing. A false alarm, never a fail-open.
  */
 
 import { CONFUSABLES_JSON } from './confusables.js';
@@ -94,9 +93,9 @@ function tableOf(): Map<string, string> {
 function prototypes(s: string): string {
   if (confusables === null) {
     const table = new Map(Object.entries(JSON.parse(CONFUSABLES_JSON) as Record<string, string>));
-    // Look-alikes the table (version 10.0.0) lacks, found by review: a Han stroke that reads as l,
-    // a Bopomofo letter that reads as a dash (as the table makes 一 and ㅡ).
-    // and Hangul circles that read as o.
+    // Look-alikes the table (version 10.0.0) lacks or maps elsewhere, found by review: a Han
+    // stroke that reads as l, a Bopomofo letter that reads as a dash (as the table makes 一 and
+    // ㅡ), and the Hangul circles, which read as o.
     for (const [c, p] of [['\u4E28', 'l'], ['\u3127', '\u30FC'], ['\u3147', 'o'], ['\u110B', 'o']] as const) table.set(c, p);
     // ASCII punctuation is a separator whatever it looks like (the table makes % letters): only
     // letters, digits and | (for l) are mapped there.
