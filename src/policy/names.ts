@@ -63,15 +63,15 @@ const HAS_LEET = /[$5!34@7]/;
  * `deploy̲restart` as deploy_restart; U+0323 dot below, `seḷaudit`): one of the compared
  * skeletons makes them a separator instead of removing them (found by review).
  */
-const SEPARATOR_MARKS = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{Zs}]/gu;
-const SEPARATOR_MARK = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{Zs}]/u;
+const SEPARATOR_MARKS = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{White_Space}]/gu;
+const SEPARATOR_MARK = /[\u0305\u0320\u0323\u0324\u0330-\u0333\u033F\u0347\u0348\u0358\u0359\u035F\p{White_Space}]/u;
 /**
  * Longer names are refused, not compared (in UTF-16 code units, as written and after NFKC): a
  * 1 MiB name of U+FDFA made 5 M characters under NFKC and took 8 s, and 1 023 of them still 38 ms
  * (found by review). A tool's name is a few dozen characters.
  */
-export const MAX_TOOL_NAME_LENGTH = 256;
-export const MAX_TOOL_NAME_NFKC_LENGTH = 512;
+export const MAX_TOOL_NAME_LENGTH = 128;
+export const MAX_TOOL_NAME_NFKC_LENGTH = 256;
 
 /** Too long to compare (MAX_TOOL_NAME_LENGTH): the length that is over, or null. */
 export function nameTooLong(name: string): number | null {
@@ -129,15 +129,12 @@ interface Variant {
   readonly lines: boolean;
   readonly leet?: boolean;
 }
-/** The skeleton with the leet look-alikes (LEET), compared for a name that has one of them. */
-const LEET_VARIANT: Variant = { prototypes: true, pairs: true, lines: false, leet: true };
-/** The skeletons a reserved name is compared by, in this order; a registration's also `lines` ones. */
-const VARIANTS: readonly Variant[] = [
-  { prototypes: true, pairs: true, lines: false },
-  { prototypes: true, pairs: false, lines: false },
-  { prototypes: false, pairs: true, lines: false },
-  { prototypes: false, pairs: false, lines: false },
-];
+/**
+ * The skeletons a reserved name is compared by, in this order: with prototypes or not, pairs or
+ * not, leet or not. A registration's are these, each also with `lines` when it has a space or a
+ * separator-like mark; leet ones only when it has a leet character; compared kind with kind.
+ */
+const VARIANTS: readonly Variant[] = [false, true].flatMap((leet) => [true, false].flatMap((prototypes) => [true, false].map((pairs) => ({ prototypes, pairs, lines: false, leet }))));
 
 /** A skeleton (steps 1 to 4 above), as variant `v` makes it. */
 function skeletonOf(name: string, v: Variant): string {
@@ -166,7 +163,7 @@ function skeletonsOfReserved(written: string): readonly string[] {
   let k = reservedSkeletons.get(written);
   if (k === undefined) {
     if (reservedSkeletons.size >= 4096) reservedSkeletons.clear();
-    k = [...VARIANTS, LEET_VARIANT].map((v) => skeletonOf(written, v));
+    k = VARIANTS.map((v) => skeletonOf(written, v));
     reservedSkeletons.set(written, k);
   }
   return k;
@@ -229,29 +226,18 @@ export function collidesWithReserved(name: string, reserved: ReadonlyMap<string,
   const exact = reserved.get(skeleton);
   if (exact !== undefined) return { name: exact, skeleton, reservedSkeleton: skeleton };
   const lines = SEPARATOR_MARK.test(name.normalize('NFD'));
-  if (HAS_LEET.test(name)) {
-    const leet = skeletonOf(name, LEET_VARIANT);
-    let best: ReservedCollision | null = null;
-    let bestKey = '';
-    for (const [r, written] of reserved) {
-      const theirs = skeletonsOfReserved(written)[VARIANTS.length]!;
-      if (leet === theirs && (best === null || r < bestKey)) [best, bestKey] = [{ name: written, skeleton: leet, reservedSkeleton: theirs }, r];
-    }
-    if (best !== null) return best;
-  }
-  // An ASCII name has one skeleton that matters (two with a space: `deploy restart`): the others
-  // only differ in what they do with characters outside ASCII, and ASCII skeletons collide only
-  // when equal.
-  if (!NON_ASCII.test(name)) {
-    if (!lines) return null;
-    const spaced = skeletonOf(name, { ...VARIANTS[0]!, lines: true });
-    const e = reserved.get(spaced);
-    return e === undefined ? null : { name: e, skeleton: spaced, reservedSkeleton: spaced };
-  }
-  // Each variant of the registration's against the same variant of each reserved name's, and the
-  // separator-like marks made lines against the variant without them.
-  const mine: [string, number][] = VARIANTS.map((v, k) => [skeletonOf(name, v), k]);
-  if (lines) VARIANTS.forEach((v, k) => mine.push([skeletonOf(name, { ...v, lines: true }), k]));
+  const leet = HAS_LEET.test(name);
+  // An ASCII name has few skeletons that matter (with prototypes and pairs; with lines and leet
+  // when it has those): the others only differ outside ASCII, where ASCII skeletons collide only
+  // when equal. Each kind is compared with the same kind of each reserved name's.
+  const ascii = !NON_ASCII.test(name);
+  const mine: [string, number][] = [];
+  VARIANTS.forEach((v, k) => {
+    if (v.leet === true && !leet) return;
+    if (ascii && !(v.prototypes && v.pairs)) return;
+    mine.push([skeletonOf(name, v), k]);
+    if (lines) mine.push([skeletonOf(name, { ...v, lines: true }), k]);
+  });
   let best: ReservedCollision | null = null;
   let bestKey = '';
   for (const [r, written] of reserved) {

@@ -284,12 +284,12 @@ describe('reserved tool names', () => {
   });
   it('refuses a registration whose name is too long to compare, as written or under NFKC (a 1 MiB name made 5 M characters there)', () => {
     const d = (name: string) => { const x = run(P, input('tool.register', 'coder', 'executor', { name })).decision; return `${x.action} ${x.rule} ${x.severity}`; };
-    expect(d('x'.repeat(256))).toBe('warn tool-registry.open low');
-    expect(d('x'.repeat(257))).toBe('block null high');
+    expect(d('x'.repeat(128))).toBe('warn tool-registry.open low');
+    expect(d('x'.repeat(129))).toBe('block null high');
     expect(d('\uFDFA'.repeat(340_000))).toBe('block null high');
     // Short as written, long under NFKC (U+FDFA is 18 characters there).
-    expect(d('\uFDFA'.repeat(28))).toBe('warn tool-registry.open low');
-    expect(d('\uFDFA'.repeat(29))).toBe('block null high');
+    expect(d('\uFDFA'.repeat(14))).toBe('warn tool-registry.open low');
+    expect(d('\uFDFA'.repeat(15))).toBe('block null high');
   });
   it('holds names a history adds by their skeleton, made again from the name as written (withReserved)', () => {
     // A key carried from elsewhere (a worker message) is not trusted to be the skeleton.

@@ -126,6 +126,9 @@ describe('collisions with reserved names', () => {
       ['deploy\u035Frestart', 'deploy-restart'], ['deploy\u0330restart', 'deploy-restart'], ['shell\u0358exec', 'shell.exec'],
       ['deploy restart', 'deploy-restart'], ['deploy\u3000restart', 'deploy-restart'], [' shell exec ', 'shell.exec'],
       ['$hell.exec', 'shell.exec'], ['SECRET5.INJECT', 'secrets.inject'], ['sel.aud!t', 'sel.audit'], ['fs.wr!te', 'fs.write'],
+      // and the tricks together (fourth review): leet with a space, a mark or a look-alike; tab, U+2028.
+      ['$hell exec', 'shell.exec'], ['fs wr!te', 'fs.write'], ['5ecrets inject', 'secrets.inject'], ['deploy re5tart', 'deploy-restart'],
+      ['fs.wr!\u0442e', 'fs.write'], ['$hell\u0332exec', 'shell.exec'], ['fs\u3000wr!te', 'fs.write'], ['shell\texec', 'shell.exec'], ['shell\u2028exec', 'shell.exec'],
     ] as const) expect(hit(n, reserved), n).toBe(r);
     // Words of scripts with look-alikes, whose letters with a Latin prototype must match it.
     for (const n of ['проверка', 'выполнить', 'развернуть', 'εκτέλεση', 'შემოწმება', 'ελεγχος', 'запуск.тест']) expect(hit(n, reserved), n).toBeNull();
