@@ -113,51 +113,69 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   // A deny rule inside an allow rule's scope that leaves some of it open (found by review:
   // egress.github-admin, on the default port 443, let GET :8443/repos/acme/app/hooks/1 pass
   // egress.github-api, which allows 443 and 8443).
-  const under = (inner: readonly string[] | undefined, outer: readonly string[] | undefined): boolean => {
-    const segs = (p: string) => p.toLowerCase().split('/').filter((x) => x.length > 0);
-    return (inner ?? ['/']).some((d) => (outer ?? ['/']).some((a) => segs(a).every((x, k) => segs(d)[k] === x)));
-  };
   // What the deny rules over a path cover together, combination by combination: a deny split
   // by port (one for 443, one for 8443) leaves no gap, but one for 443 with GET and POST next
-  // to one for 8443 with POST only leaves GET on 8443 (both found by review). An allow rule
-  // whose max_depth stops short of the denied path never reaches it.
-  const depthOf = (paths: readonly string[] | undefined): number => Math.min(...(paths ?? ['/']).map((p) => p.split('/').filter((x) => x.length > 0).length));
+  // to one for 8443 with POST only leaves GET on 8443 (both found by review). A deny rule counts
+  // only where it wins: its matching prefix at least as long as the allow rule's (a deny on `/`
+  // loses to an allow on `/repos`), on the same host. An allow rule whose max_depth stops short
+  // of the denied path never reaches it.
+  const segsOf = (p: string): string[] => p.toLowerCase().split('/').filter((x) => x.length > 0);
+  /** The longest of `paths` that is a prefix of `path` (in segments), or -1. */
+  const prefixDepth = (path: string, paths: readonly string[] | undefined): number => {
+    const target = segsOf(path);
+    let best = -1;
+    for (const p of paths ?? ['/']) {
+      const s = segsOf(p);
+      if (s.length <= target.length && s.every((x, k) => target[k] === x)) best = Math.max(best, s.length);
+    }
+    return best;
+  };
   const egress = b['network-egress'].rules;
   egress.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    const over = egress.filter((o) => o.effect === 'deny' && o.host === d.host && under(d.paths, o.paths));
     for (const a of egress) {
-      if (a.effect !== 'allow' || a.host !== d.host || !under(d.paths, a.paths)) continue;
-      if (a.max_depth !== undefined && a.max_depth < depthOf(d.paths)) continue;
+      if (a.effect !== 'allow' || a.host !== d.host) continue;
       const open: string[] = [];
-      for (const scheme of a.schemes ?? ['https']) {
-        for (const port of a.ports ?? [443]) {
-          for (const method of a.methods) {
-            const covering = over.filter((o) => (o.schemes ?? ['https']).includes(scheme) && (o.ports ?? [443]).includes(port) && o.methods.includes(method));
-            const reach = covering.some((o) => o.max_depth === undefined) ? undefined : Math.max(-1, ...covering.map((o) => o.max_depth!));
-            if (covering.length === 0) open.push(`${method} ${scheme}:${port}`);
-            else if (reach !== undefined && (a.max_depth === undefined || a.max_depth > reach)) open.push(`${method} ${scheme}:${port} deeper than ${reach} segments`);
+      for (const path of d.paths ?? ['/']) {
+        const mine = prefixDepth(path, a.paths);
+        if (mine < 0 || (a.max_depth !== undefined && a.max_depth < segsOf(path).length)) continue;
+        const over = egress.filter((o) => o.effect === 'deny' && o.host === d.host && prefixDepth(path, o.paths) >= mine);
+        for (const scheme of a.schemes ?? ['https']) {
+          for (const port of a.ports ?? [443]) {
+            for (const method of a.methods) {
+              const covering = over.filter((o) => (o.schemes ?? ['https']).includes(scheme) && (o.ports ?? [443]).includes(port) && o.methods.includes(method));
+              const reach = covering.some((o) => o.max_depth === undefined) ? undefined : Math.max(-1, ...covering.map((o) => o.max_depth!));
+              const what = `${method} ${scheme}:${port}${path === (d.paths ?? ['/'])[0] ? '' : ` on ${path}`}`;
+              if (covering.length === 0) open.push(what);
+              else if (reach !== undefined && (a.max_depth === undefined || a.max_depth > reach)) open.push(`${what} deeper than ${reach} segments`);
+            }
           }
         }
       }
-      if (open.length > 0) add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not ${open.join(', ')}, which ${a.id} allows there`);
+      if (open.length > 0) add('POLICY_DENY_GAP', 'network-egress.json', `/rules/${j}`, `egress rule ${d.id} denies ${d.host}${(d.paths ?? ['/'])[0]} but not ${[...new Set(open)].join(', ')}, which ${a.id} allows there`);
     }
   });
   const secrets = b['secrets-boundary'].rules;
   secrets.forEach((d, j) => {
     if (d.effect !== 'deny') return;
-    const over = secrets.filter((o) => o.effect === 'deny' && o.hosts.some((h) => d.hosts.includes(h)) && under(d.paths, o.paths));
     for (const a of secrets) {
-      if (a.effect !== 'allow' || !a.aliases.some((x) => d.aliases.includes(x)) || !a.hosts.some((h) => d.hosts.includes(h)) || !under(d.paths, a.paths)) continue;
+      if (a.effect !== 'allow') continue;
       const open: string[] = [];
-      for (const alias of a.aliases.filter((x) => d.aliases.includes(x))) {
-        for (const port of a.ports ?? [443]) {
-          for (const mode of a.modes) {
-            if (!over.some((o) => o.aliases.includes(alias) && (o.ports ?? [443]).includes(port) && o.modes.includes(mode))) open.push(`${alias} ${mode} on port ${port}`);
+      for (const path of d.paths ?? ['/']) {
+        const mine = prefixDepth(path, a.paths);
+        if (mine < 0) continue;
+        const over = secrets.filter((o) => o.effect === 'deny' && prefixDepth(path, o.paths) >= mine);
+        for (const host of a.hosts.filter((h) => d.hosts.includes(h))) {
+          for (const alias of a.aliases.filter((x) => d.aliases.includes(x))) {
+            for (const port of a.ports ?? [443]) {
+              for (const mode of a.modes) {
+                if (!over.some((o) => o.hosts.includes(host) && o.aliases.includes(alias) && (o.ports ?? [443]).includes(port) && o.modes.includes(mode))) open.push(`${alias} ${mode} to ${host}:${port}`);
+              }
+            }
           }
         }
       }
-      if (open.length > 0) add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not ${open.join(', ')}, which ${a.id} allows there`);
+      if (open.length > 0) add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not ${[...new Set(open)].join(', ')}, which ${a.id} allows there`);
     }
   });
   pairs(b['trust-zones'].elevations, (x, y, _i, j) => {

@@ -129,6 +129,22 @@ describe('lints', () => {
       rules(f).push({ ...admin, id: 'egress.github-admin-8443', ports: [8443], methods: ['POST'] });
     }));
     expect(gaps(split)).toHaveLength(2); // each deny rule reports GET on 8443
+    // A deny rule counts only where it wins (fourth review): a POST deny on / loses to the allow on /repos.
+    const loses = lint(edited((f) => {
+      rules(f).find((r) => r.id === 'egress.github-admin')!.methods = ['GET'];
+      rules(f).push({ id: 'egress.github-nopost', host: 'api.github.com', methods: ['POST'], effect: 'deny', severity: 'high' } as never);
+    }));
+    expect(gaps(loses).length).toBeGreaterThan(0);
+    // Secrets: the host is part of the combination.
+    const hosts = lint(edited((f) => {
+      const rs = f['secrets-boundary'].rules as { id: string; effect: string; hosts: string[]; modes: string[]; paths?: string[]; ports?: number[] }[];
+      const bearer = rs.find((x) => x.id === 'secrets.github-bearer')!;
+      bearer.hosts = ['api.github.com', 'uploads.github.com'];
+      bearer.modes = ['bearer', 'header'];
+      rs.push({ ...bearer, id: 'secrets.gh-admin', effect: 'deny', paths: ['/repos/acme'], modes: ['header'] });
+      rs.push({ ...bearer, id: 'secrets.gh-nobearer', effect: 'deny', hosts: ['api.github.com'], paths: ['/repos/acme'], modes: ['bearer'] });
+    }));
+    expect(hosts.filter((x) => x.startsWith('POLICY_DENY_GAP policy/secrets-boundary.json'))).toHaveLength(1);
     // An allow rule that stops short of the denied path never reaches it: no gap.
     expect(gaps(lint(edited((f) => {
       const api = rules(f).find((r) => r.id === 'egress.github-api')! as { ports?: number[]; max_depth?: number };
