@@ -83,7 +83,9 @@ const MAX_SUMMARY_BYTES = 512 * 1024;
  */
 export function markdownCell(s: string): string {
   const one = s.replace(/\r?\n/g, ' ');
-  const cut = one.length > MAX_CELL ? `${one.slice(0, MAX_CELL)}... (${one.length - MAX_CELL} more characters)` : one;
+  // Cut between code points: half a surrogate pair would show as U+FFFD.
+  const at = one.length > MAX_CELL && /[\uD800-\uDBFF]/.test(one[MAX_CELL - 1]!) ? MAX_CELL - 1 : MAX_CELL;
+  const cut = one.length > MAX_CELL ? `${one.slice(0, at)}... (${one.length - at} more UTF-16 code units)` : one;
   return printable(cut)
     .replace(/:\/\//g, ':\\u002F\\u002F')
     .replace(/www\./gi, (w) => `${w.slice(0, 3)}\\u002E`)

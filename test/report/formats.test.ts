@@ -152,7 +152,7 @@ describe('--format github', () => {
     const md = renderStepSummary({ ...base, findings }, rel);
     expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
     expect(md).toContain('10 more finding(s) not shown here.');
-    expect(md).toContain('(899705 more characters)');
+    expect(md).toContain('(899705 more UTF-16 code units)');
   });
 });
 
@@ -200,6 +200,8 @@ describe('sel gate --format junit and github', () => {
     // What GitHub links or mentions without markup is broken with a written escape (found by review).
     expect(markdownCell('see https://evil.example/z, WWW.evil.example and @alice')).toBe('see https:\\\\u002F\\\\u002Fevil.example/z, WWW\\\\u002Eevil.example and \\\\u0040alice');
     // A cell shows at most 300 characters, and says how many more there were.
-    expect(markdownCell('v'.repeat(30_000))).toBe(`${'v'.repeat(300)}... (29700 more characters)`);
+    expect(markdownCell('v'.repeat(30_000))).toBe(`${'v'.repeat(300)}... (29700 more UTF-16 code units)`);
+    // Cut between code points.
+    expect(markdownCell(`${'v'.repeat(299)}${'\u{1F600}'.repeat(3)}`)).toBe(`${'v'.repeat(299)}... (6 more UTF-16 code units)`);
   });
 });
