@@ -606,8 +606,9 @@ function toolRegister(ctx: Ctx): Outcome {
   const name = str(ctx, 'name');
   if (name === null) return ctx.deny('tool-registry', null, 'request.name is missing');
   // Fail closed on look-alikes: skeletons compared as names.ts describes (docs/policy.md).
-  if (nameTooLong(name) !== null) {
-    return ctx.deny('tool-registry', null, () => `request.name is ${nameTooLong(name)} characters long${name.length > MAX_TOOL_NAME_LENGTH ? '' : ' under NFKC'}, more than a name is compared at (${MAX_TOOL_NAME_LENGTH}, ${MAX_TOOL_NAME_NFKC_LENGTH} under NFKC): refused, not compared`);
+  const tooLong = nameTooLong(name);
+  if (tooLong !== null) {
+    return ctx.deny('tool-registry', null, () => `request.name is ${tooLong} characters long${name.length > MAX_TOOL_NAME_LENGTH ? '' : ' under NFKC'}, more than a name is compared at (${MAX_TOOL_NAME_LENGTH}, ${MAX_TOOL_NAME_NFKC_LENGTH} under NFKC): refused, not compared`);
   }
   const hit = collidesWithReserved(name, ctx.policy.reserved);
   if (hit !== null) {

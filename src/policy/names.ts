@@ -231,11 +231,14 @@ export function collidesWithReserved(name: string, reserved: ReadonlyMap<string,
   // when it has those): the others only differ outside ASCII, where ASCII skeletons collide only
   // when equal. Each kind is compared with the same kind of each reserved name's.
   const ascii = !NON_ASCII.test(name);
+  // Most registrations: an ASCII name with neither, whose one skeleton was looked up above.
+  if (ascii && !lines && !leet) return null;
   const mine: [string, number][] = [];
   VARIANTS.forEach((v, k) => {
     if (v.leet === true && !leet) return;
     if (ascii && !(v.prototypes && v.pairs)) return;
-    mine.push([skeletonOf(name, v), k]);
+    // VARIANTS[0] is toolNameSkeleton's: made once.
+    mine.push([k === 0 ? skeleton : skeletonOf(name, v), k]);
     if (lines) mine.push([skeletonOf(name, { ...v, lines: true }), k]);
   });
   let best: ReservedCollision | null = null;
