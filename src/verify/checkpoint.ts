@@ -90,12 +90,12 @@ async function tailHash(path: string, end: number, maxLineBytes: number): Promis
  * Checks the checkpoint against the files as they are now. A mismatch is a finding, and
  * then nothing is resumed: a partial resume would mix verified and unverified state.
  */
-export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number): Promise<{ resume: Resume | null; findings: Finding[] }> {
+export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number, realByPath: ReadonlyMap<string, string>): Promise<{ resume: Resume | null; findings: Finding[] }> {
   const byPath = new Map(cp.files.map((f) => [f.path, f]));
   const files = new Map<string, { bytes: number; lines: number; tail: string }>();
   const findings: Finding[] = [];
   const regular = sources.filter((s) => s.path !== null && s.regular);
-  const reals = await Promise.all(regular.map((s) => realpath(s.path!).catch(() => s.path!)));
+  const reals = regular.map((s) => realByPath.get(s.path!) ?? s.path!);
   // Checkpointed files not given under their path, by base name: the directory was moved or
   // copied since. Such a file read from its start would repeat every event the checkpoint
   // verified (a flood of SEQ_DUPLICATE); one whose verified part is still its beginning is

@@ -35,9 +35,9 @@ function logs(name: string): { dir: string; a: string; aLines: string[] } {
 async function runAndSave(dir: string, state: string, opts: Partial<RunOptions>, between: () => void): Promise<void> {
   const { sources } = await resolveSources([dir]);
   const previous = await loadCheckpoint(state, [dir]);
-  const prepared = previous === null ? { resume: null, findings: [] } : await prepareResume(previous, sources, MAX);
-  expect(prepared.findings).toEqual([]);
   const reals = await realPaths(sources);
+  const prepared = previous === null ? { resume: null, findings: [] } : await prepareResume(previous, sources, MAX, reals);
+  expect(prepared.findings).toEqual([]);
   const result = await verifyLogs([dir], { ...opts, resume: prepared.resume });
   expect(result.summary.findings.bySeverity.error).toBe(0);
   between();
@@ -47,7 +47,7 @@ async function runAndSave(dir: string, state: string, opts: Partial<RunOptions>,
 /** The next run from the checkpoint: its findings ("CODE@line"), those of resuming first. */
 async function resumed(dir: string, state: string, opts: Partial<RunOptions> = {}): Promise<string[]> {
   const { sources } = await resolveSources([dir]);
-  const prepared = await prepareResume((await loadCheckpoint(state, [dir]))!, sources, MAX);
+  const prepared = await prepareResume((await loadCheckpoint(state, [dir]))!, sources, MAX, await realPaths(sources));
   const result = await verifyLogs([dir], { ...opts, resume: prepared.resume, preFindings: prepared.findings });
   return codeLines(result.findings);
 }
