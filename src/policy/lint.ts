@@ -8,6 +8,7 @@ import type { FindingCode } from '../findings/codes.js';
 import type { LoadedBundle } from './bundle.js';
 import { ACTION_RANK, hostPattern } from './compile.js';
 import { lineOf } from './positions.js';
+import { prefixSegments } from './url.js';
 import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
 
 /**
@@ -119,7 +120,8 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   // only where it wins: its matching prefix at least as long as the allow rule's (a deny on `/`
   // loses to an allow on `/repos`), on the same host. An allow rule whose max_depth stops short
   // of the denied path never reaches it.
-  const segsOf = (p: string): string[] => p.toLowerCase().split('/').filter((x) => x.length > 0);
+  // Segments as the evaluator makes them from a prefix (url.ts), in any case: a deny rule's are.
+  const segsOf = (p: string): string[] => prefixSegments(p.toLowerCase());
   /** The longest of `paths` that is a prefix of `path` (in segments), or -1. */
   const prefixDepth = (path: string, paths: readonly string[] | undefined): number => {
     const target = segsOf(path);
