@@ -29,6 +29,19 @@ export interface ChainPosition {
   readonly next: number;
   /** The hash the event with seq `next` must name as prev_hash. */
   readonly parent: string;
+  /**
+   * The ts of the last accepted event that had one, and its seq: the next event's ts is
+   * compared with it (TS_REGRESSION). Absent when no accepted event had a ts (and in a
+   * sel.checkpoint/1 file, which did not record it).
+   */
+  readonly last?: TimePoint;
+  /** The chain's time: the latest ts of its accepted events, and the seq that had it (replay judges reviews and exceptions at it). */
+  readonly latest?: TimePoint;
+}
+
+export interface TimePoint {
+  readonly seq: number;
+  readonly ts: string;
 }
 
 export interface ChainSummary {
@@ -96,6 +109,9 @@ class ChainState {
   lastTs: string | null = null;
   /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
   lastTsSeq = -1;
+  /** The latest ts of the accepted events (the chain's time), and its seq. */
+  latestTs: string | null = null;
+  latestTsSeq = -1;
   lastOrdinal = -1;
   accepted = 0;
   readonly pending = new Map<number, Pending>();
@@ -121,6 +137,16 @@ class ChainState {
     this.resumedAt = start?.next ?? null;
     this.next = start?.next ?? 0;
     this.parent = start?.parent ?? GENESIS_PREV_HASH;
+    // A resumed chain goes on from the times an earlier run verified: its first new event is
+    // compared with them as with any event before it.
+    if (start?.last !== undefined) {
+      this.lastTs = start.last.ts;
+      this.lastTsSeq = start.last.seq;
+    }
+    if (start?.latest !== undefined) {
+      this.latestTs = start.latest.ts;
+      this.latestTsSeq = start.latest.seq;
+    }
   }
 }
 
@@ -255,10 +281,17 @@ export class ChainVerifier {
   positions(): ChainPosition[] {
     const out: ChainPosition[] = [];
     for (const st of this.chains.values()) {
-      if (st.parent !== null) out.push({ chain: st.id, next: st.next, parent: st.parent });
+      if (st.parent === null) continue;
+      out.push({
+        chain: st.id,
+        next: st.next,
+        parent: st.parent,
+        ...(st.lastTs === null ? {} : { last: { seq: st.lastTsSeq, ts: st.lastTs } }),
+        ...(st.latestTs === null ? {} : { latest: { seq: st.latestTsSeq, ts: st.latestTs } }),
+      });
     }
     for (const s of this.starts.values()) {
-      if (!this.chains.has(s.chain)) out.push({ chain: s.chain, next: s.next, parent: s.parent });
+      if (!this.chains.has(s.chain)) out.push(s);
     }
     return out.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
   }
@@ -379,6 +412,10 @@ export class ChainVerifier {
       }
       st.lastTs = rec.ts;
       st.lastTsSeq = rec.seq;
+      if (st.latestTs === null || rec.ts > st.latestTs) {
+        st.latestTs = rec.ts;
+        st.latestTsSeq = rec.seq;
+      }
     }
     st.next = rec.seq + 1;
     st.parent = rec.hash;

@@ -24,7 +24,7 @@ export interface ReplayInput {
   /** How the repository is named in findings about its files. */
   readonly repoLabel: string;
   /** Chains resumed from a checkpoint: anchors before these positions were checked then. */
-  readonly starts?: readonly { readonly chain: string; readonly next: number }[];
+  readonly starts?: readonly { readonly chain: string; readonly next: number; readonly latest?: { readonly seq: number; readonly ts: string } }[];
   /** Ledger files changed or deleted in the history (LEDGER_REWRITTEN). */
   readonly ledgerRewrites?: readonly LedgerRewrite[];
 }
@@ -68,6 +68,10 @@ export class Replayer {
     private readonly emit: (f: Finding) => void,
   ) {
     const start = new Map((input.starts ?? []).map((p) => [p.chain, p.next]));
+    // A chain resumed from a checkpoint goes on at the time the earlier run left it.
+    for (const p of input.starts ?? []) {
+      if (p.latest !== undefined) this.chainTime.set(p.chain, { ts: p.latest.ts, seq: p.latest.seq });
+    }
     for (const [path, a] of input.ledger.anchors) {
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
       const entry = { anchor: a, path, seen: false };

@@ -3,7 +3,10 @@
  * checkpoint records where each chain stands (next seq, the hash it must link to) and how
  * far each log file was verified (bytes, lines, and the hash of the last verified line). The
  * next run starts each file there, and each chain from its recorded position: the first new
- * event must link to the checkpoint, or the chain check reports it. A file that no longer
+ * event must link to the checkpoint, or the chain check reports it, and is compared with the
+ * times recorded (the last ts, for TS_REGRESSION; the chain's latest, at which replay judges
+ * reviews and exceptions again). sel.checkpoint/2; a /1 file, which has no times, is read, and
+ * its chains resume without them (as before /2). A file that no longer
  * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
  * everything is verified again from the start: never a silent restart.
  */
@@ -31,7 +34,8 @@ export interface CheckpointFile {
 }
 
 export interface Checkpoint {
-  readonly v: 'sel.checkpoint/1';
+  /** Written as /2; a /1 file (no chain times) is still read. */
+  readonly v: 'sel.checkpoint/1' | 'sel.checkpoint/2';
   readonly chains: readonly ChainPosition[];
   readonly files: readonly CheckpointFile[];
 }
@@ -60,7 +64,7 @@ export async function loadCheckpoint(path: string, logs: readonly string[] = [])
   const ok = scanStrict(text).ok;
   const value = ok ? (JSON.parse(text) as unknown) : null;
   if (!ok || !validateCheckpoint(value)) {
-    throw new OperatorError(`${path} is not a sel checkpoint (sel.checkpoint/1); remove it to verify from the start`);
+    throw new OperatorError(`${path} is not a sel checkpoint (sel.checkpoint/2); remove it to verify from the start`);
   }
   return value as Checkpoint;
 }
@@ -159,7 +163,7 @@ export function makeCheckpoint(positions: readonly ChainPosition[], sources: rea
     if (end.tail === null) continue; // a torn or too long last line: a clean run would not have one
     files.push({ path: reals.get(s.path) ?? s.path, bytes: end.bytes, lines: end.lines, tail: end.tail });
   }
-  return { v: 'sel.checkpoint/1', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return { v: 'sel.checkpoint/2', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 /** The real path of each regular file among `sources` (as prepareResume keys them), by path. */

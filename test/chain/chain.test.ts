@@ -179,6 +179,26 @@ describe('each fault gives one finding where it happens', () => {
       ['SEQ_DUPLICATE', 2, 'seq 2 appears again after seq 11; it is too far back (more than 4 events) to compare with the event it repeats or replaces', { compared: false, recentWindow: 4 }],
     ]);
   });
+  it('a checkpoint\'s position carries the chain\'s times: the first event after it is compared with them (TS_REGRESSION)', () => {
+    const tsOf = (l: string) => (JSON.parse(l) as { ts: string }).ts;
+    const hashOf = (l: string) => (JSON.parse(l) as { hash: string }).hash;
+    // Seq 5 goes back before seq 4: the last ts is seq 5's, the chain's latest still seq 4's.
+    const w = new ChainWriter('prod');
+    const lines = [0, 1, 2, 3, 4, 5].map((i) => w.append({ ...sampleInput(i), ts: `2026-11-0${i === 5 ? 3 : i + 1}T00:00:00.000Z` }).line);
+    const first = verifyLines(lines);
+    expect(codeLines(first.findings)).toEqual(['TS_REGRESSION@6']);
+    expect(first.positions).toEqual([{
+      chain: 'prod', next: 6, parent: hashOf(lines[5]!),
+      last: { seq: 5, ts: '2026-11-03T00:00:00.000Z' }, latest: { seq: 4, ts: '2026-11-05T00:00:00.000Z' },
+    }]);
+    // Resumed there: an event back before seq 5's ts is a regression, as in one run.
+    const back = w.append({ ...sampleInput(6), ts: '2026-11-02T00:00:00.000Z' }).line;
+    const resumed = verifyLines([back], { starts: first.positions });
+    expect(resumed.findings.map((f) => [f.code, f.seq, f.message])).toEqual([['TS_REGRESSION', 6, 'ts 2026-11-02T00:00:00.000Z is earlier than 2026-11-03T00:00:00.000Z of seq 5']]);
+    expect(resumed.positions[0]).toMatchObject({ last: { seq: 6, ts: tsOf(back) }, latest: { seq: 4, ts: '2026-11-05T00:00:00.000Z' } });
+    // A chain the run saw nothing of keeps its position, times and all.
+    expect(verifyLines(chainLines(2, 'other'), { starts: first.positions }).positions.find((p) => p.chain === 'prod')).toEqual(first.positions[0]);
+  });
   it('a late event beyond the reorder window, then a copy of it: SEQ_REORDER, then SEQ_DUPLICATE', () => {
     const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
     expect(codeLines(verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } }).findings)).toEqual(['SEQ_GAP@4', 'SEQ_REORDER@7', 'SEQ_DUPLICATE@8']);

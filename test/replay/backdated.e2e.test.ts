@@ -4,7 +4,7 @@
  * not bring the artifact back into force. The built CLI on a real Git repository, on one thread,
  * with --jobs N (the windows cross from the workers), and sharded then merged.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,60 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
       expect(many.result, `units of ${unitBytes} bytes`).toEqual(one.result);
       expect(many.replay).toEqual(one.replay);
     }
+  });
+});
+
+describe('after a checkpoint, a resumed chain goes on at the time the earlier run left it', () => {
+  // The first four events verified and checkpointed; then the backdated fifth is appended.
+  const resumed = (log: string, jobs: string) => {
+    const dir = mkdtempSync(join(tmp, 'resume-'));
+    const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.length > 0);
+    expect(lines).toHaveLength(5);
+    const file = join(dir, 'audit.jsonl');
+    const cp = join(dir, 'cp.json');
+    writeFileSync(file, `${lines.slice(0, 4).join('\n')}\n`);
+    const first = verify(file, ['--checkpoint', cp, '--jobs', jobs]);
+    expect(codes(first.out)).toEqual([]);
+    const saved = JSON.parse(readFileSync(cp, 'utf8')) as { v: string; chains: unknown[] };
+    appendFileSync(file, `${lines[4]}\n`);
+    const r = sel(['verify', file, '--repo', b.repo, '--format', 'json', '--checkpoint', cp, '--jobs', jobs]);
+    expect(r.stderr).toBe(`sel: checkpoint ${cp} not advanced: the run has errors\n`);
+    return { saved, second: { status: r.status, out: JSON.parse(r.stdout) as Out } };
+  };
+
+  for (const jobs of ['1', '2']) {
+    it(`a backdated event right after the resume: TS_REGRESSION against the last verified ts, EXCEPTION_EXPIRED at the chain's time (--jobs ${jobs})`, () => {
+      const { saved, second } = resumed(b.exception, jobs);
+      expect(saved.v).toBe('sel.checkpoint/2');
+      expect(saved.chains).toEqual([{
+        chain: 'x', next: 4, parent: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        last: { seq: 3, ts: '2026-11-10T00:00:00.000Z' }, latest: { seq: 3, ts: '2026-11-10T00:00:00.000Z' },
+      }]);
+      expect(codes(second.out)).toEqual(['x/4 TS_REGRESSION', 'x/4 EXCEPTION_EXPIRED']);
+      expect(second.status).toBe(1);
+      expect(second.out.findings[1]!.detail).toMatchObject({ chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3 });
+    });
+  }
+
+  it('a review the same way: REVIEW_EXPIRED after the resume', () => {
+    const { second } = resumed(b.review, '1');
+    expect(codes(second.out)).toEqual(['r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED']);
+  });
+
+  it('a sel.checkpoint/1 file (no times) is still read: the chain resumes without them, and the checkpoint written after is /2', () => {
+    const dir = mkdtempSync(join(tmp, 'resume-v1-'));
+    const lines = readFileSync(b.small, 'utf8').split('\n').filter((l) => l.length > 0);
+    const file = join(dir, 'audit.jsonl');
+    const cp = join(dir, 'cp.json');
+    writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
+    expect(verify(file, ['--checkpoint', cp]).status).toBe(0);
+    const v2 = JSON.parse(readFileSync(cp, 'utf8')) as { chains: Record<string, unknown>[] };
+    const v1 = { ...v2, v: 'sel.checkpoint/1', chains: v2.chains.map(({ chain, next, parent }) => ({ chain, next, parent })) };
+    writeFileSync(cp, JSON.stringify(v1));
+    appendFileSync(file, `${lines.slice(3).join('\n')}\n`);
+    const second = verify(file, ['--checkpoint', cp]);
+    expect(second.status).toBe(0);
+    expect(second.out.summary.replay.events).toMatchObject({ events: lines.length - 3, matched: lines.length - 3 });
+    expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ v: 'sel.checkpoint/2', chains: [{ chain: 's', next: lines.length }] });
   });
 });

@@ -6,13 +6,15 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:checkpoint:1","title":"verification checkpoint (sel verify --checkpoint FILE)","description":"Where a clean run of sel verify left each chain and each log file, so the next run verifies only what follows and proves it links to what was verified. Written only after a run without error findings.","type":"object","additionalProperties":false,"required":["v","chains","files"],"properties":{"v":{"const":"sel.checkpoint/1"},"chains":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["chain","next","parent"],"properties":{"chain":{"type":"string","format":"sel-chain-id"},"next":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"The next seq expected."},"parent":{"type":"string","format":"sel-digest","description":"The hash the event with seq `next` must name as prev_hash."}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","bytes","lines","tail"],"properties":{"path":{"type":"string","minLength":1,"description":"The file's absolute real path."},"bytes":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Bytes verified (always the end of a complete line)."},"lines":{"type":"integer","minimum":0,"maximum":9007199254740991},"tail":{"type":"string","format":"sel-digest","description":"sha256 of the last verified line's bytes (with its LF), or of nothing for an empty prefix."}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:checkpoint:2","title":"verification checkpoint (sel verify --checkpoint FILE)","description":"Where a clean run of sel verify left each chain and each log file, so the next run verifies only what follows and proves it links to what was verified. Written only after a run without error findings.","type":"object","additionalProperties":false,"required":["v","chains","files"],"$defs":{"time":{"type":"object","additionalProperties":false,"required":["seq","ts"],"properties":{"seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"ts":{"type":"string","format":"sel-timestamp"}}}},"properties":{"v":{"enum":["sel.checkpoint/1","sel.checkpoint/2"],"description":"sel writes /2; a /1 file (before chain times were recorded) is still read."},"chains":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["chain","next","parent"],"properties":{"chain":{"type":"string","format":"sel-chain-id"},"next":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"The next seq expected."},"parent":{"type":"string","format":"sel-digest","description":"The hash the event with seq `next` must name as prev_hash."},"last":{"$ref":"#/$defs/time","description":"The ts of the last accepted event that had one, and its seq: the next event's ts must not be earlier (TS_REGRESSION). Absent when none had one."},"latest":{"$ref":"#/$defs/time","description":"The chain's time: the latest ts of its accepted events, and its seq. Replay judges the reviews and exceptions a later decision relied on at it (docs/policy.md)."}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","bytes","lines","tail"],"properties":{"path":{"type":"string","minLength":1,"description":"The file's absolute real path."},"bytes":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Bytes verified (always the end of a complete line)."},"lines":{"type":"integer","minimum":0,"maximum":9007199254740991},"tail":{"type":"string","format":"sel-digest","description":"sha256 of the last verified line's bytes (with its LF), or of nothing for an empty prefix."}}}}}};
+const schema32 = {"type":"object","additionalProperties":false,"required":["seq","ts"],"properties":{"seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"ts":{"type":"string","format":"sel-timestamp"}}};
 const formats0 = formats["sel-chain-id"];
 const formats2 = formats["sel-digest"];
+const formats4 = formats["sel-timestamp"];
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="urn:sel:schema:checkpoint:1" */;
+/*# sourceURL="urn:sel:schema:checkpoint:2" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate20.evaluated;
@@ -40,9 +42,10 @@ break;
 }
 if(_errs1 === errors){
 if(data.v !== undefined){
+let data0 = data.v;
 const _errs2 = errors;
-if("sel.checkpoint/1" !== data.v){
-validate20.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: "sel.checkpoint/1"},message:"must be equal to constant"}];
+if(!((data0 === "sel.checkpoint/1") || (data0 === "sel.checkpoint/2"))){
+validate20.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/enum",keyword:"enum",params:{allowedValues: schema31.properties.v.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -71,7 +74,7 @@ return false;
 else {
 const _errs7 = errors;
 for(const key1 in data2){
-if(!(((key1 === "chain") || (key1 === "next")) || (key1 === "parent"))){
+if(!(((((key1 === "chain") || (key1 === "next")) || (key1 === "parent")) || (key1 === "last")) || (key1 === "latest"))){
 validate20.errors = [{instancePath:instancePath+"/chains/" + i0,schemaPath:"#/properties/chains/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -150,6 +153,178 @@ var valid2 = _errs12 === errors;
 else {
 var valid2 = true;
 }
+if(valid2){
+if(data2.last !== undefined){
+let data6 = data2.last;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if(((data6.seq === undefined) && (missing2 = "seq")) || ((data6.ts === undefined) && (missing2 = "ts"))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last",schemaPath:"#/$defs/time/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs17 = errors;
+for(const key2 in data6){
+if(!((key2 === "seq") || (key2 === "ts"))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last",schemaPath:"#/$defs/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data6.seq !== undefined){
+let data7 = data6.seq;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last/seq",schemaPath:"#/$defs/time/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 9007199254740991 || isNaN(data7)){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last/seq",schemaPath:"#/$defs/time/properties/seq/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data7 < 0 || isNaN(data7)){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last/seq",schemaPath:"#/$defs/time/properties/seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.ts !== undefined){
+let data8 = data6.ts;
+const _errs20 = errors;
+if(errors === _errs20){
+if(errors === _errs20){
+if(typeof data8 === "string"){
+if(!(formats4.validate(data8))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last/ts",schemaPath:"#/$defs/time/properties/ts/format",keyword:"format",params:{format: "sel-timestamp"},message:"must match format \""+"sel-timestamp"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last/ts",schemaPath:"#/$defs/time/properties/ts/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/last",schemaPath:"#/$defs/time/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.latest !== undefined){
+let data9 = data2.latest;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing3;
+if(((data9.seq === undefined) && (missing3 = "seq")) || ((data9.ts === undefined) && (missing3 = "ts"))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest",schemaPath:"#/$defs/time/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key3 in data9){
+if(!((key3 === "seq") || (key3 === "ts"))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest",schemaPath:"#/$defs/time/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data9.seq !== undefined){
+let data10 = data9.seq;
+const _errs26 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest/seq",schemaPath:"#/$defs/time/properties/seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 9007199254740991 || isNaN(data10)){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest/seq",schemaPath:"#/$defs/time/properties/seq/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data10 < 0 || isNaN(data10)){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest/seq",schemaPath:"#/$defs/time/properties/seq/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data9.ts !== undefined){
+let data11 = data9.ts;
+const _errs28 = errors;
+if(errors === _errs28){
+if(errors === _errs28){
+if(typeof data11 === "string"){
+if(!(formats4.validate(data11))){
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest/ts",schemaPath:"#/$defs/time/properties/ts/format",keyword:"format",params:{format: "sel-timestamp"},message:"must match format \""+"sel-timestamp"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest/ts",schemaPath:"#/$defs/time/properties/ts/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/chains/" + i0+"/latest",schemaPath:"#/$defs/time/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
 }
 }
 }
@@ -178,38 +353,38 @@ var valid0 = true;
 }
 if(valid0){
 if(data.files !== undefined){
-let data6 = data.files;
-const _errs14 = errors;
-if(errors === _errs14){
-if(Array.isArray(data6)){
-var valid3 = true;
-const len1 = data6.length;
+let data12 = data.files;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data12)){
+var valid7 = true;
+const len1 = data12.length;
 for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-const _errs16 = errors;
-if(errors === _errs16){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-let missing2;
-if(((((data7.path === undefined) && (missing2 = "path")) || ((data7.bytes === undefined) && (missing2 = "bytes"))) || ((data7.lines === undefined) && (missing2 = "lines"))) || ((data7.tail === undefined) && (missing2 = "tail"))){
-validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+let data13 = data12[i1];
+const _errs32 = errors;
+if(errors === _errs32){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing4;
+if(((((data13.path === undefined) && (missing4 = "path")) || ((data13.bytes === undefined) && (missing4 = "bytes"))) || ((data13.lines === undefined) && (missing4 = "lines"))) || ((data13.tail === undefined) && (missing4 = "tail"))){
+validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs18 = errors;
-for(const key2 in data7){
-if(!((((key2 === "path") || (key2 === "bytes")) || (key2 === "lines")) || (key2 === "tail"))){
-validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+const _errs34 = errors;
+for(const key4 in data13){
+if(!((((key4 === "path") || (key4 === "bytes")) || (key4 === "lines")) || (key4 === "tail"))){
+validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs18 === errors){
-if(data7.path !== undefined){
-let data8 = data7.path;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
+if(_errs34 === errors){
+if(data13.path !== undefined){
+let data14 = data13.path;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/path",schemaPath:"#/properties/files/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -219,73 +394,73 @@ validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/path",schemaPat
 return false;
 }
 }
-var valid4 = _errs19 === errors;
+var valid8 = _errs35 === errors;
 }
 else {
-var valid4 = true;
+var valid8 = true;
 }
-if(valid4){
-if(data7.bytes !== undefined){
-let data9 = data7.bytes;
-const _errs21 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+if(valid8){
+if(data13.bytes !== undefined){
+let data15 = data13.bytes;
+const _errs37 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs21){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 9007199254740991 || isNaN(data9)){
+if(errors === _errs37){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 9007199254740991 || isNaN(data15)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
 return false;
 }
 else {
-if(data9 < 0 || isNaN(data9)){
+if(data15 < 0 || isNaN(data15)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid4 = _errs21 === errors;
+var valid8 = _errs37 === errors;
 }
 else {
-var valid4 = true;
+var valid8 = true;
 }
-if(valid4){
-if(data7.lines !== undefined){
-let data10 = data7.lines;
-const _errs23 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+if(valid8){
+if(data13.lines !== undefined){
+let data16 = data13.lines;
+const _errs39 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs23){
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 9007199254740991 || isNaN(data10)){
+if(errors === _errs39){
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 9007199254740991 || isNaN(data16)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
 return false;
 }
 else {
-if(data10 < 0 || isNaN(data10)){
+if(data16 < 0 || isNaN(data16)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid4 = _errs23 === errors;
+var valid8 = _errs39 === errors;
 }
 else {
-var valid4 = true;
+var valid8 = true;
 }
-if(valid4){
-if(data7.tail !== undefined){
-let data11 = data7.tail;
-const _errs25 = errors;
-if(errors === _errs25){
-if(errors === _errs25){
-if(typeof data11 === "string"){
-if(!(formats2.validate(data11))){
+if(valid8){
+if(data13.tail !== undefined){
+let data17 = data13.tail;
+const _errs41 = errors;
+if(errors === _errs41){
+if(errors === _errs41){
+if(typeof data17 === "string"){
+if(!(formats2.validate(data17))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/tail",schemaPath:"#/properties/files/items/properties/tail/format",keyword:"format",params:{format: "sel-digest"},message:"must match format \""+"sel-digest"+"\""}];
 return false;
 }
@@ -296,10 +471,10 @@ return false;
 }
 }
 }
-var valid4 = _errs25 === errors;
+var valid8 = _errs41 === errors;
 }
 else {
-var valid4 = true;
+var valid8 = true;
 }
 }
 }
@@ -312,8 +487,8 @@ validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/pro
 return false;
 }
 }
-var valid3 = _errs16 === errors;
-if(!valid3){
+var valid7 = _errs32 === errors;
+if(!valid7){
 break;
 }
 }
@@ -323,7 +498,7 @@ validate20.errors = [{instancePath:instancePath+"/files",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs14 === errors;
+var valid0 = _errs30 === errors;
 }
 else {
 var valid0 = true;
