@@ -443,6 +443,10 @@ export class GitRepo {
   /** The commit a ref names; `flag` is the option that named it, for the error. */
   async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
     if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
+    // @{-N} is a branch named by the reflog, which git then resolves as a short name: to a tag
+    // of the same name first, where one exists. What it names is this checkout's history, not
+    // the repository's; the branch's own name can be checked (found by review).
+    if (ref.includes('@{-')) throw new OperatorError(`${flag} ${ref} names a branch through this checkout's reflog (@{-N}), and a tag of the same name would stand in for it: give the branch's name`);
     const candidates = candidateRefs(ref);
     const [commit, named] = await Promise.all([
       run(this.dir, resolveArgs(ref)).then((out) => out.toString('utf8').trim(), () => null),

@@ -316,4 +316,18 @@ describe('a ref name that means two refs (found by review)', () => {
     git(repo, 'tag', 'release/1');
     expect(sel(['verify', log, '--repo', repo, '--ref', 'release']).status).toBe(0);
   });
+
+  it('@{-N} (the branch checked out before) is refused: git resolves it as a short name, to a tag of that name first', () => {
+    const { repo, log } = repoWithLog('reflog-ref');
+    const policyCommit = git(repo, 'rev-parse', 'HEAD');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    write(repo, { 'x.txt': '1' });
+    commit(repo, 'later');
+    git(repo, 'tag', 'feature', policyCommit);
+    git(repo, 'checkout', '-q', 'main');
+    for (const ref of ['@{-1}', '@{-1}~1']) {
+      expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', ref]))).toContain(`--ref ${ref} names a branch through this checkout's reflog (@{-N})`);
+    }
+    expect(sel(['verify', log, '--repo', repo, '--ref', 'refs/heads/feature']).status).toBe(0);
+  });
 });
