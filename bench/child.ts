@@ -2,7 +2,7 @@
  * Runs the real `sel verify FILE --format json` inside this process and reports how long it
  * took and how much memory the process peaked at.
  *
- * Why in-process rather than spawning dist/src/cli/main.js: Node can only report the peak
+ * Why in-process rather than spawning dist/sel/sel.js: Node can only report the peak
  * RSS of its own process (`process.resourceUsage().maxRSS`); for a spawned grandchild we
  * would need `/usr/bin/time` or /proc polling, neither portable nor exact. Importing the CLI
  * entry point runs exactly what the `sel` binary runs — main.ts awaits `main(process.argv)`
@@ -35,7 +35,8 @@ process.argv = [process.argv[0]!, 'sel', 'verify', file, '--format', 'json', ...
 // Timed from before sel's modules load: loading commander, ajv and the schema is part of
 // what a user waits for. Node's own boot is not, and the floor does not count it either.
 const started = process.hrtime.bigint();
-await import('../src/cli/main.js');
+// The bundle, which is what the `sel` binary runs (src/cli/bundle.mjs; made after tsc, so named by URL).
+await import(new URL('../sel/sel.js', import.meta.url).href);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 const code = process.exitCode;

@@ -58,7 +58,8 @@ import type { ReplayCounts } from '../src/replay/replay.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FLOOR_JS = join(HERE, 'floor.js');
-const SEL_JS = join(HERE, '..', 'src', 'cli', 'main.js');
+/** The bundle the `sel` binary is (src/cli/bundle.mjs). */
+const SEL_JS = join(HERE, '..', 'sel', 'sel.js');
 /** bench/baseline.py lives beside the sources (dist/bench/ holds only compiled files). */
 const BASELINE_PY = join(HERE, '..', '..', 'bench', 'baseline.py');
 const CHILD_JS = join(HERE, 'child.js');

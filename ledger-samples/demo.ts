@@ -10,7 +10,7 @@ import { packageRoot } from '../src/assets.js';
 import { buildGovernanceRepo } from './governance.js';
 
 const root = packageRoot();
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'sel', 'sel.js');
 const rel = (p: string) => relative(root, p);
 
 function run(args: string[], expectStatus: number): boolean {

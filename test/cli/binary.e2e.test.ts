@@ -1,4 +1,4 @@
-// The sel binary as npm installs it: a link to dist/src/cli/main.js, run through its first two
+// The sel binary as npm installs it: a link to dist/sel/sel.js (the bundle), run through its first two
 // lines (sh, then node with sel's flags), not as `node main.js` like the other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';

@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+/** The bundle npm installs as `sel` (src/cli/bundle.mjs), not tsc's modules. */
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'sel', 'sel.js');
 
 export interface CliResult {
   readonly status: number | null;
