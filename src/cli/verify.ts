@@ -178,11 +178,14 @@ export function verifyCommand(chalk: Colour): Command {
         report = buildReport(result, replay, flags.failOn);
       }
       if (flags.checkpoint !== undefined && cp !== null) {
-        if (report.summary.findings.bySeverity.error === 0) {
+        const errors = report.summary.findings.bySeverity.error;
+        // Only past a run that passes: a run that fails (--fail-on warning on a TS_REGRESSION)
+        // and advanced anyway would pass when the job is run again, its findings never read again.
+        if (errors === 0 && report.summary.result === 'pass') {
           // What the run verified (its report's bytes and lines), not the files as they are now.
           await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals));
         } else {
-          process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: the run has errors\n`);
+          process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: ${errors > 0 ? 'the run has errors' : `the run fails (--fail-on ${flags.failOn})`}\n`);
         }
       }
       const relativize = relativizer(flags.repo);

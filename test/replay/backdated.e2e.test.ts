@@ -141,6 +141,19 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     expect(codes(second.out)).toEqual(['r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED']);
   });
 
+  it('a run that fails only by --fail-on (a TS_REGRESSION warning) does not advance the checkpoint: run again, it fails again (found by review)', () => {
+    const dir = mkdtempSync(join(tmp, 'resume-fail-on-'));
+    const file = join(dir, 'audit.jsonl');
+    const cp = join(dir, 'cp.json');
+    writeFileSync(file, readFileSync(b.small));
+    for (let i = 0; i < 2; i++) {
+      const r = sel(['verify', file, '--repo', b.repo, '--format', 'json', '--checkpoint', cp, '--fail-on', 'warning']);
+      expect(r.stderr).toBe(`sel: checkpoint ${cp} not advanced: the run fails (--fail-on warning)\n`);
+      expect(r.status, `run ${i + 1}`).toBe(1);
+      expect(codes(JSON.parse(r.stdout) as Out)).toEqual(['s/4 TS_REGRESSION', 's/5 TS_REGRESSION']);
+    }
+  });
+
   it('a sel.checkpoint/1 file (no times) is still read: the chain resumes without them, and the checkpoint written after is /2', () => {
     const dir = mkdtempSync(join(tmp, 'resume-v1-'));
     const lines = readFileSync(b.small, 'utf8').split('\n').filter((l) => l.length > 0);
