@@ -1,7 +1,8 @@
 /**
  * Bundles the `sel` binary (run by `npm run build`, after tsc): dist/sel/sel.js, the command
  * line, and dist/sel/worker.js, the `--jobs` worker, each one file with its dependencies
- * (commander, ajv's validators, chalk, ...). A command starts 1.17x faster (a one-event
+ * (commander, chalk, ipaddr.js, ...; ajv's generated validators still load two small runtime
+ * helpers from node_modules, through createRequire). A command starts 1.17x faster (a one-event
  * `sel verify`) and a replay 1.23x (three events with `--repo`): Node.js loads two files
  * instead of ~100 modules, resolving each import, reading and compiling each on its own
  * (docs/performance.md, "Start-up"). The library (`import ... from 'sel'`) stays tsc's

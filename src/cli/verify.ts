@@ -117,7 +117,7 @@ export function verifyCommand(chalk: Colour): Command {
   cmd
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
-    .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors')
+    .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors that passes')
     .addOption(
       new Option('--max-line-bytes <n>', 'longest line read; longer lines are reported unread')
         .argParser(positiveInt('--max-line-bytes', 2 ** 30))
@@ -164,6 +164,8 @@ export function verifyCommand(chalk: Colour): Command {
       let positions: readonly ChainPosition[] = [];
       let ends: IntegrityResult['ends'] = new Map();
       let report: Report;
+      /** The commit this run replayed against (null: no --repo), for the checkpoint it writes. */
+      let replayedAt: string | null = null;
       if (flags.repo === undefined) {
         if (flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
         const result = await verifyLogs(logs, options);
@@ -172,9 +174,11 @@ export function verifyCommand(chalk: Colour): Command {
         report = buildReport(result, { performed: false, reason: 'no --repo given' }, flags.failOn);
       } else {
         const { verifyWithReplay } = await import('../verify/replay-run.js');
-        const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, options);
+        const resumeReplay = checkpoint === null ? {} : { resumeReplay: { at: checkpoint.replay?.commit ?? null, label: flags.checkpoint! } };
+        const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...options, ...resumeReplay });
         positions = result.positions;
         ends = result.ends;
+        replayedAt = replay.commit;
         report = buildReport(result, replay, flags.failOn);
       }
       if (flags.checkpoint !== undefined && cp !== null) {
@@ -183,7 +187,7 @@ export function verifyCommand(chalk: Colour): Command {
         // and advanced anyway would pass when the job is run again, its findings never read again.
         if (errors === 0 && report.summary.result === 'pass') {
           // What the run verified (its report's bytes and lines), not the files as they are now.
-          await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals));
+          await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals, replayedAt));
         } else {
           process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: ${errors > 0 ? 'the run has errors' : `the run fails (--fail-on ${flags.failOn})`}\n`);
         }

@@ -465,6 +465,16 @@ export class GitRepo {
     return commit;
   }
 
+  /**
+   * Whether commit `a` is `b` or one of its ancestors. Any failure (`a` unknown to this
+   * repository, a damaged object) answers no: the caller then trusts nothing `a` vouched for.
+   */
+  async isAncestor(a: string, b: string): Promise<boolean> {
+    if (a === b) return true;
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(a)) return false;
+    return run(this.dir, ['merge-base', '--is-ancestor', a, b]).then(() => true, () => false);
+  }
+
   /** Every commit reachable from `commit` with its parents, oldest first (parents before children). */
   async revList(commit: string): Promise<{ commit: string; parents: string[] }[]> {
     const out = (await run(this.dir, revListArgs(commit))).toString('utf8');

@@ -38,6 +38,12 @@ export interface Checkpoint {
   readonly v: 'sel.checkpoint/1' | 'sel.checkpoint/2';
   readonly chains: readonly ChainPosition[];
   readonly files: readonly CheckpointFile[];
+  /**
+   * The governance commit the events it covers were replayed against (every one of them), or
+   * null when any run that advanced it had no --repo. Absent in /1 files: not replayed, for
+   * all a run with --repo can tell.
+   */
+  readonly replay?: { readonly commit: string } | null;
 }
 
 /** Where to resume: per file (by real path) and per chain. */
@@ -154,7 +160,7 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
  * have every later run skip them unverified. A verified part that changed since is the next
  * run's CHECKPOINT_MISMATCH. `reals`: each file's real path, as prepareResume found it.
  */
-export function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], ends: IntegrityResult['ends'], reals: ReadonlyMap<string, string>): Checkpoint {
+export function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], ends: IntegrityResult['ends'], reals: ReadonlyMap<string, string>, replayedAt: string | null): Checkpoint {
   const files: CheckpointFile[] = [];
   for (const s of sources) {
     if (s.path === null || !s.regular) continue;
@@ -163,7 +169,12 @@ export function makeCheckpoint(positions: readonly ChainPosition[], sources: rea
     if (end.tail === null) continue; // a torn or too long last line: a clean run would not have one
     files.push({ path: reals.get(s.path) ?? s.path, bytes: end.bytes, lines: end.lines, tail: end.tail });
   }
-  return { v: 'sel.checkpoint/2', chains: [...positions], files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return {
+    v: 'sel.checkpoint/2',
+    chains: [...positions],
+    files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    replay: replayedAt === null ? null : { commit: replayedAt },
+  };
 }
 
 /** The real path of each regular file among `sources` (as prepareResume keys them), by path. */

@@ -45,11 +45,21 @@ export interface ReplayTap {
   readonly sendWhole?: EventFilter;
 }
 
+/**
+ * A checkpoint's word on replay (src/verify/checkpoint.ts): the commit its events were replayed
+ * against, or null when they were not (a run without --repo, or a sel.checkpoint/1 file, which
+ * does not say). `label` names the checkpoint in the note a fresh start gives.
+ */
+export interface ResumeReplay {
+  readonly at: string | null;
+  readonly label: string;
+}
+
 export async function verifyWithReplay(
   logs: readonly string[],
   repoDir: string,
   ref: string,
-  options: Partial<RunOptions> = {},
+  options: Partial<RunOptions> & { readonly resumeReplay?: ResumeReplay } = {},
   /** Sees every accepted event too (release gates collect what their assertions need). */
   tap?: ReplayTap,
 ): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance }> {
@@ -57,6 +67,18 @@ export async function verifyWithReplay(
   try {
     const gov = await readGovernance(repo, ref);
     const repoLabel = repoDir;
+    // A resume skips what the checkpoint covers: its events must have been replayed, against
+    // this history (the commit verified now or an ancestor of it). Events verified by a run
+    // without --repo were never replayed, nor their anchors checked; a history rewritten since
+    // is not the one they were replayed against. Then everything is verified from the start.
+    const notes = [...gov.notes];
+    const rr = options.resumeReplay;
+    if (options.resume != null && rr !== undefined && !(rr.at !== null && (await repo.isAncestor(rr.at, gov.commit)))) {
+      options = { ...options, resume: null };
+      notes.push(rr.at === null
+        ? `checkpoint ${rr.label} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`
+        : `checkpoint ${rr.label} covers events replayed against commit ${rr.at.slice(0, 12)}, which is not in the history of ${gov.commit.slice(0, 12)}: verifying everything from the start`);
+    }
     let replayer: Replayer | null = null;
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
@@ -96,7 +118,7 @@ export async function verifyWithReplay(
         commitsScanned: gov.index.commitsScanned,
         events: (replayer as Replayer | null)?.replayCounts() ?? { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 },
         anchors,
-        notes: gov.notes,
+        notes,
       },
     };
   } finally {

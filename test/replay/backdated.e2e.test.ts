@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sel } from '../helpers/cli.js';
+import { commit, git, write } from '../helpers/git.js';
 import { buildBackdated, type Backdated } from '../helpers/backdated.js';
 import { verifyWithReplay } from '../../src/verify/replay-run.js';
 
@@ -154,20 +155,75 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     }
   });
 
-  it('a sel.checkpoint/1 file (no times) is still read: the chain resumes without them, and the checkpoint written after is /2', () => {
-    const dir = mkdtempSync(join(tmp, 'resume-v1-'));
+  /** The first three events of chain s checkpointed (by `first`), then the rest appended. */
+  const split = (first: string[]) => {
+    const dir = mkdtempSync(join(tmp, 'split-'));
     const lines = readFileSync(b.small, 'utf8').split('\n').filter((l) => l.length > 0);
     const file = join(dir, 'audit.jsonl');
     const cp = join(dir, 'cp.json');
     writeFileSync(file, `${lines.slice(0, 3).join('\n')}\n`);
-    expect(verify(file, ['--checkpoint', cp]).status).toBe(0);
-    const v2 = JSON.parse(readFileSync(cp, 'utf8')) as { chains: Record<string, unknown>[] };
-    const v1 = { ...v2, v: 'sel.checkpoint/1', chains: v2.chains.map(({ chain, next, parent }) => ({ chain, next, parent })) };
-    writeFileSync(cp, JSON.stringify(v1));
+    const r = sel(['verify', file, '--checkpoint', cp, ...first]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
     appendFileSync(file, `${lines.slice(3).join('\n')}\n`);
+    return { file, cp, lines, saved: JSON.parse(readFileSync(cp, 'utf8')) as { v: string; replay: unknown; chains: Record<string, unknown>[] } };
+  };
+  const notesOf = (o: Out) => (o.summary.replay as unknown as { notes: string[] }).notes;
+
+  it('a checkpoint records the commit its events were replayed against; a run with --repo at that commit resumes from it', () => {
+    const { file, cp, lines, saved } = split(['--repo', b.repo]);
+    expect(saved.replay).toEqual({ commit: git(b.repo, 'rev-parse', 'HEAD') });
     const second = verify(file, ['--checkpoint', cp]);
-    expect(second.status).toBe(0);
-    expect(second.out.summary.replay.events).toMatchObject({ events: lines.length - 3, matched: lines.length - 3 });
-    expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ v: 'sel.checkpoint/2', chains: [{ chain: 's', next: lines.length }] });
+    expect(second.out.summary.replay.events).toMatchObject({ events: lines.length - 3 });
+    expect(notesOf(second.out)).toEqual([]);
+  });
+
+  it('written by a run without --repo, it does not stand for replay: a run with --repo verifies everything, and says why', () => {
+    const { file, cp, lines, saved } = split([]);
+    expect(saved.replay).toBeNull();
+    const second = verify(file, ['--checkpoint', cp]);
+    expect(second.out.summary.replay.events).toMatchObject({ events: lines.length, matched: lines.length });
+    expect(notesOf(second.out)).toEqual([`checkpoint ${cp} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`]);
+    // The checkpoint it writes stands for replay from now on.
+    expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ replay: { commit: git(b.repo, 'rev-parse', 'HEAD') } });
+    // Without --repo, such a checkpoint is resumed from as before.
+    const { file: f2, cp: cp2, lines: l2 } = split([]);
+    const integrity = JSON.parse(sel(['verify', f2, '--checkpoint', cp2, '--format', 'json']).stdout) as { summary: { events: number } };
+    expect(integrity.summary.events).toBe(l2.length - 3);
+  });
+
+  it('replayed against a commit the history verified now does not hold (rewritten since): everything again; a later commit on top of it: resumed', () => {
+    const repo = join(tmp, 'rewritten');
+    git(tmp, 'clone', '-q', b.repo, repo);
+    const { file, cp, lines } = split(['--repo', repo]);
+    const saved = readFileSync(cp, 'utf8');
+    // A commit on top: the checkpoint's commit is an ancestor, the run resumes.
+    write(repo, { 'README.md': 'later\n' });
+    commit(repo, 'later');
+    const onTop = JSON.parse(sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']).stdout) as Out;
+    expect(onTop.summary.replay.events).toMatchObject({ events: lines.length - 3 });
+    // The same checkpoint, after the history was rewritten (the commit amended away).
+    writeFileSync(cp, saved);
+    const replayedAt = (JSON.parse(saved) as { replay: { commit: string } }).replay.commit;
+    git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+    git(repo, 'commit', '-q', '--amend', '-m', 'rewritten');
+    git(repo, 'reflog', 'expire', '--expire=now', '--all');
+    const rewritten = JSON.parse(sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']).stdout) as Out;
+    expect(rewritten.summary.replay.events).toMatchObject({ events: lines.length });
+    expect(notesOf(rewritten)).toEqual([`checkpoint ${cp} covers events replayed against commit ${replayedAt.slice(0, 12)}, which is not in the history of ${git(repo, 'rev-parse', 'HEAD').slice(0, 12)}: verifying everything from the start`]);
+  });
+
+  it('a sel.checkpoint/1 file (no times, no word on replay) is still read: resumed without --repo, everything again with it; the checkpoint written after is /2', () => {
+    const { file, cp, lines, saved } = split([]);
+    const v1 = { v: 'sel.checkpoint/1', files: (saved as unknown as { files: unknown }).files, chains: saved.chains.map(({ chain, next, parent }) => ({ chain, next, parent })) };
+    writeFileSync(cp, JSON.stringify(v1));
+    const integrity = sel(['verify', file, '--checkpoint', cp, '--format', 'json']);
+    expect(integrity.status).toBe(0);
+    expect((JSON.parse(integrity.stdout) as { summary: { events: number } }).summary.events).toBe(lines.length - 3);
+    expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ v: 'sel.checkpoint/2', replay: null, chains: [{ chain: 's', next: lines.length }] });
+    writeFileSync(cp, JSON.stringify(v1));
+    const replayed = verify(file, ['--checkpoint', cp]);
+    expect(replayed.out.summary.replay.events).toMatchObject({ events: lines.length, matched: lines.length });
+    expect(notesOf(replayed.out)).toHaveLength(1);
   });
 });

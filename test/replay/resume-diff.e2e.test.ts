@@ -35,14 +35,18 @@ describe('resumed at every line: the findings after it are the full run\'s', () 
         const file = join(dir, 'audit.jsonl');
         const cp = join(dir, 'cp.json');
         writeFileSync(file, `${all.slice(0, k).join('\n')}\n`);
-        // With --repo when that run is clean, else without (it writes a checkpoint all the same).
+        // With --repo when that run is clean, else without (it writes a checkpoint all the same,
+        // which a run with --repo does not resume from: its events were never replayed).
         const first = sel(['verify', file, '--repo', b.repo, '--checkpoint', cp, '--format', 'json', ...extra]);
-        if (!existsSync(cp)) sel(['verify', file, '--checkpoint', cp, ...extra]);
+        const replayed = existsSync(cp);
+        if (!replayed) sel(['verify', file, '--checkpoint', cp, ...extra]);
         expect(existsSync(cp), `k=${k} ${first.stderr}`).toBe(true);
         appendFileSync(file, `${all.slice(k).join('\n')}\n`);
         const r = sel(['verify', file, '--repo', b.repo, '--checkpoint', cp, '--format', 'json', ...extra]);
-        const got = (JSON.parse(r.stdout) as { findings: F[] }).findings;
-        expect(show(got), `resumed after line ${k}`).toEqual(show(whole.findings.filter((f) => f.location.line > k)));
+        const out = JSON.parse(r.stdout) as { findings: F[]; summary: { replay: { notes: string[] } } };
+        const expected = replayed ? whole.findings.filter((f) => f.location.line > k) : whole.findings;
+        expect(show(out.findings), `resumed after line ${k}`).toEqual(show(expected));
+        expect(out.summary.replay.notes.some((n) => n.includes('verifying everything from the start')), `k=${k}`).toBe(!replayed);
       }
     }, 240_000);
   }

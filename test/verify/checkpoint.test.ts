@@ -41,7 +41,7 @@ async function runAndSave(dir: string, state: string, opts: Partial<RunOptions>,
   const result = await verifyLogs([dir], { ...opts, resume: prepared.resume });
   expect(result.summary.findings.bySeverity.error).toBe(0);
   between();
-  await saveCheckpoint(state, makeCheckpoint(result.positions, sources, result.ends, reals));
+  await saveCheckpoint(state, makeCheckpoint(result.positions, sources, result.ends, reals, null));
 }
 
 /** The next run from the checkpoint: its findings ("CODE@line"), those of resuming first. */

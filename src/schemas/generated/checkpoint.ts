@@ -6,11 +6,12 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:checkpoint:2","title":"verification checkpoint (sel verify --checkpoint FILE)","description":"Where a clean run of sel verify left each chain and each log file, so the next run verifies only what follows and proves it links to what was verified. Written only after a run without error findings.","type":"object","additionalProperties":false,"required":["v","chains","files"],"$defs":{"time":{"type":"object","additionalProperties":false,"required":["seq","ts"],"properties":{"seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"ts":{"type":"string","format":"sel-timestamp"}}}},"properties":{"v":{"enum":["sel.checkpoint/1","sel.checkpoint/2"],"description":"sel writes /2; a /1 file (before chain times were recorded) is still read."},"chains":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["chain","next","parent"],"properties":{"chain":{"type":"string","format":"sel-chain-id"},"next":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"The next seq expected."},"parent":{"type":"string","format":"sel-digest","description":"The hash the event with seq `next` must name as prev_hash."},"last":{"$ref":"#/$defs/time","description":"The ts of the last accepted event that had one, and its seq: the next event's ts must not be earlier (TS_REGRESSION). Absent when none had one."},"latest":{"$ref":"#/$defs/time","description":"The chain's time: the latest ts of its accepted events, and its seq. Replay judges the reviews and exceptions a later decision relied on at it (docs/policy.md)."}}}},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","bytes","lines","tail"],"properties":{"path":{"type":"string","minLength":1,"description":"The file's absolute real path."},"bytes":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Bytes verified (always the end of a complete line)."},"lines":{"type":"integer","minimum":0,"maximum":9007199254740991},"tail":{"type":"string","format":"sel-digest","description":"sha256 of the last verified line's bytes (with its LF), or of nothing for an empty prefix."}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:sel:schema:checkpoint:2","title":"verification checkpoint (sel verify --checkpoint FILE)","description":"Where a clean run of sel verify left each chain and each log file, so the next run verifies only what follows and proves it links to what was verified. Written only after a run without error findings.","type":"object","additionalProperties":false,"required":["v","chains","files"],"$defs":{"time":{"type":"object","additionalProperties":false,"required":["seq","ts"],"properties":{"seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"ts":{"type":"string","format":"sel-timestamp"}}}},"properties":{"v":{"enum":["sel.checkpoint/1","sel.checkpoint/2"],"description":"sel writes /2; a /1 file (before chain times were recorded) is still read."},"chains":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["chain","next","parent"],"properties":{"chain":{"type":"string","format":"sel-chain-id"},"next":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"The next seq expected."},"parent":{"type":"string","format":"sel-digest","description":"The hash the event with seq `next` must name as prev_hash."},"last":{"$ref":"#/$defs/time","description":"The ts of the last accepted event that had one, and its seq: the next event's ts must not be earlier (TS_REGRESSION). Absent when none had one."},"latest":{"$ref":"#/$defs/time","description":"The chain's time: the latest ts of its accepted events, and its seq. Replay judges the reviews and exceptions a later decision relied on at it (docs/policy.md)."}}}},"replay":{"description":"The governance commit the events the checkpoint covers were replayed against (sel verify --repo), or null when a run that advanced it had no --repo. Absent in sel.checkpoint/1 files. A run with --repo resumes only from a checkpoint replayed against its commit or an ancestor of it, and otherwise verifies everything from the start.","oneOf":[{"type":"null"},{"type":"object","additionalProperties":false,"required":["commit"],"properties":{"commit":{"type":"string","pattern":"^(?:[0-9a-f]{40}|[0-9a-f]{64})$"}}}]},"files":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","bytes","lines","tail"],"properties":{"path":{"type":"string","minLength":1,"description":"The file's absolute real path."},"bytes":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Bytes verified (always the end of a complete line)."},"lines":{"type":"integer","minimum":0,"maximum":9007199254740991},"tail":{"type":"string","format":"sel-digest","description":"sha256 of the last verified line's bytes (with its LF), or of nothing for an empty prefix."}}}}}};
 const schema32 = {"type":"object","additionalProperties":false,"required":["seq","ts"],"properties":{"seq":{"type":"integer","minimum":0,"maximum":9007199254740991},"ts":{"type":"string","format":"sel-timestamp"}}};
 const formats0 = formats["sel-chain-id"];
 const formats2 = formats["sel-digest"];
 const formats4 = formats["sel-timestamp"];
+const pattern4 = new RegExp("^(?:[0-9a-f]{40}|[0-9a-f]{64})$", "u");
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -34,7 +35,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "v") || (key0 === "chains")) || (key0 === "files"))){
+if(!((((key0 === "v") || (key0 === "chains")) || (key0 === "replay")) || (key0 === "files"))){
 validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -352,39 +353,173 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.files !== undefined){
-let data12 = data.files;
+if(data.replay !== undefined){
+let data12 = data.replay;
 const _errs30 = errors;
-if(errors === _errs30){
-if(Array.isArray(data12)){
-var valid7 = true;
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
+const _errs31 = errors;
+let valid7 = false;
+let passing0 = null;
 const _errs32 = errors;
-if(errors === _errs32){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data12 !== null){
+const err0 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/oneOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs32 === errors;
+if(_valid0){
+valid7 = true;
+passing0 = 0;
+}
+const _errs34 = errors;
+if(errors === _errs34){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing4;
-if(((((data13.path === undefined) && (missing4 = "path")) || ((data13.bytes === undefined) && (missing4 = "bytes"))) || ((data13.lines === undefined) && (missing4 = "lines"))) || ((data13.tail === undefined) && (missing4 = "tail"))){
-validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+if((data12.commit === undefined) && (missing4 = "commit")){
+const err1 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/oneOf/1/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+const _errs36 = errors;
+for(const key4 in data12){
+if(!(key4 === "commit")){
+const err2 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+break;
+}
+}
+if(_errs36 === errors){
+if(data12.commit !== undefined){
+let data13 = data12.commit;
+const _errs37 = errors;
+if(errors === _errs37){
+if(typeof data13 === "string"){
+if(!pattern4.test(data13)){
+const err3 = {instancePath:instancePath+"/replay/commit",schemaPath:"#/properties/replay/oneOf/1/properties/commit/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-f]{40}|[0-9a-f]{64})$"},message:"must match pattern \""+"^(?:[0-9a-f]{40}|[0-9a-f]{64})$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/replay/commit",schemaPath:"#/properties/replay/oneOf/1/properties/commit/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs34 === errors;
+if(_valid0 && valid7){
+valid7 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid7 = true;
+passing0 = 1;
+}
+}
+if(!valid7){
+const err6 = {instancePath:instancePath+"/replay",schemaPath:"#/properties/replay/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate20.errors = vErrors;
 return false;
 }
 else {
-const _errs34 = errors;
-for(const key4 in data13){
-if(!((((key4 === "path") || (key4 === "bytes")) || (key4 === "lines")) || (key4 === "tail"))){
-validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.files !== undefined){
+let data14 = data.files;
+const _errs39 = errors;
+if(errors === _errs39){
+if(Array.isArray(data14)){
+var valid9 = true;
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+const _errs41 = errors;
+if(errors === _errs41){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing5;
+if(((((data15.path === undefined) && (missing5 = "path")) || ((data15.bytes === undefined) && (missing5 = "bytes"))) || ((data15.lines === undefined) && (missing5 = "lines"))) || ((data15.tail === undefined) && (missing5 = "tail"))){
+validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+const _errs43 = errors;
+for(const key5 in data15){
+if(!((((key5 === "path") || (key5 === "bytes")) || (key5 === "lines")) || (key5 === "tail"))){
+validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs34 === errors){
-if(data13.path !== undefined){
-let data14 = data13.path;
-const _errs35 = errors;
-if(errors === _errs35){
-if(typeof data14 === "string"){
-if(func1(data14) < 1){
+if(_errs43 === errors){
+if(data15.path !== undefined){
+let data16 = data15.path;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/path",schemaPath:"#/properties/files/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -394,73 +529,73 @@ validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/path",schemaPat
 return false;
 }
 }
-var valid8 = _errs35 === errors;
+var valid10 = _errs44 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
-if(data13.bytes !== undefined){
-let data15 = data13.bytes;
-const _errs37 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+if(valid10){
+if(data15.bytes !== undefined){
+let data17 = data15.bytes;
+const _errs46 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs37){
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 9007199254740991 || isNaN(data15)){
+if(errors === _errs46){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 9007199254740991 || isNaN(data17)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
 return false;
 }
 else {
-if(data15 < 0 || isNaN(data15)){
+if(data17 < 0 || isNaN(data17)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/bytes",schemaPath:"#/properties/files/items/properties/bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid8 = _errs37 === errors;
+var valid10 = _errs46 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
-if(data13.lines !== undefined){
-let data16 = data13.lines;
-const _errs39 = errors;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+if(valid10){
+if(data15.lines !== undefined){
+let data18 = data15.lines;
+const _errs48 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs39){
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 9007199254740991 || isNaN(data16)){
+if(errors === _errs48){
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 9007199254740991 || isNaN(data18)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
 return false;
 }
 else {
-if(data16 < 0 || isNaN(data16)){
+if(data18 < 0 || isNaN(data18)){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/lines",schemaPath:"#/properties/files/items/properties/lines/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid8 = _errs39 === errors;
+var valid10 = _errs48 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
-if(data13.tail !== undefined){
-let data17 = data13.tail;
-const _errs41 = errors;
-if(errors === _errs41){
-if(errors === _errs41){
-if(typeof data17 === "string"){
-if(!(formats2.validate(data17))){
+if(valid10){
+if(data15.tail !== undefined){
+let data19 = data15.tail;
+const _errs50 = errors;
+if(errors === _errs50){
+if(errors === _errs50){
+if(typeof data19 === "string"){
+if(!(formats2.validate(data19))){
 validate20.errors = [{instancePath:instancePath+"/files/" + i1+"/tail",schemaPath:"#/properties/files/items/properties/tail/format",keyword:"format",params:{format: "sel-digest"},message:"must match format \""+"sel-digest"+"\""}];
 return false;
 }
@@ -471,10 +606,10 @@ return false;
 }
 }
 }
-var valid8 = _errs41 === errors;
+var valid10 = _errs50 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
 }
 }
@@ -487,8 +622,8 @@ validate20.errors = [{instancePath:instancePath+"/files/" + i1,schemaPath:"#/pro
 return false;
 }
 }
-var valid7 = _errs32 === errors;
-if(!valid7){
+var valid9 = _errs41 === errors;
+if(!valid9){
 break;
 }
 }
@@ -498,10 +633,11 @@ validate20.errors = [{instancePath:instancePath+"/files",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs30 === errors;
+var valid0 = _errs39 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
