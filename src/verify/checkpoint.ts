@@ -41,7 +41,8 @@ export interface Checkpoint {
   /**
    * The governance commit the events it covers were replayed against (every one of them), or
    * null when any run that advanced it had no --repo. Absent in /1 files: not replayed, for
-   * all a run with --repo can tell.
+   * all a run with --repo can tell. Every anchor the ledger holds at that commit for an event
+   * it covers was checked: a run resumes only when no anchor for one was added since.
    */
   readonly replay?: { readonly commit: string } | null;
 }

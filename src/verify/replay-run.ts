@@ -15,6 +15,7 @@ import type { PlacedEvent } from '../envelope/types.js';
 import { replayData } from './replay-data.js';
 import type { NoteSpec } from './notes.js';
 import type { EventFilter } from '../envelope/filter.js';
+import type { AnchorArtifact } from '../policy/ledger.js';
 
 export interface ReplaySummary {
   readonly performed: true;
@@ -78,6 +79,17 @@ export async function verifyWithReplay(
       notes.push(rr.at === null
         ? `checkpoint ${rr.label} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`
         : `checkpoint ${rr.label} covers events replayed against commit ${rr.at.slice(0, 12)}, which is not in the history of ${gov.commit.slice(0, 12)}: verifying everything from the start`);
+    } else if (options.resume != null && rr !== undefined && rr.at !== null && rr.at !== gov.commit) {
+      // The replayer checks no anchor before a chain's start (the events it names are not read).
+      // Those the ledger held at the checkpoint's commit were checked by the runs it covers; one
+      // added since, for an event the checkpoint covers, never would be by a resumed run, while a
+      // full run checks it (an anchoring job that lags the checkpoint is the usual case).
+      const added = await anchorsAddedSince(repo, rr.at, gov.ledger.anchors, options.resume.starts);
+      if (added.length > 0) {
+        options = { ...options, resume: null };
+        const shown = added.slice(0, 3).join(', ') + (added.length > 3 ? ` and ${added.length - 3} more` : '');
+        notes.push(`checkpoint ${rr.label} covers events replayed against commit ${rr.at.slice(0, 12)}, but the ledger at ${gov.commit.slice(0, 12)} has anchors for them added since (${shown}): verifying everything from the start`);
+      }
     }
     let replayer: Replayer | null = null;
     let anchors: AnchorSummary[] = [];
@@ -124,6 +136,17 @@ export async function verifyWithReplay(
   } finally {
     repo.close();
   }
+}
+
+/**
+ * The anchors of `anchors` (by path) for an event before its chain's start in `starts` that the
+ * ledger at commit `at` did not hold, sorted. Each is looked up at `at` (git cat-file, piped).
+ */
+async function anchorsAddedSince(repo: GitRepo, at: string, anchors: ReadonlyMap<string, AnchorArtifact>, starts: readonly { readonly chain: string; readonly next: number }[]): Promise<string[]> {
+  const start = new Map(starts.map((p) => [p.chain, p.next]));
+  const before = [...anchors].filter(([, a]) => a.seq < (start.get(a.chain) ?? 0)).map(([path]) => path);
+  const held = await Promise.all(before.map((path) => repo.info(`${at}:${path}`)));
+  return before.filter((_, i) => held[i]?.type !== 'blob').sort();
 }
 
 /** LEDGER_REWRITTEN for each log file that is committed in the repository. */

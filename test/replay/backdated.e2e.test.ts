@@ -213,6 +213,35 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     expect(notesOf(rewritten)).toEqual([`checkpoint ${cp} covers events replayed against commit ${replayedAt.slice(0, 12)}, which is not in the history of ${git(repo, 'rev-parse', 'HEAD').slice(0, 12)}: verifying everything from the start`]);
   });
 
+  it('an anchor added since the checkpoint\'s commit, for an event the checkpoint covers: everything again (the incremental run cannot check it), as a full run reports it', () => {
+    const repo = join(tmp, 'anchored-later');
+    git(tmp, 'clone', '-q', b.repo, repo);
+    const { file, cp, lines } = split(['--repo', repo]);
+    const saved = readFileSync(cp, 'utf8');
+    const replayedAt = (JSON.parse(saved) as { replay: { commit: string } }).replay.commit;
+    // An anchor for seq 1 (which the checkpoint verified) that the log does not match, committed after it.
+    const anchor = (seq: number, hash: string) => `${JSON.stringify({ v: 'sel.anchor/1', chain: 's', seq, hash, ts: '2026-12-01T00:00:00.000Z' }, null, 2)}\n`;
+    write(repo, { 'ledger/anchors/s/1.json': anchor(1, `sha256:${'0'.repeat(64)}`) });
+    const head = commit(repo, 'anchor seq 1');
+    const full = JSON.parse(sel(['verify', file, '--repo', repo, '--format', 'json']).stdout) as Out;
+    expect(codes(full)).toContain('s/1 ANCHOR_MISMATCH');
+    const r = sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    const resumed = JSON.parse(r.stdout) as Out;
+    expect(codes(resumed)).toEqual(codes(full));
+    expect(resumed.summary.replay.events).toMatchObject({ events: lines.length });
+    expect(notesOf(resumed)).toEqual([`checkpoint ${cp} covers events replayed against commit ${replayedAt.slice(0, 12)}, but the ledger at ${head.slice(0, 12)} has anchors for them added since (ledger/anchors/s/1.json): verifying everything from the start`]);
+    expect(r.status).toBe(1);
+    expect(readFileSync(cp, 'utf8')).toBe(saved);
+    // An anchor added since for an event the run reads: it resumes.
+    git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+    write(repo, { [`ledger/anchors/s/${lines.length - 1}.json`]: anchor(lines.length - 1, (JSON.parse(lines[lines.length - 1]!) as { hash: string }).hash) });
+    commit(repo, 'anchor the last seq');
+    const later = JSON.parse(sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']).stdout) as Out;
+    expect(codes(later).filter((c) => c.endsWith('ANCHOR_MISMATCH'))).toEqual([]);
+    expect(later.summary.replay.events).toMatchObject({ events: lines.length - 3 });
+    expect(notesOf(later)).toEqual([]);
+  });
+
   it('a sel.checkpoint/1 file (no times, no word on replay) is still read: resumed without --repo, everything again with it; the checkpoint written after is /2', () => {
     const { file, cp, lines, saved } = split([]);
     const v1 = { v: 'sel.checkpoint/1', files: (saved as unknown as { files: unknown }).files, chains: saved.chains.map(({ chain, next, parent }) => ({ chain, next, parent })) };
