@@ -117,7 +117,7 @@ export function verifyCommand(chalk: Colour): Command {
   cmd
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
-    .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it); the file is written after a run without errors that passes')
+    .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it; with --repo, only where its events were replayed against this history, else from the start); the file is written after a run without errors that passes')
     .addOption(
       new Option('--max-line-bytes <n>', 'longest line read; longer lines are reported unread')
         .argParser(positiveInt('--max-line-bytes', 2 ** 30))

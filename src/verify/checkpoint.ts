@@ -1,5 +1,6 @@
 /**
- * Incremental runs (`sel verify --checkpoint FILE`). After a run without error findings, the
+ * Incremental runs (`sel verify --checkpoint FILE`). After a run without error findings that
+ * passes (--fail-on), the
  * checkpoint records where each chain stands (next seq, the hash it must link to) and how
  * far each log file was verified (bytes, lines, and the hash of the last verified line). The
  * next run starts each file there, and each chain from its recorded position: the first new
