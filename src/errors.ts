@@ -29,6 +29,8 @@ export function describeIoError(e: unknown): string {
     case 'EIO': return 'an I/O error occurred';
     case 'EMFILE':
     case 'ENFILE': return 'too many open files';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'the disk quota is exceeded';
     default: return e instanceof Error ? e.message : String(e);
   }
 }

@@ -175,12 +175,19 @@ export function verifyCommand(chalk: Colour): Command {
       } else {
         const { verifyWithReplay } = await import('../verify/replay-run.js');
         const resumeReplay = checkpoint === null ? {} : { resumeReplay: { at: checkpoint.replay?.commit ?? null, label: flags.checkpoint! } };
-        const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...options, ...resumeReplay });
+        const { result, replay, fresh } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...options, ...resumeReplay });
+        // In every format's report only some show notes: said where a CI log shows it too.
+        if (fresh !== null) process.stderr.write(`sel: ${fresh}\n`);
         positions = result.positions;
         ends = result.ends;
         replayedAt = replay.commit;
         report = buildReport(result, replay, flags.failOn);
       }
+      const relativize = relativizer(flags.repo);
+      await writeOut(await render(report, flags.format, chalk, relativize));
+      if (flags.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
+      // After the report: a checkpoint that advanced past a report never written would hide its
+      // warnings and notes from every later run (found by review).
       if (flags.checkpoint !== undefined && cp !== null) {
         const errors = report.summary.findings.bySeverity.error;
         // Only past a run that passes: a run that fails (--fail-on warning on a TS_REGRESSION)
@@ -192,9 +199,6 @@ export function verifyCommand(chalk: Colour): Command {
           process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: ${errors > 0 ? 'the run has errors' : `the run fails (--fail-on ${flags.failOn})`}\n`);
         }
       }
-      const relativize = relativizer(flags.repo);
-      await writeOut(await render(report, flags.format, chalk, relativize));
-      if (flags.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
       process.exitCode = report.summary.result === 'fail' ? 1 : 0;
     });
 }

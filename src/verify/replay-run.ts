@@ -63,7 +63,7 @@ export async function verifyWithReplay(
   options: Partial<RunOptions> & { readonly resumeReplay?: ResumeReplay } = {},
   /** Sees every accepted event too (release gates collect what their assertions need). */
   tap?: ReplayTap,
-): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance }> {
+): Promise<{ result: IntegrityResult; replay: ReplaySummary; governance: Governance; fresh: string | null }> {
   const repo = await GitRepo.open(repoDir);
   try {
     const gov = await readGovernance(repo, ref);
@@ -72,13 +72,14 @@ export async function verifyWithReplay(
     // this history (the commit verified now or an ancestor of it). Events verified by a run
     // without --repo were never replayed, nor their anchors checked; a history rewritten since
     // is not the one they were replayed against. Then everything is verified from the start.
-    const notes = [...gov.notes];
+    /** Why a resume was dropped (said in the report's notes, and by the command on standard error). */
+    let fresh: string | null = null;
     const rr = options.resumeReplay;
     if (options.resume != null && rr !== undefined && !(rr.at !== null && (await repo.isAncestor(rr.at, gov.commit)))) {
       options = { ...options, resume: null };
-      notes.push(rr.at === null
+      fresh = rr.at === null
         ? `checkpoint ${rr.label} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`
-        : `checkpoint ${rr.label} covers events replayed against commit ${rr.at.slice(0, 12)}, which is not in the history of ${gov.commit.slice(0, 12)}: verifying everything from the start`);
+        : `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, which is not in the history of ${gov.commit}: verifying everything from the start`;
     } else if (options.resume != null && rr !== undefined && rr.at !== null && rr.at !== gov.commit) {
       // The replayer checks no anchor before a chain's start (the events it names are not read).
       // Those the ledger held at the checkpoint's commit were checked by the runs it covers; one
@@ -88,7 +89,7 @@ export async function verifyWithReplay(
       if (added.length > 0) {
         options = { ...options, resume: null };
         const shown = added.slice(0, 3).join(', ') + (added.length > 3 ? ` and ${added.length - 3} more` : '');
-        notes.push(`checkpoint ${rr.label} covers events replayed against commit ${rr.at.slice(0, 12)}, but the ledger at ${gov.commit.slice(0, 12)} has anchors for them added since (${shown}): verifying everything from the start`);
+        fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has anchors for them added since (${shown}): verifying everything from the start`;
       }
     }
     let replayer: Replayer | null = null;
@@ -130,8 +131,9 @@ export async function verifyWithReplay(
         commitsScanned: gov.index.commitsScanned,
         events: (replayer as Replayer | null)?.replayCounts() ?? { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 },
         anchors,
-        notes,
+        notes: fresh === null ? gov.notes : [...gov.notes, fresh],
       },
+      fresh,
     };
   } finally {
     repo.close();

@@ -1,7 +1,7 @@
 // The sel binary as npm installs it: a link to dist/sel/sel.js (the bundle), run through its first two
 // lines (sh, then node with sel's flags), not as `node main.js` like the other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,27 @@ describe('the sel binary', () => {
     expect(argv).toContain('--min-semi-space-size=16');
     expect(code).toBe(0);
     expect(JSON.parse(out).summary.tool.name).toBe('sel');
+  });
+});
+
+describe('a report that cannot be written', () => {
+  it.runIf(process.platform === 'linux')('is one sentence and exit status 2 (a full disk: /dev/full), and the checkpoint does not advance past it', () => {
+    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean');
+    const cp = join(dir, 'full-disk-checkpoint.json');
+    for (const format of ['text', 'json']) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'verify', log, '--checkpoint', cp, '--format', format], { env, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+        expect(r.stderr).toBe('sel: cannot write to standard output: no space left on the device\n');
+        expect(r.status).toBe(2);
+      } finally {
+        closeSync(full);
+      }
+      expect(existsSync(cp)).toBe(false);
+    }
+    // Written where it can be, the same run advances it.
+    expect(spawnSync(process.execPath, [CLI, 'verify', log, '--checkpoint', cp], { env, encoding: 'utf8' }).status).toBe(0);
+    expect(existsSync(cp)).toBe(true);
   });
 });

@@ -23,9 +23,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 interface F { code: string; severity: string; chain: string; seq: number; message: string; expected?: unknown; actual?: unknown; detail?: Record<string, unknown> }
 interface Out { summary: { result: string; replay: { events: Record<string, number> } }; findings: F[] }
 
-const verify = (log: string, extra: string[] = []) => {
+const verify = (log: string, extra: string[] = [], stderr = '') => {
   const r = sel(['verify', log, '--repo', b.repo, '--format', 'json', ...extra]);
-  expect(r.stderr).toBe('');
+  expect(r.stderr).toBe(stderr);
   return { status: r.status, text: r.stdout, out: JSON.parse(r.stdout) as Out };
 };
 const codes = (o: Out) => o.findings.map((f) => `${f.chain}/${f.seq} ${f.code}`);
@@ -181,9 +181,11 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
   it('written by a run without --repo, it does not stand for replay: a run with --repo verifies everything, and says why', () => {
     const { file, cp, lines, saved } = split([]);
     expect(saved.replay).toBeNull();
-    const second = verify(file, ['--checkpoint', cp]);
+    const note = `checkpoint ${cp} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`;
+    // In the report's notes, and on standard error (sarif, junit and github show no notes).
+    const second = verify(file, ['--checkpoint', cp], `sel: ${note}\n`);
     expect(second.out.summary.replay.events).toMatchObject({ events: lines.length, matched: lines.length });
-    expect(notesOf(second.out)).toEqual([`checkpoint ${cp} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`]);
+    expect(notesOf(second.out)).toEqual([note]);
     // The checkpoint it writes stands for replay from now on.
     expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ replay: { commit: git(b.repo, 'rev-parse', 'HEAD') } });
     // Without --repo, such a checkpoint is resumed from as before.
@@ -208,9 +210,13 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     git(repo, 'reset', '-q', '--hard', 'HEAD~1');
     git(repo, 'commit', '-q', '--amend', '-m', 'rewritten');
     git(repo, 'reflog', 'expire', '--expire=now', '--all');
+    const r = sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'sarif']);
+    const note = `checkpoint ${cp} covers events replayed against commit ${replayedAt}, which is not in the history of ${git(repo, 'rev-parse', 'HEAD')}: verifying everything from the start`;
+    expect(r.stderr).toBe(`sel: ${note}\n`);
+    writeFileSync(cp, saved);
     const rewritten = JSON.parse(sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']).stdout) as Out;
     expect(rewritten.summary.replay.events).toMatchObject({ events: lines.length });
-    expect(notesOf(rewritten)).toEqual([`checkpoint ${cp} covers events replayed against commit ${replayedAt.slice(0, 12)}, which is not in the history of ${git(repo, 'rev-parse', 'HEAD').slice(0, 12)}: verifying everything from the start`]);
+    expect(notesOf(rewritten)).toEqual([note]);
   });
 
   it('an anchor added since the checkpoint\'s commit, for an event the checkpoint covers: everything again (the incremental run cannot check it), as a full run reports it', () => {
@@ -229,7 +235,9 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     const resumed = JSON.parse(r.stdout) as Out;
     expect(codes(resumed)).toEqual(codes(full));
     expect(resumed.summary.replay.events).toMatchObject({ events: lines.length });
-    expect(notesOf(resumed)).toEqual([`checkpoint ${cp} covers events replayed against commit ${replayedAt.slice(0, 12)}, but the ledger at ${head.slice(0, 12)} has anchors for them added since (ledger/anchors/s/1.json): verifying everything from the start`]);
+    const note = `checkpoint ${cp} covers events replayed against commit ${replayedAt}, but the ledger at ${head} has anchors for them added since (ledger/anchors/s/1.json): verifying everything from the start`;
+    expect(notesOf(resumed)).toEqual([note]);
+    expect(r.stderr).toBe(`sel: ${note}\nsel: checkpoint ${cp} not advanced: the run has errors\n`);
     expect(r.status).toBe(1);
     expect(readFileSync(cp, 'utf8')).toBe(saved);
     // An anchor added since for an event the run reads: it resumes.
@@ -251,7 +259,7 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     expect((JSON.parse(integrity.stdout) as { summary: { events: number } }).summary.events).toBe(lines.length - 3);
     expect(JSON.parse(readFileSync(cp, 'utf8'))).toMatchObject({ v: 'sel.checkpoint/2', replay: null, chains: [{ chain: 's', next: lines.length }] });
     writeFileSync(cp, JSON.stringify(v1));
-    const replayed = verify(file, ['--checkpoint', cp]);
+    const replayed = verify(file, ['--checkpoint', cp], `sel: checkpoint ${cp} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start\n`);
     expect(replayed.out.summary.replay.events).toMatchObject({ events: lines.length, matched: lines.length });
     expect(notesOf(replayed.out)).toHaveLength(1);
   });
