@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
+import { JcsError } from '../canonical/jcs.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { countFindings, type FindingCounts } from '../findings/counts.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
@@ -13,6 +14,8 @@ import { loadBundle } from '../policy/bundle.js';
 import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import { lintBundle } from '../policy/lint.js';
 import { EMPTY_LEDGER } from '../policy/types.js';
+import { ACTION_RANK, SEVERITY_RANK } from '../policy/compile.js';
+import type { TrustZone } from '../envelope/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
 import { printable } from '../report/printable.js';
 import { isSelTimestamp } from '../schemas/formats.js';
@@ -107,6 +110,9 @@ async function readEvent(file: string): Promise<Record<string, unknown>> {
   } catch (e) {
     throw new OperatorError(`cannot read event ${file}: ${describeIoError(e)}`);
   }
+  // The operator's own file, not evidence: a byte order mark (as editors on Windows write
+  // one) is not part of the JSON text, and JSON.parse called the file "not JSON".
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -120,12 +126,34 @@ async function readEvent(file: string): Promise<Record<string, unknown>> {
       typeof actor['zone'] !== 'string' || typeof e['request'] !== 'object' || e['request'] === null || Array.isArray(e['request'])) {
     throw new OperatorError(`event ${file} needs "kind", "actor": {"id", "zone"} and a "request" object`);
   }
+  // As the envelope schema has them: a zone the evaluator does not know was evaluated as one
+  // of its own (a typo, "Executor", gave a decision no event could have had).
+  if (!Object.hasOwn(ZONES, actor['zone'] as string)) {
+    throw new OperatorError(`event ${file}: "actor"."zone" must be one of ${Object.keys(ZONES).join(', ')}`);
+  }
+  // A recorded decision is compared member by member: one of another shape made the
+  // comparison crash (null, a rule that is an object) or report a divergence from nothing.
+  if (e['decision'] !== undefined && !isDecision(e['decision'])) {
+    throw new OperatorError(`event ${file}: "decision" must be {"action": allow|warn|review|block, "rule": a string or null, "severity": info|low|medium|high|critical}`);
+  }
   // Reviews and exceptions are in force by comparing times as text, which holds for the one
   // form an event's ts has (SPEC.md §2); 2026-11-02T23:30:00.000-01:00 would compare wrongly.
   if (e['ts'] !== undefined && (typeof e['ts'] !== 'string' || !isSelTimestamp(e['ts']))) {
     throw new OperatorError(`event ${file}: "ts" must be an RFC 3339 UTC time with milliseconds, like 2026-11-01T12:00:00.000Z`);
   }
   return e;
+}
+
+const ZONES: Readonly<Record<TrustZone, true>> = { kernel: true, supervisor: true, executor: true, userland: true };
+
+/** The envelope's decision object (schemas/audit-event.schema.json): closed, every member typed. */
+function isDecision(d: unknown): d is Evaluation['decision'] {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const o = d as Record<string, unknown>;
+  return Object.keys(o).length === 3 &&
+    typeof o['action'] === 'string' && Object.hasOwn(ACTION_RANK, o['action']) &&
+    (o['rule'] === null || typeof o['rule'] === 'string') &&
+    typeof o['severity'] === 'string' && Object.hasOwn(SEVERITY_RANK, o['severity']);
 }
 
 async function readStdin(): Promise<string> {
@@ -186,7 +214,16 @@ export function policyCommand(chalk: Colour): Command {
       const actor = event['actor'] as { id: string; zone: 'kernel' | 'supervisor' | 'executor' | 'userland' };
       const request = event['request'] as Record<string, unknown>;
       const ts = typeof event['ts'] === 'string' ? event['ts'] : '1970-01-01T00:00:00.000Z';
-      const fingerprint = digestOf(request);
+      let fingerprint: string;
+      try {
+        fingerprint = digestOf(request);
+      } catch (e) {
+        // A value JCS cannot write (a lone surrogate, 1e400, nesting past 128): no fingerprint,
+        // so no review could be looked up for it. The operator's file, said in one sentence.
+        if (!(e instanceof JcsError)) throw e;
+        const at = e.pointer.length > 60 ? `${e.pointer.slice(0, 60)}…` : e.pointer;
+        throw new OperatorError(`event ${flags.event}: the request has no canonical form (${e.reason} at "${at}"), so it has no fingerprint`);
+      }
       const result = evaluate(loaded.policy, {
         kind: event['kind'] as string,
         actor,

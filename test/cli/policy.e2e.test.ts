@@ -121,4 +121,33 @@ describe('sel policy eval', () => {
       expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: bad })), String(ts)).toContain('"ts" must be an RFC 3339 UTC time with milliseconds');
     }
   });
+  it('exits 2, one sentence, for a recorded decision that is not a decision (it crashed on null, and compared "allow" as a divergence)', () => {
+    const base = JSON.parse(event()) as Record<string, unknown>;
+    for (const decision of [null, 'allow', [], {}, { action: 'allow', rule: { toString: 1 }, severity: 'info' }, { action: 'ALLOW', rule: null, severity: 'info' },
+      { action: 'allow', rule: null, severity: 'urgent' }, { action: 'allow', rule: null, severity: 'info', extra: 1 }]) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, decision }) });
+      expect(expectOneSentence(r), JSON.stringify(decision)).toContain('"decision" must be');
+    }
+  });
+  it('exits 2, one sentence, for an actor zone that is not a trust zone (it evaluated "Executor" as a zone of its own)', () => {
+    const base = JSON.parse(event()) as Record<string, unknown>;
+    for (const zone of ['Executor', '__proto__', '']) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, actor: { id: 'coder', zone } }) });
+      expect(expectOneSentence(r), zone).toContain('"actor"."zone" must be one of');
+    }
+  });
+  it('exits 2, one sentence, for a request that has no canonical form (it was an internal error)', () => {
+    const head = '{"kind":"http.egress","actor":{"id":"coder","zone":"executor"},"request":';
+    for (const request of ['{"a":"\\ud800"}', '{"a":1e400}', `{"a":${'['.repeat(200)}${']'.repeat(200)}}`]) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `${head}${request}}` });
+      const line = expectOneSentence(r);
+      expect(line, request).toContain('the request has no canonical form');
+      expect(line.length).toBeLessThan(400);
+    }
+  });
+  it('reads an event file that starts with a byte order mark, as editors on Windows write it', () => {
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^decision {2}block {2}rule egress\.github-admin/);
+  });
 });
