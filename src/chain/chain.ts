@@ -164,6 +164,8 @@ export class ChainVerifier {
     private readonly opts: ChainOptions = DEFAULT_CHAIN_OPTIONS,
     starts: readonly ChainPosition[] = [],
     private readonly onAccept: AcceptHook | null = null,
+    /** Sees each event absorbed into a branch already reported (isForkBranch): no finding names it. */
+    private readonly onForkBranch: AcceptHook | null = null,
   ) {
     this.starts = new Map(starts.map((s) => [s.chain, s]));
   }
@@ -312,6 +314,7 @@ export class ChainVerifier {
     if (i < 0) return false;
     st.forkHeads[i] = rec.hash;
     this.setAside(st, rec);
+    this.onForkBranch?.(rec);
     return true;
   }
 

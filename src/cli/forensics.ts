@@ -108,7 +108,15 @@ function explainCommand(chalk: Colour): Command {
       // Only the findings an account can show are kept (FindingKeeper): memory stays flat
       // whatever the log holds. The summary counts them all.
       const keeper = new FindingKeeper(f.seq, f.chain);
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, keepFinding: keeper.keep, ...jobs }, {
+      // Events at the seq on a branch already reported at its fork: no finding names them, so
+      // they are kept here (the first MAX_BRANCH_LINES; the rest counted).
+      const branch: Branch = { lines: [], dropped: 0 };
+      const onForkBranch = (rec: PlacedEvent) => {
+        if (rec.seq !== f.seq || (f.chain !== undefined && rec.chain !== f.chain)) return;
+        if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec) });
+        else branch.dropped++;
+      };
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
         onEvent: tap,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
@@ -116,7 +124,7 @@ function explainCommand(chalk: Colour): Command {
         // No intact event: what the log and the ledger say about the seq instead. A bad
         // --policy is refused here too, though there is no event to evaluate under it.
         if (f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
-        await explainMissing(logs, f, result.findings, keeper, result.summary.files.map((x) => x.file), near, chalk);
+        await explainMissing(logs, f, result.findings, keeper, branch, result.summary.files.map((x) => x.file), near, chalk);
         return;
       }
       if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
@@ -310,14 +318,24 @@ const KEPT_BYTES = 1 << 20;
 /** The most findings the text lists (JSON lists every one kept). */
 const MAX_FINDINGS_SHOWN = 20;
 
+/** The events at the seq on a fork's branch (the chain check sets them aside without a finding). */
+interface Branch {
+  readonly lines: { readonly chain: string; readonly location: Location }[];
+  dropped: number;
+}
+/** How many of them explain keeps. */
+const MAX_BRANCH_LINES = 1000;
+
 /** A line that may hold the seq, as it reads now; or why it cannot be read again. */
 interface ShownLine {
   readonly location: Location;
   /**
    * The event's own line, placed in its chain though it failed a line check ('placed'); a line
-   * that names the seq ('claims'); or a damaged line where the seq belongs ('between').
+   * that names the seq ('claims'); an intact event at the seq on a branch that forked off its
+   * chain ('branch': no finding names it, the fork's CHAIN_FORK is before it); or a damaged
+   * line where the seq belongs ('between').
    */
-  readonly relation: 'placed' | 'claims' | 'between';
+  readonly relation: 'placed' | 'claims' | 'branch' | 'between';
   /** The codes of the findings on it. */
   readonly codes: readonly string[];
   readonly damaged: boolean;
@@ -405,13 +423,14 @@ async function explainMissing(
   f: ExplainFlags,
   all: readonly Finding[],
   keeper: FindingKeeper,
+  branch: Branch,
   files: readonly string[],
   near: ReadonlyMap<string, PlacedEvent>,
   chalk: Colour,
 ): Promise<void> {
   const about = all.filter((x) => isAbout(x, f.seq, f.chain));
   // The chain: named, else the one the findings name, else the one whose neighbours are here.
-  const named = new Set(about.map((x) => x.chain).filter((x): x is string => x !== null));
+  const named = new Set([...about.map((x) => x.chain).filter((x): x is string => x !== null), ...branch.lines.map((x) => x.chain)]);
   const around = new Set([...near.values()].filter((r) => r.seq === f.seq - 1 || r.seq === f.seq + 1).map((r) => r.chain));
   const candidates = f.chain !== undefined ? [f.chain] : named.size > 0 ? [...named] : [...around];
   if (candidates.length > 1) {
@@ -435,7 +454,8 @@ async function explainMissing(
   const isAboutSeq = new Set(about);
   const unplaced = all.filter((x) => mayHoldAnySeq(x) && !isAboutSeq.has(x) &&
     x.location !== null && order.has(x.location.file) && between(x.location));
-  if (about.length === 0 && unplaced.length === 0) {
+  const branchLines = branch.lines.filter((x) => x.chain === chain);
+  if (about.length === 0 && unplaced.length === 0 && branchLines.length === 0) {
     const dropped = keeper.linesDropped > 0 ? `; ${keeper.linesDropped} damaged line(s) past the first ${KEEP_LINE_FINDINGS} were counted, not kept, and one may hold it (sel verify --format jsonl lists them)` : ' (run sel verify to see the log\'s findings)';
     throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding kept is about it${dropped}`));
   }
@@ -443,6 +463,7 @@ async function explainMissing(
   // The lines, in reading order, with the codes of the findings on each: those that name the
   // seq first, then the unplaced ones; at most MAX_LINES read again (one pass per file).
   const byPlace = new Map<string, { location: Location; relation: ShownLine['relation']; codes: string[] }>();
+  for (const x of branchLines) byPlace.set(`${x.location.file}\u0000${x.location.line}`, { location: x.location, relation: 'branch', codes: [] });
   for (const [x, relation] of [...about.map((x) => [x, 'claims'] as const), ...unplaced.map((x) => [x, 'between'] as const)]) {
     const loc = x.location;
     if (loc === null || !order.has(loc.file) || (relation === 'claims' && x.seq !== f.seq)) continue;
@@ -451,7 +472,9 @@ async function explainMissing(
     if (entry === undefined) byPlace.set(key, { location: loc, relation, codes: [x.code] });
     else if (!entry.codes.includes(x.code)) entry.codes.push(x.code);
   }
-  const places = [...byPlace.values()].sort((a, b) => (a.relation === b.relation ? pos(a.location) - pos(b.location) : a.relation === 'claims' ? -1 : 1));
+  // Lines that name the seq (findings' or a branch's) first, in reading order; then the others.
+  const names = (x: { relation: ShownLine['relation'] }) => x.relation !== 'between';
+  const places = [...byPlace.values()].sort((a, b) => (names(a) === names(b) ? pos(a.location) - pos(b.location) : names(a) ? -1 : 1));
   const shown = places.slice(0, MAX_LINES);
   const read = await readBack(logs, shown.map((x) => x.location));
   const lines: ShownLine[] = shown.map(({ location, relation, codes }, i) => {
@@ -469,7 +492,7 @@ async function explainMissing(
   const findings = [...about, ...unplaced];
   if (f.format === 'json') {
     await writeOut(`${JSON.stringify({
-      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length - shown.length, policy: null,
+      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length + branch.dropped - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
       links, findings, findingsNotKept: keeper.dropped(),
     }, null, 2)}\n`);
@@ -479,7 +502,7 @@ async function explainMissing(
   const p = printable;
   const at = (ref: Location) => `${p(ref.file)}:${ref.line}`;
   const L: string[] = [c.bold(`event ${p(chain ?? '(unknown chain)')} seq ${f.seq}`) + c.red('  no intact event')];
-  const claiming = places.filter((x) => x.relation === 'claims').length;
+  const claiming = places.filter(names).length + branch.dropped;
   const near_ = places.length - claiming;
   // Unplaced lines are looked for only next to a neighbour (`between`), so one is there.
   const where = prev !== undefined && next !== undefined ? `between seq ${prev.seq} and seq ${next.seq}` : prev !== undefined ? `after seq ${prev.seq}` : `before seq ${next?.seq}`;
@@ -488,15 +511,18 @@ async function explainMissing(
   if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
-    const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs` : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+    const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
+      : x.relation === 'branch' ? 'an event on a branch that forked off its chain (the CHAIN_FORK before it): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);
     if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
     if (link.length > 0) L.push(`  ${link.join('; ')}`);
   }
-  if (places.length > shown.length) L.push(`  and ${places.length - shown.length} more line(s) (sel verify --format json lists their findings)`);
+  if (places.length + branch.dropped > shown.length) L.push(`  and ${places.length + branch.dropped - shown.length} more line(s) (sel verify --format json lists their findings)`);
   L.push(c.bold('findings about this seq'));
+  // (An event on a fork's branch has none: the fork is reported where the branch began.)
+  if (findings.length === 0) L.push('  none');
   for (const x of findings.slice(0, MAX_FINDINGS_SHOWN)) {
     L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
     if (x.expected !== undefined) L.push(`    expected ${p(JSON.stringify(x.expected))}`);

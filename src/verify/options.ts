@@ -5,6 +5,7 @@
 import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
+import type { PlacedEvent } from '../envelope/types.js';
 import type { Finding } from '../findings/finding.js';
 
 export interface VerifyOptions {
@@ -21,6 +22,11 @@ export interface VerifyOptions {
    * so memory stays flat on a log with millions of faults. Default: all.
    */
   readonly keepFinding?: (f: Finding) => boolean;
+  /**
+   * Each event the chain check sets aside without a finding of its own: the next events of a
+   * branch already reported at its fork (CHAIN_FORK). sel explain shows them; no report does.
+   */
+  readonly onForkBranch?: (rec: PlacedEvent) => void;
   /** Chains start here instead of at seq 0 (a checkpoint). */
   readonly starts: readonly ChainPosition[];
 }

@@ -127,7 +127,7 @@ export class IntegrityVerifier {
     requestsByName = false,
   ) {
     this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null, lazyRequest: requestsByName && onEvent !== null };
-    this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent);
+    this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent, opts.onForkBranch ?? null);
   }
 
   /** Records a finding (from any stage). */

@@ -270,6 +270,29 @@ describe('sel explain', () => {
     expect(text.stdout).toContain('\n  and 10 more (--format json lists every one kept)\n');
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
   });
+  it('of a seq held only by the branch of a fork: its line, shown and not evaluated (it said no line of the log has the seq, exit 2)', () => {
+    const { lines, at } = sampleLines(3);
+    // A second seq 3 (another request, linked to seq 2) comes first, so the chain goes on with
+    // it; the original seq 3, 4, 5 ... are the other branch: one CHAIN_FORK, the rest set aside.
+    const rival = JSON.parse(lines[at]!) as Record<string, unknown>;
+    const request = { ...(rival['request'] as object), note: 'rival' };
+    const body: Record<string, unknown> = { ...rival, request, request_fingerprint: digestOf(request) };
+    delete body['hash'];
+    const forged = canonicalize({ ...body, hash: digestOf(body) });
+    const log = writeLog('explain-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
+    const verify = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
+    expect(verify.findings.map((x) => [x.code, x.seq])).toEqual([['CHAIN_FORK', 3]]);
+    for (const chain of [[], ['--chain', 'prod-agents']]) {
+      const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK before it): shown, not evaluated`);
+      expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
+    }
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+  });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
