@@ -432,7 +432,10 @@ async function explainMissing(
   // The chain: named, else the one the findings name, else the one whose neighbours are here.
   const named = new Set([...about.map((x) => x.chain).filter((x): x is string => x !== null), ...branch.lines.map((x) => x.chain)]);
   const around = new Set([...near.values()].filter((r) => r.seq === f.seq - 1 || r.seq === f.seq + 1).map((r) => r.chain));
-  const candidates = f.chain !== undefined ? [f.chain] : named.size > 0 ? [...named] : [...around];
+  // A chain with both neighbours and no intact seq misses it too, whether or not a finding
+  // names the chain (an unreadable line names none): one named chain did not make it the only.
+  const holed = [...around].filter((c) => near.has(`${c}\u0000${f.seq - 1}`) && near.has(`${c}\u0000${f.seq + 1}`));
+  const candidates = f.chain !== undefined ? [f.chain] : named.size > 0 ? [...new Set([...named, ...holed])] : [...around];
   if (candidates.length > 1) {
     throw new OperatorError(printable(`seq ${f.seq} is missing from several chains (${candidates.sort().join(', ')}): name one with --chain`));
   }

@@ -293,6 +293,16 @@ describe('sel explain', () => {
     expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
     expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
   });
+  it('of a seq missing from two chains, one with a finding that names it and one with a damaged line: asks for --chain (it chose the first)', () => {
+    const a = chainLines(6, 'prod-agents');
+    const b = chainLines(6, 'beta');
+    // prod-agents' seq 3 deleted (a SEQ_GAP names it; the sample's anchors are past the log's end); beta's seq 3 unreadable (nothing names beta).
+    const log = writeLog('explain-two-holes.jsonl', [...a.slice(0, 3), ...a.slice(4), ...b.slice(0, 3), b[3]!.slice(0, 40), ...b.slice(4)], '');
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '3']))).toContain('seq 3 is missing from several chains (beta, prod-agents): name one with --chain');
+    const beta = sel(['explain', log, '--repo', s.repo, '--seq', '3', '--chain', 'beta']);
+    expect(beta.status).toBe(0);
+    expect(beta.stdout).toContain('damaged (LINE_INVALID_JSON), where this seq belongs');
+  });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
