@@ -607,7 +607,7 @@ function impactCommand(chalk: Colour): Command {
         if (changed.length > 0) L.push(c.bold('events'));
         for (const x of changed) L.push(p(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`));
         if (changes > changed.length) L.push(c.dim(`  ${changes - changed.length} more (--max-events)`));
-        if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); events that failed them are not replayed (run sel verify)`));
+        if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not replayed (run sel verify)`));
         await writeOut(`${L.join('\n')}\n`);
       }
       process.exitCode = 0;
@@ -694,7 +694,7 @@ function timelineCommand(): Command {
       });
       flush();
       const n = result.summary.findings.total;
-      if (n > 0) process.stderr.write(`sel: the logs have ${n} integrity finding(s); events that failed them are not shown (run sel verify)\n`);
+      if (n > 0) process.stderr.write(`sel: the logs have ${n} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown (run sel verify)\n`);
       if (f.format === 'text') await writeOut(`(${shown} event${shown === 1 ? '' : 's'})\n`);
       process.exitCode = 0;
     });

@@ -430,6 +430,16 @@ describe('sel timeline', () => {
     expect(expectOneSentence(sel(['timeline', s.clean, '--from', 'Nov 1 2026']))).toContain('is not an RFC 3339 time');
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
   });
+
+  it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const dup = join(tmp, 'timeline-dup.jsonl');
+    writeFileSync(dup, `${[...all, all[3]!].join('\n')}\n`);
+    const r = sel(['timeline', dup, '--format', 'jsonl']);
+    expect(r.stderr).toBe('sel: the logs have 1 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown (run sel verify)\n');
+    expect(r.stdout.trim().split('\n')).toHaveLength(all.length);
+    expect(r.status).toBe(0);
+  });
 });
 
 describe('sel verify --checkpoint', () => {
