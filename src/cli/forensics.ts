@@ -167,13 +167,27 @@ function explainCommand(chalk: Colour): Command {
         damaged: true,
         links: { prev: prev === undefined ? null : prev.hash === rec.prevHash, next: next === undefined ? null : next.prevHash === rec.hash },
       }] : [];
+      // Other events with this seq, on a branch that forked off the chain before it (no finding
+      // names them: the fork's CHAIN_FORK is where the branch began). Shown, not evaluated.
+      const onBranch = branch.lines.filter((x) => x.chain === chain);
+      const branchShown = onBranch.slice(0, MAX_LINES);
+      const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
+      const others: ShownLine[] = branchShown.map(({ location }, i) => {
+        const line = branchRead[i]!;
+        const h = namedHashes(typeof line === 'string' ? null : line.whole);
+        return {
+          location, relation: 'branch', codes: [], damaged: false, ...shownText(line),
+          links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
+        };
+      });
+      const othersNotShown = onBranch.length - branchShown.length + branch.dropped;
       const links = {
         prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash, links: next.prevHash === rec.hash },
       };
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
-          chain, seq: f.seq, location: placeOf(rec), event: e, lines, linesNotShown: 0, policy: policyInfo,
+          chain, seq: f.seq, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
@@ -216,6 +230,11 @@ function explainCommand(chalk: Colour): Command {
             `  decision  ${decision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
             ...trace(whatIf.evaluation.trace));
         }
+      }
+      if (others.length > 0) {
+        L.push(c.bold('other events with this seq'));
+        for (const x of others) L.push(...showLine(x, c, '  on a branch that forked off this chain (the CHAIN_FORK before it): shown, not evaluated'));
+        if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
       L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);

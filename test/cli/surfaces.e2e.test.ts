@@ -293,6 +293,29 @@ describe('sel explain', () => {
     expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
     expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
   });
+  it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
+    const { lines, at } = sampleLines(3);
+    // Seq 3 and 4 forged (another request), linked to seq 2 and to each other, come first: the
+    // chain goes on with them; the original seq 3 is the CHAIN_FORK, its seq 4 on the branch.
+    const forge = (line: string, prevHash: string | null) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      const request = { ...(e['request'] as object), note: 'rival' };
+      const body: Record<string, unknown> = { ...e, request, request_fingerprint: digestOf(request), ...(prevHash === null ? {} : { prev_hash: prevHash }) };
+      delete body['hash'];
+      return canonicalize({ ...body, hash: digestOf(body) });
+    };
+    const three = forge(lines[at]!, null);
+    const four = forge(lines[at + 1]!, (JSON.parse(three) as { hash: string }).hash);
+    const log = writeLog('explain-branch-intact.jsonl', [...lines.slice(0, at), three, four, ...lines.slice(at)]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK before it): shown, not evaluated`);
+    expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+  });
   it('of a seq missing from two chains, one with a finding that names it and one with a damaged line: asks for --chain (it chose the first)', () => {
     const a = chainLines(6, 'prod-agents');
     const b = chainLines(6, 'beta');
