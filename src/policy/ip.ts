@@ -22,7 +22,11 @@ function embeddedV4(a: ipaddr.IPv6): ipaddr.IPv4 | null {
   const p = a.parts;
   const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
   if (range === 'ipv4Mapped' || range === 'rfc6145') return v4(p[6]!, p[7]!); // ::ffff:a.b.c.d, ::ffff:0:a.b.c.d
-  if (range === 'rfc6052') return v4(p[6]!, p[7]!); // NAT64 64:ff9b::/96
+  // NAT64's well-known prefix 64:ff9b::/96 only. ipaddr.js puts the local-use 64:ff9b:1::/48
+  // (RFC 8215) in the same range, but there the operator picks the prefix length, and so where
+  // the IPv4 address sits (RFC 6052 2.2): read from the last 32 bits, 64:ff9b:1:7f00:0:100:808:808
+  // passed as 8.8.8.8 while a /48 translator sends it to 127.0.0.1. It is outside 2000::/3: refused.
+  if (range === 'rfc6052') return p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 ? v4(p[6]!, p[7]!) : null;
   if (range === '6to4') return v4(p[1]!, p[2]!); // 2002:AABB:CCDD::/48
   if (range === 'teredo') return v4(p[6]! ^ 0xffff, p[7]! ^ 0xffff); // obfuscated client address
   // IPv4-compatible ::a.b.c.d (deprecated): the first 96 bits zero, but not :: or ::1.

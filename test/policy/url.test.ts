@@ -89,6 +89,12 @@ describe('checkAddress (private_ip_mode deny)', () => {
   for (const a of ['140.82.112.6', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808']) {
     it(`allows public ${a}`, () => expect(checkAddress(a)).toEqual({ ok: true }));
   }
+  it('refuses the local-use NAT64 prefix 64:ff9b:1::/48 (outside 2000::/3; where its IPv4 sits depends on the operator\'s prefix length)', () => {
+    // Under a /48 translation prefix 64:ff9b:1:7f00:0:100:: carries 127.0.0.1 (RFC 6052 section 2.2);
+    // judged by its last 32 bits it read as 8.8.8.8, a public address.
+    for (const a of ['64:ff9b:1:7f00:0:100:808:808', '64:ff9b:1::808:808', '64:ff9b:1:ffff::808:808']) expect(checkAddress(a).ok, a).toBe(false);
+    expect(checkAddress('64:ff9b::808:808')).toEqual({ ok: true });
+  });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
   });
