@@ -195,6 +195,7 @@ export function normalizeUrl(raw: unknown): UrlResult {
       // Nothing to decode: "/" cannot occur in a segment, "\\" and NUL were refused above.
       if (seg === '.' || seg === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
       if (seg.includes(';')) return bad(SEMICOLON);
+      if (SPACE_OR_CONTROL.test(seg)) return bad(ENCODED_SPACE);
       segments.push(seg);
       continue;
     }
@@ -203,6 +204,10 @@ export function normalizeUrl(raw: unknown): UrlResult {
     if (decoded === '.' || decoded === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
     if (/[/\\\u0000]/.test(decoded)) return bad('the path encodes "/", "\\" or NUL');
     if (decoded.includes(';')) return bad(SEMICOLON);
+    // Decoded, what the raw check refuses: a control character (a CR/LF or tab split, read
+    // differently by each server), and white space at either end, which servers trim (Spring's
+    // AntPathMatcher made /admin%20 /admin, CVE-2016-5007): hooks%20 passed a deny rule on hooks.
+    if (SPACE_OR_CONTROL.test(decoded)) return bad(ENCODED_SPACE);
     segments.push(decoded);
   }
   return { ok: true, url: { scheme, host, hostKind, port, segments, query: question < 0 ? null : raw.slice(question + 1) } };
@@ -213,6 +218,10 @@ export function normalizeUrl(raw: unknown): UrlResult {
  * "..", and "hooks;v=1" as "hooks", past a prefix that names the segment whole.
  */
 const SEMICOLON = 'the path has a ";" in a segment, which some servers cut there (so "..;" is "..")';
+
+/** A segment that holds (decoded) a C0 or C1 control character, or white space at an end. */
+const SPACE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
+const ENCODED_SPACE = 'the path holds a control character, or white space at the start or end of a segment, which servers may trim';
 
 /** Splits a policy path prefix ("/v1/items") into segments. */
 export function prefixSegments(prefix: string): string[] {

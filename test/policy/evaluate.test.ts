@@ -81,6 +81,16 @@ describe('network egress', () => {
       expect(coder(url, extra)).toMatch(/^block /);
     });
   }
+  it('refuses a segment that decodes to a control character or to white space at its ends, which servers trim (found by review)', () => {
+    // Spring's AntPathMatcher trimmed tokens (CVE-2016-5007): hooks%20 was hooks there, and
+    // hooks%0a or hooks%09 are what a CR/LF or tab split leaves. Each passed the deny under
+    // egress.github-api's /repos.
+    for (const seg of ['hooks%09', 'hooks%0d%0a', 'hooks%20', '%20hooks', 'hooks%C2%A0', 'hoo%7Fks', 'hoo%0Bks', 'hooks\u00a0', 'hooks\u3000', 'hooks\u0085']) {
+      expect(coder(`https://api.github.com/repos/acme/app/${seg}/1`), seg).toBe('block null high');
+    }
+    // A space inside a segment is a name like any other.
+    expect(coder('https://api.github.com/repos/acme/my%20app/pulls')).toBe('allow egress.github-api info');
+  });
   it('blocks private addresses whatever the host says: loopback, metadata, mapped and NAT64 forms', () => {
     for (const ip of ['127.0.0.1', '169.254.169.254', '::ffff:127.0.0.1', '64:ff9b::a9fe:a9fe', '10.0.0.5', '100.64.1.1', '2002:7f00:1::']) {
       expect(coder('https://api.github.com/repos/x', { pinned_ips: ['140.82.112.6', ip] }), ip).toBe('block null high');
