@@ -229,14 +229,26 @@ export function prefixSegments(prefix: string): string[] {
 }
 
 /**
- * The segments in lower case, for the rules that match paths in any case. Built by push, as
+ * The segments in one case, for the rules that match paths in any case. Built by push, as
  * parsed paths and prefixes are: arrays from `map` are of another kind, and hasPrefix, having
  * seen one kind, was thrown out of its optimised code at the first array of the other.
  */
 export function lowerSegments(segments: readonly string[]): string[] {
   const out: string[] = [];
-  for (const s of segments) out.push(s.toLowerCase());
+  for (const s of segments) out.push(foldCase(s));
   return out;
+}
+
+/**
+ * Case folded as case-insensitive servers may compare: upper case first, then lower, so that
+ * long s (U+017F) is s and dotless i is i, as Java's equalsIgnoreCase has them (lower case
+ * alone left hookſ apart from hooks, past a deny rule); the dot U+0130 leaves after an i is
+ * dropped (İ is i there too). ASCII text folds as toLowerCase does. Locale-independent.
+ */
+function foldCase(s: string): string {
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) { ascii = false; break; }
+  return ascii ? s.toLowerCase() : s.toUpperCase().toLowerCase().replace(/\u0307/g, '');
 }
 
 /** Does a path (segments) start with a prefix (segments), on segment boundaries? */

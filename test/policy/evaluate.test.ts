@@ -54,6 +54,13 @@ describe('network egress', () => {
     expect(coder('https://api.github.com/repos/acme/App/HOOKS')).toBe('block egress.github-admin high');
     expect(coder('https://api.github.com/REPOS/acme/app/pulls/3')).toBe('block null high');
   });
+  it('matches a deny rule\'s paths in any case as Unicode reads case too: hookſ is hooks to equalsIgnoreCase (found by review)', () => {
+    // Java's String.equalsIgnoreCase compares toUpperCase: long s (U+017F) is S, dotless i is I.
+    expect(coder('https://api.github.com/repos/acme/app/hook%C5%BF/1')).toBe('block egress.github-admin high');
+    expect(coder('https://api.github.com/repos/acme/app/hook\u017f/1')).toBe('block egress.github-admin high');
+    // An allow rule still matches exactly.
+    expect(coder('https://api.github.com/repo\u017f/acme')).toBe('block null high');
+  });
   it('refuses a ";" in a path segment, which some servers cut there', () => {
     for (const u of ['https://api.github.com/repos/..;/repos/acme/app/hooks/1', 'https://api.github.com/repos/acme/app/hooks;v=1/1', 'https://api.github.com/repos/acme%3Bx/app']) {
       expect(coder(u), u).toBe('block null high');
