@@ -124,10 +124,12 @@ export function normalizeUrl(raw: unknown): UrlResult {
   // Control characters, white space and backslashes are refused anywhere: parsers differ on
   // them. One pass over the characters, which also notes a fragment's "#".
   let fragment = false;
+  let nonAscii = false;
   for (let i = 0; i < n; i++) {
     const c = raw.charCodeAt(i);
     if (c <= 0x20 || c === 0x7f || c === BACKSLASH) return bad('the URL holds a control character, white space or a backslash');
     if (c === HASH) fragment = true;
+    else if (c > 0x7f) nonAscii = true;
   }
   if (fragment) return bad('the URL has a fragment');
   // scheme://authority[/path][?query]: the authority runs to the first "/" or "?", the path
@@ -195,7 +197,8 @@ export function normalizeUrl(raw: unknown): UrlResult {
       // Nothing to decode: "/" cannot occur in a segment, "\\" and NUL were refused above.
       if (seg === '.' || seg === '..') return bad('the path has a dot segment (".", "..", or an encoded form)');
       if (seg.includes(';')) return bad(SEMICOLON);
-      if (SPACE_OR_CONTROL.test(seg)) return bad(ENCODED_SPACE);
+      // (ASCII control characters and spaces were refused above: only other ones are left.)
+      if (nonAscii && SPACE_OR_CONTROL.test(seg)) return bad(ENCODED_SPACE);
       segments.push(seg);
       continue;
     }
