@@ -72,11 +72,19 @@ export class GateCollector {
 
   constructor(private readonly since: Since) {}
 
+  /**
+   * Is an event in range? With a time, an event after one of its chain in range is too,
+   * whatever its ts (events come in seq order per chain): findingInRange counts its findings
+   * (seq >= the chain's first in range), so its facts must count too. Judged by its ts alone,
+   * an elevation allowed without an exception and stamped back before --since (a
+   * TS_REGRESSION, only a warning) had its EXCEPTION_MISSING in range and its elevation not,
+   * and --no-unreviewed-elevation passed; so did --policy-at for an event under another bundle.
+   */
   inRange(rec: GateRecord): boolean {
     switch (this.since.kind) {
       case 'all': return true;
       case 'seq': return rec.seq > this.since.seq;
-      case 'ts': return rec.ts !== null && rec.ts > this.since.ts;
+      case 'ts': return (rec.ts !== null && rec.ts > this.since.ts) || this.rangeStart.has(rec.chain);
     }
   }
 

@@ -118,3 +118,29 @@ describe('elevations past what the collector remembers', () => {
     }
   });
 });
+
+describe('with --since TIME, an event whose ts goes back before the range after its chain entered it', () => {
+  // Seqs 0-4 at seconds 0-4, then seq 5 stamped back at second 1 (a TS_REGRESSION, a warning):
+  // findingInRange counts its findings (seq 5 follows seq 3, in range), so the facts of the
+  // event itself must count too, or its finding is in range and the event is not.
+  const since: Since = { kind: 'ts', ts: '2026-11-01T00:00:02.500Z', label: 't' };
+  const backdated = (facts: Parameters<GateCollector['onEvent']>[1]) => {
+    const c = new GateCollector(since);
+    for (const s of [0, 1, 2, 3, 4]) c.onEvent(event(s), null);
+    c.onEvent({ ...event(5), ts: '2026-11-01T00:00:01.000Z' }, facts);
+    return c;
+  };
+  it('fails --no-unreviewed-elevation when it is an elevation allowed without its exception', () => {
+    const c = backdated({ type: 'gate', otherPolicy: null, elevation: true });
+    const f = at('EXCEPTION_MISSING', 5);
+    expect(c.findingInRange(f)).toBe(true);
+    const r = judge({ noUnreviewedElevation: true }, c, [f], 0, []).find((x) => x.name === '--no-unreviewed-elevation')!;
+    expect(r.pass).toBe(false);
+  });
+  it('fails --policy-at when it named another bundle, and counts for --min-events', () => {
+    const c = backdated({ type: 'gate', otherPolicy: 'sha256:b', elevation: false });
+    const r = judge({ policyAt: { ref: 'v2', hash: 'sha256:a' }, minEvents: 3 }, c, [], 0, []);
+    expect(r.find((x) => x.name === '--policy-at v2')!.pass).toBe(false);
+    expect(c.eventsInRange).toBe(3);
+  });
+});
