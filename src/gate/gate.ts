@@ -156,6 +156,9 @@ function highestSeq(f: Finding): number {
   return seq;
 }
 
+/** A ledger file where anchors are (SPEC.md §5), named from the repository's label or its top. */
+const ANCHOR_FILE = /(?:^|\/)ledger\/anchors\//;
+
 const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 
 export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[]): AssertionResult[] {
@@ -205,7 +208,11 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     out.push({ name: '--no-unverifiable', pass: u.length === 0 && omitted === 0, reason: u.length > 0 ? `${u.length} decision(s) could not be verified, first ${first(u)}${incomplete}` : omitted > 0 ? notKept : 'every decision could be replayed', ...at(u) });
   }
   if (a.requireAnchored === true) {
-    const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED');
+    // An anchor artifact that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/)
+    // is no anchor to the replay, but it may say the log went further than it does: fail closed
+    // (one at seq 60, its ts without milliseconds, hid a log cut back to seq 48).
+    const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED'
+      || (f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file)));
     // Every event, in range or not: an event's time is the writer's, and a chain added with
     // times before --since had no event in range, so no anchor was asked of it.
     const open = anchors.filter((x) => x.unanchored !== null);

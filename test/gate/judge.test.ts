@@ -144,3 +144,18 @@ describe('with --since TIME, an event whose ts goes back before the range after 
     expect(c.eventsInRange).toBe(3);
   });
 });
+
+describe('--require-anchored and an anchor artifact sel cannot read', () => {
+  it('fails: the anchor may say the log went further (a truncation it would otherwise hide)', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const anchors = [{ chain: 'c', anchors: 1, lastAnchoredSeq: 2, unanchored: null }];
+    const invalid = (file: string) => makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm' });
+    const anchored = (fs: Finding[]) => judge({ requireAnchored: true }, c, fs, 0, anchors).find((x) => x.name === '--require-anchored')!;
+    expect(anchored([]).pass).toBe(true);
+    expect(anchored([invalid('gov/ledger/anchors/c/60.json')])).toMatchObject({ pass: false, at: { file: 'gov/ledger/anchors/c/60.json', line: 1 } });
+    expect(anchored([invalid('ledger/anchors/c/60.json')]).pass).toBe(false);
+    // A review or exception that cannot be read is another assertion's business.
+    expect(anchored([invalid('gov/ledger/reviews/ab.json')]).pass).toBe(true);
+  });
+});
