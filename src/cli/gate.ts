@@ -34,7 +34,12 @@ interface GateFlags {
   unitBytes?: number;
 }
 
-async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
+/**
+ * --since as the gate judges it. A ref is its commit's time, from its second on: git records
+ * whole seconds, so an event in that second (ts ...:SS.000 to .999) may come after the commit,
+ * and counts (fail closed); the range is "ts after one millisecond before the commit time".
+ */
+export async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
   if (text === undefined) return { kind: 'all' };
   const s = parseSince(text);
   if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor ${TIME_FORMS}`);
@@ -45,7 +50,7 @@ async function resolveSince(repoDir: string, text: string | undefined): Promise<
     const { date } = await repo.commitInfo(commit);
     const ms = Date.parse(date);
     if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
-    return { kind: 'ts', ts: new Date(ms).toISOString(), label: `${s.ref} (${date})` };
+    return { kind: 'ts', ts: new Date(ms - 1).toISOString(), label: `${s.ref} (${date})` };
   } finally {
     repo.close();
   }
