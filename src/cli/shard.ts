@@ -8,9 +8,9 @@ import { OperatorError } from '../errors.js';
 import type { GitRepo } from '../git/git.js';
 import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
 import type { ShardOptions } from '../shard/shard.js';
-import { buildReport, type FailOn } from '../report/report.js';
+import { buildReport, type FailOn, type Report } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
+import { appendStepSummary, relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
 
 /** verify --shard: checks one part and writes its records. */
@@ -23,6 +23,8 @@ export async function verifyShard(
   opts: Pick<ShardOptions, 'maxLineBytes' | 'maxDepth' | 'jobs' | 'jobsAuto' | 'unitBytes' | 'progress'>,
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
+  // As a run refuses it: without --repo, a --ref would be dropped silently and the merge pass.
+  if (repo === undefined && ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
   // The line check is loaded for a shard, not for a merge.
   const { parseShard, runShard } = await import('../shard/shard.js');
   const { index, of } = parseShard(shard);
@@ -70,9 +72,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
   if (replayed === null) {
     if (f.repo !== undefined) throw new OperatorError('these shards did not replay (no --repo when they ran), so --repo cannot be used to merge them');
     const { result } = await mergeShards({ shards, options });
-    const report = buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn);
-    await writeOut(await render(report, f.format, chalk, relativizer(undefined)));
-    process.exitCode = report.summary.result === 'fail' ? 1 : 0;
+    await output(buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn), f, chalk);
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
@@ -110,9 +110,19 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
       anchors,
       notes: gov.notes,
     }, f.failOn);
-    await writeOut(await render(report, f.format, chalk, relativizer(f.repo)));
-    process.exitCode = report.summary.result === 'fail' ? 1 : 0;
+    await output(report, f, chalk);
   } finally {
     git.close();
   }
+}
+
+/**
+ * Prints the report as `sel verify` does, the step summary of --format github included (a merge
+ * that left it out gave a CI run without the table one run gives), and sets the exit status.
+ */
+async function output(report: Report, f: MergeFlags, chalk: Colour): Promise<void> {
+  const relativize = relativizer(f.repo);
+  await writeOut(await render(report, f.format, chalk, relativize));
+  if (f.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
+  process.exitCode = report.summary.result === 'fail' ? 1 : 0;
 }
