@@ -36,7 +36,7 @@ export async function verifyShard(
       const [{ GitRepo }, { readGovernance }] = await Promise.all([import('../git/git.js'), import('../git/history.js')]);
       git = await GitRepo.open(repo);
       const gov = await readGovernance(git, ref);
-      replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit };
+      replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit, repoDir: repo };
     }
     const run = await runShard(logs, index, of, out, { ...DEFAULT_VERIFY_OPTIONS, ...opts }, replay);
     const lines = run.trailer.files.reduce((a, f) => a + f.lines, 0);
@@ -76,7 +76,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
-  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesOf }] = await Promise.all([
+  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesAt }] = await Promise.all([
     import('../git/git.js'),
     import('../git/history.js'),
     import('../replay/replay.js'),
@@ -85,8 +85,9 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
   const git = await GitRepo.open(f.repo);
   try {
     const gov = await readGovernance(git, replayed.commit, 'the commit the shards replayed at, from their --ref');
-    // The shards' file names: the logs themselves need not be where the merge runs.
-    const rewrites = await rewritesOf(git, gov.commit, f.repo, header.files.map((x) => ({ display: x.display, path: x.display })));
+    // The shards' file names and where they are in the repository, as the shards resolved them:
+    // the logs need not be where the merge runs, nor the merge run where the shards did.
+    const rewrites = await rewritesAt(git, gov.commit, header.files.map((x, i) => ({ display: x.display, gitPath: replayed.paths[i]! })));
     const { result, replayer, anchors } = await mergeShards({
       shards,
       options,

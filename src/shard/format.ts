@@ -16,7 +16,9 @@
  * the way this verifier makes them, so those results are refused, not merged. sel.shard/3 had
  * no window on a match that a review or exception granted, which the merge judges at the
  * chain's time: merged, they would pass a backdated use of an expired artifact, so they are
- * refused too.)
+ * refused too. sel.shard/4 did not say where its logs are in the governance repository: a
+ * merge run from another directory resolved their names elsewhere, found no committed log, and
+ * passed a log whose history was rewritten, so those are refused as well.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -27,7 +29,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/4';
+export const SHARD_VERSION = 'sel.shard/5';
 
 export interface ShardFile {
   readonly display: string;
@@ -46,7 +48,11 @@ export interface ShardHeader {
   /** Entries of a named directory that are not logs read (a dangling link, a subdirectory): as a run reports them. */
   readonly skipped: readonly { readonly display: string; readonly reason: string }[];
   readonly options: { readonly maxLineBytes: number; readonly maxDepth: number };
-  readonly replay: { readonly ref: string; readonly commit: string } | null;
+  /**
+   * With --repo: the ref and the commit it resolved to, and each file's path in the repository
+   * (null: outside it), as the shard resolved it, for the merge's LEDGER_REWRITTEN.
+   */
+  readonly replay: { readonly ref: string; readonly commit: string; readonly paths: readonly (string | null)[] } | null;
 }
 
 /** The last line of a shard file: what was read, and a digest that proves the body whole. */
@@ -140,6 +146,9 @@ function isFinding(x: unknown): x is Finding {
 
 const isFindings = (x: unknown): x is Finding[] => Array.isArray(x) && x.every(isFinding);
 
+/** A path in a Git tree as repoPathOf makes it: relative, "/"-separated, no empty, "." or ".." segment. */
+const isGitPath = (p: unknown): boolean => typeof p === 'string' && p.split('/').every((x) => x !== '' && x !== '.' && x !== '..') && !/[\0\n\r]/.test(p);
+
 /** A header of the right shape (the merge then checks the shards agree). */
 export function isHeader(x: unknown): x is ShardHeader {
   const h = x as ShardHeader;
@@ -147,7 +156,8 @@ export function isHeader(x: unknown): x is ShardHeader {
     Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
     Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
     typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
-    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit)));
+    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
+      Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p))));
 }
 
 /** A trailer of the right shape for a header of `files` files. */

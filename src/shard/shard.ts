@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/4`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/5`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
@@ -19,6 +19,7 @@ import { OperatorError, describeIoError } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
+import { repoPathOf } from '../git/repo-path.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
@@ -117,7 +118,7 @@ export async function runShard(
   of: number,
   out: string,
   opts: ShardOptions = DEFAULT_VERIFY_OPTIONS,
-  replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string } | null = null,
+  replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string; repoDir: string } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
   assertLittleEndian();
   const { sources, skipped } = await resolveSources(logs);
@@ -157,7 +158,7 @@ export async function runShard(
     files,
     skipped: skipped.map((s) => ({ display: s.display, reason: s.reason })),
     options: { maxLineBytes: opts.maxLineBytes, maxDepth: opts.maxDepth },
-    replay: replay === null ? null : { ref: replay.ref, commit: replay.commit },
+    replay: replay === null ? null : { ref: replay.ref, commit: replay.commit, paths: ordered.map((s) => repoPathOf(replay.repoDir, s.path!)) },
   };
   const parts: UnitPart[] = [];
   let partBytes = 0;

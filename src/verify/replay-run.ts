@@ -2,10 +2,10 @@
  * `sel verify LOG... --repo DIR [--ref REF]`: integrity and replay in one pass over the logs.
  * The governance state (policy index, ledger) is built once, before the logs are read.
  */
-import { resolve, relative, sep } from 'node:path';
 import { GitRepo } from '../git/git.js';
 import { readGovernance, type Governance } from '../git/history.js';
 import { findRewrites } from '../git/append-only.js';
+import { repoPathOf } from '../git/repo-path.js';
 import { makeFinding } from '../findings/finding.js';
 import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/replay.js';
 import { resolveSources } from '../ingest/sources.js';
@@ -157,23 +157,26 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
   return rewritesOf(repo, commit, repoDir, sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }])));
 }
 
-/**
- * LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the
- * repository. The files need not exist here: a merge has the shards' names, not their logs.
- */
+/** LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the repository. */
 export async function rewritesOf(repo: GitRepo, commit: string, repoDir: string, files: readonly { display: string; path: string }[]) {
-  const root = resolve(repoDir);
+  return rewritesAt(repo, commit, files.map((s) => ({ display: s.display, gitPath: repoPathOf(repoDir, s.path) })));
+}
+
+/**
+ * LEDGER_REWRITTEN for each of `files` (the report's name and its path in the repository, null
+ * when it is outside) committed at `commit`. The files need not exist here: a merge has the
+ * shards' names and paths, not their logs.
+ */
+export async function rewritesAt(repo: GitRepo, commit: string, files: readonly { display: string; gitPath: string | null }[]) {
   const out = [];
-  for (const s of files) {
-    const rel = relative(root, resolve(s.path));
-    if (rel.startsWith('..') || rel === '' || rel.startsWith(sep)) continue;
-    const gitPath = rel.split(sep).join('/');
+  for (const { display, gitPath } of files) {
+    if (gitPath === null) continue;
     const tracked = await repo.info(`${commit}:${gitPath}`);
     if (tracked === null || tracked.type !== 'blob') continue;
     const { rewrites } = await findRewrites(repo, commit, gitPath);
     for (const r of rewrites) {
       out.push(makeFinding('LEDGER_REWRITTEN', {
-        location: { file: s.display, line: 1 },
+        location: { file: display, line: 1 },
         message: r.message,
         detail: { commit: r.commit, parent: r.parent },
       }));

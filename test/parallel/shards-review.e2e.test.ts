@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { expectOneSentence, sel } from '../helpers/cli.js';
+import { joinShard, splitShard } from '../helpers/shard-file.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-shards-review-'));
 let gov: GovernanceSample;
@@ -47,5 +48,44 @@ describe('sel merge does what one run does', () => {
     expect(expectOneSentence(sel(['verify', log, '--ref', 'HEAD~1']))).toContain('--ref needs --repo');
     expect(expectOneSentence(sel(['verify', log, '--ref', 'HEAD~1', '--shard', '1/2', '--shard-out', join(tmp, 'ref.jsonl')]))).toContain('--ref needs --repo');
     expect(existsSync(join(tmp, 'ref.jsonl'))).toBe(false);
+  });
+
+  it('a committed log rewritten in history is LEDGER_REWRITTEN wherever the merge runs', () => {
+    const repo = join(tmp, 'w', 'gov');
+    mkdirSync(join(tmp, 'w'));
+    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const log = join(repo, 'logs', 'audit.jsonl');
+    const original = readFileSync(log, 'utf8');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+    writeFileSync(log, original.split('\n').slice(0, 2).join('\n') + '\n');
+    git('commit', '-qam', 'truncate the log');
+    writeFileSync(log, original);
+    git('commit', '-qam', 'restore it');
+    // The shards and the single run name the log and the repository relative to one directory.
+    const cwd = join(tmp, 'w');
+    const single = sel(['verify', 'gov/logs/audit.jsonl', '--repo', 'gov', '--format', 'json'], { cwd });
+    expect(single.stdout).toContain('LEDGER_REWRITTEN');
+    expect(single.status).toBe(1);
+    const files = shards(['gov/logs/audit.jsonl'], 2, ['--repo', 'gov'], cwd, join(tmp, 'rewritten'));
+    // Merged where the shards ran: the same report.
+    expect(sel(['merge', ...files, '--repo', 'gov', '--format', 'json'], { cwd }).stdout).toBe(single.stdout);
+    // Merged from inside the repository (its own path, ".", named relative to it): the log is
+    // still the committed one, and its rewrite is still found.
+    const inside = sel(['merge', ...files, '--repo', '.', '--format', 'json'], { cwd: repo });
+    expect(inside.stdout).toContain('LEDGER_REWRITTEN');
+    expect(inside.status).toBe(1);
+    const elsewhere = sel(['merge', ...files, '--repo', repo, '--format', 'json'], { cwd: tmpdir() });
+    expect(elsewhere.stdout).toContain('LEDGER_REWRITTEN');
+    expect(elsewhere.status).toBe(1);
+    // The paths are input like any other: one that is not a path in a tree is refused.
+    for (const bad of [['..', 'x'], ['a\nb'], [''], [1], []]) {
+      const parts = splitShard(readFileSync(files[0]!));
+      const h = JSON.parse(parts.header) as { replay: { paths: unknown[] } };
+      h.replay.paths = bad.length === 0 ? [] : [bad.join('/')].map((p) => (bad[0] === 1 ? 1 : p));
+      parts.header = JSON.stringify(h);
+      const edited = join(tmp, 'rewritten', 'edited.jsonl');
+      writeFileSync(edited, joinShard(parts));
+      expect(expectOneSentence(sel(['merge', edited, files[1]!, '--repo', repo]))).toMatch(/header or trailer is malformed/);
+    }
   });
 });

@@ -214,7 +214,7 @@ describe('shard results that cannot be merged are refused', () => {
     let half = Math.floor(bytes.length / 2);
     while (bytes[half - 1] === 0x0a) half++;
     writeFileSync(cut, bytes.subarray(0, half));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/4 shard result \(.*truncated/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/5 shard result \(.*truncated/);
     // One block dropped, nothing else touched: the row count and digest catch it.
     const parts = splitShard(bytes);
     expect(parts.blocks.length).toBeGreaterThan(2);
@@ -230,15 +230,15 @@ describe('shard results that cannot be merged are refused', () => {
     edited[first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10] ^= 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/4"}\nSELU\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/5"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
-    // A result of the previous format version, whose records an older line check made.
-    writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/4"', '"v":"sel.shard/3"'), 'latin1')]));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/4 header/);
+    // A result of the previous format version (without its logs' paths in the repository).
+    writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/5"', '"v":"sel.shard/4"'), 'latin1')]));
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/5 header/);
     // A result of the older JSON-rows format is refused as such, not misread.
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/4 header/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/4 shard result/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/5 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/5 shard result/);
     writeFileSync(cut, '');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
