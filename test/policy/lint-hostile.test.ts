@@ -1,0 +1,52 @@
+/**
+ * `sel policy check` is a PR gate over policy files a pull request may have written: a small
+ * hostile bundle must not make it run for minutes or run out of memory (found by review: a
+ * 210 KB capabilities.json of 3 000 grants for one principal ran past 10 minutes; a 164 KB
+ * secrets-boundary.json took 270 s and 3.4 GB).
+ */
+import { describe, expect, it } from 'vitest';
+import { lintBundle } from '../../src/policy/lint.js';
+import { lineOf, lineIndex } from '../../src/policy/positions.js';
+import { bundleOf, edited } from '../helpers/policy.js';
+
+describe('lints of a hostile bundle stay bounded', () => {
+  it('many grants that tie: one finding per grant, in well under a second each thousand', () => {
+    const t0 = Date.now();
+    const out = lintBundle(bundleOf(edited((f) => {
+      for (let i = 0; i < 3000; i++) f['capabilities'].grants.push({ id: `g${i}`, principal: 'p', zones: ['executor'], severity: 'info' });
+    })), 'policy').filter((x) => x.code === 'POLICY_TIE_BREAK');
+    expect(out).toHaveLength(2999);
+    expect(out[0]!.message).toContain('grants g0 and g1 both apply to principal p');
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+  it('a deny rule over many hosts and aliases: the gap is reported, its list cut short', () => {
+    const t0 = Date.now();
+    const n = 3000;
+    const hosts = Array.from({ length: n }, (_, i) => `h${i}.example.com`);
+    const aliases = Array.from({ length: n }, (_, i) => `A${i}`);
+    const out = lintBundle(bundleOf(edited((f) => {
+      f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header', 'bearer'], hosts, effect: 'allow', severity: 'info' });
+      f['secrets-boundary'].rules.push({ id: 'z.deny', aliases, modes: ['header'], hosts, paths: ['/x'], effect: 'deny', severity: 'high' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(out).toHaveLength(1);
+    expect(out[0]!.message).toContain('secrets rule z.deny denies its paths but not A0 bearer to h0.example.com:443');
+    expect(out[0]!.message.length).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+  it('a deny rule over all 65 535 ports inside an allow rule over them all', () => {
+    const t0 = Date.now();
+    const ports = Array.from({ length: 65535 }, (_, i) => i + 1);
+    const M = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    const out = lintBundle(bundleOf(edited((f) => {
+      f['network-egress'].rules.push({ id: 'z.allow', host: 'h.example.com', schemes: ['https', 'http'], ports, methods: M, effect: 'allow', severity: 'info' });
+      for (let k = 0; k < 4; k++) f['network-egress'].rules.push({ id: `z.deny${k}`, host: 'h.example.com', schemes: ['https', 'http'], ports: [...ports].reverse(), paths: ['/x'], methods: M, effect: 'deny', severity: 'high' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(out).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+  it('lineIndex answers as lineOf does', () => {
+    const text = '{\n "a": [\n  1,\n  {"b": 2},\n  3\n ],\n "c/d": {"e~f": [] }\n}';
+    const at = lineIndex(text);
+    for (const p of ['', '/a', '/a/0', '/a/1', '/a/1/b', '/a/2', '/a/9', '/c~1d', '/c~1d/e~0f', '/c~1d/e~0f/0', '/x/y']) expect(at(p), p).toBe(lineOf(text, p));
+  });
+});
