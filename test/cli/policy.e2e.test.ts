@@ -83,6 +83,21 @@ describe('sel policy hash', () => {
     }
     expect(sel(['policy', 'hash', dir]).stdout).toBe(a.stdout);
   });
+  it('has no hash for a directory with a *.json entry it does not read, as Git history has none (found by review)', () => {
+    // In Git, a symbolic link, a directory or a file over 4 MiB named policy/*.json leaves the
+    // version without a hash (history.ts), so no event can name it; the directory gave the
+    // hash of the bundle without that file, and a producer could stamp events with it.
+    const link = copy('hash-link');
+    symlinkSync(join(SAMPLE_POLICY_DIR, 'capabilities.json'), join(link, 'x.json'));
+    expect(expectOneSentence(sel(['policy', 'hash', link]))).toContain('the bundle has no hash: policy/x.json');
+    const sub = copy('hash-dir');
+    cpSync(SAMPLE_POLICY_DIR, join(sub, 'old.json'), { recursive: true });
+    const r = sel(['policy', 'hash', sub]);
+    expect(r.stdout).toBe('');
+    expectOneSentence(r);
+    const out = JSON.parse(sel(['policy', 'check', sub, '--format', 'json']).stdout) as { summary: { hash: string | null; valid: boolean } };
+    expect(out.summary).toMatchObject({ hash: null, valid: false });
+  });
   it('exits 2 when a file is not JSON', () => {
     const dir = copy('broken');
     writeFileSync(join(dir, 'extensions.json'), '{ "schema": ');
