@@ -23,8 +23,6 @@ export async function verifyShard(
   opts: Pick<ShardOptions, 'maxLineBytes' | 'maxDepth' | 'jobs' | 'jobsAuto' | 'unitBytes' | 'progress'>,
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
-  // As a run refuses it: without --repo, a --ref would be dropped silently and the merge pass.
-  if (repo === undefined && ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
   // The line check is loaded for a shard, not for a merge.
   const { parseShard, runShard } = await import('../shard/shard.js');
   const { index, of } = parseShard(shard);

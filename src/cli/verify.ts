@@ -128,6 +128,9 @@ export function verifyCommand(chalk: Colour): Command {
     );
   for (const o of [...reportOptions(), reorderWindowOption('')]) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: VerifyFlags, command: Command) => {
+      // For a run and a shard alike: without --repo, a --ref would be dropped silently (and a
+      // merge of such shards pass a set one run refuses).
+      if (flags.repo === undefined && flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
       if (flags.shard !== undefined) {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
         if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
@@ -167,7 +170,6 @@ export function verifyCommand(chalk: Colour): Command {
       /** The commit this run replayed against (null: no --repo), for the checkpoint it writes. */
       let replayedAt: string | null = null;
       if (flags.repo === undefined) {
-        if (flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
         const result = await verifyLogs(logs, options);
         positions = result.positions;
         ends = result.ends;
