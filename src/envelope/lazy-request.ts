@@ -39,6 +39,16 @@ export class LazyRequest implements ProxyHandler<Record<string, unknown>> {
     return k >= 0 ? this.value(k) : EMPTY[name];
   }
 
+  /**
+   * The text of member `name`'s value as the line holds it (a JSON value, never with a raw
+   * line break: a line has none), or undefined when there is no such member. Equal texts parse
+   * to equal values, so a result computed from a member's value may be kept under its text.
+   */
+  rawField(name: string): string | undefined {
+    const k = this.find(name);
+    return k < 0 ? undefined : this.text.substring(this.spans[4 * k + 2]!, this.spans[4 * k + 3]!);
+  }
+
   get(target: Record<string, unknown>, name: string | symbol, receiver: unknown): unknown {
     if (name === FIELDS) return this;
     return typeof name === 'string' ? this.field(name) : Reflect.get(target, name, receiver);

@@ -138,6 +138,14 @@ class Ctx {
   }
 
   /**
+   * The text of `request[name]` as the log line holds it, '' when the request has no such
+   * member (no JSON text is empty), or null when the request was not read from a line.
+   */
+  rawField(name: string): string | null {
+    return this.lazy === undefined ? null : (this.lazy.rawField(name) ?? '');
+  }
+
+  /**
    * `note` may be a function: composed only when the trace is kept. Notes on the paths most
    * events take are written under `if (ctx.tracing)` instead: a replay then builds no strings
    * (nor closures) for the millions of decisions that match.
@@ -400,6 +408,52 @@ function longestPrefix(segments: readonly string[], prefixes: readonly (readonly
 
 /** The addresses the request says it went to, each checked (private_ip_mode is deny). */
 function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
+  // The verdict is a function of the host (when an IP literal) and the texts of pinned_ips and
+  // dns_snapshot alone, and a run sees the same few of those again and again (a host resolves
+  // to the same addresses for hours): it is kept under those texts, which skips parsing them,
+  // the snapshot's digest (JCS and SHA-256) and judging each address. Without a trace only:
+  // the trace counts the addresses.
+  const key = ctx.tracing || url.hostKind !== 'name' ? null : dnsKey(ctx);
+  if (key !== null) {
+    const known = DNS_VERDICTS.get(key);
+    if (known !== undefined) return known === '' ? null : ctx.deny('network-egress', null, known);
+  }
+  const v = dnsVerdict(ctx, url);
+  if (key !== null) {
+    if (DNS_VERDICTS.size >= DNS_VERDICTS_MAX) DNS_VERDICTS.clear();
+    DNS_VERDICTS.set(key, v.refused ?? '');
+  }
+  if (v.refused !== null) return ctx.deny('network-egress', null, v.refused);
+  if (ctx.tracing) ctx.step('network-egress', null, 'allow', `every recorded address is public (${v.addresses})`);
+  return null;
+}
+
+/**
+ * DNS verdicts by the texts of pinned_ips and dns_snapshot ('' for the denial-free verdict).
+ * Bounded: at most DNS_VERDICTS_MAX keys of at most DNS_KEY_MAX characters (~2 MB at worst);
+ * emptied when full, so a log of ever-new addresses costs one look-up more per event.
+ */
+const DNS_VERDICTS = new Map<string, string>();
+const DNS_VERDICTS_MAX = 2048;
+const DNS_KEY_MAX = 512;
+
+/**
+ * The key of a request's DNS evidence for a host name: pinned_ips's text, and when there is a
+ * dns_snapshot, a line break and its text ('' for an absent member: no JSON text is empty, and
+ * none holds a line break, as a log line has none); null when the request is not read from a
+ * line or the key is longer than DNS_KEY_MAX. The usual key is pinned_ips's text alone: a slice
+ * of the line, hashed in place (a joined key was copied first, for every event).
+ */
+function dnsKey(ctx: Ctx): string | null {
+  const pinned = ctx.rawField('pinned_ips');
+  if (pinned === null || pinned.length > DNS_KEY_MAX) return null;
+  const snap = ctx.rawField('dns_snapshot')!;
+  if (snap === '') return pinned;
+  return pinned.length + snap.length >= DNS_KEY_MAX ? null : `${pinned}\n${snap}`;
+}
+
+/** What the request records of its addresses: the reason they are refused (null: all public) and how many there are. */
+function dnsVerdict(ctx: Ctx, url: NormalizedUrl): { readonly refused: string | null; readonly addresses: number } {
   // Every address the request records is judged: the host's own (an IP literal), pinned_ips
   // and dns_snapshot's, whichever are there. With both recorded, pinned_ips alone used to be
   // read, and a snapshot naming 127.0.0.1 under a wrong digest passed (found by review).
@@ -407,11 +461,12 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
   if (url.hostKind !== 'name') addresses.push(url.host);
   const pinned = ctx.field('pinned_ips');
   const snap = ctx.field('dns_snapshot');
+  const refused = (reason: string) => ({ refused: reason, addresses: addresses.length });
   if (url.hostKind === 'name' && pinned === undefined && snap === undefined) {
-    return ctx.deny('network-egress', null, 'the request records no DNS evidence (pinned_ips or dns_snapshot): its addresses cannot be checked');
+    return refused('the request records no DNS evidence (pinned_ips or dns_snapshot): its addresses cannot be checked');
   }
   if (pinned !== undefined) {
-    if (!Array.isArray(pinned) || pinned.length === 0) return ctx.deny('network-egress', null, 'request.pinned_ips is not a non-empty list');
+    if (!Array.isArray(pinned) || pinned.length === 0) return refused('request.pinned_ips is not a non-empty list');
     addresses.push(...(pinned as unknown[]));
   }
   if (snap !== undefined) {
@@ -425,17 +480,16 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
       expected = null;
     }
     if (expected === null || digest !== expected) {
-      return ctx.deny('network-egress', null, 'request.dns_snapshot is not { digest, addresses } with digest = sha256 of JCS(addresses)');
+      return refused('request.dns_snapshot is not { digest, addresses } with digest = sha256 of JCS(addresses)');
     }
-    if ((addrs as unknown[]).length === 0) return ctx.deny('network-egress', null, 'request.dns_snapshot.addresses is not a non-empty list');
+    if ((addrs as unknown[]).length === 0) return refused('request.dns_snapshot.addresses is not a non-empty list');
     addresses.push(...(addrs as unknown[]));
   }
   for (const a of addresses) {
     const v = checkAddress(a);
-    if (!v.ok) return ctx.deny('network-egress', null, `private_ip_mode deny: ${v.reason}`);
+    if (!v.ok) return refused(`private_ip_mode deny: ${v.reason}`);
   }
-  if (ctx.tracing) ctx.step('network-egress', null, 'allow', `every recorded address is public (${addresses.length})`);
-  return null;
+  return { refused: null, addresses: addresses.length };
 }
 
 function httpEgress(ctx: Ctx): Outcome {
