@@ -1,0 +1,123 @@
+// git commands started several at once through one shell (src/git/processes.ts): each gets its
+// own output, error output, exit status and input, as when spawned alone, and nothing of theirs
+// is read by the shell. Real git, a real repository in a temporary directory.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { safeEnv } from '../../src/git/git.js';
+import { spawnGit, startGroup, type GitChild, type GroupCommand } from '../../src/git/processes.js';
+import { commit, initRepo, write } from '../helpers/git.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sel-processes-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const dir = initRepo(join(root, 'repo'));
+write(dir, { 'policy/a.json': '{}\n' });
+const head = commit(dir, 'first');
+
+interface Ended {
+  readonly out: string;
+  readonly err: string;
+  readonly code: number | null;
+  readonly error: string | null;
+}
+
+/** Reads a child to its end; `input`, when it takes one, is written and ended. */
+function collect(child: GitChild, input?: string): Promise<Ended> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.onEnd((code, e) => resolve({ out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8'), code, error: e?.code ?? null }));
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+const cmd = (args: readonly string[], stdin = false): GroupCommand => ({ gitArgs: ['-C', dir, ...args], stdin });
+
+// Arguments a shell would take apart, expand or run, if it ever parsed them.
+const HOSTILE = ['a b', "it's", '"q"', '$HOME', '`id`', '$(id)', '; echo no', '*', '\\', 'line\nbreak', '-', '--x', '', 'é€😀'];
+
+describe('git commands started together', () => {
+  it('each give what the same command spawned alone gives: output, error output and status', async () => {
+    const commands: GroupCommand[] = [
+      cmd(['rev-parse', 'HEAD']),
+      cmd(['rev-parse', '--verify', '--quiet', 'no-such-ref^{commit}']),
+      cmd(['cat-file', '--batch-check'], true),
+      cmd(['ls-tree', '-r', '--name-only', 'HEAD']),
+      cmd(['no-such-command']),
+      cmd(['cat-file', '--batch'], true),
+      cmd(['rev-list', '--parents', 'HEAD']),
+    ];
+    const inputs = [undefined, undefined, `HEAD\n${head}:policy/a.json\nmissing\n`, undefined, undefined, `${head}:policy/a.json\n`, undefined];
+    const together = await Promise.all(startGroup(commands, safeEnv()).map((c, i) => collect(c, inputs[i])));
+    const alone = await Promise.all(commands.map((c, i) => collect(spawnGit(c.gitArgs, safeEnv()), inputs[i])));
+    expect(together).toEqual(alone);
+    expect(together[0]!.out).toBe(`${head}\n`);
+    expect(together[1]!.code).toBe(1);
+    expect(together[2]!.out).toMatch(/ commit \d+\n.* blob 3\nmissing missing\n$/);
+    expect(together[4]!.code).not.toBe(0);
+    expect(together[4]!.err).toMatch(/no-such-command/);
+    expect(together[5]!.out).toMatch(/ blob 3\n\{\}\n\n$/);
+  });
+
+  it('reach git as written, never read by the shell', async () => {
+    const marker = join(root, 'ran');
+    const values = [...HOSTILE, `$(touch ${marker})`, `\`touch ${marker}\``];
+    const children = startGroup(values.map((v) => ({ gitArgs: ['-c', `sel.test=${v}`, 'config', '--get', 'sel.test'], stdin: false })), safeEnv());
+    const got = await Promise.all(children.map((c) => collect(c)));
+    expect(got.map((g) => g.out)).toEqual(values.map((v) => `${v}\n`));
+    expect(got.every((g) => g.code === 0)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('fail as a missing git does when git is not on PATH', async () => {
+    const env = { ...safeEnv(), PATH: join(root, 'nowhere') };
+    const got = await Promise.all(startGroup([cmd(['rev-parse', 'HEAD']), cmd(['rev-parse', 'HEAD'])], env).map((c) => collect(c)));
+    const alone = await collect(spawnGit(['rev-parse', 'HEAD'], env));
+    expect(alone.error).toBe('ENOENT');
+    expect(got.map((g) => g.error)).toEqual(['ENOENT', 'ENOENT']);
+  });
+
+  it('can be stopped, each alone, while the others go on', async () => {
+    const [waiting, other] = startGroup([cmd(['cat-file', '--batch'], true), cmd(['cat-file', '--batch-check'], true)], safeEnv());
+    const ended = collect(waiting!);
+    // Its pid comes on the status pipe: stop it once it has started.
+    for (let i = 0; i < 100; i++) {
+      waiting!.kill();
+      const done = await Promise.race([ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20))]);
+      if (done) break;
+    }
+    const stopped = await ended;
+    expect(stopped.code).not.toBe(0);
+    expect(await collect(other!, 'HEAD\n')).toMatchObject({ code: 0, out: expect.stringMatching(/ commit /) });
+  });
+
+  it('do not keep this process running when not held, and do once held again', () => {
+    // A node process starts two (one a cat-file that waits for input for ever) and lets go of
+    // both: it exits at once, and stops the cat-file as it does. Holding the other again, it
+    // exits once that one has answered. (The built module: npm test builds first.)
+    const module = new URL('../../dist/src/git/processes.js', import.meta.url).href;
+    const script = (hold: boolean) => `
+      import { startGroup } from ${JSON.stringify(module)};
+      const [a, b] = startGroup([{ gitArgs: ['-C', ${JSON.stringify(dir)}, 'cat-file', '--batch'], stdin: true }, { gitArgs: ['-C', ${JSON.stringify(dir)}, 'rev-parse', 'HEAD'], stdin: false }], { PATH: process.env.PATH });
+      b.stdout.on('data', (d) => process.stdout.write(d));
+      b.stderr.resume();
+      b.onEnd(() => {});
+      a.hold(false);
+      b.hold(false);
+      ${hold ? 'b.hold(true);' : ''}
+      process.on('exit', () => a.kill());
+    `;
+    for (const hold of [false, true]) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(hold)], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.error).toBeUndefined();
+      expect(r.status).toBe(0);
+      // Not held, it may exit before git has answered, or (rarely) after.
+      if (hold) expect(r.stdout).toBe(`${head}\n`);
+      else expect(['', `${head}\n`]).toContain(r.stdout);
+    }
+  });
+});
