@@ -16,9 +16,9 @@
  * (status 127: not on PATH) fails as a missing git does when spawned alone.
  *
  * What differs from a command spawned alone: a shell's background commands ignore SIGINT, so
- * on ^C a git of a group ends when its pipes close with sel (cat-file at the end of its input,
- * the others at their next write), not at once; and a git ended by a signal reports 128 + the
- * signal's number, not null. Where there is no /bin/sh, every command is spawned alone.
+ * on ^C a git of a group is stopped (SIGTERM) by its watcher once sel has gone, not by the
+ * terminal; and a git ended by a signal reports 128 + the signal's number, not null. Where
+ * there is no /bin/sh, every command is spawned alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -133,7 +133,12 @@ function startShell(commands: readonly GroupCommand[], env: NodeJS.ProcessEnv): 
     // command's output open until this one ended (a cat-file process lives all run).
     const others = all.filter((n) => n !== f.io && n !== f.err).map((n) => `${n}>&-`).join(' ');
     const input = c.stdin ? `<&${f.io}` : '</dev/null';
-    lines.push(`(${others === '' ? '' : `exec ${others}; `}git ${words.join(' ')} ${input} >&${f.io} 2>&${f.err} & echo "p ${k} $!" >&3; wait $!; echo "x ${k} $?" >&3) &`);
+    // A watcher stops git once this process has gone, however it went: it reads the status
+    // pipe, to which nothing is ever written, until it ends with this process. Stopped by pid
+    // at exit, a git whose pid had not come yet went on (minutes, for a rev-list of a long
+    // history), and a background command ignores ^C (found by review).
+    const watcher = `(exec ${f.io}>&- ${f.err}>&-; read x <&3; kill $g) </dev/null & w=$!`;
+    lines.push(`(${others === '' ? '' : `exec ${others}; `}git ${words.join(' ')} ${input} >&${f.io} 2>&${f.err} & g=$!; ${watcher}; echo "p ${k} $g" >&3; wait $g; s=$?; kill $w 2>/dev/null; echo "x ${k} $s" >&3) &`);
   });
   // The shell itself lets go of every pipe: each closes when its command's subshell ends.
   lines.push(`exec 3>&- ${all.map((n) => `${n}>&-`).join(' ')}`);

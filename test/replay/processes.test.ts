@@ -2,7 +2,7 @@
 // own output, error output, exit status and input, as when spawned alone, and nothing of theirs
 // is read by the shell. Real git, a real repository in a temporary directory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,45 @@ describe('git commands started together', () => {
       // Not held, it may exit before git has answered, or (rarely) after.
       if (hold) expect(r.stdout).toBe(`${head}\n`);
       else expect(['', `${head}\n`]).toContain(r.stdout);
+    }
+  });
+
+  it('do not outlive this process, whether it exits before their pids have come or is ended by a signal', async () => {
+    // Found by review: stopped at exit by a pid that had not come yet on the status pipe, a
+    // prefetched git went on after sel had exited (a rev-list of a long history: minutes); and
+    // a shell's background commands ignore ^C, which used to stop a git spawned alone. Each git
+    // here would run for a minute (an alias that sleeps; git stops the sleep when it is stopped).
+    const module = new URL('../../dist/src/git/processes.js', import.meta.url).href;
+    // The processes whose arguments hold `text`: git's and its shells' hold `alias.nap=`.
+    const running = (text: string): number[] =>
+      readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(text);
+        } catch {
+          return false;
+        }
+      }).map(Number);
+    for (const end of ['process.exit(2);', "process.kill(process.pid, 'SIGINT');", "process.kill(process.pid, 'SIGKILL');"]) {
+      // In the arguments of git and of its sleep (which adds it to its 60 s).
+      const marker = `0.${process.pid}${Date.now()}${end.length}`;
+      const nap = { gitArgs: ['-c', `alias.nap=!exec sleep 60 ${marker}`, '-C', dir, 'nap'], stdin: false };
+      const script = `
+        import { startGroup } from ${JSON.stringify(module)};
+        const children = startGroup([${JSON.stringify(nap)}, ${JSON.stringify(nap)}], { PATH: process.env.PATH });
+        for (const c of children) c.hold(false);
+        process.on('exit', () => { for (const c of children) c.kill(); });
+        ${end}
+      `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.error).toBeUndefined();
+      let left = running(`alias.nap=!exec sleep 60 ${marker}`);
+      for (let i = 0; i < 50 && left.length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = running(`alias.nap=!exec sleep 60 ${marker}`);
+      }
+      // (A git stopped as it starts its alias may leave the sleep: git's own race, not counted.)
+      for (const pid of running(marker)) process.kill(pid);
+      expect(left, end).toEqual([]);
     }
   });
 });
