@@ -64,6 +64,12 @@ function setHeld(handles: readonly unknown[], held: boolean): void {
 /** One git command, spawned alone. Throws when spawn itself fails (no descriptors left). */
 export function spawnGit(gitArgs: readonly string[], env: NodeJS.ProcessEnv): GitChild {
   const child = spawn('git', gitArgs, { env, stdio: 'pipe' });
+  if (child.stdout == null) {
+    // Not started for want of descriptors (EMFILE, ENFILE): no pipes, and an 'error' event on
+    // the next tick that, unheard, would end this process.
+    child.on('error', () => {});
+    throw Object.assign(new Error('spawn git: no file descriptors left'), { code: 'EMFILE' });
+  }
   return {
     stdin: child.stdin,
     stdout: child.stdout,
@@ -146,6 +152,13 @@ function startShell(commands: readonly GroupCommand[], env: NodeJS.ProcessEnv): 
   try {
     sh = spawn(SH, ['-c', lines.join('\n'), 'sh', ...positional], { env, stdio: [...stdio] });
   } catch {
+    return null;
+  }
+  if (sh.pid === undefined) {
+    // Not started (EMFILE: no pipes at all; EAGAIN, ENOENT...): its 'error' event comes on the
+    // next tick and, unheard, would end this process. Each command is spawned alone instead.
+    sh.on('error', () => {});
+    for (const p of sh.stdio ?? []) p?.destroy();
     return null;
   }
   const pipes = [...sh.stdio];

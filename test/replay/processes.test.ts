@@ -159,4 +159,40 @@ describe('git commands started together', () => {
       expect(left, end).toEqual([]);
     }
   });
+
+  it('fail as spawn does, without an unhandled error, when no descriptors are left for the shell', () => {
+    // Found by review: a shell that could not be started for want of descriptors (EMFILE) has no
+    // pipes: reading them threw a TypeError, and its 'error' event, unheard, ended the process
+    // (exit status 1, a stack trace) where a git spawned alone had room. Each run below leaves
+    // `spare` descriptors free under a limit of 64: whatever cannot start must fail as spawn
+    // does (a throw, or an end with an error), and the process goes on.
+    const module = new URL('../../dist/src/git/processes.js', import.meta.url).href;
+    const script = `
+      import { startGroup } from ${JSON.stringify(module)};
+      import { closeSync, openSync } from 'node:fs';
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch {}
+      for (let i = 0; i < Number(process.argv[1]); i++) closeSync(held.pop());
+      let children = [];
+      try {
+        children = startGroup([0, 1].map(() => ({ gitArgs: ['-C', ${JSON.stringify(dir)}, 'rev-parse', 'HEAD'], stdin: false })), { PATH: process.env.PATH });
+      } catch (e) {
+        if (!(e instanceof Error) || e instanceof TypeError) throw e;
+      }
+      const ends = await Promise.all(children.map((c) => new Promise((resolve) => {
+        c.onEnd((code, e) => resolve(e === null ? code : e.code));
+        c.stdout.resume();
+        c.stderr.resume();
+      })));
+      for (const fd of held) closeSync(fd);
+      // A spawn's 'error' event comes on a later tick.
+      setTimeout(() => process.stdout.write(JSON.stringify(ends)), 100);
+    `;
+    for (let spare = 0; spare <= 16; spare++) {
+      const r = spawnSync('/bin/sh', ['-c', 'ulimit -n 64 && exec "$0" --input-type=module -e "$1" "$2"', process.execPath, script, String(spare)], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.stderr, `spare ${spare}`).toBe('');
+      expect(r.status, `spare ${spare}`).toBe(0);
+      expect(r.stdout, `spare ${spare}`).toMatch(/^\[[^\]]*\]$/);
+    }
+  });
 });
