@@ -16,10 +16,9 @@
  * Object reads go through one long-lived `git cat-file --batch` process (framed by byte
  * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
  */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import { OperatorError } from '../errors.js';
-import { spawnGit, startGroup, type GitChild } from './processes.js';
 
 export interface GitObject {
   readonly oid: string;
@@ -97,15 +96,14 @@ interface Started {
 }
 
 /**
- * Collects a git command's stdout as a Buffer, GitFailure on non-zero exit; spawns it unless
- * `child` was started already (in a group). `held`: whether the process waits for it (a
- * prefetched command does not, until a caller asks for its output).
+ * Starts a git command; stdout as a Buffer, GitFailure on non-zero exit. `held`: whether the
+ * process waits for it (a prefetched command does not, until a caller asks for its output).
  */
-function start(dir: string, args: readonly string[], input: string | undefined, held: boolean, started?: GitChild): Started {
-  let child: GitChild | null = started ?? null;
+function start(dir: string, args: readonly string[], input: string | undefined, held: boolean): Started {
+  let child: ChildProcessWithoutNullStreams | null = null;
   const output = new Promise<Buffer>((resolve, reject) => {
     try {
-      child ??= spawnGit([...SAFE_CONFIG, '-C', dir, ...args], safeEnv());
+      child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
     } catch (e) {
       reject(e);
       return;
@@ -114,21 +112,40 @@ function start(dir: string, args: readonly string[], input: string | undefined, 
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.onEnd((code, e) => {
-      if (e !== null) reject(e.code === 'ENOENT' ? new OperatorError('git is not installed or not on PATH: sel reads policy history with the git binary') : e);
-      else if (code === 0) resolve(Buffer.concat(out));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'ENOENT' ? new OperatorError('git is not installed or not on PATH: sel reads policy history with the git binary') : e);
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
       else reject(new GitFailure(args, code, Buffer.concat(err).toString('utf8')));
     });
-    if (input !== undefined) child.stdin?.end(input);
-    else child.stdin?.end();
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
   });
-  const c = child as GitChild | null;
-  if (c !== null && !held) c.hold(false);
+  const c = child as ChildProcessWithoutNullStreams | null;
+  if (c !== null && !held) holdOpen(c, false);
   return {
     output,
-    hold: () => c?.hold(true),
-    stop: () => c?.kill(),
+    hold: () => { if (c !== null) holdOpen(c, true); },
+    stop: () => { if (c !== null) stopChild(c); },
   };
+}
+
+/** Kills a child process that still runs. */
+function stopChild(child: ChildProcessWithoutNullStreams): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill();
+}
+
+/**
+ * Whether a child process keeps this process running: a prefetched command does not until
+ * a caller takes it, so that one nobody takes never delays the exit.
+ */
+function holdOpen(child: ChildProcessWithoutNullStreams, held: boolean): void {
+  // The pipes are sockets (net.Socket), which the stream types do not say.
+  for (const h of [child, child.stdout, child.stderr, child.stdin] as unknown as { ref(): unknown; unref(): unknown }[]) {
+    if (held) h.ref();
+    else h.unref();
+  }
 }
 
 /**
@@ -165,12 +182,12 @@ function stopUntakenAtExit(): void {
   });
 }
 
-function prefetch(dir: string, args: readonly string[], child?: GitChild): Promise<Buffer> {
+function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
   const key = commandKey(dir, args);
   const known = prefetched.get(key);
   if (known !== undefined) return known.output;
   stopUntakenAtExit();
-  const s = start(dir, args, undefined, false, child);
+  const s = start(dir, args, undefined, false);
   // A prefetch nobody takes fails unheard; the caller that takes it sees the failure.
   s.output.catch(() => {});
   prefetched.set(key, s);
@@ -236,42 +253,27 @@ export const LEDGER_DIR = 'ledger';
  * rejects.
  */
 export async function prefetchGovernance(dir: string, ref: string): Promise<void> {
-  const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
-  const first = [OPEN_ARGS];
-  const candidates = ref.startsWith('-') ? null : candidateRefs(ref);
-  if (!ref.startsWith('-')) first.push(resolveArgs(ref));
-  if (candidates !== null) first.push(candidateArgs(candidates));
-  const catFiles = [false, true].filter((withBody) => !prefetchedCatFiles.has(commandKey(dir, catFileArgs(withBody))));
   let open: Promise<Buffer>;
-  let outputs: Promise<Buffer>[];
   try {
-    // As few forks as can be (processes.ts), or one each where there is no shell.
-    const commands = first.filter((args) => !prefetched.has(commandKey(dir, args)));
-    const group = startGroup([
-      ...commands.map((args) => ({ gitArgs: [...SAFE_CONFIG, '-C', dir, ...args], stdin: false })),
-      ...catFiles.map((withBody) => ({ gitArgs: [...SAFE_CONFIG, '-C', dir, ...catFileArgs(withBody)], stdin: true })),
-    ], safeEnv());
-    commands.forEach((args, i) => prefetch(dir, args, group?.[i]));
-    catFiles.forEach((withBody, i) => {
-      stopUntakenAtExit();
-      prefetchedCatFiles.set(commandKey(dir, catFileArgs(withBody)), new CatFile(dir, withBody, false, group?.[commands.length + i]));
-    });
-    outputs = first.map((args) => prefetch(dir, args));
-    open = outputs.shift()!;
+    open = prefetch(dir, OPEN_ARGS);
+    for (const withBody of [false, true]) {
+      const key = commandKey(dir, catFileArgs(withBody));
+      if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
+    }
   } catch {
     // spawn itself can throw (no file descriptors left): the run's own calls will say so.
     return;
   }
-  if (ref.startsWith('-')) return ended(open!);
-  const named = candidates === null ? Promise.resolve() : ended(outputs![1]!);
-  const rest = outputs![0]!.then((out) => {
+  const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
+  if (ref.startsWith('-')) return ended(open);
+  const candidates = candidateRefs(ref);
+  const named = candidates === null ? Promise.resolve() : ended(prefetch(dir, candidateArgs(candidates)));
+  const rest = prefetch(dir, resolveArgs(ref)).then((out) => {
     const commit = out.toString('utf8').trim();
     if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return;
-    const next = [revListArgs(commit), REPLACE_REFS_ARGS, changedArgs(commit, LEDGER_DIR)].filter((args) => !prefetched.has(commandKey(dir, args)));
-    const group = startGroup(next.map((args) => ({ gitArgs: [...SAFE_CONFIG, '-C', dir, ...args], stdin: false })), safeEnv());
-    return Promise.all(next.map((args, i) => prefetch(dir, args, group?.[i])));
+    return Promise.all([prefetch(dir, revListArgs(commit)), prefetch(dir, REPLACE_REFS_ARGS), prefetch(dir, changedArgs(commit, LEDGER_DIR))]);
   });
-  await Promise.all([ended(open!), ended(rest), named]);
+  await Promise.all([ended(open), ended(rest), named]);
 }
 
 interface Pending {
@@ -286,7 +288,7 @@ interface Pending {
  * `size` bytes of content and a LF.
  */
 class CatFile {
-  private readonly child: GitChild & { readonly stdin: NonNullable<GitChild['stdin']> };
+  private readonly child: ChildProcessWithoutNullStreams;
   private readonly queue: Pending[] = [];
   private buf: Buffer = Buffer.alloc(0);
   /**
@@ -298,12 +300,9 @@ class CatFile {
   private need = 0;
   private failed: Error | null = null;
 
-  /** `started`: the process, started already (in a group), with a standard input of ours. */
-  constructor(dir: string, private readonly withBody: boolean, held = true, started?: GitChild) {
-    const child = started ?? spawnGit([...SAFE_CONFIG, '-C', dir, ...catFileArgs(withBody)], safeEnv());
-    if (child.stdin === null) throw new Error('a cat-file process needs a standard input');
-    this.child = child as GitChild & { readonly stdin: Writable };
-    if (!held) this.child.hold(false);
+  constructor(dir: string, private readonly withBody: boolean, held = true) {
+    this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...catFileArgs(withBody)], { env: safeEnv(), stdio: 'pipe' });
+    if (!held) holdOpen(this.child, false);
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (c: Buffer) => stderr.push(c));
     this.child.stdout.on('data', (c: Buffer) => {
@@ -318,9 +317,9 @@ class CatFile {
       this.need = 0;
       this.drain();
     });
-    this.child.onEnd((code, e) => {
-      if (e !== null) this.fail(e);
-      else if (this.queue.length > 0 || code !== 0) {
+    this.child.on('error', (e) => this.fail(e));
+    this.child.on('close', (code) => {
+      if (this.queue.length > 0 || code !== 0) {
         this.fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${firstErrorLine(Buffer.concat(stderr).toString('utf8'))}`));
       }
     });
@@ -376,12 +375,12 @@ class CatFile {
 
   /** A prefetched process, taken: it keeps this process running again while it works. */
   hold(): void {
-    this.child.hold(true);
+    holdOpen(this.child, true);
   }
 
   /** A prefetched process nothing took, at exit. */
   stop(): void {
-    this.child.kill();
+    stopChild(this.child);
   }
 
   close(): void {
