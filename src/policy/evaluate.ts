@@ -21,7 +21,7 @@ import { digestOf } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
-import { collidesWithReserved, MAX_TOOL_NAME_LENGTH, MAX_TOOL_NAME_NFKC_LENGTH, nameTooLong, toolNameSkeleton } from './names.js';
+import { collidesWithReserved, copyOf, MAX_TOOL_NAME_LENGTH, MAX_TOOL_NAME_NFKC_LENGTH, nameTooLong, toolNameSkeleton } from './names.js';
 import { hasPrefix, lowerSegments, normalizeUrl, type NormalizedUrl } from './url.js';
 import {
   ACTION_RANK,
@@ -421,7 +421,7 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
   const v = dnsVerdict(ctx, url);
   if (key !== null) {
     if (DNS_VERDICTS.size >= DNS_VERDICTS_MAX) DNS_VERDICTS.clear();
-    DNS_VERDICTS.set(key, v.refused ?? '');
+    DNS_VERDICTS.set(copyOf(key), v.refused ?? '');
   }
   if (v.refused !== null) return ctx.deny('network-egress', null, v.refused);
   if (ctx.tracing) ctx.step('network-egress', null, 'allow', `every recorded address is public (${v.addresses})`);
@@ -442,7 +442,8 @@ const DNS_KEY_MAX = 512;
  * dns_snapshot, a line break and its text ('' for an absent member: no JSON text is empty, and
  * none holds a line break, as a log line has none); null when the request is not read from a
  * line or the key is longer than DNS_KEY_MAX. The usual key is pinned_ips's text alone: a slice
- * of the line, hashed in place (a joined key was copied first, for every event).
+ * of the line, hashed in place (a joined key was copied first, for every event); a key kept is
+ * a copy, which does not keep its line alive.
  */
 function dnsKey(ctx: Ctx): string | null {
   const pinned = ctx.rawField('pinned_ips');

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import {
   ASCII_PROTOTYPES,
   collidesWithReserved,
+  copyOf,
   isWildcard,
   MAX_TOOL_NAME_LENGTH,
   MAX_TOOL_NAME_NFKC_LENGTH,
@@ -296,6 +297,16 @@ describe('the confusables table and the kept answers', () => {
     );
     expect(hit('shell.exec', mapOf(['fs.read']))).toBe(null);
     expect(hit('shell.exec')).toBe('shell.exec');
+  });
+
+  it('keep each name as a copy that is the very same string, lone surrogates and all', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '\uD800', '\uDC00', '\uFFFD', 'é') }), (a, b) => {
+        expect(copyOf(a)).toBe(a);
+        expect(copyOf(b)).toBe(b);
+        expect(copyOf(a) === copyOf(b)).toBe(a === b);
+      }),
+    );
   });
 
   it('counts NFKC lengths only where NFKC changes something', () => {
