@@ -40,6 +40,7 @@ import {
 import { isChainIdForm, isLedgerPath, isSelTimestampAt } from '../schemas/formats.js';
 import { CONTRACT_VERSION, type LineRef, type PlacedEvent, type SelEvent } from './types.js';
 import { lazyRequest as makeLazyRequest } from './lazy-request.js';
+import { ownCopy } from './own-copy.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -462,14 +463,14 @@ class Proven {
   }
   add(text: string): void {
     if (this.seen.size >= this.limit) this.seen.clear();
-    this.seen.set(flatCopy(text), null);
+    this.seen.set(ownCopy(text), null);
   }
   /** The parsed value of a text `has` accepted, parsed once. */
   parsed(text: string): unknown {
     let v = this.seen.get(text);
     if (v === null || v === undefined) {
       v = Object.freeze(JSON.parse(text) as object);
-      this.seen.set(flatCopy(text), v);
+      this.seen.set(ownCopy(text), v);
     }
     return v;
   }
@@ -508,9 +509,6 @@ function parsedInterned(k: number, slot: number): object {
   return v;
 }
 
-function flatCopy(s: string): string {
-  return Buffer.from(s, 'utf8').toString('utf8');
-}
 
 
 /**
@@ -537,7 +535,7 @@ class Recent<V> {
   put(text: string, value: V): number {
     const k = this.next;
     this.next = (k + 1) % this.texts.length;
-    this.texts[k] = flatCopy(text);
+    this.texts[k] = ownCopy(text);
     this.values[k] = value;
     return k;
   }
@@ -559,7 +557,7 @@ function chainSlot(value: string): number {
   if (value.charCodeAt(0) !== QUOTE) return -1;
   const id = value.slice(1, -1);
   if (id.indexOf('\\') >= 0 || !isChainIdForm(id)) return -1;
-  const slot = chains.put(value, flatCopy(id));
+  const slot = chains.put(value, ownCopy(id));
   chainHeads[slot] = '';
   return slot;
 }
@@ -613,7 +611,7 @@ function kindOf(): unknown {
   const k = kinds.find(text);
   if (k >= 0) return kinds.values[k];
   const value = valueOf(KIND);
-  if (typeof value === 'string') kinds.put(text, flatCopy(value));
+  if (typeof value === 'string') kinds.put(text, ownCopy(value));
   return value;
 }
 

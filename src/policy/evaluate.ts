@@ -19,9 +19,10 @@
 import { canonicalize } from '../canonical/jcs.js';
 import { digestOf } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
+import { ownCopy } from '../envelope/own-copy.js';
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
 import { checkAddress } from './ip.js';
-import { collidesWithReserved, copyOf, MAX_TOOL_NAME_LENGTH, MAX_TOOL_NAME_NFKC_LENGTH, nameTooLong, toolNameSkeleton } from './names.js';
+import { collidesWithReserved, MAX_TOOL_NAME_LENGTH, MAX_TOOL_NAME_NFKC_LENGTH, nameTooLong, toolNameSkeleton } from './names.js';
 import { hasPrefix, lowerSegments, normalizeUrl, type NormalizedUrl } from './url.js';
 import {
   ACTION_RANK,
@@ -421,7 +422,7 @@ function checkDns(ctx: Ctx, url: NormalizedUrl): Outcome | null {
   const v = dnsVerdict(ctx, url);
   if (key !== null) {
     if (DNS_VERDICTS.size >= DNS_VERDICTS_MAX) DNS_VERDICTS.clear();
-    DNS_VERDICTS.set(copyOf(key), v.refused ?? '');
+    DNS_VERDICTS.set(ownCopy(key), v.refused ?? '');
   }
   if (v.refused !== null) return ctx.deny('network-egress', null, v.refused);
   if (ctx.tracing) ctx.step('network-egress', null, 'allow', `every recorded address is public (${v.addresses})`);

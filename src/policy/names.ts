@@ -46,6 +46,7 @@
  */
 
 import { CONFUSABLES_PAIRS_JSON } from './confusables.js';
+import { ownCopy } from '../envelope/own-copy.js';
 
 // Step 2: invisible or not printable.
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u180E\p{C}\p{Z}\p{White_Space}]/gu;
@@ -266,18 +267,8 @@ export function collidesWithReserved(name: string, reserved: ReadonlyMap<string,
   if (hit !== undefined) return hit;
   const answer = collision(name, reserved);
   if (known.size >= COLLISIONS_MAX) known.clear();
-  known.set(copyOf(name), answer);
+  known.set(ownCopy(name), answer);
   return answer;
-}
-
-/**
- * A copy of `s` that holds nothing else alive: a value read from a log line may be a slice of
- * it (or of the chunk it came in), which a kept key would keep in memory. Code unit by code
- * unit, so every string (a lone surrogate too) stays itself; a UTF-8 round trip would make
- * two names one.
- */
-export function copyOf(s: string): string {
-  return s.split('').join('');
 }
 const collisions = new WeakMap<ReadonlyMap<string, string>, Map<string, ReservedCollision | null>>();
 /** Names kept per reserved list, each at most MAX_TOOL_NAME_LENGTH long. */
