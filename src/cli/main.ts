@@ -1,11 +1,11 @@
 #!/bin/sh
-//usr/bin/env true; exec node --min-semi-space-size=16 --single-threaded-gc "$0" "$@"
+//usr/bin/env true; exec node --min-semi-space-size=16 --single-threaded-gc --no-allocation-site-pretenuring "$0" "$@"
 /**
  * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads and a
  * replay's first git commands early (early.ts), and runs the command line (program.ts:
  * commander, exit status).
  *
- * The first two lines start Node.js with two flags. They are read by sh: `//usr/bin/env true`
+ * The first two lines start Node.js with three flags. They are read by sh: `//usr/bin/env true`
  * does nothing (but costs two short processes, ~1.4 ms: `":"`, a shell built-in, is what tsc
  * turns into `":";`, which sh then breaks on), and `exec` runs node on this file, in the
  * same process, to which they are a `#!` line and a comment. `#!/usr/bin/env -S node FLAGS`
@@ -22,6 +22,18 @@
  * With --jobs the checking threads already use the cores, and helpers only took turns with
  * them: --jobs 2 ran 5-7% faster without them (1 GB: 4 alternating pairs; 300 MB: 8), one
  * thread the same within noise (30 MB: 1.01x, replay 100 MB: 1.04x), peak RSS the same.
+ *
+ * --no-allocation-site-pretenuring: V8 samples the objects each allocation site makes, and
+ * when a young collection finds a whole sample alive, it allocates that site's objects in the
+ * old generation for the rest of the run. In one --jobs 2 run in three to ten (300 MB log) it
+ * did so for the sites of the records and their line refs (addColumns, the verifier's ref,
+ * the unit's line callback; --trace-pretenuring-statistics: samples of 1 690-8 255 objects,
+ * all found alive), though they die young: the old generation then grew 4-5 MB between young
+ * collections and needed mark-compacts, and the run took 1.2x-1.5x as long and peaked at
+ * ~185 MB instead of ~130 MB. Without the heuristic: --jobs 2 1.14x faster (median of 12
+ * alternating pairs, twice), every run at 128-136 MB; one thread, replay and 30 MB the same
+ * within noise (1.00x-1.04x).
+ *
  * bench/ runs sel with these flags, so it measures what the `sel` binary does.
  */
 import { startEarly } from './early.js';

@@ -64,6 +64,7 @@ describe('the sel binary', () => {
     expect(argv[0]).toMatch(/node$/);
     expect(argv).toContain('--single-threaded-gc');
     expect(argv).toContain('--min-semi-space-size=16');
+    expect(argv).toContain('--no-allocation-site-pretenuring');
     expect(code).toBe(0);
     expect(JSON.parse(out).summary.tool.name).toBe('sel');
   });
