@@ -12,8 +12,11 @@
  * import.meta.url: here dist/sel/worker.js), and the package root (schemas/) by walking up
  * from it (src/assets.ts). The first two lines of src/cli/main.ts (sh, then node with sel's
  * flags; see there) are put back on top: esbuild keeps a `#!` line but drops comments.
+ * dist/sel/BUILD names the build: `sha256:` and the SHA-256 of {"sel.js": digest, "worker.js":
+ * digest} (hex digests of the files as written, JSON in that order).
  */
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,3 +47,9 @@ const text = readFileSync(main, 'utf8');
 if (!text.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #! line of src/cli/main.ts');
 writeFileSync(main, `${header.join('\n')}\n${text.slice('#!/bin/sh\n'.length)}`);
 chmodSync(main, 0o755);
+
+// The build's id (src/version.ts, buildId): a digest of the two files, as they are run. A shard
+// result records it, and a merge refuses results of another build.
+const digest = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex');
+const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'worker.js': digest('worker.js') });
+writeFileSync(join(out, 'BUILD'), `sha256:${createHash('sha256').update(files).digest('hex')}\n`);

@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/4`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/6`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -18,7 +18,9 @@
  * chain's time: merged, they would pass a backdated use of an expired artifact, so they are
  * refused too. sel.shard/4 did not say where its logs are in the governance repository: a
  * merge run from another directory resolved their names elsewhere, found no committed log, and
- * passed a log whose history was rewritten, so those are refused as well.)
+ * passed a log whose history was rewritten, so those are refused as well. sel.shard/5 did not
+ * say which build of sel wrote it: a merge applied records made by another line check or
+ * evaluator as its own, so those are refused too.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -29,7 +31,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/5';
+export const SHARD_VERSION = 'sel.shard/6';
 
 export interface ShardFile {
   readonly display: string;
@@ -48,6 +50,8 @@ export interface ShardHeader {
   /** Entries of a named directory that are not logs read (a dangling link, a subdirectory): as a run reports them. */
   readonly skipped: readonly { readonly display: string; readonly reason: string }[];
   readonly options: { readonly maxLineBytes: number; readonly maxDepth: number };
+  /** The sel that wrote the result: its version and build (src/version.ts, buildId; null: unknown). */
+  readonly sel: { readonly version: string; readonly build: string | null };
   /**
    * With --repo: the ref and the commit it resolved to, and each file's path in the repository
    * (null: outside it), as the shard resolved it, for the merge's LEDGER_REWRITTEN.
@@ -156,6 +160,7 @@ export function isHeader(x: unknown): x is ShardHeader {
     Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
     Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
     typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
+    typeof h.sel?.version === 'string' && (h.sel.build === null || typeof h.sel.build === 'string') &&
     (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
       Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p))));
 }

@@ -14,6 +14,7 @@ import type { AnchorSummary, Replayer } from '../replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult, type VerifyOptions } from '../verify/verifier.js';
 import { addUnitRecords, type UnitColumns } from '../verify/apply.js';
 import { resultLayout } from '../verify/worker-protocol.js';
+import { buildId, VERSION } from '../version.js';
 import { assertLittleEndian, BLOCK_MAGIC, BLOCK_PREFIX_BYTES, blockColumns, isBlockMeta, isHeader, isTrailer, MAX_BLOCK_META, SHARD_VERSION, type BlockMeta, type ShardHeader, type ShardTrailer } from './format.js';
 
 const CHUNK = 1 << 20;
@@ -25,6 +26,9 @@ const MAX_FRAME = 64 << 20;
  * header is input like any other, and a refusal must stay one sentence on one line).
  */
 export const quoted = (name: string): string => JSON.stringify(name);
+
+/** A build as a refusal names it: `sel "0.1.0" (build "sha256:…")`. */
+const describeBuild = (b: ShardHeader['sel']): string => `sel ${quoted(b.version)} (build ${b.build === null ? 'unknown' : quoted(b.build)})`;
 
 const notAShard = (path: string, why: string) => new OperatorError(`${path} is not a complete ${SHARD_VERSION} shard result (${why}); write it again with sel verify --shard I/N --shard-out FILE`);
 
@@ -262,6 +266,14 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
   const of = loaded[0]!.header.of;
   if (loaded.length !== of || loaded.some((l, i) => l.header.of !== of || l.header.shard !== i)) {
     throw new OperatorError(`the shards are not one complete set: expected shards 1..${of} of ${of}, got ${loaded.map((l) => `${l.header.shard + 1}/${l.header.of}`).join(', ')}`);
+  }
+  // Records are applied as this build makes them: a shard of another build (another line
+  // check, evaluator or chain rules, under the same format) would be merged as if it were this
+  // one's. An unknown build (tsc's output, no dist/sel/BUILD) matches only an unknown one.
+  const own = { version: VERSION, build: buildId() };
+  const foreign = loaded.find((l) => l.header.sel.version !== own.version || l.header.sel.build !== own.build);
+  if (foreign !== undefined) {
+    throw new OperatorError(`shard ${foreign.header.shard + 1}/${of} was written by ${describeBuild(foreign.header.sel)}, and this merge is ${describeBuild(own)}: run the shards and the merge with the same build of sel`);
   }
   const first = loaded[0]!.header;
   const files = first.files;

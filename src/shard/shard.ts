@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/5`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/6`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
@@ -30,6 +30,7 @@ import type { RunOptions } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from '../verify/verifier.js';
 import type { UnitResult, WorkerInit } from '../verify/worker-protocol.js';
 import { assertLittleEndian, encodeBlock, SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
+import { buildId, VERSION } from '../version.js';
 export { SHARD_VERSION, type ShardFile, type ShardHeader, type ShardTrailer } from './format.js';
 
 /** The most shards a run is split into: far more machines than any run needs. */
@@ -158,6 +159,7 @@ export async function runShard(
     files,
     skipped: skipped.map((s) => ({ display: s.display, reason: s.reason })),
     options: { maxLineBytes: opts.maxLineBytes, maxDepth: opts.maxDepth },
+    sel: { version: VERSION, build: buildId() },
     replay: replay === null ? null : { ref: replay.ref, commit: replay.commit, paths: ordered.map((s) => repoPathOf(replay.repoDir, s.path!)) },
   };
   const parts: UnitPart[] = [];

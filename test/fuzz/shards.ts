@@ -60,7 +60,7 @@ export async function shardFixture(): Promise<ShardFixture> {
   };
 }
 
-const REFUSED = /is not a complete sel\.shard\/5 shard result/;
+const REFUSED = /is not a complete sel\.shard\/6 shard result/;
 
 /** Any byte of any block's columns replaced, digest resealed. */
 export function columnsDamaged(fx: ShardFixture) {
@@ -88,7 +88,7 @@ export function bytesDamaged(fx: ShardFixture) {
     // still says the same can merge.
     if (outcome === 'merged') {
       if (!unchanged && p < trailerStart) throw new Error(`merged a file changed at byte ${p}`);
-    } else if (!/not a complete sel\.shard\/5 shard result|cannot read shard|different runs|not one complete set/.test(outcome)) {
+    } else if (!/not a complete sel\.shard\/6 shard result|cannot read shard|different runs|not one complete set|same build of sel/.test(outcome)) {
       throw new Error(`refused in an unexpected way: ${outcome}`);
     }
   });

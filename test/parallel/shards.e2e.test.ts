@@ -5,6 +5,7 @@
  * replay; and a damaged, incomplete or mixed set of shard results is refused, never merged.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { runShard } from '../../src/shard/shard.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/verifier.js';
+import { VERSION } from '../../src/version.js';
 import { columnsAt, joinShard, splitShard } from '../helpers/shard-file.js';
 import { buildBackdated } from '../helpers/backdated.js';
 
@@ -208,13 +210,39 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
   });
 
+  it('shards of another build of sel, or of none known', () => {
+    // The build a shard records is the binary's: dist/sel/BUILD, the digest of its two files.
+    const dist = join(import.meta.dirname, '..', '..', 'dist', 'sel');
+    const hex = (f: string) => createHash('sha256').update(readFileSync(join(dist, f))).digest('hex');
+    const build = `sha256:${createHash('sha256').update(JSON.stringify({ 'sel.js': hex('sel.js'), 'worker.js': hex('worker.js') })).digest('hex')}`;
+    expect(readFileSync(join(dist, 'BUILD'), 'utf8')).toBe(`${build}\n`);
+    const parts = splitShard(readFileSync(files[1]!));
+    const header = JSON.parse(parts.header) as { sel: { version: string; build: string | null } };
+    expect(header.sel).toEqual({ version: VERSION, build });
+    const cut = join(tmp, 'other-build.jsonl');
+    const resealed = (sel: unknown) => {
+      writeFileSync(cut, joinShard({ ...parts, header: JSON.stringify({ ...header, sel }) }));
+      return refuse(['merge', files[0]!, cut, ...files.slice(2)]);
+    };
+    // Resealed as it was, it merges: each refusal below is its edit's.
+    writeFileSync(cut, joinShard(parts));
+    expect(sel(['merge', files[0]!, cut, ...files.slice(2), '--format', 'json']).stdout).toBe(sel(['merge', ...files, '--format', 'json']).stdout);
+    const other = `sha256:${'0'.repeat(64)}`;
+    expect(resealed({ version: VERSION, build: other })).toBe(`sel: shard 3/4 was written by sel "${VERSION}" (build "${other}"), and this merge is sel "${VERSION}" (build "${build}"): run the shards and the merge with the same build of sel`);
+    expect(resealed({ version: '0.0.9', build })).toMatch(/^sel: shard 3\/4 was written by sel "0\.0\.9" \(build "sha256:[0-9a-f]{64}"\), and this merge is/);
+    expect(resealed({ version: VERSION, build: null })).toMatch(/^sel: shard 3\/4 was written by sel "[^"]+" \(build unknown\), and this merge is/);
+    // The header is input: what it says is quoted on one line.
+    expect(resealed({ version: 'v1\nFAKE: ok', build })).toMatch(/^sel: shard 3\/4 was written by sel "v1\\nFAKE: ok" \(build/);
+    for (const bad of [undefined, null, 'sel', { version: 1, build }, { version: VERSION, build: 7 }, { build }]) expect(resealed(bad), JSON.stringify(bad)).toMatch(/its header or trailer is malformed/);
+  });
+
   it('a truncated, edited or foreign file', () => {
     const bytes = readFileSync(files[1]!);
     const cut = join(tmp, 'cut.jsonl');
     let half = Math.floor(bytes.length / 2);
     while (bytes[half - 1] === 0x0a) half++;
     writeFileSync(cut, bytes.subarray(0, half));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/5 shard result \(.*truncated/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/6 shard result \(.*truncated/);
     // One block dropped, nothing else touched: the row count and digest catch it.
     const parts = splitShard(bytes);
     expect(parts.blocks.length).toBeGreaterThan(2);
@@ -230,15 +258,18 @@ describe('shard results that cannot be merged are refused', () => {
     edited[first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10] ^= 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/5"}\nSELU\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/6"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
-    // A result of the previous format version (without its logs' paths in the repository).
-    writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/5"', '"v":"sel.shard/4"'), 'latin1')]));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/5 header/);
+    // Results of earlier format versions: without the build that wrote them (5), without their
+    // logs' paths in the repository (4).
+    for (const old of ['sel.shard/5', 'sel.shard/4']) {
+      writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/6"', `"v":"${old}"`), 'latin1')]));
+      expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/6 header/);
+    }
     // A result of the older JSON-rows format is refused as such, not misread.
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/5 header/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/5 shard result/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/6 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/6 shard result/);
     writeFileSync(cut, '');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
