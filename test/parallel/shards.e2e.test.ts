@@ -220,8 +220,8 @@ describe('shard results that cannot be merged are refused', () => {
     const header = JSON.parse(parts.header) as { sel: { version: string; build: string | null } };
     expect(header.sel).toEqual({ version: VERSION, build });
     const cut = join(tmp, 'other-build.jsonl');
-    const resealed = (sel: unknown) => {
-      writeFileSync(cut, joinShard({ ...parts, header: JSON.stringify({ ...header, sel }) }));
+    const resealed = (writer: unknown) => {
+      writeFileSync(cut, joinShard({ ...parts, header: JSON.stringify({ ...header, sel: writer }) }));
       return refuse(['merge', files[0]!, cut, ...files.slice(2)]);
     };
     // Resealed as it was, it merges: each refusal below is its edit's.
