@@ -63,7 +63,8 @@ describe('the sel binary', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(argv[0]).toMatch(/node$/);
     expect(argv).toContain('--single-threaded-gc');
-    expect(argv).toContain('--min-semi-space-size=16');
+    expect(argv).toContain('--min-semi-space-size=4');
+    expect(argv).toContain('--max-semi-space-size=4');
     expect(argv).toContain('--no-allocation-site-pretenuring');
     expect(code).toBe(0);
     expect(JSON.parse(out).summary.tool.name).toBe('sel');
