@@ -509,8 +509,6 @@ function parsedInterned(k: number, slot: number): object {
   return v;
 }
 
-
-
 /**
  * Texts seen in the last few lines, each kept (as a copy: a slice would keep its whole line
  * alive) with what was derived from it, so the next line's copy is matched with `===`
