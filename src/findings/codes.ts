@@ -328,6 +328,14 @@ export const CODES = {
     example: '"http": ["egress.github"] when the rule is egress.github-api.',
     extension: true,
   },
+  POLICY_PATH_UNMATCHABLE: {
+    severity: 'warning',
+    class: 'policy',
+    title: 'A path prefix no request can be under',
+    help: 'A path prefix of an egress rule, a secrets rule or a workspace grant has a segment that the evaluator refuses in every request path before any rule is compared: "." or "..", a ";" (URLs), a control character or white space at either end of a segment (URLs). Such a request is blocked anyway, but the rule does not do what it says: a deny rule on the prefix never denies, so what it meant to deny (written without the segment) is decided by the other rules; an allow rule or grant on it never allows. Write the path as the evaluator reads it: /v1/admin, not /v1/./admin.',
+    example: '"paths": ["/repos/../admin"] on a deny rule.',
+    extension: true,
+  },
   POLICY_USERLAND_GRANT: {
     severity: 'note',
     class: 'policy',

@@ -8,7 +8,7 @@ import type { FindingCode } from '../findings/codes.js';
 import type { LoadedBundle } from './bundle.js';
 import { ACTION_RANK, hostPattern } from './compile.js';
 import { lineIndex } from './positions.js';
-import { prefixSegments } from './url.js';
+import { prefixSegments, unmatchableUrlPrefix } from './url.js';
 import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
 
 /**
@@ -261,6 +261,47 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
     if (x.principal !== y.principal || x.from !== y.from || x.to !== y.to) return false;
     add('POLICY_TIE_BREAK', 'trust-zones.json', `/elevations/${j}`, `elevation rules ${x.id} and ${y.id} name the same principal and zones; only the smallest id is used`);
     return true;
+  });
+  // Items the evaluator keeps one of per key (compile.ts: the smallest id), so the others are
+  // never read: a second MCP server entry's tools and url, a second pin's artifacts. By key, not
+  // by pairs: a bundle of many pins costs one pass.
+  const sameKey = <T extends { id: string }>(items: readonly T[], key: (t: T) => string, report: (first: T, later: T, j: number, used: string) => void) => {
+    const firstOf = new Map<string, T>();
+    items.forEach((y, j) => {
+      const k = key(y);
+      const x = firstOf.get(k);
+      if (x === undefined) firstOf.set(k, y);
+      else report(x, y, j, x.id < y.id ? x.id : y.id);
+    });
+  };
+  sameKey(b['trust-zones'].mcp_servers, (m) => m.server, (x, y, j, used) => {
+    add('POLICY_TIE_BREAK', 'trust-zones.json', `/mcp_servers/${j}`, `MCP server entries ${x.id} and ${y.id} both declare server ${y.server}; only the smallest id (${used}) is used, with its url and tools`);
+  });
+  sameKey(b.extensions.pins, (p) => `${p.extension}@${p.version}`, (x, y, j, used) => {
+    add('POLICY_TIE_BREAK', 'extensions.json', `/pins/${j}`, `pins ${x.id} and ${y.id} both pin ${y.extension}@${y.version}; only the smallest id (${used}) is used, with its artifacts`);
+  });
+
+  // Path prefixes no request path can be under: the evaluator refuses such paths before any
+  // rule sees them (url.ts, evaluate.ts), so a deny rule on one never denies, and an allow rule
+  // or grant on one never allows.
+  const neverMatches = (file: string, pointer: string, what: string, effect: 'allow' | 'deny', prefix: string, why: string | null) => {
+    if (why === null) return;
+    const consequence = effect === 'deny' ? 'it never denies anything' : 'it never allows anything';
+    add('POLICY_PATH_UNMATCHABLE', file, pointer, `${what}: no request path is under ${JSON.stringify(prefix)}, since ${why}; ${consequence}`, { effect });
+  };
+  egress.forEach((r, i) => {
+    (r.paths ?? []).forEach((p, k) => neverMatches('network-egress.json', `/rules/${i}/paths/${k}`, `egress rule ${r.id}`, r.effect, p, unmatchableUrlPrefix(p)));
+  });
+  secrets.forEach((r, i) => {
+    (r.paths ?? []).forEach((p, k) => neverMatches('secrets-boundary.json', `/rules/${i}/paths/${k}`, `secrets rule ${r.id}`, r.effect, p, unmatchableUrlPrefix(p)));
+  });
+  b.capabilities.grants.forEach((g, i) => {
+    for (const access of ['read', 'write'] as const) {
+      (g.workspace?.[access] ?? []).forEach((p, k) => {
+        const dot = prefixSegments(p).find((s) => s === '.' || s === '..');
+        neverMatches('capabilities.json', `/grants/${i}/workspace/${access}/${k}`, `grant ${g.id} (workspace ${access})`, 'allow', p, dot === undefined ? null : `a request path with a "${dot}" segment is refused`);
+      });
+    }
   });
   return out;
 }

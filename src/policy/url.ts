@@ -226,6 +226,20 @@ const SEMICOLON = 'the path has a ";" in a segment, which some servers cut there
 const SPACE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
 const ENCODED_SPACE = 'the path holds a control character, or white space at the start or end of a segment, which servers may trim';
 
+/**
+ * Why no URL path normalizeUrl accepts can be under the policy path prefix `prefix`, or null
+ * when some can: a segment that normalizeUrl refuses in every path (a dot segment, a ";", a
+ * control character, white space at an end) never equals a segment of an accepted path.
+ */
+export function unmatchableUrlPrefix(prefix: string): string | null {
+  for (const seg of prefixSegments(prefix)) {
+    if (seg === '.' || seg === '..') return `a URL with a "${seg}" segment is refused`;
+    if (seg.includes(';')) return 'a URL with a ";" in a segment is refused';
+    if (SPACE_OR_CONTROL.test(seg)) return 'a URL whose segment holds a control character, or white space at its start or end, is refused';
+  }
+  return null;
+}
+
 /** Splits a policy path prefix ("/v1/items") into segments. */
 export function prefixSegments(prefix: string): string[] {
   return prefix === '/' ? [] : prefix.split('/').slice(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBundle } from '../../src/policy/bundle.js';
 import { isPublicSuffix, lintBundle } from '../../src/policy/lint.js';
 import { lineOf } from '../../src/policy/positions.js';
-import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
+import { bundleOf, compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
 
 const files = (f: Record<string, unknown>, fmt: (v: unknown) => string) => new Map(Object.entries(f).map(([k, v]) => [`${k}.json`, fmt(v)]));
 
@@ -90,6 +90,47 @@ describe('lints', () => {
     expect(ported.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(0);
     const samePort = lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.zz-same-port' })));
     expect(samePort.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+  });
+  it('two MCP server entries for one server, two pins for one extension version: only the smallest id is read', () => {
+    const mcp = lintBundle(bundleOf(edited((f) => f['trust-zones'].mcp_servers.push({ ...f['trust-zones'].mcp_servers[0], id: 'mcp.a-browser', tools: ['open', 'exec'] }))), 'policy');
+    const tie = mcp.filter((x) => x.code === 'POLICY_TIE_BREAK');
+    expect(tie.map((x) => `${x.location?.file}:${x.location?.line} ${x.message}`)).toEqual([
+      'policy/trust-zones.json:25 MCP server entries mcp.browser and mcp.a-browser both declare server browser; only the smallest id (mcp.a-browser) is used, with its url and tools',
+    ]);
+    const pins = lintBundle(bundleOf(edited((f) => f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.pdf-tools-again' }))), 'policy');
+    expect(pins.filter((x) => x.code === 'POLICY_TIE_BREAK').map((x) => x.message)).toEqual([
+      'pins ext.pdf-tools-1.2.0 and ext.pdf-tools-again both pin pdf-tools@1.2.0; only the smallest id (ext.pdf-tools-1.2.0) is used, with its artifacts',
+    ]);
+    // Another version, or another server, is no tie; three entries for one key are two findings.
+    expect(lint(edited((f) => f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.pdf-tools-1.3.0', version: '1.3.0' }))).filter((x) => x.startsWith('POLICY_TIE_BREAK'))).toEqual([]);
+    expect(lint(edited((f) => f['trust-zones'].mcp_servers.push({ ...f['trust-zones'].mcp_servers[0], id: 'mcp.files', server: 'files' }))).filter((x) => x.startsWith('POLICY_TIE_BREAK'))).toEqual([]);
+    const three = lint(edited((f) => f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.b' }, { ...f.extensions.pins[0], id: 'ext.c' })));
+    expect(three.filter((x) => x.startsWith('POLICY_TIE_BREAK'))).toHaveLength(2);
+  });
+  it('a path prefix no request can be under: a deny rule on it never denies', () => {
+    const unmatchable = (edit: (f: Record<string, any>) => void) =>
+      lintBundle(bundleOf(edited(edit)), 'policy').filter((x) => x.code === 'POLICY_PATH_UNMATCHABLE').map((x) => `${x.location?.file}:${x.location?.line} ${x.message}`);
+    const dot = edited((f) => (f['network-egress'].rules[1].paths = ['/repos/acme/./app/hooks']));
+    expect(unmatchable((f) => (f['network-egress'].rules[1].paths = ['/repos/acme/./app/hooks']))).toEqual([
+      'policy/network-egress.json:25 egress rule egress.github-admin: no request path is under "/repos/acme/./app/hooks", since a URL with a "." segment is refused; it never denies anything',
+    ]);
+    // What the warning is about: the hooks the rule meant to deny are left to egress.github-api.
+    const coder = (files: Record<string, unknown>) => d(run(compiled(files), input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/app/hooks/1'))));
+    expect(coder(sampleFiles())).toBe('block egress.github-admin high');
+    expect(coder(dot)).toBe('allow egress.github-api info');
+    expect(unmatchable((f) => (f['network-egress'].rules[0].paths = ['/repos', '/v1;x']))).toEqual([
+      'policy/network-egress.json:11 egress rule egress.github-api: no request path is under "/v1;x", since a URL with a ";" in a segment is refused; it never allows anything',
+    ]);
+    const secrets = unmatchable((f) => (f['secrets-boundary'].rules[0].paths = ['/repos', '/user/..', '/x\tb', '/ a', '/a\u00a0']));
+    expect(secrets.map((x) => x.split(' ')[0])).toEqual(['policy/secrets-boundary.json:19', 'policy/secrets-boundary.json:20', 'policy/secrets-boundary.json:21', 'policy/secrets-boundary.json:22']);
+    // The prefix is quoted as JSON: a control character in it is not written raw to a terminal.
+    expect(secrets[1]).toContain('no request path is under "/x\\tb", since a URL whose segment holds a control character');
+    expect(unmatchable((f) => (f.capabilities.grants[0].workspace.write = ['/workspace/src', '/workspace/../etc']))).toEqual([
+      'policy/capabilities.json:31 grant cap.coder (workspace write): no request path is under "/workspace/../etc", since a request path with a ".." segment is refused; it never allows anything',
+    ]);
+    // Segments a request path can hold: inner white space (%20), dots within a name, any letter.
+    expect(unmatchable((f) => (f['network-egress'].rules[1].paths = ['/a b', '/v1.2/.well-known', '/café', '/...']))).toEqual([]);
+    expect(unmatchable((f) => (f.capabilities.grants[0].workspace.write = ['/workspace/a;b', '/workspace/ x ']))).toEqual([]);
   });
   it('a deny rule that leaves open a port, scheme, method or mode an allow rule around it opens (found by review)', () => {
     const rules = (f: Record<string, any>) => f['network-egress'].rules as { id: string; ports?: number[]; methods: string[]; effect: string }[];

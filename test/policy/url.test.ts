@@ -1,6 +1,7 @@
 /** The one URL normalisation procedure, and the private-address check. */
 import { describe, expect, it } from 'vitest';
-import { hasPrefix, normalizeUrl } from '../../src/policy/url.js';
+import fc from 'fast-check';
+import { hasPrefix, normalizeUrl, prefixSegments, unmatchableUrlPrefix } from '../../src/policy/url.js';
 import { checkAddress } from '../../src/policy/ip.js';
 
 const ok = (u: string) => {
@@ -97,5 +98,38 @@ describe('checkAddress (private_ip_mode deny)', () => {
   });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
+  });
+});
+
+describe('unmatchableUrlPrefix (the POLICY_PATH_UNMATCHABLE lint)', () => {
+  // Segments as a policy prefix may hold them (its schema refuses "/", "?", "#", "%", "\\" and
+  // NUL), from characters that decide: dots, ";", white space and controls at either place,
+  // letters outside ASCII.
+  const segment = fc
+    .array(fc.constantFrom('a', 'Z', '.', ';', ' ', '\t', '\u0085', '\u00a0', '\u2028', 'é', '-', '~'), { minLength: 1, maxLength: 4 })
+    .map((cs) => cs.join(''));
+  const prefixes = fc.array(segment, { minLength: 0, maxLength: 4 }).map((segs) => `/${segs.join('/')}`);
+  it('is null exactly when a URL accepted by normalizeUrl lies under the prefix', () => {
+    fc.assert(
+      fc.property(prefixes, fc.boolean(), (prefix, deeper) => {
+        const segs = prefixSegments(prefix);
+        // The prefix's path written as a client would: each segment percent-encoded, so that
+        // whatever normalizeUrl can accept, it does; and raw, the other way to write it.
+        const tail = deeper ? ['x'] : [];
+        const encoded = normalizeUrl(`https://api.example.com/${[...segs.map(encodeURIComponent), ...tail].join('/')}`);
+        const raw = normalizeUrl(`https://api.example.com/${[...segs, ...tail].join('/')}`);
+        const under = (r: ReturnType<typeof normalizeUrl>) => r.ok && hasPrefix(r.url.segments, segs);
+        if (unmatchableUrlPrefix(prefix) === null) expect(under(encoded), prefix).toBe(true);
+        else expect(under(encoded) || under(raw), prefix).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('says which segment is refused', () => {
+    expect(unmatchableUrlPrefix('/v1/../admin')).toBe('a URL with a ".." segment is refused');
+    expect(unmatchableUrlPrefix('/v1/./admin')).toBe('a URL with a "." segment is refused');
+    expect(unmatchableUrlPrefix('/hooks;v=1')).toBe('a URL with a ";" in a segment is refused');
+    expect(unmatchableUrlPrefix('/admin ')).toMatch(/white space at its start or end/);
+    for (const p of ['/', '/v1', '/a b', '/.well-known', '/v1.2', '/...', '/café']) expect(unmatchableUrlPrefix(p), p).toBeNull();
   });
 });
