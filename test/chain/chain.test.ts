@@ -203,6 +203,25 @@ describe('each fault gives one finding where it happens', () => {
     const l = [...LINES.slice(0, 3), ...LINES.slice(4, 7), LINES[3]!, LINES[3]!, ...LINES.slice(7)];
     expect(codeLines(verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } }).findings)).toEqual(['SEQ_GAP@4', 'SEQ_REORDER@7', 'SEQ_DUPLICATE@8']);
   });
+  it('an event repeated or replaced long after: the hash and place of the first come back exactly', () => {
+    // Seq 10 again after seq 30: the chain check finds it among the events it remembers.
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const dup = verifyLines([...LINES.slice(0, 31), LINES[10]!, ...LINES.slice(31)]).findings;
+    expect(dup.map((f) => [f.code, f.location?.line, f.detail])).toEqual([['SEQ_DUPLICATE', 32, { compared: true, first: { file: 'log-0.jsonl', line: 11 } }]]);
+    const other = reseal(LINES[10]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const fork = verifyLines([...LINES.slice(0, 31), other, ...LINES.slice(31)]).findings;
+    expect(fork.map((f) => [f.code, f.location?.line, f.expected, f.actual, f.detail])).toEqual([
+      ['CHAIN_FORK', 32, hashOf(LINES[10]!), hashOf(other), { first: { file: 'log-0.jsonl', line: 11 } }],
+    ]);
+    // A digest of an algorithm sel does not implement is kept as it is, however long.
+    const sha512 = (fill: string) => canonicalize({ ...(JSON.parse(LINES[39]!) as object), seq: 40, prev_hash: hashOf(LINES[39]!), hash: `sha512:${fill.repeat(128)}` });
+    const [a, b] = [sha512('a'), sha512('b')];
+    const long = verifyLines([...LINES, a, a, b]).findings.filter((f) => f.code !== 'DIGEST_UNSUPPORTED');
+    expect(long.map((f) => [f.code, f.location?.line, f.expected, f.actual])).toEqual([
+      ['SEQ_DUPLICATE', 42, undefined, undefined],
+      ['CHAIN_FORK', 43, `sha512:${'a'.repeat(128)}`, `sha512:${'b'.repeat(128)}`],
+    ]);
+  });
   it('a first event whose prev_hash is not zeros: GENESIS_INVALID', () => {
     const w = new ChainWriter('prod', { lastSeq: -1, lastHash: `sha256:${'1'.repeat(64)}` });
     const l = [0, 1, 2].map((i) => w.append(sampleInput(i)).line);

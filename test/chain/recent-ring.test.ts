@@ -1,0 +1,65 @@
+/**
+ * The chain check's memory of recent events (chain.ts, RecentRing): it grows from a few slots,
+ * and must remember exactly what a ring of its full size would, and give back exactly what it
+ * was given.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RecentRing } from '../../src/chain/chain.js';
+
+/** The plain ring of `size` slots the growing one must behave as. */
+class Reference {
+  private readonly slots = new Map<number, { seq: number; hash: string; line: number; ordinal: number }>();
+  constructor(private readonly size: number) {}
+  set(seq: number, hash: string, line: number, ordinal: number): void {
+    this.slots.set(seq % this.size, { seq, hash, line, ordinal });
+  }
+  get(seq: number) {
+    const e = this.slots.get(seq % this.size);
+    return e === undefined || e.seq !== seq ? undefined : { hash: e.hash, ref: { file: 'f.jsonl', line: e.line, ordinal: e.ordinal } };
+  }
+}
+
+// Hashes as the ring may be given them: sha256 digests, other algorithms' longer ones, and
+// any text at all (a shard's, merged), which must come back as it was.
+const hashes = fc.oneof(
+  fc.stringMatching(/^sha256:[0-9a-f]{64}$/),
+  fc.stringMatching(/^sha512:[0-9a-f]{128}$/),
+  fc.string({ unit: 'binary', maxLength: 80 }),
+);
+
+describe('RecentRing', () => {
+  it('remembers what a ring of its full size would, with the same hashes and refs', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.tuple(fc.nat({ max: 40 }), hashes), { minLength: 1, maxLength: 400 }),
+        (size, steps) => {
+          const ring = new RecentRing(size);
+          const ref = new Reference(size);
+          let seq = -1;
+          let ordinal = 0;
+          for (const [gap, hash] of steps) {
+            // Accepted seqs only go up; after a gap they jump.
+            seq += 1 + (gap > 30 ? gap * 7 : 0);
+            ordinal += 1 + gap;
+            ring.set(seq, hash, { file: 'f.jsonl', line: seq + 1, ordinal });
+            ref.set(seq, hash, seq + 1, ordinal);
+          }
+          for (let s = Math.max(0, seq - 3 * size - 10); s <= seq + 2; s++) expect(ring.get(s), `seq ${s}`).toEqual(ref.get(s));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('of a long chain, the last `size` seqs; of a short one, all of them', () => {
+    const ring = new RecentRing(256);
+    for (let seq = 0; seq < 1000; seq++) ring.set(seq, `sha256:${String(seq).padStart(64, '0')}`, { file: 'a.jsonl', line: seq + 1, ordinal: seq });
+    expect(ring.get(743)).toBeUndefined();
+    expect(ring.get(744)).toEqual({ hash: `sha256:${'744'.padStart(64, '0')}`, ref: { file: 'a.jsonl', line: 745, ordinal: 744 } });
+    expect(ring.get(999)?.ref.line).toBe(1000);
+    const short = new RecentRing(256);
+    for (let seq = 0; seq < 20; seq++) short.set(seq, 'h', { file: 'b.jsonl', line: seq, ordinal: seq });
+    for (let seq = 0; seq < 20; seq++) expect(short.get(seq)?.ref.line).toBe(seq);
+  });
+});
