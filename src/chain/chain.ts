@@ -87,7 +87,7 @@ export class RecentRing {
   /** Slots [0, covered) have storage. */
   private covered = 0;
   private seqs = new Float64Array(0);
-  /** Per slot, HASH_UNITS code units: the hash, when it is no longer. */
+  /** Per slot, HASH_UNITS code units: the hash, when it has no more than that. */
   private text = Buffer.alloc(0);
   /** Per slot, the hash's length in `text`; 0 when `others` holds it. */
   private lens = new Uint8Array(0);
