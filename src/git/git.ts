@@ -100,6 +100,7 @@ interface Started {
  * process waits for it (a prefetched command does not, until a caller asks for its output).
  */
 function start(dir: string, args: readonly string[], input: string | undefined, held: boolean): Started {
+  commandsStarted++;
   let child: ChildProcessWithoutNullStreams | null = null;
   const output = new Promise<Buffer>((resolve, reject) => {
     try {
@@ -194,10 +195,67 @@ function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
   return s.output;
 }
 
+/**
+ * Prefetches `open` (OPEN_ARGS) and `resolve` (resolveArgs) with one git process instead of
+ * two: `git rev-parse` answers the first's questions and then the second's revision, one line
+ * each (spawn blocks this thread ~8 ms a process, at the moment it is loading sel). Each
+ * output is the bytes the command gives alone: the last line is the commit, the lines before
+ * it open's (three in a bare repository, four elsewhere). When the pair does not end in a
+ * commit id (the ref names none, or git fails), each command runs on its own, so a caller
+ * gets exactly its success or failure.
+ */
+function prefetchPair(dir: string, open: readonly string[], resolve: readonly string[]): [Promise<Buffer>, Promise<Buffer>] {
+  const both = start(dir, [...open, ...resolve.slice(1)], undefined, false);
+  const parts = both.output.then(splitResolved, () => null);
+  const part = (args: readonly string[], k: 0 | 1): Promise<Buffer> => {
+    const key = commandKey(dir, args);
+    const known = prefetched.get(key);
+    if (known !== undefined) return known.output;
+    let alone: Started | null = null;
+    let held = false;
+    const output = parts.then((p) => {
+      if (p !== null) return p[k];
+      alone = start(dir, args, undefined, held);
+      return alone.output;
+    });
+    // A prefetch nobody takes fails unheard; the caller that takes it sees the failure.
+    output.catch(() => {});
+    prefetched.set(key, {
+      output,
+      hold: () => {
+        held = true;
+        both.hold();
+        alone?.hold();
+      },
+      stop: () => {
+        both.stop();
+        alone?.stop();
+      },
+    });
+    return output;
+  };
+  stopUntakenAtExit();
+  return [part(open, 0), part(resolve, 1)];
+}
+
+/** Open's output and resolve's, from the pair's: null unless its last line is a commit id. */
+function splitResolved(out: Buffer): [Buffer, Buffer] | null {
+  if (out.length < 2 || out[out.length - 1] !== 0x0a) return null;
+  const at = out.lastIndexOf(0x0a, out.length - 2) + 1;
+  if (at === 0 || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})\n$/.test(out.toString('latin1', at))) return null;
+  return [out.subarray(0, at), out.subarray(at)];
+}
+
 /** Runs a git command to completion; stdout as a Buffer. Throws GitFailure on non-zero exit. */
 function run(dir: string, args: readonly string[], input?: string): Promise<Buffer> {
   const early = input === undefined ? take(prefetched, commandKey(dir, args)) : undefined;
   return (early ?? start(dir, args, input, true)).output;
+}
+
+/** git commands started so far, cat-file processes aside (for tests). */
+let commandsStarted = 0;
+export function gitCommandsStarted(): number {
+  return commandsStarted;
 }
 
 /** Prefetched commands and cat-file processes nothing has taken yet (for tests). */
@@ -254,8 +312,11 @@ export const LEDGER_DIR = 'ledger';
  */
 export async function prefetchGovernance(dir: string, ref: string): Promise<void> {
   let open: Promise<Buffer>;
+  let resolved: Promise<Buffer> | null = null;
   try {
-    open = prefetch(dir, OPEN_ARGS);
+    // A ref that starts with "-" is never given to git (it would be an option).
+    if (ref.startsWith('-')) open = prefetch(dir, OPEN_ARGS);
+    else [open, resolved] = prefetchPair(dir, OPEN_ARGS, resolveArgs(ref));
     for (const withBody of [false, true]) {
       const key = commandKey(dir, catFileArgs(withBody));
       if (!prefetchedCatFiles.has(key)) prefetchedCatFiles.set(key, new CatFile(dir, withBody, false));
@@ -265,10 +326,10 @@ export async function prefetchGovernance(dir: string, ref: string): Promise<void
     return;
   }
   const ended = (p: Promise<unknown>): Promise<void> => p.then(() => {}, () => {});
-  if (ref.startsWith('-')) return ended(open);
+  if (resolved === null) return ended(open);
   const candidates = candidateRefs(ref);
   const named = candidates === null ? Promise.resolve() : ended(prefetch(dir, candidateArgs(candidates)));
-  const rest = prefetch(dir, resolveArgs(ref)).then((out) => {
+  const rest = resolved.then((out) => {
     const commit = out.toString('utf8').trim();
     if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return;
     return Promise.all([prefetch(dir, revListArgs(commit)), prefetch(dir, REPLACE_REFS_ARGS), prefetch(dir, changedArgs(commit, LEDGER_DIR))]);

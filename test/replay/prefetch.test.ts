@@ -2,13 +2,13 @@
 // (src/git/git.ts, prefetchGovernance; started by src/cli/early.ts). Real repositories in a
 // temporary directory. That a prefetch never changes a report is shown by every --repo run of
 // the CLI in the e2e tests, which all go through it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GitRepo, prefetchesPending, prefetchGovernance } from '../../src/git/git.js';
+import { GitRepo, gitCommandsStarted, prefetchesPending, prefetchGovernance } from '../../src/git/git.js';
 import { readGovernance } from '../../src/git/history.js';
-import { commit, initRepo, write } from '../helpers/git.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sel-prefetch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -85,5 +85,57 @@ describe('prefetched git commands', () => {
     const before = prefetchesPending();
     await prefetchGovernance(dir, '--output=x');
     expect(prefetchesPending()).toBe(before + 3);
+  });
+
+  it('open and resolve, asked of one git process, answer as each does alone, or fail as it would', async () => {
+    // What a run gets, with or without the commands it begins with started early.
+    const outcome = async (dir: string, ref: string, early: boolean): Promise<string> => {
+      if (early) await prefetchGovernance(dir, ref);
+      let repo: GitRepo;
+      try {
+        repo = await GitRepo.open(dir);
+      } catch (e) {
+        return `open: ${(e as Error).message}`;
+      }
+      try {
+        return `${repo.oidHexLength} ${await repo.resolveCommit(ref)}`;
+      } catch (e) {
+        return `resolve: ${(e as Error).message}`;
+      } finally {
+        repo.close();
+      }
+    };
+    const { dir, first } = repoWithCommit('pair');
+    write(dir, { 'policy/sub/README': 'x\n' });
+    commit(dir, 'sub');
+    const bare = join(root, 'pair-bare.git');
+    git(root, 'clone', '-q', '--bare', dir, bare);
+    const sha256 = join(root, 'pair-sha256');
+    mkdirSync(sha256);
+    git(sha256, 'init', '-q', '--object-format=sha256');
+    write(sha256, { 'ledger/README': 'x\n' });
+    const long = commit(sha256, 'first');
+    const cases: [string, string, string | RegExp][] = [
+      [dir, 'HEAD~1', `40 ${first}`],
+      // A bare repository has no --show-cdup line: three lines of open's, then the commit.
+      [bare, 'HEAD~1', `40 ${first}`],
+      [sha256, 'HEAD', `64 ${long}`],
+      [dir, 'no-such-branch', /^resolve: .*no-such-branch does not name a commit/],
+      [join(dir, 'policy', 'sub'), 'HEAD', /^open: .* is inside the Git repository .*, not its top level/],
+      [join(dir, '.git'), 'HEAD', /^open: /],
+      [join(root, 'pair-missing'), 'HEAD', /^open: .* is not a Git repository/],
+    ];
+    for (const [where, ref, expected] of cases) {
+      const late = await outcome(where, ref, false);
+      const started = gitCommandsStarted();
+      const early = await outcome(where, ref, true);
+      // Where the ref names a commit: the pair, then rev-list, the replace refs and the ledger's
+      // log, and nothing more (resolveCommit's own check of a short name aside); open and
+      // resolve ran once, together.
+      if (typeof expected === 'string') expect(gitCommandsStarted() - started, where).toBe(4);
+      expect(early, `${where} ${ref}`).toEqual(late);
+      if (typeof expected === 'string') expect(late).toBe(expected);
+      else expect(late).toMatch(expected);
+    }
   });
 });
