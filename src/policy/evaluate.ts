@@ -342,8 +342,11 @@ function toolInvoke(ctx: Ctx): Outcome {
   return checkCaps(ctx, g) ?? { type: 'pass', rule: g.id, severity: g.severity };
 }
 
-/** A workspace path: absolute, no empty, "." or ".." segment, no NUL or backslash. */
-function workspaceSegments(path: string): string[] | null {
+/**
+ * A workspace path: absolute, no empty, "." or ".." segment, no NUL or backslash. (`sel policy
+ * check` refuses a grant's prefix this does not take: POLICY_PATH_UNMATCHABLE, lint.ts.)
+ */
+export function workspaceSegments(path: string): string[] | null {
   if (path.charCodeAt(0) !== SLASH) return null;
   if (path.length === 1) return [];
   const segs: string[] = [];

@@ -7,6 +7,7 @@ import { makeFinding, type Finding } from '../findings/finding.js';
 import type { FindingCode } from '../findings/codes.js';
 import type { LoadedBundle } from './bundle.js';
 import { ACTION_RANK, hostPattern } from './compile.js';
+import { workspaceSegments } from './evaluate.js';
 import { lineIndex } from './positions.js';
 import { prefixSegments, unmatchableUrlPrefix } from './url.js';
 import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
@@ -263,22 +264,24 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
     return true;
   });
   // Items the evaluator keeps one of per key (compile.ts: the smallest id), so the others are
-  // never read: a second MCP server entry's tools and url, a second pin's artifacts. By key, not
-  // by pairs: a bundle of many pins costs one pass.
+  // never read: a second MCP server entry's tools and url, a second pin's artifacts. Each later
+  // item is reported with the first of its key, naming the one compile.ts kept. By key, not by
+  // pairs: a bundle of many pins costs one pass.
+  const compiled = loaded.policy;
   const sameKey = <T extends { id: string }>(items: readonly T[], key: (t: T) => string, report: (first: T, later: T, j: number, used: string) => void) => {
     const firstOf = new Map<string, T>();
     items.forEach((y, j) => {
       const k = key(y);
       const x = firstOf.get(k);
       if (x === undefined) firstOf.set(k, y);
-      else report(x, y, j, x.id < y.id ? x.id : y.id);
+      else report(x, y, j, k);
     });
   };
-  sameKey(b['trust-zones'].mcp_servers, (m) => m.server, (x, y, j, used) => {
-    add('POLICY_TIE_BREAK', 'trust-zones.json', `/mcp_servers/${j}`, `MCP server entries ${x.id} and ${y.id} both declare server ${y.server}; only the smallest id (${used}) is used, with its url and tools`);
+  sameKey(b['trust-zones'].mcp_servers, (m) => m.server, (x, y, j, server) => {
+    add('POLICY_TIE_BREAK', 'trust-zones.json', `/mcp_servers/${j}`, `MCP server entries ${x.id} and ${y.id} both declare server ${server}; only the smallest id (${compiled.mcpByServer.get(server)!.id}) is used, with its url and tools`);
   });
-  sameKey(b.extensions.pins, (p) => `${p.extension}@${p.version}`, (x, y, j, used) => {
-    add('POLICY_TIE_BREAK', 'extensions.json', `/pins/${j}`, `pins ${x.id} and ${y.id} both pin ${y.extension}@${y.version}; only the smallest id (${used}) is used, with its artifacts`);
+  sameKey(b.extensions.pins, (p) => `${p.extension}@${p.version}`, (x, y, j, pinned) => {
+    add('POLICY_TIE_BREAK', 'extensions.json', `/pins/${j}`, `pins ${x.id} and ${y.id} both pin ${pinned}; only the smallest id (${compiled.pins.get(pinned)!.id}) is used, with its artifacts`);
   });
 
   // Path prefixes no request path can be under: the evaluator refuses such paths before any
@@ -298,8 +301,11 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   b.capabilities.grants.forEach((g, i) => {
     for (const access of ['read', 'write'] as const) {
       (g.workspace?.[access] ?? []).forEach((p, k) => {
+        // A prefix the evaluator's own path check refuses is under no path it takes (the
+        // schema leaves it only "." and ".." segments to refuse).
         const dot = prefixSegments(p).find((s) => s === '.' || s === '..');
-        neverMatches('capabilities.json', `/grants/${i}/workspace/${access}/${k}`, `grant ${g.id} (workspace ${access})`, 'allow', p, dot === undefined ? null : `a request path with a "${dot}" segment is refused`);
+        const why = workspaceSegments(p) !== null ? null : dot === undefined ? 'the evaluator refuses every path it starts' : `a request path with a "${dot}" segment is refused`;
+        neverMatches('capabilities.json', `/grants/${i}/workspace/${access}/${k}`, `grant ${g.id} (workspace ${access})`, 'allow', p, why);
       });
     }
   });

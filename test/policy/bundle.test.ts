@@ -106,6 +106,13 @@ describe('lints', () => {
     expect(lint(edited((f) => f['trust-zones'].mcp_servers.push({ ...f['trust-zones'].mcp_servers[0], id: 'mcp.files', server: 'files' }))).filter((x) => x.startsWith('POLICY_TIE_BREAK'))).toEqual([]);
     const three = lint(edited((f) => f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.b' }, { ...f.extensions.pins[0], id: 'ext.c' })));
     expect(three.filter((x) => x.startsWith('POLICY_TIE_BREAK'))).toHaveLength(2);
+    // Each names the pin the evaluator reads, the smallest id of all three, not of its pair.
+    const threeMessages = lintBundle(bundleOf(edited((f) => f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.b' }, { ...f.extensions.pins[0], id: 'ext.c' }))), 'policy')
+      .filter((x) => x.code === 'POLICY_TIE_BREAK').map((x) => x.message);
+    expect(threeMessages).toEqual([
+      'pins ext.pdf-tools-1.2.0 and ext.b both pin pdf-tools@1.2.0; only the smallest id (ext.b) is used, with its artifacts',
+      'pins ext.pdf-tools-1.2.0 and ext.c both pin pdf-tools@1.2.0; only the smallest id (ext.b) is used, with its artifacts',
+    ]);
   });
   it('a path prefix no request can be under: a deny rule on it never denies', () => {
     const unmatchable = (edit: (f: Record<string, any>) => void) =>
