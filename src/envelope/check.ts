@@ -163,16 +163,20 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
 
   // SPEC.md §2: any version but ours is a finding, not a guess; nothing else is judged.
   if (obj['v'] !== CONTRACT_VERSION) {
+    // An array or object is named, not copied: nested thousands deep, its JSON text overflowed
+    // the stack, and 33 deep a shard result could not carry it (found by review).
+    const v = obj['v'];
+    const actual = v === undefined ? null : v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : v;
     return hole(ref, claimedChain, [], [
       makeFinding('EVENT_VERSION_UNKNOWN', {
         chain: claimedChain,
         seq: claimedSeq,
         location: here(ref),
-        message: obj['v'] === undefined
+        message: v === undefined
           ? `the event has no "v"; this verifier implements ${CONTRACT_VERSION} only`
-          : `contract version ${JSON.stringify(obj['v'])} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
+          : `contract version ${typeof actual === 'string' && actual !== v ? actual : JSON.stringify(actual)} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
         expected: CONTRACT_VERSION,
-        actual: obj['v'] ?? null,
+        actual,
       }),
     ]);
   }

@@ -31,7 +31,8 @@ export async function readLinesAt(path: string, lineNos: readonly number[], show
   const out = new Map<number, LineText>();
   const wanted = new Set(lineNos);
   if (wanted.size === 0) return out;
-  const last = Math.max(...wanted);
+  let last = 0;
+  for (const n of wanted) if (n > last) last = n;
   const keep = Math.max(showBytes, keepBytes);
   const fh = await open(path, 'r');
   try {

@@ -47,7 +47,7 @@ export function renderText(report: Report, c: ChalkInstance): string {
   if (s.chains.length > 0) {
     lines.push('', c.bold('chains'));
     const name = (ch: { chain: string }) => printable(ch.chain);
-    const w = Math.max(...s.chains.map((ch) => name(ch).length));
+    const w = s.chains.reduce((m, ch) => Math.max(m, name(ch).length), 0);
     const anchors = s.replay.performed ? new Map(s.replay.anchors.map((a) => [a.chain, a])) : null;
     for (const ch of s.chains) {
       const seqs = ch.firstSeq === null ? '' : `  seq ${ch.firstSeq}–${ch.lastSeq}`;
@@ -68,7 +68,7 @@ export function renderText(report: Report, c: ChalkInstance): string {
   const codes = Object.entries(s.findings.byCode) as [keyof typeof CODES, number][];
   if (codes.length > 0) {
     lines.push('', c.bold('findings by code'));
-    const w = Math.max(...codes.map(([code]) => code.length));
+    const w = codes.reduce((m, [code]) => Math.max(m, code.length), 0);
     for (const [code, n] of codes) {
       lines.push(`  ${code.padEnd(w)}  ${String(n).padStart(6)}  ${sev(CODES[code].severity)}`);
     }

@@ -43,6 +43,24 @@ describe('sel merge does what one run does', () => {
     expect(existsSync(merged) ? readFileSync(merged, 'utf8') : null).toBe(readFileSync(one, 'utf8'));
   });
 
+  it('a version nested deep is a finding in every mode, and a shard carries it (found by review)', () => {
+    const dir = join(tmp, 'deep-v');
+    mkdirSync(dir);
+    const clean = readFileSync(join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean', 'audit.jsonl'), 'utf8');
+    const log = join(dir, 'audit.jsonl');
+    // 33 deep no longer fitted a shard result; 5 000 deep overflowed the stack making the message.
+    writeFileSync(log, `{"v":${'['.repeat(33)}${']'.repeat(33)}}\n${clean}{"v":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+    const one = sel(['verify', log, '--format', 'json']);
+    expect(one.status, one.stderr).toBe(1);
+    const report = JSON.parse(one.stdout) as { findings: { code: string; actual: unknown }[] };
+    const unknown = report.findings.filter((f) => f.code === 'EVENT_VERSION_UNKNOWN');
+    expect(unknown.map((f) => f.actual)).toEqual(['an array', 'an array']);
+    expect(sel(['verify', log, '--format', 'json', '--jobs', '2']).stdout).toBe(one.stdout);
+    const merged = sel(['merge', ...shards([log], 2, [], tmp, join(dir, 'shards')), '--format', 'json']);
+    expect(merged.status, merged.stderr).toBe(1);
+    expect(merged.stdout).toBe(one.stdout);
+  });
+
   it('a shard refuses --ref without --repo, as a run does', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean', 'audit.jsonl');
     expect(expectOneSentence(sel(['verify', log, '--ref', 'HEAD~1']))).toContain('--ref needs --repo');
