@@ -321,6 +321,26 @@ describe('a ref name that means two refs (found by review)', () => {
     expect(sel(['verify', log, '--repo', repo, '--ref', 'release']).status).toBe(0);
   });
 
+  it('a ref named like an abbreviated commit id is refused: git would take the ref over the id (found by review)', () => {
+    const { repo, log } = repoWithLog('hex-ref');
+    const policyCommit = git(repo, 'rev-parse', 'HEAD');
+    write(repo, { 'x.txt': '1' });
+    commit(repo, 'later');
+    const head = git(repo, 'rev-parse', 'HEAD');
+    // Without a ref of that name, the abbreviated id is the commit's.
+    expect(sel(['verify', log, '--repo', repo, '--ref', head.slice(0, 7)]).status).toBe(0);
+    git(repo, 'tag', head.slice(0, 7), policyCommit);
+    const said = expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', head.slice(0, 7)]));
+    expect(said).toContain(`refs/tags/${head.slice(0, 7)} exists and ${head.slice(0, 7)} also reads as an abbreviated commit id`);
+    // The full id is the commit's, whatever refs exist.
+    expect(sel(['verify', log, '--repo', repo, '--ref', head]).status).toBe(0);
+    // 64 hex digits in a SHA-1 repository are a name: a branch and a tag of it are two refs.
+    const long = 'c'.repeat(64);
+    git(repo, 'branch', long, head);
+    git(repo, 'tag', long, policyCommit);
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', long]))).toContain(`--ref ${long} is ambiguous`);
+  });
+
   it('@{-N} (the branch checked out before) is refused: git resolves it as a short name, to a tag of that name first', () => {
     const { repo, log } = repoWithLog('reflog-ref');
     const policyCommit = git(repo, 'rev-parse', 'HEAD');
