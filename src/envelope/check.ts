@@ -166,7 +166,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
     // An array or object is named, not copied: nested thousands deep, its JSON text overflowed
     // the stack, and 33 deep a shard result could not carry it (found by review).
     const v = obj['v'];
-    const actual = v === undefined ? null : v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : v;
+    const named = v !== null && typeof v === 'object' ? (Array.isArray(v) ? 'an array' : 'an object') : null;
     return hole(ref, claimedChain, [], [
       makeFinding('EVENT_VERSION_UNKNOWN', {
         chain: claimedChain,
@@ -174,9 +174,9 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
         location: here(ref),
         message: v === undefined
           ? `the event has no "v"; this verifier implements ${CONTRACT_VERSION} only`
-          : `contract version ${typeof actual === 'string' && actual !== v ? actual : JSON.stringify(actual)} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
+          : `contract version ${named ?? JSON.stringify(v)} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
         expected: CONTRACT_VERSION,
-        actual,
+        actual: named ?? v ?? null,
       }),
     ]);
   }

@@ -540,14 +540,13 @@ export class GitRepo {
         return candidates.filter((c) => listed.has(c));
       }),
     ]);
+    const short = refNameOf(ref);
     if (named.length > 1) {
       const full = named.find((n) => n.startsWith('refs/heads/')) ?? named[0]!;
-      const short = refNameOf(ref);
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named.join(' and ')} all exist; name the one to verify in full (${flag} ${full}${ref.slice(short.length)})`);
     }
     // git takes a ref over an abbreviated commit id of the same text (and only warns): a tag
     // named 27661b9 would choose the history verified for --ref 27661b9 (found by review).
-    const short = refNameOf(ref);
     if (named.length === 1 && /^[0-9a-f]{4,}$/.test(short) && short.length < this.oidHexLength) {
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named[0]} exists and ${short} also reads as an abbreviated commit id; give the full ref name (${flag} ${named[0]}${ref.slice(short.length)}) or the full commit id`);
     }
