@@ -61,6 +61,72 @@ export type AcceptHook = (rec: PlacedEvent) => void;
 
 interface Pending {
   readonly rec: PlacedEvent;
+  /** How many events the chain had accepted when this one arrived. */
+  readonly at: number;
+}
+
+/**
+ * A chain's early events, waiting for their seq's turn: by seq, with the lowest at hand (a
+ * binary heap of their seqs). Only the lowest is ever taken: the chain's next seq, or the
+ * earliest waiting when the missing ones are given up. A scan for the lowest made a reversed
+ * log of 20 000 events with --reorder-window 20000 take ~10 s.
+ */
+class Waiting {
+  private readonly bySeq = new Map<number, Pending>();
+  private readonly heap: number[] = [];
+
+  get size(): number {
+    return this.bySeq.size;
+  }
+
+  get(seq: number): Pending | undefined {
+    return this.bySeq.get(seq);
+  }
+
+  add(p: Pending): void {
+    this.bySeq.set(p.rec.seq, p);
+    const h = this.heap;
+    let i = h.push(p.rec.seq) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (h[up]! <= p.rec.seq) break;
+      h[i] = h[up]!;
+      i = up;
+    }
+    h[i] = p.rec.seq;
+  }
+
+  /** The waiting event with the lowest seq. */
+  min(): Pending | undefined {
+    return this.heap.length === 0 ? undefined : this.bySeq.get(this.heap[0]!);
+  }
+
+  /** Takes the waiting event with the lowest seq. */
+  takeMin(): Pending {
+    const h = this.heap;
+    const p = this.bySeq.get(h[0]!)!;
+    this.bySeq.delete(h[0]!);
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const c = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
+        if (h[c]! >= last) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return p;
+  }
+
+  /** The one that has waited longest. */
+  oldest(): Pending | undefined {
+    for (const p of this.bySeq.values()) return p;
+    return undefined;
+  }
 }
 
 /** A hole waiting to explain gaps: how many events it may still stand for. */
@@ -70,20 +136,26 @@ interface HoleSlot {
 }
 
 /**
- * The last `size` accepted events of a chain, by seq, in a ring: what duplicate, fork and
- * reorder checks compare with. A seq is remembered until a later one takes its slot (seq
- * modulo `size`). Nothing per event is kept as an object: a hash is kept as its UTF-16 code
- * units in a buffer, a ref as its numbers (its file name is the file's one string). Each
- * event's hash string and ref, kept, outlived a young-generation collection or two: ~100 KB
- * copied by every scavenge of a 4-chain log, two thirds of the collections' time on one
- * thread (V8's --trace-gc-nvp). UTF-16 because it gives back any string exactly, and
- * Buffer#write of it costs ~70 ns, where decoding the hex digits to bytes cost ~170 ns.
+ * The last `size` accepted events of a chain, in the order they were accepted: what duplicate
+ * and fork checks compare with (docs/contract.md: "the last 256 accepted events"). Accepted
+ * seqs only go up, so the ring is sorted by seq from its oldest slot, and a seq is found by
+ * binary search: after a gap (seq 0..99, then 300..399) every one of those 200 events is still
+ * there, where a ring indexed by seq modulo `size` let 300..355 take the slots of 44..99.
+ *
+ * Nothing per event is kept as an object: a hash is kept as its UTF-16 code units in a buffer,
+ * a ref as its numbers (its file name is the file's one string). Each event's hash string and
+ * ref, kept, outlived a young-generation collection or two: ~100 KB copied by every scavenge
+ * of a 4-chain log, two thirds of the collections' time on one thread (V8's --trace-gc-nvp).
+ * UTF-16 because it gives back any string exactly, and Buffer#write of it costs ~70 ns, where
+ * decoding the hex digits to bytes cost ~170 ns.
  *
  * A full ring is ~47 KB (about what the strings and refs it kept before took), so its arrays
- * cover the first slots only, and grow (doubling) when a seq lands past them: a log of many
- * short chains holds little per chain.
+ * cover the first slots only, and grow (doubling) as events are accepted: a log of many short
+ * chains holds little per chain.
  */
 export class RecentRing {
+  /** Events set so far; the next goes to slot `count % size`. */
+  private count = 0;
   /** Slots [0, covered) have storage. */
   private covered = 0;
   private seqs = new Float64Array(0);
@@ -99,9 +171,11 @@ export class RecentRing {
 
   constructor(private readonly size: number) {}
 
+  /** Remembers the next accepted event; `seq` is above every seq set before. */
   set(seq: number, hash: string, ref: LineRef): void {
-    const i = seq % this.size;
+    const i = this.count % this.size;
     if (i >= this.covered) this.cover(i);
+    this.count++;
     this.seqs[i] = seq;
     if (hash.length > 0 && hash.length <= HASH_UNITS) {
       this.text.write(hash, 2 * HASH_UNITS * i, 2 * hash.length, 'utf16le');
@@ -118,8 +192,19 @@ export class RecentRing {
 
   /** The accepted event with this seq, if still remembered. */
   get(seq: number): { hash: string; ref: LineRef } | undefined {
-    const i = seq % this.size;
-    if (i >= this.covered || this.seqs[i] !== seq) return undefined;
+    const held = Math.min(this.count, this.size);
+    // The oldest held event is the `count - held`th set; slots in order of setting from there.
+    const first = (this.count - held) % this.size;
+    let lo = 0;
+    let hi = held;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[(first + mid) % this.size]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === held) return undefined;
+    const i = (first + lo) % this.size;
+    if (this.seqs[i] !== seq) return undefined;
     const n = this.lens[i]!;
     const hash = n === 0 ? this.others[i]! : this.text.toString('utf16le', 2 * HASH_UNITS * i, 2 * HASH_UNITS * i + 2 * n);
     return { hash, ref: { file: this.files[i]!, line: this.lines[i]!, ordinal: this.ordinals[i]! } };
@@ -165,9 +250,19 @@ class ChainState {
   latestTsSeq = -1;
   lastOrdinal = -1;
   accepted = 0;
-  readonly pending = new Map<number, Pending>();
+  readonly pending = new Waiting();
   /** A second, different event for a waiting seq: which of the two is the fork is decided when the seq's turn comes. */
-  readonly rivals = new Map<number, PlacedEvent>();
+  readonly rivals = new Map<number, Pending>();
+  /**
+   * Where a walk back from an accepted event over the events that arrived after some
+   * ordinal stops (see `reorder`): the events accepted after waiting (index in acceptance
+   * order, ordinal), with ordinals rising from the first, and the last event before each jump
+   * in seq (ordinal -Infinity). An entry is dropped when a later one has a lower ordinal
+   * (the later one is where any walk that reached it stops first). Emptied when an event is
+   * accepted with nothing waiting, since no walk can then reach back before it.
+   */
+  readonly stopAt: number[] = [];
+  readonly stopOrdinal: number[] = [];
   readonly recent: RecentRing;
   readonly forkHeads: string[] = [];
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
@@ -244,7 +339,7 @@ export class ChainVerifier {
       }
     }
     if (rec.seq === st.next) {
-      if (this.accept(st, rec)) this.drain(st, rec);
+      if (this.accept(st, rec, false)) this.drain(st, rec);
       return;
     }
     if (rec.seq > st.next) {
@@ -253,16 +348,16 @@ export class ChainVerifier {
       if (waiting !== undefined) {
         // Two different events for a seq still to come: the one that links to its
         // predecessor is the chain, the other the fork, known only when that seq's turn comes.
-        const rival = st.rivals.get(rec.seq);
+        const rival = st.rivals.get(rec.seq)?.rec;
         if (waiting.rec.hash === rec.hash) this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
-        else if (rival === undefined) st.rivals.set(rec.seq, rec);
+        else if (rival === undefined) st.rivals.set(rec.seq, { rec, at: st.accepted });
         // A copy of the rival repeats it; a third, different event is a fork of its own.
         else if (rival.hash === rec.hash) this.repeated(st, rec, rival.hash, rival.ref);
         else this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
         return;
       }
-      st.pending.set(rec.seq, { rec });
-      if (this.minPending(st)!.rec === rec) this.fill(st, false);
+      st.pending.add({ rec, at: st.accepted });
+      if (st.pending.min()!.rec === rec) this.fill(st, false);
       while (st.pending.size > this.opts.reorderWindow) this.fill(st, true);
       return;
     }
@@ -290,6 +385,9 @@ export class ChainVerifier {
     // Before a checkpoint's position: an event an earlier run verified, here again (a file
     // read from its start under a new name, the same input twice), which this run never saw.
     const resumed = st.resumedAt !== null && rec.seq < st.resumedAt;
+    // A copy or a branch starts here: the events after it, linked to it, go with it (as a
+    // fork's branch does), so a log read twice or a branch from far back is one finding.
+    this.branchFrom(st, rec);
     this.emit(
       makeFinding('SEQ_DUPLICATE', {
         chain: st.id,
@@ -369,6 +467,13 @@ export class ChainVerifier {
     return true;
   }
 
+  /** `rec`, not in the chain, heads a branch: the events that link to it go with it. */
+  private branchFrom(st: ChainState, rec: PlacedEvent): void {
+    st.forkHeads.push(rec.hash);
+    if (st.forkHeads.length > MAX_FORK_HEADS) st.forkHeads.shift();
+    this.setAside(st, rec);
+  }
+
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
   private setAside(st: ChainState, rec: PlacedEvent): void {
     st.offChain.set(rec.hash, rec.ref);
@@ -379,18 +484,20 @@ export class ChainVerifier {
    * The waiting event `rec` for seq `st.next`, or its rival: the one that links to the
    * chain's head (the other is the fork); when both or neither do, the first to arrive.
    */
-  private resolve(st: ChainState, rec: PlacedEvent): PlacedEvent {
-    const rival = st.rivals.get(rec.seq);
-    if (rival === undefined) return rec;
+  private resolve(st: ChainState, waiting: Pending): Pending {
+    const rec = waiting.rec;
+    const other = st.rivals.get(rec.seq);
+    if (other === undefined) return waiting;
     st.rivals.delete(rec.seq);
-    const [main, fork] = !linksTo(st, rec) && linksTo(st, rival) ? [rival, rec] : [rec, rival];
+    const rival = other.rec;
+    const [chosen, main, fork] = !linksTo(st, rec) && linksTo(st, rival) ? [other, rival, rec] : [waiting, rec, rival];
     // The next event of a branch already reported goes with it; a new branch is a fork.
     if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
     st.offChain.delete(main.hash);
     const head = st.forkHeads.indexOf(main.hash);
     if (head >= 0) st.forkHeads.splice(head, 1);
-    return main;
+    return chosen;
   }
 
   /** Same seq as an earlier event: the same event again, or a second history. */
@@ -407,9 +514,7 @@ export class ChainVerifier {
       );
       return;
     }
-    st.forkHeads.push(rec.hash);
-    if (st.forkHeads.length > MAX_FORK_HEADS) st.forkHeads.shift();
-    this.setAside(st, rec);
+    this.branchFrom(st, rec);
     this.emit(
       makeFinding('CHAIN_FORK', {
         chain: st.id,
@@ -423,8 +528,11 @@ export class ChainVerifier {
     );
   }
 
-  /** Accepts `rec` as the event with seq `st.next`. False when it was absorbed as a fork branch. */
-  private accept(st: ChainState, rec: PlacedEvent): boolean {
+  /**
+   * Accepts `rec` as the event with seq `st.next`; `waited` when it arrived before its turn.
+   * False when it was absorbed as a fork branch.
+   */
+  private accept(st: ChainState, rec: PlacedEvent, waited: boolean): boolean {
     if (rec.seq === 0) {
       if (rec.prevHash !== GENESIS_PREV_HASH) {
         this.emit(
@@ -476,9 +584,44 @@ export class ChainVerifier {
     st.parentAlt = null;
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
     st.recent.set(rec.seq, rec.hash, rec.ref);
+    if (waited) this.stop(st, st.accepted, rec.ref.ordinal);
+    else if (st.pending.size === 0 && st.stopAt.length > 0) {
+      st.stopAt.length = 0;
+      st.stopOrdinal.length = 0;
+    }
     st.accepted++;
     this.onAccept?.(rec);
     return true;
+  }
+
+  /** Notes that a walk back over events arrived after an ordinal above `ordinal` stops at acceptance index `at`. */
+  private stop(st: ChainState, at: number, ordinal: number): void {
+    const ks = st.stopAt;
+    const os = st.stopOrdinal;
+    while (os.length > 0 && os[os.length - 1]! >= ordinal) {
+      os.pop();
+      ks.pop();
+    }
+    ks.push(at);
+    os.push(ordinal);
+  }
+
+  /**
+   * Bounds `stopAt` between drains: what no walk can reach goes (entries before the
+   * longest-waiting event arrived); if still too many (one seq far ahead waits while many
+   * short reorders pass), the oldest, and a walk that would have stopped there counts back
+   * to when its earliest event arrived.
+   */
+  private trimStops(st: ChainState): void {
+    const ks = st.stopAt;
+    const bound = this.opts.reorderWindow + this.opts.recentWindow;
+    if (ks.length <= 2 * bound) return;
+    const from = st.pending.oldest()?.at ?? st.accepted;
+    let drop = 0;
+    while (drop < ks.length && ks[drop]! < from - 1) drop++;
+    drop = Math.max(drop, ks.length - bound);
+    ks.splice(0, drop);
+    st.stopOrdinal.splice(0, drop);
   }
 
   /**
@@ -488,38 +631,62 @@ export class ChainVerifier {
    */
   private drain(st: ChainState, first: PlacedEvent): void {
     let lead = first;
+    let leadAt = st.accepted - 1;
     let run: PlacedEvent[] = [];
+    // The run's earliest arrival, and how many events the chain had accepted when it arrived.
+    let earliest = first;
+    let earliestAt = 0;
     for (let p = st.pending.get(st.next); p !== undefined; p = st.pending.get(st.next)) {
-      st.pending.delete(st.next);
-      const rec = this.resolve(st, p.rec);
-      if (!this.accept(st, rec)) break;
+      const chosen = this.resolve(st, st.pending.takeMin());
+      const rec = chosen.rec;
+      if (!this.accept(st, rec, true)) break;
       if (rec.ref.ordinal < lead.ref.ordinal) {
+        if (run.length === 0 || rec.ref.ordinal < earliest.ref.ordinal) {
+          earliest = rec;
+          earliestAt = chosen.at;
+        }
         run.push(rec);
       } else {
-        if (run.length > 0) this.reorder(st, lead, run);
+        if (run.length > 0) this.reorder(st, lead, leadAt, run, earliest, earliestAt);
         run = [];
         lead = rec;
+        leadAt = st.accepted - 1;
       }
     }
-    if (run.length > 0) this.reorder(st, lead, run);
+    if (run.length > 0) this.reorder(st, lead, leadAt, run, earliest, earliestAt);
+    this.trimStops(st);
   }
 
   /**
    * `run` (consecutive seqs after `lead`) arrived before `lead` did. Two explanations: `lead`
    * and the events just before it came late, or `run` came early. The finding goes on the one
    * that displaces fewer events (on ties, the early run, which comes first in the file).
+   *
+   * The late events are those accepted up to `lead` (acceptance index `leadAt`) that arrived
+   * after the run's `earliest`, back to the first that did not, or to a jump in seq. Every
+   * one of them counts, however many: the events accepted before `earliest` arrived (index
+   * below `earliestAt`) arrived before it, and of those accepted after, the ones that arrived
+   * before it had waited, so `stopAt` holds the last of them. A walk back over the last 256
+   * accepted events stopped at 256, and named the wrong run once the run itself, accepted
+   * since, had taken their places.
    */
-  private reorder(st: ChainState, lead: PlacedEvent, run: readonly PlacedEvent[]): void {
-    // A loop, not Math.min(...): a run of ~150 000 events overflowed the call's arguments.
-    let earliest = Infinity;
-    for (const r of run) if (r.ref.ordinal < earliest) earliest = r.ref.ordinal;
-    // Events accepted up to `lead` that arrived after the earliest of the run: what it jumped.
-    let late = 0;
-    for (let seq = lead.seq; ; seq--) {
-      const r = st.recent.get(seq);
-      if (r === undefined || r.ref.ordinal <= earliest) break;
-      late++;
+  private reorder(st: ChainState, lead: PlacedEvent, leadAt: number, run: readonly PlacedEvent[], earliest: PlacedEvent, earliestAt: number): void {
+    const e = earliest.ref.ordinal;
+    let stop = earliestAt - 1;
+    // The last entry of stopAt with an ordinal below e (ordinals rise from the first entry).
+    const os = st.stopOrdinal;
+    let lo = 0;
+    let hi = os.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (os[mid]! < e) lo = mid + 1;
+      else hi = mid;
     }
+    if (lo > 0 && st.stopAt[lo - 1]! > stop) stop = st.stopAt[lo - 1]!;
+    // (When entries were dropped to bound memory, a stop among them is not known, and the
+    // count runs back to when `earliest` arrived: only after thousands of reorders while one
+    // event waits far ahead.)
+    const late = leadAt - stop;
     const from = run[0]!.seq;
     const to = run[run.length - 1]!.seq;
     const runText = from === to ? `seq ${from}` : `seq ${from}–${to}`;
@@ -536,7 +703,7 @@ export class ChainVerifier {
         }),
       );
     } else {
-      const head = run.reduce((a, b) => (b.ref.ordinal < a.ref.ordinal ? b : a));
+      const head = earliest;
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
@@ -549,12 +716,6 @@ export class ChainVerifier {
     }
   }
 
-  private minPending(st: ChainState): Pending | undefined {
-    let min: Pending | undefined;
-    for (const p of st.pending.values()) if (min === undefined || p.rec.seq < min.rec.seq) min = p;
-    return min;
-  }
-
   /**
    * The events between `st.next` and the earliest waiting event are missing. Explain them with
    * holes (unplaceable lines between the last accepted event and the waiting one); when
@@ -562,7 +723,7 @@ export class ChainVerifier {
    * move on. Without `force`, only a complete explanation is taken.
    */
   private fill(st: ChainState, force: boolean): void {
-    const min = this.minPending(st);
+    const min = st.pending.min();
     if (min === undefined) return;
     const succ = min.rec;
     const missing = succ.seq - st.next;
@@ -599,10 +760,11 @@ export class ChainVerifier {
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
     st.parentAlt = null;
+    // A walk back over late events stops at the jump in seq (see `reorder`).
+    if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
     st.next = succ.seq;
-    st.pending.delete(succ.seq);
-    const chosen = this.resolve(st, succ);
-    if (this.accept(st, chosen)) this.drain(st, chosen);
+    const chosen = this.resolve(st, st.pending.takeMin()).rec;
+    if (this.accept(st, chosen, true)) this.drain(st, chosen);
   }
 
   /** Unclaimed holes between the chain's last accepted event and `succ`, best first. */

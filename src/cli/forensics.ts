@@ -233,7 +233,7 @@ function explainCommand(chalk: Colour): Command {
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
-        for (const x of others) L.push(...showLine(x, c, '  on a branch that forked off this chain (the CHAIN_FORK before it): shown, not evaluated'));
+        for (const x of others) L.push(...showLine(x, c, '  on a branch that forked off this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated'));
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
@@ -534,7 +534,7 @@ async function explainMissing(
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
-      : x.relation === 'branch' ? 'an event on a branch that forked off its chain (the CHAIN_FORK before it): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+      : x.relation === 'branch' ? 'an event on a branch that forked off its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);

@@ -179,6 +179,58 @@ describe('each fault gives one finding where it happens', () => {
       ['SEQ_DUPLICATE', 2, 'seq 2 appears again after seq 11; it is too far back (more than 4 events) to compare with the event it repeats or replaces', { compared: false, recentWindow: 4 }],
     ]);
   });
+  it('after a gap, a fork of an event still among the last 256 accepted is compared (CHAIN_FORK), whatever its seq modulo 256', () => {
+    // Seq 0..99, then 300..399: 200 events accepted. A second seq 50 is a fork of one of them.
+    const lines = chainLines(400);
+    const other50 = reseal(lines[50]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const r = verifyLines([...lines.slice(0, 100), ...lines.slice(300), other50]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 300, { from: 100, to: 299, missing: 200, unreadableLines: 0 }],
+      ['CHAIN_FORK', 50, { first: { file: 'log-0.jsonl', line: 51 } }],
+    ]);
+  });
+  it('a branch or a replay from too far back to compare: one SEQ_DUPLICATE for all of it, and the chain goes on', () => {
+    const recent = { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } };
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    // A branch off seq 9, after seq 39: its first event is the fault, the rest follow it.
+    const w = new ChainWriter('prod', { lastSeq: 9, lastHash: hashOf(LINES[9]!) });
+    const branch = [0, 1, 2, 3, 4].map((i) => w.append(sampleInput(100 + i)).line);
+    const forked = verifyLines([...LINES.slice(0, 30), ...branch, ...LINES.slice(30)], recent);
+    expect(forked.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([['SEQ_DUPLICATE', 10, 31, { compared: false, recentWindow: 4 }]]);
+    expect(forked.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+    // The whole log twice: one finding, on the first event read again.
+    const twice = verifyLines([...LINES, ...LINES], recent);
+    expect(codeLines(twice.findings)).toEqual(['SEQ_DUPLICATE@41']);
+    // A copy of an event of that replay is a duplicate of it, compared.
+    const copy = verifyLines([...LINES, LINES[3]!, LINES[4]!, LINES[4]!], recent);
+    expect(copy.findings.map((f) => [f.code, f.location?.line, f.detail])).toEqual([
+      ['SEQ_DUPLICATE', 41, { compared: false, recentWindow: 4 }],
+      ['SEQ_DUPLICATE', 43, { compared: true, first: { file: 'log-0.jsonl', line: 42 } }],
+    ]);
+  });
+  it('a displaced run is measured against every event it jumped, not only the last 256 remembered', () => {
+    const lines = chainLines(600);
+    const reorders = (l: string[], reorderWindow: number) =>
+      verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow } }).findings.map((f) => [f.code, f.seq, f.message, f.detail]);
+    // 400..409 come before 100..399: ten early events, not three hundred late ones.
+    expect(reorders([...lines.slice(0, 100), ...lines.slice(400, 410), ...lines.slice(100, 400), ...lines.slice(410)], 64)).toEqual([
+      ['SEQ_REORDER', 400, 'seq 400–409 appear before seq 100–399, out of order', { displaced: [400, 409], before: [100, 399] }],
+    ]);
+    // 300..499 (200) before 100..299 (200): a tie, on the early run, named in full.
+    expect(reorders([...lines.slice(0, 100), ...lines.slice(300, 500), ...lines.slice(100, 300), ...lines.slice(500)], 300)).toEqual([
+      ['SEQ_REORDER', 300, 'seq 300–499 appear before seq 100–299, out of order', { displaced: [300, 499], before: [100, 299] }],
+    ]);
+    // 100..299 (200) after 300..559 (260): the late run is the smaller explanation.
+    expect(reorders([...lines.slice(0, 100), ...lines.slice(300, 560), ...lines.slice(100, 300), ...lines.slice(560)], 300)).toEqual([
+      ['SEQ_REORDER', 299, 'seq 100–299 appear after seq 300–559, out of order', { displaced: [100, 299], after: [300, 559] }],
+    ]);
+  });
+  it('a reversed log within the reorder window: one SEQ_REORDER, on seq 0, and the chain whole', () => {
+    const lines = chainLines(300);
+    const r = verifyLines([...lines].reverse(), { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1000 } });
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.message])).toEqual([['SEQ_REORDER', 0, 300, 'seq 0 appears after seq 1–299, out of order']]);
+    expect(r.summary.chains[0]!.head).toBe((JSON.parse(lines[299]!) as { hash: string }).hash);
+  });
   it('a checkpoint\'s position carries the chain\'s times: the first event after it is compared with them (TS_REGRESSION)', () => {
     const tsOf = (l: string) => (JSON.parse(l) as { ts: string }).ts;
     const hashOf = (l: string) => (JSON.parse(l) as { hash: string }).hash;
@@ -331,6 +383,44 @@ describe('properties over generated chains', () => {
         expect(codes(verifyLines(l).findings)).toEqual(['SEQ_REORDER']);
       }),
       { numRuns: 200 },
+    );
+  });
+  it('any moved block gives one SEQ_REORDER on the smaller explanation, naming both runs in full, however little is remembered', () => {
+    // Seq a..a+len-1 moved to before seq q (earlier) or after m more events (later). The
+    // chain check remembers 4 events here; the ranges must still be exact.
+    const lines = chainLines(150);
+    const opts = { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } };
+    const range = (a: number, b: number) => (a === b ? `seq ${a}` : `seq ${a}–${b}`);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 60 }), fc.boolean(), (a, len, by, earlier) => {
+        len = Math.min(len, 150 - a - 1);
+        const block = lines.slice(a, a + len);
+        const rest = [...lines.slice(0, a), ...lines.slice(a + len)];
+        // The late events and the early run, consecutive seqs.
+        let late: [number, number];
+        let early: [number, number];
+        let l: string[];
+        if (earlier) {
+          const q = Math.max(0, a - by);
+          l = [...rest.slice(0, q), ...block, ...rest.slice(q)];
+          [late, early] = [[q, a - 1], [a, a + len - 1]];
+          fc.pre(len <= 64 && q < a);
+        } else {
+          const m = Math.min(by, 150 - a - len);
+          fc.pre(m > 0);
+          l = [...rest.slice(0, a + m), ...block, ...rest.slice(a + m)];
+          [late, early] = [[a, a + len - 1], [a + len, a + len + m - 1]];
+        }
+        const nLate = late[1] - late[0] + 1;
+        const nEarly = early[1] - early[0] + 1;
+        const expected = nLate < nEarly
+          ? ['SEQ_REORDER', late[1], `${range(...late)} ${nLate === 1 ? 'appears' : 'appear'} after ${range(...early)}, out of order`, { displaced: late, after: early }]
+          : ['SEQ_REORDER', early[0], `${range(...early)} ${nEarly === 1 ? 'appears' : 'appear'} before ${range(...late)}, out of order`, { displaced: early, before: late }];
+        const r = verifyLines(l, opts);
+        expect(r.findings.map((f) => [f.code, f.seq, f.message, f.detail])).toEqual([expected]);
+        expect(r.summary.chains[0]!.head).toBe((JSON.parse(lines[149]!) as { hash: string }).hash);
+      }),
+      { numRuns: 150 },
     );
   });
   it('interleaving several chains in any order of chains keeps them clean', () => {

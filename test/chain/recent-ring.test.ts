@@ -7,16 +7,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecentRing } from '../../src/chain/chain.js';
 
-/** The plain ring of `size` slots the growing one must behave as. */
+/** What the ring must behave as: the last `size` events set, whatever their seqs. */
 class Reference {
-  private readonly slots = new Map<number, { seq: number; hash: string; line: number; ordinal: number }>();
+  private readonly last: { seq: number; hash: string; line: number; ordinal: number }[] = [];
   constructor(private readonly size: number) {}
   set(seq: number, hash: string, line: number, ordinal: number): void {
-    this.slots.set(seq % this.size, { seq, hash, line, ordinal });
+    this.last.push({ seq, hash, line, ordinal });
+    if (this.last.length > this.size) this.last.shift();
   }
   get(seq: number) {
-    const e = this.slots.get(seq % this.size);
-    return e === undefined || e.seq !== seq ? undefined : { hash: e.hash, ref: { file: 'f.jsonl', line: e.line, ordinal: e.ordinal } };
+    const e = this.last.find((x) => x.seq === seq);
+    return e === undefined ? undefined : { hash: e.hash, ref: { file: 'f.jsonl', line: e.line, ordinal: e.ordinal } };
   }
 }
 
@@ -29,7 +30,7 @@ const hashes = fc.oneof(
 );
 
 describe('RecentRing', () => {
-  it('remembers what a ring of its full size would, with the same hashes and refs', () => {
+  it('remembers the last `size` events set, gaps in their seqs or not, with the same hashes and refs', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 300 }),
@@ -58,8 +59,23 @@ describe('RecentRing', () => {
     expect(ring.get(743)).toBeUndefined();
     expect(ring.get(744)).toEqual({ hash: `sha256:${'744'.padStart(64, '0')}`, ref: { file: 'a.jsonl', line: 745, ordinal: 744 } });
     expect(ring.get(999)?.ref.line).toBe(1000);
+    expect(ring.get(1000)).toBeUndefined();
     const short = new RecentRing(256);
     for (let seq = 0; seq < 20; seq++) short.set(seq, 'h', { file: 'b.jsonl', line: seq, ordinal: seq });
     for (let seq = 0; seq < 20; seq++) expect(short.get(seq)?.ref.line).toBe(seq);
+  });
+  it('after a jump in seqs, still the last `size` events: none is lost to a later seq that shares its slot modulo `size`', () => {
+    // Seq 0..99, then 300..399: 200 events, all within 256. Indexed by seq modulo 256,
+    // 300..355 took the slots of 44..99.
+    const ring = new RecentRing(256);
+    const put = (seq: number) => ring.set(seq, `h${seq}`, { file: 'a.jsonl', line: seq + 1, ordinal: seq });
+    for (let seq = 0; seq < 100; seq++) put(seq);
+    for (let seq = 300; seq < 400; seq++) put(seq);
+    for (const seq of [0, 44, 50, 99, 300, 355, 399]) expect(ring.get(seq)?.hash, `seq ${seq}`).toBe(`h${seq}`);
+    for (const seq of [100, 299, 400]) expect(ring.get(seq)).toBeUndefined();
+    // 56 more fill the ring; 57 after them push the oldest 57 out, and only them.
+    for (let seq = 400; seq < 513; seq++) put(seq);
+    expect(ring.get(56)).toBeUndefined();
+    expect(ring.get(57)?.hash).toBe('h57');
   });
 });

@@ -286,7 +286,7 @@ describe('sel explain', () => {
       const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
-      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK before it): shown, not evaluated`);
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
       expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     }
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
@@ -310,7 +310,7 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK before it): shown, not evaluated`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
     expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
