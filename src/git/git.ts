@@ -18,6 +18,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { OperatorError } from '../errors.js';
 
 export interface GitObject {
@@ -104,7 +105,7 @@ function start(dir: string, args: readonly string[], input: string | undefined, 
   let child: ChildProcessWithoutNullStreams | null = null;
   const output = new Promise<Buffer>((resolve, reject) => {
     try {
-      child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
+      child = spawnGit(dir, args);
     } catch (e) {
       reject(e);
       return;
@@ -130,6 +131,53 @@ function start(dir: string, args: readonly string[], input: string | undefined, 
     hold: () => { if (c !== null) holdOpen(c, true); },
     stop: () => { if (c !== null) stopChild(c); },
   };
+}
+
+/** git processes that have not exited. */
+const live = new Set<ChildProcessWithoutNullStreams>();
+
+/** Starts git with the safe configuration and environment; it is stopped if sel ends first. */
+function spawnGit(dir: string, args: readonly string[]): ChildProcessWithoutNullStreams {
+  stopAllWhenSelEnds();
+  const child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
+  live.add(child);
+  const gone = () => live.delete(child);
+  child.once('exit', gone);
+  child.once('error', gone);
+  return child;
+}
+
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * git must not outlive sel: a prefetch nobody took, or a command under way when sel stopped
+ * (an error, a CI job cancelled, a pod stopped), would go on working (a rev-list of a long
+ * history) after sel has gone. On exit every git still running is stopped; on SIGINT, SIGTERM
+ * or SIGHUP too, and then the signal is raised again, so that sel ends as the signal says
+ * (status 128 + its number), as it did without these handlers. Before, only untaken
+ * prefetches were stopped, and only on exit, which a signal does not give (found by review).
+ */
+let watching = false;
+function stopAllWhenSelEnds(): void {
+  if (watching) return;
+  watching = true;
+  process.once('exit', stopAll);
+  // Signals reach the main thread only.
+  if (!isMainThread) return;
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const sig of STOPPING_SIGNALS) {
+    handlers.set(sig, () => {
+      stopAll();
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      // With no listener left, the signal's default action applies: sel ends by it.
+      process.kill(process.pid, sig);
+    });
+  }
+  for (const [s, h] of handlers) process.on(s, h);
+}
+
+function stopAll(): void {
+  for (const c of live) stopChild(c);
 }
 
 /** Kills a child process that still runs. */
@@ -169,25 +217,10 @@ function take<T extends { hold(): void }>(map: Map<string, T>, key: string): T |
   return early;
 }
 
-/**
- * What nothing took is stopped when sel exits: unref'd, it would not delay the exit, but git
- * would go on working (a rev-list of a long history) after sel has gone.
- */
-let stopsAtExit = false;
-function stopUntakenAtExit(): void {
-  if (stopsAtExit) return;
-  stopsAtExit = true;
-  process.once('exit', () => {
-    for (const s of prefetched.values()) s.stop();
-    for (const c of prefetchedCatFiles.values()) c.stop();
-  });
-}
-
 function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
   const key = commandKey(dir, args);
   const known = prefetched.get(key);
   if (known !== undefined) return known.output;
-  stopUntakenAtExit();
   const s = start(dir, args, undefined, false);
   // A prefetch nobody takes fails unheard; the caller that takes it sees the failure.
   s.output.catch(() => {});
@@ -234,7 +267,6 @@ function prefetchPair(dir: string, open: readonly string[], resolve: readonly st
     });
     return output;
   };
-  stopUntakenAtExit();
   return [part(open, 0), part(resolve, 1)];
 }
 
@@ -370,7 +402,7 @@ class CatFile {
   private failed: Error | null = null;
 
   constructor(dir: string, private readonly withBody: boolean, held = true) {
-    this.child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...catFileArgs(withBody)], { env: safeEnv(), stdio: 'pipe' });
+    this.child = spawnGit(dir, catFileArgs(withBody));
     if (!held) holdOpen(this.child, false);
     const stderr: Buffer[] = [];
     this.child.stderr.on('data', (c: Buffer) => stderr.push(c));

@@ -1,11 +1,11 @@
 /** Hostile governance repositories: reported, never trusted, never able to crash or hang sel. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChainWriter } from '../../src/producer/producer.js';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 
@@ -180,6 +180,28 @@ describe('the git commands started before sel has loaded (early.ts, git.ts prefe
     // Had the commands been left running, they would log "run" once their 2 s are over.
     await new Promise((done) => setTimeout(done, (2.5 - seconds) * 1000));
     expect(lines(calls).filter((l) => l.startsWith('run '))).toEqual([]);
+  });
+
+  it('are stopped with sel when it is stopped by SIGTERM, SIGINT or SIGHUP, and sel ends by that signal', async () => {
+    const { repo, log } = repoWithLog('signalled');
+    const runs = (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).map(async (sig) => {
+      const { bin, calls } = slowGit(`signal-${sig}-bin`, 3);
+      const t = Date.now();
+      const child = spawn(process.execPath, [CLI, 'verify', log, '--repo', repo], {
+        env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? '' },
+        stdio: 'ignore',
+      });
+      const ended = new Promise<NodeJS.Signals | number | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
+      // Stopped once git has been started (a CI job cancelled, a pod stopped).
+      while (lines(calls).length === 0 && Date.now() - t < 20_000) await new Promise((r) => setTimeout(r, 20));
+      expect(lines(calls).length, 'git was started').toBeGreaterThan(0);
+      child.kill(sig);
+      expect(await ended).toBe(sig);
+      // Had they been left running, they would log "run" once their 3 s are over.
+      await new Promise((done) => setTimeout(done, Math.max(0, 3500 - (Date.now() - t))));
+      expect(lines(calls).filter((l) => l.startsWith('run ')), sig).toEqual([]);
+    });
+    await Promise.all(runs);
   });
 
   it('an empty --repo is refused, not read as the current directory', () => {
