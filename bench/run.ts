@@ -177,13 +177,13 @@ interface Spawned {
 }
 
 /**
- * The Node flags the sel binary starts node with (its second line: `//usr/bin/env true; exec
- * node FLAGS "$0" "$@"`, src/cli/main.ts): sel is measured as the binary runs, so
+ * The Node flags the sel binary starts node with (its second line: `//bin/sh -c :; exec node
+ * FLAGS "$0" "$@"`, src/cli/main.ts): sel is measured as the binary runs, so
  * bench/child.ts and the shards get them too.
  */
 function selNodeFlags(): string[] {
   const second = readFileSync(SEL_JS, 'utf8').split('\n', 2)[1] ?? '';
-  const m = /^\/\/usr\/bin\/env true; exec node(.*) "\$0" "\$@"$/.exec(second);
+  const m = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
   if (m === null) throw new BenchError(`${SEL_JS} does not start node with its flags on its second line`);
   return m[1]!.split(' ').filter((x) => x !== '');
 }

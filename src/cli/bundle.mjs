@@ -40,7 +40,7 @@ await build({
 
 const main = join(out, 'sel.js');
 const header = readFileSync(join(root, 'src', 'cli', 'main.ts'), 'utf8').split('\n').slice(0, 2);
-if (header[0] !== '#!/bin/sh' || !header[1].startsWith('//usr/bin/env true; exec node ')) {
+if (header[0] !== '#!/bin/sh' || !header[1].startsWith('//bin/sh -c :; exec node ')) {
   throw new Error('src/cli/main.ts no longer starts with the two lines the bundle copies');
 }
 const text = readFileSync(main, 'utf8');

@@ -1,14 +1,16 @@
 #!/bin/sh
-//usr/bin/env true; exec node --single-threaded-gc "$0" "$@"
+//bin/sh -c :; exec node --single-threaded-gc "$0" "$@"
 /**
  * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads and a
  * replay's first git commands early (early.ts), and runs the command line (program.ts:
  * commander, exit status).
  *
- * The first two lines start Node.js with one flag. They are read by sh: `//usr/bin/env true`
- * does nothing (but costs two short processes, ~1.4 ms: `":"`, a shell built-in, is what tsc
- * turns into `":";`, which sh then breaks on), and `exec` runs node on this file, in the
- * same process, to which they are a `#!` line and a comment. `#!/usr/bin/env -S node FLAGS`
+ * The first two lines start Node.js with one flag. They are read by sh: `//bin/sh -c :`
+ * does nothing (but costs a short process, ~1 ms: `":"`, a shell built-in, is what tsc turns
+ * into `":";`, which sh then breaks on), and `exec` runs node on this file, in the same
+ * process, to which they are a `#!` line and a comment. /bin/sh is there, as the `#!` line
+ * needs it; `//usr/bin/env true`, before, looked `true` up on PATH, and where PATH had node
+ * but no coreutils, every run began with env's error on standard error (found by review). `#!/usr/bin/env -S node FLAGS`
  * says the same more plainly, but the `env` of BusyBox (Alpine images, common in CI and
  * Kubernetes) has no -S, and sel would not start there. The price: npm's Windows shim runs
  * `/bin/sh`, which Windows has only with Git Bash or WSL (README.md).

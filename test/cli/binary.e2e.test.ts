@@ -1,7 +1,7 @@
 // The sel binary as npm installs it: a link to dist/sel/sel.js (the bundle), run through its first two
 // lines (sh, then node with sel's flags), not as `node main.js` like the other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,16 @@ describe('the sel binary', () => {
     const viaSh = spawnSync('sh', [bin, '--version'], { cwd: tmpdir(), env, encoding: 'utf8' });
     expect(viaSh.stderr).toBe('');
     expect(viaSh.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('starts with node alone on PATH (no coreutils): nothing on standard error', () => {
+    const only = join(dir, 'node-only');
+    mkdirSync(only);
+    symlinkSync(process.execPath, join(only, 'node'));
+    const r = spawnSync(bin, ['--version'], { cwd: tmpdir(), env: { PATH: only, HOME: env.HOME }, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('says nothing more with many threads, or when the early start guessed another number of them', () => {
