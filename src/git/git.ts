@@ -233,7 +233,7 @@ function prefetch(dir: string, args: readonly string[]): Promise<Buffer> {
  * two: `git rev-parse` answers the first's questions and then the second's revision, one line
  * each (spawn blocks this thread ~8 ms a process, at the moment it is loading sel). Each
  * output is the bytes the command gives alone: the last line is the commit, the lines before
- * it open's (three in a bare repository, four elsewhere). When the pair does not end in a
+ * it open's (four in a bare repository, five elsewhere). When the pair does not end in a
  * commit id (the ref names none, or git fails), each command runs on its own, so a caller
  * gets exactly its success or failure.
  */
@@ -296,7 +296,7 @@ export function prefetchesPending(): number {
 }
 
 // The commands a run begins with, built in one place for the run and for prefetchGovernance.
-const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--show-cdup'];
+const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--absolute-git-dir', '--show-cdup'];
 const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
 /**
  * The refs a short name could mean (git's rules: refs/X, refs/tags/X, refs/heads/X,
@@ -532,9 +532,15 @@ export class GitRepo {
       const out = (await run(dir, OPEN_ARGS)).toString('utf8');
       const lines = out.split('\n');
       let bare: string | undefined;
+      let gitDir: string | undefined;
       let cdup: string | undefined;
-      [shallow, format, bare, cdup] = lines;
-      if (bare !== 'true' && (cdup !== '' || lines.length < 5)) {
+      [shallow, format, bare, gitDir, cdup] = lines;
+      if (bare === 'true') {
+        // git finds a bare repository from any directory in it: bare.git/refs would be read as
+        // bare.git (found by review), which is not what was named.
+        const here = await realpath(dir).catch(() => dir);
+        if (gitDir !== undefined && here !== gitDir) throw new OperatorError(`${dir} is inside the bare Git repository ${gitDir}, not the repository itself: pass ${gitDir} as --repo`);
+      } else if (cdup !== '' || lines.length < 6) {
         // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
         // silently read as its enclosing repository, which is not what was named. (Outside a
         // work tree, as in .git, this fails, and the failure is the message.)

@@ -94,6 +94,10 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     const { out } = json(['verify', sample.clean, '--repo', bare]);
     expect(out.summary.replay.performed).toBe(true);
     expect(out.summary.result).toBe('pass');
+    // A directory inside it is not it, as a work tree's subdirectory is not its repository.
+    for (const inside of ['refs', 'objects']) {
+      expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(bare, inside)]))).toMatch(/is inside the bare Git repository .*bare\.git, not the repository itself: pass .* as --repo/);
+    }
   });
   it('a damaged object that git answers for with fewer bytes than it announces', () => {
     const { repo, log } = smallRepo('damaged');
