@@ -122,10 +122,8 @@ class Waiting {
     return p;
   }
 
-  /** The one that has waited longest. */
-  oldest(): Pending | undefined {
-    for (const p of this.bySeq.values()) return p;
-    return undefined;
+  values(): IterableIterator<Pending> {
+    return this.bySeq.values();
   }
 }
 
@@ -263,8 +261,18 @@ class ChainState {
    */
   readonly stopAt: number[] = [];
   readonly stopOrdinal: number[] = [];
+  /** How many stops the last trimStops kept. */
+  stopsKept = 0;
   readonly recent: RecentRing;
   readonly forkHeads: string[] = [];
+  /**
+   * Heads of copies already reported (a SEQ_DUPLICATE on the copy's first event): a later
+   * event linking to one is the copy's next, not reported again while it repeats the chain
+   * or is too far back to compare (see isCopy).
+   */
+  readonly copyHeads: string[] = [];
+  /** The highest seq of the gaps no longer remembered (-1: none): what may lie there is never taken for a copy. */
+  forgottenGapsTo = -1;
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
   readonly offChain = new Map<string, LineRef>();
   readonly gaps: { from: number; to: number }[] = [];
@@ -330,6 +338,8 @@ export class ChainVerifier {
     }
     this.count(st, rec);
 
+    // The next event of a copy already reported goes with it.
+    if (rec.seq < st.next && st.copyHeads.length > 0 && this.isCopy(st, rec)) return;
     // A copy of an event already set aside (a fork branch's, a late one's) repeats it.
     if (st.offChain.size > 0) {
       const first = st.offChain.get(rec.hash);
@@ -385,9 +395,10 @@ export class ChainVerifier {
     // Before a checkpoint's position: an event an earlier run verified, here again (a file
     // read from its start under a new name, the same input twice), which this run never saw.
     const resumed = st.resumedAt !== null && rec.seq < st.resumedAt;
-    // A copy or a branch starts here: the events after it, linked to it, go with it (as a
-    // fork's branch does), so a log read twice or a branch from far back is one finding.
-    this.branchFrom(st, rec);
+    // A copy (or a branch: this run cannot tell) starts here: the events after it that link
+    // to it go with it while they repeat the chain or are as far back, so a log read twice, or
+    // a branch from far back, is one finding (isCopy).
+    this.copyFrom(st, rec, true);
     this.emit(
       makeFinding('SEQ_DUPLICATE', {
         chain: st.id,
@@ -474,6 +485,40 @@ export class ChainVerifier {
     this.setAside(st, rec);
   }
 
+  /**
+   * `rec`, reported as a SEQ_DUPLICATE, heads a copy (isCopy); set aside when nothing else
+   * remembers it (it could not be compared), so that a copy of it is compared with it.
+   */
+  private copyFrom(st: ChainState, rec: PlacedEvent, setAside: boolean): void {
+    if (setAside) this.setAside(st, rec);
+    if (st.copyHeads.includes(rec.hash)) return;
+    st.copyHeads.push(rec.hash);
+    if (st.copyHeads.length > MAX_FORK_HEADS) st.copyHeads.shift();
+  }
+
+  /**
+   * `rec` (seq below the chain's next) links to the head of a copy already reported: it goes
+   * with the copy, without a finding, when it is the very event the chain has at its seq, or
+   * when its seq is too far back to compare (nor in a gap, remembered or not, where it would
+   * be a late arrival). A different event for a seq the chain remembers is not a copy: it is
+   * a CHAIN_FORK. Events at or past the chain's next seq are never taken for a copy's: a copy
+   * that has caught up with the chain ends there (its head is the chain's own head then).
+   */
+  private isCopy(st: ChainState, rec: PlacedEvent): boolean {
+    const i = st.copyHeads.indexOf(rec.prevHash);
+    if (i < 0) return false;
+    const before = st.recent.get(rec.seq);
+    if (before !== undefined) {
+      if (before.hash !== rec.hash) return false;
+    } else if (rec.seq <= st.forgottenGapsTo || st.gaps.some((g) => rec.seq >= g.from && rec.seq <= g.to)) {
+      return false;
+    }
+    st.copyHeads[i] = rec.hash;
+    if (before === undefined) this.setAside(st, rec);
+    this.onForkBranch?.(rec);
+    return true;
+  }
+
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
   private setAside(st: ChainState, rec: PlacedEvent): void {
     st.offChain.set(rec.hash, rec.ref);
@@ -503,6 +548,8 @@ export class ChainVerifier {
   /** Same seq as an earlier event: the same event again, or a second history. */
   private repeated(st: ChainState, rec: PlacedEvent, hash: string, ref: LineRef): void {
     if (hash === rec.hash) {
+      // The events after it that repeat the chain too are this copy's, not faults of their own.
+      this.copyFrom(st, rec, false);
       this.emit(
         makeFinding('SEQ_DUPLICATE', {
           chain: st.id,
@@ -588,6 +635,7 @@ export class ChainVerifier {
     else if (st.pending.size === 0 && st.stopAt.length > 0) {
       st.stopAt.length = 0;
       st.stopOrdinal.length = 0;
+      st.stopsKept = 0;
     }
     st.accepted++;
     this.onAccept?.(rec);
@@ -607,21 +655,35 @@ export class ChainVerifier {
   }
 
   /**
-   * Bounds `stopAt` between drains: what no walk can reach goes (entries before the
-   * longest-waiting event arrived); if still too many (one seq far ahead waits while many
-   * short reorders pass), the oldest, and a walk that would have stopped there counts back
-   * to when its earliest event arrived.
+   * Bounds `stopAt` between drains, exactly: a walk is only ever asked for from an event
+   * waiting now (or its rival), and each such walk stops at the last stop with an ordinal below
+   * its own (stops pushed later have their own entries). Those entries are kept, and the last;
+   * the rest can answer no walk. At most twice the waiting events and one are left.
    */
   private trimStops(st: ChainState): void {
     const ks = st.stopAt;
-    const bound = this.opts.reorderWindow + this.opts.recentWindow;
-    if (ks.length <= 2 * bound) return;
-    const from = st.pending.oldest()?.at ?? st.accepted;
-    let drop = 0;
-    while (drop < ks.length && ks[drop]! < from - 1) drop++;
-    drop = Math.max(drop, ks.length - bound);
-    ks.splice(0, drop);
-    st.stopOrdinal.splice(0, drop);
+    const os = st.stopOrdinal;
+    if (ks.length <= 2 * (this.opts.reorderWindow + this.opts.recentWindow) || ks.length <= 2 * st.stopsKept) return;
+    const keep = new Uint8Array(ks.length);
+    keep[ks.length - 1] = 1;
+    for (const p of st.pending.values()) {
+      const i = lastStopBelow(os, p.rec.ref.ordinal);
+      if (i >= 0) keep[i] = 1;
+    }
+    for (const r of st.rivals.values()) {
+      const i = lastStopBelow(os, r.rec.ref.ordinal);
+      if (i >= 0) keep[i] = 1;
+    }
+    let n = 0;
+    for (let i = 0; i < ks.length; i++) {
+      if (keep[i] === 0) continue;
+      ks[n] = ks[i]!;
+      os[n] = os[i]!;
+      n++;
+    }
+    ks.length = n;
+    os.length = n;
+    st.stopsKept = n;
   }
 
   /**
@@ -671,21 +733,9 @@ export class ChainVerifier {
    * since, had taken their places.
    */
   private reorder(st: ChainState, lead: PlacedEvent, leadAt: number, run: readonly PlacedEvent[], earliest: PlacedEvent, earliestAt: number): void {
-    const e = earliest.ref.ordinal;
     let stop = earliestAt - 1;
-    // The last entry of stopAt with an ordinal below e (ordinals rise from the first entry).
-    const os = st.stopOrdinal;
-    let lo = 0;
-    let hi = os.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (os[mid]! < e) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && st.stopAt[lo - 1]! > stop) stop = st.stopAt[lo - 1]!;
-    // (When entries were dropped to bound memory, a stop among them is not known, and the
-    // count runs back to when `earliest` arrived: only after thousands of reorders while one
-    // event waits far ahead.)
+    const i = lastStopBelow(st.stopOrdinal, earliest.ref.ordinal);
+    if (i >= 0 && st.stopAt[i]! > stop) stop = st.stopAt[i]!;
     const late = leadAt - stop;
     const from = run[0]!.seq;
     const to = run[run.length - 1]!.seq;
@@ -742,7 +792,7 @@ export class ChainVerifier {
     if (unexplained > 0) {
       const to = succ.seq - 1;
       st.gaps.push({ from: st.next, to });
-      if (st.gaps.length > MAX_GAPS_REMEMBERED) st.gaps.shift();
+      if (st.gaps.length > MAX_GAPS_REMEMBERED) st.forgottenGapsTo = Math.max(st.forgottenGapsTo, st.gaps.shift()!.to);
       const range = st.next === to ? `seq ${to} is` : `seq ${st.next}–${to} are`;
       this.emit(
         makeFinding('SEQ_GAP', {
@@ -782,6 +832,18 @@ export class ChainVerifier {
     }
     return [...byHash, ...sameChain, ...anyChain];
   }
+}
+
+/** The last index of `ordinals` (rising) with a value below `ordinal`, or -1. */
+function lastStopBelow(ordinals: readonly number[], ordinal: number): number {
+  let lo = 0;
+  let hi = ordinals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordinals[mid]! < ordinal) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** Does `rec` name the chain's head (or the head's recomputed hash) as its parent? */

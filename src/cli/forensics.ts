@@ -167,8 +167,9 @@ function explainCommand(chalk: Colour): Command {
         damaged: true,
         links: { prev: prev === undefined ? null : prev.hash === rec.prevHash, next: next === undefined ? null : next.prevHash === rec.hash },
       }] : [];
-      // Other events with this seq, on a branch that forked off the chain before it (no finding
-      // names them: the fork's CHAIN_FORK is where the branch began). Shown, not evaluated.
+      // Other events with this seq, on a branch that forked off the chain before it or on a copy
+      // of it (no finding names them: the CHAIN_FORK or SEQ_DUPLICATE where that began is
+      // before them). Shown, not evaluated.
       const onBranch = branch.lines.filter((x) => x.chain === chain);
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
@@ -233,7 +234,7 @@ function explainCommand(chalk: Colour): Command {
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
-        for (const x of others) L.push(...showLine(x, c, '  on a branch that forked off this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated'));
+        for (const x of others) L.push(...showLine(x, c, '  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated'));
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
@@ -337,7 +338,7 @@ const KEPT_BYTES = 1 << 20;
 /** The most findings the text lists (JSON lists every one kept). */
 const MAX_FINDINGS_SHOWN = 20;
 
-/** The events at the seq on a fork's branch (the chain check sets them aside without a finding). */
+/** The events at the seq on a fork's branch or a copy (the chain check sets them aside without a finding). */
 interface Branch {
   readonly lines: { readonly chain: string; readonly location: Location }[];
   dropped: number;
@@ -534,7 +535,7 @@ async function explainMissing(
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
-      : x.relation === 'branch' ? 'an event on a branch that forked off its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);

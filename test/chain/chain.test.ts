@@ -208,6 +208,46 @@ describe('each fault gives one finding where it happens', () => {
       ['SEQ_DUPLICATE', 43, { compared: true, first: { file: 'log-0.jsonl', line: 42 } }],
     ]);
   });
+  it('a copy is one finding, and what follows it is still checked: a fork, a gap or a late event after a copy is reported (found by review)', () => {
+    const lines = chainLines(700);
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const other = (line: string) => reseal(line, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const found = (l: string[]) => verifyLines(l).findings.map((f) => `${f.code}@${f.seq}${f.detail?.['compared'] === false ? '?' : ''}`);
+    const l300 = lines.slice(0, 300);
+    // A log read twice, whether the copy starts within the last 256 events or before them.
+    expect(found([...lines.slice(0, 200), ...lines.slice(0, 200)])).toEqual(['SEQ_DUPLICATE@0']);
+    expect(found([...l300, ...l300])).toEqual(['SEQ_DUPLICATE@0?']);
+    expect(found([...l300, ...lines.slice(50, 300)])).toEqual(['SEQ_DUPLICATE@50']);
+    // A copy of 0..250, then another seq 251 (which the chain remembers): a fork, as without the copy.
+    expect(found([...l300, ...lines.slice(0, 251), other(lines[251]!)])).toEqual(['SEQ_DUPLICATE@0?', 'CHAIN_FORK@251']);
+    // Read twice, then the chain goes on, and a second seq 300 forks it.
+    const twice = verifyLines([...l300, ...l300, lines[300]!, other(lines[300]!), lines[301]!]);
+    expect(twice.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(['SEQ_DUPLICATE@0', 'CHAIN_FORK@300']);
+    expect(twice.summary.chains[0]!.head).toBe(hashOf(lines[301]!));
+    // Read twice, then seq 305..399: 300..304 are missing, and the chain goes on to 399.
+    const gap = verifyLines([...l300, ...l300, ...lines.slice(305, 400)]);
+    expect(gap.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(['SEQ_DUPLICATE@0', 'SEQ_GAP@305']);
+    expect(gap.summary.chains[0]!.head).toBe(hashOf(lines[399]!));
+    // 100..399 missing (reported), a copy of 0..99, then the late seq 100: a late arrival still.
+    expect(found([...lines.slice(0, 100), ...lines.slice(400), ...lines.slice(0, 100), lines[100]!])).toEqual(['SEQ_GAP@400', 'SEQ_DUPLICATE@0?', 'SEQ_REORDER@100']);
+    // A copy whose event is another (a branch from far back) and then reaches seqs the chain
+    // remembers: the fork is reported where it can be proven.
+    const w = new ChainWriter('prod', { lastSeq: 9, lastHash: hashOf(lines[9]!) });
+    const branch = Array.from({ length: 280 }, (_, i) => w.append(sampleInput(1000 + i)).line);
+    expect(found([...l300, ...branch])).toEqual(['SEQ_DUPLICATE@10?', 'CHAIN_FORK@44']);
+  });
+  it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
+    // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
+    // came before 6..n (5 came before it), through ~700 short reorders.
+    const n = 1400;
+    const lines = chainLines(n + 2);
+    const order = [0, 1, 2, 3, 5, n + 1, 4];
+    for (let k = 6; k < n; k += 2) order.push(k + 1, k);
+    order.push(n);
+    const r = verifyLines(order.map((k) => lines[k]!));
+    expect(r.findings).toHaveLength(2 + (n - 6) / 2);
+    expect(r.findings.find((f) => f.seq === n + 1)!.detail).toEqual({ displaced: [n + 1, n + 1], before: [6, n] });
+  });
   it('a displaced run is measured against every event it jumped, not only the last 256 remembered', () => {
     const lines = chainLines(600);
     const reorders = (l: string[], reorderWindow: number) =>

@@ -286,12 +286,24 @@ describe('sel explain', () => {
       const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
-      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
       expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     }
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
     expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+  });
+  it('of an event in a log read twice: the copy is one SEQ_DUPLICATE per chain, and its line at the seq is listed, shown and not evaluated', () => {
+    const { lines, at } = sampleLines(4);
+    const body = lines.filter((l) => l !== '');
+    const log = writeLog('explain-copy.jsonl', [...body, ...body, '']);
+    const verify = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
+    const chains = new Set(body.map((l) => (JSON.parse(l) as { chain: string }).chain));
+    expect(verify.findings.map((x) => [x.code, x.seq])).toEqual([...chains].map(() => ['SEQ_DUPLICATE', 0]));
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'prod-agents']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('event prod-agents seq 4');
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
   });
   it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
     const { lines, at } = sampleLines(3);
@@ -310,7 +322,7 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
     expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
