@@ -271,6 +271,8 @@ class ChainState {
    * or is too far back to compare (see isCopy).
    */
   readonly copyHeads: string[] = [];
+  /** Per copy head, the chain's event count when it last moved: a head not moved for COPY_REACH events has ended. */
+  readonly copyAt: number[] = [];
   /** The highest seq of the gaps no longer remembered (-1: none): what may lie there is never taken for a copy. */
   forgottenGapsTo = -1;
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
@@ -305,6 +307,8 @@ class ChainState {
 }
 
 const MAX_FORK_HEADS = 64;
+/** How many events of its chain a copy's next event may come after its last (a copy read line for line with the chain: 2). */
+const COPY_REACH = 4;
 const MAX_OFF_CHAIN = 256;
 const MAX_GAPS_REMEMBERED = 16;
 
@@ -491,9 +495,17 @@ export class ChainVerifier {
    */
   private copyFrom(st: ChainState, rec: PlacedEvent, setAside: boolean): void {
     if (setAside) this.setAside(st, rec);
-    if (st.copyHeads.includes(rec.hash)) return;
+    const known = st.copyHeads.indexOf(rec.hash);
+    if (known >= 0) {
+      st.copyAt[known] = st.events;
+      return;
+    }
     st.copyHeads.push(rec.hash);
-    if (st.copyHeads.length > MAX_FORK_HEADS) st.copyHeads.shift();
+    st.copyAt.push(st.events);
+    if (st.copyHeads.length > MAX_FORK_HEADS) {
+      st.copyHeads.shift();
+      st.copyAt.shift();
+    }
   }
 
   /**
@@ -507,6 +519,14 @@ export class ChainVerifier {
   private isCopy(st: ChainState, rec: PlacedEvent): boolean {
     const i = st.copyHeads.indexOf(rec.prevHash);
     if (i < 0) return false;
+    // A copy goes on event by event: a head left behind (a duplicate of 500 long ago) is not
+    // where an event linking to it much later comes from, and that event is judged on its own
+    // (found by review: a forged 501 read 600 lines after a duplicate of 500 had no finding).
+    if (st.events - st.copyAt[i]! > COPY_REACH) {
+      st.copyHeads.splice(i, 1);
+      st.copyAt.splice(i, 1);
+      return false;
+    }
     const before = st.recent.get(rec.seq);
     if (before !== undefined) {
       if (before.hash !== rec.hash) return false;
@@ -514,6 +534,7 @@ export class ChainVerifier {
       return false;
     }
     st.copyHeads[i] = rec.hash;
+    st.copyAt[i] = st.events;
     if (before === undefined) this.setAside(st, rec);
     this.onForkBranch?.(rec);
     return true;

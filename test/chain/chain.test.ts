@@ -230,6 +230,10 @@ describe('each fault gives one finding where it happens', () => {
     expect(gap.summary.chains[0]!.head).toBe(hashOf(lines[399]!));
     // 100..399 missing (reported), a copy of 0..99, then the late seq 100: a late arrival still.
     expect(found([...lines.slice(0, 100), ...lines.slice(400), ...lines.slice(0, 100), lines[100]!])).toEqual(['SEQ_GAP@400', 'SEQ_DUPLICATE@0?', 'SEQ_REORDER@100']);
+    // A duplicate long ago does not make a later event linking to it part of a copy: a forged
+    // seq 101 read 600 events after a duplicate of 100 is reported (too far back to compare).
+    const forged101 = other(lines[101]!);
+    expect(found([...lines.slice(0, 101), lines[100]!, ...lines.slice(101), forged101])).toEqual(['SEQ_DUPLICATE@100', 'SEQ_DUPLICATE@101?']);
     // A copy whose event is another (a branch from far back) and then reaches seqs the chain
     // remembers: the fork is reported where it can be proven.
     const w = new ChainWriter('prod', { lastSeq: 9, lastHash: hashOf(lines[9]!) });
