@@ -19,6 +19,7 @@ import { GENESIS_PREV_HASH } from '../canonical/digest.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
+import { COARSE, GAP, MissingSeqs } from './missing.js';
 export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 
 
@@ -273,11 +274,12 @@ class ChainState {
   readonly copyHeads: string[] = [];
   /** Per copy head, the chain's event count when it last moved: a head not moved for COPY_REACH events has ended. */
   readonly copyAt: number[] = [];
-  /** The highest seq of the gaps no longer remembered (-1: none): what may lie there is never taken for a copy. */
-  forgottenGapsTo = -1;
+  /** Per copy head, its seq: a copy's next event has the next seq. */
+  readonly copySeq: number[] = [];
+  /** The seqs the chain went on past without accepting (gaps, holes): what lies there is never a copy's. */
+  readonly missing = new MissingSeqs();
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
   readonly offChain = new Map<string, LineRef>();
-  readonly gaps: { from: number; to: number }[] = [];
   // summary
   events = 0;
   firstSeq: number | null = null;
@@ -310,7 +312,6 @@ const MAX_FORK_HEADS = 64;
 /** How many events of its chain a copy's next event may come after its last (a copy read line for line with the chain: 2). */
 const COPY_REACH = 4;
 const MAX_OFF_CHAIN = 256;
-const MAX_GAPS_REMEMBERED = 16;
 
 export class ChainVerifier {
   private readonly chains = new Map<string, ChainState>();
@@ -382,16 +383,22 @@ export class ChainVerifier {
       this.repeated(st, rec, before.hash, before.ref);
       return;
     }
-    const gap = st.gaps.find((g) => rec.seq >= g.from && rec.seq <= g.to);
-    if (gap !== undefined) {
+    // A seq the chain went on past without it: a late arrival (where ranges were merged, it
+    // may be an accepted seq as well, and is reported as one too far back to compare).
+    const gap = st.missing.find(rec.seq);
+    if (gap !== undefined && (gap.flags & COARSE) === 0) {
       this.setAside(st, rec);
+      const range = gap.from === gap.to ? `seq ${gap.from}` : `seq ${gap.from}–${gap.to}`;
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
           seq: rec.seq,
           location: loc(rec.ref),
-          message: `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} events late, after seq ${gap.from}–${gap.to} was already reported missing`,
-          detail: { reorderWindow: this.opts.reorderWindow },
+          message:
+            (gap.flags & GAP) !== 0
+              ? `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} events late, after ${range} was already reported missing`
+              : `seq ${rec.seq} arrives after the chain went on past it: ${range} was taken to be on the unreadable line(s) before seq ${gap.to + 1}`,
+          detail: { reorderWindow: this.opts.reorderWindow, ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }) },
         }),
       );
       return;
@@ -498,46 +505,60 @@ export class ChainVerifier {
     const known = st.copyHeads.indexOf(rec.hash);
     if (known >= 0) {
       st.copyAt[known] = st.events;
+      st.copySeq[known] = rec.seq;
       return;
     }
     st.copyHeads.push(rec.hash);
     st.copyAt.push(st.events);
-    if (st.copyHeads.length > MAX_FORK_HEADS) {
-      st.copyHeads.shift();
-      st.copyAt.shift();
-    }
+    st.copySeq.push(rec.seq);
+    if (st.copyHeads.length > MAX_FORK_HEADS) this.endCopy(st, 0);
   }
 
   /**
-   * `rec` (seq below the chain's next) links to the head of a copy already reported: it goes
-   * with the copy, without a finding, when it is the very event the chain has at its seq, or
-   * when its seq is too far back to compare (nor in a gap, remembered or not, where it would
-   * be a late arrival). A different event for a seq the chain remembers is not a copy: it is
-   * a CHAIN_FORK. Events at or past the chain's next seq are never taken for a copy's: a copy
-   * that has caught up with the chain ends there (its head is the chain's own head then).
+   * `rec` (seq below the chain's next) is the next event of a copy already reported: it links
+   * to the copy's head and has the next seq, or, where the chain went on past seqs it never
+   * accepted (a gap, a hole), it has the seq the chain went on with there and the copy's head
+   * is the last before them (the copy has the chain's gap). It goes with the copy, without a
+   * finding, when it is the very event the chain has at its seq, or when its seq is too far
+   * back to compare, and never one the chain went on past (a late arrival, reported as one).
+   * A different event for a seq the chain remembers is not a copy: it is a CHAIN_FORK.
+   * Events at or past the chain's next seq are never taken for a copy's: a copy that has
+   * caught up with the chain ends there (its head is the chain's own head then).
    */
   private isCopy(st: ChainState, rec: PlacedEvent): boolean {
-    const i = st.copyHeads.indexOf(rec.prevHash);
-    if (i < 0) return false;
+    let i = st.copyHeads.indexOf(rec.prevHash);
+    if (i >= 0 && st.copySeq[i] !== rec.seq - 1) i = -1;
+    if (i < 0) {
+      const gone = st.missing.find(rec.seq - 1);
+      if (gone === undefined || gone.to !== rec.seq - 1 || (gone.flags & COARSE) !== 0) return false;
+      i = st.copySeq.indexOf(gone.from - 1);
+      if (i < 0) return false;
+    }
     // A copy goes on event by event: a head left behind (a duplicate of 500 long ago) is not
     // where an event linking to it much later comes from, and that event is judged on its own
     // (found by review: a forged 501 read 600 lines after a duplicate of 500 had no finding).
     if (st.events - st.copyAt[i]! > COPY_REACH) {
-      st.copyHeads.splice(i, 1);
-      st.copyAt.splice(i, 1);
+      this.endCopy(st, i);
       return false;
     }
     const before = st.recent.get(rec.seq);
     if (before !== undefined) {
       if (before.hash !== rec.hash) return false;
-    } else if (rec.seq <= st.forgottenGapsTo || st.gaps.some((g) => rec.seq >= g.from && rec.seq <= g.to)) {
+    } else if (st.missing.find(rec.seq) !== undefined) {
       return false;
     }
     st.copyHeads[i] = rec.hash;
     st.copyAt[i] = st.events;
+    st.copySeq[i] = rec.seq;
     if (before === undefined) this.setAside(st, rec);
     this.onForkBranch?.(rec);
     return true;
+  }
+
+  private endCopy(st: ChainState, i: number): void {
+    st.copyHeads.splice(i, 1);
+    st.copyAt.splice(i, 1);
+    st.copySeq.splice(i, 1);
   }
 
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
@@ -810,10 +831,9 @@ export class ChainVerifier {
     if (!force && explained < missing) return;
     for (const c of claimed) c.slot.left -= c.take;
     const unexplained = missing - explained;
+    if (missing > 0) st.missing.add(st.next, succ.seq - 1, unexplained > 0 ? GAP : 0);
     if (unexplained > 0) {
       const to = succ.seq - 1;
-      st.gaps.push({ from: st.next, to });
-      if (st.gaps.length > MAX_GAPS_REMEMBERED) st.forgottenGapsTo = Math.max(st.forgottenGapsTo, st.gaps.shift()!.to);
       const range = st.next === to ? `seq ${to} is` : `seq ${st.next}–${to} are`;
       this.emit(
         makeFinding('SEQ_GAP', {

@@ -240,6 +240,37 @@ describe('each fault gives one finding where it happens', () => {
     const branch = Array.from({ length: 280 }, (_, i) => w.append(sampleInput(1000 + i)).line);
     expect(found([...l300, ...branch])).toEqual(['SEQ_DUPLICATE@10?', 'CHAIN_FORK@44']);
   });
+  it('a copy never takes an event at a seq the chain went on past: a gap or an unreadable line, however many and however long ago (found by review)', () => {
+    const lines = chainLines(700);
+    const other = (line: string) => reseal(line, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const found = (l: string[]) => verifyLines(l).findings.map((f) => `${f.code}@${f.seq}${f.detail?.['compared'] === false ? '?' : ''}`);
+    // Seq 50 was an unreadable line; 600 events later, a duplicate of 49 and a forged 50: the
+    // forged 50 is a late arrival where the chain took an unreadable line to hold seq 50.
+    const holed = [...lines.slice(0, 50), '{"this is": not json', ...lines.slice(51, 650)];
+    const late = verifyLines([...holed, lines[49]!, other(lines[50]!)]).findings;
+    expect(late.map((f) => `${f.code}@${f.seq}`)).toEqual(['LINE_INVALID_JSON@null', 'SEQ_DUPLICATE@49', 'SEQ_REORDER@50']);
+    expect(late[2]!.message).toBe('seq 50 arrives after the chain went on past it: seq 50 was taken to be on the unreadable line(s) before seq 51');
+    expect(late[2]!.detail).toMatchObject({ unreadable: true });
+    // The same with seq 50 deleted (a gap): a late arrival too.
+    const gapped = [...lines.slice(0, 50), ...lines.slice(51, 650)];
+    expect(found([...gapped, lines[49]!, other(lines[50]!)])).toEqual(['SEQ_GAP@51', 'SEQ_DUPLICATE@49?', 'SEQ_REORDER@50']);
+    // Twenty gaps, then the log again: one SEQ_DUPLICATE for the copy, gaps and all.
+    const holes = new Set(Array.from({ length: 20 }, (_, k) => 20 + 30 * k));
+    const sparse = lines.filter((_, k) => !holes.has(k));
+    const twice = found([...sparse, ...sparse]);
+    expect(twice.filter((f) => f.startsWith('SEQ_GAP'))).toHaveLength(20);
+    expect(twice.filter((f) => !f.startsWith('SEQ_GAP'))).toEqual(['SEQ_DUPLICATE@0?']);
+    // And with unreadable lines where the events were, read twice: each line reported where it
+    // is, the copy once.
+    const damaged = lines.map((l, k) => (holes.has(k) ? '{"this is": not json' : l));
+    const dtwice = found([...damaged, ...damaged]);
+    expect(dtwice.filter((f) => !f.startsWith('LINE_INVALID_JSON'))).toEqual(['SEQ_DUPLICATE@0?']);
+    expect(dtwice).toHaveLength(41);
+    // A copy's event must have the seq after its head's: a forged 60 linking to a duplicate of 49 is reported.
+    const w = new ChainWriter('prod', { lastSeq: 59, lastHash: (JSON.parse(lines[49]!) as { hash: string }).hash });
+    const jump = w.append(sampleInput(5000)).line;
+    expect(found([...lines.slice(0, 650), lines[49]!, jump])).toEqual(['SEQ_DUPLICATE@49?', 'SEQ_DUPLICATE@60?']);
+  });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
     // came before 6..n (5 came before it), through ~700 short reorders.
