@@ -344,7 +344,7 @@ export class ChainVerifier {
     this.count(st, rec);
 
     // The next event of a copy already reported goes with it.
-    if (rec.seq < st.next && st.copyHeads.length > 0 && this.isCopy(st, rec)) return;
+    if (rec.seq < st.next && this.isCopy(st, rec)) return;
     // A copy of an event already set aside (a fork branch's, a late one's) repeats it.
     if (st.offChain.size > 0) {
       const first = st.offChain.get(rec.hash);
@@ -364,10 +364,10 @@ export class ChainVerifier {
         // Two different events for a seq still to come: the one that links to its
         // predecessor is the chain, the other the fork, known only when that seq's turn comes.
         const rival = st.rivals.get(rec.seq)?.rec;
-        if (waiting.rec.hash === rec.hash) this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
+        if (waiting.rec.hash === rec.hash) this.again(st, rec, waiting.rec.hash, waiting.rec.ref);
         else if (rival === undefined) st.rivals.set(rec.seq, { rec, at: st.accepted });
         // A copy of the rival repeats it; a third, different event is a fork of its own.
-        else if (rival.hash === rec.hash) this.repeated(st, rec, rival.hash, rival.ref);
+        else if (rival.hash === rec.hash) this.again(st, rec, rival.hash, rival.ref);
         else this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
         return;
       }
@@ -526,33 +526,67 @@ export class ChainVerifier {
    * caught up with the chain ends there (its head is the chain's own head then).
    */
   private isCopy(st: ChainState, rec: PlacedEvent): boolean {
-    let i = st.copyHeads.indexOf(rec.prevHash);
-    if (i >= 0 && st.copySeq[i] !== rec.seq - 1) i = -1;
-    if (i < 0) {
-      const gone = st.missing.find(rec.seq - 1);
-      if (gone === undefined || gone.to !== rec.seq - 1 || (gone.flags & COARSE) !== 0) return false;
-      i = st.copySeq.indexOf(gone.from - 1);
-      if (i < 0) return false;
-    }
-    // A copy goes on event by event: a head left behind (a duplicate of 500 long ago) is not
-    // where an event linking to it much later comes from, and that event is judged on its own
-    // (found by review: a forged 501 read 600 lines after a duplicate of 500 had no finding).
-    if (st.events - st.copyAt[i]! > COPY_REACH) {
-      this.endCopy(st, i);
-      return false;
-    }
+    const i = this.copyBefore(st, rec);
+    if (i < 0) return false;
     const before = st.recent.get(rec.seq);
     if (before !== undefined) {
       if (before.hash !== rec.hash) return false;
     } else if (st.missing.find(rec.seq) !== undefined) {
       return false;
     }
+    this.goOnWithCopy(st, i, rec, before === undefined);
+    return true;
+  }
+
+  /** The copy `rec` would be the next event of (see isCopy), or -1. */
+  private copyBefore(st: ChainState, rec: PlacedEvent): number {
+    if (st.copyHeads.length === 0) return -1;
+    let i = st.copyHeads.indexOf(rec.prevHash);
+    if (i >= 0 && st.copySeq[i] !== rec.seq - 1) i = -1;
+    if (i < 0) {
+      const gone = st.missing.find(rec.seq - 1);
+      if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0) i = st.copySeq.indexOf(gone.from - 1);
+      else if (rec.seq > st.next) i = this.copyBeforeWaiting(st, rec.seq);
+      if (i < 0) return -1;
+    }
+    // A copy goes on event by event: a head left behind (a duplicate of 500 long ago) is not
+    // where an event linking to it much later comes from, and that event is judged on its own
+    // (found by review: a forged 501 read 600 lines after a duplicate of 500 had no finding).
+    if (st.events - st.copyAt[i]! > COPY_REACH) {
+      this.endCopy(st, i);
+      return -1;
+    }
+    return i;
+  }
+
+  /**
+   * A copy whose head is the last event the chain has before `seq`, waiting or accepted, where
+   * the seqs between are not there (yet): a copy of a log that waits for them has their gap too.
+   */
+  private copyBeforeWaiting(st: ChainState, seq: number): number {
+    let below = st.next - 1;
+    for (const p of st.pending.values()) if (p.rec.seq < seq && p.rec.seq > below) below = p.rec.seq;
+    if (below === seq - 1) return -1;
+    return st.copySeq.indexOf(below);
+  }
+
+  /** `rec` is the copy `i`'s next event: no finding names it. */
+  private goOnWithCopy(st: ChainState, i: number, rec: PlacedEvent, setAside: boolean): void {
     st.copyHeads[i] = rec.hash;
     st.copyAt[i] = st.events;
     st.copySeq[i] = rec.seq;
-    if (before === undefined) this.setAside(st, rec);
+    if (setAside) this.setAside(st, rec);
     this.onForkBranch?.(rec);
-    return true;
+  }
+
+  /**
+   * `rec` is the very event `hash` already seen at its seq: the next event of a copy, or else
+   * a SEQ_DUPLICATE that begins one.
+   */
+  private again(st: ChainState, rec: PlacedEvent, hash: string, ref: LineRef): void {
+    const i = this.copyBefore(st, rec);
+    if (i >= 0) this.goOnWithCopy(st, i, rec, false);
+    else this.repeated(st, rec, hash, ref);
   }
 
   private endCopy(st: ChainState, i: number): void {

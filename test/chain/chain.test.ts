@@ -449,6 +449,33 @@ describe('properties over generated chains', () => {
       { numRuns: 100 },
     );
   });
+  it('a log with deleted and unreadable lines, read again from any line, is its first reading and one SEQ_DUPLICATE', () => {
+    // The copy has the chain's gaps and holes: each unreadable line is reported again where it
+    // is, and nothing else but the copy, whether it is compared or too far back (found by review).
+    const lines = chainLines(300);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 300 }),
+        fc.array(fc.tuple(fc.nat({ max: 299 }), fc.boolean()), { maxLength: 40 }),
+        fc.constantFrom(4, 16, 256),
+        fc.nat({ max: 299 }),
+        (n, faults, recentWindow, from) => {
+          const l: (string | null)[] = lines.slice(0, n);
+          for (const [k, unreadable] of faults) if (k < n - 1) l[k] = unreadable ? '{"this is": not json' : null;
+          const once = l.filter((x): x is string => x !== null);
+          const rest = once.slice(Math.min(from, once.length - 1));
+          fc.pre(rest.some((x) => !x.startsWith('{"this')));
+          const chain = { ...DEFAULT_CHAIN_OPTIONS, recentWindow };
+          const first = verifyLines(once, { chain }).findings.map((f) => `${f.code}@${f.seq}`);
+          const twice = verifyLines([...once, ...rest], { chain }).findings.map((f) => `${f.code}@${f.seq}`);
+          const again = rest.filter((x) => x.startsWith('{"this')).map(() => 'LINE_INVALID_JSON@null');
+          const firstEvent = (JSON.parse(rest.find((x) => !x.startsWith('{"this'))!) as { seq: number }).seq;
+          expect([...twice].sort()).toEqual([...first, ...again, `SEQ_DUPLICATE@${firstEvent}`].sort());
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
   it('any two swapped lines give exactly one SEQ_REORDER', () => {
     fc.assert(
       fc.property(fc.nat({ max: LINES.length - 1 }), fc.nat({ max: LINES.length - 1 }), (i, j) => {
