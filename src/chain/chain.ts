@@ -276,6 +276,8 @@ class ChainState {
   readonly copyAt: number[] = [];
   /** Per copy head, its seq: a copy's next event has the next seq. */
   readonly copySeq: number[] = [];
+  /** The hashes of the last events of the copies being read now (at most recentWindow): one read twice in them is a duplicate of its own. */
+  readonly copySeen = new Set<string>();
   /** The seqs the chain went on past without accepting (gaps, holes): what lies there is never a copy's. */
   readonly missing = new MissingSeqs();
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
@@ -349,7 +351,7 @@ export class ChainVerifier {
     if (st.offChain.size > 0) {
       const first = st.offChain.get(rec.hash);
       if (first !== undefined) {
-        this.repeated(st, rec, rec.hash, first);
+        this.again(st, rec, rec.hash, first);
         return;
       }
     }
@@ -380,7 +382,8 @@ export class ChainVerifier {
     if (this.isForkBranch(st, rec)) return;
     const before = st.recent.get(rec.seq);
     if (before !== undefined) {
-      this.repeated(st, rec, before.hash, before.ref);
+      if (before.hash === rec.hash) this.again(st, rec, before.hash, before.ref);
+      else this.repeated(st, rec, before.hash, before.ref);
       return;
     }
     // A seq the chain went on past without it: a late arrival (where ranges were merged, it
@@ -502,6 +505,8 @@ export class ChainVerifier {
    */
   private copyFrom(st: ChainState, rec: PlacedEvent, setAside: boolean): void {
     if (setAside) this.setAside(st, rec);
+    if (!this.copyGoingOn(st)) st.copySeen.clear();
+    this.seenInCopy(st, rec);
     const known = st.copyHeads.indexOf(rec.hash);
     if (known >= 0) {
       st.copyAt[known] = st.events;
@@ -575,18 +580,36 @@ export class ChainVerifier {
     st.copyHeads[i] = rec.hash;
     st.copyAt[i] = st.events;
     st.copySeq[i] = rec.seq;
+    this.seenInCopy(st, rec);
     if (setAside) this.setAside(st, rec);
     this.onForkBranch?.(rec);
   }
 
   /**
-   * `rec` is the very event `hash` already seen at its seq: the next event of a copy, or else
-   * a SEQ_DUPLICATE that begins one.
+   * `rec` is the very event `hash` already seen at its seq: the next event of a copy, or one
+   * more head of a copy being read now when the copy did not have it yet (the copy of
+   * a stretch the chain had out of order, or of a rewritten event's successor, does not link
+   * to the copy's last; an event held byte for byte adds nothing to the copy's finding), or
+   * else a SEQ_DUPLICATE that begins a copy (an event the copy already had, again, is one).
    */
   private again(st: ChainState, rec: PlacedEvent, hash: string, ref: LineRef): void {
     const i = this.copyBefore(st, rec);
     if (i >= 0) this.goOnWithCopy(st, i, rec, false);
-    else this.repeated(st, rec, hash, ref);
+    else if (!st.copySeen.has(rec.hash) && this.copyGoingOn(st)) {
+      this.copyFrom(st, rec, false);
+      this.onForkBranch?.(rec);
+    } else this.repeated(st, rec, hash, ref);
+  }
+
+  private seenInCopy(st: ChainState, rec: PlacedEvent): void {
+    st.copySeen.add(rec.hash);
+    if (st.copySeen.size > this.opts.recentWindow) st.copySeen.delete(st.copySeen.values().next().value!);
+  }
+
+  /** Is a copy being read now (its last event within COPY_REACH events of the chain)? */
+  private copyGoingOn(st: ChainState): boolean {
+    for (const at of st.copyAt) if (st.events - at <= COPY_REACH) return true;
+    return false;
   }
 
   private endCopy(st: ChainState, i: number): void {

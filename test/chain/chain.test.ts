@@ -271,6 +271,17 @@ describe('each fault gives one finding where it happens', () => {
     const jump = w.append(sampleInput(5000)).line;
     expect(found([...lines.slice(0, 650), lines[49]!, jump])).toEqual(['SEQ_DUPLICATE@49?', 'SEQ_DUPLICATE@60?']);
   });
+  it('a fork branch read again is one SEQ_DUPLICATE, and an event that differs in it is a fork of its own (found by review)', () => {
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const w = new ChainWriter('prod', { lastSeq: 9, lastHash: hashOf(LINES[9]!) });
+    const branch = [0, 1, 2, 3].map((i) => w.append(sampleInput(100 + i)).line);
+    const r = verifyLines([...LINES.slice(0, 30), ...branch, ...LINES.slice(30), ...branch]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['CHAIN_FORK', 10, 31], ['SEQ_DUPLICATE', 10, 45]]);
+    // The copy of the branch with its third event another: that one is reported.
+    const other = reseal(branch[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const changed = verifyLines([...LINES.slice(0, 30), ...branch, ...LINES.slice(30), branch[0]!, branch[1]!, other]);
+    expect(changed.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['CHAIN_FORK', 10, 31], ['SEQ_DUPLICATE', 10, 45], ['CHAIN_FORK', 12, 47]]);
+  });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
     // came before 6..n (5 came before it), through ~700 short reorders.
@@ -449,19 +460,27 @@ describe('properties over generated chains', () => {
       { numRuns: 100 },
     );
   });
-  it('a log with deleted and unreadable lines, read again from any line, is its first reading and one SEQ_DUPLICATE', () => {
-    // The copy has the chain's gaps and holes: each unreadable line is reported again where it
-    // is, and nothing else but the copy, whether it is compared or too far back (found by review).
+  it('a log with deleted, unreadable and swapped lines, read again from any line, is its first reading and one SEQ_DUPLICATE', () => {
+    // The copy has the chain's gaps, holes and reorders: each unreadable line is reported again
+    // where it is, and nothing else but the copy, compared or too far back (found by review).
+    // Reorders only where the copy can be compared: an event too far back that does not link
+    // to the copy's last may be forged, and is reported.
     const lines = chainLines(300);
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 300 }),
-        fc.array(fc.tuple(fc.nat({ max: 299 }), fc.boolean()), { maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat({ max: 299 }), fc.constantFrom('delete', 'unreadable', 'swap')), { maxLength: 40 }),
         fc.constantFrom(4, 16, 256),
         fc.nat({ max: 299 }),
         (n, faults, recentWindow, from) => {
           const l: (string | null)[] = lines.slice(0, n);
-          for (const [k, unreadable] of faults) if (k < n - 1) l[k] = unreadable ? '{"this is": not json' : null;
+          for (const [k, fault] of faults) {
+            if (k >= n - 1) continue;
+            if (fault === 'swap') {
+              if (recentWindow >= n) [l[k], l[k + 1]] = [l[k + 1]!, l[k]!];
+            }
+            else l[k] = fault === 'unreadable' ? '{"this is": not json' : null;
+          }
           const once = l.filter((x): x is string => x !== null);
           const rest = once.slice(Math.min(from, once.length - 1));
           fc.pre(rest.some((x) => !x.startsWith('{"this')));
