@@ -546,22 +546,29 @@ export class ChainVerifier {
   /** The copy `rec` would be the next event of (see isCopy), or -1. */
   private copyBefore(st: ChainState, rec: PlacedEvent): number {
     if (st.copyHeads.length === 0) return -1;
-    let i = st.copyHeads.indexOf(rec.prevHash);
-    if (i >= 0 && st.copySeq[i] !== rec.seq - 1) i = -1;
-    if (i < 0) {
-      const gone = st.missing.find(rec.seq - 1);
-      if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0) i = st.copySeq.indexOf(gone.from - 1);
-      else if (rec.seq > st.next) i = this.copyBeforeWaiting(st, rec.seq);
-      if (i < 0) return -1;
-    }
-    // A copy goes on event by event: a head left behind (a duplicate of 500 long ago) is not
-    // where an event linking to it much later comes from, and that event is judged on its own
-    // (found by review: a forged 501 read 600 lines after a duplicate of 500 had no finding).
-    if (st.events - st.copyAt[i]! > COPY_REACH) {
+    const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
+    if (i >= 0) return i;
+    const gone = st.missing.find(rec.seq - 1);
+    if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0) return this.liveHead(st, gone.from - 1, null);
+    if (rec.seq > st.next) return this.copyBeforeWaiting(st, rec.seq);
+    return -1;
+  }
+
+  /**
+   * The copy whose head has seq `seq` (and hash `hash`, when given) and moved within the last
+   * COPY_REACH events of the chain; heads that did not are ended. A copy goes on event by
+   * event: a head left behind (a duplicate of 500 long ago) is not where an event linking to
+   * it much later comes from, and that event is judged on its own (found by review: a forged
+   * 501 read 600 lines after a duplicate of 500 had no finding). Several copies of one stretch
+   * may have had heads with the same hash: the live one is found whatever their order.
+   */
+  private liveHead(st: ChainState, seq: number, hash: string | null): number {
+    for (let i = st.copyHeads.length - 1; i >= 0; i--) {
+      if (st.copySeq[i] !== seq || (hash !== null && st.copyHeads[i] !== hash)) continue;
+      if (st.events - st.copyAt[i]! <= COPY_REACH) return i;
       this.endCopy(st, i);
-      return -1;
     }
-    return i;
+    return -1;
   }
 
   /**
@@ -572,7 +579,7 @@ export class ChainVerifier {
     let below = st.next - 1;
     for (const p of st.pending.values()) if (p.rec.seq < seq && p.rec.seq > below) below = p.rec.seq;
     if (below === seq - 1) return -1;
-    return st.copySeq.indexOf(below);
+    return this.liveHead(st, below, null);
   }
 
   /** `rec` is the copy `i`'s next event: no finding names it. */

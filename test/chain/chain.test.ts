@@ -282,6 +282,13 @@ describe('each fault gives one finding where it happens', () => {
     const changed = verifyLines([...LINES.slice(0, 30), ...branch, ...LINES.slice(30), branch[0]!, branch[1]!, other]);
     expect(changed.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['CHAIN_FORK', 10, 31], ['SEQ_DUPLICATE', 10, 45], ['CHAIN_FORK', 12, 47]]);
   });
+  it('overlapping runs read again are one SEQ_DUPLICATE each, wherever the copies\' heads were (found by review)', () => {
+    // Each run of 500 starts 100 after the last: its events were heads of the run before.
+    const lines = chainLines(3000);
+    const runs = Array.from({ length: 20 }, (_, c) => lines.slice(c * 100, c * 100 + 500)).flat();
+    const r = verifyLines([...lines, ...runs]);
+    expect(r.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(Array.from({ length: 20 }, (_, c) => `SEQ_DUPLICATE@${c * 100}`));
+  });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
     // came before 6..n (5 came before it), through ~700 short reorders.
