@@ -356,6 +356,16 @@ export class ChainVerifier {
       }
     }
     if (rec.seq === st.next) {
+      // A copy that reaches the chain's next seq brings the chain its next event: the copy
+      // goes on with it, so its events after that, accepted already, still repeat it.
+      if (st.copyHeads.length > 0) {
+        const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
+        if (i >= 0) {
+          st.copyHeads[i] = rec.hash;
+          st.copyAt[i] = st.events;
+          st.copySeq[i] = rec.seq;
+        }
+      }
       if (this.accept(st, rec, false)) this.drain(st, rec);
       return;
     }
