@@ -22,6 +22,7 @@ export type Mutation =
   | { op: 'flip'; at: number; bit: number }
   | { op: 'truncate'; at: number }
   | { op: 'duplicate'; line: number; to: number }
+  | { op: 'copy'; from: number; len: number; to: number }
   | { op: 'swap'; i: number; j: number };
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -30,6 +31,8 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('flip' as const), at: fc.nat({ max: LOG.length - 1 }), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat({ max: LOG.length - 1 }) }),
   fc.record({ op: fc.constant('duplicate' as const), line: fc.nat({ max: LINES.length - 1 }), to: fc.nat({ max: LINES.length }) }),
+  // A run of lines read again elsewhere (a copy: one SEQ_DUPLICATE per chain it holds).
+  fc.record({ op: fc.constant('copy' as const), from: fc.nat({ max: LINES.length - 1 }), len: fc.integer({ min: 2, max: LINES.length }), to: fc.nat({ max: LINES.length }) }),
   fc.record({ op: fc.constant('swap' as const), i: fc.nat({ max: LINES.length - 1 }), j: fc.nat({ max: LINES.length - 1 }) }),
 );
 
@@ -49,6 +52,11 @@ export function mutate(m: Mutation): Buffer | null {
     case 'duplicate': {
       const l = [...LINES];
       l.splice(m.to, 0, LINES[m.line]!);
+      return toLog(l);
+    }
+    case 'copy': {
+      const l = [...LINES];
+      l.splice(m.to, 0, ...LINES.slice(m.from, m.from + m.len));
       return toLog(l);
     }
     case 'swap': {
