@@ -10,10 +10,10 @@
  * into `":";`, which sh then breaks on), and `exec` runs node on this file, in the same
  * process, to which they are a `#!` line and a comment. /bin/sh is there, as the `#!` line
  * needs it; `//usr/bin/env true`, before, looked `true` up on PATH, and where PATH had node
- * but no coreutils, every run began with env's error on standard error (found by review). `#!/usr/bin/env -S node FLAGS`
- * says the same more plainly, but the `env` of BusyBox (Alpine images, common in CI and
- * Kubernetes) has no -S, and sel would not start there. The price: npm's Windows shim runs
- * `/bin/sh`, which Windows has only with Git Bash or WSL (README.md).
+ * but no coreutils, every run began with env's error on standard error (found by review).
+ * `#!/usr/bin/env -S node FLAGS` says the same more plainly, but the `env` of BusyBox (Alpine
+ * images, common in CI and Kubernetes) has no -S, and sel would not start there. The price:
+ * npm's Windows shim runs `/bin/sh`, which Windows has only with Git Bash or WSL (README.md).
  *
  * --single-threaded-gc: each thread collects its own garbage, without V8's helper threads.
  * With --jobs the checking threads already use the cores, and helpers only took turns with
