@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GitRepo } from '../../src/git/git.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
@@ -148,6 +149,7 @@ describe('the git commands started before sel has loaded (early.ts, git.ts prefe
     return { bin, calls };
   }
   const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n') : []);
+  const STOPPING = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
   it('are taken by the run, still running, each command run once, with the report of a run without them', () => {
     const { repo, log } = repoWithLog('prefetch');
@@ -202,6 +204,89 @@ describe('the git commands started before sel has loaded (early.ts, git.ts prefe
       expect(lines(calls).filter((l) => l.startsWith('run ')), sig).toEqual([]);
     });
     await Promise.all(runs);
+  });
+
+  it('are listened for signals only while a one-shot command runs, not cat-file', async () => {
+    // (found by review)
+    // A listener makes a busy thread answer a signal late: once only cat-file is left, none.
+    const { repo } = repoWithLog('listeners');
+    const count = () => STOPPING.map((s) => process.listenerCount(s));
+    const before = count();
+    const opened = await GitRepo.open(repo);
+    const commit = opened.resolveCommit('HEAD');
+    // While rev-parse runs, one listener for each signal.
+    expect(count()).toEqual(before.map((n) => n + 1));
+    const history = await opened.revList(await commit);
+    await new Promise((done) => setImmediate(done));
+    await new Promise((done) => setImmediate(done));
+    expect(count()).toEqual(before);
+    // cat-file still lives, and answers.
+    expect((await opened.info(`${history[0]!.commit}:policy`))?.type).toBe('tree');
+    expect(count()).toEqual(before);
+    opened.close();
+  });
+
+  // /proc: the processes' state, and which signals sel catches.
+  const withProc = existsSync('/proc/self/status');
+  it.skipIf(!withProc)('cat-file ends with sel, stopped by a signal while only cat-file runs', async () => {
+    // A git that logs its process id; cat-file (the same process, by exec) answers after 4 s,
+    // so that sel waits for it with no other git running.
+    const { repo, log } = repoWithLog('catfile-only');
+    const bin = join(tmp, 'catfile-only-bin');
+    mkdirSync(bin, { recursive: true });
+    const calls = join(tmp, 'catfile-only.calls');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), [
+      '#!/bin/sh',
+      `echo "start $$ $*" >> ${calls}`,
+      'case "$*" in *cat-file*) sleep 4; exec ' + realGit + ' "$@";; esac',
+      `${realGit} "$@"; s=$?; echo "end $$" >> ${calls}; exit $s`,
+      '',
+    ].join('\n'));
+    chmodSync(join(bin, 'git'), 0o755);
+    const t = Date.now();
+    const child = spawn(process.execPath, [CLI, 'verify', log, '--repo', repo], {
+      env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? '' },
+      stdio: 'ignore',
+    });
+    const ended = new Promise<NodeJS.Signals | number | null>((done) => {
+      child.once('exit', (code, signal) => done(signal ?? code));
+    });
+    const pidsOf = (kind: string, what: RegExp = /./) => lines(calls)
+      .filter((l) => l.startsWith(`${kind} `) && what.test(l))
+      .map((l) => Number(l.split(' ')[1]));
+    const pids = (what: RegExp) => pidsOf('start', what);
+    const oneShotsRunning = () => {
+      const done = new Set(pidsOf('end'));
+      return pids(/^(?!.*cat-file)/).filter((p) => !done.has(p)).length;
+    };
+    // Every one-shot command has ended, and none started for a while: only cat-file is left.
+    let quietSince = Date.now();
+    while (Date.now() - t < 3_500 && Date.now() - quietSince < 400) {
+      if (pids(/cat-file/).length < 2 || oneShotsRunning() > 0) quietSince = Date.now();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(Date.now() - quietSince, 'only cat-file running').toBeGreaterThanOrEqual(400);
+    // SIGHUP (which Node.js itself never catches) is caught only by a listener.
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const caught = BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(status)![1]}`);
+    expect(caught & 1n, 'a SIGHUP listener installed').toBe(0n);
+    child.kill('SIGTERM');
+    expect(await ended).toBe('SIGTERM');
+    // Its standard input closed with sel: each cat-file ends once it reads (after its 4 s).
+    const alive = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const catFiles = pids(/cat-file/);
+    expect(catFiles).toHaveLength(2);
+    while (catFiles.some(alive) && Date.now() - t < 10_000) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(catFiles.filter(alive)).toEqual([]);
   });
 
   it('an empty --repo is refused, not read as the current directory', () => {
