@@ -17,7 +17,8 @@
  * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { OperatorError } from '../errors.js';
 
@@ -342,7 +343,11 @@ export function prefetchesPending(): number {
 }
 
 // The commands a run begins with, built in one place for the run and for prefetchGovernance.
-const OPEN_ARGS = ['rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository', '--absolute-git-dir', '--show-cdup'];
+// --git-dir, not --absolute-git-dir: `.` exactly in a bare repository itself (GitRepo.open).
+const OPEN_ARGS = [
+  'rev-parse', '--is-shallow-repository', '--show-object-format', '--is-bare-repository',
+  '--git-dir', '--show-cdup',
+];
 const resolveArgs = (ref: string): string[] => ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`];
 /**
  * The refs a short name could mean (git's rules: refs/X, refs/tags/X, refs/heads/X,
@@ -554,6 +559,28 @@ function catFile(dir: string, withBody: boolean): CatFile {
   return take(prefetchedCatFiles, commandKey(dir, catFileArgs(withBody))) ?? new CatFile(dir, withBody);
 }
 
+/**
+ * Refuses `dir`, in which git found a bare repository that is not `dir` itself; `out` is
+ * OPEN_ARGS's output there, whose lines after the third are the repository's path (git gives
+ * no --show-cdup line in a bare repository, and the path may hold line breaks).
+ * A directory whose .git (a `gitdir:` file, a link) leads to a bare repository is refused too:
+ * it is neither a repository nor a work tree, and git reads it as that bare repository under
+ * another name. A work tree with such a .git is a work tree, and is used.
+ */
+async function refuseBareFrom(dir: string, out: string): Promise<never> {
+  const rest = out.split('\n').slice(3).join('\n').replace(/\n$/, '');
+  // Relative (`.git`, when it is a link to the repository) from `dir`; the link followed.
+  const named = isAbsolute(rest) ? rest : resolvePath(dir, rest);
+  const repo = await realpath(named).catch(() => named);
+  const pointer = join(dir, '.git');
+  if (await lstat(pointer).then(() => true, () => false)) {
+    throw new OperatorError(`${dir} is not a Git repository itself: ${pointer} leads to the `
+      + `bare Git repository ${repo}; pass ${repo} as --repo`);
+  }
+  throw new OperatorError(`${dir} is inside the bare Git repository ${repo}, not the repository `
+    + `itself: pass ${repo} as --repo`);
+}
+
 export class GitRepo {
   private readonly check: CatFile;
   private readonly batch: CatFile;
@@ -583,9 +610,12 @@ export class GitRepo {
       [shallow, format, bare, gitDir, cdup] = lines;
       if (bare === 'true') {
         // git finds a bare repository from any directory in it: bare.git/refs would be read as
-        // bare.git (found by review), which is not what was named.
-        const here = await realpath(dir).catch(() => dir);
-        if (gitDir !== undefined && here !== gitDir) throw new OperatorError(`${dir} is inside the bare Git repository ${gitDir}, not the repository itself: pass ${gitDir} as --repo`);
+        // bare.git (found by review), which is not what was named. git -C runs git in `dir`,
+        // and --git-dir is `.` there only when `dir` is the repository itself; elsewhere it is
+        // the repository's path. Compared with realpath(dir), as before, a path with a line
+        // break in it (split over two lines) or, on Windows, C:/ against C:\ refused the
+        // repository itself (found by review).
+        if (gitDir !== '.') await refuseBareFrom(dir, out);
       } else if (cdup !== '' || lines.length < 6) {
         // policy/ and ledger/ are paths from the repository's root: a subdirectory would be
         // silently read as its enclosing repository, which is not what was named. (Outside a

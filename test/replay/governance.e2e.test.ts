@@ -4,7 +4,9 @@
  * clones and rewritten history).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +99,41 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     // A directory inside it is not it, as a work tree's subdirectory is not its repository.
     for (const inside of ['refs', 'objects']) {
       expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(bare, inside)]))).toMatch(/is inside the bare Git repository .*bare\.git, not the repository itself: pass .* as --repo/);
+    }
+  });
+  it('a bare clone whose path holds spaces or a line break, or a link to one: usable', () => {
+    // A line break split the path git gave, and the repository was refused (found by review).
+    for (const name of ['with spaces.git', 'line\nbreak.git']) {
+      const bare = join(tmp, name);
+      git(tmp, 'clone', '-q', '--bare', `file://${sample.repo}`, bare);
+      const link = join(tmp, `link to ${name}`);
+      symlinkSync(bare, link);
+      for (const repo of [bare, link]) {
+        const { status, out } = json(['verify', sample.clean, '--repo', repo]);
+        expect(status, JSON.stringify(repo)).toBe(0);
+        expect(out.summary.replay.performed).toBe(true);
+      }
+      // A directory inside it is still not it.
+      const inside = expectOneSentence(sel(['verify', sample.clean, '--repo', join(bare, 'refs')]));
+      expect(inside).toMatch(/is inside the bare Git repository .*(break|spaces)\.git, not the/);
+    }
+  });
+  it('a directory whose .git leads to a bare repository: refused, naming the repository', () => {
+    // git reads it as that bare repository, under another name; it is neither a repository nor
+    // a work tree (a work tree whose .git is a file is one, and is used).
+    const bare = join(tmp, 'pointed-to.git');
+    git(tmp, 'clone', '-q', '--bare', `file://${sample.repo}`, bare);
+    const byFile = join(tmp, 'gitdir-file');
+    mkdirSync(byFile);
+    writeFileSync(join(byFile, '.git'), `gitdir: ${bare}\n`);
+    const byLink = join(tmp, 'gitdir-link');
+    mkdirSync(byLink);
+    symlinkSync(bare, join(byLink, '.git'));
+    for (const dir of [byFile, byLink]) {
+      const said = expectOneSentence(sel(['verify', sample.clean, '--repo', dir]));
+      const pointer = join(dir, '.git');
+      expect(said).toContain(`${dir} is not a Git repository itself: ${pointer} leads to the `);
+      expect(said).toMatch(/pointed-to\.git; pass .*pointed-to\.git as --repo$/);
     }
   });
   it('a damaged object that git answers for with fewer bytes than it announces', () => {
