@@ -22,7 +22,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
-import { writeOut } from './output.js';
+import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 import { readLinesAt, type LineText } from '../ingest/line-at.js';
@@ -673,6 +673,8 @@ function timelineCommand(): Command {
       };
       const from = bound(f.from, '--from');
       const to = bound(f.to, '--to');
+      // `sel timeline … | head`: the rest of the logs would be read for no one.
+      endWhenReaderGoes();
       const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;

@@ -1,25 +1,60 @@
 import { describeIoError } from '../errors.js';
 
+/** Whether standard output's reader went away (`sel verify … | head -1`): nothing is written. */
+let readerGone = false;
+
 /** Writing to standard output without losing bytes, and without dying on a closed pipe. */
 export function writeOut(text: string): Promise<void> {
   return new Promise((resolve) => {
-    if (text.length === 0) {
+    if (text.length === 0 || readerGone) {
       resolve();
       return;
     }
-    process.stdout.write(text, () => resolve());
+    process.stdout.write(text, (e?: NodeJS.ErrnoException | null) => {
+      // Also said by the 'error' event, which may come after this.
+      if (e?.code === 'EPIPE') readerGone = true;
+      resolve();
+    });
   });
 }
 
+/** Whether all that was written to standard output reached its reader (see ignoreBrokenPipe). */
+export function outputComplete(): boolean {
+  return !readerGone;
+}
+
+/** Whether a reader that goes away ends sel at once (a command whose status it cannot change). */
+let endWithReader = false;
+
 /**
- * A reader that went away (`sel verify … | head`) is not an error of ours. Any other failure
- * to write the report (a full disk, a file over quota) is one sentence and exit status 2, and
- * the run stops there: nothing after the report (a checkpoint) is written past a report that
- * was not.
+ * From now on, a reader that goes away ends sel at once with status 0: for `sel timeline`, which
+ * writes as it reads and exits 0 whatever the logs hold; the rest would be read for no one.
+ */
+export function endWhenReaderGoes(): void {
+  endWithReader = true;
+}
+
+/**
+ * A reader that went away (`sel verify … | head`) is not an error of ours, and it is not a
+ * verdict either: sel stops writing and ends as it would have, with the exit status its
+ * findings decide. Before, it exited at once with the status set so far, which was 0 while the
+ * report was being written: `sel verify … --format jsonl | head -1` passed a log with findings
+ * (found by review). Every report is written once its verdict is known: what is left then is
+ * the rest of the report, not written, and what follows it (a checkpoint, not advanced past it:
+ * verify.ts). `sel timeline`, which writes as it reads and whose status is 0 whatever it
+ * finds, ends at once (endWhenReaderGoes).
+ *
+ * Any other failure to write the report (a full disk, a file over quota) is one sentence and
+ * exit status 2, and the run stops there: nothing after the report (a checkpoint) is written
+ * past a report that was not.
  */
 export function ignoreBrokenPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') {
+      readerGone = true;
+      if (endWithReader) process.exit(0);
+      return;
+    }
     process.stderr.write(`sel: cannot write to standard output: ${describeIoError(e)}\n`);
     process.exit(2);
   });

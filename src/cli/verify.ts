@@ -13,7 +13,7 @@ import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
-import { writeOut } from './output.js';
+import { outputComplete, writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
 async function withProgress(enabled: boolean): Promise<{ progress?: NonNullable<RunOptions['progress']> }> {
@@ -194,7 +194,12 @@ export function verifyCommand(chalk: Colour): Command {
         const errors = report.summary.findings.bySeverity.error;
         // Only past a run that passes: a run that fails (--fail-on warning on a TS_REGRESSION)
         // and advanced anyway would pass when the job is run again, its findings never read again.
-        if (errors === 0 && report.summary.result === 'pass') {
+        // Nor past a report whose reader went away before its end (`| head`): what it did not
+        // read, no later run would show.
+        if (!outputComplete()) {
+          const why = 'the report\'s reader went away before its end';
+          process.stderr.write(`sel: checkpoint ${flags.checkpoint} not advanced: ${why}\n`);
+        } else if (errors === 0 && report.summary.result === 'pass') {
           // What the run verified (its report's bytes and lines), not the files as they are now.
           await cp.saveCheckpoint(flags.checkpoint, cp.makeCheckpoint(positions, sources, ends, reals, replayedAt));
         } else {

@@ -1,9 +1,13 @@
 /** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { sampleInput } from '../helpers/chains.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
@@ -74,6 +78,60 @@ describe('exit status and formats', () => {
     };
     expect(out.findings).toHaveLength(2);
     expect(out.summary.findings).toMatchObject({ total: 4, omitted: 2 });
+  });
+});
+
+describe('a reader that stops reading early (`sel verify … | head -1`)', () => {
+  interface Cut { status: number | null; first: string; stderr: string }
+  /** The CLI with its standard output read up to the end of the first line, then closed. */
+  function firstLineOnly(args: readonly string[]): Promise<Cut> {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    let out = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      if (out.includes('\n')) child.stdout.destroy();
+    });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    return new Promise((done) => child.once('close', (status) => {
+      done({ status, first: out.split('\n')[0]!, stderr });
+    }));
+  }
+  // More than a pipe holds (64 KiB): sel is still writing when its reader goes.
+  const broken = join(tmp, 'many-broken-lines.jsonl');
+  writeFileSync(broken, '{"cut": \n'.repeat(3000));
+
+  it('exits with the status its findings decide, not 0 (found by review)', async () => {
+    const args = ['verify', broken, '--format', 'jsonl'];
+    const cut = await firstLineOnly(args);
+    expect(JSON.parse(cut.first)).toMatchObject({ code: 'LINE_INVALID_JSON' });
+    expect(cut.status).toBe(1);
+    expect(cut.stderr).toBe('');
+    expect((await firstLineOnly([...args, '--fail-on', 'never'])).status).toBe(0);
+  });
+  it('does not advance a checkpoint past the part of the report that was not read', async () => {
+    // Warnings only (timestamps going backwards): a run that passes, with a long report.
+    const w = new ChainWriter('back');
+    const start = Date.UTC(2026, 10, 1);
+    const lines = Array.from({ length: 1000 }, (_, i) => {
+      const ts = new Date(start - i * 60_000).toISOString();
+      return w.append(sampleInput(i, { ts })).line;
+    });
+    const log = join(tmp, 'backwards.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const checkpoint = join(tmp, 'backwards.checkpoint');
+    const args = ['verify', log, '--format', 'jsonl', '--checkpoint', checkpoint];
+    const cut = await firstLineOnly(args);
+    expect(JSON.parse(cut.first)).toMatchObject({ code: 'TS_REGRESSION' });
+    expect(cut.status).toBe(0);
+    expect(cut.stderr).toMatch(/checkpoint .* not advanced: the report's reader went away/);
+    expect(existsSync(checkpoint)).toBe(false);
+    // Read to its end, the same run advances it.
+    expect(sel(args).status).toBe(0);
+    expect(existsSync(checkpoint)).toBe(true);
   });
 });
 
