@@ -6,7 +6,8 @@
  * more than 16 gaps, read twice, give about one finding per event (found by review).
  *
  * Kept in typed arrays, 17 bytes per range, growing by doubling: nothing per event. Past
- * `limit` ranges (a chain with more gaps than any log should have), each two neighbours are
+ * `limit` ranges (4 096, ~70 KB, about what the chain's ring of 256 recent events takes; a chain
+ * with more gaps than any log should have), each two neighbours are
  * merged into one marked COARSE: it also holds accepted seqs, so a lookup there cannot say
  * which, and the chain check treats such seqs as it treats those too far back to compare,
  * except that it never takes them for a copy's. More findings then, never fewer.
@@ -29,7 +30,7 @@ export class MissingSeqs {
   private flags = new Uint8Array(0);
   private n = 0;
 
-  constructor(private readonly limit = 1 << 16) {}
+  constructor(private readonly limit = 1 << 12) {}
 
   get size(): number {
     return this.n;

@@ -297,6 +297,30 @@ describe('each fault gives one finding where it happens', () => {
     expect(r.findings.map((f) => `${f.code}@${f.seq}${f.detail?.['compared'] === false ? '?' : ''}`)).toEqual(['SEQ_DUPLICATE@0?', 'SEQ_REORDER@305']);
     expect(r.summary.chains[0]!.head).toBe((JSON.parse(lines[319]!) as { hash: string }).hash);
   });
+  it('an event held byte for byte joins a copy only where it can be compared and near the copy\'s head (found by review)', () => {
+    const lines = chainLines(700);
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const found = (l: string[], opts = {}) => verifyLines(l, opts).findings.map((f) => `${f.code}@${f.seq}`);
+    // Seq 10 late (set aside, far back by the end); then a duplicate of 699, seq 10 again and a
+    // forged 11 linking to it: seq 10 again is a duplicate, not part of 699's copy, so that
+    // the forged 11 after it (too far back to compare) is not taken for a copy's either.
+    const late = [...lines.slice(0, 10), ...lines.slice(11, 110), lines[10]!, ...lines.slice(110)];
+    const forged11 = new ChainWriter('prod', { lastSeq: 10, lastHash: hashOf(lines[10]!) }).append(sampleInput(7777)).line;
+    expect(found([...late, lines[699]!, lines[10]!, forged11])).toEqual(['SEQ_GAP@11', 'SEQ_REORDER@10', 'SEQ_DUPLICATE@699', 'SEQ_DUPLICATE@10']);
+    // Lines replayed from anywhere are each a duplicate; near the copy's head, one copy.
+    expect(found([...lines.slice(0, 100), lines[50]!, lines[90]!, lines[20]!, lines[75]!, lines[3]!, lines[60]!])).toEqual(
+      [50, 90, 20, 75, 3, 60].map((k) => `SEQ_DUPLICATE@${k}`),
+    );
+    expect(found([...lines.slice(0, 100), lines[50]!, lines[52]!, lines[51]!, lines[53]!])).toEqual(['SEQ_DUPLICATE@50']);
+    // A log read three times: two copies, whatever is remembered.
+    for (const recentWindow of [16, 256]) {
+      const l = lines.slice(0, 300);
+      expect(found([...l, ...l, ...l], { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow } })).toEqual(['SEQ_DUPLICATE@0', 'SEQ_DUPLICATE@0']);
+    }
+    // Read in reverse, then again so, before seq 0: one copy, one reorder.
+    const reversed = lines.slice(1, 300).reverse();
+    expect(found([...reversed, ...reversed, lines[0]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1000 } })).toEqual(['SEQ_DUPLICATE@299', 'SEQ_REORDER@0']);
+  });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
     // came before 6..n (5 came before it), through ~700 short reorders.
