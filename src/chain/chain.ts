@@ -363,11 +363,7 @@ export class ChainVerifier {
       // goes on with it, so its events after that, accepted already, still repeat it.
       if (st.copyHeads.length > 0) {
         const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
-        if (i >= 0) {
-          st.copyHeads[i] = rec.hash;
-          st.copyAt[i] = st.events;
-          st.copySeq[i] = rec.seq;
-        }
+        if (i >= 0) moveHead(st, i, rec);
       }
       if (this.accept(st, rec, false)) this.drain(st, rec);
       return;
@@ -612,9 +608,7 @@ export class ChainVerifier {
 
   /** `rec` is the copy `i`'s next event: no finding names it. */
   private goOnWithCopy(st: ChainState, i: number, rec: PlacedEvent, setAside: boolean): void {
-    st.copyHeads[i] = rec.hash;
-    st.copyAt[i] = st.events;
-    st.copySeq[i] = rec.seq;
+    moveHead(st, i, rec);
     this.seenInCopy(st, rec);
     if (setAside) this.setAside(st, rec);
     this.onForkBranch?.(rec);
@@ -994,6 +988,13 @@ function lastStopBelow(ordinals: readonly number[], ordinal: number): number {
     else hi = mid;
   }
   return lo - 1;
+}
+
+/** Copy `i`'s head is `rec` now. */
+function moveHead(st: ChainState, i: number, rec: PlacedEvent): void {
+  st.copyHeads[i] = rec.hash;
+  st.copyAt[i] = st.events;
+  st.copySeq[i] = rec.seq;
 }
 
 /** Does `rec` name the chain's head (or the head's recomputed hash) as its parent? */
