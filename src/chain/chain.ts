@@ -210,6 +210,12 @@ export class RecentRing {
     return { hash, ref: { file: this.files[i]!, line: this.lines[i]!, ordinal: this.ordinals[i]! } };
   }
 
+  /** The lowest seq remembered (the oldest set), or undefined when none is. */
+  oldest(): number | undefined {
+    if (this.count === 0) return undefined;
+    return this.seqs[this.count <= this.size ? 0 : this.count % this.size];
+  }
+
   /** Storage for slots up to `i` at least: twice what there was, or more, at most `size`. */
   private cover(i: number): void {
     let n = Math.max(8, 2 * this.covered);
@@ -277,6 +283,12 @@ class ChainState {
   readonly copyAt: number[] = [];
   /** Per copy head, its seq: a copy's next event has the next seq. */
   readonly copySeq: number[] = [];
+  /**
+   * Per copy head, the lowest seq the chain could compare when the head moved (the oldest it
+   * remembered, or its next seq): a next event too far back to compare now goes with the copy
+   * only if it was then too (isCopy).
+   */
+  readonly copyFloor: number[] = [];
   /** The hashes of the last events of the copies being read now (at most recentWindow): one read twice in them is a duplicate of its own. */
   readonly copySeen = new Set<string>();
   /** The seqs the chain went on past without accepting (gaps, holes): what lies there is never a copy's. */
@@ -518,13 +530,13 @@ export class ChainVerifier {
     this.seenInCopy(st, rec);
     const known = st.copyHeads.indexOf(rec.hash);
     if (known >= 0) {
-      st.copyAt[known] = st.events;
-      st.copySeq[known] = rec.seq;
+      moveHead(st, known, rec);
       return;
     }
     st.copyHeads.push(rec.hash);
     st.copyAt.push(st.events);
     st.copySeq.push(rec.seq);
+    st.copyFloor.push(compareFloor(st));
     if (st.copyHeads.length > MAX_FORK_HEADS) this.endCopy(st, 0);
   }
 
@@ -545,7 +557,11 @@ export class ChainVerifier {
     const before = st.recent.get(rec.seq);
     if (before !== undefined) {
       if (before.hash !== rec.hash) return false;
-    } else if (st.missing.find(rec.seq) !== undefined) {
+    } else if (rec.seq >= st.copyFloor[i]! || st.missing.find(rec.seq) !== undefined) {
+      // Too far back to compare now, but not when the copy's last came: the chain has gone on
+      // since (a drain, a fold's neighbours), and the event it had there is forgotten. The copy
+      // cannot vouch for it (found by review: a forged 15 after a copy's 14, accepted at the
+      // chain's next seq, which drained 15..300 out of the ring, had no finding).
       return false;
     }
     this.goOnWithCopy(st, i, rec, before === undefined);
@@ -662,6 +678,7 @@ export class ChainVerifier {
     st.copyHeads.splice(i, 1);
     st.copyAt.splice(i, 1);
     st.copySeq.splice(i, 1);
+    st.copyFloor.splice(i, 1);
   }
 
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
@@ -995,6 +1012,12 @@ function moveHead(st: ChainState, i: number, rec: PlacedEvent): void {
   st.copyHeads[i] = rec.hash;
   st.copyAt[i] = st.events;
   st.copySeq[i] = rec.seq;
+  st.copyFloor[i] = compareFloor(st);
+}
+
+/** The lowest seq the chain can compare now: the oldest it remembers, or its next. */
+function compareFloor(st: ChainState): number {
+  return st.recent.oldest() ?? st.next;
 }
 
 /** Does `rec` name the chain's head (or the head's recomputed hash) as its parent? */

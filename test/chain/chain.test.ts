@@ -321,6 +321,22 @@ describe('each fault gives one finding where it happens', () => {
     const reversed = lines.slice(1, 300).reverse();
     expect(found([...reversed, ...reversed, lines[0]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1000 } })).toEqual(['SEQ_DUPLICATE@299', 'SEQ_REORDER@0']);
   });
+  it('a copy vouches only for events that were too far back to compare when its last came: the chain going on since does not let a forged one in (found by review)', () => {
+    const lines = chainLines(1002);
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const forge = (seq: number, parent: string) => new ChainWriter('prod', { lastSeq: seq - 1, lastHash: parent }).append(sampleInput(7000 + seq)).line;
+    const found = (l: string[], reorderWindow = 64) => verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow } }).findings.map((f) => `${f.code}@${f.seq}`);
+    // 15..300 wait for 14; 13 again (a copy), then 14, which the copy brings and which drains
+    // 15..300 (15 leaves the last 256): a forged 15 linking to 14 is reported.
+    const drained = [...lines.slice(0, 14), ...lines.slice(15, 301), lines[13]!, lines[14]!];
+    expect(found([...drained, ...lines.slice(301, 320)], 300)).toEqual(['SEQ_DUPLICATE@13', 'SEQ_REORDER@14']);
+    expect(found([...drained, forge(15, hashOf(lines[14]!)), ...lines.slice(301, 320)], 300)).toEqual(['SEQ_DUPLICATE@13', 'SEQ_REORDER@14', 'SEQ_DUPLICATE@15']);
+    // 744 (the oldest remembered) joins the copy of 750; 1000 and 1001 push 744 and 745 out:
+    // a forged 745 linking to 744 is reported.
+    const folded = [...lines.slice(0, 1000), lines[750]!, lines[744]!, lines[1000]!, lines[1001]!];
+    expect(found(folded)).toEqual(['SEQ_DUPLICATE@750']);
+    expect(found([...folded, forge(745, hashOf(lines[744]!))])).toEqual(['SEQ_DUPLICATE@750', 'SEQ_DUPLICATE@745']);
+  });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
     // came before 6..n (5 came before it), through ~700 short reorders.

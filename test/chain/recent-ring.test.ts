@@ -19,6 +19,9 @@ class Reference {
     const e = this.last.find((x) => x.seq === seq);
     return e === undefined ? undefined : { hash: e.hash, ref: { file: 'f.jsonl', line: e.line, ordinal: e.ordinal } };
   }
+  oldest(): number | undefined {
+    return this.last[0]?.seq;
+  }
 }
 
 // Hashes as the ring may be given them: sha256 digests, other algorithms' longer ones, and
@@ -48,6 +51,7 @@ describe('RecentRing', () => {
             ref.set(seq, hash, seq + 1, ordinal);
           }
           for (let s = Math.max(0, seq - 3 * size - 10); s <= seq + 2; s++) expect(ring.get(s), `seq ${s}`).toEqual(ref.get(s));
+          expect(ring.oldest()).toBe(ref.oldest());
         },
       ),
       { numRuns: 300 },
