@@ -555,13 +555,19 @@ export class ChainVerifier {
     const i = this.copyBefore(st, rec);
     if (i < 0) return false;
     const before = st.recent.get(rec.seq);
-    if (before !== undefined) {
-      if (before.hash !== rec.hash) return false;
-    } else if (rec.seq >= st.copyFloor[i]! || st.missing.find(rec.seq) !== undefined) {
-      // Too far back to compare now, but not when the copy's last came: the chain has gone on
-      // since (a drain, a fold's neighbours), and the event it had there is forgotten. The copy
-      // cannot vouch for it (found by review: a forged 15 after a copy's 14, accepted at the
-      // chain's next seq, which drained 15..300 out of the ring, had no finding).
+    // A different event, one where the chain has none (a late arrival), or one too far back to
+    // compare now but not when the copy's last came (the chain has gone on since, a drain or a
+    // fold's neighbours, and forgotten the event it had there: found by review, a forged 15
+    // after a copy's 14, accepted at the chain's next seq, which drained 15..300 out of the
+    // ring, had no finding) is not the copy's: the copy ends there, and the event is judged on
+    // its own. Going on past it, the copy would take what follows for the chain's (found by
+    // review: a late 76 after a copy's 75, then a forged 77, passed as the copy crossing the
+    // chain's gap at 76).
+    const differs =
+      before !== undefined ? before.hash !== rec.hash : rec.seq >= st.copyFloor[i]! || st.missing.find(rec.seq) !== undefined;
+    if (differs) {
+      // Unless it is held as set aside (a fork branch's, read again): again() goes on with it.
+      if (!st.offChain.has(rec.hash)) this.endCopy(st, i);
       return false;
     }
     this.goOnWithCopy(st, i, rec, before === undefined);

@@ -336,6 +336,13 @@ describe('each fault gives one finding where it happens', () => {
     const folded = [...lines.slice(0, 1000), lines[750]!, lines[744]!, lines[1000]!, lines[1001]!];
     expect(found(folded)).toEqual(['SEQ_DUPLICATE@750']);
     expect(found([...folded, forge(745, hashOf(lines[744]!))])).toEqual(['SEQ_DUPLICATE@750', 'SEQ_DUPLICATE@745']);
+    // 76 missing (a gap); later 75 again (a copy), the late 76 linking to it, then a forged 77:
+    // the copy ended at 76, which the chain does not have, so 77 is not its crossing of the gap.
+    const small = { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4, reorderWindow: 8 } };
+    const gapped = [...lines.slice(0, 76), ...lines.slice(77, 120), lines[75]!, lines[76]!];
+    const codesOf = (l: string[]) => verifyLines(l, small).findings.map((f) => `${f.code}@${f.seq}`);
+    expect(codesOf(gapped)).toEqual(['SEQ_GAP@77', 'SEQ_DUPLICATE@75', 'SEQ_REORDER@76']);
+    expect(codesOf([...gapped, forge(77, hashOf(lines[76]!))])).toEqual(['SEQ_GAP@77', 'SEQ_DUPLICATE@75', 'SEQ_REORDER@76', 'SEQ_DUPLICATE@77']);
   });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1
