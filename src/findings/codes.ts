@@ -148,14 +148,14 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Event repeated',
-    help: 'An event with the same chain, seq and hash as an earlier one appears again: a replayed or copied line.',
+    help: 'An event with the same chain, seq and hash as an earlier one appears again: a replayed or copied line. A copied run (a file read twice, a run of lines read again) is one finding, on its first event: the events after it that repeat the chain go with it (docs/contract.md, "Copies"). With `detail.compared` false, the seq is too far back to compare the event with the one it repeats (more than the last 256 accepted), so it, and the copy that follows it, may hold different events: look at the lines from `location` on.',
     example: 'The line for seq 12 appears twice.',
   },
   SEQ_REORDER: {
     severity: 'error',
     class: 'integrity',
     title: 'Events out of order',
-    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
+    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. An event arriving after its seq was reported missing (SEQ_GAP, beyond the reorder window) or taken to be on an unreadable line (`detail.unreadable`) is a late arrival, one finding each. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
     example: 'seq 8 written before seq 7.',
   },
   CHAIN_FORK: {
