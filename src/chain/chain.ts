@@ -7,7 +7,7 @@
  * each, the hashes of the last `recentWindow` accepted events (to tell a duplicate from a
  * fork), a few fork-branch and copy heads, the last events set aside (fork branches, late
  * arrivals), so that a copy of one is a duplicate, and the seq ranges it went on past (at most
- * 4 096, ~70 KB, merged past that: missing.ts). Memory does not grow with the log.
+ * 4 096, ~86 KB, merged past that: missing.ts). Memory does not grow with the log.
  *
  * One fault is reported once, where it happens (SPEC.md §6):
  * - links are checked against the *recorded* hash of the parent, so a tampered event shows
@@ -20,7 +20,7 @@ import { GENESIS_PREV_HASH } from '../canonical/digest.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
-import { COARSE, GAP, MissingSeqs } from './missing.js';
+import { COARSE, fingerprint, GAP, MissingSeqs } from './missing.js';
 export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 
 
@@ -580,7 +580,9 @@ export class ChainVerifier {
     const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
     if (i >= 0) return i;
     const gone = st.missing.find(rec.seq - 1);
-    if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0) return this.liveHead(st, gone.from - 1, null);
+    if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0 && gone.after === fingerprint(rec.prevHash)) {
+      return this.liveHead(st, gone.from - 1, null);
+    }
     if (rec.seq > st.next) return this.copyBeforeWaiting(st, rec.seq);
     return -1;
   }
@@ -957,7 +959,7 @@ export class ChainVerifier {
     if (!force && explained < missing) return;
     for (const c of claimed) c.slot.left -= c.take;
     const unexplained = missing - explained;
-    if (missing > 0) st.missing.add(st.next, succ.seq - 1, unexplained > 0 ? GAP : 0);
+    const from = st.next;
     if (unexplained > 0) {
       const to = succ.seq - 1;
       const range = st.next === to ? `seq ${to} is` : `seq ${st.next}–${to} are`;
@@ -981,6 +983,8 @@ export class ChainVerifier {
     if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
     st.next = succ.seq;
     const chosen = this.resolve(st, st.pending.takeMin()).rec;
+    // Remembered with the parent the event after it names: a copy crossing the gap names it too.
+    if (missing > 0) st.missing.add(from, succ.seq - 1, unexplained > 0 ? GAP : 0, chosen.prevHash);
     if (this.accept(st, chosen, true)) this.drain(st, chosen);
   }
 

@@ -5,8 +5,8 @@
  * was left behind: a single upper bound for the ranges no longer remembered made a log with
  * more than 16 gaps, read twice, give about one finding per event (found by review).
  *
- * Kept in typed arrays, 17 bytes per range, growing by doubling: nothing per event. Past
- * `limit` ranges (4 096, ~70 KB, about what the chain's ring of 256 recent events takes; a chain
+ * Kept in typed arrays, 21 bytes per range, growing by doubling: nothing per event. Past
+ * `limit` ranges (4 096, ~86 KB, about what the chain's ring of 256 recent events takes; a chain
  * with more gaps than any log should have), each two neighbours are
  * merged into one marked COARSE: it also holds accepted seqs, so a lookup there cannot say
  * which, and the chain check treats such seqs as it treats those too far back to compare,
@@ -22,12 +22,19 @@ export interface MissingRange {
   readonly from: number;
   readonly to: number;
   readonly flags: number;
+  /**
+   * A 32-bit fingerprint (FNV-1a) of the prev_hash of the event the chain went on with after
+   * the range (0 when merged): enough to tell an unrelated event, which is all it is for (a
+   * forger can name the real parent anyway), in 4 bytes where the hash took ~100.
+   */
+  readonly after: number;
 }
 
 export class MissingSeqs {
   private from = new Float64Array(0);
   private to = new Float64Array(0);
   private flags = new Uint8Array(0);
+  private after = new Uint32Array(0);
   private n = 0;
 
   constructor(private readonly limit = 1 << 12) {}
@@ -36,8 +43,11 @@ export class MissingSeqs {
     return this.n;
   }
 
-  /** Adds the range `from`..`to`, above every range added before. */
-  add(from: number, to: number, flags: number): void {
+  /**
+   * Adds the range `from`..`to`, above every range added before; `after` is the prev_hash of
+   * the event after it.
+   */
+  add(from: number, to: number, flags: number, after: string): void {
     if (this.n === this.from.length) {
       if (this.n >= this.limit) this.coarsen();
       else this.grow();
@@ -45,6 +55,7 @@ export class MissingSeqs {
     this.from[this.n] = from;
     this.to[this.n] = to;
     this.flags[this.n] = flags;
+    this.after[this.n] = fingerprint(after);
     this.n++;
   }
 
@@ -60,7 +71,7 @@ export class MissingSeqs {
     }
     const i = lo - 1;
     if (i < 0 || this.to[i]! < seq) return undefined;
-    return { from: this.from[i]!, to: this.to[i]!, flags: this.flags[i]! };
+    return { from: this.from[i]!, to: this.to[i]!, flags: this.flags[i]!, after: this.after[i]! };
   }
 
   private grow(): void {
@@ -68,12 +79,15 @@ export class MissingSeqs {
     const from = new Float64Array(n);
     const to = new Float64Array(n);
     const flags = new Uint8Array(n);
+    const after = new Uint32Array(n);
     from.set(this.from);
     to.set(this.to);
     flags.set(this.flags);
+    after.set(this.after);
     this.from = from;
     this.to = to;
     this.flags = flags;
+    this.after = after;
   }
 
   /** Halves the ranges kept: each two neighbours become one, COARSE. */
@@ -84,8 +98,19 @@ export class MissingSeqs {
       this.from[k] = this.from[i]!;
       this.to[k] = this.to[j]!;
       this.flags[k] = i === j ? this.flags[i]! : COARSE | ((this.flags[i]! | this.flags[j]!) & GAP);
+      this.after[k] = i === j ? this.after[i]! : 0;
       k++;
     }
     this.n = k;
   }
+}
+
+/** FNV-1a over the string's UTF-16 code units; never 0 (which marks a merged range). */
+export function fingerprint(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0 || 1;
 }

@@ -266,6 +266,11 @@ describe('each fault gives one finding where it happens', () => {
     const dtwice = found([...damaged, ...damaged]);
     expect(dtwice.filter((f) => !f.startsWith('LINE_INVALID_JSON'))).toEqual(['SEQ_DUPLICATE@0?']);
     expect(dtwice).toHaveLength(41);
+    // Across the gap at 50, the copy's 51 must name the parent the chain's 51 named: an
+    // unrelated 51 after a duplicate of 49 is reported.
+    const unrelated51 = new ChainWriter('prod', { lastSeq: 50, lastHash: (JSON.parse(lines[3]!) as { hash: string }).hash }).append(sampleInput(5001)).line;
+    expect(found([...gapped, lines[49]!, lines[51]!])).toEqual(['SEQ_GAP@51', 'SEQ_DUPLICATE@49?']);
+    expect(found([...gapped, lines[49]!, unrelated51])).toEqual(['SEQ_GAP@51', 'SEQ_DUPLICATE@49?', 'SEQ_DUPLICATE@51?']);
     // A copy's event must have the seq after its head's: a forged 60 linking to a duplicate of 49 is reported.
     const w = new ChainWriter('prod', { lastSeq: 59, lastHash: (JSON.parse(lines[49]!) as { hash: string }).hash });
     const jump = w.append(sampleInput(5000)).line;
