@@ -302,7 +302,8 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
     // Shards cut the log set by its total size: if a file's size was not the same for all of
     // them, their parts of it overlap or leave gaps, and no merge can give one run's report.
     if (sizes.size > 1) {
-      throw new OperatorError(`${quoted(display)} was not the same size in every shard (${[...sizes].join(' and ')} bytes): it changed while they ran; run the shards again on logs that are not being written`);
+      // Said before the shards' digests are checked (at their ends): an edited header says it too.
+      throw new OperatorError(`${quoted(display)} was not the same size in every shard (${[...sizes].join(' and ')} bytes): it changed while they ran, or a shard result was edited; run the shards again on logs that are not being written`);
     }
     for (const shard of loaded) {
       const part = shard.header.files[f]!;
