@@ -275,20 +275,10 @@ class ChainState {
   readonly forkHeads: string[] = [];
   /**
    * Heads of copies already reported (a SEQ_DUPLICATE on the copy's first event): a later
-   * event linking to one is the copy's next, not reported again while it repeats the chain
-   * or is too far back to compare (see isCopy).
+   * event continuing one is the copy's next, not reported again while it repeats the chain
+   * or is too far back to compare (see isCopy). At most MAX_FORK_HEADS, the oldest dropped.
    */
-  readonly copyHeads: string[] = [];
-  /** Per copy head, the chain's event count when it last moved: a head not moved for COPY_REACH events has ended. */
-  readonly copyAt: number[] = [];
-  /** Per copy head, its seq: a copy's next event has the next seq. */
-  readonly copySeq: number[] = [];
-  /**
-   * Per copy head, the lowest seq the chain could compare when the head moved (the oldest it
-   * remembered, or its next seq): a next event too far back to compare now goes with the copy
-   * only if it was then too (isCopy).
-   */
-  readonly copyFloor: number[] = [];
+  readonly copies: CopyHead[] = [];
   /** The hashes of the last events of the copies being read now (at most recentWindow): one read twice in them is a duplicate of its own. */
   readonly copySeen = new Set<string>();
   /** The seqs the chain went on past without accepting (gaps, holes): what lies there is never a copy's. */
@@ -321,6 +311,20 @@ class ChainState {
       this.latestTsSeq = start.latest.seq;
     }
   }
+}
+
+/** The last event of a copy already reported (ChainState.copies). */
+interface CopyHead {
+  hash: string;
+  seq: number;
+  /** The chain's event count when it last moved: a head not moved for COPY_REACH events has ended. */
+  at: number;
+  /**
+   * The lowest seq the chain could compare when the head moved (the oldest it remembered, or
+   * its next seq): a next event too far back to compare now goes with the copy only if it was
+   * then too (isCopy).
+   */
+  floor: number;
 }
 
 const MAX_FORK_HEADS = 64;
@@ -373,9 +377,9 @@ export class ChainVerifier {
     if (rec.seq === st.next) {
       // A copy that reaches the chain's next seq brings the chain its next event: the copy
       // goes on with it, so its events after that, accepted already, still repeat it.
-      if (st.copyHeads.length > 0) {
-        const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
-        if (i >= 0) moveHead(st, i, rec);
+      if (st.copies.length > 0) {
+        const head = this.liveHead(st, rec.seq - 1, rec.prevHash);
+        if (head !== undefined) moveHead(st, head, rec);
       }
       if (this.accept(st, rec, false)) this.drain(st, rec);
       return;
@@ -528,16 +532,13 @@ export class ChainVerifier {
     if (setAside) this.setAside(st, rec);
     if (!this.copyGoingOn(st)) st.copySeen.clear();
     this.seenInCopy(st, rec);
-    const known = st.copyHeads.indexOf(rec.hash);
-    if (known >= 0) {
+    const known = st.copies.find((c) => c.hash === rec.hash);
+    if (known !== undefined) {
       moveHead(st, known, rec);
       return;
     }
-    st.copyHeads.push(rec.hash);
-    st.copyAt.push(st.events);
-    st.copySeq.push(rec.seq);
-    st.copyFloor.push(compareFloor(st));
-    if (st.copyHeads.length > MAX_FORK_HEADS) this.endCopy(st, 0);
+    st.copies.push({ hash: rec.hash, seq: rec.seq, at: st.events, floor: compareFloor(st) });
+    if (st.copies.length > MAX_FORK_HEADS) st.copies.shift();
   }
 
   /**
@@ -552,8 +553,8 @@ export class ChainVerifier {
    * caught up with the chain ends there (its head is the chain's own head then).
    */
   private isCopy(st: ChainState, rec: PlacedEvent): boolean {
-    const i = this.copyBefore(st, rec);
-    if (i < 0) return false;
+    const head = this.copyBefore(st, rec);
+    if (head === undefined) return false;
     const before = st.recent.get(rec.seq);
     // A different event, one where the chain has none (a late arrival), or one too far back to
     // compare now but not when the copy's last came (the chain has gone on since, a drain or a
@@ -564,27 +565,27 @@ export class ChainVerifier {
     // review: a late 76 after a copy's 75, then a forged 77, passed as the copy crossing the
     // chain's gap at 76).
     const differs =
-      before !== undefined ? before.hash !== rec.hash : rec.seq >= st.copyFloor[i]! || st.missing.find(rec.seq) !== undefined;
+      before !== undefined ? before.hash !== rec.hash : rec.seq >= head.floor || st.missing.find(rec.seq) !== undefined;
     if (differs) {
       // Unless it is held as set aside (a fork branch's, read again): again() goes on with it.
-      if (!st.offChain.has(rec.hash)) this.endCopy(st, i);
+      if (!st.offChain.has(rec.hash)) st.copies.splice(st.copies.indexOf(head), 1);
       return false;
     }
-    this.goOnWithCopy(st, i, rec, before === undefined);
+    this.goOnWithCopy(st, head, rec, before === undefined);
     return true;
   }
 
-  /** The copy `rec` would be the next event of (see isCopy), or -1. */
-  private copyBefore(st: ChainState, rec: PlacedEvent): number {
-    if (st.copyHeads.length === 0) return -1;
-    const i = this.liveHead(st, rec.seq - 1, rec.prevHash);
-    if (i >= 0) return i;
+  /** The copy `rec` would be the next event of (see isCopy), if any. */
+  private copyBefore(st: ChainState, rec: PlacedEvent): CopyHead | undefined {
+    if (st.copies.length === 0) return undefined;
+    const head = this.liveHead(st, rec.seq - 1, rec.prevHash);
+    if (head !== undefined) return head;
     const gone = st.missing.find(rec.seq - 1);
     if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0 && gone.after === fingerprint(rec.prevHash)) {
       return this.liveHead(st, gone.from - 1, null);
     }
     if (rec.seq > st.next) return this.copyBeforeWaiting(st, rec.seq);
-    return -1;
+    return undefined;
   }
 
   /**
@@ -595,44 +596,44 @@ export class ChainVerifier {
    * 501 read 600 lines after a duplicate of 500 had no finding). Several copies of one stretch
    * may have had heads with the same hash: the live one is found whatever their order.
    */
-  private liveHead(st: ChainState, seq: number, hash: string | null): number {
-    for (let i = st.copyHeads.length - 1; i >= 0; i--) {
-      if (st.copySeq[i] !== seq || (hash !== null && st.copyHeads[i] !== hash)) continue;
-      if (st.events - st.copyAt[i]! <= COPY_REACH) return i;
-      this.endCopy(st, i);
+  private liveHead(st: ChainState, seq: number, hash: string | null): CopyHead | undefined {
+    for (let i = st.copies.length - 1; i >= 0; i--) {
+      const head = st.copies[i]!;
+      if (head.seq !== seq || (hash !== null && head.hash !== hash)) continue;
+      if (isLive(st, head)) return head;
+      st.copies.splice(i, 1);
     }
-    return -1;
+    return undefined;
   }
 
   /**
    * A copy whose head is the last event the chain has before `seq`, waiting or accepted, where
    * the seqs between are not there (yet): a copy of a log that waits for them has their gap too.
    */
-  private copyBeforeWaiting(st: ChainState, seq: number): number {
+  private copyBeforeWaiting(st: ChainState, seq: number): CopyHead | undefined {
     // The nearest live head below seq, from the last accepted on: only it can be the one. A
     // scan of every waiting event for each made a reversed log read twice with
     // --reorder-window 20000 take 8.8 s, against 1.4 s before (found by review).
-    if (st.pending.get(seq - 1) !== undefined) return -1;
-    let head = -1;
-    for (let i = 0; i < st.copySeq.length; i++) {
-      const s = st.copySeq[i]!;
-      if (s < st.next - 1 || s >= seq - 1 || st.events - st.copyAt[i]! > COPY_REACH) continue;
-      if (head < 0 || s > st.copySeq[head]!) head = i;
+    if (st.pending.get(seq - 1) !== undefined) return undefined;
+    let nearest: CopyHead | undefined;
+    for (const head of st.copies) {
+      if (head.seq < st.next - 1 || head.seq >= seq - 1 || !isLive(st, head)) continue;
+      if (nearest === undefined || head.seq > nearest.seq) nearest = head;
     }
-    if (head < 0) return -1;
-    const from = st.copySeq[head]!;
+    if (nearest === undefined) return undefined;
+    const from = nearest.seq;
     // Nothing waiting between it and seq: probed seq by seq, or over the waiting, the fewer.
     if (seq - 1 - from <= st.pending.size) {
-      for (let k = from + 1; k < seq; k++) if (st.pending.get(k) !== undefined) return -1;
+      for (let k = from + 1; k < seq; k++) if (st.pending.get(k) !== undefined) return undefined;
     } else {
-      for (const p of st.pending.values()) if (p.rec.seq > from && p.rec.seq < seq) return -1;
+      for (const p of st.pending.values()) if (p.rec.seq > from && p.rec.seq < seq) return undefined;
     }
-    return this.liveHead(st, from, null);
+    return nearest;
   }
 
   /** `rec` is the copy `i`'s next event: no finding names it. */
-  private goOnWithCopy(st: ChainState, i: number, rec: PlacedEvent, setAside: boolean): void {
-    moveHead(st, i, rec);
+  private goOnWithCopy(st: ChainState, head: CopyHead, rec: PlacedEvent, setAside: boolean): void {
+    moveHead(st, head, rec);
     this.seenInCopy(st, rec);
     if (setAside) this.setAside(st, rec);
     this.onForkBranch?.(rec);
@@ -643,8 +644,8 @@ export class ChainVerifier {
    * more head of a copy being read now (`folds`), or else a SEQ_DUPLICATE that begins a copy.
    */
   private again(st: ChainState, rec: PlacedEvent, hash: string, ref: LineRef): void {
-    const i = this.copyBefore(st, rec);
-    if (i >= 0) this.goOnWithCopy(st, i, rec, false);
+    const head = this.copyBefore(st, rec);
+    if (head !== undefined) this.goOnWithCopy(st, head, rec, false);
     else if (this.folds(st, rec)) {
       this.copyFrom(st, rec, false);
       this.onForkBranch?.(rec);
@@ -665,10 +666,7 @@ export class ChainVerifier {
   private folds(st: ChainState, rec: PlacedEvent): boolean {
     if (rec.seq < st.next && st.recent.get(rec.seq)?.hash !== rec.hash) return false;
     if (st.copySeen.has(rec.hash)) return false;
-    for (let i = 0; i < st.copyAt.length; i++) {
-      if (st.events - st.copyAt[i]! <= COPY_REACH && Math.abs(rec.seq - st.copySeq[i]!) <= FOLD_REACH) return true;
-    }
-    return false;
+    return st.copies.some((head) => isLive(st, head) && Math.abs(rec.seq - head.seq) <= FOLD_REACH);
   }
 
   private seenInCopy(st: ChainState, rec: PlacedEvent): void {
@@ -678,15 +676,7 @@ export class ChainVerifier {
 
   /** Is a copy being read now (its last event within COPY_REACH events of the chain)? */
   private copyGoingOn(st: ChainState): boolean {
-    for (const at of st.copyAt) if (st.events - at <= COPY_REACH) return true;
-    return false;
-  }
-
-  private endCopy(st: ChainState, i: number): void {
-    st.copyHeads.splice(i, 1);
-    st.copyAt.splice(i, 1);
-    st.copySeq.splice(i, 1);
-    st.copyFloor.splice(i, 1);
+    return st.copies.some((head) => isLive(st, head));
   }
 
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
@@ -1017,12 +1007,17 @@ function lastStopBelow(ordinals: readonly number[], ordinal: number): number {
   return lo - 1;
 }
 
-/** Copy `i`'s head is `rec` now. */
-function moveHead(st: ChainState, i: number, rec: PlacedEvent): void {
-  st.copyHeads[i] = rec.hash;
-  st.copyAt[i] = st.events;
-  st.copySeq[i] = rec.seq;
-  st.copyFloor[i] = compareFloor(st);
+/** The copy's head is `rec` now. */
+function moveHead(st: ChainState, head: CopyHead, rec: PlacedEvent): void {
+  head.hash = rec.hash;
+  head.seq = rec.seq;
+  head.at = st.events;
+  head.floor = compareFloor(st);
+}
+
+/** Has the copy moved within the last COPY_REACH events of its chain? */
+function isLive(st: ChainState, head: CopyHead): boolean {
+  return st.events - head.at <= COPY_REACH;
 }
 
 /** The lowest seq the chain can compare now: the oldest it remembers, or its next. */
