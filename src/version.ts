@@ -12,7 +12,7 @@ let build: string | null | undefined;
 
 /**
  * The build of sel that runs: the digest `npm run build` writes to dist/sel/BUILD (SHA-256 of
- * the bundled binary and its worker, src/cli/bundle.mjs), or null when there is none (tsc's
+ * the bundled binary, the command line it loads and its worker, src/cli/bundle.mjs), or null when there is none (tsc's
  * output alone). A shard result records it, and `sel merge` refuses results written by another
  * build than its own (src/shard/merge.ts): the merge applies records made by the shards' line
  * check and evaluator as its own, so they must be the same code. The version does not tell:

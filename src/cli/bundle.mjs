@@ -1,41 +1,55 @@
 /**
- * Bundles the `sel` binary (run by `npm run build`, after tsc): dist/sel/sel.js, the command
- * line, and dist/sel/worker.js, the `--jobs` worker, each one file with its dependencies
- * (commander, chalk, ipaddr.js, ...; ajv's generated validators still load two small runtime
- * helpers from node_modules, through createRequire). A command starts 1.17x faster (a one-event
- * `sel verify`) and a replay 1.23x (three events with `--repo`): Node.js loads two files
- * instead of ~100 modules, resolving each import, reading and compiling each on its own
- * (docs/performance.md, "Start-up"). The library (`import ... from 'sel'`) stays tsc's
- * modules in dist/src; the tests of the command line run the bundle, which is what ships.
+ * Bundles the `sel` binary (run by `npm run build`, after tsc) into dist/sel/:
+ * - sel.js, the binary: src/cli/main.ts, a few lines that start node with sel's flags and load
+ *   sel.cjs with its code cache (code-cache.ts);
+ * - sel.cjs, the command line: src/cli/run.ts with its dependencies (commander, chalk,
+ *   ipaddr.js, ...; ajv's generated validators still load two small runtime helpers from
+ *   node_modules, through createRequire), one CommonJS file, as V8's code cache needs;
+ * - sel.cjs.v8cache, that cache: made last, by running `sel verify` on a sample log under the
+ *   binary's flags (write-code-cache.ts). It is this machine's: V8 refuses it under another
+ *   Node.js, and sel then compiles the bundle from source, as it did before the cache;
+ * - worker.js, the `--jobs` worker, one ES module.
+ * One file instead of ~100 modules made a command start 1.17x faster (a one-event `sel verify`)
+ * and a replay 1.23x (three events with `--repo`): Node.js resolved, read and compiled each
+ * module on its own; the cache then took ~50 ms more off each start (docs/performance.md,
+ * "Start-up"). The library (`import ... from 'sel'`) stays tsc's modules in dist/src; the
+ * tests of the command line run the binary, which is what ships.
  *
  * The worker is found beside the module that starts it (src/verify/pool.ts, by
- * import.meta.url: here dist/sel/worker.js), and the package root (schemas/) by walking up
- * from it (src/assets.ts). The first two lines of src/cli/main.ts (sh, then node with sel's
- * flags; see there) are put back on top: esbuild keeps a `#!` line but drops comments.
- * dist/sel/BUILD names the build: `sha256:` and the SHA-256 of {"sel.js": digest, "worker.js":
- * digest} (hex digests of the files as written, JSON in that order).
+ * import.meta.url: here dist/sel/worker.js; in sel.cjs import.meta.url is the bundle's own
+ * URL), and the package root (schemas/) by walking up from it (src/assets.ts). The first two
+ * lines of src/cli/main.ts (sh, then node with sel's flags; see there) are put back on top:
+ * esbuild keeps a `#!` line but drops comments. dist/sel/BUILD names the build: `sha256:` and
+ * the SHA-256 of {"sel.js": digest, "sel.cjs": digest, "worker.js": digest} (hex digests of
+ * the files as written, JSON in that order); the cache, which is the machine's, is not in it.
  */
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'sel');
+const common = { absWorkingDir: root, outdir: out, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 
 await build({
-  absWorkingDir: root,
+  ...common,
   entryPoints: { sel: 'dist/src/cli/main.js', worker: 'dist/src/verify/worker.js' },
-  outdir: out,
-  bundle: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node20',
   // CommonJS dependencies (commander, ajv) call require() for Node's modules; esbuild's
   // ES-module output calls a global require, which an ES module does not have.
   banner: { js: "import { createRequire as __selCreateRequire } from 'node:module'; const require = __selCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
+});
+await build({
+  ...common,
+  entryPoints: { sel: 'dist/src/cli/run.js' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts).
+  define: { 'import.meta.url': '__selModuleUrl' },
+  banner: { js: 'const __selModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 
 const main = join(out, 'sel.js');
@@ -48,8 +62,25 @@ if (!text.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #
 writeFileSync(main, `${header.join('\n')}\n${text.slice('#!/bin/sh\n'.length)}`);
 chmodSync(main, 0o755);
 
-// The build's id (src/version.ts, buildId): a digest of the two files, as they are run. A shard
+// sel.cjs is compiled without a module loader (code-cache.ts): an import() left in it would fail
+// at run time, so every module it loads must be in it.
+const cjs = join(out, 'sel.cjs');
+if (/\bimport\(/.test(readFileSync(cjs, 'utf8'))) throw new Error('dist/sel/sel.cjs has an import() that esbuild did not bundle');
+
+// The build's id (src/version.ts, buildId): a digest of the three files, as they are run. A shard
 // result records it, and a merge refuses results of another build.
 const digest = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex');
-const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'worker.js': digest('worker.js') });
+const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'sel.cjs': digest('sel.cjs'), 'worker.js': digest('worker.js') });
 writeFileSync(join(out, 'BUILD'), `sha256:${createHash('sha256').update(files).digest('hex')}\n`);
+
+// The code cache, under the flags of the binary's second line (node FLAGS "$0" "$@").
+const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(header[1]);
+if (flags === null) throw new Error('cannot read the node flags on the second line of src/cli/main.ts');
+const cache = `${cjs}.v8cache`;
+rmSync(cache, { force: true });
+const made = spawnSync(
+  process.execPath,
+  [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, join(root, 'ledger-samples', 'logs', 'clean')],
+  { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+);
+if (made.status !== 0) throw new Error(`making the code cache of dist/sel/sel.cjs failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr}`);

@@ -1,9 +1,9 @@
 #!/bin/sh
 //bin/sh -c :; exec node --single-threaded-gc "$0" "$@"
 /**
- * The `sel` binary: it starts node with sel's flags, starts a parallel run's threads and a
- * replay's first git commands early (early.ts), and runs the command line (program.ts:
- * commander, exit status).
+ * The `sel` binary: it starts node with sel's flags and loads the rest of sel (run.ts: a
+ * parallel run's threads and a replay's first git commands start early, early.ts; then the
+ * command line, program.ts: commander, exit status).
  *
  * The first two lines start Node.js with one flag. They are read by sh: `//bin/sh -c :`
  * does nothing (but costs a short process, ~1 ms: `":"`, a shell built-in, is what tsc turns
@@ -38,15 +38,24 @@
  * replay 1.045x, 300 MB one thread 1.01x (alternating rounds).
  *
  * bench/ runs sel with the flags of line 2, so it measures what the `sel` binary does.
+ *
+ * The rest of sel is one CommonJS bundle beside this file, dist/sel/sel.cjs (run.ts and all it
+ * loads; src/cli/bundle.mjs), which this file compiles with the V8 code cache the build made
+ * for it (code-cache.ts): a command starts ~50 ms sooner than when its ~1.3 MB were compiled
+ * from source at each run.
  */
-import { startEarly } from './early.js';
-import { ignoreBrokenPipe } from './output.js';
+import { fileURLToPath } from 'node:url';
+import { loadBundle } from './code-cache.js';
 
-// First: each worker adds a listener to stdout, and this one must not be the 11th (Node's
-// MaxListenersExceededWarning, on standard error, with --jobs 11 or more).
-ignoreBrokenPipe();
-// Before the rest of sel loads (program.ts, commander): a parallel verify run's threads start
-// booting now, and a replay's first git commands start running (early.ts).
-await startEarly(process.argv);
-const { main } = await import('./program.js');
-process.exitCode = await main(process.argv);
+const bundle = fileURLToPath(new URL('./sel.cjs', import.meta.url));
+let run: (argv: readonly string[]) => Promise<number>;
+try {
+  ({ run } = loadBundle<{ run: typeof run }>(bundle).exports);
+} catch (e) {
+  // An installation that lacks its bundle (a build that did not finish, a copy of sel.js
+  // alone) is not the operator's input, but it still deserves one sentence, not a stack.
+  const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing' : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`sel: cannot load ${bundle} (${reason}); run npm run build\n`);
+  process.exit(2);
+}
+process.exitCode = await run(process.argv);

@@ -1,0 +1,83 @@
+/**
+ * Loading the command line's bundle (dist/sel/sel.cjs) with V8's code cache.
+ *
+ * Compiling the bundle (~1.3 MB of JavaScript: the verifier, the policy evaluator, the schema
+ * validators, the public suffix list, commander) was the largest single cost of a short run:
+ * ~38 ms of a one-event `sel verify` (a CPU profile), every run. V8 can instead take the
+ * bytecode it made in an earlier run of the same source (`cachedData`); `npm run build` makes
+ * that cache, by running `sel verify` on a sample log once (write-code-cache.ts, run by
+ * src/cli/bundle.mjs with the binary's flags), and writes it beside the bundle. A one-event
+ * run measured ~50 ms shorter (docs/performance.md, "Start-up"). Node.js 20 has no such cache
+ * for ES modules (module.enableCompileCache is Node.js 22), so the bundle is CommonJS and is
+ * compiled here as a function, as Node.js compiles a CommonJS module.
+ *
+ * V8 checks a cache against its own version and flags and against the length of the source,
+ * not its content: a bundle edited to the same length would run the old bytecode. So the cache
+ * file starts with the SHA-256 of the bundle it was made from (~1.5 ms for 1.3 MB), and a cache
+ * of other bytes is not given to V8 at all. A cache V8 refuses (another Node.js, other flags)
+ * or none costs only the compile it would have saved: the bundle runs the same either way.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
+
+/** What became of the cache: given to V8 and taken; refused by V8; made from other bytes; none. */
+export type CacheUse = 'used' | 'rejected' | 'stale' | 'none';
+
+export interface LoadedBundle<T> {
+  readonly exports: T;
+  readonly cache: CacheUse;
+  /** The compiled bundle, for writeCodeCache after a run. */
+  readonly script: Script;
+  /** SHA-256 of the bundle's bytes. */
+  readonly digest: Buffer;
+}
+
+const DIGEST_BYTES = 32;
+
+/** The cache beside a bundle. */
+export function cacheFileOf(bundle: string): string {
+  return `${bundle}.v8cache`;
+}
+
+/**
+ * Compiles and runs a CommonJS bundle as Node.js would run it as a module, with the cache
+ * beside it when that cache was made from exactly these bytes. The bundle's own errors, and a
+ * bundle that cannot be read, are thrown; a cache that cannot be read is none.
+ */
+export function loadBundle<T>(bundle: string): LoadedBundle<T> {
+  const bytes = readFileSync(bundle);
+  const digest = createHash('sha256').update(bytes).digest();
+  let cachedData: Buffer | undefined;
+  let cache: CacheUse = 'none';
+  try {
+    const stored = readFileSync(cacheFileOf(bundle));
+    if (stored.length > DIGEST_BYTES && stored.subarray(0, DIGEST_BYTES).equals(digest)) cachedData = stored.subarray(DIGEST_BYTES);
+    else cache = 'stale';
+  } catch {
+    // No cache (or none readable): compiled from source, as without one.
+  }
+  // Node.js's CommonJS wrapper, on the bundle's first line so that its line numbers hold.
+  const source = `(function (exports, require, module, __filename, __dirname) {${bytes.toString('utf8')}\n})`;
+  const script = new Script(source, cachedData === undefined ? { filename: bundle } : { filename: bundle, cachedData });
+  if (cachedData !== undefined) cache = script.cachedDataRejected === true ? 'rejected' : 'used';
+  const wrapper = script.runInThisContext() as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void;
+  const module = { exports: {} };
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  return { exports: module.exports as T, cache, script, digest };
+}
+
+/**
+ * Writes the cache of a loaded bundle: its digest, then the bytecode V8 holds for it now (the
+ * functions compiled so far, so after a run that used them). Written whole or not at all.
+ */
+export function writeCodeCache(bundle: string, loaded: LoadedBundle<unknown>): number {
+  const data = Buffer.concat([loaded.digest, loaded.script.createCachedData()]);
+  const file = cacheFileOf(bundle);
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, data);
+  renameSync(partial, file);
+  return data.length;
+}

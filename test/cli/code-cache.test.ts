@@ -1,0 +1,83 @@
+// The binary compiles its bundle with the V8 code cache the build made (src/cli/code-cache.ts).
+// A cache is a speed-up only: whatever the cache file holds, the code that runs is the bundle's.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cacheFileOf, loadBundle, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
+import { CLI } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sel-code-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const root = join(import.meta.dirname, '..', '..');
+const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+
+/**
+ * Loads `bundle` in a new node process (V8 keeps compiled scripts per process, which would
+ * answer before any cache is looked at) and gives what became of its cache and its `v`.
+ */
+function loadFresh(bundle: string, flags: readonly string[] = []): { cache: CacheUse; v: unknown } {
+  const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
+  const script = `const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { cache: CacheUse; v: unknown };
+}
+
+/** A bundle that exports `v`, and its cache, made by running it as the build does. */
+function bundleWithCache(name: string, v: string): string {
+  const file = join(dir, `${name}.cjs`);
+  writeFileSync(file, `"use strict";\nexports.v = ${JSON.stringify(v)};\nexports.f = function () { return exports.v.length; };\n`);
+  const loaded = loadBundle<{ f(): number }>(file);
+  loaded.exports.f();
+  writeCodeCache(file, loaded);
+  return file;
+}
+
+describe('the code cache', () => {
+  it('the one the build made is taken, under the flags of the binary’s second line', () => {
+    const second = readFileSync(CLI, 'utf8').split('\n', 2)[1] ?? '';
+    const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
+    expect(flags).not.toBeNull();
+    const bundle = join(root, 'dist', 'sel', 'sel.cjs');
+    expect(loadFresh(bundle, flags![1]!.split(' ').filter((f) => f !== '')).cache).toBe('used');
+    // And so without them: the one flag does not change V8's flag hash (main.ts).
+    expect(loadFresh(bundle).cache).toBe('used');
+  });
+
+  it('is taken for the bundle it was made from', () => {
+    const file = bundleWithCache('same', 'one');
+    expect(loadFresh(file)).toEqual({ cache: 'used', v: 'one' });
+  });
+
+  it('is not given to V8 for a bundle edited since, even to the same length (V8 would run the old code)', () => {
+    const file = bundleWithCache('edited', 'one');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"one"', '"two"'));
+    expect(readFileSync(file).length).toBe(Buffer.byteLength(text));
+    expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'two' });
+  });
+
+  it('that V8 refuses, or none, or one cut short, still runs the bundle', () => {
+    const file = bundleWithCache('refused', 'one');
+    const cache = readFileSync(cacheFileOf(file));
+    // The right digest, then bytes that are not V8's.
+    writeFileSync(cacheFileOf(file), Buffer.concat([cache.subarray(0, 32), Buffer.alloc(cache.length - 32, 0x5a)]));
+    expect(loadFresh(file)).toEqual({ cache: 'rejected', v: 'one' });
+    writeFileSync(cacheFileOf(file), cache.subarray(0, 20));
+    expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'one' });
+    rmSync(cacheFileOf(file));
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+  });
+
+  it('the binary without its bundle says so in one sentence, exit status 2', () => {
+    const alone = mkdtempSync(join(dir, 'alone-'));
+    copyFileSync(CLI, join(alone, 'sel.js'));
+    const r = spawnSync(process.execPath, [join(alone, 'sel.js'), '--version'], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe(`sel: cannot load ${join(alone, 'sel.cjs')} (it is missing); run npm run build\n`);
+    expect(r.status).toBe(2);
+  });
+});
