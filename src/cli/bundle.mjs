@@ -4,7 +4,8 @@
  *   sel.cjs with its code cache (code-cache.ts);
  * - sel.cjs, the command line: src/cli/run.ts with its dependencies (commander, chalk,
  *   ipaddr.js, ...; ajv's generated validators still load two small runtime helpers from
- *   node_modules, through createRequire), one CommonJS file, as V8's code cache needs;
+ *   node_modules, through createRequire), one CommonJS file, as V8's code cache needs, in
+ *   Node.js's module wrapper (code-cache.ts, wrapCommonJs);
  * - sel.cjs.v8cache, that cache: made last, by running `sel verify` on a sample log under the
  *   binary's flags (write-code-cache.ts). It is this machine's: V8 refuses it under another
  *   Node.js, and sel then compiles the bundle from source, as it did before the cache;
@@ -29,6 +30,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wrapCommonJs } from '../../dist/src/cli/code-cache.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'sel');
@@ -47,9 +49,9 @@ await build({
   entryPoints: { sel: 'dist/src/cli/run.js' },
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts).
+  // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts),
+  // declared below.
   define: { 'import.meta.url': '__selModuleUrl' },
-  banner: { js: 'const __selModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 
 const main = join(out, 'sel.js');
@@ -65,7 +67,14 @@ chmodSync(main, 0o755);
 // sel.cjs is compiled without a module loader (code-cache.ts): an import() left in it would fail
 // at run time, so every module it loads must be in it.
 const cjs = join(out, 'sel.cjs');
-if (/\bimport\(/.test(readFileSync(cjs, 'utf8'))) throw new Error('dist/sel/sel.cjs has an import() that esbuild did not bundle');
+const cjsText = readFileSync(cjs, 'utf8');
+if (/\bimport\(/.test(cjsText)) throw new Error('dist/sel/sel.cjs has an import() that esbuild did not bundle');
+// In Node.js's module wrapper, as the binary compiles it (code-cache.ts, wrapCommonJs), and
+// strict, as sel's ES modules are: "use strict" must come first in the function, before
+// anything a banner would add (a banner once put it second, which made it a plain string).
+if (!cjsText.startsWith('"use strict";\n')) throw new Error('esbuild\'s dist/sel/sel.cjs no longer starts with "use strict"');
+const moduleUrl = 'const __selModuleUrl = require("node:url").pathToFileURL(__filename).href;\n';
+writeFileSync(cjs, wrapCommonJs(`"use strict";\n${moduleUrl}${cjsText.slice('"use strict";\n'.length)}`));
 
 // The build's id (src/version.ts, buildId): a digest of the three files, as they are run. A shard
 // result records it, and a merge refuses results of another build.

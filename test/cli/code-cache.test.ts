@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheFileOf, loadBundle, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
+import { cacheFileOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
 import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-code-cache-'));
@@ -30,7 +30,7 @@ function loadFresh(bundle: string, flags: readonly string[] = []): { cache: Cach
 /** A bundle that exports `v`, and its cache, made by running it as the build does. */
 function bundleWithCache(name: string, v: string): string {
   const file = join(dir, `${name}.cjs`);
-  writeFileSync(file, `"use strict";\nexports.v = ${JSON.stringify(v)};\nexports.f = function () { return exports.v.length; };\n`);
+  writeFileSync(file, wrapCommonJs(`"use strict";\nexports.v = ${JSON.stringify(v)};\nexports.f = function () { return exports.v.length; };\n`));
   const loaded = loadBundle<{ f(): number }>(file);
   loaded.exports.f();
   writeCodeCache(file, loaded);
@@ -46,6 +46,11 @@ describe('the code cache', () => {
     expect(loadFresh(bundle, flags![1]!.split(' ').filter((f) => f !== '')).cache).toBe('used');
     // And so without them: the one flag does not change V8's flag hash (main.ts).
     expect(loadFresh(bundle).cache).toBe('used');
+  });
+
+  it('is of a bundle that runs as strict code, as sel\'s ES modules did', () => {
+    const text = readFileSync(join(root, 'dist', 'sel', 'sel.cjs'), 'utf8');
+    expect(text.startsWith(`${wrapCommonJs('').slice(0, -3)}"use strict";\n`)).toBe(true);
   });
 
   it('is taken for the bundle it was made from', () => {
