@@ -6,23 +6,26 @@
  *   ipaddr.js, ...; ajv's generated validators still load two small runtime helpers from
  *   node_modules, through createRequire), one CommonJS file, as V8's code cache needs, in
  *   Node.js's module wrapper (code-cache.ts, wrapCommonJs);
- * - sel.cjs.v8cache, that cache: made last, by running `sel verify` on a sample log under the
- *   binary's flags (write-code-cache.ts). It is this machine's: V8 refuses it under another
- *   Node.js, and sel then compiles the bundle from source, as it did before the cache;
- * - worker.js, the `--jobs` worker, one ES module.
+ * - worker.js and worker.cjs, the `--jobs` worker, the same way (src/cli/worker-main.ts loading
+ *   src/verify/worker.ts);
+ * - sel.cjs.v8cache and worker.cjs.v8cache, their caches, made last under the binary's flags
+ *   (write-code-cache.ts): sel.cjs's by running `sel verify` on a sample log, worker.cjs's of
+ *   its top level. They are this machine's: V8 refuses them under another Node.js, and sel then
+ *   compiles the bundles from source, as it did before the caches.
  * One file instead of ~100 modules made a command start 1.17x faster (a one-event `sel verify`)
  * and a replay 1.23x (three events with `--repo`): Node.js resolved, read and compiled each
- * module on its own; the cache then took ~50 ms more off each start (docs/performance.md,
+ * module on its own; the cache then took ~40 ms more off each start (docs/performance.md,
  * "Start-up"). The library (`import ... from 'sel'`) stays tsc's modules in dist/src; the
  * tests of the command line run the binary, which is what ships.
  *
  * The worker is found beside the module that starts it (src/verify/pool.ts, by
- * import.meta.url: here dist/sel/worker.js; in sel.cjs import.meta.url is the bundle's own
- * URL), and the package root (schemas/) by walking up from it (src/assets.ts). The first two
- * lines of src/cli/main.ts (sh, then node with sel's flags; see there) are put back on top:
- * esbuild keeps a `#!` line but drops comments. dist/sel/BUILD names the build: `sha256:` and
- * the SHA-256 of {"sel.js": digest, "sel.cjs": digest, "worker.js": digest} (hex digests of
- * the files as written, JSON in that order); the cache, which is the machine's, is not in it.
+ * import.meta.url: in sel.cjs, the bundle's own URL, so dist/sel/worker.js), and the package
+ * root (schemas/) by walking up from it (src/assets.ts). The first two lines of
+ * src/cli/main.ts (sh, then node with sel's flags; see there) are put back on top: esbuild
+ * keeps a `#!` line but drops comments. dist/sel/BUILD names the build: `sha256:` and the
+ * SHA-256 of {"sel.js": digest, "sel.cjs": digest, "worker.js": digest, "worker.cjs": digest}
+ * (hex digests of the files as written, JSON in that order); the caches, which are the
+ * machine's, are not in it.
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -38,7 +41,7 @@ const common = { absWorkingDir: root, outdir: out, bundle: true, platform: 'node
 
 await build({
   ...common,
-  entryPoints: { sel: 'dist/src/cli/main.js', worker: 'dist/src/verify/worker.js' },
+  entryPoints: { sel: 'dist/src/cli/main.js', worker: 'dist/src/cli/worker-main.js' },
   format: 'esm',
   // CommonJS dependencies (commander, ajv) call require() for Node's modules; esbuild's
   // ES-module output calls a global require, which an ES module does not have.
@@ -46,7 +49,7 @@ await build({
 });
 await build({
   ...common,
-  entryPoints: { sel: 'dist/src/cli/run.js' },
+  entryPoints: { sel: 'dist/src/cli/run.js', worker: 'dist/src/verify/worker.js' },
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts),
@@ -64,32 +67,35 @@ if (!text.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #
 writeFileSync(main, `${header.join('\n')}\n${text.slice('#!/bin/sh\n'.length)}`);
 chmodSync(main, 0o755);
 
-// sel.cjs is compiled without a module loader (code-cache.ts): an import() left in it would fail
-// at run time, so every module it loads must be in it.
-const cjs = join(out, 'sel.cjs');
-const cjsText = readFileSync(cjs, 'utf8');
-if (/\bimport\(/.test(cjsText)) throw new Error('dist/sel/sel.cjs has an import() that esbuild did not bundle');
-// In Node.js's module wrapper, as the binary compiles it (code-cache.ts, wrapCommonJs), and
-// strict, as sel's ES modules are: "use strict" must come first in the function, before
-// anything a banner would add (a banner once put it second, which made it a plain string).
-if (!cjsText.startsWith('"use strict";\n')) throw new Error('esbuild\'s dist/sel/sel.cjs no longer starts with "use strict"');
+// sel.cjs and worker.cjs are compiled without a module loader (code-cache.ts): an import() left
+// in them would fail at run time, so every module they load must be in them. Each is written in
+// Node.js's module wrapper, as the binary compiles it (wrapCommonJs), and strict, as sel's ES
+// modules are: "use strict" must come first in the function, before anything a banner would
+// add (a banner once put it second, which made it a plain string).
 const moduleUrl = 'const __selModuleUrl = require("node:url").pathToFileURL(__filename).href;\n';
-writeFileSync(cjs, wrapCommonJs(`"use strict";\n${moduleUrl}${cjsText.slice('"use strict";\n'.length)}`));
+for (const name of ['sel.cjs', 'worker.cjs']) {
+  const file = join(out, name);
+  const text = readFileSync(file, 'utf8');
+  if (/\bimport\(/.test(text)) throw new Error(`dist/sel/${name} has an import() that esbuild did not bundle`);
+  if (!text.startsWith('"use strict";\n')) throw new Error(`esbuild's dist/sel/${name} no longer starts with "use strict"`);
+  writeFileSync(file, wrapCommonJs(`"use strict";\n${moduleUrl}${text.slice('"use strict";\n'.length)}`));
+}
+const cjs = join(out, 'sel.cjs');
 
-// The build's id (src/version.ts, buildId): a digest of the three files, as they are run. A shard
+// The build's id (src/version.ts, buildId): a digest of the four files, as they are run. A shard
 // result records it, and a merge refuses results of another build.
 const digest = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex');
-const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'sel.cjs': digest('sel.cjs'), 'worker.js': digest('worker.js') });
+const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'sel.cjs': digest('sel.cjs'), 'worker.js': digest('worker.js'), 'worker.cjs': digest('worker.cjs') });
 writeFileSync(join(out, 'BUILD'), `sha256:${createHash('sha256').update(files).digest('hex')}\n`);
 
 // The code cache, under the flags of the binary's second line (node FLAGS "$0" "$@").
 const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(header[1]);
 if (flags === null) throw new Error('cannot read the node flags on the second line of src/cli/main.ts');
-const cache = `${cjs}.v8cache`;
-rmSync(cache, { force: true });
+const worker = join(out, 'worker.cjs');
+for (const bundle of [cjs, worker]) rmSync(`${bundle}.v8cache`, { force: true });
 const made = spawnSync(
   process.execPath,
-  [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, join(root, 'ledger-samples', 'logs', 'clean')],
+  [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, join(root, 'ledger-samples', 'logs', 'clean'), worker],
   { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
 );
-if (made.status !== 0) throw new Error(`making the code cache of dist/sel/sel.cjs failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr}`);
+if (made.status !== 0) throw new Error(`making the code caches of dist/sel/ failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr}`);

@@ -26,13 +26,17 @@ import { Script } from 'node:vm';
 /** What became of the cache: given to V8 and taken; refused by V8; made from other bytes; none. */
 export type CacheUse = 'used' | 'rejected' | 'stale' | 'none';
 
-export interface LoadedBundle<T> {
-  readonly exports: T;
+/** A bundle compiled, not yet run. */
+export interface CompiledBundle {
   readonly cache: CacheUse;
-  /** The compiled bundle, for writeCodeCache after a run. */
+  /** For writeCodeCache. */
   readonly script: Script;
   /** SHA-256 of the bundle's bytes. */
   readonly digest: Buffer;
+}
+
+export interface LoadedBundle<T> extends CompiledBundle {
+  readonly exports: T;
 }
 
 const DIGEST_BYTES = 32;
@@ -55,11 +59,11 @@ export function cacheFileOf(bundle: string): string {
 }
 
 /**
- * Compiles and runs a CommonJS bundle (wrapCommonJs) as Node.js would run it as a module, with
- * the cache beside it when that cache was made from exactly these bytes. The bundle's own
- * errors, and a bundle that cannot be read, are thrown; a cache that cannot be read is none.
+ * Compiles a CommonJS bundle (wrapCommonJs), with the cache beside it when that cache was made
+ * from exactly these bytes. A bundle that cannot be read, or is not wrapped, is thrown; a cache
+ * that cannot be read is none.
  */
-export function loadBundle<T>(bundle: string): LoadedBundle<T> {
+export function compileBundle(bundle: string): CompiledBundle {
   const bytes = readFileSync(bundle);
   const digest = createHash('sha256').update(bytes).digest();
   let cachedData: Buffer | undefined;
@@ -75,18 +79,28 @@ export function loadBundle<T>(bundle: string): LoadedBundle<T> {
   if (!source.startsWith(WRAPPER_HEAD)) throw new Error(`${bundle} is not a module wrapped by wrapCommonJs`);
   const script = new Script(source, cachedData === undefined ? { filename: bundle } : { filename: bundle, cachedData });
   if (cachedData !== undefined) cache = script.cachedDataRejected === true ? 'rejected' : 'used';
-  const wrapper: unknown = script.runInThisContext();
-  if (typeof wrapper !== 'function') throw new Error(`${bundle} is not a module wrapped by wrapCommonJs`);
-  const module = { exports: {} };
-  (wrapper as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
-  return { exports: module.exports as T, cache, script, digest };
+  return { cache, script, digest };
 }
 
 /**
- * Writes the cache of a loaded bundle: its digest, then the bytecode V8 holds for it now (the
- * functions compiled so far, so after a run that used them). Written whole or not at all.
+ * Compiles (compileBundle) and runs a CommonJS bundle as Node.js would run it as a module; the
+ * bundle's own errors are thrown.
  */
-export function writeCodeCache(bundle: string, loaded: LoadedBundle<unknown>): number {
+export function loadBundle<T>(bundle: string): LoadedBundle<T> {
+  const compiled = compileBundle(bundle);
+  const wrapper: unknown = compiled.script.runInThisContext();
+  if (typeof wrapper !== 'function') throw new Error(`${bundle} is not a module wrapped by wrapCommonJs`);
+  const module = { exports: {} };
+  (wrapper as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  return { ...compiled, exports: module.exports as T };
+}
+
+/**
+ * Writes the cache of a compiled bundle: its digest, then the bytecode V8 holds for it now (the
+ * functions compiled so far: after a run, those it used; before, its top level only). Written
+ * whole or not at all.
+ */
+export function writeCodeCache(bundle: string, loaded: CompiledBundle): number {
   const data = Buffer.concat([loaded.digest, loaded.script.createCachedData()]);
   const file = cacheFileOf(bundle);
   const partial = `${file}.${process.pid}.tmp`;

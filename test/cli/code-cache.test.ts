@@ -15,6 +15,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const root = join(import.meta.dirname, '..', '..');
 const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
 
+/** The node flags of the binary's second line (`//bin/sh -c :; exec node FLAGS "$0" "$@"`). */
+function binaryFlags(): string[] {
+  const second = readFileSync(CLI, 'utf8').split('\n', 2)[1] ?? '';
+  const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
+  if (flags === null) throw new Error(`${CLI} does not start node with its flags on its second line`);
+  return flags[1]!.split(' ').filter((f) => f !== '');
+}
+
 /**
  * Loads `bundle` in a new node process (V8 keeps compiled scripts per process, which would
  * answer before any cache is looked at) and gives what became of its cache and its `v`.
@@ -39,18 +47,27 @@ function bundleWithCache(name: string, v: string): string {
 
 describe('the code cache', () => {
   it('the one the build made is taken, under the flags of the binary’s second line', () => {
-    const second = readFileSync(CLI, 'utf8').split('\n', 2)[1] ?? '';
-    const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
-    expect(flags).not.toBeNull();
     const bundle = join(root, 'dist', 'sel', 'sel.cjs');
-    expect(loadFresh(bundle, flags![1]!.split(' ').filter((f) => f !== '')).cache).toBe('used');
+    expect(binaryFlags()).toEqual(['--single-threaded-gc']);
+    expect(loadFresh(bundle, binaryFlags()).cache).toBe('used');
     // And so without them: the one flag does not change V8's flag hash (main.ts).
     expect(loadFresh(bundle).cache).toBe('used');
   });
 
-  it('is of a bundle that runs as strict code, as sel\'s ES modules did', () => {
-    const text = readFileSync(join(root, 'dist', 'sel', 'sel.cjs'), 'utf8');
-    expect(text.startsWith(`${wrapCommonJs('').slice(0, -3)}"use strict";\n`)).toBe(true);
+  it('the worker\'s is taken in a worker thread as the pool starts one (src/verify/pool.ts)', () => {
+    const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
+    const inWorker = `const { compileBundle } = await import(${JSON.stringify(loader)}); const { parentPort } = await import('node:worker_threads'); parentPort.postMessage(compileBundle(${JSON.stringify(join(root, 'dist', 'sel', 'worker.cjs'))}).cache);`;
+    const script = `import { Worker } from 'node:worker_threads'; const w = new Worker(${JSON.stringify(inWorker)}, { eval: true, type: 'module', resourceLimits: { maxYoungGenerationSizeMb: 16 } }); w.once('message', (m) => { console.log(m); w.terminate(); });`;
+    const r = spawnSync(process.execPath, [...binaryFlags(), '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('used');
+  });
+
+  it('is of bundles that run as strict code, as sel\'s ES modules did', () => {
+    for (const name of ['sel.cjs', 'worker.cjs']) {
+      const text = readFileSync(join(root, 'dist', 'sel', name), 'utf8');
+      expect(text.startsWith(`${wrapCommonJs('').slice(0, -3)}"use strict";\n`)).toBe(true);
+    }
   });
 
   it('is taken for the bundle it was made from', () => {

@@ -211,10 +211,10 @@ describe('shard results that cannot be merged are refused', () => {
   });
 
   it('shards of another build of sel, or of none known', () => {
-    // The build a shard records is the binary's: dist/sel/BUILD, the digest of its three files.
+    // The build a shard records is the binary's: dist/sel/BUILD, the digest of its four files.
     const dist = join(import.meta.dirname, '..', '..', 'dist', 'sel');
     const hex = (f: string) => createHash('sha256').update(readFileSync(join(dist, f))).digest('hex');
-    const build = `sha256:${createHash('sha256').update(JSON.stringify({ 'sel.js': hex('sel.js'), 'sel.cjs': hex('sel.cjs'), 'worker.js': hex('worker.js') })).digest('hex')}`;
+    const build = `sha256:${createHash('sha256').update(JSON.stringify({ 'sel.js': hex('sel.js'), 'sel.cjs': hex('sel.cjs'), 'worker.js': hex('worker.js'), 'worker.cjs': hex('worker.cjs') })).digest('hex')}`;
     expect(readFileSync(join(dist, 'BUILD'), 'utf8')).toBe(`${build}\n`);
     const parts = splitShard(readFileSync(files[1]!));
     const header = JSON.parse(parts.header) as { sel: { version: string; build: string | null } };
