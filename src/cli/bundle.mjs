@@ -9,8 +9,8 @@
  * - worker.js and worker.cjs, the `--jobs` worker, the same way (src/cli/worker-main.ts loading
  *   src/verify/worker.ts);
  * - sel.cjs.v8cache and worker.cjs.v8cache, their caches, made last under the binary's flags
- *   (write-code-cache.ts): sel.cjs's by running `sel verify` on a sample log, worker.cjs's of
- *   its top level. They are this machine's: V8 refuses them under another Node.js, and sel then
+ *   (write-code-cache.ts): sel.cjs's by running `sel verify` on a sample log and `sel policy
+ *   eval` of its first event under the sample policy, worker.cjs's of its top level. They are this machine's: V8 refuses them under another Node.js, and sel then
  *   compiles the bundles from source, as it did before the caches.
  * One file instead of ~100 modules made a command start 1.17x faster (a one-event `sel verify`)
  * and a replay 1.23x (three events with `--repo`): Node.js resolved, read and compiled each
@@ -30,7 +30,8 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wrapCommonJs } from '../../dist/src/cli/code-cache.js';
@@ -93,9 +94,19 @@ const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(header[1]);
 if (flags === null) throw new Error('cannot read the node flags on the second line of src/cli/main.ts');
 const worker = join(out, 'worker.cjs');
 for (const bundle of [cjs, worker]) rmSync(`${bundle}.v8cache`, { force: true });
-const made = spawnSync(
-  process.execPath,
-  [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, join(root, 'ledger-samples', 'logs', 'clean'), worker],
-  { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
-);
+// The sample evaluation's event: the first line of the sample log.
+const log = join(root, 'ledger-samples', 'logs', 'clean');
+const scratch = mkdtempSync(join(tmpdir(), 'sel-build-'));
+let made;
+try {
+  const event = join(scratch, 'event.json');
+  writeFileSync(event, readFileSync(join(log, 'audit.jsonl'), 'utf8').split('\n', 1)[0]);
+  made = spawnSync(
+    process.execPath,
+    [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, worker, log, join(root, 'ledger-samples', 'policy'), event],
+    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 if (made.status !== 0) throw new Error(`making the code caches of dist/sel/ failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr}`);
