@@ -5,8 +5,9 @@
  * Why in-process rather than spawning dist/sel/sel.js: Node can only report the peak
  * RSS of its own process (`process.resourceUsage().maxRSS`); for a spawned grandchild we
  * would need `/usr/bin/time` or /proc polling, neither portable nor exact. Importing the CLI
- * entry point runs exactly what the `sel` binary runs — main.ts awaits `main(process.argv)`
- * at top level, so the import settles only when verification and report output are done —
+ * entry point runs exactly what the `sel` binary runs — main.ts loads the bundle with its code
+ * cache and awaits `run(process.argv)` at top level, so the import settles only when
+ * verification and report output are done —
  * and this wrapper adds nothing measurable to either time or memory.
  *
  * Usage (by bench/run.ts): `node dist/bench/child.js FILE [SEL_ARGS...]`, with a pipe on

@@ -30,25 +30,32 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { wrapCommonJs } from '../../dist/src/cli/code-cache.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'sel');
-const common = { absWorkingDir: root, outdir: out, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+// Outputs are kept in memory and each written whole (a temporary name, then renamed): a sel run,
+// or another build, during this one never reads a file half made or not yet wrapped.
+const common = { absWorkingDir: root, outdir: out, bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', write: false };
+/** @type {Map<string, string>} file name in dist/sel -> text */
+const files = new Map();
+const keep = (result) => {
+  for (const f of result.outputFiles) files.set(basename(f.path), f.text);
+};
 
-await build({
+keep(await build({
   ...common,
   entryPoints: { sel: 'dist/src/cli/main.js', worker: 'dist/src/cli/worker-main.js' },
   format: 'esm',
   // CommonJS dependencies (commander, ajv) call require() for Node's modules; esbuild's
   // ES-module output calls a global require, which an ES module does not have.
   banner: { js: "import { createRequire as __selCreateRequire } from 'node:module'; const require = __selCreateRequire(import.meta.url);" },
-});
-await build({
+}));
+keep(await build({
   ...common,
   entryPoints: { sel: 'dist/src/cli/run.js', worker: 'dist/src/verify/worker.js' },
   format: 'cjs',
@@ -56,17 +63,15 @@ await build({
   // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts),
   // declared below.
   define: { 'import.meta.url': '__selModuleUrl' },
-});
+}));
 
-const main = join(out, 'sel.js');
 const header = readFileSync(join(root, 'src', 'cli', 'main.ts'), 'utf8').split('\n').slice(0, 2);
 if (header[0] !== '#!/bin/sh' || !header[1].startsWith('//bin/sh -c :; exec node ')) {
   throw new Error('src/cli/main.ts no longer starts with the two lines the bundle copies');
 }
-const text = readFileSync(main, 'utf8');
-if (!text.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #! line of src/cli/main.ts');
-writeFileSync(main, `${header.join('\n')}\n${text.slice('#!/bin/sh\n'.length)}`);
-chmodSync(main, 0o755);
+const main = files.get('sel.js');
+if (!main.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #! line of src/cli/main.ts');
+files.set('sel.js', `${header.join('\n')}\n${main.slice('#!/bin/sh\n'.length)}`);
 
 // sel.cjs and worker.cjs are compiled without a module loader (code-cache.ts): an import() left
 // in them would fail at run time, so every module they load must be in them. Each is written in
@@ -75,38 +80,58 @@ chmodSync(main, 0o755);
 // add (a banner once put it second, which made it a plain string).
 const moduleUrl = 'const __selModuleUrl = require("node:url").pathToFileURL(__filename).href;\n';
 for (const name of ['sel.cjs', 'worker.cjs']) {
-  const file = join(out, name);
-  const text = readFileSync(file, 'utf8');
+  const text = files.get(name);
   if (/\bimport\(/.test(text)) throw new Error(`dist/sel/${name} has an import() that esbuild did not bundle`);
   if (!text.startsWith('"use strict";\n')) throw new Error(`esbuild's dist/sel/${name} no longer starts with "use strict"`);
-  writeFileSync(file, wrapCommonJs(`"use strict";\n${moduleUrl}${text.slice('"use strict";\n'.length)}`));
+  files.set(name, wrapCommonJs(`"use strict";\n${moduleUrl}${text.slice('"use strict";\n'.length)}`));
 }
-const cjs = join(out, 'sel.cjs');
 
 // The build's id (src/version.ts, buildId): a digest of the four files, as they are run. A shard
 // result records it, and a merge refuses results of another build.
-const digest = (file) => createHash('sha256').update(readFileSync(join(out, file))).digest('hex');
-const files = JSON.stringify({ 'sel.js': digest('sel.js'), 'sel.cjs': digest('sel.cjs'), 'worker.js': digest('worker.js'), 'worker.cjs': digest('worker.cjs') });
-writeFileSync(join(out, 'BUILD'), `sha256:${createHash('sha256').update(files).digest('hex')}\n`);
+const hex = (name) => createHash('sha256').update(files.get(name)).digest('hex');
+const ids = JSON.stringify({ 'sel.js': hex('sel.js'), 'sel.cjs': hex('sel.cjs'), 'worker.js': hex('worker.js'), 'worker.cjs': hex('worker.cjs') });
+files.set('BUILD', `sha256:${createHash('sha256').update(ids).digest('hex')}\n`);
 
-// The code cache, under the flags of the binary's second line (node FLAGS "$0" "$@").
+mkdirSync(out, { recursive: true });
+for (const [name, text] of files) {
+  const partial = join(out, `.${name}.${process.pid}.tmp`);
+  writeFileSync(partial, text);
+  if (name === 'sel.js') chmodSync(partial, 0o755);
+  renameSync(partial, join(out, name));
+}
+
+// The code caches (code-cache.ts), under the flags of the binary's second line (node FLAGS "$0"
+// "$@") and without NODE_OPTIONS: V8 refuses a cache made under flags that change its hash, and
+// the binary does not run under the builder's. A build that cannot make them still builds: sel
+// runs without them, ~40 ms slower to start, and says so here; the tests insist on them.
 const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(header[1]);
 if (flags === null) throw new Error('cannot read the node flags on the second line of src/cli/main.ts');
-const worker = join(out, 'worker.cjs');
-for (const bundle of [cjs, worker]) rmSync(`${bundle}.v8cache`, { force: true });
+const nodeFlags = flags[1].split(' ').filter((f) => f !== '');
+const env = { ...process.env };
+delete env.NODE_OPTIONS;
+const bundles = [join(out, 'sel.cjs'), join(out, 'worker.cjs')];
+for (const bundle of bundles) rmSync(`${bundle}.v8cache`, { force: true });
+const warn = (why) => process.stderr.write(`bundle.mjs: warning: ${why}; sel runs without a code cache, ~40 ms slower to start\n`);
 // The sample evaluation's event: the first line of the sample log.
 const log = join(root, 'ledger-samples', 'logs', 'clean');
 const scratch = mkdtempSync(join(tmpdir(), 'sel-build-'));
-let made;
 try {
   const event = join(scratch, 'event.json');
   writeFileSync(event, readFileSync(join(log, 'audit.jsonl'), 'utf8').split('\n', 1)[0]);
-  made = spawnSync(
+  const made = spawnSync(
     process.execPath,
-    [...flags[1].split(' ').filter((f) => f !== ''), join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), cjs, worker, log, join(root, 'ledger-samples', 'policy'), event],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    [...nodeFlags, join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), ...bundles, log, join(root, 'ledger-samples', 'policy'), event],
+    { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
   );
+  if (made.status !== 0) {
+    warn(`making the code caches failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr.trim()}`);
+  } else {
+    // Taken, by a new node as the binary starts it?
+    const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
+    const check = `const { compileBundle } = await import(${JSON.stringify(loader)}); console.log(${JSON.stringify(bundles)}.map((b) => compileBundle(b).cache).join(' '));`;
+    const taken = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', check], { cwd: root, env, encoding: 'utf8' });
+    if (taken.stdout.trim() !== 'used used') warn(`the code caches made are not taken (${taken.stdout.trim() || taken.stderr.trim()})`);
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-if (made.status !== 0) throw new Error(`making the code caches of dist/sel/ failed (${made.error?.message ?? `exit status ${made.status}`}): ${made.stderr}`);

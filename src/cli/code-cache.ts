@@ -5,25 +5,36 @@
  * validators, the public suffix list, commander) was the largest single cost of a short run:
  * ~38 ms of a one-event `sel verify` (a CPU profile), every run. V8 can instead take the
  * bytecode it made in an earlier run of the same source (`cachedData`); `npm run build` makes
- * that cache, by running `sel verify` on a sample log once (write-code-cache.ts, run by
- * src/cli/bundle.mjs with the binary's flags), and writes it beside the bundle. A one-event
- * run measured ~50 ms shorter (docs/performance.md, "Start-up"). Node.js 20 has no such cache
+ * that cache, by running sel on samples once (write-code-cache.ts, run by src/cli/bundle.mjs
+ * with the binary's flags), and writes it beside the bundle. A one-event run measured ~40-60 ms
+ * shorter (docs/performance.md, "Start-up"). Node.js 20 has no such cache
  * for ES modules (module.enableCompileCache is Node.js 22), so the bundle is CommonJS and is
  * compiled here as a function, as Node.js compiles a CommonJS module.
  *
- * V8 checks a cache against its own version and flags and against the length of the source,
- * not its content: a bundle edited to the same length would run the old bytecode. So the cache
- * file starts with the SHA-256 of the bundle it was made from (~1.5 ms for 1.3 MB), and a cache
- * of other bytes is not given to V8 at all. A cache V8 refuses (another Node.js, other flags)
- * or none costs only the compile it would have saved: the bundle runs the same either way.
+ * What V8 checks of a cache is not enough to use one safely, so a cache is given to V8 only when
+ * its header says it was made for exactly this (a mismatch is 'stale', and the bundle is
+ * compiled from source, as without a cache):
+ * - V8 checks its own version, its flags and the source's length, not the source's content: a
+ *   bundle edited to the same length ran the old bytecode. The header's first digest covers
+ *   the bundle's bytes (SHA-256, ~1.5 ms for 1.3 MB);
+ * - and the Node.js release, the CPU architecture (V8's version check leaves out Node.js's own
+ *   patches to it) and the bundle's real path (V8 takes the script's name from the cache: a
+ *   cache made in one directory made stack traces name that directory after the install moved);
+ * - V8 (Node.js 20's, in release builds) does not checksum the data: one flipped bit crashed
+ *   node (a failed check, exit 133, or a segmentation fault) or ran code other than the
+ *   bundle's. The header's second digest covers the data (~1 ms for 1 MB).
+ * So a damaged, stale or foreign cache only costs the compile it would have saved. A cache is as
+ * trusted as the bundle beside it: whoever can write that directory can change what sel runs,
+ * cache or not; the checks are against accidents (a moved install, a half-written file, a
+ * different node), not against the install's own owner.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
-/** What became of the cache: given to V8 and taken; refused by V8; made from other bytes; none. */
+/** What became of the cache: given to V8 and taken; refused by V8; made for something else, or damaged; none. */
 export type CacheUse = 'used' | 'rejected' | 'stale' | 'none';
 
 /** A bundle compiled, not yet run. */
@@ -31,8 +42,10 @@ export interface CompiledBundle {
   readonly cache: CacheUse;
   /** For writeCodeCache. */
   readonly script: Script;
-  /** SHA-256 of the bundle's bytes. */
-  readonly digest: Buffer;
+  /** What the cache header's first digest must be for this bundle here (cacheKey). */
+  readonly key: Buffer;
+  /** The bundle's real path: its name in stack traces, and where its cache is. */
+  readonly file: string;
 }
 
 export interface LoadedBundle<T> extends CompiledBundle {
@@ -40,6 +53,16 @@ export interface LoadedBundle<T> extends CompiledBundle {
 }
 
 const DIGEST_BYTES = 32;
+/** The header: the key (cacheKey), then the SHA-256 of the V8 data that follows. */
+const HEADER_BYTES = 2 * DIGEST_BYTES;
+
+const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+
+/** SHA-256 of the bundle's bytes and of what else a cache must have been made for. */
+function cacheKey(bytes: Buffer, file: string): Buffer {
+  const made = JSON.stringify([process.version, process.arch, process.versions.v8, file]);
+  return createHash('sha256').update(sha256(bytes)).update(made).digest();
+}
 
 /** Node.js's CommonJS module wrapper, on the module's first line so that its line numbers hold. */
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
@@ -60,26 +83,28 @@ export function cacheFileOf(bundle: string): string {
 
 /**
  * Compiles a CommonJS bundle (wrapCommonJs), with the cache beside it when that cache was made
- * from exactly these bytes. A bundle that cannot be read, or is not wrapped, is thrown; a cache
- * that cannot be read is none.
+ * for exactly these bytes, here (cacheKey), and is whole. A bundle that cannot be read, or is
+ * not wrapped, is thrown; a cache that cannot be read is none.
  */
 export function compileBundle(bundle: string): CompiledBundle {
-  const bytes = readFileSync(bundle);
-  const digest = createHash('sha256').update(bytes).digest();
+  const file = realpathSync(bundle);
+  const bytes = readFileSync(file);
+  const key = cacheKey(bytes, file);
   let cachedData: Buffer | undefined;
   let cache: CacheUse = 'none';
   try {
-    const stored = readFileSync(cacheFileOf(bundle));
-    if (stored.length > DIGEST_BYTES && stored.subarray(0, DIGEST_BYTES).equals(digest)) cachedData = stored.subarray(DIGEST_BYTES);
+    const stored = readFileSync(cacheFileOf(file));
+    const data = stored.subarray(HEADER_BYTES);
+    if (stored.length > HEADER_BYTES && stored.subarray(0, DIGEST_BYTES).equals(key) && stored.subarray(DIGEST_BYTES, HEADER_BYTES).equals(sha256(data))) cachedData = data;
     else cache = 'stale';
   } catch {
     // No cache (or none readable): compiled from source, as without one.
   }
   const source = bytes.toString('utf8');
-  if (!source.startsWith(WRAPPER_HEAD)) throw new Error(`${bundle} is not a module wrapped by wrapCommonJs`);
-  const script = new Script(source, cachedData === undefined ? { filename: bundle } : { filename: bundle, cachedData });
+  if (!source.startsWith(WRAPPER_HEAD)) throw new Error(`${file} is not a module wrapped by wrapCommonJs`);
+  const script = new Script(source, cachedData === undefined ? { filename: file } : { filename: file, cachedData });
   if (cachedData !== undefined) cache = script.cachedDataRejected === true ? 'rejected' : 'used';
-  return { cache, script, digest };
+  return { cache, script, key, file };
 }
 
 /**
@@ -88,23 +113,24 @@ export function compileBundle(bundle: string): CompiledBundle {
  */
 export function loadBundle<T>(bundle: string): LoadedBundle<T> {
   const compiled = compileBundle(bundle);
+  const { file } = compiled;
   const wrapper: unknown = compiled.script.runInThisContext();
-  if (typeof wrapper !== 'function') throw new Error(`${bundle} is not a module wrapped by wrapCommonJs`);
+  if (typeof wrapper !== 'function') throw new Error(`${file} is not a module wrapped by wrapCommonJs`);
   const module = { exports: {} };
-  (wrapper as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  (wrapper as (e: object, r: NodeJS.Require, m: { exports: object }, f: string, d: string) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { ...compiled, exports: module.exports as T };
 }
 
 /**
- * Writes the cache of a compiled bundle: its digest, then the bytecode V8 holds for it now (the
+ * Writes the cache of a compiled bundle: its header, then the bytecode V8 holds for it now (the
  * functions compiled so far: after a run, those it used; before, its top level only). Written
  * whole or not at all.
  */
-export function writeCodeCache(bundle: string, loaded: CompiledBundle): number {
-  const data = Buffer.concat([loaded.digest, loaded.script.createCachedData()]);
-  const file = cacheFileOf(bundle);
+export function writeCodeCache(compiled: CompiledBundle): number {
+  const data = compiled.script.createCachedData();
+  const file = cacheFileOf(compiled.file);
   const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, data);
+  writeFileSync(partial, Buffer.concat([compiled.key, sha256(data), data]));
   renameSync(partial, file);
-  return data.length;
+  return HEADER_BYTES + data.length;
 }

@@ -44,18 +44,25 @@
  * for it (code-cache.ts): a command starts ~50 ms sooner than when its ~1.3 MB were compiled
  * from source at each run.
  */
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeIoError } from '../errors.js';
 import { loadBundle } from './code-cache.js';
 
-const bundle = fileURLToPath(new URL('./sel.cjs', import.meta.url));
+let bundle = fileURLToPath(new URL('./sel.cjs', import.meta.url));
 let run: (argv: readonly string[]) => Promise<number>;
 try {
+  // Beside this file where it really is: node gives a link's own path with
+  // --preserve-symlinks-main (node_modules/.bin/sel is a link).
+  bundle = join(dirname(realpathSync(fileURLToPath(import.meta.url))), 'sel.cjs');
   ({ run } = loadBundle<{ run: typeof run }>(bundle).exports);
 } catch (e) {
   // An installation that lacks its bundle (a build that did not finish, a copy of sel.js
   // alone) is not the operator's input, but it still deserves one sentence, not a stack.
-  const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is missing' : e instanceof Error ? e.message : String(e);
-  process.stderr.write(`sel: cannot load ${bundle} (${reason}); run npm run build\n`);
+  const code = (e as NodeJS.ErrnoException).code;
+  const fix = code === 'ENOENT' ? '; run npm run build' : '';
+  process.stderr.write(`sel: cannot load ${bundle} (${typeof code === 'string' ? describeIoError(e) : e instanceof Error ? e.message : String(e)})${fix}\n`);
   process.exit(2);
 }
 process.exitCode = await run(process.argv);

@@ -10,11 +10,11 @@
  * build discards), so that the cache holds what a verify run and a policy evaluation compile,
  * not only the bundle's top level. With the evaluation in it, a three-event replay started
  * 1.18x faster and a one-event verify 0.96x (the larger cache is read whole; alternating pairs,
- * docs/performance.md). A run that does not finish as it should (the verify with status 0, the
- * evaluation with 0 or 1, a decision that differs from the recorded one) fails the build: a
- * cache made from a run that went wrong would be a cache of the wrong code. WORKER, the worker's
- * bundle, is compiled and not run (its top level needs a parent thread): its cache holds that
- * top level.
+ * docs/performance.md). What the runs find does not matter: the cache is of the bundle's code,
+ * whatever path through it they took; a sample that no longer verifies clean makes a smaller
+ * cache, not a failed build (which would also stop `npm run samples` from making it again).
+ * WORKER, the worker's bundle, is compiled and not run (its top level needs a parent thread):
+ * its cache holds that top level.
  */
 import { compileBundle, loadBundle, writeCodeCache } from './code-cache.js';
 
@@ -23,19 +23,9 @@ if (bundle === undefined || worker === undefined || log === undefined || policy 
   process.stderr.write('usage: node FLAGS dist/src/cli/write-code-cache.js BUNDLE WORKER LOG POLICY EVENT\n');
   process.exit(2);
 }
-writeCodeCache(worker, compileBundle(worker));
+writeCodeCache(compileBundle(worker));
 const loaded = loadBundle<{ run(argv: readonly string[]): Promise<number> }>(bundle);
-const runs: readonly (readonly [args: readonly string[], ok: readonly number[]])[] = [
-  [['verify', log, '--format', 'json'], [0]],
-  [['policy', 'eval', policy, '--event', event, '--format', 'json'], [0, 1]],
-];
-for (const [args, ok] of runs) {
-  process.exitCode = undefined;
-  const status = await loaded.exports.run([process.execPath, 'sel', ...args]);
-  if (!ok.includes(status)) {
-    process.stderr.write(`write-code-cache: sel ${args.join(' ')} exited with status ${status}\n`);
-    process.exit(1);
-  }
-}
-writeCodeCache(bundle, loaded);
+await loaded.exports.run([process.execPath, 'sel', 'verify', log, '--format', 'json']);
+await loaded.exports.run([process.execPath, 'sel', 'policy', 'eval', policy, '--event', event, '--format', 'json']);
+writeCodeCache(loaded);
 process.exitCode = 0;

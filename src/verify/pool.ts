@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../assets.js';
-import { detachEarly, type ToWorker, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
+import { OperatorError } from '../errors.js';
+import { detachEarly, INSTALL_ERROR, type ToWorker, type UnitRequest, type UnitResult, type WorkerInit } from './worker-protocol.js';
 
 /** The compiled worker script: beside this module, or in dist/ when running from sources. */
 function workerScript(): string {
@@ -69,7 +70,7 @@ export class LinePool {
         for (const p of this.waiting.values()) p.reject(e);
         this.waiting.clear();
       };
-      w.on('error', fail);
+      w.on('error', (e: Error & { code?: unknown }) => fail(e.code === INSTALL_ERROR ? new OperatorError(e.message) : e));
       // A result that cannot be cloned into this thread fires only this: without it, its unit
       // would wait forever.
       w.on('messageerror', fail);

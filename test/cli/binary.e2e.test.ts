@@ -1,5 +1,6 @@
-// The sel binary as npm installs it: a link to dist/sel/sel.js (the bundle), run through its first two
-// lines (sh, then node with sel's flags), not as `node main.js` like the other CLI tests.
+// The sel binary as npm installs it: a link to dist/sel/sel.js (which loads the bundle), run
+// through its first two lines (sh, then node with sel's flags), not as `node main.js` like the
+// other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // The binary compiles its bundle with the V8 code cache the build made (src/cli/code-cache.ts).
-// A cache is a speed-up only: whatever the cache file holds, the code that runs is the bundle's.
+// A cache is a speed-up only: one made for other bytes, another place, or damaged, is not used.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +41,7 @@ function bundleWithCache(name: string, v: string): string {
   writeFileSync(file, wrapCommonJs(`"use strict";\nexports.v = ${JSON.stringify(v)};\nexports.f = function () { return exports.v.length; };\n`));
   const loaded = loadBundle<{ f(): number }>(file);
   loaded.exports.f();
-  writeCodeCache(file, loaded);
+  writeCodeCache(loaded);
   return file;
 }
 
@@ -83,23 +83,78 @@ describe('the code cache', () => {
     expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'two' });
   });
 
-  it('that V8 refuses, or none, or one cut short, still runs the bundle', () => {
+  it('that V8 refuses (other flags), or none, or one cut short, still runs the bundle', () => {
     const file = bundleWithCache('refused', 'one');
+    // V8 checks a hash of its flags; --stack-size is in it.
+    expect(loadFresh(file, ['--stack-size=2000'])).toEqual({ cache: 'rejected', v: 'one' });
     const cache = readFileSync(cacheFileOf(file));
-    // The right digest, then bytes that are not V8's.
-    writeFileSync(cacheFileOf(file), Buffer.concat([cache.subarray(0, 32), Buffer.alloc(cache.length - 32, 0x5a)]));
-    expect(loadFresh(file)).toEqual({ cache: 'rejected', v: 'one' });
-    writeFileSync(cacheFileOf(file), cache.subarray(0, 20));
+    writeFileSync(cacheFileOf(file), cache.subarray(0, 40));
+    expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'one' });
+    writeFileSync(cacheFileOf(file), cache.subarray(0, cache.length - 1));
     expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'one' });
     rmSync(cacheFileOf(file));
     expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+  });
+
+  it('damaged anywhere in its data is not given to V8 (a flipped bit crashed node, or ran other code)', () => {
+    const file = bundleWithCache('flipped', 'one');
+    const cache = readFileSync(cacheFileOf(file));
+    // The header (64 bytes), then V8's own: every 97th byte of it, and its first and last.
+    const at = [64, cache.length - 1];
+    for (let i = 64; i < cache.length; i += 97) at.push(i);
+    for (const i of at) {
+      const bad = Buffer.from(cache);
+      bad[i]! ^= 0x10;
+      writeFileSync(cacheFileOf(file), bad);
+      expect(loadFresh(file), `byte ${i}`).toEqual({ cache: 'stale', v: 'one' });
+    }
+    writeFileSync(cacheFileOf(file), cache);
+    expect(loadFresh(file)).toEqual({ cache: 'used', v: 'one' });
+  });
+
+  it('made in another directory is not used (V8 would name that directory in stack traces)', () => {
+    const file = bundleWithCache('moved', 'one');
+    const elsewhere = mkdtempSync(join(dir, 'moved-'));
+    copyFileSync(file, join(elsewhere, 'moved.cjs'));
+    copyFileSync(cacheFileOf(file), cacheFileOf(join(elsewhere, 'moved.cjs')));
+    expect(loadFresh(join(elsewhere, 'moved.cjs'))).toEqual({ cache: 'stale', v: 'one' });
+    // A link to the bundle is the bundle: its real path is what the cache was made for.
+    symlinkSync(file, join(elsewhere, 'link.cjs'));
+    expect(loadFresh(join(elsewhere, 'link.cjs'))).toEqual({ cache: 'used', v: 'one' });
   });
 
   it('the binary without its bundle says so in one sentence, exit status 2', () => {
     const alone = mkdtempSync(join(dir, 'alone-'));
     copyFileSync(CLI, join(alone, 'sel.js'));
     const r = spawnSync(process.execPath, [join(alone, 'sel.js'), '--version'], { env, encoding: 'utf8' });
-    expect(r.stderr).toBe(`sel: cannot load ${join(alone, 'sel.cjs')} (it is missing); run npm run build\n`);
+    expect(r.stderr).toBe(`sel: cannot load ${join(alone, 'sel.cjs')} (it does not exist); run npm run build\n`);
     expect(r.status).toBe(2);
+    mkdirSync(join(alone, 'sel.cjs'));
+    const d = spawnSync(process.execPath, [join(alone, 'sel.js'), '--version'], { env, encoding: 'utf8' });
+    expect(d.stderr).toBe(`sel: cannot load ${join(alone, 'sel.cjs')} (it is a directory)\n`);
+    expect(d.status).toBe(2);
+  });
+
+  it('the binary without its worker\'s bundle says so in one sentence when it needs it, exit status 2', () => {
+    // Under the package root, where sel finds its schemas.
+    const install = mkdtempSync(join(root, 'dist', 'test-install-'));
+    try {
+      for (const f of readdirSync(join(root, 'dist', 'sel'))) if (f !== 'worker.cjs') copyFileSync(join(root, 'dist', 'sel', f), join(install, f));
+      const log = join(root, 'ledger-samples', 'logs', 'clean');
+      expect(spawnSync(process.execPath, [join(install, 'sel.js'), 'verify', log, '--jobs', '1'], { env, encoding: 'utf8' }).status).toBe(0);
+      const r = spawnSync(process.execPath, [join(install, 'sel.js'), 'verify', log, '--jobs', '2'], { env, encoding: 'utf8' });
+      expect(r.stderr).toBe(`sel: cannot load ${join(install, 'worker.cjs')} (it does not exist); run npm run build\n`);
+      expect(r.status).toBe(2);
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+    }
+  });
+
+  it('the binary is found beside its real path, also when node keeps the link\'s (--preserve-symlinks-main)', () => {
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    symlinkSync(CLI, join(bin, 'sel'));
+    const r = spawnSync(process.execPath, ['--preserve-symlinks-main', join(bin, 'sel'), '--version'], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
