@@ -118,6 +118,14 @@ const scratch = mkdtempSync(join(tmpdir(), 'sel-build-'));
 try {
   const event = join(scratch, 'event.json');
   writeFileSync(event, readFileSync(join(log, 'audit.jsonl'), 'utf8').split('\n', 1)[0]);
+  makeCaches(event);
+} catch (e) {
+  warn(`making the code caches failed (${e instanceof Error ? e.message : String(e)})`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function makeCaches(event) {
   const made = spawnSync(
     process.execPath,
     [...nodeFlags, join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), ...bundles, log, join(root, 'ledger-samples', 'policy'), event],
@@ -132,6 +140,4 @@ try {
     const taken = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', check], { cwd: root, env, encoding: 'utf8' });
     if (taken.stdout.trim() !== 'used used') warn(`the code caches made are not taken (${taken.stdout.trim() || taken.stderr.trim()})`);
   }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
 }
