@@ -7,9 +7,9 @@
  * bytecode it made in an earlier run of the same source (`cachedData`); `npm run build` makes
  * that cache, by running sel on samples once (write-code-cache.ts, run by src/cli/bundle.mjs
  * with the binary's flags), and writes it beside the bundle. A one-event run measured ~40-60 ms
- * shorter (docs/performance.md, "Start-up"). Node.js 20 has no such cache
- * for ES modules (module.enableCompileCache is Node.js 22), so the bundle is CommonJS and is
- * compiled here as a function, as Node.js compiles a CommonJS module.
+ * shorter (docs/performance.md, "Start-up"). Node.js 20 has no such cache for ES modules
+ * (module.enableCompileCache is Node.js 22), so the bundle is CommonJS and is compiled here as
+ * a function, as Node.js compiles a CommonJS module.
  *
  * What V8 checks of a cache is not enough to use one safely, so a cache is given to V8 only when
  * its header says it was made for exactly this (a mismatch is 'stale', and the bundle is
@@ -34,7 +34,10 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
-/** What became of the cache: given to V8 and taken; refused by V8; made for something else, or damaged; none. */
+/**
+ * What became of the cache: given to V8 and taken; refused by V8; made for other bytes, another
+ * node or place, or damaged; none.
+ */
 export type CacheUse = 'used' | 'rejected' | 'stale' | 'none';
 
 /** A bundle compiled, not yet run. */

@@ -41,8 +41,8 @@
  *
  * The rest of sel is one CommonJS bundle beside this file, dist/sel/sel.cjs (run.ts and all it
  * loads; src/cli/bundle.mjs), which this file compiles with the V8 code cache the build made
- * for it (code-cache.ts): a command starts ~50 ms sooner than when its ~1.3 MB were compiled
- * from source at each run.
+ * for it (code-cache.ts): a command starts ~40-60 ms sooner than when its ~1.3 MB were
+ * compiled from source at each run.
  */
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';

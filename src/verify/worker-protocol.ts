@@ -12,13 +12,13 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { EventNote, NoteSpec } from './notes.js';
 import type { EventFilter } from '../envelope/filter.js';
 
-/** How a worker is set up: the check options, and for replay the governance state as data. */
 /**
  * The code of a worker's error when the worker could not load its own code (a broken install:
  * src/cli/worker-main.ts): the pool reports it as one sentence, not as an internal error.
  */
 export const INSTALL_ERROR = 'SEL_WORKER_INSTALL';
 
+/** How a worker is set up: the check options, and for replay the governance state as data. */
 export interface WorkerInit {
   readonly maxDepth: number;
   readonly maxLineBytes: number;
