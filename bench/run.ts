@@ -55,6 +55,7 @@ import { DATA_DIR, ensureLog } from './generate.js';
 import { ensureReplayLog, ensureReplayRepo } from './replay-data.js';
 import { ensureIndexRepo, type IndexShape } from './index-data.js';
 import type { ReplayCounts } from '../src/replay/replay.js';
+import { binaryNodeFlags } from '../src/cli/code-cache.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FLOOR_JS = join(HERE, 'floor.js');
@@ -182,10 +183,9 @@ interface Spawned {
  * bench/child.ts and the shards get them too.
  */
 function selNodeFlags(): string[] {
-  const second = readFileSync(SEL_JS, 'utf8').split('\n', 2)[1] ?? '';
-  const m = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
-  if (m === null) throw new BenchError(`${SEL_JS} does not start node with its flags on its second line`);
-  return m[1]!.split(' ').filter((x) => x !== '');
+  const flags = binaryNodeFlags(readFileSync(SEL_JS, 'utf8'));
+  if (flags === null) throw new BenchError(`${SEL_JS} does not start node with its flags on its second line`);
+  return flags;
 }
 
 /** Runs `node script args`, collecting stdout, stderr and (when asked) a pipe on fd 3. */

@@ -34,7 +34,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { wrapCommonJs } from '../../dist/src/cli/code-cache.js';
+import { binaryNodeFlags, wrapCommonJs } from '../../dist/src/cli/code-cache.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'sel');
@@ -51,9 +51,6 @@ keep(await build({
   ...common,
   entryPoints: { sel: 'dist/src/cli/main.js', worker: 'dist/src/cli/worker-main.js' },
   format: 'esm',
-  // CommonJS dependencies (commander, ajv) call require() for Node's modules; esbuild's
-  // ES-module output calls a global require, which an ES module does not have.
-  banner: { js: "import { createRequire as __selCreateRequire } from 'node:module'; const require = __selCreateRequire(import.meta.url);" },
 }));
 keep(await build({
   ...common,
@@ -65,10 +62,10 @@ keep(await build({
   define: { 'import.meta.url': '__selModuleUrl' },
 }));
 
-const header = readFileSync(join(root, 'src', 'cli', 'main.ts'), 'utf8').split('\n').slice(0, 2);
-if (header[0] !== '#!/bin/sh' || !header[1].startsWith('//bin/sh -c :; exec node ')) {
-  throw new Error('src/cli/main.ts no longer starts with the two lines the bundle copies');
-}
+const source = readFileSync(join(root, 'src', 'cli', 'main.ts'), 'utf8');
+const nodeFlags = binaryNodeFlags(source);
+if (nodeFlags === null) throw new Error('src/cli/main.ts no longer starts with the two lines the bundle copies');
+const header = source.split('\n', 2);
 const main = files.get('sel.js');
 if (!main.startsWith('#!/bin/sh\n')) throw new Error('esbuild did not keep the #! line of src/cli/main.ts');
 files.set('sel.js', `${header.join('\n')}\n${main.slice('#!/bin/sh\n'.length)}`);
@@ -104,9 +101,6 @@ for (const [name, text] of files) {
 // "$@") and without NODE_OPTIONS: V8 refuses a cache made under flags that change its hash, and
 // the binary does not run under the builder's. A build that cannot make them still builds: sel
 // runs without them, ~40 ms slower to start, and says so here; the tests insist on them.
-const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(header[1]);
-if (flags === null) throw new Error('cannot read the node flags on the second line of src/cli/main.ts');
-const nodeFlags = flags[1].split(' ').filter((f) => f !== '');
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 const bundles = [join(out, 'sel.cjs'), join(out, 'worker.cjs')];

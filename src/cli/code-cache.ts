@@ -85,6 +85,17 @@ export function cacheFileOf(bundle: string): string {
 }
 
 /**
+ * The node flags the binary starts node with, from its text: its second line is `//bin/sh -c :;
+ * exec node FLAGS "$0" "$@"` (main.ts). The cache is made under them (bundle.mjs), and bench/
+ * measures with them; null when the text does not start so.
+ */
+export function binaryNodeFlags(binary: string): string[] | null {
+  const lines = binary.split('\n', 2);
+  const m = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(lines[1] ?? '');
+  return lines[0] === '#!/bin/sh' && m !== null ? m[1]!.split(' ').filter((f) => f !== '') : null;
+}
+
+/**
  * Compiles a CommonJS bundle (wrapCommonJs), with the cache beside it when that cache was made
  * for exactly these bytes, here (cacheKey), and is whole. A bundle that cannot be read, or is
  * not wrapped, is thrown; a cache that cannot be read is none.

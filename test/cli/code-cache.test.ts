@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheFileOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
+import { binaryNodeFlags, cacheFileOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
 import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-code-cache-'));
@@ -15,12 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const root = join(import.meta.dirname, '..', '..');
 const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
 
-/** The node flags of the binary's second line (`//bin/sh -c :; exec node FLAGS "$0" "$@"`). */
+/** The node flags of the binary's second line. */
 function binaryFlags(): string[] {
-  const second = readFileSync(CLI, 'utf8').split('\n', 2)[1] ?? '';
-  const flags = /^\/\/bin\/sh -c :; exec node(.*) "\$0" "\$@"$/.exec(second);
+  const flags = binaryNodeFlags(readFileSync(CLI, 'utf8'));
   if (flags === null) throw new Error(`${CLI} does not start node with its flags on its second line`);
-  return flags[1]!.split(' ').filter((f) => f !== '');
+  return flags;
 }
 
 /**
