@@ -8,10 +8,14 @@
  *   Node.js's module wrapper (code-cache.ts, wrapCommonJs);
  * - worker.js and worker.cjs, the `--jobs` worker, the same way (src/cli/worker-main.ts loading
  *   src/verify/worker.ts);
- * - sel.cjs.v8cache and worker.cjs.v8cache, their caches, made last under the binary's flags
- *   (write-code-cache.ts): sel.cjs's by running `sel verify` on a sample log and `sel policy
- *   eval` of its first event under the sample policy, worker.cjs's of its top level. They are this machine's: V8 refuses them under another Node.js, and sel then
- *   compiles the bundles from source, as it did before the caches.
+ * - their caches, made last under the binary's flags (write-code-cache.ts): sel.cjs.v8cache by
+ *   running sel's commands on the samples (the sample log, the sample policy, and the sample
+ *   governance repository built in a temporary directory for replay and the forensic
+ *   commands), sel.cjs.integrity.v8cache of `sel verify` alone (code-cache.ts, CacheVariant),
+ *   worker.cjs.v8cache of the worker's top level. They are this machine's: V8 refuses them
+ *   under another Node.js, and sel then compiles the bundles from source, as it did before
+ *   the caches. Without git (the sample repository is made with it), sel.cjs.v8cache holds
+ *   no replay, with a warning.
  * One file instead of ~100 modules made a command start 1.17x faster (a one-event `sel verify`)
  * and a replay 1.23x (three events with `--repo`): Node.js resolved, read and compiled each
  * module on its own; the cache then took ~40 ms more off each start (docs/performance.md,
@@ -104,7 +108,8 @@ for (const [name, text] of files) {
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 const bundles = [join(out, 'sel.cjs'), join(out, 'worker.cjs')];
-for (const bundle of bundles) rmSync(`${bundle}.v8cache`, { force: true });
+const caches = [`${bundles[0]}.v8cache`, `${bundles[0]}.integrity.v8cache`, `${bundles[1]}.v8cache`];
+for (const cache of caches) rmSync(cache, { force: true });
 const warn = (why) => process.stderr.write(`bundle.mjs: warning: ${why}; sel runs without a code cache, ~40 ms slower to start\n`);
 // The sample evaluation's event: the first line of the sample log.
 const log = join(root, 'ledger-samples', 'logs', 'clean');
@@ -112,17 +117,28 @@ const scratch = mkdtempSync(join(tmpdir(), 'sel-build-'));
 try {
   const event = join(scratch, 'event.json');
   writeFileSync(event, readFileSync(join(log, 'audit.jsonl'), 'utf8').split('\n', 1)[0]);
-  makeCaches(event);
+  makeCaches(event, sampleRepo(await import(pathToFileURL(join(root, 'dist', 'ledger-samples', 'governance.js')).href)));
 } catch (e) {
   warn(`making the code caches failed (${e instanceof Error ? e.message : String(e)})`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-function makeCaches(event) {
+/** The sample governance repository, built in the scratch directory: [REPO, its log], or none without it. */
+function sampleRepo(governance) {
+  try {
+    const gov = governance.buildGovernanceRepo(join(scratch, 'governance'));
+    return [gov.repo, gov.clean];
+  } catch (e) {
+    process.stderr.write(`bundle.mjs: warning: the sample governance repository could not be built (${e instanceof Error ? e.message.split('\n', 1)[0] : String(e)}); the code cache holds no replay, which then starts ~10 ms slower\n`);
+    return [];
+  }
+}
+
+function makeCaches(event, repo) {
   const made = spawnSync(
     process.execPath,
-    [...nodeFlags, join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), ...bundles, log, join(root, 'ledger-samples', 'policy'), event],
+    [...nodeFlags, join(root, 'dist', 'src', 'cli', 'write-code-cache.js'), ...bundles, log, join(root, 'ledger-samples', 'policy'), event, ...repo],
     { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
   );
   if (made.status !== 0) {
@@ -130,8 +146,9 @@ function makeCaches(event) {
   } else {
     // Taken, by a new node as the binary starts it?
     const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
-    const check = `const { compileBundle } = await import(${JSON.stringify(loader)}); console.log(${JSON.stringify(bundles)}.map((b) => compileBundle(b).cache).join(' '));`;
+    const which = [[bundles[0], 'all'], [bundles[0], 'integrity'], [bundles[1], 'all']];
+    const check = `const { compileBundle } = await import(${JSON.stringify(loader)}); console.log(${JSON.stringify(which)}.map(([b, v]) => compileBundle(b, v).cache).join(' '));`;
     const taken = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', check], { cwd: root, env, encoding: 'utf8' });
-    if (taken.stdout.trim() !== 'used used') warn(`the code caches made are not taken (${taken.stdout.trim() || taken.stderr.trim()})`);
+    if (taken.stdout.trim() !== 'used used used') warn(`the code caches made are not taken (${taken.stdout.trim() || taken.stderr.trim()})`);
   }
 }

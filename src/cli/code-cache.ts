@@ -40,9 +40,36 @@ import { Script } from 'node:vm';
  */
 export type CacheUse = 'used' | 'rejected' | 'stale' | 'none';
 
+/**
+ * Which of a bundle's caches: 'all', what the build's runs of every kind of command compiled;
+ * 'integrity', what its `sel verify` without `--repo` had compiled when it ended. V8 reads a
+ * cache whole before anything runs, so a smaller one starts sooner: the integrity check, most
+ * of nightly CI's runs and the one whose start-up the bench's 30 MB ratio measures, takes its
+ * own (333 KB against 1.1 MB: a one-event run ~2 ms sooner), and the rest take one holding
+ * replay, git, the ledger and the forensic commands too (a three-event replay ~11 ms sooner than
+ * with a cache of `sel verify` and `sel policy eval` alone; docs/performance.md, "Start-up").
+ */
+export type CacheVariant = 'all' | 'integrity';
+
+/**
+ * The cache for a command line (the arguments after the binary's name): 'integrity' for `sel
+ * verify` without `--repo`, else 'all'. Only a guess at what the run will compile: either
+ * cache is checked and used the same way, so a wrong guess costs start-up time, never a result.
+ */
+export function cacheVariantOf(args: readonly string[]): CacheVariant {
+  if (args[0] !== 'verify') return 'all';
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === '--repo' || a.startsWith('--repo=')) return 'all';
+  }
+  return 'integrity';
+}
+
 /** A bundle compiled, not yet run. */
 export interface CompiledBundle {
   readonly cache: CacheUse;
+  /** The cache looked for, and the one writeCodeCache writes by default. */
+  readonly variant: CacheVariant;
   /** For writeCodeCache. */
   readonly script: Script;
   /** What the cache header's first digest must be for this bundle here (cacheKey). */
@@ -79,9 +106,9 @@ export function wrapCommonJs(text: string): string {
   return `${WRAPPER_HEAD}${text}\n})`;
 }
 
-/** The cache beside a bundle. */
-export function cacheFileOf(bundle: string): string {
-  return `${bundle}.v8cache`;
+/** The cache beside a bundle: BUNDLE.v8cache ('all'), BUNDLE.integrity.v8cache. */
+export function cacheFileOf(bundle: string, variant: CacheVariant = 'all'): string {
+  return variant === 'all' ? `${bundle}.v8cache` : `${bundle}.${variant}.v8cache`;
 }
 
 /**
@@ -96,18 +123,18 @@ export function binaryNodeFlags(binary: string): string[] | null {
 }
 
 /**
- * Compiles a CommonJS bundle (wrapCommonJs), with the cache beside it when that cache was made
+ * Compiles a CommonJS bundle (wrapCommonJs), with its `variant` cache when that cache was made
  * for exactly these bytes, here (cacheKey), and is whole. A bundle that cannot be read, or is
  * not wrapped, is thrown; a cache that cannot be read is none.
  */
-export function compileBundle(bundle: string): CompiledBundle {
+export function compileBundle(bundle: string, variant: CacheVariant = 'all'): CompiledBundle {
   const file = realpathSync(bundle);
   const bytes = readFileSync(file);
   const key = cacheKey(bytes, file);
   let cachedData: Buffer | undefined;
   let cache: CacheUse = 'none';
   try {
-    const stored = readFileSync(cacheFileOf(file));
+    const stored = readFileSync(cacheFileOf(file, variant));
     const data = stored.subarray(HEADER_BYTES);
     if (stored.length > HEADER_BYTES && stored.subarray(0, DIGEST_BYTES).equals(key) && stored.subarray(DIGEST_BYTES, HEADER_BYTES).equals(sha256(data))) cachedData = data;
     else cache = 'stale';
@@ -118,15 +145,15 @@ export function compileBundle(bundle: string): CompiledBundle {
   if (!source.startsWith(WRAPPER_HEAD)) throw new Error(`${file} is not a module wrapped by wrapCommonJs`);
   const script = new Script(source, cachedData === undefined ? { filename: file } : { filename: file, cachedData });
   if (cachedData !== undefined) cache = script.cachedDataRejected === true ? 'rejected' : 'used';
-  return { cache, script, key, file };
+  return { cache, variant, script, key, file };
 }
 
 /**
  * Compiles (compileBundle) and runs a CommonJS bundle as Node.js would run it as a module; the
  * bundle's own errors are thrown.
  */
-export function loadBundle<T>(bundle: string): LoadedBundle<T> {
-  const compiled = compileBundle(bundle);
+export function loadBundle<T>(bundle: string, variant: CacheVariant = 'all'): LoadedBundle<T> {
+  const compiled = compileBundle(bundle, variant);
   const { file } = compiled;
   const wrapper: unknown = compiled.script.runInThisContext();
   if (typeof wrapper !== 'function') throw new Error(`${file} is not a module wrapped by wrapCommonJs`);
@@ -136,13 +163,13 @@ export function loadBundle<T>(bundle: string): LoadedBundle<T> {
 }
 
 /**
- * Writes the cache of a compiled bundle: its header, then the bytecode V8 holds for it now (the
+ * Writes a cache of a compiled bundle: its header, then the bytecode V8 holds for it now (the
  * functions compiled so far: after a run, those it used; before, its top level only). Written
- * whole or not at all.
+ * whole or not at all. One process may write several variants, as its runs go on.
  */
-export function writeCodeCache(compiled: CompiledBundle): number {
+export function writeCodeCache(compiled: CompiledBundle, variant: CacheVariant = compiled.variant): number {
   const data = compiled.script.createCachedData();
-  const file = cacheFileOf(compiled.file);
+  const file = cacheFileOf(compiled.file, variant);
   const partial = `${file}.${process.pid}.tmp`;
   writeFileSync(partial, Buffer.concat([compiled.key, sha256(data), data]));
   renameSync(partial, file);

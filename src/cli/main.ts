@@ -42,13 +42,14 @@
  * The rest of sel is one CommonJS bundle beside this file, dist/sel/sel.cjs (run.ts and all it
  * loads; src/cli/bundle.mjs), which this file compiles with the V8 code cache the build made
  * for it (code-cache.ts): a command starts ~40-60 ms sooner than when its ~1.3 MB were
- * compiled from source at each run.
+ * compiled from source at each run. `sel verify` without `--repo` takes a smaller cache, of
+ * what the integrity check compiles (cacheVariantOf).
  */
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeIoError } from '../errors.js';
-import { loadBundle } from './code-cache.js';
+import { cacheVariantOf, loadBundle } from './code-cache.js';
 
 let bundle = fileURLToPath(new URL('./sel.cjs', import.meta.url));
 let run: (argv: readonly string[]) => Promise<number>;
@@ -56,7 +57,7 @@ try {
   // Beside this file where it really is: node gives a link's own path with
   // --preserve-symlinks-main (node_modules/.bin/sel is a link).
   bundle = join(dirname(realpathSync(fileURLToPath(import.meta.url))), 'sel.cjs');
-  ({ run } = loadBundle<{ run: typeof run }>(bundle).exports);
+  ({ run } = loadBundle<{ run: typeof run }>(bundle, cacheVariantOf(process.argv.slice(2))).exports);
 } catch (e) {
   // An installation that lacks its bundle (a build that did not finish, a copy of sel.js
   // alone) is not the operator's input, but it still deserves one sentence, not a stack.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { binaryNodeFlags, cacheFileOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse } from '../../src/cli/code-cache.js';
+import { binaryNodeFlags, cacheFileOf, cacheVariantOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse, type CacheVariant } from '../../src/cli/code-cache.js';
 import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-code-cache-'));
@@ -26,9 +26,9 @@ function binaryFlags(): string[] {
  * Loads `bundle` in a new node process (V8 keeps compiled scripts per process, which would
  * answer before any cache is looked at) and gives what became of its cache and its `v`.
  */
-function loadFresh(bundle: string, flags: readonly string[] = []): { cache: CacheUse; v: unknown } {
+function loadFresh(bundle: string, flags: readonly string[] = [], variant: CacheVariant = 'all'): { cache: CacheUse; v: unknown } {
   const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
-  const script = `const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
+  const script = `const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(variant)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
   const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { env, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as { cache: CacheUse; v: unknown };
@@ -49,8 +49,53 @@ describe('the code cache', () => {
     const bundle = join(root, 'dist', 'sel', 'sel.cjs');
     expect(binaryFlags()).toEqual(['--single-threaded-gc']);
     expect(loadFresh(bundle, binaryFlags()).cache).toBe('used');
+    expect(loadFresh(bundle, binaryFlags(), 'integrity').cache).toBe('used');
     // And so without them: the one flag does not change V8's flag hash (main.ts).
     expect(loadFresh(bundle).cache).toBe('used');
+  });
+
+  it('the build made two for the command line: the integrity check\'s holds less, to start sooner', () => {
+    const bundle = join(root, 'dist', 'sel', 'sel.cjs');
+    const all = readFileSync(cacheFileOf(bundle)).length;
+    const integrity = readFileSync(cacheFileOf(bundle, 'integrity')).length;
+    // What `sel verify` compiles, and what replay, git, the ledger and the forensic commands add:
+    // built without the sample governance repository (no git), 'all' would hold ~0.96 MB.
+    expect(integrity).toBeLessThan(all / 2);
+    expect(all).toBeGreaterThan(1_100_000);
+  });
+
+  it('the binary reads the integrity check\'s for `sel verify` without --repo, the other for the rest', () => {
+    const bundle = join(root, 'dist', 'sel', 'sel.cjs');
+    const data = (variant: CacheVariant) => readFileSync(cacheFileOf(bundle, variant)).length - 64;
+    // V8 prints the size of each code cache it reads (the header is sel's, 64 bytes).
+    const read = (args: string[]): number[] => {
+      const r = spawnSync(process.execPath, [...binaryFlags(), '--profile-deserialization', CLI, ...args], { env, encoding: 'utf8' });
+      return [...r.stdout.matchAll(/^\[Deserializing from (\d+) bytes/gm)].map((m) => Number(m[1]));
+    };
+    const log = join(root, 'ledger-samples', 'logs', 'clean');
+    expect(read(['verify', log])).toContain(data('integrity'));
+    expect(read(['verify', log])).not.toContain(data('all'));
+    // Chosen before anything runs: a --repo that is no repository still names a replay.
+    expect(read(['verify', log, '--repo', dir])).toContain(data('all'));
+    expect(read(['--version'])).toContain(data('all'));
+  });
+
+  it('is chosen by the command line: the integrity check\'s for `sel verify` without --repo', () => {
+    const cases: [string[], CacheVariant][] = [
+      [['verify', 'a.jsonl'], 'integrity'],
+      [['verify', 'logs', '--jobs', '2', '--format', 'json'], 'integrity'],
+      [['verify', 'a.jsonl', '--shard', '1/4', '--shard-out', 's1'], 'integrity'],
+      // A file named --repo after `--` is a log, not the option.
+      [['verify', '--', '--repo'], 'integrity'],
+      [['verify', 'a.jsonl', '--repo', 'gov'], 'all'],
+      [['verify', '--repo=gov', 'a.jsonl'], 'all'],
+      [['gate', 'a.jsonl', '--repo', 'gov', '--no-divergence'], 'all'],
+      [['timeline', 'a.jsonl'], 'all'],
+      [['policy', 'check', 'policy'], 'all'],
+      [['--version'], 'all'],
+      [[], 'all'],
+    ];
+    for (const [args, variant] of cases) expect(cacheVariantOf(args), args.join(' ')).toBe(variant);
   });
 
   it('the worker\'s is taken in a worker thread as the pool starts one (src/verify/pool.ts)', () => {
