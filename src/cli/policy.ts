@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
 import { JcsError } from '../canonical/jcs.js';
+import { scanStrict, UNREPRESENTABLE_REASONS } from '../canonical/scan.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { countFindings, type FindingCounts } from '../findings/counts.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
@@ -105,7 +106,7 @@ async function renderCheck(r: CheckReport, format: Format, colour: Colour): Prom
   return `${lines.join('\n')}\n`;
 }
 
-async function readEvent(file: string): Promise<Record<string, unknown>> {
+async function readEvent(file: string): Promise<{ event: Record<string, unknown>; text: string }> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
@@ -143,7 +144,7 @@ async function readEvent(file: string): Promise<Record<string, unknown>> {
   if (e['ts'] !== undefined && (typeof e['ts'] !== 'string' || !isSelTimestamp(e['ts']))) {
     throw new OperatorError(`event ${file}: "ts" must be an RFC 3339 UTC time with milliseconds, like 2026-11-01T12:00:00.000Z`);
   }
-  return e;
+  return { event: e, text };
 }
 
 const ZONES: Readonly<Record<TrustZone, true>> = { kernel: true, supervisor: true, executor: true, userland: true };
@@ -215,7 +216,7 @@ export function policyCommand(chalk: Colour): Command {
         const p = loaded.problems[0]!;
         throw new OperatorError(`the bundle is not valid, so it decides nothing: policy/${p.file}: ${p.message}`);
       }
-      const event = await readEvent(flags.event);
+      const { event, text } = await readEvent(flags.event);
       const ledger = flags.ledger === undefined ? EMPTY_LEDGER : (await readLedgerDir(flags.ledger)).ledger;
       const actor = event['actor'] as { id: string; zone: 'kernel' | 'supervisor' | 'executor' | 'userland' };
       const request = event['request'] as Record<string, unknown>;
@@ -229,6 +230,15 @@ export function policyCommand(chalk: Colour): Command {
         if (!(e instanceof JcsError)) throw e;
         const at = e.pointer.length > 60 ? `${e.pointer.slice(0, 60)}…` : e.pointer;
         throw new OperatorError(`event ${flags.event}: the request has no canonical form (${e.reason} at "${at}"), so it has no fingerprint`);
+      }
+      // JSON that parsers read differently: a duplicate key (JSON.parse keeps the last, another
+      // parser the first) or an integer past 2^53 (JSON.parse rounds it). Replay evaluates no
+      // such line (EVENT_NONCANONICAL); evaluated as JSON.parse read it, {"tool": "git", "tool":
+      // "shell.exec"} was decided as shell.exec. (Checked after the request's canonical form,
+      // which says what is wrong with a request more exactly; nesting is left to that check.)
+      const strict = scanStrict(text, Number.MAX_SAFE_INTEGER);
+      if (!strict.ok && UNREPRESENTABLE_REASONS.has(strict.reason)) {
+        throw new OperatorError(`event ${flags.event} is not strict JSON: ${strict.reason.replace(/-/g, ' ')} at offset ${strict.offset}, so parsers may read it differently`);
       }
       const result = evaluate(loaded.policy, {
         kind: event['kind'] as string,

@@ -160,6 +160,19 @@ describe('sel policy eval', () => {
       expect(line.length).toBeLessThan(400);
     }
   });
+  it('exits 2, one sentence, for an event file that parsers may read two ways (replay refuses such a line; it was evaluated as JSON.parse read it)', () => {
+    const head = '{"kind":"tool.invoke","actor":{"id":"coder","zone":"executor"},"request":';
+    // A duplicate key: JSON.parse keeps the last (shell.exec), a first-wins parser the first
+    // (git); an integer past 2^53: JSON.parse rounds it to a value the file does not hold.
+    for (const request of ['{"tool":"git","tool":"shell.exec"}', '{"resources":{"memory_mb":9007199254740993},"tool":"git"}']) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `${head}${request}}` });
+      const line = expectOneSentence(r);
+      expect(line, request).toMatch(/is not strict JSON: (duplicate key|integer precision loss) at offset \d+/);
+      expect(line.length).toBeLessThan(400);
+    }
+    const dup = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '{"kind":"tool.invoke","kind":"fs.read","actor":{"id":"coder","zone":"executor"},"request":{"tool":"git"}}' });
+    expect(expectOneSentence(dup)).toContain('duplicate key');
+  });
   it('reads an event file that starts with a byte order mark, as editors on Windows write it', () => {
     const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });
     expect(r.status).toBe(0);
