@@ -186,11 +186,17 @@ function explainCommand(chalk: Colour): Command {
         prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash, links: next.prevHash === rec.hash },
       };
+      // The evaluator judges the event at its own ts; replay also judges the review or exception
+      // an allow relied on at the chain's time (docs/policy.md, 5). An event whose writer went
+      // back into an artifact's window gives the recorded decision here and is REVIEW_EXPIRED
+      // or EXCEPTION_EXPIRED there: it does not match, whatever its ts says.
+      const expired = findings.find((x) => (x.code === 'REVIEW_EXPIRED' || x.code === 'EXCEPTION_EXPIRED') && x.seq === f.seq && x.chain === chain) ?? null;
+      const sameAtTs = replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision);
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
           chain, seq: f.seq, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
-          matches: replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision),
+          matches: sameAtTs === null ? null : sameAtTs && expired === null,
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
           links, findings, findingsNotKept: keeper.dropped(),
@@ -217,8 +223,10 @@ function explainCommand(chalk: Colour): Command {
         else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${p(policyInfo.date)}  ${p(policyInfo.author)}`, `  "${p(policyInfo.subject)}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
         L.push(c.bold('decision'), `  recorded  ${decision(e.decision)}`);
         if (replayed !== null) {
-          const same = sameDecision(e.decision, replayed.decision);
-          L.push(`  replayed  ${decision(replayed.decision)}  ${same ? c.green('(the same)') : c.red('(DIVERGES)')}`);
+          const same = sameAtTs === true;
+          const verdict = !same ? c.red('(DIVERGES)') : expired === null ? c.green('(the same)')
+            : c.red(`(the same at its ts, not at the chain's time: ${expired.code} below)`);
+          L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
           if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
           if (replayed.exception !== null) {

@@ -73,6 +73,26 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(out.summary.replay.events).toMatchObject({ events: 6, matched: 6, diverged: 0 });
   });
 
+  it('sel explain does not call such an event the same as replayed: it is, at its own ts only (found by review)', () => {
+    for (const [log, chain, code] of [[b.review, 'r', 'REVIEW_EXPIRED'], [b.exception, 'x', 'EXCEPTION_EXPIRED']] as const) {
+      const json = sel(['explain', log, '--repo', b.repo, '--seq', '4', '--format', 'json']);
+      expect(json.stderr).toBe('');
+      const out = JSON.parse(json.stdout) as { chain: string; recorded: unknown; replayed: unknown; matches: boolean; findings: { code: string }[] };
+      expect(out.chain).toBe(chain);
+      // The evaluator, at the event's ts, gives the recorded decision; replay does not agree.
+      expect(out.replayed).toEqual(out.recorded);
+      expect(out.matches).toBe(false);
+      expect(out.findings.map((f) => f.code)).toContain(code);
+      const text = sel(['explain', log, '--repo', b.repo, '--seq', '4', '--no-color']).stdout;
+      expect(text).toContain(`(the same at its ts, not at the chain's time: ${code} below)`);
+      expect(text).not.toMatch(/\(the same\)$/m);
+    }
+    // A ts back by 1 ms with every artifact in force at both times: the same.
+    const small = JSON.parse(sel(['explain', b.small, '--repo', b.repo, '--seq', '4', '--format', 'json']).stdout) as { matches: boolean; findings: { code: string }[] };
+    expect(small.findings.map((f) => f.code)).toEqual(['TS_REGRESSION']);
+    expect(small.matches).toBe(true);
+  });
+
   it('the same report on one thread, with --jobs N (units of a line or two), and sharded then merged', () => {
     const one = verify(b.all, ['--jobs', '1']);
     expect(codes(one.out)).toEqual([
