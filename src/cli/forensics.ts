@@ -47,6 +47,7 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
   'scope-mismatch': 'scoped to another request',
   'review-not-approved': 'its review is not approved and in force',
   'review-of-another': 'its review is of another exception',
+  'review-expired': 'its review expired before the event',
 };
 
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;

@@ -254,14 +254,14 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Allowed without the exception it needs',
-    help: 'The request needed an exception artifact (a leak-prone secret mode, plain http, a trust-zone elevation) and was recorded as allowed, but the event names none, the named artifact is not in the ledger, its scope does not cover the request, or the review it names is not an approved review of that exception. detail.status says which.',
+    help: 'The request needed an exception artifact (a leak-prone secret mode, plain http, a trust-zone elevation) and was recorded as allowed, but the event names none, the named artifact is not in the ledger, its scope does not cover the request, or the review it names is not an approved review of that exception (none, not approved, or approved only after the event). detail.status says which.',
     example: 'A query_param secret injection recorded allow with no exception_ref.',
   },
   EXCEPTION_EXPIRED: {
     severity: 'error',
     class: 'diverged',
     title: 'Exception had expired (or was not yet granted)',
-    help: 'The exception artifact the event names was not in force at its ts: expires_at <= ts, or ts < granted_at. Also when the event\'s ts goes back before an earlier event of its chain, at whose later ts (the chain\'s time, docs/policy.md) the exception, or the review it names, had expired: a writer\'s ts cannot bring it back into force; the message names both times, detail.chainTs and detail.chainTsSeq the earlier event\'s. An exception is temporary by design; using it past its expiry is a policy violation.',
+    help: 'The exception artifact the event names was not in force at its ts: expires_at <= ts, or ts < granted_at, or the approved review of it that it names had expired (detail.status review-expired). Also when the event\'s ts goes back before an earlier event of its chain, at whose later ts (the chain\'s time, docs/policy.md) the exception, or the review it names, had expired: a writer\'s ts cannot bring it back into force; the message names both times, detail.chainTs and detail.chainTsSeq the earlier event\'s. An exception is temporary by design; using it past its expiry is a policy violation.',
     example: 'An exception that expired on 2026-10-31 still used on 2026-11-05.',
   },
   LEDGER_REWRITTEN: {

@@ -63,7 +63,7 @@ export interface TraceStep {
 }
 
 export type ReviewStatus = 'approved' | 'missing' | 'rejected' | 'mismatch' | 'expired' | 'not-yet-valid';
-export type ExceptionStatus = 'covers' | 'no-ref' | 'not-found' | 'expired' | 'not-yet-valid' | 'scope-mismatch' | 'review-not-approved' | 'review-of-another';
+export type ExceptionStatus = 'covers' | 'no-ref' | 'not-found' | 'expired' | 'not-yet-valid' | 'scope-mismatch' | 'review-not-approved' | 'review-of-another' | 'review-expired';
 
 export interface Evaluation {
   readonly decision: Decision;
@@ -268,7 +268,7 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>, rul
     if (!Object.hasOwn(ex.scope, k)) return set('scope-mismatch', `exception ${ex.id} does not name the request's ${k}`);
   }
   const review = ctx.ledger.reviewAt(ex.review_ref);
-  if (review === null || review.decision !== 'approved' || ts < review.reviewed_at || ts >= review.expires_at) {
+  if (review === null || review.decision !== 'approved' || ts < review.reviewed_at) {
     return set('review-not-approved', `exception ${ex.id} names review ${ex.review_ref}, which is not approved and in force`);
   }
   // The review must be of this exception (its request_fingerprint is the digest of
@@ -276,6 +276,13 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>, rul
   const about = exceptionFingerprint(ex.id);
   if (review.request_fingerprint !== about) {
     return set('review-of-another', `exception ${ex.id} names review ${ex.review_ref}, which approves another request (${review.request_fingerprint}), not this exception (${about})`);
+  }
+  // Its own review, approved, but over: the exception is no longer in force, as when its own
+  // expires_at has passed (replay: EXCEPTION_EXPIRED, as at the chain's time). It was lumped
+  // with a review that is missing or not approved (EXCEPTION_MISSING, "unverifiable"), which a
+  // gate asserting only --no-divergence let pass.
+  if (ts >= review.expires_at) {
+    return set('review-expired', `exception ${ex.id} names review ${ex.review_ref}, which expired at ${review.expires_at}`);
   }
   ctx.covering = { ex, ref, review, rule };
   return set('covers', `exception ${ex.id} covers the request until ${ex.expires_at}`);

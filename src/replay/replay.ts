@@ -353,11 +353,13 @@ function classify(
   if (permissive && got.action === 'block' && ev.exception !== null && ev.exception.status !== 'covers') {
     const s = ev.exception.status;
     const detail = { ...base.detail, exception: ev.exception.ref, status: s };
-    if (s === 'expired' || s === 'not-yet-valid') {
+    if (s === 'expired' || s === 'not-yet-valid' || s === 'review-expired') {
       return makeFinding('EXCEPTION_EXPIRED', {
         ...base,
         detail,
-        message: `recorded ${recorded.action} under exception ${ev.exception.ref}, which was ${s === 'expired' ? 'expired' : 'not yet granted'} at the event's ts`,
+        message: s === 'review-expired'
+          ? `recorded ${recorded.action} under exception ${ev.exception.ref}, whose review had expired at the event's ts`
+          : `recorded ${recorded.action} under exception ${ev.exception.ref}, which was ${s === 'expired' ? 'expired' : 'not yet granted'} at the event's ts`,
       });
     }
     const why: Record<string, string> = {

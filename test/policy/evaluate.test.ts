@@ -244,6 +244,14 @@ describe('secrets boundary', () => {
     const e = run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }), borrowed);
     expect(d(e)).toBe('block secrets.status-query high');
     expect(e.exception).toEqual({ status: 'review-of-another', ref: 'ledger/exceptions/EX-1.json' });
+    // Its review approved but over at ts: expired, as the exception itself would be (replay:
+    // EXCEPTION_EXPIRED, diverged); a review approved only after ts is not approved then.
+    const at = (r: ReviewArtifact) => run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }), ledgerWith([r], { 'ledger/exceptions/EX-1.json': ex }));
+    const over = at({ ...review, expires_at: '2026-11-01T12:00:00.000Z' });
+    expect(d(over)).toBe('block secrets.status-query high');
+    expect(over.exception).toEqual({ status: 'review-expired', ref: 'ledger/exceptions/EX-1.json' });
+    expect(at({ ...review, expires_at: '2026-11-01T12:00:00.001Z' }).exception?.status).toBe('covers');
+    expect(at({ ...review, reviewed_at: '2026-11-01T12:00:00.001Z' }).exception?.status).toBe('review-not-approved');
   });
   it('gates a recorded leak match by its pattern severity; unknown patterns and versions fail closed', () => {
     const leak = (req: Record<string, unknown>) => d(run(P, input('secret.leak_match', 'coder', 'executor', req)));

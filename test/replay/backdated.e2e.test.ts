@@ -12,6 +12,7 @@ import { sel } from '../helpers/cli.js';
 import { commit, git, write } from '../helpers/git.js';
 import { buildBackdated, type Backdated } from '../helpers/backdated.js';
 import { verifyWithReplay } from '../../src/verify/replay-run.js';
+import { ChainWriter } from '../../src/producer/producer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-backdated-'));
 let b: Backdated;
@@ -64,6 +65,24 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(codes(out)).toEqual(['y/4 TS_REGRESSION', 'y/4 EXCEPTION_EXPIRED']);
     expect(out.findings[1]!.message).toMatch(/at that time review ledger\/reviews\/[0-9a-f]{64}\.json, which exception ledger\/exceptions\/EXREV\.json names, had expired \(expires_at 2026-11-05T00:00:00\.000Z\)$/);
     expect(out.findings[1]!.detail).toMatchObject({ exception: 'ledger/exceptions/EXREV.json', status: 'expired' });
+  });
+
+  it('an exception used after its review expired, at the event\'s own ts, is EXCEPTION_EXPIRED (diverged: a gate with --no-divergence fails), not EXCEPTION_MISSING (found by review)', () => {
+    const policy = sel(['policy', 'hash', b.repo]).stdout.trim();
+    const w = new ChainWriter('z');
+    const log = join(tmp, 'exception-review-later.jsonl');
+    writeFileSync(log, `${w.append({
+      ts: '2026-11-06T00:00:00.000Z', kind: 'secret.inject', actor: { id: 'ops-bot', zone: 'executor' }, policy_hash: policy,
+      request: { tool: 'http.fetch', secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' },
+      exception_ref: 'ledger/exceptions/EXREV.json', decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' },
+    }).line}\n`);
+    const { status, out } = verify(log);
+    expect(codes(out)).toEqual(['z/0 EXCEPTION_EXPIRED']);
+    expect(out.findings[0]!.message).toBe('recorded warn under exception ledger/exceptions/EXREV.json, whose review had expired at the event\'s ts');
+    expect(out.findings[0]!.detail).toMatchObject({ exception: 'ledger/exceptions/EXREV.json', status: 'review-expired' });
+    expect(out.summary.replay.events).toMatchObject({ diverged: 1, unverifiable: 0 });
+    expect(status).toBe(1);
+    expect(sel(['gate', log, '--repo', b.repo, '--no-divergence']).status).toBe(1);
   });
 
   it('a ts back by 1 ms, the artifacts in force at both times: only the regression', () => {
