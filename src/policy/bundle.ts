@@ -63,7 +63,6 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
     }
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    texts.set(file, text);
     // Strict: duplicate keys, lone surrogates and numbers that lose precision make the file
     // mean different things to different parsers, so its hash would not pin its meaning.
     const scan = scanStrict(text);
@@ -72,6 +71,10 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
       parsedAll = false;
       continue;
     }
+    // Only strict JSON is kept: line numbers are found by walking the text (positions.ts), and
+    // walking a file that is not (a bad escape, a string after the end) made `sel policy
+    // check` stop with an internal error (found by review).
+    texts.set(file, text);
     values[file.slice(0, -'.json'.length)] = JSON.parse(text) as unknown;
   }
   const hash = parsedAll ? sha256Digest(canonicalize(values)) : null;

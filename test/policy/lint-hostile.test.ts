@@ -5,9 +5,10 @@
  * secrets-boundary.json took 270 s and 3.4 GB).
  */
 import { describe, expect, it } from 'vitest';
+import { loadBundle } from '../../src/policy/bundle.js';
 import { lintBundle } from '../../src/policy/lint.js';
 import { lineOf, lineIndex } from '../../src/policy/positions.js';
-import { bundleOf, edited } from '../helpers/policy.js';
+import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
 
 describe('lints of a hostile bundle stay bounded', () => {
   it('many grants that tie: one finding per grant, in well under a second each thousand', () => {
@@ -48,5 +49,23 @@ describe('lints of a hostile bundle stay bounded', () => {
     const text = '{\n "a": [\n  1,\n  {"b": 2},\n  3\n ],\n "c/d": {"e~f": [] }\n}';
     const at = lineIndex(text);
     for (const p of ['', '/a', '/a/0', '/a/1', '/a/1/b', '/a/2', '/a/9', '/c~1d', '/c~1d/e~0f', '/c~1d/e~0f/0', '/x/y']) expect(at(p), p).toBe(lineOf(text, p));
+  });
+  it('a file that is not JSON is reported, whatever it holds (a bad escape, a string after the end, a truncated string)', () => {
+    // Each made the line-number walk throw: an internal error instead of POLICY_INVALID.
+    for (const bad of ['{"a\\x":1}', '{"a":"\\u12"}', '{}"a"', '"a\\', '['.repeat(10_000)]) {
+      const files = new Map(Object.entries(sampleFiles()).map(([k, v]) => [`${k}.json`, JSON.stringify(v, null, 2)]));
+      files.set('capabilities.json', bad);
+      const out = lintBundle(loadBundle(files), 'policy');
+      expect(out.map((f) => `${f.code} ${f.location!.file}:${f.location!.line}`), bad.slice(0, 20)).toEqual(['POLICY_INVALID policy/capabilities.json:1']);
+    }
+  });
+  it('a file of many values deep in arrays: line numbers in linear memory', () => {
+    // Keyed by whole paths, this 2.8 MB file took 24 s and 1.1 GB (found by review).
+    const t0 = Date.now();
+    const text = `${'['.repeat(120)}${'1,'.repeat(1_400_000)}1${']'.repeat(120)}`;
+    const at = lineIndex(text);
+    expect(at(`${'/0'.repeat(120)}`)).toBe(1);
+    expect(at(`${'/0'.repeat(119)}/1400000`)).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
