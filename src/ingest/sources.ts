@@ -3,6 +3,7 @@
  * files, or standard input; rotated files ordered by the `seq` of their first event (ties
  * by name), never by modification time.
  */
+import { fstatSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -36,6 +37,9 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
   if (args.length === 0) throw new OperatorError('no log given: name a file, a directory of *.jsonl files, or - for standard input');
   if (args.includes(STDIN)) {
     if (args.length > 1) throw new OperatorError('standard input (-) cannot be combined with other logs, because the order of rotated files is decided by their first events');
+    // Node.js reads a directory on standard input as an empty stream, without an error: `sel
+    // verify - < logs/` passed, a log that was never read reported as empty (found by review).
+    if (stdinIsDirectory()) throw new OperatorError('cannot read standard input (-): it is a directory; name the directory itself as the log');
     return { sources: [{ display: STDIN, path: null, regular: false, named: true }], skipped: [] };
   }
   const sources: LogSource[] = [];
@@ -85,6 +89,15 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
     }
   }
   return { sources, skipped };
+}
+
+/** Whether file descriptor 0 is a directory (false when it cannot be asked: closed, or no fstat). */
+function stdinIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,16 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
   it('no log at all, and stdin mixed with files', () => {
     expect(expectOneSentence(sel(['verify']))).toContain("missing required argument 'log'");
     expect(expectOneSentence(sel(['verify', '-', CLEAN]))).toContain('standard input (-) cannot be combined');
+  });
+  it('a directory on standard input is refused, not read as an empty log', () => {
+    // Node.js ends such a stdin at once, without an error: the log passed as empty.
+    const fd = openSync(join(LOGS, 'clean'), 'r');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'verify', '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+      expect(expectOneSentence({ status: r.status, stdout: r.stdout, stderr: r.stderr })).toBe('sel: cannot read standard input (-): it is a directory; name the directory itself as the log');
+    } finally {
+      closeSync(fd);
+    }
   });
   it('a directory without logs', () => {
     const empty = join(tmp, 'empty');
