@@ -25,7 +25,7 @@ import {
   type MemberSpan,
   type ScanReason,
 } from '../canonical/scan.js';
-import { makeFinding, type Finding } from '../findings/finding.js';
+import { makeFinding, shown, type Finding } from '../findings/finding.js';
 import { fastCheckLine } from './fast.js';
 import { sha256HexOf, sha256HexWithout } from './line-digest.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
@@ -174,7 +174,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
         location: here(ref),
         message: v === undefined
           ? `the event has no "v"; this verifier implements ${CONTRACT_VERSION} only`
-          : `contract version ${named ?? JSON.stringify(v)} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
+          : `contract version ${named ?? shown(JSON.stringify(v))} is not ${CONTRACT_VERSION}, the only version this verifier implements`,
         expected: CONTRACT_VERSION,
         actual: named ?? v ?? null,
       }),
@@ -421,9 +421,9 @@ function checkDigestMembers(
           chain,
           seq,
           location: here(ref),
-          message: `${name} uses the digest algorithm "${c.algorithm}", which this verifier does not implement; it cannot be checked`,
+          message: `${name} uses the digest algorithm "${shown(c.algorithm)}", which this verifier does not implement; it cannot be checked`,
           actual: v,
-          detail: { member: name, algorithm: c.algorithm },
+          detail: { member: name, algorithm: shown(c.algorithm) },
         }),
       );
     } else if (c.kind === 'malformed' && hasSha256Prefix(v) && schemaError?.pointer !== `/${name}`) {

@@ -36,6 +36,53 @@ export interface FindingInit {
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The most UTF-16 code units of one value a finding shows: a longer string is shown by its
+ * start and its end. Findings echo what a log holds (a `v`, a digest, a recorded rule), and a
+ * line may hold a megabyte of it: a 280 MB log of lines `{"v":"x…"}` made a report longer than
+ * the longest string V8 can make, and sel stopped with an internal error instead of reporting
+ * (found by review). Bounded, a report of --max-findings findings stays well under it.
+ */
+export const SHOWN_CHARS = 512;
+
+/** `s`, or its start and end around a note of how many code units were left out. */
+export function shown(s: string): string {
+  return s.length <= SHOWN_CHARS ? s : elide(s, 352, 96);
+}
+
+/** The first `head` and last `tail` code units of `s`, never splitting a surrogate pair. */
+function elide(s: string, head: number, tail: number): string {
+  let from = head;
+  if (isHighSurrogate(s.charCodeAt(from - 1))) from--;
+  let to = s.length - tail;
+  if (isHighSurrogate(s.charCodeAt(to - 1))) to++;
+  return `${s.slice(0, from)}…[${to - from} characters left out]…${s.slice(to)}`;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/**
+ * A finding's messages are sel's sentences around values passed through shown(); this bounds
+ * one that was not, however it came to be long.
+ */
+const MESSAGE_CHARS = 4096;
+
+/** `v` with every string in it passed through shown() (values are a few levels deep at most). */
+function shownValue(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return shown(v);
+  if (typeof v !== 'object' || v === null || depth >= 8) return v;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => shownValue(x, depth + 1));
+    return out.every((x, i) => x === v[i]) ? v : out;
+  }
+  const entries = Object.entries(v);
+  const out = entries.map(([k, x]) => [k, shownValue(x, depth + 1)] as const);
+  // Object.fromEntries defines each member: a member named __proto__ stays a member.
+  return out.every(([, x], i) => x === entries[i]![1]) ? v : Object.fromEntries(out);
+}
+
 /** Builds a finding; severity comes from the registry, so one code has one severity. */
 export function makeFinding(code: FindingCode, init: FindingInit): Finding {
   const f: {
@@ -46,10 +93,10 @@ export function makeFinding(code: FindingCode, init: FindingInit): Finding {
     chain: init.chain ?? null,
     seq: init.seq ?? null,
     location: init.location ?? null,
-    message: init.message,
+    message: init.message.length <= MESSAGE_CHARS ? init.message : elide(init.message, 3072, 512),
   };
-  if (init.expected !== undefined) f.expected = init.expected;
-  if (init.actual !== undefined) f.actual = init.actual;
+  if (init.expected !== undefined) f.expected = shownValue(init.expected);
+  if (init.actual !== undefined) f.actual = shownValue(init.actual);
   if (init.detail !== undefined) f.detail = init.detail;
   return f;
 }

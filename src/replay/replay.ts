@@ -12,7 +12,7 @@
 import { evalInputOf } from './impact.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { ChainSummary } from '../chain/chain.js';
-import { makeFinding, type Finding } from '../findings/finding.js';
+import { makeFinding, shown, type Finding } from '../findings/finding.js';
 import type { BundleVersion, LedgerRewrite, PolicyIndex } from '../git/history.js';
 import { evaluate, traceLines, type Evaluation, type InForce } from '../policy/evaluate.js';
 import type { Decision } from '../envelope/types.js';
@@ -285,7 +285,7 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
       replayed: false,
       finding: makeFinding('POLICY_UNKNOWN', {
         ...at(rec),
-        message: `policy_hash ${e.policy_hash} names no bundle in the repository's history: the decision cannot be replayed`,
+        message: `policy_hash ${shown(e.policy_hash)} names no bundle in the repository's history: the decision cannot be replayed`,
         actual: e.policy_hash,
       }),
     };
@@ -328,7 +328,7 @@ function classify(
   where: { chain: string; seq: number; location: { file: string; line: number } },
 ): Finding {
   const got = ev.decision;
-  const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule ?? 'none'}, ${d.severity})`;
+  const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule === null ? 'none' : shown(d.rule)}, ${d.severity})`;
   const base = { ...where, expected: got, actual: recorded, detail: { trace: traceLines(ev.trace) } as Record<string, unknown> };
   const permissive = recorded.action === 'allow' || recorded.action === 'warn';
   if (permissive && got.action === 'review' && ev.review !== null) {

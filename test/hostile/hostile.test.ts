@@ -56,6 +56,23 @@ describe('limits', () => {
     expect(show(r.findings)).toEqual(['LINE_TOO_LONG@2']);
     expect(r.findings[0]!.actual).toBe(64 << 20);
   });
+  it('shows at most a few hundred characters of a value a finding echoes, however long it is', () => {
+    // A finding echoed a line's `v`, in its message and as `actual`: a 280 MB log of such
+    // lines made a report longer than V8's longest string, and sel stopped with an internal error.
+    const long = `${'x'.repeat(351)}\u{1F600}${'y'.repeat(900_000)}\u{1F600}${'z'.repeat(95)}`;
+    const algo = `md${'5'.repeat(900_000)}`;
+    const line = (v: string) => Buffer.from(`${JSON.stringify({ v })}\n`);
+    const r = verifyBytes([Buffer.concat([line(long), Buffer.from(`${chainLines(1)[0]!.replace(/"hash":"sha256:/, `"hash":"${algo}:`)}\n`)])]);
+    expect(r.findings.map((f) => f.code)).toEqual(['EVENT_VERSION_UNKNOWN', 'HASH_MISMATCH']);
+    for (const f of r.findings) {
+      expect(f.message.length, f.code).toBeLessThan(1024);
+      for (const v of [f.actual, f.detail?.['algorithm']]) if (typeof v === 'string') expect(v.length, f.code).toBeLessThan(512);
+    }
+    const [version] = r.findings;
+    // Cut around the two emoji, not through them.
+    expect(version!.actual).toMatch(/^x{351}…\[\d+ characters left out\]…z{95}$/u);
+    expect(version!.message).toContain('is not sel.audit/1');
+  });
   it('reports a file that grows or shrinks while it is read', async () => {
     const f = join(tmp, 'moving.jsonl');
     writeFileSync(f, toLog(chainLines(5)));
