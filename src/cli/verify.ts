@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
-import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT } from '../verify/options.js';
+import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
@@ -120,7 +120,7 @@ export function verifyCommand(chalk: Colour): Command {
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it; with --repo, only where its events were replayed against this history, else from the start); the file is written after a run without errors that passes')
     .addOption(
       new Option('--max-line-bytes <n>', 'longest line read; longer lines are reported unread')
-        .argParser(positiveInt('--max-line-bytes', 2 ** 30))
+        .argParser(positiveInt('--max-line-bytes', MAX_LINE_BYTES_LIMIT))
         .default(DEFAULT_VERIFY_OPTIONS.maxLineBytes),
     )
     .addOption(

@@ -46,3 +46,11 @@ export const DEFAULT_VERIFY_OPTIONS: VerifyOptions = {
  * 2 000 keeps a margin; the default is 128.
  */
 export const MAX_DEPTH_LIMIT = 2000;
+
+/**
+ * The largest `--max-line-bytes` the CLI accepts: the longest string V8 makes (2^29 - 24 UTF-16
+ * code units; a line of N bytes decodes to at most N). With the limit at 1 GiB, a 540 MiB line
+ * was read whole and then could not be decoded: an internal error, exit 2, instead of a finding
+ * (found by review).
+ */
+export const MAX_LINE_BYTES_LIMIT = 0x1fffffe8;

@@ -197,6 +197,10 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
   });
   it('a bad number', () => {
     expect(expectOneSentence(sel(['verify', CLEAN, '--max-line-bytes', '-5']))).toContain('--max-line-bytes');
+    // A line longer than V8's longest string cannot be decoded: such a limit would turn a long
+    // line into an internal error instead of a finding.
+    expect(expectOneSentence(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 23)]))).toContain('--max-line-bytes must be between 1 and 536870888');
+    expect(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 24)]).status).toBe(0);
   });
   it('no log at all, and stdin mixed with files', () => {
     expect(expectOneSentence(sel(['verify']))).toContain("missing required argument 'log'");
