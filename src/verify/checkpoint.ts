@@ -71,10 +71,17 @@ export async function loadCheckpoint(path: string, logs: readonly string[] = [])
   }
   const ok = scanStrict(text).ok;
   const value = ok ? (JSON.parse(text) as unknown) : null;
-  if (!ok || !validateCheckpoint(value)) {
+  // A chain or a file named twice is not what sel writes, and which of its positions would be
+  // resumed from was an accident of the code (the last): a checkpoint that says two things is
+  // refused, not read one way (found by review).
+  if (!ok || !validateCheckpoint(value) || !unique((value as Checkpoint).chains.map((c) => c.chain)) || !unique((value as Checkpoint).files.map((f) => f.path))) {
     throw new OperatorError(`${path} is not a sel checkpoint (sel.checkpoint/2); remove it to verify from the start`);
   }
   return value as Checkpoint;
+}
+
+function unique(names: readonly string[]): boolean {
+  return new Set(names).size === names.length;
 }
 
 /** The last line before `end` in a file (with its LF), hashed; of nothing when end is 0. */

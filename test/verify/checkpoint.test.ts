@@ -154,3 +154,18 @@ describe('a file whose verified part ends in an empty line (found by review)', (
     });
   }
 });
+
+describe('a checkpoint that names a chain or a file twice', () => {
+  it('is refused, not resumed from whichever entry comes last', async () => {
+    const { dir } = logs('twice');
+    const state = join(tmp, 'twice.json');
+    await runAndSave(dir, state, {}, () => undefined);
+    const cp = JSON.parse(readFileSync(state, 'utf8')) as { chains: { parent: string }[]; files: { bytes: number }[] };
+    const chains = { ...cp, chains: [...cp.chains, { ...cp.chains[0]!, parent: `sha256:${'1'.repeat(64)}` }] };
+    const files = { ...cp, files: [{ ...cp.files[0]!, bytes: 1 }, ...cp.files] };
+    for (const bad of [chains, files]) {
+      writeFileSync(state, JSON.stringify(bad));
+      await expect(loadCheckpoint(state, [dir])).rejects.toThrow(`${state} is not a sel checkpoint`);
+    }
+  });
+});
