@@ -97,7 +97,7 @@ export function makeFinding(code: FindingCode, init: FindingInit): Finding {
   };
   if (init.expected !== undefined) f.expected = shownValue(init.expected);
   if (init.actual !== undefined) f.actual = shownValue(init.actual);
-  if (init.detail !== undefined) f.detail = init.detail;
+  if (init.detail !== undefined) f.detail = shownValue(init.detail) as Readonly<Record<string, unknown>>;
   return f;
 }
 

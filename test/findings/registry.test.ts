@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES, CODES } from '../../src/findings/codes.js';
+import { makeFinding } from '../../src/findings/finding.js';
 import { renderFindingsDoc } from '../../src/findings/doc.js';
 import { VERSION } from '../../src/version.js';
 
@@ -34,5 +35,23 @@ describe('finding codes', () => {
   });
   it('the version constant is the package version', () => {
     expect(VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+});
+
+describe('what a finding echoes', () => {
+  it('is shown by its start and end past 512 characters in detail too: a divergence\'s trace quotes the request (a 1 MB tool name)', () => {
+    const tool = 't'.repeat(1_000_000);
+    const f = makeFinding('DECISION_DIVERGENCE', {
+      message: 'recorded allow, replay gives block',
+      detail: { trace: ['capabilities cap.coder: match', `capabilities: deny: grant cap.coder does not include tool "${tool}"`], review: 'ledger/reviews/x.json', n: 3 },
+    });
+    const trace = f.detail!['trace'] as string[];
+    expect(trace[0]).toBe('capabilities cap.coder: match');
+    expect(trace[1]).toMatch(/^capabilities: deny: grant cap\.coder does not include tool "t+…\[\d+ characters left out\]…t+"$/);
+    expect(trace[1]!.length).toBeLessThan(512);
+    expect(f.detail!['review']).toBe('ledger/reviews/x.json');
+    expect(f.detail!['n']).toBe(3);
+    // Shown twice (a shard's finding, merged) is shown once.
+    expect(makeFinding('DECISION_DIVERGENCE', { message: f.message, detail: f.detail! }).detail).toEqual(f.detail);
   });
 });
