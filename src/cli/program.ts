@@ -29,6 +29,7 @@ const COMMANDS: readonly (readonly [names: readonly string[], load: (c: Colour) 
   [['gate'], async (c) => [(await import('./gate.js')).gateCommand(c)]],
   [['explain', 'impact', 'timeline'], async (c) => (await import('./forensics.js')).forensicsCommands(c)],
   [['merge'], async (c) => [(await import('./shard.js')).mergeCommand(c)]],
+  [['import'], async () => [(await import('./import.js')).importCommand()]],
 ];
 
 /** The command `argv` names. */

@@ -1,0 +1,134 @@
+// `sel import`: another system's export (one JSON document) to the JSONL log sel verify reads
+// (src/ingest/import.ts). The real CLI on real files; the property in process.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../src/canonical/jcs.js';
+import { importRecords } from '../../src/ingest/import.js';
+import { expectOneSentence, sel } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sel-import-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const root = join(import.meta.dirname, '..', '..');
+const sampleLog = readFileSync(join(root, 'ledger-samples', 'logs', 'clean', 'audit.jsonl'), 'utf8');
+const sampleEvents = sampleLog.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** `v` with every object's keys in reverse order: as another system may write them. */
+function reversed(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reversed);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.keys(v).reverse().map((k) => [k, reversed((v as Record<string, unknown>)[k])]));
+}
+
+function file(name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Verifies `log` (text) on standard input, as `sel import … | sel verify -`. */
+function verifyText(log: string): { status: number | null; codes: string[] } {
+  const r = sel(['verify', '-', '--format', 'json'], { input: log });
+  const out = JSON.parse(r.stdout) as { findings: { code: string; location: { line: number } }[] };
+  return { status: r.status, codes: out.findings.map((f) => `${f.code}@${f.location.line}`) };
+}
+
+describe('sel import', () => {
+  it('writes a pretty-printed array of events, in any key order, as the log they came from, byte for byte', () => {
+    const exported = file('export.json', `${JSON.stringify(sampleEvents.map(reversed), null, 2)}\n`);
+    const r = sel(['import', exported]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(sampleLog);
+    expect(verifyText(r.stdout)).toEqual({ status: 0, codes: [] });
+    // Standard input too, and a byte order mark before the document.
+    expect(sel(['import', '-'], { input: `\ufeff${JSON.stringify(sampleEvents)}` }).stdout).toBe(sampleLog);
+  });
+
+  it('takes the array from a member of an object (CloudTrail\'s {"Records": [...]}), whatever the other members hold', () => {
+    const doc = { meta: { exported: '2026-11-02', nested: [[{ Records: 1 }], { a: [] }] }, Records: sampleEvents, count: sampleEvents.length };
+    const exported = file('records.json', JSON.stringify(doc, null, 1));
+    const r = sel(['import', exported, '--records', 'Records']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(sampleLog);
+    const without = sel(['import', exported]);
+    expect(expectOneSentence(without)).toContain('name the member that holds them with --records');
+    expect(sel(['import', exported, '--records', 'Events']).stderr).toContain('the document has no member "Events"');
+    const twice = file('records-twice.json', `{"Records":[],"Records":${JSON.stringify(sampleEvents)}}`);
+    expect(expectOneSentence(sel(['import', twice, '--records', 'Records']))).toContain('has the member "Records" twice');
+    const scalar = file('records-scalar.json', '{"Records":"none"}');
+    expect(expectOneSentence(sel(['import', scalar, '--records', 'Records']))).toContain('is not an array of events');
+  });
+
+  it('writes an event parsers read two ways, or too deep or too long, as a line sel verify reports, in its place, and goes on (exit 1)', () => {
+    const [a, b] = sampleLog.split('\n');
+    const doc = `[${a}, {"tool":"git","tool":"shell.exec"}, {"n":9007199254740993}, {"s":"\\ud800"}, ${'['.repeat(200)}${']'.repeat(200)}, {"long":"${'x'.repeat(5000)}"}, 5, ${b}]`;
+    const r = sel(['import', file('hostile.json', doc), '--max-line-bytes', '4096']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('sel import: 5 of 8 events could not be imported as they are; each is a line that says why, which sel verify reports\n');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(8);
+    expect(lines[0]).toBe(a);
+    expect(lines[7]).toBe(b);
+    expect(lines[1]).toBe('sel import: element 2 of the array is not imported: duplicate key (parsers may read it differently, or JCS cannot write it)');
+    expect(lines[2]).toContain('integer precision loss');
+    expect(lines[3]).toContain('lone surrogate');
+    expect(lines[4]).toContain('too deep');
+    expect(lines[5]).toBe('sel import: element 6 of the array is longer than 4096 characters as JSON text (--max-line-bytes); it is not imported');
+    expect(lines[6]).toBe('5');
+    const v = verifyText(r.stdout);
+    expect(v.status).toBe(1);
+    expect(v.codes).toEqual(['LINE_INVALID_JSON@2', 'LINE_INVALID_JSON@3', 'LINE_INVALID_JSON@4', 'LINE_INVALID_JSON@5', 'LINE_INVALID_JSON@6', 'EVENT_SCHEMA@7']);
+  });
+
+  it('a document it cannot read to its end is exit 2, one sentence, and its output ends with a line sel verify reports (a pipe without pipefail still fails)', () => {
+    const [a] = sampleLog.split('\n');
+    const cases: [string, string | Buffer, string][] = [
+      ['truncated.json', `[${a}, {"kind":`, 'it is not JSON'],
+      ['not-utf8.json', Buffer.concat([Buffer.from(`[${a}, {"s":"`), Buffer.from([0xff]), Buffer.from('"}]')]), 'the document is not UTF-8'],
+      ['trailing.json', `[${a}] [${a}]`, 'it is not JSON'],
+      ['scalar.json', '"events"', 'the document is not an array of events'],
+      ['no-close.json', `[${a}`, 'it is not JSON'],
+    ];
+    for (const [name, text, why] of cases) {
+      const r = sel(['import', file(name, text)]);
+      expect(expectOneSentence(r), name).toContain(why);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines[lines.length - 1], name).toMatch(/^sel import: the document cannot be read on: .*; nothing after this line was imported$/);
+      expect(verifyText(r.stdout).status, name).toBe(1);
+    }
+  });
+
+  it('refuses what is not a document to read, in one sentence (exit 2)', () => {
+    expect(expectOneSentence(sel(['import', join(dir, 'nothing.json')]))).toBe(`sel: cannot read export ${join(dir, 'nothing.json')}: it does not exist`);
+    expect(expectOneSentence(sel(['import', dir]))).toBe(`sel: cannot read export ${dir}: it is a directory`);
+    expect(expectOneSentence(sel(['import', file('empty.json', '')]))).toContain('it is not JSON');
+  });
+
+  it('writes each element as its canonical form, whatever the export\'s spacing and key order (property)', async () => {
+    // Objects without duplicate keys, integers in range, no lone surrogates: what JSON.parse and
+    // JCS agree on, so the line is canonicalize of the element.
+    const value = fc.jsonValue({ maxDepth: 4 }).filter((v) => {
+      try {
+        canonicalize(v);
+        return !JSON.stringify(v).includes('-0');
+      } catch {
+        return false;
+      }
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { maxLength: 6 }), fc.integer({ min: 0, max: 3 }), async (values, indent) => {
+        const doc = JSON.stringify(values.map(reversed), null, indent);
+        let out = '';
+        const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
+        expect(r).toEqual({ events: values.length, refused: 0, failure: null });
+        expect(out).toBe(values.map((v) => `${canonicalize(v)}\n`).join(''));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
