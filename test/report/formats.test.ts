@@ -148,7 +148,9 @@ describe('--format github', () => {
   });
   it('keeps the step summary small whatever the findings say (GitHub refuses one over 1 MiB; found by review)', async () => {
     const base = await reportOf('incident');
-    const findings = Array.from({ length: 60 }, (_, i) => makeFinding('EVENT_VERSION_UNKNOWN', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: `v is ${'A'.repeat(900_000)}` }));
+    // makeFinding caps a message at 4 096 characters; the summary must hold on its own, whatever
+    // a finding that reaches it says.
+    const findings = Array.from({ length: 60 }, (_, i) => ({ ...makeFinding('EVENT_VERSION_UNKNOWN', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: 'v' }), message: `v is ${'A'.repeat(900_000)}` }));
     const md = renderStepSummary({ ...base, findings }, rel);
     expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
     expect(md).toContain('10 more finding(s) not shown here.');
