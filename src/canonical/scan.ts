@@ -554,8 +554,8 @@ function scanCanonicalNumber(s: string, start: number): number {
 /**
  * Scans any JSON text (RFC 8259) and rejects what cannot be represented faithfully:
  * duplicate keys, `\u` escapes of lone surrogates, non-finite numbers, integer literals that
- * lose their value as a double, nesting deeper than `maxDepth`. Also reports the first
- * noncanonical feature seen, so a caller can tell "valid but not canonical" apart.
+ * lose their value as a double, nesting deeper than `maxDepth`. Whether the text is canonical
+ * is not asked (ok is also for spacing and key order JCS would change): scanCanonical is.
  */
 export function scanStrict(text: string, maxDepth: number = DEFAULT_MAX_DEPTH): StrictScan | ScanFailure {
   const n = text.length;
