@@ -31,6 +31,8 @@ export function describeIoError(e: unknown): string {
     case 'ENFILE': return 'too many open files';
     case 'ENOSPC': return 'no space left on the device';
     case 'EDQUOT': return 'the disk quota is exceeded';
+    // Node.js's own text names the path again, after the sentence that names it.
+    case 'ENAMETOOLONG': return 'its name is too long';
     default: return e instanceof Error ? e.message : String(e);
   }
 }

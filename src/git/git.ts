@@ -18,7 +18,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { lstat, realpath } from 'node:fs/promises';
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { OperatorError } from '../errors.js';
 
@@ -628,7 +628,11 @@ export class GitRepo {
     } catch (e) {
       if (e instanceof OperatorError) throw e;
       // `--repo --format json`: the next option was taken as the directory.
-      const hint = dir.startsWith('-') ? '; --repo takes a directory: was its value left out?' : '';
+      // A work tree's .git directory: git answers "must be run in a work tree", which does not
+      // say what to give instead (found by review).
+      const named = dir.replace(/[/\\]+$/, '');
+      const hint = dir.startsWith('-') ? '; --repo takes a directory: was its value left out?'
+        : basename(named) === '.git' ? `; that is the repository's .git directory: pass its work tree, ${dirname(named) || '.'}` : '';
       if (e instanceof GitFailure) throw new OperatorError(`${dir} is not a Git repository (git rev-parse failed: ${firstErrorLine(e.stderr) || 'no detail'}${hint})`);
       throw new OperatorError(`cannot run git in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -89,6 +89,10 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, 'policy')]))).toMatch(/not its top level: pass .* as --repo/);
     // Its .git directory is not a work tree's top level either.
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', join(sample.repo, '.git')]))).toMatch(/is not a Git repository.*work tree/);
+    // And it says which directory to give instead (it said only "must be run in a work tree").
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', `${join(sample.repo, '.git')}/`]))).toContain(`; that is the repository's .git directory: pass its work tree, ${sample.repo})`);
+    // A name too long for the system: said once, in words (Node.js's text named the path twice).
+    expect(expectOneSentence(sel(['verify', join(tmp, 'x'.repeat(300))]))).toBe(`sel: cannot read log ${join(tmp, 'x'.repeat(300))}: its name is too long`);
   });
   it('a bare clone is its history: usable as it is', () => {
     const bare = join(tmp, 'bare.git');
