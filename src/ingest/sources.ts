@@ -3,6 +3,7 @@
  * files, or standard input; rotated files ordered by the `seq` of their first event (ties
  * by name), never by modification time.
  */
+import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,16 +66,23 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
       throw new OperatorError(`cannot read log ${arg}: ${describeIoError(e)}`);
     }
     if (st.isDirectory()) {
-      let names: string[];
+      let names: Buffer[];
       try {
-        names = await readdir(arg);
+        names = await readdir(arg, { encoding: 'buffer' });
       } catch (e) {
         throw new OperatorError(`cannot list directory ${arg}: ${describeIoError(e)}`);
       }
-      const logs = names.filter((n) => n.endsWith('.jsonl')).sort();
+      const logs = names.filter((n) => n.toString('latin1').endsWith('.jsonl')).map((n) => ({ name: n.toString('utf8'), utf8: isUtf8(n) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (logs.length === 0) throw new OperatorError(`directory ${arg} holds no *.jsonl files`);
-      for (const name of logs) {
+      for (const { name, utf8 } of logs) {
         const display = join(arg, name);
+        // A name that is not UTF-8 comes back with U+FFFD in it, which names no file: it was
+        // reported as not existing (found by review).
+        if (!utf8) {
+          skipped.push({ display, reason: 'its name is not UTF-8, so sel cannot open it by name' });
+          continue;
+        }
         try {
           const est = await stat(display);
           if (est.isFile()) await add(display, display, true, false);

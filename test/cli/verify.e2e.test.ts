@@ -170,9 +170,11 @@ describe('inputs', () => {
     execFileSync('mkfifo', [join(dir, 'd.jsonl')]);
     symlinkSync('.', join(dir, 'e.jsonl')); // a directory symlink loop
     symlinkSync('f.jsonl', join(dir, 'f.jsonl')); // a symlink to itself
+    // A name that is not UTF-8 (g\xff.jsonl): it was reported as not existing.
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'g')), Buffer.from([0xff]), Buffer.from('.jsonl')]), readFileSync(CLEAN));
     const r = sel(['verify', dir, '--format', 'json']);
     expect(r.status).toBe(1);
-    const out = JSON.parse(r.stdout) as { summary: { events: number }; findings: { code: string; location: { file: string } }[] };
+    const out = JSON.parse(r.stdout) as { summary: { events: number }; findings: { code: string; message: string; location: { file: string } }[] };
     expect(out.summary.events).toBe(40);
     expect(out.findings.map((f) => [f.code, f.location.file.split('/').pop()])).toEqual([
       ['LOG_UNREADABLE', 'b.jsonl'],
@@ -180,7 +182,9 @@ describe('inputs', () => {
       ['LOG_UNREADABLE', 'd.jsonl'],
       ['LOG_UNREADABLE', 'e.jsonl'],
       ['LOG_UNREADABLE', 'f.jsonl'],
+      ['LOG_UNREADABLE', 'g\ufffd.jsonl'],
     ]);
+    expect(out.findings[5]!.message).toBe('skipped: its name is not UTF-8, so sel cannot open it by name');
   });
 });
 
