@@ -150,7 +150,7 @@ export function verifyCommand(chalk: Colour): Command {
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
       const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
       const checkpoint = flags.checkpoint === undefined || cp === null ? null
-        : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])));
+        : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])), logs);
       // Real paths once: where a file resumes, and where the checkpoint records it.
       const reals = cp === null ? new Map<string, string>() : await cp.realPaths(sources);
       const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes, reals);

@@ -22,9 +22,11 @@ function kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBl
 /**
  * The path to write `what` (e.g. "the shard result") named `path` to: `path`, or the file a
  * symbolic link there names. Refuses, with one sentence, a target that is not a regular file
- * or is one of `inputs` (the logs' paths), and a directory that does not exist.
+ * or is one of `inputs` (the logs' paths), and a directory that does not exist; and a new
+ * `*.jsonl` file in one of `inputDirs` (directories given as logs), which the next run would
+ * read as a log (it was refused only then).
  */
-export async function outputTarget(path: string, what: string, inputs: readonly string[]): Promise<string> {
+export async function outputTarget(path: string, what: string, inputs: readonly string[], inputDirs: readonly string[] = []): Promise<string> {
   let st;
   try {
     st = await stat(path);
@@ -40,6 +42,14 @@ export async function outputTarget(path: string, what: string, inputs: readonly 
       throw new OperatorError(`cannot write ${what} ${path}: the directory ${dir} ${errnoCode(err) === 'ENOENT' ? 'does not exist' : `cannot be read (${describeIoError(err)})`}`);
     }
     if (!d.isDirectory()) throw new OperatorError(`cannot write ${what} ${path}: ${dir} is not a directory`);
+    if (path.endsWith('.jsonl')) {
+      for (const logs of inputDirs) {
+        const l = await stat(logs).catch(() => null);
+        if (l !== null && l.dev === d.dev && l.ino === d.ino) {
+          throw new OperatorError(`cannot write ${what} ${path}: it would be a *.jsonl file in the log directory ${logs}, which the next run would read as a log; name it elsewhere`);
+        }
+      }
+    }
     return path;
   }
   if (!st.isFile()) throw new OperatorError(`${what} ${path} is ${kindOf(st)}, not a file sel may replace: name a new or regular file`);

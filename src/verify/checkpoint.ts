@@ -55,10 +55,10 @@ export interface Resume {
 }
 
 /** Reads a checkpoint; null when the file does not exist yet (the first run). */
-export async function loadCheckpoint(path: string, logs: readonly string[] = []): Promise<Checkpoint | null> {
+export async function loadCheckpoint(path: string, logs: readonly string[] = [], logDirs: readonly string[] = []): Promise<Checkpoint | null> {
   // Where it will be written, checked before the run rather than after it (and never a log:
   // one would be read as a bad checkpoint, and the advice to remove it is the wrong one).
-  await outputTarget(path, 'checkpoint', logs);
+  await outputTarget(path, 'checkpoint', logs, logDirs);
   let text: string;
   try {
     const bytes = await readFile(path);

@@ -169,3 +169,20 @@ describe('a checkpoint that names a chain or a file twice', () => {
     }
   });
 });
+
+describe('a checkpoint named inside a log directory', () => {
+  it('is refused before the first run, as a *.jsonl file there (the next run would read it as a log); elsewhere in it, or another name, it is written', () => {
+    const logs = join(tmp, 'in-logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.jsonl'), `${chainLines(3).join('\n')}\n`);
+    const r = sel(['verify', logs, '--checkpoint', join(logs, 'state.jsonl')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`sel: cannot write checkpoint ${join(logs, 'state.jsonl')}: it would be a *.jsonl file in the log directory ${logs}, which the next run would read as a log; name it elsewhere\n`);
+    expect(() => statSync(join(logs, 'state.jsonl'))).toThrow();
+    // Not a *.jsonl name: the directory's logs never include it.
+    expect(sel(['verify', logs, '--checkpoint', join(logs, 'state.json')]).status).toBe(0);
+    expect(sel(['verify', logs, '--checkpoint', join(logs, 'state.json')]).status).toBe(0);
+    // A log named alone: its directory is not read as a log set.
+    expect(sel(['verify', join(logs, 'a.jsonl'), '--checkpoint', join(logs, 'other.jsonl')]).status).toBe(0);
+  });
+});
