@@ -9,10 +9,14 @@
 
 /**
  * C0 controls, DEL and C1 controls; the bidirectional marks, embeddings, overrides and
- * isolates; the line and paragraph separators; and U+FEFF, the byte order mark, which shows
- * as nothing (a rotated file may start with one; a damaged line is shown as it reads).
+ * isolates; the line and paragraph separators; U+FEFF, the byte order mark, which shows
+ * as nothing (a rotated file may start with one; a damaged line is shown as it reads); and
+ * the other characters that show as nothing: the soft hyphen, the zero-width space, joiners
+ * and word joiner, the invisible operators, the Mongolian vowel separator and the Hangul
+ * fillers. Shown as they are, `ops\u200bbot` read as `opsbot` and padded a table's columns
+ * wrong (a reviewer's note); an analyst must see that two ids differ.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/g;
 
 const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 

@@ -13,10 +13,12 @@ import { printable } from '../../src/report/printable.js';
 import { sel } from '../helpers/cli.js';
 
 describe('printable', () => {
-  it('escapes C0, DEL, C1, bidirectional controls and separators, and nothing else', () => {
+  it('escapes C0, DEL, C1, bidirectional controls, separators and what shows as nothing, and nothing else', () => {
     expect(printable('a\nb\rc\td\u0000e\u001b[2Jf\u007fg\u009b31mh')).toBe('a\\u000ab\\u000dc\\u0009d\\u0000e\\u001b[2Jf\\u007fg\\u009b31mh');
     expect(printable('\u202eevil\u202c \u2066x\u2069 \u200e\u200f\u061c \u2028\u2029')).toBe('\\u202eevil\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c \\u2028\\u2029');
     expect(printable('\ufeff{}')).toBe('\\ufeff{}');
+    // What shows as nothing: two ids that read the same must not look the same.
+    expect(printable('ops\u200bbot \u200c\u200d\u2060\u2063 \u00ad \u180e \u3164')).toBe('ops\\u200bbot \\u200c\\u200d\\u2060\\u2063 \\u00ad \\u180e \\u3164');
     const plain = 'données — 数据 😂 \\u001b "quoted" ‐ \u00a0 \u00ff';
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
