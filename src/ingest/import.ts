@@ -56,7 +56,8 @@ export function refusalLine(what: string): string {
 
 interface Token {
   readonly name: string;
-  readonly value?: string;
+  /** A key's, string's or number's text; null when it was longer than could be kept. */
+  readonly value?: string | null;
 }
 
 /** The bytes as UTF-8 text, or an error at the first byte that is not UTF-8. */
@@ -66,21 +67,28 @@ class StrictUtf8 extends Transform {
   constructor() {
     super({ decodeStrings: true, readableObjectMode: false, encoding: 'utf8' });
   }
+  // Only the decoding is in the try: done() runs the parser and the import synchronously, and
+  // what they throw is not a UTF-8 error (it was reported as one: found by review).
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    let text: string;
     try {
-      const text = this.decoder.decode(chunk, { stream: true });
-      this.seen += chunk.length;
-      done(null, text);
+      text = this.decoder.decode(chunk, { stream: true });
     } catch {
       done(new ImportError(`the document is not UTF-8 (in the bytes before offset ${this.seen + chunk.length})`));
+      return;
     }
+    this.seen += chunk.length;
+    done(null, text);
   }
   override _flush(done: TransformCallback): void {
+    let text: string;
     try {
-      done(null, this.decoder.decode());
+      text = this.decoder.decode();
     } catch {
       done(new ImportError('the document is not UTF-8 (it ends inside a character)'));
+      return;
     }
+    done(null, text);
   }
 }
 
@@ -90,7 +98,14 @@ class ImportError extends Error {}
 export function importRecords(input: Readable, out: ImportSink, opts: ImportOptions): Promise<ImportResult> {
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const decode = new StrictUtf8();
-  const parser = new Parser({ packValues: true, streamValues: false });
+  // Keys, strings and numbers come in chunks and are put together here, at most `cap` characters
+  // of each: stream-json's own packing holds a value whole, whatever its size, so one long string
+  // (even in a member that is not read) took memory in proportion to it, and past V8's longest
+  // string (~512 MiB) threw out of the parser (found by review).
+  const parser = new Parser({ packValues: false, streamValues: true });
+  const cap = Math.max(opts.maxChars, opts.records?.length ?? 0);
+  let acc = '';
+  let accOver = false;
   let events = 0;
   let refused = 0;
   let pending = '';
@@ -116,9 +131,10 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
   const emit = (line: string): void => {
     pending += line;
   };
-  const piece = (s: string): void => {
+  /** Appends to the element's text; null: a value too long to keep, so the element is too. */
+  const piece = (s: string | null): void => {
     if (tooLong) return;
-    if (text.length + s.length > opts.maxChars) {
+    if (s === null || text.length + s.length > opts.maxChars) {
       tooLong = true;
       text = '';
       return;
@@ -169,7 +185,7 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
         return;
       case 'members':
         if (t.name === 'keyValue') {
-          lastKey = t.value!;
+          lastKey = t.value ?? null;
           return;
         }
         if (t.name === 'endObject') {
@@ -231,17 +247,17 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
         const top = open[open.length - 1]!;
         if (!top.first) piece(',');
         top.first = false;
-        piece(`${JSON.stringify(t.value)}:`);
+        piece(t.value === null ? null : `${JSON.stringify(t.value)}:`);
         afterKey = true;
         return;
       }
       case 'stringValue':
         beforeValue();
-        piece(JSON.stringify(t.value));
+        piece(t.value === null ? null : JSON.stringify(t.value));
         return;
       case 'numberValue':
         beforeValue();
-        piece(t.value!);
+        piece(t.value ?? null);
         return;
       case 'nullValue':
       case 'trueValue':
@@ -269,9 +285,39 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
       pending = '';
       void out(rest).then(() => resolve({ events, refused, failure }));
     };
+    /** The parser's tokens, with keys, strings and numbers put together (at most `cap` characters). */
+    const onParserToken = (t: Token): void => {
+      switch (t.name) {
+        case 'startKey':
+        case 'startString':
+        case 'startNumber':
+          acc = '';
+          accOver = false;
+          return;
+        case 'stringChunk':
+        case 'numberChunk':
+          if (accOver) return;
+          if (acc.length + t.value!.length > cap) {
+            accOver = true;
+            acc = '';
+          } else acc += t.value!;
+          return;
+        case 'endKey':
+        case 'endString':
+        case 'endNumber': {
+          const value = accOver ? null : acc;
+          acc = '';
+          accOver = false;
+          onToken({ name: t.name === 'endKey' ? 'keyValue' : t.name === 'endString' ? 'stringValue' : 'numberValue', value });
+          return;
+        }
+        default:
+          onToken(t);
+      }
+    };
     parser.on('data', (t: Token) => {
       if (ended) return;
-      onToken(t);
+      onParserToken(t);
       if (failure !== null) {
         finish(null);
         return;
