@@ -60,10 +60,57 @@ interface Token {
   readonly value?: string | null;
 }
 
-/** The bytes as UTF-8 text, or an error at the first byte that is not UTF-8. */
+/**
+ * The bytes as UTF-8 text, or an error at the first byte that is not UTF-8, or at the first
+ * character outside a string that JSON does not allow there but stream-json takes for white space:
+ * its patterns use `\s`, which also matches form feed, vertical tab, no-break space, U+2028, a
+ * byte order mark within the text and the other Unicode spaces, so `[\f{...}]` was imported as if
+ * it were JSON (found by review). Outside strings, JSON is printable ASCII, space, tab, line feed
+ * and carriage return; anything else there that stream-json would not refuse itself is refused here.
+ */
 class StrictUtf8 extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private seen = 0;
+  // Where the text seen so far ends: inside a string, and just after its backslash.
+  private inString = false;
+  private escaped = false;
+  /** The offset in `text` of the first character outside a string that JSON does not allow, or -1. */
+  private firstStray(text: string): number {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (this.inString) {
+        if (this.escaped) {
+          this.escaped = false;
+          i++;
+          continue;
+        }
+        QUOTE_OR_BACKSLASH.lastIndex = i;
+        const m = QUOTE_OR_BACKSLASH.exec(text);
+        if (m === null) return -1;
+        i = m.index + 1;
+        if (text.charCodeAt(m.index) === 0x5c) this.escaped = true;
+        else this.inString = false;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 0x22) this.inString = true;
+      else if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return i;
+      i++;
+    }
+    return -1;
+  }
+  /** Passes `text` on, or what precedes a stray character in it and then the error. */
+  private pass(text: string, done: TransformCallback): void {
+    const at = this.firstStray(text);
+    if (at < 0) {
+      done(null, text);
+      return;
+    }
+    const c = text.codePointAt(at)!;
+    if (at > 0) this.push(text.slice(0, at));
+    done(new ImportError(`it is not JSON (U+${c.toString(16).toUpperCase().padStart(4, '0')} outside a string, which JSON does not allow there)`));
+  }
   constructor() {
     super({ decodeStrings: true, readableObjectMode: false, encoding: 'utf8' });
   }
@@ -78,7 +125,7 @@ class StrictUtf8 extends Transform {
       return;
     }
     this.seen += chunk.length;
-    done(null, text);
+    this.pass(text, done);
   }
   override _flush(done: TransformCallback): void {
     let text: string;
@@ -88,11 +135,13 @@ class StrictUtf8 extends Transform {
       done(new ImportError('the document is not UTF-8 (it ends inside a character)'));
       return;
     }
-    done(null, text);
+    this.pass(text, done);
   }
 }
 
 class ImportError extends Error {}
+
+const QUOTE_OR_BACKSLASH = /["\\]/g;
 
 /** Reads the document from `input` and writes one line per element of its array to `out`. */
 export function importRecords(input: Readable, out: ImportSink, opts: ImportOptions): Promise<ImportResult> {

@@ -93,6 +93,12 @@ describe('sel import', () => {
       ['trailing.json', `[${a}] [${a}]`, 'it is not JSON'],
       ['scalar.json', '"events"', 'the document is not an array of events'],
       ['no-close.json', `[${a}`, 'it is not JSON'],
+      // White space to stream-json (its patterns use \s), not to JSON: not imported as JSON.
+      ['form-feed.json', `[${a},\f${a}]`, 'it is not JSON (U+000C outside a string'],
+      ['vertical-tab.json', `[\v${a}]`, 'it is not JSON (U+000B outside a string'],
+      ['no-break-space.json', `[${a},\u00a0${a}]`, 'it is not JSON (U+00A0 outside a string'],
+      ['bom-within.json', `\ufeff[${a}]\ufeff`, 'it is not JSON (U+FEFF outside a string'],
+      ['line-separator.json', `[${a}\u2028]`, 'it is not JSON (U+2028 outside a string'],
     ];
     for (const [name, text, why] of cases) {
       const r = sel(['import', file(name, text)]);
