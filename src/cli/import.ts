@@ -17,7 +17,7 @@ import { describeIoError, OperatorError } from '../errors.js';
 import { importRecords } from '../ingest/import.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { positiveInt } from './options.js';
-import { writeOut } from './output.js';
+import { endWhenReaderGoes, writeOut } from './output.js';
 
 /** The export, opened: a file named, or standard input for `-`. */
 function openExport(file: string): Readable {
@@ -44,6 +44,9 @@ export function importCommand(): Command {
     .addOption(new Option('--max-depth <n>', 'deepest nesting accepted in an event').argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth))
     .action(async (file: string, flags: { records?: string; maxLineBytes: number; maxDepth: number }) => {
       const input = openExport(file);
+      // The output is the product: a reader that stops early (`| head`) has what it wanted, and
+      // the rest of the export is not read for no one (as sel timeline).
+      endWhenReaderGoes();
       const r = await importRecords(input, writeOut, { records: flags.records ?? null, maxChars: flags.maxLineBytes, maxDepth: flags.maxDepth });
       if (r.failure !== null) throw new OperatorError(`cannot import ${file} to its end: ${r.failure} (after ${r.events} events)`);
       if (r.refused > 0) {

@@ -214,7 +214,14 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
         refused++;
         emit(refusalLine(`element ${n} of the array is not imported: ${scan.reason.replace(/-/g, ' ')} (parsers may read it differently, or JCS cannot write it)`));
       } else {
-        emit(`${canonicalize(JSON.parse(text) as unknown, maxDepth)}\n`);
+        const line = canonicalize(JSON.parse(text) as unknown, maxDepth);
+        // The limit is sel verify's, in bytes of the line (the text above is bounded in
+        // characters, which hold up to 3 bytes each): a longer line is refused here, saying why,
+        // rather than written for verify to skip as LINE_TOO_LONG.
+        if (Buffer.byteLength(line) > opts.maxChars) {
+          refused++;
+          emit(refusalLine(`element ${n} of the array is longer than ${opts.maxChars} bytes as its canonical line (--max-line-bytes); it is not imported`));
+        } else emit(`${line}\n`);
       }
     }
     text = '';

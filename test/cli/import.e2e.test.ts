@@ -80,6 +80,10 @@ describe('sel import', () => {
     expect(lines[4]).toContain('too deep');
     expect(lines[5]).toBe('sel import: element 6 of the array is longer than 4096 characters as JSON text (--max-line-bytes); it is not imported');
     expect(lines[6]).toBe('5');
+    // In bytes of the line, as sel verify counts: 1 500 characters of é are 3 000 bytes.
+    const wide = sel(['import', '-', '--max-line-bytes', '2048'], { input: `[{"s":"${'é'.repeat(1500)}"}]` });
+    expect(wide.status).toBe(1);
+    expect(wide.stdout).toBe('sel import: element 1 of the array is longer than 2048 bytes as its canonical line (--max-line-bytes); it is not imported\n');
     const v = verifyText(r.stdout);
     expect(v.status).toBe(1);
     expect(v.codes).toEqual(['LINE_INVALID_JSON@2', 'LINE_INVALID_JSON@3', 'LINE_INVALID_JSON@4', 'LINE_INVALID_JSON@5', 'LINE_INVALID_JSON@6', 'EVENT_SCHEMA@7']);
