@@ -32,7 +32,7 @@ import { DEFAULT_MAX_DEPTH, INVALID_JSON_REASONS, scanStrict, UNREPRESENTABLE_RE
 export interface ImportOptions {
   /** The member of a top-level object that holds the array; null: the document is the array. */
   readonly records: string | null;
-  /** An event longer than this many characters (as JSON text) is not imported. */
+  /** An event whose text, or canonical line, is longer than this many characters, or bytes, is not imported (--max-line-bytes). */
   readonly maxChars: number;
   readonly maxDepth?: number;
 }
