@@ -31,8 +31,30 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { describeIoError } from '../errors.js';
+
+/**
+ * The bundle `name` beside the module at `moduleUrl`, where that module really is: node gives a
+ * link's own path with --preserve-symlinks-main (node_modules/.bin/sel is a link). For the
+ * binary (main.ts) and the worker (worker-main.ts).
+ */
+export function bundleBeside(moduleUrl: string, name: string): string {
+  return join(dirname(realpathSync(fileURLToPath(moduleUrl))), name);
+}
+
+/**
+ * Why `bundle` could not be loaded, in one sentence: a file that could not be read (an install
+ * that lacks its bundle: a build that did not finish, a copy of sel.js alone), with the fix when
+ * it is missing, or the load's own error.
+ */
+export function cannotLoad(bundle: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = typeof code === 'string' ? describeIoError(e) : e instanceof Error ? e.message : String(e);
+  return `cannot load ${bundle} (${why})${code === 'ENOENT' ? '; run npm run build' : ''}`;
+}
 
 /**
  * What became of the cache: given to V8 and taken; refused by V8; made for other bytes, another

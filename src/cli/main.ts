@@ -45,25 +45,17 @@
  * compiled from source at each run. `sel verify` without `--repo` takes a smaller cache, of
  * what the integrity check compiles (cacheVariantOf).
  */
-import { realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeIoError } from '../errors.js';
-import { cacheVariantOf, loadBundle } from './code-cache.js';
+import { bundleBeside, cacheVariantOf, cannotLoad, loadBundle } from './code-cache.js';
 
 let bundle = fileURLToPath(new URL('./sel.cjs', import.meta.url));
 let run: (argv: readonly string[]) => Promise<number>;
 try {
-  // Beside this file where it really is: node gives a link's own path with
-  // --preserve-symlinks-main (node_modules/.bin/sel is a link).
-  bundle = join(dirname(realpathSync(fileURLToPath(import.meta.url))), 'sel.cjs');
+  bundle = bundleBeside(import.meta.url, 'sel.cjs');
   ({ run } = loadBundle<{ run: typeof run }>(bundle, cacheVariantOf(process.argv.slice(2))).exports);
 } catch (e) {
-  // An installation that lacks its bundle (a build that did not finish, a copy of sel.js
-  // alone) is not the operator's input, but it still deserves one sentence, not a stack.
-  const code = (e as NodeJS.ErrnoException).code;
-  const fix = code === 'ENOENT' ? '; run npm run build' : '';
-  process.stderr.write(`sel: cannot load ${bundle} (${typeof code === 'string' ? describeIoError(e) : e instanceof Error ? e.message : String(e)})${fix}\n`);
+  // A broken installation is not the operator's input, but it still deserves one sentence.
+  process.stderr.write(`sel: ${cannotLoad(bundle, e)}\n`);
   process.exit(2);
 }
 process.exitCode = await run(process.argv);

@@ -168,10 +168,10 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
   let seenRecords = false;
   let failure: string | null = null;
   // The element being read: its JSON text, rebuilt from the tokens; per open container, whether
-  // a value was written in it yet (for commas), and whether it is an object.
+  // a value was written in it yet (for commas).
   let text = '';
   let tooLong = false;
-  const open: { first: boolean; object: boolean }[] = [];
+  const open: { first: boolean }[] = [];
   let afterKey = false;
 
   const fail = (why: string): void => {
@@ -292,7 +292,7 @@ export function importRecords(input: Readable, out: ImportSink, opts: ImportOpti
       case 'startArray':
         beforeValue();
         piece(t.name === 'startObject' ? '{' : '[');
-        open.push({ first: true, object: t.name === 'startObject' });
+        open.push({ first: true });
         return;
       case 'endObject':
       case 'endArray':
