@@ -38,7 +38,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { binaryNodeFlags, wrapCommonJs } from '../../dist/src/cli/code-cache.js';
+import { binaryNodeFlags, cacheFileOf, wrapCommonJs } from '../../dist/src/cli/code-cache.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'sel');
@@ -108,7 +108,7 @@ for (const [name, text] of files) {
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 const bundles = [join(out, 'sel.cjs'), join(out, 'worker.cjs')];
-const caches = [`${bundles[0]}.v8cache`, `${bundles[0]}.integrity.v8cache`, `${bundles[1]}.v8cache`];
+const caches = [cacheFileOf(bundles[0]), cacheFileOf(bundles[0], 'integrity'), cacheFileOf(bundles[1])];
 for (const cache of caches) rmSync(cache, { force: true });
 const warn = (why) => process.stderr.write(`bundle.mjs: warning: ${why}; sel runs without a code cache, ~40 ms slower to start\n`);
 // The sample evaluation's event: the first line of the sample log.
