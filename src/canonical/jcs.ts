@@ -39,46 +39,75 @@ function escapePointerToken(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** A value to look at, and where it is: the pointer is written only for the value that fails. */
+interface Place {
+  readonly v: unknown;
+  readonly parent: Place | null;
+  readonly key: string | number;
+  readonly depth: number;
+}
+
+/** JSON Pointer (RFC 6901) of `p`. */
+function pointerOf(p: Place): string {
+  const keys: string[] = [];
+  for (let at: Place | null = p; at !== null && at.parent !== null; at = at.parent) keys.push(typeof at.key === 'number' ? String(at.key) : escapePointerToken(at.key));
+  return keys.length === 0 ? '' : `/${keys.reverse().join('/')}`;
+}
+
 /**
  * Throws JcsError unless `value` is a tree of plain JSON values that RFC 8785 can represent.
  * Iterative, so depth is bounded by `maxDepth`, not by the call stack.
  */
 export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): asserts value is JsonValue {
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
+  const stack: Place[] = [{ v: value, parent: null, key: '', depth: 0 }];
   while (stack.length > 0) {
-    const { v, path, depth } = stack.pop()!;
+    const place = stack.pop()!;
+    const { v, depth } = place;
     switch (typeof v) {
       case 'string':
-        if (hasLoneSurrogate(v)) throw new JcsError('lone-surrogate', path, `string at "${path}" holds a lone surrogate`);
+        if (hasLoneSurrogate(v)) {
+          const path = pointerOf(place);
+          throw new JcsError('lone-surrogate', path, `string at "${path}" holds a lone surrogate`);
+        }
         continue;
       case 'number':
-        if (!Number.isFinite(v)) throw new JcsError('non-finite-number', path, `number at "${path}" is not finite`);
+        if (!Number.isFinite(v)) {
+          const path = pointerOf(place);
+          throw new JcsError('non-finite-number', path, `number at "${path}" is not finite`);
+        }
         continue;
       case 'boolean':
         continue;
       case 'object': {
         if (v === null) continue;
-        if (depth >= maxDepth) throw new JcsError('too-deep', path, `value at "${path}" is nested deeper than ${maxDepth}`);
+        if (depth >= maxDepth) {
+          const path = pointerOf(place);
+          throw new JcsError('too-deep', path, `value at "${path}" is nested deeper than ${maxDepth}`);
+        }
         if (Array.isArray(v)) {
-          for (let k = 0; k < v.length; k++) stack.push({ v: v[k], path: `${path}/${k}`, depth: depth + 1 });
+          for (let k = 0; k < v.length; k++) stack.push({ v: v[k], parent: place, key: k, depth: depth + 1 });
           continue;
         }
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) {
+          const path = pointerOf(place);
           throw new JcsError('unsupported-type', path, `value at "${path}" is not a plain object`);
         }
         for (const key of Object.keys(v)) {
-          if (hasLoneSurrogate(key)) throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
           const child = (v as Record<string, unknown>)[key];
-          if (key === 'toJSON' && typeof child === 'function') {
-            throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
+          if (hasLoneSurrogate(key) || (key === 'toJSON' && typeof child === 'function')) {
+            const path = pointerOf(place);
+            if (key === 'toJSON' && typeof child === 'function') throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
+            throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
           }
-          stack.push({ v: child, path: `${path}/${escapePointerToken(key)}`, depth: depth + 1 });
+          stack.push({ v: child, parent: place, key, depth: depth + 1 });
         }
         continue;
       }
-      default:
+      default: {
+        const path = pointerOf(place);
         throw new JcsError('unsupported-type', path, `value at "${path}" is a ${typeof v}, which JSON cannot hold`);
+      }
     }
   }
 }
@@ -86,5 +115,15 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
 /** RFC 8785 canonical form of `value`. Throws JcsError for what JCS cannot represent. */
 export function canonicalize(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): string {
   assertJcsValue(value, maxDepth);
+  return stableStringify(value);
+}
+
+/**
+ * RFC 8785 canonical form of what JSON.parse made of a text that scanStrict accepted: that scan
+ * refuses all that assertJcsValue looks for (a lone surrogate, a number that is not finite,
+ * nesting past its maxDepth; JSON.parse makes nothing but plain values), so it is not looked for
+ * twice (`sel import`, for each event).
+ */
+export function canonicalizeScanned(value: JsonValue): string {
   return stableStringify(value);
 }

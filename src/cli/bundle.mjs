@@ -61,6 +61,10 @@ keep(await build({
   entryPoints: { sel: 'dist/src/cli/run.js', worker: 'dist/src/verify/worker.js' },
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
+  // stream-chain (under stream-json's tokenizer, `sel import`) loads node:string_decoder with
+  // import() when its module is evaluated: written as require(), which a bundle without a module
+  // loader has (the check below refuses any import() left).
+  supported: { 'dynamic-import': false },
   // A CommonJS module has no import.meta; sel's modules use only its url (assets.ts, pool.ts),
   // declared below.
   define: { 'import.meta.url': '__selModuleUrl' },

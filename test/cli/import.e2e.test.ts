@@ -113,6 +113,34 @@ describe('sel import', () => {
     }
   });
 
+  it('writes every element before the break of a broken document, however slow its reader and wherever the break falls in a read', async () => {
+    // Three hundred events (~190 KB) and then the damage, in one read: the events just before
+    // the damage may be the ones that matter. Before, tokens waiting for a slow reader when the
+    // document broke were dropped, and so was the read that held a byte that is not UTF-8.
+    const events = Array.from({ length: 300 }, (_, i) => sampleLog.split('\n')[i % 3]!);
+    const head = `[${events.join(',\n')}`;
+    const cases: [string, Buffer, string][] = [
+      ['bad UTF-8', Buffer.concat([Buffer.from(`${head},\n{"s":"`), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')]), `the document is not UTF-8 (at byte ${Buffer.byteLength(`${head},\n{"s":"`)})`],
+      ['an overlong form', Buffer.concat([Buffer.from(`${head},\n{"s":"`), Buffer.from([0xe0, 0x80, 0xaf]), Buffer.from('"}]')]), `the document is not UTF-8 (at byte ${Buffer.byteLength(`${head},\n{"s":"`)})`],
+      ['not JSON', Buffer.from(`${head},\n{"s":1,,}]`), 'it is not JSON ('],
+      ['two commas', Buffer.from(`${head},,{"s":1}]`), 'it is not JSON ('],
+      ['a stray character', Buffer.from(`${head}\f]`), 'it is not JSON (U+000C outside a string'],
+      ['an end inside a character', Buffer.concat([Buffer.from(head), Buffer.from([0xe2, 0x82])]), `the document is not UTF-8 (at byte ${Buffer.byteLength(head)})`],
+    ];
+    for (const [name, doc, why] of cases) {
+      for (const reads of [[doc], [doc.subarray(0, 7000), doc.subarray(7000)]]) {
+        let out = '';
+        const slow = (t: string): Promise<void> => new Promise((resolve) => setTimeout(() => resolve(void (out += t)), 5));
+        const r = await importRecords(Readable.from(reads), slow, { records: null, maxChars: 1 << 20 });
+        expect(r.failure, name).toContain(why);
+        expect(r.events, name).toBe(300);
+        const lines = out.trimEnd().split('\n');
+        expect(lines.slice(0, 300), name).toEqual(events);
+        expect(lines.slice(300), name).toEqual([`sel import: the document cannot be read on: ${r.failure}; nothing after this line was imported`]);
+      }
+    }
+  });
+
   it('refuses what is not a document to read, in one sentence (exit 2)', () => {
     expect(expectOneSentence(sel(['import', join(dir, 'nothing.json')]))).toBe(`sel: cannot read export ${join(dir, 'nothing.json')}: it does not exist`);
     expect(expectOneSentence(sel(['import', dir]))).toBe(`sel: cannot read export ${dir}: it is a directory`);
