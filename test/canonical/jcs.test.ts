@@ -59,6 +59,20 @@ describe('values JCS cannot represent', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(() => canonicalize(deep)).toThrow(/deeper than/);
   });
+  it('names the value it rejects by its JSON Pointer (RFC 6901)', () => {
+    const pointer = (v: unknown): string => {
+      try {
+        canonicalize(v);
+      } catch (e) {
+        return `${(e as JcsError).pointer} ${(e as JcsError).message}`;
+      }
+      return 'accepted';
+    };
+    expect(pointer({ a: [1, { 'b/c~d': [Number.NaN] }] })).toBe('/a/1/b~1c~0d/0 number at "/a/1/b~1c~0d/0" is not finite');
+    expect(pointer(Infinity)).toBe(' number at "" is not finite');
+    expect(pointer({ x: { ['k\ud800']: 1 } })).toBe('/x a key in "/x" holds a lone surrogate');
+    expect(pointer([[{ toJSON: () => 1 }]])).toBe('/0/0 value at "/0/0" has a toJSON method');
+  });
   it('accepts a well-formed surrogate pair and writes it as itself', () => {
     expect(canonicalize({ e: '😂' })).toBe('{"e":"😂"}');
   });
