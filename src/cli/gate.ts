@@ -61,7 +61,11 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
   try {
     const { loaded } = await bundleAtRef(repo, ref, '--policy-at');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory, so --policy-at cannot name a bundle`);
-    if (loaded.hash === null) throw new OperatorError(`the policy at ${ref} has no hash (a file there is not JSON): run sel policy check`);
+    if (loaded.hash === null) {
+      // A file that is not JSON, or one not read (a symbolic link, a file too large): say which.
+      const why = loaded.ok ? undefined : loaded.problems[0]?.message;
+      throw new OperatorError(`the policy at ${ref} has no hash: ${why ?? 'a file there is not JSON'} (sel policy check lists what is wrong)`);
+    }
     return loaded.hash;
   } finally {
     repo.close();

@@ -1,6 +1,6 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, constants, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +188,15 @@ describe('sel gate', () => {
     expect(g.status).toBe(1);
     expect(g.out!.eventsInRange).toBe(0);
     expect(g.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-divergence', true]]);
+  });
+  it('says why the bundle --policy-at names has no hash (a symbolic link in policy/ is not "not JSON")', () => {
+    const c = join(tmp, 'policy-at-link');
+    git(tmp, 'clone', '-q', s.repo, c);
+    symlinkSync('capabilities.json', join(c, 'policy', 'linked.json'));
+    git(c, 'add', 'policy/linked.json');
+    git(c, 'commit', '-q', '-m', 'a policy file as a symbolic link');
+    const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'HEAD', '--no-divergence']);
+    expect(expectOneSentence(r)).toBe('sel: the policy at HEAD has no hash: policy/linked.json is a symbolic link, not a file: a bundle is what its files say (sel policy check lists what is wrong)');
   });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
