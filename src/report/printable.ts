@@ -4,7 +4,8 @@
  * (ESC, or the one-byte CSI U+009B) moves the cursor, clears the screen or hides text, and
  * bidirectional controls make a terminal show text in another order than it is (Trojan
  * Source). Every such character is written as a `\uXXXX` escape in the human-readable outputs
- * (text, github, and the forensics commands); the JSON outputs escape them as JSON does.
+ * (text, github, and the forensics commands), and a backslash that would read as the start of
+ * one is doubled; the JSON outputs escape them as JSON does.
  */
 
 /**
@@ -20,9 +21,21 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u
 
 const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/**
+ * Backslashes that would read as the start of such an escape: before `u` and four hex digits
+ * (a value that holds the text `\u001b`), or before a character that is escaped. Each of them is
+ * doubled, so an escape is always an odd run of backslashes and literal text an even one: a
+ * value holding the six characters `\u202e` is not shown as one holding U+202E. A backslash
+ * anywhere else (a Windows path, a regular expression) is shown as it is.
+ */
+const AMBIGUOUS = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNPRINTABLE.source})`, 'g');
+
 /** `s` with every character that could act on a terminal written as a `\uXXXX` escape. */
 export function printable(s: string): string {
   UNPRINTABLE.lastIndex = 0;
-  return UNPRINTABLE.test(s) ? s.replace(UNPRINTABLE, escape) : s;
+  const unprintable = UNPRINTABLE.test(s);
+  const backslash = s.includes('\\');
+  if (!unprintable && !backslash) return s;
+  const doubled = backslash ? s.replace(AMBIGUOUS, (run) => run + run) : s;
+  return unprintable ? doubled.replace(UNPRINTABLE, escape) : doubled;
 }
-

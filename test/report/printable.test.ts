@@ -19,9 +19,24 @@ describe('printable', () => {
     expect(printable('\ufeff{}')).toBe('\\ufeff{}');
     // What shows as nothing: two ids that read the same must not look the same.
     expect(printable('ops\u200bbot \u200c\u200d\u2060\u2063 \u00ad \u180e \u3164')).toBe('ops\\u200bbot \\u200c\\u200d\\u2060\\u2063 \\u00ad \\u180e \\u3164');
-    const plain = 'données — 数据 😂 \\u001b "quoted" ‐ \u00a0 \u00ff';
+    const plain = 'données — 数据 😂 C:\\Users\\me "quoted" ‐ \u00a0 \u00ff \\d+ \\u12';
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
+  });
+  it('doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
+    // An escape is an odd run of backslashes before uXXXX, literal text an even one.
+    expect(printable('\\u001b')).toBe('\\\\u001b');
+    expect(printable('\\\\u202E x')).toBe('\\\\\\\\u202E x');
+    expect(printable('\\\u001b')).toBe('\\\\\\u001b');
+    expect(printable('\u001b')).toBe('\\u001b');
+    expect(printable('C:\\users\\u0041dmin\\x')).toBe('C:\\users\\\\u0041dmin\\x');
+    // Every output reads back to the value: undo the doubling and the escapes.
+    const read = (t: string): string => t.replace(/(\\+)(u[0-9a-f]{4})?/gi, (_m, run: string, hex?: string) => {
+      const literal = '\\'.repeat(run.length >> 1);
+      if (hex === undefined) return run;
+      return run.length % 2 === 1 ? literal + String.fromCharCode(parseInt(hex.slice(1), 16)) : literal + hex;
+    });
+    for (const v of ['\\u001b', '\\\u001b', '\u202e\\u202e', 'a\\\\\\u0041\n', '\\', 'x\\\u0000\\']) expect(read(printable(v)), JSON.stringify(v)).toBe(v);
   });
 });
 
