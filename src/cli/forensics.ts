@@ -19,7 +19,7 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { printable, printableValue } from '../report/printable.js';
+import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
@@ -205,25 +205,23 @@ function explainCommand(chalk: Colour): Command {
         return;
       }
       const c = await chalk();
-      // Everything from the log, the repository or the command line is shown through v
-      // (printableValue: a value as it is) or p (printable: JSON text and sentences): an
-      // event's fields must not forge lines or drive the terminal.
+      // Everything from the log, the repository or the command line is shown through p
+      // (printable): an event's fields must not forge lines or drive the terminal.
       const p = printable;
-      const v = printableValue;
-      const at = (ref: { file: string; line: number }) => `${v(ref.file)}:${ref.line}`;
-      const decision = (d: SelEvent['decision']) => v(showDecision(d));
+      const at = (ref: { file: string; line: number }) => `${p(ref.file)}:${ref.line}`;
+      const decision = (d: SelEvent['decision']) => p(showDecision(d));
       const trace = (t: Evaluation['trace']) => traceLines(t).map((l, i) => `  ${String(i + 1).padStart(2)}. ${p(l)}`);
-      const L: string[] = [c.bold(`event ${v(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
+      const L: string[] = [c.bold(`event ${p(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
       if (e === null) {
         L.push('  the event did not pass its line checks, so it is not evaluated: see the findings below');
         for (const raw of lines) L.push(...showLine(raw, c));
       } else {
-        L.push(`  ts          ${v(e.ts)}`, `  kind        ${v(e.kind)}`, `  actor       ${v(e.actor.id)} (${v(e.actor.zone)})`, `  request     ${p(JSON.stringify(e.request))}`,
-          `  fingerprint ${v(e.request_fingerprint)}`, `  hash        ${v(e.hash)}`);
-        if (e.exception_ref !== undefined) L.push(`  exception   ${v(e.exception_ref)}`);
-        L.push(c.bold('policy') + `  ${v(e.policy_hash)}`);
+        L.push(`  ts          ${p(e.ts)}`, `  kind        ${p(e.kind)}`, `  actor       ${p(e.actor.id)} (${p(e.actor.zone)})`, `  request     ${p(JSON.stringify(e.request))}`,
+          `  fingerprint ${p(e.request_fingerprint)}`, `  hash        ${p(e.hash)}`);
+        if (e.exception_ref !== undefined) L.push(`  exception   ${p(e.exception_ref)}`);
+        L.push(c.bold('policy') + `  ${p(e.policy_hash)}`);
         if (policyInfo?.commit === null || policyInfo === null) L.push(c.red('  not in the repository history reachable from the ref: the decision cannot be replayed'));
-        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${v(policyInfo.date)}  ${v(policyInfo.author)}`, `  "${v(policyInfo.subject)}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
+        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${p(policyInfo.date)}  ${p(policyInfo.author)}`, `  "${p(policyInfo.subject)}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
         L.push(c.bold('decision'), `  recorded  ${decision(e.decision)}`);
         if (replayed !== null) {
           const same = sameAtTs === true;
@@ -231,14 +229,14 @@ function explainCommand(chalk: Colour): Command {
             : c.red(`(the same at its ts, not at the chain's time: ${expired.code} below)`);
           L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
-          if (replayed.review !== null) L.push(`  review    ${v(replayed.review.path)}: ${REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
+          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
           if (replayed.exception !== null) {
             const ex = replayed.exception;
-            L.push(`  exception ${ex.ref === null ? 'none' : v(ex.ref)}: ${EXCEPTION_TEXT[ex.status]} (${ex.status})`);
+            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${EXCEPTION_TEXT[ex.status]} (${ex.status})`);
           }
         }
         if (whatIf !== null) {
-          L.push(c.bold(`what if --policy ${v(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
+          L.push(c.bold(`what if --policy ${p(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
             `  decision  ${decision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
             ...trace(whatIf.evaluation.trace));
         }
@@ -421,7 +419,7 @@ const shownText = (line: LineText | string): Pick<ShownLine, 'text' | 'bytes' | 
 
 /** A line read again, for people: where, how long, and its text (escaped as all evidence is). */
 function showLine(raw: Pick<ShownLine, 'location' | 'text' | 'bytes' | 'truncated' | 'error'>, c: Awaited<ReturnType<Colour>>, label = ''): string[] {
-  const at = `${printableValue(raw.location.file)}:${raw.location.line}`;
+  const at = `${printable(raw.location.file)}:${raw.location.line}`;
   if (raw.error !== undefined || raw.text === undefined) return [c.bold('line') + `  ${at}${label}: ${printable(raw.error ?? 'not read')}`];
   const size = `${raw.bytes} byte${raw.bytes === 1 ? '' : 's'}${raw.truncated === true ? `, the first ${SHOWN_BYTES} at most shown` : ''}`;
   return [c.bold('line') + `  ${at}${label}` + c.dim(`  (${size}, as it reads now)`), `  ${printable(raw.text)}`];
@@ -468,7 +466,7 @@ async function explainMissing(
   const holed = [...around].filter((c) => near.has(`${c}\u0000${f.seq - 1}`) && near.has(`${c}\u0000${f.seq + 1}`));
   const candidates = f.chain !== undefined ? [f.chain] : named.size > 0 ? [...new Set([...named, ...holed])] : [...around];
   if (candidates.length > 1) {
-    throw new OperatorError(printableValue(`seq ${f.seq} is missing from several chains (${candidates.sort().join(', ')}): name one with --chain`));
+    throw new OperatorError(printable(`seq ${f.seq} is missing from several chains (${candidates.sort().join(', ')}): name one with --chain`));
   }
   const chain = candidates[0] ?? null;
   const prev = chain === null ? undefined : near.get(`${chain}\u0000${f.seq - 1}`);
@@ -491,7 +489,7 @@ async function explainMissing(
   const branchLines = branch.lines.filter((x) => x.chain === chain);
   if (about.length === 0 && unplaced.length === 0 && branchLines.length === 0) {
     const dropped = keeper.linesDropped > 0 ? `; ${keeper.linesDropped} damaged line(s) past the first ${KEEP_LINE_FINDINGS} were counted, not kept, and one may hold it (sel verify --format jsonl lists them)` : ' (run sel verify to see the log\'s findings)';
-    throw new OperatorError(printableValue(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding kept is about it${dropped}`));
+    throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding kept is about it${dropped}`));
   }
 
   // The lines, in reading order, with the codes of the findings on each: those that name the

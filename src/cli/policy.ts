@@ -18,7 +18,7 @@ import { EMPTY_LEDGER } from '../policy/types.js';
 import { ACTION_RANK, SEVERITY_RANK } from '../policy/compile.js';
 import type { TrustZone } from '../envelope/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
-import { printable, printableValue } from '../report/printable.js';
+import { printable } from '../report/printable.js';
 import { isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
@@ -94,11 +94,11 @@ async function renderCheck(r: CheckReport, format: Format, colour: Colour): Prom
   if (format === 'github') {
     const { annotations } = await import('../report/github.js');
     const b = s.findings.bySeverity;
-    const verdict = `sel policy check: ${printableValue(s.policy)}: bundle ${s.valid ? 'valid' : 'invalid'}; ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`;
+    const verdict = `sel policy check: ${printable(s.policy)}: bundle ${s.valid ? 'valid' : 'invalid'}; ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`;
     return `${[...annotations(r.findings, s.findings.omitted, relativize, 'run with --format json'), verdict].join('\n')}\n`;
   }
   const c = await colour();
-  const lines = [c.bold(`sel policy check: ${printableValue(s.policy)}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON or not read)'}`)];
+  const lines = [c.bold(`sel policy check: ${printable(s.policy)}, ${s.files.length} files, bundle ${s.hash ?? '(no hash: a file is not JSON or not read)'}`)];
   if (r.findings.length > 0) lines.push('');
   for (const f of r.findings) lines.push(...renderFinding(f, c));
   lines.push('', s.valid ? c.green('bundle: valid') : c.red('bundle: invalid (events under it cannot be replayed)'));
@@ -259,16 +259,16 @@ export function policyCommand(chalk: Colour): Command {
         const c = await chalk();
         const d = result.decision;
         const lines = [
-          `${c.bold('decision')}  ${d.action}  rule ${printableValue(d.rule ?? '(none)')}  severity ${d.severity}`,
-          `policy    ${loaded.hash}  (${printableValue(label(join(pd.dir)))})`,
+          `${c.bold('decision')}  ${d.action}  rule ${printable(d.rule ?? '(none)')}  severity ${d.severity}`,
+          `policy    ${loaded.hash}  (${printable(label(join(pd.dir)))})`,
           `request   ${fingerprint}  at ${ts}`,
           c.bold('trace'),
           ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${printable(l)}`),
         ];
         if (recorded !== undefined) {
           lines.push(same === true
-            ? c.green(printableValue(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`))
-            : c.red(printableValue(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: DIVERGES`)));
+            ? c.green(printable(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`))
+            : c.red(printable(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: DIVERGES`)));
         }
         await writeOut(`${lines.join('\n')}\n`);
       }

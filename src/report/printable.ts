@@ -4,9 +4,8 @@
  * (ESC, or the one-byte CSI U+009B) moves the cursor, clears the screen or hides text, and
  * bidirectional controls make a terminal show text in another order than it is (Trojan
  * Source). Every such character is written as a `\uXXXX` escape in the human-readable outputs
- * (text, github, and the forensics commands), and in a value shown unquoted, a backslash that
- * would read as the start of one is doubled (printableValue); the JSON outputs escape them as
- * JSON does.
+ * (text, github, and the forensics commands), and a backslash that would read as the start of
+ * one is doubled; the JSON outputs escape them as JSON does.
  */
 
 /**
@@ -24,27 +23,25 @@ const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padSt
 
 /**
  * Backslashes that would read as the start of such an escape: before `u` and four hex digits
- * (a value that holds the text `\u001b`), or before a character that is escaped.
+ * (a value that holds the text `\u001b`, or JSON's own escape in JSON text), or before a
+ * character that is escaped.
  */
 const AMBIGUOUS = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNPRINTABLE.source})`, 'g');
 
 /**
- * `s` with every character that could act on a terminal written as a `\uXXXX` escape: for
- * sentences and JSON text, where a value is quoted as JSON, which already writes a backslash of
- * the value as two (a message, a line of the log as it reads).
+ * `s` with every character that could act on a terminal written as a `\uXXXX` escape, and each
+ * backslash that would read as the start of one doubled: an escape is always an odd run of
+ * backslashes, the text's own backslashes an even one. A value holding the six characters
+ * `\u202e` is not shown as one holding U+202E; a backslash anywhere else (a Windows path, a
+ * regular expression, JSON's `\n`) is shown as it is. Where the text is JSON (a request, a line
+ * as it reads, a value quoted in a message), its escapes are read after these: JSON's `\u001b`
+ * shows as `\\u001b`.
  */
 export function printable(s: string): string {
   UNPRINTABLE.lastIndex = 0;
-  return UNPRINTABLE.test(s) ? s.replace(UNPRINTABLE, escape) : s;
-}
-
-/**
- * A value shown as it is, not quoted as JSON (a file or chain name, a rule id, an expected or
- * actual string): as printable, and a backslash that would read as the start of an escape is
- * doubled, so an escape is always an odd run of backslashes and the value's own text an even
- * one. A value holding the six characters `\u202e` is not shown as one holding U+202E; a
- * backslash anywhere else (a Windows path, a regular expression) is shown as it is.
- */
-export function printableValue(s: string): string {
-  return printable(s.includes('\\') ? s.replace(AMBIGUOUS, (run) => run + run) : s);
+  const unprintable = UNPRINTABLE.test(s);
+  const backslash = s.includes('\\');
+  if (!unprintable && !backslash) return s;
+  const doubled = backslash ? s.replace(AMBIGUOUS, (run) => run + run) : s;
+  return unprintable ? doubled.replace(UNPRINTABLE, escape) : doubled;
 }

@@ -7,7 +7,7 @@
 import type { ChalkInstance } from 'chalk';
 import { CODES, type Severity } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
-import { printable, printableValue } from './printable.js';
+import { printable } from './printable.js';
 import type { Report } from './report.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -16,7 +16,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 /** A value from the evidence as one line of text (printable.ts: nothing that acts on a terminal). */
 function show(v: unknown): string {
-  return typeof v === 'string' ? printableValue(v) : printable(JSON.stringify(v));
+  return printable(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 export function renderText(report: Report, c: ChalkInstance): string {
@@ -33,7 +33,7 @@ export function renderText(report: Report, c: ChalkInstance): string {
   } else {
     const r = s.replay;
     const e = r.events;
-    lines.push(`replay: ${printableValue(r.repo)} at ${printableValue(r.ref)} (${r.commit.slice(0, 12)}), ${plural(r.bundles, 'policy bundle')} in ${plural(r.commitsScanned, 'commit')}`);
+    lines.push(`replay: ${printable(r.repo)} at ${printable(r.ref)} (${r.commit.slice(0, 12)}), ${plural(r.bundles, 'policy bundle')} in ${plural(r.commitsScanned, 'commit')}`);
     lines.push(`        ${plural(e.events, 'decision')}: ${e.matched} matched, ${e.diverged} diverged, ${e.unverifiable} unverifiable${e.skipped > 0 ? `, ${e.skipped} not replayable (see their findings)` : ''}`);
     for (const n of r.notes) lines.push(c.dim(`        note: ${printable(n)}`));
   }
@@ -46,7 +46,7 @@ export function renderText(report: Report, c: ChalkInstance): string {
 
   if (s.chains.length > 0) {
     lines.push('', c.bold('chains'));
-    const name = (ch: { chain: string }) => printableValue(ch.chain);
+    const name = (ch: { chain: string }) => printable(ch.chain);
     const w = s.chains.reduce((m, ch) => Math.max(m, name(ch).length), 0);
     const anchors = s.replay.performed ? new Map(s.replay.anchors.map((a) => [a.chain, a])) : null;
     for (const ch of s.chains) {
@@ -92,8 +92,8 @@ export function verdictLine(b: Readonly<Record<Severity, number>>, result: 'pass
 export function renderFinding(f: Finding, c: ChalkInstance, sev: (s: Severity) => string = severityLabel(c)): string[] {
   const where = f.location === null
     ? '(no position)'
-    : `${printableValue(f.location.file)}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;
-  const chain = f.chain === null ? '' : c.dim(` chain ${printableValue(f.chain)}${f.seq === null ? '' : ` seq ${f.seq}`}`);
+    : `${printable(f.location.file)}:${f.location.line}${f.location.column === undefined ? '' : `:${f.location.column}`}`;
+  const chain = f.chain === null ? '' : c.dim(` chain ${printable(f.chain)}${f.seq === null ? '' : ` seq ${f.seq}`}`);
   const out = [`${c.bold(where)}  ${sev(f.severity)}  ${c.bold(f.code)}${chain}`, `    ${printable(f.message)}`];
   if (f.expected !== undefined) out.push(c.dim(`    expected ${show(f.expected)}`));
   if (f.actual !== undefined) out.push(c.dim(`    actual   ${show(f.actual)}`));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
-import { printable, printableValue } from '../../src/report/printable.js';
+import { printable } from '../../src/report/printable.js';
 import { sel } from '../helpers/cli.js';
 
 describe('printable', () => {
@@ -23,22 +23,23 @@ describe('printable', () => {
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
   });
-  it('in a value shown as it is, doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
+  it('doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
     // An escape is an odd run of backslashes before uXXXX, literal text an even one.
-    expect(printableValue('\\u001b')).toBe('\\\\u001b');
-    expect(printableValue('\\\\u202E x')).toBe('\\\\\\\\u202E x');
-    expect(printableValue('\\\u001b')).toBe('\\\\\\u001b');
-    expect(printableValue('\u001b')).toBe('\\u001b');
-    expect(printableValue('C:\\users\\u0041dmin\\x')).toBe('C:\\users\\\\u0041dmin\\x');
+    expect(printable('\\u001b')).toBe('\\\\u001b');
+    expect(printable('\\\\u202E x')).toBe('\\\\\\\\u202E x');
+    expect(printable('\\\u001b')).toBe('\\\\\\u001b');
+    expect(printable('\u001b')).toBe('\\u001b');
+    expect(printable('C:\\users\\u0041dmin\\x')).toBe('C:\\users\\\\u0041dmin\\x');
     // Every output reads back to the value: undo the doubling and the escapes.
     const read = (t: string): string => t.replace(/(\\+)(u[0-9a-f]{4})?/gi, (_m, run: string, hex?: string) => {
       const literal = '\\'.repeat(run.length >> 1);
       if (hex === undefined) return run;
       return run.length % 2 === 1 ? literal + String.fromCharCode(parseInt(hex.slice(1), 16)) : literal + hex;
     });
-    for (const v of ['\\u001b', '\\\u001b', '\u202e\\u202e', 'a\\\\\\u0041\n', '\\', 'x\\\u0000\\']) expect(read(printableValue(v)), JSON.stringify(v)).toBe(v);
-    // JSON text (a request, a line as it reads) is left to JSON, which has doubled a value's backslashes.
-    expect(printable(JSON.stringify({ a: '\\u001b', b: '\u001b' }))).toBe('{"a":"\\\\u001b","b":"\\u001b"}');
+    for (const v of ['\\u001b', '\\\u001b', '\u202e\\u202e', 'a\\\\\\u0041\n', '\\', 'x\\\u0000\\']) expect(read(printable(v)), JSON.stringify(v)).toBe(v);
+    // JSON text (a request, a line as it reads): these escapes are read first, then JSON's.
+    expect(printable(JSON.stringify({ a: '\\u001b', b: '\u001b' }))).toBe('{"a":"\\\\\\\\u001b","b":"\\\\u001b"}');
+    expect(JSON.parse(read(printable(JSON.stringify({ a: '\\u001b', b: '\u001b\u202e' }))))).toEqual({ a: '\\u001b', b: '\u001b\u202e' });
   });
 });
 
@@ -114,7 +115,8 @@ describe('human-readable outputs show hostile text escaped', () => {
     // A damaged line is shown as it reads now: escaped as JSON wrote it, and where JSON did not.
     const damaged = sel(['explain', hostileDamaged, '--repo', s.repo, '--seq', '3']).stdout;
     expect(damaged).toContain('HASH_MISMATCH');
-    expect(damaged).toContain('"rule":"r\\nFAKE LINE\\u001b[2J\\u009b31m\\u202e"');
+    // JSON's escape of ESC in it shows as \\u001b: an odd run of backslashes is always sel's own.
+    expect(damaged).toContain('"rule":"r\\nFAKE LINE\\\\u001b[2J\\u009b31m\\u202e"');
     // One timeline row per event, whatever its fields hold.
     // The gate's reason names the file, escaped.
     expect(sel(['gate', hostileName, '--repo', s.repo, '--no-divergence']).stdout).toContain('v\\u001b[2J\\u000aFAKE.jsonl:1');
