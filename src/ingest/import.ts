@@ -191,7 +191,15 @@ class StrictText {
       }
       const c = text.charCodeAt(i++);
       if (c === 0x22) this.inString = true;
-      else if (c === 0x7b || c === 0x5b) this.depth++;
+      else if (c === 0x7b || c === 0x5b) {
+        // The tokenizer holds a stack entry per open array and object (and the element being read
+        // one more): 64 MiB of `[` took 2.8 GB (found by review). No event nested that deep can be
+        // imported (--max-depth is at most 2000), and the document is not read on past it.
+        if (++this.depth > NESTING_LIMIT) {
+          if (i - 1 > from) pieces.push(text.slice(from, i - 1));
+          return { pieces, error: `it nests arrays and objects deeper than ${NESTING_LIMIT} levels` };
+        }
+      }
       else if (c === 0x7d || c === 0x5d) {
         if (--this.depth <= this.elementDepth) {
           pieces.push(text.slice(from, i));
@@ -214,6 +222,8 @@ class StrictText {
 }
 
 const QUOTE_OR_BACKSLASH = /["\\]/g;
+/** How deep the document may nest arrays and objects: far past any --max-depth, so an element deeper than that is still refused alone. */
+const NESTING_LIMIT = 1 << 16;
 
 /** Reads the document from `input` and writes one line per element of its array to `out`. */
 export async function importRecords(input: AsyncIterable<Uint8Array | string>, out: ImportSink, opts: ImportOptions): Promise<ImportResult> {

@@ -177,6 +177,41 @@ describe('sel import', () => {
     }
   }, 60_000);
 
+  it('holds no more than a bounded depth of nesting: a long run of [ or { ends the document, in an element or in a member it skips', async () => {
+    // The tokenizer keeps a stack entry per open array or object, and so did the element being
+    // read: 16 MiB of `[` took ~400 MB, 64 MiB ~2.8 GB (found by review), past the heap on a
+    // larger export, where only the depth past --max-depth was ever needed to refuse it.
+    let peak = 0;
+    let reads = 0;
+    function* doc(head: string, fill: string): Generator<Buffer> {
+      const mib = Buffer.alloc(1 << 20, fill);
+      yield Buffer.from(head);
+      for (let i = 0; i < 16; i++) {
+        reads++;
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+        yield mib;
+      }
+      yield Buffer.from(']');
+    }
+    const cases: [string, string, string | null, number][] = [
+      ['[{"a":1},', '[', null, 1],
+      ['{"meta":', '[', 'Records', 0],
+      ['{"Records":[{"a":1},', '[', 'Records', 1],
+    ];
+    for (const [head, fill, records, events] of cases) {
+      const before = process.memoryUsage().heapUsed;
+      peak = before;
+      reads = 0;
+      let out = '';
+      const r = await importRecords(Readable.from(doc(head, fill)), async (t) => void (out += t), { records, maxChars: 4096 });
+      expect(peak - before, head).toBeLessThan(48 << 20);
+      expect(reads, head).toBe(1);
+      expect(r.failure, head).toBe('it nests arrays and objects deeper than 65536 levels');
+      expect(r.events, head).toBe(events);
+      expect(out, head).toBe(`${'{"a":1}\n'.repeat(events)}sel import: the document cannot be read on: ${r.failure}; nothing after this line was imported\n`);
+    }
+  }, 60_000);
+
   it('writes each element as its canonical form, whatever the export\'s spacing and key order (property)', async () => {
     // Objects without duplicate keys, integers in range, no lone surrogates: what JSON.parse and
     // JCS agree on, so the line is canonicalize of the element.
