@@ -123,9 +123,10 @@ interface Text {
  * were JSON (found by review). Outside strings, JSON is printable ASCII, space, tab, line feed and
  * carriage return; anything else there that stream-json would not refuse itself is refused here.
  *
- * The text is cut into pieces after each element of the array (after its closing bracket, or
- * the comma after it): the tokenizer gives its tokens per piece, or throws and gives none, so a
- * document that breaks loses no element before the break.
+ * The text is cut into pieces after each element of the array (after its closing bracket or
+ * quote, the white space after a number or literal, or the comma after it): the tokenizer gives
+ * its tokens per piece, or throws and gives none, so a document that breaks loses no element
+ * before the break.
  */
 class StrictText {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -139,6 +140,8 @@ class StrictText {
   private inString = false;
   private escaped = false;
   private depth = 0;
+  /** Just after a character of a number or literal (which white space, a comma or a bracket ends). */
+  private scalar = false;
   /** The depth of the array's elements' separators: 1 for a document that is the array, 2 for a member's array. */
   constructor(private readonly elementDepth: number) {}
 
@@ -186,10 +189,28 @@ class StrictText {
         if (m === null) break;
         i = m.index + 1;
         if (text.charCodeAt(m.index) === 0x5c) this.escaped = true;
-        else this.inString = false;
+        else {
+          this.inString = false;
+          // An element that is a string ends here: `["a" x]` lost "a" (found by review).
+          if (this.depth === this.elementDepth) {
+            pieces.push(text.slice(from, i));
+            from = i;
+          }
+        }
         continue;
       }
       const c = text.charCodeAt(i++);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+        // An element that is a number or literal ends at the white space after it: the tokenizer
+        // gives it once it sees that (`[1 x]` lost 1).
+        if (this.scalar && this.depth === this.elementDepth) {
+          pieces.push(text.slice(from, i));
+          from = i;
+        }
+        this.scalar = false;
+        continue;
+      }
+      this.scalar = false;
       if (c === 0x22) this.inString = true;
       else if (c === 0x7b || c === 0x5b) {
         // The tokenizer holds a stack entry per open array and object (and the element being read
@@ -210,11 +231,11 @@ class StrictText {
           pieces.push(text.slice(from, i));
           from = i;
         }
-      } else if (c > 0x7e || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) {
+      } else if (c > 0x7e || c < 0x20) {
         if (i - 1 > from) pieces.push(text.slice(from, i - 1));
         const cp = text.codePointAt(i - 1)!;
         return { pieces, error: `it is not JSON (U+${cp.toString(16).toUpperCase().padStart(4, '0')} outside a string, which JSON does not allow there)` };
-      }
+      } else this.scalar = c !== 0x3a;
     }
     if (from < n) pieces.push(from === 0 ? text : text.slice(from));
     return { pieces, error };

@@ -141,6 +141,29 @@ describe('sel import', () => {
     }
   });
 
+  it('writes an element that is a string, number or literal before a break just after it, as it does an object', async () => {
+    // The text was cut for the tokenizer only after a closing bracket or a comma, and the piece
+    // it throws on gives no token: `[{"a":1}{` wrote {"a":1}, but `["a","b" x]` lost "b". (A
+    // number that a read cuts is still given by the tokenizer only at the next comma or bracket:
+    // the white space after it does not end it there.)
+    const cases: [string, string | null, string[], boolean][] = [
+      ['["a","b" x]', null, ['"a"', '"b"'], true],
+      ['["a","b"x]', null, ['"a"', '"b"'], true],
+      ['[true, null\t"x"]', null, ['true', 'null'], true],
+      ['[1, 2 x]', null, ['1', '2'], false],
+      ['[1, 2\n{}]', null, ['1', '2'], false],
+      ['{"Records":[1, "s" 3]}', 'Records', ['1', '"s"'], true],
+    ];
+    for (const [doc, records, expected, anyReads] of cases) {
+      for (const reads of anyReads ? [[doc], [...doc]] : [[doc]]) {
+        let out = '';
+        const r = await importRecords(Readable.from(reads.map((s) => Buffer.from(s))), async (t) => void (out += t), { records, maxChars: 4096 });
+        expect(r.failure, doc).toContain('it is not JSON');
+        expect(out.trimEnd().split('\n'), doc).toEqual([...expected, `sel import: the document cannot be read on: ${r.failure}; nothing after this line was imported`]);
+      }
+    }
+  });
+
   it('refuses what is not a document to read, in one sentence (exit 2)', () => {
     expect(expectOneSentence(sel(['import', join(dir, 'nothing.json')]))).toBe(`sel: cannot read export ${join(dir, 'nothing.json')}: it does not exist`);
     expect(expectOneSentence(sel(['import', dir]))).toBe(`sel: cannot read export ${dir}: it is a directory`);
