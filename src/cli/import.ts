@@ -48,7 +48,7 @@ export function importCommand(): Command {
       // the rest of the export is not read for no one (as sel timeline).
       endWhenReaderGoes();
       const r = await importRecords(input, writeOut, { records: flags.records ?? null, maxChars: flags.maxLineBytes, maxDepth: flags.maxDepth });
-      if (r.failure !== null) throw new OperatorError(`cannot import ${file} to its end: ${r.failure} (after ${r.events} events)`);
+      if (r.failure !== null) throw new OperatorError(`cannot import ${file === '-' ? 'standard input' : file} to its end: ${r.failure} (after ${r.events === 1 ? '1 event' : `${r.events} events`})`);
       if (r.refused > 0) {
         process.stderr.write(`sel import: ${r.refused} of ${r.events} events could not be imported as they are; each is a line that says why, which sel verify reports\n`);
         process.exitCode = 1;

@@ -30,7 +30,7 @@
 import { none } from 'stream-chain/defs.js';
 import { jsonParser } from 'stream-json/core/parser.js';
 import { canonicalizeScanned, type JsonValue } from '../canonical/jcs.js';
-import { errnoCode } from '../errors.js';
+import { describeIoError } from '../errors.js';
 import { DEFAULT_MAX_DEPTH, scanStrict } from '../canonical/scan.js';
 
 export interface ImportOptions {
@@ -465,7 +465,8 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     try {
       tokens = tokenize(piece);
     } catch (e) {
-      fail(`it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
+      // At the end of the text, what the tokenizer still expected was not written.
+      fail(piece === none ? ((state as string) === 'top' ? 'the document is empty' : 'the document ends before its array does') : `it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
       return;
     }
     if (tokens === none) return;
@@ -491,7 +492,7 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     try {
       r = await reads.next();
     } catch (e) {
-      fail(`it could not be read (${errnoCode(e) ?? (e instanceof Error ? e.message : String(e))})`);
+      fail(`it could not be read (${describeIoError(e)})`);
       done = true;
       break;
     }

@@ -92,11 +92,11 @@ describe('sel import', () => {
   it('a document it cannot read to its end is exit 2, one sentence, and its output ends with a line sel verify reports (a pipe without pipefail still fails)', () => {
     const [a] = sampleLog.split('\n');
     const cases: [string, string | Buffer, string][] = [
-      ['truncated.json', `[${a}, {"kind":`, 'it is not JSON'],
+      ['truncated.json', `[${a}, {"kind":`, 'the document ends before its array does'],
       ['not-utf8.json', Buffer.concat([Buffer.from(`[${a}, {"s":"`), Buffer.from([0xff]), Buffer.from('"}]')]), 'the document is not UTF-8'],
       ['trailing.json', `[${a}] [${a}]`, 'it is not JSON'],
       ['scalar.json', '"events"', 'the document is not an array of events'],
-      ['no-close.json', `[${a}`, 'it is not JSON'],
+      ['no-close.json', `[${a}`, 'the document ends before its array does'],
       // White space to stream-json (its patterns use \s), not to JSON: not imported as JSON.
       ['form-feed.json', `[${a},\f${a}]`, 'it is not JSON (U+000C outside a string'],
       ['vertical-tab.json', `[\v${a}]`, 'it is not JSON (U+000B outside a string'],
@@ -164,10 +164,24 @@ describe('sel import', () => {
     }
   });
 
+  it('says in one sentence why a document could not be read to its end: a read that fails, an end before the array\'s', () => {
+    if (process.platform === 'linux') {
+      // Reading a process's own memory from address 0 fails (EIO), after the file opened.
+      const r = sel(['import', '/proc/self/mem']);
+      expect(expectOneSentence(r)).toBe('sel: cannot import /proc/self/mem to its end: it could not be read (an I/O error occurred) (after 0 events)');
+      expect(r.stdout).toBe('sel import: the document cannot be read on: it could not be read (an I/O error occurred); nothing after this line was imported\n');
+    }
+    const [a] = sampleLog.split('\n');
+    const cut = sel(['import', '-'], { input: `[${a}` });
+    expect(expectOneSentence(cut)).toBe('sel: cannot import standard input to its end: the document ends before its array does (after 1 event)');
+    expect(cut.stdout).toBe(`${a}\nsel import: the document cannot be read on: the document ends before its array does; nothing after this line was imported\n`);
+  });
+
   it('refuses what is not a document to read, in one sentence (exit 2)', () => {
     expect(expectOneSentence(sel(['import', join(dir, 'nothing.json')]))).toBe(`sel: cannot read export ${join(dir, 'nothing.json')}: it does not exist`);
     expect(expectOneSentence(sel(['import', dir]))).toBe(`sel: cannot read export ${dir}: it is a directory`);
-    expect(expectOneSentence(sel(['import', file('empty.json', '')]))).toContain('it is not JSON');
+    expect(expectOneSentence(sel(['import', file('empty.json', '')]))).toContain('the document is empty');
+    expect(expectOneSentence(sel(['import', '-'], { input: ' \n' }))).toContain('the document is empty');
   });
 
   it('holds no more of a long value than --max-line-bytes, in a member it skips or in an element (constant memory)', async () => {
