@@ -30,6 +30,7 @@
 import { none } from 'stream-chain/defs.js';
 import { jsonParser } from 'stream-json/core/parser.js';
 import { canonicalizeScanned, type JsonValue } from '../canonical/jcs.js';
+import { firstInvalidUtf8 } from '../envelope/check.js';
 import { describeIoError } from '../errors.js';
 import { DEFAULT_MAX_DEPTH, scanStrict } from '../canonical/scan.js';
 
@@ -62,39 +63,6 @@ interface Token {
   readonly name: string;
   /** A key's, string's or number's text; null when it was longer than could be kept. */
   readonly value?: string | null;
-}
-
-/** The first byte in `buf[from, to)` that does not start a well-formed UTF-8 character there. */
-export function firstNotUtf8(buf: Uint8Array, from: number, to: number): number {
-  let i = from;
-  while (i < to) {
-    const b = buf[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    // The lead byte says how many continuation bytes follow; the second byte's range excludes
-    // overlong forms, surrogates and code points past U+10FFFF (RFC 3629 §4).
-    let n: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) n = 1;
-    else if (b >= 0xe0 && b <= 0xef) {
-      n = 2;
-      if (b === 0xe0) lo = 0xa0;
-      else if (b === 0xed) hi = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      n = 3;
-      if (b === 0xf0) lo = 0x90;
-      else if (b === 0xf4) hi = 0x8f;
-    } else return i;
-    if (i + n >= to) return i;
-    const b1 = buf[i + 1]!;
-    if (b1 < lo || b1 > hi) return i;
-    for (let k = 2; k <= n; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
-    i += n + 1;
-  }
-  return to;
 }
 
 /** How many bytes of `buf` end on a whole character: a character its end cuts is left for the next read. */
@@ -157,7 +125,7 @@ class StrictText {
     } catch {
       // What precedes the first byte that is not UTF-8 is imported: the events just before the
       // damage may be the ones that matter.
-      const at = firstNotUtf8(data, 0, whole);
+      const at = firstInvalidUtf8(data.subarray(0, whole));
       text = this.decoder.decode(data.subarray(0, at));
       error = `the document is not UTF-8 (at byte ${this.offset + at})`;
     }
