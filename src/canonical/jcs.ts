@@ -30,7 +30,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
-function hasLoneSurrogate(s: string): boolean {
+/** Whether `s` holds a UTF-16 surrogate that is not half of a pair. */
+export function hasLoneSurrogate(s: string): boolean {
   // With the `u` flag a well-formed pair is one code point and does not match \p{Surrogate}.
   return LONE_SURROGATE.test(s);
 }
@@ -115,15 +116,5 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
 /** RFC 8785 canonical form of `value`. Throws JcsError for what JCS cannot represent. */
 export function canonicalize(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): string {
   assertJcsValue(value, maxDepth);
-  return stableStringify(value);
-}
-
-/**
- * RFC 8785 canonical form of what JSON.parse made of a text that scanStrict accepted: that scan
- * refuses all that assertJcsValue looks for (a lone surrogate, a number that is not finite,
- * nesting past its maxDepth; JSON.parse makes nothing but plain values), so it is not looked for
- * twice (`sel import`, for each event).
- */
-export function canonicalizeScanned(value: JsonValue): string {
   return stableStringify(value);
 }

@@ -552,6 +552,19 @@ function scanCanonicalNumber(s: string, start: number): number {
 }
 
 /**
+ * Why a JSON number literal cannot be represented (SPEC.md §1), or null: a non-zero literal that
+ * reads as 0 or as no finite double, or an integer literal whose value the double it reads as
+ * does not have. What scanStrict asks of each number, and `sel import` of each number token.
+ */
+export function numberProblem(token: string): 'number-out-of-range' | 'integer-precision-loss' | null {
+  const v = Number(token);
+  if (!Number.isFinite(v)) return 'number-out-of-range';
+  if (v === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))) return 'number-out-of-range';
+  if (isPlainInteger(token, 0, token.length) && !integerSurvives(token, v)) return 'integer-precision-loss';
+  return null;
+}
+
+/**
  * Scans any JSON text (RFC 8259) and rejects what cannot be represented faithfully:
  * duplicate keys, `\u` escapes of lone surrogates, non-finite numbers, integer literals that
  * lose their value as a double, nesting deeper than `maxDepth`. Whether the text is canonical
@@ -601,11 +614,8 @@ export function scanStrict(text: string, maxDepth: number = DEFAULT_MAX_DEPTH): 
     } else if (c === C.MINUS || (c >= C.ZERO && c <= C.NINE)) {
       const end = numberTokenEnd(text, i);
       if (end < 0) return fail('invalid-number', i);
-      const token = text.slice(i, end);
-      const v = Number(token);
-      if (!Number.isFinite(v)) defer('number-out-of-range', i);
-      else if (v === 0 && /[1-9]/.test(token.replace(/[eE].*$/, ''))) defer('number-out-of-range', i);
-      else if (isPlainInteger(text, i, end) && !integerSurvives(token, v)) defer('integer-precision-loss', i);
+      const wrong = numberProblem(text.slice(i, end));
+      if (wrong !== null) defer(wrong, i);
       i = end;
     } else if (c === C.LOWER_T && text.startsWith('true', i)) {
       i += 4;

@@ -16,10 +16,10 @@
  *   leniently: bad UTF-8 becomes U+FFFD, which would change a value), and a document that is
  *   not UTF-8 is refused at its first such byte, after all that precedes it.
  * - Its values are parsed as JSON.parse would (the last of two equal keys wins, a long integer
- *   is rounded): each event is written back as JSON text from the tokens, numbers as their
- *   literal, and checked by scanStrict, as policy files are. An event that parsers read two ways
- *   (a duplicate key, an integer past 2^53, a lone surrogate) or that is deeper than
- *   `maxDepth` is not imported.
+ *   is rounded): each event's canonical form is built here from the tokens, numbers from their
+ *   literal, with scanStrict's checks on the way (numberProblem is its own). An event that
+ *   parsers read two ways (a duplicate key, an integer past 2^53, a lone surrogate) or that is
+ *   deeper than `maxDepth` is not imported.
  *
  * Nothing is dropped without a trace: an event that cannot be imported faithfully becomes a line
  * that says why and is not JSON, so `sel verify` of the output reports it (LINE_INVALID_JSON, an
@@ -29,10 +29,10 @@
  */
 import { none } from 'stream-chain/defs.js';
 import { jsonParser } from 'stream-json/core/parser.js';
-import { canonicalizeScanned, type JsonValue } from '../canonical/jcs.js';
+import { hasLoneSurrogate } from '../canonical/jcs.js';
 import { firstInvalidUtf8 } from '../envelope/check.js';
 import { describeIoError } from '../errors.js';
-import { DEFAULT_MAX_DEPTH, scanStrict } from '../canonical/scan.js';
+import { DEFAULT_MAX_DEPTH, numberProblem, type ScanReason } from '../canonical/scan.js';
 
 export interface ImportOptions {
   /** The member of a top-level object that holds the array; null: the document is the array. */
@@ -239,12 +239,34 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
   let lastKey: string | null = null;
   let seenRecords = false;
   let failure: string | null = null;
-  // The element being read: its JSON text, rebuilt from the tokens; per open container, whether
-  // nothing was written in it yet (no comma before its next value).
-  let text = '';
-  let tooLong = false;
+  // The element being read. Its canonical form (RFC 8785: members sorted by key, strings as
+  // JSON.stringify writes them, numbers as Number#toString) is built from the tokens, per open
+  // container its canonical items or members so far, while nothing is wrong with it. `length`
+  // counts its JSON text as written back from the tokens (commas, colons and brackets included):
+  // past maxChars the element is too long, and no more of it is held. `problem` is the first
+  // thing in it, in text order, that parsers read two ways or JCS cannot write, as scanStrict
+  // names it: the same checks (numberProblem, lone surrogates, duplicate keys, nesting past
+  // maxDepth), on the values as decoded.
+  // Per open container, whether nothing was written in it yet (no comma before its next value).
   const open: boolean[] = [];
   let afterKey = false;
+  interface Frame {
+    /** An array's items; null for an object. */
+    readonly items: string[] | null;
+    /** An object's members: its key, and `"key":value` as canonical text. */
+    readonly members: [string, string][];
+    readonly keys: Set<string>;
+    /** The key whose value comes next, and it as JSON text. */
+    key: string;
+    quotedKey: string;
+  }
+  const frames: Frame[] = [];
+  let length = 0;
+  let tooLong = false;
+  let problem: ScanReason | null = null;
+  /** The element's canonical text, once it is whole. */
+  let whole: string | null = null;
+  const building = (): boolean => !tooLong && problem === null;
 
   const fail = (why: string): void => {
     if (failure === null) failure = why;
@@ -252,15 +274,27 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
   const emit = (line: string): void => {
     pending += line;
   };
-  /** Appends to the element's text; null: a value too long to keep, so the element is too. */
-  const piece = (s: string | null): void => {
+  /** Counts `n` characters of the element's text; null: a value too long to keep, so the element is too. */
+  const count = (n: number | null): void => {
     if (tooLong) return;
-    if (s === null || text.length + s.length > opts.maxChars) {
+    if (n === null || length + n > opts.maxChars) {
       tooLong = true;
-      text = '';
+      frames.length = 0;
       return;
     }
-    text += s;
+    length += n;
+  };
+  /** The first problem with the element: it is not imported, and no more of it is built. */
+  const note = (reason: ScanReason): void => {
+    problem = reason;
+    frames.length = 0;
+  };
+  /** A value of the element, whole, in canonical form: into its container, or the element itself. */
+  const add = (canonical: string): void => {
+    const top = frames[frames.length - 1];
+    if (top === undefined) whole = canonical;
+    else if (top.items !== null) top.items.push(canonical);
+    else top.members.push([top.key, `${top.quotedKey}:${canonical}`]);
   };
   /** Before a value inside the element: the comma it needs, unless a key just came. */
   const beforeValue = (): void => {
@@ -270,7 +304,7 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     }
     const top = open.length - 1;
     if (top >= 0) {
-      if (!open[top]) piece(',');
+      if (!open[top]) count(1);
       open[top] = false;
     }
   };
@@ -280,25 +314,24 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     if (tooLong) {
       refused++;
       emit(refusalLine(`element ${n} of the array is longer than ${opts.maxChars} characters as JSON text (--max-line-bytes); it is not imported`));
+    } else if (problem !== null) {
+      refused++;
+      emit(refusalLine(`element ${n} of the array is not imported: ${problem.replace(/-/g, ' ')} (parsers may read it differently, or JCS cannot write it)`));
     } else {
-      const scan = scanStrict(text, maxDepth);
-      // scanStrict refuses only what is not JSON or what JCS cannot write faithfully.
-      if (!scan.ok) {
+      const line = whole!;
+      // The limit is sel verify's, in bytes of the line (the text above is bounded in
+      // characters, which hold up to 3 bytes each): a longer line is refused here, saying why,
+      // rather than written for verify to skip as LINE_TOO_LONG.
+      if (Buffer.byteLength(line) > opts.maxChars) {
         refused++;
-        emit(refusalLine(`element ${n} of the array is not imported: ${scan.reason.replace(/-/g, ' ')} (parsers may read it differently, or JCS cannot write it)`));
-      } else {
-        const line = canonicalizeScanned(JSON.parse(text) as JsonValue);
-        // The limit is sel verify's, in bytes of the line (the text above is bounded in
-        // characters, which hold up to 3 bytes each): a longer line is refused here, saying why,
-        // rather than written for verify to skip as LINE_TOO_LONG.
-        if (Buffer.byteLength(line) > opts.maxChars) {
-          refused++;
-          emit(refusalLine(`element ${n} of the array is longer than ${opts.maxChars} bytes as its canonical line (--max-line-bytes); it is not imported`));
-        } else emit(`${line}\n`);
-      }
+        emit(refusalLine(`element ${n} of the array is longer than ${opts.maxChars} bytes as its canonical line (--max-line-bytes); it is not imported`));
+      } else emit(`${line}\n`);
     }
-    text = '';
+    length = 0;
     tooLong = false;
+    problem = null;
+    whole = null;
+    frames.length = 0;
     state = 'array';
   };
 
@@ -359,41 +392,79 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     }
   };
 
+  const byKey = (x: [string, string], y: [string, string]): number => (x[0] < y[0] ? -1 : 1);
   const onElementToken = (t: Token): void => {
     switch (t.name) {
       case 'startObject':
       case 'startArray':
         beforeValue();
-        piece(t.name === 'startObject' ? '{' : '[');
+        count(1);
+        if (building()) {
+          if (open.length >= maxDepth) note('too-deep');
+          else frames.push({ items: t.name === 'startArray' ? [] : null, members: [], keys: new Set(), key: '', quotedKey: '' });
+        }
         open.push(true);
         return;
       case 'endObject':
-      case 'endArray':
-        piece(t.name === 'endObject' ? '}' : ']');
+      case 'endArray': {
+        count(1);
         open.pop();
-        return;
-      case 'keyValue': {
-        const top = open.length - 1;
-        if (!open[top]) piece(',');
-        open[top] = false;
-        piece(t.value === null ? null : `${JSON.stringify(t.value)}:`);
-        afterKey = true;
+        if (!building()) return;
+        const f = frames.pop()!;
+        if (f.items !== null) add(`[${f.items.join(',')}]`);
+        else {
+          // Keys sorted by their UTF-16 code units (RFC 8785 §3.2.3); no two are equal.
+          f.members.sort(byKey);
+          let text = '{';
+          for (let k = 0; k < f.members.length; k++) text += (k === 0 ? '' : ',') + f.members[k]![1];
+          add(`${text}}`);
+        }
         return;
       }
-      case 'stringValue':
-        beforeValue();
-        piece(t.value === null ? null : JSON.stringify(t.value));
+      case 'keyValue': {
+        const top = open.length - 1;
+        if (!open[top]) count(1);
+        open[top] = false;
+        afterKey = true;
+        if (t.value === null) return count(null);
+        const quoted = JSON.stringify(t.value);
+        count(quoted.length + 1);
+        if (!building()) return;
+        const f = frames[frames.length - 1]!;
+        if (hasLoneSurrogate(t.value!)) return note('lone-surrogate');
+        if (f.keys.has(t.value!)) return note('duplicate-key');
+        f.keys.add(t.value!);
+        f.key = t.value!;
+        f.quotedKey = quoted;
         return;
-      case 'numberValue':
+      }
+      case 'stringValue': {
         beforeValue();
-        piece(t.value ?? null);
-        return;
+        if (t.value === null) return count(null);
+        const quoted = JSON.stringify(t.value);
+        count(quoted.length);
+        if (!building()) return;
+        if (hasLoneSurrogate(t.value!)) return note('lone-surrogate');
+        return add(quoted);
+      }
+      case 'numberValue': {
+        beforeValue();
+        if (t.value === null) return count(null);
+        count(t.value!.length);
+        if (!building()) return;
+        const wrong = numberProblem(t.value!);
+        if (wrong !== null) return note(wrong);
+        return add(String(Number(t.value)));
+      }
       case 'nullValue':
       case 'trueValue':
-      case 'falseValue':
+      case 'falseValue': {
         beforeValue();
-        piece(t.name === 'nullValue' ? 'null' : t.name === 'trueValue' ? 'true' : 'false');
+        const literal = t.name === 'nullValue' ? 'null' : t.name === 'trueValue' ? 'true' : 'false';
+        count(literal.length);
+        if (building()) add(literal);
         return;
+      }
     }
   };
 
