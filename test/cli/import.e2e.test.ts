@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { importRecords } from '../../src/ingest/import.js';
+import { importAgrees } from '../fuzz/import.js';
 import { expectOneSentence, sel } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-import-'));
@@ -248,6 +249,11 @@ describe('sel import', () => {
       expect(out, head).toBe(`${'{"a":1}\n'.repeat(events)}sel import: the document cannot be read on: ${r.failure}; nothing after this line was imported\n`);
     }
   }, 60_000);
+
+  it('imports what JSON.parse reads as scanStrict and JCS say, and of any other document every element before the damage, however the reads are cut (property)', async () => {
+    // The long run (npm run fuzz) runs the same property with many more cases.
+    await fc.assert(importAgrees, { numRuns: 400, seed: 20261203 });
+  });
 
   it('writes each element as its canonical form, whatever the export\'s spacing and key order (property)', async () => {
     // Objects without duplicate keys, integers in range, no lone surrogates: what JSON.parse and

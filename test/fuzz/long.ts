@@ -7,6 +7,7 @@ import { cleanChainsAreClean, neverThrowsOnBytes, reportsEveryMutation } from '.
 import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
 import { fuzzDir, unitsAgree, unitStats } from './units.js';
 import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture, shardsAgree, shardStats } from './shards.js';
+import { importAgrees, importStats } from './import.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -39,6 +40,8 @@ props.push(['a shard result with any byte changed or cut anywhere is merged or r
 props.push(['a shard result with any meta value changed (resealed) is merged or refused', metaDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
 // Each case runs one verification and up to 6 shards and a merge: a fiftieth of the cases.
 props.push(['shards + merge give one run\'s report on every mutation, whatever the cuts', shardsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
+// Each case imports one small document: as many cases as the others.
+props.push(['sel import reads what JSON.parse reads, and of a broken document every element before the damage', importAgrees as unknown as fc.IProperty<unknown[]>, count]);
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
 for (const [name, prop, runs] of props) {
   const t = Date.now();
@@ -51,6 +54,7 @@ for (const [name, prop, runs] of props) {
     const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
       : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings, ${unitStats.notes} gate notes in all)`
       : name.startsWith('shards + merge') ? `, ${shardStats.logs} mutated logs compared (${shardStats.shards} shards in all)`
+      : name.startsWith('sel import') ? `, ${importStats.whole} documents read whole, ${importStats.broken} broken (${importStats.lines} lines written)`
       : '';
     process.stdout.write(`ok    ${name}: ${r.numRuns} runs (${r.numSkips} skipped)${extra}, ${secs} s\n`);
   }
