@@ -8,10 +8,10 @@
  * member's value still fails its hash.
  *
  * Streamed with stream-json's tokenizer (its bare `jsonParser`, a function from text to tokens,
- * called here read by read; 1.5-2x faster than stream-json 1's Transform stream, which also held
- * tokens back from a slow reader and lost them when the document broke): an export of any size
- * is read in constant memory (one event at a time, at most `maxChars` of it), as `sel verify`
- * reads logs. What it does not do, done here:
+ * called here read by read, so that nothing is held between reads; stream-json 1's Transform
+ * stream held tokens back from a slow reader and lost them when the document broke): an export
+ * of any size is read in constant memory (one event at a time, at most `maxChars` of it), as
+ * `sel verify` reads logs. What it does not do, done here:
  * - It takes text: the bytes are decoded by a fatal UTF-8 decoder (stream-json's own decodes
  *   leniently: bad UTF-8 becomes U+FFFD, which would change a value), and a document that is
  *   not UTF-8 is refused at its first such byte, after all that precedes it.
