@@ -96,10 +96,13 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
         }
         for (const key of Object.keys(v)) {
           const child = (v as Record<string, unknown>)[key];
-          if (hasLoneSurrogate(key) || (key === 'toJSON' && typeof child === 'function')) {
+          if (hasLoneSurrogate(key)) {
             const path = pointerOf(place);
-            if (key === 'toJSON' && typeof child === 'function') throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
             throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
+          }
+          if (key === 'toJSON' && typeof child === 'function') {
+            const path = pointerOf(place);
+            throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
           }
           stack.push({ v: child, parent: place, key, depth: depth + 1 });
         }
