@@ -89,7 +89,8 @@ export function markdownCell(s: string): string {
   return printable(cut)
     .replace(/:\/\//g, ':\\u002F\\u002F')
     .replace(/www\./gi, (w) => `${w.slice(0, 3)}\\u002E`)
-    .replace(/@/g, '\\u0040')
+    // (A backslash right before an @ would read as the start of the escape: doubled, as printable does.)
+    .replace(/(\\*)@/g, (_m, run: string) => `${run}${run}\\u0040`)
     .replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
 }
 

@@ -201,6 +201,10 @@ describe('sel gate --format junit and github', () => {
     expect(markdownCell('[x](https://evil.example) <img src=x> *b* `c` a|b')).toBe('\\[x\\](https:\\\\u002F\\\\u002Fevil.example) \\<img src=x\\> \\*b\\* \\`c\\` a\\|b');
     // What GitHub links or mentions without markup is broken with a written escape (found by review).
     expect(markdownCell('see https://evil.example/z, WWW.evil.example and @alice')).toBe('see https:\\\\u002F\\\\u002Fevil.example/z, WWW\\\\u002Eevil.example and \\\\u0040alice');
+    // As rendered (Markdown's escapes undone): an odd run of backslashes is an escape, an even one
+    // the value's own, also where an @ was broken after a backslash of the value.
+    const rendered = (s: string): string => s.replace(/\\(.)/g, '$1');
+    expect(rendered(markdownCell('a\\@b \\u0040 @c'))).toBe('a\\\\\\u0040b \\\\u0040 \\u0040c');
     // A cell shows at most 300 characters, and says how many more there were.
     expect(markdownCell('v'.repeat(30_000))).toBe(`${'v'.repeat(300)}... (29700 more UTF-16 code units)`);
     // Cut between code points.
