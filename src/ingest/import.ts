@@ -211,6 +211,8 @@ class StrictText {
 }
 
 const QUOTE_OR_BACKSLASH = /["\\]/g;
+/** An array frame's members: none, and never added to (add() puts an array's values in its items). */
+const NO_MEMBERS: [string, string][] = [];
 /** How deep the document may nest arrays and objects: far past any --max-depth, so an element deeper than that is still refused alone. */
 const NESTING_LIMIT = 1 << 16;
 
@@ -253,9 +255,9 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
   interface Frame {
     /** An array's items; null for an object. */
     readonly items: string[] | null;
-    /** An object's members: its key, and `"key":value` as canonical text. */
+    /** An object's members: its key, and `"key":value` as canonical text; its keys so far. Empty for an array. */
     readonly members: [string, string][];
-    readonly keys: Set<string>;
+    readonly keys: Set<string> | null;
     /** The key whose value comes next, and it as JSON text. */
     key: string;
     quotedKey: string;
@@ -401,7 +403,8 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
         count(1);
         if (building()) {
           if (open.length >= maxDepth) note('too-deep');
-          else frames.push({ items: t.name === 'startArray' ? [] : null, members: [], keys: new Set(), key: '', quotedKey: '' });
+          else if (t.name === 'startArray') frames.push({ items: [], members: NO_MEMBERS, keys: null, key: '', quotedKey: '' });
+          else frames.push({ items: null, members: [], keys: new Set(), key: '', quotedKey: '' });
         }
         open.push(true);
         return;
@@ -426,20 +429,23 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
         if (!open[top]) count(1);
         open[top] = false;
         afterKey = true;
+        // Too long already: nothing more of it is counted or built.
+        if (tooLong) return;
         if (t.value === null) return count(null);
         const quoted = JSON.stringify(t.value);
         count(quoted.length + 1);
         if (!building()) return;
         const f = frames[frames.length - 1]!;
         if (hasLoneSurrogate(t.value!)) return note('lone-surrogate');
-        if (f.keys.has(t.value!)) return note('duplicate-key');
-        f.keys.add(t.value!);
+        if (f.keys!.has(t.value!)) return note('duplicate-key');
+        f.keys!.add(t.value!);
         f.key = t.value!;
         f.quotedKey = quoted;
         return;
       }
       case 'stringValue': {
         beforeValue();
+        if (tooLong) return;
         if (t.value === null) return count(null);
         const quoted = JSON.stringify(t.value);
         count(quoted.length);
