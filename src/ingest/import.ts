@@ -94,7 +94,9 @@ interface Text {
  * The text is cut into pieces after each element of the array (after its closing bracket or
  * quote, the white space after a number or literal, or the comma after it): the tokenizer gives
  * its tokens per piece, or throws and gives none, so a document that breaks loses no element
- * before the break.
+ * before the break. An element that is a number or literal is never cut by a read: a read that
+ * ends in one leaves it for the next, as the tokenizer ends a number it was given in two pieces
+ * only at the next comma or bracket, not at the white space (`[1, 2` then ` x]` lost 2).
  */
 class StrictText {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -110,6 +112,8 @@ class StrictText {
   private depth = 0;
   /** Just after a character of a number or literal (which white space, a comma or a bracket ends). */
   private scalar = false;
+  /** An element that is a number or literal, which the last read ended in: the start of the next text. */
+  private held = '';
   /** The depth of the array's elements' separators: 1 for a document that is the array, 2 for a member's array. */
   constructor(private readonly elementDepth: number) {}
 
@@ -136,15 +140,23 @@ class StrictText {
       // A byte order mark that starts the document is not part of it (RFC 8259 §8.1).
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    return this.cut(text, error);
+    return this.cut(text, error, bytes === null);
   }
 
-  /** `text` cut after each element, up to its first character that JSON does not allow where it is. */
-  private cut(text: string, error: string | null): Text {
+  /**
+   * `text` cut after each element, up to its first character that JSON does not allow where it is.
+   * `last`: no text follows (the document's end).
+   */
+  private cut(next: string, error: string | null, last: boolean): Text {
     const pieces: string[] = [];
+    // What the last read held back was read through already: it starts the text, not the scan.
+    const text = this.held === '' ? next : this.held + next;
+    let i = this.held.length;
+    this.held = '';
     const n = text.length;
     let from = 0;
-    let i = 0;
+    /** Where the number or literal being read started, when it is an element. */
+    let scalarStart = i > 0 ? 0 : -1;
     while (i < n) {
       if (this.inString) {
         if (this.escaped) {
@@ -178,6 +190,7 @@ class StrictText {
         this.scalar = false;
         continue;
       }
+      const inScalar = this.scalar;
       this.scalar = false;
       if (c === 0x22) this.inString = true;
       else if (c === 0x7b || c === 0x5b) {
@@ -203,7 +216,17 @@ class StrictText {
         if (i - 1 > from) pieces.push(text.slice(from, i - 1));
         const cp = text.codePointAt(i - 1)!;
         return { pieces, error: `it is not JSON (U+${cp.toString(16).toUpperCase().padStart(4, '0')} outside a string, which JSON does not allow there)` };
-      } else this.scalar = c !== 0x3a;
+      } else {
+        if (!inScalar && this.depth === this.elementDepth) scalarStart = i - 1;
+        this.scalar = c !== 0x3a;
+      }
+    }
+    // A read that ends in an element that is a number or literal leaves it to the next (bounded:
+    // past HELD_LIMIT characters it is given in pieces, as the tokenizer then refuses it anyway).
+    if (this.scalar && this.depth === this.elementDepth && !last && error === null && scalarStart >= from && n - scalarStart <= HELD_LIMIT) {
+      if (scalarStart > from) pieces.push(text.slice(from, scalarStart));
+      this.held = text.slice(scalarStart);
+      return { pieces, error };
     }
     if (from < n) pieces.push(from === 0 ? text : text.slice(from));
     return { pieces, error };
@@ -215,6 +238,8 @@ const QUOTE_OR_BACKSLASH = /["\\]/g;
 const NO_MEMBERS: [string, string][] = [];
 /** How deep the document may nest arrays and objects: far past any --max-depth, so an element deeper than that is still refused alone. */
 const NESTING_LIMIT = 1 << 16;
+/** The longest number or literal element that a read's end holds back whole (see StrictText). */
+const HELD_LIMIT = 1 << 16;
 
 /** Reads the document from `input` and writes one line per element of its array to `out`. */
 export async function importRecords(input: AsyncIterable<Uint8Array | string>, out: ImportSink, opts: ImportOptions): Promise<ImportResult> {
