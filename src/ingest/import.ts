@@ -221,8 +221,9 @@ class StrictText {
         this.scalar = c !== 0x3a;
       }
     }
-    // A read that ends in an element that is a number or literal leaves it to the next (bounded:
-    // past HELD_LIMIT characters it is given in pieces, as the tokenizer then refuses it anyway).
+    // A read that ends in an element that is a number or literal leaves it to the next. Bounded:
+    // one past HELD_LIMIT characters is given in pieces, and lost if the document breaks right
+    // after it (a number that long is refused as imprecise unless it is a fraction).
     if (this.scalar && this.depth === this.elementDepth && !last && error === null && scalarStart >= from && n - scalarStart <= HELD_LIMIT) {
       if (scalarStart > from) pieces.push(text.slice(from, scalarStart));
       this.held = text.slice(scalarStart);
