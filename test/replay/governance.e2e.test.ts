@@ -212,6 +212,37 @@ describe('history shapes', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.detail!['commit']).toBe(rewrite);
   });
+  it('reports it however the repository and the log are named: through a symbolic link, or in a directory whose name starts with ".."', () => {
+    // Paths were compared as written: --repo through a link, or the log through one, or a log
+    // under "..logs/", was taken for a file outside the repository, and never checked (found by
+    // review).
+    const { repo, log } = smallRepo('rewritten-linked');
+    const original = readFileSync(log, 'utf8');
+    mkdirSync(join(repo, '..logs'));
+    const dotted = join(repo, '..logs', 'audit.jsonl');
+    writeFileSync(dotted, original);
+    commit(repo, 'logs');
+    const cut = original.split('\n').slice(0, 2).join('\n') + '\n';
+    writeFileSync(log, cut);
+    writeFileSync(dotted, cut);
+    commit(repo, 'oops: truncate the logs');
+    writeFileSync(log, original);
+    writeFileSync(dotted, original);
+    commit(repo, 'restore them');
+    const repoLink = join(tmp, 'rewritten-linked-repo');
+    const logLink = join(tmp, 'rewritten-linked.jsonl');
+    symlinkSync(repo, repoLink);
+    symlinkSync(log, logLink);
+    const rewritten = (args: string[]) => json(['verify', ...args]).out.findings.filter((x) => x.code === 'LEDGER_REWRITTEN').length;
+    expect(rewritten([log, '--repo', repoLink])).toBe(1);
+    expect(rewritten([logLink, '--repo', repo])).toBe(1);
+    expect(rewritten([join(repoLink, 'audit.jsonl'), '--repo', repo])).toBe(1);
+    expect(rewritten([dotted, '--repo', repo])).toBe(1);
+    // A log outside the repository is not a committed one.
+    const outside = join(tmp, 'rewritten-linked-outside.jsonl');
+    writeFileSync(outside, original);
+    expect(rewritten([outside, '--repo', repoLink])).toBe(0);
+  });
   it('a version that drops a reserved tool name still holds it: registering it under that version diverges', () => {
     const { repo, log } = smallRepo('reserved');
     const registry = JSON.parse(readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8')) as { reserved: string[] };
