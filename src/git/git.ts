@@ -649,6 +649,10 @@ export class GitRepo {
     // of the same name first, where one exists. What it names is this checkout's history, not
     // the repository's; the branch's own name can be checked (found by review).
     if (ref.includes('@{-')) throw new OperatorError(`${flag} ${ref} names a branch through this checkout's reflog (@{-N}), and a tag of the same name would stand in for it: give the branch's name`);
+    // Any other @{...} (a reflog entry by date or number, an upstream, a push target) names what
+    // this checkout's reflog or configuration says, not the repository's history: in a fresh
+    // clone main@{2026-10-02} was HEAD, and a gate from it judged nothing (found by review).
+    if (ref.includes('@{')) throw new OperatorError(`${flag} ${ref} names a commit through this checkout's reflog or configuration (@{...}), which another clone does not share: give a branch, a tag or a commit id`);
     const candidates = candidateRefs(ref, this.oidHexLength);
     const [commit, named] = await Promise.all([
       run(this.dir, resolveArgs(ref)).then((out) => out.toString('utf8').trim(), () => null),

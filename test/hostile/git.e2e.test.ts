@@ -461,4 +461,18 @@ describe('a ref name that means two refs (found by review)', () => {
     }
     expect(sel(['verify', log, '--repo', repo, '--ref', 'refs/heads/feature']).status).toBe(0);
   });
+
+  it('any other @{...} is refused too: a reflog entry, an upstream or a push target is this checkout\'s, not the history\'s', () => {
+    // In a fresh clone main@{2026-10-02} is HEAD (git only warns), and a gate --since it judged
+    // no event; main@{2} is whatever this machine's reflog says (found by review).
+    const { repo, log } = repoWithLog('reflog-other');
+    write(repo, { 'x.txt': '1' });
+    commit(repo, 'later');
+    for (const ref of ['main@{1}', 'HEAD@{2026-10-02}', 'main@{upstream}', '@{u}', 'main@{push}~1']) {
+      expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', ref]))).toContain(`--ref ${ref} names a commit through this checkout's reflog or configuration (@{...})`);
+    }
+    expect(expectOneSentence(sel(['gate', log, '--repo', repo, '--since', 'main@{1}', '--no-divergence']))).toContain('--since main@{1} names a commit through');
+    // "@" alone is HEAD, the history's.
+    expect(sel(['verify', log, '--repo', repo, '--ref', '@']).status).toBe(0);
+  });
 });
