@@ -66,6 +66,12 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
       const why = loaded.ok ? undefined : loaded.problems[0]?.message;
       throw new OperatorError(`the policy at ${ref} has no hash: ${why ?? 'a file there is not JSON'} (sel policy check lists what is wrong)`);
     }
+    if (!loaded.ok) {
+      // An invalid bundle decides nothing (SPEC.md §3): every event under it is POLICY_INVALID,
+      // and "every event used it" would pass a release on a bundle that allows nothing.
+      const p = loaded.problems[0];
+      throw new OperatorError(`the policy at ${ref} is invalid${p === undefined ? '' : ` (policy/${p.file}: ${p.message})`}, so it decides nothing: --policy-at needs a valid bundle (sel policy check lists what is wrong)`);
+    }
     return loaded.hash;
   } finally {
     repo.close();
@@ -78,7 +84,7 @@ export function gateCommand(chalk: Colour): Command {
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .requiredOption('--repo <dir>', 'the governance repository')
     .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
-    .option('--since <point>', 'only events after it count: a Git ref (its commit date), a seq number, an RFC 3339 time, or a date (from 00:00 UTC)')
+    .option('--since <point>', 'only events after it count: a seq number; or from it on: a Git ref (its commit date), an RFC 3339 time, or a date (from 00:00 UTC)')
     .addOption(new Option('--max-severity <level>', 'no finding above this severity').argParser(oneOf('--max-severity', ['none', 'note', 'warning', 'error'] as const)))
     .option('--no-divergence', 'no replayed decision differs from the recorded one')
     .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')
@@ -118,7 +124,7 @@ export function gateCommand(chalk: Colour): Command {
       const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
-      const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events after ${since.label}`;
+      const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events from ${since.label}`;
       const report: GateReport = { range: sinceText, eventsInRange: inRange, repo: flags.repo, ref: flags.ref, commit: replay.commit, pass, assertions: results };
       // CI formats name files as verify's do: relative to the governance repository.
       const relativize = relativizer(flags.repo);

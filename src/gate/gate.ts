@@ -40,7 +40,7 @@ export interface AssertionResult {
 
 /** A gate's verdict as the CI formats render it (src/report/gate-formats.ts). */
 export interface GateReport {
-  /** What counts, for people: "all events", "events after seq 30", "events after REF (DATE)". */
+  /** What counts, for people: "all events", "events after seq 30", "events from REF (DATE)". */
   readonly range: string;
   readonly eventsInRange: number;
   readonly repo: string;
@@ -159,6 +159,9 @@ function highestSeq(f: Finding): number {
 /** A ledger file where anchors are (SPEC.md §5), named from the repository's label or its top. */
 const ANCHOR_FILE = /(?:^|\/)ledger\/anchors\//;
 
+/** An anchor artifact that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/). */
+const isUnreadAnchor = (f: Finding): boolean => f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file);
+
 const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 
 export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[]): AssertionResult[] {
@@ -179,14 +182,20 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
   // A digest this verifier cannot compute (DIGEST_UNSUPPORTED) proves nothing either.
   const damaged = inRange.filter((f) => (CODES[f.code].class === 'integrity' || f.code === 'DIGEST_UNSUPPORTED') && f.severity === 'error');
+  // An anchor artifact that could not be read may say the log went further than it does: no
+  // anchor contradicts a log cut back before it only because it was not read (one at seq 48,
+  // its ts without milliseconds, hid a log cut back to seq 39: found by review). Cannot tell.
+  const unreadAnchors = inRange.filter(isUnreadAnchor);
   out.push({
     name: 'integrity',
-    pass: damaged.length === 0 && omitted === 0,
+    pass: damaged.length === 0 && unreadAnchors.length === 0 && omitted === 0,
     reason: damaged.length > 0
       ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged${incomplete}`
-      : omitted > 0 ? notKept
-        : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
-    ...at(damaged),
+      : unreadAnchors.length > 0
+        ? `cannot tell: ${unreadAnchors.length} anchor artifact(s) could not be read, first ${first(unreadAnchors)}, and an anchor may say the log was cut`
+        : omitted > 0 ? notKept
+          : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
+    ...at(damaged.length > 0 ? damaged : unreadAnchors),
   });
   if (a.maxSeverity !== undefined) {
     const limit = a.maxSeverity === 'none' ? 0 : severityRank(a.maxSeverity);
@@ -201,18 +210,22 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   const ofClass = (cls: string) => inRange.filter((f) => CODES[f.code].class === cls);
   if (a.noDivergence === true) {
     const d = ofClass('diverged');
-    out.push({ name: '--no-divergence', pass: d.length === 0 && omitted === 0, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : omitted > 0 ? notKept : 'every replayed decision matches the policy it names', ...at(d) });
+    // Events under a bundle the history does not hold, or an invalid one, are not replayed: the
+    // assertion is about the others, and says how many it could not judge (--no-unverifiable
+    // fails on them).
+    const notReplayed = inRange.filter((f) => f.code === 'POLICY_UNKNOWN' || f.code === 'POLICY_INVALID').length;
+    const unjudged = notReplayed === 0 ? '' : ` (${notReplayed} event(s) in range were not replayed, their bundle unknown or invalid: --no-unverifiable fails on them)`;
+    out.push({ name: '--no-divergence', pass: d.length === 0 && omitted === 0, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : omitted > 0 ? notKept : `every replayed decision matches the policy it names${unjudged}`, ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');
-    out.push({ name: '--no-unverifiable', pass: u.length === 0 && omitted === 0, reason: u.length > 0 ? `${u.length} decision(s) could not be verified, first ${first(u)}${incomplete}` : omitted > 0 ? notKept : 'every decision could be replayed', ...at(u) });
+    out.push({ name: '--no-unverifiable', pass: u.length === 0 && omitted === 0, reason: u.length > 0 ? `${u.length} unverifiable finding(s) (a decision that could not be replayed, or a ledger artifact it may rely on), first ${first(u)}${incomplete}` : omitted > 0 ? notKept : 'every decision could be replayed', ...at(u) });
   }
   if (a.requireAnchored === true) {
     // An anchor artifact that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/)
     // is no anchor to the replay, but it may say the log went further than it does: fail closed
     // (one at seq 60, its ts without milliseconds, hid a log cut back to seq 48).
-    const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED'
-      || (f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file)));
+    const bad = inRange.filter((f) => f.code === 'ANCHOR_MISMATCH' || f.code === 'LOG_TRUNCATED' || isUnreadAnchor(f));
     // Every event, in range or not: an event's time is the writer's, and a chain added with
     // times before --since had no event in range, so no anchor was asked of it.
     const open = anchors.filter((x) => x.unanchored !== null);
@@ -276,10 +289,12 @@ export function parseSince(text: string): Since | { kind: 'ref'; ref: string } |
     return Number.isSafeInteger(seq) ? { kind: 'seq', seq } : null;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    // Events after it: a finer time rounds down (time.ts).
+    // Events from it on (a finer time rounds down, time.ts): the range is "ts after one
+    // millisecond before it", as for a ref (src/cli/gate.ts). An event at a date's first instant
+    // was left out, and so passed the gate (found by review).
     const ts = parseTimePoint(text, 'floor');
-    // A date alone is shown as the time it means ("events after 2026-11-02T00:00:00Z").
-    return ts === null ? null : { kind: 'ts', ts, label: /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text };
+    // A date alone is shown as the time it means ("events from 2026-11-02T00:00:00Z").
+    return ts === null ? null : { kind: 'ts', ts: new Date(Date.parse(ts) - 1).toISOString(), label: /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text };
   }
   return { kind: 'ref', ref: text };
 }

@@ -198,6 +198,15 @@ describe('sel gate', () => {
     const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'HEAD', '--no-divergence']);
     expect(expectOneSentence(r)).toBe('sel: the policy at HEAD has no hash: policy/linked.json is a symbolic link, not a file: a bundle is what its files say (sel policy check lists what is wrong)');
   });
+  it('refuses --policy-at a bundle that is invalid: it decides nothing, so "every event used it" would prove nothing', () => {
+    const c = join(tmp, 'policy-at-invalid');
+    git(tmp, 'clone', '-q', s.repo, c);
+    writeFileSync(join(c, 'policy', 'extra.json'), '{"bogus": true}\n');
+    git(c, 'add', 'policy/extra.json');
+    git(c, 'commit', '-q', '-m', 'a policy file no schema knows');
+    const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'HEAD', '--no-divergence']);
+    expect(expectOneSentence(r)).toMatch(/^sel: the policy at HEAD is invalid \(policy\/extra\.json: .+\), so it decides nothing: --policy-at needs a valid bundle \(sel policy check lists what is wrong\)$/);
+  });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
     // Each names the option that was wrong, with what it takes.

@@ -158,4 +158,34 @@ describe('--require-anchored and an anchor artifact sel cannot read', () => {
     // A review or exception that cannot be read is another assertion's business.
     expect(anchored([invalid('gov/ledger/reviews/ab.json')]).pass).toBe(true);
   });
+  it('fails the integrity assertion too, which is always made: it cannot tell the log was not cut', () => {
+    // An anchor at seq 48, its ts without milliseconds, is not read, and the log cut back to
+    // seq 39 passed every assertion but --require-anchored (found by review).
+    const c = new GateCollector({ kind: 'seq', seq: 1 });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const invalid = (file: string) => makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm' });
+    const integrityOf = (fs: Finding[]) => judge({ noDivergence: true }, c, fs, 0, []).find((x) => x.name === 'integrity')!;
+    expect(integrityOf([]).pass).toBe(true);
+    expect(integrityOf([invalid('gov/ledger/anchors/c/48.json')])).toMatchObject({
+      pass: false,
+      reason: 'cannot tell: 1 anchor artifact(s) could not be read, first LEDGER_ARTIFACT_INVALID at gov/ledger/anchors/c/48.json:1, and an anchor may say the log was cut',
+      at: { file: 'gov/ledger/anchors/c/48.json', line: 1 },
+    });
+    expect(integrityOf([invalid('gov/ledger/exceptions/x.json')]).pass).toBe(true);
+  });
+});
+
+describe('--no-divergence', () => {
+  it('says how many events in range it could not judge, their bundle unknown or invalid (--no-unverifiable fails on them)', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const r = (fs: Finding[]) => judge({ noDivergence: true, noUnverifiable: true }, c, fs, 0, []);
+    expect(r([]).find((x) => x.name === '--no-divergence')).toMatchObject({ pass: true, reason: 'every replayed decision matches the policy it names' });
+    const unknown = [at('POLICY_UNKNOWN', 1), at('POLICY_INVALID', 2)];
+    expect(r(unknown).find((x) => x.name === '--no-divergence')).toMatchObject({
+      pass: true,
+      reason: 'every replayed decision matches the policy it names (2 event(s) in range were not replayed, their bundle unknown or invalid: --no-unverifiable fails on them)',
+    });
+    expect(r(unknown).find((x) => x.name === '--no-unverifiable')!.pass).toBe(false);
+  });
 });

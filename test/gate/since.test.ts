@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSince } from '../../src/cli/gate.js';
-import { GateCollector } from '../../src/gate/gate.js';
+import { GateCollector, parseSince, type Since } from '../../src/gate/gate.js';
 import { commit, git, initRepo } from '../helpers/git.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-since-'));
@@ -22,5 +22,19 @@ describe('--since REF', () => {
     const at = (ts: string) => ({ chain: 'c', seq: 0, ts });
     expect(c.inRange(at(second))).toBe(true);
     expect(c.inRange(at(new Date(Date.parse(date) - 1).toISOString()))).toBe(false);
+  });
+});
+
+describe('--since TIME', () => {
+  it('counts an event at the time itself, and at a date\'s first instant (from 00:00 UTC), and not one before it', () => {
+    // An allowed elevation at 2026-11-05T00:00:00.000Z was left out of --since 2026-11-05, and
+    // passed --no-unreviewed-elevation (found by review).
+    for (const [text, first] of [['2026-11-05', '2026-11-05T00:00:00.000Z'], ['2026-11-05T12:30:00Z', '2026-11-05T12:30:00.000Z'], ['2026-11-05T13:30:00.250+01:00', '2026-11-05T12:30:00.250Z']]) {
+      const c = new GateCollector(parseSince(text) as Since);
+      const at = (ts: string) => ({ chain: 'c', seq: 0, ts });
+      expect(c.inRange(at(first)), text).toBe(true);
+      expect(c.inRange(at(new Date(Date.parse(first) + 1).toISOString())), text).toBe(true);
+      expect(c.inRange(at(new Date(Date.parse(first) - 1).toISOString())), text).toBe(false);
+    }
   });
 });
