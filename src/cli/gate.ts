@@ -70,7 +70,8 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
       // An invalid bundle decides nothing (SPEC.md §3): every event under it is POLICY_INVALID,
       // and "every event used it" would pass a release on a bundle that allows nothing.
       const p = loaded.problems[0];
-      throw new OperatorError(`the policy at ${ref} is invalid${p === undefined ? '' : ` (policy/${p.file}: ${p.message})`}, so it decides nothing: --policy-at needs a valid bundle (sel policy check lists what is wrong)`);
+      const what = p === undefined ? '' : ` (${p.message.includes(`policy/${p.file}`) ? p.message : `policy/${p.file}: ${p.message}`})`;
+      throw new OperatorError(`the policy at ${ref} is invalid${what}, so it decides nothing: --policy-at needs a valid bundle (sel policy check lists what is wrong)`);
     }
     return loaded.hash;
   } finally {

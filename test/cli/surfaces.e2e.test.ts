@@ -205,7 +205,7 @@ describe('sel gate', () => {
     git(c, 'add', 'policy/extra.json');
     git(c, 'commit', '-q', '-m', 'a policy file no schema knows');
     const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'HEAD', '--no-divergence']);
-    expect(expectOneSentence(r)).toMatch(/^sel: the policy at HEAD is invalid \(policy\/extra\.json: .+\), so it decides nothing: --policy-at needs a valid bundle \(sel policy check lists what is wrong\)$/);
+    expect(expectOneSentence(r)).toMatch(/^sel: the policy at HEAD is invalid \(policy\/extra\.json is not a contract this verifier knows \(.+\)\), so it decides nothing: --policy-at needs a valid bundle \(sel policy check lists what is wrong\)$/);
   });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
