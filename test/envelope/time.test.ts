@@ -48,8 +48,10 @@ describe('a point in time on the command line', () => {
   });
 
   it('is what gate --since reads as a time, and a date-like text is never a ref', () => {
-    expect(parseSince('2026-11-01')).toEqual({ kind: 'ts', ts: '2026-11-01T00:00:00.000Z', label: '2026-11-01T00:00:00Z' });
-    expect(parseSince('2026-11-01T12:00:00.0009Z')).toEqual({ kind: 'ts', ts: '2026-11-01T12:00:00.000Z', label: '2026-11-01T12:00:00.0009Z' });
+    // Events from the time on: the range is "ts after one millisecond before it" (a finer time
+    // rounds down first), so an event at a date's first instant counts.
+    expect(parseSince('2026-11-01')).toEqual({ kind: 'ts', ts: '2026-10-31T23:59:59.999Z', label: '2026-11-01T00:00:00Z' });
+    expect(parseSince('2026-11-01T12:00:00.0009Z')).toEqual({ kind: 'ts', ts: '2026-11-01T11:59:59.999Z', label: '2026-11-01T12:00:00.0009Z' });
     expect(parseSince('2026-13-01')).toBeNull();
     expect(parseSince('41817')).toEqual({ kind: 'seq', seq: 41817 });
     expect(parseSince('v1.4.0')).toEqual({ kind: 'ref', ref: 'v1.4.0' });
