@@ -156,10 +156,13 @@ function highestSeq(f: Finding): number {
   return seq;
 }
 
-/** A ledger file where anchors are (SPEC.md §5), named from the repository's label or its top. */
-const ANCHOR_FILE = /(?:^|\/)ledger\/anchors\//;
+/**
+ * A ledger file where anchors are (SPEC.md §5), named from the repository's label or its top:
+ * under ledger/anchors/, or ledger/anchors or ledger itself when sel could not read into it.
+ */
+const ANCHOR_FILE = /(?:^|\/)ledger(?:\/anchors(?:\/.*)?)?$/;
 
-/** An anchor artifact that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/). */
+/** Anchor artifacts that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/, or of the directories holding them). */
 const isUnreadAnchor = (f: Finding): boolean => f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file);
 
 const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);

@@ -293,6 +293,17 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
       });
     };
     await walk(root.oid, LEDGER_DIR, 0);
+  } else {
+    // A ledger that is a symbolic link, a submodule or a file holds nothing sel reads: said, not
+    // taken for no ledger at all (its anchors, reviews and exceptions were dropped without a
+    // word, and a truncated log passed: found by review). A submodule's commit is not in this
+    // repository, so the entry is looked up in the commit's own tree.
+    const top = await repo.info(`${commit}^{tree}`);
+    const entry = top === null ? undefined : (await repo.tree(top.oid)).find((e) => e.name === LEDGER_DIR);
+    if (entry !== undefined && entry.kind !== 'tree') {
+      const what = entry.kind === 'symlink' ? 'a symbolic link' : entry.kind === 'submodule' ? 'a submodule' : 'a file';
+      problems.push({ path: LEDGER_DIR, message: `${LEDGER_DIR} is ${what}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read` });
+    }
   }
   const ledger = buildLedger(files);
   return { ...ledger, problems: [...problems, ...ledger.problems] };

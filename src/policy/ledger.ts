@@ -64,6 +64,9 @@ function parseArtifact(path: string, bytes: Uint8Array, validate: Validator, pro
   return value;
 }
 
+/** Where reviews, exceptions and anchors are: a file there is an artifact, or a problem. */
+const ARTIFACT_DIR = /^ledger\/(?:reviews|exceptions|anchors)\//;
+
 /** Builds the ledger from files keyed by repository-relative path (ledger/...). */
 export function buildLedger(files: ReadonlyMap<string, Uint8Array>): Ledger {
   const reviews = new Map<string, ReviewArtifact>();
@@ -99,6 +102,11 @@ export function buildLedger(files: ReadonlyMap<string, Uint8Array>): Ledger {
       anchors.set(path, a);
     } else if (path.startsWith('ledger/') && path.endsWith('.json')) {
       problems.push({ path, message: 'the file is not where a review, exception or anchor may be (see SPEC.md section 5)' });
+    } else if (ARTIFACT_DIR.test(path) && !path.slice(path.lastIndexOf('/') + 1).startsWith('.')) {
+      // An anchor written as 60.JSON, or without its extension, was not read and not reported:
+      // the truncation it would show went unseen (found by review). A dot file (.gitkeep) is not
+      // an artifact's name in any form.
+      problems.push({ path, message: 'the file is in a directory of artifacts, but its name is not an artifact\'s (SPEC.md section 5: <64 hex>.json, <id>.json, <chain>/<seq>.json): it is not used' });
     }
   }
   return {

@@ -320,6 +320,46 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
   }
   const anchor = (hash: string, seq = 0) => JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq, hash, ts: '2026-11-01T00:00:00.000Z' });
 
+  it('a ledger that is a symbolic link, a submodule or a file is said, not taken for no ledger: its anchors may say the log was cut', () => {
+    // Its anchors, reviews and exceptions were dropped without a word, and a log cut back
+    // before an anchor passed verify and every gate (found by review).
+    const kinds: [string, string, (repo: string, hash: string) => void][] = [
+      ['symlink', 'a symbolic link', (repo, hash) => {
+        write(repo, { 'real-ledger/anchors/h/5.json': anchor(hash, 5) });
+        symlinkSync('real-ledger', join(repo, 'ledger'));
+        git(repo, 'add', '-A');
+      }],
+      ['submodule', 'a submodule', (repo) => {
+        // A gitlink entry, as `git submodule add` makes: its commit is in another repository.
+        git(repo, 'update-index', '--add', '--cacheinfo', `160000,${'d'.repeat(40)},ledger`);
+      }],
+      ['file', 'a file', (repo) => {
+        write(repo, { ledger: 'anchors live elsewhere\n' });
+        git(repo, 'add', '-A');
+      }],
+    ];
+    for (const [name, what, make] of kinds) {
+      const { repo, log, hash } = repoWithLog(`ledger-${name}`);
+      make(repo, hash);
+      git(repo, 'commit', '-q', '-m', `ledger as ${what}`);
+      const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+      const f = out.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID');
+      expect(f.map((x) => [x.location.file, x.message]), name).toEqual([[`${repo}/ledger`, `ledger is ${what}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read`]]);
+      // The release gate cannot tell that the log was not cut.
+      const g = sel(['gate', log, '--repo', repo, '--no-divergence', '--format', 'json']);
+      expect(g.status, name).toBe(1);
+      expect((JSON.parse(g.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] }).assertions[0], name).toMatchObject({ name: 'integrity', pass: false, reason: expect.stringMatching(/^cannot tell: 1 anchor artifact\(s\) could not be read/) });
+    }
+  });
+
+  it('a file in a directory of artifacts whose name is not an artifact\'s is said (an anchor as 60.JSON was not read); a dot file is not', () => {
+    const { repo, log, hash } = repoWithLog('ledger-names');
+    write(repo, { 'ledger/anchors/h/5.JSON': anchor(hash, 5), 'ledger/anchors/h/6': anchor(hash, 6), 'ledger/anchors/.gitkeep': '', 'ledger/README.md': 'the ledger\n' });
+    commit(repo, 'anchors under names sel does not read');
+    const out = verify(log, repo) as Out & { findings: { code: string; location: { file: string } }[] };
+    expect(out.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID').map((x) => x.location.file)).toEqual([`${repo}/ledger/anchors/h/5.JSON`, `${repo}/ledger/anchors/h/6`]);
+  });
+
   it('a file made a symlink and then a file again, with new content, is LEDGER_REWRITTEN', () => {
     const { repo, log, hash } = repoWithLog('type-change');
     write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
