@@ -4,7 +4,7 @@ import type { Colour } from './colour.js';
 import { OperatorError } from '../errors.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef } from '../git/history.js';
-import { GateCollector, gateHeading, judge, parseSince, type GateAssertions, type GateReport, type Since } from '../gate/gate.js';
+import { fromInstant, GateCollector, gateHeading, judge, parseSince, type GateAssertions, type GateReport, type Since } from '../gate/gate.js';
 import { gateNote } from '../verify/notes.js';
 import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
@@ -50,7 +50,7 @@ export async function resolveSince(repoDir: string, text: string | undefined): P
     const { date } = await repo.commitInfo(commit);
     const ms = Date.parse(date);
     if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
-    return { kind: 'ts', ts: new Date(ms - 1).toISOString(), label: `${s.ref} (${date})` };
+    return { kind: 'ts', ts: fromInstant(ms), label: `${s.ref} (${date})` };
   } finally {
     repo.close();
   }

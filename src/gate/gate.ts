@@ -297,7 +297,12 @@ export function parseSince(text: string): Since | { kind: 'ref'; ref: string } |
     // was left out, and so passed the gate (found by review).
     const ts = parseTimePoint(text, 'floor');
     // A date alone is shown as the time it means ("events from 2026-11-02T00:00:00Z").
-    return ts === null ? null : { kind: 'ts', ts: new Date(Date.parse(ts) - 1).toISOString(), label: /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text };
+    return ts === null ? null : { kind: 'ts', ts: fromInstant(Date.parse(ts)), label: /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text };
   }
   return { kind: 'ref', ref: text };
+}
+
+/** A Since's `ts` for the events from instant `ms` (epoch milliseconds) on: the one before it, as the range is "ts after". */
+export function fromInstant(ms: number): string {
+  return new Date(ms - 1).toISOString();
 }
