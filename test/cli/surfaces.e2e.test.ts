@@ -1,6 +1,6 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, constants, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -531,6 +531,21 @@ describe('sel verify --checkpoint', () => {
     const r = JSON.parse(sel(['verify', log, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
     expect(r.findings.map((f) => [f.code, f.seq])).toEqual([['PREV_HASH_MISMATCH', 30]]);
     expect(readFileSync(state, 'utf8')).toBe(before);
+  });
+  it('a run with errors that passes only by --fail-on never does not advance the checkpoint (from mutation testing)', () => {
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(tmp, 'never.jsonl');
+    const state = join(tmp, 'state-never.json');
+    rmSync(state, { force: true });
+    writeFileSync(log, `${all.slice(0, 10).map((l, i) => (i === 5 ? l.replace('"id":"', '"id":"evil-') : l)).join('\n')}\n`);
+    const r = sel(['verify', log, '--checkpoint', state, '--fail-on', 'never']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('HASH_MISMATCH');
+    expect(r.stderr).toBe(`sel: checkpoint ${state} not advanced: the run has errors\n`);
+    expect(existsSync(state)).toBe(false);
+    // So the next run, with the default --fail-on, reads the tampered event again and fails.
+    appendFileSync(log, `${all.slice(10, 12).join('\n')}\n`);
+    expect(sel(['verify', log, '--checkpoint', state]).status).toBe(1);
   });
   it('reports a checkpointed file that was rewritten, and verifies everything again', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);

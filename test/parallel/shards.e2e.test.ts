@@ -200,6 +200,8 @@ describe('shard results that cannot be merged are refused', () => {
   it('an incomplete set', () => {
     expect(refuse(['merge', ...files.slice(1)])).toMatch(/not one complete set: expected shards 1\.\.4 of 4, got 1\/4, 2\/4, 3\/4/);
     expect(refuse(['merge', ...files, files[0]!])).toMatch(/not one complete set/);
+    // A shard given twice in another's place (from mutation testing).
+    expect(refuse(['merge', files[3]!, files[2]!, files[2]!, files[0]!])).toMatch(/not one complete set: expected shards 1\.\.4 of 4, got 1\/4, 2\/4, 2\/4, 4\/4/);
   });
 
   it('shards of different runs', () => {
@@ -208,6 +210,41 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
     expect(sel(['verify', faulty, '--shard', '4/4', '--shard-out', other, '--max-line-bytes', '4096']).status).toBe(0);
     expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
+    // From mutation testing: another --max-depth, another ref, another list of skipped entries.
+    // Each merged would be a report no single run gives (at two refs, a truncated log passed).
+    expect(sel(['verify', faulty, '--shard', '4/4', '--shard-out', other, '--unit-bytes', '4096', '--max-depth', '2']).status).toBe(0);
+    expect(refuse(['merge', other, ...files.slice(1)])).toMatch(/different runs/);
+    const [a, b] = [join(tmp, 'differ-1'), join(tmp, 'differ-2')];
+    const older = spawnSync('git', ['-C', gov.repo, 'rev-parse', 'HEAD~2'], { encoding: 'utf8' }).stdout.trim();
+    expect(sel(['verify', gov.clean, '--repo', gov.repo, '--ref', older, '--shard', '1/2', '--shard-out', a]).status).toBe(0);
+    expect(sel(['verify', gov.clean, '--repo', gov.repo, '--shard', '2/2', '--shard-out', b]).status).toBe(0);
+    expect(refuse(['merge', a, b, '--repo', gov.repo])).toMatch(/different runs/);
+    const dir = join(tmp, 'skips-differ');
+    mkdirSync(dir);
+    copyFileSync(faulty, join(dir, 'a.jsonl'));
+    expect(sel(['verify', dir, '--shard', '1/2', '--shard-out', a]).status).toBe(0);
+    symlinkSync(join(dir, 'gone.jsonl'), join(dir, 'b.jsonl'));
+    expect(sel(['verify', dir, '--shard', '2/2', '--shard-out', b]).status).toBe(0);
+    expect(refuse(['merge', a, b])).toMatch(/different runs/);
+  });
+
+  it('a log replaced by one of the same size between shards: a part left unread, or read twice, is refused (from mutation testing)', () => {
+    const log = join(tmp, 'replaced.jsonl');
+    const orig = readFileSync(gov.clean);
+    const [a, b] = [join(tmp, 'replaced-1'), join(tmp, 'replaced-2')];
+    writeFileSync(log, orig);
+    expect(sel(['verify', log, '--shard', '1/2', '--shard-out', a]).status).toBe(0);
+    // Shard 2 cuts the same size at another line start: its part starts past the end of the file.
+    writeFileSync(log, `{}\n${'x'.repeat(orig.length - 4)}\n`);
+    expect(sel(['verify', log, '--shard', '2/2', '--shard-out', b]).status).toBe(0);
+    expect(refuse(['merge', a, b])).toMatch(/do not cover "[^"]*replaced\.jsonl" to its end/);
+    // Every line 100 bytes earlier: shard 2's part starts inside shard 1's.
+    writeFileSync(log, orig);
+    expect(sel(['verify', log, '--shard', '1/2', '--shard-out', a]).status).toBe(0);
+    writeFileSync(log, Buffer.concat([orig.subarray(100), Buffer.from(`{"pad":"${'x'.repeat(89)}"}\n`)]));
+    expect(readFileSync(log).length).toBe(orig.length);
+    expect(sel(['verify', log, '--shard', '2/2', '--shard-out', b]).status).toBe(0);
+    expect(refuse(['merge', a, b])).toMatch(/contiguously \(a gap or overlap at byte/);
   });
 
   it('shards of another build of sel, or of none known', () => {

@@ -413,6 +413,40 @@ describe('reviews and ledger artifacts', () => {
       ['LEDGER_REWRITTEN', `ledger/reviews/${'b'.repeat(64)}.json`, edited],
     ]);
   });
+  it('an anchor or exception whose content names another seq or id than its path is LEDGER_ARTIFACT_INVALID, and is not used (from mutation testing)', () => {
+    const repo = join(tmp, 'path-content');
+    git(tmp, 'clone', '-q', sample.repo, repo);
+    // An anchor at 480.json that says seq 48 would stand in for 48.json (it sorts after it),
+    // and an exception filed under a new name but carrying an approved one's id would borrow
+    // that one's review, which names the exception by its id.
+    const real = JSON.parse(readFileSync(join(repo, 'ledger/anchors/prod-agents/48.json'), 'utf8')) as Record<string, unknown>;
+    write(repo, {
+      'ledger/anchors/prod-agents/480.json': JSON.stringify({ ...real, hash: `sha256:${'0'.repeat(64)}` }),
+      'ledger/exceptions/EX-copy.json': readFileSync(join(repo, 'ledger/exceptions/EX-status-2026.json')),
+    });
+    commit(repo, 'artifacts under names that are not theirs');
+    const { status, out } = json(['verify', join(repo, 'logs/audit.jsonl'), '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => [f.code, f.location.file.split('/').slice(-2).join('/')])).toEqual([
+      ['LEDGER_ARTIFACT_INVALID', 'prod-agents/480.json'],
+      ['LEDGER_ARTIFACT_INVALID', 'exceptions/EX-copy.json'],
+    ]);
+  });
+  it('a commit that changes only the last byte of a committed log is LEDGER_REWRITTEN (from mutation testing)', () => {
+    const repo = join(tmp, 'last-byte');
+    git(tmp, 'clone', '-q', sample.repo, repo);
+    const log = join(repo, 'logs/audit.jsonl');
+    const full = readFileSync(log);
+    const spaced = Buffer.from(full);
+    spaced[spaced.length - 1] = 0x20;
+    writeFileSync(log, spaced);
+    const changed = commit(repo, 'the last byte');
+    writeFileSync(log, full);
+    commit(repo, 'restored');
+    const { status, out } = json(['verify', log, '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.detail?.['commit'])).toContain(changed);
+  });
   it('REVIEW_MISMATCH: a review for another policy version does not resume the request', () => {
     const { repo, policyHash } = smallRepo('review-mismatch');
     const request = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
