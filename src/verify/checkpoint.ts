@@ -84,21 +84,27 @@ function unique(names: readonly string[]): boolean {
   return new Set(names).size === names.length;
 }
 
-/** The last line before `end` in a file (with its LF), hashed; of nothing when end is 0. */
-async function tailHash(path: string, end: number, maxLineBytes: number): Promise<string | null> {
+/**
+ * The last line before `end` in a file (with its LF), hashed; of nothing when end is 0. Null
+ * when the file is shorter than `end`; 'long' when no line of at most `maxLineBytes` (and its
+ * LF) ends there: the byte before `end` is no LF, or the line is longer than this run reads.
+ */
+async function tailHash(path: string, end: number, maxLineBytes: number): Promise<string | 'long' | null> {
   if (end === 0) return sha256Digest('');
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
     if (size < end) return null;
-    const from = Math.max(0, end - maxLineBytes - 1);
+    // The longest line a run accepts, its LF, and the LF before it (from mutation testing: a
+    // window one byte shorter never resumed a file whose last line was maxLineBytes long).
+    const from = Math.max(0, end - maxLineBytes - 2);
     const buf = Buffer.alloc(end - from);
     await fh.read(buf, 0, buf.length, from);
-    if (buf[buf.length - 1] !== 0x0a) return null;
+    if (buf[buf.length - 1] !== 0x0a) return 'long';
     // (lastIndexOf from -1 would search from the end, and take a file of one LF for a line
     // of nothing: a run reads it as the line it is, LF and all.)
     const lf = buf.length < 2 ? -1 : buf.lastIndexOf(0x0a, buf.length - 2);
-    if (lf < 0 && from > 0) return null;
+    if (lf < 0 && from > 0) return 'long';
     return sha256Digest(buf.subarray(lf + 1));
   } finally {
     await fh.close();
@@ -127,7 +133,7 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
     if (list === undefined) moved.set(basename(f.path), [f]);
     else list.push(f);
   }
-  const tailOf = (path: string, end: number): Promise<string | null> => tailHash(path, end, maxLineBytes).catch(() => null);
+  const tailOf = (path: string, end: number): Promise<string | 'long' | null> => tailHash(path, end, maxLineBytes).catch(() => null);
   for (let i = 0; i < regular.length; i++) {
     const s = regular[i]!;
     const real = reals[i]!;
@@ -149,9 +155,11 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
         location: { file: s.display, line: Math.max(1, f.lines) },
         message: tail === null
           ? `the file is shorter than the ${f.bytes} bytes the checkpoint verified: it was truncated or replaced; verifying everything again`
-          : `line ${f.lines}, the last the checkpoint verified, is not the same line any more: the file was rewritten; verifying everything again`,
+          : tail === 'long'
+            ? `no line of at most ${maxLineBytes} bytes (--max-line-bytes) ends at byte ${f.bytes}, where the checkpoint's last verified line did: the file was rewritten, or the limit lowered; verifying everything again`
+            : `line ${f.lines}, the last the checkpoint verified, is not the same line any more: the file was rewritten; verifying everything again`,
         expected: f.tail,
-        actual: tail,
+        actual: tail === 'long' ? null : tail,
       }));
       continue;
     }

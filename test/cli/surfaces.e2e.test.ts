@@ -547,6 +547,25 @@ describe('sel verify --checkpoint', () => {
     appendFileSync(log, `${all.slice(10, 12).join('\n')}\n`);
     expect(sel(['verify', log, '--checkpoint', state]).status).toBe(1);
   });
+  it('resumes a file whose last verified line is as long as --max-line-bytes allows (found by mutation testing)', () => {
+    const lines = chainLines(5, 'a');
+    const last = Buffer.byteLength(lines[4]!);
+    expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBe(last);
+    const log = join(tmp, 'long-last.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    for (const limit of [last + 1, last]) {
+      const state = join(tmp, `state-long-last-${limit}.json`);
+      expect(sel(['verify', log, '--max-line-bytes', String(limit), '--checkpoint', state]).status).toBe(0);
+      const r = sel(['verify', log, '--max-line-bytes', String(limit), '--checkpoint', state, '--format', 'json']);
+      expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings, `--max-line-bytes ${limit}`).toEqual([]);
+      expect(r.status).toBe(0);
+    }
+    // A limit lowered below that line since: verified again from the start, saying why.
+    const state = join(tmp, `state-long-last-${last}.json`);
+    const r = JSON.parse(sel(['verify', log, '--max-line-bytes', String(last - 1), '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] };
+    expect(new Set(r.findings.map((f) => f.code))).toEqual(new Set(['CHECKPOINT_MISMATCH', 'LINE_TOO_LONG']));
+    expect(r.findings.find((f) => f.code === 'CHECKPOINT_MISMATCH')!.message).toMatch(/^no line of at most \d+ bytes \(--max-line-bytes\) ends at byte \d+, where the checkpoint's last verified line did: the file was rewritten, or the limit lowered; verifying everything again$/);
+  });
   it('reports a checkpointed file that was rewritten, and verifies everything again', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
     const log = join(tmp, 'rewritten.jsonl');
