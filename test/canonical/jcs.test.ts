@@ -59,6 +59,11 @@ describe('values JCS cannot represent', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(() => canonicalize(deep)).toThrow(/deeper than/);
   });
+  it('nests down to the depth limit, and no deeper', () => {
+    // (From mutation testing.)
+    expect(canonicalize([], 1)).toBe('[]');
+    expect(() => canonicalize([[]], 1)).toThrow(JcsError);
+  });
   it('names the value it rejects by its JSON Pointer (RFC 6901)', () => {
     const pointer = (v: unknown): string => {
       try {

@@ -72,6 +72,7 @@ describe('scanCanonical', () => {
     ['{"a":"\\/"}', 'escape-form'],
     ['{"a":"\\u001F"}', 'escape-form'],
     ['{"a":"\\u000a"}', 'escape-form'],
+    ['{"a":"\\u0020"}', 'escape-form'], // from mutation testing
     ['{"a":1.50}', 'number-form'],
     ['{"a":-0}', 'number-form'],
     ['{"a":1E3}', 'number-form'],
@@ -155,6 +156,15 @@ describe('matchCanonical (the guided walk)', () => {
     const t = '{"a":"\\ud800"}';
     expect(matchCanonical(t, JSON.parse(t), 128)).toBeNull();
   });
+  it('leaves keys that are array indices to the exact scanner, in whatever order they are written', () => {
+    // (From mutation testing.) JSON.parse puts "1" before "b", as canonical form does.
+    const t = '{"b":1,"1":1}';
+    expect(matchCanonical(t, JSON.parse(t), 128)).toBeNull();
+  });
+  it('does not take white space after the object for canonical', () => {
+    // (From mutation testing.)
+    expect(matchCanonical('{"a":1} ', { a: 1 }, 128)).toBeNull();
+  });
 });
 
 describe('scanStrict', () => {
@@ -181,6 +191,7 @@ describe('scanStrict', () => {
     ['{"a\\u0062":1,"ab":2}', 'duplicate-key'],
     ['["\\ud800"]', 'lone-surrogate'],
     ['["\\udc00\\ud800"]', 'lone-surrogate'],
+    ['["\\ud800\\u0041"]', 'lone-surrogate'], // from mutation testing: a high surrogate, then no low one
     ['[9007199254740993]', 'integer-precision-loss'],
     ['[1e400]', 'number-out-of-range'],
     ['[-1e400]', 'number-out-of-range'],
@@ -196,6 +207,11 @@ describe('scanStrict', () => {
       }
     });
   }
+  it('accepts nesting down to the depth limit, and no deeper', () => {
+    // (From mutation testing.)
+    expect(scanStrict('[]', 1)).toEqual({ ok: true });
+    expect(scanStrict('[[]]', 1)).toMatchObject({ ok: false, reason: 'too-deep' });
+  });
   it('accepts a well-formed escaped surrogate pair, 1e+30 and -32311379455057110', () => {
     expect(scanStrict('["\\ud83d\\ude02", 1e+30, -32311379455057110, 0.000000000000000000000000001]').ok).toBe(true);
   });

@@ -107,10 +107,27 @@ describe('each fault gives one finding where it happens', () => {
     const r = verifyLines([...LINES.slice(0, 10), nested, ...LINES.slice(30)]);
     expect(codeLines(r.findings)).toEqual(['HASH_MISMATCH@11', 'SEQ_GAP@12']);
   });
+  it('an unreadable line before the events around a deletion does not explain it: a SEQ_GAP still', () => {
+    // (From mutation testing.) The line comes before seq 0: it cannot hold seq 2.
+    expect(codeLines(verifyLines(['{"this is": not json', ...LINES.slice(0, 2), ...LINES.slice(3, 5)]).findings)).toEqual(['LINE_INVALID_JSON@1', 'SEQ_GAP@4']);
+  });
+  it('a damaged line of another chain does not explain a deletion: a SEQ_GAP still', () => {
+    // (From mutation testing.) The edited line's chain is still known ("b"): it holds no event of "a".
+    const a = chainLines(4, 'a');
+    const b = chainLines(2, 'b');
+    const l = [a[0]!, b[0]!, a[1]!, b[1]!.replace('"action":"', '"action":"x'), a[3]!];
+    expect(codeLines(verifyLines(l).findings)).toEqual(['HASH_MISMATCH@4', 'SEQ_GAP@5']);
+  });
   it('an edited seq: HASH_MISMATCH only', () => {
     const l = [...LINES];
     l[10] = l[10]!.replace('"seq":10', '"seq":13');
     expect(codeLines(verifyLines(l).findings)).toEqual(['HASH_MISMATCH@11']);
+  });
+  it('an event whose prev_hash is malformed: EVENT_SCHEMA only, and it is not placed in the chain', () => {
+    // (From mutation testing.) Its chain and seq are sound; its link is not.
+    const l = [...LINES];
+    l[1] = reseal(l[1]!, (e) => (e['prev_hash'] = 'nope'));
+    expect(codeLines(verifyLines(l.slice(0, 3)).findings)).toEqual(['EVENT_SCHEMA@2']);
   });
   it('a fork: one CHAIN_FORK, however long the second branch', () => {
     const w = new ChainWriter('prod', { lastSeq: 19, lastHash: (JSON.parse(LINES[19]!) as { hash: string }).hash });
@@ -157,6 +174,11 @@ describe('each fault gives one finding where it happens', () => {
     const branch = verifyLines([...LINES.slice(0, 4), a5!, a6!, LINES[5]!, LINES[6]!, LINES[4]!, ...LINES.slice(7)]);
     expect(codes(branch.findings).filter((c) => c === 'CHAIN_FORK')).toHaveLength(1);
     expect(branch.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+  });
+  it('two events for a seq still to come that both link: the first to arrive is the chain, the other the fork', () => {
+    // (From mutation testing.)
+    const other2 = reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    expect(codeLines(verifyLines([LINES[0]!, LINES[2]!, other2, LINES[1]!, LINES[3]!]).findings)).toEqual(['SEQ_REORDER@2', 'CHAIN_FORK@3']);
   });
   it('a repeat too far back to compare: said so, and, before a checkpoint\'s position, that an earlier run verified that seq', () => {
     const recent = { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } };
@@ -276,6 +298,13 @@ describe('each fault gives one finding where it happens', () => {
     const jump = w.append(sampleInput(5000)).line;
     expect(found([...lines.slice(0, 650), lines[49]!, jump])).toEqual(['SEQ_DUPLICATE@49?', 'SEQ_DUPLICATE@60?']);
   });
+  it('an accepted seq among more gaps than are kept apart is not a late arrival: a SEQ_DUPLICATE too far back to compare', () => {
+    // (From mutation testing.) 4 500 events, each after a gap: past 4 096 ranges, neighbours are
+    // merged (COARSE), so seq 2, accepted, lies in a range that also holds the missing 1 and 3.
+    const lines = chainLines(9000);
+    const r = verifyLines([...lines.filter((_, k) => k % 2 === 0), lines[2]!]);
+    expect(r.findings.filter((f) => f.code !== 'SEQ_GAP').map((f) => [f.code, f.seq, f.detail?.['compared']])).toEqual([['SEQ_DUPLICATE', 2, false]]);
+  });
   it('a fork branch read again is one SEQ_DUPLICATE, and an event that differs in it is a fork of its own (found by review)', () => {
     const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
     const w = new ChainWriter('prod', { lastSeq: 9, lastHash: hashOf(LINES[9]!) });
@@ -348,6 +377,23 @@ describe('each fault gives one finding where it happens', () => {
     const codesOf = (l: string[]) => verifyLines(l, small).findings.map((f) => `${f.code}@${f.seq}`);
     expect(codesOf(gapped)).toEqual(['SEQ_GAP@77', 'SEQ_DUPLICATE@75', 'SEQ_REORDER@76']);
     expect(codesOf([...gapped, forge(77, hashOf(lines[76]!))])).toEqual(['SEQ_GAP@77', 'SEQ_DUPLICATE@75', 'SEQ_REORDER@76', 'SEQ_DUPLICATE@77']);
+  });
+  it('replayed lines more than 8 seqs apart are each a SEQ_DUPLICATE, not one copy', () => {
+    // (From mutation testing.) Seq 20, then 29: too far from the copy's head to be a copy of a stretch.
+    expect(codeLines(verifyLines([...LINES, LINES[20]!, LINES[29]!]).findings)).toEqual(['SEQ_DUPLICATE@41', 'SEQ_DUPLICATE@42']);
+  });
+  it('a copy whose head has not moved for 4 events of the chain has ended: a forged event linking to the head is reported', () => {
+    // (From mutation testing.) A duplicate of 100 (too far back), seq 600..603, then a forged 101.
+    const lines = chainLines(605);
+    const forged101 = reseal(lines[101]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    expect(codeLines(verifyLines([...lines.slice(0, 600), lines[100]!, ...lines.slice(600, 604), forged101]).findings)).toEqual(['SEQ_DUPLICATE@601', 'SEQ_DUPLICATE@606']);
+  });
+  it('an event at the oldest seq the chain could compare when a copy\'s head came, forgotten since, is not the copy\'s: reported', () => {
+    // (From mutation testing.) A duplicate of 343, too far back (the chain remembers 344..599),
+    // heads a copy; seq 600 pushes 344 out; then a forged 344 linking to 343.
+    const lines = chainLines(605);
+    const forged344 = reseal(lines[344]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    expect(codeLines(verifyLines([...lines.slice(0, 600), lines[343]!, lines[600]!, forged344]).findings)).toEqual(['SEQ_DUPLICATE@601', 'SEQ_DUPLICATE@603']);
   });
   it('a displaced run is named in full however many reorders pass while one event waits far ahead (found by review)', () => {
     // Arrival: 0..3, 5, n+1, 4, then the pairs (7,6), (9,8) ... (n-1,n-2), then n: seq n+1

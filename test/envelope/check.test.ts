@@ -132,6 +132,22 @@ describe('lines that are JSON but not canonical', () => {
     expect(check(second!.replace('"n":1', '"n":1e400')).findings[0]!.detail).toEqual({ reason: 'number-out-of-range' });
     expect(check(second!.replace('"n":1', '"n":9007199254740993')).findings[0]!.detail).toEqual({ reason: 'integer-precision-loss' });
   });
+  it('reports an escape of a character that is written as itself (\\u0020)', () => {
+    // (From mutation testing.)
+    const line = reseal((e) => ((e['request'] as Record<string, unknown>)['tool'] = 'http fetch')).replace('http fetch', 'http\\u0020fetch');
+    expect(check(line).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'escape-form' }]]);
+  });
+  it('reports keys that look like array indices out of order ("b" before "1")', () => {
+    // (From mutation testing.) JSON.parse puts such keys first, whatever the text's order.
+    const line = reseal((e) => (e['request'] = { b: 1, '1': 1 })).replace('{"1":1,"b":1}', '{"b":1,"1":1}');
+    expect(check(line).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'key-order' }]]);
+  });
+  it('reports white space after the object, and verifies the event', () => {
+    // (From mutation testing.)
+    const r = check(`${second!} `);
+    expect(r.kind).toBe('event');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'whitespace' }]]);
+  });
 });
 
 describe('envelope', () => {
@@ -186,6 +202,22 @@ describe('hashes and fingerprints', () => {
   });
   it('reports a malformed sha256 digest', () => {
     const r = check(reseal((e) => (e['policy_hash'] = 'sha256:ABC')));
+    expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+  });
+  it('reports a sha256 digest with a digit that is not hex as malformed', () => {
+    // (From mutation testing.) "g", the letter after the last hex digit.
+    const r = check(reseal((e) => (e['policy_hash'] = `sha256:${'g'.repeat(64)}`)));
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
+  });
+  it('reports a hash of the right digits without its "sha256:" prefix as a schema fault, not tampering', () => {
+    // (From mutation testing.) Exactly 64 characters: not our digits under another prefix.
+    const e = structuredClone(base);
+    e['hash'] = (base['hash'] as string).slice(7);
+    expect(check(canonicalize(e)).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }]]);
+  });
+  it('reports a fingerprint of the right digits in upper case as a schema fault, not a mismatch', () => {
+    // (From mutation testing.)
+    const r = check(reseal((e) => (e['request_fingerprint'] = `sha256:${digestOf(e['request']).slice(7).toUpperCase()}`), false));
     expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
   });
   it('hashes non-ASCII lines over their UTF-8 bytes', () => {

@@ -152,6 +152,22 @@ describe('events sealed over their own bytes', () => {
     variants.push(invalidUtf8);
     for (const v of variants) expect(agreed(v)).toBeNull();
   });
+
+  it('a \\u escape JSON.stringify would not write (\\u000d, \\u0020), or no escape at all (\\u000g), is refused', () => {
+    // (From mutation testing.) \u000d has a short form (\r), and a space is written as itself.
+    for (const request of ['{"x":"\\u000d"}', '{"x":"\\u0020"}', '{"x":"\\u000g"}']) {
+      const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+      expect(agreed(line), request).toBeNull();
+    }
+  });
+
+  it('bytes after the object are refused even when the hash covers them', () => {
+    // (From mutation testing.) A second closing brace, sealed with the line: the digests are
+    // right, so only the scanner's end-of-line check refuses it.
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'v' ? `${v}}` : v]), false);
+    expect(line.toString().endsWith('"v":"sel.audit/1"}}')).toBe(true);
+    expect(agreed(line)).toBeNull();
+  });
 });
 
 describe('requests parsed as they are read (replay)', () => {

@@ -28,7 +28,8 @@ describe('a point in time on the command line', () => {
   });
 
   it('is refused when it is no such time, or a form that depends on where it is read', () => {
-    for (const t of ['2026-13-01', '2026-02-30', '2026-11-01T24:00:00Z', '2026-11-01T12:60:00Z', '2026-11-01T12:00:00',
+    // Second 60 too: the log's times have no leap second (from mutation testing).
+    for (const t of ['2026-13-01', '2026-02-30', '2026-11-01T24:00:00Z', '2026-11-01T12:60:00Z', '2026-11-01T12:00:60Z', '2026-11-01T12:00:00',
       '2026-11-01T12:00Z', 'Nov 1 2026', '2026-11-01 12:00:00Z', '2026-11-01T12:00:00+2:00', '2026-11-01T12:00:00+24:00',
       '0000-01-01T00:00:00+00:01', ' 2026-11-01', '2026-11-1', '']) {
       expect(parseTimePoint(t, 'floor'), t).toBeNull();

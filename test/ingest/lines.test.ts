@@ -56,6 +56,10 @@ describe('LineSplitter', () => {
       ]);
     }
   });
+  it('skips a last line without LF one byte over the limit, the byte in a read of its own: too long, not torn', () => {
+    // (From mutation testing.) Ten bytes buffered, then the eleventh.
+    expect(split(b('{"a":123456'), [10, 1], 10)).toEqual([['long', 1, 11]]);
+  });
   it('gives the same lines for any chunking of the input', () => {
     fc.assert(
       fc.property(
