@@ -189,3 +189,37 @@ describe('--no-divergence', () => {
     expect(r(unknown).find((x) => x.name === '--no-unverifiable')!.pass).toBe(false);
   });
 });
+
+describe('--max-severity', () => {
+  it('fails on a finding above the level named, and passes on one at it (none: on any finding) (from mutation testing)', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    // A note, a warning, an error: ranks 1-3, against limits none (0) to error (3).
+    const findings = [[1, 'POLICY_USERLAND_GRANT'], [2, 'TS_REGRESSION'], [3, 'DECISION_DIVERGENCE']] as const;
+    (['none', 'note', 'warning', 'error'] as const).forEach((max, limit) => {
+      for (const [rank, code] of findings) {
+        const r = judge({ maxSeverity: max }, c, [at(code, 1)], 0, []).find((x) => x.name === `--max-severity ${max}`)!;
+        expect(r.pass, `${max} ${code}`).toBe(rank <= limit);
+      }
+    });
+  });
+});
+
+describe('--require-anchored and events after the last anchor', () => {
+  it('fails, with no finding at all, and names the unanchored events (from mutation testing)', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const r = judge({ requireAnchored: true }, c, [], 0, [{ chain: 'c', anchors: 1, lastAnchoredSeq: 3, unanchored: [4, 9] }]).find((x) => x.name === '--require-anchored')!;
+    expect(r).toMatchObject({ pass: false, reason: 'c: events 4–9 unanchored' });
+  });
+});
+
+describe('with --since TIME, an event in range placed after one of a higher seq before the range', () => {
+  it('counts findings from the first seq in range on, though they are below the highest seq before it (from mutation testing)', () => {
+    const c = new GateCollector({ kind: 'ts', ts: '2026-11-01T00:00:05.000Z', label: 't' });
+    c.onEvent({ ...event(5), ts: '2026-11-01T00:00:01.000Z' }, null); // before the range
+    c.onEvent({ ...event(3), ts: '2026-11-01T00:00:09.000Z' }, null); // in range: it starts there
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 4))).toBe(true);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(false);
+  });
+});

@@ -31,6 +31,10 @@ describe('capabilities', () => {
     expect(d(run(P, input('tool.invoke', 'browser', 'executor', { tool: 'http.fetch', resources: { fuel: 1 } })))).toBe('block cap.browser high');
     expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { gpu: 1 } })))).toBe('block cap.coder high');
   });
+  it('refuses a negative amount of a resource, and allows an amount equal to its cap (from mutation testing)', () => {
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: -1 } })))).toBe('block cap.coder high');
+    expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 2048 } })))).toBe('allow cap.coder info');
+  });
   it('checks workspace paths on segment boundaries and refuses traversal', () => {
     expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/src/main.ts' })))).toBe('allow cap.coder info');
     expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/srcx/main.ts' })))).toBe('block null high');
@@ -60,6 +64,16 @@ describe('network egress', () => {
     expect(coder('https://api.github.com/repos/acme/app/hook\u017f/1')).toBe('block egress.github-admin high');
     // An allow rule still matches exactly.
     expect(coder('https://api.github.com/repo\u017f/acme')).toBe('block null high');
+  });
+  it('folds İ (U+0130) to i in a deny rule\'s paths, as equalsIgnoreCase does, not to i and a combining dot (from mutation testing)', () => {
+    const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.github-admin2', host: 'api.github.com', paths: ['/repos/acme/admin'], methods: ['GET'], effect: 'deny', severity: 'high' })));
+    expect(d(run(q, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/adm%C4%B0n'))))).toBe('block egress.github-admin2 high');
+  });
+  it('folds a deny rule\'s own upper-case path prefix: it matches the path in any case (from mutation testing)', () => {
+    const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.acme-deny', host: 'api.github.com', paths: ['/repos/ACME'], methods: ['GET'], effect: 'deny', severity: 'high' })));
+    for (const u of ['https://api.github.com/repos/ACME/x', 'https://api.github.com/repos/acme/x']) {
+      expect(d(run(q, input('http.egress', 'coder', 'executor', egress(u)))), u).toBe('block egress.acme-deny high');
+    }
   });
   it('refuses a ";" in a path segment, which some servers cut there', () => {
     for (const u of ['https://api.github.com/repos/..;/repos/acme/app/hooks/1', 'https://api.github.com/repos/acme/app/hooks;v=1/1', 'https://api.github.com/repos/acme%3Bx/app']) {
@@ -112,6 +126,24 @@ describe('network egress', () => {
     expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(addresses), addresses } })).toBe('allow egress.github-api info');
     expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf(['1.1.1.1']), addresses } })).toBe('block null high');
   });
+  it('takes empty DNS evidence for none: pinned_ips [] or a dns_snapshot with no address (from mutation testing)', () => {
+    expect(coder('https://api.github.com/repos/x', { pinned_ips: [] })).toBe('block null high');
+    expect(coder('https://api.github.com/repos/x', { pinned_ips: undefined, dns_snapshot: { digest: digestOf([]), addresses: [] } })).toBe('block null high');
+  });
+  it('judges an IP-literal host as an address, even where a rule and the grant name it, with or without other evidence (from mutation testing)', () => {
+    const q = compiled(edited((f) => {
+      f['network-egress'].rules.push({ id: 'egress.internal', host: '10.0.0.5', methods: ['GET'], effect: 'allow', severity: 'info' });
+      (f.capabilities.grants as { id: string; http?: string[] }[]).find((g) => g.id === 'cap.coder')!.http!.push('egress.internal');
+    }));
+    const on = (extra: Record<string, unknown>) => d(run(q, input('http.egress', 'coder', 'executor', egress('https://10.0.0.5/x', extra))));
+    expect(on({})).toBe('block null high');
+    expect(on({ pinned_ips: undefined })).toBe('block null high');
+  });
+  it('needs an exception for plain http even where the rule allows the http scheme (from mutation testing)', () => {
+    const e = run(P, input('http.egress', 'ops-bot', 'executor', egress('http://status.example.net/api/incidents')));
+    expect(d(e)).toBe('block egress.status-page high');
+    expect(e.exception?.status).toBe('no-ref');
+  });
   it('judges all the DNS evidence recorded: pinned_ips does not hide a dns_snapshot (found by review)', () => {
     const loopback = ['127.0.0.1'];
     const good = ['140.82.112.6'];
@@ -132,8 +164,17 @@ describe('network egress', () => {
     // A wildcard never matches the apex.
     expect(browser('https://docs.example.com/x')).toBe('block null high');
   });
+  it('matches a wildcard host on a dot boundary only: *.docs.example.com is not evildocs.example.com (from mutation testing)', () => {
+    expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://evildocs.example.com/a'))))).toBe('block null high');
+  });
   it('requires the grant to include the rule', () => {
     expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://api.github.com/repos/x'))))).toBe('block null high');
+  });
+  it('resolves rules of equal specificity by strictness (a deny first, whatever the ids and its severity), then by the smallest id (from mutation testing)', () => {
+    const withRule = (rule: Record<string, unknown>) => compiled(edited((f) => f['network-egress'].rules.push({ host: 'api.github.com', paths: ['/repos'], methods: ['GET'], ...rule })));
+    const on = (policy: typeof P) => d(run(policy, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/x'))));
+    expect(on(withRule({ id: 'egress.zz-deny', effect: 'deny', severity: 'info' }))).toBe('block egress.zz-deny info');
+    expect(on(withRule({ id: 'egress.github-api2', effect: 'allow', severity: 'info' }))).toBe('allow egress.github-api info');
   });
   it('ranks a longer wildcard suffix above any path depth: a 101-segment prefix does not spill into the host score', () => {
     const deep = `/${Array(101).fill('a').join('/')}`;
@@ -220,6 +261,13 @@ describe('secrets boundary', () => {
     expect(inject(req, {}, ledgerWith([{ ...review, policy_hash: digestOf('other') }], {}))).toBe('review secrets.npm-publish medium');
     expect(inject(req, {}, ledgerWith([{ ...review, decision: 'rejected' }], {}))).toBe('review secrets.npm-publish medium');
   });
+  it('does not resume a request on a review approved only after its ts (from mutation testing)', () => {
+    const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(req), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T12:00:00.001Z', expires_at: APPROVED_UNTIL };
+    const e = run(P, input('secret.inject', 'coder', 'executor', req), ledgerWith([review], {}));
+    expect(d(e)).toBe('review secrets.npm-publish medium');
+    expect(e.review?.status).toBe('not-yet-valid');
+  });
   it('allows a leak-prone mode only under an exception in force whose review is approved', () => {
     const ops = (extra = {}, ledger?: LedgerView) =>
       d(run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, extra), ledger));
@@ -252,6 +300,32 @@ describe('secrets boundary', () => {
     expect(over.exception).toEqual({ status: 'review-expired', ref: 'ledger/exceptions/EX-1.json' });
     expect(at({ ...review, expires_at: '2026-11-01T12:00:00.001Z' }).exception?.status).toBe('covers');
     expect(at({ ...review, reviewed_at: '2026-11-01T12:00:00.001Z' }).exception?.status).toBe('review-not-approved');
+  });
+  it('takes no exception granted only after ts, one whose scope leaves out a member of the request, or one whose review was rejected (from mutation testing)', () => {
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: exceptionFingerprint('EX-1'), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    const ex: ExceptionArtifact = {
+      v: 'sel.exception/1', id: 'EX-1', justification: 'the status API only takes its key as a query parameter',
+      review_ref: `ledger/reviews/${review.request_fingerprint.slice(7)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z',
+      scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+    };
+    const under = (r: ReviewArtifact, x: ExceptionArtifact) =>
+      run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }), ledgerWith([r], { 'ledger/exceptions/EX-1.json': x }));
+    expect(under(review, ex).exception?.status).toBe('covers');
+    for (const [e, status] of [
+      [under(review, { ...ex, granted_at: '2026-11-01T12:00:00.001Z' }), 'not-yet-valid'],
+      // Its scope names no host: it must name every member of the request the kind has.
+      [under(review, { ...ex, scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param' } }), 'scope-mismatch'],
+      [under({ ...review, decision: 'rejected' }, ex), 'review-not-approved'],
+    ] as const) {
+      expect(d(e), status).toBe('block secrets.status-query high');
+      expect(e.exception?.status).toBe(status);
+    }
+  });
+  it('folds a deny rule\'s own upper-case path prefix: it matches the path in any case (from mutation testing)', () => {
+    const q = compiled(edited((f) => f['secrets-boundary'].rules.push({ id: 'secrets.acme-deny', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/ACME'], effect: 'deny', severity: 'high' })));
+    for (const url of ['https://api.github.com/repos/ACME/x', 'https://api.github.com/repos/acme/x']) {
+      expect(d(run(q, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url }))), url).toBe('block secrets.acme-deny high');
+    }
   });
   it('gates a recorded leak match by its pattern severity; unknown patterns and versions fail closed', () => {
     const leak = (req: Record<string, unknown>) => d(run(P, input('secret.leak_match', 'coder', 'executor', req)));
@@ -323,6 +397,9 @@ describe('reserved tool names', () => {
     expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'NEW.T0OL' })))).toBe('block tool-registry.reserved high');
     expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'n\u0435w_tool' })))).toBe('block tool-registry.reserved high');
   });
+  it('takes a look-alike whose UTS #39 prototype is not ASCII (Ø U+00D8) to stand for any letter (from mutation testing)', () => {
+    expect(reg('sh\u00D8ll.exec')).toBe('block tool-registry.reserved high');
+  });
   it('allows names that shadow nothing', () => {
     for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'deploy-restarts', 'repo-summary']) {
       expect(reg(n), n).toBe('warn tool-registry.open low');
@@ -349,6 +426,9 @@ describe('extension installs', () => {
     expect(install([wasm])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(install([caps])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(d(run(P, input('extension.install', 'mallory', 'userland', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] })))).toBe('block null high');
+  });
+  it('blocks an install that lists an artifact twice (from mutation testing)', () => {
+    expect(install([wasm, wasm, caps])).toBe('block ext.pdf-tools-1.2.0 high');
   });
 });
 
@@ -409,10 +489,13 @@ describe('determinism properties', () => {
   });
 
   it('decides the same without a trace (replay evaluates so, and again with one on divergence)', () => {
+    const OVER_DEPTH = 'https://api.github.com/repos/a/b/c/d/e/f/g/h';
     const urls = fc.constantFrom(
       'https://api.github.com/repos/acme/app', 'https://api.github.com:8443/repos/a', 'http://api.github.com/repos/a',
       'https://registry.npmjs.org/p/q', 'https://guides.docs.example.com/a/b/c/d/e/f', 'https://evil.example/x', 'https://10.0.0.1/',
       'http://status.example.net/api/incidents', 'ftp://api.github.com/x',
+      // Deeper than egress.github-api's max_depth (8): the untraced path must hold it too (from mutation testing).
+      OVER_DEPTH,
     );
     const egressInputs = fc.tuple(urls, fc.constantFrom('coder', 'browser', 'ops-bot'), fc.constantFrom('GET', 'POST', 'DELETE'))
       .map(([url, who, method]) => input('http.egress', who, 'executor', egress(url, { method })));
@@ -426,11 +509,12 @@ describe('determinism properties', () => {
         expect(bare.trace).toEqual([]);
         expect(traced.trace.length).toBeGreaterThan(0);
       }),
-      { numRuns: 200 },
+      // At random, the one over-depth input a rule would otherwise allow (coder, GET) is drawn in too few runs to count on.
+      { numRuns: 200, examples: [[input('http.egress', 'coder', 'executor', egress(OVER_DEPTH))]] },
     );
   });
 
-  it('never turns a block into an allow when a block rule is added', () => {
+  it('never turns a block into an allow when a block rule is added, and blocks with a deny added at the specificity of the rule that allowed', () => {
     const urls = fc.constantFrom(
       'https://api.github.com/repos/a', 'https://api.github.com/repos/acme/app/hooks', 'https://api.github.com/user/x',
       'https://registry.npmjs.org/p', 'https://guides.docs.example.com/a', 'https://api.docs.example.com/v1/x', 'http://status.example.net/api/incidents',
@@ -445,13 +529,23 @@ describe('determinism properties', () => {
     fc.assert(
       fc.property(urls, fc.constantFrom('coder', 'browser', 'ops-bot'), fc.constantFrom('GET', 'POST'), newRule, (url, who, method, r) => {
         const i = input('http.egress', who, 'executor', egress(url, { method }));
-        const before = run(P, i).decision.action;
+        const { action: before, rule: allowedBy } = run(P, i).decision;
         const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.zz-added-block', effect: 'deny', ...r })));
         const after = run(q, i).decision.action;
         if (before === 'block') expect(after).toBe('block');
         if (after === 'allow') expect(before).toBe('allow');
+        // A deny with the host and paths of the rule that let the request through ties it on
+        // specificity: the deny is stricter whatever its id and severity (from mutation testing).
+        if (before !== 'block' && allowedBy !== null) {
+          const tie = compiled(edited((f) => {
+            const rule = (f['network-egress'].rules as { id: string }[]).find((x) => x.id === allowedBy)!;
+            f['network-egress'].rules.push({ ...rule, id: 'egress.zz-added-block', effect: 'deny', severity: r.severity });
+          }));
+          expect(run(tie, i).decision).toMatchObject({ action: 'block', rule: 'egress.zz-added-block' });
+        }
       }),
-      { numRuns: 300 },
+      // A deny of severity info, which gates to allow: strictness must rank it as a block.
+      { numRuns: 300, examples: [['https://api.github.com/repos/a', 'coder', 'GET', { host: 'api.github.com', paths: ['/'], methods: ['DELETE'], severity: 'info', schemes: ['https'] }]] },
     );
   });
 });

@@ -33,6 +33,12 @@ describe('normalizeUrl', () => {
     }
     expect(ok(`https://${'a'.repeat(63)}.a-b.example.com/`).host).toBe(`${'a'.repeat(63)}.a-b.example.com`);
   });
+  it('refuses a host name longer than 253 characters, labels of 63 or not (from mutation testing)', () => {
+    const name = (last: number) => `${['a', 'b', 'c'].map((c) => c.repeat(63)).join('.')}.${'d'.repeat(last)}`;
+    expect(name(61)).toHaveLength(253);
+    expect(ok(`https://${name(61)}/`).host).toBe(name(61));
+    expect(refused(`https://${name(62)}/`)).toMatch(/not a DNS name/);
+  });
   it('recognises IPv4 in decimal, hex and octal forms, and IPv6 literals', () => {
     expect(ok('http://2130706433/').host).toBe('127.0.0.1');
     expect(ok('http://0x7f.1/').host).toBe('127.0.0.1');
@@ -95,6 +101,11 @@ describe('checkAddress (private_ip_mode deny)', () => {
     // judged by its last 32 bits it read as 8.8.8.8, a public address.
     for (const a of ['64:ff9b:1:7f00:0:100:808:808', '64:ff9b:1::808:808', '64:ff9b:1:ffff::808:808']) expect(checkAddress(a).ok, a).toBe(false);
     expect(checkAddress('64:ff9b::808:808')).toEqual({ ok: true });
+  });
+  it('judges a Teredo address by its client address, which it holds inverted (RFC 4380) (from mutation testing)', () => {
+    // Client 127.0.0.1 is 80ff:fffe there; read as written it was 128.255.255.254, a public address.
+    expect(checkAddress('2001:0:4136:e378:8000:63bf:80ff:fffe')).toMatchObject({ ok: false, reason: expect.stringContaining('embedding 127.0.0.1') });
+    expect(checkAddress('2001:0:4136:e378:8000:63bf:f7f7:f7f7')).toEqual({ ok: true }); // 8.8.8.8
   });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);

@@ -13,7 +13,7 @@ import { ChainWriter } from '../../src/producer/producer.js';
 import { Replayer } from '../../src/replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
 import type { Action, DecisionSeverity, TrustZone } from '../../src/envelope/types.js';
-import { bundleOf, edited, egress } from '../helpers/policy.js';
+import { bundleOf, edited, egress, sampleFiles } from '../helpers/policy.js';
 
 const EMPTY = buildLedger(new Map());
 
@@ -96,5 +96,24 @@ describe('replay properties', () => {
       }),
       { numRuns: 120 },
     );
+  });
+  it('a recorded decision that differs only in its severity, or only in its rule, diverges (from mutation testing)', () => {
+    // The property above flips actions only: a severity or rule not compared went unseen.
+    const b = bundleOf(sampleFiles());
+    if (!b.ok) throw new Error(JSON.stringify(b.problems));
+    const index: PolicyIndex = { byHash: new Map([[b.hash, { hash: b.hash, loaded: b, commits: ['c0'], inherited: [] }]]), unhashable: [], commitsScanned: 1, policyTrees: 1 };
+    const ts = '2026-11-01T12:00:00.000Z';
+    for (const r of REQUESTS) {
+      const right = evaluate(b.policy, { ...r, ts, fingerprint: digestOf(r.request), exceptionRef: null }, EMPTY).decision;
+      const wrongs = [
+        { ...right, severity: SEVERITIES.find((s) => s !== right.severity)! },
+        { ...right, rule: right.rule === 'cap.browser' ? 'cap.coder' : 'cap.browser' },
+      ];
+      for (const decision of [right, ...wrongs]) {
+        const w = new ChainWriter('p');
+        const findings = run([w.append({ ts, kind: r.kind, actor: r.actor, request: r.request, policy_hash: b.hash, decision }).line], index).findings;
+        expect(findings.map((f) => f.code), `${r.kind} ${JSON.stringify(decision)}`).toEqual(decision === right ? [] : ['DECISION_DIVERGENCE']);
+      }
+    }
   });
 });
