@@ -297,9 +297,12 @@ describe('the git commands started before sel has loaded (early.ts, git.ts prefe
 });
 
 describe('a ledger shaped to hide what it holds (found by review)', () => {
-  /** Writes a tree object from raw entries (git mktree refuses some of these names). */
-  function rawTree(repo: string, entries: { mode: string; name: string; oid: string }[]): string {
-    const sorted = [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.mode === '40000' ? `${a.name}/` : a.name), Buffer.from(b.mode === '40000' ? `${b.name}/` : b.name)));
+  /**
+   * Writes a tree object from raw entries (git mktree refuses some of these names), in git's
+   * order unless `asGiven` (git writes trees sorted; one made by hand need not be).
+   */
+  function rawTree(repo: string, entries: { mode: string; name: string; oid: string }[], asGiven = false): string {
+    const sorted = asGiven ? entries : [...entries].sort((a, b) => Buffer.compare(Buffer.from(a.mode === '40000' ? `${a.name}/` : a.name), Buffer.from(b.mode === '40000' ? `${b.name}/` : b.name)));
     const body = Buffer.concat(sorted.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, 'hex')])));
     return execFileSync('git', ['-C', repo, 'hash-object', '-t', 'tree', '--literally', '-w', '--stdin'], { input: body, encoding: 'utf8' }).trim();
   }
@@ -392,6 +395,23 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
     expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path|names the same path.*holds a slash/);
     expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false); // neither anchor was used
+  });
+
+  it('a tree entry whose name holds a slash, listed before the directory that holds the artifact at that path, leaves neither used (from mutation testing)', () => {
+    const { repo, log, hash } = repoWithLog('slash-name-first');
+    write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
+    commit(repo, 'anchor');
+    // Not in git's order (which puts "anchors" before "anchors/h/0.json"): sel reads a tree's
+    // entries in the order it lists them, so the real artifact comes after the path is taken.
+    const anchors = git(repo, 'rev-parse', 'HEAD:ledger/anchors');
+    const forged = rawTree(repo, [{ mode: '100644', name: 'anchors/h/0.json', oid: blob(repo, anchor(`sha256:${'e'.repeat(64)}`)) }, { mode: '40000', name: 'anchors', oid: anchors }], true);
+    expect(git(repo, 'ls-tree', '--name-only', forged).split('\n')).toEqual(['anchors/h/0.json', 'anchors']);
+    commitLedger(repo, forged, 'a slash entry first');
+    const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+    const invalid = out.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID');
+    expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
+    expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path/);
+    expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false);
   });
 
   it('a ledger too large to read whole stops the run (exit 2), never read in part', () => {

@@ -330,7 +330,12 @@ describe('shard results that cannot be merged are refused', () => {
       writeFileSync(cut, joinShard(copy));
       expect(expectOneSentence(merge()), what).toMatch(pattern);
     };
-    damaged('a chain index past the chains named', (c) => c.writeInt32LE(99, at.chainIdx));
+    // Record 0 and the last are plain events (no extra); record 0 is the first of its chain in
+    // the unit and has a prev_hash and a ts of its own. So each edit below breaks one rule only.
+    expect([parts.blocks[block]!.columns[at.kinds], parts.blocks[block]!.columns[at.kinds + n - 1]! & 3]).toEqual([0, 0]);
+    expect([parts.blocks[block]!.columns.readInt32LE(at.lens + 4), parts.blocks[block]!.columns.readInt32LE(at.lens + 8)].every((l) => l > 0)).toBe(true);
+    // On the last record: no later record of that chain refuses it instead (from mutation testing).
+    damaged('a chain index past the chains named', (c, m) => c.writeInt32LE((m['chainNames'] as string[]).length, at.chainIdx + 4 * (n - 1)));
     damaged('an unknown kind', (c) => (c[at.kinds] = 3));
     damaged('an unknown flag', (c) => (c[at.kinds] = c[at.kinds]! | 16));
     damaged('lines that do not increase', (c) => c.writeInt32LE(c.readInt32LE(at.lineNos + 4), at.lineNos));
@@ -343,6 +348,51 @@ describe('shard results that cannot be merged are refused', () => {
     damaged('a unit that claims more records than lines', (_c, m) => (m['lines'] = 0));
     damaged('a file index past the files', (_c, m) => (m['file'] = 7));
     damaged('lines that do not add up to the part', (_c, m) => (m['lines'] = Number(m['lines']) + 1), /do not add up/);
+    // From mutation testing: each of these merged as if nothing were wrong, or trusted the edit.
+    damaged('bytes that do not add up to the part', (_c, m) => (m['bytes'] = Number(m['bytes']) + 1), /do not add up/);
+    damaged('content lines that do not add up to the trailer', (_c, m) => (m['content'] = Number(m['content']) - 1), /do not add up/);
+    damaged('more content lines than lines', (_c, m) => (m['content'] = Number(m['lines']) + 1));
+    damaged('a line past the unit\'s lines', (c, m) => c.writeInt32LE(Number(m['lines']) + 1, at.lineNos + 4 * (n - 1)));
+    damaged('NO_TS on an event that has a ts', (c) => (c[at.kinds] = c[at.kinds]! | 8));
+    damaged('LINKED on the first event of its chain, which has a prev_hash of its own', (c) => (c[at.kinds] = c[at.kinds]! | 4));
+    const longer = { ...parts, blocks: parts.blocks.map((b, i) => (i === block ? { meta: { ...b.meta, textBytes: Number(b.meta['textBytes']) + 1 }, columns: Buffer.concat([b.columns, Buffer.from('x')]) } : b)) };
+    writeFileSync(cut, joinShard(longer));
+    expect(expectOneSentence(merge()), 'text that no record uses').toMatch(/is malformed/);
+    const header = JSON.parse(parts.header) as { files: { size: number; end: number }[] };
+    writeFileSync(cut, joinShard({ ...parts, header: JSON.stringify({ ...header, files: header.files.map((f) => ({ ...f, size: f.end - 1 })) }) }));
+    expect(expectOneSentence(merge()), 'a part past its file\'s end').toMatch(/its header or trailer is malformed/);
+    // A result with replay: its commit is an object id (never a rev git would resolve, nor an
+    // option); an event's extra carries no event; a replay outcome is never beside a replay code.
+    const replayedOut = join(tmp, 'resealed-replayed.jsonl');
+    expect(sel(['verify', gov.incident, '--repo', gov.repo, '--shard', '1/1', '--shard-out', replayedOut]).status).toBe(0);
+    const rp = splitShard(readFileSync(replayedOut));
+    const replayed = (p: typeof rp) => {
+      writeFileSync(cut, joinShard(p));
+      return sel(['merge', cut, '--repo', gov.repo]);
+    };
+    expect(replayed(rp).status).toBe(1);
+    const rh = JSON.parse(rp.header) as { replay: { commit: string } };
+    for (const commit of ['HEAD', `--${'0'.repeat(40)}`, 'a'.repeat(39)]) {
+      expect(expectOneSentence(replayed({ ...rp, header: JSON.stringify({ ...rh, replay: { ...rh.replay, commit } }) })), commit).toMatch(/its header or trailer is malformed/);
+    }
+    const cloned = () => {
+      const copy = structuredClone(rp);
+      copy.blocks.forEach((b, i) => (b.columns = Buffer.from(rp.blocks[i]!.columns)));
+      return copy;
+    };
+    const withEvent = cloned();
+    withEvent.blocks.flatMap((b) => b.meta['extra'] as Record<string, unknown>[]).find((x) => 'event' in x)!['event'] = {};
+    expect(expectOneSentence(replayed(withEvent)), 'an event in extra').toMatch(/is malformed/);
+    const both = cloned();
+    const k = both.blocks.findIndex((b) => (b.meta['extra'] as { replay?: unknown }[]).some((x) => x.replay !== undefined));
+    expect(k).toBeGreaterThanOrEqual(0);
+    const kb = both.blocks[k]!;
+    const kat = columnsAt(Number(kb.meta['n']));
+    // The record of that extra: records with an extra (events with one, holes) take them in order.
+    const j = (kb.meta['extra'] as { replay?: unknown }[]).findIndex((x) => x.replay !== undefined);
+    const withExtra = [...Array(Number(kb.meta['n'])).keys()].filter((i) => (kb.columns[kat.kinds + i]! & 3) !== 0);
+    kb.columns[kat.replay + withExtra[j]!] = 1;
+    expect(expectOneSentence(replayed(both)), 'a replay outcome and a replay code').toMatch(/is malformed/);
     // Meta that is not UTF-8, or not JSON.
     writeFileSync(cut, joinShard(parts, { rawMeta: (i, json) => (i === block ? Buffer.concat([json.subarray(0, 10), Buffer.from([0xe9]), json.subarray(11)]) : json) }));
     expect(expectOneSentence(merge())).toMatch(/meta is not UTF-8/);

@@ -27,7 +27,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Out {
   summary: { result: string; replay: { performed: boolean; commit: string; bundles: number; events: Record<string, number>; anchors: { chain: string; unanchored: [number, number] | null }[] } };
-  findings: { code: string; seq: number | null; location: { file: string; line: number }; detail?: Record<string, unknown> }[];
+  findings: { code: string; seq: number | null; message: string; location: { file: string; line: number }; detail?: Record<string, unknown> }[];
 }
 const json = (args: string[]): { status: number | null; out: Out } => {
   const r = sel([...args, '--format', 'json']);
@@ -211,6 +211,34 @@ describe('history shapes', () => {
     const f = out.findings.filter((x) => x.code === 'LEDGER_REWRITTEN');
     expect(f).toHaveLength(1);
     expect(f[0]!.detail!['commit']).toBe(rewrite);
+  });
+  it('a commit that deletes the committed log is LEDGER_REWRITTEN, though a later one adds it back as it was (from mutation testing)', () => {
+    const { repo, log } = smallRepo('deleted');
+    const original = readFileSync(log, 'utf8');
+    commit(repo, 'log');
+    git(repo, 'rm', '-q', 'audit.jsonl');
+    const deleted = commit(repo, 'delete the log');
+    writeFileSync(log, original);
+    commit(repo, 'add it back');
+    const { status, out } = json(['verify', log, '--repo', repo]);
+    expect(status).toBe(1);
+    expect(out.findings.map((f) => [f.code, f.detail?.['commit'], f.message])).toEqual([
+      ['LEDGER_REWRITTEN', deleted, `commit ${deleted.slice(0, 12)} deleted the committed log`],
+    ]);
+  });
+  it('a directory at the log\'s path before the log was committed is no version of it (from mutation testing)', () => {
+    const { repo, log } = smallRepo('was-a-directory');
+    const text = readFileSync(log, 'utf8');
+    rmSync(log);
+    mkdirSync(log);
+    writeFileSync(join(log, 'placeholder'), '{}');
+    commit(repo, 'a directory where the log will be');
+    rmSync(log, { recursive: true });
+    writeFileSync(log, text);
+    commit(repo, 'the log, first committed');
+    const { status, out } = json(['verify', log, '--repo', repo]);
+    expect(out.findings).toEqual([]);
+    expect(status).toBe(0);
   });
   it('reports it however the repository and the log are named: through a symbolic link, or in a directory whose name starts with ".."', () => {
     // Paths were compared as written: --repo through a link, or the log through one, or a log
@@ -413,23 +441,30 @@ describe('reviews and ledger artifacts', () => {
       ['LEDGER_REWRITTEN', `ledger/reviews/${'b'.repeat(64)}.json`, edited],
     ]);
   });
-  it('an anchor or exception whose content names another seq or id than its path is LEDGER_ARTIFACT_INVALID, and is not used (from mutation testing)', () => {
+  it('an anchor, exception or review whose content names another chain, seq, id or fingerprint than its path is LEDGER_ARTIFACT_INVALID, and is not used (from mutation testing)', () => {
     const repo = join(tmp, 'path-content');
     git(tmp, 'clone', '-q', sample.repo, repo);
     // An anchor at 480.json that says seq 48 would stand in for 48.json (it sorts after it),
     // and an exception filed under a new name but carrying an approved one's id would borrow
-    // that one's review, which names the exception by its id.
+    // that one's review, which names the exception by its id. An anchor filed under another
+    // chain's directory, or a review under another request's fingerprint, is where no one
+    // looking for that chain's anchors or that request's review would look.
     const real = JSON.parse(readFileSync(join(repo, 'ledger/anchors/prod-agents/48.json'), 'utf8')) as Record<string, unknown>;
+    const fp = '0dba0e8e5d170d5ebacd4f0a825668026d5a2cde2aefcccf39d00ce014ea76f4';
     write(repo, {
       'ledger/anchors/prod-agents/480.json': JSON.stringify({ ...real, hash: `sha256:${'0'.repeat(64)}` }),
+      'ledger/anchors/staging-agents/48.json': JSON.stringify(real),
       'ledger/exceptions/EX-copy.json': readFileSync(join(repo, 'ledger/exceptions/EX-status-2026.json')),
+      [`ledger/reviews/${'f'.repeat(64)}.json`]: readFileSync(join(repo, `ledger/reviews/${fp}.json`)),
     });
     commit(repo, 'artifacts under names that are not theirs');
     const { status, out } = json(['verify', join(repo, 'logs/audit.jsonl'), '--repo', repo]);
     expect(status).toBe(1);
-    expect(out.findings.map((f) => [f.code, f.location.file.split('/').slice(-2).join('/')])).toEqual([
-      ['LEDGER_ARTIFACT_INVALID', 'prod-agents/480.json'],
-      ['LEDGER_ARTIFACT_INVALID', 'exceptions/EX-copy.json'],
+    expect(out.findings.map((f) => [f.code, f.location.file.split('/').slice(-2).join('/'), f.message])).toEqual([
+      ['LEDGER_ARTIFACT_INVALID', 'prod-agents/480.json', expect.stringMatching(/not the chain and seq its path names/)],
+      ['LEDGER_ARTIFACT_INVALID', 'staging-agents/48.json', expect.stringMatching(/not the chain and seq its path names/)],
+      ['LEDGER_ARTIFACT_INVALID', 'exceptions/EX-copy.json', expect.stringMatching(/is not the one its path names/)],
+      ['LEDGER_ARTIFACT_INVALID', `reviews/${'f'.repeat(64)}.json`, expect.stringMatching(/not the fingerprint its path names/)],
     ]);
   });
   it('a commit that changes only the last byte of a committed log is LEDGER_REWRITTEN (from mutation testing)', () => {
