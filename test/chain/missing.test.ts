@@ -9,7 +9,7 @@ import { COARSE, fingerprint, GAP, MissingSeqs } from '../../src/chain/missing.j
 
 /** Ascending, disjoint ranges from gaps between accepted runs. */
 const rangesArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.boolean()), { maxLength: 80 }).map((steps) => {
-  const out: { from: number; to: number; flags: number }[] = [];
+  const out: { from: number; to: number; flags: number; after: number }[] = [];
   let at = 0;
   for (const [accepted, len, gap] of steps) {
     at += accepted;

@@ -129,7 +129,7 @@ describe('sel gate', () => {
     const lines = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
     let prev = GENESIS_PREV_HASH;
     const added = lines.slice(0, 3).map((l, seq) => {
-      const e = { ...(JSON.parse(l) as Record<string, unknown>), chain: 'x', seq, ts: '2026-10-01T00:00:00.000Z', prev_hash: prev };
+      const e: Record<string, unknown> = { ...(JSON.parse(l) as Record<string, unknown>), chain: 'x', seq, ts: '2026-10-01T00:00:00.000Z', prev_hash: prev };
       delete e['hash'];
       e['hash'] = prev = digestOf(e);
       return canonicalize(e);

@@ -107,11 +107,11 @@ describe('elevations past what the collector remembers', () => {
     writable.MAX_ELEVATIONS = 2;
     try {
       const c = new GateCollector({ kind: 'all' });
-      for (const s of [0, 1, 2]) c.onEvent(event(s), { otherPolicy: null, elevation: true });
+      for (const s of [0, 1, 2]) c.onEvent(event(s), { type: 'gate', otherPolicy: null, elevation: true });
       const r = judge({ noUnreviewedElevation: true }, c, [], 0, []).find((x) => x.name === '--no-unreviewed-elevation')!;
       expect(r).toMatchObject({ pass: false, reason: 'cannot tell: 1 elevation(s) past the first 2 in range were not remembered' });
       const two = new GateCollector({ kind: 'all' });
-      for (const s of [0, 1]) two.onEvent(event(s), { otherPolicy: null, elevation: true });
+      for (const s of [0, 1]) two.onEvent(event(s), { type: 'gate', otherPolicy: null, elevation: true });
       expect(judge({ noUnreviewedElevation: true }, two, [], 0, []).find((x) => x.name === '--no-unreviewed-elevation')!.pass).toBe(true);
     } finally {
       writable.MAX_ELEVATIONS = limit;

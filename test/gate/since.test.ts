@@ -29,7 +29,7 @@ describe('--since TIME', () => {
   it('counts an event at the time itself, and at a date\'s first instant (from 00:00 UTC), and not one before it', () => {
     // An allowed elevation at 2026-11-05T00:00:00.000Z was left out of --since 2026-11-05, and
     // passed --no-unreviewed-elevation (found by review).
-    for (const [text, first] of [['2026-11-05', '2026-11-05T00:00:00.000Z'], ['2026-11-05T12:30:00Z', '2026-11-05T12:30:00.000Z'], ['2026-11-05T13:30:00.250+01:00', '2026-11-05T12:30:00.250Z']]) {
+    for (const [text, first] of [['2026-11-05', '2026-11-05T00:00:00.000Z'], ['2026-11-05T12:30:00Z', '2026-11-05T12:30:00.000Z'], ['2026-11-05T13:30:00.250+01:00', '2026-11-05T12:30:00.250Z']] as const) {
       const c = new GateCollector(parseSince(text) as Since);
       const at = (ts: string) => ({ chain: 'c', seq: 0, ts });
       expect(c.inRange(at(first)), text).toBe(true);

@@ -26,6 +26,9 @@ export interface Backdated {
   readonly all: string;
 }
 
+/** An event's members but its policy_hash (Omit<> would keep only EventInput's index signature). */
+type Unsealed = { [K in keyof EventInput as K extends 'policy_hash' ? never : K]: EventInput[K] };
+
 const pretty = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 const OPS = { id: 'ops-bot', zone: 'executor' as const };
 const CODER = { id: 'coder', zone: 'executor' as const };
@@ -60,7 +63,7 @@ export function buildBackdated(dir: string): Backdated {
   });
   commit(repo, 'ledger: a review and two exceptions, each in force until 2026-11-05');
 
-  const chain = (id: string, last: Omit<EventInput, 'policy_hash'>[], third: string): string[] => {
+  const chain = (id: string, last: Unsealed[], third: string): string[] => {
     const w = new ChainWriter(id);
     const lines: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -73,9 +76,9 @@ export function buildBackdated(dir: string): Backdated {
     for (const e of last) lines.push(w.append({ ...e, policy_hash: policy }).line);
     return lines;
   };
-  const statusQuery = (ts: string, ex: string): Omit<EventInput, 'policy_hash'> =>
+  const statusQuery = (ts: string, ex: string): Unsealed =>
     ({ ts, kind: 'secret.inject', actor: OPS, request: STATUS_QUERY, exception_ref: `ledger/exceptions/${ex}.json`, decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' } });
-  const npmPublish = (ts: string): Omit<EventInput, 'policy_hash'> =>
+  const npmPublish = (ts: string): Unsealed =>
     ({ ts, kind: 'secret.inject', actor: CODER, request: NPM_PUBLISH, decision: { action: 'allow', rule: 'secrets.npm-publish', severity: 'medium' } });
   const logs = {
     exception: chain('x', [statusQuery('2026-11-04T23:59:59.999Z', 'EXEXP')], '2026-11-10T00:00:00.000Z'),

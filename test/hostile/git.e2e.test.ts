@@ -30,7 +30,7 @@ function repoWithLog(name: string): { repo: string; log: string; hash: string } 
   return { repo, log, hash };
 }
 
-interface Out { summary: { replay: { bundles: number; commitsScanned: number } }; findings: { code: string }[] }
+interface Out<F extends { code: string } = { code: string }> { summary: { replay: { bundles: number; commitsScanned: number } }; findings: F[] }
 const verify = (log: string, repo: string) => JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as Out;
 
 describe('hostile policy trees', () => {
@@ -345,7 +345,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
       const { repo, log, hash } = repoWithLog(`ledger-${name}`);
       make(repo, hash);
       git(repo, 'commit', '-q', '-m', `ledger as ${what}`);
-      const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+      const out = verify(log, repo) as Out<{ code: string; message: string; location: { file: string } }>;
       const f = out.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID');
       expect(f.map((x) => [x.location.file, x.message]), name).toEqual([[`${repo}/ledger`, `ledger is ${what}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read`]]);
       // The release gate cannot tell that the log was not cut.
@@ -359,7 +359,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     const { repo, log, hash } = repoWithLog('ledger-names');
     write(repo, { 'ledger/anchors/h/5.JSON': anchor(hash, 5), 'ledger/anchors/h/6': anchor(hash, 6), 'ledger/anchors/.gitkeep': '', 'ledger/README.md': 'the ledger\n' });
     commit(repo, 'anchors under names sel does not read');
-    const out = verify(log, repo) as Out & { findings: { code: string; location: { file: string } }[] };
+    const out = verify(log, repo) as Out<{ code: string; location: { file: string } }>;
     expect(out.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID').map((x) => x.location.file)).toEqual([`${repo}/ledger/anchors/h/5.JSON`, `${repo}/ledger/anchors/h/6`]);
   });
 
@@ -374,7 +374,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     write(repo, { 'ledger/anchors/h/0.json': anchor(`sha256:${'e'.repeat(64)}`) });
     const back = commit(repo, 'a file again');
     expect(git(repo, 'show', '--format=', '--name-status', back)).toMatch(/^T\t/);
-    const out = verify(log, repo) as Out & { findings: { code: string; message: string; detail?: { commit?: string } }[] };
+    const out = verify(log, repo) as Out<{ code: string; message: string; detail?: { commit?: string } }>;
     const rewrites = out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN');
     expect(rewrites.map((f) => f.detail?.commit)).toEqual([toLink, back]);
     expect(rewrites[0]!.message).toContain('changed the type of ledger/anchors/h/0.json');
@@ -390,7 +390,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     const forged = rawTree(repo, [{ mode: '40000', name: 'anchors', oid: anchors }, { mode: '100644', name: 'anchors/h/0.json', oid: blob(repo, anchor(`sha256:${'e'.repeat(64)}`)) }]);
     expect(forged).not.toBe(ledger);
     commitLedger(repo, forged, 'a second entry for the same path');
-    const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+    const out = verify(log, repo) as Out<{ code: string; message: string; location: { file: string } }>;
     const invalid = out.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID');
     expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
     expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path|names the same path.*holds a slash/);
@@ -407,7 +407,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     const forged = rawTree(repo, [{ mode: '100644', name: 'anchors/h/0.json', oid: blob(repo, anchor(`sha256:${'e'.repeat(64)}`)) }, { mode: '40000', name: 'anchors', oid: anchors }], true);
     expect(git(repo, 'ls-tree', '--name-only', forged).split('\n')).toEqual(['anchors/h/0.json', 'anchors']);
     commitLedger(repo, forged, 'a slash entry first');
-    const out = verify(log, repo) as Out & { findings: { code: string; message: string; location: { file: string } }[] };
+    const out = verify(log, repo) as Out<{ code: string; message: string; location: { file: string } }>;
     const invalid = out.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID');
     expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
     expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path/);
@@ -444,7 +444,7 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     const merge = git(repo, 'rev-parse', 'HEAD');
     for (const setting of [null, 'first-parent', 'combined', 'dense-combined']) {
       if (setting !== null) git(repo, 'config', 'log.diffMerges', setting);
-      const out = verify(log, repo) as Out & { findings: { code: string; detail?: { commit?: string } }[] };
+      const out = verify(log, repo) as Out<{ code: string; detail?: { commit?: string } }>;
       expect(out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.detail?.commit), String(setting)).toEqual([merge]);
     }
   });

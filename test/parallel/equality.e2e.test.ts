@@ -159,7 +159,7 @@ describe('parallel verification', () => {
           const args = ['timeline', l, ...filter, '--format', format];
           const one = sel([...args, '--jobs', '1']);
           expect(one.status, one.stderr).toBe(0);
-          if (format === 'jsonl') rows[k] += one.stdout.split('\n').length - 1;
+          if (format === 'jsonl') rows[k] = rows[k]! + one.stdout.split('\n').length - 1;
           for (const more of [['--jobs', '2', '--unit-bytes', '4096'], ['--jobs', '3', '--unit-bytes', '700']]) {
             const r = sel([...args, ...more]);
             expect(r.stdout).toBe(one.stdout);

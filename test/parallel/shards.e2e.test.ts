@@ -292,7 +292,8 @@ describe('shard results that cannot be merged are refused', () => {
     let first = edited.indexOf('SELU');
     while ((JSON.parse(edited.toString('utf8', first + 12, first + 12 + edited.readUInt32LE(first + 4))) as { textBytes: number }).textBytes === 0) first = edited.indexOf('SELU', first + 1);
     const n = (JSON.parse(edited.toString('utf8', first + 12, first + 12 + edited.readUInt32LE(first + 4))) as { n: number }).n;
-    edited[first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10] ^= 1;
+    const at = first + 12 + edited.readUInt32LE(first + 4) + columnsAt(n).text + 10;
+    edited[at] = edited[at]! ^ 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
     writeFileSync(cut, '{"v":"sel.shard/6"}\nSELU\n["end",{}]\n');

@@ -402,7 +402,7 @@ describe('range reading (src/ingest/range.ts)', () => {
       // The file was 9 bytes; a reader told it has 12 finds it shrank.
       expect(nextLineStartSync(fd, 7, 12, scratch)).toMatchObject({ code: 'LOG_CHANGED' });
       const chunks: string[] = [];
-      expect(readRangeSync(fd, 3, 9, 9, scratch, (c) => chunks.push(c.toString()))).toBeNull();
+      expect(readRangeSync(fd, 3, 9, 9, scratch, (c) => { chunks.push(c.toString()); })).toBeNull();
       expect(chunks.join('')).toBe('cd\n\nef');
       expect(readRangeSync(fd, 3, 12, 12, scratch, () => undefined)).toMatchObject({ code: 'LOG_CHANGED', message: expect.stringContaining('only 9 could be read') });
     } finally {

@@ -280,7 +280,7 @@ describe('history shapes', () => {
     write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...kept, 'NEW_TOOL'] }) });
     commit(repo, `free ${gone}`);
     const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const register = (name: string) => ({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' }, request: { name }, policy_hash: hash, decision: { action: 'warn' as const, rule: 'tool-registry.open', severity: 'low' as const } });
+    const register = (name: string) => ({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' as const }, request: { name }, policy_hash: hash, decision: { action: 'warn' as const, rule: 'tool-registry.open', severity: 'low' as const } });
     const w = new ChainWriter('g');
     writeFileSync(join(repo, 'g.jsonl'), `${[register('free-name'), register(gone!)].map((e) => w.append(e).line).join('\n')}\n`);
     // The log decided under the earlier versions is clean; the registration of the dropped name is not.

@@ -51,7 +51,7 @@ const policyArb = fc.record({
 /** `lazy`: requests parsed member by member as the evaluator reads them (what sel verify --repo does). */
 function run(lines: string[], index: PolicyIndex, lazy = false) {
   let replayer: Replayer;
-  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec), null, lazy);
+  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec), lazy);
   replayer = new Replayer({ index, ledger: EMPTY, repoLabel: 'repo' }, (f) => verifier.report(f));
   const s = verifier.beginFile('log.jsonl');
   s.push(Buffer.from(`${lines.join('\n')}\n`));
@@ -71,7 +71,7 @@ describe('replay properties', () => {
         });
         const b = bundleOf(files);
         if (!b.ok) throw new Error(JSON.stringify(b.problems));
-        const index: PolicyIndex = { byHash: new Map([[b.hash, { hash: b.hash, loaded: b, commits: ['c0'] }]]), unhashable: [], commitsScanned: 1, policyTrees: 1 };
+        const index: PolicyIndex = { byHash: new Map([[b.hash, { hash: b.hash, loaded: b, commits: ['c0'], inherited: [] }]]), unhashable: [], commitsScanned: 1, policyTrees: 1 };
         const make = (flip: number | null) => {
           const w = new ChainWriter('prop');
           return picks.map((k, i) => {

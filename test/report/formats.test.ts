@@ -1,7 +1,7 @@
 /** The CI formats, each checked against what its consumer accepts. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type Report } from '../../src/report/report.js';
@@ -23,6 +23,9 @@ async function reportOf(dir: string, failOn: 'error' | 'warning' = 'error'): Pro
 }
 
 const sarifSchema = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+// A CommonJS module: its module.exports is the class and so is its `default`, which is all that
+// TypeScript (NodeNext) sees of it.
+const AjvDraft04 = ajvDraft04.default;
 const validateSarif = new AjvDraft04({ allErrors: true, strict: false }).compile(sarifSchema);
 
 describe('--format sarif', () => {

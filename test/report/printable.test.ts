@@ -62,7 +62,7 @@ beforeAll(() => {
   const lines = events.map((e, i) => {
     const { v: _v, chain: _c, seq: _s, prev_hash: _p, hash: _h, request_fingerprint: _f, ...input } = e;
     if (i === 3) {
-      const x = input as unknown as EventInput & Record<string, any>;
+      const x = input as Record<string, any>;
       x.decision = { ...x.decision, rule: HOSTILE };
       x.actor = { ...x.actor, id: `a\nFAKE ROW\u001b[8m` };
       x.kind = `k\u001b]0;title\u0007`;
