@@ -35,7 +35,8 @@
  *      without (a look-alike the table misses still stands for any character), each with step
  *      3's pairs (`rn`, `vv`, `cl`) and without (Cyrillic г for r: `retuгn` and `return`), and
  *      for a registration with one, each again with the marks that draw a line or a dot
- *      (SEPARATOR_MARKS, and visible spaces) made a separator, and for one with `$ 5 ! 3 4 @ 7`
+ *      (SEPARATOR_MARKS, and visible spaces) made a separator, and for one with `$ 5 ! 3 4 @ 7`,
+ *      or with any character outside ASCII (NFKC and the table make those of others: ＄, ⁵, Ƽ),
  *      the leet skeleton (LEET). An ASCII name has one skeleton that matters (or two). A name
  *      longer than MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH under NFKC) is refused by
  *      the evaluator, not compared.
@@ -283,7 +284,9 @@ function collision(name: string, reserved: ReadonlyMap<string, string>): Reserve
   // when equal. Each kind is compared with the same kind of each reserved name's.
   const ascii = !NON_ASCII.test(name);
   const lines = ascii ? /[\t-\r ]/.test(name) : SEPARATOR_MARK.test(name.normalize('NFD'));
-  const leet = HAS_LEET.test(name);
+  // Outside ASCII, always: NFKC and the table make leet characters of others (a fullwidth ＄, a
+  // superscript ⁵, Ƽ whose prototype is 5), and a name's skeletons are read after both.
+  const leet = !ascii || HAS_LEET.test(name);
   // Most registrations: an ASCII name with neither, whose one skeleton was looked up above.
   if (ascii && !lines && !leet) return null;
   const mine: [string, number][] = [];

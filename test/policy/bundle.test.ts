@@ -1,6 +1,6 @@
 /** Bundles: hash (SPEC.md §3), validity, and the lints of `sel policy check`. */
 import { describe, expect, it } from 'vitest';
-import { loadBundle } from '../../src/policy/bundle.js';
+import { loadBundle, MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
 import { isPublicSuffix, lintBundle } from '../../src/policy/lint.js';
 import { lineOf } from '../../src/policy/positions.js';
 import { bundleOf, compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
@@ -22,6 +22,14 @@ describe('bundle hash', () => {
     const base = bundleOf(sampleFiles()).hash;
     expect(bundleOf(edited((f) => (f['severity-gating'].gates.low = 'allow'))).hash).not.toBe(base);
     expect(bundleOf(edited((f) => f['tool-registry'].reserved.push('x'))).hash).not.toBe(base);
+  });
+  it('does not change when a file starts with a byte order mark (from mutation testing)', () => {
+    const m = files(sampleFiles(), (v) => JSON.stringify(v));
+    const base = loadBundle(m);
+    m.set('tool-registry.json', `\ufeff${m.get('tool-registry.json')!}`);
+    const bom = loadBundle(m);
+    expect(base.ok && bom.ok).toBe(true);
+    expect(bom.hash).toBe(base.hash);
   });
   it('only counts *.json files', () => {
     const m = files(sampleFiles(), (v) => JSON.stringify(v));
@@ -47,8 +55,40 @@ describe('invalid bundles', () => {
     expect(problems(edited((f) => (f['firewall'] = { schema: 'sel.policy.firewall/1' })))).toEqual(['unknown-contract firewall.json ']);
     expect(problems(edited((f) => (f['extensions'].schema = 'sel.policy.extensions/2')))).toEqual(['version extensions.json /schema']);
   });
+  it('a file that names another contract\'s schema is a schema problem, whatever version it names (from mutation testing)', () => {
+    expect(problems(edited((f) => (f['extensions'].schema = 'sel.policy.capabilities/2')))).toEqual(['schema extensions.json /schema']);
+  });
+  it('a file that is not UTF-8 has no hash, even where its bad byte sits in a string (from mutation testing)', () => {
+    const m: Map<string, string | Uint8Array> = files(sampleFiles(), (v) => JSON.stringify(v));
+    const text = m.get('tool-registry.json') as string;
+    const at = text.indexOf('shell.exec');
+    m.set('tool-registry.json', Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]));
+    const b = loadBundle(m);
+    expect(b.ok).toBe(false);
+    expect(b.hash).toBe(null);
+    if (!b.ok) expect(b.problems.map((p) => `${p.kind} ${p.file} ${p.message}`)).toEqual(['not-json tool-registry.json the file is not UTF-8']);
+  });
+  it('a file of exactly the size limit is read, one byte more is not (from mutation testing)', () => {
+    const m = files(sampleFiles(), (v) => JSON.stringify(v));
+    const text = m.get('tool-registry.json')!;
+    const padded = (n: number) => `${text}${' '.repeat(n - Buffer.byteLength(text))}`;
+    m.set('tool-registry.json', padded(MAX_POLICY_FILE_BYTES));
+    const at = loadBundle(m);
+    expect(at.ok).toBe(true);
+    m.set('tool-registry.json', padded(MAX_POLICY_FILE_BYTES + 1));
+    const over = loadBundle(m);
+    expect(over.ok).toBe(false);
+    if (!over.ok) expect(over.problems.map((p) => `${p.kind} ${p.file}`)).toEqual(['too-large tool-registry.json']);
+  });
   it('a rule id used twice', () => {
     expect(problems(edited((f) => (f['secrets-boundary'].rules[0].id = 'egress.github-api')))).toEqual(['duplicate-id secrets-boundary.json /rules/0/id']);
+    // (from mutation testing) The registry's fixed ids, and leak pattern names, which decisions name too.
+    expect(problems(edited((f) => (f['network-egress'].rules[2].id = 'tool-registry.reserved')))).toEqual(['duplicate-id network-egress.json /rules/2/id']);
+    expect(problems(edited((f) => (f['network-egress'].rules[2].id = 'tool-registry.open')))).toEqual(['duplicate-id network-egress.json /rules/2/id']);
+    expect(problems(edited((f) => (f['secrets-boundary'].leak_patterns.patterns[1].name = 'leak.aws-access-key')))).toEqual(['duplicate-id secrets-boundary.json /leak_patterns/patterns/1/name']);
+    expect(problems(edited((f) => (f['secrets-boundary'].leak_patterns.patterns[0].name = 'egress.github-api')))).toEqual(['duplicate-id secrets-boundary.json /leak_patterns/patterns/0/name']);
+    expect(problems(edited((f) => (f['trust-zones'].mcp_servers[0].id = 'egress.github-api')))).toEqual(['duplicate-id trust-zones.json /mcp_servers/0/id']);
+    expect(problems(edited((f) => (f['trust-zones'].elevations[0].id = 'egress.github-api')))).toEqual(['duplicate-id trust-zones.json /elevations/0/id']);
   });
   it('a file that is not strict JSON has no hash', () => {
     const m = files(sampleFiles(), (v) => JSON.stringify(v));
@@ -64,6 +104,12 @@ describe('lints', () => {
   const lint = (f: Record<string, unknown>) => lintBundle(bundleOf(f), 'policy').map((x) => `${x.code} ${x.location?.file}:${x.location?.line}`);
   it('the sample bundle: only what its authors chose on purpose', () => {
     expect(lint(sampleFiles()).map((s) => s.split(' ')[0])).toEqual(['POLICY_PLAIN_HTTP', 'POLICY_LEAK_PRONE_MODE', 'POLICY_USERLAND_GRANT']);
+    // Each about what it names (from mutation testing): cap.browser holds in userland; cap.ops-bot in supervisor is no finding.
+    expect(lintBundle(bundleOf(sampleFiles()), 'policy').map((x) => x.message)).toEqual([
+      'egress rule egress.status-page allows plain http: each such request needs an exception artifact',
+      'secrets rule secrets.status-query allows query_param: each such injection needs an exception artifact',
+      'grant cap.browser holds in userland',
+    ]);
   });
   it('wildcards over public suffixes, ICANN and private', () => {
     expect(isPublicSuffix('com')).toBe(true);
@@ -77,11 +123,27 @@ describe('lints', () => {
     // A wildcard over a single label is not even a valid host pattern.
     expect(lint(edited((f) => (f['network-egress'].rules[3].host = '*.com')))).toEqual(['POLICY_INVALID policy/network-egress.json:47']);
   });
+  it('warns of plain http and leak-prone modes only where a rule allows them, and of public suffixes only under a wildcard (from mutation testing)', () => {
+    const codes = (f: Record<string, unknown>) => lint(f).map((x) => x.split(' ')[0]);
+    // A deny rule on http, or on query_param injection, opens nothing that needs an exception.
+    expect(codes(edited((f) => (f['network-egress'].rules[5].effect = 'deny')))).toEqual(['POLICY_LEAK_PRONE_MODE', 'POLICY_USERLAND_GRANT']);
+    expect(codes(edited((f) => (f['secrets-boundary'].rules[2].effect = 'deny')))).toEqual(['POLICY_PLAIN_HTTP', 'POLICY_USERLAND_GRANT']);
+    // An exact host that is itself a public suffix (github.io) is one host, not a wildcard over others.
+    expect(codes(edited((f) => (f['network-egress'].rules[2].host = 'github.io')))).not.toContain('POLICY_WILDCARD_PUBLIC_SUFFIX');
+    expect(codes(edited((f) => (f['secrets-boundary'].rules[1].hosts = ['github.io'])))).not.toContain('POLICY_WILDCARD_PUBLIC_SUFFIX');
+    expect(codes(edited((f) => (f['secrets-boundary'].rules[1].hosts = ['*.github.io'])))).toContain('POLICY_WILDCARD_PUBLIC_SUFFIX');
+  });
   it('overlaps only the tie-break resolves', () => {
     const out = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' })));
     expect(out.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
     const grants = lint(edited((f) => f['capabilities'].grants.push({ ...f['capabilities'].grants[0], id: 'cap.coder-2' })));
     expect(grants.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+    // Grants for one principal in zones they do not share never meet (from mutation testing).
+    const apart = lint(edited((f) => f['capabilities'].grants.push({ ...f['capabilities'].grants[0], id: 'cap.coder-2', zones: ['supervisor'] })));
+    expect(apart.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(0);
+    // Nor do egress rules on one host and path for methods they do not share.
+    const methods = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-delete', methods: ['DELETE'] })));
+    expect(methods.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(0);
     // As the evaluator compares: a deny rule's paths in any case; secrets rules on disjoint ports do not meet.
     const upper = (p: string) => p.toUpperCase();
     const cased = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-3', effect: 'deny', paths: (f['network-egress'].rules[0].paths ?? ['/']).map(upper) })));
@@ -90,6 +152,12 @@ describe('lints', () => {
     expect(ported.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(0);
     const samePort = lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.zz-same-port' })));
     expect(samePort.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
+  });
+  it('elevation rules tie only on the same principal, from zone and to zone (from mutation testing)', () => {
+    const ties = (e: Record<string, unknown>) => lint(edited((f) => f['trust-zones'].elevations.push({ ...f['trust-zones'].elevations[0], ...e }))).filter((x) => x.startsWith('POLICY_TIE_BREAK'));
+    expect(ties({ id: 'trust.ops-restart-2' })).toEqual(['POLICY_TIE_BREAK policy/trust-zones.json:12']);
+    expect(ties({ id: 'trust.ops-from-userland', from: 'userland' })).toEqual([]);
+    expect(ties({ id: 'trust.ops-to-kernel', to: 'kernel' })).toEqual([]);
   });
   it('two MCP server entries for one server, two pins for one extension version: only the smallest id is read', () => {
     const mcp = lintBundle(bundleOf(edited((f) => f['trust-zones'].mcp_servers.push({ ...f['trust-zones'].mcp_servers[0], id: 'mcp.a-browser', tools: ['open', 'exec'] }))), 'policy');
@@ -200,9 +268,42 @@ describe('lints', () => {
       api.max_depth = 3;
     })))).toEqual([]);
   });
+  it('finds deny gaps at the boundaries: equal depths, equal prefixes, schemes, prefixes in any case (from mutation testing)', () => {
+    type Rule = { id: string; host: string; schemes?: string[]; ports?: number[]; paths?: string[]; methods: string[]; max_depth?: number; effect: string };
+    const gaps = (edit: (rules: Rule[], f: Record<string, any>) => void) =>
+      lintBundle(bundleOf(edited((f) => edit(f['network-egress'].rules as Rule[], f))), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP').map((x) => `${x.location?.file} ${x.message}`);
+    const api = (rules: Rule[]) => rules.find((r) => r.id === 'egress.github-api')!;
+    const admin = (rules: Rule[]) => rules.find((r) => r.id === 'egress.github-admin')!;
+    // An allow rule whose max_depth is exactly the denied path's depth (4) reaches that path.
+    expect(gaps((rs) => { api(rs).ports = [443, 8443]; api(rs).max_depth = 4; })).toEqual([expect.stringContaining('but not GET https:8443, POST https:8443, which egress.github-api allows there')]);
+    // A deny rule limited to the allow rule's own depth leaves nothing deeper open.
+    expect(gaps((rs) => { admin(rs).max_depth = 8; })).toEqual([]);
+    // A deny on the allow rule's very prefix wins there (a tie goes to the strictest): no gap.
+    expect(gaps((rs) => { rs.push({ id: 'egress.github-no-repos', host: 'api.github.com', paths: ['/repos'], methods: ['GET', 'POST'], effect: 'deny', severity: 'high' } as Rule); })).toEqual([]);
+    // A scheme the allow rule opens and the deny rule does not name is a gap.
+    expect(gaps((rs) => { api(rs).schemes = ['https', 'http']; })).toEqual([expect.stringContaining('but not GET http:443, POST http:443, which egress.github-api allows there')]);
+    // A deny rule's prefix in upper case still lies under the allow rule's (it matches in any case).
+    expect(gaps((rs) => { api(rs).ports = [443, 8443]; admin(rs).paths = ['/REPOS/acme/app/hooks']; })).toHaveLength(1);
+    // Secrets: a deny on the allow rule's very prefix leaves no gap; a deny outside its paths is no gap of it.
+    const secretGaps = (rule: Record<string, unknown>) =>
+      lint(edited((f) => f['secrets-boundary'].rules.push({ id: 'secrets.zz-deny', aliases: ['GITHUB_TOKEN'], hosts: ['api.github.com'], effect: 'deny', severity: 'high', ...rule }))).filter((x) => x.startsWith('POLICY_DENY_GAP'));
+    expect(secretGaps({ modes: ['bearer', 'header'], paths: ['/repos'] })).toEqual([]);
+    expect(secretGaps({ modes: ['bearer'], paths: ['/orgs'] })).toEqual([]);
+    expect(secretGaps({ modes: ['bearer'], paths: ['/repos/acme'] })).toHaveLength(1);
+    // Of deny rules that cover a combination together, one without max_depth covers every depth.
+    expect(gaps((rs) => {
+      delete api(rs).max_depth;
+      admin(rs).max_depth = 5;
+      rs.push({ ...admin(rs), id: 'egress.github-admin-all-depths', max_depth: undefined });
+    })).toEqual([]);
+  });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
     expect(out).toContain('POLICY_UNKNOWN_REFERENCE policy/capabilities.json:20');
+    // (from mutation testing) an MCP server trust-zones.json does not declare, a secret no rule covers.
+    const codes = (f: Record<string, unknown>) => lint(f).map((x) => x.split(' ')[0]);
+    expect(codes(edited((f) => f['capabilities'].grants[1].mcp.push('ghost')))).toContain('POLICY_UNKNOWN_REFERENCE');
+    expect(codes(edited((f) => f['capabilities'].grants[0].secrets.push('GHOST_TOKEN')))).toContain('POLICY_UNKNOWN_REFERENCE');
   });
   it('invalid bundles are reported as POLICY_INVALID at the line of the problem', () => {
     const out = lint(edited((f) => (f['severity-gating'].gates.low = 'ignore')));
@@ -220,5 +321,17 @@ describe('lineOf', () => {
     expect(lineOf(text, '/a/2')).toBe(5);
     expect(lineOf(text, '/c~1d')).toBe(7);
     expect(lineOf(text, '/c~1d/missing')).toBe(7);
+  });
+  it('counts lines in a file with CRLF line ends, as editors on Windows write it (from mutation testing)', () => {
+    const text = '{\r\n  "a": {\r\n    "x": 1,\r\n    "a": 2\r\n  },\r\n  "b": [\r\n    3\r\n  ]\r\n}\r\n';
+    expect(lineOf(text, '/a')).toBe(2);
+    expect(lineOf(text, '/a/x')).toBe(3);
+    expect(lineOf(text, '/a/a')).toBe(4);
+    expect(lineOf(text, '/b/0')).toBe(7);
+  });
+  it('decodes ~1 before ~0 in a pointer (RFC 6901): /a~01 is the key "a~1", not "a/" (from mutation testing)', () => {
+    const text = '{\n  "x": 0,\n  "a~1": 1,\n  "a/": 2\n}';
+    expect(lineOf(text, '/a~01')).toBe(3);
+    expect(lineOf(text, '/a~1')).toBe(4);
   });
 });

@@ -25,6 +25,15 @@ describe('capabilities', () => {
   it('falls back from an exact principal to "*" only when the exact grant does not hold in the zone', () => {
     expect(d(run(P, input('tool.invoke', 'somebody', 'executor', { tool: 'fs.read' })))).toBe('allow cap.baseline info');
   });
+  it('tries grants exact principal first, then by smallest id, whatever their order in the file (from mutation testing)', () => {
+    // "*" listed first does not shadow the exact grant; of two grants for one principal and zone,
+    // the smallest id applies (POLICY_TIE_BREAK says so), not the first written.
+    const starFirst = compiled(edited((f) => f.capabilities.grants.unshift(f.capabilities.grants.pop())));
+    expect(d(run(starFirst, input('tool.invoke', 'coder', 'executor', { tool: 'git' })))).toBe('allow cap.coder info');
+    const twoForCoder = compiled(edited((f) => f.capabilities.grants.unshift({ ...f.capabilities.grants[0], id: 'cap.zz-coder', tools: ['rm'] })));
+    expect(d(run(twoForCoder, input('tool.invoke', 'coder', 'executor', { tool: 'git' })))).toBe('allow cap.coder info');
+    expect(d(run(twoForCoder, input('tool.invoke', 'coder', 'executor', { tool: 'rm' })))).toBe('block null high');
+  });
   it('blocks a request over a cap, or using a resource with no cap', () => {
     expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 512, wall_ms: 1000 } })))).toBe('allow cap.coder info');
     expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 4096 } })))).toBe('block cap.coder high');
@@ -167,6 +176,32 @@ describe('network egress', () => {
   it('matches a wildcard host on a dot boundary only: *.docs.example.com is not evildocs.example.com (from mutation testing)', () => {
     expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://evildocs.example.com/a'))))).toBe('block null high');
   });
+  it('takes a rule without ports or schemes as https on 443 only (from mutation testing)', () => {
+    // egress.registry-npm names neither: port 80 or plain http on its host matches no rule.
+    expect(coder('https://registry.npmjs.org/left-pad')).toBe('allow egress.registry-npm info');
+    expect(coder('https://registry.npmjs.org:80/left-pad')).toBe('block null high');
+    expect(coder('https://registry.npmjs.org:8443/left-pad')).toBe('block null high');
+    expect(coder('http://registry.npmjs.org/left-pad')).toBe('block null high');
+    expect(coder('http://registry.npmjs.org:443/left-pad')).toBe('block null high');
+  });
+  it('never matches an IPv4 literal by a wildcard host: *.8.8.8 is not 8.8.8.8\'s parent (from mutation testing)', () => {
+    const p = compiled(edited((f) => {
+      f['network-egress'].rules.push({ id: 'egress.wild-digits', host: '*.8.8.8', methods: ['GET'], effect: 'allow', severity: 'info' });
+      f.capabilities.grants[0].http.push('egress.wild-digits');
+    }));
+    expect(d(run(p, input('http.egress', 'coder', 'executor', egress('https://8.8.8.8/x', { pinned_ips: undefined }))))).toBe('block null high');
+    expect(d(run(p, input('http.egress', 'coder', 'executor', egress('https://1.8.8.8/x', { pinned_ips: undefined }))))).toBe('block null high');
+  });
+  it('gives an allowed request the higher of the grant\'s and the rule\'s severities, medium below high (from mutation testing)', () => {
+    const sev = (grant: string, rule: string) => d(run(compiled(edited((f) => {
+      f.capabilities.grants[0].severity = grant;
+      f['network-egress'].rules[0].severity = rule;
+    })), input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/app/pulls/3'))));
+    expect(sev('medium', 'high')).toBe('block egress.github-api high');
+    expect(sev('high', 'medium')).toBe('block egress.github-api high');
+    expect(sev('low', 'medium')).toBe('review egress.github-api medium');
+    expect(sev('medium', 'info')).toBe('review egress.github-api medium');
+  });
   it('requires the grant to include the rule', () => {
     expect(d(run(P, input('http.egress', 'browser', 'executor', egress('https://api.github.com/repos/x'))))).toBe('block null high');
   });
@@ -175,6 +210,13 @@ describe('network egress', () => {
     const on = (policy: typeof P) => d(run(policy, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/x'))));
     expect(on(withRule({ id: 'egress.zz-deny', effect: 'deny', severity: 'info' }))).toBe('block egress.zz-deny info');
     expect(on(withRule({ id: 'egress.github-api2', effect: 'allow', severity: 'info' }))).toBe('allow egress.github-api info');
+    // Of two allow rules, the one gated to review is stricter than the one gated to warn.
+    const warnOrReview = compiled(edited((f) => {
+      f['network-egress'].rules[0].severity = 'low';
+      f['network-egress'].rules.push({ id: 'egress.github-api2', host: 'api.github.com', paths: ['/repos'], methods: ['GET'], effect: 'allow', severity: 'medium' });
+      f.capabilities.grants[0].http.push('egress.github-api2');
+    }));
+    expect(on(warnOrReview)).toBe('review egress.github-api2 medium');
   });
   it('ranks a longer wildcard suffix above any path depth: a 101-segment prefix does not spill into the host score', () => {
     const deep = `/${Array(101).fill('a').join('/')}`;
@@ -357,6 +399,10 @@ describe('trust zones and MCP', () => {
     expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'kernel' })))).toBe('block null high');
     expect(d(run(P, input('zone.elevate', 'ops-bot', 'supervisor', { from: 'supervisor', to: 'executor' })))).toBe('block null high');
   });
+  it('takes the elevation rule with the smallest id, whatever the order in the file (from mutation testing)', () => {
+    const p = compiled(edited((f) => f['trust-zones'].elevations.unshift({ ...f['trust-zones'].elevations[0], id: 'trust.zz-ops', severity: 'medium' })));
+    expect(d(run(p, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' })))).toBe('block trust.ops-restart high');
+  });
   it('allows an MCP call only to a declared server the grant names, for a tool it offers', () => {
     expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'read' })))).toBe('warn mcp.browser low');
     expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'exec' })))).toBe('block null high');
@@ -396,6 +442,17 @@ describe('reserved tool names', () => {
     expect(held.reserved.get('new.tool')).toBe('new-tool');
     expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'NEW.T0OL' })))).toBe('block tool-registry.reserved high');
     expect(d(run(held, input('tool.register', 'coder', 'executor', { name: 'n\u0435w_tool' })))).toBe('block tool-registry.reserved high');
+  });
+  it('keeps, of reserved names with one skeleton, the first in sorted order, whatever the order in the file (from mutation testing)', () => {
+    const p = compiled(edited((f) => f['tool-registry'].reserved.unshift('shell_exec')));
+    expect(p.reserved.get('shell.exec')).toBe('shell.exec');
+    const e = run(p, input('tool.register', 'coder', 'executor', { name: 'Shell-Exec' }));
+    expect(e.trace.at(-1)?.note).toBe('"Shell-Exec" collides with the reserved name "shell.exec": skeleton "shell.exec", the same');
+  });
+  it('keeps a bundle\'s own reserved name over one a history adds with the same skeleton (from mutation testing)', () => {
+    const held = withReserved(P, [['shell.exec', 'shell_exec'], ['x', 'new-tool']]);
+    expect(held.reserved.get('shell.exec')).toBe('shell.exec');
+    expect(held.reserved.get('new.tool')).toBe('new-tool');
   });
   it('takes a look-alike whose UTS #39 prototype is not ASCII (Ø U+00D8) to stand for any letter (from mutation testing)', () => {
     expect(reg('sh\u00D8ll.exec')).toBe('block tool-registry.reserved high');

@@ -61,6 +61,12 @@ describe('toolNameSkeleton', () => {
     expect(toolNameSkeleton('données.工具')).toBe('donnees.工具');
     expect(toolNameSkeleton('shell\u30FCexec')).toBe('shell\u30FCexec');
   });
+  it('is the skeleton with UTS #39 prototypes: a reserved name written with a look-alike blocks the ASCII name it imitates (from mutation testing)', () => {
+    // compile.ts keys reserved names by this skeleton, and an ASCII registration is only looked up there.
+    expect(toolNameSkeleton('sh\u0435ll.exec')).toBe('shell.exec');
+    expect(toolNameSkeleton('she\u01C1.exec')).toBe('shell.exec');
+    expect(hit('shell.exec', mapOf(['sh\u0435ll.exec']))).toBe('sh\u0435ll.exec');
+  });
   it('removes every default-ignorable, format, control and space character', () => {
     // Directional marks and isolates, invisible operators, the grapheme joiner, variation
     // selectors, the Hangul filler, tag characters, soft hyphen, Mongolian vowel separator,
@@ -118,6 +124,8 @@ describe('collisions with reserved names', () => {
     // A look-alike without a prototype in the table stands for any character (step 5).
     expect(collidesWithReserved('sh\u0436ll.exec', RESERVED)).toEqual({ name: 'shell.exec', skeleton: 'sh\u0436ll.exec', reservedSkeleton: 'shell.exec' });
     expect(collidesWithReserved('Deploy_Restart', RESERVED)).toEqual({ name: 'deploy-restart', skeleton: 'deploy.restart', reservedSkeleton: 'deploy.restart' });
+    // Several skeleton kinds collide (with the pairs and without): the first kind answers, with prototypes and pairs.
+    expect(collidesWithReserved('sh\u0436ll.modern', mapOf(['shell.modern']))).toEqual({ name: 'shell.modern', skeleton: 'sh\u0436ll.modem', reservedSkeleton: 'shell.modem' });
     // Two reserved names of one length: the smallest skeleton answers, whatever the map's order.
     const both = ['shell.exec', 'http.fetch'];
     for (const m of [mapOf(both), new Map([...mapOf(both)].reverse())]) expect(hit('\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436\u0436', m)).toBe('http.fetch');
@@ -147,6 +155,33 @@ describe('collisions with reserved names', () => {
     ] as const) expect(hit(n, reserved), n).toBe(r);
     // Words of scripts with look-alikes, whose letters with a Latin prototype must match it.
     for (const n of ['проверка', 'выполнить', 'развернуть', 'εκτέλεση', 'შემოწმება', 'ελεγχος', 'запуск.тест']) expect(hit(n, reserved), n).toBeNull();
+  });
+  it('takes a number of any script, and a letter of each historic script docs/policy.md lists, for any character (from mutation testing)', () => {
+    // Arabic-Indic ٢ and Thai ๑ have no prototype in the table: they agree with any character, as ж does.
+    for (const c of ['\u0662', '\u0E51', '\u17E0']) expect(hit(`sh${c}ll.exec`), `U+${c.codePointAt(0)!.toString(16)}`).toBe('shell.exec');
+    // Old Italic, Glagolitic, Osage, Old Permic, Carian, Lycian, Lydian, Old Hungarian, Elbasan,
+    // Caucasian Albanian, Warang Citi: one lowercase letter of each without a Latin prototype.
+    for (const c of ['\u{10300}', '\u2C30', '\u{104D8}', '\u{10350}', '\u{102A3}', '\u{10280}', '\u{10920}', '\u{10CC0}', '\u{10500}', '\u{10530}', '\u{118C5}']) {
+      expect(isWildcard(c), `U+${c.codePointAt(0)!.toString(16)}`).toBe(true);
+      expect(hit(`sh${c}ll.exec`), `U+${c.codePointAt(0)!.toString(16)}`).toBe('shell.exec');
+    }
+  });
+  it('takes a letter with a mark for its base letter, not for any letter: the mark goes before the table is read (from mutation testing)', () => {
+    // ņ is n with a cedilla, not a look-alike of e; the table maps ņ itself to ɲ, outside ASCII.
+    for (const n of ['sh\u0146ll.exec', 'shell\u00D6exec', 'shell\u00F6exec']) expect(hit(n), n).toBeNull();
+    expect(hit('sh\u00E9ll.exec')).toBe('shell.exec');
+  });
+  // The leet skeletons were made only for a name with one of $ 5 ! 3 4 @ 7 as written, but the
+  // skeletons read the name after NFKC and the table, which make a fullwidth ＄, a superscript ⁵,
+  // a circled ⑤ or Ƽ those characters: `＄hell.exec` was allowed while `$hell.exec` was blocked
+  // (found by mutation testing; 59 characters open against the sample's reserved names).
+  it('reads leet characters that NFKC or the table makes as it reads those written in ASCII: ＄hell.exec, secret⁵.inject, Ƽhell.exec', () => {
+    for (const [n, r] of [
+      ['\uFF04hell.exec', 'shell.exec'], ['\uFE69hell.exec', 'shell.exec'], ['secret\uFF15.inject', 'secrets.inject'], ['secret\u2075.inject', 'secrets.inject'],
+      ['secret\u2464.inject', 'secrets.inject'], ['fs.wr\uFF01te', 'fs.write'], ['s\uFF13l.audit', 'sel.audit'], ['\uFF04hell exec', 'shell.exec'],
+      // and those the table makes: Ƽ (U+01BC) is 5 there, ǃ (U+01C3) is !.
+      ['\u01BChell.exec', 'shell.exec'], ['she\u01C3l.exec', 'shell.exec'],
+    ] as const) expect(hit(n), n).toBe(r);
   });
   it('allows names that shadow nothing', () => {
     for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'ツールを登録する', '파일쓰기도구', 'أداة.كتابة', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
@@ -309,6 +344,13 @@ describe('the confusables table and the kept answers', () => {
     );
   });
 
+  it('compares a name exactly at the NFKC bound, and refuses one a character over it (from mutation testing)', () => {
+    // 14 × U+FDFA (18 characters each under NFKC) + ﬃ (3) + a: 256, the bound itself.
+    const at = `${'\uFDFA'.repeat(14)}\uFB03a`;
+    expect(at.normalize('NFKC')).toHaveLength(MAX_TOOL_NAME_NFKC_LENGTH);
+    expect(nameTooLong(at)).toBe(null);
+    expect(nameTooLong(`${at}a`)).toBe(MAX_TOOL_NAME_NFKC_LENGTH + 1);
+  });
   it('counts NFKC lengths only where NFKC changes something', () => {
     expect(nameTooLong('a'.repeat(MAX_TOOL_NAME_LENGTH))).toBe(null);
     expect(nameTooLong('a'.repeat(MAX_TOOL_NAME_LENGTH + 1))).toBe(MAX_TOOL_NAME_LENGTH + 1);

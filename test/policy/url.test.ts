@@ -25,6 +25,30 @@ describe('normalizeUrl', () => {
   it('turns IDN hosts into punycode', () => {
     expect(ok('https://bücher.example/x').host).toBe('xn--bcher-kva.example');
   });
+  it('ends the authority at "?" as at "/": a path written after the query is query, not path (from mutation testing)', () => {
+    // A server reads /?x=1/admin: the path is "/", "x=1/admin" its query. Read as /admin, an allow
+    // rule on /admin would pass a request that goes to "/".
+    expect(ok('https://api.example.com?x=1/admin')).toMatchObject({ host: 'api.example.com', segments: [], query: 'x=1/admin' });
+    expect(ok('https://api.example.com:8443?q=1')).toMatchObject({ port: 8443, segments: [], query: 'q=1' });
+  });
+  it('takes ports 1 to 65535 written in at most five digits, and no other (from mutation testing)', () => {
+    expect(ok('https://example.com:1/').port).toBe(1);
+    expect(ok('https://example.com:65535/').port).toBe(65535);
+    expect(ok('https://example.com:08443/').port).toBe(8443);
+    expect(refused('https://example.com:0/')).toMatch(/out of range/);
+    expect(refused('https://example.com:65536/')).toMatch(/out of range/);
+    expect(refused('https://example.com:008443/')).toMatch(/not a number/);
+  });
+  it('refuses anything but a port after an IPv6 host (from mutation testing)', () => {
+    expect(ok('https://[2606:4700::1111]:8443/')).toMatchObject({ host: '2606:4700::1111', hostKind: 'ipv6', port: 8443 });
+    expect(refused('https://[2606:4700::1111]x8443/')).toMatch(/unexpected text after the IPv6 host/);
+    expect(refused('https://[2606:4700::1111]8443/')).toMatch(/unexpected text after the IPv6 host/);
+  });
+  it('takes URLs of up to 8192 characters, and refuses longer ones (from mutation testing)', () => {
+    const of = (n: number) => `https://example.com/${'a'.repeat(n - 'https://example.com/'.length)}`;
+    expect(ok(of(8192)).segments[0]).toHaveLength(8192 - 'https://example.com/'.length);
+    expect(refused(of(8193))).toMatch(/longer than 8192/);
+  });
   it('refuses a host name that is not letters, digits and hyphens, which the WHATWG parser lets through', () => {
     for (const u of ['https://evil.com&.docs.example.com/', 'https://a"b.docs.example.com/', 'https://*.docs.example.com/', 'https://x{y}.docs.example.com/', 'https://a_b.example.com/', 'https://-a.example.com/', `https://${'a'.repeat(64)}.example.com/`]) {
       const r = normalizeUrl(u);
@@ -68,6 +92,11 @@ describe('normalizeUrl', () => {
     ['https://api.example.com:8o/', /not a number/],
     ['https:///x', /no host/],
     ['https://exa%6dple.com/', /percent-encoded/],
+    // (from mutation testing) "scheme:/" and "scheme:" without both slashes; DEL as raw as the other controls.
+    ['https:/api.example.com/x', /not scheme:\/\/host\/path/],
+    ['https:api.example.com/x', /not scheme:\/\/host\/path/],
+    ['https://api.example.com/a\x7fb', /control character/],
+    ['https://api.example.com/a\x7f', /control character/],
   ];
   for (const [u, why] of refusals) {
     it(`refuses ${u}`, () => expect(refused(u)).toMatch(why));
@@ -106,6 +135,27 @@ describe('checkAddress (private_ip_mode deny)', () => {
     // Client 127.0.0.1 is 80ff:fffe there; read as written it was 128.255.255.254, a public address.
     expect(checkAddress('2001:0:4136:e378:8000:63bf:80ff:fffe')).toMatchObject({ ok: false, reason: expect.stringContaining('embedding 127.0.0.1') });
     expect(checkAddress('2001:0:4136:e378:8000:63bf:f7f7:f7f7')).toEqual({ ok: true }); // 8.8.8.8
+  });
+  it('judges an IPv4 address embedded in IPv6 by that address, both ways: mapped, SIIT, compatible, 6to4 (from mutation testing)', () => {
+    // ::ffff:0:a.b.c.d (RFC 6145), ::a.b.c.d (IPv4-compatible, in hex: ipaddr.js reads the dotted
+    // form as mapped) and 2002:AABB:CCDD:: (6to4) carry a public address here: allowed, as
+    // ::ffff:8.8.8.8 is; and a private one is named in the reason.
+    for (const a of ['::ffff:0:808:808', '::808:808', '2002:808:808::']) expect(checkAddress(a), a).toEqual({ ok: true });
+    for (const a of ['::ffff:0:7f00:1', '::7f00:1', '2002:7f00:1::']) {
+      expect(checkAddress(a), a).toMatchObject({ ok: false, reason: expect.stringContaining('(embedding 127.0.0.1)') });
+    }
+  });
+  it('refuses the reserved blocks inside 2000::/3 that ipaddr.js names: documentation, benchmarking, ORCHID (from mutation testing)', () => {
+    for (const a of ['2001:db8::1', '2001:2::1', '2001:20::1']) expect(checkAddress(a).ok, a).toBe(false);
+  });
+  it('refuses an IPv4 address with a leading zero (octal to some resolvers) and an IPv6 address with a zone, public or not (from mutation testing)', () => {
+    // ipaddr.js reads 010.8.8.8 as octal, 8.8.8.8; a resolver that reads it as decimal goes to 10.8.8.8.
+    for (const a of ['010.8.8.8', '08.8.8.8', '8.8.8.08', '2606:4700::1111%eth0', '2606:4700::1111%25eth0']) expect(checkAddress(a).ok, a).toBe(false);
+  });
+  it('judges the longest IPv6 text form, 45 characters (from mutation testing)', () => {
+    const a = '2606:4700:1111:2222:3333:4444:140.182.112.106';
+    expect(a).toHaveLength(45);
+    expect(checkAddress(a)).toEqual({ ok: true });
   });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
