@@ -269,6 +269,74 @@ describe('sel import', () => {
     }
   }, 60_000);
 
+  it('reads characters of every length, and a byte order mark, wherever the reads cut them', async () => {
+    // (From mutation testing.) A read that ends inside a character leaves it to the next: a
+    // 4-byte one (F0 lead) cut after 3 bytes, a byte order mark cut before its last byte.
+    const doc = Buffer.from('\ufeff[{"s":"é€😂\u{10ffff}"}, "😂"]');
+    const splits = [[...doc].map((x) => Buffer.from([x])), ...[...doc].map((_, k) => [doc.subarray(0, k), doc.subarray(k)])];
+    for (const reads of splits) {
+      let out = '';
+      const r = await importRecords(Readable.from(reads), async (t) => void (out += t), { records: null, maxChars: 4096 });
+      expect(r, reads.map((x) => x.length).join(',')).toEqual({ events: 2, refused: 0, failure: null });
+      expect(out).toBe('{"s":"é€😂\u{10ffff}"}\n"😂"\n');
+    }
+  });
+
+  it('bounds an element at --max-line-bytes: its JSON text as the tokens write it (brackets, commas and colons, not white space), and its canonical line in bytes', async () => {
+    // (From mutation testing: no case at the bound.) Exactly the limit is imported, one more is not.
+    const one = async (doc: string, maxChars: number): Promise<string> => {
+      let out = '';
+      await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars });
+      return out;
+    };
+    // 23 characters as JSON text; its canonical line, {"a":1,"b":[1,2]}, is shorter.
+    const spaced = '[ {"a" : 1.0 , "b" : [ 1.0 , 2.0 ] } ]';
+    expect(await one(spaced, 23)).toBe('{"a":1,"b":[1,2]}\n');
+    expect(await one(spaced, 22)).toBe('sel import: element 1 of the array is longer than 22 characters as JSON text (--max-line-bytes); it is not imported\n');
+    expect(await one('[{"a":1}]', 7)).toBe('{"a":1}\n');
+    expect(await one('[{"a":1}]', 6)).toBe('sel import: element 1 of the array is longer than 6 characters as JSON text (--max-line-bytes); it is not imported\n');
+    // Canonical lines longer than the text: 1E21 is 1e+21; "é" is 3 characters and 4 bytes.
+    expect(await one('[1E21]', 5)).toBe('1e+21\n');
+    expect(await one('[1E21]', 4)).toBe('sel import: element 1 of the array is longer than 4 bytes as its canonical line (--max-line-bytes); it is not imported\n');
+    expect(await one('["é"]', 4)).toBe('"é"\n');
+    expect(await one('["é"]', 3)).toBe('sel import: element 1 of the array is longer than 3 bytes as its canonical line (--max-line-bytes); it is not imported\n');
+  });
+
+  it('finds the --records member whatever --max-line-bytes is: the bound is on events, not on the member\'s name', async () => {
+    // (From mutation testing.) A name of 7 characters, a limit of 7, and of 4.
+    for (const maxChars of [4, 7]) {
+      let out = '';
+      const r = await importRecords(Readable.from([Buffer.from('{"Records":[1]}')]), async (t) => void (out += t), { records: 'Records', maxChars });
+      expect(r, String(maxChars)).toEqual({ events: 1, refused: 0, failure: null });
+      expect(out).toBe('1\n');
+    }
+  });
+
+  it('refuses U+007F outside a string itself, as it does any character JSON does not allow there', async () => {
+    // (From mutation testing.)
+    const r = await importRecords(Readable.from([Buffer.from('[1, 2\x7f]')]), async () => undefined, { records: null, maxChars: 4096 });
+    expect(r.failure).toBe('it is not JSON (U+007F outside a string, which JSON does not allow there)');
+  });
+
+  it('reads an element nested exactly as deep as the document may nest, and refuses it alone (too deep), going on', async () => {
+    // (From mutation testing.) 65 536 levels in all, the array's own included: not past the limit.
+    const depth = 1 << 16;
+    let out = '';
+    const doc = `[${'['.repeat(depth - 1)}${']'.repeat(depth - 1)},1]`;
+    const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
+    expect(r).toEqual({ events: 2, refused: 1, failure: null });
+    expect(out).toBe('sel import: element 1 of the array is not imported: too deep (parsers may read it differently, or JCS cannot write it)\n1\n');
+  });
+
+  it('skips a member before --records whatever it nests, a member of that name inside it included', async () => {
+    // (From mutation testing: in process, only the CLI's case covered it.)
+    let out = '';
+    const doc = '{"meta":{"a":[1,{"Records":[2]}],"b":{}},"Records":[3],"count":{"c":[[]]}}';
+    const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: 'Records', maxChars: 4096 });
+    expect(r).toEqual({ events: 1, refused: 0, failure: null });
+    expect(out).toBe('3\n');
+  });
+
   it('imports what JSON.parse reads as scanStrict and JCS say, and of any other document every element before the damage, however the reads are cut (property)', async () => {
     // The long run (npm run fuzz) runs the same property with many more cases.
     await fc.assert(importAgrees, { numRuns: 400, seed: 20261203 });

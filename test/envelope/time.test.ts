@@ -14,6 +14,8 @@ describe('a point in time on the command line', () => {
     expect(parseTimePoint('2026-11-01', 'floor')).toBe('2026-11-01T00:00:00.000Z');
     expect(parseTimePoint('0050-03-01', 'floor')).toBe('0050-03-01T00:00:00.000Z');
     expect(parseTimePoint('2028-02-29', 'floor')).toBe('2028-02-29T00:00:00.000Z');
+    // Year 0 is a year of RFC 3339's four digits, as the log's form writes it (from mutation testing).
+    expect(parseTimePoint('0000-01-01T00:00:00Z', 'floor')).toBe('0000-01-01T00:00:00.000Z');
   });
 
   it('rounds a time finer than the log\'s milliseconds down for a bound events must be after, up for one they must be at or after, or before', () => {
@@ -31,7 +33,9 @@ describe('a point in time on the command line', () => {
     // Second 60 too: the log's times have no leap second (from mutation testing).
     for (const t of ['2026-13-01', '2026-02-30', '2026-11-01T24:00:00Z', '2026-11-01T12:60:00Z', '2026-11-01T12:00:60Z', '2026-11-01T12:00:00',
       '2026-11-01T12:00Z', 'Nov 1 2026', '2026-11-01 12:00:00Z', '2026-11-01T12:00:00+2:00', '2026-11-01T12:00:00+24:00',
-      '0000-01-01T00:00:00+00:01', ' 2026-11-01', '2026-11-1', '']) {
+      '0000-01-01T00:00:00+00:01', ' 2026-11-01', '2026-11-1', '',
+      // Month 0, a 60th minute of offset, a point without digits after it (from mutation testing).
+      '2026-00-01', '2026-11-01T12:00:00+00:60', '2026-11-01T12:00:00.Z']) {
       expect(parseTimePoint(t, 'floor'), t).toBeNull();
     }
   });

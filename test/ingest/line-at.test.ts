@@ -51,8 +51,22 @@ describe('readLineAt', () => {
     expect((await readLineAt(file('a😂b'), 1, 5))!.text).toBe('a😂');
     // Bytes that are not UTF-8 are shown as U+FFFD, and cut where they are: the count is of bytes.
     expect((await readLineAt(file(Buffer.from([0x7b, 0xff, 0x7d, 0x0a])), 1))!.text).toBe('{\ufffd}');
+    // A byte that can lead no character (0xC0, 0xC1: overlong forms) is cut where it is, as any byte that is not UTF-8 (from mutation testing).
+    expect(await readLineAt(file(Buffer.from([0x61, 0x62, 0x63, 0xc0, 0x80, 0x80])), 1, 4)).toMatchObject({ text: 'abc\ufffd', shownBytes: 4, truncated: true });
     const junk = (await readLineAt(file(Buffer.concat([Buffer.from('ab'), Buffer.alloc(5000, 0x80)])), 1, 100))!;
     expect([junk.shownBytes, junk.text.slice(0, 2), junk.bytes]).toEqual([100, 'ab', 5002]);
+  });
+  it('shows a line of exactly showBytes whole, and keeps one of exactly keepBytes whole; one byte more is cut', async () => {
+    // (From mutation testing.)
+    const f = file('abcd\nabcde\n');
+    expect(await readLineAt(f, 1, 4)).toEqual({ text: 'abcd', bytes: 4, shownBytes: 4, truncated: false, whole: 'abcd' });
+    expect(await readLineAt(f, 2, 4)).toEqual({ text: 'abcd', bytes: 5, shownBytes: 4, truncated: true, whole: null });
+    expect((await readLineAt(f, 2, 2, 5))!.whole).toBe('abcde');
+    expect((await readLineAt(f, 2, 2, 4))!.whole).toBeNull();
+  });
+  it('gives only the lines asked for', async () => {
+    // (From mutation testing.)
+    expect([...(await readLinesAt(file('a\nb\nc\n'), [2])).keys()]).toEqual([2]);
   });
   it('gives back every line of any file, whatever its lines hold', async () => {
     await fc.assert(

@@ -60,6 +60,36 @@ describe('LineSplitter', () => {
     // (From mutation testing.) Ten bytes buffered, then the eleventh.
     expect(split(b('{"a":123456'), [10, 1], 10)).toEqual([['long', 1, 11]]);
   });
+  it('takes a line of exactly the limit, however the chunks fall; one byte more is too long', () => {
+    // (From mutation testing.) The three places that compare a line with the limit: a line in
+    // one read, one completed from the carry, one still in the carry when its read ends.
+    for (const chunk of [1, 2, 3, 5, 100]) {
+      expect(split(b('abc\nabcd\nxyz'), chunk, 3)).toEqual([['line', 1, 'abc'], ['long', 2, 4], ['torn', 3, 'xyz']]);
+    }
+  });
+  it('reports an empty line before a torn last line: only an empty last line is allowed', () => {
+    // (From mutation testing.) The torn line ends the input, not the empty line before it.
+    for (const chunk of [1, 100]) {
+      expect(split(b('a\n\nb'), chunk)).toEqual([['line', 1, 'a'], ['empty', 2, ''], ['torn', 3, 'b']]);
+    }
+  });
+  it('takes an empty line as CRLF writes it (a lone CR) for an empty line: allowed last, reported elsewhere', () => {
+    // (From mutation testing.)
+    expect(split(b('a\r\n\r\n'), 100)).toEqual([['line', 1, 'a\r']]);
+    expect(split(b('a\r\n\r\nb\r\n'), 100)).toEqual([['line', 1, 'a\r'], ['empty', 2, ''], ['line', 3, 'b\r']]);
+  });
+  it('keeps every byte of a line longer than the carry first holds, whatever its reads', () => {
+    // (From mutation testing.) The carry starts at 64 KiB and grows: a line of 100 000 bytes
+    // left by one read, or grown read by read, is given whole.
+    const line = Buffer.alloc(100_000);
+    for (let i = 0; i < line.length; i++) line[i] = 0x41 + (i % 26);
+    const input = Buffer.concat([line, b('\nz\n')]);
+    for (const chunks of [[100_000, 3], [70_000, 50_000], [40_000]]) {
+      const out = split(input, chunks);
+      expect(out.map(([kind, n, v]) => [kind, n, typeof v === 'string' ? v.length : v])).toEqual([['line', 1, 100_000], ['line', 2, 1]]);
+      expect(out[0]![2]).toBe(line.toString('latin1'));
+    }
+  });
   it('gives the same lines for any chunking of the input', () => {
     fc.assert(
       fc.property(

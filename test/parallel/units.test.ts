@@ -409,6 +409,32 @@ describe('range reading (src/ingest/range.ts)', () => {
       closeSync(fd);
     }
   });
+  it('reads no byte past the size the file had when opened: an LF appended after it starts no line (from mutation testing)', () => {
+    // 'ab' was the file, then a writer appended '\ncd\n'; the unit ends at the recorded size.
+    const p = file('ab\ncd\n');
+    const fd = openSync(p, 'r');
+    try {
+      expect(nextLineStartSync(fd, 0, 2, Buffer.alloc(64))).toBe(2);
+      expect(nextLineStartSync(fd, 1, 2, Buffer.alloc(64))).toBe(2);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  it('stops reading a range once the reader says it has what it wants (false), even where the file shrank after that (from mutation testing)', () => {
+    const p = file('ab\ncd\n');
+    const fd = openSync(p, 'r');
+    try {
+      const chunks: string[] = [];
+      expect(readRangeSync(fd, 0, 6, 6, Buffer.alloc(2), (c) => (chunks.push(c.toString()) === 2 ? false : undefined))).toBeNull();
+      expect(chunks).toEqual(['ab', '\nc']);
+      // 12 bytes recorded, 6 there: nothing past the stop is read, so nothing is missing.
+      chunks.length = 0;
+      expect(readRangeSync(fd, 0, 12, 12, Buffer.alloc(2), (c) => (chunks.push(c.toString()), false))).toBeNull();
+      expect(chunks).toEqual(['ab']);
+    } finally {
+      closeSync(fd);
+    }
+  });
 });
 
 describe('units of many short lines stop short, and the rest is checked as units of its own', () => {

@@ -1,0 +1,51 @@
+/**
+ * readLedgerDir: ledger/ read from a directory (`sel policy eval --ledger DIR`), keyed by the
+ * repository-relative paths replay reads from Git, for the same builder.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OperatorError } from '../../src/errors.js';
+import { readLedgerDir } from '../../src/ingest/ledger-dir.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-ledger-dir-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const anchor = (chain: string, seq: number) => `${JSON.stringify({ v: 'sel.anchor/1', chain, seq, hash: `sha256:${'a'.repeat(64)}`, ts: '2026-11-01T12:00:00.000Z' })}\n`;
+
+function repo(name: string, files: Record<string, string>): string {
+  const root = join(tmp, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+describe('readLedgerDir', () => {
+  it('reads the artifacts under ledger/, in directories of their own too, by their paths in the repository', async () => {
+    // (From mutation testing: no test read a ledger from a directory.) An anchor is two
+    // directories down (ledger/anchors/<chain>/<seq>.json).
+    const root = repo('nested', { 'ledger/anchors/prod/5.json': anchor('prod', 5), 'ledger/anchors/dev/0.json': anchor('dev', 0), 'policy/x.json': '{}' });
+    const { ledger } = await readLedgerDir(root);
+    expect([...ledger.anchors.keys()].sort()).toEqual(['ledger/anchors/dev/0.json', 'ledger/anchors/prod/5.json']);
+    expect([...ledger.files.keys()].sort()).toEqual(['ledger/anchors/dev/0.json', 'ledger/anchors/prod/5.json']);
+    expect(ledger.problems).toEqual([]);
+  });
+
+  it('does not follow a symbolic link: an artifact is what the repository holds, as in Git', async () => {
+    // (From mutation testing.)
+    const root = repo('link', { 'ledger/anchors/prod/5.json': anchor('prod', 5), 'elsewhere/6.json': anchor('prod', 6) });
+    symlinkSync(join(root, 'elsewhere', '6.json'), join(root, 'ledger', 'anchors', 'prod', '6.json'));
+    const { ledger } = await readLedgerDir(root);
+    expect([...ledger.anchors.keys()]).toEqual(['ledger/anchors/prod/5.json']);
+  });
+
+  it('is the operator\'s error (exit 2) when there is no ledger/ to read, not an empty ledger', async () => {
+    // (From mutation testing.) A mistyped --ledger would otherwise evaluate without reviews or exceptions, silently.
+    const root = repo('none', { 'policy/x.json': '{}' });
+    await expect(readLedgerDir(root)).rejects.toThrow(OperatorError);
+    await expect(readLedgerDir(root)).rejects.toThrow(`cannot read ${join(root, 'ledger')}`);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * readPolicyDir (src/ingest/policy-dir.ts): the *.json files of a policy directory, or of the
+ * policy/ directory of a repository root, as bytes; what is not a regular file of a bounded
+ * size is refused, saying why. (From mutation testing.)
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OperatorError } from '../../src/errors.js';
+import { readPolicyDir } from '../../src/ingest/policy-dir.js';
+import { MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-policy-dir-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('readPolicyDir', () => {
+  it('reads the *.json files of the directory, or of policy/ under a repository root, and nothing else', async () => {
+    const root = join(tmp, 'repo');
+    mkdirSync(join(root, 'policy'), { recursive: true });
+    writeFileSync(join(root, 'README.md'), '#');
+    writeFileSync(join(root, 'policy', 'b.json'), '{"b":1}');
+    writeFileSync(join(root, 'policy', 'a.json'), '{"a":1}');
+    writeFileSync(join(root, 'policy', 'a.json.orig'), '{}');
+    writeFileSync(join(root, 'policy', 'notes.txt'), '');
+    for (const arg of [root, join(root, 'policy')]) {
+      const d = await readPolicyDir(arg);
+      expect(d.dir).toBe(join(root, 'policy'));
+      expect([...d.files.keys()]).toEqual(['a.json', 'b.json']);
+      expect(Buffer.from(d.files.get('a.json')!).toString()).toBe('{"a":1}');
+      expect(d.refused).toEqual([]);
+    }
+  });
+
+  it('refuses a link, a directory and a file over the size limit among them, saying why, and reads the rest', async () => {
+    const dir = join(tmp, 'odd');
+    mkdirSync(join(dir, 'sub.json'), { recursive: true });
+    writeFileSync(join(dir, 'ok.json'), '{}');
+    writeFileSync(join(tmp, 'outside.json'), '{}');
+    symlinkSync(join(tmp, 'outside.json'), join(dir, 'link.json'));
+    writeFileSync(join(dir, 'big.json'), Buffer.alloc(MAX_POLICY_FILE_BYTES + 1, 0x20));
+    writeFileSync(join(dir, 'edge.json'), Buffer.alloc(MAX_POLICY_FILE_BYTES, 0x20));
+    const d = await readPolicyDir(dir);
+    expect([...d.files.keys()]).toEqual(['edge.json', 'ok.json']);
+    expect(d.refused).toEqual([
+      { file: 'big.json', reason: `it is ${MAX_POLICY_FILE_BYTES + 1} bytes, more than ${MAX_POLICY_FILE_BYTES}` },
+      { file: 'link.json', reason: 'it is a symbolic link' },
+      { file: 'sub.json', reason: 'it is not a regular file' },
+    ]);
+  });
+
+  it('is the operator\'s error for a file, or a directory with no policy files', async () => {
+    writeFileSync(join(tmp, 'file.json'), '{}');
+    await expect(readPolicyDir(join(tmp, 'file.json'))).rejects.toThrow(`${join(tmp, 'file.json')} is not a directory`);
+    mkdirSync(join(tmp, 'empty'));
+    await expect(readPolicyDir(join(tmp, 'empty'))).rejects.toThrow(OperatorError);
+    await expect(readPolicyDir(join(tmp, 'empty'))).rejects.toThrow('holds no policy files');
+  });
+});

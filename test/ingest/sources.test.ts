@@ -1,0 +1,87 @@
+/**
+ * Which bytes to read, in which order (src/ingest/sources.ts, SPEC.md §2, §7): a directory's
+ * *.jsonl files, each file once, rotated files by the seq of their first event (ties by name),
+ * streams after the files. (From mutation testing: only whole runs covered it, on the samples.)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OperatorError } from '../../src/errors.js';
+import { orderSources, resolveSources, type LogSource } from '../../src/ingest/sources.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-sources-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function dir(name: string, files: Record<string, string | Buffer>): string {
+  const d = join(tmp, name);
+  mkdirSync(d);
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(d, f), text);
+  return d;
+}
+const names = (sources: readonly LogSource[]): string[] => sources.map((s) => s.display.slice(s.display.lastIndexOf('/') + 1));
+const line = (seq: number): string => `${JSON.stringify({ v: 'sel.audit/1', chain: 'c', seq })}\n`;
+
+describe('resolveSources', () => {
+  it('takes the *.jsonl files of a directory, and skips, saying why, a *.jsonl entry that is not a regular file', async () => {
+    const d = dir('mixed', { 'b.jsonl': line(0), 'a.jsonl': line(0), 'c.jsonl.bak': line(0), 'notes.txt': 'x', 'jsonl': 'x' });
+    mkdirSync(join(d, 'sub.jsonl'));
+    execFileSync('mkfifo', [join(d, 'pipe.jsonl')]);
+    const r = await resolveSources([d]);
+    expect(names(r.sources)).toEqual(['a.jsonl', 'b.jsonl']);
+    expect(r.sources.every((s) => s.regular && !s.named)).toBe(true);
+    expect(r.skipped).toEqual([
+      { display: join(d, 'pipe.jsonl'), reason: 'it is not a regular file' },
+      { display: join(d, 'sub.jsonl'), reason: 'it is a directory' },
+    ]);
+  });
+
+  it('reads a file once however often it is named, and through a link too', async () => {
+    const d = dir('twice', { 'a.jsonl': line(0) });
+    symlinkSync(join(d, 'a.jsonl'), join(tmp, 'link.jsonl'));
+    const r = await resolveSources([join(d, 'a.jsonl'), d, join(tmp, 'link.jsonl'), join(d, 'a.jsonl')]);
+    expect(r.sources.map((s) => s.display)).toEqual([join(d, 'a.jsonl')]);
+  });
+
+  it('refuses a directory with no *.jsonl file as the operator\'s error, and reads a named pipe as a stream', async () => {
+    const d = dir('none', { 'a.json': line(0) });
+    await expect(resolveSources([d])).rejects.toThrow(OperatorError);
+    await expect(resolveSources([d])).rejects.toThrow(`directory ${d} holds no *.jsonl files`);
+    const fifo = join(tmp, 'named-pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect((await resolveSources([fifo])).sources).toEqual([{ display: fifo, path: fifo, regular: false, named: true }]);
+  });
+});
+
+describe('orderSources', () => {
+  it('orders files by the seq of their first event, ties by name, files without one last, streams after them in their given order', async () => {
+    const d = dir('rotated', {
+      'x.jsonl': line(10) + line(11),
+      't.jsonl': line(10),
+      'y.jsonl': line(0),
+      // A byte order mark and a CR do not hide the first event; nor do lines before it that are not one.
+      'z.jsonl': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(line(5).replace('\n', '\r\n'))]),
+      'w.jsonl': `not json\n\n[3]\n{"seq":-1}\n${line(3)}`,
+      'v.jsonl': 'garbage\n',
+      'u.jsonl': '',
+    });
+    const fifos = ['pipe-b', 'pipe-a'].map((n) => {
+      const p = join(tmp, n);
+      execFileSync('mkfifo', [p]);
+      return { display: p, path: p, regular: false, named: true };
+    });
+    // Given against the order of their names, which decides only ties.
+    const files = (await resolveSources([d])).sources.reverse();
+    const ordered = await orderSources([fifos[0]!, ...files, fifos[1]!], 1 << 20);
+    expect(names(ordered)).toEqual(['y.jsonl', 'w.jsonl', 'z.jsonl', 't.jsonl', 'x.jsonl', 'u.jsonl', 'v.jsonl', 'pipe-b', 'pipe-a']);
+  });
+
+  it('reads a first line of exactly --max-line-bytes for its seq, and not one longer', async () => {
+    const event = `{"seq":7,"pad":"${'x'.repeat(40)}"}`;
+    // A line too long is not an event, even where its first bytes would parse as one.
+    const d = dir('limit', { 'a.jsonl': `{"seq":1}${' '.repeat(event.length)}\n${line(9)}`, 'b.jsonl': `${event}\n` });
+    const files = (await resolveSources([d])).sources;
+    expect(names(await orderSources(files, event.length))).toEqual(['b.jsonl', 'a.jsonl']);
+  });
+});
