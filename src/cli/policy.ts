@@ -217,7 +217,9 @@ export function policyCommand(chalk: Colour): Command {
         throw new OperatorError(`the bundle is not valid, so it decides nothing: policy/${p.file}: ${p.message}`);
       }
       const { event, text } = await readEvent(flags.event);
-      const ledger = flags.ledger === undefined ? EMPTY_LEDGER : (await readLedgerDir(flags.ledger)).ledger;
+      const read = flags.ledger === undefined ? null : (await readLedgerDir(flags.ledger)).ledger;
+      const ledger = read ?? EMPTY_LEDGER;
+      const ledgerProblems = read?.problems ?? [];
       const actor = event['actor'] as { id: string; zone: 'kernel' | 'supervisor' | 'executor' | 'userland' };
       const request = event['request'] as Record<string, unknown>;
       const ts = typeof event['ts'] === 'string' ? event['ts'] : '1970-01-01T00:00:00.000Z';
@@ -254,7 +256,8 @@ export function policyCommand(chalk: Colour): Command {
       if (flags.format === 'json') {
         // inForce is replay's (the windows it judges again at the chain's time): not shown here.
         const { decision, trace, review, exception } = result;
-        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same }, null, 2)}\n`);
+        // ledger_problems: the files under --ledger that were not used, and why (none without it).
+        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same, ledger_problems: ledgerProblems }, null, 2)}\n`);
       } else {
         const c = await chalk();
         const d = result.decision;
@@ -265,6 +268,11 @@ export function policyCommand(chalk: Colour): Command {
           c.bold('trace'),
           ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${printable(l)}`),
         ];
+        // A review or exception the decision could have used may be among these: said, not skipped.
+        if (ledgerProblems.length > 0) {
+          lines.push(c.yellow(`ledger    ${ledgerProblems.length} file(s) under ${printable(label(flags.ledger!))} not used:`));
+          for (const p of ledgerProblems) lines.push(`  ${printable(`${p.path}: ${p.message}`)}`);
+        }
         if (recorded !== undefined) {
           lines.push(same === true
             ? c.green(printable(`recorded  ${recorded.action}  rule ${recorded.rule ?? '(none)'}  severity ${recorded.severity}: the same`))

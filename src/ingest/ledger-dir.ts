@@ -1,31 +1,53 @@
 /**
  * Reads ledger/ from a directory on the file system (`sel policy eval --ledger DIR`): every
  * file under ledger/, keyed by its repository-relative path. Replay reads the ledger from
- * Git instead; both feed the same pure builder.
+ * Git instead; both feed the same pure builder, and both say why a file is not used (the
+ * ledger's problems), as src/git/history.ts does for a tree: nested too deep, too large, not
+ * a regular file, unreadable.
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
-import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger } from '../policy/ledger.js';
+import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
+
+/** Directories below ledger/ that are read, as in Git (src/git/history.ts, MAX_LEDGER_DEPTH). */
+const MAX_DEPTH = 4;
 
 export async function readLedgerDir(root: string): Promise<{ ledger: Ledger }> {
   const files = new Map<string, Uint8Array>();
+  const problems: LedgerProblem[] = [];
   const walk = async (rel: string, depth: number): Promise<void> => {
-    if (depth > 4) return;
     let names: string[];
     try {
       names = await readdir(join(root, rel));
     } catch (e) {
       if (rel === 'ledger') throw new OperatorError(`cannot read ${join(root, 'ledger')}: ${describeIoError(e)}`);
+      problems.push({ path: rel, message: `the directory cannot be read (${describeIoError(e)}): nothing in it is used` });
       return;
     }
     for (const name of names.sort()) {
       const r = `${rel}/${name}`;
-      const st = await lstat(join(root, r));
-      if (st.isDirectory()) await walk(r, depth + 1);
-      else if (st.isFile() && st.size <= MAX_ARTIFACT_BYTES) files.set(r, await readFile(join(root, r)));
+      try {
+        const st = await lstat(join(root, r));
+        if (st.isDirectory()) {
+          if (depth < MAX_DEPTH) await walk(r, depth + 1);
+          else problems.push({ path: r, message: 'the directory is nested too deep to be part of the ledger' });
+        } else if (!st.isFile()) {
+          problems.push({ path: r, message: `a ${st.isSymbolicLink() ? 'symbolic link' : 'special file'} is not a ledger artifact; it is not used` });
+        } else if (st.size > MAX_ARTIFACT_BYTES) {
+          problems.push({ path: r, message: `the artifact is ${st.size} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+        } else {
+          files.set(r, await readFile(join(root, r)));
+        }
+      } catch (e) {
+        problems.push({ path: r, message: `the file cannot be read (${describeIoError(e)}): it is not used` });
+      }
     }
   };
   await walk('ledger', 0);
-  return { ledger: buildLedger(files) };
+  const ledger = buildLedger(files);
+  if (problems.length === 0) return { ledger };
+  // By path, as the walk found them (the builder's problems are of files read, in path order).
+  const all = [...problems, ...ledger.problems].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { ledger: { ...ledger, problems: all } };
 }

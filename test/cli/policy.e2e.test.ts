@@ -1,5 +1,5 @@
 /** `sel policy check|hash|eval` end to end, on real directories. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,29 @@ describe('sel policy eval', () => {
     const differs = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event({ action: 'allow', rule: 'egress.github-api', severity: 'info' }) });
     expect(differs.status).toBe(1);
     expect(differs.stdout).toContain('DIVERGES');
+  });
+  it('--ledger: lists the files under ledger/ it does not use, and why, in text and JSON', () => {
+    const root = join(tmp, 'ledger-problems');
+    mkdirSync(join(root, 'ledger', 'exceptions'), { recursive: true });
+    mkdirSync(join(root, 'ledger', 'anchors', 'prod'), { recursive: true });
+    writeFileSync(join(root, 'ledger', 'exceptions', 'EX-big.json'), `${' '.repeat(300 * 1024)}{}`);
+    writeFileSync(join(root, 'ledger', 'anchors', 'prod', 'x.json'), '{}');
+    symlinkSync(join(root, 'ledger', 'exceptions', 'EX-big.json'), join(root, 'ledger', 'exceptions', 'EX-link.json'));
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root], { input: event() });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`ledger    3 file(s) under ${root} not used:\n`
+      + '  ledger/anchors/prod/x.json: the file is not where a review, exception or anchor may be (see SPEC.md section 5)\n'
+      + `  ledger/exceptions/EX-big.json: the artifact is ${300 * 1024 + 2} bytes, more than ${256 * 1024}\n`
+      + '  ledger/exceptions/EX-link.json: a symbolic link is not a ledger artifact; it is not used\n');
+    const j = JSON.parse(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root, '--format', 'json'], { input: event() }).stdout) as { ledger_problems: { path: string }[] };
+    expect(j.ledger_problems.map((p) => p.path)).toEqual(['ledger/anchors/prod/x.json', 'ledger/exceptions/EX-big.json', 'ledger/exceptions/EX-link.json']);
+    // A ledger with nothing wrong: no such line, and an empty list.
+    rmSync(join(root, 'ledger'), { recursive: true });
+    mkdirSync(join(root, 'ledger'));
+    const clean = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root], { input: event() });
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).not.toContain('ledger ');
+    expect((JSON.parse(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root, '--format', 'json'], { input: event() }).stdout) as { ledger_problems: unknown[] }).ledger_problems).toEqual([]);
   });
   it('exits 2 for an event file that is not an event', () => {
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '[1]' }))).toContain('not a JSON object');

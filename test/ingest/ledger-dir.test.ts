@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OperatorError } from '../../src/errors.js';
 import { readLedgerDir } from '../../src/ingest/ledger-dir.js';
+import { MAX_ARTIFACT_BYTES } from '../../src/policy/ledger.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-ledger-dir-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,6 +41,26 @@ describe('readLedgerDir', () => {
     symlinkSync(join(root, 'elsewhere', '6.json'), join(root, 'ledger', 'anchors', 'prod', '6.json'));
     const { ledger } = await readLedgerDir(root);
     expect([...ledger.anchors.keys()]).toEqual(['ledger/anchors/prod/5.json']);
+    expect(ledger.problems).toEqual([{ path: 'ledger/anchors/prod/6.json', message: 'a symbolic link is not a ledger artifact; it is not used' }]);
+  });
+
+  it('says why each file it does not use is not used, as replay does for a tree in Git: too large, nested too deep, not valid', async () => {
+    // It skipped the first two silently, so `sel policy eval --ledger` evaluated without an
+    // exception and said nothing of it (found by mutation testing).
+    const root = repo('problems', {
+      'ledger/anchors/prod/5.json': anchor('prod', 5),
+      'ledger/exceptions/EX-big.json': `${' '.repeat(MAX_ARTIFACT_BYTES)}{}`,
+      'ledger/a/b/c/d/e/deep.json': '{}',
+      'ledger/a/b/c/d/shallow.txt': 'read, and not an artifact',
+      'ledger/anchors/prod/7.json': '{"v":',
+    });
+    const { ledger } = await readLedgerDir(root);
+    expect([...ledger.anchors.keys()]).toEqual(['ledger/anchors/prod/5.json']);
+    expect(ledger.problems).toEqual([
+      { path: 'ledger/a/b/c/d/e', message: 'the directory is nested too deep to be part of the ledger' },
+      { path: 'ledger/anchors/prod/7.json', message: expect.stringMatching(/^the artifact is not strict JSON/) },
+      { path: 'ledger/exceptions/EX-big.json', message: `the artifact is ${MAX_ARTIFACT_BYTES + 2} bytes, more than ${MAX_ARTIFACT_BYTES}` },
+    ]);
   });
 
   it('is the operator\'s error (exit 2) when there is no ledger/ to read, not an empty ledger', async () => {
