@@ -60,10 +60,11 @@ export function hasSha256Prefix(value: string): boolean {
  * back to the full check, so results never depend on it.
  */
 class DigestMemo {
-  private readonly ring: string[];
+  /** Empty slots hold undefined, which no string equals: filled with '', "" was a known digest. */
+  private readonly ring: (string | undefined)[];
   private next = 0;
   constructor(size: number) {
-    this.ring = new Array<string>(size).fill('');
+    this.ring = new Array<string | undefined>(size).fill(undefined);
   }
 
   /** Most recent first: a prev_hash is usually the hash added just before. */

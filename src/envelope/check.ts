@@ -337,7 +337,11 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
   const placeable = claimedChain !== null && claimedSeq !== null && hashForm !== 'malformed' &&
     typeof prev === 'string' && (schemaError === null || checkDigest(prev).kind !== 'malformed');
   if (!placeable) {
-    return hole(ref, claimedChain, computed !== null ? [computed] : [], findings ?? NO_FINDINGS);
+    // Each reason a line cannot be placed is one the schema reports. Should it not (a digest
+    // format wrong about ""), the line is reported all the same: a hole without a finding
+    // would be an event dropped in silence, the gap it leaves explained by it.
+    if (findings === null || findings.length === 0) findings = [unplaceable(hashForm, claimedChain, claimedSeq, ref)];
+    return hole(ref, claimedChain, computed !== null ? [computed] : [], findings);
   }
   const ts = obj['ts'];
   return {
@@ -393,6 +397,18 @@ const DIGEST_MEMBERS = [
   ['prev_hash', 0],
   ['policy_hash', 0],
 ] as const;
+
+/** EVENT_SCHEMA for a line that cannot be placed in its chain, when nothing else said why. */
+function unplaceable(hashForm: DigestCheck['kind'], chain: string | null, seq: number | null, ref: LineRef): Finding {
+  const pointer = chain === null ? '/chain' : seq === null ? '/seq' : hashForm === 'malformed' ? '/hash' : '/prev_hash';
+  return makeFinding('EVENT_SCHEMA', {
+    chain,
+    seq,
+    location: here(ref),
+    message: `${pointer} must be ${pointer === '/chain' ? 'a chain id' : pointer === '/seq' ? 'a sequence number' : 'a digest string'}: the event cannot take a place in its chain`,
+    detail: { pointer },
+  });
+}
 
 /**
  * Digests under an algorithm this verifier does not implement (DIGEST_UNSUPPORTED), and,

@@ -513,14 +513,16 @@ function parsedInterned(k: number, slot: number): object {
  * Texts seen in the last few lines, each kept (as a copy: a slice would keep its whole line
  * alive) with what was derived from it, so the next line's copy is matched with `===`
  * against a handful of strings instead of being checked again. Only a cache: what it does
- * not hold is checked in full. The oldest entry makes room.
+ * not hold is checked in full. The oldest entry makes room. Empty slots hold undefined, which
+ * no text equals (not '': an empty policy_hash is refused by its length before it is looked
+ * up, but a cache must not depend on that).
  */
 class Recent<V> {
-  readonly texts: string[];
+  readonly texts: (string | undefined)[];
   readonly values: V[];
   private next = 0;
   constructor(size: number, empty: V) {
-    this.texts = new Array<string>(size).fill('');
+    this.texts = new Array<string | undefined>(size).fill(undefined);
     this.values = new Array<V>(size).fill(empty);
   }
   /** The slot holding `text`, or -1. */
@@ -546,7 +548,9 @@ class Recent<V> {
  * record takes the very same string, so the chain check's comparison is one of identity.
  */
 const chains = new Recent<string>(8, '');
-const chainHeads: string[] = new Array<string>(8).fill('');
+// Undefined, not '', for a chain with no accepted event yet: an empty prev_hash must never be
+// its head, a proven digest (its length refuses it first today).
+const chainHeads: (string | undefined)[] = new Array<string | undefined>(8).fill(undefined);
 
 /** The slot of the chain whose id is written `value` in the line, or -1 for an invalid id. */
 function chainSlot(value: string): number {
@@ -556,7 +560,7 @@ function chainSlot(value: string): number {
   const id = value.slice(1, -1);
   if (id.indexOf('\\') >= 0 || !isChainIdForm(id)) return -1;
   const slot = chains.put(value, ownCopy(id));
-  chainHeads[slot] = '';
+  chainHeads[slot] = undefined;
   return slot;
 }
 

@@ -6,6 +6,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { digestOf } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { sampleInput } from '../helpers/chains.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
@@ -29,6 +31,33 @@ describe('exit status and formats', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${INCIDENT}:4  error  HASH_MISMATCH`);
     expect(r.stdout).toContain('FAIL (--fail-on error)');
+  });
+  it('exits 1 on a log whose digests were emptied, with --jobs 1 and 2: "" is no digest, wherever it stands', () => {
+    // An event with "hash":"" passed (exit 0, one event short), and a re-sealed one with
+    // "policy_hash":"" too: the schema's digest format took "" for a digest it had computed.
+    const w = new ChainWriter('c');
+    const lines = Array.from({ length: 400 }, (_, i) => w.append(sampleInput(i)).line);
+    const emptied = (member: string, at: number, reseal: boolean): string => {
+      const e = JSON.parse(lines[at]!) as Record<string, unknown>;
+      e[member] = '';
+      if (reseal) {
+        delete e['hash'];
+        e['hash'] = digestOf(e);
+      }
+      return canonicalize(e);
+    };
+    for (const [member, at, reseal] of [['hash', 30, false], ['hash', 300, false], ['policy_hash', 300, true], ['request_fingerprint', 300, true]] as const) {
+      const file = join(tmp, `emptied-${member}-${at}.jsonl`);
+      writeFileSync(file, `${lines.map((l, i) => (i === at ? emptied(member, at, reseal) : l)).join('\n')}\n`);
+      for (const jobs of ['1', '2']) {
+        const r = sel(['verify', file, '--jobs', jobs, '--unit-bytes', '65536', '--format', 'json']);
+        expect(r.status, `${member} at ${at}, --jobs ${jobs}`).toBe(1);
+        const out = JSON.parse(r.stdout) as { findings: { code: string; seq: number; detail?: { pointer?: string } }[] };
+        // Re-sealed, its hash is not the one its successor names.
+        const want = [['EVENT_SCHEMA', at, `/${member}`], ...(reseal ? [['PREV_HASH_MISMATCH', at + 1, undefined]] : [])];
+        expect(out.findings.map((f) => [f.code, f.seq, f.detail?.pointer]), `${member} at ${at}, --jobs ${jobs}`).toEqual(want);
+      }
+    }
   });
   it('--format json prints one object with summary and findings', () => {
     const r = sel(['verify', INCIDENT, '--format', 'json']);

@@ -52,6 +52,8 @@ describe('bytes that are not UTF-8', () => {
     ['a stray continuation byte', [0x80]],
     ['a truncated sequence', [0xe2, 0x82]],
     ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    // (From mutation testing.) Well-formed bytes, but a code point that has a shorter form.
+    ['an overlong three-byte "/" (E0 80 AF)', [0xe0, 0x80, 0xaf]],
   ];
   for (const [what, bad] of cases) {
     it(`reports ${what} as LINE_INVALID_UTF8 at its byte`, () => {
@@ -63,6 +65,18 @@ describe('bytes that are not UTF-8', () => {
       expect(firstInvalidUtf8(line)).toBe(6);
     });
   }
+  it('reports EF BB followed by another byte than BF as LINE_INVALID_UTF8: it is no byte order mark to strip (from mutation testing)', () => {
+    const r = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0x20]), Buffer.from(second!)]));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.location])).toEqual([['LINE_INVALID_UTF8', { file: 'log.jsonl', line: 7, column: 1 }]]);
+  });
+  it('counts a byte order mark in the column of what is wrong after it: an invalid byte, or JSON that is not (from mutation testing)', () => {
+    const r = check(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":"'), 0xff, ...Buffer.from('"}')]));
+    expect(r.findings.map((f) => [f.code, f.location, f.detail])).toEqual([['LINE_INVALID_UTF8', { file: 'log.jsonl', line: 7, column: 10 }, { byteOffset: 9 }]]);
+    // The BOM is one column (one character), "}" the sixth after it.
+    const json = check(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":}')]));
+    expect(json.findings.map((f) => [f.code, f.location])).toEqual([['LINE_INVALID_JSON', { file: 'log.jsonl', line: 7, column: 7 }]]);
+  });
 });
 
 describe('lines that are not JSON', () => {
@@ -117,6 +131,11 @@ describe('lines that are JSON but not canonical', () => {
     expect(bom.kind).toBe('event');
     expect(bom.findings.map((f) => f.detail)).toEqual([{ reason: 'byte-order-mark' }]);
   });
+  it('reports a byte order mark before a line that also ends in CRLF as the byte order mark, the first of the two (from mutation testing)', () => {
+    const r = check(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${second!}\r`)]));
+    expect(r.kind).toBe('event');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'byte-order-mark' }]]);
+  });
   it('does not use an event with duplicate keys: parsers disagree on it', () => {
     const r = check(second!.replace('"kind":', '"kind":"x","kind":'));
     expect(r.kind).toBe('hole');
@@ -164,6 +183,11 @@ describe('envelope', () => {
     expect(r.findings[0]!.detail).toEqual({ pointer: '/actor/zone' });
     expect(r.kind === 'event' && r.event).toBe(null);
   });
+  it('keeps the ts of an event that fails the schema elsewhere, and drops only one that is not valid (from mutation testing)', () => {
+    const r = check(reseal((e) => ((e['actor'] as Record<string, unknown>)['zone'] = 'root')));
+    expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+    expect(r.kind === 'event' && r.ts).toBe(base['ts']);
+  });
   it('rejects timestamps that name no real instant or are not UTC with milliseconds', () => {
     for (const ts of ['2026-02-30T00:00:00.000Z', '2026-11-01T24:00:00.000Z', '2026-11-01T12:00:00Z', '2026-11-01T12:00:00.000+00:00']) {
       const r = check(reseal((e) => (e['ts'] = ts)));
@@ -209,16 +233,69 @@ describe('hashes and fingerprints', () => {
     const r = check(reseal((e) => (e['policy_hash'] = `sha256:${'g'.repeat(64)}`)));
     expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
   });
+  it('reports as malformed a sha256 digest of one digit more or fewer, with a last digit that is not hex, or without its colon, and an algorithm name that starts with "-" (from mutation testing)', () => {
+    const hex = digestOf('x').slice(7);
+    for (const bad of [`sha256:${hex}0`, `sha256:${hex.slice(1)}`, `sha256:${hex.slice(0, 63)}g`, `sha256;${hex}`, `sha256${hex}`, '-md5:abc']) {
+      const r = check(reseal((e) => (e['policy_hash'] = bad)));
+      expect(r.findings.map((f) => [f.code, f.detail]), bad).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
+    }
+  });
   it('reports a hash of the right digits without its "sha256:" prefix as a schema fault, not tampering', () => {
     // (From mutation testing.) Exactly 64 characters: not our digits under another prefix.
     const e = structuredClone(base);
     e['hash'] = (base['hash'] as string).slice(7);
     expect(check(canonicalize(e)).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }]]);
   });
+  it('does not place an event whose hash is malformed, and reports a malformed digest besides another schema fault (from mutation testing)', () => {
+    const e = structuredClone(base);
+    e['hash'] = 'not a digest';
+    const r = check(canonicalize(e));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }]]);
+    // The schema names one fault; a sha256 digest that is not one is said as well.
+    const both = check(reseal((x) => {
+      (x['actor'] as Record<string, unknown>)['zone'] = 'root';
+      x['policy_hash'] = 'sha256:ABC';
+    }));
+    expect(both.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
+  });
   it('reports a fingerprint of the right digits in upper case as a schema fault, not a mismatch', () => {
     // (From mutation testing.)
     const r = check(reseal((e) => (e['request_fingerprint'] = `sha256:${digestOf(e['request']).slice(7).toUpperCase()}`), false));
     expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+  });
+  it('reports an empty digest as malformed: "" is no digest, however few digests came before it', () => {
+    // The memo of known-good digests (canonical/digest.ts, DigestMemo) started filled with "",
+    // so the schema's digest format took "" for a known digest (found by mutation testing): an
+    // event whose hash was emptied, whatever else was changed in it, became a hole with no
+    // finding at all, and `sel verify` passed the log (exit 0) one event short.
+    const noHash = structuredClone(base);
+    noHash['hash'] = '';
+    const r = check(canonicalize(noHash));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }]]);
+    // Re-sealed with an empty digest in another member: the schema's fault too, never silence.
+    for (const member of ['policy_hash', 'request_fingerprint', 'prev_hash']) {
+      const line = reseal((e) => (e[member] = ''), false);
+      expect(check(line).findings.map((f) => [f.code, f.detail]), member).toEqual([['EVENT_SCHEMA', { pointer: `/${member}` }]]);
+    }
+  });
+  it('hashes an event whose "hash" is its first member over the rest, without the comma after it (from mutation testing)', () => {
+    // Not an event the schema accepts (no actor, chain, decision: keys sorted before "hash"),
+    // but sealed as SPEC.md §2 says: a schema fault, not content changed after hashing.
+    const e: Record<string, unknown> = { kind: 'tool.invoke', seq: 0, v: 'sel.audit/1' };
+    e['hash'] = digestOf(e);
+    const line = canonicalize(e);
+    expect(line.startsWith('{"hash":')).toBe(true);
+    expect(codes(check(line).findings)).toEqual(['EVENT_SCHEMA']);
+  });
+  it('hashes lines of any length up to the limit over their own bytes, far past the 64 KiB buffer first reused (from mutation testing)', () => {
+    for (const size of [150_000, 700_000]) {
+      const line = reseal((e) => ((e['request'] as Record<string, unknown>)['pad'] = 'x'.repeat(size)));
+      const r = check(line);
+      expect(r.kind, String(size)).toBe('event');
+      expect(r.findings, String(size)).toEqual([]);
+    }
   });
   it('hashes non-ASCII lines over their UTF-8 bytes', () => {
     const lines = chainLines(8);

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { interleavedLines } from '../helpers/chains.js';
 import { agreed, DROP, KEEP } from '../fuzz/fast-path.js';
+import { digestOf } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 
 describe('the fast path before and after its caches are used', () => {
   it('accepts every clean line with the full check\'s record, on either side of the first 256', () => {
@@ -29,5 +31,23 @@ describe('the fast path before and after its caches are used', () => {
       }
     }
     expect(refused).toBe(7);
+  });
+
+  it('never takes an empty prev_hash or policy_hash for a cached one: a new chain has no last hash, an empty slot no policy', () => {
+    // The caches' empty slots held "" (now undefined), and "" as a digest passed the schema's
+    // digest format (canonical/digest.ts, found by mutation testing): only the digests' length
+    // check kept a re-sealed "prev_hash":"" as a new chain's first event, or "policy_hash":""
+    // while fewer policies than slots had been seen, off the fast path.
+    const reseal = (line: string, member: string): Buffer => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      e[member] = '';
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+      return Buffer.from(canonicalize(e));
+    };
+    const [first, second] = interleavedLines(2, ['fresh-chain']);
+    expect(agreed(reseal(first!, 'prev_hash'))).toBeNull();
+    expect(agreed(reseal(second!, 'policy_hash'))).toBeNull();
+    expect(agreed(reseal(first!, 'policy_hash'))).toBeNull();
   });
 });
