@@ -107,6 +107,12 @@ describe('each fault gives one finding where it happens', () => {
     const r = verifyLines([...LINES.slice(0, 10), nested, ...LINES.slice(30)]);
     expect(codeLines(r.findings)).toEqual(['HASH_MISMATCH@11', 'SEQ_GAP@12']);
   });
+  it('a damaged line stands for one event per 512 bytes it has, at most: 570 bytes of version members are one event, not two (from mutation testing)', () => {
+    const short = '{"v":"sel.audit/1"}'.repeat(30);
+    expect(short.length).toBe(570);
+    expect(codeLines(verifyLines([...LINES.slice(0, 10), short, ...LINES.slice(11)]).findings)).toEqual(['LINE_INVALID_JSON@11']);
+    expect(codeLines(verifyLines([...LINES.slice(0, 10), short, ...LINES.slice(12)]).findings)).toEqual(['LINE_INVALID_JSON@11', 'SEQ_GAP@12']);
+  });
   it('an unreadable line before the events around a deletion does not explain it: a SEQ_GAP still', () => {
     // (From mutation testing.) The line comes before seq 0: it cannot hold seq 2.
     expect(codeLines(verifyLines(['{"this is": not json', ...LINES.slice(0, 2), ...LINES.slice(3, 5)]).findings)).toEqual(['LINE_INVALID_JSON@1', 'SEQ_GAP@4']);
@@ -516,6 +522,28 @@ describe('each fault gives one finding where it happens', () => {
     const l = [...LINES];
     l[5] = `${l[5]!.slice(0, -1)},"pad":"${'x'.repeat(5000)}"}`;
     expect(codeLines(verifyLines(l, { maxLineBytes: 4096 }).findings)).toEqual(['LINE_TOO_LONG@6']);
+  });
+  it('a line that stands in for an event (emptied, torn, too long) explains that one missing event, and no more (from mutation testing)', () => {
+    // `gone` more events missing after it: the line is the one fault for its own event, and
+    // whatever else is missing is a SEQ_GAP.
+    const emptied = (gone: number) => {
+      const l = [...LINES];
+      l.splice(3, 1 + gone, '');
+      return codes(verifyLines(l).findings);
+    };
+    expect(emptied(0)).toEqual(['LINE_EMPTY']);
+    expect(emptied(1)).toEqual(['LINE_EMPTY', 'SEQ_GAP']);
+    // Torn at the end of a rotated file that the next file continues.
+    const torn = (gone: number) => codes(verifyBytes([Buffer.from(`${LINES.slice(0, 5).join('\n')}\n${LINES[5]!.slice(0, 100)}`), toLog(LINES.slice(6 + gone))]).findings);
+    expect(torn(0)).toEqual(['LINE_TORN']);
+    expect(torn(1)).toEqual(['LINE_TORN', 'SEQ_GAP']);
+    const tooLong = (gone: number) => {
+      const l = [...LINES];
+      l.splice(5, 1 + gone, `${l[5]!.slice(0, -1)},"pad":"${'x'.repeat(5000)}"}`);
+      return codes(verifyLines(l, { maxLineBytes: 4096 }).findings);
+    };
+    expect(tooLong(0)).toEqual(['LINE_TOO_LONG']);
+    expect(tooLong(1)).toEqual(['LINE_TOO_LONG', 'SEQ_GAP']);
   });
   it('an empty file: LOG_EMPTY, a warning', () => {
     const r = verifyBytes([Buffer.alloc(0)]);

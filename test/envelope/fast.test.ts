@@ -216,6 +216,21 @@ describe('requests parsed as they are read (replay)', () => {
     }
   });
 
+  it('are read by the whole name of a member, never a longer one that starts with it, and keep a write however they are read after it (from mutation testing)', () => {
+    const request = '{"tool":"git","toolbox":"rm","url_list":["https://a.example/"]}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const r = lazyEvent(line).request as Record<string, unknown>;
+    expect(r['url']).toBeUndefined();
+    expect(r['too']).toBeUndefined();
+    expect(lazyFields(r)!.rawField('url')).toBeUndefined();
+    expect(r['toolbox']).toBe('rm');
+    expect(r['tool']).toBe('git');
+    // A write parses the whole request once; a later look at it whole does not parse it again.
+    r['tool'] = 'make';
+    expect(Object.keys(r)).toEqual(['tool', 'toolbox', 'url_list']);
+    expect('tool' in r).toBe(true);
+    expect(r['tool']).toBe('make');
+  });
   it('read through their handler (the evaluator does), give what reading the object gives', () => {
     const request = '{"1":"one","__proto__":{"p":1},"a":[1,{"b":null}],"c":"d","e":"x\\ny"}';
     const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);

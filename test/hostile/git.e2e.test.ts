@@ -4,7 +4,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findRewrites } from '../../src/git/append-only.js';
 import { GitRepo } from '../../src/git/git.js';
+import { indexPolicies } from '../../src/git/history.js';
+import { MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
@@ -49,6 +52,47 @@ describe('hostile policy trees', () => {
     expect(out.findings).toEqual([]);
     expect(out.summary.replay.bundles).toBe(1);
   });
+  it('a policy file is read whatever its executable bit, and at exactly the size limit (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'modes'));
+    write(repo, { 'policy/a.json': '{}', 'policy/b.json': `{}${' '.repeat(MAX_POLICY_FILE_BYTES - 2)}` });
+    chmodSync(join(repo, 'policy', 'a.json'), 0o755);
+    const head = commit(repo, 'an executable policy file, and one of the largest size allowed');
+    expect(git(repo, 'ls-tree', 'HEAD:policy')).toMatch(/^100755 blob [0-9a-f]+\ta\.json$/m);
+    const r = await GitRepo.open(repo);
+    try {
+      const index = await indexPolicies(r, head);
+      expect(index.unhashable).toEqual([]);
+      expect([...index.byHash.values()].map((v) => [[...v.loaded.texts.keys()].sort(), v.commits])).toEqual([[['a.json', 'b.json'], [head]]]);
+    } finally {
+      r.close();
+    }
+  });
+  it('a policy version with a file that is not a regular file has no hash, not the hash of its other files (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'refused-files'));
+    write(repo, { 'policy/a.json': '{}' });
+    symlinkSync('/etc/passwd', join(repo, 'policy', 'evil.json'));
+    const head = commit(repo, 'a symlink beside a policy file');
+    const r = await GitRepo.open(repo);
+    try {
+      const index = await indexPolicies(r, head);
+      expect(index.byHash.size).toBe(0);
+      expect(index.unhashable.map((u) => [u.commit, u.problems[0]?.file])).toEqual([[head, 'evil.json']]);
+    } finally {
+      r.close();
+    }
+  });
+  it('a commit whose policy is a file, not a directory, holds no version (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'policy-file'));
+    write(repo, { policy: '{}' });
+    const head = commit(repo, 'policy as a file');
+    const r = await GitRepo.open(repo);
+    try {
+      const index = await indexPolicies(r, head);
+      expect([index.byHash.size, index.unhashable, index.policyTrees, index.commitsScanned]).toEqual([0, [], 0, 1]);
+    } finally {
+      r.close();
+    }
+  });
   it('a policy file that is not JSON makes its version unhashable, and events naming nothing known are POLICY_UNKNOWN', () => {
     const { repo, log } = repoWithLog('notjson');
     write(repo, { 'policy/capabilities.json': '{ "schema": "sel.policy.capabilities/1", ' });
@@ -75,6 +119,55 @@ describe('rewritten history is not trusted', () => {
     expect(out.findings).toEqual([]);
     expect(git(repo, 'rev-list', '--count', 'HEAD')).toBe('2'); // git itself honours the graft
     expect(first).toMatch(/^[0-9a-f]{40}$/);
+  });
+  it('ignores replace refs: one that makes a commit a root hides neither the commits before it nor a rewrite of a committed log (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'replaced'));
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const first = commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'a\n' });
+    const cut = commit(repo, 'cut the log');
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const restored = commit(repo, 'restore it');
+    // The same tree and message, no parent: put in place of `cut` by a replace ref.
+    git(repo, 'replace', cut, git(repo, 'commit-tree', `${cut}^{tree}`, '-m', 'cut the log'));
+    expect(git(repo, 'rev-list', '--count', 'HEAD')).toBe('2'); // git itself honours the replace ref
+    const r = await GitRepo.open(repo);
+    try {
+      expect((await r.revList(restored)).map((c) => c.commit)).toEqual([first, cut, restored]);
+      expect((await findRewrites(r, restored, 'audit.jsonl')).rewrites.map((x) => x.commit)).toEqual([cut]);
+    } finally {
+      r.close();
+    }
+  });
+  it('ignores the commit-graph file: one edited to make a commit a root hides neither the commits before it nor a rewrite of a committed log (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'commit-graph'));
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const first = commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'a\n' });
+    const cut = commit(repo, 'cut the log');
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const restored = commit(repo, 'restore it');
+    git(repo, 'commit-graph', 'write', '--reachable');
+    // The file's CDAT chunk holds each commit's parents (by position in OIDL): `cut` is given
+    // none (0x70000000). git does not check the file's checksum when it reads it.
+    const file = join(repo, '.git', 'objects', 'info', 'commit-graph');
+    const graph = readFileSync(file);
+    const chunk = (id: string): number => {
+      for (let i = 0; i < graph[6]!; i++) if (graph.toString('latin1', 8 + 12 * i, 12 + 12 * i) === id) return Number(graph.readBigUInt64BE(12 + 12 * i));
+      throw new Error(`no ${id} chunk`);
+    };
+    const oids = chunk('OIDL');
+    const at = [0, 1, 2].find((k) => graph.toString('hex', oids + 20 * k, oids + 20 * k + 20) === cut)!;
+    graph.writeUInt32BE(0x70000000, chunk('CDAT') + 36 * at + 20);
+    writeFileSync(file, graph);
+    expect(git(repo, 'rev-list', '--count', 'HEAD')).toBe('2'); // git itself takes the file's word
+    const r = await GitRepo.open(repo);
+    try {
+      expect((await r.revList(restored)).map((c) => c.commit)).toEqual([first, cut, restored]);
+      expect((await findRewrites(r, restored, 'audit.jsonl')).rewrites.map((x) => x.commit)).toEqual([cut]);
+    } finally {
+      r.close();
+    }
   });
 });
 
@@ -414,6 +507,19 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false);
   });
 
+  it('a ledger file renamed is reported as deleted at its old path, as git would not detect the rename (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'renamed'));
+    write(repo, { 'ledger/anchors/h/0.json': '{"an":"anchor, long enough for git to call its move a rename"}' });
+    commit(repo, 'anchor');
+    git(repo, 'mv', 'ledger/anchors/h/0.json', 'ledger/anchors/h/1.json');
+    const moved = commit(repo, 'move it');
+    const r = await GitRepo.open(repo);
+    try {
+      expect(await r.changedOrDeleted(moved, 'ledger')).toEqual([{ commit: moved, path: 'ledger/anchors/h/0.json', status: 'D' }]);
+    } finally {
+      r.close();
+    }
+  });
   it('a ledger too large to read whole stops the run (exit 2), never read in part', () => {
     const { repo, log } = repoWithLog('too-large');
     const empty = blob(repo, '');

@@ -72,4 +72,20 @@ describe('verdicts kept between events', () => {
       { numRuns: 150 },
     );
   });
+  it('are kept by the whole text of each member: a dns_snapshot of one character is evidence, not one left out (from mutation testing)', () => {
+    const w = new ChainWriter('kept-text');
+    const actor = { id: 'coder', zone: 'executor' as const };
+    const url = 'https://api.github.com/repos/acme/app';
+    // The first is allowed; the second's snapshot is not { digest, addresses }: a verdict kept
+    // for the first must not stand for it.
+    [egress(url, { pinned_ips: ['140.82.112.6'] }), egress(url, { pinned_ips: ['140.82.112.6'], dns_snapshot: 5 })].forEach((request, i) => {
+      const ts = new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString();
+      const input = { kind: 'http.egress', actor, request, ts, fingerprint: digestOf(request), exceptionRef: null };
+      const traced = evaluate(POLICY, input, EMPTY, true).decision;
+      const line = w.append({ ts, kind: 'http.egress', actor, request, policy_hash: `sha256:${'1'.repeat(64)}`, decision: traced }).line;
+      const event = fastCheckLine(Buffer.from(line), { file: 'log.jsonl', line: i + 1, ordinal: i }, 128, true, true)!.event!;
+      expect(lazyFields(event.request)).toBeDefined();
+      expect(evaluate(POLICY, { ...input, request: event.request }, EMPTY, false).decision, JSON.stringify(request)).toEqual(traced);
+    });
+  });
 });

@@ -17,6 +17,10 @@ import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { digestOf } from '../../src/canonical/digest.js';
+import { findRewrites } from '../../src/git/append-only.js';
+import { GitRepo } from '../../src/git/git.js';
+import { indexPolicies } from '../../src/git/history.js';
+import { repoPathOf } from '../../src/git/repo-path.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-replay-'));
 let sample: GovernanceSample;
@@ -226,6 +230,19 @@ describe('history shapes', () => {
       ['LEDGER_REWRITTEN', deleted, `commit ${deleted.slice(0, 12)} deleted the committed log`],
     ]);
   });
+  it('a committed log made a directory is reported as deleted, not compared with the directory\'s tree object (from mutation testing)', async () => {
+    const { repo, log } = smallRepo('made-a-directory');
+    commit(repo, 'log');
+    rmSync(log);
+    write(repo, { 'audit.jsonl/README': 'x'.repeat(4096) });
+    const gone = commit(repo, 'the log is a directory now');
+    const r = await GitRepo.open(repo);
+    try {
+      expect((await findRewrites(r, gone, 'audit.jsonl')).rewrites.map((x) => x.message)).toEqual([`commit ${gone.slice(0, 12)} deleted the committed log`]);
+    } finally {
+      r.close();
+    }
+  });
   it('a directory at the log\'s path before the log was committed is no version of it (from mutation testing)', () => {
     const { repo, log } = smallRepo('was-a-directory');
     const text = readFileSync(log, 'utf8');
@@ -270,6 +287,14 @@ describe('history shapes', () => {
     const outside = join(tmp, 'rewritten-linked-outside.jsonl');
     writeFileSync(outside, original);
     expect(rewritten([outside, '--repo', repoLink])).toBe(0);
+  });
+  it('a log path that does not exist where sel runs is still placed in the repository, its missing directories in order (from mutation testing)', () => {
+    // repo-path.ts resolves links as far as the path exists and appends the rest as named.
+    const repo = initRepo(join(tmp, 'placed'));
+    symlinkSync(repo, join(tmp, 'placed-link'));
+    expect(repoPathOf(repo, join(repo, 'logs', '2026', '11', 'audit.jsonl'))).toBe('logs/2026/11/audit.jsonl');
+    expect(repoPathOf(join(tmp, 'placed-link'), join(repo, 'logs', '2026', 'audit.jsonl'))).toBe('logs/2026/audit.jsonl');
+    expect(repoPathOf(repo, join(tmp, 'elsewhere', 'logs', 'audit.jsonl'))).toBeNull();
   });
   it('a version that drops a reserved tool name still holds it: registering it under that version diverges', () => {
     const { repo, log } = smallRepo('reserved');
@@ -320,6 +345,82 @@ describe('history shapes', () => {
     writeFileSync(join(repo, 'g.jsonl'), `${lines.join('\n')}\n`);
     expect(json(['verify', log, '--repo', repo]).out.findings).toEqual([]);
     expect(json(['verify', join(repo, 'g.jsonl'), '--repo', repo]).out.findings.map((f) => [f.code, f.seq])).toEqual([['DECISION_DIVERGENCE', 0], ['DECISION_DIVERGENCE', 1]]);
+  });
+  it('a committed log cut and restored on a branch is LEDGER_REWRITTEN, though the merge leaves it as it was (from mutation testing)', async () => {
+    // The merge is the same as main for the log, so git's default history simplification
+    // leaves the branch out of the log's history (--full-history keeps it).
+    const { repo, log } = smallRepo('rewritten-on-a-branch');
+    const original = readFileSync(log, 'utf8');
+    commit(repo, 'log');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    writeFileSync(log, original.split('\n').slice(0, 2).join('\n') + '\n');
+    const cut = commit(repo, 'oops: truncate the log');
+    writeFileSync(log, original);
+    commit(repo, 'restore it');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'notes.md': 'x' });
+    commit(repo, 'main moves on');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    const r = await GitRepo.open(repo);
+    try {
+      const { rewrites } = await findRewrites(r, git(repo, 'rev-parse', 'HEAD'), 'audit.jsonl');
+      expect(rewrites.map((x) => x.commit)).toEqual([cut]);
+    } finally {
+      r.close();
+    }
+  });
+  it('a merge that drops what one parent appended to the committed log is LEDGER_REWRITTEN against that parent (from mutation testing)', async () => {
+    const { repo, log } = smallRepo('rewritten-by-a-merge');
+    const original = readFileSync(log, 'utf8');
+    commit(repo, 'log');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    writeFileSync(log, `${original}{"side":1}\n`);
+    const side = commit(repo, 'side appends');
+    git(repo, 'checkout', '-q', 'main');
+    writeFileSync(log, `${original}{"main":1}\n`);
+    commit(repo, 'main appends');
+    // Merged keeping main's log: what the side branch committed is gone from it.
+    git(repo, 'merge', '-q', '-s', 'ours', '-m', 'merge side, keeping main', 'side');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    const r = await GitRepo.open(repo);
+    try {
+      const { rewrites } = await findRewrites(r, merge, 'audit.jsonl');
+      expect(rewrites).toEqual([{ commit: merge, parent: side, message: `commit ${merge.slice(0, 12)} changed the committed log at line 4 instead of only appending to it` }]);
+    } finally {
+      r.close();
+    }
+  });
+  it('the commits that hold a policy version, in any of the trees that hash to it, are in history order, parents first, whatever their dates say (from mutation testing)', async () => {
+    // A branch whose commit is dated years before its parent (a clock set wrong): git's default
+    // order is by date, and would list it first, before the commit that added the policy.
+    const { repo } = smallRepo('skewed-dates');
+    const policy = git(repo, 'rev-parse', 'HEAD');
+    const skewed = execFileSync('git', ['-C', repo, 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'dated before its parent'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' },
+      encoding: 'utf8',
+    }).trim();
+    git(repo, 'branch', 'skewed', skewed);
+    write(repo, { 'notes.md': 'x' });
+    commit(repo, 'main moves on');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merge skewed', 'skewed');
+    // Reformatted: another tree, the same bundle (SPEC.md §3 hashes what the files mean).
+    const caps = join(repo, 'policy', 'capabilities.json');
+    writeFileSync(caps, JSON.stringify(JSON.parse(readFileSync(caps, 'utf8')), null, 4));
+    const reformatted = commit(repo, 'reformat capabilities.json');
+    const r = await GitRepo.open(repo);
+    try {
+      const index = await indexPolicies(r, reformatted);
+      const [version] = [...index.byHash.values()];
+      expect(index.byHash.size).toBe(1);
+      expect(index.policyTrees).toBe(2);
+      // The first commit is the one that added the policy (POLICY_INVALID and sel explain name it).
+      expect(version!.commits[0]).toBe(policy);
+      expect(version!.commits).toHaveLength(5);
+      expect(version!.commits.indexOf(skewed)).toBeGreaterThan(0);
+      expect(version!.commits[4]).toBe(reformatted);
+    } finally {
+      r.close();
+    }
   });
   it('ignores replace refs and says so', () => {
     const { repo, log } = smallRepo('replace');
