@@ -50,8 +50,9 @@ export async function readLinesAt(path: string, lineNos: readonly number[], show
         const lf = filled.indexOf(LF, s);
         const e = lf < 0 ? bytesRead : lf;
         if (wanted.has(line)) {
-          // Up to 3 bytes past what is kept: enough to see where a character at the cut ends.
-          kept ??= Buffer.allocUnsafe(keep + 3);
+          // A cut looks back from itself for the character it would split (charCut): no byte
+          // past what is kept is needed.
+          kept ??= Buffer.allocUnsafe(keep);
           const take = Math.min(e - s, kept.length - keptBytes);
           buf.copy(kept, keptBytes, s, s + take);
           keptBytes += take;
