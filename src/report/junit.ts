@@ -42,8 +42,13 @@ function where(f: Finding, relativize: (file: string) => string): string {
 export function renderJunit(report: Report, relativize: (file: string) => string = (f) => f): string {
   const s = report.summary;
   const failRank = s.failOn === 'never' ? Infinity : severityRank(s.failOn);
-  const suites: Suite[] = s.replay.performed ? ['integrity', 'replay'] : ['integrity'];
-  if (report.findings.some((f) => SUITE[CODES[f.code].class] === 'policy') && !suites.includes('policy')) suites.push('policy');
+  // A suite for every finding: replay's holds what the line check cannot verify
+  // (DIGEST_UNSUPPORTED) too, so it is there when replay was skipped and such a finding was
+  // made; without it the report passed while the exit status was 1.
+  const has = (suite: Suite) => report.findings.some((f) => SUITE[CODES[f.code].class] === suite);
+  const suites: Suite[] = ['integrity'];
+  if (s.replay.performed || has('replay')) suites.push('replay');
+  if (has('policy')) suites.push('policy');
   const names = new Set<string>();
   const unique = (name: string) => {
     let n = name;

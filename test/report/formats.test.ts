@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
-import { buildReport, type Report } from '../../src/report/report.js';
+import { buildReport, fails, type Report } from '../../src/report/report.js';
 import { fingerprint, renderSarif } from '../../src/report/sarif.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, renderGithub, renderStepSummary } from '../../src/report/github.js';
 import { verifyLogs } from '../../src/verify/run.js';
 import { makeFinding } from '../../src/findings/finding.js';
-import { countFindings } from '../../src/findings/counts.js';
+import { countFindings, FindingTally } from '../../src/findings/counts.js';
 import type { GateReport } from '../../src/gate/gate.js';
+import { Chalk } from 'chalk';
+import { renderText, verdictLine } from '../../src/report/text.js';
 import { renderGateGithub, renderGateJunit, renderGateStepSummary } from '../../src/report/gate-formats.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
@@ -94,6 +96,30 @@ describe('--format sarif', () => {
     expect(small.runs[0]!.results.length).toBeLessThan(60);
     expect(validateSarif(small)).toBe(true);
   });
+  it('gives each severity its SARIF level, keeps report order within one, and puts a finding without a location at the first file, line 1', () => {
+    const findings = [
+      makeFinding('POLICY_USERLAND_GRANT', { location: { file: 'p/a.json', line: 3, column: 5 }, message: 'n' }),
+      makeFinding('TS_REGRESSION', { chain: 'c', seq: 2, location: { file: 'p/a.json', line: 2 }, message: 'w', expected: 'x' }),
+      makeFinding('POLICY_INVALID', { message: 'e1' }),
+      makeFinding('POLICY_UNKNOWN', { location: { file: 'p/b.json', line: 9 }, message: 'e2' }),
+    ];
+    type Doc = { runs: { tool: { driver: { rules: { id: string; defaultConfiguration: { level: string } }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: unknown }[]; properties?: Record<string, unknown> }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[]; properties: { result: string; resultsLeftOut: number } }[] };
+    const render = (omitted: number) => JSON.parse(renderSarif({ findings, summary: { result: 'fail', failOn: 'error', findings: { ...countFindings(findings), omitted }, files: [{ file: 'p/first.json' }] } }, { relativize: (f) => f, category: 'policy' })) as Doc;
+    const run = render(0).runs[0]!;
+    expect(run.results.map((r) => [r.ruleId, r.level])).toEqual([['POLICY_INVALID', 'error'], ['POLICY_UNKNOWN', 'error'], ['TS_REGRESSION', 'warning'], ['POLICY_USERLAND_GRANT', 'note']]);
+    expect(run.results[0]!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'p/first.json' }, region: { startLine: 1 } });
+    expect(run.results[3]!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'p/a.json' }, region: { startLine: 3, startColumn: 5 } });
+    expect(run.results[2]!.properties).toMatchObject({ chain: 'c', seq: 2 });
+    expect(run.results[2]!.properties).toHaveProperty('expected');
+    const level = (id: string) => run.tool.driver.rules.find((r) => r.id === id)!.defaultConfiguration.level;
+    expect([level('HASH_MISMATCH'), level('TS_REGRESSION'), level('POLICY_USERLAND_GRANT')]).toEqual(['error', 'warning', 'note']);
+    expect(run.properties.result).toBe('fail');
+    // Nothing left out, no notification; findings counted but not listed are left out too.
+    expect(run.invocations[0]!.toolExecutionNotifications).toEqual([]);
+    const cut = render(3).runs[0]!;
+    expect(cut.properties.resultsLeftOut).toBe(3);
+    expect(cut.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain('3 finding(s) are not in this file');
+  });
 });
 
 describe('--format junit', () => {
@@ -123,6 +149,40 @@ describe('--format junit', () => {
     const base = await reportOf('clean');
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
+  });
+  it('counts tests and failures per suite and in total, lists policy findings in their suite, and fails nothing under --fail-on never', async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      makeFinding('HASH_MISMATCH', { chain: 'c', seq: 1, location: { file: 'a.jsonl', line: 2 }, message: 'h' }),
+      makeFinding('HASH_MISMATCH', { chain: 'c', seq: 1, location: { file: 'a.jsonl', line: 2 }, message: 'h' }),
+      makeFinding('TS_REGRESSION', { chain: 'c', seq: 3, message: 'late', expected: 'x', actual: 'y' }),
+      makeFinding('POLICY_TIE_BREAK', { message: 'tie' }),
+    ];
+    const report: Report = { ...base, findings, summary: { ...base.summary, findings: { ...countFindings(findings), omitted: 1 } } };
+    const xml = renderJunit(report, (f) => f);
+    expect(await validate(xml)).toEqual([]);
+    expect(xml).toContain('<testsuites name="sel verify" tests="4" failures="2"');
+    expect(xml).toContain('<testsuite name="sel.integrity" tests="3" failures="2"');
+    expect(xml).toContain('<testsuite name="sel.policy" tests="1" failures="0"');
+    expect(xml).toContain('<testcase name="HASH_MISMATCH a.jsonl:2 (c seq 1) #2"');
+    expect(xml).toContain('<system-out>warning: late&#10;expected: &quot;x&quot;&#10;actual: &quot;y&quot;</system-out>');
+    expect(xml).toContain('<system-out>1 more finding(s) are counted but not listed (--max-findings)</system-out>');
+    const never = renderJunit({ ...report, summary: { ...report.summary, failOn: 'never' } }, (f) => f);
+    expect(never).not.toContain('<failure');
+    expect(never).toContain('<testsuites name="sel verify" tests="4" failures="0"');
+  });
+  // With replay skipped there was no replay suite, so an unverifiable finding of the integrity
+  // check (DIGEST_UNSUPPORTED) was not listed at all, and the JUnit report passed while the exit
+  // status was 1 (found by mutation testing).
+  it('lists an unverifiable finding when replay was skipped, so the report fails with the exit status', async () => {
+    const base = await reportOf('clean');
+    const findings = [makeFinding('DIGEST_UNSUPPORTED', { chain: 'c', seq: 1, location: { file: 'a.jsonl', line: 2 }, message: 'd' })];
+    const counts = countFindings(findings);
+    expect(fails(counts, 'error')).toBe(true);
+    const xml = renderJunit({ ...base, findings, summary: { ...base.summary, findings: counts, result: 'fail' } }, (f) => f);
+    expect(xml).toContain('type="DIGEST_UNSUPPORTED"');
+    // The integrity suite passes (its events are intact); the whole report fails.
+    expect(xml).toMatch(/<testsuites name="sel verify" tests="\d+" failures="1"/);
   });
 });
 
@@ -158,6 +218,27 @@ describe('--format github', () => {
     expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
     expect(md).toContain('10 more finding(s) not shown here.');
     expect(md).toContain('(899705 more UTF-16 code units)');
+  });
+  it('annotates notes as notices with their column, counts unlisted findings in the notice, and ends with the counts by severity and the verdict', async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      makeFinding('TS_REGRESSION', { chain: 'c', seq: 1, message: 'w' }),
+      makeFinding('POLICY_USERLAND_GRANT', { location: { file: 'p.json', line: 2, column: 7 }, message: 'n' }),
+    ];
+    const report: Report = { ...base, findings, summary: { ...base.summary, findings: { ...countFindings(findings), omitted: 1 }, result: 'pass' } };
+    expect(renderGithub(report, (f) => f).trimEnd().split('\n')).toEqual([
+      '::warning title=TS_REGRESSION (c seq 1)::w',
+      '::notice file=p.json,line=2,col=7,title=POLICY_USERLAND_GRANT::n',
+      '::notice title=sel::1 more finding(s) are not annotated (GitHub shows 10 per level per step): see the step summary, or run with --format json',
+      'sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 1 note(s): PASS (--fail-on error)',
+    ]);
+    const md = renderStepSummary(report, (f) => f, 2);
+    expect(md).toMatch(/^## sel verify: PASS\n/);
+    expect(md).toContain('| `TS_REGRESSION` | warning | 1 |');
+    expect(md).toContain('| `POLICY_USERLAND_GRANT` | note | 1 |');
+    expect(md).not.toContain('more finding(s) not shown');
+    // A CRLF is one line break: one space.
+    expect(markdownCell('a\r\nb')).toBe('a b');
   });
 });
 
@@ -212,5 +293,66 @@ describe('sel gate --format junit and github', () => {
     expect(markdownCell('v'.repeat(30_000))).toBe(`${'v'.repeat(300)}... (29700 more UTF-16 code units)`);
     // Cut between code points.
     expect(markdownCell(`${'v'.repeat(299)}${'\u{1F600}'.repeat(3)}`)).toBe(`${'v'.repeat(299)}... (6 more UTF-16 code units)`);
+  });
+  it('says PASS when every assertion passed, and gives each assertion its reason', () => {
+    const passed: GateReport = { ...gate, pass: true, assertions: [gate.assertions[0]!] };
+    expect(renderGateGithub(passed, rel)).toBe('sel gate: events after seq 30 (12 in range), gov at HEAD (b4343799ec60): PASS\n');
+    const summary = renderGateStepSummary(passed, rel);
+    expect(summary).toMatch(/^## sel gate: PASS\n/);
+    expect(summary).toContain('| integrity | pass | every line in range is an intact, canonical, linked event |  |');
+    const xml = renderGateJunit(gate, rel);
+    expect(xml).toContain('<system-out>every line in range is an intact, canonical, linked event</system-out>');
+    expect(xml).toContain('<failure message="2 diverged decision(s), first X at gov/logs/a.jsonl:33" type="--no-divergence">');
+  });
+});
+
+describe('finding counts and the verdict', () => {
+  it('tallies by severity, class and code (codes sorted), and keeps the omitted count', () => {
+    const findings = [
+      makeFinding('TS_REGRESSION', { message: 'w' }),
+      makeFinding('POLICY_USERLAND_GRANT', { message: 'n' }),
+      makeFinding('HASH_MISMATCH', { message: 'e' }),
+      makeFinding('TS_REGRESSION', { message: 'w' }),
+    ];
+    const counts = countFindings(findings);
+    expect(counts).toEqual({
+      total: 4,
+      bySeverity: { error: 1, warning: 2, note: 1 },
+      byClass: { integrity: 3, diverged: 0, unverifiable: 0, policy: 1 },
+      byCode: { HASH_MISMATCH: 1, POLICY_USERLAND_GRANT: 1, TS_REGRESSION: 2 },
+      omitted: 0,
+    });
+    expect(Object.keys(counts.byCode)).toEqual(['HASH_MISMATCH', 'POLICY_USERLAND_GRANT', 'TS_REGRESSION']);
+    const t = new FindingTally();
+    t.add(findings[0]!);
+    t.omitted = 2;
+    expect(t.counts().omitted).toBe(2);
+  });
+  it('fails when a finding is at or above --fail-on, never under --fail-on never, and passes a clean log', async () => {
+    const none = countFindings([]);
+    const error = countFindings([makeFinding('HASH_MISMATCH', { message: 'e' })]);
+    expect(fails(none, 'note')).toBe(false);
+    expect(fails(error, 'never')).toBe(false);
+    expect(fails(error, 'error')).toBe(true);
+    expect((await reportOf('clean')).summary.result).toBe('pass');
+  });
+});
+
+describe('--format text', () => {
+  const c = new Chalk({ level: 0 });
+  it('shows each finding at file:line:column, the unlisted count, and the counts by severity with the verdict', async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      makeFinding('POLICY_USERLAND_GRANT', { location: { file: 'p.json', line: 2, column: 7 }, message: 'n' }),
+      makeFinding('TS_REGRESSION', { chain: 'c', seq: 1, message: 'w' }),
+    ];
+    const report: Report = { ...base, findings, summary: { ...base.summary, findings: { ...countFindings(findings), omitted: 1 }, result: 'pass' } };
+    const lines = renderText(report, c).trimEnd().split('\n');
+    expect(lines).toContain('p.json:2:7  note  POLICY_USERLAND_GRANT');
+    expect(lines).toContain('(no position)  warning  TS_REGRESSION chain c seq 1');
+    expect(lines).toContain('1 more finding not listed (--max-findings); they are counted below');
+    expect(lines).toContain('  POLICY_USERLAND_GRANT       1  note');
+    expect(lines.at(-1)).toBe('0 errors, 1 warning, 1 note: PASS (--fail-on error)');
+    expect(verdictLine({ error: 2, warning: 0, note: 3 }, 'fail', 'warning', c)).toBe('2 errors, 0 warnings, 3 notes: FAIL (--fail-on warning)');
   });
 });
