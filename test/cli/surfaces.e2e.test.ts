@@ -228,6 +228,8 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('replayed  block  rule (none)  severity high  (DIVERGES)');
     expect(r.stdout).toContain('seq 34 at');
     expect(r.stdout).toContain('DECISION_DIVERGENCE');
+    // Its neighbours link to it (from mutation testing).
+    expect(r.stdout).toMatch(/\nlinks\n {2}seq 34 at \S+:35: its hash is this event's prev_hash\n {2}seq 36 at \S+:37: its prev_hash is this event's hash\n/);
   });
   /** The clean sample's lines, and where seq's line is among them. */
   const sampleLines = (seq: number) => {
@@ -356,6 +358,24 @@ describe('sel explain', () => {
     expect(beta.status).toBe(0);
     expect(beta.stdout).toContain('damaged (LINE_INVALID_JSON), where this seq belongs');
   });
+  it('of an intact event: the findings of another chain at the same seq are not its findings (from mutation testing)', () => {
+    const a = chainLines(6, 'prod-agents');
+    const b = chainLines(6, 'beta');
+    // beta's seq 2 changed after it was written: a HASH_MISMATCH that names beta's seq 2, not prod-agents'.
+    const log = writeLog('explain-other-chain.jsonl', [...a, ...b.map((l, i) => (i === 2 ? l.replace('"action":"', '"action":"x') : l))]);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as { chain: string; findings: { code: string; chain: string }[] };
+    expect(out.chain).toBe('prod-agents');
+    // (The sample chains' policy is not in the repository: POLICY_UNKNOWN, of this event.)
+    expect(out.findings.map((x) => [x.code, x.chain])).toEqual([['POLICY_UNKNOWN', 'prod-agents']]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\nfindings at this event\n  POLICY_UNKNOWN');
+    expect(r.stdout).not.toContain('HASH_MISMATCH');
+    // Both chains intact at the seq: neither is chosen for the analyst.
+    const both = writeLog('explain-two-chains.jsonl', [...a, ...b]);
+    expect(expectOneSentence(sel(['explain', both, '--repo', s.repo, '--seq', '2']))).toContain('several chains have seq 2 (beta, prod-agents): name one with --chain');
+    expect(JSON.parse(sel(['explain', both, '--repo', s.repo, '--seq', '2', '--chain', 'beta', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', location: { line: 9 } });
+  });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
@@ -366,6 +386,8 @@ describe('sel explain', () => {
       links: { prev: { seq: 1, location: { file: log, line: 2 }, links: true } },
     });
     expect(Object.keys((out['links'] as { prev: { location: object } }).prev.location)).toEqual(['file', 'line']);
+    // No event to evaluate under --policy: a bad one is refused all the same (from mutation testing).
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--policy', 'nope']))).toContain('check --policy');
   });
   it('keeps the findings about the seq whatever else the log holds: unreadable lines have a budget of their own', () => {
     const { lines, at } = sampleLines(6);
@@ -398,6 +420,9 @@ describe('sel explain', () => {
     const named = sel(['explain', chainless, '--repo', s.repo, '--seq', '4', '--chain', JSON.parse(lines[0]!).chain as string]);
     expect(named.status).toBe(0);
     expect(named.stdout).toContain(`\nline  ${chainless}:${at + 1}  damaged (`);
+    // It names the seq and no chain: a finding about the seq in any chain, the line that names it (from mutation testing).
+    expect(named.stdout).toContain('\n  one line of the log names this seq\n');
+    expect(named.stdout).toContain(`\nline  ${chainless}:${at + 1}  damaged (HASH_MISMATCH)  (`);
     // One that names another chain is looked at too: what it names is not evidence.
     const elsewhere = writeLog('explain-elsewhere.jsonl', lines.map((l, i) => (i === at ? l.replace(/"chain":"[^"]*",/, '"chain":"other",') : l)));
     const other = sel(['explain', elsewhere, '--repo', s.repo, '--seq', '4', '--chain', JSON.parse(lines[0]!).chain as string]);
@@ -435,6 +460,10 @@ describe('sel explain', () => {
     expect(out.recorded.action).toBe('warn');
     // Deploy_Restart was free under v2; v3 reserves it.
     expect(out.whatIf.decision).toMatchObject({ action: 'block', rule: 'tool-registry.reserved' });
+    // The rule-by-rule trace, of the recorded version and of the what-if one (from mutation testing).
+    const text = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD']).stdout;
+    expect(text).toMatch(/\ntrace\n {3}1\. capabilities cap\.coder: match: [^\n]+\n {3}2\. tool-registry tool-registry\.open: allow: [^\n]+\n {3}3\. severity-gating: /);
+    expect(text).toMatch(/\n {2}decision {2}block {2}rule tool-registry\.reserved {2}severity high {2}\(differs from the record\)\n {3}1\. capabilities cap\.coder: [^\n]+\n {3}2\. tool-registry tool-registry\.reserved: deny: /);
   });
   it('shows the review or the exception an event depended on', () => {
     type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };
@@ -462,6 +491,32 @@ describe('sel impact', () => {
     expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 34, 38]);
     expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 2 });
   });
+  it('lists --max-events of the changes and counts the rest, notes integrity findings, and exits 0 (from mutation testing)', () => {
+    const v1 = git(s.repo, 'rev-list', '-n', '1', 'HEAD~4');
+    const two = sel(['impact', s.clean, '--repo', s.repo, '--policy', v1, '--max-events', '2']);
+    expect(two.status).toBe(0);
+    expect(two.stdout).toContain('\nevents\n');
+    expect(two.stdout.split('\n').filter((l) => / prod-agents seq \d+ /.test(l))).toHaveLength(2);
+    expect(two.stdout).toContain('\n  4 more (--max-events)\n');
+    expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', v1, '--max-events', '2', '--format', 'json']).stdout)).toMatchObject({ changed: 6, examples: [{ seq: 20 }, { seq: 21 }] });
+    // All six listed: nothing more to count.
+    const six = sel(['impact', s.clean, '--repo', s.repo, '--policy', v1, '--max-events', '6']);
+    expect(six.stdout.split('\n').filter((l) => / prod-agents seq \d+ /.test(l))).toHaveLength(6);
+    expect(six.stdout).not.toContain('more (--max-events)');
+    expect(six.stdout).not.toContain('integrity finding');
+    // One integrity finding (a copy of an event) is noted, and is no failure of impact's.
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const dup = join(tmp, 'impact-dup.jsonl');
+    writeFileSync(dup, `${[...all, all[3]!].join('\n')}\n`);
+    const noted = sel(['impact', dup, '--repo', s.repo, '--policy', v1]);
+    expect(noted.status).toBe(0);
+    expect(noted.stdout).toContain('\nnote: the logs have 1 integrity finding(s);');
+    // An event placed in its chain whose line failed a check is not evaluated, nor counted.
+    const schema = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
+    const placed = sel(['impact', schema, '--repo', s.repo, '--policy', v1, '--format', 'json']);
+    expect(placed.status).toBe(0);
+    expect(JSON.parse(placed.stdout)).toMatchObject({ events: readFileSync(schema, 'utf8').split('\n').filter((l) => l.length > 0).length - 1, integrityFindings: 1 });
+  });
 });
 
 describe('sel timeline', () => {
@@ -482,6 +537,9 @@ describe('sel timeline', () => {
     // A time the machine's zone would decide is refused, not read in local time.
     expect(expectOneSentence(sel(['timeline', s.clean, '--from', 'Nov 1 2026']))).toContain('is not an RFC 3339 time');
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
+    // One event, and none (from mutation testing).
+    expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'block']).stdout).toMatch(/\n\(1 event\)\n$/);
+    expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'allow']).stdout).toMatch(/\n\(0 events\)\n$/);
   });
 
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {

@@ -23,6 +23,10 @@ describe('printable', () => {
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
   });
+  it('escapes each end of the ranges and the Hangul fillers, which show as nothing too (from mutation testing)', () => {
+    expect(printable('a\u115fb\u1160c\uffa0d\u3164e')).toBe('a\\u115fb\\u1160c\\uffa0d\\u3164e');
+    expect(printable('\u001f\u009f\u200f\u2064\u2069\u202e')).toBe('\\u001f\\u009f\\u200f\\u2064\\u2069\\u202e');
+  });
   it('doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
     // An escape is an odd run of backslashes before uXXXX, literal text an even one.
     expect(printable('\\u001b')).toBe('\\\\u001b');
