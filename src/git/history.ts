@@ -5,7 +5,7 @@
  * thousands of commits but few policy changes is indexed in a few object reads per change.
  */
 import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
-import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
+import { buildLedger, MAX_ARTIFACT_BYTES, MAX_LEDGER_DEPTH, notUsed, type Ledger, type LedgerProblem } from '../policy/ledger.js';
 import { withReserved } from '../policy/compile.js';
 import { GitFailure, LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
 import { OperatorError } from '../errors.js';
@@ -59,7 +59,6 @@ export interface LedgerRewrite {
  */
 const MAX_LEDGER_ENTRIES = 200_000;
 const MAX_LEDGER_TREES = 10_000;
-const MAX_LEDGER_DEPTH = 4;
 
 /** `flag`: what named `ref`, for the error when it names no commit. */
 export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref'): Promise<Governance> {
@@ -281,13 +280,13 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
           if (!problems.some((x) => x.path === p)) problems.push({ path: p, message: 'the name appears more than once in its tree (git fsck: duplicateEntries): which artifact it is is not defined, so neither is used' });
         } else if (e.kind === 'tree') {
           if (depth < MAX_LEDGER_DEPTH) await walk(e.oid, p, depth + 1);
-          else problems.push({ path: p, message: 'the directory is nested too deep to be part of the ledger' });
+          else problems.push({ path: p, message: notUsed.tooDeep });
         } else if (readable(e, twice)) {
-          if (got.bytes === null) problems.push({ path: p, message: `the artifact is ${got.size ?? '?'} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+          if (got.bytes === null) problems.push({ path: p, message: notUsed.tooLarge(got.size ?? '?') });
           else if (ambiguous.has(p)) problems.push({ path: p, message: SAME_PATH });
           else files.set(p, got.bytes);
         } else {
-          problems.push({ path: p, message: `a ${e.kind === 'symlink' ? 'symbolic link' : e.kind} is not a ledger artifact; it is not used` });
+          problems.push({ path: p, message: notUsed.notAFile(e.kind === 'symlink' ? 'symbolic link' : e.kind) });
         }
         return true;
       });

@@ -1,17 +1,13 @@
 /**
  * Reads ledger/ from a directory on the file system (`sel policy eval --ledger DIR`): every
  * file under ledger/, keyed by its repository-relative path. Replay reads the ledger from
- * Git instead; both feed the same pure builder, and both say why a file is not used (the
- * ledger's problems), as src/git/history.ts does for a tree: nested too deep, too large, not
- * a regular file, unreadable.
+ * Git instead; both feed the same pure builder, and both say in the same words (ledger.ts,
+ * notUsed) why a file is not used: nested too deep, too large, not a regular file, unreadable.
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
-import { buildLedger, MAX_ARTIFACT_BYTES, type Ledger, type LedgerProblem } from '../policy/ledger.js';
-
-/** Directories below ledger/ that are read, as in Git (src/git/history.ts, MAX_LEDGER_DEPTH). */
-const MAX_DEPTH = 4;
+import { buildLedger, MAX_ARTIFACT_BYTES, MAX_LEDGER_DEPTH, notUsed, type Ledger, type LedgerProblem } from '../policy/ledger.js';
 
 export async function readLedgerDir(root: string): Promise<{ ledger: Ledger }> {
   const files = new Map<string, Uint8Array>();
@@ -30,12 +26,12 @@ export async function readLedgerDir(root: string): Promise<{ ledger: Ledger }> {
       try {
         const st = await lstat(join(root, r));
         if (st.isDirectory()) {
-          if (depth < MAX_DEPTH) await walk(r, depth + 1);
-          else problems.push({ path: r, message: 'the directory is nested too deep to be part of the ledger' });
+          if (depth < MAX_LEDGER_DEPTH) await walk(r, depth + 1);
+          else problems.push({ path: r, message: notUsed.tooDeep });
         } else if (!st.isFile()) {
-          problems.push({ path: r, message: `a ${st.isSymbolicLink() ? 'symbolic link' : 'special file'} is not a ledger artifact; it is not used` });
+          problems.push({ path: r, message: notUsed.notAFile(st.isSymbolicLink() ? 'symbolic link' : 'special file') });
         } else if (st.size > MAX_ARTIFACT_BYTES) {
-          problems.push({ path: r, message: `the artifact is ${st.size} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+          problems.push({ path: r, message: notUsed.tooLarge(st.size) });
         } else {
           files.set(r, await readFile(join(root, r)));
         }

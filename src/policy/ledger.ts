@@ -38,11 +38,20 @@ const ANCHOR_PATH = /^ledger\/anchors\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(0|[1-9]\d{
 
 /** Largest ledger artifact accepted. */
 export const MAX_ARTIFACT_BYTES = 256 * 1024;
+/** Directories below ledger/ that are read, from Git (src/git/history.ts) or a directory (ledger-dir.ts). */
+export const MAX_LEDGER_DEPTH = 4;
+
+/** Why a file under ledger/ is not used, said alike by both readers. */
+export const notUsed = {
+  tooLarge: (bytes: number | string) => `the artifact is ${bytes} bytes, more than ${MAX_ARTIFACT_BYTES}`,
+  tooDeep: 'the directory is nested too deep to be part of the ledger',
+  notAFile: (what: string) => `a ${what} is not a ledger artifact; it is not used`,
+} as const;
 
 function parseArtifact(path: string, bytes: Uint8Array, validate: Validator, problems: LedgerProblem[]): unknown {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length > MAX_ARTIFACT_BYTES) {
-    problems.push({ path, message: `the artifact is ${b.length} bytes, more than ${MAX_ARTIFACT_BYTES}` });
+    problems.push({ path, message: notUsed.tooLarge(b.length) });
     return null;
   }
   if (!isUtf8(b)) {
