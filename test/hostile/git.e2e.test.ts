@@ -33,7 +33,10 @@ function repoWithLog(name: string): { repo: string; log: string; hash: string } 
   return { repo, log, hash };
 }
 
-interface Out<F extends { code: string } = { code: string }> { summary: { replay: { bundles: number; commitsScanned: number } }; findings: F[] }
+interface Out<F extends { code: string } = { code: string }> {
+  summary: { replay: { bundles: number; commitsScanned: number; anchors?: { chain: string; anchors: number; lastAnchoredSeq: number | null }[] } };
+  findings: F[];
+}
 const verify = (log: string, repo: string) => JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as Out;
 
 describe('hostile policy trees', () => {
@@ -501,6 +504,29 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(invalid.map((f) => f.location.file.split('/').slice(-4).join('/'))).toEqual(['ledger/anchors/h/0.json', 'ledger/anchors/h/0.json']);
     expect(invalid.map((f) => f.message).join(' ')).toMatch(/holds a slash.*names the same path/);
     expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false);
+  });
+
+  it('a tree entry named "." or ".." in the ledger is said and not walked: what it holds stands for no artifact (from mutation testing)', () => {
+    const { repo, log } = repoWithLog('dot-names');
+    // Anchored right: the event's own hash (repoWithLog's hash is the policy's).
+    const eventHash = (JSON.parse(readFileSync(log, 'utf8')) as { hash: string }).hash;
+    write(repo, { 'ledger/anchors/h/0.json': anchor(eventHash) });
+    commit(repo, 'anchor');
+    // ledger/ gains entries "." and ".." (listed in git's order: "../" sorts before "./"), each a
+    // directory holding another anchor for chain h.
+    const ledger = git(repo, 'rev-parse', 'HEAD:ledger');
+    const anchors = git(repo, 'rev-parse', 'HEAD:ledger/anchors');
+    const other = rawTree(repo, [{ mode: '40000', name: 'h', oid: rawTree(repo, [{ mode: '100644', name: '0.json', oid: blob(repo, anchor(`sha256:${'e'.repeat(64)}`)) }]) }]);
+    const inner = rawTree(repo, [{ mode: '40000', name: 'anchors', oid: other }]);
+    const forged = rawTree(repo, [{ mode: '40000', name: '.', oid: inner }, { mode: '40000', name: '..', oid: inner }, { mode: '40000', name: 'anchors', oid: anchors }]);
+    expect(forged).not.toBe(ledger);
+    commitLedger(repo, forged, 'dot entries');
+    const out = verify(log, repo) as Out<{ code: string; message: string; location: { file: string } }>;
+    const invalid = out.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID');
+    expect(invalid.map((f) => [f.location.file.slice(repo.length + 1), f.message])).toEqual(['ledger/..', 'ledger/.'].map((p) => [p, expect.stringContaining('`..` or holds a slash (git fsck: fullPathname)')]));
+    // The anchor in anchors/ was used, and matched; the ones under "." and ".." were not.
+    expect(out.findings.map((f) => f.code)).toEqual(['LEDGER_ARTIFACT_INVALID', 'LEDGER_ARTIFACT_INVALID']);
+    expect(out.summary.replay.anchors).toEqual([expect.objectContaining({ chain: 'h', anchors: 1, lastAnchoredSeq: 0 })]);
   });
 
   it('a ledger file renamed is reported as deleted at its old path, as git would not detect the rename (from mutation testing)', async () => {
