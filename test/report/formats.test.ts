@@ -9,6 +9,7 @@ import { fingerprint, renderSarif } from '../../src/report/sarif.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, renderGithub, renderStepSummary } from '../../src/report/github.js';
 import { verifyLogs } from '../../src/verify/run.js';
+import type { ReplaySummary } from '../../src/verify/replay-run.js';
 import { makeFinding } from '../../src/findings/finding.js';
 import { countFindings, FindingTally } from '../../src/findings/counts.js';
 import type { GateReport } from '../../src/gate/gate.js';
@@ -354,5 +355,52 @@ describe('--format text', () => {
     expect(lines).toContain('  POLICY_USERLAND_GRANT       1  note');
     expect(lines.at(-1)).toBe('0 errors, 1 warning, 1 note: PASS (--fail-on error)');
     expect(verdictLine({ error: 2, warning: 0, note: 3 }, 'fail', 'warning', c)).toBe('2 errors, 0 warnings, 3 notes: FAIL (--fail-on warning)');
+  });
+});
+
+describe('a report of a performed replay, in each format (from mutation testing: only skipped replays were rendered here)', () => {
+  const c = new Chalk({ level: 0 });
+  const commit = '0123456789abcdef0123456789abcdef01234567';
+  const replay = (skipped: number, notes: string[] = []): ReplaySummary => ({
+    performed: true,
+    repo: '/srv/gov',
+    ref: 'release|1',
+    commit,
+    bundles: 2,
+    commitsScanned: 5,
+    events: { events: 40, replayed: 40 - skipped, matched: 38 - skipped, diverged: 1, unverifiable: 1, skipped },
+    anchors: [
+      { chain: 'ops', anchors: 2, lastAnchoredSeq: 9, unanchored: null },
+      { chain: 'prod-agents', anchors: 0, lastAnchoredSeq: null, unanchored: [0, 29] },
+    ],
+    notes,
+  });
+  const performed = async (r: ReplaySummary): Promise<Report> => buildReport(await verifyLogs([join(LOGS, 'clean')]), r, 'error');
+
+  it('text: the repository, ref and commit, the decisions by outcome, the notes, and each chain\'s anchors', async () => {
+    const lines = renderText(await performed(replay(3, ['the ref moved'])), c).split('\n');
+    expect(lines).toContain('replay: /srv/gov at release|1 (0123456789ab), 2 policy bundles in 5 commits');
+    expect(lines).toContain('        40 decisions: 35 matched, 1 diverged, 1 unverifiable, 3 not replayable (see their findings)');
+    expect(lines).toContain('        note: the ref moved');
+    expect(lines).toContain('               anchored to seq 9 (2 anchors); every event covered');
+    expect(lines).toContain('               no anchor; events 0–29 unanchored');
+    expect(lines.some((l) => l.startsWith('replay: skipped'))).toBe(false);
+    // Nothing skipped: no count of events not replayable.
+    expect(renderText(await performed(replay(0)), c).split('\n')).toContain('        40 decisions: 38 matched, 1 diverged, 1 unverifiable');
+  });
+
+  it('JUnit: a replay suite whose one passing case counts the decisions, valid against the schema; none when replay was skipped and found nothing', async () => {
+    const xml = renderJunit(await performed(replay(0)), rel);
+    expect(xml).toContain('<testsuite name="sel.replay" tests="1" failures="0" errors="0" skipped="0" time="0">\n    <testcase name="replay: 40 decisions replay as recorded" classname="sel.replay" time="0"/>');
+    expect(xml).toContain('<testsuites name="sel verify" tests="2" failures="0"');
+    const xsd = readFileSync(join(FIXTURES, 'junit', 'junit.xsd'), 'utf8');
+    expect((await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: xsd }] })).errors).toEqual([]);
+    expect(renderJunit(await reportOf('clean'), rel)).not.toContain('sel.replay');
+  });
+
+  it('GitHub step summary: the decisions replayed, at which ref and commit', async () => {
+    const md = renderStepSummary(await performed(replay(0)), rel);
+    expect(md.split('\n')[2]).toBe('40 events in 2 chain(s), 1 file(s); 40 decisions replayed at release\\|1 (0123456789ab).');
+    expect(renderStepSummary(await reportOf('clean'), rel).split('\n')[2]).toBe('40 events in 2 chain(s), 1 file(s); replay skipped.');
   });
 });
