@@ -5,12 +5,20 @@
  * digest proves a result whole, not honest), in-process for speed; the CLI's refusals are in
  * shards.e2e.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OperatorError } from '../../src/errors.js';
 import { mergeShards } from '../../src/shard/merge.js';
-import { joinShard, splitShard, type ShardParts } from '../helpers/shard-file.js';
+import { MAX_SHARDS, parseShard, runShard } from '../../src/shard/shard.js';
+import { buildReport } from '../../src/report/report.js';
+import { renderJson } from '../../src/report/json.js';
+import { verifyLogs } from '../../src/verify/run.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/verifier.js';
+import { chainLines, interleavedLines } from '../helpers/chains.js';
+import { columnsAt, joinShard, splitShard, type ShardParts } from '../helpers/shard-file.js';
 import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture, shardsAgree, type ShardFixture } from '../fuzz/shards.js';
 import { inFuzzDir } from '../fuzz/units.js';
 
@@ -99,5 +107,190 @@ describe('a damaged shard result is merged or refused, never a crash', () => {
 describe('shards of fuzzed logs', () => {
   it('property: every mutation of a valid log, 1-6 shards, random units, 1 or 2 threads: one run\'s report', async () => {
     await inFuzzDir((dir) => fc.assert(shardsAgree(dir), { numRuns: 25, seed: 67 }));
+  });
+});
+
+describe('where a shard cuts the log set, and which shards it runs (from mutation testing)', () => {
+  const notReplayed = { performed: false, reason: 'no --repo given' } as const;
+  /** The JSON report of `of` shards of `logs`, merged, and of one run. */
+  const bothReports = async (logs: string[], of: number, dir: string): Promise<{ merged: string; one: string; starts: number[][] }> => {
+    const outs: string[] = [];
+    const starts: number[][] = [];
+    for (let i = 0; i < of; i++) {
+      outs.push(join(dir, `cut-${of}-${i}`));
+      const { header } = await runShard(logs, i, of, outs[i]!, { ...DEFAULT_VERIFY_OPTIONS, unitBytes: 1000 });
+      starts.push(header.files.map((f) => f.start));
+    }
+    const merged = renderJson(buildReport((await mergeShards({ shards: outs })).result, notReplayed, 'error'));
+    const one = renderJson(buildReport(await verifyLogs(logs, { jobs: 1 }), notReplayed, 'error'));
+    return { merged, one, starts };
+  };
+
+  it('a cut that falls exactly on a line start, or on the boundary of two files, gives one run\'s report (from mutation testing)', async () => {
+    // Y twice is a log whose halves are Y: 2 or 4 shards cut it exactly where a line starts
+    // (the byte before the cut is a line feed). Y holds a gap and a hash mismatch.
+    const lines = chainLines(12);
+    lines.splice(5, 1);
+    lines[8] = lines[8]!.replace('"action":"', '"action":"x');
+    lines.splice(3, 0, ''); // an empty line: a line without content
+    const y = `${lines.join('\n')}\n${lines.join('\n')}\n`;
+    const dir = join(tmp, 'exact-cuts');
+    mkdirSync(dir);
+    const one = join(dir, 'one.jsonl');
+    writeFileSync(one, y + y);
+    for (const of of [2, 4]) {
+      const r = await bothReports([one], of, dir);
+      expect(r.starts.map((s) => s[0])).toEqual([...Array(of).keys()].map((i) => (i * 2 * Buffer.byteLength(y)) / of));
+      expect(r.merged, `${of} shards`).toBe(r.one);
+    }
+    // Two files of the same size: 2 shards cut exactly between them, 4 also inside each.
+    const [a, b] = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    writeFileSync(a, y);
+    writeFileSync(b, y);
+    for (const of of [2, 4]) {
+      const r = await bothReports([a, b], of, dir);
+      expect(JSON.parse(r.one).findings.length).toBeGreaterThan(0);
+      expect(r.merged, `${of} shards of two files`).toBe(r.one);
+    }
+    // A torn last line of one byte: the last shard's part ends at the end of the file.
+    const torn = join(dir, 'torn.jsonl');
+    writeFileSync(torn, `${y}x`);
+    for (const of of [2, 3]) {
+      const r = await bothReports([torn], of, dir);
+      expect(r.one).toContain('LINE_TORN');
+      expect(r.merged, `${of} shards, a torn last line of one byte`).toBe(r.one);
+    }
+  });
+
+  it('--shard I/N: 1 <= I <= N <= MAX_SHARDS, and nothing else around it (from mutation testing)', () => {
+    expect(parseShard('1/1')).toEqual({ index: 0, of: 1 });
+    expect(parseShard('4/4')).toEqual({ index: 3, of: 4 });
+    expect(parseShard(`${MAX_SHARDS}/${MAX_SHARDS}`)).toEqual({ index: MAX_SHARDS - 1, of: MAX_SHARDS });
+    for (const bad of ['0/4', '5/4', '1/0', `1/${MAX_SHARDS + 1}`, '1/4x', 'x1/4', '1/4/4', '-1/4', '1.5/4', '']) {
+      expect(() => parseShard(bad), bad).toThrow(OperatorError);
+    }
+  });
+
+  it('a result records the options its lines were checked with, each under its own name (from mutation testing)', async () => {
+    const log = join(tmp, 'options.jsonl');
+    writeFileSync(log, `${chainLines(3).join('\n')}\n`);
+    const { header } = await runShard([log], 0, 1, join(tmp, 'options-shard'), { ...DEFAULT_VERIFY_OPTIONS, maxLineBytes: 4096, maxDepth: 40 });
+    expect(header.options).toEqual({ maxLineBytes: 4096, maxDepth: 40 });
+    expect(JSON.parse(readFileSync(join(tmp, 'options-shard'), 'utf8').split('\n', 1)[0]!).options).toEqual({ maxLineBytes: 4096, maxDepth: 40 });
+  });
+
+  it('a named pipe given to a shard is refused (a stream has no bytes to cut), not taken for an empty log (from mutation testing)', async () => {
+    const fifo = join(tmp, 'shard-fifo.jsonl');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const out = join(tmp, 'fifo-shard');
+    await expect(runShard([fifo], 0, 2, out)).rejects.toThrow(/--shard needs regular files/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a resealed result with one value sel never writes is refused, never merged (from mutation testing)', () => {
+  let dir: string;
+  let out: string;
+  let result: ShardParts;
+  let block: number;
+  let n: number;
+  beforeAll(async () => {
+    dir = join(tmp, 'resealed');
+    mkdirSync(dir);
+    const lines = interleavedLines(12, ['a', 'b']);
+    lines[9] = lines[9]!.replace('"action":"', '"action":"x'); // a finding in an event's extra
+    lines.splice(14, 0, '{"not": json'); // a hole
+    const log = join(dir, 'log.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    out = join(dir, 'shard');
+    await runShard([log], 0, 1, out);
+    result = splitShard(readFileSync(out));
+    block = 0;
+    n = Number(result.blocks[0]!.meta['n']);
+    expect(result.blocks).toHaveLength(1);
+    expect(n).toBe(25);
+  });
+  const at = () => columnsAt(n);
+  const col = (c: Buffer) => ({
+    kind: (i: number) => c[at().kinds + i]!,
+    len: (i: number, k: 0 | 1 | 2) => c.readInt32LE(at().lens + 4 * (3 * i + k)),
+    setLen: (i: number, k: 0 | 1 | 2, v: number) => c.writeInt32LE(v, at().lens + 4 * (3 * i + k)),
+  });
+  /** Merges the result with `edit` made to a copy of its block, resealed: 'merged' or the refusal. */
+  const damaged = async (edit: (c: Buffer, meta: Record<string, unknown>) => void, header?: (h: Record<string, unknown>) => void, trailer?: (t: Record<string, unknown>) => void): Promise<string> => {
+    const copy = structuredClone({ header: result.header, trailer: result.trailer, metas: result.blocks.map((b) => b.meta) });
+    const columns = result.blocks.map((b) => Buffer.from(b.columns));
+    edit(columns[block]!, copy.metas[block]!);
+    const h = JSON.parse(copy.header) as Record<string, unknown>;
+    header?.(h);
+    trailer?.(copy.trailer[1] as unknown as Record<string, unknown>);
+    const file = join(dir, 'damaged');
+    writeFileSync(file, joinShard({ header: JSON.stringify(h), trailer: copy.trailer, blocks: copy.metas.map((meta, i) => ({ meta, columns: columns[i]! })) }));
+    return mergeShards({ shards: [file] }).then(() => 'merged', (e: Error) => {
+      if (e instanceof OperatorError) return e.message;
+      throw e;
+    });
+  };
+  const MALFORMED = /is malformed/;
+
+  it('columns: a replay code, a hole that is not blank, a chain index of -1, negative lengths, LINKED with a prev_hash', async () => {
+    expect(await damaged(() => undefined)).toBe('merged');
+    const c0 = Buffer.from(result.blocks[block]!.columns);
+    const r = col(c0);
+    const hole = [...Array(n).keys()].find((i) => (r.kind(i) & 3) === 2)!;
+    const plain = [...Array(n).keys()].find((i) => r.kind(i) === 0 && r.len(i, 1) > 0 && r.len(i, 2) > 0)!;
+    const linked = [...Array(n).keys()].find((i) => (r.kind(i) & 4) !== 0 && r.len(i, 0) > 1)!;
+    expect([hole, plain, linked].every((i) => i !== undefined && i >= 0)).toBe(true);
+    const cases: [string, (c: Buffer, m: Record<string, unknown>) => void][] = [
+      ['a replay code of 3', (c) => (c[at().replay + plain] = 3)],
+      ['a hole with a chain', (c) => c.writeInt32LE(0, at().chainIdx + 4 * hole)],
+      ['a hole with a seq', (c) => c.writeDoubleLE(5, at().seqs + 8 * hole)],
+      ['a hole with a hash length', (c) => col(c).setLen(hole, 0, 2)],
+      ['a hole with a flag', (c) => (c[at().kinds + hole] = 2 | 4)],
+      ['a hole with a replay code', (c) => (c[at().replay + hole] = 1)],
+      ['a hole whose extra is an event\'s', (_c, m) => ((m['extra'] as unknown[])[(m['extra'] as { hashes?: unknown }[]).findIndex((x) => x.hashes !== undefined)] = { findings: [], event: null })],
+      // On the last record: no later record of its chain refuses it instead.
+      ['an event of chain -1', (c) => c.writeInt32LE(-1, at().chainIdx + 4 * (n - 1))],
+      ['a prev_hash of length -1 (the ts longer by one)', (c) => (col(c).setLen(plain, 1, -1), col(c).setLen(plain, 2, r.len(plain, 2) + r.len(plain, 1) + 1))],
+      ['a ts of length -1 (the prev_hash longer by one)', (c) => (col(c).setLen(plain, 2, -1), col(c).setLen(plain, 1, r.len(plain, 1) + r.len(plain, 2) + 1))],
+      ['LINKED with a prev_hash of its own', (c) => (col(c).setLen(linked, 0, r.len(linked, 0) - 1), col(c).setLen(linked, 1, 1))],
+      ['a chain name that is not a string', (_c, m) => ((m['chainNames'] as unknown[])[0] = 1)],
+    ];
+    for (const [what, edit] of cases) expect(await damaged(edit), what).toMatch(MALFORMED);
+  });
+
+  it('extra: a hole\'s hashes, capacity and chain, a finding of a shape sel never makes', async () => {
+    const holeExtra = (m: Record<string, unknown>) => (m['extra'] as Record<string, unknown>[]).find((x) => x['hashes'] !== undefined)!;
+    const finding = (m: Record<string, unknown>) => (m['extra'] as { findings?: Record<string, unknown>[] }[]).find((x) => (x.findings?.length ?? 0) > 0)!.findings![0]!;
+    expect(finding(result.blocks[block]!.meta)).toBeDefined();
+    const nested = (k: number): unknown => (k === 0 ? 1 : [nested(k - 1)]);
+    expect(await damaged((_c, m) => (finding(m)['expected'] = nested(32))), '32 deep').toBe('merged');
+    const cases: [string, (m: Record<string, unknown>) => void][] = [
+      ['a hole\'s hash that is not a string', (m) => (holeExtra(m)['hashes'] = [1])],
+      ['a hole of capacity -1', (m) => (holeExtra(m)['capacity'] = -1)],
+      ['a hole\'s chain that is a number', (m) => (holeExtra(m)['chain'] = 5)],
+      ['a finding\'s expected nested 33 deep', (m) => (finding(m)['expected'] = nested(33))],
+      ['a finding\'s detail nested 100 deep', (m) => (finding(m)['detail'] = { d: nested(100) })],
+      ['a finding of an unknown code', (m) => (finding(m)['code'] = 'NOT_A_CODE')],
+      ['a finding whose chain is a number', (m) => (finding(m)['chain'] = 5)],
+      ['a finding whose seq is not an integer', (m) => (finding(m)['seq'] = 1.5)],
+      ['a finding whose message is not text', (m) => (finding(m)['message'] = 5)],
+      ['a finding at column 0', (m) => ((finding(m)['location'] as Record<string, unknown>)['column'] = 0)],
+      ['a finding at line 1.5', (m) => ((finding(m)['location'] as Record<string, unknown>)['line'] = 1.5)],
+    ];
+    for (const [what, edit] of cases) expect(await damaged((_c, m) => edit(m)), what).toMatch(MALFORMED);
+  });
+
+  it('header and trailer: a negative or reversed part, skipped entries and options of the wrong shape, a count per file missing', async () => {
+    const files = (h: Record<string, unknown>) => h['files'] as Record<string, unknown>[];
+    const cases: [string, (h: Record<string, unknown>) => void, ((t: Record<string, unknown>) => void)?][] = [
+      ['a part that starts before the file', (h) => (files(h)[0]!['start'] = -1)],
+      ['a part that ends before it starts', (h) => (files(h)[0]!['start'] = Number(files(h)[0]!['end']) + 1)],
+      ['a file of size -1, read nowhere', (h) => Object.assign(files(h)[0]!, { size: -1, start: -1, end: -1 })],
+      ['a skipped entry that is not text', (h) => (h['skipped'] = [{ display: 1, reason: 2 }])],
+      ['options that are not numbers', (h) => (h['options'] = {})],
+      ['a trailer without the file\'s counts', () => undefined, (t) => (t['files'] = [])],
+    ];
+    for (const [what, header, trailer] of cases) expect(await damaged(() => undefined, header, trailer), what).toMatch(/its header or trailer is malformed/);
   });
 });

@@ -96,7 +96,7 @@ describe('sel merge does what one run does', () => {
     expect(elsewhere.stdout).toContain('LEDGER_REWRITTEN');
     expect(elsewhere.status).toBe(1);
     // The paths are input like any other: one that is not a path in a tree is refused.
-    for (const bad of [['..', 'x'], ['a\nb'], [''], [1], []]) {
+    for (const bad of [['..', 'x'], ['.', 'x'], ['a\nb'], [''], [1], []]) {
       const parts = splitShard(readFileSync(files[0]!));
       const h = JSON.parse(parts.header) as { replay: { paths: unknown[] } };
       h.replay.paths = bad.length === 0 ? [] : [bad.join('/')].map((p) => (bad[0] === 1 ? 1 : p));

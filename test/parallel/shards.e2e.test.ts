@@ -104,6 +104,15 @@ describe('sharded verification', () => {
     for (const format of ['text', 'junit', 'jsonl']) {
       expect(sel(['merge', ...files, '--format', format]).stdout).toBe(sel(['verify', faulty, '--format', format]).stdout);
     }
+    // The report flags are the merge's, as they are verify's (from mutation testing: a merge
+    // that dropped --fail-on or --max-findings gave another report or exit status).
+    for (const flags of [['--fail-on', 'never'], ['--max-findings', '3'], ['--fail-on', 'note', '--max-findings', '0']]) {
+      const m = sel(['merge', ...files, '--format', 'json', ...flags]);
+      const v = sel(['verify', faulty, '--format', 'json', ...flags]);
+      expect(m.stdout, flags.join(' ')).toBe(v.stdout);
+      expect(m.status, flags.join(' ')).toBe(v.status);
+    }
+    expect(sel(['verify', faulty, '--fail-on', 'never']).status).toBe(0);
     // The chain check runs in the merge, so its options are the merge's.
     const lines = chainLines(40);
     lines.splice(30, 0, ...lines.splice(3, 1)); // seq 3 arrives 27 events late
@@ -140,6 +149,25 @@ describe('sharded verification', () => {
     expect(sharded([gov.incident], 2, ['--repo', gov.repo, '--jobs', '2', '--unit-bytes', '512'], ['--repo', gov.repo, '--format', 'json']).out).toBe(replayed);
   });
 
+  it('the merge replays at the commit the shards resolved, not where the repository is now; a shard says how many lines it checked (from mutation testing)', () => {
+    const repo = join(tmp, 'moved-on');
+    expect(spawnSync('git', ['clone', '-q', gov.repo, repo]).status).toBe(0);
+    const one = ok(['verify', gov.incident, '--repo', repo, '--format', 'json']);
+    const dir = join(tmp, 'moved-on-shards');
+    mkdirSync(dir);
+    const files = [1, 2].map((i) => join(dir, `s${i}`));
+    files.forEach((f, i) => expect(sel(['verify', gov.incident, '--repo', repo, '--shard', `${i + 1}/2`, '--shard-out', f]).status).toBe(0));
+    // Every line of the part, the empty one and the torn last one included.
+    const whole = join(dir, 'whole');
+    const lines = readFileSync(faulty, 'utf8').split('\n').length;
+    expect(sel(['verify', faulty, '--shard', '1/1', '--shard-out', whole]).stderr).toBe(`sel: shard 1/1: ${lines} lines checked, written to ${whole}; run sel merge on all 1 shard results\n`);
+    // HEAD moves on after the shards ran: the merge still replays at their commit.
+    expect(spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'later']).status).toBe(0);
+    const m = sel(['merge', ...files, '--repo', repo, '--format', 'json']);
+    expect(m.stderr).toBe('');
+    expect(m.stdout).toBe(one);
+  });
+
   it('with replay: divergences, unknown policies, anchors and the truncated tail as in one run', () => {
     for (const log of [gov.clean, gov.incident]) {
       const one = ok(['verify', log, '--repo', gov.repo, '--format', 'json']);
@@ -160,6 +188,11 @@ describe('sharded verification', () => {
       expect(r.out, `${n} shards`).toBe(one);
       expect(r.status).toBe(1);
     }
+    // --fail-on is the merge's with replay too (from mutation testing).
+    const never = sel(['verify', b.all, '--repo', b.repo, '--format', 'json', '--fail-on', 'never']);
+    expect(never.status).toBe(0);
+    const mergedNever = sharded([b.all], 2, ['--repo', b.repo], ['--repo', b.repo, '--format', 'json', '--fail-on', 'never']);
+    expect([mergedNever.out, mergedNever.status]).toEqual([never.stdout, 0]);
     // A window damaged in a result whose digest was made to match again is refused, not judged.
     const r = sharded([b.all], 1, ['--repo', b.repo], ['--repo', b.repo, '--format', 'json']);
     expect(r.out).toBe(one);
@@ -178,6 +211,11 @@ describe('sharded verification', () => {
       ['an unknown kind', (w) => (w.artifacts[0]!['kind'] = 'anchor')],
       ['an exception without its review', (w) => delete w.artifacts.find((a) => a['kind'] === 'exception')!['review']],
       ['a member sel does not write', (w) => (w.decision['extra'] = 1)],
+      // From mutation testing: each of these was judged as if it were one sel wrote.
+      ['three artifacts', (w) => w.artifacts.push(w.artifacts[0]!, w.artifacts[0]!)],
+      ['an artifact whose decision without it is not a decision', (w) => (w.artifacts[0]!['without'] = 'allow')],
+      ['a review that names a review of its own', (w) => (w.artifacts.find((a) => a['kind'] === 'exception')!['kind'] = 'review')],
+      ['a window with a member sel does not write', (w) => (w.artifacts[0]!['note'] = 'x')],
     ];
     for (const [what, edit] of edits) {
       const copy = structuredClone(parts);
@@ -186,6 +224,12 @@ describe('sharded verification', () => {
       writeFileSync(cut, joinShard(copy));
       expect(expectOneSentence(sel(['merge', cut, '--repo', b.repo, '--format', 'json'])), what).toMatch(/is malformed/);
     }
+    // A match with a member sel does not write beside its window (from mutation testing).
+    const matched = structuredClone(parts);
+    matched.blocks.forEach((x, i) => (x.columns = parts.blocks[i]!.columns));
+    (matched.blocks.flatMap((x) => x.meta['extra'] as { replay?: Record<string, unknown> }[]).find((x) => x.replay?.['type'] === 'matched')!.replay!)['note'] = 'x';
+    writeFileSync(cut, joinShard(matched));
+    expect(expectOneSentence(sel(['merge', cut, '--repo', b.repo, '--format', 'json']))).toMatch(/is malformed/);
   });
 });
 
@@ -394,6 +438,13 @@ describe('shard results that cannot be merged are refused', () => {
     const withExtra = [...Array(Number(kb.meta['n'])).keys()].filter((i) => (kb.columns[kat.kinds + i]! & 3) !== 0);
     kb.columns[kat.replay + withExtra[j]!] = 1;
     expect(expectOneSentence(replayed(both)), 'a replay outcome and a replay code').toMatch(/is malformed/);
+    // A replay finding counted as neither a divergence nor unverifiable, or not saying whether
+    // it was replayed (from mutation testing: each was counted as if sel had written it).
+    for (const [what, edit] of [['counted as something else', (o: Record<string, unknown>) => (o['counted'] = 'matched')], ['replayed that is not a boolean', (o: Record<string, unknown>) => (o['replayed'] = 1)]] as const) {
+      const copy = cloned();
+      edit(copy.blocks.flatMap((b) => b.meta['extra'] as { replay?: Record<string, unknown> }[]).find((x) => x.replay?.['type'] === 'finding')!.replay!);
+      expect(expectOneSentence(replayed(copy)), what).toMatch(/is malformed/);
+    }
     // Meta that is not UTF-8, or not JSON.
     writeFileSync(cut, joinShard(parts, { rawMeta: (i, json) => (i === block ? Buffer.concat([json.subarray(0, 10), Buffer.from([0xe9]), json.subarray(11)]) : json) }));
     expect(expectOneSentence(merge())).toMatch(/meta is not UTF-8/);
