@@ -27,7 +27,16 @@ import { buildLedger } from '../../src/policy/ledger.js';
 import { loadBundle } from '../../src/policy/bundle.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import type { EventRecord, SelEvent } from '../../src/envelope/types.js';
-import { KIND_EVENT, KIND_HOLE, KIND_MASK } from '../../src/verify/worker-protocol.js';
+import { KIND_EVENT, KIND_HOLE, KIND_MASK, type WorkerInit } from '../../src/verify/worker-protocol.js';
+import { runUnits, verifierSink } from '../../src/verify/units.js';
+import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult } from '../../src/verify/verifier.js';
+import { orderSources, resolveSources, totalBytes } from '../../src/ingest/sources.js';
+import type { PlacedEvent } from '../../src/envelope/types.js';
+import { buildGovernanceRepo } from '../../ledger-samples/governance.js';
+import { GitRepo } from '../../src/git/git.js';
+import { readGovernance } from '../../src/git/history.js';
+import { replayData } from '../../src/verify/replay-data.js';
+import { replayEvent } from '../../src/replay/replay.js';
 import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
 
@@ -183,6 +192,32 @@ describe('units: a file that changes while it is read', () => {
   });
 });
 
+describe('a file that shrinks while its units are read on this thread', () => {
+  it('LOG_CHANGED says where reading stopped (not the size found at the end), and the line cut there is torn (from mutation testing)', async () => {
+    const lines = interleavedLines(40, ['k']);
+    const log = file(`${lines.join('\n')}\n`);
+    const size = statSync(log).size;
+    // Where the file is cut: inside a line.
+    const at = 5000;
+    let offset = 0;
+    let cutLine = 0;
+    while (offset + lines[cutLine]!.length + 1 <= at) offset += lines[cutLine++]!.length + 1;
+    expect(offset).toBeLessThan(at);
+    let truncated = false;
+    // After the first unit is applied: the next cut, and the unit read from there, find the end at `at`.
+    const progress = { start: () => undefined, stop: () => undefined, update: () => {
+      if (!truncated) truncateSync(log, at);
+      truncated = true;
+    } };
+    const r = await unitsHere([log], { progress }, 2000);
+    expect(r.findings.map((f) => [f.code, f.location?.line, f.message])).toEqual([
+      ['LOG_CHANGED', 1, `the file shrank while it was read: ${size} bytes at open, only ${at} could be read`],
+      ['LINE_TORN', cutLine + 1, expect.any(String)],
+    ]);
+    expect(r.summary.events).toBe(cutLine);
+  });
+});
+
 describe('a unit whose file ends before it does (it shrank after the cut)', () => {
   it('reports the shrink where reading stopped, and the line cut there as torn, as one thread does', async () => {
     const lines = interleavedLines(3, ['t']);
@@ -199,6 +234,52 @@ describe('a unit whose file ends before it does (it shrank after the cut)', () =
       expect(r.bytes).toBe(cutAt);
       expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT, KIND_HOLE]);
       expect(r.extra[0]).toMatchObject({ findings: [{ code: 'LINE_TORN', location: { line: 3 } }] });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('a unit before the file\'s end whose file shrank into it (units cut ahead, read later)', () => {
+  it('reports the shrink where reading stopped, and the line cut there as torn, as one thread does (from mutation testing)', async () => {
+    const lines = interleavedLines(6, ['m']);
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    const unitEnd = Buffer.byteLength(`${lines.slice(0, 4).join('\n')}\n`);
+    const cutAt = Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n`) + 50; // inside line 3
+    const p = file(whole.subarray(0, cutAt));
+    const fd = openSync(p, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
+      // Lines 1-4 as cut from the file at its old size; not its last unit.
+      const r = processUnit({ id: 0, fd, file: p, start: 0, end: unitEnd, size: whole.length }, ctx);
+      expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
+      expect(r.lines).toBe(3);
+      expect(r.bytes).toBe(cutAt);
+      expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT, KIND_HOLE]);
+      expect(r.extra[0]).toMatchObject({ findings: [{ code: 'LINE_TORN', location: { line: 3 } }] });
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('an empty line where reading stopped is the file\'s last line, allowed as on one thread, not LINE_EMPTY (from mutation testing)', async () => {
+    const lines = interleavedLines(4, ['n']);
+    lines.splice(2, 0, '');
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    const unitEnd = Buffer.byteLength(`${lines.slice(0, 4).join('\n')}\n`);
+    const cutAt = Buffer.byteLength(`${lines.slice(0, 3).join('\n')}\n`); // just after the empty line 3
+    const p = file(whole.subarray(0, cutAt));
+    const one = await verifyLogs([p], { jobs: 1 });
+    expect(one.findings.map((f) => f.code)).not.toContain('LINE_EMPTY');
+    const fd = openSync(p, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
+      const r = processUnit({ id: 0, fd, file: p, start: 0, end: unitEnd, size: whole.length }, ctx);
+      expect(r.problem).toMatchObject({ code: 'LOG_CHANGED' });
+      expect(r.lines).toBe(3);
+      expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT]);
+      expect(r.extra).toEqual([]);
+      expect([r.emptyLines, r.emptyBytes]).toEqual([1, 1]);
     } finally {
       closeSync(fd);
     }
@@ -463,5 +544,196 @@ describe('units of many short lines stop short, and the rest is checked as units
     }
     for (const unitBytes of [1 << 20, 7000]) await expectSame([log], {}, 2, unitBytes);
     await expectSame([log], {}, 3, 1 << 20);
+  });
+});
+
+/**
+ * The units run with no worker thread at all (runUnits with one job: the pool has no worker, so
+ * every unit is checked on this thread by the unit code as imported here, from src/). What the
+ * tests above compare runs partly in the built dist/ worker, and which thread checks which unit
+ * depends on timing; this is the one-thread result of the unit code, cut by cut, deterministically.
+ */
+async function unitsHere(logs: string[], opts: Partial<RunOptions>, unitBytes: number, onEvent: ((rec: PlacedEvent) => void) | null = null): Promise<IntegrityResult> {
+  const o = { ...DEFAULT_VERIFY_OPTIONS, ...opts };
+  const ordered = await orderSources((await resolveSources(logs)).sources, o.maxLineBytes);
+  const verifier = new IntegrityVerifier(o, onEvent, false);
+  const init: WorkerInit = { maxDepth: o.maxDepth, maxLineBytes: o.maxLineBytes, keepEvents: onEvent !== null, replay: null, note: null, sendWhole: null };
+  const parts = ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 }));
+  await runUnits(opts.progress === undefined ? {} : { progress: opts.progress }, parts, verifierSink(verifier), init, 1, (await totalBytes(ordered))!, unitBytes);
+  return verifier.finish();
+}
+
+describe('units checked on this thread, unit by unit (from mutation testing)', () => {
+  it('every line shape and fault, at units from 1 byte to the whole file: the one-thread result (from mutation testing)', async () => {
+    const opts: Partial<RunOptions> = { maxLineBytes: 2000 };
+    for (const torn of [true, false]) {
+      const log = file(assortedBytes(torn));
+      const one = await verifyLogs([log], { ...opts, jobs: 1 });
+      for (const unitBytes of [1, 2, 61, 500, 777, 2001, 1 << 20]) expect(await unitsHere([log], opts, unitBytes), `units of ${unitBytes} bytes`).toEqual(one);
+    }
+  });
+
+  it('files ending in empty lines, files of empty lines only, an empty file, in one directory (from mutation testing)', async () => {
+    const dir = join(tmp, 'empties-here');
+    mkdirSync(dir);
+    const lines = interleavedLines(30, ['r']);
+    file(`${lines.slice(0, 10).join('\n')}\n\n\n\n`, dir);
+    file(`${lines.slice(10, 20).join('\n')}\n`, dir);
+    file('\n\n\n', dir);
+    file('', dir);
+    file(`\n\n${lines.slice(20).join('\n')}\n\n`, dir);
+    // Files whose only line is too long, or torn: they hold something, so they are not empty.
+    file(`${'y'.repeat(3000)}\n`, dir);
+    file('{"torn":', dir);
+    const opts = { maxLineBytes: 2000 };
+    const one = await verifyLogs([dir], { ...opts, jobs: 1 });
+    expect(one.findings.filter((f) => f.code === 'LOG_EMPTY')).toHaveLength(2);
+    for (const unitBytes of [1, 2, 100, 700, 5000]) expect(await unitsHere([dir], opts, unitBytes), `units of ${unitBytes} bytes`).toEqual(one);
+  });
+
+  it('a unit of thousands of events (its columns and text grow past their first size), and units of many short lines that stop short (from mutation testing)', async () => {
+    const big = file(`${interleavedLines(700, ['a', 'b'])
+      .map((l, i) => (i % 97 === 5 ? l.replace('"action":"', '"action":"x') : l))
+      .join('\n')}\n`);
+    const one = await verifyLogs([big], { jobs: 1 });
+    expect(one.summary.events).toBeGreaterThan(1300);
+    const events: unknown[] = [];
+    const seen = (into: unknown[]) => (rec: PlacedEvent) => void into.push([rec.ref, rec.chain, rec.seq, rec.hash, rec.prevHash, rec.ts]);
+    await verifyLogs([big], { jobs: 1 }, { onEvent: seen(events) });
+    for (const unitBytes of [1 << 20, 100_000]) {
+      expect(await unitsHere([big], {}, unitBytes)).toEqual(one);
+      const here: unknown[] = [];
+      await unitsHere([big], {}, unitBytes, seen(here));
+      expect(here).toEqual(events);
+    }
+    const lines: string[] = [];
+    for (let i = 0; i < 2 * MAX_UNIT_LINES + 5; i++) lines.push(i % 3 === 0 ? '' : i % 3 === 1 ? 'x' : '{');
+    lines.push(...interleavedLines(3, ['s']));
+    const short = file(`${lines.join('\n')}\n`);
+    expect(await unitsHere([short], {}, 1 << 20)).toEqual(await verifyLogs([short], { jobs: 1 }));
+    // The unit stops right after an empty line: the line is mid-file, not the file's last (LINE_EMPTY).
+    const blanks = file(`${Array.from({ length: MAX_UNIT_LINES + 2 }, (_, i) => (i % 2 === 0 ? 'x' : '')).join('\n')}\n${interleavedLines(2, ['s']).join('\n')}\n`);
+    const oneBlanks = await verifyLogs([blanks], { jobs: 1 });
+    expect(oneBlanks.findings.filter((f) => f.code === 'LINE_EMPTY').map((f) => f.location?.line)).toContain(MAX_UNIT_LINES);
+    expect(await unitsHere([blanks], {}, 1 << 20)).toEqual(oneBlanks);
+  });
+
+  it('an event whose digest is far longer than a result buffer (an algorithm this verifier lacks) crosses whole (from mutation testing)', async () => {
+    const lines = interleavedLines(4, ['h']);
+    const ev = JSON.parse(lines[2]!) as Record<string, unknown>;
+    ev['hash'] = `blake3:${'A'.repeat(1_500_000)}`;
+    lines[2] = canonicalize(ev);
+    const log = file(`${lines.join('\n')}\n`);
+    const opts = { maxLineBytes: 4 << 20 };
+    const one = await verifyLogs([log], { ...opts, jobs: 1 });
+    // The event is placed (its digest is of another algorithm, not malformed): its hash is in the chain.
+    expect(one.findings.some((f) => f.location?.line === 3)).toBe(true);
+    for (const unitBytes of [1 << 20, 1000]) expect(await unitsHere([log], opts, unitBytes)).toEqual(one);
+    await expectSame([log], opts, 2, 1 << 20);
+  });
+
+  it('a consumer of events receives each accepted event, parsed, in one thread\'s order (from mutation testing)', async () => {
+    // With an event whose ts is not a timestamp (sealed again): placed, with no ts.
+    const lines = interleavedLines(3, ['u']);
+    const odd = JSON.parse(lines[1]!) as Record<string, unknown>;
+    odd['ts'] = 'yesterday';
+    delete odd['hash'];
+    odd['hash'] = digestOf(odd);
+    const log = file(Buffer.concat([assortedBytes(false), Buffer.from(`${lines[0]!}\n${canonicalize(odd)}\n${lines[2]!}\n`)]));
+    const seen = (into: unknown[]) => (rec: PlacedEvent) => void into.push([rec.ref, rec.chain, rec.seq, rec.hash, rec.prevHash, rec.ts, rec.event, rec.findings]);
+    const one: unknown[] = [];
+    const r1 = await verifyLogs([log], { maxLineBytes: 2000, jobs: 1 }, { onEvent: seen(one) });
+    expect(one.length).toBeGreaterThan(20);
+    expect(one.some((x) => (x as unknown[])[5] === null)).toBe(true);
+    for (const unitBytes of [1, 700, 1 << 20]) {
+      const here: unknown[] = [];
+      expect(await unitsHere([log], { maxLineBytes: 2000 }, unitBytes, seen(here))).toEqual(r1);
+      expect(here).toEqual(one);
+    }
+  });
+});
+
+describe('units: a log that cannot be opened when its turn comes', () => {
+  /** Verifies with `log` removed once the run has found it (progress starts before any file is opened). */
+  const removedAfterListing = async (logs: string[], log: string, bytes: string, opts: Partial<RunOptions>) => {
+    writeFileSync(log, bytes);
+    const progress = { start: () => rmSync(log), stop: () => undefined, update: () => undefined };
+    return verifyLogs(logs, { ...opts, progress });
+  };
+
+  it('found in a directory: LOG_UNREADABLE for it, the others verified, as one thread reports (from mutation testing)', async () => {
+    const dir = join(tmp, 'vanishing');
+    mkdirSync(dir);
+    const lines = interleavedLines(9, ['v']);
+    file(`${lines.slice(0, 3).join('\n')}\n`, dir);
+    const gone = join(dir, 'log-gone.jsonl');
+    file(`${lines.slice(6).join('\n')}\n`, dir);
+    const one = await removedAfterListing([dir], gone, `${lines.slice(3, 6).join('\n')}\n`, { jobs: 1 });
+    expect(one.findings.filter((f) => f.location?.file === gone).map((f) => [f.code, f.message])).toEqual([['LOG_UNREADABLE', expect.stringMatching(/^the file could not be opened: /)]]);
+    for (const mainThreadUnits of [true, false]) {
+      expect(await removedAfterListing([dir], gone, `${lines.slice(3, 6).join('\n')}\n`, { jobs: 2, unitBytes: 100, mainThreadUnits })).toEqual(one);
+    }
+  });
+
+  it('named by the operator: the run stops with one sentence, as on one thread (from mutation testing)', async () => {
+    const log = join(tmp, 'named-gone.jsonl');
+    const bytes = `${interleavedLines(3, ['w']).join('\n')}\n`;
+    for (const jobs of [1, 2]) await expect(removedAfterListing([log], log, bytes, { jobs, unitBytes: 100 })).rejects.toThrow(`cannot read log ${log}: `);
+  });
+});
+
+describe('replay in the units (--jobs N with --repo)', () => {
+  it('each event\'s outcome, made where its unit is checked, is what replaying it on one thread gives, findings at their lines (from mutation testing)', async () => {
+    const gov = buildGovernanceRepo(join(tmp, 'governance'));
+    const repo = await GitRepo.open(gov.repo);
+    const g = await readGovernance(repo, 'HEAD');
+    for (const log of [gov.clean, gov.incident]) {
+      // One thread: the evaluation of each accepted event, as the replayer makes it.
+      const expected: unknown[] = [];
+      await verifyLogs([log], { jobs: 1 }, { onEvent: (rec) => void expected.push([rec.ref.line, rec.chain, rec.seq, replayEvent(rec, g)]) });
+      const kinds = new Set(expected.map((x) => { const o = (x as [number, string, number, { type: string; relied?: unknown }])[3]; return o.type === 'matched' && o.relied !== undefined ? 'relied' : o.type; }));
+      if (log === gov.incident) expect([...kinds].sort()).toEqual(['finding', 'matched', 'relied']);
+      // With a release gate's notes too (a bundle no event names: every intact event is noted).
+      for (const [unitBytes, note] of [[1, null], [700, null], [1 << 20, null], [700, { kind: 'gate', policyHash: digestOf({ policy: 'other' }) }]] as const) {
+        const got: unknown[] = [];
+        let noted = 0;
+        const verifier = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS, (rec) => {
+          got.push([rec.ref.line, rec.chain, rec.seq, rec.replay]);
+          if (gateNote(rec) !== null) noted++;
+        }, true);
+        const ordered = await orderSources((await resolveSources([log])).sources, DEFAULT_VERIFY_OPTIONS.maxLineBytes);
+        const init: WorkerInit = { maxDepth: DEFAULT_VERIFY_OPTIONS.maxDepth, maxLineBytes: DEFAULT_VERIFY_OPTIONS.maxLineBytes, keepEvents: false, replay: replayData(g), note, sendWhole: null };
+        await runUnits({}, ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 })), verifierSink(verifier), init, 1, (await totalBytes(ordered))!, unitBytes);
+        verifier.finish();
+        expect(got, `units of ${unitBytes} bytes`).toEqual(expected);
+        if (note !== null) expect(noted).toBeGreaterThan(10);
+      }
+    }
+  });
+});
+
+describe('a unit\'s result is its own', () => {
+  it('checking the next unit on the same thread (the same columns) leaves the last result as it was (from mutation testing)', async () => {
+    const a = file(`${interleavedLines(3, ['one', 'two']).join('\n')}\n{"not":"an event"}\n`);
+    const b = file(`${interleavedLines(3, ['three']).join('\n')}\nx\n`);
+    const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
+    const check = (p: string) => {
+      const fd = openSync(p, 'r');
+      try {
+        const size = statSync(p).size;
+        return processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const first = check(a);
+    const names = [...first.chainNames];
+    const extra = JSON.stringify(first.extra);
+    expect(names).toEqual(['one', 'two']);
+    expect(first.extra).toHaveLength(1);
+    const second = check(b);
+    expect(second.chainNames).toEqual(['three']);
+    expect(first.chainNames).toEqual(names);
+    expect(JSON.stringify(first.extra)).toBe(extra);
   });
 });
