@@ -696,6 +696,14 @@ describe('sel verify --checkpoint', () => {
     expect(r.status).toBe(1);
     expect((JSON.parse(r.stdout) as { findings: { code: string; location: { line: number } }[] }).findings.map((f) => [f.code, f.location.line])).toEqual([['LINE_INVALID_JSON', 4]]);
   });
+  it('is refused with --shard, and no checkpoint is written (from mutation testing)', () => {
+    const state = join(tmp, 'state-shard.json');
+    rmSync(state, { force: true });
+    const r = sel(['verify', s.clean, '--shard', '1/2', '--shard-out', join(tmp, 'shard-with-checkpoint.jsonl'), '--checkpoint', state]);
+    expect(expectOneSentence(r)).toBe('sel: --shard and --checkpoint cannot be combined');
+    expect(existsSync(state)).toBe(false);
+    expect(existsSync(join(tmp, 'shard-with-checkpoint.jsonl'))).toBe(false);
+  });
   it('exits 2 on a file that is not a checkpoint', () => {
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"v":"something else"}');

@@ -110,6 +110,40 @@ describe('exit status and formats', () => {
   });
 });
 
+describe('--max-findings (from mutation testing)', () => {
+  it('0 lists every finding; by default up to 100 000 are listed (docs/contract.md), so 3 000 are all there', () => {
+    type Out = { summary: { findings: { total: number; omitted: number } }; findings: unknown[] };
+    const all = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '0']).stdout) as Out;
+    expect(all.findings).toHaveLength(4);
+    expect(all.summary.findings).toMatchObject({ total: 4, omitted: 0 });
+    const many = join(tmp, 'three-thousand-broken-lines.jsonl');
+    writeFileSync(many, '{"cut": \n'.repeat(3000));
+    const r = sel(['verify', many, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as Out;
+    expect(out.findings).toHaveLength(3000);
+    expect(out.summary.findings).toMatchObject({ total: 3000, omitted: 0 });
+  });
+});
+
+describe('the default --max-line-bytes (from mutation testing)', () => {
+  it('is 1 MiB (SPEC.md §2): a line of 1 048 576 bytes is read, one byte more is LINE_TOO_LONG', () => {
+    const file = join(tmp, 'one-mib-lines.jsonl');
+    writeFileSync(file, `${'x'.repeat(1024 * 1024)}\n${'x'.repeat(1024 * 1024 + 1)}\n`);
+    const r = sel(['verify', file, '--format', 'json']);
+    const out = JSON.parse(r.stdout) as { findings: { code: string; location: { line: number } }[] };
+    expect(out.findings.map((f) => `${f.code}@${f.location.line}`)).toEqual(['LINE_INVALID_JSON@1', 'LINE_TOO_LONG@2']);
+  });
+});
+
+describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () => {
+  it('an empty GITHUB_STEP_SUMMARY is no file to append to: the run goes on, exit 0, nothing on standard error', () => {
+    const r = sel(['verify', CLEAN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: '' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('a reader that stops reading early (`sel verify … | head -1`)', () => {
   interface Cut { status: number | null; first: string; stderr: string }
   /** The CLI with its standard output read up to the end of the first line, then closed. */

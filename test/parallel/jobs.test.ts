@@ -35,10 +35,36 @@ describe('cpuQuota', () => {
     expect(cpuQuota(files({ '/proc/self/cgroup': v1, '/sys/fs/cgroup/cpu/docker/abc/cpu.cfs_quota_us': '-1\n', '/sys/fs/cgroup/cpu/docker/abc/cpu.cfs_period_us': '100000\n' }))).toBeNull();
   });
 
+  it('the parts left out take their defaults: a cpu.max with no period, a cfs_quota_us with no cfs_period_us, a period of 100 000 us (from mutation testing)', () => {
+    expect(cpuQuota(files({ '/proc/self/cgroup': '0::/a\n', '/sys/fs/cgroup/a/cpu.max': '150000\n' }))).toBe(2);
+    expect(cpuQuota(files({ '/proc/self/cgroup': '4:cpu:/b\n', '/sys/fs/cgroup/cpu/b/cpu.cfs_quota_us': '150000\n' }))).toBe(2);
+  });
+
+  it('rounds a fraction of a CPU up, however small the fraction (from mutation testing)', () => {
+    expect(cpuQuota(files({ '/proc/self/cgroup': '0::/a\n', '/sys/fs/cgroup/a/cpu.max': '120000 100000\n' }))).toBe(2);
+    expect(cpuQuota(files({ '/proc/self/cgroup': '4:cpu:/b\n', '/sys/fs/cgroup/cpu/b/cpu.cfs_quota_us': '210000\n', '/sys/fs/cgroup/cpu/b/cpu.cfs_period_us': '100000\n' }))).toBe(3);
+  });
+
+  it('cgroup v1: only the cpu controller\'s cgroup is read, not one of a controller whose name merely holds "cpu" (cpuset) (from mutation testing)', () => {
+    const cgroup = '3:cpuset:/pinned\n4:cpu,cpuacct:/docker/abc\n';
+    const fs = {
+      '/proc/self/cgroup': cgroup,
+      '/sys/fs/cgroup/cpu/docker/abc/cpu.cfs_quota_us': '300000\n',
+      '/sys/fs/cgroup/cpu/docker/abc/cpu.cfs_period_us': '100000\n',
+      // A cpu cgroup named as this process's cpuset cgroup is: not this process's.
+      '/sys/fs/cgroup/cpu/pinned/cpu.cfs_quota_us': '100000\n',
+      '/sys/fs/cgroup/cpu/pinned/cpu.cfs_period_us': '100000\n',
+    };
+    expect(cpuQuota(files(fs))).toBe(3);
+  });
+
   it('nothing readable, or nonsense: no quota', () => {
     expect(cpuQuota(files({}))).toBeNull();
     expect(cpuQuota(files({ '/proc/self/cgroup': '0::/x\n', '/sys/fs/cgroup/x/cpu.max': 'lots\n' }))).toBeNull();
     expect(cpuQuota(files({ '/proc/self/cgroup': 'garbage\n\n' }))).toBeNull();
+    // A period that is no number: no quota, not NaN CPUs (from mutation testing).
+    expect(cpuQuota(files({ '/proc/self/cgroup': '0::/x\n', '/sys/fs/cgroup/x/cpu.max': '200000 often\n' }))).toBeNull();
+    expect(cpuQuota(files({ '/proc/self/cgroup': '4:cpu:/y\n', '/sys/fs/cgroup/cpu/y/cpu.cfs_quota_us': '200000\n', '/sys/fs/cgroup/cpu/y/cpu.cfs_period_us': '0\n' }))).toBeNull();
   });
 });
 
@@ -56,5 +82,7 @@ describe('defaultJobs and the rule', () => {
     expect(effectiveJobs(4, true, PARALLEL_MIN_BYTES)).toBe(4);
     expect(effectiveJobs(4, true, null)).toBe(1);
     expect(effectiveJobs(4, false, 10)).toBe(4);
+    // Never fewer than one thread, whatever a library caller asks (from mutation testing).
+    expect(effectiveJobs(0, false, 10)).toBe(1);
   });
 });

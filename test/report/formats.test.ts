@@ -16,6 +16,7 @@ import type { GateReport } from '../../src/gate/gate.js';
 import { Chalk } from 'chalk';
 import { renderText, verdictLine } from '../../src/report/text.js';
 import { renderGateGithub, renderGateJunit, renderGateStepSummary } from '../../src/report/gate-formats.js';
+import { relativizer } from '../../src/cli/verify.js';
 
 const LOGS = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -402,5 +403,19 @@ describe('a report of a performed replay, in each format (from mutation testing:
     const md = renderStepSummary(await performed(replay(0)), rel);
     expect(md.split('\n')[2]).toBe('40 events in 2 chain(s), 1 file(s); 40 decisions replayed at release\\|1 (0123456789ab).');
     expect(renderStepSummary(await reportOf('clean'), rel).split('\n')[2]).toBe('40 events in 2 chain(s), 1 file(s); replay skipped.');
+  });
+});
+
+describe('how CI formats name a log (relativizer; from mutation testing)', () => {
+  it('relative to the repository when inside it, else to the working directory, else absolute; forward slashes; - as it is', () => {
+    const cwd = process.cwd();
+    const repo = join(cwd, 'governance');
+    const rel = relativizer(repo);
+    expect(rel(join(repo, 'logs', 'a.jsonl'))).toBe('logs/a.jsonl');
+    // Outside the repository but under the working directory: not ../logs/b.jsonl, nor absolute.
+    expect(rel(join(cwd, 'logs', 'b.jsonl'))).toBe('logs/b.jsonl');
+    expect(rel('/elsewhere/c.jsonl')).toBe('/elsewhere/c.jsonl');
+    expect(rel('-')).toBe('-');
+    expect(relativizer(undefined)(join(cwd, 'x', 'd.jsonl'))).toBe('x/d.jsonl');
   });
 });

@@ -3,11 +3,12 @@
  * read (IntegrityResult.ends), never the file as it is when the checkpoint is written. Real
  * files in a temporary directory, the real run and checkpoint code.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../src/canonical/digest.js';
+import { OperatorError } from '../../src/errors.js';
 import { resolveSources } from '../../src/ingest/sources.js';
 import { loadCheckpoint, makeCheckpoint, prepareResume, realPaths, saveCheckpoint } from '../../src/verify/checkpoint.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../../src/verify/options.js';
@@ -184,5 +185,139 @@ describe('a checkpoint named inside a log directory', () => {
     expect(sel(['verify', logs, '--checkpoint', join(logs, 'state.json')]).status).toBe(0);
     // A log named alone: its directory is not read as a log set.
     expect(sel(['verify', join(logs, 'a.jsonl'), '--checkpoint', join(logs, 'other.jsonl')]).status).toBe(0);
+  });
+});
+
+/** Verifies `paths` from the checkpoint `state` (absent: from the start) and saves the next one; the findings ("CODE@line"). */
+async function runPaths(paths: string[], state: string, opts: Partial<RunOptions> = {}): Promise<{ found: string[]; firstLines: number[] }> {
+  const { sources } = await resolveSources(paths);
+  const previous = await loadCheckpoint(state, paths);
+  const reals = await realPaths(sources);
+  const prepared = previous === null ? { resume: null, findings: [] } : await prepareResume(previous, sources, MAX, reals);
+  const result = await verifyLogs(paths, { ...opts, resume: prepared.resume, preFindings: prepared.findings });
+  if (result.summary.findings.bySeverity.error === 0) await saveCheckpoint(state, makeCheckpoint(result.positions, sources, result.ends, reals, null));
+  return { found: codeLines(result.findings), firstLines: result.summary.files.map((f) => f.firstLine) };
+}
+
+describe('which file resumes where (from mutation testing)', () => {
+  it('a file whose verified part is a single line resumes after it, not as CHECKPOINT_MISMATCH', async () => {
+    const dir = join(tmp, 'one-line');
+    mkdirSync(dir);
+    const lines = chainLines(4, 'one');
+    const log = join(dir, 'a.jsonl');
+    writeFileSync(log, `${lines[0]}\n`);
+    const state = join(tmp, 'one-line.json');
+    expect(await runPaths([dir], state)).toEqual({ found: [], firstLines: [1] });
+    appendFileSync(log, `${lines.slice(1).join('\n')}\n`);
+    expect(await runPaths([dir], state)).toEqual({ found: [], firstLines: [2] });
+    expect(JSON.parse(readFileSync(state, 'utf8')).files[0]).toMatchObject({ bytes: statSync(log).size, lines: 4 });
+  });
+
+  it('a log named through a symbolic link resumes (the checkpoint records the file it reaches), and so does its real path named instead', async () => {
+    const base = join(tmp, 'linked');
+    const store = join(base, 'store');
+    const dir = join(base, 'logs');
+    mkdirSync(store, { recursive: true });
+    mkdirSync(dir);
+    const lines = chainLines(9, 'l');
+    const real = join(store, 'audit-1.jsonl');
+    writeFileSync(real, `${lines.slice(0, 3).join('\n')}\n`);
+    symlinkSync(real, join(dir, 'current.jsonl'));
+    const state = join(base, 'cp.json');
+    expect(await runPaths([dir], state)).toEqual({ found: [], firstLines: [1] });
+    expect(JSON.parse(readFileSync(state, 'utf8')).files.map((f: { path: string }) => f.path)).toEqual([realpathSync(real)]);
+    appendFileSync(real, `${lines.slice(3, 6).join('\n')}\n`);
+    expect(await runPaths([dir], state)).toEqual({ found: [], firstLines: [4] });
+    appendFileSync(real, `${lines.slice(6).join('\n')}\n`);
+    expect(await runPaths([real], state)).toEqual({ found: [], firstLines: [7] });
+    // The command line the same way.
+    appendFileSync(real, `${chainLines(11, 'l').slice(9).join('\n')}\n`);
+    const r = sel(['verify', join(dir, 'current.jsonl'), '--checkpoint', state, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { summary: { files: { firstLine: number }[] }; findings: unknown[] })).toMatchObject({ findings: [], summary: { files: [{ firstLine: 10 }] } });
+  });
+
+  it('a copy of a checkpointed file, named beside it under the same name, is read whole: its events are reported again, as a full run reports them', async () => {
+    const base = join(tmp, 'copied');
+    const [d1, d2] = [join(base, 'd1'), join(base, 'd2')];
+    mkdirSync(d1, { recursive: true });
+    mkdirSync(d2);
+    const lines = chainLines(3, 'c');
+    writeFileSync(join(d1, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const state = join(base, 'cp.json');
+    expect((await runPaths([d1], state)).found).toEqual([]);
+    writeFileSync(join(d2, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const { found } = await runPaths([d1, d2], state);
+    expect(found).toEqual(['SEQ_DUPLICATE@1']);
+    // (A full run of both reports the copy too.)
+    expect(codeLines((await verifyLogs([d1, d2])).findings)).toEqual(['SEQ_DUPLICATE@1']);
+  });
+
+  it('two checkpointed files of the same name, both moved, both resume; a moved file and a copy of it: one resumes, the other is read whole', async () => {
+    const base = join(tmp, 'moved-twins');
+    const before = [join(base, 'x1'), join(base, 'y1')];
+    const after = [join(base, 'x2'), join(base, 'y2')];
+    for (const d of before) mkdirSync(d, { recursive: true });
+    const x = chainLines(5, 'x');
+    const y = chainLines(5, 'y');
+    writeFileSync(join(before[0]!, 'audit.jsonl'), `${x.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(before[1]!, 'audit.jsonl'), `${y.slice(0, 2).join('\n')}\n`);
+    const state = join(base, 'cp.json');
+    expect((await runPaths(before, state)).found).toEqual([]);
+    renameSync(before[0]!, after[0]!);
+    renameSync(before[1]!, after[1]!);
+    appendFileSync(join(after[0]!, 'audit.jsonl'), `${x.slice(3).join('\n')}\n`);
+    appendFileSync(join(after[1]!, 'audit.jsonl'), `${y.slice(2).join('\n')}\n`);
+    const saved = readFileSync(state, 'utf8');
+    expect(await runPaths(after, state)).toEqual({ found: [], firstLines: [4, 3] });
+    // The same checkpoint, the first directory moved and copied: the copy repeats what it verified.
+    writeFileSync(state, saved);
+    const copy = join(base, 'x3');
+    mkdirSync(copy);
+    writeFileSync(join(copy, 'audit.jsonl'), readFileSync(join(after[0]!, 'audit.jsonl')));
+    const twice = await runPaths([after[0]!, copy], state);
+    expect(twice.firstLines).toEqual([4, 1]);
+    expect(twice.found.length).toBeGreaterThan(0);
+    expect(new Set(twice.found.map((f) => f.split('@')[0]))).toEqual(new Set(['SEQ_DUPLICATE']));
+  });
+});
+
+describe('a checkpoint that is not UTF-8 (from mutation testing)', () => {
+  it('is refused as such, though with its bad byte replaced it would read as a checkpoint', async () => {
+    const { dir } = logs('not-utf8');
+    const state = join(tmp, 'not-utf8.json');
+    await runAndSave(dir, state, {}, () => undefined);
+    const text = readFileSync(state, 'utf8');
+    const at = text.indexOf('a.jsonl');
+    writeFileSync(state, Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at + 1))]));
+    await expect(loadCheckpoint(state, [dir])).rejects.toThrow(new OperatorError(`checkpoint ${state} is not UTF-8`));
+  });
+});
+
+describe('makeCheckpoint, the files it records (from mutation testing)', () => {
+  it('the same checkpoint whatever the order the logs are named in: files sorted by path', async () => {
+    const { dir } = logs('named-order');
+    const [a, b] = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    const made = async (paths: string[]) => {
+      const { sources } = await resolveSources(paths);
+      const result = await verifyLogs(paths);
+      return makeCheckpoint(result.positions, sources, result.ends, await realPaths(sources), null);
+    };
+    const forward = await made([a, b]);
+    expect(forward.files.map((f) => f.path)).toEqual([realpathSync(a), realpathSync(b)]);
+    expect(await made([b, a])).toEqual(forward);
+  });
+
+  it('leaves out a file the run did not read to a line end (no end, or a torn or too long last line): the next run reads it from the start', async () => {
+    const { dir } = logs('no-end');
+    const { sources } = await resolveSources([dir]);
+    const result = await verifyLogs([dir]);
+    const reals = await realPaths(sources);
+    const [a, b] = sources.map((s) => s.display);
+    const ends = new Map(result.ends);
+    ends.delete(a!);
+    ends.set(b!, { ...ends.get(b!)!, tail: null });
+    expect(makeCheckpoint(result.positions, sources, ends, reals, null).files).toEqual([]);
+    expect(makeCheckpoint(result.positions, sources, result.ends, reals, null).files.map((f) => f.path)).toEqual([a, b].map((p) => realpathSync(p!)));
   });
 });
