@@ -6,7 +6,7 @@
  * test report fails exactly when the exit status does. Names are unique; times are 0 (the
  * report is byte-identical between runs).
  */
-import type { FindingClass } from '../findings/codes.js';
+import type { FindingClass, Severity } from '../findings/codes.js';
 import { CODES, severityRank } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import type { Report } from './report.js';
@@ -56,6 +56,9 @@ export function renderJunit(report: Report, relativize: (file: string) => string
     names.add(n);
     return n;
   };
+  // Counted at or above --fail-on, less those listed: what --max-findings left out that fails the run.
+  const counted = (Object.keys(s.findings.bySeverity) as Severity[]).filter((sev) => severityRank(sev) >= failRank).reduce((n, sev) => n + s.findings.bySeverity[sev], 0);
+  const unlistedFailing = Math.min(s.findings.omitted, counted - report.findings.filter((f) => severityRank(f.severity) >= failRank).length);
   let total = 0;
   let failures = 0;
   const body: string[] = [];
@@ -83,6 +86,15 @@ export function renderJunit(report: Report, relativize: (file: string) => string
       } else {
         cases.push(`    <testcase name="${name}" classname="${classname}" time="0">\n      <system-out>${xmlEscape(`${f.severity}: ${detail}`)}</system-out>\n    </testcase>`);
       }
+    }
+    // Findings at or above --fail-on that were counted but not listed (--max-findings keeps the
+    // first ones found): one failure for them, or a run whose listed findings were all warnings
+    // and whose error was not listed passed here while its exit status was 1 (found by mutation
+    // testing).
+    if (suite === 'integrity' && unlistedFailing > 0) {
+      suiteFailures++;
+      const text = `${unlistedFailing} finding(s) at or above --fail-on ${s.failOn} are counted but not listed: run sel with a larger --max-findings, or 0, to list them all`;
+      cases.push(`    <testcase name="${xmlEscape(unique('findings not listed (--max-findings)'))}" classname="sel.${suite}" time="0">\n      <failure message="${xmlEscape(text)}" type="NOT_LISTED">${xmlEscape(text)}</failure>\n    </testcase>`);
     }
     const omitted = suite === 'integrity' && s.findings.omitted > 0
       ? `\n    <system-out>${xmlEscape(`${s.findings.omitted} more finding(s) are counted but not listed (--max-findings)`)}</system-out>`

@@ -1,6 +1,6 @@
 /** `sel gate`, `explain`, `impact`, `timeline` and `verify --checkpoint`, on the sample repository. */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -722,5 +722,30 @@ describe('sel verify --checkpoint', () => {
 describe('progress', () => {
   it('draws nothing when standard error is not a terminal', () => {
     expect(sel(['verify', s.clean]).stderr).toBe('');
+  });
+  // script(1) gives the run a terminal for standard error, and copies what is drawn on it to its
+  // own standard output; the report goes to /dev/null.
+  it.runIf(existsSync('/usr/bin/script'))('on a terminal: a bar that ends at 100% of the bytes and is cleared; a count of bytes for standard input; none with --quiet (from mutation testing)', () => {
+    const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const onTerminal = (args: string) => spawnSync('/usr/bin/script', ['-qec', `${q(process.execPath)} ${q(CLI)} verify ${args} >/dev/null`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', TERM: 'dumb' },
+      timeout: 60_000,
+    });
+    const mb = (statSync(s.clean).size / 1e6).toFixed(1);
+    const file = onTerminal(q(s.clean));
+    expect(file.status).toBe(0);
+    // The cursor hidden while it draws, shown again after.
+    expect(file.stdout).toContain('\u001b[?25l');
+    expect(file.stdout).toContain('verifying [');
+    expect(file.stdout).toContain(`] 100% | ${mb}/${mb} MB | `);
+    expect(file.stdout).toContain('\u001b[?25h');
+    // Cleared when done: the line is erased, no line break is left under the bar.
+    expect(file.stdout).toMatch(/\u001b\[2K$/);
+    const stdin = onTerminal(`- < ${q(s.clean)}`);
+    expect(stdin.status).toBe(0);
+    expect(stdin.stdout).toContain(`verifying ${mb} MB | `);
+    expect(stdin.stdout).not.toContain('verifying [');
+    expect(onTerminal(`${q(s.clean)} --quiet`).stdout).toBe('');
   });
 });

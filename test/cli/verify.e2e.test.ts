@@ -100,6 +100,10 @@ describe('exit status and formats', () => {
     expect(sel(['--no-color', 'verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).not.toContain('\u001b[');
     expect(sel(['verify', INCIDENT], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[');
   });
+  it('colours with --color even where the environment says no colour (FORCE_COLOR=0): the flag is the operator\'s word (from mutation testing)', () => {
+    expect(sel(['--color', 'verify', INCIDENT], { env: { FORCE_COLOR: '0' } }).stdout).toContain('\u001b[');
+    expect(sel(['verify', INCIDENT], { env: { FORCE_COLOR: '0' } }).stdout).not.toContain('\u001b[');
+  });
   it('--max-findings lists fewer findings but counts them all', () => {
     const out = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '2']).stdout) as {
       summary: { findings: { total: number; omitted: number } };
@@ -107,6 +111,21 @@ describe('exit status and formats', () => {
     };
     expect(out.findings).toHaveLength(2);
     expect(out.summary.findings).toMatchObject({ total: 4, omitted: 2 });
+  });
+  // --max-findings keeps the first findings found: here a warning, while the error after it was
+  // only counted. The JUnit report had no failure and the exit status was 1 (found by mutation testing).
+  it('--format junit fails with the exit status when --max-findings leaves the error unlisted (found by mutation testing)', () => {
+    const log = join(tmp, 'warning-then-error.jsonl');
+    writeFileSync(log, `${readFileSync(join(LOGS, 'tampered', 'ts-regression.jsonl'), 'utf8')}not json\n`);
+    const all = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string }[] };
+    expect(all.findings.map((f) => f.code)).toEqual(['TS_REGRESSION', 'LINE_INVALID_JSON']);
+    const r = sel(['verify', log, '--format', 'junit', '--max-findings', '1']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('<testsuites name="sel verify" tests="2" failures="1"');
+    expect(r.stdout).toContain('type="NOT_LISTED"');
+    const never = sel(['verify', log, '--format', 'junit', '--max-findings', '1', '--fail-on', 'never']);
+    expect(never.status).toBe(0);
+    expect(never.stdout).toContain('<testsuites name="sel verify" tests="1" failures="0"');
   });
 });
 

@@ -1,13 +1,17 @@
 /** The CI formats, each checked against what its consumer accepts. */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
 import { buildReport, fails, type Report } from '../../src/report/report.js';
-import { fingerprint, renderSarif } from '../../src/report/sarif.js';
+import { fingerprint, renderSarif, SARIF_MAX_RESULTS, type SarifReport } from '../../src/report/sarif.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
-import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, renderGithub, renderStepSummary } from '../../src/report/github.js';
+import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, pushRows, renderGithub, renderStepSummary } from '../../src/report/github.js';
+import { renderJson, renderJsonl } from '../../src/report/json.js';
+import { VERSION } from '../../src/version.js';
+import type { FindingCode } from '../../src/findings/codes.js';
 import { verifyLogs } from '../../src/verify/run.js';
 import type { ReplaySummary } from '../../src/verify/replay-run.js';
 import { makeFinding } from '../../src/findings/finding.js';
@@ -122,6 +126,71 @@ describe('--format sarif', () => {
     expect(cut.properties.resultsLeftOut).toBe(3);
     expect(cut.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain('3 finding(s) are not in this file');
   });
+  it('names each rule in PascalCase, tags it for security, gives its example as one Markdown code span, and says the run succeeded (from mutation testing)', () => {
+    type Doc = { runs: { tool: { driver: { semanticVersion: string; rules: { id: string; name: string; help: { markdown: string }; properties: { tags: string[] } }[] } }; invocations: { executionSuccessful: boolean }[]; properties: { result: string } }[] };
+    const doc = JSON.parse(renderSarif({ findings: [], summary: { result: 'pass', failOn: 'error', findings: countFindings([]), files: [] } }, { relativize: (f) => f, category: 'verify' })) as Doc;
+    const run = doc.runs[0]!;
+    const rules = run.tool.driver.rules;
+    expect(rules.find((r) => r.id === 'HASH_MISMATCH')!.name).toBe('HashMismatch');
+    expect(rules.find((r) => r.id === 'PREV_HASH_MISMATCH')!.name).toBe('PrevHashMismatch');
+    for (const r of rules) {
+      expect(r.properties.tags, r.id).toContain('security');
+      // One code span: a backtick of the example (LINE_TORN's has two) would end it early.
+      expect(r.help.markdown, r.id).toMatch(/\n\nExample: `[^`]*`$/);
+    }
+    expect(run.tool.driver.semanticVersion).toBe(VERSION);
+    expect(run.invocations[0]!.executionSuccessful).toBe(true);
+    expect(run.properties.result).toBe('pass');
+  });
+  it('gives a fingerprint each to two codes at one event, to one fault in two files, to a fork\'s lines, and to a chain\'s findings without a seq on two lines (from mutation testing)', () => {
+    const at = (code: FindingCode, seq: number | null, line: number) => makeFinding(code, { chain: 'c', seq, location: { file: 'a.jsonl', line }, message: 'm' });
+    // A fork's branch shares its seq with the event it forks from: each line is an alert of its own.
+    expect(fingerprint(at('CHAIN_FORK', 2, 3), 'a.jsonl')).not.toBe(fingerprint(at('CHAIN_FORK', 2, 9), 'a.jsonl'));
+    // A finding about a chain that names no seq is placed by its line.
+    expect(fingerprint(at('TS_REGRESSION', null, 3), 'a.jsonl')).not.toBe(fingerprint(at('TS_REGRESSION', null, 9), 'a.jsonl'));
+    expect(fingerprint(at('TS_REGRESSION', 2, 3), 'a.jsonl')).not.toBe(fingerprint(at('FINGERPRINT_MISMATCH', 2, 3), 'a.jsonl'));
+    expect(fingerprint(at('TS_REGRESSION', 2, 3), 'a.jsonl')).not.toBe(fingerprint(at('TS_REGRESSION', 2, 3), 'b.jsonl'));
+  });
+  it('puts expected and actual in a result\'s properties, no property bag when there is nothing to say, a fingerprint of the URI as written, and the first file as a URI (from mutation testing)', () => {
+    const findings = [
+      makeFinding('TS_REGRESSION', { chain: 'c', seq: 2, location: { file: '/abs/logs/a.jsonl', line: 2 }, message: 'w', expected: 'x', actual: 'y' }),
+      makeFinding('POLICY_INVALID', { message: 'e' }),
+    ];
+    type Doc = { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; partialFingerprints: Record<string, string>; properties?: Record<string, unknown> }[] }[] };
+    const doc = JSON.parse(renderSarif({ findings, summary: { result: 'fail', failOn: 'error', findings: countFindings(findings), files: [{ file: '/abs/logs/a #1.jsonl' }] } }, { relativize: (f) => f.replace(/^\/abs\//, ''), category: 'verify' })) as Doc;
+    const [invalid, late] = doc.runs[0]!.results;
+    expect(invalid!.ruleId).toBe('POLICY_INVALID');
+    expect(invalid).not.toHaveProperty('properties');
+    // A finding without a location is put at the first file, percent-encoded as every URI is.
+    expect(invalid!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('logs/a%20%231.jsonl');
+    expect(late!.properties).toEqual({ chain: 'c', seq: 2, expected: 'x', actual: 'y' });
+    // The fingerprint does not depend on where sel ran from: it is made of the relative URI.
+    expect(late!.partialFingerprints['selFinding/v1']).toBe(fingerprint(findings[0]!, 'logs/a.jsonl'));
+  });
+  it('halves what it keeps until the file fits, down to no result at all, keeping the most severe; a file exactly at the limit is kept whole (from mutation testing)', () => {
+    const findings = Array.from({ length: 40 }, (_, i) =>
+      makeFinding(i % 4 === 0 ? 'HASH_MISMATCH' : 'TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: `finding ${i}` }));
+    const report: SarifReport = { findings, summary: { result: 'fail', failOn: 'error', findings: countFindings(findings), files: [{ file: 'a.jsonl' }] } };
+    const opts = { relativize: (f: string) => f, category: 'verify' };
+    type Doc = { runs: { results: { message: { text: string } }[]; properties: { resultsLeftOut: number } }[] };
+    const full = renderSarif(report, opts);
+    expect(renderSarif(report, { ...opts, maxGzipBytes: gzipSync(full).length })).toBe(full);
+    const all = (JSON.parse(full) as Doc).runs[0]!.results;
+    const half = JSON.parse(renderSarif(report, { ...opts, maxGzipBytes: gzipSync(full).length - 1 })) as Doc;
+    expect(half.runs[0]!.results).toEqual(all.slice(0, 20));
+    expect(half.runs[0]!.properties.resultsLeftOut).toBe(20);
+    const none = JSON.parse(renderSarif(report, { ...opts, maxGzipBytes: 1 })) as Doc;
+    expect(none.runs[0]!.results).toEqual([]);
+    expect(none.runs[0]!.properties.resultsLeftOut).toBe(40);
+    expect(validateSarif(none)).toBe(true);
+  });
+  it('keeps at most 25 000 results by default, GitHub\'s limit (from mutation testing)', () => {
+    expect(SARIF_MAX_RESULTS).toBe(25_000);
+    const findings = Array.from({ length: SARIF_MAX_RESULTS + 1 }, (_, i) => makeFinding('TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: 'w' }));
+    const doc = JSON.parse(renderSarif({ findings, summary: { result: 'pass', failOn: 'error', findings: countFindings(findings), files: [{ file: 'a.jsonl' }] } }, { relativize: (f) => f, category: 'verify' })) as { runs: { results: unknown[]; properties: { resultsLeftOut: number } }[] };
+    expect(doc.runs[0]!.results).toHaveLength(25_000);
+    expect(doc.runs[0]!.properties.resultsLeftOut).toBe(1);
+  });
 });
 
 describe('--format junit', () => {
@@ -186,6 +255,25 @@ describe('--format junit', () => {
     // The integrity suite passes (its events are intact); the whole report fails.
     expect(xml).toMatch(/<testsuites name="sel verify" tests="\d+" failures="1"/);
   });
+  // --max-findings keeps the first findings found: with a warning listed and an error counted but
+  // not listed, the report had no failure while the exit status was 1 (found by mutation testing).
+  it('fails when a finding at or above --fail-on is counted but not listed (--max-findings), as the exit status does (from mutation testing)', async () => {
+    const base = await reportOf('clean');
+    const late = makeFinding('TS_REGRESSION', { chain: 'c', seq: 2, location: { file: 'a.jsonl', line: 3 }, message: 'late' });
+    const bad = makeFinding('LINE_INVALID_JSON', { location: { file: 'a.jsonl', line: 5 }, message: 'bad' });
+    const counts = { ...countFindings([late, bad]), omitted: 1 };
+    expect(fails(counts, 'error')).toBe(true);
+    const report: Report = { ...base, findings: [late], summary: { ...base.summary, findings: counts, result: 'fail' } };
+    const xml = renderJunit(report, (f) => f);
+    expect(await validate(xml)).toEqual([]);
+    expect(xml).toContain('<testsuites name="sel verify" tests="2" failures="1"');
+    expect(xml).toContain('<testsuite name="sel.integrity" tests="2" failures="1"');
+    expect(xml).toContain('<failure message="1 finding(s) at or above --fail-on error are counted but not listed: run sel with a larger --max-findings, or 0, to list them all" type="NOT_LISTED">');
+    // Under --fail-on never, or when what was not listed is below --fail-on, nothing more fails.
+    expect(renderJunit({ ...report, summary: { ...report.summary, failOn: 'never', result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="1" failures="0"');
+    const warnings = { ...countFindings([late, late]), omitted: 1 };
+    expect(renderJunit({ ...report, summary: { ...report.summary, findings: warnings, result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="1" failures="0"');
+  });
 });
 
 describe('--format github', () => {
@@ -241,6 +329,35 @@ describe('--format github', () => {
     expect(md).not.toContain('more finding(s) not shown');
     // A CRLF is one line break: one space.
     expect(markdownCell('a\r\nb')).toBe('a b');
+  });
+  it('annotates at the relative file, escapes a chain name in the title, names no seq a finding does not have, adds no notice when every finding is annotated, and ends with FAIL when the run fails (from mutation testing)', async () => {
+    const base = await reportOf('clean');
+    const findings = [makeFinding('TS_REGRESSION', { chain: 'a,b:c', location: { file: '/abs/x.jsonl', line: 2 }, message: 'w' })];
+    expect(renderGithub({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, (f) => f.replace(/^\/abs\//, '')).trimEnd().split('\n')).toEqual([
+      '::warning file=x.jsonl,line=2,title=TS_REGRESSION (a%2Cb%3Ac)::w',
+      'sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 0 note(s): PASS (--fail-on error)',
+    ]);
+    const failed = renderGithub({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), failOn: 'warning', result: 'fail' } }, (f) => f);
+    expect(failed.trimEnd().split('\n').at(-1)).toBe('sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 0 note(s): FAIL (--fail-on warning)');
+  });
+  it('shows a cell of exactly 300 characters whole, and writes _ and ~ as text (from mutation testing)', () => {
+    expect(markdownCell('v'.repeat(300))).toBe('v'.repeat(300));
+    expect(markdownCell('__init__ ~~gone~~')).toBe('\\_\\_init\\_\\_ \\~\\~gone\\~\\~');
+  });
+  it('stops adding step summary rows at 512 KiB in UTF-8, counting what is already written, and says how many it left out (from mutation testing)', () => {
+    const out = ['y'.repeat(100_000)];
+    const row = '\u00e9'.repeat(110_000); // 220 000 bytes in UTF-8
+    pushRows(out, [row, row, row, row]);
+    expect(out).toEqual(['y'.repeat(100_000), row, '', '3 more row(s) not shown: the step summary would pass GitHub\'s size limit.']);
+  });
+  it('step summary: "No findings." without a table for a clean log; at most `limit` rows, each at its relative file, escaped (from mutation testing)', async () => {
+    const base = await reportOf('clean');
+    const clean = renderStepSummary(base, rel);
+    expect(clean.split('\n').slice(4)).toEqual(['No findings.', '']);
+    const findings = Array.from({ length: 7 }, (_, i) => makeFinding('TS_REGRESSION', { chain: 'c', seq: i, location: { file: '/abs/x|y.jsonl', line: i + 1 }, message: 'w' }));
+    const md = renderStepSummary({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, (f) => f.replace(/^\/abs\//, ''), 5);
+    expect(md.split('\n').filter((l) => l.startsWith('| x'))).toEqual([1, 2, 3, 4, 5].map((n) => `| x\\|y.jsonl:${n} | \`TS_REGRESSION\` | w |`));
+    expect(md).toContain('\n2 more finding(s) not shown here.\n');
   });
 });
 
@@ -306,6 +423,49 @@ describe('sel gate --format junit and github', () => {
     expect(xml).toContain('<system-out>every line in range is an intact, canonical, linked event</system-out>');
     expect(xml).toContain('<failure message="2 diverged decision(s), first X at gov/logs/a.jsonl:33" type="--no-divergence">');
   });
+  it('escapes what the command line and the evidence put in the heading, a passing reason, a file, a title and the verdict line (from mutation testing)', async () => {
+    const hostile: GateReport = {
+      range: 'events from v1|<x> & y',
+      eventsInRange: 3,
+      repo: 'gov|r',
+      ref: 'main\n::warning::forged',
+      commit: '0123456789abcdef',
+      pass: false,
+      assertions: [
+        { name: 'integrity', pass: true, reason: 'intact <ok> & "fine"' },
+        { name: '--policy-at v1:a,b', pass: false, reason: 'other bundle', at: { file: 'gov/logs/a,b:c.jsonl', line: 4 } },
+      ],
+    };
+    const xml = renderGateJunit(hostile, rel);
+    expect(await validate(xml)).toEqual([]);
+    expect(xml).toContain('<system-out>intact &lt;ok&gt; &amp; &quot;fine&quot;</system-out>');
+    expect(xml).toContain('<system-out>sel gate: events from v1|&lt;x&gt; &amp; y (3 in range), gov|r at main&#10;::warning::forged (0123456789ab)</system-out>');
+    expect(xml).toContain('<testsuite name="sel.gate" tests="2" failures="1"');
+    // One annotation and one verdict line: the ref's line break cannot start a workflow command.
+    expect(renderGateGithub(hostile, rel).trimEnd().split('\n')).toEqual([
+      '::error file=logs/a%2Cb%3Ac.jsonl,line=4,title=sel gate --policy-at v1%3Aa%2Cb::other bundle',
+      'sel gate: events from v1|<x> & y (3 in range), gov|r at main%0A::warning::forged (0123456789ab): FAIL (1 of 2 assertion(s) failed)',
+    ]);
+    expect(renderGateStepSummary(hostile, rel).split('\n')[2]).toBe('events from v1\\|\\<x\\> \\& y: 3 event(s) in range; gov\\|r at main ::warning::forged (0123456789ab).');
+  });
+});
+
+describe('--format json and jsonl (from mutation testing: only the CLI tests read them)', () => {
+  it('json: one object, the summary then the findings, two-space indented, ending in a line break', async () => {
+    const report = await reportOf('tampered');
+    const text = renderJson(report);
+    expect(text).toBe(`${JSON.stringify({ summary: report.summary, findings: report.findings }, null, 2)}\n`);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['summary', 'findings']);
+  });
+  it('jsonl: each finding on a line of its own, then a last line {"summary": ...}', async () => {
+    const report = await reportOf('tampered');
+    expect(report.findings.length).toBeGreaterThan(1);
+    const lines = renderJsonl(report).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(report.findings.length + 1);
+    expect(lines.slice(0, -1).map((l) => JSON.parse(l) as unknown)).toEqual(report.findings);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ summary: report.summary });
+  });
 });
 
 describe('finding counts and the verdict', () => {
@@ -356,6 +516,12 @@ describe('--format text', () => {
     expect(lines).toContain('  POLICY_USERLAND_GRANT       1  note');
     expect(lines.at(-1)).toBe('0 errors, 1 warning, 1 note: PASS (--fail-on error)');
     expect(verdictLine({ error: 2, warning: 0, note: 3 }, 'fail', 'warning', c)).toBe('2 errors, 0 warnings, 3 notes: FAIL (--fail-on warning)');
+  });
+  it('pads chain names to one column, and says nothing of unlisted findings when none were left out (from mutation testing)', async () => {
+    const lines = renderText(await reportOf('clean'), c).split('\n');
+    expect(lines).toContain('  ops          10 events  seq 0–9  2026-11-01T12:00:00.400Z → 2026-11-01T12:00:11.650Z');
+    expect(lines).toContain('  prod-agents  30 events  seq 0–29  2026-11-01T12:00:00.000Z → 2026-11-01T12:00:36.250Z');
+    expect(lines.filter((l) => l.includes('not listed'))).toEqual([]);
   });
 });
 
