@@ -218,39 +218,13 @@ describe('a file that shrinks while its units are read on this thread', () => {
   });
 });
 
-describe('a unit whose file ends before it does (it shrank after the cut)', () => {
-  it('reports the shrink where reading stopped, and the line cut there as torn, as one thread does', async () => {
-    const lines = interleavedLines(3, ['t']);
-    const whole = Buffer.from(`${lines.join('\n')}\n`);
-    const cutAt = whole.length - 40; // inside the last line
+describe('a unit whose file shrank after the cut', () => {
+  /** Checks the unit [0, unitEnd) of `whole` as cut at its old size, from the file cut to `cutAt` bytes, inside its third line. */
+  async function shrunk(whole: Buffer, unitEnd: number, cutAt: number): Promise<void> {
     const p = file(whole.subarray(0, cutAt));
     const fd = openSync(p, 'r');
     try {
       const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
-      // The unit as it was cut from the file at its old size.
-      const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
-      expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
-      expect(r.lines).toBe(3);
-      expect(r.bytes).toBe(cutAt);
-      expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_EVENT, KIND_EVENT, KIND_HOLE]);
-      expect(r.extra[0]).toMatchObject({ findings: [{ code: 'LINE_TORN', location: { line: 3 } }] });
-    } finally {
-      closeSync(fd);
-    }
-  });
-});
-
-describe('a unit before the file\'s end whose file shrank into it (units cut ahead, read later)', () => {
-  it('reports the shrink where reading stopped, and the line cut there as torn, as one thread does (from mutation testing)', async () => {
-    const lines = interleavedLines(6, ['m']);
-    const whole = Buffer.from(`${lines.join('\n')}\n`);
-    const unitEnd = Buffer.byteLength(`${lines.slice(0, 4).join('\n')}\n`);
-    const cutAt = Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n`) + 50; // inside line 3
-    const p = file(whole.subarray(0, cutAt));
-    const fd = openSync(p, 'r');
-    try {
-      const ctx = await unitContext({ maxDepth: 128, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
-      // Lines 1-4 as cut from the file at its old size; not its last unit.
       const r = processUnit({ id: 0, fd, file: p, start: 0, end: unitEnd, size: whole.length }, ctx);
       expect(r.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
       expect(r.lines).toBe(3);
@@ -260,6 +234,18 @@ describe('a unit before the file\'s end whose file shrank into it (units cut ahe
     } finally {
       closeSync(fd);
     }
+  }
+
+  it('its last unit: reports the shrink where reading stopped, and the line cut there as torn, as one thread does', async () => {
+    const whole = Buffer.from(`${interleavedLines(3, ['t']).join('\n')}\n`);
+    await shrunk(whole, whole.length, whole.length - 40); // cut inside the last line
+  });
+
+  it('a unit before the file\'s end (units cut ahead, read later): the same (from mutation testing)', async () => {
+    const lines = interleavedLines(6, ['m']);
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    // Lines 1-4 as cut from the file at its old size; not its last unit.
+    await shrunk(whole, Buffer.byteLength(`${lines.slice(0, 4).join('\n')}\n`), Buffer.byteLength(`${lines.slice(0, 2).join('\n')}\n`) + 50);
   });
 
   it('an empty line where reading stopped is the file\'s last line, allowed as on one thread, not LINE_EMPTY (from mutation testing)', async () => {
