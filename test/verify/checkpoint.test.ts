@@ -4,6 +4,8 @@
  * files in a temporary directory, the real run and checkpoint code.
  */
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -251,6 +253,34 @@ describe('which file resumes where (from mutation testing)', () => {
     expect(found).toEqual(['SEQ_DUPLICATE@1']);
     // (A full run of both reports the copy too.)
     expect(codeLines((await verifyLogs([d1, d2])).findings)).toEqual(['SEQ_DUPLICATE@1']);
+  });
+
+  it('a named pipe given at a checkpointed file\'s path is read whole as a stream from its first line, never opened for the checkpoint\'s tail check (from mutation testing)', async () => {
+    const dir = join(tmp, 'fifo');
+    mkdirSync(dir);
+    const lines = chainLines(6, 'p');
+    const log = join(dir, 'a.jsonl');
+    writeFileSync(log, `${lines.slice(0, 3).join('\n')}\n`);
+    const state = join(tmp, 'fifo.json');
+    expect(await runPaths([log], state)).toEqual({ found: [], firstLines: [1] });
+    const whole = join(tmp, 'fifo-source.jsonl');
+    writeFileSync(whole, `${lines.join('\n')}\n`);
+    rmSync(log);
+    execFileSync('mkfifo', [log]);
+    // The writer waits for a reader, writes the whole log once, and ends. (A tail check that
+    // opened the pipe left the run waiting on it: that mutant fails here by the test's timeout.)
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', whole, log], { stdio: 'ignore' });
+    const exited = once(writer, 'exit');
+    const { sources } = await resolveSources([log]);
+    const prepared = await prepareResume((await loadCheckpoint(state, [log]))!, sources, MAX, await realPaths(sources));
+    expect(prepared.resume?.files.size ?? 0).toBe(0);
+    const result = await verifyLogs([log], { resume: prepared.resume, preFindings: prepared.findings });
+    expect(await exited).toEqual([0, null]);
+    // Read from its first line: its first events repeat those the checkpoint verified (a stream
+    // cannot be resumed at a byte offset), said as one run of duplicates.
+    expect(codeLines(result.findings)).toEqual(['SEQ_DUPLICATE@1']);
+    expect(result.summary.events).toBe(6);
+    expect(result.summary.files).toMatchObject([{ firstLine: 1 }]);
   });
 
   it('two checkpointed files of the same name, both moved, both resume; a moved file and a copy of it: one resumes, the other is read whole', async () => {
