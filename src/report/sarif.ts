@@ -15,7 +15,11 @@ import type { FindingCounts } from '../findings/counts.js';
 import type { FailOn } from './report.js';
 
 export const SARIF_MAX_RESULTS = 25_000;
-export const SARIF_MAX_GZIP_BYTES = 10 * 1024 * 1024;
+/**
+ * GitHub refuses a gzip-compressed SARIF file over "10 MB" (docs.github.com, SARIF support for
+ * code scanning), without saying 10^7 or 2^20 x 10 bytes: the smaller, which both readings accept.
+ */
+export const SARIF_MAX_GZIP_BYTES = 10_000_000;
 
 export interface SarifOptions {
   /** Turns a finding's file into a repository-relative URI (forward slashes). */

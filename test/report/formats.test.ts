@@ -6,7 +6,7 @@ import ajvDraft04 from 'ajv-draft-04';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
 import { buildReport, fails, type Report } from '../../src/report/report.js';
-import { fingerprint, renderSarif, SARIF_MAX_RESULTS, type SarifReport } from '../../src/report/sarif.js';
+import { fingerprint, renderSarif, SARIF_MAX_GZIP_BYTES, SARIF_MAX_RESULTS, type SarifReport } from '../../src/report/sarif.js';
 import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { ANNOTATIONS_PER_LEVEL, escapeData, escapeProperty, markdownCell, pushRows, renderGithub, renderStepSummary } from '../../src/report/github.js';
 import { renderJson, renderJsonl } from '../../src/report/json.js';
@@ -186,6 +186,8 @@ describe('--format sarif', () => {
   });
   it('keeps at most 25 000 results by default, GitHub\'s limit (from mutation testing)', () => {
     expect(SARIF_MAX_RESULTS).toBe(25_000);
+    // And "10 MB" gzipped read as the smaller of its two readings (10^7 bytes, not 10 MiB).
+    expect(SARIF_MAX_GZIP_BYTES).toBe(10_000_000);
     const findings = Array.from({ length: SARIF_MAX_RESULTS + 1 }, (_, i) => makeFinding('TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: 'w' }));
     const doc = JSON.parse(renderSarif({ findings, summary: { result: 'pass', failOn: 'error', findings: countFindings(findings), files: [{ file: 'a.jsonl' }] } }, { relativize: (f) => f, category: 'verify' })) as { runs: { results: unknown[]; properties: { resultsLeftOut: number } }[] };
     expect(doc.runs[0]!.results).toHaveLength(25_000);
