@@ -6,7 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalize, JcsError } from '../../src/canonical/jcs.js';
+import { digestOf, sha256Digest, sha256Hex } from '../../src/canonical/digest.js';
 import { scanCanonical } from '../../src/canonical/scan.js';
 
 const VECTORS = join(import.meta.dirname, '../fixtures/rfc8785');
@@ -64,6 +67,14 @@ describe('values JCS cannot represent', () => {
     expect(canonicalize([], 1)).toBe('[]');
     expect(() => canonicalize([[]], 1)).toThrow(JcsError);
   });
+  it('nests objects down to the depth limit, and no deeper, as it does arrays (from mutation testing)', () => {
+    expect(canonicalize({}, 1)).toBe('{}');
+    expect(canonicalize({ a: {} }, 2)).toBe('{"a":{}}');
+    expect(() => canonicalize({ a: {} }, 1)).toThrow(JcsError);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(() => canonicalize(deep)).toThrow(/deeper than/);
+  });
   it('names the value it rejects by its JSON Pointer (RFC 6901)', () => {
     const pointer = (v: unknown): string => {
       try {
@@ -117,6 +128,25 @@ describe('canonical form properties', () => {
         expect(scanCanonical(canonicalize(v)).ok).toBe(true);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('digests (SPEC.md §1)', () => {
+  const noble = (data: string | Uint8Array): string => bytesToHex(sha256(typeof data === 'string' ? new TextEncoder().encode(data) : data));
+  it('are SHA-256 (FIPS 180-4 "abc" vector) over UTF-8, written "sha256:" + 64 lowercase hex digits (from mutation testing)', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Digest('abc')).toBe('sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(digestOf({ b: 1, a: 'é' })).toBe(`sha256:${noble('{"a":"é","b":1}')}`);
+  });
+  it('agree with an independent implementation (@noble/hashes) on strings, bytes and canonical forms (from mutation testing)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.uint8Array({ maxLength: 300 }), jsonValue, (s, b, v) => {
+        expect(sha256Hex(s)).toBe(noble(s));
+        expect(sha256Digest(b)).toBe(`sha256:${noble(b)}`);
+        expect(digestOf(v)).toBe(`sha256:${noble(canonicalize(v))}`);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -161,6 +161,24 @@ describe('matchCanonical (the guided walk)', () => {
     const t = '{"b":1,"1":1}';
     expect(matchCanonical(t, JSON.parse(t), 128)).toBeNull();
   });
+  it('nests arrays and objects down to the depth limit, and no deeper, as the scanner does (from mutation testing)', () => {
+    const texts = ['{"a":1}', '{"a":[]}', '{"a":{}}', '{"a":[[]]}', '{"a":{"b":{}}}', '{"a":[{"b":[1]}]}', '{"a":{"b":[{}]},"c":[[[]]]}'];
+    for (const t of texts) {
+      for (let limit = 1; limit <= 5; limit++) {
+        const scanned = scanCanonical(t, limit).ok;
+        expect(matchCanonical(t, JSON.parse(t), limit) !== null, `${t} under ${limit}`).toBe(scanned);
+      }
+    }
+    // The scanner's limit, for the record: the event object is level 1.
+    expect(scanCanonical('{"a":{"b":{}}}', 3).ok).toBe(true);
+    expect(scanCanonical('{"a":{"b":{}}}', 2).ok).toBe(false);
+  });
+  it('compares an escaped string with the escape JSON.stringify writes, not just its length (\\u001F is not \\u001f) (from mutation testing)', () => {
+    const t = '{"a":"\\u001F"}';
+    expect(matchCanonical(t, JSON.parse(t), 128)).toBeNull();
+    const u = '{"a":"\\u001f"}';
+    expect(matchCanonical(u, JSON.parse(u), 128)).not.toBeNull();
+  });
   it('does not take white space after the object for canonical', () => {
     // (From mutation testing.)
     expect(matchCanonical('{"a":1} ', { a: 1 }, 128)).toBeNull();

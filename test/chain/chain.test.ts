@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
-import { ChainWriter } from '../../src/producer/producer.js';
+import { ChainWriter, ProducerError } from '../../src/producer/producer.js';
 import { DEFAULT_CHAIN_OPTIONS } from '../../src/chain/options.js';
 import { chainLines, codeLines, codes, interleavedLines, sampleInput, toLog, verifyBytes } from '../helpers/chains.js';
 
@@ -696,5 +696,34 @@ describe('properties over generated chains', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('the producer (ChainWriter)', () => {
+  it('refuses every member it computes and an event the envelope schema rejects, and a refused event does not move the chain (from mutation testing)', () => {
+    const w = new ChainWriter('prod');
+    for (const k of ['v', 'chain', 'seq', 'prev_hash', 'request_fingerprint', 'hash']) {
+      expect(() => w.append({ ...sampleInput(0), [k]: LINES[0]!.length }), k).toThrow(ProducerError);
+    }
+    expect(() => w.append({ ...sampleInput(0), actor: { id: 'a', zone: 'root' as never } })).toThrow(/envelope schema: \/actor\/zone/);
+    expect(w.nextSeq).toBe(0);
+    expect(w.head).toBe(GENESIS_PREV_HASH);
+    const first = w.append(sampleInput(0));
+    expect(first.line).toBe(LINES[0]);
+    expect(w.nextSeq).toBe(1);
+    expect(w.head).toBe(first.event.hash);
+    expect(w.append(sampleInput(1)).line).toBe(LINES[1]);
+  });
+  it('refuses a chain id the envelope does not allow (from mutation testing)', () => {
+    for (const id of ['', 'has space', 'a/b']) expect(() => new ChainWriter(id), id).toThrow(ProducerError);
+  });
+  it('continues a chain from its last seq and hash: the next event is the one written in one go (from mutation testing)', () => {
+    const last = JSON.parse(LINES[19]!) as { hash: string };
+    const w = new ChainWriter('prod', { lastSeq: 19, lastHash: last.hash });
+    expect(w.nextSeq).toBe(20);
+    expect(w.head).toBe(last.hash);
+    expect(w.append(sampleInput(20)).line).toBe(LINES[20]);
+    expect(w.nextSeq).toBe(21);
+    expect(w.head).toBe((JSON.parse(LINES[20]!) as { hash: string }).hash);
   });
 });

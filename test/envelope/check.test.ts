@@ -156,6 +156,12 @@ describe('lines that are JSON but not canonical', () => {
     const line = reseal((e) => ((e['request'] as Record<string, unknown>)['tool'] = 'http fetch')).replace('http fetch', 'http\\u0020fetch');
     expect(check(line).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'escape-form' }]]);
   });
+  it('reports a \\u escape written with upper-case hex digits (\\u001F), the same length as the canonical \\u001f (from mutation testing)', () => {
+    const line = reseal((e) => ((e['request'] as Record<string, unknown>)['tool'] = 'http\u001ffetch'));
+    expect(line).toContain('http\\u001ffetch');
+    const upper = line.replace('http\\u001ffetch', 'http\\u001Ffetch');
+    expect(check(upper).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'escape-form' }]]);
+  });
   it('reports keys that look like array indices out of order ("b" before "1")', () => {
     // (From mutation testing.) JSON.parse puts such keys first, whatever the text's order.
     const line = reseal((e) => (e['request'] = { b: 1, '1': 1 })).replace('{"1":1,"b":1}', '{"b":1,"1":1}');
@@ -239,6 +245,35 @@ describe('hashes and fingerprints', () => {
       const r = check(reseal((e) => (e['policy_hash'] = bad)));
       expect(r.findings.map((f) => [f.code, f.detail]), bad).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
     }
+  });
+  it('reports as malformed a sha256 digest whose last digit is any ASCII character but 0-9 and a-f (from mutation testing)', () => {
+    const hex = digestOf('x').slice(7, 70);
+    for (let c = 0x20; c < 0x7f; c++) {
+      const ch = String.fromCharCode(c);
+      if (/[0-9a-f]/.test(ch)) continue;
+      const r = check(reseal((e) => (e['policy_hash'] = `sha256:${hex}${ch}`)));
+      expect(r.findings.map((f) => [f.code, f.detail]), ch).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
+    }
+  });
+  it('reports a digest under an algorithm one letter away from "sha256" as unsupported, never as sha256 (from mutation testing)', () => {
+    const hex = digestOf('x').slice(7);
+    for (const algorithm of ['tha256', 'sia256', 'shb256', 'sha356', 'sha266', 'sha257']) {
+      const r = check(reseal((e) => (e['policy_hash'] = `${algorithm}:${hex}`)));
+      expect(r.findings.map((f) => [f.code, f.detail]), algorithm).toEqual([['DIGEST_UNSUPPORTED', { member: 'policy_hash', algorithm }]]);
+    }
+  });
+  it('reports a digest form followed by anything that is not a digest character as a schema fault, not an unsupported algorithm (from mutation testing)', () => {
+    for (const bad of ['md5:abc def', 'md5:abc\n', 'md5:abc!']) {
+      const r = check(reseal((e) => (e['policy_hash'] = bad)));
+      expect(r.findings.map((f) => [f.code, f.detail]), bad).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
+    }
+  });
+  it('reports "sha256:" with no digits as a malformed digest besides another schema fault (from mutation testing)', () => {
+    const r = check(reseal((x) => {
+      (x['actor'] as Record<string, unknown>)['zone'] = 'root';
+      x['policy_hash'] = 'sha256:';
+    }));
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
   });
   it('reports a hash of the right digits without its "sha256:" prefix as a schema fault, not tampering', () => {
     // (From mutation testing.) Exactly 64 characters: not our digits under another prefix.
