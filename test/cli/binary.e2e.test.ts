@@ -59,6 +59,17 @@ describe('the sel binary', () => {
     expect(guessed.status).toBe(1);
   });
 
+  it('exits with the run\'s status also when it sets none itself: a usage error or a log it cannot read is 2 (from mutation testing)', () => {
+    const usage = spawnSync(bin, ['verify', '-', '--jobs', '0'], { cwd: tmpdir(), env, input: '', encoding: 'utf8' });
+    expect(usage.stderr).toContain('--jobs');
+    expect(usage.status).toBe(2);
+    const missing = spawnSync(bin, ['verify', join(dir, 'no-such.jsonl')], { cwd: tmpdir(), env, encoding: 'utf8' });
+    expect(missing.stderr).toMatch(/^sel: /);
+    expect(missing.status).toBe(2);
+    const help = spawnSync(bin, ['verify', '--help'], { cwd: tmpdir(), env, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+  });
+
   it.runIf(process.platform === 'linux')('runs node with its flags, in the process the shell started (exec)', async () => {
     const child = spawn(bin, ['verify', '-', '--format', 'json'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -1,12 +1,13 @@
 // The binary compiles its bundle with the V8 code cache the build made (src/cli/code-cache.ts).
 // A cache is a speed-up only: one made for other bytes, another place, or damaged, is not used.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { binaryNodeFlags, cacheFileOf, cacheVariantOf, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse, type CacheVariant } from '../../src/cli/code-cache.js';
+import { binaryNodeFlags, cacheFileOf, cacheVariantOf, cannotLoad, compileBundle, loadBundle, wrapCommonJs, writeCodeCache, type CacheUse, type CacheVariant } from '../../src/cli/code-cache.js';
 import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-code-cache-'));
@@ -26,9 +27,9 @@ function binaryFlags(): string[] {
  * Loads `bundle` in a new node process (V8 keeps compiled scripts per process, which would
  * answer before any cache is looked at) and gives what became of its cache and its `v`.
  */
-function loadFresh(bundle: string, flags: readonly string[] = [], variant: CacheVariant = 'all'): { cache: CacheUse; v: unknown } {
+function loadFresh(bundle: string, flags: readonly string[] = [], variant: CacheVariant = 'all', prelude = ''): { cache: CacheUse; v: unknown } {
   const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
-  const script = `const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(variant)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
+  const script = `${prelude}const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(variant)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
   const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { env, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as { cache: CacheUse; v: unknown };
@@ -200,5 +201,85 @@ describe('the code cache', () => {
     const r = spawnSync(process.execPath, ['--preserve-symlinks-main', join(bin, 'sel'), '--version'], { env, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('made by another Node.js release, architecture or V8 is not given to V8 (from mutation testing)', () => {
+    const file = bundleWithCache('release', 'one');
+    expect(loadFresh(file)).toEqual({ cache: 'used', v: 'one' });
+    // V8 checks its own version only, not Node.js's patches to it: each is in the header's key.
+    for (const prelude of [
+      "Object.defineProperty(process, 'version', { value: 'v20.0.0-other' });",
+      "Object.defineProperty(process, 'arch', { value: process.arch === 'x64' ? 'arm64' : 'x64' });",
+      "Object.defineProperty(process.versions, 'v8', { value: '0.0.0-other' });",
+    ]) {
+      expect(loadFresh(file, [], 'all', prelude), prelude).toEqual({ cache: 'stale', v: 'one' });
+    }
+  });
+
+  it('of a header and no data is not given to V8, even with the right digests (from mutation testing)', () => {
+    const file = bundleWithCache('empty-data', 'one');
+    const key = compileBundle(file).key;
+    writeFileSync(cacheFileOf(file), Buffer.concat([key, createHash('sha256').digest()]));
+    expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'one' });
+  });
+
+  it('is written whole under a new name: a reader that opened the old one reads the old one, and no partial file is left (from mutation testing)', () => {
+    const file = bundleWithCache('atomic', 'one');
+    const old = Buffer.from('an older cache');
+    writeFileSync(cacheFileOf(file), old);
+    const fd = openSync(cacheFileOf(file), 'r');
+    try {
+      const size = writeCodeCache(loadBundle(file));
+      // The size written is the file's: the header and V8's data.
+      expect(size).toBe(readFileSync(cacheFileOf(file)).length);
+      expect(size).toBeGreaterThan(64);
+      const seen = Buffer.alloc(old.length + 1);
+      expect(seen.subarray(0, readSync(fd, seen, 0, seen.length, 0))).toEqual(old);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('atomic.cjs') && f.endsWith('.tmp'))).toEqual([]);
+    expect(loadFresh(file)).toEqual({ cache: 'used', v: 'one' });
+  });
+
+  it('is only of a bundle in the CommonJS wrapper: one not so is thrown, also before it runs (from mutation testing)', () => {
+    const plain = join(dir, 'plain.cjs');
+    writeFileSync(plain, '"use strict";\nexports.v = 1;\n');
+    expect(() => compileBundle(plain)).toThrow(`${plain} is not a module wrapped by wrapCommonJs`);
+    expect(() => loadBundle(plain)).toThrow(`${plain} is not a module wrapped by wrapCommonJs`);
+    // Starts as the wrapper does, but is not one function.
+    const odd = join(dir, 'odd.cjs');
+    writeFileSync(odd, wrapCommonJs('});\n({'));
+    expect(() => loadBundle(odd)).toThrow(`${odd} is not a module wrapped by wrapCommonJs`);
+  });
+
+  it('runs its bundle as Node.js runs a CommonJS module: this, __filename, __dirname, require (from mutation testing)', () => {
+    const sub = mkdtempSync(join(dir, 'module-'));
+    const file = join(sub, 'module.cjs');
+    writeFileSync(file, wrapCommonJs('"use strict";\nexports.self = this === exports;\nexports.filename = __filename;\nexports.dirname = __dirname;\nexports.sep = require("node:path").sep;\n'));
+    const { exports } = loadBundle<{ self: boolean; filename: string; dirname: string; sep: string }>(file);
+    expect(exports).toEqual({ self: true, filename: file, dirname: sub, sep: '/' });
+  });
+
+  it('reads the node flags only from a binary that starts as sel.js does (from mutation testing)', () => {
+    const second = '//bin/sh -c :; exec node --single-threaded-gc --stack-size=2000 "$0" "$@"';
+    expect(binaryNodeFlags(`#!/bin/sh\n${second}\nrest`)).toEqual(['--single-threaded-gc', '--stack-size=2000']);
+    expect(binaryNodeFlags('#!/bin/sh\n//bin/sh -c :; exec node "$0" "$@"\n')).toEqual([]);
+    expect(binaryNodeFlags(`#!/usr/bin/env node\n${second}\n`)).toBeNull();
+    expect(binaryNodeFlags(`${second}\n`)).toBeNull();
+    expect(binaryNodeFlags(`#!/bin/sh\n${second} extra\n`)).toBeNull();
+  });
+
+  it('cannot load: the load\'s own error is its message, what was thrown that is no Error as it is (from mutation testing)', () => {
+    expect(cannotLoad('/x/sel.cjs', new SyntaxError('Unexpected token'))).toBe('cannot load /x/sel.cjs (Unexpected token)');
+    expect(cannotLoad('/x/sel.cjs', 'odd')).toBe('cannot load /x/sel.cjs (odd)');
+  });
+
+  it('the build\'s cache writer refuses a repository without its log, writing nothing (from mutation testing)', () => {
+    const none = join(dir, 'no-such');
+    const writer = join(root, 'dist', 'src', 'cli', 'write-code-cache.js');
+    const r = spawnSync(process.execPath, [writer, `${none}.cjs`, `${none}-worker.cjs`, 'log', 'policy', 'event', 'repo'], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('usage: node FLAGS dist/src/cli/write-code-cache.js BUNDLE WORKER LOG POLICY EVENT [REPO REPO_LOG]\n');
+    expect(r.status).toBe(2);
   });
 });

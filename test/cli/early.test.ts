@@ -2,6 +2,7 @@
 // (src/cli/early.ts): its reading of the arguments. That a guess never changes a report is shown
 // by every --jobs and --repo run of the CLI in the e2e tests; that the binary takes the git
 // commands it prefetched, by test/hostile/git.e2e.test.ts.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ONE_THREAD_BY_DEFAULT, PARALLEL_VALUE_OPTIONS, readParallelArgs, readRepoArgs, REPO_COMMANDS } from '../../src/cli/early.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -70,6 +71,14 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
     expect(readParallelArgs(['verify', '-h'])).toBeNull();
   });
+
+  it('reads --jobs as commander does: 1 to 64, digits only (from mutation testing)', () => {
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '64'])).toEqual({ logs: ['x.jsonl'], jobs: 64 });
+    expect(readParallelArgs(['verify', 'x.jsonl', '-j64'])).toEqual({ logs: ['x.jsonl'], jobs: 64 });
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '2x'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '-j2x'])).toBeNull();
+    expect(readParallelArgs(['verify', 'x.jsonl', '--jobs=2.5'])).toBeNull();
+  });
 });
 
 describe('early start: the repository to prefetch from', () => {
@@ -101,5 +110,43 @@ describe('early start: the repository to prefetch from', () => {
     expect(readRepoArgs(['verify', 'a.jsonl', '--', '--repo', 'gov'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--repo'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--repo='])).toBeNull();
+  });
+
+  it('is nothing when --repo or --ref lacks its value, but is read when another option lacks one (from mutation testing)', () => {
+    // Which ref a run that commander refuses would read is unknown: no HEAD in its place.
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo', 'gov', '--ref'])).toBeNull();
+    expect(readRepoArgs(['gate', 'a.jsonl', '--repo', 'gov', '--repo'])).toBeNull();
+    // Started even when commander will refuse the arguments (early.ts): what it runs is what the run would.
+    expect(readRepoArgs(['verify', '--repo', 'gov', '--ref', 'v1', 'a.jsonl', '--format'])).toEqual({ dir: 'gov', ref: 'v1' });
+  });
+
+  it('reads a short cluster as commander does: -jh is --jobs h, not help (from mutation testing)', () => {
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo', 'gov', '-jh'])).toEqual({ dir: 'gov', ref: 'HEAD' });
+    expect(readRepoArgs(['explain', 'a.jsonl', '-j2', '--repo', 'gov', '--ref', 'main'])).toEqual({ dir: 'gov', ref: 'main' });
+  });
+
+  it('is what commander parses as --repo and --ref, for every argument list commander accepts (from mutation testing)', async () => {
+    const tokens = ['a.jsonl', '--repo', '--repo=g2', 'gov', '--ref', '--ref=r2', 'v1', '-j', '-j2', '-jh', '-qj', '--', '-', '-h', '--help', '--format', 'json', '--seq', '3', '--since', '-q', '--jobs=2', '--no-divergence', '--repo=', '-x', '--policy', '--chain', '-jq', '--ref=', '--max-severity', 'none'];
+    let withRepo = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...REPO_COMMANDS), fc.array(fc.constantFrom(...tokens), { maxLength: 7 }), async (name, rest) => {
+        const cmd = (await buildProgram()).commands.find((c) => c.name() === name)!;
+        cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+        let unknown: string[];
+        try {
+          ({ unknown } = cmd.parseOptions(rest));
+        } catch {
+          return; // Refused (a missing or bad value): the run never reads the repository.
+        }
+        // Unknown options and help are refused or answered before any run.
+        if (unknown.length > 0) return;
+        const o = cmd.opts<{ repo?: string; ref?: string }>();
+        const expected = o.repo === undefined || o.repo === '' ? null : { dir: o.repo, ref: o.ref ?? 'HEAD' };
+        if (expected !== null) withRepo++;
+        expect(readRepoArgs([name, ...rest]), `${name} ${rest.join(' ')}`).toEqual(expected);
+      }),
+      { numRuns: 1000, seed: 20261204 },
+    );
+    expect(withRepo).toBeGreaterThan(10);
   });
 });
