@@ -93,7 +93,7 @@ export function reportOptions(): Option[] {
   return [
     new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'),
     new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
-    new Option('--max-findings <n>', 'findings listed in the report (all are counted); 0 for no limit')
+    new Option('--max-findings <n>', 'findings listed in the report, the most severe first (all are counted); 0 for no limit')
       .argParser(nonNegativeInt('--max-findings'))
       .default(DEFAULT_VERIFY_OPTIONS.maxFindings),
   ];

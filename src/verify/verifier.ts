@@ -10,6 +10,7 @@ import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 export { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
+import { severityRank } from '../findings/codes.js';
 export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
 import { sha256Digest } from '../canonical/digest.js';
@@ -114,7 +115,14 @@ export class IntegrityVerifier {
   private readonly files: FileStats[] = [];
   private readonly fileIndex = new Map<string, number>();
   private ordinal = 0;
-  private readonly kept: Kept[] = [];
+  /**
+   * The findings kept for the report, by severity (note, warning, error), each in the order
+   * found. Past --max-findings a finding displaces the latest-found one of the lowest severity
+   * below its own, so the report lists the most severe first found: the first N by (severity,
+   * order found), the same with any --jobs and with shards, whose merge finds them in one order.
+   */
+  private readonly kept: [Kept[], Kept[], Kept[]] = [[], [], []];
+  private keptCount = 0;
   private readonly tally = new FindingTally();
   private tsMin: string | null = null;
   private tsMax: string | null = null;
@@ -134,14 +142,20 @@ export class IntegrityVerifier {
   report(f: Finding): void {
     this.tally.add(f);
     if (this.opts.keepFinding !== undefined && !this.opts.keepFinding(f)) return;
-    if (this.opts.maxFindings > 0 && this.kept.length >= this.opts.maxFindings) {
+    const bucket = severityRank(f.severity) - 1;
+    if (this.opts.maxFindings > 0 && this.keptCount >= this.opts.maxFindings) {
       this.tally.omitted++;
-      return;
+      let lower = 0;
+      while (lower < bucket && this.kept[lower]!.length === 0) lower++;
+      if (lower === bucket) return;
+      this.kept[lower]!.pop();
+      this.keptCount--;
     }
     const order = f.location === null
       ? Number.MAX_SAFE_INTEGER
       : (this.fileIndex.get(f.location.file) ?? this.files.length) * 2 ** 32 + f.location.line;
-    this.kept.push({ order, index: this.tally.total, finding: f });
+    this.kept[bucket]!.push({ order, index: this.tally.total, finding: f });
+    this.keptCount++;
   }
 
   /** Starts a file (or resumes one at `firstLine`); returns the splitter to push its bytes into. */
@@ -242,7 +256,7 @@ export class IntegrityVerifier {
   finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
     this.chain.finish();
     after?.(this.chain.summaries());
-    const kept = [...this.kept].sort((a, b) => a.order - b.order || a.index - b.index);
+    const kept = this.kept.flat().sort((a, b) => a.order - b.order || a.index - b.index);
     return {
       summary: {
         files: this.files.map((f) => ({ file: f.file, bytes: f.bytes, lines: f.lines, events: f.events, firstLine: f.firstLine })),

@@ -114,15 +114,18 @@ describe('exit status and formats', () => {
   });
   // --max-findings keeps the first findings found: here a warning, while the error after it was
   // only counted. The JUnit report had no failure and the exit status was 1 (found by mutation testing).
-  it('--format junit fails with the exit status when --max-findings leaves the error unlisted (found by mutation testing)', () => {
-    const log = join(tmp, 'warning-then-error.jsonl');
-    writeFileSync(log, `${readFileSync(join(LOGS, 'tampered', 'ts-regression.jsonl'), 'utf8')}not json\n`);
+  it('--format junit fails with the exit status when --max-findings leaves an error unlisted (found by mutation testing)', () => {
+    const log = join(tmp, 'warning-then-errors.jsonl');
+    writeFileSync(log, `${readFileSync(join(LOGS, 'tampered', 'ts-regression.jsonl'), 'utf8')}not json\nnot json\n`);
     const all = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string }[] };
-    expect(all.findings.map((f) => f.code)).toEqual(['TS_REGRESSION', 'LINE_INVALID_JSON']);
+    expect(all.findings.map((f) => f.code)).toEqual(['TS_REGRESSION', 'LINE_INVALID_JSON', 'LINE_INVALID_JSON']);
+    // The limit keeps the first error, found after the warning, and counts the other two.
     const r = sel(['verify', log, '--format', 'junit', '--max-findings', '1']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('<testsuites name="sel verify" tests="2" failures="1"');
+    expect(r.stdout).toContain('<testsuites name="sel verify" tests="2" failures="2"');
+    expect(r.stdout).toMatch(/<testcase name="LINE_INVALID_JSON [^"]*warning-then-errors\.jsonl:5"/);
     expect(r.stdout).toContain('type="NOT_LISTED"');
+    expect(r.stdout).toContain('2 more finding(s) are counted but not listed');
     const never = sel(['verify', log, '--format', 'junit', '--max-findings', '1', '--fail-on', 'never']);
     expect(never.status).toBe(0);
     expect(never.stdout).toContain('<testsuites name="sel verify" tests="1" failures="0"');
