@@ -109,6 +109,9 @@ function readArgs(argv: readonly string[]): Reading | null {
   const at = args.findIndex(isCommandName);
   const command = at < 0 ? '' : args[at]!;
   if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
+  // Before the command only the colour flags let it run: commander acts on -h and -V there
+  // (help, the version) and refuses any other option, and neither needs threads or history.
+  if (args.slice(0, at).some((a) => a !== '--color' && a !== '--no-color')) return null;
   const valueOptions = PARALLEL_VALUE_OPTIONS[command]!;
   const r: Reading = { command, logs: [], jobs: null, dir: null, ref: 'HEAD', stopped: null, shard: false };
   for (let i = at + 1; i < args.length; i++) {

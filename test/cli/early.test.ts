@@ -70,6 +70,14 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '99999999999999999999'])).toBeNull();
     expect(readParallelArgs(['verify', 'x.jsonl', '--jobs', '2', '--help'])).toBeNull();
     expect(readParallelArgs(['verify', '-h'])).toBeNull();
+    // Before the command, commander acts on help and the version, and refuses other options:
+    // only the colour flags let the command run.
+    for (const before of [['-h'], ['--help'], ['-V'], ['--version'], ['--bogus'], ['--color=x'], ['--color', '-h']]) {
+      expect(readParallelArgs([...before, 'verify', 'x.jsonl', '--jobs', '2']), before.join(' ')).toBeNull();
+      expect(readRepoArgs([...before, 'verify', 'x.jsonl', '--repo', 'gov']), before.join(' ')).toBeNull();
+    }
+    expect(readParallelArgs(['--no-color', '--color', 'verify', 'x.jsonl', '--jobs', '2'])).toEqual({ logs: ['x.jsonl'], jobs: 2 });
+    expect(readRepoArgs(['--color', 'verify', 'x.jsonl', '--repo', 'gov'])).toEqual({ dir: 'gov', ref: 'HEAD' });
   });
 
   it('reads --jobs as commander does: 1 to 64, digits only (from mutation testing)', () => {
