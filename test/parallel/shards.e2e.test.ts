@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -539,6 +539,24 @@ describe('shard results that cannot be merged are refused', () => {
     expect(outcome).not.toContain('\n');
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  // A file in /sys says 4 096 bytes and holds a few: no line start can be read where a cut is
+  // looked for, past its end (from mutation testing: nothing reached those fallbacks).
+  const SYS = '/sys/devices/system/cpu/online';
+  const shortFile = existsSync(SYS) && statSync(SYS).size > readFileSync(SYS).length;
+  it.runIf(shortFile)('a file shorter than its size, cut where it cannot be read: the shard past its end is empty, the others fail, --jobs reports as one thread', () => {
+    const last = join(tmp, 'sys-last.shard');
+    const r2 = sel(['verify', SYS, '--shard', '2/2', '--shard-out', last]);
+    expect(r2.status).toBe(0);
+    expect(r2.stderr).toBe('sel: shard 2/2: 0 lines checked, written to ' + last + '; run sel merge on all 2 shard results\n');
+    const first = sel(['verify', SYS, '--shard', '1/2', '--shard-out', join(tmp, 'sys-first.shard')]);
+    expect(first.status).toBe(2);
+    expect(first.stderr).toMatch(/^sel: cannot read log .*online: the file shrank while it was read: 4096 bytes at open, only \d+ could be read\n$/);
+    // --jobs: the cut that cannot be read makes the rest one unit, read as one thread reads it.
+    const one = sel(['verify', SYS, '--jobs', '1', '--format', 'json']);
+    expect(one.stdout).toContain('"LOG_CHANGED"');
+    expect(sel(['verify', SYS, '--jobs', '2', '--unit-bytes', '1000', '--format', 'json']).stdout).toBe(one.stdout);
   });
 
   it('--repo must match how the shards ran', () => {
