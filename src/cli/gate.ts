@@ -93,7 +93,7 @@ export function gateCommand(chalk: Colour): Command {
     .option('--policy-at <ref>', 'every event in range used the policy bundle at this ref')
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))
-    .addOption(new Option('--max-findings <n>', 'findings kept to judge (all are counted); past it, assertions that found nothing fail: cannot tell. 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
+    .addOption(new Option('--max-findings <n>', 'findings kept to judge, the most severe first (all are counted); past it, an assertion that found nothing fails (cannot tell) unless a finding kept is less severe than any it looks for. 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
     .addOption(new Option('--format <format>', 'output format (junit and github for CI: one test case or annotation per assertion)').argParser(oneOf('--format', ['text', 'json', 'junit', 'github'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {

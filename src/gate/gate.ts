@@ -3,7 +3,7 @@
  * reported pass or fail with its reason; the first, integrity, is always made. Pure: it judges facts collected during one
  * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
  */
-import { CODES, PLACE_NOT_EVIDENCE, severityRank, type Severity } from '../findings/codes.js';
+import { CODES, PLACE_NOT_EVIDENCE, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
 import type { Finding, Location } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
@@ -165,7 +165,7 @@ const ANCHOR_FILE = /(?:^|\/)ledger(?:\/anchors(?:\/.*)?)?$/;
 /** Anchor artifacts that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/, or of the directories holding them). */
 const isUnreadAnchor = (f: Finding): boolean => f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file);
 
-const REVIEW_CODES = new Set(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
+const REVIEW_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 
 export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[]): AssertionResult[] {
   const inRange = findings.filter((f) => c.findingInRange(f));
@@ -178,8 +178,20 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   const at = (fs: readonly Finding[]): { at?: Location } => (fs.length > 0 && fs[0]!.location !== null ? { at: fs[0]!.location } : {});
   const incomplete = omitted > 0 ? ` (${omitted} more findings were not kept: raise --max-findings to judge them)` : '';
   // Past --max-findings, findings are counted but not kept: an assertion that found nothing
-  // among those kept cannot tell that there is nothing (fail closed).
+  // among those kept cannot tell that there is nothing (fail closed), unless what was not kept
+  // cannot be what it looks for. The findings kept are the most severe (the first N by
+  // severity, then order found: IntegrityVerifier.report), so none left out is more severe
+  // than the least severe kept; with a warning kept, no error was left out.
   const notKept = `cannot tell: ${omitted} finding(s) were counted but not kept (--max-findings)`;
+  const leastKept = findings.reduce((m, f) => Math.min(m, severityRank(f.severity)), Number.POSITIVE_INFINITY);
+  /** Whether a finding of one of `codes` may be among those not kept. */
+  const mayBeLeftOut = (codes: Iterable<FindingCode>): boolean => {
+    if (omitted === 0) return false;
+    for (const code of codes) if (severityRank(CODES[code].severity) <= leastKept) return true;
+    return false;
+  };
+  const ALL_CODES = Object.keys(CODES) as FindingCode[];
+  const codesOf = (keep: (code: FindingCode) => boolean) => ALL_CODES.filter(keep);
   // Always asserted, first: every other assertion judges the events the log says happened,
   // which means nothing of a log that was changed or damaged (a tampered decision passed
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
@@ -189,24 +201,26 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   // anchor contradicts a log cut back before it only because it was not read (one at seq 48,
   // its ts without milliseconds, hid a log cut back to seq 39: found by review). Cannot tell.
   const unreadAnchors = inRange.filter(isUnreadAnchor);
+  const integrityLeftOut = mayBeLeftOut(codesOf((code) => (CODES[code].class === 'integrity' && CODES[code].severity === 'error') || code === 'DIGEST_UNSUPPORTED' || code === 'LEDGER_ARTIFACT_INVALID'));
   out.push({
     name: 'integrity',
-    pass: damaged.length === 0 && unreadAnchors.length === 0 && omitted === 0,
+    pass: damaged.length === 0 && unreadAnchors.length === 0 && !integrityLeftOut,
     reason: damaged.length > 0
       ? `${damaged.length} integrity error(s), first ${first(damaged)}: the log was changed or damaged, so what it records cannot be judged${incomplete}`
       : unreadAnchors.length > 0
         ? `cannot tell: ${unreadAnchors.length} anchor artifact(s) could not be read, first ${first(unreadAnchors)}, and an anchor may say the log was cut`
-        : omitted > 0 ? notKept
+        : integrityLeftOut ? notKept
           : c.eventsInRange === 0 ? 'no integrity error, and no event in range' : 'every line in range is an intact, canonical, linked event',
     ...at(damaged.length > 0 ? damaged : unreadAnchors),
   });
   if (a.maxSeverity !== undefined) {
     const limit = a.maxSeverity === 'none' ? 0 : severityRank(a.maxSeverity);
     const over = inRange.filter((f) => severityRank(f.severity) > limit);
+    const leftOut = mayBeLeftOut(codesOf((code) => severityRank(CODES[code].severity) > limit));
     out.push({
       name: `--max-severity ${a.maxSeverity}`,
-      pass: over.length === 0 && omitted === 0,
-      reason: over.length === 0 ? (omitted === 0 ? `no finding above ${a.maxSeverity}` : notKept) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
+      pass: over.length === 0 && !leftOut,
+      reason: over.length === 0 ? (!leftOut ? `no finding above ${a.maxSeverity}` : notKept) : `${over.length} finding(s) above ${a.maxSeverity}, first ${first(over)}${incomplete}`,
       ...at(over),
     });
   }
@@ -218,11 +232,13 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     // fails on them).
     const notReplayed = inRange.filter((f) => f.code === 'POLICY_UNKNOWN' || f.code === 'POLICY_INVALID').length;
     const unjudged = notReplayed === 0 ? '' : ` (${notReplayed} event(s) in range were not replayed, their bundle unknown or invalid: --no-unverifiable fails on them)`;
-    out.push({ name: '--no-divergence', pass: d.length === 0 && omitted === 0, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : omitted > 0 ? notKept : `every replayed decision matches the policy it names${unjudged}`, ...at(d) });
+    const leftOut = mayBeLeftOut(codesOf((code) => CODES[code].class === 'diverged'));
+    out.push({ name: '--no-divergence', pass: d.length === 0 && !leftOut, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : leftOut ? notKept : `every replayed decision matches the policy it names${unjudged}`, ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');
-    out.push({ name: '--no-unverifiable', pass: u.length === 0 && omitted === 0, reason: u.length > 0 ? `${u.length} unverifiable finding(s) (a decision that could not be replayed, or a ledger artifact it may rely on), first ${first(u)}${incomplete}` : omitted > 0 ? notKept : 'every decision could be replayed', ...at(u) });
+    const leftOut = mayBeLeftOut(codesOf((code) => CODES[code].class === 'unverifiable'));
+    out.push({ name: '--no-unverifiable', pass: u.length === 0 && !leftOut, reason: u.length > 0 ? `${u.length} unverifiable finding(s) (a decision that could not be replayed, or a ledger artifact it may rely on), first ${first(u)}${incomplete}` : leftOut ? notKept : 'every decision could be replayed', ...at(u) });
   }
   if (a.requireAnchored === true) {
     // An anchor artifact that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/)
@@ -232,7 +248,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     // Every event, in range or not: an event's time is the writer's, and a chain added with
     // times before --since had no event in range, so no anchor was asked of it.
     const open = anchors.filter((x) => x.unanchored !== null);
-    const pass = bad.length === 0 && open.length === 0 && omitted === 0;
+    const pass = bad.length === 0 && open.length === 0 && !mayBeLeftOut(['ANCHOR_MISMATCH', 'LOG_TRUNCATED', 'LEDGER_ARTIFACT_INVALID']);
     out.push({
       name: '--require-anchored',
       pass,
@@ -259,11 +275,12 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   }
   if (a.noUnreviewedElevation === true) {
     const bad = inRange.filter((f) => f.chain !== null && f.seq !== null && REVIEW_CODES.has(f.code) && c.elevations.has(`${f.chain}\u0000${f.seq}`));
+    const reviewsLeftOut = mayBeLeftOut(REVIEW_CODES);
     out.push({
       name: '--no-unreviewed-elevation',
-      pass: bad.length === 0 && omitted === 0 && c.elevationsNotKept === 0,
+      pass: bad.length === 0 && !reviewsLeftOut && c.elevationsNotKept === 0,
       reason: bad.length > 0 ? `${bad.length} elevation(s) allowed without an exception in force, first ${first(bad)}${incomplete}`
-        : omitted > 0 ? notKept
+        : reviewsLeftOut ? notKept
           : c.elevationsNotKept > 0 ? `cannot tell: ${c.elevationsNotKept} elevation(s) past the first ${GateCollector.MAX_ELEVATIONS} in range were not remembered`
             : `every allowed elevation in range (${c.elevations.size}) had the exception it needs`,
       ...at(bad),

@@ -11,6 +11,7 @@ import { git } from '../helpers/git.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines } from '../helpers/chains.js';
+import { ChainWriter } from '../../src/producer/producer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
 let s: GovernanceSample;
@@ -152,6 +153,32 @@ describe('sel gate', () => {
     // After seq 36 one finding is in range: kept under a cap of 1, so the verdict is the full one.
     const since = [s.incident, '--repo', s.repo, '--since', '36', '--no-divergence', '--no-unverifiable'];
     expect(gate([...since, '--max-findings', '1']).out).toEqual(gate(since).out);
+  });
+  it('--max-findings keeps the most severe: warnings kept say no error was left out, and an error found after them is kept', () => {
+    // Clean decisions whose ts goes back by 1 ms at every other event: four TS_REGRESSION warnings.
+    const policy = sel(['policy', 'hash', s.repo]).stdout.trim();
+    const w = new ChainWriter('w');
+    const lines: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const ts = i % 2 === 0 ? `2026-11-01T00:00:0${i}.500Z` : `2026-11-01T00:00:0${i - 1}.499Z`;
+      lines.push(w.append({ ts, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', n: i }, policy_hash: policy, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' } }).line);
+    }
+    const warned = join(tmp, 'warned.jsonl');
+    writeFileSync(warned, `${lines.join('\n')}\n`);
+    const args = ['--repo', s.repo, '--no-divergence', '--no-unverifiable', '--no-unreviewed-elevation', '--max-severity', 'warning'];
+    // With the sample's clean log, which its anchors cover.
+    const full = gate([s.clean, warned, ...args]);
+    expect(full.status).toBe(0);
+    expect(full.out!.assertions.map((a) => a.pass)).toEqual([true, true, true, true, true]);
+    const capped = gate([s.clean, warned, ...args, '--max-findings', '2']);
+    expect(capped).toEqual(full);
+    // One changed line last: the error is kept in place of a warning, and named.
+    const changed = join(tmp, 'warned-then-changed.jsonl');
+    writeFileSync(changed, `${lines.join('\n')}\n${lines[7]!.replace('"n":7', '"n":9')}\n`);
+    const hit = gate([s.clean, changed, ...args, '--max-findings', '2']);
+    expect(hit.status).toBe(1);
+    expect(hit.out!.assertions[0]).toMatchObject({ name: 'integrity', pass: false, at: { file: changed, line: 9 } });
+    expect(hit.out!.assertions[0]!.reason).toMatch(/^1 integrity error\(s\), first HASH_MISMATCH at .*:9/);
   });
   it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {
     const args = [s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1'];

@@ -112,8 +112,8 @@ describe('exit status and formats', () => {
     expect(out.findings).toHaveLength(2);
     expect(out.summary.findings).toMatchObject({ total: 4, omitted: 2 });
   });
-  // --max-findings keeps the first findings found: here a warning, while the error after it was
-  // only counted. The JUnit report had no failure and the exit status was 1 (found by mutation testing).
+  // An error counted but not listed: the JUnit report had no failure while the exit status was 1
+  // (found by mutation testing, when --max-findings kept the first findings found).
   it('--format junit fails with the exit status when --max-findings leaves an error unlisted (found by mutation testing)', () => {
     const log = join(tmp, 'warning-then-errors.jsonl');
     writeFileSync(log, `${readFileSync(join(LOGS, 'tampered', 'ts-regression.jsonl'), 'utf8')}not json\nnot json\n`);

@@ -98,6 +98,36 @@ describe('findings counted but not kept (--max-findings)', () => {
     expect(d).toMatchObject({ pass: false, at: { file: 'a.jsonl', line: 2 } });
     expect(d.reason).toMatch(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at a\.jsonl:2 \(c seq 1\) \(5 more findings were not kept/);
   });
+
+  // The findings kept are the most severe (IntegrityVerifier.report), so none left out is more
+  // severe than the least severe kept.
+  it('judge exactly when a kept finding is less severe than anything the assertion looks for', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const all = { maxSeverity: 'warning', noDivergence: true, noUnverifiable: true, requireAnchored: true, noUnreviewedElevation: true } as const;
+    // A warning kept: no error was left out, and every assertion about errors is judged.
+    const warned = judge(all, c, [at('DECISION_DIVERGENCE', 0), at('TS_REGRESSION', 2)], 5, []);
+    expect(warned.map((r) => [r.name, r.pass])).toEqual([
+      ['integrity', true], ['--max-severity warning', false], ['--no-divergence', false], ['--no-unverifiable', true],
+      ['--require-anchored', true], ['--no-unreviewed-elevation', true],
+    ]);
+    expect(warned[0]!.reason).toBe('every line in range is an intact, canonical, linked event');
+    expect(warned[3]!.reason).toBe('every decision could be replayed');
+    // Warnings only: --max-severity warning is judged too; note is not (a warning may be left out).
+    const warnings = judge({ ...all, maxSeverity: 'warning' }, c, [at('TS_REGRESSION', 1)], 5, []);
+    expect(warnings.every((r) => r.pass)).toBe(true);
+    expect(judge({ maxSeverity: 'note' }, c, [at('TS_REGRESSION', 1)], 5, []).find((r) => r.name === '--max-severity note'))
+      .toMatchObject({ pass: false, reason: expect.stringMatching(/^1 finding\(s\) above note/) });
+    // Every kept finding an error: any error may have been left out.
+    const errors = judge(all, c, [at('DECISION_DIVERGENCE', 0)], 5, []);
+    expect(errors.map((r) => [r.name, r.pass])).toEqual([
+      ['integrity', false], ['--max-severity warning', false], ['--no-divergence', false], ['--no-unverifiable', false],
+      ['--require-anchored', false], ['--no-unreviewed-elevation', false],
+    ]);
+    for (const i of [0, 3, 4, 5]) expect(errors[i]!.reason).toBe('cannot tell: 5 finding(s) were counted but not kept (--max-findings)');
+    // A note kept: no warning left out either, so --max-severity note is judged.
+    expect(judge({ maxSeverity: 'note' }, c, [makeFinding('POLICY_USERLAND_GRANT', { message: 'm' })], 5, []).every((r) => r.pass)).toBe(true);
+  });
 });
 
 describe('elevations past what the collector remembers', () => {
