@@ -17,6 +17,7 @@ import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scanner
 import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
 import { checkLineFully } from '../../src/envelope/check.js';
 import { lazyFields } from '../../src/envelope/lazy-request.js';
+import { WASM_LINE_CAPACITY } from '../../src/envelope/wasm-scan.js';
 
 describe('clean events', () => {
   it('are accepted, with the record the full check gives', () => {
@@ -103,6 +104,57 @@ describe('clean events', () => {
       expect(agreed(line), line.toString()).toBeNull();
       const full = checkLineFully(line, { file: 'x', line: 1, ordinal: 0 }, KEEP);
       expect(full.findings.map((f) => f.code)).toContain('EVENT_SCHEMA');
+    }
+  });
+
+  it('an actor whose bytes hash like an interned one is still checked: the store compares texts, not only hashes (from mutation testing)', () => {
+    // The two texts have the same length and the same FNV-1a hash (2726104515), the one the
+    // WebAssembly intern store keys by; the second has no "zone".
+    const good = '{"id":"qa9ba","zone":"kernel"}';
+    const bad = '{"id":"vbfaa","zone":"kernex"}';
+    const line = (actor: string): Buffer => seal(GOOD.map(([k, v]): [string, string] => [k, k === 'actor' ? actor : v]), false);
+    // Twice: a first call may find the store full, and it is emptied before the next line.
+    expect(agreed(line(good))).not.toBeNull();
+    expect(agreed(line(good))).not.toBeNull();
+    expect(agreed(line(bad))).toBeNull();
+    expect(checkLineFully(line(bad), { file: 'x', line: 1, ordinal: 0 }, KEEP).findings.map((f) => f.code)).toEqual(['EVENT_SCHEMA']);
+  });
+
+  it('an actor or decision with one of its keys renamed, at the same length, is refused (from mutation testing)', () => {
+    // Each renamed key sorts where the real one does, so the member is canonical and only the
+    // check of its keys' names refuses it; a fresh text, so no cache stands in for the check.
+    const actors = ['{"ie":"agent-7","zone":"kernel"}', '{"id":"agent-7","zonf":"kernel"}', '{"id":"agent-7","zond":"kernel"}'];
+    const decisions = ['{"actioo":"allow","rule":"r-7","severity":"info"}', '{"action":"allow","rulf":"r-7","severity":"info"}',
+      '{"action":"allow","rule":"r-7","severitz":"info"}', '{"action":"allow","rule":null,"severitz":"info"}'];
+    const line = (member: string, value: string): Buffer => seal(GOOD.map(([k, v]): [string, string] => [k, k === member ? value : v]), false);
+    for (const actor of actors) {
+      expect(agreed(line('actor', actor)), actor).toBeNull();
+      expect(checkLineFully(line('actor', actor), { file: 'x', line: 1, ordinal: 0 }, KEEP).findings.map((f) => f.code), actor).toEqual(['EVENT_SCHEMA']);
+    }
+    for (const decision of decisions) {
+      expect(agreed(line('decision', decision)), decision).toBeNull();
+      expect(checkLineFully(line('decision', decision), { file: 'x', line: 1, ordinal: 0 }, KEEP).findings.map((f) => f.code), decision).toEqual(['EVENT_SCHEMA']);
+    }
+    expect(agreed(line('actor', '{"id":"agent-7","zone":"kernel"}'))).not.toBeNull();
+    expect(agreed(line('decision', '{"action":"allow","rule":"r-7","severity":"info"}'))).not.toBeNull();
+  });
+
+  it('have a ts refused by the WebAssembly scanner too in every way it can be wrong: a day past its month, minute or second 60, a wrong separator, a character that is no digit (from mutation testing)', () => {
+    const bad = [
+      '"2026-06-31T00:00:00.000Z"', '"2026-09-31T00:00:00.000Z"', '"2026-11-31T00:00:00.000Z"', '"2026-11-01T12:60:00.000Z"',
+      '"2026-11-01T12:00:60.000Z"', '"2026-11-01T12:00:00.0a0Z"', '"2026-11-01T12:00:00.00:Z"', '"2026-11-0:T12:00:00.000Z"',
+      '"2026/11-01T12:00:00.000Z"', '"2026-11/01T12:00:00.000Z"', '"2026-11-01t12:00:00.000Z"', '"2026-11-01T12-00:00.000Z"',
+      '"2026-11-01T12:00-00.000Z"', '"2026-11-01T12:00:00,000Z"', '"2026-11-01T12:00:00.000z"',
+    ];
+    for (const ts of bad) {
+      const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'ts' ? ts : v]), false);
+      expect(scannedBy('wasm', line, 128)?.envelope, ts).toBe(false);
+      expect(agreed(line), ts).toBeNull();
+    }
+    for (const ts of ['"2026-06-30T23:59:59.999Z"', '"2026-09-30T00:00:00.000Z"', '"2026-11-30T00:00:00.000Z"', '"2026-01-31T00:00:00.000Z"']) {
+      const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'ts' ? ts : v]), false);
+      expect(scannedBy('wasm', line, 128)?.envelope, ts).toBe(true);
+      expect(agreed(line), ts).not.toBeNull();
     }
   });
 
@@ -259,6 +311,21 @@ describe('requests parsed as they are read (replay)', () => {
     expect(r).toEqual(JSON.parse(many));
     expect(structuredClone(r)).toEqual(JSON.parse(many));
   });
+
+  it('in a line longer than the WebAssembly scanner takes, are the line\'s own, parsed whole (from mutation testing)', () => {
+    // The line before is proven there, its request members recorded; the long line is proven
+    // by the text scanner alone, which records none.
+    const short = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? '{"a":"b","c":"d"}' : v]), false);
+    expect(lazyEvent(short).request).toEqual({ a: 'b', c: 'd' });
+    const request = `{"a":"${'x'.repeat(WASM_LINE_CAPACITY + 400_000)}","z":1}`;
+    const long = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    expect(long.length).toBeGreaterThan(WASM_LINE_CAPACITY);
+    const r = lazyEvent(long).request as Record<string, unknown>;
+    expect(lazyFields(r)).toBeUndefined();
+    expect(r['z']).toBe(1);
+    expect(r).toEqual(JSON.parse(request));
+    expect(agreed(long, DROP)).not.toBeNull();
+  });
 });
 
 describe('the two scanners', () => {
@@ -321,6 +388,53 @@ describe('the two scanners', () => {
       for (const maxDepth of [1, 2, 3, 128, 512, 513, 1000]) scannersAgree(Buffer.from(nested), maxDepth);
     }
   });
+
+  it('agree that a three- or four-byte UTF-8 sequence with a bad last byte is not UTF-8 (from mutation testing)', () => {
+    for (const seq of [[0xe2, 0x82, 0x28], [0xe2, 0x82, 0xc3], [0xf0, 0x9f, 0x28, 0x82], [0xf0, 0x9f, 0x98, 0x28], [0xf0, 0x9f, 0x98, 0xc3]]) {
+      for (const line of [`{"a":"x\u0000y"}`, `{"x\u0000y":1}`]) {
+        const [before, after] = line.split('\u0000');
+        const bytes = Buffer.concat([Buffer.from(before!), Buffer.from(seq), Buffer.from(after!)]);
+        expect(scannedBy('wasm', bytes, 128), seq.join(' ')).toBeNull();
+        scannersAgree(bytes, 128);
+      }
+    }
+  });
+
+  it('agree that a literal with any letter changed is not one (from mutation testing)', () => {
+    for (const word of ['true', 'false', 'null']) {
+      for (let k = 1; k < word.length; k++) {
+        const changed = `${word.slice(0, k)}x${word.slice(k + 1)}`;
+        for (const line of [`{"a":${changed}}`, `{"a":${changed},"b":1}`, `{"a":[${changed}]}`]) {
+          const bytes = Buffer.from(line);
+          expect(scannedBy('wasm', bytes, 128), line).toBeNull();
+          expect(scannedBy('text', bytes, 128), line).toBeNull();
+        }
+      }
+      expect(scannedBy('wasm', Buffer.from(`{"a":[${word}],"b":${word},"c":1}`), 128)).not.toBeNull();
+    }
+  });
+
+  it('agree on the order of non-ASCII keys at the top level as inside: UTF-16 order, where UTF-8 order differs (from mutation testing)', () => {
+    // U+FFFF sorts after U+1F602 in UTF-16 (a surrogate pair, D83D DE02) and before it in
+    // UTF-8 (EF BF BF < F0 9F 98 82): only the second order below is canonical.
+    const wrong = seal([...GOOD, ['\uffff', '1'], ['😂', '2']], false);
+    expect(scannedBy('wasm', wrong, 128)).toBeNull();
+    expect(scannedBy('text', wrong, 128)).toBeNull();
+    expect(agreed(wrong)).toBeNull();
+    const right = seal([...GOOD, ['😂', '2'], ['\uffff', '1']], false);
+    expect(scannedBy('text', right, 128)).not.toBeNull();
+    expect(agreed(right)).not.toBeNull();
+  });
+
+  it('the WebAssembly scanner proves non-ASCII keys whose UTF-8 and UTF-16 orders agree (from mutation testing)', () => {
+    // Only a pair of keys that differ first at U+E000-U+FFFF against beyond U+FFFF is left to
+    // the text scanner; every other order is proven at once.
+    for (const line of ['{"a":1,"é":2,"ü":3}', '{"é":1,"😀":2,"😂":3}', '{"\ue000":1,"\uffff":2}', '{"a":{"é":1,"😂":2},"é":3,"😂":4}']) {
+      const bytes = Buffer.from(line);
+      expect(scannedBy('wasm', bytes, 128), line).not.toBeNull();
+      scannersAgree(bytes, 128);
+    }
+  });
 });
 
 describe('any change to a clean line', () => {
@@ -344,5 +458,99 @@ describe('any change to a clean line', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('lines only the text scanner can prove (from mutation testing)', () => {
+  const REF = { file: 'log.jsonl', line: 1, ordinal: 0 };
+  const ASCII_REQUEST = '{"n":1,"url":"https://x.test/e"}';
+  const withValues = (values: Record<string, string>): [string, string][] =>
+    GOOD.map(([k, v]): [string, string] => [k, values[k] ?? v]);
+
+  it('a byte that is not UTF-8 is refused even when the digests are over the line\'s own bytes (from mutation testing)', () => {
+    // An ASCII line with one byte 0xFF (in kind, after the hash member): decoded, the byte is
+    // one U+FFFD, so the text has as many code units as the line has bytes and every digest
+    // span lands where it should. Only the UTF-8 check keeps it off the fast path.
+    const members = withValues({ request: ASCII_REQUEST, kind: '"tool\u00ffinvoke"' });
+    const fp = sha256(ASCII_REQUEST);
+    const text = (ms: [string, string][]): string => `{${ms.map(([k, v]) => `"${k}":${v}`).join(',')}}`;
+    const unsealed = members.filter(([k]) => k !== 'hash').map(([k, v]): [string, string] => [k, k === 'request_fingerprint' ? `"${fp}"` : v]);
+    const h = sha256(Buffer.from(text(unsealed), 'latin1'));
+    const line = Buffer.from(text(members.map(([k, v]): [string, string] => [k, k === 'hash' ? `"${h}"` : k === 'request_fingerprint' ? `"${fp}"` : v])), 'latin1');
+    expect(line.includes(0xff)).toBe(true);
+    expect(fastCheckLine(line, REF, 128, true)).toBeNull();
+    expect(fastCheckLine(line, REF, 128, true, false, false)).toBeNull();
+    expect(agreed(line)).toBeNull();
+    expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code)).toEqual(['LINE_INVALID_UTF8']);
+  });
+
+  it('a prev_hash of 65 digits, or under another algorithm with 64, is refused (from mutation testing)', () => {
+    // The WebAssembly scanner refuses their shape, so the text checks decide: the digits are
+    // checked 64 at a time, so the length and the "sha256:" prefix must be too.
+    for (const prev of [`"sha256:${'1'.repeat(65)}"`, `"sha512:${'1'.repeat(64)}"`, `"SHA256:${'1'.repeat(64)}"`, `"sha256-${'1'.repeat(64)}"`]) {
+      const line = seal(withValues({ prev_hash: prev }), false);
+      expect(agreed(line), prev).toBeNull();
+      expect(checkLineFully(line, REF, KEEP).findings.length, prev).toBeGreaterThan(0);
+    }
+    expect(agreed(seal(withValues({ prev_hash: `"sha256:${'1'.repeat(64)}"` }), false))).not.toBeNull();
+  });
+
+  it('a raw control character in a string is refused, any of the 32 (from mutation testing)', () => {
+    for (let c = 0; c < 0x20; c++) {
+      const line = seal(withValues({ request: `{"x":"a${String.fromCharCode(c)}b"}` }), false);
+      expect(scannedBy('wasm', line, 128), `0x${c.toString(16)}`).toBeNull();
+      expect(scannedBy('text', line, 128), `0x${c.toString(16)}`).toBeNull();
+      expect(agreed(line), `0x${c.toString(16)}`).toBeNull();
+    }
+  });
+
+  it('a \\u escape of a control that has a short escape (\\b \\t \\n \\f \\r) is refused by both scanners (from mutation testing)', () => {
+    for (const hex of ['08', '09', '0a', '0c', '0d']) {
+      const line = seal(withValues({ request: `{"x":"a\\u00${hex}b"}` }), false);
+      expect(scannedBy('wasm', line, 128), hex).toBeNull();
+      expect(scannedBy('text', line, 128), hex).toBeNull();
+      expect(agreed(line), hex).toBeNull();
+      // Not its canonical form: the full check hashes that, and finds the hash wrong.
+      expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code), hex).toEqual(['HASH_MISMATCH']);
+    }
+    // The controls without one are written \u00xx, and accepted.
+    for (const hex of ['00', '0b', '1f']) expect(agreed(seal(withValues({ request: `{"x":"a\\u00${hex}b"}` }), false)), hex).not.toBeNull();
+  });
+
+  it('arrays are held to --max-depth as objects are (from mutation testing)', () => {
+    // The event object, request, and three arrays: five levels. A fraction puts the line on
+    // the text scanner; without it the WebAssembly scanner proves it.
+    for (const request of ['{"x":[[[]]]}', '{"x":[[[1.5]]]}']) {
+      const line = seal(withValues({ request }), false);
+      const accepted: number[] = [];
+      for (let maxDepth = 1; maxDepth <= 6; maxDepth++) {
+        if (agreed(line, { maxDepth, keepEvent: true }) !== null) accepted.push(maxDepth);
+        expect(fastCheckLine(line, REF, maxDepth, true, false, false) !== null, `${request} ${maxDepth}`).toBe(maxDepth >= 5);
+      }
+      expect(accepted, request).toEqual([5, 6]);
+    }
+  });
+
+  it('have every envelope member checked, whatever the WebAssembly scanner proved of the line before (from mutation testing)', () => {
+    // A fraction in the request: the WebAssembly scanner declines the line, the text scanner
+    // proves it, and nothing the WebAssembly scanner recorded for the clean line before it
+    // may stand for this one's seq, ts, kind or request.
+    const fraction = '{"n":1.5}';
+    const cases: Record<string, string>[] = [
+      { ts: '"2026-13-01T00:00:00.000Z"' }, { ts: '"2026-11-01T12:00:00.000+0"' }, { seq: '-1' }, { seq: '7' },
+      { kind: '""' }, { kind: '[1.5]' },
+    ];
+    for (const values of cases) {
+      const line = seal(withValues({ request: fraction, ...values }), false);
+      expect(scannedBy('wasm', line, 128)).toBeNull();
+      const clean = seal(withValues({ request: '{"n":1}' }), false);
+      expect(scannedBy('wasm', clean, 128)?.envelope).toBe(true);
+      expect(agreed(clean)).not.toBeNull();
+      const r = agreed(line);
+      if (values['seq'] === '7') {
+        // Valid, and its own seq (not the line before's 0).
+        expect(r?.kind === 'event' ? r.seq : null).toBe(7);
+      } else expect(r, JSON.stringify(values)).toBeNull();
+    }
   });
 });
