@@ -66,8 +66,10 @@ export class LinePool {
         p?.resolve(r);
       });
       const fail = (e: Error) => {
-        this.failed = e;
-        for (const p of this.waiting.values()) p.reject(e);
+        // The first failure is the cause: a worker that throws (or cannot load) exits after
+        // it, and that exit must not replace it for the units sent later.
+        this.failed ??= e;
+        for (const p of this.waiting.values()) p.reject(this.failed);
         this.waiting.clear();
       };
       w.on('error', (e: Error & { code?: unknown }) => fail(e.code === INSTALL_ERROR ? new OperatorError(e.message) : e));

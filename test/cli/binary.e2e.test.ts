@@ -59,6 +59,16 @@ describe('the sel binary', () => {
     expect(guessed.status).toBe(1);
   });
 
+  it('ends when the run stops before it takes the worker the early start began: a usage error after --jobs 2 is status 2 (from mutation testing)', () => {
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'incident');
+    // early.ts starts a worker for --jobs 2 before commander refuses --format: a pool nobody
+    // takes must not keep the process alive (the timeout only ends a process that hangs).
+    const r = spawnSync(bin, ['verify', log, '--jobs', '2', '--format', 'bogus'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^sel: option '--format <format>' argument 'bogus' is invalid/);
+  });
+
   it('exits with the run\'s status also when it sets none itself: a usage error or a log it cannot read is 2 (from mutation testing)', () => {
     const usage = spawnSync(bin, ['verify', '-', '--jobs', '0'], { cwd: tmpdir(), env, input: '', encoding: 'utf8' });
     expect(usage.stderr).toContain('--jobs');

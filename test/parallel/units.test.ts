@@ -27,7 +27,7 @@ import { buildLedger } from '../../src/policy/ledger.js';
 import { loadBundle } from '../../src/policy/bundle.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import type { EventRecord, SelEvent } from '../../src/envelope/types.js';
-import { KIND_EVENT, KIND_HOLE, KIND_MASK, type WorkerInit } from '../../src/verify/worker-protocol.js';
+import { KIND_EVENT, KIND_HOLE, KIND_MASK, type UnitRequest, type UnitResult, type WorkerInit } from '../../src/verify/worker-protocol.js';
 import { runUnits, verifierSink } from '../../src/verify/units.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult } from '../../src/verify/verifier.js';
 import { orderSources, resolveSources, totalBytes } from '../../src/ingest/sources.js';
@@ -39,6 +39,8 @@ import { replayData } from '../../src/verify/replay-data.js';
 import { replayEvent } from '../../src/replay/replay.js';
 import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { LinePool, prestartPool, takePool } from '../../src/verify/pool.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-units-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -447,6 +449,166 @@ describe('units: a worker whose result cannot be handed over', () => {
     const run = verifyLogs([log], { jobs: 2, unitBytes: 1, mainThreadUnits: false, maxDepth: big }, { onEvent: () => undefined });
     const timeout = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000).unref());
     await expect(Promise.race([run, timeout])).rejects.toThrow(/stack/);
+  });
+});
+
+/**
+ * The pool itself (src/verify/pool.ts), with its real workers (the built dist/ worker), seen
+ * through the process's 'worker' event: what it says when a worker ends, and how it shares units.
+ */
+describe('the worker pool', () => {
+  const INIT: WorkerInit = { maxDepth: 10_000_000, maxLineBytes: 1 << 30, keepEvents: false, replay: null, note: null, sendWhole: null };
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+  /** A guard against a hang (the failure these tests look for), not a measure of time. */
+  const orStillWaiting = <T>(p: Promise<T>) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000).unref())]);
+
+  /** The worker threads started while the test runs ('worker' comes a tick after each start). */
+  async function withWorkers(test: (seen: Worker[]) => Promise<void>): Promise<void> {
+    const seen: Worker[] = [];
+    const add = (w: Worker) => void seen.push(w);
+    process.on('worker', add);
+    try {
+      await test(seen);
+    } finally {
+      process.off('worker', add);
+    }
+  }
+
+  /** Requests for the whole of `p`, one id each; and the descriptor's release. */
+  function unitsOf(p: string): { req: (id: number) => UnitRequest; close: () => void } {
+    const fd = openSync(p, 'r');
+    const size = statSync(p).size;
+    return { req: (id) => ({ id, fd, file: p, start: 0, end: size, size }), close: () => closeSync(fd) };
+  }
+
+  /** One clean event whose request nests `depth` arrays deep, made as text (no recursion on this thread). */
+  function deepLine(depth: number): string {
+    const request = `{"deep":${'['.repeat(depth)}1${']'.repeat(depth)}}`;
+    const body = { ...sampleInput(0), request: '@request@', v: 'sel.audit/1', chain: 'deep', seq: 0, prev_hash: GENESIS_PREV_HASH, request_fingerprint: sha256Digest(request) };
+    const hash = sha256Digest(canonicalize(body).replace('"@request@"', request));
+    return canonicalize({ ...body, hash }).replace('"@request@"', request);
+  }
+
+  it('a worker that ends between units fails the pool: a unit sent after is refused, saying why, not left unanswered (from mutation testing)', async () => {
+    const units = unitsOf(file(`${interleavedLines(3, ['e', 'f']).join('\n')}\n`));
+    await withWorkers(async (seen) => {
+      const pool = new LinePool(1);
+      try {
+        pool.init(INIT);
+        expect((await pool.run(units.req(0))).lines).toBe(6);
+        await tick();
+        expect(seen).toHaveLength(1);
+        // Ended from outside while it holds no unit (as the system ends a thread): an exit, no error.
+        expect(await seen[0]!.terminate()).toBe(1);
+        await expect(orStillWaiting(pool.run(units.req(1)))).rejects.toThrow('a verification worker exited with code 1');
+      } finally {
+        await pool.close();
+        units.close();
+      }
+    });
+  });
+
+  it('a worker that throws on a unit (an event nested too deep for its stack) fails that unit with the error, and units sent after with the same error, not with the exit that followed it (from mutation testing)', async () => {
+    const deep = unitsOf(file(`${deepLine(200_000)}\n`));
+    const fine = unitsOf(file(`${interleavedLines(2, ['g']).join('\n')}\n`));
+    await withWorkers(async (seen) => {
+      const pool = new LinePool(1);
+      try {
+        pool.init(INIT);
+        await tick();
+        const exited = new Promise((resolve) => seen[0]!.once('exit', resolve));
+        await expect(orStillWaiting(pool.run(deep.req(0)))).rejects.toThrow('Maximum call stack size exceeded');
+        expect(await exited).toBe(1);
+        await expect(orStillWaiting(pool.run(fine.req(1)))).rejects.toThrow('Maximum call stack size exceeded');
+      } finally {
+        await pool.close();
+        deep.close();
+        fine.close();
+      }
+    });
+  });
+
+  it('a worker ended mid-run fails the run with why, whatever units it held (from mutation testing)', async () => {
+    const log = file(`${interleavedLines(100, ['h', 'i']).join('\n')}\n`);
+    await withWorkers(async (seen) => {
+      let ended = false;
+      const progress = { start: () => undefined, stop: () => undefined, update: () => {
+        if (!ended) void seen[0]!.terminate();
+        ended = true;
+      } };
+      // ~200 units of one event: far more than are cut ahead of the first one applied.
+      const run = verifyLogs([log], { jobs: 2, unitBytes: 500, mainThreadUnits: false, progress });
+      await expect(orStillWaiting(run)).rejects.toThrow('a verification worker exited with code 1');
+      expect(seen).toHaveLength(1);
+    });
+  });
+
+  it('sends each unit to the least busy worker; it is saturated when every worker holds QUEUED units, and no longer once they are answered, each with its own result (from mutation testing)', async () => {
+    const units = unitsOf(file(`${interleavedLines(2, ['j']).join('\n')}\n`));
+    const pool = new LinePool(2);
+    try {
+      pool.init(INIT);
+      const results: Promise<UnitResult>[] = [];
+      for (let id = 0; id < 2 * LinePool.QUEUED - 1; id++) results.push(pool.run(units.req(id)));
+      expect(pool.saturated).toBe(false);
+      results.push(pool.run(units.req(2 * LinePool.QUEUED - 1)));
+      expect(pool.saturated).toBe(true);
+      expect((await Promise.all(results)).map((r) => [r.id, r.lines])).toEqual(results.map((_, id) => [id, 2]));
+      expect(pool.saturated).toBe(false);
+    } finally {
+      await pool.close();
+      units.close();
+    }
+  });
+
+  it('moves a spare buffer to the worker (not a copy), which writes the result into it when it is large enough (from mutation testing)', async () => {
+    const units = unitsOf(file(`${interleavedLines(2, ['k']).join('\n')}\n`));
+    const pool = new LinePool(1);
+    try {
+      pool.init(INIT);
+      const spare = new ArrayBuffer(3 << 20);
+      const result = pool.run(units.req(0), spare);
+      expect(spare.byteLength).toBe(0);
+      expect((await result).mem.byteLength).toBe(3 << 20);
+      // Without a spare: a buffer of its own, rounded up to 1 MiB.
+      expect((await pool.run(units.req(1))).mem.byteLength).toBe(1 << 20);
+    } finally {
+      await pool.close();
+      units.close();
+    }
+  });
+
+  it('prestartPool starts workers once; takePool takes them when the thread count fits, once, else ends them and starts its own (from mutation testing)', async () => {
+    await withWorkers(async (seen) => {
+      const pools: LinePool[] = [];
+      const ended = (w: Worker) => (w.threadId === -1 ? Promise.resolve() : new Promise((resolve) => w.once('exit', resolve)));
+      try {
+        prestartPool(1); // one thread: no workers
+        prestartPool(3);
+        prestartPool(3); // already started: nothing more
+        await tick();
+        expect(seen).toHaveLength(2);
+        pools.push(takePool(3, INIT));
+        await tick();
+        expect(seen).toHaveLength(2);
+        expect(pools[0]!.threads).toBe(2);
+        // Taken once: the next run starts its own.
+        pools.push(takePool(3, INIT));
+        await tick();
+        expect(seen).toHaveLength(4);
+        // Another thread count: the early workers are ended, a pool of the right size started.
+        prestartPool(3);
+        await tick();
+        expect(seen).toHaveLength(6);
+        pools.push(takePool(2, INIT));
+        await tick();
+        expect(seen).toHaveLength(7);
+        expect(pools[2]!.threads).toBe(1);
+        expect(await orStillWaiting(Promise.all(seen.slice(4, 6).map(ended)))).not.toBe('still waiting');
+      } finally {
+        await Promise.all(pools.map((p) => p.close()));
+      }
+    });
   });
 });
 
