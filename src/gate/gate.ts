@@ -192,16 +192,18 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   };
   const ALL_CODES = Object.keys(CODES) as FindingCode[];
   const codesOf = (keep: (code: FindingCode) => boolean) => ALL_CODES.filter(keep);
+  const inClass = (cls: string) => (code: FindingCode) => CODES[code].class === cls;
   // Always asserted, first: every other assertion judges the events the log says happened,
   // which means nothing of a log that was changed or damaged (a tampered decision passed
   // --no-divergence, a line of garbage --no-unverifiable). Fail closed.
   // A digest this verifier cannot compute (DIGEST_UNSUPPORTED) proves nothing either.
-  const damaged = inRange.filter((f) => (CODES[f.code].class === 'integrity' || f.code === 'DIGEST_UNSUPPORTED') && f.severity === 'error');
+  const isDamage = (code: FindingCode) => (CODES[code].class === 'integrity' || code === 'DIGEST_UNSUPPORTED') && CODES[code].severity === 'error';
+  const damaged = inRange.filter((f) => isDamage(f.code));
   // An anchor artifact that could not be read may say the log went further than it does: no
   // anchor contradicts a log cut back before it only because it was not read (one at seq 48,
   // its ts without milliseconds, hid a log cut back to seq 39: found by review). Cannot tell.
   const unreadAnchors = inRange.filter(isUnreadAnchor);
-  const integrityLeftOut = mayBeLeftOut(codesOf((code) => (CODES[code].class === 'integrity' && CODES[code].severity === 'error') || code === 'DIGEST_UNSUPPORTED' || code === 'LEDGER_ARTIFACT_INVALID'));
+  const integrityLeftOut = mayBeLeftOut(codesOf((code) => isDamage(code) || code === 'LEDGER_ARTIFACT_INVALID'));
   out.push({
     name: 'integrity',
     pass: damaged.length === 0 && unreadAnchors.length === 0 && !integrityLeftOut,
@@ -224,7 +226,7 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
       ...at(over),
     });
   }
-  const ofClass = (cls: string) => inRange.filter((f) => CODES[f.code].class === cls);
+  const ofClass = (cls: string) => inRange.filter((f) => inClass(cls)(f.code));
   if (a.noDivergence === true) {
     const d = ofClass('diverged');
     // Events under a bundle the history does not hold, or an invalid one, are not replayed: the
@@ -232,12 +234,12 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     // fails on them).
     const notReplayed = inRange.filter((f) => f.code === 'POLICY_UNKNOWN' || f.code === 'POLICY_INVALID').length;
     const unjudged = notReplayed === 0 ? '' : ` (${notReplayed} event(s) in range were not replayed, their bundle unknown or invalid: --no-unverifiable fails on them)`;
-    const leftOut = mayBeLeftOut(codesOf((code) => CODES[code].class === 'diverged'));
+    const leftOut = mayBeLeftOut(codesOf(inClass('diverged')));
     out.push({ name: '--no-divergence', pass: d.length === 0 && !leftOut, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : leftOut ? notKept : `every replayed decision matches the policy it names${unjudged}`, ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');
-    const leftOut = mayBeLeftOut(codesOf((code) => CODES[code].class === 'unverifiable'));
+    const leftOut = mayBeLeftOut(codesOf(inClass('unverifiable')));
     out.push({ name: '--no-unverifiable', pass: u.length === 0 && !leftOut, reason: u.length > 0 ? `${u.length} unverifiable finding(s) (a decision that could not be replayed, or a ledger artifact it may rely on), first ${first(u)}${incomplete}` : leftOut ? notKept : 'every decision could be replayed', ...at(u) });
   }
   if (a.requireAnchored === true) {
