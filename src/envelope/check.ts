@@ -412,7 +412,9 @@ function unplaceable(hashForm: DigestCheck['kind'], chain: string | null, seq: n
 
 /**
  * Digests under an algorithm this verifier does not implement (DIGEST_UNSUPPORTED), and,
- * when the schema failed elsewhere, a `sha256:` digest that is not 64 lowercase hex digits.
+ * when the schema failed elsewhere, a digest that is malformed: a `sha256:` one that is not 64
+ * lowercase hex digits, or one of no digest form at all (a malformed `hash` or `prev_hash`
+ * keeps the event out of its chain, so it is named even when the schema named another fault).
  * Members in `proven` equal a digest this process computed. When the schema passed, every
  * digest has a valid form, so only the prefix is looked at.
  */
@@ -442,13 +444,15 @@ function checkDigestMembers(
           detail: { member: name, algorithm: shown(c.algorithm) },
         }),
       );
-    } else if (c.kind === 'malformed' && hasSha256Prefix(v) && schemaError?.pointer !== `/${name}`) {
+    } else if (c.kind === 'malformed' && schemaError?.pointer !== `/${name}`) {
       (out ??= []).push(
         makeFinding('EVENT_SCHEMA', {
           chain,
           seq,
           location: here(ref),
-          message: `/${name} must be "sha256:" followed by 64 lowercase hex digits`,
+          message: hasSha256Prefix(v)
+            ? `/${name} must be "sha256:" followed by 64 lowercase hex digits`
+            : `/${name} must be a digest: an algorithm name, ":" and its digits, as "sha256:" followed by 64 lowercase hex digits`,
           actual: v,
           detail: { pointer: `/${name}` },
         }),

@@ -58,4 +58,42 @@ describe('MissingSeqs', () => {
       { numRuns: 300 },
     );
   });
+  it('keeps every range exactly, its flags and the fingerprint after it, as it grows past its first 16 (from mutation testing)', () => {
+    const m = new MissingSeqs();
+    for (let i = 0; i < 70; i++) m.add(10 * i, 10 * i + 3, i % 3 === 0 ? GAP : 0, `sha256:${i}`);
+    expect(m.size).toBe(70);
+    for (let i = 0; i < 70; i++) {
+      const want = { from: 10 * i, to: 10 * i + 3, flags: i % 3 === 0 ? GAP : 0, after: fingerprint(`sha256:${i}`) };
+      expect(m.find(10 * i + 3), String(i)).toEqual(want);
+      expect(m.find(10 * i + 4), String(i)).toBeUndefined();
+    }
+  });
+  it('merges two neighbours into one COARSE range that keeps a GAP of either and no fingerprint, and leaves an odd one out as it was (from mutation testing)', () => {
+    const m = new MissingSeqs(3);
+    m.add(1, 1, 0, 'sha256:a');
+    m.add(3, 3, GAP, 'sha256:b');
+    m.add(5, 5, GAP, 'sha256:c');
+    m.add(7, 7, 0, 'sha256:d');
+    // Past 3 ranges, [1] [3] [5] became [1..3] and [5]; then [7] came.
+    expect(m.size).toBe(3);
+    expect(m.find(2)).toEqual({ from: 1, to: 3, flags: COARSE | GAP, after: 0 });
+    expect(m.find(5)).toEqual({ from: 5, to: 5, flags: GAP, after: fingerprint('sha256:c') });
+    expect(m.find(7)).toEqual({ from: 7, to: 7, flags: 0, after: fingerprint('sha256:d') });
+    // With room for 2: each add past it merges the two kept, the GAP of either kept.
+    const n = new MissingSeqs(2);
+    n.add(1, 1, GAP, 'sha256:a');
+    n.add(3, 3, 0, 'sha256:b');
+    n.add(5, 5, 0, 'sha256:c');
+    n.add(7, 7, GAP, 'sha256:d');
+    n.add(9, 9, 0, 'sha256:e');
+    expect(n.find(1)).toEqual({ from: 1, to: 7, flags: COARSE | GAP, after: 0 });
+    expect(n.find(9)).toEqual({ from: 9, to: 9, flags: 0, after: fingerprint('sha256:e') });
+  });
+  it('never gives 0, the mark of a merged range, as a fingerprint: not even for a text whose FNV-1a is 0 (from mutation testing)', () => {
+    // FNV-1a of this text is 0 (found by search: a prefix hashing to "&", then "&").
+    const zero = `sha256:${'0'.repeat(56)}06f98304&`;
+    expect(fingerprint(zero)).toBe(1);
+    expect(fingerprint('')).toBe(0x811c9dc5);
+    expect(fingerprint('a')).toBe(0xe40c292c);
+  });
 });

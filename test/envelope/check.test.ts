@@ -1,8 +1,11 @@
 /** The line check: one line → one record, each SPEC.md §2 problem as its code. */
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkLine, firstInvalidUtf8 } from '../../src/envelope/check.js';
+import { checkLine, checkLineFully, firstInvalidUtf8 } from '../../src/envelope/check.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { digestOf } from '../../src/canonical/digest.js';
+import { describeSchemaError } from '../../src/envelope/schema.js';
 import type { EventRecord } from '../../src/envelope/types.js';
 import { chainLines, codes } from '../helpers/chains.js';
 
@@ -76,6 +79,30 @@ describe('bytes that are not UTF-8', () => {
     // The BOM is one column (one character), "}" the sixth after it.
     const json = check(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"a":}')]));
     expect(json.findings.map((f) => [f.code, f.location])).toEqual([['LINE_INVALID_JSON', { file: 'log.jsonl', line: 7, column: 7 }]]);
+  });
+  it('reports the first byte that starts no well-formed sequence: the end of the longest prefix that is UTF-8, at every boundary of the encoding (from mutation testing)', () => {
+    // Lead bytes, continuation bytes and whole sequences at the edges of each length, of the
+    // surrogates and of U+10FFFF: what isUtf8 accepts decides where the first fault is.
+    const pieces = [
+      [0x61], [0x7f], [0x80], [0xbf], [0xc0], [0xc1], [0xc2], [0xdf], [0xe0], [0xed], [0xee], [0xef], [0xf0], [0xf4], [0xf5], [0xff],
+      [0x8f], [0x90], [0x9f], [0xa0],
+      ...['\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}'].map((c) => [...Buffer.from(c)]),
+      [0xed, 0xbf, 0xbf], [0xe0, 0x9f, 0xbf], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xc1, 0xbf],
+    ];
+    const longestValid = (b: Buffer): number => {
+      for (let k = b.length; k > 0; k--) if (isUtf8(b.subarray(0, k))) return k;
+      return 0;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 6 }), (parts) => {
+        const b = Buffer.from(parts.flat());
+        expect(firstInvalidUtf8(b)).toBe(longestValid(b));
+      }),
+      { numRuns: 3000 },
+    );
+    // And the finding is at that byte.
+    const line = Buffer.from([...Buffer.from('{"a":"\u07ff\uffff\u{10ffff}'), 0xed, 0xbf, 0xbf, ...Buffer.from('"}')]);
+    expect(check(line).findings.map((f) => [f.code, f.location?.column])).toEqual([['LINE_INVALID_UTF8', 16]]);
   });
 });
 
@@ -275,6 +302,24 @@ describe('hashes and fingerprints', () => {
     }));
     expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
   });
+  it('reports a digest of no digest form at all besides another schema fault, and does not place an event whose hash or prev_hash is one (from mutation testing)', () => {
+    // Only a malformed "sha256:" digest was named besides the schema's first fault: an event
+    // whose prev_hash (or hash) was "md5:abc def" and whose zone was wrong was dropped from its
+    // chain with one finding about the zone, the reason it was dropped not named at all.
+    const zone = (e: Record<string, unknown>) => ((e['actor'] as Record<string, unknown>)['zone'] = 'root');
+    for (const [member, value, placed] of [['prev_hash', 'md5:abc def', false], ['policy_hash', '', true], ['request_fingerprint', 'not a digest', true]] as const) {
+      const r = check(reseal((e) => { zone(e); e[member] = value; }, false));
+      expect(r.kind, member).toBe(placed ? 'event' : 'hole');
+      expect(r.findings.map((f) => [f.code, f.detail]), member).toEqual([['EVENT_SCHEMA', { pointer: `/${member}` }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
+    }
+    const e = structuredClone(base);
+    zone(e);
+    e['hash'] = 'not a digest';
+    const r = check(canonicalize(e));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
+    expect(r.findings[0]!.message).toBe('/hash must be a digest: an algorithm name, ":" and its digits, as "sha256:" followed by 64 lowercase hex digits');
+  });
   it('reports a hash of the right digits without its "sha256:" prefix as a schema fault, not tampering', () => {
     // (From mutation testing.) Exactly 64 characters: not our digits under another prefix.
     const e = structuredClone(base);
@@ -350,5 +395,243 @@ describe('hostile keys', () => {
     const r = check(line);
     expect(r.findings).toEqual([]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('what the full check reports, member by member (from mutation testing)', () => {
+  const full = (line: string | Buffer, opts = OPTS): EventRecord =>
+    checkLineFully(Buffer.isBuffer(line) ? line : Buffer.from(line, 'utf8'), REF, opts);
+  const shape = (r: EventRecord) => r.findings.map((f) => [f.code, f.detail, f.chain, f.seq]);
+
+  it('reports a line that is only a byte order mark as JSON that ends at once, one column after the mark (from mutation testing)', () => {
+    const r = full(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(r.kind).toBe('hole');
+    expect(r.findings.map((f) => [f.code, f.location, f.detail])).toEqual([['LINE_INVALID_JSON', { file: 'log.jsonl', line: 7, column: 2 }, { reason: 'unexpected-end' }]]);
+  });
+
+  it('reads a short line with a duplicate key or a lone surrogate as JSON: never LINE_INVALID_JSON (from mutation testing)', () => {
+    // Short lines are scanned before JSON.parse; only a fault JSON.parse also rejects makes them not JSON.
+    const dup = full('{"v":"sel.audit/1","v":"sel.audit/1"}');
+    expect(dup.findings.map((f) => [f.code, f.location?.column, f.detail])).toEqual([['EVENT_NONCANONICAL', 20, { reason: 'duplicate-key' }]]);
+    expect(codes(full('{"a":1,"a":2}').findings)).toEqual(['EVENT_VERSION_UNKNOWN']);
+    expect(shape(full('{"v":"sel.audit/1","x":"\\ud800"}'))).toEqual([['EVENT_NONCANONICAL', { reason: 'lone-surrogate' }, null, null]]);
+  });
+
+  it('names the chain and seq an event it cannot use claims, and the column of what makes it unusable (from mutation testing)', () => {
+    const cases: [string, string, string][] = [
+      ['duplicate-key', '"kind":', '"kind":"x","kind":'],
+      ['lone-surrogate', '"tool":"http.fetch"', '"tool":"\\ud800"'],
+      ['integer-precision-loss', '"n":1', '"n":9007199254740993'],
+    ];
+    for (const [reason, from, to] of cases) {
+      const line = second!.replace(from, to);
+      const r = full(line);
+      expect(r.kind === 'hole' && r.chain, reason).toBe('prod');
+      expect(r.findings.map((f) => [f.code, f.chain, f.seq, f.detail]), reason).toEqual([['EVENT_NONCANONICAL', 'prod', 1, { reason }]]);
+      expect(r.findings[0]!.location?.column, reason).toBeGreaterThan(line.indexOf(to) + 1);
+    }
+  });
+
+  it('names what an unknown "v" is, and keeps the chain and seq the line claims (from mutation testing)', () => {
+    const cases: [string, unknown][] = [
+      ['{"chain":"p","seq":3}', null],
+      ['{"chain":"p","seq":3,"v":null}', null],
+      ['{"chain":"p","seq":3,"v":["sel.audit/1"]}', 'an array'],
+      ['{"chain":"p","seq":3,"v":{"v":"sel.audit/1"}}', 'an object'],
+      ['{"chain":"p","seq":3,"v":1}', 1],
+      ['{"chain":"p","seq":3,"v":"sel.audit/2"}', 'sel.audit/2'],
+    ];
+    for (const [line, actual] of cases) {
+      const r = full(line);
+      expect(r.kind, line).toBe('hole');
+      expect(r.chain, line).toBe('p');
+      expect(r.findings.map((f) => [f.code, f.chain, f.seq, f.actual]), line).toEqual([['EVENT_VERSION_UNKNOWN', 'p', 3, actual]]);
+    }
+    expect(full('{"chain":"p","seq":3}').findings[0]!.message).toContain('no "v"');
+  });
+
+  it('places an event only under a chain id of 1 to 200 path-safe characters, and names no chain for any other (from mutation testing)', () => {
+    const r200 = full(reseal((e) => (e['chain'] = 'c'.repeat(200))));
+    expect(r200.kind === 'event' && [r200.chain, r200.findings]).toEqual(['c'.repeat(200), []]);
+    for (const chain of ['', 'c'.repeat(201), 'a/b', '.hidden', '-x', 'a b']) {
+      const r = full(reseal((e) => (e['chain'] = chain)));
+      expect(r.kind, chain).toBe('hole');
+      expect(r.chain, chain).toBe(null);
+      expect(shape(r), chain).toEqual([['EVENT_SCHEMA', { pointer: '/chain' }, null, 1]]);
+    }
+  });
+
+  it('takes a kind and an actor id of 1 to 200 UTF-16 code units, and reports any other length at its member (from mutation testing)', () => {
+    const setKind = (v: string) => (e: Record<string, unknown>) => (e['kind'] = v);
+    const setId = (v: string) => (e: Record<string, unknown>) => ((e['actor'] as Record<string, unknown>)['id'] = v);
+    for (const [pointer, set] of [['/kind', setKind], ['/actor/id', setId]] as const) {
+      for (const ok of ['k', 'k'.repeat(200), '😂'.repeat(100)]) expect(full(reseal(set(ok))).findings, `${pointer} ${ok.length}`).toEqual([]);
+      for (const bad of ['', 'k'.repeat(201), `${'😂'.repeat(100)}k`]) {
+        const r = full(reseal(set(bad)));
+        expect(r.kind, `${pointer} ${bad.length}`).toBe('event');
+        expect(shape(r), `${pointer} ${bad.length}`).toEqual([['EVENT_SCHEMA', { pointer }, 'prod', 1]]);
+      }
+    }
+  });
+
+  it('takes February 29th in a leap year only: every fourth year, but not a century unless it divides by 400 (from mutation testing)', () => {
+    for (const ts of ['2000-02-29T00:00:00.000Z', '2024-02-29T12:00:00.000Z', '1600-02-29T00:00:00.000Z']) expect(full(reseal((e) => (e['ts'] = ts))).findings, ts).toEqual([]);
+    for (const ts of ['1900-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '2026-02-29T00:00:00.000Z']) {
+      const r = full(reseal((e) => (e['ts'] = ts)));
+      expect(shape(r), ts).toEqual([['EVENT_SCHEMA', { pointer: '/ts' }, 'prod', 1]]);
+      expect(r.kind === 'event' && r.ts, ts).toBe(null);
+    }
+  });
+
+  it('places an event only at a seq from 0 to 2^53-1, and names no seq for any other (from mutation testing)', () => {
+    for (const seq of [0, 9_007_199_254_740_991]) {
+      const r = full(reseal((e) => (e['seq'] = seq)));
+      expect(r.kind === 'event' && [r.seq, r.findings], String(seq)).toEqual([seq, []]);
+    }
+    for (const seq of [-1, 9_007_199_254_740_992, 1.5]) {
+      const r = full(reseal((e) => (e['seq'] = seq)));
+      expect(r.kind, String(seq)).toBe('hole');
+      expect(shape(r), String(seq)).toEqual([['EVENT_SCHEMA', { pointer: '/seq' }, 'prod', null]]);
+    }
+  });
+
+  it('reports white space at its column, and a CRLF ending or a byte order mark with no column, the mark before any other fault of form (from mutation testing)', () => {
+    const ws = second!.replace('","kind"', '", "kind"');
+    const at = full(ws).findings;
+    expect(at.map((f) => [f.code, f.location, f.detail])).toEqual([['EVENT_NONCANONICAL', { file: 'log.jsonl', line: 7, column: second!.indexOf('","kind"') + 3 }, { reason: 'whitespace' }]]);
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const line of [Buffer.from(`${second!}\r`), Buffer.concat([bom, Buffer.from(second!)]), Buffer.concat([bom, Buffer.from(ws)])]) {
+      const r = full(line);
+      expect(r.kind).toBe('event');
+      expect(r.findings.map((f) => [f.code, f.location]), line.toString()).toEqual([['EVENT_NONCANONICAL', { file: 'log.jsonl', line: 7 }]]);
+    }
+    expect(full(Buffer.concat([bom, Buffer.from(ws)])).findings[0]!.detail).toEqual({ reason: 'byte-order-mark' });
+  });
+
+  it('holds every form of a line to --max-depth exactly, and reports nesting too deep at the level past it (from mutation testing)', () => {
+    // The event, its request, three arrays: five levels.
+    const canonical = reseal((e) => (e['request'] = { a: [[[1]]] }));
+    const forms: [string, string | Buffer][] = [
+      ['canonical', canonical],
+      ['white space', canonical.replace('","kind"', '", "kind"')],
+      ['CRLF', `${canonical}\r`],
+    ];
+    for (const [what, line] of forms) {
+      const text = line.toString();
+      const deep = full(line, { maxDepth: 4, keepEvent: true });
+      expect(deep.kind, what).toBe('hole');
+      expect(deep.findings.map((f) => [f.code, f.location?.column, f.detail]), what).toEqual([['EVENT_NONCANONICAL', text.indexOf('[[[1') + 3, { reason: 'too-deep' }]]);
+      const ok = full(line, { maxDepth: 5, keepEvent: true });
+      expect(ok.kind === 'event' && ok.findings.map((f) => f.detail), what).toEqual(what === 'canonical' ? [] : [{ reason: what === 'CRLF' ? 'crlf' : 'whitespace' }]);
+    }
+  });
+
+  it('reports content changed after hashing once, whatever else is wrong with the line, and offers both hashes for the next event\'s link (from mutation testing)', () => {
+    const changed = second!.replace('"action":"warn"', '"action":"allow"');
+    for (const line of [changed, changed.replace('","kind"', '", "kind"'), `${changed}\r`, changed.replace('"zone":"supervisor"', '"zone":"root"')]) {
+      const r = full(line);
+      expect(r.kind, line).toBe('hole');
+      expect(r.findings.map((f) => [f.code, f.chain, f.seq, f.actual]), line).toEqual([['HASH_MISMATCH', 'prod', 1, base['hash']]]);
+    }
+    // Only the hash member changed: the next event links to the recomputed hash, the recorded one is a claim.
+    const e = structuredClone(base);
+    e['hash'] = `sha256:${'f'.repeat(64)}`;
+    const r = full(canonicalize(e));
+    expect(r.kind === 'hole' && r.hashes).toEqual([`sha256:${'f'.repeat(64)}`, base['hash']]);
+    expect(r.findings.map((f) => [f.code, f.expected])).toEqual([['HASH_MISMATCH', base['hash']]]);
+  });
+
+  it('reports our own sha256 digits under another prefix as HASH_MISMATCH, not an algorithm it lacks (from mutation testing)', () => {
+    for (const prefix of ['sha512:', 'md5:', 'x:']) {
+      const e = structuredClone(base);
+      e['hash'] = prefix + (base['hash'] as string).slice(7);
+      const r = full(canonicalize(e));
+      expect(r.kind, prefix).toBe('hole');
+      expect(r.findings.map((f) => [f.code, f.actual]), prefix).toEqual([['HASH_MISMATCH', e['hash']]]);
+    }
+  });
+
+  it('does not place an event with no hash, but keeps the chain it claims (from mutation testing)', () => {
+    for (const line of [reseal(() => {}).replace(/"hash":"[^"]*",/, ''), reseal(() => {}).replace(/"hash":"[^"]*",/, '"hash":5,')]) {
+      const r = full(line);
+      expect(r.kind === 'hole' && [r.chain, r.hashes], line).toEqual(['prod', []]);
+      expect(shape(r), line).toEqual([['EVENT_SCHEMA', { pointer: '/hash' }, 'prod', 1]]);
+    }
+  });
+
+  it('does not fingerprint a request that is not an object: that is the schema\'s fault alone (from mutation testing)', () => {
+    for (const request of [[1], 'text', 7]) {
+      const r = full(reseal((e) => { e['request'] = request; e['request_fingerprint'] = digestOf({}); }, false));
+      expect(shape(r), JSON.stringify(request)).toEqual([['EVENT_SCHEMA', { pointer: '/request' }, 'prod', 1]]);
+    }
+  });
+
+  it('reports digests under algorithms it lacks in member order: hash, request_fingerprint, prev_hash, policy_hash (from mutation testing)', () => {
+    const e = structuredClone(base);
+    e['hash'] = 'md5:aa';
+    e['request_fingerprint'] = 'sha1:bb';
+    e['prev_hash'] = 'sha3:cc';
+    e['policy_hash'] = 'blake3:dd';
+    const r = full(canonicalize(e));
+    expect(r.kind).toBe('event');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([
+      ['DIGEST_UNSUPPORTED', { member: 'hash', algorithm: 'md5' }],
+      ['DIGEST_UNSUPPORTED', { member: 'request_fingerprint', algorithm: 'sha1' }],
+      ['DIGEST_UNSUPPORTED', { member: 'prev_hash', algorithm: 'sha3' }],
+      ['DIGEST_UNSUPPORTED', { member: 'policy_hash', algorithm: 'blake3' }],
+    ]);
+  });
+
+  it('reports a digest under an algorithm it lacks besides another schema fault, before it (from mutation testing)', () => {
+    const r = full(reseal((e) => {
+      (e['actor'] as Record<string, unknown>)['zone'] = 'root';
+      e['policy_hash'] = 'md5:abc';
+    }));
+    expect(r.kind).toBe('event');
+    expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['DIGEST_UNSUPPORTED', { member: 'policy_hash', algorithm: 'md5' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
+  });
+
+  it('does not place an event whose prev_hash is malformed, and offers its hash for the next event\'s link (from mutation testing)', () => {
+    for (const prev of ['sha256:ABC', 5, '']) {
+      const line = reseal((e) => (e['prev_hash'] = prev));
+      const r = full(line);
+      expect(r.kind, String(prev)).toBe('hole');
+      expect(r.kind === 'hole' && [r.chain, r.hashes], String(prev)).toEqual(['prod', [JSON.parse(line).hash]]);
+      expect(shape(r), String(prev)).toEqual([['EVENT_SCHEMA', { pointer: '/prev_hash' }, 'prod', 1]]);
+    }
+  });
+
+  it('names the member and the rule a schema fault breaks: an unknown member, an enum, a format, a pattern (from mutation testing)', () => {
+    const one = (line: string) => full(line).findings.map((f) => [f.code, f.detail, f.message]);
+    expect(one(reseal((e) => ((e['actor'] as Record<string, unknown>)['role'] = 'x')))).toEqual([['EVENT_SCHEMA', { pointer: '/actor/role' }, '/actor/role unknown member "role"']]);
+    expect(one(reseal((e) => ((e['decision'] as Record<string, unknown>)['action'] = 'permit')))).toEqual([
+      ['EVENT_SCHEMA', { pointer: '/decision/action' }, '/decision/action must be one of "allow", "warn", "review", "block"'],
+    ]);
+    expect(one(reseal((e) => (e['ts'] = '2026-11-01T12:00:00Z')))).toEqual([['EVENT_SCHEMA', { pointer: '/ts' }, '/ts is not a valid sel-timestamp value']]);
+    expect(one(reseal((e) => delete (e['decision'] as Record<string, unknown>)['rule']))).toEqual([['EVENT_SCHEMA', { pointer: '/decision/rule' }, '/decision/rule missing required member "rule"']]);
+    // No schema of the envelope has a pattern; the policy schemas' errors go through the same words.
+    expect(describeSchemaError({ keyword: 'pattern', instancePath: '/id', schemaPath: '#/properties/id/pattern', params: { pattern: '^[a-z]+$' } })).toEqual({
+      pointer: '/id',
+      message: "is not of the allowed form (the schema's pattern ^[a-z]+$)",
+    });
+    expect(describeSchemaError(undefined)).toEqual({ pointer: '', message: 'does not match the schema' });
+  });
+  it('takes a damaged line to hold one event per "v" member it has, at most one per 512 bytes, at least one (from mutation testing)', () => {
+    const V = '{"v":"sel.audit/1"}';
+    // Not JSON (content after the value), padded to the length given.
+    const line = (members: number, length: number): Buffer => {
+      const head = V.repeat(members - 1);
+      return Buffer.from(`${head}{"v":"sel.audit/1","x":"${'x'.repeat(length - head.length - V.length - 7)}"}`);
+    };
+    const capacity = (b: Buffer): number => { const r = full(b); return r.kind === 'hole' ? r.capacity : -1; };
+    expect(line(2, 1023).length).toBe(1023);
+    expect([capacity(line(2, 1023)), capacity(line(2, 1024)), capacity(line(3, 1024)), capacity(line(3, 1536))]).toEqual([1, 2, 2, 3]);
+    expect(capacity(Buffer.from(`${V} ${'x'.repeat(2000)}`))).toBe(1);
+    expect(capacity(Buffer.from(V.repeat(50)))).toBe(1);
+    expect(capacity(Buffer.from('x'))).toBe(1);
+    // Not UTF-8 either: the same count.
+    const bad = Buffer.concat([line(2, 1024), Buffer.from([0xff])]);
+    expect(codes(full(bad).findings)).toEqual(['LINE_INVALID_UTF8']);
+    expect(capacity(bad)).toBe(2);
   });
 });

@@ -16,7 +16,7 @@ import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
 import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
 import { checkLineFully } from '../../src/envelope/check.js';
-import { lazyFields } from '../../src/envelope/lazy-request.js';
+import { lazyFields, plainEvent } from '../../src/envelope/lazy-request.js';
 import { WASM_LINE_CAPACITY } from '../../src/envelope/wasm-scan.js';
 
 describe('clean events', () => {
@@ -303,6 +303,39 @@ describe('requests parsed as they are read (replay)', () => {
     expect(lazyFields(fastCheckLine(line, REF, 128, true)!.event!.request)).toBeUndefined();
   });
 
+  it('are parsed whole before a member is deleted, defined or described, and give each member\'s text as the line holds it (from mutation testing)', () => {
+    const request = '{"a":"x\\"y","b":[1,2],"c":{"d":null}}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const plain = JSON.parse(request) as Record<string, unknown>;
+    const r1 = lazyEvent(line).request as Record<string, unknown>;
+    expect(['a', 'b', 'c', 'd'].map((k) => lazyFields(r1)!.rawField(k))).toEqual(['"x\\"y"', '[1,2]', '{"d":null}', undefined]);
+    expect(delete r1['b']).toBe(true);
+    expect(r1['b']).toBeUndefined();
+    expect(Object.keys(r1)).toEqual(['a', 'c']);
+    const r2 = lazyEvent(line).request as Record<string, unknown>;
+    Object.defineProperty(r2, 'e', { value: 5, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(r2, 'a', { value: 9, enumerable: true, configurable: true, writable: true });
+    expect(r2['a']).toBe(9);
+    expect(Object.keys(r2)).toEqual(['a', 'b', 'c', 'e']);
+    expect(r2).toEqual({ ...plain, a: 9, e: 5 });
+    const r3 = lazyEvent(line).request as Record<string, unknown>;
+    expect(Object.getOwnPropertyDescriptor(r3, 'b')).toEqual({ value: [1, 2], writable: true, enumerable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(r3, 'e')).toBeUndefined();
+  });
+  it('are made plain objects to cross to another thread, and other events are handed on as they are (from mutation testing)', () => {
+    const request = '{"a":[1,{"b":null}],"c":"d"}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const lazy = lazyEvent(line);
+    const first = (lazy.request as Record<string, unknown>)['a'];
+    const plain = plainEvent(lazy)!;
+    expect(lazyFields(plain.request)).toBeUndefined();
+    expect(plain.request).toEqual(JSON.parse(request));
+    expect(plain.request['a']).toBe(first);
+    expect(structuredClone(plain)).toEqual({ ...lazy, request: JSON.parse(request) });
+    const whole = fastCheckLine(line, REF, 128, true)!.event!;
+    expect(plainEvent(whole)).toBe(whole);
+    expect(plainEvent(null)).toBe(null);
+  });
   it('are given only when the WebAssembly scanner recorded the members', () => {
     // More than 32 members: not recorded, so the request is parsed whole (a plain object).
     const many = `{${Array.from({ length: 40 }, (_, i) => `"k${String(i).padStart(2, '0')}":${i}`).join(',')}}`;
