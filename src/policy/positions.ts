@@ -82,6 +82,8 @@ function walk<T>(text: string, root: T, visit: (parent: T, segment: string | nul
       continue;
     }
     if (c === '}' || c === ']') {
+      // An empty object leaves no key to read: a string after it is a value, not a key.
+      expectKey = false;
       const top = stack.pop();
       if (top !== undefined && (top.kind === 'array' ? top.index >= 0 : top.key !== null)) path.pop();
       continue;

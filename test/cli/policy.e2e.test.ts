@@ -59,6 +59,18 @@ describe('sel policy check', () => {
     expect(run.automationDetails.id).toBe('sel/policy/');
     expect(run.results[0]).toMatchObject({ ruleId: 'POLICY_INVALID', locations: [{ physicalLocation: { artifactLocation: { uri: 'policy/network-egress.json' }, region: { startLine: 4 } } }] });
   });
+  it('lists findings by file, then line, whatever order the lints find them in (from mutation testing)', () => {
+    // The deny gap (rule 1) is found after the plain http warning (rule 5), and is listed before it.
+    const dir = copy('order');
+    const f = join(dir, 'network-egress.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('"paths": ["/repos", "/user"],', '"paths": ["/repos", "/user"],\n      "ports": [443, 8443],'));
+    const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { code: string; location: { file: string; line: number } }[] };
+    const egress = out.findings.filter((x) => x.location.file.endsWith('network-egress.json'));
+    expect(egress.map((x) => x.code)).toEqual(['POLICY_DENY_GAP', 'POLICY_PLAIN_HTTP']);
+    expect(egress[0]!.location.line).toBeLessThan(egress[1]!.location.line);
+    // A directory outside the working directory is named as given, not as a path of "..".
+    expect((JSON.parse(sel(['policy', 'check', dir, '--format', 'json'], { cwd: SAMPLE_POLICY_DIR }).stdout) as { summary: { policy: string } }).summary.policy).toBe(dir);
+  });
   it('refuses symbolic links in the policy directory', () => {
     const dir = copy('links');
     rmSync(join(dir, 'extensions.json'));
@@ -98,6 +110,15 @@ describe('sel policy hash', () => {
     const out = JSON.parse(sel(['policy', 'check', sub, '--format', 'json']).stdout) as { summary: { hash: string | null; valid: boolean } };
     expect(out.summary).toMatchObject({ hash: null, valid: false });
   });
+  it('prints the hash of a bundle that is JSON but not valid, and exits 1 saying so (from mutation testing)', () => {
+    const dir = copy('hash-invalid');
+    const f = join(dir, 'network-egress.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('"private_ip_mode": "deny"', '"private_ip_mode": "allow"'));
+    const r = sel(['policy', 'hash', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    expect(r.stderr).toContain('the bundle is not valid');
+  });
   it('exits 2 when a file is not JSON', () => {
     const dir = copy('broken');
     writeFileSync(join(dir, 'extensions.json'), '{ "schema": ');
@@ -127,6 +148,14 @@ describe('sel policy eval', () => {
     expect(differs.status).toBe(1);
     expect(differs.stdout).toContain('DIVERGES');
   });
+  it('a recorded decision diverges on its severity alone, and may name no rule (from mutation testing)', () => {
+    const severity = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: event({ action: 'block', rule: 'egress.github-admin', severity: 'low' }) });
+    expect(severity.status).toBe(1);
+    expect((JSON.parse(severity.stdout) as { matches_recorded: boolean }).matches_recorded).toBe(false);
+    const none = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event({ action: 'allow', rule: null, severity: 'info' }) });
+    expect(none.status, none.stderr).toBe(1);
+    expect(none.stdout).toContain('recorded  allow  rule (none)  severity info: DIVERGES');
+  });
   it('--ledger: lists the files under ledger/ it does not use, and why, in text and JSON', () => {
     const root = join(tmp, 'ledger-problems');
     mkdirSync(join(root, 'ledger', 'exceptions'), { recursive: true });
@@ -153,6 +182,8 @@ describe('sel policy eval', () => {
   it('exits 2 for an event file that is not an event', () => {
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '[1]' }))).toContain('not a JSON object');
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '{"kind":"x"}' }))).toContain('needs "kind"');
+    // A request that is an array is no request object (from mutation testing).
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...(JSON.parse(event()) as object), request: [] }) }))).toContain('a "request" object');
     // Times are compared as text: only the envelope's one form compares rightly.
     for (const ts of ['2026-11-02T23:30:00.000-01:00', '2026-11-02T23:30:00Z', '2026-11-02 23:30:00.000Z', 17]) {
       const bad = JSON.stringify({ ...(JSON.parse(event()) as object), ts });

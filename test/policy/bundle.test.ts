@@ -298,6 +298,111 @@ describe('lints', () => {
       rs.push({ ...allDepths, id: 'egress.github-admin-all-depths' });
     })).toEqual([]);
   });
+  it('reports each lint at the line and pointer of what it is about (from mutation testing)', () => {
+    const f = edited((f) => {
+      f.capabilities.grants.push({ ...f.capabilities.grants[0], id: 'cap.coder-2', http: [], secrets: [] });
+      f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' });
+      f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[0], id: 'secrets.github-bearer-2' });
+      f['secrets-boundary'].rules[1].hosts = ['registry.npmjs.org', '*.github.io'];
+      f.capabilities.grants[1].mcp.push('ghost');
+      f.capabilities.grants[0].secrets.push('GHOST_TOKEN');
+      f.extensions.pins.push({ ...f.extensions.pins[0], id: 'ext.pdf-tools-again' });
+    });
+    const texts = new Map(Object.entries(f).map(([k, v]) => [`${k}.json`, JSON.stringify(v, null, 2)]));
+    const out = lintBundle(loadBundle(texts), 'policy');
+    // Each pointer is the one named, and its line the one lineOf gives for it in that file.
+    expect(out.map((x) => `${x.code} ${String(x.detail?.['pointer'])}`)).toEqual([
+      'POLICY_PLAIN_HTTP /rules/5/schemes',
+      'POLICY_WILDCARD_PUBLIC_SUFFIX /rules/1/hosts/1',
+      'POLICY_LEAK_PRONE_MODE /rules/2/modes',
+      'POLICY_UNKNOWN_REFERENCE /grants/0/secrets/2',
+      'POLICY_UNKNOWN_REFERENCE /grants/1/mcp/1',
+      'POLICY_USERLAND_GRANT /grants/1/zones',
+      'POLICY_TIE_BREAK /grants/4',
+      'POLICY_TIE_BREAK /rules/6',
+      'POLICY_TIE_BREAK /rules/3',
+      'POLICY_TIE_BREAK /pins/1',
+    ]);
+    for (const x of out) expect(x.location?.line, String(x.detail?.['pointer'])).toBe(lineOf(texts.get(x.location!.file.slice('policy/'.length))!, String(x.detail?.['pointer'])));
+    expect(out.map((x) => `${x.location?.file}:${x.location?.line}`)).toEqual([
+      'policy/network-egress.json:70', 'policy/secrets-boundary.json:34', 'policy/secrets-boundary.json:44', 'policy/capabilities.json:24', 'policy/capabilities.json:59',
+      'policy/capabilities.json:45', 'policy/capabilities.json:106', 'policy/network-egress.json:88', 'policy/secrets-boundary.json:56', 'policy/extensions.json:14',
+    ]);
+  });
+  it('says which of two tied grants is used, and what decides between tied egress rules (from mutation testing)', () => {
+    const messages = (edit: (f: Record<string, any>) => void) => lintBundle(bundleOf(edited(edit)), 'policy').filter((x) => x.code === 'POLICY_TIE_BREAK').map((x) => x.message);
+    // The later grant has the smaller id: it is the one used.
+    expect(messages((f) => f.capabilities.grants.push({ ...f.capabilities.grants[0], id: 'cap.a-coder' }))).toEqual([
+      'grants cap.coder and cap.a-coder both apply to principal coder in a shared zone; only the smallest id (cap.a-coder) is used',
+    ]);
+    expect(messages((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2' }))).toEqual([
+      'egress rules egress.github-api and egress.github-api-2 match api.github.com/repos with equal specificity; the smallest id decides',
+    ]);
+    expect(messages((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' }))).toEqual([
+      'egress rules egress.github-api and egress.github-api-2 match api.github.com/repos with equal specificity; the strictest action decides',
+    ]);
+  });
+  it('ties egress rules only where their schemes and ports meet, and a deny rule written first in any case (from mutation testing)', () => {
+    const ties = (edit: (f: Record<string, any>) => void) => lint(edited(edit)).filter((x) => x.startsWith('POLICY_TIE_BREAK'));
+    const copy = (extra: Record<string, unknown>) => (f: Record<string, any>) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', ...extra });
+    expect(ties(copy({ schemes: ['http'] }))).toEqual([]);
+    expect(ties(copy({ ports: [8443] }))).toEqual([]);
+    expect(ties(copy({ ports: [8443, 443] }))).toHaveLength(1);
+    // The deny rule first, its prefixes in upper case: it matches the allow rule's /repos all the same.
+    expect(ties((f) => f['network-egress'].rules.unshift({ ...f['network-egress'].rules[0], id: 'egress.github-api-0', effect: 'deny', paths: ['/REPOS'] }))).toHaveLength(1);
+  });
+  it('ties secrets rules only on a shared alias, mode, host and path; rules without paths share / (from mutation testing)', () => {
+    const ties = (extra: Record<string, unknown>, from = 0) =>
+      lint(edited((f) => f['secrets-boundary'].rules.push({ ...f['secrets-boundary'].rules[from], id: 'secrets.zz-copy', ...extra }))).filter((x) => x.startsWith('POLICY_TIE_BREAK'));
+    expect(ties({})).toHaveLength(1);
+    expect(ties({ aliases: ['OTHER_TOKEN'] })).toEqual([]);
+    expect(ties({ modes: ['query_param'] })).toEqual([]);
+    expect(ties({ hosts: ['uploads.github.com'] })).toEqual([]);
+    expect(ties({ paths: ['/orgs'] })).toEqual([]);
+    // secrets.npm-publish names no paths: a copy of it, allow or deny, meets it on /.
+    expect(ties({}, 1)).toEqual(['POLICY_TIE_BREAK policy/secrets-boundary.json:55']);
+    expect(ties({ effect: 'deny' }, 1)).toEqual(['POLICY_TIE_BREAK policy/secrets-boundary.json:55']);
+  });
+  it('finds deny gaps under an allow rule on the whole host, not closed by deny rules on another host or shorter prefixes (from mutation testing)', () => {
+    type Rule = { id: string; host: string; ports?: number[]; paths?: string[]; methods: string[]; max_depth?: number; effect: string; severity?: string };
+    const gaps = (edit: (rules: Rule[]) => void) =>
+      lintBundle(bundleOf(edited((f) => edit(f['network-egress'].rules as Rule[]))), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP').map((x) => x.message);
+    const api = (rules: Rule[]) => rules.find((r) => r.id === 'egress.github-api')!;
+    const admin = (rules: Rule[]) => rules.find((r) => r.id === 'egress.github-admin')!;
+    // egress.registry-npm allows GET and HEAD on every path (no paths: /).
+    const npmDeny: Rule = { id: 'egress.npm-no-security', host: 'registry.npmjs.org', paths: ['/-/npm/v1/security'], methods: ['GET'], effect: 'deny', severity: 'high' };
+    expect(gaps((rs) => rs.push(npmDeny))).toEqual([
+      'egress rule egress.npm-no-security denies registry.npmjs.org/-/npm/v1/security but not HEAD https:443, which egress.registry-npm allows there',
+    ]);
+    // A deny rule with the same path and methods on another host closes nothing here.
+    expect(gaps((rs) => { api(rs).ports = [443, 8443]; rs.push({ ...admin(rs), id: 'egress.uploads-admin', host: 'uploads.github.com', ports: [8443] }); })).toEqual([
+      'egress rule egress.github-admin denies api.github.com/repos/acme/app/hooks but not GET https:8443, POST https:8443, which egress.github-api allows there',
+    ]);
+    // The allow rule's longest matching prefix counts (/repos/acme, written first): a deny on /repos loses to it there.
+    expect(gaps((rs) => {
+      api(rs).paths = ['/repos/acme', '/repos'];
+      admin(rs).methods = ['GET'];
+      rs.push({ id: 'egress.github-no-post', host: 'api.github.com', paths: ['/repos'], methods: ['POST'], effect: 'deny', severity: 'high' });
+    }).filter((m) => m.startsWith('egress rule egress.github-admin '))).toEqual([
+      'egress rule egress.github-admin denies api.github.com/repos/acme/app/hooks but not POST https:443, which egress.github-api allows there',
+    ]);
+    // Two deny rules limited in depth reach together as deep as the deeper one.
+    expect(gaps((rs) => { admin(rs).max_depth = 5; rs.push({ ...admin(rs), id: 'egress.github-admin-deep', max_depth: 8 }); })).toEqual([]);
+  });
+  it('a secrets deny gap is only about the aliases the deny rule names (from mutation testing)', () => {
+    const gaps = lint(edited((f) => {
+      f['secrets-boundary'].rules.push({ id: 'secrets.zz-allow', aliases: ['A_TOKEN', 'B_TOKEN'], modes: ['header'], hosts: ['h.example.com'], effect: 'allow', severity: 'info' });
+      f['secrets-boundary'].rules.push({ id: 'secrets.zz-deny', aliases: ['A_TOKEN'], modes: ['header'], hosts: ['h.example.com'], paths: ['/x'], effect: 'deny', severity: 'high' });
+    })).filter((x) => x.startsWith('POLICY_DENY_GAP'));
+    expect(gaps).toEqual([]);
+  });
+  it('a workspace read prefix no request path can be under is reported, with the segment that is refused (from mutation testing)', () => {
+    const out = lintBundle(bundleOf(edited((f) => (f.capabilities.grants[2].workspace.read = ['/workspace/ops', '/workspace/./x']))), 'policy')
+      .filter((x) => x.code === 'POLICY_PATH_UNMATCHABLE').map((x) => `${x.location?.file}:${x.location?.line} ${x.message}`);
+    expect(out).toEqual([
+      'policy/capabilities.json:85 grant cap.ops-bot (workspace read): no request path is under "/workspace/./x", since a request path with a "." segment is refused; it never allows anything',
+    ]);
+  });
   it('references to what the bundle does not define', () => {
     const out = lint(edited((f) => f['capabilities'].grants[0].http.push('egress.gone')));
     expect(out).toContain('POLICY_UNKNOWN_REFERENCE policy/capabilities.json:20');
@@ -329,6 +434,33 @@ describe('lineOf', () => {
     expect(lineOf(text, '/a/x')).toBe(3);
     expect(lineOf(text, '/a/a')).toBe(4);
     expect(lineOf(text, '/b/0')).toBe(7);
+  });
+  it('reads a key written with escapes, a value on the line after its key, an array closed right after a number, a backslash in a string (from mutation testing)', () => {
+    const text = '{\n  "x": "\\\\d{4}",\n  "\\u0061": [443, 80],\n  "c\\/d":\n    1,\n  "": [[1],\n    [2]]\n}';
+    expect(lineOf(text, '/x')).toBe(2);
+    expect(lineOf(text, '/a')).toBe(3);
+    expect(lineOf(text, '/a/1')).toBe(3);
+    expect(lineOf(text, '/c~1d')).toBe(5);
+    expect(lineOf(text, '/')).toBe(6);
+    expect(lineOf(text, '//1/0')).toBe(7);
+    // The empty pointer is the whole text, even where the top object has a key "".
+    expect(lineOf(text, '')).toBe(1);
+  });
+  it('reads a string after an empty object in an array as a value, not as a key (found by mutation testing)', () => {
+    expect(lineOf('[\n  {},\n  "x"\n]', '/1')).toBe(3);
+    expect(lineOf('{\n  "a": [\n    {"b": {}},\n    "x",\n    ["y"]\n  ]\n}', '/a/1')).toBe(4);
+    expect(lineOf('{\n  "a": [\n    {"b": {}},\n    "x",\n    ["y"]\n  ]\n}', '/a/2/0')).toBe(5);
+    // As sel policy check reports it: a grant that ends in an empty object, then a string that is no grant.
+    const f = edited((f) => {
+      f.capabilities.grants[3].workspace = {};
+      f.capabilities.grants.push('cap.extra');
+    });
+    const texts = new Map(Object.entries(f).map(([k, v]) => [`${k}.json`, JSON.stringify(v, null, 2)]));
+    const line = texts.get('capabilities.json')!.split('\n').indexOf('    "cap.extra"') + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(lintBundle(loadBundle(texts), 'policy').map((x) => `${x.code} ${x.location?.file}:${x.location?.line} ${String(x.detail?.['pointer'])}`)).toEqual([
+      `POLICY_INVALID policy/capabilities.json:${line} /grants/4`,
+    ]);
   });
   it('decodes ~1 before ~0 in a pointer (RFC 6901): /a~01 is the key "a~1", not "a/" (from mutation testing)', () => {
     const text = '{\n  "x": 0,\n  "a~1": 1,\n  "a/": 2\n}';

@@ -293,6 +293,9 @@ describe('secrets boundary', () => {
     expect(on('https://api.github.com/repos/acme')).toBe('block null high');
     expect(on('http://api.github.com:8443/repos/acme')).toBe('block null high');
   });
+  it('a rule that names no ports injects on 443 and on no other port, 80 included (from mutation testing)', () => {
+    for (const port of [80, 8080, 444, 1]) expect(inject({ secret: 'GITHUB_TOKEN', mode: 'bearer', url: `https://api.github.com:${port}/repos/acme` }), String(port)).toBe('block null high');
+  });
   it('gates a medium-severity injection to review, and an approved review resumes it', () => {
     const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
     const fp = digestOf(req);

@@ -45,6 +45,41 @@ describe('lints of a hostile bundle stay bounded', () => {
     expect(out).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
+  it('a gap check past the budget is a warning that names the rules, never a silent pass: egress and secrets (from mutation testing)', () => {
+    // 2 schemes x 65 535 ports x 7 methods x 22 deny rules over the path: past 20 million combinations.
+    const ports = Array.from({ length: 65535 }, (_, i) => i + 1);
+    const M = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    const egress = lintBundle(bundleOf(edited((f) => {
+      f['network-egress'].rules.push({ id: 'z.allow', host: 'h.example.com', schemes: ['https', 'http'], ports, methods: M, effect: 'allow', severity: 'info' });
+      for (let k = 0; k < 22; k++) f['network-egress'].rules.push({ id: `z.deny${String(k).padStart(2, '0')}`, host: 'h.example.com', paths: ['/x'], methods: ['GET'], effect: 'deny', severity: 'high' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(egress).toHaveLength(22);
+    expect(egress[0]!.message).toBe('egress rule z.deny00 was not checked for gaps against z.allow: the bundle has more than 20000000 scheme, port and method combinations to check; narrow the rules');
+    expect(egress.every((x) => x.detail?.['unchecked'] === true)).toBe(true);
+    // 3 000 hosts x 3 000 aliases x 2 modes x 2 deny rules over the path.
+    const hosts = Array.from({ length: 3000 }, (_, i) => `h${i}.example.com`);
+    const aliases = Array.from({ length: 3000 }, (_, i) => `A${i}`);
+    const secrets = lintBundle(bundleOf(edited((f) => {
+      f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header', 'bearer'], hosts, effect: 'allow', severity: 'info' });
+      for (const id of ['z.deny1', 'z.deny2']) f['secrets-boundary'].rules.push({ id, aliases, modes: ['header'], hosts, paths: ['/x'], effect: 'deny', severity: 'high' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(secrets.map((x) => x.message)).toEqual(['z.deny1', 'z.deny2'].map((id) =>
+      `secrets rule ${id} was not checked for gaps against z.allow: the bundle has more than 20000000 host, alias, port and mode combinations to check; narrow the rules`));
+  });
+  it('a gap finding lists the first 20 open combinations, and says when there are more (from mutation testing)', () => {
+    const listed = (n: number) => {
+      const aliases = Array.from({ length: n }, (_, i) => `A${String(i).padStart(2, '0')}`);
+      const out = lintBundle(bundleOf(edited((f) => {
+        f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header', 'bearer'], hosts: ['h.example.com'], effect: 'allow', severity: 'info' });
+        f['secrets-boundary'].rules.push({ id: 'z.deny', aliases, modes: ['header'], hosts: ['h.example.com'], paths: ['/x'], effect: 'deny', severity: 'high' });
+      })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+      expect(out).toHaveLength(1);
+      return out[0]!.message;
+    };
+    const all = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(2, '0')} bearer to h.example.com:443`).join(', ');
+    expect(listed(20)).toBe(`secrets rule z.deny denies its paths but not ${all}, which z.allow allows there`);
+    expect(listed(21)).toBe(`secrets rule z.deny denies its paths but not ${all} and more, which z.allow allows there`);
+  });
   it('lineIndex answers as lineOf does', () => {
     const text = '{\n "a": [\n  1,\n  {"b": 2},\n  3\n ],\n "c/d": {"e~f": [] }\n}';
     const at = lineIndex(text);

@@ -157,6 +157,13 @@ describe('checkAddress (private_ip_mode deny)', () => {
     expect(a).toHaveLength(45);
     expect(checkAddress(a)).toEqual({ ok: true });
   });
+  it('treats as IPv4-compatible only an address whose first 96 bits are zero: ::1:808:808 carries no 8.8.8.8 (from mutation testing)', () => {
+    // Outside 2000::/3, so refused; read from its last 32 bits, it passed as 8.8.8.8.
+    for (const a of ['::1:808:808', '0:0:0:0:1:0:808:808', '::ffff:1:808:808']) expect(checkAddress(a).ok, a).toBe(false);
+  });
+  it('allows the whole of 2000::/3, 3000::/4 too, not only 2000::/4 (from mutation testing)', () => {
+    for (const a of ['2000::1', '3000::1', '3ffe::1']) expect(checkAddress(a), a).toEqual({ ok: true });
+  });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
   });
