@@ -1,5 +1,6 @@
 // `sel import`: another system's export (one JSON document) to the JSONL log sel verify reads
 // (src/ingest/import.ts). The real CLI on real files; the property in process.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { importRecords } from '../../src/ingest/import.js';
 import { importAgrees } from '../fuzz/import.js';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 
 /**
  * The heap's live size, after a full collection (V8's gc, exposed here): a bound on what the
@@ -363,5 +364,120 @@ describe('sel import', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('refuses an element with a key longer than --max-line-bytes as too long, and skips a member of the top object whose name is that long (from mutation testing)', async () => {
+    const run = async (doc: string, records: string | null): Promise<[unknown, string]> => {
+      let out = '';
+      const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records, maxChars: 64 });
+      return [r, out];
+    };
+    const key = 'k'.repeat(100);
+    expect(await run(`[{"${key}":1},{"a":1}]`, null)).toEqual([
+      { events: 2, refused: 1, failure: null },
+      'sel import: element 1 of the array is longer than 64 characters as JSON text (--max-line-bytes); it is not imported\n{"a":1}\n',
+    ]);
+    // A top-level member's name past the bound is not the --records member, whatever it is.
+    expect(await run(`{"${key}":[1],"Records":[2]}`, 'Records')).toEqual([{ events: 1, refused: 0, failure: null }, '2\n']);
+    expect(await run(`{"${key}":[1]}`, 'Records')).toEqual([
+      { events: 0, refused: 0, failure: 'the document has no member "Records"' },
+      'sel import: the document cannot be read on: the document has no member "Records"; nothing after this line was imported\n',
+    ]);
+  });
+
+  it('in process too: refuses a --records member that is not an array, or named twice, and a document without it (from mutation testing)', async () => {
+    const run = async (doc: string): Promise<[unknown, string]> => {
+      let out = '';
+      const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: 'Records', maxChars: 4096 });
+      return [r, out];
+    };
+    const tail = (why: string): string => `sel import: the document cannot be read on: ${why}; nothing after this line was imported\n`;
+    expect(await run('{"Records":[1],"Records":[2]}')).toEqual([{ events: 1, refused: 0, failure: 'the document has the member "Records" twice' }, `1\n${tail('the document has the member "Records" twice')}`]);
+    expect(await run('{"Records":{"a":[1]}}')).toEqual([{ events: 0, refused: 0, failure: 'the member "Records" is not an array of events' }, tail('the member "Records" is not an array of events')]);
+    expect(await run('{"records":[1]}')).toEqual([{ events: 0, refused: 0, failure: 'the document has no member "Records"' }, tail('the document has no member "Records"')]);
+    expect(await run('[1]')).toEqual([{ events: 0, refused: 0, failure: 'the document is not an object with a member "Records"' }, tail('the document is not an object with a member "Records"')]);
+    // Without --records, an object is not the array, even one that holds events.
+    let out = '';
+    const r = await importRecords(Readable.from([Buffer.from('{"Records":[1]}')]), async (t) => void (out += t), { records: null, maxChars: 4096 });
+    expect(r.failure).toContain('the document is an object, not an array of events');
+    expect(out).toBe(tail(r.failure!));
+  });
+
+  it('refuses an element nested deeper than --max-depth alone, and takes --max-depth up to 2000 only (from mutation testing)', () => {
+    // Three levels are --max-depth 3; four are one too many. The default (128) takes both.
+    const doc = '[{"a":{"b":[1]}}, {"a":{"b":[[1]]}}, [[[1]]]]';
+    const r = sel(['import', '-', '--max-depth', '3'], { input: doc });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('{"a":{"b":[1]}}\nsel import: element 2 of the array is not imported: too deep (parsers may read it differently, or JCS cannot write it)\n[[[1]]]\n');
+    expect(sel(['import', '-'], { input: doc }).stdout).toBe('{"a":{"b":[1]}}\n{"a":{"b":[[1]]}}\n[[[1]]]\n');
+    expect(sel(['import', '-', '--max-depth', '2000'], { input: '[1]' }).status).toBe(0);
+    expect(expectOneSentence(sel(['import', '-', '--max-depth', '2001'], { input: '[1]' }))).toContain('--max-depth must be between 1 and 2000');
+    expect(expectOneSentence(sel(['import', '-', '--max-line-bytes', '0'], { input: '[1]' }))).toContain('--max-line-bytes must be between 1 and');
+  });
+
+  it('ends at once with status 0 when its reader stops early (`| head`), refused elements later in the export included (from mutation testing)', () => {
+    // 2 MB of output: far more than a pipe holds, so the import writes after head has gone.
+    const exported = file('head.json', `[${'1,'.repeat(1 << 20)}{"a":1,"a":2}]`);
+    const r = spawnSync('bash', ['-c', `"$0" "$1" import "$2" | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, CLI, exported], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('0\n');
+    // Read to its end, the same export is exit 1.
+    expect(sel(['import', exported]).status).toBe(1);
+  });
+
+  it('says why a read failed in one line of the output, whatever the error\'s own text holds (from mutation testing)', async () => {
+    // A reader's error text may hold line breaks: a line after one could be taken for an event.
+    async function* reads(): AsyncGenerator<Buffer> {
+      yield Buffer.from('[1,');
+      throw new Error('bad read\r\n{"v":"sel.audit/1"}\n');
+    }
+    let out = '';
+    const r = await importRecords(reads(), async (t) => void (out += t), { records: null, maxChars: 4096 });
+    expect(r.events).toBe(1);
+    expect(out).toBe('1\nsel import: the document cannot be read on: it could not be read (bad read  {"v":"sel.audit/1"} ); nothing after this line was imported\n');
+  });
+
+  it('reports the first damage of a broken document, not one after it in the same read (from mutation testing)', async () => {
+    // `1 2` is not JSON (no comma) before the stray character, or the run of brackets, after it.
+    for (const doc of ['[0, 1 2\f]', `[0, 1 2${'['.repeat(1 << 16)}`]) {
+      let out = '';
+      const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 4096 });
+      expect(r, doc.slice(0, 12)).toEqual({ events: 2, refused: 0, failure: "it is not JSON (Parser cannot parse input: expected ',')" });
+      expect(out).toBe(`0\n1\nsel import: the document cannot be read on: ${r.failure}; nothing after this line was imported\n`);
+    }
+  });
+
+  it('bounds each element on its own: elements that together pass --max-line-bytes are each imported (from mutation testing)', async () => {
+    const element = `{"s":"${'x'.repeat(50)}"}`;
+    let out = '';
+    const r = await importRecords(Readable.from([Buffer.from(`[${element},${element},${element}]`)]), async (t) => void (out += t), { records: null, maxChars: element.length });
+    expect(r).toEqual({ events: 3, refused: 0, failure: null });
+    expect(out).toBe(`${element}\n`.repeat(3));
+  });
+
+  it('reads no further once the document broke, however many reads follow (from mutation testing)', async () => {
+    // Elements after the damage, in later reads, are not imported: not even one per read.
+    let out = '';
+    let reads = 0;
+    async function* doc(): AsyncGenerator<Buffer> {
+      // 0x80 (a continuation byte with no lead) is not UTF-8 wherever the read ends.
+      for (const b of [Buffer.from('[1,'), Buffer.from([0x80]), Buffer.from('true,'), Buffer.from('true]')]) {
+        reads++;
+        yield b;
+      }
+    }
+    const r = await importRecords(doc(), async (t) => void (out += t), { records: null, maxChars: 4096 });
+    expect(r).toEqual({ events: 1, refused: 0, failure: 'the document is not UTF-8 (at byte 3)' });
+    expect(reads).toBe(2);
+    expect(out).toBe('1\nsel import: the document cannot be read on: the document is not UTF-8 (at byte 3); nothing after this line was imported\n');
+  });
+
+  it('says a document of white space is empty, and a number alone is not an array (from mutation testing)', async () => {
+    for (const [doc, why] of [['', 'the document is empty'], [' \n', 'the document is empty'], ['5', 'the document is not an array of events'], ['5 ', 'the document is not an array of events']] as const) {
+      let out = '';
+      const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 4096 });
+      expect(r, doc).toEqual({ events: 0, refused: 0, failure: why });
+      expect(out).toBe(`sel import: the document cannot be read on: ${why}; nothing after this line was imported\n`);
+    }
   });
 });

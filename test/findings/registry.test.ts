@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES, CODES } from '../../src/findings/codes.js';
-import { makeFinding } from '../../src/findings/finding.js';
+import { hasLoneSurrogate } from '../../src/canonical/jcs.js';
+import { makeFinding, shiftLines, shown, SHOWN_CHARS } from '../../src/findings/finding.js';
 import { renderFindingsDoc } from '../../src/findings/doc.js';
 import { VERSION } from '../../src/version.js';
 
@@ -53,5 +54,77 @@ describe('what a finding echoes', () => {
     expect(f.detail!['n']).toBe(3);
     // Shown twice (a shard's finding, merged) is shown once.
     expect(makeFinding('DECISION_DIVERGENCE', { message: f.message, detail: f.detail! }).detail).toEqual(f.detail);
+  });
+
+  it('is shown whole up to 512 characters, and past that by its start and end around how many were left out (from mutation testing)', () => {
+    const at = 'a'.repeat(SHOWN_CHARS);
+    expect(shown(at)).toBe(at);
+    const past = `${'h'.repeat(352)}${'m'.repeat(65)}${'t'.repeat(96)}`;
+    expect(shown(past)).toBe(`${'h'.repeat(352)}…[65 characters left out]…${'t'.repeat(96)}`);
+  });
+
+  it('is never cut inside a surrogate pair, at its start or at its end, U+10FFFF included (from mutation testing)', () => {
+    // A lone surrogate in a report is text JCS cannot write and a JSON reader may refuse.
+    for (const pair of ['😂', '\u{10ffff}', '\u{10000}']) {
+      for (let pad = 0; pad < 2; pad++) {
+        const s = 'a'.repeat(351 + pad) + pair + 'b'.repeat(300) + pair + 'c'.repeat(94 + pad);
+        const out = shown(s);
+        expect(hasLoneSurrogate(out), `${pair} ${pad}`).toBe(false);
+        const [head, tail] = out.split(/…\[\d+ characters left out\]…/) as [string, string];
+        expect(s.startsWith(head)).toBe(true);
+        expect(s.endsWith(tail)).toBe(true);
+        expect(head.length + tail.length + Number(/\[(\d+) characters/.exec(out)![1])).toBe(s.length);
+      }
+    }
+  });
+
+  it('bounds expected, actual and detail alike, and a message past 4096 characters (from mutation testing)', () => {
+    const long = 'x'.repeat(100_000);
+    const f = makeFinding('HASH_MISMATCH', { message: long, expected: long, actual: { rule: long, list: [long] } });
+    expect(f.expected).toBe(shown(long));
+    expect(f.actual).toEqual({ rule: shown(long), list: [shown(long)] });
+    expect(f.message.length).toBeLessThan(4096 + 64);
+    expect(f.message).toMatch(/^x{3072}…\[\d+ characters left out\]…x{512}$/);
+    const exactly = 'm'.repeat(4096);
+    expect(makeFinding('HASH_MISMATCH', { message: exactly }).message).toBe(exactly);
+  });
+
+  it('keeps a member named __proto__ of what it echoes as a member, also when it shortens it (from mutation testing)', () => {
+    const actual = JSON.parse(`{"__proto__":{"polluted":"${'p'.repeat(1000)}"},"a":1}`) as Record<string, unknown>;
+    const f = makeFinding('DECISION_DIVERGENCE', { message: 'm', actual, detail: actual });
+    for (const v of [f.actual, f.detail] as Record<string, unknown>[]) {
+      expect(Object.keys(v)).toEqual(['__proto__', 'a']);
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      expect(JSON.stringify(v)).toBe(`{"__proto__":{"polluted":${JSON.stringify(shown('p'.repeat(1000)))}},"a":1}`);
+    }
+  });
+
+  it('echoes a value nested deeper than 8 levels, arrays included, as it is, without walking all of it (from mutation testing)', () => {
+    // A request may nest arrays 100 000 deep (JSON.parse reads it): walked whole, the stack overflows.
+    let deep: unknown = 'x'.repeat(1000);
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const f = makeFinding('DECISION_DIVERGENCE', { message: 'm', actual: deep, detail: { request: { a: deep } } });
+    expect(f.actual).toBe(deep);
+    expect((f.detail!['request'] as { a: unknown }).a).toBe(deep);
+    const shallow = [[[['x'.repeat(1000)]]]];
+    expect(makeFinding('DECISION_DIVERGENCE', { message: 'm', actual: shallow }).actual).toEqual([[[[shown('x'.repeat(1000))]]]]);
+  });
+
+  it('keeps a seq of 0 and a chain as given (from mutation testing)', () => {
+    const f = makeFinding('GENESIS_INVALID', { chain: 'c', seq: 0, message: 'm' });
+    expect(f.seq).toBe(0);
+    expect(f.chain).toBe('c');
+    expect(f.severity).toBe(CODES.GENESIS_INVALID.severity);
+    expect(makeFinding('TS_REGRESSION', { message: 'm' }).severity).toBe('warning');
+  });
+});
+
+describe('findings made on part of a file', () => {
+  it('move down by the lines before the part, only when located in that file (from mutation testing)', () => {
+    const at = (file: string, line: number) => makeFinding('HASH_MISMATCH', { chain: 'c', seq: 1, location: { file, line, column: 3 }, message: 'm' });
+    expect(shiftLines(at('a.jsonl', 2), 'a.jsonl', 10).location).toEqual({ file: 'a.jsonl', line: 12, column: 3 });
+    expect(shiftLines(at('b.jsonl', 2), 'a.jsonl', 10).location).toEqual({ file: 'b.jsonl', line: 2, column: 3 });
+    const none = makeFinding('POLICY_INVALID', { message: 'm' });
+    expect(shiftLines(none, 'a.jsonl', 10)).toBe(none);
   });
 });

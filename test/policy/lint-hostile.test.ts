@@ -2,7 +2,9 @@
  * `sel policy check` is a PR gate over policy files a pull request may have written: a small
  * hostile bundle must not make it run for minutes or run out of memory (found by review: a
  * 210 KB capabilities.json of 3 000 grants for one principal ran past 10 minutes; a 164 KB
- * secrets-boundary.json took 270 s and 3.4 GB).
+ * secrets-boundary.json took 270 s and 3.4 GB). Each input here took 24 s to minutes before
+ * its fix and well under a second after; a return to minutes fails on the suite's timeout
+ * (test/vitest.config.ts). No test asserts a wall-clock bound, which a loaded machine breaks.
  */
 import { describe, expect, it } from 'vitest';
 import { loadBundle } from '../../src/policy/bundle.js';
@@ -11,17 +13,14 @@ import { lineOf, lineIndex } from '../../src/policy/positions.js';
 import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
 
 describe('lints of a hostile bundle stay bounded', () => {
-  it('many grants that tie: one finding per grant, in well under a second each thousand', () => {
-    const t0 = Date.now();
+  it('many grants that tie: one finding per grant', () => {
     const out = lintBundle(bundleOf(edited((f) => {
       for (let i = 0; i < 3000; i++) f['capabilities'].grants.push({ id: `g${i}`, principal: 'p', zones: ['executor'], severity: 'info' });
     })), 'policy').filter((x) => x.code === 'POLICY_TIE_BREAK');
     expect(out).toHaveLength(2999);
     expect(out[0]!.message).toContain('grants g0 and g1 both apply to principal p');
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
   it('a deny rule over many hosts and aliases: the gap is reported, its list cut short', () => {
-    const t0 = Date.now();
     const n = 3000;
     const hosts = Array.from({ length: n }, (_, i) => `h${i}.example.com`);
     const aliases = Array.from({ length: n }, (_, i) => `A${i}`);
@@ -32,10 +31,8 @@ describe('lints of a hostile bundle stay bounded', () => {
     expect(out).toHaveLength(1);
     expect(out[0]!.message).toContain('secrets rule z.deny denies its paths but not A0 bearer to h0.example.com:443');
     expect(out[0]!.message.length).toBeLessThan(2000);
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
   it('a deny rule over all 65 535 ports inside an allow rule over them all', () => {
-    const t0 = Date.now();
     const ports = Array.from({ length: 65535 }, (_, i) => i + 1);
     const M = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
     const out = lintBundle(bundleOf(edited((f) => {
@@ -43,7 +40,6 @@ describe('lints of a hostile bundle stay bounded', () => {
       for (let k = 0; k < 4; k++) f['network-egress'].rules.push({ id: `z.deny${k}`, host: 'h.example.com', schemes: ['https', 'http'], ports: [...ports].reverse(), paths: ['/x'], methods: M, effect: 'deny', severity: 'high' });
     })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
     expect(out).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
   it('a gap check past the budget is a warning that names the rules, never a silent pass: egress and secrets (from mutation testing)', () => {
     // 2 schemes x 65 535 ports x 7 methods x 22 deny rules over the path: past 20 million combinations.
@@ -96,11 +92,9 @@ describe('lints of a hostile bundle stay bounded', () => {
   });
   it('a file of many values deep in arrays: line numbers in linear memory', () => {
     // Keyed by whole paths, this 2.8 MB file took 24 s and 1.1 GB (found by review).
-    const t0 = Date.now();
     const text = `${'['.repeat(120)}${'1,'.repeat(1_400_000)}1${']'.repeat(120)}`;
     const at = lineIndex(text);
     expect(at(`${'/0'.repeat(120)}`)).toBe(1);
     expect(at(`${'/0'.repeat(119)}/1400000`)).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
