@@ -536,8 +536,9 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     try {
       tokens = tokenize(piece);
     } catch (e) {
-      // At the end of the text, what the tokenizer still expected was not written.
-      fail(piece === none ? ((state as string) === 'top' ? 'the document is empty' : 'the document ends before its array does') : `it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
+      // At the end of the text, what the tokenizer still expected was not written, or what it
+      // held back for more (`tru`, a string with a raw tab) was not JSON: its error is the same.
+      fail(piece === none ? ((state as string) === 'top' ? 'the document is empty' : 'the document ends before its array does, or is not JSON at its end') : `it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
       return;
     }
     if (tokens === none) return;

@@ -193,8 +193,14 @@ describe('sel import', () => {
     }
     const [a] = sampleLog.split('\n');
     const cut = sel(['import', '-'], { input: `[${a}` });
-    expect(expectOneSentence(cut)).toBe('sel: cannot import standard input to its end: the document ends before its array does (after 1 event)');
-    expect(cut.stdout).toBe(`${a}\nsel import: the document cannot be read on: the document ends before its array does; nothing after this line was imported\n`);
+    expect(expectOneSentence(cut)).toBe('sel: cannot import standard input to its end: the document ends before its array does, or is not JSON at its end (after 1 event)');
+    expect(cut.stdout).toBe(`${a}\nsel import: the document cannot be read on: the document ends before its array does, or is not JSON at its end; nothing after this line was imported\n`);
+    // What the tokenizer holds back for more (a literal begun, a string with a raw tab) and is not
+    // JSON breaks at the end as a cut document does: the sentence names both, never only the cut.
+    for (const end of ['tru]', '"a\tb"]', '"\\x"]']) {
+      const bad = sel(['import', '-'], { input: `[${a},${end}` });
+      expect(expectOneSentence(bad), end).toBe('sel: cannot import standard input to its end: the document ends before its array does, or is not JSON at its end (after 1 event)');
+    }
   });
 
   it('refuses what is not a document to read, in one sentence (exit 2)', () => {
