@@ -3,7 +3,6 @@
  * standalone code for one schema in schemas/: call it, and on false read `.errors`.
  */
 import auditEvent from './generated/audit-event.js';
-import checkpoint from './generated/checkpoint.js';
 import ledgerAnchor from './generated/ledger-anchor.js';
 import ledgerException from './generated/ledger-exception.js';
 import ledgerReview from './generated/ledger-review.js';
@@ -22,7 +21,6 @@ export const validateAuditEvent = v(auditEvent);
 export const validateReview = v(ledgerReview);
 export const validateException = v(ledgerException);
 export const validateAnchor = v(ledgerAnchor);
-export const validateCheckpoint = v(checkpoint);
 
 /** Policy contract validators, by contract (file name without .json). */
 export const POLICY_VALIDATORS: Readonly<Record<string, Validator>> = {
