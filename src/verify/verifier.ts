@@ -104,7 +104,10 @@ interface FileStats {
 }
 
 interface Kept {
-  readonly order: number;
+  /** Its position (file index, then line); null: its file had not begun when it was found. */
+  readonly order: number | null;
+  /** The files begun when it was found: where one of a file never begun is listed. */
+  readonly begun: number;
   readonly index: number;
   readonly finding: Finding;
 }
@@ -151,10 +154,11 @@ export class IntegrityVerifier {
       this.kept[lower]!.pop();
       this.keptCount--;
     }
-    const order = f.location === null
-      ? Number.MAX_SAFE_INTEGER
-      : (this.fileIndex.get(f.location.file) ?? this.files.length) * 2 ** 32 + f.location.line;
-    this.kept[bucket]!.push({ order, index: this.tally.total, finding: f });
+    // A finding about a file not begun yet (a checkpoint's CHECKPOINT_MISMATCH, a committed log's
+    // LEDGER_REWRITTEN, found before the logs are read) takes its place when the file begins.
+    const at = f.location === null ? undefined : this.fileIndex.get(f.location.file);
+    const order = f.location === null ? Number.MAX_SAFE_INTEGER : at === undefined ? null : at * 2 ** 32 + f.location.line;
+    this.kept[bucket]!.push({ order, begun: this.files.length, index: this.tally.total, finding: f });
     this.keptCount++;
   }
 
@@ -256,7 +260,7 @@ export class IntegrityVerifier {
   finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
     this.chain.finish();
     after?.(this.chain.summaries());
-    const kept = this.kept.flat().sort((a, b) => a.order - b.order || a.index - b.index);
+    const kept = this.kept.flat().map((k) => ({ ...k, order: k.order ?? this.positionOf(k) })).sort((a, b) => a.order - b.order || a.index - b.index);
     return {
       summary: {
         files: this.files.map((f) => ({ file: f.file, bytes: f.bytes, lines: f.lines, events: f.events, firstLine: f.firstLine })),
@@ -271,6 +275,12 @@ export class IntegrityVerifier {
       positions: this.chain.positions(),
       ends: new Map(this.files.map((f) => [f.file, { bytes: f.start + f.bytes - f.emptyBytes, lines: f.firstLine - 1 + f.lines - f.emptyLines, tail: f.tail }])),
     };
+  }
+
+  /** The position of a finding found before its file began: that file's, or after the files begun then. */
+  private positionOf(k: Kept): number {
+    const loc = k.finding.location!;
+    return (this.fileIndex.get(loc.file) ?? k.begun) * 2 ** 32 + loc.line;
   }
 
   /** Lines read so far, over all files. */

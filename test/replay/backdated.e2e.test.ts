@@ -289,6 +289,21 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     expect(notesOf(later)).toEqual([]);
   });
 
+  it('an anchor added since the checkpoint\'s commit for the first event the resumed run reads (the chain\'s next seq): it resumes, and checks it (from mutation testing)', () => {
+    const repo = join(tmp, 'anchored-next');
+    git(tmp, 'clone', '-q', b.repo, repo);
+    const { file, cp, lines } = split(['--repo', repo]);
+    const next = lines.length - 3;
+    const anchor = (hash: string) => `${JSON.stringify({ v: 'sel.anchor/1', chain: 's', seq: next, hash, ts: '2026-12-01T00:00:00.000Z' }, null, 2)}\n`;
+    write(repo, { [`ledger/anchors/s/${next}.json`]: anchor(`sha256:${'0'.repeat(64)}`) });
+    commit(repo, 'anchor the next seq, wrongly');
+    const r = sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    const resumed = JSON.parse(r.stdout) as Out;
+    expect(notesOf(resumed)).toEqual([]);
+    expect(resumed.summary.replay.events).toMatchObject({ events: 3 });
+    expect(codes(resumed).filter((c) => c.endsWith('ANCHOR_MISMATCH'))).toEqual([`s/${next} ANCHOR_MISMATCH`]);
+  });
+
   it('a sel.checkpoint/1 file (no times, no word on replay) is still read: resumed without --repo, everything again with it; the checkpoint written after is /2', () => {
     const { file, cp, lines, saved } = split([]);
     const v1 = { v: 'sel.checkpoint/1', files: (saved as unknown as { files: unknown }).files, chains: saved.chains.map(({ chain, next, parent }) => ({ chain, next, parent })) };

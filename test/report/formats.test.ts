@@ -492,6 +492,14 @@ describe('finding counts and the verdict', () => {
     t.omitted = 2;
     expect(t.counts().omitted).toBe(2);
   });
+  it('gives counts that later findings do not change: a snapshot, not the running tally (from mutation testing)', () => {
+    const t = new FindingTally();
+    t.add(makeFinding('TS_REGRESSION', { message: 'w' }));
+    const before = t.counts();
+    t.add(makeFinding('HASH_MISMATCH', { message: 'e' }));
+    expect(before).toMatchObject({ total: 1, bySeverity: { error: 0, warning: 1, note: 0 }, byClass: { integrity: 1 }, byCode: { TS_REGRESSION: 1 } });
+    expect(t.counts()).toMatchObject({ total: 2, bySeverity: { error: 1, warning: 1, note: 0 }, byClass: { integrity: 2 } });
+  });
   it('fails when a finding is at or above --fail-on, never under --fail-on never, and passes a clean log', async () => {
     const none = countFindings([]);
     const error = countFindings([makeFinding('HASH_MISMATCH', { message: 'e' })]);

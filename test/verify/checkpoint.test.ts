@@ -351,3 +351,30 @@ describe('makeCheckpoint, the files it records (from mutation testing)', () => {
     expect(makeCheckpoint(result.positions, sources, result.ends, reals, null).files.map((f) => f.path)).toEqual([a, b].map((p) => realpathSync(p!)));
   });
 });
+
+describe('a CHECKPOINT_MISMATCH on a later log (found by mutation testing)', () => {
+  for (const [name, opts] of RUNS) {
+    it(`is listed at its own file's position, after the findings of the logs before it, though it is found before any log is read (${name})`, async () => {
+      const dir = join(tmp, `late-mismatch-${opts.jobs}`);
+      mkdirSync(dir);
+      const a = join(dir, 'a.jsonl');
+      const b = join(dir, 'b.jsonl');
+      writeFileSync(a, `${chainLines(50, 'x').join('\n')}\n`);
+      writeFileSync(b, `${chainLines(3, 'y').join('\n')}\n`);
+      const state = join(tmp, `late-mismatch-${opts.jobs}.json`);
+      await runAndSave(dir, state, opts, () => undefined);
+      // b.jsonl rewritten (the same length, another chain), and a bad line appended to a.jsonl.
+      const forged = `${chainLines(3, 'w').join('\n')}\n`;
+      expect(Buffer.byteLength(forged)).toBe(statSync(b).size);
+      writeFileSync(b, forged);
+      appendFileSync(a, GARBAGE);
+      const { sources } = await resolveSources([dir]);
+      const prepared = await prepareResume((await loadCheckpoint(state, [dir]))!, sources, MAX, await realPaths(sources));
+      const result = await verifyLogs([dir], { ...opts, resume: prepared.resume, preFindings: prepared.findings });
+      expect(result.findings.map((f) => `${f.location!.file.split('/').pop()}:${f.code}@${f.location!.line}`)).toEqual([
+        'a.jsonl:LINE_INVALID_JSON@51',
+        'b.jsonl:CHECKPOINT_MISMATCH@3',
+      ]);
+    });
+  }
+});

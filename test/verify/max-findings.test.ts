@@ -3,15 +3,17 @@
  * order found), listed by position. A run whose first N findings were warnings listed no error
  * of the thousands after them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { severityRank, type FindingCode } from '../../src/findings/codes.js';
 import { makeFinding, type Finding } from '../../src/findings/finding.js';
 import { verifyLogs } from '../../src/verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { sampleInput } from '../helpers/chains.js';
 
 const TAMPERED = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered');
 
@@ -89,5 +91,71 @@ describe('--max-findings', () => {
         expect(r.summary.findings).toEqual({ ...all.summary.findings, omitted: all.findings.length - n });
       }
     }
+  });
+});
+
+describe('the report\'s order and summary (from mutation testing)', () => {
+  const at = (f: Finding) => (f.location === null ? `${f.code}@-` : `${f.location.file}:${f.code}@${f.location.line}`);
+  const feed = (v: IntegrityVerifier, file: string, text: string) => {
+    const s = v.beginFile(file);
+    s.push(Buffer.from(text));
+    v.endFile(file, s);
+  };
+
+  it('lists a finding with no location after every finding with one, though it was found first', () => {
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    v.report(makeFinding('TS_REGRESSION', { location: null, message: 'nowhere' }));
+    feed(v, 'a.jsonl', 'not json\n');
+    expect(v.finish().findings.map(at)).toEqual(['a.jsonl:LINE_INVALID_JSON@1', 'TS_REGRESSION@-']);
+  });
+
+  it('lists a finding about a file that is not a log (a ledger artifact) where it was found: before the logs when found before them, after them when found after', () => {
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    v.report(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: 'repo/ledger/early.json', line: 1 }, message: 'early' }));
+    feed(v, 'a.jsonl', '{"x":\nnot json\n');
+    feed(v, 'b.jsonl', 'not json\n');
+    const r = v.finish(() => v.report(makeFinding('LOG_TRUNCATED', { location: { file: 'repo/ledger/late.json', line: 1 }, message: 'late' })));
+    expect(r.findings.map(at)).toEqual([
+      'repo/ledger/early.json:LEDGER_ARTIFACT_INVALID@1',
+      'a.jsonl:LINE_INVALID_JSON@1',
+      'a.jsonl:LINE_INVALID_JSON@2',
+      'b.jsonl:LINE_INVALID_JSON@1',
+      'repo/ledger/late.json:LOG_TRUNCATED@1',
+    ]);
+  });
+
+  it('lists a finding about a log found before that log is read at the log\'s position, after the logs before it', () => {
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    v.report(makeFinding('LEDGER_REWRITTEN', { location: { file: 'b.jsonl', line: 1 }, message: 'b was rewritten' }));
+    feed(v, 'a.jsonl', '{"x":\nnot json\n');
+    feed(v, 'b.jsonl', 'not json\n');
+    expect(v.finish().findings.map(at)).toEqual([
+      'a.jsonl:LINE_INVALID_JSON@1',
+      'a.jsonl:LINE_INVALID_JSON@2',
+      'b.jsonl:LEDGER_REWRITTEN@1',
+      'b.jsonl:LINE_INVALID_JSON@1',
+    ]);
+  });
+
+  it('gives the time range from the earliest ts to the latest, whatever order the events come in', () => {
+    const w = new ChainWriter('prod');
+    const t = (s: number) => new Date(Date.UTC(2026, 10, 1, 12, 0, s)).toISOString();
+    const lines = [5, 0, 9, 3].map((s, i) => w.append(sampleInput(i, { ts: t(s) })).line);
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    feed(v, 'a.jsonl', `${lines.join('\n')}\n`);
+    const r = v.finish();
+    expect(r.summary.timeRange).toEqual({ from: t(0), to: t(9) });
+    expect(r.summary.events).toBe(4);
+  });
+
+  it('lists a log that was skipped (a directory named *.jsonl) in the summary\'s files, read to nowhere', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sel-skipped-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(join(dir, 'a.jsonl'));
+    writeFileSync(join(dir, 'b.jsonl'), 'not json\n');
+    const r = await verifyLogs([dir], DEFAULT_VERIFY_OPTIONS);
+    expect(r.summary.files.map((f) => [f.file.split('/').pop(), f.bytes, f.lines])).toEqual([['b.jsonl', 9, 1], ['a.jsonl', 0, 0]]);
+    expect(r.ends.get(join(dir, 'a.jsonl'))).toEqual({ bytes: 0, lines: 0, tail: null });
+    expect(r.findings.map((f) => f.code)).toEqual(['LINE_INVALID_JSON', 'LOG_UNREADABLE']);
   });
 });
