@@ -418,31 +418,21 @@ describe('lints', () => {
 });
 
 describe('lineOf', () => {
+  /** Each pointer's line in `text`, as [pointer, line] pairs. */
+  const expectLines = (text: string, want: [string, number][]): void => {
+    for (const [pointer, line] of want) expect(lineOf(text, pointer), pointer).toBe(line);
+  };
   it('finds the line of a pointer, or of its deepest ancestor', () => {
     const text = '{\n  "a": [\n    1,\n    {"b": "x\\"y"},\n    []\n  ],\n  "c/d": {}\n}';
-    expect(lineOf(text, '')).toBe(1);
-    expect(lineOf(text, '/a')).toBe(2);
-    expect(lineOf(text, '/a/1')).toBe(4);
-    expect(lineOf(text, '/a/1/b')).toBe(4);
-    expect(lineOf(text, '/a/2')).toBe(5);
-    expect(lineOf(text, '/c~1d')).toBe(7);
-    expect(lineOf(text, '/c~1d/missing')).toBe(7);
+    expectLines(text, [['', 1], ['/a', 2], ['/a/1', 4], ['/a/1/b', 4], ['/a/2', 5], ['/c~1d', 7], ['/c~1d/missing', 7]]);
   });
   it('counts lines in a file with CRLF line ends, as editors on Windows write it (from mutation testing)', () => {
     const text = '{\r\n  "a": {\r\n    "x": 1,\r\n    "a": 2\r\n  },\r\n  "b": [\r\n    3\r\n  ]\r\n}\r\n';
-    expect(lineOf(text, '/a')).toBe(2);
-    expect(lineOf(text, '/a/x')).toBe(3);
-    expect(lineOf(text, '/a/a')).toBe(4);
-    expect(lineOf(text, '/b/0')).toBe(7);
+    expectLines(text, [['/a', 2], ['/a/x', 3], ['/a/a', 4], ['/b/0', 7]]);
   });
   it('reads a key written with escapes, a value on the line after its key, an array closed right after a number, a backslash in a string (from mutation testing)', () => {
     const text = '{\n  "x": "\\\\d{4}",\n  "\\u0061": [443, 80],\n  "c\\/d":\n    1,\n  "": [[1],\n    [2]]\n}';
-    expect(lineOf(text, '/x')).toBe(2);
-    expect(lineOf(text, '/a')).toBe(3);
-    expect(lineOf(text, '/a/1')).toBe(3);
-    expect(lineOf(text, '/c~1d')).toBe(5);
-    expect(lineOf(text, '/')).toBe(6);
-    expect(lineOf(text, '//1/0')).toBe(7);
+    expectLines(text, [['/x', 2], ['/a', 3], ['/a/1', 3], ['/c~1d', 5], ['/', 6], ['//1/0', 7]]);
     // The empty pointer is the whole text, even where the top object has a key "".
     expect(lineOf(text, '')).toBe(1);
   });
@@ -464,7 +454,6 @@ describe('lineOf', () => {
   });
   it('decodes ~1 before ~0 in a pointer (RFC 6901): /a~01 is the key "a~1", not "a/" (from mutation testing)', () => {
     const text = '{\n  "x": 0,\n  "a~1": 1,\n  "a/": 2\n}';
-    expect(lineOf(text, '/a~01')).toBe(3);
-    expect(lineOf(text, '/a~1')).toBe(4);
+    expectLines(text, [['/a~01', 3], ['/a~1', 4]]);
   });
 });
