@@ -747,6 +747,14 @@ export class GitRepo {
 
   /** Type and size of an object (`<rev>:<path>` or an oid), or null when it does not exist. */
   async info(spec: string): Promise<GitObject | null> {
+    // cat-file reads one name a line: a path with a line break in it (a committed log may be
+    // named so) is named by its object id, which rev-parse, given the path as an argument,
+    // finds. It was refused as an internal error, and the run stopped (found by mutation testing).
+    if (/[\n\r]/.test(spec)) {
+      const oid = await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', spec]).then((out) => out.toString('utf8').trim(), () => null);
+      if (oid === null || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) return null;
+      spec = oid;
+    }
     const { header } = await this.check.request(spec);
     if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return null;
     const [oid, type, size] = header.split(' ');

@@ -216,6 +216,25 @@ describe('history shapes', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.detail!['commit']).toBe(rewrite);
   });
+  it('reports a committed log whose name holds a line break, rewritten in history, instead of stopping with an internal error (from mutation testing)', () => {
+    // git cat-file reads one object name a line: such a path was refused as an internal error
+    // ("object names cannot hold a line break"), exit 2, and nothing was verified.
+    const { repo, log } = smallRepo('line-break-name');
+    const original = readFileSync(log, 'utf8');
+    const named = join(repo, 'audit\nday 1.jsonl');
+    writeFileSync(named, original);
+    rmSync(log);
+    commit(repo, 'log');
+    writeFileSync(named, original.split('\n').slice(0, 2).join('\n') + '\n');
+    const rewrite = commit(repo, 'oops: truncate the log');
+    writeFileSync(named, original);
+    commit(repo, 'restore it');
+    const r = sel(['verify', named, '--repo', repo, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as Out;
+    expect(out.findings.map((f) => [f.code, f.detail?.['commit']])).toEqual([['LEDGER_REWRITTEN', rewrite]]);
+    expect(r.status).toBe(1);
+  });
   it('a commit that deletes the committed log is LEDGER_REWRITTEN, though a later one adds it back as it was (from mutation testing)', () => {
     const { repo, log } = smallRepo('deleted');
     const original = readFileSync(log, 'utf8');
