@@ -1,0 +1,372 @@
+/**
+ * The Git layer called directly (src/git/): real repositories made in a temporary directory,
+ * read with the real git binary. What a hostile or unusual repository gives it is reported or
+ * refused, never read as something else.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findRewrites } from '../../src/git/append-only.js';
+import { GitFailure, GitRepo } from '../../src/git/git.js';
+import { OperatorError } from '../../src/errors.js';
+import { bundleAtRef, indexPolicies, readGovernance } from '../../src/git/history.js';
+import { repoPathOf } from '../../src/git/repo-path.js';
+import { MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-git-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs `use` on the repository at `dir`, opened as sel opens it, and closes it. */
+async function withRepo<T>(dir: string, use: (r: GitRepo) => Promise<T>): Promise<T> {
+  const r = await GitRepo.open(dir);
+  try {
+    return await use(r);
+  } finally {
+    r.close();
+  }
+}
+
+/** A tree object from raw entries, in the order given (git mktree refuses some of these names). */
+function rawTree(repo: string, entries: readonly { mode: string; name: string; oid: string }[]): string {
+  return rawObject(repo, 'tree', Buffer.concat(entries.map((e) => Buffer.concat([Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, 'hex')]))));
+}
+
+/** Commits `ledgerTree` as the whole tree's ledger/ (nothing else), on top of HEAD when there is one. */
+function commitLedger(repo: string, ledgerTree: string, message: string): string {
+  const root = rawTree(repo, [{ mode: '40000', name: 'ledger', oid: ledgerTree }]);
+  const c = git(repo, 'commit-tree', root, '-m', message);
+  git(repo, 'update-ref', 'HEAD', c);
+  return c;
+}
+
+/** The sample bundle's files, as policy/<name> entries for write(). */
+const samplePolicy = (): Record<string, Buffer> =>
+  Object.fromEntries(readdirSync(SAMPLE_POLICY_DIR).filter((f) => f.endsWith('.json')).map((f) => [`policy/${f}`, readFileSync(join(SAMPLE_POLICY_DIR, f))]));
+
+/** Writes `body` as an object of type `type` as it is (git's checks off), and returns its id. */
+function rawObject(repo: string, type: string, body: Buffer | string): string {
+  return execFileSync('git', ['-C', repo, 'hash-object', '-t', type, '--literally', '-w', '--stdin'], { input: body, encoding: 'utf8' }).trim();
+}
+
+describe('objects read through cat-file', () => {
+  it('a tree object cut short inside an entry\'s object id is refused as malformed, not read with a short id (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'short-tree'));
+    const blob = rawObject(repo, 'blob', 'x\n');
+    const whole = Buffer.concat([Buffer.from('100644 a.json\0'), Buffer.from(blob, 'hex')]);
+    const cut = rawObject(repo, 'tree', whole.subarray(0, whole.length - 3));
+    await withRepo(repo, async (r) => {
+      expect(await r.tree(rawObject(repo, 'tree', whole))).toEqual([{ mode: '100644', name: 'a.json', oid: blob, kind: 'file' }]);
+      const failed = await r.tree(cut).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as GitFailure).message).toContain('malformed tree object');
+    });
+  });
+
+  it('an object that does not exist is no object, whether named by a path or by an id (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'missing'));
+    write(repo, { 'a.txt': 'x\n' });
+    const head = commit(repo, 'a');
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${head}:a.txt`)).toEqual({ oid: git(repo, 'rev-parse', `${head}:a.txt`), type: 'blob', size: 2 });
+      expect(await r.info(`${head}:b.txt`)).toBeNull();
+      expect(await r.info('e'.repeat(40))).toBeNull();
+    });
+  });
+
+  it('a path with a line break in it is looked up as the object it names, and the requests after it get their own answers (from mutation testing)', async () => {
+    // cat-file reads one name a line: such a name was refused as an internal error.
+    const repo = initRepo(join(tmp, 'line-break'));
+    write(repo, { 'audit\nday 1.jsonl': 'a\nb\n', 'audit': 'not this one\n', 'day 1.jsonl': 'nor this one\n' });
+    const head = commit(repo, 'a log whose name holds a line break');
+    const oid = git(repo, 'ls-tree', '--format=%(objectname)', head, 'audit\nday 1.jsonl');
+    await withRepo(repo, async (r) => {
+      const [named, missing, after] = await Promise.all([r.info(`${head}:audit\nday 1.jsonl`), r.info(`${head}:audit\nday 2.jsonl`), r.info(`${head}:audit`)]);
+      expect(named).toEqual({ oid, type: 'blob', size: 4 });
+      expect(missing).toBeNull();
+      expect(after).toEqual({ oid: git(repo, 'rev-parse', `${head}:audit`), type: 'blob', size: 13 });
+      expect((await r.read(oid)).toString()).toBe('a\nb\n');
+    });
+  });
+
+  it('answers stay with their requests when more than a thousand wait at once (from mutation testing)', async () => {
+    // cat-file's queue drops the answered requests from its head once 1 024 have been answered:
+    // each request must still get its own object's answer after that.
+    const repo = initRepo(join(tmp, 'many-requests'));
+    const n = 2100;
+    write(repo, Object.fromEntries(Array.from({ length: n }, (_, i) => [`f/${i}.txt`, `${i}\n`])));
+    const head = commit(repo, 'many files');
+    const expected = git(repo, 'ls-tree', `${head}:f`).split('\n').map((l) => /^100644 blob ([0-9a-f]+)\t(\d+)\.txt$/.exec(l)!).map((m) => [Number(m[2]), m[1]] as const);
+    const want = new Map(expected);
+    await withRepo(repo, async (r) => {
+      const got: (string | undefined)[] = new Array(n);
+      const asked = Array.from({ length: n }, (_, i) => r.info(`${head}:f/${i}.txt`).then((o) => { got[i] = o?.oid; }));
+      // Answers come in order: once the last is in, every other one is too (unless one was lost).
+      await asked[n - 1];
+      expect(got).toEqual(Array.from({ length: n }, (_, i) => want.get(i)));
+    });
+  });
+});
+
+describe('refs (GitRepo.resolveCommit)', () => {
+  /** A repository with a policy commit and a later one on main. */
+  function twoCommits(name: string): { repo: string; first: string; head: string } {
+    const repo = initRepo(join(tmp, name));
+    write(repo, { 'a.txt': '1' });
+    const first = commit(repo, 'first');
+    write(repo, { 'a.txt': '2' });
+    return { repo, first, head: commit(repo, 'second') };
+  }
+  const refusal = (r: GitRepo, ref: string): Promise<string | null> => r.resolveCommit(ref).then(() => null, (e: unknown) => (e as Error).message);
+
+  it('a ref named like a commit id abbreviated to 4 hex digits, git\'s shortest, is refused (from mutation testing)', async () => {
+    const { repo, first, head } = twoCommits('hex4');
+    const short = head.slice(0, 4);
+    await withRepo(repo, async (r) => expect(await r.resolveCommit(short)).toBe(head));
+    git(repo, 'tag', short, first);
+    await withRepo(repo, async (r) => {
+      expect(await refusal(r, short)).toContain(`refs/tags/${short} exists and ${short} also reads as an abbreviated commit id`);
+    });
+  });
+
+  it('refs/<name>, which git takes before a branch, is one of the refs a short name means (from mutation testing)', async () => {
+    // git resolves `main` to refs/main when it exists: anyone who can push any ref chose the history.
+    const { repo, first, head } = twoCommits('refs-name');
+    git(repo, 'update-ref', 'refs/main', first);
+    expect(git(repo, 'rev-parse', 'main')).toBe(first); // git itself takes refs/main
+    await withRepo(repo, async (r) => {
+      expect(await refusal(r, 'main')).toContain('refs/main and refs/heads/main all exist');
+      expect(await r.resolveCommit('refs/heads/main')).toBe(head);
+    });
+  });
+
+  it('refs/remotes/<name>/HEAD is one of the refs a short name means: a tag of that name does not stand in for it (from mutation testing)', async () => {
+    const { repo, first, head } = twoCommits('remote-head');
+    git(repo, 'update-ref', 'refs/remotes/origin/main', head);
+    git(repo, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+    await withRepo(repo, async (r) => expect(await r.resolveCommit('origin')).toBe(head));
+    git(repo, 'tag', 'origin', first);
+    expect(git(repo, 'rev-parse', 'origin')).toBe(first); // git itself takes the tag
+    await withRepo(repo, async (r) => {
+      expect(await refusal(r, 'origin')).toContain('refs/tags/origin and refs/remotes/origin/HEAD all exist');
+    });
+  });
+});
+
+describe('ancestry (GitRepo.isAncestor)', () => {
+  it('answers no for a commit the repository does not hold, and for a name that is not a commit id (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'ancestry'));
+    const first = commit(repo, 'first');
+    const head = commit(repo, 'second');
+    git(repo, 'branch', 'old', first);
+    await withRepo(repo, async (r) => {
+      expect(await r.isAncestor(first, head)).toBe(true);
+      expect(await r.isAncestor(head, first)).toBe(false);
+      expect(await r.isAncestor('e'.repeat(40), head)).toBe(false);
+      // A ref name is not what a resumed run recorded: never taken for the commit it names.
+      expect(await r.isAncestor('old', head)).toBe(false);
+      expect(await r.isAncestor(first.slice(0, 12), head)).toBe(false);
+    });
+  });
+});
+
+describe('the append-only check of a committed log (findRewrites)', () => {
+  it('a commit that cuts the log is said to have shrunk it, with both sizes (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'shrunk'));
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'a\n' });
+    const cut = commit(repo, 'cut');
+    write(repo, { 'audit.jsonl': 'a\nb\nc\nd\n' });
+    const head = commit(repo, 'restored and grown');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, head, 'audit.jsonl')).rewrites).toEqual([
+        { commit: cut, parent: git(repo, 'rev-parse', `${cut}^`), message: `commit ${cut.slice(0, 12)} shrank the committed log from 6 to 2 bytes` },
+      ]);
+    });
+  });
+});
+
+
+describe('policy versions in history (indexPolicies, readGovernance)', () => {
+  it('only policy/*.json files are the bundle: a README beside them, or a link to it, changes neither its hash nor its validity (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'readme'));
+    write(repo, samplePolicy());
+    const plain = commit(repo, 'policy');
+    write(repo, { 'policy/README.md': '# the policy\n', 'policy/notes.txt': 'not JSON at all {' });
+    // Neither is a regular file's name the bundle holds: a link to the README is not refused.
+    symlinkSync('README.md', join(repo, 'policy', 'LATEST'));
+    const withReadme = commit(repo, 'a README in policy/, and a link to it');
+    expect(git(repo, 'ls-tree', `${withReadme}:policy`)).toMatch(/^120000 blob [0-9a-f]+\tLATEST$/m);
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, withReadme);
+      expect(index.unhashable).toEqual([]);
+      expect(index.policyTrees).toBe(2);
+      expect([...index.byHash.values()].map((v) => [v.loaded.ok, [...v.loaded.texts.keys()].every((k) => k.endsWith('.json')), v.commits])).toEqual([[true, true, [plain, withReadme]]]);
+    });
+  });
+
+  it('a version with a policy file over the size limit has no hash, and says which file: the version is not its other files (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'too-large'));
+    write(repo, { ...samplePolicy(), 'policy/zz-huge.json': `{}${' '.repeat(MAX_POLICY_FILE_BYTES - 1)}` });
+    const head = commit(repo, 'a policy file one byte over the limit');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, head);
+      expect(index.byHash.size).toBe(0);
+      expect(index.unhashable.map((u) => [u.commit, u.problems.map((p) => [p.kind, p.file])])).toEqual([[head, [['too-large', 'zz-huge.json']]]]);
+    });
+  });
+
+  it('the commits that hold a version are in history order when its trees alternate with another version\'s (from mutation testing)', async () => {
+    // Tree A (compact), tree B (another bundle), tree A again: A's commits and B's interleave.
+    const repo = initRepo(join(tmp, 'alternating'));
+    write(repo, samplePolicy());
+    const a1 = commit(repo, 'policy');
+    const registry = JSON.parse(readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8')) as { reserved: string[] };
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...registry.reserved, 'another-tool'] }) });
+    const b = commit(repo, 'another version');
+    const reformatted = JSON.stringify(JSON.parse(readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8')), null, 4);
+    write(repo, { 'policy/tool-registry.json': reformatted });
+    const a2 = commit(repo, 'back to the first version, reformatted (another tree, the same hash)');
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...registry.reserved, 'another-tool'] }, null, 1) });
+    const b2 = commit(repo, 'the second version again, in a third format');
+    write(repo, samplePolicy());
+    const a3 = commit(repo, 'the first version, as first written');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, a3);
+      expect(index.policyTrees).toBe(4);
+      expect([...index.byHash.values()].map((v) => v.commits).sort((x, y) => x.length - y.length)).toEqual([[b, b2], [a1, a2, a3]]);
+    });
+  });
+
+  it('a version that keeps every reserved tool name its history reserved inherits none (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'inherits-none'));
+    write(repo, samplePolicy());
+    commit(repo, 'policy');
+    const registry = JSON.parse(readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8')) as { reserved: string[] };
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...registry.reserved, 'another-tool'] }) });
+    const more = commit(repo, 'reserve one more name');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, more);
+      expect(index.byHash.size).toBe(2);
+      expect([...index.byHash.values()].map((v) => v.inherited)).toEqual([[], []]);
+    });
+  });
+
+  it('says that replace refs were ignored only when there are some (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'replace-note'));
+    const a = commit(repo, 'a');
+    const b = commit(repo, 'b');
+    await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual([]));
+    git(repo, 'replace', a, b);
+    await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual(['1 replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record']));
+  });
+});
+
+describe('a log file\'s path in the repository (repoPathOf)', () => {
+  it('is null for the repository\'s own directory and for the directory above it, which are no file in it (from mutation testing)', () => {
+    const repo = initRepo(join(tmp, 'paths', 'repo'));
+    expect(repoPathOf(repo, join(repo, 'audit.jsonl'))).toBe('audit.jsonl');
+    expect(repoPathOf(repo, repo)).toBeNull();
+    expect(repoPathOf(repo, `${repo}/`)).toBeNull();
+    expect(repoPathOf(repo, dirname(repo))).toBeNull();
+    expect(repoPathOf(repo, join(repo, 'logs', '..', '..'))).toBeNull();
+  });
+});
+
+describe('the ledger read from a commit (readGovernance)', () => {
+  /** A ledger of `files` symbolic links (read as problems, never as blobs) in one directory under ledger/. */
+  const linksLedger = (repo: string, files: number): string => {
+    const target = rawObject(repo, 'blob', 'elsewhere');
+    return rawTree(repo, [{ mode: '40000', name: 'aaa', oid: rawTree(repo, Array.from({ length: files }, (_, i) => ({ mode: '120000', name: `l${String(i).padStart(6, '0')}`, oid: target }))) }]);
+  };
+  it('a ledger of exactly 200 000 entries is read whole, and one of 200 001 stops the run (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'entries-cap'));
+    // ledger/ holds aaa/, which holds the rest: 1 + (n - 1) entries.
+    commitLedger(repo, linksLedger(repo, 199_999), 'exactly at the cap');
+    await withRepo(repo, async (r) => {
+      expect((await readGovernance(r, 'HEAD')).ledger.problems).toHaveLength(199_999);
+    });
+    commitLedger(repo, linksLedger(repo, 200_000), 'one over the cap');
+    await withRepo(repo, async (r) => {
+      const failed = await readGovernance(r, 'HEAD').then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(OperatorError);
+      expect((failed as Error).message).toContain('holds more than 200 000 entries');
+    });
+  });
+
+  it('a ledger of exactly 10 000 directories is read whole, and one of 10 001 stops the run (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'trees-cap'));
+    const empty = rawTree(repo, []);
+    // ledger/ (1) holds 99 directories, each holding 100 empty ones: 1 + 99 + 9 900 = 10 000.
+    const mid = rawTree(repo, Array.from({ length: 100 }, (_, i) => ({ mode: '40000', name: `e${String(i).padStart(3, '0')}`, oid: empty })));
+    const mids = Array.from({ length: 99 }, (_, i) => ({ mode: '40000', name: `d${String(i).padStart(3, '0')}`, oid: mid }));
+    commitLedger(repo, rawTree(repo, mids), 'exactly at the cap');
+    await withRepo(repo, async (r) => {
+      expect((await readGovernance(r, 'HEAD')).ledger.problems).toEqual([]);
+    });
+    commitLedger(repo, rawTree(repo, [...mids, { mode: '40000', name: 'z', oid: empty }]), 'one over the cap');
+    await withRepo(repo, async (r) => {
+      const failed = await readGovernance(r, 'HEAD').then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(OperatorError);
+      expect((failed as Error).message).toContain('holds more than 10 000 directories');
+    });
+  });
+});
+
+describe('the bundle at a ref (bundleAtRef: --policy-at, --policy)', () => {
+  it('a policy that is a file, not a directory, is no bundle: it is not read as a tree (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'policy-at-file'));
+    write(repo, { policy: '{}' });
+    const head = commit(repo, 'policy as a file');
+    await withRepo(repo, async (r) => expect(await bundleAtRef(r, 'HEAD', '--policy-at')).toEqual({ commit: head, loaded: null }));
+  });
+});
+
+describe('ledger files changed or deleted in history (GitRepo.changedOrDeleted)', () => {
+  /** A repository whose main has an anchor, and a branch `side` from there. */
+  function withAnchor(name: string): string {
+    const repo = initRepo(join(tmp, name));
+    write(repo, { 'ledger/anchors/h/0.json': '{"anchor":1}\n', 'a.txt': '1' });
+    commit(repo, 'anchor');
+    git(repo, 'branch', 'side');
+    return repo;
+  }
+
+  it('an edit made on a branch that a merge then drops (merge -s ours) is still found: no merge is simplified away (from mutation testing)', async () => {
+    const repo = withAnchor('edited-on-branch');
+    git(repo, 'checkout', '-q', 'side');
+    write(repo, { 'ledger/anchors/h/0.json': '{"anchor":2}\n' });
+    const edited = commit(repo, 'edit the anchor on a branch');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'a.txt': '2' });
+    commit(repo, 'main moves on');
+    git(repo, 'merge', '-q', '-s', 'ours', '-m', 'merge side, keeping main', 'side');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    await withRepo(repo, async (r) => {
+      expect(await r.changedOrDeleted(merge, 'ledger')).toEqual([
+        { commit: edited, path: 'ledger/anchors/h/0.json', status: 'M' },
+        { commit: merge, path: 'ledger/anchors/h/0.json', status: 'M' },
+      ]);
+    });
+  });
+
+  it('a change a merge shows again (against the parent without it) is found once, at the commit that made it (from mutation testing)', async () => {
+    const repo = withAnchor('shown-again');
+    git(repo, 'checkout', '-q', 'side');
+    git(repo, 'rm', '-q', 'ledger/anchors/h/0.json');
+    const deleted = commit(repo, 'delete the anchor on a branch');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'a.txt': '2' });
+    commit(repo, 'main moves on');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merge side', 'side');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    expect(git(repo, 'show', '-m', '--format=', '--name-status', merge, '--', 'ledger/')).toMatch(/^D\tledger\/anchors\/h\/0\.json$/m);
+    await withRepo(repo, async (r) => {
+      expect(await r.changedOrDeleted(merge, 'ledger')).toEqual([{ commit: deleted, path: 'ledger/anchors/h/0.json', status: 'D' }]);
+    });
+  });
+});
