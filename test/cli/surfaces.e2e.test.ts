@@ -234,6 +234,43 @@ describe('sel gate', () => {
     const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'HEAD', '--no-divergence']);
     expect(expectOneSentence(r)).toMatch(/^sel: the policy at HEAD is invalid \(policy\/extra\.json is not a contract this verifier knows \(.+\)\), so it decides nothing: --policy-at needs a valid bundle \(sel policy check lists what is wrong\)$/);
   });
+  it('--format json says the verdict and the range it judged; text says PASS or FAIL for each assertion and for the gate, with no colour codes on a pipe (from mutation testing)', () => {
+    const failing = gate([s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1']);
+    expect(failing.status).toBe(1);
+    expect(failing.out).toMatchObject({ result: 'fail', since: null });
+    const passing = gate([s.clean, '--repo', s.repo, '--no-divergence', '--since', '36']);
+    expect(passing.status).toBe(0);
+    expect(passing.out).toMatchObject({ result: 'pass', since: { kind: 'seq', seq: 36 } });
+    expect(gate([s.clean, '--repo', s.repo, '--no-divergence', '--since', 'HEAD~1']).out).toMatchObject({ since: { kind: 'ts', label: expect.stringMatching(/^HEAD~1 \(/) } });
+    const text = sel(['gate', s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1']);
+    expect(text.status).toBe(1);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines.slice(1).map((l) => l.replace(/:.*/, ''))).toEqual(['  FAIL  integrity', '  FAIL  --no-divergence', '  PASS  --min-events 1', 'gate']);
+    expect(lines.at(-1)).toBe('gate: FAIL');
+    expect(text.stdout).not.toContain('\u001b[');
+    const clean = sel(['gate', s.clean, '--repo', s.repo, '--no-divergence']);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout.trimEnd().split('\n').slice(1)).toEqual([
+      '  PASS  integrity: every line in range is an intact, canonical, linked event',
+      '  PASS  --no-divergence: every replayed decision matches the policy it names',
+      'gate: PASS',
+    ]);
+    // The heading says which events were judged.
+    expect(sel(['gate', s.clean, '--repo', s.repo, '--no-divergence', '--since', '36']).stdout).toMatch(/^sel gate: events after seq 36 \(\d+ in range\), /);
+    expect(sel(['gate', s.clean, '--repo', s.repo, '--no-divergence', '--since', 'HEAD~1']).stdout).toMatch(/^sel gate: events from HEAD~1 \([^)]+\) \(\d+ in range\), /);
+    // --color is the operator's word, on a pipe too.
+    expect(sel(['--color', 'gate', s.clean, '--repo', s.repo, '--no-divergence']).stdout).toContain('\u001b[');
+  });
+  it('--policy-at a commit without policy/ is one sentence, not an internal error (from mutation testing)', () => {
+    const c = join(tmp, 'policy-at-none');
+    git(tmp, 'clone', '-q', s.repo, c);
+    git(c, 'checkout', '-q', '-b', 'no-policy');
+    git(c, 'rm', '-rq', 'policy');
+    git(c, 'commit', '-q', '-m', 'no policy');
+    git(c, 'checkout', '-q', '-');
+    const r = sel(['gate', s.clean, '--repo', c, '--policy-at', 'no-policy', '--no-divergence']);
+    expect(expectOneSentence(r)).toBe('sel: no-policy has no policy/ directory, so --policy-at cannot name a bundle');
+  });
   it('exits 2 when it cannot decide', () => {
     expect(expectOneSentence(sel(['gate', s.clean, '--repo', s.repo]))).toContain('name at least one assertion');
     // Each names the option that was wrong, with what it takes.

@@ -197,6 +197,15 @@ describe('a reader that stops reading early (`sel verify … | head -1`)', () =>
     expect(cut.stderr).toBe('');
     expect((await firstLineOnly([...args, '--fail-on', 'never'])).status).toBe(0);
   });
+  it('sel timeline, which writes as it reads, ends at once with status 0 (from mutation testing)', async () => {
+    const w = new ChainWriter('long');
+    const log = join(tmp, 'long-timeline.jsonl');
+    writeFileSync(log, `${Array.from({ length: 3000 }, (_, i) => w.append(sampleInput(i)).line).join('\n')}\n`);
+    const cut = await firstLineOnly(['timeline', log, '--format', 'jsonl']);
+    expect(JSON.parse(cut.first)).toMatchObject({ seq: 0 });
+    expect(cut.stderr).toBe('');
+    expect(cut.status).toBe(0);
+  });
   it('does not advance a checkpoint past the part of the report that was not read', async () => {
     // Warnings only (timestamps going backwards): a run that passes, with a long report.
     const w = new ChainWriter('back');

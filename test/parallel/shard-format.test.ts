@@ -171,6 +171,23 @@ describe('where a shard cuts the log set, and which shards it runs (from mutatio
     }
   });
 
+  it('shards of two different shard counts are not one set, though their numbers 1..N are all there (from mutation testing)', async () => {
+    // One line: shard 1 of any count holds it all and the others nothing, so the parts of
+    // 1/3, 2/2 and 3/3 even fit together; and a log of many lines, where they do not.
+    for (const [name, text] of [['one-line', `${chainLines(1)[0]!}\n`], ['many-lines', `${chainLines(30).join('\n')}\n`]] as const) {
+      const log = join(tmp, `${name}.jsonl`);
+      writeFileSync(log, text);
+      const shard = async (i: number, of: number) => {
+        const out = join(tmp, `${name}-${i}-of-${of}`);
+        await runShard([log], i - 1, of, out, DEFAULT_VERIFY_OPTIONS);
+        return out;
+      };
+      const mixed = [await shard(1, 3), await shard(2, 2), await shard(3, 3)];
+      await expect(mergeShards({ shards: mixed }), name).rejects.toThrow(/^the shards are not one complete set: expected shards 1\.\.3 of 3, got 1\/3, 2\/2, 3\/3$/);
+      await expect(mergeShards({ shards: [await shard(1, 3), await shard(2, 3), await shard(3, 3)] }), name).resolves.toBeDefined();
+    }
+  });
+
   it('a result records the options its lines were checked with, each under its own name (from mutation testing)', async () => {
     const log = join(tmp, 'options.jsonl');
     writeFileSync(log, `${chainLines(3).join('\n')}\n`);

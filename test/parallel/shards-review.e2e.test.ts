@@ -106,4 +106,32 @@ describe('sel merge does what one run does', () => {
       expect(expectOneSentence(sel(['merge', edited, files[1]!, '--repo', repo]))).toMatch(/header or trailer is malformed/);
     }
   });
+  it('with --repo, the ledger\'s own findings, the history\'s notes and paths from the repository are the single run\'s, in text and SARIF (from mutation testing)', () => {
+    // A ledger with a file that is no artifact, an exception deleted (ledger findings, which the
+    // merge makes itself, not the shards), and a replace ref (a note on the replay line).
+    const repo = join(tmp, 'ledger-w', 'gov');
+    mkdirSync(join(tmp, 'ledger-w'));
+    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+    git('rm', '-q', 'ledger/exceptions/EX-ops-restart.json');
+    writeFileSync(join(repo, 'ledger', 'reviews', 'bad.json'), 'not json\n');
+    git('add', '-A');
+    git('commit', '-qm', 'ledger edits');
+    git('replace', 'HEAD~1', 'HEAD~2');
+    const cwd = join(tmp, 'ledger-w');
+    const files = shards(['gov/logs/audit.jsonl'], 2, ['--repo', 'gov'], cwd, join(tmp, 'ledger-shards'));
+    const text = sel(['verify', 'gov/logs/audit.jsonl', '--repo', 'gov'], { cwd });
+    expect(text.status).toBe(1);
+    expect(text.stdout).toContain('LEDGER_ARTIFACT_INVALID');
+    expect(text.stdout).toContain('LEDGER_REWRITTEN');
+    expect(text.stdout).toContain('note: 1 replace ref(s) under refs/replace/ were ignored');
+    const merged = sel(['merge', ...files, '--repo', 'gov'], { cwd });
+    expect(merged.stdout).toBe(text.stdout);
+    expect(merged.status).toBe(1);
+    // SARIF names files from the repository's top (logs/audit.jsonl), not from where sel runs.
+    const sarif = sel(['verify', 'gov/logs/audit.jsonl', '--repo', 'gov', '--format', 'sarif'], { cwd });
+    expect(sarif.stdout).toContain('"uri": "logs/audit.jsonl"');
+    expect(sarif.stdout).toContain('"uri": "ledger/reviews/bad.json"');
+    expect(sel(['merge', ...files, '--repo', 'gov', '--format', 'sarif'], { cwd }).stdout).toBe(sarif.stdout);
+  });
 });
