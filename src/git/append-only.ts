@@ -11,13 +11,16 @@ export interface Rewrite {
   readonly message: string;
 }
 
-/** Versions larger than this are not compared (reported as not checked). */
-export const MAX_COMPARED_BYTES = 256 * 1024 * 1024;
+/**
+ * Versions up to this size are compared whole, read through the cat-file process every lookup
+ * shares; larger ones a chunk at a time from their own processes (GitRepo.firstDifference), so
+ * that peak memory stays flat: two versions of a large log read whole took twice its size.
+ */
+export const MAX_IN_MEMORY_BYTES = 16 * 1024 * 1024;
 
-export async function findRewrites(repo: GitRepo, head: string, path: string): Promise<{ rewrites: Rewrite[]; skipped: number }> {
+export async function findRewrites(repo: GitRepo, head: string, path: string, inMemoryBytes = MAX_IN_MEMORY_BYTES): Promise<{ rewrites: Rewrite[] }> {
   const history = await repo.pathHistory(head, path);
   const rewrites: Rewrite[] = [];
-  let skipped = 0;
   for (const { commit, parents } of history) {
     const now = await repo.info(`${commit}:${path}`);
     for (const parent of parents) {
@@ -32,18 +35,19 @@ export async function findRewrites(repo: GitRepo, head: string, path: string): P
         rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} shrank the committed log from ${before.size} to ${now.size} bytes` });
         continue;
       }
-      if (now.size > MAX_COMPARED_BYTES) {
-        skipped++;
-        continue;
-      }
-      const [a, b] = await Promise.all([repo.read(before.oid), repo.read(now.oid)]);
-      if (!b.subarray(0, a.length).equals(a)) {
-        let at = 0;
-        while (at < a.length && a[at] === b[at]) at++;
-        const line = a.subarray(0, at).filter((x) => x === 0x0a).length + 1;
-        rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} changed the committed log at line ${line} instead of only appending to it` });
+      const diff = now.size > inMemoryBytes ? await repo.firstDifference(before, now) : await differenceInMemory(repo, before.oid, now.oid);
+      if (diff !== null) {
+        rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} changed the committed log at line ${diff.line} instead of only appending to it` });
       }
     }
   }
-  return { rewrites, skipped };
+  return { rewrites };
+}
+
+async function differenceInMemory(repo: GitRepo, before: string, now: string): Promise<{ at: number; line: number } | null> {
+  const [a, b] = await Promise.all([repo.read(before), repo.read(now)]);
+  if (b.subarray(0, a.length).equals(a)) return null;
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at++;
+  return { at, line: a.subarray(0, at).filter((x) => x === 0x0a).length + 1 };
 }

@@ -188,8 +188,60 @@ describe('the append-only check of a committed log (findRewrites)', () => {
       ]);
     });
   });
+  it('a log too large to read whole is compared a chunk at a time, with the same answers: a change deep in it, a cut, a deletion, appends (a rewrite of a log over 256 MiB went unreported)', async () => {
+    // inMemoryBytes 0 sends every comparison through the streaming path; the default, none.
+    const repo = initRepo(join(tmp, 'streamed'));
+    const lines = Array.from({ length: 40_000 }, (_, i) => `{"seq":${i},"pad":"${'x'.repeat(i % 97)}"}\n`);
+    const log = lines.join(''); // ~2.8 MB: many pipe chunks, and the two streams' chunks end at different places
+    write(repo, { 'audit.jsonl': '' });
+    commit(repo, 'empty log');
+    write(repo, { 'audit.jsonl': log });
+    commit(repo, 'grown from empty');
+    write(repo, { 'audit.jsonl': `${log}{"seq":40000}\n` });
+    commit(repo, 'appended');
+    const changed = [...lines];
+    changed[31_234] = changed[31_234]!.replace('"seq"', '"Seq"');
+    write(repo, { 'audit.jsonl': `${changed.join('')}{"seq":40000}\n{"seq":40001}\n` });
+    const deep = commit(repo, 'changed line 31 235 and appended');
+    write(repo, { 'audit.jsonl': `${changed.join('')}{"seq":40000}\n{"seq":40001}\n{"seq":40002}` });
+    commit(repo, 'appended a line with no newline');
+    write(repo, { 'audit.jsonl': `${changed.join('')}{"seq":40000}\n{"seq":40001}\n{"seq":40002}X` });
+    commit(repo, 'appended one byte');
+    write(repo, { 'audit.jsonl': `${changed.join('')}{"seq":40000}\n{"seq":40001}\n{"seq":40003}XY` });
+    const last = commit(repo, 'changed the last line');
+    git(repo, 'rm', '-q', 'audit.jsonl');
+    const gone = commit(repo, 'deleted');
+    write(repo, { 'audit.jsonl': log.slice(0, 1000) });
+    commit(repo, 'back, cut short');
+    write(repo, { 'audit.jsonl': log });
+    const head = commit(repo, 'back whole');
+    const message = (c: string, rest: string) => `commit ${c.slice(0, 12)} ${rest}`;
+    await withRepo(repo, async (r) => {
+      const inMemory = (await findRewrites(r, head, 'audit.jsonl')).rewrites;
+      expect(inMemory.map((x) => x.message)).toEqual([
+        message(deep, 'changed the committed log at line 31235 instead of only appending to it'),
+        message(last, 'changed the committed log at line 40003 instead of only appending to it'),
+        message(gone, 'deleted the committed log'),
+      ]);
+      expect((await findRewrites(r, head, 'audit.jsonl', 0)).rewrites).toEqual(inMemory);
+    });
+  });
+  it('a blob git does not give whole, at the size it said, fails the streamed comparison: it is never "unchanged"', async () => {
+    const repo = initRepo(join(tmp, 'streamed-missing'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    commit(repo, 'log');
+    await withRepo(repo, async (r) => {
+      const blob = (await r.info('HEAD:audit.jsonl'))!;
+      expect(await r.firstDifference(blob, blob)).toBeNull();
+      const missing = { oid: '0'.repeat(blob.oid.length), type: 'blob' as const, size: 4 };
+      await expect(r.firstDifference(missing, blob)).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference(blob, missing)).rejects.toBeInstanceOf(GitFailure);
+      // Said to be longer than it is, or shorter: either way not the object it claims to be.
+      await expect(r.firstDifference({ ...blob, size: 5 }, { ...blob, size: 5 })).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference({ ...blob, size: 3 }, blob)).rejects.toBeInstanceOf(GitFailure);
+    });
+  });
 });
-
 
 describe('policy versions in history (indexPolicies, readGovernance)', () => {
   it('only policy/*.json files are the bundle: a README beside them, or a link to it, changes neither its hash nor its validity (from mutation testing)', async () => {
