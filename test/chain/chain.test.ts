@@ -557,6 +557,179 @@ describe('each fault gives one finding where it happens', () => {
   });
 });
 
+describe('bounds, order and places of the chain check (from mutation testing, second pass)', () => {
+  const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+  const window = (reorderWindow: number) => ({ chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow } });
+
+  it('exactly --reorder-window early events wait for a missing one; one more makes it a gap (from mutation testing)', () => {
+    // Seq 2 comes after 3 and 4 (two early events, a window of 2): a reorder.
+    const two = [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[2]!, ...LINES.slice(5)];
+    expect(codeLines(verifyLines(two, window(2)).findings)).toEqual(['SEQ_REORDER@5']);
+    // After 3, 4 and 5 (three early events): 2 is given up as missing at the third, and comes late.
+    const three = [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[5]!, LINES[2]!, ...LINES.slice(6)];
+    const r = verifyLines(three, window(2));
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_GAP', 3, 3, { from: 2, to: 2, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 2, 6, { reorderWindow: 2 }],
+    ]);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      'seq 2 is missing before this event',
+      'seq 2 arrives more than 2 events late, after seq 2 was already reported missing',
+    ]);
+  });
+  it('a repeat of the very seq a checkpoint resumed at is this run\'s own event, not one an earlier run verified (from mutation testing)', () => {
+    const recent = { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 };
+    const starts = [{ chain: 'prod', next: 10, parent: hashOf(LINES[9]!) }];
+    const r = verifyLines([...LINES.slice(10, 20), LINES[10]!], { chain: recent, starts });
+    expect(r.findings.map((f) => [f.code, f.seq, f.detail])).toEqual([['SEQ_DUPLICATE', 10, { compared: false, recentWindow: 4 }]]);
+  });
+  it('summaries and positions are ordered by chain id in UTF-16 code units, whatever order the chains came in (from mutation testing)', () => {
+    const ids = ['b', 'a', 'B', 'a-2'];
+    const r = verifyLines(interleavedLines(3, ids));
+    expect(r.findings).toEqual([]);
+    expect(r.summary.chains.map((c) => c.chain)).toEqual(['B', 'a', 'a-2', 'b']);
+    expect(r.positions.map((p) => p.chain)).toEqual(['B', 'a', 'a-2', 'b']);
+    // A chain only the checkpoint holds takes its place among them.
+    const starts = [{ chain: 'A', next: 1, parent: hashOf(chainLines(1, 'A')[0]!) }];
+    expect(verifyLines(interleavedLines(3, ids), { starts }).positions.map((p) => p.chain)).toEqual(['A', 'B', 'a', 'a-2', 'b']);
+  });
+  it('branches read interleaved are one CHAIN_FORK each, up to 64 at once (from mutation testing)', () => {
+    // 64 branches of two events, each off its own seq: all first events, then all second ones.
+    const lines = chainLines(100);
+    const branches = Array.from({ length: 64 }, (_, k) => {
+      const w = new ChainWriter('prod', { lastSeq: 20 + k, lastHash: hashOf(lines[20 + k]!) });
+      return [w.append(sampleInput(5000 + k)).line, w.append(sampleInput(6000 + k)).line];
+    });
+    const r = verifyLines([...lines, ...branches.map((b) => b[0]!), ...branches.map((b) => b[1]!)]);
+    expect(r.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(Array.from({ length: 64 }, (_, k) => `CHAIN_FORK@${21 + k}`));
+    expect(r.summary.chains[0]!.head).toBe(hashOf(lines[99]!));
+  });
+  it('an event held byte for byte exactly 8 seqs from a copy\'s head joins the copy; an event the copy had already is a duplicate of its own (from mutation testing)', () => {
+    expect(codeLines(verifyLines([...LINES, LINES[20]!, LINES[28]!]).findings)).toEqual(['SEQ_DUPLICATE@41']);
+    // 10, 11, 12 again (one copy), then 10 a third time: the copy had it.
+    expect(codeLines(verifyLines([...LINES, LINES[10]!, LINES[11]!, LINES[12]!, LINES[10]!]).findings)).toEqual(['SEQ_DUPLICATE@41', 'SEQ_DUPLICATE@44']);
+  });
+  it('a copy whose head is the chain\'s last accepted event goes on past the seqs the chain waits for (from mutation testing)', () => {
+    // 0..9, then 20..29 wait for 10..19; 9 again (a copy), then 20 again, 11 seqs on: the copy
+    // has the chain's gap too, and its 20 is no finding of its own.
+    const r = verifyLines([...LINES.slice(0, 10), ...LINES.slice(20, 30), LINES[9]!, LINES[20]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_GAP', 20, 11], ['SEQ_DUPLICATE', 9, 21]]);
+  });
+  it('a checkpoint\'s chain time names the first seq that reached the latest ts, as replay does; an equal ts is no regression (from mutation testing)', () => {
+    const w = new ChainWriter('prod');
+    const ts = ['2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '2026-11-02T00:00:00.000Z', '2026-11-01T12:00:00.000Z'];
+    const lines = ts.map((t, i) => w.append({ ...sampleInput(i), ts: t }).line);
+    const r = verifyLines(lines);
+    expect(codeLines(r.findings)).toEqual(['TS_REGRESSION@4']);
+    expect(r.findings[0]!.message).toBe('ts 2026-11-01T12:00:00.000Z is earlier than 2026-11-02T00:00:00.000Z of seq 2');
+    expect(r.positions).toEqual([{ chain: 'prod', next: 4, parent: hashOf(lines[3]!), last: { seq: 3, ts: ts[3] }, latest: { seq: 1, ts: ts[1] } }]);
+    // The summary's times are the earliest and the latest, not the first and the last read.
+    expect(r.summary.chains[0]).toMatchObject({ firstTs: ts[0], lastTs: ts[1] });
+  });
+  it('four copies read interleaved, each event 4 after its copy\'s last, are one SEQ_DUPLICATE each (from mutation testing)', () => {
+    const copies = [0, 1, 2, 3, 4].flatMap((k) => [LINES[k]!, LINES[10 + k]!, LINES[20 + k]!, LINES[30 + k]!]);
+    expect(codeLines(verifyLines([...LINES, ...copies]).findings)).toEqual(['SEQ_DUPLICATE@41', 'SEQ_DUPLICATE@42', 'SEQ_DUPLICATE@43', 'SEQ_DUPLICATE@44']);
+  });
+  it('a log read again from before where a checkpoint resumes its chain is one SEQ_DUPLICATE, then the chain goes on (from mutation testing)', () => {
+    // Nothing accepted yet in this run: the events before seq 10 are as far back as the copy's first.
+    const starts = [{ chain: 'prod', next: 10, parent: hashOf(LINES[9]!) }];
+    const r = verifyLines(LINES.slice(5, 20), { starts });
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([['SEQ_DUPLICATE', 5, 1, { compared: false, resumedAt: 10 }]]);
+    expect(r.positions[0]).toMatchObject({ next: 20, parent: hashOf(LINES[19]!) });
+  });
+  it('an unreadable line read before the last accepted event does not explain a later gap, even when an earlier seq was accepted after it (from mutation testing)', () => {
+    // 0, then 2 (early), an unreadable line, 1 (2 follows it), then 4: seq 3 is a gap.
+    const r = verifyLines([LINES[0]!, LINES[2]!, '{"this is": not json', LINES[1]!, ...LINES.slice(4, 10)]);
+    expect(codeLines(r.findings)).toEqual(['SEQ_REORDER@2', 'LINE_INVALID_JSON@3', 'SEQ_GAP@5']);
+  });
+  it('a fork branch read ahead of the chain, longer than the reorder window, is one CHAIN_FORK: its events never wait in the window (from mutation testing)', () => {
+    // 0..19, then a second 19 and ten events after it (seq 20..29), then the chain's 20..39.
+    const w = new ChainWriter('prod', { lastSeq: 18, lastHash: hashOf(LINES[18]!) });
+    const branch = Array.from({ length: 11 }, (_, i) => w.append(sampleInput(300 + i)).line);
+    const r = verifyLines([...LINES.slice(0, 20), ...branch, ...LINES.slice(20)], window(4));
+    expect(codeLines(r.findings)).toEqual(['CHAIN_FORK@21']);
+    expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+  });
+  it('a stretch the chain had out of order, read again twice with the chain going on between, is one SEQ_DUPLICATE each time (from mutation testing)', () => {
+    // The chain has 11 before 10; each copy of 9, 11, 10, 12 is one copy: the second is not
+    // judged by what the first, ended, had.
+    const swapped = [...LINES.slice(0, 10), LINES[11]!, LINES[10]!, ...LINES.slice(12, 30)];
+    const stretch = [LINES[9]!, LINES[11]!, LINES[10]!, LINES[12]!];
+    const r = verifyLines([...swapped, ...stretch, ...LINES.slice(30), ...stretch]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_REORDER', 11, 11], ['SEQ_DUPLICATE', 9, 31], ['SEQ_DUPLICATE', 9, 45]]);
+  });
+  it('a copy goes on past the seqs the chain waits for only from its nearest live head, and only where none of them waits (from mutation testing)', () => {
+    const found = (l: string[]) => verifyLines(l).findings.map((f) => `${f.code}@${f.seq}:${f.location?.line}`);
+    // 0..9, then 20..29 wait; 9 again heads a copy, and five more waiting events pass before
+    // 20 again: the copy has ended, and 20 (11 seqs on) is a duplicate of its own.
+    expect(found([...LINES.slice(0, 10), ...LINES.slice(20, 30), LINES[9]!, ...LINES.slice(30, 35), LINES[20]!])).toEqual(['SEQ_GAP@20:11', 'SEQ_DUPLICATE@9:21', 'SEQ_DUPLICATE@20:27']);
+    // 15 and 20..29 wait; 9 again, then 20 again: the copy would have had 15 first.
+    expect(found([...LINES.slice(0, 10), LINES[15]!, ...LINES.slice(20, 30), LINES[9]!, LINES[20]!])).toEqual(['SEQ_GAP@15:11', 'SEQ_GAP@20:12', 'SEQ_DUPLICATE@9:22', 'SEQ_DUPLICATE@20:23']);
+    // 15 and 25 wait; 15 again (a copy), 9 again (joins it), then 25 again: it follows the
+    // copy's 15, the nearest head, and is no finding of its own.
+    expect(found([...LINES.slice(0, 10), LINES[15]!, LINES[25]!, LINES[15]!, LINES[9]!, LINES[25]!])).toEqual(['SEQ_GAP@15:11', 'SEQ_GAP@25:12', 'SEQ_DUPLICATE@15:13']);
+    // 12, 15 and 30 wait; 15 again (a copy), then 30 again: 12, below the copy's head, does not stop it.
+    expect(found([...LINES.slice(0, 10), LINES[12]!, LINES[15]!, LINES[30]!, LINES[15]!, LINES[30]!])).toEqual(['SEQ_GAP@12:11', 'SEQ_GAP@15:12', 'SEQ_GAP@30:13', 'SEQ_DUPLICATE@15:14']);
+  });
+  it('an event the chain has, read after a different event for the seq before it (a copy too far back to compare), does not go with that copy (from mutation testing)', () => {
+    // Remembering 4 events: a forged 10 (too far back: a copy's first), then the real 11,
+    // which links to the real 10, not to the copy's: each is a SEQ_DUPLICATE.
+    const forged10 = reseal(LINES[10]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const r = verifyLines([...LINES, forged10, LINES[11]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } });
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_DUPLICATE', 10, 41], ['SEQ_DUPLICATE', 11, 42]]);
+  });
+  it('an event held byte for byte does not join a copy that has ended, however near its seq (from mutation testing)', () => {
+    // 20 again (a copy), five events of the chain, then 25 again: two duplicates.
+    const l = [...LINES.slice(0, 30), LINES[20]!, ...LINES.slice(30, 35), LINES[25]!, ...LINES.slice(35)];
+    expect(codeLines(verifyLines(l).findings)).toEqual(['SEQ_DUPLICATE@31', 'SEQ_DUPLICATE@37']);
+  });
+  it('two events for a seq still to come, neither linking: the first to arrive is the chain (PREV_HASH_MISMATCH, and the SEQ_REORDER it is), the other the fork (from mutation testing)', () => {
+    const alien = (fill: string, i: number) => new ChainWriter('prod', { lastSeq: 2, lastHash: `sha256:${fill.repeat(64)}` }).append(sampleInput(200 + i)).line;
+    const r = verifyLines([LINES[0]!, LINES[1]!, alien('7', 0), alien('8', 1), LINES[2]!]);
+    expect(codeLines(r.findings)).toEqual(['PREV_HASH_MISMATCH@3', 'SEQ_REORDER@3', 'CHAIN_FORK@4']);
+    expect(r.summary.chains[0]!.head).toBe(hashOf(alien('7', 0)));
+  });
+  it('an unreadable line between two interleaved chains explains one missing event, of one chain only (from mutation testing)', () => {
+    // Seq 1 of both chains missing, one unreadable line where they were: it holds one of them.
+    const [a, b] = [chainLines(4, 'a'), chainLines(4, 'b')];
+    const r = verifyLines([a[0]!, b[0]!, '{"this is": not json', a[2]!, b[2]!, a[3]!, b[3]!]);
+    expect(r.findings.map((f) => [f.code, f.chain, f.location?.line])).toEqual([['LINE_INVALID_JSON', null, 3], ['SEQ_GAP', 'b', 5]]);
+  });
+  it('a copy read interleaved with the chain going on vouches for what was too far back when its last came, not when it began (from mutation testing)', () => {
+    // Remembering 4: 14 again (the chain remembers 16..19), then 20, 15, 21, 16: when 16 comes
+    // the chain remembers 18..21, and did not remember 16 when the copy's 15 came.
+    const l = [...LINES.slice(0, 20), LINES[14]!, LINES[20]!, LINES[15]!, LINES[21]!, LINES[16]!, ...LINES.slice(22)];
+    expect(codeLines(verifyLines(l, { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } }).findings)).toEqual(['SEQ_DUPLICATE@21']);
+  });
+  it('PREV_HASH_MISMATCH names the predecessor\'s recorded hash as expected and the event\'s prev_hash as actual (from mutation testing)', () => {
+    const l = [...LINES];
+    l[10] = reseal(l[10]!, (e) => ((e['decision'] as Record<string, unknown>)['action'] = 'allow'));
+    const f = verifyLines(l).findings;
+    expect(f.map((x) => [x.code, x.seq, x.expected, x.actual])).toEqual([['PREV_HASH_MISMATCH', 11, hashOf(l[10]!), hashOf(LINES[10]!)]]);
+  });
+  it('at the end of the input, every gap still waiting is reported, and the chain goes on to its last event (from mutation testing)', () => {
+    const r = verifyLines([LINES[0]!, LINES[1]!, LINES[3]!, LINES[5]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_GAP', 3, 3, { from: 2, to: 2, missing: 1, unreadableLines: 0 }],
+      ['SEQ_GAP', 5, 4, { from: 4, to: 4, missing: 1, unreadableLines: 0 }],
+    ]);
+    expect(r.positions[0]).toMatchObject({ next: 6, parent: hashOf(LINES[5]!) });
+  });
+  it('exactly holeWindow unreadable lines are remembered to explain a gap (from mutation testing)', () => {
+    const holed = [...LINES.slice(0, 3), '{"this is": not json', '{"this is": not json', ...LINES.slice(5)];
+    const r = verifyLines(holed, { chain: { ...DEFAULT_CHAIN_OPTIONS, holeWindow: 2 } });
+    expect(codes(r.findings)).toEqual(['LINE_INVALID_JSON', 'LINE_INVALID_JSON']);
+    const three = [...LINES.slice(0, 3), '{"this is": not json', '{"this is": not json', '{"this is": not json', ...LINES.slice(6)];
+    const r3 = verifyLines(three, { chain: { ...DEFAULT_CHAIN_OPTIONS, holeWindow: 2 } });
+    expect(r3.findings.map((f) => [f.code, f.detail?.['missing']])).toEqual([['LINE_INVALID_JSON', undefined], ['LINE_INVALID_JSON', undefined], ['LINE_INVALID_JSON', undefined], ['SEQ_GAP', 1]]);
+  });
+  it('two copies read interleaved are one SEQ_DUPLICATE each (from mutation testing)', () => {
+    const copies = LINES.slice(0, 10).flatMap((l, k) => [l, LINES[20 + k]!]);
+    const r = verifyLines([...LINES, ...copies]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_DUPLICATE', 0, 41], ['SEQ_DUPLICATE', 20, 42]]);
+  });
+});
+
 describe('properties over generated chains', () => {
   const LOG = toLog(LINES);
   const lineOf = (offset: number): number => LOG.subarray(0, offset).filter((x) => x === 10).length + 1;
