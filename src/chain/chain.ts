@@ -246,8 +246,6 @@ class ChainState {
   next: number;
   /** Hash the next event must name as prev_hash; null when unknown (after a gap). */
   parent: string | null;
-  /** Second acceptable parent: the recomputed hash of a damaged predecessor. */
-  parentAlt: string | null = null;
   lastTs: string | null = null;
   /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
   lastTsSeq = -1;
@@ -788,7 +786,6 @@ export class ChainVerifier {
     }
     st.next = rec.seq + 1;
     st.parent = rec.hash;
-    st.parentAlt = null;
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
     st.recent.set(rec.seq, rec.hash, rec.ref);
     if (waited) this.stop(st, st.accepted, rec.ref.ordinal);
@@ -968,7 +965,6 @@ export class ChainVerifier {
     // The parent of `succ` is known only when one hole with known hashes stands for it.
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
-    st.parentAlt = null;
     // A walk back over late events stops at the jump in seq (see `reorder`).
     if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
     st.next = succ.seq;
@@ -1025,9 +1021,9 @@ function compareFloor(st: ChainState): number {
   return st.recent.oldest() ?? st.next;
 }
 
-/** Does `rec` name the chain's head (or the head's recomputed hash) as its parent? */
+/** Does `rec` name the chain's head as its parent? */
 function linksTo(st: ChainState, rec: PlacedEvent): boolean {
-  return st.parent !== null && (rec.prevHash === st.parent || rec.prevHash === st.parentAlt);
+  return st.parent !== null && rec.prevHash === st.parent;
 }
 
 function loc(ref: LineRef): { file: string; line: number } {
