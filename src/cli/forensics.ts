@@ -21,7 +21,7 @@ import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
+import { chainId, jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
@@ -92,7 +92,7 @@ function explainCommand(chalk: Colour): Command {
     .requiredOption('--repo <dir>', 'the governance repository')
     .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
     .requiredOption('--seq <n>', 'the event seq', nonNegativeInt('--seq'))
-    .option('--chain <id>', 'the chain (needed when several chains have that seq)')
+    .option('--chain <id>', 'the chain (needed when several chains have that seq)', chainId('--chain'))
     .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
@@ -664,7 +664,7 @@ function timelineCommand(): Command {
     .option('--tool <name>', 'only requests for this tool (request.tool)')
     .addOption(new Option('--action <action>', 'only this recorded action').argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
     .option('--kind <kind>', 'only this event kind')
-    .option('--chain <id>', 'only this chain')
+    .option('--chain <id>', 'only this chain', chainId('--chain'))
     .option('--from <time>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC that day)')
     .option('--to <time>', 'only events before this time (RFC 3339, or a date: before 00:00 UTC that day)')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));

@@ -1,5 +1,6 @@
 /** Option parsers shared by the commands. Bad values are the operator's: exit status 2. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { isChainIdForm } from '../schemas/formats.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_MIN_BYTES } from '../verify/jobs.js';
 import { prestartFor } from './early.js';
 
@@ -27,6 +28,16 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
       throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}.`);
     }
     return value as T;
+  };
+}
+
+/** A chain id of the envelope's form (SPEC.md §2): any other names no event, and would select nothing in silence. */
+export function chainId(name: string) {
+  return (value: string): string => {
+    if (!isChainIdForm(value)) {
+      throw new InvalidArgumentError(`${name} must be a chain id (a letter or digit, then letters, digits, '.', '_' or '-', at most 200 characters), not ${JSON.stringify(value)}.`);
+    }
+    return value;
   };
 }
 

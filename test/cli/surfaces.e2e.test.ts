@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
-import { git } from '../helpers/git.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { canonicalize } from '../../src/canonical/jcs.js';
-import { chainLines } from '../helpers/chains.js';
+import { chainLines, sampleInput } from '../helpers/chains.js';
+import { bundleOf, edited, sampleFiles } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-surfaces-'));
@@ -389,6 +390,22 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('event prod-agents seq 4');
     expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
   });
+  it('of an event in a log read 1002 times: ten copies shown and compared with the neighbours, every other one counted, past the thousand kept too (from mutation testing)', () => {
+    const body = chainLines(6, 'copies');
+    const log = writeLog('explain-copies.jsonl', [...Array.from({ length: 1002 }, () => body.join('\n')), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as { location: { line: number }; lines: { location: { line: number }; relation: string; links: unknown }[]; linesNotShown: number };
+    expect(out.location.line).toBe(5);
+    // Copy k (from 1) of seq 4 is on line 6k + 5; each names the hashes its neighbours link to.
+    expect(out.lines.map((x) => [x.location.line, x.relation, x.links])).toEqual(Array.from({ length: 10 }, (_, k) => [6 * (k + 1) + 5, 'branch', { prev: true, next: true }]));
+    expect(out.linesNotShown).toBe(1001 - 10);
+    const text = sel(['explain', log, '--repo', s.repo, '--seq', '4']).stdout;
+    expect(text.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(10);
+    expect(text).toContain('\n  and 991 more\nlinks\n');
+    // One copy: shown, nothing more to count.
+    const twice = sel(['explain', writeLog('explain-twice.jsonl', [body.join('\n'), body.join('\n'), '']), '--repo', s.repo, '--seq', '4']).stdout;
+    expect(twice.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(1);
+    expect(twice).toMatch(/shown, not evaluated {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
+  });
   it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
     const { lines, at } = sampleLines(3);
     // Seq 3 and 4 forged (another request), linked to seq 2 and to each other, come first: the
@@ -453,6 +470,21 @@ describe('sel explain', () => {
     // No event to evaluate under --policy: a bad one is refused all the same (from mutation testing).
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--policy', 'nope']))).toContain('check --policy');
   });
+  it('of an event placed in its chain whose line failed a check, claimed by a changed line too: its line with its own codes; findings of other seqs are not its (from mutation testing)', () => {
+    const lines = chainLines(6, 'placed');
+    const e = JSON.parse(lines[2]!) as Record<string, unknown> & { actor: { zone: string } };
+    e.actor.zone = 'root';
+    delete e['hash'];
+    const resealed = canonicalize({ ...e, hash: digestOf(e) });
+    // seq 2 sealed again with a zone the schema refuses; a copy of the original seq 2, changed, at the end.
+    const log = writeLog('explain-placed-claimed.jsonl', [...lines.slice(0, 2), resealed, ...lines.slice(3), lines[2]!.replace('"action":"', '"action":"x'), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as { lines: { location: { line: number }; relation: string; codes: string[] }[]; findings: { code: string; location: { line: number } }[] };
+    expect(out.lines).toMatchObject([{ location: { line: 3 }, relation: 'placed', codes: ['EVENT_SCHEMA'] }]);
+    expect(out.findings.map((x) => [x.code, x.location.line])).toEqual([['EVENT_SCHEMA', 3], ['HASH_MISMATCH', 7]]);
+    // seq 4 is intact: the damaged lines about seq 2 are not its findings.
+    const four = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as { findings: { code: string }[] };
+    expect(four.findings.map((x) => x.code)).toEqual(['POLICY_UNKNOWN']);
+  });
   it('keeps the findings about the seq whatever else the log holds: unreadable lines have a budget of their own', () => {
     const { lines, at } = sampleLines(6);
     const changed = lines[at]!.replace('"action":"', '"action":"x');
@@ -499,6 +531,33 @@ describe('sel explain', () => {
     expect(zero.stdout).toContain("\n  seq 1's prev_hash is the hash it records\n");
     expect(zero.stdout).toContain('\n  seq 0 starts its chain\n');
   });
+  it('of a seq in a damaged line of a rotated log: the lines where it belongs are looked for in its neighbours\' files, in the files\' order (from mutation testing)', () => {
+    // a.jsonl holds another chain and a damaged line; b.jsonl, read after it, holds chain rot, its seq 0 and seq 3 damaged.
+    const other = chainLines(3, 'other');
+    const rot = chainLines(4, 'rot');
+    mkdirSync(join(tmp, 'explain-rot1'), { recursive: true });
+    writeLog('explain-rot1/a.jsonl', [...other, other[0]!.slice(0, 50), '']);
+    writeLog('explain-rot1/b.jsonl', [rot[0]!.slice(0, 60), rot[1]!, rot[2]!, rot[3]!.slice(0, 70), '']);
+    const dir = join(tmp, 'explain-rot1');
+    const first = sel(['explain', dir, '--repo', s.repo, '--seq', '0', '--chain', 'rot']);
+    expect(first.status, first.stderr).toBe(0);
+    // Before its successor in the successor's file: not the damaged line of the file before.
+    expect(first.stdout).toContain('\n  no line of the log names this seq; one damaged line before seq 1 may hold it\n');
+    expect(first.stdout).toContain(`\nline  ${join(dir, 'b.jsonl')}:1  damaged (LINE_INVALID_JSON), where this seq belongs  (60 bytes, as it reads now)\n`);
+    expect(first.stdout).not.toContain('a.jsonl:4');
+    const last = sel(['explain', dir, '--repo', s.repo, '--seq', '3', '--chain', 'rot']);
+    expect(last.stdout).toContain('\n  no line of the log names this seq; one damaged line after seq 2 may hold it\n');
+    expect(last.stdout).toContain(`\nline  ${join(dir, 'b.jsonl')}:4  damaged (LINE_INVALID_JSON), where this seq belongs  (70 bytes, as it reads now)\n`);
+    // Its neighbours in two files: the line between them is the last of the first file.
+    const r2 = chainLines(8, 'rot2');
+    mkdirSync(join(tmp, 'explain-rot2'), { recursive: true });
+    writeLog('explain-rot2/a.jsonl', [...r2.slice(0, 4), r2[4]!.slice(0, 80), '']);
+    writeLog('explain-rot2/b.jsonl', [...r2.slice(5), '']);
+    const split = sel(['explain', join(tmp, 'explain-rot2'), '--repo', s.repo, '--seq', '4', '--chain', 'rot2']);
+    expect(split.status, split.stderr).toBe(0);
+    expect(split.stdout).toContain('\n  no line of the log names this seq; one damaged line between seq 3 and seq 5 may hold it\n');
+    expect(split.stdout).toContain(`\nline  ${join(tmp, 'explain-rot2', 'a.jsonl')}:5  damaged (LINE_INVALID_JSON), where this seq belongs  (80 bytes, as it reads now)\n`);
+  });
   it('of a seq the log lost: the gap it falls in, or the anchor past the end, and the hash its successor names for it', () => {
     const { lines, at } = sampleLines(5);
     const lost = JSON.parse(lines[at]!) as { hash: string };
@@ -516,6 +575,28 @@ describe('sel explain', () => {
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding kept is about it');
     // There is no event to evaluate under --policy, and a bad one is still refused.
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--policy', 'nope']))).toContain('check --policy');
+  });
+  it('of an anchored seq the log lost: whether its successor names the hash the anchor records (from mutation testing)', () => {
+    const { lines, at } = sampleLines(15);
+    const lost = JSON.parse(lines[at]!) as { hash: string };
+    const log = writeLog('explain-lost-anchored.jsonl', lines.filter((_, i) => i !== at));
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '15']);
+    expect(r.status).toBe(0);
+    const anchorFile = join(s.repo, 'ledger', 'anchors', 'prod-agents', '15.json');
+    expect(r.stdout).toContain(`\n  ANCHOR_MISMATCH at ${anchorFile}:1: `);
+    expect(r.stdout).toMatch(new RegExp(`\\n {2}seq 16 at \\S+: its prev_hash, the hash of seq 15 when it was written, is ${lost.hash}\\n {2}seq 16's prev_hash is the hash the anchor at \\S+15\\.json:1 records for seq 15\\n$`));
+  });
+  it('of a seq in a damaged line when more damaged lines were counted than kept: says at least, and so does the refusal of a seq nothing holds (from mutation testing)', () => {
+    const chain = chainLines(10, 'crowd');
+    // seq 6 cut short (the first damaged line, kept), then 10 001 unreadable lines after the chain: 2 past the 10 000 kept.
+    const log = writeLog('explain-crowded-hole.jsonl', [...chain.map((l, i) => (i === 6 ? l.slice(0, 90) : l)), ...Array.from({ length: 10_001 }, () => 'x'), '']);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '6', '--chain', 'crowd']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\n  no line of the log names this seq; at least one damaged line between seq 5 and seq 7 may hold it\n');
+    expect(r.stdout).toContain(`\nline  ${log}:7  damaged (LINE_INVALID_JSON), where this seq belongs  (90 bytes, as it reads now)\n`);
+    expect(r.stdout).toContain('\n  and 2 more damaged line(s) that might hold it, counted but not kept (');
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '6', '--chain', 'crowd', '--format', 'json']).stdout)).toMatchObject({ findingsNotKept: { about: 0, lines: 2 } });
+    expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '100']))).toContain('no line of the log has seq 100, and no finding kept is about it; 2 damaged line(s) past the first 10000 were counted, not kept, and one may hold it');
   });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
@@ -539,6 +620,58 @@ describe('sel explain', () => {
     expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '22']).stdout).toMatch(/\n {2}review {4}\S+: approved, for this request and policy version \(approved\)\n/);
     expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8']).stdout).toContain('\n  exception ledger/exceptions/EX-ops-restart.json: in force, and covers the request (covers)\n');
     expect(sel(['explain', s.incident, '--repo', s.repo, '--seq', '29']).stdout).toContain('\n  exception none: the event names no exception (no-ref)\n');
+  });
+  it('names the version each event was decided under: valid and replayed, invalid and not replayed, or not in the history (from mutation testing)', () => {
+    const repo = initRepo(join(tmp, 'explain-versions'));
+    write(repo, { 'README.md': 'no policy yet\n' });
+    commit(repo, 'no policy yet');
+    const good = sampleFiles();
+    const bad = edited((f) => (f['severity-gating'].gates.high = 'maybe'));
+    const put = (files: Record<string, unknown>, msg: string) => {
+      write(repo, Object.fromEntries(Object.entries(files).map(([k, v]) => [`policy/${k}.json`, JSON.stringify(v, null, 2)])));
+      return commit(repo, msg);
+    };
+    const [v1, v2] = [put(good, 'v1 valid'), put(bad, 'v2 invalid')];
+    const w = new ChainWriter('versions');
+    const hashes = [bundleOf(good).hash!, bundleOf(bad).hash!, digestOf({ never: 'committed' })];
+    const log = join(tmp, 'explain-versions.jsonl');
+    writeFileSync(log, `${hashes.map((h, i) => w.append(sampleInput(i, { policy_hash: h })).line).join('\n')}\n`);
+    type Out = { policy: { commit: string | null; subject: string; valid: boolean }; replayed: unknown; matches: boolean | null; trace: unknown };
+    const explain = (seq: number) => {
+      const json = sel(['explain', log, '--repo', repo, '--seq', String(seq), '--format', 'json']);
+      const text = sel(['explain', log, '--repo', repo, '--seq', String(seq)]);
+      expect([json.status, text.status], `${json.stderr}${text.stderr}`).toEqual([0, 0]);
+      return { out: JSON.parse(json.stdout) as Out, text: text.stdout };
+    };
+    const valid = explain(0);
+    expect(valid.out.policy).toMatchObject({ commit: v1, subject: 'v1 valid', valid: true });
+    expect(valid.out.replayed).not.toBeNull();
+    expect(valid.text).toContain(`\n  commit ${v1.slice(0, 12)}  `);
+    expect(valid.text).toContain('\n  "v1 valid"\n');
+    expect(valid.text).toContain('\nlinks\n  seq 0 starts its chain\n');
+    // An invalid bundle decides nothing: named, not replayed, and no crash.
+    const invalid = explain(1);
+    expect(invalid.out).toMatchObject({ policy: { commit: v2, subject: 'v2 invalid', valid: false }, replayed: null, matches: null, trace: null });
+    expect(invalid.text).toContain('\n  "v2 invalid"  (the bundle is invalid)\n');
+    expect(invalid.text).not.toContain('replayed');
+    const unknown = explain(2);
+    expect(unknown.out).toMatchObject({ policy: { commit: null, valid: false }, replayed: null, matches: null });
+    expect(unknown.text).toContain('\n  not in the repository history reachable from the ref: the decision cannot be replayed\n');
+    // What-if under a version that decides nothing, or under a commit without policy/: refused in one sentence.
+    for (const cmd of [['explain', log, '--seq', '0'], ['impact', log]]) {
+      expect(expectOneSentence(sel([...cmd, '--repo', repo, '--policy', 'HEAD']))).toContain('the policy at HEAD is not valid, so it decides nothing');
+      expect(expectOneSentence(sel([...cmd, '--repo', repo, '--policy', 'HEAD~2']))).toContain('HEAD~2 has no policy/ directory');
+    }
+  });
+  it('names the commit of the version a what-if used, not the recorded one; an event without findings says none (from mutation testing)', () => {
+    const json = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD~1', '--format', 'json']).stdout) as { policy: { commit: string }; whatIf: { ref: string; commit: string }; findings: unknown[] };
+    const [v2, v3] = [git(s.repo, 'rev-parse', 'HEAD~2'), git(s.repo, 'rev-parse', 'HEAD~1')];
+    expect(json.policy.commit).toBe(v2);
+    expect(json.whatIf).toMatchObject({ ref: 'HEAD~1', commit: v3 });
+    expect(json.findings).toEqual([]);
+    const text = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD~1']).stdout;
+    expect(text).toContain(`\nwhat if --policy HEAD~1 (commit ${v3.slice(0, 12)})\n`);
+    expect(text).toMatch(/\nfindings at this event\n {2}none\n$/);
   });
   it('exits 2 for a seq no line has and no finding is about', () => {
     expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '4500']))).toContain('no line of the log has seq 4500');
@@ -581,6 +714,23 @@ describe('sel impact', () => {
     expect(placed.status).toBe(0);
     expect(JSON.parse(placed.stdout)).toMatchObject({ events: readFileSync(schema, 'utf8').split('\n').filter((l) => l.length > 0).length - 1, integrityFindings: 1 });
   });
+  it('replays with the ledger at --ref: the reviews and exceptions a past commit did not hold yet are missing (from mutation testing)', () => {
+    type Out = { changed: number; transitions: { transition: string; count: number }[]; examples: { seq: number; location: { file: string; line: number } }[] };
+    const impact = (ref: string) => JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--ref', ref, '--format', 'json']).stdout) as Out;
+    expect(impact('HEAD')).toMatchObject({ changed: 2, examples: [{ seq: 22 }, { seq: 24 }] });
+    // v1's commit holds no ledger: the elevation under EX-ops-restart and the status-page key under EX-status-2026 lose their exceptions.
+    const early = impact('HEAD~4');
+    expect(early.changed).toBe(5);
+    // Each where it is: the clean log holds seq n on its line n + 1.
+    expect(early.examples.map((x) => [x.seq, x.location])).toEqual([8, 22, 23, 24, 38].map((seq) => [seq, { file: s.clean, line: seq + 1 }]));
+    // Most frequent first; ties in the order of the transition's text (from mutation testing).
+    expect(early.transitions).toEqual([
+      { transition: 'warn secrets.status-query -> block secrets.status-query', count: 2 },
+      { transition: 'allow secrets.npm-publish -> review secrets.npm-publish', count: 1 },
+      { transition: 'warn tool-registry.open -> block tool-registry.reserved', count: 1 },
+      { transition: 'warn trust.ops-restart -> block trust.ops-restart', count: 1 },
+    ]);
+  });
 });
 
 describe('sel timeline', () => {
@@ -600,12 +750,42 @@ describe('sel timeline', () => {
     expect(sel(['timeline', s.clean, '--from', after, '--format', 'jsonl']).stdout).not.toContain(`"ts":"${first}"`);
     // A time the machine's zone would decide is refused, not read in local time.
     expect(expectOneSentence(sel(['timeline', s.clean, '--from', 'Nov 1 2026']))).toContain('is not an RFC 3339 time');
+    // A --chain no event can have is refused, not a filter that selects nothing (explain said "in chain , and").
+    for (const bad of ['', ' prod-agents', 'prod agents', '-x', 'a'.repeat(201)]) {
+      expect(expectOneSentence(sel(['timeline', s.clean, `--chain=${bad}`]))).toContain('--chain must be a chain id');
+      expect(expectOneSentence(sel(['explain', s.clean, '--repo', s.repo, '--seq', '3', `--chain=${bad}`]))).toContain('--chain must be a chain id');
+    }
+    expect(sel(['timeline', s.clean, '--chain', 'a'.repeat(200)]).stdout).toMatch(/\n\(0 events\)\n$/);
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
     // One event, and none (from mutation testing).
     expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'block']).stdout).toMatch(/\n\(1 event\)\n$/);
     expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'allow']).stdout).toMatch(/\n\(0 events\)\n$/);
   });
 
+  it('gives each event its own line, says nothing on stderr of a clean log, and leaves out an event that failed its line checks (from mutation testing)', () => {
+    const r = sel(['timeline', s.clean, '--actor', 'ops-bot', '--format', 'jsonl']);
+    expect(r.stderr).toBe('');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; location: { file: string; line: number } });
+    // The clean log holds seq n on its line n + 1.
+    expect(rows.map((x) => [x.seq, x.location])).toEqual([7, 8, 23, 38].map((seq) => [seq, { file: s.clean, line: seq + 1 }]));
+    expect(sel(['timeline', s.clean, '--action', 'block']).stderr).toBe('');
+    // seq 2's line fails the schema: placed in its chain, no event to show, with or without a filter.
+    const schema = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
+    for (const filter of [[], ['--chain', 'prod-agents']]) {
+      const t = sel(['timeline', schema, ...filter, '--format', 'jsonl']);
+      expect(t.status, t.stderr).toBe(0);
+      expect(t.stderr).toBe('sel: the logs have 1 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown (run sel verify)\n');
+      expect(t.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([0, 1, 3, 4, 5]);
+    }
+    expect(sel(['timeline', schema]).stdout).toMatch(/\n\(5 events\)\n$/);
+    // The target column: a request's url before its tool.
+    expect(sel(['timeline', s.clean, '--actor', 'ops-bot']).stdout).toMatch(/ {8}23 {2}secret\.inject {6}ops-bot {8}warn {4}secrets\.status-query {2}https:\/\/status\.example\.net\/api\/incidents\n/);
+    // --chain keeps one chain of several.
+    const both = join(tmp, 'timeline-chains.jsonl');
+    writeFileSync(both, `${[...chainLines(3, 'a'), ...chainLines(3, 'b')].join('\n')}\n`);
+    const b = sel(['timeline', both, '--chain', 'b', '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { chain: string; seq: number });
+    expect(b.map((x) => [x.chain, x.seq])).toEqual([['b', 0], ['b', 1], ['b', 2]]);
+  });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
     const dup = join(tmp, 'timeline-dup.jsonl');

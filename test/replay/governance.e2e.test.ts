@@ -339,6 +339,26 @@ describe('history shapes', () => {
     expect(impact.changed).toBe(1);
     expect(impact.examples[0]).toMatchObject({ seq: 1, would: { rule: 'tool-registry.reserved' } });
   });
+  it('what-if under a version on a branch --ref does not reach: the names its own history reserved still hold (from mutation testing)', () => {
+    const { repo } = smallRepo('reserved-branch');
+    const registry = JSON.parse(readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8')) as { reserved: string[] };
+    const [gone, ...kept] = registry.reserved;
+    // The pull request frees a reserved name; main, the --ref, never holds that version.
+    git(repo, 'checkout', '-q', '-b', 'pr');
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...registry, reserved: [...kept, 'NEW_TOOL'] }) });
+    commit(repo, `free ${gone}`);
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    git(repo, 'checkout', '-q', 'main');
+    const w = new ChainWriter('g');
+    const register = (name: string) => ({ ts: '2026-11-05T00:00:00.000Z', kind: 'tool.register', actor: { id: 'coder', zone: 'executor' as const }, request: { name }, policy_hash: hash, decision: { action: 'warn' as const, rule: 'tool-registry.open', severity: 'low' as const } });
+    const log = join(tmp, 'reserved-branch.jsonl');
+    writeFileSync(log, `${[register('free-name'), register(gone!)].map((e) => w.append(e).line).join('\n')}\n`);
+    const impact = JSON.parse(sel(['impact', log, '--repo', repo, '--ref', 'main', '--policy', 'pr', '--format', 'json']).stdout) as { changed: number; examples: { seq: number; would: { rule: string } }[] };
+    expect(impact.changed).toBe(1);
+    expect(impact.examples[0]).toMatchObject({ seq: 1, would: { rule: 'tool-registry.reserved' } });
+    const explain = JSON.parse(sel(['explain', log, '--repo', repo, '--ref', 'main', '--seq', '1', '--policy', 'pr', '--format', 'json']).stdout) as { whatIf: { decision: { action: string; rule: string } } };
+    expect(explain.whatIf.decision).toMatchObject({ action: 'block', rule: 'tool-registry.reserved' });
+  });
   it('the names a version inherits come from all its history: through an invalid version, either parent of a merge', () => {
     const { repo, log } = smallRepo('reserved-2');
     const original = readFileSync(join(repo, 'policy/tool-registry.json'), 'utf8');
