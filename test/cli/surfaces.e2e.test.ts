@@ -307,6 +307,15 @@ describe('sel explain', () => {
     writeFileSync(log, `${prefix}${lines.join('\n')}`);
     return log;
   };
+  /** The clean sample without its event at `seq`, as the log tmp/NAME, and `sel explain` at that seq (which succeeds). */
+  const explainLost = (seq: number, name: string) => {
+    const { lines, at } = sampleLines(seq);
+    const lost = JSON.parse(lines[at]!) as { hash: string };
+    const log = writeLog(name, lines.filter((_, i) => i !== at));
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', String(seq)]);
+    expect(r.status).toBe(0);
+    return { at, lost, log, r };
+  };
   it('of a seq whose line is damaged: the line as it reads now, its findings, and whether its neighbours link to it', () => {
     const { lines, at } = sampleLines(2);
     const damaged = lines[at]!.replace('"action":"', '"action":"x');
@@ -559,11 +568,7 @@ describe('sel explain', () => {
     expect(split.stdout).toContain(`\nline  ${join(tmp, 'explain-rot2', 'a.jsonl')}:5  damaged (LINE_INVALID_JSON), where this seq belongs  (80 bytes, as it reads now)\n`);
   });
   it('of a seq the log lost: the gap it falls in, or the anchor past the end, and the hash its successor names for it', () => {
-    const { lines, at } = sampleLines(5);
-    const lost = JSON.parse(lines[at]!) as { hash: string };
-    const log = writeLog('explain-lost.jsonl', lines.filter((_, i) => i !== at));
-    const r = sel(['explain', log, '--repo', s.repo, '--seq', '5']);
-    expect(r.status).toBe(0);
+    const { at, lost, log, r } = explainLost(5, 'explain-lost.jsonl');
     expect(r.stdout).toContain('seq 5  no intact event\n  no line of the log names this seq\n');
     expect(r.stdout).toContain(`\n  SEQ_GAP at ${log}:${at + 1}: seq 5 is missing before this event\n`);
     expect(r.stdout).toContain(`: its prev_hash, the hash of seq 5 when it was written, is ${lost.hash}\n`);
@@ -577,11 +582,7 @@ describe('sel explain', () => {
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--policy', 'nope']))).toContain('check --policy');
   });
   it('of an anchored seq the log lost: whether its successor names the hash the anchor records (from mutation testing)', () => {
-    const { lines, at } = sampleLines(15);
-    const lost = JSON.parse(lines[at]!) as { hash: string };
-    const log = writeLog('explain-lost-anchored.jsonl', lines.filter((_, i) => i !== at));
-    const r = sel(['explain', log, '--repo', s.repo, '--seq', '15']);
-    expect(r.status).toBe(0);
+    const { lost, r } = explainLost(15, 'explain-lost-anchored.jsonl');
     const anchorFile = join(s.repo, 'ledger', 'anchors', 'prod-agents', '15.json');
     expect(r.stdout).toContain(`\n  ANCHOR_MISMATCH at ${anchorFile}:1: `);
     expect(r.stdout).toMatch(new RegExp(`\\n {2}seq 16 at \\S+: its prev_hash, the hash of seq 15 when it was written, is ${lost.hash}\\n {2}seq 16's prev_hash is the hash the anchor at \\S+15\\.json:1 records for seq 15\\n$`));
