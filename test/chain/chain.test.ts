@@ -728,6 +728,96 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     const r = verifyLines([...LINES, ...copies]);
     expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_DUPLICATE', 0, 41], ['SEQ_DUPLICATE', 20, 42]]);
   });
+  it('two displaced runs drained at once are each measured from their own lead: 7 before 6, then 9 before 8 (from mutation testing)', () => {
+    // Seq 5 is missing; 7, 6, 9, 8 wait for it until the input ends. Given up as a gap, 6
+    // goes on, 7 arrived before it, 8 after it (a new lead), 9 before 8: two SEQ_REORDERs.
+    const r = verifyLines([...LINES.slice(0, 5), LINES[7]!, LINES[6]!, LINES[9]!, LINES[8]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 7, 6, { displaced: [7, 7], before: [6, 6] }],
+      ['SEQ_GAP', 6, 7, { from: 5, to: 5, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 9, 8, { displaced: [9, 9], before: [8, 8] }],
+    ]);
+    expect(r.findings[2]!.message).toBe('seq 9 appears before seq 8, out of order');
+  });
+  it('past holeWindow unreadable lines, the oldest is forgotten, not the newest (from mutation testing)', () => {
+    // A window of 1: the line before seq 3 (no gap there) gives way to the one where seq 4 was.
+    const bad = '{"this is": not json';
+    const r = verifyLines([...LINES.slice(0, 3), bad, LINES[3]!, bad, ...LINES.slice(5, 8)], { chain: { ...DEFAULT_CHAIN_OPTIONS, holeWindow: 1 } });
+    expect(codeLines(r.findings)).toEqual(['LINE_INVALID_JSON@4', 'LINE_INVALID_JSON@6']);
+  });
+  it('a damaged line whose recorded hash the next event names explains that gap first, leaving an unreadable line for another chain (from mutation testing)', () => {
+    // a's seq 1 is edited in place (its chain and hash still read), an unreadable line follows;
+    // both chains miss seq 1: the edited line is a's, the unreadable one b's.
+    const [a, b] = [chainLines(4, 'a'), chainLines(4, 'b')];
+    const r = verifyLines([a[0]!, b[0]!, a[1]!.replace('"action":"', '"action":"x'), '{"this is": not json', a[2]!, b[2]!, a[3]!, b[3]!]);
+    expect(codeLines(r.findings)).toEqual(['HASH_MISMATCH@3', 'LINE_INVALID_JSON@4']);
+  });
+  it('a waiting event read a third time, after a copy of it and a fork branch\'s copy one seq below it, is a SEQ_DUPLICATE of its own (from mutation testing)', () => {
+    // 12 waits (10 and 11 missing) and is read again (a copy); a branch off 8 (9', 10', 11')
+    // is a CHAIN_FORK, its 11' read again joins the copy; 12 a third time links to the
+    // chain's 11, not to 11': it does not go on from that head, and the copy had it already.
+    const w = new ChainWriter('prod', { lastSeq: 8, lastHash: hashOf(LINES[8]!) });
+    const [f9, f10, f11] = [309, 310, 311].map((i) => w.append(sampleInput(i)).line);
+    const r = verifyLines([...LINES.slice(0, 10), LINES[12]!, LINES[12]!, f9!, f10!, f11!, f11!, LINES[12]!]);
+    expect(codeLines(r.findings)).toEqual(['SEQ_GAP@11', 'SEQ_DUPLICATE@12', 'CHAIN_FORK@13', 'SEQ_DUPLICATE@17']);
+  });
+  it('the event a chain goes on with at a contested seq is no longer held as set aside or as a fork branch\'s head, whatever a copy of it was taken for (from mutation testing)', () => {
+    const alien = (seq: number, fill: string, i: number) => new ChainWriter('prod', { lastSeq: seq - 1, lastHash: `sha256:${fill.repeat(64)}` }).append(sampleInput(i)).line;
+    // A branch off 10: 11', 12' (a child of 11'), 13' (a child of 12'); 13'', a second child of 12'.
+    const w = new ChainWriter('prod', { lastSeq: 10, lastHash: hashOf(LINES[10]!) });
+    const [f11, f12, f13] = [311, 312, 313].map((i) => w.append(sampleInput(i)).line);
+    const f13b = new ChainWriter('prod', { lastSeq: 12, lastHash: hashOf(f12!) }).append(sampleInput(513)).line;
+    // 12' waits with a rival that links to nothing; 11 waits with a rival, and a third 11 (11')
+    // is a fork: 12' read again now goes with that branch. When 10 comes, 11 goes on, and at
+    // 12 neither links: 12' (the first to arrive) is the chain's, and 13' then links to it.
+    const r = verifyLines([...LINES.slice(0, 10), f12!, alien(12, '8', 412), LINES[11]!, alien(11, '7', 411), f11!, f12!, LINES[10]!, f13!, f13b, f12!]);
+    expect(r.findings.map((f) => `${f.code}@${f.seq}:${f.location?.line}`)).toEqual([
+      'PREV_HASH_MISMATCH@12:11', 'CHAIN_FORK@12:12', 'CHAIN_FORK@11:14', 'CHAIN_FORK@11:15', 'SEQ_REORDER@10:17',
+      // 13'' is a second event for seq 13, not a branch event of 12'.
+      'CHAIN_FORK@13:19',
+      // 12' a third time repeats the chain's 12', the first read, not the copy taken for a branch's.
+      'SEQ_DUPLICATE@12:20',
+    ]);
+    expect(r.findings[6]!.detail).toEqual({ compared: true, first: { file: 'log-0.jsonl', line: 11 } });
+    expect(r.summary.chains[0]!.head).toBe(hashOf(f13!));
+  });
+  it('an unreadable line already taken for another chain\'s missing event is not named in a gap it cannot explain (from mutation testing)', () => {
+    // Seq 1 of both chains missing, one unreadable line: a's gap takes it, b's is a gap with none.
+    const [a, b] = [chainLines(4, 'a'), chainLines(4, 'b')];
+    const r = verifyLines([a[0]!, b[0]!, '{"this is": not json', a[2]!, b[2]!, a[3]!, b[3]!]);
+    const gap = r.findings.find((f) => f.code === 'SEQ_GAP')!;
+    expect(gap.detail).toEqual({ from: 1, to: 1, missing: 1, unreadableLines: 0 });
+    expect(gap.message).toBe('seq 1 is missing before this event');
+  });
+  it('a line holding two merged events explains one missing event of each of two chains, one each (from mutation testing)', () => {
+    // a takes one of the line's two events, not both: b's seq 1 is the other.
+    const [a, b] = [chainLines(4, 'a'), chainLines(4, 'b')];
+    const r = verifyLines([a[0]!, b[0]!, `${a[1]!} ${b[1]!}`, a[2]!, b[2]!, a[3]!, b[3]!]);
+    expect(codeLines(r.findings)).toEqual(['LINE_INVALID_JSON@3']);
+  });
+  it('an event read a third time repeats the chain\'s event, not the copy read before it (from mutation testing)', () => {
+    // 10 again heads a copy; six events of the chain end it; 10 a third time.
+    const r = verifyLines([...LINES.slice(0, 30), LINES[10]!, ...LINES.slice(30, 36), LINES[10]!]);
+    expect(r.findings.map((f) => [f.code, f.location?.line, f.detail])).toEqual([
+      ['SEQ_DUPLICATE', 31, { compared: true, first: { file: 'log-0.jsonl', line: 11 } }],
+      ['SEQ_DUPLICATE', 38, { compared: true, first: { file: 'log-0.jsonl', line: 11 } }],
+    ]);
+  });
+  it('an unreadable line that explains a gap completely lets the chain go on at once: the missing event, arriving after, is a late one (from mutation testing)', () => {
+    const r = verifyLines([...LINES.slice(0, 10), '{"this is": not json', LINES[11]!, LINES[12]!, LINES[10]!, ...LINES.slice(13)]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['LINE_INVALID_JSON', null, 11, { reason: 'unexpected-character' }],
+      ['SEQ_REORDER', 10, 14, { reorderWindow: 64, unreadable: true }],
+    ]);
+  });
+  it('more than 256 events set aside: the oldest is forgotten, not the newest (from mutation testing)', () => {
+    // A branch of 257 events off 260, then its last again: still held, a SEQ_DUPLICATE.
+    const lines = chainLines(300);
+    const w = new ChainWriter('prod', { lastSeq: 260, lastHash: hashOf(lines[260]!) });
+    const branch = Array.from({ length: 257 }, (_, i) => w.append(sampleInput(1000 + i)).line);
+    const r = verifyLines([...lines, ...branch, branch[256]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['CHAIN_FORK', 261, 301], ['SEQ_DUPLICATE', 517, 558]]);
+  });
 });
 
 describe('properties over generated chains', () => {
