@@ -111,11 +111,11 @@ function explainCommand(chalk: Colour): Command {
       const keeper = new FindingKeeper(f.seq, f.chain);
       // Events at the seq on a branch already reported at its fork: no finding names them, so
       // they are kept here (the first MAX_BRANCH_LINES; the rest counted).
-      const branch: Branch = { lines: [], dropped: 0 };
+      const branch: Branch = { lines: [], dropped: new Map() };
       const onForkBranch = (rec: PlacedEvent) => {
         if (rec.seq !== f.seq || (f.chain !== undefined && rec.chain !== f.chain)) return;
         if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec) });
-        else branch.dropped++;
+        else branch.dropped.set(rec.chain, (branch.dropped.get(rec.chain) ?? 0) + 1);
       };
       const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
         onEvent: tap,
@@ -182,7 +182,7 @@ function explainCommand(chalk: Colour): Command {
           links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
         };
       });
-      const othersNotShown = onBranch.length - branchShown.length + branch.dropped;
+      const othersNotShown = onBranch.length - branchShown.length + (branch.dropped.get(chain) ?? 0);
       const links = {
         prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash, links: prev.hash === rec.prevHash },
         next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash, links: next.prevHash === rec.hash },
@@ -350,7 +350,8 @@ const MAX_FINDINGS_SHOWN = 20;
 /** The events at the seq on a fork's branch or a copy (the chain check sets them aside without a finding). */
 interface Branch {
   readonly lines: { readonly chain: string; readonly location: Location }[];
-  dropped: number;
+  /** How many past those kept, by chain (an account counts only its own chain's). */
+  readonly dropped: Map<string, number>;
 }
 /** How many of them explain keeps. */
 const MAX_BRANCH_LINES = 1000;
@@ -487,6 +488,7 @@ async function explainMissing(
   const unplaced = all.filter((x) => mayHoldAnySeq(x) && !isAboutSeq.has(x) &&
     x.location !== null && order.has(x.location.file) && between(x.location));
   const branchLines = branch.lines.filter((x) => x.chain === chain);
+  const branchDropped = chain === null ? 0 : branch.dropped.get(chain) ?? 0;
   if (about.length === 0 && unplaced.length === 0 && branchLines.length === 0) {
     const dropped = keeper.linesDropped > 0 ? `; ${keeper.linesDropped} damaged line(s) past the first ${KEEP_LINE_FINDINGS} were counted, not kept, and one may hold it (sel verify --format jsonl lists them)` : ' (run sel verify to see the log\'s findings)';
     throw new OperatorError(printable(`no line of the log has seq ${f.seq}${f.chain === undefined ? '' : ` in chain ${f.chain}`}, and no finding kept is about it${dropped}`));
@@ -524,7 +526,7 @@ async function explainMissing(
   const findings = [...about, ...unplaced];
   if (f.format === 'json') {
     await writeOut(`${JSON.stringify({
-      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length + branch.dropped - shown.length, policy: null,
+      chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length + branchDropped - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
       links, findings, findingsNotKept: keeper.dropped(),
     }, null, 2)}\n`);
@@ -534,8 +536,9 @@ async function explainMissing(
   const p = printable;
   const at = (ref: Location) => `${p(ref.file)}:${ref.line}`;
   const L: string[] = [c.bold(`event ${p(chain ?? '(unknown chain)')} seq ${f.seq}`) + c.red('  no intact event')];
-  const claiming = places.filter(names).length + branch.dropped;
-  const near_ = places.length - claiming;
+  const claiming = places.filter(names).length + branchDropped;
+  // (Not places.length - claiming: the branch lines past those kept are in claiming only.)
+  const near_ = places.filter((x) => !names(x)).length;
   // Unplaced lines are looked for only next to a neighbour (`between`), so one is there.
   const where = prev !== undefined && next !== undefined ? `between seq ${prev.seq} and seq ${next.seq}` : prev !== undefined ? `after seq ${prev.seq}` : `before seq ${next?.seq}`;
   L.push(`  ${claiming === 0 ? 'no line of the log names this seq' : claiming === 1 ? 'one line of the log names this seq' : `${claiming} lines of the log name this seq`}` +
@@ -551,7 +554,7 @@ async function explainMissing(
     if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
     if (link.length > 0) L.push(`  ${link.join('; ')}`);
   }
-  if (places.length + branch.dropped > shown.length) L.push(`  and ${places.length + branch.dropped - shown.length} more line(s) (sel verify --format json lists their findings)`);
+  if (places.length + branchDropped > shown.length) L.push(`  and ${places.length + branchDropped - shown.length} more line(s) (sel verify --format json lists their findings)`);
   L.push(c.bold('findings about this seq'));
   // (An event on a fork's branch has none: the fork is reported where the branch began.)
   if (findings.length === 0) L.push('  none');

@@ -599,6 +599,110 @@ describe('sel explain', () => {
     expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '6', '--chain', 'crowd', '--format', 'json']).stdout)).toMatchObject({ findingsNotKept: { about: 0, lines: 2 } });
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '100']))).toContain('no line of the log has seq 100, and no finding kept is about it; 2 damaged line(s) past the first 10000 were counted, not kept, and one may hold it');
   });
+  it('of a seq missing from one chain, beside a chain that ends before it: that chain has not reached the seq, it does not miss it (from mutation testing)', () => {
+    const a = chainLines(6, 'prod-agents');
+    // prod-agents' seq 3 changed after it was written (a HASH_MISMATCH names it); beta ends at seq 2.
+    const log = writeLog('explain-ends-before.jsonl', [...a.map((l, i) => (i === 3 ? l.replace('"action":"', '"action":"x') : l)), ...chainLines(3, 'beta'), '']);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '3']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('event prod-agents seq 3  no intact event\n  one line of the log names this seq\n');
+  });
+  it('of a seq claimed by a changed line and held by a damaged one where it belongs: the line that names it first (from mutation testing)', () => {
+    const lines = chainLines(8, 'order');
+    // seq 4 cut short where it is; a changed copy of it after the chain.
+    const log = writeLog('explain-claims-first.jsonl', [...lines.map((l, i) => (i === 4 ? l.slice(0, 100) : l)), lines[4]!.replace('"action":"', '"action":"x'), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'order', '--format', 'json']).stdout) as { location: { line: number }; lines: { location: { line: number }; relation: string; codes: string[] }[] };
+    expect(out.lines.map((x) => [x.location.line, x.relation, x.codes])).toEqual([[9, 'claims', ['HASH_MISMATCH']], [5, 'between', ['LINE_INVALID_JSON']]]);
+    expect(out.location.line).toBe(9);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'order']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\n  one line of the log names this seq; one damaged line between seq 3 and seq 5 may hold it\n');
+    expect(r.stdout.indexOf(`\nline  ${log}:9  damaged (HASH_MISMATCH)`)).toBeLessThan(r.stdout.indexOf(`\nline  ${log}:5  damaged (LINE_INVALID_JSON), where this seq belongs`));
+  });
+  it('of a seq the log lost, held by copies of it past the thousand kept: every one counted, in JSON too (from mutation testing)', () => {
+    const body = chainLines(6, 'copies-lost');
+    // Another chain of that name (other requests): none of its events links to this one's.
+    const w = new ChainWriter('copies-lost');
+    const rival = Array.from({ length: 6 }, (_, i) => w.append(sampleInput(i, { request: { tool: 'rival', n: i } })).line);
+    // seq 4 lost from the chain; 1002 copies of the rival after it, set aside from the chain at their seq 0.
+    const log = writeLog('explain-copies-lost.jsonl', [...body.filter((_, i) => i !== 4), ...Array.from({ length: 1002 }, () => rival.join('\n')), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'copies-lost', '--format', 'json']).stdout) as { lines: { relation: string }[]; linesNotShown: number };
+    expect(out.lines.map((x) => x.relation)).toEqual(Array.from({ length: 10 }, () => 'branch'));
+    expect(out.linesNotShown).toBe(1002 - 10);
+    const text = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'copies-lost']).stdout;
+    expect(text).toContain('seq 4  no intact event\n  1002 lines of the log name this seq\n');
+    expect(text).toContain('\n  and 992 more line(s) (sel verify --format json lists their findings)\n');
+  });
+  it('keeps the damaged lines that may hold the seq whatever other findings the log holds: only they count against their budget (from mutation testing)', () => {
+    // 10 010 events whose policy the repository lacks (a POLICY_UNKNOWN each), seq 10 005 cut short.
+    const lines = chainLines(10_010, 'many');
+    const log = writeLog('explain-many-findings.jsonl', [...lines.map((l, i) => (i === 10_005 ? l.slice(0, 100) : l)), '']);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '10005', '--chain', 'many']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\n  no line of the log names this seq; one damaged line between seq 10004 and seq 10006 may hold it\n');
+    expect(r.stdout).toContain(`\nline  ${log}:10006  damaged (LINE_INVALID_JSON), where this seq belongs  (100 bytes, as it reads now)\n`);
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '10005', '--chain', 'many', '--format', 'json']).stdout)).toMatchObject({ findingsNotKept: { about: 0, lines: 0 } });
+  });
+  it('of a seq in a line that names no seq and whose request is not the one its fingerprint names: both its findings, where the seq belongs (from mutation testing)', () => {
+    const lines = chainLines(8, 'fp');
+    const e = JSON.parse(lines[4]!) as Record<string, unknown>;
+    delete e['seq'];
+    delete e['hash'];
+    e['request'] = { ...(e['request'] as object), note: 'changed' };
+    // Sealed again without its seq, the fingerprint left as it was.
+    const log = writeLog('explain-fingerprint.jsonl', [...lines.map((l, i) => (i === 4 ? canonicalize({ ...e, hash: digestOf(e) }) : l)), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'fp', '--format', 'json']).stdout) as { lines: { location: { line: number }; relation: string; codes: string[]; damaged: boolean }[]; findings: { code: string }[] };
+    expect(out.lines).toEqual([expect.objectContaining({ location: { file: log, line: 5 }, relation: 'between', codes: ['FINGERPRINT_MISMATCH', 'EVENT_SCHEMA'], damaged: true })]);
+    expect(out.findings.map((x) => x.code)).toEqual(['FINGERPRINT_MISMATCH', 'EVENT_SCHEMA']);
+  });
+  it('of a seq the log lost between two events placed though their lines failed a check: their lines are its neighbours, not lines that may hold it (from mutation testing)', () => {
+    const lines = chainLines(6, 'edge');
+    /** The line sealed again with a zone the schema refuses: placed in its chain, an EVENT_SCHEMA. */
+    const rootZone = (line: string) => {
+      const e = JSON.parse(line) as Record<string, unknown> & { actor: { zone: string } };
+      e.actor.zone = 'root';
+      delete e['hash'];
+      return canonicalize({ ...e, hash: digestOf(e) });
+    };
+    // seq 4 lost; seq 3 and seq 5 (the last) sealed again with that zone.
+    const log = writeLog('explain-edge.jsonl', [...lines.slice(0, 3), rootZone(lines[3]!), rootZone(lines[5]!), '']);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'edge']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('seq 4  no intact event\n  no line of the log names this seq\nfindings about this seq\n  SEQ_GAP at ');
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'edge', '--format', 'json']).stdout) as { lines: unknown[]; links: unknown; findings: { code: string }[] };
+    expect(out.lines).toEqual([]);
+    expect(out.links).toMatchObject({ prev: { seq: 3, location: { line: 4 } }, next: { seq: 5, location: { line: 5 } } });
+    expect(out.findings.map((x) => x.code)).toEqual(['SEQ_GAP']);
+  });
+  it('of a seq claimed by exactly as many findings as the text lists: no "and 0 more"; of an intact event, where each of its findings is (from mutation testing)', () => {
+    const { lines, at } = sampleLines(2);
+    const real = lines[at]!.replace('"action":"', '"action":"x');
+    const log = writeLog('explain-twenty.jsonl', [...lines.slice(0, at), ...Array.from({ length: 20 }, () => real), ...lines.slice(at + 1)]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('  HASH_MISMATCH at '))).toHaveLength(20);
+    expect(r.stdout).not.toContain('more (--format json lists every one kept)');
+    const intact = sel(['explain', s.incident, '--repo', s.repo, '--seq', '35']);
+    expect(intact.stdout).toMatch(/\nfindings at this event\n {2}DECISION_DIVERGENCE at \S+:36: /);
+  });
+  it('of an intact event, beside another chain whose copies at the seq are past the thousand kept: those are not its (from mutation testing)', () => {
+    const w = new ChainWriter('beta');
+    const rival = Array.from({ length: 6 }, (_, i) => w.append(sampleInput(i, { request: { tool: 'rival', n: i } })).line);
+    // alpha intact; beta's seq 4 lost, then 1002 copies of another beta (set aside at their seq 0).
+    const log = writeLog('explain-other-copies.jsonl', [...chainLines(6, 'alpha'), ...chainLines(6, 'beta').filter((_, i) => i !== 4), ...Array.from({ length: 1002 }, () => rival.join('\n')), '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as { chain: string; lines: unknown[]; linesNotShown: number };
+    expect(out).toMatchObject({ chain: 'alpha', lines: [], linesNotShown: 0 });
+    const beta = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'beta', '--format', 'json']).stdout) as { lines: unknown[]; linesNotShown: number };
+    expect(beta.lines).toHaveLength(10);
+    expect(beta.linesNotShown).toBe(1002 - 10);
+  });
+  it('names the exception an event cites, and gives the replayed decision in JSON, not the recorded one (from mutation testing)', () => {
+    expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8']).stdout).toContain('\n  exception   ledger/exceptions/EX-ops-restart.json\npolicy  ');
+    const out = JSON.parse(sel(['explain', s.incident, '--repo', s.repo, '--seq', '35', '--format', 'json']).stdout) as { recorded: { action: string }; replayed: unknown; matches: boolean };
+    expect(out.replayed).toEqual({ action: 'block', rule: null, severity: 'high' });
+    expect(out.recorded.action).not.toBe('block');
+    expect(out.matches).toBe(false);
+  });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
     const out = JSON.parse(r.stdout) as { recorded: { action: string }; replayed: { action: string }; matches: boolean; whatIf: { decision: { action: string; rule: string } }; review: unknown };
@@ -732,6 +836,11 @@ describe('sel impact', () => {
       { transition: 'warn trust.ops-restart -> block trust.ops-restart', count: 1 },
     ]);
   });
+  it('names the hash of the version it replayed under, in JSON as in text (from mutation testing)', () => {
+    const out = JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { policy: { hash: string } };
+    expect(out.policy.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD']).stdout).toContain(`, ${out.policy.hash.slice(0, 19)}…)`);
+  });
 });
 
 describe('sel timeline', () => {
@@ -786,6 +895,21 @@ describe('sel timeline', () => {
     writeFileSync(both, `${[...chainLines(3, 'a'), ...chainLines(3, 'b')].join('\n')}\n`);
     const b = sel(['timeline', both, '--chain', 'b', '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { chain: string; seq: number });
     expect(b.map((x) => [x.chain, x.seq])).toEqual([['b', 0], ['b', 1], ['b', 2]]);
+  });
+  it('--tool and --kind keep only the events for that tool, of that kind; each JSONL row has its decision (from mutation testing)', () => {
+    type Row = { kind: string; request: { tool?: unknown } };
+    const rows = (args: string[]) => sel(['timeline', s.clean, ...args, '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+    const all = rows([]);
+    // Each row with every field it is documented with.
+    expect(Object.keys(all[0]!)).toEqual(['ts', 'chain', 'seq', 'kind', 'actor', 'decision', 'request', 'location']);
+    const fetch = rows(['--tool', 'http.fetch']);
+    expect(fetch.length).toBeGreaterThan(0);
+    expect(fetch).toEqual(all.filter((x) => x.request.tool === 'http.fetch'));
+    expect(fetch.length).toBeLessThan(all.length);
+    const inject = rows(['--kind', 'secret.inject']);
+    expect(inject.length).toBeGreaterThan(0);
+    expect(inject).toEqual(all.filter((x) => x.kind === 'secret.inject'));
+    expect(inject.length).toBeLessThan(all.length);
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
