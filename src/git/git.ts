@@ -751,7 +751,11 @@ export class GitRepo {
     // named so) is named by its object id, which rev-parse, given the path as an argument,
     // finds. It was refused as an internal error, and the run stopped (found by mutation testing).
     if (/[\n\r]/.test(spec)) {
-      const oid = await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', spec]).then((out) => out.toString('utf8').trim(), () => null);
+      // Exit status 1 with --quiet: no such object. Any other failure is git's, and stops the run.
+      const oid = await run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', spec]).then((out) => out.toString('utf8').trim(), (e: unknown) => {
+        if (e instanceof GitFailure && e.code === 1) return null;
+        throw e;
+      });
       if (oid === null || !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) return null;
       spec = oid;
     }
