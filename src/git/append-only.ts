@@ -35,19 +35,11 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
         rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} shrank the committed log from ${before.size} to ${now.size} bytes` });
         continue;
       }
-      const diff = now.size > inMemoryBytes ? await repo.firstDifference(before, now) : await differenceInMemory(repo, before.oid, now.oid);
+      const diff = await repo.firstDifference(before, now, inMemoryBytes);
       if (diff !== null) {
         rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} changed the committed log at line ${diff.line} instead of only appending to it` });
       }
     }
   }
   return { rewrites };
-}
-
-async function differenceInMemory(repo: GitRepo, before: string, now: string): Promise<{ at: number; line: number } | null> {
-  const [a, b] = await Promise.all([repo.read(before), repo.read(now)]);
-  if (b.subarray(0, a.length).equals(a)) return null;
-  let at = 0;
-  while (at < a.length && a[at] === b[at]) at++;
-  return { at, line: a.subarray(0, at).filter((x) => x === 0x0a).length + 1 };
 }

@@ -774,13 +774,20 @@ export class GitRepo {
 
   /**
    * Where blob `before` stops being the start of blob `now`: the offset of the first byte that
-   * differs and its line (1-based), or null when `now` begins with all of `before`. Each blob
-   * comes from its own `git cat-file blob`, a chunk at a time, so memory stays flat whatever the
-   * size: a committed log too large to read whole is compared too (it was left unchecked, with
-   * no finding and no note; found by mutation testing). A blob git does not give whole, at the
-   * size it said, is a GitFailure, never "unchanged".
+   * differs and its line (1-based), or null when `now` begins with all of `before`. Blobs up to
+   * `inMemoryBytes` are read whole through the shared cat-file; larger ones each from its own
+   * `git cat-file blob`, a chunk at a time, so memory stays flat whatever the size (a committed
+   * log too large to read whole was left unchecked, with no finding and no note; found by
+   * mutation testing). A blob git does not give whole, at its size, is a GitFailure, never
+   * "unchanged".
    */
-  async firstDifference(before: GitObject, now: GitObject): Promise<{ at: number; line: number } | null> {
+  async firstDifference(before: GitObject, now: GitObject, inMemoryBytes: number): Promise<{ at: number; line: number } | null> {
+    if (now.size <= inMemoryBytes) {
+      const [x, y] = await Promise.all([this.read(before.oid), this.read(now.oid)]);
+      const n = Math.min(x.length, y.length);
+      const i = firstMismatch(x, y, n);
+      return i !== -1 ? { at: i, line: countNewlines(x, i) + 1 } : n === x.length ? null : { at: n, line: countNewlines(x, n) + 1 };
+    }
     const a = blobStream(this.dir, before.oid);
     const b = blobStream(this.dir, now.oid);
     try {
@@ -800,11 +807,8 @@ export class GitRepo {
           y = r.value;
         }
         const n = Math.min(x.length, y.length, before.size - at);
-        if (!x.subarray(0, n).equals(y.subarray(0, n))) {
-          let i = 0;
-          while (x[i] === y[i]) i++;
-          return { at: at + i, line: newlines + countNewlines(x, i) + 1 };
-        }
+        const i = firstMismatch(x, y, n);
+        if (i !== -1) return { at: at + i, line: newlines + countNewlines(x, i) + 1 };
         newlines += countNewlines(x, n);
         at += n;
         x = x.subarray(n);
@@ -845,6 +849,14 @@ export class GitRepo {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The first offset below `n` where `x` and `y` differ, or -1. */
+function firstMismatch(x: Buffer, y: Buffer, n: number): number {
+  if (x.subarray(0, n).equals(y.subarray(0, n))) return -1;
+  let i = 0;
+  while (x[i] === y[i]) i++;
+  return i;
+}
 
 /** The newlines in `buf` before offset `end`. */
 function countNewlines(buf: Buffer, end: number): number {

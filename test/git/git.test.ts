@@ -232,13 +232,13 @@ describe('the append-only check of a committed log (findRewrites)', () => {
     commit(repo, 'log');
     await withRepo(repo, async (r) => {
       const blob = (await r.info('HEAD:audit.jsonl'))!;
-      expect(await r.firstDifference(blob, blob)).toBeNull();
+      expect(await r.firstDifference(blob, blob, 0)).toBeNull();
       const missing = { oid: '0'.repeat(blob.oid.length), type: 'blob' as const, size: 4 };
-      await expect(r.firstDifference(missing, blob)).rejects.toBeInstanceOf(GitFailure);
-      await expect(r.firstDifference(blob, missing)).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference(missing, blob, 0)).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference(blob, missing, 0)).rejects.toBeInstanceOf(GitFailure);
       // Said to be longer than it is, or shorter: either way not the object it claims to be.
-      await expect(r.firstDifference({ ...blob, size: 5 }, { ...blob, size: 5 })).rejects.toBeInstanceOf(GitFailure);
-      await expect(r.firstDifference({ ...blob, size: 3 }, blob)).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference({ ...blob, size: 5 }, { ...blob, size: 5 }, 0)).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifference({ ...blob, size: 3 }, blob, 0)).rejects.toBeInstanceOf(GitFailure);
     });
   });
 });
