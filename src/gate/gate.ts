@@ -233,9 +233,19 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     // assertion is about the others, and says how many it could not judge (--no-unverifiable
     // fails on them).
     const notReplayed = inRange.filter((f) => f.code === 'POLICY_UNKNOWN' || f.code === 'POLICY_INVALID').length;
-    const unjudged = notReplayed === 0 ? '' : ` (${notReplayed} event(s) in range were not replayed, their bundle unknown or invalid: --no-unverifiable fails on them)`;
+    // Replayed, and replay decided otherwise (an allow with no review or exception the ledger
+    // holds in force): class unverifiable, so this assertion does not fail on them, but "every
+    // replayed decision matches" would be false (an elevation allowed with no exception at all
+    // passed with that reason). Counted, as the events not replayed are.
+    const missing = inRange.filter((f) => f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING').length;
+    const notes = [
+      ...(notReplayed === 0 ? [] : [`${notReplayed} event(s) in range were not replayed, their bundle unknown or invalid`]),
+      ...(missing === 0 ? [] : [`${missing} replayed decision(s) in range differ for want of a review or exception the ledger holds (REVIEW_MISSING, EXCEPTION_MISSING)`]),
+    ];
+    const unjudged = notes.length === 0 ? '' : ` (${notes.join('; ')}: --no-unverifiable fails on them)`;
+    const matches = missing === 0 ? 'every replayed decision matches the policy it names' : 'every replayed decision matches the policy it names, or lacks a ledger artifact';
     const leftOut = mayBeLeftOut(codesOf(inClass('diverged')));
-    out.push({ name: '--no-divergence', pass: d.length === 0 && !leftOut, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : leftOut ? notKept : `every replayed decision matches the policy it names${unjudged}`, ...at(d) });
+    out.push({ name: '--no-divergence', pass: d.length === 0 && !leftOut, reason: d.length > 0 ? `${d.length} diverged decision(s), first ${first(d)}${incomplete}` : leftOut ? notKept : `${matches}${unjudged}`, ...at(d) });
   }
   if (a.noUnverifiable === true) {
     const u = ofClass('unverifiable');

@@ -218,6 +218,18 @@ describe('--no-divergence', () => {
     });
     expect(r(unknown).find((x) => x.name === '--no-unverifiable')!.pass).toBe(false);
   });
+
+  it('does not say every replayed decision matches when replay gave another decision for want of a review or exception (an elevation allowed with none)', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const r = (fs: Finding[]) => judge({ noDivergence: true, noUnverifiable: true }, c, fs, 0, []);
+    const missing = [at('EXCEPTION_MISSING', 1), at('REVIEW_MISSING', 2)];
+    const nd = r(missing).find((x) => x.name === '--no-divergence')!;
+    expect(nd.pass).toBe(true);
+    expect(nd.reason).not.toContain('every replayed decision matches the policy it names (');
+    expect(nd.reason).toBe('every replayed decision matches the policy it names, or lacks a ledger artifact (2 replayed decision(s) in range differ for want of a review or exception the ledger holds (REVIEW_MISSING, EXCEPTION_MISSING): --no-unverifiable fails on them)');
+    expect(r(missing).find((x) => x.name === '--no-unverifiable')!.pass).toBe(false);
+  });
 });
 
 describe('--max-severity', () => {
