@@ -34,7 +34,7 @@ export async function verifyShard(
       const [{ GitRepo }, { readGovernance }] = await Promise.all([import('../git/git.js'), import('../git/history.js')]);
       git = await GitRepo.open(repo);
       const gov = await readGovernance(git, ref);
-      replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit, repoDir: repo };
+      replay = { index: gov.index, ledger: gov.ledger, ref, commit: gov.commit, repoDir: repo, repo: git };
     }
     const run = await runShard(logs, index, of, out, { ...DEFAULT_VERIFY_OPTIONS, ...opts }, replay);
     const lines = run.trailer.files.reduce((a, f) => a + f.lines, 0);
@@ -74,11 +74,12 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
-  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesAt }] = await Promise.all([
+  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesAt }, { workingCopyRewrite }] = await Promise.all([
     import('../git/git.js'),
     import('../git/history.js'),
     import('../replay/replay.js'),
     import('../verify/replay-run.js'),
+    import('../git/append-only.js'),
   ]);
   const git = await GitRepo.open(f.repo);
   try {
@@ -94,8 +95,14 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
         r.ledgerFindings();
         return r;
       },
-      begin: (report) => {
+      begin: (report, headers) => {
         for (const r of rewrites) report(r);
+        // Then, as one run: where each file read first differs from its committed version, the
+        // first shard's that found a difference in its part.
+        header.files.forEach((x, i) => {
+          const line = headers.map((h) => h.committed[i]).find((l) => l != null);
+          if (line != null) report(workingCopyRewrite(x.display, gov.commit, line));
+        });
       },
     });
     const report = buildReport(result, {

@@ -268,7 +268,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Committed audit log or ledger artifact was rewritten in history',
-    help: 'The governance repository is append-only where it records evidence. A committed audit log may only grow: a commit changed it other than by appending (the previous version is not a prefix of the new one). A ledger artifact (review, exception, anchor) may only be added: a commit changed or deleted one, which can hide a truncated log (a deleted anchor) or approve after the fact what was not approved when it was used (an edited review). The commit is named; compare the versions to see what was removed or changed.',
+    help: 'The governance repository is append-only where it records evidence. A committed audit log may only grow: a commit changed it other than by appending (the previous version is not a prefix of the new one), or the file read is not the version committed at the ref with events appended (a working copy cut back or sealed again; detail.workingCopy, the line where it differs; a Git LFS pointer is not compared). A ledger artifact (review, exception, anchor) may only be added: a commit changed or deleted one, which can hide a truncated log (a deleted anchor) or approve after the fact what was not approved when it was used (an edited review). The commit is named; compare the versions to see what was removed or changed.',
     example: 'Commit 3f2a... replaced line 120 of logs/audit.jsonl; commit 9c1e... deleted ledger/anchors/prod-agents/48.json.',
     extension: true,
   },

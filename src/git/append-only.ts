@@ -3,7 +3,8 @@
  * version as a prefix (issue 4). Walks the file's history (merges included) and returns the
  * commits that rewrote it.
  */
-import type { GitRepo } from './git.js';
+import { GitFailure, type GitRepo } from './git.js';
+import { makeFinding, type Finding } from '../findings/finding.js';
 
 export interface Rewrite {
   readonly commit: string;
@@ -42,4 +43,32 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
     }
   }
   return { rewrites };
+}
+
+/**
+ * The line where the log file at `path` (`gitPath` in the repository, null: outside it) first
+ * differs from its version committed at `commit`, which it must begin with; null when it does,
+ * or is not committed there. `part` compares only the file's bytes [start, end) (a shard's).
+ */
+export async function workingCopyDifference(repo: GitRepo, commit: string, gitPath: string | null, path: string, part?: { readonly start: number; readonly end: number }): Promise<number | null> {
+  if (gitPath === null) return null;
+  const blob = await repo.info(`${commit}:${gitPath}`);
+  if (blob === null || blob.type !== 'blob') return null;
+  // A Git LFS pointer is not the log: the working copy holds what it points to.
+  if (blob.size < 1024 && (await repo.read(blob.oid)).toString('latin1').startsWith('version https://git-lfs.github.com/spec/')) return null;
+  // A file that cannot be read here is reported by the run that reads it (LOG_UNREADABLE).
+  const diff = await repo.firstDifferenceFromFile(blob, path, part).catch((e: unknown) => {
+    if (e instanceof GitFailure) throw e;
+    return null;
+  });
+  return diff?.line ?? null;
+}
+
+/** LEDGER_REWRITTEN: the log file read differs from its version committed at `commit` at `line`. */
+export function workingCopyRewrite(display: string, commit: string, line: number): Finding {
+  return makeFinding('LEDGER_REWRITTEN', {
+    location: { file: display, line },
+    message: `the file read is not the log committed at ${commit.slice(0, 12)} with events appended: it differs from it at line ${line}, and a committed log may only grow`,
+    detail: { commit, workingCopy: true },
+  });
 }

@@ -17,7 +17,8 @@
  * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { lstat, realpath } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { lstat, open as openFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { OperatorError } from '../errors.js';
@@ -820,6 +821,62 @@ export class GitRepo {
     } finally {
       stopChild(a.child);
       stopChild(b.child);
+    }
+  }
+
+  /**
+   * Where the file at `path` first differs from blob `before`, which it must begin with (a
+   * committed log read from the working copy may only have grown since the commit): null when
+   * it begins with the blob's bytes; the blob's byte and line otherwise, or where the file ends
+   * when it is shorter. The blob is read a chunk at a time, as firstDifference reads large ones.
+   * `part` compares only the file's bytes [start, end) (a shard's part of it), lines still
+   * counted from the blob's start, and where the file ends only when `end` is its size.
+   */
+  async firstDifferenceFromFile(before: GitObject, path: string, part?: { readonly start: number; readonly end: number }): Promise<{ at: number; line: number } | null> {
+    // Never blocks on a FIFO put where the file was: not a regular file, not compared (the caller's to say).
+    const file = await openFile(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await file.stat().catch(async (e: unknown) => {
+      await file.close();
+      throw e;
+    });
+    if (!stat.isFile()) {
+      await file.close();
+      throw new Error(`${path} is not a regular file`);
+    }
+    const size = stat.size;
+    const start = part?.start ?? 0;
+    const end = part?.end ?? size;
+    const stop = Math.min(end, before.size);
+    const a = blobStream(this.dir, before.oid);
+    try {
+      let at = 0;
+      let newlines = 0;
+      while (at < stop) {
+        const r = await a.chunks.next();
+        if (r.done === true) break;
+        const x = r.value.subarray(0, stop - at);
+        // The chunk's bytes before the part are only counted.
+        const from = Math.min(x.length, Math.max(0, start - at));
+        const y = Buffer.alloc(x.length - from);
+        let got = 0;
+        while (got < y.length) {
+          const { bytesRead } = await file.read(y, got, y.length - got, at + from + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        const i = firstMismatch(x.subarray(from), y, got);
+        const d = i !== -1 ? from + i : got < y.length ? from + got : -1;
+        if (d !== -1) return { at: at + d, line: newlines + countNewlines(x, d) + 1 };
+        newlines += countNewlines(x, x.length);
+        at += x.length;
+      }
+      if (at !== stop) throw await a.failure();
+      if (end === size && size < before.size) return { at: size, line: newlines + 1 };
+      if (stop === before.size && ((await a.chunks.next()).done !== true || (await a.exit) !== 0)) throw await a.failure();
+      return null;
+    } finally {
+      stopChild(a.child);
+      await file.close();
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/6`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/7`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -20,7 +20,9 @@
  * merge run from another directory resolved their names elsewhere, found no committed log, and
  * passed a log whose history was rewritten, so those are refused as well. sel.shard/5 did not
  * say which build of sel wrote it: a merge applied records made by another line check or
- * evaluator as its own, so those are refused too.)
+ * evaluator as its own, so those are refused too. sel.shard/6 did not compare its part of a
+ * log committed in the governance repository with the committed version: merged, a log sealed
+ * again in the working copy passed, which one run reports (LEDGER_REWRITTEN); refused too.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -31,7 +33,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/6';
+export const SHARD_VERSION = 'sel.shard/7';
 
 export interface ShardFile {
   readonly display: string;
@@ -57,6 +59,13 @@ export interface ShardHeader {
    * (null: outside it), as the shard resolved it, for the merge's LEDGER_REWRITTEN.
    */
   readonly replay: { readonly ref: string; readonly commit: string; readonly paths: readonly (string | null)[] } | null;
+  /**
+   * Per file, with --repo: the line where this shard's part of it first differs from the log
+   * committed at the replay's commit, which it must begin with (where the file ends, by the
+   * shard whose part ends there, or shard 1 for an empty file); null when it does not, or the
+   * file is not committed. All null without --repo. The merge reports the first shard's.
+   */
+  readonly committed: readonly (number | null)[];
 }
 
 /** The last line of a shard file: what was read, and a digest that proves the body whole. */
@@ -162,7 +171,9 @@ export function isHeader(x: unknown): x is ShardHeader {
     typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
     typeof h.sel?.version === 'string' && (h.sel.build === null || typeof h.sel.build === 'string') &&
     (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
-      Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p))));
+      Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p)))) &&
+    Array.isArray(h.committed) && h.committed.length === h.files.length &&
+    h.committed.every((l) => l === null || (h.replay !== null && isInt(l) && l >= 1));
 }
 
 /** A trailer of the right shape for a header of `files` files. */

@@ -243,7 +243,7 @@ export interface MergeInput {
   /** With replay: counts outcomes, checks anchors (built by the caller from the repository). */
   readonly replayer?: (report: (f: Finding) => void) => Replayer;
   /** Findings that do not come from a line (about the repository), reported first. */
-  readonly begin?: (report: (f: Finding) => void) => void;
+  readonly begin?: (report: (f: Finding) => void, headers: readonly ShardHeader[]) => void;
 }
 
 /** Reads only the shards' headers: what the merge needs to know before it starts (the replay ref). */
@@ -289,7 +289,7 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
   let replayer: Replayer | null = null;
   const verifier = new IntegrityVerifier(opts, input.replayer === undefined ? null : (rec) => replayer!.onEvent(rec));
   if (input.replayer !== undefined) replayer = input.replayer((f) => verifier.report(f));
-  input.begin?.((f) => verifier.report(f));
+  input.begin?.((f) => verifier.report(f), loaded.map((l) => l.header));
   const nextRef = (file: string, line: number) => verifier.nextRef(file, line);
   for (let f = 0; f < files.length; f++) {
     const display = files[f]!.display;

@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/6`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/7`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
@@ -20,6 +20,8 @@ import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import { repoPathOf } from '../git/repo-path.js';
+import { workingCopyDifference } from '../git/append-only.js';
+import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
@@ -119,7 +121,7 @@ export async function runShard(
   of: number,
   out: string,
   opts: ShardOptions = DEFAULT_VERIFY_OPTIONS,
-  replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string; repoDir: string } | null = null,
+  replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string; repoDir: string; repo: GitRepo } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
   assertLittleEndian();
   const { sources, skipped } = await resolveSources(logs);
@@ -152,6 +154,17 @@ export async function runShard(
     }
     files.push({ display: s.display, size, start, end });
   }
+  const paths = replay === null ? null : ordered.map((s) => repoPathOf(replay.repoDir, s.path!));
+  // Each shard compares its part of a committed log with the committed version; the shard whose
+  // part ends where the file ends (shard 1 for an empty file) compares where it ends too.
+  const committed: (number | null)[] = [];
+  for (let f = 0; f < files.length; f++) {
+    const { start, end, size } = files[f]!;
+    const ownsEnd = (start < end && end === size) || (size === 0 && index === 0);
+    committed.push(replay === null || paths === null || (start >= end && !ownsEnd)
+      ? null
+      : await workingCopyDifference(replay.repo, replay.commit, paths[f]!, ordered[f]!.path!, { start, end }));
+  }
   const header: ShardHeader = {
     v: SHARD_VERSION,
     shard: index,
@@ -160,7 +173,8 @@ export async function runShard(
     skipped: skipped.map((s) => ({ display: s.display, reason: s.reason })),
     options: { maxLineBytes: opts.maxLineBytes, maxDepth: opts.maxDepth },
     sel: { version: VERSION, build: buildId() },
-    replay: replay === null ? null : { ref: replay.ref, commit: replay.commit, paths: ordered.map((s) => repoPathOf(replay.repoDir, s.path!)) },
+    replay: replay === null || paths === null ? null : { ref: replay.ref, commit: replay.commit, paths },
+    committed,
   };
   const parts: UnitPart[] = [];
   let partBytes = 0;

@@ -4,7 +4,7 @@
  */
 import { GitRepo } from '../git/git.js';
 import { readGovernance, type Governance } from '../git/history.js';
-import { findRewrites } from '../git/append-only.js';
+import { findRewrites, workingCopyDifference, workingCopyRewrite } from '../git/append-only.js';
 import { repoPathOf } from '../git/repo-path.js';
 import { makeFinding } from '../findings/finding.js';
 import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/replay.js';
@@ -151,10 +151,23 @@ async function anchorsAddedSince(repo: GitRepo, at: string, anchors: ReadonlyMap
   return before.filter((_, i) => held[i]?.type !== 'blob').sort();
 }
 
-/** LEDGER_REWRITTEN for each log file that is committed in the repository. */
+/**
+ * LEDGER_REWRITTEN for each log file that is committed in the repository: rewritten in the
+ * history, or read here as other than the version committed at `commit` with events appended.
+ * The committed version is evidence of what the log said: a working copy sealed again from an
+ * event on (an allowed elevation made a block) passed every check, the history being clean and
+ * no anchor covering it (found by review).
+ */
 export async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
   const { sources } = await resolveSources(logs);
-  return rewritesOf(repo, commit, repoDir, sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }])));
+  const files = sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }]));
+  const out = await rewritesOf(repo, commit, repoDir, files);
+  // Regular files only: a FIFO is read once, as a stream, by the run.
+  for (const { display, path } of sources.flatMap((s) => (s.path === null || !s.regular ? [] : [{ display: s.display, path: s.path }]))) {
+    const line = await workingCopyDifference(repo, commit, repoPathOf(repoDir, path), path);
+    if (line !== null) out.push(workingCopyRewrite(display, commit, line));
+  }
+  return out;
 }
 
 /** LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the repository. */

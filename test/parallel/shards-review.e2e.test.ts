@@ -106,6 +106,37 @@ describe('sel merge does what one run does', () => {
       expect(expectOneSentence(sel(['merge', edited, files[1]!, '--repo', repo]))).toMatch(/header or trailer is malformed/);
     }
   });
+  it('a committed log read as other than its committed version with events appended: every split into shards gives the single run\'s LEDGER_REWRITTEN, at the line one run names', () => {
+    const repo = join(tmp, 'wc', 'gov');
+    mkdirSync(join(tmp, 'wc'));
+    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const log = join(repo, 'logs', 'audit.jsonl');
+    const original = readFileSync(log, 'utf8');
+    const lines = original.split('\n').slice(0, -1);
+    const edit = (i: number) => lines.map((l, j) => (j === i ? l.replace('"seq":', '"seq": ') : l)).join('\n') + '\n';
+    const cwd = join(tmp, 'wc');
+    const cases: [string, string, number | null][] = [
+      ['a line near the start changed', edit(2), 3],
+      ['a line in the middle changed', edit(Math.floor(lines.length / 2)), Math.floor(lines.length / 2) + 1],
+      ['the last line changed', edit(lines.length - 1), lines.length],
+      ['cut back', lines.slice(0, 5).join('\n') + '\n', 6],
+      ['cut inside a line', original.slice(0, original.length - 7), lines.length],
+      ['emptied', '', 1],
+      ['appended to', original + lines[0] + '\n', null],
+    ];
+    for (const [name, text, line] of cases) {
+      writeFileSync(log, text);
+      const single = sel(['verify', 'gov/logs/audit.jsonl', '--repo', 'gov', '--format', 'json'], { cwd });
+      const found = (JSON.parse(single.stdout) as { findings: { code: string; location: { line: number }; detail?: { workingCopy?: boolean } }[] }).findings
+        .filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => [f.location.line, f.detail?.workingCopy]);
+      expect(found, name).toEqual(line === null ? [] : [[line, true]]);
+      for (const n of [2, 4]) {
+        const files = shards(['gov/logs/audit.jsonl'], n, ['--repo', 'gov'], cwd, join(tmp, 'wc', `${n}`));
+        expect(sel(['merge', ...files, '--repo', 'gov', '--format', 'json'], { cwd }).stdout, `${name}, ${n} shards`).toBe(single.stdout);
+      }
+    }
+  });
+
   it('with --repo, the ledger\'s own findings, the history\'s notes and paths from the repository are the single run\'s, in text and SARIF (from mutation testing)', () => {
     // A ledger with a file that is no artifact, an exception deleted (ledger findings, which the
     // merge makes itself, not the shards), and a replace ref (a note on the replay line).

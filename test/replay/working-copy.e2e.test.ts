@@ -1,0 +1,87 @@
+/**
+ * A committed audit log may only grow (LEDGER_REWRITTEN), in the history and as it is read: a
+ * working copy that is not the version committed at --ref with events appended contradicts the
+ * evidence in the governance repository. The built CLI on a real Git repository.
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sel } from '../helpers/cli.js';
+import { commit, initRepo, write } from '../helpers/git.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-working-copy-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const ELEVATE = { from: 'executor', to: 'supervisor' };
+const OPS = { id: 'ops-bot', zone: 'executor' as const };
+let repo = '';
+let policy = '';
+let log = '';
+/** seq 0-2; seq 2 an elevation allowed (warn) without an exception, or blocked, as `allowed` says; `extra` events after. */
+const chain = (allowed: boolean, extra = 0): string => {
+  const w = new ChainWriter('c');
+  const lines: string[] = [];
+  for (let i = 0; i < 3 + extra; i++) {
+    const warn = i === 2 && allowed;
+    lines.push(w.append({
+      ts: `2026-10-02T0${i}:00:00.000Z`, kind: 'zone.elevate', actor: OPS, request: { ...ELEVATE, n: i }, policy_hash: policy,
+      decision: warn ? { action: 'warn', rule: 'trust.ops-restart', severity: 'low' } : { action: 'block', rule: 'trust.ops-restart', severity: 'high' },
+    }).line);
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+beforeAll(() => {
+  repo = initRepo(join(tmp, 'gov'));
+  for (const f of ['capabilities', 'extensions', 'network-egress', 'secrets-boundary', 'severity-gating', 'tool-registry', 'trust-zones']) {
+    write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+  }
+  commit(repo, 'policy');
+  policy = sel(['policy', 'hash', repo]).stdout.trim();
+  mkdirSync(join(repo, 'logs'));
+  log = join(repo, 'logs', 'audit.jsonl');
+  // What happened, committed: seq 2 elevated without an exception.
+  writeFileSync(log, chain(true));
+  commit(repo, 'audit log through seq 2');
+});
+
+const gate = () => {
+  const r = sel(['gate', log, '--repo', repo, '--no-divergence', '--no-unverifiable', '--no-unreviewed-elevation', '--format', 'json']);
+  return { status: r.status, out: JSON.parse(r.stdout) as { result: string; assertions: { name: string; pass: boolean; reason: string }[] } };
+};
+
+describe('a committed log read as other than its committed version with events appended', () => {
+  it('the committed version itself: the elevation fails the gate', () => {
+    expect(gate()).toMatchObject({ status: 1, out: { result: 'fail' } });
+  });
+
+  it('sealed again in the working copy (the elevation made a block), history clean and no anchor: LEDGER_REWRITTEN, the gate fails integrity', () => {
+    writeFileSync(log, chain(false));
+    const { status, out } = gate();
+    expect(status).toBe(1);
+    expect(out.assertions[0]).toMatchObject({ name: 'integrity', pass: false });
+    expect(out.assertions[0]!.reason).toContain('LEDGER_REWRITTEN at ');
+    const v = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    const findings = (JSON.parse(v.stdout) as { findings: { code: string; location: { line: number }; message: string }[] }).findings;
+    expect(findings.map((f) => `${f.code}@${f.location.line}`)).toEqual(['LEDGER_REWRITTEN@3']);
+    expect(findings[0]!.message).toMatch(/^the file read is not the log committed at [0-9a-f]{12} with events appended: it differs from it at line 3/);
+    expect(v.status).toBe(1);
+  });
+
+  it('cut back in the working copy: LEDGER_REWRITTEN where it ends', () => {
+    writeFileSync(log, chain(true).split('\n').slice(0, 2).join('\n') + '\n');
+    const v = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    expect((JSON.parse(v.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+    expect(v.status).toBe(1);
+  });
+
+  it('grown by appending: nothing to say about it', () => {
+    writeFileSync(log, chain(true));
+    appendFileSync(log, chain(true, 2).split('\n').slice(3).join('\n'));
+    const v = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    expect((JSON.parse(v.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['EXCEPTION_MISSING']);
+  });
+});
