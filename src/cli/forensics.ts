@@ -61,7 +61,11 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
   try {
     const { commit, loaded } = await bundleAtRef(repo, ref, '--policy');
     if (loaded === null) throw new OperatorError(`${ref} has no policy/ directory`);
-    if (!loaded.ok) throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${loaded.problems[0]?.message ?? 'see sel policy check'}`);
+    if (!loaded.ok) {
+      // Which file, as replay's POLICY_INVALID and sel policy eval say: a bundle has several.
+      const first = loaded.problems[0];
+      throw new OperatorError(`the policy at ${ref} is not valid, so it decides nothing: ${first === undefined ? 'see sel policy check' : `policy/${first.file}: ${first.message}`}`);
+    }
     // As replay evaluates it: with the reserved names its history adds. A version outside the
     // history --ref reaches (an open branch) is indexed on its own history for that.
     const known = gov.index.byHash.get(loaded.hash) ?? (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
@@ -128,7 +132,19 @@ function explainCommand(chalk: Colour): Command {
         await explainMissing(logs, f, result.findings, keeper, branch, result.summary.files.map((x) => x.file), near, chalk);
         return;
       }
-      if (chains.size > 1) throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}): name one with --chain`);
+      // Without --chain, the chains that lack an intact event at the seq but pass through it in
+      // these logs (a finding names the seq in them or a gap holds it, a branch holds it, or both
+      // its neighbours are there) are named, so that an analyst who did not name the chain is not
+      // told of one intact event alone while the same seq of another chain was changed or lost.
+      const otherChains = f.chain !== undefined ? [] : [...new Set([
+        ...result.findings.filter((x) => x.chain !== null && (x.seq === f.seq || (x.code === 'SEQ_GAP' && coversSeq(x, f.seq)))).map((x) => x.chain!),
+        ...branch.lines.map((x) => x.chain),
+        ...[...near.values()].filter((r) => r.seq === f.seq - 1 && near.has(`${r.chain}\u0000${f.seq + 1}`)).map((r) => r.chain),
+      ])].filter((x) => !chains.has(x)).sort();
+      if (chains.size > 1) {
+        const also = otherChains.length === 0 ? '' : `; changed, set aside or lost in ${otherChains.join(', ')}`;
+        throw new OperatorError(`several chains have seq ${f.seq} (${[...chains].sort().join(', ')}${also}): name one with --chain`);
+      }
       const chain = [...chains][0]!;
       const rec = near.get(`${chain}\u0000${f.seq}`)!;
       const prev = near.get(`${chain}\u0000${f.seq - 1}`);
@@ -193,14 +209,18 @@ function explainCommand(chalk: Colour): Command {
       // or EXCEPTION_EXPIRED there: it does not match, whatever its ts says.
       const expired = findings.find((x) => (x.code === 'REVIEW_EXPIRED' || x.code === 'EXCEPTION_EXPIRED') && x.seq === f.seq && x.chain === chain) ?? null;
       const sameAtTs = replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision);
+      // A review or exception the evaluation looked for that is in the ledger but could not be
+      // read: it was not used (it reads as missing), and its finding says why.
+      const unread = replayed === null ? [] : [...invalidArtifact(result.findings, replayed.review?.path), ...invalidArtifact(result.findings, replayed.exception?.ref)];
+      const shownFindings = [...findings, ...unread];
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
-          chain, seq: f.seq, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
+          chain, seq: f.seq, otherChains, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: sameAtTs === null ? null : sameAtTs && expired === null,
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
-          links, findings, findingsNotKept: keeper.dropped(),
+          links, findings: shownFindings, findingsNotKept: keeper.dropped(),
         }, null, 2)}\n`);
         return;
       }
@@ -212,6 +232,9 @@ function explainCommand(chalk: Colour): Command {
       const decision = (d: SelEvent['decision']) => p(showDecision(d));
       const trace = (t: Evaluation['trace']) => traceLines(t).map((l, i) => `  ${String(i + 1).padStart(2)}. ${p(l)}`);
       const L: string[] = [c.bold(`event ${p(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
+      if (otherChains.length > 0) {
+        L.push(c.red(`  not the only seq ${f.seq}: in ${otherChains.map(p).join(', ')} it was changed, set aside or lost (explain it there with --chain)`));
+      }
       if (e === null) {
         L.push('  the event did not pass its line checks, so it is not evaluated: see the findings below');
         for (const raw of lines) L.push(...showLine(raw, c));
@@ -229,10 +252,11 @@ function explainCommand(chalk: Colour): Command {
             : c.red(`(the same at its ts, not at the chain's time: ${expired.code} below)`);
           L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
-          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
+          const notRead = (path: string | null) => (invalidArtifact(unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
+          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${(replayed.review.status === 'missing' ? notRead(replayed.review.path) : null) ?? REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
           if (replayed.exception !== null) {
             const ex = replayed.exception;
-            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${EXCEPTION_TEXT[ex.status]} (${ex.status})`);
+            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${(ex.status === 'not-found' ? notRead(ex.ref) : null) ?? EXCEPTION_TEXT[ex.status]} (${ex.status})`);
           }
         }
         if (whatIf !== null) {
@@ -250,8 +274,8 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       L.push(c.bold('findings at this event'));
-      if (findings.length === 0) L.push('  none');
-      for (const x of findings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
+      if (shownFindings.length === 0) L.push('  none');
+      for (const x of shownFindings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
       if (keeper.aboutDropped > 0) L.push(notKept(keeper));
       await writeOut(`${L.join('\n')}\n`);
     });
@@ -286,6 +310,15 @@ const mayHoldAnySeq = (x: Finding): boolean => DAMAGE.has(x.code) && (x.seq === 
  */
 const KEEP_FINDINGS = 100_000;
 const KEEP_LINE_FINDINGS = 10_000;
+const KEEP_LEDGER_FINDINGS = 10_000;
+const ANCHOR_ARTIFACT = /(^|\/)ledger\/anchors\//;
+
+/**
+ * The LEDGER_ARTIFACT_INVALID finding of the artifact at `path` (a ledger path, as the
+ * evaluator names it), if any: such an artifact is not used, and reads as missing.
+ */
+const invalidArtifact = (all: readonly Finding[], path: string | null | undefined): Finding[] =>
+  path === null || path === undefined ? [] : all.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID' && x.location !== null && (x.location.file === path || x.location.file.endsWith(`/${path}`)));
 
 /** A finding about `seq` (or a range that holds it) of the chain asked for (any, or unknown). */
 const isAbout = (x: Finding, seq: number, chain: string | undefined): boolean =>
@@ -302,9 +335,17 @@ class FindingKeeper {
   linesDropped = 0;
   private about = 0;
   private lines = 0;
+  private ledger = 0;
   constructor(private readonly seq: number, private readonly chain: string | undefined) {}
 
   readonly keep = (x: Finding): boolean => {
+    // A review or exception that could not be read: the event that relied on it sees it as
+    // missing, and its account says why (the first KEEP_LEDGER_FINDINGS; a ledger has few).
+    if (x.code === 'LEDGER_ARTIFACT_INVALID' && x.location !== null && !ANCHOR_ARTIFACT.test(x.location.file)) {
+      if (this.ledger === KEEP_LEDGER_FINDINGS) return false;
+      this.ledger++;
+      return true;
+    }
     if (isAbout(x, this.seq, this.chain)) {
       if (this.about === KEEP_FINDINGS) {
         this.aboutDropped++;
@@ -621,7 +662,11 @@ function impactCommand(chalk: Colour): Command {
           evaluated++;
           if (note === null) return;
           changes++;
-          const key = `${note.recorded.action} ${note.recorded.rule ?? '(none)'} -> ${note.would.action} ${note.would.rule ?? '(none)'}`;
+          // A change of severity alone names the severities: `allow r -> allow r` read as no change
+          // at all, and merged a rise with a fall.
+          const side = (d: SelEvent['decision']) => `${d.action} ${d.rule ?? '(none)'}`;
+          const [was, will] = [side(note.recorded), side(note.would)];
+          const key = was === will ? `${was} (${note.recorded.severity}) -> ${will} (${note.would.severity})` : `${was} -> ${will}`;
           transitions.set(key, (transitions.get(key) ?? 0) + 1);
           if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: note.kind, recorded: note.recorded, would: note.would });
         },

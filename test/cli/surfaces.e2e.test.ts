@@ -466,6 +466,25 @@ describe('sel explain', () => {
     expect(expectOneSentence(sel(['explain', both, '--repo', s.repo, '--seq', '2']))).toContain('several chains have seq 2 (beta, prod-agents): name one with --chain');
     expect(JSON.parse(sel(['explain', both, '--repo', s.repo, '--seq', '2', '--chain', 'beta', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', location: { line: 9 } });
   });
+  it('of the one intact event at a seq without --chain: names the other chains whose line at the seq was changed or set aside', () => {
+    const a = chainLines(6, 'prod-agents');
+    const b = chainLines(6, 'beta');
+    // beta's seq 2 changed after it was written; prod-agents' seq 2 intact.
+    const log = writeLog('explain-other-damaged.jsonl', [...a, ...b.map((l, i) => (i === 2 ? l.replace('"action":"', '"action":"x') : l))]);
+    const text = sel(['explain', log, '--repo', s.repo, '--seq', '2']);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n')[1]).toBe('  not the only seq 2: in beta it was changed, set aside or lost (explain it there with --chain)');
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ chain: 'prod-agents', otherChains: ['beta'] });
+    // Not with --chain, nor at a seq where the other chain is intact.
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--chain', 'prod-agents', '--format', 'json']).stdout)).toMatchObject({ otherChains: [] });
+    // A line no longer readable names no seq: beta lost its seq 3 between its seq 2 and 4.
+    const lost = writeLog('explain-other-lost.jsonl', [...a, ...b.map((l, i) => (i === 3 ? '{"not an event' : l))]);
+    expect(JSON.parse(sel(['explain', lost, '--repo', s.repo, '--seq', '3', '--format', 'json']).stdout)).toMatchObject({ chain: 'prod-agents', otherChains: ['beta'] });
+    // Several intact: the refusal names the damaged one too.
+    const c = chainLines(6, 'gamma');
+    const three = writeLog('explain-other-damaged-3.jsonl', [...a, ...c, ...b.map((l, i) => (i === 2 ? l.replace('"action":"', '"action":"x') : l))]);
+    expect(expectOneSentence(sel(['explain', three, '--repo', s.repo, '--seq', '2']))).toContain('several chains have seq 2 (gamma, prod-agents; changed, set aside or lost in beta): name one with --chain');
+  });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
@@ -715,6 +734,32 @@ describe('sel explain', () => {
     expect(text).toMatch(/\ntrace\n {3}1\. capabilities cap\.coder: match: [^\n]+\n {3}2\. tool-registry tool-registry\.open: allow: [^\n]+\n {3}3\. severity-gating: /);
     expect(text).toMatch(/\n {2}decision {2}block {2}rule tool-registry\.reserved {2}severity high {2}\(differs from the record\)\n {3}1\. capabilities cap\.coder: [^\n]+\n {3}2\. tool-registry tool-registry\.reserved: deny: /);
   });
+  it('of an event whose review or exception is in the ledger but not valid: says so, with its finding, not that none exists', () => {
+    const repo = join(tmp, 'explain-invalid-artifact');
+    cpSync(s.repo, repo, { recursive: true });
+    type Out = { review: { path: string; status: string } | null; exception: { ref: string; status: string } | null; findings: { code: string; location: { file: string } | null }[] };
+    const explain = (r: string, seq: string) => JSON.parse(sel(['explain', s.clean, '--repo', r, '--seq', seq, '--format', 'json']).stdout) as Out;
+    const review = explain(repo, '22').review!.path;
+    const exception = explain(repo, '8').exception!.ref;
+    // One member the schemas do not allow in each (sel.review/1, sel.exception/1 are closed).
+    for (const path of [review, exception]) {
+      const artifact = JSON.parse(readFileSync(join(repo, path), 'utf8')) as Record<string, unknown>;
+      write(repo, { [path]: `${JSON.stringify({ ...artifact, note: 'edited' }, null, 2)}\n` });
+    }
+    commit(repo, 'ledger: edit a review and an exception');
+    const r = explain(repo, '22');
+    expect(r.review).toMatchObject({ path: review, status: 'missing' });
+    expect(r.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID').map((x) => x.location!.file)).toEqual([`${repo}/${review}`]);
+    const text = sel(['explain', s.clean, '--repo', repo, '--seq', '22']).stdout;
+    expect(text).toContain(`\n  review    ${review}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (missing)\n`);
+    expect(text).toContain(`\n  LEDGER_ARTIFACT_INVALID at ${repo}/${review}:1: `);
+    const x = explain(repo, '8');
+    expect(x.exception).toMatchObject({ ref: exception, status: 'not-found' });
+    expect(x.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID').map((f) => f.location!.file)).toEqual([`${repo}/${exception}`]);
+    expect(sel(['explain', s.clean, '--repo', repo, '--seq', '8']).stdout).toContain(`\n  exception ${exception}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (not-found)\n`);
+    // An event that relied on neither is not told of them.
+    expect(explain(repo, '5').findings.map((f) => f.code)).not.toContain('LEDGER_ARTIFACT_INVALID');
+  });
   it('shows the review or the exception an event depended on', () => {
     type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };
     const resumed = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '22', '--format', 'json']).stdout) as Out;
@@ -765,6 +810,8 @@ describe('sel explain', () => {
     // What-if under a version that decides nothing, or under a commit without policy/: refused in one sentence.
     for (const cmd of [['explain', log, '--seq', '0'], ['impact', log]]) {
       expect(expectOneSentence(sel([...cmd, '--repo', repo, '--policy', 'HEAD']))).toContain('the policy at HEAD is not valid, so it decides nothing');
+      // It names the file that is not valid.
+      expect(expectOneSentence(sel([...cmd, '--repo', repo, '--policy', 'HEAD']))).toMatch(/so it decides nothing: policy\/[a-z-]+\.json: /);
       expect(expectOneSentence(sel([...cmd, '--repo', repo, '--policy', 'HEAD~2']))).toContain('HEAD~2 has no policy/ directory');
     }
   });
@@ -835,6 +882,32 @@ describe('sel impact', () => {
       { transition: 'warn tool-registry.open -> block tool-registry.reserved', count: 1 },
       { transition: 'warn trust.ops-restart -> block trust.ops-restart', count: 1 },
     ]);
+  });
+  it('names the severities of a change of severity alone: the transition does not read as no change', () => {
+    // A version that lowers the gate of low to allow and makes cap.coder's grant low: the coder's
+    // allows keep their action and rule, and change their severity.
+    const repo = join(tmp, 'impact-severity');
+    cpSync(s.repo, repo, { recursive: true });
+    git(repo, 'checkout', '-q', '-b', 'severity');
+    const gates = JSON.parse(readFileSync(join(repo, 'policy', 'severity-gating.json'), 'utf8')) as { gates: Record<string, string> };
+    gates.gates['low'] = 'allow';
+    const caps = JSON.parse(readFileSync(join(repo, 'policy', 'capabilities.json'), 'utf8')) as { grants: { id: string; severity: string }[] };
+    caps.grants.find((g) => g.id === 'cap.coder')!.severity = 'low';
+    write(repo, { 'policy/severity-gating.json': `${JSON.stringify(gates, null, 2)}\n`, 'policy/capabilities.json': `${JSON.stringify(caps, null, 2)}\n` });
+    commit(repo, 'severity: coder low, low allowed');
+    type Out = { changed: number; transitions: { transition: string; count: number }[]; examples: { seq: number; recorded: { severity: string }; would: { severity: string } }[] };
+    const out = JSON.parse(sel(['impact', s.clean, '--repo', repo, '--policy', 'severity', '--max-events', '100', '--format', 'json']).stdout) as Out;
+    const seq1 = out.examples.find((x) => x.seq === 1)!;
+    expect([seq1.recorded.severity, seq1.would.severity]).toEqual(['info', 'low']);
+    const t = out.transitions.find((x) => x.transition.startsWith('allow cap.coder '))!;
+    expect(t.transition).toBe('allow cap.coder (info) -> allow cap.coder (low)');
+    // No transition reads as no change; the counts add up to the changes.
+    for (const x of out.transitions) {
+      const [from, to] = x.transition.split(' -> ');
+      expect(from).not.toBe(to);
+    }
+    expect(out.transitions.reduce((n, x) => n + x.count, 0)).toBe(out.changed);
+    expect(sel(['impact', s.clean, '--repo', repo, '--policy', 'severity']).stdout).toContain('  allow cap.coder (info) -> allow cap.coder (low)\n');
   });
   it('names the hash of the version it replayed under, in JSON as in text (from mutation testing)', () => {
     const out = JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { policy: { hash: string } };
