@@ -344,6 +344,13 @@ export class ChainVerifier {
     private readonly onAccept: AcceptHook | null = null,
     /** Sees each event absorbed into a branch already reported (isForkBranch): no finding names it. */
     private readonly onForkBranch: AcceptHook | null = null,
+    /**
+     * Sees each event set aside as a fork branch, its first (the CHAIN_FORK) and the events
+     * after it, never a copy: events the log holds that are not the chain's (replay evaluates
+     * their decisions too: a branch's events were not replayed, and one line forged ahead of
+     * the real seq N made the real N.. a branch, its divergences unreported; found by review).
+     */
+    private readonly onBranch: AcceptHook | null = null,
   ) {
     this.starts = new Map(starts.map((s) => [s.chain, s]));
   }
@@ -512,6 +519,7 @@ export class ChainVerifier {
     st.forkHeads[i] = rec.hash;
     this.setAside(st, rec);
     this.onForkBranch?.(rec);
+    this.onBranch?.(rec);
     return true;
   }
 
@@ -731,6 +739,7 @@ export class ChainVerifier {
         detail: { first: loc(ref) },
       }),
     );
+    this.onBranch?.(rec);
   }
 
   /**

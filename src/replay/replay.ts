@@ -134,6 +134,21 @@ export class Replayer {
     }
     this.timeChain = rec.chain;
     this.timeOf = time;
+    this.tally(o, rec, before, beforeSeq);
+  }
+
+  /**
+   * An event the chain check set aside as a fork branch (never a copy): its decision is
+   * replayed and reported as the chain's are, at its own ts. It is not the chain's: it moves
+   * neither the chain's time nor an anchor.
+   */
+  onBranch(rec: PlacedEvent): void {
+    this.counts.events++;
+    this.tally(rec.replay ?? replayEvent(rec, this.input), rec, null, -1);
+  }
+
+  /** Counts and reports an event's outcome; `before`, the chain's time before it (null: not judged at it). */
+  private tally(o: ReplayOutcome, rec: PlacedEvent, before: string | null, beforeSeq: number): void {
     switch (o.type) {
       case 'skipped':
         this.counts.skipped++;

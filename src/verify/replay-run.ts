@@ -110,6 +110,7 @@ export async function verifyWithReplay(
         replayer!.onEvent(rec);
         tap?.onEvent(rec);
       },
+      onBranch: (rec) => replayer!.onBranch(rec),
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);
         replayer.ledgerFindings();

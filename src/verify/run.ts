@@ -47,6 +47,8 @@ export interface RunOptions extends VerifyOptions {
  */
 export interface VerifyExtension {
   readonly onEvent: EventHook;
+  /** Each event set aside as a fork branch, never a copy (replay evaluates those too). */
+  readonly onBranch?: EventHook;
   /**
    * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
    * records carrying the outcome (`rec.replay`) instead of the parsed event. When this,
@@ -97,7 +99,7 @@ export async function verifyLogs(
     const note = noter(rec.event);
     extension.onEvent(note === null ? rec : withNote(rec, note));
   };
-  const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true);
+  const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true, extension?.onBranch ?? null);
   for (const f of opts.preFindings ?? []) verifier.report(f);
   extension?.begin?.((f) => verifier.report(f));
   if (parallel) {

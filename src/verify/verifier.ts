@@ -136,9 +136,11 @@ export class IntegrityVerifier {
     onEvent: EventHook | null = null,
     /** onEvent reads requests only member by member (CheckOptions.lazyRequest). */
     requestsByName = false,
+    /** Sees each event set aside as a fork branch (not a copy), as onEvent sees the chain's. */
+    onBranch: EventHook | null = null,
   ) {
     this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null, lazyRequest: requestsByName && onEvent !== null };
-    this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent, opts.onForkBranch ?? null);
+    this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent, opts.onForkBranch ?? null, onBranch);
   }
 
   /** Records a finding (from any stage). */

@@ -16,7 +16,8 @@ import { expectOneSentence, sel } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
-import { digestOf } from '../../src/canonical/digest.js';
+import { digestOf, sha256Digest } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 import { findRewrites } from '../../src/git/append-only.js';
 import { GitRepo } from '../../src/git/git.js';
 import { indexPolicies } from '../../src/git/history.js';
@@ -62,6 +63,37 @@ describe('the sample governance repository', () => {
     expect(text).toContain('anchored to seq 48 (2 anchors); the log ends at seq 39, before the anchored seq 48');
     expect(sel(['verify', sample.clean, '--repo', sample.repo]).stdout).toContain('anchored to seq 48 (2 anchors); every event covered');
   });
+  it('a line forged ahead of the real seq 20 does not hide what replay finds in the real events after it: a fork branch is replayed too, the same on any --jobs and merged from shards', () => {
+    // Seq 20 sealed again with one more request member, linked to seq 19, read before the
+    // real seq 20: the chain goes on with the first, and the real 20..39 are a fork branch.
+    // Nothing on a branch was replayed: the four replay faults of the incident log went
+    // unreported, and the gate's --no-divergence passed (found by review).
+    const lines = readFileSync(sample.incident, 'utf8').split('\n').slice(0, -1);
+    const { hash: _, ...rest } = JSON.parse(lines[20]!) as Record<string, unknown> & { request: Record<string, unknown> };
+    rest.request = { ...rest.request, note: 'decoy' };
+    rest.request_fingerprint = digestOf(rest.request);
+    const decoy = canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
+    const dir = join(tmp, 'decoy');
+    mkdirSync(dir);
+    const log = join(dir, 'incident.jsonl');
+    writeFileSync(log, [...lines.slice(0, 20), decoy, ...lines.slice(20)].join('\n') + '\n');
+    const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
+    const out = JSON.parse(one.stdout) as Out;
+    expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual([{ code: 'CHAIN_FORK', seq: 20 }, ...INCIDENT_EXPECTED]);
+    // The chain's 21 decisions (0..19 and the forged 20) and the branch's 20.
+    expect(out.summary.replay.events).toMatchObject({ events: 41, matched: 37, diverged: 2, unverifiable: 2 });
+    expect(one.status).toBe(1);
+    expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => {
+      const file = join(dir, `shard-${i}`);
+      expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
+    const gate = sel(['gate', log, '--repo', sample.repo, '--no-divergence']);
+    expect(gate.stdout).toMatch(/FAIL  --no-divergence: 2 diverged decision\(s\), first EXCEPTION_EXPIRED at .*incident\.jsonl:34 \(prod-agents seq 32\)/);
+  });
+
   it('replays against an older ref: what that history does not hold is POLICY_UNKNOWN', () => {
     const v2 = git(sample.repo, 'rev-list', '-n', '1', 'HEAD~2');
     const { out } = json(['verify', sample.clean, '--repo', sample.repo, '--ref', v2]);
