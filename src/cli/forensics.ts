@@ -186,7 +186,7 @@ function explainCommand(chalk: Colour): Command {
       }] : [];
       // Other events with this seq, on a branch that forked off the chain before it or on a copy
       // of it (no finding names them: the CHAIN_FORK or SEQ_DUPLICATE where that began is
-      // before them). Shown, not evaluated.
+      // before them). Shown, not explained: a branch's event is replayed (its findings are listed), a copy's decision is its original's.
       const onBranch = branch.lines.filter((x) => x.chain === chain);
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
@@ -267,7 +267,7 @@ function explainCommand(chalk: Colour): Command {
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
-        for (const x of others) L.push(...showLine(x, c, '  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated'));
+        for (const x of others) L.push(...showLine(x, c, '  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)'));
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
@@ -588,7 +588,7 @@ async function explainMissing(
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
-      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
     L.push(...showLine(x, c, `  ${what}`));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);

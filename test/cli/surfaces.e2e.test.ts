@@ -380,7 +380,7 @@ describe('sel explain', () => {
       const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
-      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
       expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     }
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
@@ -397,7 +397,7 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'prod-agents']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('event prod-agents seq 4');
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
   });
   it('of an event in a log read 1002 times: ten copies shown and compared with the neighbours, every other one counted, past the thousand kept too (from mutation testing)', () => {
     const body = chainLines(6, 'copies');
@@ -413,7 +413,7 @@ describe('sel explain', () => {
     // One copy: shown, nothing more to count.
     const twice = sel(['explain', writeLog('explain-twice.jsonl', [body.join('\n'), body.join('\n'), '']), '--repo', s.repo, '--seq', '4']).stdout;
     expect(twice.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(1);
-    expect(twice).toMatch(/shown, not evaluated {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
+    expect(twice).toMatch(/shown, not explained \(the decision of a branch is replayed, its findings listed\) {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
   });
   it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
     const { lines, at } = sampleLines(3);
@@ -432,7 +432,7 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not evaluated`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
     expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
