@@ -99,6 +99,20 @@ export class GateCollector {
     }
     if (!this.rangeStart.has(rec.chain)) this.rangeStart.set(rec.chain, rec.seq);
     this.eventsInRange++;
+    this.addFacts(rec, facts);
+  }
+
+  /**
+   * An event of a fork branch, which replay evaluates too (never a copy): what is noted of it
+   * counts, where its seq or ts is in range; it is not the chain's, so it places nothing. An
+   * elevation allowed without an exception on a branch passed --no-unreviewed-elevation while
+   * its EXCEPTION_MISSING was reported (found by review).
+   */
+  onBranch(rec: GateRecord, facts: GateFacts | null): void {
+    if (this.inRange(rec)) this.addFacts(rec, facts);
+  }
+
+  private addFacts(rec: GateRecord, facts: GateFacts | null): void {
     if (facts === null) return;
     if (facts.otherPolicy !== null) {
       const o = this.otherPolicies.get(facts.otherPolicy);

@@ -33,6 +33,8 @@ export interface ReplaySummary {
 /** What sees every accepted event of a replay besides the replayer. */
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
+  /** Each event of a fork branch (never a copy), which replay evaluates too: a gate counts what it notes of them. */
+  readonly onBranch?: (rec: PlacedEvent) => void;
   /**
    * Set when the tap reads of an event only what it notes (src/verify/notes.ts, `rec.note`):
    * with --jobs N, replay then stays in the workers, which make the notes. Without this or
@@ -110,7 +112,10 @@ export async function verifyWithReplay(
         replayer!.onEvent(rec);
         tap?.onEvent(rec);
       },
-      onBranch: (rec) => replayer!.onBranch(rec),
+      onBranch: (rec) => {
+        replayer!.onBranch(rec);
+        tap?.onBranch?.(rec);
+      },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);
         replayer.ledgerFindings();

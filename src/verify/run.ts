@@ -47,7 +47,7 @@ export interface RunOptions extends VerifyOptions {
  */
 export interface VerifyExtension {
   readonly onEvent: EventHook;
-  /** Each event set aside as a fork branch, never a copy (replay evaluates those too). */
+  /** Each event set aside as a fork branch, never a copy (replay evaluates those too), noted as onEvent's are. */
   readonly onBranch?: EventHook;
   /**
    * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
@@ -95,11 +95,13 @@ export async function verifyLogs(
   // In units, each thread notes the events it parses (unit.ts); on this one, the note is made
   // here, from the record's event, before the extension sees the record.
   const noter = extension?.note === undefined || parallel ? null : await makeNoter(extension.note);
-  const onEvent: EventHook | null = extension === null ? null : noter === null ? extension.onEvent : (rec) => {
+  const noted = (hook: EventHook): EventHook => noter === null ? hook : (rec) => {
     const note = noter(rec.event);
-    extension.onEvent(note === null ? rec : withNote(rec, note));
+    hook(note === null ? rec : withNote(rec, note));
   };
-  const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true, extension?.onBranch ?? null);
+  const onEvent = extension === null ? null : noted(extension.onEvent);
+  const onBranch = extension?.onBranch === undefined ? null : noted(extension.onBranch);
+  const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true, onBranch);
   for (const f of opts.preFindings ?? []) verifier.report(f);
   extension?.begin?.((f) => verifier.report(f));
   if (parallel) {

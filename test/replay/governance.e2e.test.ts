@@ -90,8 +90,11 @@ describe('the sample governance repository', () => {
       return file;
     });
     expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
-    const gate = sel(['gate', log, '--repo', sample.repo, '--no-divergence']);
+    // The gate counts the branch's elevations too: the one allowed without an exception fails it.
+    const gate = sel(['gate', log, '--repo', sample.repo, '--no-divergence', '--no-unreviewed-elevation']);
     expect(gate.stdout).toMatch(/FAIL  --no-divergence: 2 diverged decision\(s\), first EXCEPTION_EXPIRED at .*incident\.jsonl:34 \(prod-agents seq 32\)/);
+    expect(gate.stdout).toMatch(/FAIL  --no-unreviewed-elevation: 1 elevation\(s\) allowed without an exception in force, first EXCEPTION_MISSING at .*incident\.jsonl:31 \(prod-agents seq 29\)/);
+    expect(sel(['gate', log, '--repo', sample.repo, '--no-divergence', '--no-unreviewed-elevation', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(gate.stdout);
   });
 
   it('replays against an older ref: what that history does not hold is POLICY_UNKNOWN', () => {
