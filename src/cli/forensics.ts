@@ -706,7 +706,7 @@ interface TimelineFlags {
 
 function timelineCommand(): Command {
   const cmd = new Command('timeline')
-    .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way; findings go to stderr)')
+    .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way; the count of its findings goes to stderr)')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .option('--actor <id>', 'only this actor')
     .option('--tool <name>', 'only requests for this tool (request.tool)')
