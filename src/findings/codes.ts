@@ -233,7 +233,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Resumed without a review in the ledger',
-    help: 'The request needed review (the replayed decision is review) but was recorded as allowed, and no approved review artifact ledger/reviews/<fingerprint>.json was in force at its ts (none exists, or it was approved only after the resume). Reviews are fail-closed (SPEC.md §5): ledger the review, or find out who resumed the request.',
+    help: 'The request needed review (the replayed decision is review) but was recorded as allowed, and no approved review artifact ledger/reviews/<fingerprint>.json was in force at its ts (none exists, the one there is not valid and was not used, LEDGER_ARTIFACT_INVALID, or it was approved only after the resume). Reviews are fail-closed (SPEC.md §5): ledger the review, or find out who resumed the request.',
     example: 'An npm token injection (gated to review) recorded allow with no review artifact for its fingerprint.',
   },
   REVIEW_MISMATCH: {
@@ -254,7 +254,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Allowed without the exception it needs',
-    help: 'The request needed an exception artifact (a leak-prone secret mode, plain http, a trust-zone elevation) and was recorded as allowed, but the event names none, the named artifact is not in the ledger, its scope does not cover the request, or the review it names is not an approved review of that exception (none, not approved, or approved only after the event). detail.status says which.',
+    help: 'The request needed an exception artifact (a leak-prone secret mode, plain http, a trust-zone elevation) and was recorded as allowed, but the event names none, the named artifact is not in the ledger (or not valid there: LEDGER_ARTIFACT_INVALID), its scope does not cover the request, or the review it names is not an approved review of that exception (none, not approved, or approved only after the event). detail.status says which.',
     example: 'A query_param secret injection recorded allow with no exception_ref.',
   },
   EXCEPTION_EXPIRED: {

@@ -327,7 +327,7 @@ export function replayEvent(rec: PlacedEvent, input: { readonly index: PolicyInd
     return ev.inForce.length === 0 ? MATCHED : { type: 'matched', relied: { decision: got, artifacts: ev.inForce } };
   }
   // A divergence is explained by its trace: evaluate again, keeping it (same decision).
-  const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, at(rec));
+  const f = classify(evaluate(version.loaded.policy, evalInput, input.ledger, true), rec_, at(rec), input.ledger);
   return { type: 'finding', finding: f, counted: f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING' ? 'unverifiable' : 'diverged', replayed: true };
 }
 
@@ -341,7 +341,11 @@ function classify(
   ev: Evaluation,
   recorded: { action: string; rule: string | null; severity: string },
   where: { chain: string; seq: number; location: { file: string; line: number } },
+  ledger: Ledger,
 ): Finding {
+  // An artifact the ledger has at the path but could not use (LEDGER_ARTIFACT_INVALID) reads as
+  // missing to the evaluator; the message says which, not that none exists (found by review).
+  const notValid = (path: string | null) => path !== null && ledger.problems.some((p) => p.path === path);
   const got = ev.decision;
   const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule === null ? 'none' : shown(d.rule)}, ${d.severity})`;
   const base = { ...where, expected: got, actual: recorded, detail: { trace: traceLines(ev.trace) } as Record<string, unknown> };
@@ -354,7 +358,7 @@ function classify(
         ...base,
         detail,
         message: s === 'missing'
-          ? `recorded ${recorded.action} for a request that needs review, and no review artifact ${ev.review.path} exists`
+          ? `recorded ${recorded.action} for a request that needs review, and ${notValid(ev.review.path) ? `the review artifact ${ev.review.path} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)` : `no review artifact ${ev.review.path} exists`}`
           : `recorded ${recorded.action} before the review ${ev.review.path} was approved`,
       });
     }
@@ -379,7 +383,7 @@ function classify(
     }
     const why: Record<string, string> = {
       'no-ref': 'the event names no exception',
-      'not-found': `exception ${ev.exception.ref} is not in the ledger`,
+      'not-found': notValid(ev.exception.ref) ? `exception ${ev.exception.ref} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)` : `exception ${ev.exception.ref} is not in the ledger`,
       'scope-mismatch': `exception ${ev.exception.ref} does not cover this request`,
       'review-not-approved': `exception ${ev.exception.ref} names a review that is not approved and in force`,
       'review-of-another': `exception ${ev.exception.ref} names a review of another request, not of the exception`,

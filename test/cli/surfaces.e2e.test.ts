@@ -759,6 +759,12 @@ describe('sel explain', () => {
     expect(sel(['explain', s.clean, '--repo', repo, '--seq', '8']).stdout).toContain(`\n  exception ${exception}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (not-found)\n`);
     // An event that relied on neither is not told of them.
     expect(explain(repo, '5').findings.map((f) => f.code)).not.toContain('LEDGER_ARTIFACT_INVALID');
+    // Replay's own findings say the same: the artifact is there but not valid, not that none exists.
+    const verify = JSON.parse(sel(['verify', s.clean, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number | null; message: string }[] };
+    expect(verify.findings.filter((f) => f.code === 'REVIEW_MISSING' || f.code === 'EXCEPTION_MISSING').map((f) => [f.code, f.seq, f.message])).toEqual([
+      ['EXCEPTION_MISSING', 8, `recorded warn for a request that needs an exception: exception ${exception} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
+      ['REVIEW_MISSING', 22, `recorded allow for a request that needs review, and the review artifact ${review} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
+    ]);
   });
   it('shows the review or the exception an event depended on', () => {
     type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };
