@@ -198,7 +198,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Anchor does not match the log',
-    help: 'A committed anchor (ledger/anchors/<chain>/<seq>.json, SPEC.md §5) names a hash that the event at that chain and seq does not have: the log was rewritten after it was anchored.',
+    help: 'A committed anchor (ledger/anchors/<chain>/<seq>.json, SPEC.md §5) names a hash that the event at that chain and seq does not have: the log was rewritten after it was anchored. When the anchored event itself is in the log on a fork branch (the chain went on with another event at a seq before it, a forged line read first), the message says where, and detail.branch names its line.',
     example: 'Anchor prod/100 says sha256:ab..., event 100 has sha256:cd....',
   },
   LOG_TRUNCATED: {

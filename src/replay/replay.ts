@@ -10,7 +10,7 @@
  * EXCEPTION_MISSING); the summary counts both.
  */
 import { evalInputOf } from './impact.js';
-import type { PlacedEvent } from '../envelope/types.js';
+import type { LineRef, PlacedEvent } from '../envelope/types.js';
 import type { ChainSummary } from '../chain/chain.js';
 import { makeFinding, shown, type Finding } from '../findings/finding.js';
 import type { BundleVersion, LedgerRewrite, PolicyIndex } from '../git/history.js';
@@ -47,10 +47,18 @@ export interface ReplayCounts {
   readonly skipped: number;
 }
 
+/** An anchor the log should reach; `branch`: where a fork branch holds the very event it anchors. */
+interface AnchorEntry {
+  readonly anchor: AnchorArtifact;
+  readonly path: string;
+  seen: boolean;
+  branch: LineRef | null;
+}
+
 export class Replayer {
-  private readonly anchors = new Map<string, { anchor: AnchorArtifact; path: string; seen: boolean }>();
+  private readonly anchors = new Map<string, AnchorEntry>();
   /** The same anchors by chain, then seq: looked up per event without building a key string. */
-  private readonly anchorAt = new Map<string, Map<number, { anchor: AnchorArtifact; path: string; seen: boolean }>>();
+  private readonly anchorAt = new Map<string, Map<number, AnchorEntry>>();
   private readonly anchorsByChain = new Map<string, number[]>();
   private counts = { events: 0, replayed: 0, matched: 0, diverged: 0, unverifiable: 0, skipped: 0 };
   /**
@@ -74,7 +82,7 @@ export class Replayer {
     }
     for (const [path, a] of input.ledger.anchors) {
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
-      const entry = { anchor: a, path, seen: false };
+      const entry: AnchorEntry = { anchor: a, path, seen: false, branch: null };
       this.anchors.set(`${a.chain}\u0000${a.seq}`, entry);
       let bySeq = this.anchorAt.get(a.chain);
       if (bySeq === undefined) this.anchorAt.set(a.chain, (bySeq = new Map()));
@@ -144,6 +152,10 @@ export class Replayer {
    */
   onBranch(rec: PlacedEvent): void {
     this.counts.events++;
+    // The anchored event itself, on a branch: the chain went on with another (a forged event
+    // ahead of it); said where the anchor is judged, instead of "removed or damaged".
+    const anchor = this.anchorAt.get(rec.chain)?.get(rec.seq);
+    if (anchor !== undefined && anchor.branch === null && anchor.anchor.hash === rec.hash) anchor.branch = rec.ref;
     this.tally(rec.replay ?? replayEvent(rec, this.input), rec, null, -1);
   }
 
@@ -177,11 +189,20 @@ export class Replayer {
   /** After the whole log: anchors the log never reached. */
   finish(chains: readonly ChainSummary[]): AnchorSummary[] {
     const lastSeq = new Map(chains.map((c) => [c.chain, c.lastSeq]));
-    for (const { anchor, path, seen } of this.anchors.values()) {
+    for (const { anchor, path, seen, branch } of this.anchors.values()) {
       if (seen) continue;
       const last = lastSeq.get(anchor.chain);
       const loc = { file: `${this.input.repoLabel}/${path}`, line: 1 };
-      if (last === undefined || last === null || anchor.seq > last) {
+      if (branch !== null) {
+        this.emit(makeFinding('ANCHOR_MISMATCH', {
+          chain: anchor.chain,
+          seq: anchor.seq,
+          location: loc,
+          message: `the event anchored at seq ${anchor.seq} of chain ${anchor.chain} is at ${branch.file}:${branch.line}, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`,
+          expected: anchor.hash,
+          detail: { anchor: path, branch: { file: branch.file, line: branch.line } },
+        }));
+      } else if (last === undefined || last === null || anchor.seq > last) {
         this.emit(makeFinding('LOG_TRUNCATED', {
           chain: anchor.chain,
           seq: anchor.seq,

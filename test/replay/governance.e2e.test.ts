@@ -39,6 +39,21 @@ const json = (args: string[]): { status: number | null; out: Out } => {
   return { status: r.status, out: JSON.parse(r.stdout) as Out };
 };
 
+/**
+ * `from` with its seq 20 sealed again (one more request member, linked to seq 19) and read
+ * before the real seq 20, written to `to`: the chain goes on with the forged line, and the real
+ * 20 and after are a fork branch.
+ */
+function withDecoy(from: string, to: string): string {
+  const lines = readFileSync(from, 'utf8').split('\n').slice(0, -1);
+  const { hash: _, ...rest } = JSON.parse(lines[20]!) as Record<string, unknown> & { request: Record<string, unknown> };
+  rest.request = { ...rest.request, note: 'decoy' };
+  rest.request_fingerprint = digestOf(rest.request);
+  const decoy = canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
+  writeFileSync(to, [...lines.slice(0, 20), decoy, ...lines.slice(20)].join('\n') + '\n');
+  return to;
+}
+
 describe('the sample governance repository', () => {
   it('is built with the same commit ids on every run', () => {
     const again = buildGovernanceRepo(join(tmp, 'again'));
@@ -63,20 +78,23 @@ describe('the sample governance repository', () => {
     expect(text).toContain('anchored to seq 48 (2 anchors); the log ends at seq 39, before the anchored seq 48');
     expect(sel(['verify', sample.clean, '--repo', sample.repo]).stdout).toContain('anchored to seq 48 (2 anchors); every event covered');
   });
+  it('the anchored event on the branch a forged line made: ANCHOR_MISMATCH says where it is, not that it was removed', () => {
+    const log = withDecoy(sample.clean, join(tmp, 'decoy-clean.jsonl'));
+    const out = json(['verify', log, '--repo', sample.repo]).out;
+    expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual([{ code: 'CHAIN_FORK', seq: 20 }, { code: 'ANCHOR_MISMATCH', seq: 48 }]);
+    const a = out.findings[1]!;
+    expect(a.message).toBe(`the event anchored at seq 48 of chain prod-agents is at ${log}:50, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`);
+    expect(a.detail).toMatchObject({ anchor: 'ledger/anchors/prod-agents/48.json', branch: { file: log, line: 50 } });
+  });
+
   it('a line forged ahead of the real seq 20 does not hide what replay finds in the real events after it: a fork branch is replayed too, the same on any --jobs and merged from shards', () => {
     // Seq 20 sealed again with one more request member, linked to seq 19, read before the
     // real seq 20: the chain goes on with the first, and the real 20..39 are a fork branch.
     // Nothing on a branch was replayed: the four replay faults of the incident log went
     // unreported, and the gate's --no-divergence passed (found by review).
-    const lines = readFileSync(sample.incident, 'utf8').split('\n').slice(0, -1);
-    const { hash: _, ...rest } = JSON.parse(lines[20]!) as Record<string, unknown> & { request: Record<string, unknown> };
-    rest.request = { ...rest.request, note: 'decoy' };
-    rest.request_fingerprint = digestOf(rest.request);
-    const decoy = canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
     const dir = join(tmp, 'decoy');
     mkdirSync(dir);
-    const log = join(dir, 'incident.jsonl');
-    writeFileSync(log, [...lines.slice(0, 20), decoy, ...lines.slice(20)].join('\n') + '\n');
+    const log = withDecoy(sample.incident, join(dir, 'incident.jsonl'));
     const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
     const out = JSON.parse(one.stdout) as Out;
     expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual([{ code: 'CHAIN_FORK', seq: 20 }, ...INCIDENT_EXPECTED]);
