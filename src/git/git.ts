@@ -833,6 +833,8 @@ export class GitRepo {
    * counted from the blob's start, and where the file ends only when `end` is its size.
    */
   async firstDifferenceFromFile(before: GitObject, path: string, part?: { readonly start: number; readonly end: number }): Promise<{ at: number; line: number } | null> {
+    // A part past the committed bytes (events appended since) has nothing to compare.
+    if (part !== undefined && part.start >= before.size) return null;
     // Never blocks on a FIFO put where the file was: not a regular file, not compared (the caller's to say).
     const file = await openFile(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const stat = await file.stat().catch(async (e: unknown) => {
