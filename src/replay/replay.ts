@@ -147,8 +147,9 @@ export class Replayer {
 
   /**
    * An event the chain check set aside as a fork branch (never a copy): its decision is
-   * replayed and reported as the chain's are, at its own ts. It is not the chain's: it moves
-   * neither the chain's time nor an anchor.
+   * replayed and reported as the chain's are, at its own ts. It is not the chain's: it does not
+   * move the chain's time, nor does it satisfy an anchor (the anchored event on a branch is
+   * said where the anchor is judged, finish()).
    */
   onBranch(rec: PlacedEvent): void {
     this.counts.events++;
