@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { digestOf } from '../../src/canonical/digest.js';
+import { digestOf, sha256Digest } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 import type { PolicyIndex } from '../../src/git/history.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { buildLedger } from '../../src/policy/ledger.js';
@@ -51,7 +52,7 @@ const policyArb = fc.record({
 /** `lazy`: requests parsed member by member as the evaluator reads them (what sel verify --repo does). */
 function run(lines: string[], index: PolicyIndex, lazy = false) {
   let replayer: Replayer;
-  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec), lazy);
+  const verifier = new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS }, (rec) => replayer.onEvent(rec), lazy, (rec) => replayer.onBranch(rec));
   replayer = new Replayer({ index, ledger: EMPTY, repoLabel: 'repo' }, (f) => verifier.report(f));
   const s = verifier.beginFile('log.jsonl');
   s.push(Buffer.from(`${lines.join('\n')}\n`));
@@ -95,6 +96,35 @@ describe('replay properties', () => {
         expect(['DECISION_DIVERGENCE', 'REVIEW_MISSING', 'EXCEPTION_MISSING']).toContain(flipped[0]!.code);
       }),
       { numRuns: 120 },
+    );
+  });
+  it('a forged event read ahead of the real one at any seq hides no divergence: the real events, now a fork branch, are replayed too (found by review)', () => {
+    const b = bundleOf(sampleFiles());
+    if (!b.ok) throw new Error(JSON.stringify(b.problems));
+    const index: PolicyIndex = { byHash: new Map([[b.hash, { hash: b.hash, loaded: b, commits: ['c0'], inherited: [] }]]), unhashable: [], commitsScanned: 1, policyTrees: 1 };
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: REQUESTS.length - 1 }), { minLength: 2, maxLength: 20 }), fc.nat(), fc.nat(), fc.nat(), fc.boolean(), (picks, flipAt, flipTo, decoyAt, lazy) => {
+        const k = flipAt % picks.length;
+        const w = new ChainWriter('prop');
+        const lines = picks.map((pick, i) => {
+          const r = REQUESTS[pick]!;
+          const ts = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+          let decision = evaluate(b.policy, { ...r, ts, fingerprint: digestOf(r.request), exceptionRef: null }, EMPTY).decision;
+          if (i === k) decision = { ...decision, action: ACTIONS.filter((a) => a !== decision.action)[flipTo % 3]! };
+          return w.append({ ts, kind: r.kind, actor: r.actor, request: r.request, policy_hash: b.hash, decision }).line;
+        });
+        // Event d sealed again with one more request member (same prev_hash), read first.
+        const d = 1 + (decoyAt % (picks.length - 1));
+        const { hash: _, ...rest } = JSON.parse(lines[d]!) as Record<string, unknown> & { request: Record<string, unknown> };
+        rest.request = { ...rest.request, note: 'decoy' };
+        rest.request_fingerprint = digestOf(rest.request);
+        const decoy = canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
+        const findings = run([...lines.slice(0, d), decoy, ...lines.slice(d)], index, lazy).findings;
+        expect(findings.filter((f) => f.code === 'CHAIN_FORK').map((f) => f.seq)).toEqual([d]);
+        const flipped = run(lines, index, lazy).findings[0]!;
+        expect(findings.map((f) => `${f.code} ${f.seq}`)).toContain(`${flipped.code} ${k}`);
+      }),
+      { numRuns: 150 },
     );
   });
   it('a recorded decision that differs only in its severity, or only in its rule, diverges (from mutation testing)', () => {
