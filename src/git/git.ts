@@ -792,31 +792,11 @@ export class GitRepo {
     const a = blobStream(this.dir, before.oid);
     const b = blobStream(this.dir, now.oid);
     try {
-      let x: Buffer = EMPTY;
-      let y: Buffer = EMPTY;
-      let at = 0;
-      let newlines = 0;
-      while (at < before.size) {
-        if (x.length === 0) {
-          const r = await a.chunks.next();
-          if (r.done === true) break;
-          x = r.value;
-        }
-        if (y.length === 0) {
-          const r = await b.chunks.next();
-          if (r.done === true) throw await b.failure();
-          y = r.value;
-        }
-        const n = Math.min(x.length, y.length, before.size - at);
-        const i = firstMismatch(x, y, n);
-        if (i !== -1) return { at: at + i, line: newlines + countNewlines(x, i) + 1 };
-        newlines += countNewlines(x, n);
-        at += n;
-        x = x.subarray(n);
-        y = y.subarray(n);
-      }
+      // `now` is at least as long as `before` (the caller's): ending sooner is git's failure.
+      const walk = await walkBlob(a, before.size, 0, sequentialReader(b));
+      if (walk.diff !== null) return walk.diff;
       // `before` whole, at its size, and nothing more: anything else is git's failure.
-      if (at !== before.size || x.length !== 0 || (await a.chunks.next()).done !== true || (await a.exit) !== 0) throw await a.failure();
+      if (walk.at !== before.size || walk.over || (await a.chunks.next()).done !== true || (await a.exit) !== 0) throw await a.failure();
       return null;
     } finally {
       stopChild(a.child);
@@ -851,30 +831,20 @@ export class GitRepo {
     const stop = Math.min(end, before.size);
     const a = blobStream(this.dir, before.oid);
     try {
-      let at = 0;
-      let newlines = 0;
-      while (at < stop) {
-        const r = await a.chunks.next();
-        if (r.done === true) break;
-        const x = r.value.subarray(0, stop - at);
-        // The chunk's bytes before the part are only counted.
-        const from = Math.min(x.length, Math.max(0, start - at));
-        const y = Buffer.alloc(x.length - from);
+      const walk = await walkBlob(a, stop, start, async (at, n) => {
+        const y = Buffer.alloc(n);
         let got = 0;
-        while (got < y.length) {
-          const { bytesRead } = await file.read(y, got, y.length - got, at + from + got);
+        while (got < n) {
+          const { bytesRead } = await file.read(y, got, n - got, at + got);
           if (bytesRead === 0) break;
           got += bytesRead;
         }
-        const i = firstMismatch(x.subarray(from), y, got);
-        const d = i !== -1 ? from + i : got < y.length ? from + got : -1;
-        if (d !== -1) return { at: at + d, line: newlines + countNewlines(x, d) + 1 };
-        newlines += countNewlines(x, x.length);
-        at += x.length;
-      }
-      if (at !== stop) throw await a.failure();
-      if (end === size && size < before.size) return { at: size, line: newlines + 1 };
-      if (stop === before.size && ((await a.chunks.next()).done !== true || (await a.exit) !== 0)) throw await a.failure();
+        return y.subarray(0, got);
+      });
+      if (walk.diff !== null) return walk.diff;
+      if (walk.at !== stop) throw await a.failure();
+      if (end === size && size < before.size) return { at: size, line: walk.newlines + 1 };
+      if (stop === before.size && (walk.over || (await a.chunks.next()).done !== true || (await a.exit) !== 0)) throw await a.failure();
       return null;
     } finally {
       stopChild(a.child);
@@ -923,6 +893,56 @@ function countNewlines(buf: Buffer, end: number): number {
   for (let i = buf.indexOf(0x0a); i !== -1 && i < end; i = buf.indexOf(0x0a, i + 1)) n++;
   return n;
 }
+
+/**
+ * Walks blob `a` a chunk at a time up to byte `stop`, comparing its bytes from `start` on with
+ * `other(at, n)`, the other side's bytes [at, at + n) (fewer where it ends): the first byte
+ * that differs, or where the other side ends, with its line in `a`; else null, how far `a` was
+ * read, its newlines before that, and whether a chunk went past `stop` (the blob is longer than
+ * its size when `stop` is its size). Bytes before `start` are only counted.
+ */
+async function walkBlob(a: BlobStream, stop: number, start: number, other: (at: number, n: number) => Promise<Buffer>): Promise<{ diff: { at: number; line: number } | null; at: number; newlines: number; over: boolean }> {
+  let at = 0;
+  let newlines = 0;
+  let over = false;
+  while (at < stop) {
+    const r = await a.chunks.next();
+    if (r.done === true) break;
+    if (r.value.length > stop - at) over = true;
+    const x = r.value.subarray(0, stop - at);
+    const from = Math.min(x.length, Math.max(0, start - at));
+    const y = await other(at + from, x.length - from);
+    const i = firstMismatch(x.subarray(from), y, y.length);
+    const d = i !== -1 ? from + i : y.length < x.length - from ? from + y.length : -1;
+    if (d !== -1) return { diff: { at: at + d, line: newlines + countNewlines(x, d) + 1 }, at, newlines, over };
+    newlines += countNewlines(x, x.length);
+    at += x.length;
+  }
+  return { diff: null, at, newlines, over };
+}
+
+/** Blob `b`'s bytes in order, `n` at a time (the offsets asked for are consecutive); ending sooner is git's failure. */
+function sequentialReader(b: BlobStream): (at: number, n: number) => Promise<Buffer> {
+  let buf: Buffer = EMPTY;
+  return async (_at, n) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < n) {
+      if (buf.length === 0) {
+        const r = await b.chunks.next();
+        if (r.done === true) throw await b.failure();
+        buf = r.value;
+      }
+      const k = Math.min(n - got, buf.length);
+      parts.push(buf.subarray(0, k));
+      buf = buf.subarray(k);
+      got += k;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, got);
+  };
+}
+
+type BlobStream = ReturnType<typeof blobStream>;
 
 /** A blob's bytes as they come from `git cat-file blob`, its exit status, and the failure to throw when it is not whole. */
 function blobStream(dir: string, oid: string) {
