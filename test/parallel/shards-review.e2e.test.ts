@@ -18,6 +18,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A clone of the sample governance repository at tmp/NAME/gov, to change. */
+function cloneSample(name: string): string {
+  const repo = join(tmp, name, 'gov');
+  mkdirSync(join(tmp, name));
+  execFileSync('git', ['clone', '-q', gov.repo, repo]);
+  return repo;
+}
+
 function shards(logs: string[], n: number, extra: string[], cwd: string, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
@@ -69,9 +77,7 @@ describe('sel merge does what one run does', () => {
   });
 
   it('a committed log rewritten in history is LEDGER_REWRITTEN wherever the merge runs', () => {
-    const repo = join(tmp, 'w', 'gov');
-    mkdirSync(join(tmp, 'w'));
-    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const repo = cloneSample('w');
     const log = join(repo, 'logs', 'audit.jsonl');
     const original = readFileSync(log, 'utf8');
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
@@ -107,9 +113,7 @@ describe('sel merge does what one run does', () => {
     }
   });
   it('a committed log read as other than its committed version with events appended: every split into shards gives the single run\'s LEDGER_REWRITTEN, at the line one run names', () => {
-    const repo = join(tmp, 'wc', 'gov');
-    mkdirSync(join(tmp, 'wc'));
-    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const repo = cloneSample('wc');
     const log = join(repo, 'logs', 'audit.jsonl');
     const original = readFileSync(log, 'utf8');
     const lines = original.split('\n').slice(0, -1);
@@ -140,9 +144,7 @@ describe('sel merge does what one run does', () => {
   it('with --repo, the ledger\'s own findings, the history\'s notes and paths from the repository are the single run\'s, in text and SARIF (from mutation testing)', () => {
     // A ledger with a file that is no artifact, an exception deleted (ledger findings, which the
     // merge makes itself, not the shards), and a replace ref (a note on the replay line).
-    const repo = join(tmp, 'ledger-w', 'gov');
-    mkdirSync(join(tmp, 'ledger-w'));
-    execFileSync('git', ['clone', '-q', gov.repo, repo]);
+    const repo = cloneSample('ledger-w');
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
     git('rm', '-q', 'ledger/exceptions/EX-ops-restart.json');
     writeFileSync(join(repo, 'ledger', 'reviews', 'bad.json'), 'not json\n');
