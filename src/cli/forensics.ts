@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
-import type { Finding, Location } from '../findings/finding.js';
+import { invalidArtifactPath, type Finding, type Location } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation, type ExceptionStatus, type ReviewStatus } from '../policy/evaluate.js';
@@ -311,14 +311,13 @@ const mayHoldAnySeq = (x: Finding): boolean => DAMAGE.has(x.code) && (x.seq === 
 const KEEP_FINDINGS = 100_000;
 const KEEP_LINE_FINDINGS = 10_000;
 const KEEP_LEDGER_FINDINGS = 10_000;
-const ANCHOR_ARTIFACT = /(^|\/)ledger\/anchors\//;
 
 /**
  * The LEDGER_ARTIFACT_INVALID finding of the artifact at `path` (a ledger path, as the
  * evaluator names it), if any: such an artifact is not used, and reads as missing.
  */
 const invalidArtifact = (all: readonly Finding[], path: string | null | undefined): Finding[] =>
-  path === null || path === undefined ? [] : all.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID' && x.location !== null && (x.location.file === path || x.location.file.endsWith(`/${path}`)));
+  path === null || path === undefined ? [] : all.filter((x) => invalidArtifactPath(x) === path);
 
 /** A finding about `seq` (or a range that holds it) of the chain asked for (any, or unknown). */
 const isAbout = (x: Finding, seq: number, chain: string | undefined): boolean =>
@@ -341,7 +340,8 @@ class FindingKeeper {
   readonly keep = (x: Finding): boolean => {
     // A review or exception that could not be read: the event that relied on it sees it as
     // missing, and its account says why (the first KEEP_LEDGER_FINDINGS; a ledger has few).
-    if (x.code === 'LEDGER_ARTIFACT_INVALID' && x.location !== null && !ANCHOR_ARTIFACT.test(x.location.file)) {
+    const artifact = invalidArtifactPath(x);
+    if (artifact !== null && !artifact.startsWith('ledger/anchors/')) {
       if (this.ledger === KEEP_LEDGER_FINDINGS) return false;
       this.ledger++;
       return true;

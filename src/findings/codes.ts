@@ -276,7 +276,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Ledger artifact is malformed',
-    help: 'A file under ledger/ is not strict JSON, fails its schema (schemas/ledger-*.schema.json), is not where its kind lives, has a name no artifact has in a directory of artifacts (an anchor as 60.JSON), names another fingerprint, id or anchor than its path, or is not a regular file; or ledger itself is a symbolic link, a submodule or a file (location: the repository\'s ledger), so nothing in it is read. It is not used: requests that needed it are judged without it, and a release gate cannot tell from an anchor it could not read that the log was not cut.',
+    help: 'A file under ledger/ is not strict JSON, fails its schema (schemas/ledger-*.schema.json), is not where its kind lives, has a name no artifact has in a directory of artifacts (an anchor as 60.JSON), names another fingerprint, id or anchor than its path, or is not a regular file; or ledger itself is a symbolic link, a submodule or a file (location: the repository\'s ledger), so nothing in it is read. detail.path is its path in the repository. It is not used: requests that needed it are judged without it, and a release gate cannot tell from an anchor it could not read that the log was not cut.',
     example: 'ledger/reviews/ab12....json whose request_fingerprint is another request\'s.',
     extension: true,
   },

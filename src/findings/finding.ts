@@ -101,6 +101,16 @@ export function makeFinding(code: FindingCode, init: FindingInit): Finding {
   return f;
 }
 
+/**
+ * The repository-relative ledger path of a LEDGER_ARTIFACT_INVALID finding (its detail.path),
+ * else null. Its location names the file from the repository's label, which may itself hold
+ * `ledger/anchors/`: what kind of artifact it was is read from this path alone.
+ */
+export function invalidArtifactPath(f: Finding): string | null {
+  const path = f.code === 'LEDGER_ARTIFACT_INVALID' ? f.detail?.path : undefined;
+  return typeof path === 'string' ? path : null;
+}
+
 export function findingClass(f: Finding): FindingClass {
   return CODES[f.code].class;
 }

@@ -4,7 +4,7 @@
  * verification pass (findings, per-chain ranges, the events' policy hashes, elevations).
  */
 import { CODES, PLACE_NOT_EVIDENCE, severityRank, type FindingCode, type Severity } from '../findings/codes.js';
-import type { Finding, Location } from '../findings/finding.js';
+import { invalidArtifactPath, type Finding, type Location } from '../findings/finding.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { AnchorSummary } from '../replay/replay.js';
 import type { GateFacts } from './facts.js';
@@ -171,13 +171,13 @@ function highestSeq(f: Finding): number {
 }
 
 /**
- * A ledger file where anchors are (SPEC.md §5), named from the repository's label or its top:
- * under ledger/anchors/, or ledger/anchors or ledger itself when sel could not read into it.
+ * A ledger path where anchors are (SPEC.md §5): under ledger/anchors/, or ledger/anchors or
+ * ledger itself when sel could not read into it.
  */
-const ANCHOR_FILE = /(?:^|\/)ledger(?:\/anchors(?:\/.*)?)?$/;
+const ANCHOR_PATH = /^ledger(?:\/anchors(?:\/.*)?)?$/;
 
 /** Anchor artifacts that could not be read (LEDGER_ARTIFACT_INVALID under ledger/anchors/, or of the directories holding them). */
-const isUnreadAnchor = (f: Finding): boolean => f.code === 'LEDGER_ARTIFACT_INVALID' && f.location !== null && ANCHOR_FILE.test(f.location.file);
+const isUnreadAnchor = (f: Finding): boolean => ANCHOR_PATH.test(invalidArtifactPath(f) ?? '');
 
 const REVIEW_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 

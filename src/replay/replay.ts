@@ -97,7 +97,7 @@ export class Replayer {
   /** Ledger artifacts that could not be used, or were changed in history, as findings (once per run). */
   ledgerFindings(): void {
     for (const p of this.input.ledger.problems) {
-      this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message }));
+      this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message, detail: { path: p.path } }));
     }
     // A ledger is only ever added to: a deleted anchor hides a truncated log, an edited review
     // or exception can approve after the fact what it did not approve when it was used.

@@ -735,7 +735,9 @@ describe('sel explain', () => {
     expect(text).toMatch(/\n {2}decision {2}block {2}rule tool-registry\.reserved {2}severity high {2}\(differs from the record\)\n {3}1\. capabilities cap\.coder: [^\n]+\n {3}2\. tool-registry tool-registry\.reserved: deny: /);
   });
   it('of an event whose review or exception is in the ledger but not valid: says so, with its finding, not that none exists', () => {
-    const repo = join(tmp, 'explain-invalid-artifact');
+    // The repository under a directory ledger/anchors/: what an artifact is comes from its
+    // path in the repository, not from the label (a review there read as an unread anchor).
+    const repo = join(tmp, 'ledger', 'anchors', 'explain-invalid-artifact');
     cpSync(s.repo, repo, { recursive: true });
     type Out = { review: { path: string; status: string } | null; exception: { ref: string; status: string } | null; findings: { code: string; location: { file: string } | null }[] };
     const explain = (r: string, seq: string) => JSON.parse(sel(['explain', s.clean, '--repo', r, '--seq', seq, '--format', 'json']).stdout) as Out;
@@ -765,6 +767,11 @@ describe('sel explain', () => {
       ['EXCEPTION_MISSING', 8, `recorded warn for a request that needs an exception: exception ${exception} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
       ['REVIEW_MISSING', 22, `recorded allow for a request that needs review, and the review artifact ${review} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
     ]);
+    // Nor does the gate take them for anchors it could not read (integrity fails for the edits
+    // themselves, LEDGER_REWRITTEN: artifacts are only ever added).
+    const { out } = gate([s.clean, '--repo', repo, '--require-anchored']);
+    expect(out!.assertions.find((a) => a.name === '--require-anchored')).toMatchObject({ pass: true, reason: 'every event is covered by a matching anchor' });
+    expect(out!.assertions.find((a) => a.name === 'integrity')!.reason).toMatch(/^2 integrity error\(s\), first LEDGER_REWRITTEN at /);
   });
   it('shows the review or the exception an event depended on', () => {
     type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };

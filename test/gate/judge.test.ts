@@ -175,25 +175,31 @@ describe('with --since TIME, an event whose ts goes back before the range after 
   });
 });
 
+/** LEDGER_ARTIFACT_INVALID of the ledger path `path`, at `file` (the repository's label, then the path). */
+const invalid = (file: string, path = file.slice(file.indexOf('ledger/'))) =>
+  makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm', detail: { path } });
+
 describe('--require-anchored and an anchor artifact sel cannot read', () => {
   it('fails: the anchor may say the log went further (a truncation it would otherwise hide)', () => {
     const c = new GateCollector({ kind: 'all' });
     for (const s of [0, 1, 2]) c.onEvent(event(s), null);
     const anchors = [{ chain: 'c', anchors: 1, lastAnchoredSeq: 2, unanchored: null }];
-    const invalid = (file: string) => makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm' });
     const anchored = (fs: Finding[]) => judge({ requireAnchored: true }, c, fs, 0, anchors).find((x) => x.name === '--require-anchored')!;
     expect(anchored([]).pass).toBe(true);
     expect(anchored([invalid('gov/ledger/anchors/c/60.json')])).toMatchObject({ pass: false, at: { file: 'gov/ledger/anchors/c/60.json', line: 1 } });
     expect(anchored([invalid('ledger/anchors/c/60.json')]).pass).toBe(false);
-    // A review or exception that cannot be read is another assertion's business.
+    // A review or exception that cannot be read is another assertion's business, wherever the
+    // repository is: its label may hold ledger/anchors/ (it did read as an anchor).
     expect(anchored([invalid('gov/ledger/reviews/ab.json')]).pass).toBe(true);
+    expect(anchored([invalid('/w/ledger/anchors/gov/ledger/reviews/ab.json', 'ledger/reviews/ab.json')]).pass).toBe(true);
+    expect(anchored([invalid('/w/ledger/anchors/gov/ledger', 'ledger')]).pass).toBe(false);
+    expect(anchored([invalid('/w/gov/ledger/anchors', 'ledger/anchors')]).pass).toBe(false);
   });
   it('fails the integrity assertion too, which is always made: it cannot tell the log was not cut', () => {
     // An anchor at seq 48, its ts without milliseconds, is not read, and the log cut back to
     // seq 39 passed every assertion but --require-anchored (found by review).
     const c = new GateCollector({ kind: 'seq', seq: 1 });
     for (const s of [0, 1, 2]) c.onEvent(event(s), null);
-    const invalid = (file: string) => makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm' });
     const integrityOf = (fs: Finding[]) => judge({ noDivergence: true }, c, fs, 0, []).find((x) => x.name === 'integrity')!;
     expect(integrityOf([]).pass).toBe(true);
     expect(integrityOf([invalid('gov/ledger/anchors/c/48.json')])).toMatchObject({
