@@ -704,9 +704,12 @@ interface TimelineFlags {
   unitBytes?: number;
 }
 
+/** The findings with a location timeline holds between two events (the chain check's come just before their event). */
+const RECENT_FINDINGS = 16;
+
 function timelineCommand(): Command {
   const cmd = new Command('timeline')
-    .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way; the count of its findings goes to stderr)')
+    .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way: a row names the findings at its event, and the count of all goes to stderr)')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .option('--actor <id>', 'only this actor')
     .option('--tool <name>', 'only requests for this tool (request.tool)')
@@ -735,6 +738,7 @@ function timelineCommand(): Command {
       const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;
+      let marked = 0;
       const flush = () => {
         if (buf.length > 0) process.stdout.write(buf);
         buf = '';
@@ -749,31 +753,48 @@ function timelineCommand(): Command {
         ...(from === null ? {} : { from }),
         ...(to === null ? {} : { to }),
       };
+      // The chain check's findings at an event it places (PREV_HASH_MISMATCH: this event or the
+      // one before it was changed; TS_REGRESSION; GENESIS_INVALID) come just before the event:
+      // its row names them. The last few found are enough, and none is kept for a report.
+      const recent: Finding[] = [];
+      const keepFinding = (x: Finding): boolean => {
+        if (x.location !== null) {
+          if (recent.length === RECENT_FINDINGS) recent.shift();
+          recent.push(x);
+        }
+        return false;
+      };
       // The events shown come whole, their requests parsed in full (with --jobs, the workers
       // send only those); the others' requests are read member by member, or not at all.
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs, keepFinding }, {
         sendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
+          const at = recent.filter((x) => x.location!.line === rec.ref.line && x.location!.file === rec.ref.file).map((x) => x.code);
+          recent.length = 0;
           if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
           // Parsed whole before it is written: JSON.stringify through the member-by-member
           // reader made an unfiltered 300 MB timeline 1.39x slower (from a worker: already).
           const e = plainEvent(rec.event)!;
           shown++;
+          if (at.length > 0) marked++;
           if (f.format === 'jsonl') {
-            buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line } })}\n`;
+            buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line }, findings: at })}\n`;
           } else {
             const target = typeof e.request['url'] === 'string' ? e.request['url'] : typeof e.request['tool'] === 'string' ? e.request['tool'] : typeof e.request['path'] === 'string' ? e.request['path'] : typeof e.request['name'] === 'string' ? e.request['name'] : '';
             // One row per event, whatever its fields hold (printable: no forged rows, no escapes).
             const p = printable;
-            buf += `${e.ts}  ${p(e.chain).padEnd(14)} ${String(e.seq).padStart(7)}  ${p(e.kind).padEnd(18)} ${p(e.actor.id).padEnd(14)} ${e.decision.action.padEnd(6)}  ${p(e.decision.rule ?? '-')}  ${p(String(target).slice(0, 80))}\n`;
+            buf += `${e.ts}  ${p(e.chain).padEnd(14)} ${String(e.seq).padStart(7)}  ${p(e.kind).padEnd(18)} ${p(e.actor.id).padEnd(14)} ${e.decision.action.padEnd(6)}  ${p(e.decision.rule ?? '-')}  ${p(String(target).slice(0, 80))}${at.length > 0 ? `  ! ${at.join(' ')}` : ''}\n`;
           }
           if (buf.length > 64 * 1024) flush();
         },
       });
       flush();
       const n = result.summary.findings.total;
-      if (n > 0) process.stderr.write(`sel: the logs have ${n} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown (run sel verify)\n`);
+      if (n > 0) {
+        const rows = marked === 0 ? '' : `; ${marked} row${marked === 1 ? '' : 's'} shown name${marked === 1 ? 's' : ''} the findings at ${marked === 1 ? 'its' : 'their'} event after a !`;
+        process.stderr.write(`sel: the logs have ${n} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown${rows} (run sel verify)\n`);
+      }
       if (f.format === 'text') await writeOut(`(${shown} event${shown === 1 ? '' : 's'})\n`);
       process.exitCode = 0;
     });

@@ -987,7 +987,7 @@ describe('sel timeline', () => {
     const rows = (args: string[]) => sel(['timeline', s.clean, ...args, '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
     const all = rows([]);
     // Each row with every field it is documented with.
-    expect(Object.keys(all[0]!)).toEqual(['ts', 'chain', 'seq', 'kind', 'actor', 'decision', 'request', 'location']);
+    expect(Object.keys(all[0]!)).toEqual(['ts', 'chain', 'seq', 'kind', 'actor', 'decision', 'request', 'location', 'findings']);
     const fetch = rows(['--tool', 'http.fetch']);
     expect(fetch.length).toBeGreaterThan(0);
     expect(fetch).toEqual(all.filter((x) => x.request.tool === 'http.fetch'));
@@ -996,6 +996,29 @@ describe('sel timeline', () => {
     expect(inject.length).toBeGreaterThan(0);
     expect(inject).toEqual(all.filter((x) => x.kind === 'secret.inject'));
     expect(inject.length).toBeLessThan(all.length);
+  });
+  it('names the chain check\'s findings at an event it shows: the one after an event sealed again, and one whose ts goes back', () => {
+    // seq 2 changed (allowed, not blocked) and sealed again: its line passes every line check,
+    // and the next event's prev_hash is not its hash.
+    const [kept, changed] = [new ChainWriter('prod'), new ChainWriter('prod')];
+    const lines = Array.from({ length: 5 }, (_, i) => {
+      const input = (action: 'allow' | 'block', ts: string) => sampleInput(i, { ts, decision: { action, rule: null, severity: 'info' } });
+      const ts = `2026-11-01T12:00:0${i === 4 ? 1 : i}.000Z`;
+      const line = kept.append(input('block', ts)).line;
+      return i === 2 ? changed.append(input('allow', ts)).line : (changed.append(input('block', ts)), line);
+    });
+    const log = join(tmp, 'timeline-resealed.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const text = sel(['timeline', log]);
+    expect(text.status).toBe(0);
+    const rows = text.stdout.split('\n').slice(1, 6);
+    expect(rows.map((r) => r.match(/ {2}! (.*)$/)?.[1] ?? null)).toEqual([null, null, null, 'PREV_HASH_MISMATCH', 'TS_REGRESSION']);
+    expect(rows[2]).toMatch(/ 2 {2}\S+ +\S+ +allow /);
+    expect(text.stderr).toBe('sel: the logs have 2 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; 2 rows shown name the findings at their event after a ! (run sel verify)\n');
+    const json = sel(['timeline', log, '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(json.map((r) => [r.seq, r.findings])).toEqual([[0, []], [1, []], [2, []], [3, ['PREV_HASH_MISMATCH']], [4, ['TS_REGRESSION']]]);
+    // A filter that shows one of them: the stderr counts the rows shown.
+    expect(sel(['timeline', log, '--action', 'block', '--from', '2026-11-01T12:00:02Z']).stderr).toContain('; 1 row shown names the findings at its event after a ! (run sel verify)\n');
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);

@@ -153,6 +153,8 @@ describe('parallel verification', () => {
   it('timeline: --jobs N shows the one-thread rows, the workers sending whole only the events shown', () => {
     const filters = [[], ['--actor', 'agent-1'], ['--kind', 'tool.invoke', '--action', 'allow'], ['--chain', 'b', '--from', '2026-11-01T14:05:00+02:00', '--to', '2026-11-01T12:30:00Z'], ['--tool', 'http.fetch', '--action', 'block']];
     const rows = filters.map(() => 0);
+    // Rows that name the chain check's findings at their event (the gap's next event, the swap's).
+    let marked = 0;
     for (const l of [log, gov.incident]) {
       for (const [k, filter] of filters.entries()) {
         for (const format of ['text', 'jsonl']) {
@@ -160,6 +162,7 @@ describe('parallel verification', () => {
           const one = sel([...args, '--jobs', '1']);
           expect(one.status, one.stderr).toBe(0);
           if (format === 'jsonl') rows[k] = rows[k]! + one.stdout.split('\n').length - 1;
+          else marked += one.stdout.split('\n').filter((row) => row.includes('  ! ')).length;
           for (const more of [['--jobs', '2', '--unit-bytes', '4096'], ['--jobs', '3', '--unit-bytes', '700']]) {
             const r = sel([...args, ...more]);
             expect(r.stdout).toBe(one.stdout);
@@ -172,6 +175,7 @@ describe('parallel verification', () => {
     // Every filter shows some events, and not all.
     for (const n of rows.slice(1)) expect(n).toBeGreaterThan(0);
     for (const n of rows.slice(1)) expect(n).toBeLessThan(rows[0]!);
+    expect(marked).toBeGreaterThan(0);
   });
   it('with replay: events under a valid, an invalid and an unknown policy version, from the first unit on', () => {
     const repo = initRepo(join(tmp, 'versions'));
