@@ -706,6 +706,7 @@ interface TimelineFlags {
 
 /** The findings with a location timeline holds between two events (the chain check's come just before their event). */
 const RECENT_FINDINGS = 16;
+const NONE: readonly string[] = [];
 
 function timelineCommand(): Command {
   const cmd = new Command('timeline')
@@ -770,7 +771,7 @@ function timelineCommand(): Command {
         sendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
-          const at = recent.filter((x) => x.location!.line === rec.ref.line && x.location!.file === rec.ref.file).map((x) => x.code);
+          const at = recent.length === 0 ? NONE : recent.filter((x) => x.location!.line === rec.ref.line && x.location!.file === rec.ref.file).map((x) => x.code);
           recent.length = 0;
           if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
           // Parsed whole before it is written: JSON.stringify through the member-by-member

@@ -1019,6 +1019,12 @@ describe('sel timeline', () => {
     expect(json.map((r) => [r.seq, r.findings])).toEqual([[0, []], [1, []], [2, []], [3, ['PREV_HASH_MISMATCH']], [4, ['TS_REGRESSION']]]);
     // A filter that shows one of them: the stderr counts the rows shown.
     expect(sel(['timeline', log, '--action', 'block', '--from', '2026-11-01T12:00:02Z']).stderr).toContain('; 1 row shown names the findings at its event after a ! (run sel verify)\n');
+    // Line checks' findings that leave the event readable: a line not in canonical form, on one
+    // thread and from workers.
+    const noncanonical = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-noncanonical.jsonl');
+    const one = sel(['timeline', noncanonical]);
+    expect(one.stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL']);
+    expect(sel(['timeline', noncanonical, '--jobs', '3', '--unit-bytes', '700']).stdout).toBe(one.stdout);
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
