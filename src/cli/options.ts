@@ -48,9 +48,9 @@ export function chainId(name: string) {
  * setting, so not in --help (docs/contract.md).
  */
 export function jobsOptions(oneByDefault = false): Option[] {
-  const jobs = new Option('-j, --jobs <n>', 'threads for the per-line work (the report is the same for any N)').argParser(positiveInt('--jobs', MAX_JOBS));
+  const jobs = new Option('-j, --jobs <n>', `threads for the per-line work, 1 to ${MAX_JOBS} (the report is the same for any N)`).argParser(positiveInt('--jobs', MAX_JOBS));
   return [
-    oneByDefault ? jobs.default(1, 'one') : jobs.default(defaultJobs(), `every core (fewer under a CPU quota) for ${PARALLEL_MIN_BYTES / 2 ** 20} MiB of input or more, else one`),
+    oneByDefault ? jobs.default(1, 'one') : jobs.default(defaultJobs(), `every core (at most ${MAX_JOBS}; fewer under a CPU quota) for ${PARALLEL_MIN_BYTES / 2 ** 20} MiB of input or more, else one`),
     new Option('--unit-bytes <n>', 'nominal bytes per unit of --jobs work').argParser(positiveInt('--unit-bytes', 2 ** 30)).hideHelp(),
   ];
 }

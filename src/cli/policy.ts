@@ -19,7 +19,7 @@ import { ACTION_RANK, SEVERITY_RANK } from '../policy/compile.js';
 import type { TrustZone } from '../envelope/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
 import { printable } from '../report/printable.js';
-import { isSelTimestamp } from '../schemas/formats.js';
+import { isLedgerPath, isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { oneOf } from './options.js';
@@ -143,6 +143,11 @@ async function readEvent(file: string): Promise<{ event: Record<string, unknown>
   // form an event's ts has (SPEC.md §2); 2026-11-02T23:30:00.000-01:00 would compare wrongly.
   if (e['ts'] !== undefined && (typeof e['ts'] !== 'string' || !isSelTimestamp(e['ts']))) {
     throw new OperatorError(`event ${file}: "ts" must be an RFC 3339 UTC time with milliseconds, like 2026-11-01T12:00:00.000Z`);
+  }
+  // As the envelope has it (a ledger path): one of another shape was read as no exception at
+  // all, so an elevation under its exception was decided block, in silence.
+  if (e['exception_ref'] !== undefined && (typeof e['exception_ref'] !== 'string' || !isLedgerPath(e['exception_ref']))) {
+    throw new OperatorError(`event ${file}: "exception_ref" must be the path of a ledger artifact, like ledger/exceptions/EX-1.json`);
   }
   return { event: e, text };
 }

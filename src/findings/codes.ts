@@ -212,7 +212,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Policy bundle is invalid',
-    help: 'A policy file is missing, not strict JSON (duplicate keys, lone surrogates, integers that lose precision), fails its JSON Schema (schemas/policy-*.schema.json), names an unknown contract or schema version, or reuses a rule id. An invalid bundle decides nothing: on replay, every event under it is reported. The finding names the file, line and JSON Pointer.',
+    help: 'A policy file is missing, not strict JSON (duplicate keys, lone surrogates, integers that lose precision), fails its JSON Schema (schemas/policy-*.schema.json), names an unknown contract or schema version, or reuses a rule id. An invalid bundle decides nothing: on replay, every event under it is reported, at the event, naming the commit of the bundle (detail.commit), the file and JSON Pointer of the first problem, and how many there are (detail.problems); sel policy check reports each problem at its file and line, with its JSON Pointer (detail.pointer).',
     example: 'policy/network-egress.json with "private_ip_mode": "allow".',
   },
   POLICY_UNKNOWN: {
@@ -268,7 +268,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Committed audit log or ledger artifact was rewritten in history',
-    help: 'The governance repository is append-only where it records evidence. A committed audit log may only grow: a commit changed it other than by appending (the previous version is not a prefix of the new one), or the file read is not the version committed at the ref with events appended (a working copy cut back or sealed again; detail.workingCopy, the line where it differs; a Git LFS pointer is not compared). A ledger artifact (review, exception, anchor) may only be added: a commit changed or deleted one, which can hide a truncated log (a deleted anchor) or approve after the fact what was not approved when it was used (an edited review). The commit is named; compare the versions to see what was removed or changed.',
+    help: 'The governance repository is append-only where it records evidence. A committed audit log may only grow: a commit changed it other than by appending (the previous version is not a prefix of the new one), or the file read is not the version committed at the ref with events appended (a working copy cut back or sealed again: detail.workingCopy is true and the location is the line where it differs; a Git LFS pointer is not compared). A ledger artifact (review, exception, anchor) may only be added: a commit changed or deleted one, which can hide a truncated log (a deleted anchor) or approve after the fact what was not approved when it was used (an edited review). The commit is named; compare the versions to see what was removed or changed.',
     example: 'Commit 3f2a... replaced line 120 of logs/audit.jsonl; commit 9c1e... deleted ledger/anchors/prod-agents/48.json.',
     extension: true,
   },

@@ -65,7 +65,9 @@ export function renderGithub(report: Report, relativize: (file: string) => strin
   const lines = annotations(report.findings, report.summary.findings.omitted, relativize, 'see the step summary, or run with --format json');
   const s = report.summary;
   const b = s.findings.bySeverity;
-  lines.push(`sel verify: ${s.events} events in ${s.chains.length} chain(s); ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`);
+  // SPEC.md section 7: the report says replay was skipped (the step summary did; the log did not).
+  const replay = s.replay.performed ? '' : `, replay skipped (${s.replay.reason})`;
+  lines.push(`sel verify: ${s.events} events in ${s.chains.length} chain(s)${replay}; ${b.error} error(s), ${b.warning} warning(s), ${b.note} note(s): ${s.result.toUpperCase()} (--fail-on ${s.failOn})`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `--format junit`: JUnit XML as GitLab, Jenkins and most CI systems read it. One suite per
  * kind of check (integrity, replay, policy); in each, one passing test case for the check
- * when it found nothing, and one test case per finding. Findings at or above --fail-on are
+ * when it found nothing (replay: one skipped case when it was skipped), and one test case per
+ * finding. Findings at or above --fail-on are
  * <failure>s typed by their code; the others pass with the finding in <system-out>, so the
  * test report fails exactly when the exit status does. Names are unique; times are 0 (the
  * report is byte-identical between runs).
@@ -46,8 +47,10 @@ export function renderJunit(report: Report, relativize: (file: string) => string
   // (DIGEST_UNSUPPORTED) too, so it is there when replay was skipped and such a finding was
   // made; without it the report passed while the exit status was 1.
   const has = (suite: Suite) => report.findings.some((f) => SUITE[CODES[f.code].class] === suite);
-  const suites: Suite[] = ['integrity'];
-  if (s.replay.performed || has('replay')) suites.push('replay');
+  // Replay's suite always: when replay was skipped, its one case is skipped and says so
+  // (SPEC.md section 7: the report says replay was skipped; a CI job that forgot --repo showed
+  // only a passing integrity suite).
+  const suites: Suite[] = ['integrity', 'replay'];
   if (has('policy')) suites.push('policy');
   const names = new Set<string>();
   const unique = (name: string) => {
@@ -61,12 +64,18 @@ export function renderJunit(report: Report, relativize: (file: string) => string
   const unlistedFailing = Math.min(s.findings.omitted, counted - report.findings.filter((f) => severityRank(f.severity) >= failRank).length);
   let total = 0;
   let failures = 0;
+  let skipped = 0;
   const body: string[] = [];
   for (const suite of suites) {
     const findings = report.findings.filter((f) => SUITE[CODES[f.code].class] === suite);
     const cases: string[] = [];
     let suiteFailures = 0;
-    if (findings.length === 0) {
+    let suiteSkipped = 0;
+    if (suite === 'replay' && !s.replay.performed) {
+      suiteSkipped++;
+      const text = `replay skipped (${s.replay.reason}); only integrity was checked`;
+      cases.push(`    <testcase name="${xmlEscape(unique(`replay: skipped (${s.replay.reason}); only integrity was checked`))}" classname="sel.replay" time="0">\n      <skipped message="${xmlEscape(text)}"/>\n    </testcase>`);
+    } else if (findings.length === 0) {
       const what = suite === 'integrity'
         ? `${s.events} events in ${s.chains.length} chain(s) are intact`
         : suite === 'replay' && s.replay.performed
@@ -101,7 +110,8 @@ export function renderJunit(report: Report, relativize: (file: string) => string
       : '';
     total += cases.length;
     failures += suiteFailures;
-    body.push(`  <testsuite name="sel.${suite}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}${omitted}\n  </testsuite>`);
+    skipped += suiteSkipped;
+    body.push(`  <testsuite name="sel.${suite}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">\n${cases.join('\n')}${omitted}\n  </testsuite>`);
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sel verify" tests="${total}" failures="${failures}" errors="0" skipped="0" time="0">\n${body.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sel verify" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n${body.join('\n')}\n</testsuites>\n`;
 }

@@ -90,6 +90,8 @@ export interface SarifReport {
     readonly findings: FindingCounts;
     /** The files read: the first is where a finding without a location is put. */
     readonly files: readonly { readonly file: string }[];
+    /** A verify report's replay: when it was skipped, the report says so (SPEC.md section 7). */
+    readonly replay?: { readonly performed: false; readonly reason: string } | { readonly performed: true };
   };
 }
 
@@ -119,12 +121,18 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
   const listedElsewhere = report.summary.findings.omitted;
   const build = (list: readonly Finding[]) => {
     const left = report.findings.length - list.length + listedElsewhere;
-    const notifications = left > 0
-      ? [{
-          level: 'warning',
-          message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or a limit on findings listed): the most severe were kept. Run sel with --format json for all of them.` },
-        }]
-      : [];
+    const replay = report.summary.replay;
+    const notifications = [
+      ...(left > 0
+        ? [{
+            level: 'warning',
+            message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or a limit on findings listed): the most severe were kept. Run sel with --format json for all of them.` },
+          }]
+        : []),
+      ...(replay !== undefined && !replay.performed
+        ? [{ level: 'note', message: { text: `replay skipped (${replay.reason}); only integrity was checked` } }]
+        : []),
+    ];
     const doc = {
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',

@@ -227,6 +227,16 @@ describe('sel policy eval', () => {
     const dup = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '{"kind":"tool.invoke","kind":"fs.read","actor":{"id":"coder","zone":"executor"},"request":{"tool":"git"}}' });
     expect(expectOneSentence(dup)).toContain('duplicate key');
   });
+  it('exits 2, one sentence, for an exception_ref that is not a ledger path (it was evaluated as if the event named none: an elevation under its exception read block)', () => {
+    const base = { kind: 'zone.elevate', actor: { id: 'ops-bot', zone: 'executor' }, ts: '2026-10-04T08:30:00.000Z', request: { from: 'executor', to: 'supervisor' } };
+    for (const ref of [['ledger/exceptions/EX-ops-restart.json'], 5, null, '', '/ledger/exceptions/EX-ops-restart.json', 'ledger/../exceptions/x.json']) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, exception_ref: ref }) });
+      expect(expectOneSentence(r), JSON.stringify(ref)).toContain('"exception_ref" must be');
+    }
+    // A ledger path is read (the sample ledger holds none here: the exception is missing).
+    const ok = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, exception_ref: 'ledger/exceptions/EX-ops-restart.json' }) });
+    expect(ok.status, ok.stderr).toBe(0);
+  });
   it('reads an event file that starts with a byte order mark, as editors on Windows write it', () => {
     const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });
     expect(r.status).toBe(0);

@@ -122,13 +122,38 @@ describe('exit status and formats', () => {
     // The limit keeps the first error, found after the warning, and counts the other two.
     const r = sel(['verify', log, '--format', 'junit', '--max-findings', '1']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('<testsuites name="sel verify" tests="2" failures="2"');
+    expect(r.stdout).toContain('<testsuites name="sel verify" tests="3" failures="2"');
     expect(r.stdout).toMatch(/<testcase name="LINE_INVALID_JSON [^"]*warning-then-errors\.jsonl:5"/);
     expect(r.stdout).toContain('type="NOT_LISTED"');
     expect(r.stdout).toContain('2 more finding(s) are counted but not listed');
     const never = sel(['verify', log, '--format', 'junit', '--max-findings', '1', '--fail-on', 'never']);
     expect(never.status).toBe(0);
-    expect(never.stdout).toContain('<testsuites name="sel verify" tests="1" failures="0"');
+    expect(never.stdout).toContain('<testsuites name="sel verify" tests="2" failures="0"');
+  });
+});
+
+describe('a report without --repo says replay was skipped, in every format SPEC.md section 7 names', () => {
+  // SPEC.md section 7: "Without --repo, only integrity is checked, and the report says replay
+  // was skipped". SARIF and JUnit said nothing of it: a CI job that forgot --repo showed a
+  // green JUnit report ("integrity: 40 events ... are intact") and no word of the replay.
+  it('text, json, jsonl, sarif, junit and github', () => {
+    const out = (format: string) => {
+      const r = sel(['verify', CLEAN, '--format', format]);
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    expect(out('text')).toContain('replay: skipped (no --repo given); only integrity was checked');
+    expect((JSON.parse(out('json')) as { summary: { replay: unknown } }).summary.replay).toEqual({ performed: false, reason: 'no --repo given' });
+    expect((JSON.parse(out('jsonl').trimEnd().split('\n').at(-1)!) as { summary: { replay: unknown } }).summary.replay).toEqual({ performed: false, reason: 'no --repo given' });
+    const sarif = JSON.parse(out('sarif')) as { runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications).toContainEqual({ level: 'note', message: { text: 'replay skipped (no --repo given); only integrity was checked' } });
+    const junit = out('junit');
+    expect(junit).toContain('<testsuite name="sel.replay" tests="1" failures="0" errors="0" skipped="1" time="0">\n'
+      + '    <testcase name="replay: skipped (no --repo given); only integrity was checked" classname="sel.replay" time="0">\n'
+      + '      <skipped message="replay skipped (no --repo given); only integrity was checked"/>\n    </testcase>');
+    expect(junit).toContain('<testsuites name="sel verify" tests="2" failures="0" errors="0" skipped="1" time="0">');
+    // And GitHub's log line (its step summary said so already).
+    expect(out('github')).toBe('sel verify: 40 events in 2 chain(s), replay skipped (no --repo given); 0 error(s), 0 warning(s), 0 note(s): PASS (--fail-on error)\n');
   });
 });
 

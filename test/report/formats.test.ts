@@ -234,7 +234,8 @@ describe('--format junit', () => {
     const report: Report = { ...base, findings, summary: { ...base.summary, findings: { ...countFindings(findings), omitted: 1 } } };
     const xml = renderJunit(report, (f) => f);
     expect(await validate(xml)).toEqual([]);
-    expect(xml).toContain('<testsuites name="sel verify" tests="4" failures="2"');
+    // Replay was skipped: its suite holds one skipped case (SPEC.md section 7).
+    expect(xml).toContain('<testsuites name="sel verify" tests="5" failures="2" errors="0" skipped="1"');
     expect(xml).toContain('<testsuite name="sel.integrity" tests="3" failures="2"');
     expect(xml).toContain('<testsuite name="sel.policy" tests="1" failures="0"');
     expect(xml).toContain('<testcase name="HASH_MISMATCH a.jsonl:2 (c seq 1) #2"');
@@ -242,7 +243,7 @@ describe('--format junit', () => {
     expect(xml).toContain('<system-out>1 more finding(s) are counted but not listed (--max-findings)</system-out>');
     const never = renderJunit({ ...report, summary: { ...report.summary, failOn: 'never' } }, (f) => f);
     expect(never).not.toContain('<failure');
-    expect(never).toContain('<testsuites name="sel verify" tests="4" failures="0"');
+    expect(never).toContain('<testsuites name="sel verify" tests="5" failures="0"');
   });
   // With replay skipped there was no replay suite, so an unverifiable finding of the integrity
   // check (DIGEST_UNSUPPORTED) was not listed at all, and the JUnit report passed while the exit
@@ -268,13 +269,13 @@ describe('--format junit', () => {
     const report: Report = { ...base, findings: [late], summary: { ...base.summary, findings: counts, result: 'fail' } };
     const xml = renderJunit(report, (f) => f);
     expect(await validate(xml)).toEqual([]);
-    expect(xml).toContain('<testsuites name="sel verify" tests="2" failures="1"');
+    expect(xml).toContain('<testsuites name="sel verify" tests="3" failures="1"');
     expect(xml).toContain('<testsuite name="sel.integrity" tests="2" failures="1"');
     expect(xml).toContain('<failure message="1 finding(s) at or above --fail-on error are counted but not listed: run sel with a larger --max-findings, or 0, to list them all" type="NOT_LISTED">');
     // Under --fail-on never, or when what was not listed is below --fail-on, nothing more fails.
-    expect(renderJunit({ ...report, summary: { ...report.summary, failOn: 'never', result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="1" failures="0"');
+    expect(renderJunit({ ...report, summary: { ...report.summary, failOn: 'never', result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="2" failures="0"');
     const warnings = { ...countFindings([late, late]), omitted: 1 };
-    expect(renderJunit({ ...report, summary: { ...report.summary, findings: warnings, result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="1" failures="0"');
+    expect(renderJunit({ ...report, summary: { ...report.summary, findings: warnings, result: 'pass' } }, (f) => f)).toContain('<testsuites name="sel verify" tests="2" failures="0"');
   });
 });
 
@@ -322,7 +323,7 @@ describe('--format github', () => {
       '::warning title=TS_REGRESSION (c seq 1)::w',
       '::notice file=p.json,line=2,col=7,title=POLICY_USERLAND_GRANT::n',
       '::notice title=sel::1 more finding(s) are not annotated (GitHub shows 10 per level per step): see the step summary, or run with --format json',
-      'sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 1 note(s): PASS (--fail-on error)',
+      'sel verify: 40 events in 2 chain(s), replay skipped (no --repo given); 0 error(s), 1 warning(s), 1 note(s): PASS (--fail-on error)',
     ]);
     const md = renderStepSummary(report, (f) => f, 2);
     expect(md).toMatch(/^## sel verify: PASS\n/);
@@ -337,10 +338,10 @@ describe('--format github', () => {
     const findings = [makeFinding('TS_REGRESSION', { chain: 'a,b:c', location: { file: '/abs/x.jsonl', line: 2 }, message: 'w' })];
     expect(renderGithub({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, (f) => f.replace(/^\/abs\//, '')).trimEnd().split('\n')).toEqual([
       '::warning file=x.jsonl,line=2,title=TS_REGRESSION (a%2Cb%3Ac)::w',
-      'sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 0 note(s): PASS (--fail-on error)',
+      'sel verify: 40 events in 2 chain(s), replay skipped (no --repo given); 0 error(s), 1 warning(s), 0 note(s): PASS (--fail-on error)',
     ]);
     const failed = renderGithub({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), failOn: 'warning', result: 'fail' } }, (f) => f);
-    expect(failed.trimEnd().split('\n').at(-1)).toBe('sel verify: 40 events in 2 chain(s); 0 error(s), 1 warning(s), 0 note(s): FAIL (--fail-on warning)');
+    expect(failed.trimEnd().split('\n').at(-1)).toBe('sel verify: 40 events in 2 chain(s), replay skipped (no --repo given); 0 error(s), 1 warning(s), 0 note(s): FAIL (--fail-on warning)');
   });
   it('shows a cell of exactly 300 characters whole, and writes _ and ~ as text (from mutation testing)', () => {
     expect(markdownCell('v'.repeat(300))).toBe('v'.repeat(300));
@@ -566,13 +567,16 @@ describe('a report of a performed replay, in each format (from mutation testing:
     expect(renderText(await performed(replay(0)), c).split('\n')).toContain('        40 decisions: 38 matched, 1 diverged, 1 unverifiable');
   });
 
-  it('JUnit: a replay suite whose one passing case counts the decisions, valid against the schema; none when replay was skipped and found nothing', async () => {
+  it('JUnit: a replay suite whose one passing case counts the decisions, valid against the schema; one skipped case when replay was skipped', async () => {
     const xml = renderJunit(await performed(replay(0)), rel);
     expect(xml).toContain('<testsuite name="sel.replay" tests="1" failures="0" errors="0" skipped="0" time="0">\n    <testcase name="replay: 40 decisions replay as recorded" classname="sel.replay" time="0"/>');
     expect(xml).toContain('<testsuites name="sel verify" tests="2" failures="0"');
     const xsd = readFileSync(join(FIXTURES, 'junit', 'junit.xsd'), 'utf8');
     expect((await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: xsd }] })).errors).toEqual([]);
-    expect(renderJunit(await reportOf('clean'), rel)).not.toContain('sel.replay');
+    // SPEC.md section 7: the report says replay was skipped (there was no replay suite at all).
+    const skipped = renderJunit(await reportOf('clean'), rel);
+    expect(skipped).toContain('<testsuite name="sel.replay" tests="1" failures="0" errors="0" skipped="1" time="0">\n    <testcase name="replay: skipped (no --repo given); only integrity was checked" classname="sel.replay" time="0">\n      <skipped message="replay skipped (no --repo given); only integrity was checked"/>');
+    expect((await validateXML({ xml: [{ fileName: 'report.xml', contents: skipped }], schema: [{ fileName: 'junit.xsd', contents: xsd }] })).errors).toEqual([]);
   });
 
   it('GitHub step summary: the decisions replayed, at which ref and commit', async () => {
