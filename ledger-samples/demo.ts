@@ -20,6 +20,13 @@ function run(args: string[], expectStatus: number): boolean {
   return r.status === expectStatus;
 }
 
+// The sample repository is made with git: without it, say so in one sentence, before anything
+// is removed or half built (it was git's ENOENT as a stack trace).
+const git = spawnSync('git', ['--version'], { stdio: 'ignore' });
+if (git.error !== undefined || git.status !== 0) {
+  process.stderr.write(`demo: git is needed to build the sample governance repository, and \`git --version\` ${git.error !== undefined ? 'could not be run' : `exited ${git.status}`}: install git, or run \`npx sel verify ledger-samples/logs/incident\` for integrity alone\n`);
+  process.exit(2);
+}
 const gov = buildGovernanceRepo(join(root, 'ledger-samples', 'governance'));
 process.stdout.write(`built the sample governance repository in ${rel(gov.repo)} (git log there shows its history)\n`);
 const logs = rel(join(root, 'ledger-samples', 'logs'));
