@@ -134,6 +134,10 @@ export function verifyCommand(chalk: Colour): Command {
       if (flags.shard !== undefined) {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
         if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');
+        // A shard writes records, not a report: these would be dropped in silence.
+        for (const [key, flag] of [['format', '--format'], ['failOn', '--fail-on'], ['maxFindings', '--max-findings']] as const) {
+          if (command.getOptionValueSource(key) === 'cli') throw new OperatorError(`${flag} belongs to sel merge, which writes the report, not to --shard (a shard writes its records to --shard-out)`);
+        }
         const { verifyShard } = await import('./shard.js');
         await verifyShard(logs, flags.shard, flags.shardOut, flags.repo, flags.ref, {
           maxLineBytes: flags.maxLineBytes,

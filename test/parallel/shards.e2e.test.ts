@@ -572,6 +572,10 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['verify', faulty, '--shard', '1/4'])).toMatch(/--shard needs --shard-out FILE/);
     expect(refuse(['verify', faulty, '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/--shard-out needs --shard I\/N/);
     expect(refuse(['verify', faulty, '--shard', '1/4', '--shard-out', join(tmp, 'x.jsonl'), '--reorder-window', '3'])).toMatch(/belongs to sel merge/);
+    // A shard writes no report: its flags were dropped in silence (found by a docs review).
+    for (const flag of [['--format', 'json'], ['--fail-on', 'never'], ['--max-findings', '5'], ['--format=text']]) {
+      expect(refuse(['verify', faulty, '--shard', '1/4', '--shard-out', join(tmp, 'x.jsonl'), ...flag])).toMatch(/^sel: --(format|fail-on|max-findings) belongs to sel merge, which writes the report, not to --shard/);
+    }
     expect(refuse(['verify', '-', '--shard', '1/2', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/regular files/);
     expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/the directory .*such does not exist/);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.partial'))).toEqual([]);
