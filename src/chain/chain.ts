@@ -61,6 +61,13 @@ export interface ChainSummary {
 /** Called for each event accepted into its chain, in seq order. */
 export type AcceptHook = (rec: PlacedEvent) => void;
 
+/**
+ * Called for each event the log holds that is not the chain's (a fork branch's, never a copy;
+ * or a late arrival, `late`: the chain went on past its seq without it, so it was compared with
+ * nothing). Replay evaluates these too.
+ */
+export type BranchHook = (rec: PlacedEvent, late: boolean) => void;
+
 interface Pending {
   readonly rec: PlacedEvent;
   /** How many events the chain had accepted when this one arrived. */
@@ -349,8 +356,9 @@ export class ChainVerifier {
      * after it, never a copy: events the log holds that are not the chain's (replay evaluates
      * their decisions too: a branch's events were not replayed, and one line forged ahead of
      * the real seq N made the real N.. a branch, its divergences unreported; found by review).
+     * Also each late arrival (`late`), compared with nothing and set aside the same way.
      */
-    private readonly onBranch: AcceptHook | null = null,
+    private readonly onBranch: BranchHook | null = null,
   ) {
     this.starts = new Map(starts.map((s) => [s.chain, s]));
   }
@@ -434,6 +442,10 @@ export class ChainVerifier {
           detail: { reorderWindow: this.opts.reorderWindow, ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }) },
         }),
       );
+      // Its decision is replayed all the same: an event moved past the reorder window (an
+      // elevation allowed without an exception) had its SEQ_REORDER and nothing else, and the
+      // gate's --no-unreviewed-elevation passed (found by review).
+      this.onBranch?.(rec, true);
       return;
     }
     // Before a checkpoint's position: an event an earlier run verified, here again (a file
@@ -519,7 +531,7 @@ export class ChainVerifier {
     st.forkHeads[i] = rec.hash;
     this.setAside(st, rec);
     this.onForkBranch?.(rec);
-    this.onBranch?.(rec);
+    this.onBranch?.(rec, false);
     return true;
   }
 
@@ -739,7 +751,7 @@ export class ChainVerifier {
         detail: { first: loc(ref) },
       }),
     );
-    this.onBranch?.(rec);
+    this.onBranch?.(rec, false);
   }
 
   /**

@@ -187,7 +187,13 @@ function explainCommand(chalk: Colour): Command {
       // Other events with this seq, on a branch that forked off the chain before it or on a copy
       // of it (no finding names them: the CHAIN_FORK or SEQ_DUPLICATE where that began is
       // before them). Shown, not explained: a branch's event is replayed (its findings are listed), a copy's decision is its original's.
-      const onBranch = branch.lines.filter((x) => x.chain === chain);
+      // The first event of a branch (its CHAIN_FORK's line, not this one) is on the branch too:
+      // it was not shown, and its replay findings were listed as this event's (found by review:
+      // a line forged ahead of a diverging seq 35 read "replayed ... (the same)" above the
+      // DECISION_DIVERGENCE of the real 35).
+      const atEvent = (x: Finding) => x.location !== null && x.location.file === rec.ref.file && x.location.line === rec.ref.line;
+      const forks = findings.filter((x) => x.code === 'CHAIN_FORK' && x.location !== null && !atEvent(x)).map((x) => ({ chain, location: { file: x.location!.file, line: x.location!.line } }));
+      const onBranch = [...forks, ...branch.lines.filter((x) => x.chain === chain)];
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
       const others: ShownLine[] = branchShown.map(({ location }, i) => {
@@ -207,7 +213,7 @@ function explainCommand(chalk: Colour): Command {
       // an allow relied on at the chain's time (docs/policy.md, 5). An event whose writer went
       // back into an artifact's window gives the recorded decision here and is REVIEW_EXPIRED
       // or EXCEPTION_EXPIRED there: it does not match, whatever its ts says.
-      const expired = findings.find((x) => (x.code === 'REVIEW_EXPIRED' || x.code === 'EXCEPTION_EXPIRED') && x.seq === f.seq && x.chain === chain) ?? null;
+      const expired = findings.find((x) => (x.code === 'REVIEW_EXPIRED' || x.code === 'EXCEPTION_EXPIRED') && x.seq === f.seq && x.chain === chain && atEvent(x)) ?? null;
       const sameAtTs = replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision);
       // A review or exception the evaluation looked for that is in the ledger but could not be
       // read: it was not used (it reads as missing), and its finding says why.
@@ -273,9 +279,18 @@ function explainCommand(chalk: Colour): Command {
       L.push(c.bold('links'));
       L.push(links.prev === null ? (f.seq === 0 ? '  seq 0 starts its chain' : `  no intact seq ${f.seq - 1}`) : `  seq ${links.prev.seq} at ${at(links.prev.location)}: its hash ${links.prev.links ? c.green('is') : c.red('is not')} this event's prev_hash`);
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
+      // Findings at another line of the logs with this seq (a branch's, a copy's) are that line's.
+      const logFiles = new Set(result.summary.files.map((x) => x.file));
+      const elsewhere = (x: Finding) => x.location !== null && logFiles.has(x.location.file) && !atEvent(x);
+      const ownFindings = shownFindings.filter((x) => !elsewhere(x));
+      const otherFindings = shownFindings.filter(elsewhere);
       L.push(c.bold('findings at this event'));
-      if (shownFindings.length === 0) L.push('  none');
-      for (const x of shownFindings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
+      if (ownFindings.length === 0) L.push('  none');
+      for (const x of ownFindings) L.push(`  ${x.code}${x.location === null ? '' : ` at ${at(x.location)}`}: ${p(x.message)}`);
+      if (otherFindings.length > 0) {
+        L.push(c.bold('findings at other lines with this seq'));
+        for (const x of otherFindings) L.push(`  ${x.code} at ${at(x.location!)}: ${p(x.message)}`);
+      }
       if (keeper.aboutDropped > 0) L.push(notKept(keeper));
       await writeOut(`${L.join('\n')}\n`);
     });
@@ -588,7 +603,9 @@ async function explainMissing(
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
-      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)' : x.damaged ? `damaged (${x.codes.join(', ')})` : `an event not placed in its chain (${x.codes.join(', ')}): shown, not evaluated`;
+      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)' : x.damaged ? `damaged (${x.codes.join(', ')})`
+      // A fork's first event and a late arrival are replayed, and their findings listed below.
+      : `an event not placed in its chain (${x.codes.join(', ')}): shown, ${x.codes.includes('CHAIN_FORK') || x.codes.includes('SEQ_REORDER') ? 'not explained (its decision is replayed, its findings listed)' : 'not evaluated'}`;
     L.push(...showLine(x, c, `  ${what}`));
     const link: string[] = [];
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);

@@ -5,6 +5,7 @@
  */
 import { GitFailure, type GitRepo } from './git.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
+import { repoPathCandidates, repoPathOf } from './repo-path.js';
 
 export interface Rewrite {
   readonly commit: string;
@@ -64,11 +65,35 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
   return diff?.line ?? null;
 }
 
+/**
+ * The path in the repository of the log file at `path` that is checked as a committed log: where
+ * it is named (repoPathCandidates), when that is a file committed at `commit` and a symbolic
+ * link led elsewhere from there; else where it really is (repoPathOf; null: outside).
+ */
+export async function committedPathOf(repo: GitRepo, commit: string, repoDir: string, path: string): Promise<string | null> {
+  const real = repoPathOf(repoDir, path);
+  for (const named of repoPathCandidates(repoDir, path)) {
+    if (named === real) break;
+    if (await committedFile(repo, commit, named)) return named;
+  }
+  return real;
+}
+
+/** Is `gitPath` a file (not a symbolic link) in the tree of `commit`? */
+async function committedFile(repo: GitRepo, commit: string, gitPath: string): Promise<boolean> {
+  const slash = gitPath.lastIndexOf('/');
+  const dir = await repo.info(slash < 0 ? `${commit}^{tree}` : `${commit}:${gitPath.slice(0, slash)}`);
+  if (dir === null || dir.type !== 'tree') return false;
+  const name = gitPath.slice(slash + 1);
+  const entry = (await repo.tree(dir.oid)).find((e) => e.name === name);
+  return entry !== undefined && (entry.kind === 'file' || entry.kind === 'executable');
+}
+
 /** LEDGER_REWRITTEN: the log file read differs from its version committed at `commit` at `line`. */
-export function workingCopyRewrite(display: string, commit: string, line: number): Finding {
+export function workingCopyRewrite(display: string, commit: string, line: number, why?: string): Finding {
   return makeFinding('LEDGER_REWRITTEN', {
     location: { file: display, line },
-    message: `the file read is not the log committed at ${commit.slice(0, 12)} with events appended: it differs from it at line ${line}, and a committed log may only grow`,
+    message: `the file read is not the log committed at ${commit.slice(0, 12)} with events appended: ${why ?? `it differs from it at line ${line}`}, and a committed log may only grow`,
     detail: { commit, workingCopy: true },
   });
 }

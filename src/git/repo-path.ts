@@ -19,6 +19,32 @@ export function repoPathOf(repoDir: string, path: string): string | null {
 }
 
 /**
+ * The paths in the repository at `repoDir` that the log file at `path` may stand for, in the
+ * order they are tried (committedPathOf): where it is named, its directories as written (the
+ * repository's own named as given or as its real path), then where it really is (repoPathOf).
+ * The first two are where a committed log is when the working copy put a symbolic link in its
+ * place, or in the place of a directory above it: taken by where the link led, a committed
+ * log cut back or sealed again in a file outside the repository (or in one not committed)
+ * was never compared with its committed version (found by review).
+ */
+export function repoPathCandidates(repoDir: string, path: string): string[] {
+  const out: string[] = [];
+  for (const base of [resolve(repoDir), realPath(repoDir)]) {
+    const rel = inside(relative(base, resolve(path)));
+    if (rel !== null && !out.includes(rel)) out.push(rel);
+  }
+  const real = repoPathOf(repoDir, path);
+  if (real !== null && !out.includes(real)) out.push(real);
+  return out;
+}
+
+/** `rel` ("/"-separated) when it names a path inside the directory it is relative to, else null. */
+function inside(rel: string): string | null {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  return rel.split(sep).join('/');
+}
+
+/**
  * `path` with every symbolic link resolved, as far as it exists: the rest is appended as named
  * (a merge names the shards' files, which need not exist where it runs).
  */

@@ -70,6 +70,22 @@ export class Replayer {
   /** The last chain looked up there, and its entry: most events follow one of their own chain. */
   private timeChain: string | null = null;
   private timeOf: { ts: string; seq: number } | undefined = undefined;
+  /**
+   * Per chain, its time after each of its last TIME_RING accepted seqs: a fork branch goes on
+   * from the chain's time where it forked (its first event's seq - 1), a late arrival from the
+   * time after its predecessor. A fork is found against the last 256 accepted events.
+   */
+  private readonly timeAt = new Map<string, TimeRing>();
+  private ringChain: string | null = null;
+  private ringOf: TimeRing | undefined = undefined;
+  /**
+   * The time of a fork branch after each of its last events, by chain and hash (at most
+   * MAX_BRANCH_TIMES, the oldest dropped): the branch's next event, which links to it, is
+   * judged at it. Replayed at its own ts alone, an event of a branch backdated before an
+   * exception's expiry passed where the same event in the chain was EXCEPTION_EXPIRED, and one
+   * line forged ahead of it made it a branch (found by review).
+   */
+  private readonly branchTime = new Map<string, { ts: string; seq: number }>();
 
   constructor(
     private readonly input: ReplayInput,
@@ -142,22 +158,44 @@ export class Replayer {
     }
     this.timeChain = rec.chain;
     this.timeOf = time;
+    if (time !== undefined) {
+      let ring = rec.chain === this.ringChain ? this.ringOf : this.timeAt.get(rec.chain);
+      if (ring === undefined) this.timeAt.set(rec.chain, (ring = new TimeRing()));
+      this.ringChain = rec.chain;
+      this.ringOf = ring;
+      ring.set(rec.seq, time.ts, time.seq);
+    }
     this.tally(o, rec, before, beforeSeq);
   }
 
   /**
-   * An event the chain check set aside as a fork branch (never a copy): its decision is
-   * replayed and reported as the chain's are, at its own ts. It is not the chain's: it does not
-   * move the chain's time, nor does it satisfy an anchor (the anchored event on a branch is
-   * said where the anchor is judged, finish()).
+   * An event the chain check set aside as a fork branch (never a copy), or as arriving after the
+   * chain went on past its seq (`late`): its decision is replayed and reported as the chain's
+   * are, at its own ts and at its branch's time (the chain's where the branch left it, then the
+   * branch's latest ts; for a late arrival, the chain's after its predecessor). It is not the
+   * chain's: it does not move the chain's time, nor does it satisfy an anchor (the anchored
+   * event on a branch is said where the anchor is judged, finish()).
    */
-  onBranch(rec: PlacedEvent): void {
+  onBranch(rec: PlacedEvent, late = false): void {
     this.counts.events++;
     // The anchored event itself, on a branch: the chain went on with another (a forged event
     // ahead of it); said where the anchor is judged, instead of "removed or damaged".
-    const anchor = this.anchorAt.get(rec.chain)?.get(rec.seq);
+    const anchor = late ? undefined : this.anchorAt.get(rec.chain)?.get(rec.seq);
     if (anchor !== undefined && anchor.branch === null && anchor.anchor.hash === rec.hash) anchor.branch = rec.ref;
-    this.tally(rec.replay ?? replayEvent(rec, this.input), rec, null, -1);
+    // The time before it: its branch's after the event it links to, or the chain's where it
+    // left the chain (after its seq - 1; not remembered: the chain's time now, which is later).
+    const key = `${rec.chain}\u0000${rec.prevHash}`;
+    const time = this.branchTime.get(key) ?? this.timeAt.get(rec.chain)?.get(rec.seq - 1) ?? this.chainTime.get(rec.chain);
+    const before = time === undefined ? null : time.ts;
+    const beforeSeq = time === undefined ? -1 : time.seq;
+    if (!late) {
+      const after = rec.ts !== null && (before === null || rec.ts > before) ? { ts: rec.ts, seq: rec.seq } : time;
+      if (after !== undefined) {
+        this.branchTime.set(`${rec.chain}\u0000${rec.hash}`, { ts: after.ts, seq: after.seq });
+        if (this.branchTime.size > MAX_BRANCH_TIMES) this.branchTime.delete(this.branchTime.keys().next().value!);
+      }
+    }
+    this.tally(rec.replay ?? replayEvent(rec, this.input), rec, before, beforeSeq);
   }
 
   /** Counts and reports an event's outcome; `before`, the chain's time before it (null: not judged at it). */
@@ -262,6 +300,60 @@ export type ReplayOutcome =
 export interface Relied {
   readonly decision: Decision;
   readonly artifacts: readonly InForce[];
+}
+
+/** How many seqs of each chain TimeRing remembers: more than the 256 accepted events a fork is found against. */
+const TIME_RING = 512;
+/** How many fork branch heads' times are remembered, all chains together. */
+const MAX_BRANCH_TIMES = 4096;
+
+/**
+ * A chain's time (its latest ts in seq order, and the seq that had it) after each of its last
+ * TIME_RING accepted seqs, set in rising seq order. Its storage grows with the events set, as
+ * RecentRing's does: a log of a million one-event chains holds one slot each.
+ */
+class TimeRing {
+  /** Entries set so far; the next goes to slot `count % TIME_RING`. */
+  private count = 0;
+  private seqs: number[] = [];
+  private ts: string[] = [];
+  private tsSeq: number[] = [];
+
+  set(seq: number, ts: string, tsSeq: number): void {
+    const i = this.count % TIME_RING;
+    this.count++;
+    this.seqs[i] = seq;
+    this.ts[i] = ts;
+    this.tsSeq[i] = tsSeq;
+  }
+
+  get(seq: number): { ts: string; seq: number } | undefined {
+    const held = Math.min(this.count, TIME_RING);
+    // The k-th newest entry is in slot (count - 1 - k) % TIME_RING; seqs fall with k. Without
+    // gaps, the one asked for is (newest seq - seq) back; else found by halving.
+    const slot = (k: number) => (this.count - 1 - k) % TIME_RING;
+    if (held === 0) return undefined;
+    const d = this.seqs[slot(0)]! - seq;
+    let k = -1;
+    if (d >= 0 && d < held && this.seqs[slot(d)] === seq) k = d;
+    else {
+      let lo = 0;
+      let hi = held - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = this.seqs[slot(mid)]!;
+        if (s === seq) {
+          k = mid;
+          break;
+        }
+        if (s > seq) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    if (k < 0) return undefined;
+    const i = slot(k);
+    return { ts: this.ts[i]!, seq: this.tsSeq[i]! };
+  }
 }
 
 const SKIPPED: ReplayOutcome = { type: 'skipped' };

@@ -287,7 +287,7 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
   if (!sameRun) throw new OperatorError('the shards come from different runs (other logs, options or ref): merge the shards of one run');
   const opts: VerifyOptions = { ...DEFAULT_VERIFY_OPTIONS, ...input.options, maxLineBytes: first.options.maxLineBytes, maxDepth: first.options.maxDepth };
   let replayer: Replayer | null = null;
-  const verifier = new IntegrityVerifier(opts, input.replayer === undefined ? null : (rec) => replayer!.onEvent(rec), false, input.replayer === undefined ? null : (rec) => replayer!.onBranch(rec));
+  const verifier = new IntegrityVerifier(opts, input.replayer === undefined ? null : (rec) => replayer!.onEvent(rec), false, input.replayer === undefined ? null : (rec, late) => replayer!.onBranch(rec, late));
   if (input.replayer !== undefined) replayer = input.replayer((f) => verifier.report(f));
   input.begin?.((f) => verifier.report(f), loaded.map((l) => l.header));
   const nextRef = (file: string, line: number) => verifier.nextRef(file, line);

@@ -19,8 +19,7 @@ import { OperatorError, describeIoError } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
-import { repoPathOf } from '../git/repo-path.js';
-import { workingCopyDifference } from '../git/append-only.js';
+import { committedPathOf, workingCopyDifference } from '../git/append-only.js';
 import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
@@ -154,7 +153,7 @@ export async function runShard(
     }
     files.push({ display: s.display, size, start, end });
   }
-  const paths = replay === null ? null : ordered.map((s) => repoPathOf(replay.repoDir, s.path!));
+  const paths = replay === null ? null : await Promise.all(ordered.map((s) => committedPathOf(replay.repo, replay.commit, replay.repoDir, s.path!)));
   // Each shard compares its part of a committed log with the committed version; the shard whose
   // part ends where the file ends (shard 1 for an empty file) compares where it ends too.
   const committed: (number | null)[] = [];

@@ -4,8 +4,7 @@
  */
 import { GitRepo } from '../git/git.js';
 import { readGovernance, type Governance } from '../git/history.js';
-import { findRewrites, workingCopyDifference, workingCopyRewrite } from '../git/append-only.js';
-import { repoPathOf } from '../git/repo-path.js';
+import { committedPathOf, findRewrites, workingCopyDifference, workingCopyRewrite } from '../git/append-only.js';
 import { makeFinding } from '../findings/finding.js';
 import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/replay.js';
 import { resolveSources } from '../ingest/sources.js';
@@ -33,7 +32,7 @@ export interface ReplaySummary {
 /** What sees every accepted event of a replay besides the replayer. */
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
-  /** Each event of a fork branch (never a copy), which replay evaluates too: a gate counts what it notes of them. */
+  /** Each event of a fork branch (never a copy), or arrived late, which replay evaluates too: a gate counts what it notes of them. */
   readonly onBranch?: (rec: PlacedEvent) => void;
   /**
    * Set when the tap reads of an event only what it notes (src/verify/notes.ts, `rec.note`):
@@ -112,8 +111,8 @@ export async function verifyWithReplay(
         replayer!.onEvent(rec);
         tap?.onEvent(rec);
       },
-      onBranch: (rec) => {
-        replayer!.onBranch(rec);
+      onBranch: (rec, late) => {
+        replayer!.onBranch(rec, late);
         tap?.onBranch?.(rec);
       },
       begin: (report) => {
@@ -168,17 +167,25 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
   const { sources } = await resolveSources(logs);
   const files = sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }]));
   const out = await rewritesOf(repo, commit, repoDir, files);
-  // Regular files only: a FIFO is read once, as a stream, by the run.
-  for (const { display, path } of sources.flatMap((s) => (s.path === null || !s.regular ? [] : [{ display: s.display, path: s.path }]))) {
-    const line = await workingCopyDifference(repo, commit, repoPathOf(repoDir, path), path);
-    if (line !== null) out.push(workingCopyRewrite(display, commit, line));
+  for (const s of sources) {
+    if (s.path === null) continue;
+    const gitPath = await committedPathOf(repo, commit, repoDir, s.path);
+    // A FIFO is read once, as a stream, by the run: not compared. One where a log is committed
+    // is not that log (a FIFO put in its place passed a committed log cut back; found by review).
+    if (!s.regular) {
+      const committed = gitPath === null ? null : await repo.info(`${commit}:${gitPath}`);
+      if (committed !== null && committed.type === 'blob') out.push(workingCopyRewrite(s.display, commit, 1, 'it is not a regular file'));
+      continue;
+    }
+    const line = await workingCopyDifference(repo, commit, gitPath, s.path);
+    if (line !== null) out.push(workingCopyRewrite(s.display, commit, line));
   }
   return out;
 }
 
 /** LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the repository. */
 export async function rewritesOf(repo: GitRepo, commit: string, repoDir: string, files: readonly { display: string; path: string }[]) {
-  return rewritesAt(repo, commit, files.map((s) => ({ display: s.display, gitPath: repoPathOf(repoDir, s.path) })));
+  return rewritesAt(repo, commit, await Promise.all(files.map(async (s) => ({ display: s.display, gitPath: await committedPathOf(repo, commit, repoDir, s.path) }))));
 }
 
 /**

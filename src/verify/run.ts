@@ -9,7 +9,7 @@ import type { WorkerInit } from './worker-protocol.js';
 import { effectiveJobs } from './jobs.js';
 import { readSource } from '../ingest/read.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
-import type { ChainSummary } from '../chain/chain.js';
+import type { BranchHook, ChainSummary } from '../chain/chain.js';
 import type { Finding } from '../findings/finding.js';
 import { makeNoter, type EventNote, type NoteSpec } from './notes.js';
 import type { PlacedEvent } from '../envelope/types.js';
@@ -47,8 +47,8 @@ export interface RunOptions extends VerifyOptions {
  */
 export interface VerifyExtension {
   readonly onEvent: EventHook;
-  /** Each event set aside as a fork branch, never a copy (replay evaluates those too), noted as onEvent's are. */
-  readonly onBranch?: EventHook;
+  /** Each event set aside as a fork branch, never a copy, or arrived late (`late`; replay evaluates those too), noted as onEvent's are. */
+  readonly onBranch?: BranchHook;
   /**
    * With --jobs > 1: replay runs in the workers from this data, and onEvent receives
    * records carrying the outcome (`rec.replay`) instead of the parsed event. When this,
@@ -95,11 +95,12 @@ export async function verifyLogs(
   // In units, each thread notes the events it parses (unit.ts); on this one, the note is made
   // here, from the record's event, before the extension sees the record.
   const noter = extension?.note === undefined || parallel ? null : await makeNoter(extension.note);
-  const noted = (hook: EventHook): EventHook => noter === null ? hook : (rec) => {
+  // One wrapper for both hooks (onEvent's takes no `late`, and is given undefined).
+  const noted = (hook: BranchHook): BranchHook => noter === null ? hook : (rec, late) => {
     const note = noter(rec.event);
-    hook(note === null ? rec : withNote(rec, note));
+    hook(note === null ? rec : withNote(rec, note), late);
   };
-  const onEvent = extension === null ? null : noted(extension.onEvent);
+  const onEvent = extension === null ? null : (noted(extension.onEvent) as EventHook);
   const onBranch = extension?.onBranch === undefined ? null : noted(extension.onBranch);
   const verifier = new IntegrityVerifier(opts, onEvent, extension?.requestsByName === true, onBranch);
   for (const f of opts.preFindings ?? []) verifier.report(f);

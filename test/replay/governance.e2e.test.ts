@@ -54,6 +54,25 @@ function withDecoy(from: string, to: string): string {
   return to;
 }
 
+/**
+ * `text` (a log) with its seq `seq` changed by `change` and sealed again, and every event after
+ * it linked anew: a log as its writer wrote it.
+ */
+function resealFrom(text: string, seq: number, change: (e: Record<string, unknown>) => Record<string, unknown>): string {
+  const lines = text.split('\n').slice(0, -1);
+  let prev: unknown = null;
+  const out = lines.map((line, i) => {
+    if (i < seq) return line;
+    const e = JSON.parse(line) as Record<string, unknown>;
+    const { hash: _, ...rest } = i === seq ? change(e) : e;
+    if (prev !== null) rest['prev_hash'] = prev;
+    const sealed = { ...rest, hash: sha256Digest(canonicalize(rest)) };
+    prev = sealed.hash;
+    return canonicalize(sealed);
+  });
+  return out.join('\n') + '\n';
+}
+
 describe('the sample governance repository', () => {
   it('is built with the same commit ids on every run', () => {
     const again = buildGovernanceRepo(join(tmp, 'again'));
@@ -113,6 +132,80 @@ describe('the sample governance repository', () => {
     expect(gate.stdout).toMatch(/FAIL  --no-divergence: 2 diverged decision\(s\), first EXCEPTION_EXPIRED at .*incident\.jsonl:34 \(prod-agents seq 32\)/);
     expect(gate.stdout).toMatch(/FAIL  --no-unreviewed-elevation: 1 elevation\(s\) allowed without an exception in force, first EXCEPTION_MISSING at .*incident\.jsonl:31 \(prod-agents seq 29\)/);
     expect(sel(['gate', log, '--repo', sample.repo, '--no-divergence', '--no-unreviewed-elevation', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(gate.stdout);
+  });
+
+  it('a fork branch is judged at its own time: an event on it backdated into an expired exception\'s window is EXCEPTION_EXPIRED, as it is in the chain', () => {
+    // The incident's seq 32 (a warn under EX-status-2025, which expired 2026-10-20) written
+    // with a ts of 2026-10-19, after seq 31 of 2026-10-25: in the chain, the exception was not
+    // in force at the chain's time (EXCEPTION_EXPIRED). A line forged ahead of the real seq 20
+    // made 20..39 a branch, replayed at each event's own ts alone: the backdated 32 passed.
+    const dir = join(tmp, 'branch-time');
+    mkdirSync(dir);
+    const base = join(dir, 'backdated.jsonl');
+    writeFileSync(base, resealFrom(readFileSync(sample.incident, 'utf8'), 32, (e) => ({ ...e, ts: '2026-10-19T09:00:00.000Z' })));
+    const expired = (o: Out) => o.findings.filter((f) => f.code === 'EXCEPTION_EXPIRED').map((f) => f.seq);
+    expect(expired(json(['verify', base, '--repo', sample.repo]).out)).toEqual([32]);
+    const log = withDecoy(base, join(dir, 'decoy.jsonl'));
+    const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
+    const out = JSON.parse(one.stdout) as Out;
+    expect(expired(out)).toEqual([32]);
+    expect(out.findings.find((f) => f.code === 'EXCEPTION_EXPIRED')!.location.line).toBe(34);
+    expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => {
+      const file = join(dir, `shard-${i}`);
+      expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
+  });
+
+  it('an event that arrives after the chain went on past its seq (a late SEQ_REORDER) is replayed too: an elevation allowed without an exception is reported, and fails --no-unreviewed-elevation', () => {
+    // The incident log made 140 events long, its seq 29 (ops-bot's elevation allowed without
+    // an exception) moved to the end, more than --reorder-window events late: its SEQ_GAP and
+    // SEQ_REORDER were all, its EXCEPTION_MISSING unreported and the gate's
+    // --no-unreviewed-elevation passed (found by review).
+    const dir = join(tmp, 'late');
+    mkdirSync(dir);
+    const lines = readFileSync(sample.incident, 'utf8').split('\n').slice(0, -1);
+    let last = JSON.parse(lines[39]!) as Record<string, unknown>;
+    for (let seq = 40; seq < 140; seq++) {
+      const rest: Record<string, unknown> = { ...last, seq, prev_hash: last['hash'], ts: `2026-11-03T10:${String(Math.floor((seq - 40) / 60)).padStart(2, '0')}:${String((seq - 40) % 60).padStart(2, '0')}.000Z` };
+      delete rest['hash'];
+      last = { ...rest, hash: sha256Digest(canonicalize(rest)) };
+      lines.push(canonicalize(last));
+    }
+    const log = join(dir, 'late.jsonl');
+    writeFileSync(log, [...lines.slice(0, 29), ...lines.slice(30), lines[29]].join('\n') + '\n');
+    const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
+    const out = JSON.parse(one.stdout) as Out;
+    expect(out.findings.filter((f) => f.seq === 29).map((f) => ({ code: f.code, line: f.location.line }))).toEqual([
+      { code: 'SEQ_REORDER', line: 140 },
+      { code: 'EXCEPTION_MISSING', line: 140 },
+    ]);
+    expect(out.summary.replay.events).toMatchObject({ events: 140, unverifiable: 2 });
+    expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const gate = sel(['gate', log, '--repo', sample.repo, '--no-unreviewed-elevation']);
+    expect(gate.stdout).toMatch(/FAIL  --no-unreviewed-elevation: 1 elevation\(s\) allowed without an exception in force, first EXCEPTION_MISSING at .*late\.jsonl:140 \(prod-agents seq 29\)/);
+    const explain = sel(['explain', log, '--repo', sample.repo, '--seq', '29']).stdout;
+    expect(explain).toContain('an event not placed in its chain (SEQ_REORDER, EXCEPTION_MISSING): shown, not explained (its decision is replayed, its findings listed)');
+  });
+
+  it('explain of a seq a forged line took: the real event on the branch is shown, and its findings are not the forged event\'s', () => {
+    // Seq 35 sealed again with the decision replay gives (block), read ahead of the real 35
+    // (an allow, DECISION_DIVERGENCE): explain showed the forged event "replayed ... (the
+    // same)" with the real event's DECISION_DIVERGENCE under "findings at this event", and did
+    // not show the real event's line (found by review).
+    const lines = readFileSync(sample.incident, 'utf8').split('\n').slice(0, -1);
+    const rest: Record<string, unknown> = { ...(JSON.parse(lines[35]!) as Record<string, unknown>), decision: { action: 'block', rule: null, severity: 'high' } };
+    delete rest['hash'];
+    const log = join(tmp, 'forged-35.jsonl');
+    writeFileSync(log, [...lines.slice(0, 35), canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) }), ...lines.slice(35)].join('\n') + '\n');
+    const text = sel(['explain', log, '--repo', sample.repo, '--seq', '35']).stdout;
+    expect(text).toContain(`other events with this seq\nline  ${log}:37  on a branch`);
+    expect(text).toContain(`findings at this event\n  none\nfindings at other lines with this seq\n  CHAIN_FORK at ${log}:37`);
+    const j = JSON.parse(sel(['explain', log, '--repo', sample.repo, '--seq', '35', '--format', 'json']).stdout) as { matches: boolean; lines: { location: { line: number }; relation: string }[] };
+    expect(j.matches).toBe(true);
+    expect(j.lines.map((x) => ({ line: x.location.line, relation: x.relation }))).toEqual([{ line: 37, relation: 'branch' }]);
   });
 
   it('replays against an older ref: what that history does not hold is POLICY_UNKNOWN', () => {

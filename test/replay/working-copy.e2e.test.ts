@@ -3,7 +3,8 @@
  * working copy that is not the version committed at --ref with events appended contradicts the
  * evidence in the governance repository. The built CLI on a real Git repository.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +84,75 @@ describe('a committed log read as other than its committed version with events a
     appendFileSync(log, chain(true, 2).split('\n').slice(3).join('\n'));
     const v = sel(['verify', log, '--repo', repo, '--format', 'json']);
     expect((JSON.parse(v.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['EXCEPTION_MISSING']);
+  });
+
+  it('a symbolic link put where the committed log is (to a copy cut back outside the repository, or in it but not committed), or where a directory above it is: LEDGER_REWRITTEN, the same through shards; a link to the committed log is not', () => {
+    // The log was taken to be where the link led: a file outside the repository, or one not
+    // committed, was never compared with the committed version, and a cut back log passed
+    // (found by review).
+    const cut = chain(true).split('\n').slice(0, 2).join('\n') + '\n';
+    const outside = join(tmp, 'outside.jsonl');
+    writeFileSync(outside, cut);
+    const codes = (args: string[] = []) => {
+      const v = sel(['verify', log, '--repo', repo, '--format', 'json', ...args]);
+      return { codes: (JSON.parse(v.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code), stdout: v.stdout };
+    };
+    try {
+      rmSync(log);
+      symlinkSync(outside, log);
+      const one = codes();
+      expect(one.codes).toEqual(['LEDGER_REWRITTEN']);
+      expect(codes(['--jobs', '2', '--unit-bytes', '300']).stdout).toBe(one.stdout);
+      const shards = [1, 2].map((i) => {
+        const file = join(tmp, `link-shard-${i}`);
+        expect(sel(['verify', log, '--repo', repo, '--shard', `${i}/2`, '--shard-out', file]).status).toBe(0);
+        return file;
+      });
+      expect(sel(['merge', ...shards, '--repo', repo, '--format', 'json']).stdout).toBe(one.stdout);
+
+      mkdirSync(join(repo, 'elsewhere'));
+      writeFileSync(join(repo, 'elsewhere', 'x.jsonl'), cut);
+      rmSync(log);
+      symlinkSync(join(repo, 'elsewhere', 'x.jsonl'), log);
+      expect(codes().codes).toEqual(['LEDGER_REWRITTEN']);
+
+      rmSync(log);
+      writeFileSync(log, chain(true));
+      renameSync(join(repo, 'logs'), join(repo, 'logs.real'));
+      mkdirSync(join(tmp, 'fake-logs'));
+      writeFileSync(join(tmp, 'fake-logs', 'audit.jsonl'), cut);
+      symlinkSync(join(tmp, 'fake-logs'), join(repo, 'logs'));
+      expect(codes().codes).toEqual(['LEDGER_REWRITTEN']);
+      rmSync(join(repo, 'logs'));
+      renameSync(join(repo, 'logs.real'), join(repo, 'logs'));
+
+      // A link (not committed) to the committed log is that log.
+      symlinkSync('audit.jsonl', join(repo, 'logs', 'current.jsonl'));
+      const current = sel(['verify', join(repo, 'logs', 'current.jsonl'), '--repo', repo, '--format', 'json']);
+      expect((JSON.parse(current.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['EXCEPTION_MISSING']);
+    } finally {
+      rmSync(join(repo, 'logs', 'current.jsonl'), { force: true });
+      rmSync(join(repo, 'elsewhere'), { recursive: true, force: true });
+      rmSync(log, { force: true });
+      writeFileSync(log, chain(true));
+    }
+  });
+
+  it('a FIFO put where the committed log is: LEDGER_REWRITTEN (it is not the committed file), not a stream read unchecked', () => {
+    const cut = join(tmp, 'fifo-cut.jsonl');
+    writeFileSync(cut, chain(true).split('\n').slice(0, 2).join('\n') + '\n');
+    try {
+      rmSync(log);
+      execFileSync('mkfifo', [log]);
+      const writer = spawn('sh', ['-c', 'cat "$2" > "$1"', 'sh', log, cut], { stdio: 'ignore' });
+      const v = sel(['verify', log, '--repo', repo, '--format', 'json']);
+      writer.kill();
+      const findings = (JSON.parse(v.stdout) as { findings: { code: string; message: string }[] }).findings;
+      expect(findings.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+      expect(findings[0]!.message).toContain('it is not a regular file');
+    } finally {
+      rmSync(log, { force: true });
+      writeFileSync(log, chain(true));
+    }
   });
 });
