@@ -74,7 +74,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
-  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesAt }, { workingCopyRewrite }] = await Promise.all([
+  const [{ GitRepo }, { readGovernance }, { Replayer }, { rewritesAt }, { workingCopyRewrite, deletedLogRewrite }] = await Promise.all([
     import('../git/git.js'),
     import('../git/history.js'),
     import('../replay/replay.js'),
@@ -103,6 +103,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
           const line = headers.map((h) => h.committed[i]).find((l) => l != null);
           if (line != null) report(workingCopyRewrite(x.display, gov.commit, line));
         });
+        for (const display of header.deleted) report(deletedLogRewrite(display, gov.commit));
       },
     });
     const report = buildReport(result, {

@@ -3,7 +3,9 @@
  * version as a prefix (issue 4). Walks the file's history (merges included) and returns the
  * commits that rewrote it.
  */
-import { GitFailure, type GitRepo } from './git.js';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitFailure, type GitObject, type GitRepo } from './git.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { repoPathCandidates, repoPathOf } from './repo-path.js';
 
@@ -33,6 +35,15 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
         continue;
       }
       if (before.oid === now.oid) continue;
+      // A Git LFS pointer names the log's size, not its bytes: only a log that got shorter is
+      // known to be rewritten (every append changes the pointer's oid line, and each was taken
+      // for a rewrite at its line 2).
+      const [was, is] = [await lfsSize(repo, before), await lfsSize(repo, now)];
+      if (was !== null || is !== null) {
+        const [from, to] = [was ?? before.size, is ?? now.size];
+        if (to < from) rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} shrank the committed log from ${from} to ${to} bytes (as its Git LFS pointer names it)` });
+        continue;
+      }
       if (now.size < before.size) {
         rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} shrank the committed log from ${before.size} to ${now.size} bytes` });
         continue;
@@ -47,6 +58,18 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
 }
 
 /**
+ * The size a Git LFS pointer names, when the blob is one (git-lfs's spec: under 1024 bytes, its
+ * first line `version https://git-lfs.github.com/spec/v1`, a line `size N`); else null.
+ */
+async function lfsSize(repo: GitRepo, blob: GitObject): Promise<number | null> {
+  if (blob.size >= 1024) return null;
+  const text = (await repo.read(blob.oid)).toString('latin1');
+  if (!text.startsWith('version https://git-lfs.github.com/spec/')) return null;
+  const size = /^size (\d{1,15})$/m.exec(text);
+  return size === null ? null : Number(size[1]);
+}
+
+/**
  * The line where the log file at `path` (`gitPath` in the repository, null: outside it) first
  * differs from its version committed at `commit`, which it must begin with; null when it does,
  * or is not committed there. `part` compares only the file's bytes [start, end) (a shard's).
@@ -56,7 +79,7 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
   const blob = await repo.info(`${commit}:${gitPath}`);
   if (blob === null || blob.type !== 'blob') return null;
   // A Git LFS pointer is not the log: the working copy holds what it points to.
-  if (blob.size < 1024 && (await repo.read(blob.oid)).toString('latin1').startsWith('version https://git-lfs.github.com/spec/')) return null;
+  if ((await lfsSize(repo, blob)) !== null) return null;
   // A file that cannot be read here is reported by the run that reads it (LOG_UNREADABLE).
   const diff = await repo.firstDifferenceFromFile(blob, path, part).catch((e: unknown) => {
     if (e instanceof GitFailure) throw e;
@@ -87,6 +110,36 @@ async function committedFile(repo: GitRepo, commit: string, gitPath: string): Pr
   const name = gitPath.slice(slash + 1);
   const entry = (await repo.tree(dir.oid)).find((e) => e.name === name);
   return entry !== undefined && (entry.kind === 'file' || entry.kind === 'executable');
+}
+
+/**
+ * The logs committed at `commit` in a directory of logs named in `logs` (its *.jsonl files, as
+ * sel reads a directory) that were not read, `read` holding the repository paths of those that
+ * were: deleted from the working copy, a committed log's events all gone (a committed segment
+ * removed from a directory passed every gate; found by review). Named as a run names a
+ * directory's files (the directory as given, then the file's name), in the tree's order.
+ */
+export async function deletedCommittedLogs(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[], read: ReadonlySet<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of logs) {
+    if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) continue;
+    const gitDir = repoPathOf(repoDir, dir);
+    const tree = gitDir === null ? null : await repo.info(`${commit}:${gitDir}`);
+    if (gitDir === null || tree === null || tree.type !== 'tree') continue;
+    for (const e of await repo.tree(tree.oid)) {
+      if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !read.has(`${gitDir}/${e.name}`)) out.push(join(dir, e.name));
+    }
+  }
+  return out;
+}
+
+/** LEDGER_REWRITTEN: the log committed at `commit` as `display` was not read (deletedCommittedLogs). */
+export function deletedLogRewrite(display: string, commit: string): Finding {
+  return makeFinding('LEDGER_REWRITTEN', {
+    location: { file: display, line: 1 },
+    message: `the log committed at ${commit.slice(0, 12)} is not in the working copy: its events are not in the logs read, and a committed log may only grow`,
+    detail: { commit, workingCopy: true },
+  });
 }
 
 /** LEDGER_REWRITTEN: the log file read differs from its version committed at `commit` at `line`. */

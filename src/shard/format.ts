@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/7`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/8`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -22,7 +22,9 @@
  * say which build of sel wrote it: a merge applied records made by another line check or
  * evaluator as its own, so those are refused too. sel.shard/6 did not compare its part of a
  * log committed in the governance repository with the committed version: merged, a log sealed
- * again in the working copy passed, which one run reports (LEDGER_REWRITTEN); refused too.)
+ * again in the working copy passed, which one run reports (LEDGER_REWRITTEN); refused too.
+ * sel.shard/7 did not say which committed logs of a named directory it did not find: merged, a
+ * committed segment deleted from the working copy passed, which one run reports; refused too.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
@@ -33,7 +35,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/7';
+export const SHARD_VERSION = 'sel.shard/8';
 
 export interface ShardFile {
   readonly display: string;
@@ -66,6 +68,12 @@ export interface ShardHeader {
    * file is not committed. All null without --repo. The merge reports the first shard's.
    */
   readonly committed: readonly (number | null)[];
+  /**
+   * With --repo: the logs committed at the replay's commit in a directory of logs named on the
+   * command line that the run did not read (deleted from the working copy), by the names a run
+   * gives them; empty without --repo. The merge reports the first shard's.
+   */
+  readonly deleted: readonly string[];
 }
 
 /** The last line of a shard file: what was read, and a digest that proves the body whole. */
@@ -173,7 +181,8 @@ export function isHeader(x: unknown): x is ShardHeader {
     (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
       Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p)))) &&
     Array.isArray(h.committed) && h.committed.length === h.files.length &&
-    h.committed.every((l) => l === null || (h.replay !== null && isInt(l) && l >= 1));
+    h.committed.every((l) => l === null || (h.replay !== null && isInt(l) && l >= 1)) &&
+    Array.isArray(h.deleted) && h.deleted.every((d) => typeof d === 'string') && (h.replay !== null || h.deleted.length === 0);
 }
 
 /** A trailer of the right shape for a header of `files` files. */

@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/7`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/8`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
@@ -19,7 +19,8 @@ import { OperatorError, describeIoError } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
-import { committedPathOf, workingCopyDifference } from '../git/append-only.js';
+import { committedPathOf, deletedCommittedLogs, workingCopyDifference } from '../git/append-only.js';
+import { repoPathOf } from '../git/repo-path.js';
 import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
@@ -164,6 +165,10 @@ export async function runShard(
       ? null
       : await workingCopyDifference(replay.repo, replay.commit, paths[f]!, ordered[f]!.path!, { start, end }));
   }
+  // Committed logs of a named directory that no shard reads (deleted from the working copy); a
+  // directory entry skipped is reported as such (LOG_UNREADABLE), not as deleted.
+  const seen = new Set([...(paths ?? []), ...(replay === null ? [] : skipped.map((x) => repoPathOf(replay.repoDir, x.display)))].filter((p): p is string => p !== null));
+  const deleted = replay === null ? [] : await deletedCommittedLogs(replay.repo, replay.commit, replay.repoDir, logs, seen);
   const header: ShardHeader = {
     v: SHARD_VERSION,
     shard: index,
@@ -174,6 +179,7 @@ export async function runShard(
     sel: { version: VERSION, build: buildId() },
     replay: replay === null || paths === null ? null : { ref: replay.ref, commit: replay.commit, paths },
     committed,
+    deleted,
   };
   const parts: UnitPart[] = [];
   let partBytes = 0;

@@ -298,7 +298,7 @@ describe('a resealed result with one value sel never writes is refused, never me
     for (const [what, edit] of cases) expect(await damaged((_c, m) => edit(m)), what).toMatch(MALFORMED);
   });
 
-  it('header and trailer: a negative or reversed part, skipped entries and options of the wrong shape, a count per file missing', async () => {
+  it('header and trailer: a negative or reversed part, skipped entries, options and deleted logs of the wrong shape, a count per file missing', async () => {
     const files = (h: Record<string, unknown>) => h['files'] as Record<string, unknown>[];
     const cases: [string, (h: Record<string, unknown>) => void, ((t: Record<string, unknown>) => void)?][] = [
       ['a part that starts before the file', (h) => (files(h)[0]!['start'] = -1)],
@@ -307,6 +307,9 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a skipped entry that is not text', (h) => (h['skipped'] = [{ display: 1, reason: 2 }])],
       ['options that are not numbers', (h) => (h['options'] = {})],
       ['a trailer without the file\'s counts', () => undefined, (t) => (t['files'] = [])],
+      ['no list of deleted logs', (h) => delete h['deleted']],
+      ['a deleted log that is not a name', (h) => (h['deleted'] = [1])],
+      ['a deleted log without --repo', (h) => (h['deleted'] = ['logs/a.jsonl'])],
     ];
     for (const [what, header, trailer] of cases) expect(await damaged(() => undefined, header, trailer), what).toMatch(/its header or trailer is malformed/);
   });

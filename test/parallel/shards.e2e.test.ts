@@ -323,7 +323,7 @@ describe('shard results that cannot be merged are refused', () => {
     let half = Math.floor(bytes.length / 2);
     while (bytes[half - 1] === 0x0a) half++;
     writeFileSync(cut, bytes.subarray(0, half));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/7 shard result \(.*truncated/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/8 shard result \(.*truncated/);
     // One block dropped, nothing else touched: the row count and digest catch it.
     const parts = splitShard(bytes);
     expect(parts.blocks.length).toBeGreaterThan(2);
@@ -340,18 +340,19 @@ describe('shard results that cannot be merged are refused', () => {
     edited[at] = edited[at]! ^ 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/7"}\nSELU\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/8"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
-    // Results of earlier format versions: without the comparison with a committed log (6),
-    // without the build that wrote them (5), without their logs' paths in the repository (4).
-    for (const old of ['sel.shard/6', 'sel.shard/5', 'sel.shard/4']) {
-      writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/7"', `"v":"${old}"`), 'latin1')]));
-      expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/7 header/);
+    // Results of earlier format versions: without the committed logs deleted from a directory
+    // (7), without the comparison with a committed log (6), without the build that wrote them
+    // (5), without their logs' paths in the repository (4).
+    for (const old of ['sel.shard/7', 'sel.shard/6', 'sel.shard/5', 'sel.shard/4']) {
+      writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/8"', `"v":"${old}"`), 'latin1')]));
+      expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/8 header/);
     }
     // A result of the older JSON-rows format is refused as such, not misread.
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/7 header/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/7 shard result/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/8 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/8 shard result/);
     writeFileSync(cut, '');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);

@@ -4,7 +4,8 @@
  * evidence in the governance repository. The built CLI on a real Git repository.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,5 +155,65 @@ describe('a committed log read as other than its committed version with events a
       rmSync(log, { force: true });
       writeFileSync(log, chain(true));
     }
+  });
+});
+
+describe('a committed log kept in Git LFS (the repository holds a pointer naming its sha256 and size)', () => {
+  const pointer = (content: string) =>
+    `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
+  const findingsOf = (dir: string, file: string) =>
+    (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] }).findings;
+
+  it('appended to, commit after commit: not a rewrite (each pointer differs at its oid line); made shorter: a rewrite, by the sizes the pointers name', () => {
+    const dir = join(tmp, 'lfs');
+    cpSync(repo, dir, { recursive: true });
+    const lfsLog = join(dir, 'logs', 'lfs.jsonl');
+    const [short, long] = [chain(false), chain(false, 2)];
+    for (const content of [short, long]) {
+      writeFileSync(lfsLog, pointer(content));
+      commit(dir, 'audit log (LFS pointer)');
+    }
+    // The working copy holds what the pointer names: neither it nor the history is a rewrite.
+    writeFileSync(lfsLog, long);
+    expect(findingsOf(dir, lfsLog)).toEqual([]);
+    writeFileSync(lfsLog, pointer(short));
+    commit(dir, 'audit log cut back (LFS pointer)');
+    writeFileSync(lfsLog, short);
+    const rewritten = findingsOf(dir, lfsLog);
+    expect(rewritten.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+    expect(rewritten[0]!.message).toMatch(new RegExp(`shrank the committed log from ${Buffer.byteLength(long)} to ${Buffer.byteLength(short)} bytes \\(as its Git LFS pointer names it\\)`));
+  });
+});
+
+describe('a committed segment deleted from a directory of logs', () => {
+  it('is LEDGER_REWRITTEN, named as a run names the directory\'s files, the same on any --jobs and through shards; one replaced by a directory is LOG_UNREADABLE alone', () => {
+    // The last segment deleted: the rest reads as a whole chain, and the gate passed on what
+    // was left (found by review).
+    const dir = join(tmp, 'segments-repo');
+    cpSync(repo, dir, { recursive: true });
+    const segments = join(dir, 'segments');
+    mkdirSync(segments);
+    const lines = chain(false, 3).trimEnd().split('\n');
+    writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
+    commit(dir, 'audit log in two segments');
+    const verify = (args: string[] = []) => sel(['verify', segments, '--repo', dir, '--format', 'json', ...args]);
+    expect(JSON.parse(verify().stdout)).toMatchObject({ findings: [] });
+    rmSync(join(segments, 'audit-2.jsonl'));
+    const one = verify();
+    expect(one.status).toBe(1);
+    const findings = (JSON.parse(one.stdout) as { findings: { code: string; location: { file: string }; message: string; detail: unknown }[] }).findings;
+    expect(findings.map((f) => [f.code, f.location.file, f.detail])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl'), { commit: expect.stringMatching(/^[0-9a-f]{40}$/), workingCopy: true }]]);
+    expect(findings[0]!.message).toMatch(/^the log committed at [0-9a-f]{12} is not in the working copy: /);
+    expect(verify(['--jobs', '2', '--unit-bytes', '300']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => {
+      const file = join(tmp, `segments-shard-${i}`);
+      expect(sel(['verify', segments, '--repo', dir, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--repo', dir, '--format', 'json']).stdout).toBe(one.stdout);
+    // Not a log it could read: said so, once.
+    mkdirSync(join(segments, 'audit-2.jsonl'));
+    expect((JSON.parse(verify().stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LOG_UNREADABLE']);
   });
 });
