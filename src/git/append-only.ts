@@ -3,6 +3,8 @@
  * version as a prefix (issue 4). Walks the file's history (merges included) and returns the
  * commits that rewrote it.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitFailure, type GitObject, type GitRepo } from './git.js';
@@ -58,15 +60,30 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
 }
 
 /**
- * The size a Git LFS pointer names, when the blob is one (git-lfs's spec: under 1024 bytes, its
- * first line `version https://git-lfs.github.com/spec/v1`, a line `size N`); else null.
+ * What a Git LFS pointer names, when the blob is one (git-lfs's spec: under 1024 bytes, its
+ * first line `version https://git-lfs.github.com/spec/v1`, lines `oid sha256:HEX` and
+ * `size N`); else null.
  */
-async function lfsSize(repo: GitRepo, blob: GitObject): Promise<number | null> {
+async function lfsPointer(repo: GitRepo, blob: GitObject): Promise<{ size: number; oid: string } | null> {
   if (blob.size >= 1024) return null;
   const text = (await repo.read(blob.oid)).toString('latin1');
   if (!text.startsWith('version https://git-lfs.github.com/spec/')) return null;
   const size = /^size (\d{1,15})$/m.exec(text);
-  return size === null ? null : Number(size[1]);
+  const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text);
+  return size === null || oid === null ? null : { size: Number(size[1]), oid: oid[1]! };
+}
+
+const lfsSize = async (repo: GitRepo, blob: GitObject): Promise<number | null> => (await lfsPointer(repo, blob))?.size ?? null;
+
+/** Whether the file at `path` begins with `size` bytes whose SHA-256 is `oid` (hex). */
+async function beginsWith(path: string, size: number, oid: string): Promise<boolean> {
+  const h = createHash('sha256');
+  let read = 0;
+  for await (const chunk of createReadStream(path, { end: size - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    read += chunk.length;
+  }
+  return read === size && h.digest('hex') === oid;
 }
 
 /**
@@ -78,8 +95,15 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
   if (gitPath === null) return null;
   const blob = await repo.info(`${commit}:${gitPath}`);
   if (blob === null || blob.type !== 'blob') return null;
-  // A Git LFS pointer is not the log: the working copy holds what it points to.
-  if ((await lfsSize(repo, blob)) !== null) return null;
+  // A Git LFS pointer is not the log: the working copy holds what it points to, whose size and
+  // SHA-256 it names. The file must begin with those bytes (it was not compared, and a log cut
+  // back passed; found by review); the shard whose part ends where the file ends checks it.
+  const lfs = await lfsPointer(repo, blob);
+  if (lfs !== null) {
+    const size = await stat(path).then((st) => st.size, () => null);
+    if (size === null || (part !== undefined && part.end !== size)) return null;
+    return lfs.size === 0 || (await beginsWith(path, lfs.size, lfs.oid).catch(() => true)) ? null : 1;
+  }
   // A file that cannot be read here is reported by the run that reads it (LOG_UNREADABLE).
   const diff = await repo.firstDifferenceFromFile(blob, path, part).catch((e: unknown) => {
     if (e instanceof GitFailure) throw e;

@@ -164,7 +164,7 @@ describe('a committed log kept in Git LFS (the repository holds a pointer naming
   const findingsOf = (dir: string, file: string) =>
     (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] }).findings;
 
-  it('appended to, commit after commit: not a rewrite (each pointer differs at its oid line); made shorter: a rewrite, by the sizes the pointers name', () => {
+  it('appended to, commit after commit: not a rewrite (each pointer differs at its oid line); made shorter: a rewrite, by the sizes the pointers name; the working copy must begin with what the pointer names', () => {
     const dir = join(tmp, 'lfs');
     cpSync(repo, dir, { recursive: true });
     const lfsLog = join(dir, 'logs', 'lfs.jsonl');
@@ -176,6 +176,22 @@ describe('a committed log kept in Git LFS (the repository holds a pointer naming
     // The working copy holds what the pointer names: neither it nor the history is a rewrite.
     writeFileSync(lfsLog, long);
     expect(findingsOf(dir, lfsLog)).toEqual([]);
+    appendFileSync(lfsLog, chain(false, 3).split('\n').slice(5).join('\n'));
+    expect(findingsOf(dir, lfsLog)).toEqual([]);
+    // Not what it names: cut back, or the same length sealed again (the pointer's SHA-256), on
+    // one thread and through shards, where the shard that reads the file's end checks it.
+    for (const changed of [short, long.replace('"n":4', '"n":5')]) {
+      writeFileSync(lfsLog, changed);
+      const one = sel(['verify', lfsLog, '--repo', dir, '--format', 'json']).stdout;
+      expect((JSON.parse(one) as { findings: { code: string; location: { line: number }; detail: unknown }[] }).findings.filter((f) => f.code === 'LEDGER_REWRITTEN'))
+        .toMatchObject([{ location: { line: 1 }, detail: { workingCopy: true } }]);
+      const shards = [1, 2].map((i) => {
+        const file = join(tmp, `lfs-shard-${i}`);
+        expect(sel(['verify', lfsLog, '--repo', dir, '--shard', `${i}/2`, '--shard-out', file]).status).toBe(0);
+        return file;
+      });
+      expect(sel(['merge', ...shards, '--repo', dir, '--format', 'json']).stdout).toBe(one);
+    }
     writeFileSync(lfsLog, pointer(short));
     commit(dir, 'audit log cut back (LFS pointer)');
     writeFileSync(lfsLog, short);
