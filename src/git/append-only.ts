@@ -1,7 +1,9 @@
 /**
  * A committed audit log may only grow: each commit that changes it must keep the previous
- * version as a prefix (issue 4). Walks the file's history (merges included) and returns the
- * commits that rewrote it.
+ * version as a prefix (issue 4), and the file read must be the version committed at the ref
+ * with events appended. Walks the file's history (merges included) for the commits that
+ * rewrote it, compares the working copy with the committed version, and finds the committed
+ * logs of a named directory that are gone from it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
