@@ -301,6 +301,19 @@ describe('sel explain', () => {
     const lines = readFileSync(s.clean, 'utf8').split('\n');
     return { lines, at: lines.findIndex((l) => l.includes(`"seq":${seq},`)) };
   };
+  /**
+   * The clean sample's lines and a second seq 3 (another request, linked to seq 2): read first,
+   * the chain goes on with it, and the original seq 3, 4, 5 ... are the other branch (one
+   * CHAIN_FORK, the rest set aside).
+   */
+  const forkedAt3 = () => {
+    const { lines, at } = sampleLines(3);
+    const rival = JSON.parse(lines[at]!) as Record<string, unknown>;
+    const request = { ...(rival['request'] as object), note: 'rival' };
+    const body: Record<string, unknown> = { ...rival, request, request_fingerprint: digestOf(request) };
+    delete body['hash'];
+    return { lines, at, forged: canonicalize({ ...body, hash: digestOf(body) }) };
+  };
   /** `lines` as the log tmp/NAME (after `prefix`). */
   const writeLog = (name: string, lines: readonly string[], prefix = ''): string => {
     const log = join(tmp, name);
@@ -365,14 +378,7 @@ describe('sel explain', () => {
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
   });
   it('of a seq held only by the branch of a fork: its line, shown and not evaluated (it said no line of the log has the seq, exit 2)', () => {
-    const { lines, at } = sampleLines(3);
-    // A second seq 3 (another request, linked to seq 2) comes first, so the chain goes on with
-    // it; the original seq 3, 4, 5 ... are the other branch: one CHAIN_FORK, the rest set aside.
-    const rival = JSON.parse(lines[at]!) as Record<string, unknown>;
-    const request = { ...(rival['request'] as object), note: 'rival' };
-    const body: Record<string, unknown> = { ...rival, request, request_fingerprint: digestOf(request) };
-    delete body['hash'];
-    const forged = canonicalize({ ...body, hash: digestOf(body) });
+    const { lines, at, forged } = forkedAt3();
     const log = writeLog('explain-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
     const verify = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
     expect(verify.findings.map((x) => [x.code, x.seq])).toEqual([['CHAIN_FORK', 3]]);
@@ -484,6 +490,13 @@ describe('sel explain', () => {
     const c = chainLines(6, 'gamma');
     const three = writeLog('explain-other-damaged-3.jsonl', [...a, ...c, ...b.map((l, i) => (i === 2 ? l.replace('"action":"', '"action":"x') : l))]);
     expect(expectOneSentence(sel(['explain', three, '--repo', s.repo, '--seq', '2']))).toContain('several chains have seq 2 (gamma, prod-agents; changed, set aside or lost in beta): name one with --chain');
+  });
+  it('of the one intact event at a seq: names, sorted, a chain whose seq a fork\'s branch holds and one whose seq a gap holds, not one that ends before it (from mutation testing)', () => {
+    const { lines, at, forged } = forkedAt3();
+    // zeta's seq 3 and 4 deleted: its SEQ_GAP (at seq 5) holds seq 4; gamma ends at seq 3.
+    const zeta = chainLines(6, 'zeta').filter((_, i) => i !== 3 && i !== 4);
+    const log = writeLog('explain-other-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at).filter((l) => l !== ''), ...chainLines(6, 'beta'), ...chainLines(4, 'gamma'), ...zeta, '']);
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: ['prod-agents', 'zeta'] });
   });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
@@ -767,6 +780,13 @@ describe('sel explain', () => {
       ['EXCEPTION_MISSING', 8, `recorded warn for a request that needs an exception: exception ${exception} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
       ['REVIEW_MISSING', 22, `recorded allow for a request that needs review, and the review artifact ${review} is in the ledger but not valid, so it was not used (LEDGER_ARTIFACT_INVALID)`],
     ]);
+    // The review removed instead: it is not in the ledger, whatever else there is not valid (from mutation testing).
+    const removed = join(tmp, 'explain-removed-review');
+    cpSync(repo, removed, { recursive: true });
+    git(removed, 'rm', '-q', review);
+    commit(removed, 'ledger: remove a review');
+    const missing = JSON.parse(sel(['verify', s.clean, '--repo', removed, '--format', 'json']).stdout) as typeof verify;
+    expect(missing.findings.find((f) => f.code === 'REVIEW_MISSING')!.message).toBe(`recorded allow for a request that needs review, and no review artifact ${review} exists`);
     // Nor does the gate take them for anchors it could not read (integrity fails for the edits
     // themselves, LEDGER_REWRITTEN: artifacts are only ever added).
     const { out } = gate([s.clean, '--repo', repo, '--require-anchored']);
@@ -930,6 +950,15 @@ describe('sel impact', () => {
 });
 
 describe('sel timeline', () => {
+  /** `n` events of chain prod at ts `ts(i)`, all blocked but seq `changed`, allowed and sealed again: the next event's prev_hash is not its hash. */
+  const resealed = (n: number, changed: number, ts: (i: number) => string) => {
+    const [kept, other] = [new ChainWriter('prod'), new ChainWriter('prod')];
+    return Array.from({ length: n }, (_, i) => {
+      const input = (action: 'allow' | 'block') => sampleInput(i, { ts: ts(i), decision: { action, rule: null, severity: 'info' } });
+      const line = kept.append(input('block')).line;
+      return i === changed ? other.append(input('allow')).line : (other.append(input('block')), line);
+    });
+  };
   it('filters events and prints a table or JSONL', () => {
     const table = sel(['timeline', s.clean, '--action', 'block']).stdout;
     expect(table).toContain('(8 events)');
@@ -1000,13 +1029,7 @@ describe('sel timeline', () => {
   it('names the chain check\'s findings at an event it shows: the one after an event sealed again, and one whose ts goes back', () => {
     // seq 2 changed (allowed, not blocked) and sealed again: its line passes every line check,
     // and the next event's prev_hash is not its hash.
-    const [kept, changed] = [new ChainWriter('prod'), new ChainWriter('prod')];
-    const lines = Array.from({ length: 5 }, (_, i) => {
-      const input = (action: 'allow' | 'block', ts: string) => sampleInput(i, { ts, decision: { action, rule: null, severity: 'info' } });
-      const ts = `2026-11-01T12:00:0${i === 4 ? 1 : i}.000Z`;
-      const line = kept.append(input('block', ts)).line;
-      return i === 2 ? changed.append(input('allow', ts)).line : (changed.append(input('block', ts)), line);
-    });
+    const lines = resealed(5, 2, (i) => `2026-11-01T12:00:0${i === 4 ? 1 : i}.000Z`);
     const log = join(tmp, 'timeline-resealed.jsonl');
     writeFileSync(log, `${lines.join('\n')}\n`);
     const text = sel(['timeline', log]);
@@ -1025,6 +1048,25 @@ describe('sel timeline', () => {
     const one = sel(['timeline', noncanonical]);
     expect(one.stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL']);
     expect(sel(['timeline', noncanonical, '--jobs', '3', '--unit-bytes', '700']).stdout).toBe(one.stdout);
+  });
+  it('names at an event its findings only, all of them: not those of a damaged line before it, in its file or the one before (from mutation testing)', () => {
+    // Two files: seq 0 and an unreadable line 2; an unreadable line 1, seq 1 sealed again, 16
+    // unreadable lines, and seq 2, its ts back before seq 1's: two findings at seq 2, after more
+    // findings since seq 1 than timeline holds (16).
+    const [a, b, c] = resealed(3, 1, (i) => (i === 2 ? '2026-11-01T12:00:00.500Z' : `2026-11-01T12:00:0${i}.000Z`));
+    const logs = [[a, 'garbage'], ['garbage', b, ...Array.from({ length: 16 }, (_, i) => `garbage ${i}`), c]].map((lines, i) => {
+      const file = join(tmp, `timeline-damaged-${i}.jsonl`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      return file;
+    });
+    for (const format of ['text', 'jsonl']) {
+      const r = sel(['timeline', ...logs, '--format', format]);
+      const marks = format === 'text'
+        ? r.stdout.split('\n').slice(1, 4).map((row) => row.match(/ {2}! (.*)$/)?.[1] ?? null)
+        : r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { findings: string[] }).findings.join(' ') || null);
+      expect(marks).toEqual([null, null, 'PREV_HASH_MISMATCH TS_REGRESSION']);
+      expect(r.stderr).toBe('sel: the logs have 20 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; 1 row shown names the findings at its event after a ! (run sel verify)\n');
+    }
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);

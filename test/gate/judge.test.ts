@@ -175,6 +175,17 @@ describe('with --since TIME, an event whose ts goes back before the range after 
   });
 });
 
+describe('an event of a fork branch (replayed, never placed)', () => {
+  it('counts what is noted of it only where its seq is in range (from mutation testing)', () => {
+    const c = new GateCollector({ kind: 'seq', seq: 1 });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    // The branch's seq 1, before the range, and seq 2, in it: each an elevation allowed under another bundle.
+    for (const s of [1, 2]) c.onBranch(event(s), { type: 'gate', otherPolicy: 'sha256:b', elevation: true });
+    expect([...c.elevations]).toEqual(['c\u00002']);
+    expect(judge({ policyAt: { ref: 'v2', hash: 'sha256:a' } }, c, [], 0, [])[1]).toMatchObject({ pass: false, reason: '1 event(s) used another bundle, first c seq 2 under sha256:b' });
+  });
+});
+
 /** LEDGER_ARTIFACT_INVALID of the ledger path `path`, at `file` (the repository's label, then the path). */
 const invalid = (file: string, path = file.slice(file.indexOf('ledger/'))) =>
   makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm', detail: { path } });
@@ -194,6 +205,9 @@ describe('--require-anchored and an anchor artifact sel cannot read', () => {
     expect(anchored([invalid('/w/ledger/anchors/gov/ledger/reviews/ab.json', 'ledger/reviews/ab.json')]).pass).toBe(true);
     expect(anchored([invalid('/w/ledger/anchors/gov/ledger', 'ledger')]).pass).toBe(false);
     expect(anchored([invalid('/w/gov/ledger/anchors', 'ledger/anchors')]).pass).toBe(false);
+    // Nor is anything outside ledger/anchors/ whose name holds it (from mutation testing).
+    expect(anchored([invalid('gov/ledger/reviews/ledger', 'ledger/reviews/ledger')]).pass).toBe(true);
+    expect(anchored([invalid('gov/ledger/anchors.old/c/60.json')]).pass).toBe(true);
   });
   it('fails the integrity assertion too, which is always made: it cannot tell the log was not cut', () => {
     // An anchor at seq 48, its ts without milliseconds, is not read, and the log cut back to
@@ -235,6 +249,10 @@ describe('--no-divergence', () => {
     expect(nd.reason).not.toContain('every replayed decision matches the policy it names (');
     expect(nd.reason).toBe('every replayed decision matches the policy it names, or lacks a ledger artifact (2 replayed decision(s) in range differ for want of a review or exception the ledger holds (REVIEW_MISSING, EXCEPTION_MISSING): --no-unverifiable fails on them)');
     expect(r(missing).find((x) => x.name === '--no-unverifiable')!.pass).toBe(false);
+    // Only those in range are counted: with --since 1, the EXCEPTION_MISSING at seq 1 is not (from mutation testing).
+    const since = new GateCollector({ kind: 'seq', seq: 1 });
+    for (const s of [0, 1, 2]) since.onEvent(event(s), null);
+    expect(judge({ noDivergence: true }, since, missing, 0, [])[1]!.reason).toContain(' (1 replayed decision(s) in range differ ');
   });
 });
 

@@ -39,18 +39,24 @@ const json = (args: string[]): { status: number | null; out: Out } => {
   return { status: r.status, out: JSON.parse(r.stdout) as Out };
 };
 
-/**
- * `from` with its seq 20 sealed again (one more request member, linked to seq 19) and read
- * before the real seq 20, written to `to`: the chain goes on with the forged line, and the real
- * 20 and after are a fork branch.
- */
-function withDecoy(from: string, to: string): string {
-  const lines = readFileSync(from, 'utf8').split('\n').slice(0, -1);
-  const { hash: _, ...rest } = JSON.parse(lines[20]!) as Record<string, unknown> & { request: Record<string, unknown> };
-  rest.request = { ...rest.request, note: 'decoy' };
+type Fields = Record<string, unknown> & { request: Record<string, unknown> };
+
+/** `line`'s event with `change` made to it, sealed again. */
+function resealed(line: string, change: (e: Fields) => void): string {
+  const { hash: _, ...rest } = JSON.parse(line) as Fields;
+  change(rest);
   rest.request_fingerprint = digestOf(rest.request);
-  const decoy = canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
-  writeFileSync(to, [...lines.slice(0, 20), decoy, ...lines.slice(20)].join('\n') + '\n');
+  return canonicalize({ ...rest, hash: sha256Digest(canonicalize(rest)) });
+}
+
+/**
+ * `from` (its lines changed by `edit`) with its seq 20 sealed again (`decoy`: one more request
+ * member; linked to seq 19) and read before the real seq 20, written to `to`: the chain goes on
+ * with the forged line, and the real 20 and after are a fork branch.
+ */
+function withDecoy(from: string, to: string, decoy: (e: Fields) => void = (e) => void (e.request = { ...e.request, note: 'decoy' }), edit = (lines: string[]) => lines): string {
+  const lines = edit(readFileSync(from, 'utf8').split('\n').slice(0, -1));
+  writeFileSync(to, [...lines.slice(0, 20), resealed(lines[20]!, decoy), ...lines.slice(20)].join('\n') + '\n');
   return to;
 }
 
@@ -104,6 +110,16 @@ describe('the sample governance repository', () => {
     const a = out.findings[1]!;
     expect(a.message).toBe(`the event anchored at seq 48 of chain prod-agents is at ${log}:50, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`);
     expect(a.detail).toMatchObject({ anchor: 'ledger/anchors/prod-agents/48.json', branch: { file: log, line: 50 } });
+  });
+  it('a branch\'s events are judged at the chain\'s time where the branch left it, not at the chain\'s time now; an event at the anchored seq on a branch that is not the anchored one is not said to be it (from mutation testing)', () => {
+    // Each finding, and whether it says the anchored event is on a branch (detail.branch).
+    const found = (log: string) => json(['verify', log, '--repo', sample.repo]).out.findings.map((f) => [f.code, f.seq, f.detail?.['branch'] !== undefined]);
+    // The forged seq 20 dated a year later moves the chain's time, not the branch's, which left
+    // the chain after seq 19: what the branch's events relied on is in force then (docs/policy.md, 5).
+    expect(found(withDecoy(sample.clean, join(tmp, 'decoy-late.jsonl'), (e) => void (e.ts = '2027-11-01T00:00:00.000Z')))).toEqual([['CHAIN_FORK', 20, false], ['ANCHOR_MISMATCH', 48, true]]);
+    // The branch's seq 48 changed and sealed again: the anchored event is in no line.
+    const later = (e: Fields) => void (e.ts = new Date(Date.parse(e.ts as string) + 1).toISOString());
+    expect(found(withDecoy(sample.clean, join(tmp, 'decoy-changed.jsonl'), undefined, (lines) => [...lines.slice(0, -1), resealed(lines.at(-1)!, later)]))).toEqual([['CHAIN_FORK', 20, false], ['ANCHOR_MISMATCH', 48, false]]);
   });
 
   it('a line forged ahead of the real seq 20 does not hide what replay finds in the real events after it: a fork branch is replayed too, the same on any --jobs and merged from shards', () => {

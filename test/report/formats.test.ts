@@ -257,6 +257,8 @@ describe('--format junit', () => {
     expect(xml).toContain('type="DIGEST_UNSUPPORTED"');
     // The integrity suite passes (its events are intact); the whole report fails.
     expect(xml).toMatch(/<testsuites name="sel verify" tests="\d+" failures="1"/);
+    // Beside the finding, replay's suite still says it was skipped (SPEC.md section 7; from mutation testing).
+    expect(xml).toContain('<testsuite name="sel.replay" tests="2" failures="1" errors="0" skipped="1" time="0">\n    <testcase name="replay: skipped (no --repo given); only integrity was checked"');
   });
   // --max-findings keeps the first findings found: with a warning listed and an error counted but
   // not listed, the report had no failure while the exit status was 1 (found by mutation testing).
