@@ -39,6 +39,22 @@ const json = (args: string[]): { status: number | null; out: Out } => {
   return { status: r.status, out: JSON.parse(r.stdout) as Out };
 };
 
+/**
+ * `sel verify LOG --repo` as JSON, checked to give the same bytes with --jobs 3 in small units
+ * and from 3 shards merged (their results written in `dir`).
+ */
+function verifyEverywhere(log: string, dir: string): { status: number | null; stdout: string } {
+  const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
+  expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+  const shards = [1, 2, 3].map((i) => {
+    const file = join(dir, `shard-${i}`);
+    expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+    return file;
+  });
+  expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
+  return one;
+}
+
 type Fields = Record<string, unknown> & { request: Record<string, unknown> };
 
 /** `line`'s event with `change` made to it, sealed again. */
@@ -130,19 +146,12 @@ describe('the sample governance repository', () => {
     const dir = join(tmp, 'decoy');
     mkdirSync(dir);
     const log = withDecoy(sample.incident, join(dir, 'incident.jsonl'));
-    const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
+    const one = verifyEverywhere(log, dir);
     const out = JSON.parse(one.stdout) as Out;
     expect(out.findings.map((f) => ({ code: f.code, seq: f.seq }))).toEqual([{ code: 'CHAIN_FORK', seq: 20 }, ...INCIDENT_EXPECTED]);
     // The chain's 21 decisions (0..19 and the forged 20) and the branch's 20.
     expect(out.summary.replay.events).toMatchObject({ events: 41, matched: 37, diverged: 2, unverifiable: 2 });
     expect(one.status).toBe(1);
-    expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
-    const shards = [1, 2, 3].map((i) => {
-      const file = join(dir, `shard-${i}`);
-      expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
-      return file;
-    });
-    expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
     // The gate counts the branch's elevations too: the one allowed without an exception fails it.
     const gate = sel(['gate', log, '--repo', sample.repo, '--no-divergence', '--no-unreviewed-elevation']);
     expect(gate.stdout).toMatch(/FAIL  --no-divergence: 2 diverged decision\(s\), first EXCEPTION_EXPIRED at .*incident\.jsonl:34 \(prod-agents seq 32\)/);
@@ -162,17 +171,9 @@ describe('the sample governance repository', () => {
     const expired = (o: Out) => o.findings.filter((f) => f.code === 'EXCEPTION_EXPIRED').map((f) => f.seq);
     expect(expired(json(['verify', base, '--repo', sample.repo]).out)).toEqual([32]);
     const log = withDecoy(base, join(dir, 'decoy.jsonl'));
-    const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
-    const out = JSON.parse(one.stdout) as Out;
+    const out = JSON.parse(verifyEverywhere(log, dir).stdout) as Out;
     expect(expired(out)).toEqual([32]);
     expect(out.findings.find((f) => f.code === 'EXCEPTION_EXPIRED')!.location.line).toBe(34);
-    expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
-    const shards = [1, 2, 3].map((i) => {
-      const file = join(dir, `shard-${i}`);
-      expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
-      return file;
-    });
-    expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
   });
 
   it('an event that arrives after the chain went on past its seq (a late SEQ_REORDER) is replayed too: an elevation allowed without an exception is reported, and fails --no-unreviewed-elevation', () => {
