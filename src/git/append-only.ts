@@ -141,11 +141,21 @@ async function committedFile(repo: GitRepo, commit: string, gitPath: string): Pr
 /**
  * The logs committed at `commit` in a directory of logs named in `logs` (its *.jsonl files, as
  * sel reads a directory) that were not read, `read` holding the repository paths of those that
- * were: deleted from the working copy, a committed log's events all gone (a committed segment
- * removed from a directory passed every gate; found by review). Named as a run names a
- * directory's files (the directory as given, then the file's name), in the tree's order.
+ * were (null: outside it): deleted from the working copy, a committed log's events all gone (a
+ * committed segment removed from a directory passed every gate; found by review). An entry the
+ * run skipped (`skipped`, by its name) is reported as such (LOG_UNREADABLE), not as deleted.
+ * Named as a run names a directory's files (the directory as given, then the file's name), in
+ * the tree's order.
  */
-export async function deletedCommittedLogs(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[], read: ReadonlySet<string>): Promise<string[]> {
+export async function deletedCommittedLogs(
+  repo: GitRepo,
+  commit: string,
+  repoDir: string,
+  logs: readonly string[],
+  read: readonly (string | null)[],
+  skipped: readonly { readonly display: string }[],
+): Promise<string[]> {
+  const seen = new Set([...read, ...skipped.map((x) => repoPathOf(repoDir, x.display))]);
   const out: string[] = [];
   for (const dir of logs) {
     if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) continue;
@@ -153,7 +163,7 @@ export async function deletedCommittedLogs(repo: GitRepo, commit: string, repoDi
     const tree = gitDir === null ? null : await repo.info(`${commit}:${gitDir}`);
     if (gitDir === null || tree === null || tree.type !== 'tree') continue;
     for (const e of await repo.tree(tree.oid)) {
-      if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !read.has(`${gitDir}/${e.name}`)) out.push(join(dir, e.name));
+      if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !seen.has(`${gitDir}/${e.name}`)) out.push(join(dir, e.name));
     }
   }
   return out;

@@ -20,7 +20,6 @@ import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import { committedPathOf, deletedCommittedLogs, workingCopyDifference } from '../git/append-only.js';
-import { repoPathOf } from '../git/repo-path.js';
 import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
@@ -165,10 +164,8 @@ export async function runShard(
       ? null
       : await workingCopyDifference(replay.repo, replay.commit, paths[f]!, ordered[f]!.path!, { start, end }));
   }
-  // Committed logs of a named directory that no shard reads (deleted from the working copy); a
-  // directory entry skipped is reported as such (LOG_UNREADABLE), not as deleted.
-  const seen = new Set([...(paths ?? []), ...(replay === null ? [] : skipped.map((x) => repoPathOf(replay.repoDir, x.display)))].filter((p): p is string => p !== null));
-  const deleted = replay === null ? [] : await deletedCommittedLogs(replay.repo, replay.commit, replay.repoDir, logs, seen);
+  // Committed logs of a named directory that no shard reads (deleted from the working copy).
+  const deleted = replay === null || paths === null ? [] : await deletedCommittedLogs(replay.repo, replay.commit, replay.repoDir, logs, paths, skipped);
   const header: ShardHeader = {
     v: SHARD_VERSION,
     shard: index,

@@ -6,7 +6,6 @@ import { GitRepo } from '../git/git.js';
 import { readGovernance, type Governance } from '../git/history.js';
 import { committedPathOf, deletedCommittedLogs, deletedLogRewrite, findRewrites, workingCopyDifference, workingCopyRewrite } from '../git/append-only.js';
 import { makeFinding } from '../findings/finding.js';
-import { repoPathOf } from '../git/repo-path.js';
 import { Replayer, type AnchorSummary, type ReplayCounts } from '../replay/replay.js';
 import { resolveSources } from '../ingest/sources.js';
 import { verifyLogs, type RunOptions } from './run.js';
@@ -168,12 +167,11 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
   const { sources, skipped } = await resolveSources(logs);
   const files = sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }]));
   const out = await rewritesOf(repo, commit, repoDir, files);
-  // A directory entry skipped is reported as such (LOG_UNREADABLE), not as deleted.
-  const read = new Set(skipped.map((x) => repoPathOf(repoDir, x.display)).filter((p): p is string => p !== null));
+  const read: (string | null)[] = [];
   for (const s of sources) {
     if (s.path === null) continue;
     const gitPath = await committedPathOf(repo, commit, repoDir, s.path);
-    if (gitPath !== null) read.add(gitPath);
+    read.push(gitPath);
     // A FIFO is read once, as a stream, by the run: not compared. One where a log is committed
     // is not that log (a FIFO put in its place passed a committed log cut back; found by review).
     if (!s.regular) {
@@ -184,7 +182,7 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
     const line = await workingCopyDifference(repo, commit, gitPath, s.path);
     if (line !== null) out.push(workingCopyRewrite(s.display, commit, line));
   }
-  for (const display of await deletedCommittedLogs(repo, commit, repoDir, logs, read)) out.push(deletedLogRewrite(display, commit));
+  for (const display of await deletedCommittedLogs(repo, commit, repoDir, logs, read, skipped)) out.push(deletedLogRewrite(display, commit));
   return out;
 }
 
