@@ -64,20 +64,15 @@ export class Replayer {
   /**
    * Per chain, the latest ts of the events accepted so far (in seq order) and the seq that
    * had it: the chain's time, at which the artifacts a later decision relied on are judged
-   * again (`outOfForce`). One entry per chain.
+   * again (`outOfForce`). One entry per chain, with the chain's time after each of its last
+   * TIME_RING accepted seqs (`ring`): a fork branch goes on from the chain's time where it
+   * forked (its first event's seq - 1), a late arrival from the time after its predecessor. A
+   * fork is found against the last 256 accepted events.
    */
-  private readonly chainTime = new Map<string, { ts: string; seq: number }>();
+  private readonly chainTime = new Map<string, ChainClock>();
   /** The last chain looked up there, and its entry: most events follow one of their own chain. */
   private timeChain: string | null = null;
-  private timeOf: { ts: string; seq: number } | undefined = undefined;
-  /**
-   * Per chain, its time after each of its last TIME_RING accepted seqs: a fork branch goes on
-   * from the chain's time where it forked (its first event's seq - 1), a late arrival from the
-   * time after its predecessor. A fork is found against the last 256 accepted events.
-   */
-  private readonly timeAt = new Map<string, TimeRing>();
-  private ringChain: string | null = null;
-  private ringOf: TimeRing | undefined = undefined;
+  private timeOf: ChainClock | undefined = undefined;
   /**
    * The time of a fork branch after each of its last events, by chain and hash (at most
    * MAX_BRANCH_TIMES, the oldest dropped): the branch's next event, which links to it, is
@@ -94,7 +89,7 @@ export class Replayer {
     const start = new Map((input.starts ?? []).map((p) => [p.chain, p.next]));
     // A chain resumed from a checkpoint goes on at the time the earlier run left it.
     for (const p of input.starts ?? []) {
-      if (p.latest !== undefined) this.chainTime.set(p.chain, { ts: p.latest.ts, seq: p.latest.seq });
+      if (p.latest !== undefined) this.chainTime.set(p.chain, { ts: p.latest.ts, seq: p.latest.seq, ring: new TimeRing() });
     }
     for (const [path, a] of input.ledger.anchors) {
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
@@ -150,7 +145,7 @@ export class Replayer {
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
     if (rec.ts !== null) {
-      if (time === undefined) this.chainTime.set(rec.chain, (time = { ts: rec.ts, seq: rec.seq }));
+      if (time === undefined) this.chainTime.set(rec.chain, (time = { ts: rec.ts, seq: rec.seq, ring: new TimeRing() }));
       else if (rec.ts > time.ts) {
         time.ts = rec.ts;
         time.seq = rec.seq;
@@ -158,13 +153,7 @@ export class Replayer {
     }
     this.timeChain = rec.chain;
     this.timeOf = time;
-    if (time !== undefined) {
-      let ring = rec.chain === this.ringChain ? this.ringOf : this.timeAt.get(rec.chain);
-      if (ring === undefined) this.timeAt.set(rec.chain, (ring = new TimeRing()));
-      this.ringChain = rec.chain;
-      this.ringOf = ring;
-      ring.set(rec.seq, time.ts, time.seq);
-    }
+    time?.ring.set(rec.seq, time.ts, time.seq);
     this.tally(o, rec, before, beforeSeq);
   }
 
@@ -185,7 +174,8 @@ export class Replayer {
     // The time before it: its branch's after the event it links to, or the chain's where it
     // left the chain (after its seq - 1; not remembered: the chain's time now, which is later).
     const key = `${rec.chain}\u0000${rec.prevHash}`;
-    const time = this.branchTime.get(key) ?? this.timeAt.get(rec.chain)?.get(rec.seq - 1) ?? this.chainTime.get(rec.chain);
+    const now = this.chainTime.get(rec.chain);
+    const time = this.branchTime.get(key) ?? now?.ring.get(rec.seq - 1) ?? now;
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
     if (!late) {
@@ -300,6 +290,13 @@ export type ReplayOutcome =
 export interface Relied {
   readonly decision: Decision;
   readonly artifacts: readonly InForce[];
+}
+
+/** A chain's time (Replayer.chainTime): its latest ts in seq order and the seq that had it, and its times after its last seqs. */
+interface ChainClock {
+  ts: string;
+  seq: number;
+  readonly ring: TimeRing;
 }
 
 /** How many seqs of each chain TimeRing remembers: more than the 256 accepted events a fork is found against. */
