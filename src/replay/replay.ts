@@ -17,6 +17,7 @@ import type { BundleVersion, LedgerRewrite, PolicyIndex } from '../git/history.j
 import { evaluate, traceLines, type Evaluation, type InForce } from '../policy/evaluate.js';
 import type { Decision } from '../envelope/types.js';
 import type { AnchorArtifact, Ledger } from '../policy/ledger.js';
+import { digits } from '../schemas/formats.js';
 
 export interface ReplayInput {
   readonly index: PolicyIndex;
@@ -306,39 +307,58 @@ const MAX_BRANCH_TIMES = 4096;
 
 /**
  * A chain's time (its latest ts in seq order, and the seq that had it) after each of its last
- * TIME_RING accepted seqs, set in rising seq order. Its storage grows with the events set, as
- * RecentRing's does: a log of a million one-event chains holds one slot each.
+ * TIME_RING accepted seqs, set in rising seq order. Numbers only, in one typed array that grows
+ * with the events set (a log of a million one-event chains holds a few slots each): the ts
+ * strings themselves, each kept for 512 events, outlived the young generation and were
+ * promoted, and a 300 MB replay's peak RSS went from 80 to 106 MB. A ts (24 characters,
+ * isSelTimestamp) is kept as two numbers, YYYYMMDD and HHMMSSmmm, and written out again when
+ * asked for.
  */
-class TimeRing {
+export class TimeRing {
   /** Entries set so far; the next goes to slot `count % TIME_RING`. */
   private count = 0;
-  private seqs: number[] = [];
-  private ts: string[] = [];
-  private tsSeq: number[] = [];
+  /** Per slot: the seq, the seq that had the time, the time's date and its time of day. */
+  private slots = new Float64Array(SLOT);
+  /** The ts last set, and its two numbers: most events leave the chain's time as it was. */
+  private lastTs = '';
+  private day = 0;
+  private clock = 0;
 
   set(seq: number, ts: string, tsSeq: number): void {
+    if (ts !== this.lastTs) {
+      this.lastTs = ts;
+      this.day = digits(ts, 0, 4) * 10000 + digits(ts, 5, 2) * 100 + digits(ts, 8, 2);
+      this.clock = digits(ts, 11, 2) * 1e7 + digits(ts, 14, 2) * 1e5 + digits(ts, 17, 2) * 1000 + digits(ts, 20, 3);
+    }
     const i = this.count % TIME_RING;
     this.count++;
-    this.seqs[i] = seq;
-    this.ts[i] = ts;
-    this.tsSeq[i] = tsSeq;
+    if (i * SLOT >= this.slots.length) {
+      const grown = new Float64Array(Math.min(this.slots.length * 2, TIME_RING * SLOT));
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    const o = i * SLOT;
+    this.slots[o] = seq;
+    this.slots[o + 1] = tsSeq;
+    this.slots[o + 2] = this.day;
+    this.slots[o + 3] = this.clock;
   }
 
   get(seq: number): { ts: string; seq: number } | undefined {
     const held = Math.min(this.count, TIME_RING);
     // The k-th newest entry is in slot (count - 1 - k) % TIME_RING; seqs fall with k. Without
     // gaps, the one asked for is (newest seq - seq) back; else found by halving.
-    const slot = (k: number) => (this.count - 1 - k) % TIME_RING;
+    const at = (k: number) => ((this.count - 1 - k) % TIME_RING) * SLOT;
     if (held === 0) return undefined;
-    const d = this.seqs[slot(0)]! - seq;
+    const d = this.slots[at(0)]! - seq;
     let k = -1;
-    if (d >= 0 && d < held && this.seqs[slot(d)] === seq) k = d;
+    if (d >= 0 && d < held && this.slots[at(d)] === seq) k = d;
     else {
       let lo = 0;
       let hi = held - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1;
-        const s = this.seqs[slot(mid)]!;
+        const s = this.slots[at(mid)]!;
         if (s === seq) {
           k = mid;
           break;
@@ -348,10 +368,16 @@ class TimeRing {
       }
     }
     if (k < 0) return undefined;
-    const i = slot(k);
-    return { ts: this.ts[i]!, seq: this.tsSeq[i]! };
+    const o = at(k);
+    const day = String(this.slots[o + 2]).padStart(8, '0');
+    const clock = String(this.slots[o + 3]).padStart(9, '0');
+    const ts = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${clock.slice(0, 2)}:${clock.slice(2, 4)}:${clock.slice(4, 6)}.${clock.slice(6, 9)}Z`;
+    return { ts, seq: this.slots[o + 1]! };
   }
 }
+
+/** Numbers per TimeRing slot. */
+const SLOT = 4;
 
 const SKIPPED: ReplayOutcome = { type: 'skipped' };
 const MATCHED: ReplayOutcome = { type: 'matched' };

@@ -8,7 +8,8 @@ import { isDigestForm } from '../canonical/digest.js';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function digits(s: string, from: number, count: number): number {
+/** The number the `count` decimal digits of `s` from `from` write, or -1 when one is not a digit. */
+export function digits(s: string, from: number, count: number): number {
   let v = 0;
   for (let i = from; i < from + count; i++) {
     const d = s.charCodeAt(i) - 0x30;

@@ -11,7 +11,7 @@ import type { PolicyIndex } from '../../src/git/history.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import { buildLedger } from '../../src/policy/ledger.js';
 import { ChainWriter } from '../../src/producer/producer.js';
-import { Replayer } from '../../src/replay/replay.js';
+import { Replayer, TimeRing } from '../../src/replay/replay.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
 import type { Action, DecisionSeverity, TrustZone } from '../../src/envelope/types.js';
 import { bundleOf, edited, egress, sampleFiles } from '../helpers/policy.js';
@@ -145,5 +145,24 @@ describe('replay properties', () => {
         expect(findings.map((f) => f.code), `${r.kind} ${JSON.stringify(decision)}`).toEqual(decision === right ? [] : ['DECISION_DIVERGENCE']);
       }
     }
+  });
+});
+
+describe('TimeRing (a chain\'s time after each of its last 512 seqs, kept as numbers)', () => {
+  it('gives back each time as it was set, for the last 512 seqs set, gaps or not; nothing older', () => {
+    // Any instant sel accepts as a ts (years 0000-9999, milliseconds), as toISOString writes it.
+    const ts = fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()).filter((t) => t.length === 24);
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 3 }), ts, fc.nat()), { minLength: 1, maxLength: 700 }), (entries) => {
+      const ring = new TimeRing();
+      const set: [number, string, number][] = [];
+      let seq = -1;
+      for (const [step, t, tsSeq] of entries) {
+        seq += step;
+        ring.set(seq, t, tsSeq);
+        set.push([seq, t, tsSeq]);
+      }
+      set.forEach(([s, t, tsSeq], i) => expect(ring.get(s)).toEqual(i >= set.length - 512 ? { ts: t, seq: tsSeq } : undefined));
+      expect(ring.get(seq + 1)).toBeUndefined();
+    }), { numRuns: 60 });
   });
 });
