@@ -173,10 +173,14 @@ export class Replayer {
     const anchor = late ? undefined : this.anchorAt.get(rec.chain)?.get(rec.seq);
     if (anchor !== undefined && anchor.branch === null && anchor.anchor.hash === rec.hash) anchor.branch = rec.ref;
     // The time before it: its branch's after the event it links to, or the chain's where it
-    // left the chain (after its seq - 1; not remembered: the chain's time now, which is later).
+    // left the chain (after its seq - 1, or the seq below it the chain had: a late arrival after
+    // another was judged at the chain's time now, a false EXCEPTION_EXPIRED; found by review;
+    // not remembered: the chain's time now, which is later).
     const key = `${rec.chain}\u0000${rec.prevHash}`;
     const now = this.chainTime.get(rec.chain);
-    const time = this.branchTime.get(key) ?? now?.ring.get(rec.seq - 1) ?? now;
+    // A branch from seq 0 has no time before it (a forged seq 0 read first, dated late, made the
+    // real log's events expire; found by review).
+    const time = this.branchTime.get(key) ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? now);
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
     if (!late) {
@@ -344,31 +348,29 @@ export class TimeRing {
     this.slots[o + 3] = this.clock;
   }
 
-  get(seq: number): { ts: string; seq: number } | undefined {
+  /**
+   * The time after the greatest seq set that is `seq` or below (a seq the chain went on
+   * without, or took late, has the time after the one before it); undefined when `seq` is
+   * below every seq held.
+   */
+  atOrBefore(seq: number): { ts: string; seq: number } | undefined {
     const held = Math.min(this.count, TIME_RING);
-    // The k-th newest entry is in slot (count - 1 - k) % TIME_RING; seqs fall with k. Without
-    // gaps, the one asked for is (newest seq - seq) back; else found by halving.
     const at = (k: number) => ((this.count - 1 - k) % TIME_RING) * SLOT;
-    if (held === 0) return undefined;
-    const d = this.slots[at(0)]! - seq;
     let k = -1;
-    if (d >= 0 && d < held && this.slots[at(d)] === seq) k = d;
-    else {
-      let lo = 0;
-      let hi = held - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const s = this.slots[at(mid)]!;
-        if (s === seq) {
-          k = mid;
-          break;
-        }
-        if (s > seq) lo = mid + 1;
-        else hi = mid - 1;
+    let lo = 0;
+    let hi = held - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.slots[at(mid)]! > seq) lo = mid + 1;
+      else {
+        k = mid;
+        hi = mid - 1;
       }
     }
-    if (k < 0) return undefined;
-    const o = at(k);
+    return k < 0 ? undefined : this.entry(at(k));
+  }
+
+  private entry(o: number): { ts: string; seq: number } {
     const day = String(this.slots[o + 2]).padStart(8, '0');
     const clock = String(this.slots[o + 3]).padStart(9, '0');
     const ts = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T${clock.slice(0, 2)}:${clock.slice(2, 4)}:${clock.slice(4, 6)}.${clock.slice(6, 9)}Z`;

@@ -207,6 +207,31 @@ describe('the sample governance repository', () => {
     expect(explain).toContain('an event not placed in its chain (SEQ_REORDER, EXCEPTION_MISSING): shown, not explained (its decision is replayed, its findings listed)');
   });
 
+  it('a branch from seq 0 has no chain time before it: a forged seq 0 dated a year later, read first, does not make the real log\'s reviews and exceptions expire (review)', () => {
+    const dir = join(tmp, 'decoy-genesis');
+    mkdirSync(dir);
+    const lines = readFileSync(sample.clean, 'utf8').split('\n').slice(0, -1);
+    const log = join(dir, 'decoy.jsonl');
+    writeFileSync(log, [resealed(lines[0]!, (e) => void (e.ts = '2027-11-01T00:00:00.000Z')), ...lines].join('\n') + '\n');
+    const out = JSON.parse(verifyEverywhere(log, dir).stdout) as Out;
+    expect(out.findings.map((f) => [f.code, f.seq])).toEqual([['CHAIN_FORK', 0], ['ANCHOR_MISMATCH', 15], ['ANCHOR_MISMATCH', 48]]);
+  });
+
+  it('two events that arrive late, one after the other: the second is judged at the chain\'s time after the seq before the first, not at the chain\'s time now (a false EXCEPTION_EXPIRED; review)', () => {
+    // The clean log's seq 7 and 8 (8: an elevation under EX-ops-restart, in force 10-04 08:20
+    // to 20:00) moved to its end, more than --reorder-window 2 events late: seq 8's predecessor
+    // is not on the chain, and seq 8 was judged at the chain's last ts (November).
+    const dir = join(tmp, 'late-two');
+    mkdirSync(dir);
+    const lines = readFileSync(sample.clean, 'utf8').split('\n').slice(0, -1);
+    const log = join(dir, 'late.jsonl');
+    writeFileSync(log, [...lines.slice(0, 7), ...lines.slice(9), lines[7], lines[8]].join('\n') + '\n');
+    const args = ['verify', log, '--repo', sample.repo, '--reorder-window', '2', '--format', 'json'];
+    const one = sel(args);
+    expect((JSON.parse(one.stdout) as Out).findings.map((f) => [f.code, f.seq])).toEqual([['SEQ_GAP', 9], ['SEQ_REORDER', 7], ['SEQ_REORDER', 8]]);
+    expect(sel([...args, '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+  });
+
   it('explain of a seq a forged line took: the real event on the branch is shown, and its findings are not the forged event\'s', () => {
     // Seq 35 sealed again with the decision replay gives (block), read ahead of the real 35
     // (an allow, DECISION_DIVERGENCE): explain showed the forged event "replayed ... (the
