@@ -788,8 +788,18 @@ function timelineCommand(): Command {
         sendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
-          const at = recent.length === 0 ? NONE : recent.filter((x) => x.location!.line === rec.ref.line && x.location!.file === rec.ref.file).map((x) => x.code);
-          recent.length = 0;
+          // Those at this event are taken; the others kept: an event that arrived early (within
+          // the reorder window) is placed after the event it jumped, and its findings were
+          // dropped with that event's row (found by review).
+          let at: string[] | readonly string[] = NONE;
+          if (recent.length > 0) {
+            let kept = 0;
+            for (const x of recent) {
+              if (x.location!.line === rec.ref.line && x.location!.file === rec.ref.file) (at === NONE ? (at = []) : (at as string[])).push(x.code);
+              else recent[kept++] = x;
+            }
+            recent.length = kept;
+          }
           if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
           // Parsed whole before it is written: JSON.stringify through the member-by-member
           // reader made an unfiltered 300 MB timeline 1.39x slower (from a worker: already).

@@ -1068,6 +1068,17 @@ describe('sel timeline', () => {
       expect(r.stderr).toBe('sel: the logs have 20 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; 1 row shown names the findings at its event after a ! (run sel verify)\n');
     }
   });
+  it('names its findings at an event that arrived early (within the reorder window): they were dropped with the row of the event it jumped (review)', () => {
+    // The clean log's seq 5, not in canonical form (a space before it), read before seq 4.
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(tmp, 'timeline-early.jsonl');
+    writeFileSync(log, `${[...all.slice(0, 4), ` ${all[5]!}`, all[4]!, ...all.slice(6)].join('\n')}\n`);
+    expect((JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] }).findings.map((f) => [f.code, f.seq])).toEqual([['EVENT_NONCANONICAL', 5], ['SEQ_REORDER', 5]]);
+    const one = sel(['timeline', log, '--format', 'jsonl']).stdout;
+    const rows = one.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
+    expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
+  });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
     const dup = join(tmp, 'timeline-dup.jsonl');
