@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitFailure, type GitObject, type GitRepo } from './git.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
-import { repoPathCandidates, repoPathOf } from './repo-path.js';
+import { repoDirCandidates, repoPathCandidates, repoPathOf } from './repo-path.js';
 
 export interface Rewrite {
   readonly commit: string;
@@ -42,10 +42,15 @@ export async function findRewrites(repo: GitRepo, head: string, path: string, in
       // A Git LFS pointer names the log's size, not its bytes: only a log that got shorter is
       // known to be rewritten (every append changes the pointer's oid line, and each was taken
       // for a rewrite at its line 2).
-      const [was, is] = [await lfsSize(repo, before), await lfsSize(repo, now)];
+      const [was, is] = [await lfsPointer(repo, before), await lfsPointer(repo, now)];
       if (was !== null || is !== null) {
-        const [from, to] = [was ?? before.size, is ?? now.size];
+        const [from, to] = [was?.size ?? before.size, is?.size ?? now.size];
         if (to < from) rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} shrank the committed log from ${from} to ${to} bytes (as its Git LFS pointer names it)` });
+        // Taken out of Git LFS: the log committed must begin with the bytes the pointer named
+        // (a log sealed again and committed in its place passed; found by review).
+        else if (was !== null && is === null && (await repo.prefixSha256(now, was.size, inMemoryBytes)) !== was.oid) {
+          rewrites.push({ commit, parent, message: `commit ${commit.slice(0, 12)} changed the committed log instead of only appending to it: its first ${was.size} bytes are not those its Git LFS pointer named` });
+        }
         continue;
       }
       if (now.size < before.size) {
@@ -74,8 +79,6 @@ async function lfsPointer(repo: GitRepo, blob: GitObject): Promise<{ size: numbe
   const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text);
   return size === null || oid === null ? null : { size: Number(size[1]), oid: oid[1]! };
 }
-
-const lfsSize = async (repo: GitRepo, blob: GitObject): Promise<number | null> => (await lfsPointer(repo, blob))?.size ?? null;
 
 /** Whether the file at `path` begins with `size` bytes whose SHA-256 is `oid` (hex). */
 async function beginsWith(path: string, size: number, oid: string): Promise<boolean> {
@@ -155,15 +158,23 @@ export async function deletedCommittedLogs(
   read: readonly (string | null)[],
   skipped: readonly { readonly display: string }[],
 ): Promise<string[]> {
-  const seen = new Set([...read, ...skipped.map((x) => repoPathOf(repoDir, x.display))]);
+  const seen = new Set([...read, ...skipped.flatMap((x) => repoPathCandidates(repoDir, x.display))]);
   const out: string[] = [];
   for (const dir of logs) {
     if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) continue;
-    const gitDir = repoPathOf(repoDir, dir);
-    const tree = gitDir === null ? null : await repo.info(`${commit}:${gitDir}`);
-    if (gitDir === null || tree === null || tree.type !== 'tree') continue;
-    for (const e of await repo.tree(tree.oid)) {
-      if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !seen.has(`${gitDir}/${e.name}`)) out.push(join(dir, e.name));
+    // Where the directory is named and where it really is, the repository's root ('') too: a
+    // committed directory replaced by a symbolic link (to a copy missing a segment), or the
+    // repository's own root named as the directory of logs, hid a deleted segment (found by review).
+    for (const gitDir of repoDirCandidates(repoDir, dir)) {
+      const tree = await repo.info(gitDir === '' ? `${commit}^{tree}` : `${commit}:${gitDir}`);
+      if (tree === null || tree.type !== 'tree') continue;
+      for (const e of await repo.tree(tree.oid)) {
+        const path = gitDir === '' ? e.name : `${gitDir}/${e.name}`;
+        if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !seen.has(path)) {
+          seen.add(path); // a directory named twice (or as its link and its real path) says it once
+          out.push(join(dir, e.name));
+        }
+      }
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The only code that talks to Git. It runs the real `git` binary with `spawn` (never `exec`,
  * whose output is capped), pinned to safe behaviour whatever the user's or the repository's
@@ -771,6 +772,27 @@ export class GitRepo {
     const { body } = await this.batch.request(oid);
     if (body === null) throw new GitFailure(['cat-file', oid], null, 'object missing');
     return body;
+  }
+
+  /**
+   * The SHA-256 (hex) of blob `blob`'s first `n` bytes (n at most its size): read whole up to
+   * `inMemoryBytes`, else a chunk at a time from its own `git cat-file blob`.
+   */
+  async prefixSha256(blob: GitObject, n: number, inMemoryBytes: number): Promise<string> {
+    const h = createHash('sha256');
+    if (blob.size <= inMemoryBytes) return h.update((await this.read(blob.oid)).subarray(0, n)).digest('hex');
+    const a = blobStream(this.dir, blob.oid);
+    try {
+      for (let at = 0; at < n; ) {
+        const r = await a.chunks.next();
+        if (r.done === true) throw await a.failure();
+        h.update(r.value.subarray(0, n - at));
+        at += r.value.length;
+      }
+      return h.digest('hex');
+    } finally {
+      stopChild(a.child);
+    }
   }
 
   /**

@@ -38,6 +38,21 @@ export function repoPathCandidates(repoDir: string, path: string): string[] {
   return out;
 }
 
+/**
+ * The paths in the repository at `repoDir` ("/"-separated, '' for its root) that the directory
+ * at `dir` may stand for: as named (as given or through the repository's real path), then where
+ * it really is.
+ */
+export function repoDirCandidates(repoDir: string, dir: string): string[] {
+  const out: string[] = [];
+  const rels = [relative(resolve(repoDir), resolve(dir)), relative(realPath(repoDir), resolve(dir)), relative(realPath(repoDir), realPath(dir))];
+  for (const rel of rels) {
+    const inRepo = rel === '' ? '' : inside(rel);
+    if (inRepo !== null && !out.includes(inRepo)) out.push(inRepo);
+  }
+  return out;
+}
+
 /** `rel` ("/"-separated) when it names a path inside the directory it is relative to, else null. */
 function inside(rel: string): string | null {
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;

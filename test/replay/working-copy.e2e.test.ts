@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sel } from '../helpers/cli.js';
-import { commit, initRepo, write } from '../helpers/git.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 
@@ -231,5 +231,82 @@ describe('a committed segment deleted from a directory of logs', () => {
     // Not a log it could read: said so, once.
     mkdirSync(join(segments, 'audit-2.jsonl'));
     expect((JSON.parse(verify().stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LOG_UNREADABLE']);
+  });
+});
+
+describe('a committed segment deleted from a directory of logs named otherwise (review of the deleted-segment check)', () => {
+  const segmented = (name: string, sub: string) => {
+    const dir = join(tmp, name);
+    cpSync(repo, dir, { recursive: true });
+    const segments = join(dir, sub);
+    mkdirSync(segments, { recursive: true });
+    const lines = chain(false, 3).trimEnd().split('\n');
+    writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
+    commit(dir, 'audit log in two segments');
+    return { dir, segments };
+  };
+  const rewritten = (args: string[], cwd?: string) => {
+    const r = sel(['verify', ...args, '--format', 'json'], cwd === undefined ? {} : { cwd });
+    return (JSON.parse(r.stdout) as { findings: { code: string; location: { file: string } }[] }).findings.map((f) => [f.code, f.location.file]);
+  };
+
+  it('the repository\'s root named as the directory of logs (`sel verify . --repo .`): the deleted segment is LEDGER_REWRITTEN', () => {
+    const { dir } = segmented('segments-root', '.');
+    expect(rewritten(['.', '--repo', '.'], dir)).toEqual([]);
+    rmSync(join(dir, 'audit-2.jsonl'));
+    expect(rewritten(['.', '--repo', '.'], dir)).toEqual([['LEDGER_REWRITTEN', 'audit-2.jsonl']]);
+    expect(rewritten([dir, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(dir, 'audit-2.jsonl')]]);
+  });
+
+  it('the committed directory replaced by a symbolic link to a copy without the last segment, outside the repository or in it: LEDGER_REWRITTEN, on any --jobs and through shards', () => {
+    for (const inRepo of [false, true]) {
+      const { dir, segments } = segmented(`segments-link-${inRepo}`, 'segments');
+      const copy = inRepo ? join(dir, 'other') : join(tmp, `segments-link-copy-${inRepo}`);
+      mkdirSync(copy);
+      cpSync(join(segments, 'audit-1.jsonl'), join(copy, 'audit-1.jsonl'));
+      rmSync(segments, { recursive: true });
+      symlinkSync(copy, segments);
+      const one = sel(['verify', segments, '--repo', dir, '--format', 'json']);
+      expect((JSON.parse(one.stdout) as { findings: { code: string; location: { file: string } }[] }).findings.map((f) => [f.code, f.location.file]))
+        .toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
+      expect(sel(['verify', segments, '--repo', dir, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+      const shards = [1, 2, 3].map((i) => {
+        const file = join(tmp, `segments-link-${inRepo}-shard-${i}`);
+        expect(sel(['verify', segments, '--repo', dir, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+        return file;
+      });
+      expect(sel(['merge', ...shards, '--repo', dir, '--format', 'json']).stdout).toBe(one.stdout);
+      // The segment there, but not a log it could read: said so, once.
+      mkdirSync(join(copy, 'audit-2.jsonl'));
+      expect(rewritten([segments, '--repo', dir])).toEqual([['LOG_UNREADABLE', join(segments, 'audit-2.jsonl')]]);
+    }
+  });
+
+  it('a directory named twice: the deleted segment is said once', () => {
+    const { dir, segments } = segmented('segments-twice', 'segments');
+    rmSync(join(segments, 'audit-2.jsonl'));
+    expect(rewritten([segments, segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
+  });
+});
+
+describe('a committed log taken out of Git LFS (review)', () => {
+  it('the log committed in the pointer\'s place must begin with the bytes the pointer named: one sealed again is LEDGER_REWRITTEN', () => {
+    const dir = join(tmp, 'lfs-out');
+    cpSync(repo, dir, { recursive: true });
+    const lfsLog = join(dir, 'logs', 'lfs.jsonl');
+    const real = chain(true);
+    writeFileSync(lfsLog, `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(real).digest('hex')}\nsize ${Buffer.byteLength(real)}\n`);
+    commit(dir, 'audit log (LFS pointer)');
+    // Honest: the same bytes with an event appended.
+    writeFileSync(lfsLog, `${real}${chain(true, 1).split('\n')[3]}\n`);
+    const honestCommit = commit(dir, 'audit log out of LFS');
+    const codes = () => (JSON.parse(sel(['verify', lfsLog, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes()).not.toContain('LEDGER_REWRITTEN');
+    // Forged: seq 2's allowed elevation sealed again as a block, longer than the pointer's size.
+    git(dir, 'reset', '-q', '--hard', `${honestCommit}~1`);
+    writeFileSync(lfsLog, chain(false, 2));
+    commit(dir, 'audit log out of LFS');
+    expect(codes()).toEqual(['LEDGER_REWRITTEN']);
   });
 });
