@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitFailure, type GitObject, type GitRepo } from './git.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
-import { repoDirCandidates, repoPathCandidates, repoPathOf } from './repo-path.js';
+import { repoPathCandidates, repoPathOf } from './repo-path.js';
 
 export interface Rewrite {
   readonly commit: string;
@@ -165,7 +165,7 @@ export async function deletedCommittedLogs(
     // Where the directory is named and where it really is, the repository's root ('') too: a
     // committed directory replaced by a symbolic link (to a copy missing a segment), or the
     // repository's own root named as the directory of logs, hid a deleted segment (found by review).
-    for (const gitDir of repoDirCandidates(repoDir, dir)) {
+    for (const gitDir of repoPathCandidates(repoDir, dir)) {
       const tree = await repo.info(gitDir === '' ? `${commit}^{tree}` : `${commit}:${gitDir}`);
       if (tree === null || tree.type !== 'tree') continue;
       for (const e of await repo.tree(tree.oid)) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 /**
  * The only code that talks to Git. It runs the real `git` binary with `spawn` (never `exec`,
  * whose output is capped), pinned to safe behaviour whatever the user's or the repository's
@@ -18,6 +17,7 @@ import { createHash } from 'node:crypto';
  * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { lstat, open as openFile, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';

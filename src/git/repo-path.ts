@@ -19,33 +19,18 @@ export function repoPathOf(repoDir: string, path: string): string | null {
 }
 
 /**
- * The paths in the repository at `repoDir` that the log file at `path` may stand for, in the
- * order they are tried (committedPathOf): where it is named, its directories as written (the
- * repository's own named as given or as its real path), then where it really is (repoPathOf).
- * The first two are where a committed log is when the working copy put a symbolic link in its
- * place, or in the place of a directory above it: taken by where the link led, a committed
- * log cut back or sealed again in a file outside the repository (or in one not committed)
- * was never compared with its committed version (found by review).
+ * The paths in the repository at `repoDir` ("/"-separated; '' for its root, which only a
+ * directory can be) that the file or directory at `path` may stand for, in the order they are
+ * tried: where it is named (relative to the repository as given, then to its real path), then
+ * where it really is (repoPathOf). The first two are where a committed log (or a directory of
+ * them) is when the working copy put a symbolic link in its place, or in the place of a
+ * directory above it: taken by where the link led, a committed log cut back or sealed again in
+ * a file outside the repository (or in one not committed), or a segment deleted from a linked
+ * directory, was never compared with what was committed (found by review).
  */
 export function repoPathCandidates(repoDir: string, path: string): string[] {
   const out: string[] = [];
-  for (const base of [resolve(repoDir), realPath(repoDir)]) {
-    const rel = inside(relative(base, resolve(path)));
-    if (rel !== null && !out.includes(rel)) out.push(rel);
-  }
-  const real = repoPathOf(repoDir, path);
-  if (real !== null && !out.includes(real)) out.push(real);
-  return out;
-}
-
-/**
- * The paths in the repository at `repoDir` ("/"-separated, '' for its root) that the directory
- * at `dir` may stand for: as named (as given or through the repository's real path), then where
- * it really is.
- */
-export function repoDirCandidates(repoDir: string, dir: string): string[] {
-  const out: string[] = [];
-  const rels = [relative(resolve(repoDir), resolve(dir)), relative(realPath(repoDir), resolve(dir)), relative(realPath(repoDir), realPath(dir))];
+  const rels = [relative(resolve(repoDir), resolve(path)), relative(realPath(repoDir), resolve(path)), relative(realPath(repoDir), realPath(path))];
   for (const rel of rels) {
     const inRepo = rel === '' ? '' : inside(rel);
     if (inRepo !== null && !out.includes(inRepo)) out.push(inRepo);

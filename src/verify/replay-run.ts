@@ -165,13 +165,10 @@ async function anchorsAddedSince(repo: GitRepo, at: string, anchors: ReadonlyMap
  */
 export async function committedLogRewrites(repo: GitRepo, commit: string, repoDir: string, logs: readonly string[]) {
   const { sources, skipped } = await resolveSources(logs);
-  const files = sources.flatMap((s) => (s.path === null ? [] : [{ display: s.display, path: s.path }]));
-  const out = await rewritesOf(repo, commit, repoDir, files);
-  const read: (string | null)[] = [];
-  for (const s of sources) {
-    if (s.path === null) continue;
-    const gitPath = await committedPathOf(repo, commit, repoDir, s.path);
-    read.push(gitPath);
+  // Each file's path in the repository, resolved once (links, FIFOs: committedPathOf).
+  const files = await Promise.all(sources.flatMap((s) => (s.path === null ? [] : [{ s, path: s.path }])).map(async ({ s, path }) => ({ s, path, gitPath: await committedPathOf(repo, commit, repoDir, path) })));
+  const out = await rewritesAt(repo, commit, files.map(({ s, gitPath }) => ({ display: s.display, gitPath })));
+  for (const { s, path, gitPath } of files) {
     // A FIFO is read once, as a stream, by the run: not compared. One where a log is committed
     // is not that log (a FIFO put in its place passed a committed log cut back; found by review).
     if (!s.regular) {
@@ -179,16 +176,12 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
       if (committed !== null && committed.type === 'blob') out.push(workingCopyRewrite(s.display, commit, 1, 'it is not a regular file'));
       continue;
     }
-    const line = await workingCopyDifference(repo, commit, gitPath, s.path);
+    const line = await workingCopyDifference(repo, commit, gitPath, path);
     if (line !== null) out.push(workingCopyRewrite(s.display, commit, line));
   }
+  const read = files.map((f) => f.gitPath);
   for (const display of await deletedCommittedLogs(repo, commit, repoDir, logs, read, skipped)) out.push(deletedLogRewrite(display, commit));
   return out;
-}
-
-/** LEDGER_REWRITTEN for each of `files` (the report's name and the path) committed in the repository. */
-export async function rewritesOf(repo: GitRepo, commit: string, repoDir: string, files: readonly { display: string; path: string }[]) {
-  return rewritesAt(repo, commit, await Promise.all(files.map(async (s) => ({ display: s.display, gitPath: await committedPathOf(repo, commit, repoDir, s.path) }))));
 }
 
 /**
