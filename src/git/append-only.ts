@@ -141,6 +141,9 @@ async function committedFile(repo: GitRepo, commit: string, gitPath: string): Pr
   return entry !== undefined && (entry.kind === 'file' || entry.kind === 'executable');
 }
 
+/** The object id of an empty file, in a SHA-1 and in a SHA-256 repository. */
+const EMPTY_BLOBS = new Set(['e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
+
 /**
  * The logs committed at `commit` in a directory of logs named in `logs` (its *.jsonl files, as
  * sel reads a directory) that were not read, `read` holding the repository paths of those that
@@ -148,7 +151,7 @@ async function committedFile(repo: GitRepo, commit: string, gitPath: string): Pr
  * committed segment removed from a directory passed every gate; found by review). An entry the
  * run skipped (`skipped`, by its name) is reported as such (LOG_UNREADABLE), not as deleted.
  * Named as a run names a directory's files (the directory as given, then the file's name), in
- * the tree's order.
+ * the tree's order. An empty one is not reported: it held no events, so none are gone.
  */
 export async function deletedCommittedLogs(
   repo: GitRepo,
@@ -170,7 +173,7 @@ export async function deletedCommittedLogs(
       if (tree === null || tree.type !== 'tree') continue;
       for (const e of await repo.tree(tree.oid)) {
         const path = gitDir === '' ? e.name : `${gitDir}/${e.name}`;
-        if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !seen.has(path)) {
+        if ((e.kind === 'file' || e.kind === 'executable') && e.name.endsWith('.jsonl') && !seen.has(path) && !EMPTY_BLOBS.has(e.oid)) {
           seen.add(path); // a directory named twice (or as its link and its real path) says it once
           out.push(join(dir, e.name));
         }

@@ -288,6 +288,16 @@ describe('a committed segment deleted from a directory of logs named otherwise (
     rmSync(join(segments, 'audit-2.jsonl'));
     expect(rewritten([segments, segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
   });
+
+  it('an empty committed segment deleted is not reported (it held no events); a deleted one that held some is', () => {
+    const { dir, segments } = segmented('segments-empty', 'segments');
+    writeFileSync(join(segments, 'audit-0.jsonl'), '');
+    commit(dir, 'an empty segment');
+    rmSync(join(segments, 'audit-0.jsonl'));
+    expect(rewritten([segments, '--repo', dir])).toEqual([]);
+    rmSync(join(segments, 'audit-2.jsonl'));
+    expect(rewritten([segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
+  });
 });
 
 describe('a committed log taken out of Git LFS (review)', () => {
