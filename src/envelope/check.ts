@@ -64,7 +64,7 @@ const REASON_TEXT: Record<NoncanonicalReason, string> = {
   'lone-surrogate': 'a lone surrogate escape, which canonical JSON cannot represent',
   'number-out-of-range': 'a number outside the range of an IEEE-754 double',
   'integer-precision-loss': 'an integer that an IEEE-754 double cannot hold exactly',
-  'too-deep': 'nesting deeper than the configured limit',
+  'too-deep': 'arrays and objects nested deeper than --max-depth',
   whitespace: 'white space between tokens',
   'key-order': 'keys not sorted by UTF-16 code units',
   'escape-form': 'a string escape not written as JSON.stringify writes it',

@@ -342,6 +342,10 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     if (tooLong) {
       refused++;
       emit(refusalLine(`element ${n} of the array is longer than ${opts.maxChars} characters as JSON text (--max-line-bytes); it is not imported`));
+    } else if (problem === 'too-deep') {
+      // Plain JSON that parsers read alike and JCS writes: only the limit, which the user may raise, refuses it.
+      refused++;
+      emit(refusalLine(`element ${n} of the array is not imported: it nests arrays and objects deeper than --max-depth (${maxDepth} levels)`));
     } else if (problem !== null) {
       refused++;
       emit(refusalLine(`element ${n} of the array is not imported: ${problem.replace(/-/g, ' ')} (parsers may read it differently, or JCS cannot write it)`));

@@ -93,7 +93,7 @@ describe('sel import', () => {
     expect(lines[1]).toBe('sel import: element 2 of the array is not imported: duplicate key (parsers may read it differently, or JCS cannot write it)');
     expect(lines[2]).toContain('integer precision loss');
     expect(lines[3]).toContain('lone surrogate');
-    expect(lines[4]).toContain('too deep');
+    expect(lines[4]).toBe('sel import: element 5 of the array is not imported: it nests arrays and objects deeper than --max-depth (128 levels)');
     expect(lines[5]).toBe('sel import: element 6 of the array is longer than 4096 characters as JSON text (--max-line-bytes); it is not imported');
     expect(lines[6]).toBe('5');
     // In bytes of the line, as sel verify counts: 1 500 characters of é are 3 000 bytes.
@@ -332,7 +332,7 @@ describe('sel import', () => {
     const doc = `[${'['.repeat(depth - 1)}${']'.repeat(depth - 1)},1]`;
     const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
     expect(r).toEqual({ events: 2, refused: 1, failure: null });
-    expect(out).toBe('sel import: element 1 of the array is not imported: too deep (parsers may read it differently, or JCS cannot write it)\n1\n');
+    expect(out).toBe('sel import: element 1 of the array is not imported: it nests arrays and objects deeper than --max-depth (128 levels)\n1\n');
   });
 
   it('skips a member before --records whatever it nests, a member of that name inside it included', async () => {
@@ -409,12 +409,20 @@ describe('sel import', () => {
     expect(out).toBe(tail(r.failure!));
   });
 
+  it('says an element refused for its depth is past --max-depth, which the user can raise, not that parsers read it two ways (found by review)', () => {
+    // The element is plain JSON that every parser reads alike and JCS writes: only the limit refuses it.
+    const r = sel(['import', '-', '--max-depth', '3'], { input: '[{"a":{"b":[[1]]}}]' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('sel import: element 1 of the array is not imported: it nests arrays and objects deeper than --max-depth (3 levels)\n');
+    expect(r.stdout).not.toContain('parsers may read it differently');
+  });
+
   it('refuses an element nested deeper than --max-depth alone, and takes --max-depth up to 2000 only (from mutation testing)', () => {
     // Three levels are --max-depth 3; four are one too many. The default (128) takes both.
     const doc = '[{"a":{"b":[1]}}, {"a":{"b":[[1]]}}, [[[1]]]]';
     const r = sel(['import', '-', '--max-depth', '3'], { input: doc });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe('{"a":{"b":[1]}}\nsel import: element 2 of the array is not imported: too deep (parsers may read it differently, or JCS cannot write it)\n[[[1]]]\n');
+    expect(r.stdout).toBe('{"a":{"b":[1]}}\nsel import: element 2 of the array is not imported: it nests arrays and objects deeper than --max-depth (3 levels)\n[[[1]]]\n');
     expect(sel(['import', '-'], { input: doc }).stdout).toBe('{"a":{"b":[1]}}\n{"a":{"b":[[1]]}}\n[[[1]]]\n');
     expect(sel(['import', '-', '--max-depth', '2000'], { input: '[1]' }).status).toBe(0);
     expect(expectOneSentence(sel(['import', '-', '--max-depth', '2001'], { input: '[1]' }))).toContain('--max-depth must be between 1 and 2000');

@@ -521,6 +521,8 @@ describe('what the full check reports, member by member (from mutation testing)'
       const deep = full(line, { maxDepth: 4, keepEvent: true });
       expect(deep.kind, what).toBe('hole');
       expect(deep.findings.map((f) => [f.code, f.location?.column, f.detail]), what).toEqual([['EVENT_NONCANONICAL', text.indexOf('[[[1') + 3, { reason: 'too-deep' }]]);
+      // The message names the option that sets the limit: the line is plain JSON, refused by it alone.
+      expect(deep.findings[0]!.message, what).toMatch(/: arrays and objects nested deeper than --max-depth at column \d+; it is not evaluated$/);
       const ok = full(line, { maxDepth: 5, keepEvent: true });
       expect(ok.kind === 'event' && ok.findings.map((f) => f.detail), what).toEqual(what === 'canonical' ? [] : [{ reason: what === 'CRLF' ? 'crlf' : 'whitespace' }]);
     }
