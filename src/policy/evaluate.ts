@@ -17,7 +17,7 @@
  *     most specific first, then the strictest action, then the smallest rule id.
  */
 import { canonicalize } from '../canonical/jcs.js';
-import { digestOf } from '../canonical/digest.js';
+import { digestOf, sha256Digest } from '../canonical/digest.js';
 import type { Action, Decision, DecisionSeverity, TrustZone } from '../envelope/types.js';
 import { ownCopy } from '../envelope/own-copy.js';
 import { lazyFields, type LazyRequest } from '../envelope/lazy-request.js';
@@ -133,6 +133,24 @@ class Ctx {
     this.lazy = lazyFields(input.request);
   }
 
+  /**
+   * The request's fingerprint, as SPEC.md §2 defines it: sha256 of JCS(request). The key of
+   * review artifacts (SPEC.md §5). Computed, not read from the event: a line whose
+   * request_fingerprint names another request (FINGERPRINT_MISMATCH) was resumed by that
+   * request's approved review, and replay, explain and the gate's --no-divergence called the
+   * decision matched while `sel policy eval` said it diverged (found by review). Only for a
+   * request gated to review: most decisions never need it. The recorded one when the request
+   * has no canonical form (the line check reports that).
+   */
+  fingerprint(): string {
+    const recorded = this.input.fingerprint;
+    try {
+      return sha256Digest(canonicalize(this.lazy === undefined ? this.input.request : this.lazy.plain(), Number.MAX_SAFE_INTEGER));
+    } catch {
+      return recorded;
+    }
+  }
+
   /** `request[name]`: every read of the request goes through here. */
   field(name: string): unknown {
     return this.lazy === undefined ? this.input.request[name] : this.lazy.field(name);
@@ -227,7 +245,7 @@ function inForce(ctx: Ctx, d: Decision, review: ReviewArtifact | null, reviewPat
 
 /** ledger/reviews/<hex>.json for this request, judged at ts (SPEC.md §5). */
 function reviewStatus(ctx: Ctx): { status: ReviewStatus; path: string; artifact: ReviewArtifact | null } {
-  const fp = ctx.input.fingerprint;
+  const fp = ctx.fingerprint();
   const path = `ledger/reviews/${fp.startsWith('sha256:') ? fp.slice(7) : fp}.json`;
   const r: ReviewArtifact | null = ctx.ledger.review(fp);
   if (r === null) return { status: 'missing', path, artifact: null };

@@ -306,6 +306,15 @@ describe('secrets boundary', () => {
     expect(inject(req, {}, ledgerWith([{ ...review, policy_hash: digestOf('other') }], {}))).toBe('review secrets.npm-publish medium');
     expect(inject(req, {}, ledgerWith([{ ...review, decision: 'rejected' }], {}))).toBe('review secrets.npm-publish medium');
   });
+  it('keys the review on the request\'s own fingerprint, not on a request_fingerprint that names another request (found by review)', () => {
+    const reviewed = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    const other = { ...reviewed, url: 'https://registry.npmjs.org/-/npm/v1/tokens/other' };
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(reviewed), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T11:00:00.000Z', expires_at: APPROVED_UNTIL };
+    const e = run(P, input('secret.inject', 'coder', 'executor', other, { fingerprint: digestOf(reviewed) }), ledgerWith([review], {}));
+    expect(d(e)).toBe('review secrets.npm-publish medium');
+    expect(e.review).toEqual({ status: 'missing', path: `ledger/reviews/${digestOf(other).slice(7)}.json` });
+    expect(d(run(P, input('secret.inject', 'coder', 'executor', reviewed, { fingerprint: digestOf(reviewed) }), ledgerWith([review], {})))).toBe('allow secrets.npm-publish medium');
+  });
   it('does not resume a request on a review approved only after its ts (from mutation testing)', () => {
     const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
     const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(req), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T12:00:00.001Z', expires_at: APPROVED_UNTIL };
