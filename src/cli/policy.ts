@@ -256,19 +256,25 @@ export function policyCommand(chalk: Colour): Command {
         exceptionRef: typeof event['exception_ref'] === 'string' ? event['exception_ref'] : null,
       }, ledger);
       const recorded = event['decision'] as Evaluation['decision'] | undefined;
+      // The bundle the event says it was decided under, when it is not this one: its recorded
+      // decision is compared with this bundle's all the same, and said to be (found by review:
+      // an event of an older version "DIVERGES", exit 1, where replay finds nothing).
+      const named = typeof event['policy_hash'] === 'string' ? event['policy_hash'] : null;
+      const otherPolicy = named !== null && named !== loaded.hash ? named : null;
       const same = recorded === undefined ? null
         : recorded.action === result.decision.action && recorded.rule === result.decision.rule && recorded.severity === result.decision.severity;
       if (flags.format === 'json') {
         // inForce is replay's (the windows it judges again at the chain's time): not shown here.
         const { decision, trace, review, exception } = result;
         // ledger_problems: the files under --ledger that were not used, and why (none without it).
-        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same, ledger_problems: ledgerProblems }, null, 2)}\n`);
+        await writeOut(`${JSON.stringify({ policy_hash: loaded.hash, event_policy_hash: named, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same, ledger_problems: ledgerProblems }, null, 2)}\n`);
       } else {
         const c = await chalk();
         const d = result.decision;
         const lines = [
           `${c.bold('decision')}  ${d.action}  rule ${printable(d.rule ?? '(none)')}  severity ${d.severity}`,
           `policy    ${loaded.hash}  (${printable(label(join(pd.dir)))})`,
+          ...(otherPolicy === null ? [] : [c.yellow(printable(`note      the event names policy ${otherPolicy}, not this bundle: its recorded decision was made under another version (sel explain --repo replays it under that one)`))]),
           `request   ${fingerprint}  at ${ts}`,
           c.bold('trace'),
           ...traceLines(result.trace).map((l, i) => `  ${String(i + 1).padStart(2)}. ${printable(l)}`),

@@ -100,6 +100,19 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding], inherited: [] });
     else v.commits.push(...holding);
   }
+  // A bundle with a file that is not strict JSON (a duplicate key) has no hash, but a producer
+  // that read it with JSON.parse named it by one: an event under it is POLICY_INVALID, naming
+  // the commit and the file (docs/findings.md), not POLICY_UNKNOWN, "no commit holds it"
+  // (found by review). Never in place of a bundle that has that hash.
+  const lenient = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[]; inherited: (readonly [string, string])[] }>();
+  for (const [tree, holding] of byTree) {
+    const loaded = loadedTrees.get(tree)!;
+    if (loaded.ok || loaded.hash !== null || loaded.lenientHash === undefined || versions.has(loaded.lenientHash)) continue;
+    const v = lenient.get(loaded.lenientHash);
+    if (v === undefined) lenient.set(loaded.lenientHash, { hash: loaded.lenientHash, loaded, commits: [...holding], inherited: [] });
+    else v.commits.push(...holding);
+  }
+  for (const [h, v] of lenient) versions.set(h, v);
   for (const v of versions.values()) {
     v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
     if (!v.loaded.ok) continue;

@@ -25,16 +25,16 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
     throw new OperatorError(`cannot read policy directory ${arg}: ${describeIoError(e)}`);
   }
   if (!st.isDirectory()) throw new OperatorError(`${arg} is not a directory: give the policy directory or a repository holding policy/`);
+  // A repository root's policy/ is its bundle (SPEC.md §3), whatever else the root holds: a
+  // root with a renovate.json or package.json beside policy/ was read as a bundle of those
+  // files, and `sel policy hash REPO` printed the hash of a bundle no commit holds (found by
+  // review). A policy/ that is a symbolic link is no bundle in Git's history either.
   let dir = arg;
-  let names = await listJson(dir);
-  if (names.length === 0) {
-    const nested = join(arg, 'policy');
-    const ns = await stat(nested).catch(() => null);
-    if (ns?.isDirectory()) {
-      dir = nested;
-      names = await listJson(dir);
-    }
-  }
+  const nested = join(arg, 'policy');
+  const ns = await lstat(nested).catch(() => null);
+  if (ns?.isSymbolicLink()) throw new OperatorError(`${nested} is a symbolic link: a bundle is what its files say, and Git's history holds no bundle in a linked policy/`);
+  if (ns?.isDirectory()) dir = nested;
+  const names = await listJson(dir);
   if (names.length === 0) throw new OperatorError(`${arg} holds no policy files (*.json), and no policy/ directory that does`);
   const files = new Map<string, Uint8Array>();
   const refused: PolicyDir['refused'] = [];

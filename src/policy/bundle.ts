@@ -30,6 +30,13 @@ export type LoadedBundle =
       readonly ok: false;
       /** null when a file is not JSON: the bundle has no hash, so no event can name it. */
       readonly hash: string | null;
+      /**
+       * Without a hash (a file not strict JSON, every file JSON all the same): the hash a
+       * producer reading the files with JSON.parse gives the bundle. Replay names the bundle
+       * by it, so an event under it is POLICY_INVALID at its commit, not a POLICY_UNKNOWN that
+       * says no commit holds it (history.ts).
+       */
+      readonly lenientHash?: string;
       readonly problems: readonly PolicyProblem[];
       readonly texts: ReadonlyMap<string, string>;
     };
@@ -48,17 +55,21 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
   const texts = new Map<string, string>();
   const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   let parsedAll = true;
+  // The files as JSON.parse reads them, where one is not strict JSON (null: one is not JSON).
+  let lenient: Record<string, unknown> | null = Object.create(null) as Record<string, unknown>;
   for (const file of [...files.keys()].filter((f) => f.endsWith('.json')).sort()) {
     const raw = files.get(file)!;
     const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (bytes.length > MAX_POLICY_FILE_BYTES) {
       problems.push({ kind: 'too-large', file, pointer: '', message: `the file is ${bytes.length} bytes, more than the ${MAX_POLICY_FILE_BYTES} a policy file may have` });
       parsedAll = false;
+      lenient = null;
       continue;
     }
     if (!isUtf8(bytes)) {
       problems.push({ kind: 'not-json', file, pointer: '', message: 'the file is not UTF-8' });
       parsedAll = false;
+      lenient = null;
       continue;
     }
     let text = bytes.toString('utf8');
@@ -69,6 +80,13 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
     if (!scan.ok) {
       problems.push({ kind: 'not-json', file, pointer: '', message: `the file is not strict JSON: ${scan.reason.replace(/-/g, ' ')} at offset ${scan.offset}` });
       parsedAll = false;
+      if (lenient !== null) {
+        try {
+          lenient[file.slice(0, -'.json'.length)] = JSON.parse(text) as unknown;
+        } catch {
+          lenient = null;
+        }
+      }
       continue;
     }
     // Only strict JSON is kept: line numbers are found by walking the text (positions.ts), and
@@ -78,6 +96,14 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
     values[file.slice(0, -'.json'.length)] = JSON.parse(text) as unknown;
   }
   const hash = parsedAll ? sha256Digest(canonicalize(values)) : null;
+  let lenientHash: string | undefined;
+  if (hash === null && lenient !== null) {
+    try {
+      lenientHash = sha256Digest(canonicalize({ ...values, ...lenient }));
+    } catch {
+      lenientHash = undefined; // a lone surrogate, a non-finite number: no hash a producer could give either
+    }
+  }
 
   for (const name of Object.keys(values).sort()) {
     const file = `${name}.json`;
@@ -104,7 +130,7 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
     }
   }
   if (problems.length === 0) problems.push(...duplicateIds(values as unknown as PolicyBundle));
-  if (problems.length > 0 || hash === null) return { ok: false, hash, problems, texts };
+  if (problems.length > 0 || hash === null) return { ok: false, hash, ...(lenientHash === undefined ? {} : { lenientHash }), problems, texts };
   return { ok: true, hash, policy: compilePolicy(hash, values as unknown as PolicyBundle), texts };
 }
 

@@ -95,6 +95,19 @@ describe('sel policy hash', () => {
     }
     expect(sel(['policy', 'hash', dir]).stdout).toBe(a.stdout);
   });
+  it('of a repository root is the hash of its policy/, though the root holds other *.json files (a renovate.json), as Git history has the bundle', () => {
+    const dir = copy('root-with-json');
+    writeFileSync(join(dir, '..', 'renovate.json'), '{"extends":["config:base"]}\n');
+    const a = sel(['policy', 'hash', SAMPLE_POLICY_DIR]);
+    const r = sel(['policy', 'hash', join(dir, '..')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(a.stdout);
+    expect(sel(['policy', 'check', join(dir, '..')]).status).toBe(0);
+    const ev = join(tmp, 'root-with-json-event.json');
+    writeFileSync(ev, JSON.stringify({ kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' } }));
+    expect(sel(['policy', 'eval', join(dir, '..'), '--event', ev]).stdout).toContain('decision  allow  rule cap.coder');
+  });
   it('has no hash for a directory with a *.json entry it does not read, as Git history has none (found by review)', () => {
     // In Git, a symbolic link, a directory or a file over 4 MiB named policy/*.json leaves the
     // version without a hash (history.ts), so no event can name it; the directory gave the
@@ -139,6 +152,17 @@ describe('sel policy eval', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^decision {2}block {2}rule egress\.github-admin {2}severity high/);
     expect(r.stdout).toContain('egress.github-api: match');
+  });
+  it('says when the event names another policy version than the bundle it is evaluated under, in text and JSON', () => {
+    const hash = sel(['policy', 'hash', SAMPLE_POLICY_DIR]).stdout.trim();
+    const other = `sha256:${'ab'.repeat(32)}`;
+    const withHash = (h: string) => JSON.stringify({ ...(JSON.parse(event({ action: 'block', rule: 'egress.github-admin', severity: 'high' })) as object), policy_hash: h });
+    const text = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: withHash(other) });
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain(`note      the event names policy ${other}, not this bundle`);
+    expect(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: withHash(hash) }).stdout).not.toContain('note ');
+    const json = JSON.parse(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: withHash(other) }).stdout) as { event_policy_hash: string | null };
+    expect(json.event_policy_hash).toBe(other);
   });
   it('compares with a recorded decision: exit 1 when it diverges', () => {
     const same = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: event({ action: 'block', rule: 'egress.github-admin', severity: 'high' }) });

@@ -104,6 +104,32 @@ describe('hostile policy trees', () => {
     git(repo, 'commit', '-q', '-m', 'only the broken policy');
     expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
   });
+  it('a policy file with a duplicate key has no hash, but an event that names the bundle JSON.parse reads is POLICY_INVALID at its commit, as docs/findings.md says, not POLICY_UNKNOWN (found by review)', () => {
+    const repo = initRepo(join(tmp, 'dupkey'));
+    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    const gating = readFileSync(join(SAMPLE_POLICY_DIR, 'severity-gating.json'), 'utf8');
+    write(repo, { 'policy/severity-gating.json': gating.replace('"default_deny": "high"', '"default_deny": "low", "default_deny": "high"') });
+    const head = commit(repo, 'a duplicate key');
+    // What a producer reading the files with JSON.parse (the last key wins) names the bundle: the sample's hash.
+    const named = sel(['policy', 'hash', SAMPLE_POLICY_DIR]).stdout.trim();
+    expectOneSentence(sel(['policy', 'hash', repo]));
+    const line = new ChainWriter('d').append({
+      ts: '2026-11-01T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'git' }, policy_hash: named, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line;
+    const log = join(tmp, 'dupkey.jsonl');
+    writeFileSync(log, `${line}\n`);
+    const one = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    const out = JSON.parse(one.stdout) as Out<{ code: string; message: string; detail?: Record<string, unknown> }>;
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_INVALID']);
+    expect(out.findings[0]!.message).toContain('policy/severity-gating.json: the file is not strict JSON: duplicate key');
+    expect(out.findings[0]!.detail?.['commit']).toBe(head);
+    expect(sel(['verify', log, '--repo', repo, '--format', 'json', '--jobs', '2']).stdout).toBe(one.stdout);
+    // Where a commit holds a valid bundle of that hash too, the hash is that bundle's: it replays.
+    write(repo, { 'policy/severity-gating.json': gating });
+    commit(repo, 'fixed');
+    expect(verify(log, repo).findings).toEqual([]);
+  });
 });
 
 describe('rewritten history is not trusted', () => {

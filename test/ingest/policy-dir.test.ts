@@ -32,6 +32,27 @@ describe('readPolicyDir', () => {
     }
   });
 
+  it('reads policy/ of a repository root that holds other *.json files too (a renovate.json, a package.json), as Git history has the bundle', async () => {
+    const root = join(tmp, 'repo-with-json');
+    mkdirSync(join(root, 'policy'), { recursive: true });
+    writeFileSync(join(root, 'renovate.json'), '{"extends":["config:base"]}');
+    writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'policy', 'a.json'), '{"a":1}');
+    const d = await readPolicyDir(root);
+    expect(d.dir).toBe(join(root, 'policy'));
+    expect([...d.files.keys()]).toEqual(['a.json']);
+  });
+
+  it('refuses a repository root whose policy/ is a symbolic link: Git history holds no bundle there', async () => {
+    const root = join(tmp, 'repo-linked');
+    mkdirSync(join(tmp, 'elsewhere'), { recursive: true });
+    writeFileSync(join(tmp, 'elsewhere', 'a.json'), '{"a":1}');
+    mkdirSync(root, { recursive: true });
+    symlinkSync(join(tmp, 'elsewhere'), join(root, 'policy'));
+    await expect(readPolicyDir(root)).rejects.toThrow(OperatorError);
+    await expect(readPolicyDir(root)).rejects.toThrow('is a symbolic link');
+  });
+
   it('refuses a link, a directory and a file over the size limit among them, saying why, and reads the rest', async () => {
     const dir = join(tmp, 'odd');
     mkdirSync(join(dir, 'sub.json'), { recursive: true });
