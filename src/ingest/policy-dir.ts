@@ -33,7 +33,12 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
   const nested = join(arg, 'policy');
   const ns = await lstat(nested).catch(() => null);
   if (ns?.isSymbolicLink()) throw new OperatorError(`${nested} is a symbolic link: a bundle is what its files say, and Git's history holds no bundle in a linked policy/`);
-  if (ns?.isDirectory()) dir = nested;
+  if (ns?.isDirectory()) {
+    // A submodule checked out there: its files are another repository's, and this one's
+    // history holds a commit id there, no bundle (found by review).
+    if (await lstat(join(nested, '.git')).then(() => true, () => false)) throw new OperatorError(`${nested} is a Git submodule: Git's history holds no bundle there, only the other repository's commit`);
+    dir = nested;
+  }
   const names = await listJson(dir);
   if (names.length === 0) throw new OperatorError(`${arg} holds no policy files (*.json), and no policy/ directory that does`);
   const files = new Map<string, Uint8Array>();

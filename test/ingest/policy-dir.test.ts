@@ -53,6 +53,16 @@ describe('readPolicyDir', () => {
     await expect(readPolicyDir(root)).rejects.toThrow('is a symbolic link');
   });
 
+  it('refuses a repository root whose policy/ is a submodule (a .git entry in it): Git history holds a commit id there, no bundle', async () => {
+    const root = join(tmp, 'repo-submodule');
+    mkdirSync(join(root, 'policy'), { recursive: true });
+    writeFileSync(join(root, 'policy', 'a.json'), '{"a":1}');
+    expect([...(await readPolicyDir(root)).files.keys()]).toEqual(['a.json']);
+    writeFileSync(join(root, 'policy', '.git'), 'gitdir: ../.git/modules/policy\n');
+    await expect(readPolicyDir(root)).rejects.toThrow(OperatorError);
+    await expect(readPolicyDir(root)).rejects.toThrow('is a Git submodule');
+  });
+
   it('refuses a link, a directory and a file over the size limit among them, saying why, and reads the rest', async () => {
     const dir = join(tmp, 'odd');
     mkdirSync(join(dir, 'sub.json'), { recursive: true });
