@@ -172,13 +172,14 @@ export function normalizeUrl(raw: unknown): UrlResult {
       portText = authority.slice(colon + 1);
     }
   }
+  // Before the port: `%5b::1%5d` split at its first colon was "the port is not a number".
+  if (hostPart.includes('%')) return bad('the host is percent-encoded');
   if (portText !== null) {
     if (!/^\d{1,5}$/.test(portText)) return bad('the port is not a number');
     port = Number(portText);
   }
   if (port < 1 || port > 65535) return bad('the port is out of range');
   if (hostPart.endsWith('.')) return bad('the host ends with a dot');
-  if (hostPart.includes('%')) return bad('the host is percent-encoded');
 
   const parsed = parseHost(scheme, hostPart);
   if (typeof parsed === 'string') return bad(parsed);

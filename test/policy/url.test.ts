@@ -92,6 +92,9 @@ describe('normalizeUrl', () => {
     ['https://api.example.com:8o/', /not a number/],
     ['https:///x', /no host/],
     ['https://exa%6dple.com/', /percent-encoded/],
+    // (review) an IPv6 host with its brackets encoded: said as what it is, not as a bad port.
+    ['https://%5b::1%5d/', /the host is percent-encoded/],
+    ['https://%5B::1%5D:443/', /the host is percent-encoded/],
     // (from mutation testing) "scheme:/" and "scheme:" without both slashes; DEL as raw as the other controls.
     ['https:/api.example.com/x', /not scheme:\/\/host\/path/],
     ['https:api.example.com/x', /not scheme:\/\/host\/path/],
