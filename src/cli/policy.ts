@@ -58,7 +58,8 @@ async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
     ...pd.refused.map((r) =>
       makeFinding('POLICY_INVALID', { location: { file: `${where}/${r.file}`, line: 1 }, message: `policy/${r.file} is not read: ${r.reason}`, detail: { problem: 'not-a-file' } }),
     ),
-    ...lintBundle(loaded, where),
+    // A file not read is not also "missing" from the bundle: one fault, one finding.
+    ...lintBundle(loaded, where).filter((f) => !((f.detail as { problem?: string } | undefined)?.problem === 'missing' && pd.refused.some((r) => f.location?.file === `${where}/${r.file}`))),
   ].sort((a, b) => (a.location!.file < b.location!.file ? -1 : a.location!.file > b.location!.file ? 1 : a.location!.line - b.location!.line));
   const counts = countFindings(findings);
   return {

@@ -78,6 +78,17 @@ describe('sel policy check', () => {
     const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] };
     expect(out.findings.some((x) => x.code === 'POLICY_INVALID' && x.message.includes('symbolic link'))).toBe(true);
   });
+  it('reports a contract file it does not read (a link, one over 4 MiB) once, not also as missing from the bundle (review)', () => {
+    const dir = copy('unread');
+    rmSync(join(dir, 'extensions.json'));
+    symlinkSync(join(SAMPLE_POLICY_DIR, 'extensions.json'), join(dir, 'extensions.json'));
+    writeFileSync(join(dir, 'tool-registry.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8')) as object, pad: 'x'.repeat(4 * 1024 * 1024) }));
+    const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { code: string; location: { file: string }; message: string }[] };
+    expect(out.findings.map((x) => [x.code, x.location.file.slice(dir.length + 1), x.message.replace(/: .*/, '')])).toEqual([
+      ['POLICY_INVALID', 'extensions.json', 'policy/extensions.json is not read'],
+      ['POLICY_INVALID', 'tool-registry.json', 'policy/tool-registry.json is not read'],
+    ]);
+  });
   it('exits 2 for a directory that does not exist or holds no policy', () => {
     expectOneSentence(sel(['policy', 'check', join(tmp, 'nope')]));
     expect(expectOneSentence(sel(['policy', 'check', tmp]))).toContain('holds no policy files');
