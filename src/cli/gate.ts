@@ -39,7 +39,7 @@ interface GateFlags {
  * whole seconds, so an event in that second (ts ...:SS.000 to .999) may come after the commit,
  * and counts (fail closed); the range is "ts after one millisecond before the commit time".
  */
-export async function resolveSince(repoDir: string, text: string | undefined): Promise<Since> {
+export async function resolveSince(repoDir: string, text: string | undefined, ref?: string): Promise<Since> {
   if (text === undefined) return { kind: 'all' };
   const s = parseSince(text);
   if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor ${TIME_FORMS}`);
@@ -47,6 +47,16 @@ export async function resolveSince(repoDir: string, text: string | undefined): P
   const repo = await GitRepo.open(repoDir);
   try {
     const commit = await repo.resolveCommit(s.ref, '--since');
+    // The range starts at the commit's time, which its committer wrote: a commit off the history
+    // verified (a tag pushed, or moved, onto a side commit dated later; one left behind by a
+    // rewrite) chose where the range starts, and a divergence between the release and that date
+    // passed the gate (found by review). A release tag is in the history it released.
+    if (ref !== undefined) {
+      const head = await repo.resolveCommit(ref, '--ref');
+      if (!(await repo.isAncestor(commit, head))) {
+        throw new OperatorError(`--since ${s.ref} (${commit.slice(0, 12)}) is not in the history of --ref ${ref} (${head.slice(0, 12)}), so its commit time marks no point of that history: name a ref of that history, or a time`);
+      }
+    }
     const { date } = await repo.commitInfo(commit);
     const ms = Date.parse(date);
     if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
@@ -112,7 +122,7 @@ export function gateCommand(chalk: Colour): Command {
       const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };
-      const since = await resolveSince(flags.repo, flags.since);
+      const since = await resolveSince(flags.repo, flags.since, flags.ref);
       const collector = new GateCollector(since);
       // Findings are kept up to --max-findings (memory stays flat on a log full of faults); with
       // --since SEQ only those in range, which is decided as they come (with a time, a finding's
@@ -123,7 +133,7 @@ export function gateCommand(chalk: Colour): Command {
         onBranch: (rec) => collector.onBranch(rec, gateNote(rec)),
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
-      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors);
+      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors, result.summary.findings.byCode);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events from ${since.label}`;

@@ -134,7 +134,7 @@ export class GateCollector {
    * place is the writer's to choose (COUNTS_ANYWHERE).
    */
   findingInRange(f: Finding): boolean {
-    if (this.since.kind === 'all' || f.chain === null || f.seq === null || COUNTS_ANYWHERE.has(f.code)) return true;
+    if (this.since.kind === 'all' || f.chain === null || f.seq === null || COUNTS_ANYWHERE.has(f.code) || uncompared(f)) return true;
     const seq = highestSeq(f);
     if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.
@@ -155,6 +155,24 @@ export class GateCollector {
  *   before a --since time, and the anchor's finding with them; the anchor is committed.
  */
 const COUNTS_ANYWHERE: ReadonlySet<string> = new Set([...PLACE_NOT_EVIDENCE, 'CHAIN_FORK', 'ANCHOR_MISMATCH', 'LOG_TRUNCATED']);
+
+/**
+ * A SEQ_DUPLICATE the chain check could not compare with the event it repeats or replaces (more
+ * than its recent window back): a copy or a branch, it cannot tell, and a branch's events are
+ * neither placed nor replayed. Like a CHAIN_FORK, it counts wherever its seq is: one event
+ * appended after the release, claiming seq 10 of 400 and allowing egress to evil.example, passed
+ * `sel gate --since 300` while `sel verify` failed (found by review). A copy compared and found
+ * the same event (detail.compared true) repeats what was judged, and is placed by its seq.
+ */
+function uncompared(f: Finding): boolean {
+  if (f.code === 'SEQ_DUPLICATE') return f.detail !== undefined && f.detail['compared'] === false;
+  // So is an event that arrived after its chain went on past its seq (a late SEQ_REORDER, which
+  // names no runs of events): compared with nothing, it links into nothing. The original seq 10
+  // deleted and another seq 10, allowing egress to evil.example, appended after the release:
+  // its SEQ_REORDER and DECISION_DIVERGENCE were placed at seq 10, and the gate passed (found
+  // by review).
+  return f.code === 'SEQ_REORDER' && (f.detail === undefined || !Array.isArray(f.detail['displaced']));
+}
 
 /**
  * The highest seq a finding is about: its own, or for a run of events displaced (SEQ_REORDER),
@@ -181,7 +199,11 @@ const isUnreadAnchor = (f: Finding): boolean => ANCHOR_PATH.test(invalidArtifact
 
 const REVIEW_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID']);
 
-export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[]): AssertionResult[] {
+/**
+ * `counted`: every finding's code tallied, kept or not (summary.findings.byCode), when known: a
+ * code counted no more often than it was kept was not left out.
+ */
+export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[], counted?: Readonly<Partial<Record<string, number>>>): AssertionResult[] {
   const inRange = findings.filter((f) => c.findingInRange(f));
   const out: AssertionResult[] = [];
   const first = (fs: readonly Finding[]) => {
@@ -198,10 +220,18 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
   // than the least severe kept; with a warning kept, no error was left out.
   const notKept = `cannot tell: ${omitted} finding(s) were counted but not kept (--max-findings)`;
   const leastKept = findings.reduce((m, f) => Math.min(m, severityRank(f.severity)), Number.POSITIVE_INFINITY);
+  // And by the counts of each code, when given: 5 TS_REGRESSION warnings left out beside the
+  // errors kept made --no-divergence "cannot tell", though the counts said no finding of its
+  // codes was left out (found by review).
+  const keptOf = new Map<string, number>();
+  for (const f of findings) keptOf.set(f.code, (keptOf.get(f.code) ?? 0) + 1);
   /** Whether a finding of one of `codes` may be among those not kept. */
   const mayBeLeftOut = (codes: Iterable<FindingCode>): boolean => {
     if (omitted === 0) return false;
-    for (const code of codes) if (severityRank(CODES[code].severity) <= leastKept) return true;
+    for (const code of codes) {
+      if (severityRank(CODES[code].severity) > leastKept) continue;
+      if (counted === undefined || (counted[code] ?? 0) > (keptOf.get(code) ?? 0)) return true;
+    }
     return false;
   };
   const ALL_CODES = Object.keys(CODES) as FindingCode[];

@@ -647,6 +647,8 @@ export class GitRepo {
   /** The commit a ref names; `flag` is the option that named it, for the error. */
   async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
     if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
+    // An unset CI variable (--since "$RELEASE_TAG"): named as nothing at all, "  does not name a commit".
+    if (ref.length === 0) throw new OperatorError(`${flag} is empty: give a branch, a tag or a commit id`);
     // @{-N} is a branch named by the reflog, which git then resolves as a short name: to a tag
     // of the same name first, where one exists. What it names is this checkout's history, not
     // the repository's; the branch's own name can be checked (found by review).

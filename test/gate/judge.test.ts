@@ -99,6 +99,28 @@ describe('findings counted but not kept (--max-findings)', () => {
     expect(d.reason).toMatch(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at a\.jsonl:2 \(c seq 1\) \(5 more findings were not kept/);
   });
 
+  // Review: the errors kept and 5 TS_REGRESSION warnings left out made integrity and
+  // --no-unverifiable "cannot tell", though the counts by code (all findings, kept or not) said
+  // no finding of theirs was left out. A code counted as often as it was kept was not left out.
+  it('judge exactly when the counts by code show none of the codes an assertion looks for was left out', () => {
+    const c = new GateCollector({ kind: 'all' });
+    for (const s of [0, 1, 2]) c.onEvent(event(s), null);
+    const all = { noDivergence: true, noUnverifiable: true, requireAnchored: true, noUnreviewedElevation: true } as const;
+    const kept = [at('DECISION_DIVERGENCE', 0), at('DECISION_DIVERGENCE', 1)];
+    const exact = judge(all, c, kept, 5, [], { DECISION_DIVERGENCE: 2, TS_REGRESSION: 5 });
+    expect(exact.map((r) => [r.name, r.pass])).toEqual([
+      ['integrity', true], ['--no-divergence', false], ['--no-unverifiable', true], ['--require-anchored', true], ['--no-unreviewed-elevation', true],
+    ]);
+    expect(exact[2]!.reason).toBe('every decision could be replayed');
+    // A code counted more often than kept may be among those left out: cannot tell.
+    const more = judge(all, c, kept, 5, [], { DECISION_DIVERGENCE: 2, TS_REGRESSION: 4, EXCEPTION_MISSING: 1 });
+    expect(more.map((r) => [r.name, r.pass])).toEqual([
+      ['integrity', true], ['--no-divergence', false], ['--no-unverifiable', false], ['--require-anchored', true], ['--no-unreviewed-elevation', false],
+    ]);
+    expect(more[2]!.reason).toBe('cannot tell: 5 finding(s) were counted but not kept (--max-findings)');
+    expect(judge(all, c, kept, 5, [], { DECISION_DIVERGENCE: 2, TS_REGRESSION: 4, HASH_MISMATCH: 1 })[0]!.pass).toBe(false);
+  });
+
   // The findings kept are the most severe (IntegrityVerifier.report), so none left out is more
   // severe than the least severe kept.
   it('judge exactly when a kept finding is less severe than anything the assertion looks for', () => {

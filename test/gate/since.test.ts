@@ -25,6 +25,25 @@ describe('--since REF', () => {
   });
 });
 
+// Review: the range starts at the commit's time, which its committer wrote. A tag pushed (or
+// moved) onto a side commit dated after the real release hid every divergence between the two
+// dates from `sel gate --since TAG --ref main`, and the gate passed.
+describe('--since REF not in the history of --ref', () => {
+  it('is refused (exit 2 in the CLI), naming both; a ref in that history is taken', async () => {
+    const repo = initRepo(join(tmp, 'side'));
+    commit(repo, 'release 1.4');
+    const release = git(repo, 'rev-parse', 'HEAD');
+    commit(repo, 'work');
+    git(repo, 'checkout', '-q', '-b', 'side', release);
+    commit(repo, 'dated later, off main');
+    git(repo, 'tag', 'v1.4.0');
+    git(repo, 'checkout', '-q', 'main');
+    await expect(resolveSince(repo, 'v1.4.0', 'main')).rejects.toThrow(/^--since v1\.4\.0 \([0-9a-f]{12}\) is not in the history of --ref main \([0-9a-f]{12}\)/);
+    await expect(resolveSince(repo, release, 'main')).resolves.toMatchObject({ kind: 'ts' });
+    await expect(resolveSince(repo, 'main', 'main')).resolves.toMatchObject({ kind: 'ts' });
+  });
+});
+
 describe('--since TIME', () => {
   it('counts an event at the time itself, and at a date\'s first instant (from 00:00 UTC), and not one before it', () => {
     // An allowed elevation at 2026-11-05T00:00:00.000Z was left out of --since 2026-11-05, and

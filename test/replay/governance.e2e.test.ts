@@ -348,6 +348,13 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'no-such-branch']))).toMatch(/does not name a commit/);
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', '--output=x']))).toMatch(/cannot start with/);
   });
+  // Review: an empty value (a CI variable that was not set: --since "$RELEASE_TAG") was named as
+  // nothing at all: "sel:  does not name a commit in …".
+  it('an empty ref is said to be empty, for --ref, --since and --policy-at', () => {
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', '']))).toBe('sel: --ref is empty: give a branch, a tag or a commit id');
+    expect(expectOneSentence(sel(['gate', sample.clean, '--repo', sample.repo, '--no-divergence', '--since', '']))).toBe('sel: --since is empty: give a branch, a tag or a commit id');
+    expect(expectOneSentence(sel(['gate', sample.clean, '--repo', sample.repo, '--policy-at', '']))).toBe('sel: --policy-at is empty: give a branch, a tag or a commit id');
+  });
   it('--ref without --repo', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--ref', 'main']))).toMatch(/--ref needs --repo/);
   });
