@@ -461,7 +461,7 @@ export class ChainVerifier {
         seq: rec.seq,
         location: loc(rec.ref),
         message: resumed
-          ? `seq ${rec.seq} comes before where the checkpoint resumes this chain (seq ${st.resumedAt}): an earlier run verified an event with that seq, and this run cannot compare the two; usually the same events are read twice (a file under a new name, or the same input twice)`
+          ? `seq ${rec.seq} comes before where the checkpoint resumes this chain (seq ${st.resumedAt}): an earlier run verified an event with that seq, and this run cannot compare the two: the same events read twice (a file under a new name, or the same input twice), or another event written at that seq (a fork, whose events this run does not replay); verify without --checkpoint to tell which`
           : `seq ${rec.seq} appears again after seq ${st.next - 1}; it is too far back (more than ${this.opts.recentWindow} events) to compare with the event it repeats or replaces`,
         detail: resumed ? { compared: false, resumedAt: st.resumedAt } : { compared: false, recentWindow: this.opts.recentWindow },
       }),

@@ -157,7 +157,7 @@ export function verifyCommand(chalk: Colour): Command {
         : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])), logs);
       // Real paths once: where a file resumes, and where the checkpoint records it.
       const reals = cp === null ? new Map<string, string>() : await cp.realPaths(sources);
-      const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes, reals);
+      const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes, reals, logs);
       const options = {
         maxLineBytes: flags.maxLineBytes,
         maxDepth: flags.maxDepth,

@@ -93,15 +93,18 @@ export class Replayer {
       if (p.latest !== undefined) this.chainTime.set(p.chain, { ts: p.latest.ts, seq: p.latest.seq, ring: new TimeRing() });
     }
     for (const [path, a] of input.ledger.anchors) {
+      const list = this.anchorsByChain.get(a.chain) ?? [];
+      list.push(a.seq);
+      this.anchorsByChain.set(a.chain, list);
+      // Before a checkpoint's position: checked by the run that wrote it, not judged again, but
+      // it still anchors the chain (a resumed run said "no anchor" and counted only the new events
+      // as unanchored where a full run said "anchored to seq N", found by review).
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
       const entry: AnchorEntry = { anchor: a, path, seen: false, branch: null };
       this.anchors.set(`${a.chain}\u0000${a.seq}`, entry);
       let bySeq = this.anchorAt.get(a.chain);
       if (bySeq === undefined) this.anchorAt.set(a.chain, (bySeq = new Map()));
       bySeq.set(a.seq, entry);
-      const list = this.anchorsByChain.get(a.chain) ?? [];
-      list.push(a.seq);
-      this.anchorsByChain.set(a.chain, list);
     }
     for (const list of this.anchorsByChain.values()) list.sort((x, y) => x - y);
   }
@@ -222,7 +225,10 @@ export class Replayer {
 
   /** After the whole log: anchors the log never reached. */
   finish(chains: readonly ChainSummary[]): AnchorSummary[] {
-    const lastSeq = new Map(chains.map((c) => [c.chain, c.lastSeq]));
+    // A chain resumed from a checkpoint that this run read no new event of ends where the
+    // checkpoint left it (its events are in the log; a resumed run said it held none, found by review).
+    const lastSeq = new Map<string, number | null>((this.input.starts ?? []).map((p) => [p.chain, p.next > 0 ? p.next - 1 : null]));
+    for (const c of chains) if (c.lastSeq !== null || !lastSeq.has(c.chain)) lastSeq.set(c.chain, c.lastSeq);
     for (const { anchor, path, seen, branch } of this.anchors.values()) {
       if (seen) continue;
       const last = lastSeq.get(anchor.chain);

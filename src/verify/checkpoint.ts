@@ -11,8 +11,8 @@
  * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
  * everything is verified again from the start: never a silent restart.
  */
-import { open, readFile, realpath, rename, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
 import { scanStrict } from '../canonical/scan.js';
@@ -56,6 +56,9 @@ export interface Resume {
 
 /** Reads a checkpoint; null when the file does not exist yet (the first run). */
 export async function loadCheckpoint(path: string, logs: readonly string[] = [], logDirs: readonly string[] = []): Promise<Checkpoint | null> {
+  // An unset variable (--checkpoint "$CP"): refused before the run, not after it with the report
+  // printed and "cannot write checkpoint : it does not exist" (found by review).
+  if (path.length === 0) throw new OperatorError('--checkpoint is empty: name the file that keeps the checkpoint');
   // Where it will be written, checked before the run rather than after it (and never a log:
   // one would be read as a bad checkpoint, and the advice to remove it is the wrong one).
   await outputTarget(path, 'checkpoint', logs, logDirs);
@@ -115,7 +118,7 @@ async function tailHash(path: string, end: number, maxLineBytes: number): Promis
  * Checks the checkpoint against the files as they are now. A mismatch is a finding, and
  * then nothing is resumed: a partial resume would mix verified and unverified state.
  */
-export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number, realByPath: ReadonlyMap<string, string>): Promise<{ resume: Resume | null; findings: Finding[] }> {
+export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number, realByPath: ReadonlyMap<string, string>, logArgs: readonly string[] = []): Promise<{ resume: Resume | null; findings: Finding[] }> {
   const byPath = new Map(cp.files.map((f) => [f.path, f]));
   const files = new Map<string, { bytes: number; lines: number; tail: string }>();
   const findings: Finding[] = [];
@@ -164,6 +167,29 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
       continue;
     }
     files.set(real, { bytes: f.bytes, lines: f.lines, tail: f.tail });
+  }
+  // A checkpointed file that was in a directory of logs named again, and is neither there nor
+  // resumed elsewhere (moved): deleted. Its events are gone; a full run of that directory says
+  // so (a SEQ_GAP where a segment was), and an incremental run that went on from the chain's
+  // position passed in silence (found by review). Said, and everything verified again.
+  const namedDirs = new Map<string, string>();
+  for (const arg of logArgs) {
+    if (arg === '-') continue;
+    const real = await realpath(arg).catch(() => null);
+    if (real !== null && !namedDirs.has(real) && (await stat(real).then((st) => st.isDirectory(), () => false))) namedDirs.set(real, arg);
+  }
+  for (const f of cp.files) {
+    // Given, or resumed under another path (moved: taken off its list), or still there (a file
+    // the run cannot read is reported as such).
+    if (given.has(f.path) || !namedDirs.has(dirname(f.path)) || !(moved.get(basename(f.path)) ?? []).includes(f)) continue;
+    if (await stat(f.path).then(() => true, () => false)) continue;
+    findings.push(makeFinding('CHECKPOINT_MISMATCH', {
+      // Named as the directory's files are (sources.ts): under the directory as it was named.
+      location: { file: join(namedDirs.get(dirname(f.path))!, basename(f.path)), line: Math.max(1, f.lines) },
+      message: `${basename(f.path)}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dirname(f.path))}: a segment of the log was deleted or moved out; verifying everything again`,
+      expected: f.tail,
+      actual: null,
+    }));
   }
   if (findings.length > 0) return { resume: null, findings };
   return { resume: { files, starts: cp.chains }, findings };

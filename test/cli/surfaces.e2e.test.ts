@@ -1197,7 +1197,7 @@ describe('sel verify --checkpoint', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(new Set(found.map((f) => f.code))).toEqual(new Set(['SEQ_DUPLICATE']));
     // Each says why: verified by the run that wrote the checkpoint, not compared here.
-    for (const f of found) expect(f.message).toBe(`seq ${f.seq} comes before where the checkpoint resumes this chain (seq 30): an earlier run verified an event with that seq, and this run cannot compare the two; usually the same events are read twice (a file under a new name, or the same input twice)`);
+    for (const f of found) expect(f.message).toBe(`seq ${f.seq} comes before where the checkpoint resumes this chain (seq 30): an earlier run verified an event with that seq, and this run cannot compare the two: the same events read twice (a file under a new name, or the same input twice), or another event written at that seq (a fork, whose events this run does not replay); verify without --checkpoint to tell which`);
   });
   it('records what the run read, not what was appended to a file while a later input was read', async () => {
     // The run reads regular files first, then the pipe: it opens the pipe once a.jsonl is read

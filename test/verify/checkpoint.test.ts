@@ -378,3 +378,44 @@ describe('a CHECKPOINT_MISMATCH on a later log (found by mutation testing)', () 
     });
   }
 });
+
+// Review: a segment the checkpoint verified, deleted from the directory of logs named again,
+// passed the incremental run in silence, where a full run of the same directory reports the
+// events it held as missing (SEQ_GAP). The checkpoint names the file: it is gone, and that is
+// said, and everything is verified again, as for a file cut short.
+describe('a checkpointed file deleted from the directory named', () => {
+  it('is CHECKPOINT_MISMATCH, and the run verifies everything again, as a full run does', () => {
+    const dir = join(tmp, 'deleted-segment');
+    mkdirSync(dir);
+    const lines = chainLines(8, 'x');
+    writeFileSync(join(dir, 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
+    writeFileSync(join(dir, 'b.jsonl'), `${lines.slice(4).join('\n')}\n`);
+    const state = join(tmp, 'deleted-segment.cp.json');
+    expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
+    rmSync(join(dir, 'a.jsonl'));
+    const full = JSON.parse(sel(['verify', dir, '--format', 'json']).stdout) as { findings: { code: string }[] };
+    expect(full.findings.map((f) => f.code)).toEqual(['SEQ_GAP']);
+    const r = sel(['verify', dir, '--checkpoint', state, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { findings: { code: string; message: string }[] };
+    expect(out.findings.map((f) => f.code).sort()).toEqual(['CHECKPOINT_MISMATCH', 'SEQ_GAP']);
+    expect(out.findings.find((f) => f.code === 'CHECKPOINT_MISMATCH')!.message).toMatch(/^a\.jsonl, which the checkpoint verified to line 4, is no longer in /);
+    // A checkpointed file named alone and not named again is not looked for: only a directory's.
+    const alone = join(tmp, 'deleted-segment-alone.cp.json');
+    writeFileSync(join(dir, 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
+    expect(sel(['verify', join(dir, 'a.jsonl'), join(dir, 'b.jsonl'), '--checkpoint', alone]).status).toBe(0);
+    expect(sel(['verify', join(dir, 'b.jsonl'), '--checkpoint', alone]).status).toBe(0);
+  });
+});
+
+describe('an empty --checkpoint (an unset variable)', () => {
+  it('is refused before the run, in one sentence, with no report', () => {
+    const dir = join(tmp, 'empty-name');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.jsonl'), `${chainLines(2).join('\n')}\n`);
+    const r = sel(['verify', dir, '--checkpoint', '']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('sel: --checkpoint is empty: name the file that keeps the checkpoint\n');
+  });
+});

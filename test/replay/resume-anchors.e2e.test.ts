@@ -1,0 +1,82 @@
+/**
+ * Review: a run resumed from a checkpoint says of the anchors what a full run of the same log
+ * says (summary.replay.anchors, and the text report's chain line). The anchors before the
+ * checkpoint's position were checked by the earlier run; they still anchor the chain.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { sel } from '../helpers/cli.js';
+import { commit, initRepo, write } from '../helpers/git.js';
+import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-resume-anchors-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const CONTRACTS = ['capabilities', 'extensions', 'network-egress', 'secrets-boundary', 'severity-gating', 'tool-registry', 'trust-zones'];
+
+interface Out { summary: { replay: { anchors: unknown[] } } }
+
+describe('a resumed run and the anchors before its checkpoint', () => {
+  it('reports the chain anchored as a full run does, not "no anchor" with only the new events unanchored', () => {
+    const repo = initRepo(join(tmp, 'gov'));
+    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    commit(repo, 'policy');
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    const w = new ChainWriter('h');
+    const lines = Array.from({ length: 8 }, (_, i) => w.append({
+      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }));
+    // Anchored at seq 2; the log is verified to seq 4, then seqs 5-7 arrive.
+    write(repo, { 'ledger/anchors/h/2.json': `${JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 2, hash: (JSON.parse(lines[2]!.line) as { hash: string }).hash, ts: '2026-11-01T00:00:02.000Z' })}\n` });
+    commit(repo, 'anchor seq 2');
+    const log = join(tmp, 'audit.jsonl');
+    const cp = join(tmp, 'cp.json');
+    writeFileSync(log, `${lines.slice(0, 5).map((l) => l.line).join('\n')}\n`);
+    const first = sel(['verify', log, '--repo', repo, '--checkpoint', cp]);
+    expect(first.status, first.stdout).toBe(0);
+    appendFileSync(log, `${lines.slice(5).map((l) => l.line).join('\n')}\n`);
+    const full = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as Out;
+    expect(full.summary.replay.anchors).toEqual([{ chain: 'h', anchors: 1, lastAnchoredSeq: 2, unanchored: [3, 7] }]);
+    const resumed = sel(['verify', log, '--repo', repo, '--checkpoint', join(tmp, 'cp.json'), '--format', 'json']);
+    expect(resumed.status).toBe(0);
+    expect((JSON.parse(resumed.stdout) as Out).summary.replay.anchors).toEqual(full.summary.replay.anchors);
+  });
+  it('says where the log ends for an anchor past it, when the run read no new event of its chain: not that the log holds none', () => {
+    const repo = join(tmp, 'gov');
+    const log = join(tmp, 'audit.jsonl');
+    const cp = join(tmp, 'cp.json');
+    // The checkpoint covers seqs 0-7; the anchoring job names seq 20, which the log never reached.
+    write(repo, { 'ledger/anchors/h/20.json': `${JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 20, hash: `sha256:${'a'.repeat(64)}`, ts: '2026-11-01T00:00:20.000Z' })}\n` });
+    commit(repo, 'anchor seq 20');
+    type F = { code: string; message: string; actual: unknown };
+    const full = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as { findings: F[] };
+    const resumed = JSON.parse(sel(['verify', log, '--repo', repo, '--checkpoint', cp, '--format', 'json']).stdout) as { findings: F[] };
+    const truncated = (fs: F[]) => fs.filter((f) => f.code === 'LOG_TRUNCATED').map((f) => [f.message, f.actual]);
+    expect(truncated(full.findings)).toEqual([['the log of chain h ends at seq 7, but seq 20 was anchored: events were removed from the end', 7]]);
+    expect(truncated(resumed.findings)).toEqual(truncated(full.findings));
+  });
+  // A full run reports a second event at seq 3 as CHAIN_FORK (and replays it); the resumed run
+  // said "usually the same events are read twice", steering away from a forged event.
+  it('an event at a seq before the checkpoint: the resumed run fails, and says it may be a fork and how to tell', () => {
+    const repo = join(tmp, 'gov');
+    const log = join(tmp, 'audit.jsonl');
+    const cp = join(tmp, 'cp.json');
+    const events = readFileSync(log, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const w = new ChainWriter('h', { lastSeq: 2, lastHash: events[2]!['hash'] as string });
+    appendFileSync(log, `${w.append({
+      ts: '2026-11-01T00:00:09.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'curl' }, policy_hash: events[0]!['policy_hash'] as string, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line}\n`);
+    type F = { code: string; message: string };
+    const full = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as { findings: F[] };
+    expect(full.findings.map((f) => f.code)).toContain('CHAIN_FORK');
+    const r = sel(['verify', log, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const dup = (JSON.parse(r.stdout) as { findings: F[] }).findings.filter((f) => f.code === 'SEQ_DUPLICATE');
+    expect(dup.map((f) => f.message)).toEqual([expect.stringMatching(/or another event written at that seq \(a fork, whose events this run does not replay\); verify without --checkpoint to tell which$/)]);
+  });
+});
