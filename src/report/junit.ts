@@ -11,13 +11,22 @@ import type { FindingClass, Severity } from '../findings/codes.js';
 import { CODES, severityRank } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import type { Report } from './report.js';
+import { printable } from './printable.js';
 
 const XML_INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text safe in XML 1.0 attributes and content. */
+/**
+ * Text safe in XML 1.0 attributes and content. What XML cannot hold is U+FFFD; what it can but
+ * could act on a terminal where the report is echoed, or show text in another order in a CI's
+ * test report (C1 controls and DEL, bidi marks, separators, what shows as nothing: printable.ts),
+ * is a `\uXXXX` escape, as in the text and github formats; line breaks and tabs stay (below).
+ */
 export function xmlEscape(s: string): string {
   return s
     .replace(XML_INVALID, '\uFFFD')
+    .split(/([\t\n\r])/)
+    .map((part, i) => (i % 2 === 1 ? part : printable(part)))
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

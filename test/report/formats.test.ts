@@ -223,6 +223,24 @@ describe('--format junit', () => {
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
   });
+  // Review: a recorded rule, a request value or a file name from the log reached the XML raw
+  // when XML could hold it: U+202E (bidi override: a GitLab or Jenkins test report shows the
+  // text in another order), the one-byte CSI U+009B and DEL (a terminal where the report is
+  // echoed acts on them), U+2028. The text and github formats write these as \uXXXX escapes.
+  it('writes no character from the logs that could act on a terminal or reorder text raw (bidi, C1, DEL, separators), in verify and gate reports', async () => {
+    const hostile = 'evil\u202e\u009b2J\u007f\u2028\u200b]]><x>';
+    const ACTS = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+    const base = await reportOf('clean');
+    const findings = [makeFinding('DECISION_DIVERGENCE', { chain: 'c', seq: 1, location: { file: `logs/${hostile}.jsonl`, line: 2 }, message: `recorded rule ${hostile}`, expected: { rule: null }, actual: { rule: hostile } })];
+    const xml = renderJunit({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), result: 'fail' } }, (f) => f);
+    expect(await validate(xml)).toEqual([]);
+    expect(xml).not.toMatch(ACTS);
+    expect(xml).toContain('evil\\u202e\\u009b2J\\u007f\\u2028\\u200b]]&gt;&lt;x&gt;');
+    const gate: GateReport = { range: 'all events', eventsInRange: 1, repo: 'gov', ref: 'HEAD', commit: 'a'.repeat(40), pass: false, assertions: [{ name: '--no-divergence', pass: false, reason: `1 diverged decision(s), first DECISION_DIVERGENCE at logs/${hostile}.jsonl:2`, at: { file: `logs/${hostile}.jsonl`, line: 2 } }] };
+    const gxml = renderGateJunit(gate, (f) => f);
+    expect(await validate(gxml)).toEqual([]);
+    expect(gxml).not.toMatch(ACTS);
+  });
   it('counts tests and failures per suite and in total, lists policy findings in their suite, and fails nothing under --fail-on never', async () => {
     const base = await reportOf('clean');
     const findings = [

@@ -23,6 +23,17 @@ describe('printable', () => {
     expect(printable(plain)).toBe(plain);
     expect(printable('')).toBe('');
   });
+  // Review: the tag characters (U+E0020-E007F, "ASCII smuggling"), variation selectors, U+034F,
+  // U+2065, U+17B4 and the interlinear annotation marks show as nothing and reached the terminal
+  // raw: a recorded rule `cap.coder` followed by tag characters read as `cap.coder`.
+  it('escapes every code point Unicode shows as nothing (Default_Ignorable_Code_Point), beyond U+FFFF as its two code units', () => {
+    expect(printable('cap.coder\u{E0020}\u{E0041}')).toBe('cap.coder\\udb40\\udc20\\udb40\\udc41');
+    expect(printable('a\u2065b\ufe0fc\u034fd\u17b4e\ufff9f\u{1d173}g')).toBe('a\\u2065b\\ufe0fc\\u034fd\\u17b4e\\ufff9f\\ud834\\udd73g');
+    // A backslash before one is doubled, as before any escaped character.
+    expect(printable('\\\u{E0041}')).toBe('\\\\\\udb40\\udc41');
+    const plain = 'emoji 😂 👍🏽 CJK 数据 \u{1F600}';
+    expect(printable(plain)).toBe(plain);
+  });
   it('escapes each end of the ranges and the Hangul fillers, which show as nothing too (from mutation testing)', () => {
     expect(printable('a\u115fb\u1160c\uffa0d\u3164e')).toBe('a\\u115fb\\u1160c\\uffa0d\\u3164e');
     expect(printable('\u001f\u009f\u200f\u2064\u2069\u202e')).toBe('\\u001f\\u009f\\u200f\\u2064\\u2069\\u202e');
