@@ -13,6 +13,7 @@ import type { Finding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { FindingCounts } from '../findings/counts.js';
 import type { FailOn } from './report.js';
+import { printable } from './printable.js';
 
 export const SARIF_MAX_RESULTS = 25_000;
 /**
@@ -74,7 +75,9 @@ function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: 
     ruleId: f.code,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: f.message },
+    // Shown in a web UI (GitHub code scanning): what could reorder or hide text escaped, as in
+    // the text, github and junit formats; expected and actual (properties) stay exact.
+    message: { text: printable(f.message) },
     locations: [{ physicalLocation: { artifactLocation: { uri }, region } }],
     partialFingerprints: { 'selFinding/v1': fingerprint(f, uri) },
     ...(Object.keys(props).length > 0 ? { properties: props } : {}),

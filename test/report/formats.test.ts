@@ -59,6 +59,16 @@ describe('--format sarif', () => {
     expect(decodeURIComponent(uri)).toBe(hostile);
     expect(new URL(uri, 'file:///repo/').pathname).toBe('/repo/policy/a%25b%20%23c%3F%2C%3Ad%0A.json');
   });
+  it('writes a message from the logs with what could reorder or hide text escaped, as text, github and junit do; expected and actual stay exact (review)', () => {
+    // GitHub code scanning shows message.text in its web UI: a bidi override in a recorded rule
+    // showed the text in another order there.
+    const hostile = 'evil\u202e\u009b2J\u200b';
+    const finding = makeFinding('DECISION_DIVERGENCE', { chain: 'c', seq: 1, location: { file: 'logs/a.jsonl', line: 2 }, message: `recorded rule ${hostile}`, expected: { rule: null }, actual: { rule: hostile } });
+    const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'fail', failOn: 'error', findings: countFindings([finding]), files: [{ file: 'logs/a.jsonl' }] } }, { relativize: (f) => f, category: 'verify' })) as { runs: { results: { message: { text: string }; properties: { actual: { rule: string } } }[] }[] };
+    const r = doc.runs[0]!.results[0]!;
+    expect(r.message.text).toBe('recorded rule evil\\u202e\\u009b2J\\u200b');
+    expect(r.properties.actual.rule).toBe(hostile);
+  });
   it('has one rule per finding code, results with level, location and a stable fingerprint', async () => {
     const report = await reportOf('incident');
     const doc = JSON.parse(renderSarif(report, { relativize: rel, category: 'verify' })) as {
