@@ -278,6 +278,8 @@ class ChainState {
   stopsKept = 0;
   readonly recent: RecentRing;
   readonly forkHeads: string[] = [];
+  /** The ts of each fork head (forkHeads, index for index; null: none): a branch's times are expected to rise too. */
+  readonly forkHeadTs: (string | null)[] = [];
   /**
    * Heads of copies already reported (a SEQ_DUPLICATE on the copy's first event): a later
    * event continuing one is the copy's next, not reported again while it repeats the chain
@@ -529,6 +531,25 @@ export class ChainVerifier {
     const i = st.forkHeads.indexOf(rec.prevHash);
     if (i < 0) return false;
     st.forkHeads[i] = rec.hash;
+    // Its ts against the one before it on the branch, as the chain's are: a branch's events are
+    // replayed at their own times (src/replay/replay.ts), so a time going back there is said too.
+    const before = st.forkHeadTs[i]!;
+    if (rec.ts !== null) {
+      if (before !== null && rec.ts < before) {
+        this.emit(
+          makeFinding('TS_REGRESSION', {
+            chain: st.id,
+            seq: rec.seq,
+            location: loc(rec.ref),
+            message: `ts ${rec.ts} is earlier than ${before} of the event before it on the same fork branch`,
+            expected: `>= ${before}`,
+            actual: rec.ts,
+            detail: { branch: true },
+          }),
+        );
+      }
+      st.forkHeadTs[i] = rec.ts;
+    }
     this.setAside(st, rec);
     this.onForkBranch?.(rec);
     this.onBranch?.(rec, false);
@@ -538,7 +559,11 @@ export class ChainVerifier {
   /** `rec`, not in the chain, heads a branch: the events that link to it go with it. */
   private branchFrom(st: ChainState, rec: PlacedEvent): void {
     st.forkHeads.push(rec.hash);
-    if (st.forkHeads.length > MAX_FORK_HEADS) st.forkHeads.shift();
+    st.forkHeadTs.push(rec.ts);
+    if (st.forkHeads.length > MAX_FORK_HEADS) {
+      st.forkHeads.shift();
+      st.forkHeadTs.shift();
+    }
     this.setAside(st, rec);
   }
 
@@ -719,7 +744,10 @@ export class ChainVerifier {
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
     st.offChain.delete(main.hash);
     const head = st.forkHeads.indexOf(main.hash);
-    if (head >= 0) st.forkHeads.splice(head, 1);
+    if (head >= 0) {
+      st.forkHeads.splice(head, 1);
+      st.forkHeadTs.splice(head, 1);
+    }
     return chosen;
   }
 

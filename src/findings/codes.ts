@@ -176,7 +176,7 @@ export const CODES = {
     severity: 'warning',
     class: 'integrity',
     title: 'Timestamp goes backwards',
-    help: 'The event\'s `ts` is earlier than its predecessor\'s in the same chain. Timestamps are informative and expected non-decreasing (SPEC.md §2); a regression points at a clock step on the writer, or at events stitched together from different sources.',
+    help: 'The event\'s `ts` is earlier than its predecessor\'s in the same chain. Timestamps are informative and expected non-decreasing (SPEC.md §2); a regression points at a clock step on the writer, or at events stitched together from different sources. The events of a fork branch are compared with the one before them on their branch (detail.branch is true), as they are replayed at their own times.',
     example: 'seq 9 at 12:00:05.000Z after seq 8 at 12:00:06.000Z.',
   },
   FINGERPRINT_MISMATCH: {

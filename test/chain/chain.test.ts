@@ -142,6 +142,26 @@ describe('each fault gives one finding where it happens', () => {
     expect(codeLines(r.findings)).toEqual(['CHAIN_FORK@41']);
     expect(r.findings[0]!.seq).toBe(20);
   });
+  it('a time going back on a fork branch: TS_REGRESSION at that branch event, as on the chain (once for each, none at the fork itself)', () => {
+    const w = new ChainWriter('prod', { lastSeq: 19, lastHash: (JSON.parse(LINES[19]!) as { hash: string }).hash });
+    // The branch's events dated 100, 102, 101, 103: the third goes back. Its first (seq 20) is
+    // dated after the chain's seq 19 and before its seq 39: not compared with the chain's.
+    const branch = [100, 102, 101, 103].map((i) => w.append(sampleInput(i)).line);
+    const interleaved = [...LINES.slice(0, 22), branch[0]!, LINES[22]!, branch[1]!, branch[2]!, ...LINES.slice(23), branch[3]!];
+    for (const l of [[...LINES, ...branch], interleaved]) {
+      const r = verifyLines(l);
+      expect(r.findings.map((f) => [f.code, f.seq])).toEqual([['CHAIN_FORK', 20], ['TS_REGRESSION', 22]]);
+      const ts = (i: number) => (JSON.parse(branch[i]!) as { ts: string }).ts;
+      expect(r.findings[1]).toMatchObject({
+        severity: 'warning',
+        location: { line: l.indexOf(branch[2]!) + 1 },
+        message: `ts ${ts(2)} is earlier than ${ts(1)} of the event before it on the same fork branch`,
+        expected: `>= ${ts(1)}`,
+        actual: ts(2),
+        detail: { branch: true },
+      });
+    }
+  });
   it('an interleaved fork: one CHAIN_FORK', () => {
     const w = new ChainWriter('prod', { lastSeq: 19, lastHash: (JSON.parse(LINES[19]!) as { hash: string }).hash });
     const branch = [0, 1, 2].map((i) => w.append(sampleInput(100 + i)).line);
