@@ -53,8 +53,16 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
     } catch {
       key = path;
     }
-    if (seen.has(key)) return;
+    // The same file under two names that are not links to each other (a hard link, as
+    // rotatelogs -L makes for the current segment; a bind mount): one file, read once. By
+    // path alone, its events were read twice and reported as a SEQ_DUPLICATE (found by review).
+    // As bigints: a file id past 2^53 (NTFS) as a number could name two files alike, and one
+    // would not be read.
+    const st = await stat(path, { bigint: true }).catch(() => null);
+    const file = st === null || st.ino === 0n ? null : `\u0000${st.dev}:${st.ino}`;
+    if (seen.has(key) || (file !== null && seen.has(file))) return;
     seen.add(key);
+    if (file !== null) seen.add(file);
     sources.push({ display, path, regular, named });
   };
 

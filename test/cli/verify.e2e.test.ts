@@ -1,7 +1,7 @@
 /** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,6 +266,22 @@ describe('inputs', () => {
     expect(r.status).toBe(0);
     const files = (JSON.parse(r.stdout) as { summary: { files: { file: string }[] } }).summary.files.map((f) => f.file);
     expect(files.map((f) => f.split('/').pop())).toEqual(['audit-8.jsonl', 'audit-9.jsonl', 'audit-10.jsonl']);
+  });
+  it('reads a rotated segment once when the directory holds a hard link to it too (rotatelogs -L current.jsonl): no SEQ_DUPLICATE (review)', () => {
+    const lines = readFileSync(CLEAN, 'utf8').split('\n').filter((l) => l !== '');
+    const dir = join(tmp, 'hard-link');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'audit-1.jsonl'), `${lines.slice(0, 10).join('\n')}\n`);
+    writeFileSync(join(dir, 'audit-2.jsonl'), `${lines.slice(10).join('\n')}\n`);
+    linkSync(join(dir, 'audit-2.jsonl'), join(dir, 'current.jsonl'));
+    for (const args of [[dir], [join(dir, 'audit-1.jsonl'), join(dir, 'audit-2.jsonl'), join(dir, 'current.jsonl')]]) {
+      const r = sel(['verify', ...args, '--format', 'json']);
+      const out = JSON.parse(r.stdout) as { summary: { events: number; files: { file: string }[] }; findings: { code: string }[] };
+      expect(out.findings.map((f) => f.code)).toEqual([]);
+      expect(out.summary.events).toBe(lines.length);
+      expect(out.summary.files.map((f) => f.file.split('/').pop())).toEqual(['audit-1.jsonl', 'audit-2.jsonl']);
+      expect(r.status).toBe(0);
+    }
   });
   it('orders by the first event, past a damaged, empty or BOM-marked first line', () => {
     // Names that sort against the seqs: only the first events can put z-first.jsonl first.

@@ -4,7 +4,7 @@
  * streams after the files. (From mutation testing: only whole runs covered it, on the samples.)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,13 @@ describe('resolveSources', () => {
     symlinkSync(join(d, 'a.jsonl'), join(tmp, 'link.jsonl'));
     const r = await resolveSources([join(d, 'a.jsonl'), d, join(tmp, 'link.jsonl'), join(d, 'a.jsonl')]);
     expect(r.sources.map((s) => s.display)).toEqual([join(d, 'a.jsonl')]);
+  });
+
+  it('reads a file once under a second name that is a hard link to it (rotatelogs -L): in its directory, and named (review)', async () => {
+    const d = dir('hard', { 'audit-2.jsonl': line(0) });
+    linkSync(join(d, 'audit-2.jsonl'), join(d, 'current.jsonl'));
+    expect((await resolveSources([d])).sources.map((s) => s.display)).toEqual([join(d, 'audit-2.jsonl')]);
+    expect((await resolveSources([join(d, 'current.jsonl'), join(d, 'audit-2.jsonl')])).sources.map((s) => s.display)).toEqual([join(d, 'current.jsonl')]);
   });
 
   it('refuses a directory with no *.jsonl file as the operator\'s error, and reads a named pipe as a stream', async () => {
