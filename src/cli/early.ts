@@ -46,9 +46,9 @@ export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>>
     '--reorder-window',
   ],
   gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', '-j', '--jobs', '--unit-bytes'],
-  explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes'],
-  impact: ['--repo', '--ref', '--policy', '--max-events', '--format', '-j', '--jobs', '--unit-bytes'],
-  timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes'],
+  explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
+  impact: ['--repo', '--ref', '--policy', '--max-events', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
+  timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
 };
 
 /** Of PARALLEL_VALUE_OPTIONS's commands, those whose default --jobs is one thread. */

@@ -19,9 +19,10 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
+import { MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { chainId, jobsOptions, nonNegativeInt, oneOf, startJobs } from './options.js';
+import { chainId, jobsOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
@@ -49,6 +50,31 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
   'review-of-another': 'its review is of another exception',
   'review-expired': 'its review expired before the event',
 };
+
+/**
+ * How the logs are read, as sel verify reads them (--max-line-bytes, --max-depth,
+ * --reorder-window): a log that verify was told to read with longer lines had its long events
+ * reported LINE_TOO_LONG here, "(--max-line-bytes)", by a command that did not take the flag,
+ * so explain, impact and timeline could not account for what verify had checked (found by review).
+ */
+interface ReadingFlags {
+  maxLineBytes: number;
+  maxDepth: number;
+  reorderWindow: number;
+}
+
+function readingOptions(): Option[] {
+  return [
+    new Option('--max-line-bytes <n>', 'longest line read, as sel verify reads it; longer lines are reported unread')
+      .argParser(positiveInt('--max-line-bytes', MAX_LINE_BYTES_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxLineBytes),
+    new Option('--max-depth <n>', 'deepest nesting accepted in an event, as sel verify accepts it')
+      .argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
+    new Option('--reorder-window <n>', 'early events per chain held while waiting for a missing one, as sel verify holds them')
+      .argParser(positiveInt('--reorder-window', 1_000_000)).default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
+  ];
+}
+
+const reading = (f: ReadingFlags) => ({ maxLineBytes: f.maxLineBytes, maxDepth: f.maxDepth, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } });
 
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
@@ -78,7 +104,7 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
   }
 }
 
-interface ExplainFlags {
+interface ExplainFlags extends ReadingFlags {
   repo: string;
   ref: string;
   seq: number;
@@ -99,7 +125,7 @@ function explainCommand(chalk: Colour): Command {
     .option('--chain <id>', 'the chain (needed when several chains have that seq)', chainId('--chain'))
     .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
-  for (const o of jobsOptions()) cmd.addOption(o);
+  for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
       const near = new Map<string, PlacedEvent>();
@@ -121,7 +147,7 @@ function explainCommand(chalk: Colour): Command {
         if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec) });
         else branch.dropped.set(rec.chain, (branch.dropped.get(rec.chain) ?? 0) + 1);
       };
-      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
+      const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
         onEvent: tap,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
@@ -149,7 +175,10 @@ function explainCommand(chalk: Colour): Command {
       const rec = near.get(`${chain}\u0000${f.seq}`)!;
       const prev = near.get(`${chain}\u0000${f.seq - 1}`);
       const next = near.get(`${chain}\u0000${f.seq + 1}`);
-      const findings = result.findings.filter((x) => x.chain === chain && x.seq === f.seq);
+      // The event's own, and a committed log's LEDGER_REWRITTEN at its line (the working copy
+      // differs from the committed log there: it names no seq, and explain showed none; found by review).
+      const findings = result.findings.filter((x) => (x.chain === chain && x.seq === f.seq) ||
+        (x.code === 'LEDGER_REWRITTEN' && x.seq === null && x.location !== null && x.location.file === rec.ref.file && x.location.line === rec.ref.line));
       const e = rec.event;
       let policyInfo: { hash: string; commit: string | null; date: string; author: string; subject: string; valid: boolean } | null = null;
       let replayed: Evaluation | null = null;
@@ -218,12 +247,19 @@ function explainCommand(chalk: Colour): Command {
       // A review or exception the evaluation looked for that is in the ledger but could not be
       // read: it was not used (it reads as missing), and its finding says why.
       const unread = replayed === null ? [] : [...invalidArtifact(result.findings, replayed.review?.path), ...invalidArtifact(result.findings, replayed.exception?.ref)];
-      const shownFindings = [...findings, ...unread];
+      // A review or exception an allow or warn was granted under (and the review such an
+      // exception names) that a commit changed after it was added: replay read it as it is at
+      // --ref, which may grant what it did not grant when the event relied on it (an expiry
+      // moved on). sel verify reports its LEDGER_REWRITTEN; explain said "(the same)" and no
+      // finding (found by review).
+      const used = replayed === null ? [] : replayed.inForce.flatMap((a) => [a.ref, a.review?.ref]);
+      const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))];
+      const shownFindings = [...findings, ...unread, ...rewritten];
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
           chain, seq: f.seq, otherChains, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
-          matches: sameAtTs === null ? null : sameAtTs && expired === null,
+          matches: sameAtTs === null ? null : sameAtTs && expired === null && rewritten.length === 0,
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
           links, findings: shownFindings, findingsNotKept: keeper.dropped(),
@@ -254,15 +290,18 @@ function explainCommand(chalk: Colour): Command {
         L.push(c.bold('decision'), `  recorded  ${decision(e.decision)}`);
         if (replayed !== null) {
           const same = sameAtTs === true;
-          const verdict = !same ? c.red('(DIVERGES)') : expired === null ? c.green('(the same)')
+          const verdict = !same ? c.red('(DIVERGES)') : expired === null ? (rewritten.length === 0 ? c.green('(the same)') : c.red('(the same, under a ledger artifact a commit rewrote: LEDGER_REWRITTEN below)'))
             : c.red(`(the same at its ts, not at the chain's time: ${expired.code} below)`);
           L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
           const notRead = (path: string | null) => (invalidArtifact(unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
-          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${(replayed.review.status === 'missing' ? notRead(replayed.review.path) : null) ?? REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})`);
+          const rewrote = (path: string | null) => (rewrittenArtifact(rewritten, f.repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
+          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${(replayed.review.status === 'missing' ? notRead(replayed.review.path) : null) ?? REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})${rewrote(replayed.review.path)}`);
           if (replayed.exception !== null) {
             const ex = replayed.exception;
-            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${(ex.status === 'not-found' ? notRead(ex.ref) : null) ?? EXCEPTION_TEXT[ex.status]} (${ex.status})`);
+            const exReview = replayed.inForce.find((a) => a.kind === 'exception' && a.ref === ex.ref)?.review?.ref ?? null;
+            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${(ex.status === 'not-found' ? notRead(ex.ref) : null) ?? EXCEPTION_TEXT[ex.status]} (${ex.status})${rewrote(ex.ref)}`);
+            if (exReview !== null && rewrote(exReview) !== '') L.push(`    its review ${p(exReview)}: ${rewrote(exReview).slice(2)}`);
           }
         }
         if (whatIf !== null) {
@@ -334,6 +373,10 @@ const KEEP_LEDGER_FINDINGS = 10_000;
 const invalidArtifact = (all: readonly Finding[], path: string | null | undefined): Finding[] =>
   path === null || path === undefined ? [] : all.filter((x) => invalidArtifactPath(x) === path);
 
+/** The LEDGER_REWRITTEN finding of the ledger artifact at `path` in the repository named `repo` (as replay names its files), if any. */
+const rewrittenArtifact = (all: readonly Finding[], repo: string, path: string | null | undefined): Finding[] =>
+  path === null || path === undefined ? [] : all.filter((x) => x.code === 'LEDGER_REWRITTEN' && x.location !== null && x.location.file === `${repo}/${path}`);
+
 /** A finding about `seq` (or a range that holds it) of the chain asked for (any, or unknown). */
 const isAbout = (x: Finding, seq: number, chain: string | undefined): boolean =>
   (x.seq === seq || coversSeq(x, seq)) && (chain === undefined || x.chain === null || x.chain === chain);
@@ -355,8 +398,11 @@ class FindingKeeper {
   readonly keep = (x: Finding): boolean => {
     // A review or exception that could not be read: the event that relied on it sees it as
     // missing, and its account says why (the first KEEP_LEDGER_FINDINGS; a ledger has few).
+    // One a commit rewrote: the event that relied on it was judged by it as it is now.
     const artifact = invalidArtifactPath(x);
-    if (artifact !== null && !artifact.startsWith('ledger/anchors/')) {
+    // And a committed log read from the working copy that differs from it at a line: that line
+    // is an event's (LEDGER_REWRITTEN names no seq). Both are few: one per file rewritten.
+    if ((artifact !== null && !artifact.startsWith('ledger/anchors/')) || x.code === 'LEDGER_REWRITTEN') {
       if (this.ledger === KEEP_LEDGER_FINDINGS) return false;
       this.ledger++;
       return true;
@@ -634,7 +680,7 @@ async function explainMissing(
   await writeOut(`${L.join('\n')}\n`);
 }
 
-interface ImpactFlags {
+interface ImpactFlags extends ReadingFlags {
   jobs: number;
   unitBytes?: number;
   repo: string;
@@ -653,7 +699,7 @@ function impactCommand(chalk: Colour): Command {
     .requiredOption('--policy <ref>', 'the policy version to replay under (e.g. a PR branch)')
     .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
     .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
-  for (const o of jobsOptions()) cmd.addOption(o);
+  for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
       const repo = await GitRepo.open(f.repo);
@@ -670,7 +716,7 @@ function impactCommand(chalk: Colour): Command {
       let changes = 0;
       // Each event is evaluated where it is parsed, and noted only when it would change or was
       // not evaluated (src/replay/impact.ts).
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs }, {
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), ...jobs }, {
         note: { kind: 'impact', bundle: target.bundle, ledger: [...gov.ledger.files.entries()] },
         requestsByName: true,
         onEvent: (rec) => {
@@ -690,8 +736,17 @@ function impactCommand(chalk: Colour): Command {
       });
       const sorted = [...transitions.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       const integrity = result.summary.findings.total;
+      // Reviews and exceptions at --ref that could not be used, or that a commit changed or
+      // deleted after they were added: a decision that relied on one changes with them,
+      // whatever the policy, and sel verify --repo reports them. Impact counted such a change
+      // as the policy's and said nothing (found by review).
+      const artifact = (path: string) => !path.startsWith('ledger/anchors/');
+      const ledgerNotes = {
+        invalidArtifacts: new Set(gov.ledger.problems.map((x) => x.path).filter(artifact)).size,
+        rewrittenArtifacts: new Set(gov.ledgerRewrites.map((x) => x.path).filter(artifact)).size,
+      };
       if (f.format === 'json') {
-        await writeOut(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity }, null, 2)}\n`);
+        await writeOut(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity, ledger: ledgerNotes }, null, 2)}\n`);
       } else {
         const c = await chalk();
         const p = printable;
@@ -702,13 +757,16 @@ function impactCommand(chalk: Colour): Command {
         for (const x of changed) L.push(p(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`));
         if (changes > changed.length) L.push(c.dim(`  ${changes - changed.length} more (--max-events)`));
         if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not replayed (run sel verify)`));
+        if (ledgerNotes.invalidArtifacts + ledgerNotes.rewrittenArtifacts > 0) {
+          L.push(c.yellow(`note: the ledger at ${p(f.ref)} has ${ledgerNotes.invalidArtifacts} review or exception artifact(s) that could not be used (LEDGER_ARTIFACT_INVALID) and ${ledgerNotes.rewrittenArtifacts} that a commit changed or deleted after it was added (LEDGER_REWRITTEN): a decision that relied on one changes with it, whatever the policy (run sel verify --repo)`));
+        }
         await writeOut(`${L.join('\n')}\n`);
       }
       process.exitCode = 0;
     });
 }
 
-interface TimelineFlags {
+interface TimelineFlags extends ReadingFlags {
   actor?: string;
   tool?: string;
   action?: string;
@@ -721,8 +779,14 @@ interface TimelineFlags {
   unitBytes?: number;
 }
 
-/** The findings with a location timeline holds between two events (the chain check's come just before their event). */
-const RECENT_FINDINGS = 16;
+/**
+ * The lines whose findings timeline holds until their event is placed, at most: the chain
+ * check's come just before their event, but the line checks' of an event that arrived early
+ * come when its line is read, and it is placed only when the events it jumped have come (up
+ * to --reorder-window of them, per chain). Held by place, oldest dropped first; lines that
+ * name no seq (unreadable, not an event) are never a row, and are not held.
+ */
+const HELD_FINDINGS = 4096;
 const NONE: readonly string[] = [];
 
 function timelineCommand(): Command {
@@ -740,7 +804,7 @@ function timelineCommand(): Command {
   // One thread unless --jobs says otherwise: with few filters most events are shown, and
   // sending them whole from the workers costs more than checking them there saves (300 MB,
   // every event shown: --jobs 2 0.90x of one thread, 261 MB of RSS against 110 MB).
-  for (const o of jobsOptions(true)) cmd.addOption(o);
+  for (const o of [...jobsOptions(true), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: TimelineFlags, command: Command) => {
       const bound = (t: string | undefined, name: string) => {
         if (t === undefined) return null;
@@ -751,6 +815,9 @@ function timelineCommand(): Command {
       };
       const from = bound(f.from, '--from');
       const to = bound(f.to, '--to');
+      // At or after --from and before --to: a range that holds no instant is the operator's
+      // mistake (the two swapped, a date for a time), not an answer of no events (review).
+      if (from !== null && to !== null && from >= to) throw new OperatorError(`--from ${f.from} and --to ${f.to} leave no time between them (an event is shown at or after --from and before --to), so no event can be in range`);
       // `sel timeline … | head`: the rest of the logs would be read for no one.
       endWhenReaderGoes();
       const jobs = await startJobs(logs, f, command);
@@ -772,33 +839,41 @@ function timelineCommand(): Command {
         ...(to === null ? {} : { to }),
       };
       // The chain check's findings at an event it places (PREV_HASH_MISMATCH: this event or the
-      // one before it was changed; TS_REGRESSION; GENESIS_INVALID) come just before the event:
-      // its row names them. The last few found are enough, and none is kept for a report.
-      const recent: Finding[] = [];
+      // one before it was changed; TS_REGRESSION; GENESIS_INVALID) come just before the event,
+      // its line's when the line is read: its row names them. Held by place until the event is
+      // placed; none is kept for a report. (The last 16 found were held: an early event's
+      // finding was dropped when more than 16 findings came before the event it jumped, and
+      // its row read clean; found by review.)
+      const held = new Map<string, string[]>();
       const keepFinding = (x: Finding): boolean => {
-        if (x.location !== null) {
-          if (recent.length === RECENT_FINDINGS) recent.shift();
-          recent.push(x);
+        if (x.location !== null && x.seq !== null) {
+          const key = `${x.location.file}\u0000${x.location.line}`;
+          const codes = held.get(key);
+          if (codes !== undefined) codes.push(x.code);
+          else {
+            if (held.size === HELD_FINDINGS) held.delete(held.keys().next().value!);
+            held.set(key, [x.code]);
+          }
         }
         return false;
       };
       // The events shown come whole, their requests parsed in full (with --jobs, the workers
       // send only those); the others' requests are read member by member, or not at all.
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...jobs, keepFinding }, {
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), ...jobs, keepFinding }, {
         sendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
           // Those at this event are taken; the others kept: an event that arrived early (within
           // the reorder window) is placed after the event it jumped, and its findings were
           // dropped with that event's row (found by review).
-          let at: string[] | readonly string[] = NONE;
-          if (recent.length > 0) {
-            let kept = 0;
-            for (const x of recent) {
-              if (x.location!.line === rec.ref.line && x.location!.file === rec.ref.file) (at === NONE ? (at = []) : (at as string[])).push(x.code);
-              else recent[kept++] = x;
+          let at: readonly string[] = NONE;
+          if (held.size > 0) {
+            const key = `${rec.ref.file}\u0000${rec.ref.line}`;
+            const codes = held.get(key);
+            if (codes !== undefined) {
+              held.delete(key);
+              at = codes;
             }
-            recent.length = kept;
           }
           if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
           // Parsed whole before it is written: JSON.stringify through the member-by-member

@@ -793,6 +793,70 @@ describe('sel explain', () => {
     expect(out!.assertions.find((a) => a.name === '--require-anchored')).toMatchObject({ pass: true, reason: 'every event is covered by a matching anchor' });
     expect(out!.assertions.find((a) => a.name === 'integrity')!.reason).toMatch(/^2 integrity error\(s\), first LEDGER_REWRITTEN at /);
   });
+  it('of an event allowed under an exception a later commit extended: lists its LEDGER_REWRITTEN, and does not call the replay "the same" (review)', () => {
+    // The incident's seq 32 used EX-status-2025 after it expired; a commit moves the expiry of
+    // the exception and of the review it names past the event.
+    const repo = join(tmp, 'explain-rewritten-exception');
+    cpSync(s.repo, repo, { recursive: true });
+    const exception = 'ledger/exceptions/EX-status-2025.json';
+    const ex = JSON.parse(readFileSync(join(repo, exception), 'utf8')) as { review_ref: string; expires_at: string };
+    const rv = JSON.parse(readFileSync(join(repo, ex.review_ref), 'utf8')) as { expires_at: string };
+    write(repo, {
+      [exception]: `${JSON.stringify({ ...ex, expires_at: '2026-12-20T00:00:00.000Z' }, null, 2)}\n`,
+      [ex.review_ref]: `${JSON.stringify({ ...rv, expires_at: '2026-12-31T00:00:00.000Z' }, null, 2)}\n`,
+    });
+    commit(repo, 'ledger: extend an exception');
+    const verify = JSON.parse(sel(['verify', s.incident, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number | null; location: { file: string } }[] };
+    const rewritten = verify.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.location.file).sort();
+    expect(rewritten).toEqual([`${repo}/${ex.review_ref}`, `${repo}/${exception}`].sort());
+    expect(verify.findings.filter((f) => f.seq === 32)).toEqual([]);
+    type Out = { matches: boolean | null; exception: { ref: string; status: string } | null; findings: { code: string; location: { file: string } | null }[] };
+    const json = sel(['explain', s.incident, '--repo', repo, '--seq', '32', '--format', 'json']).stdout;
+    const out = JSON.parse(json) as Out;
+    expect(out.exception).toEqual({ ref: exception, status: 'covers' });
+    expect(out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.location!.file).sort()).toEqual(rewritten);
+    expect(out.matches).toBe(false);
+    expect(sel(['explain', s.incident, '--repo', repo, '--seq', '32', '--format', 'json', '--jobs', '2', '--unit-bytes', '2000']).stdout).toBe(json);
+    const text = sel(['explain', s.incident, '--repo', repo, '--seq', '32']).stdout;
+    expect(text).not.toContain('(the same)');
+    expect(text).toContain('(the same, under a ledger artifact a commit rewrote: LEDGER_REWRITTEN below)');
+    expect(text).toContain(`\n  LEDGER_REWRITTEN at ${repo}/${exception}:1: `);
+    // An event that relied on neither is not told of them.
+    const other = JSON.parse(sel(['explain', s.incident, '--repo', repo, '--seq', '5', '--format', 'json']).stdout) as Out;
+    expect(other.findings.map((f) => f.code)).toEqual([]);
+    expect(other.matches).toBe(true);
+  });
+  it('of an event of a committed log that the working copy rewrote and sealed again: lists the LEDGER_REWRITTEN sel verify reports at its line (review)', () => {
+    const repo = join(tmp, 'explain-rewritten-log');
+    cpSync(s.repo, repo, { recursive: true });
+    const log = join(repo, 'logs', 'audit.jsonl');
+    const events = readFileSync(log, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+    // seq 30's request changed, and every event from it sealed again: the chain links.
+    const at = events.findIndex((e) => e['seq'] === 30);
+    for (let i = at; i < events.length; i++) {
+      const e = events[i]!;
+      if (i === at) {
+        e['request'] = { ...(e['request'] as Record<string, unknown>), url: 'https://api.github.com/repos/acme/app/pulls/999' };
+        e['request_fingerprint'] = digestOf(e['request']);
+      }
+      e['prev_hash'] = events[i - 1]!['hash'];
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+    }
+    writeFileSync(log, `${events.map((e) => canonicalize(e)).join('\n')}\n`);
+    const verify = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; location: { file: string; line: number } }[] };
+    const rewritten = verify.findings.filter((f) => f.code === 'LEDGER_REWRITTEN');
+    expect(rewritten.map((f) => f.location)).toEqual([{ file: log, line: at + 1 }]);
+    type Out = { location: { file: string; line: number }; findings: { code: string; location: { file: string; line: number } | null }[] };
+    const json = sel(['explain', log, '--repo', repo, '--seq', '30', '--format', 'json']).stdout;
+    const out = JSON.parse(json) as Out;
+    expect(out.location).toEqual({ file: log, line: at + 1 });
+    expect(out.findings.map((f) => [f.code, f.location])).toEqual([['LEDGER_REWRITTEN', { file: log, line: at + 1 }]]);
+    expect(sel(['explain', log, '--repo', repo, '--seq', '30', '--format', 'json', '--jobs', '2', '--unit-bytes', '3000']).stdout).toBe(json);
+    expect(sel(['explain', log, '--repo', repo, '--seq', '30']).stdout).toContain(`findings at this event\n  LEDGER_REWRITTEN at ${log}:${at + 1}: `);
+    // The next event, sealed again but equal to nothing committed either, is not where the file first differs.
+    expect((JSON.parse(sel(['explain', log, '--repo', repo, '--seq', '31', '--format', 'json']).stdout) as Out).findings.map((f) => f.code)).toEqual([]);
+  });
   it('shows the review or the exception an event depended on', () => {
     type Out = { review: { status: string } | null; exception: { status: string; ref: string } | null };
     const resumed = JSON.parse(sel(['explain', s.clean, '--repo', s.repo, '--seq', '22', '--format', 'json']).stdout) as Out;
@@ -942,10 +1006,65 @@ describe('sel impact', () => {
     expect(out.transitions.reduce((n, x) => n + x.count, 0)).toBe(out.changed);
     expect(sel(['impact', s.clean, '--repo', repo, '--policy', 'severity']).stdout).toContain('  allow cap.coder (info) -> allow cap.coder (low)\n');
   });
+  it('says when the ledger at --ref has a review or exception that could not be used or was rewritten: the changes it makes are not the policy\'s (review)', () => {
+    const repo = join(tmp, 'impact-broken-exception');
+    cpSync(s.repo, repo, { recursive: true });
+    write(repo, { 'ledger/exceptions/EX-status-2026.json': '{"v":"sel.exception/1","id":"EX-status-2026"}\n' });
+    commit(repo, 'ledger: break an exception');
+    type Out = { changed: number; transitions: { transition: string; count: number }[]; ledger: { invalidArtifacts: number; rewrittenArtifacts: number } };
+    const out = JSON.parse(sel(['impact', s.clean, '--repo', repo, '--policy', 'HEAD', '--format', 'json']).stdout) as Out;
+    expect(out.ledger).toEqual({ invalidArtifacts: 1, rewrittenArtifacts: 1 });
+    // The recorded warns under the exception now read as changes, though the policy is the one they were made under.
+    expect(out.transitions.find((t) => t.transition.startsWith('warn secrets.status-query -> block'))?.count).toBeGreaterThan(0);
+    const text = sel(['impact', s.clean, '--repo', repo, '--policy', 'HEAD']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('note: the ledger at HEAD has 1 review or exception artifact(s) that could not be used (LEDGER_ARTIFACT_INVALID) and 1 that a commit changed or deleted after it was added (LEDGER_REWRITTEN)');
+    // A sound ledger: nothing said.
+    expect((JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as Out).ledger).toEqual({ invalidArtifacts: 0, rewrittenArtifacts: 0 });
+    expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD']).stdout).not.toContain('note: the ledger');
+  });
   it('names the hash of the version it replayed under, in JSON as in text (from mutation testing)', () => {
     const out = JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { policy: { hash: string } };
     expect(out.policy.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD']).stdout).toContain(`, ${out.policy.hash.slice(0, 19)}…)`);
+  });
+});
+
+describe('explain, impact and timeline read the logs as sel verify was told to', () => {
+  it('--max-line-bytes and --reorder-window: an event verify read is explained, replayed and shown, not LINE_TOO_LONG "(--max-line-bytes)" from a command without the flag (review)', () => {
+    const w = new ChainWriter('big');
+    const lines = [0, 1, 2].map((i) => w.append({
+      ts: `2026-11-01T12:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'agent', zone: 'executor' },
+      request: { tool: 'http.fetch', blob: i === 1 ? 'x'.repeat(1_100_000) : 'y' }, policy_hash: digestOf({ policy: 'none' }),
+      decision: { action: 'allow', rule: null, severity: 'info' },
+    }).line);
+    const log = join(tmp, 'reading-long.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const wide = ['--max-line-bytes', '2000000'];
+    expect(sel(['verify', log]).status).toBe(1);
+    expect(sel(['verify', log, ...wide]).status).toBe(0);
+    const json = sel(['explain', log, '--repo', s.repo, '--seq', '1', '--chain', 'big', '--format', 'json', ...wide]);
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as { event: { seq: number } | null; findings: { code: string }[] };
+    expect(out.event?.seq).toBe(1);
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
+    const t = sel(['timeline', log, '--format', 'jsonl', ...wide]);
+    expect(t.stderr).toBe('');
+    expect(t.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([0, 1, 2]);
+    expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '2', '--unit-bytes', '2000', ...wide]).stdout).toBe(t.stdout);
+    expect((JSON.parse(sel(['impact', log, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json', ...wide]).stdout) as { events: number; integrityFindings: number })).toMatchObject({ events: 3, integrityFindings: 0 });
+    // The reorder window: the same findings as verify's with the same window.
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const late = join(tmp, 'reading-late.jsonl');
+    writeFileSync(late, `${[...all.slice(0, 4), ...all.slice(5, 15), all[4]!, ...all.slice(15)].join('\n')}\n`);
+    const codes = (args: string[]) => (JSON.parse(sel(['verify', late, '--format', 'json', ...args]).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes([])).toEqual(['SEQ_REORDER']);
+    expect(codes(['--reorder-window', '4'])).toEqual(['SEQ_GAP', 'SEQ_REORDER']);
+    expect(sel(['timeline', late, '--reorder-window', '4']).stderr).toContain('the logs have 2 integrity finding(s)');
+    const gap = JSON.parse(sel(['explain', late, '--repo', s.repo, '--seq', '4', '--reorder-window', '4', '--format', 'json']).stdout) as { event: unknown; findings: { code: string }[] };
+    expect(gap.event).toBeNull();
+    expect(gap.findings.map((f) => f.code).sort()).toEqual(['SEQ_GAP', 'SEQ_REORDER']);
+    expect(expectOneSentence(sel(['explain', late, '--repo', s.repo, '--seq', '4', '--max-line-bytes', '0']))).toContain('--max-line-bytes');
   });
 });
 
@@ -987,6 +1106,16 @@ describe('sel timeline', () => {
     expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'allow']).stdout).toMatch(/\n\(0 events\)\n$/);
   });
 
+  it('refuses a --from that is not before --to (swapped, or the same instant in another form) in one sentence, not "(0 events)" (review)', () => {
+    for (const [from, to] of [['2026-11-02', '2026-11-01'], ['2026-11-01T01:00:00+01:00', '2026-11-01'], ['2026-11-01T12:00:00.000Z', '2026-11-01t12:00:00z']]) {
+      expect(expectOneSentence(sel(['timeline', s.clean, '--from', from!, '--to', to!]))).toContain('leave no time between them');
+    }
+    // A range of one millisecond holds the events of that millisecond.
+    const first = (JSON.parse(sel(['timeline', s.clean, '--format', 'jsonl']).stdout.split('\n')[0]!) as { ts: string }).ts;
+    const r = sel(['timeline', s.clean, '--from', first, '--to', `${first.slice(0, 23)}0001Z`, '--format', 'jsonl']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
   it('gives each event its own line, says nothing on stderr of a clean log, and leaves out an event that failed its line checks (from mutation testing)', () => {
     const r = sel(['timeline', s.clean, '--actor', 'ops-bot', '--format', 'jsonl']);
     expect(r.stderr).toBe('');
@@ -1078,6 +1207,19 @@ describe('sel timeline', () => {
     const rows = one.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
     expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
     expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
+  });
+  it('names its findings at an event that arrived early, however many findings came before the event it jumped (review: the last 16 were held)', () => {
+    // The clean log's seq 5, not in canonical form, read before seq 4, with 20 unreadable lines between them.
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const log = join(tmp, 'timeline-early-far.jsonl');
+    writeFileSync(log, `${[...all.slice(0, 4), ` ${all[5]!}`, ...Array.from({ length: 20 }, (_, i) => `not an event ${i}`), all[4]!, ...all.slice(6)].join('\n')}\n`);
+    const verified = (JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number | null }[] }).findings;
+    expect(verified.filter((f) => f.seq === 5).map((f) => f.code)).toEqual(['EVENT_NONCANONICAL', 'SEQ_REORDER']);
+    const one = sel(['timeline', log, '--format', 'jsonl']).stdout;
+    const rows = one.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
+    expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
+    expect(sel(['timeline', log]).stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL']);
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
