@@ -117,34 +117,127 @@ function stdinIsDirectory(): boolean {
 }
 
 /**
- * Orders sources by the `seq` of their first event (firstSeq), ties (and files without one
+ * Orders sources by the `seq` of their first event (firstEvents), ties (and files without one
  * among their first lines) by name. Files without a readable first seq come after those with one: their
  * place cannot be known, and putting them last keeps the known part of the order intact.
  * Only regular files are peeked; streams keep their given order, after the files.
+ *
+ * Where chains interleave in one stream (SPEC.md §2 allows it), each chain's segments must also
+ * come in the order of its own seqs: a file that begins with seq 2 of a slow chain is not before
+ * one that begins with seq 149 of a fast chain when the second holds the slow chain's seq 1
+ * (ordered by the first event alone, two honest chains rotated into three files gave 152
+ * SEQ_REORDERs; found by review). So the first seq of each chain among a file's first lines
+ * orders it against every file that holds that chain there too, and the first event's seq
+ * (then the name) decides only between files no chain orders. With one chain this is the
+ * first event's order exactly. Where the chains disagree (a forged segment), the first event's
+ * seq decides, as it did.
  */
 export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
   // A few files at a time: a directory of thousands of rotated segments opened all at once ran
   // out of descriptors (a file that cannot be opened here sorts last, out of its place) and
   // held a buffer for each. Each lane reads into one buffer of its own, grown only for a file
   // whose first event is far in.
-  const keyed: { s: LogSource; i: number; seq: number | null }[] = new Array(sources.length);
+  const keyed: Keyed[] = new Array(sources.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     const buf = { bytes: Buffer.allocUnsafe(FIRST_READ_BYTES) };
     for (let i = next++; i < sources.length; i = next++) {
       const s = sources[i]!;
-      keyed[i] = { s, i, seq: s.regular && s.path !== null ? await firstSeq(s.path, maxLineBytes, buf) : null };
+      const first = s.regular && s.path !== null ? await firstEvents(s.path, maxLineBytes, buf) : null;
+      keyed[i] = { s, i, seq: first?.seq ?? null, chains: first?.chains ?? null };
     }
   };
   await Promise.all(Array.from({ length: Math.min(ORDER_LANES, sources.length) }, lane));
-  keyed.sort((a, b) => {
+  const byKey = (a: Keyed, b: Keyed): number => {
     if (a.s.regular !== b.s.regular) return a.s.regular ? -1 : 1;
     if (!a.s.regular) return a.i - b.i;
     if ((a.seq === null) !== (b.seq === null)) return a.seq === null ? 1 : -1;
     if (a.seq !== null && b.seq !== null && a.seq !== b.seq) return a.seq - b.seq;
     return a.s.display < b.s.display ? -1 : a.s.display > b.s.display ? 1 : 0;
+  };
+  keyed.sort(byKey);
+  const seqd = keyed.filter((k) => k.seq !== null);
+  if (seqd.length < 2) return keyed.map((k) => k.s);
+  return [...chainOrder(seqd), ...keyed.filter((k) => k.seq === null)].map((k) => k.s);
+}
+
+interface Keyed {
+  readonly s: LogSource;
+  readonly i: number;
+  readonly seq: number | null;
+  /** Each chain's first seq among the file's first lines. */
+  readonly chains: ReadonlyMap<string, number> | null;
+}
+
+/**
+ * `files` (in orderSources's order: by the first event's seq, then name; their ranks) in an
+ * order where each chain's files come by its first seq in them: each file before the next of
+ * every chain it holds (ties by rank), and among files free to go next, the lowest rank. A
+ * cycle (chains that disagree) is broken by rank.
+ */
+function chainOrder(files: readonly Keyed[]): Keyed[] {
+  const after: number[][] = files.map(() => []);
+  const before = new Array<number>(files.length).fill(0);
+  const perChain = new Map<string, { seq: number; r: number }[]>();
+  files.forEach((f, r) => {
+    for (const [chain, seq] of f.chains ?? []) {
+      let list = perChain.get(chain);
+      if (list === undefined) perChain.set(chain, (list = []));
+      list.push({ seq, r });
+    }
   });
-  return keyed.map((k) => k.s);
+  for (const list of perChain.values()) {
+    list.sort((a, b) => a.seq - b.seq || a.r - b.r);
+    for (let j = 1; j < list.length; j++) {
+      after[list[j - 1]!.r]!.push(list[j]!.r);
+      before[list[j]!.r]!++;
+    }
+  }
+  // Ranks free to go (nothing before them left), the lowest first: a binary heap.
+  const heap: number[] = [];
+  const push = (r: number): void => {
+    let i = heap.push(r) - 1;
+    while (i > 0 && heap[(i - 1) >> 1]! > r) {
+      heap[i] = heap[(i - 1) >> 1]!;
+      i = (i - 1) >> 1;
+    }
+    heap[i] = r;
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) break;
+        const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l;
+        if (heap[c]! >= last) break;
+        heap[i] = heap[c]!;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  };
+  for (let r = 0; r < files.length; r++) if (before[r] === 0) push(r);
+  const done = new Array<boolean>(files.length).fill(false);
+  const out: Keyed[] = [];
+  let lowest = 0;
+  while (out.length < files.length) {
+    let r: number;
+    if (heap.length > 0) r = pop();
+    else {
+      // A cycle: the first by byKey of those left goes next, whatever is before it.
+      while (done[lowest]) lowest++;
+      r = lowest;
+    }
+    if (done[r]) continue;
+    done[r] = true;
+    out.push(files[r]!);
+    for (const n of after[r]!) if (--before[n]! === 0 && !done[n]) push(n);
+  }
+  return out;
 }
 
 /** Files whose first line is read at once to order them. */
@@ -161,17 +254,26 @@ const FIRST_READ_BYTES = 64 * 1024;
  * first FIRST_EVENT_LINES lines, within its first MiB, that is an object with a safe integer
  * `seq` (a byte-order mark and a CR before the LF do not hide it). Ordering by the first
  * line alone put a segment whose first line was damaged after the next segment, and added a
- * SEQ_REORDER to the line's own finding.
+ * SEQ_REORDER to the line's own finding. And each chain's first seq among those lines (a line
+ * without a string `chain` is of the chain ''), which orders the files of interleaved chains.
  */
-async function firstSeq(path: string, maxLineBytes: number, into: { bytes: Buffer }): Promise<number | null> {
+async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Buffer }): Promise<{ seq: number | null; chains: Map<string, number> } | null> {
   let fh;
   try {
     fh = await open(path, 'r');
   } catch {
     return null; // reported when the file is read
   }
+  let first: number | null = null;
+  const chains = new Map<string, number>();
+  const take = (line: Buffer): void => {
+    const e = eventOf(line);
+    if (e === null) return;
+    first ??= e.seq;
+    if (!chains.has(e.chain)) chains.set(e.chain, e.seq);
+  };
   try {
-    // Read in 64 KiB steps, as far as needed: the first line is nearly always the event.
+    // Read in 64 KiB steps, as far as needed: the first lines are nearly always events.
     const limit = Math.min(maxLineBytes + 1, 1 << 20);
     let buf = into.bytes;
     let have = 0;
@@ -182,7 +284,8 @@ async function firstSeq(path: string, maxLineBytes: number, into: { bytes: Buffe
       if (lf < 0) {
         if (eof || have === limit) {
           // The last line (without LF) is whole only at the end of the file.
-          return eof && start < have ? seqOf(buf.subarray(start, have)) : null;
+          if (eof && start < have) take(buf.subarray(start, have));
+          break;
         }
         const step = Math.min(FIRST_READ_BYTES, limit - have);
         if (buf.length < have + step) {
@@ -195,12 +298,11 @@ async function firstSeq(path: string, maxLineBytes: number, into: { bytes: Buffe
         have += bytesRead;
         continue;
       }
-      const seq = seqOf(buf.subarray(start, lf));
-      if (seq !== null) return seq;
+      take(buf.subarray(start, lf));
       start = lf + 1;
       n++;
     }
-    return null;
+    return { seq: first, chains };
   } catch {
     return null;
   } finally {
@@ -208,8 +310,8 @@ async function firstSeq(path: string, maxLineBytes: number, into: { bytes: Buffe
   }
 }
 
-/** A line's `seq` when it is an object with a safe integer one, else null. */
-function seqOf(line: Buffer): number | null {
+/** A line's `seq` and chain when it is an object with a safe integer `seq` (chain '' when it has no string one), else null. */
+function eventOf(line: Buffer): { seq: number; chain: string } | null {
   let from = 0;
   let to = line.length;
   if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) from = 3;
@@ -219,7 +321,8 @@ function seqOf(line: Buffer): number | null {
     const v: unknown = JSON.parse(line.toString('utf8', from, to));
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
     const seq = (v as Record<string, unknown>)['seq'];
-    return Number.isSafeInteger(seq) && (seq as number) >= 0 ? (seq as number) : null;
+    const chain = (v as Record<string, unknown>)['chain'];
+    return Number.isSafeInteger(seq) && (seq as number) >= 0 ? { seq: seq as number, chain: typeof chain === 'string' ? chain : '' } : null;
   } catch {
     return null;
   }

@@ -267,6 +267,35 @@ describe('inputs', () => {
     const files = (JSON.parse(r.stdout) as { summary: { files: { file: string }[] } }).summary.files.map((f) => f.file);
     expect(files.map((f) => f.split('/').pop())).toEqual(['audit-8.jsonl', 'audit-9.jsonl', 'audit-10.jsonl']);
   });
+  it('reads two chains written to one stream and rotated into three files as they were written: no finding, on any --jobs and through shards (review: 152 SEQ_REORDERs)', () => {
+    const fast = new ChainWriter('fast');
+    const slow = new ChainWriter('slow');
+    const stream: string[] = [];
+    for (let i = 0; i < 202; i++) {
+      stream.push(fast.append(sampleInput(i)).line);
+      if (i % 60 === 0) stream.push(slow.append(sampleInput(i)).line);
+    }
+    // Rotated where a slow event begins the third file: by their first events alone the files
+    // went 1, 3, 2 (slow seq 3 before fast seq 150).
+    const dir = join(tmp, 'two-chains-rotated');
+    mkdirSync(dir);
+    const cut1 = stream.findIndex((l) => l.includes('"seq":150,'));
+    const cut2 = stream.findIndex((l) => l.includes('"chain":"slow"') && l.includes('"seq":3,'));
+    expect(cut1).toBeGreaterThan(0);
+    expect(cut2).toBeGreaterThan(cut1);
+    const parts = [stream.slice(0, cut1), stream.slice(cut1, cut2), stream.slice(cut2)];
+    parts.forEach((p, i) => writeFileSync(join(dir, `audit-${i + 1}.jsonl`), `${p.join('\n')}\n`));
+    const one = sel(['verify', dir, '--format', 'json']);
+    expect(JSON.parse(one.stdout)).toMatchObject({ findings: [], summary: { events: 206 } });
+    expect(one.status).toBe(0);
+    expect(sel(['verify', dir, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => {
+      const file = join(tmp, `two-chains-shard-${i}`);
+      expect(sel(['verify', dir, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--format', 'json']).stdout).toBe(one.stdout);
+  });
   it('reads a rotated segment once when the directory holds a hard link to it too (rotatelogs -L current.jsonl): no SEQ_DUPLICATE (review)', () => {
     const lines = readFileSync(CLEAN, 'utf8').split('\n').filter((l) => l !== '');
     const dir = join(tmp, 'hard-link');

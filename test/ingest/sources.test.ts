@@ -84,6 +84,28 @@ describe('orderSources', () => {
     expect(names(ordered)).toEqual(['y.jsonl', 'w.jsonl', 'z.jsonl', 't.jsonl', 'x.jsonl', 'u.jsonl', 'v.jsonl', 'pipe-b', 'pipe-a']);
   });
 
+  it('orders the files of interleaved chains by each chain\'s seqs, not by whichever chain\'s event comes first (review: two honest chains rotated into three files gave 152 SEQ_REORDERs)', async () => {
+    const ev = (chain: string, seq: number): string => `${JSON.stringify({ v: 'sel.audit/1', chain, seq })}\n`;
+    // Written in this order: a (fast: 0-149, slow: 0-1), b (fast: 150-199, slow: 2), c (slow: 3,
+    // fast: 200-201). By the first event alone, c (slow 3) went before b (fast 150).
+    const d = dir('interleaved', {
+      '1.jsonl': ev('fast', 0) + ev('slow', 0) + ev('fast', 1) + ev('slow', 1),
+      '2.jsonl': ev('fast', 150) + ev('slow', 2),
+      '3.jsonl': ev('slow', 3) + ev('fast', 200) + ev('fast', 201),
+    });
+    const files = (await resolveSources([d])).sources.reverse();
+    expect(names(await orderSources(files, 1 << 20))).toEqual(['1.jsonl', '2.jsonl', '3.jsonl']);
+    // Among the files free to go next, the first event's seq (then the name) decides: c, of a
+    // chain alone, goes first. Where the chains disagree (x puts a before b, y b before a: a
+    // forged segment), none is free, and the lowest of those left by that key goes: b, then a.
+    const e = dir('unordered', {
+      'a.jsonl': ev('x', 5) + ev('y', 9),
+      'b.jsonl': ev('y', 1) + ev('x', 7),
+      'c.jsonl': ev('z', 3),
+    });
+    expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['c.jsonl', 'b.jsonl', 'a.jsonl']);
+  });
+
   it('reads a first line of exactly --max-line-bytes for its seq, and not one longer', async () => {
     const event = `{"seq":7,"pad":"${'x'.repeat(40)}"}`;
     // A line too long is not an event, even where its first bytes would parse as one.
