@@ -190,7 +190,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Log does not match the checkpoint',
-    help: 'An incremental run (--checkpoint) found that a file it verified before has changed in the part already verified: it is shorter than the checkpoint says, or the last verified line is not the same line (or is longer than --max-line-bytes now allows), or it was in a directory of logs named again and is no longer there (a segment deleted: its events are gone, which a full run reports as a SEQ_GAP). The part after the checkpoint cannot be trusted to follow from what was verified; everything is verified again from the start, and the checkpoint is not advanced.',
+    help: 'An incremental run (--checkpoint) found that a file it verified before has changed in the part already verified: it is shorter than the checkpoint says, or the last verified line is not the same line (or is longer than --max-line-bytes now allows), or it was in a directory of logs named again (or moved or copied since, and named under its new path) and is no longer there (a segment deleted: its events are gone, which a full run reports as a SEQ_GAP; an empty one held no events and is not reported). The part after the checkpoint cannot be trusted to follow from what was verified; everything is verified again from the start, and the checkpoint is not advanced.',
     example: 'logs/audit.jsonl rewritten and re-hashed after last night\'s run.',
     extension: true,
   },

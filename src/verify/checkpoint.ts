@@ -137,6 +137,8 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
     else list.push(f);
   }
   const tailOf = (path: string, end: number): Promise<string | 'long' | null> => tailHash(path, end, maxLineBytes).catch(() => null);
+  /** Where a directory's checkpointed files were resumed from now (moved or copied): its real path then, and now. */
+  const movedTo = new Map<string, string>();
   for (let i = 0; i < regular.length; i++) {
     const s = regular[i]!;
     const real = reals[i]!;
@@ -147,6 +149,7 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
         const c = candidates[k]!;
         if ((await tailOf(s.path!, c.bytes)) !== c.tail) continue;
         candidates.splice(k, 1);
+        if (!movedTo.has(dirname(c.path))) movedTo.set(dirname(c.path), dirname(real));
         files.set(real, { bytes: c.bytes, lines: c.lines, tail: c.tail });
         break;
       }
@@ -181,12 +184,20 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
   for (const f of cp.files) {
     // Given, or resumed under another path (moved: taken off its list), or still there (a file
     // the run cannot read is reported as such).
-    if (given.has(f.path) || !namedDirs.has(dirname(f.path)) || !(moved.get(basename(f.path)) ?? []).includes(f)) continue;
-    if (await stat(f.path).then(() => true, () => false)) continue;
+    if (given.has(f.path) || !(moved.get(basename(f.path)) ?? []).includes(f)) continue;
+    // Its directory: named again, or moved (or copied) and named under its new path, where the
+    // others of its files were resumed. A segment left out of a directory renamed passed the
+    // resumed run in silence, where a full run of it reports the gap.
+    const dir = namedDirs.has(dirname(f.path)) ? dirname(f.path) : movedTo.get(dirname(f.path));
+    if (dir === undefined || !namedDirs.has(dir)) continue;
+    if (await stat(join(dir, basename(f.path))).then(() => true, () => false)) continue;
+    // One the checkpoint verified no line of held no events: none are gone, and a full run of the
+    // directory passes (as an empty committed log deleted is no LEDGER_REWRITTEN, append-only.ts).
+    if (f.lines === 0) continue;
     findings.push(makeFinding('CHECKPOINT_MISMATCH', {
       // Named as the directory's files are (sources.ts): under the directory as it was named.
-      location: { file: join(namedDirs.get(dirname(f.path))!, basename(f.path)), line: Math.max(1, f.lines) },
-      message: `${basename(f.path)}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dirname(f.path))}: a segment of the log was deleted or moved out; verifying everything again`,
+      location: { file: join(namedDirs.get(dir)!, basename(f.path)), line: Math.max(1, f.lines) },
+      message: `${basename(f.path)}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dir)}: a segment of the log was deleted or moved out; verifying everything again`,
       expected: f.tail,
       actual: null,
     }));

@@ -408,6 +408,95 @@ describe('a checkpointed file deleted from the directory named', () => {
   });
 });
 
+// A directory of logs renamed (or copied) since the checkpoint, and named under its new path, is
+// resumed there file by file; a segment left out of it passed the resumed run in silence, where
+// a full run of the same directory reports the gap (SEQ_GAP).
+describe('a checkpointed file missing from its directory moved or copied since', () => {
+  it('is CHECKPOINT_MISMATCH, named under the directory as named now; the whole directory moved resumes', () => {
+    const root = join(tmp, 'renamed-dir');
+    mkdirSync(join(root, 'logs'), { recursive: true });
+    const lines = chainLines(9, 'r');
+    writeFileSync(join(root, 'logs', 'a.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(root, 'logs', 'b.jsonl'), `${lines.slice(3, 6).join('\n')}\n`);
+    writeFileSync(join(root, 'logs', 'c.jsonl'), `${lines.slice(6).join('\n')}\n`);
+    const state = join(tmp, 'renamed-dir.cp.json');
+    expect(sel(['verify', join(root, 'logs'), '--checkpoint', state]).status).toBe(0);
+    const cp = readFileSync(state);
+    // Moved whole: resumed, nothing to say.
+    renameSync(join(root, 'logs'), join(root, 'moved'));
+    const whole = sel(['verify', join(root, 'moved'), '--checkpoint', state, '--format', 'json']);
+    expect(whole.stderr).toBe('');
+    expect(whole.status).toBe(0);
+    expect((JSON.parse(whole.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    // Moved without its middle segment: a full run reports the gap, and so must the resumed one.
+    writeFileSync(state, cp);
+    renameSync(join(root, 'moved'), join(root, 'again'));
+    rmSync(join(root, 'again', 'b.jsonl'));
+    const full = JSON.parse(sel(['verify', join(root, 'again'), '--format', 'json']).stdout) as { findings: { code: string }[] };
+    expect(full.findings.map((f) => f.code)).toEqual(['SEQ_GAP']);
+    const r = sel(['verify', join(root, 'again'), '--checkpoint', state, '--format', 'json']);
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { findings: { code: string; location: { file: string }; message: string }[] };
+    expect(out.findings.map((f) => f.code).sort()).toEqual(['CHECKPOINT_MISMATCH', 'SEQ_GAP']);
+    const mismatch = out.findings.find((f) => f.code === 'CHECKPOINT_MISMATCH')!;
+    expect(mismatch.location.file).toBe(join(root, 'again', 'b.jsonl'));
+    expect(mismatch.message).toBe(`b.jsonl, which the checkpoint verified to line 3, is no longer in ${join(root, 'again')}: a segment of the log was deleted or moved out; verifying everything again`);
+    // A file of it named alone, not its directory: the others are not looked for, as where it was.
+    const alone = join(tmp, 'renamed-dir-alone.cp.json');
+    writeFileSync(alone, cp);
+    const one = sel(['verify', join(root, 'again', 'c.jsonl'), '--checkpoint', alone, '--format', 'json']);
+    expect(one.stderr).toBe('');
+    expect((JSON.parse(one.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expect(one.status).toBe(0);
+  });
+});
+
+// A segment moved out of the directory into another one named too is resumed there (by its
+// name and its verified part), not reported as deleted from the first (from mutation testing).
+describe('a checkpointed file moved from the directory named into another named too', () => {
+  it('resumes where it is now: no CHECKPOINT_MISMATCH', () => {
+    const root = join(tmp, 'moved-segment');
+    mkdirSync(join(root, 'logs'), { recursive: true });
+    mkdirSync(join(root, 'archive'));
+    const lines = chainLines(8, 'm');
+    writeFileSync(join(root, 'logs', 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
+    writeFileSync(join(root, 'logs', 'b.jsonl'), `${lines.slice(4).join('\n')}\n`);
+    const state = join(tmp, 'moved-segment.cp.json');
+    expect(sel(['verify', join(root, 'logs'), '--checkpoint', state]).status).toBe(0);
+    renameSync(join(root, 'logs', 'a.jsonl'), join(root, 'archive', 'a.jsonl'));
+    expect(sel(['verify', join(root, 'archive'), join(root, 'logs')]).status).toBe(0);
+    const r = sel(['verify', join(root, 'archive'), join(root, 'logs'), '--checkpoint', state, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expect(r.status).toBe(0);
+  });
+});
+
+// An empty segment deleted from the directory held no events: a full run of the directory
+// passes, as LEDGER_REWRITTEN does not report an empty committed log deleted. The resumed run
+// said CHECKPOINT_MISMATCH, "a segment of the log was deleted", and failed; its checkpoint
+// not advanced, every later run failed the same way.
+describe('an empty checkpointed file deleted from the directory named', () => {
+  it('is not CHECKPOINT_MISMATCH: the resumed run passes as a full run does, and the checkpoint advances', () => {
+    const dir = join(tmp, 'deleted-empty');
+    mkdirSync(dir);
+    const lines = chainLines(8, 'e');
+    writeFileSync(join(dir, 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
+    writeFileSync(join(dir, 'b.jsonl'), '');
+    const state = join(tmp, 'deleted-empty.cp.json');
+    expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
+    rmSync(join(dir, 'b.jsonl'));
+    appendFileSync(join(dir, 'a.jsonl'), `${lines.slice(4).join('\n')}\n`);
+    const full = sel(['verify', dir, '--format', 'json']);
+    expect(full.status).toBe(0);
+    const r = sel(['verify', dir, '--checkpoint', state, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
+  });
+});
+
 describe('an empty --checkpoint (an unset variable)', () => {
   it('is refused before the run, in one sentence, with no report', () => {
     const dir = join(tmp, 'empty-name');
