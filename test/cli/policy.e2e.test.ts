@@ -88,6 +88,15 @@ describe('sel policy check', () => {
       ['POLICY_INVALID', 'extensions.json', 'policy/extensions.json is not read'],
       ['POLICY_INVALID', 'tool-registry.json', 'policy/tool-registry.json is not read'],
     ]);
+    // A contract file that is not there at all is still said to be missing: only the files not
+    // read are spared it (from mutation testing).
+    rmSync(join(dir, 'trust-zones.json'));
+    const gone = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { code: string; location: { file: string }; message: string }[] };
+    expect(gone.findings.map((x) => [x.code, x.location.file.slice(dir.length + 1), x.message])).toEqual([
+      ['POLICY_INVALID', 'extensions.json', expect.stringMatching(/^policy\/extensions\.json is not read: /)],
+      ['POLICY_INVALID', 'tool-registry.json', expect.stringMatching(/^policy\/tool-registry\.json is not read: /)],
+      ['POLICY_INVALID', 'trust-zones.json', expect.stringContaining('the bundle has no policy/trust-zones.json')],
+    ]);
   });
   it('exits 2 for a directory that does not exist or holds no policy', () => {
     expectOneSentence(sel(['policy', 'check', join(tmp, 'nope')]));

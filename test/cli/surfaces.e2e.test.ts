@@ -59,6 +59,18 @@ describe('sel gate', () => {
     expect(byRef.out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: true });
     expect(gate([s.clean, '--repo', s.repo, '--policy-at', 'HEAD']).out!.assertions[1]).toMatchObject({ name: '--policy-at HEAD', pass: false });
   });
+  // Review: the range starts at the time its committer wrote on --since's commit; one off the
+  // history of --ref (a tag moved onto a side commit dated later) chose where the range starts.
+  // The command line must name --ref to resolveSince (from mutation testing: it judged without it).
+  it('--since REF outside the history of --ref is refused, exit 2 in one sentence; in it, taken', () => {
+    const repo = join(tmp, 'since-side');
+    git(tmp, 'clone', '-q', s.repo, repo);
+    const side = git(repo, 'commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', 'dated later, off main');
+    git(repo, 'tag', 'v-side', side);
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', repo, '--since', 'v-side', '--no-divergence']))).toMatch(/^sel: --since v-side \([0-9a-f]{12}\) is not in the history of --ref HEAD \([0-9a-f]{12}\)/);
+    expect(expectOneSentence(sel(['gate', s.clean, '--repo', repo, '--since', 'v-side', '--ref', 'main', '--no-divergence']))).toMatch(/^sel: --since v-side \([0-9a-f]{12}\) is not in the history of --ref main /);
+    expect(gate([s.clean, '--repo', repo, '--since', 'v-side', '--ref', 'v-side', '--no-divergence']).status).toBe(0);
+  });
   it('--min-events fails a gate that saw too few events in range (logs that stopped arriving)', () => {
     const none = gate([s.clean, '--repo', s.repo, '--since', '2030-01-01', '--no-divergence', '--min-events', '1']);
     expect(none.status).toBe(1);
@@ -180,6 +192,14 @@ describe('sel gate', () => {
     expect(hit.status).toBe(1);
     expect(hit.out!.assertions[0]).toMatchObject({ name: 'integrity', pass: false, at: { file: changed, line: 9 } });
     expect(hit.out!.assertions[0]!.reason).toMatch(/^1 integrity error\(s\), first HASH_MISMATCH at .*:9/);
+    // Only the error kept (--max-findings 1), the four warnings left out: the counts by code say
+    // none of them is a code --no-divergence, --no-unverifiable or --no-unreviewed-elevation looks
+    // for, so those judge exactly, not "cannot tell" (from mutation testing).
+    const one = gate([s.clean, changed, ...args, '--max-findings', '1']);
+    expect(one.status).toBe(1);
+    expect(one.out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--max-severity warning', false], ['--no-divergence', true], ['--no-unverifiable', true], ['--no-unreviewed-elevation', true]]);
+    expect(one.out!.assertions.map((a) => a.reason).join('\n')).not.toContain('cannot tell');
+    expect(gate([s.clean, changed, ...args, '--max-findings', '1', '--jobs', '3', '--unit-bytes', '2000'])).toEqual(one);
   });
   it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {
     const args = [s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1'];

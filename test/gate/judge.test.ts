@@ -38,6 +38,17 @@ describe('the integrity assertion', () => {
     // Even where it claims a seq before the range: what it claims is not evidence.
     expect(integrity({ kind: 'seq', seq: 6 }, seqs, [at('HASH_MISMATCH', 6)]).pass).toBe(false);
   });
+  // A SEQ_DUPLICATE the chain check compared with the event it repeats and found the same (a
+  // copy) repeats what was judged: it is placed by its seq. One it could not compare counts
+  // wherever its seq is (from mutation testing).
+  it('places a SEQ_DUPLICATE compared and found a copy by its seq, and counts an uncompared one anywhere', () => {
+    const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const dup = (compared: boolean): Finding => makeFinding('SEQ_DUPLICATE', { chain: 'c', seq: 2, location: { file: 'a.jsonl', line: 11 }, message: 'm', detail: { compared } });
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [dup(true)]).pass).toBe(true);
+    expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }, seqs, [dup(true)]).pass).toBe(true);
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [dup(false)]).pass).toBe(false);
+    expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }, seqs, [dup(false)]).pass).toBe(false);
+  });
   it('counts a digest sel cannot compute as a fault: it proves nothing', () => {
     expect(integrity({ kind: 'all' }, [0, 1], [at('DIGEST_UNSUPPORTED', 1)]).pass).toBe(false);
     expect(integrity({ kind: 'all' }, [0, 1], [at('TS_REGRESSION', 1)]).pass).toBe(true); // a warning

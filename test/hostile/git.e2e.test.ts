@@ -104,6 +104,29 @@ describe('hostile policy trees', () => {
     git(repo, 'commit', '-q', '-m', 'only the broken policy');
     expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
   });
+  // No producer could name a bundle with a file JSON.parse cannot read either: no hash stands in
+  // for it, not even that of the bundle without that file (from mutation testing).
+  for (const [what, bytes] of [['not JSON', Buffer.from('{ "notes": ')], ['not UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])]] as const) {
+    it(`a policy file ${what} beside one with a duplicate key: the version has no hash, and an event naming the rest of the bundle is POLICY_UNKNOWN`, () => {
+      const repo = initRepo(join(tmp, `dupkey-${what.replace(/ /g, '-')}`));
+      for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+      const gating = readFileSync(join(SAMPLE_POLICY_DIR, 'severity-gating.json'), 'utf8');
+      write(repo, { 'policy/severity-gating.json': gating.replace('"default_deny": "high"', '"default_deny": "low", "default_deny": "high"'), 'policy/notes.json': bytes });
+      commit(repo, `a duplicate key, and a file ${what}`);
+      const named = sel(['policy', 'hash', SAMPLE_POLICY_DIR]).stdout.trim();
+      const line = new ChainWriter('d').append({
+        ts: '2026-11-01T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+        request: { tool: 'git' }, policy_hash: named, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+      }).line;
+      const log = join(tmp, `dupkey-${what.replace(/ /g, '-')}.jsonl`);
+      writeFileSync(log, `${line}\n`);
+      expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
+      // Without the file, the bundle JSON.parse reads is the one the event names.
+      git(repo, 'rm', '-q', 'policy/notes.json');
+      commit(repo, 'the file removed');
+      expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['POLICY_INVALID']);
+    });
+  }
   it('a policy file with a duplicate key has no hash, but an event that names the bundle JSON.parse reads is POLICY_INVALID at its commit, as docs/findings.md says, not POLICY_UNKNOWN (found by review)', () => {
     const repo = initRepo(join(tmp, 'dupkey'));
     for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });

@@ -315,6 +315,17 @@ describe('secrets boundary', () => {
     expect(e.review).toEqual({ status: 'missing', path: `ledger/reviews/${digestOf(other).slice(7)}.json` });
     expect(d(run(P, input('secret.inject', 'coder', 'executor', reviewed, { fingerprint: digestOf(reviewed) }), ledgerWith([review], {})))).toBe('allow secrets.npm-publish medium');
   });
+  it('computes the fingerprint of a request nested as deep as a line may be (--max-depth up to 2000), not falling back to the one it claims (from mutation testing)', () => {
+    const reviewed = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    let deep: unknown = 1;
+    for (let i = 0; i < 1500; i++) deep = [deep];
+    const other = { ...reviewed, deep };
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(reviewed), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T11:00:00.000Z', expires_at: APPROVED_UNTIL };
+    // (The line claims the reviewed request's fingerprint; the helper would compute the deep one's.)
+    const e = run(P, { ...input('secret.inject', 'coder', 'executor', reviewed), request: other }, ledgerWith([review], {}));
+    expect(d(e)).toBe('review secrets.npm-publish medium');
+    expect(e.review).toMatchObject({ status: 'missing' });
+  });
   it('does not resume a request on a review approved only after its ts (from mutation testing)', () => {
     const req = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
     const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(req), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T12:00:00.001Z', expires_at: APPROVED_UNTIL };

@@ -298,6 +298,26 @@ describe('a committed segment deleted from a directory of logs named otherwise (
     rmSync(join(segments, 'audit-2.jsonl'));
     expect(rewritten([segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
   });
+
+  // A SHA-256 repository names the empty file by another object id (from mutation testing).
+  it('in a SHA-256 repository too: an empty segment deleted is not reported, one that held events is', () => {
+    const dir = join(tmp, 'segments-empty-sha256');
+    mkdirSync(dir);
+    git(dir, 'init', '-q', '-b', 'main', '--object-format=sha256');
+    for (const f of ['capabilities', 'extensions', 'network-egress', 'secrets-boundary', 'severity-gating', 'tool-registry', 'trust-zones']) {
+      write(dir, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    }
+    const segments = join(dir, 'segments');
+    const lines = chain(false, 3).trimEnd().split('\n');
+    write(dir, { 'segments/audit-0.jsonl': '', 'segments/audit-1.jsonl': `${lines.slice(0, 3).join('\n')}\n`, 'segments/audit-2.jsonl': `${lines.slice(3).join('\n')}\n` });
+    commit(dir, 'policy, and an audit log in three segments, the first empty');
+    expect(git(dir, 'rev-parse', 'HEAD')).toMatch(/^[0-9a-f]{64}$/);
+    expect(rewritten([segments, '--repo', dir])).toEqual([['LOG_EMPTY', join(segments, 'audit-0.jsonl')]]);
+    rmSync(join(segments, 'audit-0.jsonl'));
+    expect(rewritten([segments, '--repo', dir])).toEqual([]);
+    rmSync(join(segments, 'audit-2.jsonl'));
+    expect(rewritten([segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
+  });
 });
 
 describe('a committed log taken out of Git LFS (review)', () => {

@@ -37,6 +37,8 @@ describe('printable', () => {
   it('escapes each end of the ranges and the Hangul fillers, which show as nothing too (from mutation testing)', () => {
     expect(printable('a\u115fb\u1160c\uffa0d\u3164e')).toBe('a\\u115fb\\u1160c\\uffa0d\\u3164e');
     expect(printable('\u001f\u009f\u200f\u2064\u2069\u202e')).toBe('\\u001f\\u009f\\u200f\\u2064\\u2069\\u202e');
+    // The interlinear annotation marks, U+FFF9 to U+FFFB: not default-ignorable, each end named (from mutation testing).
+    expect(printable('a\ufff9b\ufffac\ufffbd\ufffce')).toBe('a\\ufff9b\\ufffac\\ufffbd\ufffce');
   });
   it('doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
     // An escape is an odd run of backslashes before uXXXX, literal text an even one.
