@@ -21,6 +21,7 @@ import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 import { COARSE, fingerprint, GAP, MissingSeqs } from './missing.js';
+import { MinHeap } from './min-heap.js';
 export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 
 
@@ -82,7 +83,7 @@ interface Pending {
  */
 class Waiting {
   private readonly bySeq = new Map<number, Pending>();
-  private readonly heap: number[] = [];
+  private readonly heap = new MinHeap();
 
   get size(): number {
     return this.bySeq.size;
@@ -94,40 +95,20 @@ class Waiting {
 
   add(p: Pending): void {
     this.bySeq.set(p.rec.seq, p);
-    const h = this.heap;
-    let i = h.push(p.rec.seq) - 1;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (h[up]! <= p.rec.seq) break;
-      h[i] = h[up]!;
-      i = up;
-    }
-    h[i] = p.rec.seq;
+    this.heap.push(p.rec.seq);
   }
 
   /** The waiting event with the lowest seq. */
   min(): Pending | undefined {
-    return this.heap.length === 0 ? undefined : this.bySeq.get(this.heap[0]!);
+    const seq = this.heap.peek();
+    return seq === undefined ? undefined : this.bySeq.get(seq);
   }
 
   /** Takes the waiting event with the lowest seq. */
   takeMin(): Pending {
-    const h = this.heap;
-    const p = this.bySeq.get(h[0]!)!;
-    this.bySeq.delete(h[0]!);
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const c = l + 1 < h.length && h[l + 1]! < h[l]! ? l + 1 : l;
-        if (h[c]! >= last) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
+    const seq = this.heap.pop();
+    const p = this.bySeq.get(seq)!;
+    this.bySeq.delete(seq);
     return p;
   }
 

@@ -8,6 +8,7 @@ import { fstatSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
+import { MinHeap } from '../chain/min-heap.js';
 
 export interface LogSource {
   /** The path as the operator named it, or as found in a named directory; `-` for stdin. */
@@ -193,49 +194,24 @@ function chainOrder(files: readonly Keyed[]): Keyed[] {
       before[list[j]!.r]!++;
     }
   }
-  // Ranks free to go (nothing before them left), the lowest first: a binary heap.
-  const heap: number[] = [];
-  const push = (r: number): void => {
-    let i = heap.push(r) - 1;
-    while (i > 0 && heap[(i - 1) >> 1]! > r) {
-      heap[i] = heap[(i - 1) >> 1]!;
-      i = (i - 1) >> 1;
-    }
-    heap[i] = r;
-  };
-  const pop = (): number => {
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= heap.length) break;
-        const c = l + 1 < heap.length && heap[l + 1]! < heap[l]! ? l + 1 : l;
-        if (heap[c]! >= last) break;
-        heap[i] = heap[c]!;
-        i = c;
-      }
-      heap[i] = last;
-    }
-    return top;
-  };
-  for (let r = 0; r < files.length; r++) if (before[r] === 0) push(r);
+  // Ranks free to go (nothing before them left), the lowest first.
+  const free = new MinHeap();
+  for (let r = 0; r < files.length; r++) if (before[r] === 0) free.push(r);
   const done = new Array<boolean>(files.length).fill(false);
   const out: Keyed[] = [];
   let lowest = 0;
   while (out.length < files.length) {
     let r: number;
-    if (heap.length > 0) r = pop();
+    if (free.size > 0) r = free.pop();
     else {
-      // A cycle: the first by byKey of those left goes next, whatever is before it.
+      // A cycle: the lowest rank left goes next, whatever is before it.
       while (done[lowest]) lowest++;
       r = lowest;
     }
     if (done[r]) continue;
     done[r] = true;
     out.push(files[r]!);
-    for (const n of after[r]!) if (--before[n]! === 0 && !done[n]) push(n);
+    for (const n of after[r]!) if (--before[n]! === 0 && !done[n]) free.push(n);
   }
   return out;
 }

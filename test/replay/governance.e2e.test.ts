@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, INCIDENT_EXPECTED, type GovernanceSample } from '../../ledger-samples/governance.js';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { expectOneSentence, sel, verifyEverywhere as verifyAll } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
@@ -39,21 +39,7 @@ const json = (args: string[]): { status: number | null; out: Out } => {
   return { status: r.status, out: JSON.parse(r.stdout) as Out };
 };
 
-/**
- * `sel verify LOG --repo` as JSON, checked to give the same bytes with --jobs 3 in small units
- * and from 3 shards merged (their results written in `dir`).
- */
-function verifyEverywhere(log: string, dir: string): { status: number | null; stdout: string } {
-  const one = sel(['verify', log, '--repo', sample.repo, '--format', 'json']);
-  expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
-  const shards = [1, 2, 3].map((i) => {
-    const file = join(dir, `shard-${i}`);
-    expect(sel(['verify', log, '--repo', sample.repo, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
-    return file;
-  });
-  expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json']).stdout).toBe(one.stdout);
-  return one;
-}
+const verifyEverywhere = (log: string, dir: string) => verifyAll(log, sample.repo, dir);
 
 type Fields = Record<string, unknown> & { request: Record<string, unknown> };
 
