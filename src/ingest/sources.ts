@@ -4,7 +4,7 @@
  * by name), never by modification time.
  */
 import { isUtf8 } from 'node:buffer';
-import { fstatSync } from 'node:fs';
+import { fstatSync, type BigIntStats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -47,7 +47,7 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
   const sources: LogSource[] = [];
   const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
-  const add = async (display: string, path: string, regular: boolean, named: boolean) => {
+  const add = async (display: string, path: string, regular: boolean, named: boolean, st: BigIntStats) => {
     let key: string;
     try {
       key = await realpath(path);
@@ -58,9 +58,9 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
     // rotatelogs -L makes for the current segment; a bind mount): one file, read once. By
     // path alone, its events were read twice and reported as a SEQ_DUPLICATE (found by review).
     // As bigints: a file id past 2^53 (NTFS) as a number could name two files alike, and one
-    // would not be read.
-    const st = await stat(path, { bigint: true }).catch(() => null);
-    const file = st === null || st.ino === 0n ? null : `\u0000${st.dev}:${st.ino}`;
+    // would not be read. (From the stat that told what it is: a second one per file made
+    // listing 6 000 rotated segments 0.25 s slower.)
+    const file = st.ino === 0n ? null : `\u0000${st.dev}:${st.ino}`;
     if (seen.has(key) || (file !== null && seen.has(file))) return;
     seen.add(key);
     if (file !== null) seen.add(file);
@@ -70,7 +70,7 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
   for (const arg of args) {
     let st;
     try {
-      st = await stat(arg);
+      st = await stat(arg, { bigint: true });
     } catch (e) {
       throw new OperatorError(`cannot read log ${arg}: ${describeIoError(e)}`);
     }
@@ -93,8 +93,8 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
           continue;
         }
         try {
-          const est = await stat(display);
-          if (est.isFile()) await add(display, display, true, false);
+          const est = await stat(display, { bigint: true });
+          if (est.isFile()) await add(display, display, true, false, est);
           else skipped.push({ display, reason: est.isDirectory() ? 'it is a directory' : 'it is not a regular file' });
         } catch (e) {
           skipped.push({ display, reason: describeIoError(e) });
@@ -102,7 +102,7 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
       }
     } else {
       // A FIFO or character device named explicitly is read as a stream, like stdin.
-      await add(arg, arg, st.isFile(), true);
+      await add(arg, arg, st.isFile(), true, st);
     }
   }
   return { sources, skipped };
@@ -129,26 +129,30 @@ function stdinIsDirectory(): boolean {
  * (ordered by the first event alone, two honest chains rotated into three files gave 152
  * SEQ_REORDERs; found by review). So the first seq of each chain among a file's first lines
  * orders it against every file that holds that chain there too, and the first event's seq
- * (then the name) decides only between files no chain orders. With one chain this is the
- * first event's order exactly. Where the chains disagree (a forged segment), the first event's
- * seq decides, as it did.
+ * (then the name) decides only between files no chain orders. These lines are read only when
+ * the files begin with events of more than one chain. With one chain this is the first event's
+ * order exactly. Where the chains disagree (a forged segment), the first event's seq decides,
+ * as it did.
  */
 export async function orderSources(sources: readonly LogSource[], maxLineBytes: number): Promise<LogSource[]> {
   // A few files at a time: a directory of thousands of rotated segments opened all at once ran
   // out of descriptors (a file that cannot be opened here sorts last, out of its place) and
   // held a buffer for each. Each lane reads into one buffer of its own, grown only for a file
   // whose first event is far in.
-  const keyed: Keyed[] = new Array(sources.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    const buf = { bytes: Buffer.allocUnsafe(FIRST_READ_BYTES) };
-    for (let i = next++; i < sources.length; i = next++) {
-      const s = sources[i]!;
-      const first = s.regular && s.path !== null ? await firstEvents(s.path, maxLineBytes, buf) : null;
-      keyed[i] = { s, i, seq: first?.seq ?? null, chains: first?.chains ?? null };
-    }
+  const inLanes = async (n: number, each: (i: number, buf: { bytes: Buffer }) => Promise<void>): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      const buf = { bytes: Buffer.allocUnsafe(FIRST_READ_BYTES) };
+      for (let i = next++; i < n; i = next++) await each(i, buf);
+    };
+    await Promise.all(Array.from({ length: Math.min(ORDER_LANES, n) }, lane));
   };
-  await Promise.all(Array.from({ length: Math.min(ORDER_LANES, sources.length) }, lane));
+  const keyed: Keyed[] = new Array(sources.length);
+  await inLanes(sources.length, async (i, buf) => {
+    const s = sources[i]!;
+    const first = s.regular && s.path !== null ? await firstEvents(s.path, maxLineBytes, buf, false) : null;
+    keyed[i] = { s, i, seq: first?.seq ?? null, chain: first?.chain ?? null, chains: null };
+  });
   const byKey = (a: Keyed, b: Keyed): number => {
     if (a.s.regular !== b.s.regular) return a.s.regular ? -1 : 1;
     if (!a.s.regular) return a.i - b.i;
@@ -158,7 +162,14 @@ export async function orderSources(sources: readonly LogSource[], maxLineBytes: 
   };
   keyed.sort(byKey);
   const seqd = keyed.filter((k) => k.seq !== null);
-  if (seqd.length < 2) return keyed.map((k) => k.s);
+  // Every file begins with an event of one chain: that chain's seqs order them as they were
+  // written, and nothing more is read (parsing 64 lines of each of 6 000 rotated segments took
+  // 1.3 s more than their first events).
+  if (new Set(seqd.map((k) => k.chain)).size < 2) return keyed.map((k) => k.s);
+  await inLanes(seqd.length, async (i, buf) => {
+    const k = seqd[i]!;
+    k.chains = (await firstEvents(k.s.path!, maxLineBytes, buf, true))?.chains ?? null;
+  });
   return [...chainOrder(seqd), ...keyed.filter((k) => k.seq === null)].map((k) => k.s);
 }
 
@@ -166,8 +177,10 @@ interface Keyed {
   readonly s: LogSource;
   readonly i: number;
   readonly seq: number | null;
-  /** Each chain's first seq among the file's first lines. */
-  readonly chains: ReadonlyMap<string, number> | null;
+  /** The chain of the event `seq` is of. */
+  readonly chain: string | null;
+  /** Each chain's first seq among the file's first lines (read only when files begin with events of different chains). */
+  chains: ReadonlyMap<string, number> | null;
 }
 
 /**
@@ -230,24 +243,30 @@ const FIRST_READ_BYTES = 64 * 1024;
  * first FIRST_EVENT_LINES lines, within its first MiB, that is an object with a safe integer
  * `seq` (a byte-order mark and a CR before the LF do not hide it). Ordering by the first
  * line alone put a segment whose first line was damaged after the next segment, and added a
- * SEQ_REORDER to the line's own finding. And each chain's first seq among those lines (a line
- * without a string `chain` is of the chain ''), which orders the files of interleaved chains.
+ * SEQ_REORDER to the line's own finding. With `all`, each chain's first seq among those lines
+ * too (a line without a string `chain` is of the chain ''), which orders the files of
+ * interleaved chains; without, it stops at the first event.
  */
-async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Buffer }): Promise<{ seq: number | null; chains: Map<string, number> } | null> {
+async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Buffer }, all: boolean): Promise<{ seq: number | null; chain: string | null; chains: Map<string, number> } | null> {
   let fh;
   try {
     fh = await open(path, 'r');
   } catch {
     return null; // reported when the file is read
   }
-  let first: number | null = null;
+  let first: { seq: number; chain: string } | null = null;
   const chains = new Map<string, number>();
-  const take = (line: Buffer): void => {
-    const e = eventOf(line);
-    if (e === null) return;
-    first ??= e.seq;
+  /** Takes a line; true when nothing more is wanted (`all` false: the first event found). */
+  const take = (line: Buffer): boolean => {
+    // The first event parsed in full, as SPEC.md §2's order is of it; the lines after it read
+    // for their chain and seq alone, where they have the canonical envelope's form.
+    const e = first === null ? eventOf(line) : (envelopeSeq(line) ?? eventOf(line));
+    if (e === null) return false;
+    first ??= e;
     if (!chains.has(e.chain)) chains.set(e.chain, e.seq);
+    return !all;
   };
+  const found = () => ({ seq: first?.seq ?? null, chain: first?.chain ?? null, chains });
   try {
     // Read in 64 KiB steps, as far as needed: the first lines are nearly always events.
     const limit = Math.min(maxLineBytes + 1, 1 << 20);
@@ -274,11 +293,11 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
         have += bytesRead;
         continue;
       }
-      take(buf.subarray(start, lf));
+      if (take(buf.subarray(start, lf))) break;
       start = lf + 1;
       n++;
     }
-    return { seq: first, chains };
+    return found();
   } catch {
     return null;
   } finally {
@@ -286,8 +305,63 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
   }
 }
 
+const V_TAIL = Buffer.from(',"v":"sel.audit/1"}');
+const SEQ_KEY = Buffer.from(',"seq":');
+const TS_KEY = Buffer.from(',"ts":"');
+const ACTOR_ID = Buffer.from('{"actor":{"id":"');
+const ZONE_KEY = Buffer.from('","zone":"');
+const CHAIN_KEY = Buffer.from('"},"chain":"');
+const LATER_CHAIN = Buffer.from(',"chain":"');
+
+/** Whether `line` holds `bytes` at `at`. */
+const holds = (line: Buffer, bytes: Buffer, at: number): boolean => at >= 0 && at + bytes.length <= line.length && line.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+
+/** The end of the string that begins at `from` (its closing quote), or -1 when it holds an escape or does not end. */
+function plainString(line: Buffer, from: number): number {
+  for (let i = from; i < line.length; i++) {
+    const b = line[i]!;
+    if (b === 0x22) return i;
+    if (b === 0x5c) return -1;
+  }
+  return -1;
+}
+
+/**
+ * A line's `seq` and chain read without parsing it, when it begins and ends as a canonical
+ * `sel.audit/1` event does (`{"actor":{"id":"…","zone":"…"},"chain":"…"` and
+ * `,"seq":N,"ts":"…","v":"sel.audit/1"}`, none of those strings with an escape, and no other
+ * `,"chain":"` between): what parsing it gives, when it parses (a line that does not may still
+ * be read: it only orders files, and the line check reports it); else null, and the line is
+ * parsed (eventOf). Parsing each of 64 lines of 6 000 rotated segments in full took 1.3 s;
+ * this is ~3.5x faster a line. Exported for its tests.
+ */
+export function envelopeSeq(line: Buffer): { seq: number; chain: string } | null {
+  const n = line.length;
+  if (!holds(line, ACTOR_ID, 0) || !holds(line, V_TAIL, n - V_TAIL.length)) return null;
+  const id = plainString(line, ACTOR_ID.length);
+  if (id < 0 || !holds(line, ZONE_KEY, id)) return null;
+  const zone = plainString(line, id + ZONE_KEY.length);
+  if (zone < 0 || !holds(line, CHAIN_KEY, zone)) return null;
+  const from = zone + CHAIN_KEY.length;
+  const to = plainString(line, from);
+  if (to < 0) return null;
+  const s = line.lastIndexOf(SEQ_KEY);
+  if (s < to) return null;
+  // A second top-level chain (JSON.parse takes the last) or a nested one: parsed.
+  const later = line.indexOf(LATER_CHAIN, to);
+  if (later >= 0 && later < s) return null;
+  let i = s + SEQ_KEY.length;
+  const digits = i;
+  let seq = 0;
+  while (i < n && line[i]! >= 0x30 && line[i]! <= 0x39) seq = seq * 10 + (line[i++]! - 0x30);
+  // 1 to 15 digits, no leading zero: a safe integer, as JSON.parse would read it.
+  if (i === digits || i - digits > 15 || (i - digits > 1 && line[digits] === 0x30)) return null;
+  if (!holds(line, TS_KEY, i) || plainString(line, i + TS_KEY.length) !== n - V_TAIL.length - 1) return null;
+  return { seq, chain: line.toString('utf8', from, to) };
+}
+
 /** A line's `seq` and chain when it is an object with a safe integer `seq` (chain '' when it has no string one), else null. */
-function eventOf(line: Buffer): { seq: number; chain: string } | null {
+export function eventOf(line: Buffer): { seq: number; chain: string } | null {
   let from = 0;
   let to = line.length;
   if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) from = 3;

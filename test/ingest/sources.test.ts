@@ -7,9 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OperatorError } from '../../src/errors.js';
-import { orderSources, resolveSources, type LogSource } from '../../src/ingest/sources.js';
+import { envelopeSeq, eventOf, orderSources, resolveSources, type LogSource } from '../../src/ingest/sources.js';
+import { ChainWriter } from '../../src/producer/producer.js';
+import { sampleInput } from '../helpers/chains.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-sources-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -112,5 +115,29 @@ describe('orderSources', () => {
     const d = dir('limit', { 'a.jsonl': `{"seq":1}${' '.repeat(event.length)}\n${line(9)}`, 'b.jsonl': `${event}\n` });
     const files = (await resolveSources([d])).sources;
     expect(names(await orderSources(files, event.length))).toEqual(['b.jsonl', 'a.jsonl']);
+  });
+});
+
+describe('envelopeSeq (the file order reads the lines after a file\'s first event without parsing them)', () => {
+  const w = new ChainWriter('prod-agents');
+  // Some with a nested seq and a value that holds the keys' text.
+  const events = Array.from({ length: 40 }, (_, i) => w.append(sampleInput(i, i % 5 === 0 ? { request: { seq: 9, note: 'a "chain":"x" and ,"seq":9 in a value', z: { chain: 'y' } } } : {})).line);
+  it('reads the chain and seq of every canonical event, as parsing it does', () => {
+    for (const line of events) {
+      const b = Buffer.from(line);
+      expect(envelopeSeq(b)).not.toBeNull();
+      expect(envelopeSeq(b)).toEqual(eventOf(b));
+    }
+  });
+  it('never reads another chain or seq than parsing the line gives: a line changed anywhere, or cut, is read as parsing reads it, or left to the parser (one no longer JSON may still be read: it only orders files, and its line is reported)', () => {
+    const bytes = fc.constantFrom(...'0123456789",:{}\\ seqchaintv.-'.split('').map((c) => c.charCodeAt(0)), 0x00, 0xff);
+    fc.assert(fc.property(fc.constantFrom(...events), fc.nat(), bytes, fc.boolean(), (line, at, byte, cut) => {
+      const b = Buffer.from(line);
+      const i = at % b.length;
+      const changed = cut ? b.subarray(0, i) : Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i + 1)]);
+      const quick = envelopeSeq(changed);
+      const parsed = eventOf(changed);
+      if (quick !== null && parsed !== null) expect(quick).toEqual(parsed);
+    }), { numRuns: 3000 });
   });
 });
