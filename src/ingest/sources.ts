@@ -4,7 +4,7 @@
  * by name), never by modification time.
  */
 import { isUtf8 } from 'node:buffer';
-import { fstatSync, type BigIntStats } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -47,30 +47,26 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
   const sources: LogSource[] = [];
   const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
-  const add = async (display: string, path: string, regular: boolean, named: boolean, st: BigIntStats) => {
+  const add = async (display: string, path: string, regular: boolean, named: boolean) => {
     let key: string;
     try {
       key = await realpath(path);
     } catch {
       key = path;
     }
-    // The same file under two names that are not links to each other (a hard link, as
-    // rotatelogs -L makes for the current segment; a bind mount): one file, read once. By
-    // path alone, its events were read twice and reported as a SEQ_DUPLICATE (found by review).
-    // As bigints: a file id past 2^53 (NTFS) as a number could name two files alike, and one
-    // would not be read. (From the stat that told what it is: a second one per file made
-    // listing 6 000 rotated segments 0.25 s slower.)
-    const file = st.ino === 0n ? null : `\u0000${st.dev}:${st.ino}`;
-    if (seen.has(key) || (file !== null && seen.has(file))) return;
+    // By its real path: a symbolic link and the file it names are read once. A hard link is
+    // another name, read as another file (its events a SEQ_DUPLICATE): taken for the file it
+    // links to, it went unchecked as a committed log and as a checkpointed one (a log rewritten
+    // in Git's history, its working copy made a hard link to another, passed; found by review).
+    if (seen.has(key)) return;
     seen.add(key);
-    if (file !== null) seen.add(file);
     sources.push({ display, path, regular, named });
   };
 
   for (const arg of args) {
     let st;
     try {
-      st = await stat(arg, { bigint: true });
+      st = await stat(arg);
     } catch (e) {
       throw new OperatorError(`cannot read log ${arg}: ${describeIoError(e)}`);
     }
@@ -93,8 +89,8 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
           continue;
         }
         try {
-          const est = await stat(display, { bigint: true });
-          if (est.isFile()) await add(display, display, true, false, est);
+          const est = await stat(display);
+          if (est.isFile()) await add(display, display, true, false);
           else skipped.push({ display, reason: est.isDirectory() ? 'it is a directory' : 'it is not a regular file' });
         } catch (e) {
           skipped.push({ display, reason: describeIoError(e) });
@@ -102,7 +98,7 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
       }
     } else {
       // A FIFO or character device named explicitly is read as a stream, like stdin.
-      await add(arg, arg, st.isFile(), true, st);
+      await add(arg, arg, st.isFile(), true);
     }
   }
   return { sources, skipped };
