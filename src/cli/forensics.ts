@@ -780,7 +780,8 @@ interface TimelineFlags extends ReadingFlags {
 }
 
 /**
- * The lines whose findings timeline holds until their event is placed, at most: the chain
+ * The lines whose findings timeline holds until their event is placed, at most (and
+ * --reorder-window more, the early events one chain may hold): the chain
  * check's come just before their event, but the line checks' of an event that arrived early
  * come when its line is read, and it is placed only when the events it jumped have come (up
  * to --reorder-window of them, per chain). Held by place, oldest dropped first; lines that
@@ -845,13 +846,16 @@ function timelineCommand(): Command {
       // finding was dropped when more than 16 findings came before the event it jumped, and
       // its row read clean; found by review.)
       const held = new Map<string, string[]>();
+      // A chain holds up to --reorder-window early events: each may be waiting with its findings
+      // (a window of 5000 dropped the findings of the oldest early events, and their rows read clean).
+      const heldAtMost = HELD_FINDINGS + f.reorderWindow;
       const keepFinding = (x: Finding): boolean => {
         if (x.location !== null && x.seq !== null) {
           const key = `${x.location.file}\u0000${x.location.line}`;
           const codes = held.get(key);
           if (codes !== undefined) codes.push(x.code);
           else {
-            if (held.size === HELD_FINDINGS) held.delete(held.keys().next().value!);
+            if (held.size >= heldAtMost) held.delete(held.keys().next().value!);
             held.set(key, [x.code]);
           }
         }

@@ -127,13 +127,23 @@ export function gateCommand(chalk: Colour): Command {
       // Findings are kept up to --max-findings (memory stays flat on a log full of faults); with
       // --since SEQ only those in range, which is decided as they come (with a time, a finding's
       // place depends on events not read yet, so all are kept).
-      const keep = since.kind === 'seq' ? { keepFinding: (x: Finding) => collector.findingInRange(x) } : {};
+      // And counted by code as they are (`judge`'s counts by code): the run's own counts hold those
+      // before the range too, never kept and never left out, and a code found only there made an
+      // assertion on it "cannot tell" under --max-findings (found by review).
+      const inRangeByCode: Record<string, number> = {};
+      const keep = since.kind === 'seq' ? {
+        keepFinding: (x: Finding) => {
+          if (!collector.findingInRange(x)) return false;
+          inRangeByCode[x.code] = (inRangeByCode[x.code] ?? 0) + 1;
+          return true;
+        },
+      } : {};
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: flags.maxFindings, ...keep, ...jobs }, {
         onEvent: (rec) => collector.onEvent(rec, gateNote(rec)),
         onBranch: (rec) => collector.onBranch(rec, gateNote(rec)),
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
-      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors, result.summary.findings.byCode);
+      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events from ${since.label}`;

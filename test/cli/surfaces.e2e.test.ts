@@ -167,6 +167,15 @@ describe('sel gate', () => {
     const since = [s.incident, '--repo', s.repo, '--since', '36', '--no-divergence', '--no-unverifiable'];
     expect(gate([...since, '--max-findings', '1']).out).toEqual(gate(since).out);
   });
+  it('--since SEQ with --max-findings: the counts by code are of the findings in range; one before the range, never kept, is not one left out (review: --no-unverifiable "cannot tell")', () => {
+    // After seq 30: EXCEPTION_EXPIRED (32), DECISION_DIVERGENCE (35), LOG_TRUNCATED (anywhere); the
+    // POLICY_UNKNOWN (26) and EXCEPTION_MISSING (29), the unverifiable ones, are before the range.
+    const since = [s.incident, '--repo', s.repo, '--since', '30', '--no-unverifiable'];
+    expect(gate(since).out!.assertions.map((a) => [a.name, a.pass])).toEqual([['integrity', false], ['--no-unverifiable', true]]);
+    for (const cap of ['1', '2']) {
+      expect(gate([...since, '--max-findings', cap]).out!.assertions.find((a) => a.name === '--no-unverifiable')).toMatchObject({ pass: true });
+    }
+  });
   it('--max-findings keeps the most severe: warnings kept say no error was left out, and an error found after them is kept', () => {
     // Clean decisions whose ts goes back by 1 ms at every other event: four TS_REGRESSION warnings.
     const policy = sel(['policy', 'hash', s.repo]).stdout.trim();
@@ -1240,6 +1249,15 @@ describe('sel timeline', () => {
     expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
     expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
     expect(sel(['timeline', log]).stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL']);
+  });
+  it('names its findings at each early event, however many more than 4096 a --reorder-window holds (review: the oldest held were dropped, and their rows read clean)', () => {
+    // seq 1-4499 each not in canonical form (a space before it), all read before seq 0.
+    const all = chainLines(4500, 'w');
+    const log = join(tmp, 'timeline-early-many.jsonl');
+    writeFileSync(log, `${[...all.slice(1).map((l) => ` ${l}`), all[0]!].join('\n')}\n`);
+    const rows = sel(['timeline', log, '--format', 'jsonl', '--reorder-window', '5000']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows).toHaveLength(4500);
+    expect(rows.filter((r) => r.seq > 0 && r.findings.join() !== 'EVENT_NONCANONICAL').map((r) => r.seq)).toEqual([]);
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
