@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -338,5 +338,62 @@ describe('a committed log taken out of Git LFS (review)', () => {
     writeFileSync(lfsLog, chain(false, 2));
     commit(dir, 'audit log out of LFS');
     expect(codes()).toEqual(['LEDGER_REWRITTEN']);
+  });
+});
+
+describe('a committed log whose working copy is a hard link to another log read (review of "hard links read once")', () => {
+  const linked = (name: string) => {
+    const dir = join(tmp, name);
+    cpSync(repo, dir, { recursive: true });
+    const segments = join(dir, 'hard');
+    mkdirSync(segments);
+    return { dir, segments };
+  };
+  const run = (dir: string, args: string[]) => {
+    const one = sel(['verify', ...args, '--repo', dir, '--format', 'json']);
+    expect(sel(['verify', ...args, '--repo', dir, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => {
+      const file = join(tmp, `${dir.split('/').pop()}-shard-${i}`);
+      expect(sel(['verify', ...args, '--repo', dir, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--repo', dir, '--format', 'json']).stdout).toBe(one.stdout);
+    return (JSON.parse(one.stdout) as { findings: { code: string; location: { file: string }; message: string }[] }).findings
+      .filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => [f.location.file, f.message.replace(/[0-9a-f]{12}/g, 'C')]);
+  };
+
+  it('both names committed, an honest hard link (rotatelogs -L): nothing to say, not "not in the working copy"', () => {
+    const { dir, segments } = linked('hard-honest');
+    writeFileSync(join(segments, 'audit.jsonl'), chain(false));
+    linkSync(join(segments, 'audit.jsonl'), join(segments, 'current.jsonl'));
+    commit(dir, 'the log and its current link');
+    expect(run(dir, [segments])).toEqual([]);
+    expect(run(dir, [join(segments, 'audit.jsonl'), join(segments, 'current.jsonl')])).toEqual([]);
+  });
+
+  it('a committed log rewritten in the history, then made a hard link to another log named with it: LEDGER_REWRITTEN, named one by one or as a directory', () => {
+    const { dir, segments } = linked('hard-rewritten');
+    writeFileSync(join(segments, 'a.jsonl'), chain(false));
+    writeFileSync(join(segments, 'b.jsonl'), chain(true));
+    commit(dir, 'two logs');
+    writeFileSync(join(segments, 'b.jsonl'), chain(false));
+    commit(dir, 'b sealed again');
+    rmSync(join(segments, 'b.jsonl'));
+    linkSync(join(segments, 'a.jsonl'), join(segments, 'b.jsonl'));
+    const rewritten = [[join(segments, 'b.jsonl'), 'commit C changed the committed log at line 3 instead of only appending to it']];
+    expect(run(dir, [join(segments, 'a.jsonl'), join(segments, 'b.jsonl')])).toEqual(rewritten);
+    expect(run(dir, [segments])).toEqual(rewritten);
+  });
+
+  it('a committed log replaced in the working copy by a hard link to another log named with it: LEDGER_REWRITTEN where they differ', () => {
+    const { dir, segments } = linked('hard-working-copy');
+    writeFileSync(join(segments, 'a.jsonl'), chain(false));
+    writeFileSync(join(segments, 'b.jsonl'), chain(true));
+    commit(dir, 'two logs');
+    rmSync(join(segments, 'b.jsonl'));
+    linkSync(join(segments, 'a.jsonl'), join(segments, 'b.jsonl'));
+    const rewritten = [[join(segments, 'b.jsonl'), 'the file read is not the log committed at C with events appended: it differs from it at line 3, and a committed log may only grow']];
+    expect(run(dir, [join(segments, 'a.jsonl'), join(segments, 'b.jsonl')])).toEqual(rewritten);
+    expect(run(dir, [segments])).toEqual(rewritten);
   });
 });
