@@ -35,18 +35,19 @@ export function expectOneSentence(r: CliResult): string {
 }
 
 /**
- * `sel verify LOG --repo REPO --format json`, checked to give the same bytes with --jobs 3 in
+ * `sel verify LOG... --repo REPO --format json`, checked to give the same bytes with --jobs 3 in
  * small units and from 3 shards merged (their results written in `dir`).
  */
-export function verifyEverywhere(log: string, repo: string, dir: string): CliResult {
-  const one = sel(['verify', log, '--repo', repo, '--format', 'json']);
+export function verifyEverywhere(logs: string | readonly string[], repo: string, dir: string): CliResult {
+  const log = typeof logs === 'string' ? [logs] : logs;
+  const one = sel(['verify', ...log, '--repo', repo, '--format', 'json']);
   const same = (what: string, r: CliResult) => {
     if (r.stdout !== one.stdout) throw new Error(`${what} gave another report than one thread:\n${r.stdout}\n---\n${one.stdout}`);
   };
-  same('--jobs 3', sel(['verify', log, '--repo', repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']));
+  same('--jobs 3', sel(['verify', ...log, '--repo', repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']));
   const shards = [1, 2, 3].map((i) => {
     const file = join(dir, `shard-${i}`);
-    const r = sel(['verify', log, '--repo', repo, '--shard', `${i}/3`, '--shard-out', file]);
+    const r = sel(['verify', ...log, '--repo', repo, '--shard', `${i}/3`, '--shard-out', file]);
     if (r.status !== 0) throw new Error(`shard ${i}/3 exited ${r.status}: ${r.stderr}`);
     return file;
   });

@@ -9,7 +9,7 @@ import { appendFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sel } from '../helpers/cli.js';
+import { sel, verifyEverywhere } from '../helpers/cli.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
@@ -349,17 +349,22 @@ describe('a committed log whose working copy is a hard link to another log read 
     mkdirSync(segments);
     return { dir, segments };
   };
-  const run = (dir: string, args: string[]) => {
-    const one = sel(['verify', ...args, '--repo', dir, '--format', 'json']);
-    expect(sel(['verify', ...args, '--repo', dir, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
-    const shards = [1, 2, 3].map((i) => {
-      const file = join(tmp, `${dir.split('/').pop()}-shard-${i}`);
-      expect(sel(['verify', ...args, '--repo', dir, '--shard', `${i}/3`, '--shard-out', file]).status).toBe(0);
-      return file;
-    });
-    expect(sel(['merge', ...shards, '--repo', dir, '--format', 'json']).stdout).toBe(one.stdout);
-    return (JSON.parse(one.stdout) as { findings: { code: string; location: { file: string }; message: string }[] }).findings
+  /** The LEDGER_REWRITTEN findings of `sel verify ARGS --repo DIR`, the same on any --jobs and through shards. */
+  const run = (dir: string, args: string[]) =>
+    (JSON.parse(verifyEverywhere(args, dir, mkdtempSync(join(tmp, 'shards-'))).stdout) as { findings: { code: string; location: { file: string }; message: string }[] }).findings
       .filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => [f.location.file, f.message.replace(/[0-9a-f]{12}/g, 'C')]);
+  /** Two logs committed, a.jsonl and b.jsonl (with an elevation allowed at seq 2). */
+  const twoLogs = (name: string) => {
+    const { dir, segments } = linked(name);
+    writeFileSync(join(segments, 'a.jsonl'), chain(false));
+    writeFileSync(join(segments, 'b.jsonl'), chain(true));
+    commit(dir, 'two logs');
+    return { dir, segments };
+  };
+  /** b.jsonl replaced in the working copy by a hard link to a.jsonl. */
+  const linkBToA = (segments: string) => {
+    rmSync(join(segments, 'b.jsonl'));
+    linkSync(join(segments, 'a.jsonl'), join(segments, 'b.jsonl'));
   };
 
   it('both names committed, an honest hard link (rotatelogs -L): nothing to say, not "not in the working copy"', () => {
@@ -372,26 +377,18 @@ describe('a committed log whose working copy is a hard link to another log read 
   });
 
   it('a committed log rewritten in the history, then made a hard link to another log named with it: LEDGER_REWRITTEN, named one by one or as a directory', () => {
-    const { dir, segments } = linked('hard-rewritten');
-    writeFileSync(join(segments, 'a.jsonl'), chain(false));
-    writeFileSync(join(segments, 'b.jsonl'), chain(true));
-    commit(dir, 'two logs');
+    const { dir, segments } = twoLogs('hard-rewritten');
     writeFileSync(join(segments, 'b.jsonl'), chain(false));
     commit(dir, 'b sealed again');
-    rmSync(join(segments, 'b.jsonl'));
-    linkSync(join(segments, 'a.jsonl'), join(segments, 'b.jsonl'));
+    linkBToA(segments);
     const rewritten = [[join(segments, 'b.jsonl'), 'commit C changed the committed log at line 3 instead of only appending to it']];
     expect(run(dir, [join(segments, 'a.jsonl'), join(segments, 'b.jsonl')])).toEqual(rewritten);
     expect(run(dir, [segments])).toEqual(rewritten);
   });
 
   it('a committed log replaced in the working copy by a hard link to another log named with it: LEDGER_REWRITTEN where they differ', () => {
-    const { dir, segments } = linked('hard-working-copy');
-    writeFileSync(join(segments, 'a.jsonl'), chain(false));
-    writeFileSync(join(segments, 'b.jsonl'), chain(true));
-    commit(dir, 'two logs');
-    rmSync(join(segments, 'b.jsonl'));
-    linkSync(join(segments, 'a.jsonl'), join(segments, 'b.jsonl'));
+    const { dir, segments } = twoLogs('hard-working-copy');
+    linkBToA(segments);
     const rewritten = [[join(segments, 'b.jsonl'), 'the file read is not the log committed at C with events appended: it differs from it at line 3, and a committed log may only grow']];
     expect(run(dir, [join(segments, 'a.jsonl'), join(segments, 'b.jsonl')])).toEqual(rewritten);
     expect(run(dir, [segments])).toEqual(rewritten);

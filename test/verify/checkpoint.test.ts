@@ -379,6 +379,25 @@ describe('a CHECKPOINT_MISMATCH on a later log (found by mutation testing)', () 
   }
 });
 
+/** `n` events of chain `chain` written into `dir` as segments of the sizes given, in order; the lines. */
+function segments(dir: string, chain: string, n: number, sizes: Record<string, number>): string[] {
+  mkdirSync(dir, { recursive: true });
+  const lines = chainLines(n, chain);
+  let at = 0;
+  for (const [name, size] of Object.entries(sizes)) {
+    writeFileSync(join(dir, name), size === 0 ? '' : `${lines.slice(at, at + size).join('\n')}\n`);
+    at += size;
+  }
+  return lines;
+}
+
+/** A run with nothing to say: no finding, nothing on stderr, exit 0. */
+function expectClean(r: { status: number | null; stdout: string; stderr: string }): void {
+  expect(r.stderr).toBe('');
+  expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+  expect(r.status).toBe(0);
+}
+
 // Review: a segment the checkpoint verified, deleted from the directory of logs named again,
 // passed the incremental run in silence, where a full run of the same directory reports the
 // events it held as missing (SEQ_GAP). The checkpoint names the file: it is gone, and that is
@@ -386,10 +405,7 @@ describe('a CHECKPOINT_MISMATCH on a later log (found by mutation testing)', () 
 describe('a checkpointed file deleted from the directory named', () => {
   it('is CHECKPOINT_MISMATCH, and the run verifies everything again, as a full run does', () => {
     const dir = join(tmp, 'deleted-segment');
-    mkdirSync(dir);
-    const lines = chainLines(8, 'x');
-    writeFileSync(join(dir, 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
-    writeFileSync(join(dir, 'b.jsonl'), `${lines.slice(4).join('\n')}\n`);
+    const lines = segments(dir, 'x', 8, { 'a.jsonl': 4, 'b.jsonl': 4 });
     const state = join(tmp, 'deleted-segment.cp.json');
     expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
     rmSync(join(dir, 'a.jsonl'));
@@ -414,20 +430,13 @@ describe('a checkpointed file deleted from the directory named', () => {
 describe('a checkpointed file missing from its directory moved or copied since', () => {
   it('is CHECKPOINT_MISMATCH, named under the directory as named now; the whole directory moved resumes', () => {
     const root = join(tmp, 'renamed-dir');
-    mkdirSync(join(root, 'logs'), { recursive: true });
-    const lines = chainLines(9, 'r');
-    writeFileSync(join(root, 'logs', 'a.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
-    writeFileSync(join(root, 'logs', 'b.jsonl'), `${lines.slice(3, 6).join('\n')}\n`);
-    writeFileSync(join(root, 'logs', 'c.jsonl'), `${lines.slice(6).join('\n')}\n`);
+    segments(join(root, 'logs'), 'r', 9, { 'a.jsonl': 3, 'b.jsonl': 3, 'c.jsonl': 3 });
     const state = join(tmp, 'renamed-dir.cp.json');
     expect(sel(['verify', join(root, 'logs'), '--checkpoint', state]).status).toBe(0);
     const cp = readFileSync(state);
     // Moved whole: resumed, nothing to say.
     renameSync(join(root, 'logs'), join(root, 'moved'));
-    const whole = sel(['verify', join(root, 'moved'), '--checkpoint', state, '--format', 'json']);
-    expect(whole.stderr).toBe('');
-    expect(whole.status).toBe(0);
-    expect((JSON.parse(whole.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expectClean(sel(['verify', join(root, 'moved'), '--checkpoint', state, '--format', 'json']));
     // Moved without its middle segment: a full run reports the gap, and so must the resumed one.
     writeFileSync(state, cp);
     renameSync(join(root, 'moved'), join(root, 'again'));
@@ -444,10 +453,7 @@ describe('a checkpointed file missing from its directory moved or copied since',
     // A file of it named alone, not its directory: the others are not looked for, as where it was.
     const alone = join(tmp, 'renamed-dir-alone.cp.json');
     writeFileSync(alone, cp);
-    const one = sel(['verify', join(root, 'again', 'c.jsonl'), '--checkpoint', alone, '--format', 'json']);
-    expect(one.stderr).toBe('');
-    expect((JSON.parse(one.stdout) as { findings: unknown[] }).findings).toEqual([]);
-    expect(one.status).toBe(0);
+    expectClean(sel(['verify', join(root, 'again', 'c.jsonl'), '--checkpoint', alone, '--format', 'json']));
   });
 });
 
@@ -456,19 +462,13 @@ describe('a checkpointed file missing from its directory moved or copied since',
 describe('a checkpointed file moved from the directory named into another named too', () => {
   it('resumes where it is now: no CHECKPOINT_MISMATCH', () => {
     const root = join(tmp, 'moved-segment');
-    mkdirSync(join(root, 'logs'), { recursive: true });
+    segments(join(root, 'logs'), 'm', 8, { 'a.jsonl': 4, 'b.jsonl': 4 });
     mkdirSync(join(root, 'archive'));
-    const lines = chainLines(8, 'm');
-    writeFileSync(join(root, 'logs', 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
-    writeFileSync(join(root, 'logs', 'b.jsonl'), `${lines.slice(4).join('\n')}\n`);
     const state = join(tmp, 'moved-segment.cp.json');
     expect(sel(['verify', join(root, 'logs'), '--checkpoint', state]).status).toBe(0);
     renameSync(join(root, 'logs', 'a.jsonl'), join(root, 'archive', 'a.jsonl'));
     expect(sel(['verify', join(root, 'archive'), join(root, 'logs')]).status).toBe(0);
-    const r = sel(['verify', join(root, 'archive'), join(root, 'logs'), '--checkpoint', state, '--format', 'json']);
-    expect(r.stderr).toBe('');
-    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
-    expect(r.status).toBe(0);
+    expectClean(sel(['verify', join(root, 'archive'), join(root, 'logs'), '--checkpoint', state, '--format', 'json']));
   });
 });
 
@@ -479,20 +479,14 @@ describe('a checkpointed file moved from the directory named into another named 
 describe('an empty checkpointed file deleted from the directory named', () => {
   it('is not CHECKPOINT_MISMATCH: the resumed run passes as a full run does, and the checkpoint advances', () => {
     const dir = join(tmp, 'deleted-empty');
-    mkdirSync(dir);
-    const lines = chainLines(8, 'e');
-    writeFileSync(join(dir, 'a.jsonl'), `${lines.slice(0, 4).join('\n')}\n`);
-    writeFileSync(join(dir, 'b.jsonl'), '');
+    const lines = segments(dir, 'e', 8, { 'a.jsonl': 4, 'b.jsonl': 0 });
     const state = join(tmp, 'deleted-empty.cp.json');
     expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
     rmSync(join(dir, 'b.jsonl'));
     appendFileSync(join(dir, 'a.jsonl'), `${lines.slice(4).join('\n')}\n`);
     const full = sel(['verify', dir, '--format', 'json']);
     expect(full.status).toBe(0);
-    const r = sel(['verify', dir, '--checkpoint', state, '--format', 'json']);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    expectClean(sel(['verify', dir, '--checkpoint', state, '--format', 'json']));
     expect(sel(['verify', dir, '--checkpoint', state]).status).toBe(0);
   });
 });
