@@ -258,9 +258,8 @@ class ChainState {
   /** How many stops the last trimStops kept. */
   stopsKept = 0;
   readonly recent: RecentRing;
-  readonly forkHeads: string[] = [];
-  /** The ts of each fork head (forkHeads, index for index; null: none): a branch's times are expected to rise too. */
-  readonly forkHeadTs: (string | null)[] = [];
+  /** The last event of each fork branch: its hash, and its ts (null: none), as a branch's times are expected to rise too. */
+  readonly forkHeads: { hash: string; ts: string | null }[] = [];
   /**
    * Heads of copies already reported (a SEQ_DUPLICATE on the copy's first event): a later
    * event continuing one is the copy's next, not reported again while it repeats the chain
@@ -509,12 +508,12 @@ export class ChainVerifier {
 
   /** An event on a branch that already forked off: reported once, at the fork. */
   private isForkBranch(st: ChainState, rec: PlacedEvent): boolean {
-    const i = st.forkHeads.indexOf(rec.prevHash);
-    if (i < 0) return false;
-    st.forkHeads[i] = rec.hash;
+    const head = st.forkHeads.find((h) => h.hash === rec.prevHash);
+    if (head === undefined) return false;
+    head.hash = rec.hash;
     // Its ts against the one before it on the branch, as the chain's are: a branch's events are
     // replayed at their own times (src/replay/replay.ts), so a time going back there is said too.
-    const before = st.forkHeadTs[i]!;
+    const before = head.ts;
     if (rec.ts !== null) {
       if (before !== null && rec.ts < before) {
         this.emit(
@@ -529,7 +528,7 @@ export class ChainVerifier {
           }),
         );
       }
-      st.forkHeadTs[i] = rec.ts;
+      head.ts = rec.ts;
     }
     this.setAside(st, rec);
     this.onForkBranch?.(rec);
@@ -539,12 +538,8 @@ export class ChainVerifier {
 
   /** `rec`, not in the chain, heads a branch: the events that link to it go with it. */
   private branchFrom(st: ChainState, rec: PlacedEvent): void {
-    st.forkHeads.push(rec.hash);
-    st.forkHeadTs.push(rec.ts);
-    if (st.forkHeads.length > MAX_FORK_HEADS) {
-      st.forkHeads.shift();
-      st.forkHeadTs.shift();
-    }
+    st.forkHeads.push({ hash: rec.hash, ts: rec.ts });
+    if (st.forkHeads.length > MAX_FORK_HEADS) st.forkHeads.shift();
     this.setAside(st, rec);
   }
 
@@ -724,11 +719,8 @@ export class ChainVerifier {
     if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
     st.offChain.delete(main.hash);
-    const head = st.forkHeads.indexOf(main.hash);
-    if (head >= 0) {
-      st.forkHeads.splice(head, 1);
-      st.forkHeadTs.splice(head, 1);
-    }
+    const head = st.forkHeads.findIndex((h) => h.hash === main.hash);
+    if (head >= 0) st.forkHeads.splice(head, 1);
     return chosen;
   }
 

@@ -23,32 +23,21 @@
 import { resolveSources, totalBytes } from '../ingest/sources.js';
 import { defaultJobs, effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
 
+/** The options of every command that checks lines on several threads, and of how it reads the logs (as sel verify does). */
+const THREADS = ['-j', '--jobs', '--unit-bytes'];
+const READING = ['--max-line-bytes', '--max-depth', '--reorder-window'];
+
 /**
  * The commands that check lines on several threads, and their options that take a value
  * (verify.ts, gate.ts, forensics.ts), long and short names. A test holds these lists to the
  * commands' definitions.
  */
 export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  verify: [
-    '--repo',
-    '--ref',
-    '-j',
-    '--jobs',
-    '--unit-bytes',
-    '--shard',
-    '--shard-out',
-    '--checkpoint',
-    '--max-line-bytes',
-    '--max-depth',
-    '--format',
-    '--fail-on',
-    '--max-findings',
-    '--reorder-window',
-  ],
-  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', '-j', '--jobs', '--unit-bytes'],
-  explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
-  impact: ['--repo', '--ref', '--policy', '--max-events', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
-  timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', '-j', '--jobs', '--unit-bytes', '--max-line-bytes', '--max-depth', '--reorder-window'],
+  verify: ['--repo', '--ref', ...THREADS, '--shard', '--shard-out', '--checkpoint', ...READING, '--format', '--fail-on', '--max-findings'],
+  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', ...THREADS],
+  explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', ...THREADS, ...READING],
+  impact: ['--repo', '--ref', '--policy', '--max-events', '--format', ...THREADS, ...READING],
+  timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', ...THREADS, ...READING],
 };
 
 /** Of PARALLEL_VALUE_OPTIONS's commands, those whose default --jobs is one thread. */

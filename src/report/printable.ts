@@ -9,20 +9,18 @@
  */
 
 /**
- * C0 controls, DEL and C1 controls; the bidirectional marks, embeddings, overrides and
- * isolates; the line and paragraph separators; U+FEFF, the byte order mark, which shows
- * as nothing (a rotated file may start with one; a damaged line is shown as it reads); and
- * the other characters that show as nothing: the soft hyphen, the zero-width space, joiners
- * and word joiner, the invisible operators, the Mongolian vowel separator and the Hangul
- * fillers. Shown as they are, `ops\u200bbot` read as `opsbot` and padded a table's columns
- * wrong (a reviewer's note); an analyst must see that two ids differ.
+ * C0 controls, DEL and C1 controls; the line and paragraph separators; the interlinear
+ * annotation marks; and every code point Unicode says to show as nothing
+ * (Default_Ignorable_Code_Point): the bidirectional marks, embeddings, overrides and isolates,
+ * U+FEFF (the byte order mark: a rotated file may start with one; a damaged line is shown as
+ * it reads), the soft hyphen, the zero-width space, joiners, the invisible operators, the
+ * Hangul fillers, variation selectors and the tag characters. Shown as they are, `ops\u200bbot`
+ * read as `opsbot` and padded a table's columns wrong (a reviewer's note), and a rule
+ * `cap.coder` with tag characters after it read as `cap.coder` (found by review); an analyst
+ * must see that two ids differ. One beyond U+FFFF is written as its two UTF-16 code units, as
+ * JSON writes it.
  */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0\ufff9-\ufffb\p{Default_Ignorable_Code_Point}]/gu;
-// (And every other code point Unicode says to show as nothing (Default_Ignorable_Code_Point),
-// the interlinear annotation marks beside them: the tag characters U+E0020-E007F, variation
-// selectors, U+034F, U+2065 and U+17B4 reached the terminal raw, so a rule `cap.coder` with tag
-// characters after it read as `cap.coder`; found by review. One beyond U+FFFF is written as its
-// two UTF-16 code units, as JSON writes it.)
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufff9-\ufffb\p{Default_Ignorable_Code_Point}]/gu;
 
 const escape = (ch: string): string => {
   let out = '';
