@@ -19,10 +19,9 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { chainId, jobsOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
+import { chainId, jobsOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
@@ -63,16 +62,7 @@ interface ReadingFlags {
   reorderWindow: number;
 }
 
-function readingOptions(): Option[] {
-  return [
-    new Option('--max-line-bytes <n>', 'longest line read, as sel verify reads it; longer lines are reported unread')
-      .argParser(positiveInt('--max-line-bytes', MAX_LINE_BYTES_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxLineBytes),
-    new Option('--max-depth <n>', 'deepest nesting accepted in an event, as sel verify accepts it')
-      .argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
-    new Option('--reorder-window <n>', 'early events per chain held while waiting for a missing one, as sel verify holds them')
-      .argParser(positiveInt('--reorder-window', 1_000_000)).default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow),
-  ];
-}
+const readingOptions = (): Option[] => [maxLineBytesOption(', as sel verify reads it'), maxDepthOption(', as sel verify accepts it'), reorderWindowOption(', as sel verify holds them')];
 
 const reading = (f: ReadingFlags) => ({ maxLineBytes: f.maxLineBytes, maxDepth: f.maxDepth, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } });
 

@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isChainIdForm } from '../schemas/formats.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_MIN_BYTES } from '../verify/jobs.js';
+import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { prestartFor } from './early.js';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -74,4 +75,26 @@ export async function startJobs(logs: readonly string[], flags: { jobs: number; 
   // A default of one thread (timeline's, or the cores of a machine with one) starts none.
   await prestartFor(logs, jobs.jobsAuto && jobs.jobs > 1 ? null : jobs.jobs);
   return jobs;
+}
+
+/**
+ * How the logs are read: the longest line, the deepest nesting, the chain check's window. sel
+ * verify's options, which merge (the window) and explain, impact and timeline take too, to read
+ * the logs as verify was told to (`note` says so in their help).
+ */
+export function maxLineBytesOption(note = ''): Option {
+  return new Option('--max-line-bytes <n>', `longest line read${note}; longer lines are reported unread`)
+    .argParser(positiveInt('--max-line-bytes', MAX_LINE_BYTES_LIMIT))
+    .default(DEFAULT_VERIFY_OPTIONS.maxLineBytes);
+}
+
+export function maxDepthOption(note = ''): Option {
+  return new Option('--max-depth <n>', `deepest nesting accepted in an event${note}`).argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth);
+}
+
+/** The chain check's window (it runs in `verify`, or in `merge` for shards). */
+export function reorderWindowOption(note = ''): Option {
+  return new Option('--reorder-window <n>', `early events per chain held while waiting for a missing one${note}`)
+    .argParser(positiveInt('--reorder-window', 1_000_000))
+    .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
 }

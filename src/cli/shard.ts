@@ -10,8 +10,9 @@ import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
 import type { ShardOptions } from '../shard/shard.js';
 import { buildReport, type FailOn, type Report } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { appendStepSummary, relativizer, render, reorderWindowOption, reportOptions, type Format } from './verify.js';
+import { appendStepSummary, relativizer, render, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
+import { reorderWindowOption } from './options.js';
 
 /** verify --shard: checks one part and writes its records. */
 export async function verifyShard(

@@ -8,11 +8,11 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
-import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
+import { DEFAULT_VERIFY_OPTIONS } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
-import { jobsOptions, jobsRunOptions, nonNegativeInt, oneOf, positiveInt, startJobs } from './options.js';
+import { jobsOptions, jobsRunOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
 import { outputComplete, writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
@@ -99,13 +99,6 @@ export function reportOptions(): Option[] {
   ];
 }
 
-/** The chain check's window (it runs in `verify`, or in `merge` for shards). */
-export function reorderWindowOption(note: string): Option {
-  return new Option('--reorder-window <n>', `early events per chain held while waiting for a missing one${note}`)
-    .argParser(positiveInt('--reorder-window', 1_000_000))
-    .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
-}
-
 export function verifyCommand(chalk: Colour): Command {
   const cmd = new Command('verify')
     .description('verify the integrity of sel.audit/1 logs: canonical form, hashes, fingerprints, chain order and linkage')
@@ -118,15 +111,9 @@ export function verifyCommand(chalk: Colour): Command {
     .option('--shard <i/n>', 'verify one Nth of the log set (by bytes, cut on line boundaries) and write its records with --shard-out; sel merge stitches the shards')
     .option('--shard-out <file>', 'where --shard writes its result')
     .option('--checkpoint <file>', 'incremental runs: start where the last clean run ended (and prove the new events link to it; with --repo, only where its events were replayed against this history, else from the start); the file is written after a run without errors that passes')
-    .addOption(
-      new Option('--max-line-bytes <n>', 'longest line read; longer lines are reported unread')
-        .argParser(positiveInt('--max-line-bytes', MAX_LINE_BYTES_LIMIT))
-        .default(DEFAULT_VERIFY_OPTIONS.maxLineBytes),
-    )
-    .addOption(
-      new Option('--max-depth <n>', 'deepest nesting accepted in an event').argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth),
-    );
-  for (const o of [...reportOptions(), reorderWindowOption('')]) cmd.addOption(o);
+    .addOption(maxLineBytesOption())
+    .addOption(maxDepthOption());
+  for (const o of [...reportOptions(), reorderWindowOption()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: VerifyFlags, command: Command) => {
       // For a run and a shard alike: without --repo, a --ref would be dropped silently (and a
       // merge of such shards pass a set one run refuses).
