@@ -140,7 +140,7 @@ export function gateCommand(chalk: Colour): Command {
       } : {};
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, { ...DEFAULT_VERIFY_OPTIONS, maxFindings: flags.maxFindings, ...keep, ...jobs }, {
         onEvent: (rec) => collector.onEvent(rec, gateNote(rec)),
-        onBranch: (rec) => collector.onBranch(rec, gateNote(rec)),
+        onBranch: (rec, late) => collector.onBranch(rec, gateNote(rec), late),
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
       const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode);

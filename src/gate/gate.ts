@@ -69,6 +69,10 @@ export class GateCollector {
   /** Elevations past MAX_ELEVATIONS, not remembered: the assertion cannot tell about them. */
   elevationsNotKept = 0;
   static readonly MAX_ELEVATIONS = 1_000_000;
+  /** Late arrivals' places, "chain\0seq" (noteLate); past MAX_LATE, not remembered: every finding counts. */
+  private readonly late = new Set<string>();
+  private lateNotKept = false;
+  static readonly MAX_LATE = 100_000;
 
   constructor(private readonly since: Since) {}
 
@@ -108,8 +112,24 @@ export class GateCollector {
    * elevation allowed without an exception on a branch passed --no-unreviewed-elevation while
    * its EXCEPTION_MISSING was reported (found by review).
    */
-  onBranch(rec: GateRecord, facts: GateFacts | null): void {
-    if (this.inRange(rec)) this.addFacts(rec, facts);
+  onBranch(rec: GateRecord, facts: GateFacts | null, late = false): void {
+    if (late) this.noteLate(rec);
+    if (late || this.inRange(rec)) this.addFacts(rec, facts);
+  }
+
+  /**
+   * An event that arrived after its chain went on past its seq (a late SEQ_REORDER): its seq is
+   * the writer's to choose, as its SEQ_REORDER's is (uncompared), so what is noted of it and
+   * what is found at its seq count wherever that seq is. The original seq 10 deleted and another
+   * seq 10 appended after the release, allowing a tool the actor has no grant for: the gate
+   * failed on integrity, but --no-divergence said "every replayed decision matches" (found by
+   * review). The seq is the chain's to have had, so a finding there is about the late event (or
+   * about the seq missing, which counts the same). Remembered up to MAX_LATE; past it, every
+   * finding counts (fail closed).
+   */
+  private noteLate(rec: GateRecord): void {
+    if (this.late.size === GateCollector.MAX_LATE) this.lateNotKept = true;
+    else this.late.add(`${rec.chain}\u0000${rec.seq}`);
   }
 
   private addFacts(rec: GateRecord, facts: GateFacts | null): void {
@@ -135,6 +155,7 @@ export class GateCollector {
    */
   findingInRange(f: Finding): boolean {
     if (this.since.kind === 'all' || f.chain === null || f.seq === null || COUNTS_ANYWHERE.has(f.code) || uncompared(f)) return true;
+    if (this.lateNotKept || this.late.has(`${f.chain}\u0000${f.seq}`)) return true;
     const seq = highestSeq(f);
     if (this.since.kind === 'seq') return seq > this.since.seq;
     // Times need not rise with seqs: an event in range before the last one before it counts too.

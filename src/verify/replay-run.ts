@@ -33,7 +33,7 @@ export interface ReplaySummary {
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
   /** Each event of a fork branch (never a copy), or arrived late, which replay evaluates too: a gate counts what it notes of them. */
-  readonly onBranch?: (rec: PlacedEvent) => void;
+  readonly onBranch?: (rec: PlacedEvent, late: boolean) => void;
   /**
    * Set when the tap reads of an event only what it notes (src/verify/notes.ts, `rec.note`):
    * with --jobs N, replay then stays in the workers, which make the notes. Without this or
@@ -111,9 +111,11 @@ export async function verifyWithReplay(
         replayer!.onEvent(rec);
         tap?.onEvent(rec);
       },
+      // The tap first: a gate learns an event came late before replay reports its decision,
+      // which then counts wherever the event's seq is (GateCollector.noteLate).
       onBranch: (rec, late) => {
+        tap?.onBranch?.(rec, late);
         replayer!.onBranch(rec, late);
-        tap?.onBranch?.(rec);
       },
       begin: (report) => {
         replayer = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel, starts: options.resume?.starts ?? [], ledgerRewrites: gov.ledgerRewrites }, report);

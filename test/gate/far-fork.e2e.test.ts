@@ -74,11 +74,15 @@ describe('an event that arrives after its chain went on past its seq (a late SEQ
   it('counts in every gate, whatever --since says: compared with nothing, its seq is the writer\'s', () => {
     const v = JSON.parse(sel(['verify', late, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number; location: { line: number } }[] };
     expect(v.findings.map((f) => [f.code, f.seq, f.location.line])).toEqual([['SEQ_GAP', 11, 11], ['SEQ_REORDER', 10, 400], ['DECISION_DIVERGENCE', 10, 400]]);
-    for (const since of ['300', '2026-11-01T00:05:00Z']) {
-      const r = sel(['gate', late, '--repo', repo, '--since', since, '--no-divergence', '--min-events', '1', '--format', 'json']);
+    for (const [since, jobs] of [['300', '1'], ['2026-11-01T00:05:00Z', '1'], ['300', '3'], ['2026-11-01T00:05:00Z', '3']] as const) {
+      const r = sel(['gate', late, '--repo', repo, '--since', since, '--no-divergence', '--min-events', '1', '--format', 'json', '--jobs', jobs, '--unit-bytes', '2000']);
       expect(r.status, `${since}: ${r.stdout}`).toBe(1);
       const out = JSON.parse(r.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] };
       expect(out.assertions[0]).toMatchObject({ name: 'integrity', pass: false, reason: expect.stringMatching(/^1 integrity error\(s\), first SEQ_REORDER at .*late\.jsonl:400 \(h seq 10\)/) });
+      // Its decision too: each assertion says what it judged, and the late event's divergence
+      // is in range as its SEQ_REORDER is (--no-divergence said "every replayed decision
+      // matches", found by review).
+      expect(out.assertions[1]).toMatchObject({ name: '--no-divergence', pass: false, reason: expect.stringMatching(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at .*late\.jsonl:400 \(h seq 10\)/) });
     }
   });
 });
