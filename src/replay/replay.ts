@@ -265,16 +265,24 @@ export class Replayer {
         }));
       }
     }
+    // Every chain the log holds, those resumed included: a checkpoint is written only after a
+    // run without errors, where each chain starts at seq 0 (a later start is a SEQ_GAP), so a
+    // resumed chain's events begin there. A resumed run said a chain without an anchor was
+    // unanchored from its first new seq, and left out one it read nothing new of, so that
+    // `--require-anchored` had nothing to ask of it (found by review).
+    const firstSeq = new Map<string, number | null>(chains.map((c) => [c.chain, c.firstSeq]));
+    for (const p of this.input.starts ?? []) if (p.next > 0) firstSeq.set(p.chain, 0);
     const out: AnchorSummary[] = [];
-    for (const c of chains) {
-      const list = this.anchorsByChain.get(c.chain) ?? [];
+    for (const chain of [...firstSeq.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const last = lastSeq.get(chain) ?? null;
+      const list = this.anchorsByChain.get(chain) ?? [];
       const lastAnchored = list.length === 0 ? null : list[list.length - 1]!;
-      const from = lastAnchored === null ? (c.firstSeq ?? 0) : lastAnchored + 1;
+      const from = lastAnchored === null ? (firstSeq.get(chain) ?? 0) : lastAnchored + 1;
       out.push({
-        chain: c.chain,
+        chain,
         anchors: list.length,
         lastAnchoredSeq: lastAnchored,
-        unanchored: c.lastSeq === null || from > c.lastSeq ? null : [from, c.lastSeq],
+        unanchored: last === null || from > last ? null : [from, last],
       });
     }
     return out;

@@ -45,6 +45,29 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     expect(resumed.status).toBe(0);
     expect((JSON.parse(resumed.stdout) as Out).summary.replay.anchors).toEqual(full.summary.replay.anchors);
   });
+  it('a chain with no anchor: unanchored from its first seq, as a full run says, with new events and without', () => {
+    const repo = initRepo(join(tmp, 'gov-none'));
+    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    commit(repo, 'policy');
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    const w = new ChainWriter('n');
+    const lines = Array.from({ length: 8 }, (_, i) => w.append({
+      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line);
+    const log = join(tmp, 'none.jsonl');
+    const cp = join(tmp, 'cp-none.json');
+    writeFileSync(log, `${lines.slice(0, 5).join('\n')}\n`);
+    expect(sel(['verify', log, '--repo', repo, '--checkpoint', cp]).status).toBe(0);
+    const anchorsOf = (args: string[]) => (JSON.parse(sel(['verify', log, '--repo', repo, ...args, '--format', 'json']).stdout) as Out).summary.replay.anchors;
+    // Nothing new: the resumed run read no event, and the chain is still unanchored from seq 0.
+    expect(anchorsOf([])).toEqual([{ chain: 'n', anchors: 0, lastAnchoredSeq: null, unanchored: [0, 4] }]);
+    expect(anchorsOf(['--checkpoint', join(tmp, 'cp-none.json')])).toEqual(anchorsOf([]));
+    appendFileSync(log, `${lines.slice(5).join('\n')}\n`);
+    expect(anchorsOf([])).toEqual([{ chain: 'n', anchors: 0, lastAnchoredSeq: null, unanchored: [0, 7] }]);
+    // (the checkpoint, advanced by the run before, covers seqs 0-4)
+    expect(anchorsOf(['--checkpoint', cp])).toEqual(anchorsOf([]));
+  });
   it('says where the log ends for an anchor past it, when the run read no new event of its chain: not that the log holds none', () => {
     const repo = join(tmp, 'gov');
     const log = join(tmp, 'audit.jsonl');
