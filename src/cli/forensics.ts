@@ -114,7 +114,7 @@ function explainCommand(chalk: Colour): Command {
     .requiredOption('--seq <n>', 'the event seq', nonNegativeInt('--seq'))
     .option('--chain <id>', 'the chain (needed when several chains have that seq)', chainId('--chain'))
     .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
@@ -688,7 +688,7 @@ function impactCommand(chalk: Colour): Command {
     .option('--ref <ref>', 'the commit whose ledger is used', 'HEAD')
     .requiredOption('--policy <ref>', 'the policy version to replay under (e.g. a PR branch)')
     .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
@@ -786,12 +786,12 @@ function timelineCommand(): Command {
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .option('--actor <id>', 'only this actor')
     .option('--tool <name>', 'only requests for this tool (request.tool)')
-    .addOption(new Option('--action <action>', 'only this recorded action').argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
+    .addOption(new Option('--action <action>', 'only this recorded action').choices(['allow', 'warn', 'review', 'block'] as const).argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
     .option('--kind <kind>', 'only this event kind')
     .option('--chain <id>', 'only this chain', chainId('--chain'))
     .option('--from <time>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC that day)')
     .option('--to <time>', 'only events before this time (RFC 3339, or a date: before 00:00 UTC that day)')
-    .addOption(new Option('--format <format>', 'output format').argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl'] as const).argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
   // One thread unless --jobs says otherwise: with few filters most events are shown, and
   // sending them whole from the workers costs more than checking them there saves (300 MB,
   // every event shown: --jobs 2 0.90x of one thread, 261 MB of RSS against 110 MB).

@@ -23,6 +23,11 @@ export function nonNegativeInt(name: string) {
   };
 }
 
+/**
+ * The parser of an option that takes one of `values`, with sel's message for another value.
+ * Give the option `.choices(values)` first, so that --help lists them (the parser set after
+ * it is the one that runs).
+ */
 export function oneOf<T extends string>(name: string, values: readonly T[]) {
   return (value: string): T => {
     if (!(values as readonly string[]).includes(value)) {

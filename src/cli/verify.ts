@@ -91,8 +91,8 @@ interface VerifyFlags {
  */
 export function reportOptions(): Option[] {
   return [
-    new Option('--format <format>', 'report format').argParser(oneOf('--format', FORMATS)).default('text'),
-    new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
+    new Option('--format <format>', 'report format').choices(FORMATS).argParser(oneOf('--format', FORMATS)).default('text'),
+    new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON_VALUES).argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
     new Option('--max-findings <n>', 'findings listed in the report, the most severe first (all are counted); 0 for no limit')
       .argParser(nonNegativeInt('--max-findings'))
       .default(DEFAULT_VERIFY_OPTIONS.maxFindings),
@@ -116,8 +116,8 @@ export function verifyCommand(chalk: Colour): Command {
   for (const o of [...reportOptions(), reorderWindowOption()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: VerifyFlags, command: Command) => {
       // For a run and a shard alike: without --repo, a --ref would be dropped silently (and a
-      // merge of such shards pass a set one run refuses).
-      if (flags.repo === undefined && flags.ref !== 'HEAD') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
+      // merge of such shards pass a set one run refuses). Any --ref given, its default's value too.
+      if (flags.repo === undefined && command.getOptionValueSource('ref') === 'cli') throw new OperatorError('--ref needs --repo: it names a commit of the governance repository');
       if (flags.shard !== undefined) {
         if (flags.checkpoint !== undefined) throw new OperatorError('--shard and --checkpoint cannot be combined');
         if (command.getOptionValueSource('reorderWindow') === 'cli') throw new OperatorError('--reorder-window belongs to sel merge, where the chain check runs, not to --shard');

@@ -397,4 +397,31 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     expect(sel(['verify', '--help']).stdout).toContain('--fail-on');
     expect(sel(['--version']).stdout.trim()).toBe('0.1.0');
   });
+  // Review (conformance): each command's --help listed --format, --fail-on, --max-severity and
+  // --action without the values they take; only a wrong value said which were accepted.
+  it('--help lists the values of every option that takes one of a set', () => {
+    const lists: [string[], string, string[]][] = [
+      [['verify'], '--format', ['text', 'json', 'jsonl', 'sarif', 'junit', 'github']],
+      [['verify'], '--fail-on', ['error', 'warning', 'note', 'never']],
+      [['merge'], '--format', ['text', 'json', 'jsonl', 'sarif', 'junit', 'github']],
+      [['merge'], '--fail-on', ['error', 'warning', 'note', 'never']],
+      [['policy', 'check'], '--format', ['text', 'json', 'jsonl', 'sarif', 'github']],
+      [['policy', 'check'], '--fail-on', ['error', 'warning', 'note', 'never']],
+      [['policy', 'eval'], '--format', ['text', 'json']],
+      [['gate'], '--format', ['text', 'json', 'junit', 'github']],
+      [['gate'], '--max-severity', ['none', 'note', 'warning', 'error']],
+      [['explain'], '--format', ['text', 'json']],
+      [['impact'], '--format', ['text', 'json']],
+      [['timeline'], '--format', ['text', 'jsonl']],
+      [['timeline'], '--action', ['allow', 'warn', 'review', 'block']],
+    ];
+    for (const [command, flag, values] of lists) {
+      const help = sel([...command, '--help']).stdout.replace(/\s+/g, ' ');
+      const at = help.indexOf(` ${flag} <`);
+      expect(at, `${command.join(' ')} --help names ${flag}`).toBeGreaterThanOrEqual(0);
+      // The option's own entry: up to the next option.
+      const entry = help.slice(at + 1).split(/ (?=-[-a-zA-Z])/).slice(0, 3).join(' ');
+      expect(entry, `${command.join(' ')} --help, ${flag}`).toContain(`choices: ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+    }
+  });
 });

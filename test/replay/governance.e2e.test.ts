@@ -344,6 +344,12 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
   it('--ref without --repo', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--ref', 'main']))).toMatch(/--ref needs --repo/);
   });
+  // Review (conformance): `--ref HEAD` without --repo passed in silence (exit 0), as the value
+  // equals the default; docs/contract.md refuses any --ref without --repo.
+  it('--ref HEAD, given, without --repo is refused too, for a run and a shard', () => {
+    expect(expectOneSentence(sel(['verify', sample.clean, '--ref', 'HEAD']))).toMatch(/--ref needs --repo/);
+    expect(expectOneSentence(sel(['verify', sample.clean, '--ref=HEAD', '--shard', '1/2', '--shard-out', join(sample.repo, '..', 'ref-head-shard.jsonl')]))).toMatch(/--ref needs --repo/);
+  });
 });
 
 /** A small governance repo: the shipped policy, and a chain decided under it. */
