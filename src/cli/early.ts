@@ -34,7 +34,7 @@ const READING = ['--max-line-bytes', '--max-depth', '--reorder-window'];
  */
 export const PARALLEL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   verify: ['--repo', '--ref', ...THREADS, '--shard', '--shard-out', '--checkpoint', ...READING, '--format', '--fail-on', '--max-findings'],
-  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', ...THREADS],
+  gate: ['--repo', '--ref', '--since', '--max-severity', '--policy-at', '--min-events', '--max-findings', '--format', ...THREADS, ...READING],
   explain: ['--repo', '--ref', '--seq', '--chain', '--policy', '--format', ...THREADS, ...READING],
   impact: ['--repo', '--ref', '--policy', '--max-events', '--format', ...THREADS, ...READING],
   timeline: ['--actor', '--tool', '--action', '--kind', '--chain', '--from', '--to', '--format', ...THREADS, ...READING],

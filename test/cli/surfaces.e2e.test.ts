@@ -1095,6 +1095,39 @@ describe('explain, impact and timeline read the logs as sel verify was told to',
     expect(gap.findings.map((f) => f.code).sort()).toEqual(['SEQ_GAP', 'SEQ_REORDER']);
     expect(expectOneSentence(sel(['explain', late, '--repo', s.repo, '--seq', '4', '--max-line-bytes', '0']))).toContain('--max-line-bytes');
   });
+  // Review (conformance): sel gate took none of the three, so a log that sel verify passes with
+  // --max-line-bytes (LINE_TOO_LONG's own advice: raise the limit) failed every gate's integrity
+  // assertion, and `sel gate --max-line-bytes N` was an unknown option (exit 2).
+  it('sel gate takes --max-line-bytes, --max-depth and --reorder-window as sel verify does', () => {
+    const w = new ChainWriter('gate-big');
+    const lines = [0, 1, 2].map((i) => w.append({
+      ts: `2026-11-01T12:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'agent', zone: 'executor' },
+      request: { tool: 'http.fetch', blob: i === 1 ? 'x'.repeat(1_100_000) : 'y' }, policy_hash: digestOf({ policy: 'none' }),
+      decision: { action: 'allow', rule: null, severity: 'info' },
+    }).line);
+    const log = join(tmp, 'gate-reading-long.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const wide = ['--max-line-bytes', '2000000'];
+    // A repository without anchors for the chain: integrity is the log's alone.
+    const repo = initRepo(join(tmp, 'gate-reading-repo'));
+    write(repo, { 'README.md': 'no policy, no anchors\n' });
+    commit(repo, 'empty ledger');
+    const integrity = (args: string[]) => {
+      const r = gate([log, '--repo', repo, '--min-events', '3', ...args]);
+      return { status: r.status, integrity: r.out?.assertions.find((a) => a.name === 'integrity') };
+    };
+    expect(integrity([]).integrity?.pass).toBe(false);
+    expect(integrity(wide)).toMatchObject({ status: 0, integrity: { pass: true } });
+    expect(integrity([...wide, '--jobs', '2', '--unit-bytes', '2000'])).toMatchObject({ status: 0, integrity: { pass: true } });
+    expect(integrity([...wide, '--max-depth', '1']).integrity?.pass).toBe(false);
+    // The reorder window: the integrity errors verify finds with the same window.
+    const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);
+    const late = join(tmp, 'gate-reading-late.jsonl');
+    writeFileSync(late, `${[...all.slice(0, 4), ...all.slice(5, 15), all[4]!, ...all.slice(15)].join('\n')}\n`);
+    const reason = (args: string[]) => gate([late, '--repo', s.repo, '--min-events', '1', ...args]).out?.assertions.find((a) => a.name === 'integrity')?.reason;
+    expect(reason([])).toMatch(/^1 integrity error/);
+    expect(reason(['--reorder-window', '4'])).toMatch(/^2 integrity error/);
+  });
 });
 
 describe('sel timeline', () => {
