@@ -82,7 +82,7 @@ export const CODES = {
     class: 'integrity',
     title: 'Log file could not be read',
     help: 'A file found while expanding a directory could not be opened or read (permissions, a vanished file, an I/O error), or is not a regular file. Its events are not verified. A path named on the command line that cannot be read is an operator error instead (exit status 2).',
-    example: 'logs/audit-0002.jsonl with mode 000.',
+    example: 'logs/audit-0002.jsonl with mode 000, when sel runs as a user other than root (root reads every file, mode 000 or not).',
     extension: true,
   },
   LOG_CHANGED: {
