@@ -24,6 +24,8 @@ export async function verifyShard(
   opts: Pick<ShardOptions, 'maxLineBytes' | 'maxDepth' | 'jobs' | 'jobsAuto' | 'unitBytes' | 'progress'>,
 ): Promise<void> {
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
+  // An unset variable (--shard-out "$OUT") is named as such, not "cannot write the shard result : it does not exist".
+  if (out.length === 0) throw new OperatorError('--shard-out is empty: name the file to write this shard\'s result to');
   // The line check is loaded for a shard, not for a merge.
   const { parseShard, runShard } = await import('../shard/shard.js');
   const { index, of } = parseShard(shard);

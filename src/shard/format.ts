@@ -31,6 +31,7 @@ import { endianness } from 'node:os';
 import { OperatorError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
+import { isChainIdForm } from '../schemas/formats.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
@@ -241,7 +242,7 @@ export function isBlockMeta(x: unknown, files: number): x is BlockMeta {
   const m = x as Record<string, unknown>;
   const counts = ['lines', 'content', 'bytes', 'n', 'textBytes'].every((k) => isInt(m[k]) && (m[k] as number) >= 0);
   return counts && isInt(m['file']) && m['file'] >= 0 && m['file'] < files && (m['n'] as number) <= (m['lines'] as number) &&
-    (m['content'] as number) <= (m['lines'] as number) && Array.isArray(m['chainNames']) && m['chainNames'].every(isStr) && Array.isArray(m['extra']);
+    (m['content'] as number) <= (m['lines'] as number) && Array.isArray(m['chainNames']) && m['chainNames'].every((c) => isStr(c) && isChainIdForm(c)) && Array.isArray(m['extra']);
 }
 
 /**
@@ -283,7 +284,8 @@ export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | n
     if (base !== KIND_EVENT_EXTRA && base !== 0) return null;
     if ((flags & ~(LINKED | NO_TS)) !== 0) return null;
     const c = chainIdx[i]!;
-    if (!(c >= 0 && c < chains) || !Number.isSafeInteger(seqs[i]!)) return null;
+    // An event takes a place only with a seq >= 0 and a chain id (the envelope schema's).
+    if (!(c >= 0 && c < chains) || !Number.isSafeInteger(seqs[i]!) || seqs[i]! < 0) return null;
     const [h, p, s] = [lens[3 * i]!, lens[3 * i + 1]!, lens[3 * i + 2]!];
     if (h < 0 || p < 0 || s < 0) return null;
     if ((flags & LINKED) !== 0 && (p !== 0 || seen[c] === 0)) return null;

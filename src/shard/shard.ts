@@ -195,7 +195,8 @@ export async function runShard(
     replay: replay === null ? null : replayData(replay),
   };
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, partBytes);
-  const target = await outputTarget(out, 'the shard result', ordered.map((s) => s.path!));
+  // Never a new *.jsonl file in a directory of logs named: the next shard (or run) would read it as a log.
+  const target = await outputTarget(out, 'the shard result', ordered.map((s) => s.path!), logs);
   const temp = await temporaryBeside(target, '.partial');
   let fd: number;
   try {

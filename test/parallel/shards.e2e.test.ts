@@ -386,6 +386,10 @@ describe('shard results that cannot be merged are refused', () => {
     damaged('an unknown flag', (c) => (c[at.kinds] = c[at.kinds]! | 16));
     damaged('lines that do not increase', (c) => c.writeInt32LE(c.readInt32LE(at.lineNos + 4), at.lineNos));
     damaged('a seq that is not an integer', (c) => c.writeDoubleLE(0.5, at.seqs));
+    // An event takes a place only with a seq >= 0 and a chain id: merged, these gave
+    // "seq -5 appears again after seq -1", and a chain named "../../x\nfoo" (found by review).
+    damaged('a negative seq', (c) => c.writeDoubleLE(-5, at.seqs));
+    damaged('a chain name that is not a chain id', (_c, m) => ((m['chainNames'] as string[])[0] = '../../x\nfoo'));
     damaged('a replay code past 2', (c) => (c[at.replay] = 7));
     damaged('text lengths past the text', (c) => c.writeInt32LE(1 << 20, at.lens));
     damaged('a negative text length', (c) => c.writeInt32LE(-1, at.lens));
@@ -581,6 +585,22 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/the directory .*such does not exist/);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
+
+  it('--shard-out is refused empty, and as a new *.jsonl file in a directory of logs, which the next shard would read as a log (as --checkpoint is; found by review)', () => {
+    // An unset variable (--shard-out "$OUT"): named, not "cannot write the shard result : it does not exist".
+    expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', ''])).toBe('sel: --shard-out is empty: name the file to write this shard\'s result to');
+    const logs = join(tmp, 'shard-out-in-logs');
+    mkdirSync(logs);
+    copyFileSync(faulty, join(logs, 'audit.jsonl'));
+    // Written there, shard 1's result was read as a log by shard 2 (its findings in the report of a
+    // single run too), and the merge refused the two as "different runs".
+    const out = join(logs, 'shard-1.jsonl');
+    expect(refuse(['verify', logs, '--shard', '1/2', '--shard-out', out])).toBe(`sel: cannot write the shard result ${out}: it would be a *.jsonl file in the log directory ${logs}, which the next run would read as a log; name it elsewhere`);
+    expect(readdirSync(logs)).toEqual(['audit.jsonl']);
+    // Another name there, or a *.jsonl file elsewhere, is written.
+    expect(sel(['verify', logs, '--shard', '1/2', '--shard-out', join(logs, 'shard-1.sel')]).status).toBe(0);
+  });
+
   it('--shard-out never replaces a log, a pipe or a directory; it writes through a link, and not through a link left at its temporary name', () => {
     const dir = join(tmp, 'targets');
     mkdirSync(dir);
