@@ -275,9 +275,9 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>, rul
   if (ref === null) return set('no-ref', 'the event names no exception artifact');
   const ex: ExceptionArtifact | null = ctx.ledger.exception(ref);
   if (ex === null) return set('not-found', `exception ${ref} is not in the ledger`);
-  const ts = ctx.input.ts;
-  if (ts < ex.granted_at) return set('not-yet-valid', `exception ${ex.id} is granted only from ${ex.granted_at}`);
-  if (ts >= ex.expires_at) return set('expired', `exception ${ex.id} expired at ${ex.expires_at}`);
+  // What it is for before when: an exception for another request covers this one at no time,
+  // and was EXCEPTION_EXPIRED ("not yet granted") before its window and EXCEPTION_MISSING in it
+  // (found by review).
   const want: Record<string, unknown> = { ...scope, principal: ctx.input.actor.id };
   for (const [k, v] of Object.entries(ex.scope)) {
     if (want[k] !== v) return set('scope-mismatch', `exception ${ex.id} is scoped to ${k}=${JSON.stringify(v)}, the request has ${JSON.stringify(want[k] ?? null)}`);
@@ -285,6 +285,9 @@ function exceptionCovers(ctx: Ctx, scope: Omit<ExceptionScope, 'principal'>, rul
   for (const k of Object.keys(want)) {
     if (!Object.hasOwn(ex.scope, k)) return set('scope-mismatch', `exception ${ex.id} does not name the request's ${k}`);
   }
+  const ts = ctx.input.ts;
+  if (ts < ex.granted_at) return set('not-yet-valid', `exception ${ex.id} is granted only from ${ex.granted_at}`);
+  if (ts >= ex.expires_at) return set('expired', `exception ${ex.id} expired at ${ex.expires_at}`);
   const review = ctx.ledger.reviewAt(ex.review_ref);
   if (review === null || review.decision !== 'approved' || ts < review.reviewed_at) {
     return set('review-not-approved', `exception ${ex.id} names review ${ex.review_ref}, which is not approved and in force`);

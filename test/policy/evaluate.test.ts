@@ -381,6 +381,10 @@ describe('secrets boundary', () => {
       // Its scope names no host: it must name every member of the request the kind has.
       [under(review, { ...ex, scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param' } }), 'scope-mismatch'],
       [under({ ...review, decision: 'rejected' }, ex), 'review-not-approved'],
+      // For another secret, and granted only after ts: what it is for decides, not when (it was
+      // 'not-yet-valid', EXCEPTION_EXPIRED, where in its window it is EXCEPTION_MISSING).
+      [under(review, { ...ex, granted_at: '2026-11-01T12:00:00.001Z', scope: { ...ex.scope, secret: 'OTHER_KEY' } }), 'scope-mismatch'],
+      [under(review, { ...ex, expires_at: '2026-10-02T00:00:00.000Z', scope: { ...ex.scope, secret: 'OTHER_KEY' } }), 'scope-mismatch'],
     ] as const) {
       expect(d(e), status).toBe('block secrets.status-query high');
       expect(e.exception?.status).toBe(status);
