@@ -13,5 +13,5 @@ export function replayData(gov: { readonly index: PolicyIndex; readonly ledger: 
     if (v.loaded.ok) bundles.push({ hash: v.hash, files: [...v.loaded.texts.entries()], commits: v.commits, inherited: v.inherited });
     else invalid.push({ hash: v.hash, commits: v.commits, problems: v.loaded.problems.map((p) => ({ ...p })) });
   }
-  return { bundles, invalid, ledger: [...gov.ledger.files.entries()] };
+  return { bundles, invalid, ledger: [...gov.ledger.files.entries()], ledgerProblems: gov.ledger.problems.map((p) => ({ path: p.path, message: p.message })) };
 }

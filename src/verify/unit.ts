@@ -75,7 +75,7 @@ async function replayFor(data: NonNullable<WorkerInit['replay']>): Promise<NonNu
     const bad = invalid.get(hash);
     return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits, inherited: [] };
   });
-  const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: ledgerFromFiles(data.ledger) };
+  const input: { index: PolicyIndex; ledger: Ledger } = { index: { byHash, unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: { ...ledgerFromFiles(data.ledger), problems: data.ledgerProblems } };
   return (rec) => replayEvent(rec, input);
 }
 

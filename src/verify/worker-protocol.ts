@@ -32,6 +32,12 @@ export interface WorkerInit {
     readonly invalid: readonly { readonly hash: string; readonly commits: readonly string[]; readonly problems: readonly { kind: string; file: string; pointer: string; message: string }[] }[];
     /** The ledger's files, by path. */
     readonly ledger: readonly [string, Uint8Array][];
+    /**
+     * Why each ledger file not used was not used, as the main thread read them from Git: the
+     * files alone do not say which entries the tree walk refused (a symbolic link, a file too
+     * large), and a divergence's message names such an artifact as invalid, not as missing.
+     */
+    readonly ledgerProblems: readonly { readonly path: string; readonly message: string }[];
   } | null;
   /**
    * Set for `sel gate` and `sel impact`: what to note of each event (src/verify/notes.ts). The
