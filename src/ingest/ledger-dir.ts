@@ -12,6 +12,13 @@ import { buildLedger, MAX_ARTIFACT_BYTES, MAX_LEDGER_DEPTH, notUsed, type Ledger
 export async function readLedgerDir(root: string): Promise<{ ledger: Ledger }> {
   const files = new Map<string, Uint8Array>();
   const problems: LedgerProblem[] = [];
+  // A ledger/ that is a symbolic link holds nothing replay reads (history.ts: Git's tree holds the
+  // link, not what it leads to): followed here, its reviews and exceptions decided requests that
+  // replay found no artifact for (found by review).
+  if ((await lstat(join(root, 'ledger')).catch(() => null))?.isSymbolicLink() === true) {
+    const none = buildLedger(new Map());
+    return { ledger: { ...none, problems: [{ path: 'ledger', message: 'ledger is a symbolic link, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read' }] } };
+  }
   const walk = async (rel: string, depth: number): Promise<void> => {
     let names: string[];
     try {

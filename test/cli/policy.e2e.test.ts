@@ -222,6 +222,14 @@ describe('sel policy eval', () => {
     expect(clean.status).toBe(0);
     expect(clean.stdout).not.toContain('ledger ');
     expect((JSON.parse(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root, '--format', 'json'], { input: event() }).stdout) as { ledger_problems: unknown[] }).ledger_problems).toEqual([]);
+    // A ledger/ that is a symbolic link is not followed, as replay does not follow it in Git: its
+    // artifacts decided here what replay found none for (found by review).
+    rmSync(join(root, 'ledger'), { recursive: true });
+    mkdirSync(join(root, 'elsewhere', 'exceptions'), { recursive: true });
+    writeFileSync(join(root, 'elsewhere', 'exceptions', 'EX-x.json'), '{}');
+    symlinkSync('elsewhere', join(root, 'ledger'));
+    const linked = JSON.parse(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root, '--format', 'json'], { input: event() }).stdout) as { ledger_problems: { path: string; message: string }[] };
+    expect(linked.ledger_problems).toEqual([{ path: 'ledger', message: 'ledger is a symbolic link, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read' }]);
   });
   it('exits 2 for an event file that is not an event', () => {
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: '[1]' }))).toContain('not a JSON object');
