@@ -12,6 +12,7 @@
  *  - what a merge shows in `git log` fixed (log.diffMerges=separate): a repository's own
  *    `first-parent` or `combined` hid a deletion made in a merge (found by review);
  *  - no GIT_DIR, GIT_WORK_TREE or other GIT_* from the caller's environment;
+ *  - pathspecs literal (--literal-pathspecs): a log's path that starts with `:(` is no pathspec magic;
  *  - only plumbing commands, so no alias can stand in for them.
  * Object reads go through one long-lived `git cat-file --batch` process (framed by byte
  * count) and one `--batch-check` process for sizes, so large blobs are never read blind.
@@ -157,7 +158,10 @@ function spawnGit(
   if (oneShot) watchSignals();
   let child: ChildProcessWithoutNullStreams;
   try {
-    child = spawn('git', [...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
+    // --literal-pathspecs: a path is the path. A committed log at the root named `:(icase)a.jsonl`
+    // was read as pathspec magic matching no file, and its history, cut back, went unchecked
+    // (found by review).
+    child = spawn('git', ['--literal-pathspecs', ...SAFE_CONFIG, '-C', dir, ...args], { env: safeEnv(), stdio: 'pipe' });
   } catch (e) {
     if (oneShot && oneShots.size === 0) setImmediate(unwatchIfIdle);
     throw e;
@@ -677,6 +681,12 @@ export class GitRepo {
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named[0]} exists and ${short} also reads as an abbreviated commit id; give the full ref name (${flag} ${named[0]}${ref.slice(short.length)}) or the full commit id`);
     }
     if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
+    // rev-parse --verify answers `^main` (a range's excluded end) with `^<id>`, which names no
+    // commit: taken for one, the run read no policy version, no ledger and no anchor, and
+    // reported every event unverifiable and no truncation (found by review).
+    if (!new RegExp(`^[0-9a-f]{${this.oidHexLength}}$`).test(commit)) {
+      throw new OperatorError(`${flag} ${ref} does not name one commit in ${this.dir} (git reads it as ${commit.split('\n')[0]}): give a branch, a tag or a commit id`);
+    }
     return commit;
   }
 
@@ -769,10 +779,20 @@ export class GitRepo {
     return { oid: oid!, type: type as GitObject['type'], size: Number(size) };
   }
 
-  /** The content of an object by oid. */
+  /**
+   * The content of an object by oid, checked to hash to that oid. git cat-file does not check:
+   * a loose object's file rewritten in place (an exception's expiry moved, under the id it had)
+   * was read as the history's, and no commit showed the change (found by review; git fsck:
+   * hash-path mismatch).
+   */
   async read(oid: string): Promise<Buffer> {
-    const { body } = await this.batch.request(oid);
+    const { header, body } = await this.batch.request(oid);
     if (body === null) throw new GitFailure(['cat-file', oid], null, 'object missing');
+    if (oid.length === this.oidHexLength && /^[0-9a-f]+$/.test(oid)) {
+      const type = header.split(' ')[1] ?? '';
+      const got = createHash(this.oidHexLength === 64 ? 'sha256' : 'sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
+      if (got !== oid) throw new GitFailure(['cat-file', oid], null, `object ${oid} does not hash to its id (its content hashes to ${got}): the object store is damaged or was altered`);
+    }
     return body;
   }
 

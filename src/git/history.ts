@@ -63,7 +63,9 @@ const MAX_LEDGER_TREES = 10_000;
 /** `flag`: what named `ref`, for the error when it names no commit. */
 export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref'): Promise<Governance> {
   const commit = await repo.resolveCommit(ref, flag);
-  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR)]);
+  // The commit itself read once, so that its content is checked to hash to its id (GitRepo.read):
+  // the ledger read at it is then the one its id names.
+  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR), repo.read(commit)]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
   return { repo, ref, commit, index, ledger, notes, ledgerRewrites };
 }
@@ -82,6 +84,17 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     list.push(c);
     byTree.set(o.oid, list);
   });
+  // `<commit>:policy` resolves a gitlink (a submodule's entry) too, to its id: one whose id is a
+  // tree this repository holds (a policy/ from a branch --ref does not reach, never reviewed as
+  // files) was read as a version of this history (found by review). Git's history holds no
+  // bundle in a submodule (docs/policy.md): commits are dropped until one holds the tree as a
+  // directory (one look at the root per tree, as a rule).
+  await Promise.all([...byTree].map(async ([tree, holding]) => {
+    let i = 0;
+    while (i < holding.length && (await rootEntry(repo, holding[i]!, 'policy'))?.kind !== 'tree') treeOf.delete(holding[i++]!);
+    if (i === holding.length) byTree.delete(tree);
+    else if (i > 0) byTree.set(tree, holding.slice(i));
+  }));
   const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[]; inherited: (readonly [string, string])[] }>();
   const unhashable: { commit: string; problems: readonly PolicyProblem[] }[] = [];
   const order = new Map(commits.map((c, i) => [c, i]));
@@ -125,6 +138,17 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     v.loaded = { ...v.loaded, policy: withReserved(v.loaded.policy, v.inherited) };
   }
   return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+}
+
+/**
+ * The entry `name` in the root tree of `commit`, when the tree holds exactly one entry of that
+ * name (one named twice is which one is not defined, git fsck: duplicateEntries); else undefined.
+ */
+async function rootEntry(repo: GitRepo, commit: string, name: string): Promise<TreeEntry | undefined> {
+  const top = await repo.info(`${commit}^{tree}`);
+  if (top === null || top.type !== 'tree') return undefined;
+  const found = (await repo.tree(top.oid)).filter((e) => e.name === name);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /**
@@ -264,10 +288,16 @@ function nameIsPlain(name: string): boolean {
 
 /** ledger/ at the commit: every regular file, by repository-relative path. */
 async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
-  const root = await repo.info(`${commit}:${LEDGER_DIR}`);
+  // The root tree's entry, not `<commit>:ledger`, which resolves a gitlink to a tree this
+  // repository holds too: a submodule's entry was read as the ledger (found by review).
+  const top = await repo.info(`${commit}^{tree}`);
+  const named = top === null ? [] : (await repo.tree(top.oid)).filter((e) => e.name === LEDGER_DIR);
+  const root = named.length === 1 && named[0]!.kind === 'tree' ? named[0]! : null;
   const files = new Map<string, Uint8Array>();
   const problems: LedgerProblem[] = [];
-  if (root !== null && root.type === 'tree') {
+  if (named.length > 1) {
+    problems.push({ path: LEDGER_DIR, message: `${LEDGER_DIR} appears more than once in the commit's tree (git fsck: duplicateEntries): which one is the ledger is not defined, so none of the anchors, reviews and exceptions they may hold is read` });
+  } else if (root !== null) {
     let entriesRead = 0;
     let treesRead = 0;
     const tooLarge = (what: string, max: number): OperatorError =>
@@ -310,8 +340,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
     // taken for no ledger at all (its anchors, reviews and exceptions were dropped without a
     // word, and a truncated log passed: found by review). A submodule's commit is not in this
     // repository, so the entry is looked up in the commit's own tree.
-    const top = await repo.info(`${commit}^{tree}`);
-    const entry = top === null ? undefined : (await repo.tree(top.oid)).find((e) => e.name === LEDGER_DIR);
+    const entry = named[0];
     if (entry !== undefined && entry.kind !== 'tree') {
       const what = entry.kind === 'symlink' ? 'a symbolic link' : entry.kind === 'submodule' ? 'a submodule' : 'a file';
       problems.push({ path: LEDGER_DIR, message: `${LEDGER_DIR} is ${what}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read` });
@@ -324,7 +353,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
 /** The bundle in policy/ at a ref (what `--policy-at REF` and `--policy REF` name). */
 export async function bundleAtRef(repo: GitRepo, ref: string, flag: string): Promise<{ commit: string; loaded: LoadedBundle | null }> {
   const commit = await repo.resolveCommit(ref, flag);
-  const tree = await repo.info(`${commit}:policy`);
-  if (tree === null || tree.type !== 'tree') return { commit, loaded: null };
-  return { commit, loaded: await readBundle(repo, tree.oid) };
+  const entry = await rootEntry(repo, commit, 'policy');
+  if (entry === undefined || entry.kind !== 'tree') return { commit, loaded: null };
+  return { commit, loaded: await readBundle(repo, entry.oid) };
 }

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRewrites } from '../../src/git/append-only.js';
 import { GitRepo } from '../../src/git/git.js';
@@ -640,6 +641,78 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
   });
 });
 
+describe('a submodule entry whose id is a tree the repository holds (found by review)', () => {
+  /** A root commit on `branch` of a tree written by hand from `entries` ([mode, name, id], in git's order): git mktree checks the type. */
+  function rootCommit(repo: string, branch: string, entries: [string, string, string][]): string {
+    const body = Buffer.concat(entries.map(([mode, n, oid]) => Buffer.concat([Buffer.from(`${mode} ${n}\0`), Buffer.from(oid, 'hex')])));
+    const root = execFileSync('git', ['-C', repo, 'hash-object', '-t', 'tree', '--literally', '-w', '--stdin'], { input: body, encoding: 'utf8' }).trim();
+    const c = git(repo, 'commit-tree', root, '-m', 'a gitlink to a tree');
+    git(repo, 'update-ref', `refs/heads/${branch}`, c);
+    return c;
+  }
+
+  it('at policy/ holds no policy version: a bundle reachable only that way is POLICY_UNKNOWN, and no bundle for --policy-at or --policy', () => {
+    // `<commit>:policy` resolves a gitlink to its id, and a tree of that id (a policy/ from a
+    // branch --ref does not reach) was indexed as a version of --ref's history.
+    const { repo, log } = repoWithLog('gitlink-policy');
+    rootCommit(repo, 'linked', [['160000', 'policy', git(repo, 'rev-parse', 'HEAD:policy')]]);
+    const out = JSON.parse(sel(['verify', log, '--repo', repo, '--ref', 'linked', '--format', 'json']).stdout) as Out;
+    expect(out.summary.replay.bundles).toBe(0);
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
+    expect(expectOneSentence(sel(['gate', log, '--repo', repo, '--ref', 'linked', '--policy-at', 'linked']))).toContain('has no policy/ directory');
+    expect(expectOneSentence(sel(['explain', log, '--repo', repo, '--ref', 'linked', '--seq', '0', '--policy', 'linked']))).toContain('has no policy/ directory');
+    // The same tree committed as a directory is the version.
+    expect(verify(log, repo).findings).toEqual([]);
+  });
+
+  it('at ledger/ is said to be a submodule and not read, as one whose commit is elsewhere is', () => {
+    const { repo, log, hash } = repoWithLog('gitlink-ledger');
+    write(repo, { 'ledger/anchors/h/5.json': JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 5, hash, ts: '2026-11-01T00:00:00.000Z' }) });
+    commit(repo, 'an anchor');
+    const policy = git(repo, 'rev-parse', 'HEAD:policy');
+    rootCommit(repo, 'linked', [['160000', 'ledger', git(repo, 'rev-parse', 'HEAD:ledger')], ['40000', 'policy', policy]]);
+    const out = verify(log, repo).findings as { code: string }[];
+    expect(out.map((f) => f.code)).toContain('LOG_TRUNCATED');
+    const linked = JSON.parse(sel(['verify', log, '--repo', repo, '--ref', 'linked', '--format', 'json']).stdout) as Out<{ code: string; message: string }>;
+    expect(linked.findings.map((f) => [f.code, f.message])).toEqual([['LEDGER_ARTIFACT_INVALID', 'ledger is a submodule, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read']]);
+  });
+  it('a policy/ or ledger/ named twice in the root tree is neither read: which one is meant is not defined (git fsck: duplicateEntries)', () => {
+    // `<commit>:ledger` took the first: an empty ledger listed before the one holding the anchor
+    // hid the cut log.
+    const { repo, log, hash } = repoWithLog('root-twice');
+    write(repo, { 'ledger/anchors/h/5.json': JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 5, hash, ts: '2026-11-01T00:00:00.000Z' }) });
+    commit(repo, 'an anchor');
+    const [ledger, policy] = [git(repo, 'rev-parse', 'HEAD:ledger'), git(repo, 'rev-parse', 'HEAD:policy')];
+    const empty = execFileSync('git', ['-C', repo, 'mktree'], { input: '', encoding: 'utf8' }).trim();
+    rootCommit(repo, 'twice', [['40000', 'ledger', empty], ['40000', 'ledger', ledger], ['40000', 'policy', policy]]);
+    const out = JSON.parse(sel(['verify', log, '--repo', repo, '--ref', 'twice', '--format', 'json']).stdout) as Out<{ code: string; message: string }>;
+    expect(out.findings.map((f) => [f.code, f.message])).toEqual([['LEDGER_ARTIFACT_INVALID', 'ledger appears more than once in the commit\'s tree (git fsck: duplicateEntries): which one is the ledger is not defined, so none of the anchors, reviews and exceptions they may hold is read']]);
+    rootCommit(repo, 'policy-twice', [['40000', 'ledger', ledger], ['40000', 'policy', policy], ['40000', 'policy', policy]]);
+    const p = JSON.parse(sel(['verify', log, '--repo', repo, '--ref', 'policy-twice', '--format', 'json']).stdout) as Out;
+    expect(p.summary.replay.bundles).toBe(0);
+  });
+});
+
+describe('an object whose content does not hash to its id (found by review)', () => {
+  it('stops the run (exit 2), as git fsck calls it a hash-path mismatch: a ledger artifact rewritten in place is not read as the history\'s', () => {
+    // git cat-file does not check: an exception's expiry moved in its loose object's file, under
+    // the id it had, was read, and no commit showed the change (an EXCEPTION_EXPIRED went away).
+    const { repo, log, hash } = repoWithLog('swapped-object');
+    const anchorOf = (seq: number) => JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq, hash, ts: '2026-11-01T00:00:00.000Z' });
+    write(repo, { 'ledger/anchors/h/5.json': anchorOf(5) });
+    commit(repo, 'an anchor past the log\'s end');
+    expect((verify(log, repo).findings as { code: string }[]).map((f) => f.code)).toEqual(['LOG_TRUNCATED']);
+    // Anchor 5's loose object now holds other bytes under 5's id.
+    const oid = git(repo, 'rev-parse', 'HEAD:ledger/anchors/h/5.json');
+    const other = Buffer.from(anchorOf(4));
+    const file = join(repo, '.git/objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${other.length}\0`), other])));
+    const said = expectOneSentence(sel(['verify', log, '--repo', repo]));
+    expect(said).toContain(`object ${oid} does not hash to its id`);
+  });
+});
+
 describe('a ref name that means two refs (found by review)', () => {
   it('is refused, not resolved to the tag: a tag `main` must not stand in for the branch', () => {
     const { repo, log } = repoWithLog('ambiguous-ref');
@@ -711,5 +784,16 @@ describe('a ref name that means two refs (found by review)', () => {
     expect(expectOneSentence(sel(['gate', log, '--repo', repo, '--since', 'main@{1}', '--no-divergence']))).toContain('--since main@{1} names a commit through');
     // "@" alone is HEAD, the history's.
     expect(sel(['verify', log, '--repo', repo, '--ref', '@']).status).toBe(0);
+  });
+
+  it('a ref git reads as the excluded end of a range (^main) is refused: it names no commit, and taken for one no policy version, ledger or anchor was read (found by review)', () => {
+    const { repo, log } = repoWithLog('negated-ref');
+    // git rev-parse --verify '^main^{commit}' answers "^<id>", not an id.
+    for (const ref of ['^main', '^HEAD~0']) {
+      expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', ref]))).toContain(`--ref ${ref} does not name one commit`);
+    }
+    expect(expectOneSentence(sel(['gate', log, '--repo', repo, '--policy-at', '^main']))).toContain('--policy-at ^main does not name one commit');
+    expect(expectOneSentence(sel(['explain', log, '--repo', repo, '--seq', '0', '--policy', '^main']))).toContain('--policy ^main does not name one commit');
+    expect(sel(['verify', log, '--repo', repo, '--ref', 'main']).status).toBe(0);
   });
 });
