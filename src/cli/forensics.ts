@@ -21,7 +21,7 @@ import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { chainId, jobsOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
+import { chainId, jobsOptions, maxDepthOption, maxLineBytesOption, nonEmpty, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
@@ -784,10 +784,10 @@ function timelineCommand(): Command {
   const cmd = new Command('timeline')
     .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way: a row names the findings at its event, and the count of all goes to stderr)')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
-    .option('--actor <id>', 'only this actor')
-    .option('--tool <name>', 'only requests for this tool (request.tool)')
+    .option('--actor <id>', 'only this actor', nonEmpty('--actor'))
+    .option('--tool <name>', 'only requests for this tool (request.tool)', nonEmpty('--tool'))
     .addOption(new Option('--action <action>', 'only this recorded action').choices(['allow', 'warn', 'review', 'block'] as const).argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
-    .option('--kind <kind>', 'only this event kind')
+    .option('--kind <kind>', 'only this event kind', nonEmpty('--kind'))
     .option('--chain <id>', 'only this chain', chainId('--chain'))
     .option('--from <time>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC that day)')
     .option('--to <time>', 'only events before this time (RFC 3339, or a date: before 00:00 UTC that day)')

@@ -37,6 +37,14 @@ export function oneOf<T extends string>(name: string, values: readonly T[]) {
   };
 }
 
+/** A value that may not be empty: an empty filter names nothing, and would select nothing in silence (found by review). */
+export function nonEmpty(name: string) {
+  return (value: string): string => {
+    if (value.length === 0) throw new InvalidArgumentError(`${name} is empty: no event has an empty one, so it would select none.`);
+    return value;
+  };
+}
+
 /** A chain id of the envelope's form (SPEC.md §2): any other names no event, and would select nothing in silence. */
 export function chainId(name: string) {
   return (value: string): string => {

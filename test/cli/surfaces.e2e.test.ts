@@ -1162,6 +1162,8 @@ describe('sel timeline', () => {
       expect(expectOneSentence(sel(['explain', s.clean, '--repo', s.repo, '--seq', '3', `--chain=${bad}`]))).toContain('--chain must be a chain id');
     }
     expect(sel(['timeline', s.clean, '--chain', 'a'.repeat(200)]).stdout).toMatch(/\n\(0 events\)\n$/);
+    // So is an empty --actor, --tool or --kind (an unset variable in a script): it selected nothing, exit 0.
+    for (const flag of ['--actor', '--tool', '--kind']) expect(expectOneSentence(sel(['timeline', s.clean, `${flag}=`]))).toContain(`${flag} is empty`);
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
     // One event, and none (from mutation testing).
     expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'block']).stdout).toMatch(/\n\(1 event\)\n$/);
