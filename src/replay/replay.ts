@@ -136,7 +136,11 @@ export class Replayer {
           chain: rec.chain,
           seq: rec.seq,
           location: { file: rec.ref.file, line: rec.ref.line },
-          message: `the event differs from the one anchored at ${anchor.path}: the log was rewritten after it was anchored`,
+          // An anchor in another digest than the event's cannot be compared with it: said so,
+          // not "rewritten" (found by review; still a mismatch: the anchor vouches for nothing).
+          message: algorithm(anchor.anchor.hash) !== algorithm(rec.hash)
+            ? `the anchor at ${anchor.path} names a ${algorithm(anchor.anchor.hash)} digest and the event's hash is ${algorithm(rec.hash)}: they cannot be compared, so the anchor does not vouch for the event`
+            : `the event differs from the one anchored at ${anchor.path}: the log was rewritten after it was anchored`,
           expected: anchor.anchor.hash,
           actual: rec.hash,
           detail: { anchor: anchor.path },
@@ -544,4 +548,10 @@ function classify(
     return makeFinding('EXCEPTION_MISSING', { ...base, detail, message: `recorded ${recorded.action} for a request that needs an exception: ${why[s] ?? s}` });
   }
   return makeFinding('DECISION_DIVERGENCE', { ...base, message: `recorded ${show(recorded)}, replay gives ${show(got)}` });
+}
+
+/** A digest's algorithm, the part before its colon (`sha256`). */
+function algorithm(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon < 0 ? digest : digest.slice(0, colon);
 }

@@ -831,6 +831,18 @@ describe('reviews and ledger artifacts', () => {
       ['LEDGER_ARTIFACT_INVALID', `reviews/${'f'.repeat(64)}.json`, expect.stringMatching(/not the fingerprint its path names/)],
     ]);
   });
+  it('an anchor in another digest than the event\'s is ANCHOR_MISMATCH that says they cannot be compared, not that the log was rewritten (found by review)', () => {
+    const repo = join(tmp, 'sha512-anchor');
+    git(tmp, 'clone', '-q', sample.repo, repo);
+    const real = JSON.parse(readFileSync(join(repo, 'ledger/anchors/prod-agents/48.json'), 'utf8')) as Record<string, unknown>;
+    write(repo, { 'ledger/anchors/prod-agents/10.json': JSON.stringify({ ...real, seq: 10, hash: `sha512:${'0'.repeat(128)}` }) });
+    commit(repo, 'an anchor in sha512');
+    const { out } = json(['verify', join(repo, 'logs/audit.jsonl'), '--repo', repo]);
+    const at10 = out.findings.filter((f) => f.seq === 10);
+    expect(at10.map((f) => [f.code, f.message])).toEqual([
+      ['ANCHOR_MISMATCH', 'the anchor at ledger/anchors/prod-agents/10.json names a sha512 digest and the event\'s hash is sha256: they cannot be compared, so the anchor does not vouch for the event'],
+    ]);
+  });
   it('a commit that changes only the last byte of a committed log is LEDGER_REWRITTEN (from mutation testing)', () => {
     const repo = join(tmp, 'last-byte');
     git(tmp, 'clone', '-q', sample.repo, repo);
