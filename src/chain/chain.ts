@@ -63,6 +63,13 @@ export interface ChainSummary {
 export type AcceptHook = (rec: PlacedEvent) => void;
 
 /**
+ * Called for each event set aside without a finding of its own: the next events of a fork
+ * branch already reported (replayed), or of a copy already reported (`copy`: not replayed, its
+ * decision taken as its original's; one too far back to compare was not compared either).
+ */
+export type SetAsideHook = (rec: PlacedEvent, copy: boolean) => void;
+
+/**
  * Called for each event the log holds that is not the chain's (a fork branch's, never a copy;
  * or a late arrival, `late`: the chain went on past its seq without it, so it was compared with
  * nothing). Replay evaluates these too.
@@ -332,7 +339,7 @@ export class ChainVerifier {
     starts: readonly ChainPosition[] = [],
     private readonly onAccept: AcceptHook | null = null,
     /** Sees each event absorbed into a branch already reported (isForkBranch): no finding names it. */
-    private readonly onForkBranch: AcceptHook | null = null,
+    private readonly onForkBranch: SetAsideHook | null = null,
     /**
      * Sees each event set aside as a fork branch, its first (the CHAIN_FORK) and the events
      * after it, never a copy: events the log holds that are not the chain's (replay evaluates
@@ -390,7 +397,7 @@ export class ChainVerifier {
         else if (rival === undefined) st.rivals.set(rec.seq, { rec, at: st.accepted });
         // A copy of the rival repeats it; a third, different event is a fork of its own.
         else if (rival.hash === rec.hash) this.again(st, rec, rival.hash, rival.ref);
-        else this.repeated(st, rec, waiting.rec.hash, waiting.rec.ref);
+        else this.third(st, rec, waiting.rec, rival);
         return;
       }
       st.pending.add({ rec, at: st.accepted });
@@ -412,16 +419,32 @@ export class ChainVerifier {
     if (gap !== undefined && (gap.flags & COARSE) === 0) {
       this.setAside(st, rec);
       const range = gap.from === gap.to ? `seq ${gap.from}` : `seq ${gap.from}–${gap.to}`;
+      // Is it the event the chain missed there? Where a neighbour the chain has is known (the
+      // event before the range, still remembered; the prev_hash the event after it named), it
+      // must link to it: a real seq 3 deleted and another seq 3 appended later read as the
+      // real one arriving late, the substitution unsaid (found by review).
+      const links = this.lateLinks(st, rec, gap);
+      const unlinked = links.prev === false || links.next === false;
+      const why = !unlinked
+        ? ''
+        : `; it does not link into the chain there: ${[
+          ...(links.prev === false ? [rec.seq === 0 ? 'its prev_hash is not the genesis prev_hash' : `its prev_hash is not the hash of seq ${rec.seq - 1}`] : []),
+          ...(links.next === false ? [`seq ${rec.seq + 1} names another hash as its predecessor`] : []),
+        ].join(', and ')} (another event written for its seq, or a neighbour rewritten)`;
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
           seq: rec.seq,
           location: loc(rec.ref),
           message:
-            (gap.flags & GAP) !== 0
+            ((gap.flags & GAP) !== 0
               ? `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} events late, after ${range} was already reported missing`
-              : `seq ${rec.seq} arrives after the chain went on past it: ${range} was taken to be on the unreadable line(s) before seq ${gap.to + 1}`,
-          detail: { reorderWindow: this.opts.reorderWindow, ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }) },
+              : `seq ${rec.seq} arrives after the chain went on past it: ${range} was taken to be on the unreadable line(s) before seq ${gap.to + 1}`) + why,
+          detail: {
+            reorderWindow: this.opts.reorderWindow,
+            ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }),
+            ...(unlinked ? { links } : {}),
+          },
         }),
       );
       // Its decision is replayed all the same: an event moved past the reorder window (an
@@ -506,6 +529,23 @@ export class ChainVerifier {
     }
   }
 
+  /**
+   * Whether a late arrival in the range `gap` links to the chain's neighbours of that range:
+   * `prev`, to the event before it (when it is the range's first seq and that event is still
+   * remembered, or is the genesis); `next`, to the prev_hash the event after it named (when it
+   * is the range's last seq; compared by the range's 32-bit fingerprint, which tells an
+   * unrelated event, not a forger who ground one). Null: not known.
+   */
+  private lateLinks(st: ChainState, rec: PlacedEvent, gap: { from: number; to: number; after: number }): { prev: boolean | null; next: boolean | null } {
+    let prev: boolean | null = null;
+    if (rec.seq === gap.from) {
+      const before = rec.seq === 0 ? GENESIS_PREV_HASH : st.recent.get(rec.seq - 1)?.hash;
+      if (before !== undefined) prev = rec.prevHash === before;
+    }
+    const next = rec.seq === gap.to && gap.after !== 0 ? fingerprint(rec.hash) === gap.after : null;
+    return { prev, next };
+  }
+
   /** An event on a branch that already forked off: reported once, at the fork. */
   private isForkBranch(st: ChainState, rec: PlacedEvent): boolean {
     const head = st.forkHeads.find((h) => h.hash === rec.prevHash);
@@ -531,7 +571,7 @@ export class ChainVerifier {
       head.ts = rec.ts;
     }
     this.setAside(st, rec);
-    this.onForkBranch?.(rec);
+    this.onForkBranch?.(rec, false);
     this.onBranch?.(rec, false);
     return true;
   }
@@ -655,7 +695,7 @@ export class ChainVerifier {
     moveHead(st, head, rec);
     this.seenInCopy(st, rec);
     if (setAside) this.setAside(st, rec);
-    this.onForkBranch?.(rec);
+    this.onForkBranch?.(rec, true);
   }
 
   /**
@@ -667,7 +707,7 @@ export class ChainVerifier {
     if (head !== undefined) this.goOnWithCopy(st, head, rec, false);
     else if (this.folds(st, rec)) {
       this.copyFrom(st, rec, false);
-      this.onForkBranch?.(rec);
+      this.onForkBranch?.(rec, true);
     } else this.repeated(st, rec, hash, ref);
   }
 
@@ -750,6 +790,27 @@ export class ChainVerifier {
         expected: hash,
         actual: rec.hash,
         detail: { first: loc(ref) },
+      }),
+    );
+    this.onBranch?.(rec, false);
+  }
+
+  /**
+   * A third, different event for a seq still to come, after `first` and its rival `second`: a
+   * fork whichever of those the chain goes on with, which is known only when the seq's turn
+   * comes (resolve). Said as such: naming the first as the one the chain goes on with was wrong
+   * when the rival linked and the first did not (found by review).
+   */
+  private third(st: ChainState, rec: PlacedEvent, first: PlacedEvent, second: PlacedEvent): void {
+    this.branchFrom(st, rec);
+    this.emit(
+      makeFinding('CHAIN_FORK', {
+        chain: st.id,
+        seq: rec.seq,
+        location: loc(rec.ref),
+        message: `a third, different event claims seq ${rec.seq} (the chain goes on with one of the two at ${first.ref.file}:${first.ref.line} and ${second.ref.file}:${second.ref.line}, whichever links to seq ${rec.seq - 1}): the chain forks here`,
+        actual: rec.hash,
+        detail: { first: loc(first.ref), rival: loc(second.ref) },
       }),
     );
     this.onBranch?.(rec, false);

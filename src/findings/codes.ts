@@ -155,7 +155,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Events out of order',
-    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. An event arriving after its seq was reported missing (SEQ_GAP, beyond the reorder window) or taken to be on an unreadable line (`detail.unreadable`) is a late arrival, one finding each. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
+    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. An event arriving after its seq was reported missing (SEQ_GAP, beyond the reorder window) or taken to be on an unreadable line (`detail.unreadable`) is a late arrival, one finding each; when it does not link to the chain\'s neighbours there (the hash of seq - 1, still remembered, is not its prev_hash, or seq + 1 names another parent), it is another event written for its seq (or a neighbour was rewritten), and `detail.links` says which link fails. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
     example: 'seq 8 written before seq 7.',
   },
   CHAIN_FORK: {
@@ -198,7 +198,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Anchor does not match the log',
-    help: 'A committed anchor (ledger/anchors/<chain>/<seq>.json, SPEC.md §5) names a hash that the event at that chain and seq does not have: the log was rewritten after it was anchored. When the anchored event itself is in the log on a fork branch (the chain went on with another event at a seq before it, a forged line read first), the message says where, and detail.branch names its line.',
+    help: 'A committed anchor (ledger/anchors/<chain>/<seq>.json, SPEC.md §5) names a hash that the event at that chain and seq does not have: the log was rewritten after it was anchored. When the anchored event itself is in the log on a fork branch (the chain went on with another event at its seq or before it, forged lines read first), the message says where, and detail.branch names its line. An anchored event that arrived after the chain went on past its seq (a late SEQ_REORDER) is in the log: no ANCHOR_MISMATCH.',
     example: 'Anchor prod/100 says sha256:ab..., event 100 has sha256:cd....',
   },
   LOG_TRUNCATED: {

@@ -297,8 +297,9 @@ describe('each fault gives one finding where it happens', () => {
     const holed = [...lines.slice(0, 50), '{"this is": not json', ...lines.slice(51, 650)];
     const late = verifyLines([...holed, lines[49]!, other(lines[50]!)]).findings;
     expect(late.map((f) => `${f.code}@${f.seq}`)).toEqual(['LINE_INVALID_JSON@null', 'SEQ_DUPLICATE@49', 'SEQ_REORDER@50']);
-    expect(late[2]!.message).toBe('seq 50 arrives after the chain went on past it: seq 50 was taken to be on the unreadable line(s) before seq 51');
-    expect(late[2]!.detail).toMatchObject({ unreadable: true });
+    // It is not the seq 50 the chain missed: seq 51 names another parent (found by review).
+    expect(late[2]!.message).toBe('seq 50 arrives after the chain went on past it: seq 50 was taken to be on the unreadable line(s) before seq 51; it does not link into the chain there: seq 51 names another hash as its predecessor (another event written for its seq, or a neighbour rewritten)');
+    expect(late[2]!.detail).toMatchObject({ unreadable: true, links: { prev: null, next: false } });
     // The same with seq 50 deleted (a gap): a late arrival too.
     const gapped = [...lines.slice(0, 50), ...lines.slice(51, 650)];
     expect(found([...gapped, lines[49]!, other(lines[50]!)])).toEqual(['SEQ_GAP@51', 'SEQ_DUPLICATE@49?', 'SEQ_REORDER@50']);
@@ -581,6 +582,44 @@ describe('bounds, order and places of the chain check (from mutation testing, se
   const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
   const window = (reorderWindow: number) => ({ chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow } });
 
+  it('a third event for a seq still to come does not name the first as the one the chain goes on with: the rival that links is (found by review)', () => {
+    // 3' (linked to seq 0, not 2) waits; the real 3 is its rival; 3'' (linked to 2) is a third:
+    // when 2 comes, the real 3 links and the chain goes on with it, not with 3'.
+    const x = new ChainWriter('prod', { lastSeq: 2, lastHash: hashOf(LINES[0]!) }).append(sampleInput(300)).line;
+    const y = new ChainWriter('prod', { lastSeq: 2, lastHash: hashOf(LINES[2]!) }).append(sampleInput(301)).line;
+    const r = verifyLines([LINES[0]!, LINES[1]!, x, LINES[3]!, y, LINES[2]!, ...LINES.slice(4)]);
+    expect(r.findings.map((f) => `${f.code}@${f.seq}:${f.location?.line}`)).toEqual(['CHAIN_FORK@3:3', 'SEQ_REORDER@3:4', 'CHAIN_FORK@3:5']);
+    // The first fork names the real 3 as the chain's; the third names neither as such.
+    expect(r.findings[0]!.message).toContain('(the one the chain goes on with is at log-0.jsonl:4)');
+    const third = r.findings[2]!;
+    expect(third.message).toBe('a third, different event claims seq 3 (the chain goes on with one of the two at log-0.jsonl:3 and log-0.jsonl:4, whichever links to seq 2): the chain forks here');
+    expect(third.expected).toBeUndefined();
+    expect(third.detail).toEqual({ first: { file: 'log-0.jsonl', line: 3 }, rival: { file: 'log-0.jsonl', line: 4 } });
+    expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+  });
+  it('a late arrival that is not the event the chain missed (the real one deleted, another written for its seq) says so; the real one late does not (found by review)', () => {
+    const three = (late: string) => [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[5]!, ...LINES.slice(6), late];
+    // The real seq 2, late: it links to seq 1 and is the parent seq 3 names.
+    const real = verifyLines(three(LINES[2]!), window(2)).findings;
+    expect(real.map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 3, { from: 2, to: 2, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 2, { reorderWindow: 2 }],
+    ]);
+    // Another seq 2, sealed from seq 1 (its ts changed): seq 3 names another parent.
+    const forged = verifyLines(three(reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'))), window(2)).findings;
+    expect(forged.map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 3, { from: 2, to: 2, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 2, { reorderWindow: 2, links: { prev: true, next: false } }],
+    ]);
+    expect(forged[1]!.message).toBe(
+      'seq 2 arrives more than 2 events late, after seq 2 was already reported missing; it does not link into the chain there: seq 3 names another hash as its predecessor (another event written for its seq, or a neighbour rewritten)',
+    );
+    // One that links to neither: seq 1's hash is not its prev_hash either.
+    const unrelated = new ChainWriter('prod', { lastSeq: 1, lastHash: hashOf(LINES[0]!) }).append(sampleInput(500)).line;
+    const both = verifyLines(three(unrelated), window(2)).findings;
+    expect(both[1]!.detail).toEqual({ reorderWindow: 2, links: { prev: false, next: false } });
+    expect(both[1]!.message).toContain('its prev_hash is not the hash of seq 1, and seq 3 names another hash as its predecessor');
+  });
   it('exactly --reorder-window early events wait for a missing one; one more makes it a gap (from mutation testing)', () => {
     // Seq 2 comes after 3 and 4 (two early events, a window of 2): a reorder.
     const two = [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[2]!, ...LINES.slice(5)];
