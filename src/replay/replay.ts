@@ -54,6 +54,8 @@ interface AnchorEntry {
   readonly path: string;
   seen: boolean;
   branch: LineRef | null;
+  /** The chain's event at the anchored seq, when it is not the anchored one: reported in finish(), where a branch holding the anchored one is known. */
+  differs: { readonly ref: LineRef; readonly hash: string } | null;
 }
 
 export class Replayer {
@@ -100,7 +102,7 @@ export class Replayer {
       // it still anchors the chain (a resumed run said "no anchor" and counted only the new events
       // as unanchored where a full run said "anchored to seq N", found by review).
       if (a.seq < (start.get(a.chain) ?? 0)) continue;
-      const entry: AnchorEntry = { anchor: a, path, seen: false, branch: null };
+      const entry: AnchorEntry = { anchor: a, path, seen: false, branch: null, differs: null };
       this.anchors.set(`${a.chain}\u0000${a.seq}`, entry);
       let bySeq = this.anchorAt.get(a.chain);
       if (bySeq === undefined) this.anchorAt.set(a.chain, (bySeq = new Map()));
@@ -131,21 +133,9 @@ export class Replayer {
     const anchor = this.anchorAt.get(rec.chain)?.get(rec.seq);
     if (anchor !== undefined && !anchor.seen) {
       anchor.seen = true;
-      if (anchor.anchor.hash !== rec.hash) {
-        this.emit(makeFinding('ANCHOR_MISMATCH', {
-          chain: rec.chain,
-          seq: rec.seq,
-          location: { file: rec.ref.file, line: rec.ref.line },
-          // An anchor in another digest than the event's cannot be compared with it: said so,
-          // not "rewritten" (found by review; still a mismatch: the anchor vouches for nothing).
-          message: algorithm(anchor.anchor.hash) !== algorithm(rec.hash)
-            ? `the anchor at ${anchor.path} names a ${algorithm(anchor.anchor.hash)} digest and the event's hash is ${algorithm(rec.hash)}: they cannot be compared, so the anchor does not vouch for the event`
-            : `the event differs from the one anchored at ${anchor.path}: the log was rewritten after it was anchored`,
-          expected: anchor.anchor.hash,
-          actual: rec.hash,
-          detail: { anchor: anchor.path },
-        }));
-      }
+      // Said at the end, at this event: the anchored event may be in the log still, on a branch
+      // read after it (the chain went on with the lines read first; found by review).
+      if (anchor.anchor.hash !== rec.hash) anchor.differs = { ref: rec.ref, hash: rec.hash };
     }
     const o = rec.replay ?? replayEvent(rec, this.input);
     // The chain's time before this event: the latest ts of the events before it in seq order.
@@ -170,15 +160,20 @@ export class Replayer {
    * chain went on past its seq (`late`): its decision is replayed and reported as the chain's
    * are, at its own ts and at its branch's time (the chain's where the branch left it, then the
    * branch's latest ts; for a late arrival, the chain's after its predecessor). It is not the
-   * chain's: it does not move the chain's time, nor does it satisfy an anchor (the anchored
-   * event on a branch is said where the anchor is judged, finish()).
+   * chain's: it does not move the chain's time, nor does a branch's event satisfy an anchor
+   * (the anchored event on a branch is said where the anchor is judged, finish()). A late
+   * arrival that is the anchored event does: the chain never had another event at its seq.
    */
   onBranch(rec: PlacedEvent, late = false): void {
     this.counts.events++;
     // The anchored event itself, on a branch: the chain went on with another (a forged event
     // ahead of it); said where the anchor is judged, instead of "removed or damaged".
-    const anchor = late ? undefined : this.anchorAt.get(rec.chain)?.get(rec.seq);
-    if (anchor !== undefined && anchor.branch === null && anchor.anchor.hash === rec.hash) anchor.branch = rec.ref;
+    const anchor = this.anchorAt.get(rec.chain)?.get(rec.seq);
+    // A late arrival is the event at its seq the chain never had (it went on past it): when it
+    // is the anchored event, byte for byte, the log holds what the anchor names, out of order
+    // (its SEQ_REORDER says so), not "removed or damaged" (found by review).
+    if (anchor !== undefined && late && !anchor.seen && anchor.anchor.hash === rec.hash) anchor.seen = true;
+    else if (anchor !== undefined && !late && anchor.branch === null && anchor.anchor.hash === rec.hash) anchor.branch = rec.ref;
     // The time before it: its branch's after the event it links to, or the chain's where it
     // left the chain (after its seq - 1, or the seq below it the chain had: a late arrival after
     // another was judged at the chain's time now, a false EXCEPTION_EXPIRED; found by review;
@@ -233,7 +228,24 @@ export class Replayer {
     // checkpoint left it (its events are in the log; a resumed run said it held none, found by review).
     const lastSeq = new Map<string, number | null>((this.input.starts ?? []).map((p) => [p.chain, p.next > 0 ? p.next - 1 : null]));
     for (const c of chains) if (c.lastSeq !== null || !lastSeq.has(c.chain)) lastSeq.set(c.chain, c.lastSeq);
-    for (const { anchor, path, seen, branch } of this.anchors.values()) {
+    for (const { anchor, path, seen, branch, differs } of this.anchors.values()) {
+      if (differs !== null) {
+        this.emit(makeFinding('ANCHOR_MISMATCH', {
+          chain: anchor.chain,
+          seq: anchor.seq,
+          location: { file: differs.ref.file, line: differs.ref.line },
+          // An anchor in another digest than the event's cannot be compared with it: said so,
+          // not "rewritten" (found by review; still a mismatch: the anchor vouches for nothing).
+          message: algorithm(anchor.hash) !== algorithm(differs.hash)
+            ? `the anchor at ${path} names a ${algorithm(anchor.hash)} digest and the event's hash is ${algorithm(differs.hash)}: they cannot be compared, so the anchor does not vouch for the event`
+            : branch === null
+              ? `the event differs from the one anchored at ${path}: the log was rewritten after it was anchored`
+              : `the event differs from the one anchored at ${path}, which is at ${branch.file}:${branch.line}, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`,
+          expected: anchor.hash,
+          actual: differs.hash,
+          detail: { anchor: path, ...(branch === null ? {} : { branch: { file: branch.file, line: branch.line } }) },
+        }));
+      }
       if (seen) continue;
       const last = lastSeq.get(anchor.chain);
       const loc = { file: `${this.input.repoLabel}/${path}`, line: 1 };

@@ -113,6 +113,45 @@ describe('the sample governance repository', () => {
     expect(a.message).toBe(`the event anchored at seq 48 of chain prod-agents is at ${log}:50, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`);
     expect(a.detail).toMatchObject({ anchor: 'ledger/anchors/prod-agents/48.json', branch: { file: log, line: 50 } });
   });
+  it('the chain\'s event at an anchored seq is not the anchored one, which is on the branch read after it: ANCHOR_MISMATCH says where the anchored one is (found by review)', () => {
+    const lines = readFileSync(sample.clean, 'utf8').split('\n').slice(0, -1);
+    // Seq 10..16 sealed again (one more request member), linked to seq 9 and to each other, read
+    // before the real seq 10: the chain goes on with them, the real 10..48 are a fork branch.
+    const forged: string[] = [];
+    let prev = (JSON.parse(lines[9]!) as { hash: string }).hash;
+    for (const line of lines.slice(10, 17)) {
+      const e = resealed(line, (x) => void ((x.request = { ...x.request, note: 'decoy' }), (x['prev_hash'] = prev)));
+      forged.push(e);
+      prev = (JSON.parse(e) as { hash: string }).hash;
+    }
+    const log = join(tmp, 'decoy-run.jsonl');
+    writeFileSync(log, [...lines.slice(0, 10), ...forged, ...lines.slice(10)].join('\n') + '\n');
+    const out = JSON.parse(verifyEverywhere(log, tmp).stdout) as Out;
+    expect(out.findings.map((f) => [f.code, f.seq, f.location.line])).toEqual([['ANCHOR_MISMATCH', 15, 16], ['CHAIN_FORK', 10, 18], ['ANCHOR_MISMATCH', 48, 1]]);
+    // The real seq 15 is on line 10 + 7 + 5 + 1.
+    expect(out.findings[0]!.message).toBe(`the event differs from the one anchored at ledger/anchors/prod-agents/15.json, which is at ${log}:23, on a branch that forked off the chain: the chain the log goes on with is not the anchored one`);
+    expect(out.findings[0]!.detail).toEqual({ anchor: 'ledger/anchors/prod-agents/15.json', branch: { file: log, line: 23 } });
+  });
+  it('the anchored event arriving past the reorder window is in the log: its SEQ_GAP and SEQ_REORDER, no ANCHOR_MISMATCH saying it was removed or damaged; another event there is not said to be it (found by review)', () => {
+    const lines = readFileSync(sample.clean, 'utf8').split('\n').slice(0, -1);
+    // The anchored seq 15 moved to the end, past --reorder-window 4.
+    const late = join(tmp, 'anchored-late.jsonl');
+    writeFileSync(late, [...lines.slice(0, 15), ...lines.slice(16), lines[15]!].join('\n') + '\n');
+    const run = (log: string, more: string[] = []) => sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--reorder-window', '4', ...more]);
+    const one = run(late);
+    const out = JSON.parse(one.stdout) as Out;
+    expect(out.findings.map((f) => [f.code, f.seq])).toEqual([['SEQ_GAP', 16], ['SEQ_REORDER', 15]]);
+    expect(one.status).toBe(1);
+    // The same on several threads, and from shards merged.
+    expect(run(late, ['--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+    const shards = [1, 2, 3].map((i) => join(tmp, `anchored-late-${i}`));
+    shards.forEach((s, i) => expect(sel(['verify', late, '--repo', sample.repo, '--shard', `${i + 1}/3`, '--shard-out', s]).status).toBe(0));
+    expect(sel(['merge', ...shards, '--repo', sample.repo, '--format', 'json', '--reorder-window', '4']).stdout).toBe(one.stdout);
+    // Another seq 15 (sealed again from seq 14) there instead: the anchor says the anchored one is not in the log.
+    const forged = join(tmp, 'anchored-late-forged.jsonl');
+    writeFileSync(forged, [...lines.slice(0, 15), ...lines.slice(16), resealed(lines[15]!, (e) => void (e.request = { ...e.request, note: 'forged' }))].join('\n') + '\n');
+    expect((JSON.parse(run(forged).stdout) as Out).findings.map((f) => [f.code, f.seq])).toEqual([['SEQ_GAP', 16], ['SEQ_REORDER', 15], ['ANCHOR_MISMATCH', 15]]);
+  });
   it('a branch\'s events are judged at the chain\'s time where the branch left it, not at the chain\'s time now; an event at the anchored seq on a branch that is not the anchored one is not said to be it (from mutation testing)', () => {
     // Each finding, and whether it says the anchored event is on a branch (detail.branch).
     const found = (log: string) => json(['verify', log, '--repo', sample.repo]).out.findings.map((f) => [f.code, f.seq, f.detail?.['branch'] !== undefined]);
