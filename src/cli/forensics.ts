@@ -132,9 +132,9 @@ function explainCommand(chalk: Colour): Command {
       // Events at the seq on a branch already reported at its fork: no finding names them, so
       // they are kept here (the first MAX_BRANCH_LINES; the rest counted).
       const branch: Branch = { lines: [], dropped: new Map() };
-      const onForkBranch = (rec: PlacedEvent) => {
+      const onForkBranch = (rec: PlacedEvent, copy: boolean) => {
         if (rec.seq !== f.seq || (f.chain !== undefined && rec.chain !== f.chain)) return;
-        if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec) });
+        if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec), copy });
         else branch.dropped.set(rec.chain, (branch.dropped.get(rec.chain) ?? 0) + 1);
       };
       const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
@@ -211,15 +211,15 @@ function explainCommand(chalk: Colour): Command {
       // a line forged ahead of a diverging seq 35 read "replayed ... (the same)" above the
       // DECISION_DIVERGENCE of the real 35).
       const atEvent = (x: Finding) => x.location !== null && x.location.file === rec.ref.file && x.location.line === rec.ref.line;
-      const forks = findings.filter((x) => x.code === 'CHAIN_FORK' && x.location !== null && !atEvent(x)).map((x) => ({ chain, location: { file: x.location!.file, line: x.location!.line } }));
+      const forks = findings.filter((x) => x.code === 'CHAIN_FORK' && x.location !== null && !atEvent(x)).map((x) => ({ chain, location: { file: x.location!.file, line: x.location!.line }, copy: false }));
       const onBranch = [...forks, ...branch.lines.filter((x) => x.chain === chain)];
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
-      const others: ShownLine[] = branchShown.map(({ location }, i) => {
+      const others: ShownLine[] = branchShown.map(({ location, copy }, i) => {
         const line = branchRead[i]!;
         const h = namedHashes(typeof line === 'string' ? null : line.whole);
         return {
-          location, relation: 'branch', codes: [], damaged: false, ...shownText(line),
+          location, relation: 'branch', ...copyOf(copy, h.hash, rec.hash), codes: [], damaged: false, ...shownText(line),
           links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
         };
       });
@@ -302,7 +302,7 @@ function explainCommand(chalk: Colour): Command {
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
-        for (const x of others) L.push(...showLine(x, c, '  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)'));
+        for (const x of others) L.push(...showLine(x, c, `  ${setAsideText(x, 'this chain')}`));
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
@@ -441,7 +441,7 @@ const MAX_FINDINGS_SHOWN = 20;
 
 /** The events at the seq on a fork's branch or a copy (the chain check sets them aside without a finding). */
 interface Branch {
-  readonly lines: { readonly chain: string; readonly location: Location }[];
+  readonly lines: { readonly chain: string; readonly location: Location; readonly copy: boolean }[];
   /** How many past those kept, by chain (an account counts only its own chain's). */
   readonly dropped: Map<string, number>;
 }
@@ -458,6 +458,12 @@ interface ShownLine {
    * line where the seq belongs ('between').
    */
   readonly relation: 'placed' | 'claims' | 'branch' | 'between';
+  /**
+   * A 'branch' line the chain check took for a copy (the SEQ_DUPLICATE where it began): its
+   * decision is not replayed; `'other'` when it is not the event the chain has at the seq (it
+   * was too far back to compare when read: neither its content nor its decision was checked).
+   */
+  readonly copy?: 'same' | 'other';
   /** The codes of the findings on it. */
   readonly codes: readonly string[];
   readonly damaged: boolean;
@@ -504,6 +510,20 @@ async function readBack(logs: readonly string[], locations: readonly Location[])
     const got = byFile.get(file)!;
     return typeof got === 'string' ? got : got.get(line) ?? 'the file has fewer lines now';
   });
+}
+
+/**
+ * A line set aside as a copy's: 'same' when it records the hash of the chain's event at its seq
+ * (`chainHash`; null: the chain has none), 'other' when not (too far back to compare when read).
+ */
+const copyOf = (copy: boolean, hash: string | null, chainHash: string | null): Pick<ShownLine, 'copy'> =>
+  !copy ? {} : { copy: chainHash !== null && hash === chainHash ? 'same' : 'other' };
+
+/** What a line set aside from `chain` is, for people: on a branch (replayed) or a copy (not). */
+function setAsideText(x: Pick<ShownLine, 'copy'>, chain: string): string {
+  if (x.copy === undefined) return `on a branch that forked off ${chain} (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`;
+  if (x.copy === 'same') return `on a copy of ${chain} (the SEQ_DUPLICATE where it began): the same event read again, its decision not replayed again`;
+  return `on what was taken for a copy of ${chain} (the SEQ_DUPLICATE where it began, too far back to compare): not this seq's event, and neither compared nor replayed: its content and decision are unverified`;
 }
 
 /** A line as JSON shows it: its text, or why it could not be read again. */
@@ -588,8 +608,8 @@ async function explainMissing(
 
   // The lines, in reading order, with the codes of the findings on each: those that name the
   // seq first, then the unplaced ones; at most MAX_LINES read again (one pass per file).
-  const byPlace = new Map<string, { location: Location; relation: ShownLine['relation']; codes: string[] }>();
-  for (const x of branchLines) byPlace.set(`${x.location.file}\u0000${x.location.line}`, { location: x.location, relation: 'branch', codes: [] });
+  const byPlace = new Map<string, { location: Location; relation: ShownLine['relation']; codes: string[]; copy?: boolean }>();
+  for (const x of branchLines) byPlace.set(`${x.location.file}\u0000${x.location.line}`, { location: x.location, relation: 'branch', codes: [], copy: x.copy });
   for (const [x, relation] of [...about.map((x) => [x, 'claims'] as const), ...unplaced.map((x) => [x, 'between'] as const)]) {
     const loc = x.location;
     if (loc === null || !order.has(loc.file) || (relation === 'claims' && x.seq !== f.seq)) continue;
@@ -603,11 +623,11 @@ async function explainMissing(
   const places = [...byPlace.values()].sort((a, b) => (names(a) === names(b) ? pos(a.location) - pos(b.location) : names(a) ? -1 : 1));
   const shown = places.slice(0, MAX_LINES);
   const read = await readBack(logs, shown.map((x) => x.location));
-  const lines: ShownLine[] = shown.map(({ location, relation, codes }, i) => {
+  const lines: ShownLine[] = shown.map(({ location, relation, codes, copy }, i) => {
     const line = read[i]!;
     const h = namedHashes(typeof line === 'string' ? null : line.whole);
     return {
-      location, relation, codes, damaged: relation === 'between' || codes.some((code) => DAMAGE.has(code)), ...shownText(line),
+      location, relation, ...copyOf(copy === true, h.hash, null), codes, damaged: relation === 'between' || codes.some((code) => DAMAGE.has(code)), ...shownText(line),
       links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
     };
   });
@@ -639,7 +659,7 @@ async function explainMissing(
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
     const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
-      : x.relation === 'branch' ? 'an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)' : x.damaged ? `damaged (${x.codes.join(', ')})`
+      : x.relation === 'branch' ? `an event ${setAsideText(x, 'its chain')}` : x.damaged ? `damaged (${x.codes.join(', ')})`
       // A fork's first event and a late arrival are replayed, and their findings listed below.
       : `an event not placed in its chain (${x.codes.join(', ')}): shown, ${x.codes.includes('CHAIN_FORK') || x.codes.includes('SEQ_REORDER') ? 'not explained (its decision is replayed, its findings listed)' : 'not evaluated'}`;
     L.push(...showLine(x, c, `  ${what}`));
@@ -839,7 +859,16 @@ function timelineCommand(): Command {
       // A chain holds up to --reorder-window early events: each may be waiting with its findings
       // (a window of 5000 dropped the findings of the oldest early events, and their rows read clean).
       const heldAtMost = HELD_FINDINGS + f.reorderWindow;
+      // Where a chain forks, its rows are those of the branch read first (found by review: a
+      // forged run read before the real one was shown as the chain's, its rows clean, and the
+      // note said only that a fork's branches are not shown). The first few are named.
+      const forks: Finding[] = [];
+      let forkCount = 0;
       const keepFinding = (x: Finding): boolean => {
+        if (x.code === 'CHAIN_FORK') {
+          forkCount++;
+          if (forks.length < 3) forks.push(x);
+        }
         if (x.location !== null && x.seq !== null) {
           const key = `${x.location.file}\u0000${x.location.line}`;
           const codes = held.get(key);
@@ -890,7 +919,9 @@ function timelineCommand(): Command {
       const n = result.summary.findings.total;
       if (n > 0) {
         const rows = marked === 0 ? '' : `; ${marked} row${marked === 1 ? '' : 's'} shown name${marked === 1 ? 's' : ''} the findings at ${marked === 1 ? 'its' : 'their'} event after a !`;
-        process.stderr.write(`sel: the logs have ${n} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown${rows} (run sel verify)\n`);
+        const named = forks.map((x) => `chain ${printable(x.chain ?? '')} seq ${x.seq}${x.location === null ? '' : ` (CHAIN_FORK at ${printable(x.location.file)}:${x.location.line})`}`).join(', ');
+        const forked = forkCount === 0 ? '' : `; ${forkCount === 1 ? 'a chain forks' : `chains fork ${forkCount} times`}, at ${named}${forkCount > forks.length ? ', ...' : ''}: from there the rows shown are of one branch only (the one the chain check went on with), and the seqs they hold are disputed`;
+        process.stderr.write(`sel: the logs have ${n} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown${rows}${forked} (run sel verify)\n`);
       }
       if (f.format === 'text') await writeOut(`(${shown} event${shown === 1 ? '' : 's'})\n`);
       process.exitCode = 0;

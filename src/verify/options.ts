@@ -24,9 +24,10 @@ export interface VerifyOptions {
   readonly keepFinding?: (f: Finding) => boolean;
   /**
    * Each event the chain check sets aside without a finding of its own: the next events of a
-   * branch already reported at its fork (CHAIN_FORK). sel explain shows them; no report does.
+   * branch already reported at its fork (CHAIN_FORK), or of a copy already reported at its
+   * SEQ_DUPLICATE (`copy`: its decision is not replayed). sel explain shows them; no report does.
    */
-  readonly onForkBranch?: (rec: PlacedEvent) => void;
+  readonly onForkBranch?: (rec: PlacedEvent, copy: boolean) => void;
   /** Chains start here instead of at seq 0 (a checkpoint). */
   readonly starts: readonly ChainPosition[];
 }

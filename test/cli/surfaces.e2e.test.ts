@@ -415,12 +415,23 @@ describe('sel explain', () => {
       const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
-      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch or a copy set aside from its chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
       expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     }
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
     expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+  });
+  it('sel timeline of a fork whose forged branch is read first says where the chain forks and that the rows from there are one branch, disputed (found by review: its rows read clean)', () => {
+    const { lines, at, forged } = forkedAt3();
+    const log = writeLog('timeline-fork-first.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
+    const r = sel(['timeline', log, '--format', 'jsonl']);
+    expect(r.status, r.stderr).toBe(0);
+    // The forged seq 3 is the row shown, with no finding at it: the CHAIN_FORK is on the real 3, not shown.
+    const row3 = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { chain: string; seq: number; location: { line: number }; findings: string[] }).find((x) => x.chain === 'prod-agents' && x.seq === 3)!;
+    expect(row3).toMatchObject({ location: { line: at + 1 }, findings: [] });
+    expect(r.stderr).toBe(`sel: the logs have 1 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; a chain forks, at chain prod-agents seq 3 (CHAIN_FORK at ${log}:${at + 2}): from there the rows shown are of one branch only (the one the chain check went on with), and the seqs they hold are disputed (run sel verify)\n`);
+    expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '2', '--unit-bytes', '700']).stderr).toBe(r.stderr);
   });
   it('of an event in a log read twice: the copy is one SEQ_DUPLICATE per chain, and its line at the seq is listed, shown and not evaluated', () => {
     const { lines, at } = sampleLines(4);
@@ -432,7 +443,7 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'prod-agents']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('event prod-agents seq 4');
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${body.length + at + 1}  on a copy of this chain (the SEQ_DUPLICATE where it began): the same event read again, its decision not replayed again`);
   });
   it('of an event in a log read 1002 times: ten copies shown and compared with the neighbours, every other one counted, past the thousand kept too (from mutation testing)', () => {
     const body = chainLines(6, 'copies');
@@ -448,7 +459,7 @@ describe('sel explain', () => {
     // One copy: shown, nothing more to count.
     const twice = sel(['explain', writeLog('explain-twice.jsonl', [body.join('\n'), body.join('\n'), '']), '--repo', s.repo, '--seq', '4']).stdout;
     expect(twice.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(1);
-    expect(twice).toMatch(/shown, not explained \(the decision of a branch is replayed, its findings listed\) {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
+    expect(twice).toMatch(/the same event read again, its decision not replayed again {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
   });
   it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
     const { lines, at } = sampleLines(3);
@@ -467,11 +478,28 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch or a copy set aside from this chain (the CHAIN_FORK or SEQ_DUPLICATE where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
     expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
     expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
     expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+  });
+  it('of an event whose seq a branch from far back holds too (taken for a copy too far back to compare): the other line is said to be neither compared nor replayed, not a branch whose findings are listed (found by review)', () => {
+    const real = chainLines(400, 'far');
+    // A forged branch from seq 100 (linked to seq 99, another request) appended after the log:
+    // its first event is a SEQ_DUPLICATE too far back to compare, the rest go with it unreplayed.
+    const w = new ChainWriter('far', { lastSeq: 99, lastHash: (JSON.parse(real[99]!) as { hash: string }).hash });
+    const forged = Array.from({ length: 5 }, (_, i) => w.append(sampleInput(9000 + i)).line);
+    const log = writeLog('explain-far-branch.jsonl', [...real, ...forged, '']);
+    const verify = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number; detail?: Record<string, unknown> }[] };
+    expect(verify.findings.map((x) => [x.code, x.seq, x.detail?.['compared']])).toEqual([['SEQ_DUPLICATE', 100, false]]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '102']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${400 + 3}  on what was taken for a copy of this chain (the SEQ_DUPLICATE where it began, too far back to compare): not this seq's event, and neither compared nor replayed: its content and decision are unverified`);
+    expect(r.stdout).not.toContain('its findings listed');
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '102', '--format', 'json']).stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ location: { file: log, line: 103 }, lines: [{ location: { file: log, line: 403 }, relation: 'branch', copy: 'other', links: { prev: false, next: false } }] });
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '102', '--format', 'json', '--jobs', '2', '--unit-bytes', '5000']).stdout).toBe(JSON.stringify(out, null, 2) + '\n');
   });
   it('of a seq missing from two chains, one with a finding that names it and one with a damaged line: asks for --chain (it chose the first)', () => {
     const a = chainLines(6, 'prod-agents');
