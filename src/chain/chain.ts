@@ -438,8 +438,8 @@ export class ChainVerifier {
           location: loc(rec.ref),
           message:
             ((gap.flags & GAP) !== 0
-              ? `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} events late, after ${range} was already reported missing`
-              : `seq ${rec.seq} arrives after the chain went on past it: ${range} was taken to be on the unreadable line(s) before seq ${gap.to + 1}`) + why,
+              ? `seq ${rec.seq} arrives more than ${this.opts.reorderWindow} event${this.opts.reorderWindow === 1 ? '' : 's'} late, after ${range} ${gap.from === gap.to ? 'was' : 'were'} already reported missing`
+              : `seq ${rec.seq} arrives after the chain went on past it: ${range} ${gap.from === gap.to ? 'was' : 'were'} taken to be on the unreadable line(s) before seq ${gap.to + 1}`) + why,
           detail: {
             reorderWindow: this.opts.reorderWindow,
             ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }),

@@ -636,6 +636,13 @@ describe('bounds, order and places of the chain check (from mutation testing, se
       'seq 2 arrives more than 2 events late, after seq 2 was already reported missing',
     ]);
   });
+  it('a late arrival\'s message counts in the singular and plural as they are: one event of window, two seqs missing', () => {
+    // Seqs 2 and 3 missing, then 3 arrives late, with a window of 1.
+    const r = verifyLines([...LINES.slice(0, 2), LINES[4]!, LINES[5]!, LINES[6]!, ...LINES.slice(7), LINES[3]!], window(1));
+    expect(r.findings.filter((f) => f.code === 'SEQ_REORDER').map((f) => f.message)).toEqual([
+      'seq 3 arrives more than 1 event late, after seq 2–3 were already reported missing',
+    ]);
+  });
   it('a repeat of the very seq a checkpoint resumed at is this run\'s own event, not one an earlier run verified (from mutation testing)', () => {
     const recent = { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 };
     const starts = [{ chain: 'prod', next: 10, parent: hashOf(LINES[9]!) }];
