@@ -26,6 +26,9 @@ export async function verifyShard(
   if (out === undefined) throw new OperatorError('--shard needs --shard-out FILE: where to write this shard\'s result');
   // An unset variable (--shard-out "$OUT") is named as such, not "cannot write the shard result : it does not exist".
   if (out.length === 0) throw new OperatorError('--shard-out is empty: name the file to write this shard\'s result to');
+  // `-` is standard output elsewhere; a shard result is a file sel merge reads, never a stream
+  // (it wrote a file named "-", found by review).
+  if (out === '-') throw new OperatorError('--shard-out - would be standard output, but a shard result is a file for sel merge: name the file');
   // The line check is loaded for a shard, not for a merge.
   const { parseShard, runShard } = await import('../shard/shard.js');
   const { index, of } = parseShard(shard);

@@ -59,6 +59,9 @@ export async function loadCheckpoint(path: string, logs: readonly string[] = [],
   // An unset variable (--checkpoint "$CP"): refused before the run, not after it with the report
   // printed and "cannot write checkpoint : it does not exist" (found by review).
   if (path.length === 0) throw new OperatorError('--checkpoint is empty: name the file that keeps the checkpoint');
+  // `-` is a stream elsewhere; a checkpoint is read and then written again, so it is a file
+  // (one named "-" was written in the current directory, found by review).
+  if (path === '-') throw new OperatorError('--checkpoint - would be a stream, but a checkpoint is read and written again: name the file that keeps it');
   // Where it will be written, checked before the run rather than after it (and never a log:
   // one would be read as a bad checkpoint, and the advice to remove it is the wrong one).
   await outputTarget(path, 'checkpoint', logs, logDirs);

@@ -589,6 +589,7 @@ describe('shard results that cannot be merged are refused', () => {
   it('--shard-out is refused empty, and as a new *.jsonl file in a directory of logs, which the next shard would read as a log (as --checkpoint is; found by review)', () => {
     // An unset variable (--shard-out "$OUT"): named, not "cannot write the shard result : it does not exist".
     expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', ''])).toBe('sel: --shard-out is empty: name the file to write this shard\'s result to');
+    expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', '-'])).toBe('sel: --shard-out - would be standard output, but a shard result is a file for sel merge: name the file');
     const logs = join(tmp, 'shard-out-in-logs');
     mkdirSync(logs);
     copyFileSync(faulty, join(logs, 'audit.jsonl'));

@@ -3,7 +3,7 @@
  * read (IntegrityResult.ends), never the file as it is when the checkpoint is written. Real
  * files in a temporary directory, the real run and checkpoint code.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -500,5 +500,9 @@ describe('an empty --checkpoint (an unset variable)', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('sel: --checkpoint is empty: name the file that keeps the checkpoint\n');
+    // Nor `-`, which is a stream elsewhere: it wrote a file named "-" (found by review).
+    const dash = sel(['verify', dir, '--checkpoint', '-'], { cwd: dir });
+    expect([dash.status, dash.stdout, dash.stderr]).toEqual([2, '', 'sel: --checkpoint - would be a stream, but a checkpoint is read and written again: name the file that keeps it\n']);
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 });
