@@ -85,7 +85,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       // git itself failed mid-run (a corrupt object store, a git that exits early): the
       // verification cannot be completed, and that is not a bug of ours.
       const detail = firstErrorLine(e.stderr);
-      process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : `exit status ${e.code}`}); check the repository with git fsck\n`);
+      // git asked to fetch an object it lacks (sel allows no transport: protocol.allow=never):
+      // a partial clone, whose blobs come on demand. Said as such, not "check with git fsck"
+      // (found by review).
+      const partial = /transport '[^']*' not allowed/.test(detail)
+        ? ': the repository lacks objects git would fetch on demand (a partial clone, made with --filter), and sel never fetches; clone it in full'
+        : '; check the repository with git fsck';
+      process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : `exit status ${e.code}`})${partial}\n`);
       return 2;
     }
     const detail = e instanceof Error ? e.message : String(e);

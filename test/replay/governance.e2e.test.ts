@@ -299,6 +299,15 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     git(tmp, 'clone', '-q', '--depth', '1', `file://${sample.repo}`, shallow);
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', shallow]))).toMatch(/shallow clone.*fetch-depth: 0/);
   });
+  it('a partial clone, whose blobs git would fetch on demand: said so, not "check with git fsck" (found by review)', () => {
+    const source = join(tmp, 'partial-source');
+    git(tmp, 'clone', '-q', sample.repo, source);
+    git(source, 'config', 'uploadpack.allowFilter', 'true');
+    const partial = join(tmp, 'partial');
+    git(tmp, 'clone', '-q', '--filter=blob:none', `file://${source}`, partial);
+    const r = sel(['verify', sample.clean, '--repo', partial]);
+    expect(expectOneSentence(r)).toMatch(/a partial clone, made with --filter\), and sel never fetches; clone it in full$/m);
+  });
   it('a directory that is not a repository, or only inside one', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', tmp]))).toMatch(/is not a Git repository/);
     // The next option taken as the directory: said so.
