@@ -629,6 +629,11 @@ export class GitRepo {
         // Only the line break git ends it with: a path may end in white space.
         const top = (await run(dir, ['rev-parse', '--show-toplevel'])).toString('utf8').replace(/\n$/, '');
         const here = await realpath(dir).catch(() => dir);
+        // A work tree set elsewhere by the repository's own configuration (core.worktree) is not
+        // one `dir` is inside: advice to pass it named another directory (found by review).
+        if (here !== top && !here.startsWith(`${top.replace(/\/$/, '')}/`)) {
+          throw new OperatorError(`${dir} is a Git repository whose configuration puts its work tree elsewhere (${top}, core.worktree): pass a repository that is its own work tree`);
+        }
         if (here !== top) throw new OperatorError(`${dir} is inside the Git repository ${top}, not its top level: pass ${top} as --repo`);
       }
     } catch (e) {

@@ -308,6 +308,16 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     const r = sel(['verify', sample.clean, '--repo', partial]);
     expect(expectOneSentence(r)).toMatch(/a partial clone, made with --filter\), and sel never fetches; clone it in full$/m);
   });
+  it('a repository whose own configuration puts its work tree elsewhere (core.worktree): not "pass that directory" (found by review)', () => {
+    const repo = join(tmp, 'worktree-elsewhere');
+    git(tmp, 'clone', '-q', sample.repo, repo);
+    const elsewhere = join(tmp, 'worktree-elsewhere-tree');
+    mkdirSync(elsewhere);
+    git(repo, 'config', 'core.worktree', elsewhere);
+    const message = expectOneSentence(sel(['verify', sample.clean, '--repo', repo]));
+    expect(message).toContain('is a Git repository whose configuration puts its work tree elsewhere');
+    expect(message).not.toContain('as --repo');
+  });
   it('a directory that is not a repository, or only inside one', () => {
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', tmp]))).toMatch(/is not a Git repository/);
     // The next option taken as the directory: said so.
