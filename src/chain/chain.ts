@@ -279,6 +279,12 @@ class ChainState {
   readonly missing = new MissingSeqs();
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
   readonly offChain = new Map<string, LineRef>();
+  /**
+   * Late arrivals that linked to what was known of their neighbours, by seq (the first of each;
+   * at most MAX_OFF_CHAIN, the oldest dropped): the neighbours of the next late arrival inside
+   * the same missing range (lateLinks).
+   */
+  readonly lateAt = new Map<number, { readonly hash: string; readonly prevHash: string }>();
   // summary
   events = 0;
   firstSeq: number | null = null;
@@ -541,8 +547,24 @@ export class ChainVerifier {
     if (rec.seq === gap.from) {
       const before = rec.seq === 0 ? GENESIS_PREV_HASH : st.recent.get(rec.seq - 1)?.hash;
       if (before !== undefined) prev = rec.prevHash === before;
+    } else {
+      // Inside a range of several seqs, its neighbours there are late arrivals too: seqs 3–5
+      // deleted, then the real 3, a forged 4 and the real 5 appended read as the real ones
+      // arriving late, the forged 4 unsaid (found by review).
+      const before = st.lateAt.get(rec.seq - 1);
+      if (before !== undefined) prev = rec.prevHash === before.hash;
     }
-    const next = rec.seq === gap.to && gap.after !== 0 ? fingerprint(rec.hash) === gap.after : null;
+    let next: boolean | null = null;
+    if (rec.seq === gap.to) {
+      if (gap.after !== 0) next = fingerprint(rec.hash) === gap.after;
+    } else {
+      const after = st.lateAt.get(rec.seq + 1);
+      if (after !== undefined) next = after.prevHash === rec.hash;
+    }
+    if (prev !== false && next !== false && gap.from !== gap.to && !st.lateAt.has(rec.seq)) {
+      st.lateAt.set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
+      if (st.lateAt.size > MAX_OFF_CHAIN) st.lateAt.delete(st.lateAt.keys().next().value!);
+    }
     return { prev, next };
   }
 

@@ -155,7 +155,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Events out of order',
-    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. An event arriving after its seq was reported missing (SEQ_GAP, beyond the reorder window) or taken to be on an unreadable line (`detail.unreadable`) is a late arrival, one finding each; when it does not link to the chain\'s neighbours there (the hash of seq - 1, still remembered, is not its prev_hash, or seq + 1 names another parent), it is another event written for its seq (or a neighbour was rewritten), and `detail.links` says which link fails. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
+    help: 'Events of a chain appear out of seq order in the log (the chain itself is intact once sorted). One finding per displaced run, at the displaced event. An event arriving after its seq was reported missing (SEQ_GAP, beyond the reorder window) or taken to be on an unreadable line (`detail.unreadable`) is a late arrival, one finding each; when it does not link to the chain\'s neighbours there (the hash of seq - 1, still remembered or itself arrived late, is not its prev_hash, or seq + 1, in the chain or arrived late before it, names another parent), it is another event written for its seq (or a neighbour was rewritten), and `detail.links` says which link fails. The log writer must append in seq order; a reordered log suggests manual editing or a broken writer.',
     example: 'seq 8 written before seq 7.',
   },
   CHAIN_FORK: {

@@ -620,6 +620,27 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     expect(both[1]!.detail).toEqual({ reorderWindow: 2, links: { prev: false, next: false } });
     expect(both[1]!.message).toContain('its prev_hash is not the hash of seq 1, and seq 3 names another hash as its predecessor');
   });
+  it('late arrivals inside one missing range link to each other: a forged seq between the real ones is said, in either order (found by review)', () => {
+    // Seqs 2–4 deleted, then the real 2, another 3 (sealed from the real 2) and the real 4 appended.
+    const forged3 = new ChainWriter('prod', { lastSeq: 2, lastHash: hashOf(LINES[2]!) }).append(sampleInput(300)).line;
+    const body = [...LINES.slice(0, 2), ...LINES.slice(5)];
+    const reorders = (late: string[]) => verifyLines([...body, ...late], window(2)).findings.filter((f) => f.code === 'SEQ_REORDER').map((f) => [f.seq, f.detail]);
+    // Honest, in order and reversed: no link fails.
+    expect(reorders([LINES[2]!, LINES[3]!, LINES[4]!])).toEqual([[2, { reorderWindow: 2 }], [3, { reorderWindow: 2 }], [4, { reorderWindow: 2 }]]);
+    expect(reorders([LINES[4]!, LINES[3]!, LINES[2]!])).toEqual([[4, { reorderWindow: 2 }], [3, { reorderWindow: 2 }], [2, { reorderWindow: 2 }]]);
+    // The forged 3 read before the real 4: the real 4 does not link to it.
+    expect(reorders([LINES[2]!, forged3, LINES[4]!])).toEqual([
+      [2, { reorderWindow: 2 }],
+      [3, { reorderWindow: 2 }],
+      [4, { reorderWindow: 2, links: { prev: false, next: true } }],
+    ]);
+    // Read after the real 4: seq 4 names another parent.
+    expect(reorders([LINES[4]!, forged3, LINES[2]!])).toEqual([
+      [4, { reorderWindow: 2 }],
+      [3, { reorderWindow: 2, links: { prev: null, next: false } }],
+      [2, { reorderWindow: 2 }],
+    ]);
+  });
   it('exactly --reorder-window early events wait for a missing one; one more makes it a gap (from mutation testing)', () => {
     // Seq 2 comes after 3 and 4 (two early events, a window of 2): a reorder.
     const two = [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[2]!, ...LINES.slice(5)];
