@@ -805,7 +805,8 @@ function timelineCommand(): Command {
     .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way: a row names the findings at its event, and the count of all goes to stderr)')
     .argument('<log...>', 'a log file, a directory of *.jsonl files, or -')
     .option('--actor <id>', 'only this actor', nonEmpty('--actor'))
-    .option('--tool <name>', 'only requests for this tool (request.tool)', nonEmpty('--tool'))
+    // Not refused when empty: request is any object (SPEC.md §2), and an intact event may name tool "".
+    .option('--tool <name>', 'only requests for this tool (request.tool)')
     .addOption(new Option('--action <action>', 'only this recorded action').choices(['allow', 'warn', 'review', 'block'] as const).argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
     .option('--kind <kind>', 'only this event kind', nonEmpty('--kind'))
     .option('--chain <id>', 'only this chain', chainId('--chain'))

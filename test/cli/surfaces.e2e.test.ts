@@ -1190,8 +1190,17 @@ describe('sel timeline', () => {
       expect(expectOneSentence(sel(['explain', s.clean, '--repo', s.repo, '--seq', '3', `--chain=${bad}`]))).toContain('--chain must be a chain id');
     }
     expect(sel(['timeline', s.clean, '--chain', 'a'.repeat(200)]).stdout).toMatch(/\n\(0 events\)\n$/);
-    // So is an empty --actor, --tool or --kind (an unset variable in a script): it selected nothing, exit 0.
-    for (const flag of ['--actor', '--tool', '--kind']) expect(expectOneSentence(sel(['timeline', s.clean, `${flag}=`]))).toContain(`${flag} is empty`);
+    // So is an empty --actor or --kind (an unset variable in a script): it selected nothing, exit 0.
+    for (const flag of ['--actor', '--kind']) expect(expectOneSentence(sel(['timeline', s.clean, `${flag}=`]))).toContain(`${flag} is empty`);
+    // Not an empty --tool: request is any object (SPEC.md §2), so an intact event may hold tool "",
+    // and "no event has an empty one" was false (found by review); it selects those events.
+    const emptyTool = join(tmp, 'empty-tool.jsonl');
+    const w = new ChainWriter('prod');
+    writeFileSync(emptyTool, [0, 1, 2].map((i) => w.append(sampleInput(i, i === 1 ? { request: { tool: '', n: i } } : {})).line).join('\n') + '\n');
+    expect(sel(['verify', emptyTool]).status).toBe(0);
+    const picked = sel(['timeline', emptyTool, '--tool=', '--format', 'jsonl']);
+    expect(picked.status).toBe(0);
+    expect(picked.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([1]);
     expect(sel(['timeline', s.clean, '--tool', 'http.fetch', '--kind', 'secret.inject']).stdout).toContain('(5 events)');
     // One event, and none (from mutation testing).
     expect(sel(['timeline', s.clean, '--actor', 'ops-bot', '--action', 'block']).stdout).toMatch(/\n\(1 event\)\n$/);
