@@ -65,7 +65,15 @@ export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref')
   const commit = await repo.resolveCommit(ref, flag);
   // The commit itself read once, so that its content is checked to hash to its id (GitRepo.read):
   // the ledger read at it is then the one its id names.
-  const [index, ledger, replace, ledgerRewrites] = await Promise.all([indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR), repo.read(commit)]);
+  // With --ref a commit id, every commit and tree of its history too (checkHistory): a branch or
+  // a tag, whoever can write the repository can move to another history, so checking the
+  // objects under it proves nothing more; a commit id pinned from elsewhere only an object
+  // rewritten in place can change.
+  const pinned = new RegExp(`^[0-9a-f]{${repo.oidHexLength}}$`).test(ref);
+  const [index, ledger, replace, ledgerRewrites] = await Promise.all([
+    indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR), repo.read(commit),
+    pinned ? repo.revList(commit).then((h) => checkHistory(repo, h.map((x) => x.commit))) : null,
+  ]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
   return { repo, ref, commit, index, ledger, notes, ledgerRewrites };
 }
@@ -138,6 +146,31 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     v.loaded = { ...v.loaded, policy: withReserved(v.loaded.policy, v.inherited) };
   }
   return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+}
+
+/**
+ * Reads whole, so that each is checked to hash to its id (GitRepo.read), every commit of the
+ * history and every tree it holds: git log, which finds the commits that changed or deleted a
+ * ledger artifact or a committed log (LEDGER_REWRITTEN), reads them unchecked. An older commit's
+ * loose object, or a tree of it, rewritten in place to hold an exception as a later commit
+ * changed it (its expiry moved), or a committed log as it was before a commit cut it back, made
+ * that change vanish from the history, and the run passed (found by review; git fsck:
+ * hash-path mismatch). Each tree is read once; blobs are compared by id.
+ */
+async function checkHistory(repo: GitRepo, commits: readonly string[]): Promise<void> {
+  const seen = new Set<string>();
+  const walk = async (tree: string): Promise<void> => {
+    if (seen.has(tree)) return;
+    seen.add(tree);
+    const entries = await repo.tree(tree);
+    await Promise.all(entries.filter((e) => e.kind === 'tree').map((e) => walk(e.oid)));
+  };
+  await Promise.all(commits.map(async (commit) => {
+    const body = await repo.read(commit);
+    const end = body.indexOf(0x0a);
+    const first = body.subarray(0, end < 0 ? body.length : end).toString('latin1');
+    if (first.startsWith('tree ')) await walk(first.slice(5));
+  }));
 }
 
 /**

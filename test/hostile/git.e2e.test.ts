@@ -713,6 +713,61 @@ describe('an object whose content does not hash to its id (found by review)', ()
   });
 });
 
+// With --ref a commit id pinned from elsewhere: only an object rewritten in place can change what
+// it holds (a branch, whoever can write the repository can move to another history).
+describe('an older commit or tree rewritten in place to hide a ledger rewrite, under a pinned --ref (found by review)', () => {
+  /** Writes `content` as the loose object `oid` of `type`: the id it had, other bytes. */
+  function overwrite(repo: string, oid: string, type: string, content: Buffer): void {
+    const file = join(repo, '.git/objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
+  }
+  /** A review-free exception added, then its expiry moved in a later commit (LEDGER_REWRITTEN). */
+  function moved(name: string): { repo: string; log: string } {
+    const { repo, log } = repoWithLog(name);
+    const ex = (expires: string) => JSON.stringify({ v: 'sel.exception/1', id: 'EX-1', justification: 'a justification long enough', review_ref: `ledger/reviews/${'a'.repeat(64)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: expires, scope: { kind: 'zone.elevate', principal: 'coder', from: 'executor', to: 'supervisor' } });
+    write(repo, { 'ledger/exceptions/EX-1.json': ex('2026-10-02T00:00:00.000Z') });
+    commit(repo, 'an exception');
+    write(repo, { 'ledger/exceptions/EX-1.json': ex('2030-01-01T00:00:00.000Z') });
+    commit(repo, 'its expiry moved');
+    expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+    return { repo, log };
+  }
+
+  it('the commit that added the exception, its loose object made to hold the later tree: the run stops (exit 2), it does not pass', () => {
+    // git log reads commits unchecked: the history then showed the exception added as it is now.
+    const { repo, log } = moved('rewritten-commit');
+    const added = git(repo, 'rev-parse', 'HEAD~1');
+    const body = execFileSync('git', ['-C', repo, 'cat-file', 'commit', added]).toString('latin1').replace(/^tree [0-9a-f]+/, `tree ${git(repo, 'rev-parse', 'HEAD^{tree}')}`);
+    const head = git(repo, 'rev-parse', 'HEAD');
+    overwrite(repo, added, 'commit', Buffer.from(body, 'latin1'));
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', head]))).toContain(`object ${added} does not hash to its id`);
+  });
+  it('its root tree made to hold the later ledger: the run stops (exit 2), it does not pass', () => {
+    const { repo, log } = moved('rewritten-tree');
+    const tree = git(repo, 'rev-parse', 'HEAD~1^{tree}');
+    overwrite(repo, tree, 'tree', execFileSync('git', ['-C', repo, 'cat-file', 'tree', 'HEAD^{tree}']));
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', git(repo, 'rev-parse', 'HEAD')]))).toContain(`object ${tree} does not hash to its id`);
+  });
+  it('a committed log cut back and restored, the cut commit\'s logs/ tree made to hold the whole log: the run stops (exit 2), it does not pass', () => {
+    const { repo, log: outside } = repoWithLog('rewritten-log-tree');
+    const w = new ChainWriter('c');
+    const lines = [0, 1, 2].map((i) => w.append({ ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' }, policy_hash: (JSON.parse(readFileSync(outside, 'utf8')) as { policy_hash: string }).policy_hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' } }).line);
+    const whole = `${lines.join('\n')}\n`;
+    write(repo, { 'logs/audit.jsonl': whole });
+    commit(repo, 'the log');
+    write(repo, { 'logs/audit.jsonl': `${lines[0]}\n` });
+    commit(repo, 'cut back');
+    write(repo, { 'logs/audit.jsonl': whole });
+    commit(repo, 'restored');
+    const log = join(repo, 'logs/audit.jsonl');
+    expect(verify(log, repo).findings.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+    const cut = git(repo, 'rev-parse', 'HEAD~1:logs');
+    overwrite(repo, cut, 'tree', execFileSync('git', ['-C', repo, 'cat-file', 'tree', 'HEAD:logs']));
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo, '--ref', git(repo, 'rev-parse', 'HEAD')]))).toContain(`object ${cut} does not hash to its id`);
+  });
+});
+
 describe('a ref name that means two refs (found by review)', () => {
   it('is refused, not resolved to the tag: a tag `main` must not stand in for the branch', () => {
     const { repo, log } = repoWithLog('ambiguous-ref');
