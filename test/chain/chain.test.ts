@@ -9,6 +9,7 @@ import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { ChainWriter, ProducerError } from '../../src/producer/producer.js';
 import { DEFAULT_CHAIN_OPTIONS } from '../../src/chain/options.js';
 import { chainLines, codeLines, codes, interleavedLines, sampleInput, toLog, verifyBytes } from '../helpers/chains.js';
+import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
 
 const LINES = chainLines(40);
 
@@ -596,6 +597,14 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     expect(third.expected).toBeUndefined();
     expect(third.detail).toEqual({ first: { file: 'log-0.jsonl', line: 3 }, rival: { file: 'log-0.jsonl', line: 4 } });
     expect(r.summary.chains[0]!.head).toBe(hashOf(LINES[39]!));
+    // Both events the chain did not go on with are set aside as branch events (replayed), the third too (from mutation testing, third pass).
+    const branch: string[] = [];
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS, null, false, (rec, late) => branch.push(`${rec.seq}:${rec.ref.line}${late ? ' late' : ''}`));
+    const file = v.beginFile('log-0.jsonl');
+    file.push(toLog([LINES[0]!, LINES[1]!, x, LINES[3]!, y, LINES[2]!, ...LINES.slice(4)]));
+    v.endFile('log-0.jsonl', file);
+    v.finish();
+    expect(branch.sort()).toEqual(['3:3', '3:5']);
   });
   it('a late arrival that is not the event the chain missed (the real one deleted, another written for its seq) says so; the real one late does not (found by review)', () => {
     const three = (late: string) => [...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[5]!, ...LINES.slice(6), late];
@@ -639,6 +648,46 @@ describe('bounds, order and places of the chain check (from mutation testing, se
       [4, { reorderWindow: 2 }],
       [3, { reorderWindow: 2, links: { prev: null, next: false } }],
       [2, { reorderWindow: 2 }],
+    ]);
+  });
+  it('a late arrival in a range of several seqs is checked against the neighbour it has: the first against the event before, the last against the one after (from mutation testing, third pass)', () => {
+    // Seq 2 and 3 deleted, read late in order: 2 links to seq 1 (seq 4 names 3, not 2, as its
+    // parent: no judgement); 3 is the parent seq 4 names (seq 2 is no neighbour the chain has).
+    const gap2 = (l2: string, l3: string) => verifyLines([...LINES.slice(0, 2), ...LINES.slice(4), l2, l3], window(2)).findings;
+    const real = gap2(LINES[2]!, LINES[3]!);
+    expect(real.map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 4, { from: 2, to: 3, missing: 2, unreadableLines: 0 }],
+      ['SEQ_REORDER', 2, { reorderWindow: 2 }],
+      ['SEQ_REORDER', 3, { reorderWindow: 2 }],
+    ]);
+    expect(real[1]!.message).toBe('seq 2 arrives more than 2 events late, after seq 2–3 were already reported missing');
+    // A seq 2 that does not link to seq 1 says so, though nothing is known of its next.
+    const unrelated = new ChainWriter('prod', { lastSeq: 1, lastHash: hashOf(LINES[0]!) }).append(sampleInput(500)).line;
+    const forged = gap2(unrelated, LINES[3]!);
+    expect(forged.map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 4, { from: 2, to: 3, missing: 2, unreadableLines: 0 }],
+      ['SEQ_REORDER', 2, { reorderWindow: 2, links: { prev: false, next: null } }],
+      ['SEQ_REORDER', 3, { reorderWindow: 2 }],
+    ]);
+    expect(forged[1]!.message).toBe(
+      'seq 2 arrives more than 2 events late, after seq 2–3 were already reported missing; it does not link into the chain there: its prev_hash is not the hash of seq 1 (another event written for its seq, or a neighbour rewritten)',
+    );
+  });
+  it('a late seq 0 is checked against the genesis prev_hash (from mutation testing, third pass)', () => {
+    const late0 = (l0: string) => verifyLines([...LINES.slice(1), l0], window(2)).findings;
+    expect(late0(LINES[0]!).map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 1, { from: 0, to: 0, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 0, { reorderWindow: 2 }],
+    ]);
+    const forged = late0(reseal(LINES[0]!, (e) => (e['prev_hash'] = `sha256:${'a'.repeat(64)}`)));
+    expect(forged[1]!.detail).toEqual({ reorderWindow: 2, links: { prev: false, next: false } });
+    expect(forged[1]!.message).toContain('it does not link into the chain there: its prev_hash is not the genesis prev_hash, and seq 1 names another hash as its predecessor');
+  });
+  it('a late arrival where unreadable lines were taken to hold several seqs names them as such (from mutation testing, third pass)', () => {
+    const holed = [...LINES.slice(0, 2), '{"this is": not json', '{"nor": this', ...LINES.slice(4), LINES[2]!];
+    const late = verifyLines(holed).findings.filter((f) => f.code === 'SEQ_REORDER');
+    expect(late.map((f) => [f.seq, f.message, f.detail])).toEqual([
+      [2, 'seq 2 arrives after the chain went on past it: seq 2–3 were taken to be on the unreadable line(s) before seq 4', { reorderWindow: DEFAULT_CHAIN_OPTIONS.reorderWindow, unreadable: true }],
     ]);
   });
   it('exactly --reorder-window early events wait for a missing one; one more makes it a gap (from mutation testing)', () => {

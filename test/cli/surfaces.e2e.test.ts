@@ -433,6 +433,45 @@ describe('sel explain', () => {
     expect(r.stderr).toBe(`sel: the logs have 1 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; a chain forks, at chain prod-agents seq 3 (CHAIN_FORK at ${log}:${at + 2}): from there the rows shown are of one branch only (the one the chain check went on with), and the seqs they hold are disputed (run sel verify)\n`);
     expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '2', '--unit-bytes', '700']).stderr).toBe(r.stderr);
   });
+  it('of the event a fork\'s branch went on with: the CHAIN_FORK\'s line at its seq is said to be on a branch, replayed, not on a copy (from mutation testing, third pass)', () => {
+    const { lines, at, forged } = forkedAt3();
+    const log = writeLog('explain-fork-line.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '3', '--chain', 'prod-agents']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 2}  on a branch that forked off this chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '3', '--chain', 'prod-agents', '--format', 'json']).stdout) as { location: { line: number }; lines: Record<string, unknown>[] };
+    expect(out.location.line).toBe(at + 1);
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatchObject({ location: { file: log, line: at + 2 }, relation: 'branch' });
+    expect(out.lines[0]).not.toHaveProperty('copy');
+  });
+  it('of an event whose copy, read again, skips the seq before it: the copy\'s line is said to be a copy, not replayed (from mutation testing, third pass)', () => {
+    // The copy lacks seq 4: its seq 5 does not link to the copy's last event, and still joins the copy.
+    const body = chainLines(8, 'folded');
+    const log = writeLog('explain-copy-fold.jsonl', [...body, ...body.slice(0, 4), ...body.slice(5), '']);
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', '5']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:13  on a copy of this chain (the SEQ_DUPLICATE where it began): the same event read again, its decision not replayed again`);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--format', 'json']).stdout) as { lines: Record<string, unknown>[] };
+    expect(out.lines).toEqual([expect.objectContaining({ location: { file: log, line: 13 }, relation: 'branch', copy: 'same' })]);
+  });
+  it('sel timeline of chains that fork four times names the first three forks, counts them all, and says more follow (from mutation testing, third pass)', () => {
+    // Four chains, each with a forged seq 3 (another request) read before its real one.
+    const chainsOf = (n: number) => Array.from({ length: n }, (_, k) => {
+      const real = chainLines(6, `fork-${k}`);
+      const w = new ChainWriter(`fork-${k}`, { lastSeq: 2, lastHash: (JSON.parse(real[2]!) as { hash: string }).hash });
+      return [...real.slice(0, 3), w.append(sampleInput(7000 + k)).line, ...real.slice(3)];
+    });
+    const four = writeLog('timeline-forks-4.jsonl', [...chainsOf(4).flat(), '']);
+    const r = sel(['timeline', four, '--format', 'jsonl']);
+    expect(r.status, r.stderr).toBe(0);
+    const at = (k: number) => `chain fork-${k} seq 3 (CHAIN_FORK at ${four}:${7 * k + 5})`;
+    expect(r.stderr).toBe(`sel: the logs have 4 integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not shown; chains fork 4 times, at ${at(0)}, ${at(1)}, ${at(2)}, ...: from there the rows shown are of one branch only (the one the chain check went on with), and the seqs they hold are disputed (run sel verify)\n`);
+    // Three: each named, nothing more to say.
+    const three = writeLog('timeline-forks-3.jsonl', [...chainsOf(3).flat(), '']);
+    const at3 = (k: number) => `chain fork-${k} seq 3 (CHAIN_FORK at ${three}:${7 * k + 5})`;
+    expect(sel(['timeline', three, '--format', 'jsonl']).stderr).toContain(`; chains fork 3 times, at ${at3(0)}, ${at3(1)}, ${at3(2)}: from there`);
+  });
   it('of an event in a log read twice: the copy is one SEQ_DUPLICATE per chain, and its line at the seq is listed, shown and not evaluated', () => {
     const { lines, at } = sampleLines(4);
     const body = lines.filter((l) => l !== '');

@@ -219,6 +219,49 @@ describe('an event of a fork branch (replayed, never placed)', () => {
   });
 });
 
+describe('an event that arrived late (a late SEQ_REORDER; replayed, never placed)', () => {
+  it('counts what is noted of it, and the findings at its seq, wherever its seq is (from mutation testing, third pass)', () => {
+    const c = new GateCollector({ kind: 'seq', seq: 5 });
+    for (const s of [0, 1, 3, 4, 5, 6, 7]) c.onEvent(event(s), null);
+    // A divergence at seq 2, before the range: not the range's, until seq 2 arrives late.
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(false);
+    c.onBranch(event(2), { type: 'gate', otherPolicy: 'sha256:b', elevation: true }, true);
+    expect([...c.elevations]).toEqual(['c\u00002']);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(true);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 1))).toBe(false);
+    // Of its own chain only: another chain's seq 2 is not late.
+    expect(c.findingInRange(makeFinding('DECISION_DIVERGENCE', { chain: 'd', seq: 2, location: { file: 'a.jsonl', line: 3 }, message: 'm' }))).toBe(false);
+    expect(judge({ noDivergence: true }, c, [at('DECISION_DIVERGENCE', 2)], 0, []).find((x) => x.name === '--no-divergence')!.pass).toBe(false);
+    // Not late: a branch's seq 2 before the range counts nothing.
+    const branch = new GateCollector({ kind: 'seq', seq: 5 });
+    for (const s of [0, 1, 2, 3]) branch.onEvent(event(s), null);
+    branch.onBranch(event(2), { type: 'gate', otherPolicy: 'sha256:b', elevation: true }, false);
+    expect([...branch.elevations]).toEqual([]);
+    expect(branch.findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(false);
+  });
+  it('past MAX_LATE late arrivals remembered, every finding counts (fail closed)', () => {
+    const limit = GateCollector.MAX_LATE;
+    const writable = GateCollector as unknown as { MAX_LATE: number };
+    writable.MAX_LATE = 2;
+    try {
+      const late = (n: number) => {
+        const c = new GateCollector({ kind: 'seq', seq: 8 });
+        for (const s of [0, 9]) c.onEvent(event(s), null);
+        for (let s = 1; s <= n; s++) c.onBranch(event(s), null, true);
+        return c;
+      };
+      // Two remembered: a finding at seq 5, neither late nor in range, is not the range's.
+      expect(late(2).findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(true);
+      expect(late(2).findingInRange(at('DECISION_DIVERGENCE', 5))).toBe(false);
+      // A third not remembered: it could be at any seq.
+      expect(late(3).findingInRange(at('DECISION_DIVERGENCE', 5))).toBe(true);
+      expect(late(3).findingInRange(at('DECISION_DIVERGENCE', 3))).toBe(true);
+    } finally {
+      writable.MAX_LATE = limit;
+    }
+  });
+});
+
 /** LEDGER_ARTIFACT_INVALID of the ledger path `path`, at `file` (the repository's label, then the path). */
 const invalid = (file: string, path = file.slice(file.indexOf('ledger/'))) =>
   makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file, line: 1 }, message: 'm', detail: { path } });

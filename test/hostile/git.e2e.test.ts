@@ -665,6 +665,15 @@ describe('a submodule entry whose id is a tree the repository holds (found by re
     expect(verify(log, repo).findings).toEqual([]);
   });
 
+  it('at policy/ in an earlier commit, of the tree a later commit holds as a directory: the version\'s commit is the later one (from mutation testing, third pass)', () => {
+    const { repo, log } = repoWithLog('gitlink-earlier');
+    const tree = (entries: string) => execFileSync('git', ['-C', repo, 'hash-object', '-t', 'tree', '--literally', '-w', '--stdin'], { input: Buffer.concat([Buffer.from(entries), Buffer.from(git(repo, 'rev-parse', 'HEAD:policy'), 'hex')]), encoding: 'utf8' }).trim();
+    const linked = git(repo, 'commit-tree', tree('160000 policy\0'), '-m', 'policy/ a gitlink to a tree');
+    const reviewed = git(repo, 'commit-tree', tree('40000 policy\0'), '-p', linked, '-m', 'policy/ the same tree as a directory');
+    git(repo, 'update-ref', 'refs/heads/reviewed', reviewed);
+    const out = JSON.parse(sel(['explain', log, '--repo', repo, '--ref', 'reviewed', '--seq', '0', '--format', 'json']).stdout) as { policy: { commit: string } };
+    expect(out.policy.commit).toBe(reviewed);
+  });
   it('at ledger/ is said to be a submodule and not read, as one whose commit is elsewhere is', () => {
     const { repo, log, hash } = repoWithLog('gitlink-ledger');
     write(repo, { 'ledger/anchors/h/5.json': JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 5, hash, ts: '2026-11-01T00:00:00.000Z' }) });
@@ -710,6 +719,31 @@ describe('an object whose content does not hash to its id (found by review)', ()
     writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${other.length}\0`), other])));
     const said = expectOneSentence(sel(['verify', log, '--repo', repo]));
     expect(said).toContain(`object ${oid} does not hash to its id`);
+  });
+  it('in a SHA-256 repository too: its objects are checked against their 64-digit ids (from mutation testing, third pass)', () => {
+    const repo = join(tmp, 'swapped-object-sha256');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main', '--object-format=sha256');
+    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    commit(repo, 'policy');
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    const line = new ChainWriter('h').append({
+      ts: '2026-11-01T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line;
+    const log = join(tmp, 'swapped-object-sha256.jsonl');
+    writeFileSync(log, `${line}\n`);
+    const anchorOf = (seq: number) => JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq, hash: (JSON.parse(line) as { hash: string }).hash, ts: '2026-11-01T00:00:00.000Z' });
+    write(repo, { 'ledger/anchors/h/5.json': anchorOf(5) });
+    commit(repo, 'an anchor past the log\'s end');
+    expect((verify(log, repo).findings as { code: string }[]).map((f) => f.code)).toEqual(['LOG_TRUNCATED']);
+    const oid = git(repo, 'rev-parse', 'HEAD:ledger/anchors/h/5.json');
+    expect(oid).toMatch(/^[0-9a-f]{64}$/);
+    const other = Buffer.from(anchorOf(4));
+    const file = join(repo, '.git/objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${other.length}\0`), other])));
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo]))).toContain(`object ${oid} does not hash to its id`);
   });
 });
 

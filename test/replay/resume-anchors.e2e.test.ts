@@ -45,6 +45,26 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     expect(resumed.status).toBe(0);
     expect((JSON.parse(resumed.stdout) as Out).summary.replay.anchors).toEqual(full.summary.replay.anchors);
   });
+  it('one event after the last anchor is unanchored; none after it, every event is covered (from mutation testing, third pass)', () => {
+    const repo = initRepo(join(tmp, 'gov-one'));
+    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+    commit(repo, 'policy');
+    const hash = sel(['policy', 'hash', repo]).stdout.trim();
+    const w = new ChainWriter('o');
+    const lines = Array.from({ length: 3 }, (_, i) => w.append({
+      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line);
+    const log = join(tmp, 'one.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const anchor = (seq: number) => {
+      write(repo, { [`ledger/anchors/o/${seq}.json`]: `${JSON.stringify({ v: 'sel.anchor/1', chain: 'o', seq, hash: (JSON.parse(lines[seq]!) as { hash: string }).hash, ts: `2026-11-01T00:00:0${seq}.000Z` })}\n` });
+      commit(repo, `anchor seq ${seq}`);
+      return (JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as Out).summary.replay.anchors;
+    };
+    expect(anchor(1)).toEqual([{ chain: 'o', anchors: 1, lastAnchoredSeq: 1, unanchored: [2, 2] }]);
+    expect(anchor(2)).toEqual([{ chain: 'o', anchors: 2, lastAnchoredSeq: 2, unanchored: null }]);
+  });
   it('a chain with no anchor: unanchored from its first seq, as a full run says, with new events and without', () => {
     const repo = initRepo(join(tmp, 'gov-none'));
     for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
