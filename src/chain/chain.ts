@@ -802,19 +802,7 @@ export class ChainVerifier {
       );
       return;
     }
-    this.branchFrom(st, rec);
-    this.emit(
-      makeFinding('CHAIN_FORK', {
-        chain: st.id,
-        seq: rec.seq,
-        location: loc(rec.ref),
-        message: `a second, different event claims seq ${rec.seq} (the one the chain goes on with is at ${ref.file}:${ref.line}): the chain forks here`,
-        expected: hash,
-        actual: rec.hash,
-        detail: { first: loc(ref) },
-      }),
-    );
-    this.onBranch?.(rec, false);
+    this.fork(st, rec, `a second, different event claims seq ${rec.seq} (the one the chain goes on with is at ${ref.file}:${ref.line})`, { first: loc(ref) }, hash);
   }
 
   /**
@@ -824,15 +812,21 @@ export class ChainVerifier {
    * when the rival linked and the first did not (found by review).
    */
   private third(st: ChainState, rec: PlacedEvent, first: PlacedEvent, second: PlacedEvent): void {
+    this.fork(st, rec, `a third, different event claims seq ${rec.seq} (the chain goes on with one of the two at ${first.ref.file}:${first.ref.line} and ${second.ref.file}:${second.ref.line}, whichever links to seq ${rec.seq - 1})`, { first: loc(first.ref), rival: loc(second.ref) });
+  }
+
+  /** `rec` starts a branch off the chain: its CHAIN_FORK (`claim`, what it claims against what), and its decision replayed. */
+  private fork(st: ChainState, rec: PlacedEvent, claim: string, detail: Record<string, unknown>, expected?: string): void {
     this.branchFrom(st, rec);
     this.emit(
       makeFinding('CHAIN_FORK', {
         chain: st.id,
         seq: rec.seq,
         location: loc(rec.ref),
-        message: `a third, different event claims seq ${rec.seq} (the chain goes on with one of the two at ${first.ref.file}:${first.ref.line} and ${second.ref.file}:${second.ref.line}, whichever links to seq ${rec.seq - 1}): the chain forks here`,
+        message: `${claim}: the chain forks here`,
+        ...(expected === undefined ? {} : { expected }),
         actual: rec.hash,
-        detail: { first: loc(first.ref), rival: loc(second.ref) },
+        detail,
       }),
     );
     this.onBranch?.(rec, false);
