@@ -25,9 +25,9 @@ export function git(repo: string, ...args: string[]): string {
   }).trim();
 }
 
-export function initRepo(dir: string): string {
+export function initRepo(dir: string, objectFormat: 'sha1' | 'sha256' = 'sha1'): string {
   mkdirSync(dir, { recursive: true });
-  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'init', '-q', '-b', 'main', ...(objectFormat === 'sha1' ? [] : [`--object-format=${objectFormat}`]));
   return dir;
 }
 

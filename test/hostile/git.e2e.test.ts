@@ -20,8 +20,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const CONTRACTS = ['capabilities', 'extensions', 'network-egress', 'secrets-boundary', 'severity-gating', 'tool-registry', 'trust-zones'];
 
 /** A repo with the sample policy and a one-event log decided under it. */
-function repoWithLog(name: string): { repo: string; log: string; hash: string } {
-  const repo = initRepo(join(tmp, name));
+function repoWithLog(name: string, objectFormat: 'sha1' | 'sha256' = 'sha1'): { repo: string; log: string; hash: string } {
+  const repo = initRepo(join(tmp, name), objectFormat);
   for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
   commit(repo, 'policy');
   const hash = sel(['policy', 'hash', repo]).stdout.trim();
@@ -721,18 +721,8 @@ describe('an object whose content does not hash to its id (found by review)', ()
     expect(said).toContain(`object ${oid} does not hash to its id`);
   });
   it('in a SHA-256 repository too: its objects are checked against their 64-digit ids (from mutation testing, third pass)', () => {
-    const repo = join(tmp, 'swapped-object-sha256');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main', '--object-format=sha256');
-    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
-    commit(repo, 'policy');
-    const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const line = new ChainWriter('h').append({
-      ts: '2026-11-01T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
-      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
-    }).line;
-    const log = join(tmp, 'swapped-object-sha256.jsonl');
-    writeFileSync(log, `${line}\n`);
+    const { repo, log } = repoWithLog('swapped-object-sha256', 'sha256');
+    const line = readFileSync(log, 'utf8').trimEnd();
     const anchorOf = (seq: number) => JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq, hash: (JSON.parse(line) as { hash: string }).hash, ts: '2026-11-01T00:00:00.000Z' });
     write(repo, { 'ledger/anchors/h/5.json': anchorOf(5) });
     commit(repo, 'an anchor past the log\'s end');

@@ -429,6 +429,21 @@ function smallRepo(name: string): { repo: string; log: string; policyHash: strin
   return { repo, log, policyHash };
 }
 
+/** smallRepo's log committed as `name`, then cut back to two lines in a commit (`rewrite`), then restored. */
+function cutAndRestoredAs(repoName: string, name: string): { repo: string; named: string; rewrite: string } {
+  const { repo, log } = smallRepo(repoName);
+  const original = readFileSync(log, 'utf8');
+  const named = join(repo, name);
+  writeFileSync(named, original);
+  rmSync(log);
+  commit(repo, 'log');
+  writeFileSync(named, original.split('\n').slice(0, 2).join('\n') + '\n');
+  const rewrite = commit(repo, 'oops: truncate the log');
+  writeFileSync(named, original);
+  commit(repo, 'restore it');
+  return { repo, named, rewrite };
+}
+
 describe('history shapes', () => {
   it('indexes policy versions on merged branches', () => {
     const { repo, log } = smallRepo('branches');
@@ -465,16 +480,7 @@ describe('history shapes', () => {
   it('reports a committed log whose name holds a line break, rewritten in history, instead of stopping with an internal error (from mutation testing)', () => {
     // git cat-file reads one object name a line: such a path was refused as an internal error
     // ("object names cannot hold a line break"), exit 2, and nothing was verified.
-    const { repo, log } = smallRepo('line-break-name');
-    const original = readFileSync(log, 'utf8');
-    const named = join(repo, 'audit\nday 1.jsonl');
-    writeFileSync(named, original);
-    rmSync(log);
-    commit(repo, 'log');
-    writeFileSync(named, original.split('\n').slice(0, 2).join('\n') + '\n');
-    const rewrite = commit(repo, 'oops: truncate the log');
-    writeFileSync(named, original);
-    commit(repo, 'restore it');
+    const { repo, named, rewrite } = cutAndRestoredAs('line-break-name', 'audit\nday 1.jsonl');
     const r = sel(['verify', named, '--repo', repo, '--format', 'json']);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as Out;
@@ -484,16 +490,7 @@ describe('history shapes', () => {
   it('a committed log whose name reads as pathspec magic (`:(icase)...`), rewritten in history, is LEDGER_REWRITTEN: its path is a path (found by review)', () => {
     // git log -- ':(icase)audit.jsonl' is the history of audit.jsonl in any case, not of this file:
     // the file had no history, and a commit that cut it back went unreported.
-    const { repo, log } = smallRepo('pathspec-magic-name');
-    const original = readFileSync(log, 'utf8');
-    const named = join(repo, ':(icase)audit.jsonl');
-    writeFileSync(named, original);
-    rmSync(log);
-    commit(repo, 'log');
-    writeFileSync(named, original.split('\n').slice(0, 2).join('\n') + '\n');
-    const rewrite = commit(repo, 'oops: truncate the log');
-    writeFileSync(named, original);
-    commit(repo, 'restore it');
+    const { repo, named, rewrite } = cutAndRestoredAs('pathspec-magic-name', ':(icase)audit.jsonl');
     const r = sel(['verify', named, '--repo', repo, '--format', 'json']);
     const out = JSON.parse(r.stdout) as Out;
     expect(out.findings.map((f) => [f.code, f.detail?.['commit']])).toEqual([['LEDGER_REWRITTEN', rewrite]]);

@@ -19,26 +19,32 @@ const CONTRACTS = ['capabilities', 'extensions', 'network-egress', 'secrets-boun
 
 interface Out { summary: { replay: { anchors: unknown[] } } }
 
+/** A governance repo `name` with the sample policy, and `n` lines of chain `chain` decided under it. */
+function governed(name: string, chain: string, n: number): { repo: string; lines: string[] } {
+  const repo = initRepo(join(tmp, name));
+  for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
+  commit(repo, 'policy');
+  const hash = sel(['policy', 'hash', repo]).stdout.trim();
+  const w = new ChainWriter(chain);
+  const lines = Array.from({ length: n }, (_, i) => w.append({
+    ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
+    request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+  }).line);
+  return { repo, lines };
+}
+
 describe('a resumed run and the anchors before its checkpoint', () => {
   it('reports the chain anchored as a full run does, not "no anchor" with only the new events unanchored', () => {
-    const repo = initRepo(join(tmp, 'gov'));
-    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
-    commit(repo, 'policy');
-    const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const w = new ChainWriter('h');
-    const lines = Array.from({ length: 8 }, (_, i) => w.append({
-      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
-      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
-    }));
+    const { repo, lines } = governed('gov', 'h', 8);
     // Anchored at seq 2; the log is verified to seq 4, then seqs 5-7 arrive.
-    write(repo, { 'ledger/anchors/h/2.json': `${JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 2, hash: (JSON.parse(lines[2]!.line) as { hash: string }).hash, ts: '2026-11-01T00:00:02.000Z' })}\n` });
+    write(repo, { 'ledger/anchors/h/2.json': `${JSON.stringify({ v: 'sel.anchor/1', chain: 'h', seq: 2, hash: (JSON.parse(lines[2]!) as { hash: string }).hash, ts: '2026-11-01T00:00:02.000Z' })}\n` });
     commit(repo, 'anchor seq 2');
     const log = join(tmp, 'audit.jsonl');
     const cp = join(tmp, 'cp.json');
-    writeFileSync(log, `${lines.slice(0, 5).map((l) => l.line).join('\n')}\n`);
+    writeFileSync(log, `${lines.slice(0, 5).join('\n')}\n`);
     const first = sel(['verify', log, '--repo', repo, '--checkpoint', cp]);
     expect(first.status, first.stdout).toBe(0);
-    appendFileSync(log, `${lines.slice(5).map((l) => l.line).join('\n')}\n`);
+    appendFileSync(log, `${lines.slice(5).join('\n')}\n`);
     const full = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as Out;
     expect(full.summary.replay.anchors).toEqual([{ chain: 'h', anchors: 1, lastAnchoredSeq: 2, unanchored: [3, 7] }]);
     const resumed = sel(['verify', log, '--repo', repo, '--checkpoint', join(tmp, 'cp.json'), '--format', 'json']);
@@ -46,15 +52,7 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     expect((JSON.parse(resumed.stdout) as Out).summary.replay.anchors).toEqual(full.summary.replay.anchors);
   });
   it('one event after the last anchor is unanchored; none after it, every event is covered (from mutation testing, third pass)', () => {
-    const repo = initRepo(join(tmp, 'gov-one'));
-    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
-    commit(repo, 'policy');
-    const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const w = new ChainWriter('o');
-    const lines = Array.from({ length: 3 }, (_, i) => w.append({
-      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
-      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
-    }).line);
+    const { repo, lines } = governed('gov-one', 'o', 3);
     const log = join(tmp, 'one.jsonl');
     writeFileSync(log, `${lines.join('\n')}\n`);
     const anchor = (seq: number) => {
@@ -66,15 +64,7 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     expect(anchor(2)).toEqual([{ chain: 'o', anchors: 2, lastAnchoredSeq: 2, unanchored: null }]);
   });
   it('a chain with no anchor: unanchored from its first seq, as a full run says, with new events and without', () => {
-    const repo = initRepo(join(tmp, 'gov-none'));
-    for (const f of CONTRACTS) write(repo, { [`policy/${f}.json`]: readFileSync(join(SAMPLE_POLICY_DIR, `${f}.json`)) });
-    commit(repo, 'policy');
-    const hash = sel(['policy', 'hash', repo]).stdout.trim();
-    const w = new ChainWriter('n');
-    const lines = Array.from({ length: 8 }, (_, i) => w.append({
-      ts: `2026-11-01T00:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' },
-      request: { tool: 'git' }, policy_hash: hash, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
-    }).line);
+    const { repo, lines } = governed('gov-none', 'n', 8);
     const log = join(tmp, 'none.jsonl');
     const cp = join(tmp, 'cp-none.json');
     writeFileSync(log, `${lines.slice(0, 5).join('\n')}\n`);
