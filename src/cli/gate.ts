@@ -92,6 +92,9 @@ async function policyHashAt(repoDir: string, ref: string): Promise<string> {
   }
 }
 
+/** Findings of one line held until its event is placed (a line has a few; a bound all the same). */
+const MAX_HELD = 64;
+
 export function gateCommand(chalk: Colour): Command {
   const cmd = new Command('gate')
     .description('a release gate: verify and replay the logs, then check assertions over the events after --since')
@@ -137,13 +140,41 @@ export function gateCommand(chalk: Colour): Command {
       // before the range too, never kept and never left out, and a code found only there made an
       // assertion on it "cannot tell" under --max-findings (found by review).
       const inRangeByCode: Record<string, number> = {};
+      // A late arrival's line checks (a FINGERPRINT_MISMATCH) report before the chain check finds
+      // it late, which puts what is found at its seq in range wherever that is (GateCollector
+      // .noteLate): with --since SEQ, the findings of the line just read that were left out are
+      // held until its event is placed or set aside, and then judged with the kept ones. They
+      // were dropped, and the gate named one integrity error of two (found by review).
+      const held = { at: '', findings: [] as Finding[] };
+      const late = { findings: [] as Finding[], omitted: 0 };
+      const placeOf = (file: string, line: number) => `${file}\u0000${line}`;
       const keep = since.kind === 'seq' ? {
         keepFinding: (x: Finding) => {
-          if (!collector.findingInRange(x)) return false;
+          if (!collector.findingInRange(x)) {
+            if (x.location === null) return false;
+            const at = placeOf(x.location.file, x.location.line);
+            if (at !== held.at) {
+              held.at = at;
+              held.findings = [];
+            }
+            if (held.findings.length < MAX_HELD) held.findings.push(x);
+            return false;
+          }
           inRangeByCode[x.code] = (inRangeByCode[x.code] ?? 0) + 1;
           return true;
         },
       } : {};
+      const cameLate = (rec: { ref: { file: string; line: number } }) => {
+        if (held.at !== placeOf(rec.ref.file, rec.ref.line)) return;
+        for (const x of held.findings) {
+          if (!collector.findingInRange(x)) continue;
+          inRangeByCode[x.code] = (inRangeByCode[x.code] ?? 0) + 1;
+          if (flags.maxFindings === 0 || late.findings.length < flags.maxFindings) late.findings.push(x);
+          else late.omitted++;
+        }
+        held.at = '';
+        held.findings = [];
+      };
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, {
         ...DEFAULT_VERIFY_OPTIONS,
         maxLineBytes: flags.maxLineBytes,
@@ -154,10 +185,13 @@ export function gateCommand(chalk: Colour): Command {
         ...jobs,
       }, {
         onEvent: (rec) => collector.onEvent(rec, gateNote(rec)),
-        onBranch: (rec, late) => collector.onBranch(rec, gateNote(rec), late),
+        onBranch: (rec, isLate) => {
+          collector.onBranch(rec, gateNote(rec), isLate);
+          if (isLate && since.kind === 'seq') cameLate(rec);
+        },
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
-      const results = judge(all, collector, result.findings, result.summary.findings.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode);
+      const results = judge(all, collector, [...result.findings, ...late.findings], result.summary.findings.omitted + late.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events from ${since.label}`;

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
 import type { SelEvent } from '../../src/envelope/types.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
+import { sha256Digest } from '../../src/canonical/digest.js';
 import { sel } from '../helpers/cli.js';
 import { commit, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
@@ -22,6 +24,7 @@ let repo: string;
 let clean: string;
 let forged: string;
 let late: string;
+let lateFp: string;
 
 beforeAll(() => {
   repo = initRepo(join(tmp, 'gov'));
@@ -53,6 +56,11 @@ beforeAll(() => {
   moved.splice(10, 1);
   late = join(tmp, 'late.jsonl');
   writeFileSync(late, `${[...moved, evil].join('\n')}\n`);
+  // The same late event with a request_fingerprint that is not its request's (sealed again).
+  const { hash: _, ...body } = JSON.parse(evil) as Record<string, unknown>;
+  body['request_fingerprint'] = `sha256:${'0'.repeat(64)}`;
+  lateFp = join(tmp, 'late-fp.jsonl');
+  writeFileSync(lateFp, `${[...moved, canonicalize({ ...body, hash: sha256Digest(canonicalize(body)) })].join('\n')}\n`);
 });
 
 describe('a SEQ_DUPLICATE too far back to compare', () => {
@@ -83,6 +91,16 @@ describe('an event that arrives after its chain went on past its seq (a late SEQ
       // is in range as its SEQ_REORDER is (--no-divergence said "every replayed decision
       // matches", found by review).
       expect(out.assertions[1]).toMatchObject({ name: '--no-divergence', pass: false, reason: expect.stringMatching(/^1 diverged decision\(s\), first DECISION_DIVERGENCE at .*late\.jsonl:400 \(h seq 10\)/) });
+    }
+  });
+  it('its line\'s own findings count too, though the line check reports them before the chain check finds it late (found by review)', () => {
+    const v = JSON.parse(sel(['verify', lateFp, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number; location: { line: number } }[] };
+    expect(v.findings.filter((f) => f.location.line === 400).map((f) => f.code).sort()).toEqual(['DECISION_DIVERGENCE', 'FINGERPRINT_MISMATCH', 'SEQ_REORDER']);
+    for (const [since, jobs] of [['300', '1'], ['2026-11-01T00:05:00Z', '1'], ['300', '3']] as const) {
+      const r = sel(['gate', lateFp, '--repo', repo, '--since', since, '--max-severity', 'warning', '--format', 'json', '--jobs', jobs, '--unit-bytes', '2000']);
+      expect(r.status, `${since}: ${r.stdout}`).toBe(1);
+      const out = JSON.parse(r.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] };
+      expect(out.assertions[0]!.reason, `${since} --jobs ${jobs}`).toMatch(/^2 integrity error\(s\), first /);
     }
   });
 });
