@@ -285,6 +285,8 @@ class ChainState {
    * the same missing range (lateLinks).
    */
   readonly lateAt = new Map<number, { readonly hash: string; readonly prevHash: string }>();
+  /** Where the first late arrival for each seq was (at most MAX_OFF_CHAIN, the oldest dropped): a second, different one is its rival. */
+  readonly lateSeqs = new Map<number, LineRef>();
   // summary
   events = 0;
   firstSeq: number | null = null;
@@ -431,12 +433,20 @@ export class ChainVerifier {
       // real one arriving late, the substitution unsaid (found by review).
       const links = this.lateLinks(st, rec, gap);
       const unlinked = links.prev === false || links.next === false;
-      const why = !unlinked
+      // Another, different event came late for the same seq (a copy of it was taken as one
+      // above): two events claim the seq, and were two plain SEQ_REORDERs (found by review).
+      const rival = st.lateSeqs.get(rec.seq);
+      if (rival === undefined) {
+        st.lateSeqs.set(rec.seq, rec.ref);
+        if (st.lateSeqs.size > MAX_OFF_CHAIN) st.lateSeqs.delete(st.lateSeqs.keys().next().value!);
+      }
+      const why = (!unlinked
         ? ''
         : `; it does not link into the chain there: ${[
           ...(links.prev === false ? [rec.seq === 0 ? 'its prev_hash is not the genesis prev_hash' : `its prev_hash is not the hash of seq ${rec.seq - 1}`] : []),
           ...(links.next === false ? [`seq ${rec.seq + 1} names another hash as its predecessor`] : []),
-        ].join(', and ')} (another event written for its seq, or a neighbour rewritten)`;
+        ].join(', and ')} (another event written for its seq, or a neighbour rewritten)`)
+        + (rival === undefined ? '' : `; another event for seq ${rec.seq} arrived late before it, at ${rival.file}:${rival.line}: they cannot both be the chain's`);
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
@@ -450,6 +460,7 @@ export class ChainVerifier {
             reorderWindow: this.opts.reorderWindow,
             ...((gap.flags & GAP) !== 0 ? {} : { unreadable: true }),
             ...(unlinked ? { links } : {}),
+            ...(rival === undefined ? {} : { rival: loc(rival) }),
           },
         }),
       );

@@ -706,6 +706,16 @@ describe('bounds, order and places of the chain check (from mutation testing, se
       'seq 2 arrives more than 2 events late, after seq 2 was already reported missing',
     ]);
   });
+  it('a second, different late event for a seq another late event already claimed says so (found by review)', () => {
+    const other = reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const r = verifyLines([...LINES.slice(0, 2), ...LINES.slice(3, 7), LINES[2]!, other], window(2));
+    const late = r.findings.filter((f) => f.code === 'SEQ_REORDER');
+    expect(late.map((f) => [f.seq, f.location?.line, f.detail])).toEqual([
+      [2, 7, { reorderWindow: 2 }],
+      [2, 8, { reorderWindow: 2, links: { prev: true, next: false }, rival: { file: 'log-0.jsonl', line: 7 } }],
+    ]);
+    expect(late[1]!.message).toMatch(/; another event for seq 2 arrived late before it, at log-0\.jsonl:7: they cannot both be the chain's$/);
+  });
   it('a late arrival\'s message counts in the singular and plural as they are: one event of window, two seqs missing', () => {
     // Seqs 2 and 3 missing, then 3 arrives late, with a window of 1.
     const r = verifyLines([...LINES.slice(0, 2), LINES[4]!, LINES[5]!, LINES[6]!, ...LINES.slice(7), LINES[3]!], window(1));
