@@ -21,7 +21,7 @@ import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
-import { chainId, jobsOptions, maxDepthOption, maxLineBytesOption, nonEmpty, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
+import { chainId, choiceOption, jobsOptions, nonEmpty, nonNegativeInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
@@ -49,22 +49,6 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
   'review-of-another': 'its review is of another exception',
   'review-expired': 'its review expired before the event',
 };
-
-/**
- * How the logs are read, as sel verify reads them (--max-line-bytes, --max-depth,
- * --reorder-window): a log that verify was told to read with longer lines had its long events
- * reported LINE_TOO_LONG here, "(--max-line-bytes)", by a command that did not take the flag,
- * so explain, impact and timeline could not account for what verify had checked (found by review).
- */
-interface ReadingFlags {
-  maxLineBytes: number;
-  maxDepth: number;
-  reorderWindow: number;
-}
-
-const readingOptions = (): Option[] => [maxLineBytesOption(', as sel verify reads it'), maxDepthOption(', as sel verify accepts it'), reorderWindowOption(', as sel verify holds them')];
-
-const reading = (f: ReadingFlags) => ({ maxLineBytes: f.maxLineBytes, maxDepth: f.maxDepth, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } });
 
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
@@ -114,7 +98,7 @@ function explainCommand(chalk: Colour): Command {
     .requiredOption('--seq <n>', 'the event seq', nonNegativeInt('--seq'))
     .option('--chain <id>', 'the chain (needed when several chains have that seq)', chainId('--chain'))
     .option('--policy <ref>', 'what if: also evaluate the event under the policy bundle at this ref')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
@@ -708,7 +692,7 @@ function impactCommand(chalk: Colour): Command {
     .option('--ref <ref>', 'the commit whose ledger is used', 'HEAD')
     .requiredOption('--policy <ref>', 'the policy version to replay under (e.g. a PR branch)')
     .addOption(new Option('--max-events <n>', 'changed events listed (all are counted)').argParser(nonNegativeInt('--max-events')).default(200))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).argParser(oneOf('--format', ['text', 'json'] as const)).default('text'));
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
       const jobs = await startJobs(logs, f, command);
@@ -807,12 +791,12 @@ function timelineCommand(): Command {
     .option('--actor <id>', 'only this actor', nonEmpty('--actor'))
     // Not refused when empty: request is any object (SPEC.md §2), and an intact event may name tool "".
     .option('--tool <name>', 'only requests for this tool (request.tool)')
-    .addOption(new Option('--action <action>', 'only this recorded action').choices(['allow', 'warn', 'review', 'block'] as const).argParser(oneOf('--action', ['allow', 'warn', 'review', 'block'] as const)))
+    .addOption(choiceOption('--action <action>', 'only this recorded action', ['allow', 'warn', 'review', 'block'] as const))
     .option('--kind <kind>', 'only this event kind', nonEmpty('--kind'))
     .option('--chain <id>', 'only this chain', chainId('--chain'))
     .option('--from <time>', 'only events at or after this time (RFC 3339, or a date: from 00:00 UTC that day)')
     .option('--to <time>', 'only events before this time (RFC 3339, or a date: before 00:00 UTC that day)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl'] as const).argParser(oneOf('--format', ['text', 'jsonl'] as const)).default('text'));
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'jsonl'] as const).default('text'));
   // One thread unless --jobs says otherwise: with few filters most events are shown, and
   // sending them whole from the workers costs more than checking them there saves (300 MB,
   // every event shown: --jobs 2 0.90x of one thread, 261 MB of RSS against 110 MB).

@@ -11,13 +11,13 @@ import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
 import { printable } from '../report/printable.js';
-import { jobsOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, oneOf, positiveInt, reorderWindowOption, startJobs } from './options.js';
+import { choiceOption, jobsOptions, nonNegativeInt, positiveInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
 import type { Finding } from '../findings/finding.js';
 import { writeOut } from './output.js';
 import { appendStepSummary, relativizer } from './verify.js';
 import { TIME_FORMS } from '../envelope/time.js';
 
-interface GateFlags {
+interface GateFlags extends ReadingFlags {
   repo: string;
   ref: string;
   since?: string;
@@ -32,9 +32,6 @@ interface GateFlags {
   format: 'text' | 'json' | 'junit' | 'github';
   jobs: number;
   unitBytes?: number;
-  maxLineBytes: number;
-  maxDepth: number;
-  reorderWindow: number;
 }
 
 /**
@@ -102,7 +99,7 @@ export function gateCommand(chalk: Colour): Command {
     .requiredOption('--repo <dir>', 'the governance repository')
     .option('--ref <ref>', 'the commit whose history and ledger are used', 'HEAD')
     .option('--since <point>', 'only events after it count: a seq number; or from it on: a Git ref (its commit date), an RFC 3339 time, or a date (from 00:00 UTC)')
-    .addOption(new Option('--max-severity <level>', 'no finding above this severity').choices(['none', 'note', 'warning', 'error'] as const).argParser(oneOf('--max-severity', ['none', 'note', 'warning', 'error'] as const)))
+    .addOption(choiceOption('--max-severity <level>', 'no finding above this severity', ['none', 'note', 'warning', 'error'] as const))
     .option('--no-divergence', 'no replayed decision differs from the recorded one')
     .option('--no-unverifiable', 'every decision could be replayed (policy known and valid, reviews and exceptions ledgered)')
     .option('--require-anchored', 'every event, in range or not, is covered by a matching anchor')
@@ -110,11 +107,9 @@ export function gateCommand(chalk: Colour): Command {
     .option('--no-unreviewed-elevation', 'every allowed trust-zone elevation had the exception it needs')
     .addOption(new Option('--min-events <n>', 'at least this many events in range, all chains together (logs that stopped arriving fail)').argParser(positiveInt('--min-events')))
     .addOption(new Option('--max-findings <n>', 'findings kept to judge, the most severe first (all are counted); past it, an assertion that found nothing fails (cannot tell) unless a finding kept is less severe than any it looks for. 0 for no limit').argParser(nonNegativeInt('--max-findings')).default(DEFAULT_VERIFY_OPTIONS.maxFindings))
-    .addOption(new Option('--format <format>', 'output format (junit and github for CI: one test case or annotation per assertion)').choices(['text', 'json', 'junit', 'github'] as const).argParser(oneOf('--format', ['text', 'json', 'junit', 'github'] as const)).default('text'));
+    .addOption(choiceOption('--format <format>', 'output format (junit and github for CI: one test case or annotation per assertion)', ['text', 'json', 'junit', 'github'] as const).default('text'));
   for (const o of jobsOptions()) cmd.addOption(o);
-  // How the logs are read, as sel verify was told to read them: without these, a log verify
-  // passes with --max-line-bytes (LINE_TOO_LONG's advice) failed every gate (found by review).
-  for (const o of [maxLineBytesOption(', as sel verify reads it'), maxDepthOption(', as sel verify accepts it'), reorderWindowOption(', as sel verify holds them')]) cmd.addOption(o);
+  for (const o of readingOptions()) cmd.addOption(o);
   return cmd.action(async (logs: string[], flags: GateFlags, command: Command) => {
       // commander's --no-X options default to true; an assertion is asked for when it is false.
       const assertions: GateAssertions = {
@@ -177,9 +172,7 @@ export function gateCommand(chalk: Colour): Command {
       };
       const { result, replay } = await verifyWithReplay(logs, flags.repo, flags.ref, {
         ...DEFAULT_VERIFY_OPTIONS,
-        maxLineBytes: flags.maxLineBytes,
-        maxDepth: flags.maxDepth,
-        chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
+        ...reading(flags),
         maxFindings: flags.maxFindings,
         ...keep,
         ...jobs,

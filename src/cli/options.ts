@@ -24,10 +24,15 @@ export function nonNegativeInt(name: string) {
 }
 
 /**
- * The parser of an option that takes one of `values`, with sel's message for another value.
- * Give the option `.choices(values)` first, so that --help lists them (the parser set after
- * it is the one that runs).
+ * An option that takes one of `values`: --help lists them (commander's choices), and another
+ * value gets sel's message (oneOf, the parser set after choices, is the one that runs).
  */
+export function choiceOption<T extends string>(flags: string, description: string, values: readonly T[]): Option {
+  const name = flags.split(' ')[0]!;
+  return new Option(flags, description).choices(values).argParser(oneOf(name, values));
+}
+
+/** The parser of an option that takes one of `values`, with sel's message for another value. */
 export function oneOf<T extends string>(name: string, values: readonly T[]) {
   return (value: string): T => {
     if (!(values as readonly string[]).includes(value)) {
@@ -104,6 +109,24 @@ export function maxLineBytesOption(note = ''): Option {
 export function maxDepthOption(note = ''): Option {
   return new Option('--max-depth <n>', `deepest nesting accepted in an event${note}`).argParser(positiveInt('--max-depth', MAX_DEPTH_LIMIT)).default(DEFAULT_VERIFY_OPTIONS.maxDepth);
 }
+
+/** How the logs are read, as the forensics commands and `sel gate` take it (readingOptions). */
+export interface ReadingFlags {
+  maxLineBytes: number;
+  maxDepth: number;
+  reorderWindow: number;
+}
+
+/**
+ * `--max-line-bytes`, `--max-depth` and `--reorder-window` of a command that reads logs sel
+ * verify read (explain, impact, timeline, gate): a log that verify was told to read with longer
+ * lines had its long events reported LINE_TOO_LONG by a command that did not take the flag, and
+ * failed every gate (found by review).
+ */
+export const readingOptions = (): Option[] => [maxLineBytesOption(', as sel verify reads it'), maxDepthOption(', as sel verify accepts it'), reorderWindowOption(', as sel verify holds them')];
+
+/** The verify options readingOptions set. */
+export const reading = (f: ReadingFlags) => ({ maxLineBytes: f.maxLineBytes, maxDepth: f.maxDepth, chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: f.reorderWindow } });
 
 /** The chain check's window (it runs in `verify`, or in `merge` for shards). */
 export function reorderWindowOption(note = ''): Option {

@@ -1,7 +1,7 @@
 /** `sel policy check|hash|eval DIR` (issue 3): commander wiring and output only. */
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
 import { JcsError } from '../canonical/jcs.js';
@@ -22,7 +22,7 @@ import { printable } from '../report/printable.js';
 import { isLedgerPath, isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
-import { oneOf } from './options.js';
+import { choiceOption } from './options.js';
 import { writeOut } from './output.js';
 import { relativizer } from './verify.js';
 
@@ -178,8 +178,8 @@ export function policyCommand(chalk: Colour): Command {
     .command('check')
     .description('validate every policy file against its schema and lint the bundle (a PR gate)')
     .argument('<dir>', 'the policy directory, or a repository holding policy/')
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).argParser(oneOf('--format', FORMATS)).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON_VALUES).argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'))
+    .addOption(choiceOption('--format <format>', 'report format', FORMATS).default('text'))
+    .addOption(choiceOption('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', FAIL_ON_VALUES).default('error'))
     .action(async (dir: string, flags: { format: Format; failOn: FailOn }) => {
       const r = await check(dir, flags.failOn);
       await writeOut(await renderCheck(r, flags.format, chalk));
@@ -214,7 +214,7 @@ export function policyCommand(chalk: Colour): Command {
     .argument('<dir>', 'the policy directory, or a repository holding policy/')
     .requiredOption('--event <file>', 'a JSON event (kind, actor, request, and optionally ts, exception_ref and a recorded decision), or - for stdin')
     .option('--ledger <dir>', 'a repository holding ledger/ (reviews, exceptions) to evaluate with')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json'] as const).argParser(oneOf('--format', ['text', 'json'] as const)).default('text'))
+    .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'))
     .action(async (dir: string, flags: { event: string; ledger?: string; format: 'text' | 'json' }) => {
       const pd = await readPolicyDir(dir);
       const loaded = loadBundle(pd.files);

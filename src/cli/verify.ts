@@ -12,7 +12,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
-import { jobsOptions, jobsRunOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, oneOf, reorderWindowOption, startJobs } from './options.js';
+import { choiceOption, jobsOptions, jobsRunOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, reorderWindowOption, startJobs } from './options.js';
 import { outputComplete, writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
@@ -91,8 +91,8 @@ interface VerifyFlags {
  */
 export function reportOptions(): Option[] {
   return [
-    new Option('--format <format>', 'report format').choices(FORMATS).argParser(oneOf('--format', FORMATS)).default('text'),
-    new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON_VALUES).argParser(oneOf('--fail-on', FAIL_ON_VALUES)).default('error'),
+    choiceOption('--format <format>', 'report format', FORMATS).default('text'),
+    choiceOption('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', FAIL_ON_VALUES).default('error'),
     new Option('--max-findings <n>', 'findings listed in the report, the most severe first (all are counted); 0 for no limit')
       .argParser(nonNegativeInt('--max-findings'))
       .default(DEFAULT_VERIFY_OPTIONS.maxFindings),
