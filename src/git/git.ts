@@ -599,6 +599,11 @@ export class GitRepo {
     this.batch = catFile(dir, true);
   }
 
+  /** Whether `text` is an object id written out in full in this repository's format (not an abbreviation, a ref or an expression). */
+  isFullId(text: string): boolean {
+    return text.length === this.oidHexLength && /^[0-9a-f]+$/.test(text);
+  }
+
   /** Opens a repository, failing with one actionable sentence when it cannot be used. */
   static async open(dir: string): Promise<GitRepo> {
     // `git -C ''` stays where it is: an empty --repo would be the current directory's repository.
@@ -689,7 +694,7 @@ export class GitRepo {
     // rev-parse --verify answers `^main` (a range's excluded end) with `^<id>`, which names no
     // commit: taken for one, the run read no policy version, no ledger and no anchor, and
     // reported every event unverifiable and no truncation (found by review).
-    if (!new RegExp(`^[0-9a-f]{${this.oidHexLength}}$`).test(commit)) {
+    if (!this.isFullId(commit)) {
       throw new OperatorError(`${flag} ${ref} does not name one commit in ${this.dir} (git reads it as ${commit.split('\n')[0]}): give a branch, a tag or a commit id`);
     }
     return commit;
@@ -793,7 +798,7 @@ export class GitRepo {
   async read(oid: string): Promise<Buffer> {
     const { header, body } = await this.batch.request(oid);
     if (body === null) throw new GitFailure(['cat-file', oid], null, 'object missing');
-    if (oid.length === this.oidHexLength && /^[0-9a-f]+$/.test(oid)) {
+    if (this.isFullId(oid)) {
       const type = header.split(' ')[1] ?? '';
       const got = createHash(this.oidHexLength === 64 ? 'sha256' : 'sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
       if (got !== oid) throw new GitFailure(['cat-file', oid], null, `object ${oid} does not hash to its id (its content hashes to ${got}): the object store is damaged or was altered`);

@@ -69,7 +69,7 @@ export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref')
   // a tag, whoever can write the repository can move to another history, so checking the
   // objects under it proves nothing more; a commit id pinned from elsewhere only an object
   // rewritten in place can change.
-  const pinned = new RegExp(`^[0-9a-f]{${repo.oidHexLength}}$`).test(ref);
+  const pinned = repo.isFullId(ref);
   const [index, ledger, replace, ledgerRewrites] = await Promise.all([
     indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR), repo.read(commit),
     pinned ? repo.revList(commit).then((h) => checkHistory(repo, h.map((x) => x.commit))) : null,
