@@ -87,10 +87,21 @@ export async function verifyWithReplay(
       // added since, for an event the checkpoint covers, never would be by a resumed run, while a
       // full run checks it (an anchoring job that lags the checkpoint is the usual case).
       const added = await anchorsAddedSince(repo, rr.at, gov.ledger.anchors, options.resume.starts);
+      const shown = (paths: readonly string[]) => paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
       if (added.length > 0) {
         options = { ...options, resume: null };
-        const shown = added.slice(0, 3).join(', ') + (added.length > 3 ? ` and ${added.length - 3} more` : '');
-        fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has anchors for them added since (${shown}): verifying everything from the start`;
+        fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has anchors for them added since (${shown(added)}): verifying everything from the start`;
+      } else {
+        // So with a review or exception added since that was in force before the latest time of
+        // the events the checkpoint covers: an artifact is judged by its own dates, not by when it
+        // was committed (docs/policy.md), so it may decide an event replayed without it (a
+        // `review` recorded, and a review dated back before it: DECISION_DIVERGENCE in a full
+        // run, which the resumed run never replayed; found by review).
+        const artifacts = await artifactsAddedSince(repo, rr.at, gov.ledger, options.resume.starts);
+        if (artifacts.length > 0) {
+          options = { ...options, resume: null };
+          fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has reviews or exceptions added since, in force before the latest of those events (${shown(artifacts)}): verifying everything from the start`;
+        }
       }
     }
     let replayer: Replayer | null = null;
@@ -156,6 +167,30 @@ async function anchorsAddedSince(repo: GitRepo, at: string, anchors: ReadonlyMap
   const before = [...anchors].filter(([, a]) => a.seq < (start.get(a.chain) ?? 0)).map(([path]) => path);
   const held = await Promise.all(before.map((path) => repo.info(`${at}:${path}`)));
   return before.filter((_, i) => held[i]?.type !== 'blob').sort();
+}
+
+/**
+ * The reviews and exceptions of `ledger` (by path) that the ledger at commit `at` did not hold,
+ * and whose window opens (reviewed_at, granted_at) at or before the latest ts of the chains in
+ * `starts`: one that opens later was in force at no event the checkpoint covers. A chain without
+ * a latest ts (none of its events had one) leaves every artifact added since. Sorted.
+ */
+async function artifactsAddedSince(repo: GitRepo, at: string, ledger: Governance['ledger'], starts: readonly { readonly latest?: { readonly ts: string } }[]): Promise<string[]> {
+  let latest: string | null = '';
+  for (const p of starts) {
+    if (p.latest === undefined) latest = null;
+    else if (latest !== null && p.latest.ts > latest) latest = p.latest.ts;
+  }
+  const held = async (dir: string): Promise<Set<string>> => {
+    const t = await repo.info(`${at}:${dir}`);
+    if (t === null || t.type !== 'tree') return new Set();
+    return new Set((await repo.tree(t.oid)).filter((e) => e.kind === 'file' || e.kind === 'executable').map((e) => `${dir}/${e.name}`));
+  };
+  const [reviews, exceptions] = await Promise.all([held('ledger/reviews'), held('ledger/exceptions')]);
+  const out: string[] = [];
+  for (const [path, r] of ledger.reviews) if (!reviews.has(path) && (latest === null || r.reviewed_at <= latest)) out.push(path);
+  for (const [path, x] of ledger.exceptions) if (!exceptions.has(path) && (latest === null || x.granted_at <= latest)) out.push(path);
+  return out.sort();
 }
 
 /**

@@ -3,7 +3,7 @@
  * says (summary.replay.anchors, and the text report's chain line). The anchors before the
  * checkpoint's position were checked by the earlier run; they still anchor the chain.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { ChainWriter } from '../../src/producer/producer.js';
 import { sel } from '../helpers/cli.js';
 import { commit, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+import { buildGovernanceRepo } from '../../ledger-samples/governance.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-resume-anchors-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -111,5 +112,55 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     expect(r.status).toBe(1);
     const dup = (JSON.parse(r.stdout) as { findings: F[] }).findings.filter((f) => f.code === 'SEQ_DUPLICATE');
     expect(dup.map((f) => f.message)).toEqual([expect.stringMatching(/or another event written at that seq \(a fork, whose events this run does not replay\); verify without --checkpoint to tell which$/)]);
+  });
+});
+
+// Review (h-ckpt): an artifact is judged by its own dates, not by when it was committed
+// (docs/policy.md). A review committed after the checkpoint, dated back before an event the
+// checkpoint covers, decides that event otherwise: a full run replays it (DECISION_DIVERGENCE:
+// `review` recorded, `allow` replayed); the resumed run never replayed it, and passed.
+describe('a resumed run and the reviews and exceptions added since its checkpoint', () => {
+  /** The sample repository, and a log dir: the sample's audit log, and chain t whose one event was put to review (seq 21's request, another URL). */
+  function setUp(name: string): { repo: string; logs: string; cp: string; fingerprint: string; policy: string; next: string } {
+    const { repo, clean } = buildGovernanceRepo(join(tmp, name));
+    const logs = join(tmp, `${name}-logs`);
+    mkdirSync(logs);
+    const audit = readFileSync(clean, 'utf8');
+    writeFileSync(join(logs, 'audit.jsonl'), audit);
+    const e = JSON.parse(audit.split('\n')[21]!) as { kind: 'secret.inject'; actor: { id: string; zone: 'executor' }; request: { url: string }; policy_hash: string; decision: { action: 'review'; rule: string; severity: 'medium' } };
+    expect(e.decision.action).toBe('review');
+    const w = new ChainWriter('t');
+    const at = (i: number, ts: string) => w.append({ ts, kind: e.kind, actor: e.actor, request: { ...e.request, url: `${e.request.url}?n=${i}` }, policy_hash: e.policy_hash, decision: e.decision }).line;
+    const first = at(0, '2026-10-16T10:00:00.000Z');
+    writeFileSync(join(logs, 't.jsonl'), `${first}\n`);
+    const cp = join(tmp, `${name}-cp.json`);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    return { repo, logs, cp, fingerprint: (JSON.parse(first) as { request_fingerprint: string }).request_fingerprint, policy: e.policy_hash, next: at(1, '2026-10-16T10:05:00.000Z') };
+  }
+  const review = (fingerprint: string, policy: string, reviewedAt: string) => `${JSON.stringify({ v: 'sel.review/1', request_fingerprint: fingerprint, policy_hash: policy, decision: 'approved', reviewer: 'mallory@example.com', reviewed_at: reviewedAt, expires_at: '2026-10-17T00:00:00.000Z' }, null, 2)}\n`;
+
+  it('one dated back before a covered event: the run verifies everything, and reports what a full run does', () => {
+    const { repo, logs, cp, fingerprint, policy, next } = setUp('late-review');
+    write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, policy, '2026-10-16T09:00:00.000Z') });
+    commit(repo, 'review, dated back');
+    appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
+    const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    const full = sel(['verify', logs, '--repo', repo, '--format', 'json']);
+    expect(codes(full)).toEqual(['DECISION_DIVERGENCE']);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(codes(r)).toEqual(codes(full));
+    expect(r.stderr).toMatch(/has reviews or exceptions added since, in force before the latest of those events \(ledger\/reviews\/[0-9a-f]{64}\.json\): verifying everything from the start\n/);
+  });
+
+  it('one whose window opens after every covered event: resumed (it decided none of them)', () => {
+    const { repo, logs, cp, fingerprint, policy, next } = setUp('later-review');
+    write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, policy, '2026-12-01T00:00:00.000Z') });
+    commit(repo, 'review, later');
+    appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect((JSON.parse(r.stdout) as { summary: { lines: number } }).summary.lines).toBe(1);
   });
 });
