@@ -8,6 +8,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
+import type { FilePaths } from '../verify/checkpoint.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/options.js';
 import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report/report.js';
 import { renderJson, renderJsonl } from '../report/json.js';
@@ -139,11 +140,13 @@ export function verifyCommand(chalk: Colour): Command {
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.
       const cp = flags.checkpoint === undefined ? null : await import('../verify/checkpoint.js');
-      const sources = flags.checkpoint === undefined ? [] : (await resolveSources(logs)).sources;
+      // Listed once: the run reads the files the checkpoint was compared with (RunOptions.resolved).
+      const resolved = flags.checkpoint === undefined ? null : await resolveSources(logs);
+      const sources = resolved?.sources ?? [];
       const checkpoint = flags.checkpoint === undefined || cp === null ? null
         : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])), logs);
-      // Real paths once: where a file resumes, and where the checkpoint records it.
-      const reals = cp === null ? new Map<string, string>() : await cp.realPaths(sources);
+      // Paths once: where a file resumes (its real path), and where the checkpoint records it (where it was found).
+      const reals = cp === null ? new Map<string, FilePaths>() : await cp.realPaths(sources);
       const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes, reals, logs);
       const options = {
         maxLineBytes: flags.maxLineBytes,
@@ -151,6 +154,7 @@ export function verifyCommand(chalk: Colour): Command {
         maxFindings: flags.maxFindings,
         chain: { ...DEFAULT_VERIFY_OPTIONS.chain, reorderWindow: flags.reorderWindow },
         resume: prepared.resume,
+        ...(resolved === null ? {} : { resolved }),
         ...jobs,
         preFindings: prepared.findings,
         ...(await withProgress(flags.quiet !== true)),

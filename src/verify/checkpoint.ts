@@ -12,7 +12,7 @@
  * everything is verified again from the start: never a silent restart.
  */
 import { open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
 import { scanStrict } from '../canonical/scan.js';
@@ -118,47 +118,60 @@ async function tailHash(path: string, end: number, maxLineBytes: number): Promis
 }
 
 /**
+ * Where a regular file was named or found: `found` is its path made absolute as named (a
+ * symbolic link stays the link, the name a directory of logs holds, and a directory named
+ * through a link stays that name), `real` the file it reaches. The checkpoint records `found`,
+ * so that a link deleted from a directory of logs, or a directory link moved on to another
+ * directory, is missed there (the file it reached is still there); a file resumes under either.
+ */
+export interface FilePaths {
+  readonly real: string;
+  readonly found: string;
+}
+
+/**
  * Checks the checkpoint against the files as they are now. A mismatch is a finding, and
  * then nothing is resumed: a partial resume would mix verified and unverified state.
  */
-export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number, realByPath: ReadonlyMap<string, string>, logArgs: readonly string[] = []): Promise<{ resume: Resume | null; findings: Finding[] }> {
+export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[], maxLineBytes: number, paths: ReadonlyMap<string, FilePaths>, logArgs: readonly string[] = []): Promise<{ resume: Resume | null; findings: Finding[] }> {
   const byPath = new Map(cp.files.map((f) => [f.path, f]));
   const files = new Map<string, { bytes: number; lines: number; tail: string }>();
   const findings: Finding[] = [];
   const regular = sources.filter((s) => s.path !== null && s.regular);
-  const reals = regular.map((s) => realByPath.get(s.path!) ?? s.path!);
-  // Checkpointed files not given under their path, by base name: the directory was moved or
-  // copied since. Such a file read from its start would repeat every event the checkpoint
-  // verified (a flood of SEQ_DUPLICATE); one whose verified part is still its beginning is
-  // the same file, and resumes. (A new segment of a rotated log has another name.)
-  const given = new Set(reals);
-  const moved = new Map<string, CheckpointFile[]>();
-  for (const f of cp.files) {
-    if (given.has(f.path)) continue;
-    const list = moved.get(basename(f.path));
-    if (list === undefined) moved.set(basename(f.path), [f]);
-    else list.push(f);
-  }
+  const at = regular.map((s) => paths.get(s.path!) ?? { real: s.path!, found: s.path! });
   const tailOf = (path: string, end: number): Promise<string | 'long' | null> => tailHash(path, end, maxLineBytes).catch(() => null);
-  /** Where a directory's checkpointed files were resumed from now (moved or copied): its real path then, and now. */
-  const movedTo = new Map<string, string>();
+  // A checkpointed path that is a symbolic link now, by the file it reaches: a log recorded as
+  // found through a link (or before it was replaced by one), named now by its real path.
+  const through = new Map<string, CheckpointFile>();
+  const leads = await Promise.all(cp.files.map((f) => realpath(f.path).catch(() => null)));
+  cp.files.forEach((f, i) => {
+    const r = leads[i];
+    if (r != null && r !== f.path && !through.has(r)) through.set(r, f);
+  });
+  /** The checkpointed files this run resumes or compares: each once. */
+  const claimed = new Set<CheckpointFile>();
+  /** Files with no checkpointed file at their path: new, or moved (below). */
+  const unmatched: number[] = [];
+  /**
+   * Checkpointed links that reach another file now (a `current.jsonl` moved on to the next
+   * segment): the file they reached may be read under another name, and resumes there (below).
+   */
+  const relinked: CheckpointFile[] = [];
   for (let i = 0; i < regular.length; i++) {
     const s = regular[i]!;
-    const real = reals[i]!;
-    const f = byPath.get(real);
+    const p = at[i]!;
+    const f = [byPath.get(p.found), byPath.get(p.real), through.get(p.real)].find((c) => c !== undefined && !claimed.has(c));
     if (f === undefined) {
-      const candidates = moved.get(basename(real)) ?? [];
-      for (let k = 0; k < candidates.length; k++) {
-        const c = candidates[k]!;
-        if ((await tailOf(s.path!, c.bytes)) !== c.tail) continue;
-        candidates.splice(k, 1);
-        if (!movedTo.has(dirname(c.path))) movedTo.set(dirname(c.path), dirname(real));
-        files.set(real, { bytes: c.bytes, lines: c.lines, tail: c.tail });
-        break;
-      }
+      unmatched.push(i);
       continue;
     }
     const tail = await tailOf(s.path!, f.bytes);
+    if (tail !== f.tail && p.found !== p.real && f.path === p.found) {
+      relinked.push(f);
+      unmatched.push(i);
+      continue;
+    }
+    claimed.add(f);
     if (tail !== f.tail) {
       findings.push(makeFinding('CHECKPOINT_MISMATCH', {
         location: { file: s.display, line: Math.max(1, f.lines) },
@@ -172,35 +185,77 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
       }));
       continue;
     }
-    files.set(real, { bytes: f.bytes, lines: f.lines, tail: f.tail });
+    files.set(p.real, { bytes: f.bytes, lines: f.lines, tail: f.tail });
   }
-  // A checkpointed file that was in a directory of logs named again, and is neither there nor
-  // resumed elsewhere (moved): deleted. Its events are gone; a full run of that directory says
-  // so (a SEQ_GAP where a segment was), and an incremental run that went on from the chain's
-  // position passed in silence (found by review). Said, and everything verified again.
+  // Checkpointed files not given under their path, by base name: the directory was moved or
+  // copied since. Such a file read from its start would repeat every event the checkpoint
+  // verified (a flood of SEQ_DUPLICATE); one whose verified part is still its beginning is
+  // the same file, and resumes. (A new segment of a rotated log has another name.)
+  const moved = new Map<string, CheckpointFile[]>();
+  for (const f of cp.files) {
+    if (claimed.has(f)) continue;
+    const list = moved.get(basename(f.path));
+    if (list === undefined) moved.set(basename(f.path), [f]);
+    else list.push(f);
+  }
+  /** Where a directory's checkpointed files were resumed from now (moved or copied): its path then, and now. */
+  const movedTo = new Map<string, string>();
+  for (const i of unmatched.sort((a, b) => a - b)) {
+    const s = regular[i]!;
+    const p = at[i]!;
+    const named = moved.get(basename(p.found)) ?? [];
+    for (const c of [...named, ...relinked.filter((r) => !named.includes(r))]) {
+      if (claimed.has(c) || (await tailOf(s.path!, c.bytes)) !== c.tail) continue;
+      claimed.add(c);
+      if (basename(c.path) === basename(p.found) && !movedTo.has(dirname(c.path))) movedTo.set(dirname(c.path), dirname(p.found));
+      files.set(p.real, { bytes: c.bytes, lines: c.lines, tail: c.tail });
+      break;
+    }
+  }
+  // A checkpointed file this run neither compares nor resumes. Its events are not read: a full
+  // run of what is named reports them missing (a SEQ_GAP where a segment was), and an
+  // incremental run that went on from the chain's position passed in silence (found by review).
+  // Said, and everything verified again, when it was in a directory of logs named again (or
+  // moved or copied since, and named under its new path) and is not there as the file verified
+  // (deleted, emptied, or a symbolic link to another file now), or when it is nowhere any more
+  // (deleted, or its directory moved and it left behind): a file that is still where it was,
+  // and not named, is the operator's choice of logs, and not looked for.
+  // By the path as named (the checkpoint's) and by its real path (an older sel's).
   const namedDirs = new Map<string, string>();
   for (const arg of logArgs) {
     if (arg === '-') continue;
     const real = await realpath(arg).catch(() => null);
-    if (real !== null && !namedDirs.has(real) && (await stat(real).then((st) => st.isDirectory(), () => false))) namedDirs.set(real, arg);
+    if (real === null || !(await stat(real).then((st) => st.isDirectory(), () => false))) continue;
+    for (const key of [resolve(arg), real]) if (!namedDirs.has(key)) namedDirs.set(key, arg);
   }
   for (const f of cp.files) {
-    // Given, or resumed under another path (moved: taken off its list), or still there (a file
-    // the run cannot read is reported as such).
-    if (given.has(f.path) || !(moved.get(basename(f.path)) ?? []).includes(f)) continue;
-    // Its directory: named again, or moved (or copied) and named under its new path, where the
-    // others of its files were resumed. A segment left out of a directory renamed passed the
-    // resumed run in silence, where a full run of it reports the gap.
-    const dir = namedDirs.has(dirname(f.path)) ? dirname(f.path) : movedTo.get(dirname(f.path));
-    if (dir === undefined || !namedDirs.has(dir)) continue;
-    if (await stat(join(dir, basename(f.path))).then(() => true, () => false)) continue;
     // One the checkpoint verified no line of held no events: none are gone, and a full run of the
     // directory passes (as an empty committed log deleted is no LEDGER_REWRITTEN, append-only.ts).
-    if (f.lines === 0) continue;
+    if (claimed.has(f) || f.lines === 0) continue;
+    const base = basename(f.path);
+    // Its directory as it is now: where it was, or where the others of its files were resumed.
+    const dir = movedTo.get(dirname(f.path)) ?? dirname(f.path);
+    const there = join(dir, base);
+    // A regular file: a directory or a device put at its name (a link to /dev/null, named by a
+    // shell glob, was read as an empty stream) holds none of its events.
+    const exists = await stat(there).then((st) => st.isFile(), () => false);
+    if (namedDirs.has(dir)) {
+      // Named under the directory as it was named (sources.ts).
+      const shown = join(namedDirs.get(dir)!, base);
+      findings.push(makeFinding('CHECKPOINT_MISMATCH', {
+        location: { file: shown, line: Math.max(1, f.lines) },
+        message: exists
+          ? `${base}, which the checkpoint verified to line ${f.lines}, is not that file in ${namedDirs.get(dir)} any more (emptied, replaced, or a symbolic link to another file): a segment of the log was deleted or replaced; verifying everything again`
+          : `${base}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dir)}: a segment of the log was deleted or moved out; verifying everything again`,
+        expected: f.tail,
+        actual: null,
+      }));
+      continue;
+    }
+    if (exists) continue;
     findings.push(makeFinding('CHECKPOINT_MISMATCH', {
-      // Named as the directory's files are (sources.ts): under the directory as it was named.
-      location: { file: join(namedDirs.get(dir)!, basename(f.path)), line: Math.max(1, f.lines) },
-      message: `${basename(f.path)}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dir)}: a segment of the log was deleted or moved out; verifying everything again`,
+      location: { file: there, line: Math.max(1, f.lines) },
+      message: `${there}, which the checkpoint verified to line ${f.lines}, is no longer a file there, and this run reads it nowhere else: a segment of the log was deleted or moved out (a full run of the logs named reports its events missing); verifying everything again (if the log set named changed, remove the checkpoint)`,
       expected: f.tail,
       actual: null,
     }));
@@ -215,16 +270,16 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
  * of the line that ends there, from the bytes read). Never the file as it is now: a writer may
  * have appended to it after the run read it, and a checkpoint that covered those bytes would
  * have every later run skip them unverified. A verified part that changed since is the next
- * run's CHECKPOINT_MISMATCH. `reals`: each file's real path, as prepareResume found it.
+ * run's CHECKPOINT_MISMATCH. `paths`: where each file was found (realPaths), the path recorded.
  */
-export function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], ends: IntegrityResult['ends'], reals: ReadonlyMap<string, string>, replayedAt: string | null): Checkpoint {
+export function makeCheckpoint(positions: readonly ChainPosition[], sources: readonly LogSource[], ends: IntegrityResult['ends'], paths: ReadonlyMap<string, FilePaths>, replayedAt: string | null): Checkpoint {
   const files: CheckpointFile[] = [];
   for (const s of sources) {
     if (s.path === null || !s.regular) continue;
     const end = ends.get(s.display);
     if (end === undefined) continue; // not read by the run (it vanished in between): nothing verified
     if (end.tail === null) continue; // a torn or too long last line: a clean run would not have one
-    files.push({ path: reals.get(s.path) ?? s.path, bytes: end.bytes, lines: end.lines, tail: end.tail });
+    files.push({ path: paths.get(s.path)?.found ?? s.path, bytes: end.bytes, lines: end.lines, tail: end.tail });
   }
   return {
     v: 'sel.checkpoint/2',
@@ -234,11 +289,15 @@ export function makeCheckpoint(positions: readonly ChainPosition[], sources: rea
   };
 }
 
-/** The real path of each regular file among `sources` (as prepareResume keys them), by path. */
-export async function realPaths(sources: readonly LogSource[]): Promise<Map<string, string>> {
+/** Where each regular file among `sources` was found, and the file it reaches (as prepareResume keys them), by path. */
+export async function realPaths(sources: readonly LogSource[]): Promise<Map<string, FilePaths>> {
   const regular = sources.filter((s) => s.path !== null && s.regular);
-  const reals = await Promise.all(regular.map((s) => realpath(s.path!).catch(() => s.path!)));
-  return new Map(regular.map((s, i) => [s.path!, reals[i]!]));
+  const paths = await Promise.all(regular.map(async (s): Promise<FilePaths> => {
+    const path = s.path!;
+    const real = await realpath(path).catch(() => path);
+    return { real, found: resolve(path) };
+  }));
+  return new Map(regular.map((s, i) => [s.path!, paths[i]!]));
 }
 
 /** Writes the checkpoint atomically (a temporary file, then rename), never over a log or a device. */

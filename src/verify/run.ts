@@ -4,7 +4,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import type { Resume } from './checkpoint.js';
-import { orderSources, resolveSources, totalBytes, type LogSource } from '../ingest/sources.js';
+import { orderSources, resolveSources, totalBytes, type LogSource, type ResolvedSources } from '../ingest/sources.js';
 import type { WorkerInit } from './worker-protocol.js';
 import { effectiveJobs } from './jobs.js';
 import { readSource } from '../ingest/read.js';
@@ -31,6 +31,12 @@ export interface RunOptions extends VerifyOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** Resume from a checkpoint: files start past what was verified, chains at their positions. */
   readonly resume?: Resume | null;
+  /**
+   * The logs as listed when `resume` was prepared: the files read are those the checkpoint was
+   * compared with. Listed again, a segment deleted in between (while the governance history is
+   * read) was neither compared nor read, and the resumed run passed over its events (review).
+   */
+  readonly resolved?: ResolvedSources;
   /** Findings made before reading (e.g. a checkpoint mismatch), reported first. */
   readonly preFindings?: readonly Finding[];
   /** Progress display: the total bytes to read (null when a stream is read), then running counts. */
@@ -86,7 +92,7 @@ export async function verifyLogs(
 ): Promise<IntegrityResult> {
   const base: RunOptions = { ...DEFAULT_VERIFY_OPTIONS, ...options };
   const opts: RunOptions = base.resume == null ? base : { ...base, starts: base.resume.starts };
-  const { sources, skipped } = await resolveSources(logs);
+  const { sources, skipped } = opts.resolved ?? (await resolveSources(logs));
   const ordered = await orderSources(sources, opts.maxLineBytes);
   const total = await totalBytes(ordered);
   const jobs = effectiveJobs(opts.jobs ?? 1, opts.jobsAuto === true, total);

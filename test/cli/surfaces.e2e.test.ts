@@ -1482,13 +1482,21 @@ describe('sel verify --checkpoint', () => {
     expect(r.summary.files[0]!.firstLine).toBe(21);
     // A file of that name whose verified part changed is not the same file: read whole, and
     // its repeated events are reported, not taken as resumed.
-    writeFileSync(join(after, 'a.jsonl'), `${all.slice(1, 40).join('\n')}\n`);
-    renameSync(after, before);
+    // (The checkpointed file is still where it was, not named: not looked for.)
+    mkdirSync(before);
+    writeFileSync(join(before, 'a.jsonl'), `${all.slice(1, 40).join('\n')}\n`);
     const found = (JSON.parse(sel(['verify', before, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string; seq: number; message: string }[] }).findings;
     expect(found.length).toBeGreaterThan(0);
     expect(new Set(found.map((f) => f.code))).toEqual(new Set(['SEQ_DUPLICATE']));
     // Each says why: verified by the run that wrote the checkpoint, not compared here.
     for (const f of found) expect(f.message).toBe(`seq ${f.seq} comes before where the checkpoint resumes this chain (seq 30): an earlier run verified an event with that seq, and this run cannot compare the two: the same events read twice (a file under a new name, or the same input twice), or another event written at that seq (a fork, whose events this run does not replay); verify without --checkpoint to tell which`);
+    // The checkpointed file gone (its directory replaced by the rewritten one): no longer
+    // anywhere, it is CHECKPOINT_MISMATCH, and everything is verified from the start, as a
+    // full run reports it (seq 0 missing), not only its repeated seqs (h-ckpt).
+    rmSync(after, { recursive: true });
+    const gone = (JSON.parse(sel(['verify', before, '--checkpoint', state, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings;
+    const full = (JSON.parse(sel(['verify', before, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings;
+    expect(gone.map((f) => f.code)).toEqual([...full.map((f) => f.code), 'CHECKPOINT_MISMATCH']);
   });
   it('records what the run read, not what was appended to a file while a later input was read', async () => {
     // The run reads regular files first, then the pipe: it opens the pipe once a.jsonl is read
