@@ -248,6 +248,9 @@ class ChainState {
   latestTs: string | null = null;
   latestTsSeq = -1;
   lastOrdinal = -1;
+  /** The event accepted last (the seq predecessor of the chain's next), and its ordinal. */
+  pred: PlacedEvent | null = null;
+  predOrdinal = -1;
   accepted = 0;
   readonly pending = new Waiting();
   /** A second, different event for a waiting seq: which of the two is the fork is decided when the seq's turn comes. */
@@ -897,6 +900,8 @@ export class ChainVerifier {
     st.next = rec.seq + 1;
     st.parent = rec.hash;
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
+    st.pred = rec;
+    st.predOrdinal = rec.ref.ordinal;
     st.recent.set(rec.seq, rec.hash, rec.ref);
     if (waited) this.stop(st, st.accepted, rec.ref.ordinal);
     else if (st.pending.size === 0 && st.stopAt.length > 0) {
@@ -1072,6 +1077,19 @@ export class ChainVerifier {
         }),
       );
     }
+    // The events accepted just before the gap arrived after the ones waiting beyond it: they
+    // came late, or those came early, and the gap must not hide it (the walk back in `reorder`
+    // stops at the gap, so it is judged here, before the jump in seq is recorded).
+    const lead = st.pred;
+    if (lead !== null && succ.ref.ordinal < lead.ref.ordinal) {
+      const run: PlacedEvent[] = [];
+      let earliest = min;
+      for (let p: Pending | undefined = min; p !== undefined && p.rec.ref.ordinal < lead.ref.ordinal; p = st.pending.get(p.rec.seq + 1)) {
+        run.push(p.rec);
+        if (p.rec.ref.ordinal < earliest.rec.ref.ordinal) earliest = p;
+      }
+      this.reorder(st, lead, st.accepted - 1, run, earliest.rec, earliest.at);
+    }
     // The parent of `succ` is known only when one hole with known hashes stands for it.
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
@@ -1092,9 +1110,14 @@ export class ChainVerifier {
     for (const h of this.holes) {
       if (h.left === 0) continue;
       const o = h.hole.ref.ordinal;
-      if (o <= st.lastOrdinal || o >= succ.ref.ordinal) continue;
-      if (missing === 1 && h.hole.hashes.includes(succ.prevHash)) byHash.push(h);
-      else if (h.hole.chain === st.id) sameChain.push(h);
+      if (o >= succ.ref.ordinal) continue;
+      // A damaged line that names this chain (or whose hash `succ` names) and was read after
+      // the gap's predecessor in seq order explains the gap, wherever the chain's late events
+      // were read: an earlier seq arriving late does not make it a SEQ_GAP again (one fault,
+      // one finding). A line that names no chain must come after the last accepted event.
+      if (o > st.predOrdinal && missing === 1 && h.hole.hashes.includes(succ.prevHash)) byHash.push(h);
+      else if (o > st.predOrdinal && h.hole.chain === st.id) sameChain.push(h);
+      else if (o <= st.lastOrdinal) continue;
       else if (h.hole.chain === null) anyChain.push(h);
     }
     return [...byHash, ...sameChain, ...anyChain];

@@ -264,8 +264,10 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
   };
   const found = () => ({ seq: first?.seq ?? null, chain: first?.chain ?? null, chains });
   try {
-    // Read in 64 KiB steps, as far as needed: the first lines are nearly always events.
-    const limit = Math.min(maxLineBytes + 1, 1 << 20);
+    // Read in 64 KiB steps, as far as needed: the first lines are nearly always events. The
+    // first MiB whatever --max-line-bytes is: a line longer than that is skipped unread, as
+    // the verification skips it (LINE_TOO_LONG), and the lines after it still order the file.
+    const limit = 1 << 20;
     let buf = into.bytes;
     let have = 0;
     let eof = false;
@@ -275,7 +277,7 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
       if (lf < 0) {
         if (eof || have === limit) {
           // The last line (without LF) is whole only at the end of the file.
-          if (eof && start < have) take(buf.subarray(start, have));
+          if (eof && start < have && have - start <= maxLineBytes) take(buf.subarray(start, have));
           break;
         }
         const step = Math.min(FIRST_READ_BYTES, limit - have);
@@ -289,7 +291,7 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
         have += bytesRead;
         continue;
       }
-      if (take(buf.subarray(start, lf))) break;
+      if (lf - start <= maxLineBytes && take(buf.subarray(start, lf))) break;
       start = lf + 1;
       n++;
     }
