@@ -12,7 +12,7 @@
  * everything is verified again from the start: never a silent restart.
  */
 import { open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
 import { scanStrict } from '../canonical/scan.js';
@@ -153,36 +153,47 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
   /** Files with no checkpointed file at their path: new, or moved (below). */
   const unmatched: number[] = [];
   /**
-   * Checkpointed links that reach another file now (a `current.jsonl` moved on to the next
-   * segment): the file they reached may be read under another name, and resumes there (below).
+   * Checkpointed files whose name holds another file now (a `current.jsonl` link moved on to the
+   * next segment, or the active file renamed to a segment and a new one made in its place): the
+   * file verified may be read under another name, and resumes there (below).
    */
   const relinked: CheckpointFile[] = [];
+  /** Checkpointed files whose name holds another file now (a rewrite, or a rotation by renaming). */
+  const replaced: { s: LogSource; f: CheckpointFile; tail: string | 'long' | null }[] = [];
+  const rewritten = (s: LogSource, f: CheckpointFile, tail: string | 'long' | null): Finding => makeFinding('CHECKPOINT_MISMATCH', {
+    location: { file: s.display, line: Math.max(1, f.lines) },
+    message: tail === null
+      ? `the file is shorter than the ${f.bytes} bytes the checkpoint verified: it was truncated or replaced; verifying everything again`
+      : tail === 'long'
+        ? `no line of at most ${maxLineBytes} bytes (--max-line-bytes) ends at byte ${f.bytes}, where the checkpoint's last verified line did: the file was rewritten, or the limit lowered; verifying everything again`
+        : `line ${f.lines}, the last the checkpoint verified, is not the same line any more: the file was rewritten; verifying everything again`,
+    expected: f.tail,
+    actual: tail === 'long' ? null : tail,
+  });
   for (let i = 0; i < regular.length; i++) {
     const s = regular[i]!;
     const p = at[i]!;
-    const f = [byPath.get(p.found), byPath.get(p.real), through.get(p.real)].find((c) => c !== undefined && !claimed.has(c));
+    // (None of them is another file's here: each reaches the file this one does, and the logs
+    // are listed once by the file they reach, sources.ts. From mutation testing.)
+    const f = [byPath.get(p.found), byPath.get(p.real), through.get(p.real)].find((c) => c !== undefined);
     if (f === undefined) {
       unmatched.push(i);
       continue;
     }
     const tail = await tailOf(s.path!, f.bytes);
-    if (tail !== f.tail && p.found !== p.real && f.path === p.found) {
+    if (tail !== f.tail && f.path === p.found) {
       relinked.push(f);
       unmatched.push(i);
+      // A file at its name that is not the file verified: a mismatch, unless the file verified
+      // is read under another name (rotated by renaming: current.jsonl renamed, a new one made
+      // in its place, which a full run reads as it does; found by review). Decided
+      // below, once every file has resumed where it can.
+      if (p.found === p.real) replaced.push({ s, f, tail });
       continue;
     }
     claimed.add(f);
     if (tail !== f.tail) {
-      findings.push(makeFinding('CHECKPOINT_MISMATCH', {
-        location: { file: s.display, line: Math.max(1, f.lines) },
-        message: tail === null
-          ? `the file is shorter than the ${f.bytes} bytes the checkpoint verified: it was truncated or replaced; verifying everything again`
-          : tail === 'long'
-            ? `no line of at most ${maxLineBytes} bytes (--max-line-bytes) ends at byte ${f.bytes}, where the checkpoint's last verified line did: the file was rewritten, or the limit lowered; verifying everything again`
-            : `line ${f.lines}, the last the checkpoint verified, is not the same line any more: the file was rewritten; verifying everything again`,
-        expected: f.tail,
-        actual: tail === 'long' ? null : tail,
-      }));
+      findings.push(rewritten(s, f, tail));
       continue;
     }
     files.set(p.real, { bytes: f.bytes, lines: f.lines, tail: f.tail });
@@ -198,8 +209,19 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
     if (list === undefined) moved.set(basename(f.path), [f]);
     else list.push(f);
   }
-  /** Where a directory's checkpointed files were resumed from now (moved or copied): its path then, and now. */
-  const movedTo = new Map<string, string>();
+  // So in a directory moved (or copied) since: a checkpointed file whose name another file holds
+  // there now (a current.jsonl link moved on to the new segment, or the active file renamed to a
+  // segment and a new one made; the job run from a fresh checkout in another directory each
+  // night): the file verified may be read under another name, and resumes there (matched by
+  // name only, it was CHECKPOINT_MISMATCH every night; found by review).
+  const takenNow = new Set(unmatched.map((i) => basename(at[i]!.found)));
+  for (const f of cp.files) if (!claimed.has(f) && !relinked.includes(f) && takenNow.has(basename(f.path))) relinked.push(f);
+  /**
+   * Where a directory's checkpointed files were resumed from now (moved or copied): its path
+   * then, and now; each directory they were resumed from (a copy of it named in part beside
+   * the directory moved: found by review).
+   */
+  const movedTo = new Map<string, string[]>();
   for (const i of unmatched.sort((a, b) => a - b)) {
     const s = regular[i]!;
     const p = at[i]!;
@@ -207,10 +229,19 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
     for (const c of [...named, ...relinked.filter((r) => !named.includes(r))]) {
       if (claimed.has(c) || (await tailOf(s.path!, c.bytes)) !== c.tail) continue;
       claimed.add(c);
-      if (basename(c.path) === basename(p.found) && !movedTo.has(dirname(c.path))) movedTo.set(dirname(c.path), dirname(p.found));
+      if (basename(c.path) === basename(p.found)) {
+        const to = movedTo.get(dirname(c.path));
+        if (to === undefined) movedTo.set(dirname(c.path), [dirname(p.found)]);
+        else if (!to.includes(dirname(p.found))) to.push(dirname(p.found));
+      }
       files.set(p.real, { bytes: c.bytes, lines: c.lines, tail: c.tail });
       break;
     }
+  }
+  for (const { s, f, tail } of replaced) {
+    if (claimed.has(f)) continue;
+    claimed.add(f);
+    findings.push(rewritten(s, f, tail));
   }
   // A checkpointed file this run neither compares nor resumes. Its events are not read: a full
   // run of what is named reports them missing (a SEQ_GAP where a segment was), and an
@@ -226,19 +257,27 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
     if (arg === '-') continue;
     const real = await realpath(arg).catch(() => null);
     if (real === null || !(await stat(real).then((st) => st.isDirectory(), () => false))) continue;
-    for (const key of [resolve(arg), real]) if (!namedDirs.has(key)) namedDirs.set(key, arg);
+    for (const key of [await asNamed(arg), real]) if (!namedDirs.has(key)) namedDirs.set(key, arg);
   }
+  /** The files this run reads, by the path they are named or found at (made absolute): as named. */
+  const namedAt = new Map(regular.map((s, i) => [at[i]!.found, s.display]));
   for (const f of cp.files) {
     // One the checkpoint verified no line of held no events: none are gone, and a full run of the
     // directory passes (as an empty committed log deleted is no LEDGER_REWRITTEN, append-only.ts).
     if (claimed.has(f) || f.lines === 0) continue;
     const base = basename(f.path);
     // Its directory as it is now: where it was, or where the others of its files were resumed.
-    const dir = movedTo.get(dirname(f.path)) ?? dirname(f.path);
-    const there = join(dir, base);
+    // Of several (its files resumed from a copy and from the directory moved), one named again,
+    // else one it is not in: in one it is, it passed where a full run of them reports it missing.
+    const dirs = movedTo.get(dirname(f.path)) ?? [dirname(f.path)];
     // A regular file: a directory or a device put at its name (a link to /dev/null, named by a
     // shell glob, was read as an empty stream) holds none of its events.
-    const exists = await stat(there).then((st) => st.isFile(), () => false);
+    const isFile = await Promise.all(dirs.map((d) => stat(join(d, base)).then((st) => st.isFile(), () => false)));
+    const again = dirs.findIndex((d) => namedDirs.has(d));
+    const k = again >= 0 ? again : Math.max(0, isFile.indexOf(false));
+    const dir = dirs[k]!;
+    const exists = isFile[k]!;
+    const there = join(dir, base);
     if (namedDirs.has(dir)) {
       // Named under the directory as it was named (sources.ts).
       const shown = join(namedDirs.get(dir)!, base);
@@ -247,6 +286,20 @@ export async function prepareResume(cp: Checkpoint, sources: readonly LogSource[
         message: exists
           ? `${base}, which the checkpoint verified to line ${f.lines}, is not that file in ${namedDirs.get(dir)} any more (emptied, replaced, or a symbolic link to another file): a segment of the log was deleted or replaced; verifying everything again`
           : `${base}, which the checkpoint verified to line ${f.lines}, is no longer in ${namedDirs.get(dir)}: a segment of the log was deleted or moved out; verifying everything again`,
+        expected: f.tail,
+        actual: null,
+      }));
+      continue;
+    }
+    // Named itself (one by one, a shell glob), and another file now (a symbolic link to new
+    // events or to an empty file; or, in a directory moved, rewritten): read from its start as a
+    // new segment, while what the checkpoint verified there is read nowhere. Not the operator's
+    // choice of logs (found by review).
+    const namedAs = namedAt.get(there);
+    if (namedAs !== undefined) {
+      findings.push(makeFinding('CHECKPOINT_MISMATCH', {
+        location: { file: namedAs, line: Math.max(1, f.lines) },
+        message: `${namedAs}, which the checkpoint verified to line ${f.lines}, is not that file any more (rewritten, or a symbolic link to another file): a segment of the log was deleted or replaced; verifying everything again`,
         expected: f.tail,
         actual: null,
       }));
@@ -295,9 +348,24 @@ export async function realPaths(sources: readonly LogSource[]): Promise<Map<stri
   const paths = await Promise.all(regular.map(async (s): Promise<FilePaths> => {
     const path = s.path!;
     const real = await realpath(path).catch(() => path);
-    return { real, found: resolve(path) };
+    return { real, found: await asNamed(path) };
   }));
   return new Map(regular.map((s, i) => [s.path!, paths[i]!]));
+}
+
+/**
+ * `path` made absolute as named (FilePaths.found), a `..` in it taken where it leads: to the
+ * parent of the directory a symbolic link before it reaches, as the system opens it. Made
+ * absolute by the name alone (path.resolve drops the name before a `..`), the checkpoint
+ * recorded a path that named another file or none: a segment deleted passed when a file was
+ * there, and one still there was missed when none was (found by review).
+ */
+async function asNamed(path: string): Promise<string> {
+  const parts = path.split(sep);
+  const last = parts.lastIndexOf('..');
+  if (last < 0) return resolve(path);
+  const head = await realpath(parts.slice(0, last + 1).join(sep) || sep).catch(() => null);
+  return head === null ? resolve(path) : resolve(head, ...parts.slice(last + 1));
 }
 
 /** Writes the checkpoint atomically (a temporary file, then rename), never over a log or a device. */

@@ -3,7 +3,7 @@
  * says (summary.replay.anchors, and the text report's chain line). The anchors before the
  * checkpoint's position were checked by the earlier run; they still anchor the chain.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { sel } from '../helpers/cli.js';
 import { commit, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { buildGovernanceRepo } from '../../ledger-samples/governance.js';
+import { digestOf } from '../../src/canonical/digest.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-resume-anchors-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -121,7 +122,7 @@ describe('a resumed run and the anchors before its checkpoint', () => {
 // `review` recorded, `allow` replayed); the resumed run never replayed it, and passed.
 describe('a resumed run and the reviews and exceptions added since its checkpoint', () => {
   /** The sample repository, and a log dir: the sample's audit log, and chain t whose one event was put to review (seq 21's request, another URL). */
-  function setUp(name: string): { repo: string; logs: string; cp: string; fingerprint: string; policy: string; next: string } {
+  function setUp(name: string, ts = '2026-10-16T10:00:00.000Z', before: (repo: string) => void = () => {}): { repo: string; logs: string; cp: string; fingerprint: string; policy: string; next: string } {
     const { repo, clean } = buildGovernanceRepo(join(tmp, name));
     const logs = join(tmp, `${name}-logs`);
     mkdirSync(logs);
@@ -131,12 +132,13 @@ describe('a resumed run and the reviews and exceptions added since its checkpoin
     expect(e.decision.action).toBe('review');
     const w = new ChainWriter('t');
     const at = (i: number, ts: string) => w.append({ ts, kind: e.kind, actor: e.actor, request: { ...e.request, url: `${e.request.url}?n=${i}` }, policy_hash: e.policy_hash, decision: e.decision }).line;
-    const first = at(0, '2026-10-16T10:00:00.000Z');
+    const first = at(0, ts);
     writeFileSync(join(logs, 't.jsonl'), `${first}\n`);
+    before(repo);
     const cp = join(tmp, `${name}-cp.json`);
     const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp]);
     expect([r.status, r.stderr]).toEqual([0, '']);
-    return { repo, logs, cp, fingerprint: (JSON.parse(first) as { request_fingerprint: string }).request_fingerprint, policy: e.policy_hash, next: at(1, '2026-10-16T10:05:00.000Z') };
+    return { repo, logs, cp, fingerprint: (JSON.parse(first) as { request_fingerprint: string }).request_fingerprint, policy: e.policy_hash, next: at(1, new Date(Date.parse(ts) + 300_000).toISOString()) };
   }
   const review = (fingerprint: string, policy: string, reviewedAt: string) => `${JSON.stringify({ v: 'sel.review/1', request_fingerprint: fingerprint, policy_hash: policy, decision: 'approved', reviewer: 'mallory@example.com', reviewed_at: reviewedAt, expires_at: '2026-10-17T00:00:00.000Z' }, null, 2)}\n`;
 
@@ -158,6 +160,98 @@ describe('a resumed run and the reviews and exceptions added since its checkpoin
     const { repo, logs, cp, fingerprint, policy, next } = setUp('later-review');
     write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, policy, '2026-12-01T00:00:00.000Z') });
     commit(repo, 'review, later');
+    appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect((JSON.parse(r.stdout) as { summary: { lines: number } }).summary.lines).toBe(1);
+  });
+
+  // From mutation testing: the window is closed at its start (reviewed_at <= ts,
+  // SPEC.md §5), so one that opens at the very ts of the latest covered event is in force there.
+  // As `<`, the resumed run passed where a full run reports DECISION_DIVERGENCE.
+  const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+  it('one that opens at the very ts of the latest covered event: the run verifies everything', () => {
+    const latest = '2026-11-05T10:00:00.000Z';
+    const { repo, logs, cp, fingerprint, policy, next } = setUp('equal-review', latest);
+    write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, policy, latest).replace('2026-10-17T00:00:00.000Z', '2026-12-01T00:00:00.000Z') });
+    commit(repo, 'review, opening at the event');
+    appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
+    const full = sel(['verify', logs, '--repo', repo, '--format', 'json']);
+    expect(codes(full)).toEqual(['DECISION_DIVERGENCE']);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(codes(r)).toEqual(codes(full));
+  });
+
+  // From mutation testing: no test added an exception since the checkpoint;
+  // its check (granted_at, the paths the ledger held) could be dropped and every test passed.
+  // An event recorded `block` for want of the exception it names, the exception granted since
+  // from the latest covered ts on (its review was there already): a full run replays `warn`
+  // (the new event, after it, is recorded `warn`).
+  it('an exception added since, granted at the latest covered ts, for an event it covers: the run verifies everything', () => {
+    const latest = '2026-11-05T10:00:00.000Z';
+    const root = join(tmp, 'late-exception');
+    const { repo, clean } = buildGovernanceRepo(join(root, 'repo'));
+    const logs = join(root, 'logs');
+    mkdirSync(logs);
+    const audit = readFileSync(clean, 'utf8');
+    writeFileSync(join(logs, 'audit.jsonl'), audit);
+    // Seq 23: query_param for the status page, under EX-status-2026; here under EX-new.
+    const e = JSON.parse(audit.split('\n')[23]!) as { kind: 'secret.inject'; actor: { id: string; zone: 'executor' }; request: { url: string }; policy_hash: string; decision: { rule: string } };
+    const w = new ChainWriter('u');
+    const event = (i: number, ts: string, action: 'block' | 'warn') => w.append({ ts, kind: e.kind, actor: e.actor, request: { ...e.request, n: i }, policy_hash: e.policy_hash, decision: { action, rule: e.decision.rule, severity: action === 'block' ? 'high' : 'low' }, exception_ref: 'ledger/exceptions/EX-new.json' }).line;
+    writeFileSync(join(logs, 'u.jsonl'), `${event(0, latest, 'block')}\n`);
+    const fingerprint = digestOf({ exception: 'EX-new' });
+    write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, e.policy_hash, '2026-11-01T00:00:00.000Z').replace('2026-10-17T00:00:00.000Z', '2026-12-01T00:00:00.000Z') });
+    commit(repo, 'the review of EX-new');
+    const cp = join(root, 'cp.json');
+    expect(sel(['verify', logs, '--repo', repo, '--checkpoint', cp]).status).toBe(0);
+    write(repo, { 'ledger/exceptions/EX-new.json': `${JSON.stringify({
+      v: 'sel.exception/1', id: 'EX-new', justification: 'The status page API accepts its key only as a query parameter.',
+      review_ref: `ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`, granted_at: latest, expires_at: '2026-12-01T00:00:00.000Z',
+      scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+    }, null, 2)}\n` });
+    commit(repo, 'EX-new, granted since');
+    appendFileSync(join(logs, 'u.jsonl'), `${event(1, '2026-11-05T10:05:00.000Z', 'warn')}\n`);
+    const full = sel(['verify', logs, '--repo', repo, '--format', 'json']);
+    expect(codes(full)).toEqual(['DECISION_DIVERGENCE']);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(codes(r)).toEqual(codes(full));
+    expect(r.stderr).toMatch(/has reviews or exceptions added since, in force before the latest of those events \(ledger\/exceptions\/EX-new\.json\): verifying everything from the start\n/);
+  });
+
+  // From mutation testing: a checkpoint whose chains have no latest ts (edited, or
+  // from a run that never saw one) cannot tell when any of its events was: every review added
+  // since may have decided one. Each chain's latest taken as none, or as the empty string,
+  // resumed past the review below as though it opened after them all.
+  it('a checkpoint without the chains\' latest ts: any review added since has the run verify everything', () => {
+    const { repo, logs, cp, fingerprint, policy, next } = setUp('no-latest');
+    const state = JSON.parse(readFileSync(cp, 'utf8')) as { chains: { latest?: unknown }[] };
+    for (const c of state.chains) delete c.latest;
+    writeFileSync(cp, `${JSON.stringify(state, null, 2)}\n`);
+    write(repo, { [`ledger/reviews/${fingerprint.slice('sha256:'.length)}.json`]: review(fingerprint, policy, '2026-12-01T00:00:00.000Z') });
+    commit(repo, 'review, later');
+    appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
+    const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/has reviews or exceptions added since, in force before the latest of those events \(ledger\/reviews\/[0-9a-f]{64}\.json\): verifying everything from the start\n/);
+    expect((JSON.parse(r.stdout) as { summary: { lines: number } }).summary.lines).toBeGreaterThan(2);
+  });
+
+  // From mutation testing: what the ledger held at the checkpoint's commit is every
+  // file of it, executable or not (a review committed from a system that marks files so): taken
+  // for added since, every night's run verified everything again.
+  it('a review the ledger held at the checkpoint\'s commit as an executable file is not added since: resumed', () => {
+    const other = digestOf({ other: 'request' });
+    const { repo, logs, cp, next } = setUp('executable-review', undefined, (repo) => {
+      const path = `ledger/reviews/${other.slice('sha256:'.length)}.json`;
+      write(repo, { [path]: review(other, digestOf({ policy: 'another' }), '2026-10-01T00:00:00.000Z') });
+      chmodSync(join(repo, path), 0o755);
+      commit(repo, 'a review, executable');
+    });
+    write(repo, { 'README.md': 'another commit\n' });
+    commit(repo, 'since');
     appendFileSync(join(logs, 't.jsonl'), `${next}\n`);
     const r = sel(['verify', logs, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
     expect([r.status, r.stderr]).toEqual([0, '']);
