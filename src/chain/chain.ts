@@ -318,6 +318,12 @@ class ChainState {
   }
 }
 
+/** An event that arrived before the event ahead of it in seq order, and how many of those before it did (ChainVerifier.lateCount). */
+interface Displaced {
+  readonly rec: PlacedEvent;
+  readonly late: number;
+}
+
 /** The last event of a copy already reported (ChainState.copies). */
 interface CopyHead {
   hash: string;
@@ -394,7 +400,11 @@ export class ChainVerifier {
         const head = this.liveHead(st, rec.seq - 1, rec.prevHash);
         if (head !== undefined) moveHead(st, head, rec);
       }
-      if (this.accept(st, rec, false)) this.drain(st, rec);
+      // Nothing waiting for the next seq (a log in order): nothing to drain, on the hot path.
+      if (this.accept(st, rec, false)) {
+        if (st.pending.size > 0) this.drain(st, rec);
+        else this.trimStops(st);
+      }
       return;
     }
     if (rec.seq > st.next) {
@@ -961,67 +971,122 @@ export class ChainVerifier {
   /**
    * After `first` was accepted, accepts the waiting events that now follow in seq order.
    * Whenever an event arrived before the one accepted ahead of it (a lower ordinal), the log
-   * is out of order there: each such run gives one SEQ_REORDER (see `reorder`).
+   * is out of order there: each such run is judged by `judge`. Seqs up to `judged` were
+   * reported already, in the run waiting beyond a gap (`fill`).
    */
-  private drain(st: ChainState, first: PlacedEvent): void {
+  private drain(st: ChainState, first: PlacedEvent, judged = -1): void {
+    // Nothing waits for the next seq: nothing to count or judge (counting first cost a Map
+    // per call).
+    if (st.pending.get(st.next) === undefined) {
+      this.trimStops(st);
+      return;
+    }
     let lead = first;
     let leadAt = st.accepted - 1;
-    let run: PlacedEvent[] = [];
-    // The run's earliest arrival, and how many events the chain had accepted when it arrived.
-    let earliest = first;
-    let earliestAt = 0;
+    let late = this.lateCounts(st, lead, leadAt);
+    let run: Displaced[] = [];
     for (let p = st.pending.get(st.next); p !== undefined; p = st.pending.get(st.next)) {
       const chosen = this.resolve(st, st.pending.takeMin());
       const rec = chosen.rec;
       if (!this.accept(st, rec, true)) break;
       if (rec.ref.ordinal < lead.ref.ordinal) {
-        if (run.length === 0 || rec.ref.ordinal < earliest.ref.ordinal) {
-          earliest = rec;
-          earliestAt = chosen.at;
-        }
-        run.push(rec);
+        if (rec.seq > judged) run.push({ rec, late: late.get(rec) ?? 1 });
       } else {
-        if (run.length > 0) this.reorder(st, lead, leadAt, run, earliest, earliestAt);
+        this.judge(st, lead, run);
         run = [];
         lead = rec;
         leadAt = st.accepted - 1;
+        late = this.lateCounts(st, lead, leadAt);
       }
     }
-    if (run.length > 0) this.reorder(st, lead, leadAt, run, earliest, earliestAt);
+    this.judge(st, lead, run);
     this.trimStops(st);
   }
 
   /**
-   * `run` (consecutive seqs after `lead`) arrived before `lead` did. Two explanations: `lead`
-   * and the events just before it came late, or `run` came early. The finding goes on the one
-   * that displaces fewer events (on ties, the early run, which comes first in the file).
-   *
-   * The late events are those accepted up to `lead` (acceptance index `leadAt`) that arrived
-   * after the run's `earliest`, back to the first that did not, or to a jump in seq. Every
-   * one of them counts, however many: the events accepted before `earliest` arrived (index
-   * below `earliestAt`) arrived before it, and of those accepted after, the ones that arrived
-   * before it had waited, so `stopAt` holds the last of them. A walk back over the last 256
-   * accepted events stopped at 256, and named the wrong run once the run itself, accepted
-   * since, had taken their places.
+   * For each waiting event (or rival) that follows `lead` (accepted last, acceptance index
+   * `leadAt`) in seq order and arrived before it: how many events up to `lead` arrived after it
+   * (see `lateCount`). Counted before any of them is accepted, as each one's acceptance moves
+   * the stops that the count of the next ones reads.
    */
-  private reorder(st: ChainState, lead: PlacedEvent, leadAt: number, run: readonly PlacedEvent[], earliest: PlacedEvent, earliestAt: number): void {
-    let stop = earliestAt - 1;
-    const i = lastStopBelow(st.stopOrdinal, earliest.ref.ordinal);
+  private lateCounts(st: ChainState, lead: PlacedEvent, leadAt: number): Map<PlacedEvent, number> {
+    const out = new Map<PlacedEvent, number>();
+    for (let seq = lead.seq + 1; ; seq++) {
+      let any = false;
+      for (const p of [st.pending.get(seq), st.rivals.get(seq)]) {
+        if (p === undefined || p.rec.ref.ordinal > lead.ref.ordinal) continue;
+        out.set(p.rec, this.lateCount(st, leadAt, p.rec.ref.ordinal, p.at));
+        any = true;
+      }
+      if (!any) return out;
+    }
+  }
+
+  /**
+   * How many of the events accepted up to acceptance index `leadAt` arrived after the event
+   * with ordinal `ordinal`, which arrived when the chain had accepted `at`: back to the first
+   * that did not, or to a jump in seq. Every one of them counts, however many: the events
+   * accepted before it arrived (index below `at`) arrived before it, and of those accepted
+   * after, the ones that arrived before it had waited, so `stopAt` holds the last of them. A
+   * walk back over the last 256 accepted events stopped at 256, and named the wrong run once
+   * the run itself, accepted since, had taken their places.
+   */
+  private lateCount(st: ChainState, leadAt: number, ordinal: number, at: number): number {
+    let stop = at - 1;
+    const i = lastStopBelow(st.stopOrdinal, ordinal);
     if (i >= 0 && st.stopAt[i]! > stop) stop = st.stopAt[i]!;
-    const late = leadAt - stop;
-    const from = run[0]!.seq;
-    const to = run[run.length - 1]!.seq;
+    return leadAt - stop;
+  }
+
+  /**
+   * `run` (consecutive seqs after `lead`) arrived before `lead` did, each before the last
+   * `late` events up to `lead`. One SEQ_REORDER for the run against the events every one of
+   * its events arrived before (the fewest of their counts: a message naming more would be
+   * false of some), and one for each stretch of the run that arrived before more of them
+   * still, against those (seq 20 read before 14–17 and 19, 19 before 18: seq 18 after
+   * 19–20, and seq 20 before 14–17; one SEQ_REORDER for both said 19 came before 14–17),
+   * and so on within each stretch. A run read in any order before the same events, as a
+   * reversed log, is one finding.
+   */
+  private judge(st: ChainState, lead: PlacedEvent, run: readonly Displaced[]): void {
+    // Each stretch, against the events before those its enclosing one was said against.
+    const todo: { base: number; part: readonly Displaced[] }[] = run.length === 0 ? [] : [{ base: 0, part: run }];
+    for (let job = todo.pop(); job !== undefined; job = todo.pop()) {
+      const { base, part } = job;
+      const floor = fewest(part);
+      const leadRef = base === 0 ? lead.ref : st.recent.get(lead.seq - base)?.ref;
+      this.reorder(st, lead.seq - base, leadRef, floor - base, part);
+      let from = 0;
+      for (let k = 0; k <= part.length; k++) {
+        if (k < part.length && part[k]!.late > floor) continue;
+        if (k > from) todo.push({ base: floor, part: part.slice(from, k) });
+        from = k + 1;
+      }
+    }
+  }
+
+  /**
+   * `run` arrived before the `late` events up to seq `leadSeq` (at `leadRef`). Two
+   * explanations: those came late, or the run came early. The finding goes on the one that
+   * displaces fewer events (on ties, the early run, which comes first in the file; and the
+   * early run when the last late event is no longer remembered to be named).
+   */
+  private reorder(st: ChainState, leadSeq: number, leadRef: LineRef | undefined, late: number, run: readonly Displaced[]): void {
+    let earliest = run[0]!.rec;
+    for (const d of run) if (d.rec.ref.ordinal < earliest.ref.ordinal) earliest = d.rec;
+    const from = run[0]!.rec.seq;
+    const to = run[run.length - 1]!.rec.seq;
     const runText = from === to ? `seq ${from}` : `seq ${from}–${to}`;
-    const lateFrom = lead.seq - late + 1;
-    const lateText = lateFrom === lead.seq ? `seq ${lead.seq}` : `seq ${lateFrom}–${lead.seq}`;
-    if (late < run.length) {
+    const lateFrom = leadSeq - late + 1;
+    const lateText = lateFrom === leadSeq ? `seq ${leadSeq}` : `seq ${lateFrom}–${leadSeq}`;
+    if (late < run.length && leadRef !== undefined) {
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
-          seq: lead.seq,
-          location: loc(lead.ref),
+          seq: leadSeq,
+          location: loc(leadRef),
           message: `${lateText} ${late === 1 ? 'appears' : 'appear'} after ${runText}, out of order`,
-          detail: { displaced: [lateFrom, lead.seq], after: [from, to] },
+          detail: { displaced: [lateFrom, leadSeq], after: [from, to] },
         }),
       );
     } else {
@@ -1032,7 +1097,7 @@ export class ChainVerifier {
           seq: head.seq,
           location: loc(head.ref),
           message: `${runText} ${from === to ? 'appears' : 'appear'} before ${lateText}, out of order`,
-          detail: { displaced: [from, to], before: [lateFrom, lead.seq] },
+          detail: { displaced: [from, to], before: [lateFrom, leadSeq] },
         }),
       );
     }
@@ -1081,14 +1146,14 @@ export class ChainVerifier {
     // came late, or those came early, and the gap must not hide it (the walk back in `reorder`
     // stops at the gap, so it is judged here, before the jump in seq is recorded).
     const lead = st.pred;
+    let judged = -1;
     if (lead !== null && succ.ref.ordinal < lead.ref.ordinal) {
-      const run: PlacedEvent[] = [];
-      let earliest = min;
+      const run: Displaced[] = [];
       for (let p: Pending | undefined = min; p !== undefined && p.rec.ref.ordinal < lead.ref.ordinal; p = st.pending.get(p.rec.seq + 1)) {
-        run.push(p.rec);
-        if (p.rec.ref.ordinal < earliest.rec.ref.ordinal) earliest = p;
+        run.push({ rec: p.rec, late: this.lateCount(st, st.accepted - 1, p.rec.ref.ordinal, p.at) });
       }
-      this.reorder(st, lead, st.accepted - 1, run, earliest.rec, earliest.at);
+      this.judge(st, lead, run);
+      judged = run[run.length - 1]!.rec.seq;
     }
     // The parent of `succ` is known only when one hole with known hashes stands for it.
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
@@ -1099,7 +1164,7 @@ export class ChainVerifier {
     const chosen = this.resolve(st, st.pending.takeMin()).rec;
     // Remembered with the parent the event after it names: a copy crossing the gap names it too.
     if (missing > 0) st.missing.add(from, succ.seq - 1, unexplained > 0 ? GAP : 0, chosen.prevHash);
-    if (this.accept(st, chosen, true)) this.drain(st, chosen);
+    if (this.accept(st, chosen, true)) this.drain(st, chosen, judged);
   }
 
   /** Unclaimed holes between the chain's last accepted event and `succ`, best first. */
@@ -1122,6 +1187,13 @@ export class ChainVerifier {
     }
     return [...byHash, ...sameChain, ...anyChain];
   }
+}
+
+/** The fewest late events any of `run` arrived before. */
+function fewest(run: readonly Displaced[]): number {
+  let n = Infinity;
+  for (const d of run) if (d.late < n) n = d.late;
+  return n;
 }
 
 /** The last index of `ordinals` (rising) with a value below `ordinal`, or -1. */

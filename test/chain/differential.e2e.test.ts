@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { canonicalize } from '../../src/canonical/jcs.js';
+import { digestOf } from '../../src/canonical/digest.js';
 import { chainLines, toLog } from '../helpers/chains.js';
 import { sel } from '../helpers/cli.js';
 
@@ -117,5 +119,118 @@ describe('rotated files are ordered by their first event also under a small --ma
   it('a damaged first line does not move its file when the limit is below the first two lines together', () => {
     const d = rotated('damaged-first', lines[3]!.slice(0, 500));
     expect(run(d, lines[4]!.length + 100)).toEqual({ files: ['a.jsonl', 'b.jsonl', 'c.jsonl'], findings: ['LINE_INVALID_JSON@1'] });
+  });
+});
+
+describe('the events accepted before a gap that arrived after the run waiting beyond it (round two: mutations of 2a1b1cd no test killed)', () => {
+  const lines = chainLines(14, 'c');
+  const log = (order: number[]) => toLog(order.map((s) => lines[s]!));
+  const reorders = (rows: Row[]) => rows.filter((f) => f.code === 'SEQ_REORDER').map((f) => ({ seq: f.seq, detail: (f as unknown as { detail: unknown }).detail }));
+
+  it('seq 3 after seq 5–7, seq 4 deleted, seq 8–9 read after seq 3: the run is 5–7, and the late event seq 3 alone', () => {
+    const rows = verifyAll('late-then-gap-detail', log([0, 1, 2, 5, 6, 7, 3, 8, 9]));
+    expect(reorders(rows)).toEqual([{ seq: 3, detail: { displaced: [3, 3], after: [5, 7] } }]);
+  });
+
+  it('seq 10–11 read (reversed) before seq 2–8, seq 9 deleted: one SEQ_REORDER on the earliest, as without the gap', () => {
+    const gap = verifyAll('early-pair-gap', log([0, 1, 11, 10, 2, 3, 4, 5, 6, 7, 8, 12, 13]));
+    expect(brief(gap)).toEqual(['SEQ_REORDER@3', 'SEQ_GAP@4']);
+    expect(reorders(gap)).toEqual([{ seq: 11, detail: { displaced: [10, 11], before: [2, 8] } }]);
+    const whole = verifyAll('early-pair', log([0, 1, 11, 10, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13]));
+    expect(reorders(whole)).toEqual([{ seq: 11, detail: { displaced: [10, 11], before: [2, 9] } }]);
+  });
+});
+
+describe('which damaged lines explain a gap (docs/contract.md, "Holes"; round two: mutations of 2a1b1cd no test killed)', () => {
+  const lines = chainLines(10, 'c');
+
+  it('a damaged copy of seq 3 read before seq 4–6 does not explain seq 7 deleted', () => {
+    const order = [0, 1, 2, 3, 3, 4, 5, 6, 8, 9];
+    const rows = verifyAll('old-damage', toLog(order.map((s, i) => (i === 4 ? tamper(lines[s]!) : lines[s]!))));
+    expect(brief(rows)).toEqual(['HASH_MISMATCH@5', 'SEQ_GAP@9']);
+  });
+
+  it('a damaged event whose hash the successor names explains its slot though its chain name was changed, with an earlier seq arriving late', () => {
+    // seq 4 arrives late (after 8); the line holding seq 7 names another chain (its hash no longer matches).
+    const order = [0, 1, 2, 3, 5, 6, 7, 8, 4, 9];
+    const rows = verifyAll('late-hash-chain', toLog(order.map((s) => (s === 7 ? lines[s]!.replace('"chain":"c"', '"chain":"d"') : lines[s]!))));
+    expect(brief(rows)).toEqual(['HASH_MISMATCH@7', 'SEQ_REORDER@9']);
+  });
+
+  it('a damaged event read before the gap\'s predecessor does not explain the gap (the rule as documented)', () => {
+    const order = [0, 1, 3, 2, 4, 5];
+    const rows = verifyAll('early-damage', toLog(order.map((s) => (s === 3 ? tamper(lines[s]!) : lines[s]!))));
+    expect(brief(rows)).toEqual(['HASH_MISMATCH@3', 'SEQ_GAP@5']);
+  });
+});
+
+describe('a run whose events did not all jump the same ones: each SEQ_REORDER is true of the log (docs/contract.md, "Reorder window")', () => {
+  const lines = chainLines(22, 'c');
+  const log = (order: number[]) => toLog(order.map((s) => lines[s]!));
+  const reorders = (rows: Row[]) =>
+    rows.filter((f) => f.code === 'SEQ_REORDER').map((f) => ({ seq: f.seq, line: f.location.line, detail: (f as unknown as { detail: unknown }).detail }));
+
+  it('seq 20 read before 14–17, seq 19 after them but before 18: two SEQ_REORDERs, not "seq 19–20 appear before seq 14–18"', () => {
+    const rows = verifyAll('two-displacements', log([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 20, 14, 15, 16, 17, 19, 18, 21]));
+    expect(reorders(rows)).toEqual([
+      { seq: 20, line: 15, detail: { displaced: [20, 20], before: [14, 17] } },
+      { seq: 18, line: 21, detail: { displaced: [18, 18], after: [19, 20] } },
+    ]);
+  });
+
+  it('seq 4 read before 2, seq 5 after 2 but before 3: not "seq 4–5 appear before seq 2–3"', () => {
+    const rows = verifyAll('early-then-between', log([0, 1, 4, 2, 5, 3, 6]));
+    expect(reorders(rows)).toEqual([
+      { seq: 4, line: 3, detail: { displaced: [4, 4], before: [2, 2] } },
+      { seq: 3, line: 6, detail: { displaced: [3, 3], after: [4, 5] } },
+    ]);
+  });
+
+  it('seq 7 read first, seq 3 after 4–8: not "seq 0–3 appear after seq 4–8"', () => {
+    const rows = verifyAll('first-and-late', log([7, 0, 1, 2, 4, 5, 6, 8, 3, 9]));
+    expect(reorders(rows)).toEqual([
+      { seq: 7, line: 1, detail: { displaced: [7, 7], before: [0, 2] } },
+      { seq: 3, line: 9, detail: { displaced: [3, 3], after: [4, 8] } },
+    ]);
+  });
+
+  it('the same beyond a gap: seq 4 deleted, seq 5 read before 2, seq 6 after 2 but before 3', () => {
+    const rows = verifyAll('between-gap', log([0, 1, 5, 2, 6, 3, 7]));
+    expect(brief(rows)).toEqual(['SEQ_GAP@3', 'SEQ_REORDER@3', 'SEQ_REORDER@6']);
+    expect(reorders(rows)).toEqual([
+      { seq: 5, line: 3, detail: { displaced: [5, 5], before: [2, 2] } },
+      { seq: 3, line: 6, detail: { displaced: [3, 3], after: [5, 6] } },
+    ]);
+  });
+
+  it('a run read in any order before the same events is still one SEQ_REORDER', () => {
+    expect(reorders(verifyAll('reversed-pair', log([0, 1, 6, 5, 2, 3, 4, 7])))).toEqual([{ seq: 6, line: 3, detail: { displaced: [5, 6], before: [2, 4] } }]);
+    expect(reorders(verifyAll('reversed-run', log([0, 1, 2, 9, 8, 7, 6, 5, 4, 3, 10])))).toEqual([{ seq: 3, line: 10, detail: { displaced: [3, 3], after: [4, 9] } }]);
+  });
+});
+
+describe('displacements within displacements, and a rival chosen among them (docs/contract.md, "Reorder window")', () => {
+  const lines = chainLines(12, 'c');
+  const reorders = (rows: Row[]) =>
+    rows.filter((f) => f.code === 'SEQ_REORDER').map((f) => ({ seq: f.seq, line: f.location.line, detail: (f as unknown as { detail: unknown }).detail }));
+
+  it('seq 9, 8 and 7 read each one event later before 0, 1 and 2: a SEQ_REORDER for each stretch, each true', () => {
+    const rows = verifyAll('nested', toLog([9, 0, 8, 1, 7, 2, 3, 4, 5, 6, 10].map((s) => lines[s]!)));
+    expect(reorders(rows)).toEqual([
+      { seq: 9, line: 1, detail: { displaced: [7, 9], before: [2, 6] } },
+      { seq: 9, line: 1, detail: { displaced: [9, 9], before: [0, 0] } },
+      { seq: 1, line: 4, detail: { displaced: [1, 1], after: [8, 9] } },
+    ]);
+  });
+
+  it('the seq 4 the chain goes on with, read after a forged seq 4 and before seq 2–3, jumped seq 2–3', () => {
+    // The forged 4 names seq 0 as its predecessor: the real one, its rival, links to seq 3.
+    const forged = JSON.parse(lines[4]!) as Record<string, unknown>;
+    forged['prev_hash'] = (JSON.parse(lines[0]!) as { hash: string }).hash;
+    delete forged['hash'];
+    forged['hash'] = digestOf(forged);
+    const rows = verifyAll('rival-run', toLog([lines[0]!, lines[1]!, canonicalize(forged), lines[4]!, lines[2]!, lines[3]!, lines[5]!]));
+    expect(brief(rows)).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4']);
+    expect(reorders(rows)).toEqual([{ seq: 4, line: 4, detail: { displaced: [4, 4], before: [2, 3] } }]);
   });
 });
