@@ -145,6 +145,9 @@ export function verifyCommand(chalk: Colour): Command {
       const sources = resolved?.sources ?? [];
       const checkpoint = flags.checkpoint === undefined || cp === null ? null
         : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])), logs);
+      // Checked once the checkpoint is known to be usable (a refused one says only why).
+      const holder = flags.checkpoint === undefined || cp === null ? null : await cp.logDirHolding(flags.checkpoint, logs);
+      if (holder !== null) process.stderr.write(`sel: warning: checkpoint ${flags.checkpoint} is in the log directory ${holder}: whoever writes the logs can edit it and have the next run skip events; keep it where only this job writes (docs/ci.md, "Incremental runs")\n`);
       // Paths once: where a file resumes (its real path), and where the checkpoint records it (where it was found).
       const reals = cp === null ? new Map<string, FilePaths>() : await cp.realPaths(sources);
       const prepared = checkpoint === null || cp === null ? { resume: null, findings: [] } : await cp.prepareResume(checkpoint, sources, flags.maxLineBytes, reals, logs);

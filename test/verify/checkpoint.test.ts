@@ -903,3 +903,25 @@ describe('a segment deleted after the checkpoint was compared, before the run re
     });
   }
 });
+
+// Found by review: the checkpoint is trusted input (docs/ci.md), and one kept in the directory of
+// logs it covers can be edited by whoever writes the logs; sel ran on in silence.
+describe('a checkpoint kept in the directory of logs it covers', () => {
+  it('is used, with a warning on standard error naming the directory; kept elsewhere, no warning', () => {
+    const { dir } = logs('cp-inside');
+    const inside = join(dir, 'sel-checkpoint.json');
+    for (let night = 0; night < 2; night++) {
+      const r = sel(['verify', dir, '--checkpoint', inside]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(`checkpoint ${inside} is in the log directory ${dir}: whoever writes the logs can edit it`);
+    }
+    expect(existsSync(inside)).toBe(true);
+    // Named through another path to the same directory: the same directory.
+    const r = sel(['verify', join(dir, '..', 'cp-inside'), '--checkpoint', inside]);
+    expect(r.stderr).toContain('is in the log directory');
+    const outside = join(tmp, 'cp-inside.cp.json');
+    const clean = sel(['verify', dir, '--checkpoint', outside]);
+    expect(clean.status).toBe(0);
+    expect(clean.stderr).not.toContain('warning');
+  });
+});
