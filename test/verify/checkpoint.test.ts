@@ -803,25 +803,23 @@ describe('a checkpointed segment gone unseen', () => {
   // first directory its siblings resumed from, which need not be the one named: a backup copy of
   // the directory, one file of it named, held it, and the run passed.
   it('a directory moved without a segment, beside a copy of it of which one file is named', () => {
-    failsAsFull(gone('gone-moved-and-copy', (root) => {
-      const lines = segments(join(root, 'logs'), 'h', 12, { 'a.jsonl': 3, 'b.jsonl': 3, 'c.jsonl': 3 });
-      writeFileSync(join(root, 'rest'), `${lines.slice(9).join('\n')}\n`);
-    }, (root) => [join(root, 'logs')], (root) => {
-      execFileSync('cp', ['-a', join(root, 'logs'), join(root, 'backup')]);
-      renameSync(join(root, 'logs'), join(root, 'moved'));
-      for (const f of ['a.jsonl', 'b.jsonl']) rmSync(join(root, 'moved', f));
-      renameSync(join(root, 'rest'), join(root, 'moved', 'd.jsonl'));
-    }, (root) => [join(root, 'backup', 'a.jsonl'), join(root, 'moved')]));
-    // And with every file named one by one: no directory named, it is missing from one of them.
-    failsAsFull(gone('gone-moved-and-copy-glob', (root) => {
-      const lines = segments(join(root, 'logs'), 'i', 12, { 'a.jsonl': 3, 'b.jsonl': 3, 'c.jsonl': 3 });
-      writeFileSync(join(root, 'rest'), `${lines.slice(9).join('\n')}\n`);
-    }, (root) => [join(root, 'logs')], (root) => {
-      execFileSync('cp', ['-a', join(root, 'logs'), join(root, 'backup')]);
-      renameSync(join(root, 'logs'), join(root, 'moved'));
-      for (const f of ['a.jsonl', 'b.jsonl']) rmSync(join(root, 'moved', f));
-      renameSync(join(root, 'rest'), join(root, 'moved', 'd.jsonl'));
-    }, (root) => [join(root, 'backup', 'a.jsonl'), join(root, 'moved', 'c.jsonl'), join(root, 'moved', 'd.jsonl')]));
+    // Named as the directory moved, and with every file named one by one (no directory named:
+    // it is missing from one of them).
+    const named: [string, string, (root: string) => string[]][] = [
+      ['gone-moved-and-copy', 'h', (root) => [join(root, 'backup', 'a.jsonl'), join(root, 'moved')]],
+      ['gone-moved-and-copy-glob', 'i', (root) => [join(root, 'backup', 'a.jsonl'), join(root, 'moved', 'c.jsonl'), join(root, 'moved', 'd.jsonl')]],
+    ];
+    for (const [name, chain, after] of named) {
+      failsAsFull(gone(name, (root) => {
+        const lines = segments(join(root, 'logs'), chain, 12, { 'a.jsonl': 3, 'b.jsonl': 3, 'c.jsonl': 3 });
+        writeFileSync(join(root, 'rest'), `${lines.slice(9).join('\n')}\n`);
+      }, (root) => [join(root, 'logs')], (root) => {
+        execFileSync('cp', ['-a', join(root, 'logs'), join(root, 'backup')]);
+        renameSync(join(root, 'logs'), join(root, 'moved'));
+        for (const f of ['a.jsonl', 'b.jsonl']) rmSync(join(root, 'moved', f));
+        renameSync(join(root, 'rest'), join(root, 'moved', 'd.jsonl'));
+      }, after));
+    }
   });
 
   // Found by review: a segment named one by one in a directory moved, rewritten (new events in
