@@ -248,10 +248,9 @@ class ChainState {
   latestTs: string | null = null;
   latestTsSeq = -1;
   lastOrdinal = -1;
-  /** The seq and place of the event accepted last (the seq predecessor of the chain's next), and its ordinal. */
+  /** The seq and place of the event accepted last (the seq predecessor of the chain's next). */
   predSeq = -1;
   predRef: LineRef | null = null;
-  predOrdinal = -1;
   accepted = 0;
   readonly pending = new Waiting();
   /** A second, different event for a waiting seq: which of the two is the fork is decided when the seq's turn comes. */
@@ -915,7 +914,6 @@ export class ChainVerifier {
     // peak RSS +9 MB at 300 MB).
     st.predSeq = rec.seq;
     st.predRef = rec.ref;
-    st.predOrdinal = rec.ref.ordinal;
     st.recent.set(rec.seq, rec.hash, rec.ref);
     if (waited) this.stop(st, st.accepted, rec.ref.ordinal);
     else if (st.pending.size === 0 && st.stopAt.length > 0) {
@@ -1176,6 +1174,7 @@ export class ChainVerifier {
     const byHash: HoleSlot[] = [];
     const sameChain: HoleSlot[] = [];
     const anyChain: HoleSlot[] = [];
+    const predOrdinal = st.predRef?.ordinal ?? -1;
     for (const h of this.holes) {
       if (h.left === 0) continue;
       const o = h.hole.ref.ordinal;
@@ -1184,8 +1183,8 @@ export class ChainVerifier {
       // the gap's predecessor in seq order explains the gap, wherever the chain's late events
       // were read: an earlier seq arriving late does not make it a SEQ_GAP again (one fault,
       // one finding). A line that names no chain must come after the last accepted event.
-      if (o > st.predOrdinal && missing === 1 && h.hole.hashes.includes(succ.prevHash)) byHash.push(h);
-      else if (o > st.predOrdinal && h.hole.chain === st.id) sameChain.push(h);
+      if (o > predOrdinal && missing === 1 && h.hole.hashes.includes(succ.prevHash)) byHash.push(h);
+      else if (o > predOrdinal && h.hole.chain === st.id) sameChain.push(h);
       else if (o <= st.lastOrdinal) continue;
       else if (h.hole.chain === null) anyChain.push(h);
     }

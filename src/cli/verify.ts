@@ -6,6 +6,7 @@ import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
+import { logDirHolding } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -145,8 +146,11 @@ export function verifyCommand(chalk: Colour): Command {
       const sources = resolved?.sources ?? [];
       const checkpoint = flags.checkpoint === undefined || cp === null ? null
         : await cp.loadCheckpoint(flags.checkpoint, sources.flatMap((s) => (s.path === null ? [] : [s.path])), logs);
-      // Checked once the checkpoint is known to be usable (a refused one says only why).
-      const holder = flags.checkpoint === undefined || cp === null ? null : await cp.logDirHolding(flags.checkpoint, logs);
+      // Checked once the checkpoint is known to be usable (a refused one says only why). Whoever
+      // can write the logs can then edit it, move a chain's position and a file's verified part
+      // together, and have the next run skip events (docs/ci.md: it is trusted input); not read
+      // as a log (not *.jsonl), it was used in silence (found by review).
+      const holder = flags.checkpoint === undefined ? null : await logDirHolding(flags.checkpoint, logs);
       if (holder !== null) process.stderr.write(`sel: warning: checkpoint ${flags.checkpoint} is in the log directory ${holder}: whoever writes the logs can edit it and have the next run skip events; keep it where only this job writes (docs/ci.md, "Incremental runs")\n`);
       // Paths once: where a file resumes (its real path), and where the checkpoint records it (where it was found).
       const reals = cp === null ? new Map<string, FilePaths>() : await cp.realPaths(sources);

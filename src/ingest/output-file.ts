@@ -43,12 +43,8 @@ export async function outputTarget(path: string, what: string, inputs: readonly 
     }
     if (!d.isDirectory()) throw new OperatorError(`cannot write ${what} ${path}: ${dir} is not a directory`);
     if (path.endsWith('.jsonl')) {
-      for (const logs of inputDirs) {
-        const l = await stat(logs).catch(() => null);
-        if (l !== null && l.dev === d.dev && l.ino === d.ino) {
-          throw new OperatorError(`cannot write ${what} ${path}: it would be a *.jsonl file in the log directory ${logs}, which the next run would read as a log; name it elsewhere`);
-        }
-      }
+      const logs = await logDirHolding(path, inputDirs);
+      if (logs !== null) throw new OperatorError(`cannot write ${what} ${path}: it would be a *.jsonl file in the log directory ${logs}, which the next run would read as a log; name it elsewhere`);
     }
     return path;
   }
@@ -72,4 +68,19 @@ export async function temporaryBeside(target: string, suffix: string): Promise<s
   const left = await lstat(path).catch(() => null);
   if (left !== null && (left.isFile() || left.isSymbolicLink())) await rm(path, { force: true });
   return path;
+}
+
+/**
+ * The directory among `dirs` (logs as named: files, directories, `-`) that holds `path` (the
+ * same directory, by device and inode), or null: a file written there sits among the logs.
+ */
+export async function logDirHolding(path: string, dirs: readonly string[]): Promise<string | null> {
+  const d = await stat(dirname(path)).catch(() => null);
+  if (d === null) return null;
+  for (const dir of dirs) {
+    if (dir === '-') continue;
+    const l = await stat(dir).catch(() => null);
+    if (l !== null && l.isDirectory() && l.dev === d.dev && l.ino === d.ino) return dir;
+  }
+  return null;
 }

@@ -54,24 +54,6 @@ export interface Resume {
   readonly starts: readonly ChainPosition[];
 }
 
-/**
- * The directory of logs among `logArgs` that holds the checkpoint `path` (the same directory,
- * by device and inode), or null. Whoever can write the logs can then edit the checkpoint, move
- * a chain's position and a file's verified part together, and have the next run skip events
- * (docs/ci.md: the checkpoint is trusted input); it is not read as a log (not *.jsonl), so sel
- * ran on in silence (found by review).
- */
-export async function logDirHolding(path: string, logArgs: readonly string[]): Promise<string | null> {
-  const d = await stat(dirname(path)).catch(() => null);
-  if (d === null) return null;
-  for (const arg of logArgs) {
-    if (arg === '-') continue;
-    const l = await stat(arg).catch(() => null);
-    if (l !== null && l.isDirectory() && l.dev === d.dev && l.ino === d.ino) return arg;
-  }
-  return null;
-}
-
 /** Reads a checkpoint; null when the file does not exist yet (the first run). */
 export async function loadCheckpoint(path: string, logs: readonly string[] = [], logDirs: readonly string[] = []): Promise<Checkpoint | null> {
   // An unset variable (--checkpoint "$CP"): refused before the run, not after it with the report
