@@ -20,6 +20,10 @@
  * 4. index      `sel verify TINY --repo REPO` on a 1 000-commit history where every commit
  *               changes the policy, and on one where only 10 do (bench/index-data.ts): the time
  *               to index the history, which dominates a run on a 5-event log.
+ * 5. orders     `sel verify --jobs 1 --reorder-window W` on one chain in order and in the orders
+ *               that once cost the chain check time quadratic in W (bench/orders-data.ts): a
+ *               reversed stretch, nested displacements, forged events read before the real
+ *               ones. Each against the log in order, per event; quadratic would be ~0.05x.
  *
  * --sizes          log sizes in MB (10^6 bytes) for integrity, default 30,300
  * --scale-sizes    log sizes in MB for the scale section, default: the --sizes list and 1000
@@ -33,6 +37,7 @@
  * --integrity, --scale, --replay, --index   run only the sections named (any combination)
  * --no-integrity, --no-scale, ...           skip a section
  * --index-commits  length of the indexing histories, default 1000
+ * --orders-window  W for the orders section (logs of 2W-3W events), default 30000
  *
  * Paired programs run alternately (floor, sel, floor, sel, ...; integrity, replay, ...) so
  * that machine noise — another process, thermal throttling, a cold page cache — hits both
@@ -54,6 +59,7 @@ import { fileURLToPath } from 'node:url';
 import { DATA_DIR, ensureLog } from './generate.js';
 import { ensureReplayLog, ensureReplayRepo } from './replay-data.js';
 import { ensureIndexRepo, type IndexShape } from './index-data.js';
+import { writeOrderLogs, type OrderLog } from './orders-data.js';
 import type { ReplayCounts } from '../src/replay/replay.js';
 import { binaryNodeFlags } from '../src/cli/code-cache.js';
 
@@ -83,8 +89,8 @@ const TARGETS = {
   overPython: 4,
 } as const;
 
-type Section = 'integrity' | 'scale' | 'replay' | 'index';
-const SECTIONS: readonly Section[] = ['integrity', 'scale', 'replay', 'index'];
+type Section = 'integrity' | 'scale' | 'replay' | 'index' | 'orders';
+const SECTIONS: readonly Section[] = ['integrity', 'scale', 'replay', 'index', 'orders'];
 
 interface Options {
   readonly sizesMb: readonly number[];
@@ -95,6 +101,7 @@ interface Options {
   readonly quick: boolean;
   readonly sections: Readonly<Record<Section, boolean>>;
   readonly indexCommits: number;
+  readonly ordersWindow: number;
 }
 
 class BenchError extends Error {}
@@ -113,6 +120,7 @@ function parseArgs(argv: readonly string[]): Options {
   let regen = false;
   let quick = false;
   let indexCommits = 1000;
+  let ordersWindow = 30_000;
   const only = new Set<Section>();
   const skip = new Set<Section>();
   for (let i = 0; i < argv.length; i++) {
@@ -131,19 +139,22 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (a === '--index-commits') {
       indexCommits = Number(value());
       if (!Number.isInteger(indexCommits) || indexCommits < 10) throw new BenchError('--index-commits takes an integer of at least 10');
+    } else if (a === '--orders-window') {
+      ordersWindow = Number(value());
+      if (!Number.isInteger(ordersWindow) || ordersWindow < 10) throw new BenchError('--orders-window takes an integer of at least 10');
     } else if (a === '--quick') quick = true;
     else if (a === '--regen') regen = true;
     else if (SECTIONS.includes(a.slice(2) as Section) && a.startsWith('--')) only.add(a.slice(2) as Section);
     else if (a.startsWith('--no-') && SECTIONS.includes(a.slice(5) as Section)) skip.add(a.slice(5) as Section);
     else {
       throw new BenchError(
-        `unknown argument ${a} (use --sizes 30,300 --scale-sizes 30,300,1000 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --index-commits 1000)`,
+        `unknown argument ${a} (use --sizes 30,300 --scale-sizes 30,300,1000 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --no-orders --index-commits 1000 --orders-window 30000)`,
       );
     }
   }
   const sections = Object.fromEntries(SECTIONS.map((s) => [s, (only.size === 0 || only.has(s)) && !skip.has(s)])) as Record<Section, boolean>;
   if (!SECTIONS.some((s) => sections[s])) throw new BenchError('every section is excluded: nothing to measure');
-  if (quick) return { sizesMb: [10], replaySizesMb: [10], scaleSizesMb: [10], reps: 1, regen, quick, sections, indexCommits };
+  if (quick) return { sizesMb: [10], replaySizesMb: [10], scaleSizesMb: [10], reps: 1, regen, quick, sections, indexCommits, ordersWindow: 2000 };
   const sorted = (xs: readonly number[]) => [...new Set(xs)].sort((x, y) => x - y);
   return {
     sizesMb: sorted(sizesMb),
@@ -154,6 +165,7 @@ function parseArgs(argv: readonly string[]): Options {
     quick,
     sections,
     indexCommits,
+    ordersWindow,
   };
 }
 
@@ -277,7 +289,7 @@ function describeFindings(report: SelReport, max = 5): string {
  * the time measured is not the time of a clean verification. With --repo, every event must
  * also have been replayed and have matched.
  */
-async function runSel(file: string, selArgs: readonly string[] = []): Promise<{ run: Run; report: SelReport }> {
+async function runSel(file: string, selArgs: readonly string[] = [], expect: Readonly<Record<string, number>> = {}): Promise<{ run: Run; report: SelReport }> {
   const p = await spawnNode(CHILD_JS, [file, ...selArgs], true, selNodeFlags());
   const what = `sel verify ${file}${selArgs.length > 0 ? ` ${selArgs.join(' ')}` : ''}`;
   // sel's own exit status passes through the child: 1 means findings, which the report
@@ -288,7 +300,13 @@ async function runSel(file: string, selArgs: readonly string[] = []): Promise<{ 
   const m = parseJson(p.fd3, 'the sel measurement') as { seconds: number; exitCode: number; maxRssBytes: number };
   const report = parseJson(p.stdout, 'the sel report') as SelReport;
   const s = report.summary;
-  if (m.exitCode !== 0 || s.result !== 'pass' || s.findings.total !== 0) {
+  const clean = Object.keys(expect).length === 0;
+  if (!clean) {
+    // A log with planted faults (the orders section): exactly the findings planted.
+    if (m.exitCode !== 1 || JSON.stringify(sortedCounts(s.findings.byCode)) !== JSON.stringify(sortedCounts(expect))) {
+      throw new BenchError(`${what} reported ${JSON.stringify(s.findings.byCode)} (exit ${m.exitCode}), where the log holds ${JSON.stringify(expect)}\n${describeFindings(report)}`);
+    }
+  } else if (m.exitCode !== 0 || s.result !== 'pass' || s.findings.total !== 0) {
     throw new BenchError(
       `${what} reported ${s.findings.total} finding(s) on a clean log (exit ${m.exitCode}, result ${s.result}): ` +
         `${JSON.stringify(s.findings.byCode)}\n${describeFindings(report)}\n` +
@@ -304,6 +322,11 @@ async function runSel(file: string, selArgs: readonly string[] = []): Promise<{ 
     }
   }
   return { run: { seconds: m.seconds, processSeconds: p.seconds, events: s.events, bytes: s.bytes, maxRssBytes: m.maxRssBytes }, report };
+}
+
+/** Counts by code, in code order. */
+function sortedCounts(byCode: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(byCode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 // --- figures ----------------------------------------------------------------------------
@@ -823,6 +846,61 @@ function printIndex(results: readonly IndexResult[], opts: Options): Record<stri
   return targets;
 }
 
+// --- orders -----------------------------------------------------------------------------
+
+/** Below this, per event against the log in order, an order costs more than linear time. */
+const ORDERS_BOUND = 0.25;
+
+interface OrderResult {
+  readonly name: string;
+  readonly events: number;
+  readonly window: number;
+  readonly runs: Series;
+  /** Events per second against the log in order's, the median of per-rep ratios. */
+  readonly ratio: number;
+}
+
+async function measureOrders(opts: Options): Promise<OrderResult[]> {
+  const logs = writeOrderLogs(join(DATA_DIR, 'orders'), opts.ordersWindow);
+  const base = logs[0]!;
+  const baseRuns: Run[] = [];
+  const runs = new Map<OrderLog, Run[]>(logs.slice(1).map((l) => [l, []]));
+  const ratios = new Map<OrderLog, number[]>(logs.slice(1).map((l) => [l, []]));
+  const runOrder = async (l: OrderLog) => (await runSel(l.path, ['--jobs', '1', '--reorder-window', String(l.window), '--max-findings', '5'], l.expect)).run;
+  for (let rep = 1; rep <= opts.reps; rep++) {
+    for (const l of logs.slice(1)) {
+      // The log in order beside each, so that each ratio is of two runs back to back.
+      const b = await runOrder(base);
+      baseRuns.push(b);
+      const r = await runOrder(l);
+      runs.get(l)!.push(r);
+      ratios.get(l)!.push(eps(r) / eps(b));
+      process.stderr.write(`  orders rep ${rep}/${opts.reps}: ${l.name} ${r.seconds.toFixed(3)} s, in order ${b.seconds.toFixed(3)} s\n`);
+    }
+  }
+  return [
+    { name: base.name, events: base.events, window: base.window, runs: series(baseRuns), ratio: 1 },
+    ...logs.slice(1).map((l) => ({ name: l.name, events: l.events, window: l.window, runs: series(runs.get(l)!), ratio: median(ratios.get(l)!) })),
+  ];
+}
+
+function printOrders(results: readonly OrderResult[], opts: Options): Record<string, unknown> {
+  const rows: string[][] = [['order', 'events', 'window', 'seconds', 'events/s', 'MB/s', 'RSS MB', 'vs in order', `>= ${ORDERS_BOUND}x`]];
+  for (const r of results) {
+    const b = r.runs.best;
+    rows.push([r.name, r.events.toLocaleString('en-US'), r.window.toLocaleString('en-US'), fmt(b.seconds, 3), fmt(eps(b), 0), fmt(mbps(b)), fmt(r.runs.maxRssBytes / MB), `${fmt(r.ratio, 2)}x`, r.ratio === 1 ? '' : mark(r.ratio >= ORDERS_BOUND)]);
+  }
+  console.log('\n== orders: sel verify --jobs 1 --reorder-window W on one chain in adversarial orders ==');
+  console.log(
+    `W = ${opts.ordersWindow.toLocaleString('en-US')}; seconds: best of ${opts.reps} run(s) of the whole sel verify, start-up included; vs in order: events/s\n` +
+      'against the log in order run just before it (median of reps). Linear in W keeps it near 1x; quadratic was ~0.05x.\n',
+  );
+  console.log(table(rows));
+  const targets: Record<string, unknown> = {};
+  for (const r of results.slice(1)) targets[`order ${r.name}`] = { ratio: r.ratio, bound: ORDERS_BOUND, met: r.ratio >= ORDERS_BOUND };
+  return targets;
+}
+
 // --- main -------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -832,6 +910,7 @@ async function main(): Promise<void> {
   const scale = opts.sections.scale ? await measureScale(opts) : [];
   const replay = opts.sections.replay ? await measureReplay(opts) : [];
   const index = opts.sections.index ? await measureIndex(opts) : [];
+  const orders = opts.sections.orders ? await measureOrders(opts) : [];
 
   if (opts.quick) console.log('\n--quick: 10 MB logs, one rep each: a smoke test of the harness, not a measurement');
   const results: Record<string, unknown> = {};
@@ -839,6 +918,7 @@ async function main(): Promise<void> {
   if (scale.length > 0) Object.assign(results, printScale(scale, opts));
   if (replay.length > 0) Object.assign(results, printReplay(replay, opts));
   if (index.length > 0) Object.assign(results, printIndex(index, opts));
+  if (orders.length > 0) Object.assign(results, printOrders(orders, opts));
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const out = join(DATA_DIR, 'last-run.json');
@@ -859,6 +939,7 @@ async function main(): Promise<void> {
         scale,
         replay,
         index,
+        orders,
       },
       null,
       2,

@@ -22,6 +22,7 @@ import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 import { COARSE, fingerprint, GAP, MissingSeqs } from './missing.js';
 import { MinHeap } from './min-heap.js';
+import { RangeMin } from './range-min.js';
 export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
 
 
@@ -800,7 +801,7 @@ export class ChainVerifier {
     if (other === undefined) return waiting;
     st.rivals.delete(rec.seq);
     const rival = other.rec;
-    const [chosen, main, fork] = !linksTo(st, rec) && linksTo(st, rival) ? [other, rival, rec] : [waiting, rec, rival];
+    const [chosen, main, fork] = rivalChosen(st.parent, rec, rival) ? [other, rival, rec] : [waiting, rec, rival];
     // The next event of a branch already reported goes with it; a new branch is a fork.
     if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
@@ -1006,21 +1007,28 @@ export class ChainVerifier {
   }
 
   /**
-   * For each waiting event (or rival) that follows `lead` (accepted last, acceptance index
-   * `leadAt`) in seq order and arrived before it: how many events up to `lead` arrived after it
-   * (see `lateCount`). Counted before any of them is accepted, as each one's acceptance moves
-   * the stops that the count of the next ones reads.
+   * For each event of the run that follows `lead` (accepted last, acceptance index `leadAt`)
+   * in seq order and arrived before it (the waiting event or rival `resolve` will choose): how
+   * many events up to `lead` arrived after it (see `lateCount`). Counted before any of them is
+   * accepted, as each one's acceptance moves the stops that the count of the next ones reads.
    */
   private lateCounts(st: ChainState, lead: PlacedEvent, leadAt: number): Map<PlacedEvent, number> {
     const out = new Map<PlacedEvent, number>();
+    // Only the run that follows `lead`: the event `resolve` will choose for each seq (the rival
+    // when only it links to the one chosen before), up to the first that arrived after `lead`
+    // and leads the next run (its own count then). Counting every waiting event or rival that
+    // arrived before `lead`, past the run, counted them all again for each lead: forged seq
+    // K+2…K+W read first and the real ones after them, each real one a lead, was quadratic
+    // (W = 10 000: 25.7 s, now 0.77 s).
+    let parent = st.parent;
     for (let seq = lead.seq + 1; ; seq++) {
-      let any = false;
-      for (const p of [st.pending.get(seq), st.rivals.get(seq)]) {
-        if (p === undefined || p.rec.ref.ordinal > lead.ref.ordinal) continue;
-        out.set(p.rec, this.lateCount(st, leadAt, p.rec.ref.ordinal, p.at));
-        any = true;
-      }
-      if (!any) return out;
+      const p = st.pending.get(seq);
+      if (p === undefined) return out;
+      const r = st.rivals.get(seq);
+      const chosen = r !== undefined && rivalChosen(parent, p.rec, r.rec) ? r : p;
+      if (chosen.rec.ref.ordinal > lead.ref.ordinal) return out;
+      out.set(chosen.rec, this.lateCount(st, leadAt, chosen.rec.ref.ordinal, chosen.at));
+      parent = chosen.rec.hash;
     }
   }
 
@@ -1051,19 +1059,35 @@ export class ChainVerifier {
    * reversed log, is one finding.
    */
   private judge(st: ChainState, lead: { readonly seq: number; readonly ref: LineRef }, run: readonly Displaced[]): void {
-    // Each stretch, against the events before those its enclosing one was said against.
-    const todo: { base: number; part: readonly Displaced[] }[] = run.length === 0 ? [] : [{ base: 0, part: run }];
+    if (run.length === 0) return;
+    // Each stretch is a range of `run`, its fewest and earliest found in the tables, not by
+    // scanning it: a stretch within each stretch (seq 2W-1, 0, 2W-2, 1, …) sliced and scanned
+    // each again, quadratic in the run (W = 30 000: 9.3 s, now 1.0 s).
+    const fewestAt = new RangeMin(run.length, (a, b) => run[a]!.late < run[b]!.late || (run[a]!.late === run[b]!.late && a < b));
+    const earliestAt = new RangeMin(run.length, (a, b) => run[a]!.rec.ref.ordinal < run[b]!.rec.ref.ordinal || (run[a]!.rec.ref.ordinal === run[b]!.rec.ref.ordinal && a < b));
+    // The next index whose count is at most each one's: within a stretch, from one holding its
+    // fewest, the next that does.
+    const nextAtMost = new Int32Array(run.length);
+    const stack: number[] = [];
+    for (let i = run.length - 1; i >= 0; i--) {
+      while (stack.length > 0 && run[stack[stack.length - 1]!]!.late > run[i]!.late) stack.pop();
+      nextAtMost[i] = stack.length > 0 ? stack[stack.length - 1]! : run.length;
+      stack.push(i);
+    }
+    // Each stretch [lo, hi), against the events before those its enclosing one was said against.
+    const todo: { base: number; lo: number; hi: number }[] = [{ base: 0, lo: 0, hi: run.length }];
     for (let job = todo.pop(); job !== undefined; job = todo.pop()) {
-      const { base, part } = job;
-      const floor = fewest(part);
+      const { base, lo, hi } = job;
+      let at = fewestAt.at(lo, hi);
+      const floor = run[at]!.late;
       const leadRef = base === 0 ? lead.ref : st.recent.get(lead.seq - base)?.ref;
-      this.reorder(st, lead.seq - base, leadRef, floor - base, part);
-      let from = 0;
-      for (let k = 0; k <= part.length; k++) {
-        if (k < part.length && part[k]!.late > floor) continue;
-        if (k > from) todo.push({ base: floor, part: part.slice(from, k) });
-        from = k + 1;
+      this.reorder(st, lead.seq - base, leadRef, floor - base, run[lo]!.rec.seq, run[hi - 1]!.rec.seq, hi - lo, run[earliestAt.at(lo, hi)]!.rec);
+      let from = lo;
+      for (; at < hi; at = nextAtMost[at]!) {
+        if (at > from) todo.push({ base: floor, lo: from, hi: at });
+        from = at + 1;
       }
+      if (hi > from) todo.push({ base: floor, lo: from, hi });
     }
   }
 
@@ -1073,15 +1097,11 @@ export class ChainVerifier {
    * displaces fewer events (on ties, the early run, which comes first in the file; and the
    * early run when the last late event is no longer remembered to be named).
    */
-  private reorder(st: ChainState, leadSeq: number, leadRef: LineRef | undefined, late: number, run: readonly Displaced[]): void {
-    let earliest = run[0]!.rec;
-    for (const d of run) if (d.rec.ref.ordinal < earliest.ref.ordinal) earliest = d.rec;
-    const from = run[0]!.rec.seq;
-    const to = run[run.length - 1]!.rec.seq;
+  private reorder(st: ChainState, leadSeq: number, leadRef: LineRef | undefined, late: number, from: number, to: number, size: number, earliest: PlacedEvent): void {
     const runText = from === to ? `seq ${from}` : `seq ${from}–${to}`;
     const lateFrom = leadSeq - late + 1;
     const lateText = lateFrom === leadSeq ? `seq ${leadSeq}` : `seq ${lateFrom}–${leadSeq}`;
-    if (late < run.length && leadRef !== undefined) {
+    if (late < size && leadRef !== undefined) {
       this.emit(
         makeFinding('SEQ_REORDER', {
           chain: st.id,
@@ -1192,13 +1212,6 @@ export class ChainVerifier {
   }
 }
 
-/** The fewest late events any of `run` arrived before. */
-function fewest(run: readonly Displaced[]): number {
-  let n = Infinity;
-  for (const d of run) if (d.late < n) n = d.late;
-  return n;
-}
-
 /** The last index of `ordinals` (rising) with a value below `ordinal`, or -1. */
 function lastStopBelow(ordinals: readonly number[], ordinal: number): number {
   let lo = 0;
@@ -1232,6 +1245,11 @@ function compareFloor(st: ChainState): number {
 /** Does `rec` name the chain's head as its parent? */
 function linksTo(st: ChainState, rec: PlacedEvent): boolean {
   return st.parent !== null && rec.prevHash === st.parent;
+}
+
+/** Does the chain, at `parent`, go on with `rival` rather than `waiting` (only the rival links to it)? */
+function rivalChosen(parent: string | null, waiting: PlacedEvent, rival: PlacedEvent): boolean {
+  return parent !== null && waiting.prevHash !== parent && rival.prevHash === parent;
 }
 
 function loc(ref: LineRef): { file: string; line: number } {
