@@ -53,6 +53,13 @@ export function isChainId(v: unknown): v is string {
   return typeof v === 'string' && isChainIdForm(v);
 }
 
+/**
+ * The first line of a Git LFS pointer (git-lfs's spec), which a checkout without `git lfs pull`
+ * leaves where the log should be: its line says so, as three lines of "not JSON" would not.
+ */
+const LFS_POINTER_FIRST_LINE = 'version https://git-lfs.github.com/spec/v1';
+const LFS_POINTER_HINT = ': the file is a Git LFS pointer, not the log (fetch the log with git lfs pull)';
+
 const REASON_TEXT: Record<NoncanonicalReason, string> = {
   'unexpected-character': 'an unexpected character',
   'unexpected-end': 'the line ends too early',
@@ -132,7 +139,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
     return hole(ref, null, [], [
       makeFinding('LINE_INVALID_JSON', {
         location: here(ref, columnOf(offset, prefix > 0)),
-        message: `not JSON: ${REASON_TEXT[reason]} at column ${columnOf(offset, prefix > 0)}`,
+        message: `not JSON: ${REASON_TEXT[reason]} at column ${columnOf(offset, prefix > 0)}${text === LFS_POINTER_FIRST_LINE ? LFS_POINTER_HINT : ''}`,
         detail: { reason },
       }),
     ], bytes);

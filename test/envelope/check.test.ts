@@ -409,6 +409,13 @@ describe('what the full check reports, member by member (from mutation testing)'
     expect(r.findings.map((f) => [f.code, f.location, f.detail])).toEqual([['LINE_INVALID_JSON', { file: 'log.jsonl', line: 7, column: 2 }, { reason: 'unexpected-end' }]]);
   });
 
+  it('says that a Git LFS pointer left where the log should be is one, on its first line only', () => {
+    const [version, oid] = ['version https://git-lfs.github.com/spec/v1', `oid sha256:${'4d'.repeat(32)}`];
+    for (const f of [full(version), check(version)]) expect(f.findings[0]!.message).toBe('not JSON: an unexpected character at column 1: the file is a Git LFS pointer, not the log (fetch the log with git lfs pull)');
+    expect(full(oid).findings[0]!.message).toBe('not JSON: an unexpected character at column 1');
+    expect(full(`${version}x`).findings[0]!.message).toBe('not JSON: an unexpected character at column 1');
+  });
+
   it('reads a short line with a duplicate key or a lone surrogate as JSON: never LINE_INVALID_JSON (from mutation testing)', () => {
     // Short lines are scanned before JSON.parse; only a fault JSON.parse also rejects makes them not JSON.
     const dup = full('{"v":"sel.audit/1","v":"sel.audit/1"}');
