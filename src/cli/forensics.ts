@@ -865,39 +865,50 @@ function timelineCommand(): Command {
         }
         return false;
       };
+      const row = (rec: PlacedEvent, at: readonly string[]) => {
+        // Parsed whole before it is written: JSON.stringify through the member-by-member
+        // reader made an unfiltered 300 MB timeline 1.39x slower (from a worker: already).
+        const e = plainEvent(rec.event)!;
+        shown++;
+        if (at.length > 0) marked++;
+        if (f.format === 'jsonl') {
+          buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line }, findings: at })}\n`;
+        } else {
+          const target = typeof e.request['url'] === 'string' ? e.request['url'] : typeof e.request['tool'] === 'string' ? e.request['tool'] : typeof e.request['path'] === 'string' ? e.request['path'] : typeof e.request['name'] === 'string' ? e.request['name'] : '';
+          // One row per event, whatever its fields hold (printable: no forged rows, no escapes).
+          const p = printable;
+          buf += `${e.ts}  ${p(e.chain).padEnd(14)} ${String(e.seq).padStart(7)}  ${p(e.kind).padEnd(18)} ${p(e.actor.id).padEnd(14)} ${e.decision.action.padEnd(6)}  ${p(e.decision.rule ?? '-')}  ${p(String(target).slice(0, 80))}${at.length > 0 ? `  ! ${at.join(' ')}` : ''}\n`;
+        }
+        if (buf.length > 64 * 1024) flush();
+      };
+      // The rows of the events the chain check accepted for the record it is checking, written
+      // when it is done with the record (onSettled): the SEQ_REORDER of an event that arrived
+      // early, or of the one the run jumped, is judged after the run was accepted, and its row
+      // had been written without it (found by review). At most the record's event and the
+      // ones waiting for it: --reorder-window, per chain.
+      const waiting: { rec: PlacedEvent; key: string }[] = [];
+      const settled = () => {
+        for (const w of waiting) {
+          const codes = held.get(w.key);
+          if (codes !== undefined) held.delete(w.key);
+          row(w.rec, codes ?? NONE);
+        }
+        waiting.length = 0;
+      };
       // The events shown come whole, their requests parsed in full (with --jobs, the workers
       // send only those); the others' requests are read member by member, or not at all.
-      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), ...jobs, keepFinding }, {
+      const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), ...jobs, keepFinding, onSettled: settled }, {
         sendWhole: filter,
         requestsByName: true,
         onEvent: (rec) => {
           // Those at this event are taken; the others kept: an event that arrived early (within
           // the reorder window) is placed after the event it jumped, and its findings were
           // dropped with that event's row (found by review).
-          let at: readonly string[] = NONE;
-          if (held.size > 0) {
-            const key = `${rec.ref.file}\u0000${rec.ref.line}`;
-            const codes = held.get(key);
-            if (codes !== undefined) {
-              held.delete(key);
-              at = codes;
-            }
+          if (rec.event === null || !matchesFilter(filter, rec, rec.event)) {
+            if (held.size > 0) held.delete(`${rec.ref.file}\u0000${rec.ref.line}`);
+            return;
           }
-          if (rec.event === null || !matchesFilter(filter, rec, rec.event)) return;
-          // Parsed whole before it is written: JSON.stringify through the member-by-member
-          // reader made an unfiltered 300 MB timeline 1.39x slower (from a worker: already).
-          const e = plainEvent(rec.event)!;
-          shown++;
-          if (at.length > 0) marked++;
-          if (f.format === 'jsonl') {
-            buf += `${JSON.stringify({ ts: e.ts, chain: e.chain, seq: e.seq, kind: e.kind, actor: e.actor, decision: e.decision, request: e.request, location: { file: rec.ref.file, line: rec.ref.line }, findings: at })}\n`;
-          } else {
-            const target = typeof e.request['url'] === 'string' ? e.request['url'] : typeof e.request['tool'] === 'string' ? e.request['tool'] : typeof e.request['path'] === 'string' ? e.request['path'] : typeof e.request['name'] === 'string' ? e.request['name'] : '';
-            // One row per event, whatever its fields hold (printable: no forged rows, no escapes).
-            const p = printable;
-            buf += `${e.ts}  ${p(e.chain).padEnd(14)} ${String(e.seq).padStart(7)}  ${p(e.kind).padEnd(18)} ${p(e.actor.id).padEnd(14)} ${e.decision.action.padEnd(6)}  ${p(e.decision.rule ?? '-')}  ${p(String(target).slice(0, 80))}${at.length > 0 ? `  ! ${at.join(' ')}` : ''}\n`;
-          }
-          if (buf.length > 64 * 1024) flush();
+          waiting.push({ rec, key: `${rec.ref.file}\u0000${rec.ref.line}` });
         },
       });
       flush();

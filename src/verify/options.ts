@@ -28,6 +28,13 @@ export interface VerifyOptions {
    * SEQ_DUPLICATE (`copy`: its decision is not replayed). sel explain shows them; no report does.
    */
   readonly onForkBranch?: (rec: PlacedEvent, copy: boolean) => void;
+  /**
+   * Called each time the chain check is done with a record, and once more when it has ended
+   * the input: by then it has reported every finding about the events it accepted meanwhile
+   * (a SEQ_REORDER is judged after the events it names were accepted, when the run they
+   * belong to is known). sel timeline writes its rows then, with those findings.
+   */
+  readonly onSettled?: () => void;
   /** Chains start here instead of at seq 0 (a checkpoint). */
   readonly starts: readonly ChainPosition[];
 }

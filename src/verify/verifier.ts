@@ -261,6 +261,7 @@ export class IntegrityVerifier {
    */
   finish(after?: (chains: readonly ChainSummary[]) => void): IntegrityResult {
     this.chain.finish();
+    this.opts.onSettled?.();
     after?.(this.chain.summaries());
     const kept = this.kept.flat().map((k) => ({ ...k, order: k.order ?? this.positionOf(k) })).sort((a, b) => a.order - b.order || a.index - b.index);
     return {
@@ -305,6 +306,7 @@ export class IntegrityVerifier {
       }
     }
     this.chain.push(rec);
+    this.opts.onSettled?.();
   }
 }
 

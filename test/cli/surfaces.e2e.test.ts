@@ -1345,7 +1345,8 @@ describe('sel timeline', () => {
     expect((JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] }).findings.map((f) => [f.code, f.seq])).toEqual([['EVENT_NONCANONICAL', 5], ['SEQ_REORDER', 5]]);
     const one = sel(['timeline', log, '--format', 'jsonl']).stdout;
     const rows = one.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
-    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
+    // Its SEQ_REORDER too, which the chain check finds once seq 4 has come (left off its row before).
+    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL', 'SEQ_REORDER']]]);
     expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
   });
   it('names its findings at an event that arrived early, however many findings came before the event it jumped (review: the last 16 were held)', () => {
@@ -1357,9 +1358,35 @@ describe('sel timeline', () => {
     expect(verified.filter((f) => f.seq === 5).map((f) => f.code)).toEqual(['EVENT_NONCANONICAL', 'SEQ_REORDER']);
     const one = sel(['timeline', log, '--format', 'jsonl']).stdout;
     const rows = one.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
-    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL']]]);
+    expect(rows.filter((r) => r.findings.length > 0).map((r) => [r.seq, r.findings])).toEqual([[5, ['EVENT_NONCANONICAL', 'SEQ_REORDER']]]);
     expect(sel(['timeline', log, '--format', 'jsonl', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one);
-    expect(sel(['timeline', log]).stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL']);
+    expect(sel(['timeline', log]).stdout.split('\n').filter((r) => r.includes('  ! ')).map((r) => r.replace(/^.*  ! /, ''))).toEqual(['EVENT_NONCANONICAL SEQ_REORDER']);
+  });
+  it('names a SEQ_REORDER on the row of the event it is at, once: an event read early, an event read late, a run read early (review: the chain check finds it after those rows were written, and they read clean)', () => {
+    const all = chainLines(10, 'r');
+    const at = (order: readonly number[], name: string) => {
+      const log = join(tmp, `timeline-reorder-${name}.jsonl`);
+      writeFileSync(log, `${order.map((k) => all[k]!).join('\n')}\n`);
+      const verified = (JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number; location: { line: number } }[] }).findings;
+      const one = sel(['timeline', log, '--format', 'jsonl']);
+      for (const jobs of [['--jobs', '2'], ['--jobs', '3', '--unit-bytes', '2000']]) {
+        const r = sel(['timeline', log, '--format', 'jsonl', ...jobs]);
+        expect(r.stdout, jobs.join(' ')).toBe(one.stdout);
+        expect(r.stderr, jobs.join(' ')).toBe(one.stderr);
+      }
+      expect(one.stderr).toContain('; 1 row shown names the findings at its event after a ! (run sel verify)');
+      const rows = one.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[]; location: { line: number } });
+      return {
+        verified: verified.map((f) => [f.code, f.seq, f.location.line]),
+        rows: rows.filter((r) => r.findings.length > 0).map((r) => [r.findings, r.seq, r.location.line]),
+      };
+    };
+    // seq 6 read before seq 3–5.
+    expect(at([0, 1, 2, 6, 3, 4, 5, 7, 8, 9], 'early')).toEqual({ verified: [['SEQ_REORDER', 6, 4]], rows: [[['SEQ_REORDER'], 6, 4]] });
+    // seq 3 read after seq 4–6.
+    expect(at([0, 1, 2, 4, 5, 6, 3, 7, 8, 9], 'late')).toEqual({ verified: [['SEQ_REORDER', 3, 7]], rows: [[['SEQ_REORDER'], 3, 7]] });
+    // seq 7–8 read before seq 3–6: at the first of the run, as sel verify reports it.
+    expect(at([0, 1, 2, 7, 8, 3, 4, 5, 6, 9], 'run')).toEqual({ verified: [['SEQ_REORDER', 7, 4]], rows: [[['SEQ_REORDER'], 7, 4]] });
   });
   it('names its findings at each early event, however many more than 4096 a --reorder-window holds (review: the oldest held were dropped, and their rows read clean)', () => {
     // seq 1-4499 each not in canonical form (a space before it), all read before seq 0.
