@@ -11,7 +11,9 @@
  *
  * One fault is reported once, where it happens (SPEC.md §6):
  * - links are checked against the *recorded* hash of the parent, so a tampered event shows
- *   as one HASH_MISMATCH on itself and not again on its successor;
+ *   as one HASH_MISMATCH on itself and not again on its successor (or, when that hash is of an
+ *   algorithm sel does not implement, against the SHA-256 of the parent's content too, so an
+ *   unsupported hash is one DIGEST_UNSUPPORTED and not a PREV_HASH_MISMATCH as well);
  * - a line that could not be placed (unreadable, damaged) is a hole: already reported by
  *   its own finding, it explains a gap at its position instead of causing a SEQ_GAP too;
  * - a displaced run of events gives one SEQ_REORDER, a forked branch one CHAIN_FORK.
@@ -242,6 +244,13 @@ class ChainState {
   next: number;
   /** Hash the next event must name as prev_hash; null when unknown (after a gap). */
   parent: string | null;
+  /**
+   * When the parent's recorded hash is of an algorithm this verifier does not implement
+   * (DIGEST_UNSUPPORTED), the SHA-256 of its content: the next event may name that instead.
+   */
+  parentContent: string | null = null;
+  /** The same, by seq, for the accepted events that had one (at most MAX_OFF_CHAIN, the oldest dropped): a late successor may name it. */
+  readonly contentAt = new Map<number, string>();
   lastTs: string | null = null;
   /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
   lastTsSeq = -1;
@@ -571,7 +580,7 @@ export class ChainVerifier {
     let prev: boolean | null = null;
     if (rec.seq === gap.from) {
       const before = rec.seq === 0 ? GENESIS_PREV_HASH : st.recent.get(rec.seq - 1)?.hash;
-      if (before !== undefined) prev = rec.prevHash === before;
+      if (before !== undefined) prev = rec.prevHash === before || (st.contentAt.size > 0 && rec.prevHash === st.contentAt.get(rec.seq - 1));
     } else {
       // Inside a range of several seqs, its neighbours there are late arrivals too: seqs 3–5
       // deleted, then the real 3, a forged 4 and the real 5 appended read as the real ones
@@ -580,11 +589,14 @@ export class ChainVerifier {
       if (before !== undefined) prev = rec.prevHash === before.hash;
     }
     let next: boolean | null = null;
+    // Its successor may name the SHA-256 of its content when its hash is of an algorithm sel
+    // does not implement (linksTo).
+    const content = rec.findings.length === 0 ? null : contentHash(rec);
     if (rec.seq === gap.to) {
-      if (gap.after !== 0) next = fingerprint(rec.hash) === gap.after;
+      if (gap.after !== 0) next = fingerprint(rec.hash) === gap.after || (content !== null && fingerprint(content) === gap.after);
     } else {
       const after = st.lateAt.get(rec.seq + 1);
-      if (after !== undefined) next = after.prevHash === rec.hash;
+      if (after !== undefined) next = after.prevHash === rec.hash || (content !== null && after.prevHash === content);
     }
     if (prev !== false && next !== false && gap.from !== gap.to && !st.lateAt.has(rec.seq)) {
       st.lateAt.set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
@@ -910,6 +922,11 @@ export class ChainVerifier {
     }
     st.next = rec.seq + 1;
     st.parent = rec.hash;
+    st.parentContent = rec.findings.length === 0 ? null : contentHash(rec);
+    if (st.parentContent !== null) {
+      st.contentAt.set(rec.seq, st.parentContent);
+      if (st.contentAt.size > MAX_OFF_CHAIN) st.contentAt.delete(st.contentAt.keys().next().value!);
+    }
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
     // Its seq and place only: the event itself, kept, held what it was read from (replay's
     // peak RSS +9 MB at 300 MB).
@@ -1180,6 +1197,7 @@ export class ChainVerifier {
     // The parent of `succ` is known only when one hole with known hashes stands for it.
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
+    st.parentContent = null;
     // A walk back over late events stops at the jump in seq (see `reorder`).
     if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
     st.next = succ.seq;
@@ -1242,9 +1260,24 @@ function compareFloor(st: ChainState): number {
   return st.recent.oldest() ?? st.next;
 }
 
-/** Does `rec` name the chain's head as its parent? */
+/**
+ * Does `rec` name the chain's head as its parent? By its recorded hash, or, when that is of an
+ * algorithm this verifier does not implement, by the SHA-256 of the head's content: the head's
+ * DIGEST_UNSUPPORTED is the one fault, and a successor written by a sha256 writer names what
+ * the head's hash had been, which it still is by content (docs/contract.md).
+ */
 function linksTo(st: ChainState, rec: PlacedEvent): boolean {
-  return st.parent !== null && rec.prevHash === st.parent;
+  return st.parent !== null && (rec.prevHash === st.parent || (st.parentContent !== null && rec.prevHash === st.parentContent));
+}
+
+/** The SHA-256 of an event's content its DIGEST_UNSUPPORTED on `hash` carries (src/envelope/check.ts), if any. */
+function contentHash(rec: PlacedEvent): string | null {
+  for (const f of rec.findings) {
+    if (f.code !== 'DIGEST_UNSUPPORTED') continue;
+    const d = f.detail as { member?: unknown; sha256?: unknown } | undefined;
+    if (d?.member === 'hash' && typeof d.sha256 === 'string') return d.sha256;
+  }
+  return null;
 }
 
 /** Does the chain, at `parent`, go on with `rival` rather than `waiting` (only the rival links to it)? */

@@ -326,7 +326,7 @@ export function checkLineFully(raw: Buffer, ref: LineRef, opts: CheckOptions): E
   // The schema checks each digest's form (a sha256 digest is exactly 64 lowercase hex
   // digits); what it cannot say is that another algorithm is one this verifier lacks.
   const schemaError = validateEnvelope(obj);
-  const digestFindings = checkDigestMembers(obj, proven, schemaError, claimedChain, claimedSeq, ref);
+  const digestFindings = checkDigestMembers(obj, proven, schemaError, claimedChain, claimedSeq, ref, computed);
   if (digestFindings !== null) (findings ??= []).push(...digestFindings);
   if (schemaError !== null) {
     (findings ??= []).push(
@@ -423,7 +423,10 @@ function unplaceable(hashForm: DigestCheck['kind'], chain: string | null, seq: n
  * lowercase hex digits, or one of no digest form at all (a malformed `hash` or `prev_hash`
  * keeps the event out of its chain, so it is named even when the schema named another fault).
  * Members in `proven` equal a digest this process computed. When the schema passed, every
- * digest has a valid form, so only the prefix is looked at.
+ * digest has a valid form, so only the prefix is looked at. An unsupported `hash` carries
+ * `computed`, the SHA-256 of the event without it, in `detail.sha256`: the chain check links a
+ * successor that names it (src/chain/chain.ts, contentHash), so that the one fault is this
+ * finding and not a PREV_HASH_MISMATCH on the next event as well.
  */
 function checkDigestMembers(
   obj: Record<string, unknown>,
@@ -432,6 +435,7 @@ function checkDigestMembers(
   chain: string | null,
   seq: number | null,
   ref: LineRef,
+  computed: string | null,
 ): Finding[] | null {
   let out: Finding[] | null = null;
   for (const [name, bit] of DIGEST_MEMBERS) {
@@ -448,7 +452,9 @@ function checkDigestMembers(
           location: here(ref),
           message: `${name} uses the digest algorithm "${shown(c.algorithm)}", which this verifier does not implement; it cannot be checked`,
           actual: v,
-          detail: { member: name, algorithm: shown(c.algorithm) },
+          detail: name === 'hash' && computed !== null
+            ? { member: name, algorithm: shown(c.algorithm), sha256: computed }
+            : { member: name, algorithm: shown(c.algorithm) },
         }),
       );
     } else if (c.kind === 'malformed' && schemaError?.pointer !== `/${name}`) {

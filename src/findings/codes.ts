@@ -119,7 +119,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Digest algorithm not supported',
-    help: 'A digest uses a prefix other than `sha256:`. SPEC.md §1 makes an unknown prefix an error, never skipped: the value it protects cannot be checked. Use a verifier that implements that algorithm.',
+    help: 'A digest uses a prefix other than `sha256:`. SPEC.md §1 makes an unknown prefix an error, never skipped: the value it protects cannot be checked. Use a verifier that implements that algorithm. For `hash`, detail.sha256 is the SHA-256 of the event without it: the next event may name either as its prev_hash (it links to the event\'s content), so the one fault is not a PREV_HASH_MISMATCH on the next event too; one that names neither is one.',
     example: '"hash":"sha512:..."',
     extension: true,
   },

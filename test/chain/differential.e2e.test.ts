@@ -18,17 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Row { code: string; chain: string | null; seq: number | null; location: { line: number } }
 
 /** One run's findings, checked to be the same bytes with --jobs 3 and from 3 shards merged. */
-function verifyAll(name: string, bytes: Buffer): Row[] {
+function verifyAll(name: string, bytes: Buffer, args: readonly string[] = []): Row[] {
   const log = join(dir, `${name}.jsonl`);
   writeFileSync(log, bytes);
-  const one = sel(['verify', log, '--format', 'json', '--jobs', '1']);
-  expect(sel(['verify', log, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
+  const one = sel(['verify', log, '--format', 'json', '--jobs', '1', ...args]);
+  expect(sel(['verify', log, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000', ...args]).stdout).toBe(one.stdout);
   const shards = [1, 2, 3].map((i) => {
     const out = join(dir, `${name}.shard-${i}`);
     expect(sel(['verify', log, '--shard', `${i}/3`, '--shard-out', out]).status).toBe(0);
     return out;
   });
-  expect(sel(['merge', ...shards, '--format', 'json']).stdout).toBe(one.stdout);
+  expect(sel(['merge', ...shards, '--format', 'json', ...args]).stdout).toBe(one.stdout);
   return (JSON.parse(one.stdout) as { findings: Row[] }).findings;
 }
 
@@ -260,5 +260,58 @@ describe('displacements that cost the judging quadratic time in --reorder-window
     };
     const forged = [...lines.slice(0, 5), lines[6]!, ...lines.slice(7, 40).map(forge), ...lines.slice(7, 41)];
     expect(brief(verifyAll('rivals-small', toLog(forged))).filter((b) => !b.startsWith('CHAIN_FORK'))).toEqual(['SEQ_GAP@6']);
+  });
+});
+
+describe('an event whose hash is of an algorithm sel does not implement is one DIGEST_UNSUPPORTED, not a PREV_HASH_MISMATCH on its successor too (SPEC.md §1, §6; docs/contract.md, "Canonical JSON")', () => {
+  const lines = chainLines(6, 'c');
+  const sha512 = `sha512:${'ab'.repeat(64)}`;
+  /** Seq 2 with its hash member replaced, its content as written. */
+  const unsupported = (edit: (e: Record<string, unknown>) => void = () => {}) => {
+    const e = JSON.parse(lines[2]!) as Record<string, unknown>;
+    edit(e);
+    e['hash'] = sha512;
+    return canonicalize(e);
+  };
+  const log = (order: readonly number[], two: string) => toLog(order.map((s) => (s === 2 ? two : lines[s]!)));
+  const digest = (rows: Row[]) => rows.map((f) => (f as unknown as { detail?: { member?: string } }).detail?.member ?? '-');
+
+  it('its successor naming the SHA-256 of its content links to it, read in order or before it', () => {
+    const rows = verifyAll('sha512-hash', log([0, 1, 2, 3, 4, 5], unsupported()));
+    expect(brief(rows)).toEqual(['DIGEST_UNSUPPORTED@3']);
+    const file = join(dir, 'sha512-hash.jsonl');
+    expect(sel(['verify', file, '--format', 'json', '--jobs', '2']).stdout).toBe(sel(['verify', file, '--format', 'json', '--jobs', '1']).stdout);
+    expect((rows[0] as unknown as { detail: unknown }).detail).toEqual({ member: 'hash', algorithm: 'sha512', sha256: (JSON.parse(lines[2]!) as { hash: string }).hash });
+    expect(brief(verifyAll('sha512-hash-late', log([0, 1, 3, 2, 4, 5], unsupported())))).toEqual(['SEQ_REORDER@3', 'DIGEST_UNSUPPORTED@4']);
+  });
+
+  it('read more than --reorder-window events late, or its successor read so late: the late event links where it arrives', () => {
+    const late = (order: readonly number[], name: string) => verifyAll(name, log(order, unsupported()), ['--reorder-window', '1']);
+    const says = (rows: Row[]) => rows.filter((f) => f.code === 'SEQ_REORDER').map((f) => (f as unknown as { message: string; detail: Record<string, unknown> }).detail);
+    const itself = late([0, 1, 3, 4, 5, 2], 'sha512-itself-late');
+    expect(brief(itself)).toEqual(['SEQ_GAP@3', 'DIGEST_UNSUPPORTED@6', 'SEQ_REORDER@6']);
+    expect(says(itself)).toEqual([{ reorderWindow: 1 }]);
+    const successor = late([0, 1, 2, 4, 5, 3], 'sha512-successor-late');
+    expect(brief(successor)).toEqual(['DIGEST_UNSUPPORTED@3', 'SEQ_GAP@4', 'SEQ_REORDER@6']);
+    expect(says(successor)).toEqual([{ reorderWindow: 1 }]);
+  });
+
+  it('its content changed as well: its successor does not link, and says so', () => {
+    const rows = verifyAll('sha512-changed', log([0, 1, 2, 3, 4, 5], unsupported((e) => ((e['actor'] as Record<string, unknown>)['id'] = 'someone-else'))));
+    expect(brief(rows)).toEqual(['DIGEST_UNSUPPORTED@3', 'PREV_HASH_MISMATCH@4']);
+  });
+
+  it('a successor that names the recorded sha512 hash links to it by that (its own prev_hash reported as unsupported)', () => {
+    const out = [...lines.slice(0, 2), unsupported()];
+    for (let s = 3; s < 6; s++) {
+      const e = JSON.parse(lines[s]!) as Record<string, unknown>;
+      e['prev_hash'] = (JSON.parse(out[s - 1]!) as { hash: string }).hash;
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+      out.push(canonicalize(e));
+    }
+    const rows = verifyAll('sha512-linked', toLog(out));
+    expect(brief(rows)).toEqual(['DIGEST_UNSUPPORTED@3', 'DIGEST_UNSUPPORTED@4']);
+    expect(digest(rows)).toEqual(['hash', 'prev_hash']);
   });
 });

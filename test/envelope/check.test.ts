@@ -583,8 +583,10 @@ describe('what the full check reports, member by member (from mutation testing)'
     e['policy_hash'] = 'blake3:dd';
     const r = full(canonicalize(e));
     expect(r.kind).toBe('event');
+    // The hash's carries the SHA-256 of the content, which a successor may name (chain.ts).
+    const { hash: _h, ...content } = e;
     expect(r.findings.map((f) => [f.code, f.detail])).toEqual([
-      ['DIGEST_UNSUPPORTED', { member: 'hash', algorithm: 'md5' }],
+      ['DIGEST_UNSUPPORTED', { member: 'hash', algorithm: 'md5', sha256: digestOf(content) }],
       ['DIGEST_UNSUPPORTED', { member: 'request_fingerprint', algorithm: 'sha1' }],
       ['DIGEST_UNSUPPORTED', { member: 'prev_hash', algorithm: 'sha3' }],
       ['DIGEST_UNSUPPORTED', { member: 'policy_hash', algorithm: 'blake3' }],
