@@ -8,6 +8,7 @@ import { fastPathAgrees, fastPathStats, scannerStats } from './fast-path.js';
 import { fuzzDir, unitsAgree, unitStats } from './units.js';
 import { bytesDamaged, columnsDamaged, metaDamaged, shardFixture, shardsAgree, shardStats } from './shards.js';
 import { importAgrees, importStats } from './import.js';
+import { disorderAgrees, disorderStats } from './disorder.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -40,6 +41,9 @@ props.push(['a shard result with any byte changed or cut anywhere is merged or r
 props.push(['a shard result with any meta value changed (resealed) is merged or refused', metaDamaged(shards) as unknown as fc.IProperty<unknown[]>, shardRuns]);
 // Each case runs one verification and up to 6 shards and a merge: a fiftieth of the cases.
 props.push(['shards + merge give one run\'s report on every mutation, whatever the cuts', shardsAgree(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 50))]);
+// Each case runs two verifications, starts worker threads, and runs up to 6 shards and a merge,
+// on logs of up to ~390 events (~0.6 s): a two-hundredth of the cases, about as long as --jobs's.
+props.push(['--jobs and shards + merge give one thread\'s report on heavily disordered logs', disorderAgrees(units.dir) as unknown as fc.IProperty<unknown[]>, Math.max(1, Math.floor(count / 200))]);
 // Each case imports one small document: as many cases as the others.
 props.push(['sel import reads what JSON.parse reads, and of a broken document every element before the damage', importAgrees as unknown as fc.IProperty<unknown[]>, count]);
 process.stdout.write(`sel fuzz: seed ${seed}, ${count} runs per property\n`);
@@ -52,6 +56,7 @@ for (const [name, prop, runs] of props) {
     process.stdout.write(`FAIL  ${name}: ${r.numRuns} runs, counterexample ${JSON.stringify(r.counterexample)} (seed ${r.seed}, path ${r.counterexamplePath})\n  ${String(r.errorInstance)}\n`);
   } else {
     const extra = prop === (fastPathAgrees as unknown) ? `, ${fastPathStats.accepted} lines accepted by the fast path; of ${scannerStats.lines} scanned, ${scannerStats.text} proven by the text scanner, ${scannerStats.wasm} (all also by the text scanner) by the WebAssembly one`
+      : name.includes('disordered') ? `, ${disorderStats.logs} disordered logs compared (${disorderStats.findings} findings, ${disorderStats.shards} shards in all)`
       : name.startsWith('--jobs') ? `, ${unitStats.logs} mutated logs compared (${unitStats.findings} findings, ${unitStats.notes} gate notes in all)`
       : name.startsWith('shards + merge') ? `, ${shardStats.logs} mutated logs compared (${shardStats.shards} shards in all)`
       : name.startsWith('sel import') ? `, ${importStats.whole} documents read whole, ${importStats.broken} broken (${importStats.lines} lines written)`
