@@ -108,6 +108,19 @@ describe('orderSources', () => {
     expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['c.jsonl', 'b.jsonl', 'a.jsonl']);
   });
 
+  it('orders by a chain that begins no file but shows among one file\'s first lines and only past another\'s (found by test/fuzz/disorder.ts: three honest chains rotated gave a SEQ_REORDER)', async () => {
+    const ev = (chain: string, seq: number): string => `${JSON.stringify({ v: 'sel.audit/1', chain, seq })}\n`;
+    // Written in this order: 3 (b 0-2), 2 (b 3, c 0), 1 (a 0-64, then c 1). Chain c begins no
+    // file; 1 and 3 begin with seq 0 of other chains, so their names decided, and 1 went first:
+    // c 1 before c 0. c is among 2's first lines, and in 1 after its 65th: it orders them.
+    const d = dir('late-chain', {
+      '3.jsonl': ev('b', 0) + ev('b', 1) + ev('b', 2),
+      '2.jsonl': ev('b', 3) + ev('c', 0),
+      '1.jsonl': Array.from({ length: 65 }, (_, i) => ev('a', i)).join('') + ev('c', 1),
+    });
+    expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['3.jsonl', '2.jsonl', '1.jsonl']);
+  });
+
   it('reads a first line of exactly --max-line-bytes for its seq, and not one longer', async () => {
     const event = `{"seq":7,"pad":"${'x'.repeat(40)}"}`;
     // A line too long is not an event, even where its first bytes would parse as one.
