@@ -232,6 +232,16 @@ describe('displacements within displacements, and a rival chosen among them (doc
     expect(brief(rows)).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4']);
     expect(reorders(rows)).toEqual([{ seq: 4, line: 4, detail: { displaced: [4, 4], before: [2, 3] } }]);
   });
+
+  it('the seq 4 the chain goes on with, read after a forged seq 4, both before seq 3 and all before seq 1–2: seq 3–4 jumped seq 1–2, one SEQ_REORDER (from mutation testing: the rival two seqs past the lead was chosen against the lead)', () => {
+    const forged = JSON.parse(lines[4]!) as Record<string, unknown>;
+    forged['prev_hash'] = (JSON.parse(lines[0]!) as { hash: string }).hash;
+    delete forged['hash'];
+    forged['hash'] = digestOf(forged);
+    const rows = verifyAll('rival-past-lead', toLog([lines[0]!, canonicalize(forged), lines[4]!, lines[3]!, lines[1]!, lines[2]!, lines[5]!, lines[6]!]));
+    expect(brief(rows)).toEqual(['CHAIN_FORK@2', 'SEQ_REORDER@3']);
+    expect(reorders(rows)).toEqual([{ seq: 4, line: 3, detail: { displaced: [3, 4], before: [1, 2] } }]);
+  });
 });
 
 describe('displacements that cost the judging quadratic time in --reorder-window (review of 4348eca; their cost is measured by the bench\'s orders section), judged as before', () => {
@@ -294,6 +304,50 @@ describe('an event whose hash is of an algorithm sel does not implement is one D
     const successor = late([0, 1, 2, 4, 5, 3], 'sha512-successor-late');
     expect(brief(successor)).toEqual(['DIGEST_UNSUPPORTED@3', 'SEQ_GAP@4', 'SEQ_REORDER@6']);
     expect(says(successor)).toEqual([{ reorderWindow: 1 }]);
+    // Its successor read late first, then it: each links to the other where both are late
+    // (from mutation testing: a late successor's prev_hash was compared with its hash alone).
+    const both = late([0, 1, 4, 5, 3, 2], 'sha512-both-late');
+    expect(brief(both)).toEqual(['SEQ_GAP@3', 'SEQ_REORDER@5', 'DIGEST_UNSUPPORTED@6', 'SEQ_REORDER@6']);
+    expect(says(both)).toEqual([{ reorderWindow: 1 }, { reorderWindow: 1 }]);
+    // Seq 2 and seq 4 of an algorithm sel lacks, seq 3 read late: it links to seq 2 by its
+    // content, remembered while seq 4's is too (from mutation testing).
+    const four = (() => {
+      const e = JSON.parse(lines[4]!) as Record<string, unknown>;
+      e['hash'] = sha512;
+      return canonicalize(e);
+    })();
+    const two = verifyAll('sha512-two-late', toLog([0, 1, 2, 4, 5, 3].map((s) => (s === 2 ? unsupported() : s === 4 ? four : lines[s]!))), ['--reorder-window', '1']);
+    expect(brief(two)).toEqual(['DIGEST_UNSUPPORTED@3', 'DIGEST_UNSUPPORTED@4', 'SEQ_GAP@4', 'SEQ_REORDER@6']);
+    expect(two.filter((f) => f.code === 'SEQ_REORDER').map((f) => (f as unknown as { message: string }).message)).toEqual(['seq 3 arrives more than 1 event late, after seq 3 was already reported missing']);
+  });
+
+  it('its successor and a forged rival read before it: the chain goes on with the successor that names its content, the forged one is the fork (found by mutation testing: rivals were chosen by the recorded hash alone)', () => {
+    const forged = (s: number) => {
+      const e = JSON.parse(lines[s]!) as Record<string, unknown> & { actor: { id: string } };
+      e.actor.id = 'forger';
+      e['prev_hash'] = `sha256:${'f'.repeat(64)}`;
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+      return canonicalize(e);
+    };
+    // Forged seq 3, the real seq 3, then seq 2: as with a sha256 seq 2, the forged one is the fork.
+    const rows = verifyAll('sha512-rival', toLog([lines[0]!, lines[1]!, forged(3), lines[3]!, unsupported(), lines[4]!, lines[5]!]));
+    expect(brief(rows)).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4', 'DIGEST_UNSUPPORTED@5']);
+    expect(brief(verifyAll('sha256-rival', toLog([lines[0]!, lines[1]!, forged(3), lines[3]!, lines[2]!, lines[4]!, lines[5]!])))).toEqual(['CHAIN_FORK@3', 'SEQ_REORDER@4']);
+    // Seq 2 (sha512) read early, then forged seq 3 and the real one, then seq 1: the run 2–3 is the real seq 3's, one SEQ_REORDER.
+    const run = verifyAll('sha512-rival-run', toLog([lines[0]!, unsupported(), forged(3), lines[3]!, lines[1]!, lines[4]!, lines[5]!]));
+    expect(brief(run)).toEqual(['DIGEST_UNSUPPORTED@2', 'CHAIN_FORK@3', 'SEQ_REORDER@5']);
+    expect(reorders(run)).toEqual([{ seq: 1, line: 5, detail: { displaced: [1, 1], after: [2, 3] } }]);
+    // Forged seq 4 and the real one, seq 3 (sha512), all read before seq 1–2: the real 4 is of
+    // the run 3–4, which jumped seq 1–2 (one SEQ_REORDER), its count taken from seq 3's content.
+    const three = (() => {
+      const e = JSON.parse(lines[3]!) as Record<string, unknown>;
+      e['hash'] = sha512;
+      return canonicalize(e);
+    })();
+    const past = verifyAll('sha512-rival-past-lead', toLog([lines[0]!, forged(4), lines[4]!, three, lines[1]!, lines[2]!, lines[5]!]));
+    expect(brief(past)).toEqual(['CHAIN_FORK@2', 'SEQ_REORDER@3', 'DIGEST_UNSUPPORTED@4']);
+    expect(reorders(past)).toEqual([{ seq: 4, line: 3, detail: { displaced: [3, 4], before: [1, 2] } }]);
   });
 
   it('its content changed as well: its successor does not link, and says so', () => {

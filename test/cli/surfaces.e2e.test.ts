@@ -1388,6 +1388,23 @@ describe('sel timeline', () => {
     // seq 7–8 read before seq 3–6: at the first of the run, as sel verify reports it.
     expect(at([0, 1, 2, 7, 8, 3, 4, 5, 6, 9], 'run')).toEqual({ verified: [['SEQ_REORDER', 7, 4]], rows: [[['SEQ_REORDER'], 7, 4]] });
   });
+  it('shows the events the chain check accepts only when the input ends, after a seq missing near the end (from mutation testing: their rows are written when the check has ended)', () => {
+    const all = chainLines(6, 'g');
+    const log = join(tmp, 'timeline-gap-at-end.jsonl');
+    writeFileSync(log, `${[0, 1, 3, 4, 5].map((k) => all[k]!).join('\n')}\n`);
+    const one = sel(['timeline', log, '--format', 'jsonl']);
+    const rows = one.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[]; location: { line: number } });
+    expect(rows.map((r) => [r.seq, r.location.line, r.findings])).toEqual([[0, 1, []], [1, 2, []], [3, 3, ['SEQ_GAP']], [4, 4, []], [5, 5, []]]);
+    for (const jobs of [['--jobs', '2'], ['--jobs', '3', '--unit-bytes', '2000']]) expect(sel(['timeline', log, '--format', 'jsonl', ...jobs]).stdout, jobs.join(' ')).toBe(one.stdout);
+  });
+  it('names the findings of each of more than 4096 + --reorder-window events in order, each not in canonical form (from mutation testing: its rows are written as the check goes, the findings held only until then)', () => {
+    const all = chainLines(5200, 'm');
+    const log = join(tmp, 'timeline-many-findings.jsonl');
+    writeFileSync(log, `${all.map((l) => ` ${l}`).join('\n')}\n`);
+    const rows = sel(['timeline', log, '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows.length).toBe(5200);
+    expect(rows.filter((r) => r.findings.join() !== 'EVENT_NONCANONICAL').map((r) => r.seq)).toEqual([]);
+  });
   it('names its findings at each early event, however many more than 4096 a --reorder-window holds (review: the oldest held were dropped, and their rows read clean)', () => {
     // seq 1-4499 each not in canonical form (a space before it), all read before seq 0.
     const all = chainLines(4500, 'w');
