@@ -113,12 +113,45 @@ describe('orderSources', () => {
     // Written in this order: 3 (b 0-2), 2 (b 3, c 0), 1 (a 0-64, then c 1). Chain c begins no
     // file; 1 and 3 begin with seq 0 of other chains, so their names decided, and 1 went first:
     // c 1 before c 0. c is among 2's first lines, and in 1 after its 65th: it orders them.
-    const d = dir('late-chain', {
+    const d = dir('late-chain-begins-none', {
       '3.jsonl': ev('b', 0) + ev('b', 1) + ev('b', 2),
       '2.jsonl': ev('b', 3) + ev('c', 0),
       '1.jsonl': Array.from({ length: 65 }, (_, i) => ev('a', i)).join('') + ev('c', 1),
     });
     expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['3.jsonl', '2.jsonl', '1.jsonl']);
+  });
+
+  it('looks for a chain that begins a file past another file\'s first 64 lines, within its first MiB, each such chain (from mutation testing)', async () => {
+    const ev = (chain: string, seq: number): string => `${JSON.stringify({ v: 'sel.audit/1', chain, seq })}\n`;
+    const run = (chain: string, from: number, to: number): string => Array.from({ length: to - from }, (_, i) => ev(chain, from + i)).join('');
+    // q: fast 10-79 (70 lines), then slow 0-2: slow orders q before p (slow 3-5). By its
+    // first 64 lines alone, p (3) went before q (10).
+    const d = dir('late-chain', { 'r.jsonl': run('fast', 0, 10), 'q.jsonl': run('fast', 10, 80) + run('slow', 0, 3), 'p.jsonl': run('slow', 3, 6) });
+    expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['r.jsonl', 'q.jsonl', 'p.jsonl']);
+    // Two chains first seen past the first 64 lines: both are looked for, the file read on
+    // after the first is found (n: fast 10-79, slow 0, tiny 0; m: tiny 4; o: slow 5).
+    const e = dir('late-chains', {
+      'l.jsonl': run('fast', 0, 10),
+      'n.jsonl': run('fast', 10, 80) + ev('slow', 0) + run('fast', 80, 82) + ev('tiny', 0),
+      'm.jsonl': ev('tiny', 4),
+      'o.jsonl': ev('slow', 5),
+    });
+    expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['l.jsonl', 'n.jsonl', 'm.jsonl', 'o.jsonl']);
+  });
+
+  it('finds a chain past the first 64 lines by the envelope\'s chain member, not one nested in an unknown member before it (found by mutation testing: an honest log read with a false SEQ_REORDER)', async () => {
+    // Unknown top-level members are allowed (SPEC.md §2); "annotations" sorts before "chain".
+    const ev = (chain: string, seq: number): string => `${JSON.stringify({ annotations: { chain: 'upstream' }, chain, seq, v: 'sel.audit/1' })}\n`;
+    const run = (chain: string, from: number, to: number): string => Array.from({ length: to - from }, (_, i) => ev(chain, from + i)).join('');
+    const d = dir('late-chain-nested', { 'r.jsonl': run('fast', 0, 10), 'q.jsonl': run('fast', 10, 80) + run('slow', 0, 3), 'p.jsonl': run('slow', 3, 6) });
+    expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['r.jsonl', 'q.jsonl', 'p.jsonl']);
+  });
+
+  it('reads a file\'s first event on its last line without LF, the file\'s only line (from mutation testing)', async () => {
+    const d = dir('torn-first', { 'a.jsonl': line(4).trimEnd(), 'b.jsonl': line(2) });
+    expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['b.jsonl', 'a.jsonl']);
+    const e = dir('torn-first-2', { 'a.jsonl': line(1).trimEnd(), 'b.jsonl': line(2) });
+    expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['a.jsonl', 'b.jsonl']);
   });
 
   it('reads a first line of exactly --max-line-bytes for its seq, and not one longer', async () => {
