@@ -7,9 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalize } from '../src/canonical/jcs.js';
-import { digestOf } from '../src/canonical/digest.js';
-import { chainLines, toLog } from '../test/helpers/chains.js';
+import { chainLines, forgedFor, toLog } from '../test/helpers/chains.js';
 
 export interface OrderLog {
   /** What the order is, in a few words. */
@@ -20,16 +18,6 @@ export interface OrderLog {
   readonly window: number;
   /** The findings a correct check reports, by code. */
   readonly expect: Readonly<Record<string, number>>;
-}
-
-/** A second event for the seq of `line`: another actor, naming no event of the chain, sealed. */
-function forged(line: string): string {
-  const e = JSON.parse(line) as Record<string, unknown> & { actor: { id: string } };
-  e.actor.id = 'forger';
-  e['prev_hash'] = `sha256:${'f'.repeat(64)}`;
-  delete e['hash'];
-  e['hash'] = digestOf(e);
-  return canonicalize(e);
 }
 
 /** The logs, `2 * w + 1` events each (the forged order 2w + 2), written under `dir`. */
@@ -56,7 +44,7 @@ export function writeOrderLogs(dir: string, w: number): OrderLog[] {
   // run, and every waiting forgery counted again for each was quadratic.
   const k = 5;
   const forgedFirst = [...lines.slice(0, k), lines[k + 1]!];
-  for (let s = k + 2; s <= k + w + 1; s++) forgedFirst.push(forged(lines[s]!));
+  for (let s = k + 2; s <= k + w + 1; s++) forgedFirst.push(forgedFor(lines[s]!));
   forgedFirst.push(...lines.slice(k + 2, n + 1));
   put('forged events read before the real ones', 'forged-first.jsonl', forgedFirst, w + 1, { SEQ_GAP: 1, CHAIN_FORK: w });
   return logs;

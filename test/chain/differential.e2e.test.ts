@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/canonical/jcs.js';
 import { digestOf } from '../../src/canonical/digest.js';
-import { chainLines, toLog } from '../helpers/chains.js';
+import { chainLines, forgedFor, toLog } from '../helpers/chains.js';
 import { sel } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-diff-'));
@@ -260,15 +260,7 @@ describe('displacements that cost the judging quadratic time in --reorder-window
       { seq: 2, line: 6, detail: { displaced: [2, 2], after: [57, 59] } },
     ]);
     expect(reorders(nested)[29]).toEqual({ seq: 29, line: 60, detail: { displaced: [29, 29], after: [30, 59] } });
-    const forge = (line: string) => {
-      const e = JSON.parse(line) as Record<string, unknown> & { actor: { id: string } };
-      e.actor.id = 'forger';
-      e['prev_hash'] = `sha256:${'f'.repeat(64)}`;
-      delete e['hash'];
-      e['hash'] = digestOf(e);
-      return canonicalize(e);
-    };
-    const forged = [...lines.slice(0, 5), lines[6]!, ...lines.slice(7, 40).map(forge), ...lines.slice(7, 41)];
+    const forged = [...lines.slice(0, 5), lines[6]!, ...lines.slice(7, 40).map(forgedFor), ...lines.slice(7, 41)];
     expect(brief(verifyAll('rivals-small', toLog(forged))).filter((b) => !b.startsWith('CHAIN_FORK'))).toEqual(['SEQ_GAP@6']);
   });
 });

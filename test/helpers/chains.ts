@@ -1,6 +1,7 @@
 /** Test helpers: chains made with the producer API, verified in memory with the pure verifier. */
 import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
 import { digestOf } from '../../src/canonical/digest.js';
+import { canonicalize } from '../../src/canonical/jcs.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type IntegrityResult, type VerifyOptions } from '../../src/verify/verifier.js';
 import type { Finding } from '../../src/findings/finding.js';
 
@@ -28,6 +29,16 @@ export function chainLines(n: number, chain = 'prod'): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(w.append(sampleInput(i)).line);
   return out;
+}
+
+/** A second event for the seq of `line`: another actor, naming no event of the chain, sealed. */
+export function forgedFor(line: string): string {
+  const e = JSON.parse(line) as Record<string, unknown> & { actor: { id: string } };
+  e.actor.id = 'forger';
+  e['prev_hash'] = `sha256:${'f'.repeat(64)}`;
+  delete e['hash'];
+  e['hash'] = digestOf(e);
+  return canonicalize(e);
 }
 
 /** Interleaves several chains deterministically (round robin with a stride). */
