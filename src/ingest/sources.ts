@@ -264,7 +264,7 @@ const FIRST_READ_BYTES = 64 * 1024;
  * `seq` (a byte-order mark and a CR before the LF do not hide it). Ordering by the first
  * line alone put a segment whose first line was damaged after the next segment, and added a
  * SEQ_REORDER to the line's own finding. With `wanted` (the chains that begin a file of the
- * set), each chain's first seq among those lines too (a line without a string `chain` is of
+ * set; in a second reading, also those among some file's first lines), each chain's first seq among those lines too (a line without a string `chain` is of
  * the chain ''), which orders the files of interleaved chains, and then, for each chain in
  * `wanted` not among them, its first seq in the rest of the first MiB (FIRST_BYTES), looked
  * for in each line's `"chain":"` members (as the canonical envelope has it) before the
