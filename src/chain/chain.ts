@@ -245,11 +245,11 @@ class ChainState {
   /** Hash the next event must name as prev_hash; null when unknown (after a gap). */
   parent: string | null;
   /**
-   * When the parent's recorded hash is of an algorithm this verifier does not implement
-   * (DIGEST_UNSUPPORTED), the SHA-256 of its content: the next event may name that instead.
+   * For the accepted events whose recorded hash is of an algorithm this verifier does not
+   * implement (DIGEST_UNSUPPORTED), by seq, the SHA-256 of their content: a successor may name
+   * that instead (at most MAX_OFF_CHAIN, the oldest dropped). The head's is at `next - 1`
+   * (headContent).
    */
-  parentContent: string | null = null;
-  /** The same, by seq, for the accepted events that had one (at most MAX_OFF_CHAIN, the oldest dropped): a late successor may name it. */
   readonly contentAt = new Map<number, string>();
   lastTs: string | null = null;
   /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
@@ -813,7 +813,7 @@ export class ChainVerifier {
     if (other === undefined) return waiting;
     st.rivals.delete(rec.seq);
     const rival = other.rec;
-    const [chosen, main, fork] = rivalChosen(st.parent, st.parentContent, rec, rival) ? [other, rival, rec] : [waiting, rec, rival];
+    const [chosen, main, fork] = rivalChosen(st.parent, headContent(st), rec, rival) ? [other, rival, rec] : [waiting, rec, rival];
     // The next event of a branch already reported goes with it; a new branch is a fork.
     if (!this.isForkBranch(st, fork)) this.repeated(st, fork, main.hash, main.ref);
     // The event the chain goes on with is not set aside, whatever was said of a copy of it.
@@ -922,9 +922,9 @@ export class ChainVerifier {
     }
     st.next = rec.seq + 1;
     st.parent = rec.hash;
-    st.parentContent = rec.findings.length === 0 ? null : contentHash(rec);
-    if (st.parentContent !== null) {
-      st.contentAt.set(rec.seq, st.parentContent);
+    const content = rec.findings.length === 0 ? null : contentHash(rec);
+    if (content !== null) {
+      st.contentAt.set(rec.seq, content);
       if (st.contentAt.size > MAX_OFF_CHAIN) st.contentAt.delete(st.contentAt.keys().next().value!);
     }
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;
@@ -1038,7 +1038,7 @@ export class ChainVerifier {
     // K+2…K+W read first and the real ones after them, each real one a lead, was quadratic
     // (W = 10 000: 25.7 s, now 0.77 s).
     let parent = st.parent;
-    let parentContent = st.parentContent;
+    let parentContent = headContent(st);
     for (let seq = lead.seq + 1; ; seq++) {
       const p = st.pending.get(seq);
       if (p === undefined) return out;
@@ -1199,7 +1199,6 @@ export class ChainVerifier {
     // The parent of `succ` is known only when one hole with known hashes stands for it.
     const only = missing === 1 && claimed.length === 1 ? claimed[0]!.slot.hole : null;
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
-    st.parentContent = null;
     // A walk back over late events stops at the jump in seq (see `reorder`).
     if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
     st.next = succ.seq;
@@ -1269,7 +1268,12 @@ function compareFloor(st: ChainState): number {
  * the head's hash had been, which it still is by content (docs/contract.md).
  */
 function linksTo(st: ChainState, rec: PlacedEvent): boolean {
-  return names(rec, st.parent, st.parentContent);
+  return names(rec, st.parent, headContent(st));
+}
+
+/** The SHA-256 of the content of the chain's head when its hash is of an algorithm sel lacks (after a gap, none: the seq before `next` was not accepted). */
+function headContent(st: ChainState): string | null {
+  return st.contentAt.size === 0 ? null : (st.contentAt.get(st.next - 1) ?? null);
 }
 
 /** Does `rec` name as its parent the event whose hash is `parent` (or whose content's SHA-256 is `content`, see linksTo)? */
