@@ -457,6 +457,8 @@ class CatFile {
   private heldBytes = 0;
   private need = 0;
   private failed: Error | null = null;
+  /** Whether the process has ended and its output is all read ('close'): nothing more will be answered. */
+  private closed = false;
 
   constructor(dir: string, private readonly withBody: boolean, held = true) {
     this.child = spawnGit(dir, catFileArgs(withBody), false);
@@ -477,11 +479,18 @@ class CatFile {
     });
     this.child.on('error', (e) => this.fail(e));
     this.child.on('close', (code) => {
+      this.closed = true;
       if (this.queue.length > this.head || code !== 0) {
         this.fail(new GitFailure(['cat-file'], code, `git cat-file exited early: ${firstErrorLine(Buffer.concat(stderr).toString('utf8'))}`));
       }
     });
-    this.child.stdin.on('error', (e) => this.fail(e));
+    // A request written once git no longer reads them (it exits: a partial clone's cat-file
+    // that could not fetch a blob) fails with EPIPE, often before git's exit is seen. That
+    // error says nothing (failing the run with it was an internal error, found by review):
+    // the request waits in the queue, and 'close' fails it with git's own error.
+    this.child.stdin.on('error', () => {
+      if (this.closed) this.fail(new GitFailure(['cat-file'], this.child.exitCode, 'git cat-file exited early'));
+    });
   }
 
   /** Every request waiting and every later one fails with `e`. */
@@ -539,6 +548,9 @@ class CatFile {
 
   request(spec: string): Promise<{ header: string; body: Buffer | null }> {
     if (this.failed !== null) return Promise.reject(this.failed);
+    // Ended without failing (status 0, nothing asked yet): a request would wait for an answer
+    // that never comes, and the run ended silently with exit status 13 (found by review).
+    if (this.closed) return Promise.reject((this.failed = new GitFailure(['cat-file'], this.child.exitCode, 'git cat-file exited early')));
     if (/[\n\r]/.test(spec)) return Promise.reject(new Error('object names cannot hold a line break'));
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject, withBody: this.withBody });

@@ -244,7 +244,7 @@ async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
     if (twice.has(e.name)) {
       if (!refused.some((r) => r.file === e.name)) refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} appears more than once in the commit's tree (git fsck: duplicateEntries): which one is the bundle is not defined` });
     } else if (!readable(e, twice)) {
-      refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} is a ${e.kind === 'symlink' ? 'symbolic link' : e.kind}, not a file: a bundle is what its files say` });
+      refused.push({ kind: 'not-json', file: e.name, pointer: '', message: `policy/${e.name} is a ${entryKind(e)}, not a file: a bundle is what its files say` });
     } else if (got.bytes === null) {
       refused.push({ kind: 'too-large', file: e.name, pointer: '', message: `policy/${e.name} is ${got.size ?? '?'} bytes, more than the ${MAX_POLICY_FILE_BYTES} a policy file may have` });
     } else {
@@ -265,6 +265,19 @@ async function readBundle(repo: GitRepo, tree: string): Promise<LoadedBundle> {
  */
 const TREES_AHEAD = 2;
 const BLOBS_AHEAD = 64;
+
+/**
+ * What a tree entry that is not a regular file is, for a message: one of a mode git does not
+ * write (040000, zero-padded, which git itself reads as a directory) was "a other", or, for
+ * ledger/, "a file" (found by review).
+ */
+function entryKind(e: TreeEntry): string {
+  switch (e.kind) {
+    case 'symlink': return 'symbolic link';
+    case 'other': return `tree entry of mode ${e.mode} (a mode git does not write: git fsck zeroPaddedFilemode, badFilemode)`;
+    default: return e.kind;
+  }
+}
 
 /** A tree entry whose content is read: a regular file whose name the tree holds once. */
 function readable(e: TreeEntry, twice: ReadonlySet<string>): boolean {
@@ -362,7 +375,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
           else if (ambiguous.has(p)) problems.push({ path: p, message: SAME_PATH });
           else files.set(p, got.bytes);
         } else {
-          problems.push({ path: p, message: notUsed.notAFile(e.kind === 'symlink' ? 'symbolic link' : e.kind) });
+          problems.push({ path: p, message: notUsed.notAFile(entryKind(e)) });
         }
         return true;
       });
@@ -375,7 +388,7 @@ async function readLedger(repo: GitRepo, commit: string): Promise<Ledger> {
     // repository, so the entry is looked up in the commit's own tree.
     const entry = named[0];
     if (entry !== undefined && entry.kind !== 'tree') {
-      const what = entry.kind === 'symlink' ? 'a symbolic link' : entry.kind === 'submodule' ? 'a submodule' : 'a file';
+      const what = entry.kind === 'file' || entry.kind === 'executable' ? 'a file' : `a ${entryKind(entry)}`;
       problems.push({ path: LEDGER_DIR, message: `${LEDGER_DIR} is ${what}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read` });
     }
   }

@@ -232,6 +232,29 @@ describe('a git that fails', () => {
     const r = sel(['verify', log, '--repo', repo], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
     expect(expectOneSentence(r)).toMatch(/git failed while reading the repository/);
   });
+  /** A `git` on PATH that runs the real one, but for `cat-file --batch[-check]`, which runs `script` instead. */
+  const catFileAs = (name: string, script: string): string => {
+    const bin = join(tmp, name);
+    mkdirSync(bin, { recursive: true });
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ncase "$*" in *"cat-file --batch"*) ${script};; esac\nexec ${realGit} "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    return `${bin}:${process.env['PATH'] ?? ''}`;
+  };
+  it('exits 2 with one sentence, git\'s error in it, when cat-file stops reading its requests before it exits (found by review: the EPIPE of the next request was an internal error)', () => {
+    const { repo, log } = repoWithLog('closed-stdin');
+    // As a partial clone's cat-file does, at random, when the fetch of a missing blob fails: its
+    // standard input goes away, and the requests written after it fail with EPIPE before git's exit is seen.
+    const PATH = catFileAs('bin-closed-stdin', 'exec 0<&-; sleep 1; echo "fatal: simulated failure" >&2; exit 128');
+    for (const args of [['verify', log, '--repo', repo], ['gate', log, '--repo', repo, '--no-divergence']]) {
+      expect(expectOneSentence(sel(args, { env: { PATH } }))).toMatch(/git failed while reading the repository \(git cat-file exited early: fatal: simulated failure/);
+    }
+  });
+  it('exits 2 with one sentence when cat-file ends before it was asked anything (found by review: the run ended silently, exit status 13)', () => {
+    const { repo, log } = repoWithLog('cat-file-gone');
+    const PATH = catFileAs('bin-cat-file-gone', 'exit 0');
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo], { env: { PATH } }))).toMatch(/git failed while reading the repository \(git cat-file/);
+  });
   it('exits 2 when the repository lacks a policy file it names, not calling the file too large', () => {
     const { repo, log } = repoWithLog('missing-blob');
     const oid = git(repo, 'rev-parse', 'HEAD:policy/capabilities.json');
@@ -450,15 +473,15 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
   }
   const blob = (repo: string, content: string): string =>
     execFileSync('git', ['-C', repo, 'hash-object', '-w', '--stdin'], { input: content, encoding: 'utf8' }).trim();
-  /** Commits `ledgerTree` as ledger/ on top of HEAD's tree. */
-  function commitLedger(repo: string, ledgerTree: string, message: string): string {
+  /** Commits `ledgerTree` as ledger/ (an entry of mode `mode`) on top of HEAD's tree. */
+  function commitLedger(repo: string, ledgerTree: string, message: string, mode = '40000'): string {
     const root = git(repo, 'rev-parse', 'HEAD^{tree}');
     const entries = git(repo, 'ls-tree', root).split('\n').map((l) => {
       const [meta, name] = l.split('\t');
       const [mode, , oid] = meta!.split(' ');
       return { mode: mode === '040000' ? '40000' : mode!, name: name!, oid: oid! };
     }).filter((e) => e.name !== 'ledger');
-    const tree = rawTree(repo, [...entries, { mode: '40000', name: 'ledger', oid: ledgerTree }]);
+    const tree = rawTree(repo, [...entries, { mode, name: 'ledger', oid: ledgerTree }]);
     const c = git(repo, 'commit-tree', tree, '-p', 'HEAD', '-m', message);
     git(repo, 'update-ref', 'HEAD', c);
     return c;
@@ -495,6 +518,23 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
       expect(g.status, name).toBe(1);
       expect((JSON.parse(g.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] }).assertions[0], name).toMatchObject({ name: 'integrity', pass: false, reason: expect.stringMatching(/^cannot tell: 1 anchor artifact\(s\) could not be read/) });
     }
+  });
+
+  it('a directory entry of a mode git does not write (040000, zero-padded, which git reads as a directory) is said to be that: not "a file", nor "a other" (found by review)', () => {
+    const { repo, log, hash } = repoWithLog('zero-padded');
+    write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });
+    commit(repo, 'anchor');
+    const ledger = git(repo, 'rev-parse', 'HEAD:ledger');
+    const anchors = git(repo, 'rev-parse', 'HEAD:ledger/anchors');
+    const odd = 'a tree entry of mode 040000 (a mode git does not write: git fsck zeroPaddedFilemode, badFilemode)';
+    const said = () => (verify(log, repo) as Out<{ code: string; message: string; location: { file: string } }>).findings
+      .filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID').map((f) => [f.location.file.slice(repo.length + 1), f.message]);
+    // git diff reads 040000 as 40000: the same tree, no change under ledger/ (no LEDGER_REWRITTEN).
+    commitLedger(repo, rawTree(repo, [{ mode: '040000', name: 'anchors', oid: anchors }]), 'ledger/anchors of mode 040000');
+    expect(git(repo, 'diff', '--raw', 'HEAD~1', 'HEAD', '--', 'ledger/')).toBe('');
+    expect(said()).toEqual([['ledger/anchors', `${odd} is not a ledger artifact; it is not used`]]);
+    commitLedger(repo, ledger, 'ledger of mode 040000', '040000');
+    expect(said()).toEqual([['ledger', `ledger is ${odd}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read`]]);
   });
 
   it('a file in a directory of artifacts whose name is not an artifact\'s is said (an anchor as 60.JSON was not read); a dot file is not', () => {
