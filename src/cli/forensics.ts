@@ -13,6 +13,7 @@ import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation, type ExceptionStatus, type ReviewStatus } from '../policy/evaluate.js';
 import { evalUnder, sameDecision } from '../replay/impact.js';
+import { inRepo } from '../replay/replay.js';
 import { impactNote } from '../verify/notes.js';
 import type { BundleFiles } from '../verify/worker-protocol.js';
 import type { CompiledPolicy } from '../policy/compile.js';
@@ -349,7 +350,7 @@ const invalidArtifact = (all: readonly Finding[], path: string | null | undefine
 
 /** The LEDGER_REWRITTEN finding of the ledger artifact at `path` in the repository named `repo` (as replay names its files), if any. */
 const rewrittenArtifact = (all: readonly Finding[], repo: string, path: string | null | undefined): Finding[] =>
-  path === null || path === undefined ? [] : all.filter((x) => x.code === 'LEDGER_REWRITTEN' && x.location !== null && x.location.file === `${repo}/${path}`);
+  path === null || path === undefined ? [] : all.filter((x) => x.code === 'LEDGER_REWRITTEN' && x.location !== null && x.location.file === inRepo(repo, path));
 
 /** A finding about `seq` (or a range that holds it) of the chain asked for (any, or unknown). */
 const isAbout = (x: Finding, seq: number, chain: string | undefined): boolean =>

@@ -114,13 +114,13 @@ export class Replayer {
   /** Ledger artifacts that could not be used, or were changed in history, as findings (once per run). */
   ledgerFindings(): void {
     for (const p of this.input.ledger.problems) {
-      this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: `${this.input.repoLabel}/${p.path}`, line: 1 }, message: p.message, detail: { path: p.path } }));
+      this.emit(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: inRepo(this.input.repoLabel, p.path), line: 1 }, message: p.message, detail: { path: p.path } }));
     }
     // A ledger is only ever added to: a deleted anchor hides a truncated log, an edited review
     // or exception can approve after the fact what it did not approve when it was used.
     for (const r of this.input.ledgerRewrites ?? []) {
       this.emit(makeFinding('LEDGER_REWRITTEN', {
-        location: { file: `${this.input.repoLabel}/${r.path}`, line: 1 },
+        location: { file: inRepo(this.input.repoLabel, r.path), line: 1 },
         message: `commit ${r.commit.slice(0, 12)} ${r.status === 'D' ? 'deleted' : r.status === 'T' ? 'changed the type of' : 'changed'} ${r.path}: ledger artifacts are only ever added, never changed or removed`,
         detail: { commit: r.commit },
       }));
@@ -248,7 +248,7 @@ export class Replayer {
       }
       if (seen) continue;
       const last = lastSeq.get(anchor.chain);
-      const loc = { file: `${this.input.repoLabel}/${path}`, line: 1 };
+      const loc = { file: inRepo(this.input.repoLabel, path), line: 1 };
       if (branch !== null) {
         this.emit(makeFinding('ANCHOR_MISMATCH', {
           chain: anchor.chain,
@@ -325,6 +325,15 @@ export type ReplayOutcome =
 export interface Relied {
   readonly decision: Decision;
   readonly artifacts: readonly InForce[];
+}
+
+/**
+ * A file of the governance repository as findings name it: `path` (ledger/...) under the
+ * repository as it was named on the command line. `--repo gov/`, as a shell completes it, named
+ * the files gov//ledger/... where `--repo gov` names them gov/ledger/... (found by review).
+ */
+export function inRepo(repoLabel: string, path: string): string {
+  return `${repoLabel.replace(/\/+$/, '')}/${path}`;
 }
 
 /** A chain's time (Replayer.chainTime): its latest ts in seq order and the seq that had it, and its times after its last seqs. */

@@ -282,6 +282,17 @@ describe('the sample governance repository', () => {
     expect([...codes].sort()).toEqual(['LEDGER_REWRITTEN', 'POLICY_UNKNOWN'].filter((c) => codes.has(c)));
     expect(out.findings.filter((f) => f.code === 'POLICY_UNKNOWN')).toHaveLength(15);
   });
+  it('names the ledger\'s files alike for --repo DIR and --repo DIR/ (a trailing slash, as a shell completes it, gave DIR//ledger/...; found by review)', () => {
+    const repo = join(tmp, 'trailing-slash');
+    cpSync(sample.repo, repo, { recursive: true });
+    write(repo, { 'ledger/anchors/prod-agents/49.json': 'not an anchor' });
+    commit(repo, 'an artifact that is not valid');
+    const files = (dir: string) => json(['verify', sample.incident, '--repo', dir]).out.findings
+      .filter((f) => f.code === 'LOG_TRUNCATED' || f.code === 'LEDGER_ARTIFACT_INVALID').map((f) => f.location.file);
+    expect(files(repo)).toEqual([`${repo}/ledger/anchors/prod-agents/49.json`, `${repo}/ledger/anchors/prod-agents/48.json`]);
+    expect(files(`${repo}/`)).toEqual(files(repo));
+    expect(sel(['gate', sample.incident, '--repo', `${repo}/`, '--no-divergence']).stdout).toContain(`first LOG_TRUNCATED at ${repo}/ledger/anchors/prod-agents/48.json:1`);
+  });
   it('counts the events after the last anchor as unanchored', () => {
     const repo = join(tmp, 'unanchored');
     cpSync(sample.repo, repo, { recursive: true });
