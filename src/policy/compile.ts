@@ -4,7 +4,7 @@
  * alias, reserved names by skeleton, pins by extension and version. Pure.
  */
 import type { Action, DecisionSeverity } from '../envelope/types.js';
-import { toolNameSkeleton } from './names.js';
+import { reservedKey } from './names.js';
 import { lowerSegments, prefixSegments } from './url.js';
 import type {
   EgressRule,
@@ -84,7 +84,11 @@ export interface CompiledPolicy {
   readonly leakVersion: string;
   readonly elevations: readonly ElevationRule[];
   readonly mcpByServer: ReadonlyMap<string, McpServer>;
-  /** Reserved name's skeleton (names.ts) → the reserved name as written (the first, sorted). */
+  /**
+   * Reserved name's skeleton (names.ts) → the reserved name as written (the first, sorted); a
+   * further name of that skeleton that reads otherwise (names.ts, reservedKey) under the
+   * skeleton and itself.
+   */
   readonly reserved: ReadonlyMap<string, string>;
   readonly registrySeverity: DecisionSeverity;
   readonly pins: ReadonlyMap<string, ExtensionPin>;
@@ -153,8 +157,8 @@ export function compilePolicy(hash: string, bundle: PolicyBundle): CompiledPolic
   }
   const reserved = new Map<string, string>();
   for (const name of [...bundle['tool-registry'].reserved].sort()) {
-    const n = toolNameSkeleton(name);
-    if (!reserved.has(n)) reserved.set(n, name);
+    const k = reservedKey(reserved, name);
+    if (k !== null) reserved.set(k, name);
   }
   const pins = new Map<string, ExtensionPin>();
   for (const pin of [...bundle.extensions.pins].sort(byId)) {
@@ -193,8 +197,8 @@ export function withReserved(policy: CompiledPolicy, extra: readonly (readonly [
   if (extra.length === 0) return policy;
   const reserved = new Map(policy.reserved);
   for (const [, name] of extra) {
-    const n = toolNameSkeleton(name);
-    if (!reserved.has(n)) reserved.set(n, name);
+    const k = reservedKey(reserved, name);
+    if (k !== null) reserved.set(k, name);
   }
   return { ...policy, reserved };
 }

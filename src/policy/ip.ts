@@ -34,6 +34,18 @@ function embeddedV4(a: ipaddr.IPv6): ipaddr.IPv4 | null {
   return null;
 }
 
+/**
+ * An IPv6 text that ends in a dotted IPv4 part (::ffff:1.2.3.4) holds it in strict dotted-decimal
+ * form, as an IPv4 address in the evidence must be: ipaddr.js reads the part of ::ffff:012.0.0.1
+ * as decimal, 12.0.0.1, a public address, where a reader of octal goes to 10.0.0.1, and takes
+ * hex parts (::ffff:0x8.0x8.0x8.0x8) too (found by review).
+ */
+function strictDottedTail(text: string): boolean {
+  if (!text.includes('.')) return true;
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  return DOTTED_QUAD.test(tail) && ipaddr.IPv4.isValidFourPartDecimal(tail);
+}
+
 /** Is this recorded address one a request may go to? */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const verdicts = new Map<string, AddressVerdict>();
@@ -58,8 +70,10 @@ function judge(text: string): AddressVerdict {
   try {
     // Strict forms only: ipaddr.parse would also accept "0x7f.1" and other IPv4 shorthands.
     if (DOTTED_QUAD.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) a = ipaddr.IPv4.parse(text);
-    else if (ipaddr.IPv6.isValid(text) && !text.includes('%')) a = ipaddr.IPv6.parse(text);
-    else return { ok: false, reason: `${JSON.stringify(text)} is not an IPv4 address in dotted-decimal form or an IPv6 address` };
+    else if (ipaddr.IPv6.isValid(text) && !text.includes('%')) {
+      if (!strictDottedTail(text)) return { ok: false, reason: `${JSON.stringify(text)} is an IPv6 address whose IPv4 part is not in strict dotted-decimal form (a leading zero or a hex part: resolvers read it differently)` };
+      a = ipaddr.IPv6.parse(text);
+    } else return { ok: false, reason: `${JSON.stringify(text)} is not an IPv4 address in dotted-decimal form or an IPv6 address` };
   } catch {
     return { ok: false, reason: `${JSON.stringify(text)} is not an IP address` };
   }

@@ -10,6 +10,8 @@
  *      U+FE49-U+FE4C, U+FFE3, U+309B ゛, the Greek spacing accents, the Arabic isolated
  *      vowel signs, ...: 52 characters). Steps 1 and 2 would otherwise remove them, and
  *      `deploy‗restart` or `shell˙exec` would be one shorter than the name they imitate.
+ *      And an enclosed Latin capital that NFKC leaves a symbol (negative circled and squared
+ *      letters, regional indicators: 🅴, 🆂, 🇪) becomes the letter it draws (enclosedLatin).
  *   2. Every character that is invisible or not printable is removed: Default_Ignorable_Code_Point,
  *      U+180E, all of \p{C} (controls, format, surrogates, private use, unassigned), all of \p{Z},
  *      and White_Space.
@@ -34,12 +36,12 @@
  *      prototypes (confusables.ts: Cyrillic е is e, ǁ and ‖ are ll, ʦ is ts, m is rn) and
  *      without (a look-alike the table misses still stands for any character), each with step
  *      3's pairs (`rn`, `vv`, `cl`) and without (Cyrillic г for r: `retuгn` and `return`), and
- *      for a registration with one, each again with the marks that draw a line or a dot
- *      (SEPARATOR_MARKS, and visible spaces) made a separator, and for one with `$ 5 ! 3 4 @ 7`,
- *      or with any character outside ASCII (NFKC and the table make those of others: ＄, ⁵, Ƽ),
- *      the leet skeleton (LEET). An ASCII name has one skeleton that matters (or two). A name
- *      longer than MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH under NFKC) is refused by
- *      the evaluator, not compared.
+ *      for a name with one (the registration or the reserved name), each again with the marks
+ *      that draw a line or a dot (SEPARATOR_MARKS, and visible spaces) made a separator, and for
+ *      one with `$ 5 ! 3 4 @ 7`, or with any character outside ASCII (NFKC and the table make
+ *      those of others: ＄, ⁵, Ƽ), the leet skeleton (LEET). An ASCII name has one skeleton that
+ *      matters (or two). A name longer than MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH
+ *      under NFKC) is refused by the evaluator, not compared.
  * docs/policy.md, "Reserved names", says the same with examples.
  * The price of step 5: a name of those look-alike characters with exactly a reserved name's
  * length and the same ASCII characters in the same places (the others without a Latin
@@ -132,6 +134,18 @@ function vanishesUnderNfkc(c: string): boolean {
   return k !== c && !ONE_INVISIBLE.test(c) && !ONE_MARK.test(c) && k.replace(MARKS, '').replace(INVISIBLE, '') === '';
 }
 
+/**
+ * The Latin capital an enclosed letter that NFKC leaves a symbol draws (negative circled U+1F150-
+ * U+1F169, negative squared U+1F170-U+1F189, regional indicators U+1F1E6-U+1F1FF), or undefined:
+ * as symbols they were separators, and `🆂hell.exec` or `shell.ex🇪c` registered past shell.exec,
+ * while the squared and circled letters NFKC makes letters (`sh🄴ll.exec`) collided (found by review).
+ */
+function enclosedLatin(c: string): string | undefined {
+  const cp = c.codePointAt(0)!;
+  const base = cp >= 0x1f1e6 && cp <= 0x1f1ff ? 0x1f1e6 : cp >= 0x1f170 && cp <= 0x1f189 ? 0x1f170 : cp >= 0x1f150 && cp <= 0x1f169 ? 0x1f150 : -1;
+  return base < 0 ? undefined : String.fromCharCode(0x41 + cp - base);
+}
+
 /** Which of the skeletons compared (step 5): with UTS #39's prototypes or not, step 3's pairs or not, marks as lines or not. */
 export interface Variant {
   readonly prototypes: boolean;
@@ -141,8 +155,9 @@ export interface Variant {
 }
 /**
  * The skeletons a reserved name is compared by, in this order: with prototypes or not, pairs or
- * not, leet or not. A registration's are these, each also with `lines` when it has a space or a
- * separator-like mark; leet ones only when it has a leet character; compared kind with kind.
+ * not, leet or not (and each again with `lines`, skeletonsOfReserved). A registration's are
+ * these, each also with `lines` when it has a space or a separator-like mark; leet ones only when
+ * it or a reserved name has a leet character; compared kind with kind.
  */
 export const VARIANTS: readonly Variant[] = [false, true].flatMap((leet) => [true, false].flatMap((prototypes) => [true, false].map((pairs) => ({ prototypes, pairs, lines: false, leet }))));
 
@@ -174,7 +189,7 @@ function asciiSkeletonOf(name: string, v: Variant): string {
 
 /** skeletonOf for a name with a character outside ASCII (exported for the test that compares it with asciiSkeletonOf). */
 export function unicodeSkeletonOf(name: string, v: Variant): string {
-  const visible = name.replace(/[^\x00-\x7F]/gu, (c) => (vanishesUnderNfkc(c) ? '.' : c));
+  const visible = name.replace(/[^\x00-\x7F]/gu, (c) => enclosedLatin(c) ?? (vanishesUnderNfkc(c) ? '.' : c));
   let s = visible.normalize('NFKC');
   if (v.lines) s = s.normalize('NFD').replace(SEPARATOR_MARKS, '.');
   if (v.prototypes) {
@@ -193,14 +208,63 @@ export function toolNameSkeleton(name: string): string {
   return skeletonOf(name, VARIANTS[0]!);
 }
 
-/** A reserved name's skeletons (VARIANTS), kept: a policy's list is small, and every registration is compared with it. */
+/**
+ * A reserved name's skeletons (VARIANTS), then each again with its lines (`lines`: the marks that
+ * draw a line and visible spaces made a separator), kept: a policy's list is small, and every
+ * registration is compared with it. The lines are read on both sides, as step 6 says ("for a name
+ * with one"): a reserved `git push` or `deploy̲restart` was shadowed by `git_push` and
+ * `deploy_restart`, whose skeletons kept the separator the reserved one lost (found by review).
+ */
 const reservedSkeletons = new Map<string, readonly string[]>();
 function skeletonsOfReserved(written: string): readonly string[] {
   let k = reservedSkeletons.get(written);
   if (k === undefined) {
     if (reservedSkeletons.size >= 4096) reservedSkeletons.clear();
-    k = VARIANTS.map((v) => skeletonOf(written, v));
+    k = [...VARIANTS.map((v) => skeletonOf(written, v)), ...VARIANTS.map((v) => skeletonOf(written, { ...v, lines: true }))];
     reservedSkeletons.set(written, k);
+  }
+  return k;
+}
+
+/**
+ * The key under which a reserved list (skeleton -> the name as written) takes `name`, or null
+ * when the list already compares it: its skeleton, or when another name has that skeleton and
+ * other lines or leet skeletons (`GitPush` and `git push` are both gltpush, and only the second
+ * reads as git.push), the skeleton and the name, so that both are compared (kept under the
+ * skeleton alone, the first in sorted order, `GitPush`, let `git_push` through; found by review).
+ * No exact look-up finds such a key: the name's skeleton finds the first.
+ */
+export function reservedKey(reserved: ReadonlyMap<string, string>, name: string): string | null {
+  const n = toolNameSkeleton(name);
+  const kept = reserved.get(n);
+  if (kept === undefined) return n;
+  if (kept === name) return null;
+  const a = skeletonsOfReserved(kept);
+  const b = skeletonsOfReserved(name);
+  if (a.every((x, i) => x === b[i])) return null;
+  const k = `${n}\u0000${name}`;
+  return reserved.has(k) ? null : k;
+}
+
+/** Does `name` have what makes its lines skeletons (a space or a line-drawing mark) or its leet ones (a leet character, or any outside ASCII) differ? */
+function kindsOf(name: string): { readonly lines: boolean; readonly leet: boolean } {
+  const ascii = !NON_ASCII.test(name);
+  return { lines: ascii ? /[\t-\r ]/.test(name) : SEPARATOR_MARK.test(name.normalize('NFD')), leet: !ascii || HAS_LEET.test(name) };
+}
+
+/** Whether any name of a reserved list has lines or leet skeletons of its own (kindsOf), per list. */
+const reservedKinds = new WeakMap<ReadonlyMap<string, string>, { readonly lines: boolean; readonly leet: boolean }>();
+function kindsOfReserved(reserved: ReadonlyMap<string, string>): { readonly lines: boolean; readonly leet: boolean } {
+  let k = reservedKinds.get(reserved);
+  if (k === undefined) {
+    let lines = false;
+    let leet = false;
+    for (const written of reserved.values()) {
+      const w = kindsOf(written);
+      lines ||= w.lines;
+      leet ||= w.leet;
+    }
+    reservedKinds.set(reserved, (k = { lines, leet }));
   }
   return k;
 }
@@ -283,12 +347,16 @@ function collision(name: string, reserved: ReadonlyMap<string, string>): Reserve
   // when it has those): the others only differ outside ASCII, where ASCII skeletons collide only
   // when equal. Each kind is compared with the same kind of each reserved name's.
   const ascii = !NON_ASCII.test(name);
-  const lines = ascii ? /[\t-\r ]/.test(name) : SEPARATOR_MARK.test(name.normalize('NFD'));
-  // Outside ASCII, always: NFKC and the table make leet characters of others (a fullwidth ＄, a
-  // superscript ⁵, Ƽ whose prototype is 5), and a name's skeletons are read after both.
-  const leet = !ascii || HAS_LEET.test(name);
-  // Most registrations: an ASCII name with neither, whose one skeleton was looked up above.
-  if (ascii && !lines && !leet) return null;
+  // Outside ASCII, always leet: NFKC and the table make leet characters of others (a fullwidth
+  // ＄, a superscript ⁵, Ƽ whose prototype is 5), and a name's skeletons are read after both.
+  const { lines, leet: ownLeet } = kindsOf(name);
+  // A reserved name with a leet character ($hell.run) is compared by its leet skeleton too, with
+  // the registration's (shell.run's is its own skeleton): kind with kind, on both sides.
+  const theirKinds = kindsOfReserved(reserved);
+  const leet = ownLeet || theirKinds.leet;
+  // Most registrations: an ASCII name with neither, against a list without either, whose one
+  // skeleton was looked up above.
+  if (ascii && !lines && !leet && !theirKinds.lines) return null;
   const mine: [string, number][] = [];
   VARIANTS.forEach((v, k) => {
     if (v.leet === true && !leet) return;
@@ -302,9 +370,13 @@ function collision(name: string, reserved: ReadonlyMap<string, string>): Reserve
   for (const [r, written] of reserved) {
     if (best !== null && r >= bestKey) continue;
     const theirs = skeletonsOfReserved(written);
+    const n = VARIANTS.length;
     for (const [v, k] of mine) {
-      if (skeletonsCollide(v, theirs[k]!)) {
-        [best, bestKey] = [{ name: written, skeleton: v, reservedSkeleton: theirs[k]! }, r];
+      // The reserved name's skeleton of the kind, and the same with its lines (the same text
+      // when it has none).
+      const t = skeletonsCollide(v, theirs[k]!) ? theirs[k]! : theirs[n + k] !== theirs[k] && skeletonsCollide(v, theirs[n + k]!) ? theirs[n + k]! : null;
+      if (t !== null) {
+        [best, bestKey] = [{ name: written, skeleton: v, reservedSkeleton: t }, r];
         break;
       }
     }

@@ -481,6 +481,18 @@ describe('reserved tool names', () => {
     expect(held.reserved.get('shell.exec')).toBe('shell.exec');
     expect(held.reserved.get('new.tool')).toBe('new-tool');
   });
+  it('compares each reserved name of one skeleton that reads otherwise: GitPush and git push, in the bundle or from its history', () => {
+    // Both are gltpush; only git push reads as git.push (its space a separator). Kept under the
+    // skeleton alone, the first in sorted order (GitPush) was compared, and git_push passed.
+    const own = compiled(edited((f) => f['tool-registry'].reserved.push('GitPush', 'git push')));
+    const held = withReserved(compiled(edited((f) => f['tool-registry'].reserved.push('GitPush'))), [['gltpush', 'git push']]);
+    for (const p of [own, held]) {
+      expect(p.reserved.get('gltpush')).toBe('GitPush');
+      for (const n of ['git_push', 'Git-Push', 'gitpush']) expect(d(run(p, input('tool.register', 'coder', 'executor', { name: n }))), n).toBe('block tool-registry.reserved high');
+    }
+    // A name that reads as the one kept adds nothing.
+    expect(withReserved(own, [['gltpush', 'Gitpush']]).reserved.size).toBe(own.reserved.size);
+  });
   it('takes a look-alike whose UTS #39 prototype is not ASCII (Ø U+00D8) to stand for any letter (from mutation testing)', () => {
     expect(reg('sh\u00D8ll.exec')).toBe('block tool-registry.reserved high');
   });
@@ -560,6 +572,44 @@ describe('determinism properties', () => {
         expect(evaluationKey(b)).toBe(evaluationKey(a));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('does not depend on the key order of the ledger\'s artifacts, nor of the kinds the list above leaves out', () => {
+    // The list above has no install (a pin's artifacts are a map), MCP call, leak match, nor a
+    // request decided under an exception: an exception's scope was compared in its file's key
+    // order, and the trace named whichever mismatching member came first (found by review).
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: exceptionFingerprint('EX-1'), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    const ex = (scope: ExceptionArtifact['scope']): ExceptionArtifact => ({
+      v: 'sel.exception/1', id: 'EX-1', justification: 'the status API only takes its key as a query parameter',
+      review_ref: `ledger/reviews/${review.request_fingerprint.slice(7)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z', scope,
+    });
+    const scopes = fc.constantFrom<ExceptionArtifact['scope']>(
+      { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+      { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'url_path', host: 'other.example.net' },
+      { kind: 'zone.elevate', principal: 'coder', from: 'userland', to: 'kernel' },
+    );
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    const inputs = fc.constantFrom(
+      input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }),
+      input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }),
+      input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] }),
+      input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [caps] }),
+      input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'open' }),
+      input('secret.leak_match', 'coder', 'executor', { pattern: 'leak.github-token', pattern_set: '2026-11-01' }),
+    );
+    fc.assert(
+      fc.property(inputs, scopes, fc.integer(), (i, scope, seed) => {
+        let s = seed;
+        const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const q = compiled(shuffleKeys(sampleFiles(), rnd) as Record<string, unknown>);
+        const a = run(P, i, ledgerWith([review], { 'ledger/exceptions/EX-1.json': ex(scope) }));
+        const b = run(q, { ...i, request: shuffleKeys(i.request, rnd) as Record<string, unknown> },
+          ledgerWith([shuffleKeys(review, rnd) as ReviewArtifact], { 'ledger/exceptions/EX-1.json': shuffleKeys(ex(scope), rnd) as ExceptionArtifact }));
+        expect(evaluationKey(b)).toBe(evaluationKey(a));
+      }),
+      { numRuns: 100 },
     );
   });
 

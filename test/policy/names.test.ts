@@ -197,6 +197,30 @@ describe('collisions with reserved names', () => {
     expect(hit('wget', reserved)).toBe('vvget');
     expect(hit('retur', reserved)).toBeNull();
   });
+  it('reads a reserved name\'s spaces, line marks and leet characters as a registration\'s: git_push shadows a reserved git push', () => {
+    // docs/policy.md step 6: the lines and leet skeletons are made "for a name with one", and
+    // compared kind with kind. Made for the registration alone, a reserved name's space or
+    // U+0332 was removed while the registration's _ stayed a separator: git_push, Shell-Exec,
+    // deploy_restart and shell.run registered past the names they imitate.
+    const reserved = mapOf(['git push', 'shell\texec', 'deploy\u0332restart', 'kv\u00a0get', '$hell.run']);
+    for (const [n, r] of [
+      ['git_push', 'git push'], ['git-push', 'git push'], ['git.push', 'git push'], ['Git Push', 'git push'],
+      ['shell_exec', 'shell\texec'], ['Shell-Exec', 'shell\texec'], ['deploy_restart', 'deploy\u0332restart'],
+      ['deploy-restart', 'deploy\u0332restart'], ['kv.get', 'kv\u00a0get'], ['shell.run', '$hell.run'], ['5hell.run', '$hell.run'],
+    ] as const) expect(hit(n, reserved), n).toBe(r);
+    for (const n of ['git.pull', 'gitpushes', 'shell.exe', 'deploy.restarts', 'kv.set', 'shell.ran']) expect(hit(n, reserved), n).toBeNull();
+    // A list without such names still answers an ASCII name by its one skeleton.
+    expect(hit('git_push')).toBeNull();
+  });
+  it('reads an enclosed Latin letter that NFKC leaves a symbol as the letter it draws: 🆂hell.exec, shell.ex🅴c, shell.ex🇪c', () => {
+    // As symbols they were separators (🆂hell.exec was hell.exec, one shorter), while the squared
+    // letters NFKC makes letters (sh🄴ll.exec) collided.
+    for (const n of ['\u{1F182}hell.exec', 'shell.ex\u{1F174}c', 'shell.ex\u{1F154}c', 'shell.ex\u{1F1EA}c', '\u{1F1F8}hell.exec', 'sh\u{1F134}ll.exec', '\u{1F175}\u{1F182}.read']) {
+      expect(hit(n), n).not.toBeNull();
+    }
+    // The flag of a country is two regional indicators: two letters, compared as such.
+    expect(hit('\u{1F1FA}\u{1F1F8}.tool')).toBeNull();
+  });
   it('skeletonsCollide: equal length, ASCII agrees exactly, anything outside ASCII agrees with any character', () => {
     expect(skeletonsCollide('shell.exec', 'shell.exec')).toBe(true);
     // ж has no Latin prototype: any character. е has one (e): only e, and the skeleton with
@@ -218,8 +242,9 @@ describe('collision properties', () => {
   const SPACES_CONTROLS_FORMAT = codePoints(/^[\p{Z}\p{Cc}\p{Cf}]$/u);
   const MARKS = codePoints(/^\p{M}$/u);
   // Punctuation and symbols, but not those NFKC makes letters or numbers (™ reads TM, ① reads
-  // 1), nor `|` or what NFKC makes `|` (an l look-alike by design).
-  const SEPARATORS = codePoints(/^[\p{P}\p{S}]$/u, (c) => !/[\p{L}\p{N}|]/u.test(c.normalize('NFKC')));
+  // 1), nor `|` or what NFKC makes `|` (an l look-alike by design), nor the enclosed Latin
+  // capitals NFKC leaves symbols, which sel reads as the letters they draw (🅴, 🇪).
+  const SEPARATORS = codePoints(/^[\p{P}\p{S}]$/u, (c) => !/[\p{L}\p{N}|]/u.test(c.normalize('NFKC')) && !/[\u{1F150}-\u{1F169}\u{1F170}-\u{1F189}\u{1F1E6}-\u{1F1FF}]/u.test(c));
   // Letters outside ASCII that stay one non-ASCII letter: not one NFKC, case or marks make
   // ASCII or several (é is e, ﬁ is fi), and not an invisible filler (U+3164).
   // docs/policy.md's list of scripts with Latin look-alikes (and Common, Inherited).

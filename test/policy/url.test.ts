@@ -155,6 +155,14 @@ describe('checkAddress (private_ip_mode deny)', () => {
     // ipaddr.js reads 010.8.8.8 as octal, 8.8.8.8; a resolver that reads it as decimal goes to 10.8.8.8.
     for (const a of ['010.8.8.8', '08.8.8.8', '8.8.8.08', '2606:4700::1111%eth0', '2606:4700::1111%25eth0']) expect(checkAddress(a).ok, a).toBe(false);
   });
+  it('refuses an IPv6 address whose dotted IPv4 part is not strict dotted decimal: ::ffff:012.0.0.1 is 10.0.0.1 to a reader of octal', () => {
+    // ipaddr.js read the part as decimal (12.0.0.1, 177.0.0.1: public) and took hex parts, while
+    // the same text as a plain IPv4 address is refused.
+    for (const a of ['::ffff:012.0.0.1', '::ffff:0177.0.0.1', '::ffff:0144.0100.0.1', '::ffff:0x8.0x8.0x8.0x8', '64:ff9b::012.0.0.1', '::012.0.0.1', '::ffff:0:012.0.0.1', '::ffff:8.8.8.08']) {
+      expect(checkAddress(a).ok, a).toBe(false);
+    }
+    for (const a of ['::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '::ffff:0:8.8.8.8', '2606:4700:1111:2222:3333:4444:140.182.112.106']) expect(checkAddress(a), a).toEqual({ ok: true });
+  });
   it('judges the longest IPv6 text form, 45 characters (from mutation testing)', () => {
     const a = '2606:4700:1111:2222:3333:4444:140.182.112.106';
     expect(a).toHaveLength(45);
