@@ -29,6 +29,14 @@ export interface PolicyIndex {
   readonly unhashable: readonly { readonly commit: string; readonly problems: readonly PolicyProblem[] }[];
   readonly commitsScanned: number;
   readonly policyTrees: number;
+  /**
+   * The versions (by hash, sorted) that inherit more reserved names than they did as of commit
+   * `at` of the history: a version restored after a later one reserved a name (a rollback)
+   * inherits it from then on, and an event under it that registered the name, replayed before
+   * that against `at` as it was recorded, now diverges. Absent where the history was not read
+   * (a worker's index).
+   */
+  readonly inheritedSince?: (at: string) => string[];
 }
 
 export interface Governance {
@@ -134,18 +142,46 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     else v.commits.push(...holding);
   }
   for (const [h, v] of lenient) versions.set(h, v);
+  /** Each valid version's own reserved names, before what it inherits is added (inheritedSince). */
+  const ownReserved = new Map<string, ReadonlyMap<string, string>>();
   for (const v of versions.values()) {
     v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
     if (!v.loaded.ok) continue;
     // The names any commit holding this bundle inherited and it lacks, made part of it.
     const own = v.loaded.policy.reserved;
+    ownReserved.set(v.hash, own);
     const extra = new Map<string, string>();
     for (const c of v.commits) for (const [n, name] of before.get(c) ?? []) if (!own.has(n) && !extra.has(n)) extra.set(n, name);
     if (extra.size === 0) continue;
     v.inherited = [...extra].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     v.loaded = { ...v.loaded, policy: withReserved(v.loaded.policy, v.inherited) };
   }
-  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size };
+  const parents = new Map(history.map((h) => [h.commit, h.parents]));
+  const inheritedSince = (at: string): string[] => {
+    const reached = new Set<string>();
+    const todo = parents.has(at) ? [at] : [];
+    for (let c = todo.pop(); c !== undefined; c = todo.pop()) {
+      if (reached.has(c)) continue;
+      reached.add(c);
+      for (const p of parents.get(c) ?? []) if (!reached.has(p)) todo.push(p);
+    }
+    const out: string[] = [];
+    for (const v of versions.values()) {
+      if (v.inherited.length === 0) continue;
+      const own = ownReserved.get(v.hash) ?? new Map<string, string>();
+      const then = new Set<string>();
+      let held = false;
+      for (const c of v.commits) {
+        if (!reached.has(c)) continue;
+        held = true;
+        for (const [n] of before.get(c) ?? []) if (!own.has(n)) then.add(n);
+      }
+      // A version no commit held then named no bundle then: its events were POLICY_UNKNOWN.
+      if (held && then.size < v.inherited.length) out.push(v.hash);
+    }
+    return out.sort();
+  };
+  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, inheritedSince };
 }
 
 /**
@@ -191,8 +227,12 @@ async function rootEntry(repo: GitRepo, commit: string, name: string): Promise<T
  * that lacks one is evaluated as if it held it (indexPolicies), so a registration of a name
  * the history reserved is blocked whatever a later commit dropped: the decision that
  * recorded it allowed diverges, on that event. (Judging the version instead made a merge
- * caught or not by its parents' order, and a rollback invalidate the events of the version
- * it restored.) Maps are shared between commits until one gains a name.
+ * caught or not by its parents' order.) A version is compiled with what any of its commits
+ * inherited (indexPolicies): an event names a bundle, not a commit, so a version restored
+ * after a later one reserved a name (a rollback) holds it for its earlier events too, and one
+ * that registered the name before it was reserved diverges (docs/policy.md says so; a resumed
+ * run replays everything again when that changed since its checkpoint, inheritedSince). Maps
+ * are shared between commits until one gains a name.
  */
 function reservedBefore(
   history: readonly { commit: string; parents: readonly string[] }[],

@@ -101,6 +101,16 @@ export async function verifyWithReplay(
         if (artifacts.length > 0) {
           options = { ...options, resume: null };
           fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has reviews or exceptions added since, in force before the latest of those events (${shown(artifacts)}): verifying everything from the start`;
+        } else {
+          // So with a policy version that inherits reserved names it did not then: one restored
+          // after a later version reserved a name holds it from then on (docs/policy.md, "Reserved
+          // names"), and an event under it that registered the name, which matched then, is a
+          // DECISION_DIVERGENCE in a full run (found by review).
+          const grown = gov.index.inheritedSince?.(rr.at) ?? [];
+          if (grown.length > 0) {
+            options = { ...options, resume: null };
+            fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but policy ${grown.length === 1 ? 'version' : 'versions'} ${shown(grown)} now ${grown.length === 1 ? 'inherits' : 'inherit'} reserved tool names that ${grown.length === 1 ? 'it' : 'they'} did not then (restored after a later version reserved them): verifying everything from the start`;
+          }
         }
       }
     }
