@@ -672,7 +672,7 @@ export class GitRepo {
 
   /** The commit a ref names; `flag` is the option that named it, for the error. */
   async resolveCommit(ref: string, flag = '--ref'): Promise<string> {
-    if (ref.startsWith('-')) throw new OperatorError(`ref ${ref} cannot start with "-"`);
+    if (ref.startsWith('-')) throw new OperatorError(`${flag} ${ref} cannot start with "-": give ${flag === '--since' ? 'a seq (0 or more), a time, ' : ''}a branch, a tag or a commit id`);
     // An unset CI variable (--since "$RELEASE_TAG"): named as nothing at all, "  does not name a commit".
     if (ref.length === 0) throw new OperatorError(`${flag} is empty: give a branch, a tag or a commit id`);
     // @{-N} is a branch named by the reflog, which git then resolves as a short name: to a tag
@@ -702,7 +702,13 @@ export class GitRepo {
     if (named.length === 1 && /^[0-9a-f]{4,}$/.test(short) && short.length < this.oidHexLength) {
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named[0]} exists and ${short} also reads as an abbreviated commit id; give the full ref name (${flag} ${named[0]}${ref.slice(short.length)}) or the full commit id`);
     }
-    if (commit === null) throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
+    if (commit === null) {
+      // A tag of a tree or a blob exists, and fetching it again changes nothing: say what it
+      // names (found by review).
+      const peeled = named.length === 1 ? await this.info(`${named[0]}^{}`).catch(() => null) : null;
+      if (peeled !== null && peeled.type !== 'commit') throw new OperatorError(`${flag} ${ref} names a ${peeled.type} in ${this.dir}, not a commit: give a branch, a tag of a commit or a commit id`);
+      throw new OperatorError(`${ref} does not name a commit in ${this.dir} (check ${flag}; in CI, fetch the branch or tag it names)`);
+    }
     // rev-parse --verify answers `^main` (a range's excluded end) with `^<id>`, which names no
     // commit: taken for one, the run read no policy version, no ledger and no anchor, and
     // reported every event unverifiable and no truncation (found by review).

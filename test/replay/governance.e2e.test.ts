@@ -404,6 +404,19 @@ describe('repositories that cannot be used: exit 2 with a sentence that says how
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'no-such-branch']))).toMatch(/does not name a commit/);
     expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', '--output=x']))).toMatch(/cannot start with/);
   });
+  // Review: a tag of a tree was "does not name a commit ... fetch the branch or tag it names",
+  // though the tag was there; and `--since -1` did not say which option it was.
+  it('a tag of a tree or a blob says what it names; a ref starting with "-" names its option', () => {
+    git(sample.repo, 'tag', '-f', '-a', '-m', 'a tree', 'tree-tag', 'HEAD^{tree}');
+    git(sample.repo, 'tag', '-f', 'blob-tag', git(sample.repo, 'rev-parse', 'HEAD:policy/capabilities.json'));
+    expect(expectOneSentence(sel(['verify', sample.clean, '--repo', sample.repo, '--ref', 'tree-tag'])))
+      .toBe(`sel: --ref tree-tag names a tree in ${sample.repo}, not a commit: give a branch, a tag of a commit or a commit id`);
+    expect(expectOneSentence(sel(['gate', sample.clean, '--repo', sample.repo, '--no-divergence', '--since', 'blob-tag'])))
+      .toBe(`sel: --since blob-tag names a blob in ${sample.repo}, not a commit: give a branch, a tag of a commit or a commit id`);
+    expect(expectOneSentence(sel(['gate', sample.clean, '--repo', sample.repo, '--no-divergence', '--since', '-1'])))
+      .toBe('sel: --since -1 cannot start with "-": give a seq (0 or more), a time, a branch, a tag or a commit id');
+    git(sample.repo, 'tag', '-d', 'tree-tag', 'blob-tag');
+  });
   // Review: an empty value (a CI variable that was not set: --since "$RELEASE_TAG") was named as
   // nothing at all: "sel:  does not name a commit in …".
   it('an empty ref is said to be empty, for --ref, --since and --policy-at', () => {
