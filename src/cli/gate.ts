@@ -202,6 +202,8 @@ export function gateCommand(chalk: Colour): Command {
           eventsInRange: inRange,
           result: pass ? 'pass' : 'fail',
           assertions: results,
+          // What verify's report notes of the repository (replace refs ignored), where there is any.
+          ...(replay.notes.length > 0 ? { notes: replay.notes } : {}),
         }, null, 2)}\n`);
       } else if (flags.format === 'junit') {
         await writeOut((await import('../report/gate-formats.js')).renderGateJunit(report, relativize));
@@ -213,6 +215,7 @@ export function gateCommand(chalk: Colour): Command {
         const c = await chalk();
         const p = printable;
         const lines = [c.bold(p(gateHeading(report)))];
+        for (const n of replay.notes) lines.push(c.dim(`  note: ${p(n)}`));
         for (const r of results) lines.push(`  ${r.pass ? c.green('PASS') : c.red('FAIL')}  ${p(r.name)}: ${p(r.reason)}`);
         lines.push(pass ? c.green.bold('gate: PASS') : c.red.bold('gate: FAIL'));
         await writeOut(`${lines.join('\n')}\n`);

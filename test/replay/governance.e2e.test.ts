@@ -754,6 +754,14 @@ describe('history shapes', () => {
     const r = sel(['verify', log, '--repo', repo]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('replace ref(s) under refs/replace/ were ignored');
+    // The gate's report too, as docs/contract.md says (found by review).
+    const gate = sel(['gate', log, '--repo', repo, '--no-divergence', '--no-color']);
+    expect(gate.status).toBe(0);
+    expect(gate.stdout).toContain('  note: 1 replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record\n');
+    const json = JSON.parse(sel(['gate', log, '--repo', repo, '--no-divergence', '--format', 'json']).stdout) as { notes?: string[] };
+    expect(json.notes).toEqual(['1 replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record']);
+    git(repo, 'replace', '-d', a);
+    expect(JSON.parse(sel(['gate', log, '--repo', repo, '--no-divergence', '--format', 'json']).stdout)).not.toHaveProperty('notes');
   });
 });
 
