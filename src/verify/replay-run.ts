@@ -81,6 +81,16 @@ export async function verifyWithReplay(
       fresh = rr.at === null
         ? `checkpoint ${rr.label} covers events that were not replayed (written by a run without --repo, or by an older sel): verifying everything from the start`
         : `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, which is not in the history of ${gov.commit}: verifying everything from the start`;
+    } else if (options.resume != null && rr !== undefined && rr.at !== null && gov.ledgerRewrites.length > 0) {
+      // A ledger artifact a commit changed or deleted (LEDGER_REWRITTEN): a checkpoint is written
+      // only after a run without errors, so the commit came after the checkpoint's. A review
+      // deleted, an exception cut short, an anchor moved onto another hash: each decides again
+      // events the checkpoint covers (REVIEW_MISSING, EXCEPTION_EXPIRED, ANCHOR_MISMATCH in a
+      // full run), which a resumed run never reads: it reported the LEDGER_REWRITTEN alone
+      // (found by review). Such a run fails whatever it reads; it reports what a full run does.
+      const paths = [...new Set(gov.ledgerRewrites.map((x) => x.path))].sort();
+      options = { ...options, resume: null };
+      fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has artifacts a commit changed or deleted since (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}): verifying everything from the start`;
     } else if (options.resume != null && rr !== undefined && rr.at !== null && rr.at !== gov.commit) {
       // The replayer checks no anchor before a chain's start (the events it names are not read).
       // Those the ledger held at the checkpoint's commit were checked by the runs it covers; one
@@ -117,6 +127,14 @@ export async function verifyWithReplay(
     let replayer: Replayer | null = null;
     let anchors: AnchorSummary[] = [];
     const rewrites = await committedLogRewrites(repo, gov.commit, repoDir, logs);
+    // So with a committed log rewritten (in the history, or in the working copy read): the part
+    // the checkpoint covers may be what changed (an event edited in the middle, its length kept:
+    // a full run's HASH_MISMATCH), which a resumed run never reads (found by review).
+    if (options.resume != null && rr !== undefined && rewrites.length > 0) {
+      const files = [...new Set(rewrites.map((x) => x.location?.file ?? ''))].sort();
+      options = { ...options, resume: null };
+      fresh = `checkpoint ${rr.label} covers events of a committed log that was rewritten since (LEDGER_REWRITTEN: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): verifying everything from the start`;
+    }
     const jobs = Math.max(1, options.jobs ?? 1);
     const note = tap?.note;
     const sendWhole = tap?.sendWhole;

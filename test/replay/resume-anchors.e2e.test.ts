@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { sel } from '../helpers/cli.js';
-import { commit, initRepo, write } from '../helpers/git.js';
+import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { buildGovernanceRepo } from '../../ledger-samples/governance.js';
 import { digestOf } from '../../src/canonical/digest.js';
@@ -114,6 +114,57 @@ describe('a resumed run and the anchors before its checkpoint', () => {
     const dup = (JSON.parse(r.stdout) as { findings: F[] }).findings.filter((f) => f.code === 'SEQ_DUPLICATE');
     expect(dup.map((f) => f.message)).toEqual([expect.stringMatching(/or another event written at that seq \(a fork, whose events this run does not replay\); verify without --checkpoint to tell which$/)]);
   });
+});
+
+describe('a resumed run and the ledger artifacts changed or deleted since its checkpoint', () => {
+  // The sample's audit log (committed in its repository, so it is the one file named), a
+  // checkpoint at the end of it, and then one commit that deletes a review, cuts an exception
+  // short, moves an anchor onto another hash, or edits the committed log. Each is
+  // LEDGER_REWRITTEN in every run; a full run also reports what it does to the events the
+  // checkpoint covers (seq 22 resumed under the review, the elevation of seq 8, the anchored
+  // seq 15, the edited seq 3), which the resumed run never read: its report said less than a
+  // full run's (found by review).
+  const cases: [string, (repo: string) => void, [string, number | null][]][] = [
+    ['a review deleted', (repo) => {
+      const fp = (JSON.parse(readFileSync(join(repo, 'logs', 'audit.jsonl'), 'utf8').split('\n')[22]!) as { request_fingerprint: string }).request_fingerprint;
+      git(repo, 'rm', '-q', `ledger/reviews/${fp.slice('sha256:'.length)}.json`);
+    }, [['LEDGER_REWRITTEN', null], ['REVIEW_MISSING', 22]]],
+    ['an exception cut short', (repo) => {
+      const path = 'ledger/exceptions/EX-ops-restart.json';
+      write(repo, { [path]: `${JSON.stringify({ ...(JSON.parse(readFileSync(join(repo, path), 'utf8')) as object), expires_at: '2026-10-04T08:25:00.000Z' }, null, 2)}\n` });
+    }, [['EXCEPTION_EXPIRED', 8], ['LEDGER_REWRITTEN', null]]],
+    ['an anchor moved onto another hash', (repo) => {
+      const path = 'ledger/anchors/prod-agents/15.json';
+      write(repo, { [path]: `${JSON.stringify({ ...(JSON.parse(readFileSync(join(repo, path), 'utf8')) as object), hash: `sha256:${'1'.repeat(64)}` }, null, 2)}\n` });
+    }, [['ANCHOR_MISMATCH', 15], ['LEDGER_REWRITTEN', null]]],
+    ['the committed log edited in the middle', (repo) => {
+      // seq 3's actor, its length kept: the file's last line, which the checkpoint compares, is the same.
+      const log = join(repo, 'logs', 'audit.jsonl');
+      const lines = readFileSync(log, 'utf8').split('\n');
+      lines[3] = lines[3]!.replace('"id":"coder"', '"id":"codex"');
+      writeFileSync(log, lines.join('\n'));
+    }, [['HASH_MISMATCH', 3], ['LEDGER_REWRITTEN', null]]],
+  ];
+  for (const [what, change, expected] of cases) {
+    it(`${what}: the run verifies everything, and reports what a full run does`, () => {
+      const name = what.replaceAll(' ', '-');
+      const { repo } = buildGovernanceRepo(join(tmp, name));
+      const log = join(repo, 'logs', 'audit.jsonl');
+      const cp = join(tmp, `${name}-cp.json`);
+      const first = sel(['verify', log, '--repo', repo, '--checkpoint', cp]);
+      expect([first.status, first.stderr]).toEqual([0, '']);
+      change(repo);
+      commit(repo, what);
+      type Out = { findings: { code: string; seq: number | null }[] };
+      const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as Out).findings.map((f) => [f.code, f.seq] as [string, number | null]).sort();
+      const full = sel(['verify', log, '--repo', repo, '--format', 'json']);
+      expect(codes(full)).toEqual(expected);
+      const r = sel(['verify', log, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+      expect(r.status).toBe(1);
+      expect(codes(r)).toEqual(codes(full));
+      expect(r.stderr).toMatch(/verifying everything from the start\n/);
+    });
+  }
 });
 
 // Review (h-ckpt): an artifact is judged by its own dates, not by when it was committed
