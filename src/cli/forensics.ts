@@ -23,7 +23,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { chainId, choiceOption, jobsOptions, nonEmpty, nonNegativeInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
-import { endWhenReaderGoes, writeOut } from './output.js';
+import { blockingStdout, endWhenReaderGoes, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 import { readLinesAt, type LineText } from '../ingest/line-at.js';
@@ -229,7 +229,14 @@ function explainCommand(chalk: Colour): Command {
       // finding (found by review).
       const used = replayed === null ? [] : replayed.inForce.flatMap((a) => [a.ref, a.review?.ref]);
       const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))];
-      const shownFindings = [...findings, ...unread, ...rewritten];
+      // So the review or exception the evaluation looked for and did not use (and the review
+      // such an exception names): a commit that cut it short or broke it is why the event now
+      // reads EXCEPTION_EXPIRED, REVIEW_EXPIRED or missing. Explain told of the expiry alone,
+      // as if the runtime had used it expired, and nothing of the commit (found by review).
+      const exRef = replayed?.exception?.ref ?? null;
+      const lookedFor = replayed === null ? [] : [replayed.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
+      const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))].filter((x) => !rewritten.includes(x));
+      const shownFindings = [...findings, ...unread, ...rewritten, ...rewrittenUnused];
       if (f.format === 'json') {
         await writeOut(`${JSON.stringify({
           chain, seq: f.seq, otherChains, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
@@ -270,11 +277,11 @@ function explainCommand(chalk: Colour): Command {
           L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
           const notRead = (path: string | null) => (invalidArtifact(unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
-          const rewrote = (path: string | null) => (rewrittenArtifact(rewritten, f.repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
+          const rewrote = (path: string | null) => (rewrittenArtifact([...rewritten, ...rewrittenUnused], f.repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
           if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${(replayed.review.status === 'missing' ? notRead(replayed.review.path) : null) ?? REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})${rewrote(replayed.review.path)}`);
           if (replayed.exception !== null) {
             const ex = replayed.exception;
-            const exReview = replayed.inForce.find((a) => a.kind === 'exception' && a.ref === ex.ref)?.review?.ref ?? null;
+            const exReview = replayed.inForce.find((a) => a.kind === 'exception' && a.ref === ex.ref)?.review?.ref ?? (ex.ref === null ? null : gov.ledger.exceptions.get(ex.ref)?.review_ref ?? null);
             L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${(ex.status === 'not-found' ? notRead(ex.ref) : null) ?? EXCEPTION_TEXT[ex.status]} (${ex.status})${rewrote(ex.ref)}`);
             if (exReview !== null && rewrote(exReview) !== '') L.push(`    its review ${p(exReview)}: ${rewrote(exReview).slice(2)}`);
           }
@@ -817,6 +824,8 @@ function timelineCommand(): Command {
       if (from !== null && to !== null && from >= to) throw new OperatorError(`--from ${f.from} and --to ${f.to} leave no time between them (an event is shown at or after --from and before --to), so no event can be in range`);
       // `sel timeline … | head`: the rest of the logs would be read for no one.
       endWhenReaderGoes();
+      // A reader slower than the run holds the run back, not its rows in memory.
+      blockingStdout();
       const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;

@@ -862,12 +862,13 @@ describe('sel explain', () => {
     expect(r.review).toMatchObject({ path: review, status: 'missing' });
     expect(r.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID').map((x) => x.location!.file)).toEqual([`${repo}/${review}`]);
     const text = sel(['explain', s.clean, '--repo', repo, '--seq', '22']).stdout;
-    expect(text).toContain(`\n  review    ${review}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (missing)\n`);
+    // (Not valid since a commit edited it: that commit is why, and is said too.)
+    expect(text).toContain(`\n  review    ${review}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (missing); rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)\n`);
     expect(text).toContain(`\n  LEDGER_ARTIFACT_INVALID at ${repo}/${review}:1: `);
     const x = explain(repo, '8');
     expect(x.exception).toMatchObject({ ref: exception, status: 'not-found' });
     expect(x.findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID').map((f) => f.location!.file)).toEqual([`${repo}/${exception}`]);
-    expect(sel(['explain', s.clean, '--repo', repo, '--seq', '8']).stdout).toContain(`\n  exception ${exception}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (not-found)\n`);
+    expect(sel(['explain', s.clean, '--repo', repo, '--seq', '8']).stdout).toContain(`\n  exception ${exception}: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (not-found); rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)\n`);
     // An event that relied on neither is not told of them.
     expect(explain(repo, '5').findings.map((f) => f.code)).not.toContain('LEDGER_ARTIFACT_INVALID');
     // Replay's own findings say the same: the artifact is there but not valid, not that none exists.
@@ -921,6 +922,48 @@ describe('sel explain', () => {
     const other = JSON.parse(sel(['explain', s.incident, '--repo', repo, '--seq', '5', '--format', 'json']).stdout) as Out;
     expect(other.findings.map((f) => f.code)).toEqual([]);
     expect(other.matches).toBe(true);
+  });
+  it('of an event whose review or exception a later commit cut short or broke: lists its LEDGER_REWRITTEN, not only the expiry or the missing artifact (found by review)', () => {
+    // seq 8 (an elevation under EX-ops-restart) and seq 22 (resumed by its review): a commit
+    // moves the expiry of both before the event. sel verify reports each rewrite and the
+    // divergence it causes; explain told of an expired exception and review alone, as if the
+    // runtime had used them expired, and nothing of the commit that cut them short. So for
+    // EX-status-2026 (seq 23) made invalid by a commit: "not valid", and no rewrite.
+    const repo = join(tmp, 'explain-cut-short');
+    cpSync(s.repo, repo, { recursive: true });
+    const exception = 'ledger/exceptions/EX-ops-restart.json';
+    const broken = 'ledger/exceptions/EX-status-2026.json';
+    const events = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as { seq: number; request_fingerprint: string });
+    const review = `ledger/reviews/${events.find((e) => e.seq === 22)!.request_fingerprint.slice('sha256:'.length)}.json`;
+    const ex = JSON.parse(readFileSync(join(repo, exception), 'utf8')) as Record<string, unknown>;
+    const rv = JSON.parse(readFileSync(join(repo, review), 'utf8')) as Record<string, unknown>;
+    const { justification: _, ...unjustified } = JSON.parse(readFileSync(join(repo, broken), 'utf8')) as Record<string, unknown>;
+    write(repo, {
+      [exception]: `${JSON.stringify({ ...ex, expires_at: '2026-10-04T08:25:00.000Z' }, null, 2)}\n`,
+      [review]: `${JSON.stringify({ ...rv, expires_at: '2026-10-16T14:30:00.000Z' }, null, 2)}\n`,
+      [broken]: `${JSON.stringify(unjustified, null, 2)}\n`,
+    });
+    commit(repo, 'ledger: cut an exception and a review short, break another exception');
+    type F = { code: string; seq: number | null; location: { file: string } | null };
+    const verify = JSON.parse(sel(['verify', s.clean, '--repo', repo, '--format', 'json']).stdout) as { findings: F[] };
+    expect(verify.findings.map((f) => [f.code, f.seq]).sort()).toEqual([
+      ['EXCEPTION_EXPIRED', 8], ['EXCEPTION_MISSING', 23], ['EXCEPTION_MISSING', 38], ['LEDGER_ARTIFACT_INVALID', null],
+      ['LEDGER_REWRITTEN', null], ['LEDGER_REWRITTEN', null], ['LEDGER_REWRITTEN', null], ['REVIEW_EXPIRED', 22],
+    ].sort());
+    const rewrite = (path: string) => verify.findings.find((f) => f.code === 'LEDGER_REWRITTEN' && f.location!.file === `${repo}/${path}`)!;
+    for (const [seq, path, code] of [['8', exception, 'EXCEPTION_EXPIRED'], ['22', review, 'REVIEW_EXPIRED'], ['23', broken, 'EXCEPTION_MISSING']] as const) {
+      const json = sel(['explain', s.clean, '--repo', repo, '--seq', seq, '--format', 'json']).stdout;
+      const out = JSON.parse(json) as { matches: boolean | null; findings: F[] };
+      expect(out.matches, seq).toBe(false);
+      expect(out.findings.map((f) => f.code), seq).toContain(code);
+      expect(out.findings, seq).toContainEqual(rewrite(path));
+      expect(sel(['explain', s.clean, '--repo', repo, '--seq', seq, '--format', 'json', '--jobs', '2', '--unit-bytes', '2000']).stdout).toBe(json);
+      const text = sel(['explain', s.clean, '--repo', repo, '--seq', seq]).stdout;
+      expect(text, seq).toContain(`\n  LEDGER_REWRITTEN at ${repo}/${path}:1: `);
+      expect(text, seq).toContain('rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)');
+    }
+    // An event that looked for neither is not told of them.
+    expect((JSON.parse(sel(['explain', s.clean, '--repo', repo, '--seq', '5', '--format', 'json']).stdout) as { findings: F[] }).findings).toEqual([]);
   });
   it('of an event of a committed log that the working copy rewrote and sealed again: lists the LEDGER_REWRITTEN sel verify reports at its line (review)', () => {
     const repo = join(tmp, 'explain-rewritten-log');

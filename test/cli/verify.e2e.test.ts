@@ -231,6 +231,48 @@ describe('a reader that stops reading early (`sel verify … | head -1`)', () =>
     expect(cut.stderr).toBe('');
     expect(cut.status).toBe(0);
   });
+  it('sel timeline waits for a reader slower than it: it does not read the log ahead and hold its rows (found by review)', async () => {
+    // `sel timeline big.jsonl | less`: Node.js queues in memory what a pipe's reader has not
+    // taken, and timeline read the whole log while its reader waited (a 300 MB log: 391 MB
+    // of RSS, 784 MB with --jobs 2). The log comes on standard input, so how much of it sel
+    // took is known: its reader starts only once sel took it all, or took no more for a while.
+    const w = new ChainWriter('slow-reader');
+    const log = Buffer.from(`${Array.from({ length: 20_000 }, (_, i) => w.append(sampleInput(i)).line).join('\n')}\n`);
+    for (const jobs of ['1', '2']) {
+      const child = spawn(process.execPath, [CLI, 'timeline', '-', '--format', 'jsonl', '--jobs', jobs], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { PATH: process.env['PATH'] ?? '' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+      child.stdout.pause();
+      const closed = new Promise<number | null>((done) => child.once('close', done));
+      // In pieces: what is queued for the child shrinks as it takes each (one piece of 13 MB
+      // is queued whole until the child took all of it).
+      for (let at = 0; at < log.length; at += 64 * 1024) child.stdin.write(log.subarray(at, at + 64 * 1024));
+      const tookAll = new Promise<void>((done) => child.stdin.end(() => done()));
+      // Taken so far: what was written, less what is still queued for the child.
+      const taken = () => log.length - child.stdin.writableLength;
+      let last = -1;
+      const stalled = new Promise<void>((done) => {
+        const t = setInterval(() => {
+          if (taken() === last) { clearInterval(t); done(); }
+          last = taken();
+        }, 500);
+        void tookAll.then(() => { clearInterval(t); done(); });
+      });
+      await Promise.race([tookAll, stalled]);
+      const before = taken();
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+      child.stdout.resume();
+      expect(await closed).toBe(0);
+      expect(stderr).toBe('');
+      expect(out.trimEnd().split('\n')).toHaveLength(20_000);
+      // Pipes and read-ahead hold a few hundred KiB (256 KiB here); the log is ~13 MB.
+      expect(before, `--jobs ${jobs}`).toBeLessThan(log.length / 2);
+    }
+  });
   it('does not advance a checkpoint past the part of the report that was not read', async () => {
     // Warnings only (timestamps going backwards): a run that passes, with a long report.
     const w = new ChainWriter('back');
