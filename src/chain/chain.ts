@@ -346,6 +346,8 @@ interface CopyHead {
    * then too (isCopy).
    */
   floor: number;
+  /** The reading position of the event it last moved to. */
+  ordinal: number;
 }
 
 const MAX_FORK_HEADS = 64;
@@ -408,7 +410,7 @@ export class ChainVerifier {
       // goes on with it, so its events after that, accepted already, still repeat it.
       if (st.copies.length > 0) {
         const head = this.liveHead(st, rec.seq - 1, rec.prevHash);
-        if (head !== undefined) moveHead(st, head, rec);
+        if (head !== undefined) this.headGoesOn(st, head, rec);
       }
       // Nothing waiting for the next seq (a log in order): nothing to drain, on the hot path.
       if (this.accept(st, rec, false)) {
@@ -655,7 +657,7 @@ export class ChainVerifier {
       moveHead(st, known, rec);
       return;
     }
-    st.copies.push({ hash: rec.hash, seq: rec.seq, at: st.events, floor: compareFloor(st) });
+    st.copies.push({ hash: rec.hash, seq: rec.seq, at: st.events, floor: compareFloor(st), ordinal: rec.ref.ordinal });
     if (st.copies.length > MAX_FORK_HEADS) st.copies.shift();
   }
 
@@ -702,7 +704,14 @@ export class ChainVerifier {
     if (gone !== undefined && gone.to === rec.seq - 1 && (gone.flags & COARSE) === 0 && gone.after === fingerprint(rec.prevHash)) {
       return this.liveHead(st, gone.from - 1, null);
     }
-    if (rec.seq > st.next) return this.copyBeforeWaiting(st, rec.seq);
+    if (rec.seq > st.next) {
+      const head = this.copyBeforeWaiting(st, rec.seq);
+      // The event waiting at that seq, read after the copy's head, went on from it: this one
+      // repeats it, and is not the copy's next (seq 0, then 0, 1, 3, 4, then 3 again, had no
+      // finding of its own; found by review).
+      const waiting = st.pending.get(rec.seq);
+      return head !== undefined && waiting !== undefined && waiting.rec.ref.ordinal > head.ordinal ? undefined : head;
+    }
     return undefined;
   }
 
@@ -784,12 +793,29 @@ export class ChainVerifier {
   private folds(st: ChainState, rec: PlacedEvent): boolean {
     if (rec.seq < st.next && st.recent.get(rec.seq)?.hash !== rec.hash) return false;
     if (st.copySeen.has(rec.hash)) return false;
-    return st.copies.some((head) => isLive(st, head) && Math.abs(rec.seq - head.seq) <= FOLD_REACH);
+    // The event it repeats, read after the copy's head, is ahead of the copy: this one repeats
+    // it, as the copy cannot have gone on from there yet (seq 0, then 0, 1, 3, 4, then 3
+    // again, had no finding of its own; found by review).
+    const first = rec.seq < st.next ? st.recent.get(rec.seq)?.ref : st.pending.get(rec.seq)?.rec.ref;
+    const readAt = first?.ordinal ?? -Infinity;
+    return st.copies.some((head) => isLive(st, head) && Math.abs(rec.seq - head.seq) <= FOLD_REACH && head.ordinal >= readAt);
   }
 
-  private seenInCopy(st: ChainState, rec: PlacedEvent): void {
+  private seenInCopy(st: ChainState, rec: { readonly hash: string }): void {
     st.copySeen.add(rec.hash);
     if (st.copySeen.size > this.opts.recentWindow) st.copySeen.delete(st.copySeen.values().next().value!);
+  }
+
+  /**
+   * The chain goes on with `rec` from the copy's head (the copy caught up with it): the copy
+   * goes on with it. The event it leaves the copy had: read again, it is a duplicate of its
+   * own, not the copy's (seq 0, then 0..7, then 1..7 again, or 4 again, had one finding, the
+   * replayed events none; found by review). `rec` itself is not marked: the copy's own `rec`,
+   * read right after the chain's (a copy read line for line with the chain), is its next.
+   */
+  private headGoesOn(st: ChainState, head: CopyHead, rec: PlacedEvent): void {
+    this.seenInCopy(st, head);
+    moveHead(st, head, rec);
   }
 
   /** Is a copy being read now (its last event within COPY_REACH events of the chain)? */
@@ -1201,8 +1227,13 @@ export class ChainVerifier {
     st.parent = only !== null && only.hashes.includes(succ.prevHash) ? succ.prevHash : null;
     // A walk back over late events stops at the jump in seq (see `reorder`).
     if (missing > 0) this.stop(st, st.accepted - 1, -Infinity);
+    // A copy that had caught up with the chain crosses the gap with it, as it goes on with the
+    // chain's next event (push): the events it leaves behind are the copy's.
+    const last = missing > 0 && st.copies.length > 0 && st.predRef !== null ? st.recent.get(st.predSeq) : undefined;
+    const caughtUp = last === undefined ? undefined : this.liveHead(st, st.predSeq, last.hash);
     st.next = succ.seq;
     const chosen = this.resolve(st, st.pending.takeMin()).rec;
+    if (caughtUp !== undefined) this.headGoesOn(st, caughtUp, chosen);
     // Remembered with the parent the event after it names: a copy crossing the gap names it too.
     if (missing > 0) st.missing.add(from, succ.seq - 1, unexplained > 0 ? GAP : 0, chosen.prevHash);
     if (this.accept(st, chosen, true)) this.drain(st, chosen, judged);
@@ -1249,6 +1280,7 @@ function moveHead(st: ChainState, head: CopyHead, rec: PlacedEvent): void {
   head.seq = rec.seq;
   head.at = st.events;
   head.floor = compareFloor(st);
+  head.ordinal = rec.ref.ordinal;
 }
 
 /** Has the copy moved within the last COPY_REACH events of its chain? */

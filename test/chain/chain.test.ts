@@ -755,6 +755,22 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     // 10, 11, 12 again (one copy), then 10 a third time: the copy had it.
     expect(codeLines(verifyLines([...LINES, LINES[10]!, LINES[11]!, LINES[12]!, LINES[10]!]).findings)).toEqual(['SEQ_DUPLICATE@41', 'SEQ_DUPLICATE@44']);
   });
+  it('events the chain went on with from where a copy caught up with it, read again, are a duplicate of their own: the copy had them (found by review)', () => {
+    const tampered = reseal(LINES[2]!, (e) => { e['kind'] = 'tampered'; }).replace('"kind":"tampered"', '"kind":"changed"');
+    const at = (lines: readonly string[]) => codeLines(verifyLines(lines).findings);
+    // Seq 0, then 0..7 (a copy of 0 that brings the chain 1..7), then 4 again: replayed, not the copy's.
+    expect(at([LINES[0]!, ...LINES.slice(0, 8), LINES[4]!])).toEqual(['SEQ_DUPLICATE@2', 'SEQ_DUPLICATE@10']);
+    // ... then 1..7 again: a run replayed, one finding of its own.
+    expect(at([LINES[0]!, ...LINES.slice(0, 8), ...LINES.slice(1, 8)])).toEqual(['SEQ_DUPLICATE@2', 'SEQ_DUPLICATE@10']);
+    // The chain crossing a damaged event (its hole) or a gap takes the copy with it.
+    expect(at([LINES[0]!, LINES[0]!, LINES[1]!, tampered, LINES[3]!, LINES[4]!, LINES[3]!])).toEqual(['SEQ_DUPLICATE@2', 'HASH_MISMATCH@4', 'SEQ_DUPLICATE@7']);
+    expect(at([LINES[0]!, LINES[0]!, LINES[1]!, LINES[3]!, LINES[4]!, LINES[3]!])).toEqual(['SEQ_DUPLICATE@2', 'SEQ_GAP@4', 'SEQ_DUPLICATE@6']);
+    // The same in rotated files: a segment holding seq 0, then the log from seq 0 with seq 4 replayed at its end.
+    const r = verifyBytes([toLog([LINES[0]!]), toLog([...LINES.slice(0, 8), LINES[4]!])]);
+    expect(r.findings.map((f) => `${f.code}@${f.location?.file}:${f.location?.line}`)).toEqual(['SEQ_DUPLICATE@log-1.jsonl:1', 'SEQ_DUPLICATE@log-1.jsonl:9']);
+    // Still one finding: a copy read line for line with the chain, each of its events right after the chain's.
+    expect(at(LINES.slice(0, 8).flatMap((l) => [l, l]))).toEqual(['SEQ_DUPLICATE@2']);
+  });
   it('a copy whose head is the chain\'s last accepted event goes on past the seqs the chain waits for (from mutation testing)', () => {
     // 0..9, then 20..29 wait for 10..19; 9 again (a copy), then 20 again, 11 seqs on: the copy
     // has the chain's gap too, and its 20 is no finding of its own.
