@@ -17,10 +17,22 @@ export function errnoCode(e: unknown): string | undefined {
     : undefined;
 }
 
+/** The path a system error names, if it names one. */
+function pathOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'path' in e && typeof (e as { path: unknown }).path === 'string'
+    ? (e as { path: string }).path
+    : undefined;
+}
+
 /** A short, human description of a system error, without a stack. */
 export function describeIoError(e: unknown): string {
   switch (errnoCode(e)) {
-    case 'ENOENT': return 'it does not exist';
+    // Node.js decodes the command line as UTF-8: a name that is not arrives with U+FFFD in place
+    // of its bytes, which names no file, and "it does not exist" sent the operator looking for
+    // a file that is there (found by review).
+    case 'ENOENT': return pathOf(e)?.includes('\uFFFD') === true
+      ? 'it does not exist under this name, which holds U+FFFD: a name that is not UTF-8 reaches sel so, as Node.js decodes the command line (rename the file, or name its directory)'
+      : 'it does not exist';
     case 'EACCES':
     case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'it is a directory';

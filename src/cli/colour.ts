@@ -15,6 +15,9 @@ export function colourFor(force: () => boolean | undefined): Colour {
     const f = force();
     if (f === true) return new Chalk({ level: Math.max(1, chalk.level) as 1 | 2 | 3 });
     if (f === false) return new Chalk({ level: 0 });
+    // NO_COLOR (no-color.org), which chalk does not read: a terminal that asks for none gets
+    // none. FORCE_COLOR, set too, wins, as it does for Node.js itself (found by review).
+    if ((process.env['NO_COLOR'] ?? '') !== '' && process.env['FORCE_COLOR'] === undefined) return new Chalk({ level: 0 });
     return chalk;
   };
 }

@@ -210,7 +210,7 @@ export function gateCommand(chalk: Colour): Command {
       } else if (flags.format === 'github') {
         const formats = await import('../report/gate-formats.js');
         await writeOut(formats.renderGateGithub(report, relativize));
-        await appendStepSummary(async () => formats.renderGateStepSummary(report, relativize));
+        await appendStepSummary(async () => formats.renderGateStepSummary(report, relativize), logs);
       } else {
         const c = await chalk();
         const p = printable;

@@ -1,5 +1,5 @@
 /** `sel policy check|hash|eval DIR` (issue 3): commander wiring and output only. */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
 import type { Colour } from './colour.js';
@@ -107,13 +107,21 @@ async function renderCheck(r: CheckReport, format: Format, colour: Colour): Prom
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The longest event file read: one event, as an operator writes it (pretty-printed, 64 times
+ * sel verify's default --max-line-bytes). An unbounded read took /dev/zero, or a log piped in
+ * by mistake, until V8 refused the string ("Invalid string length", 600 MB held; found by review).
+ */
+const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+
 async function readEvent(file: string): Promise<{ event: Record<string, unknown>; text: string }> {
-  let text: string;
+  let text: string | null;
   try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    text = await readBounded(file === '-' ? process.stdin : createReadStream(file), MAX_EVENT_BYTES);
   } catch (e) {
     throw new OperatorError(`cannot read event ${file}: ${describeIoError(e)}`);
   }
+  if (text === null) throw new OperatorError(`event ${file} is longer than 64 MiB: an event file holds one event (kind, actor, request)`);
   // The operator's own file, not evidence: a byte order mark (as editors on Windows write
   // one) is not part of the JSON text, and JSON.parse called the file "not JSON".
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -165,9 +173,19 @@ function isDecision(d: unknown): d is Evaluation['decision'] {
     typeof o['severity'] === 'string' && Object.hasOwn(SEVERITY_RANK, o['severity']);
 }
 
-async function readStdin(): Promise<string> {
+/** The stream's text, or null when it holds more than `max` bytes (it is not read on). */
+async function readBounded(stream: NodeJS.ReadableStream, max: number): Promise<string | null> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let bytes = 0;
+  for await (const c of stream) {
+    const chunk = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    bytes += chunk.length;
+    if (bytes > max) {
+      if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -45,7 +45,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .addOption(new Option('--no-color', 'no colour in text output'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `sel: ${s.slice(7)}` : s) });
+    // Commander quotes the argument it refuses: escaped line by line as sel's own sentences are
+    // (printable), so an argument filled from untrusted text cannot drive the terminal.
+    .configureOutput({ writeErr: (s) => process.stderr.write((s.startsWith('error: ') ? `sel: ${s.slice(7)}` : s).split('\n').map(printable).join('\n')) });
   program.hook('preAction', (cmd) => {
     forceColour = cmd.opts<{ color?: boolean }>().color;
   });

@@ -76,7 +76,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
   if (replayed === null) {
     if (f.repo !== undefined) throw new OperatorError('these shards did not replay (no --repo when they ran), so --repo cannot be used to merge them');
     const { result } = await mergeShards({ shards, options });
-    await output(buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn), f, chalk);
+    await output(buildReport(result, { performed: false, reason: 'no --repo given' }, f.failOn), f, chalk, shards);
     return;
   }
   if (f.repo === undefined) throw new OperatorError(`these shards replayed against ${quoted(replayed.ref)} (${replayed.commit.slice(0, 12)}): pass the same repository with --repo`);
@@ -123,7 +123,7 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
       anchors,
       notes: gov.notes,
     }, f.failOn);
-    await output(report, f, chalk);
+    await output(report, f, chalk, shards);
   } finally {
     git.close();
   }
@@ -133,9 +133,9 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
  * Prints the report as `sel verify` does, the step summary of --format github included (a merge
  * that left it out gave a CI run without the table one run gives), and sets the exit status.
  */
-async function output(report: Report, f: MergeFlags, chalk: Colour): Promise<void> {
+async function output(report: Report, f: MergeFlags, chalk: Colour, shards: readonly string[]): Promise<void> {
   const relativize = relativizer(f.repo);
   await writeOut(await render(report, f.format, chalk, relativize));
-  if (f.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
+  if (f.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize), shards, 'shard result');
   process.exitCode = report.summary.result === 'fail' ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type { Colour } from './colour.js';
 import type { RunOptions } from '../verify/run.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import { logDirHolding } from '../ingest/output-file.js';
@@ -59,9 +60,21 @@ export async function render(report: Report, format: Format, chalk: Colour, rela
  * --format github: also append a Markdown summary to $GITHUB_STEP_SUMMARY when it is set
  * (`markdown` is made only then).
  */
-export async function appendStepSummary(markdown: () => Promise<string>): Promise<void> {
+export async function appendStepSummary(markdown: () => Promise<string>, inputs: readonly string[] = [], kind: 'log' | 'shard result' = 'log'): Promise<void> {
   const path = process.env['GITHUB_STEP_SUMMARY'];
   if (path === undefined || path === '') return;
+  // Never a log it verifies (or a shard result it merges), nor a new *.jsonl file in a
+  // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
+  // are refused: the summary was appended to the evidence itself (found by review).
+  const target = await stat(path).catch(() => null);
+  for (const input of inputs) {
+    const st = target === null || input === '-' ? null : await stat(input).catch(() => null);
+    if (st !== null && st.isFile() && st.dev === target!.dev && st.ino === target!.ino) {
+      throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
+    }
+  }
+  const dir = path.endsWith('.jsonl') ? await logDirHolding(path, inputs) : null;
+  if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
   const text = await markdown();
   try {
     appendFileSync(path, text);
@@ -189,7 +202,7 @@ export function verifyCommand(chalk: Colour): Command {
       }
       const relativize = relativizer(flags.repo);
       await writeOut(await render(report, flags.format, chalk, relativize));
-      if (flags.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize));
+      if (flags.format === 'github') await appendStepSummary(async () => (await import('../report/github.js')).renderStepSummary(report, relativize), logs);
       // After the report: a checkpoint that advanced past a report never written would hide its
       // warnings and notes from every later run (found by review).
       if (flags.checkpoint !== undefined && cp !== null) {

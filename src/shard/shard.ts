@@ -126,7 +126,13 @@ export async function runShard(
   const { sources, skipped } = await resolveSources(logs);
   if (sources.some((s) => !s.regular || s.path === null)) throw new OperatorError('--shard needs regular files: a stream cannot be split by bytes');
   const ordered: LogSource[] = await orderSources(sources, opts.maxLineBytes);
-  const sizes = await Promise.all(ordered.map(async (s) => (await stat(s.path!)).size));
+  // A log the shard cannot open (a file of a named directory too, which one run reports as
+  // LOG_UNREADABLE) is no part of a result, as one it cannot read to its end (end, below): one
+  // sentence, not an internal error (found by review).
+  const unreadable = (s: LogSource) => (e: unknown): never => {
+    throw new OperatorError(`cannot read log ${s.display}: ${describeIoError(e)}`);
+  };
+  const sizes = await Promise.all(ordered.map(async (s) => (await stat(s.path!).catch(unreadable(s))).size));
   const total = sizes.reduce((a, b) => a + b, 0);
   const from = Math.floor((index * total) / of);
   const to = Math.floor(((index + 1) * total) / of);
@@ -143,7 +149,7 @@ export async function runShard(
     let start = size;
     let end = size;
     if (lo < hi) {
-      const fh = await open(s.path!, 'r');
+      const fh = await open(s.path!, 'r').catch(unreadable(s));
       try {
         start = lo === 0 ? 0 : nextLineStart(fh, lo - 1, size, scratch);
         end = hi >= size ? size : nextLineStart(fh, hi - 1, size, scratch);

@@ -54,6 +54,12 @@ export interface Resume {
   readonly starts: readonly ChainPosition[];
 }
 
+/**
+ * The largest checkpoint read: sel writes some 200 bytes per chain and per file, so this is a
+ * million of them.
+ */
+const MAX_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+
 /** Reads a checkpoint; null when the file does not exist yet (the first run). */
 export async function loadCheckpoint(path: string, logs: readonly string[] = [], logDirs: readonly string[] = []): Promise<Checkpoint | null> {
   // An unset variable (--checkpoint "$CP"): refused before the run, not after it with the report
@@ -67,6 +73,12 @@ export async function loadCheckpoint(path: string, logs: readonly string[] = [],
   await outputTarget(path, 'checkpoint', logs, logDirs);
   let text: string;
   try {
+    // Refused unread past MAX_CHECKPOINT_BYTES: a file named by mistake (a 700 MB one) was read
+    // whole, until V8 refused the string with its own message (found by review).
+    const size = (await stat(path)).size;
+    if (size > MAX_CHECKPOINT_BYTES) {
+      throw new OperatorError(`${path} is not a sel checkpoint (sel.checkpoint/2): it is ${size} bytes, far more than one sel writes; remove it to verify from the start`);
+    }
     const bytes = await readFile(path);
     if (!isUtf8(bytes)) throw new OperatorError(`checkpoint ${path} is not UTF-8`);
     text = bytes.toString('utf8');

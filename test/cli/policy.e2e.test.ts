@@ -289,6 +289,16 @@ describe('sel policy eval', () => {
     const ok = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, exception_ref: 'ledger/exceptions/EX-ops-restart.json' }) });
     expect(ok.status, ok.stderr).toBe(0);
   });
+  it('exits 2, one sentence, for an event file without end or far too long (it read /dev/zero until V8 gave up: "Invalid string length", 600 MB held; found by review)', () => {
+    const zero = expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '/dev/zero']));
+    expect(zero).toBe('sel: event /dev/zero is longer than 64 MiB: an event file holds one event (kind, actor, request)');
+    const long = join(tmp, 'long-event.json');
+    writeFileSync(long, `${event().slice(0, -1)},"pad":"${'x'.repeat(64 * 1024 * 1024)}"}`);
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', long]))).toContain('is longer than 64 MiB');
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: readFileSync(long) }))).toBe(
+      'sel: event - is longer than 64 MiB: an event file holds one event (kind, actor, request)',
+    );
+  });
   it('reads an event file that starts with a byte order mark, as editors on Windows write it', () => {
     const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });
     expect(r.status).toBe(0);

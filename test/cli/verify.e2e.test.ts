@@ -104,6 +104,21 @@ describe('exit status and formats', () => {
     expect(sel(['--color', 'verify', INCIDENT], { env: { FORCE_COLOR: '0' } }).stdout).toContain('\u001b[');
     expect(sel(['verify', INCIDENT], { env: { FORCE_COLOR: '0' } }).stdout).not.toContain('\u001b[');
   });
+  it('writes no colour to a terminal when NO_COLOR is set (no-color.org), and colour with --color or FORCE_COLOR (found by review)', () => {
+    // A terminal: script(1) runs sel on a pseudo-terminal of its own; without it, nothing to show.
+    const onTerminal = (env: string, args: string): string | null => {
+      const r = spawnSync('script', ['-qec', `${env} "${process.execPath}" "${CLI}" ${args} verify "${INCIDENT}" -q`, '/dev/null'], {
+        encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm-256color' },
+      });
+      return r.error !== undefined || r.status === null ? null : r.stdout;
+    };
+    const plain = onTerminal('', '');
+    if (plain === null || !plain.includes('\u001b[')) return;
+    expect(onTerminal('NO_COLOR=1', '')).not.toContain('\u001b[');
+    expect(onTerminal('NO_COLOR=', '')).toContain('\u001b[');
+    expect(onTerminal('NO_COLOR=1', '--color')).toContain('\u001b[');
+    expect(onTerminal('NO_COLOR=1 FORCE_COLOR=1', '')).toContain('\u001b[');
+  });
   it('--max-findings lists fewer findings but counts them all', () => {
     const out = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '2']).stdout) as {
       summary: { findings: { total: number; omitted: number } };
@@ -188,6 +203,26 @@ describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () =
     const r = sel(['verify', CLEAN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: '' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+  it('a GITHUB_STEP_SUMMARY that is a log being verified, or a new *.jsonl file among them, is not written: exit 2, one sentence (found by review)', () => {
+    // The Markdown summary was appended to the log itself (evidence changed by its verifier), or
+    // made a new segment the next run read as a log; --shard-out and --checkpoint refuse both.
+    const dir = join(tmp, 'step-summary');
+    mkdirSync(dir);
+    const log = join(dir, 'audit.jsonl');
+    writeFileSync(log, readFileSync(CLEAN));
+    const link = join(tmp, 'step-summary-link.md');
+    symlinkSync(log, link);
+    for (const summary of [log, link]) {
+      const r = sel(['verify', log, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${summary} is the log ${log}: sel does not write to the logs it verifies`);
+    }
+    const dirRun = sel(['verify', dir, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: log } });
+    expect(expectOneSentence(dirRun)).toMatch(/^sel: GITHUB_STEP_SUMMARY .*audit\.jsonl is a \*\.jsonl file in the log directory .*step-summary: sel does not write to the logs it verifies$/);
+    const fresh = join(dir, 'summary.jsonl');
+    expect(expectOneSentence(sel(['verify', dir, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: fresh } }))).toContain('is a *.jsonl file in the log directory');
+    expect(existsSync(fresh)).toBe(false);
+    expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
   });
 });
 
@@ -397,6 +432,28 @@ describe('inputs', () => {
 describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => {
   it('a missing file', () => {
     expect(expectOneSentence(sel(['verify', join(tmp, 'nope.jsonl')]))).toMatch(/cannot read log .*nope\.jsonl: it does not exist/);
+  });
+  it("commander's own sentences show an argument's control characters escaped, as sel's do (found by review)", () => {
+    // An argument a CI script fills from untrusted text (a branch name, a chain id from an
+    // issue) was written to the terminal raw when commander refused it: ESC [2J cleared it.
+    const esc = 'x\u001b[2J\u001b]0;title\u0007\u202e';
+    for (const args of [['verify', CLEAN, `--${esc}`], [esc], ['timeline', CLEAN, '--chain', esc], ['verify', CLEAN, '--format', esc]]) {
+      const line = expectOneSentence(sel(args));
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      expect(line).toContain('x\\u001b[2J\\u001b]0;title\\u0007\\u202e');
+    }
+  });
+  it('a file named on the command line whose name is not UTF-8 exists: the sentence says why sel cannot open it (found by review)', () => {
+    // Node.js decodes the command line as UTF-8: the byte 0xff reaches sel as U+FFFD, a name no
+    // file has, and "it does not exist" sent the operator looking for a file that is there.
+    const dir = join(tmp, 'named-not-utf8');
+    mkdirSync(dir);
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'g')), Buffer.from([0xff]), Buffer.from('.jsonl')]), readFileSync(CLEAN));
+    const r = spawnSync('sh', ['-c', 'exec "$0" "$1" verify "$2$(printf "g\\377.jsonl")"', process.execPath, CLI, `${dir}/`], { encoding: 'utf8' });
+    const line = expectOneSentence({ status: r.status, stdout: r.stdout, stderr: r.stderr });
+    expect(line).toMatch(/^sel: cannot read log .*g\ufffd\.jsonl: /);
+    expect(line).not.toMatch(/: it does not exist$/);
+    expect(line).toContain('not UTF-8');
   });
   it('an unknown flag', () => {
     expect(expectOneSentence(sel(['verify', CLEAN, '--frobnicate']))).toContain("unknown option '--frobnicate'");

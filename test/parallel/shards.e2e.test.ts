@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -584,6 +584,29 @@ describe('shard results that cannot be merged are refused', () => {
     expect(refuse(['verify', '-', '--shard', '1/2', '--shard-out', join(tmp, 'x.jsonl')])).toMatch(/regular files/);
     expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', join(tmp, 'no', 'such', 'dir.jsonl')])).toMatch(/the directory .*such does not exist/);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('a log the shard cannot open, named or in a named directory, is one sentence, not an internal error (found by review)', () => {
+    // A file sel may not read: mode 000 for a user; for root, which reads any mode, a
+    // write-only sysfs attribute (opened for reading only, never written).
+    const dir = join(tmp, 'unopenable');
+    mkdirSync(dir);
+    copyFileSync(faulty, join(dir, 'a.jsonl'));
+    const closed = join(dir, 'b.jsonl');
+    if (process.getuid?.() === 0) {
+      if (!existsSync('/sys/bus/pci/rescan')) return;
+      symlinkSync('/sys/bus/pci/rescan', closed);
+    } else {
+      writeFileSync(closed, readFileSync(faulty));
+      chmodSync(closed, 0);
+    }
+    // One run reports it (LOG_UNREADABLE); a shard's result stands for every line of its part.
+    expect(sel(['verify', dir, '--format', 'jsonl']).stdout).toContain('"code":"LOG_UNREADABLE"');
+    const out = join(tmp, 'unopenable.shard');
+    for (const args of [[closed, '--shard', '1/1'], [dir, '--shard', '2/2']]) {
+      expect(refuse(['verify', ...args, '--shard-out', out])).toBe(`sel: cannot read log ${closed}: permission denied`);
+    }
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--shard-out is refused empty, and as a new *.jsonl file in a directory of logs, which the next shard would read as a log (as --checkpoint is; found by review)', () => {

@@ -330,6 +330,20 @@ describe('a checkpoint that is not UTF-8 (from mutation testing)', () => {
   });
 });
 
+describe('a checkpoint far larger than sel writes (found by review)', () => {
+  it('is refused in one sentence without being read: V8\'s "Cannot create a string longer than 0x1fffffe8 characters" was the message, 775 MB held', () => {
+    const state = join(tmp, 'huge.json');
+    writeFileSync(state, '');
+    execFileSync('truncate', ['-s', '700M', state]); // sparse: no disk, and nothing to read
+    const log = join(tmp, 'huge.jsonl');
+    writeFileSync(log, `${chainLines(3).join('\n')}\n`);
+    const r = sel(['verify', log, '--checkpoint', state]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`sel: ${state} is not a sel checkpoint (sel.checkpoint/2): it is 734003200 bytes, far more than one sel writes; remove it to verify from the start\n`);
+  });
+});
+
 describe('makeCheckpoint, the files it records (from mutation testing)', () => {
   it('the same checkpoint whatever the order the logs are named in: files sorted by path', async () => {
     const { dir } = logs('named-order');
