@@ -68,7 +68,16 @@ function configure(cmd: Command, root: Command): Command {
   return cmd;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * `sel help policy check` is `sel policy check --help`: commander's help command takes one
+ * command name, and showed the help of `policy` for it, not of `check`.
+ */
+export function helpArgv(argv: readonly string[]): readonly string[] {
+  return argv[2] === 'help' && argv.length > 4 ? [...argv.slice(0, 2), ...argv.slice(3), '--help'] : argv;
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  const argv = helpArgv(args);
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv as string[], { from: 'node' });

@@ -39,6 +39,10 @@ export function describeSchemaError(e: ErrorObject | undefined): SchemaError {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     return { pointer: e.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
   }
+  if (e.keyword === 'const') {
+    // ajv's own words ("must be equal to constant") did not say which value is allowed.
+    return { pointer: e.instancePath, message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
+  }
   if (e.keyword === 'pattern') {
     return { pointer: e.instancePath, message: `is not of the allowed form (the schema's pattern ${(e.params as { pattern: string }).pattern})` };
   }

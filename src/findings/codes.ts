@@ -44,7 +44,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Line is not JSON',
-    help: 'The line is not a JSON text (RFC 8259): a syntax error, a raw control character in a string, a bad escape, or trailing content. The finding gives the column and what was expected. The event on this line is lost to verification; the chain check does not report the gap it leaves a second time. A file that is a Git LFS pointer (a checkout without git lfs pull) says so on its first line.',
+    help: 'The line is not a JSON text (RFC 8259): a syntax error, a raw control character in a string, a bad escape, or trailing content. The finding gives the column and what went wrong there (`detail.reason`: unexpected-character, unexpected-end, control-character-in-string, invalid-escape, invalid-number or trailing-content), not what the grammar expected. The event on this line is lost to verification; the chain check does not report the gap it leaves a second time. A file that is a Git LFS pointer (a checkout without git lfs pull) says so on its first line.',
     example: '{"v":"sel.audit/1","chain":"prod"',
   },
   LINE_TORN: {

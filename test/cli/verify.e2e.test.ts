@@ -496,6 +496,16 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     expect(sel(['verify', '--help']).stdout).toContain('--fail-on');
     expect(sel(['--version']).stdout.trim()).toBe('0.1.0');
   });
+  // Review (docs against the tool): `sel help policy check` printed the help of `policy`, not
+  // of `check` (commander's help command reads one name).
+  it("sel help with a subcommand shows that subcommand's help", () => {
+    for (const command of [['policy', 'check'], ['policy', 'eval'], ['verify']]) {
+      const r = sel(['help', ...command]);
+      expect(r.status, command.join(' ')).toBe(0);
+      expect(r.stdout, command.join(' ')).toBe(sel([...command, '--help']).stdout);
+      expect(r.stdout, command.join(' ')).toContain(`Usage: sel ${command.join(' ')} [options]`);
+    }
+  });
   // Review (conformance): each command's --help listed --format, --fail-on, --max-severity and
   // --action without the values they take; only a wrong value said which were accepted.
   it('--help lists the values of every option that takes one of a set', () => {

@@ -626,6 +626,12 @@ describe('what the full check reports, member by member (from mutation testing)'
       message: "is not of the allowed form (the schema's pattern ^[a-z]+$)",
     });
     expect(describeSchemaError(undefined)).toEqual({ pointer: '', message: 'does not match the schema' });
+    // Review (docs/findings.md's POLICY_INVALID example, "private_ip_mode": "allow"): ajv's
+    // "must be equal to constant" did not say which value the schema allows.
+    expect(describeSchemaError({ keyword: 'const', instancePath: '/private_ip_mode', schemaPath: '#/properties/private_ip_mode/const', params: { allowedValue: 'deny' } })).toEqual({
+      pointer: '/private_ip_mode',
+      message: 'must be "deny"',
+    });
   });
   it('takes a damaged line to hold one event per "v" member it has, at most one per 512 bytes, at least one (from mutation testing)', () => {
     const V = '{"v":"sel.audit/1"}';

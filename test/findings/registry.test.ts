@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES, CODES } from '../../src/findings/codes.js';
 import { hasLoneSurrogate } from '../../src/canonical/jcs.js';
+import { INVALID_JSON_REASONS, UNREPRESENTABLE_REASONS } from '../../src/canonical/scan.js';
 import { makeFinding, shiftLines, shown, SHOWN_CHARS } from '../../src/findings/finding.js';
 import { renderFindingsDoc } from '../../src/findings/doc.js';
 import { VERSION } from '../../src/version.js';
@@ -17,6 +18,8 @@ describe('finding codes', () => {
       'HASH_MISMATCH', 'PREV_HASH_MISMATCH', 'SEQ_GAP', 'SEQ_DUPLICATE', 'SEQ_REORDER', 'CHAIN_FORK', 'GENESIS_INVALID',
       'TS_REGRESSION', 'FINGERPRINT_MISMATCH', 'ANCHOR_MISMATCH', 'LOG_TRUNCATED',
     ];
+    // And its replay codes.
+    spec.push('POLICY_UNKNOWN', 'POLICY_INVALID', 'DECISION_DIVERGENCE', 'REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED');
     for (const c of spec) {
       expect(ALL_CODES).toContain(c);
       expect((CODES as Record<string, { extension?: boolean }>)[c]!.extension).toBeUndefined();
@@ -33,6 +36,16 @@ describe('finding codes', () => {
   });
   it('are documented in docs/findings.md exactly as the registry says (run `npm run docs`)', () => {
     expect(readFileSync(join(ROOT, 'docs', 'findings.md'), 'utf8')).toBe(renderFindingsDoc());
+  });
+  // Review (docs against the tool): LINE_INVALID_JSON's help said the finding gives "what was
+  // expected"; it gives the column and a reason (detail.reason), never what the grammar expected.
+  it('name every detail.reason the line checks give', () => {
+    const names = (help: string, reason: string) => new RegExp(`(^|[^a-z-])${reason}([^a-z-]|$)`).test(help);
+    for (const r of INVALID_JSON_REASONS) expect(names(CODES.LINE_INVALID_JSON.help, r), r).toBe(true);
+    expect(CODES.LINE_INVALID_JSON.help).not.toMatch(/what was expected/);
+    for (const r of [...UNREPRESENTABLE_REASONS, 'whitespace', 'key-order', 'escape-form', 'number-form', 'crlf', 'byte-order-mark']) {
+      expect(names(CODES.EVENT_NONCANONICAL.help, r), r).toBe(true);
+    }
   });
   it('the version constant is the package version', () => {
     expect(VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);

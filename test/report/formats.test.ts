@@ -288,6 +288,20 @@ describe('--format junit', () => {
     // Beside the finding, replay's suite still says it was skipped (SPEC.md section 7; from mutation testing).
     expect(xml).toContain('<testsuite name="sel.replay" tests="2" failures="1" errors="0" skipped="1" time="0">\n    <testcase name="replay: skipped (no --repo given); only integrity was checked"');
   });
+  // Review (docs against the tool): docs/ci.md said JUnit has a policy suite "when a bundle has a
+  // problem"; an event under an invalid or unknown bundle is a replay finding, in replay's suite
+  // (the policy suite holds policy check's lints, which sel verify and sel merge never report).
+  it("lists an event under an invalid or unknown bundle in replay's suite, not in a policy suite", async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      makeFinding('POLICY_INVALID', { chain: 'c', seq: 1, location: { file: 'a.jsonl', line: 2 }, message: 'invalid' }),
+      makeFinding('POLICY_UNKNOWN', { chain: 'c', seq: 2, location: { file: 'a.jsonl', line: 3 }, message: 'unknown' }),
+    ];
+    const xml = renderJunit({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), result: 'fail' } }, (f) => f);
+    expect(xml).toContain('classname="sel.replay.POLICY_INVALID"');
+    expect(xml).toContain('classname="sel.replay.POLICY_UNKNOWN"');
+    expect(xml).not.toContain('name="sel.policy"');
+  });
   // --max-findings keeps the first findings found: with a warning listed and an error counted but
   // not listed, the report had no failure while the exit status was 1 (found by mutation testing).
   it('fails when a finding at or above --fail-on is counted but not listed (--max-findings), as the exit status does (from mutation testing)', async () => {
