@@ -184,7 +184,7 @@ export function gateCommand(chalk: Colour): Command {
         },
         note: { kind: 'gate', policyHash: policyAt?.hash ?? null },
       });
-      const results = judge(all, collector, [...result.findings, ...late.findings], result.summary.findings.omitted + late.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode);
+      const results = judge(all, collector, [...result.findings, ...late.findings], result.summary.findings.omitted + late.omitted, replay.anchors, since.kind === 'seq' ? inRangeByCode : result.summary.findings.byCode, result.summary.findings.byCode);
       const pass = results.every((r) => r.pass);
       const inRange = collector.eventsInRange;
       const sinceText = since.kind === 'all' ? 'all events' : since.kind === 'seq' ? `events after seq ${since.seq}` : `events from ${since.label}`;

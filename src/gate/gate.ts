@@ -114,6 +114,13 @@ export class GateCollector {
    */
   onBranch(rec: GateRecord, facts: GateFacts | null, late = false): void {
     if (late) this.noteLate(rec);
+    else if (this.since.kind === 'ts' && this.inRange(rec)) {
+      // In range by its own ts, its place before the chain's range: what replay finds at its
+      // seq counts where its facts do. A branch's elevation stamped after --since, forked from
+      // a seq before the range, was counted, and its EXCEPTION_MISSING placed by its seq was
+      // not: "every allowed elevation in range (1) had the exception it needs" (found by review).
+      this.noteLate(rec);
+    }
     if (late || this.inRange(rec)) this.addFacts(rec, facts);
   }
 
@@ -222,9 +229,11 @@ const REVIEW_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(['REVIEW_MIS
 
 /**
  * `counted`: every finding's code tallied, kept or not (summary.findings.byCode), when known: a
- * code counted no more often than it was kept was not left out.
+ * code counted no more often than it was kept was not left out. `runCounts`: every finding of
+ * the run tallied by code, in range or not (--require-anchored judges every event); `counted` is
+ * that or, with --since SEQ, the counts of those in range.
  */
-export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[], counted?: Readonly<Partial<Record<string, number>>>): AssertionResult[] {
+export function judge(a: GateAssertions, c: GateCollector, findings: readonly Finding[], omitted: number, anchors: readonly AnchorSummary[], counted?: Readonly<Partial<Record<string, number>>>, runCounts: Readonly<Partial<Record<string, number>>> | undefined = counted): AssertionResult[] {
   const inRange = findings.filter((f) => c.findingInRange(f));
   const out: AssertionResult[] = [];
   const first = (fs: readonly Finding[]) => {
@@ -325,17 +334,29 @@ export function judge(a: GateAssertions, c: GateCollector, findings: readonly Fi
     // Every event, in range or not: an event's time is the writer's, and a chain added with
     // times before --since had no event in range, so no anchor was asked of it.
     const open = anchors.filter((x) => x.unanchored !== null);
-    const pass = bad.length === 0 && open.length === 0 && !mayBeLeftOut(['ANCHOR_MISMATCH', 'LOG_TRUNCATED', 'LEDGER_ARTIFACT_INVALID']);
+    // An anchor covers the events before it only through an intact chain: an event changed and
+    // sealed again before the range (its successor's prev_hash names the original) is covered
+    // by no anchor, and "every event is covered" passed (found by review). Every integrity error
+    // of the log set counts, in range or not, kept or only counted (--since SEQ keeps only those
+    // in range). Not a ledger artifact rewritten in history (LEDGER_REWRITTEN: the integrity
+    // assertion fails on it), which breaks no chain.
+    const breaksChain = (code: FindingCode) => isDamage(code) && code !== 'LEDGER_REWRITTEN';
+    const brokenKept = findings.filter((f) => breaksChain(f.code));
+    const brokenCounted = runCounts === undefined ? brokenKept.length : codesOf(breaksChain).reduce((n, code) => n + (runCounts[code] ?? 0), 0);
+    const broken = Math.max(brokenKept.length, brokenCounted);
+    const pass = bad.length === 0 && open.length === 0 && broken === 0 && !mayBeLeftOut(['ANCHOR_MISMATCH', 'LOG_TRUNCATED', 'LEDGER_ARTIFACT_INVALID']);
     out.push({
       name: '--require-anchored',
       pass,
       reason: pass
         ? 'every event is covered by a matching anchor'
-        : bad.length === 0 && open.length === 0 ? notKept
         : bad.length > 0
           ? `${first(bad)}`
-          : open.map((x) => `${x.chain}: events ${x.unanchored![0]}–${x.unanchored![1]} unanchored`).join('; '),
-      ...at(bad),
+          : broken > 0
+            ? `${broken} integrity error(s) in the log set, in range or not${brokenKept.length > 0 ? `, first ${first(brokenKept)}` : ` (${codesOf(breaksChain).filter((code) => (runCounts?.[code] ?? 0) > 0).map((code) => `${code} ${runCounts![code]}`).join(', ')}; not kept: a run without --since lists them)`}: an anchor covers the events before it only through an intact chain`
+            : open.length === 0 ? notKept
+              : open.map((x) => `${x.chain}: events ${x.unanchored![0]}–${x.unanchored![1]} unanchored`).join('; '),
+      ...at(bad.length > 0 ? bad : brokenKept),
     });
   }
   if (a.policyAt !== undefined) {
