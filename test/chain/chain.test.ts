@@ -771,6 +771,14 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     // Still one finding: a copy read line for line with the chain, each of its events right after the chain's.
     expect(at(LINES.slice(0, 8).flatMap((l) => [l, l]))).toEqual(['SEQ_DUPLICATE@2']);
   });
+  it('a copy that crossed a gap with the chain leaves its last event behind: read again, once the chain went on past the gap, it is a duplicate of its own (from mutation testing)', () => {
+    // Seq 0, then 0..3 (a copy of 0 that brings the chain 1..3), then 5 and 6 (4 missing: with a
+    // reorder window of 1, the chain crosses the gap at 6), then 3 again: the copy went on to 5
+    // with the chain, so this 3 is replayed, not the copy's.
+    const small = { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1 } };
+    const at = (lines: readonly string[]) => codeLines(verifyLines(lines, small).findings);
+    expect(at([LINES[0]!, ...LINES.slice(0, 4), LINES[5]!, LINES[6]!, LINES[3]!])).toEqual(['SEQ_DUPLICATE@2', 'SEQ_GAP@6', 'SEQ_DUPLICATE@8']);
+  });
   it('a copy whose head is the chain\'s last accepted event goes on past the seqs the chain waits for (from mutation testing)', () => {
     // 0..9, then 20..29 wait for 10..19; 9 again (a copy), then 20 again, 11 seqs on: the copy
     // has the chain's gap too, and its 20 is no finding of its own.

@@ -210,6 +210,15 @@ describe('sel gate', () => {
     expect(one.out!.assertions.map((a) => a.reason).join('\n')).not.toContain('cannot tell');
     expect(gate([s.clean, changed, ...args, '--max-findings', '1', '--jobs', '3', '--unit-bytes', '2000'])).toEqual(one);
   });
+  it('--format github does not append its step summary to a log it verifies: exit 2, one sentence, the log unchanged (from mutation testing)', () => {
+    const dir = join(tmp, 'gate-summary-log');
+    mkdirSync(dir);
+    const log = join(dir, 'audit.jsonl');
+    writeFileSync(log, readFileSync(s.clean));
+    const r = sel(['gate', log, '--repo', s.repo, '--no-divergence', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: log } });
+    expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${log} is the log ${log}: sel does not write to the logs it verifies`);
+    expect(readFileSync(log)).toEqual(readFileSync(s.clean));
+  });
   it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {
     const args = [s.incident, '--repo', s.repo, '--no-divergence', '--min-events', '1'];
     const junit = sel(['gate', ...args, '--format', 'junit']);
@@ -962,8 +971,34 @@ describe('sel explain', () => {
       expect(text, seq).toContain(`\n  LEDGER_REWRITTEN at ${repo}/${path}:1: `);
       expect(text, seq).toContain('rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)');
     }
+    // The same with --repo DIR/, as a shell completes it: the rewrites named alike (from mutation testing).
+    for (const [seq, path] of [['8', exception], ['22', review]] as const) {
+      const out = JSON.parse(sel(['explain', s.clean, '--repo', `${repo}/`, '--seq', seq, '--format', 'json']).stdout) as { findings: F[] };
+      expect(out.findings, seq).toContainEqual(rewrite(path));
+    }
     // An event that looked for neither is not told of them.
     expect((JSON.parse(sel(['explain', s.clean, '--repo', repo, '--seq', '5', '--format', 'json']).stdout) as { findings: F[] }).findings).toEqual([]);
+  });
+  it('of an event whose exception is unused because a later commit cut its review short: lists the review\'s LEDGER_REWRITTEN (from mutation testing)', () => {
+    // seq 8, an elevation under EX-ops-restart, whose review a commit made expire before it: the
+    // exception is not used (its review expired), and the commit is why.
+    const repo = join(tmp, 'explain-exception-review-cut');
+    cpSync(s.repo, repo, { recursive: true });
+    const exception = 'ledger/exceptions/EX-ops-restart.json';
+    const review = (JSON.parse(readFileSync(join(repo, exception), 'utf8')) as { review_ref: string }).review_ref;
+    const rv = JSON.parse(readFileSync(join(repo, review), 'utf8')) as Record<string, unknown>;
+    write(repo, { [review]: `${JSON.stringify({ ...rv, expires_at: '2026-10-04T08:25:00.000Z' }, null, 2)}\n` });
+    commit(repo, 'ledger: cut the review of an exception short');
+    type F = { code: string; seq: number | null; location: { file: string } | null };
+    const verify = JSON.parse(sel(['verify', s.clean, '--repo', repo, '--format', 'json']).stdout) as { findings: F[] };
+    const rewrite = verify.findings.find((f) => f.code === 'LEDGER_REWRITTEN' && f.location!.file === `${repo}/${review}`)!;
+    expect(rewrite).toBeDefined();
+    const out = JSON.parse(sel(['explain', s.clean, '--repo', repo, '--seq', '8', '--format', 'json']).stdout) as { matches: boolean | null; findings: F[] };
+    expect(out.matches).toBe(false);
+    expect(out.findings).toContainEqual(rewrite);
+    const text = sel(['explain', s.clean, '--repo', repo, '--seq', '8']).stdout;
+    expect(text).toContain(`\n    its review ${review}: rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)\n`);
+    expect(text).toContain(`\n  LEDGER_REWRITTEN at ${repo}/${review}:1: `);
   });
   it('of an event of a committed log that the working copy rewrote and sealed again: lists the LEDGER_REWRITTEN sel verify reports at its line (review)', () => {
     const repo = join(tmp, 'explain-rewritten-log');

@@ -505,6 +505,12 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
         write(repo, { ledger: 'anchors live elsewhere\n' });
         git(repo, 'add', '-A');
       }],
+      // An executable file is a file too (from mutation testing).
+      ['executable', 'a file', (repo) => {
+        write(repo, { ledger: 'anchors live elsewhere\n' });
+        git(repo, 'add', '-A');
+        git(repo, 'update-index', '--chmod=+x', 'ledger');
+      }],
     ];
     for (const [name, what, make] of kinds) {
       const { repo, log, hash } = repoWithLog(`ledger-${name}`);

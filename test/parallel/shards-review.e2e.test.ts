@@ -51,6 +51,15 @@ describe('sel merge does what one run does', () => {
     expect(existsSync(merged) ? readFileSync(merged, 'utf8') : null).toBe(readFileSync(one, 'utf8'));
   });
 
+  it('--format github does not append its step summary to a shard result it merges: exit 2, one sentence (from mutation testing)', () => {
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'incident', 'audit.jsonl');
+    const files = shards([log], 2, [], tmp, join(tmp, 'github-into-shard'));
+    const before = readFileSync(files[1]!);
+    const r = sel(['merge', ...files, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: files[1]! } });
+    expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${files[1]} is the shard result ${files[1]}: sel does not write to the shard results it merges`);
+    expect(readFileSync(files[1]!)).toEqual(before);
+  });
+
   it('a version nested deep is a finding in every mode, and a shard carries it (found by review)', () => {
     const dir = join(tmp, 'deep-v');
     mkdirSync(dir);

@@ -389,6 +389,10 @@ describe('secrets boundary', () => {
       expect(d(e), status).toBe('block secrets.status-query high');
       expect(e.exception?.status).toBe(status);
     }
+    // Of the request's members it leaves out (secret, mode, host), the trace names the first in
+    // sorted order, whatever order the evaluator builds the request's scope in (from mutation testing).
+    const bare = under(review, { ...ex, scope: { kind: 'secret.inject', principal: 'ops-bot' } });
+    expect(bare.trace.find((t) => t.note.startsWith('exception EX-1'))?.note).toBe("exception EX-1 does not name the request's host");
   });
   it('folds a deny rule\'s own upper-case path prefix: it matches the path in any case (from mutation testing)', () => {
     const q = compiled(edited((f) => f['secrets-boundary'].rules.push({ id: 'secrets.acme-deny', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/ACME'], effect: 'deny', severity: 'high' })));

@@ -220,6 +220,10 @@ describe('collisions with reserved names', () => {
     }
     // The flag of a country is two regional indicators: two letters, compared as such.
     expect(hit('\u{1F1FA}\u{1F1F8}.tool')).toBeNull();
+    // Each range to its first and last letter, A and Z (from mutation testing).
+    const az = mapOf(['apply.patch', 'zip.read']);
+    for (const a of [0x1f150, 0x1f170, 0x1f1e6]) expect(hit(`${String.fromCodePoint(a)}pply.patch`, az), a.toString(16)).toBe('apply.patch');
+    for (const z of [0x1f169, 0x1f189, 0x1f1ff]) expect(hit(`${String.fromCodePoint(z)}ip.read`, az), z.toString(16)).toBe('zip.read');
   });
   it('skeletonsCollide: equal length, ASCII agrees exactly, anything outside ASCII agrees with any character', () => {
     expect(skeletonsCollide('shell.exec', 'shell.exec')).toBe(true);

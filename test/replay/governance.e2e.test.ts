@@ -291,7 +291,15 @@ describe('the sample governance repository', () => {
       .filter((f) => f.code === 'LOG_TRUNCATED' || f.code === 'LEDGER_ARTIFACT_INVALID').map((f) => f.location.file);
     expect(files(repo)).toEqual([`${repo}/ledger/anchors/prod-agents/49.json`, `${repo}/ledger/anchors/prod-agents/48.json`]);
     expect(files(`${repo}/`)).toEqual(files(repo));
+    // So with two slashes (from mutation testing).
+    expect(files(`${repo}//`)).toEqual(files(repo));
     expect(sel(['gate', sample.incident, '--repo', `${repo}/`, '--no-divergence']).stdout).toContain(`first LOG_TRUNCATED at ${repo}/ledger/anchors/prod-agents/48.json:1`);
+    // And a rewrite's LEDGER_REWRITTEN (from mutation testing).
+    write(repo, { 'ledger/anchors/prod-agents/49.json': 'still not an anchor' });
+    commit(repo, 'the artifact rewritten');
+    const rewritten = (dir: string) => json(['verify', sample.incident, '--repo', dir]).out.findings.filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => f.location.file);
+    expect(rewritten(repo)).toEqual([`${repo}/ledger/anchors/prod-agents/49.json`]);
+    expect(rewritten(`${repo}/`)).toEqual(rewritten(repo));
   });
   it('counts the events after the last anchor as unanchored', () => {
     const repo = join(tmp, 'unanchored');

@@ -88,4 +88,95 @@ describe('a policy version restored after a later one reserved a name', () => {
     expect(codes(resumed.out)).toEqual([]);
     expect(resumed.status).toBe(0);
   });
+  it('a version held then only by an earlier commit, and whose own reserved names the history held before it, is replayed again after its rollback too (from mutation testing)', () => {
+    // v1 reserves own-tool, which v0 before it reserved too; the checkpoint's commit holds a third
+    // version, so v1's commit is reached only through its parents. Then v2 reserves zzz-tool, and
+    // v1 is restored: v1 inherits zzz-tool, which it did not as of the checkpoint's commit.
+    const v0 = edited((f) => void f['tool-registry'].reserved.push('own-tool'));
+    const own1 = edited((f) => {
+      f['tool-registry'].severity = 'info';
+      f['tool-registry'].reserved.push('own-tool');
+    });
+    const other = edited((f) => {
+      f['tool-registry'].severity = 'low';
+      f['tool-registry'].reserved.push('own-tool');
+    });
+    const own2 = edited((f) => {
+      f['tool-registry'].severity = 'info';
+      f['tool-registry'].reserved.push('own-tool', 'zzz-tool');
+    });
+    const repo = initRepo(join(tmp, 'gov-reached'));
+    for (const [v, m] of [[v0, 'v0: own-tool reserved'], [own1, 'v1'], [other, 'another version']] as const) {
+      write(repo, files(v));
+      commit(repo, m);
+    }
+    const w = new ChainWriter('agents');
+    const log = join(tmp, 'reached.jsonl');
+    const cp = join(tmp, 'reached-cp.json');
+    const under = (name: string, i: number): EventInput => ({ ...register(name, i), policy_hash: compiled(own1).hash });
+    writeFileSync(log, `${w.append(under('zzz-tool', 0)).line}\n`);
+    expect(verify(log, repo, ['--checkpoint', cp]).status).toBe(0);
+    write(repo, files(own2));
+    commit(repo, 'v2: zzz-tool reserved');
+    write(repo, files(own1));
+    commit(repo, 'back to v1');
+    appendFileSync(log, `${w.append(under('bbb-tool', 1)).line}\n`);
+    const full = verify(log, repo);
+    expect(codes(full.out)).toEqual(['DECISION_DIVERGENCE@0']);
+    const resumed = verify(log, repo, ['--checkpoint', cp]);
+    expect(codes(resumed.out)).toEqual(codes(full.out));
+    expect(resumed.stderr).toContain(`but policy version ${compiled(own1).hash} now inherits reserved tool names that it did not then`);
+  });
+
+  it('a version that inherited the name already at the checkpoint, or that no commit held then, resumes as before (from mutation testing)', () => {
+    const repo = initRepo(join(tmp, 'gov-already'));
+    write(repo, files(v1));
+    commit(repo, 'policy v1');
+    write(repo, files(v2));
+    commit(repo, 'policy v2: zzz-tool reserved');
+    write(repo, files(v1));
+    commit(repo, 'policy: back to v1');
+    const w = new ChainWriter('agents');
+    const log = join(tmp, 'already.jsonl');
+    const cp = join(tmp, 'already-cp.json');
+    writeFileSync(log, `${w.append(register('aaa-tool', 0)).line}\n`);
+    expect(verify(log, repo, ['--checkpoint', cp]).status).toBe(0);
+    // v1 inherits zzz-tool as it did at the checkpoint's commit; v3, new since, inherits it too,
+    // but no event the checkpoint covers named it (no commit held it then).
+    const v3 = edited((f) => void (f['tool-registry'].severity = 'low'));
+    write(repo, files(v3));
+    commit(repo, 'policy v3');
+    appendFileSync(log, `${w.append(register('bbb-tool', 1)).line}\n`);
+    const resumed = verify(log, repo, ['--checkpoint', cp]);
+    expect(resumed.stderr).toBe('');
+    expect(codes(resumed.out)).toEqual([]);
+    expect(resumed.status).toBe(0);
+  });
+  it('names the versions that inherit more than they did, sorted by hash (from mutation testing)', () => {
+    // v1 and v1b (two versions), then v2 reserves zzz-tool, then both are restored in turn: both
+    // inherit it now, and the note names them in hash order whatever order the history has them in.
+    const v1b = edited((f) => void (f['tool-registry'].severity = 'low'));
+    const hashes = [compiled(v1).hash, compiled(v1b).hash];
+    for (const [name, order] of [['a', [v1, v1b]], ['b', [v1b, v1]]] as const) {
+      const repo = initRepo(join(tmp, `gov-two-${name}`));
+      for (const v of order) {
+        write(repo, files(v));
+        commit(repo, 'a version');
+      }
+      const w = new ChainWriter('agents');
+      const log = join(tmp, `two-${name}.jsonl`);
+      const cp = join(tmp, `two-${name}-cp.json`);
+      writeFileSync(log, `${w.append(register('aaa-tool', 0)).line}\n`);
+      expect(verify(log, repo, ['--checkpoint', cp]).status).toBe(0);
+      write(repo, files(v2));
+      commit(repo, 'policy v2: zzz-tool reserved');
+      for (const v of order) {
+        write(repo, files(v));
+        commit(repo, 'restored');
+      }
+      appendFileSync(log, `${w.append(register('bbb-tool', 1)).line}\n`);
+      const resumed = verify(log, repo, ['--checkpoint', cp]);
+      expect(resumed.stderr, name).toContain(`but policy versions ${[...hashes].sort().join(', ')} now inherit reserved tool names that they did not then`);
+    }
+  });
 });
