@@ -205,7 +205,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Log ends before an anchored event',
-    help: 'A committed anchor names a seq past the last event of its chain in the log: events that were anchored have been removed from the end.',
+    help: 'A committed anchor names a seq past the last event of its chain in the log: events that were anchored have been removed from the end. An anchor of a chain the logs hold no event of is one too (the whole chain is missing, or its files were not named).',
     example: 'Anchor prod/500 exists; the log ends at seq 420.',
   },
   POLICY_INVALID: {
