@@ -11,7 +11,8 @@
  * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
  * everything is verified again from the start: never a silent restart.
  */
-import { open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { access, open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { sha256Digest } from '../canonical/digest.js';
@@ -70,7 +71,14 @@ export async function loadCheckpoint(path: string, logs: readonly string[] = [],
   if (path === '-') throw new OperatorError('--checkpoint - would be a stream, but a checkpoint is read and written again: name the file that keeps it');
   // Where it will be written, checked before the run rather than after it (and never a log:
   // one would be read as a bad checkpoint, and the advice to remove it is the wrong one).
-  await outputTarget(path, 'checkpoint', logs, logDirs);
+  const target = await outputTarget(path, 'checkpoint', logs, logDirs);
+  // It is written through a temporary file beside it, so its directory must take a new file: one
+  // that does not was found only after the whole run, its report printed as a pass and then
+  // exit status 2 (found by review).
+  const dir = dirname(target);
+  await access(dir, constants.W_OK | constants.X_OK).catch((e: unknown) => {
+    throw new OperatorError(`cannot write checkpoint ${path}: ${describeIoError(e)} in its directory ${dir}, where sel writes it after the run`);
+  });
   let text: string;
   try {
     // Refused unread past MAX_CHECKPOINT_BYTES: a file named by mistake (a 700 MB one) was read

@@ -1,7 +1,7 @@
 /** `sel verify` end to end: the built CLI on real files, as SPEC.md §7 describes it. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, closeSync, existsSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -432,6 +432,28 @@ describe('inputs', () => {
 describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => {
   it('a missing file', () => {
     expect(expectOneSentence(sel(['verify', join(tmp, 'nope.jsonl')]))).toMatch(/cannot read log .*nope\.jsonl: it does not exist/);
+  });
+  // As root a directory's mode does not stop a write: then sel runs as nobody (setpriv).
+  const asRoot = process.getuid?.() === 0;
+  const setpriv = asRoot ? spawnSync('setpriv', ['--version']).status === 0 : true;
+  it.skipIf(process.platform === 'win32' || !setpriv)('a checkpoint in a directory sel cannot write to: refused before the run, not after its report (found by review)', () => {
+    const dir = mkdtempSync(join(tmp, 'ro-'));
+    chmodSync(tmp, 0o755);
+    chmodSync(dir, 0o755);
+    const log = join(dir, 'audit.jsonl');
+    writeFileSync(log, readFileSync(CLEAN));
+    chmodSync(log, 0o644);
+    const ro = join(dir, 'ro');
+    mkdirSync(ro, { mode: 0o555 });
+    chmodSync(ro, 0o555);
+    const cp = join(ro, 'cp.json');
+    const as = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const r = spawnSync(as[0]!, [...as.slice(1), CLI, 'verify', log, '--checkpoint', cp], { encoding: 'utf8', cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stderr).toBe(`sel: cannot write checkpoint ${cp}: permission denied in its directory ${ro}, where sel writes it after the run\n`);
+    // Nothing was verified: no report, not a pass followed by exit status 2.
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+    expect(existsSync(cp)).toBe(false);
   });
   it("commander's own sentences show an argument's control characters escaped, as sel's do (found by review)", () => {
     // An argument a CI script fills from untrusted text (a branch name, a chain id from an
