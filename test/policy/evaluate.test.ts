@@ -51,6 +51,52 @@ describe('capabilities', () => {
     expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace' })))).toBe('block null high');
     expect(d(run(P, input('fs.read', 'coder', 'executor', { path: '/workspace' })))).toBe('allow cap.coder info');
   });
+  it('reads a workspace path as written: no form of it reaches outside a prefix (checked by review)', () => {
+    const w = (path: string) => d(run(P, input('fs.write', 'coder', 'executor', { path })));
+    expect(w('/workspace/src')).toBe('allow cap.coder info');
+    // Refused before any prefix is compared: ., .., //, a trailing slash, a backslash, NUL, a relative path.
+    for (const path of ['/workspace/src/./x', '/workspace/src/../notes', '/workspace/src/..', '/workspace//src/x', '//workspace/src', '/workspace/src/',
+      '/workspace/src/x/', '/workspace/src\\..\\..\\etc', '/workspace/src\\x', '/workspace/src/x\u0000', 'workspace/src/x', './workspace/src', '', '/']) {
+      expect(w(path), path).toBe('block null high');
+    }
+    // A string prefix is not a path prefix; case and Unicode forms are other names.
+    for (const path of ['/workspace/srcx', '/workspace/src-old/x', '/workspaces/src', '/Workspace/src', '/workspace/SRC/x', '/workspace/s\u0072c\u0301/x',
+      '/workspace/\uFF53rc/x', '/workspace/src\u200b/x', '/workspace%2fsrc/x', '/%77orkspace/src/x']) {
+      expect(w(path), path).toBe('block null high');
+    }
+    // No percent-decoding: %2e%2e is a file name, under the prefix, not a step out of it.
+    expect(w('/workspace/src/%2e%2e/x')).toBe('allow cap.coder info');
+    // An NFD path does not meet an NFC prefix (nor the reverse): fail closed, never open.
+    const nfc = compiled(edited((f) => { f.capabilities.grants[0].workspace.write = ['/workspace/caf\u00e9']; }));
+    expect(d(run(nfc, input('fs.write', 'coder', 'executor', { path: '/workspace/caf\u00e9/x' })))).toBe('allow cap.coder info');
+    expect(d(run(nfc, input('fs.write', 'coder', 'executor', { path: '/workspace/cafe\u0301/x' })))).toBe('block null high');
+    // read and write are apart: a read prefix allows no write.
+    expect(w('/workspace/README.md')).toBe('block null high');
+    expect(d(run(P, input('fs.read', 'coder', 'executor', { path: '/workspace/README.md' })))).toBe('allow cap.coder info');
+  });
+  it('judges every form of a resource amount against the cap, and a grant\'s tools exactly (checked by review)', () => {
+    const git = (resources: unknown) => d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources })));
+    expect(git({})).toBe('allow cap.coder info');
+    expect(git({ memory_mb: 0, fuel: 50000000, wall_ms: 120000, requests: 200 })).toBe('allow cap.coder info');
+    for (const resources of [{ memory_mb: 2049 }, { memory_mb: 2048.5 }, { memory_mb: 0.5 }, { memory_mb: -0.5 }, { memory_mb: 1e21 }, { memory_mb: Number.MAX_SAFE_INTEGER },
+      { memory_mb: '1' }, { memory_mb: null }, { memory_mb: true }, { memory_mb: [1] }, { MEMORY_MB: 1 }, { 'memory_mb ': 1 }, null, [], 'x', 1]) {
+      expect(git(resources), JSON.stringify(resources)).toBe('block cap.coder high');
+    }
+    const own = JSON.parse('{"__proto__": {"memory_mb": 1}}') as unknown;
+    expect(git(own)).toBe('block cap.coder high');
+    // Tools: another case, width or look-alike is another tool, not granted.
+    for (const tool of ['Git', 'GIT', 'git ', '\uFF47it', 'gi\u0442', 'g\u200bit', 'shell.exec\u0000']) {
+      expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool }))), tool).toBe('block null high');
+    }
+    // An actor id in another form is another principal: only "*" grants apply to it.
+    expect(d(run(P, input('tool.invoke', 'Coder', 'executor', { tool: 'git' })))).toBe('block null high');
+    expect(d(run(P, input('tool.invoke', '*', 'executor', { tool: 'git' })))).toBe('block null high');
+    expect(d(run(P, input('tool.invoke', '*', 'executor', { tool: 'fs.read' })))).toBe('allow cap.baseline info');
+    // The exact grant applies, and only it: ops-bot does not get "*"'s /workspace/shared.
+    expect(d(run(P, input('fs.read', 'ops-bot', 'executor', { path: '/workspace/shared/x' })))).toBe('block null high');
+    // A "*" grant in userland is needed for userland: an executor grant is never implied there.
+    expect(d(run(P, input('fs.read', 'somebody', 'userland', { path: '/workspace/shared/x' })))).toBe('block null high');
+  });
 });
 
 describe('network egress', () => {
@@ -406,6 +452,14 @@ describe('secrets boundary', () => {
     expect(leak({ pattern: 'leak.aws-access-key', pattern_set: '2026-11-01' })).toBe('block leak.aws-access-key critical');
     expect(leak({ pattern: 'leak.unknown', pattern_set: '2026-11-01' })).toBe('block null high');
     expect(leak({ pattern: 'leak.aws-access-key', pattern_set: '2026-10-01' })).toBe('block null high');
+    // The pattern set's version and the pattern's name as written, nothing near them (checked by review).
+    for (const pattern_set of ['2026-11-01 ', '2026-11-1', '2026-11-01T00:00:00Z', '', 20261101, null]) {
+      expect(leak({ pattern: 'leak.generic-high-entropy', pattern_set }), String(pattern_set)).toBe('block null high');
+    }
+    expect(leak({ pattern: 'leak.generic-high-entropy' })).toBe('block null high');
+    for (const pattern of ['LEAK.generic-high-entropy', 'leak.generic-high-entropy ', 'leak.generic_high_entropy', 'leak.generic-high-\u0435ntropy', '']) {
+      expect(leak({ pattern, pattern_set: '2026-11-01' }), pattern).toBe('block null high');
+    }
   });
 });
 
@@ -439,6 +493,23 @@ describe('trust zones and MCP', () => {
     expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'exec' })))).toBe('block null high');
     expect(d(run(P, input('mcp.call', 'coder', 'executor', { server: 'browser', tool: 'read' })))).toBe('block null high');
     expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'filesystem', tool: 'read' })))).toBe('block null high');
+  });
+  it('names an MCP server and tool only as declared and granted (checked by review)', () => {
+    const call = (p: typeof P, server: string, tool = 'read', actor = 'browser') => d(run(p, input('mcp.call', actor, 'executor', { server, tool })));
+    for (const server of ['Browser', 'BROWSER', 'browser ', 'browser/', 'mcp.browser', 'https://mcp.example.com/browser', 'https://mcp.example.com/browser/',
+      'https://mcp.example.com:443/browser', 'http://mcp.example.com/browser', 'mcp.example.com', 'br\u043ewser', '\uFF42rowser']) {
+      expect(call(P, server), server).toBe('block null high');
+    }
+    for (const tool of ['Read', 'READ', 'read ', '\uFF52ead', 'r\u0435ad', '*']) expect(call(P, 'browser', tool), tool).toBe('block null high');
+    // Granted but not declared, declared but not granted: both blocked.
+    const undeclared = compiled(edited((f) => { f.capabilities.grants[1].mcp = ['browser', 'files']; }));
+    expect(call(undeclared, 'files')).toBe('block null high');
+    const ungranted = compiled(edited((f) => { f['trust-zones'].mcp_servers.push({ id: 'mcp.files', server: 'files', url: 'https://mcp.example.com/files', tools: ['read'], severity: 'info' }); }));
+    expect(call(ungranted, 'files')).toBe('block null high');
+    expect(call(ungranted, 'browser')).toBe('warn mcp.browser low');
+    // The server's severity counts when higher than the grant's.
+    const high = compiled(edited((f) => { f['trust-zones'].mcp_servers[0].severity = 'critical'; }));
+    expect(call(high, 'browser')).toBe('block mcp.browser critical');
   });
 });
 

@@ -106,3 +106,45 @@ describe('reserved tool names: a reserved name\'s own spaces and leet characters
     expect(out.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(['DECISION_DIVERGENCE@0', 'DECISION_DIVERGENCE@1']);
   });
 });
+
+describe('workspace paths, caps, tool names, MCP servers and leak pattern sets (checked by review: replay blocks each)', () => {
+  it('reports allows of paths outside a prefix in any form, amounts over or beside a cap, other forms of a tool, server or pattern set', () => {
+    const files = edited(() => undefined);
+    const { repo, hash } = repoWith('contracts-forms', files);
+    const ev = (i: number, kind: string, actor: string, request: Record<string, unknown>, decision: EventInput['decision']): EventInput => ({
+      ts: `2026-11-01T12:00:${String(i).padStart(2, '0')}.000Z`, kind, actor: { id: actor, zone: 'executor' }, request, policy_hash: hash, decision,
+    });
+    const allow = (rule: string) => ({ action: 'allow' as const, rule, severity: 'info' as const });
+    const events = [
+      ev(0, 'fs.write', 'coder', { path: '/workspace/src/../notes/x' }, allow('cap.coder')),
+      ev(1, 'fs.write', 'coder', { path: '/workspace/srcx/a' }, allow('cap.coder')),
+      ev(2, 'fs.write', 'coder', { path: '/workspace/src/' }, allow('cap.coder')),
+      ev(3, 'fs.write', 'coder', { path: '/workspace//src/a' }, allow('cap.coder')),
+      ev(4, 'fs.read', 'coder', { path: '/Workspace/a' }, allow('cap.coder')),
+      ev(5, 'fs.write', 'coder', { path: '/workspace/cafe\u0301/src/a' }, allow('cap.coder')),
+      ev(6, 'tool.invoke', 'coder', { tool: 'git', resources: { memory_mb: 2049 } }, allow('cap.coder')),
+      ev(7, 'tool.invoke', 'coder', { tool: 'git', resources: { memory_mb: 0.5 } }, allow('cap.coder')),
+      ev(8, 'tool.invoke', 'coder', { tool: 'git', resources: { memory_mb: '1' } }, allow('cap.coder')),
+      ev(9, 'tool.invoke', 'coder', { tool: 'Git' }, allow('cap.coder')),
+      ev(10, 'mcp.call', 'browser', { server: 'Browser', tool: 'read' }, { action: 'warn', rule: 'mcp.browser', severity: 'low' }),
+      ev(11, 'mcp.call', 'browser', { server: 'https://mcp.example.com/browser', tool: 'read' }, { action: 'warn', rule: 'mcp.browser', severity: 'low' }),
+      ev(12, 'mcp.call', 'browser', { server: 'browser', tool: 'Read' }, { action: 'warn', rule: 'mcp.browser', severity: 'low' }),
+      ev(13, 'mcp.call', 'coder', { server: 'browser', tool: 'read' }, { action: 'allow', rule: 'mcp.browser', severity: 'info' }),
+      ev(14, 'secret.leak_match', 'coder', { pattern: 'leak.generic-high-entropy', pattern_set: '2026-11-02' }, { action: 'warn', rule: 'leak.generic-high-entropy', severity: 'low' }),
+      ev(15, 'secret.leak_match', 'coder', { pattern: 'LEAK.generic-high-entropy', pattern_set: '2026-11-01' }, { action: 'warn', rule: 'leak.generic-high-entropy', severity: 'low' }),
+      // What the policy allows, allowed: matched.
+      ev(16, 'fs.write', 'coder', { path: '/workspace/src/%2e%2e/a' }, allow('cap.coder')),
+      ev(17, 'tool.invoke', 'coder', { tool: 'git', resources: { memory_mb: 2048 } }, allow('cap.coder')),
+      ev(18, 'mcp.call', 'browser', { server: 'browser', tool: 'read' }, { action: 'warn', rule: 'mcp.browser', severity: 'low' }),
+      ev(19, 'secret.leak_match', 'coder', { pattern: 'leak.generic-high-entropy', pattern_set: '2026-11-01' }, { action: 'warn', rule: 'leak.generic-high-entropy', severity: 'low' }),
+    ];
+    const out = replayFindings(logOf('contracts-forms', events), repo);
+    expect(out.findings.map((f) => `${f.code}@${f.seq}`)).toEqual(Array.from({ length: 16 }, (_, i) => `DECISION_DIVERGENCE@${i}`));
+    const blockNull = { action: 'block', rule: null, severity: 'high' };
+    const capBlock = { action: 'block', rule: 'cap.coder', severity: 'high' };
+    expect(out.findings.map((f) => f.expected)).toEqual([...Array(6).fill(blockNull), capBlock, capBlock, capBlock, ...Array(7).fill(blockNull)]);
+    expect(out.summary.replay.events).toMatchObject({ matched: 4, diverged: 16 });
+    expect(policyEval(repo, events[6]!)).toEqual({ status: 1, decision: capBlock });
+    expect(policyEval(repo, events[18]!)).toEqual({ status: 0, decision: { action: 'warn', rule: 'mcp.browser', severity: 'low' } });
+  });
+});
