@@ -236,6 +236,12 @@ export function policyCommand(chalk: Colour): Command {
     .action(async (dir: string, flags: { event: string; ledger?: string; format: 'text' | 'json' }) => {
       const pd = await readPolicyDir(dir);
       const loaded = loadBundle(pd.files);
+      // As `policy check` and `policy hash` have it (and Git history, history.ts readBundle): a
+      // policy/*.json entry not read (a symbolic link, a directory, a file too large) leaves the
+      // bundle invalid and without a hash. Evaluated without it, the request was decided under,
+      // and the output named, the hash of the other files: a bundle no commit holds.
+      const refused = pd.refused[0];
+      if (refused !== undefined) throw new OperatorError(`the bundle is not valid, so it decides nothing: policy/${refused.file} is not read: ${refused.reason}`);
       if (!loaded.ok) {
         const p = loaded.problems[0]!;
         throw new OperatorError(`the bundle is not valid, so it decides nothing: policy/${p.file}: ${p.message}`);

@@ -8,6 +8,7 @@ import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
 import { MAX_POLICY_FILE_BYTES } from '../policy/bundle.js';
+import { CONTRACTS } from '../policy/types.js';
 
 export interface PolicyDir {
   /** The directory the files were read from, as the operator would name it. */
@@ -37,6 +38,14 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
     // A submodule checked out there: its files are another repository's, and this one's
     // history holds a commit id there, no bundle (found by review).
     if (await lstat(join(nested, '.git')).then(() => true, () => false)) throw new OperatorError(`${nested} is a Git submodule: Git's history holds no bundle there, only the other repository's commit`);
+    // A directory holding contract files and a policy/ directory both: the bundle itself with a
+    // subdirectory policy/ (which Git's history does not read: it is not a *.json file), or a
+    // root with contract files beside its policy/. Read as a root, `sel policy check policy` (the
+    // workflow in docs/ci.md) checked a valid copy put in policy/policy/ and passed a pull
+    // request whose policy/*.json replay calls POLICY_INVALID (found by review). Which is the
+    // bundle is not for sel to guess: refused.
+    const own = (await listJson(arg)).filter((n) => (CONTRACTS as readonly string[]).includes(n.slice(0, -'.json'.length)));
+    if (own.length > 0) throw new OperatorError(`${arg} holds both policy files (${own[0]}) and a policy/ directory, so which is the bundle is not clear: move one of them`);
     dir = nested;
   }
   const names = await listJson(dir);

@@ -9,7 +9,7 @@ import type { LoadedBundle } from './bundle.js';
 import { ACTION_RANK, hostPattern } from './compile.js';
 import { workspaceSegments } from './evaluate.js';
 import { lineIndex } from './positions.js';
-import { prefixSegments, unmatchableUrlPrefix } from './url.js';
+import { lowerSegments, prefixSegments, unmatchableUrlPrefix } from './url.js';
 import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
 
 /**
@@ -125,13 +125,13 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   const pathSets = new Map<object, { exact: ReadonlySet<string>; folded: ReadonlySet<string> }>();
   const pathsOf = (y: { paths?: readonly string[] }) => {
     let s = pathSets.get(y);
-    if (s === undefined) pathSets.set(y, (s = { exact: new Set(y.paths ?? ['/']), folded: new Set((y.paths ?? ['/']).map((p) => p.toLowerCase())) }));
+    if (s === undefined) pathSets.set(y, (s = { exact: new Set(y.paths ?? ['/']), folded: new Set((y.paths ?? ['/']).map(foldPrefix)) }));
     return s;
   };
   const sharedPaths = (x: { paths?: readonly string[]; effect: string }, y: { paths?: readonly string[]; effect: string }): string[] => {
     const fold = x.effect === 'deny' || y.effect === 'deny';
     const theirs = fold ? pathsOf(y).folded : pathsOf(y).exact;
-    return (x.paths ?? ['/']).filter((p) => theirs.has(fold ? p.toLowerCase() : p));
+    return (x.paths ?? ['/']).filter((p) => theirs.has(fold ? foldPrefix(p) : p));
   };
   pairs(b['network-egress'].rules, (x, y, _i, j) => {
     if (x.host !== y.host || !overlap(x.schemes, y.schemes, ['https']) || !overlap(x.ports, y.ports, [443]) || !overlap(x.methods, y.methods, [])) return false;
@@ -159,7 +159,10 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
   // loses to an allow on `/repos`), on the same host. An allow rule whose max_depth stops short
   // of the denied path never reaches it.
   // Segments as the evaluator makes them from a prefix (url.ts), in any case: a deny rule's are.
-  const segsOf = (p: string): string[] => prefixSegments(p.toLowerCase());
+  // Folded as the evaluator folds them (url.ts lowerSegments: upper case, then lower), not by
+  // toLowerCase: a deny rule on `/hookſ` (long s) denies `/hooks` there, and was left out of the
+  // rules covering it (a gap reported that the evaluator closes, found by review).
+  const segsOf = (p: string): string[] => lowerSegments(prefixSegments(p));
   /** The longest of `paths` that is a prefix of `path` (in segments), or -1. */
   const prefixDepth = (path: string, paths: readonly string[] | undefined): number => {
     const target = segsOf(path);
@@ -310,4 +313,9 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
     }
   });
   return out;
+}
+
+/** A deny rule's path prefix as the evaluator compares it, in any case (compile.ts, url.ts lowerSegments). */
+function foldPrefix(p: string): string {
+  return `/${lowerSegments(prefixSegments(p)).join('/')}`;
 }
