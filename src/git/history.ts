@@ -37,6 +37,8 @@ export interface PolicyIndex {
    * (a worker's index).
    */
   readonly inheritedSince?: (at: string) => string[];
+  /** Commits (in history order) whose policy/ is a tree entry of a mode git does not write: no bundle is read there. */
+  readonly oddPolicy?: readonly { readonly commit: string; readonly mode: string }[];
 }
 
 export interface Governance {
@@ -83,6 +85,8 @@ export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref')
     pinned ? repo.revList(commit).then((h) => checkHistory(repo, h.map((x) => x.commit))) : null,
   ]);
   const notes = replace.length > 0 ? [`${replace.length} replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record`] : [];
+  const odd = index.oddPolicy ?? [];
+  if (odd.length > 0) notes.push(`${odd.length} commit(s) hold policy/ as a tree entry of mode ${odd[0]!.mode}, which git does not write (git fsck zeroPaddedFilemode), and no bundle is read there: an event naming only such a version is POLICY_UNKNOWN (the first: commit ${odd[0]!.commit})`);
   return { repo, ref, commit, index, ledger, notes, ledgerRewrites };
 }
 
@@ -105,9 +109,18 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
   // files) was read as a version of this history (found by review). Git's history holds no
   // bundle in a submodule (docs/policy.md): commits are dropped until one holds the tree as a
   // directory (one look at the root per tree, as a rule).
+  // A policy/ entry of a mode git does not write (040000, zero-padded) resolves as a tree too:
+  // no bundle is read there either, and an event naming only such a version is POLICY_UNKNOWN,
+  // "names no bundle": the report's notes say why (found by review).
+  const oddPolicy: { commit: string; mode: string }[] = [];
   await Promise.all([...byTree].map(async ([tree, holding]) => {
     let i = 0;
-    while (i < holding.length && (await rootEntry(repo, holding[i]!, 'policy'))?.kind !== 'tree') treeOf.delete(holding[i++]!);
+    while (i < holding.length) {
+      const e = await rootEntry(repo, holding[i]!, 'policy');
+      if (e?.kind === 'tree') break;
+      if (e?.kind === 'other') oddPolicy.push({ commit: holding[i]!, mode: e.mode });
+      treeOf.delete(holding[i++]!);
+    }
     if (i === holding.length) byTree.delete(tree);
     else if (i > 0) byTree.set(tree, holding.slice(i));
   }));
@@ -181,7 +194,8 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     }
     return out.sort();
   };
-  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, inheritedSince };
+  oddPolicy.sort((a, b) => order.get(a.commit)! - order.get(b.commit)!);
+  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, inheritedSince, oddPolicy };
 }
 
 /**

@@ -543,6 +543,26 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(said()).toEqual([['ledger', `ledger is ${odd}, not a directory of the repository: none of the anchors, reviews and exceptions it may hold is read`]]);
   });
 
+  it('a policy/ of a mode git does not write (040000) is said in the report\'s notes: its events are POLICY_UNKNOWN with the reason at hand (found by review)', () => {
+    const { repo, log } = repoWithLog('zero-padded-policy');
+    // One commit, without parents, whose policy/ is the same tree under mode 040000: git reads
+    // it as a directory, sel reads no bundle there.
+    const policy = git(repo, 'rev-parse', 'HEAD:policy');
+    const root = rawTree(repo, [{ mode: '040000', name: 'policy', oid: policy }]);
+    const c = git(repo, 'commit-tree', root, '-m', 'policy/ of mode 040000');
+    git(repo, 'update-ref', 'HEAD', c);
+    const r = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    const out = JSON.parse(r.stdout) as { findings: { code: string }[]; summary: { replay: { notes: string[] } } };
+    expect(out.findings.map((f) => f.code)).toEqual(['POLICY_UNKNOWN']);
+    expect(out.summary.replay.notes).toEqual([`1 commit(s) hold policy/ as a tree entry of mode 040000, which git does not write (git fsck zeroPaddedFilemode), and no bundle is read there: an event naming only such a version is POLICY_UNKNOWN (the first: commit ${c})`]);
+    // A history with a readable policy/ too: the version is read there, and the note still says it.
+    const normal = rawTree(repo, [{ mode: '40000', name: 'policy', oid: policy }]);
+    git(repo, 'update-ref', 'HEAD', git(repo, 'commit-tree', normal, '-p', c, '-m', 'policy/ as git writes it'));
+    const again = JSON.parse(sel(['verify', log, '--repo', repo, '--format', 'json']).stdout) as typeof out;
+    expect(again.findings).toEqual([]);
+    expect(again.summary.replay.notes).toHaveLength(1);
+  });
+
   it('a file in a directory of artifacts whose name is not an artifact\'s is said (an anchor as 60.JSON was not read); a dot file is not', () => {
     const { repo, log, hash } = repoWithLog('ledger-names');
     write(repo, { 'ledger/anchors/h/5.JSON': anchor(hash, 5), 'ledger/anchors/h/6': anchor(hash, 6), 'ledger/anchors/.gitkeep': '', 'ledger/README.md': 'the ledger\n' });
