@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { logDirHolding } from '../ingest/output-file.js';
+import { inputThatIs, logDirHolding } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -67,12 +67,8 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
   // are refused: the summary was appended to the evidence itself (found by review).
   const target = await stat(path).catch(() => null);
-  for (const input of inputs) {
-    const st = target === null || input === '-' ? null : await stat(input).catch(() => null);
-    if (st !== null && st.isFile() && st.dev === target!.dev && st.ino === target!.ino) {
-      throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
-    }
-  }
+  const input = target === null ? undefined : await inputThatIs(target, inputs.filter((x) => x !== '-'));
+  if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
   const dir = path.endsWith('.jsonl') ? await logDirHolding(path, inputs) : null;
   if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
   const text = await markdown();

@@ -49,13 +49,18 @@ export async function outputTarget(path: string, what: string, inputs: readonly 
     return path;
   }
   if (!st.isFile()) throw new OperatorError(`${what} ${path} is ${kindOf(st)}, not a file sel may replace: name a new or regular file`);
+  const input = await inputThatIs(st, inputs);
+  if (input !== undefined) throw new OperatorError(`${what} ${path} is the log ${input}: sel does not overwrite the logs it verifies`);
+  return realpath(path);
+}
+
+/** The one of `inputs` that is the regular file `target` (the same device and inode), if any. */
+export async function inputThatIs(target: { readonly dev: number; readonly ino: number }, inputs: readonly string[]): Promise<string | undefined> {
   for (const input of inputs) {
     const other = await stat(input).catch(() => null);
-    if (other !== null && other.dev === st.dev && other.ino === st.ino) {
-      throw new OperatorError(`${what} ${path} is the log ${input}: sel does not overwrite the logs it verifies`);
-    }
+    if (other !== null && other.isFile() && other.dev === target.dev && other.ino === target.ino) return input;
   }
-  return realpath(path);
+  return undefined;
 }
 
 /**

@@ -90,14 +90,13 @@ export async function verifyWithReplay(
       // (found by review). Such a run fails whatever it reads; it reports what a full run does.
       const paths = [...new Set(gov.ledgerRewrites.map((x) => x.path))].sort();
       options = { ...options, resume: null };
-      fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has artifacts a commit changed or deleted since (${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}): verifying everything from the start`;
+      fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has artifacts a commit changed or deleted since (${shown(paths)}): verifying everything from the start`;
     } else if (options.resume != null && rr !== undefined && rr.at !== null && rr.at !== gov.commit) {
       // The replayer checks no anchor before a chain's start (the events it names are not read).
       // Those the ledger held at the checkpoint's commit were checked by the runs it covers; one
       // added since, for an event the checkpoint covers, never would be by a resumed run, while a
       // full run checks it (an anchoring job that lags the checkpoint is the usual case).
       const added = await anchorsAddedSince(repo, rr.at, gov.ledger.anchors, options.resume.starts);
-      const shown = (paths: readonly string[]) => paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
       if (added.length > 0) {
         options = { ...options, resume: null };
         fresh = `checkpoint ${rr.label} covers events replayed against commit ${rr.at}, but the ledger at ${gov.commit} has anchors for them added since (${shown(added)}): verifying everything from the start`;
@@ -133,7 +132,7 @@ export async function verifyWithReplay(
     if (options.resume != null && rr !== undefined && rewrites.length > 0) {
       const files = [...new Set(rewrites.map((x) => x.location?.file ?? ''))].sort();
       options = { ...options, resume: null };
-      fresh = `checkpoint ${rr.label} covers events of a committed log that was rewritten since (LEDGER_REWRITTEN: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): verifying everything from the start`;
+      fresh = `checkpoint ${rr.label} covers events of a committed log that was rewritten since (LEDGER_REWRITTEN: ${shown(files)}): verifying everything from the start`;
     }
     const jobs = Math.max(1, options.jobs ?? 1);
     const note = tap?.note;
@@ -184,6 +183,11 @@ export async function verifyWithReplay(
   } finally {
     repo.close();
   }
+}
+
+/** The first three of `paths`, and how many more, for a note. */
+function shown(paths: readonly string[]): string {
+  return paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
 }
 
 /**
