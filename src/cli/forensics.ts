@@ -8,12 +8,12 @@ import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { PlacedEvent, SelEvent } from '../envelope/types.js';
-import { invalidArtifactPath, type Finding, type Location } from '../findings/finding.js';
+import { invalidArtifactPath, makeFinding, type Finding, type Location } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
 import { traceLines, type Evaluation, type ExceptionStatus, type ReviewStatus } from '../policy/evaluate.js';
 import { evalUnder, sameDecision } from '../replay/impact.js';
-import { inRepo } from '../replay/replay.js';
+import { inRepo, outOfForce, Replayer, type ReplayOutcome } from '../replay/replay.js';
 import { impactNote } from '../verify/notes.js';
 import type { BundleFiles } from '../verify/worker-protocol.js';
 import type { CompiledPolicy } from '../policy/compile.js';
@@ -51,6 +51,10 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
   'review-expired': 'its review expired before the event',
 };
 
+/** What --policy would decide: the evaluation's decision, or at the chain's time the one without the artifact that had expired by then. */
+const whatIfDecision = (w: { evaluation: Evaluation; expired: Finding | null }): SelEvent['decision'] =>
+  w.expired === null ? w.evaluation.decision : (w.expired.expected as SelEvent['decision']);
+
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
 /**
@@ -69,7 +73,11 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
     }
     // As replay evaluates it: with the reserved names its history adds. A version outside the
     // history --ref reaches (an open branch) is indexed on its own history for that.
-    const known = gov.index.byHash.get(loaded.hash) ?? (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
+    // Only a valid version there counts: the index also maps the hash JSON.parse gives a bundle
+    // that is not strict JSON (a duplicate key) to that invalid bundle, and a version whose only
+    // twin in the --ref history was such a one lost the names its own history reserved (found by review).
+    const atRef = gov.index.byHash.get(loaded.hash);
+    const known = atRef?.loaded.ok === true ? atRef : (await indexPolicies(repo, commit)).byHash.get(loaded.hash);
     const inherited = known?.loaded.ok === true ? known.inherited : [];
     // The same version as data: impact's notes are made from it on every thread (src/verify/notes.ts).
     const bundle = { hash: loaded.hash, files: [...loaded.texts.entries()], inherited };
@@ -105,8 +113,20 @@ function explainCommand(chalk: Colour): Command {
       const jobs = await startJobs(logs, f, command);
       const near = new Map<string, PlacedEvent>();
       const chains = new Set<string>();
+      // Per chain, its time (the latest ts of the events before --seq, in seq order, and the seq
+      // that had it), and that time when the event at --seq came: --policy judges the review or
+      // exception a decision relied on at it too, as replay does (docs/policy.md, 5).
+      const latest = new Map<string, { ts: string; seq: number }>();
+      const timeBefore = new Map<string, { ts: string; seq: number }>();
       const tap = (rec: PlacedEvent) => {
         if (f.chain !== undefined && rec.chain !== f.chain) return;
+        if (rec.seq === f.seq) {
+          const t = latest.get(rec.chain);
+          if (t !== undefined) timeBefore.set(rec.chain, t);
+        } else if (rec.seq < f.seq && rec.ts !== null) {
+          const t = latest.get(rec.chain);
+          if (t === undefined || rec.ts > t.ts) latest.set(rec.chain, { ts: rec.ts, seq: rec.seq });
+        }
         if (rec.seq === f.seq) chains.add(rec.chain);
         if (rec.seq >= f.seq - 1 && rec.seq <= f.seq + 1) near.set(`${rec.chain}\u0000${rec.seq}`, rec);
       };
@@ -157,7 +177,7 @@ function explainCommand(chalk: Colour): Command {
       const e = rec.event;
       let policyInfo: { hash: string; commit: string | null; date: string; author: string; subject: string; valid: boolean } | null = null;
       let replayed: Evaluation | null = null;
-      let whatIf: { ref: string; commit: string; evaluation: Evaluation } | null = null;
+      let whatIf: { ref: string; commit: string; evaluation: Evaluation; expired: Finding | null } | null = null;
       if (e !== null) {
         const v = gov.index.byHash.get(e.policy_hash);
         if (v !== undefined) {
@@ -174,7 +194,15 @@ function explainCommand(chalk: Colour): Command {
         }
         if (f.policy !== undefined) {
           const p = await policyAt(f.repo, f.policy, gov);
-          whatIf = { ref: f.policy, commit: p.commit, evaluation: evalUnder(p.policy, e, gov.ledger) };
+          const evaluation = evalUnder(p.policy, e, gov.ledger);
+          // Granted under a review or exception at a ts back before the chain's time: judged at
+          // that time too, as replay judges it (impact does). Judged at the event's ts alone, a
+          // backdated event read "(as recorded)" where replay reports REVIEW_EXPIRED or
+          // EXCEPTION_EXPIRED (found by review).
+          const t = timeBefore.get(chain);
+          const expiredAt = t === undefined || t.ts <= e.ts || evaluation.inForce.length === 0 || !sameDecision(e.decision, evaluation.decision)
+            ? null : outOfForce(rec, e.ts, t.ts, t.seq, { decision: evaluation.decision, artifacts: evaluation.inForce });
+          whatIf = { ref: f.policy, commit: p.commit, evaluation, expired: expiredAt };
         }
       }
       // No event to evaluate under --policy: a bad one is refused all the same.
@@ -243,7 +271,7 @@ function explainCommand(chalk: Colour): Command {
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: sameAtTs === null ? null : sameAtTs && expired === null && rewritten.length === 0,
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
-          whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIf.evaluation.decision, trace: whatIf.evaluation.trace },
+          whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIfDecision(whatIf), trace: whatIf.evaluation.trace, expired: whatIf.expired },
           links, findings: shownFindings, findingsNotKept: keeper.dropped(),
         }, null, 2)}\n`);
         return;
@@ -287,8 +315,10 @@ function explainCommand(chalk: Colour): Command {
           }
         }
         if (whatIf !== null) {
+          const would = whatIfDecision(whatIf);
+          const why = whatIf.expired === null ? '' : `: ${whatIf.expired.code} at the chain's time, ${whatIf.expired.message}`;
           L.push(c.bold(`what if --policy ${p(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
-            `  decision  ${decision(whatIf.evaluation.decision)}  ${sameDecision(e.decision, whatIf.evaluation.decision) ? '(as recorded)' : '(differs from the record)'}`,
+            `  decision  ${decision(would)}  ${sameDecision(e.decision, would) ? '(as recorded)' : `(differs from the record${p(why)})`}`,
             ...trace(whatIf.evaluation.trace));
         }
       }
@@ -716,25 +746,52 @@ function impactCommand(chalk: Colour): Command {
       const changed: { chain: string; seq: number; location: { file: string; line: number }; kind: string; recorded: SelEvent['decision']; would: SelEvent['decision'] }[] = [];
       let evaluated = 0;
       let changes = 0;
-      // Each event is evaluated where it is parsed, and noted only when it would change or was
-      // not evaluated (src/replay/impact.ts).
+      // The chain's time, as replay keeps it (src/replay/replay.ts): a decision granted under a
+      // review or exception is judged again at the latest ts of the events before it in its
+      // chain, a fork branch's at its branch's and a late arrival's after its predecessor. The
+      // Replayer does only that here: each record comes with the outcome the note says, and the
+      // finding it gives (a divergence, or REVIEW_EXPIRED/EXCEPTION_EXPIRED) names the decision
+      // the version would make (`expected`).
+      let judged: Finding | null = null;
+      const clock = new Replayer({ index: gov.index, ledger: gov.ledger, repoLabel: f.repo }, (x) => {
+        judged = x;
+      });
+      const SKIPPED: ReplayOutcome = { type: 'skipped' };
+      const MATCHED: ReplayOutcome = { type: 'matched' };
+      // Each event is evaluated where it is parsed, and noted only when it would change, was not
+      // evaluated, or relied on a review or exception (src/replay/impact.ts). The events of a
+      // fork's branch and late arrivals are replayed too, as sel verify --repo replays them: a
+      // line forged ahead of a seq made the real events a branch, and impact said nothing of them.
+      const judge = (rec: PlacedEvent, branch: boolean | null) => {
+        const note = impactNote(rec);
+        const outcome: ReplayOutcome = note === null ? MATCHED : !note.evaluated ? SKIPPED
+          : !sameDecision(note.recorded, note.would)
+            ? { type: 'finding', counted: 'diverged', replayed: true, finding: makeFinding('DECISION_DIVERGENCE', { message: 'changes', expected: note.would, actual: note.recorded }) }
+            : note.relied === undefined ? MATCHED : { type: 'matched', relied: note.relied };
+        judged = null;
+        // Only what the clock reads: a record copied whole for each event costs (src/verify/run.ts, withNote).
+        const placed = { kind: 'event', ref: rec.ref, chain: rec.chain, seq: rec.seq, prevHash: rec.prevHash, hash: rec.hash, ts: rec.ts, findings: [], event: null, replay: outcome } as unknown as PlacedEvent;
+        if (branch === null) clock.onEvent(placed);
+        else clock.onBranch(placed, branch);
+        if (note !== null && !note.evaluated) return;
+        evaluated++;
+        const found = judged as Finding | null;
+        if (note === null || found === null) return;
+        const would = found.expected as SelEvent['decision'];
+        changes++;
+        // A change of severity alone names the severities: `allow r -> allow r` read as no change
+        // at all, and merged a rise with a fall.
+        const side = (d: SelEvent['decision']) => `${d.action} ${d.rule ?? '(none)'}`;
+        const [was, will] = [side(note.recorded), side(would)];
+        const key = was === will ? `${was} (${note.recorded.severity}) -> ${will} (${would.severity})` : `${was} -> ${will}`;
+        transitions.set(key, (transitions.get(key) ?? 0) + 1);
+        if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: note.kind, recorded: note.recorded, would });
+      };
       const result = await verifyLogs(logs, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), ...jobs }, {
         note: { kind: 'impact', bundle: target.bundle, ledger: [...gov.ledger.files.entries()] },
         requestsByName: true,
-        onEvent: (rec) => {
-          const note = impactNote(rec);
-          if (note !== null && !note.evaluated) return;
-          evaluated++;
-          if (note === null) return;
-          changes++;
-          // A change of severity alone names the severities: `allow r -> allow r` read as no change
-          // at all, and merged a rise with a fall.
-          const side = (d: SelEvent['decision']) => `${d.action} ${d.rule ?? '(none)'}`;
-          const [was, will] = [side(note.recorded), side(note.would)];
-          const key = was === will ? `${was} (${note.recorded.severity}) -> ${will} (${note.would.severity})` : `${was} -> ${will}`;
-          transitions.set(key, (transitions.get(key) ?? 0) + 1);
-          if (changed.length < f.maxEvents) changed.push({ chain: rec.chain, seq: rec.seq, location: { file: rec.ref.file, line: rec.ref.line }, kind: note.kind, recorded: note.recorded, would: note.would });
-        },
+        onEvent: (rec) => judge(rec, null),
+        onBranch: (rec, late) => judge(rec, late),
       });
       const sorted = [...transitions.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       const integrity = result.summary.findings.total;
@@ -758,7 +815,7 @@ function impactCommand(chalk: Colour): Command {
         if (changed.length > 0) L.push(c.bold('events'));
         for (const x of changed) L.push(p(`  ${x.location.file}:${x.location.line}  ${x.chain} seq ${x.seq}  ${x.kind}: ${x.recorded.action} -> ${x.would.action} (${x.would.rule ?? 'no rule'}, ${x.would.severity})`));
         if (changes > changed.length) L.push(c.dim(`  ${changes - changed.length} more (--max-events)`));
-        if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); the events they concern (damaged lines, duplicates, late arrivals, branches of a fork) are not replayed (run sel verify)`));
+        if (integrity > 0) L.push(c.yellow(`note: the logs have ${integrity} integrity finding(s); damaged lines and copies of an event are not replayed, late arrivals and the branches of a fork are, as sel verify replays them (run sel verify)`));
         if (ledgerNotes.invalidArtifacts + ledgerNotes.rewrittenArtifacts > 0) {
           L.push(c.yellow(`note: the ledger at ${p(f.ref)} has ${ledgerNotes.invalidArtifacts} review or exception artifact(s) that could not be used (LEDGER_ARTIFACT_INVALID) and ${ledgerNotes.rewrittenArtifacts} that a commit changed or deleted after it was added (LEDGER_REWRITTEN): a decision that relied on one changes with it, whatever the policy (run sel verify --repo)`));
         }
