@@ -31,13 +31,21 @@ export interface GuidedMatch {
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
+/**
+ * The walk recurses once per level: past this depth it leaves the text to the exact scanner,
+ * which is iterative, whatever `maxDepth` the caller allows. The CLI caps `--max-depth` at
+ * 2 000, but the library's `checkLine` and `verifyLogs` take any: an event 20 000 deep,
+ * checked with `maxDepth` 30 000, overflowed the stack here (a RangeError, not a finding).
+ */
+const WALK_DEPTH_CAP = 1000;
+
 /** Returns the top-level member spans when `text` is exactly JCS(`value`), else null. */
 export function matchCanonical(text: string, value: unknown, maxDepth: number): GuidedMatch | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const escapes = text.indexOf('\\') >= 0;
   if (escapes && SURROGATE_ESCAPE.test(text)) return null;
   const w = WALKER;
-  w.reset(text, escapes, maxDepth);
+  w.reset(text, escapes, maxDepth < WALK_DEPTH_CAP ? maxDepth : WALK_DEPTH_CAP);
   const r = w.top(value as Record<string, unknown>);
   w.reset('', false, 0);
   return r;

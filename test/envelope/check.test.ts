@@ -1,5 +1,6 @@
 /** The line check: one line → one record, each SPEC.md §2 problem as its code. */
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLine, checkLineFully, firstInvalidUtf8 } from '../../src/envelope/check.js';
@@ -127,6 +128,25 @@ describe('lines that are not JSON', () => {
     const r = check(`{"v":"sel.audit/1","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     expect(r.kind).toBe('hole');
     expect(r.findings[0]?.detail).toEqual({ reason: 'too-deep' });
+  });
+  it('survives 20 000 levels of nesting within a maxDepth the library allows (only the CLI caps --max-depth at 2 000)', () => {
+    // A canonical, correctly sealed event: the guided walk recursed once per level and threw
+    // a RangeError (stack overflow) out of checkLine, where the iterative scanner proves it.
+    const e = structuredClone(base);
+    e['request'] = { x: 0 };
+    const request = `{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    delete e['hash'];
+    e['request_fingerprint'] = `sha256:${createHash('sha256').update(request).digest('hex')}`;
+    const withoutHash = canonicalize(e).replace('{"x":0}', request);
+    const hash = `sha256:${createHash('sha256').update(withoutHash).digest('hex')}`;
+    const line = withoutHash.replace(',"kind":', `,"hash":"${hash}","kind":`);
+    for (const maxDepth of [30_000, 1_000_000]) {
+      const r = checkLine(Buffer.from(line), REF, { maxDepth, keepEvent: false });
+      expect(r.kind).toBe('event');
+      expect(r.findings).toEqual([]);
+    }
+    // Under a smaller limit it is the usual finding, not a crash either.
+    expect(checkLine(Buffer.from(line), REF, { maxDepth: 2000, keepEvent: false }).findings.map((f) => f.detail)).toEqual([{ reason: 'too-deep' }]);
   });
 });
 
