@@ -34,12 +34,15 @@ export type Format = (typeof FORMATS)[number];
  */
 export function relativizer(repo: string | undefined): (file: string) => string {
   const base = repo === undefined ? process.cwd() : resolve(repo);
+  // Above the base: `..` or `../…`, not a name that starts with two dots (`..rotated.jsonl`,
+  // which was named by its absolute path, or from the working directory with --repo).
+  const outside = (rel: string) => rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
   return (file) => {
     if (file === '-') return file;
     const abs = resolve(file);
     let rel = relative(base, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) rel = relative(process.cwd(), abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) return abs.split(sep).join('/');
+    if (outside(rel)) rel = relative(process.cwd(), abs);
+    if (outside(rel)) return abs.split(sep).join('/');
     return rel.split(sep).join('/');
   };
 }

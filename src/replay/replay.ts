@@ -525,7 +525,9 @@ function classify(
   // missing to the evaluator; the message says which, not that none exists (found by review).
   const notValid = (path: string | null) => path !== null && ledger.problems.some((p) => p.path === path);
   const got = ev.decision;
-  const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule === null ? 'none' : shown(d.rule)}, ${d.severity})`;
+  // The rule quoted (a JSON string): a recorded rule is the log's text, and unquoted,
+  // `none, high), replay gives allow (rule none` read as the rest of the message.
+  const show = (d: { action: string; rule: string | null; severity: string }) => `${d.action} (rule ${d.rule === null ? 'none' : JSON.stringify(shown(d.rule))}, ${d.severity})`;
   const base = { ...where, expected: got, actual: recorded, detail: { trace: traceLines(ev.trace) } as Record<string, unknown> };
   const permissive = recorded.action === 'allow' || recorded.action === 'warn';
   if (permissive && got.action === 'review' && ev.review !== null) {

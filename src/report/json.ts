@@ -3,14 +3,15 @@
  * `--format jsonl`: one finding per line, then a last line `{"summary": {...}}`.
  * Key order is the order the objects are built in, so the same input gives the same bytes.
  */
+import { jsonForLogs } from './printable.js';
 import type { Report } from './report.js';
 
 export function renderJson(report: Report): string {
-  return `${JSON.stringify({ summary: report.summary, findings: report.findings }, null, 2)}\n`;
+  return jsonForLogs(`${JSON.stringify({ summary: report.summary, findings: report.findings }, null, 2)}\n`);
 }
 
 export function renderJsonl(report: Report): string {
   let out = '';
   for (const f of report.findings) out += `${JSON.stringify(f)}\n`;
-  return `${out}${JSON.stringify({ summary: report.summary })}\n`;
+  return jsonForLogs(`${out}${JSON.stringify({ summary: report.summary })}\n`);
 }

@@ -11,7 +11,7 @@ import type { FindingClass, Severity } from '../findings/codes.js';
 import { CODES, severityRank } from '../findings/codes.js';
 import type { Finding } from '../findings/finding.js';
 import type { Report } from './report.js';
-import { printable } from './printable.js';
+import { printableInLine } from './printable.js';
 
 const XML_INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
@@ -19,13 +19,15 @@ const XML_INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{
  * Text safe in XML 1.0 attributes and content. What XML cannot hold is U+FFFD; what it can but
  * could act on a terminal where the report is echoed, or show text in another order in a CI's
  * test report (C1 controls and DEL, bidi marks, separators, what shows as nothing: printable.ts),
- * is a `\uXXXX` escape, as in the text and github formats; line breaks and tabs stay (below).
+ * is a `\uXXXX` escape, as in the text and github formats, and so is the `[` of `##[` (what
+ * GitHub Actions reads as a workflow command anywhere in a line of a job's log); line breaks and
+ * tabs stay (below).
  */
 export function xmlEscape(s: string): string {
   return s
     .replace(XML_INVALID, '\uFFFD')
     .split(/([\t\n\r])/)
-    .map((part, i) => (i % 2 === 1 ? part : printable(part)))
+    .map((part, i) => (i % 2 === 1 ? part : printableInLine(part)))
     .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -61,8 +63,11 @@ export function renderJunit(report: Report, relativize: (file: string) => string
   // only a passing integrity suite).
   const suites: Suite[] = ['integrity', 'replay'];
   if (has('policy')) suites.push('policy');
+  // Unique as written (escaped): file names that differ only by what XML cannot hold (U+FFFD in
+  // each) gave two cases one name, which GitLab and Jenkins read as one test.
   const names = new Set<string>();
-  const unique = (name: string) => {
+  const unique = (raw: string) => {
+    const name = xmlEscape(raw);
     let n = name;
     for (let k = 2; names.has(n); k++) n = `${name} #${k}`;
     names.add(n);
@@ -83,17 +88,17 @@ export function renderJunit(report: Report, relativize: (file: string) => string
     if (suite === 'replay' && !s.replay.performed) {
       suiteSkipped++;
       const text = `replay skipped (${s.replay.reason}); only integrity was checked`;
-      cases.push(`    <testcase name="${xmlEscape(unique(`replay: skipped (${s.replay.reason}); only integrity was checked`))}" classname="sel.replay" time="0">\n      <skipped message="${xmlEscape(text)}"/>\n    </testcase>`);
+      cases.push(`    <testcase name="${unique(`replay: skipped (${s.replay.reason}); only integrity was checked`)}" classname="sel.replay" time="0">\n      <skipped message="${xmlEscape(text)}"/>\n    </testcase>`);
     } else if (findings.length === 0) {
       const what = suite === 'integrity'
         ? `${s.events} events in ${s.chains.length} chain(s) are intact`
         : suite === 'replay' && s.replay.performed
           ? `${s.replay.events.events} decisions replay as recorded`
           : 'no policy problem';
-      cases.push(`    <testcase name="${xmlEscape(unique(`${suite}: ${what}`))}" classname="sel.${suite}" time="0"/>`);
+      cases.push(`    <testcase name="${unique(`${suite}: ${what}`)}" classname="sel.${suite}" time="0"/>`);
     }
     for (const f of findings) {
-      const name = xmlEscape(unique(`${f.code}${where(f, relativize)}`));
+      const name = unique(`${f.code}${where(f, relativize)}`);
       const classname = `sel.${suite}.${f.code}`;
       const detail = [f.message, f.expected === undefined ? null : `expected: ${JSON.stringify(f.expected)}`, f.actual === undefined ? null : `actual: ${JSON.stringify(f.actual)}`]
         .filter((x): x is string => x !== null)
@@ -112,7 +117,7 @@ export function renderJunit(report: Report, relativize: (file: string) => string
     if (suite === 'integrity' && unlistedFailing > 0) {
       suiteFailures++;
       const text = `${unlistedFailing} finding(s) at or above --fail-on ${s.failOn} are counted but not listed: run sel with a larger --max-findings, or 0, to list them all`;
-      cases.push(`    <testcase name="${xmlEscape(unique('findings not listed (--max-findings)'))}" classname="sel.${suite}" time="0">\n      <failure message="${xmlEscape(text)}" type="NOT_LISTED">${xmlEscape(text)}</failure>\n    </testcase>`);
+      cases.push(`    <testcase name="${unique('findings not listed (--max-findings)')}" classname="sel.${suite}" time="0">\n      <failure message="${xmlEscape(text)}" type="NOT_LISTED">${xmlEscape(text)}</failure>\n    </testcase>`);
     }
     const omitted = suite === 'integrity' && s.findings.omitted > 0
       ? `\n    <system-out>${xmlEscape(`${s.findings.omitted} more finding(s) are counted but not listed (--max-findings)`)}</system-out>`

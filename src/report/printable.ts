@@ -5,7 +5,13 @@
  * bidirectional controls make a terminal show text in another order than it is (Trojan
  * Source). Every such character is written as a `\uXXXX` escape in the human-readable outputs
  * (text, github, and the forensics commands), and a backslash that would read as the start of
- * one is doubled; the JSON outputs escape them as JSON does.
+ * one is doubled; the JSON outputs escape them as JSON does. These outputs are also read in
+ * GitHub Actions job logs, whose runner takes a line for a workflow command when it starts with
+ * `::` (after white space) or holds the legacy `##[` anywhere (actions/runner ActionCommand
+ * TryParseV2, then TryParse): a recorded rule `##[add-mask]FAIL` hid the verdict in the rest of
+ * the job's log, `##[stop-commands]…` the annotations after it, and a damaged line
+ * `::error::…` shown as it reads made an annotation. So `##[` is written `##\u005b`, and `::` at
+ * the start of a value `\u003a:`.
  */
 
 /**
@@ -45,10 +51,38 @@ const AMBIGUOUS = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNPRINTABLE.source})`, '
  * shows as `\\u001b`.
  */
 export function printable(s: string): string {
+  return printableText(s, true);
+}
+
+/**
+ * printable, for a value that never starts a line of the output (XML, whose line breaks are
+ * character references): `::` is escaped nowhere in it, `##[` everywhere.
+ */
+export function printableInLine(s: string): string {
+  return printableText(s, false);
+}
+
+function printableText(s: string, lineStart: boolean): string {
   UNPRINTABLE.lastIndex = 0;
   const unprintable = UNPRINTABLE.test(s);
   const backslash = s.includes('\\');
-  if (!unprintable && !backslash) return s;
+  const command = s.includes('##[') || (lineStart && s.includes('::'));
+  if (!unprintable && !backslash && !command) return s;
   const doubled = backslash ? s.replace(AMBIGUOUS, (run) => run + run) : s;
-  return unprintable ? doubled.replace(UNPRINTABLE, escape) : doubled;
+  const escaped = unprintable ? doubled.replace(UNPRINTABLE, escape) : doubled;
+  // After the escapes: white space that is left (U+00A0, U+3000) is what the runner trims.
+  return command ? escaped.replace(WORKFLOW_COMMAND, (m) => (m.endsWith('[') ? '##\\u005b' : `${m.slice(0, -1)}\\u003a`)) : escaped;
+}
+
+/** What GitHub Actions' runner reads as a workflow command: `::` at the start (after white space), `##[` anywhere. */
+const WORKFLOW_COMMAND = /^\s*:(?=:)|##\[/gu;
+
+/**
+ * JSON text (`--format json`, `jsonl`, SARIF) as a GitHub Actions job log may show it (`cat
+ * report.json`, `tee`): the runner reads `##[` anywhere in a line as a workflow command, and a
+ * log's value may hold it. Written `##\u005b`, which is the same JSON value: values stay exact
+ * (a `#` is only ever in a string, and never part of a JSON escape).
+ */
+export function jsonForLogs(text: string): string {
+  return text.includes('##[') ? text.replaceAll('##[', '##\\u005b') : text;
 }

@@ -1,7 +1,7 @@
 /** The CI formats, each checked against what its consumer accepts. */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import ajvDraft04 from 'ajv-draft-04';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
@@ -232,6 +232,17 @@ describe('--format junit', () => {
     const base = await reportOf('clean');
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
+  });
+  it('has unique test names when two file names differ only by what XML cannot hold (U+FFFD in both)', async () => {
+    // Two log directories named d\x01.jsonl and d\x02.jsonl (LOG_UNREADABLE): both test cases
+    // were named "LOG_UNREADABLE logs/d\uFFFD.jsonl:1"; GitLab and Jenkins key a case by its name.
+    const base = await reportOf('clean');
+    const findings = ['\u0001', '\u0002', '\ufffe'].map((c) => makeFinding('LOG_UNREADABLE', { location: { file: `logs/d${c}.jsonl`, line: 1 }, message: 'not a file' }));
+    const xml = renderJunit({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), result: 'fail' } }, (f) => f);
+    expect(await validate(xml)).toEqual([]);
+    const names = [...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]);
+    expect(names.filter((n) => n!.startsWith('LOG_UNREADABLE'))).toHaveLength(3);
+    expect(new Set(names).size).toBe(names.length);
   });
   // Review: a recorded rule, a request value or a file name from the log reached the XML raw
   // when XML could hold it: U+202E (bidi override: a GitLab or Jenkins test report shows the
@@ -641,5 +652,16 @@ describe('how CI formats name a log (relativizer; from mutation testing)', () =>
     expect(rel('/elsewhere/c.jsonl')).toBe('/elsewhere/c.jsonl');
     expect(rel('-')).toBe('-');
     expect(relativizer(undefined)(join(cwd, 'x', 'd.jsonl'))).toBe('x/d.jsonl');
+  });
+  it('a name that starts with two dots is inside, not above: ..rotated.jsonl, ..2026/a.jsonl', () => {
+    // GitHub places an annotation, and code scanning an alert, by a repository-relative path:
+    // such a log was named by its absolute path on the runner, which neither can place.
+    const cwd = process.cwd();
+    const repo = join(cwd, 'governance');
+    expect(relativizer(repo)(join(repo, '..rotated.jsonl'))).toBe('..rotated.jsonl');
+    expect(relativizer(repo)(join(repo, '..2026', 'a.jsonl'))).toBe('..2026/a.jsonl');
+    expect(relativizer(undefined)(join(cwd, '..x.jsonl'))).toBe('..x.jsonl');
+    // Above them both, still absolute.
+    expect(relativizer(repo)(join(cwd, '..', 'up.jsonl'))).toBe(join(cwd, '..', 'up.jsonl').split(sep).join('/'));
   });
 });

@@ -3,7 +3,7 @@
  * or drive their terminal: every human-readable output writes control, bidirectional and
  * separator characters from the evidence as `\uXXXX` escapes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,19 @@ describe('printable', () => {
     expect(printable('\u001f\u009f\u200f\u2064\u2069\u202e')).toBe('\\u001f\\u009f\\u200f\\u2064\\u2069\\u202e');
     // The interlinear annotation marks, U+FFF9 to U+FFFB: not default-ignorable, each end named (from mutation testing).
     expect(printable('a\ufff9b\ufffac\ufffbd\ufffce')).toBe('a\\ufff9b\\ufffac\\ufffbd\ufffce');
+  });
+  it('writes what GitHub Actions reads as a workflow command in a log line: ##[ anywhere, :: at the start after white space', () => {
+    expect(printable('##[add-mask]FAIL')).toBe('##\\u005badd-mask]FAIL');
+    expect(printable('rule x ##[error]forged ##[stop-commands]t')).toBe('rule x ##\\u005berror]forged ##\\u005bstop-commands]t');
+    expect(printable('::error::forged')).toBe('\\u003a:error::forged');
+    // What the runner trims (white space JSON does not escape and printable leaves) comes first.
+    expect(printable('  \u00a0\u3000::warning::x')).toBe('  \u00a0\u3000\\u003a:warning::x');
+    // A tab is escaped already, so the line starts with a backslash, not white space.
+    expect(printable('\t::error::x')).toBe('\\u0009::error::x');
+    // Elsewhere a :: is text (a time, an IPv6 address), and so is one #[.
+    for (const plain of ['a::b', 'fe80::1', 'rule #[x]', '# [x]']) expect(printable(plain)).toBe(plain);
+    // The text \u005b itself is doubled, as any escape-like text is: the two read differently.
+    expect(printable('##\\u005b')).toBe('##\\\\u005b');
   });
   it('doubles a backslash that would read as the start of an escape, so the text \\u001b is not shown as ESC', () => {
     // An escape is an odd run of backslashes before uXXXX, literal text an even one.
@@ -146,5 +159,141 @@ describe('human-readable outputs show hostile text escaped', () => {
     const report = JSON.parse(r.stdout) as { findings: { actual?: unknown }[] };
     expect(report.findings.map((f) => f.actual)).toContain('sel.audit/2\nFAKE\u001b[2J');
     expect(RAW.test(r.stdout)).toBe(false);
+  });
+});
+
+/**
+ * What GitHub Actions' runner reads as a workflow command in a line of a job's log (actions/runner,
+ * ActionCommand.TryParseV2 and TryParse, tried in that order): `::name ...::` at the start of the
+ * line after white space, or the legacy `##[name ...]` anywhere in it. sel's text outputs are read
+ * in job logs (docs/ci.md runs `sel gate`, `sel impact` and `sel policy check` there), and a CI
+ * that keeps a JUnit file may print it (the JSON formats and SARIF's properties are exact: not
+ * checked here). The commands each line would run, in order.
+ */
+const REGISTERED = new Set(['set-env', 'set-output', 'save-state', 'add-mask', 'add-path', 'add-matcher', 'remove-matcher', 'debug', 'warning', 'error', 'notice', 'group', 'endgroup', 'echo', 'stop-commands']);
+function runnerCommands(out: string): string[] {
+  const found: string[] = [];
+  for (const raw of out.split(/\r\n|\r|\n/)) {
+    const line = raw.trimStart();
+    if (line.startsWith('::') && line.indexOf('::', 2) > 0) {
+      const name = line.slice(2, line.indexOf('::', 2)).split(' ')[0]!.toLowerCase();
+      if (REGISTERED.has(name)) {
+        found.push(`::${name}`);
+        continue;
+      }
+    }
+    const at = raw.indexOf('##[');
+    const rb = at < 0 ? -1 : raw.indexOf(']', at);
+    if (rb > 0 && REGISTERED.has(raw.slice(at + 3, rb).split(' ')[0]!.toLowerCase())) found.push(`##[${raw.slice(at + 3, rb)}]`);
+  }
+  return found;
+}
+
+describe('no text from the logs or a policy pull request is a workflow command in a GitHub Actions log', () => {
+  let log: string;
+  let lastSeq: number;
+  let policy: string;
+  beforeAll(() => {
+    const events = readFileSync(s.clean, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const w = new ChainWriter(String(events[0]!['chain']));
+    const lines = events.map((e, i) => {
+      const { v: _v, chain: _c, seq: _s, prev_hash: _p, hash: _h, request_fingerprint: _f, ...input } = e;
+      if (i === 3) {
+        const x = input as Record<string, any>;
+        // A compromised runtime's record: masks the verdict in the rest of the job's log,
+        // forges a failure, stops the runner reading the annotations that follow.
+        x.decision = { ...x.decision, rule: '##[add-mask]FAIL' };
+        x.actor = { ...x.actor, id: '##[error]forged by the log' };
+        x.kind = '##[stop-commands]t0k3n';
+        x.request = { ...x.request, tool: '::error::forged' };
+      }
+      return w.append(input as unknown as EventInput).line;
+    });
+    lastSeq = lines.length - 1;
+    // A damaged line after the last event: explain shows it as it reads, at the start of a line.
+    log = join(tmp, 'commands.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n  ::error file=forged.js,line=1::forged by a damaged line\n`);
+    policy = join(tmp, 'policy-pr');
+    cpSync(join(import.meta.dirname, '..', '..', 'ledger-samples', 'policy'), policy, { recursive: true });
+    writeFileSync(join(policy, '##[add-mask]PASS.json'), '{}\n');
+  });
+
+  it('in verify, explain, impact, timeline, gate and policy check, whatever the format', () => {
+    const runs: [string, string[]][] = [
+      ['verify --repo text', ['verify', log, '--repo', s.repo]],
+      ['verify --repo junit', ['verify', log, '--repo', s.repo, '--format', 'junit']],
+      ['explain', ['explain', log, '--repo', s.repo, '--seq', '3']],
+      ['explain, a damaged line', ['explain', log, '--repo', s.repo, '--seq', String(lastSeq + 1)]],
+      ['impact', ['impact', log, '--repo', s.repo, '--policy', 'HEAD~2']],
+      ['timeline', ['timeline', log]],
+      ['gate', ['gate', log, '--repo', s.repo, '--no-divergence']],
+      ['gate junit', ['gate', log, '--repo', s.repo, '--no-divergence', '--format', 'junit']],
+      ['policy check', ['policy', 'check', policy]],
+    ];
+    for (const [what, args] of runs) {
+      const r = sel(args);
+      expect([0, 1], `${what}: ${r.stderr}`).toContain(r.status);
+      expect(runnerCommands(r.stdout + r.stderr), what).toEqual([]);
+    }
+    // Still there to read, escaped as sel escapes: the rule and the damaged line.
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '3']).stdout).toContain('rule ##\\u005badd-mask]FAIL');
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', String(lastSeq + 1)]).stdout).toContain('\\u003a:error file=forged.js');
+  });
+
+  it('nor in the JSON formats and SARIF, whose values stay exact (##\\u005b is the same JSON string)', () => {
+    const runs: [string, string[]][] = [
+      ['verify json', ['verify', log, '--repo', s.repo, '--format', 'json']],
+      ['verify jsonl', ['verify', log, '--repo', s.repo, '--format', 'jsonl']],
+      ['verify sarif', ['verify', log, '--repo', s.repo, '--format', 'sarif']],
+      ['explain json', ['explain', log, '--repo', s.repo, '--seq', '3', '--format', 'json']],
+      ['impact json', ['impact', log, '--repo', s.repo, '--policy', 'HEAD~2', '--format', 'json']],
+      ['timeline jsonl', ['timeline', log, '--format', 'jsonl']],
+      ['gate json', ['gate', log, '--repo', s.repo, '--no-divergence', '--format', 'json']],
+      ['policy check json', ['policy', 'check', policy, '--format', 'json']],
+      ['policy check jsonl', ['policy', 'check', policy, '--format', 'jsonl']],
+      ['policy check sarif', ['policy', 'check', policy, '--format', 'sarif']],
+    ];
+    for (const [what, args] of runs) {
+      const r = sel(args);
+      expect([0, 1], `${what}: ${r.stderr}`).toContain(r.status);
+      expect(runnerCommands(r.stdout), what).toEqual([]);
+    }
+    const report = JSON.parse(sel(['verify', log, '--repo', s.repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number | null; actual?: { rule?: string } }[] };
+    expect(report.findings.find((f) => f.code === 'DECISION_DIVERGENCE' && f.seq === 3)?.actual?.rule).toBe('##[add-mask]FAIL');
+    const rows = sel(['timeline', log, '--format', 'jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; kind: string; actor: { id: string } });
+    expect(rows.find((x) => x.seq === 3)).toMatchObject({ kind: '##[stop-commands]t0k3n', actor: { id: '##[error]forged by the log' } });
+  });
+
+  it('--format github: sel\'s own annotations only', () => {
+    for (const args of [['verify', log, '--repo', s.repo, '--format', 'github'], ['policy', 'check', policy, '--format', 'github']]) {
+      const r = sel(args);
+      const own = r.stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l)).length;
+      expect(own).toBeGreaterThan(0);
+      expect(runnerCommands(r.stdout)).toEqual(r.stdout.split('\n').filter((l) => /^::(error|warning|notice) /.test(l)).map((l) => l.slice(0, l.indexOf(' '))));
+    }
+  });
+});
+
+describe('a recorded rule is quoted in a message: it cannot read as the rest of the message', () => {
+  it('DECISION_DIVERGENCE names the recorded rule as a JSON string', () => {
+    // Unquoted, this rule made the message read "recorded allow (rule none, high), replay gives
+    // allow (rule none, info), replay gives block (...)": a recorded severity and a replayed
+    // decision that are not the record's, in every format (an annotation shows the message alone).
+    const rule = 'none, high), replay gives allow (rule none';
+    const events = readFileSync(s.clean, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const w = new ChainWriter(String(events[0]!['chain']));
+    const lines = events.map((e, i) => {
+      const { v: _v, chain: _c, seq: _s, prev_hash: _p, hash: _h, request_fingerprint: _f, ...input } = e;
+      if (i === 3) (input as Record<string, any>).decision = { ...(input as Record<string, any>).decision, rule };
+      return w.append(input as unknown as EventInput).line;
+    });
+    const file = join(tmp, 'forged-message.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = sel(['verify', file, '--repo', s.repo, '--format', 'json']);
+    const report = JSON.parse(r.stdout) as { findings: { code: string; seq: number | null; message: string }[] };
+    const f = report.findings.find((x) => x.code === 'DECISION_DIVERGENCE' && x.seq === 3);
+    expect(f, r.stdout.slice(0, 2000)).toBeDefined();
+    expect(f!.message).toContain(`(rule ${JSON.stringify(rule)}, `);
+    expect(f!.message.split(JSON.stringify(rule)).join('R').match(/replay gives/g)).toHaveLength(1);
   });
 });
