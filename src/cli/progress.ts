@@ -27,7 +27,14 @@ export function progressBar(enabled: boolean): RunOptions['progress'] | undefine
             : 'verifying [{bar}] {percentage}% | {mb}/{total_mb} MB | {eps} events/s | {mbps} MB/s | ETA {eta_formatted}',
           fps: 5,
           clearOnComplete: true,
-          hideCursor: true,
+          // No terminal mode is changed (cli-progress hides the cursor and turns line wrapping off
+          // for its bar, and turns them back on in stop()): a run stopped by Ctrl-C ends by the
+          // signal without stop(), and left the user's shell with no cursor and no line wrap
+          // (found by review). A listener to restore them would delay the end of a busy run
+          // (src/git/git.ts, watchSignals). With wrapping on, cli-progress cuts the bar to the
+          // terminal's width itself.
+          hideCursor: false,
+          linewrap: true,
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
