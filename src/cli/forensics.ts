@@ -55,6 +55,9 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
 const whatIfDecision = (w: { evaluation: Evaluation; expired: Finding | null }): SelEvent['decision'] =>
   w.expired === null ? w.evaluation.decision : (w.expired.expected as SelEvent['decision']);
 
+/** A rule id shown as it is in impact's transitions; any other is quoted. */
+const PLAIN_RULE = /^[A-Za-z0-9_.:@\/-]+$/;
+
 const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
 
 /**
@@ -781,7 +784,9 @@ function impactCommand(chalk: Colour): Command {
         changes++;
         // A change of severity alone names the severities: `allow r -> allow r` read as no change
         // at all, and merged a rise with a fall.
-        const side = (d: SelEvent['decision']) => `${d.action} ${d.rule ?? '(none)'}`;
+        // A rule that could read as more of the transition (a space, ` -> `, `(none)`: the
+        // recorded one is the log's text) is quoted, as a JSON string.
+        const side = (d: SelEvent['decision']) => `${d.action} ${d.rule === null ? '(none)' : PLAIN_RULE.test(d.rule) ? d.rule : JSON.stringify(d.rule)}`;
         const [was, will] = [side(note.recorded), side(would)];
         const key = was === will ? `${was} (${note.recorded.severity}) -> ${will} (${would.severity})` : `${was} -> ${will}`;
         transitions.set(key, (transitions.get(key) ?? 0) + 1);

@@ -1180,6 +1180,26 @@ describe('sel impact', () => {
     expect(out.transitions.reduce((n, x) => n + x.count, 0)).toBe(out.changed);
     expect(sel(['impact', s.clean, '--repo', repo, '--policy', 'severity']).stdout).toContain('  allow cap.coder (info) -> allow cap.coder (low)\n');
   });
+  it('quotes a recorded rule that could read as more of a transition (from review)', () => {
+    // The recorded rule is the log's text: `x -> block y` read as a transition of its own.
+    const events = readFileSync(s.clean, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { decision: { rule: string | null } });
+    const forged = events.findIndex((e) => e.decision.rule !== null);
+    events[forged]!.decision.rule = 'x -> block y';
+    for (let i = forged; i < events.length; i++) {
+      const e = events[i]!;
+      if (i > 0) e['prev_hash'] = events[i - 1]!['hash'];
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+    }
+    const log = join(tmp, 'impact-forged-rule.jsonl');
+    writeFileSync(log, `${events.map((e) => canonicalize(e)).join('\n')}\n`);
+    const out = JSON.parse(sel(['impact', log, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { transitions: { transition: string }[] };
+    const t = out.transitions.map((x) => x.transition).filter((x) => x.includes('block y'));
+    expect(t).toHaveLength(1);
+    expect(t[0]).toMatch(/^\w+ "x -> block y" -> \w+ /);
+    // Every other rule is shown as it is.
+    expect(out.transitions.filter((x) => x.transition.includes('"'))).toHaveLength(1);
+  });
   it('says when the ledger at --ref has a review or exception that could not be used or was rewritten: the changes it makes are not the policy\'s (review)', () => {
     const repo = join(tmp, 'impact-broken-exception');
     cpSync(s.repo, repo, { recursive: true });
