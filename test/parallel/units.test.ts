@@ -514,7 +514,10 @@ describe('the worker pool', () => {
     await withWorkers(async (seen) => {
       const pool = new LinePool(1);
       try {
-        pool.init(INIT);
+        // Handed over whole, as a replay needs events: the line check holds at any depth (its
+        // canonical walk leaves deep text to the iterative scanner), handing over recurses per
+        // level, which is why the CLI caps --max-depth (docs/contract.md).
+        pool.init({ ...INIT, keepEvents: true });
         await tick();
         const exited = new Promise((resolve) => seen[0]!.once('exit', resolve));
         await expect(orStillWaiting(pool.run(deep.req(0)))).rejects.toThrow('Maximum call stack size exceeded');
