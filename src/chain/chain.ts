@@ -79,6 +79,35 @@ export type SetAsideHook = (rec: PlacedEvent, copy: boolean) => void;
  */
 export type BranchHook = (rec: PlacedEvent, late: boolean) => void;
 
+/**
+ * The empty map and set every chain reads until it first writes one of its own: a chain's rare
+ * structures (rivals, late arrivals, copies, off-chain events, unsupported digests) are made
+ * when first needed. Made for each chain, they were ~1 KB of empty tables a chain, most of the
+ * ~5.7 KB a chain held (a log of 200 000 short chains: 1.5 GB of RSS). Writing to them is a
+ * defect, and throws.
+ */
+class NoMap<K, V> extends Map<K, V> {
+  override set(): never {
+    throw new Error('internal: a chain wrote to the shared empty map');
+  }
+}
+class NoSet<T> extends Set<T> {
+  override add(): never {
+    throw new Error('internal: a chain wrote to the shared empty set');
+  }
+}
+const NO_MAP: Map<any, any> = new NoMap();
+const NO_SET: Set<any> = new NoSet();
+/** The heap of a chain that has had no event waiting. */
+const NO_HEAP = new MinHeap();
+
+type OwnMaps = 'rivals' | 'lateSeqs' | 'lateAt' | 'offChain' | 'contentAt';
+/** The chain's own map `k`, made when first written. */
+function ownMap<K extends OwnMaps>(st: ChainState, k: K): ChainState[K] {
+  if (st[k] === NO_MAP) (st as unknown as Record<K, Map<unknown, unknown>>)[k] = new Map();
+  return st[k];
+}
+
 interface Pending {
   readonly rec: PlacedEvent;
   /** How many events the chain had accepted when this one arrived. */
@@ -92,8 +121,9 @@ interface Pending {
  * log of 20 000 events with --reorder-window 20000 take ~10 s.
  */
 class Waiting {
-  private readonly bySeq = new Map<number, Pending>();
-  private readonly heap = new MinHeap();
+  /** Made when the first event waits (most chains never have one). */
+  private bySeq: Map<number, Pending> = NO_MAP;
+  private heap: MinHeap = NO_HEAP;
 
   get size(): number {
     return this.bySeq.size;
@@ -104,6 +134,10 @@ class Waiting {
   }
 
   add(p: Pending): void {
+    if (this.bySeq === NO_MAP) {
+      this.bySeq = new Map();
+      this.heap = new MinHeap();
+    }
     this.bySeq.set(p.rec.seq, p);
     this.heap.push(p.rec.seq);
   }
@@ -156,16 +190,17 @@ export class RecentRing {
   private count = 0;
   /** Slots [0, covered) have storage. */
   private covered = 0;
-  private seqs = new Float64Array(0);
+  /**
+   * Per slot, NUMS numbers: its seq, the hash's length in `text` (0 when `others` holds it), the
+   * ref's line and ordinal. One array, not one per field: each typed array has a buffer of its
+   * own (~250 bytes with its views), which a log of many short chains paid four times a chain.
+   */
+  private nums = NO_F64;
   /** Per slot, HASH_UNITS code units: the hash, when it has no more than that. */
-  private text = Buffer.alloc(0);
-  /** Per slot, the hash's length in `text`; 0 when `others` holds it. */
-  private lens = new Uint8Array(0);
+  private text = NO_BUFFER;
   /** Per slot, a hash longer than HASH_UNITS (no sha256 digest is), as it is; else ''. */
-  private others: string[] = [];
-  private files: string[] = [];
-  private lines = new Float64Array(0);
-  private ordinals = new Float64Array(0);
+  private others: string[] = NO_STRINGS;
+  private files: string[] = NO_STRINGS;
 
   constructor(private readonly size: number) {}
 
@@ -174,18 +209,20 @@ export class RecentRing {
     const i = this.count % this.size;
     if (i >= this.covered) this.cover(i);
     this.count++;
-    this.seqs[i] = seq;
+    const at = NUMS * i;
+    const nums = this.nums;
+    nums[at] = seq;
     if (hash.length > 0 && hash.length <= HASH_UNITS) {
       this.text.write(hash, 2 * HASH_UNITS * i, 2 * hash.length, 'utf16le');
-      this.lens[i] = hash.length;
+      nums[at + 1] = hash.length;
       if (this.others[i] !== '') this.others[i] = '';
     } else {
-      this.lens[i] = 0;
+      nums[at + 1] = 0;
       this.others[i] = hash;
     }
     this.files[i] = ref.file;
-    this.lines[i] = ref.line;
-    this.ordinals[i] = ref.ordinal;
+    nums[at + 2] = ref.line;
+    nums[at + 3] = ref.ordinal;
   }
 
   /** The accepted event with this seq, if still remembered. */
@@ -193,49 +230,62 @@ export class RecentRing {
     const held = Math.min(this.count, this.size);
     // The oldest held event is the `count - held`th set; slots in order of setting from there.
     const first = (this.count - held) % this.size;
+    const nums = this.nums;
     let lo = 0;
     let hi = held;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.seqs[(first + mid) % this.size]! < seq) lo = mid + 1;
+      if (nums[NUMS * ((first + mid) % this.size)]! < seq) lo = mid + 1;
       else hi = mid;
     }
     if (lo === held) return undefined;
     const i = (first + lo) % this.size;
-    if (this.seqs[i] !== seq) return undefined;
-    const n = this.lens[i]!;
+    const at = NUMS * i;
+    if (nums[at] !== seq) return undefined;
+    const n = nums[at + 1]!;
     const hash = n === 0 ? this.others[i]! : this.text.toString('utf16le', 2 * HASH_UNITS * i, 2 * HASH_UNITS * i + 2 * n);
-    return { hash, ref: { file: this.files[i]!, line: this.lines[i]!, ordinal: this.ordinals[i]! } };
+    return { hash, ref: { file: this.files[i]!, line: nums[at + 2]!, ordinal: nums[at + 3]! } };
   }
 
   /** The lowest seq remembered (the oldest set), or undefined when none is. */
   oldest(): number | undefined {
     if (this.count === 0) return undefined;
-    return this.seqs[this.count <= this.size ? 0 : this.count % this.size];
+    return this.nums[NUMS * (this.count <= this.size ? 0 : this.count % this.size)];
   }
 
   /** Storage for slots up to `i` at least: twice what there was, or more, at most `size`. */
   private cover(i: number): void {
-    let n = Math.max(8, 2 * this.covered);
+    let n = Math.max(2, 2 * this.covered);
     while (n <= i) n *= 2;
     n = Math.min(n, this.size);
-    const grown = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.seqs = grown(this.seqs, (k) => new Float64Array(k).fill(-1));
-    this.lens = grown(this.lens, (k) => new Uint8Array(k));
-    this.lines = grown(this.lines, (k) => new Float64Array(k));
-    this.ordinals = grown(this.ordinals, (k) => new Float64Array(k));
+    const nums = new Float64Array(NUMS * n);
+    nums.set(this.nums);
+    this.nums = nums;
     const text = Buffer.alloc(2 * HASH_UNITS * n);
     this.text.copy(text);
     this.text = text;
-    while (this.others.length < n) this.others.push('');
-    while (this.files.length < n) this.files.push('');
+    // Arrays of exactly n: one grown by push holds 17 slots from its first.
+    const grown = (a: string[]) => {
+      const b = new Array<string>(n).fill('');
+      for (let k = 0; k < a.length; k++) b[k] = a[k]!;
+      return b;
+    };
+    this.others = grown(this.others);
+    this.files = grown(this.files);
     this.covered = n;
   }
 }
+
+/** The numbers a ring keeps per slot (RecentRing.nums). */
+const NUMS = 4;
+
+/**
+ * What a ring holds before its first event: one empty array of each kind for every ring (each
+ * typed array has a buffer of its own, ~180 bytes even when empty).
+ */
+const NO_F64 = new Float64Array(0);
+const NO_BUFFER = Buffer.alloc(0);
+const NO_STRINGS: string[] = [];
 
 /** The longest hash a ring keeps in its buffer: `sha256:` and 64 digits is 71. */
 const HASH_UNITS = 72;
@@ -250,7 +300,7 @@ class ChainState {
    * that instead (at most MAX_OFF_CHAIN, the oldest dropped). The head's is at `next - 1`
    * (headContent).
    */
-  readonly contentAt = new Map<number, string>();
+  contentAt: Map<number, string> = NO_MAP;
   lastTs: string | null = null;
   /** The seq whose ts lastTs is (after a gap, not seq next - 1). */
   lastTsSeq = -1;
@@ -264,7 +314,7 @@ class ChainState {
   accepted = 0;
   readonly pending = new Waiting();
   /** A second, different event for a waiting seq: which of the two is the fork is decided when the seq's turn comes. */
-  readonly rivals = new Map<number, Pending>();
+  rivals: Map<number, Pending> = NO_MAP;
   /**
    * Where a walk back from an accepted event over the events that arrived after some
    * ordinal stops (see `reorder`): the events accepted after waiting (index in acceptance
@@ -287,19 +337,19 @@ class ChainState {
    */
   readonly copies: CopyHead[] = [];
   /** The hashes of the last events of the copies being read now (at most recentWindow): one read twice in them is a duplicate of its own. */
-  readonly copySeen = new Set<string>();
+  copySeen: Set<string> = NO_SET;
   /** The seqs the chain went on past without accepting (gaps, holes): what lies there is never a copy's. */
   readonly missing = new MissingSeqs();
   /** Events seen but not in the chain (fork branches, late arrivals), by hash: a copy is a duplicate. */
-  readonly offChain = new Map<string, LineRef>();
+  offChain: Map<string, LineRef> = NO_MAP;
   /**
    * Late arrivals that linked to what was known of their neighbours, by seq (the first of each;
    * at most MAX_OFF_CHAIN, the oldest dropped): the neighbours of the next late arrival inside
    * the same missing range (lateLinks).
    */
-  readonly lateAt = new Map<number, { readonly hash: string; readonly prevHash: string }>();
+  lateAt: Map<number, { readonly hash: string; readonly prevHash: string }> = NO_MAP;
   /** Where the first late arrival for each seq was (at most MAX_OFF_CHAIN, the oldest dropped): a second, different one is its rival. */
-  readonly lateSeqs = new Map<number, LineRef>();
+  lateSeqs: Map<number, LineRef> = NO_MAP;
   // summary
   events = 0;
   firstSeq: number | null = null;
@@ -427,7 +477,7 @@ export class ChainVerifier {
         // predecessor is the chain, the other the fork, known only when that seq's turn comes.
         const rival = st.rivals.get(rec.seq)?.rec;
         if (waiting.rec.hash === rec.hash) this.again(st, rec, waiting.rec.hash, waiting.rec.ref);
-        else if (rival === undefined) st.rivals.set(rec.seq, { rec, at: st.accepted });
+        else if (rival === undefined) ownMap(st, 'rivals').set(rec.seq, { rec, at: st.accepted });
         // A copy of the rival repeats it; a third, different event is a fork of its own.
         else if (rival.hash === rec.hash) this.again(st, rec, rival.hash, rival.ref);
         else this.third(st, rec, waiting.rec, rival);
@@ -462,7 +512,7 @@ export class ChainVerifier {
       // above): two events claim the seq, and were two plain SEQ_REORDERs (found by review).
       const rival = st.lateSeqs.get(rec.seq);
       if (rival === undefined) {
-        st.lateSeqs.set(rec.seq, rec.ref);
+        ownMap(st, 'lateSeqs').set(rec.seq, rec.ref);
         if (st.lateSeqs.size > MAX_OFF_CHAIN) st.lateSeqs.delete(st.lateSeqs.keys().next().value!);
       }
       const why = (!unlinked
@@ -601,7 +651,7 @@ export class ChainVerifier {
       if (after !== undefined) next = after.prevHash === rec.hash || (content !== null && after.prevHash === content);
     }
     if (prev !== false && next !== false && gap.from !== gap.to && !st.lateAt.has(rec.seq)) {
-      st.lateAt.set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
+      ownMap(st, 'lateAt').set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
       if (st.lateAt.size > MAX_OFF_CHAIN) st.lateAt.delete(st.lateAt.keys().next().value!);
     }
     return { prev, next };
@@ -802,7 +852,7 @@ export class ChainVerifier {
   }
 
   private seenInCopy(st: ChainState, rec: { readonly hash: string }): void {
-    st.copySeen.add(rec.hash);
+    (st.copySeen === NO_SET ? (st.copySeen = new Set()) : st.copySeen).add(rec.hash);
     if (st.copySeen.size > this.opts.recentWindow) st.copySeen.delete(st.copySeen.values().next().value!);
   }
 
@@ -825,7 +875,7 @@ export class ChainVerifier {
 
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
   private setAside(st: ChainState, rec: PlacedEvent): void {
-    st.offChain.set(rec.hash, rec.ref);
+    ownMap(st, 'offChain').set(rec.hash, rec.ref);
     if (st.offChain.size > MAX_OFF_CHAIN) st.offChain.delete(st.offChain.keys().next().value!);
   }
 
@@ -950,7 +1000,7 @@ export class ChainVerifier {
     st.parent = rec.hash;
     const content = rec.findings.length === 0 ? null : contentHash(rec);
     if (content !== null) {
-      st.contentAt.set(rec.seq, content);
+      ownMap(st, 'contentAt').set(rec.seq, content);
       if (st.contentAt.size > MAX_OFF_CHAIN) st.contentAt.delete(st.contentAt.keys().next().value!);
     }
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;

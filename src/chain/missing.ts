@@ -30,11 +30,17 @@ export interface MissingRange {
   readonly after: number;
 }
 
+const NO_F64 = new Float64Array(0);
+const NO_U8 = new Uint8Array(0);
+const NO_U32 = new Uint32Array(0);
+
 export class MissingSeqs {
-  private from = new Float64Array(0);
-  private to = new Float64Array(0);
-  private flags = new Uint8Array(0);
-  private after = new Uint32Array(0);
+  // Shared until the first range is added (grow): each typed array has a buffer of its own,
+  // ~180 bytes even when empty, and most chains never go on past a seq.
+  private from = NO_F64;
+  private to = NO_F64;
+  private flags = NO_U8;
+  private after = NO_U32;
   private n = 0;
 
   constructor(private readonly limit = 1 << 12) {}
