@@ -29,6 +29,26 @@ describe('a point in time on the command line', () => {
     expect(parseTimePoint('9999-12-31T23:30:00+01:00', 'floor')).toBe('9999-12-31T22:30:00.000Z');
   });
 
+  it('is the same instant whatever the machine\'s time zone (from mutation testing: local-time setters)', () => {
+    const was = process.env.TZ;
+    try {
+      // West of UTC the epoch is still 1969-12-31 locally, east of it past midnight: a local
+      // setter moved the date a day, or refused it as a day the month does not have.
+      for (const tz of ['America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+        process.env.TZ = tz;
+        expect(parseTimePoint('2026-11-01', 'floor'), tz).toBe('2026-11-01T00:00:00.000Z');
+        expect(parseTimePoint('2026-03-31T23:59:59.999Z', 'floor'), tz).toBe('2026-03-31T23:59:59.999Z');
+        expect(parseTimePoint('2026-11-01T00:30:00+01:00', 'ceil'), tz).toBe('2026-10-31T23:30:00.000Z');
+        // The first and last years of the log's form, whose local year is past them.
+        expect(parseTimePoint('0000-01-01T00:00:00Z', 'floor'), tz).toBe('0000-01-01T00:00:00.000Z');
+        expect(parseTimePoint('9999-12-31T23:30:00+01:00', 'floor'), tz).toBe('9999-12-31T22:30:00.000Z');
+      }
+    } finally {
+      if (was === undefined) delete process.env.TZ;
+      else process.env.TZ = was;
+    }
+  });
+
   it('is refused when it is no such time, or a form that depends on where it is read', () => {
     // Second 60 too: the log's times have no leap second (from mutation testing).
     for (const t of ['2026-13-01', '2026-02-30', '2026-11-01T24:00:00Z', '2026-11-01T12:60:00Z', '2026-11-01T12:00:60Z', '2026-11-01T12:00:00',

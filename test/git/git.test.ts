@@ -4,11 +4,12 @@
  * refused, never read as something else.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findRewrites } from '../../src/git/append-only.js';
+import { findRewrites, workingCopyDifference } from '../../src/git/append-only.js';
 import { GitFailure, GitRepo } from '../../src/git/git.js';
 import { OperatorError } from '../../src/errors.js';
 import { bundleAtRef, indexPolicies, readGovernance } from '../../src/git/history.js';
@@ -173,6 +174,27 @@ describe('ancestry (GitRepo.isAncestor)', () => {
   });
 });
 
+describe('the working copy of a committed log (workingCopyDifference) (from mutation testing)', () => {
+  it('a path that is a directory at the commit is no committed log: nothing to compare', async () => {
+    const repo = initRepo(join(tmp, 'wc-directory'));
+    write(repo, { 'audit.jsonl/x': 'y\n' });
+    const head = commit(repo, 'a directory by the log\'s name');
+    const file = join(tmp, 'wc-directory.jsonl');
+    writeFileSync(file, 'a\n');
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
+  });
+  it('a log of one byte kept in Git LFS must be that byte', async () => {
+    const repo = initRepo(join(tmp, 'wc-lfs-one-byte'));
+    write(repo, { 'audit.jsonl': `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update('a').digest('hex')}\nsize 1\n` });
+    const head = commit(repo, 'a one-byte log (LFS pointer)');
+    const file = join(tmp, 'wc-lfs-one-byte.jsonl');
+    writeFileSync(file, 'a\n');
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
+    writeFileSync(file, 'b\n');
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBe(1));
+  });
+});
+
 describe('the append-only check of a committed log (findRewrites)', () => {
   it('a commit that cuts the log is said to have shrunk it, with both sizes (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'shrunk'));
@@ -186,6 +208,112 @@ describe('the append-only check of a committed log (findRewrites)', () => {
       expect((await findRewrites(r, head, 'audit.jsonl')).rewrites).toEqual([
         { commit: cut, parent: git(repo, 'rev-parse', `${cut}^`), message: `commit ${cut.slice(0, 12)} shrank the committed log from 6 to 2 bytes` },
       ]);
+    });
+  });
+  it('a merge that cuts the log its second parent has is a rewrite, though its first has a directory by that name (from mutation testing: a parent without the log ended the look at the others)', async () => {
+    // (A parent that has no log at all is left out by git's history simplification: one with a
+    // directory at the log's path is not.)
+    const repo = initRepo(join(tmp, 'merge-first-parent-without'));
+    write(repo, { 'README': 'x\n' });
+    commit(repo, 'start');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const side = commit(repo, 'the log, on a side branch');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'audit.jsonl/x': 'y\n' });
+    const main = commit(repo, 'a directory by the log\'s name');
+    git(repo, 'rm', '-rq', 'audit.jsonl');
+    write(repo, { 'audit.jsonl': 'a\n' });
+    git(repo, 'add', '-A');
+    const merge = git(repo, 'commit-tree', git(repo, 'write-tree'), '-p', main, '-p', side, '-m', 'merged, the log cut');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, merge, 'audit.jsonl')).rewrites).toEqual([
+        { commit: merge, parent: side, message: `commit ${merge.slice(0, 12)} shrank the committed log from 6 to 2 bytes` },
+      ]);
+    });
+  });
+  it('a log kept in Git LFS is rewritten when its pointer names a size one byte less, not when it names the same size again (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'lfs-sizes'));
+    const pointer = (oid: string, size: number) => `version https://git-lfs.github.com/spec/v1\noid sha256:${oid.repeat(64)}\nsize ${size}\n`;
+    write(repo, { 'audit.jsonl': pointer('a', 100) });
+    commit(repo, 'log');
+    write(repo, { 'audit.jsonl': pointer('b', 100) });
+    commit(repo, 'the same size (its bytes are not in Git)');
+    write(repo, { 'audit.jsonl': pointer('c', 99) });
+    const cut = commit(repo, 'one byte less');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, cut, 'audit.jsonl')).rewrites.map((x) => [x.commit, x.message])).toEqual([
+        [cut, `commit ${cut.slice(0, 12)} shrank the committed log from 100 to 99 bytes (as its Git LFS pointer names it)`],
+      ]);
+    });
+  });
+  it('a log cut by one byte shrank it; one changed at its size is changed at a line, not shrunk (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'shrunk-by-one'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'a\nc\n' });
+    const changed = commit(repo, 'its second line changed');
+    write(repo, { 'audit.jsonl': 'a\nc' });
+    const cut = commit(repo, 'its last newline cut');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, cut, 'audit.jsonl')).rewrites.map((x) => x.message)).toEqual([
+        `commit ${changed.slice(0, 12)} changed the committed log at line 2 instead of only appending to it`,
+        `commit ${cut.slice(0, 12)} shrank the committed log from 4 to 3 bytes`,
+      ]);
+    });
+  });
+  it('a log changed at its first line, and grown, is changed at line 1 (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'changed-line-1'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'A\nb\nc\n' });
+    const changed = commit(repo, 'its first line changed');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, changed, 'audit.jsonl')).rewrites.map((x) => x.message)).toEqual([`commit ${changed.slice(0, 12)} changed the committed log at line 1 instead of only appending to it`]);
+    });
+  });
+  it('a merge that keeps the log of its second parent and drops what its first appended is a rewrite of the first (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'merge-drops-first'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    commit(repo, 'log');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    write(repo, { 'audit.jsonl': 'a\nb\nS\n' });
+    const side = commit(repo, 'side appends');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'audit.jsonl': 'a\nb\nM\n' });
+    const main = commit(repo, 'main appends');
+    write(repo, { 'audit.jsonl': 'a\nb\nS\nT\n' });
+    git(repo, 'add', '-A');
+    const merge = git(repo, 'commit-tree', git(repo, 'write-tree'), '-p', main, '-p', side, '-m', 'merged: side\'s log, main\'s event dropped');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, merge, 'audit.jsonl')).rewrites).toEqual([
+        { commit: merge, parent: main, message: `commit ${merge.slice(0, 12)} changed the committed log at line 3 instead of only appending to it` },
+      ]);
+    });
+  });
+  it('what only looks like a Git LFS pointer is compared as the log it is (from mutation testing)', async () => {
+    const repo = initRepo(join(tmp, 'not-lfs'));
+    const version = 'version https://git-lfs.github.com/spec/v1\n';
+    const oid = (c: string) => `oid sha256:${c.repeat(64)}\n`;
+    const pad = (text: string, to: number) => `${text}x-pad ${'p'.repeat(to - text.length - 7)}\n`;
+    // Each: a version with oid "a", then one with oid "b", the same size; the line where they differ.
+    const cases: Record<string, [(c: string) => string, number]> = {
+      '1024.jsonl': [(c) => pad(`${version}${oid(c)}size 100\n`, 1024), 2], // a pointer is under 1024 bytes
+      'second-line.jsonl': [(c) => `{}\n${version}${oid(c)}size 100\n`, 3], // its first line is the version
+      'no-version.jsonl': [(c) => `${oid(c)}size 100\n`, 1],
+      'no-size.jsonl': [(c) => `${version}${oid(c)}`, 2],
+      'inner-size.jsonl': [(c) => `${version}${oid(c)}x size 100\n`, 2], // whole lines only
+      'inner-oid.jsonl': [(c) => `${version}x ${oid(c)}size 100\n`, 2],
+    };
+    expect(cases['1024.jsonl']![0]('a')).toHaveLength(1024);
+    write(repo, Object.fromEntries(Object.entries(cases).map(([name, [f]]) => [name, f('a')])));
+    commit(repo, 'logs');
+    write(repo, Object.fromEntries(Object.entries(cases).map(([name, [f]]) => [name, f('b')])));
+    const changed = commit(repo, 'changed');
+    await withRepo(repo, async (r) => {
+      for (const [name, [, line]] of Object.entries(cases)) {
+        expect((await findRewrites(r, changed, name)).rewrites.map((x) => x.message), name).toEqual([`commit ${changed.slice(0, 12)} changed the committed log at line ${line} instead of only appending to it`]);
+      }
     });
   });
   it('a log too large to read whole is compared a chunk at a time, with the same answers: a change deep in it, a cut, a deletion, appends (a rewrite of a log over 256 MiB went unreported)', async () => {

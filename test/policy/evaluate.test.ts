@@ -120,6 +120,12 @@ describe('network egress', () => {
     // An allow rule still matches exactly.
     expect(coder('https://api.github.com/repo\u017f/acme')).toBe('block null high');
   });
+  it('folds a Latin-1 letter past ASCII as Unicode does: the micro sign (U+00B5) is Greek mu to equalsIgnoreCase, under a deny rule on it (from mutation testing)', () => {
+    const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.github-mu', host: 'api.github.com', paths: ['/repos/acme/\u03bc'], methods: ['GET'], effect: 'deny', severity: 'high' })));
+    for (const u of ['https://api.github.com/repos/acme/%C2%B5/x', 'https://api.github.com/repos/acme/\u00b5/x', 'https://api.github.com/repos/acme/%CE%BC/x']) {
+      expect(d(run(q, input('http.egress', 'coder', 'executor', egress(u)))), u).toBe('block egress.github-mu high');
+    }
+  });
   it('folds İ (U+0130) to i in a deny rule\'s paths, as equalsIgnoreCase does, not to i and a combining dot (from mutation testing)', () => {
     const q = compiled(edited((f) => f['network-egress'].rules.push({ id: 'egress.github-admin2', host: 'api.github.com', paths: ['/repos/acme/admin'], methods: ['GET'], effect: 'deny', severity: 'high' })));
     expect(d(run(q, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/adm%C4%B0n'))))).toBe('block egress.github-admin2 high');

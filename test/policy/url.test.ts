@@ -69,6 +69,30 @@ describe('normalizeUrl', () => {
     expect(ok('http://0251.0376.0251.0376/').host).toBe('169.254.169.254');
     expect(ok('https://[::ffff:127.0.0.1]/')).toMatchObject({ host: '::ffff:7f00:1', hostKind: 'ipv6' });
   });
+  it('calls a host an IPv4 address only when all of it is one: 1.2.3.4.example.com is a name, 1.2.3.4_x no DNS name (from mutation testing)', () => {
+    expect(ok('https://1.2.3.4.example.com/')).toMatchObject({ host: '1.2.3.4.example.com', hostKind: 'name' });
+    expect(refused('https://1.2.3.4_x/')).toMatch(/not a DNS name/);
+    expect(refused('https://1.2.3.4-x/')).toBeNull();
+  });
+  it('refuses a label that ends with a hyphen, the first or a later one (from mutation testing)', () => {
+    expect(refused('https://api-.example.com/')).toMatch(/not a DNS name/);
+    expect(refused('https://api.b-.example.com/')).toMatch(/not a DNS name/);
+  });
+  it('reads each host by its own text, whatever was read before: ẞ.com is ss.com, ß.com stays xn--zca.com (from mutation testing: the host cache)', () => {
+    // The WHATWG parser maps capital sharp s to "ss" and keeps small sharp s (nontransitional):
+    // a cache keyed by a folded host gave one the other's answer.
+    expect(ok('https://ß.com/').host).toBe('xn--zca.com');
+    expect(ok('https://ẞ.com/').host).toBe('ss.com');
+    expect(ok('https://ß.com/').host).toBe('xn--zca.com');
+  });
+  it('takes the scheme in any case (from mutation testing)', () => {
+    expect(ok('HTTPS://API.example.com/')).toMatchObject({ scheme: 'https', host: 'api.example.com', port: 443 });
+    expect(ok('hTTp://x.example.com')).toMatchObject({ scheme: 'http', port: 80 });
+  });
+  it('ends the last segment at "?" though a "/" follows in the query (from mutation testing)', () => {
+    expect(ok('https://api.example.com/v1?next=/admin')).toMatchObject({ segments: ['v1'], query: 'next=/admin' });
+    expect(ok('https://api.example.com/v1/x?a=/b/c')).toMatchObject({ segments: ['v1', 'x'], query: 'a=/b/c' });
+  });
   const refusals: [string, RegExp][] = [
     ['https://api.example.com@evil.net/', /userinfo/],
     ['https://api.example.com:443@evil.net/', /userinfo/],
@@ -100,6 +124,16 @@ describe('normalizeUrl', () => {
     ['https:api.example.com/x', /not scheme:\/\/host\/path/],
     ['https://api.example.com/a\x7fb', /control character/],
     ['https://api.example.com/a\x7f', /control character/],
+    // (from mutation testing) U+0080, the first C1 control, alone past ASCII; a second colon
+    // (`host:443:8443`, which a split at the last colon read as port 8443 of host:443); an empty
+    // port; hosts the WHATWG parser refuses.
+    ['https://api.example.com/a\u0080b', /control character/],
+    ['https://api.example.com/%2e/admin', /dot segment/],
+    ['https://api.example.com/x/%2E', /dot segment/],
+    ['https://api.example.com:443:8443/', /not a number/],
+    ['https://api.example.com:/', /not a number/],
+    ['https://a<b.example.com/', /not a valid host name or IP address/],
+    ['https://1.2.3.256/', /not a valid host name or IP address/],
   ];
   for (const [u, why] of refusals) {
     it(`refuses ${u}`, () => expect(refused(u)).toMatch(why));

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -283,6 +283,22 @@ describe('a committed segment deleted from a directory of logs named otherwise (
     }
   });
 
+  it('the committed directory named through a symbolic link to it (not committed): the segment deleted from it is LEDGER_REWRITTEN (from mutation testing)', () => {
+    const { dir } = segmented('segments-via-link', 'segs');
+    symlinkSync('segs', join(dir, 'segs-link'));
+    rmSync(join(dir, 'segs', 'audit-2.jsonl'));
+    expect(rewritten([join(dir, 'segs-link'), '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(dir, 'segs-link', 'audit-2.jsonl')]]);
+  });
+  it('an executable committed segment deleted is LEDGER_REWRITTEN too, at line 1 (from mutation testing)', () => {
+    const { dir, segments } = segmented('segments-exec', 'segs');
+    chmodSync(join(segments, 'audit-2.jsonl'), 0o755);
+    commit(dir, 'made executable');
+    rmSync(join(segments, 'audit-2.jsonl'));
+    expect(rewritten([segments, '--repo', dir])).toEqual([['LEDGER_REWRITTEN', join(segments, 'audit-2.jsonl')]]);
+    // At its first line, as a file's findings are.
+    const r = sel(['verify', segments, '--repo', dir, '--format', 'json']);
+    expect((JSON.parse(r.stdout) as { findings: { location: { line: number } }[] }).findings.map((f) => f.location.line)).toEqual([1]);
+  });
   it('a directory named twice: the deleted segment is said once', () => {
     const { dir, segments } = segmented('segments-twice', 'segments');
     rmSync(join(segments, 'audit-2.jsonl'));
@@ -338,6 +354,105 @@ describe('a committed log taken out of Git LFS (review)', () => {
     writeFileSync(lfsLog, chain(false, 2));
     commit(dir, 'audit log out of LFS');
     expect(codes()).toEqual(['LEDGER_REWRITTEN']);
+  });
+});
+
+describe('a symbolic link put where a committed log is, at the repository\'s root or executable (from mutation testing)', () => {
+  it('is LEDGER_REWRITTEN when it leads to a copy cut back outside the repository', () => {
+    const cut = chain(true).split('\n').slice(0, 2).join('\n') + '\n';
+    const outside = join(tmp, 'outside-root-or-exec.jsonl');
+    writeFileSync(outside, cut);
+    for (const [name, at, executable] of [['link-root', 'audit.jsonl', false], ['link-exec', join('logs', 'exec.jsonl'), true]] as const) {
+      const dir = join(tmp, name);
+      cpSync(repo, dir, { recursive: true });
+      const file = join(dir, at);
+      writeFileSync(file, chain(true));
+      if (executable) chmodSync(file, 0o755);
+      commit(dir, 'the log');
+      rmSync(file);
+      symlinkSync(outside, file);
+      const r = sel(['verify', file, '--repo', dir, '--format', 'json']);
+      expect((JSON.parse(r.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code), name).toEqual(['LEDGER_REWRITTEN']);
+    }
+  });
+});
+
+describe('a committed log read through a symbolic link committed beside it (from mutation testing)', () => {
+  it('is compared with the log the link leads to, not with the link: nothing to say', () => {
+    const dir = join(tmp, 'committed-link');
+    cpSync(repo, dir, { recursive: true });
+    symlinkSync('audit.jsonl', join(dir, 'logs', 'link.jsonl'));
+    commit(dir, 'a link to the log');
+    const codes = (file: string) => (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes(join(dir, 'logs', 'link.jsonl'))).not.toContain('LEDGER_REWRITTEN');
+    // And the log sealed again is LEDGER_REWRITTEN, read through the link.
+    writeFileSync(join(dir, 'logs', 'audit.jsonl'), chain(false));
+    expect(codes(join(dir, 'logs', 'link.jsonl'))).toContain('LEDGER_REWRITTEN');
+  });
+});
+
+describe('a committed log whose object is gone from the repository (from mutation testing)', () => {
+  // Known bug: git names the committed log in the tree, but its object is missing; sel takes the
+  // log as not committed (the object's lookup says "missing") instead of refusing the damaged
+  // repository, and a log sealed again in the working copy passes. it.fails until it is fixed.
+  it.fails('is LEDGER_REWRITTEN or a git failure, never a log read as not committed', () => {
+    const dir = join(tmp, 'missing-object');
+    cpSync(repo, dir, { recursive: true });
+    const inDir = join(dir, 'logs', 'audit.jsonl');
+    const oid = git(dir, 'rev-parse', 'HEAD:logs/audit.jsonl');
+    rmSync(join(dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2)));
+    // Sealed again: seq 2's allowed elevation made a block.
+    writeFileSync(inDir, chain(false));
+    const r = sel(['verify', inDir, '--repo', dir, '--format', 'json']);
+    const failed = /git failed while reading the repository/.test(r.stderr);
+    const codes = failed ? [] : (JSON.parse(r.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(failed || codes.includes('LEDGER_REWRITTEN'), JSON.stringify(codes)).toBe(true);
+  });
+});
+
+describe('a committed log put into Git LFS (from mutation testing)', () => {
+  const pointer = (content: string) =>
+    `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
+  const codes = (dir: string, file: string) => (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+  it('a pointer to the log with events appended is no rewrite, though the pointer is shorter than the log it replaced and differs from its first line', () => {
+    const dir = join(tmp, 'lfs-in');
+    cpSync(repo, dir, { recursive: true });
+    const inDir = join(dir, 'logs', 'audit.jsonl');
+    const grown = chain(true, 2);
+    writeFileSync(inDir, pointer(grown));
+    commit(dir, 'audit log into LFS');
+    writeFileSync(inDir, grown);
+    expect(codes(dir, inDir)).not.toContain('LEDGER_REWRITTEN');
+  });
+  // Known gap (found by mutation testing): the bytes a pointer names are not in Git, and only the
+  // sizes are compared when a log goes into LFS (docs/findings.md), so a log sealed again and
+  // committed as a pointer passes (sel verify says nothing), though the working copy, which must
+  // be those bytes, could be compared with the log committed before the pointer, as one taken out
+  // of LFS is with the pointer. it.fails until it is fixed: then make it it.
+  it.fails('a pointer to a log sealed again in its place is LEDGER_REWRITTEN', () => {
+    const dir = join(tmp, 'lfs-in-forged');
+    cpSync(repo, dir, { recursive: true });
+    const inDir = join(dir, 'logs', 'audit.jsonl');
+    // Forged: seq 2's allowed elevation sealed again as a block, longer than the log committed.
+    const forged = chain(false, 2);
+    writeFileSync(inDir, pointer(forged));
+    commit(dir, 'audit log into LFS');
+    writeFileSync(inDir, forged);
+    expect(codes(dir, inDir)).toContain('LEDGER_REWRITTEN');
+  });
+  // The same gap from one pointer to the next (documented: compared by size only); the working
+  // copy, compared with the last pointer only, could be compared with each.
+  it.fails('a pointer to a log sealed again in place of the one an earlier pointer named is LEDGER_REWRITTEN', () => {
+    const dir = join(tmp, 'lfs-in-lfs-forged');
+    cpSync(repo, dir, { recursive: true });
+    const inDir = join(dir, 'logs', 'lfs.jsonl');
+    writeFileSync(inDir, pointer(chain(true)));
+    commit(dir, 'audit log (LFS pointer)');
+    const forged = chain(false, 2);
+    writeFileSync(inDir, pointer(forged));
+    commit(dir, 'audit log (LFS pointer), sealed again');
+    writeFileSync(inDir, forged);
+    expect(codes(dir, inDir)).toContain('LEDGER_REWRITTEN');
   });
 });
 
