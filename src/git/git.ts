@@ -802,10 +802,38 @@ export class GitRepo {
       spec = oid;
     }
     const { header } = await this.check.request(spec);
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return null;
+    if (header.endsWith(' ambiguous')) return null;
+    if (header.endsWith(' missing')) {
+      await this.absentFromTree(spec);
+      return null;
+    }
     const [oid, type, size] = header.split(' ');
     return { oid: oid!, type: type as GitObject['type'], size: Number(size) };
   }
+
+  /**
+   * cat-file says "missing" both of a path its commit does not have and of one whose object is
+   * gone from the object store: the second was taken for the first, so a committed log whose
+   * blob was deleted from .git/objects read as never committed, and the log sealed again in
+   * its place passed (found by mutation testing). For `<commit id>:<path>`, the entry is looked
+   * for in its directory's tree: there, the repository is damaged, and the run stops.
+   */
+  private async absentFromTree(spec: string): Promise<void> {
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64}):(.+)$/s.exec(spec);
+    if (m === null) return;
+    const path = m[2]!.replace(/\/+$/, '');
+    const slash = path.lastIndexOf('/');
+    // The directory: absent too, when it is (its own lookup checks it the same way).
+    const dir = await this.info(slash < 0 ? `${m[1]}^{tree}` : `${m[1]}:${path.slice(0, slash)}`);
+    if (dir === null || dir.type !== 'tree') return;
+    if (this.lastTree?.oid !== dir.oid) this.lastTree = { oid: dir.oid, names: new Set((await this.tree(dir.oid)).map((e) => e.name)) };
+    if (this.lastTree.names.has(path.slice(slash + 1))) {
+      throw new GitFailure(['cat-file', spec], null, `the object of ${spec} is missing from the repository: the object store is damaged`);
+    }
+  }
+
+  /** The names in the tree absentFromTree read last (most lookups of one run are in one directory). */
+  private lastTree: { readonly oid: string; readonly names: ReadonlySet<string> } | null = null;
 
   /**
    * The content of an object by oid, checked to hash to that oid. git cat-file does not check:

@@ -392,10 +392,10 @@ describe('a committed log read through a symbolic link committed beside it (from
 });
 
 describe('a committed log whose object is gone from the repository (from mutation testing)', () => {
-  // Known bug: git names the committed log in the tree, but its object is missing; sel takes the
-  // log as not committed (the object's lookup says "missing") instead of refusing the damaged
-  // repository, and a log sealed again in the working copy passes. it.fails until it is fixed.
-  it.fails('is LEDGER_REWRITTEN or a git failure, never a log read as not committed', () => {
+  // git names the committed log in the tree, but its object is missing: sel took the log as not
+  // committed (the object's lookup says "missing") instead of refusing the damaged repository,
+  // and a log sealed again in the working copy passed.
+  it('is LEDGER_REWRITTEN or a git failure, never a log read as not committed', () => {
     const dir = join(tmp, 'missing-object');
     cpSync(repo, dir, { recursive: true });
     const inDir = join(dir, 'logs', 'audit.jsonl');
