@@ -80,6 +80,72 @@ async function lfsPointer(repo: GitRepo, blob: GitObject): Promise<{ size: numbe
   return size === null || oid === null ? null : { size: Number(size[1]), oid: oid[1]! };
 }
 
+/**
+ * The working copy of a log kept in Git LFS against the versions before the pointer at
+ * `commit`: the history compares two pointers only by the sizes they name, and a log put into
+ * LFS by the size of the log committed before it (the bytes a pointer names are not in Git),
+ * so a log sealed again and committed as a pointer passed (found by mutation testing). The
+ * working copy, which begins with the bytes the pointer at `commit` names (checked before),
+ * must then begin with the bytes every earlier pointer named (the SHA-256 of its first `size`
+ * bytes), and with each log committed as a file just before a pointer replaced it; a version
+ * longer than the pointer at `commit` is not compared (the history reports that it shrank).
+ * Null when it does; else the line where it differs (1 for a pointer's bytes, which name no
+ * line).
+ */
+async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: string, path: string, size: number): Promise<number | null> {
+  const pointers = new Map<number, string>();
+  const files = new Map<string, GitObject>();
+  for (const { commit: c, parents } of await repo.pathHistory(commit, gitPath)) {
+    const now = await repo.info(`${c}:${gitPath}`);
+    const is = now === null || now.type !== 'blob' ? null : await lfsPointer(repo, now);
+    // A version longer than the pointer at `commit` is the history's to report (it shrank).
+    if (is === null || is.size > size) continue;
+    // Two pointers of one size that name different bytes: the working copy cannot begin with both.
+    if (is.size > 0 && (pointers.get(is.size) ?? is.oid) !== is.oid) return 1;
+    if (is.size > 0) pointers.set(is.size, is.oid);
+    for (const parent of parents) {
+      const before = await repo.info(`${parent}:${gitPath}`);
+      if (before !== null && before.type === 'blob' && before.size > 0 && before.size <= size && (await lfsPointer(repo, before)) === null) files.set(before.oid, before);
+    }
+  }
+  const sizes = [...pointers.keys()].sort((a, b) => a - b);
+  const hashes = sizes.length === 0 ? [] : await prefixSha256s(path, sizes).catch(() => null);
+  if (hashes === null) return null;
+  if (sizes.some((n, i) => hashes[i] !== pointers.get(n))) return 1;
+  for (const before of files.values()) {
+    const diff = await repo.firstDifferenceFromFile(before, path).catch((e: unknown) => {
+      if (e instanceof GitFailure) throw e;
+      return null;
+    });
+    if (diff !== null) return diff.line;
+  }
+  return null;
+}
+
+/** The SHA-256 (hex) of the first `sizes[i]` bytes of the file at `path` (sizes ascending), in one read; '' past its end. */
+async function prefixSha256s(path: string, sizes: readonly number[]): Promise<string[]> {
+  const out: string[] = [];
+  const h = createHash('sha256');
+  let at = 0;
+  let k = 0;
+  const last = sizes[sizes.length - 1]!;
+  for await (const chunk of createReadStream(path, { end: last - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let from = 0;
+    while (k < sizes.length && sizes[k]! - at <= chunk.length - from) {
+      const take = sizes[k]! - at;
+      h.update(chunk.subarray(from, from + take));
+      from += take;
+      at += take;
+      out.push(h.copy().digest('hex'));
+      k++;
+    }
+    h.update(chunk.subarray(from));
+    at += chunk.length - from;
+  }
+  while (out.length < sizes.length) out.push('');
+  return out;
+}
+
 /** Whether the file at `path` begins with `size` bytes whose SHA-256 is `oid` (hex). */
 async function beginsWith(path: string, size: number, oid: string): Promise<boolean> {
   const h = createHash('sha256');
@@ -107,7 +173,8 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
   if (lfs !== null) {
     const size = await stat(path).then((st) => st.size, () => null);
     if (size === null || (part !== undefined && part.end !== size)) return null;
-    return lfs.size === 0 || (await beginsWith(path, lfs.size, lfs.oid).catch(() => true)) ? null : 1;
+    if (lfs.size > 0 && !(await beginsWith(path, lfs.size, lfs.oid).catch(() => true))) return 1;
+    return lfsHistoryDifference(repo, commit, gitPath, path, lfs.size);
   }
   // A file that cannot be read here is reported by the run that reads it (LOG_UNREADABLE).
   const diff = await repo.firstDifferenceFromFile(blob, path, part).catch((e: unknown) => {

@@ -424,12 +424,11 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
     writeFileSync(inDir, grown);
     expect(codes(dir, inDir)).not.toContain('LEDGER_REWRITTEN');
   });
-  // Known gap (found by mutation testing): the bytes a pointer names are not in Git, and only the
-  // sizes are compared when a log goes into LFS (docs/findings.md), so a log sealed again and
-  // committed as a pointer passes (sel verify says nothing), though the working copy, which must
-  // be those bytes, could be compared with the log committed before the pointer, as one taken out
-  // of LFS is with the pointer. it.fails until it is fixed: then make it it.
-  it.fails('a pointer to a log sealed again in its place is LEDGER_REWRITTEN', () => {
+  // Found by mutation testing: the bytes a pointer names are not in Git, and only the sizes are
+  // compared when a log goes into LFS, so a log sealed again and committed as a pointer passed;
+  // the working copy, which must be those bytes, is compared with the log committed before the
+  // pointer, as one taken out of LFS is with the pointer.
+  it('a pointer to a log sealed again in its place is LEDGER_REWRITTEN', () => {
     const dir = join(tmp, 'lfs-in-forged');
     cpSync(repo, dir, { recursive: true });
     const inDir = join(dir, 'logs', 'audit.jsonl');
@@ -440,9 +439,9 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
     writeFileSync(inDir, forged);
     expect(codes(dir, inDir)).toContain('LEDGER_REWRITTEN');
   });
-  // The same gap from one pointer to the next (documented: compared by size only); the working
-  // copy, compared with the last pointer only, could be compared with each.
-  it.fails('a pointer to a log sealed again in place of the one an earlier pointer named is LEDGER_REWRITTEN', () => {
+  // The same from one pointer to the next (the history compares them by size only): the working
+  // copy is compared with each pointer's bytes, not only the last's.
+  it('a pointer to a log sealed again in place of the one an earlier pointer named is LEDGER_REWRITTEN', () => {
     const dir = join(tmp, 'lfs-in-lfs-forged');
     cpSync(repo, dir, { recursive: true });
     const inDir = join(dir, 'logs', 'lfs.jsonl');
