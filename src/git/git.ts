@@ -826,7 +826,8 @@ export class GitRepo {
     // The directory: absent too, when it is (its own lookup checks it the same way).
     const dir = await this.info(slash < 0 ? `${m[1]}^{tree}` : `${m[1]}:${path.slice(0, slash)}`);
     if (dir === null || dir.type !== 'tree') return;
-    if (this.lastTree?.oid !== dir.oid) this.lastTree = { oid: dir.oid, names: new Set((await this.tree(dir.oid)).map((e) => e.name)) };
+    // A submodule's commit is never in this repository's store: not damage.
+    if (this.lastTree?.oid !== dir.oid) this.lastTree = { oid: dir.oid, names: new Set((await this.tree(dir.oid)).filter((e) => e.kind !== 'submodule').map((e) => e.name)) };
     if (this.lastTree.names.has(path.slice(slash + 1))) {
       throw new GitFailure(['cat-file', spec], null, `the object of ${spec} is missing from the repository: the object store is damaged`);
     }
