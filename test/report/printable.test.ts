@@ -60,6 +60,9 @@ describe('printable', () => {
     expect(printable('\\\u001b')).toBe('\\\\\\u001b');
     expect(printable('\u001b')).toBe('\\u001b');
     expect(printable('C:\\users\\u0041dmin\\x')).toBe('C:\\users\\\\u0041dmin\\x');
+    // A run is doubled whole or not at all, however long, and whatever comes before it.
+    const run = '\\'.repeat(4_000);
+    expect(printable(`a${run}u0041${run}x${run}\u001b${run}`)).toBe(`a${run}${run}u0041${run}x${run}${run}\\u001b${run}`);
     // Every output reads back to the value: undo the doubling and the escapes.
     const read = (t: string): string => t.replace(/(\\+)(u[0-9a-f]{4})?/gi, (_m, run: string, hex?: string) => {
       const literal = '\\'.repeat(run.length >> 1);
