@@ -93,7 +93,8 @@ export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref')
 export async function indexPolicies(repo: GitRepo, head: string): Promise<PolicyIndex> {
   const history = await repo.revList(head);
   const commits = history.map((h) => h.commit);
-  const infos = await Promise.all(commits.map((c) => repo.info(`${c}:policy`)));
+  // Absent only (GitRepo.info): a policy/ whose tree is gone reads as none here.
+  const infos = await Promise.all(commits.map((c) => repo.info(`${c}:policy`, true)));
   const byTree = new Map<string, string[]>();
   const treeOf = new Map<string, string>();
   commits.forEach((c, i) => {

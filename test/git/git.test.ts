@@ -78,6 +78,41 @@ describe('objects read through cat-file', () => {
     });
   });
 
+  // Review of "a committed path whose object is gone from the store stops the run": cat-file's
+  // "missing" was taken for damage where git does not look the object up, or not at that path.
+  it('an entry git reads as a submodule whatever its mode (0160000, git fsck: zeroPaddedFilemode) is no object, not a damaged store (review)', async () => {
+    const repo = initRepo(join(tmp, 'padded-gitlink'));
+    const blob = rawObject(repo, 'blob', 'x\n');
+    const root = rawTree(repo, [{ mode: '100644', name: 'a.txt', oid: blob }, { mode: '0160000', name: 'policy', oid: 'e'.repeat(40) }]);
+    const c = git(repo, 'commit-tree', root, '-m', 'a submodule entry, its mode zero-padded');
+    git(repo, 'update-ref', 'HEAD', c);
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${c}:policy`)).toBeNull();
+      expect(await r.info(`${c}:policy/x.json`)).toBeNull();
+      expect((await indexPolicies(r, c)).byHash.size).toBe(0);
+    });
+  });
+
+  it('a path git does not resolve as written (a slash at the end of a file\'s, an empty or `.` component) is no object, not a damaged store (review)', async () => {
+    const repo = initRepo(join(tmp, 'unresolved-paths'));
+    write(repo, { 'logs/a.jsonl': 'x\n' });
+    const head = commit(repo, 'a log');
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${head}:logs/`)).toMatchObject({ type: 'tree' });
+      for (const path of ['logs/a.jsonl/', 'logs//a.jsonl', 'logs/./a.jsonl', 'logs/../logs/a.jsonl']) expect(await r.info(`${head}:${path}`), path).toBeNull();
+    });
+  });
+
+  it('a blob or a directory\'s tree gone from the store, looked up by path, is a damaged store (review)', async () => {
+    const repo = initRepo(join(tmp, 'gone-objects'));
+    write(repo, { 'logs/a.jsonl': 'x\n', 'b.jsonl': 'y\n' });
+    const head = commit(repo, 'two logs');
+    for (const path of ['logs/a.jsonl', 'logs']) rmSync(join(repo, '.git', 'objects', ...((o) => [o.slice(0, 2), o.slice(2)])(git(repo, 'rev-parse', `${head}:${path}`))));
+    await withRepo(repo, async (r) => {
+      for (const path of ['logs/a.jsonl', 'logs/', 'logs']) await expect(r.info(`${head}:${path}`), path).rejects.toBeInstanceOf(GitFailure);
+    });
+  });
+
   it('a path with a line break in it is looked up as the object it names, and the requests after it get their own answers (from mutation testing)', async () => {
     // cat-file reads one name a line: such a name was refused as an internal error.
     const repo = initRepo(join(tmp, 'line-break'));
