@@ -14,6 +14,10 @@ import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 
+/** A Git LFS pointer to `content` (git-lfs's spec: its version, the SHA-256 and size of the content). */
+const pointer = (content: string) =>
+  `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
+
 const tmp = mkdtempSync(join(tmpdir(), 'sel-working-copy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -159,8 +163,6 @@ describe('a committed log read as other than its committed version with events a
 });
 
 describe('a committed log kept in Git LFS (the repository holds a pointer naming its sha256 and size)', () => {
-  const pointer = (content: string) =>
-    `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
   const findingsOf = (dir: string, file: string) =>
     (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] }).findings;
 
@@ -411,8 +413,6 @@ describe('a committed log whose object is gone from the repository (from mutatio
 });
 
 describe('a committed log put into Git LFS (from mutation testing)', () => {
-  const pointer = (content: string) =>
-    `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
   const codes = (dir: string, file: string) => (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
   it('a pointer to the log with events appended is no rewrite, though the pointer is shorter than the log it replaced and differs from its first line', () => {
     const dir = join(tmp, 'lfs-in');
@@ -456,8 +456,6 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
 });
 
 describe('the finding on a log put into Git LFS sealed again (review of "every earlier pointer and plain log")', () => {
-  const pointer = (content: string) =>
-    `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
   // Known bug: the working copy is the log the pointer at --ref names, byte for byte; it is the
   // log committed as a file before the pointer (commit P) that it differs from, at line 3. The
   // finding says the file is not the log committed at the pointer's commit and names that commit
