@@ -22,7 +22,7 @@ import { GENESIS_PREV_HASH } from '../canonical/digest.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
-import { COARSE, fingerprint, GAP, MissingSeqs } from './missing.js';
+import { COARSE, fingerprint, GAP, MissingSeqs, NO_F64 } from './missing.js';
 import { MinHeap } from './min-heap.js';
 import { RangeMin } from './range-min.js';
 export { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
@@ -101,10 +101,11 @@ const NO_SET: Set<any> = new NoSet();
 /** The heap of a chain that has had no event waiting. */
 const NO_HEAP = new MinHeap();
 
-type OwnMaps = 'rivals' | 'lateSeqs' | 'lateAt' | 'offChain' | 'contentAt';
-/** The chain's own map `k`, made when first written. */
-function ownMap<K extends OwnMaps>(st: ChainState, k: K): ChainState[K] {
-  if (st[k] === NO_MAP) (st as unknown as Record<K, Map<unknown, unknown>>)[k] = new Map();
+type OwnMaps = 'rivals' | 'lateSeqs' | 'lateAt' | 'offChain' | 'contentAt' | 'copySeen';
+/** The chain's own map (or set) `k`, made when first written. */
+function own<K extends OwnMaps>(st: ChainState, k: K): ChainState[K] {
+  const made = st[k] === NO_MAP ? new Map() : st[k] === NO_SET ? new Set() : null;
+  if (made !== null) (st as unknown as Record<K, unknown>)[k] = made;
   return st[k];
 }
 
@@ -279,11 +280,7 @@ export class RecentRing {
 /** The numbers a ring keeps per slot (RecentRing.nums). */
 const NUMS = 4;
 
-/**
- * What a ring holds before its first event: one empty array of each kind for every ring (each
- * typed array has a buffer of its own, ~180 bytes even when empty).
- */
-const NO_F64 = new Float64Array(0);
+/** What a ring holds before its first event, shared by every ring (with NO_F64, missing.ts). */
 const NO_BUFFER = Buffer.alloc(0);
 const NO_STRINGS: string[] = [];
 
@@ -477,7 +474,7 @@ export class ChainVerifier {
         // predecessor is the chain, the other the fork, known only when that seq's turn comes.
         const rival = st.rivals.get(rec.seq)?.rec;
         if (waiting.rec.hash === rec.hash) this.again(st, rec, waiting.rec.hash, waiting.rec.ref);
-        else if (rival === undefined) ownMap(st, 'rivals').set(rec.seq, { rec, at: st.accepted });
+        else if (rival === undefined) own(st, 'rivals').set(rec.seq, { rec, at: st.accepted });
         // A copy of the rival repeats it; a third, different event is a fork of its own.
         else if (rival.hash === rec.hash) this.again(st, rec, rival.hash, rival.ref);
         else this.third(st, rec, waiting.rec, rival);
@@ -512,7 +509,7 @@ export class ChainVerifier {
       // above): two events claim the seq, and were two plain SEQ_REORDERs (found by review).
       const rival = st.lateSeqs.get(rec.seq);
       if (rival === undefined) {
-        ownMap(st, 'lateSeqs').set(rec.seq, rec.ref);
+        own(st, 'lateSeqs').set(rec.seq, rec.ref);
         if (st.lateSeqs.size > MAX_OFF_CHAIN) st.lateSeqs.delete(st.lateSeqs.keys().next().value!);
       }
       const why = (!unlinked
@@ -651,7 +648,7 @@ export class ChainVerifier {
       if (after !== undefined) next = after.prevHash === rec.hash || (content !== null && after.prevHash === content);
     }
     if (prev !== false && next !== false && gap.from !== gap.to && !st.lateAt.has(rec.seq)) {
-      ownMap(st, 'lateAt').set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
+      own(st, 'lateAt').set(rec.seq, { hash: rec.hash, prevHash: rec.prevHash });
       if (st.lateAt.size > MAX_OFF_CHAIN) st.lateAt.delete(st.lateAt.keys().next().value!);
     }
     return { prev, next };
@@ -852,7 +849,7 @@ export class ChainVerifier {
   }
 
   private seenInCopy(st: ChainState, rec: { readonly hash: string }): void {
-    (st.copySeen === NO_SET ? (st.copySeen = new Set()) : st.copySeen).add(rec.hash);
+    own(st, 'copySeen').add(rec.hash);
     if (st.copySeen.size > this.opts.recentWindow) st.copySeen.delete(st.copySeen.values().next().value!);
   }
 
@@ -875,7 +872,7 @@ export class ChainVerifier {
 
   /** Remembers an event that is not in the chain, so that a copy of it is a duplicate. */
   private setAside(st: ChainState, rec: PlacedEvent): void {
-    ownMap(st, 'offChain').set(rec.hash, rec.ref);
+    own(st, 'offChain').set(rec.hash, rec.ref);
     if (st.offChain.size > MAX_OFF_CHAIN) st.offChain.delete(st.offChain.keys().next().value!);
   }
 
@@ -1000,7 +997,7 @@ export class ChainVerifier {
     st.parent = rec.hash;
     const content = rec.findings.length === 0 ? null : contentHash(rec);
     if (content !== null) {
-      ownMap(st, 'contentAt').set(rec.seq, content);
+      own(st, 'contentAt').set(rec.seq, content);
       if (st.contentAt.size > MAX_OFF_CHAIN) st.contentAt.delete(st.contentAt.keys().next().value!);
     }
     if (rec.ref.ordinal > st.lastOrdinal) st.lastOrdinal = rec.ref.ordinal;

@@ -30,7 +30,8 @@ export interface MissingRange {
   readonly after: number;
 }
 
-const NO_F64 = new Float64Array(0);
+/** Empty arrays shared by every chain until it needs its own (each typed array has a buffer of its own, ~180 bytes even empty). */
+export const NO_F64 = new Float64Array(0);
 const NO_U8 = new Uint8Array(0);
 const NO_U32 = new Uint32Array(0);
 

@@ -20,7 +20,7 @@ import type { CompiledPolicy } from '../policy/compile.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { verifyLogs } from '../verify/run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { jsonForLogs, printable } from '../report/printable.js';
+import { jsonDocument, jsonForLogs, printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { chainId, choiceOption, jobsOptions, nonEmpty, nonNegativeInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
 import { blockingStdout, endWhenReaderGoes, writeOut } from './output.js';
@@ -269,14 +269,14 @@ function explainCommand(chalk: Colour): Command {
       const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))].filter((x) => !rewritten.includes(x));
       const shownFindings = [...findings, ...unread, ...rewritten, ...rewrittenUnused];
       if (f.format === 'json') {
-        await writeOut(jsonForLogs(`${JSON.stringify({
+        await writeOut(jsonDocument({
           chain, seq: f.seq, otherChains, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
           recorded: e?.decision ?? null, replayed: replayed?.decision ?? null,
           matches: sameAtTs === null ? null : sameAtTs && expired === null && rewritten.length === 0,
           trace: replayed?.trace ?? null, review: replayed?.review ?? null, exception: replayed?.exception ?? null,
           whatIf: whatIf === null ? null : { ref: whatIf.ref, commit: whatIf.commit, decision: whatIfDecision(whatIf), trace: whatIf.evaluation.trace, expired: whatIf.expired },
           links, findings: shownFindings, findingsNotKept: keeper.dropped(),
-        }, null, 2)}\n`));
+        }));
         return;
       }
       const c = await chalk();
@@ -662,11 +662,11 @@ async function explainMissing(
   };
   const findings = [...about, ...unplaced];
   if (f.format === 'json') {
-    await writeOut(jsonForLogs(`${JSON.stringify({
+    await writeOut(jsonDocument({
       chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length + branchDropped - shown.length, policy: null,
       recorded: null, replayed: null, matches: null, trace: null, review: null, exception: null, whatIf: null,
       links, findings, findingsNotKept: keeper.dropped(),
-    }, null, 2)}\n`));
+    }));
     return;
   }
   const c = await chalk();
@@ -810,7 +810,7 @@ function impactCommand(chalk: Colour): Command {
         rewrittenArtifacts: new Set(gov.ledgerRewrites.map((x) => x.path).filter(artifact)).size,
       };
       if (f.format === 'json') {
-        await writeOut(jsonForLogs(`${JSON.stringify({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity, ledger: ledgerNotes }, null, 2)}\n`));
+        await writeOut(jsonDocument({ policy: { ref: f.policy, commit: target.commit, hash: target.policy.hash }, events: evaluated, changed: changes, transitions: sorted.map(([t, n]) => ({ transition: t, count: n })), examples: changed, integrityFindings: integrity, ledger: ledgerNotes }));
       } else {
         const c = await chalk();
         const p = printable;

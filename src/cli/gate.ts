@@ -10,7 +10,7 @@ import type { Severity } from '../findings/codes.js';
 import { verifyWithReplay } from '../verify/replay-run.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
-import { jsonForLogs, printable } from '../report/printable.js';
+import { jsonDocument, printable } from '../report/printable.js';
 import { choiceOption, jobsOptions, nonNegativeInt, positiveInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
 import type { Finding } from '../findings/finding.js';
 import { writeOut } from './output.js';
@@ -192,7 +192,7 @@ export function gateCommand(chalk: Colour): Command {
       // CI formats name files as verify's do: relative to the governance repository.
       const relativize = relativizer(flags.repo);
       if (flags.format === 'json') {
-        await writeOut(jsonForLogs(`${JSON.stringify({
+        await writeOut(jsonDocument({
           tool: { name: 'sel', version: VERSION },
           command: 'gate',
           repo: flags.repo,
@@ -204,7 +204,7 @@ export function gateCommand(chalk: Colour): Command {
           assertions: results,
           // What verify's report notes of the repository (replace refs ignored), where there is any.
           ...(replay.notes.length > 0 ? { notes: replay.notes } : {}),
-        }, null, 2)}\n`));
+        }));
       } else if (flags.format === 'junit') {
         await writeOut((await import('../report/gate-formats.js')).renderGateJunit(report, relativize));
       } else if (flags.format === 'github') {

@@ -18,7 +18,7 @@ import { EMPTY_LEDGER } from '../policy/types.js';
 import { ACTION_RANK, SEVERITY_RANK } from '../policy/compile.js';
 import type { TrustZone } from '../envelope/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
-import { jsonForLogs, printable } from '../report/printable.js';
+import { jsonDocument, jsonForLogs, printable } from '../report/printable.js';
 import { isLedgerPath, isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
@@ -81,7 +81,7 @@ async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
 }
 
 async function renderCheck(r: CheckReport, format: Format, colour: Colour): Promise<string> {
-  if (format === 'json') return jsonForLogs(`${JSON.stringify(r, null, 2)}\n`);
+  if (format === 'json') return jsonDocument(r);
   if (format === 'jsonl') return jsonForLogs(`${r.findings.map((f) => JSON.stringify(f)).join('\n')}${r.findings.length > 0 ? '\n' : ''}${JSON.stringify({ summary: r.summary })}\n`);
   const s = r.summary;
   // The CI formats, for a pull request that changes the policy: paths relative to the working
@@ -292,7 +292,7 @@ export function policyCommand(chalk: Colour): Command {
         // inForce is replay's (the windows it judges again at the chain's time): not shown here.
         const { decision, trace, review, exception } = result;
         // ledger_problems: the files under --ledger that were not used, and why (none without it).
-        await writeOut(jsonForLogs(`${JSON.stringify({ policy_hash: loaded.hash, event_policy_hash: named, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same, ledger_problems: ledgerProblems }, null, 2)}\n`));
+        await writeOut(jsonDocument({ policy_hash: loaded.hash, event_policy_hash: named, request_fingerprint: fingerprint, ts, decision, trace, review, exception, recorded: recorded ?? null, matches_recorded: same, ledger_problems: ledgerProblems }));
       } else {
         const c = await chalk();
         const d = result.decision;

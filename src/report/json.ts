@@ -3,11 +3,11 @@
  * `--format jsonl`: one finding per line, then a last line `{"summary": {...}}`.
  * Key order is the order the objects are built in, so the same input gives the same bytes.
  */
-import { jsonForLogs } from './printable.js';
+import { jsonDocument, jsonForLogs } from './printable.js';
 import type { Report } from './report.js';
 
 export function renderJson(report: Report): string {
-  return jsonForLogs(`${JSON.stringify({ summary: report.summary, findings: report.findings }, null, 2)}\n`);
+  return jsonDocument({ summary: report.summary, findings: report.findings });
 }
 
 export function renderJsonl(report: Report): string {

@@ -88,3 +88,8 @@ const WORKFLOW_COMMAND = /^\s*:(?=:)|##\[/gu;
 export function jsonForLogs(text: string): string {
   return text.includes('##[') ? text.replaceAll('##[', '##\\u005b') : text;
 }
+
+/** `value` as the JSON documents sel prints (indented by 2, a line break after), through jsonForLogs. */
+export function jsonDocument(value: unknown): string {
+  return jsonForLogs(`${JSON.stringify(value, null, 2)}\n`);
+}

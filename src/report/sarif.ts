@@ -13,7 +13,7 @@ import type { Finding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { FindingCounts } from '../findings/counts.js';
 import type { FailOn } from './report.js';
-import { jsonForLogs, printable } from './printable.js';
+import { jsonDocument, printable } from './printable.js';
 
 export const SARIF_MAX_RESULTS = 25_000;
 /**
@@ -154,7 +154,7 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
         },
       ],
     };
-    return jsonForLogs(`${JSON.stringify(doc, null, 2)}\n`);
+    return jsonDocument(doc);
   };
   let text = build(kept);
   // Over the size limit: halve what is kept until it fits (results are similar in size).
