@@ -815,7 +815,7 @@ async function measureIndex(opts: Options): Promise<IndexResult[]> {
 }
 
 function printIndex(results: readonly IndexResult[], opts: Options): Record<string, unknown> {
-  const rows: string[][] = [['repository', 'commits', 'policy commits', 'bundles', 'seconds', 'commits/s', 'net s', 'net commits/s', 'RSS MB']];
+  const rows: string[][] = [['repository', 'commits', 'policy commits', 'bundles', 'seconds', 'commits/s', 'net s', 'net commits/s', 'RSS MB', 'net KB/bundle']];
   for (const r of results) {
     rows.push([
       r.name,
@@ -827,13 +827,15 @@ function printIndex(results: readonly IndexResult[], opts: Options): Record<stri
       fmt(r.netSeconds, 3),
       fmt(r.commits / r.netSeconds, 0),
       fmt(r.withRepo.maxRssBytes / MB),
+      fmt((r.withRepo.maxRssBytes - r.baseline.maxRssBytes) / 1024 / r.bundles, 1),
     ]);
   }
   const events = results[0]?.withRepo.best.events ?? 0;
   console.log('\n== policy index: sel verify TINY_LOG --repo REPO (a long history, a log naming its last bundle) ==');
   console.log(
     `TINY_LOG: ${events} events; seconds: best of ${opts.reps} run(s) of the whole sel verify; commits/s = commits / seconds;\n` +
-      'net = seconds minus the best run of sel verify TINY_LOG without --repo (start-up and the log): the indexing cost\n',
+      'net = seconds minus the best run of sel verify TINY_LOG without --repo (start-up and the log): the indexing cost;\n' +
+      'net KB/bundle = peak RSS minus that run\'s, per bundle: what a long policy history costs in memory\n',
   );
   console.log(table(rows));
   const every = results.find((r) => r.shape === 'every');

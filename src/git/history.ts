@@ -6,7 +6,7 @@
  */
 import { loadBundle, MAX_POLICY_FILE_BYTES, type LoadedBundle, type PolicyProblem } from '../policy/bundle.js';
 import { buildLedger, MAX_ARTIFACT_BYTES, MAX_LEDGER_DEPTH, notUsed, type Ledger, type LedgerProblem } from '../policy/ledger.js';
-import { withReserved } from '../policy/compile.js';
+import { withReserved, type CompiledPolicy } from '../policy/compile.js';
 import { GitFailure, LEDGER_DIR, type GitRepo, type TreeEntry } from './git.js';
 import { OperatorError } from '../errors.js';
 
@@ -125,50 +125,57 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     if (i === holding.length) byTree.delete(tree);
     else if (i > 0) byTree.set(tree, holding.slice(i));
   }));
-  const versions = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[]; inherited: (readonly [string, string])[] }>();
+  const versions = new Map<string, { hash: string; read: Indexed; commits: string[]; inherited: (readonly [string, string])[] }>();
   const unhashable: { commit: string; problems: readonly PolicyProblem[] }[] = [];
   const order = new Map(commits.map((c, i) => [c, i]));
-  const loadedTrees = new Map<string, LoadedBundle>();
+  const loadedTrees = new Map<string, Indexed>();
   await pipelined([...byTree.keys()], TREES_AHEAD, (tree) => readBundle(repo, tree), (tree, loaded) => {
-    loadedTrees.set(tree, loaded);
+    // A valid bundle's compiled policy is not kept (compiledOnDemand): ~25 KB a version, and
+    // the index held every version of the history compiled (16 000 versions peaked at 660 MB).
+    loadedTrees.set(tree, loaded.ok ? { ok: true, hash: loaded.hash, texts: loaded.texts, reserved: loaded.policy.reserved } : loaded);
   });
   const before = reservedBefore(history, loadedTrees, treeOf);
   for (const [tree, holding] of byTree) {
-    const loaded = loadedTrees.get(tree)!;
-    if (loaded.hash === null) {
-      unhashable.push({ commit: holding[0]!, problems: loaded.ok ? [] : loaded.problems });
+    const read = loadedTrees.get(tree)!;
+    if (read.hash === null) {
+      unhashable.push({ commit: holding[0]!, problems: read.ok ? [] : read.problems });
       continue;
     }
-    const v = versions.get(loaded.hash);
-    if (v === undefined) versions.set(loaded.hash, { hash: loaded.hash, loaded, commits: [...holding], inherited: [] });
+    const v = versions.get(read.hash);
+    if (v === undefined) versions.set(read.hash, { hash: read.hash, read, commits: [...holding], inherited: [] });
     else v.commits.push(...holding);
   }
   // A bundle with a file that is not strict JSON (a duplicate key) has no hash, but a producer
   // that read it with JSON.parse named it by one: an event under it is POLICY_INVALID, naming
   // the commit and the file (docs/findings.md), not POLICY_UNKNOWN, "no commit holds it"
   // (found by review). Never in place of a bundle that has that hash.
-  const lenient = new Map<string, { hash: string; loaded: LoadedBundle; commits: string[]; inherited: (readonly [string, string])[] }>();
+  const lenient = new Map<string, { hash: string; read: Indexed; commits: string[]; inherited: (readonly [string, string])[] }>();
   for (const [tree, holding] of byTree) {
-    const loaded = loadedTrees.get(tree)!;
-    if (loaded.ok || loaded.hash !== null || loaded.lenientHash === undefined || versions.has(loaded.lenientHash)) continue;
-    const v = lenient.get(loaded.lenientHash);
-    if (v === undefined) lenient.set(loaded.lenientHash, { hash: loaded.lenientHash, loaded, commits: [...holding], inherited: [] });
+    const read = loadedTrees.get(tree)!;
+    if (read.ok || read.hash !== null || read.lenientHash === undefined || versions.has(read.lenientHash)) continue;
+    const v = lenient.get(read.lenientHash);
+    if (v === undefined) lenient.set(read.lenientHash, { hash: read.lenientHash, read, commits: [...holding], inherited: [] });
     else v.commits.push(...holding);
   }
   for (const [h, v] of lenient) versions.set(h, v);
   /** Each valid version's own reserved names, before what it inherits is added (inheritedSince). */
   const ownReserved = new Map<string, ReadonlyMap<string, string>>();
+  const compiled = new CompiledCache(COMPILED_KEPT);
+  const byHash = new Map<string, BundleVersion>();
   for (const v of versions.values()) {
     v.commits.sort((a, b) => order.get(a)! - order.get(b)!);
-    if (!v.loaded.ok) continue;
+    const read = v.read;
+    if (!read.ok) {
+      byHash.set(v.hash, { hash: v.hash, loaded: read, commits: v.commits, inherited: v.inherited });
+      continue;
+    }
     // The names any commit holding this bundle inherited and it lacks, made part of it.
-    const own = v.loaded.policy.reserved;
+    const own = read.reserved;
     ownReserved.set(v.hash, own);
     const extra = new Map<string, string>();
     for (const c of v.commits) for (const [n, name] of before.get(c) ?? []) if (!own.has(n) && !extra.has(n)) extra.set(n, name);
-    if (extra.size === 0) continue;
-    v.inherited = [...extra].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    v.loaded = { ...v.loaded, policy: withReserved(v.loaded.policy, v.inherited) };
+    if (extra.size > 0) v.inherited = [...extra].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    byHash.set(v.hash, { hash: v.hash, loaded: compiledOnDemand(read.hash, read.texts, v.inherited, compiled), commits: v.commits, inherited: v.inherited });
   }
   const parents = new Map(history.map((h) => [h.commit, h.parents]));
   const inheritedSince = (at: string): string[] => {
@@ -196,7 +203,68 @@ export async function indexPolicies(repo: GitRepo, head: string): Promise<Policy
     return out.sort();
   };
   oddPolicy.sort((a, b) => order.get(a.commit)! - order.get(b.commit)!);
-  return { byHash: versions, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, inheritedSince, oddPolicy };
+  return { byHash, unhashable, commitsScanned: commits.length, policyTrees: byTree.size, inheritedSince, oddPolicy };
+}
+
+/**
+ * A policy tree's bundle as the index holds it while it is built: a valid one with its reserved
+ * names in place of its compiled policy (compiledOnDemand).
+ */
+type Indexed =
+  | Exclude<LoadedBundle, { readonly ok: true }>
+  | { readonly ok: true; readonly hash: string; readonly texts: ReadonlyMap<string, string>; readonly reserved: ReadonlyMap<string, string> };
+
+/**
+ * Compiled policies kept at once. A version's compiled policy is ~25 KB; compiling one again
+ * from its texts takes ~0.3 ms, paid only by a log that names more versions than this in turn.
+ */
+const COMPILED_KEPT = 256;
+
+/** The most recently used compiled policies, by bundle hash (least recently used dropped first). */
+export class CompiledCache {
+  private readonly kept = new Map<string, CompiledPolicy>();
+  /** The last one asked for: a replay asks for the same version event after event. */
+  private lastHash = '';
+  private last: CompiledPolicy | null = null;
+
+  constructor(private readonly max: number) {}
+
+  get(hash: string, make: () => CompiledPolicy): CompiledPolicy {
+    if (hash === this.lastHash && this.last !== null) return this.last;
+    let p = this.kept.get(hash);
+    if (p !== undefined) {
+      this.kept.delete(hash);
+    } else {
+      p = make();
+      if (this.kept.size >= this.max) this.kept.delete(this.kept.keys().next().value!);
+    }
+    this.kept.set(hash, p);
+    this.lastHash = hash;
+    this.last = p;
+    return p;
+  }
+}
+
+/**
+ * A valid version whose policy is compiled (from its texts, as a worker compiles it,
+ * bundle-files.ts) when it is first read, and again after `cache` dropped it: memory grows
+ * with the versions a log names, not with those the history holds (16 000 versions, every
+ * one compiled, peaked at 660 MB).
+ */
+export function compiledOnDemand(hash: string, texts: ReadonlyMap<string, string>, inherited: readonly (readonly [string, string])[], cache: CompiledCache): LoadedBundle {
+  const make = (): CompiledPolicy => {
+    const read = loadBundle(texts);
+    if (!read.ok || read.hash !== hash) throw new Error(`bundle ${hash} reloads as ${read.hash ?? 'invalid'}`);
+    return withReserved(read.policy, inherited);
+  };
+  return {
+    ok: true,
+    hash,
+    texts,
+    get policy(): CompiledPolicy {
+      return cache.get(hash, make);
+    },
+  };
 }
 
 /**
@@ -251,7 +319,7 @@ async function rootEntry(repo: GitRepo, commit: string, name: string): Promise<T
  */
 function reservedBefore(
   history: readonly { commit: string; parents: readonly string[] }[],
-  loaded: ReadonlyMap<string, LoadedBundle>,
+  loaded: ReadonlyMap<string, Indexed>,
   treeOf: ReadonlyMap<string, string>,
 ): Map<string, ReadonlyMap<string, string>> {
   const none: ReadonlyMap<string, string> = new Map();
@@ -272,7 +340,7 @@ function reservedBefore(
     const tree = treeOf.get(commit);
     if (tree !== undefined) before.set(commit, mine); // read only for commits that hold a bundle
     const bundle = tree === undefined ? undefined : loaded.get(tree);
-    atOrBefore.set(commit, bundle?.ok ? add(mine, bundle.policy.reserved) : mine);
+    atOrBefore.set(commit, bundle?.ok ? add(mine, bundle.reserved) : mine);
   }
   return before;
 }
@@ -369,14 +437,19 @@ async function pipelined<T, R>(
   start: (item: T) => Promise<R>,
   finish: (item: T, result: R) => Promise<boolean | void> | boolean | void,
 ): Promise<void> {
-  const started: Promise<R>[] = [];
+  // A finished read is let go (null): the array held every result until the walk ended, and an
+  // index of 16 000 policy versions held each one's files, parsed values and compiled policy
+  // (520 MB live at its end).
+  const started: (Promise<R> | null)[] = [];
   for (let i = 0; i < items.length; i++) {
     while (started.length < items.length && started.length <= i + ahead) {
       const p = start(items[started.length]!);
       p.catch(() => undefined); // awaited in turn; one left behind by a stop must not go unhandled
       started.push(p);
     }
-    if ((await finish(items[i]!, await started[i]!)) === false) return;
+    const got = await started[i]!;
+    started[i] = null;
+    if ((await finish(items[i]!, got)) === false) return;
   }
 }
 

@@ -71,7 +71,10 @@ async function replayFor(data: NonNullable<WorkerInit['replay']>): Promise<NonNu
   const invalid = new Map(data.invalid.map((b) => [b.hash, b]));
   const byHash = new VersionsOnDemand((hash) => {
     const b = files.get(hash);
-    if (b !== undefined) return { hash, loaded: loadBundleFiles(b), commits: b.commits, inherited: b.inherited };
+    if (b !== undefined) {
+      const files = JSON.parse(Buffer.from(data.texts, b.at, b.length).toString('utf8')) as [string, string][];
+      return { hash, loaded: loadBundleFiles({ hash, files, inherited: b.inherited }), commits: b.commits, inherited: b.inherited };
+    }
     const bad = invalid.get(hash);
     return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits, inherited: [] };
   });

@@ -26,8 +26,16 @@ export interface WorkerInit {
   readonly keepEvents: boolean;
   /** Set when replay runs in the workers. */
   readonly replay: {
-    /** Valid bundles as their files (each worker loads and compiles them itself). */
-    readonly bundles: readonly (BundleFiles & { readonly commits: readonly string[] })[];
+    /**
+     * Valid bundles (each worker loads and compiles one when an event first names it): where
+     * its files are in `texts`, as the UTF-8 of JSON `[name, text][]`.
+     */
+    readonly bundles: readonly { readonly hash: string; readonly at: number; readonly length: number; readonly commits: readonly string[]; readonly inherited: BundleFiles['inherited'] }[];
+    /**
+     * Every valid bundle's files, in memory shared by the threads: sent as strings, each
+     * worker held a copy of every version's files (16 000 versions, ~150 MB a thread).
+     */
+    readonly texts: SharedArrayBuffer;
     /** Invalid bundles: what replay reports about events under them. */
     readonly invalid: readonly { readonly hash: string; readonly commits: readonly string[]; readonly problems: readonly { kind: string; file: string; pointer: string; message: string }[] }[];
     /** The ledger's files, by path. */
