@@ -39,9 +39,10 @@
  *      for a name with one (the registration or the reserved name), each again with the marks
  *      that draw a line or a dot (SEPARATOR_MARKS, and visible spaces) made a separator, and for
  *      one with `$ 5 ! 3 4 @ 7`, or with any character outside ASCII (NFKC and the table make
- *      those of others: ＄, ⁵, Ƽ), the leet skeleton (LEET). An ASCII name has one skeleton that
- *      matters (or two). A name longer than MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH
- *      under NFKC) is refused by the evaluator, not compared.
+ *      those of others: ＄, ⁵, Ƽ), the leet skeleton (LEET). Of an ASCII name's, those with pairs
+ *      matter (compared with a reserved name's with prototypes and without). A name longer than
+ *      MAX_TOOL_NAME_LENGTH (or MAX_TOOL_NAME_NFKC_LENGTH under NFKC) is refused by the
+ *      evaluator, not compared.
  * docs/policy.md, "Reserved names", says the same with examples.
  * The price of step 5: a name of those look-alike characters with exactly a reserved name's
  * length and the same ASCII characters in the same places (the others without a Latin
@@ -343,9 +344,12 @@ function collision(name: string, reserved: ReadonlyMap<string, string>): Reserve
   const skeleton = toolNameSkeleton(name);
   const exact = reserved.get(skeleton);
   if (exact !== undefined) return { name: exact, skeleton, reservedSkeleton: skeleton };
-  // An ASCII name has few skeletons that matter (with prototypes and pairs; with lines and leet
-  // when it has those): the others only differ outside ASCII, where ASCII skeletons collide only
-  // when equal. Each kind is compared with the same kind of each reserved name's.
+  // An ASCII name has few skeletons that matter (with pairs, with prototypes and without; with
+  // lines and leet when it has those): the others only differ outside ASCII, where ASCII
+  // skeletons collide only when equal. Each kind is compared with the same kind of each reserved
+  // name's: an ASCII name's two with pairs are one text, but a reserved name's are not (its em
+  // dash is ー with prototypes and a separator without: compared only with prototypes, a
+  // reserved `deploy—restart` let `deploy-restart` through; found by mutation testing).
   const ascii = !NON_ASCII.test(name);
   // Outside ASCII, always leet: NFKC and the table make leet characters of others (a fullwidth
   // ＄, a superscript ⁵, Ƽ whose prototype is 5), and a name's skeletons are read after both.
@@ -360,7 +364,7 @@ function collision(name: string, reserved: ReadonlyMap<string, string>): Reserve
   const mine: [string, number][] = [];
   VARIANTS.forEach((v, k) => {
     if (v.leet === true && !leet) return;
-    if (ascii && !(v.prototypes && v.pairs)) return;
+    if (ascii && !v.pairs) return;
     // VARIANTS[0] is toolNameSkeleton's: made once.
     mine.push([k === 0 ? skeleton : skeletonOf(name, v), k]);
     if (lines) mine.push([skeletonOf(name, { ...v, lines: true }), k]);

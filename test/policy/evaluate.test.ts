@@ -574,6 +574,12 @@ describe('reserved tool names', () => {
     // A name that reads as the one kept adds nothing.
     expect(withReserved(own, [['gltpush', 'Gitpush']]).reserved.size).toBe(own.reserved.size);
   });
+  it('blocks an ASCII name that reads as a reserved one written with an em dash or a multiplication sign (from mutation testing)', () => {
+    // The table makes — a letter (ー) and × an x; without it they are separators, as - and . are.
+    const p = compiled(edited((f) => f['tool-registry'].reserved.push('kube\u2014apply', 'db\u00D7drop')));
+    for (const n of ['kube-apply', 'kube_apply', 'Kube.Apply', 'db.drop', 'db-drop']) expect(d(run(p, input('tool.register', 'coder', 'executor', { name: n }))), n).toBe('block tool-registry.reserved high');
+    expect(d(run(p, input('tool.register', 'coder', 'executor', { name: 'kube-apply2' })))).toBe('warn tool-registry.open low');
+  });
   it('takes a look-alike whose UTS #39 prototype is not ASCII (Ø U+00D8) to stand for any letter (from mutation testing)', () => {
     expect(reg('sh\u00D8ll.exec')).toBe('block tool-registry.reserved high');
   });

@@ -183,10 +183,45 @@ describe('collisions with reserved names', () => {
       ['\u01BChell.exec', 'shell.exec'], ['she\u01C3l.exec', 'shell.exec'],
     ] as const) expect(hit(n), n).toBe(r);
   });
+  it('reads every leet character and every ASCII white space, and a line mark in a precomposed letter (from mutation testing)', () => {
+    for (const [n, r] of [
+      // 4, @ and 7 as a, a and t; alone (an ASCII name whose only leet character is 7 or @ is compared by its leet skeleton) and fullwidth.
+      ['sel.audi7', 'sel.audit'], ['http.fe7ch', 'http.fetch'], ['deploy-rest4rt', 'deploy-restart'], ['sel.@udit', 'sel.audit'], ['deploy-rest\uFF20rt', 'deploy-restart'],
+      // CR, VT and FF are white space a reader sees as a gap, as a tab is.
+      ['shell\rexec', 'shell.exec'], ['shell\u000Bexec', 'shell.exec'], ['shell\u000Cexec', 'shell.exec'],
+      // ḷ (U+1E37) is l with U+0323 dot below: seḷaudit reads as sel.audit, as sel\u0323audit does.
+      ['se\u1E37audit', 'sel.audit'],
+    ] as const) expect(hit(n), JSON.stringify(n)).toBe(r);
+  });
   it('allows names that shadow nothing', () => {
     for (const n of ['shell.exec2', 'shellexec.v2', 'fs.writer', 'ツール登録', 'ツール.登録する', 'ツールを登録する', '파일쓰기도구', 'أداة.كتابة', 'deploy-restarts', 'repo-summary', 'shellexec', 'shell.exe', 'fs.reader', 'shell\u2122exec']) {
       expect(hit(n), n).toBeNull();
     }
+  });
+  // An ASCII registration was compared by its skeleton with prototypes alone, while a reserved
+  // name's differ with and without them: the table makes an em dash ー (a letter) and × x, while
+  // without it they are separators. A reserved `deploy—restart` (as an editor writes --) let
+  // `deploy-restart` through, and 287 characters of a reserved `sh?ll.exec` did the same.
+  it('an ASCII name is compared with a reserved name\'s skeletons with prototypes and without: deploy-restart shadows a reserved deploy—restart (from mutation testing)', () => {
+    for (const [n, r] of [
+      ['deploy-restart', 'deploy\u2014restart'], ['deploy_restart', 'deploy\u2015restart'], ['shell.exec', 'shell\u00D7exec'], ['fs-write', 'fs\u20ACwrite'],
+      ['Deploy.Restart', 'deploy\u2014restart'], ['$hell-exec', 'shell\u00D7exec'], ['git_push', 'git\u2014push'],
+    ] as const) expect(hit(n, mapOf([r])), `${n} ${r}`).toBe(r);
+    // and what the table reads there still collides; a name one character off does not.
+    expect(hit('shellxexec', mapOf(['shell\u00D7exec']))).toBe('shell\u00D7exec');
+    for (const n of ['deployrestart', 'deploy-restarts', 'deploy-re-start']) expect(hit(n, mapOf(['deploy\u2014restart'])), n).toBeNull();
+  });
+  it('an ASCII name that reads as any skeleton of a reserved name with one symbol or punctuation character outside ASCII collides with it (exhaustive, one place; from mutation testing)', () => {
+    const variants = [...VARIANTS, ...VARIANTS.map((v) => ({ ...v, lines: true }))];
+    const open: string[] = [];
+    for (const c of codePoints(/^[\p{P}\p{S}]$/u, (c) => c.charCodeAt(0) >= 0x80)) {
+      const reserved = `sh${c}ll.exec`;
+      const m = mapOf([reserved]);
+      for (const k of new Set(variants.map((v) => skeletonOf(reserved, v)))) {
+        if (/^[\x00-\x7f]*$/.test(k) && collidesWithReserved(k, m) === null) open.push(`U+${c.codePointAt(0)!.toString(16)} ${k}`);
+      }
+    }
+    expect(open).toEqual([]);
   });
   it('compares once more without the two-letter look-alikes, so a homoglyph of one of those letters collides', () => {
     const reserved = mapOf(['return', 'vvget']);
@@ -239,6 +274,9 @@ describe('collisions with reserved names', () => {
     // Code points, not UTF-16 units (Gothic 𐌰 has no Latin prototype: a wildcard).
     expect(skeletonsCollide('\u{10330}b', 'ab')).toBe(true);
     expect(skeletonsCollide('\u{10330}', 'ab')).toBe(false);
+    // Every character astral: twice the UTF-16 length, and still one code point each (from mutation testing).
+    expect(skeletonsCollide('\u{10330}\u{10330}', 'ab')).toBe(true);
+    expect(hit('\u{10330}\u{10330}\u{10330}\u{10330}', mapOf(['sudo']))).toBe('sudo');
   });
 });
 
