@@ -178,8 +178,10 @@ export function buildSamples(root: string): void {
     cases['chain-fork.jsonl'] = { content: join_([...l, ...forked]), expected: [{ code: 'CHAIN_FORK', line: 9, seq: 5 }] };
   }
   {
-    const w = new ChainWriter('prod-agents', { lastSeq: -1, lastHash: `sha256:${'f'.repeat(64)}` });
-    const l = [0, 1, 2].map((i) => w.append(sampleEvent(i, 'prod-agents')).line);
+    // The producer refuses to write a seq 0 after a hash: sealed by hand, the rest linked to it.
+    const first = reseal(new ChainWriter('prod-agents').append(sampleEvent(0, 'prod-agents')).line, (e) => (e['prev_hash'] = `sha256:${'f'.repeat(64)}`));
+    const w = new ChainWriter('prod-agents', { lastSeq: 0, lastHash: (JSON.parse(first) as { hash: string }).hash });
+    const l = [first, ...[1, 2].map((i) => w.append(sampleEvent(i, 'prod-agents')).line)];
     cases['genesis-invalid.jsonl'] = { content: join_(l), expected: [{ code: 'GENESIS_INVALID', line: 1, seq: 0 }] };
   }
   {

@@ -5,10 +5,14 @@
  * (UTF-16 code units, RFC 8785 §3.2.3), strings and numbers written by JSON.stringify and
  * Number#toString (§3.2.2). What that library silently papers over (it writes `null` for a
  * non-finite number, escapes a lone surrogate, drops `undefined`, calls `toJSON`) is rejected
- * first by `assertJcsValue`, because SPEC.md §1 makes each of those an error.
+ * first by `assertJcsValue`, because SPEC.md §1 makes each of those an error. The value is read
+ * twice, by the check and by the writer: it must hold still meanwhile (a getter that answers
+ * 1 and then NaN is written as null; the producer canonicalizes its input once and writes from
+ * that copy, producer.ts).
  */
 import stableStringify from 'fast-json-stable-stringify';
 import { DEFAULT_MAX_DEPTH } from './scan.js';
+import { OperatorError } from '../errors.js';
 
 export type JcsErrorReason = 'lone-surrogate' | 'non-finite-number' | 'unsupported-type' | 'too-deep';
 
@@ -45,6 +49,8 @@ interface Place {
   readonly parent: Place | null;
   readonly key: string | number;
   readonly depth: number;
+  /** The ancestor a container here is compared with (selfContained). */
+  readonly anchor?: object | undefined;
 }
 
 /** JSON Pointer (RFC 6901) of `p`. */
@@ -54,11 +60,31 @@ function pointerOf(p: Place): string {
   return keys.length === 0 ? '' : `/${keys.reverse().join('/')}`;
 }
 
+function assertMaxDepth(maxDepth: unknown): void {
+  if (typeof maxDepth !== 'number' || !Number.isSafeInteger(maxDepth) || maxDepth < 0) {
+    throw new OperatorError(`maxDepth must be a whole number, 0 or more, not ${typeof maxDepth === 'number' ? String(maxDepth) : typeof maxDepth}`);
+  }
+}
+
+/**
+ * A container that is its own ancestor. Each container is compared with its ancestor at the
+ * last power-of-two depth (Brent's cycle detection): any cycle is found by twice its depth,
+ * whatever the `maxDepth`, at one comparison a container.
+ */
+function selfContained(place: Place): JcsError {
+  const path = pointerOf(place);
+  return new JcsError('unsupported-type', path, `value at "${path}" contains itself, which JSON cannot hold`);
+}
+
 /**
  * Throws JcsError unless `value` is a tree of plain JSON values that RFC 8785 can represent.
- * Iterative, so depth is bounded by `maxDepth`, not by the call stack.
+ * Iterative, so depth is bounded by `maxDepth`, not by the call stack. A `maxDepth` that is
+ * not a whole number, 0 or more, is OperatorError: NaN bounded nothing, and a cyclic value
+ * then ran the process out of memory (found by review); a cyclic value is a JcsError at any
+ * `maxDepth`.
  */
 export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): asserts value is JsonValue {
+  assertMaxDepth(maxDepth);
   const stack: Place[] = [{ v: value, parent: null, key: '', depth: 0 }];
   while (stack.length > 0) {
     const place = stack.pop()!;
@@ -84,8 +110,10 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
           const path = pointerOf(place);
           throw new JcsError('too-deep', path, `value at "${path}" is nested deeper than ${maxDepth}`);
         }
+        if (place.anchor === v) throw selfContained(place);
+        const anchor = (depth & (depth - 1)) === 0 ? v : place.anchor;
         if (Array.isArray(v)) {
-          for (let k = 0; k < v.length; k++) stack.push({ v: v[k], parent: place, key: k, depth: depth + 1 });
+          for (let k = 0; k < v.length; k++) stack.push({ v: v[k], parent: place, key: k, depth: depth + 1, anchor });
           continue;
         }
         const proto = Object.getPrototypeOf(v);
@@ -103,7 +131,7 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
             const path = pointerOf(place);
             throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
           }
-          stack.push({ v: child, parent: place, key, depth: depth + 1 });
+          stack.push({ v: child, parent: place, key, depth: depth + 1, anchor });
         }
         continue;
       }
@@ -115,8 +143,18 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
   }
 }
 
-/** RFC 8785 canonical form of `value`. Throws JcsError for what JCS cannot represent. */
+/**
+ * RFC 8785 canonical form of `value`. Throws JcsError for what JCS cannot represent (a value
+ * nested deeper than the writer's stack holds too), OperatorError for a bad `maxDepth`.
+ */
 export function canonicalize(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): string {
   assertJcsValue(value, maxDepth);
-  return stableStringify(value);
+  try {
+    return stableStringify(value);
+  } catch (e) {
+    // The writer recurses once a level: a value checked at a maxDepth past what the stack
+    // holds (a library caller's 1e6, 100 000 levels deep) threw a RangeError (found by review).
+    if (e instanceof RangeError) throw new JcsError('too-deep', '', `value is nested deeper than this process's stack can write (${DEFAULT_MAX_DEPTH} levels always can)`);
+    throw e;
+  }
 }

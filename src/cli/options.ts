@@ -2,7 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isChainIdForm } from '../schemas/formats.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_MIN_BYTES } from '../verify/jobs.js';
-import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
+import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT, MAX_REORDER_WINDOW } from '../verify/options.js';
 import { prestartFor } from './early.js';
 
 export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -131,6 +131,6 @@ export const reading = (f: ReadingFlags) => ({ maxLineBytes: f.maxLineBytes, max
 /** The chain check's window (it runs in `verify`, or in `merge` for shards). */
 export function reorderWindowOption(note = ''): Option {
   return new Option('--reorder-window <n>', `early events per chain held while waiting for a missing one${note}`)
-    .argParser(positiveInt('--reorder-window', 1_000_000))
+    .argParser(positiveInt('--reorder-window', MAX_REORDER_WINDOW))
     .default(DEFAULT_VERIFY_OPTIONS.chain.reorderWindow);
 }

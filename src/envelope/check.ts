@@ -29,6 +29,7 @@ import { makeFinding, shown, type Finding } from '../findings/finding.js';
 import { fastCheckLine } from './fast.js';
 import { sha256HexOf, sha256HexWithout } from './line-digest.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
+import { checkWholeNumber, MAX_DEPTH_LIMIT } from '../verify/options.js';
 import { CONTRACT_VERSION, type EventRecord, type Hole, type LineRef, type SelEvent } from './types.js';
 
 export { CONTRACT_VERSION };
@@ -93,6 +94,17 @@ function crlfText(raw: Buffer): string {
 
 export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
   return fastCheckLine(raw, ref, opts.maxDepth, opts.keepEvent, opts.lazyRequest === true) ?? checkLineFully(raw, ref, opts);
+}
+
+/**
+ * checkLine as the library exports it (src/index.ts), with `opts.maxDepth` held to the bound
+ * the CLI takes first (OperatorError): past it, the full check of a deep line that is not
+ * canonical overflowed the stack, a RangeError instead of a record, and NaN bounded nothing
+ * (found by review). The verifier's own calls have options checked once, by checkVerifyOptions.
+ */
+export function checkLineChecked(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
+  checkWholeNumber('maxDepth', opts.maxDepth, 1, MAX_DEPTH_LIMIT);
+  return checkLine(raw, ref, opts);
 }
 
 /**

@@ -4,7 +4,7 @@
  * shipped samples use it, so nothing hand-rolls hashing.
  */
 import { canonicalize } from '../canonical/jcs.js';
-import { digestOf, GENESIS_PREV_HASH, sha256Digest } from '../canonical/digest.js';
+import { digestOf, GENESIS_PREV_HASH, isSha256Digest, sha256Digest } from '../canonical/digest.js';
 import { CONTRACT_VERSION, isChainId } from '../envelope/check.js';
 import { validateEnvelope } from '../envelope/schema.js';
 import type { Decision, SelEvent, TrustZone } from '../envelope/types.js';
@@ -42,12 +42,22 @@ export class ChainWriter {
   private seq: number;
   private prev: string;
 
-  /** Starts a chain at seq 0, or continues one from its last event's seq and hash. */
+  /**
+   * Starts a chain at seq 0, or continues one from its last event's seq (0 or more) and hash
+   * (a sha256 digest, the only algorithm the verifier implements).
+   */
   constructor(
     readonly chain: string,
     from?: { readonly lastSeq: number; readonly lastHash: string },
   ) {
     if (!isChainId(chain)) throw new ProducerError(`invalid chain id ${JSON.stringify(chain)}`);
+    // Checked here, not by the envelope schema at the first append: a hash under another
+    // algorithm (DIGEST_UNSUPPORTED) and a seq 0 after a hash (GENESIS_INVALID) passed it, and
+    // were written (found by review).
+    if (from !== undefined) {
+      if (!Number.isSafeInteger(from.lastSeq) || from.lastSeq < 0) throw new ProducerError(`lastSeq ${String(from.lastSeq)} is not a seq (a whole number, 0 or more); to start a chain, give no position`);
+      if (!isSha256Digest(from.lastHash)) throw new ProducerError(`lastHash ${JSON.stringify(from.lastHash)} is not a sha256 digest ("sha256:" and 64 lowercase hex digits)`);
+    }
     this.seq = from === undefined ? 0 : from.lastSeq + 1;
     this.prev = from === undefined ? GENESIS_PREV_HASH : from.lastHash;
   }
@@ -63,16 +73,24 @@ export class ChainWriter {
   }
 
   append(input: EventInput): Appended {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ProducerError('an event must be an object');
     for (const k of COMPUTED) {
       if (Object.hasOwn(input, k)) throw new ProducerError(`"${k}" is computed by the producer and must not be supplied`);
     }
+    // The input copied once, as plain data, and everything written from the copy: a getter or a
+    // Proxy read again for the fingerprint, the hash and the line gave each another value, and
+    // the line did not verify (found by review). The copy is checked again with the body.
+    const plain = JSON.parse(canonicalize(input)) as Record<string, unknown>;
+    // The verifier implements sha256 only: another algorithm is DIGEST_UNSUPPORTED, an error,
+    // which the envelope schema lets through.
+    if (!isSha256Digest(plain['policy_hash'])) throw new ProducerError(`policy_hash ${JSON.stringify(plain['policy_hash'])} is not a sha256 digest ("sha256:" and 64 lowercase hex digits)`);
     const body: Record<string, unknown> = {
-      ...input,
+      ...plain,
       v: CONTRACT_VERSION,
       chain: this.chain,
       seq: this.seq,
       prev_hash: this.prev,
-      request_fingerprint: digestOf(input.request),
+      request_fingerprint: digestOf(plain['request']),
     };
     const hash = sha256Digest(canonicalize(body));
     const event = { ...body, hash } as unknown as SelEvent;

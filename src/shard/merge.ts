@@ -253,6 +253,7 @@ export function readShardHeader(path: string): ShardHeader {
 
 export async function mergeShards(input: MergeInput): Promise<{ result: IntegrityResult; headers: readonly ShardHeader[]; replayer: Replayer | null; anchors: AnchorSummary[] }> {
   assertLittleEndian();
+  if (input.shards.length === 0) throw new OperatorError('no shard given: name the results of sel verify --shard I/N --shard-out FILE');
   const readers: ShardReader[] = [];
   try {
     for (const path of input.shards) readers.push(ShardReader.open(path));

@@ -24,7 +24,8 @@ import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
-import { effectiveJobs } from '../verify/jobs.js';
+import { effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
+import { checkVerifyOptions, checkWholeNumber } from '../verify/options.js';
 import { replayData } from '../verify/replay-data.js';
 import { runUnits, type UnitPart, type UnitSink } from '../verify/units.js';
 import type { RunOptions } from '../verify/run.js';
@@ -123,6 +124,14 @@ export async function runShard(
   replay: { index: PolicyIndex; ledger: Ledger; ref: string; commit: string; repoDir: string; repo: GitRepo } | null = null,
 ): Promise<{ header: ShardHeader; trailer: ShardTrailer }> {
   assertLittleEndian();
+  // A library caller's mistakes, as parseShard and the CLI's options refuse them: shard 6 of 2,
+  // or 1 of 0, was written as a result, and a maxDepth of NaN went into its header (found by review).
+  if (!(Number.isSafeInteger(of) && of >= 1 && of <= MAX_SHARDS && Number.isSafeInteger(index) && index >= 0 && index < of)) {
+    throw new OperatorError(`shard index ${String(index)} of ${String(of)} is not a shard: the index counts from 0 and is below the count, which is 1 to ${MAX_SHARDS}`);
+  }
+  checkVerifyOptions(opts);
+  if (opts.jobs !== undefined) checkWholeNumber('jobs', opts.jobs, 1, MAX_JOBS);
+  if (opts.unitBytes !== undefined) checkWholeNumber('unitBytes', opts.unitBytes, 1, 2 ** 30);
   const { sources, skipped } = await resolveSources(logs);
   if (sources.some((s) => !s.regular || s.path === null)) throw new OperatorError('--shard needs regular files: a stream cannot be split by bytes');
   const ordered: LogSource[] = await orderSources(sources, opts.maxLineBytes);

@@ -4,9 +4,11 @@
  */
 import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
-import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
+import { checkChainOptions, checkWholeNumber, DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
+export { checkWholeNumber, MAX_REORDER_WINDOW } from '../chain/options.js';
 import type { PlacedEvent } from '../envelope/types.js';
 import type { Finding } from '../findings/finding.js';
+import { OperatorError } from '../errors.js';
 
 export interface VerifyOptions {
   /** Longest line read; longer lines are LINE_TOO_LONG (SPEC.md §2: default 1 MiB). */
@@ -62,3 +64,18 @@ export const MAX_DEPTH_LIMIT = 2000;
  * (found by review).
  */
 export const MAX_LINE_BYTES_LIMIT = 0x1fffffe8;
+
+/**
+ * Throws OperatorError unless `opts` are options a run can keep to: the CLI's bounds hold for
+ * a library caller too. Unchecked, a maxDepth or maxLineBytes of NaN turned its bound off, a
+ * partial `chain` failed with a RangeError, and a maxDepth past MAX_DEPTH_LIMIT overflowed
+ * the stack on a deep event (found by review).
+ */
+export function checkVerifyOptions(opts: VerifyOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new OperatorError('the verify options must be an object');
+  checkWholeNumber('maxLineBytes', opts.maxLineBytes, 1, MAX_LINE_BYTES_LIMIT);
+  checkWholeNumber('maxDepth', opts.maxDepth, 1, MAX_DEPTH_LIMIT);
+  checkWholeNumber('maxFindings', opts.maxFindings, 0, Number.MAX_SAFE_INTEGER);
+  checkChainOptions(opts.chain);
+  if (!Array.isArray(opts.starts)) throw new OperatorError('starts must be an array of chain positions');
+}

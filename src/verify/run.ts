@@ -6,8 +6,10 @@ import { realpath } from 'node:fs/promises';
 import type { Resume } from './checkpoint.js';
 import { orderSources, resolveSources, totalBytes, type LogSource, type ResolvedSources } from '../ingest/sources.js';
 import type { WorkerInit } from './worker-protocol.js';
-import { effectiveJobs } from './jobs.js';
+import { effectiveJobs, MAX_JOBS } from './jobs.js';
 import { readSource } from '../ingest/read.js';
+import { OperatorError } from '../errors.js';
+import { checkVerifyOptions, checkWholeNumber } from './options.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { BranchHook, ChainSummary } from '../chain/chain.js';
 import type { Finding } from '../findings/finding.js';
@@ -92,6 +94,12 @@ export async function verifyLogs(
 ): Promise<IntegrityResult> {
   const base: RunOptions = { ...DEFAULT_VERIFY_OPTIONS, ...options };
   const opts: RunOptions = base.resume == null ? base : { ...base, starts: base.resume.starts };
+  // A library caller's mistakes, before anything is read (the CLI's bounds: options.ts). A
+  // string for `logs` was read as one log per character, and `jobs: 1e6` asked the pool for a million threads.
+  if (!Array.isArray(logs) || logs.some((l) => typeof l !== 'string')) throw new OperatorError('logs must be an array of paths (a file, a directory of *.jsonl files, or - for standard input)');
+  checkVerifyOptions(opts);
+  if (opts.jobs !== undefined) checkWholeNumber('jobs', opts.jobs, 1, MAX_JOBS);
+  if (opts.unitBytes !== undefined) checkWholeNumber('unitBytes', opts.unitBytes, 1, 2 ** 30);
   const { sources, skipped } = opts.resolved ?? (await resolveSources(logs));
   const ordered = await orderSources(sources, opts.maxLineBytes);
   const total = await totalBytes(ordered);

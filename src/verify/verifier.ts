@@ -6,7 +6,7 @@
 import { checkLine, type CheckOptions } from '../envelope/check.js';
 import type { EventRecord, LineRef, PlacedEvent } from '../envelope/types.js';
 import { ChainVerifier, type BranchHook, type ChainPosition, type ChainSummary } from '../chain/chain.js';
-import { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
+import { checkVerifyOptions, DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 export { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
@@ -139,6 +139,7 @@ export class IntegrityVerifier {
     /** Sees each event set aside as a fork branch (not a copy) or arrived late, as onEvent sees the chain's. */
     onBranch: BranchHook | null = null,
   ) {
+    checkVerifyOptions(opts);
     this.check = { maxDepth: opts.maxDepth, keepEvent: onEvent !== null, lazyRequest: requestsByName && onEvent !== null };
     this.chain = new ChainVerifier((f) => this.report(f), opts.chain, opts.starts, onEvent, opts.onForkBranch ?? null, onBranch);
   }

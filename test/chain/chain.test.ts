@@ -502,8 +502,10 @@ describe('each fault gives one finding where it happens', () => {
     ]);
   });
   it('a first event whose prev_hash is not zeros: GENESIS_INVALID', () => {
-    const w = new ChainWriter('prod', { lastSeq: -1, lastHash: `sha256:${'1'.repeat(64)}` });
-    const l = [0, 1, 2].map((i) => w.append(sampleInput(i)).line);
+    // The producer refuses to write it (a seq 0 after a hash): sealed by hand, the rest linked to it.
+    const first = reseal(LINES[0]!, (e) => (e['prev_hash'] = `sha256:${'1'.repeat(64)}`));
+    const w = new ChainWriter('prod', { lastSeq: 0, lastHash: (JSON.parse(first) as { hash: string }).hash });
+    const l = [first, ...[1, 2].map((i) => w.append(sampleInput(i)).line)];
     expect(codeLines(verifyLines(l).findings)).toEqual(['GENESIS_INVALID@1']);
   });
   it('a rewritten first event: GENESIS_INVALID on it, PREV_HASH_MISMATCH on its successor', () => {

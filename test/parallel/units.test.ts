@@ -441,12 +441,16 @@ describe('deep nesting up to the CLI\'s --max-depth limit', () => {
 describe('units: a worker whose result cannot be handed over', () => {
   it('fails the run at once instead of waiting for it forever', async () => {
     // An event nested 4 000 deep, kept for a consumer on the main thread: the structured
-    // clone of the parsed event overflows the receiving thread's stack (only through the
-    // library: the CLI caps --max-depth at MAX_DEPTH_LIMIT).
+    // clone of the parsed event overflows the receiving thread's stack. verifyLogs refuses a
+    // maxDepth past MAX_DEPTH_LIMIT, as the CLI does: the units are run here, with a worker
+    // set up to take it.
     const big = 4100;
     const log = deepLog(4000);
-    expect((await verifyLogs([log], { jobs: 1, maxDepth: big }, { onEvent: () => undefined })).findings).toEqual([]);
-    const run = verifyLogs([log], { jobs: 2, unitBytes: 1, mainThreadUnits: false, maxDepth: big }, { onEvent: () => undefined });
+    await expect(verifyLogs([log], { jobs: 2, unitBytes: 1, mainThreadUnits: false, maxDepth: big }, { onEvent: () => undefined })).rejects.toThrow(`maxDepth must be a whole number from 1 to ${MAX_DEPTH_LIMIT}, not ${big}`);
+    const ordered = await orderSources((await resolveSources([log])).sources, DEFAULT_VERIFY_OPTIONS.maxLineBytes);
+    const verifier = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS, () => undefined, false);
+    const init: WorkerInit = { maxDepth: big, maxLineBytes: DEFAULT_VERIFY_OPTIONS.maxLineBytes, keepEvents: true, replay: null, note: null, sendWhole: null };
+    const run = runUnits({ mainThreadUnits: false }, ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 })), verifierSink(verifier), init, 2, (await totalBytes(ordered))!, 1);
     const timeout = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 20_000).unref());
     await expect(Promise.race([run, timeout])).rejects.toThrow(/stack/);
   });

@@ -1,0 +1,290 @@
+/**
+ * The library API as another program uses it: everything through src/index.ts, the package's
+ * one entry point. Wrong use is a documented error (JcsError, OperatorError, ProducerError) in
+ * one sentence, never a RangeError, a TypeError or a run that quietly drops a bound; and what
+ * the producer writes, the verifier accepts.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  assertJcsValue,
+  canonicalize,
+  ChainVerifier,
+  ChainWriter,
+  checkLine,
+  DEFAULT_CHAIN_OPTIONS,
+  DEFAULT_VERIFY_OPTIONS,
+  GENESIS_PREV_HASH,
+  JcsError,
+  mergeShards,
+  OperatorError,
+  ProducerError,
+  runShard,
+  sha256Digest,
+  verifyLogs,
+  type AcceptHook,
+  type BranchHook,
+  type CanonicalScan,
+  type EventHook,
+  type EventInput,
+  type FindingInit,
+  type ReplayStatus,
+  type RunOptions,
+  type SetAsideHook,
+  type ShardOptions,
+  type VerifyExtension,
+} from '../../src/index.js';
+import { toLog, verifyBytes } from '../helpers/chains.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sel-api-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const POLICY = `sha256:${'b'.repeat(64)}`;
+const input = (ts = '2026-11-01T12:00:00.000Z'): EventInput => ({
+  ts, kind: 'tool.invoke', actor: { id: 'agent', zone: 'userland' }, request: { tool: 'fs.read', path: '/tmp/x' },
+  policy_hash: POLICY, decision: { action: 'allow', rule: null, severity: 'info' },
+});
+const findingsOf = (lines: readonly string[]) => verifyBytes([toLog(lines)]).findings.map((f) => f.code);
+
+/** One event nested `depth` objects deep in its request, sealed, then written with a space (not canonical). */
+function deepNoncanonicalLine(depth: number): string {
+  const request = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const body = `{"actor":{"id":"a","zone":"userland"},"chain":"c","decision":{"action":"allow","rule":null,"severity":"info"},"kind":"k","policy_hash":"${POLICY}","prev_hash":"${GENESIS_PREV_HASH}","request":${request},"request_fingerprint":"${sha256Digest(request)}","seq":0,"ts":"2026-11-01T12:00:00.000Z","v":"sel.audit/1"}`;
+  return body.replace(',"kind"', `,"hash":"${sha256Digest(body)}", "kind"`);
+}
+
+describe('the producer (ChainWriter) writes only what the verifier accepts', () => {
+  it('writes from one copy of its input: a request behind a getter, or with getters in it, is written as it was hashed (found by review)', () => {
+    let n = 0;
+    const behind = input();
+    Object.defineProperty(behind, 'request', { enumerable: true, get: () => ({ tool: `t${n++}` }) });
+    let m = 0;
+    const within = { ...input(), request: { get tool() { return `t${m++}`; } } };
+    const w = new ChainWriter('c');
+    const lines = [w.append(behind).line, w.append(within).line];
+    // Before: FINGERPRINT_MISMATCH at the first (fingerprinted one request, wrote another), HASH_MISMATCH at the second.
+    expect(findingsOf(lines)).toEqual([]);
+    // One copy (canonicalize reads a value twice, its check and its writer: the copy is the writer's).
+    expect((JSON.parse(lines[0]!) as { request: unknown }).request).toEqual({ tool: 't1' });
+    expect([n, m]).toEqual([2, 2]);
+  });
+
+  it('refuses a policy_hash under a digest algorithm the verifier does not implement (DIGEST_UNSUPPORTED; found by review)', () => {
+    const w = new ChainWriter('c');
+    for (const ph of ['md5:abc', `sha512:${'a'.repeat(128)}`]) {
+      expect(() => w.append({ ...input(), policy_hash: ph }), ph).toThrow(ProducerError);
+    }
+    expect(w.nextSeq).toBe(0);
+    expect(findingsOf([w.append(input()).line])).toEqual([]);
+  });
+
+  it('refuses to continue a chain from a position no chain has: a seq below 0 or not whole, a hash that is not sha256 (found by review)', () => {
+    const hash = `sha256:${'1'.repeat(64)}`;
+    // Before: md5 was written as prev_hash (DIGEST_UNSUPPORTED), -1 gave a seq 0 naming a hash (GENESIS_INVALID).
+    for (const from of [{ lastSeq: 4, lastHash: 'md5:abc' }, { lastSeq: -1, lastHash: hash }, { lastSeq: 1.5, lastHash: hash }, { lastSeq: Number.NaN, lastHash: hash }, { lastSeq: 4, lastHash: hash.toUpperCase() }]) {
+      expect(() => new ChainWriter('c', from), JSON.stringify(from)).toThrow(ProducerError);
+    }
+    const w = new ChainWriter('c', { lastSeq: 4, lastHash: hash });
+    expect(w.append(input()).event.seq).toBe(5);
+  });
+
+  it('refuses an input that is not an object with its own error, not a TypeError (found by review)', () => {
+    const w = new ChainWriter('c');
+    for (const bad of [null, undefined, 'event', [input()]]) expect(() => w.append(bad as unknown as EventInput), String(bad)).toThrow(ProducerError);
+  });
+
+  it('what it writes verifies clean, whatever the input; what it refuses is a ProducerError or a JcsError and does not move the chain', () => {
+    const name = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }),
+      fc.constantFrom('__proto__', 'toJSON', 'constructor', 'hash', 'a\u0000b', '\u2028', '\ufeff', 'e\u0301'),
+    );
+    const leaf = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 1e21, 1e-7, 5e-324, 2 ** 53, 1.7976931348623157e308, undefined), name, fc.boolean(), fc.constant(null));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(name, tie('tree'), { maxKeys: 3 })),
+    }));
+    // Around the default --max-depth (128), from the event's top: the producer and the verifier agree on it.
+    const deep = fc.integer({ min: 123, max: 130 }).map((n) => {
+      let v: unknown = 1;
+      for (let i = 0; i < n; i++) v = i % 2 === 0 ? { a: v } : [v];
+      return v;
+    });
+    const one = fc.record({
+      ms: fc.integer({ min: 0, max: 1000 }),
+      kind: name,
+      actor: fc.record({ id: name, zone: fc.constantFrom('kernel', 'supervisor', 'executor', 'userland') }),
+      request: fc.dictionary(name, fc.oneof(tree, deep), { maxKeys: 4 }),
+      decision: fc.record({ action: fc.constantFrom('allow', 'warn', 'review', 'block'), rule: fc.oneof(fc.constant(null), name), severity: fc.constantFrom('info', 'low', 'medium', 'high', 'critical') }),
+      policy: fc.oneof(fc.constant(POLICY), fc.constant(POLICY), fc.constantFrom('md5:abc', `sha256:${'B'.repeat(64)}`, `sha1:${'a'.repeat(40)}`)),
+      extra: fc.dictionary(name, tree, { maxKeys: 2 }),
+      refs: fc.dictionary(fc.constantFrom('review_ref', 'exception_ref'), fc.oneof(name, fc.constantFrom('ledger/reviews/a.json', 'a/../b', '/abs', 'a\\b'))),
+    });
+    let written = 0;
+    fc.assert(
+      fc.property(fc.array(one, { minLength: 1, maxLength: 4 }), (inputs) => {
+        const w = new ChainWriter('c');
+        const lines: string[] = [];
+        let t = Date.UTC(2026, 0, 1);
+        for (const x of inputs) {
+          t += x.ms;
+          const before = [w.nextSeq, w.head];
+          try {
+            lines.push(w.append({ ...x.extra, ...x.refs, ts: new Date(t).toISOString(), kind: x.kind, actor: x.actor, request: x.request, decision: x.decision, policy_hash: x.policy } as unknown as EventInput).line);
+          } catch (e) {
+            if (!(e instanceof ProducerError || e instanceof JcsError)) throw e;
+            expect([w.nextSeq, w.head]).toEqual(before);
+          }
+        }
+        written += lines.length;
+        if (lines.length > 0) expect(findingsOf(lines)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+    // The property ran on events written, not only on refusals.
+    expect(written).toBeGreaterThan(50);
+  });
+});
+
+describe('verifyLogs refuses options it cannot keep to (OperatorError), before reading', () => {
+  it('a bound that is not a whole number in the CLI\'s range: NaN turned the bound off, a partial chain threw a RangeError (found by review)', async () => {
+    const w = new ChainWriter('c');
+    const log = join(tmp, 'clean.jsonl');
+    writeFileSync(log, `${w.append(input()).line}\n`);
+    const bad: [string, Partial<RunOptions>][] = [
+      ['maxDepth', { maxDepth: Number.NaN }],
+      ['maxDepth', { maxDepth: 0 }],
+      ['maxDepth', { maxDepth: 1e9 }],
+      ['maxDepth', { maxDepth: '3' as unknown as number }],
+      ['maxLineBytes', { maxLineBytes: Number.NaN }],
+      ['maxLineBytes', { maxLineBytes: -5 }],
+      ['maxLineBytes', { maxLineBytes: 2 ** 40 }],
+      ['maxFindings', { maxFindings: -1 }],
+      ['chain.recentWindow', { chain: { reorderWindow: 5 } as unknown as RunOptions['chain'] }],
+      ['chain.reorderWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: Number.NaN } }],
+      ['chain must be', { chain: null as unknown as RunOptions['chain'] }],
+      ['jobs', { jobs: 0 }],
+      ['jobs', { jobs: 1.5 }],
+      ['jobs', { jobs: 1e6 }],
+      ['unitBytes', { unitBytes: -1 }],
+    ];
+    for (const [what, opts] of bad) {
+      const run = verifyLogs([log], opts);
+      await expect(run, JSON.stringify(opts)).rejects.toThrow(OperatorError);
+      await expect(run, JSON.stringify(opts)).rejects.toThrow(what);
+    }
+    await expect(verifyLogs(log as unknown as string[])).rejects.toThrow('logs must be an array of paths');
+    expect(() => new ChainVerifier(() => undefined, { reorderWindow: 5 } as unknown as RunOptions['chain'])).toThrow(OperatorError);
+    // The bounds themselves are taken.
+    expect((await verifyLogs([log], { maxDepth: 2000, maxLineBytes: 1 << 20, maxFindings: 0, jobs: 1 })).findings).toEqual([]);
+  });
+
+  it('a deep line that is not canonical, with maxDepth past the CLI\'s 2 000: an OperatorError, not a stack overflow (found by review)', async () => {
+    const line = deepNoncanonicalLine(20_000);
+    const log = join(tmp, 'deep.jsonl');
+    writeFileSync(log, `${line}\n`);
+    await expect(verifyLogs([log], { maxDepth: 1e9 })).rejects.toThrow(OperatorError);
+    expect(() => checkLine(Buffer.from(line), { file: 'x', line: 1, ordinal: 0 }, { maxDepth: 1e9, keepEvent: true })).toThrow(OperatorError);
+    expect(() => checkLine(Buffer.from(line), { file: 'x', line: 1, ordinal: 0 }, { maxDepth: Number.NaN, keepEvent: true })).toThrow(OperatorError);
+    // At the CLI's bound it is a finding.
+    expect(checkLine(Buffer.from(line), { file: 'x', line: 1, ordinal: 0 }, { maxDepth: 2000, keepEvent: true }).findings.map((f) => f.detail)).toEqual([{ reason: 'too-deep' }]);
+    expect((await verifyLogs([log], { maxDepth: 2000 })).findings.map((f) => f.code)).toEqual(['EVENT_NONCANONICAL']);
+  });
+});
+
+describe('runShard and mergeShards refuse what no run is (OperatorError)', () => {
+  it('a shard index out of its count, a count of 0, a bound of NaN: each was written as a result; no shard to merge threw a TypeError (found by review)', async () => {
+    const log = join(tmp, 'shard.jsonl');
+    const w = new ChainWriter('c');
+    writeFileSync(log, `${w.append(input()).line}\n`);
+    const out = join(tmp, 'shard.out');
+    for (const [index, of] of [[5, 2], [2, 2], [-1, 2], [0, 0], [0.5, 2], [0, Number.NaN]] as const) {
+      await expect(runShard([log], index, of, out), `${index}/${of}`).rejects.toThrow(OperatorError);
+    }
+    await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, maxDepth: Number.NaN })).rejects.toThrow('maxDepth must be a whole number');
+    await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, jobs: 1e6 })).rejects.toThrow('jobs must be a whole number');
+    expect(existsSync(out)).toBe(false);
+    await expect(mergeShards({ shards: [] })).rejects.toThrow(OperatorError);
+    // A shard that is one: written, and merged to the one run's findings.
+    await runShard([log], 0, 1, out);
+    expect((await mergeShards({ shards: [out] })).result.findings).toEqual([]);
+  });
+});
+
+describe('canonicalize', () => {
+  it('refuses a maxDepth that is not a whole number, 0 or more: NaN bounded nothing (found by review)', () => {
+    for (const d of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY, '3' as unknown as number]) {
+      expect(() => canonicalize({ a: { b: {} } }, d), String(d)).toThrow(OperatorError);
+    }
+    expect(canonicalize({ b: { c: [] }, a: -0 }, 3)).toBe('{"a":0,"b":{"c":[]}}');
+    expect(() => canonicalize({ b: { c: [] } }, 2)).toThrow(JcsError);
+  });
+
+  it('a value deeper than the writer\'s stack, at a maxDepth that allows it, is a JcsError, not a RangeError (found by review)', () => {
+    const nest = (n: number): unknown => {
+      let deep: unknown = 1;
+      for (let i = 0; i < n; i++) deep = i % 2 === 0 ? [deep] : { a: deep };
+      return deep;
+    };
+    let err: unknown;
+    try {
+      canonicalize(nest(100_000), 1e6);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(JcsError);
+    expect((err as JcsError).reason).toBe('too-deep');
+    // What the CLI allows (--max-depth 2000) is written.
+    const text = canonicalize(nest(2000), 2001);
+    expect(text.length).toBe(1 + 1000 * 2 + 1000 * 6);
+    expect(text.startsWith('{"a":[{"a":[')).toBe(true);
+  });
+
+  it('a value that contains itself is a JcsError at once, whatever the maxDepth: with a large one it ran out of memory', () => {
+    const self: Record<string, unknown> = { x: 1 };
+    self['me'] = self;
+    const loop: unknown[] = [];
+    const inner = { l: [{ back: loop }] };
+    loop.push(1, inner);
+    for (const [v, at] of [[self, '/me'], [loop, '/1/l/0/back'], [{ a: { b: self } }, '/a/b/me']] as const) {
+      expect(() => assertJcsValue(v, Number.MAX_SAFE_INTEGER), at).toThrow('contains itself');
+      let err: unknown;
+      try {
+        canonicalize(v, 1e6);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, at).toBeInstanceOf(JcsError);
+      // Found by twice the cycle's depth: at its first repeat, or a round or two further on.
+      expect((err as JcsError).message, at).toMatch(/^value at "[^"]*" contains itself, which JSON cannot hold$/);
+      expect((err as JcsError).pointer.startsWith(at), at).toBe(true);
+      expect((err as JcsError).pointer.length, at).toBeLessThanOrEqual(4 * at.length);
+    }
+    // The same value twice, side by side, is no cycle.
+    const shared = { k: [1] };
+    expect(canonicalize({ b: shared, a: [shared, shared] })).toBe('{"a":[{"k":[1]},{"k":[1]}],"b":{"k":[1]}}');
+  });
+});
+
+describe('the types a caller needs are exported', () => {
+  it('types an options object, an extension, hooks and a report\'s replay status without an internal path', async () => {
+    const seen: number[] = [];
+    const onEvent: EventHook = (rec) => void seen.push(rec.seq);
+    const extension: VerifyExtension = { onEvent };
+    const options: Partial<RunOptions> = { ...DEFAULT_VERIFY_OPTIONS, jobs: 1 };
+    const log = join(tmp, 'typed.jsonl');
+    const w = new ChainWriter('c');
+    writeFileSync(log, `${[w.append(input()).line, w.append(input()).line].join('\n')}\n`);
+    expect((await verifyLogs([log], options, extension)).findings).toEqual([]);
+    expect(seen).toEqual([0, 1]);
+    // Compile-time: each of these is a name a caller writes.
+    const hooks: [AcceptHook, SetAsideHook, BranchHook] = [() => undefined, () => undefined, () => undefined];
+    const status: ReplayStatus = { performed: false, reason: 'no --repo given' };
+    const shard: Partial<ShardOptions> = { jobs: 1 };
+    const init: FindingInit | null = null;
+    const scan: CanonicalScan | null = null;
+    expect([hooks.length, status.performed, shard.jobs, init, scan]).toEqual([3, false, 1, null, null]);
+  });
+});
