@@ -365,3 +365,73 @@ describe('with --since TIME, an event in range placed after one of a higher seq 
     expect(c.findingInRange(at('DECISION_DIVERGENCE', 2))).toBe(false);
   });
 });
+
+describe('the gate\'s pass/fail lines (from mutation testing, fourth pass)', () => {
+  const seqs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const collect = (since: Since, facts: (s: number) => Parameters<GateCollector['onEvent']>[1] = () => null) => {
+    const c = new GateCollector(since);
+    for (const s of seqs) c.onEvent(event(s), facts(s));
+    return c;
+  };
+  it('--no-unreviewed-elevation fails on every code that says an elevation was not authorised, at the elevation, and on none elsewhere', () => {
+    const elevated = collect({ kind: 'all' }, (s) => (s === 4 ? { type: 'gate', otherPolicy: null, elevation: true } : null));
+    for (const code of ['REVIEW_MISSING', 'REVIEW_MISMATCH', 'REVIEW_EXPIRED', 'EXCEPTION_MISSING', 'EXCEPTION_EXPIRED', 'DECISION_DIVERGENCE', 'POLICY_UNKNOWN', 'POLICY_INVALID'] as const) {
+      const judged = (seq: number) => judge({ noUnreviewedElevation: true }, elevated, [at(code, seq)], 0, []).find((r) => r.name === '--no-unreviewed-elevation')!;
+      expect(judged(4).pass, code).toBe(false);
+      expect(judged(5).pass, code).toBe(true);
+    }
+  });
+  it('an anchor that says the log was cut or disagrees with it, and a fork, fail integrity though they name a seq before --since', () => {
+    for (const code of ['LOG_TRUNCATED', 'ANCHOR_MISMATCH', 'CHAIN_FORK'] as const) {
+      expect(integrity({ kind: 'seq', seq: 7 }, seqs, [at(code, 3)]).pass, code).toBe(false);
+      expect(integrity({ kind: 'ts', ts: '2026-11-01T00:00:07.500Z', label: 't' }, seqs, [at(code, 3)]).pass, code).toBe(false);
+    }
+  });
+  it('a run that came early counts where the run it displaced reaches into the range, as the chain check reports it (its first seq, the late events before)', () => {
+    const early = makeFinding('SEQ_REORDER', { chain: 'c', seq: 4, location: { file: 'a.jsonl', line: 3 }, message: 'm', detail: { displaced: [4, 8], before: [2, 3] } });
+    expect(integrity({ kind: 'seq', seq: 5 }, seqs, [early]).pass).toBe(false);
+    expect(integrity({ kind: 'seq', seq: 8 }, seqs, [early]).pass).toBe(true);
+  });
+  it('a late SEQ_REORDER (naming no runs of events) counts wherever its seq is, before the collector hears of the late event too', () => {
+    const late = makeFinding('SEQ_REORDER', { chain: 'c', seq: 2, location: { file: 'a.jsonl', line: 11 }, message: 'm', detail: { reorderWindow: 64 } });
+    expect(collect({ kind: 'seq', seq: 5 }).findingInRange(late)).toBe(true);
+    expect(collect({ kind: 'ts', ts: '2026-11-01T00:00:05.500Z', label: 't' }).findingInRange(late)).toBe(true);
+  });
+  it('with --since TIME, a finding at the last seq before the range does not count, and one at the first seq in range does', () => {
+    const c = collect({ kind: 'ts', ts: '2026-11-01T00:00:04.500Z', label: 't' });
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 4))).toBe(false);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 5))).toBe(true);
+    // Placed after a higher seq before the range (as in the test above): its own seq counts too.
+    const d = new GateCollector({ kind: 'ts', ts: '2026-11-01T00:00:05.000Z', label: 't' });
+    d.onEvent({ ...event(5), ts: '2026-11-01T00:00:01.000Z' }, null);
+    d.onEvent({ ...event(3), ts: '2026-11-01T00:00:09.000Z' }, null);
+    expect(d.findingInRange(at('DECISION_DIVERGENCE', 3))).toBe(true);
+  });
+  it('an anchor artifact that may be among the findings not kept: integrity and --require-anchored cannot tell', () => {
+    const c = collect({ kind: 'all' });
+    const kept = [at('DECISION_DIVERGENCE', 1)];
+    const both = { requireAnchored: true } as const;
+    const judged = (counted: Record<string, number>) => judge(both, c, kept, 1, [], counted).map((r) => [r.name, r.pass]);
+    expect(judged({ DECISION_DIVERGENCE: 1, LEDGER_ARTIFACT_INVALID: 1 })).toEqual([['integrity', false], ['--require-anchored', false]]);
+    // Only a divergence left out: neither looks for one.
+    expect(judged({ DECISION_DIVERGENCE: 2 })).toEqual([['integrity', true], ['--require-anchored', true]]);
+  });
+  it('one finding not kept is enough to make an assertion that found nothing say it cannot tell', () => {
+    const c = collect({ kind: 'all' });
+    expect(judge({ noDivergence: true }, c, [], 1, []).map((r) => r.pass)).toEqual([false, false]);
+  });
+  it('--min-events N passes with exactly N events in range, and fails with one fewer', () => {
+    const c = collect({ kind: 'seq', seq: 6 });
+    expect(c.eventsInRange).toBe(3);
+    expect(judge({ minEvents: 3 }, c, [], 0, [])[1]!.pass).toBe(true);
+    expect(judge({ minEvents: 4 }, c, [], 0, [])[1]!.pass).toBe(false);
+  });
+  it('--require-anchored fails on one event after the last anchor, and on an integrity error kept from before the range', () => {
+    const c = collect({ kind: 'ts', ts: '2026-11-01T00:00:07.500Z', label: 't' });
+    const anchored = (unanchored: [number, number] | null) => [{ chain: 'c', anchors: 1, lastAnchoredSeq: unanchored === null ? 9 : 8, unanchored }];
+    const ra = (findings: Finding[], anchors: ReturnType<typeof anchored>) => judge({ requireAnchored: true }, c, findings, 0, anchors).find((r) => r.name === '--require-anchored')!;
+    expect(ra([], anchored(null)).pass).toBe(true);
+    expect(ra([], anchored([9, 9]))).toMatchObject({ pass: false, reason: 'c: events 9–9 unanchored' });
+    expect(ra([at('PREV_HASH_MISMATCH', 2)], anchored(null)).pass).toBe(false);
+  });
+});

@@ -41,6 +41,10 @@ describe('--since REF not in the history of --ref', () => {
     await expect(resolveSince(repo, 'v1.4.0', 'main')).rejects.toThrow(/^--since v1\.4\.0 \([0-9a-f]{12}\) is not in the history of --ref main \([0-9a-f]{12}\)/);
     await expect(resolveSince(repo, release, 'main')).resolves.toMatchObject({ kind: 'ts' });
     await expect(resolveSince(repo, 'main', 'main')).resolves.toMatchObject({ kind: 'ts' });
+    // Judged against --ref, not against what is checked out (from mutation testing).
+    git(repo, 'checkout', '-q', 'side');
+    await expect(resolveSince(repo, 'v1.4.0', 'main')).rejects.toThrow(/^--since v1\.4\.0 \([0-9a-f]{12}\) is not in the history of --ref main /);
+    await expect(resolveSince(repo, 'v1.4.0', 'side')).resolves.toMatchObject({ kind: 'ts' });
   });
 });
 
@@ -55,5 +59,21 @@ describe('--since TIME', () => {
       expect(c.inRange(at(new Date(Date.parse(first) + 1).toISOString())), text).toBe(true);
       expect(c.inRange(at(new Date(Date.parse(first) - 1).toISOString())), text).toBe(false);
     }
+  });
+});
+
+describe('--since TIME finer than a millisecond (from mutation testing)', () => {
+  it('rounds down: the event in the millisecond it falls in counts (fail closed), not only those after it', () => {
+    const c = new GateCollector(parseSince('2026-11-05T12:30:00.0005Z') as Since);
+    const at = (ts: string) => ({ chain: 'c', seq: 0, ts });
+    expect(c.inRange(at('2026-11-05T12:30:00.000Z'))).toBe(true);
+    expect(c.inRange(at('2026-11-05T12:29:59.999Z'))).toBe(false);
+  });
+});
+
+describe('--since SEQ (from mutation testing)', () => {
+  it('is a seq up to the largest safe integer, and refused past it (it would not compare exactly)', () => {
+    expect(parseSince('9007199254740991')).toEqual({ kind: 'seq', seq: 9007199254740991 });
+    expect(parseSince('9007199254740992')).toBeNull();
   });
 });
