@@ -43,9 +43,12 @@ export async function resolveSince(repoDir: string, text: string | undefined, re
   if (text === undefined) return { kind: 'all' };
   const s = parseSince(text);
   if (s === null) throw new OperatorError(`--since ${text} is neither a seq (a whole number up to ${Number.MAX_SAFE_INTEGER}) nor ${TIME_FORMS}`);
-  if (s.kind !== 'ref') return s;
   const repo = await GitRepo.open(repoDir);
   try {
+    if (s.kind !== 'ref') {
+      await alsoNamesCommit(repo, text, s);
+      return s;
+    }
     const commit = await repo.resolveCommit(s.ref, '--since');
     // The range starts at the commit's time, which its committer wrote: a commit off the history
     // verified (a tag pushed, or moved, onto a side commit dated later; one left behind by a
@@ -60,10 +63,30 @@ export async function resolveSince(repoDir: string, text: string | undefined, re
     const { date } = await repo.commitInfo(commit);
     const ms = Date.parse(date);
     if (Number.isNaN(ms)) throw new OperatorError(`cannot read the date of ${s.ref}`);
-    return { kind: 'ts', ts: fromInstant(ms), label: `${s.ref} (${date})` };
+    // The commit too: a tag moved since names another commit, and the report says which one was judged.
+    return { kind: 'ts', ts: fromInstant(ms), label: `${s.ref} (commit ${commit.slice(0, 12)}, ${date})` };
   } finally {
     repo.close();
   }
+}
+
+/**
+ * A seq or a date that also names a commit (a short id of digits only, a tag named as a date) is
+ * read as a seq or a time, as docs/ci.md says; said on standard error, since a commit meant
+ * and a seq read make a range that may hold no event at all, and every assertion but
+ * --min-events passes on none (found by review).
+ */
+async function alsoNamesCommit(repo: GitRepo, text: string, s: Since): Promise<void> {
+  // git reads no commit id shorter than 4 digits.
+  if (text.length < 4) return;
+  // A ref of that name beside an abbreviated id is refused by resolveCommit as ambiguous: it names something all the same.
+  const named = await repo.resolveCommit(text, '--since').then(
+    (commit) => `commit ${commit.slice(0, 12)}`,
+    (e: unknown) => (e instanceof OperatorError && e.message.includes(' is ambiguous ') ? 'a ref' : null),
+  );
+  if (named === null) return;
+  const read = s.kind === 'seq' ? `a seq (events after seq ${s.seq})` : 'a time';
+  process.stderr.write(`sel gate: --since ${text} is read as ${read}, but it also names ${named}; to mean that, give its full ref name or commit id\n`);
 }
 
 async function policyHashAt(repoDir: string, ref: string): Promise<string> {
