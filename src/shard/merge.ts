@@ -282,6 +282,9 @@ async function merge(loaded: ShardReader[], input: MergeInput): Promise<{ result
     l.header.files.length === files.length &&
     l.header.files.every((f, i) => f.display === files[i]!.display) &&
     JSON.stringify(l.header.skipped) === JSON.stringify(first.skipped) &&
+    // The committed logs missing from a named directory: the same files, named as the files of
+    // a directory or one by one, are another run (a merge reported the first shard given's).
+    JSON.stringify(l.header.deleted) === JSON.stringify(first.deleted) &&
     l.header.options.maxLineBytes === first.options.maxLineBytes &&
     l.header.options.maxDepth === first.options.maxDepth &&
     JSON.stringify(l.header.replay) === JSON.stringify(first.replay));

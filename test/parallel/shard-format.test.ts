@@ -6,6 +6,7 @@
  * shards.e2e.test.ts.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -96,6 +97,37 @@ describe('a damaged shard result is merged or refused, never a crash', () => {
     const message = await mergeShards({ shards: [first, second] }).then(() => 'merged', (e: Error) => e.message);
     expect(message).toMatch(/its units of "log\.jsonl\\nsel: merge complete: PASS\\u001b\[8m" do not add up/);
     expect(message).not.toMatch(/[\n\u001b]/);
+  });
+
+  it('a trailer that is not the end marker or miscounts rows, a body that ends inside a block\'s prefix, a block without its magic, with columns past its layout or no line feed: refused as such (from mutation testing)', async () => {
+    const file = joinShard(parts);
+    const trailerStart = file.lastIndexOf(0x0a, file.length - 2) + 1;
+    const trailer = file.toString('utf8', trailerStart);
+    expect(trailer.startsWith('["end",')).toBe(true);
+    // The trailer is not digested: its marker is checked as its counts are.
+    expect(await mergeWith(Buffer.concat([file.subarray(0, trailerStart), Buffer.from(trailer.replace('["end",', '["fin",'))]))).toMatch(/\(no trailer: truncated\?\)/);
+    // A line of eight bytes after the last block, digested: too short for a block's prefix.
+    const body = Buffer.concat([file.subarray(0, trailerStart), Buffer.from('SELU\0\0\0\n')]);
+    const resealed = JSON.stringify(['end', { ...parts.trailer[1], rows: JSON.parse(trailer)[1].rows, digest: `sha256:${createHash('sha256').update(body).digest('hex')}` }]);
+    expect(await mergeWith(Buffer.concat([body, Buffer.from(`${resealed}\n`)]))).toMatch(new RegExp(`\\(block ${parts.blocks.length + 1} is cut short\\)`));
+    // The trailer's row count, which the digest does not cover, is checked against the blocks.
+    const rows = JSON.parse(trailer)[1].rows as number;
+    expect(await mergeWith(Buffer.concat([file.subarray(0, trailerStart), Buffer.from(trailer.replace(`"rows":${rows},`, `"rows":${rows + 1},`))]))).toMatch(new RegExp(`\\(it has ${rows} rows, its trailer says ${rows + 1}\\)`));
+    // A byte more of columns than the meta's layout, resealed: not read as the next block's.
+    const wider = { ...parts, blocks: parts.blocks.map((b, i) => ({ meta: b.meta, columns: i === 0 ? Buffer.concat([b.columns, Buffer.from('x')]) : b.columns })) };
+    expect(await mergeWith(joinShard(wider))).toMatch(/\(block 1 is malformed\)/);
+    // A block that does not start with its magic, or ends with another byte than a line feed, resealed.
+    const headerEnd = file.indexOf(0x0a) + 1;
+    const noMagic = Buffer.from(file.subarray(0, trailerStart));
+    noMagic.write('SELX', headerEnd, 'latin1');
+    const noMagicTrailer = JSON.stringify(['end', { ...JSON.parse(trailer)[1], digest: `sha256:${createHash('sha256').update(noMagic).digest('hex')}` }]);
+    expect(await mergeWith(Buffer.concat([noMagic, Buffer.from(`${noMagicTrailer}\n`)]))).toMatch(/\(block 1 does not start as a block\)/);
+    const lf = headerEnd + 12 + file.readUInt32LE(headerEnd + 4) + file.readUInt32LE(headerEnd + 8);
+    expect(file[lf]).toBe(0x0a);
+    const noLf = Buffer.from(file.subarray(0, trailerStart));
+    noLf[lf] = 0x58;
+    const noLfTrailer = JSON.stringify(['end', { ...JSON.parse(trailer)[1], digest: `sha256:${createHash('sha256').update(noLf).digest('hex')}` }]);
+    expect(await mergeWith(Buffer.concat([noLf, Buffer.from(`${noLfTrailer}\n`)]))).toMatch(/\(block 1 does not end with a line feed\)/);
   });
 
   it('property: a block\'s meta with any value changed to another JSON value, digest resealed', async () => {
@@ -258,6 +290,14 @@ describe('a resealed result with one value sel never writes is refused, never me
     const plain = [...Array(n).keys()].find((i) => r.kind(i) === 0 && r.len(i, 1) > 0 && r.len(i, 2) > 0)!;
     const linked = [...Array(n).keys()].find((i) => (r.kind(i) & 4) !== 0 && r.len(i, 0) > 1)!;
     expect([hole, plain, linked].every((i) => i !== undefined && i >= 0)).toBe(true);
+    /** Where record i's texts start: after every earlier record's (a LINKED or NO_TS one's length is 0). */
+    const textAt = (i: number) => at().text + [...Array(i).keys()].reduce((a, j) => a + r.len(j, 0) + r.len(j, 1) + r.len(j, 2), 0);
+    /** "é" (two bytes, valid UTF-8) in place of the two ASCII bytes either side of `o`. */
+    const straddle = (c: Buffer, o: number) => {
+      expect([c[o - 1]!, c[o]!].every((b) => b > 0 && b < 0x80)).toBe(true);
+      c[o - 1] = 0xc3;
+      c[o] = 0xa9;
+    };
     const cases: [string, (c: Buffer, m: Record<string, unknown>) => void][] = [
       ['a replay code of 3', (c) => (c[at().replay + plain] = 3)],
       ['a hole with a chain', (c) => c.writeInt32LE(0, at().chainIdx + 4 * hole)],
@@ -270,8 +310,15 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['an event of chain -1', (c) => c.writeInt32LE(-1, at().chainIdx + 4 * (n - 1))],
       ['a prev_hash of length -1 (the ts longer by one)', (c) => (col(c).setLen(plain, 1, -1), col(c).setLen(plain, 2, r.len(plain, 2) + r.len(plain, 1) + 1))],
       ['a ts of length -1 (the prev_hash longer by one)', (c) => (col(c).setLen(plain, 2, -1), col(c).setLen(plain, 1, r.len(plain, 1) + r.len(plain, 2) + 1))],
+      // From mutation testing: a negative hash length was not refused (its prev_hash took the hash's bytes).
+      ['a hash of length -1 (the prev_hash longer by one)', (c) => (col(c).setLen(plain, 0, -1), col(c).setLen(plain, 1, r.len(plain, 1) + r.len(plain, 0) + 1))],
       ['LINKED with a prev_hash of its own', (c) => (col(c).setLen(linked, 0, r.len(linked, 0) - 1), col(c).setLen(linked, 1, 1))],
       ['a chain name that is not a string', (_c, m) => ((m['chainNames'] as unknown[])[0] = 1)],
+      // From mutation testing: lengths that cut a character (the text UTF-8 as a whole) were
+      // not refused, at any of the three places a record's texts meet.
+      ['a hash whose last byte starts a character its prev_hash ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0))],
+      ['a prev_hash whose last byte starts a character its ts ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0) + r.len(plain, 1))],
+      ['a ts whose last byte starts a character the next hash ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0) + r.len(plain, 1) + r.len(plain, 2))],
     ];
     for (const [what, edit] of cases) expect(await damaged(edit), what).toMatch(MALFORMED);
   });
@@ -289,6 +336,8 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a finding\'s expected nested 33 deep', (m) => (finding(m)['expected'] = nested(33))],
       ['a finding\'s detail nested 100 deep', (m) => (finding(m)['detail'] = { d: nested(100) })],
       ['a finding of an unknown code', (m) => (finding(m)['code'] = 'NOT_A_CODE')],
+      // From mutation testing: a code that is a property of every object, without a severity (which it does not have).
+      ['a finding whose code is "toString", without a severity', (m) => (finding(m)['code'] = 'toString', delete finding(m)['severity'])],
       ['a finding whose chain is a number', (m) => (finding(m)['chain'] = 5)],
       ['a finding whose seq is not an integer', (m) => (finding(m)['seq'] = 1.5)],
       ['a finding whose message is not text', (m) => (finding(m)['message'] = 5)],

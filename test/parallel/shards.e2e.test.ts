@@ -270,6 +270,12 @@ describe('shard results that cannot be merged are refused', () => {
     symlinkSync(join(dir, 'gone.jsonl'), join(dir, 'b.jsonl'));
     expect(sel(['verify', dir, '--shard', '2/2', '--shard-out', b]).status).toBe(0);
     expect(refuse(['merge', a, b])).toMatch(/different runs/);
+    // A directory's files and the first two of them: the names agree as far as the shorter list
+    // goes (from mutation testing: a merge that compared no more crashed on the third file).
+    expect(sel(['verify', rotated, '--shard', '1/2', '--shard-out', a]).status).toBe(0);
+    expect(sel(['verify', join(rotated, 'audit-8.jsonl'), join(rotated, 'audit-9.jsonl'), '--shard', '2/2', '--shard-out', b]).status).toBe(0);
+    expect(JSON.parse(readFileSync(b, 'utf8').split('\n', 1)[0]!).files.map((f: { display: string }) => f.display)).toEqual(['audit-8.jsonl', 'audit-9.jsonl'].map((f) => join(rotated, f)));
+    for (const order of [[a, b], [b, a]]) expect(refuse(['merge', ...order])).toBe('sel: the shards come from different runs (other logs, options or ref): merge the shards of one run');
   });
 
   it('a log replaced by one of the same size between shards: a part left unread, or read twice, is refused (from mutation testing)', () => {
@@ -425,6 +431,9 @@ describe('shard results that cannot be merged are refused', () => {
     for (const commit of ['HEAD', `--${'0'.repeat(40)}`, 'a'.repeat(39)]) {
       expect(expectOneSentence(replayed({ ...rp, header: JSON.stringify({ ...rh, replay: { ...rh.replay, commit } }) })), commit).toMatch(/its header or trailer is malformed/);
     }
+    // Where a part first differs from its committed log is a line, from 1 (from mutation testing:
+    // a line of 0 was reported as LEDGER_REWRITTEN at line 0).
+    expect(expectOneSentence(replayed({ ...rp, header: JSON.stringify({ ...rh, committed: [0] }) })), 'a committed line of 0').toMatch(/its header or trailer is malformed/);
     const cloned = () => {
       const copy = structuredClone(rp);
       copy.blocks.forEach((b, i) => (b.columns = Buffer.from(rp.blocks[i]!.columns)));

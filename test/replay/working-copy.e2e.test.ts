@@ -234,6 +234,34 @@ describe('a committed segment deleted from a directory of logs', () => {
     mkdirSync(join(segments, 'audit-2.jsonl'));
     expect((JSON.parse(verify().stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LOG_UNREADABLE']);
   });
+
+  it('shards that named the directory and shards that named its file are not one run: refused in either order, never merged without the deleted segment (from mutation testing)', () => {
+    const dir = join(tmp, 'segments-mixed-repo');
+    cpSync(repo, dir, { recursive: true });
+    const segments = join(dir, 'segments');
+    mkdirSync(segments);
+    const lines = chain(false, 3).trimEnd().split('\n');
+    writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
+    writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
+    commit(dir, 'audit log in two segments');
+    rmSync(join(segments, 'audit-2.jsonl'));
+    // The same file, by the same name, the same size and the same cuts: only the directory
+    // named says that a committed segment is missing from it.
+    const shard = (i: number, logs: string) => {
+      const file = join(tmp, `segments-mixed-${i}`);
+      expect(sel(['verify', logs, '--repo', dir, '--shard', `${i}/2`, '--shard-out', file]).status).toBe(0);
+      return file;
+    };
+    const [a, b] = [shard(1, segments), shard(2, join(segments, 'audit-1.jsonl'))];
+    expect(sel(['verify', segments, '--repo', dir]).status).toBe(1);
+    expect(sel(['verify', join(segments, 'audit-1.jsonl'), '--repo', dir]).status).toBe(0);
+    // Merged, shard 2 first: the deleted segment went unreported, and the merge passed.
+    for (const order of [[b, a], [a, b]]) {
+      const m = sel(['merge', ...order, '--repo', dir]);
+      expect([m.status, m.stdout], order.join(' ')).toEqual([2, '']);
+      expect(m.stderr).toBe('sel: the shards come from different runs (other logs, options or ref): merge the shards of one run\n');
+    }
+  });
 });
 
 describe('a committed segment deleted from a directory of logs named otherwise (review of the deleted-segment check)', () => {
