@@ -64,16 +64,24 @@ export async function unitContext(init: WorkerInit): Promise<UnitContext> {
 
 /** Replay in this thread, from the governance state as data. */
 async function replayFor(data: NonNullable<WorkerInit['replay']>): Promise<NonNullable<UnitContext['replay']>> {
-  const [{ replayEvent }, { loadBundleFiles, ledgerFromFiles }] = await Promise.all([import('../replay/replay.js'), import('./bundle-files.js')]);
+  const [{ replayEvent }, { ledgerFromFiles }, { CompiledCache, compiledOnDemand, COMPILED_KEPT }] = await Promise.all([
+    import('../replay/replay.js'),
+    import('./bundle-files.js'),
+    import('../policy/on-demand.js'),
+  ]);
   // Each bundle is loaded (validated, compiled) when an event first names it: a history of
   // a thousand policy versions took each worker ~0.3 s to load whole before its first unit.
+  // Compiled policies are kept as the main thread keeps them (on-demand.ts): the last 256.
   const files = new Map(data.bundles.map((b) => [b.hash, b]));
   const invalid = new Map(data.invalid.map((b) => [b.hash, b]));
+  const compiled = new CompiledCache(COMPILED_KEPT);
   const byHash = new VersionsOnDemand((hash) => {
     const b = files.get(hash);
     if (b !== undefined) {
-      const files = JSON.parse(Buffer.from(data.texts, b.at, b.length).toString('utf8')) as [string, string][];
-      return { hash, loaded: loadBundleFiles({ hash, files, inherited: b.inherited }), commits: b.commits, inherited: b.inherited };
+      const texts = new Map(JSON.parse(Buffer.from(data.texts, b.at, b.length).toString('utf8')) as [string, string][]);
+      const loaded = compiledOnDemand(hash, texts, b.inherited, compiled);
+      if (loaded.ok) void loaded.policy; // compiled now: files that do not load as the version fail here, as they did
+      return { hash, loaded, commits: b.commits, inherited: b.inherited };
     }
     const bad = invalid.get(hash);
     return bad === undefined ? undefined : { hash, loaded: { ok: false, hash, problems: bad.problems as never, texts: new Map() }, commits: bad.commits, inherited: [] };

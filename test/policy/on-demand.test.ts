@@ -1,10 +1,10 @@
 /**
- * The policy index keeps a version's files and compiles its policy when it is read (history.ts,
- * compiledOnDemand): what is compiled again after the cache dropped it must be the policy the
- * version had, reserved names it inherits included.
+ * The policy index and the workers keep a version's files and compile its policy when it is
+ * read (on-demand.ts, compiledOnDemand): what is compiled again after the cache dropped it must
+ * be the policy the version had, reserved names it inherits included.
  */
 import { describe, expect, it } from 'vitest';
-import { CompiledCache, compiledOnDemand } from '../../src/git/history.js';
+import { CompiledCache, compiledOnDemand } from '../../src/policy/on-demand.js';
 import { bundleOf, edited, run, input, d } from '../helpers/policy.js';
 
 function version(edit: (f: Record<string, any>) => void) {
