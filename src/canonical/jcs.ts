@@ -154,7 +154,11 @@ export function canonicalize(value: unknown, maxDepth: number = DEFAULT_MAX_DEPT
   } catch (e) {
     // The writer recurses once a level: a value checked at a maxDepth past what the stack
     // holds (a library caller's 1e6, 100 000 levels deep) threw a RangeError (found by review).
-    if (e instanceof RangeError) throw new JcsError('too-deep', '', `value is nested deeper than this process's stack can write (${DEFAULT_MAX_DEPTH} levels always can)`);
+    // A canonical form longer than a string can hold is one too.
+    if (e instanceof RangeError) {
+      const what = /call stack/i.test(e.message) ? `nested deeper than this process's stack can write (${DEFAULT_MAX_DEPTH} levels always can)` : 'longer, written canonically, than a string can hold';
+      throw new JcsError('too-deep', '', `value is ${what}`);
+    }
     throw e;
   }
 }

@@ -236,6 +236,7 @@ describe('canonicalize', () => {
     }
     expect(err).toBeInstanceOf(JcsError);
     expect((err as JcsError).reason).toBe('too-deep');
+    expect((err as JcsError).message).toMatch(/^value is nested deeper than this process's stack can write/);
     // What the CLI allows (--max-depth 2000) is written.
     const text = canonicalize(nest(2000), 2001);
     expect(text.length).toBe(1 + 1000 * 2 + 1000 * 6);
