@@ -102,6 +102,47 @@ describe('LineSplitter', () => {
       { numRuns: 500 },
     );
   });
+  it('reports an empty line that ends a byte range stopping before its file ends (a shard): it is not the file\'s last line (from mutation testing)', () => {
+    const out: Ev[] = [];
+    const s = new LineSplitter({
+      line: (x, n) => out.push(['line', n, x.toString('latin1')]),
+      emptyLine: (n) => out.push(['empty', n, '']),
+      tooLong: (n, len) => out.push(['long', n, len]),
+      torn: (n, x) => out.push(['torn', n, x.toString('latin1')]),
+    }, 100);
+    s.push(b('a\n\n'));
+    s.end(false);
+    expect(out).toEqual([['line', 1, 'a'], ['empty', 2, '']]);
+  });
+  it('property: gives what splitting the whole input on LF gives, line by line, however it is chunked and wherever the limit falls (from mutation testing)', () => {
+    // The reference: SPEC.md §2 read plainly. An empty line (or a lone CR) is reported when a
+    // line of any kind comes after it; a line over the limit is reported with its length.
+    const reference = (input: Buffer, max: number): Ev[] => {
+      const out: Ev[] = [];
+      const parts = input.toString('latin1').split('\n');
+      const last = parts.pop()!;
+      let pending = 0;
+      const flush = () => {
+        if (pending > 0) out.push(['empty', pending, '']);
+        pending = 0;
+      };
+      parts.forEach((p, i) => {
+        if (p.length > max) (flush(), out.push(['long', i + 1, p.length]));
+        else if (p === '' || p === '\r') (flush(), (pending = i + 1));
+        else (flush(), out.push(['line', i + 1, p]));
+      });
+      if (last !== '') (flush(), out.push(last.length > max ? ['long', parts.length + 1, last.length] : ['torn', parts.length + 1, last]));
+      return out;
+    };
+    const piece = fc.oneof(fc.constant('\n'), fc.constant('\r'), fc.constant('\r\n'), fc.constant('x'), fc.string({ maxLength: 9 }), fc.constant('y'.repeat(16)));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((p) => b(p.join(''))), fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 17 }), (input, sizes, max) => {
+        expect(split(input, sizes, max)).toEqual(reference(input, max));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('numbers lines from 1 and counts every line, empty or not', () => {
     const s = new LineSplitter({ line() {}, emptyLine() {}, tooLong() {}, torn() {} }, 100);
     s.push(b('a\n\nb\nc'));

@@ -3,7 +3,7 @@
  * 1 MiB chunks with the next read in flight, from a resume offset, or from a stream.
  * (From mutation testing: the bytes a multi-read file gives were never compared with the file.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -43,6 +43,32 @@ describe('readSource', () => {
     const got: Buffer[] = [];
     expect(await readSource({ display: f, path: f, regular: true, named: true }, (c) => got.push(Buffer.from(c)), process.stdin, 6)).toBeNull();
     expect(Buffer.concat(got).toString()).toBe('second\n');
+  });
+
+  it('reads nothing, and finds nothing wrong, in an empty file or one resumed at its end (from mutation testing)', async () => {
+    const empty = join(tmp, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const done = join(tmp, 'done.jsonl');
+    writeFileSync(done, 'first\n');
+    for (const [f, at] of [[empty, 0], [done, 6], [done, 9]] as const) {
+      const got: Buffer[] = [];
+      expect(await readSource({ display: f, path: f, regular: true, named: true }, (c) => got.push(Buffer.from(c)), process.stdin, at)).toBeNull();
+      expect(got).toEqual([]);
+    }
+  });
+
+  it('gives only the bytes a file had when opened when it grows while read, and says so (from mutation testing)', async () => {
+    const bytes = content(2 * CHUNK_BYTES + 10);
+    const f = join(tmp, 'growing.jsonl');
+    writeFileSync(f, bytes);
+    const got: Buffer[] = [];
+    // Appended while the first chunk is checked: the third read starts after that.
+    const problem = await readSource({ display: f, path: f, regular: true, named: true }, (chunk) => {
+      if (got.length === 0) appendFileSync(f, 'appended\n');
+      got.push(Buffer.from(chunk));
+    });
+    expect(Buffer.concat(got).equals(bytes)).toBe(true);
+    expect(problem).toEqual({ code: 'LOG_CHANGED', message: `the file grew from ${bytes.length} to ${bytes.length + 9} bytes while it was read; only the first ${bytes.length} bytes were verified` });
   });
 
   it('gives a stream\'s text as UTF-8 bytes', async () => {

@@ -40,6 +40,16 @@ describe('resolveSources', () => {
     ]);
   });
 
+  it('gives a directory\'s files sorted by name, and skips one whose name is not UTF-8, saying so (from mutation testing)', async () => {
+    const d = dir('sorted', {});
+    // Made against the order of their names: no directory listing order sorts them.
+    for (const n of ['d', 'b', 'e', 'a', 'c']) writeFileSync(join(d, `${n}.jsonl`), line(0));
+    writeFileSync(Buffer.concat([Buffer.from(`${d}/f`), Buffer.from([0xff]), Buffer.from('.jsonl')]), line(0));
+    const r = await resolveSources([d]);
+    expect(names(r.sources)).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl', 'e.jsonl']);
+    expect(r.skipped).toEqual([{ display: join(d, 'f\ufffd.jsonl'), reason: 'its name is not UTF-8, so sel cannot open it by name' }]);
+  });
+
   it('reads a file once however often it is named, and through a link too', async () => {
     const d = dir('twice', { 'a.jsonl': line(0) });
     symlinkSync(join(d, 'a.jsonl'), join(tmp, 'link.jsonl'));
@@ -139,6 +149,18 @@ describe('orderSources', () => {
     expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['l.jsonl', 'n.jsonl', 'm.jsonl', 'o.jsonl']);
   });
 
+  it('reads a file again for every chain that begins no file, not only for those it does not hold at all (from mutation testing)', async () => {
+    const ev = (chain: string, seq: number): string => `${JSON.stringify({ v: 'sel.audit/1', chain, seq })}\n`;
+    // Written in this order: 2 (b 0-1, d 0), 1 (a 0-62, c 0, then d 1 as its 65th line). Both
+    // begin with a seq 0, so the name put 1 first; d, which begins no file, is past 1's first
+    // 64 lines, and 1 holds c, the other such chain, among them: it must still be read for d.
+    const d = dir('late-chain-begins-none-2', {
+      '1.jsonl': Array.from({ length: 63 }, (_, i) => ev('a', i)).join('') + ev('c', 0) + ev('d', 1),
+      '2.jsonl': ev('b', 0) + ev('b', 1) + ev('d', 0),
+    });
+    expect(names(await orderSources((await resolveSources([d])).sources, 1 << 20))).toEqual(['2.jsonl', '1.jsonl']);
+  });
+
   it('finds a chain past the first 64 lines by the envelope\'s chain member, not one nested in an unknown member before it (found by mutation testing: an honest log read with a false SEQ_REORDER)', async () => {
     // Unknown top-level members are allowed (SPEC.md §2); "annotations" sorts before "chain".
     const ev = (chain: string, seq: number): string => `${JSON.stringify({ annotations: { chain: 'upstream' }, chain, seq, v: 'sel.audit/1' })}\n`;
@@ -160,6 +182,27 @@ describe('orderSources', () => {
     const d = dir('limit', { 'a.jsonl': `{"seq":1}${' '.repeat(event.length)}\n${line(9)}`, 'b.jsonl': `${event}\n` });
     const files = (await resolveSources([d])).sources;
     expect(names(await orderSources(files, event.length))).toEqual(['b.jsonl', 'a.jsonl']);
+  });
+});
+
+describe('orderSources: where a file\'s first event is looked for (from mutation testing)', () => {
+  const order = async (name: string, files: Record<string, string>, max = 1 << 20) => names(await orderSources((await resolveSources([dir(name, files)])).sources, max));
+  it('looks at a file\'s first 64 lines, not 63 nor 65', async () => {
+    const junk = (n: number): string => 'not an event\n'.repeat(n);
+    // b's first event is its 64th line: it orders b; a's is its 65th: a has none, and goes last.
+    expect(await order('first-64', { 'a.jsonl': junk(64) + line(0), 'b.jsonl': junk(63) + line(1), 'c.jsonl': line(2) })).toEqual(['b.jsonl', 'c.jsonl', 'a.jsonl']);
+  });
+  it('looks past a first line longer than one read (64 KiB), within the first MiB', async () => {
+    expect(await order('first-far', { 'a.jsonl': `${'x'.repeat(100_000)}\n${line(0)}`, 'b.jsonl': line(1) })).toEqual(['a.jsonl', 'b.jsonl']);
+  });
+  it('takes a last line without LF of exactly --max-line-bytes for the first event, not one longer', async () => {
+    const event = JSON.stringify({ v: 'sel.audit/1', chain: 'c', seq: 0, pad: 'x'.repeat(20) });
+    expect(await order('torn-limit', { 'a.jsonl': event, 'b.jsonl': line(1) }, event.length)).toEqual(['a.jsonl', 'b.jsonl']);
+    expect(await order('torn-over', { 'a.jsonl': event, 'b.jsonl': line(1) }, event.length - 1)).toEqual(['b.jsonl', 'a.jsonl']);
+  });
+  it('takes no negative seq, and nothing before a byte-order mark that is not one, for a first event', async () => {
+    expect(await order('negative', { 'a.jsonl': '{"seq":-1}\n', 'b.jsonl': line(0) })).toEqual(['b.jsonl', 'a.jsonl']);
+    expect(await order('not-bom', { 'a.jsonl': `\u00fe\u00bb\u00bf${line(0)}`, 'b.jsonl': line(1) })).toEqual(['b.jsonl', 'a.jsonl']);
   });
 });
 
