@@ -5,7 +5,8 @@ import { LineSplitter, type LineSink } from '../../src/ingest/lines.js';
 
 type Ev = [string, number, string | number];
 
-function split(input: Buffer, chunkSizes: number[] | number, max = 1 << 20): Ev[] {
+/** A splitter whose events are recorded in `out`, in order. */
+function recording(max: number): { out: Ev[]; s: LineSplitter } {
   const out: Ev[] = [];
   const sink: LineSink = {
     line: (b, n) => out.push(['line', n, b.toString('latin1')]),
@@ -13,7 +14,11 @@ function split(input: Buffer, chunkSizes: number[] | number, max = 1 << 20): Ev[
     tooLong: (n, len) => out.push(['long', n, len]),
     torn: (n, b) => out.push(['torn', n, b.toString('latin1')]),
   };
-  const s = new LineSplitter(sink, max);
+  return { out, s: new LineSplitter(sink, max) };
+}
+
+function split(input: Buffer, chunkSizes: number[] | number, max = 1 << 20): Ev[] {
+  const { out, s } = recording(max);
   const sizes = typeof chunkSizes === 'number' ? [chunkSizes] : chunkSizes;
   let at = 0;
   let k = 0;
@@ -103,13 +108,7 @@ describe('LineSplitter', () => {
     );
   });
   it('reports an empty line that ends a byte range stopping before its file ends (a shard): it is not the file\'s last line (from mutation testing)', () => {
-    const out: Ev[] = [];
-    const s = new LineSplitter({
-      line: (x, n) => out.push(['line', n, x.toString('latin1')]),
-      emptyLine: (n) => out.push(['empty', n, '']),
-      tooLong: (n, len) => out.push(['long', n, len]),
-      torn: (n, x) => out.push(['torn', n, x.toString('latin1')]),
-    }, 100);
+    const { out, s } = recording(100);
     s.push(b('a\n\n'));
     s.end(false);
     expect(out).toEqual([['line', 1, 'a'], ['empty', 2, '']]);
@@ -156,13 +155,7 @@ describe('LineSplitter', () => {
       fc.property(fc.array(line, { maxLength: 40 }), fc.boolean(), fc.nat({ max: 45 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 5 }), (lines, lf, k, sizes) => {
         const input = b(lines.join('\n') + (lf ? '\n' : ''));
         const run = (chunks: number[] | number) => {
-          const out: Ev[] = [];
-          const s = new LineSplitter({
-            line: (x, n) => out.push(['line', n, x.toString('latin1')]),
-            emptyLine: (n) => out.push(['empty', n, '']),
-            tooLong: (n, len) => out.push(['long', n, len]),
-            torn: (n, x) => out.push(['torn', n, x.toString('latin1')]),
-          }, 30);
+          const { out, s } = recording(30);
           if (k > 0) s.stopAfter(k);
           const ss = typeof chunks === 'number' ? [chunks] : chunks;
           for (let at = 0, i = 0; at < input.length && !s.stoppedShort; i++) {

@@ -203,18 +203,24 @@ describe('a committed log kept in Git LFS (the repository holds a pointer naming
   });
 });
 
+/** A copy of the repository with the chain committed as two segments in segments/. */
+function twoSegments(name: string): { dir: string; segments: string } {
+  const dir = join(tmp, name);
+  cpSync(repo, dir, { recursive: true });
+  const segments = join(dir, 'segments');
+  mkdirSync(segments);
+  const lines = chain(false, 3).trimEnd().split('\n');
+  writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
+  writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
+  commit(dir, 'audit log in two segments');
+  return { dir, segments };
+}
+
 describe('a committed segment deleted from a directory of logs', () => {
   it('is LEDGER_REWRITTEN, named as a run names the directory\'s files, the same on any --jobs and through shards; one replaced by a directory is LOG_UNREADABLE alone', () => {
     // The last segment deleted: the rest reads as a whole chain, and the gate passed on what
     // was left (found by review).
-    const dir = join(tmp, 'segments-repo');
-    cpSync(repo, dir, { recursive: true });
-    const segments = join(dir, 'segments');
-    mkdirSync(segments);
-    const lines = chain(false, 3).trimEnd().split('\n');
-    writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
-    writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
-    commit(dir, 'audit log in two segments');
+    const { dir, segments } = twoSegments('segments-repo');
     const verify = (args: string[] = []) => sel(['verify', segments, '--repo', dir, '--format', 'json', ...args]);
     expect(JSON.parse(verify().stdout)).toMatchObject({ findings: [] });
     rmSync(join(segments, 'audit-2.jsonl'));
@@ -236,14 +242,7 @@ describe('a committed segment deleted from a directory of logs', () => {
   });
 
   it('shards that named the directory and shards that named its file are not one run: refused in either order, never merged without the deleted segment (from mutation testing)', () => {
-    const dir = join(tmp, 'segments-mixed-repo');
-    cpSync(repo, dir, { recursive: true });
-    const segments = join(dir, 'segments');
-    mkdirSync(segments);
-    const lines = chain(false, 3).trimEnd().split('\n');
-    writeFileSync(join(segments, 'audit-1.jsonl'), `${lines.slice(0, 3).join('\n')}\n`);
-    writeFileSync(join(segments, 'audit-2.jsonl'), `${lines.slice(3).join('\n')}\n`);
-    commit(dir, 'audit log in two segments');
+    const { dir, segments } = twoSegments('segments-mixed-repo');
     rmSync(join(segments, 'audit-2.jsonl'));
     // The same file, by the same name, the same size and the same cuts: only the directory
     // named says that a committed segment is missing from it.
