@@ -159,9 +159,10 @@ export class Replayer {
    * An event the chain check set aside as a fork branch (never a copy), or as arriving after the
    * chain went on past its seq (`late`): its decision is replayed and reported as the chain's
    * are, at its own ts and at its branch's time (the chain's where the branch left it, then the
-   * branch's latest ts; for a late arrival, the chain's after its predecessor). It is not the
-   * chain's: it does not move the chain's time, nor does a branch's event satisfy an anchor
-   * (the anchored event on a branch is said where the anchor is judged, finish()). A late
+   * branch's latest ts; for a late arrival, the chain's after its predecessor, or the time after
+   * the late arrival it links to). It is not the chain's: it does not move the chain's time,
+   * nor does a branch's event satisfy an anchor (the anchored event on a branch is said where
+   * the anchor is judged, finish()). A late
    * arrival that is the anchored event does: the chain never had another event at its seq.
    */
   onBranch(rec: PlacedEvent, late = false): void {
@@ -185,12 +186,14 @@ export class Replayer {
     const time = this.branchTime.get(key) ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? now);
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
-    if (!late) {
-      const after = rec.ts !== null && (before === null || rec.ts > before) ? { ts: rec.ts, seq: rec.seq } : time;
-      if (after !== undefined) {
-        this.branchTime.set(`${rec.chain}\u0000${rec.hash}`, { ts: after.ts, seq: after.seq });
-        if (this.branchTime.size > MAX_BRANCH_TIMES) this.branchTime.delete(this.branchTime.keys().next().value!);
-      }
+    // The time after it, for the event that links to it: another event of its branch, or the
+    // late arrival after it (two late arrivals, one after the other: the second was judged at
+    // the chain's time after the seq before the first, without the first's ts, and an exception
+    // expired by then passed; found by mutation testing).
+    const after = rec.ts !== null && (before === null || rec.ts > before) ? { ts: rec.ts, seq: rec.seq } : time;
+    if (after !== undefined) {
+      this.branchTime.set(`${rec.chain}\u0000${rec.hash}`, { ts: after.ts, seq: after.seq });
+      if (this.branchTime.size > MAX_BRANCH_TIMES) this.branchTime.delete(this.branchTime.keys().next().value!);
     }
     this.tally(rec.replay ?? replayEvent(rec, this.input), rec, before, beforeSeq);
   }

@@ -49,6 +49,26 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(out.summary.replay.events).toMatchObject({ events: 5, replayed: 5, matched: 4, diverged: 1 });
   });
 
+  it('two late arrivals, one after the other: the second is judged at the chain\'s time after the first, as in seq order (from mutation testing)', () => {
+    // Chain x goes on past seqs 3 and 4 (two more events), which arrive last: --reorder-window 1
+    // gives up on them first. Seq 3 (2026-11-10) and seq 4 (back before EXEXP's expiry) are
+    // late arrivals; seq 4 was judged at the chain's time after seq 2, which never saw seq 3's
+    // ts, and its exception passed.
+    const lines = readFileSync(b.exception, 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines[4]!) as { hash: string; policy_hash: string };
+    const w = new ChainWriter('x', { lastSeq: 4, lastHash: last.hash });
+    const more = [11, 12].map((d) => w.append({
+      ts: `2026-11-${d}T00:00:00.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', n: d }, policy_hash: last.policy_hash,
+      decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line);
+    const log = join(tmp, 'two-late.jsonl');
+    writeFileSync(log, `${[...lines.slice(0, 3), ...more, lines[3], lines[4]].join('\n')}\n`);
+    const { out } = verify(log, ['--reorder-window', '1']);
+    expect(codes(out).filter((c) => c.startsWith('x/4 '))).toContain('x/4 EXCEPTION_EXPIRED');
+    const f = out.findings.find((x) => x.code === 'EXCEPTION_EXPIRED')!;
+    expect(f.detail).toMatchObject({ chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3 });
+  });
+
   it('a review: a request resumed at a ts back inside its review\'s window, after an earlier event past its expiry, is REVIEW_EXPIRED', () => {
     const { status, out } = verify(b.review);
     expect(codes(out)).toEqual(['r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED']);
