@@ -40,17 +40,16 @@ describe('policies compiled on demand', () => {
 
   it('keeps the most recently used', () => {
     const cache = new CompiledCache(2);
-    let made = 0;
-    const make = (p: typeof a.policy) => () => (made++, p);
-    cache.get('a', make(a.policy));
-    cache.get('b', make(b.policy));
-    cache.get('a', make(a.policy)); // a is now the most recent: b is dropped next
-    cache.get('c', make(a.policy));
-    expect(made).toBe(3);
-    cache.get('a', make(a.policy));
-    expect(made).toBe(3);
-    cache.get('b', make(b.policy));
-    expect(made).toBe(4);
+    const c = version((f) => f['capabilities'].grants[0].caps = { ...f['capabilities'].grants[0].caps, memory_mb: 333 });
+    const [va, vb, vc] = [a, b, c].map((x) => compiledOnDemand(x.hash, x.texts, [], cache));
+    if (!va!.ok || !vb!.ok || !vc!.ok) throw new Error('not ok');
+    const pa = va!.policy;
+    const pb = vb!.policy;
+    expect(va!.policy).toBe(pa); // a is now the most recent: b is let go next
+    void vc!.policy;
+    expect(va!.policy).toBe(pa);
+    expect(vb!.policy).not.toBe(pb);
+    expect(vb!.policy.hash).toBe(b.hash);
   });
 
   it('refuses files that no longer load as the version they were read as', () => {
