@@ -854,6 +854,9 @@ interface TimelineFlags extends ReadingFlags {
 const HELD_FINDINGS = 4096;
 const NONE: readonly string[] = [];
 
+/** The last instant a ts can name (four-digit years, milliseconds). */
+const LAST_TS = '9999-12-31T23:59:59.999Z';
+
 function timelineCommand(): Command {
   const cmd = new Command('timeline')
     .description('filtered events as a readable table or JSONL, streaming (integrity is checked on the way: a row names the findings at its event, and the count of all goes to stderr)')
@@ -876,7 +879,15 @@ function timelineCommand(): Command {
         if (t === undefined) return null;
         // --from: at or after; --to: before. Either way a finer time rounds up (time.ts).
         const ts = parseTimePoint(t, 'ceil');
-        if (ts === null) throw new OperatorError(`${name} ${t} is not ${TIME_FORMS}`);
+        if (ts === null) {
+          // A time finer than a millisecond in the last millisecond a ts can name rounds up past
+          // it: every event is before it, none at or after it (it was "not an RFC 3339 time").
+          if (parseTimePoint(t, 'floor') !== null) {
+            if (name === '--to') return null;
+            throw new OperatorError(`--from ${t} is after the last instant a ts can name (${LAST_TS}), so no event can be in range`);
+          }
+          throw new OperatorError(`${name} ${t} is not ${TIME_FORMS}`);
+        }
         return ts;
       };
       const from = bound(f.from, '--from');

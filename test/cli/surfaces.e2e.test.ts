@@ -1353,6 +1353,11 @@ describe('sel timeline', () => {
     const r = sel(['timeline', s.clean, '--from', first, '--to', `${first.slice(0, 23)}0001Z`, '--format', 'jsonl']);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    // Finer than a millisecond in the last one a ts can name: every event is before it, none
+    // after it (it was "not an RFC 3339 time"; found by review).
+    const all = sel(['timeline', s.clean, '--format', 'jsonl']).stdout;
+    expect(sel(['timeline', s.clean, '--to', '9999-12-31T23:59:59.9999Z', '--format', 'jsonl']).stdout).toBe(all);
+    expect(expectOneSentence(sel(['timeline', s.clean, '--from', '9999-12-31T23:59:59.9999Z']))).toContain('is after the last instant a ts can name (9999-12-31T23:59:59.999Z)');
   });
   it('gives each event its own line, says nothing on stderr of a clean log, and leaves out an event that failed its line checks (from mutation testing)', () => {
     const r = sel(['timeline', s.clean, '--actor', 'ops-bot', '--format', 'jsonl']);
