@@ -167,8 +167,7 @@ describe('a committed log kept in Git LFS (the repository holds a pointer naming
     (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string; message: string }[] }).findings;
 
   it('appended to, commit after commit: not a rewrite (each pointer differs at its oid line); made shorter: a rewrite, by the sizes the pointers name; the working copy must begin with what the pointer names', () => {
-    const dir = join(tmp, 'lfs');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs');
     const lfsLog = join(dir, 'logs', 'lfs.jsonl');
     const [short, long] = [chain(false), chain(false, 2)];
     for (const content of [short, long]) {
@@ -203,10 +202,16 @@ describe('a committed log kept in Git LFS (the repository holds a pointer naming
   });
 });
 
-/** A copy of the repository with the chain committed as two segments in segments/. */
-function twoSegments(name: string): { dir: string; segments: string } {
+/** A copy of the repository, under tmp/`name`, for one test to change. */
+function copyOfRepo(name: string): string {
   const dir = join(tmp, name);
   cpSync(repo, dir, { recursive: true });
+  return dir;
+}
+
+/** A copy of the repository with the chain committed as two segments in segments/. */
+function twoSegments(name: string): { dir: string; segments: string } {
+  const dir = copyOfRepo(name);
   const segments = join(dir, 'segments');
   mkdirSync(segments);
   const lines = chain(false, 3).trimEnd().split('\n');
@@ -265,8 +270,7 @@ describe('a committed segment deleted from a directory of logs', () => {
 
 describe('a committed segment deleted from a directory of logs named otherwise (review of the deleted-segment check)', () => {
   const segmented = (name: string, sub: string) => {
-    const dir = join(tmp, name);
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo(name);
     const segments = join(dir, sub);
     mkdirSync(segments, { recursive: true });
     const lines = chain(false, 3).trimEnd().split('\n');
@@ -367,8 +371,7 @@ describe('a committed segment deleted from a directory of logs named otherwise (
 
 describe('a committed log taken out of Git LFS (review)', () => {
   it('the log committed in the pointer\'s place must begin with the bytes the pointer named: one sealed again is LEDGER_REWRITTEN', () => {
-    const dir = join(tmp, 'lfs-out');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs-out');
     const lfsLog = join(dir, 'logs', 'lfs.jsonl');
     const real = chain(true);
     writeFileSync(lfsLog, `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(real).digest('hex')}\nsize ${Buffer.byteLength(real)}\n`);
@@ -392,8 +395,7 @@ describe('a symbolic link put where a committed log is, at the repository\'s roo
     const outside = join(tmp, 'outside-root-or-exec.jsonl');
     writeFileSync(outside, cut);
     for (const [name, at, executable] of [['link-root', 'audit.jsonl', false], ['link-exec', join('logs', 'exec.jsonl'), true]] as const) {
-      const dir = join(tmp, name);
-      cpSync(repo, dir, { recursive: true });
+      const dir = copyOfRepo(name);
       const file = join(dir, at);
       writeFileSync(file, chain(true));
       if (executable) chmodSync(file, 0o755);
@@ -408,8 +410,7 @@ describe('a symbolic link put where a committed log is, at the repository\'s roo
 
 describe('a committed log read through a symbolic link committed beside it (from mutation testing)', () => {
   it('is compared with the log the link leads to, not with the link: nothing to say', () => {
-    const dir = join(tmp, 'committed-link');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('committed-link');
     symlinkSync('audit.jsonl', join(dir, 'logs', 'link.jsonl'));
     commit(dir, 'a link to the log');
     const codes = (file: string) => (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
@@ -425,8 +426,7 @@ describe('a committed log whose object is gone from the repository (from mutatio
   // committed (the object's lookup says "missing") instead of refusing the damaged repository,
   // and a log sealed again in the working copy passed.
   it('is LEDGER_REWRITTEN or a git failure, never a log read as not committed', () => {
-    const dir = join(tmp, 'missing-object');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('missing-object');
     const inDir = join(dir, 'logs', 'audit.jsonl');
     const oid = git(dir, 'rev-parse', 'HEAD:logs/audit.jsonl');
     rmSync(join(dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2)));
@@ -442,8 +442,7 @@ describe('a committed log whose object is gone from the repository (from mutatio
 describe('a committed log put into Git LFS (from mutation testing)', () => {
   const codes = (dir: string, file: string) => (JSON.parse(sel(['verify', file, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
   it('a pointer to the log with events appended is no rewrite, though the pointer is shorter than the log it replaced and differs from its first line', () => {
-    const dir = join(tmp, 'lfs-in');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs-in');
     const inDir = join(dir, 'logs', 'audit.jsonl');
     const grown = chain(true, 2);
     writeFileSync(inDir, pointer(grown));
@@ -456,8 +455,7 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
   // the working copy, which must be those bytes, is compared with the log committed before the
   // pointer, as one taken out of LFS is with the pointer.
   it('a pointer to a log sealed again in its place is LEDGER_REWRITTEN', () => {
-    const dir = join(tmp, 'lfs-in-forged');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs-in-forged');
     const inDir = join(dir, 'logs', 'audit.jsonl');
     // Forged: seq 2's allowed elevation sealed again as a block, longer than the log committed.
     const forged = chain(false, 2);
@@ -469,8 +467,7 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
   // The same from one pointer to the next (the history compares them by size only): the working
   // copy is compared with each pointer's bytes, not only the last's.
   it('a pointer to a log sealed again in place of the one an earlier pointer named is LEDGER_REWRITTEN', () => {
-    const dir = join(tmp, 'lfs-in-lfs-forged');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs-in-lfs-forged');
     const inDir = join(dir, 'logs', 'lfs.jsonl');
     writeFileSync(inDir, pointer(chain(true)));
     commit(dir, 'audit log (LFS pointer)');
@@ -489,8 +486,7 @@ describe('the finding on a log put into Git LFS sealed again (review of "every e
   // (detail.commit), so the versions it tells one to compare are the same. A shard records only
   // the line (sel.shard/8 `committed`), so the merge cannot say more without a new format.
   it.fails('names the commit of the version the file does not begin with, not the pointer\'s, which it does begin with', () => {
-    const dir = join(tmp, 'lfs-in-forged-finding');
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo('lfs-in-forged-finding');
     const plain = git(dir, 'rev-parse', 'HEAD');
     const inDir = join(dir, 'logs', 'audit.jsonl');
     const forged = chain(false, 2);
@@ -507,8 +503,7 @@ describe('the finding on a log put into Git LFS sealed again (review of "every e
 
 describe('a committed log whose working copy is a hard link to another log read (review of "hard links read once")', () => {
   const linked = (name: string) => {
-    const dir = join(tmp, name);
-    cpSync(repo, dir, { recursive: true });
+    const dir = copyOfRepo(name);
     const segments = join(dir, 'hard');
     mkdirSync(segments);
     return { dir, segments };
