@@ -55,9 +55,9 @@ class OnDemandBundle {
   get policy(): CompiledPolicy {
     let p = this.compiled;
     if (p === null) {
-      const read = loadBundle(this.texts);
-      if (!read.ok || read.hash !== this.hash) throw new Error(`bundle ${this.hash} reloads as ${read.hash ?? 'invalid'}`);
-      p = this.compiled = withReserved(read.policy, this.inherited);
+      const read = reloadBundle(this.hash, this.texts, this.inherited);
+      if (!read.ok) throw new Error(`bundle ${this.hash} reloads as invalid`);
+      p = this.compiled = read.policy;
     }
     this.cache.touch(this);
     return p;
@@ -67,6 +67,16 @@ class OnDemandBundle {
   drop(): void {
     this.compiled = null;
   }
+}
+
+/**
+ * A version from its files, compiled with the reserved names its history adds (history.ts), as
+ * the index first read it: files that load as another version are an internal error.
+ */
+export function reloadBundle(hash: string, texts: ReadonlyMap<string, string>, inherited: readonly (readonly [string, string])[]): LoadedBundle {
+  const read = loadBundle(texts);
+  if (read.hash !== hash) throw new Error(`bundle ${hash} reloads as ${read.hash}`);
+  return read.ok ? { ...read, policy: withReserved(read.policy, inherited) } : read;
 }
 
 export function compiledOnDemand(hash: string, texts: ReadonlyMap<string, string>, inherited: readonly (readonly [string, string])[], cache: CompiledCache): LoadedBundle {

@@ -4,16 +4,14 @@
  * it back, compiled as the main thread compiled it from Git. Loaded only where it is used:
  * integrity-only threads start ~15 ms sooner without the policy modules.
  */
-import { loadBundle, type LoadedBundle } from '../policy/bundle.js';
-import { withReserved } from '../policy/compile.js';
+import type { LoadedBundle } from '../policy/bundle.js';
+import { reloadBundle } from '../policy/on-demand.js';
 import { buildLedger, type Ledger } from '../policy/ledger.js';
 import type { BundleFiles } from './worker-protocol.js';
 
 /** A version from its files, compiled with the reserved names its history adds (history.ts). */
 export function loadBundleFiles(b: BundleFiles): LoadedBundle {
-  const read = loadBundle(new Map(b.files));
-  if (read.hash !== b.hash) throw new Error(`bundle ${b.hash} reloads as ${read.hash}`);
-  return read.ok ? { ...read, policy: withReserved(read.policy, b.inherited) } : read;
+  return reloadBundle(b.hash, new Map(b.files), b.inherited);
 }
 
 /** The ledger from its files, by path. */
