@@ -1061,8 +1061,14 @@ function sequentialReader(b: BlobStream): (at: number, n: number) => Promise<Buf
 
 type BlobStream = ReturnType<typeof blobStream>;
 
-/** A blob's bytes as they come from `git cat-file blob`, its exit status, and the failure to throw when it is not whole. */
-function blobStream(dir: string, oid: string) {
+/** A 'readable' listener that reads nothing: the stream keeps what comes until it is read (at most its high-water mark, then the pipe waits). */
+const keepBuffered = (): void => {};
+
+/**
+ * A blob's bytes as they come from `git cat-file blob`, its exit status, and the failure to
+ * throw when it is not whole. Exported for its tests.
+ */
+export function blobStream(dir: string, oid: string) {
   const args = ['cat-file', 'blob', oid];
   const child = spawnGit(dir, args);
   commandsStarted++;
@@ -1073,6 +1079,13 @@ function blobStream(dir: string, oid: string) {
     child.once('error', () => resolve(null));
   });
   child.stdin.end();
+  // Read from now on, not from the first next(): an async iterator listens for 'readable' only
+  // once it is first asked, and Node.js resumes the stdout nobody listens to when its child
+  // exits (child_process flushStdio), its bytes going to no one. firstDifference asks for the
+  // second blob once the first has sent a chunk; a git that had exited by then gave nothing,
+  // and a committed log compared with itself read "ended before its size" (one run in ten
+  // under load; found by a test that failed now and then).
+  child.stdout.on('readable', keepBuffered);
   return {
     child,
     chunks: child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
