@@ -55,6 +55,27 @@ const EXCEPTION_TEXT: Readonly<Record<ExceptionStatus, string>> = {
 const whatIfDecision = (w: { evaluation: Evaluation; expired: Finding | null }): SelEvent['decision'] =>
   w.expired === null ? w.evaluation.decision : (w.expired.expected as SelEvent['decision']);
 
+/** An evaluation trace, a numbered line a step, for people. */
+const traceText = (t: Evaluation['trace']): string[] => traceLines(t).map((l, i) => `  ${String(i + 1).padStart(2)}. ${printable(l)}`);
+
+/** An event's policy version, for people: its commit, or that the history does not hold it. */
+function policyLines(hash: string, info: PolicyInfo | null, c: Awaited<ReturnType<Colour>>): string[] {
+  const p = printable;
+  const L = [c.bold('policy') + `  ${p(hash)}`];
+  if (info?.commit === null || info === null) L.push(c.red('  not in the repository history reachable from the ref: the decision cannot be replayed'));
+  else L.push(`  commit ${info.commit.slice(0, 12)}  ${p(info.date)}  ${p(info.author)}`, `  "${p(info.subject)}"${info.valid ? '' : c.red('  (the bundle is invalid)')}`);
+  return L;
+}
+
+/** What --policy would decide of an event recorded as `recorded`, for people; `time` names the time its expiry was judged at. */
+function whatIfLines(w: NonNullable<LineAccount['whatIf']>, recorded: SelEvent['decision'], time: string, c: Awaited<ReturnType<Colour>>): string[] {
+  const p = printable;
+  const why = w.expired === null ? '' : `: ${w.expired.code} at ${time}, ${w.expired.message}`;
+  return [c.bold(`what if --policy ${p(w.ref)}`) + c.dim(` (commit ${w.commit.slice(0, 12)})`),
+    `  decision  ${p(showDecision(w.decision))}  ${sameDecision(recorded, w.decision) ? '(as recorded)' : `(differs from the record${p(why)})`}`,
+    ...traceText(w.trace)];
+}
+
 /** A rule id shown as it is in impact's transitions; any other is quoted. */
 const PLAIN_RULE = /^[A-Za-z0-9_.:@\/-]+$/;
 
@@ -88,6 +109,67 @@ async function policyAt(repoDir: string, ref: string, gov: Governance): Promise<
   } finally {
     repo.close();
   }
+}
+
+/** An event's policy version as explain shows it; `commit` null when the history --ref reaches does not hold it. */
+interface PolicyInfo {
+  readonly hash: string;
+  readonly commit: string | null;
+  readonly date: string;
+  readonly author: string;
+  readonly subject: string;
+  readonly valid: boolean;
+}
+
+/** What --policy would decide of an event (`expired`: the finding that says it would not at the chain's time). */
+interface WhatIf {
+  readonly ref: string;
+  readonly commit: string;
+  readonly evaluation: Evaluation;
+  readonly expired: Finding | null;
+}
+
+/**
+ * An event's account: its policy version, its decision replayed under it, and with --policy
+ * (`target`) what the policy there would decide, judged at `time` too, the time replay judges
+ * the event's review or exception at (the chain's before it; a branch's, or a late arrival's).
+ */
+async function accountOf(
+  e: SelEvent,
+  rec: PlacedEvent,
+  time: { readonly ts: string; readonly seq: number } | undefined,
+  gov: Governance,
+  f: ExplainFlags,
+  target: { readonly commit: string; readonly policy: CompiledPolicy } | null,
+): Promise<{ policyInfo: PolicyInfo; replayed: Evaluation | null; whatIf: WhatIf | null }> {
+  let policyInfo: PolicyInfo;
+  let replayed: Evaluation | null = null;
+  let whatIf: WhatIf | null = null;
+  const v = gov.index.byHash.get(e.policy_hash);
+  if (v !== undefined) {
+    const repo = await GitRepo.open(f.repo);
+    try {
+      const info = await repo.commitInfo(v.commits[0]!);
+      policyInfo = { hash: e.policy_hash, commit: v.commits[0]!, ...info, valid: v.loaded.ok };
+    } finally {
+      repo.close();
+    }
+    if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov.ledger);
+  } else {
+    policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
+  }
+  if (target !== null) {
+    const p = target;
+    const evaluation = evalUnder(p.policy, e, gov.ledger);
+    // Granted under a review or exception at a ts back before the chain's time: judged at
+    // that time too, as replay judges it (impact does). Judged at the event's ts alone, a
+    // backdated event read "(as recorded)" where replay reports REVIEW_EXPIRED or
+    // EXCEPTION_EXPIRED (found by review).
+    const expiredAt = time === undefined || time.ts <= e.ts || evaluation.inForce.length === 0 || !sameDecision(e.decision, evaluation.decision)
+      ? null : outOfForce(rec, e.ts, time.ts, time.seq, { decision: evaluation.decision, artifacts: evaluation.inForce });
+    whatIf = { ref: f.policy!, commit: p.commit, evaluation, expired: expiredAt };
+  }
+  return { policyInfo, replayed, whatIf };
 }
 
 interface ExplainFlags extends ReadingFlags {
@@ -145,15 +227,22 @@ function explainCommand(chalk: Colour): Command {
         if (branch.lines.length < MAX_BRANCH_LINES) branch.lines.push({ chain: rec.chain, location: placeOf(rec), copy });
         else branch.dropped.set(rec.chain, (branch.dropped.get(rec.chain) ?? 0) + 1);
       };
+      // The events at the seq that replay judges off their chain (a fork's branch, a late
+      // arrival), with the time it judges them at: a seq only they hold is explained from them.
+      const aside: Aside = new Map();
+      const onAside = (rec: PlacedEvent, late: boolean, time: { readonly ts: string; readonly seq: number } | undefined) => {
+        if (rec.seq !== f.seq || (f.chain !== undefined && rec.chain !== f.chain) || rec.event === null || aside.size === MAX_BRANCH_LINES) return;
+        aside.set(`${rec.ref.file}\u0000${rec.ref.line}`, { rec, late, time });
+      };
       const { result, governance: gov } = await verifyWithReplay(logs, f.repo, f.ref, { ...DEFAULT_VERIFY_OPTIONS, ...reading(f), maxFindings: 0, keepFinding: keeper.keep, onForkBranch, ...jobs }, {
         onEvent: tap,
+        onBranch: onAside,
         sendWhole: { seq: f.seq, ...(f.chain === undefined ? {} : { chain: f.chain }) },
       });
       if (chains.size === 0) {
-        // No intact event: what the log and the ledger say about the seq instead. A bad
-        // --policy is refused here too, though there is no event to evaluate under it.
-        if (f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
-        await explainMissing(logs, f, result.findings, keeper, branch, result.summary.files.map((x) => x.file), near, chalk);
+        // No intact event: what the log and the ledger say about the seq instead (a bad
+        // --policy is refused there too, though there may be no event to evaluate under it).
+        await explainMissing(logs, f, result.findings, keeper, branch, result.summary.files.map((x) => x.file), near, { aside, gov }, chalk);
         return;
       }
       // Without --chain, the chains that lack an intact event at the seq but pass through it in
@@ -178,36 +267,8 @@ function explainCommand(chalk: Colour): Command {
       const findings = result.findings.filter((x) => (x.chain === chain && x.seq === f.seq) ||
         (x.code === 'LEDGER_REWRITTEN' && x.seq === null && x.location !== null && x.location.file === rec.ref.file && x.location.line === rec.ref.line));
       const e = rec.event;
-      let policyInfo: { hash: string; commit: string | null; date: string; author: string; subject: string; valid: boolean } | null = null;
-      let replayed: Evaluation | null = null;
-      let whatIf: { ref: string; commit: string; evaluation: Evaluation; expired: Finding | null } | null = null;
-      if (e !== null) {
-        const v = gov.index.byHash.get(e.policy_hash);
-        if (v !== undefined) {
-          const repo = await GitRepo.open(f.repo);
-          try {
-            const info = await repo.commitInfo(v.commits[0]!);
-            policyInfo = { hash: e.policy_hash, commit: v.commits[0]!, ...info, valid: v.loaded.ok };
-          } finally {
-            repo.close();
-          }
-          if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov.ledger);
-        } else {
-          policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
-        }
-        if (f.policy !== undefined) {
-          const p = await policyAt(f.repo, f.policy, gov);
-          const evaluation = evalUnder(p.policy, e, gov.ledger);
-          // Granted under a review or exception at a ts back before the chain's time: judged at
-          // that time too, as replay judges it (impact does). Judged at the event's ts alone, a
-          // backdated event read "(as recorded)" where replay reports REVIEW_EXPIRED or
-          // EXCEPTION_EXPIRED (found by review).
-          const t = timeBefore.get(chain);
-          const expiredAt = t === undefined || t.ts <= e.ts || evaluation.inForce.length === 0 || !sameDecision(e.decision, evaluation.decision)
-            ? null : outOfForce(rec, e.ts, t.ts, t.seq, { decision: evaluation.decision, artifacts: evaluation.inForce });
-          whatIf = { ref: f.policy, commit: p.commit, evaluation, expired: expiredAt };
-        }
-      }
+      const { policyInfo, replayed, whatIf } = e === null ? { policyInfo: null, replayed: null, whatIf: null }
+        : await accountOf(e, rec, timeBefore.get(chain), gov, f, f.policy === undefined ? null : await policyAt(f.repo, f.policy, gov));
       // No event to evaluate under --policy: a bad one is refused all the same.
       if (e === null && f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
       // A line placed in its chain whose event failed a line check: shown as it reads now.
@@ -285,7 +346,7 @@ function explainCommand(chalk: Colour): Command {
       const p = printable;
       const at = (ref: { file: string; line: number }) => `${p(ref.file)}:${ref.line}`;
       const decision = (d: SelEvent['decision']) => p(showDecision(d));
-      const trace = (t: Evaluation['trace']) => traceLines(t).map((l, i) => `  ${String(i + 1).padStart(2)}. ${p(l)}`);
+      const trace = traceText;
       const L: string[] = [c.bold(`event ${p(chain)} seq ${f.seq}`) + c.dim(`  ${at(rec.ref)}`)];
       if (otherChains.length > 0) {
         L.push(c.red(`  not the only seq ${f.seq}: in ${otherChains.map(p).join(', ')} it was changed, set aside or lost (explain it there with --chain)`));
@@ -297,9 +358,7 @@ function explainCommand(chalk: Colour): Command {
         L.push(`  ts          ${p(e.ts)}`, `  kind        ${p(e.kind)}`, `  actor       ${p(e.actor.id)} (${p(e.actor.zone)})`, `  request     ${p(JSON.stringify(e.request))}`,
           `  fingerprint ${p(e.request_fingerprint)}`, `  hash        ${p(e.hash)}`);
         if (e.exception_ref !== undefined) L.push(`  exception   ${p(e.exception_ref)}`);
-        L.push(c.bold('policy') + `  ${p(e.policy_hash)}`);
-        if (policyInfo?.commit === null || policyInfo === null) L.push(c.red('  not in the repository history reachable from the ref: the decision cannot be replayed'));
-        else L.push(`  commit ${policyInfo.commit.slice(0, 12)}  ${p(policyInfo.date)}  ${p(policyInfo.author)}`, `  "${p(policyInfo.subject)}"${policyInfo.valid ? '' : c.red('  (the bundle is invalid)')}`);
+        L.push(...policyLines(e.policy_hash, policyInfo, c));
         L.push(c.bold('decision'), `  recorded  ${decision(e.decision)}`);
         if (replayed !== null) {
           const same = sameAtTs === true;
@@ -317,13 +376,7 @@ function explainCommand(chalk: Colour): Command {
             if (exReview !== null && rewrote(exReview) !== '') L.push(`    its review ${p(exReview)}: ${rewrote(exReview).slice(2)}`);
           }
         }
-        if (whatIf !== null) {
-          const would = whatIfDecision(whatIf);
-          const why = whatIf.expired === null ? '' : `: ${whatIf.expired.code} at the chain's time, ${whatIf.expired.message}`;
-          L.push(c.bold(`what if --policy ${p(whatIf.ref)}`) + c.dim(` (commit ${whatIf.commit.slice(0, 12)})`),
-            `  decision  ${decision(would)}  ${sameDecision(e.decision, would) ? '(as recorded)' : `(differs from the record${p(why)})`}`,
-            ...trace(whatIf.evaluation.trace));
-        }
+        if (whatIf !== null) L.push(...whatIfLines({ ...whatIf, decision: whatIfDecision(whatIf), trace: whatIf.evaluation.trace }, e.decision, "the chain's time", c));
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
@@ -473,6 +526,26 @@ interface Branch {
 /** How many of them explain keeps. */
 const MAX_BRANCH_LINES = 1000;
 
+/**
+ * The intact events at the seq replay judged off their chain, by place (file, NUL, line): a
+ * fork's branch (its first event included) or a late arrival (`late`), and the time replay
+ * judged the review or exception its decision relied on at.
+ */
+type Aside = Map<string, { readonly rec: PlacedEvent; readonly late: boolean; readonly time: { readonly ts: string; readonly seq: number } | undefined }>;
+
+/** An event explain accounts for off its chain (a 'claims' or 'branch' line it replayed): as the event of an intact seq is, without links (its own lines are shown). */
+interface LineAccount {
+  readonly late: boolean;
+  readonly event: SelEvent;
+  readonly policy: PolicyInfo;
+  readonly recorded: SelEvent['decision'];
+  readonly replayed: SelEvent['decision'] | null;
+  readonly trace: Evaluation['trace'] | null;
+  readonly review: Evaluation['review'] | null;
+  readonly exception: Evaluation['exception'] | null;
+  readonly whatIf: { readonly ref: string; readonly commit: string; readonly decision: SelEvent['decision']; readonly trace: Evaluation['trace']; readonly expired: Finding | null } | null;
+}
+
 /** A line that may hold the seq, as it reads now; or why it cannot be read again. */
 interface ShownLine {
   readonly location: Location;
@@ -498,6 +571,8 @@ interface ShownLine {
   readonly error?: string;
   /** Whether seq - 1's hash is the prev_hash it names, and seq + 1's prev_hash the hash it records (null: not known). */
   readonly links: { readonly prev: boolean | null; readonly next: boolean | null };
+  /** An intact event replay judged off its chain (a fork's branch, a late arrival), accounted for as an intact seq's event is. */
+  readonly account?: LineAccount;
 }
 
 /** Each log's path by the name findings give it; null for one read as a stream (not kept). */
@@ -551,6 +626,38 @@ function setAsideText(x: Pick<ShownLine, 'copy'>, chain: string): string {
   return `on what was taken for a copy of ${chain} (the SEQ_DUPLICATE where it began, too far back to compare): not this seq's event, and neither compared nor replayed: its content and decision are unverified`;
 }
 
+/** What a line explain accounts for off its chain is, for people. */
+function accountedText(x: Pick<ShownLine, 'codes'>, a: LineAccount): string {
+  const codes = x.codes.length === 0 ? '' : ` (${x.codes.join(', ')})`;
+  return a.late
+    ? `an event that came after its chain had gone on past its seq${codes}: replayed, its review or exception judged at the chain's time after the seq before it`
+    : `an event on a branch that forked off its chain${codes.length > 0 ? codes : ' (the CHAIN_FORK where it began)'}: replayed, its review or exception judged at its branch's time`;
+}
+
+/**
+ * The account of an event replay judged off its chain, for people: its policy version, its
+ * decision recorded and replayed at its ts (at its branch's time, a finding below says so), the
+ * trace, the review or exception it looked for, and what --policy would decide. `codes`: the
+ * findings at its line (a divergence among them).
+ */
+function accountLines(a: LineAccount, codes: readonly string[], c: Awaited<ReturnType<Colour>>): string[] {
+  const p = printable;
+  const L = policyLines(a.event.policy_hash, a.policy, c);
+  L.push(c.bold('decision'), `  recorded  ${p(showDecision(a.recorded))}`);
+  if (a.replayed !== null) {
+    const same = sameDecision(a.recorded, a.replayed);
+    // At its branch's time, a review or exception it relied on may have expired: its finding says so.
+    const expired = codes.find((x) => x === 'REVIEW_EXPIRED' || x === 'EXCEPTION_EXPIRED');
+    const verdict = !same ? c.red('(DIVERGES)') : expired === undefined ? c.green('(the same)') : c.red(`(the same at its ts, not at ${a.late ? "the chain's" : "its branch's"} time: ${expired} below)`);
+    L.push(`  replayed  ${p(showDecision(a.replayed))}  ${verdict}`);
+    if (a.trace !== null) L.push(c.bold('trace'), ...traceText(a.trace));
+    if (a.review !== null) L.push(`  review    ${p(a.review.path)}: ${REVIEW_TEXT[a.review.status]} (${a.review.status})`);
+    if (a.exception !== null) L.push(`  exception ${a.exception.ref === null ? 'none' : p(a.exception.ref)}: ${EXCEPTION_TEXT[a.exception.status]} (${a.exception.status})`);
+  }
+  if (a.whatIf !== null) L.push(...whatIfLines(a.whatIf, a.recorded, a.late ? "the chain's time" : "its branch's time", c));
+  return L;
+}
+
 /** A line as JSON shows it: its text, or why it could not be read again. */
 const shownText = (line: LineText | string): Pick<ShownLine, 'text' | 'bytes' | 'truncated' | 'error'> =>
   typeof line === 'string' ? { error: line } : { text: line.text, bytes: line.bytes, truncated: line.truncated };
@@ -593,8 +700,11 @@ async function explainMissing(
   branch: Branch,
   files: readonly string[],
   near: ReadonlyMap<string, PlacedEvent>,
+  judged: { readonly aside: Aside; readonly gov: Governance },
   chalk: Colour,
 ): Promise<void> {
+  // Refused first, though there may be no event to evaluate under it.
+  const target = f.policy === undefined ? null : await policyAt(f.repo, f.policy, judged.gov);
   const about = all.filter((x) => isAbout(x, f.seq, f.chain));
   // The chain: named, else the one the findings name, else the one whose neighbours are here.
   const named = new Set([...about.map((x) => x.chain).filter((x): x is string => x !== null), ...branch.lines.map((x) => x.chain)]);
@@ -648,12 +758,29 @@ async function explainMissing(
   const places = [...byPlace.values()].sort((a, b) => (names(a) === names(b) ? pos(a.location) - pos(b.location) : names(a) ? -1 : 1));
   const shown = places.slice(0, MAX_LINES);
   const read = await readBack(logs, shown.map((x) => x.location));
+  // An intact event replay judged off its chain (a fork's branch, a late arrival) is accounted
+  // for from the event it replayed, as an intact seq's is: explain showed its line alone, and
+  // --policy had no what-if for it (sel impact had).
+  const accounts = await Promise.all(shown.map(async ({ location, relation, copy }) => {
+    const at = relation === 'between' || copy === true ? undefined : judged.aside.get(`${location.file}\u0000${location.line}`);
+    if (at === undefined) return undefined;
+    const e = at.rec.event!;
+    const a = await accountOf(e, at.rec, at.time, judged.gov, f, target);
+    const account: LineAccount = {
+      late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: a.replayed?.decision ?? null, trace: a.replayed?.trace ?? null,
+      review: a.replayed?.review ?? null, exception: a.replayed?.exception ?? null,
+      whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
+    };
+    return account;
+  }));
   const lines: ShownLine[] = shown.map(({ location, relation, codes, copy }, i) => {
     const line = read[i]!;
     const h = namedHashes(typeof line === 'string' ? null : line.whole);
+    const account = accounts[i];
     return {
       location, relation, ...copyOf(copy === true, h.hash, null), codes, damaged: relation === 'between' || codes.some((code) => DAMAGE.has(code)), ...shownText(line),
       links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
+      ...(account === undefined ? {} : { account }),
     };
   });
   const links = {
@@ -683,7 +810,8 @@ async function explainMissing(
   if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
-    const what = x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
+    const what = x.account !== undefined ? accountedText(x, x.account)
+      : x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
       : x.relation === 'branch' ? `an event ${setAsideText(x, 'its chain')}` : x.damaged ? `damaged (${x.codes.join(', ')})`
       // A fork's first event and a late arrival are replayed, and their findings listed below.
       : `an event not placed in its chain (${x.codes.join(', ')}): shown, ${x.codes.includes('CHAIN_FORK') || x.codes.includes('SEQ_REORDER') ? 'not explained (its decision is replayed, its findings listed)' : 'not evaluated'}`;
@@ -692,6 +820,7 @@ async function explainMissing(
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);
     if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
     if (link.length > 0) L.push(`  ${link.join('; ')}`);
+    if (x.account !== undefined) L.push(...accountLines(x.account, x.codes, c));
   }
   if (places.length + branchDropped > shown.length) L.push(`  and ${places.length + branchDropped - shown.length} more line(s) (sel verify --format json lists their findings)`);
   L.push(c.bold('findings about this seq'));

@@ -179,11 +179,7 @@ export class Replayer {
     // left the chain (after its seq - 1, or the seq below it the chain had: a late arrival after
     // another was judged at the chain's time now, a false EXCEPTION_EXPIRED; found by review;
     // not remembered: the chain's time now, which is later).
-    const key = `${rec.chain}\u0000${rec.prevHash}`;
-    const now = this.chainTime.get(rec.chain);
-    // A branch from seq 0 has no time before it (a forged seq 0 read first, dated late, made the
-    // real log's events expire; found by review).
-    const time = this.branchTime.get(key) ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? now);
+    const time = this.timeBeforeBranch(rec);
     const before = time === undefined ? null : time.ts;
     const beforeSeq = time === undefined ? -1 : time.seq;
     // The time after it, for the event that links to it: another event of its branch, or the
@@ -196,6 +192,18 @@ export class Replayer {
       if (this.branchTime.size > MAX_BRANCH_TIMES) this.branchTime.delete(this.branchTime.keys().next().value!);
     }
     this.tally(rec.replay ?? replayEvent(rec, this.input), rec, before, beforeSeq);
+  }
+
+  /**
+   * The time an event set aside as a branch's or a late arrival is judged at (onBranch): its
+   * branch's after the event it links to, else the chain's where it left the chain; undefined
+   * when there is none (sel explain judges a what-if there as replay does).
+   */
+  timeBeforeBranch(rec: PlacedEvent): { readonly ts: string; readonly seq: number } | undefined {
+    const now = this.chainTime.get(rec.chain);
+    // A branch from seq 0 has no time before it (a forged seq 0 read first, dated late, made the
+    // real log's events expire; found by review).
+    return this.branchTime.get(`${rec.chain}\u0000${rec.prevHash}`) ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? now);
   }
 
   /** Counts and reports an event's outcome; `before`, the chain's time before it (null: not judged at it). */

@@ -32,8 +32,12 @@ export interface ReplaySummary {
 /** What sees every accepted event of a replay besides the replayer. */
 export interface ReplayTap {
   readonly onEvent: (rec: PlacedEvent) => void;
-  /** Each event of a fork branch (never a copy), or arrived late, which replay evaluates too: a gate counts what it notes of them. */
-  readonly onBranch?: (rec: PlacedEvent, late: boolean) => void;
+  /**
+   * Each event of a fork branch (never a copy), or arrived late, which replay evaluates too: a
+   * gate counts what it notes of them. `time`: the time replay judges the review or exception
+   * its decision relied on at (Replayer.timeBeforeBranch).
+   */
+  readonly onBranch?: (rec: PlacedEvent, late: boolean, time: { readonly ts: string; readonly seq: number } | undefined) => void;
   /**
    * Set when the tap reads of an event only what it notes (src/verify/notes.ts, `rec.note`):
    * with --jobs N, replay then stays in the workers, which make the notes. Without this or
@@ -152,7 +156,7 @@ export async function verifyWithReplay(
       // The tap first: a gate learns an event came late before replay reports its decision,
       // which then counts wherever the event's seq is (GateCollector.noteLate).
       onBranch: (rec, late) => {
-        tap?.onBranch?.(rec, late);
+        tap?.onBranch?.(rec, late, replayer!.timeBeforeBranch(rec));
         replayer!.onBranch(rec, late);
       },
       begin: (report) => {

@@ -415,21 +415,31 @@ describe('sel explain', () => {
     expect(text.stdout).toContain('\n  and 10 more (--format json lists every one kept)\n');
     expect(JSON.parse(sel(['explain', many, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ linesNotShown: 20 });
   });
-  it('of a seq held only by the branch of a fork: its line, shown and not evaluated (it said no line of the log has the seq, exit 2)', () => {
+  it('of a seq held only by the branch of a fork: its line, and its event replayed, with its trace and a what-if (it said no line of the log has the seq, exit 2; then had no what-if)', () => {
     const { lines, at, forged } = forkedAt3();
     const log = writeLog('explain-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
     const verify = JSON.parse(sel(['verify', log, '--format', 'json']).stdout) as { findings: { code: string; seq: number }[] };
     expect(verify.findings.map((x) => [x.code, x.seq])).toEqual([['CHAIN_FORK', 3]]);
+    const event = JSON.parse(lines[at + 1]!) as { decision: { action: string; rule: string; severity: string } };
+    const shown = `${event.decision.action}  rule ${event.decision.rule}  severity ${event.decision.severity}`;
     for (const chain of [[], ['--chain', 'prod-agents']]) {
-      const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', ...chain]);
+      const r = sel(['explain', log, '--repo', s.repo, '--seq', '4', '--policy', 'HEAD', '--no-color', ...chain]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('seq 4  no intact event\n  one line of the log names this seq\n');
-      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+      expect(r.stdout).toContain(`\nline  ${log}:${at + 3}  an event on a branch that forked off its chain (the CHAIN_FORK where it began): replayed, its review or exception judged at its branch's time`);
       expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
+      expect(r.stdout).toContain(`\ndecision\n  recorded  ${shown}\n  replayed  ${shown}  (the same)\ntrace\n   1. `);
+      expect(r.stdout).toMatch(new RegExp(`\\nwhat if --policy HEAD \\(commit [0-9a-f]{12}\\)\\n  decision  ${shown}  \\(as recorded\\)\\n   1\\. `));
     }
-    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1] }] });
-    expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+    const json = (extra: string[]) => sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', ...extra]).stdout;
+    const out = JSON.parse(json([])) as Record<string, unknown>;
+    expect(out).toMatchObject({ chain: 'prod-agents', seq: 4, event: null, lines: [{ location: { file: log, line: at + 3 }, relation: 'branch', codes: [], damaged: false, text: lines[at + 1],
+      account: { late: false, event: JSON.parse(lines[at + 1]!) as object, recorded: event.decision, replayed: event.decision, whatIf: null } }] });
+    const withPolicy = JSON.parse(json(['--policy', 'HEAD'])) as { lines: { account: { whatIf: { decision: unknown; expired: unknown } } }[] };
+    expect(withPolicy.lines[0]!.account.whatIf).toMatchObject({ decision: event.decision, expired: null });
+    expect(json(['--jobs', '2', '--unit-bytes', '700', '--policy', 'HEAD'])).toBe(json(['--jobs', '1', '--policy', 'HEAD']));
+    // A bad --policy is refused all the same.
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--policy', 'no-such-ref']).status).toBe(2);
   });
   it('sel timeline of a fork whose forged branch is read first says where the chain forks and that the rows from there are one branch, disputed (found by review: its rows read clean)', () => {
     const { lines, at, forged } = forkedAt3();

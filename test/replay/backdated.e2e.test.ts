@@ -67,6 +67,20 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(codes(out).filter((c) => c.startsWith('x/4 '))).toContain('x/4 EXCEPTION_EXPIRED');
     const f = out.findings.find((x) => x.code === 'EXCEPTION_EXPIRED')!;
     expect(f.detail).toMatchObject({ chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3 });
+    // sel explain of seq 4, which only the late arrival holds: its what-if is judged at that
+    // time too (it had none: the seq has no intact event).
+    const explain = (extra: string[]) => sel(['explain', log, '--repo', b.repo, '--seq', '4', '--chain', 'x', '--reorder-window', '1', '--policy', 'HEAD', ...extra]);
+    const json = explain(['--format', 'json']);
+    expect(json.stderr).toBe('');
+    const shown = (JSON.parse(json.stdout) as { lines: { account?: { late: boolean; recorded: unknown; replayed: unknown; whatIf: { decision: unknown; expired: { code: string; detail: unknown } | null } } }[] }).lines;
+    const account = shown.find((x) => x.account !== undefined)!.account!;
+    expect(account).toMatchObject({ late: true, recorded: f.actual, replayed: f.actual });
+    expect(account.whatIf.decision).toEqual(f.expected);
+    expect(account.whatIf.expired).toMatchObject({ code: 'EXCEPTION_EXPIRED', detail: { chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 3 } });
+    const text = explain(['--no-color']).stdout;
+    expect(text).toContain('(the same at its ts, not at the chain\'s time: EXCEPTION_EXPIRED below)');
+    expect(text).toContain('(differs from the record: EXCEPTION_EXPIRED at the chain\'s time, recorded warn at ts ');
+    expect(explain(['--format', 'json', '--jobs', '2', '--unit-bytes', '300']).stdout).toBe(json.stdout);
   });
 
   it('a review: a request resumed at a ts back inside its review\'s window, after an earlier event past its expiry, is REVIEW_EXPIRED', () => {

@@ -228,8 +228,11 @@ describe('the sample governance repository', () => {
     expect(sel(['verify', log, '--repo', sample.repo, '--format', 'json', '--jobs', '3', '--unit-bytes', '2000']).stdout).toBe(one.stdout);
     const gate = sel(['gate', log, '--repo', sample.repo, '--no-unreviewed-elevation']);
     expect(gate.stdout).toMatch(/FAIL  --no-unreviewed-elevation: 1 elevation\(s\) allowed without an exception in force, first EXCEPTION_MISSING at .*late\.jsonl:140 \(prod-agents seq 29\)/);
-    const explain = sel(['explain', log, '--repo', sample.repo, '--seq', '29']).stdout;
-    expect(explain).toContain('an event not placed in its chain (SEQ_REORDER, EXCEPTION_MISSING): shown, not explained (its decision is replayed, its findings listed)');
+    // Explained from the event replay judged (explain showed its line alone, not explained).
+    const explain = sel(['explain', log, '--repo', sample.repo, '--seq', '29', '--no-color']).stdout;
+    expect(explain).toContain('an event that came after its chain had gone on past its seq (SEQ_REORDER, EXCEPTION_MISSING): replayed, its review or exception judged at the chain\'s time after the seq before it');
+    expect(explain).toContain('\ndecision\n  recorded  allow  rule trust.ops-restart  severity low\n  replayed  block  rule trust.ops-restart  severity high  (DIVERGES)\ntrace\n');
+    expect(explain).toContain('\n  exception none: the event names no exception (no-ref)\n');
   });
 
   it('a branch from seq 0 has no chain time before it: a forged seq 0 dated a year later, read first, does not make the real log\'s reviews and exceptions expire (review)', () => {
