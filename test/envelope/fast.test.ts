@@ -550,6 +550,53 @@ describe('lines only the text scanner can prove (from mutation testing)', () => 
     for (const hex of ['00', '0b', '1f']) expect(agreed(seal(withValues({ request: `{"x":"a\\u00${hex}b"}` }), false)), hex).not.toBeNull();
   });
 
+  it('a \\u escape of a character that is no control (\\u0a1f, \\ua01f, \\u011f) is refused by both scanners (from mutation testing)', () => {
+    // Each ends in the hex digits of a control: only the digits before them say it is none.
+    for (const hex of ['0a1f', 'a01f', '011f', '1001', '0101']) {
+      const line = seal(withValues({ request: `{"x":"a\\u${hex}b"}` }), false);
+      expect(scannedBy('wasm', line, 128), hex).toBeNull();
+      expect(scannedBy('text', line, 128), hex).toBeNull();
+      expect(agreed(line), hex).toBeNull();
+      expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code), hex).toEqual(['HASH_MISMATCH']);
+    }
+  });
+
+  it('a decision whose rule is neither a string nor null is refused, whatever the length of its text (from mutation testing)', () => {
+    for (const rule of ['true', 'false', '1234', '12', '[""]', '{}', '{"a":null}']) {
+      const line = seal(withValues({ decision: `{"action":"allow","rule":${rule},"severity":"info"}` }), false);
+      expect(agreed(line), rule).toBeNull();
+      expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code), rule).toEqual(['EVENT_SCHEMA']);
+    }
+    // A fraction puts the line on the text scanner: the same there.
+    for (const rule of ['true', '1234']) {
+      const line = seal(withValues({ request: '{"n":1.5}', decision: `{"action":"allow","rule":${rule},"severity":"info"}` }), false);
+      expect(scannedBy('wasm', line, 128), rule).toBeNull();
+      expect(agreed(line), rule).toBeNull();
+    }
+  });
+
+  it('an array closed by a brace, or an object by a bracket, is refused by both scanners (from mutation testing)', () => {
+    // Sealed over the line's own bytes, so only the scanners stand between it and the record.
+    for (const request of ['{"x":[1}}', '{"x":[1.5}}', '{"x":{"a":1]}', '{"x":{"a":1.5]}', '{"x":[}}', '{"x":[[1]}]}']) {
+      const line = seal(withValues({ request }), false);
+      expect(scannedBy('wasm', line, 128), request).toBeNull();
+      expect(scannedBy('text', line, 128), request).toBeNull();
+      expect(agreed(line), request).toBeNull();
+      expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code), request).toEqual(['LINE_INVALID_JSON']);
+    }
+  });
+
+  it('a request_fingerprint with the right form but not the request\'s digits is refused, on either scanner (from mutation testing)', () => {
+    // The hash is right (sealed over the line as it is), so only the fingerprint comparison
+    // keeps the line off the fast path; the full check names it.
+    for (const request of ['{"n":1}', '{"n":1.5}']) {
+      const members = withValues({ request });
+      const line = seal(members.map(([k, v]): [string, string] => [k, k === 'request_fingerprint' ? `"${sha256('{"n":2}')}"` : v]), false);
+      expect(agreed(line), request).toBeNull();
+      expect(checkLineFully(line, REF, KEEP).findings.map((f) => f.code), request).toEqual(['FINGERPRINT_MISMATCH']);
+    }
+  });
+
   it('arrays are held to --max-depth as objects are (from mutation testing)', () => {
     // The event object, request, and three arrays: five levels. A fraction puts the line on
     // the text scanner; without it the WebAssembly scanner proves it.
