@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,25 @@ describe('objects read through cat-file', () => {
     });
   });
 
+  it('a tree object whose entry has no space after its mode, or no NUL after its name, is refused as malformed, not read as some other entries (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'spaceless-tree'));
+    const blob = rawObject(repo, 'blob', 'x\n');
+    const entry = Buffer.concat([Buffer.from('100644 a.json\0'), Buffer.from(blob, 'hex')]);
+    const trees = [
+      // No space at all: a NUL and an id's worth of bytes after it.
+      Buffer.concat([Buffer.from('abc\0'), Buffer.from(blob, 'hex')]),
+      // A whole entry, then one with a mode and a name but no NUL.
+      Buffer.concat([entry, Buffer.from(`100644 ${'b'.repeat(30)}`)]),
+    ];
+    await withRepo(repo, async (r) => {
+      for (const t of trees) {
+        const failed = await r.tree(rawObject(repo, 'tree', t)).then(() => null, (e: unknown) => e);
+        expect(failed).toBeInstanceOf(GitFailure);
+        expect((failed as GitFailure).message).toContain('malformed tree object');
+      }
+    });
+  });
+
   it('an object that does not exist is no object, whether named by a path or by an id (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'missing'));
     write(repo, { 'a.txt': 'x\n' });
@@ -110,6 +130,55 @@ describe('objects read through cat-file', () => {
     for (const path of ['logs/a.jsonl', 'logs']) rmSync(join(repo, '.git', 'objects', ...((o) => [o.slice(0, 2), o.slice(2)])(git(repo, 'rev-parse', `${head}:${path}`))));
     await withRepo(repo, async (r) => {
       for (const path of ['logs/a.jsonl', 'logs/', 'logs']) await expect(r.info(`${head}:${path}`), path).rejects.toBeInstanceOf(GitFailure);
+    });
+  });
+
+  it('a symbolic link\'s blob gone from the store, looked up by path, is a damaged store too: a link is no submodule (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'gone-link'));
+    write(repo, { 'b.jsonl': 'y\n' });
+    symlinkSync('b.jsonl', join(repo, 'a.jsonl'));
+    const head = commit(repo, 'a log and a link to it');
+    const link = git(repo, 'rev-parse', `${head}:a.jsonl`);
+    rmSync(join(repo, '.git', 'objects', link.slice(0, 2), link.slice(2)));
+    await withRepo(repo, async (r) => {
+      await expect(r.info(`${head}:a.jsonl`)).rejects.toBeInstanceOf(GitFailure);
+      expect(await r.info(`${head}:b.jsonl`)).toMatchObject({ type: 'blob' });
+    });
+  });
+
+  it('a path under a file (logs/a.jsonl where logs is a file) is no object, not a damaged store: the file is not read as a tree (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'under-a-file'));
+    write(repo, { logs: 'a file, not a directory\n' });
+    const head = commit(repo, 'logs is a file');
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${head}:logs/a.jsonl`)).toBeNull();
+      expect(await r.info(`${head}:logs`)).toMatchObject({ type: 'blob' });
+    });
+  });
+
+  it('a path with a line break in it whose blob, or whose directory\'s tree, is gone from the store is a damaged store, as any other path is: a log cut back is not read as never committed (from mutation testing, fourth pass)', async () => {
+    // git rev-parse, which finds such a path, resolves it to its entry's id whether the object is
+    // there or not, and answers "no such object" (status 1) for a path under a tree that is gone.
+    const repo = initRepo(join(tmp, 'gone-line-break'));
+    const name = 'logs/audit\nday 1.jsonl';
+    write(repo, { [name]: 'a\nb\n', 'logs/other.jsonl': 'x\n', 'c\nd.jsonl': 'c\nd\n' });
+    const first = commit(repo, 'the logs');
+    write(repo, { [name]: 'a\n', 'c\nd.jsonl': 'c\n' });
+    const cut = commit(repo, 'both cut back');
+    const gone = (spec: string): void => {
+      const oid = git(repo, 'rev-parse', spec);
+      rmSync(join(repo, '.git', 'objects', oid.slice(0, 2), oid.slice(2)));
+    };
+    gone(`${first}:c\nd.jsonl`);
+    gone(`${first}:logs`);
+    await withRepo(repo, async (r) => {
+      for (const path of ['c\nd.jsonl', name]) {
+        await expect(r.info(`${first}:${path}`), path).rejects.toBeInstanceOf(GitFailure);
+        await expect(findRewrites(r, cut, path), path).rejects.toBeInstanceOf(GitFailure);
+      }
+      // A path with a line break that no commit holds is still no object.
+      expect(await r.info(`${cut}:logs/audit\nday 2.jsonl`)).toBeNull();
+      expect(await r.info(`${cut}:c\nd 2.jsonl`)).toBeNull();
     });
   });
 
@@ -157,6 +226,15 @@ describe('refs (GitRepo.resolveCommit)', () => {
     return { repo, first, head: commit(repo, 'second') };
   }
   const refusal = (r: GitRepo, ref: string): Promise<string | null> => r.resolveCommit(ref).then(() => null, (e: unknown) => (e as Error).message);
+
+  it('in a SHA-256 repository, 40 hex digits are a ref name or an abbreviated id, not a full commit id: a branch of that name is refused as ambiguous, not resolved by git\'s rules (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'sha256-forty'), 'sha256');
+    write(repo, { 'a.txt': '1' });
+    const head = commit(repo, 'first');
+    const name = 'ab'.repeat(20);
+    git(repo, 'branch', name, head);
+    await withRepo(repo, async (r) => expect(await refusal(r, name)).toContain(`refs/heads/${name} exists and ${name} also reads as an abbreviated commit id`));
+  });
 
   it('a ref named like a commit id abbreviated to 4 hex digits, git\'s shortest, is refused (from mutation testing)', async () => {
     const { repo, first, head } = twoCommits('hex4');
@@ -397,7 +475,7 @@ describe('the append-only check of a committed log (findRewrites)', () => {
     const repo = initRepo(join(tmp, 'streamed-late'));
     write(repo, { 'audit.jsonl': 'a\nb\n' });
     commit(repo, 'log');
-    const s = blobStream(repo, git(repo, 'rev-parse', 'HEAD:audit.jsonl'));
+    const s = blobStream(repo, { oid: git(repo, 'rev-parse', 'HEAD:audit.jsonl'), type: 'blob', size: 4 });
     // Past git's exit and the turn on which Node.js flushes the output nobody reads.
     await new Promise((resolve) => s.child.once('exit', resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -419,6 +497,51 @@ describe('the append-only check of a committed log (findRewrites)', () => {
       // Said to be longer than it is, or shorter: either way not the object it claims to be.
       await expect(r.firstDifference({ ...blob, size: 5 }, { ...blob, size: 5 }, 0)).rejects.toBeInstanceOf(GitFailure);
       await expect(r.firstDifference({ ...blob, size: 3 }, blob, 0)).rejects.toBeInstanceOf(GitFailure);
+    });
+  });
+});
+
+describe('a blob compared a chunk at a time is checked to hash to its id, as one read whole is (from mutation testing, fourth pass)', () => {
+  /** A log of `n` lines of 40 bytes: over the 1 KiB under which a blob is read whole. */
+  const lines = (n: number, first = 'a'): string => Array.from({ length: n }, (_, i) => `${(i === 0 ? first : 'b').repeat(39)}\n`).join('');
+  /** Writes `content` as the loose blob `oid`: the id it had, other bytes. */
+  function overwriteBlob(repo: string, oid: string, content: string): void {
+    const file = join(repo, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(content)}\0`), Buffer.from(content)])));
+  }
+
+  it('the committed version of a log, rewritten in place to hold the working copy\'s edit, is not read as the commit\'s', async () => {
+    const repo = initRepo(join(tmp, 'stream-working-copy'));
+    write(repo, { 'logs/a.jsonl': lines(40) });
+    const head = commit(repo, 'the log');
+    const edited = lines(40, 'c');
+    writeFileSync(join(repo, 'logs/a.jsonl'), edited);
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'logs/a.jsonl', join(repo, 'logs/a.jsonl'))).toBe(1));
+    const blob = git(repo, 'rev-parse', `${head}:logs/a.jsonl`);
+    overwriteBlob(repo, blob, edited);
+    await withRepo(repo, async (r) => {
+      const failed = await workingCopyDifference(r, head, 'logs/a.jsonl', join(repo, 'logs/a.jsonl')).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as Error).message).toContain(`object ${blob} does not hash to its id`);
+    });
+  });
+
+  it('an older version of a committed log too large to read whole, rewritten in place to hide a rewrite, is not read as the history\'s', async () => {
+    const repo = initRepo(join(tmp, 'stream-history'));
+    write(repo, { 'logs/a.jsonl': lines(40) });
+    commit(repo, 'the log');
+    const rewritten = lines(41, 'c');
+    write(repo, { 'logs/a.jsonl': rewritten });
+    const head = commit(repo, 'its first line changed, and a line appended');
+    // Read a chunk at a time (0 bytes in memory), as a log over 16 MiB is.
+    await withRepo(repo, async (r) => expect((await findRewrites(r, head, 'logs/a.jsonl', 0)).rewrites.map((x) => x.message)).toEqual([`commit ${head.slice(0, 12)} changed the committed log at line 1 instead of only appending to it`]));
+    const blob = git(repo, 'rev-parse', `${head}~1:logs/a.jsonl`);
+    overwriteBlob(repo, blob, lines(40, 'c'));
+    await withRepo(repo, async (r) => {
+      const failed = await findRewrites(r, head, 'logs/a.jsonl', 0).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as Error).message).toContain(`object ${blob} does not hash to its id`);
     });
   });
 });
@@ -488,6 +611,22 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
     });
   });
 
+  it('a bundle with a duplicate key that JSON.parse reads as a valid version does not stand in for that version: its events are replayed, not POLICY_INVALID (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'lenient-same-hash'));
+    write(repo, samplePolicy());
+    const valid = commit(repo, 'policy');
+    // The same values, its first member written twice: no hash, but JSON.parse reads the valid bundle.
+    const text = readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8');
+    const [k, v] = Object.entries(JSON.parse(text) as Record<string, unknown>)[0]!;
+    write(repo, { 'policy/tool-registry.json': `{${JSON.stringify(k)}: ${JSON.stringify(v)}, ${text.trimStart().slice(1)}` });
+    const twice = commit(repo, 'a member written twice');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, twice);
+      expect(index.unhashable.map((u) => u.commit)).toEqual([twice]);
+      expect([...index.byHash.values()].map((v) => [v.loaded.ok, v.commits])).toEqual([[true, [valid]]]);
+    });
+  });
+
   it('says that replace refs were ignored only when there are some (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'replace-note'));
     const a = commit(repo, 'a');
@@ -495,6 +634,30 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
     await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual([]));
     git(repo, 'replace', a, b);
     await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual(['1 replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record']));
+  });
+});
+
+describe('objects checked to hash to their ids (readGovernance)', () => {
+  it('under a pinned --ref (a commit id), a directory of a mode git does not write (040000, zero-padded), which git log reads as one, is checked too: its tree rewritten in place to hide a ledger rewrite stops the run (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'padded-dir-rewritten'));
+    const ex = (expires: string) => rawObject(repo, 'blob', JSON.stringify({ v: 'sel.exception/1', id: 'EX-1', justification: 'a justification long enough', review_ref: `ledger/reviews/${'a'.repeat(64)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: expires, scope: { kind: 'zone.elevate', principal: 'coder', from: 'executor', to: 'supervisor' } }));
+    const before = rawTree(repo, [{ mode: '100644', name: 'EX-1.json', oid: ex('2026-10-02T00:00:00.000Z') }]);
+    const after = rawTree(repo, [{ mode: '100644', name: 'EX-1.json', oid: ex('2030-01-01T00:00:00.000Z') }]);
+    // The exception added under a zero-padded exceptions/, then its expiry moved.
+    const root = (ledger: string): string => rawTree(repo, [{ mode: '40000', name: 'ledger', oid: ledger }]);
+    const first = git(repo, 'commit-tree', root(rawTree(repo, [{ mode: '040000', name: 'exceptions', oid: before }])), '-m', 'an exception');
+    const head = git(repo, 'commit-tree', root(rawTree(repo, [{ mode: '40000', name: 'exceptions', oid: after }])), '-p', first, '-m', 'its expiry moved');
+    await withRepo(repo, async (r) => expect((await readGovernance(r, head)).ledgerRewrites.map((x) => [x.path, x.status])).toEqual([['ledger/exceptions/EX-1.json', 'M']]));
+    // The first exceptions/ tree's loose object made to hold the second's: git log no longer shows the change.
+    const file = join(repo, '.git', 'objects', before.slice(0, 2), before.slice(2));
+    const content = execFileSync('git', ['-C', repo, 'cat-file', 'tree', after]);
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`tree ${content.length}\0`), content])));
+    await withRepo(repo, async (r) => {
+      const failed = await readGovernance(r, head).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as Error).message).toContain(`object ${before} does not hash to its id`);
+    });
   });
 });
 
@@ -515,6 +678,22 @@ describe('the ledger read from a commit (readGovernance)', () => {
     const target = rawObject(repo, 'blob', 'elsewhere');
     return rawTree(repo, [{ mode: '40000', name: 'aaa', oid: rawTree(repo, Array.from({ length: files }, (_, i) => ({ mode: '120000', name: `l${String(i).padStart(6, '0')}`, oid: target }))) }]);
   };
+  it('a ledger is walked four directories deep, as a ledger directory is: the fifth is said to be nested too deep, and not read (from mutation testing, fourth pass)', async () => {
+    const repo = initRepo(join(tmp, 'ledger-depth'));
+    const blob = rawObject(repo, 'blob', '{}');
+    // ledger/a/b/c/d holds a file and e/, which holds another.
+    let tree = rawTree(repo, [{ mode: '100644', name: 'f.json', oid: blob }]);
+    tree = rawTree(repo, [{ mode: '100644', name: 'x.json', oid: blob }, { mode: '40000', name: 'e', oid: tree }]);
+    for (const name of ['d', 'c', 'b', 'a']) tree = rawTree(repo, [{ mode: '40000', name, oid: tree }]);
+    commitLedger(repo, tree, 'a deep ledger');
+    await withRepo(repo, async (r) => {
+      const problems = (await readGovernance(r, 'HEAD')).ledger.problems.map((p) => p.path);
+      expect(problems).toContain('ledger/a/b/c/d/e');
+      expect(problems).not.toContain('ledger/a/b/c/d/e/f.json');
+      expect((await readGovernance(r, 'HEAD')).ledger.problems.find((p) => p.path === 'ledger/a/b/c/d/e')?.message).toBe('the directory is nested too deep to be part of the ledger');
+    });
+  });
+
   it('a ledger of exactly 200 000 entries is read whole, and one of 200 001 stops the run (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'entries-cap'));
     // ledger/ holds aaa/, which holds the rest: 1 + (n - 1) entries.
