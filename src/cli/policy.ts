@@ -1,6 +1,6 @@
 /** `sel policy check|hash|eval DIR` (issue 3): commander wiring and output only. */
 import { createReadStream } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { Command } from 'commander';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
@@ -32,7 +32,9 @@ type Format = (typeof FORMATS)[number];
 /** How a directory is named in findings: relative to the working directory when inside it. */
 function label(dir: string): string {
   const rel = relative(process.cwd(), dir);
-  return rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
+  // Above it: `..` or `../…`, not a name that starts with two dots (`..gov`), which was named by
+  // its absolute path (as relativizer in verify.ts has it).
+  return rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? dir : rel;
 }
 
 interface CheckReport {

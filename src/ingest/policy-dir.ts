@@ -4,6 +4,7 @@
  * holding `policy/`. Symbolic links and other non-regular files are refused: a bundle is
  * what its files say, not what they point to.
  */
+import { isUtf8 } from 'node:buffer';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -44,7 +45,7 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
     // workflow in docs/ci.md) checked a valid copy put in policy/policy/ and passed a pull
     // request whose policy/*.json replay calls POLICY_INVALID (found by review). Which is the
     // bundle is not for sel to guess: refused.
-    const own = (await listJson(arg)).filter((n) => (CONTRACTS as readonly string[]).includes(n.slice(0, -'.json'.length)));
+    const own = (await listJson(arg)).map((n) => n.name).filter((n) => (CONTRACTS as readonly string[]).includes(n.slice(0, -'.json'.length)));
     if (own.length > 0) throw new OperatorError(`${arg} holds both policy files (${own[0]}) and a policy/ directory, so which is the bundle is not clear: move one of them`);
     dir = nested;
   }
@@ -52,9 +53,20 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
   if (names.length === 0) throw new OperatorError(`${arg} holds no policy files (*.json), and no policy/ directory that does`);
   const files = new Map<string, Uint8Array>();
   const refused: PolicyDir['refused'] = [];
-  for (const name of names) {
+  for (const { name, utf8 } of names) {
+    // A name that is not UTF-8 comes back with U+FFFD in it, which names no file: lstat failed,
+    // an internal error (found by hostile-input review). Refused, as sel verify skips such a log.
+    if (!utf8) {
+      refused.push({ file: name, reason: 'its name is not UTF-8, so sel cannot open it by name' });
+      continue;
+    }
     const p = join(dir, name);
-    const l = await lstat(p);
+    let l;
+    try {
+      l = await lstat(p);
+    } catch (e) {
+      throw new OperatorError(`cannot read ${p}: ${describeIoError(e)}`);
+    }
     if (!l.isFile()) {
       refused.push({ file: name, reason: l.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file' });
       continue;
@@ -72,10 +84,14 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
   return { dir, files, refused };
 }
 
-async function listJson(dir: string): Promise<string[]> {
+/** The `*.json` entries of `dir` by name, and whether each name is UTF-8 (as bytes: a name that is not decodes with U+FFFD). */
+async function listJson(dir: string): Promise<{ name: string; utf8: boolean }[]> {
+  let names: Buffer[];
   try {
-    return (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    names = await readdir(dir, { encoding: 'buffer' });
   } catch (e) {
     throw new OperatorError(`cannot list ${dir}: ${describeIoError(e)}`);
   }
+  return names.filter((n) => n.toString('latin1').endsWith('.json')).map((n) => ({ name: n.toString('utf8'), utf8: isUtf8(n) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

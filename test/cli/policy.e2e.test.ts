@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneSentence, sel } from '../helpers/cli.js';
-import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
+import { edited, SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-policy-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -71,6 +71,17 @@ describe('sel policy check', () => {
     // A directory outside the working directory is named as given, not as a path of "..".
     expect((JSON.parse(sel(['policy', 'check', dir, '--format', 'json'], { cwd: SAMPLE_POLICY_DIR }).stdout) as { summary: { policy: string } }).summary.policy).toBe(dir);
   });
+  it('names a directory inside the working directory whose name starts with two dots from there, as CI formats do, though given by its absolute path', () => {
+    // ..gov is inside the working directory, not above it: it was named by its absolute path in
+    // the text and JSON reports, and from the working directory in SARIF and GitHub annotations.
+    const dir = join(tmp, 'dots', '..gov', 'policy');
+    cpSync(SAMPLE_POLICY_DIR, dir, { recursive: true });
+    const cwd = join(tmp, 'dots');
+    const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json'], { cwd }).stdout) as { summary: { policy: string }; findings: { location: { file: string } }[] };
+    expect(out.summary.policy).toBe('..gov/policy');
+    expect(out.findings.map((f) => f.location.file.split('/').slice(0, 2).join('/'))).toEqual(out.findings.map(() => '..gov/policy'));
+    expect(sel(['policy', 'check', dir], { cwd }).stdout.split('\n')[0]).toMatch(/^sel policy check: \.\.gov\/policy, 7 files, /);
+  });
   it('refuses symbolic links in the policy directory', () => {
     const dir = copy('links');
     rmSync(join(dir, 'extensions.json'));
@@ -97,6 +108,48 @@ describe('sel policy check', () => {
       ['POLICY_INVALID', 'tool-registry.json', expect.stringMatching(/^policy\/tool-registry\.json is not read: /)],
       ['POLICY_INVALID', 'trust-zones.json', expect.stringContaining('the bundle has no policy/trust-zones.json')],
     ]);
+  });
+  it('refuses a *.json entry whose name is not UTF-8, as sel verify skips such a log: a finding, no hash, no decision (it was an internal error)', () => {
+    // readdir gives the name with U+FFFD in it, which names no file: lstat failed (ENOENT).
+    const dir = copy('latin1');
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/b`), Buffer.from([0xff]), Buffer.from('.json')]), '{}');
+    const r = sel(['policy', 'check', dir, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { summary: { valid: boolean; hash: string | null }; findings: { code: string; location: { file: string }; message: string }[] };
+    expect(out.summary).toMatchObject({ valid: false, hash: null });
+    // The rest of the bundle is read and linted as it is beside a file not read (a symbolic link).
+    expect(out.findings.filter((x) => x.code === 'POLICY_INVALID').map((x) => [x.code, x.location.file.slice(dir.length + 1), x.message])).toEqual([
+      ['POLICY_INVALID', 'b\ufffd.json', 'policy/b\ufffd.json is not read: its name is not UTF-8, so sel cannot open it by name'],
+    ]);
+    expect(expectOneSentence(sel(['policy', 'hash', dir]))).toBe('sel: the bundle has no hash: policy/b\ufffd.json is not read: its name is not UTF-8, so sel cannot open it by name');
+    expect(expectOneSentence(sel(['policy', 'eval', dir, '--event', '-'], { input: '{}' }))).toContain('is not read: its name is not UTF-8');
+  });
+  it('jsonl of a bundle without findings is its summary line alone (from mutation testing)', () => {
+    // The sample without the three things its authors chose on purpose: nothing to report.
+    const dir = join(tmp, 'clean');
+    mkdirSync(dir);
+    const files = edited((f) => {
+      f['network-egress'].rules.find((r: { id: string }) => r.id === 'egress.status-page').schemes = ['https'];
+      f['secrets-boundary'].rules.find((r: { id: string }) => r.id === 'secrets.status-query').modes = ['header'];
+      f.capabilities.grants.find((g: { id: string }) => g.id === 'cap.browser').zones = ['executor'];
+    });
+    for (const [name, value] of Object.entries(files)) writeFileSync(join(dir, `${name}.json`), JSON.stringify(value, null, 2));
+    const r = sel(['policy', 'check', dir, '--format', 'jsonl']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ summary: { command: 'policy check', valid: true, findings: { total: 0 }, result: 'pass' } });
+  });
+  it('text: says an invalid bundle is invalid (from mutation testing)', () => {
+    const dir = join(tmp, 'invalid');
+    cpSync(SAMPLE_POLICY_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'severity-gating.json'), '{}');
+    const bad = sel(['policy', 'check', dir]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('\nbundle: invalid (events under it cannot be replayed)\n');
+    expect(bad.stdout).not.toContain('bundle: valid');
   });
   it('exits 2 for a directory that does not exist or holds no policy', () => {
     expectOneSentence(sel(['policy', 'check', join(tmp, 'nope')]));
@@ -298,6 +351,25 @@ describe('sel policy eval', () => {
     expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: readFileSync(long) }))).toBe(
       'sel: event - is longer than 64 MiB: an event file holds one event (kind, actor, request)',
     );
+  });
+  it('evaluates an event without ts at 1970-01-01T00:00:00.000Z, as docs/policy.md says (from mutation testing)', () => {
+    const { ts: _ts, ...rest } = JSON.parse(event()) as Record<string, unknown>;
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: JSON.stringify(rest) });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { ts: string }).ts).toBe('1970-01-01T00:00:00.000Z');
+    expect(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify(rest) }).stdout).toContain('  at 1970-01-01T00:00:00.000Z\n');
+  });
+  it('reads an event file of exactly 64 MiB, and refuses one a byte longer (from mutation testing)', () => {
+    const file = join(tmp, 'edge-event.json');
+    const head = `${event().slice(0, -1)},"pad":"`;
+    const of = (bytes: number) => `${head}${'x'.repeat(bytes - head.length - 2)}"}`;
+    writeFileSync(file, of(64 * 1024 * 1024 + 1));
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', file]))).toBe(`sel: event ${file} is longer than 64 MiB: an event file holds one event (kind, actor, request)`);
+    writeFileSync(file, of(64 * 1024 * 1024));
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', file]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^decision {2}block {2}rule egress\.github-admin /);
   });
   it('reads an event file that starts with a byte order mark, as editors on Windows write it', () => {
     const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });

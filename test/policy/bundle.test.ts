@@ -98,6 +98,14 @@ describe('invalid bundles', () => {
     expect(b.hash).toBe(null);
     if (!b.ok) expect(b.problems[0]!.message).toContain('duplicate key');
   });
+  it('names a bundle with a file that is not strict JSON by the hash JSON.parse\'s reading of its files gives, keyed by contract name as any bundle is', () => {
+    const f = sampleFiles();
+    const m = files(f, (v) => JSON.stringify(v));
+    m.set('tool-registry.json', '{"schema":"sel.policy.tool-registry/1","reserved":[],"severity":"low","severity":"info"}');
+    const b = loadBundle(m);
+    expect(b.ok).toBe(false);
+    if (!b.ok) expect(b.lenientHash).toBe(bundleOf({ ...f, 'tool-registry': { schema: 'sel.policy.tool-registry/1', reserved: [], severity: 'info' } }).hash);
+  });
 });
 
 describe('lints', () => {
@@ -282,6 +290,10 @@ describe('lints', () => {
     expect(gaps((rs) => { rs.push({ id: 'egress.github-no-repos', host: 'api.github.com', paths: ['/repos'], methods: ['GET', 'POST'], effect: 'deny', severity: 'high' } as Rule); })).toEqual([]);
     // A scheme the allow rule opens and the deny rule does not name is a gap.
     expect(gaps((rs) => { api(rs).schemes = ['https', 'http']; })).toEqual([expect.stringContaining('but not GET http:443, POST http:443, which egress.github-api allows there')]);
+    // A gap on a path other than the deny rule's first names that path (from mutation testing).
+    expect(gaps((rs) => { api(rs).ports = [443, 8443]; admin(rs).paths = ['/repos/acme/app/hooks', '/repos/acme/app/keys']; })).toEqual([
+      expect.stringContaining('but not GET https:8443, POST https:8443, GET https:8443 on /repos/acme/app/keys, POST https:8443 on /repos/acme/app/keys, which egress.github-api allows there'),
+    ]);
     // A deny rule's prefix in upper case still lies under the allow rule's (it matches in any case).
     expect(gaps((rs) => { api(rs).ports = [443, 8443]; admin(rs).paths = ['/REPOS/acme/app/hooks']; })).toHaveLength(1);
     // Secrets: a deny on the allow rule's very prefix leaves no gap; a deny outside its paths is no gap of it.
@@ -414,6 +426,9 @@ describe('lints', () => {
   it('invalid bundles are reported as POLICY_INVALID at the line of the problem', () => {
     const out = lint(edited((f) => (f['severity-gating'].gates.low = 'ignore')));
     expect(out).toEqual(['POLICY_INVALID policy/severity-gating.json:5']);
+    // Every problem, not only the first: one per file (from mutation testing).
+    const two = lintBundle(bundleOf(edited((f) => { f['severity-gating'].gates.low = 'ignore'; f['trust-zones'].extra = 1; })), 'policy');
+    expect(two.map((x) => [x.code, x.location?.file])).toEqual([['POLICY_INVALID', 'policy/severity-gating.json'], ['POLICY_INVALID', 'policy/trust-zones.json']]);
   });
 });
 

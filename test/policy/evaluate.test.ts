@@ -770,3 +770,200 @@ describe('determinism properties', () => {
     );
   });
 });
+
+describe('gaps found by mutation testing of the evaluator (third pass)', () => {
+  const exReview = (id: string): ReviewArtifact => ({ v: 'sel.review/1', request_fingerprint: exceptionFingerprint(id), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' });
+  const exception = (id: string, scope: ExceptionArtifact['scope'], extra: Partial<ExceptionArtifact> = {}): ExceptionArtifact => ({
+    v: 'sel.exception/1', id, justification: 'a reviewed, expiring exception', review_ref: `ledger/reviews/${exceptionFingerprint(id).slice(7)}.json`,
+    granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z', scope, ...extra,
+  });
+  const npm = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+  const npmReview = (extra: Partial<ReviewArtifact> = {}): ReviewArtifact => ({ v: 'sel.review/1', request_fingerprint: digestOf(npm), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T11:00:00.000Z', expires_at: APPROVED_UNTIL, ...extra });
+
+  it('resumes a review from its reviewed_at on, that instant included, and takes an exception from its granted_at on, that instant included', () => {
+    const e = run(P, input('secret.inject', 'coder', 'executor', npm), ledgerWith([npmReview({ reviewed_at: '2026-11-01T12:00:00.000Z' })], {}));
+    expect(d(e)).toBe('allow secrets.npm-publish medium');
+    expect(e.review?.status).toBe('approved');
+    const ex = exception('EX-1', { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' }, { granted_at: '2026-11-01T12:00:00.000Z' });
+    const q = run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }),
+      ledgerWith([exReview('EX-1')], { 'ledger/exceptions/EX-1.json': ex }));
+    expect(d(q)).toBe('warn secrets.status-query low');
+    expect(q.exception?.status).toBe('covers');
+  });
+
+  it('reads a review only for a request gated to review: an approved review of a warn request leaves it warn', () => {
+    const files = edited((f) => { f['secrets-boundary'].rules.find((r: { id: string }) => r.id === 'secrets.npm-publish').severity = 'low'; });
+    const e = run(compiled(files), input('secret.inject', 'coder', 'executor', npm), ledgerWith([{ ...npmReview(), policy_hash: compiled(files).hash }], {}));
+    expect(d(e)).toBe('warn secrets.npm-publish low');
+    expect(e.review).toBeNull();
+    expect(e.inForce).toEqual([]);
+  });
+
+  it('does not resume a request on a review the ledger hands out for its fingerprint but which names another request', () => {
+    const other = npmReview({ request_fingerprint: digestOf({ tool: 'other' }) });
+    const ledger: LedgerView = { review: () => other, exception: () => null, reviewAt: () => other };
+    const e = run(P, input('secret.inject', 'coder', 'executor', npm), ledger);
+    expect(d(e)).toBe('review secrets.npm-publish medium');
+    expect(e.review?.status).toBe('mismatch');
+  });
+
+  it('fails closed on a severity the gate map does not name (the schema makes the map total; a hand-built policy may not be)', () => {
+    const partial = { ...P, gates: { info: 'allow', low: 'warn', high: 'block', critical: 'block' } } as unknown as typeof P;
+    expect(d(run(partial, input('secret.inject', 'coder', 'executor', npm)))).toBe('block secrets.npm-publish medium');
+  });
+
+  it('relies on no artifact for a decision that is not allow or warn, though an exception covered the request', () => {
+    const p = compiled(edited((f) => { f['trust-zones'].elevations[0].severity = 'high'; }));
+    const ex = exception('EX-up', { kind: 'zone.elevate', principal: 'ops-bot', from: 'executor', to: 'supervisor' });
+    const e = run(p, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-up.json' }),
+      ledgerWith([{ ...exReview('EX-up'), policy_hash: p.hash }], { 'ledger/exceptions/EX-up.json': ex }));
+    expect(d(e)).toBe('block trust.ops-restart high');
+    expect(e.exception?.status).toBe('covers');
+    expect(e.inForce).toEqual([]);
+  });
+
+  it('blocks a resource named like a member every object has (constructor, toString): it is no resource, and has no cap', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const resources = { [key]: 0 };
+      expect(d(run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources }))), key).toBe('block cap.coder high');
+      expect(d(evaluate(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources }), EMPTY_LEDGER, false)), key).toBe('block cap.coder high');
+    }
+  });
+
+  it('checks the caps of egress, secret injections, MCP calls, extension installs and tool registrations too', () => {
+    const over = { memory_mb: 1_000_000 };
+    expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'read', resources: over })))).toBe('block cap.browser high');
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    expect(d(run(P, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps], resources: over })))).toBe('block cap.coder high');
+    expect(d(run(P, input('tool.register', 'coder', 'executor', { name: 'repo-summary', resources: over })))).toBe('block cap.coder high');
+    expect(d(run(P, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme', { resources: over }))))).toBe('block cap.coder high');
+    expect(d(run(P, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme', resources: over })))).toBe('block cap.coder high');
+  });
+
+  it('gives an install the pin\'s severity when it is higher than the grant\'s', () => {
+    const p = compiled(edited((f) => { f.extensions.pins[0].severity = 'medium'; }));
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    expect(d(run(p, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] })))).toBe('review ext.pdf-tools-1.2.0 medium');
+  });
+
+  it('blocks an install listing an artifact named like a member every object has (constructor, __proto__), which no pin names', () => {
+    for (const path of ['constructor', 'toString', '__proto__']) {
+      const e = run(P, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [{ path, sha256: '0'.repeat(64) }] }));
+      expect(d(e), path).toBe('block ext.pdf-tools-1.2.0 high');
+    }
+  });
+
+  it('blocks the registration of an empty name', () => {
+    expect(d(run(P, input('tool.register', 'coder', 'executor', { name: '' })))).toBe('block null high');
+  });
+
+  it('takes a workspace path only when absolute, and refuses a backslash inside a segment under a granted prefix', () => {
+    for (const path of ['xworkspace/src/a', 'Xworkspace/src/a', '~workspace/src/a', '\\workspace/src/a', '/workspace/src/..\\..\\..\\etc', '/workspace/src/a\\b']) {
+      expect(d(run(P, input('fs.write', 'coder', 'executor', { path }))), path).toBe('block null high');
+    }
+  });
+
+  it('allows egress to an IPv4 literal named by an exact-host rule: the literal is its own DNS evidence', () => {
+    const p = compiled(edited((f) => {
+      f['network-egress'].rules.push({ id: 'egress.ip-literal', host: '140.82.112.6', methods: ['GET'], effect: 'allow', severity: 'info' });
+      f.capabilities.grants[0].http.push('egress.ip-literal');
+    }));
+    const on = (url: string, extra: Record<string, unknown> = {}) => d(run(p, input('http.egress', 'coder', 'executor', egress(url, { pinned_ips: undefined, ...extra }))));
+    expect(on('https://140.82.112.6/x')).toBe('allow egress.ip-literal info');
+    // The same address written in another IPv4 form is the same host.
+    expect(on('https://2354212870/x')).toBe('allow egress.ip-literal info');
+    // The mapped IPv6 form is another host: no rule names an IPv6 literal.
+    expect(on('https://[::ffff:140.82.112.6]/x')).toBe('block null high');
+    expect(on('https://140.82.112.6/x', { pinned_ips: ['10.0.0.1'] })).toBe('block null high');
+  });
+
+  it('matches an egress rule\'s schemes without a trace as with one: plain http on port 443 is not https', () => {
+    for (const trace of [true, false]) {
+      expect(d(evaluate(P, input('http.egress', 'coder', 'executor', egress('http://api.github.com:443/repos/acme')), EMPTY_LEDGER, trace)), String(trace)).toBe('block null high');
+      expect(d(evaluate(P, input('http.egress', 'coder', 'executor', egress('http://registry.npmjs.org:443/left-pad')), EMPTY_LEDGER, trace)), String(trace)).toBe('block null high');
+    }
+  });
+
+  it('blocks under a secrets deny rule whatever its severity, one gated to allow included', () => {
+    const p = compiled(edited((f) => f['secrets-boundary'].rules.push({ id: 'secrets.github-hooks', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/acme/app/hooks'], effect: 'deny', severity: 'info' })));
+    const e = run(p, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme/app/hooks/1' }));
+    expect(d(e)).toBe('block secrets.github-hooks info');
+  });
+
+  it('allows no elevation into the zone the actor is in, even where a rule and an exception name it', () => {
+    const p = compiled(edited((f) => f['trust-zones'].elevations.push({ id: 'trust.ops-same', principal: 'ops-bot', from: 'supervisor', to: 'supervisor', severity: 'info' })));
+    const ex = exception('EX-same', { kind: 'zone.elevate', principal: 'ops-bot', from: 'supervisor', to: 'supervisor' });
+    const e = run(p, input('zone.elevate', 'ops-bot', 'supervisor', { from: 'supervisor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-same.json' }),
+      ledgerWith([exReview('EX-same')], { 'ledger/exceptions/EX-same.json': ex }));
+    expect(d(e)).toBe('block null high');
+  });
+
+  it('takes an elevation rule for "*" when none names the actor, and only a rule for the zone the actor elevates from', () => {
+    const p = compiled(edited((f) => f['trust-zones'].elevations.push(
+      { id: 'trust.any-up', principal: '*', from: 'userland', to: 'executor', severity: 'info' },
+      { id: 'trust.a-ops-kernel', principal: 'ops-bot', from: 'executor', to: 'kernel', severity: 'low' },
+      { id: 'trust.b-ops-kernel', principal: 'ops-bot', from: 'supervisor', to: 'kernel', severity: 'medium' },
+    )));
+    expect(d(run(p, input('zone.elevate', 'mallory', 'userland', { from: 'userland', to: 'executor' })))).toBe('block trust.any-up high');
+    const ex = exception('EX-k', { kind: 'zone.elevate', principal: 'ops-bot', from: 'supervisor', to: 'kernel' });
+    const e = run(p, input('zone.elevate', 'ops-bot', 'supervisor', { from: 'supervisor', to: 'kernel' }, { exceptionRef: 'ledger/exceptions/EX-k.json' }),
+      ledgerWith([exReview('EX-k')], { 'ledger/exceptions/EX-k.json': ex }));
+    expect(d(e)).toBe('review trust.b-ops-kernel medium');
+  });
+  it('takes no exception scoped to another principal, for a request it otherwise names exactly', () => {
+    const scope = { kind: 'zone.elevate', from: 'executor', to: 'supervisor' } as const;
+    const ledger = ledgerWith([exReview('EX-up')], { 'ledger/exceptions/EX-up.json': exception('EX-up', { ...scope, principal: 'coder' }) });
+    const e = run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-up.json' }), ledger);
+    expect(d(e)).toBe('block trust.ops-restart high');
+    expect(e.exception?.status).toBe('scope-mismatch');
+    const own = ledgerWith([exReview('EX-up')], { 'ledger/exceptions/EX-up.json': exception('EX-up', { ...scope, principal: 'ops-bot' }) });
+    expect(d(run(P, input('zone.elevate', 'ops-bot', 'executor', { from: 'executor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-up.json' }), own))).toBe('warn trust.ops-restart low');
+  });
+  it('judges pinned_ips next to a well-formed dns_snapshot of public addresses: the snapshot does not hide a private pin', () => {
+    const good = ['140.82.112.6'];
+    const snap = { digest: digestOf(good), addresses: good };
+    for (const trace of [true, false]) {
+      for (const pinned_ips of [['127.0.0.1'], [], 'x']) {
+        const e = evaluate(P, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/x', { pinned_ips, dns_snapshot: snap })), EMPTY_LEDGER, trace);
+        expect(d(e), JSON.stringify(pinned_ips)).toBe('block null high');
+      }
+    }
+  });
+  it('gives a registration the registry\'s severity, and a block no rule decided the bundle\'s default_deny', () => {
+    const p = compiled(edited((f) => { f['tool-registry'].severity = 'medium'; f['severity-gating'].default_deny = 'critical'; }));
+    expect(d(run(p, input('tool.register', 'coder', 'executor', { name: 'repo-summary' })))).toBe('review tool-registry.open medium');
+    expect(d(run(p, input('tool.register', 'coder', 'executor', { name: 'shell.exec' })))).toBe('block tool-registry.reserved critical');
+    expect(d(run(p, input('tool.invoke', 'coder', 'executor', { tool: 'rm' })))).toBe('block null critical');
+  });
+  it('names the windows an allow relied on: the exception, the review it names, and the review that resumed a request', () => {
+    const ex = exception('EX-1', { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' }, { expires_at: '2026-11-15T00:00:00.000Z' });
+    const e = run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json' }),
+      ledgerWith([exReview('EX-1')], { 'ledger/exceptions/EX-1.json': ex }));
+    expect(d(e)).toBe('warn secrets.status-query low');
+    expect(e.inForce).toEqual([{
+      kind: 'exception', ref: 'ledger/exceptions/EX-1.json', from: '2026-10-01T00:00:00.000Z', until: '2026-11-15T00:00:00.000Z',
+      review: { ref: ex.review_ref, from: '2026-10-01T00:00:00.000Z', until: '2027-01-01T00:00:00.000Z' },
+      without: { action: 'block', rule: 'secrets.status-query', severity: 'high' },
+    }]);
+    const r = run(P, input('secret.inject', 'coder', 'executor', npm), ledgerWith([npmReview()], {}));
+    expect(d(r)).toBe('allow secrets.npm-publish medium');
+    expect(r.inForce).toEqual([{
+      kind: 'review', ref: `ledger/reviews/${digestOf(npm).slice(7)}.json`, from: '2026-11-01T11:00:00.000Z', until: APPROVED_UNTIL,
+      without: { action: 'review', rule: 'secrets.npm-publish', severity: 'medium' },
+    }]);
+  });
+
+  it('blocks an install whose artifact has a sha256 that is not a string, and one without its extension named, whatever the pins name', () => {
+    for (const sha256 of [123, null, ['3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b']]) {
+      const e = run(P, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [{ path: 'bin/pdf-tools.wasm', sha256 }] }));
+      expect(d(e), JSON.stringify(sha256)).toBe('block ext.pdf-tools-1.2.0 high');
+    }
+    const p = compiled(edited((f) => { f.extensions.pins[0].extension = 'null'; }));
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    expect(d(run(p, input('extension.install', 'coder', 'executor', { extension: 'null', version: '1.2.0', artifacts: [wasm, caps] })))).toBe('allow ext.pdf-tools-1.2.0 info');
+    expect(d(run(p, input('extension.install', 'coder', 'executor', { version: '1.2.0', artifacts: [wasm, caps] })))).toBe('block null high');
+  });
+});

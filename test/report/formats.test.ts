@@ -177,6 +177,13 @@ describe('--format sarif', () => {
     // The fingerprint does not depend on where sel ran from: it is made of the relative URI.
     expect(late!.partialFingerprints['selFinding/v1']).toBe(fingerprint(findings[0]!, 'logs/a.jsonl'));
   });
+  it('puts a finding without a location at "." when the report names no file (from mutation testing)', () => {
+    // An empty URI is a reference to the SARIF file itself, not a place in the repository.
+    const findings = [makeFinding('POLICY_INVALID', { message: 'e' })];
+    const doc = JSON.parse(renderSarif({ findings, summary: { result: 'fail', failOn: 'error', findings: countFindings(findings), files: [] } }, { relativize: (f) => f, category: 'verify' })) as { runs: { results: { locations: { physicalLocation: unknown }[] }[] }[] };
+    expect(validateSarif(doc)).toBe(true);
+    expect(doc.runs[0]!.results[0]!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: '.' }, region: { startLine: 1 } });
+  });
   it('halves what it keeps until the file fits, down to no result at all, keeping the most severe; a file exactly at the limit is kept whole (from mutation testing)', () => {
     const findings = Array.from({ length: 40 }, (_, i) =>
       makeFinding(i % 4 === 0 ? 'HASH_MISMATCH' : 'TS_REGRESSION', { chain: 'c', seq: i, location: { file: 'a.jsonl', line: i + 1 }, message: `finding ${i}` }));
@@ -408,6 +415,17 @@ describe('--format github', () => {
     pushRows(out, [row, row, row, row]);
     expect(out).toEqual(['y'.repeat(100_000), row, '', '3 more row(s) not shown: the step summary would pass GitHub\'s size limit.']);
   });
+  it('adds a step summary row that ends exactly at 512 KiB, not one a byte past it (from mutation testing)', () => {
+    // 100 000 bytes and a line break already written; a row of 424 287 bytes and its line break
+    // make 524 288 bytes, the limit: kept. One byte more: left out, and said so.
+    const row = 'z'.repeat(424_287);
+    const at = ['y'.repeat(99_999)];
+    pushRows(at, [row]);
+    expect(at).toEqual(['y'.repeat(99_999), row]);
+    const past = ['y'.repeat(99_999)];
+    pushRows(past, [`${row}z`]);
+    expect(past).toEqual(['y'.repeat(99_999), '', '1 more row(s) not shown: the step summary would pass GitHub\'s size limit.']);
+  });
   it('step summary: "No findings." without a table for a clean log; at most `limit` rows, each at its relative file, escaped (from mutation testing)', async () => {
     const base = await reportOf('clean');
     const clean = renderStepSummary(base, rel);
@@ -526,6 +544,21 @@ describe('--format json and jsonl (from mutation testing: only the CLI tests rea
   });
 });
 
+describe('JSON text as a GitHub Actions job log shows it (from mutation testing: only the CLI tests read it)', () => {
+  it('writes every ##[ of a value as ##\\u005b, in json and jsonl, and the values stay exact', async () => {
+    const base = await reportOf('clean');
+    const message = 'rule ##[add-mask]x and ##[stop-commands]y';
+    const findings = [makeFinding('DECISION_DIVERGENCE', { chain: 'c', seq: 1, location: { file: 'a.jsonl', line: 2 }, message }), makeFinding('DECISION_DIVERGENCE', { chain: 'c', seq: 2, location: { file: 'a.jsonl', line: 3 }, message })];
+    const report: Report = { ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } };
+    for (const text of [renderJson(report), renderJsonl(report)]) {
+      expect(text).not.toContain('##[');
+      expect(text.split('##\\u005b')).toHaveLength(5);
+    }
+    expect((JSON.parse(renderJson(report)) as { findings: { message: string }[] }).findings.map((f) => f.message)).toEqual([message, message]);
+    expect(renderJsonl(report).trimEnd().split('\n').slice(0, 2).map((l) => (JSON.parse(l) as { message: string }).message)).toEqual([message, message]);
+  });
+});
+
 describe('finding counts and the verdict', () => {
   it('tallies by severity, class and code (codes sorted), and keeps the omitted count', () => {
     const findings = [
@@ -620,6 +653,20 @@ describe('a report of a performed replay, in each format (from mutation testing:
     expect(lines.some((l) => l.startsWith('replay: skipped'))).toBe(false);
     // Nothing skipped: no count of events not replayable.
     expect(renderText(await performed(replay(0)), c).split('\n')).toContain('        40 decisions: 38 matched, 1 diverged, 1 unverifiable');
+  });
+
+  it('text: what a log puts in a chain name, an expected or actual value and a replay note is escaped, not written raw (from mutation testing)', async () => {
+    const hostile = 'x\u001b[2J\u202e\n::error::y';
+    const shown = 'x\\u001b[2J\\u202e\\u000a::error::y';
+    const base = await performed(replay(0, [`the ref moved ${hostile}`]));
+    const findings = [makeFinding('DECISION_DIVERGENCE', { chain: hostile, seq: 1, location: { file: 'a.jsonl', line: 2 }, message: 'm', expected: hostile, actual: { rule: hostile } })];
+    const text = renderText({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, c);
+    expect(text).not.toMatch(/[\u001b\u202e]/);
+    const lines = text.split('\n');
+    expect(lines).toContain(`a.jsonl:2  error  DECISION_DIVERGENCE chain ${shown} seq 1`);
+    expect(lines).toContain(`    expected ${shown}`);
+    expect(lines).toContain(`    actual   {"rule":"x\\\\u001b[2J\\u202e\\n::error::y"}`);
+    expect(lines).toContain(`        note: the ref moved ${shown}`);
   });
 
   it('JUnit: a replay suite whose one passing case counts the decisions, valid against the schema; one skipped case when replay was skipped', async () => {
