@@ -992,6 +992,194 @@ describe('bounds, order and places of the chain check (from mutation testing, se
   });
 });
 
+describe('bounds, order and places of the chain check (from mutation testing, fourth pass)', () => {
+  const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+  const window = (reorderWindow: number) => ({ chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow } });
+  const late = (r: ReturnType<typeof verifyLines>) => r.findings.filter((f) => f.code === 'SEQ_REORDER').map((f) => [f.seq, f.location?.line, f.detail]);
+
+  it('an equal ts on a fork branch is no TS_REGRESSION, as on the chain', () => {
+    const w = new ChainWriter('prod', { lastSeq: 19, lastHash: hashOf(LINES[19]!) });
+    // The branch's events dated 100, 101, 101, 102: nothing goes back.
+    const branch = [100, 101, 101, 102].map((i) => w.append(sampleInput(i)).line);
+    expect(codeLines(verifyLines([...LINES, ...branch]).findings)).toEqual(['CHAIN_FORK@41']);
+  });
+
+  it('of two late events for one seq inside a missing range, the first is the neighbour the next late one is checked against', () => {
+    // Seqs 2–4 deleted; the real 2, another 2 (sealed from seq 1) and the real 3 read late.
+    const other2 = reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const r = verifyLines([...LINES.slice(0, 2), ...LINES.slice(5), LINES[2]!, other2, LINES[3]!], window(2));
+    expect(late(r)).toEqual([
+      [2, 38, { reorderWindow: 2 }],
+      [2, 39, { reorderWindow: 2, rival: { file: 'log-0.jsonl', line: 38 } }],
+      // The real 3 links to the real 2, read first: nothing said of its links.
+      [3, 40, { reorderWindow: 2 }],
+    ]);
+  });
+
+  it('late events for single missing seqs are not remembered as neighbours: they do not push out one inside a range of several', () => {
+    // Seqs 2–4 deleted, and 256 single seqs after them (10, 12, …, 520); then the real 2, the
+    // 256 single ones and a forged 3 read late. The forged 3 does not link to the real 2.
+    const lines = chainLines(530);
+    const singles = Array.from({ length: 256 }, (_, i) => 10 + 2 * i);
+    const gone = new Set([2, 3, 4, ...singles]);
+    const body = lines.filter((_, s) => !gone.has(s));
+    const forged3 = new ChainWriter('prod', { lastSeq: 2, lastHash: `sha256:${'7'.repeat(64)}` }).append(sampleInput(300)).line;
+    const r = verifyLines([...body, lines[2]!, ...singles.map((s) => lines[s]!), forged3], window(1));
+    const last = r.findings[r.findings.length - 1]!;
+    expect([last.code, last.seq, last.detail]).toEqual(['SEQ_REORDER', 3, { reorderWindow: 1, links: { prev: false, next: null } }]);
+  });
+
+  it('the first late event of each of the last 256 late seqs is remembered: a second, different one for the oldest of them is its rival', () => {
+    // Seqs 1–256 deleted, read late in order, then another seq 1 (sealed from seq 0).
+    const lines = chainLines(300);
+    const other1 = reseal(lines[1]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const r = verifyLines([lines[0]!, ...lines.slice(257), ...lines.slice(1, 257), other1], window(1));
+    const last = r.findings[r.findings.length - 1]!;
+    expect([last.code, last.seq, last.location?.line]).toEqual(['SEQ_REORDER', 1, 301]);
+    expect(last.detail).toMatchObject({ rival: { file: 'log-0.jsonl', line: 45 } });
+  });
+
+  it('a run waiting beyond a gap, read in reverse before the events ahead of the gap, is one SEQ_REORDER: not judged again when the chain goes on with it', () => {
+    // Seq 7 and 6 read before 2 and 3, then 4–5 given up as missing (window 2).
+    const r = verifyLines([0, 1, 7, 6, 2, 3, 8, 9, 10, 11].map((s) => LINES[s]!), window(2));
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 7, 3, { displaced: [6, 7], before: [2, 3] }],
+      ['SEQ_GAP', 6, 4, { from: 4, to: 5, missing: 2, unreadableLines: 0 }],
+    ]);
+  });
+
+  it('an early event is measured against the events that arrived after it, not those accepted before it arrived, while another waits far ahead', () => {
+    // Seq 50 waits while 3 comes before 2, then 4–10 in order, then 12 before 11.
+    const order = [0, 1, 50, 3, 2, ...Array.from({ length: 7 }, (_, i) => 4 + i), 12, 11, ...Array.from({ length: 37 }, (_, i) => 13 + i)];
+    const lines = chainLines(51);
+    const r = verifyLines(order.map((s) => lines[s]!));
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 50, 3, { displaced: [50, 50], before: [2, 49] }],
+      ['SEQ_REORDER', 3, 4, { displaced: [3, 3], before: [2, 2] }],
+      ['SEQ_REORDER', 12, 13, { displaced: [12, 12], before: [11, 11] }],
+    ]);
+  });
+
+  it('an early event is measured back to the gap before the chain goes on with the run it waits in, not past it', () => {
+    // Seq 7 read before 2 and 3, seq 6 after them; 4–5 given up as missing (window 2): 7 came before 6.
+    const r = verifyLines([0, 1, 7, 2, 3, 6, 8, 9, 10, 11].map((s) => LINES[s]!), window(2));
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 7, 3, { displaced: [7, 7], before: [6, 6] }],
+      ['SEQ_GAP', 6, 6, { from: 4, to: 5, missing: 2, unreadableLines: 0 }],
+    ]);
+  });
+
+  it('the events of a copy being read are remembered up to recentWindow of them: the first, read again after the copy\'s last, is a duplicate of its own', () => {
+    // recentWindow 4: seq 6–9 read again (one copy, one finding), then seq 6 a third time.
+    const r = verifyLines([...LINES.slice(0, 10), LINES[6]!, LINES[7]!, LINES[8]!, LINES[9]!, LINES[6]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } });
+    expect(codeLines(r.findings)).toEqual(['SEQ_DUPLICATE@11', 'SEQ_DUPLICATE@15']);
+  });
+
+  it('a late event inside a missing range links to the late event before it by that one\'s content when its hash is of an algorithm sel lacks (found by mutation testing)', () => {
+    // Seq 2 with a sha512 hash member, its content as written; seq 2–3 given up as missing
+    // (window 1), then read late in order. The real seq 3 names the SHA-256 of seq 2's content.
+    const e = JSON.parse(LINES[2]!) as Record<string, unknown>;
+    e['hash'] = `sha512:${'ab'.repeat(64)}`;
+    const sha512 = canonicalize(e);
+    const chain = (three: string) => verifyLines([LINES[0]!, LINES[1]!, ...LINES.slice(4, 10), sha512, three], window(1)).findings;
+    expect(chain(LINES[3]!).map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 4, { from: 2, to: 3, missing: 2, unreadableLines: 0 }],
+      ['DIGEST_UNSUPPORTED', 2, { member: 'hash', algorithm: 'sha512', sha256: hashOf(LINES[2]!) }],
+      ['SEQ_REORDER', 2, { reorderWindow: 1 }],
+      ['SEQ_REORDER', 3, { reorderWindow: 1 }],
+    ]);
+    // Another seq 3, naming neither: still said.
+    const forged3 = new ChainWriter('prod', { lastSeq: 2, lastHash: `sha256:${'7'.repeat(64)}` }).append(sampleInput(300)).line;
+    expect(chain(forged3).at(-1)!.detail).toEqual({ reorderWindow: 1, links: { prev: false, next: false } });
+    // The first seq of a range, after such a seq the chain accepted, links to it by its content too.
+    const first = verifyLines([LINES[0]!, LINES[1]!, sha512, ...LINES.slice(4, 10), LINES[3]!], window(1)).findings;
+    expect(first.filter((f) => f.code === 'SEQ_REORDER').map((f) => [f.seq, f.detail])).toEqual([[3, { reorderWindow: 1 }]]);
+  });
+
+  it('nested displaced runs are each said against all they came after, at the event that closes each (the judging\'s stretches within stretches)', () => {
+    // Seq 59, 0, 58, 1, 57, 2, …: seq 59 read first, then each of 1…29 after one more of 58 down to 30.
+    const lines = chainLines(62);
+    const order: number[] = [];
+    for (let k = 0; k < 30; k++) order.push(59 - k, k);
+    order.push(60, 61);
+    const r = verifyLines(order.map((s) => lines[s]!));
+    expect(codes(r.findings)).toEqual(Array(30).fill('SEQ_REORDER'));
+    const said = r.findings.map((f) => [f.seq, f.location?.line, f.detail]);
+    expect(said.slice(0, 3)).toEqual([
+      [59, 1, { displaced: [59, 59], before: [0, 0] }],
+      [1, 4, { displaced: [1, 1], after: [58, 59] }],
+      [2, 6, { displaced: [2, 2], after: [57, 59] }],
+    ]);
+    expect(said[29]).toEqual([29, 60, { displaced: [29, 29], after: [30, 59] }]);
+  });
+
+  it('an event whose hash is of an algorithm sel lacks is linked to by its content, in order and where two such are read before a late one', () => {
+    const sha512 = (line: string) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      e['hash'] = `sha512:${'ab'.repeat(64)}`;
+      return canonicalize(e);
+    };
+    expect(codeLines(verifyLines([LINES[0]!, LINES[1]!, sha512(LINES[2]!), ...LINES.slice(3, 10)]).findings)).toEqual(['DIGEST_UNSUPPORTED@3']);
+    // Seq 2 and 4 of such an algorithm, seq 3 given up as missing and read late: it links to seq 2 by its content, remembered while seq 4's is too.
+    const two = verifyLines([0, 1, 2, 4, 5, 3].map((s) => (s === 2 || s === 4 ? sha512(LINES[s]!) : LINES[s]!)), window(1)).findings;
+    expect(two.map((f) => [f.code, f.seq, f.code === 'SEQ_REORDER' ? f.detail : null])).toEqual([
+      ['DIGEST_UNSUPPORTED', 2, null],
+      ['DIGEST_UNSUPPORTED', 4, null],
+      ['SEQ_GAP', 4, null],
+      ['SEQ_REORDER', 3, { reorderWindow: 1 }],
+    ]);
+    // Seq 2 and 4–7 of such an algorithm, seq 3 read late: seq 2's content is remembered past four more.
+    const more = verifyLines([0, 1, 2, 4, 5, 6, 7, 8, 3].map((s) => (s === 2 || (s >= 4 && s <= 7) ? sha512(LINES[s]!) : LINES[s]!)), window(1)).findings;
+    expect(more.filter((f) => f.code === 'SEQ_REORDER').map((f) => [f.seq, f.detail])).toEqual([[3, { reorderWindow: 1 }]]);
+  });
+
+  it('a copy of a waiting event does not go on from a copy\'s head with another event waiting between them, however that is found', () => {
+    // Seq 14 waits, 4 and 5 wait, 4 is read again (a copy, its head at 4), then 14 again: seq 5
+    // waits between, so 14 is not the copy's next, and 14 is too far from 4 to join it.
+    const rest = (used: number[]) => Array.from({ length: 40 }, (_, i) => i).filter((i) => !used.includes(i));
+    const dupes = (order: number[]) => verifyLines([...order, ...rest(order)].map((s) => LINES[s]!)).findings.filter((f) => f.code === 'SEQ_DUPLICATE').map((f) => [f.seq, f.location?.line]);
+    // Few waiting: found by a look over them.
+    expect(dupes([0, 1, 14, 4, 5, 4, 14])).toEqual([[4, 6], [14, 7]]);
+    // Many waiting: found seq by seq.
+    expect(dupes([0, 1, 14, ...Array.from({ length: 11 }, (_, i) => 20 + i), 4, 5, 4, 14])).toEqual([[4, 17], [14, 18]]);
+  });
+
+  it('a displaced run whose first event came earlier than the rest is said against what it came after, and that event against what it came before', () => {
+    // Seq 19 read after 13, 20 after 17, 18 after both: 18 after 19–20, and 19 before 14–17.
+    const r = verifyLines([...LINES.slice(0, 14), LINES[19]!, ...LINES.slice(14, 18), LINES[20]!, LINES[18]!, ...LINES.slice(21)]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 19, 15, { displaced: [19, 19], before: [14, 17] }],
+      ['SEQ_REORDER', 18, 21, { displaced: [18, 18], after: [19, 20] }],
+    ]);
+  });
+
+  it('an unplaceable line of the chain read before the event ahead of a gap does not explain the gap, though nothing claimed it', () => {
+    // A line of chain prod without a seq (EVENT_SCHEMA) read before seq 2 and 3; then seq 4 is missing.
+    const noSeq = (() => {
+      const e = JSON.parse(LINES[2]!) as Record<string, unknown>;
+      delete e['seq'];
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+      return canonicalize(e);
+    })();
+    const r = verifyLines([LINES[0]!, LINES[1]!, noSeq, LINES[2]!, LINES[3]!, ...LINES.slice(5, 10)]);
+    expect(codeLines(r.findings)).toEqual(['EVENT_SCHEMA@3', 'SEQ_GAP@6']);
+  });
+
+  it('a copy crosses the chain\'s gap only with the event the chain went on with after it: a late event inside the gap naming the same parent, read again, is a duplicate of its own', () => {
+    // Seq 10–14 deleted (window 1); a seq 12 naming seq 14 as its parent read late, then seq 9
+    // again (a copy begins), then that seq 12 again.
+    const f12 = new ChainWriter('prod', { lastSeq: 11, lastHash: hashOf(LINES[14]!) }).append(sampleInput(300)).line;
+    const r = verifyLines([...LINES.slice(0, 10), ...LINES.slice(15, 21), f12, LINES[9]!, f12], window(1));
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([
+      ['SEQ_GAP', 15, 11],
+      ['SEQ_REORDER', 12, 17],
+      ['SEQ_DUPLICATE', 9, 18],
+      ['SEQ_DUPLICATE', 12, 19],
+    ]);
+  });
+});
+
 describe('properties over generated chains', () => {
   const LOG = toLog(LINES);
   const lineOf = (offset: number): number => LOG.subarray(0, offset).filter((x) => x === 10).length + 1;
