@@ -92,6 +92,13 @@ export class GitFailure extends Error {
   }
 }
 
+/**
+ * The largest tree, commit or tag sel reads (each is read whole and parsed). A ledger at its
+ * limit of 200 000 entries named by 64-digit hashes is a tree of ~20 MB; the largest trees of
+ * large public repositories are a few megabytes.
+ */
+export const MAX_STRUCTURE_BYTES = 64 * 2 ** 20;
+
 /** A git command under way: its stdout, and how to make it hold the process open. */
 interface Started {
   readonly output: Promise<Buffer>;
@@ -515,7 +522,16 @@ class CatFile {
         p.resolve({ header, body: null });
         continue;
       }
-      const size = Number(header.split(' ')[2]);
+      const [oid, type, sizeText] = header.split(' ');
+      const size = Number(sizeText);
+      // A tree (or commit, or tag) is read whole and parsed: one of gigabytes made by a hostile
+      // repository was held, then parsed into millions of entries, until the heap ran out (a
+      // crash, not a finding; found by mutation testing). The run stops on it in one sentence.
+      if (type !== 'blob' && Number.isSafeInteger(size) && size > MAX_STRUCTURE_BYTES) {
+        this.fail(new GitFailure(['cat-file', oid ?? ''], null, `object ${oid} is a ${type} of ${size} bytes, more than the ${MAX_STRUCTURE_BYTES / 2 ** 20} MiB sel reads of one: the repository was made to exhaust the verifier's memory, or is damaged`));
+        stopChild(this.child);
+        return;
+      }
       // An answer that is not "<oid> <type> <size>", or whose content does not end where its
       // size says (git sends fewer bytes for a damaged object): from there on nothing marks
       // where an answer starts, so none from this process can be trusted any more.

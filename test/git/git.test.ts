@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRewrites, workingCopyDifference } from '../../src/git/append-only.js';
-import { blobStream, GitFailure, GitRepo } from '../../src/git/git.js';
+import { blobStream, GitFailure, GitRepo, MAX_STRUCTURE_BYTES } from '../../src/git/git.js';
 import { OperatorError } from '../../src/errors.js';
 import { bundleAtRef, indexPolicies, readGovernance } from '../../src/git/history.js';
 import { repoPathOf } from '../../src/git/repo-path.js';
@@ -55,6 +55,23 @@ function rawObject(repo: string, type: string, body: Buffer | string): string {
 }
 
 describe('objects read through cat-file', () => {
+  it('a tree larger than sel reads of one is refused in one sentence, before it is held: one at the limit is read (a hostile repository exhausted the heap)', async () => {
+    const repo = initRepo(join(tmp, 'huge-tree'));
+    const blob = Buffer.from(rawObject(repo, 'blob', 'x\n'), 'hex');
+    // One entry whose name pads the tree to `bytes`.
+    const tree = (bytes: number) => rawObject(repo, 'tree', Buffer.concat([Buffer.from(`100644 ${'n'.repeat(bytes - 8 - blob.length)}\0`), blob]));
+    const atLimit = tree(MAX_STRUCTURE_BYTES);
+    const over = tree(MAX_STRUCTURE_BYTES + 1);
+    await withRepo(repo, async (r) => {
+      expect((await r.tree(atLimit)).map((e) => e.name.length)).toEqual([MAX_STRUCTURE_BYTES - 8 - blob.length]);
+    });
+    await withRepo(repo, async (r) => {
+      const failed = await r.tree(over).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as Error).message).toBe(`git cat-file ${over} failed (null): object ${over} is a tree of ${MAX_STRUCTURE_BYTES + 1} bytes, more than the 64 MiB sel reads of one: the repository was made to exhaust the verifier's memory, or is damaged`);
+    });
+  });
+
   it('a tree object cut short inside an entry\'s object id is refused as malformed, not read with a short id (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'short-tree'));
     const blob = rawObject(repo, 'blob', 'x\n');
