@@ -336,6 +336,14 @@ export const CODES = {
     example: '"paths": ["/repos/../admin"] on a deny rule.',
     extension: true,
   },
+  POLICY_NOT_AN_ELEVATION: {
+    severity: 'warning',
+    class: 'policy',
+    title: 'An elevation rule that names no elevation',
+    help: 'An elevation rule of trust-zones.json goes to the zone it starts from or to a lower one (kernel > supervisor > executor > userland). The evaluator blocks such a request before it looks for a rule ("not an elevation"), so the rule never applies: whatever it was meant to allow is blocked. Name the zones the other way round, or remove it.',
+    example: '{"id": "trust.ops-down", "principal": "ops-bot", "from": "supervisor", "to": "executor", "severity": "low"}',
+    extension: true,
+  },
   POLICY_USERLAND_GRANT: {
     severity: 'note',
     class: 'policy',

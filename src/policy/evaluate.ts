@@ -103,7 +103,8 @@ const NO_ARTIFACTS: readonly InForce[] = Object.freeze([]);
 
 const SLASH = 0x2f;
 
-const ZONE_RANK: Readonly<Record<TrustZone, number>> = { userland: 0, executor: 1, supervisor: 2, kernel: 3 };
+/** The trust zones from the lowest (SPEC.md §5): a request from one to another is an elevation only upwards. */
+export const ZONE_RANK: Readonly<Record<TrustZone, number>> = { userland: 0, executor: 1, supervisor: 2, kernel: 3 };
 
 type Outcome =
   | { readonly type: 'deny'; readonly rule: string | null; readonly severity: DecisionSeverity | null }

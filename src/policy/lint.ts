@@ -7,7 +7,7 @@ import { makeFinding, type Finding } from '../findings/finding.js';
 import type { FindingCode } from '../findings/codes.js';
 import type { LoadedBundle } from './bundle.js';
 import { ACTION_RANK, hostPattern } from './compile.js';
-import { workspaceSegments } from './evaluate.js';
+import { workspaceSegments, ZONE_RANK } from './evaluate.js';
 import { lineIndex } from './positions.js';
 import { lowerSegments, prefixSegments, unmatchableUrlPrefix } from './url.js';
 import { LEAK_PRONE_MODES, type PolicyBundle } from './types.js';
@@ -259,6 +259,13 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
       }
       if (unchecked) add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} was not checked for gaps against ${a.id}: the bundle has more than ${LINT_COMBINATIONS} host, alias, port and mode combinations to check; narrow the rules`, { unchecked: true });
       else if (open.size > 0) add('POLICY_DENY_GAP', 'secrets-boundary.json', `/rules/${j}`, `secrets rule ${d.id} denies its paths but not ${String(open)}, which ${a.id} allows there`);
+    }
+  });
+  // The evaluator refuses a request that goes to the same zone or down before it looks for a
+  // rule, so such a rule never applies (found by mutation testing of the evaluator).
+  b['trust-zones'].elevations.forEach((r, i) => {
+    if (ZONE_RANK[r.to] <= ZONE_RANK[r.from]) {
+      add('POLICY_NOT_AN_ELEVATION', 'trust-zones.json', `/elevations/${i}`, `elevation rule ${r.id} names ${r.from} to ${r.to}, which is no elevation: the evaluator blocks such a request before it looks for a rule, so this one never applies`);
     }
   });
   pairs(b['trust-zones'].elevations, (x, y, _i, j) => {

@@ -141,6 +141,15 @@ describe('lints', () => {
     expect(codes(edited((f) => (f['secrets-boundary'].rules[1].hosts = ['github.io'])))).not.toContain('POLICY_WILDCARD_PUBLIC_SUFFIX');
     expect(codes(edited((f) => (f['secrets-boundary'].rules[1].hosts = ['*.github.io'])))).toContain('POLICY_WILDCARD_PUBLIC_SUFFIX');
   });
+  it('an elevation rule to the zone it starts from, or down, never applies: said where it is (from mutation testing of the evaluator)', () => {
+    const at = (from: string, to: string) => lintBundle(bundleOf(edited((f) => f['trust-zones'].elevations.push({ id: 'trust.x', principal: 'ops-bot', from, to, severity: 'low' }))), 'policy')
+      .filter((x) => x.code === 'POLICY_NOT_AN_ELEVATION').map((x) => [x.location?.file, x.message]);
+    // (The schema has no rule from kernel or to userland.)
+    for (const [from, to] of [['supervisor', 'supervisor'], ['supervisor', 'executor'], ['executor', 'executor']]) {
+      expect(at(from!, to!), `${from} to ${to}`).toEqual([['policy/trust-zones.json', `elevation rule trust.x names ${from} to ${to}, which is no elevation: the evaluator blocks such a request before it looks for a rule, so this one never applies`]]);
+    }
+    for (const [from, to] of [['userland', 'executor'], ['executor', 'kernel'], ['supervisor', 'kernel']]) expect(at(from!, to!), `${from} to ${to}`).toEqual([]);
+  });
   it('overlaps only the tie-break resolves', () => {
     const out = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' })));
     expect(out.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
