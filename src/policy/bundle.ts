@@ -22,6 +22,8 @@ export interface PolicyProblem {
   /** JSON Pointer inside the file ("" for the whole file). */
   readonly pointer: string;
   readonly message: string;
+  /** Where a file stops being strict JSON (1-based): the line its finding names, not the file's first. */
+  readonly line?: number;
 }
 
 export type LoadedBundle =
@@ -78,7 +80,7 @@ export function loadBundle(files: ReadonlyMap<string, Uint8Array | string>): Loa
     // mean different things to different parsers, so its hash would not pin its meaning.
     const scan = scanStrict(text);
     if (!scan.ok) {
-      problems.push({ kind: 'not-json', file, pointer: '', message: `the file is not strict JSON: ${scan.reason.replace(/-/g, ' ')} at offset ${scan.offset}` });
+      problems.push({ kind: 'not-json', file, pointer: '', message: `the file is not strict JSON: ${scan.reason.replace(/-/g, ' ')} at offset ${scan.offset}`, line: lineOfOffset(text, scan.offset) });
       parsedAll = false;
       if (lenient !== null) {
         try {
@@ -161,6 +163,13 @@ function duplicateIds(b: PolicyBundle): PolicyProblem[] {
     });
   }
   return out;
+}
+
+/** The 1-based line of `text` that UTF-16 offset `offset` is on. */
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** A bundle's hash from its parsed files (SPEC.md §3), for callers that have values. */

@@ -35,11 +35,12 @@ export function lintBundle(loaded: LoadedBundle, dirLabel: string): Finding[] {
     return index(pointer);
   };
   const at = (file: string, pointer: string) => ({ file: `${dirLabel}/${file}`, line: lineIn(file, pointer) });
-  const add = (code: FindingCode, file: string, pointer: string, message: string, detail?: Record<string, unknown>) =>
-    out.push(makeFinding(code, { location: at(file, pointer), message, detail: { pointer, ...detail } }));
+  const add = (code: FindingCode, file: string, pointer: string, message: string, detail?: Record<string, unknown>, line?: number) =>
+    out.push(makeFinding(code, { location: line === undefined ? at(file, pointer) : { file: `${dirLabel}/${file}`, line }, message, detail: { pointer, ...detail } }));
 
   if (!loaded.ok) {
-    for (const p of loaded.problems) add('POLICY_INVALID', p.file, p.pointer, p.message, { problem: p.kind });
+    // A file that is not strict JSON at the line where it stops being (its text is not walked).
+    for (const p of loaded.problems) add('POLICY_INVALID', p.file, p.pointer, p.message, { problem: p.kind }, p.line);
     return out;
   }
   const b: PolicyBundle = loaded.policy.bundle;

@@ -150,6 +150,19 @@ describe('lints', () => {
     }
     for (const [from, to] of [['userland', 'executor'], ['executor', 'kernel'], ['supervisor', 'kernel']]) expect(at(from!, to!), `${from} to ${to}`).toEqual([]);
   });
+  it('a file that is not strict JSON is POLICY_INVALID at the line where it stops being, not its first (from a review of sel policy)', () => {
+    const m = files(sampleFiles(), (v) => JSON.stringify(v, null, 2));
+    const text = m.get('network-egress.json') as string;
+    // A duplicate key on line 5, then a string that is not JSON (an unescaped tab) on line 3.
+    const lines = text.split('\n');
+    lines[4] = lines[4]!.replace(/^(\s*)("[a-z_]+":)/, '$1$2 1, $2');
+    const dup = lintBundle(loadBundle(new Map([...m, ['network-egress.json', lines.join('\n')]])), 'policy');
+    expect(dup.map((x) => [x.code, x.location?.file, x.location?.line])).toEqual([['POLICY_INVALID', 'policy/network-egress.json', 5]]);
+    expect(dup[0]!.message).toMatch(/is not strict JSON: duplicate key at offset \d+$/);
+    const tab = text.split('\n');
+    tab[2] = tab[2]!.replace(/"([a-z])/, '"\t$1');
+    expect(lintBundle(loadBundle(new Map([...m, ['network-egress.json', tab.join('\n')]])), 'policy').map((x) => x.location?.line)).toEqual([3]);
+  });
   it('overlaps only the tie-break resolves', () => {
     const out = lint(edited((f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', effect: 'deny' })));
     expect(out.filter((s) => s.startsWith('POLICY_TIE_BREAK'))).toHaveLength(1);
