@@ -267,10 +267,10 @@ function explainCommand(chalk: Colour): Command {
       const findings = result.findings.filter((x) => (x.chain === chain && x.seq === f.seq) ||
         (x.code === 'LEDGER_REWRITTEN' && x.seq === null && x.location !== null && x.location.file === rec.ref.file && x.location.line === rec.ref.line));
       const e = rec.event;
+      // Refused though there may be no event to evaluate under it.
+      const target = f.policy === undefined ? null : await policyAt(f.repo, f.policy, gov);
       const { policyInfo, replayed, whatIf } = e === null ? { policyInfo: null, replayed: null, whatIf: null }
-        : await accountOf(e, rec, timeBefore.get(chain), gov, f, f.policy === undefined ? null : await policyAt(f.repo, f.policy, gov));
-      // No event to evaluate under --policy: a bad one is refused all the same.
-      if (e === null && f.policy !== undefined) await policyAt(f.repo, f.policy, gov);
+        : await accountOf(e, rec, timeBefore.get(chain), gov, f, target);
       // A line placed in its chain whose event failed a line check: shown as it reads now.
       const lines: ShownLine[] = e === null ? [{
         location: placeOf(rec),
@@ -292,12 +292,16 @@ function explainCommand(chalk: Colour): Command {
       const onBranch = [...forks, ...branch.lines.filter((x) => x.chain === chain)];
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
+      // A branch's event is accounted for as the event replay judged (not a copy's: its decision is its original's).
+      const branchAccounts = await Promise.all(branchShown.map(({ location, copy }) => (copy ? undefined : asideAccount(aside, location, gov, f, target))));
       const others: ShownLine[] = branchShown.map(({ location, copy }, i) => {
         const line = branchRead[i]!;
         const h = namedHashes(typeof line === 'string' ? null : line.whole);
+        const account = branchAccounts[i];
         return {
           location, relation: 'branch', ...copyOf(copy, h.hash, rec.hash), codes: [], damaged: false, ...shownText(line),
           links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
+          ...(account === undefined ? {} : { account }),
         };
       });
       const othersNotShown = onBranch.length - branchShown.length + (branch.dropped.get(chain) ?? 0);
@@ -380,7 +384,11 @@ function explainCommand(chalk: Colour): Command {
       }
       if (others.length > 0) {
         L.push(c.bold('other events with this seq'));
-        for (const x of others) L.push(...showLine(x, c, `  ${setAsideText(x, 'this chain')}`));
+        for (const x of others) {
+          L.push(...showLine(x, c, `  ${x.account === undefined ? setAsideText(x, 'this chain') : accountedText(x, x.account, 'this chain')}`));
+          // Its findings are listed below, with the other lines'.
+          if (x.account !== undefined) L.push(...accountLines(x.account, findings.filter((y) => y.location?.file === x.location.file && y.location.line === x.location.line).map((y) => y.code), c));
+        }
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
       L.push(c.bold('links'));
@@ -627,11 +635,11 @@ function setAsideText(x: Pick<ShownLine, 'copy'>, chain: string): string {
 }
 
 /** What a line explain accounts for off its chain is, for people. */
-function accountedText(x: Pick<ShownLine, 'codes'>, a: LineAccount): string {
+function accountedText(x: Pick<ShownLine, 'codes'>, a: LineAccount, chain: string): string {
   const codes = x.codes.length === 0 ? '' : ` (${x.codes.join(', ')})`;
   return a.late
-    ? `an event that came after its chain had gone on past its seq${codes}: replayed, its review or exception judged at the chain's time after the seq before it`
-    : `an event on a branch that forked off its chain${codes.length > 0 ? codes : ' (the CHAIN_FORK where it began)'}: replayed, its review or exception judged at its branch's time`;
+    ? `that came after ${chain} had gone on past its seq${codes}: replayed, its review or exception judged at the chain's time after the seq before it`
+    : `on a branch that forked off ${chain}${codes.length > 0 ? codes : ' (the CHAIN_FORK where it began)'}: replayed, its review or exception judged at its branch's time`;
 }
 
 /**
@@ -656,6 +664,25 @@ function accountLines(a: LineAccount, codes: readonly string[], c: Awaited<Retur
   }
   if (a.whatIf !== null) L.push(...whatIfLines(a.whatIf, a.recorded, a.late ? "the chain's time" : "its branch's time", c));
   return L;
+}
+
+/** The account of the event replay judged off its chain at `location`, if it did (`aside`). */
+async function asideAccount(
+  aside: Aside,
+  location: Location,
+  gov: Governance,
+  f: ExplainFlags,
+  target: { readonly commit: string; readonly policy: CompiledPolicy } | null,
+): Promise<LineAccount | undefined> {
+  const at = aside.get(`${location.file}\u0000${location.line}`);
+  if (at === undefined) return undefined;
+  const e = at.rec.event!;
+  const a = await accountOf(e, at.rec, at.time, gov, f, target);
+  return {
+    late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: a.replayed?.decision ?? null, trace: a.replayed?.trace ?? null,
+    review: a.replayed?.review ?? null, exception: a.replayed?.exception ?? null,
+    whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
+  };
 }
 
 /** A line as JSON shows it: its text, or why it could not be read again. */
@@ -761,18 +788,8 @@ async function explainMissing(
   // An intact event replay judged off its chain (a fork's branch, a late arrival) is accounted
   // for from the event it replayed, as an intact seq's is: explain showed its line alone, and
   // --policy had no what-if for it (sel impact had).
-  const accounts = await Promise.all(shown.map(async ({ location, relation, copy }) => {
-    const at = relation === 'between' || copy === true ? undefined : judged.aside.get(`${location.file}\u0000${location.line}`);
-    if (at === undefined) return undefined;
-    const e = at.rec.event!;
-    const a = await accountOf(e, at.rec, at.time, judged.gov, f, target);
-    const account: LineAccount = {
-      late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: a.replayed?.decision ?? null, trace: a.replayed?.trace ?? null,
-      review: a.replayed?.review ?? null, exception: a.replayed?.exception ?? null,
-      whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
-    };
-    return account;
-  }));
+  const accounts = await Promise.all(shown.map(({ location, relation, copy }) =>
+    (relation === 'between' || copy === true ? undefined : asideAccount(judged.aside, location, judged.gov, f, target))));
   const lines: ShownLine[] = shown.map(({ location, relation, codes, copy }, i) => {
     const line = read[i]!;
     const h = namedHashes(typeof line === 'string' ? null : line.whole);
@@ -810,7 +827,7 @@ async function explainMissing(
   if (lines.some((x) => x.damaged)) L.push('  nothing in a damaged line can be trusted, so it is not evaluated');
   const verb = (ok: boolean) => (ok ? c.green('is') : c.red('is not'));
   for (const x of lines) {
-    const what = x.account !== undefined ? accountedText(x, x.account)
+    const what = x.account !== undefined ? `an event ${accountedText(x, x.account, 'its chain')}`
       : x.relation === 'between' ? `damaged (${x.codes.join(', ')}), where this seq belongs`
       : x.relation === 'branch' ? `an event ${setAsideText(x, 'its chain')}` : x.damaged ? `damaged (${x.codes.join(', ')})`
       // A fork's first event and a late arrival are replayed, and their findings listed below.

@@ -457,7 +457,7 @@ describe('sel explain', () => {
     const log = writeLog('explain-fork-line.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at)]);
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '3', '--chain', 'prod-agents']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 2}  on a branch that forked off this chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 2}  on a branch that forked off this chain (the CHAIN_FORK where it began): replayed, its review or exception judged at its branch's time`);
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '3', '--chain', 'prod-agents', '--format', 'json']).stdout) as { location: { line: number }; lines: Record<string, unknown>[] };
     expect(out.location.line).toBe(at + 1);
     expect(out.lines).toHaveLength(1);
@@ -519,7 +519,7 @@ describe('sel explain', () => {
     expect(twice.split('\n').filter((l) => l.startsWith('line  '))).toHaveLength(1);
     expect(twice).toMatch(/the same event read again, its decision not replayed again {2}\(\d+ bytes, as it reads now\)\n {2}\{[^\n]+\}\nlinks\n/);
   });
-  it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, shown and not evaluated', () => {
+  it('of an intact event whose seq a fork\'s branch holds too: the branch\'s event is listed with it, and accounted for as replay judged it (it was shown, not evaluated)', () => {
     const { lines, at } = sampleLines(3);
     // Seq 3 and 4 forged (another request), linked to seq 2 and to each other, come first: the
     // chain goes on with them; the original seq 3 is the CHAIN_FORK, its seq 4 on the branch.
@@ -536,11 +536,21 @@ describe('sel explain', () => {
     const r = sel(['explain', log, '--repo', s.repo, '--seq', '4']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`event prod-agents seq 4  ${log}:${at + 2}\n`);
-    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK where it began): shown, not explained (the decision of a branch is replayed, its findings listed)`);
+    expect(r.stdout).toContain(`\nother events with this seq\nline  ${log}:${at + 4}  on a branch that forked off this chain (the CHAIN_FORK where it began): replayed, its review or exception judged at its branch's time`);
     expect(r.stdout).toContain(`\n  ${lines[at + 1]}\n`);
-    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1] }], linesNotShown: 0 });
-    expect(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', '--jobs', '1']).stdout);
+    const real = JSON.parse(lines[at + 1]!) as { decision: { action: string; rule: string; severity: string } };
+    const shown = `${real.decision.action}  rule ${real.decision.rule}  severity ${real.decision.severity}`;
+    // Its account follows its line: the real seq 4's decision, not the forged one's.
+    const after = r.stdout.slice(r.stdout.indexOf(`\n  ${lines[at + 1]}\n`));
+    expect(after).toMatch(new RegExp(`^\\n  .*\\npolicy  sha256:[0-9a-f]{64}\\n  commit [0-9a-f]{12} .*\\n  ".*"\\ndecision\\n  recorded  ${shown}\\n  replayed  ${shown}  \\(the same\\)\\ntrace\\n`));
+    const json = (extra: string[]) => sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json', ...extra]).stdout;
+    const out = JSON.parse(json([])) as Record<string, unknown>;
+    expect(out).toMatchObject({ location: { file: log, line: at + 2 }, lines: [{ location: { file: log, line: at + 4 }, relation: 'branch', text: lines[at + 1],
+      account: { late: false, recorded: real.decision, replayed: real.decision, whatIf: null } }], linesNotShown: 0 });
+    const withPolicy = JSON.parse(json(['--policy', 'HEAD'])) as { whatIf: unknown; lines: { account: { whatIf: { decision: unknown } } }[] };
+    expect(withPolicy.whatIf).not.toBeNull();
+    expect(withPolicy.lines[0]!.account.whatIf.decision).toEqual(real.decision);
+    expect(json(['--jobs', '2', '--unit-bytes', '700', '--policy', 'HEAD'])).toBe(json(['--jobs', '1', '--policy', 'HEAD']));
   });
   it('of an event whose seq a branch from far back holds too (taken for a copy too far back to compare): the other line is said to be neither compared nor replayed, not a branch whose findings are listed (found by review)', () => {
     const real = chainLines(400, 'far');
