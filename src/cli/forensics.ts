@@ -293,11 +293,11 @@ function explainCommand(chalk: Colour): Command {
       const branchShown = onBranch.slice(0, MAX_LINES);
       const branchRead = branchShown.length === 0 ? [] : await readBack(logs, branchShown.map((x) => x.location));
       // A branch's event is accounted for as the event replay judged (not a copy's: its decision is its original's).
-      const branchAccounts = await Promise.all(branchShown.map(({ location, copy }) => (copy ? undefined : asideAccount(aside, location, gov, f, target))));
+      const branchAccounts = await Promise.all(branchShown.map(({ location, copy }) => (copy ? undefined : asideAccount(aside, location, gov, f, target, result.findings))));
       const others: ShownLine[] = branchShown.map(({ location, copy }, i) => {
         const line = branchRead[i]!;
         const h = namedHashes(typeof line === 'string' ? null : line.whole);
-        const account = branchAccounts[i];
+        const account = branchAccounts[i]?.account;
         return {
           location, relation: 'branch', ...copyOf(copy, h.hash, rec.hash), codes: [], damaged: false, ...shownText(line),
           links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
@@ -332,7 +332,9 @@ function explainCommand(chalk: Colour): Command {
       const exRef = replayed?.exception?.ref ?? null;
       const lookedFor = replayed === null ? [] : [replayed.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
       const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))].filter((x) => !rewritten.includes(x));
-      const shownFindings = [...findings, ...unread, ...rewritten, ...rewrittenUnused];
+      // And the ledger findings of the branch's events accounted for below (said at their lines).
+      const branchLedger = [...new Set(branchAccounts.flatMap((x) => (x === undefined ? [] : [...x.unread, ...x.rewritten, ...x.rewrittenUnused])))];
+      const shownFindings = [...new Set([...findings, ...unread, ...rewritten, ...rewrittenUnused, ...branchLedger])];
       if (f.format === 'json') {
         await writeOut(jsonDocument({
           chain, seq: f.seq, otherChains, location: placeOf(rec), event: e, lines: [...lines, ...others], linesNotShown: othersNotShown, policy: policyInfo,
@@ -387,7 +389,7 @@ function explainCommand(chalk: Colour): Command {
         for (const x of others) {
           L.push(...showLine(x, c, `  ${x.account === undefined ? setAsideText(x, 'this chain') : accountedText(x, x.account, 'this chain')}`));
           // Its findings are listed below, with the other lines'.
-          if (x.account !== undefined) L.push(...accountLines(x.account, findings.filter((y) => y.location?.file === x.location.file && y.location.line === x.location.line).map((y) => y.code), c));
+          if (x.account !== undefined) L.push(...accountLines(x.account, findings.filter((y) => y.location?.file === x.location.file && y.location.line === x.location.line).map((y) => y.code), branchAccounts[others.indexOf(x)]!, f.repo, c));
         }
         if (othersNotShown > 0) L.push(`  and ${othersNotShown} more`);
       }
@@ -396,7 +398,9 @@ function explainCommand(chalk: Colour): Command {
       L.push(links.next === null ? '  no intact seq ' + (f.seq + 1) : `  seq ${links.next.seq} at ${at(links.next.location)}: its prev_hash ${links.next.links ? c.green('is') : c.red('is not')} this event's hash`);
       // Findings at another line of the logs with this seq (a branch's, a copy's) are that line's.
       const logFiles = new Set(result.summary.files.map((x) => x.file));
-      const elsewhere = (x: Finding) => x.location !== null && logFiles.has(x.location.file) && !atEvent(x);
+      // (A ledger artifact's that only a branch's event accounted for used or looked for is its.)
+      const own = new Set([...unread, ...rewritten, ...rewrittenUnused]);
+      const elsewhere = (x: Finding) => (x.location !== null && logFiles.has(x.location.file) && !atEvent(x)) || (branchLedger.includes(x) && !own.has(x));
       const ownFindings = shownFindings.filter((x) => !elsewhere(x));
       const otherFindings = shownFindings.filter(elsewhere);
       L.push(c.bold('findings at this event'));
@@ -648,7 +652,7 @@ function accountedText(x: Pick<ShownLine, 'codes'>, a: LineAccount, chain: strin
  * trace, the review or exception it looked for, and what --policy would decide. `codes`: the
  * findings at its line (a divergence among them).
  */
-function accountLines(a: LineAccount, codes: readonly string[], c: Awaited<ReturnType<Colour>>): string[] {
+function accountLines(a: LineAccount, codes: readonly string[], ledger: Omit<AsideAccount, 'account'>, repo: string, c: Awaited<ReturnType<Colour>>): string[] {
   const p = printable;
   const L = policyLines(a.event.policy_hash, a.policy, c);
   L.push(c.bold('decision'), `  recorded  ${p(showDecision(a.recorded))}`);
@@ -656,32 +660,66 @@ function accountLines(a: LineAccount, codes: readonly string[], c: Awaited<Retur
     const same = sameDecision(a.recorded, a.replayed);
     // At its branch's time, a review or exception it relied on may have expired: its finding says so.
     const expired = codes.find((x) => x === 'REVIEW_EXPIRED' || x === 'EXCEPTION_EXPIRED');
-    const verdict = !same ? c.red('(DIVERGES)') : expired === undefined ? c.green('(the same)') : c.red(`(the same at its ts, not at ${a.late ? "the chain's" : "its branch's"} time: ${expired} below)`);
+    // Granted under a review or exception a commit changed after it was added, as an intact
+    // seq's event is said to be: read as it is at --ref, it may grant what it did not when the
+    // event relied on it (found by review: a late arrival read "(the same)" in green, and its
+    // LEDGER_REWRITTEN was not shown).
+    const verdict = !same ? c.red('(DIVERGES)') : expired !== undefined ? c.red(`(the same at its ts, not at ${a.late ? "the chain's" : "its branch's"} time: ${expired} below)`)
+      : ledger.rewritten.length === 0 ? c.green('(the same)') : c.red('(the same, under a ledger artifact a commit rewrote: LEDGER_REWRITTEN below)');
     L.push(`  replayed  ${p(showDecision(a.replayed))}  ${verdict}`);
     if (a.trace !== null) L.push(c.bold('trace'), ...traceText(a.trace));
-    if (a.review !== null) L.push(`  review    ${p(a.review.path)}: ${REVIEW_TEXT[a.review.status]} (${a.review.status})`);
-    if (a.exception !== null) L.push(`  exception ${a.exception.ref === null ? 'none' : p(a.exception.ref)}: ${EXCEPTION_TEXT[a.exception.status]} (${a.exception.status})`);
+    const rewrote = (path: string | null) => (rewrittenArtifact([...ledger.rewritten, ...ledger.rewrittenUnused], repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
+    // One in the ledger that could not be read reads as missing: said so, as its finding says.
+    const notRead = (path: string | null) => (invalidArtifact(ledger.unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
+    if (a.review !== null) L.push(`  review    ${p(a.review.path)}: ${(a.review.status === 'missing' ? notRead(a.review.path) : null) ?? REVIEW_TEXT[a.review.status]} (${a.review.status})${rewrote(a.review.path)}`);
+    if (a.exception !== null) L.push(`  exception ${a.exception.ref === null ? 'none' : p(a.exception.ref)}: ${(a.exception.status === 'not-found' ? notRead(a.exception.ref) : null) ?? EXCEPTION_TEXT[a.exception.status]} (${a.exception.status})${rewrote(a.exception.ref)}`);
   }
   if (a.whatIf !== null) L.push(...whatIfLines(a.whatIf, a.recorded, a.late ? "the chain's time" : "its branch's time", c));
   return L;
 }
 
-/** The account of the event replay judged off its chain at `location`, if it did (`aside`). */
+/**
+ * An event's account off its chain, and the findings of the ledger artifacts its evaluation
+ * looked for that could not be read (`unread`), or that a commit rewrote, used (`rewritten`) or
+ * not (`rewrittenUnused`): as the intact seq's event has them.
+ */
+interface AsideAccount {
+  readonly account: LineAccount;
+  /** The LEDGER_ARTIFACT_INVALID findings of the review or exception it looked for (read as missing). */
+  readonly unread: readonly Finding[];
+  readonly rewritten: readonly Finding[];
+  readonly rewrittenUnused: readonly Finding[];
+}
+
+/** The account of the event replay judged off its chain at `location`, if it did (`aside`); `all`, the run's findings. */
 async function asideAccount(
   aside: Aside,
   location: Location,
   gov: Governance,
   f: ExplainFlags,
   target: { readonly commit: string; readonly policy: CompiledPolicy } | null,
-): Promise<LineAccount | undefined> {
+  all: readonly Finding[],
+): Promise<AsideAccount | undefined> {
   const at = aside.get(`${location.file}\u0000${location.line}`);
   if (at === undefined) return undefined;
   const e = at.rec.event!;
   const a = await accountOf(e, at.rec, at.time, gov, f, target);
+  const r = a.replayed;
+  const used = r === null ? [] : r.inForce.flatMap((x) => [x.ref, x.review?.ref]);
+  const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(all, f.repo, path)))];
+  const exRef = r?.exception?.ref ?? null;
+  const lookedFor = r === null ? [] : [r.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
+  const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(all, f.repo, path)))].filter((x) => !rewritten.includes(x));
+  const unread = r === null ? [] : [...invalidArtifact(all, r.review?.path), ...invalidArtifact(all, r.exception?.ref)];
   return {
-    late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: a.replayed?.decision ?? null, trace: a.replayed?.trace ?? null,
-    review: a.replayed?.review ?? null, exception: a.replayed?.exception ?? null,
-    whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
+    unread,
+    account: {
+      late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: r?.decision ?? null, trace: r?.trace ?? null,
+      review: r?.review ?? null, exception: r?.exception ?? null,
+      whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
+    },
+    rewritten,
+    rewrittenUnused,
   };
 }
 
@@ -789,11 +827,11 @@ async function explainMissing(
   // for from the event it replayed, as an intact seq's is: explain showed its line alone, and
   // --policy had no what-if for it (sel impact had).
   const accounts = await Promise.all(shown.map(({ location, relation, copy }) =>
-    (relation === 'between' || copy === true ? undefined : asideAccount(judged.aside, location, judged.gov, f, target))));
+    (relation === 'between' || copy === true ? undefined : asideAccount(judged.aside, location, judged.gov, f, target, all))));
   const lines: ShownLine[] = shown.map(({ location, relation, codes, copy }, i) => {
     const line = read[i]!;
     const h = namedHashes(typeof line === 'string' ? null : line.whole);
-    const account = accounts[i];
+    const account = accounts[i]?.account;
     return {
       location, relation, ...copyOf(copy === true, h.hash, null), codes, damaged: relation === 'between' || codes.some((code) => DAMAGE.has(code)), ...shownText(line),
       links: { prev: prev === undefined || h.prevHash === null ? null : prev.hash === h.prevHash, next: next === undefined || h.hash === null ? null : next.prevHash === h.hash },
@@ -804,7 +842,9 @@ async function explainMissing(
     prev: prev === undefined ? null : { seq: prev.seq, location: placeOf(prev), hash: prev.hash },
     next: next === undefined ? null : { seq: next.seq, location: placeOf(next), prevHash: next.prevHash },
   };
-  const findings = [...about, ...unplaced];
+  // With the LEDGER_ARTIFACT_INVALID and LEDGER_REWRITTEN of the ledger artifacts an event
+  // accounted for used or looked for (they name no seq), as an intact seq's findings have them.
+  const findings = [...new Set([...about, ...unplaced, ...accounts.flatMap((x) => (x === undefined ? [] : [...x.unread, ...x.rewritten, ...x.rewrittenUnused]))])];
   if (f.format === 'json') {
     await writeOut(jsonDocument({
       chain, seq: f.seq, location: lines[0]?.location ?? null, event: null, lines, linesNotShown: places.length + branchDropped - shown.length, policy: null,
@@ -837,7 +877,7 @@ async function explainMissing(
     if (x.links.prev !== null) link.push(`seq ${f.seq - 1}'s hash ${verb(x.links.prev)} the prev_hash it names`);
     if (x.links.next !== null) link.push(`seq ${f.seq + 1}'s prev_hash ${verb(x.links.next)} the hash it records`);
     if (link.length > 0) L.push(`  ${link.join('; ')}`);
-    if (x.account !== undefined) L.push(...accountLines(x.account, x.codes, c));
+    if (x.account !== undefined) L.push(...accountLines(x.account, x.codes, accounts[lines.indexOf(x)]!, f.repo, c));
   }
   if (places.length + branchDropped > shown.length) L.push(`  and ${places.length + branchDropped - shown.length} more line(s) (sel verify --format json lists their findings)`);
   L.push(c.bold('findings about this seq'));

@@ -202,8 +202,11 @@ export class Replayer {
   timeBeforeBranch(rec: PlacedEvent): { readonly ts: string; readonly seq: number } | undefined {
     const now = this.chainTime.get(rec.chain);
     // A branch from seq 0 has no time before it (a forged seq 0 read first, dated late, made the
-    // real log's events expire; found by review).
-    return this.branchTime.get(`${rec.chain}\u0000${rec.prevHash}`) ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? now);
+    // real log's events expire; found by review). The chain's time now is copied: it moves on
+    // with the chain, and sel explain judges a what-if at it after the run (a late arrival far
+    // behind was judged at the chain's last time there, a false EXCEPTION_EXPIRED; found by review).
+    return this.branchTime.get(`${rec.chain}\u0000${rec.prevHash}`)
+      ?? (rec.seq === 0 ? undefined : now?.ring.atOrBefore(rec.seq - 1) ?? (now === undefined ? undefined : { ts: now.ts, seq: now.seq }));
   }
 
   /** Counts and reports an event's outcome; `before`, the chain's time before it (null: not judged at it). */

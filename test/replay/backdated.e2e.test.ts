@@ -83,6 +83,112 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(explain(['--format', 'json', '--jobs', '2', '--unit-bytes', '300']).stdout).toBe(json.stdout);
   });
 
+  it('sel explain of a late arrival further back than the chain\'s time ring: its what-if is judged at the chain\'s time when it came, as replay judged it, not at the chain\'s last (found by review: a false EXCEPTION_EXPIRED)', () => {
+    // Chain z: seq 5 (a warn under EXEXP, in force until 2026-11-05) held back, read after seq
+    // 599, far past the 512 seqs the chain's time ring holds: replay judges it at the chain's
+    // time then (2026-11-02). Two events of 2026-11-10 and 11 follow: the chain's time moves on.
+    const policy = (JSON.parse(readFileSync(b.exception, 'utf8').split('\n')[0]!) as { policy_hash: string }).policy_hash;
+    const w = new ChainWriter('z');
+    const coder = (ts: string, n: number) => w.append({
+      ts, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', n }, policy_hash: policy, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line;
+    const lines: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const ts = new Date(Date.parse('2026-11-02T00:00:00.000Z') + i * 1000).toISOString();
+      lines.push(i !== 5 ? coder(ts, i) : w.append({
+        ts, kind: 'secret.inject', actor: { id: 'ops-bot', zone: 'executor' }, policy_hash: policy, exception_ref: 'ledger/exceptions/EXEXP.json',
+        request: { tool: 'http.fetch', secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' },
+        decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' },
+      }).line);
+    }
+    lines.push(coder('2026-11-10T00:00:00.000Z', 600), coder('2026-11-11T00:00:00.000Z', 601));
+    const log = join(tmp, 'far-late.jsonl');
+    writeFileSync(log, `${[...lines.slice(0, 5), ...lines.slice(6, 600), lines[5], ...lines.slice(600)].join('\n')}\n`);
+    const { out } = verify(log);
+    expect(codes(out)).toEqual(['z/6 SEQ_GAP', 'z/5 SEQ_REORDER']);
+    const explain = (extra: string[]) => sel(['explain', log, '--repo', b.repo, '--seq', '5', '--policy', 'HEAD', ...extra]);
+    const json = explain(['--format', 'json']);
+    expect(json.stderr).toBe('');
+    const account = (JSON.parse(json.stdout) as { lines: { account?: { late: boolean; recorded: unknown; whatIf: { decision: unknown; expired: unknown } } }[] }).lines.find((x) => x.account !== undefined)!.account!;
+    expect(account.late).toBe(true);
+    expect(account.whatIf).toMatchObject({ decision: account.recorded, expired: null });
+    const text = explain(['--no-color']).stdout;
+    expect(text).toContain('  replayed  warn  rule secrets.status-query  severity low  (the same)\n');
+    expect(text).toMatch(/\nwhat if --policy HEAD \(commit [0-9a-f]{12}\)\n {2}decision {2}warn {2}rule secrets\.status-query {2}severity low {2}\(as recorded\)\n/);
+    expect(explain(['--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(json.stdout);
+  });
+
+  it('sel explain of a late arrival or a fork\'s branch whose exception a commit rewrote, or is not valid: said so, with its LEDGER_REWRITTEN or LEDGER_ARTIFACT_INVALID, as for an intact event (found by review: "(the same)", "not in the ledger", and no finding)', () => {
+    // EXEXP expired on 2026-11-05; a later commit moves its expiry to 2027, and seq 4, dated
+    // 2026-11-06, reads as in force under it.
+    const g = buildBackdated(join(tmp, 'gov-rewritten'));
+    const path = join(g.repo, 'ledger', 'exceptions', 'EXEXP.json');
+    write(g.repo, { 'ledger/exceptions/EXEXP.json': `${JSON.stringify({ ...(JSON.parse(readFileSync(path, 'utf8')) as object), expires_at: '2027-01-01T00:00:00.000Z' }, null, 2)}\n` });
+    commit(g.repo, 'ledger: EXEXP extended in place');
+    const policy = (JSON.parse(readFileSync(g.exception, 'utf8').split('\n')[0]!) as { policy_hash: string }).policy_hash;
+    const coder = (w: ChainWriter, i: number) => w.append({
+      ts: `2026-11-06T0${i}:00:00.000Z`, kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', n: i }, policy_hash: policy, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line;
+    const status = (w: ChainWriter) => w.append({
+      ts: '2026-11-06T04:00:00.000Z', kind: 'secret.inject', actor: { id: 'ops-bot', zone: 'executor' }, policy_hash: policy, exception_ref: 'ledger/exceptions/EXEXP.json',
+      request: { tool: 'http.fetch', secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' },
+      decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' },
+    }).line;
+    const rewrote = '  replayed  warn  rule secrets.status-query  severity low  (the same, under a ledger artifact a commit rewrote: LEDGER_REWRITTEN below)\n';
+    const exception = '\n  exception ledger/exceptions/EXEXP.json: in force, and covers the request (covers); rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)\n';
+    const finding = /\n {2}LEDGER_REWRITTEN at .*EXEXP\.json:1: commit [0-9a-f]{12} changed ledger\/exceptions\/EXEXP\.json/;
+    const explain = (log: string, extra: string[]) => sel(['explain', log, '--repo', g.repo, '--seq', '4', '--reorder-window', '1', ...extra]);
+    // Seq 4 alone late: the seq no intact event holds.
+    const w = new ChainWriter('l');
+    const lines = [0, 1, 2, 3].map((i) => coder(w, i));
+    lines.push(status(w), coder(w, 5), coder(w, 6), coder(w, 7));
+    const late = join(tmp, 'late-rewritten.jsonl');
+    writeFileSync(late, `${[...lines.slice(0, 4), ...lines.slice(5), lines[4]].join('\n')}\n`);
+    const lateText = explain(late, ['--no-color']);
+    expect(lateText.status, lateText.stderr).toBe(0);
+    expect(lateText.stdout).toContain('an event that came after its chain had gone on past its seq (SEQ_REORDER)');
+    expect(lateText.stdout).toContain(rewrote);
+    expect(lateText.stdout).toContain(exception);
+    expect(lateText.stdout).toMatch(finding);
+    const lateJson = explain(late, ['--format', 'json']).stdout;
+    expect((JSON.parse(lateJson) as { findings: { code: string }[] }).findings.map((x) => x.code)).toContain('LEDGER_REWRITTEN');
+    expect(explain(late, ['--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(lateJson);
+    // Seq 4 on a fork's branch beside the intact seq 4 (which used no exception): said at the branch's event.
+    const c = new ChainWriter('f');
+    const chain = [0, 1, 2, 3, 4, 5].map((i) => coder(c, i));
+    const forged = status(new ChainWriter('f', { lastSeq: 3, lastHash: (JSON.parse(chain[3]!) as { hash: string }).hash }));
+    const fork = join(tmp, 'fork-rewritten.jsonl');
+    writeFileSync(fork, `${[...chain, forged].join('\n')}\n`);
+    const forkText = explain(fork, ['--no-color']);
+    expect(forkText.status, forkText.stderr).toBe(0);
+    expect(forkText.stdout).toContain('  replayed  allow  rule cap.coder  severity info  (the same)\n');
+    expect(forkText.stdout).toContain(rewrote);
+    expect(forkText.stdout).toContain(exception);
+    expect(forkText.stdout.slice(forkText.stdout.indexOf('\nfindings at other lines with this seq\n'))).toMatch(finding);
+    expect(forkText.stdout).toContain('\nfindings at this event\n  none\n');
+    const forkJson = explain(fork, ['--format', 'json']).stdout;
+    expect(JSON.parse(forkJson)).toMatchObject({ matches: true });
+    expect((JSON.parse(forkJson) as { findings: { code: string }[] }).findings.map((x) => x.code)).toEqual(['CHAIN_FORK', 'LEDGER_REWRITTEN']);
+    expect(explain(fork, ['--format', 'json', '--jobs', '2', '--unit-bytes', '700']).stdout).toBe(forkJson);
+    // An exception in the ledger that is not valid reads as not found: said so, with its
+    // LEDGER_ARTIFACT_INVALID (it said "not in the ledger", and listed no finding).
+    write(g.repo, { 'ledger/exceptions/EXBAD.json': '{"v": "sel.exception/1"}\n' });
+    commit(g.repo, 'ledger: an exception that is not valid');
+    const x = new ChainWriter('b');
+    const bad = [0, 1, 2, 3].map((i) => coder(x, i));
+    bad.push(x.append({
+      ts: '2026-11-06T04:00:00.000Z', kind: 'secret.inject', actor: { id: 'ops-bot', zone: 'executor' }, policy_hash: policy, exception_ref: 'ledger/exceptions/EXBAD.json',
+      request: { tool: 'http.fetch', secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' },
+      decision: { action: 'warn', rule: 'secrets.status-query', severity: 'low' },
+    }).line, coder(x, 5), coder(x, 6));
+    const lateBad = join(tmp, 'late-invalid.jsonl');
+    writeFileSync(lateBad, `${[...bad.slice(0, 4), ...bad.slice(5), bad[4]].join('\n')}\n`);
+    const badText = explain(lateBad, ['--no-color']);
+    expect(badText.status, badText.stderr).toBe(0);
+    expect(badText.stdout).toContain('\n  exception ledger/exceptions/EXBAD.json: in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below) (not-found)\n');
+    expect(badText.stdout).toMatch(/\n {2}LEDGER_ARTIFACT_INVALID at .*EXBAD\.json:1: /);
+  });
+
   it('a review: a request resumed at a ts back inside its review\'s window, after an earlier event past its expiry, is REVIEW_EXPIRED', () => {
     const { status, out } = verify(b.review);
     expect(codes(out)).toEqual(['r/4 TS_REGRESSION', 'r/4 REVIEW_EXPIRED']);
