@@ -315,23 +315,8 @@ function explainCommand(chalk: Colour): Command {
       // or EXCEPTION_EXPIRED there: it does not match, whatever its ts says.
       const expired = findings.find((x) => (x.code === 'REVIEW_EXPIRED' || x.code === 'EXCEPTION_EXPIRED') && x.seq === f.seq && x.chain === chain && atEvent(x)) ?? null;
       const sameAtTs = replayed === null || e === null ? null : sameDecision(e.decision, replayed.decision);
-      // A review or exception the evaluation looked for that is in the ledger but could not be
-      // read: it was not used (it reads as missing), and its finding says why.
-      const unread = replayed === null ? [] : [...invalidArtifact(result.findings, replayed.review?.path), ...invalidArtifact(result.findings, replayed.exception?.ref)];
-      // A review or exception an allow or warn was granted under (and the review such an
-      // exception names) that a commit changed after it was added: replay read it as it is at
-      // --ref, which may grant what it did not grant when the event relied on it (an expiry
-      // moved on). sel verify reports its LEDGER_REWRITTEN; explain said "(the same)" and no
-      // finding (found by review).
-      const used = replayed === null ? [] : replayed.inForce.flatMap((a) => [a.ref, a.review?.ref]);
-      const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))];
-      // So the review or exception the evaluation looked for and did not use (and the review
-      // such an exception names): a commit that cut it short or broke it is why the event now
-      // reads EXCEPTION_EXPIRED, REVIEW_EXPIRED or missing. Explain told of the expiry alone,
-      // as if the runtime had used it expired, and nothing of the commit (found by review).
-      const exRef = replayed?.exception?.ref ?? null;
-      const lookedFor = replayed === null ? [] : [replayed.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
-      const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(result.findings, f.repo, path)))].filter((x) => !rewritten.includes(x));
+      const ledgerSaid = ledgerFindingsOf(replayed, result.findings, gov, f.repo);
+      const { unread, rewritten, rewrittenUnused } = ledgerSaid;
       // And the ledger findings of the branch's events accounted for below (said at their lines).
       const branchLedger = [...new Set(branchAccounts.flatMap((x) => (x === undefined ? [] : [...x.unread, ...x.rewritten, ...x.rewrittenUnused])))];
       const shownFindings = [...new Set([...findings, ...unread, ...rewritten, ...rewrittenUnused, ...branchLedger])];
@@ -372,15 +357,7 @@ function explainCommand(chalk: Colour): Command {
             : c.red(`(the same at its ts, not at the chain's time: ${expired.code} below)`);
           L.push(`  replayed  ${decision(replayed.decision)}  ${verdict}`);
           L.push(c.bold('trace'), ...trace(replayed.trace));
-          const notRead = (path: string | null) => (invalidArtifact(unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
-          const rewrote = (path: string | null) => (rewrittenArtifact([...rewritten, ...rewrittenUnused], f.repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
-          if (replayed.review !== null) L.push(`  review    ${p(replayed.review.path)}: ${(replayed.review.status === 'missing' ? notRead(replayed.review.path) : null) ?? REVIEW_TEXT[replayed.review.status]} (${replayed.review.status})${rewrote(replayed.review.path)}`);
-          if (replayed.exception !== null) {
-            const ex = replayed.exception;
-            const exReview = replayed.inForce.find((a) => a.kind === 'exception' && a.ref === ex.ref)?.review?.ref ?? (ex.ref === null ? null : gov.ledger.exceptions.get(ex.ref)?.review_ref ?? null);
-            L.push(`  exception ${ex.ref === null ? 'none' : p(ex.ref)}: ${(ex.status === 'not-found' ? notRead(ex.ref) : null) ?? EXCEPTION_TEXT[ex.status]} (${ex.status})${rewrote(ex.ref)}`);
-            if (exReview !== null && rewrote(exReview) !== '') L.push(`    its review ${p(exReview)}: ${rewrote(exReview).slice(2)}`);
-          }
+          L.push(...artifactLines(replayed.review, replayed.exception, ledgerSaid, f.repo));
         }
         if (whatIf !== null) L.push(...whatIfLines({ ...whatIf, decision: whatIfDecision(whatIf), trace: whatIf.evaluation.trace }, e.decision, "the chain's time", c));
       }
@@ -652,7 +629,7 @@ function accountedText(x: Pick<ShownLine, 'codes'>, a: LineAccount, chain: strin
  * trace, the review or exception it looked for, and what --policy would decide. `codes`: the
  * findings at its line (a divergence among them).
  */
-function accountLines(a: LineAccount, codes: readonly string[], ledger: Omit<AsideAccount, 'account'>, repo: string, c: Awaited<ReturnType<Colour>>): string[] {
+function accountLines(a: LineAccount, codes: readonly string[], ledger: LedgerSaid, repo: string, c: Awaited<ReturnType<Colour>>): string[] {
   const p = printable;
   const L = policyLines(a.event.policy_hash, a.policy, c);
   L.push(c.bold('decision'), `  recorded  ${p(showDecision(a.recorded))}`);
@@ -668,11 +645,7 @@ function accountLines(a: LineAccount, codes: readonly string[], ledger: Omit<Asi
       : ledger.rewritten.length === 0 ? c.green('(the same)') : c.red('(the same, under a ledger artifact a commit rewrote: LEDGER_REWRITTEN below)');
     L.push(`  replayed  ${p(showDecision(a.replayed))}  ${verdict}`);
     if (a.trace !== null) L.push(c.bold('trace'), ...traceText(a.trace));
-    const rewrote = (path: string | null) => (rewrittenArtifact([...ledger.rewritten, ...ledger.rewrittenUnused], repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
-    // One in the ledger that could not be read reads as missing: said so, as its finding says.
-    const notRead = (path: string | null) => (invalidArtifact(ledger.unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
-    if (a.review !== null) L.push(`  review    ${p(a.review.path)}: ${(a.review.status === 'missing' ? notRead(a.review.path) : null) ?? REVIEW_TEXT[a.review.status]} (${a.review.status})${rewrote(a.review.path)}`);
-    if (a.exception !== null) L.push(`  exception ${a.exception.ref === null ? 'none' : p(a.exception.ref)}: ${(a.exception.status === 'not-found' ? notRead(a.exception.ref) : null) ?? EXCEPTION_TEXT[a.exception.status]} (${a.exception.status})${rewrote(a.exception.ref)}`);
+    L.push(...artifactLines(a.review, a.exception, ledger, repo));
   }
   if (a.whatIf !== null) L.push(...whatIfLines(a.whatIf, a.recorded, a.late ? "the chain's time" : "its branch's time", c));
   return L;
@@ -683,12 +656,18 @@ function accountLines(a: LineAccount, codes: readonly string[], ledger: Omit<Asi
  * looked for that could not be read (`unread`), or that a commit rewrote, used (`rewritten`) or
  * not (`rewrittenUnused`): as the intact seq's event has them.
  */
-interface AsideAccount {
+interface AsideAccount extends LedgerSaid {
   readonly account: LineAccount;
+}
+
+/** What the ledger's findings say of the artifacts an evaluation used or looked for (ledgerFindingsOf). */
+interface LedgerSaid {
   /** The LEDGER_ARTIFACT_INVALID findings of the review or exception it looked for (read as missing). */
   readonly unread: readonly Finding[];
   readonly rewritten: readonly Finding[];
   readonly rewrittenUnused: readonly Finding[];
+  /** The review the exception it looked for names, if any. */
+  readonly exceptionReview: string | null;
 }
 
 /** The account of the event replay judged off its chain at `location`, if it did (`aside`); `all`, the run's findings. */
@@ -705,22 +684,56 @@ async function asideAccount(
   const e = at.rec.event!;
   const a = await accountOf(e, at.rec, at.time, gov, f, target);
   const r = a.replayed;
-  const used = r === null ? [] : r.inForce.flatMap((x) => [x.ref, x.review?.ref]);
-  const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(all, f.repo, path)))];
-  const exRef = r?.exception?.ref ?? null;
-  const lookedFor = r === null ? [] : [r.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
-  const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(all, f.repo, path)))].filter((x) => !rewritten.includes(x));
-  const unread = r === null ? [] : [...invalidArtifact(all, r.review?.path), ...invalidArtifact(all, r.exception?.ref)];
   return {
-    unread,
+    ...ledgerFindingsOf(r, all, gov, f.repo),
     account: {
       late: at.late, event: e, policy: a.policyInfo, recorded: e.decision, replayed: r?.decision ?? null, trace: r?.trace ?? null,
       review: r?.review ?? null, exception: r?.exception ?? null,
       whatIf: a.whatIf === null ? null : { ref: a.whatIf.ref, commit: a.whatIf.commit, decision: whatIfDecision(a.whatIf), trace: a.whatIf.evaluation.trace, expired: a.whatIf.expired },
     },
-    rewritten,
-    rewrittenUnused,
   };
+}
+
+/**
+ * The findings of the ledger artifacts an evaluation (`replayed`) used or looked for, from
+ * `all`, the run's: those in the ledger that could not be read (`unread`: not used, they read
+ * as missing); those a commit changed after they were added that an allow or warn was granted
+ * under, or the review such an exception names (`rewritten`: replay read them as they are at
+ * --ref, which may grant what they did not when the event relied on them; sel verify reports
+ * the LEDGER_REWRITTEN, explain said "(the same)" and nothing, found by review); and those it
+ * looked for and did not use (`rewrittenUnused`: a commit that cut one short or broke it is why
+ * the event now reads EXCEPTION_EXPIRED, REVIEW_EXPIRED or missing; found by review).
+ */
+function ledgerFindingsOf(replayed: Evaluation | null, all: readonly Finding[], gov: Governance, repo: string): LedgerSaid {
+  if (replayed === null) return { unread: [], rewritten: [], rewrittenUnused: [], exceptionReview: null };
+  const unread = [...invalidArtifact(all, replayed.review?.path), ...invalidArtifact(all, replayed.exception?.ref)];
+  const used = replayed.inForce.flatMap((x) => [x.ref, x.review?.ref]);
+  const rewritten = [...new Set(used.flatMap((path) => rewrittenArtifact(all, repo, path)))];
+  const exRef = replayed.exception?.ref ?? null;
+  const lookedFor = [replayed.review?.path, exRef, exRef === null ? undefined : gov.ledger.exceptions.get(exRef)?.review_ref];
+  const rewrittenUnused = [...new Set(lookedFor.flatMap((path) => rewrittenArtifact(all, repo, path)))].filter((x) => !rewritten.includes(x));
+  const ex = replayed.exception;
+  const exceptionReview = ex === null ? null : replayed.inForce.find((a) => a.kind === 'exception' && a.ref === ex.ref)?.review?.ref ?? (ex.ref === null ? null : gov.ledger.exceptions.get(ex.ref)?.review_ref ?? null);
+  return { unread, rewritten, rewrittenUnused, exceptionReview };
+}
+
+/**
+ * The review and exception an evaluation looked for, for people: their status, one in the
+ * ledger that is not valid said so (it reads as missing), one a commit rewrote said so, and the
+ * exception's review when a commit rewrote it.
+ */
+function artifactLines(review: Evaluation['review'], exception: Evaluation['exception'], ledger: LedgerSaid, repo: string): string[] {
+  const p = printable;
+  const L: string[] = [];
+  const notRead = (path: string | null) => (invalidArtifact(ledger.unread, path).length > 0 ? 'in the ledger, but not valid, so not used (LEDGER_ARTIFACT_INVALID below)' : null);
+  const rewrote = (path: string | null) => (rewrittenArtifact([...ledger.rewritten, ...ledger.rewrittenUnused], repo, path).length > 0 ? '; rewritten by a commit after it was added, and read as it is now (LEDGER_REWRITTEN below)' : '');
+  if (review !== null) L.push(`  review    ${p(review.path)}: ${(review.status === 'missing' ? notRead(review.path) : null) ?? REVIEW_TEXT[review.status]} (${review.status})${rewrote(review.path)}`);
+  if (exception !== null) {
+    L.push(`  exception ${exception.ref === null ? 'none' : p(exception.ref)}: ${(exception.status === 'not-found' ? notRead(exception.ref) : null) ?? EXCEPTION_TEXT[exception.status]} (${exception.status})${rewrote(exception.ref)}`);
+    const exReview = ledger.exceptionReview;
+    if (exReview !== null && rewrote(exReview) !== '') L.push(`    its review ${p(exReview)}: ${rewrote(exReview).slice(2)}`);
+  }
+  return L;
 }
 
 /** A line as JSON shows it: its text, or why it could not be read again. */
