@@ -15,7 +15,7 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 import { chainLines, interleavedLines } from '../helpers/chains.js';
 import { agreed, apply, DROP, fastPathAgrees, fastPathStats, GOOD, KEEP, scannersAgree, scannerStats, seal, sha256, VARIANTS } from '../fuzz/fast-path.js';
 import { fastCheckLine, scannedBy } from '../../src/envelope/fast.js';
-import { checkLineFully } from '../../src/envelope/check.js';
+import { checkLine, checkLineFully } from '../../src/envelope/check.js';
 import { lazyFields, plainEvent } from '../../src/envelope/lazy-request.js';
 import { WASM_LINE_CAPACITY } from '../../src/envelope/wasm-scan.js';
 
@@ -345,6 +345,21 @@ describe('requests parsed as they are read (replay)', () => {
     expect(structuredClone(r)).toEqual(JSON.parse(many));
   });
 
+  it('with 32 members (the most recorded) are read lazily, every member its own line\'s; with 33, parsed whole (from mutation testing)', () => {
+    const request = (n: number, v: (i: number) => string) => `{${Array.from({ length: n }, (_, i) => `"k${String(i).padStart(2, '0')}":${v(i)}`).join(',')}}`;
+    const lineOf = (req: string) => seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? req : v]), false);
+    // The line before records members at other places, with other values.
+    const before = request(32, (i) => `"${'x'.repeat(i + 3)}"`);
+    expect(lazyFields(lazyEvent(lineOf(before)).request)!.field('k31')).toBe('x'.repeat(34));
+    for (const n of [32, 33]) {
+      const req = request(n, (i) => String(i));
+      const r = lazyEvent(lineOf(req)).request as Record<string, unknown>;
+      expect(lazyFields(r) !== undefined, `${n} members`).toBe(n === 32);
+      const read = Array.from({ length: n }, (_, i) => r[`k${String(i).padStart(2, '0')}`]);
+      expect(read).toEqual(Array.from({ length: n }, (_, i) => i));
+    }
+  });
+
   it('in a line longer than the WebAssembly scanner takes, are the line\'s own, parsed whole (from mutation testing)', () => {
     // The line before is proven there, its request members recorded; the long line is proven
     // by the text scanner alone, which records none.
@@ -358,6 +373,102 @@ describe('requests parsed as they are read (replay)', () => {
     expect(r['z']).toBe(1);
     expect(r).toEqual(JSON.parse(request));
     expect(agreed(long, DROP)).not.toBeNull();
+  });
+
+  it('answer as JSON.parse\'s object does, for any request: escapes, astral characters, nesting, odd keys (from mutation testing)', () => {
+    // What is compared is taken from the request before any `expect` sees it: a matcher's
+    // look at an object reads it whole, which hid a `has` trap that did not parse first.
+    // Keys with escapes (rarer: a line holding one anywhere is checked in full, not lazily).
+    const keys = fc.oneof(
+      { arbitrary: fc.constantFrom('a', 'b', 'ab', '1', '10', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'é', '😂', '\u{10ffff}k', ''), weight: 20 },
+      { arbitrary: fc.constantFrom('a"b', 'a\\b', 'x\u0001'), weight: 1 },
+    );
+    const text = fc.string({ unit: fc.constantFrom('a', '\\', '"', '/', '\n', '\t', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '\ud83d\ude02', '\uffff'), maxLength: 6 });
+    const leaf = fc.oneof(text, fc.integer({ min: -1e6, max: 1e6 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(keys, tie('value'), { maxKeys: 3 })),
+    }));
+    const requestText = fc.uniqueArray(fc.tuple(keys, value), { selector: ([k]) => k, maxLength: 8 }).map((members) => {
+      const sorted = members.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${sorted.map(([k, v]) => `${JSON.stringify(k)}:${canonicalize(v)}`).join(',')}}`;
+    });
+    const probes = ['missing', 'toString', 'constructor', '__proto__', 'a', '1', 'valueOf', 'ab'];
+    // Equal as JSON (an own `constructor` or `__proto__` member confuses deep equality), and
+    // the same value when not an object (-0, a function from the prototype).
+    const same = (a: unknown, b: unknown): boolean =>
+      typeof a === 'object' && a !== null && typeof b === 'object' && b !== null
+        ? Object.getPrototypeOf(a) === Object.getPrototypeOf(b) && JSON.stringify(a) === JSON.stringify(b)
+        : Object.is(a, b);
+    let lazyCount = 0;
+    fc.assert(
+      fc.property(requestText, fc.boolean(), (request, wholeFirst) => {
+        const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+        const plain = JSON.parse(request) as Record<string, unknown>;
+        const names = [...Object.keys(plain), ...probes];
+        // Keys with escapes are left to the full check, which parses the request whole.
+        const event = (checkLine(line, REF, { maxDepth: 128, keepEvent: true, lazyRequest: true }) as { event?: { request: unknown } | null }).event;
+        if (event === undefined || event === null) throw new Error(`not accepted: ${request}`);
+        const r = event.request as Record<string, unknown>;
+        const fields = lazyFields(r);
+        if (fields !== undefined) lazyCount++;
+        // Whole first (in, hasOwn, keys), or member by member first (the handler, the proxy).
+        const has = wholeFirst ? names.map((k) => [k in r, Object.hasOwn(r, k)]) : null;
+        const byHandler = fields === undefined ? null : names.map((k) => fields.field(k));
+        const raw = fields === undefined ? null : names.map((k) => fields.rawField(k));
+        const byProxy = names.map((k) => r[k]);
+        const hasAfter = names.map((k) => [k in r, Object.hasOwn(r, k)]);
+        const keysOf = Object.keys(r);
+        const stringified = JSON.stringify(r);
+        const expected = names.map((k) => plain[k]);
+        const expectedHas = names.map((k) => [k in plain, Object.hasOwn(plain, k)]);
+        if (has !== null) expect(has, request).toEqual(expectedHas);
+        expect(hasAfter, request).toEqual(expectedHas);
+        if (byHandler !== null) byHandler.forEach((v, i) => expect(same(v, expected[i]), `${request} ${names[i]}`).toBe(true));
+        byProxy.forEach((v, i) => expect(same(v, expected[i]), `${request} ${names[i]}`).toBe(true));
+        if (raw !== null) {
+          raw.forEach((t, i) => {
+            const own = Object.hasOwn(plain, names[i]!);
+            expect(same(t === undefined ? undefined : JSON.parse(t), own ? expected[i] : undefined), `${request} ${names[i]}`).toBe(true);
+          });
+        }
+        expect(keysOf, request).toEqual(Object.keys(plain));
+        expect(stringified).toBe(JSON.stringify(plain));
+      }),
+      { numRuns: 400 },
+    );
+    // Most requests are read lazily (keys with escapes are left to the full parse).
+    expect(lazyCount).toBeGreaterThan(100);
+  });
+
+  it('read by name, give a string that begins with an escape as JSON.parse does (from mutation testing)', () => {
+    const request = '{"a":"\\n","b":"\\"x","c":"\\\\","d":"\\u0001z","e":"\\t😂"}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const r = lazyEvent(line).request as Record<string, unknown>;
+    const fields = lazyFields(r)!;
+    expect(['a', 'b', 'c', 'd', 'e'].map((k) => fields.field(k))).toEqual(['\n', '"x', '\\', '\u0001z', '\t😂']);
+  });
+
+  it('answer `in` by the whole request, and keep a member written under a symbol or named __proto__ (from mutation testing)', () => {
+    const request = '{"a":1,"c":"d"}';
+    const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? request : v]), false);
+    const rec = fastCheckLine(line, REF, 128, true, true);
+    const r = rec!.event!.request as Record<string | symbol, unknown>;
+    // Read before any matcher sees the request (a matcher reads it whole).
+    const found = ['c' in r, 'missing' in r, 'toString' in r, Object.hasOwn(r, 'a')];
+    expect(found).toEqual([true, false, true, true]);
+    const sym = Symbol('s');
+    r[sym] = 2;
+    expect(r[sym]).toBe(2);
+    expect(r[Symbol.iterator]).toBeUndefined();
+    // A write to a member named __proto__ writes that member, as on JSON.parse's object (not
+    // the prototype), also when it is the first use of the request.
+    const withProto = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? '{"__proto__":{"p":1},"a":1}' : v]), false);
+    const rp = fastCheckLine(withProto, REF, 128, true, true)!.event!.request as Record<string, unknown>;
+    const plain = JSON.parse('{"__proto__":{"p":1},"a":1}') as Record<string, unknown>;
+    rp['__proto__'] = 5;
+    plain['__proto__'] = 5;
+    const after = [rp['__proto__'], Object.getPrototypeOf(rp), Object.keys(rp)];
+    expect(after).toEqual([plain['__proto__'], Object.prototype, Object.keys(plain)]);
   });
 });
 

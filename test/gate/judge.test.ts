@@ -4,7 +4,8 @@ import { GateCollector, judge, type Since } from '../../src/gate/gate.js';
 import { makeFinding, type Finding } from '../../src/findings/finding.js';
 import type { PlacedEvent, SelEvent } from '../../src/envelope/types.js';
 import { gateFacts } from '../../src/gate/facts.js';
-import { gateNote, makeNoter } from '../../src/verify/notes.js';
+import { gateNote, impactNote, makeNoter } from '../../src/verify/notes.js';
+import { loadBundle } from '../../src/policy/bundle.js';
 
 const event = (seq: number): PlacedEvent => ({
   kind: 'event', ref: { file: 'a.jsonl', line: seq + 1, ordinal: seq }, chain: 'c', seq, prevHash: '', hash: `h${seq}`, ts: `2026-11-01T00:00:${String(seq).padStart(2, '0')}.000Z`, findings: [], event: null,
@@ -76,6 +77,13 @@ describe('the facts a gate reads of each event', () => {
     expect(noter(events[1]!)).toBe(noter(events[3]!));
     // A gate never reads another command's note as nothing to note.
     expect(() => gateNote({ note: { type: 'impact', evaluated: false } })).toThrow();
+    // Nor impact a gate's note, and impact's noter is never made of a bundle that is not
+    // valid (from mutation testing).
+    expect(() => impactNote({ note: noter(events[1]!)! })).toThrow();
+    expect(impactNote({})).toBeNull();
+    const empty = loadBundle(new Map());
+    expect(empty.ok).toBe(false);
+    await expect(makeNoter({ kind: 'impact', bundle: { hash: empty.hash!, files: [], inherited: [] }, ledger: [] })).rejects.toThrow(`bundle ${empty.hash} is not valid`);
   });
 });
 
