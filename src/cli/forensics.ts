@@ -147,13 +147,7 @@ async function accountOf(
   let whatIf: WhatIf | null = null;
   const v = gov.index.byHash.get(e.policy_hash);
   if (v !== undefined) {
-    const repo = await GitRepo.open(f.repo);
-    try {
-      const info = await repo.commitInfo(v.commits[0]!);
-      policyInfo = { hash: e.policy_hash, commit: v.commits[0]!, ...info, valid: v.loaded.ok };
-    } finally {
-      repo.close();
-    }
+    policyInfo = { hash: e.policy_hash, commit: v.commits[0]!, ...(await commitInfoOf(f.repo, v.commits[0]!)), valid: v.loaded.ok };
     if (v.loaded.ok) replayed = evalUnder(v.loaded.policy, e, gov.ledger);
   } else {
     policyInfo = { hash: e.policy_hash, commit: null, date: '', author: '', subject: '', valid: false };
@@ -170,6 +164,28 @@ async function accountOf(
     whatIf = { ref: f.policy!, commit: p.commit, evaluation, expired: expiredAt };
   }
   return { policyInfo, replayed, whatIf };
+}
+
+/**
+ * A commit's date, author and subject, asked of git once per repository and commit: an
+ * account is made for the event and each off-chain event shown, and they mostly name one
+ * policy version (a commit's content never changes, so neither does the answer).
+ */
+const commitInfos = new Map<string, Promise<{ date: string; author: string; subject: string }>>();
+function commitInfoOf(dir: string, commit: string): Promise<{ date: string; author: string; subject: string }> {
+  const key = `${dir}\u0000${commit}`;
+  let info = commitInfos.get(key);
+  if (info === undefined) {
+    commitInfos.set(key, (info = (async () => {
+      const repo = await GitRepo.open(dir);
+      try {
+        return await repo.commitInfo(commit);
+      } finally {
+        repo.close();
+      }
+    })()));
+  }
+  return info;
 }
 
 interface ExplainFlags extends ReadingFlags {

@@ -10,6 +10,7 @@ import { scanStrict } from '../canonical/scan.js';
 import { describeSchemaError } from '../envelope/schema.js';
 import { POLICY_VALIDATORS } from '../schemas/validators.js';
 import { compilePolicy, type CompiledPolicy } from './compile.js';
+import { lineOfOffset } from './positions.js';
 import { CONTRACTS, SCHEMA_VERSION, type ContractName, type PolicyBundle } from './types.js';
 
 export type ProblemKind = 'missing' | 'unknown-contract' | 'not-json' | 'schema' | 'version' | 'duplicate-id' | 'too-large';
@@ -163,13 +164,6 @@ function duplicateIds(b: PolicyBundle): PolicyProblem[] {
     });
   }
   return out;
-}
-
-/** The 1-based line of `text` that UTF-16 offset `offset` is on. */
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /** A bundle's hash from its parsed files (SPEC.md §3), for callers that have values. */

@@ -9,6 +9,13 @@ function decodePointer(pointer: string): string[] {
   return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The 1-based line of `text` that UTF-16 offset `offset` is on (where a text stops being strict JSON, which is not walked). */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /**
  * `lineOf` for many pointers into one text: the text is walked once, and each answer is a
  * lookup (a bundle's findings can be many, and walking a 4 MiB file per finding made
