@@ -84,9 +84,16 @@ async function alsoNamesCommit(repo: GitRepo, text: string, s: Since): Promise<v
     (commit) => `commit ${commit.slice(0, 12)}`,
     (e: unknown) => (e instanceof OperatorError && e.message.includes(' is ambiguous ') ? 'a ref' : null),
   );
-  if (named === null) return;
   const read = s.kind === 'seq' ? `a seq (events after seq ${s.seq})` : 'a time';
-  process.stderr.write(`sel gate: --since ${text} is read as ${read}, but it also names ${named}; to mean that, give its full ref name or commit id\n`);
+  if (named !== null) {
+    process.stderr.write(`sel gate: --since ${text} is read as ${read}, but it also names ${named}; to mean that, give its full ref name or commit id\n`);
+    return;
+  }
+  // A short id of two commits or more names none for git, and was read as a seq unsaid.
+  const abbreviates = await repo.commitsAbbreviatedBy(text);
+  if (abbreviates.length < 2) return;
+  const ids = abbreviates.map((c) => c.slice(0, 12)).join(', ');
+  process.stderr.write(`sel gate: --since ${text} is read as ${read}, but it also abbreviates the commits ${ids}; to mean one, give its commit id in full\n`);
 }
 
 async function policyHashAt(repoDir: string, ref: string): Promise<string> {

@@ -735,6 +735,23 @@ export class GitRepo {
   }
 
   /**
+   * The commits whose id begins with `prefix` (4 or more hex digits, short of a full id), as
+   * `git rev-parse --disambiguate` lists the objects so named: a tag of a commit counts as its
+   * commit, as it does for `--ref`. At most `limit` objects are looked at.
+   */
+  async commitsAbbreviatedBy(prefix: string, limit = 16): Promise<string[]> {
+    if (!/^[0-9a-f]{4,}$/.test(prefix) || prefix.length >= this.oidHexLength) return [];
+    const out = await run(this.dir, ['rev-parse', `--disambiguate=${prefix}`]).then((o) => o.toString('utf8'), () => '');
+    const objects = out.split('\n').filter((l) => l.startsWith(prefix)).slice(0, limit);
+    const commits = new Set<string>();
+    for (const o of objects) {
+      const peeled = await this.info(`${o}^{commit}`, true).catch(() => null);
+      if (peeled?.type === 'commit') commits.add(peeled.oid);
+    }
+    return [...commits].sort();
+  }
+
+  /**
    * Whether commit `a` is `b` or one of its ancestors. Any failure (`a` unknown to this
    * repository, a damaged object) answers no: the caller then trusts nothing `a` vouched for.
    */

@@ -1,5 +1,6 @@
 /** `--since REF` on a real Git repository: the commit's time, from its second on. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -106,5 +107,53 @@ describe('--since SEQ or TIME that also names a commit', () => {
     ]);
     // The way out it names is taken as the commit.
     expect(await resolveSince(repo, 'refs/tags/12345')).toMatchObject({ kind: 'ts', label: expect.stringContaining(id.slice(0, 12)) });
+  });
+});
+
+// A short id of digits only that abbreviates two commits names none for git: it was read as a
+// seq and nothing was said, where one commit so named was (the last session's note).
+describe('--since SEQ that abbreviates two commits', () => {
+  it('is read as a seq, and standard error names the commits', async () => {
+    const repo = initRepo(join(tmp, 'twins'));
+    const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+    const body = (n: number) => `tree ${emptyTree}\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\n\nnonce ${n}\n`;
+    const id = (n: number) => createHash('sha1').update(`commit ${Buffer.byteLength(body(n))}\0${body(n)}`).digest('hex');
+    // Two commits whose ids begin with the same four digits (found in a few hundred tries).
+    const seen = new Map<string, number>();
+    let pair: [number, number] | undefined;
+    for (let n = 0; pair === undefined; n++) {
+      const prefix = id(n).slice(0, 4);
+      if (!/^[0-9]{4}$/.test(prefix)) continue;
+      const other = seen.get(prefix);
+      if (other !== undefined) pair = [other, n];
+      else seen.set(prefix, n);
+    }
+    const tree = join(tmp, 'empty-tree');
+    writeFileSync(tree, '');
+    expect(git(repo, 'hash-object', '-t', 'tree', '-w', tree)).toBe(emptyTree);
+    const ids = pair.map((n) => {
+      const file = join(tmp, `commit-${n}`);
+      writeFileSync(file, body(n));
+      return git(repo, 'hash-object', '-t', 'commit', '-w', file);
+    });
+    expect(ids).toEqual(pair.map(id));
+    const prefix = ids[0]!.slice(0, 4);
+    // A blob of the same prefix is not a commit, and is not named.
+    const blobId = (n: number) => createHash('sha1').update(`blob ${String(n).length}\0${n}`).digest('hex');
+    let b = 0;
+    while (!blobId(b).startsWith(prefix)) b++;
+    const blob = join(tmp, 'blob');
+    writeFileSync(blob, String(b));
+    expect(git(repo, 'hash-object', '-w', blob)).toBe(blobId(b));
+    expect(git(repo, 'rev-parse', `--disambiguate=${prefix}`).split('\n').sort()).toEqual([...ids, blobId(b)].sort());
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      expect(await resolveSince(repo, prefix)).toEqual({ kind: 'seq', seq: Number(prefix) });
+    } finally {
+      spy.mockRestore();
+    }
+    const named = [...ids].sort().map((c) => c.slice(0, 12)).join(', ');
+    expect(said).toEqual([`sel gate: --since ${prefix} is read as a seq (events after seq ${Number(prefix)}), but it also abbreviates the commits ${named}; to mean one, give its commit id in full\n`]);
   });
 });
