@@ -77,6 +77,21 @@ function selfContained(place: Place): JcsError {
 }
 
 /**
+ * Whether the writer would call a `toJSON` method of `v` and write what it returns instead:
+ * its own, an array's (the plain-object check never looked at those), or one inherited from a
+ * polluted Object.prototype. `[Object.assign([1], { toJSON: () => NaN })]` was written `[null]`
+ * (found by review).
+ */
+function hasToJSON(v: object): boolean {
+  return typeof (v as { toJSON?: unknown }).toJSON === 'function';
+}
+
+function toJSONError(place: Place): JcsError {
+  const path = pointerOf(place);
+  return new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
+}
+
+/**
  * Throws JcsError unless `value` is a tree of plain JSON values that RFC 8785 can represent.
  * Iterative, so depth is bounded by `maxDepth`, not by the call stack. A `maxDepth` that is
  * not a whole number, 0 or more, is OperatorError: NaN bounded nothing, and a cyclic value
@@ -113,6 +128,7 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
         if (place.anchor === v) throw selfContained(place);
         const anchor = (depth & (depth - 1)) === 0 ? v : place.anchor;
         if (Array.isArray(v)) {
+          if (hasToJSON(v)) throw toJSONError(place);
           for (let k = 0; k < v.length; k++) stack.push({ v: v[k], parent: place, key: k, depth: depth + 1, anchor });
           continue;
         }
@@ -121,15 +137,12 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
           const path = pointerOf(place);
           throw new JcsError('unsupported-type', path, `value at "${path}" is not a plain object`);
         }
+        if (hasToJSON(v)) throw toJSONError(place);
         for (const key of Object.keys(v)) {
           const child = (v as Record<string, unknown>)[key];
           if (hasLoneSurrogate(key)) {
             const path = pointerOf(place);
             throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
-          }
-          if (key === 'toJSON' && typeof child === 'function') {
-            const path = pointerOf(place);
-            throw new JcsError('unsupported-type', path, `value at "${path}" has a toJSON method`);
           }
           stack.push({ v: child, parent: place, key, depth: depth + 1, anchor });
         }
@@ -137,7 +150,7 @@ export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DE
       }
       default: {
         const path = pointerOf(place);
-        throw new JcsError('unsupported-type', path, `value at "${path}" is a ${typeof v}, which JSON cannot hold`);
+        throw new JcsError('unsupported-type', path, `value at "${path}" is ${v === undefined ? 'undefined' : `a ${typeof v}`}, which JSON cannot hold`);
       }
     }
   }

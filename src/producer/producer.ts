@@ -55,6 +55,8 @@ export class ChainWriter {
     // algorithm (DIGEST_UNSUPPORTED) and a seq 0 after a hash (GENESIS_INVALID) passed it, and
     // were written (found by review).
     if (from !== undefined) {
+      // null read its lastSeq: a TypeError, not the producer's error (found by review).
+      if (typeof from !== 'object' || from === null) throw new ProducerError('a position to continue from must be an object { lastSeq, lastHash }; to start a chain, give no position');
       if (!Number.isSafeInteger(from.lastSeq) || from.lastSeq < 0) throw new ProducerError(`lastSeq ${String(from.lastSeq)} is not a seq (a whole number, 0 or more); to start a chain, give no position`);
       if (!isSha256Digest(from.lastHash)) throw new ProducerError(`lastHash ${JSON.stringify(from.lastHash)} is not a sha256 digest ("sha256:" and 64 lowercase hex digits)`);
     }

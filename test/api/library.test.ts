@@ -84,16 +84,38 @@ describe('the producer (ChainWriter) writes only what the verifier accepts', () 
   it('refuses to continue a chain from a position no chain has: a seq below 0 or not whole, a hash that is not sha256 (found by review)', () => {
     const hash = `sha256:${'1'.repeat(64)}`;
     // Before: md5 was written as prev_hash (DIGEST_UNSUPPORTED), -1 gave a seq 0 naming a hash (GENESIS_INVALID).
-    for (const from of [{ lastSeq: 4, lastHash: 'md5:abc' }, { lastSeq: -1, lastHash: hash }, { lastSeq: 1.5, lastHash: hash }, { lastSeq: Number.NaN, lastHash: hash }, { lastSeq: 4, lastHash: hash.toUpperCase() }]) {
-      expect(() => new ChainWriter('c', from), JSON.stringify(from)).toThrow(ProducerError);
+    // Before: null was a TypeError (reading its lastSeq).
+    for (const from of [null, 5, { lastSeq: 4, lastHash: 'md5:abc' }, { lastSeq: -1, lastHash: hash }, { lastSeq: 1.5, lastHash: hash }, { lastSeq: Number.NaN, lastHash: hash }, { lastSeq: 4, lastHash: hash.toUpperCase() }]) {
+      expect(() => new ChainWriter('c', from as { lastSeq: number; lastHash: string }), JSON.stringify(from)).toThrow(ProducerError);
     }
     const w = new ChainWriter('c', { lastSeq: 4, lastHash: hash });
     expect(w.append(input()).event.seq).toBe(5);
+    // Continuing from the first event of a chain (from mutation testing).
+    const after0 = new ChainWriter('c', { lastSeq: 0, lastHash: hash });
+    expect([after0.nextSeq, after0.head]).toEqual([1, hash]);
+    expect(after0.append(input()).event).toMatchObject({ seq: 1, prev_hash: hash });
+  });
+
+  it('refuses every member it computes when the input supplies one, and does not move the chain (from mutation testing)', () => {
+    const w = new ChainWriter('c');
+    // Before, with any one of them off the list, the input's value was silently replaced.
+    for (const k of ['v', 'chain', 'seq', 'prev_hash', 'request_fingerprint', 'hash']) {
+      expect(() => w.append({ ...input(), [k]: 'x' }), k).toThrow(`"${k}" is computed by the producer and must not be supplied`);
+    }
+    expect([w.nextSeq, w.head]).toEqual([0, GENESIS_PREV_HASH]);
+  });
+
+  it('refuses, as a JcsError, an input that JCS cannot hold: never written as JSON.stringify writes it, null for NaN and nothing for undefined (from mutation testing)', () => {
+    const w = new ChainWriter('c');
+    for (const bad of [Number.NaN, Infinity, undefined, '\ud800', () => 1]) {
+      expect(() => w.append({ ...input(), request: { x: bad } }), String(bad)).toThrow(JcsError);
+    }
+    expect([w.nextSeq, w.head]).toEqual([0, GENESIS_PREV_HASH]);
   });
 
   it('refuses an input that is not an object with its own error, not a TypeError (found by review)', () => {
     const w = new ChainWriter('c');
-    for (const bad of [null, undefined, 'event', [input()]]) expect(() => w.append(bad as unknown as EventInput), String(bad)).toThrow(ProducerError);
+    for (const bad of [null, undefined, 'event', [input()]]) expect(() => w.append(bad as unknown as EventInput), String(bad)).toThrow(new ProducerError('an event must be an object'));
   });
 
   it('what it writes verifies clean, whatever the input; what it refuses is a ProducerError or a JcsError and does not move the chain', () => {

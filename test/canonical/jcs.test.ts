@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalize, JcsError } from '../../src/canonical/jcs.js';
-import { digestOf, sha256Digest, sha256Hex } from '../../src/canonical/digest.js';
+import { checkDigest, digestOf, isDigestForm, sha256Digest, sha256Hex } from '../../src/canonical/digest.js';
+import { OperatorError } from '../../src/errors.js';
 import { scanCanonical } from '../../src/canonical/scan.js';
 
 const VECTORS = join(import.meta.dirname, '../fixtures/rfc8785');
@@ -46,6 +47,8 @@ describe('values JCS cannot represent', () => {
     ['a function', { f: () => 1 }, 'unsupported-type'],
     ['a bigint', { b: 1n }, 'unsupported-type'],
     ['a Date', { d: new Date(0) }, 'unsupported-type'],
+    // Before: written as what the method returned, `[null]` (found by review).
+    ['an array with a toJSON method', [Object.assign([1], { toJSON: () => Number.NaN })], 'unsupported-type'],
   ];
   for (const [what, value, reason] of cases) {
     it(`rejects ${what}`, () => {
@@ -66,6 +69,11 @@ describe('values JCS cannot represent', () => {
     // (From mutation testing.)
     expect(canonicalize([], 1)).toBe('[]');
     expect(() => canonicalize([[]], 1)).toThrow(JcsError);
+  });
+  it('takes a maxDepth of 0, which holds scalars only, and no less (from mutation testing)', () => {
+    expect(canonicalize('x', 0)).toBe('"x"');
+    expect(() => canonicalize([], 0)).toThrow(JcsError);
+    expect(() => canonicalize('x', -1)).toThrow(OperatorError);
   });
   it('nests objects down to the depth limit, and no deeper, as it does arrays (from mutation testing)', () => {
     expect(canonicalize({}, 1)).toBe('{}');
@@ -88,6 +96,22 @@ describe('values JCS cannot represent', () => {
     expect(pointer(Infinity)).toBe(' number at "" is not finite');
     expect(pointer({ x: { ['k\ud800']: 1 } })).toBe('/x a key in "/x" holds a lone surrogate');
     expect(pointer([[{ toJSON: () => 1 }]])).toBe('/0/0 value at "/0/0" has a toJSON method');
+    expect(pointer({ a: [Object.assign([], { toJSON: () => '\ud800' })] })).toBe('/a/0 value at "/a/0" has a toJSON method');
+    // Before: "is a undefined".
+    expect(pointer({ a: [1, undefined] })).toBe('/a/1 value at "/a/1" is undefined, which JSON cannot hold');
+    expect(pointer({ s: Symbol('s') })).toBe('/s value at "/s" is a symbol, which JSON cannot hold');
+  });
+  it('rejects what a polluted Object.prototype would have the writer call, not writing what toJSON returns (found by review)', () => {
+    // Before: canonicalize({ a: 1 }) was "polluted".
+    Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'polluted', configurable: true, writable: true });
+    try {
+      expect(() => canonicalize({ a: 1 })).toThrow('value at "" has a toJSON method');
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+    expect(canonicalize({ a: 1 })).toBe('{"a":1}');
+    // A toJSON member that is data, not a method, is data.
+    expect(canonicalize({ toJSON: 'x' })).toBe('{"toJSON":"x"}');
   });
   it('accepts a well-formed surrogate pair and writes it as itself', () => {
     expect(canonicalize({ e: '😂' })).toBe('{"e":"😂"}');
@@ -133,6 +157,23 @@ describe('canonical form properties', () => {
 });
 
 describe('digests (SPEC.md §1)', () => {
+  it('take no string for a digest that is not one, before any digest was seen: the memo of known digests starts empty (from mutation testing)', () => {
+    // First in this file: check.test.ts's test of "" runs after its memos are full. With the
+    // memo filled with "" at the start, "" was a well-formed digest to the envelope schema.
+    expect(isDigestForm('')).toBe(false);
+    expect(isDigestForm('sha256:')).toBe(false);
+    expect(isDigestForm(`sha256:${'a'.repeat(64)}`)).toBe(true);
+  });
+  it('are classified: sha256, another algorithm of any lower-case name however short, or malformed (from mutation testing)', () => {
+    expect(checkDigest(`sha256:${'a'.repeat(64)}`)).toEqual({ kind: 'sha256' });
+    expect(checkDigest('m:abc')).toEqual({ kind: 'unsupported', algorithm: 'm' });
+    expect(checkDigest('md5:abc')).toEqual({ kind: 'unsupported', algorithm: 'md5' });
+    expect(isDigestForm('m:abc')).toBe(true);
+    for (const bad of ['Md5:abc', 'MD5:abc', 'Sha256:abc', 'sha256:abc', ':abc', 'md5:']) {
+      expect(checkDigest(bad), bad).toEqual({ kind: 'malformed' });
+      expect(isDigestForm(bad), bad).toBe(false);
+    }
+  });
   const noble = (data: string | Uint8Array): string => bytesToHex(sha256(typeof data === 'string' ? new TextEncoder().encode(data) : data));
   it('are SHA-256 (FIPS 180-4 "abc" vector) over UTF-8, written "sha256:" + 64 lowercase hex digits (from mutation testing)', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

@@ -213,6 +213,14 @@ describe('lines that are JSON but not canonical', () => {
     // (From mutation testing.) JSON.parse puts such keys first, whatever the text's order.
     const line = reseal((e) => (e['request'] = { b: 1, '1': 1 })).replace('{"1":1,"b":1}', '{"b":1,"1":1}');
     expect(check(line).findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'key-order' }]]);
+    // Any index, its first digit 0 or 9 and of any length, the guided walk leaves to the scanner:
+    // it does not compare a key's characters, only its length, so "b" read as "0" and the
+    // line was canonical to it (from mutation testing).
+    for (const index of ['0', '9', '123', '4294967294']) {
+      const swapped = reseal((e) => (e['request'] = { [index]: 1, ['b'.repeat(index.length)]: 1 }))
+        .replace(`{"${index}":1,"${'b'.repeat(index.length)}":1}`, `{"${'b'.repeat(index.length)}":1,"${index}":1}`);
+      expect(checkLineFully(Buffer.from(swapped), REF, OPTS).findings.map((f) => [f.code, f.detail]), index).toEqual([['EVENT_NONCANONICAL', { reason: 'key-order' }]]);
+    }
   });
   it('reports white space after the object, and verifies the event', () => {
     // (From mutation testing.)
@@ -293,6 +301,13 @@ describe('hashes and fingerprints', () => {
       expect(r.findings.map((f) => [f.code, f.detail]), bad).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
     }
   });
+  it('reports as malformed a sha256 digest whose first digit is not a lower-case hex digit (from mutation testing)', () => {
+    const hex = digestOf('x').slice(8);
+    for (const ch of ['g', 'G', 'A', '/', ':', '`']) {
+      const r = check(reseal((e) => (e['policy_hash'] = `sha256:${ch}${hex}`)));
+      expect(r.findings.map((f) => [f.code, f.detail]), ch).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }]]);
+    }
+  });
   it('reports as malformed a sha256 digest whose last digit is any ASCII character but 0-9 and a-f (from mutation testing)', () => {
     const hex = digestOf('x').slice(7, 70);
     for (let c = 0x20; c < 0x7f; c++) {
@@ -321,6 +336,8 @@ describe('hashes and fingerprints', () => {
       x['policy_hash'] = 'sha256:';
     }));
     expect(r.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_SCHEMA', { pointer: '/policy_hash' }], ['EVENT_SCHEMA', { pointer: '/actor/zone' }]]);
+    // Named as a sha256 digest, "sha256:" being its whole prefix (from mutation testing).
+    expect(r.findings[0]!.message).toBe('/policy_hash must be "sha256:" followed by 64 lowercase hex digits');
   });
   it('reports a digest of no digest form at all besides another schema fault, and does not place an event whose hash or prev_hash is one (from mutation testing)', () => {
     // Only a malformed "sha256:" digest was named besides the schema's first fault: an event
