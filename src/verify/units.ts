@@ -216,13 +216,14 @@ export async function runUnits(
    * by a worker. Its slot goes last, or `first`: the rest of a unit that stopped short, which
    * comes next and is checked here, since nothing can be applied before it (and its many short
    * records would cost more to clone across threads than to check: 20 MB of bad two-byte
-   * lines took 40 s with --jobs 2 that way, 9 s on one thread).
+   * lines took 40 s with --jobs 2 that way, 9 s on one thread). With one job there is no
+   * worker, and every unit is checked here, mainThreadUnits or not.
    */
   function dispatch(req: UnitRequest, file: FileState, first: boolean): boolean {
     const slot: UnitSlot = { kind: 'unit', file, req, result: null, pending: null };
     if (first) slots.unshift(slot);
     else slots.push(slot);
-    if (opts.mainThreadUnits !== false && (first || pool.saturated)) {
+    if ((opts.mainThreadUnits !== false || pool.threads === 0) && (first || pool.saturated)) {
       const spare = spares.pop();
       if (spare !== undefined && ctx.spares.length < SPARES) ctx.spares.push(spare);
       slot.result = processUnit(req, ctx);

@@ -41,6 +41,13 @@ import { inFuzzDir, unitsAgree } from '../fuzz/units.js';
 import { openSync, closeSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { LinePool, prestartPool, takePool } from '../../src/verify/pool.js';
+import { blockColumns } from '../../src/shard/format.js';
+import { matchesFilter, type EventFilter } from '../../src/envelope/filter.js';
+import { runShard } from '../../src/shard/shard.js';
+import { mergeShards } from '../../src/shard/merge.js';
+import { buildReport } from '../../src/report/report.js';
+import { renderJson } from '../../src/report/json.js';
+import type { BundleVersion } from '../../src/git/history.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-units-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -890,5 +897,226 @@ describe('a unit\'s result is its own', () => {
     expect(second.chainNames).toEqual(['three']);
     expect(first.chainNames).toEqual(names);
     expect(JSON.stringify(first.extra)).toBe(extra);
+  });
+});
+
+describe('a hole checked after events on the same thread (the same columns)', () => {
+  it('has blank columns, as a shard writes them and the merge requires, whatever the events before it left there (from mutation testing)', async () => {
+    const gov = buildGovernanceRepo(join(tmp, 'governance-blank'));
+    const g = await readGovernance(await GitRepo.open(gov.repo), 'HEAD');
+    const junk = file('x\n{"not":"an event"}\n{\n\n}\n');
+    const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: replayData(g), note: null, sendWhole: null });
+    const check = (p: string) => {
+      const fd = openSync(p, 'r');
+      try {
+        const size = statSync(p).size;
+        return processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    // Events with replay outcomes by code, seqs past 0 and text in every column the holes take next.
+    const events = check(gov.clean);
+    expect(events.kinds.length).toBeGreaterThan(5);
+    expect([...events.replay.subarray(0, 5)].some((x) => x !== 0)).toBe(true);
+    expect([...events.seqs.subarray(0, 5)].some((x) => x !== 0)).toBe(true);
+    const r = check(junk);
+    const n = r.kinds.length;
+    expect([...r.kinds].map((k) => k & KIND_MASK)).toEqual([KIND_HOLE, KIND_HOLE, KIND_HOLE, KIND_HOLE, KIND_HOLE]);
+    expect([[...r.chainIdx], [...r.seqs], [...r.lens], [...r.replay]]).toEqual([Array(n).fill(-1), Array(n).fill(0), Array(3 * n).fill(0), Array(n).fill(0)]);
+    const meta = { file: 0, lines: r.lines, content: r.content, bytes: r.bytes, n, textBytes: r.text.byteLength, chainNames: r.chainNames, extra: r.extra };
+    expect(blockColumns(meta, r.mem)).not.toBeNull();
+  });
+});
+
+describe('sel explain\'s and timeline\'s events with --jobs N (sendWhole)', () => {
+  it('the events the filter keeps cross whole, as one thread parses them; the others stay in the unit (from mutation testing)', async () => {
+    const log = file(assortedBytes(false));
+    for (const filter of [{ kind: 'http.egress' }, { chain: 'b', seq: 3 }] as EventFilter[]) {
+      // One thread: every event on its record; the filter picks those the units must send.
+      const one: unknown[] = [];
+      await verifyLogs([log], { maxLineBytes: 2000, jobs: 1 }, { onEvent: (rec) => void one.push([rec.ref.line, rec.chain, rec.seq, matchesFilter(filter, rec, rec.event) ? rec.event : null]) });
+      const sent = one.filter((x) => (x as unknown[])[3] !== null).length;
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThan(one.length);
+      const seen = (into: unknown[]) => (rec: PlacedEvent) => void into.push([rec.ref.line, rec.chain, rec.seq, rec.event]);
+      // The units on this thread (src/), then with workers (dist/).
+      for (const unitBytes of [1, 700, 1 << 20]) {
+        const here: unknown[] = [];
+        const o = { ...DEFAULT_VERIFY_OPTIONS, maxLineBytes: 2000 };
+        const ordered = await orderSources((await resolveSources([log])).sources, o.maxLineBytes);
+        const verifier = new IntegrityVerifier(o, seen(here), false);
+        const init: WorkerInit = { maxDepth: o.maxDepth, maxLineBytes: o.maxLineBytes, keepEvents: false, replay: null, note: null, sendWhole: filter };
+        await runUnits({}, ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 })), verifierSink(verifier), init, 1, (await totalBytes(ordered))!, unitBytes);
+        verifier.finish();
+        expect(here, `units of ${unitBytes} bytes`).toEqual(one);
+      }
+      for (const mainThreadUnits of [true, false]) {
+        const many: unknown[] = [];
+        await verifyLogs([log], { maxLineBytes: 2000, jobs: 2, unitBytes: 700, mainThreadUnits }, { sendWhole: filter, onEvent: seen(many) });
+        expect(many).toEqual(one);
+      }
+    }
+  });
+});
+
+describe('an event\'s strings far longer than the columns\' text buffer', () => {
+  it('cross whole: the record keeps the very hash and prev_hash one thread reads (from mutation testing)', async () => {
+    // Digests of an algorithm this verifier lacks, each longer than the text buffer grown twice.
+    const lines = interleavedLines(4, ['h']);
+    const ev = JSON.parse(lines[2]!) as Record<string, unknown>;
+    ev['prev_hash'] = `blake3:${'B'.repeat(700_000)}`;
+    ev['hash'] = `blake3:${'A'.repeat(1_500_000)}`;
+    lines[2] = canonicalize(ev);
+    const log = file(`${lines.join('\n')}\n`);
+    const opts = { maxLineBytes: 4 << 20 };
+    const seen = (into: unknown[]) => (rec: PlacedEvent) => void into.push([rec.ref.line, rec.chain, rec.seq, rec.hash, rec.prevHash, rec.ts]);
+    const one: unknown[] = [];
+    const r1 = await verifyLogs([log], { ...opts, jobs: 1 }, { onEvent: seen(one) });
+    expect(one.map((x) => ((x as string[])[3]!).length)).toContain(1_500_007);
+    for (const unitBytes of [1 << 20, 1000]) {
+      const here: unknown[] = [];
+      expect(await unitsHere([log], opts, unitBytes, seen(here))).toEqual(r1);
+      expect(here).toEqual(one);
+    }
+  });
+});
+
+describe('a unit that stops short in a file that shrank after the cut', () => {
+  it('stops without reading on: no problem of its own, and the rest, checked as a unit of its own, finds the shrink past its lines (from mutation testing)', async () => {
+    // More than MAX_UNIT_LINES short lines, then events; the file as cut held all of them, and
+    // has lost its last 100 bytes since.
+    const lines = Array.from({ length: MAX_UNIT_LINES + 10 }, () => 'x');
+    lines.push(...interleavedLines(3, ['s']));
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    const cutAt = whole.length - 100;
+    const p = file(whole.subarray(0, cutAt));
+    const fd = openSync(p, 'r');
+    try {
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
+      const r = processUnit({ id: 0, fd, file: p, start: 0, end: whole.length, size: whole.length }, ctx);
+      expect([r.problem, r.lines, r.bytes]).toEqual([null, MAX_UNIT_LINES, 2 * MAX_UNIT_LINES]);
+      const rest = processUnit({ id: 1, fd, file: p, start: r.bytes, end: whole.length, size: whole.length }, ctx);
+      expect(rest.problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${whole.length} bytes at open, only ${cutAt} could be read` });
+      // Its 10 junk lines, two events and the third torn where the file now ends.
+      expect([rest.lines, rest.bytes]).toEqual([13, cutAt - r.bytes]);
+      expect([...rest.kinds].map((k) => k & KIND_MASK)).toEqual([...Array(10).fill(KIND_HOLE), KIND_EVENT, KIND_EVENT, KIND_HOLE]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('empty lines written as CRLF at the end of a file', () => {
+  it('end the verified part where one thread ends it: before them, counted in bytes, not lines (from mutation testing)', async () => {
+    const lines = interleavedLines(4, ['c']);
+    const log = file(`${lines.join('\n')}\n\r\n\r\n`);
+    const one = await verifyLogs([log], { jobs: 1 });
+    // Where a checkpoint of this run would end: the last event's line feed.
+    expect(one.ends.get(log)?.bytes).toBe(Buffer.byteLength(`${lines.join('\n')}\n`));
+    for (const unitBytes of [1, 2, 700, 1 << 20]) expect(await unitsHere([log], {}, unitBytes), `units of ${unitBytes} bytes`).toEqual(one);
+  });
+});
+
+describe('a shard\'s part of a log that grows while the shard runs', () => {
+  it('is checked to the size the shard cut it for, and written: the merge, not the shard, compares the sizes the shards saw (from mutation testing)', async () => {
+    const bytes = `${interleavedLines(10, ['g']).join('\n')}\n`;
+    const log = file(bytes);
+    const one = await verifyLogs([log], { jobs: 1 });
+    const out = join(tmp, 'grown.shard');
+    // Appended once the shard has cut its part, before any unit is read.
+    const progress = { start: () => appendFileSync(log, 'more\n'), stop: () => undefined, update: () => undefined };
+    for (const jobs of [1, 2]) {
+      writeFileSync(log, bytes);
+      const { trailer } = await runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, jobs, unitBytes: 1000, progress });
+      expect(trailer.files).toEqual([{ lines: 10, content: 10 }]);
+      const merged = await mergeShards({ shards: [out], options: {} });
+      const report = (r: IntegrityResult) => renderJson(buildReport(r, { performed: false, reason: 'no --repo given' }, 'error'));
+      expect(report(merged.result)).toBe(report(one));
+    }
+  });
+});
+
+describe('a shard\'s part cut for a size its file no longer has', () => {
+  it('a cut that cannot be read makes the rest one last unit: the line cut where the file ends is torn once, whatever the unit size (from mutation testing)', async () => {
+    const lines = interleavedLines(6, ['t']);
+    const whole = Buffer.from(`${lines.join('\n')}\n`);
+    // The file ends 40 bytes before the size the part was cut for: inside its last line.
+    const log = file(whole.subarray(0, whole.length - 40));
+    const ordered = await orderSources((await resolveSources([log])).sources, DEFAULT_VERIFY_OPTIONS.maxLineBytes);
+    const init: WorkerInit = { maxDepth: DEFAULT_VERIFY_OPTIONS.maxDepth, maxLineBytes: DEFAULT_VERIFY_OPTIONS.maxLineBytes, keepEvents: false, replay: null, note: null, sendWhole: null };
+    const run = async (unitBytes: number) => {
+      const verifier = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS, null, false);
+      await runUnits({}, [{ source: ordered[0]!, start: 0, cut: { end: whole.length, size: whole.length }, firstLine: 1 }], verifierSink(verifier), init, 1, whole.length, unitBytes);
+      return verifier.finish();
+    };
+    const once = await run(1 << 20);
+    expect(once.findings.map((f) => [f.code, f.location?.line])).toEqual([['LOG_CHANGED', 1], ['LINE_TORN', 6]]);
+    expect(once.summary.events).toBe(5);
+    for (const unitBytes of [1, 100, 700]) expect(await run(unitBytes), `units of ${unitBytes} bytes`).toEqual(once);
+  });
+});
+
+describe('replay in the units under a policy version that is not valid', () => {
+  it('reports each event under it as one thread does, quoting the version\'s first problem (from mutation testing)', async () => {
+    const problems = [{ kind: 'schema', file: 'rules.json', pointer: '/rules/0', message: 'must have required property \'id\'' }, { kind: 'schema', file: 'tools.json', pointer: '', message: 'must be object' }];
+    const version = { hash: POLICY_A, loaded: { ok: false, hash: POLICY_A, problems, texts: new Map() }, commits: ['c'.repeat(40)], inherited: [] } as unknown as BundleVersion;
+    const gov = { index: { byHash: new Map([[POLICY_A, version]]), unhashable: [], commitsScanned: 1, policyTrees: 1 }, ledger: buildLedger(new Map()) };
+    const p = file(`${interleavedLines(3, ['v']).join('\n')}\n`);
+    const fd = openSync(p, 'r');
+    const records: EventRecord[] = [];
+    try {
+      const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: replayData(gov), note: null, sendWhole: null });
+      const size = statSync(p).size;
+      addUnitRecords(processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx), p, 0, (f, line) => ({ file: f, line, ordinal: line }), (rec) => records.push(rec));
+    } finally {
+      closeSync(fd);
+    }
+    const expected: unknown[] = [];
+    await verifyLogs([p], { jobs: 1 }, { onEvent: (rec) => void expected.push([rec.ref.line, replayEvent(rec, gov)]) });
+    expect(expected).toHaveLength(3);
+    expect(expected[0]).toMatchObject([1, { type: 'finding', finding: { code: 'POLICY_INVALID', message: expect.stringContaining('policy/rules.json: must have required property'), detail: { problems: 2 } } }]);
+    expect(records.map((rec) => [rec.ref.line, rec.kind === 'event' ? rec.replay : null])).toEqual(expected);
+  });
+});
+
+describe('replay in the units with ledger artifacts the main thread could not use', () => {
+  it('names a review that is there but not valid as such, as one thread does, not as missing (from mutation testing)', async () => {
+    const gov = buildGovernanceRepo(join(tmp, 'governance-problems'));
+    const g = await readGovernance(await GitRepo.open(gov.repo), 'HEAD');
+    // The reviews as the tree walk might have refused them (a symbolic link, a file too large):
+    // not among the ledger's files, each with its problem.
+    const reviews = [...g.ledger.files.keys()].filter((path) => path.startsWith('ledger/reviews/'));
+    expect(reviews.length).toBeGreaterThan(0);
+    const ledger = { ...buildLedger(new Map([...g.ledger.files].filter(([path]) => !reviews.includes(path)))), problems: reviews.map((path) => ({ path, message: 'a symbolic link is not a ledger artifact; it is not used' })) };
+    const gp = { index: g.index, ledger };
+    const expected: unknown[] = [];
+    await verifyLogs([gov.incident], { jobs: 1 }, { onEvent: (rec) => void expected.push([rec.ref.line, rec.chain, rec.seq, replayEvent(rec, gp)]) });
+    expect(JSON.stringify(expected)).toContain('is in the ledger but not valid');
+    const got: unknown[] = [];
+    const verifier = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS, (rec) => void got.push([rec.ref.line, rec.chain, rec.seq, rec.replay]), true);
+    const ordered = await orderSources((await resolveSources([gov.incident])).sources, DEFAULT_VERIFY_OPTIONS.maxLineBytes);
+    const init: WorkerInit = { maxDepth: DEFAULT_VERIFY_OPTIONS.maxDepth, maxLineBytes: DEFAULT_VERIFY_OPTIONS.maxLineBytes, keepEvents: false, replay: replayData(gp), note: null, sendWhole: null };
+    await runUnits({}, ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 })), verifierSink(verifier), init, 1, (await totalBytes(ordered))!, 700);
+    verifier.finish();
+    expect(got).toEqual(expected);
+  });
+});
+
+describe('units with one job and none on the main thread', () => {
+  it('has no worker to send them to: every unit is checked on this thread, not sent to a worker that is not there (from review)', async () => {
+    const log = file(assortedBytes(true));
+    const opts = { ...DEFAULT_VERIFY_OPTIONS, maxLineBytes: 2000 };
+    const one = await verifyLogs([log], { ...opts, jobs: 1 });
+    const ordered = await orderSources((await resolveSources([log])).sources, opts.maxLineBytes);
+    const verifier = new IntegrityVerifier(opts, null, false);
+    const init: WorkerInit = { maxDepth: opts.maxDepth, maxLineBytes: opts.maxLineBytes, keepEvents: false, replay: null, note: null, sendWhole: null };
+    await runUnits({ mainThreadUnits: false }, ordered.map((source) => ({ source, start: 0, cut: null, firstLine: 1 })), verifierSink(verifier), init, 1, (await totalBytes(ordered))!, 700);
+    expect(verifier.finish()).toEqual(one);
+    // A shard run so (its default is one thread): written, as with the main thread's share.
+    const outs = [join(tmp, 'one-job-a.shard'), join(tmp, 'one-job-b.shard')];
+    const written = [];
+    for (const [i, mainThreadUnits] of [true, false].entries()) written.push((await runShard([log], 0, 1, outs[i]!, { ...opts, jobs: 1, unitBytes: 700, mainThreadUnits })).trailer);
+    expect(written[1]).toEqual(written[0]);
   });
 });
