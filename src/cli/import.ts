@@ -10,7 +10,7 @@
  * its end (not UTF-8, not JSON, no such array; the output ends with a line saying so), or a bad
  * argument, with one sentence on standard error.
  */
-import { createReadStream, fstatSync, statSync } from 'node:fs';
+import { type BigIntStats, createReadStream, fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -22,13 +22,29 @@ import { endWhenReaderGoes, writeOut } from './output.js';
 /** The export, opened: a file named, or standard input for `-`. */
 function openExport(file: string): Readable {
   try {
-    const st = file === '-' ? fstatSync(0) : statSync(file);
+    const st = file === '-' ? fstatSync(0, { bigint: true }) : statSync(file, { bigint: true });
     if (st.isDirectory()) throw new OperatorError(`cannot read export ${file === '-' ? 'on standard input (-)' : file}: it is a directory`);
+    // `sel import export.json >> export.json` appended the log to the export, the evidence it
+    // was read from: a small export was changed and the import passed, a large one read back
+    // the lines written after its end and failed only once every event was written (found by
+    // review). (With `>`, the shell has emptied the export before sel starts: said as what it
+    // is, not as an empty document.)
+    if (st.isFile() && isStandardOutput(st)) throw new OperatorError(`cannot import ${file === '-' ? 'standard input' : file}: standard output is the export itself, which the log would be written into as it is read; write the log to another file`);
   } catch (e) {
     if (e instanceof OperatorError) throw e;
     throw new OperatorError(`cannot read export ${file}: ${describeIoError(e)}`);
   }
   return file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
+}
+
+/** Whether standard output is the file `st` is of (false when it cannot be asked: closed). */
+function isStandardOutput(st: BigIntStats): boolean {
+  try {
+    const out = fstatSync(1, { bigint: true });
+    return out.isFile() && out.dev === st.dev && out.ino === st.ino;
+  } catch {
+    return false;
+  }
 }
 
 export function importCommand(): Command {

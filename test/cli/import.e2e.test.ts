@@ -1,7 +1,7 @@
 // `sel import`: another system's export (one JSON document) to the JSONL log sel verify reads
 // (src/ingest/import.ts). The real CLI on real files; the property in process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -167,6 +167,8 @@ describe('sel import', () => {
       ['["a","b"x]', null, ['"a"', '"b"']],
       ['[true, null\t"x"]', null, ['true', 'null']],
       ['[1, 2 x]', null, ['1', '2']],
+      // (From mutation testing.) No white space after the comma: the number still starts there.
+      ['[1,23 x]', null, ['1', '23']],
       ['[1, 23\n{}]', null, ['1', '23']],
       ['[-1.5e3 , 7 \r\n x]', null, ['-1500', '7']],
       ['{"Records":[1, "s" 3]}', 'Records', ['1', '"s"']],
@@ -269,6 +271,39 @@ describe('sel import', () => {
     expect(expectOneSentence(sel(['import', '-'], { input: ' \n' }))).toContain('the document is empty');
   });
 
+  it('refuses to write the log into the export it reads (`>> export.json`), and leaves the export as it was (found by review)', () => {
+    // Before, the log was appended to the export: a small one was changed and the import passed,
+    // a large one read its own lines back after the array's end.
+    const text = `[${Array.from({ length: 3000 }, (_, i) => i).join(',')}]`;
+    const exported = file('self.json', text);
+    const cases: [string[], string, string][] = [
+      [['import', exported], 'ignore', exported],
+      [['import', '-'], 'export', 'standard input'],
+    ];
+    for (const [args, stdin, name] of cases) {
+      const out = openSync(exported, 'a');
+      const input = stdin === 'export' ? openSync(exported, 'r') : 'ignore';
+      let r;
+      try {
+        r = spawnSync(process.execPath, [CLI, ...args], { stdio: [input, out, 'pipe'], encoding: 'utf8' });
+      } finally {
+        closeSync(out);
+        if (typeof input === 'number') closeSync(input);
+      }
+      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr }), name).toBe(`sel: cannot import ${name}: standard output is the export itself, which the log would be written into as it is read; write the log to another file`);
+      expect(readFileSync(exported, 'utf8'), name).toBe(text);
+    }
+    // Another file, or a pipe, is written as before.
+    const other = join(dir, 'self.jsonl');
+    const out = openSync(other, 'w');
+    try {
+      expect(spawnSync(process.execPath, [CLI, 'import', exported], { stdio: ['ignore', out, 'pipe'] }).status).toBe(0);
+    } finally {
+      closeSync(out);
+    }
+    expect(readFileSync(other, 'utf8')).toBe(`${Array.from({ length: 3000 }, (_, i) => i).join('\n')}\n`);
+  });
+
   it('holds no more of a long value than --max-line-bytes, in a member it skips or in an element (constant memory)', async () => {
     // stream-json packed each key, string and number whole: a 600 MiB string in a member not read
     // took 770 MB, and past V8's longest string what it threw was reported as "not UTF-8".
@@ -366,6 +401,9 @@ describe('sel import', () => {
     expect(await one('[1E21]', 4)).toBe('sel import: element 1 of the array is longer than 4 bytes as its canonical line (--max-line-bytes); it is not imported\n');
     expect(await one('["é"]', 4)).toBe('"é"\n');
     expect(await one('["é"]', 3)).toBe('sel import: element 1 of the array is longer than 3 bytes as its canonical line (--max-line-bytes); it is not imported\n');
+    // Literals count as written (17 characters): none is held past the bound, which the canonical line alone would not say.
+    expect(await one('[[true, null, false]]', 17)).toBe('[true,null,false]\n');
+    expect(await one('[[true, null, false]]', 16)).toBe('sel import: element 1 of the array is longer than 16 characters as JSON text (--max-line-bytes); it is not imported\n');
   });
 
   it('finds the --records member whatever --max-line-bytes is: the bound is on events, not on the member\'s name', async () => {
@@ -461,6 +499,9 @@ describe('sel import', () => {
     expect(await run('{"Records":{"a":[1]}}')).toEqual([{ events: 0, refused: 0, failure: 'the member "Records" is not an array of events' }, tail('the member "Records" is not an array of events')]);
     expect(await run('{"records":[1]}')).toEqual([{ events: 0, refused: 0, failure: 'the document has no member "Records"' }, tail('the document has no member "Records"')]);
     expect(await run('[1]')).toEqual([{ events: 0, refused: 0, failure: 'the document is not an object with a member "Records"' }, tail('the document is not an object with a member "Records"')]);
+    // A document that is not that object is not read on, whatever it holds further in (the
+    // tokens after the failure in the same piece of text would make it an object with the member).
+    expect(await run('[[{"Records":[1]}]]')).toEqual([{ events: 0, refused: 0, failure: 'the document is not an object with a member "Records"' }, tail('the document is not an object with a member "Records"')]);
     // Without --records, an object is not the array, even one that holds events.
     let out = '';
     const r = await importRecords(Readable.from([Buffer.from('{"Records":[1]}')]), async (t) => void (out += t), { records: null, maxChars: 4096 });
@@ -518,6 +559,40 @@ describe('sel import', () => {
       expect(r, doc.slice(0, 12)).toEqual({ events: 2, refused: 0, failure: "it is not JSON (Parser cannot parse input: expected ',')" });
       expect(out).toBe(`0\n1\nsel import: the document cannot be read on: ${r.failure}; nothing after this line was imported\n`);
     }
+  });
+
+  it('reports the first damage where a read, or the document, ends in a number or literal the tokenizer refuses, not the end nor a byte not UTF-8 after it (from mutation testing)', async () => {
+    // `12x` ends the text: held back for the next read, it is given at the end as any text is,
+    // and the tokenizer's word on it is the first damage; so where a byte not UTF-8 follows it.
+    // So with a string begun after white space that the tokenizer does not take there: its
+    // start is given before the control character or escape in it is refused.
+    const cases: [Buffer, string | null][] = [
+      [Buffer.from('[0, 12x'), null],
+      [Buffer.concat([Buffer.from('[0, 12x'), Buffer.from([0xff]), Buffer.from(']')]), null],
+      [Buffer.from('{"Records":[0, 12x'), 'Records'],
+      [Buffer.from('[0 "a\tb"]'), null],
+      [Buffer.from('[0 "\\v"]'), null],
+    ];
+    for (const [doc, records] of cases) {
+      let out = '';
+      const r = await importRecords(Readable.from([doc]), async (t) => void (out += t), { records, maxChars: 4096 });
+      expect(r, doc.toString('latin1')).toEqual({ events: 1, refused: 0, failure: "it is not JSON (Parser cannot parse input: expected ',')" });
+      expect(out).toBe(`0\nsel import: the document cannot be read on: ${r.failure}; nothing after this line was imported\n`);
+    }
+  });
+
+  it('holds a number element of up to 64 Ki characters whole at the end of a read, and loses no character of a longer one over several reads (from mutation testing)', async () => {
+    const run = async (reads: string[]): Promise<[unknown, string]> => {
+      let out = '';
+      const r = await importRecords(Readable.from(reads.map((x) => Buffer.from(x))), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
+      return [r, out];
+    };
+    // 65 536 characters, held whole: the white space after it in the next read ends it before the damage.
+    const [r, out] = await run([`[0.5${'0'.repeat((1 << 16) - 3)}`, ' x]']);
+    expect(r).toEqual({ events: 1, refused: 0, failure: "it is not JSON (Parser cannot parse input: expected ',')" });
+    expect(out).toBe(`0.5\nsel import: the document cannot be read on: it is not JSON (Parser cannot parse input: expected ','); nothing after this line was imported\n`);
+    // Longer, given as it comes: a read that holds only its middle is given whole (0.{65 640 zeros}1e65700 is 1e59).
+    expect(await run([`[0.${'0'.repeat(65540)}`, '0'.repeat(100), '1e65700]'])).toEqual([{ events: 1, refused: 0, failure: null }, '1e+59\n']);
   });
 
   it('bounds each element on its own: elements that together pass --max-line-bytes are each imported (from mutation testing)', async () => {

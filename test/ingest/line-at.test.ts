@@ -63,10 +63,14 @@ describe('readLineAt', () => {
     expect(await readLineAt(f, 2, 4)).toEqual({ text: 'abcd', bytes: 5, shownBytes: 4, truncated: true, whole: null });
     expect((await readLineAt(f, 2, 2, 5))!.whole).toBe('abcde');
     expect((await readLineAt(f, 2, 2, 4))!.whole).toBeNull();
+    // Never less than showBytes is kept (from mutation testing): a keepBytes below it cuts nothing shown.
+    expect(await readLineAt(f, 2, 4, 2)).toEqual({ text: 'abcd', bytes: 5, shownBytes: 4, truncated: true, whole: null });
   });
   it('gives only the lines asked for', async () => {
     // (From mutation testing.)
     expect([...(await readLinesAt(file('a\nb\nc\n'), [2])).keys()]).toEqual([2]);
+    // No line asked for: the file is not even opened (from mutation testing).
+    expect(await readLinesAt(join(tmp, 'no-such-file.jsonl'), [])).toEqual(new Map());
   });
   it('gives back every line of any file, whatever its lines hold', async () => {
     await fc.assert(

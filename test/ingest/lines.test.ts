@@ -181,6 +181,20 @@ describe('LineSplitter', () => {
     );
   });
 
+  it('keeps a last line longer than its buffer first holds (1 KiB) whole, after a shorter one, however the chunks fall (from mutation testing)', () => {
+    // What a checkpoint recognises the end of the verified part by: a buffer not grown for it
+    // would keep only its first KiB, and a change past that would go unseen. The property's
+    // lines are all shorter.
+    const long = 'x'.repeat(3000);
+    for (const size of [1, 100, 5000]) {
+      const input = b(`a\n${long}\n`);
+      const s = new LineSplitter({ line() {}, emptyLine() {}, tooLong() {}, torn() {} }, 1 << 20);
+      for (let at = 0; at < input.length; at += size) s.push(input.subarray(at, at + size));
+      s.end();
+      expect(s.lastLine?.toString('latin1'), String(size)).toBe(`${long}\n`);
+    }
+  });
+
   it('property: lastLine is the last line with content that ends where the bytes taken end but for empty lines, with its LF, however the input is chunked', () => {
     // What a checkpoint recognises the end of the verified part by (checkpoint.ts, tailHash):
     // the input taken less the empty lines at its end (emptyAfter; an append puts them in the

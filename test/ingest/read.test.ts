@@ -3,7 +3,7 @@
  * 1 MiB chunks with the next read in flight, from a resume offset, or from a stream.
  * (From mutation testing: the bytes a multi-read file gives were never compared with the file.)
  */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -69,6 +69,18 @@ describe('readSource', () => {
     });
     expect(Buffer.concat(got).equals(bytes)).toBe(true);
     expect(problem).toEqual({ code: 'LOG_CHANGED', message: `the file grew from ${bytes.length} to ${bytes.length + 9} bytes while it was read; only the first ${bytes.length} bytes were verified` });
+  });
+
+  it('says so when a file shrinks once its last chunk is read (from mutation testing)', async () => {
+    const f = join(tmp, 'shrinking.jsonl');
+    writeFileSync(f, 'first\nsecond\n');
+    const got: Buffer[] = [];
+    const problem = await readSource({ display: f, path: f, regular: true, named: true }, (chunk) => {
+      got.push(Buffer.from(chunk));
+      truncateSync(f, 6);
+    });
+    expect(Buffer.concat(got).toString()).toBe('first\nsecond\n');
+    expect(problem).toEqual({ code: 'LOG_CHANGED', message: 'the file shrank from 13 to 6 bytes while it was read' });
   });
 
   it('gives a stream\'s text as UTF-8 bytes', async () => {

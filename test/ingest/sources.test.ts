@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OperatorError } from '../../src/errors.js';
-import { envelopeSeq, eventOf, orderSources, resolveSources, type LogSource } from '../../src/ingest/sources.js';
+import { envelopeSeq, eventOf, orderSources, resolveSources, totalBytes, type LogSource } from '../../src/ingest/sources.js';
 import { ChainWriter } from '../../src/producer/producer.js';
 import { sampleInput } from '../helpers/chains.js';
 
@@ -71,6 +71,15 @@ describe('resolveSources', () => {
     execFileSync('mkfifo', [fifo]);
     expect((await resolveSources([fifo])).sources).toEqual([{ display: fifo, path: fifo, regular: false, named: true }]);
   });
+
+  it('adds up the sizes of regular files only: a named pipe among them has no size to add (from mutation testing)', async () => {
+    const d = dir('sizes', { 'a.jsonl': line(0), 'b.jsonl': line(1) + line(2) });
+    const files = (await resolveSources([d])).sources;
+    expect(await totalBytes(files)).toBe(line(0).length + line(1).length + line(2).length);
+    const fifo = join(tmp, 'sized-pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await totalBytes([...files, ...(await resolveSources([fifo])).sources])).toBeNull();
+  });
 });
 
 describe('orderSources', () => {
@@ -116,6 +125,16 @@ describe('orderSources', () => {
       'c.jsonl': ev('z', 3),
     });
     expect(names(await orderSources((await resolveSources([e])).sources, 1 << 20))).toEqual(['c.jsonl', 'b.jsonl', 'a.jsonl']);
+    // (From mutation testing: a cycle met again once the lowest rank has gone must move on to
+    // the next rank left, or it loops for ever.)
+    // a before b (x), b before a (y), c before b (z), b before c (w): none free, a goes; b is not
+    // free yet (c is before it), so the lowest left goes again, b, and then c.
+    const f = dir('cycles', {
+      'a.jsonl': ev('x', 0) + ev('y', 1),
+      'b.jsonl': ev('y', 0) + ev('x', 1) + ev('z', 1) + ev('w', 0),
+      'c.jsonl': ev('z', 0) + ev('w', 1),
+    });
+    expect(names(await orderSources((await resolveSources([f])).sources, 1 << 20))).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl']);
   });
 
   it('orders by a chain that begins no file but shows among one file\'s first lines and only past another\'s (found by test/fuzz/disorder.ts: three honest chains rotated gave a SEQ_REORDER)', async () => {
@@ -203,6 +222,8 @@ describe('orderSources: where a file\'s first event is looked for (from mutation
   it('takes no negative seq, and nothing before a byte-order mark that is not one, for a first event', async () => {
     expect(await order('negative', { 'a.jsonl': '{"seq":-1}\n', 'b.jsonl': line(0) })).toEqual(['b.jsonl', 'a.jsonl']);
     expect(await order('not-bom', { 'a.jsonl': `\u00fe\u00bb\u00bf${line(0)}`, 'b.jsonl': line(1) })).toEqual(['b.jsonl', 'a.jsonl']);
+    // Its first two bytes and then another (from mutation testing): not a byte-order mark either.
+    expect(names(await orderSources((await resolveSources([dir('not-bom-3', { 'a.jsonl': Buffer.concat([Buffer.from([0xef, 0xbb, 0x20]), Buffer.from(line(0))]), 'b.jsonl': line(1) })])).sources, 1 << 20))).toEqual(['b.jsonl', 'a.jsonl']);
   });
 });
 
@@ -215,6 +236,20 @@ describe('envelopeSeq (the file order reads the lines after a file\'s first even
       const b = Buffer.from(line);
       expect(envelopeSeq(b)).not.toBeNull();
       expect(envelopeSeq(b)).toEqual(eventOf(b));
+    }
+  });
+  it('leaves to the parser a line whose seq has more than 15 digits, whose chain holds an escape, or with a second chain before its seq (from mutation testing)', () => {
+    const envelope = (chain: string, seq: string): Buffer => Buffer.from(`{"actor":{"id":"a","zone":"z"},"chain":${chain},"seq":${seq},"ts":"t","v":"sel.audit/1"}`);
+    // 2^53 + 1 is no safe integer (parsing takes no seq from it); JSON.parse takes the last chain, and reads the escape.
+    const cases: [Buffer, { seq: number; chain: string } | null][] = [
+      [envelope('"c"', '9007199254740993'), null],
+      [envelope('"c"', '1000000000000000'), { seq: 1000000000000000, chain: 'c' }],
+      [envelope('"c\\u0041"', '1'), { seq: 1, chain: 'cA' }],
+      [envelope('"c","chain":"d"', '1'), { seq: 1, chain: 'd' }],
+    ];
+    for (const [b, parsed] of cases) {
+      expect(envelopeSeq(b), b.toString()).toBeNull();
+      expect(eventOf(b), b.toString()).toEqual(parsed);
     }
   });
   it('never reads another chain or seq than parsing the line gives: a line changed anywhere, or cut, is read as parsing reads it, or left to the parser (one no longer JSON may still be read: it only orders files, and its line is reported)', () => {
