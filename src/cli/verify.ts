@@ -2,10 +2,10 @@
 import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import type { RunOptions } from '../verify/run.js';
-import { describeIoError, OperatorError } from '../errors.js';
+import { describeIoError, errnoCode, OperatorError } from '../errors.js';
 import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
 import { inputThatIs, logDirHolding } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
@@ -16,7 +16,7 @@ import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { choiceOption, jobsOptions, jobsRunOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, reorderWindowOption, startJobs } from './options.js';
-import { outputComplete, writeOut } from './output.js';
+import { outputComplete, regularFileAt, writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
 async function withProgress(enabled: boolean): Promise<{ progress?: NonNullable<RunOptions['progress']> }> {
@@ -70,16 +70,47 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
   // are refused: the summary was appended to the evidence itself (found by review).
   const target = await stat(path).catch(() => null);
-  const input = target === null ? undefined : await inputThatIs(target, inputs.filter((x) => x !== '-'));
+  const named = inputs.filter((x) => x !== '-');
+  const input = target === null ? undefined : await inputThatIs(target, named);
   if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
   const dir = path.endsWith('.jsonl') ? await logDirHolding(path, inputs) : null;
   if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
+  // Nor, by another name (a link, symbolic or hard), a log found in a named directory: only the
+  // named arguments were compared, and the summary was appended to the log (found by review).
+  const found = target === null ? undefined : await inputThatIs(target, await logsIn(named));
+  if (found !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the log ${found}: sel does not write to the logs it verifies`);
   const text = await markdown();
   try {
     appendFileSync(path, text);
   } catch (e) {
-    throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${describeIoError(e)}`);
+    // Not "it does not exist" for a file that appending creates: its directory is missing.
+    const missing = errnoCode(e) === 'ENOENT' && (await stat(dirname(path)).then(() => false, (d) => errnoCode(d) === 'ENOENT'));
+    throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${missing ? `its directory ${dirname(path)} does not exist` : describeIoError(e)}`);
   }
+}
+
+/** The *.jsonl files found in those of `named` that are directories (none when they cannot be listed now). */
+async function logsIn(named: readonly string[]): Promise<string[]> {
+  const { sources } = named.length === 0 ? { sources: [] } : await resolveSources(named).catch(() => ({ sources: [] }));
+  return sources.flatMap((s) => (s.path === null || s.named ? [] : [s.path]));
+}
+
+/**
+ * Refuses, before the run, a report that would be written into a log it verifies: standard
+ * output redirected to one, named or found in a named directory. `sel verify a.jsonl >>
+ * a.jsonl` appended the report to the evidence; `sel verify logs/ > logs/report.jsonl` read
+ * the new file as an empty log and left a report the next run read as broken lines; and with
+ * `sel verify a.jsonl > a.jsonl` (the shell empties the file first) the run passed a log of no
+ * events, exit 0; `sel verify - < a.jsonl >> a.jsonl` too (found by review).
+ */
+async function refuseReportIntoLogs(logs: readonly string[]): Promise<void> {
+  const out = regularFileAt(1);
+  if (out === null) return;
+  const stdin = logs.includes('-') ? regularFileAt(0) : null;
+  if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the log read on standard input (-): sel does not write its report to the logs it verifies; redirect it to another file');
+  const named = logs.filter((x) => x !== '-');
+  const log = (await inputThatIs(out, named)) ?? (await inputThatIs(out, await logsIn(named)));
+  if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write its report to the logs it verifies; redirect it to another file`);
 }
 
 interface VerifyFlags {
@@ -149,6 +180,7 @@ export function verifyCommand(chalk: Colour): Command {
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
+      await refuseReportIntoLogs(logs);
       const jobs = await startJobs(logs, flags, command);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.

@@ -18,6 +18,7 @@ import {
   DEFAULT_CHAIN_OPTIONS,
   DEFAULT_VERIFY_OPTIONS,
   GENESIS_PREV_HASH,
+  IntegrityVerifier,
   JcsError,
   mergeShards,
   OperatorError,
@@ -191,6 +192,8 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
       ['jobs', { jobs: 1.5 }],
       ['jobs', { jobs: 1e6 }],
       ['unitBytes', { unitBytes: -1 }],
+      // From mutation testing: a chain start list that is not a list.
+      ['starts must be an array', { starts: 'c' as unknown as RunOptions['starts'] }],
     ];
     for (const [what, opts] of bad) {
       const run = verifyLogs([log], opts);
@@ -198,7 +201,11 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
       await expect(run, JSON.stringify(opts)).rejects.toThrow(what);
     }
     await expect(verifyLogs(log as unknown as string[])).rejects.toThrow('logs must be an array of paths');
+    // An array with something other than a path in it (from mutation testing: a TypeError of node:fs, an internal error).
+    await expect(verifyLogs([log, 42 as unknown as string])).rejects.toThrow('logs must be an array of paths');
     expect(() => new ChainVerifier(() => undefined, { reorderWindow: 5 } as unknown as RunOptions['chain'])).toThrow(OperatorError);
+    // Options that are no object at all (from mutation testing: a TypeError).
+    expect(() => new IntegrityVerifier(null as unknown as RunOptions)).toThrow('the verify options must be an object');
     // The bounds themselves are taken.
     expect((await verifyLogs([log], { maxDepth: 2000, maxLineBytes: 1 << 20, maxFindings: 0, jobs: 1 })).findings).toEqual([]);
   });

@@ -1722,6 +1722,24 @@ describe('sel verify --checkpoint', () => {
   });
 });
 
+describe('sel verify --repo in CI formats (from mutation testing)', () => {
+  it('names a log inside the governance repository from its top, not from the working directory', () => {
+    // The working directory is outside the repository: named from it, the path was absolute,
+    // which neither a GitHub annotation nor code scanning can place.
+    const gh = sel(['verify', s.incident, '--repo', s.repo, '--format', 'github']);
+    expect(gh.status).toBe(1);
+    const annotations = gh.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.filter((a) => a.includes('incident.jsonl')).length).toBeGreaterThan(0);
+    for (const a of annotations.filter((l) => l.includes('incident.jsonl'))) expect(a).toMatch(/^::(error|warning|notice) file=logs\/incident\.jsonl[,:]/);
+    expect(annotations.filter((a) => a.includes(' file=/'))).toEqual([]);
+    const sarif = JSON.parse(sel(['verify', s.incident, '--repo', s.repo, '--format', 'sarif']).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uris = new Set(sarif.runs[0]!.results.flatMap((r) => r.locations.map((l) => l.physicalLocation.artifactLocation.uri)));
+    expect(uris).toContain('logs/incident.jsonl');
+    expect([...uris].filter((u) => u.startsWith('/') || u.includes('incident.jsonl') && u !== 'logs/incident.jsonl')).toEqual([]);
+  });
+});
+
 describe('progress', () => {
   it('draws nothing when standard error is not a terminal', () => {
     expect(sel(['verify', s.clean]).stderr).toBe('');

@@ -119,6 +119,19 @@ describe('exit status and formats', () => {
     expect(onTerminal('NO_COLOR=1', '--color')).toContain('\u001b[');
     expect(onTerminal('NO_COLOR=1 FORCE_COLOR=1', '')).toContain('\u001b[');
   });
+  it.runIf(existsSync('/usr/bin/script'))('a progress bar on a terminal for a shard and with --jobs 2; none for a shard with --quiet (from mutation testing)', () => {
+    // script(1) gives the run a terminal, and copies what is drawn on it to its own output.
+    const onTerminal = (extra: string): string => spawnSync('/usr/bin/script', ['-qec', `"${process.execPath}" "${CLI}" verify "${CLEAN}" --shard 1/1 --shard-out "${join(tmp, 'quiet-shard')}" ${extra}`, '/dev/null'], {
+      encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', TERM: 'dumb' }, timeout: 60_000,
+    }).stdout;
+    expect(onTerminal('')).toContain('verifying [');
+    // On several threads too (the bar was never started there).
+    expect(spawnSync('/usr/bin/script', ['-qec', `"${process.execPath}" "${CLI}" verify "${CLEAN}" --jobs 2 --unit-bytes 4096 >/dev/null`, '/dev/null'], {
+      encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', TERM: 'dumb' }, timeout: 60_000,
+    }).stdout).toContain('] 100% | ');
+    expect(onTerminal('--quiet')).not.toContain('verifying');
+    expect(onTerminal('-q')).toMatch(/^sel: shard 1\/1: 40 lines checked, written to .*; run sel merge on all 1 shard results\r?\n$/);
+  });
   it('--max-findings lists fewer findings but counts them all', () => {
     const out = JSON.parse(sel(['verify', INCIDENT, '--format', 'json', '--max-findings', '2']).stdout) as {
       summary: { findings: { total: number; omitted: number } };
@@ -198,6 +211,25 @@ describe('the default --max-line-bytes (from mutation testing)', () => {
   });
 });
 
+describe('--max-depth (from mutation testing)', () => {
+  it('is the one the run was given, on one thread, with --jobs 2 and through shards', () => {
+    // Half the sample's events nest 3 deep: within the default (128), past --max-depth 2.
+    const deep = sel(['verify', CLEAN, '--max-depth', '2', '--format', 'json']);
+    expect(deep.status).toBe(1);
+    const codes = (JSON.parse(deep.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['EVENT_NONCANONICAL']));
+    expect(sel(['verify', CLEAN, '--max-depth', '2', '--format', 'json', '--jobs', '2', '--unit-bytes', '4096']).stdout).toBe(deep.stdout);
+    const shards = [1, 2].map((i) => {
+      const file = join(tmp, `max-depth-shard-${i}`);
+      expect(sel(['verify', CLEAN, '--shard', `${i}/2`, '--shard-out', file, '--max-depth', '2']).status).toBe(0);
+      return file;
+    });
+    expect(sel(['merge', ...shards, '--format', 'json']).stdout).toBe(deep.stdout);
+    expect(sel(['verify', CLEAN]).status).toBe(0);
+  });
+});
+
 describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () => {
   it('an empty GITHUB_STEP_SUMMARY is no file to append to: the run goes on, exit 0, nothing on standard error', () => {
     const r = sel(['verify', CLEAN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: '' } });
@@ -223,6 +255,41 @@ describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () =
     expect(expectOneSentence(sel(['verify', dir, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: fresh } }))).toContain('is a *.jsonl file in the log directory');
     expect(existsSync(fresh)).toBe(false);
     expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
+  });
+  it('a GITHUB_STEP_SUMMARY that is a link, symbolic or hard, to a log found in a directory named as a log is not written: exit 2, one sentence (found by review)', () => {
+    // Only the named arguments were compared: a directory is no file, and the Markdown summary
+    // was appended to the log in it (then read as 5 broken lines by the next run).
+    const dir = join(tmp, 'step-summary-in-dir');
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const log = join(dir, 'logs', 'audit.jsonl');
+    writeFileSync(log, readFileSync(CLEAN));
+    const soft = join(dir, 'summary-link.md');
+    symlinkSync(log, soft);
+    const hard = join(dir, 'summary-hard.md');
+    linkSync(log, hard);
+    for (const summary of [soft, hard]) {
+      const r = sel(['verify', join(dir, 'logs'), '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${summary} is the log ${log}: sel does not write to the logs it verifies`);
+    }
+    expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
+    // A summary among the logs that is not one of them (nor a *.jsonl file) is written.
+    const other = join(dir, 'logs', 'summary.md');
+    expect(sel(['verify', join(dir, 'logs'), '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: other } }).status).toBe(0);
+    expect(readFileSync(other, 'utf8')).toContain('PASS');
+  });
+  it('a GITHUB_STEP_SUMMARY named - in the working directory is not the log read on standard input (-): it is written (from mutation testing)', () => {
+    const cwd = join(tmp, 'dash-summary');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, '-'), '');
+    const r = sel(['verify', '-', '--format', 'github'], { cwd, input: readFileSync(CLEAN), env: { GITHUB_STEP_SUMMARY: '-' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(cwd, '-'), 'utf8')).toContain('PASS');
+  });
+  it('a GITHUB_STEP_SUMMARY in a directory that does not exist: the sentence names the directory, not "it does not exist" of a file appending would create', () => {
+    const missing = join(tmp, 'no-such-dir');
+    const r = sel(['verify', CLEAN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: join(missing, 'summary.md') } });
+    expect(expectOneSentence(r)).toBe(`sel: cannot append to GITHUB_STEP_SUMMARY (${join(missing, 'summary.md')}): its directory ${missing} does not exist`);
   });
 });
 
@@ -455,6 +522,51 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     expect(r.status).toBe(2);
     expect(existsSync(cp)).toBe(false);
   });
+  it('standard output redirected into a log it verifies, named or in a named directory: refused before the run, the log untouched (found by review)', () => {
+    // `sel verify a.jsonl >> a.jsonl` appended the report to the evidence; `> a.jsonl` (the
+    // shell empties it first) passed a log of no events; `sel verify logs/ > logs/r.jsonl` read
+    // the new file as a log, and left a report the next run read as broken lines.
+    const dir = join(tmp, 'report-into-log');
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const log = join(dir, 'logs', 'audit.jsonl');
+    writeFileSync(log, readFileSync(CLEAN));
+    const hard = join(dir, 'report.txt');
+    linkSync(log, hard);
+    const run = (args: readonly string[], out: string, flags: string) => {
+      const fd = openSync(out, flags);
+      try {
+        const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+        return { status: r.status, stdout: '', stderr: r.stderr };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const refusal = (named: string) => `sel: standard output is the log ${named}: sel does not write its report to the logs it verifies; redirect it to another file`;
+    expect(expectOneSentence(run(['verify', log], log, 'a'))).toBe(refusal(log));
+    expect(expectOneSentence(run(['verify', join(dir, 'logs')], log, 'a'))).toBe(refusal(log));
+    expect(expectOneSentence(run(['verify', join(dir, 'logs')], hard, 'a'))).toBe(refusal(log));
+    expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
+    const fresh = join(dir, 'logs', 'report.jsonl');
+    expect(expectOneSentence(run(['verify', join(dir, 'logs'), '--format', 'jsonl'], fresh, 'w'))).toBe(refusal(fresh));
+    expect(readFileSync(fresh, 'utf8')).toBe('');
+    rmSync(fresh);
+    // The log read on standard input, and written to where it is read from.
+    const inFd = openSync(log, 'r');
+    const outFd = openSync(log, 'a');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'verify', '-'], { stdio: [inFd, outFd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe('sel: standard output is the log read on standard input (-): sel does not write its report to the logs it verifies; redirect it to another file');
+    } finally {
+      closeSync(inFd);
+      closeSync(outFd);
+    }
+    expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
+    // A report file that is no log is written as ever.
+    const report = join(dir, 'report.json');
+    const r = run(['verify', join(dir, 'logs'), '--format', 'json'], report, 'w');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ summary: { events: 40 } });
+  });
   it("commander's own sentences show an argument's control characters escaped, as sel's do (found by review)", () => {
     // An argument a CI script fills from untrusted text (a branch name, a chain id from an
     // issue) was written to the terminal raw when commander refused it: ESC [2J cleared it.
@@ -490,6 +602,13 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     // line into an internal error instead of a finding.
     expect(expectOneSentence(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 23)]))).toContain('--max-line-bytes must be between 1 and 536870888');
     expect(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 24)]).status).toBe(0);
+  });
+  it('an empty number, or one past the safe integers, is named as such (from mutation testing)', () => {
+    // An empty value read as 0 ("must be between 1 and 64"); a --max-findings past 2^53 reached
+    // the verifier's own check, which names the library's option (maxFindings), not the flag.
+    expect(expectOneSentence(sel(['verify', CLEAN, '--jobs=']))).toBe("sel: option '-j, --jobs <n>' argument '' is invalid. --jobs must be a whole number from 1 to 64.");
+    expect(expectOneSentence(sel(['verify', CLEAN, '--max-findings', '99999999999999999999']))).toBe("sel: option '--max-findings <n>' argument '99999999999999999999' is invalid. --max-findings is too large.");
+    expect(expectOneSentence(sel(['verify', CLEAN, '--unit-bytes', String(2 ** 30 + 1)]))).toBe(`sel: option '--unit-bytes <n>' argument '${2 ** 30 + 1}' is invalid. --unit-bytes must be between 1 and ${2 ** 30}.`);
   });
   it('no log at all, and stdin mixed with files', () => {
     expect(expectOneSentence(sel(['verify']))).toContain("missing required argument 'log'");
