@@ -29,6 +29,7 @@ import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 import { readLinesAt, type LineText } from '../ingest/line-at.js';
 import { PLACE_NOT_EVIDENCE } from '../findings/codes.js';
 import { resolveSources } from '../ingest/sources.js';
+import { refuseOutputIntoLogs } from '../ingest/output-file.js';
 
 /** What a review's or an exception's status means, for people (JSON gives the status). */
 const REVIEW_TEXT: Readonly<Record<ReviewStatus, string>> = {
@@ -211,6 +212,7 @@ function explainCommand(chalk: Colour): Command {
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
+      await refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       const near = new Map<string, PlacedEvent>();
       const chains = new Set<string>();
@@ -951,6 +953,7 @@ function impactCommand(chalk: Colour): Command {
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
+      await refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       const repo = await GitRepo.open(f.repo);
       let gov: Governance;
@@ -1114,6 +1117,7 @@ function timelineCommand(): Command {
       endWhenReaderGoes();
       // A reader slower than the run holds the run back, not its rows in memory.
       blockingStdout();
+      await refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;

@@ -15,6 +15,7 @@ import { choiceOption, jobsOptions, nonNegativeInt, positiveInt, reading, readin
 import type { Finding } from '../findings/finding.js';
 import { writeOut } from './output.js';
 import { appendStepSummary, relativizer } from './verify.js';
+import { refuseOutputIntoLogs } from '../ingest/output-file.js';
 import { TIME_FORMS } from '../envelope/time.js';
 
 interface GateFlags extends ReadingFlags {
@@ -153,6 +154,7 @@ export function gateCommand(chalk: Colour): Command {
       if (Object.keys(assertions).length === 0 && flags.policyAt === undefined) {
         throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation, --min-events)');
       }
+      await refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };

@@ -1,4 +1,3 @@
-import { fstatSync, type Stats } from 'node:fs';
 import { describeIoError } from '../errors.js';
 
 /** Whether standard output's reader went away (`sel verify … | head -1`): nothing is written. */
@@ -17,16 +16,6 @@ export function writeOut(text: string): Promise<void> {
       resolve();
     });
   });
-}
-
-/** The file descriptor `fd` (1: standard output) when it is a regular file (a shell's `> FILE`, `>> FILE`, `< FILE`), else null. */
-export function regularFileAt(fd: number): Stats | null {
-  try {
-    const st = fstatSync(fd);
-    return st.isFile() ? st : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Whether all that was written to standard output reached its reader (see ignoreBrokenPipe). */

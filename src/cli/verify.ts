@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { inputThatIs, logDirHolding } from '../ingest/output-file.js';
+import { inputThatIs, logDirHolding, logsIn, refuseOutputIntoLogs } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -16,7 +16,7 @@ import { buildReport, FAIL_ON_VALUES, type FailOn, type Report } from '../report
 import { renderJson, renderJsonl } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { choiceOption, jobsOptions, jobsRunOptions, maxDepthOption, maxLineBytesOption, nonNegativeInt, reorderWindowOption, startJobs } from './options.js';
-import { outputComplete, regularFileAt, writeOut } from './output.js';
+import { outputComplete, writeOut } from './output.js';
 
 /** A progress bar when standard error is a terminal (cli-progress is loaded only then). */
 async function withProgress(enabled: boolean): Promise<{ progress?: NonNullable<RunOptions['progress']> }> {
@@ -89,30 +89,6 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   }
 }
 
-/** The *.jsonl files found in those of `named` that are directories (none when they cannot be listed now). */
-async function logsIn(named: readonly string[]): Promise<string[]> {
-  const { sources } = named.length === 0 ? { sources: [] } : await resolveSources(named).catch(() => ({ sources: [] }));
-  return sources.flatMap((s) => (s.path === null || s.named ? [] : [s.path]));
-}
-
-/**
- * Refuses, before the run, a report that would be written into a log it verifies: standard
- * output redirected to one, named or found in a named directory. `sel verify a.jsonl >>
- * a.jsonl` appended the report to the evidence; `sel verify logs/ > logs/report.jsonl` read
- * the new file as an empty log and left a report the next run read as broken lines; and with
- * `sel verify a.jsonl > a.jsonl` (the shell empties the file first) the run passed a log of no
- * events, exit 0; `sel verify - < a.jsonl >> a.jsonl` too (found by review).
- */
-async function refuseReportIntoLogs(logs: readonly string[]): Promise<void> {
-  const out = regularFileAt(1);
-  if (out === null) return;
-  const stdin = logs.includes('-') ? regularFileAt(0) : null;
-  if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the log read on standard input (-): sel does not write its report to the logs it verifies; redirect it to another file');
-  const named = logs.filter((x) => x !== '-');
-  const log = (await inputThatIs(out, named)) ?? (await inputThatIs(out, await logsIn(named)));
-  if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write its report to the logs it verifies; redirect it to another file`);
-}
-
 interface VerifyFlags {
   jobs: number;
   unitBytes?: number;
@@ -180,7 +156,7 @@ export function verifyCommand(chalk: Colour): Command {
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
-      await refuseReportIntoLogs(logs);
+      await refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, flags, command);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.

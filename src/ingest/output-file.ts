@@ -6,9 +6,11 @@
  * a directory (`--shard-out /dev/null` replaced the system's /dev/null with a file), and never
  * one of the logs being verified (evidence overwritten by its own shard result).
  */
+import { fstatSync, type Stats } from 'node:fs';
 import { lstat, realpath, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
+import { resolveSources } from './sources.js';
 
 /** What a file that is not a regular one is, in a few words. */
 function kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
@@ -88,4 +90,39 @@ export async function logDirHolding(path: string, dirs: readonly string[]): Prom
     if (l !== null && l.isDirectory() && l.dev === d.dev && l.ino === d.ino) return dir;
   }
   return null;
+}
+
+/** The *.jsonl files found in those of `named` that are directories (none when they cannot be listed now). */
+export async function logsIn(named: readonly string[]): Promise<string[]> {
+  const { sources } = named.length === 0 ? { sources: [] } : await resolveSources(named).catch(() => ({ sources: [] }));
+  return sources.flatMap((s) => (s.path === null || s.named ? [] : [s.path]));
+}
+
+/** The file descriptor `fd` (1: standard output) when it is a regular file (a shell's `> FILE`, `>> FILE`, `< FILE`), else null. */
+function regularFileAt(fd: number): Stats | null {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses, before a command reads `logs`, standard output redirected into one of them, named
+ * or found in a named directory. `sel verify a.jsonl >> a.jsonl` appended the report to the
+ * evidence; `sel verify logs/ > logs/report.jsonl` read the new file as an empty log and left a
+ * report the next run read as broken lines; and with `sel verify a.jsonl > a.jsonl` (the shell
+ * empties the file first) the run passed a log of no events, exit 0; `sel verify - < a.jsonl >>
+ * a.jsonl` too (found by review). gate, explain, impact and timeline write to standard output
+ * what they read from the logs as well.
+ */
+export async function refuseOutputIntoLogs(logs: readonly string[]): Promise<void> {
+  const out = regularFileAt(1);
+  if (out === null) return;
+  const stdin = logs.includes('-') ? regularFileAt(0) : null;
+  if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the log read on standard input (-): sel does not write to the logs it reads; redirect it to another file');
+  const named = logs.filter((x) => x !== '-');
+  const log = (await inputThatIs(out, named)) ?? (await inputThatIs(out, await logsIn(named)));
+  if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write to the logs it reads; redirect it to another file`);
 }

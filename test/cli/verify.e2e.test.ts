@@ -541,10 +541,15 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
         closeSync(fd);
       }
     };
-    const refusal = (named: string) => `sel: standard output is the log ${named}: sel does not write its report to the logs it verifies; redirect it to another file`;
+    const refusal = (named: string) => `sel: standard output is the log ${named}: sel does not write to the logs it reads; redirect it to another file`;
     expect(expectOneSentence(run(['verify', log], log, 'a'))).toBe(refusal(log));
     expect(expectOneSentence(run(['verify', join(dir, 'logs')], log, 'a'))).toBe(refusal(log));
     expect(expectOneSentence(run(['verify', join(dir, 'logs')], hard, 'a'))).toBe(refusal(log));
+    // The other commands that read logs and write to standard output refuse it too.
+    expect(expectOneSentence(run(['timeline', log], log, 'a'))).toBe(refusal(log));
+    expect(expectOneSentence(run(['explain', join(dir, 'logs'), '--seq', '1', '--repo', dir], hard, 'a'))).toBe(refusal(log));
+    expect(expectOneSentence(run(['impact', log, '--repo', dir, '--policy', 'HEAD'], log, 'a'))).toBe(refusal(log));
+    expect(expectOneSentence(run(['gate', join(dir, 'logs'), '--repo', dir, '--no-divergence'], log, 'a'))).toBe(refusal(log));
     expect(readFileSync(log)).toEqual(readFileSync(CLEAN));
     const fresh = join(dir, 'logs', 'report.jsonl');
     expect(expectOneSentence(run(['verify', join(dir, 'logs'), '--format', 'jsonl'], fresh, 'w'))).toBe(refusal(fresh));
@@ -555,7 +560,7 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     const outFd = openSync(log, 'a');
     try {
       const r = spawnSync(process.execPath, [CLI, 'verify', '-'], { stdio: [inFd, outFd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
-      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe('sel: standard output is the log read on standard input (-): sel does not write its report to the logs it verifies; redirect it to another file');
+      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe('sel: standard output is the log read on standard input (-): sel does not write to the logs it reads; redirect it to another file');
     } finally {
       closeSync(inFd);
       closeSync(outFd);
