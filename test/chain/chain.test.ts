@@ -541,6 +541,8 @@ describe('each fault gives one finding where it happens', () => {
     const log = toLog(LINES);
     const r = verifyBytes([log.subarray(0, log.length - 30)]);
     expect(codeLines(r.findings)).toEqual(['LINE_TORN@40']);
+    // How much of the line there is, in bytes (from mutation testing).
+    expect(r.findings[0]!.detail).toEqual({ bytes: Buffer.byteLength(LINES[39]!) - 29 });
   });
   it('a line over the limit: LINE_TOO_LONG, and the gap it leaves is not reported again', () => {
     const l = [...LINES];

@@ -55,6 +55,7 @@ describe('limits', () => {
     const r = v.finish();
     expect(show(r.findings)).toEqual(['LINE_TOO_LONG@2']);
     expect(r.findings[0]!.actual).toBe(64 << 20);
+    expect(r.findings[0]!.expected).toBe('<= 4096'); // the limit it broke (from mutation testing)
   });
   it('shows at most a few hundred characters of a value a finding echoes, however long it is', () => {
     // A finding echoed a line's `v`, in its message and as `actual`: a 280 MB log of such

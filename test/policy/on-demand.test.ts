@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompiledCache, compiledOnDemand } from '../../src/policy/on-demand.js';
+import { loadBundleFiles } from '../../src/verify/bundle-files.js';
 import { bundleOf, edited, run, input, d } from '../helpers/policy.js';
 
 function version(edit: (f: Record<string, any>) => void) {
@@ -57,5 +58,15 @@ describe('policies compiled on demand', () => {
     const v = compiledOnDemand(a.hash, b.texts, [], cache);
     if (!v.ok) throw new Error('not ok');
     expect(() => v.policy).toThrow(/reloads as/);
+  });
+
+  it('a version sent as files (impact\'s notes on every thread) is compiled with the reserved names it inherits (from mutation testing)', () => {
+    const loaded = loadBundleFiles({ hash: a.hash, files: [...a.texts], inherited });
+    if (!loaded.ok) throw new Error('not ok');
+    expect(loaded.hash).toBe(a.hash);
+    expect([...loaded.policy.reserved.values()]).toContain('deploy-prod');
+    const register = input('tool.register', 'coder', 'executor', { name: 'deploy-prod' });
+    expect(d(run(loaded.policy, register))).not.toBe(d(run(a.policy, register)));
+    expect(() => loadBundleFiles({ hash: a.hash, files: [...b.texts], inherited: [] })).toThrow(/reloads as/);
   });
 });

@@ -4,6 +4,7 @@
  * not bring the artifact back into force. The built CLI on a real Git repository, on one thread,
  * with --jobs N (the windows cross from the workers), and sharded then merged.
  */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -427,6 +428,44 @@ describe('after a checkpoint, a resumed chain goes on at the time the earlier ru
     expect(codes(later).filter((c) => c.endsWith('ANCHOR_MISMATCH'))).toEqual([]);
     expect(later.summary.replay.events).toMatchObject({ events: lines.length - 3 });
     expect(notesOf(later)).toEqual([]);
+  });
+
+  it('an anchor added since the checkpoint\'s commit where that commit had an empty tree of its name: added since, everything again (from mutation testing)', () => {
+    // Git writes no empty tree, but a hand-made commit can hold one: the ledger reads nothing
+    // there, and no file under ledger/ changed or was deleted when a blob took its place, so
+    // only the look-up at the checkpoint's commit tells the anchor is new.
+    const repo = join(tmp, 'anchored-over-empty-tree');
+    git(tmp, 'clone', '-q', b.repo, repo);
+    const mktree = (entries: string[]) => execFileSync('git', ['-C', repo, 'mktree'], { input: entries.map((e) => `${e}\n`).join(''), encoding: 'utf8' }).trim();
+    const entriesOf = (treeish: string) => {
+      const at = git(repo, 'cat-file', '-t', treeish.replace(/:$/, '')) === 'tree' ? git(repo, 'ls-tree', treeish) : '';
+      return at.split('\n').filter((l) => l.length > 0);
+    };
+    /** `tree` (a rev:path) with `entry` put at the path `parts` under it, made with git mktree. */
+    const put = (tree: string | null, parts: string[], entry: (name: string) => string): string => {
+      const [name, ...rest] = parts as [string, ...string[]];
+      const old = tree === null ? [] : entriesOf(tree);
+      const kept = old.filter((l) => l.split('\t')[1] !== name);
+      const sub = old.find((l) => l.split('\t')[1] === name);
+      const line = rest.length === 0 ? entry(name) : `040000 tree ${put(sub === undefined ? null : sub.split(/\s/)[2]!, rest, entry)}\t${name}`;
+      return mktree([...kept, line]);
+    };
+    const empty = mktree([]);
+    const root = put('HEAD^{tree}', ['ledger', 'anchors', 's', '1.json'], (name) => `040000 tree ${empty}\t${name}`);
+    const held = execFileSync('git', ['-C', repo, 'commit-tree', root, '-p', 'HEAD', '-m', 'an empty tree named 1.json'], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+    git(repo, 'reset', '-q', '--hard', held);
+    const { file, cp } = split(['--repo', repo]);
+    const anchor = `${JSON.stringify({ v: 'sel.anchor/1', chain: 's', seq: 1, hash: `sha256:${'0'.repeat(64)}`, ts: '2026-12-01T00:00:00.000Z' }, null, 2)}\n`;
+    git(repo, 'rm', '-r', '-q', '--cached', '--ignore-unmatch', 'ledger/anchors/s/1.json');
+    write(repo, { 'ledger/anchors/s/1.json': anchor });
+    const head = commit(repo, 'anchor seq 1, where the empty tree was');
+    const full = JSON.parse(sel(['verify', file, '--repo', repo, '--format', 'json']).stdout) as Out;
+    expect(codes(full)).toContain('s/1 ANCHOR_MISMATCH');
+    const r = sel(['verify', file, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    const resumed = JSON.parse(r.stdout) as Out;
+    expect(codes(resumed)).toEqual(codes(full));
+    expect(notesOf(resumed)).toEqual([`checkpoint ${cp} covers events replayed against commit ${held}, but the ledger at ${head} has anchors for them added since (ledger/anchors/s/1.json): verifying everything from the start`]);
+    expect(r.status).toBe(1);
   });
 
   it('an anchor added since the checkpoint\'s commit for the first event the resumed run reads (the chain\'s next seq): it resumes, and checks it (from mutation testing)', () => {

@@ -165,6 +165,26 @@ describe('a resumed run and the ledger artifacts changed or deleted since its ch
       expect(r.stderr).toMatch(/verifying everything from the start\n/);
     });
   }
+  it('the committed log edited in the working copy only, no commit since: the run verifies everything, and says why (from mutation testing)', () => {
+    // The history and the ledger are as the checkpoint's run found them: only the working copy
+    // read, unlike the committed version, says the events the checkpoint covers may have changed.
+    const { repo } = buildGovernanceRepo(join(tmp, 'working-copy-edited'));
+    const log = join(repo, 'logs', 'audit.jsonl');
+    const cp = join(tmp, 'working-copy-edited-cp.json');
+    const first = sel(['verify', log, '--repo', repo, '--checkpoint', cp]);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    const lines = readFileSync(log, 'utf8').split('\n');
+    lines[3] = lines[3]!.replace('"id":"coder"', '"id":"codex"');
+    writeFileSync(log, lines.join('\n'));
+    type Out = { findings: { code: string; seq: number | null }[] };
+    const codes = (r: { stdout: string }) => (JSON.parse(r.stdout) as Out).findings.map((f) => [f.code, f.seq] as [string, number | null]).sort();
+    const full = sel(['verify', log, '--repo', repo, '--format', 'json']);
+    expect(codes(full)).toEqual([['HASH_MISMATCH', 3], ['LEDGER_REWRITTEN', null]]);
+    const r = sel(['verify', log, '--repo', repo, '--checkpoint', cp, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(codes(r)).toEqual(codes(full));
+    expect(r.stderr).toContain(`sel: checkpoint ${cp} covers events of a committed log that was rewritten since (LEDGER_REWRITTEN: ${log}): verifying everything from the start\n`);
+  });
 });
 
 // Review (h-ckpt): an artifact is judged by its own dates, not by when it was committed
