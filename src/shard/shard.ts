@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { OperatorError, describeIoError } from '../errors.js';
+import { OperatorError, describeIoError, errnoCode } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
@@ -241,7 +241,10 @@ export async function runShard(
       // already closed
     }
     await rm(temp, { force: true });
-    if (e instanceof OperatorError) throw e;
+    // Only the file's own failures are the result's: an internal error (a TypeError in the
+    // units) was reported as one sentence about writing the result, a wrong cause that hid it
+    // (found by review).
+    if (e instanceof OperatorError || errnoCode(e) === undefined) throw e;
     throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
   }
 }

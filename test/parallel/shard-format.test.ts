@@ -228,6 +228,18 @@ describe('where a shard cuts the log set, and which shards it runs (from mutatio
     expect(JSON.parse(readFileSync(join(tmp, 'options-shard'), 'utf8').split('\n', 1)[0]!).options).toEqual({ maxLineBytes: 4096, maxDepth: 40 });
   });
 
+  it('an internal error in a shard is itself, not a failure to write the result, and leaves no file (found by review)', async () => {
+    const log = join(tmp, 'internal.jsonl');
+    writeFileSync(log, `${chainLines(3).join('\n')}\n`);
+    const out = join(tmp, 'internal-shard');
+    const broken = new TypeError('a bug');
+    const progress = { start: () => { throw broken; }, update: () => undefined, stop: () => undefined };
+    // Before: OperatorError "cannot write the shard result ...: a bug".
+    await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, progress })).rejects.toBe(broken);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('a named pipe given to a shard is refused (a stream has no bytes to cut), not taken for an empty log (from mutation testing)', async () => {
     const fifo = join(tmp, 'shard-fifo.jsonl');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
