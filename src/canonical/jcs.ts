@@ -100,58 +100,73 @@ function toJSONError(place: Place): JcsError {
  */
 export function assertJcsValue(value: unknown, maxDepth: number = DEFAULT_MAX_DEPTH): asserts value is JsonValue {
   assertMaxDepth(maxDepth);
-  const stack: Place[] = [{ v: value, parent: null, key: '', depth: 0 }];
+  const stack: Place[] = [];
+  const root: Place = { v: value, parent: null, key: '', depth: 0 };
+  if (!isLeaf(value, null, '', 0)) stack.push(root);
   while (stack.length > 0) {
     const place = stack.pop()!;
-    const { v, depth } = place;
-    switch (typeof v) {
-      case 'string':
-        if (hasLoneSurrogate(v)) {
-          const path = pointerOf(place);
-          throw new JcsError('lone-surrogate', path, `string at "${path}" holds a lone surrogate`);
-        }
-        continue;
-      case 'number':
-        if (!Number.isFinite(v)) {
-          const path = pointerOf(place);
-          throw new JcsError('non-finite-number', path, `number at "${path}" is not finite`);
-        }
-        continue;
-      case 'boolean':
-        continue;
-      case 'object': {
-        if (v === null) continue;
-        if (depth >= maxDepth) {
-          const path = pointerOf(place);
-          throw new JcsError('too-deep', path, `value at "${path}" is nested deeper than ${maxDepth}`);
-        }
-        if (place.anchor === v) throw selfContained(place);
-        const anchor = (depth & (depth - 1)) === 0 ? v : place.anchor;
-        if (Array.isArray(v)) {
-          if (hasToJSON(v)) throw toJSONError(place);
-          for (let k = 0; k < v.length; k++) stack.push({ v: v[k], parent: place, key: k, depth: depth + 1, anchor });
-          continue;
-        }
-        const proto = Object.getPrototypeOf(v);
-        if (proto !== Object.prototype && proto !== null) {
-          const path = pointerOf(place);
-          throw new JcsError('unsupported-type', path, `value at "${path}" is not a plain object`);
-        }
-        if (hasToJSON(v)) throw toJSONError(place);
-        for (const key of Object.keys(v)) {
-          const child = (v as Record<string, unknown>)[key];
-          if (hasLoneSurrogate(key)) {
-            const path = pointerOf(place);
-            throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
-          }
-          stack.push({ v: child, parent: place, key, depth: depth + 1, anchor });
-        }
-        continue;
+    const { depth } = place;
+    const v = place.v as object;
+    if (depth >= maxDepth) {
+      const path = pointerOf(place);
+      throw new JcsError('too-deep', path, `value at "${path}" is nested deeper than ${maxDepth}`);
+    }
+    if (place.anchor === v) throw selfContained(place);
+    const anchor = (depth & (depth - 1)) === 0 ? v : place.anchor;
+    // Only containers are held: a leaf is checked where it is found, so a sparse array of 2^32 - 1
+    // places is refused at its first hole, where all its places were held first and the heap ran
+    // out (found by review), and a long flat array holds nothing.
+    if (Array.isArray(v)) {
+      if (hasToJSON(v)) throw toJSONError(place);
+      for (let k = 0; k < v.length; k++) {
+        const child: unknown = v[k];
+        if (!isLeaf(child, place, k, depth + 1)) stack.push({ v: child, parent: place, key: k, depth: depth + 1, anchor });
       }
-      default: {
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      const path = pointerOf(place);
+      throw new JcsError('unsupported-type', path, `value at "${path}" is not a plain object`);
+    }
+    if (hasToJSON(v)) throw toJSONError(place);
+    for (const key of Object.keys(v)) {
+      if (hasLoneSurrogate(key)) {
         const path = pointerOf(place);
-        throw new JcsError('unsupported-type', path, `value at "${path}" is ${v === undefined ? 'undefined' : `a ${typeof v}`}, which JSON cannot hold`);
+        throw new JcsError('lone-surrogate', path, `a key in "${path}" holds a lone surrogate`);
       }
+      const child = (v as Record<string, unknown>)[key];
+      if (!isLeaf(child, place, key, depth + 1)) stack.push({ v: child, parent: place, key, depth: depth + 1, anchor });
+    }
+  }
+}
+
+/**
+ * Checks `v`, at `key` of `parent` (the place is made only for an error): true for a value JCS
+ * holds that is not a container, false for an array or an object (the caller walks it), and a
+ * JcsError for anything JCS cannot hold.
+ */
+function isLeaf(v: unknown, parent: Place | null, key: string | number, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+      if (hasLoneSurrogate(v)) {
+        const path = pointerOf({ v, parent, key, depth });
+        throw new JcsError('lone-surrogate', path, `string at "${path}" holds a lone surrogate`);
+      }
+      return true;
+    case 'number':
+      if (!Number.isFinite(v)) {
+        const path = pointerOf({ v, parent, key, depth });
+        throw new JcsError('non-finite-number', path, `number at "${path}" is not finite`);
+      }
+      return true;
+    case 'boolean':
+      return true;
+    case 'object':
+      return v === null;
+    default: {
+      const path = pointerOf({ v, parent, key, depth });
+      throw new JcsError('unsupported-type', path, `value at "${path}" is ${v === undefined ? 'undefined' : `a ${typeof v}`}, which JSON cannot hold`);
     }
   }
 }

@@ -97,6 +97,11 @@ describe('values JCS cannot represent', () => {
     expect(pointer({ x: { ['k\ud800']: 1 } })).toBe('/x a key in "/x" holds a lone surrogate');
     expect(pointer([[{ toJSON: () => 1 }]])).toBe('/0/0 value at "/0/0" has a toJSON method');
     expect(pointer({ a: [Object.assign([], { toJSON: () => '\ud800' })] })).toBe('/a/0 value at "/a/0" has a toJSON method');
+    // A hole in a sparse array, at once: the array's 2^32 - 1 places were all held before the
+    // first was checked, and the heap ran out (found by review).
+    // eslint-disable-next-line no-sparse-arrays
+    expect(pointer({ a: [1, , 2] })).toBe('/a/1 value at "/a/1" is undefined, which JSON cannot hold');
+    expect(pointer({ big: new Array(2 ** 32 - 1) })).toBe('/big/0 value at "/big/0" is undefined, which JSON cannot hold');
     // Before: "is a undefined".
     expect(pointer({ a: [1, undefined] })).toBe('/a/1 value at "/a/1" is undefined, which JSON cannot hold');
     expect(pointer({ s: Symbol('s') })).toBe('/s value at "/s" is a symbol, which JSON cannot hold');
