@@ -13,6 +13,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { appendStepSummary, relativizer, render, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
 import { reorderWindowOption } from './options.js';
+import { refuseOutputIntoShards } from '../ingest/output-file.js';
 
 /** verify --shard: checks one part and writes its records. */
 export async function verifyShard(
@@ -65,6 +66,7 @@ export function mergeCommand(chalk: Colour): Command {
     .option('--repo <dir>', 'the governance repository (required when the shards replayed)');
   for (const o of [...reportOptions(), reorderWindowOption(' (the chain check runs here, not in the shards)')]) cmd.addOption(o);
   return cmd.action(async (shards: string[], f: MergeFlags) => {
+    refuseOutputIntoShards(shards);
     await runMerge(shards, f, chalk);
   });
 }

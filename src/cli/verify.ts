@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { inputThatIs, logDirHolding, logsIn, refuseOutputIntoLogs } from '../ingest/output-file.js';
+import { inputThatIs, logDirHolding, logThatIs, refuseOutputIntoLogs } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -69,7 +69,7 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // Never a log it verifies (or a shard result it merges), nor a new *.jsonl file in a
   // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
   // are refused: the summary was appended to the evidence itself (found by review).
-  const target = await stat(path).catch(() => null);
+  const target = await stat(path, { bigint: true }).catch(() => null);
   const named = inputs.filter((x) => x !== '-');
   const input = target === null ? undefined : await inputThatIs(target, named);
   if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
@@ -77,7 +77,7 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
   // Nor, by another name (a link, symbolic or hard), a log found in a named directory: only the
   // named arguments were compared, and the summary was appended to the log (found by review).
-  const found = target === null ? undefined : await inputThatIs(target, await logsIn(named));
+  const found = target === null ? undefined : logThatIs(target, named);
   if (found !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the log ${found}: sel does not write to the logs it verifies`);
   const text = await markdown();
   try {

@@ -572,6 +572,49 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ summary: { events: 40 } });
   });
+  it('standard output redirected into a *.jsonl file of a named directory whose name is not UTF-8: refused too, as the log directory holds it (found by review)', () => {
+    // The run does not read such a file (its name names no file once decoded), but it is among
+    // the logs: the report was appended to it, exit 0.
+    const dir = join(tmp, 'report-into-odd-name');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'audit.jsonl'), readFileSync(CLEAN));
+    const odd = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.jsonl')]);
+    writeFileSync(odd, '');
+    const fd = openSync(odd, 'a');
+    let r;
+    try {
+      r = spawnSync(process.execPath, [CLI, 'verify', dir], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    } finally {
+      closeSync(fd);
+    }
+    expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe(`sel: standard output is the log ${join(dir, '\ufffd.jsonl')}: sel does not write to the logs it reads; redirect it to another file`);
+    expect(readFileSync(odd, 'utf8')).toBe('');
+  });
+  it('sel merge with standard output redirected into a shard result it merges: refused before the merge, the shard untouched (found by review)', () => {
+    // `sel merge s1 s2 >> s1` appended the report to s1, exit 0; the next merge of the same
+    // shards failed, s1 no longer a shard result.
+    const shards = [1, 2].map((i) => {
+      const file = join(tmp, `merge-into-shard-${i}`);
+      expect(sel(['verify', CLEAN, '--shard', `${i}/2`, '--shard-out', file]).status).toBe(0);
+      return file;
+    });
+    const before = readFileSync(shards[0]!);
+    const run = (out: string, flags: string) => {
+      const fd = openSync(out, flags);
+      try {
+        const r = spawnSync(process.execPath, [CLI, 'merge', ...shards], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+        return { status: r.status, stdout: '', stderr: r.stderr };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    expect(expectOneSentence(run(shards[0]!, 'a'))).toBe(`sel: standard output is the shard result ${shards[0]}: sel does not write to the shard results it merges; redirect it to another file`);
+    expect(readFileSync(shards[0]!)).toEqual(before);
+    // Another file is written as ever.
+    const report = join(tmp, 'merge-into-shard-report.txt');
+    expect(run(report, 'w').status).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('PASS');
+  });
   it("commander's own sentences show an argument's control characters escaped, as sel's do (found by review)", () => {
     // An argument a CI script fills from untrusted text (a branch name, a chain id from an
     // issue) was written to the terminal raw when commander refused it: ESC [2J cleared it.
