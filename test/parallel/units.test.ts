@@ -874,20 +874,23 @@ describe('replay in the units (--jobs N with --repo)', () => {
   });
 });
 
+/** The whole of file `p` checked as one unit with `ctx`, on this thread. */
+function wholeFile(p: string, ctx: Parameters<typeof processUnit>[1]): ReturnType<typeof processUnit> {
+  const fd = openSync(p, 'r');
+  try {
+    const size = statSync(p).size;
+    return processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('a unit\'s result is its own', () => {
   it('checking the next unit on the same thread (the same columns) leaves the last result as it was (from mutation testing)', async () => {
     const a = file(`${interleavedLines(3, ['one', 'two']).join('\n')}\n{"not":"an event"}\n`);
     const b = file(`${interleavedLines(3, ['three']).join('\n')}\nx\n`);
     const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: null, note: null, sendWhole: null });
-    const check = (p: string) => {
-      const fd = openSync(p, 'r');
-      try {
-        const size = statSync(p).size;
-        return processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx);
-      } finally {
-        closeSync(fd);
-      }
-    };
+    const check = (p: string) => wholeFile(p, ctx);
     const first = check(a);
     const names = [...first.chainNames];
     const extra = JSON.stringify(first.extra);
@@ -906,15 +909,7 @@ describe('a hole checked after events on the same thread (the same columns)', ()
     const g = await readGovernance(await GitRepo.open(gov.repo), 'HEAD');
     const junk = file('x\n{"not":"an event"}\n{\n\n}\n');
     const ctx = await unitContext({ maxDepth: 64, maxLineBytes: 1 << 20, keepEvents: false, replay: replayData(g), note: null, sendWhole: null });
-    const check = (p: string) => {
-      const fd = openSync(p, 'r');
-      try {
-        const size = statSync(p).size;
-        return processUnit({ id: 0, fd, file: p, start: 0, end: size, size }, ctx);
-      } finally {
-        closeSync(fd);
-      }
-    };
+    const check = (p: string) => wholeFile(p, ctx);
     // Events with replay outcomes by code, seqs past 0 and text in every column the holes take next.
     const events = check(gov.clean);
     expect(events.kinds.length).toBeGreaterThan(5);
