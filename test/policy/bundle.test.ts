@@ -237,6 +237,83 @@ describe('lints', () => {
     expect(unmatchable((f) => (f['network-egress'].rules[1].paths = ['/a b', '/v1.2/.well-known', '/café', '/...']))).toEqual([]);
     expect(unmatchable((f) => (f.capabilities.grants[0].workspace.write = ['/workspace/a;b', '/workspace/ x ']))).toEqual([]);
   });
+  it('a path prefix deeper than the rule\'s own max_depth: the rule never applies there (found by review)', () => {
+    const unmatchable = (edit: (f: Record<string, any>) => void) =>
+      lintBundle(bundleOf(edited(edit)), 'policy').filter((x) => x.code === 'POLICY_PATH_UNMATCHABLE').map((x) => `${x.location?.file}:${x.location?.line} ${x.message}`);
+    const shallow = edited((f) => (f['network-egress'].rules[1].max_depth = 3));
+    expect(unmatchable((f) => (f['network-egress'].rules[1].max_depth = 3))).toEqual([
+      'policy/network-egress.json:25 egress rule egress.github-admin: no request path is under "/repos/acme/app/hooks", since the rule takes paths of at most 3 segments and it has 4; it never denies anything',
+    ]);
+    // What the warning is about: the hooks the rule meant to deny are left to egress.github-api.
+    const coder = (files: Record<string, unknown>, url: string) => d(run(compiled(files), input('http.egress', 'coder', 'executor', egress(url))));
+    expect(coder(shallow, 'https://api.github.com/repos/acme/app/hooks')).toBe('allow egress.github-api info');
+    // A prefix of exactly max_depth segments is the one path the rule takes there.
+    const exact = edited((f) => (f['network-egress'].rules[1].max_depth = 4));
+    expect(unmatchable((f) => (f['network-egress'].rules[1].max_depth = 4))).toEqual([]);
+    expect(coder(exact, 'https://api.github.com/repos/acme/app/hooks')).toBe('block egress.github-admin high');
+    // Each prefix on its own, an allow rule too: /user (1 segment) fits max_depth 1, /repos/acme (2) does not.
+    expect(unmatchable((f) => { f['network-egress'].rules[0].paths = ['/user', '/repos/acme']; f['network-egress'].rules[0].max_depth = 1; })).toEqual([
+      'policy/network-egress.json:11 egress rule egress.github-api: no request path is under "/repos/acme", since the rule takes paths of at most 1 segments and it has 2; it never allows anything',
+    ]);
+    // max_depth 0 takes / alone: a rule without paths (/) is no finding.
+    expect(unmatchable((f) => (f['network-egress'].rules[2].max_depth = 0))).toEqual([]);
+  });
+  it('a deny rule on a wildcard host does not reach a host a more specific allow rule names (found by review)', () => {
+    // The gaps on other hosts than the deny rule's (on its own, the deny rules below may leave a method open to egress.docs-wildcard).
+    const gaps = (...rules: Record<string, unknown>[]) => lintBundle(bundleOf(edited((f) => f['network-egress'].rules.push(...rules))), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP' && x.detail?.['host'] !== undefined).map((x) => x.message);
+    const deny = { id: 'egress.docs-no-admin', host: '*.docs.example.com', paths: ['/v1/admin'], methods: ['GET'], effect: 'deny', severity: 'high' };
+    // egress.docs-example-api allows GET on api.docs.example.com/v1: only exact-host rules count there.
+    expect(gaps(deny)).toEqual([
+      'egress rule egress.docs-no-admin denies *.docs.example.com/v1/admin but not on api.docs.example.com, where the more specific egress.docs-example-api is the rule that applies and allows it',
+    ]);
+    const at = (rules: Record<string, unknown>[], url: string) => d(run(compiled(edited((f) => f['network-egress'].rules.push(...rules))), input('http.egress', 'browser', 'executor', egress(url))));
+    expect(at([deny], 'https://api.docs.example.com/v1/admin')).toBe('warn egress.docs-example-api low');
+    expect(at([deny], 'https://www.docs.example.com/v1/admin')).toBe('block egress.docs-no-admin high');
+    // The same on a longer wildcard, which outranks a shorter one whatever the paths.
+    expect(gaps({ ...deny, host: '*.example.com', paths: ['/'] }, { id: 'egress.x-docs', host: '*.x.docs.example.com', methods: ['GET'], effect: 'allow', severity: 'info' }).map((m) => m.split(', where')[0])).toEqual([
+      'egress rule egress.docs-no-admin denies *.example.com/ but not on *.docs.example.com',
+      'egress rule egress.docs-no-admin denies *.example.com/ but not on api.docs.example.com',
+      'egress rule egress.docs-no-admin denies *.example.com/ but not on *.x.docs.example.com',
+    ]);
+    // No gap where the paths, methods, schemes, ports or depths do not meet, or where a deny rule names the host itself.
+    expect(gaps({ ...deny, paths: ['/admin'] })).toEqual([]);
+    expect(gaps({ ...deny, methods: ['POST'] })).toEqual([]);
+    expect(gaps({ ...deny, schemes: ['http'] })).toEqual([]);
+    expect(gaps({ ...deny, ports: [8443] })).toEqual([]);
+    expect(gaps({ ...deny, paths: ['/'], max_depth: 0 })).toEqual([]);
+    expect(gaps({ ...deny, host: '*.other.example.com' })).toEqual([]);
+    expect(gaps(deny, { ...deny, id: 'egress.docs-api-no-admin', host: 'api.docs.example.com' })).toEqual([]);
+    // Depths: the deeper of the two prefixes must be within both rules' max_depth (from mutation testing).
+    const allowDepth = (n: number) => lintBundle(bundleOf(edited((f) => { f['network-egress'].rules[4].max_depth = n; f['network-egress'].rules.push(deny); })), 'policy').filter((x) => x.detail?.['host'] !== undefined);
+    expect(allowDepth(1)).toEqual([]);
+    expect(allowDepth(2)).toHaveLength(1);
+    expect(gaps({ ...deny, max_depth: 2 })).toHaveLength(1);
+    expect(gaps({ ...deny, max_depth: 1 })).toEqual([]);
+    // A deny rule's prefix above the allow rule's meets it; in any case.
+    expect(gaps({ ...deny, paths: ['/admin', '/'] }).map((m) => m.split(' but')[0])).toEqual(['egress rule egress.docs-no-admin denies *.docs.example.com/']);
+    expect(gaps({ ...deny, paths: ['/V1/x'] }).map((m) => m.split(' but')[0])).toEqual(['egress rule egress.docs-no-admin denies *.docs.example.com/V1/x']);
+  });
+  it('a secrets deny rule on a wildcard host does not reach a host a more specific allow rule names (found by review)', () => {
+    const deny = { id: 'secrets.zz-deny', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['*.github.com'], paths: ['/repos/acme'], effect: 'deny', severity: 'high' };
+    // The gaps on other hosts than the deny rule's (a deny rule naming api.github.com for bearer alone leaves header open there).
+    const gaps = (...rules: Record<string, unknown>[]) => lintBundle(bundleOf(edited((f) => f['secrets-boundary'].rules.push(...rules))), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP' && x.detail?.['host'] !== undefined).map((x) => x.message);
+    // secrets.github-bearer names api.github.com exactly for GITHUB_TOKEN: the wildcard does not count there.
+    expect(gaps(deny)).toEqual([
+      'secrets rule secrets.zz-deny denies its aliases on /repos/acme but not on api.github.com, where the more specific secrets.github-bearer is the rule that applies and allows them',
+    ]);
+    const inject = (rules: Record<string, unknown>[], url: string) => d(run(compiled(edited((f) => f['secrets-boundary'].rules.push(...rules))), input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url })));
+    expect(inject([deny], 'https://api.github.com/repos/acme/x')).toBe('allow secrets.github-bearer info');
+    // No gap for another alias, mode, port or path, or where a deny rule names the host itself.
+    expect(gaps({ ...deny, aliases: ['OTHER_TOKEN'] })).toEqual([]);
+    expect(gaps({ ...deny, modes: ['basic'] })).toEqual([]);
+    expect(gaps({ ...deny, ports: [8443] })).toEqual([]);
+    expect(gaps({ ...deny, paths: ['/orgs'] })).toEqual([]);
+    expect(gaps({ ...deny, hosts: ['*.example.com'] })).toEqual([]);
+    expect(gaps({ ...deny, hosts: ['*.github.com', 'api.github.com'] })).toEqual([]);
+    // A deny rule's prefix above the allow rule's meets it; an allow rule on the wildcard is no deny rule.
+    expect(gaps({ ...deny, paths: ['/'] })).toHaveLength(1);
+    expect(gaps({ ...deny, effect: 'allow' })).toEqual([]);
+  });
   it('a deny rule that leaves open a port, scheme, method or mode an allow rule around it opens (found by review)', () => {
     const rules = (f: Record<string, any>) => f['network-egress'].rules as { id: string; ports?: number[]; methods: string[]; effect: string }[];
     const gaps = (out: string[]) => out.filter((s) => s.startsWith('POLICY_DENY_GAP'));
@@ -422,6 +499,38 @@ describe('lints', () => {
     ]);
     // Two deny rules limited in depth reach together as deep as the deeper one.
     expect(gaps((rs) => { admin(rs).max_depth = 5; rs.push({ ...admin(rs), id: 'egress.github-admin-deep', max_depth: 8 }); })).toEqual([]);
+  });
+  it('ties and gaps as the evaluator resolves them: shared zones, allow rules\' actions and exact paths, principals, depths, aliases (from mutation testing)', () => {
+    const codes = (code: string, edit: (f: Record<string, any>) => void) => lintBundle(bundleOf(edited(edit)), 'policy').filter((x) => x.code === code).map((x) => x.message);
+    // cap.ops-bot (executor, supervisor) and a later grant for ops-bot in executor alone share executor.
+    expect(codes('POLICY_TIE_BREAK', (f) => f.capabilities.grants.push({ id: 'cap.ops-bot-2', principal: 'ops-bot', zones: ['executor'], severity: 'info' }))).toEqual([
+      'grants cap.ops-bot and cap.ops-bot-2 both apply to principal ops-bot in a shared zone; only the smallest id (cap.ops-bot) is used',
+    ]);
+    // Two allow rules whose severities gate to different actions (info: allow, low: warn): the strictest action decides.
+    expect(codes('POLICY_TIE_BREAK', (f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', severity: 'low' }))).toEqual([
+      'egress rules egress.github-api and egress.github-api-2 match api.github.com/repos with equal specificity; the strictest action decides',
+    ]);
+    // Allow rules compare paths exactly: /REPOS is another prefix than /repos for them.
+    expect(codes('POLICY_TIE_BREAK', (f) => f['network-egress'].rules.push({ ...f['network-egress'].rules[0], id: 'egress.github-api-2', paths: ['/REPOS', '/USER'] }))).toEqual([]);
+    // Elevation rules of two principals for the same zones do not meet.
+    expect(codes('POLICY_TIE_BREAK', (f) => f['trust-zones'].elevations.push({ ...f['trust-zones'].elevations[0], id: 'trust.coder-restart', principal: 'coder' }))).toEqual([]);
+    // An allow rule on /a does not reach a deny rule on /b: no gap, whatever the deny rule leaves out.
+    expect(codes('POLICY_DENY_GAP', (f) => {
+      f['network-egress'].rules.push({ id: 'egress.h-allow', host: 'h.example.com', paths: ['/a'], methods: ['GET', 'POST'], effect: 'allow', severity: 'info' });
+      f['network-egress'].rules.push({ id: 'egress.h-deny', host: 'h.example.com', paths: ['/b'], methods: ['GET'], effect: 'deny', severity: 'high' });
+    })).toEqual([]);
+    // An allow rule with no max_depth reaches deeper than a deny rule limited in depth.
+    expect(codes('POLICY_DENY_GAP', (f) => f['network-egress'].rules.push({ id: 'egress.npm-no-x', host: 'registry.npmjs.org', paths: ['/-/x'], methods: ['GET', 'HEAD'], max_depth: 3, effect: 'deny', severity: 'high' }))).toEqual([
+      'egress rule egress.npm-no-x denies registry.npmjs.org/-/x but not GET https:443 deeper than 3 segments, HEAD https:443 deeper than 3 segments, which egress.registry-npm allows there',
+    ]);
+    // A deny rule covers only its own aliases: one for A_TOKEN in bearer mode leaves B_TOKEN in bearer mode open.
+    expect(codes('POLICY_DENY_GAP', (f) => {
+      f['secrets-boundary'].rules.push({ id: 'secrets.zz-allow', aliases: ['A_TOKEN', 'B_TOKEN'], modes: ['header', 'bearer'], hosts: ['h.example.com'], effect: 'allow', severity: 'info' });
+      f['secrets-boundary'].rules.push({ id: 'secrets.zz-deny', aliases: ['A_TOKEN', 'B_TOKEN'], modes: ['header'], hosts: ['h.example.com'], paths: ['/x'], effect: 'deny', severity: 'high' });
+      f['secrets-boundary'].rules.push({ id: 'secrets.zz-deny-a', aliases: ['A_TOKEN'], modes: ['bearer'], hosts: ['h.example.com'], paths: ['/x'], effect: 'deny', severity: 'high' });
+    })).toEqual([
+      'secrets rule secrets.zz-deny denies its paths but not B_TOKEN bearer to h.example.com:443, which secrets.zz-allow allows there',
+    ]);
   });
   it('a secrets deny gap is only about the aliases the deny rule names (from mutation testing)', () => {
     const gaps = lint(edited((f) => {

@@ -76,6 +76,80 @@ describe('lints of a hostile bundle stay bounded', () => {
     expect(listed(20)).toBe(`secrets rule z.deny denies its paths but not ${all}, which z.allow allows there`);
     expect(listed(21)).toBe(`secrets rule z.deny denies its paths but not ${all} and more, which z.allow allows there`);
   });
+  it('the budget is for the whole bundle: each check spends it, egress then secrets (from mutation testing)', () => {
+    // 1 000 hosts x 1 000 aliases x 11 deny rules over the path: 11 million combinations a check,
+    // so the first deny rule is checked and the second finds less than that left. The first deny
+    // rule covers every combination, so the check itself is quick.
+    const hosts = Array.from({ length: 1000 }, (_, i) => `h${i}.example.com`);
+    const aliases = Array.from({ length: 1000 }, (_, i) => `A${i}`);
+    const denies = Array.from({ length: 11 }, (_, k) => `z.deny${String(k).padStart(2, '0')}`);
+    const secretRules = (f: Record<string, any>) => {
+      f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header'], hosts, effect: 'allow', severity: 'info' });
+      for (const id of denies) f['secrets-boundary'].rules.push({ id, aliases, modes: ['header'], hosts, paths: ['/x'], effect: 'deny', severity: 'high' });
+    };
+    const unchecked = (f: ReturnType<typeof lintBundle>) => f.filter((x) => x.code === 'POLICY_DENY_GAP').map((x) => `${x.message.split(' ')[2]} ${String(x.detail?.['unchecked'])}`);
+    expect(unchecked(lintBundle(bundleOf(edited(secretRules)), 'policy'))).toEqual(denies.slice(1).map((id) => `${id} true`));
+    // 2 schemes x 65 535 ports x 7 methods x 4 deny rules over the path, for each of the 4: 14.7
+    // million egress combinations (each deny rule checked, its gap on the other ports reported),
+    // spent first, leave too few for the first secrets check.
+    const ports = Array.from({ length: 65535 }, (_, i) => i + 1);
+    const M = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    const both = lintBundle(bundleOf(edited((f) => {
+      f['network-egress'].rules.push({ id: 'z.eallow', host: 'h.example.com', schemes: ['https', 'http'], ports, methods: M, effect: 'allow', severity: 'info' });
+      for (let k = 0; k < 4; k++) f['network-egress'].rules.push({ id: `z.edeny${k}`, host: 'h.example.com', paths: ['/x'], methods: M, effect: 'deny', severity: 'high' });
+      f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header'], hosts, effect: 'allow', severity: 'info' });
+      for (const id of denies) f['secrets-boundary'].rules.push({ id, aliases, modes: ['header'], hosts, paths: ['/x'], effect: 'deny', severity: 'high' });
+    })), 'policy');
+    expect(unchecked(both.filter((x) => x.location?.file === 'policy/network-egress.json'))).toEqual(['z.edeny0', 'z.edeny1', 'z.edeny2', 'z.edeny3'].map((id) => `${id} undefined`));
+    expect(unchecked(both.filter((x) => x.location?.file === 'policy/secrets-boundary.json'))).toEqual(denies.map((id) => `${id} true`));
+  });
+  it('a deny rule on a wildcard host against many more specific rules, egress and secrets: the budget holds, and past it the rule is reported as not checked (from mutation testing)', () => {
+    // 5 000 x 3 000 prefixes a pair: the first pair is checked (each prefix is under /), the second is past the budget,
+    // and the rule is reported once.
+    const denyPaths = Array.from({ length: 5000 }, (_, i) => `/d${i}`);
+    const allowPaths = ['/', ...Array.from({ length: 2999 }, (_, i) => `/a${i}`)];
+    const out = lintBundle(bundleOf(edited((f) => {
+      f['network-egress'].rules.push({ id: 'z.deny', host: '*.h.example.com', paths: denyPaths, methods: ['GET'], effect: 'deny', severity: 'high' });
+      for (const h of ['a', 'b', 'c']) f['network-egress'].rules.push({ id: `z.allow-${h}`, host: `${h}.h.example.com`, paths: allowPaths, methods: ['GET'], effect: 'allow', severity: 'info' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    const secrets = lintBundle(bundleOf(edited((f) => {
+      f['secrets-boundary'].rules.push({ id: 'z.sdeny', aliases: ['A'], modes: ['header'], hosts: ['*.h.example.com'], paths: denyPaths, effect: 'deny', severity: 'high' });
+      for (const h of ['a', 'b', 'c']) f['secrets-boundary'].rules.push({ id: `z.sallow-${h}`, aliases: ['A'], modes: ['header'], hosts: [`${h}.h.example.com`], paths: allowPaths, effect: 'allow', severity: 'info' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    expect(secrets.map((x) => [x.message, x.detail?.['unchecked']])).toEqual([
+      ['secrets rule z.sdeny denies its aliases on /d0 but not on a.h.example.com, where the more specific z.sallow-a is the rule that applies and allows them', undefined],
+      ['secrets rule z.sdeny was not checked for gaps on the hosts more specific rules name: the bundle has more than 20000000 combinations to check; narrow the rules', true],
+    ]);
+    expect(out.map((x) => [x.message, x.detail?.['unchecked']])).toEqual([
+      ['egress rule z.deny denies *.h.example.com/d0 but not on a.h.example.com, where the more specific z.allow-a is the rule that applies and allows it', undefined],
+      ['egress rule z.deny was not checked for gaps on the hosts more specific rules name: the bundle has more than 20000000 combinations to check; narrow the rules', true],
+    ]);
+  });
+  it('a deny rule of many prefixes inside an allow rule of many: the prefixes compared spend the budget (found by mutation testing)', () => {
+    // 5 000 x (3 000 + 5 000) prefixes compared took a minute, egress and secrets each, before
+    // any combination was counted.
+    const denyPaths = Array.from({ length: 5000 }, (_, i) => `/d${i}`);
+    const allowPaths = ['/', ...Array.from({ length: 2999 }, (_, i) => `/a${i}`)];
+    const gaps = (edit: (f: Record<string, any>) => void) => lintBundle(bundleOf(edited(edit)), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP').map((x) => [x.message.split(':')[0], x.detail?.['unchecked']]);
+    // 5 000 x 8 000 prefixes compared: past the budget, reported, never passed in silence.
+    expect(gaps((f) => {
+      f['network-egress'].rules.push({ id: 'z.allow', host: 'h.example.com', paths: allowPaths, methods: ['GET', 'POST'], effect: 'allow', severity: 'info' });
+      f['network-egress'].rules.push({ id: 'z.deny', host: 'h.example.com', paths: denyPaths, methods: ['GET'], effect: 'deny', severity: 'high' });
+    })).toEqual([['egress rule z.deny was not checked for gaps against z.allow', true]]);
+    expect(gaps((f) => {
+      f['secrets-boundary'].rules.push({ id: 'z.sallow', aliases: ['A'], modes: ['header', 'bearer'], hosts: ['h.example.com'], paths: allowPaths, effect: 'allow', severity: 'info' });
+      f['secrets-boundary'].rules.push({ id: 'z.sdeny', aliases: ['A'], modes: ['header'], hosts: ['h.example.com'], paths: denyPaths, effect: 'deny', severity: 'high' });
+    })).toEqual([['secrets rule z.sdeny was not checked for gaps against z.sallow', true]]);
+  });
+  it('a gap open on several of the deny rule\'s paths is listed once, and "and more" only when more are open (from mutation testing)', () => {
+    const aliases = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(2, '0')}`);
+    const out = lintBundle(bundleOf(edited((f) => {
+      f['secrets-boundary'].rules.push({ id: 'z.allow', aliases, modes: ['header', 'bearer'], hosts: ['h.example.com'], effect: 'allow', severity: 'info' });
+      f['secrets-boundary'].rules.push({ id: 'z.deny', aliases, modes: ['header'], hosts: ['h.example.com'], paths: ['/x', '/y'], effect: 'deny', severity: 'high' });
+    })), 'policy').filter((x) => x.code === 'POLICY_DENY_GAP');
+    const all = aliases.map((a) => `${a} bearer to h.example.com:443`).join(', ');
+    expect(out.map((x) => x.message)).toEqual([`secrets rule z.deny denies its paths but not ${all}, which z.allow allows there`]);
+  });
   it('lineIndex answers as lineOf does', () => {
     const text = '{\n "a": [\n  1,\n  {"b": 2},\n  3\n ],\n "c/d": {"e~f": [] }\n}';
     const at = lineIndex(text);
