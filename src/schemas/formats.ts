@@ -36,6 +36,7 @@ export function isSelTimestampAt(s: string, at: number): boolean {
   if (s.charCodeAt(at + 4) !== 0x2d || s.charCodeAt(at + 7) !== 0x2d || s.charCodeAt(at + 10) !== 0x54 ||
       s.charCodeAt(at + 13) !== 0x3a || s.charCodeAt(at + 16) !== 0x3a || s.charCodeAt(at + 19) !== 0x2e ||
       s.charCodeAt(at + 23) !== 0x5a) return false;
+  // Not through realInstant: this runs per event in the line check, and is kept as measured.
   const year = digits(s, at, 4);
   const month = digits(s, at + 5, 2);
   const day = digits(s, at + 8, 2);
@@ -43,6 +44,37 @@ export function isSelTimestampAt(s: string, at: number): boolean {
   const minute = digits(s, at + 14, 2);
   const second = digits(s, at + 17, 2);
   const ms = digits(s, at + 20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const max = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  return day <= max;
+}
+
+/**
+ * The 24 bytes of `b` from `at` are a timestamp `isSelTimestamp` accepts (ASCII): a shard
+ * result's ts, checked in its column without a string made of it (a string a record cost the
+ * merge of 300 MB 20%).
+ */
+export function isSelTimestampBytes(b: Uint8Array, at: number): boolean {
+  if (b[at + 4] !== 0x2d || b[at + 7] !== 0x2d || b[at + 10] !== 0x54 || b[at + 13] !== 0x3a ||
+      b[at + 16] !== 0x3a || b[at + 19] !== 0x2e || b[at + 23] !== 0x5a) return false;
+  return realInstant(digitBytes(b, at, 4), digitBytes(b, at + 5, 2), digitBytes(b, at + 8, 2), digitBytes(b, at + 11, 2), digitBytes(b, at + 14, 2), digitBytes(b, at + 17, 2), digitBytes(b, at + 20, 3));
+}
+
+/** `digits` of bytes. */
+function digitBytes(b: Uint8Array, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = b[i]! - 0x30;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Parts read as digits (-1: not digits) name a real instant: month 1-12, a day of that month, hour 0-23, minute and second 0-59. */
+function realInstant(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): boolean {
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
       minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

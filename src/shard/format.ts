@@ -31,7 +31,7 @@ import { endianness } from 'node:os';
 import { OperatorError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
-import { isChainIdForm } from '../schemas/formats.js';
+import { isChainIdForm, isSelTimestampBytes } from '../schemas/formats.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
@@ -224,7 +224,7 @@ function isOutcome(x: unknown): x is ReplayOutcome {
 function isHole(x: unknown): x is ExtraHole {
   if (typeof x !== 'object' || x === null) return false;
   const h = x as Record<string, unknown>;
-  return (h['chain'] === null || isStr(h['chain'])) && Array.isArray(h['hashes']) && h['hashes'].every(isStr) &&
+  return (h['chain'] === null || (isStr(h['chain']) && isChainIdForm(h['chain']))) && Array.isArray(h['hashes']) && h['hashes'].every(isStr) &&
     isInt(h['capacity']) && h['capacity'] >= 0 && isFindings(h['findings']);
 }
 
@@ -249,7 +249,8 @@ export function isBlockMeta(x: unknown, files: number): x is BlockMeta {
  * The block's columns over `mem` (resultLayout(meta.n, meta.textBytes).total bytes), checked
  * so that applying them cannot fail or misplace a record: every kind and flag known, lines
  * increasing within the unit, chains named, seqs integers, text lengths that add up and cut
- * the text only between characters, one `extra` per record that needs one, of its shape.
+ * the text only between characters, each ts a timestamp, one `extra` per record that needs
+ * one, of its shape.
  * Null when any of it does not hold.
  */
 export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | null {
@@ -292,6 +293,8 @@ export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | n
     if ((flags & NO_TS) !== 0 && s !== 0) return null;
     seen[c] = 1;
     if (t + h + p + s > textBytes || !boundary(t + h) || !boundary(t + h + p) || !boundary(t + h + p + s)) return null;
+    // A ts is one the line check keeps (isSelTimestamp): renderers print it as it is.
+    if ((flags & NO_TS) === 0 && (s !== 24 || !isSelTimestampBytes(text, t + h + p))) return null;
     t += h + p + s;
     if (base === KIND_EVENT_EXTRA) {
       const x = extra[e++];

@@ -278,7 +278,7 @@ describe('a resealed result with one value sel never writes is refused, never me
     setLen: (i: number, k: 0 | 1 | 2, v: number) => c.writeInt32LE(v, at().lens + 4 * (3 * i + k)),
   });
   /** Merges the result with `edit` made to a copy of its block, resealed: 'merged' or the refusal. */
-  const damaged = async (edit: (c: Buffer, meta: Record<string, unknown>) => void, header?: (h: Record<string, unknown>) => void, trailer?: (t: Record<string, unknown>) => void): Promise<string> => {
+  const damaged = async (edit: (c: Buffer, meta: Record<string, unknown>) => void, header?: (h: Record<string, unknown>) => void, trailer?: (t: Record<string, unknown>) => void, rawMeta?: (json: Buffer) => Buffer): Promise<string> => {
     const copy = structuredClone({ header: result.header, trailer: result.trailer, metas: result.blocks.map((b) => b.meta) });
     const columns = result.blocks.map((b) => Buffer.from(b.columns));
     edit(columns[block]!, copy.metas[block]!);
@@ -286,7 +286,7 @@ describe('a resealed result with one value sel never writes is refused, never me
     header?.(h);
     trailer?.(copy.trailer[1] as unknown as Record<string, unknown>);
     const file = join(dir, 'damaged');
-    writeFileSync(file, joinShard({ header: JSON.stringify(h), trailer: copy.trailer, blocks: copy.metas.map((meta, i) => ({ meta, columns: columns[i]! })) }));
+    writeFileSync(file, joinShard({ header: JSON.stringify(h), trailer: copy.trailer, blocks: copy.metas.map((meta, i) => ({ meta, columns: columns[i]! })) }, rawMeta === undefined ? {} : { rawMeta: (_i, json) => rawMeta(json) }));
     return mergeShards({ shards: [file] }).then(() => 'merged', (e: Error) => {
       if (e instanceof OperatorError) return e.message;
       throw e;
@@ -310,6 +310,16 @@ describe('a resealed result with one value sel never writes is refused, never me
       c[o - 1] = 0xc3;
       c[o] = 0xa9;
     };
+    /** The plain event made one with extra: a replay outcome there (a finding), and `code` in the replay column. */
+    const extraOnPlain = (c: Buffer, m: Record<string, unknown>, code: number): Record<string, unknown> => {
+      const f = (m['extra'] as { findings?: unknown[] }[]).find((y) => (y.findings?.length ?? 0) > 0)!.findings![0];
+      const x = { findings: [], event: null, replay: { type: 'finding', finding: f, counted: 'unverifiable', replayed: false } };
+      (m['extra'] as unknown[]).splice([...Array(plain).keys()].filter((j) => (r.kind(j) & 3) !== 0).length, 0, x);
+      c[at().kinds + plain] = r.kind(plain) | 1;
+      c[at().replay + plain] = code;
+      return x;
+    };
+    expect(await damaged((c, m) => extraOnPlain(c, m, 0)), 'an outcome in extra alone').toBe('merged');
     const cases: [string, (c: Buffer, m: Record<string, unknown>) => void][] = [
       ['a replay code of 3', (c) => (c[at().replay + plain] = 3)],
       ['a hole with a chain', (c) => c.writeInt32LE(0, at().chainIdx + 4 * hole)],
@@ -326,12 +336,32 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a hash of length -1 (the prev_hash longer by one)', (c) => (col(c).setLen(plain, 0, -1), col(c).setLen(plain, 1, r.len(plain, 1) + r.len(plain, 0) + 1))],
       ['LINKED with a prev_hash of its own', (c) => (col(c).setLen(linked, 0, r.len(linked, 0) - 1), col(c).setLen(linked, 1, 1))],
       ['a chain name that is not a string', (_c, m) => ((m['chainNames'] as unknown[])[0] = 1)],
+      // From mutation testing: lines must increase within the unit and stay in it.
+      ['a record of kind 3', (c) => (c[at().kinds + plain] = 3)],
+      ['an event with an unknown flag', (c) => (c[at().kinds + plain] = c[at().kinds + plain]! | 0x80)],
+      ['an event of a chain past the names', (c, m) => c.writeInt32LE((m['chainNames'] as unknown[]).length, at().chainIdx + 4 * (n - 1))],
+      ['an event of seq -1', (c) => c.writeDoubleLE(-1, at().seqs + 8 * plain)],
+      ['an event of seq 1.5', (c) => c.writeDoubleLE(1.5, at().seqs + 8 * plain)],
+      ['LINKED on the first record of its chain in the unit', (c) => (c[at().kinds] = c[at().kinds]! | 4, col(c).setLen(0, 0, r.len(0, 0) + r.len(0, 1)), col(c).setLen(0, 1, 0))],
+      ['NO_TS on an event with a ts', (c) => (c[at().kinds + plain] = c[at().kinds + plain]! | 8)],
+      ['a replay outcome both in the column and in extra', (c, m) => extraOnPlain(c, m, 1)],
+      ['an event\'s extra with a note (a shard makes none)', (c, m) => (extraOnPlain(c, m, 0)['note'] = {})],
+      ['a byte that is not UTF-8 inside a hash', (c) => (c[textAt(plain) + 8] = 0xff)],
+      ['an extra that no record takes', (_c, m) => (m['extra'] as unknown[]).push((m['extra'] as { hashes?: unknown }[]).find((x) => x.hashes !== undefined))],
+      ['two records of one line', (c) => c.writeInt32LE(c.readInt32LE(at().lineNos), at().lineNos + 4)],
+      ['a record past the unit\'s last line', (c, m) => c.writeInt32LE(Number(m['lines']) + 1, at().lineNos + 4 * (n - 1))],
       // From mutation testing: lengths that cut a character (the text UTF-8 as a whole) were
       // not refused, at any of the three places a record's texts meet.
       ['a hash whose last byte starts a character its prev_hash ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0))],
       ['a prev_hash whose last byte starts a character its ts ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0) + r.len(plain, 1))],
       ['a ts whose last byte starts a character the next hash ends', (c) => straddle(c, textAt(plain) + r.len(plain, 0) + r.len(plain, 1) + r.len(plain, 2))],
+      // Found by review: a ts is printed as it is (the summary's time range, a chain's first and
+      // last ts), which the line check makes sure of (isSelTimestamp); a ts of other text was
+      // merged, its escape sequences and workflow commands shown in the text report.
+      ['a ts that is not a timestamp: an escape sequence and a workflow command', (c) => c.write('\u001b[2J\n::error::forged..', textAt(plain) + r.len(plain, 0) + r.len(plain, 1), 'latin1')],
+      ['a ts that is not a timestamp: a date without its time', (c) => c.write('2026-11-01 is the day ok', textAt(plain) + r.len(plain, 0) + r.len(plain, 1), 'latin1')],
     ];
+    expect(r.len(plain, 2)).toBe(24);
     for (const [what, edit] of cases) expect(await damaged(edit), what).toMatch(MALFORMED);
   });
 
@@ -345,6 +375,8 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a hole\'s hash that is not a string', (m) => (holeExtra(m)['hashes'] = [1])],
       ['a hole of capacity -1', (m) => (holeExtra(m)['capacity'] = -1)],
       ['a hole\'s chain that is a number', (m) => (holeExtra(m)['chain'] = 5)],
+      // Found by review: a line check gives a hole a chain only when it is a chain id.
+      ['a hole\'s chain that is not a chain id', (m) => (holeExtra(m)['chain'] = 'not a chain id')],
       ['a finding\'s expected nested 33 deep', (m) => (finding(m)['expected'] = nested(33))],
       ['a finding\'s detail nested 100 deep', (m) => (finding(m)['detail'] = { d: nested(100) })],
       ['a finding of an unknown code', (m) => (finding(m)['code'] = 'NOT_A_CODE')],
@@ -355,12 +387,27 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a finding whose message is not text', (m) => (finding(m)['message'] = 5)],
       ['a finding at column 0', (m) => ((finding(m)['location'] as Record<string, unknown>)['column'] = 0)],
       ['a finding at line 1.5', (m) => ((finding(m)['location'] as Record<string, unknown>)['line'] = 1.5)],
+      // From mutation testing: renderers print a location's file as text.
+      ['a finding whose file is a number', (m) => ((finding(m)['location'] as Record<string, unknown>)['file'] = 5)],
+      ['a chain name that is not a chain id', (m) => ((m['chainNames'] as unknown[])[0] = 'not a chain id')],
+      ['a block of a file the header does not have', (m) => (m['file'] = 1)],
     ];
     for (const [what, edit] of cases) expect(await damaged((_c, m) => edit(m)), what).toMatch(MALFORMED);
+    // From mutation testing: a number JSON.parse reads as Infinity (renderers write it null).
+    const infinite = await damaged((_c, m) => (finding(m)['expected'] = '@infinite@'), undefined, undefined, (json) => Buffer.from(json.toString().replace('"@infinite@"', '1e999')));
+    expect(infinite, 'a finding\'s expected of 1e999').toMatch(MALFORMED);
+    // From mutation testing: more lines with content than lines, the trailer's count to match.
+    const lines = Number(result.blocks[block]!.meta['lines']);
+    const content = Number(result.blocks[block]!.meta['content']);
+    const more = await damaged((_c, m) => (m['content'] = lines + 1), undefined, (t) => ((t['files'] as Record<string, number>[])[0]!['content'] = lines + 1));
+    expect(more, 'content past the lines').toMatch(MALFORMED);
+    expect(await damaged((_c, m) => (m['content'] = content), undefined, (t) => ((t['files'] as Record<string, number>[])[0]!['content'] = content)), 'as written').toBe('merged');
   });
 
   it('header and trailer: a negative or reversed part, skipped entries, options and deleted logs of the wrong shape, a count per file missing', async () => {
     const files = (h: Record<string, unknown>) => h['files'] as Record<string, unknown>[];
+    /** The header as with --repo, `replay` changed from one of the right shape. */
+    const withRepo = (h: Record<string, unknown>, replay: Record<string, unknown>) => (h['replay'] = { ref: 'main', commit: '0'.repeat(40), paths: ['logs/log.jsonl'], ...replay });
     const cases: [string, (h: Record<string, unknown>) => void, ((t: Record<string, unknown>) => void)?][] = [
       ['a part that starts before the file', (h) => (files(h)[0]!['start'] = -1)],
       ['a part that ends before it starts', (h) => (files(h)[0]!['start'] = Number(files(h)[0]!['end']) + 1)],
@@ -371,6 +418,19 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['no list of deleted logs', (h) => delete h['deleted']],
       ['a deleted log that is not a name', (h) => (h['deleted'] = [1])],
       ['a deleted log without --repo', (h) => (h['deleted'] = ['logs/a.jsonl'])],
+      // From mutation testing: each of these passed the header's check.
+      ['shard 1 of 1 numbered 1 (from 0: it is the second)', (h) => (h['shard'] = 1)],
+      ['shard -1', (h) => (h['shard'] = -1)],
+      ['a part that ends past the file', (h) => (files(h)[0]!['end'] = Number(files(h)[0]!['size']) + 1)],
+      ['a count of records per file for two files, with one', () => undefined, (t) => (t['files'] = [...(t['files'] as unknown[]), { lines: 0, content: 0 }])],
+      ['a committed line without --repo', (h) => (h['committed'] = [1])],
+      ['no committed line per file', (h) => (h['committed'] = [])],
+      ['a replay commit that is not a hash', (h) => withRepo(h, { commit: 'main' })],
+      ['a replay with no path per file', (h) => withRepo(h, { paths: [] })],
+      ['a replay path with a "." segment', (h) => withRepo(h, { paths: ['logs/./log.jsonl'] })],
+      ['a replay path with a line feed', (h) => withRepo(h, { paths: ['logs/log\n.jsonl'] })],
+      ['a committed line 0', (h) => (withRepo(h, {}), (h['committed'] = [0]))],
+      ['a deleted log that is not a name, with --repo', (h) => (withRepo(h, {}), (h['deleted'] = [1]))],
     ];
     for (const [what, header, trailer] of cases) expect(await damaged(() => undefined, header, trailer), what).toMatch(/its header or trailer is malformed/);
   });

@@ -50,6 +50,9 @@ describe('printable', () => {
     expect(printable('\t::error::x')).toBe('\\u0009::error::x');
     // Elsewhere a :: is text (a time, an IPv6 address), and so is one #[.
     for (const plain of ['a::b', 'fe80::1', 'rule #[x]', '# [x]']) expect(printable(plain)).toBe(plain);
+    // One colon at the start is text too, with a :: or ##[ later in the value (from mutation testing).
+    for (const plain of [':a::b', ' :x']) expect(printable(plain)).toBe(plain);
+    expect(printable(':a ##[b')).toBe(':a ##\\u005bb');
     // The text \u005b itself is doubled, as any escape-like text is: the two read differently.
     expect(printable('##\\u005b')).toBe('##\\\\u005b');
   });
@@ -60,6 +63,8 @@ describe('printable', () => {
     expect(printable('\\\u001b')).toBe('\\\\\\u001b');
     expect(printable('\u001b')).toBe('\\u001b');
     expect(printable('C:\\users\\u0041dmin\\x')).toBe('C:\\users\\\\u0041dmin\\x');
+    // From mutation testing: four hex digits, not three (`\u12a!` is no escape).
+    expect(printable('\\u12ab \\u12a! \\u12')).toBe('\\\\u12ab \\u12a! \\u12');
     // A run is doubled whole or not at all, however long, and whatever comes before it.
     const run = '\\'.repeat(4_000);
     expect(printable(`a${run}u0041${run}x${run}\u001b${run}`)).toBe(`a${run}${run}u0041${run}x${run}${run}\\u001b${run}`);

@@ -113,13 +113,15 @@ describe('the report\'s order and summary (from mutation testing)', () => {
     const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
     v.report(makeFinding('LEDGER_ARTIFACT_INVALID', { location: { file: 'repo/ledger/early.json', line: 1 }, message: 'early' }));
     feed(v, 'a.jsonl', '{"x":\nnot json\n');
-    feed(v, 'b.jsonl', 'not json\n');
+    // Two lines: the late finding (at its line 1) is after the last log's line 2 (from mutation testing).
+    feed(v, 'b.jsonl', 'not json\nnot json\n');
     const r = v.finish(() => v.report(makeFinding('LOG_TRUNCATED', { location: { file: 'repo/ledger/late.json', line: 1 }, message: 'late' })));
     expect(r.findings.map(at)).toEqual([
       'repo/ledger/early.json:LEDGER_ARTIFACT_INVALID@1',
       'a.jsonl:LINE_INVALID_JSON@1',
       'a.jsonl:LINE_INVALID_JSON@2',
       'b.jsonl:LINE_INVALID_JSON@1',
+      'b.jsonl:LINE_INVALID_JSON@2',
       'repo/ledger/late.json:LOG_TRUNCATED@1',
     ]);
   });
@@ -146,6 +148,7 @@ describe('the report\'s order and summary (from mutation testing)', () => {
     const r = v.finish();
     expect(r.summary.timeRange).toEqual({ from: t(0), to: t(9) });
     expect(r.summary.events).toBe(4);
+    expect(r.summary.files.map((f) => f.events)).toEqual([4]);
   });
 
   it('lists a log that was skipped (a directory named *.jsonl) in the summary\'s files, read to nowhere', async () => {
