@@ -36,19 +36,7 @@ export function isSelTimestampAt(s: string, at: number): boolean {
   if (s.charCodeAt(at + 4) !== 0x2d || s.charCodeAt(at + 7) !== 0x2d || s.charCodeAt(at + 10) !== 0x54 ||
       s.charCodeAt(at + 13) !== 0x3a || s.charCodeAt(at + 16) !== 0x3a || s.charCodeAt(at + 19) !== 0x2e ||
       s.charCodeAt(at + 23) !== 0x5a) return false;
-  // Not through realInstant: this runs per event in the line check, and is kept as measured.
-  const year = digits(s, at, 4);
-  const month = digits(s, at + 5, 2);
-  const day = digits(s, at + 8, 2);
-  const hour = digits(s, at + 11, 2);
-  const minute = digits(s, at + 14, 2);
-  const second = digits(s, at + 17, 2);
-  const ms = digits(s, at + 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
-      minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const max = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
-  return day <= max;
+  return realInstant(digits(s, at, 4), digits(s, at + 5, 2), digits(s, at + 8, 2), digits(s, at + 11, 2), digits(s, at + 14, 2), digits(s, at + 17, 2), digits(s, at + 20, 3));
 }
 
 /**
