@@ -24,7 +24,8 @@ export function renderText(report: Report, c: ChalkInstance): string {
   const lines: string[] = [];
   const sev = severityLabel(c);
 
-  const range = s.timeRange === null ? '' : ` from ${s.timeRange.from} to ${s.timeRange.to}`;
+  // Times are the line check's (isSelTimestamp) or a merged shard's, checked as such; escaped all the same, as every value a report prints from its input is.
+  const range = s.timeRange === null ? '' : ` from ${printable(s.timeRange.from)} to ${printable(s.timeRange.to)}`;
   lines.push(
     c.bold(`sel verify: ${plural(s.files.length, 'file')}, ${plural(s.lines, 'line')}, ${plural(s.events, 'event')} in ${plural(s.chains.length, 'chain')}${range}`),
   );
@@ -51,7 +52,7 @@ export function renderText(report: Report, c: ChalkInstance): string {
     const anchors = s.replay.performed ? new Map(s.replay.anchors.map((a) => [a.chain, a])) : null;
     for (const ch of s.chains) {
       const seqs = ch.firstSeq === null ? '' : `  seq ${ch.firstSeq}–${ch.lastSeq}`;
-      const ts = ch.firstTs === null ? '' : `  ${ch.firstTs} → ${ch.lastTs}`;
+      const ts = ch.firstTs === null ? '' : `  ${printable(ch.firstTs)} → ${printable(ch.lastTs ?? '')}`;
       lines.push(`  ${name(ch).padEnd(w)}  ${plural(ch.events, 'event')}${seqs}${ts}`);
       const a = anchors?.get(ch.chain);
       if (a !== undefined) {

@@ -667,6 +667,13 @@ describe('a report of a performed replay, in each format (from mutation testing:
     expect(lines).toContain(`    expected ${shown}`);
     expect(lines).toContain(`    actual   {"rule":"x\\\\u001b[2J\\u202e\\n::error::y"}`);
     expect(lines).toContain(`        note: the ref moved ${shown}`);
+    // The times too: a library caller's report, or a shard result's before merge checked them,
+    // printed them raw (found by review).
+    const chains = base.summary.chains.map((ch, i) => (i === 0 ? { ...ch, firstTs: hostile, lastTs: hostile } : ch));
+    const timed = renderText({ ...base, summary: { ...base.summary, timeRange: { from: hostile, to: hostile }, chains } }, c);
+    expect(timed).not.toMatch(/[\u001b\u202e]/);
+    expect(timed.split('\n')[0]).toMatch(new RegExp(` from ${shown.replace(/[\\[\]]/g, '\\$&')} to `));
+    expect(timed).toContain(`  ${shown} → ${shown}`);
   });
 
   it('JUnit: a replay suite whose one passing case counts the decisions, valid against the schema; one skipped case when replay was skipped', async () => {
