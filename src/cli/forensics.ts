@@ -212,7 +212,7 @@ function explainCommand(chalk: Colour): Command {
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ExplainFlags, command: Command) => {
-      await refuseOutputIntoLogs(logs);
+      refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       const near = new Map<string, PlacedEvent>();
       const chains = new Set<string>();
@@ -953,7 +953,7 @@ function impactCommand(chalk: Colour): Command {
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'));
   for (const o of [...jobsOptions(), ...readingOptions()]) cmd.addOption(o);
   return cmd.action(async (logs: string[], f: ImpactFlags, command: Command) => {
-      await refuseOutputIntoLogs(logs);
+      refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       const repo = await GitRepo.open(f.repo);
       let gov: Governance;
@@ -1117,7 +1117,7 @@ function timelineCommand(): Command {
       endWhenReaderGoes();
       // A reader slower than the run holds the run back, not its rows in memory.
       blockingStdout();
-      await refuseOutputIntoLogs(logs);
+      refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, f, command);
       let buf = '';
       let shown = 0;

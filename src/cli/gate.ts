@@ -154,7 +154,7 @@ export function gateCommand(chalk: Colour): Command {
       if (Object.keys(assertions).length === 0 && flags.policyAt === undefined) {
         throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation, --min-events)');
       }
-      await refuseOutputIntoLogs(logs);
+      refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };

@@ -10,7 +10,7 @@
  * its end (not UTF-8, not JSON, no such array; the output ends with a line saying so), or a bad
  * argument, with one sentence on standard error.
  */
-import { type BigIntStats, createReadStream, fstatSync, statSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -18,6 +18,7 @@ import { importRecords } from '../ingest/import.js';
 import { DEFAULT_VERIFY_OPTIONS, MAX_DEPTH_LIMIT, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 import { positiveInt } from './options.js';
 import { endWhenReaderGoes, writeOut } from './output.js';
+import { isStandardOutput } from '../ingest/output-file.js';
 
 /** The export, opened: a file named, or standard input for `-`. */
 function openExport(file: string): Readable {
@@ -35,16 +36,6 @@ function openExport(file: string): Readable {
     throw new OperatorError(`cannot read export ${file}: ${describeIoError(e)}`);
   }
   return file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 16 });
-}
-
-/** Whether standard output is the file `st` is of (false when it cannot be asked: closed). */
-function isStandardOutput(st: BigIntStats): boolean {
-  try {
-    const out = fstatSync(1, { bigint: true });
-    return out.isFile() && out.dev === st.dev && out.ino === st.ino;
-  } catch {
-    return false;
-  }
 }
 
 export function importCommand(): Command {

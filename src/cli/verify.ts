@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { inputThatIs, logDirHolding, logThatIs, refuseOutputIntoLogs } from '../ingest/output-file.js';
+import { logDirHolding, logThatIs, refuseOutputIntoLogs } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -70,15 +70,13 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
   // are refused: the summary was appended to the evidence itself (found by review).
   const target = await stat(path, { bigint: true }).catch(() => null);
-  const named = inputs.filter((x) => x !== '-');
-  const input = target === null ? undefined : await inputThatIs(target, named);
-  if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
   const dir = path.endsWith('.jsonl') ? await logDirHolding(path, inputs) : null;
   if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
-  // Nor, by another name (a link, symbolic or hard), a log found in a named directory: only the
-  // named arguments were compared, and the summary was appended to the log (found by review).
-  const found = target === null ? undefined : logThatIs(target, named);
-  if (found !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the log ${found}: sel does not write to the logs it verifies`);
+  // A file named, or by another name (a link, symbolic or hard) a log found in a named
+  // directory: only the named arguments were compared, and the summary was appended to such a
+  // log (found by review).
+  const input = target === null ? undefined : logThatIs(target, inputs);
+  if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
   const text = await markdown();
   try {
     appendFileSync(path, text);
@@ -156,7 +154,7 @@ export function verifyCommand(chalk: Colour): Command {
         return;
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
-      await refuseOutputIntoLogs(logs);
+      refuseOutputIntoLogs(logs);
       const jobs = await startJobs(logs, flags, command);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.

@@ -152,13 +152,19 @@ function regularFileAt(fd: number): BigIntStats | null {
  * a.jsonl` too (found by review). gate, explain, impact and timeline write to standard output
  * what they read from the logs as well.
  */
-export async function refuseOutputIntoLogs(logs: readonly string[]): Promise<void> {
+export function refuseOutputIntoLogs(logs: readonly string[]): void {
   const out = regularFileAt(1);
   if (out === null) return;
   const stdin = logs.includes('-') ? regularFileAt(0) : null;
   if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the log read on standard input (-): sel does not write to the logs it reads; redirect it to another file');
   const log = logThatIs(out, logs);
   if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write to the logs it reads; redirect it to another file`);
+}
+
+/** Whether standard output is the regular file `st` is of (false when it cannot be asked: closed). */
+export function isStandardOutput(st: BigIntStats): boolean {
+  const out = regularFileAt(1);
+  return out !== null && out.dev === st.dev && out.ino === st.ino;
 }
 
 /**
