@@ -31,6 +31,7 @@ import { endianness } from 'node:os';
 import { OperatorError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
+import { isDigestFormBytes } from '../canonical/digest.js';
 import { isChainIdForm, isSelTimestampBytes } from '../schemas/formats.js';
 import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
@@ -249,8 +250,8 @@ export function isBlockMeta(x: unknown, files: number): x is BlockMeta {
  * The block's columns over `mem` (resultLayout(meta.n, meta.textBytes).total bytes), checked
  * so that applying them cannot fail or misplace a record: every kind and flag known, lines
  * increasing within the unit, chains named, seqs integers, text lengths that add up and cut
- * the text only between characters, each ts a timestamp, one `extra` per record that needs
- * one, of its shape.
+ * the text only between characters, each hash and prev_hash a digest, each ts a timestamp,
+ * one `extra` per record that needs one, of its shape.
  * Null when any of it does not hold.
  */
 export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | null {
@@ -293,6 +294,9 @@ export function blockColumns(meta: BlockMeta, mem: ArrayBuffer): UnitColumns | n
     if ((flags & NO_TS) !== 0 && s !== 0) return null;
     seen[c] = 1;
     if (t + h + p + s > textBytes || !boundary(t + h) || !boundary(t + h + p) || !boundary(t + h + p + s)) return null;
+    // The hash and an unlinked prev_hash are digests, as the line check places only events whose
+    // are (checkDigest): renderers print them as they are.
+    if (!isDigestFormBytes(text, t, h) || ((flags & LINKED) === 0 && !isDigestFormBytes(text, t + h, p))) return null;
     // A ts is one the line check keeps (isSelTimestamp): renderers print it as it is.
     if ((flags & NO_TS) === 0 && (s !== 24 || !isSelTimestampBytes(text, t + h + p))) return null;
     t += h + p + s;

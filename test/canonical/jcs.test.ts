@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalize, JcsError } from '../../src/canonical/jcs.js';
-import { checkDigest, digestOf, isDigestForm, sha256Digest, sha256Hex } from '../../src/canonical/digest.js';
+import { checkDigest, digestOf, isDigestForm, isDigestFormBytes, sha256Digest, sha256Hex } from '../../src/canonical/digest.js';
 import { OperatorError } from '../../src/errors.js';
 import { scanCanonical } from '../../src/canonical/scan.js';
 
@@ -178,6 +178,26 @@ describe('digests (SPEC.md §1)', () => {
       expect(checkDigest(bad), bad).toEqual({ kind: 'malformed' });
       expect(isDigestForm(bad), bad).toBe(false);
     }
+  });
+  /** isDigestFormBytes over the string's bytes between two others, required to agree with isDigestForm. */
+  const bothForms = (s: string): boolean => {
+    const r = isDigestForm(s);
+    const b = Buffer.from(`x${s}:`, 'latin1');
+    expect(isDigestFormBytes(b, 1, b.length - 2), `bytes of ${JSON.stringify(s)}`).toBe(r);
+    return r;
+  };
+  it('read in place (a shard result\'s hash and prev_hash columns) are what isDigestForm says of the same text', () => {
+    for (const good of [`sha256:${'0'.repeat(64)}`, `sha256:${'af'.repeat(32)}`, 'm:abc', 'md5:Zz09+/=_-', 'sha512:abc', 'sha256-x:A', 'sha2566:A', 'a-b:c', '0:1']) expect(bothForms(good), good).toBe(true);
+    for (const bad of ['', ':', 'sha256:', 'sha256:abc', `sha256:${'A'.repeat(64)}`, `sha256:${'0'.repeat(63)}g`, `sha256:${'0'.repeat(65)}`, 'Md5:abc', '-md5:abc', ':abc', 'md5:',
+      'md5:a:b', 'md5:a b', 'md5:a\n', 'md5_x:a', 'md5', '\u001b[2J:abc', 'md5:\u001b[2J', 'md5:é']) expect(bothForms(bad), JSON.stringify(bad)).toBe(false);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9:-]{0,8}:?[0-9a-zA-Z+/=_ :.-]{0,70}$/), fc.string({ maxLength: 80, unit: 'binary-ascii' }), (s, t) => {
+        bothForms(s);
+        bothForms(t);
+        bothForms(`sha256:${s.slice(0, 64).padEnd(64, 'a')}`);
+      }),
+      { numRuns: 500 },
+    );
   });
   const noble = (data: string | Uint8Array): string => bytesToHex(sha256(typeof data === 'string' ? new TextEncoder().encode(data) : data));
   it('are SHA-256 (FIPS 180-4 "abc" vector) over UTF-8, written "sha256:" + 64 lowercase hex digits (from mutation testing)', () => {

@@ -360,9 +360,20 @@ describe('a resealed result with one value sel never writes is refused, never me
       // merged, its escape sequences and workflow commands shown in the text report.
       ['a ts that is not a timestamp: an escape sequence and a workflow command', (c) => c.write('\u001b[2J\n::error::forged..', textAt(plain) + r.len(plain, 0) + r.len(plain, 1), 'latin1')],
       ['a ts that is not a timestamp: a date without its time', (c) => c.write('2026-11-01 is the day ok', textAt(plain) + r.len(plain, 0) + r.len(plain, 1), 'latin1')],
+      // Found by review: a hash and a prev_hash are printed as they are too (a chain's last hash
+      // in the JSON and text reports, a finding's expected and actual), which the line check makes
+      // sure of (it places only events whose hash and prev_hash are digests); other text of the
+      // same length was merged.
+      ['a hash that is not a digest: an escape sequence and a workflow command', (c) => c.write(`\u001b[2J\n::error::forged${'.'.repeat(r.len(plain, 0) - 19)}`, textAt(plain), 'latin1')],
+      ['a hash of sha256 with an upper-case digit', (c) => c.write('A', textAt(plain) + r.len(plain, 0) - 1, 'latin1')],
+      ['a prev_hash that is not a digest', (c) => c.write('sha256;', textAt(plain) + r.len(plain, 0), 'latin1')],
+      ['a prev_hash of an algorithm whose name has a capital', (c) => c.write('Sha512:', textAt(plain) + r.len(plain, 0), 'latin1')],
     ];
     expect(r.len(plain, 2)).toBe(24);
+    expect([r.len(plain, 0), r.len(plain, 1)]).toEqual([71, 71]);
     for (const [what, edit] of cases) expect(await damaged(edit), what).toMatch(MALFORMED);
+    // A digest of an algorithm sel cannot check is one the line check places (DIGEST_UNSUPPORTED): merged.
+    expect(await damaged((c) => c.write('sha512:', textAt(plain) + r.len(plain, 0), 'latin1')), 'a prev_hash of another algorithm').toBe('merged');
   });
 
   it('extra: a hole\'s hashes, capacity and chain, a finding of a shape sel never makes', async () => {
