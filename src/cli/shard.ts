@@ -108,8 +108,8 @@ async function runMerge(shards: string[], f: MergeFlags, chalk: Colour): Promise
         // Then, as one run: where each file read first differs from its committed version, the
         // first shard's that found a difference in its part.
         header.files.forEach((x, i) => {
-          const line = headers.map((h) => h.committed[i]).find((l) => l != null);
-          if (line != null) report(workingCopyRewrite(x.display, gov.commit, line));
+          const diff = headers.map((h) => h.committed[i]).find((d) => d != null);
+          if (diff != null) report(workingCopyRewrite(x.display, diff.commit, diff.line));
         });
         for (const display of header.deleted) report(deletedLogRewrite(display, gov.commit));
       },

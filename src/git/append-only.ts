@@ -90,34 +90,40 @@ async function lfsPointer(repo: GitRepo, blob: GitObject): Promise<{ size: numbe
  * bytes), and with each log committed as a file just before a pointer replaced it; a version
  * longer than the pointer at `commit` is not compared (the history reports that it shrank).
  * Null when it does; else the line where it differs (1 for a pointer's bytes, which name no
- * line).
+ * line) and the commit of the version it differs from (a pointer's, or the one before a
+ * pointer replaced a log committed as a file).
  */
-async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: string, path: string, size: number): Promise<number | null> {
-  const pointers = new Map<number, string>();
-  const files = new Map<string, GitObject>();
+async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: string, path: string, size: number): Promise<CommittedDifference | null> {
+  /** Each size a pointer names: the SHA-256 it names and a commit of that pointer. */
+  const pointers = new Map<number, { readonly oid: string; readonly commit: string }>();
+  /** Each log committed as a file just before a pointer replaced it, by its object id, with its commit. */
+  const files = new Map<string, { readonly blob: GitObject; readonly commit: string }>();
   for (const { commit: c, parents } of await repo.pathHistory(commit, gitPath)) {
     const now = await repo.info(`${c}:${gitPath}`);
     const is = now === null || now.type !== 'blob' ? null : await lfsPointer(repo, now);
     // A version longer than the pointer at `commit` is the history's to report (it shrank).
     if (is === null || is.size > size) continue;
     // Two pointers of one size that name different bytes: the working copy cannot begin with both.
-    if (is.size > 0 && (pointers.get(is.size) ?? is.oid) !== is.oid) return 1;
-    if (is.size > 0) pointers.set(is.size, is.oid);
+    if (is.size > 0 && (pointers.get(is.size)?.oid ?? is.oid) !== is.oid) return { line: 1, commit: c };
+    if (is.size > 0 && !pointers.has(is.size)) pointers.set(is.size, { oid: is.oid, commit: c });
     for (const parent of parents) {
       const before = await repo.info(`${parent}:${gitPath}`);
-      if (before !== null && before.type === 'blob' && before.size > 0 && before.size <= size && (await lfsPointer(repo, before)) === null) files.set(before.oid, before);
+      if (before !== null && before.type === 'blob' && before.size > 0 && before.size <= size && !files.has(before.oid) && (await lfsPointer(repo, before)) === null) {
+        files.set(before.oid, { blob: before, commit: parent });
+      }
     }
   }
   const sizes = [...pointers.keys()].sort((a, b) => a - b);
   const hashes = sizes.length === 0 ? [] : await prefixSha256s(path, sizes).catch(() => null);
   if (hashes === null) return null;
-  if (sizes.some((n, i) => hashes[i] !== pointers.get(n))) return 1;
+  const differs = sizes.findIndex((n, i) => hashes[i] !== pointers.get(n)!.oid);
+  if (differs >= 0) return { line: 1, commit: pointers.get(sizes[differs]!)!.commit };
   for (const before of files.values()) {
-    const diff = await repo.firstDifferenceFromFile(before, path).catch((e: unknown) => {
+    const diff = await repo.firstDifferenceFromFile(before.blob, path).catch((e: unknown) => {
       if (e instanceof GitFailure) throw e;
       return null;
     });
-    if (diff !== null) return diff.line;
+    if (diff !== null) return { line: diff.line, commit: before.commit };
   }
   return null;
 }
@@ -157,12 +163,20 @@ async function beginsWith(path: string, size: number, oid: string): Promise<bool
   return read === size && h.digest('hex') === oid;
 }
 
+/** Where a log file first differs from a committed version it must begin with: the line, and that version's commit. */
+export interface CommittedDifference {
+  readonly line: number;
+  readonly commit: string;
+}
+
 /**
- * The line where the log file at `path` (`gitPath` in the repository, null: outside it) first
- * differs from its version committed at `commit`, which it must begin with; null when it does,
- * or is not committed there. `part` compares only the file's bytes [start, end) (a shard's).
+ * Where the log file at `path` (`gitPath` in the repository, null: outside it) first differs
+ * from its version committed at `commit`, which it must begin with: the line, and the commit of
+ * the version it differs from (`commit`, or for a log kept in Git LFS an earlier version it must
+ * also begin with); null when it does, or is not committed there. `part` compares only the
+ * file's bytes [start, end) (a shard's).
  */
-export async function workingCopyDifference(repo: GitRepo, commit: string, gitPath: string | null, path: string, part?: { readonly start: number; readonly end: number }): Promise<number | null> {
+export async function workingCopyDifference(repo: GitRepo, commit: string, gitPath: string | null, path: string, part?: { readonly start: number; readonly end: number }): Promise<CommittedDifference | null> {
   if (gitPath === null) return null;
   const blob = await repo.info(`${commit}:${gitPath}`);
   if (blob === null || blob.type !== 'blob') return null;
@@ -173,7 +187,7 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
   if (lfs !== null) {
     const size = await stat(path).then((st) => st.size, () => null);
     if (size === null || (part !== undefined && part.end !== size)) return null;
-    if (lfs.size > 0 && !(await beginsWith(path, lfs.size, lfs.oid).catch(() => true))) return 1;
+    if (lfs.size > 0 && !(await beginsWith(path, lfs.size, lfs.oid).catch(() => true))) return { line: 1, commit };
     return lfsHistoryDifference(repo, commit, gitPath, path, lfs.size);
   }
   // A file that cannot be read here is reported by the run that reads it (LOG_UNREADABLE).
@@ -181,7 +195,7 @@ export async function workingCopyDifference(repo: GitRepo, commit: string, gitPa
     if (e instanceof GitFailure) throw e;
     return null;
   });
-  return diff?.line ?? null;
+  return diff === null ? null : { line: diff.line, commit };
 }
 
 /**

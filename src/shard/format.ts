@@ -1,5 +1,5 @@
 /**
- * The shard result format (`sel.shard/8`, docs/shards.md): a JSON header line, the shard's
+ * The shard result format (`sel.shard/9`, docs/shards.md): a JSON header line, the shard's
  * units as blocks, a JSON trailer line. A block is one unit's result as `--jobs N` passes it
  * between threads (worker-protocol.ts: columns and UTF-8 text), so the merge turns it into
  * records with the code that applies units (src/verify/apply.ts), after checking every value a
@@ -24,11 +24,15 @@
  * log committed in the governance repository with the committed version: merged, a log sealed
  * again in the working copy passed, which one run reports (LEDGER_REWRITTEN); refused too.
  * sel.shard/7 did not say which committed logs of a named directory it did not find: merged, a
- * committed segment deleted from the working copy passed, which one run reports; refused too.)
+ * committed segment deleted from the working copy passed, which one run reports; refused too.
+ * sel.shard/8 gave only the line where a file first differs from a committed version: the merge
+ * named the commit at the ref, which for a log kept in Git LFS may be a pointer the file does
+ * begin with, not the version it differs from; refused too.)
  */
 import { isUtf8 } from 'node:buffer';
 import { endianness } from 'node:os';
 import { OperatorError } from '../errors.js';
+import type { CommittedDifference } from '../git/append-only.js';
 import type { Finding } from '../findings/finding.js';
 import { CODES, type FindingCode } from '../findings/codes.js';
 import { isDigestFormBytes } from '../canonical/digest.js';
@@ -37,7 +41,7 @@ import type { ReplayOutcome } from '../replay/replay.js';
 import type { UnitColumns } from '../verify/apply.js';
 import { KIND_EVENT_EXTRA, KIND_HOLE, KIND_MASK, LINKED, NO_TS, resultLayout, type ExtraEvent, type ExtraHole, type UnitResult } from '../verify/worker-protocol.js';
 
-export const SHARD_VERSION = 'sel.shard/8';
+export const SHARD_VERSION = 'sel.shard/9';
 
 export interface ShardFile {
   readonly display: string;
@@ -64,12 +68,13 @@ export interface ShardHeader {
    */
   readonly replay: { readonly ref: string; readonly commit: string; readonly paths: readonly (string | null)[] } | null;
   /**
-   * Per file, with --repo: the line where this shard's part of it first differs from the log
-   * committed at the replay's commit, which it must begin with (where the file ends, by the
-   * shard whose part ends there, or shard 1 for an empty file); null when it does not, or the
-   * file is not committed. All null without --repo. The merge reports the first shard's.
+   * Per file, with --repo: where this shard's part of it first differs from the log committed
+   * at the replay's commit, which it must begin with (where the file ends, by the shard whose
+   * part ends there, or shard 1 for an empty file): the line, and the commit of the version it
+   * differs from (workingCopyDifference); null when it does not, or the file is not committed.
+   * All null without --repo. The merge reports the first shard's.
    */
-  readonly committed: readonly (number | null)[];
+  readonly committed: readonly (CommittedDifference | null)[];
   /**
    * With --repo: the logs committed at the replay's commit in a directory of logs named on the
    * command line that the run did not read (deleted from the working copy), by the names a run
@@ -183,7 +188,8 @@ export function isHeader(x: unknown): x is ShardHeader {
     (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
       Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p)))) &&
     Array.isArray(h.committed) && h.committed.length === h.files.length &&
-    h.committed.every((l) => l === null || (h.replay !== null && isInt(l) && l >= 1)) &&
+    h.committed.every((d) => d === null || (h.replay !== null && isObject(d) && hasOnly(d, ['line', 'commit']) && isInt(d.line) && d.line >= 1 &&
+      typeof d.commit === 'string' && /^[0-9a-f]{40,64}$/.test(d.commit))) &&
     Array.isArray(h.deleted) && h.deleted.every((d) => typeof d === 'string') && (h.replay !== null || h.deleted.length === 0);
 }
 

@@ -6,7 +6,7 @@
  * included. The expensive per-line work (parse, canonical form, hashes, schema, replay
  * evaluation) is what is spread; the stitch is a linear pass over small records.
  *
- * A shard file (`sel.shard/8`, docs/shards.md, src/shard/format.ts) is a JSON header line,
+ * A shard file (`sel.shard/9`, docs/shards.md, src/shard/format.ts) is a JSON header line,
  * the shard's units as binary blocks (each unit's records in columns, as --jobs passes them
  * between threads), and a JSON trailer line with the row count and a digest of every byte
  * before it, so a truncated or damaged result is refused. Line numbers count from 1 within
@@ -19,7 +19,7 @@ import { OperatorError, describeIoError, errnoCode } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
-import { committedPathOf, deletedCommittedLogs, workingCopyDifference } from '../git/append-only.js';
+import { committedPathOf, deletedCommittedLogs, workingCopyDifference, type CommittedDifference } from '../git/append-only.js';
 import type { GitRepo } from '../git/git.js';
 import { orderSources, resolveSources, type LogSource } from '../ingest/sources.js';
 import type { PolicyIndex } from '../git/history.js';
@@ -171,7 +171,7 @@ export async function runShard(
   const paths = replay === null ? null : await Promise.all(ordered.map((s) => committedPathOf(replay.repo, replay.commit, replay.repoDir, s.path!)));
   // Each shard compares its part of a committed log with the committed version; the shard whose
   // part ends where the file ends (shard 1 for an empty file) compares where it ends too.
-  const committed: (number | null)[] = [];
+  const committed: (CommittedDifference | null)[] = [];
   for (let f = 0; f < files.length; f++) {
     const { start, end, size } = files[f]!;
     const ownsEnd = (start < end && end === size) || (size === 0 && index === 0);

@@ -249,8 +249,8 @@ export async function committedLogRewrites(repo: GitRepo, commit: string, repoDi
       if (committed !== null && committed.type === 'blob') out.push(workingCopyRewrite(s.display, commit, 1, 'it is not a regular file'));
       continue;
     }
-    const line = await workingCopyDifference(repo, commit, gitPath, path);
-    if (line !== null) out.push(workingCopyRewrite(s.display, commit, line));
+    const diff = await workingCopyDifference(repo, commit, gitPath, path);
+    if (diff !== null) out.push(workingCopyRewrite(s.display, diff.commit, diff.line));
   }
   const read = files.map((f) => f.gitPath);
   for (const display of await deletedCommittedLogs(repo, commit, repoDir, logs, read, skipped)) out.push(deletedLogRewrite(display, commit));

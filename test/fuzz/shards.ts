@@ -60,7 +60,7 @@ export async function shardFixture(): Promise<ShardFixture> {
   };
 }
 
-const REFUSED = /is not a complete sel\.shard\/8 shard result/;
+const REFUSED = /is not a complete sel\.shard\/9 shard result/;
 
 /** Any byte of any block's columns replaced, digest resealed. */
 export function columnsDamaged(fx: ShardFixture) {
@@ -89,7 +89,7 @@ export function bytesDamaged(fx: ShardFixture) {
     // digest is checked, as a log that changed between shards (and says so).
     if (outcome === 'merged') {
       if (!unchanged && p < trailerStart) throw new Error(`merged a file changed at byte ${p}`);
-    } else if (!/not a complete sel\.shard\/8 shard result|cannot read shard|different runs|not one complete set|same build of sel|not the same size in every shard/.test(outcome)) {
+    } else if (!/not a complete sel\.shard\/9 shard result|cannot read shard|different runs|not one complete set|same build of sel|not the same size in every shard/.test(outcome)) {
       throw new Error(`refused in an unexpected way: ${outcome}`);
     }
   });

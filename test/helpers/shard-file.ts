@@ -1,5 +1,5 @@
 /**
- * Takes a `sel.shard/8` result apart and puts it back together, with its trailer's row count
+ * Takes a `sel.shard/9` result apart and puts it back together, with its trailer's row count
  * and digest made to match again: what a test needs to hand the merge a result that is
  * damaged in one precise way, past the digest (which proves a result whole, not honest).
  */

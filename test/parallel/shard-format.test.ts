@@ -434,13 +434,18 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['shard -1', (h) => (h['shard'] = -1)],
       ['a part that ends past the file', (h) => (files(h)[0]!['end'] = Number(files(h)[0]!['size']) + 1)],
       ['a count of records per file for two files, with one', () => undefined, (t) => (t['files'] = [...(t['files'] as unknown[]), { lines: 0, content: 0 }])],
-      ['a committed line without --repo', (h) => (h['committed'] = [1])],
+      ['a committed line without --repo', (h) => (h['committed'] = [{ line: 1, commit: '0'.repeat(40) }])],
       ['no committed line per file', (h) => (h['committed'] = [])],
       ['a replay commit that is not a hash', (h) => withRepo(h, { commit: 'main' })],
       ['a replay with no path per file', (h) => withRepo(h, { paths: [] })],
       ['a replay path with a "." segment', (h) => withRepo(h, { paths: ['logs/./log.jsonl'] })],
       ['a replay path with a line feed', (h) => withRepo(h, { paths: ['logs/log\n.jsonl'] })],
-      ['a committed line 0', (h) => (withRepo(h, {}), (h['committed'] = [0]))],
+      ['a committed line 0', (h) => (withRepo(h, {}), (h['committed'] = [{ line: 0, commit: '0'.repeat(40) }]))],
+      // sel.shard/9: where a file differs is its line and the commit of the version it differs from.
+      ['a committed line alone (sel.shard/8)', (h) => (withRepo(h, {}), (h['committed'] = [3]))],
+      ['a committed difference whose commit is not a hash', (h) => (withRepo(h, {}), (h['committed'] = [{ line: 3, commit: '\u001b[2J' }]))],
+      ['a committed difference without its commit', (h) => (withRepo(h, {}), (h['committed'] = [{ line: 3 }]))],
+      ['a committed difference with another member', (h) => (withRepo(h, {}), (h['committed'] = [{ line: 3, commit: '0'.repeat(40), file: 'x' }]))],
       ['a deleted log that is not a name, with --repo', (h) => (withRepo(h, {}), (h['deleted'] = [1]))],
     ];
     for (const [what, header, trailer] of cases) expect(await damaged(() => undefined, header, trailer), what).toMatch(/its header or trailer is malformed/);

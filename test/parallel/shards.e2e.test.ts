@@ -329,7 +329,7 @@ describe('shard results that cannot be merged are refused', () => {
     let half = Math.floor(bytes.length / 2);
     while (bytes[half - 1] === 0x0a) half++;
     writeFileSync(cut, bytes.subarray(0, half));
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/8 shard result \(.*truncated/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/not a complete sel\.shard\/9 shard result \(.*truncated/);
     // One block dropped, nothing else touched: the row count and digest catch it.
     const parts = splitShard(bytes);
     expect(parts.blocks.length).toBeGreaterThan(2);
@@ -346,19 +346,19 @@ describe('shard results that cannot be merged are refused', () => {
     edited[at] = edited[at]! ^ 1;
     writeFileSync(cut, edited);
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/digest does not match/);
-    writeFileSync(cut, '{"v":"sel.shard/8"}\nSELU\n["end",{}]\n');
+    writeFileSync(cut, '{"v":"sel.shard/9"}\nSELU\n["end",{}]\n');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/malformed/);
-    // Results of earlier format versions: without the committed logs deleted from a directory
-    // (7), without the comparison with a committed log (6), without the build that wrote them
-    // (5), without their logs' paths in the repository (4).
-    for (const old of ['sel.shard/7', 'sel.shard/6', 'sel.shard/5', 'sel.shard/4']) {
-      writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/8"', `"v":"${old}"`), 'latin1')]));
-      expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/8 header/);
+    // Results of earlier format versions: without the commit a log differs from (8), without
+    // the committed logs deleted from a directory (7), without the comparison with a committed
+    // log (6), without the build that wrote them (5), without their logs' paths in the repository (4).
+    for (const old of ['sel.shard/8', 'sel.shard/7', 'sel.shard/6', 'sel.shard/5', 'sel.shard/4']) {
+      writeFileSync(cut, Buffer.concat([Buffer.from(bytes.toString('latin1').replace('"v":"sel.shard/9"', `"v":"${old}"`), 'latin1')]));
+      expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/9 header/);
     }
     // A result of the older JSON-rows format is refused as such, not misread.
     writeFileSync(cut, '{"v":"sel.shard/1"}\n["e",1]\n["end",{}]\n');
-    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/8 header/);
-    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/8 shard result/);
+    expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/no sel\.shard\/9 header/);
+    expect(refuse(['merge', faulty])).toMatch(/not a complete sel\.shard\/9 shard result/);
     writeFileSync(cut, '');
     expect(refuse(['merge', files[0]!, cut, ...files.slice(2)])).toMatch(/\(the file is empty\)/);
     expect(refuse(['merge', join(tmp, 'missing.jsonl')])).toMatch(/cannot read shard .*missing\.jsonl: it does not exist/);
@@ -433,7 +433,12 @@ describe('shard results that cannot be merged are refused', () => {
     }
     // Where a part first differs from its committed log is a line, from 1 (from mutation testing:
     // a line of 0 was reported as LEDGER_REWRITTEN at line 0).
-    expect(expectOneSentence(replayed({ ...rp, header: JSON.stringify({ ...rh, committed: [0] }) })), 'a committed line of 0').toMatch(/its header or trailer is malformed/);
+    expect(expectOneSentence(replayed({ ...rp, header: JSON.stringify({ ...rh, committed: [{ line: 0, commit: rh.replay.commit }] }) })), 'a committed line of 0').toMatch(/its header or trailer is malformed/);
+    // The difference a shard found is reported at its line, naming its commit.
+    writeFileSync(cut, joinShard({ ...rp, header: JSON.stringify({ ...rh, committed: [{ line: 2, commit: 'c'.repeat(40) }] }) }));
+    const differs = (JSON.parse(sel(['merge', cut, '--repo', gov.repo, '--format', 'json']).stdout) as { findings: { code: string; location: { line: number }; detail: { commit: string; workingCopy: boolean } }[] }).findings
+      .filter((f) => f.code === 'LEDGER_REWRITTEN').map((f) => [f.location.line, f.detail.commit, f.detail.workingCopy]);
+    expect(differs).toEqual([[2, 'c'.repeat(40), true]]);
     const cloned = () => {
       const copy = structuredClone(rp);
       copy.blocks.forEach((b, i) => (b.columns = Buffer.from(rp.blocks[i]!.columns)));

@@ -470,22 +470,26 @@ describe('a committed log put into Git LFS (from mutation testing)', () => {
     const dir = copyOfRepo('lfs-in-lfs-forged');
     const inDir = join(dir, 'logs', 'lfs.jsonl');
     writeFileSync(inDir, pointer(chain(true)));
-    commit(dir, 'audit log (LFS pointer)');
+    const first = commit(dir, 'audit log (LFS pointer)');
     const forged = chain(false, 2);
     writeFileSync(inDir, pointer(forged));
     commit(dir, 'audit log (LFS pointer), sealed again');
     writeFileSync(inDir, forged);
     expect(codes(dir, inDir)).toContain('LEDGER_REWRITTEN');
+    // It names the first pointer's commit, whose bytes the file does not begin with, not the
+    // last's, whose it does (the finding named the ref's commit; found by review).
+    const found = (JSON.parse(verifyEverywhere(inDir, dir, mkdtempSync(join(tmp, 'shards-'))).stdout) as { findings: { code: string; location: { file: string; line: number }; detail: { commit: string } }[] }).findings
+      .filter((f) => f.code === 'LEDGER_REWRITTEN' && f.location.file.endsWith('lfs.jsonl'));
+    expect(found.map((f) => [f.location.line, f.detail.commit])).toEqual([[1, first]]);
   });
 });
 
 describe('the finding on a log put into Git LFS sealed again (review of "every earlier pointer and plain log")', () => {
-  // Known bug: the working copy is the log the pointer at --ref names, byte for byte; it is the
-  // log committed as a file before the pointer (commit P) that it differs from, at line 3. The
-  // finding says the file is not the log committed at the pointer's commit and names that commit
-  // (detail.commit), so the versions it tells one to compare are the same. A shard records only
-  // the line (sel.shard/8 `committed`), so the merge cannot say more without a new format.
-  it.fails('names the commit of the version the file does not begin with, not the pointer\'s, which it does begin with', () => {
+  // The working copy is the log the pointer at --ref names, byte for byte; it is the log
+  // committed as a file before the pointer (commit P) that it differs from, at line 3. The
+  // finding named the pointer's commit (detail.commit), so the versions it told one to compare
+  // were the same. A shard now records the commit with the line (sel.shard/9 `committed`).
+  it('names the commit of the version the file does not begin with, not the pointer\'s, which it does begin with, in one run and through shards', () => {
     const dir = copyOfRepo('lfs-in-forged-finding');
     const plain = git(dir, 'rev-parse', 'HEAD');
     const inDir = join(dir, 'logs', 'audit.jsonl');
@@ -493,10 +497,11 @@ describe('the finding on a log put into Git LFS sealed again (review of "every e
     writeFileSync(inDir, pointer(forged));
     const lfs = commit(dir, 'audit log into LFS');
     writeFileSync(inDir, forged);
-    const findings = (JSON.parse(sel(['verify', inDir, '--repo', dir, '--format', 'json']).stdout) as { findings: { code: string; location: { line: number }; message: string; detail: { commit: string } }[] }).findings
+    const findings = (JSON.parse(verifyEverywhere(inDir, dir, mkdtempSync(join(tmp, 'shards-'))).stdout) as { findings: { code: string; location: { line: number }; message: string; detail: { commit: string } }[] }).findings
       .filter((f) => f.code === 'LEDGER_REWRITTEN');
     expect(findings.map((f) => f.location.line)).toEqual([3]);
     expect(findings[0]!.message).not.toContain(`log committed at ${lfs.slice(0, 12)}`);
+    expect(findings[0]!.message).toContain(`log committed at ${plain.slice(0, 12)} with events appended: it differs from it at line 3`);
     expect(findings[0]!.detail.commit).toBe(plain);
   });
 });
