@@ -5,7 +5,7 @@
 export { canonicalize, assertJcsValue, JcsError, type JsonValue, type JcsErrorReason } from './canonical/jcs.js';
 export { digestOf, sha256Digest, checkDigest, GENESIS_PREV_HASH, SHA256_PREFIX, type DigestCheck } from './canonical/digest.js';
 export { scanCanonical, scanStrict, type ScanReason, type ScanFailure, type CanonicalScan, type StrictScan, type MemberSpan } from './canonical/scan.js';
-export { ChainWriter, ProducerError, type EventInput, type Appended } from './producer/producer.js';
+export { ChainWriter, ProducerError, type EventInput, type Appended, type ChainWriterOptions } from './producer/producer.js';
 export { checkLineChecked as checkLine, CONTRACT_VERSION, type CheckOptions } from './envelope/check.js';
 export type { SelEvent, Decision, Action, TrustZone, DecisionSeverity, EventRecord, PlacedEvent, Hole, LineRef } from './envelope/types.js';
 export { ChainVerifier, DEFAULT_CHAIN_OPTIONS, type ChainOptions, type ChainPosition, type ChainSummary, type AcceptHook, type SetAsideHook, type BranchHook } from './chain/chain.js';

@@ -8,6 +8,8 @@ import { digestOf, GENESIS_PREV_HASH, isSha256Digest, sha256Digest } from '../ca
 import { CONTRACT_VERSION, isChainId } from '../envelope/check.js';
 import { validateEnvelope } from '../envelope/schema.js';
 import type { Decision, SelEvent, TrustZone } from '../envelope/types.js';
+import { OperatorError } from '../errors.js';
+import { checkWholeNumber, DEFAULT_VERIFY_OPTIONS, MAX_LINE_BYTES_LIMIT } from '../verify/options.js';
 
 /** What the producer supplies; the chain members are computed. Extra members are kept. */
 export interface EventInput {
@@ -38,9 +40,18 @@ export class ProducerError extends Error {
 
 const COMPUTED = ['v', 'chain', 'seq', 'prev_hash', 'request_fingerprint', 'hash'] as const;
 
+export interface ChainWriterOptions {
+  /**
+   * The longest line written, in bytes without its LF: the `--max-line-bytes` the log is
+   * verified with (default 1 MiB, SPEC.md §2). A longer line is reported unread (LINE_TOO_LONG).
+   */
+  readonly maxLineBytes?: number;
+}
+
 export class ChainWriter {
   private seq: number;
   private prev: string;
+  private readonly maxLineBytes: number;
 
   /**
    * Starts a chain at seq 0, or continues one from its last event's seq (0 or more) and hash
@@ -49,8 +60,17 @@ export class ChainWriter {
   constructor(
     readonly chain: string,
     from?: { readonly lastSeq: number; readonly lastHash: string },
+    options: ChainWriterOptions = {},
   ) {
     if (!isChainId(chain)) throw new ProducerError(`invalid chain id ${JSON.stringify(chain)}`);
+    if (typeof options !== 'object' || options === null) throw new ProducerError('the options must be an object { maxLineBytes }');
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_VERIFY_OPTIONS.maxLineBytes;
+    try {
+      checkWholeNumber('maxLineBytes', this.maxLineBytes, 1, MAX_LINE_BYTES_LIMIT);
+    } catch (e) {
+      if (!(e instanceof OperatorError)) throw e;
+      throw new ProducerError(e.message);
+    }
     // Checked here, not by the envelope schema at the first append: a hash under another
     // algorithm (DIGEST_UNSUPPORTED) and a seq 0 after a hash (GENESIS_INVALID) passed it, and
     // were written (found by review).
@@ -98,8 +118,13 @@ export class ChainWriter {
     const event = { ...body, hash } as unknown as SelEvent;
     const err = validateEnvelope(event);
     if (err !== null) throw new ProducerError(`event would not match the envelope schema: ${err.pointer || 'event'} ${err.message}`);
+    // A line the verifier would not read (LINE_TOO_LONG, an error) is not written: the event
+    // would be lost to every check, and the chain broken after it.
+    const line = canonicalize(event);
+    const bytes = Buffer.byteLength(line);
+    if (bytes > this.maxLineBytes) throw new ProducerError(`the event's line would be ${bytes} bytes, longer than the ${this.maxLineBytes} the log is verified with (maxLineBytes): the verifier would not read it`);
     this.seq++;
     this.prev = hash;
-    return { line: canonicalize(event), event };
+    return { line, event };
   }
 }

@@ -39,6 +39,7 @@ import {
   type VerifyExtension,
 } from '../../src/index.js';
 import { toLog, verifyBytes } from '../helpers/chains.js';
+import { MAX_LINE_BYTES_LIMIT } from '../../src/verify/options.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-api-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -112,6 +113,33 @@ describe('the producer (ChainWriter) writes only what the verifier accepts', () 
       expect(() => w.append({ ...input(), request: { x: bad } }), String(bad)).toThrow(JcsError);
     }
     expect([w.nextSeq, w.head]).toEqual([0, GENESIS_PREV_HASH]);
+  });
+
+  it('refuses an event whose line the verifier would not read (LINE_TOO_LONG), at 1 MiB or the maxLineBytes given, and does not move the chain', () => {
+    const w = new ChainWriter('c');
+    const line0 = w.append(input()).line;
+    // The request's path sized so that the line is exactly `bytes` long (é is two bytes: UTF-8 counted, not characters).
+    const sized = (bytes: number) => {
+      const probe = new ChainWriter('c', { lastSeq: 0, lastHash: w.head }).append({ ...input(), request: { tool: 'fs.read', path: 'é' } }).line;
+      return { ...input(), request: { tool: 'fs.read', path: `é${'x'.repeat(bytes - Buffer.byteLength(probe))}` } };
+    };
+    const MiB = 1024 * 1024;
+    expect(Buffer.byteLength(new ChainWriter('c', { lastSeq: 0, lastHash: w.head }).append(sized(MiB)).line)).toBe(MiB);
+    expect(() => w.append(sized(MiB + 1))).toThrow(new ProducerError(`the event's line would be ${MiB + 1} bytes, longer than the ${MiB} the log is verified with (maxLineBytes): the verifier would not read it`));
+    expect(w.nextSeq).toBe(1);
+    const line1 = w.append(sized(MiB)).line;
+    expect(findingsOf([line0, line1])).toEqual([]);
+    // Before: written, and the log failed verify with the default options (LINE_TOO_LONG); a
+    // writer told the log is verified with a larger maxLineBytes writes it.
+    const longer = new ChainWriter('c', { lastSeq: 1, lastHash: w.head }, { maxLineBytes: MiB + 1 }).append(sized(MiB + 1)).line;
+    expect(findingsOf([line0, line1, longer])).toEqual(['LINE_TOO_LONG']);
+    const small = new ChainWriter('c', undefined, { maxLineBytes: Buffer.byteLength(line0) });
+    expect(small.append(input()).line).toBe(line0);
+    expect(() => small.append({ ...input(), kind: 'tool.invoke.' })).toThrow(ProducerError);
+    for (const bad of [0, -1, 1.5, Number.NaN, '100', MAX_LINE_BYTES_LIMIT + 1]) {
+      expect(() => new ChainWriter('c', undefined, { maxLineBytes: bad as number }), String(bad)).toThrow(ProducerError);
+    }
+    expect(() => new ChainWriter('c', undefined, null as unknown as object)).toThrow(ProducerError);
   });
 
   it('refuses an input that is not an object with its own error, not a TypeError (found by review)', () => {
