@@ -4,7 +4,7 @@
  * by name), never by modification time.
  */
 import { isUtf8 } from 'node:buffer';
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
@@ -42,6 +42,9 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
     // Node.js reads a directory on standard input as an empty stream, without an error: `sel
     // verify - < logs/` passed, a log that was never read reported as empty (found by review).
     if (stdinIsDirectory()) throw new OperatorError('cannot read standard input (-): it is a directory; name the directory itself as the log');
+    // Node.js opens the null device for a closed standard input: `sel verify - <&-` (a cron
+    // job, a daemon) read no log and passed with a warning (LOG_EMPTY).
+    if (isNullDevice(fstatOf(0))) throw new OperatorError('standard input (-) is the null device (closed, or < /dev/null), so there is no log to read; pipe the log in or name its file');
     return { sources: [{ display: STDIN, path: null, regular: false, named: true }], skipped: [] };
   }
   const sources: LogSource[] = [];
@@ -97,11 +100,31 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
         }
       }
     } else {
+      if (isNullDevice(st)) throw new OperatorError(`log ${arg} is the null device, which holds no log; name the log's file`);
       // A FIFO or character device named explicitly is read as a stream, like stdin.
       await add(arg, arg, st.isFile(), true);
     }
   }
   return { sources, skipped };
+}
+
+/** fstat of a file descriptor; null when it cannot be asked. */
+function fstatOf(fd: number): Stats | null {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `st` is the null device (/dev/null: a character device, by its device number). */
+function isNullDevice(st: Stats | null): boolean {
+  if (st === null || !st.isCharacterDevice()) return false;
+  try {
+    return statSync('/dev/null').rdev === st.rdev;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether file descriptor 0 is a directory (false when it cannot be asked: closed, or no fstat). */
