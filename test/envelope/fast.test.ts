@@ -91,6 +91,19 @@ describe('clean events', () => {
     }
   });
 
+  it('keep their own actor when the intern store\'s bytes run out before its entries do (from mutation testing)', () => {
+    // 1 300 distinct actors of ~230 bytes each: more than the 256 KiB the store keeps their
+    // bytes in, long before its 2 048 entries are used. Interning one more must then be
+    // refused (and the store emptied), never written past the module's memory.
+    for (let i = 0; i < 1300; i++) {
+      const actor = `{"id":"${String(i).padStart(200, 'a')}","zone":"kernel"}`;
+      const line = seal(GOOD.map(([key, v]): [string, string] => [key, key === 'actor' ? actor : v]), false);
+      const r = fastCheckLine(line, { file: 'x', line: 1, ordinal: 0 }, 128, true);
+      expect(r?.kind === 'event' ? r.event?.actor : null, String(i)).toEqual(JSON.parse(actor));
+    }
+    expect(agreed(seal(GOOD, false))).not.toBeNull();
+  });
+
   it('an actor proven is no proof of a decision with the same text, nor the reverse', () => {
     // The WebAssembly scanner's intern store once keyed values by their bytes alone: an
     // actor's text written as the decision (interned a moment before, in the same line) or a
@@ -145,13 +158,16 @@ describe('clean events', () => {
       '"2026-11-01T12:00:60.000Z"', '"2026-11-01T12:00:00.0a0Z"', '"2026-11-01T12:00:00.00:Z"', '"2026-11-0:T12:00:00.000Z"',
       '"2026/11-01T12:00:00.000Z"', '"2026-11/01T12:00:00.000Z"', '"2026-11-01t12:00:00.000Z"', '"2026-11-01T12-00:00.000Z"',
       '"2026-11-01T12:00-00.000Z"', '"2026-11-01T12:00:00,000Z"', '"2026-11-01T12:00:00.000z"',
+      // Centuries are leap years only when divisible by 400.
+      '"2200-02-29T00:00:00.000Z"', '"1800-02-29T00:00:00.000Z"', '"2100-02-29T00:00:00.000Z"',
     ];
     for (const ts of bad) {
       const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'ts' ? ts : v]), false);
       expect(scannedBy('wasm', line, 128)?.envelope, ts).toBe(false);
       expect(agreed(line), ts).toBeNull();
     }
-    for (const ts of ['"2026-06-30T23:59:59.999Z"', '"2026-09-30T00:00:00.000Z"', '"2026-11-30T00:00:00.000Z"', '"2026-01-31T00:00:00.000Z"']) {
+    for (const ts of ['"2026-06-30T23:59:59.999Z"', '"2026-09-30T00:00:00.000Z"', '"2026-11-30T00:00:00.000Z"', '"2026-01-31T00:00:00.000Z"',
+      '"2400-02-29T00:00:00.000Z"', '"1600-02-29T00:00:00.000Z"', '"2004-02-29T00:00:00.000Z"']) {
       const line = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'ts' ? ts : v]), false);
       expect(scannedBy('wasm', line, 128)?.envelope, ts).toBe(true);
       expect(agreed(line), ts).not.toBeNull();
@@ -578,6 +594,59 @@ describe('the two scanners', () => {
       expect(scannedBy('wasm', bytes, 128), line).not.toBeNull();
       scannersAgree(bytes, 128);
     }
+  });
+
+  it('agree that a second byte just outside the range its lead byte allows (E0, ED, F0, F4) is not UTF-8, and one just inside is (from mutation testing)', () => {
+    // RFC 3629: E0 A0-BF, ED 80-9F, F0 90-BF, F4 80-8F; the other lead bytes take 80-BF.
+    const invalid = [[0xe0, 0xc0, 0x80], [0xed, 0x7f, 0x80], [0xf0, 0xc0, 0x80, 0x80], [0xf4, 0x7f, 0x80, 0x80],
+      [0xe1, 0xc0, 0x80], [0xe1, 0x7f, 0x80], [0xf1, 0xc0, 0x80, 0x80], [0xf1, 0x7f, 0x80, 0x80], [0xc2, 0xc0], [0xc2, 0x7f]];
+    const valid = [[0xe0, 0xbf, 0xbf], [0xed, 0x80, 0x80], [0xf0, 0xbf, 0xbf, 0xbf], [0xf4, 0x80, 0x80, 0x80], [0xe1, 0x80, 0xbf], [0xf1, 0xbf, 0x80, 0xbf]];
+    for (const [seqs, ok] of [[invalid, false], [valid, true]] as const) {
+      for (const seq of seqs) {
+        for (const line of [`{"a":"x\u0000y"}`, `{"x\u0000y":1}`, `{"a":{"b":["x\u0000y"]}}`]) {
+          const [before, after] = line.split('\u0000');
+          const bytes = Buffer.concat([Buffer.from(before!), Buffer.from(seq), Buffer.from(after!)]);
+          expect(scannedBy('wasm', bytes, 128) !== null, `${seq.join(' ')} in ${line}`).toBe(ok);
+          scannersAgree(bytes, 128);
+        }
+      }
+    }
+  });
+
+  it('agree on the order of keys that differ first at U+E000-U+FFFF against beyond U+FFFF, whichever lead bytes they have (from mutation testing)', () => {
+    // UTF-16 puts a surrogate pair (D800-DBFF first) before U+E000-U+FFFF, UTF-8 after it (F0-F4
+    // over EE-EF): U+E000 (EE) against U+10000 and U+10FFFF, as U+FFFF (EF) against them.
+    for (const low of ['\ue000', '\uefff', '\uffff']) {
+      for (const high of ['\u{10000}', '\u{10ffff}']) {
+        for (const [k1, k2] of [[low, high], [`a${low}`, `a${high}`]]) {
+          const wrong = Buffer.from(`{${JSON.stringify(k1)}:1,${JSON.stringify(k2)}:2}`);
+          const right = Buffer.from(`{${JSON.stringify(k2)}:1,${JSON.stringify(k1)}:2}`);
+          const nested = Buffer.from(`{"a":{${JSON.stringify(k1)}:1,${JSON.stringify(k2)}:2}}`);
+          for (const bytes of [wrong, nested]) {
+            expect(scannedBy('wasm', bytes, 128), bytes.toString()).toBeNull();
+            expect(scannedBy('text', bytes, 128), bytes.toString()).toBeNull();
+          }
+          expect(scannedBy('text', right, 128), right.toString()).not.toBeNull();
+          scannersAgree(right, 128);
+        }
+      }
+    }
+    const line = seal([...GOOD, ['\ue000', '1'], ['😂', '2']], false);
+    expect(agreed(line)).toBeNull();
+  });
+
+  it('agree that a \\u escape whose last character is just outside 0-9 or a-f (":", "`", "/", "g", "G") is no escape (from mutation testing)', () => {
+    // `\u001:` and `\u001\`` would be read as 0x1a and 0x19 by a bound off by one.
+    for (const esc of ['\\u001:', '\\u001`', '\\u001/', '\\u001g', '\\u001G', '\\u001A', '\\u000:', '\\u000`']) {
+      for (const line of [`{"a":"x${esc}y"}`, `{"a":["${esc}"],"b":1}`]) {
+        const bytes = Buffer.from(line);
+        expect(scannedBy('wasm', bytes, 128), line).toBeNull();
+        expect(scannedBy('text', bytes, 128), line).toBeNull();
+      }
+      const sealed = seal(GOOD.map(([k, v]): [string, string] => [k, k === 'request' ? `{"x":"a${esc}b"}` : v]), false);
+      expect(agreed(sealed), esc).toBeNull();
+    }
+    for (const esc of ['\\u0019', '\\u001a', '\\u001f', '\\u0010', '\\u0000']) expect(scannedBy('wasm', Buffer.from(`{"a":"x${esc}y"}`), 128), esc).not.toBeNull();
   });
 });
 

@@ -54,6 +54,10 @@ describe('formats', () => {
       });
     }
   });
+  it('sel-timestamp takes 29 February of a century year only when it is divisible by 400 (from mutation testing)', () => {
+    judges(selTimestamp, ['1600-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2400-02-29T00:00:00.000Z', '0000-02-29T00:00:00.000Z', '2004-02-29T00:00:00.000Z'],
+      ['1800-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '2200-02-29T00:00:00.000Z', '2300-02-29T00:00:00.000Z']);
+  });
   it('sel-timestamp refuses a day or month 00, hour 24, minute or second 60, and exactly 24 characters only (from mutation testing)', () => {
     judges(selTimestamp, ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2026-11-01T23:00:00.000Z'],
       ['2026-11-00T12:00:00.000Z', '2026-00-01T12:00:00.000Z', '2026-11-01T24:00:00.000Z', '2026-11-01T12:00:60.000Z',
