@@ -78,8 +78,8 @@ export async function resolveSince(repoDir: string, text: string | undefined, re
  * --min-events passes on none (found by review).
  */
 async function alsoNamesCommit(repo: GitRepo, text: string, s: Since): Promise<void> {
-  // git reads no commit id shorter than 4 digits.
-  if (text.length < 4) return;
+  // Whatever its length: git reads no commit id shorter than 4 digits, but a tag 42 (a build
+  // number) names a commit all the same, and was read as seq 42 unsaid (from mutation testing).
   // A ref of that name beside an abbreviated id is refused by resolveCommit as ambiguous: it names something all the same.
   const named = await repo.resolveCommit(text, '--since').then(
     (commit) => `commit ${commit.slice(0, 12)}`,

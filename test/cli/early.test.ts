@@ -118,6 +118,9 @@ describe('early start: the repository to prefetch from', () => {
     expect(readRepoArgs(['verify', 'a.jsonl', '--', '--repo', 'gov'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--repo'])).toBeNull();
     expect(readRepoArgs(['verify', 'a.jsonl', '--repo='])).toBeNull();
+    // No command at all: commander refuses the option, and no repository is read (from mutation testing).
+    expect(readRepoArgs(['--repo=gov'])).toBeNull();
+    expect(readRepoArgs(['--color', '--repo=gov', '--jobs=2'])).toBeNull();
   });
 
   it('is nothing when --repo or --ref lacks its value, but is read when another option lacks one (from mutation testing)', () => {

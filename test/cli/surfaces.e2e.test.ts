@@ -300,6 +300,15 @@ describe('sel gate', () => {
     // --color is the operator's word, on a pipe too.
     expect(sel(['--color', 'gate', s.clean, '--repo', s.repo, '--no-divergence']).stdout).toContain('\u001b[');
   });
+  it('--format json names the tool, the command, the repository, the ref and the commit judged, in a fixed order (from mutation testing)', () => {
+    const r = sel(['gate', s.clean, '--repo', s.repo, '--ref', 'HEAD~1', '--no-divergence', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['tool', 'command', 'repo', 'ref', 'commit', 'since', 'eventsInRange', 'result', 'assertions']);
+    const events = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0).length;
+    expect(out).toMatchObject({ tool: { name: 'sel', version: sel(['--version']).stdout.trim() }, command: 'gate', repo: s.repo, ref: 'HEAD~1', commit: git(s.repo, 'rev-parse', 'HEAD~1').trim(), since: null, eventsInRange: events, result: 'pass' });
+    expect((out['assertions'] as { name: string }[]).map((a) => a.name)).toEqual(['integrity', '--no-divergence']);
+  });
   it('--policy-at a commit without policy/ is one sentence, not an internal error (from mutation testing)', () => {
     const c = join(tmp, 'policy-at-none');
     git(tmp, 'clone', '-q', s.repo, c);

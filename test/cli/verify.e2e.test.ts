@@ -625,6 +625,10 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
       expect(line).toContain('x\\u001b[2J\\u001b]0;title\\u0007\\u202e');
     }
   });
+  it("sel's own sentences show an argument's control characters escaped (from mutation testing)", () => {
+    const name = join(tmp, 'x\u001b[2J\u0007.jsonl');
+    expect(expectOneSentence(sel(['verify', name]))).toBe(`sel: cannot read log ${join(tmp, 'x')}\\u001b[2J\\u0007.jsonl: it does not exist`);
+  });
   it('a file named on the command line whose name is not UTF-8 exists: the sentence says why sel cannot open it (found by review)', () => {
     // Node.js decodes the command line as UTF-8: the byte 0xff reaches sel as U+FFFD, a name no
     // file has, and "it does not exist" sent the operator looking for a file that is there.
@@ -639,6 +643,13 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
   });
   it('an unknown flag', () => {
     expect(expectOneSentence(sel(['verify', CLEAN, '--frobnicate']))).toContain("unknown option '--frobnicate'");
+  });
+  it('a usage error of a nested command (policy check) is one sentence and exit 2 too, escaped as any (from mutation testing)', () => {
+    // Without sel's output and exit handling on the commands nested under `policy`, commander
+    // wrote "error: ..." raw and exited 1, as if findings were found.
+    expect(expectOneSentence(sel(['policy', 'check', '--frobnicate']))).toBe("sel: unknown option '--frobnicate'");
+    expect(expectOneSentence(sel(['policy', 'check', 'a', 'b\u001b[2J']))).toBe("sel: too many arguments for 'check'. Expected 1 argument but got 2.");
+    expect(expectOneSentence(sel(['policy', 'eval', '--event', '\u001b[2J']))).toMatch(/^sel: missing required argument/);
   });
   it('a bad --format or --fail-on value', () => {
     expect(expectOneSentence(sel(['verify', CLEAN, '--format', 'xml']))).toContain('--format must be one of text, json, jsonl');

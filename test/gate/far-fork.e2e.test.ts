@@ -25,6 +25,7 @@ let clean: string;
 let forged: string;
 let late: string;
 let lateFp: string;
+let lateFpAfterWarnings: string;
 
 beforeAll(() => {
   repo = initRepo(join(tmp, 'gov'));
@@ -61,6 +62,16 @@ beforeAll(() => {
   body['request_fingerprint'] = `sha256:${'0'.repeat(64)}`;
   lateFp = join(tmp, 'late-fp.jsonl');
   writeFileSync(lateFp, `${[...moved, canonicalize({ ...body, hash: sha256Digest(canonicalize(body)) })].join('\n')}\n`);
+  // The same, after 79 events before the range whose times go back (a TS_REGRESSION each).
+  const back = new ChainWriter('h');
+  const regressed: string[] = [];
+  for (let i = 0; i < 400; i++) regressed.push(back.append(i >= 20 && i < 100 ? input(120 - i) : input(i)).line);
+  const lateBranch = new ChainWriter('h', { lastSeq: 9, lastHash: (JSON.parse(regressed[9]!) as SelEvent).hash });
+  const { hash: __, ...lateBody } = JSON.parse(lateBranch.append({ ...input(350, 'curl-to-evil') }).line) as Record<string, unknown>;
+  lateBody['request_fingerprint'] = `sha256:${'0'.repeat(64)}`;
+  regressed.splice(10, 1);
+  lateFpAfterWarnings = join(tmp, 'late-fp-after-warnings.jsonl');
+  writeFileSync(lateFpAfterWarnings, `${[...regressed, canonicalize({ ...lateBody, hash: sha256Digest(canonicalize(lateBody)) })].join('\n')}\n`);
 });
 
 describe('a SEQ_DUPLICATE too far back to compare', () => {
@@ -101,6 +112,18 @@ describe('an event that arrives after its chain went on past its seq (a late SEQ
       expect(r.status, `${since}: ${r.stdout}`).toBe(1);
       const out = JSON.parse(r.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] };
       expect(out.assertions[0]!.reason, `${since} --jobs ${jobs}`).toMatch(/^2 integrity error\(s\), first /);
+    }
+  });
+  it('its line\'s own findings count after many findings before the range, each line\'s held apart (from mutation testing)', () => {
+    const v = JSON.parse(sel(['verify', lateFpAfterWarnings, '--repo', repo, '--format', 'json']).stdout) as { findings: { code: string; seq: number; location: { line: number } }[] };
+    expect(v.findings.filter((f) => f.code === 'TS_REGRESSION')).toHaveLength(79);
+    expect(v.findings.filter((f) => f.location.line === 400).map((f) => f.code).sort()).toEqual(['DECISION_DIVERGENCE', 'FINGERPRINT_MISMATCH', 'SEQ_REORDER']);
+    // --max-findings 0 keeps every finding, the late line's held ones too.
+    for (const limit of [[], ['--max-findings', '0']]) {
+      const r = sel(['gate', lateFpAfterWarnings, '--repo', repo, '--since', '300', '--max-severity', 'warning', '--format', 'json', ...limit]);
+      expect(r.status, r.stdout).toBe(1);
+      const out = JSON.parse(r.stdout) as { assertions: { name: string; pass: boolean; reason: string }[] };
+      expect(out.assertions[0]!.reason, limit.join(' ')).toMatch(/^2 integrity error\(s\), first /);
     }
   });
 });

@@ -75,6 +75,10 @@ describe('the facts a gate reads of each event', () => {
     expect(gateFacts(events[4]!, null)).toBeNull();
     // Equal facts are one object (a unit's result carries it once).
     expect(noter(events[1]!)).toBe(noter(events[3]!));
+    // And only equal facts: another bundle, or an elevation, is not the one made before (from mutation testing).
+    expect(gateFacts(e('tool.call', 'allow', 'sha256:c'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:c', elevation: false });
+    expect(gateFacts(e('tool.call', 'allow', 'sha256:b'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:b', elevation: false });
+    expect(gateFacts(e('zone.elevate', 'allow', 'sha256:b'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:b', elevation: true });
     // A gate never reads another command's note as nothing to note.
     expect(() => gateNote({ note: { type: 'impact', evaluated: false } })).toThrow();
     // Nor impact a gate's note, and impact's noter is never made of a bundle that is not

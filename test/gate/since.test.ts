@@ -110,6 +110,27 @@ describe('--since SEQ or TIME that also names a commit', () => {
   });
 });
 
+// A tag named by a build number (`42`) names a commit though git reads no commit id that short:
+// it was read as seq 42 and nothing was said, as the length of a commit id was checked first
+// (from mutation testing).
+describe('--since SEQ of fewer than 4 digits that names a tag', () => {
+  it('is read as a seq, and standard error says which commit it also names', async () => {
+    const repo = initRepo(join(tmp, 'short-tag'));
+    commit(repo, 'release');
+    const id = git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'tag', '42');
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (said.push(String(chunk)), true));
+    try {
+      expect(await resolveSince(repo, '42')).toEqual({ kind: 'seq', seq: 42 });
+      expect(await resolveSince(repo, '7')).toEqual({ kind: 'seq', seq: 7 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(said).toEqual([`sel gate: --since 42 is read as a seq (events after seq 42), but it also names commit ${id.slice(0, 12)}; to mean that, give its full ref name or commit id\n`]);
+  });
+});
+
 // A short id of digits only that abbreviates two commits names none for git: it was read as a
 // seq and nothing was said, where one commit so named was (the last session's note).
 describe('--since SEQ that abbreviates two commits', () => {
