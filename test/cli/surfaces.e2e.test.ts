@@ -1255,7 +1255,7 @@ describe('sel impact', () => {
 
 describe('explain, impact and timeline read the logs as sel verify was told to', () => {
   it('--max-line-bytes and --reorder-window: an event verify read is explained, replayed and shown, not LINE_TOO_LONG "(--max-line-bytes)" from a command without the flag (review)', () => {
-    const w = new ChainWriter('big');
+    const w = new ChainWriter('big', undefined, { maxLineBytes: 2_000_000 });
     const lines = [0, 1, 2].map((i) => w.append({
       ts: `2026-11-01T12:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'agent', zone: 'executor' },
       request: { tool: 'http.fetch', blob: i === 1 ? 'x'.repeat(1_100_000) : 'y' }, policy_hash: digestOf({ policy: 'none' }),
@@ -1293,7 +1293,7 @@ describe('explain, impact and timeline read the logs as sel verify was told to',
   // --max-line-bytes (LINE_TOO_LONG's own advice: raise the limit) failed every gate's integrity
   // assertion, and `sel gate --max-line-bytes N` was an unknown option (exit 2).
   it('sel gate takes --max-line-bytes, --max-depth and --reorder-window as sel verify does', () => {
-    const w = new ChainWriter('gate-big');
+    const w = new ChainWriter('gate-big', undefined, { maxLineBytes: 2_000_000 });
     const lines = [0, 1, 2].map((i) => w.append({
       ts: `2026-11-01T12:00:0${i}.000Z`, kind: 'tool.invoke', actor: { id: 'agent', zone: 'executor' },
       request: { tool: 'http.fetch', blob: i === 1 ? 'x'.repeat(1_100_000) : 'y' }, policy_hash: digestOf({ policy: 'none' }),
