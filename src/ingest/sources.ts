@@ -100,7 +100,6 @@ export async function resolveSources(args: readonly string[]): Promise<ResolvedS
         }
       }
     } else {
-      if (isNullDevice(st)) throw new OperatorError(`log ${arg} is the null device, which holds no log; name the log's file`);
       // A FIFO or character device named explicitly is read as a stream, like stdin.
       await add(arg, arg, st.isFile(), true);
     }
@@ -117,7 +116,12 @@ function fstatOf(fd: number): Stats | null {
   }
 }
 
-/** Whether `st` is the null device (/dev/null: a character device, by its device number). */
+/**
+ * Whether `st` is the null device (/dev/null: a character device, by its device number). Only
+ * standard input is refused for it: a log named, or found in a directory, that is a link to
+ * /dev/null is read as the empty stream it is, and reported as such (a segment replaced by one
+ * fails a run that resumes; an operator error would hide what the rest of the logs say).
+ */
 function isNullDevice(st: Stats | null): boolean {
   if (st === null || !st.isCharacterDevice()) return false;
   try {

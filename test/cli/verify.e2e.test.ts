@@ -683,13 +683,16 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
       closeSync(fd);
     }
   });
-  it('the null device, as a closed standard input, < /dev/null or named, is refused, not read as an empty log that passes', () => {
+  it('the null device as standard input, closed or < /dev/null, is refused, not read as an empty log that passes', () => {
     // Node.js opens /dev/null for a closed fd 0: `sel verify - <&-` (a cron job) passed with LOG_EMPTY.
     const viaShell = (redirect: string) => spawnSync('/bin/sh', ['-c', `"$0" "$1" verify - ${redirect}`, process.execPath, CLI], { encoding: 'utf8' });
     for (const redirect of ['<&-', '</dev/null']) {
       expect(expectOneSentence(viaShell(redirect)), redirect).toBe('sel: standard input (-) is the null device (closed, or < /dev/null), so there is no log to read; pipe the log in or name its file');
     }
-    expect(expectOneSentence(sel(['verify', '/dev/null']))).toBe("sel: log /dev/null is the null device, which holds no log; name the log's file");
+    // Named, it is read as the empty stream it is: a segment replaced by a link to it is
+    // reported in the run's findings (checkpoint.test.ts), not hidden by an operator error.
+    const named = sel(['verify', '/dev/null', '--format', 'json']);
+    expect((JSON.parse(named.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LOG_EMPTY']);
     // An empty pipe is still an empty log (a warning), as an empty file is.
     const piped = sel(['verify', '-', '--format', 'json'], { input: '' });
     expect(piped.status).toBe(0);

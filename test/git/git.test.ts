@@ -321,7 +321,7 @@ describe('the working copy of a committed log (workingCopyDifference) (from muta
     writeFileSync(file, 'a\n');
     await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
     writeFileSync(file, 'b\n');
-    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBe(1));
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 1, commit: head }));
   });
 });
 
@@ -534,7 +534,7 @@ describe('a blob compared a chunk at a time is checked to hash to its id, as one
     const head = commit(repo, 'the log');
     const edited = lines(40, 'c');
     writeFileSync(join(repo, 'logs/a.jsonl'), edited);
-    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'logs/a.jsonl', join(repo, 'logs/a.jsonl'))).toBe(1));
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'logs/a.jsonl', join(repo, 'logs/a.jsonl'))).toEqual({ line: 1, commit: head }));
     const blob = git(repo, 'rev-parse', `${head}:logs/a.jsonl`);
     overwriteBlob(repo, blob, edited);
     await withRepo(repo, async (r) => {
