@@ -80,7 +80,8 @@ function whatIfLines(w: NonNullable<LineAccount['whatIf']>, recorded: SelEvent['
 /** A rule id shown as it is in impact's transitions; any other is quoted. */
 const PLAIN_RULE = /^[A-Za-z0-9_.:@\/-]+$/;
 
-const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule ?? '(none)'}  severity ${d.severity}`;
+/** A decision, for people: its rule as impact's transitions show it (a recorded rule is the log's text: `x  severity high` read as more of the decision). */
+const showDecision = (d: SelEvent['decision']) => `${d.action}  rule ${d.rule === null ? '(none)' : PLAIN_RULE.test(d.rule) ? d.rule : JSON.stringify(d.rule)}  severity ${d.severity}`;
 
 /**
  * The bundle at `ref` (--policy), refused when it is not valid, compiled as replay would:
@@ -1067,10 +1068,18 @@ interface TimelineFlags extends ReadingFlags {
  * check's come just before their event, but the line checks' of an event that arrived early
  * come when its line is read, and it is placed only when the events it jumped have come (up
  * to --reorder-window of them, per chain). Held by place, oldest dropped first; lines that
- * name no seq (unreadable, not an event) are never a row, and are not held.
+ * name no seq (unreadable, not an event) are never a row, and are not held (nor NEVER_A_ROW's).
  */
 const HELD_FINDINGS = 4096;
 const NONE: readonly string[] = [];
+/**
+ * Findings whose line is never a row, though they name a seq: a line changed after it was
+ * written is a hole in its chain, and one that fails the schema or names an unknown version has
+ * no event to show. Held, they were never let go (their event is never placed): 4 096 of them
+ * between an early event and the one it jumped pushed its findings out, and its row read clean
+ * (found by mutation testing).
+ */
+const NEVER_A_ROW: ReadonlySet<string> = new Set(['HASH_MISMATCH', 'EVENT_SCHEMA', 'EVENT_VERSION_UNKNOWN']);
 
 /** The last instant a ts can name (four-digit years, milliseconds). */
 const LAST_TS = '9999-12-31T23:59:59.999Z';
@@ -1157,7 +1166,7 @@ function timelineCommand(): Command {
           forkCount++;
           if (forks.length < 3) forks.push(x);
         }
-        if (x.location !== null && x.seq !== null) {
+        if (x.location !== null && x.seq !== null && !NEVER_A_ROW.has(x.code)) {
           const key = `${x.location.file}\u0000${x.location.line}`;
           const codes = held.get(key);
           if (codes !== undefined) codes.push(x.code);

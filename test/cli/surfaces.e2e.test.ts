@@ -617,6 +617,9 @@ describe('sel explain', () => {
     expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ chain: 'prod-agents', otherChains: ['beta'] });
     // Not with --chain, nor at a seq where the other chain is intact.
     expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--chain', 'prod-agents', '--format', 'json']).stdout)).toMatchObject({ otherChains: [] });
+    // beta's changed seq 2 is its last line: no seq 3 links around it, its finding alone names beta (from mutation testing).
+    const last = writeLog('explain-other-damaged-last.jsonl', [...a, ...b.slice(0, 3).map((l, i) => (i === 2 ? l.replace('"action":"', '"action":"x') : l)), '']);
+    expect(JSON.parse(sel(['explain', last, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ chain: 'prod-agents', otherChains: ['beta'] });
     // A line no longer readable names no seq: beta lost its seq 3 between its seq 2 and 4.
     const lost = writeLog('explain-other-lost.jsonl', [...a, ...b.map((l, i) => (i === 3 ? '{"not an event' : l))]);
     expect(JSON.parse(sel(['explain', lost, '--repo', s.repo, '--seq', '3', '--format', 'json']).stdout)).toMatchObject({ chain: 'prod-agents', otherChains: ['beta'] });
@@ -629,8 +632,10 @@ describe('sel explain', () => {
     const { lines, at, forged } = forkedAt3();
     // zeta's seq 3 and 4 deleted: its SEQ_GAP (at seq 5) holds seq 4; gamma ends at seq 3.
     const zeta = chainLines(6, 'zeta').filter((_, i) => i !== 3 && i !== 4);
-    const log = writeLog('explain-other-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at).filter((l) => l !== ''), ...chainLines(6, 'beta'), ...chainLines(4, 'gamma'), ...zeta, '']);
-    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: ['prod-agents', 'zeta'] });
+    // alpha's seq 4 changed, read last: found after zeta's gap, and named before it.
+    const alpha = chainLines(6, 'alpha').map((l, i) => (i === 4 ? l.replace('"action":"', '"action":"x') : l));
+    const log = writeLog('explain-other-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at).filter((l) => l !== ''), ...chainLines(6, 'beta'), ...chainLines(4, 'gamma'), ...zeta, ...alpha, '']);
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: ['alpha', 'prod-agents', 'zeta'] });
   });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
@@ -642,6 +647,14 @@ describe('sel explain', () => {
       links: { prev: { seq: 1, location: { file: log, line: 2 }, links: true } },
     });
     expect(Object.keys((out['links'] as { prev: { location: object } }).prev.location)).toEqual(['file', 'line']);
+    // Its prev_hash changed and the line sealed again: its neighbours do not link to it (from mutation testing).
+    const lines = readFileSync(log, 'utf8').split('\n');
+    const e = JSON.parse(lines[2]!) as Record<string, unknown>;
+    e['prev_hash'] = `sha256:${'0'.repeat(64)}`;
+    delete e['hash'];
+    e['hash'] = digestOf(e);
+    const moved = writeLog('explain-placed-unlinked.jsonl', lines.map((l, i) => (i === 2 ? canonicalize(e) : l)));
+    expect(JSON.parse(sel(['explain', moved, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout)).toMatchObject({ lines: [{ relation: 'placed', links: { prev: false, next: false } }] });
     // No event to evaluate under --policy: a bad one is refused all the same (from mutation testing).
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--policy', 'nope']))).toContain('check --policy');
   });
@@ -682,6 +695,9 @@ describe('sel explain', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('\n  no line of the log names this seq; one damaged line between seq 3 and seq 5 may hold it\n');
     expect(r.stdout).toContain(`\nline  ${log}:${at + 1}  damaged (LINE_INVALID_JSON), where this seq belongs  (120 bytes, as it reads now)\n  ${cut}\n`);
+    // One byte is one byte (from mutation testing).
+    const byte = writeLog('explain-one-byte.jsonl', lines.map((l, i) => (i === at ? 'x' : l)));
+    expect(sel(['explain', byte, '--repo', s.repo, '--seq', '4']).stdout).toContain(`\nline  ${byte}:${at + 1}  damaged (LINE_INVALID_JSON), where this seq belongs  (1 byte, as it reads now)\n  x\n`);
     // A changed line that names another seq (and so fills this one's gap) is looked at too;
     // one that names no chain is one --chain keeps.
     const moved = writeLog('explain-moved.jsonl', lines.map((l, i) => (i === at ? l.replace('"seq":4,', '"seq":1,') : l)));
@@ -742,10 +758,25 @@ describe('sel explain', () => {
     const cutOff = sel(['explain', s.incident, '--repo', s.repo, '--seq', '45']);
     expect(cutOff.status).toBe(0);
     expect(cutOff.stdout).toMatch(/\n {2}LOG_TRUNCATED at \S+: the log of chain \S+ ends at seq \d+, but seq \d+ was anchored/);
+    // The anchored seq itself was cut too; the one after it is not known of (from mutation testing).
+    expect(sel(['explain', s.incident, '--repo', s.repo, '--seq', '48']).stdout).toMatch(/\n {2}LOG_TRUNCATED at \S+: the log of chain \S+ ends at seq \d+, but seq 48 was anchored/);
+    expect(expectOneSentence(sel(['explain', s.incident, '--repo', s.repo, '--seq', '49']))).toContain('no line of the log has seq 49, and no finding kept is about it');
     // A chain nothing is known of: refused in one sentence.
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--chain', 'elsewhere']))).toContain('no line of the log has seq 5 in chain elsewhere, and no finding kept is about it');
     // There is no event to evaluate under --policy, and a bad one is still refused.
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '5', '--policy', 'nope']))).toContain('check --policy');
+  });
+  it('of a seq a fork\'s branch holds at the end of a log cut before its anchor: the LOG_TRUNCATED is about the seqs after it, not this one (from mutation testing)', () => {
+    // The chain goes on with a forged seq 3 and stops; the real 3..45 are a branch, and the
+    // anchor at seq 48 is past the end: the log ends at seq 45 (the branch's last).
+    const { lines, at, forged } = forkedAt3();
+    const log = writeLog('explain-branch-cut.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at, at + 43), '']);
+    type Out = { lines: { relation: string }[]; findings: { code: string; message: string }[] };
+    const last = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '45', '--format', 'json']).stdout) as Out;
+    expect(last.lines.map((x) => x.relation)).toEqual(['branch']);
+    expect(last.findings.map((x) => x.code)).not.toContain('LOG_TRUNCATED');
+    const after = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '46', '--format', 'json']).stdout) as Out;
+    expect(after.findings.map((x) => [x.code, x.message])).toEqual([['LOG_TRUNCATED', expect.stringContaining('ends at seq 45, but seq 48 was anchored')]]);
   });
   it('of an anchored seq the log lost: whether its successor names the hash the anchor records (from mutation testing)', () => {
     const { lost, r } = explainLost(15, 'explain-lost-anchored.jsonl');
@@ -869,6 +900,25 @@ describe('sel explain', () => {
     expect(out.recorded.action).not.toBe('block');
     expect(out.matches).toBe(false);
   });
+  it('quotes a recorded rule that could read as more of the decision, as impact does (from mutation testing)', () => {
+    // The recorded rule is the log's text: `rule x  severity high  severity info` read as a rule x of severity high.
+    const events = readFileSync(s.clean, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { seq: number; decision: { action: string; rule: string | null; severity: string } });
+    const forged = events.findIndex((e) => e.decision.rule !== null);
+    events[forged]!.decision.rule = 'x  severity high';
+    for (let i = forged; i < events.length; i++) {
+      const e = events[i]!;
+      if (i > 0) e['prev_hash'] = events[i - 1]!['hash'];
+      delete e['hash'];
+      e['hash'] = digestOf(e);
+    }
+    const log = writeLog('explain-forged-rule.jsonl', [...events.map((e) => canonicalize(e)), '']);
+    const { action, severity } = events[forged]!.decision;
+    const r = sel(['explain', log, '--repo', s.repo, '--seq', String(events[forged]!.seq), '--no-color']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`\n  recorded  ${action}  rule "x  severity high"  severity ${severity}\n`);
+    // Every other rule is shown as it is.
+    expect(r.stdout).toMatch(/\n {2}replayed {2}\w+ {2}rule [\w.-]+ {2}severity \w+ {2}\(DIVERGES\)\n/);
+  });
   it('answers what-if questions with --policy, and gives JSON', () => {
     const r = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD', '--format', 'json']);
     const out = JSON.parse(r.stdout) as { recorded: { action: string }; replayed: { action: string }; matches: boolean; whatIf: { decision: { action: string; rule: string } }; review: unknown };
@@ -880,6 +930,17 @@ describe('sel explain', () => {
     const text = sel(['explain', s.clean, '--repo', s.repo, '--seq', '24', '--policy', 'HEAD']).stdout;
     expect(text).toMatch(/\ntrace\n {3}1\. capabilities cap\.coder: match: [^\n]+\n {3}2\. tool-registry tool-registry\.open: allow: [^\n]+\n {3}3\. severity-gating: /);
     expect(text).toMatch(/\n {2}decision {2}block {2}rule tool-registry\.reserved {2}severity high {2}\(differs from the record\)\n {3}1\. capabilities cap\.coder: [^\n]+\n {3}2\. tool-registry tool-registry\.reserved: deny: /);
+  });
+  it('of an event whose review is not valid, beside more anchors that are not valid than explain keeps of the ledger\'s findings: its review\'s finding is kept (from mutation testing)', () => {
+    const repo = join(tmp, 'explain-invalid-anchors');
+    cpSync(s.repo, repo, { recursive: true });
+    const review = (JSON.parse(sel(['explain', s.clean, '--repo', repo, '--seq', '22', '--format', 'json']).stdout) as { review: { path: string } }).review.path;
+    write(repo, Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`ledger/anchors/prod-agents/x${i}.json`, 'not an anchor\n'])));
+    write(repo, { [review]: '{"v":"sel.review/1"}\n' });
+    commit(repo, 'ledger: anchors that are not valid, and a review broken');
+    const out = JSON.parse(sel(['explain', s.clean, '--repo', repo, '--seq', '22', '--format', 'json']).stdout) as { review: { status: string }; findings: { code: string; location: { file: string } | null }[] };
+    expect(out.review.status).toBe('missing');
+    expect(out.findings.filter((x) => x.code === 'LEDGER_ARTIFACT_INVALID').map((x) => x.location!.file)).toEqual([`${repo}/${review}`]);
   });
   it('of an event whose review or exception is in the ledger but not valid: says so, with its finding, not that none exists', () => {
     // The repository under a directory ledger/anchors/: what an artifact is comes from its
@@ -1214,6 +1275,8 @@ describe('sel impact', () => {
     const events = readFileSync(s.clean, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { decision: { rule: string | null } });
     const forged = events.findIndex((e) => e.decision.rule !== null);
     events[forged]!.decision.rule = 'x -> block y';
+    // And one of the characters a rule is shown with as it is (from mutation testing).
+    events[events.findIndex((e, i) => i > forged && e.decision.rule !== null)]!.decision.rule = 'ext:a@b/c';
     for (let i = forged; i < events.length; i++) {
       const e = events[i]!;
       if (i > 0) e['prev_hash'] = events[i - 1]!['hash'];
@@ -1228,6 +1291,7 @@ describe('sel impact', () => {
     expect(t[0]).toMatch(/^\w+ "x -> block y" -> \w+ /);
     // Every other rule is shown as it is.
     expect(out.transitions.filter((x) => x.transition.includes('"'))).toHaveLength(1);
+    expect(out.transitions.filter((x) => /^\w+ ext:a@b\/c -> \w+ /.test(x.transition))).toHaveLength(1);
   });
   it('says when the ledger at --ref has a review or exception that could not be used or was rewritten: the changes it makes are not the policy\'s (review)', () => {
     const repo = join(tmp, 'impact-broken-exception');
@@ -1245,6 +1309,12 @@ describe('sel impact', () => {
     // A sound ledger: nothing said.
     expect((JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as Out).ledger).toEqual({ invalidArtifacts: 0, rewrittenArtifacts: 0 });
     expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD']).stdout).not.toContain('note: the ledger');
+    // An anchor that is not valid, or that a commit rewrote, is no review or exception: no decision relied on it (from mutation testing).
+    const anchored = join(tmp, 'impact-broken-anchor');
+    cpSync(s.repo, anchored, { recursive: true });
+    write(anchored, { 'ledger/anchors/prod-agents/15.json': '{"v":"sel.anchor/1"}\n', 'ledger/anchors/prod-agents/16.json': 'not an anchor\n' });
+    commit(anchored, 'ledger: break an anchor, add one that is not JSON');
+    expect((JSON.parse(sel(['impact', s.clean, '--repo', anchored, '--policy', 'HEAD', '--format', 'json']).stdout) as Out).ledger).toEqual({ invalidArtifacts: 0, rewrittenArtifacts: 0 });
   });
   it('names the hash of the version it replayed under, in JSON as in text (from mutation testing)', () => {
     const out = JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { policy: { hash: string } };
@@ -1334,6 +1404,17 @@ describe('sel timeline', () => {
       return i === changed ? other.append(input('allow')).line : (other.append(input('block')), line);
     });
   };
+  it('shows the first 80 characters of a row\'s target, and writes a value\'s ##[ in JSONL as ##\\u005b, the same JSON value (from mutation testing)', () => {
+    const url = `https://api.example.com/${'a'.repeat(70)}/${'b'.repeat(30)}`;
+    const w = new ChainWriter('t');
+    const log = join(tmp, 'timeline-long-target.jsonl');
+    writeFileSync(log, `${w.append(sampleInput(0, { request: { tool: 'http.fetch', url, note: '##[error]forged' } })).line}\n`);
+    const row = sel(['timeline', log]).stdout.split('\n')[1]!;
+    expect(row.endsWith(`  ${url.slice(0, 80)}`)).toBe(true);
+    const jsonl = sel(['timeline', log, '--format', 'jsonl']).stdout;
+    expect(jsonl).not.toContain('##[');
+    expect((JSON.parse(jsonl) as { request: { note: string } }).request.note).toBe('##[error]forged');
+  });
   it('filters events and prints a table or JSONL', () => {
     const table = sel(['timeline', s.clean, '--action', 'block']).stdout;
     expect(table).toContain('(8 events)');
@@ -1545,6 +1626,28 @@ describe('sel timeline', () => {
     const rows = sel(['timeline', log, '--format', 'jsonl', '--reorder-window', '5000']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
     expect(rows).toHaveLength(4500);
     expect(rows.filter((r) => r.seq > 0 && r.findings.join() !== 'EVENT_NONCANONICAL').map((r) => r.seq)).toEqual([]);
+  });
+  it('names its findings at an early event past more than 4096 findings at events its filter leaves out: those are let go when their events are placed (from mutation testing)', () => {
+    // Chain b's seq 1, not in canonical form, read before its seq 0, with 4200 events of chain a
+    // between them, each not in canonical form: --chain b shows none of them.
+    const a = chainLines(4200, 'a').map((l) => ` ${l}`);
+    const b = chainLines(3, 'b');
+    const log = join(tmp, 'timeline-early-filtered.jsonl');
+    writeFileSync(log, `${[` ${b[1]!}`, ...a, b[0]!, b[2]!].join('\n')}\n`);
+    const rows = sel(['timeline', log, '--chain', 'b', '--format', 'jsonl', '--reorder-window', '1']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows.map((r) => [r.seq, r.findings])).toEqual([[0, []], [1, ['EVENT_NONCANONICAL', 'SEQ_REORDER']], [2, []]]);
+  });
+  it('names its findings at an early event past more than 4096 changed lines, which are never rows (found by mutation testing: their findings were held, and pushed its own out)', () => {
+    // Chain b's seq 1, not in canonical form, read before its seq 0, with 4200 lines of chain a
+    // between them, each changed after it was written (HASH_MISMATCH: a hole, never placed).
+    const a = chainLines(4200, 'a').map((l) => l.replace('"note":"', '"note":"x'));
+    const b = chainLines(3, 'b');
+    const log = join(tmp, 'timeline-early-changed.jsonl');
+    writeFileSync(log, `${[` ${b[1]!}`, ...a, b[0]!, b[2]!].join('\n')}\n`);
+    const r = sel(['timeline', log, '--format', 'jsonl', '--reorder-window', '1']);
+    expect(r.stderr).toContain('the logs have 4202 integrity finding(s)');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
+    expect(rows.map((x) => [x.seq, x.findings])).toEqual([[0, []], [1, ['EVENT_NONCANONICAL', 'SEQ_REORDER']], [2, []]]);
   });
   it('says that the events integrity findings concern are not shown: a copy of an event is not shown twice', () => {
     const all = readFileSync(s.clean, 'utf8').split('\n').filter((l) => l.length > 0);

@@ -605,6 +605,18 @@ describe('a ledger shaped to hide what it holds (found by review)', () => {
     expect(out.findings.some((f) => f.code === 'ANCHOR_MISMATCH')).toBe(false); // neither anchor was used
   });
 
+  it('an exception whose path a tree entry holding a slash names too is one artifact sel impact counts as not used, though two findings say why (from mutation testing)', () => {
+    const { repo, log } = repoWithLog('slash-name-exception');
+    write(repo, { 'ledger/exceptions/EX.json': '{"v":"sel.exception/1","id":"EX"}\n' });
+    commit(repo, 'exception');
+    const exceptions = git(repo, 'rev-parse', 'HEAD:ledger/exceptions');
+    commitLedger(repo, rawTree(repo, [{ mode: '40000', name: 'exceptions', oid: exceptions }, { mode: '100644', name: 'exceptions/EX.json', oid: blob(repo, '{}\n') }]), 'a second entry for the same path');
+    const invalid = verify(log, repo).findings.filter((f) => f.code === 'LEDGER_ARTIFACT_INVALID') as unknown as { location: { file: string } }[];
+    expect(invalid.map((f) => f.location.file.split('/').slice(-3).join('/'))).toEqual(['ledger/exceptions/EX.json', 'ledger/exceptions/EX.json']);
+    const impact = JSON.parse(sel(['impact', log, '--repo', repo, '--policy', 'HEAD', '--format', 'json']).stdout) as { ledger: { invalidArtifacts: number } };
+    expect(impact.ledger.invalidArtifacts).toBe(1);
+  });
+
   it('a tree entry whose name holds a slash, listed before the directory that holds the artifact at that path, leaves neither used (from mutation testing)', () => {
     const { repo, log, hash } = repoWithLog('slash-name-first');
     write(repo, { 'ledger/anchors/h/0.json': anchor(hash) });

@@ -13,7 +13,7 @@ import { sel } from '../helpers/cli.js';
 import { commit, git, write } from '../helpers/git.js';
 import { buildBackdated, type Backdated } from '../helpers/backdated.js';
 import { verifyWithReplay } from '../../src/verify/replay-run.js';
-import { ChainWriter } from '../../src/producer/producer.js';
+import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-backdated-'));
 let b: Backdated;
@@ -82,6 +82,42 @@ describe('reviews and exceptions are judged at the chain\'s time', () => {
     expect(text).toContain('(the same at its ts, not at the chain\'s time: EXCEPTION_EXPIRED below)');
     expect(text).toContain('(differs from the record: EXCEPTION_EXPIRED at the chain\'s time, recorded warn at ts ');
     expect(explain(['--format', 'json', '--jobs', '2', '--unit-bytes', '300']).stdout).toBe(json.stdout);
+  });
+
+  it('sel explain --policy names the seq whose ts is the chain\'s time as replay does: the first of two with the same latest ts (from mutation testing)', () => {
+    // Chain x again, its seq 2 at seq 3's ts: the chain's time is seq 2's (the first event
+    // to reach it), and replay's EXCEPTION_EXPIRED says so; explain's what-if said seq 3's.
+    const events = readFileSync(b.exception, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as EventInput);
+    const w = new ChainWriter('x');
+    const lines = events.map((e, i) => {
+      const { ts, kind, actor, request, policy_hash, decision, exception_ref } = e;
+      return w.append({ ts: i === 2 ? '2026-11-10T00:00:00.000Z' : ts, kind, actor, request, policy_hash, decision, ...(exception_ref === undefined ? {} : { exception_ref }) }).line;
+    });
+    const log = join(tmp, 'same-latest-ts.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const f = verify(log).out.findings.find((x) => x.code === 'EXCEPTION_EXPIRED')!;
+    expect(f.detail).toMatchObject({ chainTs: '2026-11-10T00:00:00.000Z', chainTsSeq: 2 });
+    const out = JSON.parse(sel(['explain', log, '--repo', b.repo, '--seq', '4', '--policy', 'HEAD', '--format', 'json']).stdout) as { whatIf: { expired: unknown } };
+    expect(out.whatIf.expired).toEqual(f);
+  });
+
+  it('sel explain of an intact event whose seq a fork\'s branch holds too: the branch\'s EXCEPTION_EXPIRED is not its own, and its replay is the same (from mutation testing)', () => {
+    // Chain x with a seq 4 read first (an allow, linked to seq 3): the backdated seq 4 under
+    // EXEXP is on a branch, and replay reports its EXCEPTION_EXPIRED at the branch's line.
+    const lines = readFileSync(b.exception, 'utf8').trimEnd().split('\n');
+    const third = JSON.parse(lines[3]!) as { hash: string; policy_hash: string };
+    const first = new ChainWriter('x', { lastSeq: 3, lastHash: third.hash }).append({
+      ts: '2026-11-11T00:00:00.000Z', kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git', n: 4 }, policy_hash: third.policy_hash,
+      decision: { action: 'allow', rule: 'cap.coder', severity: 'info' },
+    }).line;
+    const log = join(tmp, 'fork-expired.jsonl');
+    writeFileSync(log, `${[...lines.slice(0, 4), first, lines[4]].join('\n')}\n`);
+    expect(codes(verify(log).out)).toContain('x/4 EXCEPTION_EXPIRED');
+    const out = JSON.parse(sel(['explain', log, '--repo', b.repo, '--seq', '4', '--format', 'json']).stdout) as { location: { line: number }; matches: boolean; findings: { code: string; location: { line: number } }[] };
+    expect(out.location.line).toBe(5);
+    expect(out.findings.filter((x) => x.code === 'EXCEPTION_EXPIRED').map((x) => x.location.line)).toEqual([6]);
+    expect(out.matches).toBe(true);
+    expect(sel(['explain', log, '--repo', b.repo, '--seq', '4', '--no-color']).stdout).toContain('  replayed  allow  rule cap.coder  severity info  (the same)\n');
   });
 
   it('sel explain of a late arrival further back than the chain\'s time ring: its what-if is judged at the chain\'s time when it came, as replay judged it, not at the chain\'s last (found by review: a false EXCEPTION_EXPIRED)', () => {

@@ -4,7 +4,7 @@
  * when the event names REF's bundle (here REF is the bundle the events name, so the log needs no
  * resealing). The built CLI on real Git repositories, on one thread and with --jobs N.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,24 @@ describe('impact and explain --policy judge as replay does', () => {
     // A ts back by 1 ms, every artifact in force at both times: as recorded.
     const small = JSON.parse(sel(['explain', b.all, '--repo', b.repo, '--seq', '4', '--chain', 's', '--policy', 'HEAD', '--format', 'json']).stdout) as { recorded: Decision; whatIf: { decision: Decision } };
     expect(small.whatIf.decision).toEqual(small.recorded);
+  });
+
+  it('explain --policy: a what-if that differs from the record is that decision, as impact and replay say, though the exception it relied on had expired by the chain\'s time (from mutation testing)', () => {
+    // pr lets low through: chain x's seq 4, a warn under EXEXP at a ts back in its window, is
+    // an allow under it at its ts. Replay and impact call that a divergence (expected: the
+    // allow); explain must not judge it at the chain's time as if it were the recorded decision.
+    const dir = join(tmp, 'low-allowed');
+    cpSync(b.repo, dir, { recursive: true });
+    git(dir, 'checkout', '-q', '-b', 'pr');
+    const gating = JSON.parse(readFileSync(join(dir, 'policy', 'severity-gating.json'), 'utf8')) as { gates: Record<string, string> };
+    gating.gates['low'] = 'allow';
+    write(dir, { 'policy/severity-gating.json': `${JSON.stringify(gating, null, 2)}\n` });
+    commit(dir, 'pr: low is allowed');
+    git(dir, 'checkout', '-q', 'main');
+    const allow = { action: 'allow', rule: 'secrets.status-query', severity: 'low' };
+    expect(impact(b.exception, dir, ['--policy', 'pr']).would).toEqual({ 'x/4@5': allow });
+    const json = JSON.parse(sel(['explain', b.exception, '--repo', dir, '--seq', '4', '--policy', 'pr', '--format', 'json']).stdout) as { whatIf: { decision: Decision; expired: unknown } };
+    expect(json.whatIf).toMatchObject({ decision: allow, expired: null });
   });
 
   it('a fork\'s branch: a line forged ahead of a seq does not hide the divergences of the real events from impact', () => {
