@@ -148,7 +148,9 @@ describe('human-readable outputs show hostile text escaped', () => {
     }
     // The text is still there to read, escaped: the explain output names the rule and the actor.
     const explained = sel(['explain', hostile, '--repo', s.repo, '--seq', '3']).stdout;
-    expect(explained).toContain('r\\u000aFAKE LINE\\u001b[2J\\u009b31m\\u202e');
+    // A rule that is not a plain id is quoted as JSON writes it (a rule "x  severity high" read
+    // as more of the decision), then escaped: JSON's \u001b shows as \\u001b, as in a damaged line.
+    expect(explained).toContain('rule "r\\nFAKE LINE\\\\u001b[2J\\u009b31m\\u202e"');
     expect(explained).toContain('a\\u000aFAKE ROW\\u001b[8m');
     // A damaged line is shown as it reads now: escaped as JSON wrote it, and where JSON did not.
     const damaged = sel(['explain', hostileDamaged, '--repo', s.repo, '--seq', '3']).stdout;
@@ -244,7 +246,7 @@ describe('no text from the logs or a policy pull request is a workflow command i
       expect(runnerCommands(r.stdout + r.stderr), what).toEqual([]);
     }
     // Still there to read, escaped as sel escapes: the rule and the damaged line.
-    expect(sel(['explain', log, '--repo', s.repo, '--seq', '3']).stdout).toContain('rule ##\\u005badd-mask]FAIL');
+    expect(sel(['explain', log, '--repo', s.repo, '--seq', '3']).stdout).toContain('rule "##\\u005badd-mask]FAIL"');
     expect(sel(['explain', log, '--repo', s.repo, '--seq', String(lastSeq + 1)]).stdout).toContain('\\u003a:error file=forged.js');
   });
 
