@@ -62,6 +62,23 @@ export function pathUri(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
+/**
+ * A SARIF message string (a result's and a notification's message, a rule's descriptions and
+ * help). SARIF 2.1.0 section 3.11.5: in every plain text and formatted message string, `{` and
+ * `}` SHALL be written `{{` and `}}`, placeholders or not: a consumer replaces `{0}` with an
+ * argument, and a value `{0}` from a log read as a placeholder with none. Section 3.11.6 reads
+ * `[text](destination)` in a plain text message as an embedded link, whose integer destination
+ * SHALL name a location of the result: a log's `[here](0)` or `[x](https://…)` made one
+ * (2.1.0 gives no escape outside link text; the TC's answer, oasis-tcs/sarif-spec#658 and #768,
+ * is a backslash before the literal bracket). So the `]` of each `](` is written `\]`, and a
+ * run of backslashes right before it doubled, as printable.ts doubles one before its escapes:
+ * an escaped bracket is always after an odd run.
+ */
+export function sarifMessage(s: string): string {
+  const braces = s.includes('{') || s.includes('}') ? s.replace(/[{}]/g, '$&$&') : s;
+  return braces.includes('](') ? braces.replace(/(\\*)\](?=\()/g, (_m, run: string) => `${run}${run}\\]`) : braces;
+}
+
 function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: string): Record<string, unknown> {
   const uri = f.location === null ? fallbackUri : pathUri(opts.relativize(f.location.file));
   const region: Record<string, number> = { startLine: f.location?.line ?? 1 };
@@ -77,7 +94,7 @@ function result(f: Finding, ruleIndex: number, opts: SarifOptions, fallbackUri: 
     level: LEVEL[f.severity],
     // Shown in a web UI (GitHub code scanning): what could reorder or hide text escaped, as in
     // the text, github and junit formats; expected and actual (properties) stay exact.
-    message: { text: printable(f.message) },
+    message: { text: sarifMessage(printable(f.message)) },
     locations: [{ physicalLocation: { artifactLocation: { uri }, region } }],
     partialFingerprints: { 'selFinding/v1': fingerprint(f, uri) },
     ...(Object.keys(props).length > 0 ? { properties: props } : {}),
@@ -105,9 +122,12 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
     return {
       id: code,
       name: ruleName(code),
-      shortDescription: { text: info.title },
-      fullDescription: { text: info.help },
-      help: { text: `${info.help}\n\nExample: ${info.example}`, markdown: `**${info.title}**\n\n${info.help}\n\nExample: \`${info.example.replace(/`/g, "'")}\`` },
+      shortDescription: { text: sarifMessage(info.title) },
+      fullDescription: { text: sarifMessage(info.help) },
+      help: {
+        text: sarifMessage(`${info.help}\n\nExample: ${info.example}`),
+        markdown: sarifMessage(`**${info.title}**\n\n${info.help}\n\nExample: \`${info.example.replace(/`/g, "'")}\``),
+      },
       defaultConfiguration: { level: LEVEL[info.severity] },
       properties: { tags: ['security', `sel-${info.class}`], precision: 'very-high' },
     };
@@ -129,11 +149,11 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
       ...(left > 0
         ? [{
             level: 'warning',
-            message: { text: `${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or a limit on findings listed): the most severe were kept. Run sel with --format json for all of them.` },
+            message: { text: sarifMessage(`${left} finding(s) are not in this file (GitHub code scanning limits: ${maxResults} results, ${maxGzip} bytes gzipped; or a limit on findings listed): the most severe were kept. Run sel with --format json for all of them.`) },
           }]
         : []),
       ...(replay !== undefined && !replay.performed
-        ? [{ level: 'note', message: { text: `replay skipped (${replay.reason}); only integrity was checked` } }]
+        ? [{ level: 'note', message: { text: sarifMessage(`replay skipped (${replay.reason}); only integrity was checked`) } }]
         : []),
     ];
     const doc = {
@@ -143,6 +163,10 @@ export function renderSarif(report: SarifReport, opts: SarifOptions): string {
         {
           tool: { driver: { name: 'sel', version: VERSION, semanticVersion: VERSION, rules } },
           automationDetails: { id: `sel/${opts.category}/` },
+          // Section 3.14.27: a run of a tool that reads text, with results, SHALL say how it counts
+          // columns; sel's are UTF-16 code units (Location.column): read as code points, a column
+          // after an emoji is one too far (found by mutation review).
+          columnKind: 'utf16CodeUnits',
           invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
           results: list.map((f) => result(f, ruleIndex.get(f.code)!, opts, fallbackUri)),
           properties: {

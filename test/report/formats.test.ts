@@ -177,6 +177,86 @@ describe('--format sarif', () => {
     // The fingerprint does not depend on where sel ran from: it is made of the relative URI.
     expect(late!.partialFingerprints['selFinding/v1']).toBe(fingerprint(findings[0]!, 'logs/a.jsonl'));
   });
+  // SARIF 2.1.0 section 3.11.5: `{` and `}` SHALL be `{{` and `}}` in every message string (a
+  // consumer replaces `{0}` with an argument); section 3.11.6: `[text](n)` in a plain text
+  // message is an embedded link to the result's location n, which SHALL exist. A log's values
+  // reached message.text as they were: `{0}` read as a placeholder, `[here](0)` as a link.
+  it('writes message strings as SARIF reads them: braces doubled, no embedded link from the logs (found by mutation review)', async () => {
+    const hostile = '{0} [here](0) [x](https://evil.example/) a\\](1) [b\\\\](2) }{ [c] d]';
+    const finding = makeFinding('DECISION_DIVERGENCE', { chain: 'c', seq: 1, location: { file: 'logs/a.jsonl', line: 2 }, message: `recorded rule ${hostile}`, actual: { rule: hostile } });
+    const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'fail', failOn: 'error', findings: { ...countFindings([finding]), omitted: 1 }, files: [{ file: 'logs/a.jsonl' }], replay: { performed: false, reason: 'no {repo} given' } } }, { relativize: (f) => f, category: 'verify' })) as {
+      runs: { results: { message: { text: string }; properties: { actual: { rule: string } } }[]; tool: { driver: { rules: { id: string; help: { text: string } }[] } } }[];
+    };
+    expect(validateSarif(doc)).toBe(true);
+    const r = doc.runs[0]!.results[0]!;
+    expect(r.message.text).toBe('recorded rule {{0}} [here\\](0) [x\\](https://evil.example/) a\\\\\\](1) [b\\\\\\\\\\](2) }}{{ [c] d]');
+    // A bracket that cannot close a link stays as it is.
+    expect(r.properties.actual.rule).toBe(hostile);
+    // Read as a SARIF consumer reads it: no placeholder, no embedded link (the grammar of section
+    // 3.11.6: a backslash in link text escapes \, [ or ], and nothing else is one); the brackets
+    // and backslashes unescaped (oasis-tcs/sarif-spec#768), the message as it was.
+    const embeddedLinks = (text: string): string[] => {
+      const links: string[] = [];
+      for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+        let j = i + 1;
+        while (j < text.length && text[j] !== '[' && text[j] !== ']') {
+          if (text[j] !== '\\') j++;
+          else if ('\\[]'.includes(text[j + 1] ?? 'x')) j += 2;
+          else break;
+        }
+        if (text.startsWith('](', j)) links.push(text.slice(i, text.indexOf(')', j) + 1));
+      }
+      return links;
+    };
+    expect(embeddedLinks('a [x](0) [y\\]z](1) [w\\](2) [v\\u0041](3)')).toEqual(['[x](0)', '[y\\]z](1)']);
+    const strings: string[] = [];
+    const walk = (v: unknown, key = ''): void => {
+      if (typeof v === 'string' && (key === 'text' || key === 'markdown')) strings.push(v);
+      else if (Array.isArray(v)) v.forEach((x) => walk(x));
+      else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) if (k !== 'properties') walk(x, k);
+    };
+    walk(doc);
+    expect(strings.length).toBeGreaterThan(100);
+    for (const t of strings) {
+      expect(t.replace(/\{\{|\}\}/g, ''), t).not.toMatch(/[{}]/);
+      expect(embeddedLinks(t), t).toEqual([]);
+    }
+    expect(r.message.text.replace(/\{\{|\}\}/g, (b) => b[0]!).replace(/\\([\\[\]])/g, '$1')).toBe(`recorded rule ${hostile}`);
+    // The registry's examples hold JSON: a rule's help is a message string too.
+    const help = doc.runs[0]!.tool.driver.rules.find((x) => x.id === 'EVENT_VERSION_UNKNOWN')!.help.text;
+    expect(help.endsWith('Example: {{"v":"sel.audit/2",...}}')).toBe(true);
+  });
+  it('says its columns are UTF-16 code units, as SARIF 2.1.0 requires of a run with results (section 3.14.27; found by mutation review)', () => {
+    // The column of the `x` after an emoji: 4 in UTF-16 code units, 3 in code points.
+    const finding = makeFinding('POLICY_USERLAND_GRANT', { location: { file: 'p/a.json', line: 1, column: '"😂x'.indexOf('x') + 1 }, message: 'n' });
+    const doc = JSON.parse(renderSarif({ findings: [finding], summary: { result: 'pass', failOn: 'error', findings: countFindings([finding]), files: [{ file: 'p/a.json' }] } }, { relativize: (f) => f, category: 'policy' })) as { runs: { columnKind: string; results: { locations: { physicalLocation: { region: { startColumn: number } } }[] }[] }[] };
+    expect(validateSarif(doc)).toBe(true);
+    expect(doc.runs[0]!.columnKind).toBe('utf16CodeUnits');
+    expect(doc.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startColumn).toBe(4);
+  });
+  it('keeps its fingerprints from version to version, and says what code scanning and a pipeline read of the run: schema, tool version, rule precision and tags, notification levels, --fail-on and the counts (found by mutation review)', () => {
+    // sha256 of code, NUL, URI, NUL, where (chain#seq, and @uri:line where the seq is not evidence),
+    // its first 32 hex digits: a change of any part opens every alert again as a new one.
+    expect(fingerprint(makeFinding('TS_REGRESSION', { chain: 'c', seq: 1, location: { file: 'logs/a.jsonl', line: 2 }, message: 'm' }), 'logs/a.jsonl')).toBe('e6c23d2162e02b4c00c4422825d24cfd');
+    expect(fingerprint(makeFinding('HASH_MISMATCH', { chain: 'c', seq: 1, location: { file: 'logs/a.jsonl', line: 2 }, message: 'm' }), 'logs/a.jsonl')).toBe('4820b9b81dc18087e6ce1109fed1b81f');
+    expect(fingerprint(makeFinding('LINE_INVALID_JSON', { location: { file: 'logs/a.jsonl', line: 7 }, message: 'm' }), 'logs/a.jsonl')).toBe('08cc1aadf140c832382b733980b00ca0');
+    // A finding without a location is put at the first file, line 1, but its fingerprint says line 0:
+    // not one alert with the same finding at line 1 of that file.
+    expect(fingerprint(makeFinding('POLICY_INVALID', { message: 'm' }), 'p/a.json')).not.toBe(fingerprint(makeFinding('POLICY_INVALID', { location: { file: 'p/a.json', line: 1 }, message: 'm' }), 'p/a.json'));
+    const findings = [makeFinding('TS_REGRESSION', { chain: 'c', seq: 1, location: { file: 'logs/a.jsonl', line: 2 }, message: 'w' })];
+    const counts = { ...countFindings(findings), omitted: 2 };
+    type Doc = { $schema: string; runs: { tool: { driver: { version: string; rules: { id: string; properties: { tags: string[]; precision: string } }[] } }; invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[]; properties: { failOn: string; findings: unknown } }[] };
+    const doc = JSON.parse(renderSarif({ findings, summary: { result: 'fail', failOn: 'warning', findings: counts, files: [{ file: 'logs/a.jsonl' }], replay: { performed: false, reason: 'no --repo given' } } }, { relativize: (f) => f, category: 'verify' })) as Doc;
+    expect(doc.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    const run = doc.runs[0]!;
+    expect(run.tool.driver.version).toBe(VERSION);
+    const rule = (id: string) => run.tool.driver.rules.find((r) => r.id === id)!.properties;
+    expect(rule('HASH_MISMATCH')).toEqual({ tags: ['security', 'sel-integrity'], precision: 'very-high' });
+    expect(rule('DECISION_DIVERGENCE').tags).toEqual(['security', 'sel-diverged']);
+    expect(run.invocations[0]!.toolExecutionNotifications.map((n) => [n.level, n.message.text.slice(0, 24)])).toEqual([['warning', '2 finding(s) are not in '], ['note', 'replay skipped (no --rep']]);
+    expect(run.properties.failOn).toBe('warning');
+    expect(run.properties.findings).toEqual(counts);
+  });
   it('puts a finding without a location at "." when the report names no file (from mutation testing)', () => {
     // An empty URI is a reference to the SARIF file itself, not a place in the repository.
     const findings = [makeFinding('POLICY_INVALID', { message: 'e' })];
@@ -239,6 +319,11 @@ describe('--format junit', () => {
     const base = await reportOf('clean');
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
+  });
+  it('says nothing of findings not listed when none were left out (found by mutation review)', async () => {
+    const xml = renderJunit(await reportOf('tampered'), rel);
+    expect(xml).not.toContain('counted but not listed');
+    expect(xml).not.toContain('<system-out>0 more');
   });
   it('has unique test names when two file names differ only by what XML cannot hold (U+FFFD in both)', async () => {
     // Two log directories named d\x01.jsonl and d\x02.jsonl (LOG_UNREADABLE): both test cases
@@ -533,6 +618,12 @@ describe('--format json and jsonl (from mutation testing: only the CLI tests rea
     expect(text).toBe(`${JSON.stringify({ summary: report.summary, findings: report.findings }, null, 2)}\n`);
     expect(Object.keys(JSON.parse(text) as object)).toEqual(['summary', 'findings']);
   });
+  it('names the tool, its version and the contract the report is of (found by mutation review)', async () => {
+    const summary = (JSON.parse(renderJson(await reportOf('clean'))) as { summary: Record<string, unknown> }).summary;
+    expect(summary['tool']).toEqual({ name: 'sel', version: VERSION });
+    expect(summary['contract']).toBe('sel.audit/1');
+    expect(Object.keys(summary).slice(0, 2)).toEqual(['tool', 'contract']);
+  });
   it('jsonl: each finding on a line of its own, then a last line {"summary": ...}', async () => {
     const report = await reportOf('tampered');
     expect(report.findings.length).toBeGreaterThan(1);
@@ -615,6 +706,19 @@ describe('--format text', () => {
     expect(lines).toContain('  POLICY_USERLAND_GRANT       1  note');
     expect(lines.at(-1)).toBe('0 errors, 1 warning, 1 note: PASS (--fail-on error)');
     expect(verdictLine({ error: 2, warning: 0, note: 3 }, 'fail', 'warning', c)).toBe('2 errors, 0 warnings, 3 notes: FAIL (--fail-on warning)');
+  });
+  it('writes no chains table, no table of codes and no blank line for findings when there are none; a chain without a seq; columns padded as the names are shown (found by mutation review)', async () => {
+    const base = await reportOf('clean');
+    const empty = renderText({ ...base, summary: { ...base.summary, chains: [] } }, c).split('\n');
+    expect(empty.slice(1)).toEqual(['replay: skipped (no --repo given); only integrity was checked', '', '0 errors, 0 warnings, 0 notes: PASS (--fail-on error)', '']);
+    // A chain's finding that names no seq says none (not "seq null").
+    const findings = [makeFinding('TS_REGRESSION', { chain: 'c', message: 'w' })];
+    expect(renderText({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, c).split('\n')).toContain('(no position)  warning  TS_REGRESSION chain c');
+    // A name is padded by its length as shown (escaped), not as it is.
+    const chains = base.summary.chains.map((ch) => (ch.chain === 'ops' ? { ...ch, chain: 'ops\u0001\u0002' } : ch));
+    const lines = renderText({ ...base, summary: { ...base.summary, chains } }, c).split('\n');
+    expect(lines).toContain('  ops\\u0001\\u0002  10 events  seq 0–9  2026-11-01T12:00:00.400Z → 2026-11-01T12:00:11.650Z');
+    expect(lines).toContain('  prod-agents      30 events  seq 0–29  2026-11-01T12:00:00.000Z → 2026-11-01T12:00:36.250Z');
   });
   it('pads chain names to one column, and says nothing of unlisted findings when none were left out (from mutation testing)', async () => {
     const lines = renderText(await reportOf('clean'), c).split('\n');
