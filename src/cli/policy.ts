@@ -1,6 +1,6 @@
 /** `sel policy check|hash|eval DIR` (issue 3): commander wiring and output only. */
 import { createReadStream } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Command } from 'commander';
 import type { Colour } from './colour.js';
 import { digestOf } from '../canonical/digest.js';
@@ -11,6 +11,7 @@ import { countFindings, type FindingCounts } from '../findings/counts.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { readPolicyDir } from '../ingest/policy-dir.js';
 import { readLedgerDir } from '../ingest/ledger-dir.js';
+import { refuseOutputIntoPolicy } from '../ingest/output-file.js';
 import { loadBundle } from '../policy/bundle.js';
 import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import { lintBundle } from '../policy/lint.js';
@@ -29,12 +30,15 @@ import { relativizer } from './verify.js';
 const FORMATS = ['text', 'json', 'jsonl', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** How a directory is named in findings: relative to the working directory when inside it. */
+/** How a directory is named in findings: relative to the working directory when inside it, else by its absolute path. */
 function label(dir: string): string {
   const rel = relative(process.cwd(), dir);
   // Above it: `..` or `../…`, not a name that starts with two dots (`..gov`), which was named by
-  // its absolute path (as relativizer in verify.ts has it).
-  return rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? dir : rel;
+  // its absolute path (as relativizer in verify.ts has it). Resolved, as relativizer has it too:
+  // named as given, `/srv/gov/policy/` made every finding `/srv/gov/policy//capabilities.json`,
+  // and `..` named the files `../capabilities.json` where SARIF named them by absolute paths
+  // (found by mutation review).
+  return rel === '' ? '.' : rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? resolve(dir) : rel;
 }
 
 interface CheckReport {
@@ -54,6 +58,7 @@ interface CheckReport {
 
 async function check(dirArg: string, failOn: FailOn): Promise<CheckReport> {
   const pd = await readPolicyDir(dirArg);
+  refuseOutputIntoPolicy(pd.dir);
   const loaded = loadBundle(pd.files);
   const where = label(pd.dir);
   const findings = [
@@ -212,6 +217,7 @@ export function policyCommand(chalk: Colour): Command {
     .argument('<dir>', 'the policy directory, or a repository holding policy/')
     .action(async (dir: string) => {
       const pd = await readPolicyDir(dir);
+      refuseOutputIntoPolicy(pd.dir);
       const loaded = loadBundle(pd.files);
       // As Git history has it (history.ts readBundle): a policy/*.json entry that is not read
       // leaves the bundle without a hash. The hash of the rest named a bundle no commit holds.
@@ -237,6 +243,7 @@ export function policyCommand(chalk: Colour): Command {
     .addOption(choiceOption('--format <format>', 'output format', ['text', 'json'] as const).default('text'))
     .action(async (dir: string, flags: { event: string; ledger?: string; format: 'text' | 'json' }) => {
       const pd = await readPolicyDir(dir);
+      refuseOutputIntoPolicy(pd.dir, flags.event);
       const loaded = loadBundle(pd.files);
       // As `policy check` and `policy hash` have it (and Git history, history.ts readBundle): a
       // policy/*.json entry not read (a symbolic link, a directory, a file too large) leaves the

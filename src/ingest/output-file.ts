@@ -161,6 +161,38 @@ export function refuseOutputIntoLogs(logs: readonly string[]): void {
   if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write to the logs it reads; redirect it to another file`);
 }
 
+/**
+ * Refuses, before a `sel policy` command writes, standard output redirected into what it read:
+ * a `*.json` file of the policy directory `dir` (as readPolicyDir found it: DIR or DIR/policy),
+ * or the event file `event` (`-`: standard input). `sel policy check pol --format json >>
+ * pol/capabilities.json` passed, exit 0, and appended the report to the bundle it had passed;
+ * `sel policy check pol > pol/out.json` read the file the shell had just made, empty, and
+ * failed the bundle for a file that is not JSON; `sel policy hash pol > pol/hash.json` gave no hash,
+ * for the same reason (found by review). As refuseOutputIntoLogs does for the logs.
+ */
+export function refuseOutputIntoPolicy(dir: string, event?: string): void {
+  const out = regularFileAt(1);
+  if (out === null) return;
+  if (event === '-') {
+    const stdin = regularFileAt(0);
+    if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the event read on standard input (-): sel does not write to the files it reads; redirect it to another file');
+  } else if (event !== undefined && isTheFile(event, out)) {
+    throw new OperatorError(`standard output is the event file ${event}: sel does not write to the files it reads; redirect it to another file`);
+  }
+  let names: Buffer[];
+  try {
+    names = readdirSync(dir, { encoding: 'buffer' });
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    // A name that is not UTF-8 too: the bundle is refused for it, but it is among the files read.
+    if (name.toString('latin1').endsWith('.json') && isTheFile(Buffer.concat([Buffer.from(`${dir}/`), name]), out)) {
+      throw new OperatorError(`standard output is the policy file ${join(dir, name.toString('utf8'))}: sel does not write to the bundle it reads; redirect it to another file`);
+    }
+  }
+}
+
 /** Whether standard output is the regular file `st` is of (false when it cannot be asked: closed). */
 export function isStandardOutput(st: BigIntStats): boolean {
   const out = regularFileAt(1);

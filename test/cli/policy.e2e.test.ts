@@ -1,9 +1,10 @@
 /** `sel policy check|hash|eval` end to end, on real directories. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectOneSentence, sel } from '../helpers/cli.js';
+import { CLI, expectOneSentence, sel } from '../helpers/cli.js';
 import { edited, SAMPLE_POLICY_DIR } from '../helpers/policy.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sel-policy-'));
@@ -151,6 +152,52 @@ describe('sel policy check', () => {
     expect(bad.stdout).toContain('\nbundle: invalid (events under it cannot be replayed)\n');
     expect(bad.stdout).not.toContain('bundle: valid');
   });
+  it('reports an entry it does not read as one whole finding: an error at line 1 of the file, problem not-a-file (from mutation testing)', () => {
+    const dir = copy('refused-shape');
+    symlinkSync(join(SAMPLE_POLICY_DIR, 'capabilities.json'), join(dir, 'x.json'));
+    const out = JSON.parse(sel(['policy', 'check', dir, '--format', 'json']).stdout) as { findings: { location: { file: string } }[] };
+    expect(out.findings.filter((x) => x.location.file === `${dir}/x.json`)).toEqual([{
+      code: 'POLICY_INVALID', severity: 'error', chain: null, seq: null, location: { file: `${dir}/x.json`, line: 1 },
+      message: 'policy/x.json is not read: it is a symbolic link', detail: { problem: 'not-a-file' },
+    }]);
+  });
+  it('names the working directory ".", and a directory above it by its absolute path, not ".." (from mutation testing)', () => {
+    const dir = copy('here');
+    const here = JSON.parse(sel(['policy', 'check', '.', '--format', 'json'], { cwd: dir }).stdout) as { summary: { policy: string }; findings: { location: { file: string } }[] };
+    expect(here.summary.policy).toBe('.');
+    expect(here.findings.map((x) => x.location.file.slice(0, 2))).toEqual(here.findings.map(() => './'));
+    mkdirSync(join(dir, 'sub'));
+    for (const arg of [dir, '..']) {
+      const above = JSON.parse(sel(['policy', 'check', arg, '--format', 'json'], { cwd: join(dir, 'sub') }).stdout) as { summary: { policy: string }; findings: { location: { file: string } }[] };
+      expect(above.summary.policy, arg).toBe(dir);
+      expect(above.findings.map((x) => x.location.file.slice(0, dir.length + 1)), arg).toEqual(above.findings.map(() => `${dir}/`));
+    }
+  });
+  it('names a directory outside the working directory given with a trailing slash without a doubled one (found by mutation review)', () => {
+    // Named as given, /tmp/…/policy/ made every finding /tmp/…/policy//network-egress.json,
+    // which SARIF and the GitHub annotations name /tmp/…/policy/network-egress.json.
+    const dir = copy('slash');
+    const out = JSON.parse(sel(['policy', 'check', `${dir}/`, '--format', 'json'], { cwd: SAMPLE_POLICY_DIR }).stdout) as { summary: { policy: string }; findings: { location: { file: string } }[] };
+    expect(out.summary.policy).toBe(dir);
+    expect(out.findings.length).toBeGreaterThan(0);
+    for (const f of out.findings) expect(f.location.file).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[a-z-]+\\.json$`));
+    expect(sel(['policy', 'check', `${dir}/`], { cwd: SAMPLE_POLICY_DIR }).stdout.split('\n')[0]).toMatch(new RegExp(`^sel policy check: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, 7 files, `));
+  });
+  it('text: the header, a blank line, the findings, a blank line, the verdict; no hash said so (from mutation testing)', () => {
+    const dir = copy('text-layout');
+    writeFileSync(join(dir, 'extensions.json'), '{ "schema": ');
+    const r = sel(['policy', 'check', dir]);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`sel policy check: ${dir}, 7 files, bundle (no hash: a file is not JSON or not read)`);
+    expect(lines[1]).toBe('');
+    expect(lines[2]).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/extensions\\.json:1 {2}error {2}POLICY_INVALID$`));
+    expect(lines.slice(-4)).toEqual(['', 'bundle: invalid (events under it cannot be replayed)', expect.stringMatching(/^1 error, 0 warnings, 0 notes: FAIL/), '']);
+  });
+  it('github: the verdict counts each severity of its own (from mutation testing)', () => {
+    const out = sel(['policy', 'check', SAMPLE_POLICY_DIR, '--format', 'github']).stdout.trim().split('\n');
+    expect(out.at(-1)).toMatch(/: bundle valid; 0 error\(s\), 2 warning\(s\), 1 note\(s\): PASS \(--fail-on error\)$/);
+  });
   it('exits 2 for a directory that does not exist or holds no policy', () => {
     expectOneSentence(sel(['policy', 'check', join(tmp, 'nope')]));
     expect(expectOneSentence(sel(['policy', 'check', tmp]))).toContain('holds no policy files');
@@ -208,7 +255,7 @@ describe('sel policy hash', () => {
   it('exits 2 when a file is not JSON', () => {
     const dir = copy('broken');
     writeFileSync(join(dir, 'extensions.json'), '{ "schema": ');
-    expect(expectOneSentence(sel(['policy', 'hash', dir]))).toContain('the bundle has no hash');
+    expect(expectOneSentence(sel(['policy', 'hash', dir]))).toBe('sel: the bundle has no hash: policy/extensions.json: the file is not strict JSON: unexpected end at offset 12');
   });
 });
 
@@ -318,6 +365,8 @@ describe('sel policy eval', () => {
       expect(line, request).toContain('the request has no canonical form');
       expect(line.length).toBeLessThan(400);
     }
+    // A pointer past 60 characters is cut (from mutation testing).
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `${head}{"a":${'['.repeat(200)}${']'.repeat(200)}}}` }))).toMatch(/ at "\/a(\/0){29}…"\), so it has no fingerprint$/);
   });
   it('exits 2, one sentence, for an event file that parsers may read two ways (replay refuses such a line; it was evaluated as JSON.parse read it)', () => {
     const head = '{"kind":"tool.invoke","actor":{"id":"coder","zone":"executor"},"request":';
@@ -375,5 +424,98 @@ describe('sel policy eval', () => {
     const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `\ufeff${event()}` });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^decision {2}block {2}rule egress\.github-admin/);
+  });
+  it('exits 2, one sentence, for an event whose kind, actor or request is not of the envelope\'s type, or that is null (from mutation testing)', () => {
+    const base = JSON.parse(event()) as Record<string, unknown>;
+    for (const bad of [{ kind: 5 }, { actor: null }, { actor: { zone: 'executor' } }, { actor: { id: 7, zone: 'executor' } }, { actor: { id: 'coder', zone: 3 } }, { request: null }]) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, ...bad }) });
+      expect(expectOneSentence(r), JSON.stringify(bad)).toBe('sel: event - needs "kind", "actor": {"id", "zone"} and a "request" object');
+    }
+    expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: 'null' }))).toBe('sel: event - is not a JSON object');
+  });
+  it('exits 2, one sentence, for a recorded action or severity that is a name every object has (toString, constructor) or a list of one name, not a divergence (from mutation testing)', () => {
+    const base = JSON.parse(event()) as Record<string, unknown>;
+    for (const decision of [{ action: 'toString', rule: null, severity: 'high' }, { action: 'block', rule: 'egress.github-admin', severity: 'constructor' }, { action: ['block'], rule: 'egress.github-admin', severity: 'high' }, { action: 'block', rule: 'egress.github-admin', severity: ['high'] }, { action: 'block', rule: 5, severity: 'high' }]) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, decision }) });
+      expect(expectOneSentence(r), JSON.stringify(decision)).toContain('"decision" must be');
+    }
+  });
+  it('a recorded decision diverges on its action alone (from mutation testing)', () => {
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: event({ action: 'review', rule: 'egress.github-admin', severity: 'high' }) });
+    expect(r.status).toBe(1);
+    expect((JSON.parse(r.stdout) as { matches_recorded: boolean }).matches_recorded).toBe(false);
+  });
+  it('exits 2, one sentence, for a bundle that is JSON but not valid: it decides nothing (from mutation testing)', () => {
+    const dir = copy('eval-invalid');
+    const f = join(dir, 'network-egress.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('"private_ip_mode": "deny"', '"private_ip_mode": "allow"'));
+    expect(expectOneSentence(sel(['policy', 'eval', dir, '--event', '-'], { input: event() }))).toMatch(/^sel: the bundle is not valid, so it decides nothing: policy\/network-egress\.json: /);
+  });
+  it('text: names the policy directory from the working directory (from mutation testing)', () => {
+    expect(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event(), cwd: join(SAMPLE_POLICY_DIR, '..') }).stdout).toMatch(/\npolicy {4}sha256:[0-9a-f]{64} {2}\(policy\)\n/);
+  });
+  it('evaluates an event that is strict JSON outside the request as well: deep nesting beside the request, 1.0, escapes (from mutation testing)', () => {
+    const deep = `${'['.repeat(200)}${']'.repeat(200)}`;
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: `{"kind":"tool.invoke","actor":{"id":"coder","zone":"executor"},"note":${deep},"n":1.0,"request":{"tool":"\\u0067it"}}` });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^decision {2}allow {2}rule cap\.coder/);
+  });
+  it('a recorded decision diverges on its rule alone (from mutation testing)', () => {
+    const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--format', 'json'], { input: event({ action: 'block', rule: 'egress.other', severity: 'high' }) });
+    expect(r.status).toBe(1);
+    expect((JSON.parse(r.stdout) as { matches_recorded: boolean }).matches_recorded).toBe(false);
+  });
+});
+
+describe('sel policy: standard output into what it reads', () => {
+  /** `sel ARGS > FILE` (or `>> FILE` with append) as a shell runs it: standard output opened on FILE. */
+  const into = (file: string, args: readonly string[], opts: { append?: boolean; input?: string; cwd?: string } = {}) => {
+    const fd = openSync(file, opts.append === true ? 'a' : 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...args], { stdio: [opts.input === undefined ? 'ignore' : 'pipe', fd, 'pipe'], input: opts.input, cwd: opts.cwd, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' } });
+      return { status: r.status, stdout: '', stderr: r.stderr };
+    } finally {
+      closeSync(fd);
+    }
+  };
+  it('refuses a policy file of the bundle as standard output: >> appended the report to the bundle it passed, > failed it for an empty file (found by review)', () => {
+    const dir = copy('out-into');
+    const before = readFileSync(join(dir, 'capabilities.json'), 'utf8');
+    for (const cmd of [['check', '--format', 'json'], ['hash']]) {
+      const r = into(join(dir, 'capabilities.json'), ['policy', cmd[0]!, dir, ...cmd.slice(1)], { append: true });
+      expect(expectOneSentence(r), cmd[0]).toBe(`sel: standard output is the policy file ${join(dir, 'capabilities.json')}: sel does not write to the bundle it reads; redirect it to another file`);
+      expect(readFileSync(join(dir, 'capabilities.json'), 'utf8')).toBe(before);
+    }
+    // A new file: the shell made it, empty, before sel listed the directory.
+    const out = join(dir, 'report.json');
+    expect(expectOneSentence(into(out, ['policy', 'check', join(dir, '..')]))).toContain(`standard output is the policy file ${out}:`);
+    rmSync(out);
+    const ev = join(tmp, 'out-into-event.json');
+    writeFileSync(ev, JSON.stringify({ kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' } }));
+    expect(expectOneSentence(into(join(dir, 'capabilities.json'), ['policy', 'eval', dir, '--event', ev], { append: true }))).toContain('standard output is the policy file');
+    // A file beside the bundle, not one of it, is written as before.
+    const beside = join(dir, 'notes.txt');
+    const ok = into(beside, ['policy', 'check', dir, '--format', 'json']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(beside, 'utf8')) as { summary: { valid: boolean } }).summary.valid).toBe(true);
+  });
+  it('refuses the event file, or the file read on standard input, as standard output of policy eval (found by review)', () => {
+    const ev = join(tmp, 'out-event.json');
+    const text = JSON.stringify({ kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' } });
+    writeFileSync(ev, text);
+    expect(expectOneSentence(into(ev, ['policy', 'eval', SAMPLE_POLICY_DIR, '--event', ev], { append: true }))).toBe(`sel: standard output is the event file ${ev}: sel does not write to the files it reads; redirect it to another file`);
+    expect(readFileSync(ev, 'utf8')).toBe(text);
+    // `--event - < ev.json >> ev.json`.
+    const fd = openSync(ev, 'r');
+    const out = openSync(ev, 'a');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { stdio: [fd, out, 'pipe'], encoding: 'utf8' });
+      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe('sel: standard output is the event read on standard input (-): sel does not write to the files it reads; redirect it to another file');
+    } finally {
+      closeSync(fd);
+      closeSync(out);
+    }
+    expect(readFileSync(ev, 'utf8')).toBe(text);
   });
 });
