@@ -2,6 +2,7 @@
  * readLedgerDir: ledger/ read from a directory (`sel policy eval --ledger DIR`), keyed by the
  * repository-relative paths replay reads from Git, for the same builder.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,20 @@ describe('readLedgerDir', () => {
       { path: 'ledger/a/b/c/d/e', message: 'the directory is nested too deep to be part of the ledger' },
       { path: 'ledger/anchors/prod/7.json', message: expect.stringMatching(/^the artifact is not strict JSON/) },
       { path: 'ledger/exceptions/EX-big.json', message: `the artifact is ${MAX_ARTIFACT_BYTES + 2} bytes, more than ${MAX_ARTIFACT_BYTES}` },
+    ]);
+  });
+
+  it('reads an artifact of exactly the size limit, one byte more is not read; a named pipe is a special file, not a link (from mutation testing)', async () => {
+    const root = repo('edges', {
+      'ledger/exceptions/EX-edge.json': `${' '.repeat(MAX_ARTIFACT_BYTES - 2)}{}`,
+      'ledger/exceptions/EX-over.json': `${' '.repeat(MAX_ARTIFACT_BYTES - 1)}{}`,
+    });
+    execFileSync('mkfifo', [join(root, 'ledger', 'exceptions', 'EX-pipe.json')]);
+    const { ledger } = await readLedgerDir(root);
+    expect(ledger.problems.map((p) => [p.path, p.message])).toEqual([
+      ['ledger/exceptions/EX-edge.json', expect.not.stringMatching(/bytes, more than/)],
+      ['ledger/exceptions/EX-over.json', `the artifact is ${MAX_ARTIFACT_BYTES + 1} bytes, more than ${MAX_ARTIFACT_BYTES}`],
+      ['ledger/exceptions/EX-pipe.json', 'a special file is not a ledger artifact; it is not used'],
     ]);
   });
 

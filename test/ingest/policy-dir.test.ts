@@ -80,6 +80,27 @@ describe('readPolicyDir', () => {
     ]);
   });
 
+  it('reads only names that end in .json, in the order of their UTF-16 code units (not of their bytes), and a directory beside a file named policy (from mutation testing)', async () => {
+    const dir = join(tmp, 'order');
+    mkdirSync(dir);
+    // Node.js lists a directory in the order of the names' bytes; sel's order is of their UTF-16
+    // code units, as the bundle's and the findings' are: U+FF01 is before U+1F600 in bytes, after it there.
+    const names = ['\uff01.json', '\u{1f600}.json', 'b.json', 'a.json'];
+    for (const n of names) symlinkSync(join(tmp, 'nowhere'), join(dir, n));
+    writeFileSync(join(dir, 'ok.json'), '{}');
+    writeFileSync(join(dir, 'notes.xjson'), '{}');
+    writeFileSync(join(dir, 'json'), '{}');
+    // A regular file named policy is no repository's policy/ directory: the directory is the bundle.
+    writeFileSync(join(dir, 'policy'), '{}');
+    const d = await readPolicyDir(dir);
+    expect(d.dir).toBe(dir);
+    expect([...d.files.keys()]).toEqual(['ok.json']);
+    // DIR itself may be a symbolic link to the directory (only the entries in it may not be).
+    symlinkSync(dir, join(tmp, 'order-link'));
+    expect([...(await readPolicyDir(join(tmp, 'order-link'))).files.keys()]).toEqual(['ok.json']);
+    expect(d.refused.map((r) => r.file)).toEqual(['a.json', 'b.json', '\u{1f600}.json', '\uff01.json']);
+  });
+
   it('is the operator\'s error for a file, or a directory with no policy files', async () => {
     writeFileSync(join(tmp, 'file.json'), '{}');
     await expect(readPolicyDir(join(tmp, 'file.json'))).rejects.toThrow(`${join(tmp, 'file.json')} is not a directory`);

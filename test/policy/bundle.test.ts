@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadBundle, MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
 import { isPublicSuffix, lintBundle } from '../../src/policy/lint.js';
-import { lineOf } from '../../src/policy/positions.js';
+import { lineIndex, lineOf, lineOfOffset } from '../../src/policy/positions.js';
 import { bundleOf, compiled, d, edited, egress, input, run, sampleFiles } from '../helpers/policy.js';
 
 const files = (f: Record<string, unknown>, fmt: (v: unknown) => string) => new Map(Object.entries(f).map(([k, v]) => [`${k}.json`, fmt(v)]));
@@ -597,6 +597,22 @@ describe('lineOf', () => {
     expect(lintBundle(loadBundle(texts), 'policy').map((x) => `${x.code} ${x.location?.file}:${x.location?.line} ${String(x.detail?.['pointer'])}`)).toEqual([
       `POLICY_INVALID policy/capabilities.json:${line} /grants/4`,
     ]);
+  });
+  it('reads a file indented with tabs, with a tab before a value on the line after its key (from mutation testing)', () => {
+    expectLines('{\n\t"a": {\n\t\t"b":\t\n\t\t\t1\n\t}\n}', [['/a', 2], ['/a/b', 4]]);
+  });
+  it('puts a line feed that is not strict JSON on the line it ends, and a file with no text to walk at line 1 (from mutation testing)', () => {
+    // The strict scanner stops at the line feed itself, in a string: that line, not the next.
+    expect(lineOfOffset('{\n  "a": "x\ny"\n}', 11)).toBe(2);
+    const m = files(sampleFiles(), (v) => JSON.stringify(v, null, 2));
+    const raw = lintBundle(loadBundle(new Map([...m, ['capabilities.json', '{\n  "schema": "x\ny"\n}']])), 'policy');
+    expect(raw.map((x) => [x.code, x.location?.line, x.message])).toEqual([['POLICY_INVALID', 2, 'the file is not strict JSON: control character in string at offset 16']]);
+    // A contract file that is missing, or not UTF-8: line 1 of it, as sel policy check reports a file it does not read.
+    const gone = new Map(m);
+    gone.delete('trust-zones.json');
+    gone.set('capabilities.json', Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string);
+    expect(lintBundle(loadBundle(gone), 'policy').map((x) => [x.location?.file, x.location?.line])).toEqual([['policy/capabilities.json', 1], ['policy/trust-zones.json', 1]]);
+    expect(lineIndex('')('')).toBe(1);
   });
   it('decodes ~1 before ~0 in a pointer (RFC 6901): /a~01 is the key "a~1", not "a/" (from mutation testing)', () => {
     const text = '{\n  "x": 0,\n  "a~1": 1,\n  "a/": 2\n}';
