@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
-import { logDirHolding, logThatIs, refuseOutputIntoLogs } from '../ingest/output-file.js';
+import { logDirHolding, logThatIs, madeByAppending, refuseOutputIntoLogs } from '../ingest/output-file.js';
 import type { ChainPosition } from '../chain/chain.js';
 import type { IntegrityResult } from '../verify/verifier.js';
 import type { FilePaths } from '../verify/checkpoint.js';
@@ -70,7 +70,10 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
   // are refused: the summary was appended to the evidence itself (found by review).
   const target = await stat(path, { bigint: true }).catch(() => null);
-  const dir = path.endsWith('.jsonl') ? await logDirHolding(path, inputs) : null;
+  // Through a symbolic link to a file that does not exist, appending makes that file: a new
+  // *.jsonl file among the logs, named so, was made (from mutation testing).
+  const made = target === null ? await madeByAppending(path) : path;
+  const dir = made.endsWith('.jsonl') ? await logDirHolding(made, inputs) : null;
   if (dir !== null) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is a *.jsonl file in the log directory ${dir}: sel does not write to the logs it verifies`);
   // A file named, or by another name (a link, symbolic or hard) a log found in a named
   // directory: only the named arguments were compared, and the summary was appended to such a

@@ -46,16 +46,20 @@ function inside(rel: string): string | null {
 
 /**
  * `path` with every symbolic link resolved, as far as it exists: the rest is appended as named
- * (a merge names the shards' files, which need not exist where it runs).
+ * (a merge names the shards' files, which need not exist where it runs). As the system resolves
+ * it, a ".." after a link going to the parent of where the link leads: resolve() and
+ * realpathSync drop the link and the ".." together, and a committed log named
+ * `out/link/../logs/a.jsonl` (out/link a link into the repository) was taken to be outside it,
+ * never compared with its committed version (from mutation testing).
  */
 function realPath(path: string): string {
-  const full = resolve(path);
+  const full = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
   const rest: string[] = [];
   for (let p = full; ; p = dirname(p)) {
     try {
-      return join(realpathSync(p), ...rest.reverse());
+      return join(realpathSync.native(p), ...rest.reverse());
     } catch {
-      if (dirname(p) === p) return full;
+      if (dirname(p) === p) return resolve(path);
       rest.push(basename(p));
     }
   }

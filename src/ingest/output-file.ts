@@ -7,8 +7,8 @@
  * one of the logs being verified (evidence overwritten by its own shard result).
  */
 import { type BigIntStats, fstatSync, readdirSync, statSync } from 'node:fs';
-import { lstat, realpath, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, readlink, realpath, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
 
 /** What a file that is not a regular one is, in a few words. */
@@ -50,9 +50,25 @@ export async function outputTarget(path: string, what: string, inputs: readonly 
     return path;
   }
   if (!st.isFile()) throw new OperatorError(`${what} ${path} is ${kindOf(st)}, not a file sel may replace: name a new or regular file`);
-  const input = await inputThatIs(st, inputs);
+  // A file of a named directory the run skips (a *.jsonl file whose name is not UTF-8) too: it
+  // is among the logs, and a link to it was replaced by the result (from mutation testing).
+  const input = (await inputThatIs(st, inputs)) ?? logThatIs(st, inputDirs);
   if (input !== undefined) throw new OperatorError(`${what} ${path} is the log ${input}: sel does not overwrite the logs it verifies`);
   return realpath(path);
+}
+
+/**
+ * Where appending to `path`, which does not exist, makes the file: `path`, or where the symbolic
+ * links there end, named as the system follows them (no ".." taken back over a link).
+ */
+export async function madeByAppending(path: string): Promise<string> {
+  let p = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const to = await readlink(p).catch(() => null);
+    if (to === null) return p;
+    p = isAbsolute(to) ? to : `${dirname(p)}/${to}`;
+  }
+  return p;
 }
 
 /** The one of `inputs` that is the regular file `target` (the same device and inode, as 64-bit numbers), if any. */

@@ -277,6 +277,29 @@ describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () =
     expect(sel(['verify', join(dir, 'logs'), '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: other } }).status).toBe(0);
     expect(readFileSync(other, 'utf8')).toContain('PASS');
   });
+  it('a GITHUB_STEP_SUMMARY that is a symbolic link to a new *.jsonl file in a directory named as a log is not written: exit 2, one sentence (from mutation testing)', () => {
+    // Appending through the link made the file there: a new segment of Markdown, which the next
+    // run read as a log of broken lines (LINE_INVALID_JSON, exit 1). Named directly, it was refused.
+    const dir = join(tmp, 'step-summary-dangling');
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'audit.jsonl'), readFileSync(CLEAN));
+    const created = join(dir, 'logs', 'summary.jsonl');
+    const link = join(dir, 'summary.md');
+    symlinkSync(created, link);
+    // A link to a link to it, named relatively, is followed as appending follows it.
+    symlinkSync('summary.md', join(dir, 'again.md'));
+    for (const summary of [link, join(dir, 'again.md')]) {
+      const r = sel(['verify', join(dir, 'logs'), '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${summary} is a *.jsonl file in the log directory ${join(dir, 'logs')}: sel does not write to the logs it verifies`);
+    }
+    expect(existsSync(created)).toBe(false);
+    expect(sel(['verify', join(dir, 'logs')]).status).toBe(0);
+    // A link to a new file elsewhere is appended to, the file made, as before.
+    const elsewhere = join(dir, 'summary.txt');
+    symlinkSync(elsewhere, join(dir, 'to-elsewhere.md'));
+    expect(sel(['verify', join(dir, 'logs'), '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: join(dir, 'to-elsewhere.md') } }).status).toBe(0);
+    expect(readFileSync(elsewhere, 'utf8')).toContain('PASS');
+  });
   it('a GITHUB_STEP_SUMMARY named - in the working directory is not the log read on standard input (-): it is written (from mutation testing)', () => {
     const cwd = join(tmp, 'dash-summary');
     mkdirSync(cwd);
@@ -571,6 +594,43 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     const r = run(['verify', join(dir, 'logs'), '--format', 'json'], report, 'w');
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ summary: { events: 40 } });
+  });
+  it('standard output into a file the run does not read is written: not a *.jsonl file of a log directory, nor the file on standard input when - is not a log (from mutation testing)', () => {
+    const dir = join(tmp, 'report-beside-logs');
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'audit.jsonl'), readFileSync(CLEAN));
+    /** `sel ARGS < IN >> OUT` as a shell runs it. */
+    const run = (args: readonly string[], input: string | null, out: string) => {
+      const inFd = input === null ? 'ignore' : openSync(input, 'r');
+      const outFd = openSync(out, 'a');
+      try {
+        const r = spawnSync(process.execPath, [CLI, ...args], { stdio: [inFd, outFd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+        return { status: r.status, stdout: '', stderr: r.stderr };
+      } finally {
+        if (typeof inFd === 'number') closeSync(inFd);
+        closeSync(outFd);
+      }
+    };
+    // Among the logs, but no log: the run does not read a report.txt.
+    const beside = join(dir, 'logs', 'report.txt');
+    const r = run(['verify', join(dir, 'logs')], null, beside);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(beside, 'utf8')).toContain('PASS');
+    // Standard input is that file too, but no log is read from it (- is not named).
+    const again = run(['verify', join(dir, 'logs', 'audit.jsonl')], beside, beside);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+  });
+  it('standard input and standard output on the same null device: no log to read, said as such, not as output into the log it reads (from mutation testing)', () => {
+    // Only a regular file is one a report can be written into; a device both streams share is not.
+    const fd = openSync('/dev/null', 'r+');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'verify', '-'], { stdio: [fd, fd, 'pipe'], encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect(expectOneSentence({ status: r.status, stdout: '', stderr: r.stderr })).toBe('sel: standard input (-) is the null device (closed, or < /dev/null), so there is no log to read; pipe the log in or name its file');
+    } finally {
+      closeSync(fd);
+    }
   });
   it('standard output redirected into a *.jsonl file of a named directory whose name is not UTF-8: refused too, as the log directory holds it (found by review)', () => {
     // The run does not read such a file (its name names no file once decoded), but it is among

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ import { findRewrites, workingCopyDifference } from '../../src/git/append-only.j
 import { blobStream, GitFailure, GitRepo, MAX_STRUCTURE_BYTES } from '../../src/git/git.js';
 import { OperatorError } from '../../src/errors.js';
 import { bundleAtRef, indexPolicies, readGovernance } from '../../src/git/history.js';
-import { repoPathOf } from '../../src/git/repo-path.js';
+import { repoPathCandidates, repoPathOf } from '../../src/git/repo-path.js';
 import { MAX_POLICY_FILE_BYTES } from '../../src/policy/bundle.js';
 import { commit, git, initRepo, write } from '../helpers/git.js';
 import { SAMPLE_POLICY_DIR } from '../helpers/policy.js';
@@ -686,6 +686,41 @@ describe('a log file\'s path in the repository (repoPathOf)', () => {
     expect(repoPathOf(repo, `${repo}/`)).toBeNull();
     expect(repoPathOf(repo, dirname(repo))).toBeNull();
     expect(repoPathOf(repo, join(repo, 'logs', '..', '..'))).toBeNull();
+    // A directory whose name starts with ".." is in it.
+    expect(repoPathOf(repo, join(repo, '..logs', 'audit.jsonl'))).toBe('..logs/audit.jsonl');
+  });
+
+  it('the paths a file may stand for (repoPathCandidates): where it is named, from the repository as given then from its real path, then where it really is; each once, the root as \'\' (from mutation testing)', () => {
+    const repo = initRepo(join(tmp, 'paths', 'candidates'));
+    mkdirSync(join(repo, 'real'));
+    const repoLink = join(tmp, 'paths', 'candidates-link');
+    symlinkSync(repo, repoLink);
+    symlinkSync(join(repo, 'real'), join(repo, 'logs'));
+    expect(repoPathCandidates(repo, join(repo, 'audit.jsonl'))).toEqual(['audit.jsonl']);
+    expect(repoPathCandidates(repo, repo)).toEqual(['']);
+    expect(repoPathCandidates(repo, join(repo, 'logs', 'a.jsonl'))).toEqual(['logs/a.jsonl', 'real/a.jsonl']);
+    // The repository named through a link, the log by the real path: only its real path places it as named.
+    expect(repoPathCandidates(repoLink, join(repo, 'logs', 'a.jsonl'))).toEqual(['logs/a.jsonl', 'real/a.jsonl']);
+    expect(repoPathCandidates(repoLink, join(repoLink, 'logs', 'a.jsonl'))).toEqual(['logs/a.jsonl', 'real/a.jsonl']);
+    expect(repoPathCandidates(repo, join(tmp, 'paths', 'elsewhere.jsonl'))).toEqual([]);
+    expect(repoPathCandidates(repo, dirname(repo))).toEqual([]);
+  });
+});
+
+describe('a log file\'s path in the repository, named through a symbolic link and ".." (repoPathOf)', () => {
+  it('is where the system finds it: ".." after a link goes to the parent of where the link leads, not back over the link (from mutation testing)', () => {
+    // out/link/../logs/a.jsonl is repo/logs/a.jsonl to the system: taken as out/logs/a.jsonl,
+    // the committed log read was never compared with its committed version.
+    const repo = initRepo(join(tmp, 'dotdot', 'repo'));
+    mkdirSync(join(repo, 'sub'));
+    mkdirSync(join(tmp, 'dotdot', 'out'));
+    symlinkSync(join(repo, 'sub'), join(tmp, 'dotdot', 'out', 'link'));
+    const named = `${join(tmp, 'dotdot', 'out', 'link')}/../logs/a.jsonl`;
+    expect(repoPathOf(repo, named)).toBe('logs/a.jsonl');
+    // The repository so named too; and a link out of it, then "..", is outside it.
+    expect(repoPathOf(`${join(tmp, 'dotdot', 'out', 'link')}/..`, join(repo, 'logs', 'a.jsonl'))).toBe('logs/a.jsonl');
+    symlinkSync(join(tmp, 'dotdot', 'out'), join(repo, 'away'));
+    expect(repoPathOf(repo, `${join(repo, 'away')}/../a.jsonl`)).toBeNull();
   });
 });
 

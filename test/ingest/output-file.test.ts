@@ -4,6 +4,7 @@
  * whole runs covered it, and not every refusal.)
  */
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,35 @@ describe('outputTarget', () => {
     await refused(outputTarget(join(tmp, 'dangling.json'), 'the shard result', []), 'it is a symbolic link to a file that does not exist');
     mkdirSync(join(tmp, 'dir.json'));
     await refused(outputTarget(join(tmp, 'dir.json'), 'the shard result', []), 'is a directory, not a file sel may replace');
+  });
+
+  it('says what a target that is not a regular file is: a device, a socket (from mutation testing)', async () => {
+    // A rename over /dev/null replaced the machine's null device with a file.
+    await refused(outputTarget('/dev/null', 'the shard result', []), 'the shard result /dev/null is a device, not a file sel may replace: name a new or regular file');
+    const socket = join(tmp, 'sock');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(socket, done));
+    try {
+      await refused(outputTarget(socket, 'checkpoint', []), `checkpoint ${socket} is a socket, not a file sel may replace`);
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  });
+
+  it('refuses a link to a *.jsonl file of a log directory whose name is not UTF-8: the run skips it, but it is among the logs (from mutation testing)', async () => {
+    // Not one of the files read, so not among `inputs`: the rename replaced it through the link.
+    const logs = join(tmp, 'odd-logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.jsonl'), '');
+    const odd = Buffer.concat([Buffer.from(`${logs}/`), Buffer.from([0xff]), Buffer.from('.jsonl')]);
+    writeFileSync(odd, 'evidence');
+    const link = join(tmp, 'odd-link.shard');
+    symlinkSync(odd, link);
+    await refused(outputTarget(link, 'the shard result', [join(logs, 'a.jsonl')], [logs]), `the shard result ${link} is the log ${join(logs, '\ufffd.jsonl')}: sel does not overwrite the logs it verifies`);
+    // A link to a file beside the logs that is none of them is written through, as before.
+    writeFileSync(join(logs, 'notes.txt'), '');
+    symlinkSync(join(logs, 'notes.txt'), join(tmp, 'notes-link'));
+    expect(await outputTarget(join(tmp, 'notes-link'), 'the shard result', [join(logs, 'a.jsonl')], [logs])).toBe(join(logs, 'notes.txt'));
   });
 
   it('refuses one of the logs it verifies, under any name, and a new *.jsonl file in a log directory', async () => {

@@ -143,6 +143,31 @@ describe('a committed log read as other than its committed version with events a
     }
   });
 
+  it('named through a symbolic link and "..", as the system finds it (a link into the repository, then its parent): a log cut back is LEDGER_REWRITTEN, the same through shards (from mutation testing)', () => {
+    // `out/link/../logs/audit.jsonl` is the committed log to the system; taken as
+    // out/logs/audit.jsonl, outside the repository, it was never compared with its committed
+    // version, and a log cut back passed.
+    const out = join(tmp, 'dotdot-out');
+    mkdirSync(out);
+    mkdirSync(join(repo, 'dotdot-sub'));
+    symlinkSync(join(repo, 'dotdot-sub'), join(out, 'link'));
+    const named = `${join(out, 'link')}/../logs/audit.jsonl`;
+    try {
+      writeFileSync(log, chain(true).split('\n').slice(0, 2).join('\n') + '\n');
+      const v = sel(['verify', named, '--repo', repo, '--format', 'json']);
+      expect((JSON.parse(v.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['LEDGER_REWRITTEN']);
+      const shards = [1, 2].map((i) => {
+        const file = join(tmp, `dotdot-shard-${i}`);
+        expect(sel(['verify', named, '--repo', repo, '--shard', `${i}/2`, '--shard-out', file]).status).toBe(0);
+        return file;
+      });
+      expect(sel(['merge', ...shards, '--repo', repo, '--format', 'json']).stdout).toBe(v.stdout);
+    } finally {
+      writeFileSync(log, chain(true));
+      rmSync(join(repo, 'dotdot-sub'), { recursive: true, force: true });
+    }
+  });
+
   it('a FIFO put where the committed log is: LEDGER_REWRITTEN (it is not the committed file), not a stream read unchecked', () => {
     const cut = join(tmp, 'fifo-cut.jsonl');
     writeFileSync(cut, chain(true).split('\n').slice(0, 2).join('\n') + '\n');
