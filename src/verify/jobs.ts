@@ -81,8 +81,10 @@ function ancestors(path: string): string[] {
   return out;
 }
 
-/** --jobs when not given: the cores Node.js sees, no more than a CPU quota allows. */
-export function defaultJobs(read: ReadSystemFile = readSystemFile): number {
-  const cores = availableParallelism();
+/**
+ * --jobs when not given: the cores Node.js sees (`cores`: tests give theirs), no more than
+ * MAX_JOBS (the run refuses more) or a CPU quota allows.
+ */
+export function defaultJobs(read: ReadSystemFile = readSystemFile, cores = availableParallelism()): number {
   return Math.max(1, Math.min(cores, MAX_JOBS, cpuQuota(read) ?? cores));
 }

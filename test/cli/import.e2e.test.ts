@@ -269,6 +269,15 @@ describe('sel import', () => {
     expect(expectOneSentence(sel(['import', dir]))).toBe(`sel: cannot read export ${dir}: it is a directory`);
     expect(expectOneSentence(sel(['import', file('empty.json', '')]))).toContain('the document is empty');
     expect(expectOneSentence(sel(['import', '-'], { input: ' \n' }))).toContain('the document is empty');
+    // A directory on standard input (`sel import - < dir`) is named as such (from mutation testing).
+    const fd = openSync(dir, 'r');
+    let r;
+    try {
+      r = spawnSync(process.execPath, [CLI, 'import', '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+    } finally {
+      closeSync(fd);
+    }
+    expect(expectOneSentence({ status: r.status, stdout: r.stdout, stderr: r.stderr })).toBe('sel: cannot read export on standard input (-): it is a directory');
   });
 
   it('refuses to write the log into the export it reads (`>> export.json`), and leaves the export as it was (found by review)', () => {

@@ -42,3 +42,23 @@ describe('matchesFilter', () => {
     }
   });
 });
+
+describe('matchesFilter: exact values (from mutation testing)', () => {
+  const with_ = (over: Partial<SelEvent>): SelEvent => ({ ...event(at), ...over });
+
+  it('matches actor, kind, action and tool exactly: no case folding, no prefix, no trimming', () => {
+    for (const f of [{ actor: 'Agent-1' }, { actor: 'agent' }, { actor: 'agent-1 ' }, { kind: 'tool' }, { kind: 'TOOL.INVOKE' }, { action: 'allo' }, { action: 'Allow' }, { tool: 'gi' }, { tool: 'GIT' }, { tool: ' git' }] as EventFilter[]) {
+      expect(match(f), JSON.stringify(f)).toBe(false);
+    }
+  });
+
+  it('matches --tool only to a request.tool that is that string: not a number, an array, null, or a request without one', () => {
+    for (const [tool, name] of [[1, '1'], [['git'], 'git'], [null, 'null'], [true, 'true'], [undefined, 'undefined'], [{ toString: 'git' }, '[object Object]']] as const) {
+      const request: Record<string, unknown> = tool === undefined ? {} : { tool };
+      expect(match({ tool: name }, with_({ request })), `${JSON.stringify(tool)} / ${name}`).toBe(false);
+    }
+    // A tool named by an empty string is such a string (--tool '' is not refused).
+    expect(match({ tool: '' }, with_({ request: { tool: '' } }))).toBe(true);
+    expect(match({ tool: '' }, with_({ request: {} }))).toBe(false);
+  });
+});

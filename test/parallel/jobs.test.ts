@@ -77,6 +77,14 @@ describe('defaultJobs and the rule', () => {
     expect(defaultJobs(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': `${1000 * 100000} 100000\n` }))).toBe(Math.min(cores, MAX_JOBS));
   });
 
+  it('never more than MAX_JOBS, however many cores a machine has: a run refuses more (from mutation testing)', () => {
+    expect(defaultJobs(files({}), 256)).toBe(MAX_JOBS);
+    expect(defaultJobs(files({}), MAX_JOBS + 1)).toBe(MAX_JOBS);
+    expect(defaultJobs(files({}), 3)).toBe(3);
+    expect(defaultJobs(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': `${100 * 100000} 100000\n` }), 128)).toBe(MAX_JOBS);
+    expect(defaultJobs(files({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': '300000 100000\n' }), 128)).toBe(3);
+  });
+
   it('a defaulted --jobs is one thread below PARALLEL_MIN_BYTES and for streams; an explicit one is obeyed', () => {
     expect(effectiveJobs(4, true, PARALLEL_MIN_BYTES - 1)).toBe(1);
     expect(effectiveJobs(4, true, PARALLEL_MIN_BYTES)).toBe(4);
