@@ -3,7 +3,7 @@
  * read (IntegrityResult.ends), never the file as it is when the checkpoint is written. Real
  * files in a temporary directory, the real run and checkpoint code.
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -850,6 +850,22 @@ describe('a checkpointed segment gone unseen', () => {
     }, names('moved')));
   });
 
+  it('segments named one by one, the active one renamed into another directory (its new name unlike its old), another deleted: a file of that name in the other directory is not it (from mutation testing)', () => {
+    // The file verified as A/current.jsonl resumes as B/seg.jsonl; that says nothing of where
+    // A's other files are now: A/b.jsonl deleted, a B/b.jsonl there was taken for it, in silence.
+    const named = (root: string) => [join(root, 'A', 'a.jsonl'), join(root, 'B', 'seg.jsonl'), join(root, 'A', 'current.jsonl')];
+    let lines: string[] = [];
+    failsAsFull(gone('renamed-across', (root) => {
+      lines = segments(join(root, 'A'), 'ra', 12, { 'a.jsonl': 3, 'b.jsonl': 3, 'current.jsonl': 3 });
+      mkdirSync(join(root, 'B'));
+    }, (root) => ['a.jsonl', 'b.jsonl', 'current.jsonl'].map((f) => join(root, 'A', f)), (root) => {
+      renameSync(join(root, 'A', 'current.jsonl'), join(root, 'B', 'seg.jsonl'));
+      writeFileSync(join(root, 'A', 'current.jsonl'), `${lines.slice(9, 12).join('\n')}\n`);
+      rmSync(join(root, 'A', 'b.jsonl'));
+      writeFileSync(join(root, 'B', 'b.jsonl'), '');
+    }, named));
+  });
+
   // Found by review: a path named with `..` after a symbolic link was recorded with the name
   // before the `..` dropped (path.resolve), which is not where the system goes: another file, or
   // none. A segment deleted passed when a file was at that path; one left where it was and not
@@ -935,5 +951,81 @@ describe('a checkpoint kept in the directory of logs it covers', () => {
     const clean = sel(['verify', dir, '--checkpoint', outside]);
     expect(clean.status).toBe(0);
     expect(clean.stderr).not.toContain('warning');
+  });
+});
+
+describe('a verified part that no longer ends at a line end (from mutation testing)', () => {
+  it('is said to have no line ending where the checkpoint\'s last line did, not compared as a line', async () => {
+    const { dir, a } = logs('no-line-end');
+    const state = join(tmp, 'no-line-end.json');
+    await runAndSave(dir, state, {}, () => undefined);
+    const cp = (await loadCheckpoint(state, [dir]))!;
+    const bytes = cp.files.find((f) => f.path === a)!.bytes;
+    // One byte put before it: the byte before the checkpoint's end is the `}` of its last line.
+    writeFileSync(a, `X${readFileSync(a, 'utf8')}`);
+    const { sources } = await resolveSources([dir]);
+    const { resume, findings } = await prepareResume(cp, sources, MAX, await realPaths(sources));
+    expect(resume).toBeNull();
+    expect(findings.map((f) => [f.code, f.message, f.expected, f.actual])).toEqual([['CHECKPOINT_MISMATCH', `no line of at most ${MAX} bytes (--max-line-bytes) ends at byte ${bytes}, where the checkpoint's last verified line did: the file was rewritten, or the limit lowered; verifying everything again`, cp.files.find((f) => f.path === a)!.tail, null]]);
+  });
+
+  it('a checkpoint whose verified part is a first line of nothing but its LF resumes after it', async () => {
+    // (sel ends a checkpoint before such a line; one that names it is compared as the line it is.)
+    const dir = join(tmp, 'one-lf-line');
+    mkdirSync(dir);
+    const log = join(dir, 'a.jsonl');
+    writeFileSync(log, '\n');
+    const cp = { v: 'sel.checkpoint/2' as const, chains: [], files: [{ path: log, bytes: 1, lines: 1, tail: sha256Digest('\n') }], replay: null };
+    const { sources } = await resolveSources([dir]);
+    const { resume, findings } = await prepareResume(cp, sources, MAX, await realPaths(sources));
+    expect(findings).toEqual([]);
+    expect([...resume!.files.values()]).toEqual([{ bytes: 1, lines: 1, tail: sha256Digest('\n') }]);
+  });
+});
+
+describe('segments named one by one through two symbolic links and `..` (from mutation testing)', () => {
+  it('are recorded where the system opens them, each `..` taken after the link before it: not beside another file of the same name', () => {
+    // a/l1 -> b/x, so a/l1/.. is b; b/l2 -> c/y, so b/l2/.. is c: the logs are c/logs. Taken at
+    // the first `..` only, the rest by the name, the path recorded was b/logs/F, which holds
+    // another (empty) b.jsonl below: a segment deleted passed as a file still there.
+    const names = (files: string[]) => (root: string) => files.map((f) => `${root}/a/l1/../l2/../logs/${f}`);
+    const build = (root: string) => {
+      segments(join(root, 'c', 'logs'), 'dd', 9, { 'a.jsonl': 3, 'b.jsonl': 3, 'c.jsonl': 3 });
+      mkdirSync(join(root, 'a'));
+      mkdirSync(join(root, 'b', 'x'), { recursive: true });
+      mkdirSync(join(root, 'b', 'logs'));
+      mkdirSync(join(root, 'c', 'y'));
+      symlinkSync(join('..', 'b', 'x'), join(root, 'a', 'l1'));
+      symlinkSync(join('..', 'c', 'y'), join(root, 'b', 'l2'));
+    };
+    const root = join(tmp, 'dotdot-twice');
+    build(root);
+    const state = join(tmp, 'dotdot-twice.cp.json');
+    expect(sel(['verify', ...names(['a.jsonl', 'b.jsonl', 'c.jsonl'])(root), '--checkpoint', state]).status).toBe(0);
+    expect((JSON.parse(readFileSync(state, 'utf8')) as { files: { path: string }[] }).files.map((f) => f.path)).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl'].map((f) => join(realpathSync(root), 'c', 'logs', f)));
+    rmSync(join(root, 'c', 'logs', 'b.jsonl'));
+    writeFileSync(join(root, 'b', 'logs', 'b.jsonl'), '');
+    const r = sel(['verify', ...names(['a.jsonl', 'c.jsonl'])(root), '--checkpoint', state, '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(jsonCodes(r)).toContain('CHECKPOINT_MISMATCH');
+  });
+});
+
+describe('saveCheckpoint (from mutation testing)', () => {
+  it('writes a new file under the checkpoint\'s name: a reader of the old one reads it whole, and no temporary file is left', async () => {
+    const dir = join(tmp, 'save-atomic');
+    mkdirSync(dir);
+    const state = join(dir, 'cp.json');
+    const first = { v: 'sel.checkpoint/2' as const, chains: [], files: [], replay: null };
+    await saveCheckpoint(state, first);
+    const before = readFileSync(state, 'utf8');
+    expect(JSON.parse(before)).toEqual(first);
+    // Another name for the file written first (a job that copies it away as this run ends).
+    linkSync(state, join(dir, 'old.json'));
+    const next = { v: 'sel.checkpoint/2' as const, chains: [], files: [{ path: join(dir, 'a.jsonl'), bytes: 0, lines: 0, tail: sha256Digest('') }], replay: { commit: 'a'.repeat(40) } };
+    await saveCheckpoint(state, next);
+    expect(readFileSync(join(dir, 'old.json'), 'utf8')).toBe(before);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual(next);
+    expect(readdirSync(dir).sort()).toEqual(['cp.json', 'old.json']);
   });
 });
