@@ -75,7 +75,7 @@ export async function madeByAppending(path: string): Promise<string> {
 export async function inputThatIs(target: { readonly dev: bigint; readonly ino: bigint }, inputs: readonly string[]): Promise<string | undefined> {
   for (const input of inputs) {
     const other = await stat(input, { bigint: true }).catch(() => null);
-    if (other !== null && other.isFile() && other.dev === target.dev && other.ino === target.ino) return input;
+    if (other !== null && other.isFile() && sameFile(other, target)) return input;
   }
   return undefined;
 }
@@ -102,19 +102,46 @@ export async function logDirHolding(path: string, dirs: readonly string[]): Prom
   for (const dir of dirs) {
     if (dir === '-') continue;
     const l = await stat(dir, { bigint: true }).catch(() => null);
-    if (l !== null && l.isDirectory() && l.dev === d.dev && l.ino === d.ino) return dir;
+    if (l !== null && l.isDirectory() && sameFile(l, d)) return dir;
   }
   return null;
+}
+
+/** One file: the same device and inode, as 64-bit numbers (as Numbers, inodes past 2^53 compared equal). */
+function sameFile(a: { readonly dev: bigint; readonly ino: bigint }, b: { readonly dev: bigint; readonly ino: bigint }): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
 }
 
 /** Whether `path` is the regular file `target` (false when it cannot be asked now). */
 function isTheFile(path: string | Buffer, target: BigIntStats): boolean {
   try {
     const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-    return st !== undefined && st.isFile() && st.dev === target.dev && st.ino === target.ino;
+    return st !== undefined && st.isFile() && sameFile(st, target);
   } catch {
     return false;
   }
+}
+
+/**
+ * The entry of directory `dir` whose name ends in `ext` that is the regular file `target`, named
+ * `dir/name` (undefined: none, or `dir` is not a directory or cannot be listed). Names that are not UTF-8 too: a run
+ * does not read such a file, but it is among the files read.
+ */
+function entryThatIs(dir: string, ext: string, target: BigIntStats): string | undefined {
+  let names: Buffer[];
+  try {
+    names = readdirSync(dir, { encoding: 'buffer' });
+  } catch {
+    return undefined;
+  }
+  const name = names.find((n) => n.toString('latin1').endsWith(ext) && isTheFile(Buffer.concat([Buffer.from(`${dir}/`), n]), target));
+  return name === undefined ? undefined : join(dir, name.toString('utf8'));
+}
+
+/** Whether standard input is the regular file `out` (a shell's `< FILE` with `>> FILE`). */
+function standardInputIs(out: BigIntStats): boolean {
+  const stdin = regularFileAt(0);
+  return stdin !== null && sameFile(stdin, out);
 }
 
 /**
@@ -127,24 +154,13 @@ function isTheFile(path: string | Buffer, target: BigIntStats): boolean {
  * before the run, 400 ms; 45 ms so (found by review).
  */
 export function logThatIs(target: BigIntStats, logs: readonly string[]): string | undefined {
-  const same = (path: string | Buffer) => isTheFile(path, target);
   for (const log of logs) {
-    if (log === '-') continue;
-    if (same(log)) return log;
+    if (log !== '-' && isTheFile(log, target)) return log;
   }
   for (const log of logs) {
-    if (log === '-') continue;
-    let names: Buffer[];
-    try {
-      if (!statSync(log).isDirectory()) continue;
-      names = readdirSync(log, { encoding: 'buffer' });
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      // A name that is not UTF-8 too: the run does not read that file, but it is among the logs.
-      if (name.toString('latin1').endsWith('.jsonl') && same(Buffer.concat([Buffer.from(`${log}/`), name]))) return join(log, name.toString('utf8'));
-    }
+    // entryThatIs lists nothing of what is not a directory.
+    const found = log === '-' ? undefined : entryThatIs(log, '.jsonl', target);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
@@ -171,8 +187,7 @@ function regularFileAt(fd: number): BigIntStats | null {
 export function refuseOutputIntoLogs(logs: readonly string[]): void {
   const out = regularFileAt(1);
   if (out === null) return;
-  const stdin = logs.includes('-') ? regularFileAt(0) : null;
-  if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the log read on standard input (-): sel does not write to the logs it reads; redirect it to another file');
+  if (logs.includes('-') && standardInputIs(out)) throw new OperatorError('standard output is the log read on standard input (-): sel does not write to the logs it reads; redirect it to another file');
   const log = logThatIs(out, logs);
   if (log !== undefined) throw new OperatorError(`standard output is the log ${log}: sel does not write to the logs it reads; redirect it to another file`);
 }
@@ -189,30 +204,16 @@ export function refuseOutputIntoLogs(logs: readonly string[]): void {
 export function refuseOutputIntoPolicy(dir: string, event?: string): void {
   const out = regularFileAt(1);
   if (out === null) return;
-  if (event === '-') {
-    const stdin = regularFileAt(0);
-    if (stdin !== null && stdin.dev === out.dev && stdin.ino === out.ino) throw new OperatorError('standard output is the event read on standard input (-): sel does not write to the files it reads; redirect it to another file');
-  } else if (event !== undefined && isTheFile(event, out)) {
-    throw new OperatorError(`standard output is the event file ${event}: sel does not write to the files it reads; redirect it to another file`);
-  }
-  let names: Buffer[];
-  try {
-    names = readdirSync(dir, { encoding: 'buffer' });
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    // A name that is not UTF-8 too: the bundle is refused for it, but it is among the files read.
-    if (name.toString('latin1').endsWith('.json') && isTheFile(Buffer.concat([Buffer.from(`${dir}/`), name]), out)) {
-      throw new OperatorError(`standard output is the policy file ${join(dir, name.toString('utf8'))}: sel does not write to the bundle it reads; redirect it to another file`);
-    }
-  }
+  if (event === '-' && standardInputIs(out)) throw new OperatorError('standard output is the event read on standard input (-): sel does not write to the files it reads; redirect it to another file');
+  if (event !== undefined && event !== '-' && isTheFile(event, out)) throw new OperatorError(`standard output is the event file ${event}: sel does not write to the files it reads; redirect it to another file`);
+  const file = entryThatIs(dir, '.json', out);
+  if (file !== undefined) throw new OperatorError(`standard output is the policy file ${file}: sel does not write to the bundle it reads; redirect it to another file`);
 }
 
 /** Whether standard output is the regular file `st` is of (false when it cannot be asked: closed). */
 export function isStandardOutput(st: BigIntStats): boolean {
   const out = regularFileAt(1);
-  return out !== null && out.dev === st.dev && out.ino === st.ino;
+  return out !== null && sameFile(out, st);
 }
 
 /**

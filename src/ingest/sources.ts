@@ -133,11 +133,7 @@ function isNullDevice(st: Stats | null): boolean {
 
 /** Whether file descriptor 0 is a directory (false when it cannot be asked: closed, or no fstat). */
 function stdinIsDirectory(): boolean {
-  try {
-    return fstatSync(0).isDirectory();
-  } catch {
-    return false;
-  }
+  return fstatOf(0)?.isDirectory() ?? false;
 }
 
 /**
