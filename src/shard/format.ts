@@ -177,6 +177,9 @@ const isFindings = (x: unknown): x is Finding[] => Array.isArray(x) && x.every(i
 /** A path in a Git tree as repoPathOf makes it: relative, "/"-separated, no empty, "." or ".." segment. */
 const isGitPath = (p: unknown): boolean => typeof p === 'string' && p.split('/').every((x) => x !== '' && x !== '.' && x !== '..') && !/[\0\n\r]/.test(p);
 
+/** A commit's full object id (SHA-1 or SHA-256), never a rev git would resolve, nor an option. */
+const isObjectId = (x: unknown): boolean => typeof x === 'string' && /^[0-9a-f]{40,64}$/.test(x);
+
 /** A header of the right shape (the merge then checks the shards agree). */
 export function isHeader(x: unknown): x is ShardHeader {
   const h = x as ShardHeader;
@@ -185,11 +188,10 @@ export function isHeader(x: unknown): x is ShardHeader {
     Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
     typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
     typeof h.sel?.version === 'string' && (h.sel.build === null || typeof h.sel.build === 'string') &&
-    (h.replay === null || (typeof h.replay?.ref === 'string' && typeof h.replay?.commit === 'string' && /^[0-9a-f]{40,64}$/.test(h.replay.commit) &&
+    (h.replay === null || (typeof h.replay?.ref === 'string' && isObjectId(h.replay?.commit) &&
       Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p)))) &&
     Array.isArray(h.committed) && h.committed.length === h.files.length &&
-    h.committed.every((d) => d === null || (h.replay !== null && isObject(d) && hasOnly(d, ['line', 'commit']) && isInt(d.line) && d.line >= 1 &&
-      typeof d.commit === 'string' && /^[0-9a-f]{40,64}$/.test(d.commit))) &&
+    h.committed.every((d) => d === null || (h.replay !== null && isObject(d) && hasOnly(d, ['line', 'commit']) && isInt(d.line) && d.line >= 1 && isObjectId(d.commit))) &&
     Array.isArray(h.deleted) && h.deleted.every((d) => typeof d === 'string') && (h.replay !== null || h.deleted.length === 0);
 }
 
