@@ -11,7 +11,7 @@ import { countFindings, type FindingCounts } from '../findings/counts.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { readPolicyDir } from '../ingest/policy-dir.js';
 import { readLedgerDir } from '../ingest/ledger-dir.js';
-import { refuseOutputIntoPolicy } from '../ingest/output-file.js';
+import { refuseOutputIntoLedger, refuseOutputIntoPolicy } from '../ingest/output-file.js';
 import { loadBundle } from '../policy/bundle.js';
 import { evaluate, traceLines, type Evaluation } from '../policy/evaluate.js';
 import { lintBundle } from '../policy/lint.js';
@@ -244,6 +244,7 @@ export function policyCommand(chalk: Colour): Command {
     .action(async (dir: string, flags: { event: string; ledger?: string; format: 'text' | 'json' }) => {
       const pd = await readPolicyDir(dir);
       refuseOutputIntoPolicy(pd.dir, flags.event);
+      if (flags.ledger !== undefined) refuseOutputIntoLedger(flags.ledger);
       const loaded = loadBundle(pd.files);
       // As `policy check` and `policy hash` have it (and Git history, history.ts readBundle): a
       // policy/*.json entry not read (a symbolic link, a directory, a file too large) leaves the

@@ -210,6 +210,41 @@ export function refuseOutputIntoPolicy(dir: string, event?: string): void {
   if (file !== undefined) throw new OperatorError(`standard output is the policy file ${file}: sel does not write to the bundle it reads; redirect it to another file`);
 }
 
+/**
+ * Refuses, before `sel policy eval --ledger ROOT` reads it, standard output redirected into a
+ * file under ROOT/ledger/ (any depth, links not followed, as readLedgerDir walks it): `>>
+ * ledger/reviews/R-1.json` appended the decision to the review that decided it, and `>` made an
+ * empty artifact the run listed as not used, where the evidence lies (found by review).
+ */
+export function refuseOutputIntoLedger(root: string): void {
+  const out = regularFileAt(1);
+  if (out === null) return;
+  const file = fileUnder(Buffer.from(join(root, 'ledger')), out, MAX_WALK_DEPTH);
+  if (file !== undefined) throw new OperatorError(`standard output is the ledger file ${file.toString('utf8')}: sel does not write to the ledger it reads; redirect it to another file`);
+}
+
+/** How deep fileUnder looks: past the ledger's own depth, so a file the ledger does not use is found too. */
+const MAX_WALK_DEPTH = 16;
+
+/** The regular file `target` under directory `dir` (links not followed), as its path, if any within `depth` levels. Names that are not UTF-8 too, as entryThatIs lists them. */
+function fileUnder(dir: Buffer, target: BigIntStats, depth: number): Buffer | undefined {
+  let entries;
+  try {
+    entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  for (const e of entries) {
+    const path = Buffer.concat([dir, Buffer.from('/'), e.name]);
+    if (e.isFile() && isTheFile(path, target)) return path;
+    if (e.isDirectory() && depth > 0) {
+      const found = fileUnder(path, target, depth - 1);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Whether standard output is the regular file `st` is of (false when it cannot be asked: closed). */
 export function isStandardOutput(st: BigIntStats): boolean {
   const out = regularFileAt(1);

@@ -500,6 +500,28 @@ describe('sel policy: standard output into what it reads', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect((JSON.parse(readFileSync(beside, 'utf8')) as { summary: { valid: boolean } }).summary.valid).toBe(true);
   });
+  it('refuses a file under --ledger ROOT/ledger/ as standard output of policy eval, at any depth: >> appended the decision to the review (found by review)', () => {
+    const root = join(tmp, 'out-ledger');
+    mkdirSync(join(root, 'ledger', 'reviews'), { recursive: true });
+    mkdirSync(join(root, 'ledger', 'a', 'b', 'c', 'd', 'e'), { recursive: true });
+    const review = join(root, 'ledger', 'reviews', 'R-1.json');
+    writeFileSync(review, '{}');
+    const deep = join(root, 'ledger', 'a', 'b', 'c', 'd', 'e', 'x.json');
+    writeFileSync(deep, '');
+    const event = () => JSON.stringify({ kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' } });
+    for (const file of [review, deep]) {
+      expect(expectOneSentence(into(file, ['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root], { append: true, input: event() }))).toBe(`sel: standard output is the ledger file ${file}: sel does not write to the ledger it reads; redirect it to another file`);
+    }
+    expect(readFileSync(review, 'utf8')).toBe('{}');
+    // Beside ledger/, or without --ledger, it is written as before.
+    const beside = join(root, 'out.txt');
+    const ok = into(beside, ['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-', '--ledger', root], { input: event() });
+    expect(ok.stderr).toBe('');
+    expect(readFileSync(beside, 'utf8')).toMatch(/^decision /);
+    const without = into(review, ['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: event() });
+    expect(without.stderr).toBe('');
+    expect(readFileSync(review, 'utf8')).toMatch(/^decision /);
+  });
   it('refuses the event file, or the file read on standard input, as standard output of policy eval (found by review)', () => {
     const ev = join(tmp, 'out-event.json');
     const text = JSON.stringify({ kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' }, request: { tool: 'git' } });
