@@ -7,7 +7,7 @@
 import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import { describeIoError, OperatorError } from '../errors.js';
-import type { PlacedEvent, SelEvent } from '../envelope/types.js';
+import type { LineRef, PlacedEvent, SelEvent } from '../envelope/types.js';
 import { invalidArtifactPath, makeFinding, type Finding, type Location } from '../findings/finding.js';
 import { GitRepo } from '../git/git.js';
 import { bundleAtRef, indexPolicies, readGovernance, type Governance } from '../git/history.js';
@@ -1068,18 +1068,10 @@ interface TimelineFlags extends ReadingFlags {
  * check's come just before their event, but the line checks' of an event that arrived early
  * come when its line is read, and it is placed only when the events it jumped have come (up
  * to --reorder-window of them, per chain). Held by place, oldest dropped first; lines that
- * name no seq (unreadable, not an event) are never a row, and are not held (nor NEVER_A_ROW's).
+ * name no seq (unreadable, not an event) are never a row, and are not held.
  */
 const HELD_FINDINGS = 4096;
 const NONE: readonly string[] = [];
-/**
- * Findings whose line is never a row, though they name a seq: a line changed after it was
- * written is a hole in its chain, and one that fails the schema or names an unknown version has
- * no event to show. Held, they were never let go (their event is never placed): 4 096 of them
- * between an early event and the one it jumped pushed its findings out, and its row read clean
- * (found by mutation testing).
- */
-const NEVER_A_ROW: ReadonlySet<string> = new Set(['HASH_MISMATCH', 'EVENT_SCHEMA', 'EVENT_VERSION_UNKNOWN']);
 
 /** The last instant a ts can name (four-digit years, milliseconds). */
 const LAST_TS = '9999-12-31T23:59:59.999Z';
@@ -1166,7 +1158,7 @@ function timelineCommand(): Command {
           forkCount++;
           if (forks.length < 3) forks.push(x);
         }
-        if (x.location !== null && x.seq !== null && !NEVER_A_ROW.has(x.code)) {
+        if (x.location !== null && x.seq !== null) {
           const key = `${x.location.file}\u0000${x.location.line}`;
           const codes = held.get(key);
           if (codes !== undefined) codes.push(x.code);
@@ -1199,7 +1191,13 @@ function timelineCommand(): Command {
       // had been written without it (found by review). At most the record's event and the
       // ones waiting for it: --reorder-window, per chain.
       const waiting: { rec: PlacedEvent; key: string }[] = [];
-      const settled = () => {
+      const settled = (hole?: LineRef) => {
+        // A line never placed (changed after it was written, failing the schema, holding a
+        // duplicate key): what was held for it was never let go, and 4 096 of them between an
+        // early event and the one it jumped pushed its findings out, its row read clean (found
+        // by mutation testing; a set of codes never held missed EVENT_NONCANONICAL, which rows
+        // have too).
+        if (hole !== undefined && held.size > 0) held.delete(`${hole.file}\u0000${hole.line}`);
         for (const w of waiting) {
           const codes = held.get(w.key);
           if (codes !== undefined) held.delete(w.key);

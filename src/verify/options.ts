@@ -6,7 +6,7 @@ import { DEFAULT_MAX_DEPTH } from '../canonical/scan.js';
 import type { ChainPosition } from '../chain/chain.js';
 import { checkChainOptions, checkWholeNumber, DEFAULT_CHAIN_OPTIONS, type ChainOptions } from '../chain/options.js';
 export { checkWholeNumber, MAX_REORDER_WINDOW } from '../chain/options.js';
-import type { PlacedEvent } from '../envelope/types.js';
+import type { LineRef, PlacedEvent } from '../envelope/types.js';
 import type { Finding } from '../findings/finding.js';
 import { OperatorError } from '../errors.js';
 
@@ -34,9 +34,11 @@ export interface VerifyOptions {
    * Called each time the chain check is done with a record, and once more when it has ended
    * the input: by then it has reported every finding about the events it accepted meanwhile
    * (a SEQ_REORDER is judged after the events it names were accepted, when the run they
-   * belong to is known). sel timeline writes its rows then, with those findings.
+   * belong to is known). sel timeline writes its rows then, with those findings. `hole`: the
+   * line of the record, when it was one the chain check does not place (a damaged line, one
+   * changed after it was written, one with a duplicate key): no event will be placed there.
    */
-  readonly onSettled?: () => void;
+  readonly onSettled?: (hole?: LineRef) => void;
   /** Chains start here instead of at seq 0 (a checkpoint). */
   readonly starts: readonly ChainPosition[];
 }

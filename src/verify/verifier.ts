@@ -307,7 +307,7 @@ export class IntegrityVerifier {
       }
     }
     this.chain.push(rec);
-    this.opts.onSettled?.();
+    this.opts.onSettled?.(rec.kind === 'hole' ? rec.ref : undefined);
   }
 }
 
