@@ -967,3 +967,263 @@ describe('gaps found by mutation testing of the evaluator (third pass)', () => {
     expect(d(run(p, input('extension.install', 'coder', 'executor', { version: '1.2.0', artifacts: [wasm, caps] })))).toBe('block null high');
   });
 });
+
+describe('gaps found by mutation testing of the evaluator (fourth pass)', () => {
+  const exReview = (id: string, extra: Partial<ReviewArtifact> = {}): ReviewArtifact => ({ v: 'sel.review/1', request_fingerprint: exceptionFingerprint(id), policy_hash: P.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z', ...extra });
+  const statusEx: ExceptionArtifact = {
+    v: 'sel.exception/1', id: 'EX-1', justification: 'a reviewed, expiring exception', review_ref: `ledger/reviews/${exceptionFingerprint('EX-1').slice(7)}.json`,
+    granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z',
+    scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'query_param', host: 'status.example.net' },
+  };
+  const statusInject = (ts: string) => input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, { exceptionRef: 'ledger/exceptions/EX-1.json', ts });
+
+  it('takes an exception whose review was approved at the very instant of the request: reviewed_at <= ts (and not a millisecond before it)', () => {
+    const at = '2026-11-01T12:00:00.000Z';
+    const ledger = ledgerWith([exReview('EX-1', { reviewed_at: at })], { 'ledger/exceptions/EX-1.json': statusEx });
+    const e = run(P, statusInject(at), ledger);
+    expect(d(e)).toBe('warn secrets.status-query low');
+    expect(e.exception).toEqual({ status: 'covers', ref: 'ledger/exceptions/EX-1.json' });
+    const before = run(P, statusInject('2026-11-01T11:59:59.999Z'), ledger);
+    expect(d(before)).toBe('block secrets.status-query high');
+    expect(before.exception).toEqual({ status: 'review-not-approved', ref: 'ledger/exceptions/EX-1.json' });
+  });
+
+  it('lets a longer path prefix decide before strictness: an allow deeper than a deny on the same host wins, for egress and for secrets', () => {
+    const p = compiled(edited((f) => {
+      f['network-egress'].rules.push(
+        { id: 'egress.a-acme-deny', host: 'api.github.com', paths: ['/repos/acme'], methods: ['GET'], effect: 'deny', severity: 'high' },
+        { id: 'egress.b-acme-open', host: 'api.github.com', paths: ['/repos/acme/open'], methods: ['GET'], effect: 'allow', severity: 'info' },
+      );
+      f.capabilities.grants[0].http.push('egress.b-acme-open');
+      f['secrets-boundary'].rules.push(
+        { id: 'secrets.a-acme-deny', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/acme'], effect: 'deny', severity: 'high' },
+        { id: 'secrets.b-acme-open', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/acme/open'], effect: 'allow', severity: 'info' },
+      );
+    }));
+    const get = (url: string) => d(run(p, input('http.egress', 'coder', 'executor', egress(url))));
+    expect(get('https://api.github.com/repos/acme/open/x')).toBe('allow egress.b-acme-open info');
+    expect(get('https://api.github.com/repos/acme/closed')).toBe('block egress.a-acme-deny high');
+    const inject = (url: string) => d(run(p, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url })));
+    expect(inject('https://api.github.com/repos/acme/open/x')).toBe('allow secrets.b-acme-open info');
+    expect(inject('https://api.github.com/repos/acme/closed')).toBe('block secrets.a-acme-deny high');
+  });
+
+  it('ranks an allow rule whose severity the gate map does not name as strict as a block, when resolving a tie (a hand-built policy; the schema makes the map total)', () => {
+    // Two allow rules of one specificity: egress.github-api (info, gated to allow) and a later
+    // id of severity medium, which this gate map leaves out: the medium one is the stricter
+    // and decides, and decide() blocks it. Ranked as nothing, the first would pass.
+    const q = compiled(edited((f) => {
+      f['network-egress'].rules.push({ id: 'egress.github-medium', host: 'api.github.com', paths: ['/repos', '/user'], max_depth: 8, methods: ['GET', 'POST'], effect: 'allow', severity: 'medium' });
+      f.capabilities.grants[0].http.push('egress.github-medium');
+    }));
+    expect(d(run(q, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme'))))).toBe('review egress.github-medium medium');
+    const partial = { ...q, gates: { info: 'allow', low: 'warn', high: 'block', critical: 'block' } } as unknown as typeof q;
+    for (const trace of [true, false]) {
+      expect(d(evaluate(partial, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme')), EMPTY_LEDGER, trace)), String(trace)).toBe('block egress.github-medium medium');
+    }
+  });
+
+  it('grants a workspace prefix of "/" the root itself and everything under it', () => {
+    const root = compiled(edited((f) => { f.capabilities.grants[0].workspace.read = ['/']; }));
+    for (const path of ['/', '/etc', '/workspace/src/a.ts']) {
+      expect(d(run(root, input('fs.read', 'coder', 'executor', { path }))), path).toBe('allow cap.coder info');
+    }
+    // Not a path: still refused under "/".
+    for (const path of ['//', '/a/', '/./a', 'a']) {
+      expect(d(run(root, input('fs.read', 'coder', 'executor', { path }))), path).toBe('block null high');
+    }
+  });
+
+  it('says a request.method that is not a string is missing, before judging its DNS evidence or any rule', () => {
+    for (const method of [5, ['GET'], null, { GET: true }]) {
+      const e = run(P, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme', { method })));
+      expect(d(e), JSON.stringify(method)).toBe('block null high');
+      expect(e.trace.at(-1), JSON.stringify(method)).toEqual({ contract: 'network-egress', rule: null, result: 'deny', note: 'request.method is missing' });
+    }
+  });
+
+  it('gives a secret injection, a registration and an install the grant\'s severity when it is higher than the rule\'s, registry\'s or pin\'s', () => {
+    const q = compiled(edited((f) => { f.capabilities.grants[0].severity = 'medium'; }));
+    expect(d(run(q, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' })))).toBe('review secrets.github-bearer medium');
+    expect(d(run(q, input('tool.register', 'coder', 'executor', { name: 'repo-summary' })))).toBe('review tool-registry.open medium');
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    expect(d(run(q, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] })))).toBe('review ext.pdf-tools-1.2.0 medium');
+  });
+
+  it('takes, of two MCP servers declared under one name, the one with the smallest id, whatever their order in the file', () => {
+    const narrow = { id: 'mcp.a-browser', server: 'browser', url: 'https://mcp.example.com/narrow', tools: ['open'], severity: 'low' };
+    for (const where of ['first', 'last']) {
+      const q = compiled(edited((f) => { if (where === 'first') f['trust-zones'].mcp_servers.unshift(narrow); else f['trust-zones'].mcp_servers.push(narrow); }));
+      expect(d(run(q, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'open' }))), where).toBe('warn mcp.a-browser low');
+      expect(d(run(q, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'read' }))), where).toBe('block null high');
+    }
+  });
+
+  it('takes, of two pins of one extension and version, the one with the smallest id, whatever their order in the file', () => {
+    const wasm = { path: 'bin/pdf-tools.wasm', sha256: '3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b' };
+    const caps = { path: 'capabilities.json', sha256: '8d969eef6ecad3c29a3a629280e686cf0c3f5d5a86aff3ca12020c923adc6c92' };
+    const other = { id: 'ext.a-pdf-tools', extension: 'pdf-tools', version: '1.2.0', artifacts: { 'bin/pdf-tools.wasm': '0'.repeat(64) }, severity: 'low' };
+    for (const where of ['first', 'last']) {
+      const q = compiled(edited((f) => { if (where === 'first') f.extensions.pins.unshift(other); else f.extensions.pins.push(other); }));
+      expect(d(run(q, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [wasm, caps] }))), where).toBe('block ext.a-pdf-tools high');
+      expect(d(run(q, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [{ path: 'bin/pdf-tools.wasm', sha256: '0'.repeat(64) }] }))), where).toBe('warn ext.a-pdf-tools low');
+    }
+  });
+
+  it('gives the same trace whatever the order of the egress and secrets rules in their files (they are tried by id)', () => {
+    const hooks = { id: 'secrets.github-hooks', aliases: ['GITHUB_TOKEN'], modes: ['bearer'], hosts: ['api.github.com'], paths: ['/repos/acme/app/hooks'], effect: 'deny', severity: 'high' };
+    const inOrder = compiled(edited((f) => { f['secrets-boundary'].rules.push(hooks); }));
+    const reversed = compiled(edited((f) => { f['secrets-boundary'].rules.push(hooks); f['network-egress'].rules.reverse(); f['secrets-boundary'].rules.reverse(); }));
+    for (const i of [
+      input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme/app/hooks/2')),
+      input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme')),
+      input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' }),
+      input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme/app/hooks/1' }),
+    ]) {
+      const a = run(inOrder, i);
+      const b = run(reversed, i);
+      expect(b.decision).toEqual(a.decision);
+      expect(b.trace).toEqual(a.trace);
+    }
+  });
+
+  it('lets a secrets rule pass only the aliases it names: a granted alias on another alias\'s host and mode is blocked', () => {
+    // coder holds GITHUB_TOKEN and NPM_TOKEN; secrets.npm-publish names NPM_TOKEN alone.
+    expect(d(run(P, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' })))).toBe('block null high');
+    expect(d(run(P, input('secret.inject', 'coder', 'executor', { secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' })))).toBe('block null high');
+  });
+
+  it('governs every alias a secrets rule names, not only its first', () => {
+    const q = compiled(edited((f) => { f['secrets-boundary'].rules[0].aliases = ['GH_APP_TOKEN', 'GITHUB_TOKEN']; }));
+    expect(d(run(q, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' })))).toBe('allow secrets.github-bearer info');
+  });
+
+  it('matches a leak against the bundle\'s own pattern set version, whatever it is', () => {
+    const q = compiled(edited((f) => { f['secrets-boundary'].leak_patterns.version = '2027-01-01'; }));
+    expect(d(run(q, input('secret.leak_match', 'coder', 'executor', { pattern: 'leak.github-token', pattern_set: '2027-01-01' })))).toBe('block leak.github-token high');
+    expect(d(run(q, input('secret.leak_match', 'coder', 'executor', { pattern: 'leak.generic-high-entropy', pattern_set: '2027-01-01' })))).toBe('warn leak.generic-high-entropy low');
+    expect(d(run(q, input('secret.leak_match', 'coder', 'executor', { pattern: 'leak.generic-high-entropy', pattern_set: '2026-11-01' })))).toBe('block null high');
+  });
+
+  it('names why a review did not resume a request and why an exception did not cover one: each status replay turns into its finding (REVIEW_EXPIRED, EXCEPTION_EXPIRED, ...)', () => {
+    const npm = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens' };
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: digestOf(npm), policy_hash: P.hash, decision: 'approved', reviewer: 'alice', reviewed_at: '2026-11-01T11:00:00.000Z', expires_at: '2026-11-01T12:00:00.000Z' };
+    const reviewed = (r: ReviewArtifact | null) => run(P, input('secret.inject', 'coder', 'executor', npm), ledgerWith(r === null ? [] : [r], {})).review?.status;
+    expect(reviewed(null)).toBe('missing');
+    expect(reviewed(review)).toBe('expired');
+    expect(reviewed({ ...review, expires_at: '2026-11-01T12:00:00.001Z' })).toBe('approved');
+    expect(reviewed({ ...review, reviewed_at: '2026-11-01T12:00:00.001Z', expires_at: '2026-12-01T00:00:00.000Z' })).toBe('not-yet-valid');
+    expect(reviewed({ ...review, decision: 'rejected', expires_at: '2026-12-01T00:00:00.000Z' })).toBe('rejected');
+    expect(reviewed({ ...review, policy_hash: digestOf('another policy'), expires_at: '2026-12-01T00:00:00.000Z' })).toBe('mismatch');
+
+    const ref = 'ledger/exceptions/EX-1.json';
+    const covered = (ex: ExceptionArtifact | null, exceptionRef: string | null = ref) =>
+      run(P, { ...statusInject('2026-11-01T12:00:00.000Z'), exceptionRef }, ledgerWith([exReview('EX-1')], ex === null ? {} : { [ref]: ex })).exception;
+    expect(covered(statusEx, null)).toEqual({ status: 'no-ref', ref: null });
+    expect(covered(null)).toEqual({ status: 'not-found', ref });
+    expect(covered({ ...statusEx, expires_at: '2026-11-01T12:00:00.000Z' })).toEqual({ status: 'expired', ref });
+    expect(covered({ ...statusEx, granted_at: '2026-11-01T12:00:00.001Z' })).toEqual({ status: 'not-yet-valid', ref });
+    expect(covered(statusEx)).toEqual({ status: 'covers', ref });
+  });
+
+  it('names an exception in force from its own granted_at, not from when the review it names was approved', () => {
+    const ex = { ...statusEx, granted_at: '2026-10-15T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z' };
+    const e = run(P, statusInject('2026-11-01T12:00:00.000Z'), ledgerWith([exReview('EX-1')], { 'ledger/exceptions/EX-1.json': ex }));
+    expect(d(e)).toBe('warn secrets.status-query low');
+    expect(e.inForce).toEqual([{
+      kind: 'exception', ref: 'ledger/exceptions/EX-1.json', from: '2026-10-15T00:00:00.000Z', until: '2026-11-15T00:00:00.000Z',
+      review: { ref: statusEx.review_ref, from: '2026-10-01T00:00:00.000Z', until: '2027-01-01T00:00:00.000Z' },
+      without: { action: 'block', rule: 'secrets.status-query', severity: 'high' },
+    }]);
+  });
+
+  it('judges request.resources in sorted key order: the trace names the same first fault whatever the order of the request\'s keys', () => {
+    const a = run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { wall_ms: 999999999, memory_mb: 999999 } }));
+    const b = run(P, input('tool.invoke', 'coder', 'executor', { tool: 'git', resources: { memory_mb: 999999, wall_ms: 999999999 } }));
+    expect(d(a)).toBe('block cap.coder high');
+    expect(evaluationKey(a)).toBe(evaluationKey(b));
+    expect(a.trace.at(-1)?.note).toBe('request.resources.memory_mb = 999999 is over the cap of 2048');
+  });
+
+  it('names the first pinned artifact an install leaves out in sorted order, whatever the order of the pin\'s artifacts in its file', () => {
+    const h = (c: string) => c.repeat(64);
+    for (const artifacts of [{ 'z.bin': h('1'), 'a.bin': h('2'), 'm.bin': h('3') }, { 'm.bin': h('3'), 'a.bin': h('2'), 'z.bin': h('1') }]) {
+      const q = compiled(edited((f) => { f.extensions.pins[0].artifacts = artifacts; }));
+      const e = run(q, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [{ path: 'm.bin', sha256: h('3') }] }));
+      expect(d(e)).toBe('block ext.pdf-tools-1.2.0 high');
+      expect(e.trace.at(-1)?.note, Object.keys(artifacts).join()).toBe('pinned artifact "a.bin" is not in the install (and 1 more)');
+    }
+  });
+
+  it('grants nothing a grant leaves out: no tools, egress rules, secrets, MCP servers or workspace without their lists', () => {
+    const q = compiled(edited((f) => {
+      for (const g of f.capabilities.grants) { delete g.tools; delete g.http; delete g.secrets; delete g.mcp; delete g.workspace; }
+    }));
+    expect(d(run(q, input('tool.invoke', 'coder', 'executor', { tool: 'git' })))).toBe('block null high');
+    expect(d(run(q, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme'))))).toBe('block null high');
+    expect(d(run(q, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme' })))).toBe('block null high');
+    expect(d(run(q, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'open' })))).toBe('block null high');
+    expect(d(run(q, input('fs.read', 'coder', 'executor', { path: '/workspace/a' })))).toBe('block null high');
+    // The same requests under the sample's lists, allowed.
+    expect(d(run(P, input('mcp.call', 'browser', 'executor', { server: 'browser', tool: 'open' })))).toBe('warn mcp.browser low');
+    expect(d(run(P, input('fs.read', 'coder', 'executor', { path: '/workspace/a' })))).toBe('allow cap.coder info');
+  });
+
+  it('takes for plain http only an exception that names the scheme http: one that leaves the scheme out, or names https, covers nothing', () => {
+    const ref = 'ledger/exceptions/EX-http.json';
+    const ex = (scope: ExceptionArtifact['scope']): ExceptionArtifact => ({ ...statusEx, id: 'EX-http', review_ref: `ledger/reviews/${exceptionFingerprint('EX-http').slice(7)}.json`, scope });
+    const get = (scope: ExceptionArtifact['scope']) =>
+      run(P, input('http.egress', 'ops-bot', 'executor', egress('http://status.example.net/api/incidents'), { exceptionRef: ref }), ledgerWith([exReview('EX-http')], { [ref]: ex(scope) }));
+    const named = get({ kind: 'http.egress', principal: 'ops-bot', host: 'status.example.net', scheme: 'http' });
+    expect(d(named)).toBe('warn egress.status-page low');
+    for (const scope of [{ kind: 'http.egress', principal: 'ops-bot', host: 'status.example.net' }, { kind: 'http.egress', principal: 'ops-bot', host: 'status.example.net', scheme: 'https' }] as const) {
+      const e = get(scope);
+      expect(d(e), JSON.stringify(scope)).toBe('block egress.status-page high');
+      expect(e.exception, JSON.stringify(scope)).toEqual({ status: 'scope-mismatch', ref });
+    }
+  });
+
+  it('says which member of a request is missing or malformed, before any rule is tried (the trace sel explain prints)', () => {
+    const last = (kind: string, request: Record<string, unknown>) => {
+      const e = run(P, input(kind, 'coder', 'executor', request));
+      expect(d(e), JSON.stringify(request)).toBe('block null high');
+      return e.trace.at(-1);
+    };
+    expect(last('secret.inject', { mode: 'bearer', url: 'https://api.github.com/repos/acme' })).toEqual({ contract: 'secrets-boundary', rule: null, result: 'deny', note: 'request.secret (the alias) is missing' });
+    expect(last('secret.inject', { secret: 'GITHUB_TOKEN', mode: 'cookie', url: 'https://api.github.com/repos/acme' })).toEqual({ contract: 'secrets-boundary', rule: null, result: 'deny', note: 'request.mode "cookie" is not a known injection mode' });
+    expect(last('secret.leak_match', { pattern_set: '2026-11-01' })).toEqual({ contract: 'secrets-boundary', rule: null, result: 'deny', note: 'request.pattern is missing' });
+    expect(last('zone.elevate', { from: 'root', to: 'kernel' })).toEqual({ contract: 'trust-zones', rule: null, result: 'deny', note: 'request.from and request.to must be trust zones' });
+    expect(last('zone.elevate', { from: 'executor', to: 'root' })).toEqual({ contract: 'trust-zones', rule: null, result: 'deny', note: 'request.from and request.to must be trust zones' });
+    const e = run(P, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', version: '1.2.0', artifacts: [{ path: 5, sha256: '0'.repeat(64) }] }));
+    expect(d(e)).toBe('block ext.pdf-tools-1.2.0 high');
+    expect(e.trace.at(-1)).toEqual({ contract: 'extensions', rule: 'ext.pdf-tools-1.2.0', result: 'deny', note: 'an artifact is not { path, sha256 }' });
+  });
+
+  it('keys the review of a request with no canonical form (a lone surrogate) on the fingerprint the event records: the line check reports the line', () => {
+    const request = { tool: 'http.fetch', secret: 'NPM_TOKEN', mode: 'bearer', url: 'https://registry.npmjs.org/-/npm/v1/tokens', note: '\ud800' };
+    const recorded = `sha256:${'ab'.repeat(32)}`;
+    const e = run(P, { kind: 'secret.inject', actor: { id: 'coder', zone: 'executor' }, request, ts: '2026-11-01T12:00:00.000Z', fingerprint: recorded, exceptionRef: null });
+    expect(d(e)).toBe('review secrets.npm-publish medium');
+    expect(e.review).toEqual({ status: 'missing', path: `ledger/reviews/${'ab'.repeat(32)}.json` });
+  });
+
+  it('takes an elevation rule naming the actor before one for "*" on the same zones, whatever their ids', () => {
+    const q = compiled(edited((f) => f['trust-zones'].elevations.push({ id: 'trust.a-any-restart', principal: '*', from: 'executor', to: 'supervisor', severity: 'medium' })));
+    const ex: ExceptionArtifact = { ...statusEx, id: 'EX-up', review_ref: `ledger/reviews/${exceptionFingerprint('EX-up').slice(7)}.json`, scope: { kind: 'zone.elevate', principal: 'ops-bot', from: 'executor', to: 'supervisor' } };
+    const ledger = ledgerWith([exReview('EX-up')], { 'ledger/exceptions/EX-up.json': ex });
+    const up = (who: string) => d(run(q, input('zone.elevate', who, 'executor', { from: 'executor', to: 'supervisor' }, { exceptionRef: 'ledger/exceptions/EX-up.json' }), ledger));
+    expect(up('ops-bot')).toBe('warn trust.ops-restart low');
+    expect(up('coder')).toBe('block trust.a-any-restart high');
+  });
+
+  it('blocks an install whose artifacts are not a non-empty list with the pin as the rule, once the pin is found', () => {
+    for (const artifacts of [undefined, [], 'bin/pdf-tools.wasm', { path: 'bin/pdf-tools.wasm' }]) {
+      const request: Record<string, unknown> = { extension: 'pdf-tools', version: '1.2.0' };
+      if (artifacts !== undefined) request.artifacts = artifacts;
+      const e = run(P, input('extension.install', 'coder', 'executor', request));
+      expect(d(e), JSON.stringify(artifacts)).toBe('block ext.pdf-tools-1.2.0 high');
+      expect(e.trace.at(-1)?.note, JSON.stringify(artifacts)).toBe('request.artifacts is not a non-empty list');
+    }
+  });
+});

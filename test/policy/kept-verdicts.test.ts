@@ -88,4 +88,22 @@ describe('verdicts kept between events', () => {
       expect(evaluate(POLICY, { ...input, request: event.request }, EMPTY, false).decision, JSON.stringify(request)).toEqual(traced);
     });
   });
+  it('are kept apart for evidence in pinned_ips and the same text in dns_snapshot: a snapshot object is no list of pins (from mutation testing)', () => {
+    const w = new ChainWriter('kept-member');
+    const actor = { id: 'coder', zone: 'executor' as const };
+    const url = 'https://api.github.com/repos/acme/app';
+    const snap = { digest: digestOf(PUBLIC), addresses: PUBLIC };
+    // The first, a well-formed snapshot, is allowed; the second names the same object as its
+    // pinned_ips, which is not a non-empty list: a verdict kept for the first must not stand for it.
+    [egress(url, { pinned_ips: undefined, dns_snapshot: snap }), egress(url, { pinned_ips: snap })].forEach((request, i) => {
+      const ts = new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString();
+      const input = { kind: 'http.egress', actor, request, ts, fingerprint: digestOf(request), exceptionRef: null };
+      const traced = evaluate(POLICY, input, EMPTY, true).decision;
+      expect(traced.action, JSON.stringify(request)).toBe(i === 0 ? 'allow' : 'block');
+      const line = w.append({ ts, kind: 'http.egress', actor, request, policy_hash: `sha256:${'1'.repeat(64)}`, decision: traced }).line;
+      const event = fastCheckLine(Buffer.from(line), { file: 'log.jsonl', line: i + 1, ordinal: i }, 128, true, true)!.event!;
+      expect(lazyFields(event.request)).toBeDefined();
+      expect(evaluate(POLICY, { ...input, request: event.request }, EMPTY, false).decision, JSON.stringify(request)).toEqual(traced);
+    });
+  });
 });
