@@ -757,7 +757,10 @@ export class GitRepo {
    */
   async isAncestor(a: string, b: string): Promise<boolean> {
     if (a === b) return true;
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(a)) return false;
+    // A full id of this repository's own format only: git reads 40 hex digits in a SHA-256
+    // repository as a ref name, else an abbreviated id (a checkpoint written against a SHA-1
+    // repository), and answered for the commit that names (found by mutation testing).
+    if (!this.isFullId(a)) return false;
     return run(this.dir, ['merge-base', '--is-ancestor', a, b]).then(() => true, () => false);
   }
 

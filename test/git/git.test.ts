@@ -162,6 +162,19 @@ describe('objects read through cat-file', () => {
       expect(await r.info(`${head}:b.jsonl`)).toMatchObject({ type: 'blob' });
     });
   });
+  it('a blob gone from the store is a damaged store though the lookup before it was in another directory: the entries of one directory do not stand for another\'s (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'gone-other-dir'));
+    write(repo, { 'a/x.jsonl': 'x\n', 'b/y.jsonl': 'y\n' });
+    const head = commit(repo, 'two directories');
+    const y = git(repo, 'rev-parse', `${head}:b/y.jsonl`);
+    rmSync(join(repo, '.git', 'objects', y.slice(0, 2), y.slice(2)));
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${head}:a/none.jsonl`)).toBeNull();
+      await expect(r.info(`${head}:b/y.jsonl`)).rejects.toBeInstanceOf(GitFailure);
+      expect(await r.info(`${head}:b/none.jsonl`)).toBeNull();
+      expect(await r.info(`${head}:a/x.jsonl`)).toMatchObject({ type: 'blob' });
+    });
+  });
 
   it('a path under a file (logs/a.jsonl where logs is a file) is no object, not a damaged store: the file is not read as a tree (from mutation testing, fourth pass)', async () => {
     const repo = initRepo(join(tmp, 'under-a-file'));
@@ -213,6 +226,17 @@ describe('objects read through cat-file', () => {
       expect((await r.read(oid)).toString()).toBe('a\nb\n');
     });
   });
+  it('a path that ends in a carriage return is looked up as itself, not as the path without it (from mutation testing, fifth pass)', async () => {
+    // cat-file reads its requests a line at a time, and drops a carriage return that ends one.
+    const repo = initRepo(join(tmp, 'carriage-return'));
+    write(repo, { 'audit.jsonl\r': 'with\n', 'audit.jsonl': 'without\n' });
+    const head = commit(repo, 'two logs, one name ending in a carriage return');
+    const oid = git(repo, 'ls-tree', '--format=%(objectname)', head, 'audit.jsonl\r');
+    await withRepo(repo, async (r) => {
+      expect(await r.info(`${head}:audit.jsonl\r`)).toEqual({ oid, type: 'blob', size: 5 });
+      expect(await r.info(`${head}:audit.jsonl`)).toMatchObject({ size: 8 });
+    });
+  });
 
   it('answers stay with their requests when more than a thousand wait at once (from mutation testing)', async () => {
     // cat-file's queue drops the answered requests from its head once 1 024 have been answered:
@@ -229,6 +253,17 @@ describe('objects read through cat-file', () => {
       // Answers come in order: once the last is in, every other one is too (unless one was lost).
       await asked[n - 1];
       expect(got).toEqual(Array.from({ length: n }, (_, i) => want.get(i)));
+    });
+  });
+  it('an object missing when its content is asked for fails that read alone, and says so: the reads after it get their own answers (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'read-missing'));
+    write(repo, { 'a.txt': 'x\n' });
+    const head = commit(repo, 'a');
+    await withRepo(repo, async (r) => {
+      const failed = await r.read('e'.repeat(40)).then(() => null, (e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitFailure);
+      expect((failed as Error).message).toContain('object missing');
+      expect((await r.read(git(repo, 'rev-parse', `${head}:a.txt`))).toString()).toBe('x\n');
     });
   });
 });
@@ -262,6 +297,11 @@ describe('refs (GitRepo.resolveCommit)', () => {
       expect(await refusal(r, short)).toContain(`refs/tags/${short} exists and ${short} also reads as an abbreviated commit id`);
     });
   });
+  it('a ref named by 3 hex digits, fewer than git reads as an abbreviated id, is that ref (from mutation testing, fifth pass)', async () => {
+    const { repo, first } = twoCommits('hex3');
+    git(repo, 'tag', 'abc', first);
+    await withRepo(repo, async (r) => expect(await r.resolveCommit('abc')).toBe(first));
+  });
 
   it('refs/<name>, which git takes before a branch, is one of the refs a short name means (from mutation testing)', async () => {
     // git resolves `main` to refs/main when it exists: anyone who can push any ref chose the history.
@@ -285,6 +325,22 @@ describe('refs (GitRepo.resolveCommit)', () => {
       expect(await refusal(r, 'origin')).toContain('refs/tags/origin and refs/remotes/origin/HEAD all exist');
     });
   });
+  it('refs/remotes/<name> is one of the refs a short name means: a tag of that name does not stand in for a remote-tracking branch (from mutation testing, fifth pass)', async () => {
+    const { repo, first, head } = twoCommits('remote-branch');
+    git(repo, 'update-ref', 'refs/remotes/origin/main', head);
+    await withRepo(repo, async (r) => expect(await r.resolveCommit('origin/main')).toBe(head));
+    git(repo, 'tag', 'origin/main', first);
+    await withRepo(repo, async (r) => {
+      expect(await refusal(r, 'origin/main')).toContain('refs/tags/origin/main and refs/remotes/origin/main all exist');
+    });
+  });
+
+  it('HEAD is the repository\'s HEAD, as git reads it, whatever refs named HEAD exist under refs/tags and refs/heads (from mutation testing, fifth pass)', async () => {
+    const { repo, first, head } = twoCommits('head-named');
+    git(repo, 'update-ref', 'refs/tags/HEAD', first);
+    git(repo, 'update-ref', 'refs/heads/HEAD', first);
+    await withRepo(repo, async (r) => expect(await r.resolveCommit('HEAD')).toBe(head));
+  });
 });
 
 describe('ancestry (GitRepo.isAncestor)', () => {
@@ -300,6 +356,41 @@ describe('ancestry (GitRepo.isAncestor)', () => {
       // A ref name is not what a resumed run recorded: never taken for the commit it names.
       expect(await r.isAncestor('old', head)).toBe(false);
       expect(await r.isAncestor(first.slice(0, 12), head)).toBe(false);
+    });
+  });
+  it('in a SHA-256 repository, 40 hex digits are no commit id: neither the abbreviation of an ancestor nor a branch of that name is taken for one (a checkpoint written against a SHA-1 repository resumed against it)', async () => {
+    // git reads 40 hex digits in a SHA-256 repository as a ref name, else an abbreviated id.
+    const repo = initRepo(join(tmp, 'ancestry-sha256'), 'sha256');
+    const first = commit(repo, 'first');
+    const head = commit(repo, 'second');
+    const forty = head.slice(0, 40);
+    git(repo, 'branch', forty, first);
+    await withRepo(repo, async (r) => {
+      expect(await r.isAncestor(first, head)).toBe(true);
+      expect(await r.isAncestor(first.slice(0, 40), head)).toBe(false);
+      // The branch `forty` is at `first`, an ancestor of `first`: git answers yes for it.
+      expect(await r.isAncestor(forty, first)).toBe(false);
+    });
+  });
+});
+
+describe('commits an abbreviated id names (GitRepo.commitsAbbreviatedBy)', () => {
+  it('are sorted by id, a tag of a commit counted as its commit; a full id abbreviates nothing (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'abbreviates'));
+    const ids = [commit(repo, 'first'), commit(repo, 'second')].sort();
+    const [low, high] = [ids[0]!, ids[1]!];
+    // A tag of `high` whose id has `low`'s first four digits and sorts before it: git lists it first.
+    let body = '';
+    for (let i = 0; ; i++) {
+      body = `object ${high}\ntype commit\ntag t${i}\ntagger Test <test@example.com> 1790000000 +0000\n\nt${i}\n`;
+      const id = createHash('sha1').update(`tag ${Buffer.byteLength(body)}\0${body}`).digest('hex');
+      if (id.startsWith(low.slice(0, 4)) && id < low) break;
+    }
+    const tag = rawObject(repo, 'tag', body);
+    expect(tag < low && tag.startsWith(low.slice(0, 4))).toBe(true);
+    await withRepo(repo, async (r) => {
+      expect(await r.commitsAbbreviatedBy(low.slice(0, 4))).toEqual([low, high]);
+      expect(await r.commitsAbbreviatedBy(low)).toEqual([]);
     });
   });
 });
@@ -322,6 +413,41 @@ describe('the working copy of a committed log (workingCopyDifference) (from muta
     await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
     writeFileSync(file, 'b\n');
     await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 1, commit: head }));
+  });
+  it('what is staged in the index is no version of the history: a Git LFS pointer staged, not committed, is not one the working copy must begin with (from mutation testing, fifth pass)', async () => {
+    const pointer = (log: string): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(log).digest('hex')}\nsize ${log.length}\n`;
+    const repo = initRepo(join(tmp, 'wc-lfs-staged'));
+    write(repo, { 'audit.jsonl': pointer('a\nb\n') });
+    const head = commit(repo, 'the log in Git LFS');
+    write(repo, { 'audit.jsonl': pointer('X\n') });
+    git(repo, 'add', 'audit.jsonl');
+    const file = join(tmp, 'wc-lfs-staged.jsonl');
+    writeFileSync(file, 'a\nb\nc\n');
+    await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
+  });
+  it('a shard\'s part of the file is compared from its start, its lines counted from the log\'s: a difference before the part is not the part\'s (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'wc-part'));
+    write(repo, { 'audit.jsonl': 'a\nb\nc\n' });
+    const head = commit(repo, 'log');
+    const file = join(tmp, 'wc-part.jsonl');
+    writeFileSync(file, 'A\nb\nC\nd\n');
+    await withRepo(repo, async (r) => {
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 0, end: 2 })).toEqual({ line: 1, commit: head });
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 2, end: 4 })).toBeNull();
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 2, end: 8 })).toEqual({ line: 3, commit: head });
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 6, end: 8 })).toBeNull();
+    });
+  });
+  it('a named pipe where the working copy was is not compared: it is not a regular file, and is never read as an empty log (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'wc-fifo'));
+    write(repo, { 'audit.jsonl': 'a\n' });
+    commit(repo, 'log');
+    const fifo = join(tmp, 'wc-fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    await withRepo(repo, async (r) => {
+      const blob = (await r.info('HEAD:audit.jsonl'))!;
+      await expect(r.firstDifferenceFromFile(blob, fifo)).rejects.toThrow('is not a regular file');
+    });
   });
 });
 
@@ -402,6 +528,22 @@ describe('the append-only check of a committed log (findRewrites)', () => {
       expect((await findRewrites(r, changed, 'audit.jsonl')).rewrites.map((x) => x.message)).toEqual([`commit ${changed.slice(0, 12)} changed the committed log at line 1 instead of only appending to it`]);
     });
   });
+  it('a line that grew is changed at that line, not the next: the newline where the bytes first differ is its own line\'s end (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'line-grew'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    const first = commit(repo, 'log');
+    write(repo, { 'audit.jsonl': 'a\nbX\n' });
+    const changed = commit(repo, 'its second line grew');
+    const file = join(tmp, 'line-grew.jsonl');
+    writeFileSync(file, 'a\nbX\nc\n');
+    await withRepo(repo, async (r) => {
+      // Read whole, and a chunk at a time (0 bytes in memory), as a log over 16 MiB is.
+      for (const inMemory of [undefined, 0]) {
+        expect((await findRewrites(r, changed, 'audit.jsonl', inMemory)).rewrites.map((x) => x.message), String(inMemory)).toEqual([`commit ${changed.slice(0, 12)} changed the committed log at line 2 instead of only appending to it`]);
+      }
+      expect(await workingCopyDifference(r, first, 'audit.jsonl', file)).toEqual({ line: 2, commit: first });
+    });
+  });
   it('a merge that keeps the log of its second parent and drops what its first appended is a rewrite of the first (from mutation testing)', async () => {
     const repo = initRepo(join(tmp, 'merge-drops-first'));
     write(repo, { 'audit.jsonl': 'a\nb\n' });
@@ -445,6 +587,23 @@ describe('the append-only check of a committed log (findRewrites)', () => {
         expect((await findRewrites(r, changed, name)).rewrites.map((x) => x.message), name).toEqual([`commit ${changed.slice(0, 12)} changed the committed log at line ${line} instead of only appending to it`]);
       }
     });
+  });
+  it('a log taken out of Git LFS begins with the bytes its pointer named, whether read whole or a chunk at a time: only those bytes are hashed (from mutation testing, fifth pass)', async () => {
+    const pointer = (log: string): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(log).digest('hex')}\nsize ${log.length}\n`;
+    for (const [name, taken, rewritten] of [['lfs-out-appended', 'a\nb\nc\n', false], ['lfs-out-changed', 'a\nB\nc\n', true]] as const) {
+      const repo = initRepo(join(tmp, name));
+      write(repo, { 'audit.jsonl': pointer('a\nb\n') });
+      commit(repo, 'the log in Git LFS');
+      write(repo, { 'audit.jsonl': taken });
+      const out = commit(repo, 'the log out of Git LFS, an event appended');
+      await withRepo(repo, async (r) => {
+        // Read whole, and a chunk at a time (0 bytes in memory), as a log over 16 MiB is.
+        for (const inMemory of [undefined, 0]) {
+          expect((await findRewrites(r, out, 'audit.jsonl', inMemory)).rewrites.map((x) => x.message), `${name} ${inMemory}`)
+            .toEqual(rewritten ? [`commit ${out.slice(0, 12)} changed the committed log instead of only appending to it: its first 4 bytes are not those its Git LFS pointer named`] : []);
+        }
+      });
+    }
   });
   it('a log too large to read whole is compared a chunk at a time, with the same answers: a change deep in it, a cut, a deletion, appends (a rewrite of a log over 256 MiB went unreported)', async () => {
     // inMemoryBytes 0 sends every comparison through the streaming path; the default, none.
@@ -514,6 +673,25 @@ describe('the append-only check of a committed log (findRewrites)', () => {
       // Said to be longer than it is, or shorter: either way not the object it claims to be.
       await expect(r.firstDifference({ ...blob, size: 5 }, { ...blob, size: 5 }, 0)).rejects.toBeInstanceOf(GitFailure);
       await expect(r.firstDifference({ ...blob, size: 3 }, blob, 0)).rejects.toBeInstanceOf(GitFailure);
+    });
+  });
+  it('a blob git does not give whole fails the comparison with the working copy too, a shard\'s part of it or a file shorter than the blob: never "unchanged", nor a difference where the file ends (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'streamed-missing-file'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    commit(repo, 'log');
+    const file = join(tmp, 'streamed-missing-file.jsonl');
+    writeFileSync(file, 'a\nb\nc\n');
+    const short = join(tmp, 'streamed-missing-file-short.jsonl');
+    writeFileSync(short, 'a\n');
+    await withRepo(repo, async (r) => {
+      const blob = (await r.info('HEAD:audit.jsonl'))!;
+      expect(await r.firstDifferenceFromFile(blob, file, { start: 0, end: 2 })).toBeNull();
+      expect(await r.firstDifferenceFromFile(blob, short)).toEqual({ at: 2, line: 2 });
+      const missing = { oid: '0'.repeat(blob.oid.length), type: 'blob' as const, size: 4 };
+      await expect(r.firstDifferenceFromFile(missing, file, { start: 0, end: 2 })).rejects.toBeInstanceOf(GitFailure);
+      await expect(r.firstDifferenceFromFile(missing, short)).rejects.toBeInstanceOf(GitFailure);
+      // Said to be longer than it is: its bytes end before the part does.
+      await expect(r.firstDifferenceFromFile({ ...blob, size: 6 }, file, { start: 0, end: 5 })).rejects.toBeInstanceOf(GitFailure);
     });
   });
 });
@@ -591,6 +769,29 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
       expect(index.unhashable.map((u) => [u.commit, u.problems.map((p) => [p.kind, p.file])])).toEqual([[head, [['too-large', 'zz-huge.json']]]]);
     });
   });
+  it('a policy tree without a hash that several commits hold is reported at the first of them (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'unhashable-first'));
+    write(repo, { 'policy/a.json': 'not JSON\n' });
+    const first = commit(repo, 'a policy file that is not JSON');
+    write(repo, { 'a.txt': 'x\n' });
+    const head = commit(repo, 'another file, the same policy tree');
+    await withRepo(repo, async (r) => expect((await indexPolicies(r, head)).unhashable.map((u) => u.commit)).toEqual([first]));
+  });
+  it('a commit whose policy/ tree is gone from the store holds no version: events under it are POLICY_UNKNOWN, and the run goes on (from mutation testing, fifth pass)', async () => {
+    // Every commit of the history is asked for its policy/ (most have none): its tree is not read
+    // to tell a damaged store from no policy/ (GitRepo.info, absentOnly), which fails closed.
+    const repo = initRepo(join(tmp, 'policy-tree-gone'));
+    write(repo, samplePolicy());
+    const first = commit(repo, 'policy');
+    write(repo, { 'policy/README.md': 'not part of the bundle\n' });
+    const head = commit(repo, 'policy/ another tree, the same bundle');
+    const tree = git(repo, 'rev-parse', `${first}:policy`);
+    rmSync(join(repo, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, head);
+      expect([...index.byHash.values()].map((v) => v.commits)).toEqual([[head]]);
+    });
+  });
 
   it('the commits that hold a version are in history order when its trees alternate with another version\'s (from mutation testing)', async () => {
     // Tree A (compact), tree B (another bundle), tree A again: A's commits and B's interleave.
@@ -627,6 +828,31 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
       expect([...index.byHash.values()].map((v) => v.inherited)).toEqual([[], []]);
     });
   });
+  it('a version held on two branches, each of which reserved one name in its own spelling, inherits it as first held in history order (from mutation testing, fifth pass)', async () => {
+    const repo = initRepo(join(tmp, 'inherits-first-spelling'));
+    write(repo, samplePolicy());
+    const sample = commit(repo, 'policy');
+    const registry = readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8');
+    const reserving = (name: string): string => JSON.stringify({ ...(JSON.parse(registry) as { reserved: string[] }), reserved: [...(JSON.parse(registry) as { reserved: string[] }).reserved, name] });
+    const held = new Map<string, string>();
+    for (const [branch, name] of [['one', 'another-tool'], ['two', 'Another-Tool']] as const) {
+      git(repo, 'checkout', '-q', '-b', branch, sample);
+      write(repo, { 'policy/tool-registry.json': reserving(name) });
+      commit(repo, `reserve ${name}`);
+      write(repo, { 'policy/tool-registry.json': registry });
+      held.set(commit(repo, 'back to the sample policy'), name);
+    }
+    // The merge holds another version: the sample's commits are the two branches' and the first.
+    git(repo, 'merge', '-q', '--no-ff', '--no-commit', 'one');
+    write(repo, { 'policy/tool-registry.json': reserving('another-tool') });
+    const head = commit(repo, 'merge one, reserving the name again');
+    await withRepo(repo, async (r) => {
+      const v = [...(await indexPolicies(r, head)).byHash.values()].find((x) => x.commits.includes(sample))!;
+      const first = v.commits.find((c) => held.has(c))!;
+      expect(v.commits.filter((c) => held.has(c))).toHaveLength(2);
+      expect(v.inherited.map(([, name]) => name)).toEqual([held.get(first)]);
+    });
+  });
 
   it('a bundle with a duplicate key that JSON.parse reads as a valid version does not stand in for that version: its events are replayed, not POLICY_INVALID (from mutation testing, fourth pass)', async () => {
     const repo = initRepo(join(tmp, 'lenient-same-hash'));
@@ -651,6 +877,25 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
     await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual([]));
     git(repo, 'replace', a, b);
     await withRepo(repo, async (r) => expect((await readGovernance(r, 'HEAD')).notes).toEqual(['1 replace ref(s) under refs/replace/ were ignored: the history verified is the one the objects record']));
+  });
+  it('the commits that hold policy/ in a mode git does not write are in history order, whichever tree each holds: the report names the first (from mutation testing, fifth pass)', async () => {
+    // Each policy tree's commits are looked at in turn, all trees at once: the second commit of the
+    // first tree (the first one a submodule's entry) is looked at after the first of the second.
+    const repo = initRepo(join(tmp, 'odd-policy-order'));
+    const file = rawObject(repo, 'blob', '{}\n');
+    const first = rawTree(repo, [{ mode: '100644', name: 'a.json', oid: file }]);
+    const second = rawTree(repo, [{ mode: '100644', name: 'b.json', oid: file }]);
+    let parent: string | null = null;
+    const commits = [['160000', first], ['040000', first], ['040000', second]].map(([mode, tree]) => {
+      const root = rawTree(repo, [{ mode: mode!, name: 'policy', oid: tree! }]);
+      parent = git(repo, 'commit-tree', root, ...(parent === null ? [] : ['-p', parent]), '-m', `policy/ of mode ${mode}`);
+      return parent;
+    });
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, commits[2]!);
+      expect(index.byHash.size).toBe(0);
+      expect(index.oddPolicy).toEqual([{ commit: commits[1], mode: '040000' }, { commit: commits[2], mode: '040000' }]);
+    });
   });
 });
 
@@ -830,6 +1075,24 @@ describe('ledger files changed or deleted in history (GitRepo.changedOrDeleted)'
     expect(git(repo, 'show', '-m', '--format=', '--name-status', merge, '--', 'ledger/')).toMatch(/^D\tledger\/anchors\/h\/0\.json$/m);
     await withRepo(repo, async (r) => {
       expect(await r.changedOrDeleted(merge, 'ledger')).toEqual([{ commit: deleted, path: 'ledger/anchors/h/0.json', status: 'D' }]);
+    });
+  });
+  it('each change of a path is found, with what it was: an edit, then a type change (the file made a symbolic link), then a deletion (from mutation testing, fifth pass)', async () => {
+    const repo = withAnchor('each-change');
+    const anchor = join(repo, 'ledger/anchors/h/0.json');
+    write(repo, { 'ledger/anchors/h/0.json': '{"anchor":2}\n' });
+    const edited = commit(repo, 'edit the anchor');
+    rmSync(anchor);
+    symlinkSync('../../../a.txt', anchor);
+    const linked = commit(repo, 'make the anchor a symbolic link');
+    git(repo, 'rm', '-q', 'ledger/anchors/h/0.json');
+    const deleted = commit(repo, 'delete the anchor');
+    await withRepo(repo, async (r) => {
+      expect(await r.changedOrDeleted(deleted, 'ledger')).toEqual([
+        { commit: edited, path: 'ledger/anchors/h/0.json', status: 'M' },
+        { commit: linked, path: 'ledger/anchors/h/0.json', status: 'T' },
+        { commit: deleted, path: 'ledger/anchors/h/0.json', status: 'D' },
+      ]);
     });
   });
 });

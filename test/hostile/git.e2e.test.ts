@@ -255,6 +255,12 @@ describe('a git that fails', () => {
     const PATH = catFileAs('bin-cat-file-gone', 'exit 0');
     expect(expectOneSentence(sel(['verify', log, '--repo', repo], { env: { PATH } }))).toMatch(/git failed while reading the repository \(git cat-file/);
   });
+  it('exits 2 with one sentence when cat-file ends, with status 0, while a request waits for its answer (from mutation testing, fifth pass: the run ended silently, exit status 13)', () => {
+    const { repo, log } = repoWithLog('cat-file-quits');
+    // Reads the first request, answers nothing, and exits as if all went well.
+    const PATH = catFileAs('bin-cat-file-quits', 'read -r request; exit 0');
+    expect(expectOneSentence(sel(['verify', log, '--repo', repo], { env: { PATH } }))).toMatch(/git failed while reading the repository \(git cat-file exited early/);
+  });
   it('exits 2 when the repository lacks a policy file it names, not calling the file too large', () => {
     const { repo, log } = repoWithLog('missing-blob');
     const oid = git(repo, 'rev-parse', 'HEAD:policy/capabilities.json');
