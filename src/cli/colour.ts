@@ -18,6 +18,9 @@ export function colourFor(force: () => boolean | undefined): Colour {
     // NO_COLOR (no-color.org), which chalk does not read: a terminal that asks for none gets
     // none. FORCE_COLOR, set too, wins, as it does for Node.js itself (found by review).
     if ((process.env['NO_COLOR'] ?? '') !== '' && process.env['FORCE_COLOR'] === undefined) return new Chalk({ level: 0 });
+    // Colour on a terminal only (README): chalk colours a pipe or a file in Azure Pipelines
+    // (TF_BUILD and AGENT_NAME set), where a report redirected to a file got escape codes.
+    if (process.env['FORCE_COLOR'] === undefined && process.stdout.isTTY !== true) return new Chalk({ level: 0 });
     return chalk;
   };
 }
