@@ -47,7 +47,7 @@ type Event = { [K in keyof EventInput as K extends 'policy_hash' ? never : K]: E
 
 interface Out {
   summary: { replay: { events: Record<string, number> } };
-  findings: { code: string; chain: string; seq: number; detail?: Record<string, unknown> }[];
+  findings: { code: string; chain: string; seq: number; message: string; detail?: Record<string, unknown> }[];
 }
 
 describe('replay tells each kind of wrong decision apart, and counts it in its class', () => {
@@ -100,6 +100,13 @@ describe('replay tells each kind of wrong decision apart, and counts it in its c
         'j/0 EXCEPTION_MISSING no-ref',
         'k/0 DECISION_DIVERGENCE ',
       ]);
+      // A rejected review is said to be rejected, not to be for another policy version (from mutation testing).
+      expect(out.findings.find((f) => f.chain === 'c')!.message).toBe(`resumed although its review ledger/reviews/${digestOf(NPM_REJECTED).slice(7)}.json rejected it`);
+      const reviewed = `ledger/reviews/${digestOf(NPM_REVIEWED).slice(7)}.json`;
+      expect(out.findings.find((f) => f.chain === 'a')!.message).toBe(`recorded allow before the review ${reviewed} was approved`);
+      expect(out.findings.find((f) => f.chain === 'b')!.message).toBe(`resumed after its review ${reviewed} had expired`);
+      expect(out.findings.find((f) => f.chain === 'e')!.message).toBe('recorded warn under exception ledger/exceptions/EXEXP.json, which was not yet granted at the event\'s ts');
+      expect(out.findings.find((f) => f.chain === 'j')!.message).toBe('recorded warn for a request that needs an exception: the event names no exception');
       expect(out.findings.find((f) => f.chain === 'h' && f.code === 'EXCEPTION_EXPIRED')!.detail).toMatchObject({ chainTs: '2026-11-05T00:00:00.000Z', expires_at: '2026-11-05T00:00:00.000Z' });
       // diverged: b, c, e, f, g, h/1, k; unverifiable: a, d, i, j; i alone not replayed.
       expect(out.summary.replay.events).toEqual({ events: 12, replayed: 11, matched: 1, diverged: 7, unverifiable: 4, skipped: 0 });

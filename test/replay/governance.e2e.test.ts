@@ -969,5 +969,7 @@ describe('reviews and ledger artifacts', () => {
     writeFileSync(join(repo, 'r.jsonl'), `${line}\n`);
     const { out } = json(['verify', join(repo, 'r.jsonl'), '--repo', repo]);
     expect(out.findings.map((f) => f.code)).toEqual(['REVIEW_MISMATCH']);
+    // Not "rejected": the message says why the review does not resume it (from mutation testing).
+    expect(out.findings[0]!.message).toBe(`the review ledger/reviews/${fp.slice(7)}.json is for another policy version, so it cannot resume this request`);
   });
 });
