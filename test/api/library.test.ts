@@ -216,6 +216,14 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
       ['chain.recentWindow', { chain: { reorderWindow: 5 } as unknown as RunOptions['chain'] }],
       ['chain.reorderWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: Number.NaN } }],
       ['chain must be', { chain: null as unknown as RunOptions['chain'] }],
+      // From mutation testing: each chain bound at and past its ends (a hole window of NaN
+      // remembered every unreadable line; a recent window of 0 or 1.5 indexed no slot).
+      ['chain.reorderWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 0 } }],
+      ['chain.reorderWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1_000_001 } }],
+      ['chain.recentWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 0 } }],
+      ['chain.recentWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 1.5 } }],
+      ['chain.holeWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, holeWindow: Number.NaN } }],
+      ['chain.holeWindow', { chain: { ...DEFAULT_CHAIN_OPTIONS, holeWindow: 0 } }],
       ['jobs', { jobs: 0 }],
       ['jobs', { jobs: 1.5 }],
       ['jobs', { jobs: 1e6 }],
@@ -236,6 +244,7 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     expect(() => new IntegrityVerifier(null as unknown as RunOptions)).toThrow('the verify options must be an object');
     // The bounds themselves are taken.
     expect((await verifyLogs([log], { maxDepth: 2000, maxLineBytes: 1 << 20, maxFindings: 0, jobs: 1 })).findings).toEqual([]);
+    expect((await verifyLogs([log], { chain: { reorderWindow: 1_000_000, recentWindow: 1, holeWindow: 1 } })).findings).toEqual([]);
   });
 
   it('a deep line that is not canonical, with maxDepth past the CLI\'s 2 000: an OperatorError, not a stack overflow (found by review)', async () => {

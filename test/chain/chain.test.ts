@@ -8,7 +8,7 @@ import { canonicalize } from '../../src/canonical/jcs.js';
 import { digestOf, GENESIS_PREV_HASH } from '../../src/canonical/digest.js';
 import { ChainWriter, ProducerError } from '../../src/producer/producer.js';
 import { DEFAULT_CHAIN_OPTIONS } from '../../src/chain/options.js';
-import { chainLines, codeLines, codes, interleavedLines, sampleInput, toLog, verifyBytes } from '../helpers/chains.js';
+import { chainLines, codeLines, codes, forgedFor, interleavedLines, sampleInput, toLog, verifyBytes } from '../helpers/chains.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier } from '../../src/verify/verifier.js';
 
 const LINES = chainLines(40);
@@ -991,6 +991,12 @@ describe('bounds, order and places of the chain check (from mutation testing, se
     const branch = Array.from({ length: 257 }, (_, i) => w.append(sampleInput(1000 + i)).line);
     const r = verifyLines([...lines, ...branch, branch[256]!]);
     expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['CHAIN_FORK', 261, 301], ['SEQ_DUPLICATE', 517, 558]]);
+    // Exactly 256 are held: the first of a branch of 256, read again, is still compared with.
+    const held = verifyLines([...lines, ...branch.slice(0, 256), branch[0]!]);
+    expect(held.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['CHAIN_FORK', 261, 301, { first: { file: 'log-0.jsonl', line: 262 } }],
+      ['SEQ_DUPLICATE', 261, 557, { compared: true, first: { file: 'log-0.jsonl', line: 301 } }],
+    ]);
   });
 });
 
@@ -1179,6 +1185,163 @@ describe('bounds, order and places of the chain check (from mutation testing, fo
       ['SEQ_DUPLICATE', 9, 18],
       ['SEQ_DUPLICATE', 12, 19],
     ]);
+  });
+});
+
+describe('bounds, order and places of the chain check (from mutation testing, fifth pass)', () => {
+  const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+
+  it('by default, 4 096 unreadable lines are remembered to explain a gap: one more is forgotten (from mutation testing)', () => {
+    const w = new ChainWriter('prod');
+    const lines = Array.from({ length: 4099 }, (_, i) => w.append(sampleInput(i)).line);
+    const bad = '{"this is": not json';
+    const held = verifyLines([lines[0]!, ...Array<string>(4096).fill(bad), lines[4097]!]);
+    expect(held.findings.filter((f) => f.code !== 'LINE_INVALID_JSON')).toEqual([]);
+    const past = verifyLines([lines[0]!, ...Array<string>(4097).fill(bad), lines[4098]!]);
+    expect(past.findings.filter((f) => f.code !== 'LINE_INVALID_JSON').map((f) => [f.code, f.seq, f.detail])).toEqual([
+      ['SEQ_GAP', 4098, { from: 1, to: 4097, missing: 1, unreadableLines: 4096 }],
+    ]);
+  });
+  it('a chain\'s summary spans the lowest and the highest seq it holds, whichever were read first and last (from mutation testing)', () => {
+    // Seq 1 read before 0, seq 39 before 38: the first and last lines read are not the ends.
+    const r = verifyLines([LINES[1]!, LINES[0]!, ...LINES.slice(2, 38), LINES[39]!, LINES[38]!]);
+    expect(codes(r.findings)).toEqual(['SEQ_REORDER', 'SEQ_REORDER']);
+    const tsOf = (line: string) => (JSON.parse(line) as { ts: string }).ts;
+    expect(r.summary.chains[0]).toMatchObject({ events: 40, firstSeq: 0, lastSeq: 39, firstTs: tsOf(LINES[0]!), lastTs: tsOf(LINES[39]!), head: hashOf(LINES[39]!) });
+  });
+  it('a copy goes on past the seqs the chain waits for only from the chain\'s last accepted event, not from one before it', () => {
+    // 0..9, 17 waits for 10..16; a copy of 8, then 17 again: the copy would skip the chain's 9,
+    // so the 17 is a duplicate of its own (17 is more than 8 seqs from 8: it does not fold in).
+    const r = verifyLines([...LINES.slice(0, 10), LINES[17]!, LINES[8]!, LINES[17]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_GAP', 17, 11], ['SEQ_DUPLICATE', 8, 12], ['SEQ_DUPLICATE', 17, 13]]);
+    // From the chain's last accepted event, it does go on past them (the copy has the gap too).
+    const last = verifyLines([...LINES.slice(0, 10), LINES[17]!, LINES[9]!, LINES[17]!]);
+    expect(last.findings.map((f) => [f.code, f.seq, f.location?.line])).toEqual([['SEQ_GAP', 17, 11], ['SEQ_DUPLICATE', 9, 12]]);
+  });
+  it('a damaged line whose recorded hash the next event names explains that gap before a damaged line that names the chain, which is left for its own chain', () => {
+    // a's seq 1 with its chain edited to b (its recorded hash still a's seq 1), and a's seq 3
+    // edited (it names chain a): both are candidates for a's missing seq 1. The one a's seq 2
+    // names is a's; the other names b but is not b's seq 1, which is missing (SEQ_GAP).
+    const [a, b] = [chainLines(4, 'a'), chainLines(4, 'b')];
+    const z = a[3]!.replace('"action":"', '"action":"x');
+    const y = a[1]!.replace('"chain":"a"', '"chain":"b"');
+    const r = verifyLines([a[0]!, b[0]!, z, y, a[2]!, b[2]!, a[3]!, b[3]!]);
+    expect(codeLines(r.findings)).toEqual(['HASH_MISMATCH@3', 'HASH_MISMATCH@4', 'SEQ_GAP@6']);
+    expect(r.findings[2]).toMatchObject({ chain: 'b', seq: 2 });
+  });
+  it('a damaged line naming the chain, read after the gap\'s predecessor in seq order, explains the gap though an earlier seq was accepted after it', () => {
+    // 0, then 2 (early), seq 3 damaged, 1 (2 follows it), then 5: the damaged line may be
+    // seq 3 or 4 (not by its hash: two are missing), and one of them is missing.
+    const r = verifyLines([LINES[0]!, LINES[2]!, LINES[3]!.replace('"action":"', '"action":"x'), LINES[1]!, ...LINES.slice(5, 10)]);
+    expect(r.findings.map((f) => [f.code, f.location?.line, f.detail?.['missing'], f.detail?.['unreadableLines']])).toEqual([
+      ['SEQ_REORDER', 2, undefined, undefined],
+      ['HASH_MISMATCH', 3, undefined, undefined],
+      ['SEQ_GAP', 5, 1, 1],
+    ]);
+  });
+  it('a displaced run is counted through a contested seq, by the event that links to the one before it, by hash or by content', () => {
+    // Seq 3 has a sha512 hash; of two events for seq 4, the second (the real one) names seq 3's
+    // content, the first nothing: the chain goes on with the real one. 3–5 arrived before 1–2.
+    const e = JSON.parse(LINES[3]!) as Record<string, unknown>;
+    e['hash'] = `sha512:${'ab'.repeat(64)}`;
+    const sha512 = canonicalize(e);
+    const r = verifyLines([LINES[0]!, sha512, forgedFor(LINES[4]!), LINES[4]!, LINES[5]!, LINES[1]!, LINES[2]!, ...LINES.slice(6, 10)]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.code === 'SEQ_REORDER' ? f.detail : null])).toEqual([
+      ['DIGEST_UNSUPPORTED', 3, 2, null],
+      ['CHAIN_FORK', 4, 3, null],
+      ['SEQ_REORDER', 2, 7, { displaced: [1, 2], after: [3, 5] }],
+    ]);
+    // The same with seq 3 of sha256: the real seq 4 names its recorded hash.
+    const plain = verifyLines([LINES[0]!, LINES[3]!, forgedFor(LINES[4]!), LINES[4]!, LINES[5]!, LINES[1]!, LINES[2]!, ...LINES.slice(6, 10)]);
+    expect(plain.findings.map((f) => [f.code, f.seq, f.location?.line, f.code === 'SEQ_REORDER' ? f.detail : null])).toEqual([
+      ['CHAIN_FORK', 4, 3, null],
+      ['SEQ_REORDER', 2, 7, { displaced: [1, 2], after: [3, 5] }],
+    ]);
+  });
+  it('a gap and the run waiting beyond it that came early, on the same line: the SEQ_GAP first, then the SEQ_REORDER', () => {
+    // 0, 4, 5, 1, 2 (3 deleted): at the end, 4 follows the gap, and 4–5 came before 1–2.
+    const r = verifyLines([LINES[0]!, LINES[4]!, LINES[5]!, LINES[1]!, LINES[2]!]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_GAP', 4, 2, { from: 3, to: 3, missing: 1, unreadableLines: 0 }],
+      ['SEQ_REORDER', 4, 2, { displaced: [4, 5], before: [1, 2] }],
+    ]);
+  });
+  it('a rival waiting for its seq is measured back to the event read before it, however many stops are trimmed while it waits', () => {
+    // A forged 50 waits, then 12 (early), the real 50 (its rival), 10 and 11 (12 follows them),
+    // then eleven swapped pairs (a stop each: trimmed past 2 × (4 + 1)), then 35..49: the real
+    // 50 came before 13–49, not before 12.
+    const l = chainLines(60);
+    const pairs = Array.from({ length: 11 }, (_, k) => [l[14 + 2 * k]!, l[13 + 2 * k]!]).flat();
+    const lines = [...l.slice(0, 10), forgedFor(l[50]!), l[12]!, l[50]!, l[10]!, l[11]!, ...pairs, ...l.slice(35, 50), ...l.slice(51)];
+    const r = verifyLines(lines, { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 4, recentWindow: 1 } });
+    expect(r.findings.filter((f) => f.seq === 50).map((f) => [f.code, f.location?.line, f.message])).toEqual([
+      ['CHAIN_FORK', 11, 'a second, different event claims seq 50 (the one the chain goes on with is at log-0.jsonl:13): the chain forks here'],
+      ['SEQ_REORDER', 13, 'seq 50 appears before seq 13–49, out of order'],
+    ]);
+  });
+  it('past 64 fork branches read interleaved, the oldest branch\'s head is forgotten, not the newest', () => {
+    // 65 branches of two events, each off its own seq: all first events, then all second ones,
+    // the newest branch's first: the second event of the first branch is a fork of its own.
+    // (Read oldest first, each second event would push out the head of the next branch.)
+    const lines = chainLines(100);
+    const branches = Array.from({ length: 65 }, (_, k) => {
+      const w = new ChainWriter('prod', { lastSeq: 20 + k, lastHash: hashOf(lines[20 + k]!) });
+      return [w.append(sampleInput(5000 + k)).line, w.append(sampleInput(6000 + k)).line];
+    });
+    const r = verifyLines([...lines, ...branches.map((b) => b[0]!), ...branches.map((b) => b[1]!).reverse()]);
+    expect(r.findings.map((f) => `${f.code}@${f.seq}`)).toEqual([...Array.from({ length: 65 }, (_, k) => `CHAIN_FORK@${21 + k}`), 'CHAIN_FORK@22']);
+  });
+  it('a late event inside a missing range is linked to by the late event after it by its content when its hash is of an algorithm sel lacks', () => {
+    // 3–5 given up as missing; 5, then 4 (a sha512 hash, which 5 names by content), then 3 arrive late.
+    const e = JSON.parse(LINES[4]!) as Record<string, unknown>;
+    e['hash'] = `sha512:${'ab'.repeat(64)}`;
+    const r = verifyLines([...LINES.slice(0, 3), LINES[6]!, LINES[7]!, LINES[5]!, canonicalize(e), LINES[3]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 1 } });
+    expect(r.findings.map((f) => [f.code, f.seq, f.code === 'SEQ_REORDER' ? f.detail : null])).toEqual([
+      ['SEQ_GAP', 6, null],
+      ['SEQ_REORDER', 5, { reorderWindow: 1 }],
+      ['DIGEST_UNSUPPORTED', 4, null],
+      ['SEQ_REORDER', 4, { reorderWindow: 1 }],
+      ['SEQ_REORDER', 3, { reorderWindow: 1 }],
+    ]);
+  });
+  it('a third, different late event for a seq names the first that arrived late for it as its rival, not the second', () => {
+    const other = reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-02T00:00:00.000Z'));
+    const third = reseal(LINES[2]!, (e) => (e['ts'] = '2026-11-03T00:00:00.000Z'));
+    const r = verifyLines([...LINES.slice(0, 2), ...LINES.slice(3, 7), LINES[2]!, other, third], { chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } });
+    expect(r.findings.filter((f) => f.code === 'SEQ_REORDER').map((f) => [f.seq, f.location?.line, f.detail?.['rival']])).toEqual([
+      [2, 7, undefined],
+      [2, 8, { file: 'log-0.jsonl', line: 7 }],
+      [2, 9, { file: 'log-0.jsonl', line: 7 }],
+    ]);
+  });
+  it('an event too far back to compare, read twice, is compared the second time with the first: the same line again', () => {
+    const r = verifyLines([...LINES.slice(0, 20), LINES[2]!, LINES[2]!], { chain: { ...DEFAULT_CHAIN_OPTIONS, recentWindow: 4 } });
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_DUPLICATE', 2, 21, { compared: false, recentWindow: 4 }],
+      ['SEQ_DUPLICATE', 2, 22, { compared: true, first: { file: 'log-0.jsonl', line: 21 } }],
+    ]);
+  });
+  it('a chain\'s position names the last event with a valid ts as its last time, not the last event', () => {
+    const w = new ChainWriter('prod');
+    const lines = Array.from({ length: 5 }, (_, i) => w.append(sampleInput(i)).line);
+    const bad = reseal(lines[4]!, (e) => (e['ts'] = 'yesterday'));
+    const r = verifyLines([...lines.slice(0, 4), bad]);
+    expect(codes(r.findings)).toEqual(['EVENT_SCHEMA']);
+    const ts3 = (JSON.parse(lines[3]!) as { ts: string }).ts;
+    expect(r.positions).toEqual([{ chain: 'prod', next: 5, parent: hashOf(bad), last: { seq: 3, ts: ts3 }, latest: { seq: 3, ts: ts3 } }]);
+  });
+  it('an early event read twice while it waits: the copy names where the first was read', () => {
+    const r = verifyLines([...LINES.slice(0, 5), LINES[7]!, LINES[7]!, ...LINES.slice(5, 7), ...LINES.slice(8, 10)]);
+    const dup = r.findings.filter((f) => f.code === 'SEQ_DUPLICATE');
+    expect(dup.map((f) => [f.seq, f.location?.line, f.message, f.detail])).toEqual([
+      [7, 7, 'seq 7 repeats the event at log-0.jsonl:6', { compared: true, first: { file: 'log-0.jsonl', line: 6 } }],
+    ]);
+  });
+  it('a chain resumed from a checkpoint that misses its next events is not said not to start at seq 0', () => {
+    const starts = [{ chain: 'prod', next: 10, parent: hashOf(LINES[9]!) }];
+    const r = verifyLines(LINES.slice(12, 20), { starts });
+    expect(r.findings.map((f) => [f.code, f.seq, f.message])).toEqual([['SEQ_GAP', 12, 'seq 10–11 are missing before this event']]);
+    expect(verifyLines(LINES.slice(2, 20)).findings.map((f) => f.message)).toEqual(['seq 0–1 are missing before this event (the chain does not start at seq 0)']);
   });
 });
 
