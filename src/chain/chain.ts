@@ -59,7 +59,7 @@ export interface ChainSummary {
   readonly lastSeq: number | null;
   readonly firstTs: string | null;
   readonly lastTs: string | null;
-  /** The hash of the last event accepted in order, when its parent chain is intact. */
+  /** The hash of the last event accepted in order, whatever came before it (a gap or a broken link is a finding of its own). */
   readonly head: string | null;
 }
 
