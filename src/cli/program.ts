@@ -4,7 +4,7 @@
  * 0 nothing at or above --fail-on, 1 findings at or above it, 2 verification not possible
  * (bad arguments, unreadable input), with one sentence on standard error and no stack trace.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { printable } from '../report/printable.js';
 import { OperatorError } from '../errors.js';
 import { firstErrorLine, GitFailure } from '../git/git.js';
@@ -61,9 +61,18 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   return program;
 }
 
+/**
+ * An option a command cannot run without says so in its --help entry: commander lists it as it
+ * lists the others, and the reader learnt it from the error (found by review of the docs).
+ */
+function optionDescription(this: Help, option: Option): string {
+  const text = Help.prototype.optionDescription.call(this, option);
+  return option.mandatory ? `${text} (required)` : text;
+}
+
 /** Every command, nested ones too, reports usage errors the same way (exit 2, one sentence). */
 function configure(cmd: Command, root: Command): Command {
-  cmd.exitOverride().configureOutput(root.configureOutput()).showHelpAfterError('(run with --help for usage)');
+  cmd.exitOverride().configureOutput(root.configureOutput()).showHelpAfterError('(run with --help for usage)').configureHelp({ optionDescription });
   for (const sub of cmd.commands) configure(sub, root);
   return cmd;
 }

@@ -791,6 +791,33 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
       expect(r.stdout, command.join(' ')).toContain(`Usage: sel ${command.join(' ')} [options]`);
     }
   });
+  // Review (docs against the tool): README.md's usage shows --repo of gate, explain and impact,
+  // --seq of explain, --policy of impact and --event of policy eval as required, and sel refuses
+  // a run without them, but their --help entries did not say so: the reader learnt it from the
+  // error.
+  it('--help says which options are required', () => {
+    const required: [string[], string][] = [
+      [['gate'], '--repo'],
+      [['explain'], '--repo'],
+      [['explain'], '--seq'],
+      [['impact'], '--repo'],
+      [['impact'], '--policy'],
+      [['policy', 'eval'], '--event'],
+    ];
+    for (const [command, flag] of required) {
+      const help = sel([...command, '--help']).stdout.replace(/\s+/g, ' ');
+      const at = help.indexOf(` ${flag} <`);
+      expect(at, `${command.join(' ')} --help names ${flag}`).toBeGreaterThanOrEqual(0);
+      const entry = help.slice(at + 1).split(/ (?=-[-a-zA-Z])/)[0]!;
+      expect(entry, `${command.join(' ')} --help, ${flag}`).toContain('(required)');
+      expect(sel([...command, 'x.jsonl', '--help']).status).toBe(0);
+    }
+    // And no other option says so.
+    for (const command of [['verify'], ['merge'], ['timeline'], ['gate'], ['import'], ['policy', 'check']]) {
+      const n = (sel([...command, '--help']).stdout.match(/\(required\)/g) ?? []).length;
+      expect(n, command.join(' ')).toBe(command[0] === 'gate' ? 1 : 0);
+    }
+  });
   // Review (conformance): each command's --help listed --format, --fail-on, --max-severity and
   // --action without the values they take; only a wrong value said which were accepted.
   it('--help lists the values of every option that takes one of a set', () => {
