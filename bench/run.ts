@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: three measurements in one run, every program in a fresh process.
+ * `npm run bench`: five measurements in one run, every program in a fresh process.
  *
  *   node dist/bench/run.js [--sizes 30,300] [--scale-sizes 30,300,1000] [--replay-sizes 30,300] [--reps 5] [--quick] [--regen]
- *                          [--integrity] [--replay] [--index] [--no-integrity] [--no-replay] [--no-index]
- *                          [--index-commits 1000]
+ *                          [--integrity] [--scale] [--replay] [--index] [--orders]
+ *                          [--no-integrity] [--no-scale] [--no-replay] [--no-index] [--no-orders]
+ *                          [--index-commits 1000] [--orders-window 30000]
  *
  * 1. integrity  integrity-only `sel verify LOG` against the floor (bench/floor.ts), on
  *               generated logs of several sizes (bench/generate.ts), and memory flatness.
@@ -34,7 +35,7 @@
  *                  the best run, ratios the median of per-rep ratios (see SizeResult.ratio)
  * --quick          10 MB logs, one rep: a smoke test of the harness, not a measurement
  * --regen          rebuild logs and repositories even when bench/data holds current ones
- * --integrity, --scale, --replay, --index   run only the sections named (any combination)
+ * --integrity, --scale, --replay, --index, --orders   run only the sections named (any combination)
  * --no-integrity, --no-scale, ...           skip a section
  * --index-commits  length of the indexing histories, default 1000
  * --orders-window  W for the orders section (logs of 2W-3W events), default 30000
@@ -148,7 +149,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a.startsWith('--no-') && SECTIONS.includes(a.slice(5) as Section)) skip.add(a.slice(5) as Section);
     else {
       throw new BenchError(
-        `unknown argument ${a} (use --sizes 30,300 --scale-sizes 30,300,1000 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --no-integrity --no-scale --no-replay --no-index --no-orders --index-commits 1000 --orders-window 30000)`,
+        `unknown argument ${a} (use --sizes 30,300 --scale-sizes 30,300,1000 --replay-sizes 30,300 --reps 3 --quick --regen --integrity --scale --replay --index --orders --no-integrity --no-scale --no-replay --no-index --no-orders --index-commits 1000 --orders-window 30000)`,
       );
     }
   }

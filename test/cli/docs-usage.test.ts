@@ -3,9 +3,11 @@
  * command's flags there must be the flags `sel <command> --help` lists, and the `--format`
  * choices it shows the ones the command takes. It once left out --max-line-bytes, --max-depth
  * and --reorder-window of explain, impact and timeline, and --max-line-bytes and --max-depth
- * of import (found by review of the docs against `sel help <command>`).
+ * of import (found by review of the docs against `sel help <command>`). The command lines the
+ * other docs show (docs/ci.md's workflows, docs/shards.md's matrix and Kubernetes Job, ...) are
+ * held to the flags each command takes too: nothing checked them before.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -92,5 +94,69 @@ describe("README's usage lines", () => {
     expect(flagsIn(was.get('explain')!)).toEqual(['--jobs', '--repo', '--seq']);
     expect(flagsIn(was.get('import')!)).toEqual(['--records']);
     expect(was.has('verify')).toBe(true);
+  });
+});
+
+/**
+ * Every command line the docs show, in a code block or an inline code span: the command it
+ * runs and the text after it, up to a pipe, a comment or the end of the line or span.
+ */
+function docCommandLines(markdown: string): { command: string; text: string }[] {
+  const pieces: string[] = [];
+  const prose = markdown.replace(/^```[^\n]*\n([\s\S]*?)^```/gm, (_, block: string) => {
+    pieces.push(...block.split('\n'));
+    return '';
+  });
+  // Spans may wrap across lines in prose: join them as the reader does.
+  for (const m of prose.replace(/\s+/g, ' ').matchAll(/`([^`]+)`/g)) pieces.push(m[1]!);
+  const out: { command: string; text: string }[] = [];
+  for (const piece of pieces) {
+    // A pipe between commands has spaces around it; one inside `--format text|json` has none.
+    for (const m of piece.matchAll(/\bsel (policy (?:check|hash|eval)|verify|gate|explain|impact|timeline|merge|import)\b(.*)/g)) {
+      out.push({ command: m[1]!, text: m[2]!.split(/\s\|\s|\s#|\bsel (?=[a-z])/)[0]! });
+    }
+  }
+  return out;
+}
+
+describe("the docs' command lines", () => {
+  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+
+  it('name only flags the command takes', async () => {
+    const all = commands(await buildProgram());
+    const global = ['--color', '--no-color', '--help', '--version'];
+    const wrong: string[] = [];
+    let seen = 0;
+    for (const file of files) {
+      for (const { command, text } of docCommandLines(readFileSync(join(ROOT, file), 'utf8'))) {
+        const cmd = all.get(command)!;
+        const takes = new Set([...cmd.options.flatMap((o) => [o.long, o.short]), ...global]);
+        for (const flag of text.match(/(?<![\w-])--?[a-z][a-z-]*/g) ?? []) {
+          seen++;
+          if (!takes.has(flag)) wrong.push(`${file}: sel ${command} ${flag}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The docs show hundreds of flags: an extraction that finds none checks nothing.
+    expect(seen).toBeGreaterThan(100);
+  });
+
+  it('shows the --format choices each command takes', async () => {
+    const all = commands(await buildProgram());
+    const wrong: string[] = [];
+    for (const file of files) {
+      for (const { command, text } of docCommandLines(readFileSync(join(ROOT, file), 'utf8'))) {
+        const shown = /--format ([a-z]+(?:\|[a-z]+)*)/.exec(text)?.[1]?.split('|');
+        const real = all.get(command)!.options.find((o) => o.long === '--format')?.argChoices ?? [];
+        for (const f of shown ?? []) if (!real.includes(f)) wrong.push(`${file}: sel ${command} --format ${f}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('would have caught a flag the command does not take', () => {
+    const lines = docCommandLines('Run `sel merge shard-*.jsonl --jobs 2`.\n\n```sh\nsel timeline logs/ --format text|jsonl --since 2026-11-01 | head\n```\n');
+    expect(lines.map((l) => `${l.command}:${flagsIn(l.text).join(',')}`).sort()).toEqual(['merge:--jobs', 'timeline:--format,--since']);
   });
 });
