@@ -14,7 +14,7 @@ import { jsonDocument, printable } from '../report/printable.js';
 import { choiceOption, jobsOptions, nonNegativeInt, positiveInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
 import type { Finding } from '../findings/finding.js';
 import { writeOut } from './output.js';
-import { appendStepSummary, relativizer } from './verify.js';
+import { appendStepSummary, refuseStepSummaryInto, relativizer } from './verify.js';
 import { refuseOutputIntoLogs } from '../ingest/output-file.js';
 import { TIME_FORMS } from '../envelope/time.js';
 
@@ -155,6 +155,7 @@ export function gateCommand(chalk: Colour): Command {
         throw new OperatorError('name at least one assertion (--max-severity, --no-divergence, --no-unverifiable, --require-anchored, --policy-at, --no-unreviewed-elevation, --min-events)');
       }
       refuseOutputIntoLogs(logs);
+      if (flags.format === 'github') await refuseStepSummaryInto(logs);
       const jobs = await startJobs(logs, flags, command);
       const policyAt = flags.policyAt === undefined ? undefined : { ref: flags.policyAt, hash: await policyHashAt(flags.repo, flags.policyAt) };
       const all: GateAssertions = policyAt === undefined ? assertions : { ...assertions, policyAt };

@@ -10,7 +10,7 @@ import { mergeShards, quoted, readShardHeader } from '../shard/merge.js';
 import type { ShardOptions } from '../shard/shard.js';
 import { buildReport, type FailOn, type Report } from '../report/report.js';
 import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
-import { appendStepSummary, relativizer, render, reportOptions, type Format } from './verify.js';
+import { appendStepSummary, refuseStepSummaryInto, relativizer, render, reportOptions, type Format } from './verify.js';
 import { writeOut } from './output.js';
 import { reorderWindowOption } from './options.js';
 import { refuseOutputIntoShards } from '../ingest/output-file.js';
@@ -67,6 +67,7 @@ export function mergeCommand(chalk: Colour): Command {
   for (const o of [...reportOptions(), reorderWindowOption(' (the chain check runs here, not in the shards)')]) cmd.addOption(o);
   return cmd.action(async (shards: string[], f: MergeFlags) => {
     refuseOutputIntoShards(shards);
+    if (f.format === 'github') await refuseStepSummaryInto(shards, 'shard result');
     await runMerge(shards, f, chalk);
   });
 }

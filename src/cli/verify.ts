@@ -60,15 +60,16 @@ export async function render(report: Report, format: Format, chalk: Colour, rela
 }
 
 /**
- * --format github: also append a Markdown summary to $GITHUB_STEP_SUMMARY when it is set
- * (`markdown` is made only then).
+ * Refuses a $GITHUB_STEP_SUMMARY sel must not append to: one of `inputs` (the logs it verifies,
+ * or the shard results it merges), by any name, or a new *.jsonl file in a directory of logs,
+ * which the next run would read as a log, as --shard-out and --checkpoint are refused: the
+ * summary was appended to the evidence itself (found by review). Called before the run, so a
+ * refusal does not come after a long one (found by review of the docs), and again when the
+ * summary is written.
  */
-export async function appendStepSummary(markdown: () => Promise<string>, inputs: readonly string[] = [], kind: 'log' | 'shard result' = 'log'): Promise<void> {
+export async function refuseStepSummaryInto(inputs: readonly string[], kind: 'log' | 'shard result' = 'log'): Promise<void> {
   const path = process.env['GITHUB_STEP_SUMMARY'];
   if (path === undefined || path === '') return;
-  // Never a log it verifies (or a shard result it merges), nor a new *.jsonl file in a
-  // directory of them, which the next run would read as a log, as --shard-out and --checkpoint
-  // are refused: the summary was appended to the evidence itself (found by review).
   const target = await stat(path, { bigint: true }).catch(() => null);
   // Through a symbolic link to a file that does not exist, appending makes that file: a new
   // *.jsonl file among the logs, named so, was made (from mutation testing).
@@ -80,6 +81,16 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   // log (found by review).
   const input = target === null ? undefined : logThatIs(target, inputs);
   if (input !== undefined) throw new OperatorError(`GITHUB_STEP_SUMMARY ${path} is the ${kind} ${input}: sel does not write to the ${kind}s it ${kind === 'log' ? 'verifies' : 'merges'}`);
+}
+
+/**
+ * --format github: also append a Markdown summary to $GITHUB_STEP_SUMMARY when it is set
+ * (`markdown` is made only then).
+ */
+export async function appendStepSummary(markdown: () => Promise<string>, inputs: readonly string[] = [], kind: 'log' | 'shard result' = 'log'): Promise<void> {
+  const path = process.env['GITHUB_STEP_SUMMARY'];
+  if (path === undefined || path === '') return;
+  await refuseStepSummaryInto(inputs, kind);
   const text = await markdown();
   try {
     appendFileSync(path, text);
@@ -158,6 +169,7 @@ export function verifyCommand(chalk: Colour): Command {
       }
       if (flags.shardOut !== undefined) throw new OperatorError('--shard-out needs --shard I/N');
       refuseOutputIntoLogs(logs);
+      if (flags.format === 'github') await refuseStepSummaryInto(logs);
       const jobs = await startJobs(logs, flags, command);
       const { verifyLogs } = await import('../verify/run.js');
       // Checkpoints and replay (Git, the policy evaluator) are loaded only when asked for.

@@ -217,6 +217,7 @@ describe('sel gate', () => {
     writeFileSync(log, readFileSync(s.clean));
     const r = sel(['gate', log, '--repo', s.repo, '--no-divergence', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: log } });
     expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${log} is the log ${log}: sel does not write to the logs it verifies`);
+    expect(r.stdout).toBe('');
     expect(readFileSync(log)).toEqual(readFileSync(s.clean));
   });
   it('--format junit and github for CI: one test case or annotation per assertion, the same exit status', () => {

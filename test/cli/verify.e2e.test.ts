@@ -258,6 +258,8 @@ describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () =
     for (const summary of [log, link]) {
       const r = sel(['verify', log, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
       expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${summary} is the log ${log}: sel does not write to the logs it verifies`);
+      // Refused before the run, not after a long one with its report written (review of the docs).
+      expect(r.stdout).toBe('');
     }
     const dirRun = sel(['verify', dir, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: log } });
     expect(expectOneSentence(dirRun)).toMatch(/^sel: GITHUB_STEP_SUMMARY .*audit\.jsonl is a \*\.jsonl file in the log directory .*step-summary: sel does not write to the logs it verifies$/);

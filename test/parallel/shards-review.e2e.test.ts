@@ -57,6 +57,7 @@ describe('sel merge does what one run does', () => {
     const before = readFileSync(files[1]!);
     const r = sel(['merge', ...files, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: files[1]! } });
     expect(expectOneSentence(r)).toBe(`sel: GITHUB_STEP_SUMMARY ${files[1]} is the shard result ${files[1]}: sel does not write to the shard results it merges`);
+    expect(r.stdout).toBe('');
     expect(readFileSync(files[1]!)).toEqual(before);
   });
 
