@@ -22,7 +22,7 @@ import { GENESIS_PREV_HASH } from '../canonical/digest.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import type { Hole, LineRef, PlacedEvent } from '../envelope/types.js';
 import { DEFAULT_CHAIN_OPTIONS, type ChainOptions } from './options.js';
-import { checkChainOptions } from './options.js';
+import { checkChainOptions, checkStarts } from './options.js';
 import { COARSE, fingerprint, GAP, MissingSeqs, NO_F64 } from './missing.js';
 import { MinHeap } from './min-heap.js';
 import { RangeMin } from './range-min.js';
@@ -428,6 +428,7 @@ export class ChainVerifier {
   ) {
     // A window of NaN, or one left out, failed later with a RangeError (found by review).
     checkChainOptions(opts);
+    checkStarts(starts);
     this.starts = new Map(starts.map((s) => [s.chain, s]));
   }
 

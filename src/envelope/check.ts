@@ -30,6 +30,7 @@ import { fastCheckLine } from './fast.js';
 import { sha256HexOf, sha256HexWithout } from './line-digest.js';
 import { isChainIdForm, isSelTimestamp, validateEnvelope } from './schema.js';
 import { checkWholeNumber, MAX_DEPTH_LIMIT } from '../verify/options.js';
+import { OperatorError } from '../errors.js';
 import { CONTRACT_VERSION, type EventRecord, type Hole, type LineRef, type SelEvent } from './types.js';
 
 export { CONTRACT_VERSION };
@@ -104,6 +105,13 @@ export function checkLine(raw: Buffer, ref: LineRef, opts: CheckOptions): EventR
  */
 export function checkLineChecked(raw: Buffer, ref: LineRef, opts: CheckOptions): EventRecord {
   checkWholeNumber('maxDepth', opts.maxDepth, 1, MAX_DEPTH_LIMIT);
+  // A Uint8Array that is not a Buffer decoded as its numbers ("123,34,..."): a sound line was a
+  // LINE_INVALID_JSON; a string was a TypeError of node:crypto (found by review).
+  const given: unknown = raw;
+  if (!Buffer.isBuffer(given)) {
+    if (!(given instanceof Uint8Array)) throw new OperatorError('a line must be a Buffer (or a Uint8Array) of its bytes');
+    return checkLine(Buffer.from(given.buffer, given.byteOffset, given.byteLength), ref, opts);
+  }
   return checkLine(raw, ref, opts);
 }
 

@@ -253,6 +253,10 @@ export function readShardHeader(path: string): ShardHeader {
 
 export async function mergeShards(input: MergeInput): Promise<{ result: IntegrityResult; headers: readonly ShardHeader[]; replayer: Replayer | null; anchors: AnchorSummary[] }> {
   assertLittleEndian();
+  // A string was read as one shard per character, null a TypeError (found by review).
+  if (typeof input !== 'object' || input === null || !Array.isArray(input.shards) || input.shards.some((p) => typeof p !== 'string')) {
+    throw new OperatorError('mergeShards takes { shards }: an array of the paths of shard results');
+  }
   if (input.shards.length === 0) throw new OperatorError('no shard given: name the results of sel verify --shard I/N --shard-out FILE');
   const readers: ShardReader[] = [];
   try {

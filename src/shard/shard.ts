@@ -26,6 +26,7 @@ import type { PolicyIndex } from '../git/history.js';
 import type { Ledger } from '../policy/ledger.js';
 import { effectiveJobs, MAX_JOBS } from '../verify/jobs.js';
 import { checkVerifyOptions, checkWholeNumber } from '../verify/options.js';
+import { checkStarts } from '../chain/options.js';
 import { replayData } from '../verify/replay-data.js';
 import { runUnits, type UnitPart, type UnitSink } from '../verify/units.js';
 import type { RunOptions } from '../verify/run.js';
@@ -129,7 +130,11 @@ export async function runShard(
   if (!(Number.isSafeInteger(of) && of >= 1 && of <= MAX_SHARDS && Number.isSafeInteger(index) && index >= 0 && index < of)) {
     throw new OperatorError(`shard index ${String(index)} of ${String(of)} is not a shard: the index counts from 0 and is below the count, which is 1 to ${MAX_SHARDS}`);
   }
+  // As verifyLogs: a string was read as one log per character (found by review).
+  if (!Array.isArray(logs) || logs.some((l) => typeof l !== 'string')) throw new OperatorError('logs must be an array of paths (a file, a directory of *.jsonl files, or - for standard input)');
   checkVerifyOptions(opts);
+  // No chain check runs here (the merge's does), so none checks them: refused before writing, as there.
+  checkStarts(opts.starts);
   if (opts.jobs !== undefined) checkWholeNumber('jobs', opts.jobs, 1, MAX_JOBS);
   if (opts.unitBytes !== undefined) checkWholeNumber('unitBytes', opts.unitBytes, 1, 2 ** 30);
   const { sources, skipped } = await resolveSources(logs);

@@ -79,5 +79,6 @@ export function checkVerifyOptions(opts: VerifyOptions): void {
   checkWholeNumber('maxDepth', opts.maxDepth, 1, MAX_DEPTH_LIMIT);
   checkWholeNumber('maxFindings', opts.maxFindings, 0, Number.MAX_SAFE_INTEGER);
   checkChainOptions(opts.chain);
+  // Each chain's start is checked by the chain check (ChainVerifier), once: a checkpoint may hold a million.
   if (!Array.isArray(opts.starts)) throw new OperatorError('starts must be an array of chain positions');
 }

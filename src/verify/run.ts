@@ -9,6 +9,7 @@ import type { WorkerInit } from './worker-protocol.js';
 import { effectiveJobs, MAX_JOBS } from './jobs.js';
 import { readSource } from '../ingest/read.js';
 import { OperatorError } from '../errors.js';
+import { isDigestForm } from '../canonical/digest.js';
 import { checkVerifyOptions, checkWholeNumber } from './options.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { BranchHook, ChainSummary } from '../chain/chain.js';
@@ -93,6 +94,7 @@ export async function verifyLogs(
   extension: VerifyExtension | null = null,
 ): Promise<IntegrityResult> {
   const base: RunOptions = { ...DEFAULT_VERIFY_OPTIONS, ...options };
+  if (base.resume != null) checkResume(base.resume);
   const opts: RunOptions = base.resume == null ? base : { ...base, starts: base.resume.starts };
   // A library caller's mistakes, before anything is read (the CLI's bounds: options.ts). A
   // string for `logs` was read as one log per character, and `jobs: 1e6` asked the pool for a million threads.
@@ -187,6 +189,29 @@ async function run(opts: RunOptions, ordered: readonly LogSource[], total: numbe
     }
   } finally {
     progress?.stop();
+  }
+}
+
+/**
+ * Throws OperatorError unless `resume` holds what a checkpoint does (its `starts` are checked
+ * by the chain check). Unchecked, a library caller's `bytes` of 1.5 aborted the process in
+ * Node.js's read (a native assertion, no exception), one of NaN verified nothing and passed,
+ * -5 read the file from its start, and a plain object for `files` was a TypeError (found by
+ * review). No string is made unless a file is refused: a checkpoint may hold a million.
+ */
+function checkResume(resume: Resume): void {
+  if (typeof resume !== 'object' || !(resume.files instanceof Map)) {
+    throw new OperatorError("resume.files must be a Map from each log's real path to where its verified part ends (bytes, lines, tail)");
+  }
+  if (!Array.isArray(resume.starts)) throw new OperatorError('resume.starts must be an array of chain positions');
+  const at = (path: unknown): string => `resume.files of ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`;
+  const whole = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  for (const [path, f] of resume.files as ReadonlyMap<unknown, unknown>) {
+    if (typeof path !== 'string' || typeof f !== 'object' || f === null) throw new OperatorError(`${at(path)} must map a path to where its verified part ends (bytes, lines, tail)`);
+    const { bytes, lines, tail } = f as Partial<Record<'bytes' | 'lines' | 'tail', unknown>>;
+    if (!whole(bytes)) checkWholeNumber(`${at(path)}: bytes`, bytes, 0, Number.MAX_SAFE_INTEGER);
+    if (!whole(lines)) checkWholeNumber(`${at(path)}: lines`, lines, 0, Number.MAX_SAFE_INTEGER);
+    if (typeof tail !== 'string' || !isDigestForm(tail)) throw new OperatorError(`${at(path)}: tail must be a digest, such as sha256: and 64 lowercase hex digits`);
   }
 }
 

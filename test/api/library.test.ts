@@ -4,7 +4,7 @@
  * one sentence, never a RangeError, a TypeError or a run that quietly drops a bound; and what
  * the producer writes, the verifier accepts.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -247,6 +247,103 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     expect((await verifyLogs([log], { chain: { reorderWindow: 1_000_000, recentWindow: 1, holeWindow: 1 } })).findings).toEqual([]);
   });
 
+  it('a chain start (starts) no checkpoint could hold: each was a wrong answer or a TypeError, not a refusal (found by review)', async () => {
+    const w = new ChainWriter('c');
+    const lines = [w.append(input()).line, w.append(input()).line, w.append(input()).line];
+    const [h0, h1] = lines.map((l) => (JSON.parse(l) as { hash: string }).hash);
+    const log = join(tmp, 'resumed.jsonl');
+    writeFileSync(log, `${lines.slice(1).join('\n')}\n`);
+    const ts = '2026-11-01T12:00:00.000Z';
+    const bad: [string, unknown[]][] = [
+      // Before: SEQ_GAP "seq -1–0 are missing", "seq 0.5–0", SEQ_DUPLICATE after "seq NaN", a SEQ_GAP and a SEQ_DUPLICATE.
+      ['starts[0].next must be a whole number', [{ chain: 'c', next: -1, parent: h0 }]],
+      ['starts[0].next must be a whole number', [{ chain: 'c', next: 0.5, parent: h0 }]],
+      ['starts[0].next must be a whole number', [{ chain: 'c', next: Number.NaN, parent: h0 }]],
+      ['starts[0].next must be a whole number', [{ chain: 'c', next: '1', parent: h0 }]],
+      ['starts[0].next must be a whole number', [{ chain: 'c', parent: h0 }]],
+      ['starts[0].next must be a whole number', [{ chain: 'c', next: 2 ** 53, parent: h0 }]],
+      // Before: a PREV_HASH_MISMATCH on a sound event (a missing parent was the genesis hash).
+      ['starts[0].parent must be a digest', [{ chain: 'c', next: 1 }]],
+      ['starts[0].parent must be a digest', [{ chain: 'c', next: 1, parent: null }]],
+      ['starts[0].parent must be a digest', [{ chain: 'c', next: 1, parent: 'xyz' }]],
+      ['starts[0].parent must be a digest', [{ chain: 'c', next: 1, parent: h0!.toUpperCase() }]],
+      // Before: resumed from whichever came last (a SEQ_DUPLICATE, or nothing).
+      ['starts names chain c twice', [{ chain: 'c', next: 1, parent: h0 }, { chain: 'c', next: 2, parent: h1 }]],
+      ['starts names chain c twice', [{ chain: 'c', next: 2, parent: h1 }, { chain: 'c', next: 1, parent: h0 }]],
+      // Before: a TypeError; a chain that is no id named no chain, silently.
+      ['starts[1] must be a chain position', [{ chain: 'd', next: 1, parent: h0 }, null]],
+      ['starts[0] must be a chain position', ['c']],
+      ['starts[0].chain must be a chain id', [{ chain: 5, next: 1, parent: h0 }]],
+      ['starts[0].chain must be a chain id', [{ chain: '', next: 1, parent: h0 }]],
+      // Before: TS_REGRESSION against "nope", nothing against 5, a TypeError for null.
+      ['starts[0].last.ts must be a timestamp', [{ chain: 'c', next: 1, parent: h0, last: { seq: 0, ts: 'nope' } }]],
+      ['starts[0].last.ts must be a timestamp', [{ chain: 'c', next: 1, parent: h0, last: { seq: 0, ts: 5 } }]],
+      ['starts[0].last must be a time point', [{ chain: 'c', next: 1, parent: h0, last: null }]],
+      ['starts[0].last.seq must be a whole number', [{ chain: 'c', next: 1, parent: h0, last: { ts } }]],
+      ['starts[0].latest.seq must be a whole number', [{ chain: 'c', next: 1, parent: h0, latest: { seq: -3, ts } }]],
+      ['starts[0].latest must be a time point', [{ chain: 'c', next: 1, parent: h0, latest: 'x' }]],
+      ['starts[0].latest.ts must be a timestamp', [{ chain: 'c', next: 1, parent: h0, latest: { seq: 0, ts: '2026-02-30T12:00:00.000Z' } }]],
+    ];
+    for (const [what, starts] of bad) {
+      const s = starts as unknown as RunOptions['starts'];
+      const run = verifyLogs([log], { starts: s });
+      await expect(run, what).rejects.toThrow(OperatorError);
+      await expect(run, what).rejects.toThrow(what);
+      expect(() => new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS, starts: s }), what).toThrow(what);
+      expect(() => new ChainVerifier(() => undefined, DEFAULT_CHAIN_OPTIONS, s), what).toThrow(what);
+    }
+    // Positions a checkpoint holds are taken, a time point included, and the chain resumes there.
+    const good = [{ chain: 'c', next: 1, parent: h0!, last: { seq: 0, ts }, latest: { seq: 0, ts } }, { chain: 'd', next: 0, parent: GENESIS_PREV_HASH }];
+    expect((await verifyLogs([log], { starts: good })).findings).toEqual([]);
+    expect((await verifyLogs([log], { starts: [{ chain: 'c', next: 1, parent: h0!, last: { seq: 0, ts: '2026-11-01T12:00:00.001Z' } }] })).findings.map((f) => f.code)).toEqual(['TS_REGRESSION']);
+    const cv = new ChainVerifier(() => undefined, DEFAULT_CHAIN_OPTIONS, good);
+    expect(cv.positions().map((p) => [p.chain, p.next])).toEqual([['c', 1], ['d', 0]]);
+    // A shard result is written without the chain check (the merge applies starts): refused before writing too.
+    const out = join(tmp, 'resumed.shard');
+    await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, starts: bad[0]![1] as unknown as RunOptions['starts'] })).rejects.toThrow('starts[0].next must be a whole number');
+    expect(existsSync(out)).toBe(false);
+    // The merge, which runs the chain check, takes them from its options.
+    await runShard([log], 0, 1, out);
+    await expect(mergeShards({ shards: [out], options: { starts: bad[6]![1] as unknown as RunOptions['starts'] } })).rejects.toThrow('starts[0].parent must be a digest');
+    expect((await mergeShards({ shards: [out], options: { starts: good } })).result.findings).toEqual([]);
+  });
+
+  it('a resume no checkpoint gives: a bytes of 1.5 aborted the process, one of NaN verified nothing and passed (found by review)', async () => {
+    const w = new ChainWriter('c');
+    const lines = [w.append(input()).line, w.append(input()).line];
+    const log = join(tmp, 'resume.jsonl');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const path = realpathSync(log);
+    const starts = [{ chain: 'c', next: 1, parent: (JSON.parse(lines[0]!) as { hash: string }).hash }];
+    const tail = sha256Digest(`${lines[0]!}\n`);
+    const first = { bytes: Buffer.byteLength(lines[0]!) + 1, lines: 1, tail };
+    type Resume = NonNullable<RunOptions['resume']>;
+    const resume = (f: object, s: unknown = starts) => ({ files: new Map([[path, f]]), starts: s }) as unknown as Resume;
+    // Verified past its first line, the log resumes at its second.
+    const resumed = await verifyLogs([log], { resume: resume(first) });
+    expect([resumed.summary.events, resumed.findings]).toEqual([1, []]);
+    const bad: [string, Resume][] = [
+      // Before: a native assertion in Node.js's read (the process aborted, no exception).
+      ['bytes must be a whole number', resume({ ...first, bytes: 1.5 })],
+      // Before: nothing read, no finding, a pass.
+      ['bytes must be a whole number', resume({ ...first, bytes: Number.NaN })],
+      // Before: read from the start, its first event a SEQ_DUPLICATE of the checkpoint's.
+      ['bytes must be a whole number', resume({ ...first, bytes: -5 })],
+      ['lines must be a whole number', resume({ ...first, lines: -7 })],
+      ['tail must be a digest', resume({ ...first, tail: 'x' })],
+      [`resume.files of ${JSON.stringify(path)} must map a path`, resume(null as unknown as object)],
+      // Before: a TypeError (files.get is not a function).
+      ['resume.files must be a Map', { files: { [path]: first }, starts } as unknown as Resume],
+      ['resume.starts must be an array', resume(first, null)],
+      ['starts[0].next must be a whole number', resume(first, [{ ...starts[0], next: -1 }])],
+    ];
+    for (const [what, r] of bad) {
+      const run = verifyLogs([log], { resume: r });
+      await expect(run, what).rejects.toThrow(OperatorError);
+      await expect(run, what).rejects.toThrow(what);
+    }
+  });
+
   it('a deep line that is not canonical, with maxDepth past the CLI\'s 2 000: an OperatorError, not a stack overflow (found by review)', async () => {
     const line = deepNoncanonicalLine(20_000);
     const log = join(tmp, 'deep.jsonl');
@@ -257,6 +354,20 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     // At the CLI's bound it is a finding.
     expect(checkLine(Buffer.from(line), { file: 'x', line: 1, ordinal: 0 }, { maxDepth: 2000, keepEvent: true }).findings.map((f) => f.detail)).toEqual([{ reason: 'too-deep' }]);
     expect((await verifyLogs([log], { maxDepth: 2000 })).findings.map((f) => f.code)).toEqual(['EVENT_NONCANONICAL']);
+  });
+
+  it('checkLine reads a Uint8Array as the bytes it holds, as a Buffer: its numbers were read as the line, a LINE_INVALID_JSON (found by review)', () => {
+    const w = new ChainWriter('c');
+    const line = Buffer.from(w.append({ ...input(), request: { path: '/tmp/é' } }).line);
+    const ref = { file: 'x', line: 1, ordinal: 0 };
+    const opts = { maxDepth: 128, keepEvent: true };
+    const want = checkLine(line, ref, opts);
+    expect([want.kind, want.findings]).toEqual(['event', []]);
+    // A view into a larger buffer, at an offset: its own bytes only.
+    const big = new Uint8Array(line.length + 10);
+    big.set(line, 3);
+    for (const bytes of [new Uint8Array(line), big.subarray(3, 3 + line.length)]) expect(checkLine(bytes as Buffer, ref, opts)).toEqual(want);
+    expect(() => checkLine(line.toString() as unknown as Buffer, ref, opts)).toThrow(new OperatorError('a line must be a Buffer (or a Uint8Array) of its bytes'));
   });
 });
 
@@ -273,6 +384,14 @@ describe('runShard and mergeShards refuse what no run is (OperatorError)', () =>
     await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, jobs: 1e6 })).rejects.toThrow('jobs must be a whole number');
     expect(existsSync(out)).toBe(false);
     await expect(mergeShards({ shards: [] })).rejects.toThrow(OperatorError);
+    // Paths that are no array of paths, as verifyLogs refuses them: a string was read as one log
+    // (or shard) per character, "." among them the current directory; null was a TypeError (found by review).
+    await expect(runShard(log as unknown as string[], 0, 1, out)).rejects.toThrow('logs must be an array of paths');
+    await expect(runShard([log, 5 as unknown as string], 0, 1, out)).rejects.toThrow('logs must be an array of paths');
+    expect(existsSync(out)).toBe(false);
+    for (const input of [null, { shards: out }, { shards: [out, 5] }]) {
+      await expect(mergeShards(input as unknown as { shards: string[] }), JSON.stringify(input)).rejects.toThrow('mergeShards takes { shards }: an array of the paths of shard results');
+    }
     // A shard that is one: written, and merged to the one run's findings.
     await runShard([log], 0, 1, out);
     expect((await mergeShards({ shards: [out] })).result.findings).toEqual([]);

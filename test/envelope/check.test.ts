@@ -669,6 +669,11 @@ describe('what the full check reports, member by member (from mutation testing)'
       pointer: '/private_ip_mode',
       message: 'must be "deny"',
     });
+    // Any other rule in ajv's own words, which name it (from mutation testing: the words were
+    // replaced by the bare keyword, and no test saw it).
+    const member = (e: Record<string, unknown>) => (e['kind'] = 5);
+    expect(one(reseal(member))).toEqual([['EVENT_SCHEMA', { pointer: '/kind' }, '/kind must be string']]);
+    expect(describeSchemaError({ keyword: 'minimum', instancePath: '/seq', schemaPath: '#/properties/seq/minimum', params: { limit: 0 } })).toEqual({ pointer: '/seq', message: 'fails "minimum"' });
   });
   it('takes a damaged line to hold one event per "v" member it has, at most one per 512 bytes, at least one (from mutation testing)', () => {
     const V = '{"v":"sel.audit/1"}';
