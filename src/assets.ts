@@ -1,9 +1,8 @@
 /**
- * Static assets shipped with the package (the JSON Schemas in `schemas/`). Loaded once, at
- * start-up, from the package root, which is found by walking up from this module: the
+ * The package root (package.json beside schemas/), found by walking up from this module: the
  * compiled code runs from `dist/src/`, the test suite from `src/`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +20,4 @@ export function packageRoot(): string {
     if (up === dir) throw new Error('cannot find the sel package root (package.json beside schemas/)');
     dir = up;
   }
-}
-
-/** Parses `schemas/<name>`; these files are ours, so a failure here is a packaging bug. */
-export function loadSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), 'schemas', name), 'utf8')) as Record<string, unknown>;
 }
