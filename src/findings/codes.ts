@@ -212,7 +212,7 @@ export const CODES = {
     severity: 'error',
     class: 'unverifiable',
     title: 'Policy bundle is invalid',
-    help: 'A policy file is missing, not strict JSON (duplicate keys, lone surrogates, integers that lose precision), fails its JSON Schema (schemas/policy-*.schema.json), names an unknown contract or schema version, or reuses a rule id. An invalid bundle decides nothing: on replay, every event under it is reported, at the event, naming the commit of the bundle (detail.commit), the file and JSON Pointer of the first problem, and how many there are (detail.problems); sel policy check reports each problem at its file and line, with its JSON Pointer (detail.pointer).',
+    help: 'A policy file is missing, not strict JSON (duplicate keys, lone surrogates, integers that lose precision), fails its JSON Schema (schemas/policy-*.schema.json), names an unknown contract or schema version, or reuses a rule id; for sel policy check also a *.json entry it does not read (a symbolic link, not a regular file, over 4 MiB: Git history gives such a version no hash, so an event cannot name it). An invalid bundle decides nothing: on replay, every event under it is reported, at the event, naming the commit of the bundle (detail.commit), the file and JSON Pointer of the first problem, and how many there are (detail.problems); sel policy check reports each problem at its file and line, with its JSON Pointer (detail.pointer).',
     example: 'policy/network-egress.json with "private_ip_mode": "allow".',
   },
   POLICY_UNKNOWN: {
@@ -292,7 +292,7 @@ export const CODES = {
     severity: 'warning',
     class: 'policy',
     title: 'Overlapping rules decided only by the tie-break',
-    help: 'Two rules of one contract can match the same request with equal specificity, so which one decides depends on the declared tie-break (the strictest action, then the smallest rule id). That is deterministic, but rarely what the author meant: make one more specific, or merge them.',
+    help: 'Two rules of one contract can match the same request with equal specificity, so which one decides depends on the declared tie-break (for egress and secrets rules the strictest action, then the smallest rule id; for grants and elevations, two MCP server entries for one server, or two pins for one extension@version, the smallest id alone). That is deterministic, but rarely what the author meant: make one more specific, or merge them.',
     example: 'Two grants for principal "coder" in zone executor.',
     extension: true,
   },

@@ -16,7 +16,7 @@
  *      U+180E, all of \p{C} (controls, format, surrogates, private use, unassigned), all of \p{Z},
  *      and White_Space.
  *   3. ASCII look-alikes: `0` becomes `o`; `1`, `|` and `i` become `l`; then, left to right, the
- *      two letters `rn` become `m` and `vv` become `w`. (`i` joins `l` because step 1 made a
+ *      two letters `rn` become `m`, `vv` become `w` and `cl` become `d`. (`i` joins `l` because step 1 made a
  *      capital I an `l`: without it `FS.WRITE` would read `fs.wrlte` and miss `fs.write`.)
  *   4. Every remaining character that is neither a letter nor a number (\p{L}, \p{N}):
  *      punctuation, symbols, dots, dashes, low lines of any kind, becomes one separator `.`;
@@ -26,7 +26,7 @@
  *   5. A registration collides with a reserved name when the two skeletons have the same length
  *      in code points and agree at every position, where a character outside ASCII in the
  *      registration's skeleton that may be a look-alike agrees with any character: a number of
- *      any script (٠, ০), a character common to all scripts or inherited (ー, ˍ), or a letter of
+ *      any script (٣, ২; not ٠ or ০, which the table makes . and O), a character common to all scripts or inherited (ー, ˍ), or a letter of
  *      a script with Latin look-alikes (Latin ꞏ ɑ, Greek, Cyrillic ж, Armenian, Cherokee, Coptic,
  *      Lisu, Tifinagh, Canadian Aboriginal syllabics, and historic scripts: LOOK_ALIKE_CHAR),
  *      when it has no Latin prototype in the table (isWildcard; Cyrillic е is e, and only e). A letter of another

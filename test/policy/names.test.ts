@@ -159,6 +159,12 @@ describe('collisions with reserved names', () => {
   it('takes a number of any script, and a letter of each historic script docs/policy.md lists, for any character (from mutation testing)', () => {
     // Arabic-Indic ٢ and Thai ๑ have no prototype in the table: they agree with any character, as ж does.
     for (const c of ['\u0662', '\u0E51', '\u17E0']) expect(hit(`sh${c}ll.exec`), `U+${c.codePointAt(0)!.toString(16)}`).toBe('shell.exec');
+    // docs/policy.md step 5's examples: ٣ and ২ agree with any character; ٠ and ০ do not, the
+    // table making them `.` and `O` (the docs once gave them as the wildcards).
+    for (const c of ['\u0663', '\u09E8']) expect(isWildcard(c), `U+${c.codePointAt(0)!.toString(16)}`).toBe(true);
+    for (const c of ['\u0660', '\u09E6']) expect(isWildcard(c), `U+${c.codePointAt(0)!.toString(16)}`).toBe(false);
+    expect(hit('fs.wr\u0663te')).toBe('fs.write');
+    expect(hit('fs.wr\u0660te')).toBeNull();
     // Old Italic, Glagolitic, Osage, Old Permic, Carian, Lycian, Lydian, Old Hungarian, Elbasan,
     // Caucasian Albanian, Warang Citi: one lowercase letter of each without a Latin prototype.
     for (const c of ['\u{10300}', '\u2C30', '\u{104D8}', '\u{10350}', '\u{102A3}', '\u{10280}', '\u{10920}', '\u{10CC0}', '\u{10500}', '\u{10530}', '\u{118C5}']) {
