@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { OperatorError, describeIoError, errnoCode } from '../errors.js';
+import { OperatorError, describeIoError } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
 import type { ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
@@ -60,16 +60,34 @@ function nextLineStart(fh: FileHandle, p: number, size: number, scratch: Buffer)
 /** Digesting writer of a shard file: every byte before the trailer goes through the digest. */
 class ShardWriter {
   private readonly hash = createHash('sha256');
-  constructor(private readonly fd: number) {}
+  constructor(private readonly fd: number, private readonly out: string) {}
   write(parts: readonly Uint8Array[]): void {
     for (const p of parts) {
       this.hash.update(p);
+      this.put(p);
+    }
+  }
+  /** Writes `p` whole, undigested (the trailer, after the digest). */
+  put(p: Uint8Array): void {
+    try {
       for (let at = 0; at < p.length;) at += writeSync(this.fd, p, at, p.length - at);
+    } catch (e) {
+      throw cannotWrite(this.out, e);
     }
   }
   digest(): string {
     return `sha256:${this.hash.digest('hex')}`;
   }
+}
+
+/**
+ * The result file's own failure (a write, its close, its rename), named where it happens: an
+ * error with a code from anything else (a worker's ERR_WORKER_OUT_OF_MEMORY, a progress hook's
+ * EPIPE or ERR_INVALID_ARG_TYPE) was reported as "cannot write the shard result", a wrong cause
+ * that hid it (found by review).
+ */
+function cannotWrite(out: string, e: unknown): OperatorError {
+  return new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
 }
 
 /** Writes each unit's result as a block, in order. A part that cannot be read fails the shard. */
@@ -222,9 +240,9 @@ export async function runShard(
   try {
     fd = openSync(temp, 'wx');
   } catch (e) {
-    throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
+    throw cannotWrite(out, e);
   }
-  const w = new ShardWriter(fd);
+  const w = new ShardWriter(fd, out);
   const sink = new ShardSink(w, files);
   try {
     w.write([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8')]);
@@ -235,21 +253,28 @@ export async function runShard(
       opts.progress?.stop();
     }
     const trailer: ShardTrailer = { rows: sink.rows, digest: w.digest(), files: sink.counts };
-    writeSync(fd, `${JSON.stringify(['end', trailer])}\n`);
-    closeSync(fd);
-    await rename(temp, target);
-    return { header, trailer };
-  } catch (e) {
+    w.put(Buffer.from(`${JSON.stringify(['end', trailer])}\n`, 'utf8'));
     try {
       closeSync(fd);
-    } catch {
-      // already closed
+    } catch (e) {
+      fd = -1; // closed or not, not again
+      throw cannotWrite(out, e);
+    }
+    fd = -1;
+    await rename(temp, target).catch((e: unknown) => {
+      throw cannotWrite(out, e);
+    });
+    return { header, trailer };
+  } catch (e) {
+    if (fd >= 0) {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing more to release
+      }
     }
     await rm(temp, { force: true });
-    // Only the file's own failures are the result's: an internal error (a TypeError in the
-    // units) was reported as one sentence about writing the result, a wrong cause that hid it
-    // (found by review).
-    if (e instanceof OperatorError || errnoCode(e) === undefined) throw e;
-    throw new OperatorError(`cannot write the shard result ${out}: ${describeIoError(e)}`);
+    // The file's own failures are OperatorErrors already (cannotWrite); anything else is itself.
+    throw e;
   }
 }

@@ -240,6 +240,30 @@ describe('where a shard cuts the log set, and which shards it runs (from mutatio
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it('an error with a code that is not the result file\'s (a Node.js ERR_*, an errno of something else) is itself too, not "cannot write the shard result" (found by review)', async () => {
+    const log = join(tmp, 'coded.jsonl');
+    writeFileSync(log, `${chainLines(3).join('\n')}\n`);
+    const out = join(tmp, 'coded-shard');
+    // As a worker's ERR_WORKER_OUT_OF_MEMORY, or a progress display's own EPIPE, would be.
+    for (const broken of [Object.assign(new TypeError('a bug'), { code: 'ERR_INVALID_ARG_TYPE' }), Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE', errno: -32, syscall: 'write' })]) {
+      const progress = { start: () => undefined, update: () => { throw broken; }, stop: () => undefined };
+      // Before: OperatorError "cannot write the shard result ...: a bug" (and "...: EPIPE: broken pipe, write").
+      await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, progress }), broken.message).rejects.toBe(broken);
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(`${out}.partial`)).toBe(false);
+    }
+  });
+
+  it('the result file\'s own failure, at its rename, is one sentence that names it, and leaves no file (from mutation testing)', async () => {
+    const log = join(tmp, 'unrenamed.jsonl');
+    writeFileSync(log, `${chainLines(3).join('\n')}\n`);
+    const out = join(tmp, 'unrenamed-shard');
+    // A directory made in its place while the shard runs: the rename fails (EISDIR).
+    const progress = { start: () => undefined, update: () => undefined, stop: () => mkdirSync(join(out, 'x'), { recursive: true }) };
+    await expect(runShard([log], 0, 1, out, { ...DEFAULT_VERIFY_OPTIONS, progress })).rejects.toThrow(new OperatorError(`cannot write the shard result ${out}: it is a directory`));
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('a named pipe given to a shard is refused (a stream has no bytes to cut), not taken for an empty log (from mutation testing)', async () => {
     const fifo = join(tmp, 'shard-fifo.jsonl');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);

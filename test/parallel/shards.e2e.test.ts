@@ -623,6 +623,19 @@ describe('shard results that cannot be merged are refused', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a result the shard cannot write to its end (the file size limit) is one sentence that names it, and leaves no file (from mutation testing)', () => {
+    const log = join(tmp, 'unwritable-result.jsonl');
+    writeFileSync(log, `${chainLines(200).join('\n')}\n`);
+    const out = join(tmp, 'unwritable-result.shard');
+    // ulimit -f 1: a file may grow to 1024 bytes (Node.js ignores SIGXFSZ, so a write past it is
+    // EFBIG); the header fits, the rows of 200 events do not.
+    const r = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, CLI, 'verify', log, '--shard', '1/1', '--shard-out', out], { encoding: 'utf8' });
+    const result = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    expect(expectOneSentence(result)).toBe(`sel: cannot write the shard result ${out}: EFBIG: file too large, write`);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('unwritable-result.shard'))).toEqual([]);
+  });
+
   it('--shard-out is refused empty, and as a new *.jsonl file in a directory of logs, which the next shard would read as a log (as --checkpoint is; found by review)', () => {
     // An unset variable (--shard-out "$OUT"): named, not "cannot write the shard result : it does not exist".
     expect(refuse(['verify', faulty, '--shard', '1/2', '--shard-out', ''])).toBe('sel: --shard-out is empty: name the file to write this shard\'s result to');
