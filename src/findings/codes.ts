@@ -89,7 +89,7 @@ export const CODES = {
     severity: 'error',
     class: 'integrity',
     title: 'Log file changed while it was read',
-    help: 'The file grew or shrank between opening and the end of reading. The verifier reads a file only up to the size it had when opened, so a concurrent writer cannot make it chase the end; a file that shrank was truncated under it. Verify a closed, rotated segment.',
+    help: 'The file grew or shrank between opening and the end of reading. The verifier reads a file only up to the size it had when opened, so a concurrent writer cannot make it chase the end; a file that shrank was truncated under it. So is a file shorter, when opened, than where a checkpoint resumes it: truncated after the checkpoint was compared with it. Verify a closed, rotated segment.',
     example: 'A writer appending to the file during verification.',
     extension: true,
   },

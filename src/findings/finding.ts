@@ -4,6 +4,7 @@
  */
 import { CODES, type FindingClass, type FindingCode, type Severity } from './codes.js';
 import { ownCopy } from '../envelope/own-copy.js';
+import { OperatorError } from '../errors.js';
 
 export interface Location {
   /** The log file as the operator named it (or as found in a named directory). */
@@ -92,6 +93,9 @@ function shownValue(v: unknown, depth = 0): unknown {
 
 /** Builds a finding; severity comes from the registry, so one code has one severity. */
 export function makeFinding(code: FindingCode, init: FindingInit): Finding {
+  // A name CODES inherits ('valueOf', 'toString') made a finding of no severity, under a code no
+  // report lists (found by review); any other unknown code was a TypeError.
+  if (!Object.hasOwn(CODES, code)) throw new OperatorError(`${typeof code === 'string' ? JSON.stringify(code) : typeof code} is not a finding code (ALL_CODES lists them)`);
   const f: {
     -readonly [K in keyof Finding]: Finding[K];
   } = {

@@ -6,6 +6,7 @@ import type { Finding } from '../findings/finding.js';
 import { severityRank, type Severity } from '../findings/codes.js';
 import type { IntegrityResult, IntegritySummary } from '../verify/verifier.js';
 import { VERSION } from '../version.js';
+import { OperatorError } from '../errors.js';
 import type { ReplaySummary } from '../verify/replay-run.js';
 
 export type FailOn = Severity | 'never';
@@ -29,6 +30,11 @@ export interface Report {
 
 /** True when some finding is at or above `failOn`. */
 export function fails(counts: IntegritySummary['findings'], failOn: FailOn): boolean {
+  // Any other value (a library caller's 'info', 'Error', or none given) ranked no severity, and
+  // a run with errors passed (found by review).
+  if (!FAIL_ON_VALUES.includes(failOn)) {
+    throw new OperatorError(`failOn must be one of ${FAIL_ON_VALUES.join(', ')}, not ${typeof failOn === 'string' ? JSON.stringify(failOn) : failOn === null ? 'null' : typeof failOn}`);
+  }
   if (failOn === 'never') return false;
   const floor = severityRank(failOn);
   return (Object.keys(counts.bySeverity) as Severity[]).some((s) => severityRank(s) >= floor && counts.bySeverity[s] > 0);

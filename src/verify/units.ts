@@ -13,7 +13,7 @@
 import { fstatSync, openSync, closeSync } from 'node:fs';
 import { describeIoError, OperatorError } from '../errors.js';
 import type { LineRef } from '../envelope/types.js';
-import { readFailed, sizeChanged, type ReadProblem } from '../ingest/read.js';
+import { readFailed, shorterThanResumed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
@@ -174,6 +174,7 @@ export async function runUnits(
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
         openProblem = file.fd < 0 ? { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` } : readFailed(e);
       }
+      if (openProblem === null && part.start > file.end) openProblem = shorterThanResumed(file.end, part.start);
       const end = file.end;
       let pos = openProblem === null ? Math.min(part.start, end) : end;
       while (pos < end) {

@@ -6,14 +6,15 @@
 import { checkLine, type CheckOptions } from '../envelope/check.js';
 import type { EventRecord, LineRef, PlacedEvent } from '../envelope/types.js';
 import { ChainVerifier, type BranchHook, type ChainPosition, type ChainSummary } from '../chain/chain.js';
-import { checkVerifyOptions, DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
+import { checkVerifyOptions, checkWholeNumber, DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 export { DEFAULT_VERIFY_OPTIONS, type VerifyOptions } from './options.js';
 import { makeFinding, type Finding } from '../findings/finding.js';
 import { FindingTally, type FindingCounts } from '../findings/counts.js';
 import { severityRank } from '../findings/codes.js';
 export type { FindingCounts } from '../findings/counts.js';
 import { LineSplitter, type LineSink } from '../ingest/lines.js';
-import { sha256Digest } from '../canonical/digest.js';
+import { isDigestForm, sha256Digest } from '../canonical/digest.js';
+import { OperatorError } from '../errors.js';
 import { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 export { emptyLineHole, tooLongHole, tornHole } from './holes.js';
 
@@ -312,5 +313,22 @@ export class IntegrityVerifier {
 }
 
 function fileStats(file: string, firstLine: number, from: FileStart | null): FileStats {
+  checkFileStart(file, firstLine, from);
   return { file, bytes: 0, lines: 0, events: 0, content: 0, firstLine, start: from?.bytes ?? 0, tail: from?.tail ?? sha256Digest(''), emptyLines: 0, emptyBytes: 0 };
+}
+
+/**
+ * Throws OperatorError unless a file begins where one can (beginFile, beginRecords; once per
+ * file). Unchecked, a library caller's firstLine of 0 left an empty file without its LOG_EMPTY
+ * and put findings at line 0 (NaN: at no line), and a `from` of bytes NaN or a tail that is no
+ * digest was the file's end in `ends`, what a checkpoint is written from (found by review).
+ */
+function checkFileStart(file: unknown, firstLine: unknown, from: unknown): void {
+  if (typeof file !== 'string') throw new OperatorError(`a file is named by a string, not ${file === null ? 'null' : typeof file}`);
+  checkWholeNumber('firstLine', firstLine, 1, Number.MAX_SAFE_INTEGER);
+  if (from === null) return;
+  if (typeof from !== 'object') throw new OperatorError(`from must be where the file resumes (bytes, tail) or null, not ${typeof from}`);
+  const { bytes, tail } = from as Partial<Record<keyof FileStart, unknown>>;
+  checkWholeNumber('from.bytes', bytes, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof tail !== 'string' || !isDigestForm(tail)) throw new OperatorError('from.tail must be the digest of the line that ends at from.bytes, such as sha256: and 64 lowercase hex digits');
 }

@@ -11,15 +11,18 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   assertJcsValue,
+  buildReport,
   canonicalize,
   ChainVerifier,
   ChainWriter,
   checkLine,
   DEFAULT_CHAIN_OPTIONS,
   DEFAULT_VERIFY_OPTIONS,
+  fails,
   GENESIS_PREV_HASH,
   IntegrityVerifier,
   JcsError,
+  makeFinding,
   mergeShards,
   OperatorError,
   ProducerError,
@@ -31,6 +34,7 @@ import {
   type CanonicalScan,
   type EventHook,
   type EventInput,
+  type FailOn,
   type FindingInit,
   type ReplayStatus,
   type RunOptions,
@@ -344,6 +348,59 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     }
   });
 
+  it('a resume past the file\'s end is LOG_CHANGED, on one thread and in units: nothing was read and the file passed (found by review)', async () => {
+    const w = new ChainWriter('c');
+    const lines = [w.append(input()).line, w.append(input()).line];
+    const log = join(tmp, 'resume-past-end.jsonl');
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(log, text);
+    const path = realpathSync(log);
+    const size = Buffer.byteLength(text);
+    const starts = [{ chain: 'c', next: 2, parent: (JSON.parse(lines[1]!) as { hash: string }).hash }];
+    const resume = (bytes: number) => ({ files: new Map([[path, { bytes, lines: 2, tail: sha256Digest(`${lines[1]!}\n`) }]]), starts });
+    for (const jobs of [1, 2]) {
+      // At its end: nothing left to verify, a pass.
+      const atEnd = await verifyLogs([log], { resume: resume(size), jobs, unitBytes: 64 });
+      expect([atEnd.summary.events, atEnd.findings], `jobs ${jobs}`).toEqual([0, []]);
+      // One byte past it (a file truncated since its checkpoint was compared). Before: the same pass.
+      const past = await verifyLogs([log], { resume: resume(size + 1), jobs, unitBytes: 64 });
+      expect(past.findings.map((f) => [f.code, f.location, f.message]), `jobs ${jobs}`).toEqual([
+        ['LOG_CHANGED', { file: log, line: 1 }, `the file is ${size} bytes, shorter than the ${size + 1} bytes verified before, where this run resumes it: it was truncated or replaced`],
+      ]);
+    }
+  });
+
+  it('IntegrityVerifier begins a file only where one can begin: a firstLine of 0 dropped LOG_EMPTY, a from of bytes NaN was the file\'s end (found by review)', () => {
+    // Sound: an empty file is LOG_EMPTY at line 1; a file resumed at line 3, byte 40, ends there.
+    const tail = sha256Digest('x\n');
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    v.endFile('empty.jsonl', v.beginFile('empty.jsonl'));
+    v.endFile('resumed.jsonl', v.beginFile('resumed.jsonl', 3, { bytes: 40, tail }));
+    v.beginRecords('records.jsonl', 5, { bytes: 0, tail });
+    v.endRecords('records.jsonl', { lines: 0, bytes: 0, content: 0 }, null);
+    const sound = v.finish();
+    expect(sound.findings.map((f) => [f.code, f.location])).toEqual([['LOG_EMPTY', { file: 'empty.jsonl', line: 1 }]]);
+    expect([sound.ends.get('resumed.jsonl'), sound.ends.get('records.jsonl')]).toEqual([{ bytes: 40, lines: 2, tail }, { bytes: 0, lines: 4, tail }]);
+    const bad: [string, (v: IntegrityVerifier) => unknown][] = [
+      // Before: no LOG_EMPTY for an empty file, and a torn line's finding at line 0 (NaN: null in JSON).
+      ['firstLine must be a whole number from 1', (v) => v.beginFile('a.jsonl', 0)],
+      ['firstLine must be a whole number from 1', (v) => v.beginFile('a.jsonl', Number.NaN)],
+      ['firstLine must be a whole number from 1', (v) => v.beginRecords('a.jsonl', 1.5)],
+      // Before: ends held { bytes: NaN } (a checkpoint written from it holds null), or the tail given.
+      ['from.bytes must be a whole number', (v) => v.beginFile('a.jsonl', 2, { bytes: Number.NaN, tail })],
+      ['from.bytes must be a whole number', (v) => v.beginRecords('a.jsonl', 2, { bytes: -1, tail })],
+      ['from.tail must be the digest', (v) => v.beginFile('a.jsonl', 2, { bytes: 4, tail: 'x' })],
+      ['from.tail must be the digest', (v) => v.beginRecords('a.jsonl', 2, { bytes: 4 } as unknown as { bytes: number; tail: string })],
+      ['from must be where the file resumes', (v) => v.beginFile('a.jsonl', 2, 5 as unknown as null)],
+      ['a file is named by a string', (v) => v.beginFile(7 as unknown as string)],
+    ];
+    for (const [what, begin] of bad) {
+      const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+      expect(() => begin(v), what).toThrow(OperatorError);
+      expect(() => begin(v), what).toThrow(what);
+    }
+  });
+
   it('a deep line that is not canonical, with maxDepth past the CLI\'s 2 000: an OperatorError, not a stack overflow (found by review)', async () => {
     const line = deepNoncanonicalLine(20_000);
     const log = join(tmp, 'deep.jsonl');
@@ -395,6 +452,34 @@ describe('runShard and mergeShards refuse what no run is (OperatorError)', () =>
     // A shard that is one: written, and merged to the one run's findings.
     await runShard([log], 0, 1, out);
     expect((await mergeShards({ shards: [out] })).result.findings).toEqual([]);
+  });
+});
+
+describe('buildReport and fails take only the --fail-on values', () => {
+  it('any other failOn is an OperatorError: \'info\', \'Error\' or none given ranked no severity, and a run with errors passed (found by review)', () => {
+    const result = verifyBytes([toLog(['{"not": json'])]);
+    expect(result.summary.findings.bySeverity.error).toBe(1);
+    const replay = { performed: false, reason: 'no --repo given' } as const;
+    const verdicts = (['error', 'warning', 'note', 'never'] as const).map((f) => [f, fails(result.summary.findings, f), buildReport(result, replay, f).summary.result]);
+    expect(verdicts).toEqual([['error', true, 'fail'], ['warning', true, 'fail'], ['note', true, 'fail'], ['never', false, 'pass']]);
+    for (const [bad, what] of [['info', '"info"'], ['Error', '"Error"'], ['', '""'], [undefined, 'undefined'], [null, 'null'], [2, 'number']] as const) {
+      const failOn = bad as unknown as FailOn;
+      const message = `failOn must be one of error, warning, note, never, not ${what}`;
+      // Before: false, and a report whose result was 'pass'.
+      expect(() => fails(result.summary.findings, failOn), what).toThrow(new OperatorError(message));
+      expect(() => buildReport(result, replay, failOn), what).toThrow(OperatorError);
+    }
+  });
+});
+
+describe('makeFinding', () => {
+  it('refuses a code the registry does not hold, one it inherits too: \'valueOf\' was a finding of no severity (found by review)', () => {
+    expect(makeFinding('LOG_EMPTY', { message: 'x' })).toMatchObject({ code: 'LOG_EMPTY', severity: 'warning' });
+    for (const [code, what] of [['valueOf', '"valueOf"'], ['__proto__', '"__proto__"'], ['NOPE', '"NOPE"'], [5, 'number']] as const) {
+      // Before: { code: 'valueOf', severity: undefined, ... }; the others a TypeError.
+      expect(() => makeFinding(code as unknown as 'LOG_EMPTY', { message: 'x' }), what).toThrow(new OperatorError(`${what} is not a finding code (ALL_CODES lists them)`));
+      expect(() => makeFinding(code as unknown as 'LOG_EMPTY', { message: 'x' }), what).toThrow(OperatorError);
+    }
   });
 });
 

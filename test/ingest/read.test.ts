@@ -45,16 +45,24 @@ describe('readSource', () => {
     expect(Buffer.concat(got).toString()).toBe('second\n');
   });
 
-  it('reads nothing, and finds nothing wrong, in an empty file or one resumed at its end (from mutation testing)', async () => {
+  it('reads nothing, and finds nothing wrong, in an empty file or one resumed at its end; one resumed past it is LOG_CHANGED (from mutation testing)', async () => {
     const empty = join(tmp, 'empty.jsonl');
     writeFileSync(empty, '');
     const done = join(tmp, 'done.jsonl');
     writeFileSync(done, 'first\n');
-    for (const [f, at] of [[empty, 0], [done, 6], [done, 9]] as const) {
+    for (const [f, at] of [[empty, 0], [done, 6]] as const) {
       const got: Buffer[] = [];
       expect(await readSource({ display: f, path: f, regular: true, named: true }, (c) => got.push(Buffer.from(c)), process.stdin, at)).toBeNull();
       expect(got).toEqual([]);
     }
+    // Past its end, it is shorter than what was verified before: it read nothing and found
+    // nothing wrong, and the file passed (found by review).
+    const got: Buffer[] = [];
+    expect(await readSource({ display: done, path: done, regular: true, named: true }, (c) => got.push(Buffer.from(c)), process.stdin, 9)).toEqual({
+      code: 'LOG_CHANGED',
+      message: 'the file is 6 bytes, shorter than the 9 bytes verified before, where this run resumes it: it was truncated or replaced',
+    });
+    expect(got).toEqual([]);
   });
 
   it('gives only the bytes a file had when opened when it grows while read, and says so (from mutation testing)', async () => {
