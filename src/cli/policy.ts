@@ -20,7 +20,7 @@ import { ACTION_RANK, SEVERITY_RANK } from '../policy/compile.js';
 import type { TrustZone } from '../envelope/types.js';
 import { fails, FAIL_ON_VALUES, type FailOn } from '../report/report.js';
 import { jsonDocument, jsonForLogs, printable } from '../report/printable.js';
-import { isLedgerPath, isSelTimestamp } from '../schemas/formats.js';
+import { isLedgerPath, isName, isSelTimestamp } from '../schemas/formats.js';
 import { renderFinding, verdictLine } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { choiceOption } from './options.js';
@@ -150,6 +150,13 @@ async function readEvent(file: string): Promise<{ event: Record<string, unknown>
   if (!Object.hasOwn(ZONES, actor['zone'] as string)) {
     throw new OperatorError(`event ${file}: "actor"."zone" must be one of ${Object.keys(ZONES).join(', ')}`);
   }
+  // The rest of the envelope's actor too (closed, its id a name), and its kind: replay reports
+  // an event whose actor has another member, or an id or kind of no length, as EVENT_SCHEMA and
+  // evaluates nothing, where eval decided it as if it were sound (found by review of the docs).
+  if (Object.keys(actor).length !== 2 || !isName(actor['id'] as string)) {
+    throw new OperatorError(`event ${file}: "actor" must be {"id": 1 to 200 characters, "zone"} and nothing more`);
+  }
+  if (!isName(e['kind'] as string)) throw new OperatorError(`event ${file}: "kind" must be 1 to 200 characters`);
   // A recorded decision is compared member by member: one of another shape made the
   // comparison crash (null, a rule that is an object) or report a divergence from nothing.
   if (e['decision'] !== undefined && !isDecision(e['decision'])) {

@@ -357,6 +357,20 @@ describe('sel policy eval', () => {
       expect(expectOneSentence(r), zone).toContain('"actor"."zone" must be one of');
     }
   });
+  it('exits 2, one sentence, for an actor or kind replay would not evaluate: another member, an id or kind of no length or past 200 (found by review of the docs: eval decided it as if it were sound, replay reports EVENT_SCHEMA)', () => {
+    const base = JSON.parse(event()) as Record<string, unknown>;
+    for (const actor of [{ id: 'coder', zone: 'executor', role: 'admin' }, { id: '', zone: 'executor' }, { id: 'c'.repeat(201), zone: 'executor' }]) {
+      const r = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, actor }) });
+      expect(expectOneSentence(r), JSON.stringify(actor)).toContain('"actor" must be {"id": 1 to 200 characters, "zone"} and nothing more');
+    }
+    for (const kind of ['', 'k'.repeat(201)]) {
+      expect(expectOneSentence(sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, kind }) })), kind).toContain('"kind" must be 1 to 200 characters');
+    }
+    // At the bounds, evaluated.
+    const ok = sel(['policy', 'eval', SAMPLE_POLICY_DIR, '--event', '-'], { input: JSON.stringify({ ...base, actor: { id: 'c'.repeat(200), zone: 'executor' } }) });
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^decision /);
+  });
   it('exits 2, one sentence, for a request that has no canonical form (it was an internal error)', () => {
     const head = '{"kind":"http.egress","actor":{"id":"coder","zone":"executor"},"request":';
     for (const request of ['{"a":"\\ud800"}', '{"a":1e400}', `{"a":${'['.repeat(200)}${']'.repeat(200)}}`]) {
