@@ -124,19 +124,46 @@ function isTheFile(path: string | Buffer, target: BigIntStats): boolean {
 
 /**
  * The entry of directory `dir` whose name ends in `ext` that is the regular file `target`, named
- * `dir/name` (undefined: none, or `dir` is not a directory or cannot be listed). Names that are not UTF-8 too: a run
- * does not read such a file, but it is among the files read.
+ * `dir/name` (undefined: none, or `dir` is not a directory or cannot be listed). Names that are
+ * not UTF-8 too: a run does not read such a file, but it is among the files read. A symbolic
+ * link there is followed, as a run reads it.
  */
 function entryThatIs(dir: string, ext: string, target: BigIntStats): string | undefined {
-  let names: Buffer[];
+  return fileIn(dir, target, { ext, depth: 0, links: true });
+}
+
+/**
+ * The file under directory `dir` (within `depth` levels below it) that is the regular file
+ * `target`, named by its path from `dir`: an entry whose name ends in `ext` (any, without),
+ * a regular file or, with `links`, a symbolic link to one (directories' links are never
+ * followed). Names that are not UTF-8 too, as bytes.
+ */
+function fileIn(dir: string, target: BigIntStats, how: { readonly ext?: string; readonly depth: number; readonly links: boolean }): string | undefined {
+  const found = entryIn(Buffer.from(dir), target, how, how.depth);
+  return found === undefined ? undefined : join(dir, found.toString('utf8'));
+}
+
+/** fileIn's walk: the path of the entry found, relative to `dir`. */
+function entryIn(dir: Buffer, target: BigIntStats, how: { readonly ext?: string; readonly links: boolean }, depth: number): Buffer | undefined {
+  let entries;
   try {
-    names = readdirSync(dir, { encoding: 'buffer' });
+    entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
   } catch {
     return undefined;
   }
-  const name = names.find((n) => n.toString('latin1').endsWith(ext) && isTheFile(Buffer.concat([Buffer.from(`${dir}/`), n]), target));
-  return name === undefined ? undefined : join(dir, name.toString('utf8'));
+  for (const e of entries) {
+    const path = Buffer.concat([dir, SLASH, e.name]);
+    const named = how.ext === undefined || e.name.toString('latin1').endsWith(how.ext);
+    if (named && (e.isFile() || (how.links && e.isSymbolicLink())) && isTheFile(path, target)) return e.name;
+    if (e.isDirectory() && depth > 0) {
+      const below = entryIn(path, target, how, depth - 1);
+      if (below !== undefined) return Buffer.concat([e.name, SLASH, below]);
+    }
+  }
+  return undefined;
 }
+
+const SLASH = Buffer.from('/');
 
 /** Whether standard input is the regular file `out` (a shell's `< FILE` with `>> FILE`). */
 function standardInputIs(out: BigIntStats): boolean {
@@ -219,31 +246,12 @@ export function refuseOutputIntoPolicy(dir: string, event?: string): void {
 export function refuseOutputIntoLedger(root: string): void {
   const out = regularFileAt(1);
   if (out === null) return;
-  const file = fileUnder(Buffer.from(join(root, 'ledger')), out, MAX_WALK_DEPTH);
-  if (file !== undefined) throw new OperatorError(`standard output is the ledger file ${file.toString('utf8')}: sel does not write to the ledger it reads; redirect it to another file`);
+  const file = fileIn(join(root, 'ledger'), out, { depth: MAX_WALK_DEPTH, links: false });
+  if (file !== undefined) throw new OperatorError(`standard output is the ledger file ${file}: sel does not write to the ledger it reads; redirect it to another file`);
 }
 
-/** How deep fileUnder looks: past the ledger's own depth, so a file the ledger does not use is found too. */
+/** How deep refuseOutputIntoLedger looks: past the ledger's own depth, so a file the ledger does not use is found too. */
 const MAX_WALK_DEPTH = 16;
-
-/** The regular file `target` under directory `dir` (links not followed), as its path, if any within `depth` levels. Names that are not UTF-8 too, as entryThatIs lists them. */
-function fileUnder(dir: Buffer, target: BigIntStats, depth: number): Buffer | undefined {
-  let entries;
-  try {
-    entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
-  } catch {
-    return undefined;
-  }
-  for (const e of entries) {
-    const path = Buffer.concat([dir, Buffer.from('/'), e.name]);
-    if (e.isFile() && isTheFile(path, target)) return path;
-    if (e.isDirectory() && depth > 0) {
-      const found = fileUnder(path, target, depth - 1);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
 
 /** Whether standard output is the regular file `st` is of (false when it cannot be asked: closed). */
 export function isStandardOutput(st: BigIntStats): boolean {

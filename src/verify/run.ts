@@ -205,12 +205,11 @@ function checkResume(resume: Resume): void {
   }
   if (!Array.isArray(resume.starts)) throw new OperatorError('resume.starts must be an array of chain positions');
   const at = (path: unknown): string => `resume.files of ${typeof path === 'string' ? JSON.stringify(path) : typeof path}`;
-  const whole = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
   for (const [path, f] of resume.files as ReadonlyMap<unknown, unknown>) {
     if (typeof path !== 'string' || typeof f !== 'object' || f === null) throw new OperatorError(`${at(path)} must map a path to where its verified part ends (bytes, lines, tail)`);
     const { bytes, lines, tail } = f as Partial<Record<'bytes' | 'lines' | 'tail', unknown>>;
-    if (!whole(bytes)) checkWholeNumber(`${at(path)}: bytes`, bytes, 0, Number.MAX_SAFE_INTEGER);
-    if (!whole(lines)) checkWholeNumber(`${at(path)}: lines`, lines, 0, Number.MAX_SAFE_INTEGER);
+    checkWholeNumber(() => `${at(path)}: bytes`, bytes, 0, Number.MAX_SAFE_INTEGER);
+    checkWholeNumber(() => `${at(path)}: lines`, lines, 0, Number.MAX_SAFE_INTEGER);
     if (typeof tail !== 'string' || !isDigestForm(tail)) throw new OperatorError(`${at(path)}: tail must be a digest, such as sha256: and 64 lowercase hex digits`);
   }
 }
