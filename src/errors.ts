@@ -43,6 +43,7 @@ export function describeIoError(e: unknown): string {
     case 'ENFILE': return 'too many open files';
     case 'ENOSPC': return 'no space left on the device';
     case 'EDQUOT': return 'the disk quota is exceeded';
+    case 'EFBIG': return 'the file would grow past the largest size allowed (by the file system, or by ulimit -f)';
     // Node.js's own text names the path again, after the sentence that names it.
     case 'ENAMETOOLONG': return 'its name is too long';
     default: return e instanceof Error ? e.message : String(e);

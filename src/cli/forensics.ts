@@ -23,7 +23,7 @@ import { DEFAULT_VERIFY_OPTIONS } from '../verify/verifier.js';
 import { jsonDocument, jsonForLogs, printable } from '../report/printable.js';
 import { matchesFilter, type EventFilter } from '../envelope/filter.js';
 import { chainId, choiceOption, jobsOptions, nonEmpty, nonNegativeInt, reading, readingOptions, startJobs, type ReadingFlags } from './options.js';
-import { blockingStdout, endWhenReaderGoes, writeOut } from './output.js';
+import { blockingStdout, endWhenReaderGoes, putOut, writeOut } from './output.js';
 import { plainEvent } from '../envelope/lazy-request.js';
 import { parseTimePoint, TIME_FORMS } from '../envelope/time.js';
 import { readLinesAt, type LineText } from '../ingest/line-at.js';
@@ -1125,7 +1125,7 @@ function timelineCommand(): Command {
       let marked = 0;
       const flush = () => {
         // Whole rows: a ##[ is never cut between two writes (jsonForLogs: no workflow command).
-        if (buf.length > 0) process.stdout.write(f.format === 'jsonl' ? jsonForLogs(buf) : buf);
+        if (buf.length > 0) putOut(f.format === 'jsonl' ? jsonForLogs(buf) : buf);
         buf = '';
       };
       if (f.format === 'text') buf += `${'ts'.padEnd(24)}  ${'chain'.padEnd(14)} ${'seq'.padStart(7)}  ${'kind'.padEnd(18)} ${'actor'.padEnd(14)} ${'action'.padEnd(6)}  rule / target\n`;

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { describeIoError } from '../errors.js';
 
 /** Whether standard output's reader went away (`sel verify … | head -1`): nothing is written. */
@@ -10,12 +11,57 @@ export function writeOut(text: string): Promise<void> {
       resolve();
       return;
     }
+    if (isFile()) {
+      writeToFile(text);
+      resolve();
+      return;
+    }
     process.stdout.write(text, (e?: NodeJS.ErrnoException | null) => {
       // Also said by the 'error' event, which may come after this.
       if (e?.code === 'EPIPE') readerGone = true;
       resolve();
     });
   });
+}
+
+/**
+ * Writes to standard output from code that cannot wait (sel timeline's rows): as writeOut does,
+ * without the promise.
+ */
+export function putOut(text: string): void {
+  if (text.length === 0 || readerGone) return;
+  if (isFile()) writeToFile(text);
+  else process.stdout.write(text);
+}
+
+/** Whether standard output is a file (or a device that is not a terminal): Node.js writes it synchronously. */
+const isFile = (): boolean => (process.stdout as unknown as { _type?: string })._type === 'fs';
+
+/**
+ * Standard output that is a file is written here, not through Node.js's stream, which writes
+ * each chunk with one write(2) and drops what a short write left: on a disk that fills up, or
+ * past `ulimit -f` (EFBIG), the report was cut at the limit, nothing was said, and the run
+ * exited 0 and advanced its checkpoint (found by review). What is left is written again until
+ * it is all written or the system says why not, which is one sentence and exit status 2.
+ */
+function writeToFile(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  try {
+    while (at < bytes.length) {
+      const n = writeSync(1, bytes, at, bytes.length - at);
+      if (n <= 0) throw new Error('the system wrote none of it');
+      at += n;
+    }
+  } catch (e) {
+    cannotWrite(e);
+  }
+}
+
+/** A report that cannot be written: one sentence, exit status 2, and nothing after it. */
+function cannotWrite(e: unknown): never {
+  process.stderr.write(`sel: cannot write to standard output: ${describeIoError(e)}\n`);
+  process.exit(2);
 }
 
 /** Whether all that was written to standard output reached its reader (see ignoreBrokenPipe). */
@@ -69,7 +115,6 @@ export function ignoreBrokenPipe(): void {
       if (endWithReader) process.exit(0);
       return;
     }
-    process.stderr.write(`sel: cannot write to standard output: ${describeIoError(e)}\n`);
-    process.exit(2);
+    cannotWrite(e);
   });
 }

@@ -56,7 +56,7 @@ describe('describeIoError', () => {
     const words: [string, string][] = [
       ['EACCES', 'permission denied'], ['EPERM', 'permission denied'], ['EIO', 'an I/O error occurred'],
       ['EMFILE', 'too many open files'], ['ENFILE', 'too many open files'], ['ENOSPC', 'no space left on the device'],
-      ['EDQUOT', 'the disk quota is exceeded'],
+      ['EDQUOT', 'the disk quota is exceeded'], ['EFBIG', 'the file would grow past the largest size allowed (by the file system, or by ulimit -f)'],
     ];
     for (const [code, text] of words) expect(describeIoError(coded(code)), code).toBe(text);
     // Not "Error: ...": the message, as the sentence it ends.

@@ -123,4 +123,34 @@ describe('a report that cannot be written', () => {
     expect(spawnSync(process.execPath, [CLI, 'verify', log, '--checkpoint', cp], { env, encoding: 'utf8' }).status).toBe(0);
     expect(existsSync(cp)).toBe(true);
   });
+
+  // A disk that fills up mid-report, or a file size limit, first cuts a write short: Node.js's
+  // stream for a file dropped the rest, and the run said nothing, exited 0 and advanced its
+  // checkpoint past a report cut at 512 bytes (found by review). `ulimit -f` makes that short
+  // write for real: the first write(2) past the limit writes what fits, the next fails with EFBIG.
+  it.runIf(process.platform === 'linux')('is one sentence and exit status 2 when a write is cut short (a file size limit), for a report and for timeline rows', () => {
+    const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean');
+    const tampered = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered');
+    const cp = join(dir, 'limited-checkpoint.json');
+    const out = join(dir, 'limited.out');
+    const limited = (args: string[]) => spawnSync('sh', ['-c', 'ulimit -f 1 && exec "$@" > "$OUT"', 'sh', process.execPath, CLI, ...args], { env: { ...env, OUT: out }, encoding: 'utf8' });
+    for (const args of [['verify', log, '--format', 'json'], ['verify', tampered, '--checkpoint', cp, '--format', 'text', '--color'], ['timeline', log]]) {
+      // What the command writes is longer than the limit (one 512-byte block, as sh counts it).
+      const whole = spawnSync(process.execPath, [CLI, ...args.filter((a) => a !== '--checkpoint' && a !== cp)], { env, encoding: 'utf8' });
+      expect(Buffer.byteLength(whole.stdout), args.join(' ')).toBeGreaterThan(1024);
+      const r = limited(args);
+      expect(r.stderr, args.join(' ')).toBe('sel: cannot write to standard output: the file would grow past the largest size allowed (by the file system, or by ulimit -f)\n');
+      expect(r.status, args.join(' ')).toBe(2);
+      // What was written is the report's beginning, cut where the limit is.
+      const written = readFileSync(out, 'utf8');
+      expect(written.length).toBeGreaterThan(0);
+      expect(whole.stdout.startsWith(written)).toBe(true);
+      expect(existsSync(cp)).toBe(false);
+    }
+    // Under the limit, the same command writes it all.
+    const small = spawnSync('sh', ['-c', 'ulimit -f 4096 && exec "$@" > "$OUT"', 'sh', process.execPath, CLI, 'verify', log, '--format', 'json'], { env: { ...env, OUT: out }, encoding: 'utf8' });
+    expect(small.status).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).summary.tool.name).toBe('sel');
+  });
 });
