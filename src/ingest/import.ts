@@ -574,7 +574,9 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
     } catch (e) {
       // At the end of the text, what the tokenizer still expected was not written, or what it
       // held back for more (`tru`, a string with a raw tab) was not JSON: its error is the same.
-      fail(piece === none ? ((state as string) === 'top' ? 'the document is empty' : 'the document ends before its array does, or is not JSON at its end') : `it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
+      // Before any token, the document is empty only if it held nothing but white space: a
+      // literal cut short (`tru`) was said to be an empty document (found by mutation testing).
+      fail(piece === none ? ((state as string) === 'top' && !written ? 'the document is empty' : 'the document ends before its array does, or is not JSON at its end') : `it is not JSON (${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 120)})`);
       return;
     }
     if (tokens === none) return;
@@ -590,7 +592,10 @@ export async function importRecords(input: AsyncIterable<Uint8Array | string>, o
       if (failure !== null) return;
     }
   };
+  /** Whether the text so far held anything but white space (JSON's; StrictText refuses any other). */
+  let written = false;
   const read = (t: Text): void => {
+    if (!written) written = t.pieces.some((p) => /[^ \t\n\r]/.test(p));
     for (const piece of t.pieces) {
       feed(piece);
       if (failure !== null) return;

@@ -431,7 +431,7 @@ describe('sel import', () => {
     expect(r.failure).toBe('it is not JSON (U+007F outside a string, which JSON does not allow there)');
   });
 
-  it('reads an element nested exactly as deep as the document may nest, and refuses it alone (too deep), going on', async () => {
+  it('reads an element nested exactly as deep as the document may nest, and refuses it alone (too deep), going on; one level more ends the document', async () => {
     // (From mutation testing.) 65 536 levels in all, the array's own included: not past the limit.
     const depth = 1 << 16;
     let out = '';
@@ -439,6 +439,11 @@ describe('sel import', () => {
     const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
     expect(r).toEqual({ events: 2, refused: 1, failure: null });
     expect(out).toBe('sel import: element 1 of the array is not imported: it nests arrays and objects deeper than --max-depth (128 levels)\n1\n');
+    // One level more is past it (from mutation testing, second pass: only far past it was tried).
+    out = '';
+    const over = await importRecords(Readable.from([Buffer.from(`[1,${'['.repeat(depth)}${']'.repeat(depth)}]`)]), async (t) => void (out += t), { records: null, maxChars: 1 << 20 });
+    expect(over).toEqual({ events: 1, refused: 0, failure: 'it nests arrays and objects deeper than 65536 levels' });
+    expect(out).toBe('1\nsel import: the document cannot be read on: it nests arrays and objects deeper than 65536 levels; nothing after this line was imported\n');
   });
 
   it('skips a member before --records whatever it nests, a member of that name inside it included', async () => {
@@ -616,21 +621,50 @@ describe('sel import', () => {
     // Elements after the damage, in later reads, are not imported: not even one per read.
     let out = '';
     let reads = 0;
+    let closed = false;
     async function* doc(): AsyncGenerator<Buffer> {
-      // 0x80 (a continuation byte with no lead) is not UTF-8 wherever the read ends.
-      for (const b of [Buffer.from('[1,'), Buffer.from([0x80]), Buffer.from('true,'), Buffer.from('true]')]) {
-        reads++;
-        yield b;
+      try {
+        // 0x80 (a continuation byte with no lead) is not UTF-8 wherever the read ends.
+        for (const b of [Buffer.from('[1,'), Buffer.from([0x80]), Buffer.from('true,'), Buffer.from('true]')]) {
+          reads++;
+          yield b;
+        }
+      } finally {
+        closed = true;
       }
     }
     const r = await importRecords(doc(), async (t) => void (out += t), { records: null, maxChars: 4096 });
     expect(r).toEqual({ events: 1, refused: 0, failure: 'the document is not UTF-8 (at byte 3)' });
     expect(reads).toBe(2);
+    // And the input is closed, not left open to its end (from mutation testing, second pass).
+    expect(closed).toBe(true);
     expect(out).toBe('1\nsel import: the document cannot be read on: the document is not UTF-8 (at byte 3); nothing after this line was imported\n');
   });
 
-  it('says a document of white space is empty, and a number alone is not an array (from mutation testing)', async () => {
-    for (const [doc, why] of [['', 'the document is empty'], [' \n', 'the document is empty'], ['5', 'the document is not an array of events'], ['5 ', 'the document is not an array of events']] as const) {
+  it('writes the lines out as it reads, not all at the end: the output of a large export is not held whole (from mutation testing)', async () => {
+    // 40 reads of 2 000 elements each, 16 000 characters of output a read: past 64 Ki
+    // characters, what was made is given to the writer before the next read.
+    const given: number[] = [];
+    let out = '';
+    async function* doc(): AsyncGenerator<Buffer> {
+      yield Buffer.from('[');
+      for (let i = 0; i < 40; i++) {
+        given.push(out.length);
+        yield Buffer.from('{"a":1},'.repeat(2000));
+      }
+      yield Buffer.from('1]');
+    }
+    const r = await importRecords(doc(), async (t) => void (out += t), { records: null, maxChars: 4096 });
+    expect(r).toEqual({ events: 80001, refused: 0, failure: null });
+    expect(out).toBe(`${'{"a":1}\n'.repeat(80000)}1\n`);
+    // Given by the 6th read at the latest, and never more than 64 Ki characters (and a read's) behind.
+    expect(given[5]).toBeGreaterThan(0);
+    given.forEach((n, i) => expect(i * 16000 - n, `read ${i}`).toBeLessThan((1 << 16) + 16000));
+  });
+
+  it('says a document of white space is empty, a number alone is not an array, and a literal cut short is no empty document (from mutation testing)', async () => {
+    const cut = 'the document ends before its array does, or is not JSON at its end';
+    for (const [doc, why] of [['', 'the document is empty'], [' \n', 'the document is empty'], ['5', 'the document is not an array of events'], ['5 ', 'the document is not an array of events'], ['tru', cut], [' \nn', cut]] as const) {
       let out = '';
       const r = await importRecords(Readable.from([Buffer.from(doc)]), async (t) => void (out += t), { records: null, maxChars: 4096 });
       expect(r, doc).toEqual({ events: 0, refused: 0, failure: why });

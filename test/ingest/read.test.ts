@@ -63,6 +63,12 @@ describe('readSource', () => {
       message: 'the file is 6 bytes, shorter than the 9 bytes verified before, where this run resumes it: it was truncated or replaced',
     });
     expect(got).toEqual([]);
+    // One byte past it too (from mutation testing, second pass: only a resume well past the end was tried).
+    expect(await readSource({ display: done, path: done, regular: true, named: true }, (c) => got.push(Buffer.from(c)), process.stdin, 7)).toEqual({
+      code: 'LOG_CHANGED',
+      message: 'the file is 6 bytes, shorter than the 7 bytes verified before, where this run resumes it: it was truncated or replaced',
+    });
+    expect(got).toEqual([]);
   });
 
   it('gives only the bytes a file had when opened when it grows while read, and says so (from mutation testing)', async () => {
@@ -91,10 +97,40 @@ describe('readSource', () => {
     expect(problem).toEqual({ code: 'LOG_CHANGED', message: 'the file shrank from 13 to 6 bytes while it was read' });
   });
 
+  it('says so when a file shrinks between its reads, and stops there (from mutation testing: a read that finds the end early was not tried)', async () => {
+    const bytes = content(3 * CHUNK_BYTES + 10);
+    const f = join(tmp, 'shrinking-early.jsonl');
+    writeFileSync(f, bytes);
+    const got: Buffer[] = [];
+    // Emptied while the first chunk is checked: the read after the one in flight finds no byte.
+    const problem = await readSource({ display: f, path: f, regular: true, named: true }, (chunk) => {
+      // Not read again and again where it ends: no chunk is empty.
+      if (chunk.length === 0) throw new Error('an empty chunk');
+      if (got.length === 0) truncateSync(f, 0);
+      got.push(Buffer.from(chunk));
+    });
+    const read = Buffer.concat(got);
+    expect([CHUNK_BYTES, 2 * CHUNK_BYTES]).toContain(read.length);
+    expect(read.equals(bytes.subarray(0, read.length))).toBe(true);
+    expect(problem).toEqual({ code: 'LOG_CHANGED', message: `the file shrank while it was read: ${bytes.length} bytes at open, only ${read.length} could be read` });
+  });
+
   it('gives a stream\'s text as UTF-8 bytes', async () => {
     const got: Buffer[] = [];
     const problem = await readSource({ display: '-', path: null, regular: false, named: true }, (c) => got.push(Buffer.from(c)), Readable.from(['{"s":"é"}', Buffer.from('\n')]));
     expect(problem).toBeNull();
     expect(Buffer.concat(got).toString('utf8')).toBe('{"s":"é"}\n');
+  });
+
+  it('reports standard input that fails while read as LOG_UNREADABLE, what was read before standing, not as the operator\'s error (from mutation testing)', async () => {
+    // A named file that fails is the operator's error; standard input has no file to name,
+    // and the run reports what it read of it.
+    const failing = new Readable({ read() {} });
+    failing.push(Buffer.from('{"a":1}\n'));
+    process.nextTick(() => failing.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })));
+    const got: Buffer[] = [];
+    const problem = await readSource({ display: '-', path: null, regular: false, named: true }, (c) => got.push(Buffer.from(c)), failing);
+    expect(Buffer.concat(got).toString()).toBe('{"a":1}\n');
+    expect(problem).toEqual({ code: 'LOG_UNREADABLE', message: expect.stringMatching(/^reading failed: /) });
   });
 });

@@ -50,6 +50,13 @@ describe('resolveSources', () => {
     expect(r.skipped).toEqual([{ display: join(d, 'f\ufffd.jsonl'), reason: 'its name is not UTF-8, so sel cannot open it by name' }]);
   });
 
+  it('sorts a directory\'s names by their UTF-16 code units, as the file order breaks ties, not by their bytes as the listing comes (from mutation testing)', async () => {
+    // Node.js lists a directory sorted by bytes: U+FF61 (EF BD A1) before U+1F600 (F0 9F 98 80),
+    // whose first code unit (D83D) sorts before FF61.
+    const d = dir('utf16', { '\uff61.jsonl': line(0), '\u{1f600}.jsonl': line(0), 'z.jsonl': line(0) });
+    expect(names((await resolveSources([d])).sources)).toEqual(['z.jsonl', '\u{1f600}.jsonl', '\uff61.jsonl']);
+  });
+
   it('reads a file once however often it is named, and through a link too', async () => {
     const d = dir('twice', { 'a.jsonl': line(0) });
     symlinkSync(join(d, 'a.jsonl'), join(tmp, 'link.jsonl'));
@@ -238,7 +245,7 @@ describe('envelopeSeq (the file order reads the lines after a file\'s first even
       expect(envelopeSeq(b)).toEqual(eventOf(b));
     }
   });
-  it('leaves to the parser a line whose seq has more than 15 digits, whose chain holds an escape, or with a second chain before its seq (from mutation testing)', () => {
+  it('leaves to the parser a line whose seq has more than 15 digits, whose chain holds an escape, with a second chain before its seq or after its ts, or a seq with a leading zero (from mutation testing)', () => {
     const envelope = (chain: string, seq: string): Buffer => Buffer.from(`{"actor":{"id":"a","zone":"z"},"chain":${chain},"seq":${seq},"ts":"t","v":"sel.audit/1"}`);
     // 2^53 + 1 is no safe integer (parsing takes no seq from it); JSON.parse takes the last chain, and reads the escape.
     const cases: [Buffer, { seq: number; chain: string } | null][] = [
@@ -246,6 +253,10 @@ describe('envelopeSeq (the file order reads the lines after a file\'s first even
       [envelope('"c"', '1000000000000000'), { seq: 1000000000000000, chain: 'c' }],
       [envelope('"c\\u0041"', '1'), { seq: 1, chain: 'cA' }],
       [envelope('"c","chain":"d"', '1'), { seq: 1, chain: 'd' }],
+      // (From mutation testing, second pass.) A leading zero is no JSON number; a member between
+      // ts and v may be a second chain, which JSON.parse takes.
+      [envelope('"c"', '05'), null],
+      [Buffer.from('{"actor":{"id":"a","zone":"z"},"chain":"c","seq":1,"ts":"t","chain":"d","v":"sel.audit/1"}'), { seq: 1, chain: 'd' }],
     ];
     for (const [b, parsed] of cases) {
       expect(envelopeSeq(b), b.toString()).toBeNull();
