@@ -275,6 +275,16 @@ describe('scanStrict', () => {
       }
     });
   }
+  it('says where a text stops being JSON: the raw control, the backslash, the number, what follows the value (from mutation testing)', () => {
+    // The column of LINE_INVALID_JSON (src/envelope/check.ts) is this offset, plus one.
+    expect(scanStrict('["a\u0001"]')).toEqual({ ok: false, reason: 'control-character-in-string', offset: 3 });
+    expect(scanStrict('["a\\x"]')).toEqual({ ok: false, reason: 'invalid-escape', offset: 3 });
+    expect(scanStrict('[1,-]')).toEqual({ ok: false, reason: 'invalid-number', offset: 3 });
+    expect(scanStrict('[1,1.]')).toEqual({ ok: false, reason: 'invalid-number', offset: 3 });
+    expect(scanStrict('{} x')).toEqual({ ok: false, reason: 'trailing-content', offset: 3 });
+    expect(scanStrict('{}}')).toEqual({ ok: false, reason: 'trailing-content', offset: 2 });
+  });
+
   it('calls a \\u escape with a letter past f invalid JSON, as JSON.parse does (from mutation testing)', () => {
     for (const t of ['["\\u000g"]', '["\\u00g0"]', '["\\uG000"]', '{"\\u000G":1}']) {
       expect(parses(t)).toBe(false);
@@ -296,5 +306,50 @@ describe('scanStrict', () => {
   });
   it('accepts a well-formed escaped surrogate pair, 1e+30 and -32311379455057110', () => {
     expect(scanStrict('["\\ud83d\\ude02", 1e+30, -32311379455057110, 0.000000000000000000000000001]').ok).toBe(true);
+  });
+  it('tells a lone surrogate escape from a pair at the edges of both ranges, in either case of hex digit (from mutation testing)', () => {
+    // A high surrogate followed by an escape just past the low range (U+E000, U+FFFF) or just
+    // before it (U+DBFF) is lone; the pairs at the range ends are not. Upper-case hex digits
+    // are the same code units (not canonical, but representable or not alike).
+    for (const t of ['["\\ud800\\ue000"]', '["\\udbff\\uffff"]', '["\\ud800\\udbff"]', '["\\udbff"]', '["\\uD800"]', '["\\uDBFF\\uE000"]', '["\\uDFFF"]', '["\\udBfF"]']) {
+      expect(parses(t), t).toBe(true);
+      expect(scanStrict(t), t).toMatchObject({ ok: false, reason: 'lone-surrogate' });
+    }
+    for (const t of ['["\\ud800\\udc00"]', '["\\udbff\\udfff"]', '["\\uD800\\uDC00"]', '["\\uDBFF\\uDFFF"]', '["\\ud7ff\\ue000"]', '["\\uD7FF"]']) {
+      expect(scanStrict(t), t).toEqual({ ok: true });
+    }
+  });
+
+  it('says where the first problem of representation is: at the escape, the number, and the first of several (from mutation testing)', () => {
+    expect(scanStrict('["\\ud800"]')).toEqual({ ok: false, reason: 'lone-surrogate', offset: 2 });
+    expect(scanStrict('["x\\udc00"]')).toEqual({ ok: false, reason: 'lone-surrogate', offset: 3 });
+    expect(scanStrict('[1, 1e400]')).toEqual({ ok: false, reason: 'number-out-of-range', offset: 4 });
+    expect(scanStrict('["\\ud800", 1e400, {"a":1,"a":2}]')).toEqual({ ok: false, reason: 'lone-surrogate', offset: 2 });
+    expect(scanStrict('[1e400, "\\ud800"]')).toEqual({ ok: false, reason: 'number-out-of-range', offset: 1 });
+  });
+
+  it('says an escape or a number is not in canonical form where it starts (from mutation testing)', () => {
+    expect(scanCanonical('{"a":"\\u0041"}')).toEqual({ ok: false, reason: 'escape-form', offset: 6 });
+    expect(scanCanonical('{"a":"x\\u001F"}')).toEqual({ ok: false, reason: 'escape-form', offset: 7 });
+    expect(scanCanonical('{"a":"\\/"}')).toEqual({ ok: false, reason: 'escape-form', offset: 6 });
+    expect(scanCanonical('{"a":[0,1.0]}')).toEqual({ ok: false, reason: 'number-form', offset: 8 });
+    expect(scanCanonical('{"a":-0}')).toEqual({ ok: false, reason: 'number-form', offset: 5 });
+    // Not JSON (the line check asks scanStrict why), but said where all the same.
+    expect(scanCanonical('{"a":"x\u0001"}')).toEqual({ ok: false, reason: 'control-character-in-string', offset: 7 });
+  });
+
+  it('says a key is out of order or repeated at that key\'s opening quote, at any depth (from mutation testing)', () => {
+    expect(scanCanonical('{"b":1,"a":2}')).toEqual({ ok: false, reason: 'key-order', offset: 7 });
+    expect(scanCanonical('{"a":1,"a":2}')).toEqual({ ok: false, reason: 'duplicate-key', offset: 7 });
+    expect(scanCanonical('{"x":{"b":1,"a":2}}')).toEqual({ ok: false, reason: 'key-order', offset: 12 });
+  });
+
+  it('finds a duplicate key written with an escape in upper-case hex, or in an escape a letter away (from mutation testing)', () => {
+    for (const t of ['{"\\u004A":1,"J":2}', '{"J":1,"\\u004a":2}', '{"\\u00E9":1,"\\u00e9":2}', '{"\\u00C9":1,"\u00c9":2}']) {
+      expect(parses(t), t).toBe(true);
+      expect(scanStrict(t), t).toMatchObject({ ok: false, reason: 'duplicate-key' });
+    }
+    // One letter apart: two keys, no duplicate.
+    for (const t of ['{"\\u004A":1,"K":2}', '{"\\u004B":1,"J":2}', '{"\\u00EA":1,"\\u00e9":2}']) expect(scanStrict(t), t).toEqual({ ok: true });
   });
 });

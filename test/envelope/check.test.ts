@@ -198,6 +198,22 @@ describe('lines that are JSON but not canonical', () => {
     expect(check(second!.replace('"n":1', '"n":1e400')).findings[0]!.detail).toEqual({ reason: 'number-out-of-range' });
     expect(check(second!.replace('"n":1', '"n":9007199254740993')).findings[0]!.detail).toEqual({ reason: 'integer-precision-loss' });
   });
+  it('does not use an event holding a lone surrogate written in upper-case hex, at the end of the high range, or before an escape past the low one (from mutation testing)', () => {
+    // Not canonical either way; what matters is that the event cannot be canonicalized, so it
+    // is not placed, where an escape merely written differently would be. The scan that says so
+    // names the column of the escape.
+    for (const to of ['"tool":"\\uD800"', '"tool":"\\udbff"', '"tool":"\\ud800\\ue000"', '"tool":"\\uDBFF\\uFFFF"']) {
+      const line = second!.replace('"tool":"http.fetch"', to);
+      const r = check(line);
+      expect(r.kind, to).toBe('hole');
+      expect(r.findings.map((f) => [f.code, f.detail, f.location?.column]), to).toEqual([['EVENT_NONCANONICAL', { reason: 'lone-surrogate' }, line.indexOf('\\') + 1]]);
+    }
+    // A pair in upper-case hex is only written differently.
+    const line = reseal((e) => ((e['request'] as Record<string, unknown>)['tool'] = '\u{1F602}'));
+    const pair = check(line.replace('"tool":"\u{1F602}"', '"tool":"\\uD83D\\uDE02"'));
+    expect(pair.kind).toBe('event');
+    expect(pair.findings.map((f) => [f.code, f.detail])).toEqual([['EVENT_NONCANONICAL', { reason: 'escape-form' }]]);
+  });
   it('reports an escape of a character that is written as itself (\\u0020)', () => {
     // (From mutation testing.)
     const line = reseal((e) => ((e['request'] as Record<string, unknown>)['tool'] = 'http fetch')).replace('http fetch', 'http\\u0020fetch');
