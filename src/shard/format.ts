@@ -180,15 +180,20 @@ const isGitPath = (p: unknown): boolean => typeof p === 'string' && p.split('/')
 /** A commit's full object id (SHA-1 or SHA-256), never a rev git would resolve, nor an option. */
 const isObjectId = (x: unknown): boolean => typeof x === 'string' && /^[0-9a-f]{40,64}$/.test(x);
 
-/** A header of the right shape (the merge then checks the shards agree). */
+/**
+ * A header of the right shape (the merge then checks the shards agree). The skipped entries and
+ * the replay have no other member: the merge compares them whole (JSON.stringify), and a value
+ * nested deep enough in a member no check reads overflowed the stack, an internal error where a
+ * damaged result is refused in one sentence (found by mutation testing).
+ */
 export function isHeader(x: unknown): x is ShardHeader {
   const h = x as ShardHeader;
   return isInt(h.shard) && isInt(h.of) && h.shard >= 0 && h.shard < h.of &&
     Array.isArray(h.files) && h.files.every((f) => typeof f?.display === 'string' && [f.size, f.start, f.end].every((n) => isInt(n) && n >= 0) && f.start <= f.end && f.end <= f.size) &&
-    Array.isArray(h.skipped) && h.skipped.every((s) => typeof s?.display === 'string' && typeof s?.reason === 'string') &&
+    Array.isArray(h.skipped) && h.skipped.every((s) => isObject(s) && hasOnly(s, ['display', 'reason']) && typeof s.display === 'string' && typeof s.reason === 'string') &&
     typeof h.options?.maxLineBytes === 'number' && typeof h.options?.maxDepth === 'number' &&
     typeof h.sel?.version === 'string' && (h.sel.build === null || typeof h.sel.build === 'string') &&
-    (h.replay === null || (typeof h.replay?.ref === 'string' && isObjectId(h.replay?.commit) &&
+    (h.replay === null || (isObject(h.replay) && hasOnly(h.replay, ['ref', 'commit', 'paths']) && typeof h.replay.ref === 'string' && isObjectId(h.replay.commit) &&
       Array.isArray(h.replay.paths) && h.replay.paths.length === h.files.length && h.replay.paths.every((p) => p === null || isGitPath(p)))) &&
     Array.isArray(h.committed) && h.committed.length === h.files.length &&
     h.committed.every((d) => d === null || (h.replay !== null && isObject(d) && hasOnly(d, ['line', 'commit']) && isInt(d.line) && d.line >= 1 && isObjectId(d.commit))) &&

@@ -325,7 +325,8 @@ describe('a resealed result with one value sel never writes is refused, never me
     const hole = [...Array(n).keys()].find((i) => (r.kind(i) & 3) === 2)!;
     const plain = [...Array(n).keys()].find((i) => r.kind(i) === 0 && r.len(i, 1) > 0 && r.len(i, 2) > 0)!;
     const linked = [...Array(n).keys()].find((i) => (r.kind(i) & 4) !== 0 && r.len(i, 0) > 1)!;
-    expect([hole, plain, linked].every((i) => i !== undefined && i >= 0)).toBe(true);
+    const tsThenHash = [...Array(n - 1).keys()].find((i) => (r.kind(i) & 3) !== 2 && (r.kind(i) & 8) === 0 && r.len(i, 2) === 24 && (r.kind(i + 1) & 3) !== 2 && r.len(i + 1, 0) === 71)!;
+    expect([hole, plain, linked, tsThenHash].every((i) => i !== undefined && i >= 0)).toBe(true);
     /** Where record i's texts start: after every earlier record's (a LINKED or NO_TS one's length is 0). */
     const textAt = (i: number) => at().text + [...Array(i).keys()].reduce((a, j) => a + r.len(j, 0) + r.len(j, 1) + r.len(j, 2), 0);
     /** "é" (two bytes, valid UTF-8) in place of the two ASCII bytes either side of `o`. */
@@ -392,6 +393,9 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a hash of sha256 with an upper-case digit', (c) => c.write('A', textAt(plain) + r.len(plain, 0) - 1, 'latin1')],
       ['a prev_hash that is not a digest', (c) => c.write('sha256;', textAt(plain) + r.len(plain, 0), 'latin1')],
       ['a prev_hash of an algorithm whose name has a capital', (c) => c.write('Sha512:', textAt(plain) + r.len(plain, 0), 'latin1')],
+      // From mutation testing: a ts longer than a timestamp, its first 24 bytes one, the next
+      // record's hash ("sha256:…" less its first 3 bytes, "256:…", of another algorithm) the shorter.
+      ['a ts of 27 bytes: a timestamp and 3 more', (c) => (col(c).setLen(tsThenHash, 2, 27), col(c).setLen(tsThenHash + 1, 0, 68))],
     ];
     expect(r.len(plain, 2)).toBe(24);
     expect([r.len(plain, 0), r.len(plain, 1)]).toEqual([71, 71]);
@@ -424,6 +428,8 @@ describe('a resealed result with one value sel never writes is refused, never me
       ['a finding at line 1.5', (m) => ((finding(m)['location'] as Record<string, unknown>)['line'] = 1.5)],
       // From mutation testing: renderers print a location's file as text.
       ['a finding whose file is a number', (m) => ((finding(m)['location'] as Record<string, unknown>)['file'] = 5)],
+      // From mutation testing: sel's findings have a location, null or one (renderers read it).
+      ['a finding without a location', (m) => delete finding(m)['location']],
       ['a chain name that is not a chain id', (m) => ((m['chainNames'] as unknown[])[0] = 'not a chain id')],
       ['a block of a file the header does not have', (m) => (m['file'] = 1)],
     ];

@@ -224,6 +224,13 @@ describe('sharded verification', () => {
       writeFileSync(cut, joinShard(copy));
       expect(expectOneSentence(sel(['merge', cut, '--repo', b.repo, '--format', 'json'])), what).toMatch(/is malformed/);
     }
+    // A review's kind changed to one sel does not write: refused for its kind alone (the unknown
+    // kind above is an exception's, which its review refuses too; from mutation testing).
+    const anchor = structuredClone(parts);
+    anchor.blocks.forEach((x, i) => (x.columns = parts.blocks[i]!.columns));
+    anchor.blocks.flatMap((x) => relied(x.meta)).flatMap((w) => w.artifacts).find((a) => a['kind'] === 'review')!['kind'] = 'anchor';
+    writeFileSync(cut, joinShard(anchor));
+    expect(expectOneSentence(sel(['merge', cut, '--repo', b.repo, '--format', 'json']))).toMatch(/is malformed/);
     // A match with a member sel does not write beside its window (from mutation testing).
     const matched = structuredClone(parts);
     matched.blocks.forEach((x, i) => (x.columns = parts.blocks[i]!.columns));
@@ -623,6 +630,31 @@ describe('shard results that cannot be merged are refused', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('an empty log the shard cannot open stops every shard, though it is in no shard\'s part: one run fails on it (LOG_UNREADABLE), and a merge passed it as LOG_EMPTY (found by mutation testing)', () => {
+    // An empty file sel may not read: mode 000 for a user; for root, a write-only sysctl (its
+    // size is 0, and root may not open it for reading either).
+    const dir = join(tmp, 'unopenable-empty');
+    mkdirSync(dir);
+    copyFileSync(faulty, join(dir, 'a.jsonl'));
+    const closed = join(dir, 'b.jsonl');
+    if (process.getuid?.() === 0) {
+      if (!existsSync('/proc/sys/vm/drop_caches')) return;
+      symlinkSync('/proc/sys/vm/drop_caches', closed);
+    } else {
+      writeFileSync(closed, '');
+      chmodSync(closed, 0);
+    }
+    expect(statSync(closed).size).toBe(0);
+    const single = sel(['verify', dir, '--format', 'jsonl']);
+    expect(single.stdout).toContain('"code":"LOG_UNREADABLE"');
+    expect(single.status).toBe(1);
+    const out = join(tmp, 'unopenable-empty.shard');
+    for (const args of [[dir, '--shard', '1/2'], [dir, '--shard', '2/2'], [closed, '--shard', '1/1']]) {
+      expect(refuse(['verify', ...args, '--shard-out', out])).toBe(`sel: cannot read log ${closed}: permission denied`);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('a result the shard cannot write to its end (the file size limit) is one sentence that names it, and leaves no file (from mutation testing)', () => {
     const log = join(tmp, 'unwritable-result.jsonl');
     writeFileSync(log, `${chainLines(200).join('\n')}\n`);
@@ -631,7 +663,7 @@ describe('shard results that cannot be merged are refused', () => {
     // EFBIG); the header fits, the rows of 200 events do not.
     const r = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, CLI, 'verify', log, '--shard', '1/1', '--shard-out', out], { encoding: 'utf8' });
     const result = { status: r.status, stdout: r.stdout, stderr: r.stderr };
-    expect(expectOneSentence(result)).toBe(`sel: cannot write the shard result ${out}: EFBIG: file too large, write`);
+    expect(expectOneSentence(result)).toBe(`sel: cannot write the shard result ${out}: the file would grow past the largest size allowed (by the file system, or by ulimit -f)`);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(tmp).filter((f) => f.startsWith('unwritable-result.shard'))).toEqual([]);
   });
