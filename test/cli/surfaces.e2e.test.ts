@@ -474,6 +474,23 @@ describe('sel explain', () => {
     expect(out.lines[0]).toMatchObject({ location: { file: log, line: at + 2 }, relation: 'branch' });
     expect(out.lines[0]).not.toHaveProperty('copy');
   });
+  it('of a seq held only by the branches of two forks: each branch\'s event accounted for as replay judged it, not only the first (from mutation testing, second pass)', () => {
+    const { lines, at, forged } = forkedAt3();
+    // A second rival seq 3, linked to seq 2, and a seq 4 linked to it: a second branch at seq 4.
+    const reseal = (line: string, note: string, prev: string) => {
+      const b = JSON.parse(line) as Record<string, unknown>;
+      const request = { ...(b['request'] as object), note };
+      const body: Record<string, unknown> = { ...b, request, request_fingerprint: digestOf(request), prev_hash: prev };
+      delete body['hash'];
+      return canonicalize({ ...body, hash: digestOf(body) });
+    };
+    const three = reseal(lines[at]!, 'rival 2', (JSON.parse(lines[at - 1]!) as { hash: string }).hash);
+    const four = reseal(lines[at + 1]!, 'rival 2', (JSON.parse(three) as { hash: string }).hash);
+    const log = writeLog('explain-two-branches.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at).filter((l) => l !== ''), three, four, '']);
+    const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout) as { event: unknown; lines: { location: { line: number }; relation: string; account?: { event: { request: { note?: string } } } }[] };
+    expect(out.event).toBeNull();
+    expect(out.lines.map((x) => [x.location.line, x.relation, x.account === undefined ? 'no account' : x.account.event.request.note ?? 'the original'])).toEqual([[at + 3, 'branch', 'the original'], [lines.length + 2, 'branch', 'rival 2']]);
+  });
   it('of an event whose copy, read again, skips the seq before it: the copy\'s line is said to be a copy, not replayed (from mutation testing, third pass)', () => {
     // The copy lacks seq 4: its seq 5 does not link to the copy's last event, and still joins the copy.
     const body = chainLines(8, 'folded');
@@ -638,6 +655,17 @@ describe('sel explain', () => {
     const log = writeLog('explain-other-branch.jsonl', [...lines.slice(0, at), forged, ...lines.slice(at).filter((l) => l !== ''), ...chainLines(6, 'beta'), ...chainLines(4, 'gamma'), ...zeta, ...alpha, '']);
     expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: ['alpha', 'prod-agents', 'zeta'] });
   });
+  it('of the one intact event at a seq: names a chain whose log was cut before the seq and an anchor after it (its LOG_TRUNCATED holds the seq), as a chain whose gap holds it is named (from mutation testing, second pass)', () => {
+    // The incident's prod-agents ends before seq 45, anchored at 48; beta has an intact seq 45.
+    const log = writeLog('explain-other-truncated.jsonl', [...readFileSync(s.incident, 'utf8').split('\n').filter((l) => l !== ''), ...chainLines(50, 'beta'), '']);
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '45', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: ['prod-agents'] });
+    // Past the anchor, the log of prod-agents says nothing of the seq.
+    expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '49', '--format', 'json']).stdout)).toMatchObject({ chain: 'beta', otherChains: [] });
+    // Explained there, the seq is the one its LOG_TRUNCATED says the log lost.
+    const there = sel(['explain', log, '--repo', s.repo, '--seq', '45', '--chain', 'prod-agents']);
+    expect(there.status).toBe(0);
+    expect(there.stdout).toMatch(/\n {2}LOG_TRUNCATED at \S+: the log of chain prod-agents ends at seq \d+, but seq 48 was anchored/);
+  });
   it('of an event placed in its chain whose line failed a check: its line, in the same shape', () => {
     const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'tampered', 'event-schema.jsonl');
     const out = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '2', '--format', 'json']).stdout) as Record<string, unknown>;
@@ -796,6 +824,11 @@ describe('sel explain', () => {
     expect(r.stdout).toContain('\n  and 2 more damaged line(s) that might hold it, counted but not kept (');
     expect(JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '6', '--chain', 'crowd', '--format', 'json']).stdout)).toMatchObject({ findingsNotKept: { about: 0, lines: 2 } });
     expect(expectOneSentence(sel(['explain', log, '--repo', s.repo, '--seq', '100']))).toContain('no line of the log has seq 100, and no finding kept is about it; 2 damaged line(s) past the first 10000 were counted, not kept, and one may hold it');
+    // One past those kept is at least as much (from mutation testing, second pass).
+    const one = writeLog('explain-crowded-hole-one.jsonl', [...chain.map((l, i) => (i === 6 ? l.slice(0, 90) : l)), ...Array.from({ length: 10_000 }, () => 'x'), '']);
+    const r1 = sel(['explain', one, '--repo', s.repo, '--seq', '6', '--chain', 'crowd']);
+    expect(r1.stdout).toContain('\n  no line of the log names this seq; at least one damaged line between seq 5 and seq 7 may hold it\n');
+    expect(r1.stdout).toContain('\n  and 1 more damaged line(s) that might hold it, counted but not kept (');
   });
   it('of a seq missing from one chain, beside a chain that ends before it: that chain has not reached the seq, it does not miss it (from mutation testing)', () => {
     const a = chainLines(6, 'prod-agents');
@@ -893,6 +926,13 @@ describe('sel explain', () => {
     const beta = JSON.parse(sel(['explain', log, '--repo', s.repo, '--seq', '4', '--chain', 'beta', '--format', 'json']).stdout) as { lines: unknown[]; linesNotShown: number };
     expect(beta.lines).toHaveLength(10);
     expect(beta.linesNotShown).toBe(1002 - 10);
+    // With --chain, another chain's copies read first do not take the thousand kept: the named
+    // chain's copy is shown (from mutation testing, second pass: it was counted, not shown).
+    const body = chainLines(6, 'beta').join('\n');
+    const first = writeLog('explain-other-copies-first.jsonl', [...Array.from({ length: 1001 }, () => body), ...chainLines(6, 'alpha'), ...chainLines(6, 'alpha'), '']);
+    const alpha = JSON.parse(sel(['explain', first, '--repo', s.repo, '--seq', '4', '--chain', 'alpha', '--format', 'json']).stdout) as { chain: string; lines: { location: { line: number }; relation: string; copy: string }[]; linesNotShown: number };
+    expect(alpha).toMatchObject({ chain: 'alpha', linesNotShown: 0 });
+    expect(alpha.lines.map((x) => [x.location.line, x.relation, x.copy])).toEqual([[6 * 1001 + 6 + 5, 'branch', 'same']]);
   });
   it('names the exception an event cites, and gives the replayed decision in JSON, not the recorded one (from mutation testing)', () => {
     expect(sel(['explain', s.clean, '--repo', s.repo, '--seq', '8']).stdout).toContain('\n  exception   ledger/exceptions/EX-ops-restart.json\npolicy  ');
@@ -1201,6 +1241,8 @@ describe('sel impact', () => {
     expect(out.transitions[0]).toEqual({ transition: 'warn secrets.status-query -> block (none)', count: 2 });
     expect(out.examples.map((e) => e.seq)).toEqual([20, 21, 22, 23, 34, 38]);
     expect(JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout)).toMatchObject({ changed: 2 });
+    // Each event's line says what it would become; a decision without a rule says so (from mutation testing, second pass).
+    expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', v1]).stdout).toMatch(/\n {2}\S+:\d+ {2}prod-agents seq \d+ {2}secret\.inject: warn -> block \(no rule, high\)\n/);
   });
   it('lists --max-events of the changes and counts the rest, notes integrity findings, and exits 0 (from mutation testing)', () => {
     const v1 = git(s.repo, 'rev-list', '-n', '1', 'HEAD~4');
@@ -1307,6 +1349,10 @@ describe('sel impact', () => {
     const text = sel(['impact', s.clean, '--repo', repo, '--policy', 'HEAD']);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('note: the ledger at HEAD has 1 review or exception artifact(s) that could not be used (LEDGER_ARTIFACT_INVALID) and 1 that a commit changed or deleted after it was added (LEDGER_REWRITTEN)');
+    // Changed by a second commit: still one artifact, not one per commit (from mutation testing, second pass).
+    write(repo, { 'ledger/exceptions/EX-status-2026.json': '{"v":"sel.exception/1","id":"EX-status-2026","note":"again"}\n' });
+    commit(repo, 'ledger: break it again');
+    expect((JSON.parse(sel(['impact', s.clean, '--repo', repo, '--policy', 'HEAD', '--format', 'json']).stdout) as Out).ledger).toEqual({ invalidArtifacts: 1, rewrittenArtifacts: 1 });
     // A sound ledger: nothing said.
     expect((JSON.parse(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD', '--format', 'json']).stdout) as Out).ledger).toEqual({ invalidArtifacts: 0, rewrittenArtifacts: 0 });
     expect(sel(['impact', s.clean, '--repo', s.repo, '--policy', 'HEAD']).stdout).not.toContain('note: the ledger');
@@ -1628,6 +1674,15 @@ describe('sel timeline', () => {
     expect(rows).toHaveLength(4500);
     expect(rows.filter((r) => r.seq > 0 && r.findings.join() !== 'EVENT_NONCANONICAL').map((r) => r.seq)).toEqual([]);
   });
+  it('names its findings at each early event of many chains, each holding a --reorder-window of them, more than 4096 + --reorder-window in all (found by mutation testing, second pass: 95 rows of 4620 read clean)', () => {
+    // 420 chains: each one's seq 1-10, not in canonical form, read before its seq 0 (all at the end).
+    const chains = Array.from({ length: 420 }, (_, c) => chainLines(11, `c${c}`));
+    const log = join(tmp, 'timeline-early-chains.jsonl');
+    writeFileSync(log, `${[...chains.flatMap((x) => x.slice(1).map((l) => ` ${l}`)), ...chains.map((x) => x[0]!)].join('\n')}\n`);
+    const rows = sel(['timeline', log, '--format', 'jsonl', '--reorder-window', '10']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { chain: string; seq: number; findings: string[] });
+    expect(rows).toHaveLength(4620);
+    expect(rows.filter((r) => r.seq > 0 && !r.findings.includes('EVENT_NONCANONICAL')).map((r) => `${r.chain}/${r.seq}`)).toEqual([]);
+  });
   it('names its findings at an early event past more than 4096 findings at events its filter leaves out: those are let go when their events are placed (from mutation testing)', () => {
     // Chain b's seq 1, not in canonical form, read before its seq 0, with 4200 events of chain a
     // between them, each not in canonical form: --chain b shows none of them.
@@ -1637,6 +1692,11 @@ describe('sel timeline', () => {
     writeFileSync(log, `${[` ${b[1]!}`, ...a, b[0]!, b[2]!].join('\n')}\n`);
     const rows = sel(['timeline', log, '--chain', 'b', '--format', 'jsonl', '--reorder-window', '1']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number; findings: string[] });
     expect(rows.map((r) => [r.seq, r.findings])).toEqual([[0, []], [1, ['EVENT_NONCANONICAL', 'SEQ_REORDER']], [2, []]]);
+    // Shown, chain a's rows let their findings go once written: they do not push b's seq 1's out (from mutation testing, second pass).
+    const all = sel(['timeline', log, '--format', 'jsonl', '--reorder-window', '1']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { chain: string; seq: number; findings: string[] });
+    expect(all).toHaveLength(4203);
+    expect(all.filter((r) => r.chain === 'b').map((r) => [r.seq, r.findings])).toEqual([[0, []], [1, ['EVENT_NONCANONICAL', 'SEQ_REORDER']], [2, []]]);
+    expect(all.filter((r) => r.chain === 'a' && r.findings.join() !== 'EVENT_NONCANONICAL')).toEqual([]);
   });
   it('names its findings at an early event past more than 4096 changed lines, which are never rows (found by mutation testing: their findings were held, and pushed its own out)', () => {
     // Chain b's seq 1, not in canonical form, read before its seq 0, with 4200 lines of chain a

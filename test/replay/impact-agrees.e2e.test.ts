@@ -121,6 +121,25 @@ describe('impact and explain --policy judge as replay does', () => {
     expect(out.events).toBe(11);
   });
 
+  it('a fork\'s branch is judged at its branch\'s time, not the chain\'s: an exception in force at the branch\'s time holds under impact too (from mutation testing, second pass)', () => {
+    // Chain x's seq 0..2, then a seq 3 at 2026-11-10 read first (the chain goes on with it), and
+    // a branch from seq 2: seq 3 at 2026-11-04, seq 4 a warn under EXEXP (until 2026-11-05)
+    // at 2026-11-04T23:59:59.999Z. At the branch's time EXEXP is in force; at the chain's, not.
+    const x = readFileSync(b.exception, 'utf8').split('\n').filter((l) => l !== '');
+    const two = JSON.parse(x[2]!) as { hash: string };
+    const four = JSON.parse(x[4]!) as Record<string, unknown>;
+    const base = { kind: 'tool.invoke', actor: { id: 'coder', zone: 'executor' as const }, policy_hash: four['policy_hash'] as string, decision: { action: 'allow', rule: 'cap.coder', severity: 'info' } as const };
+    const forged = new ChainWriter('x', { lastSeq: 2, lastHash: two.hash }).append({ ...base, ts: '2026-11-10T00:00:00.000Z', request: { tool: 'git', n: 103 } }).line;
+    const w = new ChainWriter('x', { lastSeq: 2, lastHash: two.hash });
+    const branch = [w.append({ ...base, ts: '2026-11-04T00:00:00.000Z', request: { tool: 'git', n: 3 } }).line,
+      w.append({ ts: four['ts'] as string, kind: four['kind'] as string, actor: four['actor'] as { id: string; zone: 'executor' }, request: four['request'] as Record<string, unknown>, exception_ref: four['exception_ref'] as string, policy_hash: base.policy_hash, decision: four['decision'] as { action: 'warn'; rule: string; severity: 'low' } }).line];
+    const log = join(tmp, 'fork-in-force.jsonl');
+    writeFileSync(log, `${[...x.slice(0, 3), forged, ...branch].join('\n')}\n`);
+    expect(replayed(log, b.repo)).toEqual({});
+    const { out, would } = impact(log, b.repo);
+    expect(would).toEqual({});
+    expect(out).toMatchObject({ events: 6, changed: 0 });
+  });
   it('a late arrival: an event read past the reorder window is replayed by impact too', () => {
     const r = replayed(late, repo, ['--reorder-window', '2']);
     expect(r).toEqual({ 'f/6@10': { action: 'block', rule: null, severity: 'high' } });
