@@ -118,3 +118,16 @@ export function ignoreBrokenPipe(): void {
     cannotWrite(e);
   });
 }
+
+/**
+ * Standard error that cannot be written (a full disk under `2>>job.log`, /dev/full, a pipe whose
+ * reader went away) is not a reason to end the run: Node.js made the failed write an uncaught
+ * 'error' event, which ended sel at once with status 1, the status of a run with findings. A
+ * usage error (`sel verify missing.jsonl 2>/dev/full`) exited 1, not 2; a passing run that wrote
+ * a note there first (a checkpoint kept among the logs, a shard's summary) exited 1 with its
+ * report never written (found by review). What cannot be said there is not said; the exit
+ * status still says what the run found.
+ */
+export function ignoreUnwritableStderr(): void {
+  process.stderr.on('error', () => undefined);
+}

@@ -3,9 +3,9 @@
  * size it had when opened, so a writer appending to it cannot keep the verifier chasing the
  * end, and a file that changes under the reader is reported (LOG_CHANGED), not trusted.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { describeIoError, OperatorError } from '../errors.js';
+import { createReadStream, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { describeIoError, OperatorError, outOfDescriptors } from '../errors.js';
 import type { LogSource } from './sources.js';
 
 /** 1 MiB reads: measured ~1.5 GB/s here, well above what the checks consume. */
@@ -47,6 +47,35 @@ export function sizeChanged(size: number, after: number): ReadProblem | null {
 }
 
 /**
+ * A file that still holds bytes at the size it had when opened, though its size says the same:
+ * it grew after its size was last asked, or its size is not its length (a /proc or sysfs file,
+ * some FUSE file systems: size 0, and content). Read up to its size, such a file passed as
+ * LOG_EMPTY, "the file holds no events", where it held lines that were never verified (found
+ * by review). One byte is read where the file should end (endsAt, endsAtSync).
+ */
+export function pastItsSize(size: number): ReadProblem {
+  return { code: 'LOG_CHANGED', message: `the file holds more than the ${size} bytes its size said when it was opened (it grew while it was read, or its size is not its length, as for a /proc file); only the first ${size} bytes were verified` };
+}
+
+/** Whether the open file `fh` ends at `size`: a problem when a byte can be read there (pastItsSize) or reading fails. */
+export async function endsAt(fh: FileHandle, size: number, buf: Buffer): Promise<ReadProblem | null> {
+  try {
+    return (await fh.read(buf, 0, 1, size)).bytesRead > 0 ? pastItsSize(size) : null;
+  } catch (e) {
+    return readFailed(e);
+  }
+}
+
+/** endsAt, for a descriptor read synchronously (src/verify/units.ts). */
+export function endsAtSync(fd: number, size: number): ReadProblem | null {
+  try {
+    return readSync(fd, Buffer.allocUnsafe(1), 0, 1, size) > 0 ? pastItsSize(size) : null;
+  } catch (e) {
+    return readFailed(e);
+  }
+}
+
+/**
  * Pushes the bytes of `source` to `push`, in order; each chunk is only valid during the call.
  * Returns a problem to report, or null. Throws OperatorError when a file the operator named
  * cannot be opened.
@@ -66,6 +95,8 @@ export async function readSource(
     fh = await open(source.path, 'r');
   } catch (e) {
     if (source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+    const out = outOfDescriptors(e, source.display);
+    if (out !== null) throw out;
     return { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` };
   }
   // Only I/O failures become findings; an exception thrown by `push` is a bug of ours and
@@ -115,7 +146,7 @@ export async function readSource(
     } catch (e) {
       return readFailed(e);
     }
-    return sizeChanged(size, after);
+    return sizeChanged(size, after) ?? (await endsAt(fh, size, bufs[0]!));
   } finally {
     await fh.close().catch(() => undefined);
   }

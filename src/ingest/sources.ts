@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { fstatSync, statSync, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeIoError, OperatorError } from '../errors.js';
+import { describeIoError, OperatorError, outOfDescriptors } from '../errors.js';
 import { MinHeap } from '../chain/min-heap.js';
 
 export interface LogSource {
@@ -301,8 +301,12 @@ async function firstEvents(path: string, maxLineBytes: number, into: { bytes: Bu
   let fh;
   try {
     fh = await open(path, 'r');
-  } catch {
-    return null; // reported when the file is read
+  } catch (e) {
+    // Reported when the file is read; but one that could not be opened for want of descriptors
+    // would then be read out of its place (outOfDescriptors).
+    const out = outOfDescriptors(e, path);
+    if (out !== null) throw out;
+    return null;
   }
   let first: { seq: number; chain: string } | null = null;
   const chains = new Map<string, number>();

@@ -17,7 +17,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { OperatorError, describeIoError } from '../errors.js';
 import { outputTarget, temporaryBeside } from '../ingest/output-file.js';
-import type { ReadProblem } from '../ingest/read.js';
+import { endsAt, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import { committedPathOf, deletedCommittedLogs, workingCopyDifference, type CommittedDifference } from '../git/append-only.js';
 import type { GitRepo } from '../git/git.js';
@@ -186,6 +186,14 @@ export async function runShard(
     // (found by mutation testing).
     const fh = await open(s.path!, 'r').catch(unreadable(s));
     try {
+      // A log cut by its size must end there: a /proc file (size 0, and content) was in no
+      // shard's part and merged as LOG_EMPTY, where one run reports LOG_CHANGED (read.ts, endsAt).
+      const past = await endsAt(fh, size, scratch);
+      if (past !== null) {
+        throw new OperatorError(past.code === 'LOG_CHANGED'
+          ? `cannot cut log ${s.display} into shards: it holds more than the ${size} bytes its size says (it grew after its size was taken, or its size is not its length, as for a /proc file)`
+          : `cannot read log ${s.display}: ${past.message}`);
+      }
       if (lo < hi) {
         start = lo === 0 ? 0 : nextLineStart(fh, lo - 1, size, scratch);
         end = hi >= size ? size : nextLineStart(fh, hi - 1, size, scratch);

@@ -11,9 +11,9 @@
  * scanned for a cut at most once, even inside a line far longer than a unit.
  */
 import { fstatSync, openSync, closeSync } from 'node:fs';
-import { describeIoError, OperatorError } from '../errors.js';
+import { describeIoError, OperatorError, outOfDescriptors } from '../errors.js';
 import type { LineRef } from '../envelope/types.js';
-import { readFailed, shorterThanResumed, sizeChanged, type ReadProblem } from '../ingest/read.js';
+import { endsAtSync, readFailed, shorterThanResumed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
@@ -172,6 +172,10 @@ export async function runUnits(
         if (!file.fixedSize) file.size = file.end = fstatSync(file.fd).size;
       } catch (e) {
         if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+        if (file.fd < 0) {
+          const out = outOfDescriptors(e, source.display);
+          if (out !== null) throw out;
+        }
         openProblem = file.fd < 0 ? { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` } : readFailed(e);
       }
       if (openProblem === null && part.start > file.end) openProblem = shorterThanResumed(file.end, part.start);
@@ -300,7 +304,7 @@ export async function runUnits(
 /** LOG_CHANGED when the file is no longer the size it had when it was opened (as read.ts). */
 function sizeChange(file: FileState): ReadProblem | null {
   try {
-    return sizeChanged(file.size, fstatSync(file.fd).size);
+    return sizeChanged(file.size, fstatSync(file.fd).size) ?? endsAtSync(file.fd, file.size);
   } catch (e) {
     return readFailed(e);
   }

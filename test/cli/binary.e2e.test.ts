@@ -2,10 +2,11 @@
 // through its first two lines (sh, then node with sel's flags), not as `node main.js` like the
 // other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chainLines } from '../helpers/chains.js';
 import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-bin-'));
@@ -152,5 +153,84 @@ describe('a report that cannot be written', () => {
     const small = spawnSync('sh', ['-c', 'ulimit -f 4096 && exec "$@" > "$OUT"', 'sh', process.execPath, CLI, 'verify', log, '--format', 'json'], { env: { ...env, OUT: out }, encoding: 'utf8' });
     expect(small.status).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).summary.tool.name).toBe('sel');
+  });
+});
+
+describe('the operating system at its edges', () => {
+  const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+  const clean = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean');
+
+  // A /proc file is a regular file of size 0 that holds content: read up to its size, it was
+  // "the file holds no events" (LOG_EMPTY, a warning) and the run passed, its lines never
+  // verified (found by review). Named, and found through a link in a directory; on one thread
+  // and in units.
+  it.runIf(process.platform === 'linux' && existsSync('/proc/self/status'))('reports a file that holds more than its size says (a /proc file) as LOG_CHANGED, never as an empty log that passes', () => {
+    const logs = join(dir, 'proc-logs');
+    mkdirSync(logs);
+    symlinkSync('/proc/self/status', join(logs, 'status.jsonl'));
+    for (const target of ['/proc/self/status', logs]) {
+      for (const jobs of ['1', '2']) {
+        const r = spawnSync(process.execPath, [CLI, 'verify', target, '--format', 'json', '--jobs', jobs], { env, encoding: 'utf8' });
+        expect(r.stderr, `${target} --jobs ${jobs}`).toBe('');
+        expect(r.status, `${target} --jobs ${jobs}`).toBe(1);
+        const changed = (JSON.parse(r.stdout) as { findings: { code: string; message: string }[] }).findings.filter((f) => f.code === 'LOG_CHANGED');
+        expect(changed.map((f) => f.message)).toEqual(['the file holds more than the 0 bytes its size said when it was opened (it grew while it was read, or its size is not its length, as for a /proc file); only the first 0 bytes were verified']);
+      }
+    }
+  });
+
+  // Node.js made a failed write to standard error an uncaught 'error' event: sel ended at once
+  // with status 1, the status of a run with findings (found by review).
+  it.runIf(process.platform === 'linux')('keeps its exit status when standard error cannot be written (/dev/full): 2 for a usage error, 0 and the whole report for a run that passes with a note there', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const usage = spawnSync(process.execPath, [CLI, 'verify', join(dir, 'no-such.jsonl')], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', full] });
+      expect(usage.status).toBe(2);
+      expect(usage.stdout).toBe('');
+      // A checkpoint kept among the logs is said on standard error before the run.
+      const logs = join(dir, 'noted-logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'audit.jsonl'), readFileSync(join(clean, 'audit.jsonl')));
+      const cp = join(logs, 'checkpoint.json');
+      const whole = spawnSync(process.execPath, [CLI, 'verify', logs, '--format', 'json'], { env, encoding: 'utf8' });
+      const noted = spawnSync(process.execPath, [CLI, 'verify', logs, '--format', 'json', '--checkpoint', cp], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', full] });
+      expect(noted.status).toBe(0);
+      expect(noted.stdout).toBe(whole.stdout);
+      expect(existsSync(cp)).toBe(true);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  // The logs' order is read from several files at once; one that could not be opened then, for
+  // want of descriptors, was put last and read later: a directory of 40 honest segments gave
+  // false SEQ_REORDER and SEQ_GAP findings under `ulimit -n 25` (found by review). Under every
+  // limit that lets sel start, the report is the one without a limit, or one sentence and 2.
+  it.runIf(process.platform === 'linux')('never reports honest logs out of order when it runs out of file descriptors: the report, or one sentence and exit status 2', () => {
+    const logs = join(dir, 'segments');
+    mkdirSync(logs);
+    const lines = chainLines(40 * 5);
+    for (let f = 0; f < 40; f++) writeFileSync(join(logs, `seg-${String(f).padStart(2, '0')}.jsonl`), `${lines.slice(f * 5, f * 5 + 5).join('\n')}\n`);
+    const limited = (n: number, args: string[]) => spawnSync('sh', ['-c', `ulimit -n ${n} && exec "$@"`, 'sh', process.execPath, CLI, ...args], { env, encoding: 'utf8' });
+    const whole = spawnSync(process.execPath, [CLI, 'verify', logs, '--format', 'json'], { env, encoding: 'utf8' });
+    expect(whole.status).toBe(0);
+    // The lowest limit under which sel starts at all (Node.js needs some descriptors of its own).
+    let low = 10;
+    while (low < 64 && limited(low, ['--version']).status !== 0) low++;
+    expect(low).toBeLessThan(64);
+    let refused = 0;
+    for (let n = low; n < low + 24; n++) {
+      const r = limited(n, ['verify', logs, '--format', 'json']);
+      if (r.status === 2) {
+        expect(r.stderr, `ulimit -n ${n}`).toMatch(/^sel: [^\n]*too many open files[^\n]*\n$/);
+        refused++;
+      } else {
+        expect(r.stderr, `ulimit -n ${n}`).toBe('');
+        expect(r.status, `ulimit -n ${n}`).toBe(0);
+        expect(r.stdout, `ulimit -n ${n}`).toBe(whole.stdout);
+      }
+    }
+    // Some limit was low enough to matter.
+    expect(refused).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@
  * 1 MiB chunks with the next read in flight, from a resume offset, or from a stream.
  * (From mutation testing: the bytes a multi-read file gives were never compared with the file.)
  */
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,6 +83,15 @@ describe('readSource', () => {
     });
     expect(Buffer.concat(got).equals(bytes)).toBe(true);
     expect(problem).toEqual({ code: 'LOG_CHANGED', message: `the file grew from ${bytes.length} to ${bytes.length + 9} bytes while it was read; only the first ${bytes.length} bytes were verified` });
+  });
+
+  // Its size 0, its content there: read up to its size, it was an empty log that passed (found by review).
+  it.runIf(existsSync('/proc/self/status'))('says so when a file holds more than its size says (a /proc file), and gives nothing past its size', async () => {
+    const f = '/proc/self/status';
+    const got: Buffer[] = [];
+    const problem = await readSource({ display: f, path: f, regular: true, named: true }, (chunk) => got.push(Buffer.from(chunk)));
+    expect(got).toEqual([]);
+    expect(problem).toEqual({ code: 'LOG_CHANGED', message: 'the file holds more than the 0 bytes its size said when it was opened (it grew while it was read, or its size is not its length, as for a /proc file); only the first 0 bytes were verified' });
   });
 
   it('says so when a file shrinks once its last chunk is read (from mutation testing)', async () => {

@@ -655,6 +655,22 @@ describe('shard results that cannot be merged are refused', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux' && existsSync('/proc/self/status'))('a log that holds more than its size says (a /proc file: size 0, and content) stops every shard, as one run reports it LOG_CHANGED: it was in no shard\'s part and merged as LOG_EMPTY', () => {
+    const dir = join(tmp, 'proc-log');
+    mkdirSync(dir);
+    copyFileSync(faulty, join(dir, 'a.jsonl'));
+    const proc = join(dir, 'b.jsonl');
+    symlinkSync('/proc/self/status', proc);
+    const single = sel(['verify', dir, '--format', 'jsonl']);
+    expect(single.stdout).toContain('"code":"LOG_CHANGED"');
+    expect(single.status).toBe(1);
+    const out = join(tmp, 'proc-log.shard');
+    for (const args of [[dir, '--shard', '1/2'], [dir, '--shard', '2/2'], [proc, '--shard', '1/1']]) {
+      expect(refuse(['verify', ...args, '--shard-out', out])).toBe(`sel: cannot cut log ${proc} into shards: it holds more than the 0 bytes its size says (it grew after its size was taken, or its size is not its length, as for a /proc file)`);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('a result the shard cannot write to its end (the file size limit) is one sentence that names it, and leaves no file (from mutation testing)', () => {
     const log = join(tmp, 'unwritable-result.jsonl');
     writeFileSync(log, `${chainLines(200).join('\n')}\n`);
