@@ -11,7 +11,7 @@
  * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
  * everything is verified again from the start: never a silent restart.
  */
-import { access, open, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { access, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
@@ -391,11 +391,15 @@ async function asNamed(path: string): Promise<string> {
 /** Writes the checkpoint atomically (a temporary file, then rename), never over a log or a device. */
 export async function saveCheckpoint(path: string, cp: Checkpoint): Promise<void> {
   const target = await outputTarget(path, 'checkpoint', cp.files.map((f) => f.path));
+  let tmp: string | null = null;
   try {
-    const tmp = await temporaryBeside(target, `.tmp-${process.pid}`);
+    tmp = await temporaryBeside(target, `.tmp-${process.pid}`);
     await writeFile(tmp, `${JSON.stringify(cp, null, 2)}\n`, { flag: 'wx' });
     await rename(tmp, target);
   } catch (e) {
+    // What was written of it is not left beside the checkpoint (a full disk left a
+    // checkpoint.json.tmp-PID that no later run, of another pid, removed; found by review).
+    if (tmp !== null && errnoCode(e) !== 'EEXIST') await rm(tmp, { force: true }).catch(() => undefined);
     throw new OperatorError(`cannot write checkpoint ${path}: ${describeIoError(e)}`);
   }
 }

@@ -2,7 +2,7 @@
 // through its first two lines (sh, then node with sel's flags), not as `node main.js` like the
 // other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -149,6 +149,15 @@ describe('a report that cannot be written', () => {
       expect(whole.stdout.startsWith(written)).toBe(true);
       expect(existsSync(cp)).toBe(false);
     }
+    // The checkpoint itself cut short: one sentence, and nothing of it left beside it (a
+    // checkpoint.json.tmp-PID was left, which no later run of another pid removed; found by review).
+    const rotated = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'rotated');
+    const cpDir = join(dir, 'limited-checkpoint-dir');
+    mkdirSync(cpDir);
+    const cut = spawnSync('sh', ['-c', 'ulimit -f 1 && exec "$@" > /dev/null', 'sh', process.execPath, CLI, 'verify', rotated, '--checkpoint', join(cpDir, 'cp.json')], { env, encoding: 'utf8' });
+    expect(cut.stderr).toBe(`sel: cannot write checkpoint ${join(cpDir, 'cp.json')}: the file would grow past the largest size allowed (by the file system, or by ulimit -f)\n`);
+    expect(cut.status).toBe(2);
+    expect(readdirSync(cpDir)).toEqual([]);
     // Under the limit, the same command writes it all.
     const small = spawnSync('sh', ['-c', 'ulimit -f 4096 && exec "$@" > "$OUT"', 'sh', process.execPath, CLI, 'verify', log, '--format', 'json'], { env: { ...env, OUT: out }, encoding: 'utf8' });
     expect(small.status).toBe(0);
