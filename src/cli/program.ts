@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Help, Option } from 'commander';
 import { printable } from '../report/printable.js';
-import { OperatorError } from '../errors.js';
+import { errnoCode, OperatorError } from '../errors.js';
 import { firstErrorLine, GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
 import { colourFor, type Colour } from './colour.js';
@@ -111,10 +111,18 @@ export async function main(args: readonly string[]): Promise<number> {
       const partial = /transport '[^']*' not allowed/.test(detail)
         ? ': the repository lacks objects git would fetch on demand (a partial clone, made with --filter), and sel never fetches; clone it in full'
         : '; check the repository with git fsck';
-      process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : `exit status ${e.code}`})${partial}\n`);
+      process.stderr.write(`sel: git failed while reading the repository (${detail.length > 0 ? detail : e.code === null ? 'it was ended by a signal' : `exit status ${e.code}`})${partial}\n`);
       return 2;
     }
     const detail = e instanceof Error ? e.message : String(e);
+    // Out of file descriptors where sel opens its own files (a worker thread, its bundle, a git
+    // process): the operator's limit, not a bug of sel's (it said "internal error ... Please
+    // report it" under `ulimit -n 25` with --jobs 2; found by review).
+    const code = errnoCode(e);
+    if (code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b/.test(detail)) {
+      process.stderr.write('sel: ran out of file descriptors (too many open files), verification not completed: raise the limit (ulimit -n), or run with fewer --jobs\n');
+      return 2;
+    }
     process.stderr.write(`sel: internal error, verification not completed: ${detail}. Please report it; set SEL_DEBUG=1 for a stack trace.\n`);
     if (process.env['SEL_DEBUG'] && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     return 2;
