@@ -79,6 +79,14 @@ describe('the facts a gate reads of each event', () => {
     expect(gateFacts(e('tool.call', 'allow', 'sha256:c'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:c', elevation: false });
     expect(gateFacts(e('tool.call', 'allow', 'sha256:b'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:b', elevation: false });
     expect(gateFacts(e('zone.elevate', 'allow', 'sha256:b'), 'sha256:a')).toEqual({ type: 'gate', otherPolicy: 'sha256:b', elevation: true });
+    // Facts made before are remembered up to a bound (a log naming many bundles): past it, forgotten
+    // and made again (from mutation testing, second gate pass).
+    const first = gateFacts(e('tool.call', 'allow', 'sha256:first'), 'sha256:a');
+    expect(gateFacts(e('tool.call', 'allow', 'sha256:first'), 'sha256:a')).toBe(first);
+    for (let i = 0; i < 256; i++) gateFacts(e('tool.call', 'allow', `sha256:other${i}`), 'sha256:a');
+    const again = gateFacts(e('tool.call', 'allow', 'sha256:first'), 'sha256:a');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
     // A gate never reads another command's note as nothing to note.
     expect(() => gateNote({ note: { type: 'impact', evaluated: false } })).toThrow();
     // Nor impact a gate's note, and impact's noter is never made of a bundle that is not
@@ -445,5 +453,20 @@ describe('the gate\'s pass/fail lines (from mutation testing, fourth pass)', () 
     expect(ra([], anchored(null)).pass).toBe(true);
     expect(ra([], anchored([9, 9]))).toMatchObject({ pass: false, reason: 'c: events 9–9 unanchored' });
     expect(ra([at('PREV_HASH_MISMATCH', 2)], anchored(null)).pass).toBe(false);
+    // A log or ledger artifact rewritten in history breaks no chain: integrity fails on it, not
+    // --require-anchored, counted or kept (from mutation testing, second gate pass).
+    const rewritten = makeFinding('LEDGER_REWRITTEN', { chain: null, seq: null, location: null, message: 'm' });
+    expect(judge({ requireAnchored: true }, c, [rewritten], 0, anchored(null), { LEDGER_REWRITTEN: 1 }).map((r) => [r.name, r.pass])).toEqual([['integrity', false], ['--require-anchored', true]]);
+    expect(judge({ requireAnchored: true }, c, [], 1, anchored(null), { DECISION_DIVERGENCE: 1 }, { LEDGER_REWRITTEN: 1, DECISION_DIVERGENCE: 1 })[1]!.pass).toBe(true);
+    // An anchor that says the log was cut is named first, as it is what the assertion is about.
+    expect(ra([at('PREV_HASH_MISMATCH', 2), at('LOG_TRUNCATED', 9)], anchored(null)).reason).toMatch(/^LOG_TRUNCATED at a\.jsonl:10 \(c seq 9\)$/);
+  });
+  it('with --since TIME, remember the highest seq of a chain before the range, whatever order they come in (from mutation testing, second gate pass)', () => {
+    const c = new GateCollector({ kind: 'ts', ts: '2026-11-01T00:00:30.000Z', label: 't' });
+    c.onEvent(event(6), null);
+    c.onEvent(event(3), null);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 5))).toBe(false);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 6))).toBe(false);
+    expect(c.findingInRange(at('DECISION_DIVERGENCE', 7))).toBe(true);
   });
 });
