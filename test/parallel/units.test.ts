@@ -1115,3 +1115,16 @@ describe('units with one job and none on the main thread', () => {
     expect(written[1]).toEqual(written[0]);
   });
 });
+
+describe('a unit that stops short one byte before its end', () => {
+  it('checks that last byte as a unit of its own: a torn one-byte last line, or an empty one, is not dropped (from mutation testing)', async () => {
+    // MAX_UNIT_LINES short lines, then one byte: the unit stops at the line start before it.
+    for (const last of ['y', '\n']) {
+      const log = file(`${'x\n'.repeat(MAX_UNIT_LINES)}${last}`);
+      const one = await verifyLogs([log], { jobs: 1 });
+      if (last === 'y') expect(one.findings.filter((f) => f.code === 'LINE_TORN').map((f) => f.location?.line)).toEqual([MAX_UNIT_LINES + 1]);
+      expect(one.summary.lines, JSON.stringify(last)).toBe(MAX_UNIT_LINES + 1);
+      for (const unitBytes of [1 << 20, 2 * MAX_UNIT_LINES + 1]) expect(await unitsHere([log], {}, unitBytes), `${JSON.stringify(last)}, units of ${unitBytes} bytes`).toEqual(one);
+    }
+  });
+});
