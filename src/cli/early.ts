@@ -135,7 +135,7 @@ function readArgs(argv: readonly string[]): Reading | null {
     else if (name === '--repo') r.dir = value;
     else if (name === '--ref') r.ref = value;
     // What commander would refuse is no guess (--jobs 100 is an error, not 64 threads).
-    else if (name === '-j' || name === '--jobs') r.jobs = /^[1-9][0-9]{0,3}$/.test(value) && Number(value) <= MAX_JOBS ? Number(value) : NaN;
+    else if (name === '-j' || name === '--jobs') r.jobs = /^0*[1-9][0-9]{0,3}$/.test(value) && Number(value) <= MAX_JOBS ? Number(value) : NaN;
   }
   return r;
 }

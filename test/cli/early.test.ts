@@ -28,6 +28,10 @@ describe('early start: reading the arguments', () => {
     expect(readParallelArgs(['--no-color', 'verify', '--repo', 'gov', 'logs/', '-q', 'b.jsonl'])).toEqual({ logs: ['logs/', 'b.jsonl'], jobs: null });
     expect(readParallelArgs(['verify', '--jobs=3', '--format', 'json', '--', '-odd.jsonl'])).toEqual({ logs: ['-odd.jsonl'], jobs: 3 });
     expect(readParallelArgs(['verify', '-j', '4', '-'])).toEqual({ logs: ['-'], jobs: 4 });
+    // With leading zeros, as the option itself takes them (a review: --jobs 02 ran two threads
+    // without starting its worker early).
+    expect(readParallelArgs(['verify', 'a.jsonl', '--jobs', '02'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['verify', 'a.jsonl', '--jobs', '00'])).toBeNull();
     expect(readParallelArgs(['verify', '--max-findings', '10', 'x.jsonl'])).toEqual({ logs: ['x.jsonl'], jobs: null });
     // Short options run together, as commander reads them.
     expect(readParallelArgs(['verify', '-j2', 'a.jsonl'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
