@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { Colour } from './colour.js';
 import type { RunOptions } from '../verify/run.js';
 import { describeIoError, errnoCode, OperatorError } from '../errors.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveSources } from '../ingest/sources.js';
@@ -93,11 +93,22 @@ export async function appendStepSummary(markdown: () => Promise<string>, inputs:
   await refuseStepSummaryInto(inputs, kind);
   const text = await markdown();
   try {
-    appendFileSync(path, text);
+    // A named pipe no process reads: opening it to write waits for a reader, and sel waited
+    // there forever, its verdict never given (found by review). Opened without waiting first, it
+    // is refused when nothing reads it (ENXIO); one that is read is then written as a file is,
+    // the first opening held open until then (closed first, it was the end of the stream to
+    // its reader, which went away, and the second waited for another).
+    const fifo = (await stat(path).catch(() => null))?.isFIFO() === true ? openSync(path, constants.O_WRONLY | constants.O_NONBLOCK) : null;
+    try {
+      appendFileSync(path, text);
+    } finally {
+      if (fifo !== null) closeSync(fifo);
+    }
   } catch (e) {
     // Not "it does not exist" for a file that appending creates: its directory is missing.
     const missing = errnoCode(e) === 'ENOENT' && (await stat(dirname(path)).then(() => false, (d) => errnoCode(d) === 'ENOENT'));
-    throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${missing ? `its directory ${dirname(path)} does not exist` : describeIoError(e)}`);
+    const why = missing ? `its directory ${dirname(path)} does not exist` : errnoCode(e) === 'ENXIO' ? 'it is a named pipe (or a socket) that no process reads' : describeIoError(e);
+    throw new OperatorError(`cannot append to GITHUB_STEP_SUMMARY (${path}): ${why}`);
   }
 }
 

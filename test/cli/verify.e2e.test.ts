@@ -326,6 +326,27 @@ describe('--format github and GITHUB_STEP_SUMMARY (from mutation testing)', () =
     const r = sel(['verify', CLEAN, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: join(missing, 'summary.md') } });
     expect(expectOneSentence(r)).toBe(`sel: cannot append to GITHUB_STEP_SUMMARY (${join(missing, 'summary.md')}): its directory ${missing} does not exist`);
   });
+  it.runIf(process.platform !== 'win32')('a GITHUB_STEP_SUMMARY that is a named pipe no process reads is one sentence, exit 2, not a wait for ever; one that is read gets the summary (found by review)', async () => {
+    const fifo = join(tmp, 'summary.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Before, sel opened it to write and waited for a reader that never came, its verdict never given.
+    const alone = sel(['verify', INCIDENT, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: fifo }, timeout: 30_000 });
+    expect(expectOneSentence(alone)).toBe(`sel: cannot append to GITHUB_STEP_SUMMARY (${fifo}): it is a named pipe (or a socket) that no process reads`);
+    const reader = spawn('sh', ['-c', 'echo ready; exec cat "$0"', fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let got = '';
+    reader.stdout.setEncoding('utf8');
+    const ready = new Promise<void>((resolve) => reader.stdout.once('data', (d: string) => { got += d; resolve(); }));
+    const closed = new Promise<void>((resolve) => reader.once('close', () => resolve()));
+    await ready;
+    // cat opens the pipe as it starts: a run before then is refused, so wait until it reads.
+    let read = sel(['verify', INCIDENT, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: fifo }, timeout: 60_000 });
+    while (read.status === 2 && read.stderr.includes('no process reads')) read = sel(['verify', INCIDENT, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: fifo }, timeout: 60_000 });
+    reader.stdout.on('data', (d: string) => { got += d; });
+    await closed;
+    expect(read.stderr).toBe('');
+    expect(read.status).toBe(1);
+    expect(got).toContain('FAIL');
+  });
 });
 
 describe('a reader that stops reading early (`sel verify … | head -1`)', () => {
