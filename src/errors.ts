@@ -33,9 +33,18 @@ function pathOf(e: unknown): string | undefined {
  * one sentence, exit status 2.
  */
 export function outOfDescriptors(e: unknown, display: string): OperatorError | null {
-  const code = errnoCode(e);
-  if (code !== 'EMFILE' && code !== 'ENFILE') return null;
+  if (!isOutOfDescriptors(e)) return null;
   return new OperatorError(`cannot open log ${display}: too many open files (sel ran out of file descriptors; raise the limit, ulimit -n)`);
+}
+
+/**
+ * Whether `e` says the process ran out of file descriptors: its code, or its message for the
+ * errors that carry it there only (a worker thread that could not start: "Worker
+ * initialization failure: EMFILE").
+ */
+export function isOutOfDescriptors(e: unknown): boolean {
+  const code = errnoCode(e);
+  return code === 'EMFILE' || code === 'ENFILE' || (e instanceof Error && /\bE[MN]FILE\b/.test(e.message));
 }
 
 /** A short, human description of a system error, without a stack. */

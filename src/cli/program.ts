@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Help, Option } from 'commander';
 import { printable } from '../report/printable.js';
-import { errnoCode, OperatorError } from '../errors.js';
+import { isOutOfDescriptors, OperatorError } from '../errors.js';
 import { firstErrorLine, GitFailure } from '../git/git.js';
 import { VERSION } from '../version.js';
 import { colourFor, type Colour } from './colour.js';
@@ -118,8 +118,7 @@ export async function main(args: readonly string[]): Promise<number> {
     // Out of file descriptors where sel opens its own files (a worker thread, its bundle, a git
     // process): the operator's limit, not a bug of sel's (it said "internal error ... Please
     // report it" under `ulimit -n 25` with --jobs 2; found by review).
-    const code = errnoCode(e);
-    if (code === 'EMFILE' || code === 'ENFILE' || /\bE[MN]FILE\b/.test(detail)) {
+    if (isOutOfDescriptors(e)) {
       process.stderr.write('sel: ran out of file descriptors (too many open files), verification not completed: raise the limit (ulimit -n), or run with fewer --jobs\n');
       return 2;
     }

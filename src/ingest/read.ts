@@ -76,6 +76,17 @@ export function endsAtSync(fd: number, size: number): ReadProblem | null {
 }
 
 /**
+ * A log that could not be opened (one thread, and units.ts): one the operator named is one
+ * sentence, and so is sel out of file descriptors (outOfDescriptors); any other is LOG_UNREADABLE.
+ */
+export function cannotOpen(source: Pick<LogSource, 'display' | 'named'>, e: unknown): ReadProblem {
+  if (source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
+  const out = outOfDescriptors(e, source.display);
+  if (out !== null) throw out;
+  return { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` };
+}
+
+/**
  * Pushes the bytes of `source` to `push`, in order; each chunk is only valid during the call.
  * Returns a problem to report, or null. Throws OperatorError when a file the operator named
  * cannot be opened.
@@ -94,10 +105,7 @@ export async function readSource(
   try {
     fh = await open(source.path, 'r');
   } catch (e) {
-    if (source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
-    const out = outOfDescriptors(e, source.display);
-    if (out !== null) throw out;
-    return { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` };
+    return cannotOpen(source, e);
   }
   // Only I/O failures become findings; an exception thrown by `push` is a bug of ours and
   // must not be disguised as an unreadable file, so it propagates.

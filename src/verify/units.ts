@@ -11,9 +11,8 @@
  * scanned for a cut at most once, even inside a line far longer than a unit.
  */
 import { fstatSync, openSync, closeSync } from 'node:fs';
-import { describeIoError, OperatorError, outOfDescriptors } from '../errors.js';
 import type { LineRef } from '../envelope/types.js';
-import { endsAtSync, readFailed, shorterThanResumed, sizeChanged, type ReadProblem } from '../ingest/read.js';
+import { cannotOpen, endsAtSync, readFailed, shorterThanResumed, sizeChanged, type ReadProblem } from '../ingest/read.js';
 import { nextLineStartSync } from '../ingest/range.js';
 import type { LogSource } from '../ingest/sources.js';
 import { addUnitRecords } from './apply.js';
@@ -171,12 +170,7 @@ export async function runUnits(
         fds.add(file.fd);
         if (!file.fixedSize) file.size = file.end = fstatSync(file.fd).size;
       } catch (e) {
-        if (file.fd < 0 && source.named) throw new OperatorError(`cannot read log ${source.display}: ${describeIoError(e)}`);
-        if (file.fd < 0) {
-          const out = outOfDescriptors(e, source.display);
-          if (out !== null) throw out;
-        }
-        openProblem = file.fd < 0 ? { code: 'LOG_UNREADABLE', message: `the file could not be opened: ${describeIoError(e)}` } : readFailed(e);
+        openProblem = file.fd < 0 ? cannotOpen(source, e) : readFailed(e);
       }
       if (openProblem === null && part.start > file.end) openProblem = shorterThanResumed(file.end, part.start);
       const end = file.end;
