@@ -11,7 +11,7 @@
  * matches its checkpoint (shorter, or another last line) is CHECKPOINT_MISMATCH, and then
  * everything is verified again from the start: never a silent restart.
  */
-import { access, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
@@ -394,7 +394,15 @@ export async function saveCheckpoint(path: string, cp: Checkpoint): Promise<void
   let tmp: string | null = null;
   try {
     tmp = await temporaryBeside(target, `.tmp-${process.pid}`);
-    await writeFile(tmp, `${JSON.stringify(cp, null, 2)}\n`, { flag: 'wx' });
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(`${JSON.stringify(cp, null, 2)}\n`);
+      // On the disk before its name is: renamed first, a power loss could leave an empty
+      // checkpoint under the name, and the next run refuse it.
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, target);
   } catch (e) {
     // What was written of it is not left beside the checkpoint (a full disk left a
