@@ -5,11 +5,12 @@
  * what its files say, not what they point to.
  */
 import { isUtf8 } from 'node:buffer';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeIoError, OperatorError } from '../errors.js';
 import { MAX_POLICY_FILE_BYTES } from '../policy/bundle.js';
 import { CONTRACTS } from '../policy/types.js';
+import { readRegularFile } from './regular-file.js';
 
 export interface PolicyDir {
   /** The directory the files were read from, as the operator would name it. */
@@ -61,25 +62,15 @@ export async function readPolicyDir(arg: string): Promise<PolicyDir> {
       continue;
     }
     const p = join(dir, name);
-    let l;
+    // Checked on the descriptor read, not by name first (regular-file.ts).
+    let r;
     try {
-      l = await lstat(p);
+      r = await readRegularFile(p, MAX_POLICY_FILE_BYTES);
     } catch (e) {
       throw new OperatorError(`cannot read ${p}: ${describeIoError(e)}`);
     }
-    if (!l.isFile()) {
-      refused.push({ file: name, reason: l.isSymbolicLink() ? 'it is a symbolic link' : 'it is not a regular file' });
-      continue;
-    }
-    if (l.size > MAX_POLICY_FILE_BYTES) {
-      refused.push({ file: name, reason: `it is ${l.size} bytes, more than ${MAX_POLICY_FILE_BYTES}` });
-      continue;
-    }
-    try {
-      files.set(name, await readFile(p));
-    } catch (e) {
-      throw new OperatorError(`cannot read ${p}: ${describeIoError(e)}`);
-    }
+    if (r.kind === 'file') files.set(name, r.bytes);
+    else refused.push({ file: name, reason: r.kind === 'too large' ? `it is ${r.size} bytes, more than ${MAX_POLICY_FILE_BYTES}` : r.kind === 'symbolic link' ? 'it is a symbolic link' : 'it is not a regular file' });
   }
   return { dir, files, refused };
 }

@@ -84,4 +84,13 @@ describe('readLedgerDir', () => {
     await expect(readLedgerDir(root)).rejects.toThrow(OperatorError);
     await expect(readLedgerDir(root)).rejects.toThrow(`cannot read ${join(root, 'ledger')}`);
   });
+
+  it('says of a file whose name is not UTF-8 that its name is not, not that it does not exist', async () => {
+    // Read as a string, the name held U+FFFD, named no file, and lstat said it did not exist.
+    const root = repo('latin1', { 'ledger/anchors/prod/5.json': anchor('prod', 5) });
+    writeFileSync(Buffer.concat([Buffer.from(join(root, 'ledger', 'anchors', 'prod', 'caf')), Buffer.from([0xe9]), Buffer.from('.json')]), anchor('prod', 6));
+    const { ledger } = await readLedgerDir(root);
+    expect([...ledger.anchors.keys()]).toEqual(['ledger/anchors/prod/5.json']);
+    expect(ledger.problems).toEqual([{ path: 'ledger/anchors/prod/caf\uFFFD.json', message: 'its name is not UTF-8, so sel cannot open it by name: it is not used' }]);
+  });
 });
