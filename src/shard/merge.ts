@@ -112,7 +112,8 @@ class ShardReader {
       const lf = buf.subarray(0, bytesRead).indexOf(0x0a);
       if (lf >= 0) headerEnd = at + lf + 1;
     }
-    if (size === 0) throw notAShard(this.path, 'the file is empty');
+    // A size of 0 with bytes at 0 is a /proc file, or one written since it was opened: not empty.
+    if (size === 0) throw notAShard(this.path, this.read(buf, 0, 1, 0) > 0 ? 'its size says 0 bytes but it holds more (a /proc file, or one still being written)' : 'the file is empty');
     if (headerEnd < 0) throw notAShard(this.path, 'no header line');
     if (size === 0 || this.slice(size - 1, size)[0] !== 0x0a) throw notAShard(this.path, 'it does not end with its trailer line: truncated?');
     let trailerStart = -1;

@@ -147,3 +147,9 @@ describe('where a shard cuts a file (from mutation testing)', () => {
     }
   });
 });
+
+describe('a result whose size is not its length', () => {
+  it('is refused as such, not called empty: a /proc file says 0 bytes and holds text', async () => {
+    expect(await outcome(mergeShards({ shards: ['/proc/self/status'] }))).toMatch(/its size says 0 bytes but it holds more/);
+  });
+});
