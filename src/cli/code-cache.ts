@@ -29,7 +29,7 @@
  * different node), not against the install's own owner.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,28 @@ const HEADER_BYTES = 2 * DIGEST_BYTES;
 
 const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
+/**
+ * The bytes of the regular file at `path`; anything else (a FIFO, a device, a directory) is
+ * thrown as a system error is, with a `code` (cannotLoad, worker-main.ts). readFileSync of a
+ * FIFO put where a cache or the bundle was waited for a writer that never came, and of a link
+ * to /dev/zero read until memory ran out: sel hung, with no word (found by review). Opened
+ * without blocking (a FIFO's open waits for a writer too), read to the size fstat gave.
+ */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR', path });
+    if (!stat.isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'SEL_NOT_REGULAR_FILE', path });
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let at = 0;
+    for (let n; at < bytes.length && (n = readSync(fd, bytes, at, bytes.length - at, null)) > 0; ) at += n;
+    return at === bytes.length ? bytes : bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** SHA-256 of the bundle's bytes and of what else a cache must have been made for. */
 function cacheKey(bytes: Buffer, file: string): Buffer {
   const made = JSON.stringify([process.version, process.arch, process.versions.v8, file]);
@@ -151,17 +173,17 @@ export function binaryNodeFlags(binary: string): string[] | null {
  */
 export function compileBundle(bundle: string, variant: CacheVariant = 'all'): CompiledBundle {
   const file = realpathSync(bundle);
-  const bytes = readFileSync(file);
+  const bytes = readRegularFile(file);
   const key = cacheKey(bytes, file);
   let cachedData: Buffer | undefined;
   let cache: CacheUse = 'none';
   try {
-    const stored = readFileSync(cacheFileOf(file, variant));
+    const stored = readRegularFile(cacheFileOf(file, variant));
     const data = stored.subarray(HEADER_BYTES);
     if (stored.length > HEADER_BYTES && stored.subarray(0, DIGEST_BYTES).equals(key) && stored.subarray(DIGEST_BYTES, HEADER_BYTES).equals(sha256(data))) cachedData = data;
     else cache = 'stale';
   } catch {
-    // No cache (or none readable): compiled from source, as without one.
+    // No cache (or none readable, or not a regular file): compiled from source, as without one.
   }
   const source = bytes.toString('utf8');
   if (!source.startsWith(WRAPPER_HEAD)) throw new Error(`${file} is not a module wrapped by wrapCommonJs`);

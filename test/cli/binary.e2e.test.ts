@@ -2,7 +2,7 @@
 // through its first two lines (sh, then node with sel's flags), not as `node main.js` like the
 // other CLI tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { CLI } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sel-bin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// As the build wrote it, before linkedBinary makes it executable as npm would.
+const builtMode = statSync(CLI).mode;
 
 /** A link named sel in a bin directory, as node_modules/.bin/sel is; npm makes the target executable. */
 function linkedBinary(): string {
@@ -23,6 +26,10 @@ function linkedBinary(): string {
 describe('the sel binary', () => {
   const bin = linkedBinary();
   const env = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' };
+
+  it('is executable as the build writes it: a clone runs dist/sel/sel.js without npm (from mutation testing)', () => {
+    expect(builtMode & 0o111).toBe(0o111);
+  });
 
   it('runs through a link, from another directory, by its #! line and under plain sh', () => {
     const direct = spawnSync(bin, ['verify', '-'], { cwd: tmpdir(), env, input: '', encoding: 'utf8' });

@@ -2,7 +2,7 @@
 // A cache is a speed-up only: one made for other bytes, another place, or damaged, is not used.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +30,9 @@ function binaryFlags(): string[] {
 function loadFresh(bundle: string, flags: readonly string[] = [], variant: CacheVariant = 'all', prelude = ''): { cache: CacheUse; v: unknown } {
   const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
   const script = `${prelude}const { loadBundle } = await import(${JSON.stringify(loader)}); const l = loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(variant)}); console.log(JSON.stringify({ cache: l.cache, v: l.exports.v ?? null }));`;
-  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  // A load that hangs (a FIFO read as a file) is killed and fails here, instead of blocking the run.
+  const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 120_000 });
+  expect(r.signal, 'killed: the load hung').toBeNull();
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as { cache: CacheUse; v: unknown };
 }
@@ -79,6 +81,9 @@ describe('the code cache', () => {
     // Chosen before anything runs: a --repo that is no repository still names a replay.
     expect(read(['verify', log, '--repo', dir])).toContain(data('all'));
     expect(read(['--version'])).toContain(data('all'));
+    // And a --jobs worker reads the worker's (from mutation testing).
+    const worker = readFileSync(cacheFileOf(join(root, 'dist', 'sel', 'worker.cjs'))).length - 64;
+    expect(read(['verify', log, '--jobs', '2'])).toContain(worker);
   });
 
   it('is chosen by the command line: the integrity check\'s for `sel verify` without --repo', () => {
@@ -97,6 +102,11 @@ describe('the code cache', () => {
       [[], 'all'],
     ];
     for (const [args, variant] of cases) expect(cacheVariantOf(args), args.join(' ')).toBe(variant);
+  });
+
+  it('is beside its bundle under the names the build and the docs give (from mutation testing)', () => {
+    expect(cacheFileOf('/opt/sel/dist/sel/sel.cjs')).toBe('/opt/sel/dist/sel/sel.cjs.v8cache');
+    expect(cacheFileOf('/opt/sel/dist/sel/sel.cjs', 'integrity')).toBe('/opt/sel/dist/sel/sel.cjs.integrity.v8cache');
   });
 
   it('the worker\'s is taken in a worker thread as the pool starts one (src/verify/pool.ts)', () => {
@@ -157,6 +167,38 @@ describe('the code cache', () => {
     expect(loadFresh(file)).toEqual({ cache: 'used', v: 'one' });
   });
 
+  it('names the bundle\'s real path in stack traces, with its cache as without (from mutation testing)', () => {
+    const file = join(dir, 'trace.cjs');
+    writeFileSync(file, wrapCommonJs('"use strict";\nexports.v = new Error("here").stack.split("\\n")[1].trim();\n'));
+    writeCodeCache(loadBundle(file));
+    const used = loadFresh(file);
+    expect(used.cache).toBe('used');
+    expect(used.v).toBe(`at Object.<anonymous> (${file}:2:13)`);
+    // V8 takes the name from a cache it takes; from the source's options when it refuses one.
+    expect(loadFresh(file, ['--stack-size=2000'])).toEqual({ cache: 'rejected', v: `at Object.<anonymous> (${file}:2:13)` });
+    rmSync(cacheFileOf(file));
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: `at Object.<anonymous> (${file}:2:13)` });
+  });
+
+  it('written by default as the variant its bundle was compiled for (from mutation testing)', () => {
+    const file = bundleWithCache('variant', 'one');
+    rmSync(cacheFileOf(file));
+    writeCodeCache(compileBundle(file, 'integrity'));
+    expect(loadFresh(file, [], 'integrity')).toEqual({ cache: 'used', v: 'one' });
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+  });
+
+  it('leaves no file open, cache or none (from mutation testing)', () => {
+    const file = bundleWithCache('fds', 'one');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 5; i++) compileBundle(file);
+    rmSync(cacheFileOf(file));
+    mkdirSync(cacheFileOf(file));
+    for (let i = 0; i < 5; i++) compileBundle(file);
+    expect(open()).toBe(before);
+  });
+
   it('made in another directory is not used (V8 would name that directory in stack traces)', () => {
     const file = bundleWithCache('moved', 'one');
     const elsewhere = mkdtempSync(join(dir, 'moved-'));
@@ -178,6 +220,72 @@ describe('the code cache', () => {
     const d = spawnSync(process.execPath, [join(alone, 'sel.js'), '--version'], { env, encoding: 'utf8' });
     expect(d.stderr).toBe(`sel: cannot load ${join(alone, 'sel.cjs')} (it is a directory)\n`);
     expect(d.status).toBe(2);
+  });
+
+  it('that is not a regular file (a FIFO, a device) is none, and never waited on: sel hung reading a FIFO (found by review)', () => {
+    const file = bundleWithCache('fifo', 'one');
+    rmSync(cacheFileOf(file));
+    expect(spawnSync('mkfifo', [cacheFileOf(file)]).status).toBe(0);
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+    rmSync(cacheFileOf(file));
+    symlinkSync('/dev/null', cacheFileOf(file));
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+    rmSync(cacheFileOf(file));
+    mkdirSync(cacheFileOf(file));
+    expect(loadFresh(file)).toEqual({ cache: 'none', v: 'one' });
+  });
+
+  // A file of /sys is regular and says it holds 4096 bytes, but reads fewer.
+  const sysfs = '/sys/kernel/mm/transparent_hugepage/enabled';
+  it.skipIf(!existsSync(sysfs))('that reads shorter than its size is read to its end, and stale (from mutation testing)', () => {
+    const file = bundleWithCache('short', 'one');
+    rmSync(cacheFileOf(file));
+    symlinkSync(sysfs, cacheFileOf(file));
+    expect(loadFresh(file)).toEqual({ cache: 'stale', v: 'one' });
+  });
+
+  it('the binary whose worker\'s bundle throws as it loads: that error, as sel\'s own, not as an install\'s (from mutation testing)', () => {
+    const install = mkdtempSync(join(root, 'dist', 'test-throws-'));
+    try {
+      for (const f of readdirSync(join(root, 'dist', 'sel'))) copyFileSync(join(root, 'dist', 'sel', f), join(install, f));
+      writeFileSync(join(install, 'worker.cjs'), wrapCommonJs('"use strict";\nthrow new TypeError("boom");\n'));
+      const log = join(root, 'ledger-samples', 'logs', 'clean');
+      const r = spawnSync(process.execPath, [join(install, 'sel.js'), 'verify', log, '--jobs', '2'], { env, encoding: 'utf8', timeout: 120_000 });
+      expect(r.stderr).toBe('sel: internal error, verification not completed: boom. Please report it; set SEL_DEBUG=1 for a stack trace.\n');
+      expect(r.status).toBe(2);
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+    }
+  });
+
+  it('the binary whose bundle or whose cache is a FIFO: one sentence, or a run without the cache, never a hang (found by review)', () => {
+    const install = mkdtempSync(join(root, 'dist', 'test-fifo-'));
+    try {
+      for (const f of readdirSync(join(root, 'dist', 'sel'))) copyFileSync(join(root, 'dist', 'sel', f), join(install, f));
+      const log = join(root, 'ledger-samples', 'logs', 'clean');
+      for (const cache of ['sel.cjs.integrity.v8cache', 'worker.cjs.v8cache']) {
+        rmSync(join(install, cache));
+        expect(spawnSync('mkfifo', [join(install, cache)]).status).toBe(0);
+      }
+      const ok = spawnSync(process.execPath, [join(install, 'sel.js'), 'verify', log, '--jobs', '2', '--format', 'json'], { env, encoding: 'utf8', timeout: 120_000 });
+      expect(ok.signal, 'killed: sel hung').toBeNull();
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+      rmSync(join(install, 'worker.cjs'));
+      expect(spawnSync('mkfifo', [join(install, 'worker.cjs')]).status).toBe(0);
+      const w = spawnSync(process.execPath, [join(install, 'sel.js'), 'verify', log, '--jobs', '2'], { env, encoding: 'utf8', timeout: 120_000 });
+      expect(w.signal, 'killed: sel hung').toBeNull();
+      expect(w.stderr).toBe(`sel: cannot load ${join(install, 'worker.cjs')} (it is not a regular file)\n`);
+      expect(w.status).toBe(2);
+      rmSync(join(install, 'sel.cjs'));
+      expect(spawnSync('mkfifo', [join(install, 'sel.cjs')]).status).toBe(0);
+      const r = spawnSync(process.execPath, [join(install, 'sel.js'), '--version'], { env, encoding: 'utf8', timeout: 120_000 });
+      expect(r.signal, 'killed: sel hung').toBeNull();
+      expect(r.stderr).toBe(`sel: cannot load ${join(install, 'sel.cjs')} (it is not a regular file)\n`);
+      expect(r.status).toBe(2);
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+    }
   });
 
   it('the binary without its worker\'s bundle says so in one sentence when it needs it, exit status 2', () => {
@@ -256,9 +364,11 @@ describe('the code cache', () => {
   it('runs its bundle as Node.js runs a CommonJS module: this, __filename, __dirname, require (from mutation testing)', () => {
     const sub = mkdtempSync(join(dir, 'module-'));
     const file = join(sub, 'module.cjs');
-    writeFileSync(file, wrapCommonJs('"use strict";\nexports.self = this === exports;\nexports.filename = __filename;\nexports.dirname = __dirname;\nexports.sep = require("node:path").sep;\n'));
-    const { exports } = loadBundle<{ self: boolean; filename: string; dirname: string; sep: string }>(file);
-    expect(exports).toEqual({ self: true, filename: file, dirname: sub, sep: '/' });
+    writeFileSync(file, wrapCommonJs('"use strict";\nexports.self = this === exports;\nexports.filename = __filename;\nexports.dirname = __dirname;\nexports.sep = require("node:path").sep;\nexports.beside = require("./beside.cjs").v;\n'));
+    // require() resolves from the bundle, as a module's own does.
+    writeFileSync(join(sub, 'beside.cjs'), 'exports.v = "beside";\n');
+    const { exports } = loadBundle<{ self: boolean; filename: string; dirname: string; sep: string; beside: string }>(file);
+    expect(exports).toEqual({ self: true, filename: file, dirname: sub, sep: '/', beside: 'beside' });
   });
 
   it('reads the node flags only from a binary that starts as sel.js does (from mutation testing)', () => {
@@ -275,11 +385,57 @@ describe('the code cache', () => {
     expect(cannotLoad('/x/sel.cjs', 'odd')).toBe('cannot load /x/sel.cjs (odd)');
   });
 
-  it('the build\'s cache writer refuses a repository without its log, writing nothing (from mutation testing)', () => {
+  it('the build\'s cache writer makes its caches, status 0, also when a sample no longer verifies clean (from mutation testing)', () => {
+    // Under the package root, where sel finds its schemas.
+    const install = mkdtempSync(join(root, 'dist', 'test-writer-'));
+    try {
+      for (const f of ['sel.cjs', 'worker.cjs']) copyFileSync(join(root, 'dist', 'sel', f), join(install, f));
+      const event = join(install, 'event.json');
+      writeFileSync(event, readFileSync(join(root, 'ledger-samples', 'logs', 'clean', 'audit.jsonl'), 'utf8').split('\n', 1)[0]!);
+      const writer = join(root, 'dist', 'src', 'cli', 'write-code-cache.js');
+      const tampered = join(root, 'ledger-samples', 'logs', 'tampered');
+      const r = spawnSync(process.execPath, [...binaryFlags(), writer, join(install, 'sel.cjs'), join(install, 'worker.cjs'), tampered, join(root, 'ledger-samples', 'policy'), event], { env, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      // Taken by a new node, as the build checks them (compiled, not run: the worker's needs a parent thread).
+      const loader = pathToFileURL(join(root, 'dist', 'src', 'cli', 'code-cache.js')).href;
+      const caches = [[join(install, 'sel.cjs'), 'all'], [join(install, 'sel.cjs'), 'integrity'], [join(install, 'worker.cjs'), 'all']];
+      const check = `const { compileBundle } = await import(${JSON.stringify(loader)}); console.log(${JSON.stringify(caches)}.map(([b, v]) => compileBundle(b, v).cache).join(' '));`;
+      const taken = spawnSync(process.execPath, [...binaryFlags(), '--input-type=module', '-e', check], { env, encoding: 'utf8' });
+      expect(taken.stderr).toBe('');
+      expect(taken.stdout.trim()).toBe('used used used');
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+    }
+  });
+
+  it('the build makes its caches under the binary\'s flags, not under the builder\'s NODE_OPTIONS (from mutation testing)', () => {
+    // The build's last step (src/cli/bundle.mjs) in a copy of the package, not to touch the dist/ the other tests run.
+    const copy = mkdtempSync(join(dir, 'build-'));
+    mkdirSync(join(copy, 'src', 'cli'), { recursive: true });
+    for (const f of ['bundle.mjs', 'main.ts']) copyFileSync(join(root, 'src', 'cli', f), join(copy, 'src', 'cli', f));
+    for (const d of ['src', 'ledger-samples']) cpSync(join(root, 'dist', d), join(copy, 'dist', d), { recursive: true });
+    for (const f of ['node_modules', 'ledger-samples', 'schemas', 'package.json', 'tsconfig.json']) symlinkSync(join(root, f), join(copy, f));
+    // A flag V8 checks a cache against (as --stack-size, which NODE_OPTIONS does not take).
+    const built = spawnSync(process.execPath, [join(copy, 'src', 'cli', 'bundle.mjs')], { env: { ...env, NODE_OPTIONS: '--max-old-space-size=300' }, encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    const loader = pathToFileURL(join(copy, 'dist', 'src', 'cli', 'code-cache.js')).href;
+    const caches = [[join(copy, 'dist', 'sel', 'sel.cjs'), 'all'], [join(copy, 'dist', 'sel', 'sel.cjs'), 'integrity'], [join(copy, 'dist', 'sel', 'worker.cjs'), 'all']];
+    const check = `const { compileBundle } = await import(${JSON.stringify(loader)}); console.log(${JSON.stringify(caches)}.map(([b, v]) => compileBundle(b, v).cache).join(' '));`;
+    const taken = spawnSync(process.execPath, [...binaryFlags(), '--input-type=module', '-e', check], { env, encoding: 'utf8' });
+    expect(taken.stderr).toBe('');
+    expect(taken.stdout.trim()).toBe('used used used');
+  });
+
+  it('the build\'s cache writer refuses a repository without its log, or too few arguments, writing nothing (from mutation testing)', () => {
     const none = join(dir, 'no-such');
     const writer = join(root, 'dist', 'src', 'cli', 'write-code-cache.js');
-    const r = spawnSync(process.execPath, [writer, `${none}.cjs`, `${none}-worker.cjs`, 'log', 'policy', 'event', 'repo'], { env, encoding: 'utf8' });
-    expect(r.stderr).toBe('usage: node FLAGS dist/src/cli/write-code-cache.js BUNDLE WORKER LOG POLICY EVENT [REPO REPO_LOG]\n');
-    expect(r.status).toBe(2);
+    const args = [`${none}.cjs`, `${none}-worker.cjs`, 'log', 'policy', 'event', 'repo'];
+    // And each of the five it needs, missing.
+    for (const n of [6, 4, 3, 2, 1, 0]) {
+      const r = spawnSync(process.execPath, [writer, ...args.slice(0, n)], { env, encoding: 'utf8' });
+      expect(r.stderr, `${n} arguments`).toBe('usage: node FLAGS dist/src/cli/write-code-cache.js BUNDLE WORKER LOG POLICY EVENT [REPO REPO_LOG]\n');
+      expect(r.status).toBe(2);
+    }
   });
 });
