@@ -87,8 +87,9 @@ export function helpArgv(argv: readonly string[]): readonly string[] {
 
 export async function main(args: readonly string[]): Promise<number> {
   const argv = helpArgv(args);
-  const program = await buildProgram(argv);
   try {
+    // Inside: a command's modules that cannot load (an incomplete install) end in one sentence too.
+    const program = await buildProgram(argv);
     await program.parseAsync(argv as string[], { from: 'node' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
@@ -120,6 +121,19 @@ export async function main(args: readonly string[]): Promise<number> {
     // report it" under `ulimit -n 25` with --jobs 2; found by review).
     if (isOutOfDescriptors(e)) {
       process.stderr.write('sel: ran out of file descriptors (too many open files), verification not completed: raise the limit (ulimit -n), or run with fewer --jobs\n');
+      return 2;
+    }
+    // The directory sel was started in was removed since (process.cwd() fails): paths are
+    // resolved from it, and it was called an internal error (found by review).
+    if ((e as { syscall?: unknown }).syscall === 'uv_cwd') {
+      process.stderr.write('sel: the working directory no longer exists (it was removed after sel was started in it), verification not completed: run sel from a directory that exists\n');
+      return 2;
+    }
+    // A module the bundle loads from node_modules at run time (ajv's runtime helpers) is not
+    // there: an install that is incomplete, or dist/sel copied out of its package. Node's
+    // message goes on with its "Require stack" lines; the first is the sentence (review).
+    if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') {
+      process.stderr.write(`sel: its install is incomplete (${detail.split('\n', 1)[0]!.replace(/\.$/, '')}), verification not completed: run npm ci where sel is installed, and run dist/sel/sel.js from there\n`);
       return 2;
     }
     process.stderr.write(`sel: internal error, verification not completed: ${detail}. Please report it; set SEL_DEBUG=1 for a stack trace.\n`);

@@ -257,4 +257,28 @@ describe('the operating system at its edges', () => {
     // Some limit was low enough to matter.
     expect(refused).toBeGreaterThan(0);
   });
+
+  it('started in a directory removed since: one sentence that says so, exit status 2, not an internal error (found by review)', () => {
+    // The shell's working directory is gone when sel starts; sel resolves the logs' paths from it.
+    const gone = join(dir, 'gone');
+    const log = join(import.meta.dirname, '..', '..', 'ledger-samples', 'logs', 'clean');
+    const r = spawnSync('sh', ['-c', 'mkdir "$1" && cd "$1" && rmdir "$1" && exec "$2" "$3" verify "$4"', 'sh', gone, process.execPath, CLI, log], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('sel: the working directory no longer exists (it was removed after sel was started in it), verification not completed: run sel from a directory that exists\n');
+    expect(r.status).toBe(2);
+  });
+
+  it('copied out of its package, without the modules it loads: one sentence for every command, exit status 2, no stack (found by review)', () => {
+    // dist/sel alone: the bundle loads ajv's runtime helpers from node_modules (src/cli/bundle.mjs).
+    const copy = join(dir, 'copied');
+    mkdirSync(copy);
+    const sel = join(import.meta.dirname, '..', '..', 'dist', 'sel');
+    for (const f of readdirSync(sel)) writeFileSync(join(copy, f), readFileSync(join(sel, f)));
+    const policy = join(import.meta.dirname, '..', '..', 'ledger-samples', 'policy');
+    for (const args of [['policy', 'check', policy], ['policy', 'hash', policy]]) {
+      const r = spawnSync(process.execPath, [join(copy, 'sel.js'), ...args], { cwd: tmpdir(), env, encoding: 'utf8' });
+      expect(r.stderr, args.join(' ')).toBe("sel: its install is incomplete (Cannot find module 'ajv/dist/runtime/ucs2length'), verification not completed: run npm ci where sel is installed, and run dist/sel/sel.js from there\n");
+      expect(r.status).toBe(2);
+    }
+  });
 });
+
