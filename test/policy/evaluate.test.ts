@@ -2,6 +2,7 @@
  * The evaluator, contract by contract, against the sample bundle (ledger-samples/policy):
  * what is allowed, what every known bypass style gets, and the determinism properties.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/canonical/digest.js';
@@ -385,6 +386,29 @@ describe('secrets boundary', () => {
     expect(d(e)).toBe('review secrets.npm-publish medium');
     expect(e.review?.status).toBe('not-yet-valid');
   });
+  it('expects an exception\'s review to approve sha256 of JCS({"exception": id}), the digest a ledger writer computes (second mutation pass)', () => {
+    // The tests above build reviews with exceptionFingerprint itself, so another formula there
+    // passed them all while no review written to the schema's rule would ever match.
+    expect(exceptionFingerprint('EX-1')).toBe('sha256:' + createHash('sha256').update('{"exception":"EX-1"}').digest('hex'));
+  });
+  it('takes url_path as leak-prone as query_param, and header as not: only an exception allows the first (second mutation pass)', () => {
+    // With url_path out of LEAK_PRONE_MODES, a rule that lists it let the secret travel in the
+    // path without an exception, and replay agreed with a recorded allow (SPEC.md section 5).
+    const both = compiled(edited((f) => { f['secrets-boundary'].rules[2].modes = ['header', 'query_param', 'url_path']; }));
+    const review: ReviewArtifact = { v: 'sel.review/1', request_fingerprint: exceptionFingerprint('EX-1'), policy_hash: both.hash, decision: 'approved', reviewer: 'sec', reviewed_at: '2026-10-01T00:00:00.000Z', expires_at: '2027-01-01T00:00:00.000Z' };
+    const ex: ExceptionArtifact = {
+      v: 'sel.exception/1', id: 'EX-1', justification: 'the status API only takes its key in the path',
+      review_ref: `ledger/reviews/${review.request_fingerprint.slice(7)}.json`, granted_at: '2026-10-01T00:00:00.000Z', expires_at: '2026-11-15T00:00:00.000Z',
+      scope: { kind: 'secret.inject', principal: 'ops-bot', secret: 'STATUS_API_KEY', mode: 'url_path', host: 'status.example.net' },
+    };
+    const ledger = ledgerWith([review], { 'ledger/exceptions/EX-1.json': ex });
+    const inject = (mode: string, extra = {}) =>
+      d(run(both, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode, url: 'https://status.example.net/api/incidents' }, extra), ledger));
+    expect(inject('url_path')).toBe('block secrets.status-query high');
+    expect(inject('query_param')).toBe('block secrets.status-query high');
+    expect(inject('url_path', { exceptionRef: 'ledger/exceptions/EX-1.json' })).toBe('warn secrets.status-query low');
+    expect(inject('header')).toBe('warn secrets.status-query low');
+  });
   it('allows a leak-prone mode only under an exception in force whose review is approved', () => {
     const ops = (extra = {}, ledger?: LedgerView) =>
       d(run(P, input('secret.inject', 'ops-bot', 'executor', { secret: 'STATUS_API_KEY', mode: 'query_param', url: 'https://status.example.net/api/incidents' }, extra), ledger));
@@ -604,6 +628,16 @@ describe('extension installs', () => {
     expect(install([{ ...wasm, sha256: '0'.repeat(64) }, caps])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(install([wasm, caps, { path: 'postinstall.sh', sha256: '1'.repeat(64) }])).toBe('block ext.pdf-tools-1.2.0 high');
     expect(install([wasm, caps], '1.2.1')).toBe('block null high');
+  });
+  it('blocks an install whose version is missing, empty or not a string, though a pin has the version "null" (second mutation pass)', () => {
+    // The pin key is extension@version: a missing version read as null must not find the pin
+    // of version "null" (the schema allows that version text).
+    const p = compiled(edited((f) => { f.extensions.pins[0].version = 'null'; }));
+    const at = (request: Record<string, unknown>) => d(run(p, input('extension.install', 'coder', 'executor', { extension: 'pdf-tools', artifacts: [wasm, caps], ...request })));
+    expect(at({ version: 'null' })).toBe('allow ext.pdf-tools-1.2.0 info');
+    for (const version of [undefined, '', null, 1]) expect(at(version === undefined ? {} : { version }), String(version)).toBe('block null high');
+    const q = compiled(edited((f) => { f.extensions.pins[0].extension = 'null'; }));
+    expect(d(run(q, input('extension.install', 'coder', 'executor', { version: '1.2.0', artifacts: [wasm, caps] })))).toBe('block null high');
   });
   it('blocks an install that leaves out a pinned artifact, and one by an actor without a grant', () => {
     expect(install([wasm])).toBe('block ext.pdf-tools-1.2.0 high');
@@ -839,6 +873,11 @@ describe('gaps found by mutation testing of the evaluator (third pass)', () => {
     expect(d(run(P, input('tool.register', 'coder', 'executor', { name: 'repo-summary', resources: over })))).toBe('block cap.coder high');
     expect(d(run(P, input('http.egress', 'coder', 'executor', egress('https://api.github.com/repos/acme', { resources: over }))))).toBe('block cap.coder high');
     expect(d(run(P, input('secret.inject', 'coder', 'executor', { secret: 'GITHUB_TOKEN', mode: 'bearer', url: 'https://api.github.com/repos/acme', resources: over })))).toBe('block cap.coder high');
+    // (second mutation pass) workspace reads and writes too: without the check, a write over
+    // the memory cap under an allowed prefix was allowed, and replay agreed.
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/src/main.ts', resources: over })))).toBe('block cap.coder high');
+    expect(d(run(P, input('fs.read', 'coder', 'executor', { path: '/workspace/README.md', resources: over })))).toBe('block cap.coder high');
+    expect(d(run(P, input('fs.write', 'coder', 'executor', { path: '/workspace/src/main.ts', resources: { memory_mb: 1 } })))).toBe('allow cap.coder info');
   });
 
   it('gives an install the pin\'s severity when it is higher than the grant\'s', () => {

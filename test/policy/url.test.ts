@@ -112,6 +112,9 @@ describe('normalizeUrl', () => {
     ['https://api.example.com/x#frag', /fragment/],
     ['https://api.example.com/ x', /white space/],
     ['ftp://example.com/', /not http or https/],
+    ['ws://api.example.com/', /not http or https/],
+    ['wss://api.example.com/', /not http or https/],
+    ['httpx://api.example.com/', /not http or https/],
     ['https://api.example.com:99999/', /out of range/],
     ['https://api.example.com:8o/', /not a number/],
     ['https:///x', /no host/],
@@ -134,6 +137,13 @@ describe('normalizeUrl', () => {
     ['https://api.example.com:/', /not a number/],
     ['https://a<b.example.com/', /not a valid host name or IP address/],
     ['https://1.2.3.256/', /not a valid host name or IP address/],
+    // (second mutation pass) a full stop other than "." (U+3002, U+FF0E) that the WHATWG parser
+    // maps to a trailing dot: said as what it is, not as a host that is no DNS name.
+    ['https://api.example.com\u3002/x', /^the host is not a valid host name$/],
+    // (second mutation pass) U+009F, the last C1 control, raw and encoded, inside a segment.
+    ['https://api.example.com/a\u009fb', /control character/],
+    ['https://api.example.com/a%C2%9Fb', /control character/],
+    ['https://api.example.com\uFF0E/x', /^the host is not a valid host name$/],
   ];
   for (const [u, why] of refusals) {
     it(`refuses ${u}`, () => expect(refused(u)).toMatch(why));
@@ -208,6 +218,11 @@ describe('checkAddress (private_ip_mode deny)', () => {
   });
   it('allows the whole of 2000::/3, 3000::/4 too, not only 2000::/4 (from mutation testing)', () => {
     for (const a of ['2000::1', '3000::1', '3ffe::1']) expect(checkAddress(a), a).toEqual({ ok: true });
+  });
+  it('names ::1 loopback and :: unspecified, not IPv4-compatible forms of 0.0.0.1 and 0.0.0.0 (second mutation pass)', () => {
+    expect(checkAddress('::1')).toEqual({ ok: false, reason: '::1 is not a public address (loopback)' });
+    expect(checkAddress('::')).toEqual({ ok: false, reason: ':: is not a public address (unspecified)' });
+    expect(checkAddress('::2')).toMatchObject({ ok: false, reason: expect.stringContaining('(embedding 0.0.0.2)') });
   });
   it('refuses shorthand and non-address forms', () => {
     for (const a of ['0x7f.1', '2130706433', '127.1', 'localhost', 'fe80::1%eth0', '', 42]) expect(checkAddress(a).ok, String(a)).toBe(false);
