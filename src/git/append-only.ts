@@ -94,8 +94,8 @@ async function lfsPointer(repo: GitRepo, blob: GitObject): Promise<{ size: numbe
  * pointer replaced a log committed as a file).
  */
 async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: string, path: string, size: number): Promise<CommittedDifference | null> {
-  /** Each size a pointer names: the SHA-256 it names and a commit of that pointer. */
-  const pointers = new Map<number, { readonly oid: string; readonly commit: string }>();
+  /** Each size a pointer names: each SHA-256 named with it and a commit of that pointer, in history order. */
+  const pointers = new Map<number, { readonly oid: string; readonly commit: string }[]>();
   /** Each log committed as a file just before a pointer replaced it, by its object id, with its commit. */
   const files = new Map<string, { readonly blob: GitObject; readonly commit: string }>();
   for (const { commit: c, parents } of await repo.pathHistory(commit, gitPath)) {
@@ -103,9 +103,15 @@ async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: stri
     const is = now === null || now.type !== 'blob' ? null : await lfsPointer(repo, now);
     // A version longer than the pointer at `commit` is the history's to report (it shrank).
     if (is === null || is.size > size) continue;
-    // Two pointers of one size that name different bytes: the working copy cannot begin with both.
-    if (is.size > 0 && (pointers.get(is.size)?.oid ?? is.oid) !== is.oid) return { line: 1, commit: c };
-    if (is.size > 0 && !pointers.has(is.size)) pointers.set(is.size, { oid: is.oid, commit: c });
+    // Two pointers of one size that name different bytes: the working copy cannot begin with both,
+    // and the one it does not begin with is named (the later one was, though the file began with
+    // its bytes: a log sealed again at the same size named the pointer of its new bytes; mutation
+    // review, git2 second pass).
+    if (is.size > 0) {
+      const held = pointers.get(is.size);
+      if (held === undefined) pointers.set(is.size, [{ oid: is.oid, commit: c }]);
+      else if (!held.some((x) => x.oid === is.oid)) held.push({ oid: is.oid, commit: c });
+    }
     for (const parent of parents) {
       const before = await repo.info(`${parent}:${gitPath}`);
       if (before !== null && before.type === 'blob' && before.size > 0 && before.size <= size && !files.has(before.oid) && (await lfsPointer(repo, before)) === null) {
@@ -116,8 +122,10 @@ async function lfsHistoryDifference(repo: GitRepo, commit: string, gitPath: stri
   const sizes = [...pointers.keys()].sort((a, b) => a - b);
   const hashes = sizes.length === 0 ? [] : await prefixSha256s(path, sizes).catch(() => null);
   if (hashes === null) return null;
-  const differs = sizes.findIndex((n, i) => hashes[i] !== pointers.get(n)!.oid);
-  if (differs >= 0) return { line: 1, commit: pointers.get(sizes[differs]!)!.commit };
+  for (const [i, n] of sizes.entries()) {
+    const differs = pointers.get(n)!.find((x) => x.oid !== hashes[i]);
+    if (differs !== undefined) return { line: 1, commit: differs.commit };
+  }
   for (const before of files.values()) {
     const diff = await repo.firstDifferenceFromFile(before.blob, path).catch((e: unknown) => {
       if (e instanceof GitFailure) throw e;

@@ -715,7 +715,9 @@ export class GitRepo {
     }
     // git takes a ref over an abbreviated commit id of the same text (and only warns): a tag
     // named 27661b9 would choose the history verified for --ref 27661b9 (found by review).
-    if (named.length === 1 && /^[0-9a-f]{4,}$/.test(short) && short.length < this.oidHexLength) {
+    // git reads hex digits in either case as an id: a tag named 27661B9 chose the history
+    // verified for --ref 27661B9 (mutation review, git2 second pass).
+    if (named.length === 1 && /^[0-9a-f]{4,}$/i.test(short) && short.length < this.oidHexLength) {
       throw new OperatorError(`${flag} ${ref} is ambiguous in ${this.dir}: ${named[0]} exists and ${short} also reads as an abbreviated commit id; give the full ref name (${flag} ${named[0]}${ref.slice(short.length)}) or the full commit id`);
     }
     if (commit === null) {

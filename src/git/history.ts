@@ -79,7 +79,9 @@ export async function readGovernance(repo: GitRepo, ref: string, flag = '--ref')
   // a tag, whoever can write the repository can move to another history, so checking the
   // objects under it proves nothing more; a commit id pinned from elsewhere only an object
   // rewritten in place can change.
-  const pinned = repo.isFullId(ref);
+  // git reads a full id in upper case as the same id: pinned too (it was not, and its history's
+  // objects went unchecked; mutation review, git2 second pass).
+  const pinned = repo.isFullId(ref.toLowerCase());
   const [index, ledger, replace, ledgerRewrites] = await Promise.all([
     indexPolicies(repo, commit), readLedger(repo, commit), repo.replaceRefs(), repo.changedOrDeleted(commit, LEDGER_DIR), repo.read(commit),
     pinned ? repo.revList(commit).then((h) => checkHistory(repo, h.map((x) => x.commit))) : null,

@@ -297,6 +297,37 @@ describe('refs (GitRepo.resolveCommit)', () => {
       expect(await refusal(r, short)).toContain(`refs/tags/${short} exists and ${short} also reads as an abbreviated commit id`);
     });
   });
+  it('a ref named like a commit id abbreviated in upper case, which git reads as that id too, is refused: a tag of that name does not choose the history (mutation review, git2 second pass)', async () => {
+    const { repo, first, head } = twoCommits('hex-upper');
+    // Long enough to hold a letter, so that upper case is another spelling.
+    const short = head.slice(0, Math.max(7, head.search(/[a-f]/) + 1)).toUpperCase();
+    await withRepo(repo, async (r) => expect(await r.resolveCommit(short)).toBe(head));
+    git(repo, 'tag', short, first);
+    expect(git(repo, 'rev-parse', short)).toBe(first); // git itself takes the tag
+    await withRepo(repo, async (r) => {
+      expect(await refusal(r, short)).toContain(`refs/tags/${short} exists and ${short} also reads as an abbreviated commit id`);
+    });
+  });
+  it('a full commit id in upper case is that commit, as git reads it, whatever branch has that name: a full id is no abbreviation (mutation review, git2 second pass)', async () => {
+    const { repo, first, head } = twoCommits('full-upper');
+    const upper = head.toUpperCase();
+    git(repo, 'branch', upper, first);
+    expect(git(repo, 'rev-parse', upper)).toBe(head); // git itself takes the id
+    await withRepo(repo, async (r) => expect(await r.resolveCommit(upper)).toBe(head));
+  });
+  it('a ref named with a path after it (main:sub, a submodule entry naming a commit of this repository) is refused when its name is a tag and a branch: the tag would choose the commit (mutation review, git2 second pass)', async () => {
+    const { repo, first, head } = twoCommits('ref-colon-path');
+    // Each commit's tree holds a submodule entry `sub` naming the other commit: main:sub is a commit.
+    const withSub = (parent: string, names: string): string => git(repo, 'commit-tree', rawTree(repo, [{ mode: '160000', name: 'sub', oid: names }]), '-p', parent, '-m', `sub names ${names}`);
+    git(repo, 'update-ref', 'refs/heads/main', withSub(head, head));
+    git(repo, 'tag', 'main', withSub(first, first));
+    expect(git(repo, 'rev-parse', 'main:sub')).toBe(first); // git itself takes the tag
+    await withRepo(repo, async (r) => expect(await refusal(r, 'main:sub')).toContain('refs/tags/main and refs/heads/main all exist'));
+  });
+  it('a ref with a character no ref name may hold (a NUL, through the library) names no commit, in one sentence: it is not listed as a ref (mutation review, git2 second pass)', async () => {
+    const { repo } = twoCommits('ref-nul');
+    await withRepo(repo, async (r) => expect(await refusal(r, 'main\0x')).toMatch(/^main\0x does not name a commit in /));
+  });
   it('a ref named by 3 hex digits, fewer than git reads as an abbreviated id, is that ref (from mutation testing, fifth pass)', async () => {
     const { repo, first } = twoCommits('hex3');
     git(repo, 'tag', 'abc', first);
@@ -413,6 +444,54 @@ describe('the working copy of a committed log (workingCopyDifference) (from muta
     await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toBeNull());
     writeFileSync(file, 'b\n');
     await withRepo(repo, async (r) => expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 1, commit: head }));
+  });
+  it('a Git LFS pointer that names more bytes than the working copy holds, with the SHA-256 of those it holds, is not begun with; only the shard whose part ends where the file ends compares it (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'wc-lfs-size-lies'));
+    write(repo, { 'audit.jsonl': `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update('a\nb\n').digest('hex')}\nsize 6\n` });
+    const head = commit(repo, 'a pointer naming 6 bytes, with the SHA-256 of 4');
+    const file = join(tmp, 'wc-lfs-size-lies.jsonl');
+    writeFileSync(file, 'a\nb\n');
+    await withRepo(repo, async (r) => {
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 1, commit: head });
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 2, end: 4 })).toEqual({ line: 1, commit: head });
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file, { start: 0, end: 2 })).toBeNull();
+    });
+  });
+  it('a log committed as a file, then put into Git LFS sealed again at the same size: the working copy does not begin with the log committed before the pointer (mutation review, git2 second pass)', async () => {
+    const pointer = (log: string): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(log).digest('hex')}\nsize ${log.length}\n`;
+    const repo = initRepo(join(tmp, 'wc-lfs-file-same-size'));
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    const asFile = commit(repo, 'the log');
+    write(repo, { 'audit.jsonl': pointer('a\nX\n') });
+    const head = commit(repo, 'into Git LFS, sealed again at the same size');
+    const file = join(tmp, 'wc-lfs-file-same-size.jsonl');
+    writeFileSync(file, 'a\nX\nc\n');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, head, 'audit.jsonl')).rewrites).toEqual([]); // the history compares sizes only
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 2, commit: asFile });
+    });
+  });
+  it('a log kept in Git LFS sealed again at the same size, its pointer replaced by one naming the new bytes: the working copy does not begin with the bytes the earlier pointer named (mutation review, git2 second pass)', async () => {
+    const pointer = (log: string): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(log).digest('hex')}\nsize ${log.length}\n`;
+    const repo = initRepo(join(tmp, 'wc-lfs-same-size'));
+    write(repo, { 'audit.jsonl': pointer('a\nb\n') });
+    const first = commit(repo, 'the log in Git LFS');
+    write(repo, { 'audit.jsonl': pointer('a\nX\n') });
+    const head = commit(repo, 'sealed again, the same size');
+    const file = join(tmp, 'wc-lfs-same-size.jsonl');
+    writeFileSync(file, 'a\nX\nc\n');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, head, 'audit.jsonl')).rewrites).toEqual([]); // the history compares sizes only
+      expect(await workingCopyDifference(r, head, 'audit.jsonl', file)).toEqual({ line: 1, commit: first });
+    });
+    // Back to the first bytes, then appended: the log does not begin with what the second pointer named.
+    write(repo, { 'audit.jsonl': pointer('a\nb\nc\n') });
+    const last = commit(repo, 'the first bytes again, with an event appended');
+    writeFileSync(file, 'a\nb\nc\n');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, last, 'audit.jsonl')).rewrites).toEqual([]);
+      expect(await workingCopyDifference(r, last, 'audit.jsonl', file)).toEqual({ line: 1, commit: head });
+    });
   });
   it('what is staged in the index is no version of the history: a Git LFS pointer staged, not committed, is not one the working copy must begin with (from mutation testing, fifth pass)', async () => {
     const pointer = (log: string): string => `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(log).digest('hex')}\nsize ${log.length}\n`;
@@ -560,6 +639,41 @@ describe('the append-only check of a committed log (findRewrites)', () => {
     await withRepo(repo, async (r) => {
       expect((await findRewrites(r, merge, 'audit.jsonl')).rewrites).toEqual([
         { commit: merge, parent: main, message: `commit ${merge.slice(0, 12)} changed the committed log at line 3 instead of only appending to it` },
+      ]);
+    });
+  });
+  it('a merge that keeps one parent\'s log as it is, dropping what the other appended, is a rewrite of the other: a merge the same as one parent is not simplified away (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'merge-keeps-one'));
+    write(repo, { 'audit.jsonl': 'a\n' });
+    commit(repo, 'log');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    write(repo, { 'audit.jsonl': 'a\nS\n' });
+    const side = commit(repo, 'side appends');
+    git(repo, 'checkout', '-q', 'main');
+    write(repo, { 'audit.jsonl': 'a\nM\n' });
+    commit(repo, 'main appends');
+    git(repo, 'merge', '-q', '-s', 'ours', '-m', 'merge side, keeping main\'s log', 'side');
+    const merge = git(repo, 'rev-parse', 'HEAD');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, merge, 'audit.jsonl')).rewrites).toEqual([
+        { commit: merge, parent: side, message: `commit ${merge.slice(0, 12)} changed the committed log at line 2 instead of only appending to it` },
+      ]);
+    });
+  });
+  it('a log committed where a directory of its name was is created there, not a rewrite of the directory; a log replaced by a directory is deleted, not shrunk (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'dir-then-log'));
+    write(repo, { 'audit.jsonl/x': 'a directory\n' });
+    commit(repo, 'a directory named like the log');
+    rmSync(join(repo, 'audit.jsonl'), { recursive: true });
+    write(repo, { 'audit.jsonl': 'a\nb\n' });
+    const created = commit(repo, 'the log');
+    rmSync(join(repo, 'audit.jsonl'));
+    write(repo, { 'audit.jsonl/y': 'a\n' });
+    const replaced = commit(repo, 'the log replaced by a directory');
+    await withRepo(repo, async (r) => {
+      expect((await findRewrites(r, created, 'audit.jsonl')).rewrites).toEqual([]);
+      expect((await findRewrites(r, replaced, 'audit.jsonl')).rewrites).toEqual([
+        { commit: replaced, parent: created, message: `commit ${replaced.slice(0, 12)} deleted the committed log` },
       ]);
     });
   });
@@ -854,6 +968,62 @@ describe('policy versions in history (indexPolicies, readGovernance)', () => {
     });
   });
 
+  it('a version on a branch whose commit is dated before the commit it branched from (clock skew) still inherits the names reserved there: the history is read parents first, not by date (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'inherits-despite-skew'));
+    const registry = readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8');
+    const parsed = JSON.parse(registry) as { reserved: string[] };
+    const reserving = JSON.stringify({ ...parsed, reserved: [...parsed.reserved, 'another-tool'] });
+    /** Commits what is staged, its dates `date`. */
+    const commitAt = (message: string, date: string): string => {
+      git(repo, 'add', '-A');
+      execFileSync('git', ['-C', repo, '-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', 'commit', '-q', '--allow-empty', '-m', message], {
+        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+        stdio: 'ignore',
+      });
+      return git(repo, 'rev-parse', 'HEAD');
+    };
+    write(repo, { ...samplePolicy(), 'policy/tool-registry.json': reserving, 'a.txt': '1' });
+    commitAt('reserve a name', '2026-10-01T00:00:20Z');
+    git(repo, 'branch', 'side');
+    write(repo, { 'a.txt': '2' });
+    commitAt('main moves on, later', '2026-10-01T00:00:30Z');
+    git(repo, 'checkout', '-q', 'side');
+    write(repo, { 'policy/tool-registry.json': registry });
+    const dropped = commitAt('the name dropped, dated before the commit it follows', '2026-10-01T00:00:10Z');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'merge', '-q', '--no-ff', '--no-commit', 'side');
+    write(repo, { 'policy/tool-registry.json': reserving });
+    const head = commitAt('merge side, the name reserved again', '2026-10-01T00:00:40Z');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, head);
+      const v = [...index.byHash.values()].find((x) => x.commits.includes(dropped))!;
+      expect(v.commits).toEqual([dropped]);
+      expect(v.inherited.map(([, name]) => name)).toEqual(['another-tool']);
+    });
+  });
+
+  it('the versions that inherit more reserved names than they did as of a commit (inheritedSince) are those a later rollback made inherit one, not those that inherited it already (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'inherited-since'));
+    write(repo, samplePolicy());
+    const sample = commit(repo, 'policy');
+    const registry = readFileSync(join(SAMPLE_POLICY_DIR, 'tool-registry.json'), 'utf8');
+    const parsed = JSON.parse(registry) as { reserved: string[] };
+    write(repo, { 'policy/tool-registry.json': JSON.stringify({ ...parsed, reserved: [...parsed.reserved, 'another-tool'] }) });
+    const reserved = commit(repo, 'reserve a name');
+    write(repo, { 'policy/tool-registry.json': registry });
+    const rolledBack = commit(repo, 'back to the sample policy');
+    write(repo, { 'a.txt': '1' });
+    const head = commit(repo, 'the policy unchanged');
+    await withRepo(repo, async (r) => {
+      const index = await indexPolicies(r, head);
+      const v = [...index.byHash.values()].find((x) => x.commits.includes(sample))!;
+      expect(v.inherited.map(([, name]) => name)).toEqual(['another-tool']);
+      // As of the first two commits the version inherited nothing; as of the rollback, and after, what it inherits now.
+      expect([sample, reserved, rolledBack, head].map((c) => index.inheritedSince!(c))).toEqual([[v.hash], [v.hash], [], []]);
+      expect(index.inheritedSince!('0'.repeat(40))).toEqual([]);
+    });
+  });
+
   it('a bundle with a duplicate key that JSON.parse reads as a valid version does not stand in for that version: its events are replayed, not POLICY_INVALID (from mutation testing, fourth pass)', async () => {
     const repo = initRepo(join(tmp, 'lenient-same-hash'));
     write(repo, samplePolicy());
@@ -923,6 +1093,32 @@ describe('objects checked to hash to their ids (readGovernance)', () => {
   });
 });
 
+describe('a commit id pinned in upper case (readGovernance)', () => {
+  it('is pinned as in lower case: git reads it as the same id, and its history\'s trees are checked to hash to their ids (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'pinned-upper'));
+    write(repo, { 'ledger/notes.txt': 'as first written\n' });
+    const first = commit(repo, 'a ledger file');
+    write(repo, { 'ledger/notes.txt': 'edited\n' });
+    const head = commit(repo, 'the ledger file edited');
+    const upper = head.toUpperCase();
+    expect(upper).not.toBe(head);
+    await withRepo(repo, async (r) => expect((await readGovernance(r, upper)).ledgerRewrites.map((x) => [x.path, x.status])).toEqual([['ledger/notes.txt', 'M']]));
+    // The first ledger/ tree's loose object made to hold the second's: git log no longer shows the edit.
+    const [before, after] = [first, head].map((c) => git(repo, 'rev-parse', `${c}:ledger`));
+    const file = join(repo, '.git', 'objects', before!.slice(0, 2), before!.slice(2));
+    const content = execFileSync('git', ['-C', repo, 'cat-file', 'tree', after!]);
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`tree ${content.length}\0`), content])));
+    for (const ref of [head, upper]) {
+      await withRepo(repo, async (r) => {
+        const failed = await readGovernance(r, ref).then(() => null, (e: unknown) => e);
+        expect(failed).toBeInstanceOf(GitFailure);
+        expect((failed as Error).message).toContain(`object ${before} does not hash to its id`);
+      });
+    }
+  });
+});
+
 describe('a log file\'s path in the repository (repoPathOf)', () => {
   it('is null for the repository\'s own directory and for the directory above it, which are no file in it (from mutation testing)', () => {
     const repo = initRepo(join(tmp, 'paths', 'repo'));
@@ -970,6 +1166,16 @@ describe('a log file\'s path in the repository, named through a symbolic link an
 });
 
 describe('the ledger read from a commit (readGovernance)', () => {
+  it('a name twice in one tree is said and neither entry is read, not even to see whether its object is there: one naming a blob the repository lacks is no damaged store (mutation review, git2 second pass)', async () => {
+    const repo = initRepo(join(tmp, 'ledger-twice-absent'));
+    const anchors = rawTree(repo, [{ mode: '100644', name: '0.json', oid: rawObject(repo, 'blob', '{}') }, { mode: '100644', name: '0.json', oid: 'e'.repeat(40) }]);
+    const head = commitLedger(repo, rawTree(repo, [{ mode: '40000', name: 'anchors', oid: anchors }]), 'an anchor named twice, once for a blob that is not there');
+    await withRepo(repo, async (r) => {
+      const { ledger } = await readGovernance(r, head);
+      expect(ledger.files.size).toBe(0);
+      expect(ledger.problems.map((x) => x.path)).toEqual(['ledger/anchors/0.json']);
+    });
+  });
   /** A ledger of `files` symbolic links (read as problems, never as blobs) in one directory under ledger/. */
   const linksLedger = (repo: string, files: number): string => {
     const target = rawObject(repo, 'blob', 'elsewhere');
