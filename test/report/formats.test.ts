@@ -320,6 +320,15 @@ describe('--format junit', () => {
     const xml = renderJunit({ ...base, findings: [makeFinding('LINE_INVALID_JSON', { location: { file: 'a<&>.jsonl', line: 1 }, message: 'bad \u0000 byte "x" <y>' })] }, (f) => f);
     expect(await validate(xml)).toEqual([]);
   });
+  it('names a finding\'s case at its file as the CI reads it (relative), its line, chain and seq (from mutation review)', async () => {
+    const base = await reportOf('clean');
+    const findings = [
+      makeFinding('HASH_MISMATCH', { chain: 'ops', seq: 4, location: { file: '/ci/work/logs/a.jsonl', line: 5 }, message: 'm' }),
+      makeFinding('LINE_INVALID_JSON', { location: { file: '/ci/work/logs/b.jsonl', line: 2 }, message: 'm' }),
+    ];
+    const xml = renderJunit({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings), result: 'fail' } }, (f) => f.replace('/ci/work/', ''));
+    expect([...xml.matchAll(/<testcase name="([^"]*)" classname="sel\.integrity\./g)].map((m) => m[1])).toEqual(['HASH_MISMATCH logs/a.jsonl:5 (ops seq 4)', 'LINE_INVALID_JSON logs/b.jsonl:2']);
+  });
   it('says nothing of findings not listed when none were left out (found by mutation review)', async () => {
     const xml = renderJunit(await reportOf('tampered'), rel);
     expect(xml).not.toContain('counted but not listed');
@@ -430,6 +439,10 @@ describe('--format github', () => {
   it('escapes data and properties as the Actions toolkit does', () => {
     expect(escapeData('50% done\r\nnext')).toBe('50%25 done%0D%0Anext');
     expect(escapeProperty('a:b,c%\n')).toBe('a%3Ab%2Cc%25%0A');
+    // Every one, not the first: a chain `x:::error::y` in a title kept `::` raw, which ends the
+    // properties and starts the message (from mutation review).
+    expect(escapeProperty('x:::error::y,,z')).toBe('x%3A%3A%3Aerror%3A%3Ay%2C%2Cz');
+    expect(escapeData('%%\r\r\n\n')).toBe('%25%25%0D%0D%0A%0A');
   });
   it('annotates at most 10 findings per level, most severe first, and notes the rest', async () => {
     const base = await reportOf('clean');
@@ -479,6 +492,11 @@ describe('--format github', () => {
     expect(md).not.toContain('more finding(s) not shown');
     // A CRLF is one line break: one space.
     expect(markdownCell('a\r\nb')).toBe('a b');
+    // Every link in a cell, not the first: a second URL in a message was an autolink (from mutation review).
+    const links = markdownCell('see https://a.example/x then http://b.example/y');
+    expect(links).not.toContain('://');
+    expect(links.split('u002F')).toHaveLength(5);
+    expect(markdownCell('www.a.example and WWW.b.example').split('u002E')).toHaveLength(3);
   });
   it('annotates at the relative file, escapes a chain name in the title, names no seq a finding does not have, adds no notice when every finding is annotated, and ends with FAIL when the run fails (from mutation testing)', async () => {
     const base = await reportOf('clean');
@@ -651,6 +669,14 @@ describe('JSON text as a GitHub Actions job log shows it (from mutation testing:
 });
 
 describe('finding counts and the verdict', () => {
+  it('builds the summary from the run\'s: files, lines, events, bytes, chains, times and counts as counted (from mutation review)', async () => {
+    const result = await verifyLogs([join(LOGS, 'tampered')]);
+    // Lines are not events in this log set: a summary that gave one for the other would show.
+    expect(result.summary.lines).not.toBe(result.summary.events);
+    const s = buildReport(result, { performed: false, reason: 'no --repo given' }, 'error').summary;
+    const { files, lines, events, bytes, chains, timeRange, findings } = result.summary;
+    expect({ files: s.files, lines: s.lines, events: s.events, bytes: s.bytes, chains: s.chains, timeRange: s.timeRange, findings: s.findings }).toEqual({ files, lines, events, bytes, chains, timeRange, findings });
+  });
   it('tallies by severity, class and code (codes sorted), and keeps the omitted count', () => {
     const findings = [
       makeFinding('TS_REGRESSION', { message: 'w' }),
@@ -713,7 +739,10 @@ describe('--format text', () => {
     expect(empty.slice(1)).toEqual(['replay: skipped (no --repo given); only integrity was checked', '', '0 errors, 0 warnings, 0 notes: PASS (--fail-on error)', '']);
     // A chain's finding that names no seq says none (not "seq null").
     const findings = [makeFinding('TS_REGRESSION', { chain: 'c', message: 'w' })];
-    expect(renderText({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, c).split('\n')).toContain('(no position)  warning  TS_REGRESSION chain c');
+    const listed = renderText({ ...base, findings, summary: { ...base.summary, findings: countFindings(findings) } }, c).split('\n');
+    expect(listed).toContain('(no position)  warning  TS_REGRESSION chain c');
+    // A blank line before the findings when there are some (from mutation review).
+    expect(listed.slice(1, 4)).toEqual(['replay: skipped (no --repo given); only integrity was checked', '', '(no position)  warning  TS_REGRESSION chain c']);
     // A name is padded by its length as shown (escaped), not as it is.
     const chains = base.summary.chains.map((ch) => (ch.chain === 'ops' ? { ...ch, chain: 'ops\u0001\u0002' } : ch));
     const lines = renderText({ ...base, summary: { ...base.summary, chains } }, c).split('\n');
@@ -771,6 +800,10 @@ describe('a report of a performed replay, in each format (from mutation testing:
     expect(lines).toContain(`    expected ${shown}`);
     expect(lines).toContain(`    actual   {"rule":"x\\\\u001b[2J\\u202e\\n::error::y"}`);
     expect(lines).toContain(`        note: the ref moved ${shown}`);
+    // The repository and ref as given on the command line too (a directory's name may hold anything).
+    const named = renderText(await performed({ ...replay(0), repo: `/srv/${hostile}`, ref: hostile }), c);
+    expect(named).not.toMatch(/[\u001b\u202e]/);
+    expect(named.split('\n')).toContain(`replay: /srv/${shown} at ${shown} (0123456789ab), 2 policy bundles in 5 commits`);
     // The times too: a library caller's report, or a shard result's before merge checked them,
     // printed them raw (found by review).
     const chains = base.summary.chains.map((ch, i) => (i === 0 ? { ...ch, firstTs: hostile, lastTs: hostile } : ch));
@@ -790,6 +823,13 @@ describe('a report of a performed replay, in each format (from mutation testing:
     const skipped = renderJunit(await reportOf('clean'), rel);
     expect(skipped).toContain('<testsuite name="sel.replay" tests="1" failures="0" errors="0" skipped="1" time="0">\n    <testcase name="replay: skipped (no --repo given); only integrity was checked" classname="sel.replay" time="0">\n      <skipped message="replay skipped (no --repo given); only integrity was checked"/>');
     expect((await validateXML({ xml: [{ fileName: 'report.xml', contents: skipped }], schema: [{ fileName: 'junit.xsd', contents: xsd }] })).errors).toEqual([]);
+  });
+
+  it('SARIF: no notification that replay was skipped when it was performed; one when it was skipped (from mutation review)', async () => {
+    type Doc = { runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+    const notes = (r: Report) => (JSON.parse(renderSarif(r, { relativize: rel, category: 'verify' })) as Doc).runs[0]!.invocations[0]!.toolExecutionNotifications;
+    expect(notes(await performed(replay(0)))).toEqual([]);
+    expect(notes(await reportOf('clean'))).toEqual([{ level: 'note', message: { text: 'replay skipped (no --repo given); only integrity was checked' } }]);
   });
 
   it('GitHub step summary: the decisions replayed, at which ref and commit', async () => {

@@ -369,6 +369,14 @@ describe('makeCheckpoint, the files it records (from mutation testing)', () => {
     ends.set(b!, { ...ends.get(b!)!, tail: null });
     expect(makeCheckpoint(result.positions, sources, ends, reals, null).files).toEqual([]);
     expect(makeCheckpoint(result.positions, sources, result.ends, reals, null).files.map((f) => f.path)).toEqual([a, b].map((p) => realpathSync(p!)));
+    // Only that file: one left out does not end the list (from mutation review).
+    const noA = new Map(result.ends);
+    noA.delete(a!);
+    expect(makeCheckpoint(result.positions, sources, noA, reals, null).files.map((f) => f.path)).toEqual([realpathSync(b!)]);
+    // Nor a log that is no regular file (a named pipe, a device): read as a stream, it has no
+    // verified part to resume, and recorded, the next run said it was no longer a file there.
+    const streams = sources.map((s, i) => (i === 0 ? { ...s, regular: false } : s));
+    expect(makeCheckpoint(result.positions, streams, result.ends, reals, null).files.map((f) => f.path)).toEqual([realpathSync(b!)]);
   });
 });
 
@@ -980,6 +988,23 @@ describe('a verified part that no longer ends at a line end (from mutation testi
     const { resume, findings } = await prepareResume(cp, sources, MAX, await realPaths(sources));
     expect(findings).toEqual([]);
     expect([...resume!.files.values()]).toEqual([{ bytes: 1, lines: 1, tail: sha256Digest('\n') }]);
+  });
+});
+
+describe('a last verified line exactly --max-line-bytes long, after another (from mutation review)', () => {
+  it('resumes after it: the window read holds the line, its LF and the LF before it; a limit one byte lower is CHECKPOINT_MISMATCH', async () => {
+    const dir = join(tmp, 'max-line-tail');
+    mkdirSync(dir);
+    const log = join(dir, 'a.jsonl');
+    writeFileSync(log, 'a\nbbbb\n');
+    const cp = { v: 'sel.checkpoint/2' as const, chains: [], files: [{ path: log, bytes: 7, lines: 2, tail: sha256Digest('bbbb\n') }], replay: null };
+    const { sources } = await resolveSources([dir]);
+    const at = await prepareResume(cp, sources, 4, await realPaths(sources));
+    expect(at.findings).toEqual([]);
+    expect([...at.resume!.files.values()]).toEqual([{ bytes: 7, lines: 2, tail: sha256Digest('bbbb\n') }]);
+    const lower = await prepareResume(cp, sources, 3, await realPaths(sources));
+    expect(lower.resume).toBeNull();
+    expect(lower.findings.map((f) => f.code)).toEqual(['CHECKPOINT_MISMATCH']);
   });
 });
 
