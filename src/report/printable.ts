@@ -73,11 +73,13 @@ function printableText(s: string, lineStart: boolean): string {
   const doubled = backslash ? s.replace(AMBIGUOUS, (run) => run + run) : s;
   const escaped = unprintable ? doubled.replace(UNPRINTABLE, escape) : doubled;
   // After the escapes: white space that is left (U+00A0, U+3000) is what the runner trims.
-  return command ? escaped.replace(WORKFLOW_COMMAND, (m) => (m.endsWith('[') ? '##\\u005b' : `${m.slice(0, -1)}\\u003a`)) : escaped;
+  return command ? escaped.replace(lineStart ? WORKFLOW_COMMAND : GROUP_COMMAND, (m) => (m.endsWith('[') ? '##\\u005b' : `${m.slice(0, -1)}\\u003a`)) : escaped;
 }
 
 /** What GitHub Actions' runner reads as a workflow command: `::` at the start (after white space), `##[` anywhere. */
 const WORKFLOW_COMMAND = /^\s*:(?=:)|##\[/gu;
+/** Where no line starts: `##[` only (a `::` at the value's start was escaped when `##[` was there too; review). */
+const GROUP_COMMAND = /##\[/gu;
 
 /**
  * JSON text (`--format json`, `jsonl`, SARIF) as a GitHub Actions job log may show it (`cat

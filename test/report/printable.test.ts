@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGovernanceRepo, type GovernanceSample } from '../../ledger-samples/governance.js';
 import { ChainWriter, type EventInput } from '../../src/producer/producer.js';
-import { printable } from '../../src/report/printable.js';
+import { printable, printableInLine } from '../../src/report/printable.js';
 import { sel } from '../helpers/cli.js';
 
 describe('printable', () => {
@@ -305,5 +305,15 @@ describe('a recorded rule is quoted in a message: it cannot read as the rest of 
     expect(f, r.stdout.slice(0, 2000)).toBeDefined();
     expect(f!.message).toContain(`(rule ${JSON.stringify(rule)}, `);
     expect(f!.message.split(JSON.stringify(rule)).join('R').match(/replay gives/g)).toHaveLength(1);
+  });
+});
+
+describe('printableInLine', () => {
+  it('escapes ##[ everywhere and :: nowhere, also when the value holds both (found by review)', () => {
+    // A value that never starts a line (XML): its leading :: was escaped when ##[ was in it too.
+    expect(printableInLine('::a ##[b')).toBe('::a ##\\u005bb');
+    expect(printableInLine('::a')).toBe('::a');
+    // Where a line may start, :: at its start is escaped with or without ##[.
+    expect(printable('::a ##[b')).toBe('\\u003a:a ##\\u005bb');
   });
 });
