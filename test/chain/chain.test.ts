@@ -1345,6 +1345,47 @@ describe('bounds, order and places of the chain check (from mutation testing, fi
   });
 });
 
+describe('bounds, order and places of the chain check (from mutation testing, sixth pass)', () => {
+  it('a gap of exactly one seq stops the walk back over late events as a longer gap does', () => {
+    // Seq 6 read before 2, 3 and 5; seq 4 missing. What 6 jumped is counted back to the gap
+    // only: it appears before seq 5, not before 3–5 (seq 4 is not in the log at all).
+    for (const [lost, order] of [[[4], [0, 1, 6, 2, 3, 5]], [[4, 5], [0, 1, 7, 2, 3, 6]]] as const) {
+      const r = verifyLines(order.map((i) => LINES[i]!));
+      const last = order[order.length - 1]!;
+      expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+        ['SEQ_REORDER', last + 1, 3, { displaced: [last + 1, last + 1], before: [last, last] }],
+        ['SEQ_GAP', last, 6, { from: lost[0], to: lost[lost.length - 1], missing: lost.length, unreadableLines: 0 }],
+      ]);
+      expect(r.findings[0]!.message).toBe(`seq ${last + 1} appears before seq ${last}, out of order`);
+    }
+  });
+  it('an early event that turns out to be a fork branch\'s, when its seq\'s turn comes, is not in the SEQ_REORDER of the run before it', () => {
+    // Read: 0–3, the real 5, a branch's 5 and 6 (off seq 4), then the real 4, 6, 7…: the real 5
+    // came before 4; the branch's 6, waiting too, goes with its branch when seq 6's turn comes.
+    const hashOf = (line: string) => (JSON.parse(line) as { hash: string }).hash;
+    const w = new ChainWriter('prod', { lastSeq: 4, lastHash: hashOf(LINES[4]!) });
+    const b5 = w.append(sampleInput(500)).line;
+    const b6 = w.append(sampleInput(501)).line;
+    const r = verifyLines([...LINES.slice(0, 4), LINES[5]!, b5, b6, LINES[4]!, ...LINES.slice(6)]);
+    expect(r.findings.map((f) => [f.code, f.seq, f.location?.line, f.detail])).toEqual([
+      ['SEQ_REORDER', 5, 5, { displaced: [5, 5], before: [4, 4] }],
+      ['CHAIN_FORK', 5, 6, { first: { file: 'log-0.jsonl', line: 5 } }],
+    ]);
+    expect(r.findings[0]!.message).toBe('seq 5 appears before seq 4, out of order');
+  });
+  it('a late arrival (past --reorder-window) is handed to the branch hook as late, so that its decision is replayed', () => {
+    // Seq 2 read after 3, 4 and 5 with a window of 2: given up as missing, then late.
+    const branch: string[] = [];
+    const opts = { ...DEFAULT_VERIFY_OPTIONS, chain: { ...DEFAULT_CHAIN_OPTIONS, reorderWindow: 2 } };
+    const v = new IntegrityVerifier(opts, null, false, (rec, late) => branch.push(`${rec.seq}:${rec.ref.line}${late ? ' late' : ''}`));
+    const file = v.beginFile('log-0.jsonl');
+    file.push(toLog([...LINES.slice(0, 2), LINES[3]!, LINES[4]!, LINES[5]!, ...LINES.slice(6), LINES[2]!]));
+    v.endFile('log-0.jsonl', file);
+    expect(codeLines(v.finish().findings)).toEqual(['SEQ_GAP@3', 'SEQ_REORDER@40']);
+    expect(branch).toEqual(['2:40 late']);
+  });
+});
+
 describe('properties over generated chains', () => {
   const LOG = toLog(LINES);
   const lineOf = (offset: number): number => LOG.subarray(0, offset).filter((x) => x === 10).length + 1;
