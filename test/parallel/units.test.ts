@@ -1128,3 +1128,18 @@ describe('a unit that stops short one byte before its end', () => {
     }
   });
 });
+
+describe('the governance state as the unit threads get it (replayData)', () => {
+  it('gives back each valid version\'s files, non-ASCII text included, and the reserved names it inherits (from mutation testing)', () => {
+    const valid = (hash: string, texts: [string, string][], inherited: [string, string][]) =>
+      ({ hash, loaded: { ok: true, hash, texts: new Map(texts) }, commits: ['d'.repeat(40)], inherited }) as unknown as BundleVersion;
+    const a = valid(POLICY_A, [['rules.json', '{"description":"accès refusé — ✓"}'], ['tools.json', '{}']], [['deploy', 'e'.repeat(40)]]);
+    const b = valid(digestOf('policy b'), [['rules.json', '{"description":"plain"}']], []);
+    const data = replayData({ index: { byHash: new Map([[a.hash, a], [b.hash, b]]), unhashable: [], commitsScanned: 2, policyTrees: 2 }, ledger: buildLedger(new Map()) });
+    const back = data.bundles.map((x) => [x.hash, JSON.parse(Buffer.from(data.texts, x.at, x.length).toString('utf8')), x.inherited]);
+    expect(back).toEqual([
+      [a.hash, [['rules.json', '{"description":"accès refusé — ✓"}'], ['tools.json', '{}']], [['deploy', 'e'.repeat(40)]]],
+      [b.hash, [['rules.json', '{"description":"plain"}']], []],
+    ]);
+  });
+});

@@ -154,3 +154,80 @@ describe('the time of a fork branch, after each of its events (Replayer#onBranch
     expect(r.replayCounts()).toEqual({ events: 4, replayed: 4, matched: 3, diverged: 1, unverifiable: 0, skipped: 0 });
   });
 });
+
+describe('the chain\'s time an artifact is judged again at (Replayer#onEvent, #timeBeforeBranch; from mutation testing)', () => {
+  const exception = { kind: 'exception' as const, ref: 'ledger/exceptions/E.json', from: '2026-11-01T00:00:00.000Z', until: '2026-11-05T00:00:00.000Z', without: { action: 'block', rule: 'secrets.leak-prone', severity: 'high' } as const };
+  const allow = { action: 'allow', rule: 'secrets.status-query', severity: 'low' } as const;
+  const relied: NonNullable<PlacedEvent['replay']> = { type: 'matched', relied: { decision: allow, artifacts: [exception] } };
+  const h = (n: number) => digestOf(`event ${n}`);
+  const at = (seq: number, ts: string, hash: string, prevHash: string, replay: NonNullable<PlacedEvent['replay']>): PlacedEvent => ({ ...placed(seq, ts), hash, prevHash, replay });
+  const replayer = (found: Finding[], starts?: ConstructorParameters<typeof Replayer>[0]['starts']) =>
+    new Replayer({ index: { byHash: new Map(), unhashable: [], commitsScanned: 0, policyTrees: 0 }, ledger: EMPTY, repoLabel: 'gov', ...(starts === undefined ? {} : { starts }) }, (f) => found.push(f));
+  const said = (found: Finding[]) => found.map((f) => [f.code, f.seq, f.detail?.['chainTs'], f.detail?.['chainTsSeq']]);
+
+  it('two events of the chain at the same latest ts: a later backdated one names the first seq that had it', () => {
+    const found: Finding[] = [];
+    const r = replayer(found);
+    r.onEvent(at(0, '2026-11-06T00:00:00.000Z', h(0), h(99), { type: 'matched' }));
+    r.onEvent(at(1, '2026-11-06T00:00:00.000Z', h(1), h(0), { type: 'matched' }));
+    r.onEvent(at(2, '2026-11-02T00:00:00.000Z', h(2), h(1), relied));
+    expect(said(found)).toEqual([['EXCEPTION_EXPIRED', 2, '2026-11-06T00:00:00.000Z', 0]]);
+  });
+
+  it('a branch from seq 0 has no time before it: the chain\'s later time does not expire what its event relied on', () => {
+    const found: Finding[] = [];
+    const r = replayer(found);
+    r.onEvent(at(0, '2026-11-03T00:00:00.000Z', h(0), h(99), { type: 'matched' }));
+    r.onEvent(at(1, '2026-11-06T00:00:00.000Z', h(1), h(0), { type: 'matched' }));
+    const branch = at(0, '2026-11-02T00:00:00.000Z', h(10), h(98), relied);
+    expect(r.timeBeforeBranch(branch)).toBeUndefined();
+    r.onBranch(branch);
+    expect(found).toEqual([]);
+  });
+
+  it('a branch off seq 1 is judged at the chain\'s time after seq 0, not after the seq 1 it replaces', () => {
+    const found: Finding[] = [];
+    const r = replayer(found);
+    r.onEvent(at(0, '2026-11-02T00:00:00.000Z', h(0), h(99), { type: 'matched' }));
+    r.onEvent(at(1, '2026-11-06T00:00:00.000Z', h(1), h(0), { type: 'matched' }));
+    const branch = at(1, '2026-11-03T00:00:00.000Z', h(11), h(0), relied);
+    expect(r.timeBeforeBranch(branch)).toEqual({ ts: '2026-11-02T00:00:00.000Z', seq: 0 });
+    r.onBranch(branch);
+    expect(found).toEqual([]);
+    expect(r.replayCounts()).toEqual({ events: 3, replayed: 3, matched: 3, diverged: 0, unverifiable: 0, skipped: 0 });
+  });
+
+  it('a branch\'s next event is judged at its branch\'s time, later than the chain\'s there, or the chain\'s where the branch left it when its ts is not later', () => {
+    const found: Finding[] = [];
+    const r = replayer(found);
+    r.onEvent(at(0, '2026-11-02T00:00:00.000Z', h(0), h(99), { type: 'matched' }));
+    r.onEvent(at(1, '2026-11-03T00:00:00.000Z', h(1), h(0), { type: 'matched' }));
+    // Off seq 0: dated later than the chain at seq 1, then back inside the exception's window.
+    r.onBranch(at(1, '2026-11-06T00:00:00.000Z', h(11), h(0), { type: 'matched' }));
+    r.onBranch(at(2, '2026-11-04T00:00:00.000Z', h(12), h(11), relied));
+    expect(said(found)).toEqual([['EXCEPTION_EXPIRED', 2, '2026-11-06T00:00:00.000Z', 1]]);
+    const found2: Finding[] = [];
+    const r2 = replayer(found2);
+    r2.onEvent(at(0, '2026-11-06T00:00:00.000Z', h(0), h(99), { type: 'matched' }));
+    r2.onEvent(at(1, '2026-11-07T00:00:00.000Z', h(1), h(0), { type: 'matched' }));
+    // Off seq 0, backdated: the branch is at the chain's time after seq 0, not after seq 1.
+    r2.onBranch(at(1, '2026-11-02T00:00:00.000Z', h(11), h(0), { type: 'matched' }));
+    r2.onBranch(at(2, '2026-11-03T00:00:00.000Z', h(12), h(11), relied));
+    expect(said(found2)).toEqual([['EXCEPTION_EXPIRED', 2, '2026-11-06T00:00:00.000Z', 0]]);
+  });
+
+  it('an event under a policy_hash that names no version: POLICY_UNKNOWN, unverifiable, not counted as replayed', () => {
+    const found: Finding[] = [];
+    const r = replayer(found);
+    r.onEvent(placed(0, '2026-11-02T00:00:00.000Z'));
+    expect(found.map((f) => [f.code, f.seq, f.actual])).toEqual([['POLICY_UNKNOWN', 0, HASH]]);
+    expect(r.replayCounts()).toEqual({ events: 1, replayed: 0, matched: 0, diverged: 0, unverifiable: 1, skipped: 0 });
+  });
+
+  it('a chain resumed from a checkpoint goes on at the time the checkpoint left it', () => {
+    const found: Finding[] = [];
+    const r = replayer(found, [{ chain: 'c', next: 5, latest: { seq: 4, ts: '2026-11-06T00:00:00.000Z' } }]);
+    r.onEvent(at(5, '2026-11-02T00:00:00.000Z', h(5), h(4), relied));
+    expect(said(found)).toEqual([['EXCEPTION_EXPIRED', 5, '2026-11-06T00:00:00.000Z', 4]]);
+  });
+});
