@@ -79,6 +79,16 @@ export function checkVerifyOptions(opts: VerifyOptions): void {
   checkWholeNumber('maxDepth', opts.maxDepth, 1, MAX_DEPTH_LIMIT);
   checkWholeNumber('maxFindings', opts.maxFindings, 0, Number.MAX_SAFE_INTEGER);
   checkChainOptions(opts.chain);
+  // A hook that is no function was a TypeError at its first call, mid-run (found by mutation review).
+  checkHook('keepFinding', opts.keepFinding, false);
+  checkHook('onForkBranch', opts.onForkBranch);
+  checkHook('onSettled', opts.onSettled);
   // Each chain's start is checked by the chain check (ChainVerifier), once: a checkpoint may hold a million.
   if (!Array.isArray(opts.starts)) throw new OperatorError('starts must be an array of chain positions');
+}
+
+/** Throws OperatorError unless the hook `name` is a function, or absent (undefined; null too when `nullable`). */
+export function checkHook(name: string, hook: unknown, nullable = true): void {
+  if (hook === undefined || (nullable && hook === null) || typeof hook === 'function') return;
+  throw new OperatorError(`${name} must be a function, not ${hook === null ? 'null' : typeof hook}`);
 }

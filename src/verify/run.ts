@@ -10,7 +10,7 @@ import { effectiveJobs, MAX_JOBS } from './jobs.js';
 import { readSource } from '../ingest/read.js';
 import { OperatorError } from '../errors.js';
 import { isDigestForm } from '../canonical/digest.js';
-import { checkVerifyOptions, checkWholeNumber } from './options.js';
+import { checkHook, checkVerifyOptions, checkWholeNumber } from './options.js';
 import { DEFAULT_VERIFY_OPTIONS, IntegrityVerifier, type EventHook, type IntegrityResult, type VerifyOptions } from './verifier.js';
 import type { BranchHook, ChainSummary } from '../chain/chain.js';
 import type { Finding } from '../findings/finding.js';
@@ -102,6 +102,10 @@ export async function verifyLogs(
   checkVerifyOptions(opts);
   if (opts.jobs !== undefined) checkWholeNumber('jobs', opts.jobs, 1, MAX_JOBS);
   if (opts.unitBytes !== undefined) checkWholeNumber('unitBytes', opts.unitBytes, 1, 2 ** 30);
+  // Each was a TypeError once called, mid-run, or never (found by mutation review).
+  if (opts.preFindings !== undefined && !Array.isArray(opts.preFindings)) throw new OperatorError('preFindings must be an array of findings');
+  if (opts.progress !== undefined && !isProgress(opts.progress)) throw new OperatorError('progress must be an object { start, update, stop } of functions');
+  if (extension !== null) checkExtension(extension);
   const { sources, skipped } = opts.resolved ?? (await resolveSources(logs));
   const ordered = await orderSources(sources, opts.maxLineBytes);
   const total = await totalBytes(ordered);
@@ -212,6 +216,20 @@ function checkResume(resume: Resume): void {
     checkWholeNumber(() => `${at(path)}: lines`, lines, 0, Number.MAX_SAFE_INTEGER);
     if (typeof tail !== 'string' || !isDigestForm(tail)) throw new OperatorError(`${at(path)}: tail must be a digest, such as sha256: and 64 lowercase hex digits`);
   }
+}
+
+function isProgress(p: unknown): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const { start, update, stop } = p as Partial<Record<'start' | 'update' | 'stop', unknown>>;
+  return typeof start === 'function' && typeof update === 'function' && typeof stop === 'function';
+}
+
+/** Throws OperatorError unless `extension` has an onEvent function, and functions for the hooks it gives. */
+function checkExtension(extension: VerifyExtension): void {
+  if (typeof extension !== 'object' || typeof (extension as Partial<VerifyExtension>).onEvent !== 'function') throw new OperatorError('the extension must be an object with an onEvent function');
+  checkHook('extension.onBranch', extension.onBranch, false);
+  checkHook('extension.begin', extension.begin);
+  checkHook('extension.finish', extension.finish);
 }
 
 /** Where a checkpoint says `source` was verified up to, if it does. */

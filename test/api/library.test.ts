@@ -146,6 +146,22 @@ describe('the producer (ChainWriter) writes only what the verifier accepts', () 
     expect(() => new ChainWriter('c', undefined, null as unknown as object)).toThrow(ProducerError);
   });
 
+  it('refuses, when made, a chain id the verifier does not take, options that are no object, a lastSeq past 2^53 - 1: each was taken, and the chain id refused at every append or never (from mutation testing)', () => {
+    for (const chain of ['', 'a b', 5, null]) {
+      expect(() => new ChainWriter(chain as unknown as string), String(chain)).toThrow(new ProducerError(`invalid chain id ${JSON.stringify(chain)}`));
+    }
+    for (const options of [5, 'x', true]) {
+      expect(() => new ChainWriter('c', undefined, options as unknown as object), String(options)).toThrow(new ProducerError('the options must be an object { maxLineBytes }'));
+    }
+    const hash = `sha256:${'1'.repeat(64)}`;
+    for (const lastSeq of [2 ** 53, 2 ** 60]) {
+      expect(() => new ChainWriter('c', { lastSeq, lastHash: hash }), String(lastSeq)).toThrow(new ProducerError(`lastSeq ${lastSeq} is not a seq (a whole number, 0 or more); to start a chain, give no position`));
+    }
+    // The last seq there is: taken, and the one event after it is written.
+    const last = new ChainWriter('c', { lastSeq: Number.MAX_SAFE_INTEGER - 1, lastHash: hash });
+    expect(last.append(input()).event.seq).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('refuses an input that is not an object with its own error, not a TypeError (found by review)', () => {
     const w = new ChainWriter('c');
     for (const bad of [null, undefined, 'event', [input()]]) expect(() => w.append(bad as unknown as EventInput), String(bad)).toThrow(new ProducerError('an event must be an object'));
@@ -231,7 +247,12 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
       ['jobs', { jobs: 0 }],
       ['jobs', { jobs: 1.5 }],
       ['jobs', { jobs: 1e6 }],
+      // From mutation testing: one past MAX_JOBS (64), the CLI's bound.
+      ['jobs must be a whole number from 1 to 64', { jobs: 65 }],
       ['unitBytes', { unitBytes: -1 }],
+      // From mutation testing: unitBytes at each end of its bounds (1 to 2^30; past 2^31, unitBytes >> 2 is negative).
+      ['unitBytes', { unitBytes: 0 }],
+      ['unitBytes', { unitBytes: 2 ** 30 + 1 }],
       // From mutation testing: a chain start list that is not a list.
       ['starts must be an array', { starts: 'c' as unknown as RunOptions['starts'] }],
     ];
@@ -248,7 +269,39 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     expect(() => new IntegrityVerifier(null as unknown as RunOptions)).toThrow('the verify options must be an object');
     // The bounds themselves are taken.
     expect((await verifyLogs([log], { maxDepth: 2000, maxLineBytes: 1 << 20, maxFindings: 0, jobs: 1 })).findings).toEqual([]);
+    for (const unitBytes of [1, 2 ** 30]) expect((await verifyLogs([log], { jobs: 2, unitBytes, mainThreadUnits: false })).findings, String(unitBytes)).toEqual([]);
     expect((await verifyLogs([log], { chain: { reorderWindow: 1_000_000, recentWindow: 1, holeWindow: 1 } })).findings).toEqual([]);
+  });
+
+  it('a hook that is no function, an extension without onEvent, preFindings that are no array, a progress without its three functions: each was a TypeError mid-run, or none (found by mutation review)', async () => {
+    const log = join(tmp, 'hooks.jsonl');
+    // A line with a finding, so that keepFinding is called (and was a TypeError).
+    const w = new ChainWriter('c');
+    writeFileSync(log, `${[w.append(input()).line, w.append(input()).line, '{"not": json'].join('\n')}\n`);
+    const good = await verifyLogs([log], { keepFinding: () => true, onForkBranch: () => undefined, onSettled: () => undefined, preFindings: [], progress: { start: () => undefined, update: () => undefined, stop: () => undefined } }, { onEvent: () => undefined, onBranch: () => undefined, begin: () => undefined, finish: () => undefined });
+    expect(good.findings.map((f) => f.code)).toContain('LINE_INVALID_JSON');
+    // null is no hook, for the two that always took it.
+    expect((await verifyLogs([log], { onForkBranch: null as never, onSettled: null as never })).findings).toEqual(good.findings);
+    const bad: [string, Partial<RunOptions>, unknown][] = [
+      ['keepFinding must be a function, not string', { keepFinding: 'x' as never }, null],
+      ['keepFinding must be a function, not null', { keepFinding: null as never }, null],
+      ['onSettled must be a function, not number', { onSettled: 5 as never }, null],
+      ['onForkBranch must be a function, not string', { onForkBranch: 'f' as never }, null],
+      ['preFindings must be an array of findings', { preFindings: 5 as unknown as [] }, null],
+      ['progress must be an object { start, update, stop } of functions', { progress: {} as never }, null],
+      ['progress must be an object { start, update, stop } of functions', { progress: 5 as never }, null],
+      ['the extension must be an object with an onEvent function', {}, {}],
+      ['the extension must be an object with an onEvent function', {}, 5],
+      ['extension.finish must be a function, not string', {}, { onEvent: () => undefined, finish: 'x' }],
+      ['extension.onBranch must be a function, not number', {}, { onEvent: () => undefined, onBranch: 1 }],
+      ['extension.begin must be a function, not boolean', {}, { onEvent: () => undefined, begin: true }],
+    ];
+    for (const [what, opts, extension] of bad) {
+      const run = verifyLogs([log], opts, extension as VerifyExtension | null);
+      await expect(run, what).rejects.toThrow(OperatorError);
+      await expect(run, what).rejects.toThrow(what);
+    }
+    expect(() => new IntegrityVerifier({ ...DEFAULT_VERIFY_OPTIONS, keepFinding: 1 as never })).toThrow(new OperatorError('keepFinding must be a function, not number'));
   });
 
   it('a chain start (starts) no checkpoint could hold: each was a wrong answer or a TypeError, not a refusal (found by review)', async () => {
@@ -338,6 +391,8 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
       [`resume.files of ${JSON.stringify(path)} must map a path`, resume(null as unknown as object)],
       // Before: a TypeError (files.get is not a function).
       ['resume.files must be a Map', { files: { [path]: first }, starts } as unknown as Resume],
+      // From mutation testing: a key that is no path (taken, and matching no file, it resumed nothing).
+      ['resume.files of number must map a path', { files: new Map([[5, first]]), starts } as unknown as Resume],
       ['resume.starts must be an array', resume(first, null)],
       ['starts[0].next must be a whole number', resume(first, [{ ...starts[0], next: -1 }])],
     ];

@@ -151,6 +151,16 @@ describe('the report\'s order and summary (from mutation testing)', () => {
     expect(r.summary.files.map((f) => f.events)).toEqual([4]);
   });
 
+  it('counts the first event of every file in the time range: the earliest first, the latest in a file of one (from mutation testing)', () => {
+    const w = new ChainWriter('prod');
+    const t = (s: number) => new Date(Date.UTC(2026, 10, 1, 12, 0, s)).toISOString();
+    const lines = [0, 3, 7].map((s, i) => w.append(sampleInput(i, { ts: t(s) })).line);
+    const v = new IntegrityVerifier(DEFAULT_VERIFY_OPTIONS);
+    feed(v, 'a.jsonl', `${lines.slice(0, 2).join('\n')}\n`);
+    feed(v, 'b.jsonl', `${lines[2]!}\n`);
+    expect(v.finish().summary.timeRange).toEqual({ from: t(0), to: t(7) });
+  });
+
   it('lists a log that was skipped (a directory named *.jsonl) in the summary\'s files, read to nowhere', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sel-skipped-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
