@@ -92,19 +92,41 @@ interface Reading {
   shard: boolean;
 }
 
+/**
+ * The program's own options (program.ts), which commander reads anywhere before the first `--`,
+ * past the command too, even where an option of the command expects its value: `verify --format
+ * --color json` is `--color` and `--format json` (from mutation testing).
+ */
+const PROGRAM_FLAGS = ['--color', '--no-color'];
+
+/** The program's version option, acted on anywhere before the first `--`: alone, or first of a cluster of short ones. */
+const isVersion = (a: string): boolean => a === '--version' || (a.length >= 2 && a[0] === '-' && a[1] === 'V');
+
+/** What commander reads as an argument (a log) of a command without options named by a digit, not as an option: `-5`, `-1.5`, `-2e3`. */
+const NEGATIVE_NUMBER = /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
+
 /** The arguments read once for both early starts, past each option that takes a value; null: not such a command. */
 function readArgs(argv: readonly string[]): Reading | null {
-  const args = argv.slice();
+  const literal = argv.indexOf('--');
+  const before = literal < 0 ? argv : argv.slice(0, literal);
+  // The version asked for: no run.
+  if (before.some(isVersion)) return null;
+  const args = [...before.filter((a) => !PROGRAM_FLAGS.includes(a)), ...(literal < 0 ? [] : argv.slice(literal))];
   const at = args.findIndex(isCommandName);
   const command = at < 0 ? '' : args[at]!;
   if (!Object.hasOwn(PARALLEL_VALUE_OPTIONS, command)) return null;
-  // Before the command only the colour flags let it run: commander acts on -h and -V there
-  // (help, the version) and refuses any other option, and neither needs threads or history.
-  if (args.slice(0, at).some((a) => a !== '--color' && a !== '--no-color')) return null;
+  // Before the command only the colour flags (read above) let it run: commander acts on -h
+  // there (help) and refuses any other option, and neither needs threads or history.
+  if (at > 0) return null;
   const valueOptions = PARALLEL_VALUE_OPTIONS[command]!;
   const r: Reading = { command, logs: [], jobs: null, dir: null, ref: 'HEAD', stopped: null, shard: false };
   for (let i = at + 1; i < args.length; i++) {
     const a = args[i]!;
+    // A log, as commander reads it: a negative number is not an option of these commands.
+    if (NEGATIVE_NUMBER.test(a)) {
+      r.logs.push(a);
+      continue;
+    }
     // A cluster of short options, as commander reads it: `-qj2` is `-q -j 2`, `-j2` is `-j 2`.
     if (a.length > 2 && a[0] === '-' && a[1] !== '-') {
       args.splice(i, 1, ...shortCluster(a, valueOptions));

@@ -270,6 +270,9 @@ describe('verifyLogs refuses options it cannot keep to (OperatorError), before r
     // The bounds themselves are taken.
     expect((await verifyLogs([log], { maxDepth: 2000, maxLineBytes: 1 << 20, maxFindings: 0, jobs: 1 })).findings).toEqual([]);
     for (const unitBytes of [1, 2 ** 30]) expect((await verifyLogs([log], { jobs: 2, unitBytes, mainThreadUnits: false })).findings, String(unitBytes)).toEqual([]);
+    // The largest maxLineBytes too, as the CLI takes it (from mutation testing), and one past it is not.
+    expect((await verifyLogs([log], { maxLineBytes: MAX_LINE_BYTES_LIMIT })).findings).toEqual([]);
+    await expect(verifyLogs([log], { maxLineBytes: MAX_LINE_BYTES_LIMIT + 1 })).rejects.toThrow(`maxLineBytes must be a whole number from 1 to ${MAX_LINE_BYTES_LIMIT}`);
     expect((await verifyLogs([log], { chain: { reorderWindow: 1_000_000, recentWindow: 1, holeWindow: 1 } })).findings).toEqual([]);
   });
 

@@ -165,3 +165,56 @@ describe('early start: the repository to prefetch from', () => {
     expect(withRepo).toBeGreaterThan(10);
   });
 });
+
+describe('early start: as the whole program reads the arguments', () => {
+  /**
+   * What commander runs for `sel NAME ...REST`: the program reads its own options first,
+   * anywhere before `--` (the colour flags, the version), then the command reads the rest.
+   * undefined: no run (refused, help, the version).
+   */
+  async function commanderRun(name: string, rest: string[]): Promise<{ logs: string[]; opts: Record<string, unknown>; jobsGiven: boolean } | undefined> {
+    const program = await buildProgram();
+    program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    for (const c of program.commands) c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    try {
+      const { operands, unknown } = program.parseOptions([name, ...rest]);
+      if (operands[0] !== name) return undefined;
+      const cmd = program.commands.find((c) => c.name() === name)!;
+      const parsed = cmd.parseOptions(unknown);
+      if (parsed.unknown.length > 0) return undefined;
+      return { logs: [...operands.slice(1), ...parsed.operands], opts: cmd.opts(), jobsGiven: cmd.getOptionValueSource('jobs') === 'cli' };
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('finds the logs, --jobs, --repo and --ref commander finds, past the program\'s own options and negative numbers (from mutation testing)', async () => {
+    // `--format --color json`: commander read `--color` as the program's, and `json` as the
+    // format; the early start read the format `--color` and a log `json`. A log named `-5` was
+    // no log to it, and `verify a.jsonl -V` (the version) a run.
+    const tokens = ['a.jsonl', '-5', '-1.5', '--color', '--no-color', '-V', '--version', '-Vq', '--format', 'json', '-j', '2', '--jobs', '-j2', '--repo', 'gov', '--ref', 'v1', '--', '-q', '-qj', '--shard', '1/2', '-x', '-h', '--jobs=3'];
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(PARALLEL_VALUE_OPTIONS)), fc.array(fc.constantFrom(...tokens), { maxLength: 7 }), async (name, rest) => {
+        const run = await commanderRun(name, rest);
+        const label = `${name} ${rest.join(' ')}`;
+        // Refused, help or the version: the early start may guess (a wasted start, early.ts).
+        if (run === undefined) return;
+        runs++;
+        const jobs = run.jobsGiven ? (run.opts['jobs'] as number) : null;
+        const parallel = run.opts['shard'] !== undefined || run.logs.length === 0 || (jobs === null && ONE_THREAD_BY_DEFAULT.includes(name)) ? null : { logs: run.logs, jobs };
+        expect(readParallelArgs([name, ...rest]), label).toEqual(parallel);
+        const repo = run.opts['repo'] as string | undefined;
+        const expected = !REPO_COMMANDS.includes(name) || repo === undefined || repo === '' ? null : { dir: repo, ref: (run.opts['ref'] as string | undefined) ?? 'HEAD' };
+        expect(readRepoArgs([name, ...rest]), label).toEqual(expected);
+      }),
+      { numRuns: 1500, seed: 20261206 },
+    );
+    expect(runs).toBeGreaterThan(50);
+    expect(readParallelArgs(['verify', '--format', '--color', 'json', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['a.jsonl'], jobs: 2 });
+    expect(readRepoArgs(['verify', 'a.jsonl', '--repo', '--no-color', 'gov'])).toEqual({ dir: 'gov', ref: 'HEAD' });
+    expect(readParallelArgs(['verify', '-5', 'a.jsonl', '-j', '2'])).toEqual({ logs: ['-5', 'a.jsonl'], jobs: 2 });
+    expect(readParallelArgs(['verify', 'a.jsonl', '-j', '2', '-V'])).toBeNull();
+    expect(readParallelArgs(['verify', 'a.jsonl', '-j', '2', '--', '-V', '--color'])).toEqual({ logs: ['a.jsonl', '-V', '--color'], jobs: 2 });
+  });
+});

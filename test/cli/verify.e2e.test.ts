@@ -755,6 +755,16 @@ describe("the operator's mistakes: exit 2, one sentence, no stack trace", () => 
     expect(expectOneSentence(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 23)]))).toContain('--max-line-bytes must be between 1 and 536870888');
     expect(sel(['verify', CLEAN, '--max-line-bytes', String(2 ** 29 - 24)]).status).toBe(0);
   });
+  it('a --reorder-window past its bound is the flag\'s refusal, in every command that takes it (from mutation testing)', () => {
+    // Past the CLI's bound, the verifier's own check refused it, naming the library's option
+    // (chain.reorderWindow), not the flag.
+    for (const cmd of [['verify', CLEAN], ['explain', CLEAN, '--seq', '1'], ['timeline', CLEAN]]) {
+      for (const n of ['0', '1000001']) {
+        expect(expectOneSentence(sel([...cmd, '--reorder-window', n])), `${cmd[0]} ${n}`).toBe(`sel: option '--reorder-window <n>' argument '${n}' is invalid. --reorder-window must be between 1 and 1000000.`);
+      }
+    }
+    expect(sel(['verify', CLEAN, '--reorder-window', '1000000']).status).toBe(0);
+  });
   it('an empty number, or one past the safe integers, is named as such (from mutation testing)', () => {
     // An empty value read as 0 ("must be between 1 and 64"); a --max-findings past 2^53 reached
     // the verifier's own check, which names the library's option (maxFindings), not the flag.
