@@ -78,6 +78,8 @@ export class ChainWriter {
       // null read its lastSeq: a TypeError, not the producer's error (found by review).
       if (typeof from !== 'object' || from === null) throw new ProducerError('a position to continue from must be an object { lastSeq, lastHash }; to start a chain, give no position');
       if (!Number.isSafeInteger(from.lastSeq) || from.lastSeq < 0) throw new ProducerError(`lastSeq ${String(from.lastSeq)} is not a seq (a whole number, 0 or more); to start a chain, give no position`);
+      // No seq can follow it: every append was refused by the envelope schema (found by review).
+      if (from.lastSeq === Number.MAX_SAFE_INTEGER) throw new ProducerError(`lastSeq ${from.lastSeq} is the last seq a chain can have: no event can follow it`);
       if (!isSha256Digest(from.lastHash)) throw new ProducerError(`lastHash ${JSON.stringify(from.lastHash)} is not a sha256 digest ("sha256:" and 64 lowercase hex digits)`);
     }
     this.seq = from === undefined ? 0 : from.lastSeq + 1;
@@ -105,6 +107,9 @@ export class ChainWriter {
     const plain = JSON.parse(canonicalize(input)) as Record<string, unknown>;
     // The verifier implements sha256 only: another algorithm is DIGEST_UNSUPPORTED, an error,
     // which the envelope schema lets through.
+    // Its fingerprint is computed before the schema is checked: without one, JCS refused "a value
+    // at \"\" that is undefined", a JcsError that named no member (found by review).
+    if (!Object.hasOwn(plain, 'request')) throw new ProducerError('event would not match the envelope schema: event must have required property \'request\'');
     if (!isSha256Digest(plain['policy_hash'])) throw new ProducerError(`policy_hash ${JSON.stringify(plain['policy_hash'])} is not a sha256 digest ("sha256:" and 64 lowercase hex digits)`);
     const body: Record<string, unknown> = {
       ...plain,

@@ -78,6 +78,13 @@ describe('the producer (ChainWriter) writes only what the verifier accepts', () 
     expect([n, m]).toEqual([2, 2]);
   });
 
+  it('refuses an event without a request as the envelope schema does, not as a value JCS cannot hold (found by review)', () => {
+    const w = new ChainWriter('c');
+    const { request: _, ...noRequest } = input();
+    expect(() => w.append(noRequest as EventInput)).toThrow(new ProducerError("event would not match the envelope schema: event must have required property 'request'"));
+    expect(w.nextSeq).toBe(0);
+  });
+
   it('refuses a policy_hash under a digest algorithm the verifier does not implement (DIGEST_UNSUPPORTED; found by review)', () => {
     const w = new ChainWriter('c');
     for (const ph of ['md5:abc', `sha512:${'a'.repeat(128)}`]) {
@@ -94,6 +101,9 @@ describe('the producer (ChainWriter) writes only what the verifier accepts', () 
     for (const from of [null, 5, { lastSeq: 4, lastHash: 'md5:abc' }, { lastSeq: -1, lastHash: hash }, { lastSeq: 1.5, lastHash: hash }, { lastSeq: Number.NaN, lastHash: hash }, { lastSeq: 4, lastHash: hash.toUpperCase() }]) {
       expect(() => new ChainWriter('c', from as { lastSeq: number; lastHash: string }), JSON.stringify(from)).toThrow(ProducerError);
     }
+    // Nor from the last seq a chain can have: every append after it was refused (found by review).
+    expect(() => new ChainWriter('c', { lastSeq: Number.MAX_SAFE_INTEGER, lastHash: hash })).toThrow(new ProducerError(`lastSeq ${Number.MAX_SAFE_INTEGER} is the last seq a chain can have: no event can follow it`));
+    expect(new ChainWriter('c', { lastSeq: Number.MAX_SAFE_INTEGER - 1, lastHash: hash }).append(input()).event.seq).toBe(Number.MAX_SAFE_INTEGER);
     const w = new ChainWriter('c', { lastSeq: 4, lastHash: hash });
     expect(w.append(input()).event.seq).toBe(5);
     // Continuing from the first event of a chain (from mutation testing).
