@@ -116,24 +116,9 @@ export async function main(args: readonly string[]): Promise<number> {
       return 2;
     }
     const detail = e instanceof Error ? e.message : String(e);
-    // Out of file descriptors where sel opens its own files (a worker thread, its bundle, a git
-    // process): the operator's limit, not a bug of sel's (it said "internal error ... Please
-    // report it" under `ulimit -n 25` with --jobs 2; found by review).
-    if (isOutOfDescriptors(e)) {
-      process.stderr.write('sel: ran out of file descriptors (too many open files), verification not completed: raise the limit (ulimit -n), or run with fewer --jobs\n');
-      return 2;
-    }
-    // The directory sel was started in was removed since (process.cwd() fails): paths are
-    // resolved from it, and it was called an internal error (found by review).
-    if ((e as { syscall?: unknown }).syscall === 'uv_cwd') {
-      process.stderr.write('sel: the working directory no longer exists (it was removed after sel was started in it), verification not completed: run sel from a directory that exists\n');
-      return 2;
-    }
-    // A module the bundle loads from node_modules at run time (ajv's runtime helpers) is not
-    // there: an install that is incomplete, or dist/sel copied out of its package. Node's
-    // message goes on with its "Require stack" lines; the first is the sentence (review).
-    if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') {
-      process.stderr.write(`sel: its install is incomplete (${detail.split('\n', 1)[0]!.replace(/\.$/, '')}), verification not completed: run npm ci where sel is installed, and run dist/sel/sel.js from there\n`);
+    const fault = environmentFault(e, detail);
+    if (fault !== null) {
+      process.stderr.write(`sel: ${fault}\n`);
       return 2;
     }
     process.stderr.write(`sel: internal error, verification not completed: ${detail}. Please report it; set SEL_DEBUG=1 for a stack trace.\n`);
@@ -142,3 +127,20 @@ export async function main(args: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * The sentence for a failure of sel's surroundings, not of sel, which ended the run: null for
+ * any other (an internal error). Each was once called an internal error, "Please report it".
+ */
+function environmentFault(e: unknown, detail: string): string | null {
+  // Out of file descriptors where sel opens its own files (a worker thread, its bundle, a git
+  // process): the operator's limit (under `ulimit -n 25` with --jobs 2; found by review).
+  if (isOutOfDescriptors(e)) return 'ran out of file descriptors (too many open files), verification not completed: raise the limit (ulimit -n), or run with fewer --jobs';
+  // The directory sel was started in was removed since (process.cwd() fails): paths are
+  // resolved from it (found by review).
+  if ((e as { syscall?: unknown }).syscall === 'uv_cwd') return 'the working directory no longer exists (it was removed after sel was started in it), verification not completed: run sel from a directory that exists';
+  // A module the bundle loads from node_modules at run time (ajv's runtime helpers) is not
+  // there: an install that is incomplete, or dist/sel copied out of its package. Node's
+  // message goes on with its "Require stack" lines; the first is the sentence (review).
+  if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') return `its install is incomplete (${detail.split('\n', 1)[0]!.replace(/\.$/, '')}), verification not completed: run npm ci where sel is installed, and run dist/sel/sel.js from there`;
+  return null;
+}
